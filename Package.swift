@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+// vpbx: a virtual PBX for offices and call centers. Layering (DESIGN.md): pure protocol
+// targets at the bottom, I/O above them, the product on top; arrows only point downward.
+import PackageDescription
+
+let nio: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+    name: "vpbx",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vpbx-engine", targets: ["vpbx-engine"]),
+        .executable(name: "vpbx", targets: ["vpbx-cli"]),
+        .executable(name: "vpbx-tui", targets: ["vpbx-tui"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+    ],
+    targets: [
+        // Pure protocol layers: no NIO, GRDB or ncurses.
+        .target(name: "VPBXSIP"),
+        .target(name: "VPBXSDP"),
+        .target(name: "VPBXRTP"),
+        .target(
+            name: "VPBXSignaling",
+            dependencies: ["VPBXSIP", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // I/O layers.
+        .target(name: "VPBXNetwork", dependencies: ["VPBXSIP", "VPBXRTP", nio, nioPosix, logging]),
+        .target(name: "VPBXStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "VPBXControl", dependencies: [nio, nioPosix, logging]),
+        // The product.
+        .target(
+            name: "VPBXPBX",
+            dependencies: ["VPBXSIP", "VPBXSDP", "VPBXRTP", "VPBXSignaling", "VPBXNetwork", "VPBXStore", nio, logging]
+        ),
+        .target(name: "VPBXEngine", dependencies: ["VPBXPBX", "VPBXControl", "VPBXStore", "VPBXNetwork", nio, nioPosix, logging]),
+        .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        .target(name: "VPBXTerminal", dependencies: ["CNCursesW"]),
+        .target(name: "VPBXConsole", dependencies: ["VPBXTerminal", "VPBXControl"]),
+        // Thin executables.
+        .executableTarget(name: "vpbx-engine", dependencies: ["VPBXEngine", argumentParser, logging]),
+        .executableTarget(name: "vpbx-cli", dependencies: ["VPBXControl", argumentParser]),
+        .executableTarget(name: "vpbx-tui", dependencies: ["VPBXConsole", "VPBXControl", argumentParser]),
+        // Tests mirror the targets.
+        .testTarget(name: "VPBXSIPTests", dependencies: ["VPBXSIP"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "VPBXSDPTests", dependencies: ["VPBXSDP"]),
+        .testTarget(name: "VPBXRTPTests", dependencies: ["VPBXRTP"]),
+        .testTarget(name: "VPBXSignalingTests", dependencies: ["VPBXSignaling", "VPBXSIP"]),
+        .testTarget(name: "VPBXNetworkTests", dependencies: ["VPBXNetwork", "VPBXSIP", "VPBXRTP", nio, nioPosix]),
+        .testTarget(name: "VPBXStoreTests", dependencies: ["VPBXStore"]),
+        .testTarget(name: "VPBXControlTests", dependencies: ["VPBXControl", nio, nioPosix]),
+        .testTarget(name: "VPBXPBXTests", dependencies: ["VPBXPBX", "VPBXStore", "VPBXSIP"]),
+        .testTarget(name: "VPBXConsoleTests", dependencies: ["VPBXConsole"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["VPBXControl"], resources: [.copy("Scenarios")]),
+    ]
+)

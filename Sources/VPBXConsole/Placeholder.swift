@@ -1,0 +1,1 @@
+// VPBXConsole: placeholder until the layer lands.

@@ -1,0 +1,1 @@
+// VPBXControl: placeholder until the layer lands.

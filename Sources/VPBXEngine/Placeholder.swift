@@ -1,0 +1,1 @@
+// VPBXEngine: placeholder until the layer lands.

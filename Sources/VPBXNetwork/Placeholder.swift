@@ -1,0 +1,1 @@
+// VPBXNetwork: placeholder until the layer lands.

@@ -1,0 +1,1 @@
+// VPBXPBX: placeholder until the layer lands.

@@ -1,0 +1,1 @@
+// VPBXRTP: placeholder until the layer lands.

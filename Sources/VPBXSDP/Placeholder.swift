@@ -1,0 +1,1 @@
+// VPBXSDP: placeholder until the layer lands.

@@ -1,0 +1,1 @@
+// VPBXSIP: placeholder until the layer lands.

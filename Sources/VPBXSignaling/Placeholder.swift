@@ -1,0 +1,1 @@
+// VPBXSignaling: placeholder until the layer lands.

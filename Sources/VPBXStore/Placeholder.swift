@@ -1,0 +1,1 @@
+// VPBXStore: placeholder until the layer lands.

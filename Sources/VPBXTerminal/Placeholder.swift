@@ -1,0 +1,1 @@
+// VPBXTerminal: placeholder until the layer lands.
