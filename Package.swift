@@ -42,7 +42,7 @@ let package = Package(
             dependencies: ["VPBXSIP", "VPBXSDP", "VPBXRTP", "VPBXSignaling", "VPBXNetwork", "VPBXStore", nio, logging]
         ),
         .target(name: "VPBXEngine", dependencies: ["VPBXPBX", "VPBXControl", "VPBXStore", "VPBXNetwork", nio, nioPosix, logging]),
-        .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CNCursesW", providers: [.apt(["libncurses-dev"])]),
         .target(name: "VPBXTerminal", dependencies: ["CNCursesW"]),
         .target(name: "VPBXConsole", dependencies: ["VPBXTerminal", "VPBXControl"]),
         // Thin executables.

@@ -1,0 +1,61 @@
+/// `"Display" <sip:uri>;params` as used by From, To, Contact, Route and Record-Route.
+/// Header parameters (`tag`, `expires`, `q`) are kept apart from URI parameters, which is the
+/// distinction RFC 3261 §20 makes with the angle brackets.
+public struct NameAddress: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var displayName: String?
+    public var uri: SIPURI
+    public var parameters: [SIPParameter]
+
+    public init(displayName: String? = nil, uri: SIPURI, parameters: [SIPParameter] = []) {
+        self.displayName = displayName
+        self.uri = uri
+        self.parameters = parameters
+    }
+
+    public var tag: String? {
+        get { parameters.value(named: "tag").flatMap { $0 } }
+        set { if let newValue { parameters.set("tag", newValue) } else { parameters.remove(named: "tag") } }
+    }
+
+    public var description: String { serialized }
+
+    /// Always written with angle brackets: it is the unambiguous form.
+    public var serialized: String {
+        var text = ""
+        if let displayName, !displayName.isEmpty { text = HeaderValueScanner.quoted(displayName) + " " }
+        return text + "<" + uri.serialized + ">" + parameters.serialized
+    }
+
+    public init(parsing text: some StringProtocol) throws(SIPParseError) {
+        let text = HeaderValueScanner.trimmed(Substring(text))
+        if let open = Self.firstUnquotedAngle(in: text) {
+            guard let close = text[open...].firstIndex(of: ">") else {
+                throw .bad("address '\(text)' is missing '>'")
+            }
+            let name = HeaderValueScanner.trimmed(text[text.startIndex..<open])
+            self.displayName = name.isEmpty ? nil : HeaderValueScanner.unquoted(name)
+            self.uri = try SIPURI(parsing: text[text.index(after: open)..<close])
+            self.parameters = HeaderValueScanner.parameters(text[text.index(after: close)...])
+        } else {
+            // addr-spec without brackets: everything after the first ';' belongs to the header.
+            let semicolon = text.firstIndex(of: ";") ?? text.endIndex
+            self.displayName = nil
+            self.uri = try SIPURI(parsing: text[text.startIndex..<semicolon])
+            self.parameters = HeaderValueScanner.parameters(text[semicolon...])
+        }
+    }
+
+    private static func firstUnquotedAngle(in text: Substring) -> Substring.Index? {
+        var inQuotes = false
+        var escaped = false
+        var index = text.startIndex
+        while index < text.endIndex {
+            let char = text[index]
+            if escaped { escaped = false } else if inQuotes {
+                if char == "\\" { escaped = true } else if char == "\"" { inQuotes = false }
+            } else if char == "\"" { inQuotes = true } else if char == "<" { return index }
+            index = text.index(after: index)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,118 @@
+/// The header fields of a message in arrival order. Names are matched case-insensitively and
+/// compact forms (`i`, `v`, `m`, ...) are expanded at insertion, so `headers["Call-ID"]` finds an
+/// `i:` line. Values stay raw strings; typed views (`Via`, `CSeq`, ...) parse on demand.
+public struct SIPHeaders: Sendable, Equatable, Sequence {
+    public struct Field: Sendable, Equatable {
+        public var name: String
+        public var value: String
+        /// Lower-cased canonical name, the lookup key.
+        let key: String
+    }
+
+    private var fields: [Field] = []
+
+    public init() {}
+
+    public init(_ pairs: [(String, String)]) {
+        for (name, value) in pairs { add(name, value) }
+    }
+
+    public var count: Int { fields.count }
+
+    public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+
+    /// Appends a field, expanding a compact name to its full form.
+    public mutating func add(_ name: String, _ value: String) {
+        let canonical = SIPHeaders.canonicalName(name)
+        fields.append(Field(name: canonical, value: value, key: canonical.lowercased()))
+    }
+
+    /// Inserts a field before all others of any name (used for a new top Via or Record-Route).
+    public mutating func prepend(_ name: String, _ value: String) {
+        let canonical = SIPHeaders.canonicalName(name)
+        fields.insert(Field(name: canonical, value: value, key: canonical.lowercased()), at: 0)
+    }
+
+    /// Replaces every field named `name` with one field, or removes them when `value` is nil.
+    public subscript(name: String) -> String? {
+        get {
+            let key = SIPHeaders.canonicalName(name).lowercased()
+            return fields.first { $0.key == key }?.value
+        }
+        set {
+            let key = SIPHeaders.canonicalName(name).lowercased()
+            guard let newValue else {
+                fields.removeAll { $0.key == key }
+                return
+            }
+            guard let index = fields.firstIndex(where: { $0.key == key }) else {
+                add(name, newValue)
+                return
+            }
+            fields[index].value = newValue
+            var keptFirst = false
+            fields.removeAll { field in
+                guard field.key == key else { return false }
+                defer { keptFirst = true }
+                return keptFirst
+            }
+        }
+    }
+
+    public mutating func remove(_ name: String) {
+        let key = SIPHeaders.canonicalName(name).lowercased()
+        fields.removeAll { $0.key == key }
+    }
+
+    /// Removes the first list element of `name` (e.g. our own Via on a response), whether it
+    /// stands alone on a line or first in a comma-separated line.
+    public mutating func removeFirstValue(_ name: String) {
+        let key = SIPHeaders.canonicalName(name).lowercased()
+        guard let index = fields.firstIndex(where: { $0.key == key }) else { return }
+        let elements = HeaderValueScanner.splitList(Substring(fields[index].value))
+        if elements.count <= 1 {
+            fields.remove(at: index)
+        } else {
+            fields[index].value = elements.dropFirst().joined(separator: ", ")
+        }
+    }
+
+    /// Every raw line value for `name`, in order.
+    public func lines(_ name: String) -> [String] {
+        let key = SIPHeaders.canonicalName(name).lowercased()
+        return fields.filter { $0.key == key }.map(\.value)
+    }
+
+    /// Every element of a list header (`Via`, `Contact`, `Route`, ...), with comma-joined lines
+    /// split apart. Headers whose values may contain commas (auth, dates) must use `lines`.
+    public func values(_ name: String) -> [String] {
+        lines(name).flatMap { HeaderValueScanner.splitList(Substring($0)).map(String.init) }
+    }
+
+    public func contains(_ name: String) -> Bool { self[name] != nil }
+
+    static let compactForms: [String: String] = [
+        "i": "Call-ID", "m": "Contact", "e": "Content-Encoding", "l": "Content-Length",
+        "c": "Content-Type", "f": "From", "s": "Subject", "k": "Supported", "t": "To", "v": "Via",
+        "o": "Event", "u": "Allow-Events", "r": "Refer-To", "b": "Referred-By", "x": "Session-Expires",
+        "a": "Accept-Contact", "j": "Reject-Contact", "d": "Request-Disposition", "y": "Identity",
+    ]
+
+    static let wellKnown: [String: String] = {
+        let names = [
+            "Via", "From", "To", "Call-ID", "CSeq", "Contact", "Max-Forwards", "Content-Length",
+            "Content-Type", "Route", "Record-Route", "Expires", "Min-Expires", "Allow", "Supported",
+            "Require", "Unsupported", "User-Agent", "Server", "Authorization", "Proxy-Authorization",
+            "WWW-Authenticate", "Proxy-Authenticate", "Authentication-Info", "Event", "Subscription-State",
+            "Accept", "Reason", "Date", "Retry-After", "Warning", "Allow-Events", "Session-Expires",
+            "Min-SE", "P-Asserted-Identity", "Diversion", "Refer-To", "Referred-By", "Replaces",
+        ]
+        return Dictionary(uniqueKeysWithValues: names.map { ($0.lowercased(), $0) })
+    }()
+
+    /// `i` → `Call-ID`, `call-id` → `Call-ID`; unknown names keep their spelling.
+    static func canonicalName(_ name: String) -> String {
+        if name.utf8.count == 1, let full = compactForms[name.lowercased()] { return full }
+        return wellKnown[name.lowercased()] ?? name
+    }
+}

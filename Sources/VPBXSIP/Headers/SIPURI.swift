@@ -1,0 +1,86 @@
+/// A `sip:`, `sips:` or `tel:` URI (RFC 3261 §19.1, RFC 3966). The user part is kept decoded
+/// (`%40` becomes `@`) and escaped again on output, so comparisons see what the user meant.
+public struct SIPURI: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var scheme: String
+    public var user: String?
+    public var password: String?
+    /// Host name or address; IPv6 addresses without the surrounding brackets.
+    public var host: String
+    public var port: Int?
+    public var parameters: [SIPParameter]
+    /// `?name=value&...` headers, kept raw.
+    public var headers: String?
+
+    public init(
+        scheme: String = "sip", user: String? = nil, password: String? = nil, host: String,
+        port: Int? = nil, parameters: [SIPParameter] = [], headers: String? = nil
+    ) {
+        self.scheme = scheme
+        self.user = user
+        self.password = password
+        self.host = host
+        self.port = port
+        self.parameters = parameters
+        self.headers = headers
+    }
+
+    /// The `transport=` parameter lower-cased, if any.
+    public var transportParameter: String? {
+        parameters.value(named: "transport").flatMap { $0 }?.lowercased()
+    }
+
+    /// `host:port` with IPv6 brackets, the port omitted when absent.
+    public var hostPort: String {
+        let bracketed = host.contains(":") ? "[\(host)]" : host
+        if let port { return "\(bracketed):\(port)" }
+        return bracketed
+    }
+
+    public var description: String { serialized }
+
+    public var serialized: String {
+        var text = scheme + ":"
+        if scheme.caseInsensitiveEquals("tel") {
+            text += user ?? host
+            return text + parameters.serialized
+        }
+        if let user {
+            text += SIPURI.escapeUser(user)
+            if let password { text += ":" + password }
+            text += "@"
+        }
+        text += hostPort
+        text += parameters.serialized
+        if let headers { text += "?" + headers }
+        return text
+    }
+
+    /// RFC 3261 §19.1.4 equality, reduced to what routing needs: scheme, user (case-sensitive),
+    /// host (case-insensitive) and port.
+    public func addressEquals(_ other: SIPURI) -> Bool {
+        scheme.caseInsensitiveEquals(other.scheme) && user == other.user
+            && host.caseInsensitiveEquals(other.host) && port == other.port
+    }
+
+    private static func escapeUser(_ user: String) -> String {
+        var result = ""
+        for byte in user.utf8 {
+            if isUserSafe(byte) {
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                result += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
+            }
+        }
+        return result
+    }
+
+    /// unreserved / user-unreserved characters from the RFC 3261 grammar.
+    private static func isUserSafe(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "-_.!~*'()&=+$,;?/".utf8.contains(byte)
+        }
+    }
+}

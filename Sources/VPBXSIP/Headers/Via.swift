@@ -1,0 +1,60 @@
+/// One Via entry (`SIP/2.0/UDP host:port;branch=z9hG4bK...;rport`). The top Via tells where a
+/// response goes (RFC 3261 §18.2.2, RFC 3581) and its branch identifies the transaction.
+public struct Via: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// Magic cookie that marks an RFC 3261 branch (§8.1.1.7).
+    public static let branchCookie = "z9hG4bK"
+
+    public var transport: String
+    public var host: String
+    public var port: Int?
+    public var parameters: [SIPParameter]
+
+    public init(transport: String, host: String, port: Int?, parameters: [SIPParameter] = []) {
+        self.transport = transport.uppercased()
+        self.host = host
+        self.port = port
+        self.parameters = parameters
+    }
+
+    public var branch: String? {
+        get { parameters.value(named: "branch").flatMap { $0 } }
+        set { if let newValue { parameters.set("branch", newValue) } else { parameters.remove(named: "branch") } }
+    }
+
+    public var received: String? { parameters.value(named: "received").flatMap { $0 } }
+
+    /// `rport` present (with or without a value).
+    public var hasRport: Bool { parameters.contains(named: "rport") }
+
+    public var rport: Int? { parameters.value(named: "rport").flatMap { $0 }.flatMap { Int($0) } }
+
+    public var description: String { serialized }
+
+    public var serialized: String {
+        let bracketed = host.contains(":") ? "[\(host)]" : host
+        let hostPort = port.map { "\(bracketed):\($0)" } ?? bracketed
+        return "SIP/2.0/\(transport) \(hostPort)\(parameters.serialized)"
+    }
+
+    public init(parsing text: some StringProtocol) throws(SIPParseError) {
+        let text = HeaderValueScanner.trimmed(Substring(text))
+        guard let space = text.firstIndex(where: { $0 == " " || $0 == "\t" }) else {
+            throw .bad("header 'Via' is malformed: expected 'SIP/2.0/<transport> <host>', got '\(text)'")
+        }
+        let protocolParts = text[text.startIndex..<space].split(separator: "/").map { HeaderValueScanner.trimmed($0) }
+        guard protocolParts.count == 3, protocolParts[0].caseInsensitiveEquals("SIP"), protocolParts[1] == "2.0" else {
+            throw .bad("header 'Via' is malformed: expected 'SIP/2.0/<transport>', got '\(text[text.startIndex..<space])'")
+        }
+        let rest = HeaderValueScanner.trimmed(text[space...])
+        let semicolon = rest.firstIndex(of: ";") ?? rest.endIndex
+        let sentBy = HeaderValueScanner.trimmed(rest[rest.startIndex..<semicolon])
+        let (host, port) = try SIPURI.splitHostPort(sentBy, in: text)
+        self.init(
+            transport: String(protocolParts[2]), host: host, port: port,
+            parameters: HeaderValueScanner.parameters(rest[semicolon...]))
+    }
+}
+
+extension Substring {
+    func caseInsensitiveEquals(_ other: String) -> Bool { String(self).caseInsensitiveEquals(other) }
+}

@@ -1,0 +1,58 @@
+/// Typed views of the headers every SIP element needs. They parse on demand and throw with a
+/// message naming the header, so ingress validation can turn them into a `400`.
+extension SIPHeaders {
+    public var callID: String? { self["Call-ID"] }
+
+    public func cseq() throws(SIPParseError) -> CSeq {
+        guard let value = self["CSeq"] else { throw .bad("header 'CSeq' is missing") }
+        return try CSeq(parsing: value)
+    }
+
+    public func from() throws(SIPParseError) -> NameAddress {
+        guard let value = self["From"] else { throw .bad("header 'From' is missing") }
+        return try NameAddress(parsing: value)
+    }
+
+    public func to() throws(SIPParseError) -> NameAddress {
+        guard let value = self["To"] else { throw .bad("header 'To' is missing") }
+        return try NameAddress(parsing: value)
+    }
+
+    /// Every Via entry, topmost first.
+    public func vias() throws(SIPParseError) -> [Via] {
+        var result: [Via] = []
+        for value in values("Via") { result.append(try Via(parsing: value)) }
+        return result
+    }
+
+    public func topVia() throws(SIPParseError) -> Via {
+        guard let first = values("Via").first else { throw .bad("header 'Via' is missing") }
+        return try Via(parsing: first)
+    }
+
+    /// Contact entries; `*` (unregister all) is returned as `nil` in `isWildcard`.
+    public func contacts() throws(SIPParseError) -> (addresses: [NameAddress], isWildcard: Bool) {
+        var result: [NameAddress] = []
+        for value in values("Contact") {
+            if value == "*" { return ([], true) }
+            result.append(try NameAddress(parsing: value))
+        }
+        return (result, false)
+    }
+
+    public func routeSet(_ name: String = "Route") throws(SIPParseError) -> [NameAddress] {
+        var result: [NameAddress] = []
+        for value in values(name) { result.append(try NameAddress(parsing: value)) }
+        return result
+    }
+
+    public var maxForwards: Int? { self["Max-Forwards"].flatMap { Int($0.trimmingSpaces) } }
+
+    public var expires: Int? { self["Expires"].flatMap { Int($0.trimmingSpaces) } }
+
+    public var contentType: String? { self["Content-Type"] }
+}
+
+extension String {
+    var trimmingSpaces: String { String(HeaderValueScanner.trimmed(Substring(self))) }
+}

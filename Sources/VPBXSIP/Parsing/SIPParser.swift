@@ -1,0 +1,175 @@
+/// Parses one complete SIP message (a UDP datagram, or a frame cut by `SIPStreamFramer`).
+///
+/// Only the start line and header lines are split here; header values are parsed by the typed
+/// accessors when someone needs them. `validate` checks the headers every request must carry
+/// (RFC 3261 §8.1.1) once, at ingress, so later layers can rely on them.
+public struct SIPParser: Sendable {
+    public var limits: SIPParserLimits
+
+    public init(limits: SIPParserLimits = .default) {
+        self.limits = limits
+    }
+
+    public func parse(_ bytes: [UInt8]) throws(SIPParseError) -> SIPMessage {
+        // Leading CRLFs are keep-alives (RFC 5626 §3.5.1) glued to a message; skip them.
+        if let first = bytes.first, first == 13 || first == 10 {
+            guard let start = bytes.firstIndex(where: { $0 != 13 && $0 != 10 }) else {
+                throw .unparseable("keep-alive (CRLF only), not a message")
+            }
+            return try parse(Array(bytes[start...]))
+        }
+        guard bytes.count <= limits.maxMessageBytes else {
+            throw SIPParseError(.tooLarge, "message of \(bytes.count) bytes exceeds the limit of \(limits.maxMessageBytes)")
+        }
+        guard let headerEnd = Self.endOfHeaders(in: bytes) else {
+            throw .unparseable("message has no end of headers (CRLF CRLF)")
+        }
+        let lines = try splitLines(bytes[0..<headerEnd.headerBytesEnd])
+        guard let startLine = lines.first, !startLine.isEmpty else { throw .unparseable("message has no start line") }
+        var headers = SIPHeaders()
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else {
+                throw .unparseable("header line '\(line.prefix(60))' has no ':'")
+            }
+            let name = HeaderValueScanner.trimmed(line[line.startIndex..<colon])
+            guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenByte) else {
+                throw .unparseable("header name '\(name.prefix(60))' is not a token")
+            }
+            headers.add(String(name), String(HeaderValueScanner.trimmed(line[line.index(after: colon)...])))
+        }
+        guard headers.count <= limits.maxHeaderCount else {
+            throw SIPParseError(.tooLarge, "message has \(headers.count) headers, more than the limit of \(limits.maxHeaderCount)")
+        }
+        let available = bytes.count - headerEnd.bodyStart
+        var bodyLength = available
+        var lengthProblem: String?
+        if let lengthText = headers["Content-Length"] {
+            if let declared = Int(lengthText.trimmingSpaces), declared >= 0 {
+                if declared > available {
+                    lengthProblem = "header 'Content-Length' says \(declared) bytes but only \(available) arrived"
+                } else {
+                    bodyLength = declared  // RFC 3261 §18.3: extra datagram bytes are discarded
+                }
+            } else {
+                lengthProblem = "header 'Content-Length' is malformed: expected a number, got '\(lengthText)'"
+            }
+        }
+        let body = Array(bytes[headerEnd.bodyStart..<(headerEnd.bodyStart + bodyLength)])
+        if startLine.hasPrefix("SIP/") {
+            let response = try parseStatusLine(startLine, headers: headers, body: body)
+            if let lengthProblem { throw .unparseable(lengthProblem) }
+            return .response(response)
+        }
+        let request = try parseRequestLine(startLine, headers: headers, body: body)
+        if let lengthProblem { throw SIPParseError(.badRequest, lengthProblem, partialRequest: request) }
+        do throws(SIPParseError) {
+            try Self.validate(request)
+        } catch {
+            throw SIPParseError(.badRequest, error.message, partialRequest: request)
+        }
+        return .request(request)
+    }
+
+    /// The mandatory-header check of RFC 3261 §8.1.1 / §8.2.
+    public static func validate(_ request: SIPRequest) throws(SIPParseError) {
+        let headers = request.headers
+        guard headers.callID?.isEmpty == false else { throw .bad("header 'Call-ID' is missing") }
+        _ = try headers.from()
+        _ = try headers.to()
+        _ = try headers.topVia()
+        let cseq = try headers.cseq()
+        guard cseq.method == request.method else {
+            throw .bad("header 'CSeq' names method \(cseq.method) but the request is \(request.method)")
+        }
+        if let maxForwards = headers["Max-Forwards"], Int(maxForwards.trimmingSpaces) == nil {
+            throw .bad("header 'Max-Forwards' is malformed: expected a number, got '\(maxForwards)'")
+        }
+    }
+
+    private func parseRequestLine(_ line: Substring, headers: SIPHeaders, body: [UInt8]) throws(SIPParseError) -> SIPRequest {
+        let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count == 3, parts[0].utf8.allSatisfy(Self.isTokenByte) else {
+            throw .unparseable("request line '\(line.prefix(80))' is malformed: expected 'METHOD uri SIP/2.0'")
+        }
+        let partial = SIPRequest(method: SIPMethod(String(parts[0])), uri: SIPURI(host: "invalid"), headers: headers, body: body)
+        guard parts[2] == "SIP/2.0" else {
+            throw SIPParseError(.badRequest, "unsupported protocol version '\(parts[2])' (expected SIP/2.0)", partialRequest: partial)
+        }
+        do throws(SIPParseError) {
+            let uri = try SIPURI(parsing: parts[1])
+            return SIPRequest(method: partial.method, uri: uri, headers: headers, body: body)
+        } catch {
+            throw SIPParseError(.badRequest, "Request-URI is invalid: \(error.message)", partialRequest: partial)
+        }
+    }
+
+    private func parseStatusLine(_ line: Substring, headers: SIPHeaders, body: [UInt8]) throws(SIPParseError) -> SIPResponse {
+        let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+        guard parts.count >= 2, parts[0] == "SIP/2.0", parts[1].count == 3, let code = Int(parts[1]), (100...699).contains(code) else {
+            throw .unparseable("status line '\(line.prefix(80))' is malformed: expected 'SIP/2.0 <code> <reason>'")
+        }
+        let reason = parts.count == 3 ? String(parts[2]) : ""
+        return SIPResponse(statusCode: code, reason: reason, headers: headers, body: body)
+    }
+
+    /// Splits the head into lines, joining folded continuation lines (RFC 3261 §7.3.1). Works on
+    /// bytes: in Swift "\r\n" is a single Character, so splitting a String on "\n" would not.
+    private func splitLines(_ head: ArraySlice<UInt8>) throws(SIPParseError) -> [Substring] {
+        var lines: [Substring] = []
+        for raw in Self.byteLines(head) {
+            guard raw.count <= limits.maxHeaderLineBytes else {
+                throw SIPParseError(.tooLarge, "a header line is longer than \(limits.maxHeaderLineBytes) bytes")
+            }
+            let line = Substring(String(decoding: raw, as: UTF8.self))
+            if let first = raw.first, first == 32 || first == 9, !lines.isEmpty {
+                let previous = lines.removeLast()
+                lines.append(Substring(String(previous) + " " + HeaderValueScanner.trimmed(line)))
+                continue
+            }
+            if lines.isEmpty && line.isEmpty { continue }
+            lines.append(line)
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines
+    }
+
+    /// Lines of `bytes` split at LF with a trailing CR removed.
+    static func byteLines(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var result: [ArraySlice<UInt8>] = []
+        var start = bytes.startIndex
+        var index = bytes.startIndex
+        while index <= bytes.endIndex {
+            if index == bytes.endIndex || bytes[index] == 10 {
+                var end = index
+                if end > start, bytes[end - 1] == 13 { end -= 1 }
+                result.append(bytes[start..<end])
+                start = index + 1
+            }
+            index += 1
+        }
+        return result
+    }
+
+    /// Where the header block ends: index after the blank line, accepting bare LF line ends.
+    static func endOfHeaders(in bytes: [UInt8]) -> (headerBytesEnd: Int, bodyStart: Int)? {
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 10 {  // LF
+                let next = index + 1
+                if next < bytes.count, bytes[next] == 10 { return (index, next + 1) }
+                if next + 1 < bytes.count, bytes[next] == 13, bytes[next + 1] == 10 { return (index, next + 2) }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            "-.!%*_+`'~".utf8.contains(byte)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// VPBXSIP: placeholder until the layer lands.
