@@ -24,6 +24,6 @@ public struct SIPParseError: Error, Sendable, Equatable, CustomStringConvertible
 
     public var description: String { message }
 
-    static func unparseable(_ message: String) -> SIPParseError { .init(.unparseable, message) }
-    static func bad(_ message: String) -> SIPParseError { .init(.badRequest, message) }
+    public static func unparseable(_ message: String) -> SIPParseError { .init(.unparseable, message) }
+    public static func bad(_ message: String) -> SIPParseError { .init(.badRequest, message) }
 }

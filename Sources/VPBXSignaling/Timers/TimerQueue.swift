@@ -1,0 +1,67 @@
+/// A min-heap of deadlines. The owner of many transactions keeps one of these and a single
+/// periodic tick instead of one scheduled task per timer: at thousands of calls per second that
+/// is the difference between a heap push and a trip through the event loop's scheduler.
+public struct TimerQueue<Payload: Sendable>: Sendable {
+    private struct Entry: Sendable {
+        let deadline: ContinuousClock.Instant
+        let sequence: UInt64  // ties fire in insertion order
+        let payload: Payload
+    }
+
+    private var heap: [Entry] = []
+    private var nextSequence: UInt64 = 0
+
+    public init() {}
+
+    public var count: Int { heap.count }
+    public var isEmpty: Bool { heap.isEmpty }
+    public var nextDeadline: ContinuousClock.Instant? { heap.first?.deadline }
+
+    public mutating func schedule(_ payload: Payload, at deadline: ContinuousClock.Instant) {
+        heap.append(Entry(deadline: deadline, sequence: nextSequence, payload: payload))
+        nextSequence &+= 1
+        siftUp(heap.count - 1)
+    }
+
+    /// Removes and returns every payload due at `now`, earliest first.
+    public mutating func popDue(now: ContinuousClock.Instant) -> [Payload] {
+        var due: [Payload] = []
+        while let first = heap.first, first.deadline <= now {
+            due.append(first.payload)
+            let last = heap.removeLast()
+            if !heap.isEmpty {
+                heap[0] = last
+                siftDown(0)
+            }
+        }
+        return due
+    }
+
+    private func before(_ a: Entry, _ b: Entry) -> Bool {
+        a.deadline < b.deadline || (a.deadline == b.deadline && a.sequence < b.sequence)
+    }
+
+    private mutating func siftUp(_ start: Int) {
+        var child = start
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard before(heap[child], heap[parent]) else { return }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1
+            let right = left + 1
+            var smallest = parent
+            if left < heap.count, before(heap[left], heap[smallest]) { smallest = left }
+            if right < heap.count, before(heap[right], heap[smallest]) { smallest = right }
+            if smallest == parent { return }
+            heap.swapAt(parent, smallest)
+            parent = smallest
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import VPBXSIP
+
+/// RFC 3261 §17.1.1 INVITE client transaction with the RFC 6026 "Accepted" state: 2xx responses
+/// (and their retransmissions) go to the TU, which sends the ACK itself, because that ACK is an
+/// end-to-end request of the dialog rather than of this transaction.
+public struct ClientInviteTransaction: Sendable {
+    public enum State: Sendable, Equatable { case calling, proceeding, completed, accepted, terminated }
+
+    public private(set) var state: State = .calling
+    public let request: SIPRequest
+    private let reliability: TransportReliability
+    private let timings: TransactionTimings
+    private var retransmitInterval: Duration
+
+    /// Creates the transaction and returns the actions that send the INVITE.
+    public static func start(
+        _ request: SIPRequest, reliability: TransportReliability, timings: TransactionTimings = .rfc3261
+    ) -> (ClientInviteTransaction, [TransactionAction]) {
+        let transaction = ClientInviteTransaction(request: request, reliability: reliability, timings: timings, retransmitInterval: timings.t1)
+        var actions: [TransactionAction] = [.sendRequest(request)]
+        if reliability == .unreliable { actions.append(.startTimer(.a, timings.t1)) }
+        actions.append(.startTimer(.b, timings.timeout))
+        return (transaction, actions)
+    }
+
+    public mutating func receive(_ response: SIPResponse) -> [TransactionAction] {
+        switch (state, response.statusCode) {
+        case (.calling, 100..<200), (.proceeding, 100..<200):
+            state = .proceeding
+            return [.deliverResponse(response)]
+        case (.calling, 200..<300), (.proceeding, 200..<300):
+            state = .accepted
+            return [.deliverResponse(response), .startTimer(.m, timings.timeout)]
+        case (.accepted, 200..<300):
+            return [.deliverResponse(response)]  // a 2xx retransmission: the TU re-sends its ACK
+        case (.calling, 300...), (.proceeding, 300...):
+            state = .completed
+            let wait = reliability == .unreliable ? Duration.seconds(32) : .zero
+            return [.sendRequest(ackForFailure(response)), .deliverResponse(response), .startTimer(.d, wait)]
+        case (.completed, 300...):
+            return [.sendRequest(ackForFailure(response))]  // retransmitted final: ACK again, TU not told
+        default:
+            return []
+        }
+    }
+
+    public mutating func timerFired(_ timer: TransactionTimer) -> [TransactionAction] {
+        switch (state, timer) {
+        case (.calling, .a):
+            retransmitInterval = retransmitInterval * 2
+            return [.sendRequest(request), .startTimer(.a, retransmitInterval)]
+        case (.calling, .b), (.proceeding, .b):
+            state = .terminated
+            return [.timedOut, .terminated]
+        case (.completed, .d), (.accepted, .m):
+            state = .terminated
+            return [.terminated]
+        default:
+            return []
+        }
+    }
+
+    public mutating func transportFailed() -> [TransactionAction] {
+        guard state == .calling || state == .proceeding else { return [] }
+        state = .terminated
+        return [.timedOut, .terminated]
+    }
+
+    /// The hop-by-hop ACK of RFC 3261 §17.1.1.3: same Request-URI, top Via, From, Call-ID and
+    /// CSeq number as the INVITE, the To of the response, and the INVITE's Route set.
+    func ackForFailure(_ response: SIPResponse) -> SIPRequest {
+        var headers = SIPHeaders()
+        if let via = request.headers.values("Via").first { headers.add("Via", via) }
+        if let from = request.headers["From"] { headers.add("From", from) }
+        if let to = response.headers["To"] { headers.add("To", to) }
+        if let callID = request.headers.callID { headers.add("Call-ID", callID) }
+        let number = (try? request.headers.cseq().number) ?? 1
+        headers.add("CSeq", CSeq(number, .ack).description)
+        for route in request.headers.lines("Route") { headers.add("Route", route) }
+        headers.add("Max-Forwards", "70")
+        return SIPRequest(method: .ack, uri: request.uri, headers: headers)
+    }
+}

@@ -1,0 +1,94 @@
+import VPBXSIP
+
+/// RFC 3261 §17.2.1 INVITE server transaction with the RFC 6026 "Accepted" state. The ACK for a
+/// 2xx is a separate end-to-end request (its own branch), so the core matches it by dialog and
+/// reports it with `acknowledged()`; until then the 2xx is retransmitted on unreliable transports
+/// (§13.3.1.4) and, if it never comes, the TU is told to end the call.
+public struct ServerInviteTransaction: Sendable {
+    public enum State: Sendable, Equatable { case proceeding, completed, confirmed, accepted, terminated }
+
+    public private(set) var state: State = .proceeding
+    public let request: SIPRequest
+    private let reliability: TransportReliability
+    private let timings: TransactionTimings
+    private var lastResponse: SIPResponse
+    private var retransmitInterval: Duration
+    private var acknowledged2xx = false
+
+    /// Creates the transaction for a new INVITE: it answers `100 Trying` at once (so the caller's
+    /// timer A stops even if routing takes a while) and hands the INVITE to the TU.
+    public static func start(
+        _ request: SIPRequest, reliability: TransportReliability, timings: TransactionTimings = .rfc3261
+    ) -> (ServerInviteTransaction, [TransactionAction]) {
+        let trying = SIPResponse(to: request, status: 100)
+        let transaction = ServerInviteTransaction(
+            request: request, reliability: reliability, timings: timings, lastResponse: trying, retransmitInterval: timings.t1)
+        return (transaction, [.sendResponse(trying), .deliverRequest(request)])
+    }
+
+    /// The TU answers.
+    public mutating func respond(_ response: SIPResponse) -> [TransactionAction] {
+        guard state == .proceeding else { return [] }
+        lastResponse = response
+        switch response.statusCode {
+        case 100..<200:
+            return [.sendResponse(response)]
+        case 200..<300:
+            state = .accepted
+            var actions: [TransactionAction] = [.sendResponse(response)]
+            if reliability == .unreliable { actions.append(.startTimer(.g, timings.t1)) }
+            actions.append(.startTimer(.l, timings.timeout))
+            return actions
+        default:
+            state = .completed
+            var actions: [TransactionAction] = [.sendResponse(response)]
+            if reliability == .unreliable { actions.append(.startTimer(.g, timings.t1)) }
+            actions.append(.startTimer(.h, timings.timeout))
+            return actions
+        }
+    }
+
+    /// A request matched to this transaction: a retransmitted INVITE, or the ACK for a non-2xx.
+    public mutating func receive(_ incoming: SIPRequest) -> [TransactionAction] {
+        switch (state, incoming.method) {
+        case (.proceeding, .invite), (.completed, .invite):
+            return [.sendResponse(lastResponse)]
+        case (.completed, .ack):
+            state = .confirmed
+            return [.startTimer(.i, reliability == .unreliable ? timings.t4 : .zero)]
+        default:
+            return []  // INVITE retransmissions in accepted/confirmed and duplicate ACKs are absorbed
+        }
+    }
+
+    /// The dialog's ACK for our 2xx arrived: stop retransmitting it.
+    public mutating func acknowledged() {
+        acknowledged2xx = true
+    }
+
+    public mutating func timerFired(_ timer: TransactionTimer) -> [TransactionAction] {
+        switch (state, timer) {
+        case (.completed, .g), (.accepted, .g):
+            if state == .accepted && acknowledged2xx { return [] }
+            retransmitInterval = min(retransmitInterval * 2, timings.t2)
+            return [.sendResponse(lastResponse), .startTimer(.g, retransmitInterval)]
+        case (.completed, .h):
+            state = .terminated
+            return [.ackNeverArrived, .terminated]
+        case (.confirmed, .i):
+            state = .terminated
+            return [.terminated]
+        case (.accepted, .l):
+            state = .terminated
+            return acknowledged2xx ? [.terminated] : [.ackNeverArrived, .terminated]
+        default:
+            return []
+        }
+    }
+
+    public mutating func transportFailed() -> [TransactionAction] {
+        guard state != .terminated else { return [] }
+        state = .terminated
+        return [.terminated]
+    }
+}

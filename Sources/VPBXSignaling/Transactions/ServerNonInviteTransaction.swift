@@ -1,0 +1,53 @@
+import VPBXSIP
+
+/// RFC 3261 §17.2.2 non-INVITE server transaction.
+public struct ServerNonInviteTransaction: Sendable {
+    public enum State: Sendable, Equatable { case trying, proceeding, completed, terminated }
+
+    public private(set) var state: State = .trying
+    public let request: SIPRequest
+    private let reliability: TransportReliability
+    private let timings: TransactionTimings
+    private var lastResponse: SIPResponse?
+
+    public static func start(
+        _ request: SIPRequest, reliability: TransportReliability, timings: TransactionTimings = .rfc3261
+    ) -> (ServerNonInviteTransaction, [TransactionAction]) {
+        (ServerNonInviteTransaction(request: request, reliability: reliability, timings: timings), [.deliverRequest(request)])
+    }
+
+    public mutating func respond(_ response: SIPResponse) -> [TransactionAction] {
+        switch state {
+        case .trying, .proceeding:
+            lastResponse = response
+            if response.isProvisional {
+                state = .proceeding
+                return [.sendResponse(response)]
+            }
+            state = .completed
+            return [.sendResponse(response), .startTimer(.j, reliability == .unreliable ? timings.timeout : .zero)]
+        case .completed, .terminated:
+            return []
+        }
+    }
+
+    /// A retransmission of the request.
+    public mutating func receive(_ incoming: SIPRequest) -> [TransactionAction] {
+        switch state {
+        case .trying, .terminated: return []
+        case .proceeding, .completed: return lastResponse.map { [.sendResponse($0)] } ?? []
+        }
+    }
+
+    public mutating func timerFired(_ timer: TransactionTimer) -> [TransactionAction] {
+        guard state == .completed, timer == .j else { return [] }
+        state = .terminated
+        return [.terminated]
+    }
+
+    public mutating func transportFailed() -> [TransactionAction] {
+        guard state != .terminated else { return [] }
+        state = .terminated
+        return [.terminated]
+    }
+}

@@ -1,0 +1,43 @@
+import VPBXSIP
+
+/// Identifies a transaction (RFC 3261 §17.1.3, §17.2.3). ACK is filed under INVITE so a non-2xx
+/// ACK finds its server transaction; CANCEL has its own transaction but `cancelTarget` finds the
+/// INVITE it cancels. Requests from pre-RFC 3261 peers (no magic cookie) fall back to Call-ID,
+/// CSeq number and From tag.
+public struct TransactionKey: Hashable, Sendable, CustomStringConvertible {
+    public let branch: String
+    public let sentBy: String
+    public let method: SIPMethod
+
+    public init(branch: String, sentBy: String, method: SIPMethod) {
+        self.branch = branch
+        self.sentBy = sentBy
+        self.method = method == .ack ? .invite : method
+    }
+
+    public var description: String { "\(method.name) \(branch) \(sentBy)" }
+
+    /// The key of a server transaction for an incoming request.
+    public static func server(for request: SIPRequest) throws(SIPParseError) -> TransactionKey {
+        let via = try request.headers.topVia()
+        let sentBy = via.host.lowercased() + ":" + String(via.port ?? 5060)
+        if let branch = via.branch, branch.hasPrefix(Via.branchCookie) {
+            return TransactionKey(branch: branch, sentBy: sentBy, method: request.method)
+        }
+        let cseq = try request.headers.cseq()
+        let legacy = "legacy:\(request.headers.callID ?? ""):\(cseq.number):\((try? request.headers.from().tag) ?? "")"
+        return TransactionKey(branch: legacy, sentBy: sentBy, method: request.method)
+    }
+
+    /// The key of a client transaction a response belongs to (branch of its top Via + method).
+    public static func client(for response: SIPResponse) throws(SIPParseError) -> TransactionKey {
+        let via = try response.headers.topVia()
+        let cseq = try response.headers.cseq()
+        return TransactionKey(branch: via.branch ?? "", sentBy: "", method: cseq.method)
+    }
+
+    /// The INVITE server transaction a CANCEL targets (same branch, RFC 3261 §9.2).
+    public func cancelTarget() -> TransactionKey {
+        TransactionKey(branch: branch, sentBy: sentBy, method: .invite)
+    }
+}

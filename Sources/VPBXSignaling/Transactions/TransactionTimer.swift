@@ -1,0 +1,32 @@
+/// The timers of RFC 3261 §17 (Table 4) plus L and M from RFC 6026. State machines never sleep:
+/// they return `.startTimer` actions and are told when a timer fires; stale timers (fired in a
+/// state where they mean nothing) are ignored, so the owner never has to cancel one.
+public enum TransactionTimer: String, Hashable, Sendable, CaseIterable {
+    case a = "A", b = "B", d = "D", e = "E", f = "F", g = "G", h = "H", i = "I", j = "J", k = "K"
+    case l = "L", m = "M"
+}
+
+/// T1, T2, T4 of RFC 3261 §17.1.1.1. Tests shrink them; production keeps the defaults.
+public struct TransactionTimings: Sendable, Equatable {
+    public var t1: Duration
+    public var t2: Duration
+    public var t4: Duration
+
+    public init(t1: Duration = .milliseconds(500), t2: Duration = .seconds(4), t4: Duration = .seconds(5)) {
+        self.t1 = t1
+        self.t2 = t2
+        self.t4 = t4
+    }
+
+    /// 64·T1: the transaction timeout (timers B, F, H, J, L, M).
+    public var timeout: Duration { t1 * 64 }
+
+    public static let rfc3261 = TransactionTimings()
+}
+
+/// Whether the transport retransmits for us (TCP, TLS) or not (UDP). RFC 3261 drops the
+/// retransmission timers and zeroes the wait timers on reliable transports.
+public enum TransportReliability: Sendable, Equatable {
+    case unreliable
+    case reliable
+}

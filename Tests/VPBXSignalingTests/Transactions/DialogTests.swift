@@ -1,0 +1,39 @@
+import Testing
+import VPBXSIP
+@testable import VPBXSignaling
+
+@Suite struct DialogTests {
+    @Test func uacDialogBuildsByeAndAckFromTheResponse() throws {
+        var invite = TransactionFixtures.request(.invite)
+        invite.headers.add("Route", "<sip:proxy.example;lr>")
+        var ok = TransactionFixtures.response(200, to: invite, tag: "remote")
+        ok.headers.add("Record-Route", "<sip:p1.example;lr>, <sip:p2.example;lr>")
+        var dialog = try Dialog(uacInvite: invite, response: ok)
+        #expect(dialog.remoteTarget.port == 5080)
+        #expect(dialog.routeSet.map(\.uri.host) == ["p2.example", "p1.example"])
+        let via = Via(transport: "UDP", host: "127.0.0.1", port: 5060, parameters: [SIPParameter(name: "branch", value: "z9hG4bK-bye")])
+        let bye = dialog.makeRequest(.bye, via: via, contact: nil)
+        #expect(bye.uri.port == 5080)
+        #expect(try bye.headers.cseq() == CSeq(2, .bye))
+        #expect(try bye.headers.from().tag == "from1")
+        #expect(try bye.headers.to().tag == "remote")
+        #expect(bye.headers.lines("Route").count == 2)
+        let ack = dialog.makeAck(inviteCSeq: 1, via: via)
+        #expect(try ack.headers.cseq() == CSeq(1, .ack))
+    }
+
+    @Test func uasDialogRejectsOutOfOrderCSeqAndRefreshesTarget() throws {
+        let invite = TransactionFixtures.request(.invite)
+        var dialog = try Dialog(uasInvite: invite, localTag: "mine")
+        #expect(dialog.local.tag == "mine")
+        #expect(dialog.remoteTag == "from1")
+        var reinvite = invite
+        reinvite.headers["CSeq"] = "2 INVITE"
+        reinvite.headers["Contact"] = "<sip:1001@127.0.0.9:5999>"
+        let accepted = dialog.acceptRemoteRequest(reinvite)
+        #expect(accepted)
+        #expect(dialog.remoteTarget.port == 5999)
+        let acceptedAgain = dialog.acceptRemoteRequest(reinvite)
+        #expect(!acceptedAgain, "same CSeq again is out of order")
+    }
+}

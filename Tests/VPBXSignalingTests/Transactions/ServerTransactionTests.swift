@@ -1,0 +1,133 @@
+import Testing
+import VPBXSIP
+@testable import VPBXSignaling
+
+@Suite struct ServerInviteTransactionTests {
+    let invite = TransactionFixtures.request(.invite)
+
+    @Test func answersTryingAndResendsLastProvisionalOnRetransmission() {
+        var (txn, actions) = ServerInviteTransaction.start(invite, reliability: .unreliable)
+        #expect(actions.sentResponses.map(\.statusCode) == [100])
+        #expect(actions.contains(.deliverRequest(invite)))
+        let ringing = TransactionFixtures.response(180, to: invite)
+        let step12 = txn.respond(ringing)
+        #expect(step12.sentResponses == [ringing])
+        let step13 = txn.receive(invite)
+        #expect(step13.sentResponses == [ringing])
+    }
+
+    @Test func failureIsRetransmittedUntilAckThenConfirmed() {
+        var (txn, _) = ServerInviteTransaction.start(invite, reliability: .unreliable)
+        let busy = TransactionFixtures.response(486, to: invite)
+        let actions = txn.respond(busy)
+        #expect(actions.timers == [.g: .milliseconds(500), .h: .seconds(32)])
+        let intervals = (0..<4).map { _ in txn.timerFired(.g).timers[.g]! }
+        #expect(intervals == [.seconds(1), .seconds(2), .seconds(4), .seconds(4)])
+        let step14 = txn.receive(invite)
+        #expect(step14.sentResponses == [busy])
+        var ack = invite
+        ack.method = .ack
+        let step15 = txn.receive(ack)
+        #expect(step15.timers == [.i: .seconds(5)])
+        #expect(txn.state == .confirmed)
+        let step16 = txn.timerFired(.g)
+        let step17 = txn.timerFired(.h)
+        #expect(step16.isEmpty && step17.isEmpty)
+        let step18 = txn.timerFired(.i)
+        #expect(step18 == [.terminated])
+    }
+
+    @Test func missingAckForFailureReportsTimerH() {
+        var (txn, _) = ServerInviteTransaction.start(invite, reliability: .reliable)
+        let actions = txn.respond(TransactionFixtures.response(404, to: invite))
+        #expect(actions.timers == [.h: .seconds(32)])
+        let step19 = txn.timerFired(.h)
+        #expect(step19 == [.ackNeverArrived, .terminated])
+    }
+
+    @Test func successIsRetransmittedUntilTheDialogAcknowledgesIt() {
+        var (txn, _) = ServerInviteTransaction.start(invite, reliability: .unreliable)
+        let ok = TransactionFixtures.response(200, to: invite)
+        let step20 = txn.respond(ok)
+        #expect(step20.timers == [.g: .milliseconds(500), .l: .seconds(32)])
+        let step21 = txn.timerFired(.g)
+        #expect(step21.sentResponses == [ok])
+        txn.acknowledged()
+        let step22 = txn.timerFired(.g)
+        #expect(step22.isEmpty)
+        let step23 = txn.receive(invite)
+        #expect(step23.isEmpty, "INVITE retransmission in accepted is absorbed")
+        let step24 = txn.timerFired(.l)
+        #expect(step24 == [.terminated])
+    }
+
+    @Test func unacknowledgedSuccessTellsTheTU() {
+        var (txn, _) = ServerInviteTransaction.start(invite, reliability: .unreliable)
+        _ = txn.respond(TransactionFixtures.response(200, to: invite))
+        let step25 = txn.timerFired(.l)
+        #expect(step25 == [.ackNeverArrived, .terminated])
+    }
+}
+
+@Suite struct ServerNonInviteTransactionTests {
+    let options = TransactionFixtures.request(.options)
+
+    @Test func finalIsResentOnRetransmissionAndTimerJEnds() {
+        var (txn, actions) = ServerNonInviteTransaction.start(options, reliability: .unreliable)
+        #expect(actions == [.deliverRequest(options)])
+        let step26 = txn.receive(options)
+        #expect(step26.isEmpty, "nothing to resend before the TU answered")
+        let ok = TransactionFixtures.response(200, to: options)
+        let step27 = txn.respond(ok)
+        #expect(step27.timers == [.j: .seconds(32)])
+        let step28 = txn.receive(options)
+        #expect(step28.sentResponses == [ok])
+        let step29 = txn.respond(ok)
+        #expect(step29.isEmpty, "a second final is refused")
+        let step30 = txn.timerFired(.j)
+        #expect(step30 == [.terminated])
+    }
+
+    @Test func reliableTransportEndsAtOnce() {
+        var (txn, _) = ServerNonInviteTransaction.start(options, reliability: .reliable)
+        let step31 = txn.respond(TransactionFixtures.response(200, to: options))
+        #expect(step31.timers == [.j: .zero])
+    }
+}
+
+@Suite struct TransactionKeyTests {
+    @Test func ackAndCancelFindTheInvite() throws {
+        let invite = TransactionFixtures.request(.invite, branch: "z9hG4bK-k1")
+        var ack = invite
+        ack.method = .ack
+        ack.headers["CSeq"] = "1 ACK"
+        var cancel = invite
+        cancel.method = .cancel
+        cancel.headers["CSeq"] = "1 CANCEL"
+        let inviteKey = try TransactionKey.server(for: invite)
+        #expect(try TransactionKey.server(for: ack) == inviteKey)
+        let cancelKey = try TransactionKey.server(for: cancel)
+        #expect(cancelKey != inviteKey)
+        #expect(cancelKey.cancelTarget() == inviteKey)
+    }
+
+    @Test func legacyBranchesFallBackToDialogIdentifiers() throws {
+        let old = TransactionFixtures.request(.options, branch: "1234")
+        #expect(try TransactionKey.server(for: old).branch.hasPrefix("legacy:txn-test:1:from1"))
+    }
+}
+
+@Suite struct TimerQueueTests {
+    @Test func popsInDeadlineOrderThenInsertionOrder() {
+        var queue = TimerQueue<String>()
+        let now = ContinuousClock.now
+        queue.schedule("late", at: now + .seconds(3))
+        queue.schedule("first", at: now + .seconds(1))
+        queue.schedule("tie-1", at: now + .seconds(2))
+        queue.schedule("tie-2", at: now + .seconds(2))
+        #expect(queue.popDue(now: now).isEmpty)
+        #expect(queue.popDue(now: now + .seconds(2)) == ["first", "tie-1", "tie-2"])
+        #expect(queue.count == 1)
+        #expect(queue.popDue(now: now + .seconds(10)) == ["late"])
+    }
+}
