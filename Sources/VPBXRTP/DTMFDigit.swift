@@ -1,9 +1,21 @@
 /// The 16 DTMF keys and their RFC 4733 §3.2 event codes.
 public enum DTMFDigit: Character, Sendable, CaseIterable {
-    case zero = "0", one = "1", two = "2", three = "3", four = "4"
-    case five = "5", six = "6", seven = "7", eight = "8", nine = "9"
-    case star = "*", pound = "#"
-    case a = "A", b = "B", c = "C", d = "D"
+    case zero = "0"
+    case one = "1"
+    case two = "2"
+    case three = "3"
+    case four = "4"
+    case five = "5"
+    case six = "6"
+    case seven = "7"
+    case eight = "8"
+    case nine = "9"
+    case star = "*"
+    case pound = "#"
+    case a = "A"
+    case b = "B"
+    case c = "C"
+    case d = "D"
 
     /// The key for `character`, accepting lower-case `a`-`d`.
     public init?(character: Character) {

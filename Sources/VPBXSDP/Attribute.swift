@@ -18,7 +18,8 @@ public struct Attribute: Sendable, Equatable {
             name = text
             value = nil
         }
-        guard !name.isEmpty, !name.contains(" ") else {
+        // Only an empty name is refused: odd vendor attributes must not sink a whole call.
+        guard !name.isEmpty else {
             throw SDPError(.invalidValue, line: line, "'a=' must be '<name>' or '<name>:<value>', got '\(text)'")
         }
         self.name = String(name)

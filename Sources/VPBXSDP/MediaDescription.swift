@@ -48,7 +48,8 @@ public struct MediaDescription: Sendable, Equatable {
         var portCount: Int?
         if portParts.count == 2 {
             guard let count = Int(portParts[1]), count > 0 else {
-                throw SDPError(.invalidValue, line: line, "'m=' port count must be a positive number, got '\(parts[1])'")
+                throw SDPError(
+                    .invalidValue, line: line, "'m=' port count must be a positive number, got '\(parts[1])'")
             }
             portCount = count
         }

@@ -12,7 +12,9 @@ public struct NegotiatedAudio: Sendable, Equatable {
     /// Direction written in the answer, from our side (`recvonly` when the offerer holds us).
     public var direction: MediaDirection
 
-    public init(answer: SessionDescription, mediaIndex: Int, codec: RTPMap, telephoneEvent: RTPMap?, direction: MediaDirection) {
+    public init(
+        answer: SessionDescription, mediaIndex: Int, codec: RTPMap, telephoneEvent: RTPMap?, direction: MediaDirection
+    ) {
         self.answer = answer
         self.mediaIndex = mediaIndex
         self.codec = codec
@@ -62,15 +64,17 @@ extension SessionDescription {
         guard let accepted else {
             throw SDPError(
                 .noCommonCodec,
-                "no RTP audio stream offers any of \(localCodecs.joined(separator: ", ")) (offered: \(offer.offeredAudioSummary))")
+                "no RTP audio stream offers any of \(localCodecs.joined(separator: ", ")) (offered: \(offer.offeredAudioSummary))"
+            )
         }
 
         let direction = offer.direction(ofMediaAt: accepted.index).reversed
         var media: [MediaDescription] = []
         for (index, section) in offer.media.enumerated() {
             guard index == accepted.index else {
-                media.append(MediaDescription(
-                    media: section.media, port: 0, proto: section.proto, formats: Array(section.formats.prefix(1))))
+                media.append(
+                    MediaDescription(
+                        media: section.media, port: 0, proto: section.proto, formats: Array(section.formats.prefix(1))))
                 continue
             }
             var answer = MediaDescription(

@@ -31,7 +31,8 @@ public struct Origin: Sendable, Equatable {
         guard parts.count == 6 else {
             throw SDPError(
                 .invalidValue, line: line,
-                "'o=' must have 6 fields '<username> <sess-id> <sess-version> <nettype> <addrtype> <address>', got '\(value)'")
+                "'o=' must have 6 fields '<username> <sess-id> <sess-version> <nettype> <addrtype> <address>', got '\(value)'"
+            )
         }
         guard let version = UInt64(parts[2]) else {
             throw SDPError(.invalidValue, line: line, "'o=' session version must be a number, got '\(parts[2])'")

@@ -12,7 +12,9 @@ extension SessionDescription {
     ///
     /// - Throws: `SDPError.noCommonCodec` when no audio stream keeps a voice codec; the
     ///   caller answers 488 Not Acceptable Here.
-    public func restrictingAudio(to allowed: Set<String> = SessionDescription.defaultAudioEncodings) throws(SDPError) -> SessionDescription {
+    public func restrictingAudio(to allowed: Set<String> = SessionDescription.defaultAudioEncodings) throws(SDPError)
+        -> SessionDescription
+    {
         let allowedNames = Set(allowed.map { $0.lowercased() })
         var result = self
         var kept = false
@@ -30,7 +32,9 @@ extension SessionDescription {
                 else { return false }
                 return !keepSet.contains(format)
             }
-            let hasVoice = keep.contains { Int($0).flatMap { maps[$0] }.map { !$0.hasEncoding("telephone-event") } ?? false }
+            let hasVoice = keep.contains {
+                Int($0).flatMap { maps[$0] }.map { !$0.hasEncoding("telephone-event") } ?? false
+            }
             if hasVoice {
                 section.formats = keep
                 kept = true
@@ -44,7 +48,8 @@ extension SessionDescription {
         guard kept else {
             throw SDPError(
                 .noCommonCodec,
-                "no audio stream offers any of \(allowed.sorted().joined(separator: ", ")) (offered: \(offeredAudioSummary))")
+                "no audio stream offers any of \(allowed.sorted().joined(separator: ", ")) (offered: \(offeredAudioSummary))"
+            )
         }
         return result
     }

@@ -39,7 +39,8 @@ private struct Parser {
 
         if version == nil {
             guard type == "v" else {
-                throw SDPError(.missingField, line: number, "expected 'v=0' as the first line, got '\(line.prefix(80))'")
+                throw SDPError(
+                    .missingField, line: number, "expected 'v=0' as the first line, got '\(line.prefix(80))'")
             }
             guard let parsed = Int(value), parsed == 0 else {
                 throw SDPError(.invalidValue, line: number, "expected 'v=0', got 'v=\(value)'")
@@ -93,7 +94,9 @@ private struct Parser {
     }
 
     func finish() throws(SDPError) -> SessionDescription {
-        guard let version else { throw SDPError(.missingField, "the body is empty: expected 'v=0' then 'o=', 's=', 't=' lines") }
+        guard let version else {
+            throw SDPError(.missingField, "the body is empty: expected 'v=0' then 'o=', 's=', 't=' lines")
+        }
         guard let origin else { throw SDPError(.missingField, "missing the mandatory 'o=' line") }
         return SessionDescription(
             version: version, origin: origin, sessionName: sessionName ?? "-", connection: connection,

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VPBXRTP
 
 @Suite("G.711")

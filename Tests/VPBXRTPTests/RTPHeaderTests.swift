@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VPBXRTP
 
 @Suite("RTP header")
@@ -33,7 +34,8 @@ struct RTPHeaderTests {
     }
 
     @Test func writesFixedHeader() {
-        let header = RTPHeader(marker: true, payloadType: 8, sequenceNumber: 0x1234, timestamp: 0x0001_0203, ssrc: 0xDEAD_BEEF)
+        let header = RTPHeader(
+            marker: true, payloadType: 8, sequenceNumber: 0x1234, timestamp: 0x0001_0203, ssrc: 0xDEAD_BEEF)
         #expect(write(header) == Array(simplePacket.prefix(12)))
     }
 
@@ -78,17 +80,19 @@ struct RTPHeaderTests {
         #expect(parsed == header)
     }
 
-    @Test("rejects packets that are not valid RTP", arguments: [
-        [],
-        [0x80, 0x00, 0x00],  // shorter than the fixed header
-        [0x40, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1],  // version 1
-        [0x00, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1],  // version 0 (STUN and friends)
-        [0x81, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1],  // announces a CSRC it does not carry
-        [0x90, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xBE, 0xDE],  // truncated extension header
-        [0x90, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xBE, 0xDE, 0, 2, 0, 0, 0, 0],  // short extension data
-        [0xA0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xAA, 0x00],  // padding length 0
-        [0xA0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xAA, 0x09],  // padding longer than the payload
-    ] as [[UInt8]])
+    @Test(
+        "rejects packets that are not valid RTP",
+        arguments: [
+            [],
+            [0x80, 0x00, 0x00],  // shorter than the fixed header
+            [0x40, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1],  // version 1
+            [0x00, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1],  // version 0 (STUN and friends)
+            [0x81, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1],  // announces a CSRC it does not carry
+            [0x90, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xBE, 0xDE],  // truncated extension header
+            [0x90, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xBE, 0xDE, 0, 2, 0, 0, 0, 0],  // short extension data
+            [0xA0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xAA, 0x00],  // padding length 0
+            [0xA0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xAA, 0x09],  // padding longer than the payload
+        ] as [[UInt8]])
     func rejects(packet: [UInt8]) {
         #expect(parse(packet) == nil)
     }
@@ -118,7 +122,8 @@ struct RTPHeaderTests {
 
     @Test func parsesAtUnalignedOffsets() throws {
         let shifted = [0x00] + simplePacket
-        let header = try #require(shifted.withUnsafeBytes { RTPHeader(bytes: UnsafeRawBufferPointer(rebasing: $0.dropFirst())) })
+        let header = try #require(
+            shifted.withUnsafeBytes { RTPHeader(bytes: UnsafeRawBufferPointer(rebasing: $0.dropFirst())) })
         #expect(header.ssrc == 0xDEAD_BEEF)
     }
 }

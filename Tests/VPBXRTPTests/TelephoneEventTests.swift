@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VPBXRTP
 
 @Suite("RFC 4733 telephone-event")

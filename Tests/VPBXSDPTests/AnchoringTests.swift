@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VPBXSDP
 
 @Suite("Anchoring and origin tracking")
@@ -48,7 +49,8 @@ struct AnchoringTests {
 
     @Test func trackerKeepsOriginAndBumpsVersionOnChange() throws {
         var tracker = OriginTracker(sessionID: 777, address: "203.0.113.1")
-        let offer = try SessionDescription(parsing: SampleOffers.deskPhone).anchored(at: "203.0.113.1", audioPort: 20000)
+        let offer = try SessionDescription(parsing: SampleOffers.deskPhone).anchored(
+            at: "203.0.113.1", audioPort: 20000)
 
         let first = tracker.stamp(offer)
         #expect(first.origin == Origin(username: "vpbx", sessionID: "777", sessionVersion: 1, address: "203.0.113.1"))

@@ -1,12 +1,15 @@
 import Testing
+
 @testable import VPBXSDP
 
 @Suite("Media sections: codecs, direction, ptime")
 struct MediaDescriptionTests {
     @Test func rtpMapsIncludeStaticDefaults() throws {
-        let audio = MediaDescription(media: "audio", port: 4000, formats: ["0", "8", "101"], attributes: [
-            Attribute("rtpmap", "101 telephone-event/8000")
-        ])
+        let audio = MediaDescription(
+            media: "audio", port: 4000, formats: ["0", "8", "101"],
+            attributes: [
+                Attribute("rtpmap", "101 telephone-event/8000")
+            ])
         #expect(audio.rtpMaps[0] == RTPMap(payloadType: 0, encodingName: "PCMU", clockRate: 8000))
         #expect(audio.rtpMaps[8] == RTPMap(payloadType: 8, encodingName: "PCMA", clockRate: 8000))
         #expect(audio.rtpMaps[101] == RTPMap(payloadType: 101, encodingName: "telephone-event", clockRate: 8000))
@@ -28,7 +31,9 @@ struct MediaDescriptionTests {
         #expect(audio.codecs.map(\.encodingName) == ["PCMA"])
     }
 
-    @Test("malformed rtpmap values are ignored", arguments: ["", "abc PCMU/8000", "200 X/8000", "97 X", "97 /8000", "97 X/0", "97 X/8000/0"])
+    @Test(
+        "malformed rtpmap values are ignored",
+        arguments: ["", "abc PCMU/8000", "200 X/8000", "97 X", "97 /8000", "97 X/0", "97 X/8000/0"])
     func malformedRTPMap(value: String) {
         #expect(RTPMap(attributeValue: value) == nil)
     }
@@ -75,7 +80,8 @@ struct MediaDescriptionTests {
         #expect(offer.direction(ofMediaAt: 0) == .sendonly)
         #expect(offer.audioEndpoint == nil)
         // Media-level c=0.0.0.0 also counts, and with recvonly nothing flows at all.
-        var media = MediaDescription(media: "audio", port: 4000, formats: ["0"], connection: Connection(address: "0.0.0.0"))
+        var media = MediaDescription(
+            media: "audio", port: 4000, formats: ["0"], connection: Connection(address: "0.0.0.0"))
         media.direction = .recvonly
         #expect(media.direction == .inactive)
     }

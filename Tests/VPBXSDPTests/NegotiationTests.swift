@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VPBXSDP
 
 @Suite("Codec policy and offer/answer")
@@ -41,10 +42,12 @@ struct NegotiationTests {
         #expect(result.codec == RTPMap(payloadType: 8, encodingName: "PCMA", clockRate: 8000))
         #expect(result.telephoneEvent?.payloadType == 101)
         #expect(result.direction == .sendrecv)
-        #expect(result.answer.serialized() == crlf(
-            "v=0", "o=vpbx 9 1 IN IP4 203.0.113.1", "s=vpbx", "c=IN IP4 203.0.113.1", "t=0 0",
-            "m=audio 20000 RTP/AVP 8 101", "a=rtpmap:8 PCMA/8000", "a=rtpmap:101 telephone-event/8000",
-            "a=fmtp:101 0-16", "a=ptime:20", "a=sendrecv"))
+        #expect(
+            result.answer.serialized()
+                == crlf(
+                    "v=0", "o=vpbx 9 1 IN IP4 203.0.113.1", "s=vpbx", "c=IN IP4 203.0.113.1", "t=0 0",
+                    "m=audio 20000 RTP/AVP 8 101", "a=rtpmap:8 PCMA/8000", "a=rtpmap:101 telephone-event/8000",
+                    "a=fmtp:101 0-16", "a=ptime:20", "a=sendrecv"))
     }
 
     @Test func answerPicksEventAtCodecRateAndRejectsVideo() throws {
@@ -72,7 +75,8 @@ struct NegotiationTests {
         #expect(result.direction == .recvonly)
         var inactive = offer
         inactive.media[0].direction = .inactive
-        let second = try SessionDescription.answer(to: inactive, origin: origin, address: "203.0.113.1", audioPort: 20000)
+        let second = try SessionDescription.answer(
+            to: inactive, origin: origin, address: "203.0.113.1", audioPort: 20000)
         #expect(second.direction == .inactive)
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VPBXSDP
 
 @Suite("SDP malformed input")
@@ -44,21 +45,23 @@ struct SessionDescriptionMalformedTests {
         #expect(failure.message.contains("'o='"))
     }
 
-    @Test("malformed known lines are rejected with their line number", arguments: [
-        ("o=- 1 IN IP4 10.0.0.1", "6 fields"),
-        ("o=- 1 x IN IP4 10.0.0.1", "session version"),
-        ("c=IN IP4", "3 fields"),
-        ("t=now later", "'t='"),
-        ("m=audio", "'m='"),
-        ("m=audio 70000 RTP/AVP 0", "0 to 65535"),
-        ("m=audio -1 RTP/AVP 0", "0 to 65535"),
-        ("m=audio 5000/0 RTP/AVP 0", "port count"),
-        ("a=", "'a='"),
-        ("a=:value", "'a='"),
-        ("r=7d 1h", "'r='"),
-        ("1=one", "'<letter>=<value>'"),
-        ("=value", "'<letter>=<value>'"),
-    ])
+    @Test(
+        "malformed known lines are rejected with their line number",
+        arguments: [
+            ("o=- 1 IN IP4 10.0.0.1", "6 fields"),
+            ("o=- 1 x IN IP4 10.0.0.1", "session version"),
+            ("c=IN IP4", "3 fields"),
+            ("t=now later", "'t='"),
+            ("m=audio", "'m='"),
+            ("m=audio 70000 RTP/AVP 0", "0 to 65535"),
+            ("m=audio -1 RTP/AVP 0", "0 to 65535"),
+            ("m=audio 5000/0 RTP/AVP 0", "port count"),
+            ("a=", "'a='"),
+            ("a=:value", "'a='"),
+            ("r=7d 1h", "'r='"),
+            ("1=one", "'<letter>=<value>'"),
+            ("=value", "'<letter>=<value>'"),
+        ])
     func malformedLine(line: String, expected: String) throws {
         let text = "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\n\(line)\r\n"
         let failure: SDPError

@@ -1,11 +1,14 @@
 import Testing
+
 @testable import VPBXSDP
 
 @Suite("SDP parsing and serialization")
 struct SessionDescriptionParsingTests {
-    @Test("canonical offers print back byte for byte", arguments: [
-        SampleOffers.deskPhone, SampleOffers.conferencePhone, SampleOffers.softphone, SampleOffers.holdByAddress,
-    ])
+    @Test(
+        "canonical offers print back byte for byte",
+        arguments: [
+            SampleOffers.deskPhone, SampleOffers.conferencePhone, SampleOffers.softphone, SampleOffers.holdByAddress,
+        ])
     func exactRoundTrip(text: String) throws {
         let parsed = try SessionDescription(parsing: text)
         #expect(parsed.serialized() == text)
@@ -14,8 +17,10 @@ struct SessionDescriptionParsingTests {
 
     @Test func lfLineEndsAreAcceptedAndPrintedAsCRLF() throws {
         let parsed = try SessionDescription(parsing: SampleOffers.loadGenerator)
-        #expect(parsed.origin == Origin(
-            username: "user1", sessionID: "53655765", sessionVersion: 2_353_687_637, address: "127.0.0.1"))
+        #expect(
+            parsed.origin
+                == Origin(
+                    username: "user1", sessionID: "53655765", sessionVersion: 2_353_687_637, address: "127.0.0.1"))
         #expect(parsed.serialized() == SampleOffers.loadGenerator.replacingLF())
     }
 
@@ -50,12 +55,22 @@ struct SessionDescriptionParsingTests {
         #expect(parsed.serialized() == text)
     }
 
+    @Test func oddVendorAttributesAreKept() throws {
+        let text = crlf("v=0", "o=- 1 1 IN IP4 10.0.0.1", "s=-", "t=0 0", "a=X-odd vendor thing", "a=X-empty:")
+        let parsed = try SessionDescription(parsing: text)
+        #expect(parsed.attributes == [Attribute("X-odd vendor thing"), Attribute("X-empty", "")])
+        #expect(parsed.serialized() == text)
+    }
+
     @Test func serializerPutsLinesInRFCOrder() throws {
         // Written out of order (t before c, a before t); printed back in canonical order.
         let text = "v=0\no=- 5 6 IN IP4 10.0.0.1\ns=-\nt=0 0\na=recvonly\nc=IN IP4 10.0.0.1\nm=audio 5000 RTP/AVP 8\n"
         let printed = try SessionDescription(parsing: text).serialized()
-        #expect(printed == crlf(
-            "v=0", "o=- 5 6 IN IP4 10.0.0.1", "s=-", "c=IN IP4 10.0.0.1", "t=0 0", "a=recvonly", "m=audio 5000 RTP/AVP 8"))
+        #expect(
+            printed
+                == crlf(
+                    "v=0", "o=- 5 6 IN IP4 10.0.0.1", "s=-", "c=IN IP4 10.0.0.1", "t=0 0", "a=recvonly",
+                    "m=audio 5000 RTP/AVP 8"))
     }
 
     @Test func missingSessionNameAndTimingAreTolerated() throws {
@@ -73,10 +88,15 @@ struct SessionDescriptionParsingTests {
         let description = SessionDescription(
             origin: Origin(username: "vpbx", sessionID: "42", sessionVersion: 1, address: "203.0.113.1"),
             connection: Connection(address: "203.0.113.1"),
-            media: [MediaDescription(media: "audio", port: 20000, formats: ["8"], attributes: [Attribute("rtpmap", "8 PCMA/8000")])])
-        #expect(description.serialized() == crlf(
-            "v=0", "o=vpbx 42 1 IN IP4 203.0.113.1", "s=-", "c=IN IP4 203.0.113.1", "t=0 0",
-            "m=audio 20000 RTP/AVP 8", "a=rtpmap:8 PCMA/8000"))
+            media: [
+                MediaDescription(
+                    media: "audio", port: 20000, formats: ["8"], attributes: [Attribute("rtpmap", "8 PCMA/8000")])
+            ])
+        #expect(
+            description.serialized()
+                == crlf(
+                    "v=0", "o=vpbx 42 1 IN IP4 203.0.113.1", "s=-", "c=IN IP4 203.0.113.1", "t=0 0",
+                    "m=audio 20000 RTP/AVP 8", "a=rtpmap:8 PCMA/8000"))
     }
 }
 

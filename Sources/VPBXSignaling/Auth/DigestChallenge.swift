@@ -34,7 +34,9 @@ public struct DigestChallenge: Sendable, Equatable {
             realm: try parameters.required("realm"),
             nonce: try parameters.required("nonce"),
             opaque: parameters["opaque"],
-            algorithm: try parameters["algorithm"].map { token throws(DigestError) in try DigestAlgorithm(parsing: token) } ?? .md5,
+            algorithm: try parameters["algorithm"].map { token throws(DigestError) in
+                try DigestAlgorithm(parsing: token)
+            } ?? .md5,
             qop: parameters["qop"].map(Self.splitList) ?? [],
             stale: parameters["stale"]?.lowercased() == "true")
     }

@@ -56,7 +56,9 @@ public struct DigestCredentials: Sendable, Equatable {
             nonce: try parameters.required("nonce"),
             uri: try parameters.required("uri"),
             response: try parameters.required("response"),
-            algorithm: try parameters["algorithm"].map { token throws(DigestError) in try DigestAlgorithm(parsing: token) } ?? .md5,
+            algorithm: try parameters["algorithm"].map { token throws(DigestError) in
+                try DigestAlgorithm(parsing: token)
+            } ?? .md5,
             cnonce: parameters["cnonce"],
             nonceCount: parameters["nc"],
             qop: parameters["qop"],
@@ -101,7 +103,8 @@ public struct DigestCredentials: Sendable, Equatable {
         cnonce: String,
         nonceCount: UInt32 = 1
     ) -> DigestCredentials {
-        let ha1 = DigestHash.ha1(username: username, realm: challenge.realm, password: password, algorithm: challenge.algorithm)
+        let ha1 = DigestHash.ha1(
+            username: username, realm: challenge.realm, password: password, algorithm: challenge.algorithm)
         var credentials = DigestCredentials(
             username: username, realm: challenge.realm, nonce: challenge.nonce, uri: uri, response: "",
             algorithm: challenge.algorithm, opaque: challenge.opaque)

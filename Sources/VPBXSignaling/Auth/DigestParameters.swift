@@ -53,7 +53,8 @@ struct DigestParameters {
             order.append(name)
             scanner.skipWhitespace()
             guard scanner.isAtEnd || scanner.peek == UInt8(ascii: ",") else {
-                throw DigestError(.malformed, "expected ',' after Digest parameter '\(name)', got '\(scanner.rest(20))'")
+                throw DigestError(
+                    .malformed, "expected ',' after Digest parameter '\(name)', got '\(scanner.rest(20))'")
             }
         }
     }
@@ -133,7 +134,8 @@ private struct Scanner {
 
     private static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
         default:
             "-.!%*_+`'~".utf8.contains(byte)

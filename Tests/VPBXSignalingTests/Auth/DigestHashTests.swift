@@ -1,10 +1,12 @@
 import Testing
+
 @testable import VPBXSignaling
 
 @Suite("Digest hashes")
 struct DigestHashTests {
     @Test func rfc2617Section3_5Example() {
-        let ha1 = DigestHash.ha1(username: "Mufasa", realm: "testrealm@host.com", password: "Circle Of Life", algorithm: .md5)
+        let ha1 = DigestHash.ha1(
+            username: "Mufasa", realm: "testrealm@host.com", password: "Circle Of Life", algorithm: .md5)
         let response = DigestHash.response(
             ha1: ha1, method: "GET", uri: "/dir/index.html", nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093",
             nonceCount: "00000001", cnonce: "0a4f113b", algorithm: .md5)
@@ -12,12 +14,15 @@ struct DigestHashTests {
     }
 
     /// RFC 7616 §3.9.1 gives the same request answered with SHA-256 and with MD5.
-    @Test("RFC 7616 §3.9.1 example", arguments: [
-        (DigestAlgorithm.sha256, "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"),
-        (DigestAlgorithm.md5, "8ca523f5e9506fed4657c9700eebdbec"),
-    ])
+    @Test(
+        "RFC 7616 §3.9.1 example",
+        arguments: [
+            (DigestAlgorithm.sha256, "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"),
+            (DigestAlgorithm.md5, "8ca523f5e9506fed4657c9700eebdbec"),
+        ])
     func rfc7616Example(algorithm: DigestAlgorithm, expected: String) {
-        let ha1 = DigestHash.ha1(username: "Mufasa", realm: "http-auth@example.org", password: "Circle of Life", algorithm: algorithm)
+        let ha1 = DigestHash.ha1(
+            username: "Mufasa", realm: "http-auth@example.org", password: "Circle of Life", algorithm: algorithm)
         let response = DigestHash.response(
             ha1: ha1, method: "GET", uri: "/dir/index.html", nonce: "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v",
             nonceCount: "00000001", cnonce: "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ", algorithm: algorithm)
@@ -26,9 +31,11 @@ struct DigestHashTests {
 
     @Test func legacyResponseWithoutQOP() {
         // Expected value computed independently with Python's hashlib.
-        let ha1 = DigestHash.ha1(username: "Mufasa", realm: "testrealm@host.com", password: "CircleOfLife", algorithm: .md5)
+        let ha1 = DigestHash.ha1(
+            username: "Mufasa", realm: "testrealm@host.com", password: "CircleOfLife", algorithm: .md5)
         let response = DigestHash.legacyResponse(
-            ha1: ha1, method: "GET", uri: "/dir/index.html", nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093", algorithm: .md5)
+            ha1: ha1, method: "GET", uri: "/dir/index.html", nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093",
+            algorithm: .md5)
         #expect(response == "1949323746fe6a43ef61f9606e7febea")
     }
 

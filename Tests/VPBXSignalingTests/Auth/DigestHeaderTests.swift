@@ -1,11 +1,14 @@
 import Testing
+
 @testable import VPBXSignaling
 
 @Suite("Digest header values")
 struct DigestHeaderTests {
     @Test func challengeHeaderValue() {
         let challenge = DigestChallenge(realm: "vpbx.example", nonce: "abc", opaque: "xyz", algorithm: .sha256)
-        #expect(challenge.headerValue == #"Digest realm="vpbx.example", nonce="abc", opaque="xyz", algorithm=SHA-256, qop="auth""#)
+        #expect(
+            challenge.headerValue
+                == #"Digest realm="vpbx.example", nonce="abc", opaque="xyz", algorithm=SHA-256, qop="auth""#)
         var stale = DigestChallenge(realm: "r", nonce: "n", qop: [])
         stale.stale = true
         #expect(stale.headerValue == #"Digest realm="r", nonce="n", algorithm=MD5, stale=true"#)
@@ -14,7 +17,8 @@ struct DigestHeaderTests {
     @Test func challengeRoundTripsAndParsesTrunkStyle() throws {
         let challenge = DigestChallenge(realm: "a \"quoted\" realm", nonce: "n1", opaque: "o", stale: true)
         #expect(try DigestChallenge(parsing: challenge.headerValue) == challenge)
-        let trunk = try DigestChallenge(parsing: #"DIGEST realm="sip.carrier.example",nonce="5f1a",qop="auth,auth-int",stale=FALSE"#)
+        let trunk = try DigestChallenge(
+            parsing: #"DIGEST realm="sip.carrier.example",nonce="5f1a",qop="auth,auth-int",stale=FALSE"#)
         #expect(trunk.realm == "sip.carrier.example")
         #expect(trunk.algorithm == .md5)
         #expect(trunk.qop == ["auth", "auth-int"])
@@ -38,7 +42,8 @@ struct DigestHeaderTests {
     }
 
     @Test func toleratesCaseWhitespaceEscapesAndUnknownParameters() throws {
-        let value = "  digest   USERNAME = \"al\\\"ice\" ,\tRealm=\"r\",  nonce=\"n\", uri=sip:r;transport=tcp ,"
+        let value =
+            "  digest   USERNAME = \"al\\\"ice\" ,\tRealm=\"r\",  nonce=\"n\", uri=sip:r;transport=tcp ,"
             + " Response=\"ABCDEF\", , Algorithm=\"sha-256\", x-vendor=1, opaque=\"\""
         let credentials = try DigestCredentials(parsing: value)
         #expect(credentials.username == "al\"ice")
@@ -52,7 +57,8 @@ struct DigestHeaderTests {
     @Test("missing mandatory parameters are named", arguments: ["username", "realm", "nonce", "uri", "response"])
     func missingParameter(name: String) throws {
         let all = ["username": "u", "realm": "r", "nonce": "n", "uri": "sip:r", "response": "00"]
-        let value = "Digest " + all.filter { $0.key != name }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ", ")
+        let value =
+            "Digest " + all.filter { $0.key != name }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ", ")
         let failure = try #require(throws: DigestError.self) { try DigestCredentials(parsing: value) }
         #expect(failure.code == .missingParameter)
         #expect(failure.message == "missing '\(name)' parameter in Digest header")
@@ -71,18 +77,20 @@ struct DigestHeaderTests {
         #expect(try DigestCredentials(parsing: base + #", cnonce="c", nc=0000000A"#).nonceCountValue == 10)
     }
 
-    @Test("malformed header values are rejected", arguments: [
-        ("", "'Digest' scheme"),
-        ("Basic dXNlcjpwYXNz", "'Digest' scheme"),
-        ("Digest", "parameters after"),
-        (#"Digest username="u"#, "unterminated"),
-        (#"Digest username "u""#, "expected '='"),
-        (#"Digest username="u" realm="r""#, "expected ','"),
-        (#"Digest username="a", username="b""#, "appears twice"),
-        (#"Digest ="x""#, "parameter name"),
-        (#"Digest username="u", realm="r", nonce="n", uri="x", response="0", algorithm=MD5-sess"#, "not supported"),
-        (#"Digest username="u", realm="r", nonce="n", uri="x", response="0", userhash=true"#, "userhash"),
-    ])
+    @Test(
+        "malformed header values are rejected",
+        arguments: [
+            ("", "'Digest' scheme"),
+            ("Basic dXNlcjpwYXNz", "'Digest' scheme"),
+            ("Digest", "parameters after"),
+            (#"Digest username="u"#, "unterminated"),
+            (#"Digest username "u""#, "expected '='"),
+            (#"Digest username="u" realm="r""#, "expected ','"),
+            (#"Digest username="a", username="b""#, "appears twice"),
+            (#"Digest ="x""#, "parameter name"),
+            (#"Digest username="u", realm="r", nonce="n", uri="x", response="0", algorithm=MD5-sess"#, "not supported"),
+            (#"Digest username="u", realm="r", nonce="n", uri="x", response="0", userhash=true"#, "userhash"),
+        ])
     func malformed(value: String, expected: String) throws {
         let failure = try #require(throws: DigestError.self) { try DigestCredentials(parsing: value) }
         #expect(failure.message.contains(expected), "\(failure)")

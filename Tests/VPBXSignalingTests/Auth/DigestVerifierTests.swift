@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+
 @testable import VPBXSignaling
 
 @Suite("Digest verification")
@@ -10,7 +11,9 @@ struct DigestVerifierTests {
     let issuer = NonceIssuer(secret: SymmetricKey(data: Array("0123456789abcdef0123456789abcdef".utf8)))
 
     private func store(password: String = "secret") -> (DigestAlgorithm) -> String? {
-        { algorithm in DigestHash.ha1(username: "alice", realm: "vpbx.example", password: password, algorithm: algorithm) }
+        { algorithm in
+            DigestHash.ha1(username: "alice", realm: "vpbx.example", password: password, algorithm: algorithm)
+        }
     }
 
     private func login(
@@ -22,7 +25,8 @@ struct DigestVerifierTests {
         let credentials = DigestCredentials.answering(
             challenge, username: "alice", password: password, method: "REGISTER", uri: "sip:vpbx.example",
             cnonce: "c0ffee", nonceCount: nonceCount)
-        return verifier.verify(credentials: credentials, method: "REGISTER", storedHA1: store(), now: answerAt ?? time ?? start)
+        return verifier.verify(
+            credentials: credentials, method: "REGISTER", storedHA1: store(), now: answerAt ?? time ?? start)
     }
 
     @Test func rightPasswordAuthenticates() {
@@ -50,7 +54,9 @@ struct DigestVerifierTests {
         let challenge = verifier.challenges(now: start)[0]
         let credentials = DigestCredentials.answering(
             challenge, username: "mallory", password: "x", method: "REGISTER", uri: "sip:vpbx.example", cnonce: "c")
-        #expect(verifier.verify(credentials: credentials, method: "REGISTER", storedHA1: { _ in nil }, now: start) == .wrongCredentials)
+        #expect(
+            verifier.verify(credentials: credentials, method: "REGISTER", storedHA1: { _ in nil }, now: start)
+                == .wrongCredentials)
     }
 
     @Test func wrongMethodFails() {
@@ -58,7 +64,9 @@ struct DigestVerifierTests {
         let challenge = verifier.challenges(now: start)[0]
         let credentials = DigestCredentials.answering(
             challenge, username: "alice", password: "secret", method: "REGISTER", uri: "sip:vpbx.example", cnonce: "c")
-        #expect(verifier.verify(credentials: credentials, method: "INVITE", storedHA1: store(), now: start) == .wrongCredentials)
+        #expect(
+            verifier.verify(credentials: credentials, method: "INVITE", storedHA1: store(), now: start)
+                == .wrongCredentials)
     }
 
     @Test func expiredNonceIsStaleOnlyWithTheRightPassword() {
@@ -92,28 +100,36 @@ struct DigestVerifierTests {
         var credentials = DigestCredentials.answering(
             DigestChallenge(realm: "other.example", nonce: nonce), username: "alice", password: "secret",
             method: "REGISTER", uri: "sip:vpbx.example", cnonce: "c")
-        guard case .invalid(let realmReason) = verifier.verify(credentials: credentials, method: "REGISTER", storedHA1: store(), now: start)
-        else { Issue.record("foreign realm accepted"); return }
+        guard
+            case .invalid(let realmReason) = verifier.verify(
+                credentials: credentials, method: "REGISTER", storedHA1: store(), now: start)
+        else {
+            Issue.record("foreign realm accepted")
+            return
+        }
         #expect(realmReason.contains("other.example"))
 
         credentials = DigestCredentials.answering(
             DigestChallenge(realm: realm, nonce: "forged"), username: "alice", password: "secret",
             method: "REGISTER", uri: "sip:vpbx.example", cnonce: "c")
-        #expect(verifier.verify(credentials: credentials, method: "REGISTER", storedHA1: store(), now: start)
-            == .invalid("nonce was not issued by this server (or the server secret changed)"))
+        #expect(
+            verifier.verify(credentials: credentials, method: "REGISTER", storedHA1: store(), now: start)
+                == .invalid("nonce was not issued by this server (or the server secret changed)"))
 
         credentials = DigestCredentials.answering(
             DigestChallenge(realm: realm, nonce: nonce, algorithm: .sha256), username: "alice", password: "secret",
             method: "REGISTER", uri: "sip:vpbx.example", cnonce: "c")
-        #expect(verifier.verify(credentials: credentials, method: "REGISTER", storedHA1: store(), now: start)
-            == .invalid("algorithm SHA-256 was not offered"))
+        #expect(
+            verifier.verify(credentials: credentials, method: "REGISTER", storedHA1: store(), now: start)
+                == .invalid("algorithm SHA-256 was not offered"))
 
         credentials = DigestCredentials.answering(
             DigestChallenge(realm: realm, nonce: nonce), username: "alice", password: "secret",
             method: "REGISTER", uri: "sip:vpbx.example", cnonce: "c")
         credentials.qop = "auth-int"
-        #expect(verifier.verify(credentials: credentials, method: "REGISTER", storedHA1: store(), now: start)
-            == .invalid("qop 'auth-int' is not supported; expected 'auth'"))
+        #expect(
+            verifier.verify(credentials: credentials, method: "REGISTER", storedHA1: store(), now: start)
+                == .invalid("qop 'auth-int' is not supported; expected 'auth'"))
     }
 
     @Test func uppercaseResponseFromClientIsAccepted() throws {
@@ -123,6 +139,7 @@ struct DigestVerifierTests {
             uri: "sip:vpbx.example", cnonce: "c")
         credentials.response = credentials.response.uppercased()
         let parsed = try DigestCredentials(parsing: credentials.headerValue)
-        #expect(verifier.verify(credentials: parsed, method: "REGISTER", storedHA1: store(), now: start) == .authenticated)
+        #expect(
+            verifier.verify(credentials: parsed, method: "REGISTER", storedHA1: store(), now: start) == .authenticated)
     }
 }

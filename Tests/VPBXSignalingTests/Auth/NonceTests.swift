@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+
 @testable import VPBXSignaling
 
 /// Deterministic randomness for reproducible nonces.
