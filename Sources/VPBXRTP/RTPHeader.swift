@@ -5,8 +5,12 @@
 /// parsed header records where they are, and `write(into:)` zero-fills them. To forward a
 /// packet with its extension intact, rewrite fields in place with `rewrite(in:...)`.
 public struct RTPHeader: Sendable, Equatable {
-    /// Up to 15 contributing sources, stored inline (no heap).
-    public typealias CSRCList = InlineArray<15, UInt32>
+    /// Up to 15 contributing sources, stored inline (no heap). A tuple rather than
+    /// `InlineArray`, which needs macOS 26 and the manifest still supports macOS 14.
+    private typealias CSRCStorage = (
+        UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32,
+        UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32
+    )
 
     /// Header extension (RFC 3550 §5.3.1): a profile identifier and the length in 32-bit words.
     public struct Extension: Sendable, Equatable {
@@ -36,7 +40,7 @@ public struct RTPHeader: Sendable, Equatable {
     public var `extension`: Extension?
     /// Number of valid entries in `csrcs` (0...15).
     public private(set) var csrcCount: Int
-    private var csrcStorage: CSRCList
+    private var csrcStorage: CSRCStorage
 
     /// For a parsed packet: where the payload starts and how long it is, padding excluded.
     /// For a header built in code: `payloadOffset` is the header size, `payloadLength` 0.
@@ -59,21 +63,22 @@ public struct RTPHeader: Sendable, Equatable {
         self.ssrc = ssrc
         self.extension = `extension`
         csrcCount = 0
-        csrcStorage = CSRCList(repeating: 0)
+        csrcStorage = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         payloadLength = 0
     }
 
     /// The contributing source at `index` (0..<csrcCount).
     public func csrc(at index: Int) -> UInt32 {
         precondition(index >= 0 && index < csrcCount, "CSRC index \(index) out of range 0..<\(csrcCount)")
-        return csrcStorage[index]
+        return withUnsafeBytes(of: csrcStorage) { $0.load(fromByteOffset: index * 4, as: UInt32.self) }
     }
 
     /// Appends a contributing source; returns false when 15 are already present.
     @discardableResult
     public mutating func appendCSRC(_ source: UInt32) -> Bool {
         guard csrcCount < 15 else { return false }
-        csrcStorage[csrcCount] = source
+        let offset = csrcCount * 4
+        withUnsafeMutableBytes(of: &csrcStorage) { $0.storeBytes(of: source, toByteOffset: offset, as: UInt32.self) }
         csrcCount += 1
         return true
     }
@@ -90,7 +95,7 @@ public struct RTPHeader: Sendable, Equatable {
             lhs.sequenceNumber == rhs.sequenceNumber, lhs.timestamp == rhs.timestamp, lhs.ssrc == rhs.ssrc,
             lhs.extension == rhs.extension, lhs.csrcCount == rhs.csrcCount, lhs.payloadLength == rhs.payloadLength
         else { return false }
-        for index in 0..<lhs.csrcCount where lhs.csrcStorage[index] != rhs.csrcStorage[index] { return false }
+        for index in 0..<lhs.csrcCount where lhs.csrc(at: index) != rhs.csrc(at: index) { return false }
         return true
     }
 }
