@@ -1,1 +1,0 @@
-// VPBXRTP: placeholder until the layer lands.

@@ -1,0 +1,36 @@
+/// A `c=` line: where media is to be sent.
+public struct Connection: Sendable, Equatable {
+    public var netType: String
+    public var addrType: String
+    /// The address, including any `/ttl/count` multicast suffix, as written.
+    public var address: String
+
+    public init(netType: String = "IN", addrType: String, address: String) {
+        self.netType = netType
+        self.addrType = addrType
+        self.address = address
+    }
+
+    /// A connection for `address`, choosing `IP6` when it contains a colon and `IP4` otherwise.
+    public init(address: String) {
+        self.init(addrType: address.contains(":") ? "IP6" : "IP4", address: address)
+    }
+
+    /// True for the RFC 2543 hold address (`0.0.0.0`, or `::` for IPv6): the peer does not
+    /// want to receive media. RFC 3264 §8.4 still asks us to understand it.
+    public var isUnspecifiedAddress: Bool {
+        address == "0.0.0.0" || address == "::"
+    }
+
+    init(parsing value: Substring, line: Int) throws(SDPError) {
+        let parts = value.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count == 3 else {
+            throw SDPError(
+                .invalidValue, line: line,
+                "'c=' must have 3 fields '<nettype> <addrtype> <address>', got '\(value)'")
+        }
+        self.init(netType: String(parts[0]), addrType: String(parts[1]), address: String(parts[2]))
+    }
+
+    var serialized: String { "\(netType) \(addrType) \(address)" }
+}

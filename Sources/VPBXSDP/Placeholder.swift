@@ -1,1 +1,0 @@
-// VPBXSDP: placeholder until the layer lands.
