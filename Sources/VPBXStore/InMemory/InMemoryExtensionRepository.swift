@@ -32,7 +32,7 @@ public struct InMemoryExtensionRepository: ExtensionRepository {
 
     public func list() async throws -> [ExtensionRecord] {
         try await store.transaction { tables in
-            tables.extensions.values.sorted { $0.number.precedesInBinaryCollation($1.number) }
+            tables.extensions.values.sorted { ExtensionRecord.dialPlanOrder($0.number, $1.number) }
         }
     }
 
@@ -56,7 +56,9 @@ public struct InMemoryExtensionRepository: ExtensionRepository {
         try await store.transaction { tables in
             guard tables.extensions.removeValue(forKey: number) != nil else { return false }
             // The twin of ON DELETE CASCADE on registrations.extension_number.
-            tables.registrations = tables.registrations.filter { $0.value.extensionNumber != number }
+            tables.registrations = tables.registrations.filter {
+                $0.value.extensionNumber != number
+            }
             return true
         }
     }

@@ -16,18 +16,20 @@ public struct InMemoryRegistrationRepository: RegistrationRepository {
                 throw StoreError.notFound("extension \(binding.extensionNumber)")
             }
             var stored = binding
-            let existing = tables.registrations.values.first {
-                $0.extensionNumber == binding.extensionNumber
-                    && $0.contactURI == binding.contactURI
+            let existing = tables.registrations.first {
+                $0.value.extensionNumber == binding.extensionNumber
+                    && $0.value.contactURI == binding.contactURI
             }
+            let id: Int64
             if let existing {
-                stored.id = existing.id
-                stored.registeredAt = existing.registeredAt
+                id = existing.key
+                stored.registeredAt = existing.value.registeredAt
             } else {
-                stored.id = tables.nextRegistrationID
+                id = tables.nextRegistrationID
                 tables.nextRegistrationID += 1
             }
-            tables.registrations[stored.id!] = stored
+            stored.id = id
+            tables.registrations[id] = stored
             return stored
         }
     }
@@ -65,11 +67,11 @@ public struct InMemoryRegistrationRepository: RegistrationRepository {
 
     public func purgeExpired(now: Date) async throws -> [RegistrationRecord] {
         try await store.transaction { tables in
-            let expired = tables.registrations.values.filter { $0.expiresAt <= now }
-            for binding in expired {
-                tables.registrations[binding.id!] = nil
+            let expired = tables.registrations.filter { $0.value.expiresAt <= now }
+            for id in expired.keys {
+                tables.registrations[id] = nil
             }
-            return Self.sorted(expired)
+            return Self.sorted(Array(expired.values))
         }
     }
 

@@ -89,6 +89,12 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         }
     }
 
+    /// Shorter numbers first, then by text: 99, 100, 101, 1000 (the order of `list()`).
+    public static func dialPlanOrder(_ a: String, _ b: String) -> Bool {
+        if a.utf8.count != b.utf8.count { return a.utf8.count < b.utf8.count }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
     enum CodingKeys: String, CodingKey {
         case number
         case displayName = "display_name"

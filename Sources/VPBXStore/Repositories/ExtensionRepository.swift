@@ -7,7 +7,7 @@ public protocol ExtensionRepository: Sendable {
     /// The extension with this number, or nil.
     func get(_ number: String) async throws -> ExtensionRecord?
 
-    /// All extensions, ordered by number.
+    /// All extensions in dial-plan order (99, 100, 1000; see ``ExtensionRecord/dialPlanOrder(_:_:)``).
     func list() async throws -> [ExtensionRecord]
 
     /// Applies a partial update and returns the result; throws `notFound` if missing,

@@ -33,7 +33,9 @@ public struct GRDBExtensionRepository: ExtensionRepository {
 
     public func list() async throws -> [ExtensionRecord] {
         try await database.read("the extension list") { db in
-            try ExtensionRecord.order(ExtensionRecord.Columns.number).fetchAll(db)
+            // Dial-plan order (99, 100, 1000), not text order (100, 1000, 99).
+            let number = ExtensionRecord.Columns.number
+            return try ExtensionRecord.order(length(number), number).fetchAll(db)
         }
     }
 
