@@ -8,6 +8,7 @@ extension VPBXDatabase {
         _ object: @autoclosure () -> String,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
+        try checkOpen(object())
         do {
             return try await writer.write(body)
         } catch {
@@ -20,10 +21,17 @@ extension VPBXDatabase {
         _ object: @autoclosure () -> String,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
+        try checkOpen(object())
         do {
             return try await writer.read(body)
         } catch {
             throw Self.storeError(error, object: object())
+        }
+    }
+
+    private func checkOpen(_ object: String) throws {
+        if isClosed {
+            throw StoreError(.io, "cannot access \(object): the database is closed")
         }
     }
 

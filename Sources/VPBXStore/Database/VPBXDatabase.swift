@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The vpbx database: owns the one GRDB writer and brings the schema up to date on open.
 ///
@@ -20,6 +21,13 @@ public final class VPBXDatabase: Sendable {
 
     /// Path of the database file, or nil for an in-memory database.
     public let path: String?
+
+    /// Set by ``close()``. GRDB treats use of a closed connection as a programming error
+    /// (it traps), so every access checks this first and throws instead.
+    private let closed = Atomic<Bool>(false)
+
+    /// True once ``close()`` has been called.
+    public var isClosed: Bool { closed.load(ordering: .acquiring) }
 
     private init(writer: any DatabaseWriter, path: String?) {
         self.writer = writer
@@ -68,8 +76,11 @@ public final class VPBXDatabase: Sendable {
         }
     }
 
-    /// Closes the database; later use of it or of its repositories fails with an `io` error.
+    /// Closes the database; later use of it or of its repositories fails with an `io`
+    /// error. Call it at shutdown, once the repositories' users have stopped: an access
+    /// already under way while closing is not waited for.
     public func close() throws {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         do {
             if let pool = writer as? DatabasePool {
                 try pool.close()
