@@ -153,7 +153,9 @@ struct CDRRepositoryContractTests {
         try await backend.withRepositories { repos in
             // Calls a minute apart: 201→202 busy, 203→201 answered, 202→204 answered.
             let calls = [("201", "202"), ("203", "201"), ("202", "204")].enumerated().map {
-                Fixtures.call(caller: $1.0, callee: $1.1, startedAt: start.addingTimeInterval(Double($0) * 60))
+                Fixtures.call(
+                    caller: $1.0, callee: $1.1, startedAt: start.addingTimeInterval(Double($0) * 60)
+                )
             }
             for call in calls { try await repos.cdr.begin(call) }
             try await repos.cdr.finish(
@@ -161,7 +163,8 @@ struct CDRRepositoryContractTests {
                 disposition: .busy, cause: "486 Busy Here", hangupSide: .callee)
             for call in calls[1...] {
                 try await repos.cdr.finish(
-                    id: call.id, answeredAt: call.startedAt, endedAt: call.startedAt.addingTimeInterval(30),
+                    id: call.id, answeredAt: call.startedAt,
+                    endedAt: call.startedAt.addingTimeInterval(30),
                     disposition: .answered, cause: "BYE", hangupSide: .caller)
             }
             func ids(_ query: CDRQuery) async throws -> [UUID] {
@@ -172,9 +175,16 @@ struct CDRRepositoryContractTests {
             #expect(try await ids(CDRQuery(number: "201")) == [calls[1].id, calls[0].id])
             #expect(try await ids(CDRQuery(disposition: .answered)) == [calls[2].id, calls[1].id])
             #expect(try await ids(CDRQuery(disposition: .noAnswer)).isEmpty)
-            #expect(try await ids(CDRQuery(since: start.addingTimeInterval(60))) == [calls[2].id, calls[1].id])
+            #expect(
+                try await ids(CDRQuery(since: start.addingTimeInterval(60))) == [
+                    calls[2].id, calls[1].id,
+                ])
             #expect(try await ids(CDRQuery(until: start.addingTimeInterval(60))) == [calls[0].id])
-            #expect(try await ids(CDRQuery(since: start.addingTimeInterval(60), until: start.addingTimeInterval(120))) == [calls[1].id])
+            #expect(
+                try await ids(
+                    CDRQuery(
+                        since: start.addingTimeInterval(60), until: start.addingTimeInterval(120)))
+                    == [calls[1].id])
             #expect(try await ids(CDRQuery(number: "202", disposition: .answered)) == [calls[2].id])
             #expect(try await ids(CDRQuery(limit: 1)) == [calls[2].id])
         }
@@ -185,7 +195,8 @@ struct CDRRepositoryContractTests {
         try await backend.withRepositories { repos in
             let total = CDRQuery.defaultLimit + 5
             for index in 0..<total {
-                try await repos.cdr.begin(Fixtures.call(startedAt: start.addingTimeInterval(Double(index))))
+                try await repos.cdr.begin(
+                    Fixtures.call(startedAt: start.addingTimeInterval(Double(index))))
             }
             let found = try await repos.cdr.search(CDRQuery())
             #expect(found.count == CDRQuery.defaultLimit)
@@ -196,8 +207,12 @@ struct CDRRepositoryContractTests {
     @Test(arguments: StoreBackend.allCases)
     func searchRejectsBadQueries(backend: StoreBackend) async throws {
         try await backend.withRepositories { repos in
-            for query in [CDRQuery(limit: 0), CDRQuery(since: start, until: start.addingTimeInterval(-1))] {
-                let error = await #expect(throws: StoreError.self) { try await repos.cdr.search(query) }
+            for query in [
+                CDRQuery(limit: 0), CDRQuery(since: start, until: start.addingTimeInterval(-1)),
+            ] {
+                let error = await #expect(throws: StoreError.self) {
+                    try await repos.cdr.search(query)
+                }
                 #expect(error?.kind == .invalidArgument)
             }
         }

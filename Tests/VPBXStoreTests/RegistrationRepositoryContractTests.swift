@@ -57,8 +57,9 @@ struct RegistrationRepositoryContractTests {
         try await backend.withRepositories { repos in
             try await Self.register(repos, ["202": ["sip:b@h"], "201": ["sip:z@h", "sip:a@h"]])
             let all = try await repos.registrations.list()
-            #expect(all.map { "\($0.extensionNumber) \($0.contactURI)" }
-                == ["201 sip:a@h", "201 sip:z@h", "202 sip:b@h"])
+            #expect(
+                all.map { "\($0.extensionNumber) \($0.contactURI)" }
+                    == ["201 sip:a@h", "201 sip:z@h", "202 sip:b@h"])
             let only = try await repos.registrations.list(extensionNumber: "202")
             #expect(only.map(\.contactURI) == ["sip:b@h"])
             #expect(try await repos.registrations.list(extensionNumber: "203").isEmpty)
@@ -68,9 +69,13 @@ struct RegistrationRepositoryContractTests {
     @Test(arguments: StoreBackend.allCases)
     func removeOneAndRemoveAll(backend: StoreBackend) async throws {
         try await backend.withRepositories { repos in
-            try await Self.register(repos, ["201": ["sip:a@h", "sip:b@h", "sip:c@h"], "202": ["sip:a@h"]])
-            #expect(try await repos.registrations.remove(extensionNumber: "201", contactURI: "sip:a@h"))
-            #expect(try await !repos.registrations.remove(extensionNumber: "201", contactURI: "sip:a@h"))
+            try await Self.register(
+                repos, ["201": ["sip:a@h", "sip:b@h", "sip:c@h"], "202": ["sip:a@h"]])
+            #expect(
+                try await repos.registrations.remove(extensionNumber: "201", contactURI: "sip:a@h"))
+            #expect(
+                try await !repos.registrations.remove(extensionNumber: "201", contactURI: "sip:a@h")
+            )
             #expect(try await repos.registrations.removeAll(extensionNumber: "201") == 2)
             #expect(try await repos.registrations.removeAll(extensionNumber: "201") == 0)
             #expect(try await repos.registrations.list().map(\.extensionNumber) == ["202"])

@@ -72,21 +72,24 @@ struct VPBXDatabaseTests {
                 try db.columns(in: table).map(\.name)
             }
         }
-        #expect(columns[0] == [
-            "number", "display_name", "ha1_md5", "ha1_sha256", "kind", "mobile_number",
-            "enabled", "no_answer_timeout", "language", "static_contact", "created_at",
-            "updated_at",
-        ])
-        #expect(columns[1] == [
-            "id", "extension_number", "contact_uri", "expires_at", "call_id", "cseq",
-            "transport", "source_host", "source_port", "user_agent", "instance_id",
-            "registered_at",
-        ])
-        #expect(columns[2] == [
-            "id", "sip_call_id", "caller", "caller_name", "callee", "started_at",
-            "answered_at", "ended_at", "duration_seconds", "billable_seconds", "disposition",
-            "cause", "hangup_side", "path",
-        ])
+        #expect(
+            columns[0] == [
+                "number", "display_name", "ha1_md5", "ha1_sha256", "kind", "mobile_number",
+                "enabled", "no_answer_timeout", "language", "static_contact", "created_at",
+                "updated_at",
+            ])
+        #expect(
+            columns[1] == [
+                "id", "extension_number", "contact_uri", "expires_at", "call_id", "cseq",
+                "transport", "source_host", "source_port", "user_agent", "instance_id",
+                "registered_at",
+            ])
+        #expect(
+            columns[2] == [
+                "id", "sip_call_id", "caller", "caller_name", "callee", "started_at",
+                "answered_at", "ended_at", "duration_seconds", "billable_seconds", "disposition",
+                "cause", "hangup_side", "path",
+            ])
     }
 
     @Test func cdrIsIndexedOnStartCallerAndCallee() async throws {

@@ -37,17 +37,27 @@ struct ValidationTests {
         BadExtension("uppercase SHA-256", message: "64 lowercase hexadecimal") {
             $0.ha1SHA256 = $0.ha1SHA256.uppercased()
         },
-        BadExtension("national mobile", message: "expected E.164") { $0.mobileNumber = "06301234567" },
-        BadExtension("mobile with leading zero", message: "expected E.164") { $0.mobileNumber = "+06301234567" },
-        BadExtension("mobile kind without number", message: "has no mobile number") { $0.kind = .mobile },
+        BadExtension("national mobile", message: "expected E.164") {
+            $0.mobileNumber = "06301234567"
+        },
+        BadExtension("mobile with leading zero", message: "expected E.164") {
+            $0.mobileNumber = "+06301234567"
+        },
+        BadExtension("mobile kind without number", message: "has no mobile number") {
+            $0.kind = .mobile
+        },
         BadExtension("timeout too short", message: "no-answer timeout of extension 201 4s") {
             $0.noAnswerTimeout = 4
         },
-        BadExtension("timeout too long", message: "expected 5 to 600s") { $0.noAnswerTimeout = 601 },
+        BadExtension("timeout too long", message: "expected 5 to 600s") {
+            $0.noAnswerTimeout = 601
+        },
         BadExtension("static contact not SIP", message: "expected a SIP URI") {
             $0.staticContact = "http://door.example"
         },
-        BadExtension("static contact without host", message: "static contact") { $0.staticContact = "sip:" },
+        BadExtension("static contact without host", message: "static contact") {
+            $0.staticContact = "sip:"
+        },
     ]
 
     @Test(arguments: badExtensions)
@@ -100,7 +110,8 @@ struct ValidationTests {
         #expect(StoreError.Kind.conflict.description == "conflict")
         #expect(StoreError.Kind.invalidArgument.description == "invalid_argument")
         #expect(StoreError.Kind.io.description == "io")
-        #expect("\(StoreError(.conflict, "extension 201 already exists"))"
-            == "conflict: extension 201 already exists")
+        #expect(
+            "\(StoreError(.conflict, "extension 201 already exists"))"
+                == "conflict: extension 201 already exists")
     }
 }

@@ -81,6 +81,7 @@ extension VPBXDatabase {
         }
         // Recovery after a crash looks only at unfinished rows: keep that lookup small.
         try db.execute(
-            sql: "CREATE INDEX cdr_in_progress ON cdr(started_at) WHERE disposition = 'in_progress'")
+            sql: "CREATE INDEX cdr_in_progress ON cdr(started_at) WHERE disposition = 'in_progress'"
+        )
     }
 }

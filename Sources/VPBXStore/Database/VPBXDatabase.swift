@@ -88,7 +88,8 @@ public final class VPBXDatabase: Sendable {
                 try queue.close()
             }
         } catch {
-            throw StoreError(.io, "cannot close the database at \(path ?? ":memory:"): \(Self.describe(error))")
+            throw StoreError(
+                .io, "cannot close the database at \(path ?? ":memory:"): \(Self.describe(error))")
         }
     }
 

@@ -3,6 +3,7 @@ import GRDB
 
 /// A call detail record: one row per call, written ahead at call start and completed when
 /// the call ends, so that a crash never loses a call (see ``CDRRepository``).
+/// Dates are stored with millisecond precision.
 public struct CDRRecord: Codable, Sendable, Equatable, Identifiable {
     /// The call's UUID (also names its recording); stored as lowercase text.
     public var id: UUID

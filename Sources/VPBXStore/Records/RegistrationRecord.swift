@@ -6,6 +6,7 @@ import GRDB
 /// Bindings live in the database so that phones stay reachable across an engine restart
 /// without having to re-register. An extension may have several bindings (desk phone and
 /// softphone); the pair (extension, contact URI) is unique.
+/// Dates are stored with millisecond precision.
 public struct RegistrationRecord: Codable, Sendable, Equatable, Identifiable {
     /// Assigned by the store on first insert; nil before.
     public var id: Int64?

@@ -36,7 +36,8 @@ enum Validation {
         let rest = lower.drop(while: { $0 != ":" }).dropFirst()
         guard hasScheme, !rest.isEmpty, !value.contains(where: { $0.isWhitespace }) else {
             throw StoreError.invalid(
-                "\(field) '\(value)' is invalid: expected a SIP URI such as sip:201@192.0.2.10:5060")
+                "\(field) '\(value)' is invalid: expected a SIP URI such as sip:201@192.0.2.10:5060"
+            )
         }
     }
 
