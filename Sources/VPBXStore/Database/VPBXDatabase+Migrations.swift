@@ -1,0 +1,87 @@
+import GRDB
+
+/// The schema, as named migrations. Append only: a released migration is never edited,
+/// renamed or removed, because deployed databases record which names they have applied.
+/// Migrations spell out their tables here instead of deriving them from the record types,
+/// so that a later change to a record cannot silently change what an old migration did.
+extension VPBXDatabase {
+    /// Names of all migrations, in the order they are applied.
+    public static var migrationNames: [String] { migrator.migrations }
+
+    /// Names of the migrations applied to this database, in order.
+    public func appliedMigrations() async throws -> [String] {
+        try await read("the migration list") { db in
+            try Self.migrator.appliedMigrations(db)
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-extensions", migrate: createExtensions)
+        migrator.registerMigration("v1-registrations", migrate: createRegistrations)
+        migrator.registerMigration("v1-cdr", migrate: createCDR)
+        return migrator
+    }
+
+    private static func createExtensions(_ db: Database) throws {
+        try db.create(table: "extensions") { t in
+            t.primaryKey("number", .text)
+            t.column("display_name", .text).notNull()
+            t.column("ha1_md5", .text).notNull()
+            t.column("ha1_sha256", .text).notNull()
+            // Enums are plain text without CHECK constraints: the records validate them,
+            // and adding a value later must not need a table rebuild.
+            t.column("kind", .text).notNull()
+            t.column("mobile_number", .text)
+            t.column("enabled", .boolean).notNull().defaults(to: true)
+            t.column("no_answer_timeout", .integer).notNull().defaults(to: 30)
+            t.column("language", .text).notNull().defaults(to: "hu")
+            t.column("static_contact", .text)
+            t.column("created_at", .datetime).notNull()
+            t.column("updated_at", .datetime).notNull()
+        }
+    }
+
+    private static func createRegistrations(_ db: Database) throws {
+        try db.create(table: "registrations") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("extension_number", .text).notNull()
+                .references("extensions", onDelete: .cascade)
+            t.column("contact_uri", .text).notNull()
+            t.column("expires_at", .datetime).notNull().indexed()
+            t.column("call_id", .text).notNull()
+            t.column("cseq", .integer).notNull()
+            t.column("transport", .text).notNull()
+            t.column("source_host", .text).notNull()
+            t.column("source_port", .integer).notNull()
+            t.column("user_agent", .text)
+            t.column("instance_id", .text)
+            t.column("registered_at", .datetime).notNull()
+            // Also serves as the index for the foreign key (extension_number first).
+            t.uniqueKey(["extension_number", "contact_uri"])
+        }
+    }
+
+    private static func createCDR(_ db: Database) throws {
+        try db.create(table: "cdr") { t in
+            t.primaryKey("id", .text)
+            t.column("sip_call_id", .text).notNull()
+            t.column("caller", .text).notNull().indexed()
+            t.column("caller_name", .text)
+            t.column("callee", .text).notNull().indexed()
+            t.column("started_at", .datetime).notNull().indexed()
+            t.column("answered_at", .datetime)
+            t.column("ended_at", .datetime)
+            t.column("duration_seconds", .integer).notNull().defaults(to: 0)
+            t.column("billable_seconds", .integer).notNull().defaults(to: 0)
+            t.column("disposition", .text).notNull()
+            t.column("cause", .text)
+            t.column("hangup_side", .text)
+            t.column("path", .text)
+        }
+        // Recovery after a crash looks only at unfinished rows: keep that lookup small.
+        try db.execute(
+            sql: "CREATE INDEX cdr_in_progress ON cdr(started_at) WHERE disposition = 'in_progress'"
+        )
+    }
+}

@@ -1,1 +1,0 @@
-// VPBXStore: placeholder until the layer lands.

@@ -1,0 +1,54 @@
+import Foundation
+
+/// A CDR search: all given filters must match; results are newest first.
+public struct CDRQuery: Sendable, Equatable {
+    /// Calls started at or after this time.
+    public var since: Date?
+    /// Calls started before this time.
+    public var until: Date?
+    /// Calls where this number is the caller or the callee.
+    public var number: String?
+    public var disposition: CallDisposition?
+    /// At most this many rows (1–10000).
+    public var limit: Int
+
+    public static let defaultLimit = 100
+    public static let limitRange = 1...10_000
+
+    /// Creates a query; with no arguments it returns the 100 newest calls.
+    public init(
+        since: Date? = nil,
+        until: Date? = nil,
+        number: String? = nil,
+        disposition: CallDisposition? = nil,
+        limit: Int = CDRQuery.defaultLimit
+    ) {
+        self.since = since
+        self.until = until
+        self.number = number
+        self.disposition = disposition
+        self.limit = limit
+    }
+
+    func validate() throws {
+        try Validation.range(limit, Self.limitRange, field: "CDR search limit")
+        if let since, let until, until < since {
+            throw StoreError.invalid("CDR search period is empty: 'until' is before 'since'")
+        }
+    }
+
+    /// Whether a record passes the filters (the in-memory twin's WHERE clause).
+    func matches(_ record: CDRRecord) -> Bool {
+        if let since, record.startedAt < since { return false }
+        if let until, record.startedAt >= until { return false }
+        if let number, record.caller != number && record.callee != number { return false }
+        if let disposition, record.disposition != disposition { return false }
+        return true
+    }
+
+    /// Newest first; ties broken by id so that both repositories return the same order.
+    static func newestFirst(_ a: CDRRecord, _ b: CDRRecord) -> Bool {
+        if a.startedAt != b.startedAt { return a.startedAt > b.startedAt }
+        return CDRRecord.key(a.id) > CDRRecord.key(b.id)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// The state changes of a CDR row, shared by every repository so they compute alike.
+extension CDRRecord {
+    /// Checks a record about to be begun.
+    func validateBegin() throws {
+        let object = objectName
+        guard disposition == .inProgress, endedAt == nil, answeredAt == nil else {
+            throw StoreError.invalid(
+                "\(object) cannot begin already answered or ended: begin it in progress, "
+                    + "then finish it")
+        }
+        try Validation.text(sipCallID, field: "SIP Call-ID of \(object)", maxLength: 256)
+        try Validation.text(caller, field: "caller of \(object)", maxLength: 128)
+        try Validation.text(callee, field: "callee of \(object)", maxLength: 128)
+        if let callerName {
+            try Validation.text(
+                callerName, field: "caller name of \(object)", maxLength: 128, allowEmpty: true)
+        }
+    }
+
+    /// Records the answer time of a running call.
+    mutating func markAnswered(at time: Date) throws {
+        try requireInProgress()
+        guard time >= startedAt else {
+            throw StoreError.invalid("\(objectName) cannot be answered before it started")
+        }
+        answeredAt = time
+    }
+
+    /// Completes a running call and computes its durations. A nil `answeredAt` keeps the
+    /// answer time recorded earlier by ``markAnswered(at:)``, if any.
+    mutating func finish(
+        answeredAt: Date?, endedAt: Date, disposition: CallDisposition, cause: String,
+        hangupSide: HangupSide?
+    ) throws {
+        try requireInProgress()
+        let object = objectName
+        guard disposition != .inProgress else {
+            throw StoreError.invalid("\(object) cannot finish as in_progress: give how it ended")
+        }
+        let answered = answeredAt ?? self.answeredAt
+        guard endedAt >= startedAt else {
+            throw StoreError.invalid("\(object) cannot end before it started")
+        }
+        if let answered, !(startedAt...endedAt).contains(answered) {
+            throw StoreError.invalid("\(object) must be answered between its start and its end")
+        }
+        if disposition == .answered && answered == nil {
+            throw StoreError.invalid("\(object) is answered but has no answer time")
+        }
+        try Validation.text(cause, field: "cause of \(object)", maxLength: 128)
+        complete(
+            answeredAt: answered, endedAt: endedAt, disposition: disposition, cause: cause,
+            hangupSide: hangupSide)
+    }
+
+    /// Finishes a call left running by a crash: the engine no longer knows how it went.
+    mutating func recover(at now: Date) {
+        // The row may be newer than the clock says (clock step); never end before the start.
+        let end = max(now, startedAt)
+        complete(
+            answeredAt: answeredAt.map { min($0, end) }, endedAt: end, disposition: .failed,
+            cause: "engine_restart", hangupSide: .system)
+    }
+
+    private mutating func complete(
+        answeredAt: Date?, endedAt: Date, disposition: CallDisposition, cause: String,
+        hangupSide: HangupSide?
+    ) {
+        self.answeredAt = answeredAt
+        self.endedAt = endedAt
+        self.disposition = disposition
+        self.cause = cause
+        self.hangupSide = hangupSide
+        durationSeconds = Self.wholeSeconds(from: startedAt, to: endedAt)
+        billableSeconds = answeredAt.map { Self.wholeSeconds(from: $0, to: endedAt) } ?? 0
+    }
+
+    private func requireInProgress() throws {
+        guard disposition == .inProgress else {
+            throw StoreError(
+                .conflict, "\(objectName) is already finished (\(disposition.rawValue))")
+        }
+    }
+
+    /// Rounded to the nearest second (1.4 s is 1, 1.5 s is 2), never negative.
+    private static func wholeSeconds(from start: Date, to end: Date) -> Int {
+        max(0, Int(end.timeIntervalSince(start).rounded()))
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// A partial update of an extension: nil fields are left unchanged.
+///
+/// The number cannot change (it is the key other tables refer to); delete and re-create
+/// the extension instead.
+public struct ExtensionPatch: Sendable, Equatable {
+    /// The change to a field that may be empty: set a value, or clear it.
+    public enum Nullable<Value: Sendable & Equatable>: Sendable, Equatable {
+        case set(Value)
+        case clear
+
+        var value: Value? {
+            switch self {
+            case .set(let value): value
+            case .clear: nil
+            }
+        }
+    }
+
+    public var displayName: String?
+    public var ha1MD5: String?
+    public var ha1SHA256: String?
+    public var kind: ExtensionKind?
+    public var mobileNumber: Nullable<String>?
+    public var enabled: Bool?
+    public var noAnswerTimeout: Int?
+    public var language: ExtensionLanguage?
+    public var staticContact: Nullable<String>?
+
+    /// Creates a patch; pass only the fields to change.
+    public init(
+        displayName: String? = nil,
+        ha1MD5: String? = nil,
+        ha1SHA256: String? = nil,
+        kind: ExtensionKind? = nil,
+        mobileNumber: Nullable<String>? = nil,
+        enabled: Bool? = nil,
+        noAnswerTimeout: Int? = nil,
+        language: ExtensionLanguage? = nil,
+        staticContact: Nullable<String>? = nil
+    ) {
+        self.displayName = displayName
+        self.ha1MD5 = ha1MD5
+        self.ha1SHA256 = ha1SHA256
+        self.kind = kind
+        self.mobileNumber = mobileNumber
+        self.enabled = enabled
+        self.noAnswerTimeout = noAnswerTimeout
+        self.language = language
+        self.staticContact = staticContact
+    }
+
+    /// True when the patch changes nothing.
+    public var isEmpty: Bool { self == ExtensionPatch() }
+
+    /// The record with this patch applied and `updatedAt` set, validated as a whole (a
+    /// patch may be fine alone yet make the record invalid, e.g. kind `mobile` without a
+    /// mobile number).
+    func applied(to record: ExtensionRecord, at now: Date) throws -> ExtensionRecord {
+        var result = record
+        if let displayName { result.displayName = displayName }
+        if let ha1MD5 { result.ha1MD5 = ha1MD5 }
+        if let ha1SHA256 { result.ha1SHA256 = ha1SHA256 }
+        if let kind { result.kind = kind }
+        if let mobileNumber { result.mobileNumber = mobileNumber.value }
+        if let enabled { result.enabled = enabled }
+        if let noAnswerTimeout { result.noAnswerTimeout = noAnswerTimeout }
+        if let language { result.language = language }
+        if let staticContact { result.staticContact = staticContact.value }
+        try result.validate()
+        result.updatedAt = now
+        return result
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+
+/// An extension: a number people dial, with the credentials its phones register with.
+///
+/// The store never sees passwords: the caller computes the digest HA1 hashes
+/// (`MD5(number:realm:password)` and its SHA-256 twin, RFC 7616) and stores those.
+/// Dates are stored with millisecond precision.
+public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
+    /// The dialled number and primary key: 2–15 digits.
+    public var number: String
+    /// The name shown to callees and in the console.
+    public var displayName: String
+    /// Digest HA1 for MD5, 32 lowercase hex digits.
+    public var ha1MD5: String
+    /// Digest HA1 for SHA-256, 64 lowercase hex digits.
+    public var ha1SHA256: String
+    public var kind: ExtensionKind
+    /// The user's mobile number in E.164; required for ``ExtensionKind/mobile``.
+    public var mobileNumber: String?
+    /// A disabled extension neither registers nor receives calls, but keeps its data.
+    public var enabled: Bool
+    /// Seconds to ring before the no-answer treatment (voicemail, mobile, ...); 5–600.
+    public var noAnswerTimeout: Int
+    /// The language of the prompts this extension's user hears.
+    public var language: ExtensionLanguage
+    /// A fixed SIP URI for devices that never register (door phones, gateways).
+    public var staticContact: String?
+    /// Set by the repository on create.
+    public var createdAt: Date
+    /// Set by the repository on create and on every update.
+    public var updatedAt: Date
+
+    public var id: String { number }
+
+    /// The default ring time before the no-answer treatment, in seconds.
+    public static let defaultNoAnswerTimeout = 30
+    /// The allowed ring times, in seconds.
+    public static let noAnswerTimeoutRange = 5...600
+
+    /// Creates an extension record; the timestamps are replaced by the repository on create.
+    public init(
+        number: String,
+        displayName: String,
+        ha1MD5: String,
+        ha1SHA256: String,
+        kind: ExtensionKind = .desk,
+        mobileNumber: String? = nil,
+        enabled: Bool = true,
+        noAnswerTimeout: Int = ExtensionRecord.defaultNoAnswerTimeout,
+        language: ExtensionLanguage = .hu,
+        staticContact: String? = nil,
+        createdAt: Date = Date(timeIntervalSince1970: 0),
+        updatedAt: Date = Date(timeIntervalSince1970: 0)
+    ) {
+        self.number = number
+        self.displayName = displayName
+        self.ha1MD5 = ha1MD5
+        self.ha1SHA256 = ha1SHA256
+        self.kind = kind
+        self.mobileNumber = mobileNumber
+        self.enabled = enabled
+        self.noAnswerTimeout = noAnswerTimeout
+        self.language = language
+        self.staticContact = staticContact
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// Checks every field; throws ``StoreError`` of kind `invalidArgument` naming the first
+    /// bad one.
+    public func validate() throws {
+        try Validation.extensionNumber(number)
+        let object = "extension \(number)"
+        try Validation.text(displayName, field: "display name of \(object)", maxLength: 100)
+        try Validation.lowercaseHex(ha1MD5, length: 32, field: "MD5 HA1 of \(object)")
+        try Validation.lowercaseHex(ha1SHA256, length: 64, field: "SHA-256 HA1 of \(object)")
+        if let mobileNumber {
+            try Validation.e164(mobileNumber, field: "mobile number of \(object)")
+        } else if kind == .mobile {
+            throw StoreError.invalid(
+                "\(object) is a mobile extension but has no mobile number: give one in E.164")
+        }
+        try Validation.range(
+            noAnswerTimeout, Self.noAnswerTimeoutRange, field: "no-answer timeout of \(object)",
+            unit: "s")
+        if let staticContact {
+            try Validation.sipURI(staticContact, field: "static contact of \(object)")
+        }
+    }
+
+    /// Shorter numbers first, then by text: 99, 100, 101, 1000 (the order of `list()`).
+    public static func dialPlanOrder(_ a: String, _ b: String) -> Bool {
+        if a.utf8.count != b.utf8.count { return a.utf8.count < b.utf8.count }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case number
+        case displayName = "display_name"
+        case ha1MD5 = "ha1_md5"
+        case ha1SHA256 = "ha1_sha256"
+        case kind
+        case mobileNumber = "mobile_number"
+        case enabled
+        case noAnswerTimeout = "no_answer_timeout"
+        case language
+        case staticContact = "static_contact"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+extension ExtensionRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "extensions"
+
+    /// The columns the repositories query (GRDB requires the type to be public).
+    public enum Columns {
+        public static let number = Column(CodingKeys.number)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Field checks shared by the records; messages say what was given and what is expected.
+enum Validation {
+    /// An extension number: 2–15 ASCII digits.
+    static func extensionNumber(_ value: String, field: String = "extension number") throws {
+        guard (2...15).contains(value.utf8.count), value.utf8.allSatisfy(isDigit) else {
+            throw StoreError.invalid(
+                "\(field) '\(value)' is invalid: expected 2 to 15 digits (0-9)")
+        }
+    }
+
+    /// An E.164 number: '+', a non-zero digit, then up to 14 more digits.
+    static func e164(_ value: String, field: String) throws {
+        let digits = value.utf8.dropFirst()
+        guard value.utf8.first == UInt8(ascii: "+"), (2...15).contains(digits.count),
+            digits.allSatisfy(isDigit), digits.first != UInt8(ascii: "0")
+        else {
+            throw StoreError.invalid(
+                "\(field) '\(value)' is invalid: expected E.164 such as +3612345678")
+        }
+    }
+
+    /// Lowercase hexadecimal of an exact length (digest hashes).
+    static func lowercaseHex(_ value: String, length: Int, field: String) throws {
+        guard value.utf8.count == length, value.utf8.allSatisfy(isLowercaseHex) else {
+            throw StoreError.invalid(
+                "\(field) is invalid: expected \(length) lowercase hexadecimal digits")
+        }
+    }
+
+    /// A `sip:` or `sips:` URI without whitespace.
+    static func sipURI(_ value: String, field: String) throws {
+        let lower = value.lowercased()
+        let hasScheme = lower.hasPrefix("sip:") || lower.hasPrefix("sips:")
+        let rest = lower.drop(while: { $0 != ":" }).dropFirst()
+        guard hasScheme, !rest.isEmpty, !value.contains(where: { $0.isWhitespace }) else {
+            throw StoreError.invalid(
+                "\(field) '\(value)' is invalid: expected a SIP URI such as sip:201@192.0.2.10:5060"
+            )
+        }
+    }
+
+    /// Non-empty text of bounded length without control characters.
+    static func text(_ value: String, field: String, maxLength: Int = 200, allowEmpty: Bool = false)
+        throws
+    {
+        if !allowEmpty && value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw StoreError.invalid("\(field) must not be empty")
+        }
+        if value.count > maxLength {
+            throw StoreError.invalid("\(field) is too long: at most \(maxLength) characters")
+        }
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw StoreError.invalid("\(field) must not contain control characters")
+        }
+    }
+
+    /// An integer within a range.
+    static func range(_ value: Int, _ range: ClosedRange<Int>, field: String, unit: String = "")
+        throws
+    {
+        guard range.contains(value) else {
+            throw StoreError.invalid(
+                "\(field) \(value)\(unit) is out of range: expected "
+                    + "\(range.lowerBound) to \(range.upperBound)\(unit)")
+        }
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    private static func isLowercaseHex(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+    }
+}

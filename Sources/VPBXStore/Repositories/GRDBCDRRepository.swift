@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+
+/// ``CDRRepository`` on a ``VPBXDatabase``.
+public struct GRDBCDRRepository: CDRRepository {
+    private typealias Columns = CDRRecord.Columns
+    private let database: VPBXDatabase
+
+    public init(database: VPBXDatabase) {
+        self.database = database
+    }
+
+    public func begin(_ record: CDRRecord) async throws {
+        try record.validateBegin()
+        try await database.write(record.objectName) { db in
+            try record.insert(db)
+        }
+    }
+
+    public func markAnswered(id: UUID, at time: Date) async throws {
+        _ = try await change(id) { record in try record.markAnswered(at: time) }
+    }
+
+    @discardableResult
+    public func finish(
+        id: UUID, answeredAt: Date?, endedAt: Date, disposition: CallDisposition,
+        cause: String, hangupSide: HangupSide?
+    ) async throws -> CDRRecord {
+        try await change(id) { record in
+            try record.finish(
+                answeredAt: answeredAt, endedAt: endedAt, disposition: disposition,
+                cause: cause, hangupSide: hangupSide)
+        }
+    }
+
+    public func get(id: UUID) async throws -> CDRRecord? {
+        try await database.read("call \(CDRRecord.key(id))") { db in
+            try Self.row(db, id)
+        }
+    }
+
+    public func search(_ query: CDRQuery) async throws -> [CDRRecord] {
+        try query.validate()
+        return try await database.read("the CDR search") { db in
+            var request = CDRRecord.all()
+            if let since = query.since { request = request.filter(Columns.startedAt >= since) }
+            if let until = query.until { request = request.filter(Columns.startedAt < until) }
+            if let number = query.number {
+                request = request.filter(Columns.caller == number || Columns.callee == number)
+            }
+            if let disposition = query.disposition {
+                request = request.filter(Columns.disposition == disposition)
+            }
+            return try request.order(Columns.startedAt.desc, Columns.id.desc)
+                .limit(query.limit)
+                .fetchAll(db)
+        }
+    }
+
+    @discardableResult
+    public func recoverUnfinished(now: Date) async throws -> Int {
+        try await database.write("unfinished calls") { db in
+            let unfinished = try CDRRecord.filter(Columns.disposition == CallDisposition.inProgress)
+                .fetchAll(db)
+            for var record in unfinished {
+                record.recover(at: now)
+                try record.update(db)
+            }
+            return unfinished.count
+        }
+    }
+
+    /// Reads, changes and writes back one row in a single transaction.
+    private func change(_ id: UUID, _ body: @escaping @Sendable (inout CDRRecord) throws -> Void)
+        async throws -> CDRRecord
+    {
+        try await database.write("call \(CDRRecord.key(id))") { db in
+            guard var record = try Self.row(db, id) else {
+                throw StoreError.notFound("call \(CDRRecord.key(id))")
+            }
+            try body(&record)
+            try record.update(db)
+            return record
+        }
+    }
+
+    // By the text key: `fetchOne(db, key: uuid)` would look for GRDB's blob form.
+    private static func row(_ db: Database, _ id: UUID) throws -> CDRRecord? {
+        try CDRRecord.filter(Columns.id == CDRRecord.key(id)).fetchOne(db)
+    }
+}

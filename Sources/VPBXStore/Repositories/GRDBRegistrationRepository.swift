@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+
+/// ``RegistrationRepository`` on a ``VPBXDatabase``.
+public struct GRDBRegistrationRepository: RegistrationRepository {
+    private typealias Columns = RegistrationRecord.Columns
+    private let database: VPBXDatabase
+
+    public init(database: VPBXDatabase) {
+        self.database = database
+    }
+
+    @discardableResult
+    public func upsert(_ binding: RegistrationRecord) async throws -> RegistrationRecord {
+        try binding.validate()
+        return try await database.write(binding.objectName) { db in
+            // Checked here rather than left to the foreign key, for a message naming it.
+            guard try ExtensionRecord.exists(db, key: binding.extensionNumber) else {
+                throw StoreError.notFound("extension \(binding.extensionNumber)")
+            }
+            var stored = binding
+            if let existing = try Self.binding(
+                db, extensionNumber: binding.extensionNumber, contactURI: binding.contactURI)
+            {
+                stored.id = existing.id
+                stored.registeredAt = existing.registeredAt
+                try stored.update(db)
+            } else {
+                stored.id = nil
+                try stored.insert(db)
+            }
+            return stored
+        }
+    }
+
+    @discardableResult
+    public func remove(extensionNumber: String, contactURI: String) async throws -> Bool {
+        try await database.write("binding \(contactURI) of extension \(extensionNumber)") { db in
+            try Self.bindings(extensionNumber: extensionNumber)
+                .filter(Columns.contactURI == contactURI)
+                .deleteAll(db) > 0
+        }
+    }
+
+    @discardableResult
+    public func removeAll(extensionNumber: String) async throws -> Int {
+        try await database.write("bindings of extension \(extensionNumber)") { db in
+            try Self.bindings(extensionNumber: extensionNumber).deleteAll(db)
+        }
+    }
+
+    public func list(extensionNumber: String?) async throws -> [RegistrationRecord] {
+        try await database.read("the registration list") { db in
+            var request = RegistrationRecord.all()
+            if let extensionNumber {
+                request = Self.bindings(extensionNumber: extensionNumber)
+            }
+            return try request.order(Columns.extensionNumber, Columns.contactURI).fetchAll(db)
+        }
+    }
+
+    public func purgeExpired(now: Date) async throws -> [RegistrationRecord] {
+        try await database.write("expired registrations") { db in
+            let expired = RegistrationRecord.filter(Columns.expiresAt <= now)
+            let removed = try expired.order(Columns.extensionNumber, Columns.contactURI)
+                .fetchAll(db)
+            try expired.deleteAll(db)
+            return removed
+        }
+    }
+
+    private static func bindings(extensionNumber: String) -> QueryInterfaceRequest<
+        RegistrationRecord
+    > {
+        RegistrationRecord.filter(Columns.extensionNumber == extensionNumber)
+    }
+
+    private static func binding(_ db: Database, extensionNumber: String, contactURI: String)
+        throws -> RegistrationRecord?
+    {
+        try bindings(extensionNumber: extensionNumber)
+            .filter(Columns.contactURI == contactURI)
+            .fetchOne(db)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Synchronization
+import Testing
+import VPBXStore
+
+/// The implementations the contract suites run against: the same expectations must hold
+/// for SQLite (in memory and on disk, in WAL mode) and for the in-memory twin.
+enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqliteMemory
+    case sqliteFile
+    case inMemory
+
+    var testDescription: String { rawValue }
+
+    /// Runs `body` with fresh, empty repositories, removing any files afterwards.
+    func withRepositories(
+        _ body: (Repositories) async throws -> Void
+    ) async throws {
+        let clock = TestClock()
+        switch self {
+        case .sqliteMemory:
+            let database = try VPBXDatabase.inMemory()
+            try await body(Repositories(database: database, clock: clock))
+        case .sqliteFile:
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let database = try VPBXDatabase.open(dataDirectory: directory.path)
+            defer { try? database.close() }
+            try await body(Repositories(database: database, clock: clock))
+        case .inMemory:
+            let store = InMemoryStore()
+            try await body(
+                Repositories(
+                    extensions: InMemoryExtensionRepository(store: store, now: clock.now),
+                    registrations: InMemoryRegistrationRepository(store: store),
+                    cdr: InMemoryCDRRepository(store: store),
+                    clock: clock))
+        }
+    }
+}
+
+/// One backend's repositories, sharing one database so cross-table rules apply.
+struct Repositories: Sendable {
+    let extensions: any ExtensionRepository
+    let registrations: any RegistrationRepository
+    let cdr: any CDRRepository
+    let clock: TestClock
+
+    init(
+        extensions: any ExtensionRepository, registrations: any RegistrationRepository,
+        cdr: any CDRRepository, clock: TestClock
+    ) {
+        self.extensions = extensions
+        self.registrations = registrations
+        self.cdr = cdr
+        self.clock = clock
+    }
+
+    init(database: VPBXDatabase, clock: TestClock) {
+        self.init(
+            extensions: GRDBExtensionRepository(database: database, now: clock.now),
+            registrations: GRDBRegistrationRepository(database: database),
+            cdr: GRDBCDRRepository(database: database),
+            clock: clock)
+    }
+}
+
+/// A settable clock, starting at a whole second (the store keeps milliseconds).
+final class TestClock: Sendable {
+    static let start = Date(timeIntervalSince1970: 1_700_000_000)
+    private let current = Mutex(TestClock.start)
+
+    var now: @Sendable () -> Date { { self.current.withLock { $0 } } }
+
+    func advance(by seconds: TimeInterval) {
+        current.withLock { $0 += seconds }
+    }
+}
+
+/// A unique directory under the system temporary directory.
+struct TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        path =
+            FileManager.default.temporaryDirectory
+            .appendingPathComponent("vpbx-store-tests-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
