@@ -16,8 +16,12 @@ struct ControlConnection: Sendable {
     let maximumLineLength: Int
     let logger: Logger
 
-    func serve(_ channel: NIOAsyncChannel<LineFrame, ByteBuffer>) async {
+    func serve(_ raw: any Channel) async {
         do {
+            let channel = try await raw.eventLoop.submit {
+                try NIOAsyncChannel<LineFrame, ByteBuffer>(wrappingChannelSynchronously: raw)
+            }.get()
+            try await raw.setOption(.autoRead, value: true).get()
             try await channel.executeThenClose { inbound, outbound in
                 try await withThrowingDiscardingTaskGroup { group in
                     var subscription: UInt64?

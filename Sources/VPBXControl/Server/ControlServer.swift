@@ -22,9 +22,12 @@ public actor ControlServer {
         }
     }
 
+    /// What the accept loop receives. The channel is wrapped for async use only inside
+    /// its connection task: NIO traps when a wrapped channel is dropped unserved, which
+    /// would happen to one accepted just as the listener closes.
     private struct Accepted: Sendable {
         var peer: PeerCredentials?
-        var channel: NIOAsyncChannel<LineFrame, ByteBuffer>
+        var channel: any Channel
     }
 
     public nonisolated let configuration: Configuration
@@ -34,6 +37,7 @@ public actor ControlServer {
     private let logger: Logger
     private let group: any EventLoopGroup
     private var acceptTask: Task<Void, Never>?
+    private var listener: (any Channel)?
     private var socketInode: UInt64?
 
     public init(
@@ -65,12 +69,13 @@ public actor ControlServer {
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
+            // Nothing is read before the connection task has wrapped the channel.
+            .childChannelOption(.autoRead, value: false)
             .bind(unixDomainSocketPath: path) { channel in
                 PeerCredentials.read(from: channel).flatMapThrowing { peer in
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(LineFrameDecoder(maximumLineLength: lineLimit)))
-                    let wrapped = try NIOAsyncChannel<LineFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
-                    return Accepted(peer: peer, channel: wrapped)
+                    return Accepted(peer: peer, channel: channel)
                 }
             }
         do {
@@ -82,6 +87,7 @@ public actor ControlServer {
         }
         socketInode = SocketFile.inode(at: path)
         logger.info("control socket listening", metadata: ["path": "\(path)"])
+        listener = server.channel
         acceptTask = Task { await self.accept(server) }
     }
 
@@ -89,9 +95,12 @@ public actor ControlServer {
     /// socket file if it is still ours.
     public func stop() async {
         guard let task = acceptTask else { return }
-        task.cancel()
+        // Closing the listener (rather than cancelling the accept loop) lets the loop
+        // take every connection already accepted: NIO traps if one is dropped unserved.
+        try? await listener?.close()
         await task.value
         acceptTask = nil
+        listener = nil
         let path = configuration.socketPath
         if let inode = socketInode, SocketFile.inode(at: path) == inode { SocketFile.remove(at: path) }
         socketInode = nil
@@ -118,10 +127,12 @@ public actor ControlServer {
                             events: events, maximumLineLength: configuration.maximumLineLength, logger: logger)
                         connections.addTask { await connection.serve(accepted.channel) }
                     }
+                    // The listener is closed: end the connections still open.
+                    connections.cancelAll()
                 }
             }
         } catch {
-            if !Task.isCancelled { logger.error("control socket failed", metadata: ["error": "\(error)"]) }
+            logger.error("control socket failed", metadata: ["error": "\(error)"])
         }
     }
 }
