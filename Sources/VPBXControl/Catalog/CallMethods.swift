@@ -1,0 +1,68 @@
+import Foundation
+
+/// `registration.list`.
+public enum RegistrationList: RPCMethod {
+    public static let name = "registration.list"
+    public static let summary = "Registered contacts, of all extensions or of one."
+    public static let allowedRoles: Set<Role> = .staff
+    public typealias Result = [RegistrationInfo]
+
+    public struct Params: Codable, Sendable, Hashable {
+        /// Only this extension's contacts.
+        public var number: String?
+        public init(number: String? = nil) { self.number = number }
+    }
+}
+
+/// `call.list`.
+public enum CallList: RPCMethod {
+    public static let name = "call.list"
+    public static let summary = "Calls in progress."
+    public static let allowedRoles: Set<Role> = .staff
+    public typealias Params = NoParams
+    public typealias Result = [CallInfo]
+}
+
+/// `call.hangup`.
+public enum CallHangup: RPCMethod {
+    public static let name = "call.hangup"
+    public static let summary = "End a call in progress (all its legs)."
+    public static let allowedRoles: Set<Role> = .staff
+    public typealias Result = Acknowledged
+
+    public struct Params: Codable, Sendable, Hashable {
+        public var id: String
+        public init(id: String) { self.id = id }
+    }
+}
+
+/// `cdr.search`: newest first.
+public enum CDRSearch: RPCMethod {
+    public static let name = "cdr.search"
+    public static let summary = "Call detail records, newest first, filtered by time, number and disposition."
+    public static let allowedRoles: Set<Role> = [.admin, .supervisor]
+    public typealias Result = [CDRInfo]
+
+    public struct Params: Codable, Sendable, Hashable {
+        /// Calls started at or after this instant.
+        public var since: Date?
+        /// Calls started before this instant.
+        public var until: Date?
+        /// Caller or callee equals this number.
+        public var number: String?
+        public var disposition: CallDisposition?
+        /// At most this many records (the engine applies its own cap).
+        public var limit: Int?
+
+        public init(
+            since: Date? = nil, until: Date? = nil, number: String? = nil, disposition: CallDisposition? = nil,
+            limit: Int? = nil
+        ) {
+            self.since = since
+            self.until = until
+            self.number = number
+            self.disposition = disposition
+            self.limit = limit
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// `engine.hello`: the first call of a client; tells protocol version and capabilities
+/// so that an old client can fail with a clear message instead of a parse error.
+public enum EngineHello: RPCMethod {
+    public static let name = "engine.hello"
+    public static let summary = "Protocol version, engine version, capabilities and the caller's role."
+    public static let allowedRoles: Set<Role> = .everyone
+
+    public struct Params: Codable, Sendable, Hashable {
+        /// Free text identifying the client in logs, e.g. `vpbx/1.0`.
+        public var client: String?
+        public init(client: String? = nil) { self.client = client }
+    }
+
+    public struct Result: Codable, Sendable, Hashable {
+        public var protocolVersion: String
+        public var engineVersion: String
+        public var capabilities: [String]
+        public var role: Role
+        public init(protocolVersion: String = EngineHello.protocolVersion, engineVersion: String, capabilities: [String], role: Role) {
+            self.protocolVersion = protocolVersion
+            self.engineVersion = engineVersion
+            self.capabilities = capabilities
+            self.role = role
+        }
+    }
+
+    /// The protocol version this library speaks.
+    public static let protocolVersion = "1"
+}
+
+/// `engine.status`: a health summary.
+public enum EngineStatus: RPCMethod {
+    public static let name = "engine.status"
+    public static let summary = "Uptime, SIP listen addresses and counts of extensions, registrations and calls."
+    public static let allowedRoles: Set<Role> = .everyone
+    public typealias Params = NoParams
+
+    public struct Result: Codable, Sendable, Hashable {
+        public var engineVersion: String
+        public var startedAt: Date
+        public var uptimeSeconds: Int
+        /// e.g. `udp:0.0.0.0:5060`.
+        public var sipListen: [String]
+        public var extensions: Int
+        public var registrations: Int
+        public var activeCalls: Int
+        public init(
+            engineVersion: String, startedAt: Date, uptimeSeconds: Int, sipListen: [String], extensions: Int,
+            registrations: Int, activeCalls: Int
+        ) {
+            self.engineVersion = engineVersion
+            self.startedAt = startedAt
+            self.uptimeSeconds = uptimeSeconds
+            self.sipListen = sipListen
+            self.extensions = extensions
+            self.registrations = registrations
+            self.activeCalls = activeCalls
+        }
+    }
+}
+
+/// `system.listMethods`: the catalog as the engine serves it. Answered by the router
+/// itself, so every engine has it.
+public enum SystemListMethods: RPCMethod {
+    public static let name = "system.listMethods"
+    public static let summary = "Every method with its summary and the roles allowed to call it."
+    public static let allowedRoles: Set<Role> = .everyone
+    public typealias Params = NoParams
+    public typealias Result = [MethodInfo]
+
+    public struct MethodInfo: Codable, Sendable, Hashable {
+        public var name: String
+        public var summary: String
+        public var allowedRoles: [Role]
+        /// Whether the caller's role may call it.
+        public var allowed: Bool
+        /// Whether this engine has a handler for it (false: answered with `unavailable`).
+        public var implemented: Bool
+        public init(name: String, summary: String, allowedRoles: [Role], allowed: Bool, implemented: Bool) {
+            self.name = name
+            self.summary = summary
+            self.allowedRoles = allowedRoles
+            self.allowed = allowed
+            self.implemented = implemented
+        }
+    }
+}
+
+/// Result of methods that only acknowledge.
+public struct Acknowledged: Codable, Sendable, Hashable {
+    public var ok: Bool
+    public init() { ok = true }
+}

@@ -1,0 +1,109 @@
+/// Params naming one extension.
+public struct ExtensionRef: Codable, Sendable, Hashable {
+    public var number: String
+    public init(number: String) { self.number = number }
+}
+
+/// `extension.create`.
+public enum ExtensionCreate: RPCMethod {
+    public static let name = "extension.create"
+    public static let summary = "Create an extension (number, name, SIP password, kind, language...)."
+    public static let allowedRoles: Set<Role> = .adminOnly
+    public typealias Result = ExtensionInfo
+
+    public struct Params: Codable, Sendable, Hashable {
+        public var number: String
+        public var name: String
+        public var password: String
+        /// Default `desk`.
+        public var kind: ExtensionKind?
+        /// E.164 or Hungarian national form; required for `mobile`.
+        public var mobileNumber: String?
+        /// Default `hu`.
+        public var language: PromptLanguage?
+        public var noAnswerTimeout: Int?
+        public var staticContact: String?
+        /// Default true.
+        public var enabled: Bool?
+
+        public init(
+            number: String, name: String, password: String, kind: ExtensionKind? = nil, mobileNumber: String? = nil,
+            language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
+            enabled: Bool? = nil
+        ) {
+            self.number = number
+            self.name = name
+            self.password = password
+            self.kind = kind
+            self.mobileNumber = mobileNumber
+            self.language = language
+            self.noAnswerTimeout = noAnswerTimeout
+            self.staticContact = staticContact
+            self.enabled = enabled
+        }
+    }
+}
+
+/// `extension.list`.
+public enum ExtensionList: RPCMethod {
+    public static let name = "extension.list"
+    public static let summary = "All extensions, ordered by number."
+    public static let allowedRoles: Set<Role> = .staff
+    public typealias Params = NoParams
+    public typealias Result = [ExtensionInfo]
+}
+
+/// `extension.get`.
+public enum ExtensionGet: RPCMethod {
+    public static let name = "extension.get"
+    public static let summary = "One extension by number."
+    public static let allowedRoles: Set<Role> = .staff
+    public typealias Params = ExtensionRef
+    public typealias Result = ExtensionInfo
+}
+
+/// `extension.update`: absent fields stay as they are; an empty string clears
+/// `mobileNumber` or `staticContact`, and `noAnswerTimeout` 0 restores the default.
+public enum ExtensionUpdate: RPCMethod {
+    public static let name = "extension.update"
+    public static let summary = "Change fields of an extension; absent fields are kept, \"\" clears optional text fields."
+    public static let allowedRoles: Set<Role> = .adminOnly
+    public typealias Result = ExtensionInfo
+
+    public struct Params: Codable, Sendable, Hashable {
+        public var number: String
+        public var name: String?
+        public var password: String?
+        public var kind: ExtensionKind?
+        public var mobileNumber: String?
+        public var language: PromptLanguage?
+        public var noAnswerTimeout: Int?
+        public var staticContact: String?
+        public var enabled: Bool?
+
+        public init(
+            number: String, name: String? = nil, password: String? = nil, kind: ExtensionKind? = nil,
+            mobileNumber: String? = nil, language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil,
+            staticContact: String? = nil, enabled: Bool? = nil
+        ) {
+            self.number = number
+            self.name = name
+            self.password = password
+            self.kind = kind
+            self.mobileNumber = mobileNumber
+            self.language = language
+            self.noAnswerTimeout = noAnswerTimeout
+            self.staticContact = staticContact
+            self.enabled = enabled
+        }
+    }
+}
+
+/// `extension.delete`: returns the extension as it was.
+public enum ExtensionDelete: RPCMethod {
+    public static let name = "extension.delete"
+    public static let summary = "Delete an extension; its registrations are dropped."
+    public static let allowedRoles: Set<Role> = .adminOnly
+    public typealias Params = ExtensionRef
+    public typealias Result = ExtensionInfo
+}

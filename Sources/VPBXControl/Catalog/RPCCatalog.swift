@@ -1,0 +1,23 @@
+/// Every method of the protocol, in the order help texts list them.
+public enum RPCCatalog {
+    public static let methods: [RPCMethodDescriptor] = [
+        .init(EngineHello.self),
+        .init(EngineStatus.self),
+        .init(SystemListMethods.self),
+        .init(ExtensionCreate.self),
+        .init(ExtensionList.self),
+        .init(ExtensionGet.self),
+        .init(ExtensionUpdate.self),
+        .init(ExtensionDelete.self),
+        .init(RegistrationList.self),
+        .init(CallList.self),
+        .init(CallHangup.self),
+        .init(CDRSearch.self),
+        .init(EventsSubscribe.self),
+    ]
+
+    /// The method called `name`, if the catalog has one.
+    public static func method(named name: String) -> RPCMethodDescriptor? {
+        methods.first { $0.name == name }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// How a call ended, from the caller's point of view.
+public enum CallDisposition: String, WireEnum {
+    case answered
+    case noAnswer = "no_answer"
+    case busy
+    case failed
+    case cancelled
+}
+
+/// Which side ended the call.
+public enum HangupSide: String, WireEnum {
+    case caller, callee, system
+}
+
+/// A call detail record.
+public struct CDRInfo: Codable, Sendable, Hashable {
+    public var id: String
+    public var caller: String
+    public var callerName: String?
+    public var callee: String
+    public var startedAt: Date
+    public var answeredAt: Date?
+    public var endedAt: Date
+    /// From start to end.
+    public var durationSeconds: Int
+    /// From answer to end; 0 when unanswered.
+    public var billableSeconds: Int
+    public var disposition: CallDisposition
+    /// SIP status or reason text, e.g. `486 Busy Here`, `normal clearing`.
+    public var cause: String?
+    public var hangupSide: HangupSide?
+
+    public init(
+        id: String, caller: String, callerName: String? = nil, callee: String, startedAt: Date,
+        answeredAt: Date? = nil, endedAt: Date, durationSeconds: Int, billableSeconds: Int,
+        disposition: CallDisposition, cause: String? = nil, hangupSide: HangupSide? = nil
+    ) {
+        self.id = id
+        self.caller = caller
+        self.callerName = callerName
+        self.callee = callee
+        self.startedAt = startedAt
+        self.answeredAt = answeredAt
+        self.endedAt = endedAt
+        self.durationSeconds = durationSeconds
+        self.billableSeconds = billableSeconds
+        self.disposition = disposition
+        self.cause = cause
+        self.hangupSide = hangupSide
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// State of a call or of one of its legs. An open set: newer engines may add states.
+public struct CallState: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { rawValue }
+
+    public static let dialing = CallState(rawValue: "dialing")
+    public static let ringing = CallState(rawValue: "ringing")
+    public static let answered = CallState(rawValue: "answered")
+    public static let held = CallState(rawValue: "held")
+    public static let ending = CallState(rawValue: "ending")
+}
+
+/// One leg of a B2BUA call (the A leg towards the caller, B legs towards callees).
+public struct CallLegInfo: Codable, Sendable, Hashable {
+    public var id: String
+    /// Extension number, E.164 number or SIP URI of the far end.
+    public var party: String
+    public var state: CallState
+
+    public init(id: String, party: String, state: CallState) {
+        self.id = id
+        self.party = party
+        self.state = state
+    }
+}
+
+/// A call in progress.
+public struct CallInfo: Codable, Sendable, Hashable {
+    public var id: String
+    public var caller: String
+    public var callerName: String?
+    public var callee: String
+    public var state: CallState
+    public var startedAt: Date
+    public var answeredAt: Date?
+    public var legs: [CallLegInfo]?
+
+    public init(
+        id: String, caller: String, callerName: String? = nil, callee: String, state: CallState,
+        startedAt: Date, answeredAt: Date? = nil, legs: [CallLegInfo]? = nil
+    ) {
+        self.id = id
+        self.caller = caller
+        self.callerName = callerName
+        self.callee = callee
+        self.state = state
+        self.startedAt = startedAt
+        self.answeredAt = answeredAt
+        self.legs = legs
+    }
+}

@@ -1,0 +1,45 @@
+/// What kind of endpoint an extension is.
+public enum ExtensionKind: String, WireEnum {
+    /// A desk IP phone or softphone.
+    case desk
+    /// A call-center agent position.
+    case agent
+    /// Rings the SIP devices and the person's mobile number through a trunk.
+    case mobile
+}
+
+/// Language of prompts played to this extension.
+public enum PromptLanguage: String, WireEnum {
+    case hu, en
+}
+
+/// An extension as the control protocol shows it. Never carries the SIP password or
+/// its hash.
+public struct ExtensionInfo: Codable, Sendable, Hashable {
+    public var number: String
+    public var name: String
+    public var kind: ExtensionKind
+    /// E.164, e.g. `+36301234567`.
+    public var mobileNumber: String?
+    public var language: PromptLanguage
+    /// Seconds before an unanswered call goes to the no-answer destination; nil: default.
+    public var noAnswerTimeout: Int?
+    /// A fixed contact URI for phones that do not register.
+    public var staticContact: String?
+    public var enabled: Bool
+
+    public init(
+        number: String, name: String, kind: ExtensionKind, mobileNumber: String? = nil,
+        language: PromptLanguage = .hu, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
+        enabled: Bool = true
+    ) {
+        self.number = number
+        self.name = name
+        self.kind = kind
+        self.mobileNumber = mobileNumber
+        self.language = language
+        self.noAnswerTimeout = noAnswerTimeout
+        self.staticContact = staticContact
+        self.enabled = enabled
+    }
+}

@@ -1,0 +1,36 @@
+/// One change notification, sent as `{"jsonrpc":"2.0","method":"event","params":<RPCEvent>}`.
+public struct RPCEvent: Codable, Sendable, Hashable {
+    /// Monotonically increasing over the engine's lifetime, shared by all topics.
+    public var seq: UInt64
+    /// Coarse filter a subscriber chooses by, e.g. `call`.
+    public var topic: String
+    /// What happened, e.g. `call.answered`.
+    public var type: String
+    public var data: JSONValue
+
+    public init(seq: UInt64, topic: String, type: String, data: JSONValue) {
+        self.seq = seq
+        self.topic = topic
+        self.type = type
+        self.data = data
+    }
+
+    /// JSON-RPC method name of event notifications.
+    public static let notificationMethod = "event"
+
+    /// The last event a subscriber receives when it fell too far behind: it has been
+    /// unsubscribed and must subscribe again (new snapshot) to resynchronise.
+    public static let overflowType = "events.overflow"
+
+    /// Whether this is the overflow marker.
+    public var isOverflow: Bool { type == Self.overflowType }
+}
+
+/// Well-known topics.
+public enum EventTopic {
+    public static let call = "call"
+    public static let `extension` = "extension"
+    public static let registration = "registration"
+    /// Events about the subscription itself, e.g. `events.overflow`.
+    public static let events = "events"
+}

@@ -1,1 +1,0 @@
-// VPBXControl: placeholder until the layer lands.

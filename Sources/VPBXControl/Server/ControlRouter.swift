@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+
+/// Dispatches requests to typed handlers the engine registers, enforcing roles and
+/// decoding params on the way in; answers `system.listMethods` itself.
+///
+/// Registration normally happens once at start-up, but is thread-safe at any time.
+public final class ControlRouter: @unchecked Sendable {  // state guarded by `lock`
+    /// A typed handler. Throw `RPCError` for expected failures; any other error is
+    /// logged and answered as `internal`.
+    public typealias Handler<M: RPCMethod> = @Sendable (M.Params, RequestContext) async throws -> M.Result
+
+    private typealias RawHandler = @Sendable (JSONValue?, RequestContext) async throws -> JSONValue
+
+    private let lock = NSLock()
+    private var handlers: [String: RawHandler] = [:]
+    private let logger: Logger
+
+    public init(logger: Logger = Logger(label: "vpbx.control")) {
+        self.logger = logger
+        register(SystemListMethods.self) { [unowned self] _, context in
+            let implemented = self.implementedMethods
+            return RPCCatalog.methods.map { method in
+                SystemListMethods.MethodInfo(
+                    name: method.name, summary: method.summary, allowedRoles: method.allowedRoles.sorted(),
+                    allowed: method.allowedRoles.contains(context.role),
+                    implemented: implemented.contains(method.name) || method.name == EventsSubscribe.name)
+            }
+        }
+    }
+
+    /// Registers (or replaces) the handler of `method`, which must be in `RPCCatalog`.
+    public func register<M: RPCMethod>(_ method: M.Type, handler: @escaping Handler<M>) {
+        precondition(RPCCatalog.method(named: M.name) != nil, "\(M.name) is not in RPCCatalog: add it there first")
+        let raw: RawHandler = { params, context in
+            let typed = try M.decodeParams(params)
+            return try RPCCoding.jsonValue(try await handler(typed, context))
+        }
+        lock.withLock { handlers[M.name] = raw }
+    }
+
+    /// Names of methods with a registered handler.
+    public var implementedMethods: Set<String> {
+        lock.withLock { Set(handlers.keys) }
+    }
+
+    /// Checks that a caller with `role` may call `method`; logs refusals.
+    /// Returns the context to hand to the handler.
+    public func authorize(method: String, peer: PeerCredentials, role: Role?) throws(RPCError) -> RequestContext {
+        guard let role else {
+            logForbidden(method: method, peer: peer, role: nil)
+            throw .forbidden(
+                "your Unix user (uid \(peer.uid)) has no role on this engine; ask an administrator to add you to one of the groups in the engine configuration"
+            )
+        }
+        guard let descriptor = RPCCatalog.method(named: method) else { throw .methodNotFound(method) }
+        guard descriptor.allowedRoles.contains(role) else {
+            logForbidden(method: method, peer: peer, role: role)
+            let allowed = descriptor.allowedRoles.sorted().map(\.rawValue).joined(separator: ", ")
+            throw .forbidden("\(method) needs one of the roles \(allowed); you are \(role.rawValue)")
+        }
+        return RequestContext(peer: peer, role: role, method: method)
+    }
+
+    /// Answers one request. Always returns a response; the caller drops it when the
+    /// request was a notification (no id).
+    public func handle(_ request: RPCRequest, peer: PeerCredentials, role: Role?) async -> RPCResponse {
+        let id = request.id ?? .null
+        do {
+            let context = try authorize(method: request.method, peer: peer, role: role)
+            guard let handler = lock.withLock({ handlers[request.method] }) else {
+                throw RPCError.unavailable("this engine does not implement \(request.method) yet")
+            }
+            return .success(id: id, try await handler(request.params, context))
+        } catch let error as RPCError {
+            return .failure(id: id, error)
+        } catch {
+            logger.error(
+                "handler failed", metadata: ["method": "\(request.method)", "error": "\(String(reflecting: error))"])
+            return .failure(id: id, .internal("internal error in \(request.method) (details are in the engine log)"))
+        }
+    }
+
+    private func logForbidden(method: String, peer: PeerCredentials, role: Role?) {
+        logger.notice(
+            "forbidden",
+            metadata: [
+                "method": "\(method)", "uid": "\(peer.uid)", "gid": "\(peer.gid)", "pid": "\(peer.pid)",
+                "role": "\(role?.rawValue ?? "none")",
+            ])
+    }
+}

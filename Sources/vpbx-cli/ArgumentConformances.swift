@@ -1,0 +1,8 @@
+import ArgumentParser
+import VPBXControl
+
+// The wire enums double as option values, so `--type`, `--lang` and `--disposition`
+// accept exactly what the protocol accepts, and help lists the choices.
+extension ExtensionKind: ExpressibleByArgument {}
+extension PromptLanguage: ExpressibleByArgument {}
+extension CallDisposition: ExpressibleByArgument {}

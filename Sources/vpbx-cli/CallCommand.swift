@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import VPBXControl
+
+/// `vpbx call ...`.
+struct CallCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "call", abstract: "Show and end calls in progress.", subcommands: [CallListCommand.self, CallHangupCommand.self])
+}
+
+/// `vpbx call list`.
+struct CallListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List calls in progress.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let calls = try await EngineSession.run(global) { try await $0.call(CallList.self, .init()) }
+        if global.json { return Output.json(calls) }
+        let now = Date()
+        Output.table(
+            ["ID", "STATE", "CALLER", "CALLEE", "STARTED", "DURATION"],
+            calls.map { call in
+                let caller = call.callerName.map { "\(call.caller) (\($0))" } ?? call.caller
+                let duration = Output.duration(seconds: max(0, Int(now.timeIntervalSince(call.startedAt))))
+                return [call.id, call.state.rawValue, caller, call.callee, Output.date(call.startedAt), duration]
+            })
+    }
+}
+
+/// `vpbx call hangup ID`.
+struct CallHangupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "hangup", abstract: "End a call (all its legs).")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Call id, as shown by 'vpbx call list'.") var id: String
+
+    func run() async throws {
+        let ack = try await EngineSession.run(global) { try await $0.call(CallHangup.self, .init(id: id)) }
+        if global.json { return Output.json(ack) }
+        Output.line("hung up call \(id)")
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import VPBXControl
+
+/// `vpbx ext ...`.
+struct ExtensionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ext", abstract: "Manage extensions.",
+        subcommands: [ExtensionAdd.self, ExtensionListCommand.self, ExtensionShow.self, ExtensionSet.self, ExtensionRemove.self])
+
+    /// Extension numbers are short digit strings.
+    static func validateNumber(_ number: String) throws {
+        guard !number.isEmpty, number.count <= 15, number.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw ValidationError("extension number '\(number)' must be digits only, e.g. 101")
+        }
+    }
+
+    static func printTable(_ extensions: [ExtensionInfo]) {
+        Output.table(
+            ["NUMBER", "NAME", "TYPE", "LANG", "ENABLED", "MOBILE"],
+            extensions.map {
+                [$0.number, $0.name, $0.kind.rawValue, $0.language.rawValue, $0.enabled ? "yes" : "no", $0.mobileNumber ?? "-"]
+            })
+    }
+
+    static func printDetails(_ info: ExtensionInfo) {
+        Output.fields([
+            ("number", info.number), ("name", info.name), ("type", info.kind.rawValue),
+            ("language", info.language.rawValue), ("enabled", info.enabled ? "yes" : "no"),
+            ("mobile", info.mobileNumber ?? "-"),
+            ("no-answer timeout", info.noAnswerTimeout.map { "\($0)s" } ?? "default"),
+            ("static contact", info.staticContact ?? "-"),
+        ])
+    }
+}
+
+/// Settings shared by `ext add` and `ext set`.
+struct ExtensionSettings: ParsableArguments {
+    @Option(name: .customLong("type"), help: "Kind of extension.")
+    var kind: ExtensionKind?
+
+    @Option(help: "Mobile number rung through a trunk; Hungarian national form or +E.164 (\"\" clears it in 'set').")
+    var mobile: String?
+
+    @Option(name: .customLong("lang"), help: "Prompt language.")
+    var language: PromptLanguage?
+
+    @Option(name: .customLong("no-answer-timeout"), help: "Seconds before an unanswered call gives up (0 in 'set': default).")
+    var noAnswerTimeout: Int?
+
+    @Option(name: .customLong("static-contact"), help: "Fixed SIP contact URI for a phone that does not register.")
+    var staticContact: String?
+
+    /// The E.164 mobile number, "" to clear, or nil when not given.
+    var normalizedMobile: String? {
+        guard let mobile else { return nil }
+        return mobile.isEmpty ? "" : HungarianNumber.normalize(mobile)
+    }
+
+    func validate() throws {
+        if let mobile, !mobile.isEmpty, HungarianNumber.normalize(mobile) == nil {
+            throw ValidationError(
+                "--mobile '\(mobile)' is not a valid phone number; type it like '06 30 123 4567' or '+36301234567'")
+        }
+        if let noAnswerTimeout, !(0...600).contains(noAnswerTimeout) {
+            throw ValidationError("--no-answer-timeout must be between 0 and 600 seconds, e.g. --no-answer-timeout 20")
+        }
+        if let staticContact, !staticContact.isEmpty, !(staticContact.hasPrefix("sip:") || staticContact.hasPrefix("sips:")) {
+            throw ValidationError("--static-contact must be a SIP URI, e.g. --static-contact sip:101@192.0.2.10:5060")
+        }
+    }
+
+    var isEmpty: Bool {
+        kind == nil && mobile == nil && language == nil && noAnswerTimeout == nil && staticContact == nil
+    }
+}

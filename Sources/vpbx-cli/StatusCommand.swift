@@ -1,0 +1,34 @@
+import ArgumentParser
+import VPBXControl
+
+/// `vpbx status`.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show the engine's version, uptime, listen addresses and counts.")
+
+    @OptionGroup var global: GlobalOptions
+
+    /// The `--json` shape: `{"hello": ..., "status": ...}`.
+    struct Report: Codable {
+        var hello: EngineHello.Result
+        var status: EngineStatus.Result
+    }
+
+    func run() async throws {
+        let report = try await EngineSession.run(global) { client in
+            Report(hello: try await client.hello(client: "vpbx"), status: try await client.call(EngineStatus.self, .init()))
+        }
+        if global.json { return Output.json(report) }
+        let status = report.status
+        Output.fields([
+            ("engine", "\(status.engineVersion) (protocol \(report.hello.protocolVersion))"),
+            ("your role", report.hello.role.rawValue),
+            ("started", Output.date(status.startedAt)),
+            ("uptime", Output.duration(seconds: status.uptimeSeconds)),
+            ("sip", status.sipListen.isEmpty ? "-" : status.sipListen.joined(separator: ", ")),
+            ("extensions", "\(status.extensions)"),
+            ("registrations", "\(status.registrations)"),
+            ("active calls", "\(status.activeCalls)"),
+        ])
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+
+@testable import VPBXControl
+
+/// Runs the real `vpbx` binary against an in-test engine.
+@Suite struct CLITests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The `vpbx` built next to this test bundle, else in `.build/debug`.
+    static func binary() throws -> URL {
+        var candidates: [URL] = []
+        if let executable = Bundle.main.executableURL {
+            // .../debug/vpbxPackageTests.xctest (Linux) or .../debug/X.xctest/Contents/MacOS/X
+            var directory = executable.deletingLastPathComponent()
+            for _ in 0..<4 {
+                candidates.append(directory.appendingPathComponent("vpbx"))
+                directory = directory.deletingLastPathComponent()
+            }
+        }
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/vpbx"))
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw BinaryMissing(searched: candidates.map(\.path))
+        }
+        return found
+    }
+
+    struct BinaryMissing: Error, CustomStringConvertible {
+        var searched: [String]
+        var description: String { "vpbx binary not found (build it: swift build --product vpbx); looked in \(searched)" }
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var json: JSONValue? { try? RPCCoding.makeDecoder().decode(JSONValue.self, from: Data(stdout.utf8)) }
+    }
+
+    static func vpbx(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+        let binary = try binary()
+        // Blocking pipe reads and waits run off the cooperative pool, which the in-test
+        // engine needs (it has as few threads as there are cores).
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runBlocking(binary, arguments, environment) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ binary: URL, _ arguments: [String], _ environment: [String: String]) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // stderr goes to a file so that only one pipe needs draining while the child runs.
+        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-t-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errURL) }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+        let outData = try out.fileHandleForReading.readToEnd() ?? Data()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+
+    @Test func extensionLifecycleWithJSONOutput() async throws {
+        let engine = try await StubEngine()
+        let socket = ["--socket", engine.socketPath]
+        let add = try await Self.vpbx(
+            ["ext", "add", "101", "--name", "Kovács Éva", "--password", "pw", "--type", "mobile", "--mobile", "06 30 123 4567", "--json"] + socket)
+        #expect(add.status == 0, "\(add.stderr)")
+        #expect(add.json?["mobileNumber"] == "+36301234567")
+        #expect(add.json?["kind"] == "mobile")
+        #expect(add.json?["password"] == nil)
+
+        let list = try await Self.vpbx(["ext", "list", "--json"], environment: ["VPBX_SOCKET": engine.socketPath])
+        #expect(list.status == 0)
+        #expect(list.json == .array([try #require(add.json)]))
+
+        let table = try await Self.vpbx(["ext", "list"] + socket)
+        #expect(table.stdout.hasPrefix("NUMBER"))
+        #expect(table.stdout.contains("Kovács Éva"))
+
+        let set = try await Self.vpbx(["ext", "set", "101", "--disable", "--json"] + socket)
+        #expect(set.json?["enabled"] == false)
+
+        let missing = try await Self.vpbx(["ext", "show", "999", "--json"] + socket)
+        #expect(missing.status == 1)
+        #expect(missing.json?["error"]?["data"]?["reason"] == "not_found")
+        #expect(missing.stderr.contains("no extension 999"))
+
+        let removed = try await Self.vpbx(["ext", "remove", "101"] + socket)
+        #expect(removed.status == 0)
+        #expect(removed.stdout.contains("removed extension 101"))
+        await engine.stop()
+    }
+
+    @Test func statusRpcAndCDR() async throws {
+        let engine = try await StubEngine()
+        let socket = ["--socket", engine.socketPath]
+        let status = try await Self.vpbx(["status", "--json"] + socket)
+        #expect(status.status == 0)
+        #expect(status.json?["status"]?["uptimeSeconds"] == 3723)
+        #expect(status.json?["hello"]?["protocolVersion"] == "1")
+
+        let rpc = try await Self.vpbx(["rpc", "call.list"] + socket)
+        #expect(rpc.status == 0)
+        #expect(rpc.json?.intValue == nil)
+        #expect(rpc.stdout.contains("\"callerName\" : \"Anna\""))
+
+        let csv = try await Self.vpbx(["cdr", "search", "--since", "2025-01-01", "--limit", "2", "--csv"] + socket)
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines.first?.hasPrefix("ID,STARTED,CALLER") == true)
+        #expect(lines.last?.contains("\"486 Busy Here, \"\"really\"\"\"") == true)
+
+        let unimplemented = try await Self.vpbx(["reg", "list", "--json"] + socket)
+        #expect(unimplemented.status == 1)
+        #expect(unimplemented.json?["error"]?["data"]?["reason"] == "unavailable")
+        await engine.stop()
+    }
+
+    @Test(arguments: [
+        ["ext", "add", "101", "--name", "A"],  // missing --password
+        ["ext", "add", "10a", "--name", "A", "--password", "p"],
+        ["ext", "add", "101", "--name", "A", "--password", "p", "--mobile", "06 30 12"],
+        ["ext", "add", "101", "--name", "A", "--password", "p", "--type", "phone"],
+        ["ext", "add", "101", "--name", "A", "--password", "p", "--type", "mobile"],
+        ["ext", "set", "101"],
+        ["cdr", "search", "--since", "yesterday"],
+        ["cdr", "search", "--csv", "--json"],
+        ["rpc", "no.such"],
+        ["rpc", "extension.get", "{\"numbr\":\"1\"}"],
+        ["rpc", "extension.get", "[1]"],
+        ["status", "--timeout", "0"],
+        ["frobnicate"],
+    ])
+    func badUsageExitsTwoWithoutContactingTheEngine(arguments: [String]) async throws {
+        let run = try await Self.vpbx(arguments + ["--socket", "/tmp/vpbx-t-none.sock"])
+        #expect(run.status == 2, "\(arguments): \(run.stderr)")
+        #expect(!run.stderr.isEmpty)
+        #expect(!run.stderr.contains("cannot reach"))
+    }
+
+    @Test func unreachableEngineExitsThree() async throws {
+        let run = try await Self.vpbx(["status"], environment: ["VPBX_SOCKET": "/tmp/vpbx-t-none.sock"])
+        #expect(run.status == 3)
+        #expect(run.stderr.contains("cannot reach the engine at /tmp/vpbx-t-none.sock (is vpbx-engine running? see vpbx-engine(8))"))
+        let json = try await Self.vpbx(["ext", "list", "--json", "--socket", "/tmp/vpbx-t-none.sock"])
+        #expect(json.status == 3)
+        #expect(json.json?["error"]?["data"]?["reason"] == "unreachable")
+    }
+
+    @Test func eventsPrintsSnapshotThenEventLines() async throws {
+        let engine = try await StubEngine()
+        await engine.hub.setSnapshotProvider { _ in ["calls": []] }
+        let process = Process()
+        process.executableURL = try Self.binary()
+        process.arguments = ["events", "--topic", "call", "--socket", engine.socketPath]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        try await waitUntil { await engine.hub.subscriberCount == 1 }
+        await engine.hub.publish(topic: "registration", type: "registration.added", data: nil)
+        await engine.hub.publish(topic: "call", type: "call.answered", data: ["id": "c1"])
+        try await Task.sleep(for: .milliseconds(200))
+        await engine.stop()  // ends the stream: vpbx exits 3 (engine gone)
+        let output: Data = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try out.fileHandleForReading.readToEnd() ?? Data() })
+                process.waitUntilExit()
+            }
+        }
+        process.waitUntilExit()
+        let lines = String(decoding: output, as: UTF8.self)
+            .split(separator: "\n").map { try? RPCCoding.makeDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+        #expect(lines.count == 2)
+        #expect(lines.first??["seq"] == 0)
+        #expect(lines.last??["type"] == "call.answered")
+        #expect(lines.last??["seq"] == 2)
+        #expect(process.terminationStatus == 3)
+    }
+}

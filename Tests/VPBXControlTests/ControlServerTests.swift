@@ -1,0 +1,167 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import VPBXControl
+
+@Suite struct ControlServerTests {
+    @Test func typedCallsRoundTripThroughARealSocket() async throws {
+        let engine = try await StubEngine()
+        let client = try await ControlClient.connect(socketPath: engine.socketPath)
+        let hello = try await client.hello(client: "test")
+        #expect(hello.role == .admin, "tests run as root or as the engine's own user")
+        let created = try await client.call(
+            ExtensionCreate.self, .init(number: "101", name: "Kovács Éva", password: "s3cret", kind: .agent))
+        #expect(created.kind == .agent && created.enabled)
+        #expect(try await client.call(ExtensionList.self, .init()).map(\.number) == ["101"])
+        let error = await #expect(throws: RPCError.self) {
+            try await client.call(ExtensionCreate.self, .init(number: "101", name: "X", password: "y"))
+        }
+        #expect(error?.reason == .conflict)
+        let raw = try await client.call(method: ExtensionGet.name, params: ["number": "101"])
+        #expect(raw["name"] == "Kovács Éva")
+        #expect(raw["password"] == nil)
+        await client.close()
+        await engine.stop()
+    }
+
+    @Test func concurrentCallsAreMatchedById() async throws {
+        let engine = try await StubEngine()
+        let client = try await ControlClient.connect(socketPath: engine.socketPath)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    let number = "\(200 + index)"
+                    let info = try await client.call(ExtensionCreate.self, .init(number: number, name: "n\(index)", password: "p"))
+                    #expect(info.number == number)
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await client.call(EngineStatus.self, .init()).extensions == 20)
+        await client.close()
+        await engine.stop()
+    }
+
+    @Test func malformedAndOversizedInputGetErrorsAndTheConnectionSurvives() async throws {
+        let engine = try await StubEngine(maximumLineLength: 256)
+        let lines = try await RawConnection.exchange(
+            path: engine.socketPath,
+            send: "not json\n" + String(repeating: "x", count: 1000) + "\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"nope.nope\"}\n"
+                + "{\"jsonrpc\":\"2.0\",\"method\":\"engine.status\"}\n"  // a notification: no answer
+                + "{\"jsonrpc\":\"2.0\",\"id\":\"s\",\"method\":\"engine.status\"}\n",
+            expecting: 4)
+        #expect(lines[0]["error"]?["data"]?["reason"] == "parse_error")
+        #expect(lines[1]["error"]?["data"]?["reason"] == "invalid_request")
+        #expect(lines[2]["error"]?["code"] == .int(Int64(RPCError.Code.methodNotFound)))
+        #expect(lines[2]["id"] == 9)
+        #expect(lines[3]["id"] == "s")
+        #expect(lines[3]["result"]?["activeCalls"] == 1)
+        await engine.stop()
+    }
+
+    @Test func unreachableSocketIsADistinctError() async throws {
+        let error = await #expect(throws: ControlClientError.self) {
+            try await ControlClient.connect(socketPath: "/tmp/vpbx-t-missing.sock")
+        }
+        #expect(error?.kind == .unreachable)
+        #expect(error?.description == "cannot reach the engine at /tmp/vpbx-t-missing.sock (is vpbx-engine running? see vpbx-engine(8))")
+    }
+
+    @Test func subscriptionGetsSnapshotThenEventsInOrder() async throws {
+        let engine = try await StubEngine()
+        await engine.hub.setSnapshotProvider { _ in ["calls": []] }
+        await engine.hub.publish(topic: "call", type: "call.ringing", data: nil)
+        let client = try await ControlClient.connect(socketPath: engine.socketPath)
+        let (snapshot, events) = try await client.subscribe(topics: ["call"])
+        #expect(snapshot.seq == 1)
+        #expect(snapshot.snapshot["calls"] == [])
+        await engine.hub.publish(topic: "registration", type: "registration.added", data: nil)
+        await engine.hub.publish(topic: "call", type: "call.answered", data: ["id": "c1"])
+        await engine.hub.publish(topic: "call", type: "call.ended", data: ["id": "c1"])
+        var received: [RPCEvent] = []
+        for try await event in events {
+            received.append(event)
+            if received.count == 2 { break }
+        }
+        #expect(received.map(\.seq) == [3, 4])
+        #expect(received.first?.data["id"] == "c1")
+        // Calls keep working on a subscribed connection.
+        #expect(try await client.call(EngineStatus.self, .init()).activeCalls == 1)
+        await client.close()
+        try await waitUntil { await engine.hub.subscriberCount == 0 }
+        await engine.stop()
+    }
+
+    @Test func aSubscriberThatDoesNotReadIsOverflowedAndCleanedUp() async throws {
+        let engine = try await StubEngine(bufferLimit: 5)
+        let client = try await ControlClient.connect(socketPath: engine.socketPath, eventBufferLimit: 100_000)
+        let (_, events) = try await client.subscribe()
+        // Big events fill the socket buffers quickly, so the hub's buffer overflows.
+        let blob = JSONValue.string(String(repeating: "b", count: 64 * 1024))
+        for _ in 0..<400 { await engine.hub.publish(topic: "call", type: "call.big", data: blob) }
+        var last: RPCEvent?
+        for try await event in events { last = event }
+        #expect(last?.isOverflow == true)
+        try await waitUntil { await engine.hub.subscriberCount == 0 }
+        await client.close()
+        await engine.stop()
+    }
+
+    @Test func stopRemovesTheSocketAndEndsConnections() async throws {
+        let engine = try await StubEngine()
+        let client = try await ControlClient.connect(socketPath: engine.socketPath)
+        _ = try await client.subscribe()
+        #expect(FileManager.default.fileExists(atPath: engine.socketPath))
+        let mode = try FileManager.default.attributesOfItem(atPath: engine.socketPath)[.posixPermissions] as? Int
+        #expect(mode == 0o660)
+        await engine.stop()
+        #expect(!FileManager.default.fileExists(atPath: engine.socketPath))
+        await #expect(throws: (any Error).self) { try await client.call(EngineStatus.self, .init()) }
+    }
+
+    @Test func staleSocketIsReplacedButALiveOneIsNot() async throws {
+        let engine = try await StubEngine()
+        let second = ControlServer(
+            configuration: .init(socketPath: engine.socketPath), router: ControlRouter(), events: EventHub())
+        await #expect(throws: ControlServerError.self) { try await second.start() }
+        await engine.stop()
+        // Leave a dead socket file behind, as a crash would.
+        try leaveDeadSocket(at: engine.socketPath)
+        #expect(FileManager.default.fileExists(atPath: engine.socketPath))
+        try await second.start()
+        let client = try await ControlClient.connect(socketPath: engine.socketPath)
+        let error = await #expect(throws: RPCError.self) { try await client.call(EngineStatus.self, .init()) }
+        #expect(error?.reason == .unavailable)
+        await second.stop()
+    }
+}
+
+/// Binds a socket file and closes it without unlinking, like a crashed engine.
+func leaveDeadSocket(at path: String) throws {
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+        raw.copyBytes(from: Array(path.utf8))
+    }
+    let result = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    #expect(result == 0)
+}
+
+/// Polls `condition` for up to two seconds.
+func waitUntil(_ condition: @Sendable () async -> Bool) async throws {
+    for _ in 0..<200 {
+        if await condition() { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    Issue.record("condition not met in time")
+}

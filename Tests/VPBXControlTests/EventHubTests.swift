@@ -1,0 +1,86 @@
+import Testing
+
+@testable import VPBXControl
+
+@Suite struct EventHubTests {
+    @Test func seqIsMonotonicAndSubscribersSeeEverythingAfterTheirSnapshot() async throws {
+        let hub = EventHub()
+        await hub.publish(topic: "call", type: "call.ringing", data: ["id": "a"])
+        await hub.setSnapshotProvider { topics in ["calls": 1, "topics": .int(Int64(topics?.count ?? 0))] }
+        let subscription = try await hub.subscribe()
+        #expect(subscription.seq == 1)
+        #expect(subscription.snapshot["calls"] == 1)
+        for index in 0..<5 { await hub.publish(topic: "call", type: "call.answered", data: .int(Int64(index))) }
+        var seen: [UInt64] = []
+        for await event in subscription.events {
+            seen.append(event.seq)
+            if seen.count == 5 { break }
+        }
+        #expect(seen == [2, 3, 4, 5, 6])
+    }
+
+    @Test func topicsFilter() async throws {
+        let hub = EventHub()
+        let subscription = try await hub.subscribe(topics: ["registration"])
+        await hub.publish(topic: "call", type: "call.ringing", data: nil)
+        await hub.publish(topic: "registration", type: "registration.added", data: nil)
+        var iterator = subscription.events.makeAsyncIterator()
+        let event = await iterator.next()
+        #expect(event?.type == "registration.added")
+        #expect(event?.seq == 2)
+    }
+
+    @Test func eventsPublishedWhileTheSnapshotIsBuiltAreNotLost() async throws {
+        let hub = EventHub()
+        await hub.setSnapshotProvider { _ in
+            await hub.publish(topic: "call", type: "during.snapshot", data: nil)
+            return [:]
+        }
+        let subscription = try await hub.subscribe()
+        #expect(subscription.seq == 0)
+        var iterator = subscription.events.makeAsyncIterator()
+        #expect(await iterator.next()?.type == "during.snapshot")
+    }
+
+    @Test func slowSubscriberGetsOverflowAndIsDropped() async throws {
+        let hub = EventHub(bufferLimit: 3)
+        let slow = try await hub.subscribe()
+        for _ in 0..<10 { await hub.publish(topic: "call", type: "call.x", data: nil) }
+        var events: [RPCEvent] = []
+        for await event in slow.events { events.append(event) }
+        #expect(events.count == 1)
+        #expect(events.last?.isOverflow == true)
+        #expect(events.last?.topic == EventTopic.events)
+        #expect(await hub.subscriberCount == 0)
+        #expect(await hub.lastSeq == 10)
+    }
+
+    @Test func unsubscribeAndCancellationEndTheStream() async throws {
+        let hub = EventHub()
+        let first = try await hub.subscribe()
+        let waiting = Task { () -> Int in
+            var count = 0
+            for await _ in first.events { count += 1 }
+            return count
+        }
+        await hub.publish(topic: "call", type: "one", data: nil)
+        try await Task.sleep(for: .milliseconds(20))
+        await hub.unsubscribe(first.id)
+        #expect(await waiting.value == 1)
+
+        let second = try await hub.subscribe()
+        let cancelled = Task { for await _ in second.events {} }
+        try await Task.sleep(for: .milliseconds(20))
+        cancelled.cancel()
+        await cancelled.value
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(await hub.subscriberCount == 0)
+    }
+
+    @Test func failingSnapshotProviderLeavesNoSubscriber() async {
+        let hub = EventHub()
+        await hub.setSnapshotProvider { _ in throw RPCError.unavailable("starting") }
+        await #expect(throws: RPCError.self) { try await hub.subscribe() }
+        #expect(await hub.subscriberCount == 0)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// Every `vpbx` subcommand and option must be documented in man/vpbx.1.
+@Suite struct ManPageTests {
+    static func manPage() throws -> String {
+        try String(contentsOf: CLITests.packageRoot.appendingPathComponent("man/vpbx.1"), encoding: .utf8)
+    }
+
+    @Test func everySubcommandIsInTheManPage() throws {
+        let page = try Self.manPage()
+        // From `vpbx --help` and each group's help, so the list cannot drift from the code.
+        let groups = try Self.subcommands(of: [])
+        #expect(groups.count >= 7)
+        for group in groups {
+            let leaves = try Self.subcommands(of: [group])
+            if leaves.isEmpty {
+                #expect(page.contains(".Cm \(group)"), "\(group) missing from man/vpbx.1")
+            }
+            for leaf in leaves {
+                #expect(page.contains(".Cm \(group) \(leaf)"), "\(group) \(leaf) missing from man/vpbx.1")
+            }
+        }
+    }
+
+    @Test func everyOptionIsInTheManPage() throws {
+        let page = try Self.manPage().replacingOccurrences(of: "\\-", with: "-")
+        for command in [["status"], ["ext", "add"], ["ext", "set"], ["cdr", "search"], ["events"], ["rpc"]] {
+            let help = try Self.help(command)
+            let options = Set(help.matches(of: /--([a-z][a-z-]+)/).map { String($0.output.1) })
+            for option in options where option != "help" {
+                #expect(page.contains("Fl -\(option)"), "--\(option) of \(command) missing from man/vpbx.1")
+            }
+        }
+    }
+
+    static func help(_ command: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = try CLITests.binary()
+        process.arguments = command + ["--help"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = try out.fileHandleForReading.readToEnd() ?? Data()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Names listed under SUBCOMMANDS in a help text.
+    static func subcommands(of command: [String]) throws -> [String] {
+        let help = try help(command)
+        guard let section = help.range(of: "SUBCOMMANDS:") else { return [] }
+        let body = help[section.upperBound...].split(separator: "\n\n").first ?? ""
+        return body.split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("  "), !line.hasPrefix("   ") else { return nil }
+            return line.split(separator: " ").first.map(String.init)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+@testable import VPBXControl
+
+/// A ControlServer on a temporary socket with in-memory handlers: the engine side as
+/// far as the control protocol can see it.
+final class StubEngine: Sendable {
+    let socketPath: String
+    let server: ControlServer
+    let router = ControlRouter()
+    let hub: EventHub
+    let store = Store()
+
+    actor Store {
+        var extensions: [String: ExtensionInfo] = [:]
+        func create(_ params: ExtensionCreate.Params) throws -> ExtensionInfo {
+            guard extensions[params.number] == nil else { throw RPCError.conflict("extension \(params.number) exists") }
+            let info = ExtensionInfo(
+                number: params.number, name: params.name, kind: params.kind ?? .desk, mobileNumber: params.mobileNumber,
+                language: params.language ?? .hu, noAnswerTimeout: params.noAnswerTimeout,
+                staticContact: params.staticContact, enabled: params.enabled ?? true)
+            extensions[params.number] = info
+            return info
+        }
+        func get(_ number: String) throws -> ExtensionInfo {
+            guard let info = extensions[number] else { throw RPCError.notFound("no extension \(number)") }
+            return info
+        }
+        func update(_ params: ExtensionUpdate.Params) throws -> ExtensionInfo {
+            var info = try get(params.number)
+            if let name = params.name { info.name = name }
+            if let enabled = params.enabled { info.enabled = enabled }
+            if let mobile = params.mobileNumber { info.mobileNumber = mobile.isEmpty ? nil : mobile }
+            extensions[params.number] = info
+            return info
+        }
+        func delete(_ number: String) throws -> ExtensionInfo {
+            let info = try get(number)
+            extensions[number] = nil
+            return info
+        }
+        var all: [ExtensionInfo] { extensions.values.sorted { $0.number < $1.number } }
+    }
+
+    static let started = Date(timeIntervalSince1970: 1_738_324_800)
+
+    init(bufferLimit: Int = 1000, maximumLineLength: Int = 1 << 20) async throws {
+        socketPath = "/tmp/vpbx-t-\(UUID().uuidString.prefix(8)).sock"
+        hub = EventHub(bufferLimit: bufferLimit)
+        server = ControlServer(
+            configuration: .init(socketPath: socketPath, maximumLineLength: maximumLineLength), router: router, events: hub)
+        registerHandlers()
+        try await server.start()
+    }
+
+    private func registerHandlers() {
+        let store = self.store
+        router.register(EngineHello.self) { _, context in
+            EngineHello.Result(engineVersion: "test", capabilities: ["events"], role: context.role)
+        }
+        router.register(EngineStatus.self) { _, _ in
+            EngineStatus.Result(
+                engineVersion: "test", startedAt: Self.started, uptimeSeconds: 3723, sipListen: ["udp:127.0.0.1:5060"],
+                extensions: await store.all.count, registrations: 0, activeCalls: 1)
+        }
+        router.register(ExtensionCreate.self) { params, _ in try await store.create(params) }
+        router.register(ExtensionList.self) { _, _ in await store.all }
+        router.register(ExtensionGet.self) { params, _ in try await store.get(params.number) }
+        router.register(ExtensionUpdate.self) { params, _ in try await store.update(params) }
+        router.register(ExtensionDelete.self) { params, _ in try await store.delete(params.number) }
+        router.register(CallList.self) { _, _ in
+            [CallInfo(id: "c1", caller: "101", callerName: "Anna", callee: "102", state: .answered, startedAt: Self.started)]
+        }
+        router.register(CDRSearch.self) { params, _ in
+            let cdr = CDRInfo(
+                id: "r1", caller: "101", callee: "+3612345678", startedAt: Self.started, endedAt: Self.started,
+                durationSeconds: 0, billableSeconds: 0, disposition: .busy, cause: "486 Busy Here, \"really\"")
+            return Array(repeating: cdr, count: min(params.limit ?? 1, 3))
+        }
+    }
+
+    func stop() async {
+        await server.stop()
+    }
+}
