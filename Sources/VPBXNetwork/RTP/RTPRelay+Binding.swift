@@ -51,13 +51,18 @@ extension RTPRelay {
     private func bindSocket(host: String, port: Int, on loop: any EventLoop) async throws -> any Channel {
         // No SO_REUSEADDR: on UDP it would let two sockets share a port, which is exactly what
         // the pool must detect and skip.
+        // A vector read splits one receive buffer evenly between its slots, so the buffer must
+        // hold `vectorReadMessageCount` whole datagrams, or every packet arrives cut short.
+        let slots = max(1, self.configuration.vectorReadMessageCount)
+        let allocator = FixedSizeRecvByteBufferAllocator(capacity: slots * self.configuration.maxDatagramSize)
         var bootstrap = DatagramBootstrap(group: loop)
             .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(self.configuration.receiveBufferSize))
             .channelOption(.maxMessagesPerRead, value: self.configuration.maxMessagesPerRead)
-        if self.configuration.vectorReadMessageCount > 1 {
+            .channelOption(.recvAllocator, value: allocator)
+        if slots > 1 {
             bootstrap = bootstrap.channelOption(
                 .datagramVectorReadMessageCount,
-                value: self.configuration.vectorReadMessageCount
+                value: slots
             )
         }
         return try await bootstrap.bind(host: host, port: port).get()

@@ -20,19 +20,24 @@ public final class RTPRelay: Sendable {
         public var maxMessagesPerRead: UInt
         /// Datagrams per `recvmmsg`; 0 or 1 turns vector reads off.
         public var vectorReadMessageCount: Int
+        /// The largest datagram received whole; longer ones are truncated. Each vector read
+        /// slot gets this much room.
+        public var maxDatagramSize: Int
 
         public init(
             portRange: ClosedRange<Int> = 10000...20000,
             inactivityTimeout: TimeAmount? = .seconds(60),
             receiveBufferSize: Int = 256 * 1024,
             maxMessagesPerRead: UInt = 4,
-            vectorReadMessageCount: Int = 16
+            vectorReadMessageCount: Int = 16,
+            maxDatagramSize: Int = 2048
         ) {
             self.portRange = portRange
             self.inactivityTimeout = inactivityTimeout
             self.receiveBufferSize = receiveBufferSize
             self.maxMessagesPerRead = maxMessagesPerRead
             self.vectorReadMessageCount = vectorReadMessageCount
+            self.maxDatagramSize = maxDatagramSize
         }
     }
 
