@@ -49,7 +49,12 @@ struct RTPRelayPortTests {
         // Something else holds the first pair's RTP port and the second pair's RTCP port.
         let squatterRTP = try await UDPPhone.bind(port: first)
         let squatterRTCP = try await UDPPhone.bind(port: first + 3)
-        defer { Task { await squatterRTP.close(); await squatterRTCP.close() } }
+        defer {
+            Task {
+                await squatterRTP.close()
+                await squatterRTCP.close()
+            }
+        }
 
         let session = try await relay.makeSession(bindHost: "127.0.0.1")
         #expect(Set([session.aPort, session.bPort]) == Set([first + 4, first + 6]))

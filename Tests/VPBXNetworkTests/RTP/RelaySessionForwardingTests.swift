@@ -10,7 +10,12 @@ struct RelaySessionForwardingTests {
         let session = try await relay.makeSession(bindHost: "127.0.0.1")
         let phoneA = try await UDPPhone.bind()
         let phoneB = try await UDPPhone.bind()
-        defer { Task { await phoneA.close(); await phoneB.close() } }
+        defer {
+            Task {
+                await phoneA.close()
+                await phoneB.close()
+            }
+        }
         try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
 
         let fromA = (0..<5).map { rtpPacket(sequence: UInt16($0)) }
@@ -34,7 +39,12 @@ struct RelaySessionForwardingTests {
         let session = try await relay.makeSession(bindHost: "127.0.0.1")
         let phoneA = try await UDPPhone.bind()
         let phoneB = try await UDPPhone.bind()
-        defer { Task { await phoneA.close(); await phoneB.close() } }
+        defer {
+            Task {
+                await phoneA.close()
+                await phoneB.close()
+            }
+        }
         try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
 
         let burst = (0..<40).map { rtpPacket(sequence: UInt16($0), payloadSize: 1388) }
@@ -50,7 +60,13 @@ struct RelaySessionForwardingTests {
         let rtcpA = try await UDPPhone.bind()
         let rtcpB = try await UDPPhone.bind()
         let rtpB = try await UDPPhone.bind()
-        defer { Task { await rtcpA.close(); await rtcpB.close(); await rtpB.close() } }
+        defer {
+            Task {
+                await rtcpA.close()
+                await rtcpB.close()
+                await rtpB.close()
+            }
+        }
         // SDP gives B's RTP port; RTCP goes where a=rtcp says.
         try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: rtpB.port, rtcpPort: rtcpB.port)
 
@@ -77,7 +93,12 @@ struct RelaySessionForwardingTests {
         let session = try await relay.makeSession(bindHost: "127.0.0.1")
         let phoneA = try await UDPPhone.bind()
         let phoneB = try await UDPPhone.bind()
-        defer { Task { await phoneA.close(); await phoneB.close() } }
+        defer {
+            Task {
+                await phoneA.close()
+                await phoneB.close()
+            }
+        }
 
         // B's address is not known yet: A's packets are counted and dropped.
         for sequence in 0..<3 { try await phoneA.send(rtpPacket(sequence: UInt16(sequence)), to: session.aPort) }

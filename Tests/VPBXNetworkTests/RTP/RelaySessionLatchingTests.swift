@@ -11,7 +11,13 @@ struct RelaySessionLatchingTests {
         let natA = try await UDPPhone.bind()  // where A really sends from
         let sdpA = try await UDPPhone.bind()  // what A's SDP claims (its private address)
         let phoneB = try await UDPPhone.bind()
-        defer { Task { await natA.close(); await sdpA.close(); await phoneB.close() } }
+        defer {
+            Task {
+                await natA.close()
+                await sdpA.close()
+                await phoneB.close()
+            }
+        }
         try await session.setExpectedRemote(side: .a, host: "127.0.0.1", port: sdpA.port)
         try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
 
@@ -30,7 +36,13 @@ struct RelaySessionLatchingTests {
         let phoneA = try await UDPPhone.bind()
         let intruder = try await UDPPhone.bind()
         let phoneB = try await UDPPhone.bind()
-        defer { Task { await phoneA.close(); await intruder.close(); await phoneB.close() } }
+        defer {
+            Task {
+                await phoneA.close()
+                await intruder.close()
+                await phoneB.close()
+            }
+        }
         try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
 
         try await phoneA.send(rtpPacket(sequence: 1), to: session.aPort)
