@@ -1,0 +1,85 @@
+import NIOConcurrencyHelpers
+
+/// Hands out RTP ports from a configured range: always even, with RTCP on `port + 1`, and never
+/// the same port twice while it is in use.
+///
+/// The pool only does bookkeeping; it never opens a socket. Whoever binds the sockets reserves a
+/// port, and on a bind failure (another process holds the port) releases it and reserves again:
+/// the pool walks the range round-robin, so the next reservation is a different port. Walking
+/// round-robin also means a port just given back is reused as late as possible, which keeps stray
+/// late packets of an ended call away from the next one.
+///
+/// Thread-safe. It is used once per session set-up and tear-down, never per packet, so a lock is
+/// fine here.
+public final class RTPPortPool: Sendable {
+    private struct State {
+        var inUse: Set<Int> = []
+        var cursor: Int
+    }
+
+    /// The lowest RTP port the pool hands out (even).
+    public let firstPort: Int
+    /// The highest RTP port the pool hands out (even; its RTCP port is `lastPort + 1`).
+    public let lastPort: Int
+    private let state: NIOLockedValueBox<State>
+
+    /// Creates a pool over `range`. Odd bounds are rounded inwards so that every RTP port is even
+    /// and every RTCP port is inside the range.
+    ///
+    /// - Throws: ``RTPRelayError/Code/invalidPortRange`` if the range holds no pair or leaves 1...65535.
+    public init(range: ClosedRange<Int> = 10000...20000) throws {
+        let first = range.lowerBound + range.lowerBound % 2
+        let last = (range.upperBound - 1) - (range.upperBound - 1) % 2
+        guard range.lowerBound >= 1, range.upperBound <= 65535, first <= last else {
+            throw RTPRelayError(
+                .invalidPortRange,
+                "RTP port range \(range.lowerBound)-\(range.upperBound) holds no even RTP port with its RTCP port; "
+                    + "configure a range inside 1-65535 with at least two ports, e.g. 10000-20000"
+            )
+        }
+        self.firstPort = first
+        self.lastPort = last
+        self.state = NIOLockedValueBox(State(cursor: first))
+    }
+
+    /// How many RTP/RTCP pairs the range holds.
+    public var capacity: Int { (self.lastPort - self.firstPort) / 2 + 1 }
+
+    /// How many pairs are reserved right now.
+    public var inUseCount: Int { self.state.withLockedValue { $0.inUse.count } }
+
+    /// Whether `port` is reserved right now.
+    public func isInUse(_ port: Int) -> Bool { self.state.withLockedValue { $0.inUse.contains(port) } }
+
+    /// Reserves the next free even port, walking the range round-robin.
+    ///
+    /// - Throws: ``RTPRelayError/Code/portsExhausted`` when every pair is reserved.
+    public func reserve() throws -> Int {
+        let reserved: Int? = self.state.withLockedValue { state in
+            guard state.inUse.count < self.capacity else { return nil }
+            while state.inUse.contains(state.cursor) { self.advance(&state.cursor) }
+            let port = state.cursor
+            state.inUse.insert(port)
+            self.advance(&state.cursor)
+            return port
+        }
+        guard let reserved else {
+            throw RTPRelayError(
+                .portsExhausted,
+                "all \(self.capacity) RTP port pairs in \(self.firstPort)-\(self.lastPort + 1) are in use; "
+                    + "end calls or widen the configured RTP port range"
+            )
+        }
+        return reserved
+    }
+
+    /// Gives `port` back. Releasing a port that is not reserved does nothing, so tear-down paths
+    /// may release without tracking whether they already did.
+    public func release(_ port: Int) {
+        _ = self.state.withLockedValue { $0.inUse.remove(port) }
+    }
+
+    private func advance(_ cursor: inout Int) {
+        cursor = cursor >= self.lastPort ? self.firstPort : cursor + 2
+    }
+}

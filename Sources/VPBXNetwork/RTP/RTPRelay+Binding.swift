@@ -1,0 +1,84 @@
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension RTPRelay {
+    /// Binds both sides' sockets on `loop`. On failure nothing stays open or reserved.
+    func bindSockets(host: String, on loop: any EventLoop) async throws -> RelaySockets {
+        let a = try await self.bindPair(host: host, on: loop)
+        do {
+            let b = try await self.bindPair(host: host, on: loop)
+            return RelaySockets(a: a, b: b)
+        } catch {
+            await self.closeAndRelease([a.rtp, a.rtcp], ports: [a.port])
+            throw error
+        }
+    }
+
+    /// Reserves a port pair and binds RTP and RTCP on it. A port that another process holds
+    /// (`EADDRINUSE` on either socket) is given back and the next one tried, until every pair of
+    /// the range has been tried once.
+    func bindPair(host: String, on loop: any EventLoop) async throws -> RelaySocketPair {
+        var busy = 0
+        for _ in 0..<self.pool.capacity {
+            let port = try self.pool.reserve()
+            var rtp: (any Channel)?
+            do {
+                rtp = try await self.bindSocket(host: host, port: port, on: loop)
+                let rtcp = try await self.bindSocket(host: host, port: port + 1, on: loop)
+                return RelaySocketPair(port: port, rtp: rtp!, rtcp: rtcp)
+            } catch {
+                await self.closeAndRelease(rtp.map { [$0] } ?? [], ports: [port])
+                guard Self.isAddressInUse(error) else { throw error }
+                busy += 1
+                self.logger.debug("RTP port pair busy, trying the next", metadata: ["port": "\(port)"])
+            }
+        }
+        throw RTPRelayError(
+            .portsExhausted,
+            "no free RTP port pair in \(self.pool.firstPort)-\(self.pool.lastPort + 1) on \(host): "
+                + "\(busy) pairs are held by other processes and \(self.pool.inUseCount) by vpbx; "
+                + "widen the configured RTP port range or stop what holds the ports"
+        )
+    }
+
+    private func bindSocket(host: String, port: Int, on loop: any EventLoop) async throws -> any Channel {
+        // No SO_REUSEADDR: on UDP it would let two sockets share a port, which is exactly what
+        // the pool must detect and skip.
+        // A vector read splits one receive buffer evenly between its slots, so the buffer must
+        // hold `vectorReadMessageCount` whole datagrams, or every packet arrives cut short.
+        let slots = max(1, self.configuration.vectorReadMessageCount)
+        let allocator = FixedSizeRecvByteBufferAllocator(capacity: slots * self.configuration.maxDatagramSize)
+        var bootstrap = DatagramBootstrap(group: loop)
+            .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(self.configuration.receiveBufferSize))
+            .channelOption(.maxMessagesPerRead, value: self.configuration.maxMessagesPerRead)
+            .channelOption(.recvAllocator, value: allocator)
+        if slots > 1 {
+            bootstrap = bootstrap.channelOption(
+                .datagramVectorReadMessageCount,
+                value: slots
+            )
+        }
+        return try await bootstrap.bind(host: host, port: port).get()
+    }
+
+    /// Closes `channels` (ignoring ones already closed) and then gives `ports` back, so a
+    /// released port can be bound again at once.
+    func closeAndRelease(_ channels: [any Channel], ports: [Int]) async {
+        for channel in channels {
+            try? await channel.close()
+        }
+        for port in ports { self.pool.release(port) }
+    }
+
+    static func isAddressInUse(_ error: any Error) -> Bool {
+        (error as? IOError)?.errnoCode == EADDRINUSE
+    }
+}

@@ -1,0 +1,76 @@
+import NIOCore
+
+/// When RTP last arrived on each side, and the inactivity timeout built on that.
+///
+/// Confined to the session's event loop. The forwarding handlers record activity once per read
+/// batch; the timeout is one scheduled task at a time on the same loop that looks at the recorded
+/// time when it fires, so nothing is rescheduled per packet.
+final class RelayActivity {
+    private(set) var lastRTPA: NIODeadline?
+    private(set) var lastRTPB: NIODeadline?
+    private let eventLoop: EventLoop
+    private var monitor: RelayInactivityMonitor?
+    private var onTimeout: (@Sendable () -> Void)?
+    private var scheduledCheck: Scheduled<Void>?
+
+    /// - Parameters:
+    ///   - timeout: no RTP on either side for this long ends the session; `nil` disables it.
+    ///   - onTimeout: called on the event loop, at most once.
+    init(eventLoop: EventLoop, timeout: TimeAmount?, onTimeout: (@Sendable () -> Void)?) {
+        self.eventLoop = eventLoop
+        self.onTimeout = onTimeout
+        if let timeout {
+            self.monitor = RelayInactivityMonitor(timeout: timeout, now: .now())
+        }
+    }
+
+    /// Schedules the first check; call once, on the loop.
+    func start() {
+        if let action = self.monitor?.firstCheck { self.perform(action) }
+    }
+
+    func lastRTP(side: RelaySide) -> NIODeadline? {
+        side == .a ? self.lastRTPA : self.lastRTPB
+    }
+
+    @inline(__always)
+    func record(side: RelaySide, at time: NIODeadline) {
+        if side == .a { self.lastRTPA = time } else { self.lastRTPB = time }
+        self.monitor?.recordActivity(at: time)
+    }
+
+    func setSuspended(_ suspended: Bool) {
+        guard let action = self.monitor?.setSuspended(suspended, now: .now()) else { return }
+        self.perform(action)
+    }
+
+    /// Stops the timeout for good (the session is closing).
+    func stop() {
+        self.scheduledCheck?.cancel()
+        self.scheduledCheck = nil
+        self.monitor = nil
+        self.onTimeout = nil
+    }
+
+    private func check() {
+        self.scheduledCheck = nil
+        guard let action = self.monitor?.check(now: .now()) else { return }
+        self.perform(action)
+    }
+
+    private func perform(_ action: RelayInactivityMonitor.Action) {
+        switch action {
+        case .idle:
+            break
+        case .checkAgain(let deadline):
+            self.scheduledCheck?.cancel()
+            self.scheduledCheck = self.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+                self.check()
+            }
+        case .fire:
+            let onTimeout = self.onTimeout
+            self.onTimeout = nil
+            onTimeout?()
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import NIOCore
+
+/// All mutable state of one relay session, confined to the session's event loop.
+///
+/// Built on the loop once the four sockets are bound; the public ``RelaySession`` reaches it only
+/// through `eventLoop.submit`, the forwarding handlers directly.
+final class RelayCore {
+    let rtpA: RelayEndpoint
+    let rtcpA: RelayEndpoint
+    let rtpB: RelayEndpoint
+    let rtcpB: RelayEndpoint
+    let activity: RelayActivity
+
+    /// Wires the forwarding handlers into the four bound channels and starts the timeout.
+    /// Must run on the channels' event loop.
+    init(sockets: RelaySockets, timeout: TimeAmount?, onTimeout: (@Sendable () -> Void)?) throws {
+        let loop = sockets.a.rtp.eventLoop
+        loop.preconditionInEventLoop()
+        self.rtpA = RelayEndpoint(side: .a, channel: sockets.a.rtp)
+        self.rtcpA = RelayEndpoint(side: .a, channel: sockets.a.rtcp)
+        self.rtpB = RelayEndpoint(side: .b, channel: sockets.b.rtp)
+        self.rtcpB = RelayEndpoint(side: .b, channel: sockets.b.rtcp)
+        self.activity = RelayActivity(eventLoop: loop, timeout: timeout, onTimeout: onTimeout)
+
+        for (from, to) in [(rtpA, rtpB), (rtpB, rtpA)] {
+            let handler = RelayForwardingHandler(from: from, to: to, activity: self.activity)
+            try from.channel.pipeline.syncOperations.addHandler(handler)
+        }
+        for (from, to) in [(rtcpA, rtcpB), (rtcpB, rtcpA)] {
+            let handler = RelayForwardingHandler(from: from, to: to, activity: nil)
+            try from.channel.pipeline.syncOperations.addHandler(handler)
+        }
+        self.activity.start()
+    }
+
+    func rtp(_ side: RelaySide) -> RelayEndpoint { side == .a ? self.rtpA : self.rtpB }
+    func rtcp(_ side: RelaySide) -> RelayEndpoint { side == .a ? self.rtcpA : self.rtcpB }
+
+    func statistics() -> RelayStatistics {
+        var statistics = RelayStatistics()
+        for side in RelaySide.allCases {
+            var sideStatistics = RelaySideStatistics()
+            sideStatistics.rtp = self.rtp(side).counters
+            sideStatistics.rtcp = self.rtcp(side).counters
+            sideStatistics.lastRTPReceived = self.activity.lastRTP(side: side)
+            sideStatistics.rtpRemote = self.rtp(side).target
+            sideStatistics.isLatched = self.rtp(side).isLatched
+            statistics[side] = sideStatistics
+        }
+        return statistics
+    }
+}

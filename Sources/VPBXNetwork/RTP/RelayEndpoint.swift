@@ -1,0 +1,54 @@
+import NIOCore
+
+/// One of a session's four sockets and what it knows about the phone behind it.
+///
+/// Confined to the session's event loop: the forwarding handler reads and writes these fields
+/// directly on every packet, without locks. Everything else reaches it through the loop.
+final class RelayEndpoint {
+    let side: RelaySide
+    let channel: Channel
+    /// Where packets for this side's phone go: the latched source, else the SDP address.
+    private(set) var target: SocketAddress?
+    /// The address from SDP, kept to fall back on when re-latching.
+    private var expected: SocketAddress?
+    /// Whether ``target`` was learnt from a received packet.
+    private(set) var isLatched = false
+    var counters = RelayStreamCounters()
+    /// Set when something was written to ``channel`` in the current read batch and not flushed.
+    var needsFlush = false
+
+    init(side: RelaySide, channel: Channel) {
+        self.side = side
+        self.channel = channel
+    }
+
+    /// Symmetric RTP: the first packet fixes the phone's address (what its NAT shows us, not
+    /// what its SDP claims); later packets from anyone else are dropped and counted.
+    ///
+    /// - Returns: whether the packet from `source` belongs to this side's phone.
+    @inline(__always)
+    func admit(from source: SocketAddress) -> Bool {
+        if self.isLatched {
+            if source == self.target { return true }
+            self.counters.droppedForeignSource &+= 1
+            return false
+        }
+        self.target = source
+        self.isLatched = true
+        return true
+    }
+
+    /// The address from SDP: where to send until a packet arrives to latch to. A latched
+    /// address is proven to work and stays until ``relatch()``.
+    func setExpected(_ address: SocketAddress) {
+        self.expected = address
+        if !self.isLatched { self.target = address }
+    }
+
+    /// After a re-INVITE the phone may send from somewhere else: the next packet latches anew.
+    /// Meanwhile send to the SDP address if there is one, else keep the old address.
+    func relatch() {
+        self.isLatched = false
+        if let expected = self.expected { self.target = expected }
+    }
+}

@@ -1,0 +1,117 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// The anchored media of one call: four UDP sockets on one event loop, forwarding RTP and RTCP
+/// between side A and side B.
+///
+/// Announce ``aPort`` in the SDP sent to leg A and ``bPort`` in the SDP sent to leg B (RTCP on
+/// the next port up). Each side latches to the source address of the first packet it receives
+/// (symmetric RTP, so phones behind NAT work); until then it sends to the address given with
+/// ``setExpectedRemote(side:host:port:rtcpPort:)``, and without either, packets for it are
+/// dropped and counted.
+///
+/// Thread-safe: every method may be called from anywhere. The state lives on the session's
+/// event loop and the methods hop there.
+public final class RelaySession: Sendable {
+    /// The A-side RTP port (RTCP is `aPort + 1`); leg A sends here.
+    public let aPort: Int
+    /// The B-side RTP port (RTCP is `bPort + 1`); leg B sends here.
+    public let bPort: Int
+    /// The event loop that runs all of this session's I/O.
+    public let eventLoop: any EventLoop
+
+    private let sockets: RelaySockets
+    private let core: NIOLoopBound<RelayCore>
+    private let pool: RTPPortPool
+    private let logger: Logger
+    private let closing = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    init(sockets: RelaySockets, core: NIOLoopBound<RelayCore>, pool: RTPPortPool, logger: Logger) {
+        self.aPort = sockets.a.port
+        self.bPort = sockets.b.port
+        self.eventLoop = sockets.a.rtp.eventLoop
+        self.sockets = sockets
+        self.core = core
+        self.pool = pool
+        self.logger = logger
+    }
+
+    /// The RTP port of `side`.
+    public func port(for side: RelaySide) -> Int { side == .a ? self.aPort : self.bPort }
+
+    /// Tells where `side`'s phone wants media (from its SDP), for use until a packet from it
+    /// latches the real address. An already latched address stays until ``relatch(side:)``.
+    ///
+    /// - Parameters:
+    ///   - host: a numeric IP address (SDP `c=`); names are not resolved on the media path.
+    ///   - rtcpPort: from SDP `a=rtcp`, else `port + 1`.
+    /// - Throws: ``RTPRelayError/Code/invalidAddress`` if `host` is not an IP address.
+    public func setExpectedRemote(side: RelaySide, host: String, port: Int, rtcpPort: Int? = nil) async throws {
+        let rtp: SocketAddress
+        let rtcp: SocketAddress
+        do {
+            rtp = try SocketAddress(ipAddress: host, port: port)
+            rtcp = try SocketAddress(ipAddress: host, port: rtcpPort ?? port + 1)
+        } catch {
+            throw RTPRelayError(
+                .invalidAddress,
+                "media address '\(host)' port \(port) is not a numeric IP address and port; "
+                    + "pass the address from the SDP c= line"
+            )
+        }
+        try await self.onLoop { core in
+            core.rtp(side).setExpected(rtp)
+            core.rtcp(side).setExpected(rtcp)
+        }
+    }
+
+    /// Lets `side` latch again: the next packet received on it, from whatever source, becomes
+    /// its address. Call after a re-INVITE (the phone may have moved); until that packet arrives,
+    /// media goes to the latest SDP address if one was given.
+    public func relatch(side: RelaySide) async throws {
+        try await self.onLoop { core in
+            core.rtp(side).relatch()
+            core.rtcp(side).relatch()
+        }
+    }
+
+    /// Suspends (or resumes) the inactivity timeout, for hold (`sendonly`/`inactive`), when a
+    /// silent side is expected. Resuming starts a fresh timeout period.
+    public func setTimeoutSuspended(_ suspended: Bool) async throws {
+        try await self.onLoop { core in core.activity.setSuspended(suspended) }
+    }
+
+    /// A consistent snapshot of the counters, taken on the session's loop. Still available
+    /// after ``close()`` (final figures for the CDR).
+    public func statistics() async throws -> RelayStatistics {
+        try await self.onLoop { core in core.statistics() }
+    }
+
+    /// Closes the four sockets, stops the timeout and returns the ports to the pool.
+    /// Idempotent: later and concurrent calls wait for the same close.
+    public func close() async {
+        let task = self.closing.withLockedValue { closing in
+            if let closing { return closing }
+            let task = Task { await self.closeNow() }
+            closing = task
+            return task
+        }
+        await task.value
+    }
+
+    private func closeNow() async {
+        try? await self.onLoop { core in core.activity.stop() }
+        for channel in self.sockets.all {
+            try? await channel.close()
+        }
+        self.pool.release(self.aPort)
+        self.pool.release(self.bPort)
+        self.logger.debug("RTP relay session closed", metadata: ["a": "\(self.aPort)", "b": "\(self.bPort)"])
+    }
+
+    private func onLoop<T: Sendable>(_ body: @escaping @Sendable (RelayCore) -> T) async throws -> T {
+        let core = self.core
+        return try await self.eventLoop.submit { body(core.value) }.get()
+    }
+}

@@ -1,0 +1,45 @@
+import Testing
+
+@testable import VPBXNetwork
+
+@Suite("RTPPortPool")
+struct RTPPortPoolTests {
+    @Test func handsOutDistinctEvenPortsWithRTCPInsideTheRange() throws {
+        let pool = try RTPPortPool(range: 20001...20010)
+        #expect(pool.firstPort == 20002)
+        #expect(pool.lastPort == 20008)
+        #expect(pool.capacity == 4)
+        let ports = try (0..<4).map { _ in try pool.reserve() }
+        #expect(Set(ports) == [20002, 20004, 20006, 20008])
+        #expect(pool.inUseCount == 4)
+    }
+
+    @Test func throwsExhaustedWhenEveryPairIsInUse() throws {
+        let pool = try RTPPortPool(range: 20000...20003)
+        _ = try pool.reserve()
+        _ = try pool.reserve()
+        let error = #expect(throws: RTPRelayError.self) { try pool.reserve() }
+        #expect(error?.code == .portsExhausted)
+        #expect(error?.description.contains("20000-20003") == true)
+    }
+
+    @Test func releasedPortsAreReusedRoundRobin() throws {
+        let pool = try RTPPortPool(range: 20000...20005)
+        let first = try pool.reserve()
+        let second = try pool.reserve()
+        pool.release(first)
+        // The cursor moved on: the untouched pair comes before the one just released.
+        #expect(try pool.reserve() == 20004)
+        #expect(try pool.reserve() == first)
+        #expect(pool.isInUse(second))
+        pool.release(second)
+        pool.release(second)  // releasing twice is harmless
+        #expect(pool.inUseCount == 2)
+    }
+
+    @Test(arguments: [0...100, 20000...20000, 20001...20002, 65000...65536])
+    func rejectsRangesWithoutAPair(range: ClosedRange<Int>) {
+        let error = #expect(throws: RTPRelayError.self) { try RTPPortPool(range: range) }
+        #expect(error?.code == .invalidPortRange)
+    }
+}

@@ -1,0 +1,81 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// A plain NIO UDP socket on 127.0.0.1 standing in for a phone: sends datagrams and collects
+/// what it receives.
+final class UDPPhone: Sendable {
+    let channel: any Channel
+    let port: Int
+    private let inbox: NIOLockedValueBox<[AddressedEnvelope<ByteBuffer>]>
+
+    private init(channel: any Channel, inbox: NIOLockedValueBox<[AddressedEnvelope<ByteBuffer>]>) {
+        self.channel = channel
+        self.port = channel.localAddress!.port!
+        self.inbox = inbox
+    }
+
+    /// Binds a phone on 127.0.0.1 (port 0: the kernel picks one unless `port` is given).
+    static func bind(port: Int = 0) async throws -> UDPPhone {
+        let inbox = NIOLockedValueBox<[AddressedEnvelope<ByteBuffer>]>([])
+        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Collector(inbox: inbox))
+                }
+            }
+            .bind(host: "127.0.0.1", port: port)
+            .get()
+        return UDPPhone(channel: channel, inbox: inbox)
+    }
+
+    func send(_ bytes: [UInt8], to port: Int) async throws {
+        let address = try SocketAddress(ipAddress: "127.0.0.1", port: port)
+        let envelope = AddressedEnvelope(remoteAddress: address, data: ByteBuffer(bytes: bytes))
+        try await self.channel.writeAndFlush(envelope).get()
+    }
+
+    /// What arrived so far.
+    var received: [AddressedEnvelope<ByteBuffer>] { self.inbox.withLockedValue { $0 } }
+
+    /// Waits until at least `count` datagrams arrived, at most `timeout`; returns what arrived.
+    func waitForPackets(_ count: Int, timeout: Duration = .seconds(2)) async throws -> [AddressedEnvelope<ByteBuffer>] {
+        try await eventually(timeout: timeout) { self.received.count >= count }
+        return self.received
+    }
+
+    func close() async {
+        try? await self.channel.close()
+    }
+
+    private final class Collector: ChannelInboundHandler {
+        typealias InboundIn = AddressedEnvelope<ByteBuffer>
+        let inbox: NIOLockedValueBox<[AddressedEnvelope<ByteBuffer>]>
+        init(inbox: NIOLockedValueBox<[AddressedEnvelope<ByteBuffer>]>) { self.inbox = inbox }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let envelope = self.unwrapInboundIn(data)
+            self.inbox.withLockedValue { $0.append(envelope) }
+        }
+    }
+}
+
+struct TimedOut: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Polls `condition` every 5 ms until it holds; throws after `timeout`, so no test waits forever.
+func eventually(
+    timeout: Duration = .seconds(2),
+    _ what: String = "condition",
+    _ condition: @Sendable () async throws -> Bool
+) async throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    if try await condition() { return }
+    throw TimedOut(description: "\(what) not reached within \(timeout)")
+}
