@@ -6,6 +6,7 @@ import PackageDescription
 let nio: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let nioConcurrency: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
@@ -33,7 +34,7 @@ let package = Package(
             dependencies: ["VPBXSIP", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // I/O layers.
-        .target(name: "VPBXNetwork", dependencies: ["VPBXSIP", "VPBXRTP", nio, nioPosix, logging]),
+        .target(name: "VPBXNetwork", dependencies: ["VPBXSIP", "VPBXRTP", nio, nioPosix, nioConcurrency, logging]),
         .target(name: "VPBXStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "VPBXControl", dependencies: [nio, nioPosix, logging]),
         // The product.
@@ -54,9 +55,12 @@ let package = Package(
         .testTarget(name: "VPBXSDPTests", dependencies: ["VPBXSDP"]),
         .testTarget(name: "VPBXRTPTests", dependencies: ["VPBXRTP"]),
         .testTarget(name: "VPBXSignalingTests", dependencies: ["VPBXSignaling", "VPBXSIP"]),
-        .testTarget(name: "VPBXNetworkTests", dependencies: ["VPBXNetwork", "VPBXSIP", "VPBXRTP", nio, nioPosix]),
-        .testTarget(name: "VPBXStoreTests", dependencies: ["VPBXStore"]),
-        .testTarget(name: "VPBXControlTests", dependencies: ["VPBXControl", nio, nioPosix]),
+        .testTarget(name: "VPBXNetworkTests", dependencies: ["VPBXNetwork", "VPBXSIP", "VPBXRTP", nio, nioPosix, nioConcurrency]),
+        .testTarget(name: "VPBXStoreTests", dependencies: ["VPBXStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "VPBXControlTests",
+            dependencies: ["VPBXControl", nio, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")]
+        ),
         .testTarget(name: "VPBXPBXTests", dependencies: ["VPBXPBX", "VPBXStore", "VPBXSIP"]),
         .testTarget(name: "VPBXConsoleTests", dependencies: ["VPBXConsole"]),
         .testTarget(name: "IntegrationTests", dependencies: ["VPBXControl"], resources: [.copy("Scenarios")]),
