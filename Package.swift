@@ -42,7 +42,10 @@ let package = Package(
             name: "VPBXPBX",
             dependencies: ["VPBXSIP", "VPBXSDP", "VPBXRTP", "VPBXSignaling", "VPBXNetwork", "VPBXStore", nio, logging]
         ),
-        .target(name: "VPBXEngine", dependencies: ["VPBXPBX", "VPBXControl", "VPBXStore", "VPBXNetwork", nio, nioPosix, logging]),
+        .target(
+            name: "VPBXEngine",
+            dependencies: ["VPBXPBX", "VPBXControl", "VPBXStore", "VPBXNetwork", "VPBXSignaling", "VPBXSIP", nio, nioPosix, logging]
+        ),
         .systemLibrary(name: "CNCursesW", providers: [.apt(["libncurses-dev"])]),
         .target(name: "VPBXTerminal", dependencies: ["CNCursesW"]),
         .target(name: "VPBXConsole", dependencies: ["VPBXTerminal", "VPBXControl"]),

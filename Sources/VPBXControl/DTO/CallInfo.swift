@@ -26,11 +26,17 @@ public struct CallLegInfo: Codable, Sendable, Hashable {
     /// Extension number, E.164 number or SIP URI of the far end.
     public var party: String
     public var state: CallState
+    /// RTP packets the engine received from this leg's phone (relay counters; nil before media).
+    public var rtpPacketsIn: UInt64?
+    /// RTP packets the engine sent to this leg's phone.
+    public var rtpPacketsOut: UInt64?
 
-    public init(id: String, party: String, state: CallState) {
+    public init(id: String, party: String, state: CallState, rtpPacketsIn: UInt64? = nil, rtpPacketsOut: UInt64? = nil) {
         self.id = id
         self.party = party
         self.state = state
+        self.rtpPacketsIn = rtpPacketsIn
+        self.rtpPacketsOut = rtpPacketsOut
     }
 }
 

@@ -1,0 +1,67 @@
+import Foundation
+import VPBXControl
+import VPBXPBX
+import VPBXStore
+
+/// `registration.list`, `call.*` and `cdr.search`.
+extension ControlHandlers {
+    func registerCallMethods(on router: ControlRouter) {
+        router.register(RegistrationList.self) { params, _ in
+            let now = Date()
+            return await pbx.registrations(extension: params.number).map { binding in
+                RegistrationInfo(
+                    extension: binding.extensionNumber, contact: binding.contactText, transport: binding.source.transport.rawValue,
+                    source: "\(binding.source.host):\(binding.source.port)", userAgent: binding.userAgent,
+                    expiresAt: binding.expiresAt, expiresIn: max(0, Int(binding.expiresAt.timeIntervalSince(now))))
+            }
+        }
+        router.register(CallList.self) { _, _ in
+            var result: [CallInfo] = []
+            for call in await pbx.callSnapshots() {
+                let counters = await pbx.mediaCounters(call: call.id)
+                result.append(Self.info(call, counters: counters))
+            }
+            return result
+        }
+        router.register(CallHangup.self) { params, _ in
+            guard let id = UUID(uuidString: params.id), await pbx.hangup(callID: id) else {
+                throw RPCError.notFound("call \(params.id) is not in progress (see 'vpbx call list')")
+            }
+            return Acknowledged()
+        }
+        router.register(CDRSearch.self) { params, _ in
+            let query = CDRQuery(
+                since: params.since, until: params.until, number: params.number,
+                disposition: params.disposition.flatMap { VPBXStore.CallDisposition(rawValue: $0.rawValue) },
+                limit: params.limit ?? CDRQuery.defaultLimit)
+            let rows = try await storeCall { try await cdrs.search(query) }
+            return rows.compactMap(Self.info)
+        }
+    }
+
+    static func info(_ call: CallSnapshot, counters: MediaCounters?) -> CallInfo {
+        let state = CallState(rawValue: call.state == .routing ? "dialing" : call.state.rawValue)
+        var legs = [
+            CallLegInfo(id: "a", party: call.caller, state: state, rtpPacketsIn: counters?.packetsFromA, rtpPacketsOut: counters?.packetsToA)
+        ]
+        for (index, contact) in call.calleeContacts.enumerated() {
+            legs.append(CallLegInfo(
+                id: "b\(index + 1)", party: contact, state: state, rtpPacketsIn: counters?.packetsFromB, rtpPacketsOut: counters?.packetsToB))
+        }
+        return CallInfo(
+            id: call.id.uuidString.lowercased(), caller: call.caller, callerName: call.callerName, callee: call.callee,
+            state: state, startedAt: call.startedAt, answeredAt: call.answeredAt, legs: legs)
+    }
+
+    /// Rows still `in_progress` are live calls: `call.list` shows those.
+    static func info(_ row: CDRRecord) -> CDRInfo? {
+        guard let endedAt = row.endedAt, let disposition = VPBXControl.CallDisposition(rawValue: row.disposition.rawValue) else {
+            return nil
+        }
+        return CDRInfo(
+            id: row.id.uuidString.lowercased(), caller: row.caller, callerName: row.callerName, callee: row.callee,
+            startedAt: row.startedAt, answeredAt: row.answeredAt, endedAt: endedAt, durationSeconds: row.durationSeconds,
+            billableSeconds: row.billableSeconds, disposition: disposition, cause: row.cause,
+            hangupSide: row.hangupSide.flatMap { VPBXControl.HangupSide(rawValue: $0.rawValue) })
+    }
+}

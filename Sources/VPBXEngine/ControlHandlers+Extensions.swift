@@ -1,0 +1,101 @@
+import Foundation
+import VPBXControl
+import VPBXPBX
+import VPBXSignaling
+import VPBXStore
+
+/// `extension.*` methods: the store is changed first, then the live core, so a new extension
+/// can register at once and a removed one is unregistered with its calls ended.
+extension ControlHandlers {
+    func registerExtensionMethods(on router: ControlRouter) {
+        router.register(ExtensionCreate.self) { params, _ in
+            let (md5, sha256) = self.hashes(number: params.number, password: params.password)
+            let record = ExtensionRecord(
+                number: params.number, displayName: params.name, ha1MD5: md5, ha1SHA256: sha256,
+                kind: ExtensionKindMapping.store(params.kind ?? .desk), mobileNumber: try Self.normalizedMobile(params.mobileNumber),
+                enabled: params.enabled ?? true, noAnswerTimeout: params.noAnswerTimeout ?? ExtensionRecord.defaultNoAnswerTimeout,
+                language: params.language == .en ? .en : .hu, staticContact: try Self.validContact(params.staticContact))
+            let created = try await self.storeCall { try await self.extensions.create(record) }
+            await self.pbx.extensionChanged(created)
+            await self.publish("extension", "extension.created", ["number": .string(created.number)])
+            return Self.info(created)
+        }
+        router.register(ExtensionList.self) { _, _ in
+            try await self.storeCall { try await self.extensions.list() }.map(Self.info)
+        }
+        router.register(ExtensionGet.self) { params, _ in
+            guard let record = try await self.storeCall({ try await self.extensions.get(params.number) }) else {
+                throw RPCError.notFound("extension \(params.number) does not exist")
+            }
+            return Self.info(record)
+        }
+        router.register(ExtensionUpdate.self) { params, _ in
+            var patch = ExtensionPatch(
+                displayName: params.name, kind: params.kind.map(ExtensionKindMapping.store), enabled: params.enabled,
+                noAnswerTimeout: params.noAnswerTimeout, language: params.language.map { $0 == .en ? .en : .hu })
+            if let password = params.password {
+                (patch.ha1MD5, patch.ha1SHA256) = self.hashes(number: params.number, password: password)
+            }
+            if let mobile = params.mobileNumber {
+                patch.mobileNumber = mobile.isEmpty ? .clear : .set(try Self.normalizedMobile(mobile) ?? mobile)
+            }
+            if let contact = params.staticContact {
+                patch.staticContact = contact.isEmpty ? .clear : .set(try Self.validContact(contact) ?? contact)
+            }
+            let updated = try await self.storeCall { try await self.extensions.update(params.number, with: patch) }
+            await self.pbx.extensionChanged(updated)
+            await self.publish("extension", "extension.updated", ["number": .string(updated.number)])
+            return Self.info(updated)
+        }
+        router.register(ExtensionDelete.self) { params, _ in
+            guard let record = try await self.storeCall({ try await self.extensions.get(params.number) }) else {
+                throw RPCError.notFound("extension \(params.number) does not exist")
+            }
+            _ = try await self.storeCall { try await self.extensions.delete(params.number) }
+            await self.pbx.extensionRemoved(params.number)
+            await self.publish("extension", "extension.deleted", ["number": .string(params.number)])
+            return Self.info(record)
+        }
+    }
+
+    /// Digest HA1 values: the only form in which a password is kept.
+    func hashes(number: String, password: String) -> (String, String) {
+        (
+            DigestHash.ha1(username: number, realm: realm, password: password, algorithm: .md5),
+            DigestHash.ha1(username: number, realm: realm, password: password, algorithm: .sha256)
+        )
+    }
+
+    static func normalizedMobile(_ text: String?) throws(RPCError) -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let e164 = HungarianNumber.normalize(text) else {
+            throw RPCError.invalidArgument("mobile number '\(text)' is not a valid number (try +36301234567 or 06 30 123 4567)", field: "mobileNumber")
+        }
+        return e164
+    }
+
+    static func validContact(_ text: String?) throws(RPCError) -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let uri = try? VPBXSIPURI.parse(text) else {
+            throw RPCError.invalidArgument("static contact '\(text)' is not a SIP URI (e.g. sip:door@192.0.2.10:5060)", field: "staticContact")
+        }
+        return uri
+    }
+
+    static func info(_ record: ExtensionRecord) -> ExtensionInfo {
+        ExtensionInfo(
+            number: record.number, name: record.displayName, kind: ExtensionKindMapping.wire(record.kind),
+            mobileNumber: record.mobileNumber, language: record.language == .en ? .en : .hu,
+            noAnswerTimeout: record.noAnswerTimeout, staticContact: record.staticContact, enabled: record.enabled)
+    }
+}
+
+enum ExtensionKindMapping {
+    static func store(_ kind: VPBXControl.ExtensionKind) -> VPBXStore.ExtensionKind {
+        VPBXStore.ExtensionKind(rawValue: kind.rawValue) ?? .desk
+    }
+
+    static func wire(_ kind: VPBXStore.ExtensionKind) -> VPBXControl.ExtensionKind {
+        VPBXControl.ExtensionKind(rawValue: kind.rawValue) ?? .desk
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import VPBXControl
+import VPBXPBX
+import VPBXStore
+
+/// Implements the control catalog on top of the store and the PBX core. One place maps the
+/// domain to the wire DTOs; the CLI and console only ever see the DTOs.
+struct ControlHandlers: Sendable {
+    let pbx: PBXCore
+    let extensions: any ExtensionRepository
+    let cdrs: any CDRRepository
+    let events: EventHub
+    let realm: String
+    let engineVersion: String
+    let startedAt: Date
+    let sipListen: [String]
+
+    func register(on router: ControlRouter) {
+        registerEngineMethods(on: router)
+        registerExtensionMethods(on: router)
+        registerCallMethods(on: router)
+    }
+
+    private func registerEngineMethods(on router: ControlRouter) {
+        router.register(EngineHello.self) { _, context in
+            EngineHello.Result(
+                engineVersion: engineVersion, capabilities: ["extensions", "registrations", "calls", "cdr", "events"],
+                role: context.role)
+        }
+        router.register(EngineStatus.self) { _, _ in
+            let counts = await pbx.counts()
+            return EngineStatus.Result(
+                engineVersion: engineVersion, startedAt: startedAt, uptimeSeconds: Int(Date().timeIntervalSince(startedAt)),
+                sipListen: sipListen, extensions: counts.extensions, registrations: counts.registrations, activeCalls: counts.calls)
+        }
+    }
+
+    /// Runs a store operation, turning `StoreError` into the matching RPC error.
+    func storeCall<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await operation()
+        } catch let error as StoreError {
+            switch error.kind {
+            case .notFound: throw RPCError.notFound(error.message)
+            case .conflict: throw RPCError.conflict(error.message)
+            case .invalidArgument: throw RPCError.invalidArgument(error.message, field: nil)
+            default: throw RPCError.internal("store: \(error.message)")
+            }
+        }
+    }
+
+    func publish(_ topic: String, _ type: String, _ data: [String: JSONValue]) async {
+        _ = await events.publish(topic: topic, type: type, data: .object(data))
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import VPBXControl
+import VPBXPBX
+
+/// The engine process's own settings: where it listens and keeps its data. Everything an
+/// administrator manages day to day lives in the store instead. Read from an optional JSON file
+/// (keys as in `vpbx-engine(8)`), then overridden by command-line options.
+public struct EngineConfiguration: Sendable, Equatable {
+    public var dataDirectory: String = "./vpbx-data"
+    public var sipHost: String = "0.0.0.0"
+    public var sipPort: Int = 5060
+    public var rtpPorts: ClosedRange<Int> = 10_000...20_000
+    /// Address written into SDP; defaults to the SIP host, or 127.0.0.1 when that is a wildcard.
+    public var rtpAddress: String?
+    public var socketPath: String?
+    public var trusted: [String] = []
+    public var rtpTimeoutSeconds: Int = 60
+    public var realm: String = "vpbx"
+    public var logLevel: Logger.Level = .info
+    /// Unix group name → control-socket role.
+    public var roles: [String: Role] = [:]
+
+    public init() {}
+
+    public var resolvedSocketPath: String { socketPath ?? (dataDirectory as NSString).appendingPathComponent("control.sock") }
+
+    public var advertisedHost: String {
+        if let rtpAddress, sipHost == "0.0.0.0" || sipHost == "::" { return rtpAddress }
+        return sipHost == "0.0.0.0" || sipHost == "::" ? "127.0.0.1" : sipHost
+    }
+
+    public var mediaAddress: String { rtpAddress ?? advertisedHost }
+
+    public func trustedNetworks() throws -> [CIDR] {
+        try trusted.map { text throws in try CIDR(parsing: text) }
+    }
+
+    /// The keys of the configuration file; every one is optional.
+    struct File: Decodable {
+        var dataDir: String?
+        var sipListen: String?
+        var rtpPorts: String?
+        var rtpAddress: String?
+        var socket: String?
+        var trusted: [String]?
+        var rtpTimeout: Int?
+        var realm: String?
+        var logLevel: String?
+        var roles: [String: String]?
+    }
+
+    /// Applies a JSON configuration file on top of the defaults.
+    public mutating func load(file path: String) throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw EngineConfigurationError("cannot read configuration file \(path): \(error.localizedDescription)")
+        }
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: data)
+        } catch {
+            throw EngineConfigurationError("configuration file \(path) is not valid JSON for vpbx-engine: \(error)")
+        }
+        if let value = file.dataDir { dataDirectory = value }
+        if let value = file.sipListen { try setSIPListen(value) }
+        if let value = file.rtpPorts { try setRTPPorts(value) }
+        if let value = file.rtpAddress { rtpAddress = value }
+        if let value = file.socket { socketPath = value }
+        if let value = file.trusted { trusted = value }
+        if let value = file.rtpTimeout { rtpTimeoutSeconds = value }
+        if let value = file.realm { realm = value }
+        if let value = file.logLevel { try setLogLevel(value) }
+        if let value = file.roles {
+            for (group, roleName) in value {
+                guard let role = Role(rawValue: roleName) else {
+                    throw EngineConfigurationError("role '\(roleName)' for group '\(group)' is unknown (admin, supervisor, receptionist, agent, wallboard)")
+                }
+                roles[group] = role
+            }
+        }
+    }
+
+    /// `ADDR:PORT`, `[v6]:PORT` or just `ADDR`.
+    public mutating func setSIPListen(_ text: String) throws {
+        var host = text
+        var port = 5060
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = String(text[text.index(after: text.startIndex)..<close])
+            let rest = text[text.index(after: close)...]
+            if rest.hasPrefix(":") { port = Int(rest.dropFirst()) ?? -1 }
+        } else if let colon = text.lastIndex(of: ":"), text.filter({ $0 == ":" }).count == 1 {
+            host = String(text[..<colon])
+            port = Int(text[text.index(after: colon)...]) ?? -1
+        }
+        guard !host.isEmpty, (1...65_535).contains(port) else {
+            throw EngineConfigurationError("SIP listen address '\(text)' is invalid: expected ADDR:PORT, e.g. 0.0.0.0:5060")
+        }
+        sipHost = host
+        sipPort = port
+    }
+
+    /// `LO-HI`, even and odd bounds allowed (the pool uses even RTP ports).
+    public mutating func setRTPPorts(_ text: String) throws {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, let low = Int(parts[0]), let high = Int(parts[1]), low >= 1024, high <= 65_535, high - low >= 3 else {
+            throw EngineConfigurationError("RTP port range '\(text)' is invalid: expected LO-HI between 1024 and 65535, e.g. 10000-20000")
+        }
+        rtpPorts = low...high
+    }
+
+    public mutating func setLogLevel(_ text: String) throws {
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            throw EngineConfigurationError("log level '\(text)' is invalid: trace, debug, info, notice, warning, error or critical")
+        }
+        logLevel = level
+    }
+}
+
+public struct EngineConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

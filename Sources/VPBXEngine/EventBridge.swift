@@ -1,0 +1,76 @@
+import Foundation
+import VPBXControl
+import VPBXPBX
+
+/// Forwards core events to the control socket's hub in order: one consumer task, so the `seq`
+/// numbers follow the order in which things happened.
+final class EventBridge: Sendable {
+    private let continuation: AsyncStream<PBXEvent>.Continuation
+    private let consumer: Task<Void, Never>
+
+    init(hub: EventHub) {
+        let (stream, continuation) = AsyncStream<PBXEvent>.makeStream()
+        self.continuation = continuation
+        self.consumer = Task {
+            for await event in stream {
+                let (topic, type, data) = EventBridge.encode(event)
+                _ = await hub.publish(topic: topic, type: type, data: data)
+            }
+        }
+    }
+
+    func forward(_ event: PBXEvent) { continuation.yield(event) }
+
+    func finish() async {
+        continuation.finish()
+        await consumer.value
+    }
+
+    static func encode(_ event: PBXEvent) -> (String, String, JSONValue) {
+        switch event {
+        case .registrationAdded(let number, let contact, let expiresAt):
+            return ("registration", "registration.added", .object([
+                "extension": .string(number), "contact": .string(contact), "expiresAt": .string(RPCCoding.formatDate(expiresAt)),
+            ]))
+        case .registrationRemoved(let number, let contact, let reason):
+            return ("registration", "registration.removed", .object([
+                "extension": .string(number), "contact": .string(contact), "reason": .string(reason),
+            ]))
+        case .callStarted(let call): return ("call", "call.started", callJSON(call))
+        case .callRinging(let call): return ("call", "call.ringing", callJSON(call))
+        case .callAnswered(let call): return ("call", "call.answered", callJSON(call))
+        case .callEnded(let call, let disposition, let cause):
+            var json = callJSON(call)
+            if case .object(var fields) = json {
+                fields["disposition"] = .string(disposition)
+                fields["cause"] = .string(cause)
+                json = .object(fields)
+            }
+            return ("call", "call.ended", json)
+        }
+    }
+
+    static func callJSON(_ call: CallSnapshot) -> JSONValue {
+        var fields: [String: JSONValue] = [
+            "id": .string(call.id.uuidString.lowercased()), "caller": .string(call.caller), "callee": .string(call.callee),
+            "state": .string(call.state.rawValue), "startedAt": .string(RPCCoding.formatDate(call.startedAt)),
+        ]
+        if let name = call.callerName { fields["callerName"] = .string(name) }
+        if let answeredAt = call.answeredAt { fields["answeredAt"] = .string(RPCCoding.formatDate(answeredAt)) }
+        return .object(fields)
+    }
+}
+
+/// What a (re)connecting client needs to draw the current state before applying events.
+enum EngineSnapshot {
+    static func make(pbx: PBXCore) async -> JSONValue {
+        let calls = await pbx.callSnapshots().map(EventBridge.callJSON)
+        let registrations = await pbx.registrations().map { binding -> JSONValue in
+            .object([
+                "extension": .string(binding.extensionNumber), "contact": .string(binding.contactText),
+                "expiresAt": .string(RPCCoding.formatDate(binding.expiresAt)),
+            ])
+        }
+        return .object(["calls": .array(calls), "registrations": .array(registrations)])
+    }
+}

@@ -1,1 +1,0 @@
-// VPBXEngine: placeholder until the layer lands.

@@ -1,0 +1,42 @@
+import VPBXNetwork
+import VPBXPBX
+
+/// Media sessions for the core, backed by the NIO RTP relay.
+struct RelayMediaFactory: MediaSessionFactory {
+    let relay: RTPRelay
+    let bindHost: String
+
+    func makeSession(onTimeout: @escaping @Sendable () -> Void) async throws -> any MediaSession {
+        RelayMediaSession(session: try await relay.makeSession(bindHost: bindHost, onTimeout: onTimeout))
+    }
+}
+
+final class RelayMediaSession: MediaSession {
+    let session: RelaySession
+
+    init(session: RelaySession) { self.session = session }
+
+    var aPort: Int { session.aPort }
+    var bPort: Int { session.bPort }
+
+    func setRemote(side: MediaSide, host: String, port: Int) async {
+        try? await session.setExpectedRemote(side: side.relaySide, host: host, port: port)
+    }
+
+    func relatch(side: MediaSide) async { try? await session.relatch(side: side.relaySide) }
+
+    func setTimeoutSuspended(_ suspended: Bool) async { try? await session.setTimeoutSuspended(suspended) }
+
+    func counters() async -> MediaCounters? {
+        guard let stats = try? await session.statistics() else { return nil }
+        return MediaCounters(
+            packetsFromA: stats.a.rtp.packetsIn, packetsToA: stats.a.rtp.packetsOut,
+            packetsFromB: stats.b.rtp.packetsIn, packetsToB: stats.b.rtp.packetsOut)
+    }
+
+    func close() async { await session.close() }
+}
+
+extension MediaSide {
+    var relaySide: RelaySide { self == .a ? .a : .b }
+}

@@ -1,0 +1,29 @@
+import NIOCore
+import VPBXNetwork
+import VPBXPBX
+import VPBXSIP
+
+/// Connects the PBX core's transport-neutral view of peers to the NIO SIP transport.
+struct SIPTransportAdapter: SIPOutbound {
+    let transport: SIPTransport
+
+    func send(_ message: SIPMessage, to destination: SIPPeerAddress) {
+        guard let address = try? SocketAddress(ipAddress: destination.host, port: destination.port) else {
+            // Static contacts must name an IP address: DNS resolution is not built yet.
+            return
+        }
+        let endpoint: SIPEndpoint
+        switch destination.transport {
+        case .udp: endpoint = .udp(address)
+        case .tcp: endpoint = .tcp(address, connection: destination.connectionID.map { SIPConnectionID(rawValue: $0) })
+        }
+        transport.send(message, to: endpoint)
+    }
+
+    static func peer(of inbound: InboundSIPMessage) -> SIPPeerAddress {
+        let source = inbound.source
+        return SIPPeerAddress(
+            transport: source.transport == .udp ? .udp : .tcp, host: source.address.ipAddress ?? "0.0.0.0",
+            port: source.address.port ?? 0, connectionID: source.connection?.rawValue)
+    }
+}

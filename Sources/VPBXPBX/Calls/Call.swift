@@ -1,0 +1,75 @@
+import Foundation
+import VPBXSDP
+import VPBXSIP
+import VPBXSignaling
+
+/// Which party of a call: the caller is the A leg (we are its UAS), the callee the B leg (we
+/// are its UAC).
+enum CallSide: Sendable, Equatable {
+    case caller, callee
+
+    var other: CallSide { self == .caller ? .callee : .caller }
+    var mediaSide: MediaSide { self == .caller ? .a : .b }
+}
+
+/// Finds a call from an in-dialog request: the Call-ID and the tag we chose (To tag of requests
+/// sent to us).
+struct DialogID: Hashable, Sendable {
+    let callID: String
+    let localTag: String
+}
+
+/// One contact of the callee being rung (parallel forking: first answer wins).
+struct CalleeLeg: Sendable {
+    enum State: Sendable, Equatable { case trying, early, answered, failed, cancelled }
+
+    let contact: SIPURI
+    let destination: SIPPeerAddress
+    let invite: SIPRequest
+    let transactionKey: TransactionKey
+    var state: State = .trying
+    /// CANCEL must wait for a provisional response (RFC 3261 §9.1).
+    var cancelPending = false
+    var dialog: Dialog?
+    /// Re-sent whenever the 2xx is retransmitted.
+    var ack: SIPRequest?
+
+    var isDone: Bool { state == .failed || state == .cancelled }
+}
+
+/// A B2BUA call: the caller's INVITE and dialog, the callee legs, the media session.
+struct Call: Sendable {
+    let id: UUID
+    let caller: String
+    let callerName: String?
+    let callee: String
+    let inviteKey: TransactionKey
+    let invite: SIPRequest
+    let callerSource: SIPPeerAddress
+    var callerDialog: Dialog
+    let offer: SessionDescription
+    var callerOrigin: OriginTracker
+    var calleeOrigin: OriginTracker
+    var media: (any MediaSession)?
+    var state: CallSnapshot.State = .routing
+    var legs: [CalleeLeg] = []
+    var answeredLeg: Int?
+    let startedAt: Date
+    var answeredAt: Date?
+    var bestFailure: SIPResponse?
+    /// The caller's INVITE got its final response.
+    var finalSentToCaller = false
+    let noAnswerTimeout: Int
+    /// Server transaction whose 2xx waits for the caller's ACK.
+    var awaitingAck: TransactionKey?
+    let calleeCallID: String
+    let calleeFromTag: String
+
+    var answered: CalleeLeg? { answeredLeg.map { legs[$0] } }
+
+    var snapshot: CallSnapshot {
+        CallSnapshot(
+            id: id, caller: caller, callerName: callerName, callee: callee, state: state, startedAt: startedAt,
+            answeredAt: answeredAt, calleeContacts: legs.filter { !$0.isDone }.map(\.contact.serialized))
+    }
+}

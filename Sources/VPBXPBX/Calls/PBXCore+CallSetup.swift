@@ -1,0 +1,169 @@
+import Foundation
+import VPBXSDP
+import VPBXSIP
+import VPBXSignaling
+import VPBXStore
+
+/// A new INVITE: authenticate the caller, find the callee's contacts, anchor the media, and
+/// ring every contact in parallel.
+extension PBXCore {
+    func newCall(_ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress) {
+        guard let from = try? request.headers.from(), let claimed = from.uri.user else {
+            respond(key, to: request, status: 400, reason: "Bad From")
+            return
+        }
+        let caller: String
+        switch authenticator.check(request, headerName: "Proxy-Authorization", claimedUser: claimed, source: source, directory: directory) {
+        case .challenge(let challenges):
+            var response = SIPResponse(to: request, status: 407, toTag: SIPIdentifiers.tag())
+            for challenge in challenges { response.headers.add("Proxy-Authenticate", challenge.headerValue) }
+            respond(key, with: response)
+            return
+        case .forbidden(let why):
+            statistics.authenticationFailures += 1
+            logger.notice("INVITE refused", metadata: ["caller": "\(claimed)", "source": "\(source)", "reason": "\(why)"])
+            respond(key, to: request, status: 403)
+            return
+        case .accepted(let user):
+            caller = user
+        }
+        let callerName = directory[caller]?.displayName ?? from.displayName
+        let callee = request.uri.user ?? ""
+        let now = Date()
+        guard let calleeRecord = directory[callee] else {
+            rejectAttempt(request, key: key, status: 404, caller: caller, callerName: callerName, callee: callee, at: now)
+            return
+        }
+        let destinations = contacts(of: calleeRecord, now: now)
+        guard calleeRecord.enabled, !destinations.isEmpty else {
+            rejectAttempt(request, key: key, status: 480, caller: caller, callerName: callerName, callee: callee, at: now)
+            return
+        }
+        let offer: SessionDescription
+        do {
+            guard request.headers.contentType?.lowercased().hasPrefix("application/sdp") == true, !request.body.isEmpty else {
+                // A late offer (INVITE without SDP) needs the engine to make the offer itself;
+                // that arrives with the media endpoint.
+                rejectAttempt(request, key: key, status: 488, reason: "Offer Required", caller: caller, callerName: callerName, callee: callee, at: now)
+                return
+            }
+            offer = try SessionDescription(parsing: String(decoding: request.body, as: UTF8.self)).restrictingAudio()
+        } catch {
+            rejectAttempt(request, key: key, status: 488, caller: caller, callerName: callerName, callee: callee, at: now)
+            return
+        }
+        let localTag = SIPIdentifiers.tag()
+        guard let dialog = try? Dialog(uasInvite: request, localTag: localTag) else {
+            respond(key, to: request, status: 400)
+            return
+        }
+        let id = UUID()
+        let call = Call(
+            id: id, caller: caller, callerName: callerName, callee: callee, inviteKey: key, invite: request,
+            callerSource: source, callerDialog: dialog, offer: offer,
+            callerOrigin: OriginTracker(sessionID: UInt64.random(in: 1...UInt64(Int64.max)), address: configuration.mediaAddress),
+            calleeOrigin: OriginTracker(sessionID: UInt64.random(in: 1...UInt64(Int64.max)), address: configuration.mediaAddress),
+            startedAt: now, noAnswerTimeout: calleeRecord.noAnswerTimeout,
+            calleeCallID: SIPIdentifiers.callID(host: configuration.advertisedHost), calleeFromTag: SIPIdentifiers.tag())
+        calls[id] = call
+        callByInvite[key] = id
+        callByDialog[DialogID(callID: dialog.callID, localTag: localTag)] = id
+        callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id
+        statistics.callsStarted += 1
+        pendingDestinations[id] = destinations
+        let cdr = CDRRecord(id: id, sipCallID: request.headers.callID ?? "", caller: caller, callerName: callerName, callee: callee, startedAt: now)
+        let store = cdrStore
+        writes.enqueue("cdr begin \(id)") { try await store.begin(cdr) }
+        emit(.callStarted(call.snapshot))
+        let factory = mediaFactory
+        // Capture the input sink, not the actor: the media session's timeout callback must not
+        // keep the core alive.
+        let post = inputSink
+        Task {
+            do {
+                let session = try await factory.makeSession(onTimeout: { post(.mediaTimeout(id)) })
+                post(.mediaReady(id, .success(session)))
+            } catch {
+                post(.mediaReady(id, .failure(error)))
+            }
+        }
+    }
+
+    /// Where to ring an extension: its live registrations, then its static contact.
+    func contacts(of record: ExtensionRecord, now: Date) -> [(SIPURI, SIPPeerAddress)] {
+        var result = bindings.bindings(for: record.number, now: now).map { ($0.contact, $0.source) }
+        if let text = record.staticContact, let uri = try? SIPURI(parsing: text) {
+            let transport: SIPPeerAddress.Transport = uri.transportParameter == "tcp" ? .tcp : .udp
+            result.append((uri, SIPPeerAddress(transport: transport, host: uri.host, port: uri.port ?? 5060)))
+        }
+        return result
+    }
+
+    /// A call attempt that never rings anything still leaves a CDR row.
+    private func rejectAttempt(
+        _ request: SIPRequest, key: TransactionKey, status: Int, reason: String? = nil, caller: String, callerName: String?,
+        callee: String, at now: Date
+    ) {
+        let response = SIPResponse(to: request, status: status, reason: reason, toTag: SIPIdentifiers.tag())
+        respond(key, with: response)
+        let id = UUID()
+        let cdr = CDRRecord(id: id, sipCallID: request.headers.callID ?? "", caller: caller, callerName: callerName, callee: callee, startedAt: now)
+        let store = cdrStore
+        let cause = "\(status) \(response.reason)"
+        writes.enqueue("cdr rejected \(id)") {
+            try await store.begin(cdr)
+            _ = try await store.finish(id: id, answeredAt: nil, endedAt: now, disposition: .failed, cause: cause, hangupSide: .system)
+        }
+    }
+
+    func mediaReady(call id: UUID, _ result: Result<any MediaSession, any Error>) {
+        guard var call = calls[id], call.state != .ending else {
+            if case .success(let session) = result { Task { await session.close() } }
+            return
+        }
+        let destinations = pendingDestinations.removeValue(forKey: id) ?? []
+        guard case .success(let session) = result else {
+            if case .failure(let error) = result { logger.error("no media ports for call", metadata: ["call": "\(id)", "error": "\(error)"]) }
+            endCall(id, cause: "no_media_ports", side: .system, disposition: .failed, callerStatus: 503)
+            return
+        }
+        call.media = session
+        if let endpoint = call.offer.audioEndpoint {
+            Task { await session.setRemote(side: .a, host: endpoint.address, port: endpoint.port) }
+        }
+        let maxForwards = (call.invite.headers.maxForwards ?? 70) - 1
+        let sdp = call.calleeOrigin.stamp(call.offer.anchored(at: configuration.mediaAddress, audioPort: session.bPort))
+        let body = Array(sdp.serialized().utf8)
+        for (contact, destination) in destinations {
+            let invite = calleeInvite(for: call, contact: contact, destination: destination, maxForwards: maxForwards, body: body)
+            let key = startClient(invite, to: destination, purpose: .calleeInvite(call: id, leg: call.legs.count))
+            call.legs.append(CalleeLeg(contact: contact, destination: destination, invite: invite, transactionKey: key))
+        }
+        calls[id] = call
+        schedule(.noAnswer(id), after: .seconds(call.noAnswerTimeout))
+    }
+
+    private func calleeInvite(for call: Call, contact: SIPURI, destination: SIPPeerAddress, maxForwards: Int, body: [UInt8]) -> SIPRequest {
+        var headers = SIPHeaders()
+        headers.add("Via", newVia(for: destination).serialized)
+        headers.add("Max-Forwards", String(maxForwards))
+        let from = NameAddress(
+            displayName: call.callerName, uri: SIPURI(user: call.caller, host: configuration.advertisedHost),
+            parameters: [SIPParameter(name: "tag", value: call.calleeFromTag)])
+        headers.add("From", from.serialized)
+        headers.add("To", NameAddress(uri: SIPURI(user: call.callee, host: configuration.advertisedHost)).serialized)
+        headers.add("Call-ID", call.calleeCallID)
+        headers.add("CSeq", CSeq(1, .invite).description)
+        headers.add("Contact", ourContact(user: call.caller, transport: destination.transport).serialized)
+        headers.add("Allow", PBXCore.allowedMethods)
+        headers.add("User-Agent", configuration.userAgent)
+        headers.add("Content-Type", "application/sdp")
+        return SIPRequest(method: .invite, uri: contact, headers: headers, body: body)
+    }
+
+    func ourContact(user: String, transport: SIPPeerAddress.Transport) -> NameAddress {
+        var uri = SIPURI(user: user, host: configuration.advertisedHost, port: configuration.advertisedPort)
+        if transport == .tcp { uri.parameters.append(SIPParameter(name: "transport", value: "tcp")) }
+        return NameAddress(uri: uri)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import VPBXSIP
+import VPBXSignaling
+import VPBXStore
+
+/// Ending calls: CANCEL from the caller, the no-answer timer, BYE, media timeout, hangup from
+/// the control socket, shutdown. One path (`endCall`) writes the CDR and frees everything.
+extension PBXCore {
+    func cancel(_ request: SIPRequest, key: TransactionKey) {
+        guard let id = callByInvite[key.cancelTarget()], let call = calls[id] else {
+            respond(key, to: request, status: 481)
+            return
+        }
+        respond(key, to: request, status: 200)
+        guard call.answeredLeg == nil else { return }  // too late: the caller must send BYE
+        endCall(id, cause: "CANCEL", side: .caller, disposition: .cancelled, callerStatus: 487)
+    }
+
+    func noAnswerTimeout(call id: UUID) {
+        guard let call = calls[id], call.answeredLeg == nil, call.state != .ending else { return }
+        endCall(id, cause: "no_answer_timeout", side: .system, disposition: .noAnswer, callerStatus: 480)
+    }
+
+    /// The caller never acknowledged our 2xx (timer L/H): the call cannot go on.
+    func ackNeverArrived(serverKey: TransactionKey) {
+        guard let id = callByInvite[serverKey], calls[id]?.awaitingAck == serverKey else { return }
+        endCall(id, cause: "ack_timeout", side: .system, disposition: nil)
+    }
+
+    /// Hangs up a call from the control socket. Returns false when there is no such call.
+    public func hangup(callID id: UUID) -> Bool {
+        guard calls[id] != nil else { return false }
+        endCall(id, cause: "hangup_by_operator", side: .system, disposition: nil, callerStatus: 480)
+        return true
+    }
+
+    /// Tears a call down from wherever it is.
+    /// - Parameters:
+    ///   - side: who ended it; that side gets no BYE.
+    ///   - disposition: nil lets the state decide (answered, or failed before answer).
+    ///   - callerStatus: the final response for an unanswered caller.
+    func endCall(_ id: UUID, cause: String, side: HangupSide, disposition: CallDisposition?, callerStatus: Int = 480) {
+        guard var call = calls[id], call.state != .ending else { return }
+        call.state = .ending
+        calls[id] = call
+        if !call.finalSentToCaller {
+            call.finalSentToCaller = true
+            calls[id] = call
+            respond(call.inviteKey, to: call.invite, status: callerStatus, toTag: call.callerDialog.localTag)
+        } else if call.answeredLeg != nil, side != .caller {
+            var dialog = call.callerDialog
+            let bye = dialog.makeRequest(.bye, via: newVia(for: call.callerSource), contact: nil)
+            call.callerDialog = dialog
+            startClient(bye, to: call.callerSource, purpose: .fireAndForget)
+        }
+        for index in call.legs.indices {
+            let leg = call.legs[index]
+            if leg.state == .answered, side != .callee, var dialog = leg.dialog {
+                let bye = dialog.makeRequest(.bye, via: newVia(for: leg.destination), contact: nil)
+                startClient(bye, to: leg.destination, purpose: .fireAndForget)
+            } else if !leg.isDone, leg.state != .answered {
+                call.legs[index] = cancelLeg(leg)
+            }
+        }
+        if let media = call.media { Task { await media.close() } }
+        let now = Date()
+        let final: CallDisposition = disposition ?? (call.answeredAt != nil ? .answered : .failed)
+        let store = cdrStore
+        let answeredAt = call.answeredAt
+        writes.enqueue("cdr finish \(id)") {
+            _ = try await store.finish(id: id, answeredAt: answeredAt, endedAt: now, disposition: final, cause: cause, hangupSide: side)
+        }
+        emit(.callEnded(call.snapshot, disposition: final.rawValue, cause: cause))
+        forget(call)
+        // Legs still waiting for a CANCEL to be sent keep the call reachable through their
+        // transactions; the call record itself is gone, so late answers are hung up as strays.
+    }
+
+    private func forget(_ call: Call) {
+        calls[call.id] = nil
+        callByInvite[call.inviteKey] = nil
+        callByDialog[DialogID(callID: call.callerDialog.callID, localTag: call.callerDialog.localTag)] = nil
+        callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = nil
+        pendingDestinations[call.id] = nil
+        endedLegs[call.id] = (call.legs, ContinuousClock.now)
+    }
+}

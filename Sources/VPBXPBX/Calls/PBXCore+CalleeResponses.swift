@@ -1,0 +1,204 @@
+import Foundation
+import VPBXSDP
+import VPBXSIP
+import VPBXSignaling
+import VPBXStore
+
+/// Responses from the callee's contacts: ringing is relayed to the caller, the first answer
+/// wins and the other contacts are cancelled, and when every contact has failed the caller gets
+/// the most telling failure.
+extension PBXCore {
+    func clientResponse(_ response: SIPResponse, purpose: ClientPurpose, key: TransactionKey) {
+        switch purpose {
+        case .calleeInvite(let id, let leg): calleeInviteResponse(response, call: id, leg: leg)
+        case .relayed(let id, let answering, let toward): relayedResponse(response, call: id, answering: answering, toward: toward)
+        case .fireAndForget: break
+        }
+    }
+
+    private func calleeInviteResponse(_ response: SIPResponse, call id: UUID, leg index: Int) {
+        guard var call = calls[id], call.legs.indices.contains(index) else {
+            lateCalleeResponse(response, call: id, leg: index)
+            return
+        }
+        var leg = call.legs[index]
+        switch response.statusCode {
+        case 100:
+            return
+        case 101..<200:
+            if leg.cancelPending {
+                leg.cancelPending = false
+                call.legs[index] = leg
+                calls[id] = call
+                sendCancel(for: leg)
+                return
+            }
+            guard leg.state == .trying || leg.state == .early else { return }
+            leg.state = .early
+            call.legs[index] = leg
+            if let answer = sdp(of: response), let endpoint = answer.audioEndpoint, let media = call.media {
+                Task { await media.setRemote(side: .b, host: endpoint.address, port: endpoint.port) }
+            }
+            guard call.state == .routing || call.state == .ringing, !call.finalSentToCaller else {
+                calls[id] = call
+                return
+            }
+            let firstRinging = call.state == .routing
+            call.state = .ringing
+            var provisional = SIPResponse(to: call.invite, status: response.statusCode, reason: response.reason, toTag: call.callerDialog.localTag)
+            provisional.headers.add("Contact", ourContact(user: call.callee, transport: call.callerSource.transport).serialized)
+            if let answer = sdp(of: response), let media = call.media {
+                let anchored = call.callerOrigin.stamp(answer.anchored(at: configuration.mediaAddress, audioPort: media.aPort))
+                provisional.headers.add("Content-Type", "application/sdp")
+                provisional.body = Array(anchored.serialized().utf8)
+            }
+            calls[id] = call
+            respond(call.inviteKey, with: provisional)
+            if firstRinging { emit(.callRinging(call.snapshot)) }
+        case 200..<300:
+            calleeAnswered(response, call: &call, leg: index)
+            calls[id] = call
+        default:
+            leg.state = leg.state == .cancelled ? .cancelled : .failed
+            call.legs[index] = leg
+            if PBXCore.failurePriority(response.statusCode) > PBXCore.failurePriority(call.bestFailure?.statusCode ?? 0) {
+                call.bestFailure = response
+            }
+            calls[id] = call
+            if call.answeredLeg == nil, call.legs.allSatisfy(\.isDone), call.state != .ending {
+                calleeFailed(call)
+            }
+        }
+    }
+
+    private func calleeAnswered(_ response: SIPResponse, call: inout Call, leg index: Int) {
+        var leg = call.legs[index]
+        if call.answeredLeg == index, let ack = leg.ack {
+            outbound.send(.request(ack), to: leg.destination)  // retransmitted 2xx: ACK again
+            return
+        }
+        guard var dialog = try? Dialog(uacInvite: leg.invite, response: response) else { return }
+        let ack = dialog.makeAck(inviteCSeq: 1, via: newVia(for: leg.destination))
+        outbound.send(.request(ack), to: leg.destination)
+        guard call.answeredLeg == nil, call.state != .ending, !call.finalSentToCaller else {
+            // Another contact answered first, or the caller gave up: this one hangs up at once.
+            let bye = dialog.makeRequest(.bye, via: newVia(for: leg.destination), contact: nil)
+            startClient(bye, to: leg.destination, purpose: .fireAndForget)
+            return
+        }
+        leg.state = .answered
+        leg.dialog = dialog
+        leg.ack = ack
+        call.legs[index] = leg
+        call.answeredLeg = index
+        call.state = .answered
+        let now = Date()
+        call.answeredAt = now
+        for other in call.legs.indices where other != index && !call.legs[other].isDone {
+            call.legs[other] = cancelLeg(call.legs[other])
+        }
+        var ok = SIPResponse(to: call.invite, status: 200, toTag: call.callerDialog.localTag)
+        ok.headers.add("Contact", ourContact(user: call.callee, transport: call.callerSource.transport).serialized)
+        ok.headers.add("Allow", PBXCore.allowedMethods)
+        if let answer = sdp(of: response), let media = call.media {
+            if let endpoint = answer.audioEndpoint {
+                Task { await media.setRemote(side: .b, host: endpoint.address, port: endpoint.port) }
+            }
+            let anchored = call.callerOrigin.stamp(answer.anchored(at: configuration.mediaAddress, audioPort: media.aPort))
+            ok.headers.add("Content-Type", "application/sdp")
+            ok.body = Array(anchored.serialized().utf8)
+        }
+        call.finalSentToCaller = true
+        call.awaitingAck = call.inviteKey
+        calls[call.id] = call
+        respond(call.inviteKey, with: ok)
+        let store = cdrStore
+        let id = call.id
+        writes.enqueue("cdr answered \(id)") { try await store.markAnswered(id: id, at: now) }
+        emit(.callAnswered(call.snapshot))
+    }
+
+    /// Every contact failed: the caller hears the most telling failure (RFC 3261 §16.7 step 6
+    /// spirit: busy beats not-found, 6xx beats everything).
+    private func calleeFailed(_ call: Call) {
+        let status = call.bestFailure?.statusCode ?? 480
+        let mapped: Int
+        switch status {
+        case 401, 407, 408, 404, 410, 480, 500...599: mapped = 480  // the callee's problems are not the caller's
+        default: mapped = status
+        }
+        let busy = status == 486 || status == 600
+        let reason = call.bestFailure.map { "\($0.statusCode) \($0.reason)" } ?? "480 Temporarily Unavailable"
+        endCall(call.id, cause: reason, side: .callee, disposition: busy ? .busy : .failed, callerStatus: mapped)
+    }
+
+    static func failurePriority(_ status: Int) -> Int {
+        switch status {
+        case 600...699: 5
+        case 486: 4
+        case 300...399, 400...485, 487...499: 3
+        case 500...599: 2
+        case 0: 0
+        default: 1
+        }
+    }
+
+    func sdp(of response: SIPResponse) -> SessionDescription? {
+        guard !response.body.isEmpty, response.headers.contentType?.lowercased().hasPrefix("application/sdp") == true else {
+            return nil
+        }
+        return try? SessionDescription(parsing: String(decoding: response.body, as: UTF8.self))
+    }
+
+    /// CANCEL a ringing contact now, or as soon as it sent a provisional response.
+    func cancelLeg(_ leg: CalleeLeg) -> CalleeLeg {
+        var leg = leg
+        switch leg.state {
+        case .early: sendCancel(for: leg)
+        case .trying: leg.cancelPending = true
+        default: return leg
+        }
+        leg.state = .cancelled
+        return leg
+    }
+
+    /// RFC 3261 §9.1: same Request-URI, Call-ID, From, To, top Via and CSeq number as the INVITE.
+    func sendCancel(for leg: CalleeLeg) {
+        var headers = SIPHeaders()
+        if let via = leg.invite.headers.values("Via").first { headers.add("Via", via) }
+        headers.add("Max-Forwards", "70")
+        for name in ["From", "To", "Call-ID"] { if let value = leg.invite.headers[name] { headers.add(name, value) } }
+        headers.add("CSeq", CSeq(1, .cancel).description)
+        let cancel = SIPRequest(method: .cancel, uri: leg.invite.uri, headers: headers)
+        startClient(cancel, to: leg.destination, purpose: .fireAndForget)
+    }
+
+    /// A contact answers after its call ended: CANCEL what still rings, hang up what answered.
+    private func lateCalleeResponse(_ response: SIPResponse, call id: UUID, leg index: Int) {
+        guard var ended = endedLegs[id], ended.legs.indices.contains(index) else { return }
+        var leg = ended.legs[index]
+        switch response.statusCode {
+        case 101..<200 where leg.cancelPending:
+            leg.cancelPending = false
+            sendCancel(for: leg)
+        case 200..<300:
+            if let ack = leg.ack {
+                outbound.send(.request(ack), to: leg.destination)
+            } else if var dialog = try? Dialog(uacInvite: leg.invite, response: response) {
+                let ack = dialog.makeAck(inviteCSeq: 1, via: newVia(for: leg.destination))
+                leg.ack = ack
+                outbound.send(.request(ack), to: leg.destination)
+                let bye = dialog.makeRequest(.bye, via: newVia(for: leg.destination), contact: nil)
+                startClient(bye, to: leg.destination, purpose: .fireAndForget)
+            }
+        default:
+            break
+        }
+        ended.legs[index] = leg
+        endedLegs[id] = ended
+    }
+
+    func strayResponse(_ response: SIPResponse) {
+        logger.debug("response matches no transaction", metadata: ["status": "\(response.statusCode)"])
+    }
+}

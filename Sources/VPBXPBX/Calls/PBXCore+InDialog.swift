@@ -1,0 +1,139 @@
+import Foundation
+import VPBXSDP
+import VPBXSIP
+import VPBXSignaling
+
+/// Requests inside an established call: BYE ends it; re-INVITE (hold/resume), UPDATE, INFO and
+/// the like are relayed to the other party with the SDP re-anchored, and the answer relayed
+/// back.
+extension PBXCore {
+    func inDialogRequest(_ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress) {
+        guard let toTag = try? request.headers.to().tag, let callID = request.headers.callID,
+            let id = callByDialog[DialogID(callID: callID, localTag: toTag)], var call = calls[id]
+        else {
+            respond(key, to: request, status: 481)
+            return
+        }
+        let side: CallSide = callID == call.callerDialog.callID && toTag == call.callerDialog.localTag ? .caller : .callee
+        // CSeq ordering (RFC 3261 §12.2.2) per dialog.
+        if side == .caller {
+            guard call.callerDialog.acceptRemoteRequest(request) else {
+                respond(key, to: request, status: 500, reason: "CSeq Out of Order")
+                return
+            }
+        } else if let index = call.answeredLeg, var dialog = call.legs[index].dialog {
+            guard dialog.acceptRemoteRequest(request) else {
+                respond(key, to: request, status: 500, reason: "CSeq Out of Order")
+                return
+            }
+            call.legs[index].dialog = dialog
+        } else {
+            respond(key, to: request, status: 481)  // early-dialog requests from a callee: not yet
+            return
+        }
+        calls[id] = call
+        if request.method == .bye {
+            respond(key, to: request, status: 200)
+            endCall(id, cause: "BYE", side: side == .caller ? .caller : .callee, disposition: nil)
+            return
+        }
+        guard call.answeredLeg != nil else {
+            respond(key, to: request, status: 491)  // re-INVITE before answer: try later
+            return
+        }
+        relay(request, from: side, call: call, answering: key)
+    }
+
+    /// Sends `request`'s equivalent into the other leg's dialog.
+    private func relay(_ request: SIPRequest, from side: CallSide, call: Call, answering key: TransactionKey) {
+        var call = call
+        let target = side.other
+        var body = request.body
+        let contentType = request.headers.contentType
+        if let offer = sdpBody(request.body, contentType: contentType), let media = call.media {
+            if let endpoint = offer.audioEndpoint {
+                let mediaSide = side.mediaSide
+                Task {
+                    await media.setRemote(side: mediaSide, host: endpoint.address, port: endpoint.port)
+                    await media.relatch(side: mediaSide)
+                }
+            }
+            let hold = offer.isHold
+            Task { await media.setTimeoutSuspended(hold) }
+            let port = target == .caller ? media.aPort : media.bPort
+            let anchored = offer.anchored(at: configuration.mediaAddress, audioPort: port)
+            let stamped = target == .caller ? call.callerOrigin.stamp(anchored) : call.calleeOrigin.stamp(anchored)
+            body = Array(stamped.serialized().utf8)
+        }
+        let destination: SIPPeerAddress
+        let outgoing: SIPRequest
+        let contact: NameAddress?
+        if target == .caller {
+            destination = call.callerSource
+            contact = request.method == .invite || request.method == .update ? ourContact(user: call.callee, transport: destination.transport) : nil
+            outgoing = call.callerDialog.makeRequest(request.method, via: newVia(for: destination), contact: contact, body: body, contentType: body.isEmpty ? nil : contentType)
+        } else {
+            guard let index = call.answeredLeg, var dialog = call.legs[index].dialog else { return }
+            destination = call.legs[index].destination
+            contact = request.method == .invite || request.method == .update ? ourContact(user: call.caller, transport: destination.transport) : nil
+            outgoing = dialog.makeRequest(request.method, via: newVia(for: destination), contact: contact, body: body, contentType: body.isEmpty ? nil : contentType)
+            call.legs[index].dialog = dialog
+        }
+        calls[call.id] = call
+        startClient(outgoing, to: destination, purpose: .relayed(call: call.id, answering: key, toward: target))
+    }
+
+    /// The other party answered a relayed request: pass the final answer back.
+    func relayedResponse(_ response: SIPResponse, call id: UUID, answering key: TransactionKey, toward target: CallSide) {
+        guard response.statusCode >= 200, var call = calls[id], let entry = transactions.servers[key] else { return }
+        let original: SIPRequest
+        switch entry.transaction {
+        case .invite(let txn): original = txn.request
+        case .nonInvite(let txn): original = txn.request
+        }
+        let localTag = target == .callee ? call.callerDialog.localTag : call.calleeFromTag
+        var answer = SIPResponse(to: original, status: response.statusCode, reason: response.reason, toTag: localTag)
+        if original.method == .invite, response.isSuccess {
+            // ACK the far side's 2xx ourselves; the near side's ACK only confirms our 2xx.
+            if target == .callee, let index = call.answeredLeg, let dialog = call.legs[index].dialog {
+                let ackCSeq = (try? response.headers.cseq().number) ?? 1
+                outbound.send(.request(dialog.makeAck(inviteCSeq: ackCSeq, via: newVia(for: call.legs[index].destination))), to: call.legs[index].destination)
+            } else if target == .caller {
+                let ackCSeq = (try? response.headers.cseq().number) ?? 1
+                outbound.send(.request(call.callerDialog.makeAck(inviteCSeq: ackCSeq, via: newVia(for: call.callerSource))), to: call.callerSource)
+            }
+            let nearSide = target.other
+            answer.headers.add("Contact", ourContact(user: nearSide == .caller ? call.callee : call.caller, transport: entry.source.transport).serialized)
+            call.awaitingAck = key
+        }
+        if let sdp = sdp(of: response), let media = call.media {
+            if let endpoint = sdp.audioEndpoint {
+                let mediaSide = target.mediaSide
+                Task { await media.setRemote(side: mediaSide, host: endpoint.address, port: endpoint.port) }
+            }
+            let port = target == .callee ? media.aPort : media.bPort
+            let anchored = sdp.anchored(at: configuration.mediaAddress, audioPort: port)
+            let stamped = target == .callee ? call.callerOrigin.stamp(anchored) : call.calleeOrigin.stamp(anchored)
+            answer.headers.add("Content-Type", "application/sdp")
+            answer.body = Array(stamped.serialized().utf8)
+        }
+        calls[id] = call
+        respond(key, with: answer)
+    }
+
+    /// An ACK that matched no server transaction: the end-to-end ACK for one of our 2xx.
+    func dialogAck(_ request: SIPRequest) {
+        guard let toTag = try? request.headers.to().tag, let callID = request.headers.callID,
+            let id = callByDialog[DialogID(callID: callID, localTag: toTag)], var call = calls[id],
+            let key = call.awaitingAck
+        else { return }
+        call.awaitingAck = nil
+        calls[id] = call
+        runServer(key) { txn in txn.acknowledged() }
+    }
+
+    private func sdpBody(_ body: [UInt8], contentType: String?) -> SessionDescription? {
+        guard !body.isEmpty, contentType?.lowercased().hasPrefix("application/sdp") == true else { return nil }
+        return try? SessionDescription(parsing: String(decoding: body, as: UTF8.self))
+    }
+}

@@ -1,0 +1,41 @@
+import VPBXSignaling
+
+/// What the PBX core needs to know about its surroundings. Built by the engine from its config
+/// file and command line; tests build it directly with short timers.
+public struct PBXConfiguration: Sendable {
+    /// Digest realm for REGISTER and INVITE challenges.
+    public var realm: String
+    /// Host we put in Via, Contact and From of requests we originate (never 0.0.0.0).
+    public var advertisedHost: String
+    public var advertisedPort: Int
+    /// Address written into anchored SDP: where phones send RTP.
+    public var mediaAddress: String
+    /// Sources accepted without a digest challenge (front proxies, gateways, load generators).
+    public var trustedNetworks: [CIDR]
+    public var minimumRegistrationExpiry: Int
+    public var maximumRegistrationExpiry: Int
+    public var defaultRegistrationExpiry: Int
+    public var timings: TransactionTimings
+    /// How often timers and registration expiry are checked.
+    public var tickInterval: Duration
+    public var userAgent: String
+
+    public init(
+        realm: String = "vpbx", advertisedHost: String = "127.0.0.1", advertisedPort: Int = 5060,
+        mediaAddress: String = "127.0.0.1", trustedNetworks: [CIDR] = [],
+        minimumRegistrationExpiry: Int = 60, maximumRegistrationExpiry: Int = 3600, defaultRegistrationExpiry: Int = 3600,
+        timings: TransactionTimings = .rfc3261, tickInterval: Duration = .milliseconds(10), userAgent: String = "vpbx"
+    ) {
+        self.realm = realm
+        self.advertisedHost = advertisedHost
+        self.advertisedPort = advertisedPort
+        self.mediaAddress = mediaAddress
+        self.trustedNetworks = trustedNetworks
+        self.minimumRegistrationExpiry = minimumRegistrationExpiry
+        self.maximumRegistrationExpiry = maximumRegistrationExpiry
+        self.defaultRegistrationExpiry = defaultRegistrationExpiry
+        self.timings = timings
+        self.tickInterval = tickInterval
+        self.userAgent = userAgent
+    }
+}

@@ -1,0 +1,257 @@
+import Foundation
+import VPBXSIP
+import VPBXSignaling
+
+/// Transaction plumbing: matching messages to transactions (RFC 3261 §17.1.3, §17.2.3),
+/// performing their actions, and starting new ones.
+extension PBXCore {
+    func handleRequest(_ request: SIPRequest, from source: SIPPeerAddress) {
+        statistics.requestsReceived += 1
+        guard let key = try? TransactionKey.server(for: request) else { return }
+        if request.method == .ack {
+            if let entry = transactions.servers[key], case .invite = entry.transaction {
+                runServer(key) { txn in txn.receive(request) }  // ACK for our non-2xx final
+            } else {
+                dialogAck(request)  // end-to-end ACK for a 2xx: belongs to the dialog
+            }
+            return
+        }
+        if transactions.servers[key] != nil {
+            runServer(key) { txn in txn.receive(request) }  // a retransmission
+            return
+        }
+        let reliability = source.reliability
+        if request.method == .invite {
+            let (txn, actions) = ServerInviteTransaction.start(request, reliability: reliability, timings: configuration.timings)
+            transactions.servers[key] = .init(transaction: .invite(txn), source: source)
+            perform(actions, server: key)
+        } else {
+            let (txn, actions) = ServerNonInviteTransaction.start(request, reliability: reliability, timings: configuration.timings)
+            transactions.servers[key] = .init(transaction: .nonInvite(txn), source: source)
+            perform(actions, server: key)
+        }
+    }
+
+    /// A new request, after its transaction was created: the routing chain.
+    func dispatchRequest(_ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress) {
+        if let maxForwards = request.headers.maxForwards, maxForwards <= 0, request.method != .options {
+            respond(key, to: request, status: 483)
+            return
+        }
+        if (try? request.headers.to().tag) != nil {
+            inDialogRequest(request, key: key, source: source)
+            return
+        }
+        switch request.method {
+        case .register: register(request, key: key, source: source)
+        case .invite: newCall(request, key: key, source: source)
+        case .cancel: cancel(request, key: key)
+        case .options:
+            var response = SIPResponse(to: request, status: 200, toTag: SIPIdentifiers.tag())
+            response.headers.add("Allow", PBXCore.allowedMethods)
+            response.headers.add("Accept", "application/sdp")
+            respond(key, with: response)
+        case .bye, .info, .update, .prack, .refer, .notify:
+            respond(key, to: request, status: 481)
+        case .subscribe, .publish:
+            respond(key, to: request, status: 489, reason: "Bad Event")
+        default:
+            var response = SIPResponse(to: request, status: 405, toTag: SIPIdentifiers.tag())
+            response.headers.add("Allow", PBXCore.allowedMethods)
+            respond(key, with: response)
+        }
+    }
+
+    static let allowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE"
+
+    func handleResponse(_ response: SIPResponse) {
+        statistics.responsesReceived += 1
+        guard let key = try? TransactionKey.client(for: response), transactions.clients[key] != nil else {
+            statistics.strayResponses += 1
+            strayResponse(response)
+            return
+        }
+        runClient(key) { txn in txn.receive(response) }
+    }
+
+    // MARK: Responding
+
+    func respond(_ key: TransactionKey, to request: SIPRequest, status: Int, reason: String? = nil, toTag: String? = nil) {
+        respond(key, with: SIPResponse(to: request, status: status, reason: reason, toTag: toTag ?? SIPIdentifiers.tag()))
+    }
+
+    func respond(_ key: TransactionKey, with response: SIPResponse) {
+        var response = response
+        if response.headers["Server"] == nil { response.headers.add("Server", configuration.userAgent) }
+        runServer(key) { txn in txn.respond(response) }
+    }
+
+    // MARK: Client side
+
+    /// Starts a client transaction for `request` (whose top Via we set) toward `destination`.
+    @discardableResult
+    func startClient(_ request: SIPRequest, to destination: SIPPeerAddress, purpose: ClientPurpose) -> TransactionKey {
+        let branch = (try? request.headers.topVia().branch) ?? nil
+        let key = TransactionKey(branch: branch ?? "", sentBy: "", method: request.method)
+        let reliability = destination.reliability
+        if request.method == .invite {
+            let (txn, actions) = ClientInviteTransaction.start(request, reliability: reliability, timings: configuration.timings)
+            transactions.clients[key] = .init(transaction: .invite(txn), destination: destination, purpose: purpose)
+            perform(actions, client: key)
+        } else {
+            let (txn, actions) = ClientNonInviteTransaction.start(request, reliability: reliability, timings: configuration.timings)
+            transactions.clients[key] = .init(transaction: .nonInvite(txn), destination: destination, purpose: purpose)
+            perform(actions, client: key)
+        }
+        return key
+    }
+
+    /// A Via for a request we originate, with a fresh branch.
+    func newVia(for destination: SIPPeerAddress) -> Via {
+        Via(
+            transport: destination.transport.rawValue.uppercased(), host: configuration.advertisedHost,
+            port: configuration.advertisedPort,
+            parameters: [SIPParameter(name: "branch", value: SIPIdentifiers.branch()), SIPParameter(name: "rport", value: nil)])
+    }
+
+    // MARK: Running state machines
+
+    func serverTimerFired(_ key: TransactionKey, _ timer: TransactionTimer) {
+        runServer(key) { txn in txn.timerFired(timer) }
+    }
+
+    func clientTimerFired(_ key: TransactionKey, _ timer: TransactionTimer) {
+        runClient(key) { txn in txn.timerFired(timer) }
+    }
+
+    /// Applies `event` to the server transaction `key`, whichever kind it is, then performs
+    /// the actions it returned.
+    func runServer(_ key: TransactionKey, _ event: (inout ServerTransactionEvents) -> [TransactionAction]) {
+        guard var entry = transactions.servers[key] else { return }
+        var events = ServerTransactionEvents(entry.transaction)
+        let actions = event(&events)
+        entry.transaction = events.transaction
+        transactions.servers[key] = entry
+        perform(actions, server: key)
+    }
+
+    func runClient(_ key: TransactionKey, _ event: (inout ClientTransactionEvents) -> [TransactionAction]) {
+        guard var entry = transactions.clients[key] else { return }
+        var events = ClientTransactionEvents(entry.transaction)
+        let actions = event(&events)
+        entry.transaction = events.transaction
+        transactions.clients[key] = entry
+        perform(actions, client: key)
+    }
+
+    private func perform(_ actions: [TransactionAction], server key: TransactionKey) {
+        guard let entry = transactions.servers[key] else { return }
+        for action in actions {
+            switch action {
+            case .sendResponse(let response): outbound.send(.response(response), to: entry.source)
+            case .deliverRequest(let request): dispatchRequest(request, key: key, source: entry.source)
+            case .startTimer(let timer, let delay): schedule(.server(key, timer), after: delay)
+            case .ackNeverArrived: ackNeverArrived(serverKey: key)
+            case .terminated: transactions.servers[key] = nil
+            case .sendRequest, .deliverResponse, .timedOut: break
+            }
+        }
+    }
+
+    private func perform(_ actions: [TransactionAction], client key: TransactionKey) {
+        guard let entry = transactions.clients[key] else { return }
+        for action in actions {
+            switch action {
+            case .sendRequest(let request): outbound.send(.request(request), to: entry.destination)
+            case .deliverResponse(let response): clientResponse(response, purpose: entry.purpose, key: key)
+            case .timedOut:
+                let request: SIPRequest
+                switch entry.transaction {
+                case .invite(let txn): request = txn.request
+                case .nonInvite(let txn): request = txn.request
+                }
+                clientResponse(SIPResponse(to: request, status: 408), purpose: entry.purpose, key: key)
+            case .startTimer(let timer, let delay): schedule(.client(key, timer), after: delay)
+            case .terminated: transactions.clients[key] = nil
+            case .sendResponse, .deliverRequest, .ackNeverArrived: break
+            }
+        }
+    }
+}
+
+/// Uniform event entry points over the two server transaction kinds.
+struct ServerTransactionEvents {
+    var transaction: TransactionTable.Server
+
+    init(_ transaction: TransactionTable.Server) { self.transaction = transaction }
+
+    mutating func receive(_ request: SIPRequest) -> [TransactionAction] {
+        switch transaction {
+        case .invite(var txn):
+            defer { transaction = .invite(txn) }
+            return txn.receive(request)
+        case .nonInvite(var txn):
+            defer { transaction = .nonInvite(txn) }
+            return txn.receive(request)
+        }
+    }
+
+    mutating func respond(_ response: SIPResponse) -> [TransactionAction] {
+        switch transaction {
+        case .invite(var txn):
+            defer { transaction = .invite(txn) }
+            return txn.respond(response)
+        case .nonInvite(var txn):
+            defer { transaction = .nonInvite(txn) }
+            return txn.respond(response)
+        }
+    }
+
+    mutating func timerFired(_ timer: TransactionTimer) -> [TransactionAction] {
+        switch transaction {
+        case .invite(var txn):
+            defer { transaction = .invite(txn) }
+            return txn.timerFired(timer)
+        case .nonInvite(var txn):
+            defer { transaction = .nonInvite(txn) }
+            return txn.timerFired(timer)
+        }
+    }
+
+    mutating func acknowledged() -> [TransactionAction] {
+        if case .invite(var txn) = transaction {
+            txn.acknowledged()
+            transaction = .invite(txn)
+        }
+        return []
+    }
+}
+
+/// Uniform event entry points over the two client transaction kinds.
+struct ClientTransactionEvents {
+    var transaction: TransactionTable.Client
+
+    init(_ transaction: TransactionTable.Client) { self.transaction = transaction }
+
+    mutating func receive(_ response: SIPResponse) -> [TransactionAction] {
+        switch transaction {
+        case .invite(var txn):
+            defer { transaction = .invite(txn) }
+            return txn.receive(response)
+        case .nonInvite(var txn):
+            defer { transaction = .nonInvite(txn) }
+            return txn.receive(response)
+        }
+    }
+
+    mutating func timerFired(_ timer: TransactionTimer) -> [TransactionAction] {
+        switch transaction {
+        case .invite(var txn):
+            defer { transaction = .invite(txn) }
+            return txn.timerFired(timer)
+        case .nonInvite(var txn):
+            defer { transaction = .nonInvite(txn) }
+            return txn.timerFired(timer)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Logging
+import VPBXSIP
+import VPBXSignaling
+import VPBXStore
+
+/// The exchange's brain: registrar, B2BUA calls and CDRs, owned by one actor.
+///
+/// Every input (SIP messages, timer ticks, media sessions becoming ready) arrives through one
+/// stream and is handled synchronously, so no SIP handling ever interleaves with another across
+/// an `await`. Slow work (database writes, socket setup) happens elsewhere and reports back
+/// through the same stream.
+public actor PBXCore {
+    enum Input: Sendable {
+        case sip(IncomingSIP)
+        case tick
+        case mediaReady(UUID, Result<any MediaSession, any Error>)
+        case mediaTimeout(UUID)
+    }
+
+    let configuration: PBXConfiguration
+    let outbound: any SIPOutbound
+    let mediaFactory: any MediaSessionFactory
+    let extensionStore: any ExtensionRepository
+    let registrationStore: any RegistrationRepository
+    let cdrStore: any CDRRepository
+    let emit: @Sendable (PBXEvent) -> Void
+    let logger: Logger
+    let writes: WriteBehindQueue
+
+    var directory = ExtensionDirectory()
+    var bindings = BindingTable()
+    var transactions = TransactionTable()
+    var timers = TimerQueue<CoreTimer>()
+    var authenticator: RequestAuthenticator
+    var calls: [UUID: Call] = [:]
+    var callByInvite: [TransactionKey: UUID] = [:]
+    var callByDialog: [DialogID: UUID] = [:]
+    /// Contacts to ring once a call's media session is ready.
+    var pendingDestinations: [UUID: [(SIPURI, SIPPeerAddress)]] = [:]
+    /// Callee legs of ended calls, kept for one transaction timeout so a late 1xx still gets
+    /// its CANCEL and a late 2xx its ACK and BYE.
+    var endedLegs: [UUID: (legs: [CalleeLeg], endedAt: ContinuousClock.Instant)] = [:]
+    var lastExpiryCheck = ContinuousClock.now
+    var statistics = PBXStatistics()
+
+    private let inputs: AsyncStream<Input>
+    private let inputContinuation: AsyncStream<Input>.Continuation
+    private var loopTask: Task<Void, Never>?
+    private var tickTask: Task<Void, Never>?
+
+    public init(
+        configuration: PBXConfiguration, outbound: any SIPOutbound, media: any MediaSessionFactory,
+        extensions: any ExtensionRepository, registrations: any RegistrationRepository, cdrs: any CDRRepository,
+        logger: Logger, events: @escaping @Sendable (PBXEvent) -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.outbound = outbound
+        self.mediaFactory = media
+        self.extensionStore = extensions
+        self.registrationStore = registrations
+        self.cdrStore = cdrs
+        self.emit = events
+        self.logger = logger
+        self.writes = WriteBehindQueue(logger: logger)
+        self.authenticator = RequestAuthenticator(realm: configuration.realm, trusted: configuration.trustedNetworks)
+        (inputs, inputContinuation) = AsyncStream<Input>.makeStream()
+    }
+
+    /// Loads extensions and surviving registrations, closes CDRs a crash left open, and starts
+    /// processing input.
+    public func start() async throws {
+        directory = ExtensionDirectory(try await extensionStore.list())
+        let now = Date()
+        _ = try await registrationStore.purgeExpired(now: now)
+        for record in try await registrationStore.list() { bindings.restore(record) }
+        let recovered = try await cdrStore.recoverUnfinished(now: now)
+        if recovered > 0 { logger.notice("closed CDRs left open by an earlier run", metadata: ["count": "\(recovered)"]) }
+        let stream = inputs
+        loopTask = Task { await self.run(stream) }
+        let tick = configuration.tickInterval
+        let continuation = inputContinuation
+        tickTask = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: tick)
+                continuation.yield(.tick)
+            }
+        }
+    }
+
+    /// Called by the transport on its own threads: cheap and non-blocking.
+    public nonisolated func receive(_ incoming: IncomingSIP) {
+        inputContinuation.yield(.sip(incoming))
+    }
+
+    nonisolated var inputSink: @Sendable (Input) -> Void {
+        let continuation = inputContinuation
+        return { continuation.yield($0) }
+    }
+
+    /// Ends every call with BYE/CANCEL, then waits until every CDR is written.
+    public func shutdown() async {
+        for id in Array(calls.keys) { endCall(id, cause: "engine_shutdown", side: .system, disposition: nil) }
+        tickTask?.cancel()
+        inputContinuation.finish()
+        await loopTask?.value
+        await writes.drain()
+    }
+
+    private func run(_ stream: AsyncStream<Input>) async {
+        for await input in stream {
+            switch input {
+            case .sip(let incoming): handle(incoming)
+            case .tick: tick()
+            case .mediaReady(let id, let result): mediaReady(call: id, result)
+            case .mediaTimeout(let id): endCall(id, cause: "rtp_timeout", side: .system, disposition: nil)
+            }
+        }
+    }
+
+    private func handle(_ incoming: IncomingSIP) {
+        switch incoming.message {
+        case .request(let request): handleRequest(request, from: incoming.source)
+        case .response(let response): handleResponse(response)
+        }
+    }
+
+    private func tick() {
+        let now = ContinuousClock.now
+        for timer in timers.popDue(now: now) { fire(timer) }
+        if now - lastExpiryCheck >= .seconds(5) {
+            lastExpiryCheck = now
+            expireBindings(now: Date())
+            let horizon = configuration.timings.timeout
+            endedLegs = endedLegs.filter { now - $0.value.endedAt < horizon }
+        }
+    }
+
+    func schedule(_ timer: CoreTimer, after delay: Duration) {
+        timers.schedule(timer, at: ContinuousClock.now + delay)
+    }
+
+    private func fire(_ timer: CoreTimer) {
+        switch timer {
+        case .server(let key, let name): serverTimerFired(key, name)
+        case .client(let key, let name): clientTimerFired(key, name)
+        case .noAnswer(let id): noAnswerTimeout(call: id)
+        }
+    }
+}
+
+/// Counters for `engine.status` and the logs.
+public struct PBXStatistics: Sendable, Equatable {
+    public var requestsReceived = 0
+    public var responsesReceived = 0
+    public var strayResponses = 0
+    public var callsStarted = 0
+    public var authenticationFailures = 0
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Things that happened in the exchange, for the control socket's event stream and logs. The
+/// core emits them; the engine turns them into JSON-RPC notifications.
+public enum PBXEvent: Sendable, Equatable {
+    case registrationAdded(extensionNumber: String, contact: String, expiresAt: Date)
+    case registrationRemoved(extensionNumber: String, contact: String, reason: String)
+    case callStarted(CallSnapshot)
+    case callRinging(CallSnapshot)
+    case callAnswered(CallSnapshot)
+    case callEnded(CallSnapshot, disposition: String, cause: String)
+}
+
+/// A read-only view of a call for the control socket.
+public struct CallSnapshot: Sendable, Equatable {
+    public enum State: String, Sendable { case routing, ringing, answered, ending }
+
+    public var id: UUID
+    public var caller: String
+    public var callerName: String?
+    public var callee: String
+    public var state: State
+    public var startedAt: Date
+    public var answeredAt: Date?
+    /// Callee contacts being rung or connected.
+    public var calleeContacts: [String]
+}

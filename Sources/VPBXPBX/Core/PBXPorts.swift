@@ -1,0 +1,71 @@
+import VPBXSIP
+
+/// A SIP peer's transport address as the core sees it. For stream transports `connectionID`
+/// names the connection a message arrived on, so a response goes back on it.
+public struct SIPPeerAddress: Hashable, Sendable, CustomStringConvertible {
+    public enum Transport: String, Sendable { case udp, tcp }
+
+    public var transport: Transport
+    public var host: String
+    public var port: Int
+    public var connectionID: UInt64?
+
+    public init(transport: Transport, host: String, port: Int, connectionID: UInt64? = nil) {
+        self.transport = transport
+        self.host = host
+        self.port = port
+        self.connectionID = connectionID
+    }
+
+    public var description: String { "\(transport.rawValue):\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+}
+
+/// A message received from the network, already parsed and validated by the transport.
+public struct IncomingSIP: Sendable {
+    public var message: SIPMessage
+    public var source: SIPPeerAddress
+
+    public init(message: SIPMessage, source: SIPPeerAddress) {
+        self.message = message
+        self.source = source
+    }
+}
+
+/// The core's only way to put SIP on the wire. The engine adapts the NIO transport to it; tests
+/// use a recorder.
+public protocol SIPOutbound: Sendable {
+    func send(_ message: SIPMessage, to destination: SIPPeerAddress)
+}
+
+public enum MediaSide: Sendable { case a, b }
+
+/// Relay counters of one call, per side, for `call.list`.
+public struct MediaCounters: Sendable, Equatable {
+    public var packetsFromA: UInt64
+    public var packetsToA: UInt64
+    public var packetsFromB: UInt64
+    public var packetsToB: UInt64
+
+    public init(packetsFromA: UInt64, packetsToA: UInt64, packetsFromB: UInt64, packetsToB: UInt64) {
+        self.packetsFromA = packetsFromA
+        self.packetsToA = packetsToA
+        self.packetsFromB = packetsFromB
+        self.packetsToB = packetsToB
+    }
+}
+
+/// An anchored media session: two local ports, one per leg.
+public protocol MediaSession: AnyObject, Sendable {
+    var aPort: Int { get }
+    var bPort: Int { get }
+    func setRemote(side: MediaSide, host: String, port: Int) async
+    func relatch(side: MediaSide) async
+    func setTimeoutSuspended(_ suspended: Bool) async
+    func counters() async -> MediaCounters?
+    func close() async
+}
+
+public protocol MediaSessionFactory: Sendable {
+    /// `onTimeout` fires when no RTP flowed for the configured time.
+    func makeSession(onTimeout: @escaping @Sendable () -> Void) async throws -> any MediaSession
+}

@@ -1,1 +1,0 @@
-// VPBXPBX: placeholder until the layer lands.

@@ -1,0 +1,84 @@
+import Foundation
+import VPBXSIP
+import VPBXStore
+
+/// One registered contact of an extension.
+public struct Binding: Sendable, Equatable {
+    public var extensionNumber: String
+    public var contact: SIPURI
+    public var contactText: String
+    public var expiresAt: Date
+    public var callID: String
+    public var cseq: UInt32
+    /// Where REGISTER came from: requests to this contact go there (symmetric signalling for
+    /// phones behind NAT, whose Contact often names a private address).
+    public var source: SIPPeerAddress
+    public var userAgent: String?
+    public var registeredAt: Date
+}
+
+/// The in-memory registrar state; the store holds the durable copy.
+struct BindingTable: Sendable {
+    private(set) var byExtension: [String: [Binding]] = [:]
+
+    func bindings(for number: String, now: Date = Date()) -> [Binding] {
+        (byExtension[number] ?? []).filter { $0.expiresAt > now }
+    }
+
+    var all: [Binding] { byExtension.values.flatMap { $0 } }
+
+    mutating func upsert(_ binding: Binding) {
+        var list = byExtension[binding.extensionNumber] ?? []
+        if let index = list.firstIndex(where: { $0.contactText == binding.contactText }) {
+            var updated = binding
+            updated.registeredAt = list[index].registeredAt
+            list[index] = updated
+        } else {
+            list.append(binding)
+        }
+        byExtension[binding.extensionNumber] = list
+    }
+
+    mutating func remove(_ number: String, contactText: String) -> Binding? {
+        guard var list = byExtension[number], let index = list.firstIndex(where: { $0.contactText == contactText }) else {
+            return nil
+        }
+        let removed = list.remove(at: index)
+        byExtension[number] = list.isEmpty ? nil : list
+        return removed
+    }
+
+    mutating func removeAll(_ number: String) -> [Binding] {
+        byExtension.removeValue(forKey: number) ?? []
+    }
+
+    mutating func removeExpired(now: Date) -> [Binding] {
+        var expired: [Binding] = []
+        for (number, list) in byExtension {
+            let (dead, alive) = (list.filter { $0.expiresAt <= now }, list.filter { $0.expiresAt > now })
+            expired += dead
+            byExtension[number] = alive.isEmpty ? nil : alive
+        }
+        return expired
+    }
+
+    /// Re-creates a binding saved by an earlier run.
+    mutating func restore(_ record: RegistrationRecord) {
+        guard let contact = try? SIPURI(parsing: record.contactURI) else { return }
+        let transport: SIPPeerAddress.Transport = record.transport == .udp ? .udp : .tcp
+        upsert(Binding(
+            extensionNumber: record.extensionNumber, contact: contact, contactText: record.contactURI,
+            expiresAt: record.expiresAt, callID: record.callID, cseq: record.cseq,
+            source: SIPPeerAddress(transport: transport, host: record.sourceHost, port: record.sourcePort),
+            userAgent: record.userAgent, registeredAt: record.registeredAt))
+    }
+}
+
+extension Binding {
+    var record: RegistrationRecord {
+        RegistrationRecord(
+            extensionNumber: extensionNumber, contactURI: contactText, expiresAt: expiresAt, callID: callID, cseq: cseq,
+            transport: source.transport == .udp ? .udp : .tcp, sourceHost: source.host, sourcePort: source.port,
+            userAgent: userAgent, instanceID: nil, registeredAt: registeredAt)
+    }
+}

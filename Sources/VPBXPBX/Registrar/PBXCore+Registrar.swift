@@ -1,0 +1,137 @@
+import Foundation
+import VPBXSIP
+import VPBXSignaling
+import VPBXStore
+
+/// REGISTER handling (RFC 3261 §10.3): digest authentication, several contacts per extension,
+/// Expires bounds with 423, unregister by contact or `*`, bindings persisted so they survive a
+/// restart.
+extension PBXCore {
+    func register(_ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress) {
+        guard let to = try? request.headers.to(), let number = to.uri.user, let record = directory[number], record.enabled else {
+            respond(key, to: request, status: 404)
+            return
+        }
+        switch authenticator.check(request, headerName: "Authorization", claimedUser: number, source: source, directory: directory) {
+        case .challenge(let challenges):
+            var response = SIPResponse(to: request, status: 401, toTag: SIPIdentifiers.tag())
+            for challenge in challenges { response.headers.add("WWW-Authenticate", challenge.headerValue) }
+            respond(key, with: response)
+            return
+        case .forbidden(let why):
+            statistics.authenticationFailures += 1
+            logger.notice("REGISTER refused", metadata: ["extension": "\(number)", "source": "\(source)", "reason": "\(why)"])
+            respond(key, to: request, status: 403)
+            return
+        case .accepted:
+            break
+        }
+        guard let (contacts, wildcard) = try? request.headers.contacts() else {
+            respond(key, to: request, status: 400, reason: "Bad Contact")
+            return
+        }
+        let now = Date()
+        let callID = request.headers.callID ?? ""
+        let cseq = (try? request.headers.cseq().number) ?? 0
+        if wildcard {
+            guard request.headers.expires == 0 else {
+                respond(key, to: request, status: 400, reason: "Wildcard Contact Needs Expires 0")
+                return
+            }
+            for binding in bindings.removeAll(number) { bindingRemoved(binding, reason: "unregistered") }
+            registrationOK(request, key: key, number: number, now: now)
+            return
+        }
+        var accepted: [(NameAddress, Int)] = []
+        for contact in contacts {
+            let requested = contact.parameters.value(named: "expires").flatMap { $0 }.flatMap { Int($0) }
+                ?? request.headers.expires ?? configuration.defaultRegistrationExpiry
+            if requested > 0 && requested < configuration.minimumRegistrationExpiry {
+                var response = SIPResponse(to: request, status: 423, toTag: SIPIdentifiers.tag())
+                response.headers.add("Min-Expires", String(configuration.minimumRegistrationExpiry))
+                respond(key, with: response)
+                return
+            }
+            accepted.append((contact, min(requested, configuration.maximumRegistrationExpiry)))
+        }
+        for (contact, expires) in accepted {
+            let text = contact.uri.serialized
+            if expires == 0 {
+                if let removed = bindings.remove(number, contactText: text) { bindingRemoved(removed, reason: "unregistered") }
+                continue
+            }
+            let binding = Binding(
+                extensionNumber: number, contact: contact.uri, contactText: text,
+                expiresAt: now.addingTimeInterval(TimeInterval(expires)), callID: callID, cseq: cseq, source: source,
+                userAgent: request.headers["User-Agent"], registeredAt: now)
+            bindings.upsert(binding)
+            let store = registrationStore
+            let persisted = binding.record
+            writes.enqueue("registration \(number) \(text)") { _ = try await store.upsert(persisted) }
+            emit(.registrationAdded(extensionNumber: number, contact: text, expiresAt: binding.expiresAt))
+        }
+        registrationOK(request, key: key, number: number, now: now)
+    }
+
+    /// 200 OK listing every current binding with its remaining lifetime (§10.3 step 8).
+    private func registrationOK(_ request: SIPRequest, key: TransactionKey, number: String, now: Date) {
+        var response = SIPResponse(to: request, status: 200, toTag: SIPIdentifiers.tag())
+        for binding in bindings.bindings(for: number, now: now) {
+            let remaining = max(0, Int(binding.expiresAt.timeIntervalSince(now).rounded()))
+            response.headers.add("Contact", "<\(binding.contactText)>;expires=\(remaining)")
+        }
+        response.headers.add("Date", PBXCore.httpDate(now))
+        respond(key, with: response)
+    }
+
+    func bindingRemoved(_ binding: Binding, reason: String) {
+        let store = registrationStore
+        let number = binding.extensionNumber
+        let contact = binding.contactText
+        writes.enqueue("unregister \(number) \(contact)") { _ = try await store.remove(extensionNumber: number, contactURI: contact) }
+        emit(.registrationRemoved(extensionNumber: number, contact: contact, reason: reason))
+    }
+
+    func expireBindings(now: Date) {
+        for binding in bindings.removeExpired(now: now) { bindingRemoved(binding, reason: "expired") }
+    }
+
+    static func httpDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+
+    // MARK: Live configuration changes (from the control socket)
+
+    /// A created or updated extension takes effect at once. Disabling one drops its bindings.
+    public func extensionChanged(_ record: ExtensionRecord) {
+        directory.upsert(record)
+        if !record.enabled {
+            for binding in bindings.removeAll(record.number) { bindingRemoved(binding, reason: "extension disabled") }
+        }
+    }
+
+    /// A removed extension is unregistered and its calls end cleanly with BYE/CANCEL.
+    public func extensionRemoved(_ number: String) {
+        directory.remove(number)
+        for binding in bindings.removeAll(number) { bindingRemoved(binding, reason: "extension removed") }
+        for (id, call) in calls where call.caller == number || call.callee == number {
+            endCall(id, cause: "extension_removed", side: .system, disposition: nil)
+        }
+    }
+
+    public func registrations(extension number: String? = nil) -> [Binding] {
+        let now = Date()
+        let all = number.map { bindings.bindings(for: $0, now: now) } ?? bindings.all.filter { $0.expiresAt > now }
+        return all.sorted { ($0.extensionNumber, $0.contactText) < ($1.extensionNumber, $1.contactText) }
+    }
+
+    public func counts() -> (extensions: Int, registrations: Int, calls: Int) {
+        (directory.count, bindings.all.count, calls.count)
+    }
+
+    public func currentStatistics() -> PBXStatistics { statistics }
+}
