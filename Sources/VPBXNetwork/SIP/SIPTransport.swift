@@ -137,3 +137,8 @@ public final class SIPTransport: Sendable {
         return running.udp[index]
     }
 }
+
+extension SIPTransport {
+    /// Open TCP connections (accepted and outbound), for monitoring.
+    public var connectionCount: Int { runningState()?.core.connections.count ?? 0 }
+}

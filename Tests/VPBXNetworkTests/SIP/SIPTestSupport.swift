@@ -21,8 +21,9 @@ final class TransportHarness: Sendable {
     static func start(
         limits: SIPParserLimits = .default, idleTimeout: TimeAmount = .minutes(1), answer: Bool = true
     ) async throws -> TransportHarness {
-        let configuration = SIPTransportConfiguration(
+        var configuration = SIPTransportConfiguration(
             host: "127.0.0.1", port: 0, limits: limits, udpSocketCount: 2, tcpIdleTimeout: idleTimeout)
+        configuration.logger.logLevel = .error  // failures are asserted, not read from logs
         let harness = TransportHarness(
             transport: SIPTransport(group: MultiThreadedEventLoopGroup.singleton, configuration: configuration))
         try await harness.transport.start { [harness] inbound in
