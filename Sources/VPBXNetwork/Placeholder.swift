@@ -1,1 +1,0 @@
-// VPBXNetwork: placeholder until the layer lands.

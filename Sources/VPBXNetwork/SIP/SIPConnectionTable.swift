@@ -1,0 +1,96 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// The open TCP connections of a transport, by identity (to answer on the connection a request
+/// came on) and by remote address (to reuse one for outbound requests). Entries go away when
+/// their connection closes.
+final class SIPConnectionTable: Sendable {
+    private enum Entry {
+        case connecting(EventLoopFuture<any Channel>)
+        case open(SIPConnectionID, any Channel)
+    }
+
+    private struct State {
+        var byAddress: [SocketAddress: Entry] = [:]
+        var byID: [SIPConnectionID: any Channel] = [:]
+        var nextID: UInt64 = 1
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    func makeID() -> SIPConnectionID {
+        state.withLockedValue { state in
+            defer { state.nextID += 1 }
+            return SIPConnectionID(rawValue: state.nextID)
+        }
+    }
+
+    var count: Int { state.withLockedValue { $0.byID.count } }
+
+    func opened(_ id: SIPConnectionID, channel: any Channel, remote: SocketAddress) {
+        state.withLockedValue { state in
+            state.byID[id] = channel
+            state.byAddress[remote] = .open(id, channel)
+        }
+    }
+
+    func closed(_ id: SIPConnectionID, remote: SocketAddress?) {
+        state.withLockedValue { state in
+            state.byID[id] = nil
+            if let remote, case .open(let openID, _) = state.byAddress[remote], openID == id {
+                state.byAddress[remote] = nil
+            }
+        }
+    }
+
+    func channel(for id: SIPConnectionID) -> (any Channel)? {
+        state.withLockedValue { $0.byID[id] }
+    }
+
+    /// The open or pending connection to `address`, else a new one from `connect`. Concurrent
+    /// callers share one connect, so a burst of requests to a phone opens one connection.
+    func connection(
+        to address: SocketAddress, on eventLoop: any EventLoop, connect: () -> EventLoopFuture<any Channel>
+    ) -> EventLoopFuture<any Channel> {
+        enum Decision {
+            case reuse(EventLoopFuture<any Channel>)
+            case connect(EventLoopPromise<any Channel>)
+        }
+        let decision: Decision = state.withLockedValue { state in
+            switch state.byAddress[address] {
+            case .open(_, let channel) where channel.isActive:
+                return .reuse(channel.eventLoop.makeSucceededFuture(channel))
+            case .connecting(let future):
+                return .reuse(future)
+            case .open, nil:
+                let promise = eventLoop.makePromise(of: (any Channel).self)
+                state.byAddress[address] = .connecting(promise.futureResult)
+                return .connect(promise)
+            }
+        }
+        let promise: EventLoopPromise<any Channel>
+        switch decision {
+        case .reuse(let future): return future
+        case .connect(let newPromise): promise = newPromise
+        }
+        // Connect outside the lock: the new channel's handler takes it when it becomes active.
+        connect().cascade(to: promise)
+        let future = promise.futureResult
+        future.whenFailure { [state] _ in
+            state.withLockedValue { state in
+                if case .connecting(let pending) = state.byAddress[address], pending === future {
+                    state.byAddress[address] = nil
+                }
+            }
+        }
+        return future
+    }
+
+    /// Forgets every connection and returns the channels, for closing at stop.
+    func removeAll() -> [any Channel] {
+        state.withLockedValue { state in
+            defer { state = State(nextID: state.nextID) }
+            return Array(state.byID.values)
+        }
+    }
+}

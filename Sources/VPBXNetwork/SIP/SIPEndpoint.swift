@@ -1,0 +1,50 @@
+import NIOCore
+
+/// Where a SIP message came from or goes to: a transport and a remote socket address, plus for
+/// TCP the connection it travelled on, so a response goes back on that same connection
+/// (RFC 3261 §18.2.2) even if the peer has several open to us.
+public struct SIPEndpoint: Hashable, Sendable, CustomStringConvertible {
+    /// The transport protocols this engine listens on.
+    public enum Transport: String, Hashable, Sendable {
+        case udp = "UDP"
+        case tcp = "TCP"
+    }
+
+    public var transport: Transport
+    /// The peer's address: the packet source for inbound messages, the target for outbound ones.
+    public var address: SocketAddress
+    /// For TCP, the connection a message arrived on; `nil` for UDP and for outbound targets that
+    /// have no connection yet (the transport then reuses one to `address` or opens one).
+    public var connection: SIPConnectionID?
+
+    public init(transport: Transport, address: SocketAddress, connection: SIPConnectionID? = nil) {
+        self.transport = transport
+        self.address = address
+        self.connection = transport == .tcp ? connection : nil
+    }
+
+    /// A UDP peer.
+    public static func udp(_ address: SocketAddress) -> SIPEndpoint {
+        SIPEndpoint(transport: .udp, address: address)
+    }
+
+    /// A TCP peer, optionally pinned to one connection.
+    public static func tcp(_ address: SocketAddress, connection: SIPConnectionID? = nil) -> SIPEndpoint {
+        SIPEndpoint(transport: .tcp, address: address, connection: connection)
+    }
+
+    public var description: String {
+        let connectionText = connection.map { "#\($0.rawValue)" } ?? ""
+        return "\(transport.rawValue):\(address)\(connectionText)"
+    }
+}
+
+/// Opaque identity of one TCP connection, unique for the lifetime of a transport (never reused,
+/// unlike a file descriptor or an object address).
+public struct SIPConnectionID: Hashable, Sendable {
+    public let rawValue: UInt64
+
+    init(rawValue: UInt64) {
+        self.rawValue = rawValue
+    }
+}

@@ -1,0 +1,80 @@
+import NIOCore
+import VPBXSIP
+
+/// One TCP connection, accepted or opened by us: registers it in the connection table while it
+/// is open, hands frames to the core, answers pings, and closes on idleness or bad framing.
+final class SIPStreamHandler: ChannelInboundHandler {
+    typealias InboundIn = SIPStreamFrame
+    typealias OutboundOut = ByteBuffer
+
+    private let core: SIPTransportCore
+    private let id: SIPConnectionID
+    private var remote: SocketAddress?
+    private var batch: SIPReadBatch?
+
+    init(core: SIPTransportCore, id: SIPConnectionID) {
+        self.core = core
+        self.id = id
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        batch = SIPReadBatch(eventLoop: context.eventLoop)
+        if context.channel.isActive { register(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        register(context)
+        context.fireChannelActive()
+    }
+
+    private func register(_ context: ChannelHandlerContext) {
+        guard remote == nil, let address = context.channel.remoteAddress else { return }
+        remote = address
+        core.connections.opened(id, channel: context.channel, remote: address)
+        core.counters.update { $0.connectionsOpened += 1 }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        core.connections.closed(id, remote: remote)
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let batch, let remote else { return }
+        batch.open()
+        switch Self.unwrapInboundIn(data) {
+        case .ping:
+            core.counters.update { $0.keepAlives += 1 }
+            context.write(Self.wrapOutboundOut(context.channel.allocator.buffer(string: "\r\n")), promise: nil)
+        case .message(let bytes):
+            let source = SIPEndpoint.tcp(remote, connection: id)
+            if !core.receive(bytes, from: source, channel: context.channel, batch: batch) {
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        batch?.close()
+        context.flush()
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            core.logger.debug("closing idle SIP connection to \(remote.map(String.init(describing:)) ?? "?")")
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    /// Framing errors (oversized input above all) and socket errors end the connection.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let parseError = error as? SIPParseError, parseError.kind == .tooLarge {
+            core.counters.update { $0.tooLarge += 1 }
+        }
+        core.logger.debug("closing SIP connection to \(remote.map(String.init(describing:)) ?? "?"): \(error)")
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,144 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import VPBXSIP
+
+/// SIP over UDP and TCP on one address and port (RFC 3261 §18).
+///
+/// Messages are parsed on the event loop that read them and handed to `onMessage` right there:
+/// the callback must not block (hand the message to an actor or a stream and return). Requests
+/// arrive with their top Via stamped with `received`/`rport`; malformed requests are answered
+/// `400` by the transport itself and never reach the callback.
+public final class SIPTransport: Sendable {
+    private struct Running {
+        var core: SIPTransportCore
+        var udp: [any Channel]
+        var tcp: any Channel
+    }
+
+    private enum State {
+        case idle
+        case starting
+        case running(Running)
+        case stopped
+    }
+
+    let group: any EventLoopGroup
+    let configuration: SIPTransportConfiguration
+    private let counters = SIPTransportCounters()
+    private let state = NIOLockedValueBox(State.idle)
+
+    public init(group: any EventLoopGroup, configuration: SIPTransportConfiguration = SIPTransportConfiguration()) {
+        self.group = group
+        self.configuration = configuration
+    }
+
+    /// The port UDP and TCP listen on, once started.
+    public var localPort: Int? {
+        guard case .running(let running) = state.withLockedValue({ $0 }) else { return nil }
+        return running.udp.first?.localAddress?.port
+    }
+
+    /// Counters since start, over both transports.
+    public var statistics: SIPTransportStatistics { counters.snapshot }
+
+    /// Binds the UDP sockets and the TCP listener; every message received afterwards goes to
+    /// `onMessage`, called on the event loop that read it.
+    public func start(onMessage: @escaping @Sendable (InboundSIPMessage) -> Void) async throws {
+        try state.withLockedValue { state in
+            guard case .idle = state else { throw SIPTransportError.alreadyStarted }
+            state = .starting
+        }
+        let core = SIPTransportCore(configuration: configuration, group: group, counters: counters, onMessage: onMessage)
+        do {
+            let (udp, tcp) = try await bindListeners(core: core)
+            let stoppedMeanwhile = state.withLockedValue { state in
+                guard case .starting = state else { return true }
+                state = .running(Running(core: core, udp: udp, tcp: tcp))
+                return false
+            }
+            if stoppedMeanwhile {
+                for channel in udp + [tcp] { try? await channel.close() }
+            }
+            configuration.logger.info("SIP listening on UDP and TCP \(configuration.host):\(udp.first?.localAddress?.port ?? 0)")
+        } catch {
+            state.withLockedValue { $0 = .idle }
+            throw error
+        }
+    }
+
+    /// Closes the listeners and every TCP connection. Sends afterwards count as failures.
+    public func stop() async {
+        let running: Running? = state.withLockedValue { state in
+            defer { state = .stopped }
+            if case .running(let running) = state { return running }
+            return nil
+        }
+        guard let running else { return }
+        let channels = [running.tcp] + running.udp + running.core.connections.removeAll()
+        for channel in channels { try? await channel.close() }
+    }
+
+    /// Sends a request (or a response the caller addressed itself), fire-and-forget: failures
+    /// are counted in ``statistics`` and logged. Over TCP it reuses the endpoint's connection or
+    /// any open one to its address, else connects.
+    public func send(_ message: SIPMessage, to endpoint: SIPEndpoint) {
+        guard let running = runningState() else {
+            counters.update { $0.sendFailures += 1 }
+            configuration.logger.warning("cannot send to \(endpoint): the SIP transport is not running")
+            return
+        }
+        let bytes = message.serialized()
+        switch endpoint.transport {
+        case .udp:
+            running.core.write(bytes, on: udpSocket(of: running, for: endpoint.address), to: endpoint, batch: nil)
+        case .tcp:
+            running.core.sendStream(bytes, to: endpoint)
+        }
+    }
+
+    /// Sends a response to an inbound request (RFC 3261 §18.2.2, RFC 3581 §4).
+    ///
+    /// TCP: on the connection the request came on; if it has closed, on a new connection to the
+    /// request's source address. UDP: to the packet's source address *and source port* (the
+    /// `received`/`rport` values), whether or not the client asked for rport. Replying to the
+    /// Via sent-by port instead is what RFC 3261 prescribes without rport, but behind NAT that
+    /// port is unreachable, while a client that listens on its sent-by port almost always sends
+    /// from it too, so the source port works for both. The response leaves through the socket
+    /// the request arrived on, so its source address is the one the client sent to.
+    public func sendResponse(_ response: SIPResponse, for request: InboundSIPMessage) {
+        guard let running = runningState() else {
+            counters.update { $0.sendFailures += 1 }
+            configuration.logger.warning("cannot answer \(request.source): the SIP transport is not running")
+            return
+        }
+        let bytes = response.serialized()
+        switch request.source.transport {
+        case .udp:
+            running.core.write(bytes, on: request.channel, to: request.source, batch: request.batch)
+        case .tcp where request.channel.isActive:
+            running.core.write(bytes, on: request.channel, to: request.source, batch: request.batch)
+        case .tcp:
+            running.core.sendStream(bytes, to: .tcp(request.source.address))
+        }
+    }
+
+    private func runningState() -> Running? {
+        state.withLockedValue { state in
+            if case .running(let running) = state { return running }
+            return nil
+        }
+    }
+
+    /// The socket on the caller's event loop if there is one (no thread hop), else one chosen by
+    /// the peer's address, so datagrams to one peer leave in order from one socket.
+    private func udpSocket(of running: Running, for address: SocketAddress) -> any Channel {
+        if let local = running.udp.first(where: { $0.eventLoop.inEventLoop }) { return local }
+        let index = Int(UInt(bitPattern: address.hashValue) % UInt(running.udp.count))
+        return running.udp[index]
+    }
+}
+
+extension SIPTransport {
+    /// Open TCP connections (accepted and outbound), for monitoring.
+    public var connectionCount: Int { runningState()?.core.connections.count ?? 0 }
+}

@@ -1,0 +1,45 @@
+import Logging
+import NIOCore
+import VPBXSIP
+
+/// How a ``SIPTransport`` listens.
+public struct SIPTransportConfiguration: Sendable {
+    /// The address UDP and TCP listen on.
+    public var host: String
+    /// The port UDP and TCP listen on; 0 lets the kernel choose (tests), read it back with
+    /// ``SIPTransport/localPort``.
+    public var port: Int
+    /// Bounds on accepted messages (a datagram, a TCP frame).
+    public var limits: SIPParserLimits
+    /// How many UDP sockets share the port (SO_REUSEPORT), one per event loop when `nil`, so
+    /// the kernel spreads peers over the loops and parsing runs on all cores.
+    public var udpSocketCount: Int?
+    /// A TCP connection that carried nothing (not even a keep-alive) for this long is closed.
+    /// Ten minutes outlives the RFC 5626 keep-alive interval (about two minutes) with margin.
+    public var tcpIdleTimeout: TimeAmount
+    /// How long an outbound TCP connect may take before the send counts as failed.
+    public var tcpConnectTimeout: TimeAmount
+    /// Requested socket buffer sizes (the kernel caps them at net.core.rmem_max / wmem_max).
+    public var socketBufferBytes: Int
+    public var logger: Logger
+
+    public init(
+        host: String = "0.0.0.0",
+        port: Int = 5060,
+        limits: SIPParserLimits = .default,
+        udpSocketCount: Int? = nil,
+        tcpIdleTimeout: TimeAmount = .minutes(10),
+        tcpConnectTimeout: TimeAmount = .seconds(5),
+        socketBufferBytes: Int = 4 << 20,
+        logger: Logger = Logger(label: "vpbx.sip.transport")
+    ) {
+        self.host = host
+        self.port = port
+        self.limits = limits
+        self.udpSocketCount = udpSocketCount
+        self.tcpIdleTimeout = tcpIdleTimeout
+        self.tcpConnectTimeout = tcpConnectTimeout
+        self.socketBufferBytes = socketBufferBytes
+        self.logger = logger
+    }
+}

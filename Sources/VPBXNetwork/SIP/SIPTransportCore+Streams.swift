@@ -1,0 +1,41 @@
+import NIOCore
+import NIOPosix
+
+extension SIPTransportCore {
+    /// The pipeline of every TCP connection, accepted or outbound.
+    func configureStream(_ channel: any Channel) throws {
+        let handlers = channel.pipeline.syncOperations
+        try handlers.addHandler(IdleStateHandler(allTimeout: configuration.tcpIdleTimeout))
+        try handlers.addHandler(ByteToMessageHandler(SIPStreamDecoder(limits: configuration.limits)))
+        try handlers.addHandler(SIPStreamHandler(core: self, id: connections.makeID()))
+    }
+
+    /// Sends on the endpoint's own connection if it is still open, else on any open connection
+    /// to its address, else on a new one (an outbound request to a phone's TCP contact).
+    func sendStream(_ bytes: [UInt8], to endpoint: SIPEndpoint) {
+        if let id = endpoint.connection, let channel = connections.channel(for: id), channel.isActive {
+            write(bytes, on: channel, to: endpoint, batch: nil)
+            return
+        }
+        let address = endpoint.address
+        connections.connection(to: address, on: group.next()) { connect(to: address) }
+            .whenComplete { [self] result in
+                switch result {
+                case .success(let channel):
+                    write(bytes, on: channel, to: .tcp(address), batch: nil)
+                case .failure(let error):
+                    countSendFailure("cannot open a SIP connection to \(address): \(error)")
+                }
+            }
+    }
+
+    private func connect(to address: SocketAddress) -> EventLoopFuture<any Channel> {
+        ClientBootstrap(group: group)
+            .connectTimeout(configuration.tcpConnectTimeout)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture { try configureStream(channel) }
+            }
+            .connect(to: address)
+    }
+}

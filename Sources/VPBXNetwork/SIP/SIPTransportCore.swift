@@ -1,0 +1,87 @@
+import Logging
+import NIOCore
+import VPBXSIP
+
+/// What every socket handler of one running transport shares: the ingress rules, the counters,
+/// the callback and the TCP connections. Handlers call it on their own event loop, so parsing
+/// runs on all loops in parallel; nothing here hops threads.
+final class SIPTransportCore: Sendable {
+    let configuration: SIPTransportConfiguration
+    let group: any EventLoopGroup
+    let ingress: SIPIngress
+    let counters: SIPTransportCounters
+    let connections = SIPConnectionTable()
+    let onMessage: @Sendable (InboundSIPMessage) -> Void
+
+    var logger: Logger { configuration.logger }
+
+    init(
+        configuration: SIPTransportConfiguration, group: any EventLoopGroup, counters: SIPTransportCounters,
+        onMessage: @escaping @Sendable (InboundSIPMessage) -> Void
+    ) {
+        self.configuration = configuration
+        self.group = group
+        self.ingress = SIPIngress(limits: configuration.limits)
+        self.counters = counters
+        self.onMessage = onMessage
+    }
+
+    /// Handles one datagram or TCP frame. Returns `false` when a TCP connection must close
+    /// (an oversized message: the stream can no longer be trusted).
+    func receive(_ bytes: [UInt8], from source: SIPEndpoint, channel: any Channel, batch: SIPReadBatch) -> Bool {
+        switch ingress.process(bytes, from: source.address) {
+        case .keepAlive:
+            counters.update { $0.keepAlives += 1 }
+            return true
+        case .deliver(let message):
+            counters.update {
+                $0.messagesReceived += 1
+                $0.messagesParsed += 1
+            }
+            let inbound = InboundSIPMessage(
+                message: message, source: source, localAddress: channel.localAddress, receivedAt: .now(),
+                channel: channel, batch: batch)
+            onMessage(inbound)
+            return true
+        case .answer(let response, let error):
+            counters.update {
+                $0.messagesReceived += 1
+                if error.kind == .tooLarge { $0.tooLarge += 1 } else { $0.badRequestsAnswered += 1 }
+            }
+            logger.debug("answering \(response.statusCode) to \(source): \(error.message)")
+            write(response.serialized(), on: channel, to: source, batch: batch)
+            return true
+        case .drop(let error):
+            counters.update {
+                $0.messagesReceived += 1
+                if error.kind == .tooLarge { $0.tooLarge += 1 } else { $0.droppedUnparseable += 1 }
+            }
+            logger.debug("dropping \(bytes.count) bytes from \(source): \(error.message)")
+            return error.kind != .tooLarge
+        }
+    }
+
+    /// Writes `bytes` on `channel` (a UDP socket addressed to `endpoint`, or a TCP connection).
+    /// Inside an open read batch on its own loop the write waits for the batch's flush.
+    func write(_ bytes: [UInt8], on channel: any Channel, to endpoint: SIPEndpoint, batch: SIPReadBatch?) {
+        let buffer = channel.allocator.buffer(bytes: bytes)
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenFailure { [counters, logger] error in
+            counters.update { $0.sendFailures += 1 }
+            logger.warning("sending \(bytes.count) bytes to \(endpoint) failed: \(error)")
+        }
+        let flushNow = !(batch?.isOpenHere ?? false)
+        switch endpoint.transport {
+        case .udp:
+            let envelope = AddressedEnvelope(remoteAddress: endpoint.address, data: buffer)
+            if flushNow { channel.writeAndFlush(envelope, promise: promise) } else { channel.write(envelope, promise: promise) }
+        case .tcp:
+            if flushNow { channel.writeAndFlush(buffer, promise: promise) } else { channel.write(buffer, promise: promise) }
+        }
+    }
+
+    func countSendFailure(_ reason: String) {
+        counters.update { $0.sendFailures += 1 }
+        logger.warning("\(reason)")
+    }
+}

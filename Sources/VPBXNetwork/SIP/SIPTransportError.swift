@@ -1,0 +1,20 @@
+/// Why a ``SIPTransport`` could not do what was asked. A struct over a private enum, so new
+/// cases do not break callers that switch on nothing but the message.
+public struct SIPTransportError: Error, Sendable, Equatable, CustomStringConvertible {
+    private enum Reason: Equatable, Sendable {
+        case alreadyStarted
+        case noEventLoops
+    }
+
+    private let reason: Reason
+
+    public static let alreadyStarted = SIPTransportError(reason: .alreadyStarted)
+    public static let noEventLoops = SIPTransportError(reason: .noEventLoops)
+
+    public var description: String {
+        switch reason {
+        case .alreadyStarted: "the SIP transport was already started (create a new one to listen again)"
+        case .noEventLoops: "the event loop group has no event loops to run the SIP transport on"
+        }
+    }
+}

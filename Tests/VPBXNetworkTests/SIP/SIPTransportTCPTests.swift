@@ -1,0 +1,119 @@
+import Foundation
+import NIOCore
+import Testing
+import VPBXSIP
+
+@testable import VPBXNetwork
+
+@Suite("SIPTransport over TCP")
+struct SIPTransportTCPTests {
+    @Test func requestSplitInOddChunksIsAnsweredOnTheSameConnection() async throws {
+        let harness = try await TransportHarness.start()
+        let peer = try await TCPPeer.connect(port: harness.port)
+        defer { Task { await peer.close(); await harness.stop() } }
+
+        try await peer.send(optionsBytes(viaPort: peer.localPort, transport: "TCP"), inChunksOf: [1, 7, 13, 2])
+        let responses = try await peer.waitForResponses(1)
+        #expect(responses[0].statusCode == 200)
+
+        let inbound = try #require(harness.received.first)
+        #expect(inbound.source.transport == .tcp)
+        #expect(inbound.source.address.port == peer.localPort)
+        #expect(inbound.source.connection != nil)
+        #expect(!peer.isClosed)
+    }
+
+    @Test func twoMessagesInOneWriteAreBothAnswered() async throws {
+        let harness = try await TransportHarness.start()
+        let peer = try await TCPPeer.connect(port: harness.port)
+        defer { Task { await peer.close(); await harness.stop() } }
+
+        let first = optionsBytes(viaPort: peer.localPort, transport: "TCP", callID: "first")
+        let second = optionsBytes(viaPort: peer.localPort, transport: "TCP", callID: "second")
+        try await peer.send(first + second)
+        let responses = try await peer.waitForResponses(2)
+        #expect(responses.map(\.headers.callID) == ["first", "second"])
+    }
+
+    @Test func doubleCRLFPingGetsOneCRLFPongAndALoneCRLFGetsNothing() async throws {
+        let harness = try await TransportHarness.start()
+        let peer = try await TCPPeer.connect(port: harness.port)
+        defer { Task { await peer.close(); await harness.stop() } }
+
+        try await peer.send(Array("\r\n".utf8))
+        try await peer.send(Array("\r\n".utf8))  // completes a ping split over two writes
+        try await eventually { peer.received == Array("\r\n".utf8) }
+        try await peer.send(Array("\r\n".utf8))  // a pong-sized CRLF: no answer
+        try await peer.send(optionsBytes(viaPort: peer.localPort, transport: "TCP"))
+        _ = try await peer.waitForResponses(1)
+        #expect(peer.received.prefix(4) == [13, 10, 83, 73])  // exactly one CRLF before "SI"
+        #expect(harness.transport.statistics.keepAlives == 1)
+    }
+
+    @Test func malformedRequestGets400AndTheConnectionStaysOpen() async throws {
+        let harness = try await TransportHarness.start()
+        let peer = try await TCPPeer.connect(port: harness.port)
+        defer { Task { await peer.close(); await harness.stop() } }
+
+        try await peer.send(optionsBytes(viaPort: peer.localPort, transport: "TCP", cseq: "1 INVITE"))
+        try await peer.send(optionsBytes(viaPort: peer.localPort, transport: "TCP", callID: "good"))
+        let responses = try await peer.waitForResponses(2)
+        #expect(responses[0].statusCode == 400)
+        #expect(responses[0].reason.contains("CSeq"))
+        #expect(responses[1].statusCode == 200)
+        #expect(!peer.isClosed)
+    }
+
+    @Test func oversizedStreamClosesTheConnection() async throws {
+        let harness = try await TransportHarness.start(limits: SIPParserLimits(maxMessageBytes: 512))
+        let peer = try await TCPPeer.connect(port: harness.port)
+        defer { Task { await peer.close(); await harness.stop() } }
+
+        try await peer.send(Array("OPTIONS sip:x SIP/2.0\r\nX-Pad: \(String(repeating: "a", count: 600))".utf8))
+        try await peer.waitUntilClosed()
+        #expect(harness.transport.statistics.tooLarge == 1)
+        #expect(harness.received.isEmpty)
+        try await eventually { harness.transport.connectionCount == 0 }
+    }
+
+    @Test func idleConnectionIsClosed() async throws {
+        let harness = try await TransportHarness.start(idleTimeout: .milliseconds(200))
+        let peer = try await TCPPeer.connect(port: harness.port)
+        defer { Task { await peer.close(); await harness.stop() } }
+        try await peer.waitUntilClosed(timeout: .seconds(5))
+    }
+
+    @Test func outboundSendOpensOneConnectionAndReusesIt() async throws {
+        let harness = try await TransportHarness.start()
+        let phone = try await TCPTestServer.start()
+        defer { Task { await phone.close(); await harness.stop() } }
+
+        let target = SIPEndpoint.tcp(try localhost(phone.port))
+        harness.transport.send(try SIPParser().parse(optionsBytes(viaPort: harness.port, transport: "TCP", callID: "out-1")), to: target)
+        harness.transport.send(try SIPParser().parse(optionsBytes(viaPort: harness.port, transport: "TCP", callID: "out-2")), to: target)
+        try await eventually { try phone.log.messages().count == 2 }
+        #expect(phone.log.channels.count == 1)
+
+        // The phone answers on that connection; the answer reaches the callback as TCP.
+        let request = try #require(try SIPParser().parse(phone.log.messages()[0]).headers.callID)
+        #expect(request == "out-1")
+        guard case .request(let sent) = try SIPParser().parse(phone.log.messages()[0]) else { return }
+        let answer = SIPResponse(to: sent, status: 200, toTag: "p1").serialized()
+        try await phone.log.channels[0].writeAndFlush(ByteBuffer(bytes: answer)).get()
+        let inbound = try await harness.waitForMessages(1)
+        #expect(inbound[0].response?.statusCode == 200)
+        #expect(inbound[0].source.address.port == phone.port)
+        #expect(inbound[0].source.transport == .tcp)
+    }
+
+    @Test func sendToAnUnreachableTCPEndpointCountsAFailure() async throws {
+        let harness = try await TransportHarness.start()
+        defer { Task { await harness.stop() } }
+        let closed = try await TCPTestServer.start()
+        let port = closed.port
+        await closed.close()
+
+        harness.transport.send(try SIPParser().parse(optionsBytes(viaPort: harness.port)), to: .tcp(try localhost(port)))
+        try await eventually(timeout: .seconds(6)) { harness.transport.statistics.sendFailures == 1 }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import NIOCore
+import Testing
+import VPBXSIP
+
+@testable import VPBXNetwork
+
+@Suite("SIPTransport over UDP")
+struct SIPTransportUDPTests {
+    @Test func optionsIsAnsweredAtTheClientsSourcePort() async throws {
+        let harness = try await TransportHarness.start()
+        let phone = try await UDPPhone.bind()
+        defer { Task { await phone.close(); await harness.stop() } }
+
+        // sent-by names a port nobody listens on: the answer must still reach the source port.
+        try await phone.send(optionsBytes(viaPort: 1), to: harness.port)
+        let replies = try await phone.waitForPackets(1)
+        let response = try parseResponse(replies[0].bytes)
+        #expect(response.statusCode == 200)
+        let via = try response.headers.topVia()
+        #expect(via.received == "127.0.0.1")
+        #expect(via.rport == phone.port)
+        #expect(replies[0].remoteAddress.port == harness.port)
+
+        let inbound = try #require(harness.received.first)
+        #expect(inbound.source == .udp(try localhost(phone.port)))
+        #expect(inbound.localAddress?.port == harness.port)
+        #expect(harness.transport.statistics.messagesParsed == 1)
+    }
+
+    @Test func malformedRequestGets400WithTheReason() async throws {
+        let harness = try await TransportHarness.start()
+        let phone = try await UDPPhone.bind()
+        defer { Task { await phone.close(); await harness.stop() } }
+
+        try await phone.send(optionsBytes(viaPort: phone.port, cseq: "abc OPTIONS"), to: harness.port)
+        let replies = try await phone.waitForPackets(1)
+        let response = try parseResponse(replies[0].bytes)
+        #expect(response.statusCode == 400)
+        #expect(response.reason.contains("header 'CSeq' is malformed"))
+        #expect(response.headers.callID == "call-1")
+        #expect(harness.received.isEmpty)
+        #expect(harness.transport.statistics.badRequestsAnswered == 1)
+    }
+
+    @Test func garbageIsDroppedAndCountedAndTheTransportKeepsWorking() async throws {
+        let harness = try await TransportHarness.start()
+        let phone = try await UDPPhone.bind()
+        defer { Task { await phone.close(); await harness.stop() } }
+
+        try await phone.send(Array("\u{16}\u{3}\u{1} not sip at all".utf8), to: harness.port)
+        try await phone.send((0..<300).map { UInt8(truncatingIfNeeded: $0 &* 37) }, to: harness.port)
+        try await phone.send([13, 10], to: harness.port)  // keep-alive: no answer
+        try await eventually { harness.transport.statistics.droppedUnparseable == 2 && harness.transport.statistics.keepAlives == 1 }
+
+        try await phone.send(optionsBytes(viaPort: phone.port), to: harness.port)
+        let replies = try await phone.waitForPackets(1)
+        #expect(try parseResponse(replies[0].bytes).statusCode == 200)
+        #expect(phone.received.count == 1)
+        #expect(harness.transport.statistics.messagesReceived == 3)
+    }
+
+    @Test func oversizedDatagramIsDropped() async throws {
+        let harness = try await TransportHarness.start(limits: SIPParserLimits(maxMessageBytes: 300))
+        let phone = try await UDPPhone.bind()
+        defer { Task { await phone.close(); await harness.stop() } }
+
+        var big = optionsText(viaPort: phone.port)
+        big = big.replacingOccurrences(of: "Max-Forwards", with: "X-Pad: \(String(repeating: "p", count: 400))\r\nMax-Forwards")
+        try await phone.send(Array(big.utf8), to: harness.port)
+        try await eventually { harness.transport.statistics.tooLarge == 1 }
+        #expect(harness.received.isEmpty)
+    }
+
+    @Test func sendReachesAUDPEndpoint() async throws {
+        let harness = try await TransportHarness.start()
+        let phone = try await UDPPhone.bind()
+        defer { Task { await phone.close(); await harness.stop() } }
+
+        let request = try SIPParser().parse(optionsBytes(viaPort: harness.port))
+        harness.transport.send(request, to: .udp(try localhost(phone.port)))
+        let packets = try await phone.waitForPackets(1)
+        #expect(packets[0].remoteAddress.port == harness.port)
+        #expect(String(decoding: packets[0].bytes, as: UTF8.self).hasPrefix("OPTIONS sip:pbx@127.0.0.1 SIP/2.0\r\n"))
+    }
+
+    @Test func sendAfterStopCountsAFailure() async throws {
+        let harness = try await TransportHarness.start()
+        await harness.stop()
+        let request = try SIPParser().parse(optionsBytes(viaPort: 5060))
+        harness.transport.send(request, to: .udp(try localhost(9)))
+        #expect(harness.transport.statistics.sendFailures == 1)
+        #expect(harness.transport.localPort == nil)
+    }
+}
