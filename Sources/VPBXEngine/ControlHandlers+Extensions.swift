@@ -42,7 +42,8 @@ extension ControlHandlers {
             if let contact = params.staticContact {
                 patch.staticContact = contact.isEmpty ? .clear : .set(try Self.validContact(contact) ?? contact)
             }
-            let updated = try await self.storeCall { try await self.extensions.update(params.number, with: patch) }
+            let changes = patch
+            let updated = try await self.storeCall { try await self.extensions.update(params.number, with: changes) }
             await self.pbx.extensionChanged(updated)
             await self.publish("extension", "extension.updated", ["number": .string(updated.number)])
             return Self.info(updated)

@@ -44,7 +44,7 @@ public struct SIPEndpoint: Hashable, Sendable, CustomStringConvertible {
 public struct SIPConnectionID: Hashable, Sendable {
     public let rawValue: UInt64
 
-    init(rawValue: UInt64) {
+    public init(rawValue: UInt64) {
         self.rawValue = rawValue
     }
 }

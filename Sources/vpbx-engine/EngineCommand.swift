@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VPBXEngine
+
+/// `vpbx-engine`: the SIP/RTP engine daemon. Thin by design: options → configuration → Engine.
+@main
+struct EngineCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vpbx-engine",
+        abstract: "Run the vpbx SIP/RTP engine: registrar, B2BUA calls with anchored RTP, CDRs, and the control socket.",
+        discussion: """
+            Extensions, registrations and call records live in DATA-DIR/vpbx.db (SQLite, WAL). Administer it \
+            with vpbx(1) over the control socket. SIGINT or SIGTERM ends calls with BYE, writes the \
+            remaining CDRs and exits. See vpbx-engine(8).
+            """,
+        version: Engine.version)
+
+    @Option(name: .long, help: ArgumentHelp("JSON configuration file; command-line options override it.", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Data directory (default ./vpbx-data).", valueName: "dir"))
+    var dataDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("SIP listen address for UDP and TCP (default 0.0.0.0:5060).", valueName: "addr:port"))
+    var sipListen: String?
+
+    @Option(name: .long, help: ArgumentHelp("RTP port range (default 10000-20000).", valueName: "lo-hi"))
+    var rtpPorts: String?
+
+    @Option(name: .long, help: ArgumentHelp("Address announced in SDP for RTP (default: the SIP address, or 127.0.0.1 for a wildcard).", valueName: "addr"))
+    var rtpAddress: String?
+
+    @Option(name: .long, help: ArgumentHelp("Control socket path (default DATA-DIR/control.sock).", valueName: "path"))
+    var socket: String?
+
+    @Option(name: .long, help: ArgumentHelp("Source network accepted without digest challenge; repeatable.", valueName: "cidr"))
+    var trusted: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Seconds without RTP before a call is ended (default 60).", valueName: "seconds"))
+    var rtpTimeout: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Digest authentication realm (default vpbx).", valueName: "name"))
+    var realm: String?
+
+    @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level"))
+    var logLevel: String?
+
+    func makeConfiguration() throws -> EngineConfiguration {
+        var configuration = EngineConfiguration()
+        if let config { try configuration.load(file: config) }
+        if let dataDir { configuration.dataDirectory = dataDir }
+        if let sipListen { try configuration.setSIPListen(sipListen) }
+        if let rtpPorts { try configuration.setRTPPorts(rtpPorts) }
+        if let rtpAddress { configuration.rtpAddress = rtpAddress }
+        if let socket { configuration.socketPath = socket }
+        if !trusted.isEmpty { configuration.trusted = trusted }
+        if let rtpTimeout {
+            guard rtpTimeout > 0 else { throw EngineConfigurationError("--rtp-timeout must be a positive number of seconds") }
+            configuration.rtpTimeoutSeconds = rtpTimeout
+        }
+        if let realm { configuration.realm = realm }
+        if let logLevel { try configuration.setLogLevel(logLevel) }
+        _ = try configuration.trustedNetworks()
+        return configuration
+    }
+
+    func validate() throws {
+        do {
+            _ = try makeConfiguration()
+        } catch let error as EngineConfigurationError {
+            throw ValidationError(error.description)
+        } catch let error as CustomStringConvertible {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() async throws {
+        let configuration = try makeConfiguration()
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "vpbx.engine")
+        let engine = Engine(configuration: configuration, logger: logger)
+        do {
+            try await engine.start()
+        } catch {
+            logger.critical("cannot start: \(error)")
+            await engine.stop()
+            throw ExitCode.failure
+        }
+        let signal = await ShutdownSignal.wait()
+        logger.notice("received \(signal), shutting down")
+        await engine.stop()
+    }
+}

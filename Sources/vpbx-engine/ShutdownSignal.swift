@@ -1,0 +1,45 @@
+import Dispatch
+import Foundation
+
+/// Waits for SIGINT or SIGTERM. The default handlers are replaced so the engine can end calls
+/// and flush CDRs before exiting.
+enum ShutdownSignal {
+    static func wait() async -> String {
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        return await withCheckedContinuation { continuation in
+            let queue = DispatchQueue(label: "vpbx.signals")
+            let once = OnceFlag()
+            var sources: [DispatchSourceSignal] = []
+            for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+                source.setEventHandler {
+                    if once.claim() { continuation.resume(returning: name) }
+                }
+                source.resume()
+                sources.append(source)
+            }
+            SignalSources.keep(sources)
+        }
+    }
+}
+
+/// Keeps the dispatch sources alive for the life of the process.
+enum SignalSources {
+    nonisolated(unsafe) private static var retained: [DispatchSourceSignal] = []
+    static func keep(_ sources: [DispatchSourceSignal]) { retained = sources }
+}
+
+/// Resumes the continuation once even if both signals arrive.
+final class OnceFlag: @unchecked Sendable {
+    private var claimed = false
+    private let lock = NSLock()
+
+    func claim() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if claimed { return false }
+        claimed = true
+        return true
+    }
+}
