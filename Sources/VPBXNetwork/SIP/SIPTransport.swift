@@ -57,7 +57,9 @@ public final class SIPTransport: Sendable {
                 return false
             }
             if stoppedMeanwhile {
+                // stop() ran while we were binding: it had nothing to close, so close here.
                 for channel in udp + [tcp] { try? await channel.close() }
+                return
             }
             configuration.logger.info("SIP listening on UDP and TCP \(configuration.host):\(udp.first?.localAddress?.port ?? 0)")
         } catch {
