@@ -107,6 +107,11 @@ public final class VPBXDatabase: Sendable {
         // by default, we state it because the schema depends on it.
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            // In WAL mode NORMAL still survives a crash of the engine (only a power loss can
+            // lose the last commits); FULL would fsync on every CDR write.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         return configuration
     }
 
