@@ -1,0 +1,121 @@
+import Testing
+
+extension Integration {
+    /// Calls between two extensions: 1001 (a sipp caller with digest credentials) calls
+    /// 1002, a sipp phone reached through its static contact.
+    @Suite("Calls")
+    struct CallTests {
+        /// Adds 1001 and 1002 (static contact: `callee`), and the caller peer for `scenario`.
+        private func setUp(_ pbx: TestPBX, callee: SippPeer, caller scenario: Scenario, noAnswerTimeout: Int? = nil)
+            async throws -> SippPeer
+        {
+            try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+            try await pbx.addExtension(
+                Fixture.callee, password: Fixture.password(Fixture.callee), noAnswerTimeout: noAnswerTimeout,
+                staticContact: pbx.contact(of: callee, number: Fixture.callee))
+            return try pbx.phone(scenario).service(Fixture.callee).caller(Fixture.caller)
+                .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+        }
+
+        @Test("answered call: 407 digest, RTP anchored and relayed both ways, CDR answered with billable time")
+        func answeredCall() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.answer).echoingRTP()
+                let caller = try await setUp(pbx, callee: callee, caller: .callHangup)
+                let calleeProcess = try pbx.start(callee, name: "callee")
+                try await Task.sleep(for: .milliseconds(300))
+                let callerProcess = try pbx.start(caller, name: "caller")
+
+                // The caller plays audio for 5 s; the callee echoes it. While the call is up,
+                // both legs must have counted packets in and out.
+                try await eventually("RTP packets in and out on both legs in 'vpbx call list --json'", timeout: .seconds(15)) {
+                    let calls = try await pbx.liveCalls()
+                    guard let call = calls.first, let legs = call.legs, legs.count >= 2 else {
+                        throw HarnessError("no answered call with two legs yet: \(calls)")
+                    }
+                    let flowing = legs.allSatisfy { ($0.rtpPacketsIn ?? 0) > 0 && ($0.rtpPacketsOut ?? 0) > 0 }
+                    guard flowing else { throw HarnessError("legs without RTP both ways: \(legs)") }
+                    return true
+                }
+                let callerResult = await callerProcess.finish()
+                try callerResult.requireSuccess()
+                let calleeResult = await calleeProcess.finish()
+                try calleeResult.requireSuccess()
+
+                #expect(callerResult.receivedMessages().contains { $0.hasPrefix("SIP/2.0 407") }, "the INVITE was not challenged")
+                #expect(callerResult.receivedMessages().contains { $0.hasPrefix("SIP/2.0 180") }, "180 Ringing was not relayed")
+                // Anchoring: each side sees the engine's RTP address and a port from its range.
+                let offer = try #require(calleeResult.receivedMessages().first { $0.hasPrefix("INVITE") })
+                let answer = try #require(
+                    callerResult.receivedMessages().first { $0.hasPrefix("SIP/2.0 200") && $0.contains("m=audio") })
+                for (side, sdp) in [("INVITE to the callee", offer), ("200 OK to the caller", answer)] {
+                    let endpoint = try #require(SippMessageLog.audioEndpoint(in: sdp), "no c=/m=audio in the \(side)")
+                    #expect(endpoint.address == pbx.options.rtpAddress, "\(side): c= is not the engine's --rtp-address")
+                    #expect(pbx.options.rtpPorts.contains(endpoint.port), "\(side): m=audio port not in --rtp-ports")
+                }
+
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+                #expect(cdr.billableSeconds >= 1)
+                #expect(cdr.hangupSide == .caller)
+                #expect(try await pbx.liveCalls().isEmpty)
+            }
+        }
+
+        @Test("callee hangs up: the caller gets the BYE, CDR hangupSide callee")
+        func calleeHangsUp() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.answerHangup).echoingRTP()
+                let caller = try await setUp(pbx, callee: callee, caller: .callAwaitBye)
+                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+                #expect(cdr.hangupSide == .callee)
+            }
+        }
+
+        @Test("busy callee: 486 passed back to the caller, CDR busy")
+        func busy() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.busy)
+                let caller = try await setUp(pbx, callee: callee, caller: .callExpectBusy)
+                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .busy)
+                #expect(cdr.billableSeconds == 0)
+            }
+        }
+
+        @Test("no answer within the extension's 5 s timeout: callee cancelled, caller gets 480, CDR no_answer")
+        func noAnswer() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.ring)
+                let caller = try await setUp(pbx, callee: callee, caller: .callExpectUnavailable, noAnswerTimeout: 5)
+                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .noAnswer)
+                #expect(cdr.billableSeconds == 0)
+            }
+        }
+
+        @Test("caller cancels while ringing: 487 to the caller, callee cancelled, CDR cancelled")
+        func cancelled() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.ring)
+                let caller = try await setUp(pbx, callee: callee, caller: .callCancel)
+                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .cancelled)
+                #expect(cdr.hangupSide == .caller)
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// How one test's engine is started: everything on 127.0.0.1, ports chosen free for this
+/// test, data in its scratch directory.
+struct EngineOptions: Sendable {
+    var sipPort: UInt16
+    var rtpPorts: ClosedRange<UInt16>
+    var rtpAddress = "127.0.0.1"
+    var dataDirectory: String
+    var socket: String
+    var trusted: [String] = []
+    var realm = "vpbx"
+    var rtpTimeout: Int?
+    var logLevel = "debug"
+
+    /// Free ports and paths inside `scratch`.
+    init(scratch: ScratchDirectory) throws {
+        sipPort = try FreePorts.sipPort()
+        rtpPorts = try FreePorts.udpRange(count: 40)
+        dataDirectory = scratch.file("data").path
+        socket = scratch.file("data/control.sock").path
+        // sun_path holds 108 bytes including the terminating NUL.
+        guard socket.utf8.count <= 107 else {
+            throw HarnessError("control socket path \(socket) is longer than 107 bytes; use a shorter TMPDIR")
+        }
+    }
+
+    var sipAddress: String { "127.0.0.1:\(sipPort)" }
+
+    /// The vpbx-engine command line (see man/vpbx-engine.8).
+    var arguments: [String] {
+        var arguments = [
+            "--data-dir", dataDirectory,
+            "--sip-listen", sipAddress,
+            "--rtp-ports", "\(rtpPorts.lowerBound)-\(rtpPorts.upperBound)",
+            "--rtp-address", rtpAddress,
+            "--socket", socket,
+            "--realm", realm,
+            "--log-level", logLevel,
+        ]
+        if !trusted.isEmpty { arguments += ["--trusted"] + trusted }
+        if let rtpTimeout { arguments += ["--rtp-timeout", String(rtpTimeout)] }
+        return arguments
+    }
+}

@@ -1,0 +1,22 @@
+/// Polls `check` until it returns a value, at most `timeout`; the last error (or `failure`)
+/// becomes the thrown error, so a test that times out says what it was waiting for.
+@discardableResult
+func eventually<T>(
+    _ what: String, timeout: Duration = .seconds(10), every interval: Duration = .milliseconds(200),
+    _ check: () async throws -> T?
+) async throws -> T {
+    let deadline = ContinuousClock.now + timeout
+    var lastError: (any Error)?
+    while true {
+        do {
+            if let value = try await check() { return value }
+            lastError = nil
+        } catch {
+            lastError = error
+        }
+        if ContinuousClock.now >= deadline { break }
+        try await Task.sleep(for: interval)
+    }
+    let reason = lastError.map { "; last error: \($0)" } ?? ""
+    throw HarnessError("timed out after \(timeout) waiting for \(what)\(reason)")
+}

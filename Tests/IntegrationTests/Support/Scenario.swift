@@ -1,0 +1,41 @@
+import Foundation
+
+/// The sipp scenarios in `Scenarios/` (see the comment at the top of each file).
+enum Scenario: String, CaseIterable, Sendable {
+    // Phones towards the engine (sipp as UAC).
+    case register
+    case registerForbidden = "register-forbidden"
+    case options
+    case callHangup = "call-hangup"
+    case callAwaitBye = "call-await-bye"
+    case callExpectBusy = "call-expect-busy"
+    case callExpectNotFound = "call-expect-not-found"
+    case callExpectUnavailable = "call-expect-unavailable"
+    case callCancel = "call-cancel"
+    // Phones the engine calls (sipp as UAS).
+    case answer
+    case answerHangup = "answer-hangup"
+    case busy
+    case ring
+    // Stand-ins for the engine, only for checking the scenarios above sipp-to-sipp.
+    case selftestRegistrar = "selftest/registrar"
+    case selftestChallenge = "selftest/challenge"
+    case selftestNotFound = "selftest/not-found"
+    case selftestUnavailable = "selftest/unavailable"
+    case selftestOptionsOK = "selftest/options-ok"
+
+    /// The XML file, from the test bundle's resources.
+    func url() throws -> URL {
+        guard let directory = Bundle.module.url(forResource: "Scenarios", withExtension: nil) else {
+            throw HarnessError("the Scenarios resource directory is missing from the IntegrationTests bundle")
+        }
+        let url = directory.appendingPathComponent(rawValue + ".xml")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw HarnessError("scenario \(url.path) is missing")
+        }
+        return url
+    }
+
+    /// Short name for log files.
+    var fileStem: String { rawValue.replacingOccurrences(of: "/", with: "-") }
+}

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# SIP call-rate load: sipp UAC -> vpbx-engine -> sipp UAS, against sipp UAC -> sipp UAS
+# (the baseline) at the same stepped rates in the same run. See README.md.
+#
+#   bash bench/sip-load/run.sh [--rates "250 500 1000 2000 4000"] [--duration 10]
+#                              [--baseline-only] [--bin-dir .build/release]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+
+rates="250 500 1000 2000 4000"
+duration=10
+baseline_only=0
+bin_dir="$root/.build/release"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --rates) rates=$2; shift 2 ;;
+        --duration) duration=$2; shift 2 ;;
+        --baseline-only) baseline_only=1; shift ;;
+        --bin-dir) bin_dir=$2; shift 2 ;;
+        -h | --help) sed -n '2,7p' "$0"; exit 0 ;;
+        *) echo "sip-load: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+command -v sipp >/dev/null || { echo "sip-load: sipp not found; run bash scripts/setup-deps.sh" >&2; exit 1; }
+
+# Loopback ports; override with SIP_LOAD_PORT_BASE if these are taken.
+base=${SIP_LOAD_PORT_BASE:-35060}
+engine_port=$base
+uas_port=$((base + 10))
+uac_port=$((base + 20))
+uas_control=$((base + 30))
+uac_control=$((base + 31))
+uas_media=$((base + 40))
+uac_media=$((base + 50))
+rtp_range="40000-49999"
+hz=$(getconf CLK_TCK)
+
+work=$(mktemp -d /tmp/sip-load-XXXXXX)
+results_dir="$root/bench/results"
+mkdir -p "$results_dir"
+results="$results_dir/sip-load-$(date +%Y%m%d-%H%M%S).csv"
+echo "path,rate,calls,successful,failed,failure_pct,cpu_s_per_call" > "$results"
+
+engine_pid=""
+uas_pid=""
+cleanup() {
+    # Only the processes this script started, by PID.
+    [ -n "$uas_pid" ] && kill "$uas_pid" 2>/dev/null || true
+    if [ -n "$engine_pid" ]; then
+        kill -TERM "$engine_pid" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$engine_pid" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$engine_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/PID/stat; the
+# command name in field 2 may hold spaces, so count from after its closing parenthesis).
+cpu_ticks() {
+    sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+# Starts the sipp UAS (the embedded 'uas' scenario: 180, 200, waits for ACK and BYE).
+start_uas() {
+    sipp -sn uas -i 127.0.0.1 -bind_local -p "$uas_port" -mi 127.0.0.1 -mp "$uas_media" -cp "$uas_control" \
+        -nostdin -trace_err -error_file "$work/uas-$1.errors" > "$work/uas-$1.screen" 2>&1 &
+    uas_pid=$!
+    sleep 0.5
+    kill -0 "$uas_pid" 2>/dev/null || { echo "sip-load: sipp UAS did not start:"; cat "$work/uas-$1.screen"; exit 1; }
+}
+
+stop_uas() {
+    kill "$uas_pid" 2>/dev/null || true
+    wait "$uas_pid" 2>/dev/null || true
+    uas_pid=""
+}
+
+# Drives calls at $2 calls/s for $duration s towards $3 (host:port); the embedded 'uac'
+# scenario: INVITE, 200, ACK, BYE, no hold time. Prints "successful failed".
+drive() {
+    local tag=$1 rate=$2 target=$3 calls=$(( $2 * duration ))
+    # Bounded: sipp's own global timeout, and 'timeout' around it in case it wedges.
+    timeout $((duration + 60)) sipp -sn uac -s 2000 -i 127.0.0.1 -bind_local -p "$uac_port" \
+        -mi 127.0.0.1 -mp "$uac_media" -cp "$uac_control" -r "$rate" -m "$calls" -d 0 \
+        -recv_timeout 5000 -max_retrans 3 -timeout "$((duration + 45))s" -nostdin \
+        -trace_stat -stf "$work/$tag.csv" -fd 1 -trace_err -error_file "$work/$tag.errors" \
+        "$target" > "$work/$tag.screen" 2>&1 || true
+    # Last line of the statistics file, columns found by name; sipp separates with ';'.
+    awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+        { ok = $col["SuccessfulCall(C)"]; failed = $col["FailedCall(C)"] }
+        END { print (ok == "" ? 0 : ok), (failed == "" ? 0 : failed) }' "$work/$tag.csv" 2>/dev/null || echo "0 0"
+}
+
+# Records one measurement: path rate successful failed cpu_ticks.
+record() {
+    local path=$1 rate=$2 ok=$3 failed=$4 ticks=$5 calls=$(( $2 * duration ))
+    awk -v p="$path" -v r="$rate" -v n="$calls" -v ok="$ok" -v f="$failed" -v t="$ticks" -v hz="$hz" 'BEGIN {
+        total = ok + f; pct = n > 0 ? 100 * (n - ok) / n : 0
+        cpu = ok > 0 ? t / hz / ok : 0
+        printf "%s,%d,%d,%d,%d,%.2f,%.8f\n", p, r, n, ok, f, pct, cpu }' >> "$results"
+}
+
+# Measures one path at one rate: the CPU of the process in the middle (the engine, or for
+# the baseline the sipp UAS, which handles the same calls in the callee's place).
+measure() {
+    local path=$1 rate=$2 target=$3
+    start_uas "$path-$rate"
+    local middle=${engine_pid:-$uas_pid}
+    [ "$path" = baseline ] && middle=$uas_pid
+    local before after
+    before=$(cpu_ticks "$middle")
+    read -r ok failed < <(drive "$path-$rate" "$rate" "$target")
+    after=$(cpu_ticks "$middle")
+    stop_uas
+    record "$path" "$rate" "$ok" "$failed" $((after - before))
+    printf '  %-8s %5s calls/s: %6s ok, %6s failed\n' "$path" "$rate" "$ok" "$failed"
+    sleep 1
+}
+
+start_engine() {
+    local engine="$bin_dir/vpbx-engine" cli="$bin_dir/vpbx" socket="$work/control.sock"
+    if [ ! -x "$engine" ] || [ ! -x "$cli" ]; then
+        echo "sip-load: $engine or $cli missing: run 'swift build -c release' (or pass --baseline-only)" >&2
+        exit 1
+    fi
+    "$engine" --data-dir "$work/data" --sip-listen "127.0.0.1:$engine_port" --rtp-ports "$rtp_range" \
+        --rtp-address 127.0.0.1 --socket "$socket" --trusted 127.0.0.0/8 --log-level warning \
+        2> "$work/engine.log" &
+    engine_pid=$!
+    for _ in $(seq 150); do
+        "$cli" status --socket "$socket" --timeout 1 >/dev/null 2>&1 && break
+        kill -0 "$engine_pid" 2>/dev/null || { echo "sip-load: engine exited:"; tail -20 "$work/engine.log"; exit 1; }
+        sleep 0.2
+    done
+    "$cli" status --socket "$socket" --timeout 2 >/dev/null || { echo "sip-load: engine not ready after 30 s"; exit 1; }
+    # 2000 rings the sipp UAS; trusted loopback callers are not challenged.
+    "$cli" ext add 2000 --name Bench --password "bench-$$" --static-contact "sip:2000@127.0.0.1:$uas_port" \
+        --socket "$socket" >/dev/null
+}
+
+echo "sip-load: rates [$rates] calls/s, $duration s each; CPU from /proc (CLK_TCK $hz)"
+[ "$baseline_only" -eq 0 ] && start_engine
+for rate in $rates; do
+    measure baseline "$rate" "127.0.0.1:$uas_port"
+    [ "$baseline_only" -eq 0 ] && measure engine "$rate" "127.0.0.1:$engine_port"
+done
+
+# The table, then engine-over-baseline ratios per rate (same run, same machine load).
+echo
+awk -F, 'NR == 1 { next }
+    { printf "%-8s %6s/s  calls %7s  ok %7s  failed %6s  failure %6s%%  cpu/call %9.2f us\n",
+        $1, $2, $3, $4, $5, $6, $7 * 1e6
+      fail[$1, $2] = $6; cpu[$1, $2] = $7; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
+    END {
+        if (!(("engine", order[1]) in cpu)) exit
+        print ""; print "engine / baseline (sipp UAS in the callee seat):"
+        for (i = 1; i <= n; i++) {
+            r = order[i]; b = cpu["baseline", r]; e = cpu["engine", r]
+            printf "  %6s/s  cpu per call x%s  failure %s%% vs %s%%\n", r,
+                (b > 0 ? sprintf("%.2f", e / b) : "n/a"), fail["engine", r], fail["baseline", r]
+        }
+    }' "$results"
+echo
+echo "sip-load: results in $results"

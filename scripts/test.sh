@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# README command 2: install build and test dependencies, build everything (the integration
+# tests run the built vpbx-engine and vpbx executables), run all tests. Arguments go to
+# 'swift test', e.g.  bash scripts/test.sh --filter IntegrationTests
+# Exits with swift test's status.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup-deps.sh
+# Executables first, then the test bundle: 'swift test --skip-build' does not build them.
+swift build
+swift build --build-tests
+
+status=0
+swift test --skip-build "$@" || status=$?
+if [ "$status" -ne 0 ]; then
+    echo "test: swift test failed (exit $status)" >&2
+fi
+exit "$status"
