@@ -20,6 +20,20 @@ extension PBXCore {
             runServer(key) { txn in txn.receive(request) }  // a retransmission
             return
         }
+        // RFC 3261 §8.2.2.2: the same out-of-dialog INVITE (Call-ID, From tag, CSeq) arriving
+        // under another branch while the first is still being processed reached us twice
+        // through a fork or a loop: answer 482. Limited to INVITEs in progress so a phone that
+        // (wrongly) reuses its CSeq when answering a challenge is not refused.
+        if request.method == .invite, (try? request.headers.to().tag) == nil, let identity = RequestIdentity(request) {
+            if let existing = transactions.serverByRequestIdentity[identity], existing != key,
+                case .invite(let txn)? = transactions.servers[existing]?.transaction, txn.state == .proceeding
+            {
+                let response = SIPResponse(to: request, status: 482, toTag: SIPIdentifiers.tag())
+                outbound.send(.response(response), to: source)
+                return
+            }
+            transactions.serverByRequestIdentity[identity] = key
+        }
         let reliability = source.reliability
         if request.method == .invite {
             let (txn, actions) = ServerInviteTransaction.start(request, reliability: reliability, timings: configuration.timings)
@@ -152,7 +166,13 @@ extension PBXCore {
             case .deliverRequest(let request): dispatchRequest(request, key: key, source: entry.source)
             case .startTimer(let timer, let delay): schedule(.server(key, timer), after: delay)
             case .ackNeverArrived: ackNeverArrived(serverKey: key)
-            case .terminated: transactions.servers[key] = nil
+            case .terminated:
+                if let request = entry.originalRequest, let identity = RequestIdentity(request),
+                    transactions.serverByRequestIdentity[identity] == key
+                {
+                    transactions.serverByRequestIdentity[identity] = nil
+                }
+                transactions.servers[key] = nil
             case .sendRequest, .deliverResponse, .timedOut: break
             }
         }

@@ -28,6 +28,13 @@ struct TransactionTable: Sendable {
     struct ServerEntry: Sendable {
         var transaction: Server
         let source: SIPPeerAddress
+
+        var originalRequest: SIPRequest? {
+            switch transaction {
+            case .invite(let txn): txn.request
+            case .nonInvite(let txn): txn.request
+            }
+        }
     }
 
     struct ClientEntry: Sendable {
@@ -38,6 +45,27 @@ struct TransactionTable: Sendable {
 
     var servers: [TransactionKey: ServerEntry] = [:]
     var clients: [TransactionKey: ClientEntry] = [:]
+    /// Out-of-dialog requests by (Call-ID, From tag, CSeq) → the transaction that owns them,
+    /// to spot the same request arriving again by another path (RFC 3261 §8.2.2.2).
+    var serverByRequestIdentity: [RequestIdentity: TransactionKey] = [:]
+}
+
+/// What makes two out-of-dialog requests "the same request" for merged-request detection.
+struct RequestIdentity: Hashable, Sendable {
+    let callID: String
+    let fromTag: String
+    let cseq: UInt32
+    let method: SIPMethod
+
+    init?(_ request: SIPRequest) {
+        guard let callID = request.headers.callID, let from = try? request.headers.from(), let fromTag = from.tag,
+            let cseq = try? request.headers.cseq()
+        else { return nil }
+        self.callID = callID
+        self.fromTag = fromTag
+        self.cseq = cseq.number
+        self.method = cseq.method
+    }
 }
 
 /// A timer the core's queue fires.
