@@ -27,7 +27,7 @@ final class PBXHarness: Sendable {
     let core: PBXCore
 
     /// A core on `store` (a fresh one unless given, so a restart can reuse the old one).
-    init(store: InMemoryStore = InMemoryStore()) {
+    init(store: InMemoryStore = InMemoryStore(), configuration: PBXConfiguration = PBXHarness.configuration) {
         self.store = store
         extensions = InMemoryExtensionRepository(store: store)
         registrations = InMemoryRegistrationRepository(store: store)
@@ -35,7 +35,7 @@ final class PBXHarness: Sendable {
         var logger = Logger(label: "vpbx.pbx.tests")
         logger.logLevel = .critical
         core = PBXCore(
-            configuration: Self.configuration, outbound: outbound, media: media, extensions: extensions,
+            configuration: configuration, outbound: outbound, media: media, extensions: extensions,
             registrations: registrations, cdrs: cdrs, logger: logger)
     }
 
@@ -56,8 +56,10 @@ final class PBXHarness: Sendable {
     }
 
     /// Runs `body` against a started core with `phones` provisioned, and always shuts it down.
-    static func run(_ phones: [Phone], _ body: (PBXHarness) async throws -> Void) async throws {
-        let harness = PBXHarness()
+    static func run(
+        _ phones: [Phone], configuration: PBXConfiguration = PBXHarness.configuration, _ body: (PBXHarness) async throws -> Void
+    ) async throws {
+        let harness = PBXHarness(configuration: configuration)
         try await harness.provision(phones)
         try await harness.core.start()
         do {
