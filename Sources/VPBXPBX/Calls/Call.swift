@@ -21,6 +21,8 @@ struct DialogID: Hashable, Sendable {
 
 /// One contact of the callee being rung (parallel forking: first answer wins).
 struct CalleeLeg: Sendable {
+    /// `early`: some provisional response (100 Trying included) arrived, so a CANCEL may be
+    /// sent at once.
     enum State: Sendable, Equatable { case trying, early, answered, failed, cancelled }
 
     let contact: SIPURI

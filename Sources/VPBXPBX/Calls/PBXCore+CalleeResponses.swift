@@ -24,7 +24,17 @@ extension PBXCore {
         var leg = call.legs[index]
         switch response.statusCode {
         case 100:
-            return
+            // 100 Trying is a provisional response too (RFC 3261 §9.1): a CANCEL held back
+            // for this contact goes out now, and a later one need not wait for a 180 that a
+            // gateway may never send. Nothing is relayed to the caller.
+            if leg.cancelPending {
+                leg.cancelPending = false
+                sendCancel(for: leg)
+            } else if leg.state == .trying {
+                leg.state = .early
+            }
+            call.legs[index] = leg
+            calls[id] = call
         case 101..<200:
             if leg.cancelPending {
                 leg.cancelPending = false
@@ -178,7 +188,7 @@ extension PBXCore {
         guard var ended = endedLegs[id], ended.legs.indices.contains(index) else { return }
         var leg = ended.legs[index]
         switch response.statusCode {
-        case 101..<200 where leg.cancelPending:
+        case 100..<200 where leg.cancelPending:  // 100 Trying counts (RFC 3261 §9.1)
             leg.cancelPending = false
             sendCancel(for: leg)
         case 200..<300:

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import VPBXPBX
+import VPBXSIP
+import VPBXSignaling
+import VPBXStore
+
+/// Less common ways calls go on or end: the callee's re-INVITE, the operator's hangup, a
+/// caller that never ACKs, and which failure the caller hears when every contact fails.
+@Suite("Calls: other endings", .timeLimit(.minutes(1)))
+struct CallEndingTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+    let soft = Cast.bobSoft
+
+    @Test("re-INVITE from the callee is relayed to the caller anchored at the A port")
+    func calleeReInvite() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(from: alice, to: desk)
+            pbx.send(call.callee.request(.invite, sdp: desk.sdp(port: 4020)), from: desk)
+            let relayed = try await pbx.outbound.request(.invite, to: alice.address)
+            #expect(relayed.headers.callID == call.caller.callID)
+            let offer = try #require(SampleSDP.endpoint(of: relayed))
+            #expect(offer.address == PBXHarness.mediaAddress && offer.port == FakeMediaFactory.aPort)
+
+            pbx.send(alice.respond(to: relayed, status: 200, toTag: "unused", sdp: alice.sdp()), from: alice)
+            _ = try await pbx.outbound.request(.ack, to: alice.address)
+            let ok = try await pbx.outbound.response(200, .invite, to: desk.address)
+            let answer = try #require(SampleSDP.endpoint(of: ok))
+            #expect(answer.address == PBXHarness.mediaAddress && answer.port == FakeMediaFactory.bPort)
+            try await eventually("the callee's new RTP address given to the relay") {
+                call.session.remotes.contains(.init(side: .b, host: desk.address.host, port: 4020))
+            }
+        }
+    }
+
+    @Test("hangup from the control socket: BYE to both sides, CDR hangup side system")
+    func operatorHangup() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            _ = try await pbx.establish(from: alice, to: desk)
+            let id = try #require(await pbx.core.callSnapshots().first?.id)
+            #expect(await pbx.core.hangup(callID: id))
+            _ = try await pbx.outbound.request(.bye, to: alice.address)
+            _ = try await pbx.outbound.request(.bye, to: desk.address)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.hangupSide == .system && cdr.disposition == .answered)
+            #expect(await pbx.core.hangup(callID: id) == false)
+        }
+    }
+
+    @Test("a caller that never ACKs the 200 is hung up when the transaction gives up")
+    func ackNeverArrives() async throws {
+        var fast = PBXHarness.configuration
+        fast.timings = TransactionTimings(t1: .milliseconds(10), t2: .milliseconds(80), t4: .milliseconds(100))
+        try await PBXHarness.run(Cast.everyone, configuration: fast) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag", sdp: desk.sdp()), from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            _ = try await pbx.outbound.request(.bye, to: desk.address)  // 64·T1 later
+            _ = try await pbx.outbound.request(.bye, to: alice.address)
+            #expect(try await pbx.finishedCDR(of: alice.number).cause == "ack_timeout")
+        }
+    }
+
+    @Test("every contact fails: busy beats unavailable")
+    func busyBeatsUnavailable() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk, soft])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 486, toTag: "desk-tag"), from: desk)
+            try await pbx.settle(via: alice)
+            // One contact still rings: the caller has had no final answer but the 407.
+            let finals = pbx.outbound.distinctCount {
+                ($0.response?.statusCode ?? 0) >= 300 && $0.destination == alice.address && $0.cseqMethod == .invite
+            }
+            #expect(finals == 1)
+            pbx.send(soft.respond(to: ringing.calleeInvites[1], status: 480, toTag: "soft-tag"), from: soft)
+            _ = try await pbx.outbound.response(486, .invite, to: alice.address)
+            #expect(try await pbx.finishedCDR(of: alice.number).disposition == .busy)
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import VPBXPBX
+import VPBXSIP
+import VPBXStore
+
+/// Calls that never get answered: busy, nobody registered, unknown number, caller gives up,
+/// nobody picks up.
+@Suite("Calls: unanswered", .timeLimit(.minutes(1)))
+struct CallFailureTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+
+    @Test("the only contact busy: the caller gets 486 and the CDR says busy")
+    func busy() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 486, toTag: "desk-tag"), from: desk)
+            _ = try await pbx.outbound.request(.ack, to: desk.address)
+            let busy = try await pbx.outbound.response(486, .invite, to: alice.address)
+            pbx.send(alice.ack(failure: busy, of: ringing.callerInvite), from: alice)
+
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.disposition == .busy)
+            #expect(cdr.hangupSide == .callee)
+            #expect(cdr.cause?.hasPrefix("486") == true)
+        }
+    }
+
+    @Test("an extension with no registered phone: 480 and a failed CDR")
+    func noContacts() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            _ = try await pbx.placeCall(from: alice, to: Cast.carol.number, sdp: alice.sdp())
+            _ = try await pbx.outbound.response(480, .invite, to: alice.address)
+            let cdr = try await pbx.finishedCDR(of: Cast.carol.number)
+            #expect(cdr.disposition == .failed)
+            #expect(cdr.caller == alice.number)
+            #expect(pbx.media.all.isEmpty)
+        }
+    }
+
+    @Test("an unknown number: 404 and a failed CDR")
+    func unknownNumber() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            _ = try await pbx.placeCall(from: alice, to: "999", sdp: alice.sdp())
+            _ = try await pbx.outbound.response(404, .invite, to: alice.address)
+            let cdr = try await pbx.finishedCDR(of: "999")
+            #expect(cdr.disposition == .failed)
+            #expect(cdr.cause?.hasPrefix("404") == true)
+        }
+    }
+
+    @Test("CANCEL from the caller: 200 for the CANCEL, 487 for the INVITE, CANCEL to the callee")
+    func callerCancels() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "desk-tag"), from: desk)
+            _ = try await pbx.outbound.response(180, .invite, to: alice.address)
+
+            pbx.send(alice.cancel(ringing.callerInvite), from: alice)
+            _ = try await pbx.outbound.response(200, .cancel, to: alice.address)
+            let terminated = try await pbx.outbound.response(487, .invite, to: alice.address)
+            pbx.send(alice.ack(failure: terminated, of: ringing.callerInvite), from: alice)
+            let cancel = try await pbx.outbound.request(.cancel, to: desk.address)
+            pbx.send(desk.respond(to: cancel, status: 200, toTag: "desk-tag"), from: desk)
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 487, toTag: "desk-tag"), from: desk)
+            _ = try await pbx.outbound.request(.ack, to: desk.address)
+
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.disposition == .cancelled)
+            #expect(cdr.hangupSide == .caller)
+            try await eventually("media closed") { try await pbx.media.onlySession().isClosed }
+        }
+    }
+
+    @Test("CANCEL from the caller before the callee sent anything: the callee's CANCEL waits for its provisional", arguments: [100, 180])
+    func callerCancelsEarly(provisional: Int) async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(alice.cancel(ringing.callerInvite), from: alice)
+            _ = try await pbx.outbound.response(487, .invite, to: alice.address)
+            try await pbx.settle(via: alice)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.cancel, to: desk.address) } == 0)
+
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: provisional, toTag: "desk-tag"), from: desk)
+            _ = try await pbx.outbound.request(.cancel, to: desk.address)
+            #expect(try await pbx.finishedCDR(of: alice.number).disposition == .cancelled)
+        }
+    }
+
+    @Test("nobody answers: 480 after the extension's ring time, CANCEL to the phone, CDR no_answer")
+    func noAnswer() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            // The store allows 5 s at least; the core takes a live change as is, which keeps
+            // this test short.
+            await pbx.core.extensionChanged(PBXHarness.extensionRecord(desk.number, password: desk.password, noAnswerTimeout: 1))
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "desk-tag"), from: desk)
+
+            let unavailable = try await pbx.outbound.response(480, .invite, to: alice.address, timeout: .seconds(5))
+            pbx.send(alice.ack(failure: unavailable, of: ringing.callerInvite), from: alice)
+            _ = try await pbx.outbound.request(.cancel, to: desk.address)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.disposition == .noAnswer)
+            #expect(cdr.hangupSide == .system)
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import VPBXPBX
+import VPBXSIP
+import VPBXStore
+
+/// A call to an extension with two registered phones: authentication, parallel forking,
+/// anchored media, first answer wins, caller hangs up.
+@Suite("Calls: forking and answer", .timeLimit(.minutes(1)))
+struct CallForkingTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+    let soft = Cast.bobSoft
+
+    @Test("answered call: ringing and answer relayed with anchored SDP, the other phone cancelled, BYE, CDR")
+    func answeredCall() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk, soft])
+            for invite in ringing.calleeInvites {
+                let offer = try #require(SampleSDP.endpoint(of: invite))
+                #expect(offer.address == PBXHarness.mediaAddress)
+                #expect(offer.port == FakeMediaFactory.bPort)
+                #expect(invite.uri.serialized == (invite == ringing.calleeInvites[0] ? desk.contact : soft.contact))
+            }
+            let session = try await pbx.media.onlySession()
+
+            pbx.send(soft.respond(to: ringing.calleeInvites[1], status: 180, toTag: "soft-tag"), from: soft)
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "desk-tag", sdp: desk.sdp(port: 4002)), from: desk)
+            _ = try await pbx.outbound.response(180, .invite, to: alice.address)  // soft's, no SDP
+            let ringback = try await pbx.outbound.response(180, .invite, to: alice.address)
+            let early = try #require(SampleSDP.endpoint(of: ringback))
+            #expect(early.address == PBXHarness.mediaAddress)
+            #expect(early.port == FakeMediaFactory.aPort)
+
+            let ok = desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag", sdp: desk.sdp(port: 4002))
+            pbx.send(ok, from: desk)
+            let answer = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let anchored = try #require(SampleSDP.endpoint(of: answer))
+            #expect(anchored.address == PBXHarness.mediaAddress)
+            #expect(anchored.port == FakeMediaFactory.aPort)
+            let ack = try await pbx.outbound.request(.ack, to: desk.address)
+            #expect(ack.headers.callID == ringing.calleeInvites[0].headers.callID)
+            let cancel = try await pbx.outbound.request(.cancel, to: soft.address)
+            #expect(try cancel.headers.topVia().branch == (try ringing.calleeInvites[1].headers.topVia().branch))
+            pbx.send(soft.respond(to: cancel, status: 200, toTag: "soft-tag"), from: soft)
+            pbx.send(soft.respond(to: ringing.calleeInvites[1], status: 487, toTag: "soft-tag"), from: soft)
+            _ = try await pbx.outbound.request(.ack, to: soft.address)  // the transaction ACKs the 487
+
+            var caller = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: answer)
+            pbx.send(caller.ack(inviteCSeq: 2), from: alice)
+            try await eventually("both media remotes set") { session.remotes.count >= 2 }
+            #expect(session.remotes.contains(.init(side: .a, host: alice.address.host, port: 4000)))
+            #expect(session.remotes.contains(.init(side: .b, host: desk.address.host, port: 4002)))
+
+            pbx.send(caller.request(.bye), from: alice)
+            _ = try await pbx.outbound.response(200, .bye, to: alice.address)
+            let bye = try await pbx.outbound.request(.bye, to: desk.address)
+            #expect(bye.headers.callID == ringing.calleeInvites[0].headers.callID)
+            pbx.send(desk.respond(to: bye, status: 200, toTag: "unused"), from: desk)
+
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.disposition == .answered)
+            #expect(cdr.hangupSide == .caller)
+            #expect(cdr.cause == "BYE")
+            #expect(cdr.answeredAt != nil)
+            #expect(cdr.caller == alice.number && cdr.callee == desk.number)
+            try await eventually("media closed") { session.isClosed }
+            #expect(await pbx.core.callSnapshots().isEmpty)
+        }
+    }
+
+    /// RFC 3261 §9.1: a contact that has not answered anything yet gets its CANCEL only once it
+    /// sends a provisional response; 100 Trying counts as one.
+    @Test("a contact answering after the other phone answered is cancelled only then", arguments: [100, 180])
+    func cancelWaitsForProvisional(provisional: Int) async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk, soft])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag", sdp: desk.sdp()), from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            try await pbx.settle(via: alice)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.cancel, to: soft.address) } == 0)
+
+            pbx.send(soft.respond(to: ringing.calleeInvites[1], status: provisional, toTag: "soft-tag"), from: soft)
+            let cancel = try await pbx.outbound.request(.cancel, to: soft.address)
+            #expect(cancel.headers.callID == ringing.calleeInvites[1].headers.callID)
+            #expect(pbx.outbound.distinctCount { $0.response?.statusCode == 180 && $0.destination == alice.address } == 0)
+        }
+    }
+
+    @Test("a contact that already sent a provisional is cancelled as soon as the other answers", arguments: [100, 180])
+    func cancelAtOnce(provisional: Int) async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk, soft])
+            pbx.send(soft.respond(to: ringing.calleeInvites[1], status: provisional, toTag: "soft-tag"), from: soft)
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag", sdp: desk.sdp()), from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            _ = try await pbx.outbound.request(.cancel, to: soft.address)
+        }
+    }
+
+    @Test("a second contact answering after the first gets ACK and BYE")
+    func lateSecondAnswer() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk, soft])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag", sdp: desk.sdp()), from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            pbx.send(soft.respond(to: ringing.calleeInvites[1], status: 200, toTag: "soft-tag", sdp: soft.sdp()), from: soft)
+            _ = try await pbx.outbound.request(.ack, to: soft.address)
+            _ = try await pbx.outbound.request(.bye, to: soft.address)
+            try await pbx.settle(via: alice)
+            #expect(pbx.outbound.distinctCount { $0.isResponse(200, .invite, to: alice.address) } == 1)
+            #expect(await pbx.core.callSnapshots().first?.state == .answered)
+        }
+    }
+}

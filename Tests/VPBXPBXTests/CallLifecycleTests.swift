@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import VPBXPBX
+import VPBXSIP
+import VPBXStore
+
+/// Established calls: re-INVITE relay, media timeout, an extension deleted mid-call.
+@Suite("Calls: established", .timeLimit(.minutes(1)))
+struct CallLifecycleTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+
+    @Test("hold re-INVITE from the caller is relayed anchored at the B port, and the answer relayed back")
+    func holdReInvite() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(from: alice, to: desk)
+            let hold = call.caller.request(.invite, sdp: alice.sdp(port: 4010, direction: "sendonly"))
+            pbx.send(hold, from: alice)
+
+            let relayed = try await pbx.outbound.request(.invite, to: desk.address)
+            #expect(relayed.headers.callID == call.callee.callID)
+            #expect(try relayed.headers.to().tag == "callee-tag")
+            let offer = try #require(SampleSDP.parse(relayed.body))
+            #expect(offer.audioEndpoint?.address == PBXHarness.mediaAddress)
+            #expect(offer.audioEndpoint?.port == FakeMediaFactory.bPort)
+            #expect(offer.isHold)
+
+            pbx.send(desk.respond(to: relayed, status: 200, toTag: "callee-tag", sdp: desk.sdp(port: 4002, direction: "recvonly")), from: desk)
+            let ack = try await pbx.outbound.request(.ack, to: desk.address)
+            #expect(try ack.headers.cseq().number == (try relayed.headers.cseq().number))
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            #expect(try ok.headers.cseq().number == (try hold.headers.cseq().number))
+            let answer = try #require(SampleSDP.endpoint(of: ok))
+            #expect(answer.address == PBXHarness.mediaAddress)
+            #expect(answer.port == FakeMediaFactory.aPort)
+            pbx.send(call.caller.ack(inviteCSeq: call.caller.cseq), from: alice)
+
+            try await eventually("the caller's new RTP address given to the relay") {
+                call.session.remotes.contains(.init(side: .a, host: alice.address.host, port: 4010))
+            }
+            try await eventually("the media timeout suspended while on hold") { call.session.isTimeoutSuspended }
+            #expect(await pbx.core.callSnapshots().first?.state == .answered)
+        }
+    }
+
+    @Test("media timeout: BYE to both sides, CDR cause rtp_timeout")
+    func mediaTimeout() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let call = try await pbx.establish(from: alice, to: desk)
+            call.session.triggerTimeout()
+            let toCaller = try await pbx.outbound.request(.bye, to: alice.address)
+            #expect(toCaller.headers.callID == call.caller.callID)
+            let toCallee = try await pbx.outbound.request(.bye, to: desk.address)
+            #expect(toCallee.headers.callID == call.callee.callID)
+
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.disposition == .answered)
+            #expect(cdr.cause == "rtp_timeout")
+            #expect(cdr.hangupSide == .system)
+            try await eventually("media closed") { call.session.isClosed }
+        }
+    }
+
+    @Test("BYE from the callee: 200, BYE to the caller, CDR hangup side callee")
+    func calleeHangsUp() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(from: alice, to: desk)
+            pbx.send(call.callee.request(.bye), from: desk)
+            _ = try await pbx.outbound.response(200, .bye, to: desk.address)
+            _ = try await pbx.outbound.request(.bye, to: alice.address)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.hangupSide == .callee)
+            #expect(cdr.disposition == .answered)
+        }
+    }
+
+    @Test("removing the callee's extension ends the live call and drops its bindings")
+    func extensionRemoved() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(Cast.bobSoft)
+            _ = try await pbx.establish(from: alice, to: desk)
+            // The soft phone was rung too; it stays silent and gets cancelled when it answers.
+            await pbx.core.extensionRemoved(desk.number)
+
+            _ = try await pbx.outbound.request(.bye, to: alice.address)
+            _ = try await pbx.outbound.request(.bye, to: desk.address)
+            #expect(await pbx.core.registrations(extension: desk.number).isEmpty)
+            #expect(await pbx.core.callSnapshots().isEmpty)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.cause == "extension_removed")
+            try await eventually("bindings removed from the store") {
+                try await pbx.registrations.list(extensionNumber: desk.number).isEmpty
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Synchronization
+import VPBXPBX
+
+/// A media session with fixed ports that records what the core asks of it.
+final class FakeMediaSession: MediaSession {
+    struct Remote: Equatable, Sendable {
+        let side: MediaSide
+        let host: String
+        let port: Int
+    }
+
+    private struct State {
+        var remotes: [Remote] = []
+        var relatched: [MediaSide] = []
+        var timeoutSuspended = false
+        var closed = false
+    }
+
+    let aPort: Int
+    let bPort: Int
+    private let onTimeout: @Sendable () -> Void
+    private let state = Mutex(State())
+
+    init(aPort: Int, bPort: Int, onTimeout: @escaping @Sendable () -> Void) {
+        self.aPort = aPort
+        self.bPort = bPort
+        self.onTimeout = onTimeout
+    }
+
+    var remotes: [Remote] { state.withLock { $0.remotes } }
+    var isClosed: Bool { state.withLock { $0.closed } }
+    var isTimeoutSuspended: Bool { state.withLock { $0.timeoutSuspended } }
+
+    /// Pretends no RTP flowed for the configured time.
+    func triggerTimeout() { onTimeout() }
+
+    func setRemote(side: MediaSide, host: String, port: Int) async {
+        state.withLock { $0.remotes.append(Remote(side: side, host: host, port: port)) }
+    }
+
+    func relatch(side: MediaSide) async {
+        state.withLock { $0.relatched.append(side) }
+    }
+
+    func setTimeoutSuspended(_ suspended: Bool) async {
+        state.withLock { $0.timeoutSuspended = suspended }
+    }
+
+    func counters() async -> MediaCounters? {
+        MediaCounters(packetsFromA: 0, packetsToA: 0, packetsFromB: 0, packetsToB: 0)
+    }
+
+    func close() async {
+        state.withLock { $0.closed = true }
+    }
+}
+
+/// Hands out `FakeMediaSession`s, all with the same ports, and keeps them for inspection.
+final class FakeMediaFactory: MediaSessionFactory {
+    static let aPort = 40_000
+    static let bPort = 40_002
+
+    private let sessions = Mutex<[FakeMediaSession]>([])
+
+    func makeSession(onTimeout: @escaping @Sendable () -> Void) async throws -> any MediaSession {
+        let session = FakeMediaSession(aPort: Self.aPort, bPort: Self.bPort, onTimeout: onTimeout)
+        sessions.withLock { $0.append(session) }
+        return session
+    }
+
+    var all: [FakeMediaSession] { sessions.withLock { $0 } }
+
+    /// The only session made so far, once it exists.
+    func onlySession() async throws -> FakeMediaSession {
+        try await eventually("a media session") {
+            let all = self.all
+            return all.count == 1 ? all[0] : nil
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Synchronization
+import VPBXPBX
+import VPBXSIP
+
+/// One message the core put on the wire, with where it went.
+struct SentMessage: Sendable, CustomStringConvertible {
+    let message: SIPMessage
+    let destination: SIPPeerAddress
+
+    var request: SIPRequest? {
+        if case .request(let request) = message { return request }
+        return nil
+    }
+
+    var response: SIPResponse? {
+        if case .response(let response) = message { return response }
+        return nil
+    }
+
+    var cseqMethod: SIPMethod? { try? message.headers.cseq().method }
+
+    func isRequest(_ method: SIPMethod, to address: SIPPeerAddress) -> Bool {
+        request?.method == method && destination == address
+    }
+
+    func isResponse(_ status: Int, _ method: SIPMethod, to address: SIPPeerAddress) -> Bool {
+        response?.statusCode == status && cseqMethod == method && destination == address
+    }
+
+    var description: String {
+        let line: String
+        switch message {
+        case .request(let request): line = "\(request.method.name) \(request.uri.serialized)"
+        case .response(let response): line = "\(response.statusCode) \(response.reason) (\(cseqMethod?.name ?? "?"))"
+        }
+        return "\(line) -> \(destination)"
+    }
+}
+
+/// The core's `SIPOutbound` in tests: records every message and lets a test await the next one
+/// matching a condition.
+///
+/// `next` hands each message out once, and skips retransmissions of a message it already
+/// handed out (an exact copy), so a test reads the conversation as a phone's SIP stack would.
+final class RecordingOutbound: SIPOutbound {
+    private struct State {
+        var sent: [SentMessage] = []
+        var handedOut: Set<Int> = []
+    }
+
+    private let state = Mutex(State())
+
+    func send(_ message: SIPMessage, to destination: SIPPeerAddress) {
+        state.withLock { $0.sent.append(SentMessage(message: message, destination: destination)) }
+    }
+
+    /// Everything sent so far, retransmissions included.
+    var sent: [SentMessage] { state.withLock { $0.sent } }
+
+    /// Waits for the first message not yet handed out (nor a copy of one) that matches.
+    func next(
+        _ what: String, timeout: Duration = .seconds(3), where predicate: @escaping (SentMessage) -> Bool
+    ) async throws -> SentMessage {
+        do {
+            return try await eventually(what, timeout: timeout) { claim(predicate) }
+        } catch {
+            let log = sent.map { "  \($0)" }.joined(separator: "\n")
+            throw HarnessTimeout(description: "\(error)\nsent so far:\n\(log)")
+        }
+    }
+
+    /// Waits for the next request of `method` sent to `address`.
+    func request(_ method: SIPMethod, to address: SIPPeerAddress, timeout: Duration = .seconds(3)) async throws -> SIPRequest {
+        try await next("\(method.name) to \(address)", timeout: timeout) { $0.isRequest(method, to: address) }.request!
+    }
+
+    /// Waits for the next `status` response to a `method` request sent to `address`.
+    func response(
+        _ status: Int, _ method: SIPMethod, to address: SIPPeerAddress, timeout: Duration = .seconds(3)
+    ) async throws -> SIPResponse {
+        try await next("\(status) (\(method.name)) to \(address)", timeout: timeout) {
+            $0.isResponse(status, method, to: address)
+        }.response!
+    }
+
+    /// Distinct messages matching, retransmissions not counted.
+    func distinctCount(where predicate: (SentMessage) -> Bool) -> Int {
+        var seen: [SIPMessage] = []
+        for message in sent where predicate(message) && !seen.contains(message.message) { seen.append(message.message) }
+        return seen.count
+    }
+
+    private func claim(_ predicate: (SentMessage) -> Bool) -> SentMessage? {
+        state.withLock { state in
+            let claimed = state.handedOut.map { state.sent[$0].message }
+            for index in state.sent.indices where !state.handedOut.contains(index) {
+                let candidate = state.sent[index]
+                guard predicate(candidate) else { continue }
+                state.handedOut.insert(index)
+                if claimed.contains(candidate.message) { continue }  // a retransmission
+                return candidate
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import VPBXPBX
+import VPBXSIP
+import VPBXStore
+
+@Suite("Registrar", .timeLimit(.minutes(1)))
+struct RegistrarTests {
+    let bob = Cast.bobDesk
+
+    @Test("REGISTER is challenged, then accepted with the contact and its lifetime")
+    func challengeThenAccept() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let request = bob.register(expires: 1800)
+            pbx.send(request, from: bob)
+            let challenge = try await pbx.outbound.response(401, .register, to: bob.address)
+            let header = try #require(challenge.headers["WWW-Authenticate"])
+            #expect(header.contains("realm=\"\(PBXHarness.realm)\""))
+
+            pbx.send(try bob.authorized(request, answering: challenge), from: bob)
+            let ok = try await pbx.outbound.response(200, .register, to: bob.address)
+            let contacts = ok.headers.values("Contact")
+            #expect(contacts.count == 1)
+            let contact = try NameAddress(parsing: try #require(contacts.first))
+            #expect(contact.uri.serialized == bob.contact)
+            let expires = contact.parameters.value(named: "expires").flatMap { $0 }.flatMap { Int($0) }
+            #expect((1795...1800).contains(try #require(expires)))
+
+            let bindings = await pbx.core.registrations(extension: bob.number)
+            #expect(bindings.map(\.contactText) == [bob.contact])
+            #expect(bindings.first?.source == bob.address)
+        }
+    }
+
+    @Test("a wrong password gets 403")
+    func wrongPassword() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let answer = try await pbx.register(bob, password: "not-the-password")
+            #expect(answer.statusCode == 403)
+            #expect(await pbx.core.registrations(extension: bob.number).isEmpty)
+        }
+    }
+
+    @Test("an unknown extension gets 404 without a challenge")
+    func unknownExtension() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let stranger = Phone("999", at: "192.0.2.99")
+            pbx.send(stranger.register(), from: stranger)
+            _ = try await pbx.outbound.response(404, .register, to: stranger.address)
+            #expect(pbx.outbound.distinctCount { $0.response?.statusCode == 401 } == 0)
+        }
+    }
+
+    @Test("Expires below the minimum gets 423 with Min-Expires")
+    func intervalTooBrief() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let answer = try await pbx.register(bob, expires: 10)
+            #expect(answer.statusCode == 423)
+            #expect(answer.headers["Min-Expires"] == "60")
+            #expect(await pbx.core.registrations(extension: bob.number).isEmpty)
+        }
+    }
+
+    @Test("Expires 0 removes the binding, in memory and in the store")
+    func unregisterOne() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            #expect(try await pbx.register(bob).statusCode == 200)
+            try await pbx.register(Cast.bobSoft)
+            try await eventually("both bindings stored") { try await pbx.registrations.list().count == 2 }
+
+            let answer = try await pbx.register(bob, expires: 0)
+            #expect(answer.statusCode == 200)
+            #expect(answer.headers.values("Contact").count == 1)  // the soft phone's, still bound
+            #expect(await pbx.core.registrations(extension: bob.number).map(\.contactText) == [Cast.bobSoft.contact])
+            try await eventually("the binding removed from the store") {
+                try await pbx.registrations.list().map(\.contactURI) == [Cast.bobSoft.contact]
+            }
+        }
+    }
+
+    @Test("Contact * with Expires 0 removes every binding of the extension")
+    func unregisterAll() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(bob)
+            try await pbx.register(Cast.bobSoft)
+            #expect(await pbx.core.registrations(extension: bob.number).count == 2)
+
+            let answer = try await pbx.register(bob, expires: 0, contact: "*")
+            #expect(answer.statusCode == 200)
+            #expect(answer.headers.values("Contact").isEmpty)
+            #expect(await pbx.core.registrations(extension: bob.number).isEmpty)
+            try await eventually("the store emptied") { try await pbx.registrations.list().isEmpty }
+        }
+    }
+
+    @Test("Contact * without Expires 0 is refused")
+    func wildcardNeedsExpiresZero() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(bob)
+            let answer = try await pbx.register(bob, expires: 60, contact: "*")
+            #expect(answer.statusCode == 400)
+            #expect(await pbx.core.registrations(extension: bob.number).count == 1)
+        }
+    }
+}
