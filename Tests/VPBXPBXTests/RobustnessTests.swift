@@ -31,6 +31,19 @@ struct RobustnessTests {
         }
     }
 
+    @Test("the same INVITE arriving under another branch while the first rings gets 482 (merged request)")
+    func mergedRequest() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            var merged = ringing.callerInvite
+            merged.headers["Via"] = alice.via()
+            pbx.send(merged, from: alice)
+            _ = try await pbx.outbound.response(482, .invite, to: alice.address)
+            #expect(await pbx.core.currentStatistics().callsStarted == 1)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.invite, to: desk.address) } == 1)
+        }
+    }
+
     @Test("INVITE without SDP gets 488 and a failed CDR")
     func inviteWithoutOffer() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
