@@ -61,8 +61,10 @@ struct HarnessTests {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let out = scratch.file("out")
+        // Short sleeps, not one long one: Foundation notices an exit only once every holder of
+        // the child's inherited descriptors is gone, and an orphaned `sleep 30` would be one.
         let child = try ChildProcess(
-            URL(fileURLWithPath: "/bin/sh"), ["-c", "trap '' TERM; sleep 30"], stdout: out, stderr: out)
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "trap '' TERM; while :; do sleep 0.05; done"], stdout: out, stderr: out)
         try await Task.sleep(for: .milliseconds(200))
         let status = await child.stop(grace: .milliseconds(500))
         #expect(!child.isRunning)

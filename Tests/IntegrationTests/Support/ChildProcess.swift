@@ -9,6 +9,10 @@ import Foundation
 /// A child process with stdin on /dev/null and stdout/stderr in files, so that nothing
 /// waits on a full pipe and the output survives for failure messages. Every wait is
 /// bounded; past its deadline the process is killed by PID.
+///
+/// Foundation on Linux notices an exit when every holder of a descriptor the child inherited
+/// has closed it; a grandchild that outlives the child delays that. The engine and sipp
+/// (as used here) start no processes of their own.
 final class ChildProcess {
     let executable: URL
     let arguments: [String]

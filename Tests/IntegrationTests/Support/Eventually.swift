@@ -1,5 +1,5 @@
-/// Polls `check` until it returns a value, at most `timeout`; the last error (or `failure`)
-/// becomes the thrown error, so a test that times out says what it was waiting for.
+/// Polls `check` until it returns a value, at most `timeout`. On timeout the error names
+/// what was awaited and carries the last error `check` threw (use that to say why not yet).
 @discardableResult
 func eventually<T>(
     _ what: String, timeout: Duration = .seconds(10), every interval: Duration = .milliseconds(200),
