@@ -29,6 +29,10 @@ public actor Engine {
 
     public func start() async throws {
         let config = configuration
+        let descriptors = FileDescriptorLimit.raiseToMaximum()
+        if descriptors < 4096 {
+            logger.warning("file descriptor limit is \(descriptors): about \(descriptors / 4) simultaneous calls (raise 'ulimit -n')")
+        }
         try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
         let database = try VPBXDatabase.open(dataDirectory: config.dataDirectory)
         self.database = database

@@ -57,7 +57,8 @@ extension PBXCore {
             respond(key, to: request, status: 400)
             return
         }
-        let id = UUID()
+        var id = RandomUUID.make()
+        while calls[id] != nil { id = RandomUUID.make() }  // never let two calls share a slot
         let call = Call(
             id: id, caller: caller, callerName: callerName, callee: callee, inviteKey: key, invite: request,
             callerSource: source, callerDialog: dialog, offer: offer,
@@ -106,7 +107,7 @@ extension PBXCore {
     ) {
         let response = SIPResponse(to: request, status: status, reason: reason, toTag: SIPIdentifiers.tag())
         respond(key, with: response)
-        let id = UUID()
+        let id = RandomUUID.make()
         let cdr = CDRRecord(id: id, sipCallID: request.headers.callID ?? "", caller: caller, callerName: callerName, callee: callee, startedAt: now)
         let store = cdrStore
         let cause = "\(status) \(response.reason)"
