@@ -57,8 +57,9 @@ extension PBXCore {
             respond(key, to: request, status: 400)
             return
         }
-        var id = RandomUUID.make()
-        while calls[id] != nil { id = RandomUUID.make() }  // never let two calls share a slot
+        var candidate = RandomUUID.make()
+        while calls[candidate] != nil { candidate = RandomUUID.make() }  // never let two calls share a slot
+        let id = candidate
         let call = Call(
             id: id, caller: caller, callerName: callerName, callee: callee, inviteKey: key, invite: request,
             callerSource: source, callerDialog: dialog, offer: offer,
