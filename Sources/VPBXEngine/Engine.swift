@@ -15,7 +15,6 @@ public actor Engine {
     let configuration: EngineConfiguration
     let logger: Logger
     private var group: MultiThreadedEventLoopGroup?
-    private var sipGroup: MultiThreadedEventLoopGroup?
     private var database: VPBXDatabase?
     private var transport: SIPTransport?
     private var pbx: PBXCore?
@@ -40,19 +39,14 @@ public actor Engine {
         let registrations = GRDBRegistrationRepository(database: database)
         let cdrs = GRDBCDRRepository(database: database)
 
-        // Signalling on one event loop shared by the SIP sockets and the PBX core (no thread
-        // hand-offs per message); media and the control socket on the other cores.
-        let sipGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount - 1))
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         self.group = group
-        self.sipGroup = sipGroup
         let relay = try RTPRelay(
             group: group,
             configuration: RTPRelay.Configuration(portRange: config.rtpPorts, inactivityTimeout: .seconds(Int64(config.rtpTimeoutSeconds))),
             logger: logger)
         let transport = SIPTransport(
-            group: sipGroup,
-            configuration: SIPTransportConfiguration(host: config.sipHost, port: config.sipPort, udpSocketCount: 1, logger: logger))
+            group: group, configuration: SIPTransportConfiguration(host: config.sipHost, port: config.sipPort, logger: logger))
         self.transport = transport
 
         let events = EventHub()
@@ -67,7 +61,7 @@ public actor Engine {
             configuration: pbxConfiguration, outbound: SIPTransportAdapter(transport: transport),
             media: RelayMediaFactory(relay: relay, bindHost: rtpBindHost),
             extensions: extensions, registrations: registrations, cdrs: cdrs, logger: logger,
-            events: { bridge.forward($0) }, executor: sipGroup.next().executor)
+            events: { bridge.forward($0) })
         self.pbx = pbx
         try await pbx.start()
         await events.setSnapshotProvider { _ in await EngineSnapshot.make(pbx: pbx) }
@@ -103,7 +97,6 @@ public actor Engine {
         await eventBridge?.finish()
         try? database?.close()
         try? await group?.shutdownGracefully()
-        try? await sipGroup?.shutdownGracefully()
         logger.notice("vpbx-engine stopped")
     }
 }

@@ -44,11 +44,6 @@ public actor PBXCore {
     var lastExpiryCheck = ContinuousClock.now
     var statistics = PBXStatistics()
 
-    /// Where the actor runs. The engine passes the SIP transport's event loop, so a message is
-    /// read, handled and answered on one thread with no hand-offs between threads.
-    private nonisolated let executor: any SerialExecutor
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
-
     private let inputs: AsyncStream<Input>
     private let inputContinuation: AsyncStream<Input>.Continuation
     private var loopTask: Task<Void, Never>?
@@ -57,10 +52,8 @@ public actor PBXCore {
     public init(
         configuration: PBXConfiguration, outbound: any SIPOutbound, media: any MediaSessionFactory,
         extensions: any ExtensionRepository, registrations: any RegistrationRepository, cdrs: any CDRRepository,
-        logger: Logger, events: @escaping @Sendable (PBXEvent) -> Void = { _ in },
-        executor: (any SerialExecutor)? = nil
+        logger: Logger, events: @escaping @Sendable (PBXEvent) -> Void = { _ in }
     ) {
-        self.executor = executor ?? QueueExecutor(label: "vpbx.pbx-core")
         self.configuration = configuration
         self.outbound = outbound
         self.mediaFactory = media
