@@ -5,7 +5,9 @@
 #define VPBX_CNCURSESW_SHIM_H
 #define _XOPEN_SOURCE_EXTENDED 1
 #define NCURSES_WIDECHAR 1
+#include <langinfo.h>
 #include <locale.h>
+#include <string.h>
 #include <stdlib.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
@@ -21,7 +23,15 @@ static inline int vpbx_color_pair(int n) { return (int)COLOR_PAIR(n); }
 static inline int vpbx_key_resize(void) { return KEY_RESIZE; }
 static inline int vpbx_key_f(int n) { return KEY_F(n); }
 static inline int vpbx_err(void) { return ERR; }
-static inline int vpbx_set_locale(void) { return setlocale(LC_ALL, "") != NULL; }
+/// Takes the locale from the environment. When that leaves plain ASCII (LANG unset, as in
+/// many containers and SSH sessions), characters fall back to C.UTF-8 so that names like
+/// "Győző" still render; returns 0 only when no locale could be set at all.
+static inline int vpbx_set_locale(void) {
+    if (setlocale(LC_ALL, "") == NULL) return 0;
+    const char *codeset = nl_langinfo(CODESET);
+    if (codeset != NULL && strcmp(codeset, "ANSI_X3.4-1968") == 0) setlocale(LC_CTYPE, "C.UTF-8");
+    return 1;
+}
 
 /// Writes at most `n` wide characters at (y, x) with attributes and colour pair `pair`
 /// (0: the terminal's default colours).
