@@ -24,7 +24,7 @@ public enum Format {
 
     /// `1001 Kovács Ödön`, or just the number when the name is unknown.
     public static func party(_ number: String, name: String?) -> String {
-        guard let name, !name.isEmpty else { return number }
+        guard let name, !name.isEmpty, name != number else { return number }
         return "\(number) \(name)"
     }
 }

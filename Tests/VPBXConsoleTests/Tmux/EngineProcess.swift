@@ -14,18 +14,22 @@ final class EngineProcess {
 
     static func binary(_ name: String) -> String { binDirectory.appendingPathComponent(name).path }
 
-    init() throws {
+    /// The SIP port, on 127.0.0.1.
+    let sipPort: Int
+
+    /// `extraArguments` go to vpbx-engine as they are (e.g. `--trusted 127.0.0.1/32`).
+    init(extraArguments: [String] = []) throws {
         directory = URL(fileURLWithPath: NSTemporaryDirectory())
             .appendingPathComponent("vpbx-tui-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         socketPath = directory.appendingPathComponent("c.sock").path
-        let sipPort = try Self.freePort()
+        sipPort = try Self.freePort()
         let rtpBase = Int.random(in: 20_000...29_000) * 2
         process.executableURL = URL(fileURLWithPath: Self.binary("vpbx-engine"))
         process.arguments = [
             "--data-dir", directory.path, "--sip-listen", "127.0.0.1:\(sipPort)",
             "--rtp-ports", "\(rtpBase)-\(rtpBase + 200)", "--socket", socketPath, "--log-level", "warning",
-        ]
+        ] + extraArguments
         let log = FileManager.default.createFile(atPath: directory.appendingPathComponent("engine.log").path, contents: nil)
         if log { process.standardError = try FileHandle(forWritingTo: directory.appendingPathComponent("engine.log")) }
         process.standardOutput = FileHandle.nullDevice
