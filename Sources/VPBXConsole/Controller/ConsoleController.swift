@@ -1,0 +1,106 @@
+import Foundation
+import VPBXControl
+import VPBXTerminal
+
+/// Runs the console on the main actor (curses wants one thread): one loop over a stream
+/// of inputs (keys polled every few milliseconds, engine updates, signals), redrawing
+/// only when something visible changed.
+@MainActor
+public final class ConsoleController {
+    private var state = ConsoleState()
+    private let screen: NCursesScreen
+    private let session: EngineSession
+    private let continuation: AsyncStream<ConsoleInput>.Continuation
+    private let inputs: AsyncStream<ConsoleInput>
+    private var lastSecond = 0
+
+    /// How often keys are read.
+    static let pollInterval = Duration.milliseconds(30)
+
+    private init(socketPath: String) {
+        screen = NCursesScreen()
+        session = EngineSession(socketPath: socketPath)
+        (inputs, continuation) = AsyncStream.makeStream(of: ConsoleInput.self)
+    }
+
+    /// Takes over the terminal until the user quits or a signal arrives; the terminal is
+    /// restored on every way out.
+    public static func run(socketPath: String) async {
+        let controller = ConsoleController(socketPath: socketPath)
+        await controller.loop()
+    }
+
+    private func loop() async {
+        let continuation = self.continuation
+        let session = self.session
+        let signals = TerminalSignals { continuation.yield(.signal($0)) }
+        let sessionTask = Task.detached { await session.run { continuation.yield(.session($0)) } }
+        let ticker = Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.pollInterval)
+                continuation.yield(.poll)
+            }
+        }
+        defer {
+            ticker.cancel()
+            sessionTask.cancel()
+            signals.cancel()
+            screen.end()
+        }
+        draw()
+        for await input in inputs {
+            let effects: ConsoleState.Effects
+            switch input {
+            case .signal: return
+            case .poll: effects = readKeys()
+            case .session(let update): effects = state.apply(update)
+            case .commandFinished(let notice): effects = state.finished(notice)
+            }
+            if effects.quit { return }
+            for command in effects.commands { start(command) }
+            if effects.repaint { screen.invalidate() }
+            if effects.redraw || effects.repaint || secondTicked() { draw() }
+        }
+    }
+
+    private func readKeys() -> ConsoleState.Effects {
+        var combined = ConsoleState.Effects()
+        while let key = screen.readKey() {
+            let effects = state.press(key, now: Date())
+            combined.redraw = combined.redraw || effects.redraw
+            combined.repaint = combined.repaint || effects.repaint
+            combined.commands += effects.commands
+            if effects.quit {
+                combined.quit = true
+                break
+            }
+        }
+        return combined
+    }
+
+    /// Durations and uptime change every second; the frame diff keeps it cheap.
+    private func secondTicked() -> Bool {
+        let second = Int(Date().timeIntervalSince1970)
+        guard second != lastSecond else { return false }
+        lastSecond = second
+        return true
+    }
+
+    private func draw() {
+        let size = screen.size
+        var frame = GridCanvas(rows: size.rows, columns: size.columns)
+        state.render(into: &frame, now: Date())
+        screen.present(frame)
+    }
+
+    private func start(_ command: ConsoleCommand) {
+        let session = self.session
+        let continuation = self.continuation
+        switch command {
+        case .hangUp(let id):
+            Task.detached { continuation.yield(.commandFinished(await session.hangUp(callID: id))) }
+        case .refresh:
+            Task.detached { await session.refresh() }
+        }
+    }
+}

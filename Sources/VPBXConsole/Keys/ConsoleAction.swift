@@ -1,0 +1,25 @@
+/// Everything a key can ask the console to do. Keys map to actions through the
+/// `KeyTable`; screens only ever see actions, so bindings can change without touching them.
+public enum ConsoleAction: String, Sendable, Hashable, CaseIterable {
+    case quit
+    case help
+    case nextPanel
+    case previousPanel
+    case up
+    case down
+    case pageUp
+    case pageDown
+    case hangUp
+    case refresh
+    case confirm
+    case cancel
+    case redraw
+}
+
+/// Work a screen asks the controller to do against the engine.
+public enum ConsoleCommand: Sendable, Hashable {
+    /// `call.hangup` for this call id.
+    case hangUp(callID: String)
+    /// Reconnect and load a fresh snapshot.
+    case refresh
+}

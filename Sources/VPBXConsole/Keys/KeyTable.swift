@@ -1,0 +1,50 @@
+import VPBXTerminal
+
+/// Keys bound to actions, with the words the help overlay shows. The one source of truth
+/// for bindings: the help overlay, the footer and the manual page follow this table.
+public struct KeyTable: Sendable {
+    public struct Binding: Sendable, Hashable {
+        public var keys: [Key]
+        public var action: ConsoleAction
+        public var summary: String
+
+        public init(_ keys: [Key], _ action: ConsoleAction, _ summary: String) {
+            self.keys = keys
+            self.action = action
+            self.summary = summary
+        }
+
+        /// `h`, `↑/k`: how help shows the keys.
+        public var keyLabel: String { keys.map(\.description).joined(separator: "/") }
+    }
+
+    public let bindings: [Binding]
+
+    public init(bindings: [Binding]) { self.bindings = bindings }
+
+    /// The action bound to `key`, if any.
+    public func action(for key: Key) -> ConsoleAction? {
+        bindings.first { $0.keys.contains(key) }?.action
+    }
+
+    /// The binding of `action`, if any.
+    public func binding(for action: ConsoleAction) -> Binding? {
+        bindings.first { $0.action == action }
+    }
+
+    public static let standard = KeyTable(bindings: [
+        Binding([.character("q")], .quit, "Quit"),
+        Binding([.character("?"), .function(1)], .help, "Show or hide this help"),
+        Binding([.tab], .nextPanel, "Switch panel (extensions, calls)"),
+        Binding([.backTab], .previousPanel, "Switch panel backwards"),
+        Binding([.up, .character("k")], .up, "Select the previous row"),
+        Binding([.down, .character("j")], .down, "Select the next row"),
+        Binding([.pageUp], .pageUp, "Page up"),
+        Binding([.pageDown], .pageDown, "Page down"),
+        Binding([.character("h")], .hangUp, "Hang up the selected call (asks y/n)"),
+        Binding([.character("r")], .refresh, "Refresh: reload everything from the engine"),
+        Binding([.character("y"), .character("Y")], .confirm, "Yes, in a question"),
+        Binding([.character("n"), .character("N"), .escape], .cancel, "No, in a question; close help"),
+        Binding([.control("l")], .redraw, "Repaint the terminal"),
+    ])
+}

@@ -1,0 +1,73 @@
+import Foundation
+import VPBXControl
+
+/// What applying an event asks of the controller.
+public enum EventOutcome: Sendable, Equatable {
+    /// Already known, out of date, or of no interest: nothing to redraw.
+    case unchanged
+    /// Redraw.
+    case changed
+    /// The event only names the extension: fetch it (`extension.get`) and `upsert` it.
+    case needsExtension(String)
+    /// The engine dropped this subscriber: take a fresh snapshot.
+    case needsResync
+}
+
+extension ConsoleModel {
+    /// Applies one engine event. Idempotent: events at or below the last applied `seq` are
+    /// ignored, and every event carries the entity's whole new state, so replaying events
+    /// that a snapshot already reflects changes nothing.
+    public mutating func apply(_ event: RPCEvent) -> EventOutcome {
+        if event.isOverflow { return .needsResync }
+        guard event.seq > seq else { return .unchanged }
+        seq = event.seq
+        switch event.type {
+        case "call.ended":
+            guard let id = event.data["id"]?.stringValue else { return .unchanged }
+            endedCalls.insert(id)
+            return calls.removeValue(forKey: id) == nil ? .unchanged : .changed
+        case _ where event.topic == EventTopic.call:
+            guard let call = try? RPCCoding.decode(CallInfo.self, from: event.data),
+                !endedCalls.contains(call.id), calls[call.id] != call
+            else { return .unchanged }
+            calls[call.id] = call
+            return .changed
+        case "registration.added":
+            guard let payload = try? RPCCoding.decode(RegistrationPayload.self, from: event.data),
+                let expiresAt = payload.expiresAt
+            else { return .unchanged }
+            let registration = Registration(number: payload.extension, contact: payload.contact, expiresAt: expiresAt)
+            guard registrations[registration.key] != registration else { return .unchanged }
+            registrations[registration.key] = registration
+            return .changed
+        case "registration.removed":
+            guard let payload = try? RPCCoding.decode(RegistrationPayload.self, from: event.data) else { return .unchanged }
+            let key = Registration.Key(number: payload.extension, contact: payload.contact)
+            return registrations.removeValue(forKey: key) == nil ? .unchanged : .changed
+        case "extension.deleted":
+            guard let number = event.data["number"]?.stringValue else { return .unchanged }
+            let removed = extensions.removeValue(forKey: number) != nil
+            return removed ? .changed : .unchanged
+        case _ where Self.extensionToFetch(after: event) != nil:
+            return .needsExtension(Self.extensionToFetch(after: event)!)
+        default:
+            return .unchanged
+        }
+    }
+}
+
+extension ConsoleModel {
+    /// The extension whose new state must be fetched after `event`: extension events name
+    /// the extension but do not carry it.
+    public static func extensionToFetch(after event: RPCEvent) -> String? {
+        guard event.type == "extension.created" || event.type == "extension.updated" else { return nil }
+        return event.data["number"]?.stringValue
+    }
+}
+
+/// The data of `registration.added` and `registration.removed`.
+private struct RegistrationPayload: Decodable {
+    var `extension`: String
+    var contact: String
+    var expiresAt: Date?
+}

@@ -1,1 +1,0 @@
-// VPBXConsole: placeholder until the layer lands.

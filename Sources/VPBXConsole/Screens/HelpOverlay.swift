@@ -1,0 +1,31 @@
+import VPBXTerminal
+
+/// `?`: every binding of the key table in a box over the current screen. Any key closes it.
+public struct HelpOverlay: Screen {
+    public init() {}
+
+    public var isOverlay: Bool { true }
+
+    /// The lines shown, one per binding: keys, then what they do.
+    public static func lines(for table: KeyTable) -> [String] {
+        let keyWidth = table.bindings.map(\.keyLabel.count).max() ?? 0
+        return table.bindings.map { $0.keyLabel.fitted(to: keyWidth) + "  " + $0.summary }
+    }
+
+    public func draw<C: Canvas>(into canvas: inout C, context: ScreenContext) {
+        let lines = Self.lines(for: context.keyTable)
+        let width = min((lines.map(\.count).max() ?? 0) + 4, canvas.size.columns)
+        let box = Rect.centered(height: lines.count + 4, width: width, in: canvas.size)
+        canvas.drawBox(box, title: "Keys")
+        for (offset, line) in lines.prefix(max(0, box.height - 4)).enumerated() {
+            canvas.put(line.fitted(to: box.width - 4), row: box.row + 1 + offset, column: box.column + 2, role: .overlay)
+        }
+        canvas.put(
+            "Any key closes this help".fitted(to: box.width - 4), row: box.row + box.height - 2,
+            column: box.column + 2, role: .overlay, attributes: .dim)
+    }
+
+    public mutating func handle(_ action: ConsoleAction, context: ScreenContext) -> ScreenOutcome {
+        action == .redraw ? .ignored : .close
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import VPBXControl
+import VPBXTerminal
+
+extension OverviewScreen {
+    /// Number, name, presence and registered phones of every extension.
+    func drawExtensions<C: Canvas>(into canvas: inout C, at area: (row: Int, height: Int), context: ScreenContext) {
+        guard area.height >= 2 else { return }
+        let model = context.model
+        let entries = model.sortedExtensions
+        drawPanelTitle(into: &canvas, row: area.row, title: "Extensions (\(entries.count))", panel: .extensions)
+        let width = canvas.size.columns
+        let nameWidth = max(4, width - 1 - 7 - 9 - 7 - 3)
+        let heading = " " + "Ext".fitted(to: 7) + "Name".fitted(to: nameWidth) + " " + "Presence".fitted(to: 9) + " Phones"
+        canvas.put(heading.fitted(to: width), row: area.row + 1, column: 0, role: .muted, attributes: .bold)
+        let visible = OverviewLayout.listRows(area.height)
+        guard !entries.isEmpty else {
+            canvas.put("  no extensions yet (add one with: vpbx ext add)", row: area.row + 2, column: 0, role: .muted)
+            return
+        }
+        let selected = extensionSelection.resolve(entries.map(\.number))
+        let offset = OverviewLayout.scrollOffset(selected: selected, visible: visible)
+        for (line, index) in (offset..<min(entries.count, offset + visible)).enumerated() {
+            let info = entries[index]
+            let presence = model.presence(of: info, now: context.now)
+            let phones = model.liveRegistrations(of: info.number, now: context.now).count
+            let row = area.row + 2 + line
+            let isSelected = focus == .extensions && index == selected
+            let text = " " + info.number.fitted(to: 6) + " " + info.name.fitted(to: nameWidth) + " "
+            canvas.put(text, row: row, column: 0, role: isSelected ? .selection : .normal)
+            canvas.put(presence.label.fitted(to: 9), row: row, column: text.count,
+                       role: isSelected ? .selection : Self.role(of: presence), attributes: presence == .free ? [] : .bold)
+            let rest = " " + (phones > 0 ? "\(phones)" : "-")
+            canvas.put(rest.fitted(to: max(0, width - text.count - 9)), row: row, column: text.count + 9,
+                       role: isSelected ? .selection : .normal)
+        }
+    }
+
+    /// Caller → callee, state and duration of every live call.
+    func drawCalls<C: Canvas>(into canvas: inout C, at area: (row: Int, height: Int), context: ScreenContext) {
+        guard area.height >= 2 else { return }
+        let model = context.model
+        let calls = model.sortedCalls
+        drawPanelTitle(into: &canvas, row: area.row, title: "Calls (\(calls.count))", panel: .calls)
+        let width = canvas.size.columns
+        let partyWidth = max(6, (width - 1 - 3 - 1 - 9 - 1 - 8) / 2)
+        let heading = " " + "Caller".fitted(to: partyWidth) + "   " + "Callee".fitted(to: partyWidth) + " "
+            + "State".fitted(to: 9) + " " + "Duration".fitted(to: 8, alignment: .right)
+        canvas.put(heading.fitted(to: width), row: area.row + 1, column: 0, role: .muted, attributes: .bold)
+        guard !calls.isEmpty else {
+            canvas.put("  no calls in progress", row: area.row + 2, column: 0, role: .muted)
+            return
+        }
+        let visible = OverviewLayout.listRows(area.height)
+        let selected = callSelection.resolve(calls.map(\.id))
+        let offset = OverviewLayout.scrollOffset(selected: selected, visible: visible)
+        for (line, index) in (offset..<min(calls.count, offset + visible)).enumerated() {
+            let call = calls[index]
+            let caller = Format.party(call.caller, name: call.callerName ?? model.name(of: call.caller))
+            let callee = Format.party(call.callee, name: model.name(of: call.callee))
+            let seconds = Int(context.now.timeIntervalSince(call.answeredAt ?? call.startedAt))
+            let text = " " + caller.fitted(to: partyWidth) + " → " + callee.fitted(to: partyWidth) + " "
+                + call.state.rawValue.fitted(to: 9) + " " + Format.duration(seconds: seconds).fitted(to: 8, alignment: .right)
+            let isSelected = focus == .calls && index == selected
+            canvas.put(text.fitted(to: width), row: area.row + 2 + line, column: 0,
+                       role: isSelected ? .selection : Self.role(of: call.state))
+        }
+    }
+
+    static func role(of presence: Presence) -> ColorRole {
+        switch presence {
+        case .free: return .good
+        case .ringing: return .warning
+        case .busy: return .danger
+        case .offline: return .muted
+        }
+    }
+
+    static func role(of state: CallState) -> ColorRole {
+        state == .answered ? .normal : state == .held ? .muted : .warning
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import VPBXControl
+import VPBXTerminal
+
+/// The main screen: a header with the engine and connection, the extensions with their
+/// presence, and the live calls. Tab moves the focus between the two panels.
+public struct OverviewScreen: Screen {
+    public enum Panel: Sendable, Hashable, CaseIterable {
+        case extensions, calls
+    }
+
+    public internal(set) var focus: Panel = .extensions
+    public internal(set) var extensionSelection = Selection()
+    public internal(set) var callSelection = Selection()
+
+    public init() {}
+
+    public var isOverlay: Bool { false }
+
+    public mutating func handle(_ action: ConsoleAction, context: ScreenContext) -> ScreenOutcome {
+        let model = context.model
+        switch action {
+        case .nextPanel, .previousPanel:
+            focus = focus == .extensions ? .calls : .extensions
+            return .handled
+        case .up: return move(by: -1, model: model)
+        case .down: return move(by: 1, model: model)
+        case .pageUp: return move(by: -10, model: model)
+        case .pageDown: return move(by: 10, model: model)
+        case .hangUp: return askToHangUp(model: model)
+        default: return .ignored
+        }
+    }
+
+    /// The call `h` would hang up: the selected call, or the selected extension's call.
+    public func callToHangUp(model: ConsoleModel) -> CallInfo? {
+        let calls = model.sortedCalls
+        switch focus {
+        case .calls:
+            guard let id = callSelection.selectedID(calls.map(\.id)) else { return nil }
+            return model.calls[id]
+        case .extensions:
+            guard let number = extensionSelection.selectedID(model.sortedExtensions.map(\.number)) else { return nil }
+            return calls.first { $0.caller == number || $0.callee == number }
+        }
+    }
+
+    private mutating func move(by delta: Int, model: ConsoleModel) -> ScreenOutcome {
+        switch focus {
+        case .extensions: extensionSelection.move(by: delta, in: model.sortedExtensions.map(\.number))
+        case .calls: callSelection.move(by: delta, in: model.sortedCalls.map(\.id))
+        }
+        return .handled
+    }
+
+    private func askToHangUp(model: ConsoleModel) -> ScreenOutcome {
+        guard model.connection.isConnected else { return .notice("not connected to the engine") }
+        guard let call = callToHangUp(model: model) else {
+            return .notice(focus == .calls ? "no call selected" : "the selected extension is not in a call")
+        }
+        let caller = Format.party(call.caller, name: call.callerName ?? model.name(of: call.caller))
+        let callee = Format.party(call.callee, name: model.name(of: call.callee))
+        return .push(ConfirmDialog(question: "Hang up \(caller) → \(callee)?", command: .hangUp(callID: call.id)))
+    }
+}

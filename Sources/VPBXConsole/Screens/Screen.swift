@@ -1,0 +1,42 @@
+import Foundation
+import VPBXTerminal
+
+/// What a screen needs besides itself: the model, the time (for durations) and the keys.
+public struct ScreenContext: Sendable {
+    public var model: ConsoleModel
+    public var now: Date
+    public var keyTable: KeyTable
+
+    public init(model: ConsoleModel, now: Date, keyTable: KeyTable = .standard) {
+        self.model = model
+        self.now = now
+        self.keyTable = keyTable
+    }
+}
+
+/// What a screen did with an action.
+public enum ScreenOutcome {
+    /// Not for this screen: global handling applies (quit, help, refresh).
+    case ignored
+    /// Done; redraw.
+    case handled
+    /// Show another screen on top.
+    case push(any Screen)
+    /// Remove this screen.
+    case close
+    /// Remove this screen, then run the command.
+    case closeAndRun(ConsoleCommand)
+    /// Run a command against the engine.
+    case run(ConsoleCommand)
+    /// Show a one-line message in the status bar.
+    case notice(String)
+}
+
+/// One screen of the console (overview, help, a question...). Screens draw into any
+/// `Canvas`, so tests render them into a `GridCanvas`.
+public protocol Screen {
+    /// Overlays are drawn over the screen beneath; full screens hide it.
+    var isOverlay: Bool { get }
+    func draw<C: Canvas>(into canvas: inout C, context: ScreenContext)
+    mutating func handle(_ action: ConsoleAction, context: ScreenContext) -> ScreenOutcome
+}

@@ -1,0 +1,62 @@
+import VPBXTerminal
+
+/// The screens on show, bottom to top. Actions go to the top screen; what it ignores gets
+/// the global meaning (quit, help, refresh).
+public struct ScreenStack {
+    /// What the controller should do after an action.
+    public enum Result: Sendable, Equatable {
+        case none
+        case redraw
+        case run(ConsoleCommand)
+        case notice(String)
+        case quit
+    }
+
+    public private(set) var screens: [any Screen]
+
+    public init(root: any Screen) { screens = [root] }
+
+    public var top: any Screen { screens[screens.count - 1] }
+
+    /// Clears the canvas and draws the topmost full screen and every overlay above it.
+    public func draw<C: Canvas>(into canvas: inout C, context: ScreenContext) {
+        canvas.clear()
+        let start = screens.lastIndex { !$0.isOverlay } ?? 0
+        for screen in screens[start...] { screen.draw(into: &canvas, context: context) }
+    }
+
+    public mutating func handle(_ action: ConsoleAction, context: ScreenContext) -> Result {
+        let index = screens.count - 1
+        switch screens[index].handle(action, context: context) {
+        case .ignored: return handleGlobally(action)
+        case .handled: return .redraw
+        case .push(let screen):
+            screens.append(screen)
+            return .redraw
+        case .close:
+            pop()
+            return .redraw
+        case .closeAndRun(let command):
+            pop()
+            return .run(command)
+        case .run(let command): return .run(command)
+        case .notice(let text): return .notice(text)
+        }
+    }
+
+    private mutating func handleGlobally(_ action: ConsoleAction) -> Result {
+        switch action {
+        case .quit: return .quit
+        case .help:
+            screens.append(HelpOverlay())
+            return .redraw
+        case .refresh: return .run(.refresh)
+        default: return .none
+        }
+    }
+
+    /// The root screen stays.
+    private mutating func pop() {
+        if screens.count > 1 { screens.removeLast() }
+    }
+}

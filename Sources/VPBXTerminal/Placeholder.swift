@@ -1,1 +1,0 @@
-// VPBXTerminal: placeholder until the layer lands.

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import VPBXConsole
+import VPBXControl
+import VPBXTerminal
+
+@Suite("Keys, help overlay and hang-up")
+struct KeysAndScreensTests {
+    func connected(calls: [CallInfo] = [Fixtures.call()]) -> ConsoleState {
+        var state = ConsoleState()
+        _ = state.apply(.synced(Fixtures.snapshot(calls: calls)))
+        return state
+    }
+
+    @Test func helpOverlayListsEveryKeyOfTheKeyTable() {
+        var state = connected()
+        #expect(state.press(.character("?"), now: Fixtures.now).redraw)
+        var grid = GridCanvas(rows: 24, columns: 80)
+        state.render(into: &grid, now: Fixtures.now)
+        for binding in KeyTable.standard.bindings {
+            let row = grid.row(containing: binding.summary)
+            #expect(row != nil, "missing \(binding.summary)\n\(grid.text)")
+            if let row { #expect(grid.line(row).contains(binding.keyLabel)) }
+        }
+        _ = state.press(.character("x"), now: Fixtures.now)  // unbound: nothing happens
+        _ = state.press(.escape, now: Fixtures.now)
+        #expect(state.stack.screens.count == 1)
+    }
+
+    @Test func everyActionHasAKeyAndNoKeyIsBoundTwice() {
+        let bindings = KeyTable.standard.bindings
+        #expect(Set(bindings.map(\.action)) == Set(ConsoleAction.allCases))
+        let keys = bindings.flatMap(\.keys)
+        #expect(Set(keys).count == keys.count)
+    }
+
+    @Test func quitKeyQuits() {
+        var state = connected()
+        #expect(state.press(.character("q"), now: Fixtures.now).quit)
+    }
+
+    @Test func hangUpAsksAndYesRunsTheCommand() {
+        var state = connected()
+        _ = state.press(.tab, now: Fixtures.now)  // focus the calls panel
+        _ = state.press(.character("h"), now: Fixtures.now)
+        var grid = GridCanvas(rows: 24, columns: 80)
+        state.render(into: &grid, now: Fixtures.now)
+        #expect(grid.row(containing: "Hang up 1001 Kovács Ödön → 1002 Szabó Erzsébet?") != nil, "\(grid.text)")
+        let effects = state.press(.character("y"), now: Fixtures.now)
+        #expect(effects.commands == [.hangUp(callID: "c1")])
+        #expect(state.stack.screens.count == 1)
+    }
+
+    @Test func hangUpAnsweredNoDoesNothing() {
+        var state = connected()
+        _ = state.press(.character("h"), now: Fixtures.now)  // 1001 is selected and in call c1
+        #expect(state.stack.screens.count == 2)
+        #expect(state.press(.character("n"), now: Fixtures.now).commands.isEmpty)
+        #expect(state.stack.screens.count == 1)
+    }
+
+    @Test func hangUpWithoutACallExplains() {
+        var state = connected(calls: [])
+        _ = state.press(.character("h"), now: Fixtures.now)
+        #expect(state.model.notice == "the selected extension is not in a call")
+        _ = state.press(.down, now: Fixtures.now)
+        #expect(state.model.notice == nil, "a key clears the notice")
+    }
+
+    @Test func refreshKeyAsksForAFreshSnapshot() {
+        var state = connected()
+        #expect(state.press(.character("r"), now: Fixtures.now).commands == [.refresh])
+        _ = state.apply(.synced(Fixtures.snapshot()))
+        #expect(state.model.notice == nil)
+    }
+
+    @Test func ctrlLRepaints() {
+        var state = connected()
+        #expect(state.press(.control("l"), now: Fixtures.now).repaint)
+    }
+
+    @Test func controlCharactersDecodeToNamedKeys() {
+        #expect(Key(character: "\t") == .tab)
+        #expect(Key(character: "\r") == .enter)
+        #expect(Key(character: UnicodeScalar(27)) == .escape)
+        #expect(Key(character: UnicodeScalar(12)) == .control("l"))
+        #expect(Key(character: "ő") == .character("ő"))
+    }
+}

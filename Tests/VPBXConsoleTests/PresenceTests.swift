@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+import VPBXConsole
+import VPBXControl
+
+@Suite("ConsoleModel: presence")
+struct PresenceTests {
+    let now = Fixtures.now
+
+    @Test func derivesFreeBusyAndOfflineFromRegistrationsAndCalls() {
+        let model = Fixtures.model()  // 1001 → 1002 answered; 1001 and 1002 registered; 1003 not
+        #expect(model.presence(of: "1001", now: now) == .busy)
+        #expect(model.presence(of: "1002", now: now) == .busy)
+        #expect(model.presence(of: "1003", now: now) == .offline)
+        #expect(Fixtures.model(calls: []).presence(of: "1001", now: now) == .free)
+    }
+
+    @Test func theCalleeRingsAndTheCallerIsBusy() {
+        let model = Fixtures.model(calls: [Fixtures.call(state: .ringing, answeredSecondsAgo: nil)])
+        #expect(model.presence(of: "1001", now: now) == .busy)
+        #expect(model.presence(of: "1002", now: now) == .ringing)
+    }
+
+    @Test func busyBeatsRinging() {
+        let model = Fixtures.model(calls: [
+            Fixtures.call("a", from: "1002", to: "1003"),
+            Fixtures.call("b", from: "1001", to: "1002", state: .ringing, answeredSecondsAgo: nil),
+        ])
+        #expect(model.presence(of: "1002", now: now) == .busy)
+    }
+
+    @Test func anUnregisteredExtensionStillRingsWhenCalled() {
+        let model = Fixtures.model(calls: [Fixtures.call(to: "1003", state: .dialing, answeredSecondsAgo: nil)])
+        #expect(model.presence(of: "1003", now: now) == .ringing)
+    }
+
+    @Test func expiredRegistrationsDoNotCount() {
+        let model = Fixtures.model(calls: [])
+        #expect(model.presence(of: "1001", now: now + 301) == .offline)
+    }
+
+    @Test func staticContactIsFreeAndDisabledIsOffline() {
+        var model = Fixtures.model(calls: [])
+        var fixed = Fixtures.toth
+        fixed.staticContact = "sip:1003@10.0.0.3"
+        model.upsert(fixed)
+        #expect(model.presence(of: "1003", now: now) == .free)
+        var disabled = Fixtures.kovacs
+        disabled.enabled = false
+        model.upsert(disabled)
+        #expect(model.presence(of: "1001", now: now) == .offline)
+    }
+
+    @Test func legsCountForPartiesBeyondCallerAndCallee() {
+        var call = Fixtures.call(from: "1001", to: "600", state: .ringing, answeredSecondsAgo: nil)
+        call.legs = [CallLegInfo(id: "l1", party: "1003", state: .ringing)]
+        let model = Fixtures.model(calls: [call])
+        #expect(model.presence(of: "1003", now: now) == .ringing)
+    }
+}

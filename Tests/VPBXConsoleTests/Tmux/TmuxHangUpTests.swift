@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// `h` then `y` in the real console ends a real call: sipp calls an extension whose static
+/// contact is a sipp answering machine, through an engine that trusts 127.0.0.1.
+@Suite(
+    "vpbx-tui hangs up a real call", .serialized,
+    .enabled(if: TmuxSession.tmux != nil && SippProcess.sipp != nil, "needs tmux and sipp"),
+    .enabled(
+        if: ["vpbx-engine", "vpbx", "vpbx-tui"].allSatisfy {
+            FileManager.default.isExecutableFile(atPath: EngineProcess.binary($0))
+        }, "build the whole package first (swift build)"))
+struct TmuxHangUpTests {
+    @Test func hangUpKeyEndsTheSelectedCall() async throws {
+        let engine = try EngineProcess(extraArguments: ["--trusted", "127.0.0.1/32"])
+        defer { engine.stop() }
+        try await engine.waitUntilReady()
+        let answeringPort = try EngineProcess.freePort()
+        try engine.vpbx([
+            "ext", "add", "1002", "--name", "Szabó Erzsébet", "--password", "x",
+            "--static-contact", "sip:1002@127.0.0.1:\(answeringPort)",
+        ])
+        let answering = try SippProcess(scenario: "uas", port: answeringPort, arguments: [], logDirectory: engine.directory)
+        defer { answering.stop() }
+        let session = try TmuxSession(command: "env LANG=C.UTF-8 \(EngineProcess.binary("vpbx-tui")) --socket \(engine.socketPath)")
+        defer { session.close() }
+        try await session.waitFor("connected", "no calls in progress")
+        let caller = try SippProcess(
+            scenario: "uac", port: try EngineProcess.freePort(),
+            arguments: ["-s", "1002", "-d", "30000", "127.0.0.1:\(engine.sipPort)"], logDirectory: engine.directory)
+        defer { caller.stop() }
+        try await session.waitFor("→ 1002 Szabó Erzsébet", "answered", "busy")
+        try session.send("Tab")
+        try session.send("h")
+        try await session.waitFor("Hang up", "y: yes")
+        try session.send("y")
+        let text = try await session.waitFor("call hung up", "no calls in progress", "free")
+        #expect(!text.contains("answered"))
+        try session.send("q")
+        try await session.waitUntilEnded()
+    }
+}
