@@ -1,0 +1,25 @@
+import Foundation
+import Testing
+
+/// The engine's man page must document every option the binary really has.
+@Suite("Man pages")
+struct ManPageTests {
+    @Test("every option in 'vpbx-engine --help' is documented in man/vpbx-engine.8")
+    func engineOptionsDocumented() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-man-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let out = scratch.appendingPathComponent("help.txt")
+        let status = try await ChildProcess.run(
+            try PackageLayout.executable("vpbx-engine"), ["--help"], stdout: out, stderr: scratch.appendingPathComponent("err.txt"),
+            timeout: .seconds(20))
+        #expect(status == 0)
+        let help = String(decoding: try Data(contentsOf: out), as: UTF8.self)
+        let options = Set(help.matches(of: /--([a-z][a-z-]+)/).map { String($0.1) }).subtracting(["help", "version"])
+        #expect(options.count >= 10, "parsed options: \(options.sorted())")
+        let page = try String(contentsOf: PackageLayout.root.appendingPathComponent("man/vpbx-engine.8"), encoding: .utf8)
+        for option in options.sorted() {
+            #expect(page.contains("Fl \\-\(option)"), "man/vpbx-engine.8 does not document --\(option)")
+        }
+    }
+}
