@@ -61,14 +61,25 @@ struct HarnessTests {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let out = scratch.file("out")
-        // Short sleeps, not one long one: Foundation notices an exit only once every holder of
-        // the child's inherited descriptors is gone, and an orphaned `sleep 30` would be one.
+        // The shell outlives SIGTERM; its `sleep 30` (holding stdout) outlives the shell.
         let child = try ChildProcess(
-            URL(fileURLWithPath: "/bin/sh"), ["-c", "trap '' TERM; while :; do sleep 0.05; done"], stdout: out, stderr: out)
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "trap '' TERM; sleep 30; echo done"], stdout: out, stderr: out)
         try await Task.sleep(for: .milliseconds(200))
         let status = await child.stop(grace: .milliseconds(500))
         #expect(!child.isRunning)
         #expect(status == 128 + 9)
+    }
+
+    @Test("children start with no blocked signals, so that SIGTERM reaches the engine")
+    func cleanSignalMask() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let out = scratch.file("out")
+        let status = try await ChildProcess.run(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "grep SigBlk /proc/$$/status"], stdout: out, stderr: out,
+            timeout: .seconds(10))
+        #expect(status == 0)
+        #expect(tail(of: out).contains("0000000000000000"), "blocked signals in the child: \(tail(of: out))")
     }
 
     @Test("sipp message traces: received messages and the SDP audio endpoint")
