@@ -39,15 +39,22 @@ enum FreePorts {
         try Socket(type: datagram).bind(port: 0)
     }
 
-    /// `count` consecutive free UDP ports, starting at an even port (RTP convention).
-    static func udpRange(count: Int) throws -> ClosedRange<UInt16> {
+    /// Where engines get their RTP ranges.
+    static let engineRTPBand: ClosedRange<UInt16> = 20_000...30_999
+    /// Where sipp peers get their media ports: apart from the engines' band, so that an
+    /// engine's SDP can never carry a sipp port by coincidence (the anchoring check relies on
+    /// it), and the two never race for a port.
+    static let peerMediaBand: ClosedRange<UInt16> = 31_000...32_700
+
+    /// `count` consecutive free UDP ports inside `band`, starting at an even port (RTP convention).
+    static func udpRange(count: Int, in band: ClosedRange<UInt16> = engineRTPBand) throws -> ClosedRange<UInt16> {
         for _ in 0..<200 {
-            let first = UInt16.random(in: 20_000...31_000) & ~1
+            let first = UInt16.random(in: band.lowerBound...(band.upperBound - UInt16(count))) & ~1
             let range = first...(first + UInt16(count - 1))
             let sockets = range.compactMap { try? Socket(type: datagram).bindKeeping(port: $0) }
             if sockets.count == count { return range }
         }
-        throw HarnessError("no run of \(count) free UDP ports found between 20000 and 31000")
+        throw HarnessError("no run of \(count) free UDP ports found in \(band)")
     }
 }
 

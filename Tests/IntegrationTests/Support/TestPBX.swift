@@ -122,6 +122,12 @@ final class TestPBX {
         try await cli.json([LiveCall].self, ["call", "list"])
     }
 
+    /// The engine's own answer to `call.list`, through `vpbx rpc`, which passes every field
+    /// on; `vpbx call list` shows only the fields its DTO knows.
+    func liveCallsThroughRPC() async throws -> [LiveCall] {
+        try await cli.json([LiveCall].self, ["rpc", "call.list"])
+    }
+
     func cdrs() async throws -> [CDRInfo] {
         try await cli.json([CDRInfo].self, ["cdr", "search"])
     }
