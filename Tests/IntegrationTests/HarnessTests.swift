@@ -25,7 +25,8 @@ struct HarnessTests {
         let range = try FreePorts.udpRange(count: 10)
         #expect(range.count == 10)
         #expect(range.lowerBound % 2 == 0)
-        #expect(FreePorts.engineRTPBand.contains(range.lowerBound) && FreePorts.engineRTPBand.contains(range.upperBound))
+        #expect(
+            FreePorts.engineRTPBand.contains(range.lowerBound) && FreePorts.engineRTPBand.contains(range.upperBound))
         let media = try FreePorts.udpRange(count: 4, in: FreePorts.peerMediaBand)
         #expect(media.upperBound < 32_768)  // below Linux's ephemeral ports
     }

@@ -12,9 +12,18 @@ final class TestPBX {
     private var generation = 1
     private var sipps: [SippProcess] = []
 
-    /// Starts an engine (options adjusted by `configure`), runs `body`, cleans up.
-    static func run<T>(
-        configure: (inout EngineOptions) -> Void = { _ in }, _ body: (TestPBX) async throws -> T
+    /// Starts an engine with the default options, runs `body`, cleans up.
+    static func run<T>(_ body: (TestPBX) async throws -> T) async throws -> T {
+        try await run(trusted: [], body)
+    }
+
+    /// Starts an engine that does not challenge requests from `trusted` networks.
+    static func run<T>(trusted: [String], _ body: (TestPBX) async throws -> T) async throws -> T {
+        try await run(configure: { $0.trusted = trusted }, body)
+    }
+
+    private static func run<T>(
+        configure: (inout EngineOptions) -> Void, _ body: (TestPBX) async throws -> T
     ) async throws -> T {
         let scratch = try ScratchDirectory()
         var options = try EngineOptions(scratch: scratch)
