@@ -64,9 +64,9 @@ struct HarnessTests {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let out = scratch.file("out")
-        // The shell outlives SIGTERM; its `sleep 30` (holding stdout) outlives the shell.
+        // The shell outlives SIGTERM; its `sleep 5` (holding stdout) outlives the shell and the 0.5 s grace.
         let child = try ChildProcess(
-            URL(fileURLWithPath: "/bin/sh"), ["-c", "trap '' TERM; sleep 30; echo done"], stdout: out, stderr: out)
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "trap '' TERM; sleep 5; echo done"], stdout: out, stderr: out)
         try await Task.sleep(for: .milliseconds(200))
         let status = await child.stop(grace: .milliseconds(500))
         #expect(!child.isRunning)
