@@ -24,6 +24,7 @@ extension Integration {
                 let caller = try await setUp(pbx, callee: callee, caller: .callHangup)
                 let calleeProcess = try pbx.start(callee, name: "callee")
                 try await Task.sleep(for: .milliseconds(300))
+                try await calleeProcess.requireListening()
                 let callerProcess = try pbx.start(caller, name: "caller")
 
                 // The caller plays audio for 5 s; the callee echoes it. While the call is up,

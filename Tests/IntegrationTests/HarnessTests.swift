@@ -21,14 +21,22 @@ struct HarnessTests {
     @Test("free ports: SIP port bindable, ranges consecutive and even-aligned")
     func freePorts() throws {
         let sip = try FreePorts.sipPort()
-        #expect(sip > 0)
+        #expect(FreePorts.engineSIPBand.contains(sip))
         let range = try FreePorts.udpRange(count: 10)
         #expect(range.count == 10)
         #expect(range.lowerBound % 2 == 0)
         #expect(
             FreePorts.engineRTPBand.contains(range.lowerBound) && FreePorts.engineRTPBand.contains(range.upperBound))
         let media = try FreePorts.udpRange(count: 4, in: FreePorts.peerMediaBand)
-        #expect(media.upperBound < 32_768)  // below Linux's ephemeral ports
+        #expect(media.lowerBound > 60_999)  // above Linux's ephemeral ports
+        let bands = [
+            FreePorts.engineRTPBand, FreePorts.peerMediaBand, FreePorts.peerSignallingBand, FreePorts.engineSIPBand,
+        ]
+        for (index, band) in bands.enumerated() {
+            #expect(band.lowerBound > 60_999)
+            for other in bands[(index + 1)...] { #expect(!band.overlaps(other)) }
+        }
+        #expect(FreePorts.peerSignallingBand.contains(try FreePorts.udpPort()))
     }
 
     @Test("scratch directories are short enough for the control socket path")

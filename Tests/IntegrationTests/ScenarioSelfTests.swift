@@ -10,6 +10,7 @@ extension Integration {
             let scratch = try ScratchDirectory()
             let server = try SippProcess(uas, name: "uas", scratch: scratch)
             try await Task.sleep(for: .milliseconds(300))
+            try await server.requireListening()
             let client = try await SippProcess.run(try uac("127.0.0.1:\(uas.port)"), name: "uac", scratch: scratch)
             let serverResult = await server.finish()
             try client.requireSuccess()

@@ -36,6 +36,13 @@ final class SippProcess {
 
     var isRunning: Bool { child.isRunning }
 
+    /// For a UAS just started: throws sipp's report if it has already ended (it could not
+    /// bind its port, say), instead of letting the caller wait for its timeout.
+    func requireListening() async throws {
+        guard !child.isRunning else { return }
+        throw HarnessError("sipp ended right after starting:\n" + (await finish()).report)
+    }
+
     /// Waits for sipp to end: at most its own global timeout plus 15 s.
     func finish() async -> SippResult {
         let code = await child.wait(timeout: .seconds(peer.timeoutSeconds + 15))

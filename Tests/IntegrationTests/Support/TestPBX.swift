@@ -113,6 +113,7 @@ final class TestPBX {
     func call(caller: SippPeer, callee: SippPeer) async throws -> (caller: SippResult, callee: SippResult) {
         let calleeProcess = try start(callee, name: "callee")
         try await Task.sleep(for: .milliseconds(300))  // let sipp bind before the INVITE can arrive
+        try await calleeProcess.requireListening()
         let callerResult = try await run(caller, name: "caller")
         return (callerResult, await calleeProcess.finish())
     }
