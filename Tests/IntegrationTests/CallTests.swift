@@ -24,14 +24,28 @@ extension Integration {
                 let caller = try await setUp(pbx, callee: callee, caller: .callHangup)
                 let calleeProcess = try pbx.start(callee, name: "callee")
                 try await Task.sleep(for: .milliseconds(300))
+                try await calleeProcess.requireListening()
                 let callerProcess = try pbx.start(caller, name: "caller")
 
                 // The caller plays audio for 5 s; the callee echoes it. While the call is up,
                 // both legs must have counted packets in and out.
-                try await eventually("RTP packets in and out on both legs in 'vpbx call list --json'", timeout: .seconds(15)) {
+                try await eventually(
+                    "RTP packets in and out on both legs in 'vpbx call list --json'", timeout: .seconds(15)
+                ) {
+                    guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
                     let calls = try await pbx.liveCalls()
                     guard let call = calls.first, let legs = call.legs, legs.count >= 2 else {
-                        throw HarnessError("no answered call with two legs yet: \(calls)")
+                        throw HarnessError("no call with two legs yet: \(calls)")
+                    }
+                    if legs.allSatisfy({ $0.rtpPacketsIn == nil && $0.rtpPacketsOut == nil }) {
+                        let raw = try await pbx.liveCallsThroughRPC()
+                        let engineCounts = raw.contains { $0.legs?.contains { $0.rtpPacketsIn != nil } ?? false }
+                        throw HarnessError(
+                            engineCounts
+                                ? "the engine reports rtpPacketsIn/rtpPacketsOut (vpbx rpc call.list) but 'vpbx call list --json' "
+                                    + "drops them: add them to CallLegInfo in VPBXControl"
+                                : "no leg carries rtpPacketsIn/rtpPacketsOut, neither in 'vpbx call list --json' nor in call.list: \(raw)"
+                        )
                     }
                     let flowing = legs.allSatisfy { ($0.rtpPacketsIn ?? 0) > 0 && ($0.rtpPacketsOut ?? 0) > 0 }
                     guard flowing else { throw HarnessError("legs without RTP both ways: \(legs)") }
@@ -42,8 +56,12 @@ extension Integration {
                 let calleeResult = await calleeProcess.finish()
                 try calleeResult.requireSuccess()
 
-                #expect(callerResult.receivedMessages().contains { $0.hasPrefix("SIP/2.0 407") }, "the INVITE was not challenged")
-                #expect(callerResult.receivedMessages().contains { $0.hasPrefix("SIP/2.0 180") }, "180 Ringing was not relayed")
+                #expect(
+                    callerResult.receivedMessages().contains { $0.hasPrefix("SIP/2.0 407") },
+                    "the INVITE was not challenged")
+                #expect(
+                    callerResult.receivedMessages().contains { $0.hasPrefix("SIP/2.0 180") },
+                    "180 Ringing was not relayed")
                 // Anchoring: each side sees the engine's RTP address and a port from its range.
                 let offer = try #require(calleeResult.receivedMessages().first { $0.hasPrefix("INVITE") })
                 let answer = try #require(

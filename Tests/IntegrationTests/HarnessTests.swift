@@ -21,11 +21,22 @@ struct HarnessTests {
     @Test("free ports: SIP port bindable, ranges consecutive and even-aligned")
     func freePorts() throws {
         let sip = try FreePorts.sipPort()
-        #expect(sip > 0)
+        #expect(FreePorts.engineSIPBand.contains(sip))
         let range = try FreePorts.udpRange(count: 10)
         #expect(range.count == 10)
         #expect(range.lowerBound % 2 == 0)
-        #expect(range.upperBound < 32_768)
+        #expect(
+            FreePorts.engineRTPBand.contains(range.lowerBound) && FreePorts.engineRTPBand.contains(range.upperBound))
+        let media = try FreePorts.udpRange(count: 4, in: FreePorts.peerMediaBand)
+        #expect(media.lowerBound > 60_999)  // above Linux's ephemeral ports
+        let bands = [
+            FreePorts.engineRTPBand, FreePorts.peerMediaBand, FreePorts.peerSignallingBand, FreePorts.engineSIPBand,
+        ]
+        for (index, band) in bands.enumerated() {
+            #expect(band.lowerBound > 60_999)
+            for other in bands[(index + 1)...] { #expect(!band.overlaps(other)) }
+        }
+        #expect(FreePorts.peerSignallingBand.contains(try FreePorts.udpPort()))
     }
 
     @Test("scratch directories are short enough for the control socket path")
@@ -61,14 +72,27 @@ struct HarnessTests {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let out = scratch.file("out")
-        // Short sleeps, not one long one: Foundation notices an exit only once every holder of
-        // the child's inherited descriptors is gone, and an orphaned `sleep 30` would be one.
+        // The shell outlives SIGTERM; its `sleep 5` (holding stdout) outlives the shell and the 0.5 s grace.
         let child = try ChildProcess(
-            URL(fileURLWithPath: "/bin/sh"), ["-c", "trap '' TERM; while :; do sleep 0.05; done"], stdout: out, stderr: out)
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "trap '' TERM; sleep 5; echo done"], stdout: out, stderr: out)
         try await Task.sleep(for: .milliseconds(200))
         let status = await child.stop(grace: .milliseconds(500))
         #expect(!child.isRunning)
         #expect(status == 128 + 9)
+    }
+
+    @Test("children start with no blocked signals, so that SIGTERM reaches the engine")
+    func cleanSignalMask() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let out = scratch.file("out")
+        let status = try await ChildProcess.run(
+            // exec: grep reads its own mask. Reading the shell's instead would race with dash,
+            // which blocks every signal in itself while it forks.
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "exec grep SigBlk /proc/self/status"], stdout: out, stderr: out,
+            timeout: .seconds(10))
+        #expect(status == 0)
+        #expect(tail(of: out).contains("0000000000000000"), "blocked signals in the child: \(tail(of: out))")
     }
 
     @Test("sipp message traces: received messages and the SDP audio endpoint")

@@ -8,14 +8,17 @@ extension Integration {
         func registerWithDigest() async throws {
             try await TestPBX.run { pbx in
                 try await pbx.addExtension("1001", password: Fixture.password("1001"))
-                let phone = try pbx.phone(.register).service("1001").credentials(user: "1001", password: Fixture.password("1001"))
+                let phone = try pbx.phone(.register).service("1001").credentials(
+                    user: "1001", password: Fixture.password("1001"))
                 let result = try await pbx.run(phone, name: "phone")
                 try result.requireSuccess()
                 let challenge = try #require(
-                    result.receivedMessages().first { $0.hasPrefix("SIP/2.0 401") }, "the REGISTER was not challenged with 401")
+                    result.receivedMessages().first { $0.hasPrefix("SIP/2.0 401") },
+                    "the REGISTER was not challenged with 401")
                 #expect(challenge.contains("realm=\"vpbx\""))
                 let registrations = try await pbx.registrations()
-                let registration = try #require(registrations.first { $0.extension == "1001" }, "1001 not in \(registrations)")
+                let registration = try #require(
+                    registrations.first { $0.extension == "1001" }, "1001 not in \(registrations)")
                 #expect(registration.contact.contains("127.0.0.1:\(phone.port)"))
                 #expect(registration.transport.lowercased() == "udp")
                 #expect(registration.expiresIn > 0)
@@ -26,7 +29,8 @@ extension Integration {
         func wrongPassword() async throws {
             try await TestPBX.run { pbx in
                 try await pbx.addExtension("1001", password: Fixture.password("1001"))
-                let phone = try pbx.phone(.registerForbidden).service("1001").credentials(user: "1001", password: "wrong")
+                let phone = try pbx.phone(.registerForbidden).service("1001").credentials(
+                    user: "1001", password: "wrong")
                 try await pbx.run(phone, name: "phone").requireSuccess()
                 #expect(try await pbx.registrations().isEmpty)
             }
@@ -34,16 +38,18 @@ extension Integration {
 
         @Test("trusted sources are not challenged (REGISTER and INVITE pass with a wrong password)")
         func trustedSource() async throws {
-            try await TestPBX.run(configure: { $0.trusted = ["127.0.0.0/8"] }) { pbx in
+            try await TestPBX.run(trusted: ["127.0.0.0/8"]) { pbx in
                 let callee = try SippPeer(.answer).echoingRTP()
                 try await pbx.addExtension("1001", password: Fixture.password("1001"))
-                try await pbx.addExtension("1002", password: Fixture.password("1002"), staticContact: pbx.contact(of: callee, number: "1002"))
+                try await pbx.addExtension(
+                    "1002", password: Fixture.password("1002"), staticContact: pbx.contact(of: callee, number: "1002"))
                 // Both scenarios answer a challenge, with this wrong password: they only succeed unchallenged.
                 let phone = try pbx.phone(.register).service("1001").credentials(user: "1001", password: "wrong")
                 let registered = try await pbx.run(phone, name: "phone")
                 try registered.requireSuccess()
                 #expect(!registered.receivedMessages().contains { $0.hasPrefix("SIP/2.0 401") })
-                let caller = try pbx.phone(.callHangup).service("1002").caller("1001").credentials(user: "1001", password: "wrong")
+                let caller = try pbx.phone(.callHangup).service("1002").caller("1001").credentials(
+                    user: "1001", password: "wrong")
                 let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
                 try callerResult.requireSuccess()
                 try calleeResult.requireSuccess()
@@ -55,14 +61,16 @@ extension Integration {
         func restartKeepsState() async throws {
             try await TestPBX.run { pbx in
                 try await pbx.addExtension("1001", password: Fixture.password("1001"))
-                let phone = try pbx.phone(.register).service("1001").credentials(user: "1001", password: Fixture.password("1001"))
+                let phone = try pbx.phone(.register).service("1001").credentials(
+                    user: "1001", password: Fixture.password("1001"))
                 try await pbx.run(phone, name: "phone").requireSuccess()
                 try #require(try await pbx.registrations().contains { $0.extension == "1001" })
                 try await pbx.restart()
                 #expect(try await pbx.extensions().contains { $0.number == "1001" })
                 let registrations = try await pbx.registrations()
                 let registration = try #require(
-                    registrations.first { $0.extension == "1001" }, "1001's registration was lost in the restart: \(registrations)")
+                    registrations.first { $0.extension == "1001" },
+                    "1001's registration was lost in the restart: \(registrations)")
                 #expect(registration.contact.contains("127.0.0.1:\(phone.port)"))
             }
         }

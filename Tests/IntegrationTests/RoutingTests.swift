@@ -35,7 +35,8 @@ extension Integration {
                 // The callee phone registers from the port it then answers on: sipp cannot
                 // take a new incoming call in a client scenario, so registering and answering
                 // are two runs on one port, one after the other.
-                let registering = try pbx.phone(.register).service("1003").credentials(user: "1003", password: Fixture.password("1003"))
+                let registering = try pbx.phone(.register).service("1003").credentials(
+                    user: "1003", password: Fixture.password("1003"))
                 try await pbx.run(registering, name: "callee-register").requireSuccess()
                 try #require(try await pbx.registrations().contains { $0.extension == "1003" })
                 let callee = try SippPeer(.answer, port: registering.port).echoingRTP()

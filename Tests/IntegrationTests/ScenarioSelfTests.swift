@@ -10,6 +10,7 @@ extension Integration {
             let scratch = try ScratchDirectory()
             let server = try SippProcess(uas, name: "uas", scratch: scratch)
             try await Task.sleep(for: .milliseconds(300))
+            try await server.requireListening()
             let client = try await SippProcess.run(try uac("127.0.0.1:\(uas.port)"), name: "uac", scratch: scratch)
             let serverResult = await server.finish()
             try client.requireSuccess()
@@ -31,14 +32,16 @@ extension Integration {
         @Test("register-forbidden expects the 403 that a wrong password earns")
         func registerForbidden() async throws {
             try await pair(try registrar()) {
-                try SippPeer(.registerForbidden, remote: $0).service("1001").credentials(user: "1001", password: "wrong")
+                try SippPeer(.registerForbidden, remote: $0).service("1001").credentials(
+                    user: "1001", password: "wrong")
             }
         }
 
         @Test("call-hangup answers a 407, talks and hangs up")
         func callHangupWithChallenge() async throws {
             try await pair(try SippPeer(.selftestChallenge).echoingRTP()) {
-                try SippPeer(.callHangup, remote: $0).service("1002").caller("1001").credentials(user: "1001", password: "pw")
+                try SippPeer(.callHangup, remote: $0).service("1002").caller("1001").credentials(
+                    user: "1001", password: "pw")
             }
         }
 
@@ -58,7 +61,9 @@ extension Integration {
 
         @Test("call-expect-busy against busy")
         func busy() async throws {
-            try await pair(try SippPeer(.busy)) { try SippPeer(.callExpectBusy, remote: $0).service("1002").caller("1001") }
+            try await pair(try SippPeer(.busy)) {
+                try SippPeer(.callExpectBusy, remote: $0).service("1002").caller("1001")
+            }
         }
 
         @Test("call-expect-not-found against a 404 peer")
@@ -91,7 +96,8 @@ extension Integration {
             let uas = try SippPeer(.busy)
             let server = try SippProcess(uas, name: "uas", scratch: scratch)
             try await Task.sleep(for: .milliseconds(300))
-            var caller = try SippPeer(.callExpectNotFound, remote: "127.0.0.1:\(uas.port)").service("1002").caller("1001")
+            var caller = try SippPeer(.callExpectNotFound, remote: "127.0.0.1:\(uas.port)").service("1002").caller(
+                "1001")
             caller.timeoutSeconds = 10
             let result = try await SippProcess.run(caller, name: "uac", scratch: scratch)
             await server.kill()

@@ -34,7 +34,7 @@ uas_control=$((base + 30))
 uac_control=$((base + 31))
 uas_media=$((base + 40))
 uac_media=$((base + 50))
-rtp_range="40000-49999"
+rtp_range=${SIP_LOAD_RTP_PORTS:-40000-49999}
 hz=$(getconf CLK_TCK)
 
 work=$(mktemp -d /tmp/sip-load-XXXXXX)

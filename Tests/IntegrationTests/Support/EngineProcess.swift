@@ -9,7 +9,8 @@ final class EngineProcess {
     private let child: ChildProcess
 
     /// Starts the engine and waits (bounded) until it answers on its control socket.
-    static func start(_ options: EngineOptions, scratch: ScratchDirectory, cli: VPBXCommand, generation: Int = 1) async throws
+    static func start(_ options: EngineOptions, scratch: ScratchDirectory, cli: VPBXCommand, generation: Int = 1)
+        async throws
         -> EngineProcess
     {
         let engine = try EngineProcess(options, logFile: scratch.file("engine-\(generation).log"))

@@ -11,6 +11,9 @@ func eventually<T>(
         do {
             if let value = try await check() { return value }
             lastError = nil
+        } catch let stop as StopWaiting {
+            let reason = lastError.map { "; before that: \($0)" } ?? ""
+            throw HarnessError("gave up waiting for \(what): \(stop.reason)\(reason)")
         } catch {
             lastError = error
         }
@@ -19,4 +22,10 @@ func eventually<T>(
     }
     let reason = lastError.map { "; last error: \($0)" } ?? ""
     throw HarnessError("timed out after \(timeout) waiting for \(what)\(reason)")
+}
+
+/// Thrown from an `eventually` check when waiting longer cannot help (the call it watches has
+/// ended, say); the error before it is kept in the message, as it usually says why.
+struct StopWaiting: Error {
+    var reason: String
 }

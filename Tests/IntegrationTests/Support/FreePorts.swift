@@ -19,35 +19,72 @@ private func bindSocket(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ lengt
     #endif
 }
 
-/// Loopback ports that are free right now. The kernel picks single ports (bind to port 0
-/// and read it back); runs of consecutive ports (RTP ranges, sipp's media ports) are probed
-/// by binding every port of a random candidate run, below Linux's ephemeral range so that
-/// short-lived client sockets do not take them between probe and use.
+/// Loopback ports that are free right now, probed by binding them, from fixed bands where
+/// neither the kernel's own picks for port-0 sockets nor the unit tests (which use
+/// 20000-30000 and run in the same process) get in the way.
 enum FreePorts {
+    // Bands above Linux's ephemeral range (32768-60999), so that no socket bound to port 0
+    // takes a port between probe and use, and apart from each other, so that an engine's
+    // SDP can never carry a sipp port by coincidence (the anchoring check relies on it).
+    /// RTP ranges of engines.
+    static let engineRTPBand: ClosedRange<UInt16> = 61_000...62_999
+    /// sipp media ports (`-mp` and the ports after it).
+    static let peerMediaBand: ClosedRange<UInt16> = 63_000...63_999
+    /// sipp SIP (`-p`) and control (`-cp`) ports.
+    static let peerSignallingBand: ClosedRange<UInt16> = 64_000...64_999
+    /// Engine SIP ports, free for both UDP and TCP.
+    static let engineSIPBand: ClosedRange<UInt16> = 65_000...65_499
+
     /// A port free for both UDP and TCP on 127.0.0.1 (the engine listens on both).
     static func sipPort() throws -> UInt16 {
-        for _ in 0..<50 {
-            let udp = try Socket(type: datagram)
-            let port = try udp.bind(port: 0)
-            if (try? Socket(type: stream).bind(port: port)) != nil { return port }
-        }
-        throw HarnessError("no loopback port free for both UDP and TCP after 50 tries")
-    }
-
-    /// A single free UDP port.
-    static func udpPort() throws -> UInt16 {
-        try Socket(type: datagram).bind(port: 0)
-    }
-
-    /// `count` consecutive free UDP ports, starting at an even port (RTP convention).
-    static func udpRange(count: Int) throws -> ClosedRange<UInt16> {
         for _ in 0..<200 {
-            let first = UInt16.random(in: 20_000...31_000) & ~1
-            let range = first...(first + UInt16(count - 1))
+            let port = cursor.next(count: 1, in: engineSIPBand).lowerBound
+            guard let udp = try? Socket(type: datagram).bindKeeping(port: port) else { continue }
+            if (try? Socket(type: stream).bind(port: port)) != nil {
+                _ = udp  // held until here, so that both probes saw the port free together
+                return port
+            }
+        }
+        throw HarnessError("no port free for both UDP and TCP in \(engineSIPBand) after 200 tries")
+    }
+
+    /// A single free UDP port for a sipp peer.
+    static func udpPort() throws -> UInt16 {
+        try udpRange(count: 1, in: peerSignallingBand).lowerBound
+    }
+
+    /// `count` consecutive free UDP ports inside `band`, starting at an even port (RTP convention).
+    static func udpRange(count: Int, in band: ClosedRange<UInt16> = engineRTPBand) throws -> ClosedRange<UInt16> {
+        for _ in 0..<200 {
+            let range = cursor.next(count: count, in: band)
             let sockets = range.compactMap { try? Socket(type: datagram).bindKeeping(port: $0) }
             if sockets.count == count { return range }
         }
-        throw HarnessError("no run of \(count) free UDP ports found between 20000 and 31000")
+        throw HarnessError("no run of \(count) free UDP ports found in \(band)")
+    }
+
+    /// Hands out ports in turn through each band, so that one test run never gets the same
+    /// port twice (a probed port is free, but not reserved) until the band wraps around.
+    private static let cursor = Cursor()
+}
+
+/// Per band, where the next allocation starts; a random start, so that test runs in other
+/// worktrees on the same machine tend to use other ports.
+private final class Cursor: @unchecked Sendable {
+    private let lock = NSLock()
+    private var offsets: [UInt16: Int] = [:]  // keyed by band.lowerBound
+
+    /// The next `count` ports of `band`, starting at an even port.
+    func next(count: Int, in band: ClosedRange<UInt16>) -> ClosedRange<UInt16> {
+        lock.lock()
+        defer { lock.unlock() }
+        let size = band.count - count
+        var offset = offsets[band.lowerBound] ?? Int.random(in: 0..<size)
+        offset = (offset + 1) & ~1
+        if offset > size { offset = 0 }
+        offsets[band.lowerBound] = offset + count
+        let first = band.lowerBound + UInt16(offset)
+        return first...(first + UInt16(count - 1))
     }
 }
 

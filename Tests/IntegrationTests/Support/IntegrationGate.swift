@@ -22,6 +22,8 @@ enum IntegrationGate {
     /// sipp's absolute path, from PATH.
     static var sippPath: String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/sipp" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return path.split(separator: ":").map { "\($0)/sipp" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 }

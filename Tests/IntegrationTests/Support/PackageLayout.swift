@@ -26,7 +26,8 @@ enum PackageLayout {
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
             throw HarnessError(
                 "\(url.path) is missing: the integration tests run the built executables; "
-                    + "run 'swift build' first (or set \(binDirectoryVariable) to a directory holding vpbx-engine and vpbx)")
+                    + "run 'swift build' first (or set \(binDirectoryVariable) to a directory holding vpbx-engine and vpbx)"
+            )
         }
         return url
     }

@@ -21,7 +21,9 @@ enum SippMessageLog {
         for rawLine in message.split(whereSeparator: \.isNewline) {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("c=IN IP4 ") { address = String(line.dropFirst("c=IN IP4 ".count)) }
-            if line.hasPrefix("m=audio "), let value = line.split(separator: " ").dropFirst().first { port = UInt16(value) }
+            if line.hasPrefix("m=audio "), let value = line.split(separator: " ").dropFirst().first {
+                port = UInt16(value)
+            }
         }
         guard let address, let port else { return nil }
         return (address, port)

@@ -26,7 +26,7 @@ struct SippPeer: Sendable {
         self.scenario = scenario
         self.remote = remote
         self.port = try port ?? FreePorts.udpPort()
-        mediaPort = try FreePorts.udpRange(count: 4).lowerBound
+        mediaPort = try FreePorts.udpRange(count: 4, in: FreePorts.peerMediaBand).lowerBound
         controlPort = try FreePorts.udpPort()
     }
 

@@ -11,7 +11,8 @@ final class SippProcess {
     /// The sipp executable from PATH, or an error saying how to install it.
     static func executable() throws -> URL {
         guard let path = IntegrationGate.sippPath else {
-            throw HarnessError("sipp is not installed (not found in PATH); run 'bash scripts/setup-deps.sh' (package sip-tester)")
+            throw HarnessError(
+                "sipp is not installed (not found in PATH); run 'bash scripts/setup-deps.sh' (package sip-tester)")
         }
         return URL(fileURLWithPath: path)
     }
@@ -24,7 +25,8 @@ final class SippProcess {
         let arguments = peer.arguments(scenarioPath: try peer.scenario.url().path, directory: scratch, stem: stem)
         // sipp's screen output (final statistics) goes to stdout, its complaints to stderr.
         child = try ChildProcess(
-            try Self.executable(), arguments, stdout: scratch.file("\(stem).screen"), stderr: scratch.file("\(stem).screen"))
+            try Self.executable(), arguments, stdout: scratch.file("\(stem).screen"),
+            stderr: scratch.file("\(stem).screen"))
     }
 
     /// Runs `peer` to the end.
@@ -33,6 +35,13 @@ final class SippProcess {
     }
 
     var isRunning: Bool { child.isRunning }
+
+    /// For a UAS just started: throws sipp's report if it has already ended (it could not
+    /// bind its port, say), instead of letting the caller wait for its timeout.
+    func requireListening() async throws {
+        guard !child.isRunning else { return }
+        throw HarnessError("sipp ended right after starting:\n" + (await finish()).report)
+    }
 
     /// Waits for sipp to end: at most its own global timeout plus 15 s.
     func finish() async -> SippResult {

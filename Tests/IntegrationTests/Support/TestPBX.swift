@@ -12,9 +12,18 @@ final class TestPBX {
     private var generation = 1
     private var sipps: [SippProcess] = []
 
-    /// Starts an engine (options adjusted by `configure`), runs `body`, cleans up.
-    static func run<T>(
-        configure: (inout EngineOptions) -> Void = { _ in }, _ body: (TestPBX) async throws -> T
+    /// Starts an engine with the default options, runs `body`, cleans up.
+    static func run<T>(_ body: (TestPBX) async throws -> T) async throws -> T {
+        try await run(trusted: [], body)
+    }
+
+    /// Starts an engine that does not challenge requests from `trusted` networks.
+    static func run<T>(trusted: [String], _ body: (TestPBX) async throws -> T) async throws -> T {
+        try await run(configure: { $0.trusted = trusted }, body)
+    }
+
+    private static func run<T>(
+        configure: (inout EngineOptions) -> Void, _ body: (TestPBX) async throws -> T
     ) async throws -> T {
         let scratch = try ScratchDirectory()
         var options = try EngineOptions(scratch: scratch)
@@ -104,6 +113,7 @@ final class TestPBX {
     func call(caller: SippPeer, callee: SippPeer) async throws -> (caller: SippResult, callee: SippResult) {
         let calleeProcess = try start(callee, name: "callee")
         try await Task.sleep(for: .milliseconds(300))  // let sipp bind before the INVITE can arrive
+        try await calleeProcess.requireListening()
         let callerResult = try await run(caller, name: "caller")
         return (callerResult, await calleeProcess.finish())
     }
@@ -120,6 +130,12 @@ final class TestPBX {
 
     func liveCalls() async throws -> [LiveCall] {
         try await cli.json([LiveCall].self, ["call", "list"])
+    }
+
+    /// The engine's own answer to `call.list`, through `vpbx rpc`, which passes every field
+    /// on; `vpbx call list` shows only the fields its DTO knows.
+    func liveCallsThroughRPC() async throws -> [LiveCall] {
+        try await cli.json([LiveCall].self, ["rpc", "call.list"])
     }
 
     func cdrs() async throws -> [CDRInfo] {

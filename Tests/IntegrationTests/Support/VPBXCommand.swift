@@ -25,7 +25,9 @@ struct VPBXCommand: Sendable {
             do {
                 return try RPCCoding.makeDecoder().decode(T.self, from: Data(stdout.utf8))
             } catch {
-                throw HarnessError("cannot decode \(T.self) from the output of vpbx \(arguments.joined(separator: " ")): \(error)\n\(summary)")
+                throw HarnessError(
+                    "cannot decode \(T.self) from the output of vpbx \(arguments.joined(separator: " ")): \(error)\n\(summary)"
+                )
             }
         }
     }
