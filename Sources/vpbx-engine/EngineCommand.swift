@@ -46,6 +46,24 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level"))
     var logLevel: String?
 
+    /// Bad usage exits 2 (DESIGN.md), not ArgumentParser's default 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var engine = command as? EngineCommand {
+                try await engine.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+
     func makeConfiguration() throws -> EngineConfiguration {
         var configuration = EngineConfiguration()
         if let config { try configuration.load(file: config) }

@@ -22,4 +22,18 @@ struct ManPageTests {
             #expect(page.contains("Fl \\-\(option)"), "man/vpbx-engine.8 does not document --\(option)")
         }
     }
+
+    @Test("bad usage exits 2 and says what was wrong", arguments: [["--rtp-ports", "abc"], ["--sip-listen", "x:99999"], ["--bogus"]])
+    func badUsageExitsTwo(arguments: [String]) async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-usage-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let errors = scratch.appendingPathComponent("err.txt")
+        let status = try await ChildProcess.run(
+            try PackageLayout.executable("vpbx-engine"), arguments, stdout: scratch.appendingPathComponent("out.txt"),
+            stderr: errors, timeout: .seconds(20))
+        #expect(status == 2)
+        let message = String(decoding: try Data(contentsOf: errors), as: UTF8.self)
+        #expect(message.contains("Error:"), "stderr: \(message)")
+    }
 }
