@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "VPBXSIP"),
         .target(name: "VPBXSDP"),
         .target(name: "VPBXRTP"),
+        .target(name: "VPBXSchedule"),
         .target(
             name: "VPBXSignaling",
             dependencies: ["VPBXSIP", .product(name: "Crypto", package: "swift-crypto")]
@@ -57,6 +58,7 @@ let package = Package(
         .testTarget(name: "VPBXSIPTests", dependencies: ["VPBXSIP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VPBXSDPTests", dependencies: ["VPBXSDP"]),
         .testTarget(name: "VPBXRTPTests", dependencies: ["VPBXRTP"]),
+        .testTarget(name: "VPBXScheduleTests", dependencies: ["VPBXSchedule"]),
         .testTarget(name: "VPBXSignalingTests", dependencies: ["VPBXSignaling", "VPBXSIP"]),
         .testTarget(name: "VPBXNetworkTests", dependencies: ["VPBXNetwork", "VPBXSIP", "VPBXRTP", nio, nioPosix, nioConcurrency]),
         .testTarget(name: "VPBXStoreTests", dependencies: ["VPBXStore", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -6,12 +6,13 @@
 #   bash scripts/setup-deps.sh --build-only  only what 'swift build' needs
 #
 # Build: libsqlite3-dev (GRDB compiles against the system SQLite), libncurses-dev (the
-# CNCursesW module links ncursesw and tinfo for vpbx-tui).
+# CNCursesW module links ncursesw and tinfo for vpbx-tui), tzdata (opening hours are evaluated
+# in Europe/Budapest or another IANA zone; slim images ship without the zone files).
 # Tests: sip-tester (sipp, the independent SIP peer of the integration tests), tmux (drives
 # the real vpbx-tui in a terminal), sox (makes audio files for media tests).
 set -euo pipefail
 
-build_packages=(libsqlite3-dev libncurses-dev)
+build_packages=(libsqlite3-dev libncurses-dev tzdata)
 test_packages=(sip-tester tmux sox)
 
 packages=("${build_packages[@]}")
