@@ -9,6 +9,8 @@ struct ControlHandlers: Sendable {
     let pbx: PBXCore
     let extensions: any ExtensionRepository
     let cdrs: any CDRRepository
+    let schedules: any ScheduleRepository
+    let calendar: any CalendarRepository
     let events: EventHub
     let realm: String
     let engineVersion: String
@@ -19,12 +21,14 @@ struct ControlHandlers: Sendable {
         registerEngineMethods(on: router)
         registerExtensionMethods(on: router)
         registerCallMethods(on: router)
+        registerScheduleMethods(on: router)
+        registerHolidayMethods(on: router)
     }
 
     private func registerEngineMethods(on router: ControlRouter) {
         router.register(EngineHello.self) { _, context in
             EngineHello.Result(
-                engineVersion: engineVersion, capabilities: ["extensions", "registrations", "calls", "cdr", "events"],
+                engineVersion: engineVersion, capabilities: ["extensions", "registrations", "calls", "cdr", "events", "schedules"],
                 role: context.role)
         }
         router.register(EngineStatus.self) { _, _ in

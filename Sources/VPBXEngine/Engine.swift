@@ -72,7 +72,8 @@ public actor Engine {
         let router = ControlRouter(logger: logger)
         let boundPort = transport.localPort ?? config.sipPort
         ControlHandlers(
-            pbx: pbx, extensions: extensions, cdrs: cdrs, events: events, realm: config.realm, engineVersion: Engine.version,
+            pbx: pbx, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
+            calendar: GRDBCalendarRepository(database: database), events: events, realm: config.realm, engineVersion: Engine.version,
             startedAt: Date(), sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"]
         ).register(on: router)
         let control = ControlServer(

@@ -6,3 +6,4 @@ import VPBXControl
 extension ExtensionKind: ExpressibleByArgument {}
 extension PromptLanguage: ExpressibleByArgument {}
 extension CallDisposition: ExpressibleByArgument {}
+extension OverrideMode: ExpressibleByArgument {}

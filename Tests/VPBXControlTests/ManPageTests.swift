@@ -25,7 +25,11 @@ import Testing
 
     @Test func everyOptionIsInTheManPage() throws {
         let page = try Self.manPage().replacingOccurrences(of: "\\-", with: "-")
-        for command in [["status"], ["ext", "add"], ["ext", "set"], ["cdr", "search"], ["events"], ["rpc"]] {
+        for command in [
+            ["status"], ["ext", "add"], ["ext", "set"], ["cdr", "search"], ["events"], ["rpc"], ["schedule", "add"],
+            ["schedule", "set"], ["schedule", "show"], ["schedule", "override"], ["holiday", "list"], ["holiday", "add"],
+            ["holiday", "swap"],
+        ] {
             let help = try Self.help(command)
             let options = Set(help.matches(of: /--([a-z][a-z-]+)/).map { String($0.output.1) })
             for option in options where option != "help" {

@@ -34,6 +34,8 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
                     extensions: InMemoryExtensionRepository(store: store, now: clock.now),
                     registrations: InMemoryRegistrationRepository(store: store),
                     cdr: InMemoryCDRRepository(store: store),
+                    schedules: InMemoryScheduleRepository(store: store, now: clock.now),
+                    calendar: InMemoryCalendarRepository(store: store),
                     clock: clock))
         }
     }
@@ -44,15 +46,19 @@ struct Repositories: Sendable {
     let extensions: any ExtensionRepository
     let registrations: any RegistrationRepository
     let cdr: any CDRRepository
+    let schedules: any ScheduleRepository
+    let calendar: any CalendarRepository
     let clock: TestClock
 
     init(
         extensions: any ExtensionRepository, registrations: any RegistrationRepository,
-        cdr: any CDRRepository, clock: TestClock
+        cdr: any CDRRepository, schedules: any ScheduleRepository, calendar: any CalendarRepository, clock: TestClock
     ) {
         self.extensions = extensions
         self.registrations = registrations
         self.cdr = cdr
+        self.schedules = schedules
+        self.calendar = calendar
         self.clock = clock
     }
 
@@ -61,6 +67,8 @@ struct Repositories: Sendable {
             extensions: GRDBExtensionRepository(database: database, now: clock.now),
             registrations: GRDBRegistrationRepository(database: database),
             cdr: GRDBCDRRepository(database: database),
+            schedules: GRDBScheduleRepository(database: database, now: clock.now),
+            calendar: GRDBCalendarRepository(database: database),
             clock: clock)
     }
 }

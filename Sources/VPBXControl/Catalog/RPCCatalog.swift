@@ -13,6 +13,17 @@ public enum RPCCatalog {
         .init(CallList.self),
         .init(CallHangup.self),
         .init(CDRSearch.self),
+        .init(ScheduleCreate.self),
+        .init(ScheduleList.self),
+        .init(ScheduleGet.self),
+        .init(ScheduleUpdate.self),
+        .init(ScheduleDelete.self),
+        .init(ScheduleSetOverride.self),
+        .init(HolidayList.self),
+        .init(HolidayAdd.self),
+        .init(HolidayRemove.self),
+        .init(HolidaySwap.self),
+        .init(HolidayUnswap.self),
         .init(EventsSubscribe.self),
     ]
 

@@ -20,6 +20,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v1-extensions", migrate: createExtensions)
         migrator.registerMigration("v1-registrations", migrate: createRegistrations)
         migrator.registerMigration("v1-cdr", migrate: createCDR)
+        migrator.registerMigration("v2-schedules", migrate: createSchedules)
         return migrator
     }
 
@@ -83,5 +84,28 @@ extension VPBXDatabase {
         try db.execute(
             sql: "CREATE INDEX cdr_in_progress ON cdr(started_at) WHERE disposition = 'in_progress'"
         )
+    }
+
+    private static func createSchedules(_ db: Database) throws {
+        try db.create(table: "schedules") { t in
+            t.primaryKey("name", .text)
+            t.column("weekly", .text).notNull()
+            t.column("time_zone", .text).notNull()
+            t.column("observes_holidays", .boolean).notNull().defaults(to: true)
+            t.column("override_mode", .text)
+            t.column("override_until", .datetime)
+            t.column("created_at", .datetime).notNull()
+            t.column("updated_at", .datetime).notNull()
+        }
+        try db.create(table: "holidays") { t in
+            t.primaryKey("date", .text)
+            t.column("name", .text).notNull()
+            t.column("hours", .text).notNull().defaults(to: "")
+        }
+        try db.create(table: "workday_swaps") { t in
+            t.primaryKey("rest_day", .text)
+            t.column("workday", .text).notNull().unique()
+            t.column("note", .text).notNull().defaults(to: "")
+        }
     }
 }

@@ -11,6 +11,9 @@ public actor InMemoryStore {
         var registrations: [Int64: RegistrationRecord] = [:]
         var nextRegistrationID: Int64 = 1
         var cdr: [String: CDRRecord] = [:]
+        var schedules: [String: ScheduleRecord] = [:]
+        var holidays: [String: HolidayRecord] = [:]
+        var swaps: [String: WorkdaySwapRecord] = [:]
     }
 
     private var tables = Tables()
