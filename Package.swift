@@ -33,6 +33,8 @@ let package = Package(
             name: "VPBXSignaling",
             dependencies: ["VPBXSIP", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Media: signal processing and RTP/DTMF state machines under the players and recorders; pure.
+        .target(name: "VPBXMedia", dependencies: ["VPBXRTP"]),
         // I/O layers.
         .target(name: "VPBXNetwork", dependencies: ["VPBXSIP", "VPBXRTP", nio, nioPosix, nioConcurrency, logging]),
         .target(name: "VPBXStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
@@ -58,6 +60,7 @@ let package = Package(
         .testTarget(name: "VPBXSDPTests", dependencies: ["VPBXSDP"]),
         .testTarget(name: "VPBXRTPTests", dependencies: ["VPBXRTP"]),
         .testTarget(name: "VPBXSignalingTests", dependencies: ["VPBXSignaling", "VPBXSIP"]),
+        .testTarget(name: "VPBXMediaTests", dependencies: ["VPBXMedia", "VPBXRTP"]),
         .testTarget(name: "VPBXNetworkTests", dependencies: ["VPBXNetwork", "VPBXSIP", "VPBXRTP", nio, nioPosix, nioConcurrency]),
         .testTarget(name: "VPBXStoreTests", dependencies: ["VPBXStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
