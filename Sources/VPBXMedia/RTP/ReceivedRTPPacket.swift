@@ -1,0 +1,15 @@
+import VPBXRTP
+
+/// An incoming RTP packet split into its header and a copy of its payload (off the relay's hot
+/// path: media applications handle at most 50 packets a second per leg).
+public struct ReceivedRTPPacket: Sendable, Equatable {
+    public var header: RTPHeader
+    public var payload: [UInt8]
+
+    /// Parses a datagram; nil when it is not a valid RTP packet.
+    public init?(bytes: [UInt8]) {
+        guard let header = bytes.withUnsafeBytes({ RTPHeader(bytes: $0) }) else { return nil }
+        self.header = header
+        payload = Array(bytes[header.payloadOffset..<header.payloadOffset + header.payloadLength])
+    }
+}
