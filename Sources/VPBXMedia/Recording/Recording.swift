@@ -1,0 +1,27 @@
+import VPBXRTP
+
+/// A finished recording: why it stopped and the audio kept.
+public struct Recording: Sendable, Equatable {
+    public enum StopReason: Sendable, Equatable {
+        case maximumLength
+        case silence
+        case digit(DTMFDigit)
+        /// The owner stopped it (caller hung up, call transferred, ...).
+        case stopped
+    }
+
+    public var reason: StopReason
+    /// 8 kHz mono samples, trailing silence trimmed when so configured.
+    public var samples: [Int16]
+
+    public init(reason: StopReason, samples: [Int16]) {
+        self.reason = reason
+        self.samples = samples
+    }
+
+    /// The kept audio's length in milliseconds.
+    public var durationMilliseconds: Int { samples.count * 1000 / AudioFormat.sampleRate }
+
+    /// The recording as a WAV file (8 kHz mono PCM16).
+    public var wav: [UInt8] { WAVWriter.write(samples) }
+}
