@@ -44,7 +44,11 @@ public enum WAVReader {
                     throw .dataBeyondFile(name, declared: size, available: reader.remaining)
                 }
                 let frames = size / format.blockAlign
-                if let maximumSeconds, frames > maximumSeconds * format.sampleRate {
+                // The division first: it bounds the product below by `frames`, so a huge limit
+                // cannot overflow the multiplication.
+                if let maximumSeconds, frames / format.sampleRate >= maximumSeconds,
+                    frames > maximumSeconds * format.sampleRate
+                {
                     throw .tooLong(name, seconds: maximumSeconds)
                 }
                 return WAVFile(

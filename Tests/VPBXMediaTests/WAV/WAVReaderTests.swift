@@ -122,6 +122,7 @@ struct WAVReaderTests {
         let bytes = WAVWriter.write([Int16](repeating: 0, count: 16001))
         #expect(throws: WAVError.self) { try WAVReader.read(bytes, name: "long.wav", maximumSeconds: 2) }
         #expect((try? WAVReader.read(bytes, name: "long.wav", maximumSeconds: 3)) != nil)
+        #expect((try? WAVReader.read(bytes, name: "long.wav", maximumSeconds: .max)) != nil)
     }
 
     /// Every prefix of a valid file either parses (the data may legitimately end early only if
