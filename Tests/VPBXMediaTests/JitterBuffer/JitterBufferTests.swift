@@ -143,3 +143,43 @@ struct JitterBufferTests {
         #expect(jittery.statistics.jitter > 100)
     }
 }
+
+@Suite("Jitter buffer on a simulated network")
+struct JitterBufferNetworkTests {
+    @Test(arguments: [UInt64(1), 2, 3])
+    func jitterLossAndDuplicates(seed: UInt64) {
+        var generator = SplitMix64(seed: seed)
+        var arrivals: [(time: Int, sequence: Int)] = []
+        for sequence in 0..<1000 {
+            if Double.random(in: 0..<1, using: &generator) < 0.05 { continue }  // 5% loss
+            let time = sequence * 160 + Int.random(in: 0...480, using: &generator)  // up to 60 ms jitter
+            arrivals.append((time, sequence))
+            if Double.random(in: 0..<1, using: &generator) < 0.02 {  // 2% duplicated
+                arrivals.append((time + Int.random(in: 0...160, using: &generator), sequence))
+            }
+        }
+        arrivals.sort { $0.time < $1.time }
+
+        var buffer = JitterBuffer()
+        var played: [Int] = []
+        var next = 0
+        for tick in 0..<1100 {
+            let now = tick * 160
+            while next < arrivals.count, arrivals[next].time <= now {
+                let sequence = arrivals[next].sequence
+                _ = buffer.insert(
+                    sequenceNumber: UInt16(truncatingIfNeeded: sequence + 65_000), timestamp: UInt32(sequence * 160),
+                    ssrc: 1, samples: [Int16](repeating: Int16(sequence % 30_000), count: 160), arrival: now)
+                next += 1
+            }
+            if case .packet(let samples) = buffer.nextFrame() { played.append(Int(samples[0])) }
+        }
+        // In order, never twice, across the sequence wrap at packet 536.
+        #expect(zip(played, played.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(played.count >= 900)
+        #expect(buffer.statistics.late <= 20)
+        #expect(buffer.statistics.duplicates > 0)
+        #expect(buffer.targetFrames >= 3 && buffer.targetFrames <= 10)
+        #expect(buffer.count <= 50)
+    }
+}
