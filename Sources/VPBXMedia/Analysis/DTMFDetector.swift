@@ -13,6 +13,7 @@ import VPBXRTP
 /// A key is reported once, after `minimumBlocks` consecutive hits; the same key is reported
 /// again only after at least one block without it.
 public struct DTMFDetector: Sendable {
+    /// Detection thresholds; the defaults follow ITU-T Q.24 where it gives numbers.
     public struct Configuration: Sendable {
         /// Samples per analysis block.
         public var blockSize = 102
@@ -29,15 +30,18 @@ public struct DTMFDetector: Sendable {
         /// Fraction of the block's energy the two tones must carry.
         public var minimumToneShare = 0.7
 
+        /// The defaults.
         public init() {}
     }
 
+    /// The thresholds in use.
     public let configuration: Configuration
     private var pending: [Int16] = []
     private var candidate: DTMFDigit?
     private var hits = 0
     private var reported = false
 
+    /// A detector that has heard nothing yet.
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         pending.reserveCapacity(configuration.blockSize)

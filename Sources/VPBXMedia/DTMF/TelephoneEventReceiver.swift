@@ -25,6 +25,7 @@ public struct TelephoneEventReceiver: Sendable {
 
     private var current: Current?
 
+    /// A receiver that has seen no event yet.
     public init() {}
 
     /// Handles one telephone-event packet from `ssrc`; returns what it means (often nothing).

@@ -31,6 +31,7 @@ public struct TelephoneEventSender: Sendable {
 
     private var state = State.idle
 
+    /// An idle sender.
     public init() {}
 
     /// Whether no event is being sent (a new key may start).

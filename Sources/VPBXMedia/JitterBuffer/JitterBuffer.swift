@@ -33,8 +33,11 @@ public struct JitterBuffer: Sendable {
 
     /// What happened to an inserted packet.
     public enum Insertion: Sendable, Equatable {
+        /// Stored for playout.
         case accepted
+        /// Dropped: its playout time has passed.
         case late
+        /// Dropped: already held or played.
         case duplicate
         /// Accepted after discarding everything held (new source or a far jump).
         case restarted
@@ -45,7 +48,9 @@ public struct JitterBuffer: Sendable {
         var timestamp: UInt32
     }
 
+    /// The delay policy and bounds.
     public let configuration: JitterBufferConfiguration
+    /// Counters since the buffer was created (restarts included).
     public private(set) var statistics = JitterBufferStatistics()
     private var frames: [Int64: [Int16]] = [:]
     private var ssrc: UInt32?
@@ -60,6 +65,7 @@ public struct JitterBuffer: Sendable {
     private var lastArrival: Arrival?
     private var adaptiveTarget: Int
 
+    /// An empty buffer waiting for its first packet.
     public init(configuration: JitterBufferConfiguration = JitterBufferConfiguration()) {
         self.configuration = configuration
         switch configuration.delay {

@@ -8,6 +8,7 @@ public struct JitterBufferConfiguration: Sendable, Equatable {
         case adaptive(minimumFrames: Int, maximumFrames: Int)
     }
 
+    /// Fixed or adaptive playout delay.
     public var delay: Delay
     /// Most frames held at once (memory bound; 50 frames is one second).
     public var capacity: Int
@@ -15,6 +16,7 @@ public struct JitterBufferConfiguration: Sendable, Equatable {
     /// a burst after a network stall).
     public var slack: Int
 
+    /// Defaults: adaptive 40 to 200 ms, one second of capacity.
     public init(delay: Delay = .adaptive(minimumFrames: 2, maximumFrames: 10), capacity: Int = 50, slack: Int = 3) {
         self.delay = delay
         self.capacity = max(2, capacity)

@@ -15,5 +15,6 @@ public struct JitterBufferStatistics: Sendable, Equatable {
     /// Interarrival jitter in 8 kHz samples (RFC 3550 §6.4.1 estimator).
     public var jitter = 0.0
 
+    /// All counters at zero.
     public init() {}
 }

@@ -3,6 +3,7 @@ import VPBXRTP
 /// One thing a `Player` plays: a decoded prompt, a generated tone or a pause, and whether a
 /// DTMF key may cut it short.
 public struct PlayItem: Sendable, Equatable {
+    /// Where the audio comes from.
     public enum Source: Sendable, Equatable {
         /// 8 kHz mono samples, e.g. a prompt from `WAVFile.telephoneAudio()`.
         case samples([Int16])
@@ -13,10 +14,12 @@ public struct PlayItem: Sendable, Equatable {
         case silence(milliseconds: Int)
     }
 
+    /// The audio.
     public var source: Source
     /// Whether a DTMF key interrupts this item (barge-in).
     public var bargeIn: Bool
 
+    /// An item; barge-in is allowed unless told otherwise.
     public init(_ source: Source, bargeIn: Bool = true) {
         self.source = source
         self.bargeIn = bargeIn

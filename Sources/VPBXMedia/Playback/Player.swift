@@ -30,9 +30,11 @@ public struct Player: Sendable {
         case silence(remaining: Int)
     }
 
+    /// What is played, in order.
     public let items: [PlayItem]
     private var state: State
 
+    /// A player positioned at the start of the first item.
     public init(_ items: [PlayItem]) {
         self.items = items
         state = .finished

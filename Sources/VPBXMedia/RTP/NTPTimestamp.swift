@@ -4,9 +4,12 @@ public struct NTPTimestamp: Sendable, Equatable {
     /// Seconds from the NTP epoch (1900) to the Unix epoch (1970).
     public static let unixEpochOffset: UInt64 = 2_208_988_800
 
+    /// Whole seconds since 1900 (wrapping in 2036).
     public var seconds: UInt32
+    /// Fraction of a second in units of 2^-32 s.
     public var fraction: UInt32
 
+    /// A timestamp from its two halves.
     public init(seconds: UInt32, fraction: UInt32) {
         self.seconds = seconds
         self.fraction = fraction

@@ -5,16 +5,23 @@
 /// ```
 /// A compound RTCP packet must also carry an SDES CNAME (§6.1): `compound(cname:)`.
 public struct RTCPSenderReport: Sendable, Equatable {
+    /// RTCP packet type SR.
     public static let packetType: UInt8 = 200
     /// Bytes of a sender report with no report blocks.
     public static let size = 28
 
+    /// The sender's SSRC (the RTP stream's).
     public var ssrc: UInt32
+    /// Wall-clock time of the report.
     public var ntpTimestamp: NTPTimestamp
+    /// The RTP timestamp that corresponds to `ntpTimestamp` (for lip sync and RTT).
     public var rtpTimestamp: UInt32
+    /// RTP packets sent since the stream started.
     public var packetCount: UInt32
+    /// RTP payload octets (headers excluded) sent since the stream started.
     public var octetCount: UInt32
 
+    /// A report from its fields.
     public init(ssrc: UInt32, ntpTimestamp: NTPTimestamp, rtpTimestamp: UInt32, packetCount: UInt32, octetCount: UInt32)
     {
         self.ssrc = ssrc

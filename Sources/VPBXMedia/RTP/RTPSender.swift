@@ -7,7 +7,9 @@ import VPBXRTP
 /// (`skipSilence`) still advances it, so the receiver can tell how long the gap was; the first
 /// packet after a gap, and the very first packet, carry the marker bit (start of a talkspurt).
 public struct RTPSender: Sendable {
+    /// The audio codec (its static payload type is used).
     public let law: G711.Law
+    /// The synchronisation source identifier of this stream.
     public let ssrc: UInt32
     /// Payload type of telephone-event as negotiated in SDP (commonly 101).
     public let eventPayloadType: UInt8

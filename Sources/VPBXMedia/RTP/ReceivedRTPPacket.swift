@@ -3,7 +3,9 @@ import VPBXRTP
 /// An incoming RTP packet split into its header and a copy of its payload (off the relay's hot
 /// path: media applications handle at most 50 packets a second per leg).
 public struct ReceivedRTPPacket: Sendable, Equatable {
+    /// The parsed header.
     public var header: RTPHeader
+    /// The payload, padding excluded.
     public var payload: [UInt8]
 
     /// Parses a datagram; nil when it is not a valid RTP packet.

@@ -5,10 +5,13 @@ import VPBXRTP
 public struct Recorder: Sendable {
     /// What the owner does next.
     public enum Action: Sendable, Equatable {
+        /// Keep feeding frames.
         case recording
+        /// Done: store the recording; later events return the same value.
         case stopped(Recording)
     }
 
+    /// When to stop and what to trim.
     public let configuration: RecorderConfiguration
     private var samples: [Int16] = []
     /// Sample count up to the end of the last frame that was not silent.
@@ -16,6 +19,7 @@ public struct Recorder: Sendable {
     private var silentRun = 0
     private var result: Recording?
 
+    /// A recorder that has recorded nothing yet.
     public init(configuration: RecorderConfiguration = RecorderConfiguration()) {
         self.configuration = configuration
     }

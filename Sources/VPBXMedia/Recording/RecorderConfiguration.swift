@@ -14,6 +14,7 @@ public struct RecorderConfiguration: Sendable, Equatable {
     /// Whether the silence at the end (the pause that stopped it, the time to reach `#`) is cut.
     public var trimsTrailingSilence: Bool
 
+    /// Defaults: two minutes at most, 5 s of silence below -45 dBm0 or `#` stop it, trailing silence trimmed.
     public init(
         maximumMilliseconds: Int = 120_000, silenceThreshold: Double = -45, silenceMilliseconds: Int? = 5000,
         stopDigits: Set<DTMFDigit> = [.pound], trimsTrailingSilence: Bool = true

@@ -13,6 +13,7 @@ import Foundation
 public struct Resampler: Sendable {
     /// Output samples per `decimation` input samples (the reduced ratio).
     public let interpolation: Int
+    /// Input samples per `interpolation` output samples.
     public let decimation: Int
     /// Taps on each side of the output position, in input samples.
     let halfWidth: Int

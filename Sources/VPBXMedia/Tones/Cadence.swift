@@ -3,9 +3,12 @@
 public struct Cadence: Sendable, Equatable {
     /// One step of the pattern.
     public struct Segment: Sendable, Equatable {
+        /// Samples the tone sounds.
         public var onSamples: Int
+        /// Samples of silence after it.
         public var offSamples: Int
 
+        /// A step from milliseconds (negative values count as 0).
         public init(onMilliseconds: Int, offMilliseconds: Int) {
             onSamples = AudioFormat.samples(milliseconds: max(0, onMilliseconds))
             offSamples = AudioFormat.samples(milliseconds: max(0, offMilliseconds))
@@ -14,9 +17,12 @@ public struct Cadence: Sendable, Equatable {
         var length: Int { onSamples + offSamples }
     }
 
+    /// The steps, in order.
     public var segments: [Segment]
+    /// Whether the steps start over after the last one (otherwise the tone ends).
     public var repeats: Bool
 
+    /// A pattern of steps.
     public init(_ segments: [Segment], repeats: Bool) {
         self.segments = segments
         self.repeats = repeats

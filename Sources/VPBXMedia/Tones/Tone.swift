@@ -10,8 +10,10 @@ public struct Tone: Sendable, Equatable {
     public var frequencies: [Double]
     /// Level of each frequency in dBm0 (0 dBm0 is a 1 mW sine at the zero-level point of G.711).
     public var level: Double
+    /// When the tone sounds.
     public var cadence: Cadence
 
+    /// A custom tone (the standard ones are the static members).
     public init(frequencies: [Double], level: Double, cadence: Cadence) {
         self.frequencies = frequencies
         self.level = level

@@ -6,11 +6,13 @@ import Foundation
 /// Phase is continuous across frames (no clicks at frame boundaries); each burst of the cadence
 /// restarts at phase zero, as a switched oscillator would; a tone without pauses never restarts.
 public struct ToneGenerator: Sendable {
+    /// The tone being generated.
     public let tone: Tone
     /// Samples produced so far.
     public private(set) var position = 0
     private let amplitude: Double
 
+    /// A generator at the start of the tone's cadence.
     public init(_ tone: Tone) {
         self.tone = tone
         amplitude = Tone.zeroDBm0Peak * pow(10, tone.level / 20)

@@ -54,6 +54,7 @@ public struct WAVError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The same sentence as `message`.
     public var description: String { message }
 
     static func notRIFF(_ name: String) -> Self { Self(.notRIFF, name: name) }

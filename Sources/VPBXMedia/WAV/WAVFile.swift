@@ -1,5 +1,6 @@
 /// The audio of a parsed PCM 16-bit WAV file, still in its own rate and channel layout.
 public struct WAVFile: Sendable, Equatable {
+    /// The header's description of the audio.
     public var format: WAVFormat
     /// Interleaved samples (left, right, left, ... for stereo).
     public var samples: [Int16]

@@ -10,8 +10,11 @@ public struct WAVFormat: Sendable, Equatable {
 
     /// The format tag after resolving WAVE_FORMAT_EXTENSIBLE to its subformat.
     public var encoding: UInt16
+    /// 1 (mono) or 2 (stereo) once accepted.
     public var channels: Int
+    /// Samples per second per channel.
     public var sampleRate: Int
+    /// 16 once accepted.
     public var bitsPerSample: Int
     /// Bytes per sample frame (all channels), from the header.
     public var blockAlign: Int
