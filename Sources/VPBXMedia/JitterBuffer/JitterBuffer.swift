@@ -35,9 +35,9 @@ public struct JitterBuffer: Sendable {
     public enum Insertion: Sendable, Equatable {
         /// Stored for playout.
         case accepted
-        /// Dropped: its playout time has passed.
+        /// Dropped: its playout time has passed (this includes a copy of a frame already played).
         case late
-        /// Dropped: already held or played.
+        /// Dropped: the same sequence number is already held.
         case duplicate
         /// Accepted after discarding everything held (new source or a far jump).
         case restarted

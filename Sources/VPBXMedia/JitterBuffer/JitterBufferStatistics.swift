@@ -2,9 +2,9 @@
 public struct JitterBufferStatistics: Sendable, Equatable {
     /// Packets accepted into the buffer.
     public var accepted = 0
-    /// Packets that arrived after their playout time.
+    /// Packets that arrived after their playout time (copies of played packets included).
     public var late = 0
-    /// Packets already held or already played.
+    /// Copies of packets still held.
     public var duplicates = 0
     /// Frames missing at playout time and concealed.
     public var lost = 0
