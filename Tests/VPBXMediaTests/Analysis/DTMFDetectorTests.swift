@@ -37,6 +37,15 @@ struct DTMFDetectorTests {
         }
     }
 
+    @Test func keysAreFoundInLineNoise() {
+        // -8 dBm0 per tone against noise at about -35 dBm0 (RMS 200): a poor but usable line.
+        let keys: [DTMFDigit] = [.four, .seven, .b]
+        var signal = silence(40)
+        for key in keys { signal += tone(key, milliseconds: 60) + silence(60) }
+        let noisy = zip(signal, Signals.noise(count: signal.count, amplitude: 350)).map { $0 &+ $1 }
+        #expect(detect(noisy) == keys)
+    }
+
     @Test func heldKeyIsReportedOnce() {
         #expect(detect(tone(.five, milliseconds: 2000)) == [.five])
     }
