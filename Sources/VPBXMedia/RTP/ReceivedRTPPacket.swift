@@ -14,4 +14,11 @@ public struct ReceivedRTPPacket: Sendable, Equatable {
         self.header = header
         payload = Array(bytes[header.payloadOffset..<header.payloadOffset + header.payloadLength])
     }
+
+    /// The payload as an RFC 4733 event with its timestamp and marker; nil when it is shorter
+    /// than an event. (The caller decides by payload type whether the packet is one.)
+    public var telephoneEvent: TelephoneEventPacket? {
+        guard let event = TelephoneEvent(bytes: payload) else { return nil }
+        return TelephoneEventPacket(event: event, timestamp: header.timestamp, marker: header.marker)
+    }
 }

@@ -45,14 +45,12 @@ struct TelephoneEventSenderTests {
         var receiver = TelephoneEventReceiver()
         var actions: [TelephoneEventReceiver.Action] = []
         for (_, packet) in run(.pound, samples: 1200) {
-            guard let received = ReceivedRTPPacket(bytes: rtp.eventPacket(packet)),
-                let event = TelephoneEvent(bytes: received.payload)
+            guard let received = ReceivedRTPPacket(bytes: rtp.eventPacket(packet)), let parsed = received.telephoneEvent
             else {
                 Issue.record("unparseable")
                 return
             }
-            let parsed = TelephoneEventPacket(
-                event: event, timestamp: received.header.timestamp, marker: received.header.marker)
+            #expect(parsed == packet)
             actions += receiver.receive(parsed, ssrc: received.header.ssrc)
         }
         #expect(actions == [.pressed(.pound), .released(.pound, samples: 1200)])

@@ -80,11 +80,11 @@ struct MediaPipelineTests {
         for packet in packets.dropFirst(2) {
             for copy in packet.event.isEnd ? [packet, packet] : [packet] {
                 let received = ReceivedRTPPacket(bytes: rtp.eventPacket(copy))
-                guard let received, let event = TelephoneEvent(bytes: received.payload) else { continue }
-                actions += receiver.receive(
-                    TelephoneEventPacket(
-                        event: event, timestamp: received.header.timestamp, marker: received.header.marker),
-                    ssrc: received.header.ssrc)
+                guard let received, received.header.payloadType == 101, let event = received.telephoneEvent else {
+                    Issue.record("not a telephone-event packet")
+                    continue
+                }
+                actions += receiver.receive(event, ssrc: received.header.ssrc)
             }
         }
         #expect(actions == [.pressed(.eight), .released(.eight, samples: 1600)])
