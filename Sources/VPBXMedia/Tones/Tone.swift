@@ -3,8 +3,8 @@ import VPBXRTP
 /// A generated call-progress or signalling tone: one or two sine frequencies at a level,
 /// switched by a cadence.
 ///
-/// The standard tones follow ETSI ES 201 970 as used in Hungary (425 Hz); see docs/media.md for
-/// the sources and the choices where national tables differ.
+/// The standard tones are the Hungarian/ETSI 425 Hz ones; docs/media.md has the sources and the
+/// choices where tables differ.
 public struct Tone: Sendable, Equatable {
     /// The sine frequencies in Hz (summed).
     public var frequencies: [Double]
