@@ -7,7 +7,7 @@ public struct TelephoneEventPacket: Sendable, Equatable {
     public var event: TelephoneEvent
     /// RTP timestamp of the event's start; the same in every packet of one event.
     public var timestamp: UInt32
-    /// Set on the first packet of an event (RFC 4733 §2.5.1.3).
+    /// Set on the first packet of an event (RFC 4733).
     public var marker: Bool
 
     /// A packet from its parts.

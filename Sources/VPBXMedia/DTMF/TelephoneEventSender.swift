@@ -7,11 +7,11 @@ import VPBXRTP
 /// Time is media time in samples at 8 kHz (the owner's frame clock); `advance(to:)` is called
 /// as it runs and returns the packets that are due.
 public struct TelephoneEventSender: Sendable {
-    /// Samples between updates (RFC 4733 §2.5.1.2 suggests 50 ms).
+    /// Samples between updates (RFC 4733 suggests 50 ms).
     public static let updateInterval = 400
     /// Samples between the end packet's retransmissions.
     public static let endRetransmitInterval = 160
-    /// How often the final packet is sent (§2.5.1.4: three times).
+    /// How often the final packet is sent (RFC 4733: three times).
     public static let endRepetitions = 3
 
     private enum State: Sendable {
