@@ -34,6 +34,8 @@ let package = Package(
             name: "VPBXSignaling",
             dependencies: ["VPBXSIP", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Media: signal processing and RTP/DTMF state machines under the players and recorders; pure.
+        .target(name: "VPBXMedia", dependencies: ["VPBXRTP"]),
         // I/O layers.
         .target(name: "VPBXNetwork", dependencies: ["VPBXSIP", "VPBXRTP", nio, nioPosix, nioConcurrency, logging]),
         .target(name: "VPBXStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
@@ -60,6 +62,7 @@ let package = Package(
         .testTarget(name: "VPBXRTPTests", dependencies: ["VPBXRTP"]),
         .testTarget(name: "VPBXScheduleTests", dependencies: ["VPBXSchedule"]),
         .testTarget(name: "VPBXSignalingTests", dependencies: ["VPBXSignaling", "VPBXSIP"]),
+        .testTarget(name: "VPBXMediaTests", dependencies: ["VPBXMedia", "VPBXRTP"]),
         .testTarget(name: "VPBXNetworkTests", dependencies: ["VPBXNetwork", "VPBXSIP", "VPBXRTP", nio, nioPosix, nioConcurrency]),
         .testTarget(name: "VPBXStoreTests", dependencies: ["VPBXStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
