@@ -43,7 +43,9 @@ let package = Package(
         // The product.
         .target(
             name: "VPBXPBX",
-            dependencies: ["VPBXSIP", "VPBXSDP", "VPBXRTP", "VPBXSignaling", "VPBXNetwork", "VPBXStore", nio, logging]
+            dependencies: [
+                "VPBXSIP", "VPBXSDP", "VPBXRTP", "VPBXSignaling", "VPBXSchedule", "VPBXNetwork", "VPBXStore", nio, logging,
+            ]
         ),
         .target(
             name: "VPBXEngine",
@@ -69,7 +71,7 @@ let package = Package(
             name: "VPBXControlTests",
             dependencies: ["VPBXControl", nio, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
-        .testTarget(name: "VPBXPBXTests", dependencies: ["VPBXPBX", "VPBXStore", "VPBXSIP"]),
+        .testTarget(name: "VPBXPBXTests", dependencies: ["VPBXPBX", "VPBXStore", "VPBXSIP", "VPBXSchedule"]),
         .testTarget(name: "VPBXConsoleTests", dependencies: ["VPBXConsole"]),
         .testTarget(name: "IntegrationTests", dependencies: ["VPBXControl"], resources: [.copy("Scenarios")]),
     ]

@@ -62,6 +62,6 @@ extension ControlHandlers {
             id: row.id.uuidString.lowercased(), caller: row.caller, callerName: row.callerName, callee: row.callee,
             startedAt: row.startedAt, answeredAt: row.answeredAt, endedAt: endedAt, durationSeconds: row.durationSeconds,
             billableSeconds: row.billableSeconds, disposition: disposition, cause: row.cause,
-            hangupSide: row.hangupSide.flatMap { VPBXControl.HangupSide(rawValue: $0.rawValue) })
+            hangupSide: row.hangupSide.flatMap { VPBXControl.HangupSide(rawValue: $0.rawValue) }, path: row.path)
     }
 }

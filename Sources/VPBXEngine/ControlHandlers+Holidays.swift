@@ -21,6 +21,7 @@ extension ControlHandlers {
             let record = HolidayRecord(
                 date: date.description, name: params.name, hours: ranges.map(\.description).joined(separator: ","))
             try await self.storeCall { try await self.calendar.put(record) }
+            try await self.reloadDialPlan()
             await self.publish("schedule", "holiday.added", ["date": .string(record.date)])
             return Self.info(record)
         }
@@ -31,6 +32,7 @@ extension ControlHandlers {
                     "no holiday of the exchange's own on \(date) (built-in Hungarian days cannot be removed; "
                         + "add a day with --hours to open on one)")
             }
+            try await self.reloadDialPlan()
             await self.publish("schedule", "holiday.removed", ["date": .string(date.description)])
             return Acknowledged()
         }
@@ -40,6 +42,7 @@ extension ControlHandlers {
             let record = WorkdaySwapRecord(
                 restDay: rest.description, workday: work.description, note: params.note ?? "")
             try await self.storeCall { try await self.calendar.put(record) }
+            try await self.reloadDialPlan()
             await self.publish("schedule", "holiday.swapped", ["restDay": .string(record.restDay)])
             return Acknowledged()
         }
@@ -48,6 +51,7 @@ extension ControlHandlers {
             guard try await self.storeCall({ try await self.calendar.deleteSwap(restDay: rest.description) }) else {
                 throw RPCError.notFound("no swap of the exchange's own has the rest day \(rest)")
             }
+            try await self.reloadDialPlan()
             await self.publish("schedule", "holiday.unswapped", ["restDay": .string(rest.description)])
             return Acknowledged()
         }

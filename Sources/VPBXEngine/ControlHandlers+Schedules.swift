@@ -36,13 +36,23 @@ extension ControlHandlers {
             if let holidays = params.holidays { record.observesHolidays = holidays }
             let changes = record
             let updated = try await self.storeCall { try await self.schedules.replace(changes) }
+            try await self.reloadDialPlan()
             await self.publish("schedule", "schedule.updated", ["name": .string(updated.name)])
             return try await self.scheduleInfo(updated, at: Date())
         }
         router.register(ScheduleDelete.self) { params, _ in
             let record = try await self.existingSchedule(params.name)
+            let users = try await self.storeCall { try await self.dialPlan.timeConditions() }.filter {
+                $0.schedule == params.name
+            }
+            guard users.isEmpty else {
+                throw RPCError.conflict(
+                    "schedule \(params.name) is used by time condition \(users.map(\.name).joined(separator: ", ")); change those first"
+                )
+            }
             let info = try await self.scheduleInfo(record, at: Date())
             _ = try await self.storeCall { try await self.schedules.delete(params.name) }
+            try await self.reloadDialPlan()
             await self.publish("schedule", "schedule.deleted", ["name": .string(params.name)])
             return info
         }
@@ -64,6 +74,7 @@ extension ControlHandlers {
             }
             let changes = record
             let updated = try await self.storeCall { try await self.schedules.replace(changes) }
+            try await self.reloadDialPlan()
             await self.publish(
                 "schedule", "schedule.override",
                 [
@@ -84,9 +95,7 @@ extension ControlHandlers {
     /// The schedule's hours with the calendar it observes, evaluated at `instant`.
     func scheduleInfo(_ record: ScheduleRecord, at instant: Date) async throws -> ScheduleInfo {
         let hours = try await openingHours(record)
-        let override = record.overrideMode.flatMap(VPBXSchedule.ScheduleOverride.Mode.init(rawValue:)).map {
-            VPBXSchedule.ScheduleOverride(mode: $0, until: record.overrideUntil)
-        }
+        let override = Self.override(of: record)
         let decision = hours.decision(at: instant, override: override)
         let activeOverride = override.flatMap { override in
             override.isActive(at: instant)

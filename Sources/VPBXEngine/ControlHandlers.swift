@@ -11,6 +11,7 @@ struct ControlHandlers: Sendable {
     let cdrs: any CDRRepository
     let schedules: any ScheduleRepository
     let calendar: any CalendarRepository
+    let dialPlan: any DialPlanRepository
     let events: EventHub
     let realm: String
     let engineVersion: String
@@ -23,6 +24,7 @@ struct ControlHandlers: Sendable {
         registerCallMethods(on: router)
         registerScheduleMethods(on: router)
         registerHolidayMethods(on: router)
+        registerRouteMethods(on: router)
     }
 
     private func registerEngineMethods(on router: ControlRouter) {

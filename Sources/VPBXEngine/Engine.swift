@@ -71,11 +71,13 @@ public actor Engine {
         }
         let router = ControlRouter(logger: logger)
         let boundPort = transport.localPort ?? config.sipPort
-        ControlHandlers(
+        let handlers = ControlHandlers(
             pbx: pbx, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
-            calendar: GRDBCalendarRepository(database: database), events: events, realm: config.realm, engineVersion: Engine.version,
-            startedAt: Date(), sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"]
-        ).register(on: router)
+            calendar: GRDBCalendarRepository(database: database), dialPlan: GRDBDialPlanRepository(database: database),
+            events: events, realm: config.realm, engineVersion: Engine.version,
+            startedAt: Date(), sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"])
+        handlers.register(on: router)
+        try await handlers.reloadDialPlan()
         let control = ControlServer(
             configuration: .init(socketPath: config.resolvedSocketPath), router: router, events: events,
             roles: RoleResolver(groupRoles: config.roles), group: group, logger: logger)

@@ -36,6 +36,10 @@ final class EventBridge: Sendable {
             return ("registration", "registration.removed", .object([
                 "extension": .string(number), "contact": .string(contact), "reason": .string(reason),
             ]))
+        case .callRouted(let caller, let dialled, let path):
+            return ("call", "call.routed", .object([
+                "caller": .string(caller), "dialled": .string(dialled), "path": .array(path.map(JSONValue.string)),
+            ]))
         case .callStarted(let call): return ("call", "call.started", callJSON(call))
         case .callRinging(let call): return ("call", "call.ringing", callJSON(call))
         case .callAnswered(let call): return ("call", "call.answered", callJSON(call))

@@ -33,11 +33,12 @@ struct CDRSearchCommand: AsyncParsableCommand {
             disposition: disposition, limit: limit)
         let records = try await EngineSession.run(global) { try await $0.call(CDRSearch.self, params) }
         if global.json { return Output.json(records) }
-        let headers = ["ID", "STARTED", "CALLER", "CALLEE", "DISPOSITION", "DURATION", "BILLABLE", "CAUSE", "HANGUP"]
+        let headers = ["ID", "STARTED", "CALLER", "CALLEE", "DISPOSITION", "DURATION", "BILLABLE", "CAUSE", "HANGUP", "PATH"]
         let rows = records.map { cdr in
             [
                 cdr.id, Output.date(cdr.startedAt), cdr.caller, cdr.callee, cdr.disposition.rawValue,
                 "\(cdr.durationSeconds)", "\(cdr.billableSeconds)", cdr.cause ?? "", cdr.hangupSide?.rawValue ?? "",
+                cdr.path?.joined(separator: " > ") ?? "",
             ]
         }
         csv ? Output.csv(headers, rows) : Output.table(headers, rows)

@@ -23,7 +23,7 @@ struct ScheduleCommand: AsyncParsableCommand {
             && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }
         guard valid else {
             throw ValidationError(
-                "schedule name '\(name)' must be lowercase letters, digits, '-' or '_', starting with a letter, e.g. office"
+                "name '\(name)' must be lowercase letters, digits, '-' or '_', starting with a letter, e.g. office"
             )
         }
     }

@@ -77,6 +77,21 @@ struct CDRRepositoryContractTests {
         }
     }
 
+    /// A call refused at once ends in the millisecond it started; the stored start is rounded to
+    /// milliseconds and may read as later than the end. That must not lose the record.
+    @Test(arguments: StoreBackend.allCases)
+    func endingWithinTheStartingMillisecondIsKept(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            let instant = Date(timeIntervalSince1970: 1_700_000_000.0006)
+            let call = CDRRecord(id: UUID(), sipCallID: "x", caller: "1001", callee: "100", startedAt: instant)
+            try await repos.cdr.begin(call)
+            let finished = try await repos.cdr.finish(
+                id: call.id, answeredAt: nil, endedAt: instant, disposition: .failed, cause: "480", hangupSide: .system)
+            #expect(finished.durationSeconds == 0)
+            #expect(finished.endedAt.map { $0 >= finished.startedAt } == true)
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func finishErrors(backend: StoreBackend) async throws {
         try await backend.withRepositories { repos in

@@ -36,6 +36,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
                     cdr: InMemoryCDRRepository(store: store),
                     schedules: InMemoryScheduleRepository(store: store, now: clock.now),
                     calendar: InMemoryCalendarRepository(store: store),
+                    dialPlan: InMemoryDialPlanRepository(store: store),
                     clock: clock))
         }
     }
@@ -48,17 +49,20 @@ struct Repositories: Sendable {
     let cdr: any CDRRepository
     let schedules: any ScheduleRepository
     let calendar: any CalendarRepository
+    let dialPlan: any DialPlanRepository
     let clock: TestClock
 
     init(
         extensions: any ExtensionRepository, registrations: any RegistrationRepository,
-        cdr: any CDRRepository, schedules: any ScheduleRepository, calendar: any CalendarRepository, clock: TestClock
+        cdr: any CDRRepository, schedules: any ScheduleRepository, calendar: any CalendarRepository,
+        dialPlan: any DialPlanRepository, clock: TestClock
     ) {
         self.extensions = extensions
         self.registrations = registrations
         self.cdr = cdr
         self.schedules = schedules
         self.calendar = calendar
+        self.dialPlan = dialPlan
         self.clock = clock
     }
 
@@ -69,6 +73,7 @@ struct Repositories: Sendable {
             cdr: GRDBCDRRepository(database: database),
             schedules: GRDBScheduleRepository(database: database, now: clock.now),
             calendar: GRDBCalendarRepository(database: database),
+            dialPlan: GRDBDialPlanRepository(database: database),
             clock: clock)
     }
 }

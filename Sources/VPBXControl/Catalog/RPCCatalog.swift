@@ -24,6 +24,13 @@ public enum RPCCatalog {
         .init(HolidayRemove.self),
         .init(HolidaySwap.self),
         .init(HolidayUnswap.self),
+        .init(RouteCreate.self),
+        .init(RouteList.self),
+        .init(RouteDelete.self),
+        .init(TimeConditionCreate.self),
+        .init(TimeConditionList.self),
+        .init(TimeConditionUpdate.self),
+        .init(TimeConditionDelete.self),
         .init(EventsSubscribe.self),
     ]
 

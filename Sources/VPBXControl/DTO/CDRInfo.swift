@@ -31,12 +31,16 @@ public struct CDRInfo: Codable, Sendable, Hashable {
     /// SIP status or reason text, e.g. `486 Busy Here`, `normal clearing`.
     public var cause: String?
     public var hangupSide: HangupSide?
+    /// The steps before ringing: `route:100`, `time:office=closed`, `ext:1002`; absent for a
+    /// plain extension call.
+    public var path: [String]?
 
     public init(
         id: String, caller: String, callerName: String? = nil, callee: String, startedAt: Date,
         answeredAt: Date? = nil, endedAt: Date, durationSeconds: Int, billableSeconds: Int,
-        disposition: CallDisposition, cause: String? = nil, hangupSide: HangupSide? = nil
+        disposition: CallDisposition, cause: String? = nil, hangupSide: HangupSide? = nil, path: [String]? = nil
     ) {
+        self.path = path
         self.id = id
         self.caller = caller
         self.callerName = callerName

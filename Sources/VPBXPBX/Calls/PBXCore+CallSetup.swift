@@ -13,7 +13,9 @@ extension PBXCore {
             return
         }
         let caller: String
-        switch authenticator.check(request, headerName: "Proxy-Authorization", claimedUser: claimed, source: source, directory: directory) {
+        switch authenticator.check(
+            request, headerName: "Proxy-Authorization", claimedUser: claimed, source: source, directory: directory)
+        {
         case .challenge(let challenges):
             var response = SIPResponse(to: request, status: 407, toTag: SIPIdentifiers.tag())
             for challenge in challenges { response.headers.add("Proxy-Authenticate", challenge.headerValue) }
@@ -21,35 +23,66 @@ extension PBXCore {
             return
         case .forbidden(let why):
             statistics.authenticationFailures += 1
-            logger.notice("INVITE refused", metadata: ["caller": "\(claimed)", "source": "\(source)", "reason": "\(why)"])
+            logger.notice(
+                "INVITE refused", metadata: ["caller": "\(claimed)", "source": "\(source)", "reason": "\(why)"])
             respond(key, to: request, status: 403)
             return
         case .accepted(let user):
             caller = user
         }
         let callerName = directory[caller]?.displayName ?? from.displayName
-        let callee = request.uri.user ?? ""
+        let dialled = request.uri.user ?? ""
         let now = Date()
+        let routing = dialPlan.resolve(dialled, at: now)
+        let path = routing.path.isEmpty ? nil : routing.path
+        if !routing.path.isEmpty {
+            emit(.callRouted(caller: caller, dialled: dialled, path: routing.path))
+        }
+        let callee: String
+        switch routing.target {
+        case .extension(let number):
+            callee = number
+        case .hangup:
+            rejectAttempt(
+                request, key: key, status: 480, caller: caller, callerName: callerName, callee: dialled, at: now,
+                path: path)
+            return
+        case .unroutable(let why):
+            logger.error("call cannot be routed", metadata: ["dialled": "\(dialled)", "reason": "\(why)"])
+            rejectAttempt(
+                request, key: key, status: 500, caller: caller, callerName: callerName, callee: dialled, at: now,
+                path: path)
+            return
+        }
         guard let calleeRecord = directory[callee] else {
-            rejectAttempt(request, key: key, status: 404, caller: caller, callerName: callerName, callee: callee, at: now)
+            rejectAttempt(
+                request, key: key, status: 404, caller: caller, callerName: callerName, callee: dialled, at: now,
+                path: path)
             return
         }
         let destinations = contacts(of: calleeRecord, now: now)
         guard calleeRecord.enabled, !destinations.isEmpty else {
-            rejectAttempt(request, key: key, status: 480, caller: caller, callerName: callerName, callee: callee, at: now)
+            rejectAttempt(
+                request, key: key, status: 480, caller: caller, callerName: callerName, callee: dialled, at: now,
+                path: path)
             return
         }
         let offer: SessionDescription
         do {
-            guard request.headers.contentType?.lowercased().hasPrefix("application/sdp") == true, !request.body.isEmpty else {
+            guard request.headers.contentType?.lowercased().hasPrefix("application/sdp") == true, !request.body.isEmpty
+            else {
                 // A late offer (INVITE without SDP) needs the engine to make the offer itself;
                 // that arrives with the media endpoint.
-                rejectAttempt(request, key: key, status: 488, reason: "Offer Required", caller: caller, callerName: callerName, callee: callee, at: now)
+                rejectAttempt(
+                    request, key: key, status: 488, reason: "Offer Required", caller: caller, callerName: callerName,
+                    callee: dialled, at: now, path: path)
                 return
             }
             offer = try SessionDescription(parsing: String(decoding: request.body, as: UTF8.self)).restrictingAudio()
         } catch {
-            rejectAttempt(request, key: key, status: 488, caller: caller, callerName: callerName, callee: callee, at: now)
+            rejectAttempt(
+                request, key: key, status: 488, caller: caller, callerName: callerName, callee: dialled, at: now,
+                path: path)
             return
         }
         let localTag = SIPIdentifiers.tag()
@@ -63,17 +96,22 @@ extension PBXCore {
         let call = Call(
             id: id, caller: caller, callerName: callerName, callee: callee, inviteKey: key, invite: request,
             callerSource: source, callerDialog: dialog, offer: offer,
-            callerOrigin: OriginTracker(sessionID: UInt64.random(in: 1...UInt64(Int64.max)), address: configuration.mediaAddress),
-            calleeOrigin: OriginTracker(sessionID: UInt64.random(in: 1...UInt64(Int64.max)), address: configuration.mediaAddress),
+            callerOrigin: OriginTracker(
+                sessionID: UInt64.random(in: 1...UInt64(Int64.max)), address: configuration.mediaAddress),
+            calleeOrigin: OriginTracker(
+                sessionID: UInt64.random(in: 1...UInt64(Int64.max)), address: configuration.mediaAddress),
             startedAt: now, noAnswerTimeout: calleeRecord.noAnswerTimeout,
-            calleeCallID: SIPIdentifiers.callID(host: configuration.advertisedHost), calleeFromTag: SIPIdentifiers.tag())
+            calleeCallID: SIPIdentifiers.callID(host: configuration.advertisedHost), calleeFromTag: SIPIdentifiers.tag()
+        )
         calls[id] = call
         callByInvite[key] = id
         callByDialog[DialogID(callID: dialog.callID, localTag: localTag)] = id
         callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id
         statistics.callsStarted += 1
         pendingDestinations[id] = destinations
-        let cdr = CDRRecord(id: id, sipCallID: request.headers.callID ?? "", caller: caller, callerName: callerName, callee: callee, startedAt: now)
+        let cdr = CDRRecord(
+            id: id, sipCallID: request.headers.callID ?? "", caller: caller, callerName: callerName, callee: dialled,
+            startedAt: now, path: path)
         let store = cdrStore
         writes.enqueue("cdr begin \(id)") { try await store.begin(cdr) }
         emit(.callStarted(call.snapshot))
@@ -103,18 +141,23 @@ extension PBXCore {
 
     /// A call attempt that never rings anything still leaves a CDR row.
     private func rejectAttempt(
-        _ request: SIPRequest, key: TransactionKey, status: Int, reason: String? = nil, caller: String, callerName: String?,
-        callee: String, at now: Date
+        _ request: SIPRequest, key: TransactionKey, status: Int, reason: String? = nil, caller: String,
+        callerName: String?,
+        callee: String, at now: Date, path: [String]? = nil
     ) {
         let response = SIPResponse(to: request, status: status, reason: reason, toTag: SIPIdentifiers.tag())
         respond(key, with: response)
         let id = RandomUUID.make()
-        let cdr = CDRRecord(id: id, sipCallID: request.headers.callID ?? "", caller: caller, callerName: callerName, callee: callee, startedAt: now)
+        let cdr = CDRRecord(
+            id: id, sipCallID: request.headers.callID ?? "", caller: caller, callerName: callerName, callee: callee,
+            startedAt: now, path: path)
         let store = cdrStore
         let cause = "\(status) \(response.reason)"
-        writes.enqueue("cdr rejected \(id)") {
-            try await store.begin(cdr)
-            _ = try await store.finish(id: id, answeredAt: nil, endedAt: now, disposition: .failed, cause: cause, hangupSide: .system)
+        // Two writes, each retried on its own: a retried begin must never run twice.
+        writes.enqueue("cdr rejected \(id)") { try await store.begin(cdr) }
+        writes.enqueue("cdr rejected \(id) finish") {
+            _ = try await store.finish(
+                id: id, answeredAt: nil, endedAt: now, disposition: .failed, cause: cause, hangupSide: .system)
         }
     }
 
@@ -125,7 +168,9 @@ extension PBXCore {
         }
         let destinations = pendingDestinations.removeValue(forKey: id) ?? []
         guard case .success(let session) = result else {
-            if case .failure(let error) = result { logger.error("no media ports for call", metadata: ["call": "\(id)", "error": "\(error)"]) }
+            if case .failure(let error) = result {
+                logger.error("no media ports for call", metadata: ["call": "\(id)", "error": "\(error)"])
+            }
             endCall(id, cause: "no_media_ports", side: .system, disposition: .failed, callerStatus: 503)
             return
         }
@@ -137,7 +182,8 @@ extension PBXCore {
         let sdp = call.calleeOrigin.stamp(call.offer.anchored(at: configuration.mediaAddress, audioPort: session.bPort))
         let body = Array(sdp.serialized().utf8)
         for (contact, destination) in destinations {
-            let invite = calleeInvite(for: call, contact: contact, destination: destination, maxForwards: maxForwards, body: body)
+            let invite = calleeInvite(
+                for: call, contact: contact, destination: destination, maxForwards: maxForwards, body: body)
             let key = startClient(invite, to: destination, purpose: .calleeInvite(call: id, leg: call.legs.count))
             call.legs.append(CalleeLeg(contact: contact, destination: destination, invite: invite, transactionKey: key))
         }
@@ -145,7 +191,9 @@ extension PBXCore {
         schedule(.noAnswer(id), after: .seconds(call.noAnswerTimeout))
     }
 
-    private func calleeInvite(for call: Call, contact: SIPURI, destination: SIPPeerAddress, maxForwards: Int, body: [UInt8]) -> SIPRequest {
+    private func calleeInvite(
+        for call: Call, contact: SIPURI, destination: SIPPeerAddress, maxForwards: Int, body: [UInt8]
+    ) -> SIPRequest {
         var headers = SIPHeaders()
         headers.add("Via", newVia(for: destination).serialized)
         headers.add("Max-Forwards", String(maxForwards))

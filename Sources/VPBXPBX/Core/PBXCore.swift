@@ -29,6 +29,7 @@ public actor PBXCore {
     let writes: WriteBehindQueue
 
     var directory = ExtensionDirectory()
+    var dialPlan = DialPlan()
     var bindings = BindingTable()
     var transactions = TransactionTable()
     var timers = TimerQueue<CoreTimer>()

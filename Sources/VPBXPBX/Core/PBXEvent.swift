@@ -5,6 +5,8 @@ import Foundation
 public enum PBXEvent: Sendable, Equatable {
     case registrationAdded(extensionNumber: String, contact: String, expiresAt: Date)
     case registrationRemoved(extensionNumber: String, contact: String, reason: String)
+    /// A dialled number went through the dial plan (routes, time conditions) before ringing.
+    case callRouted(caller: String, dialled: String, path: [String])
     case callStarted(CallSnapshot)
     case callRinging(CallSnapshot)
     case callAnswered(CallSnapshot)

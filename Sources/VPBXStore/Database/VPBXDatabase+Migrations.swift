@@ -21,6 +21,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v1-registrations", migrate: createRegistrations)
         migrator.registerMigration("v1-cdr", migrate: createCDR)
         migrator.registerMigration("v2-schedules", migrate: createSchedules)
+        migrator.registerMigration("v3-dialplan", migrate: createDialPlan)
         return migrator
     }
 
@@ -106,6 +107,20 @@ extension VPBXDatabase {
             t.primaryKey("rest_day", .text)
             t.column("workday", .text).notNull().unique()
             t.column("note", .text).notNull().defaults(to: "")
+        }
+    }
+
+    private static func createDialPlan(_ db: Database) throws {
+        try db.create(table: "routes") { t in
+            t.primaryKey("number", .text)
+            t.column("destination", .text).notNull()
+        }
+        // A schedule in use cannot be deleted: the time condition refers to it.
+        try db.create(table: "time_conditions") { t in
+            t.primaryKey("name", .text)
+            t.column("schedule", .text).notNull().indexed().references("schedules", onDelete: .restrict)
+            t.column("open_destination", .text).notNull()
+            t.column("closed_destination", .text).notNull()
         }
     }
 }

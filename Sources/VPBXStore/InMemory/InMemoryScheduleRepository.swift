@@ -52,7 +52,13 @@ public struct InMemoryScheduleRepository: ScheduleRepository {
 
     @discardableResult
     public func delete(_ name: String) async throws -> Bool {
-        try await store.transaction { tables in tables.schedules.removeValue(forKey: name) != nil }
+        try await store.transaction { tables in
+            // The twin of ON DELETE RESTRICT on time_conditions.schedule.
+            if tables.timeConditions.values.contains(where: { $0.schedule == name }) {
+                throw StoreError(.notFound, "schedule \(name) refers to a missing object")
+            }
+            return tables.schedules.removeValue(forKey: name) != nil
+        }
     }
 }
 

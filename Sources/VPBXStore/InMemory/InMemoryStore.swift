@@ -14,6 +14,8 @@ public actor InMemoryStore {
         var schedules: [String: ScheduleRecord] = [:]
         var holidays: [String: HolidayRecord] = [:]
         var swaps: [String: WorkdaySwapRecord] = [:]
+        var routes: [String: RouteRecord] = [:]
+        var timeConditions: [String: TimeConditionRecord] = [:]
     }
 
     private var tables = Tables()

@@ -39,9 +39,16 @@ extension CDRRecord {
         guard disposition != .inProgress else {
             throw StoreError.invalid("\(object) cannot finish as in_progress: give how it ended")
         }
-        let answered = answeredAt ?? self.answeredAt
-        guard endedAt >= startedAt else {
+        // The stored start is rounded to milliseconds, so a moment taken within the same
+        // millisecond (a call refused at once) can read as slightly earlier: clamp it rather
+        // than refuse the record.
+        let slack: TimeInterval = 0.001
+        guard endedAt >= startedAt.addingTimeInterval(-slack) else {
             throw StoreError.invalid("\(object) cannot end before it started")
+        }
+        let endedAt = max(endedAt, startedAt)
+        let answered = (answeredAt ?? self.answeredAt).map {
+            $0 >= startedAt.addingTimeInterval(-slack) ? max($0, startedAt) : $0
         }
         if let answered, !(startedAt...endedAt).contains(answered) {
             throw StoreError.invalid("\(object) must be answered between its start and its end")

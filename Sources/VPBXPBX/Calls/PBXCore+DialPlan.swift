@@ -1,0 +1,9 @@
+import Foundation
+
+/// The dial plan the engine pushes on every configuration change.
+extension PBXCore {
+    /// Replaces the dial plan; calls already routed are not affected.
+    public func setDialPlan(_ plan: DialPlan) {
+        dialPlan = plan
+    }
+}

@@ -1,0 +1,55 @@
+/// Where a call goes: the one typed model the dial plan, time conditions and (later) menus,
+/// voicemail and queues share. Written as `kind:name` on the wire and in the store, so an
+/// administrator types the same thing everywhere: `ext:1001`, `time:office`, `hangup`.
+public enum Destination: Sendable, Hashable, CustomStringConvertible {
+    /// Ring an extension (all its contacts).
+    case `extension`(String)
+    /// Evaluate a time condition and follow its open or closed branch.
+    case timeCondition(String)
+    /// Refuse the call (480 to the caller), e.g. a line that is simply closed.
+    case hangup
+
+    /// Parses `ext:NUMBER`, `time:NAME` or `hangup`.
+    public init(parsing text: String) throws(DestinationError) {
+        if text == "hangup" {
+            self = .hangup
+            return
+        }
+        guard let colon = text.firstIndex(of: ":") else { throw DestinationError(text) }
+        let kind = text[..<colon]
+        let name = String(text[text.index(after: colon)...])
+        switch kind {
+        case "ext" where !name.isEmpty && name.utf8.count <= 15 && name.utf8.allSatisfy({ (0x30...0x39).contains($0) }):
+            self = .extension(name)
+        case "time" where DestinationError.isObjectName(name):
+            self = .timeCondition(name)
+        default:
+            throw DestinationError(text)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .extension(let number): "ext:\(number)"
+        case .timeCondition(let name): "time:\(name)"
+        case .hangup: "hangup"
+        }
+    }
+}
+
+/// A destination that could not be read; the message lists what may be written.
+public struct DestinationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let text: String
+
+    init(_ text: String) { self.text = text }
+
+    public var description: String {
+        "'\(text)' is not a destination: write ext:NUMBER (an extension), time:NAME (a time condition) or hangup"
+    }
+
+    static func isObjectName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...32).contains(bytes.count), (0x61...0x7A).contains(bytes[0]) else { return false }
+        return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The numbers the exchange answers besides its extensions, and the time conditions they use.
+/// Kept in memory by the core (the engine rebuilds it from the store on every change), so
+/// routing a call never waits for the database.
+public struct DialPlan: Sendable {
+    /// Dialled number → destination. A number without a route is an extension number.
+    public var routes: [String: Destination]
+    public var timeConditions: [String: TimeCondition]
+
+    /// How many destinations one call may pass through before it is refused as a loop
+    /// (`time:a` → `time:b` → `time:a` ...).
+    static let maximumSteps = 16
+
+    public init(routes: [String: Destination] = [:], timeConditions: [String: TimeCondition] = [:]) {
+        self.routes = routes
+        self.timeConditions = timeConditions
+    }
+
+    /// Where a call to `number` ends up at `instant`, and the steps on the way, for the CDR and
+    /// the event stream.
+    public func resolve(_ number: String, at instant: Date) -> Routing {
+        guard let first = routes[number] else { return Routing(target: .extension(number), path: []) }
+        var path = ["route:\(number)"]
+        var destination = first
+        for _ in 0..<Self.maximumSteps {
+            switch destination {
+            case .extension(let extensionNumber):
+                path.append("ext:\(extensionNumber)")
+                return Routing(target: .extension(extensionNumber), path: path)
+            case .hangup:
+                path.append("hangup")
+                return Routing(target: .hangup, path: path)
+            case .timeCondition(let name):
+                guard let condition = timeConditions[name] else {
+                    path.append("time:\(name)=missing")
+                    return Routing(target: .unroutable("time condition \(name) does not exist"), path: path)
+                }
+                let decision = condition.hours.decision(at: instant, override: condition.override)
+                path.append("time:\(name)=\(decision.isOpen ? "open" : "closed")")
+                destination = decision.isOpen ? condition.whenOpen : condition.whenClosed
+            }
+        }
+        return Routing(target: .unroutable("routing loop after \(Self.maximumSteps) steps"), path: path)
+    }
+}
+
+/// The outcome of ``DialPlan/resolve(_:at:)``.
+public struct Routing: Sendable, Equatable {
+    public enum Target: Sendable, Equatable {
+        case `extension`(String)
+        case hangup
+        /// A broken configuration (missing time condition, loop): refused, and logged.
+        case unroutable(String)
+    }
+
+    public let target: Target
+    /// `route:100`, `time:office=closed`, `ext:1002`; empty for a plain extension call.
+    public let path: [String]
+}

@@ -1,0 +1,58 @@
+import GRDB
+
+/// ``DialPlanRepository`` on a ``VPBXDatabase``.
+public struct GRDBDialPlanRepository: DialPlanRepository {
+    private let database: VPBXDatabase
+
+    public init(database: VPBXDatabase) { self.database = database }
+
+    public func routes() async throws -> [RouteRecord] {
+        try await database.read("the route list") { db in
+            try RouteRecord.order(length(Column("number")), Column("number")).fetchAll(db)
+        }
+    }
+
+    public func create(_ route: RouteRecord) async throws {
+        try route.validate()
+        try await database.write("route \(route.number)") { db in try route.insert(db) }
+    }
+
+    @discardableResult
+    public func deleteRoute(_ number: String) async throws -> Bool {
+        try await database.write("route \(number)") { db in try RouteRecord.deleteOne(db, key: number) }
+    }
+
+    public func timeConditions() async throws -> [TimeConditionRecord] {
+        try await database.read("the time condition list") { db in
+            try TimeConditionRecord.order(Column("name")).fetchAll(db)
+        }
+    }
+
+    public func create(_ condition: TimeConditionRecord) async throws {
+        try condition.validate()
+        try await database.write("time condition \(condition.name)") { db in
+            guard try ScheduleRecord.exists(db, key: condition.schedule) else {
+                throw StoreError.notFound("schedule \(condition.schedule)")
+            }
+            try condition.insert(db)
+        }
+    }
+
+    public func replace(_ condition: TimeConditionRecord) async throws {
+        try condition.validate()
+        try await database.write("time condition \(condition.name)") { db in
+            guard try ScheduleRecord.exists(db, key: condition.schedule) else {
+                throw StoreError.notFound("schedule \(condition.schedule)")
+            }
+            guard try TimeConditionRecord.exists(db, key: condition.name) else {
+                throw StoreError.notFound("time condition \(condition.name)")
+            }
+            try condition.update(db)
+        }
+    }
+
+    @discardableResult
+    public func deleteTimeCondition(_ name: String) async throws -> Bool {
+        try await database.write("time condition \(name)") { db in try TimeConditionRecord.deleteOne(db, key: name) }
+    }
+}
