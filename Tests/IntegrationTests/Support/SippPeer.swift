@@ -42,6 +42,9 @@ struct SippPeer: Sendable {
     /// The calling extension, `[caller]` in the call scenarios.
     func caller(_ number: String) -> SippPeer { key("caller", number) }
 
+    /// Signalling over one TCP connection (`-t t1`) instead of UDP.
+    func overTCP() -> SippPeer { adding(["-t", "t1"]) }
+
     func echoingRTP() -> SippPeer {
         var copy = self
         copy.rtpEcho = true
