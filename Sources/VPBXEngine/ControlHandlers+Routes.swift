@@ -79,14 +79,7 @@ extension ControlHandlers {
         }
         router.register(TimeConditionDelete.self) { params, _ in
             let record = try await self.existingTimeCondition(params.name)
-            let reference = "time:\(params.name)"
-            let routes = try await self.storeCall { try await self.dialPlan.routes() }
-            let conditions = try await self.storeCall { try await self.dialPlan.timeConditions() }
-            let users =
-                routes.filter { $0.destination == reference }.map { "route \($0.number)" }
-                + conditions.filter { $0.openDestination == reference || $0.closedDestination == reference }.map {
-                    "time condition \($0.name)"
-                }
+            let users = try await self.users(of: "time:\(params.name)")
             guard users.isEmpty else {
                 throw RPCError.conflict(
                     "time condition \(params.name) is used by \(users.joined(separator: ", ")); change those first")
@@ -97,6 +90,21 @@ extension ControlHandlers {
             await self.publish("dialplan", "timecondition.deleted", ["name": .string(params.name)])
             return info
         }
+    }
+
+    /// What names `reference` (`time:day`, `ivr:main`): routes, time conditions, menus.
+    func users(of reference: String) async throws -> [String] {
+        let routes = try await storeCall { try await self.dialPlan.routes() }
+        let conditions = try await storeCall { try await self.dialPlan.timeConditions() }
+        let menus = try await storeCall { try await self.menus.list() }
+        return routes.filter { $0.destination == reference }.map { "route \($0.number)" }
+            + conditions.filter { $0.openDestination == reference || $0.closedDestination == reference }.map {
+                "time condition \($0.name)"
+            }
+            + menus.filter {
+                $0.options.values.contains(reference) || $0.timeoutDestination == reference
+                    || $0.invalidDestination == reference
+            }.map { "menu \($0.name)" }
     }
 
     /// Rebuilds the dial plan from the store and gives it to the core.
@@ -118,6 +126,16 @@ extension ControlHandlers {
                 name: record.name, scheduleName: schedule.name, hours: try await openingHours(schedule),
                 override: Self.override(of: schedule), whenOpen: open, whenClosed: closed)
         }
+        for record in try await storeCall({ try await self.menus.list() }) {
+            let parse = { (text: String) in (try? Destination(parsing: text)) ?? .hangup }
+            plan.menus[record.name] = MenuDefinition(
+                name: record.name, greeting: record.greeting,
+                options: Dictionary(
+                    record.options.compactMap { key, text in key.first.map { ($0, parse(text)) } },
+                    uniquingKeysWith: { first, _ in first }),
+                timeoutSeconds: record.timeoutSeconds, attempts: record.attempts, directDial: record.directDial,
+                onTimeout: parse(record.timeoutDestination), onInvalid: parse(record.invalidDestination))
+        }
         await pbx.setDialPlan(plan)
     }
 
@@ -129,7 +147,7 @@ extension ControlHandlers {
 
     /// Parses a destination and checks that what it names exists, so a typo is caught when it
     /// is typed, not when a caller meets it.
-    private func checkedDestination(_ text: String, field: String) async throws -> Destination {
+    func checkedDestination(_ text: String, field: String) async throws -> Destination {
         let destination: Destination
         do {
             destination = try Destination(parsing: text)
@@ -143,6 +161,8 @@ extension ControlHandlers {
             }
         case .timeCondition(let name):
             _ = try await existingTimeCondition(name)
+        case .menu(let name):
+            _ = try await existingMenu(name)
         case .hangup:
             break
         }

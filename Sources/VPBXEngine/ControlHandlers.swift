@@ -12,6 +12,7 @@ struct ControlHandlers: Sendable {
     let schedules: any ScheduleRepository
     let calendar: any CalendarRepository
     let dialPlan: any DialPlanRepository
+    let menus: any MenuRepository
     let events: EventHub
     let realm: String
     let engineVersion: String
@@ -25,6 +26,7 @@ struct ControlHandlers: Sendable {
         registerScheduleMethods(on: router)
         registerHolidayMethods(on: router)
         registerRouteMethods(on: router)
+        registerMenuMethods(on: router)
     }
 
     private func registerEngineMethods(on router: ControlRouter) {

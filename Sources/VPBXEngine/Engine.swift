@@ -74,7 +74,7 @@ public actor Engine {
         let handlers = ControlHandlers(
             pbx: pbx, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
             calendar: GRDBCalendarRepository(database: database), dialPlan: GRDBDialPlanRepository(database: database),
-            events: events, realm: config.realm, engineVersion: Engine.version,
+            menus: GRDBMenuRepository(database: database), events: events, realm: config.realm, engineVersion: Engine.version,
             startedAt: Date(), sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"])
         handlers.register(on: router)
         try await handlers.reloadDialPlan()

@@ -37,6 +37,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
                     schedules: InMemoryScheduleRepository(store: store, now: clock.now),
                     calendar: InMemoryCalendarRepository(store: store),
                     dialPlan: InMemoryDialPlanRepository(store: store),
+                    menus: InMemoryMenuRepository(store: store),
                     clock: clock))
         }
     }
@@ -50,12 +51,13 @@ struct Repositories: Sendable {
     let schedules: any ScheduleRepository
     let calendar: any CalendarRepository
     let dialPlan: any DialPlanRepository
+    let menus: any MenuRepository
     let clock: TestClock
 
     init(
         extensions: any ExtensionRepository, registrations: any RegistrationRepository,
         cdr: any CDRRepository, schedules: any ScheduleRepository, calendar: any CalendarRepository,
-        dialPlan: any DialPlanRepository, clock: TestClock
+        dialPlan: any DialPlanRepository, menus: any MenuRepository, clock: TestClock
     ) {
         self.extensions = extensions
         self.registrations = registrations
@@ -63,6 +65,7 @@ struct Repositories: Sendable {
         self.schedules = schedules
         self.calendar = calendar
         self.dialPlan = dialPlan
+        self.menus = menus
         self.clock = clock
     }
 
@@ -74,6 +77,7 @@ struct Repositories: Sendable {
             schedules: GRDBScheduleRepository(database: database, now: clock.now),
             calendar: GRDBCalendarRepository(database: database),
             dialPlan: GRDBDialPlanRepository(database: database),
+            menus: GRDBMenuRepository(database: database),
             clock: clock)
     }
 }

@@ -13,7 +13,7 @@ struct VPBXDatabaseTests {
         let database = try VPBXDatabase.open(dataDirectory: directory.path)
         defer { try? database.close() }
 
-        #expect(VPBXDatabase.migrationNames == ["v1-extensions", "v1-registrations", "v1-cdr", "v2-schedules", "v3-dialplan"])
+        #expect(VPBXDatabase.migrationNames == ["v1-extensions", "v1-registrations", "v1-cdr", "v2-schedules", "v3-dialplan", "v4-menus"])
         #expect(try await database.appliedMigrations() == VPBXDatabase.migrationNames)
         #expect(database.path == directory.path + "/vpbx.db")
         #expect(FileManager.default.fileExists(atPath: directory.path + "/vpbx.db"))

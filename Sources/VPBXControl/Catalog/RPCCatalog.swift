@@ -31,6 +31,11 @@ public enum RPCCatalog {
         .init(TimeConditionList.self),
         .init(TimeConditionUpdate.self),
         .init(TimeConditionDelete.self),
+        .init(MenuCreate.self),
+        .init(MenuList.self),
+        .init(MenuGet.self),
+        .init(MenuUpdate.self),
+        .init(MenuDelete.self),
         .init(EventsSubscribe.self),
     ]
 

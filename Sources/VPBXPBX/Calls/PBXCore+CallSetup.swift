@@ -47,6 +47,12 @@ extension PBXCore {
                 request, key: key, status: 480, caller: caller, callerName: callerName, callee: dialled, at: now,
                 path: path)
             return
+        case .menu(let name):
+            // Menus are configured and their state machine is ready, but the engine cannot
+            // answer calls itself until the media endpoint is wired into the core.
+            logger.warning("IVR menus are not answered yet", metadata: ["dialled": "\(dialled)", "menu": "\(name)"])
+            rejectAttempt(request, key: key, status: 480, caller: caller, callerName: callerName, callee: dialled, at: now, path: path)
+            return
         case .unroutable(let why):
             logger.error("call cannot be routed", metadata: ["dialled": "\(dialled)", "reason": "\(why)"])
             rejectAttempt(

@@ -1,15 +1,17 @@
 /// Where a call goes: the one typed model the dial plan, time conditions and (later) menus,
 /// voicemail and queues share. Written as `kind:name` on the wire and in the store, so an
-/// administrator types the same thing everywhere: `ext:1001`, `time:office`, `hangup`.
+/// administrator types the same thing everywhere: `ext:1001`, `time:office`, `ivr:main`, `hangup`.
 public enum Destination: Sendable, Hashable, CustomStringConvertible {
     /// Ring an extension (all its contacts).
     case `extension`(String)
     /// Evaluate a time condition and follow its open or closed branch.
     case timeCondition(String)
+    /// Answer the call with an IVR menu.
+    case menu(String)
     /// Refuse the call (480 to the caller), e.g. a line that is simply closed.
     case hangup
 
-    /// Parses `ext:NUMBER`, `time:NAME` or `hangup`.
+    /// Parses `ext:NUMBER`, `time:NAME`, `ivr:NAME` or `hangup`.
     public init(parsing text: String) throws(DestinationError) {
         if text == "hangup" {
             self = .hangup
@@ -23,6 +25,8 @@ public enum Destination: Sendable, Hashable, CustomStringConvertible {
             self = .extension(name)
         case "time" where DestinationError.isObjectName(name):
             self = .timeCondition(name)
+        case "ivr" where DestinationError.isObjectName(name):
+            self = .menu(name)
         default:
             throw DestinationError(text)
         }
@@ -32,6 +36,7 @@ public enum Destination: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .extension(let number): "ext:\(number)"
         case .timeCondition(let name): "time:\(name)"
+        case .menu(let name): "ivr:\(name)"
         case .hangup: "hangup"
         }
     }
@@ -44,7 +49,8 @@ public struct DestinationError: Error, Sendable, Equatable, CustomStringConverti
     init(_ text: String) { self.text = text }
 
     public var description: String {
-        "'\(text)' is not a destination: write ext:NUMBER (an extension), time:NAME (a time condition) or hangup"
+        "'\(text)' is not a destination: write ext:NUMBER (an extension), time:NAME (a time condition), "
+            + "ivr:NAME (a menu) or hangup"
     }
 
     static func isObjectName(_ name: String) -> Bool {

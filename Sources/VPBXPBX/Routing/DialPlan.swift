@@ -7,14 +7,20 @@ public struct DialPlan: Sendable {
     /// Dialled number → destination. A number without a route is an extension number.
     public var routes: [String: Destination]
     public var timeConditions: [String: TimeCondition]
+    /// IVR menus by name, for the menu application.
+    public var menus: [String: MenuDefinition]
 
     /// How many destinations one call may pass through before it is refused as a loop
     /// (`time:a` → `time:b` → `time:a` ...).
     static let maximumSteps = 16
 
-    public init(routes: [String: Destination] = [:], timeConditions: [String: TimeCondition] = [:]) {
+    public init(
+        routes: [String: Destination] = [:], timeConditions: [String: TimeCondition] = [:],
+        menus: [String: MenuDefinition] = [:]
+    ) {
         self.routes = routes
         self.timeConditions = timeConditions
+        self.menus = menus
     }
 
     /// Where a call to `number` ends up at `instant`, and the steps on the way, for the CDR and
@@ -31,6 +37,9 @@ public struct DialPlan: Sendable {
             case .hangup:
                 path.append("hangup")
                 return Routing(target: .hangup, path: path)
+            case .menu(let name):
+                path.append("ivr:\(name)")
+                return Routing(target: .menu(name), path: path)
             case .timeCondition(let name):
                 guard let condition = timeConditions[name] else {
                     path.append("time:\(name)=missing")
@@ -50,6 +59,8 @@ public struct Routing: Sendable, Equatable {
     public enum Target: Sendable, Equatable {
         case `extension`(String)
         case hangup
+        /// Answered by the engine with an IVR menu.
+        case menu(String)
         /// A broken configuration (missing time condition, loop): refused, and logged.
         case unroutable(String)
     }

@@ -22,6 +22,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v1-cdr", migrate: createCDR)
         migrator.registerMigration("v2-schedules", migrate: createSchedules)
         migrator.registerMigration("v3-dialplan", migrate: createDialPlan)
+        migrator.registerMigration("v4-menus", migrate: createMenus)
         return migrator
     }
 
@@ -121,6 +122,19 @@ extension VPBXDatabase {
             t.column("schedule", .text).notNull().indexed().references("schedules", onDelete: .restrict)
             t.column("open_destination", .text).notNull()
             t.column("closed_destination", .text).notNull()
+        }
+    }
+
+    private static func createMenus(_ db: Database) throws {
+        try db.create(table: "menus") { t in
+            t.primaryKey("name", .text)
+            t.column("greeting", .text).notNull()
+            t.column("options", .text).notNull().defaults(to: "{}")
+            t.column("timeout_seconds", .integer).notNull().defaults(to: 5)
+            t.column("attempts", .integer).notNull().defaults(to: 3)
+            t.column("direct_dial", .boolean).notNull().defaults(to: false)
+            t.column("timeout_destination", .text).notNull().defaults(to: "hangup")
+            t.column("invalid_destination", .text).notNull().defaults(to: "hangup")
         }
     }
 }

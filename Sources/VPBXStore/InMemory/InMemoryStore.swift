@@ -16,6 +16,7 @@ public actor InMemoryStore {
         var swaps: [String: WorkdaySwapRecord] = [:]
         var routes: [String: RouteRecord] = [:]
         var timeConditions: [String: TimeConditionRecord] = [:]
+        var menus: [String: MenuRecord] = [:]
     }
 
     private var tables = Tables()

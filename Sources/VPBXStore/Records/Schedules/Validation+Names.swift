@@ -29,3 +29,15 @@ extension Validation {
         }
     }
 }
+
+extension Validation {
+    /// A prompt's name: lowercase letters, digits and `-`, 1-48 characters (it is a file name
+    /// under `prompts/<lang>/`, so nothing that could leave that folder).
+    static func promptName(_ value: String, field: String) throws {
+        let bytes = Array(value.utf8)
+        let allowed = bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
+        guard (1...48).contains(bytes.count), allowed, bytes[0] != 0x2D else {
+            throw StoreError.invalid("\(field) '\(value)' is not a prompt name: use lowercase letters, digits and '-'")
+        }
+    }
+}
