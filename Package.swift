@@ -49,7 +49,7 @@ let package = Package(
         ),
         .target(
             name: "VPBXEngine",
-            dependencies: ["VPBXPBX", "VPBXControl", "VPBXStore", "VPBXSchedule", "VPBXNetwork", "VPBXSignaling", "VPBXSIP", nio, nioPosix, logging]
+            dependencies: ["VPBXPBX", "VPBXControl", "VPBXStore", "VPBXSchedule", "VPBXNetwork", "VPBXMediaIO", "VPBXSignaling", "VPBXSIP", nio, nioPosix, logging]
         ),
         .systemLibrary(name: "CNCursesW", providers: [.apt(["libncurses-dev"])]),
         .target(name: "VPBXTerminal", dependencies: ["CNCursesW"]),

@@ -1,5 +1,6 @@
 import Foundation
 import VPBXControl
+import VPBXMediaIO
 import VPBXPBX
 import VPBXStore
 
@@ -11,6 +12,7 @@ struct ControlHandlers: Sendable {
     let cdrs: any CDRRepository
     let schedules: any ScheduleRepository
     let calendar: any CalendarRepository
+    let prompts: PromptLibrary
     let events: EventHub
     let realm: String
     let engineVersion: String
@@ -23,12 +25,13 @@ struct ControlHandlers: Sendable {
         registerCallMethods(on: router)
         registerScheduleMethods(on: router)
         registerHolidayMethods(on: router)
+        registerPromptMethods(on: router)
     }
 
     private func registerEngineMethods(on router: ControlRouter) {
         router.register(EngineHello.self) { _, context in
             EngineHello.Result(
-                engineVersion: engineVersion, capabilities: ["extensions", "registrations", "calls", "cdr", "events", "schedules"],
+                engineVersion: engineVersion, capabilities: ["extensions", "registrations", "calls", "cdr", "events", "schedules", "prompts"],
                 role: context.role)
         }
         router.register(EngineStatus.self) { _, _ in

@@ -13,7 +13,7 @@ struct VPBX: AsyncParsableCommand {
             """,
         subcommands: [
             StatusCommand.self, ExtensionCommand.self, RegistrationCommand.self, CallCommand.self,
-            CDRCommand.self, ScheduleCommand.self, HolidayCommand.self, EventsCommand.self, RPCCommand.self,
+            CDRCommand.self, ScheduleCommand.self, HolidayCommand.self, PromptCommand.self, EventsCommand.self, RPCCommand.self,
         ])
 
     /// Like ArgumentParser's `main`, but bad usage exits 2 (scripts rely on

@@ -24,6 +24,9 @@ public enum RPCCatalog {
         .init(HolidayRemove.self),
         .init(HolidaySwap.self),
         .init(HolidayUnswap.self),
+        .init(PromptList.self),
+        .init(PromptSet.self),
+        .init(PromptReset.self),
         .init(EventsSubscribe.self),
     ]
 
