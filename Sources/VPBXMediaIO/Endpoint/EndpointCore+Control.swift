@@ -71,13 +71,16 @@ extension EndpointCore {
     }
 
     /// Stops the clock and answers everyone still waiting; the caller closes the sockets.
-    func close() {
-        guard !isClosed else { return }
+    /// - Returns: whether this call closed it (false when it already was).
+    @discardableResult
+    func close() -> Bool {
+        guard !isClosed else { return false }
         isClosed = true
         scheduled?.cancel()
         scheduled = nil
         endPlayback(.closed)
         stopRecording()
         digitSink.finish()
+        return true
     }
 }

@@ -129,7 +129,9 @@ public final class MediaEndpoint: MediaChannel {
     }
 
     public func close() async {
-        try? await onLoop { $0.close() }
+        // Only the first close gives the port back: by a second one the pool may have handed
+        // the same port to another endpoint.
+        guard (try? await onLoop { $0.close() }) == true else { return }
         await relay.releaseEndpointPair(pair)
     }
 

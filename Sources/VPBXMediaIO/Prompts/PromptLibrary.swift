@@ -66,6 +66,11 @@ public actor PromptLibrary {
         return nil
     }
 
+    /// `name` as a player item (see `samples(_:language:)`); nil when no language has it.
+    public func item(_ name: String, language: String, bargeIn: Bool = true) -> PlayItem? {
+        samples(name, language: language).map { PlayItem.prompt($0, bargeIn: bargeIn) }
+    }
+
     /// Every catalog prompt and every custom one, per language (`language` nil: all).
     public func list(language: String? = nil) -> [PromptEntry] {
         let languages = language.map { [$0] } ?? PromptCatalog.languages
