@@ -78,8 +78,37 @@ extension MediaEndpointTests {
             try await intruder.sendKey(.one)
             try await eventually("stranger's packets dropped") { await endpoint.statistics().foreignSource >= 4 }
             #expect(await endpoint.statistics().keysReceived == 0)
+
+            // A re-INVITE: back to the SDP address until the next packet, which latches anew.
+            await endpoint.relatch()
+            let sdpBefore = sdpAddress.rtp.count
+            try await eventually("silence at the SDP address again") { sdpAddress.rtp.count >= sdpBefore + 3 }
+            try await intruder.sendKey(.four)
+            var iterator = endpoint.digits.makeAsyncIterator()
+            #expect(await iterator.next() == .four)
+            let strangerBefore = stranger.rtp.count
+            try await eventually("RTP at the new address") { stranger.rtp.count >= strangerBefore + 3 }
             await endpoint.close()
             for peer in [sdpAddress, natAddress, stranger] { await peer.close() }
+        }
+
+        @Test func hearsInBandKeysWhenAsked() async throws {
+            let relay = try makeRelay()
+            let peer = try await TestPeer.bind()
+            let endpoint = try await MediaEndpoint.open(
+                relay: relay, bindHost: "127.0.0.1",
+                parameters: MediaChannelParameters(law: .alaw, telephoneEventPayloadType: nil, detectsInBandDTMF: true))
+            var phone = PhoneStream(peer: peer, target: endpoint.localPort)
+            try await phone.sendTone(.dtmf(.eight, milliseconds: 100), frames: 5)
+            try await phone.sendTone(.silence(milliseconds: 100), frames: 5)
+            try await phone.sendTone(.dtmf(.star, milliseconds: 100), frames: 5)
+            try await phone.sendTone(.silence(milliseconds: 100), frames: 5)
+            var iterator = endpoint.digits.makeAsyncIterator()
+            #expect(await iterator.next() == .eight)
+            #expect(await iterator.next() == .star)
+            #expect(await endpoint.statistics().keysReceived == 2)
+            await endpoint.close()
+            await peer.close()
         }
 
         @Test func survivesGarbageAndStillHearsKeys() async throws {

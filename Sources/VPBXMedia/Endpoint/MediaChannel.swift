@@ -30,6 +30,9 @@ public protocol MediaChannel: AnyObject, Sendable {
     /// Where to send until the phone's first packet arrives (the SDP address); after that the
     /// channel answers wherever the phone sends from (symmetric RTP).
     func setRemote(host: String, port: Int) async throws
+    /// After a re-INVITE the phone may send from somewhere else: forget the latched address,
+    /// send to the SDP address meanwhile, and latch to the next valid packet's source.
+    func relatch() async
     /// Plays `items` in order (each with its own barge-in flag); returns when they are done, a
     /// key interrupts, playback is replaced or stopped, or the channel closes.
     func play(_ items: [PlayItem]) async -> PlaybackOutcome

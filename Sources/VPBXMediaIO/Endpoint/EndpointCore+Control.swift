@@ -67,7 +67,14 @@ extension EndpointCore {
     }
 
     func setRemote(_ address: SocketAddress) {
+        expectedRemote = address
         if !isLatched { remote = address }
+    }
+
+    func relatch() {
+        isLatched = false
+        rtcpRemote = nil
+        if let expectedRemote { remote = expectedRemote }
     }
 
     /// Stops the clock and answers everyone still waiting; the caller closes the sockets.

@@ -35,6 +35,8 @@ final class EndpointCore {
 
     // Addressing: the SDP address until the first good packet, then its source (symmetric RTP).
     var remote: SocketAddress?
+    /// The SDP address, kept to fall back on when re-latching.
+    var expectedRemote: SocketAddress?
     var isLatched = false
     /// Where RTCP goes: the source of the peer's RTCP if it sent any, else the RTP address + 1.
     var rtcpRemote: SocketAddress?

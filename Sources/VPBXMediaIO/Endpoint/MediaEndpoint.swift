@@ -92,6 +92,8 @@ public final class MediaEndpoint: MediaChannel {
         try await onLoop { $0.setRemote(address) }
     }
 
+    public func relatch() async { try? await onLoop { $0.relatch() } }
+
     public func play(_ items: [PlayItem]) async -> PlaybackOutcome {
         if Task.isCancelled { return .stopped }
         let core = self.core
