@@ -75,7 +75,8 @@ public actor Engine {
         ControlHandlers(
             pbx: pbx, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
             calendar: GRDBCalendarRepository(database: database),
-            prompts: PromptLibrary(dataDirectory: config.dataDirectory, defaultsDirectory: config.promptsDirectory, logger: logger),
+            prompts: PromptLibrary(
+                dataDirectory: config.dataDirectory, defaultsDirectory: config.promptsDirectory, logger: logger),
             events: events, realm: config.realm, engineVersion: Engine.version,
             startedAt: Date(), sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"]
         ).register(on: router)
