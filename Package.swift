@@ -40,6 +40,8 @@ let package = Package(
         .target(name: "VPBXNetwork", dependencies: ["VPBXSIP", "VPBXRTP", nio, nioPosix, nioConcurrency, logging]),
         .target(name: "VPBXStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "VPBXControl", dependencies: [nio, nioPosix, logging]),
+        // The engine as a media endpoint (RTP termination for prompts, voicemail) and prompt files.
+        .target(name: "VPBXMediaIO", dependencies: ["VPBXMedia", "VPBXRTP", "VPBXNetwork", nio, logging]),
         // The product.
         .target(
             name: "VPBXPBX",
@@ -49,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "VPBXEngine",
-            dependencies: ["VPBXPBX", "VPBXControl", "VPBXStore", "VPBXSchedule", "VPBXNetwork", "VPBXSignaling", "VPBXSIP", nio, nioPosix, logging]
+            dependencies: ["VPBXPBX", "VPBXControl", "VPBXStore", "VPBXSchedule", "VPBXNetwork", "VPBXMediaIO", "VPBXSignaling", "VPBXSIP", nio, nioPosix, logging]
         ),
         .systemLibrary(name: "CNCursesW", providers: [.apt(["libncurses-dev"])]),
         .target(name: "VPBXTerminal", dependencies: ["CNCursesW"]),
@@ -66,6 +68,10 @@ let package = Package(
         .testTarget(name: "VPBXSignalingTests", dependencies: ["VPBXSignaling", "VPBXSIP"]),
         .testTarget(name: "VPBXMediaTests", dependencies: ["VPBXMedia", "VPBXRTP"]),
         .testTarget(name: "VPBXNetworkTests", dependencies: ["VPBXNetwork", "VPBXSIP", "VPBXRTP", nio, nioPosix, nioConcurrency]),
+        .testTarget(
+            name: "VPBXMediaIOTests",
+            dependencies: ["VPBXMediaIO", "VPBXMedia", "VPBXNetwork", "VPBXRTP", nio, nioPosix, nioConcurrency]
+        ),
         .testTarget(name: "VPBXStoreTests", dependencies: ["VPBXStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "VPBXControlTests",

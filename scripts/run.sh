@@ -11,6 +11,10 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup-deps.sh --build-only
 swift build -c release
+# The default prompts (espeak-ng); the engine finds them through VPBX_PROMPTS_DIR unless
+# --prompts-dir or the configuration file says otherwise.
+bash scripts/make-prompts.sh .build/prompts
+export VPBX_PROMPTS_DIR="${VPBX_PROMPTS_DIR:-$PWD/.build/prompts}"
 
 echo "run: starting .build/release/vpbx-engine $*"
 echo "run: administer it from another terminal with .build/release/vpbx (e.g. .build/release/vpbx status)"

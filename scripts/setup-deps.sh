@@ -7,13 +7,15 @@
 #
 # Build: libsqlite3-dev (GRDB compiles against the system SQLite), libncurses-dev (the
 # CNCursesW module links ncursesw and tinfo for vpbx-tui), tzdata (opening hours are evaluated
-# in Europe/Budapest or another IANA zone; slim images ship without the zone files).
+# in Europe/Budapest or another IANA zone; slim images ship without the zone files),
+# espeak-ng and sox (scripts/make-prompts.sh speaks the default prompts and converts them to
+# 8 kHz; sox also makes the audio files of the media tests).
 # Tests: sip-tester (sipp, the independent SIP peer of the integration tests), tmux (drives
-# the real vpbx-tui in a terminal), sox (makes audio files for media tests).
+# the real vpbx-tui in a terminal).
 set -euo pipefail
 
-build_packages=(libsqlite3-dev libncurses-dev tzdata)
-test_packages=(sip-tester tmux sox)
+build_packages=(libsqlite3-dev libncurses-dev tzdata espeak-ng sox)
+test_packages=(sip-tester tmux)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in

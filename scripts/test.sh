@@ -10,6 +10,8 @@ bash scripts/setup-deps.sh
 # Executables first, then the test bundle: 'swift test --skip-build' does not build them.
 swift build
 swift build --build-tests
+# The default prompts: the prompt tests check that every catalog entry was generated.
+bash scripts/make-prompts.sh .build/prompts
 
 status=0
 # Serial: several suites start real engines, sipp peers, RTP relays and tmux servers on

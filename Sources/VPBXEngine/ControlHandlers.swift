@@ -1,5 +1,6 @@
 import Foundation
 import VPBXControl
+import VPBXMediaIO
 import VPBXPBX
 import VPBXStore
 
@@ -13,6 +14,7 @@ struct ControlHandlers: Sendable {
     let calendar: any CalendarRepository
     let dialPlan: any DialPlanRepository
     let menus: any MenuRepository
+    let prompts: PromptLibrary
     let events: EventHub
     let realm: String
     let engineVersion: String
@@ -27,12 +29,13 @@ struct ControlHandlers: Sendable {
         registerHolidayMethods(on: router)
         registerRouteMethods(on: router)
         registerMenuMethods(on: router)
+        registerPromptMethods(on: router)
     }
 
     private func registerEngineMethods(on router: ControlRouter) {
         router.register(EngineHello.self) { _, context in
             EngineHello.Result(
-                engineVersion: engineVersion, capabilities: ["extensions", "registrations", "calls", "cdr", "events", "schedules"],
+                engineVersion: engineVersion, capabilities: ["extensions", "registrations", "calls", "cdr", "events", "schedules", "prompts"],
                 role: context.role)
         }
         router.register(EngineStatus.self) { _, _ in

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import VPBXControl
+import VPBXMediaIO
 import VPBXNetwork
 import VPBXPBX
 import VPBXStore
@@ -74,15 +75,26 @@ public actor Engine {
         let handlers = ControlHandlers(
             pbx: pbx, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
             calendar: GRDBCalendarRepository(database: database), dialPlan: GRDBDialPlanRepository(database: database),
-            menus: GRDBMenuRepository(database: database), events: events, realm: config.realm, engineVersion: Engine.version,
+            menus: GRDBMenuRepository(database: database),
+            prompts: PromptLibrary(
+                dataDirectory: config.dataDirectory, defaultsDirectory: config.promptsDirectory, logger: logger),
+            events: events, realm: config.realm, engineVersion: Engine.version,
             startedAt: Date(), sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"])
         handlers.register(on: router)
         try await handlers.reloadDialPlan()
         let control = ControlServer(
-            configuration: .init(socketPath: config.resolvedSocketPath), router: router, events: events,
+            // Room for `prompt.set` uploads (base64 WAV, up to about two minutes at 48 kHz stereo).
+            configuration: .init(socketPath: config.resolvedSocketPath, maximumLineLength: 48 << 20), router: router, events: events,
             roles: RoleResolver(groupRoles: config.roles), group: group, logger: logger)
         try await control.start()
         self.control = control
+        if let prompts = config.promptsDirectory {
+            if !FileManager.default.fileExists(atPath: prompts) {
+                logger.warning("default prompts directory \(prompts) does not exist; run 'bash scripts/make-prompts.sh \(prompts)'")
+            }
+        } else {
+            logger.notice("no default prompts configured (--prompts-dir); only prompts set with 'vpbx prompt set' play")
+        }
         logger.notice("vpbx-engine ready", metadata: [
             "sip": "\(config.sipHost):\(boundPort)", "rtp": "\(config.rtpPorts.lowerBound)-\(config.rtpPorts.upperBound)",
             "socket": "\(config.resolvedSocketPath)", "data": "\(config.dataDirectory)",

@@ -18,6 +18,9 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var rtpTimeoutSeconds: Int = 60
     public var realm: String = "vpbx"
     public var logLevel: Logger.Level = .info
+    /// The generated default prompts (`<dir>/<lang>/<name>.wav`); nil: only the
+    /// administrator's prompts in `<data>/prompts` are played.
+    public var promptsDirectory: String?
     /// Unix group name → control-socket role.
     public var roles: [String: Role] = [:]
 
@@ -48,6 +51,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         var realm: String?
         var logLevel: String?
         var roles: [String: String]?
+        var promptsDir: String?
     }
 
     /// Applies a JSON configuration file on top of the defaults.
@@ -73,6 +77,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.rtpTimeout { rtpTimeoutSeconds = value }
         if let value = file.realm { realm = value }
         if let value = file.logLevel { try setLogLevel(value) }
+        if let value = file.promptsDir { promptsDirectory = value }
         if let value = file.roles {
             for (group, roleName) in value {
                 guard let role = Role(rawValue: roleName) else {

@@ -43,6 +43,9 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Digest authentication realm (default vpbx).", valueName: "name"))
     var realm: String?
 
+    @Option(name: .long, help: ArgumentHelp("Directory of the default prompts, <dir>/<lang>/<name>.wav (default $VPBX_PROMPTS_DIR).", valueName: "dir"))
+    var promptsDir: String?
+
     @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level"))
     var logLevel: String?
 
@@ -66,6 +69,10 @@ struct EngineCommand: AsyncParsableCommand {
 
     func makeConfiguration() throws -> EngineConfiguration {
         var configuration = EngineConfiguration()
+        // Lowest precedence: the environment (scripts/run.sh points it at the generated prompts).
+        if let value = ProcessInfo.processInfo.environment["VPBX_PROMPTS_DIR"], !value.isEmpty {
+            configuration.promptsDirectory = value
+        }
         if let config { try configuration.load(file: config) }
         if let dataDir { configuration.dataDirectory = dataDir }
         if let sipListen { try configuration.setSIPListen(sipListen) }
@@ -78,6 +85,7 @@ struct EngineCommand: AsyncParsableCommand {
             configuration.rtpTimeoutSeconds = rtpTimeout
         }
         if let realm { configuration.realm = realm }
+        if let promptsDir { configuration.promptsDirectory = promptsDir }
         if let logLevel { try configuration.setLogLevel(logLevel) }
         _ = try configuration.trustedNetworks()
         return configuration

@@ -29,6 +29,7 @@ import Testing
             ["status"], ["ext", "add"], ["ext", "set"], ["cdr", "search"], ["events"], ["rpc"], ["schedule", "add"],
             ["schedule", "set"], ["schedule", "show"], ["schedule", "override"], ["holiday", "list"], ["holiday", "add"],
             ["holiday", "swap"], ["route", "add"], ["timecond", "add"], ["timecond", "set"], ["ivr", "add"], ["ivr", "set"],
+            ["prompt", "list"], ["prompt", "set"], ["prompt", "reset"],
         ] {
             let help = try Self.help(command)
             let options = Set(help.matches(of: /--([a-z][a-z-]+)/).map { String($0.output.1) })

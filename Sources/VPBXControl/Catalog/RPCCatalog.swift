@@ -36,6 +36,9 @@ public enum RPCCatalog {
         .init(MenuGet.self),
         .init(MenuUpdate.self),
         .init(MenuDelete.self),
+        .init(PromptList.self),
+        .init(PromptSet.self),
+        .init(PromptReset.self),
         .init(EventsSubscribe.self),
     ]
 

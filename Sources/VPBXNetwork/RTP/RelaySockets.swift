@@ -1,11 +1,14 @@
 import NIOCore
 
-/// The bound RTP and RTCP sockets of one side.
-struct RelaySocketPair: Sendable {
-    /// The RTP port; RTCP is on `port + 1`.
-    let port: Int
-    let rtp: any Channel
-    let rtcp: any Channel
+/// A bound RTP socket and its RTCP socket on the next port: one side of a relay session, or a
+/// media endpoint's pair (``RTPRelay/bindEndpointPair(host:on:)``).
+public struct RelaySocketPair: Sendable {
+    /// The RTP port (even); RTCP is on `port + 1`.
+    public let port: Int
+    /// The RTP socket, with no handlers yet when handed out.
+    public let rtp: any Channel
+    /// The RTCP socket, with no handlers yet when handed out.
+    public let rtcp: any Channel
 }
 
 /// The four sockets of a session, all on one event loop.

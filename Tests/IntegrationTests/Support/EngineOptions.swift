@@ -12,6 +12,8 @@ struct EngineOptions: Sendable {
     var realm = "vpbx"
     var rtpTimeout: Int?
     var logLevel = "debug"
+    /// The default prompts: empty at first; tests put the files they need there.
+    var promptsDirectory: String
 
     /// Free ports and paths inside `scratch`.
     init(scratch: ScratchDirectory) throws {
@@ -19,6 +21,7 @@ struct EngineOptions: Sendable {
         rtpPorts = try FreePorts.udpRange(count: 40)
         dataDirectory = scratch.file("data").path
         socket = scratch.file("data/control.sock").path
+        promptsDirectory = scratch.file("default-prompts").path
         // sun_path holds 108 bytes including the terminating NUL.
         guard socket.utf8.count <= 107 else {
             throw HarnessError("control socket path \(socket) is longer than 107 bytes; use a shorter TMPDIR")
@@ -37,6 +40,7 @@ struct EngineOptions: Sendable {
             "--socket", socket,
             "--realm", realm,
             "--log-level", logLevel,
+            "--prompts-dir", promptsDirectory,
         ]
         if !trusted.isEmpty { arguments += ["--trusted"] + trusted }
         if let rtpTimeout { arguments += ["--rtp-timeout", String(rtpTimeout)] }
