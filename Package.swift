@@ -46,7 +46,8 @@ let package = Package(
         .target(
             name: "VPBXPBX",
             dependencies: [
-                "VPBXSIP", "VPBXSDP", "VPBXRTP", "VPBXSignaling", "VPBXSchedule", "VPBXNetwork", "VPBXStore", nio, logging,
+                "VPBXSIP", "VPBXSDP", "VPBXRTP", "VPBXSignaling", "VPBXSchedule", "VPBXMedia", "VPBXNetwork", "VPBXStore", nio,
+                logging,
             ]
         ),
         .target(
@@ -79,6 +80,7 @@ let package = Package(
         ),
         .testTarget(name: "VPBXPBXTests", dependencies: ["VPBXPBX", "VPBXStore", "VPBXSIP", "VPBXSchedule"]),
         .testTarget(name: "VPBXConsoleTests", dependencies: ["VPBXConsole"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["VPBXControl"], resources: [.copy("Scenarios")]),
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["VPBXControl", "VPBXRTP", "VPBXMedia"], resources: [.copy("Scenarios")]),
     ]
 )

@@ -163,6 +163,8 @@ extension ControlHandlers {
             _ = try await existingTimeCondition(name)
         case .menu(let name):
             _ = try await existingMenu(name)
+        case .playback:
+            break  // a missing prompt falls back to the other language, then is skipped (logged)
         case .hangup:
             break
         }

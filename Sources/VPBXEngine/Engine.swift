@@ -21,6 +21,7 @@ public actor Engine {
     private var pbx: PBXCore?
     private var control: ControlServer?
     private var eventBridge: EventBridge?
+    private var applications: ApplicationUserAgent?
 
     public init(configuration: EngineConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -58,13 +59,20 @@ public actor Engine {
             mediaAddress: config.mediaAddress, trustedNetworks: try config.trustedNetworks(),
             userAgent: "vpbx/\(Engine.version)")
         let rtpBindHost = config.sipHost == "::" ? "0.0.0.0" : config.sipHost
+        let mailbox = ApplicationMailbox()
         let pbx = PBXCore(
-            configuration: pbxConfiguration, outbound: SIPTransportAdapter(transport: transport),
+            configuration: pbxConfiguration, outbound: SIPTransportAdapter(transport: transport, applications: mailbox),
             media: RelayMediaFactory(relay: relay, bindHost: rtpBindHost),
             extensions: extensions, registrations: registrations, cdrs: cdrs, logger: logger,
             events: { bridge.forward($0) })
         self.pbx = pbx
         try await pbx.start()
+        let prompts = PromptLibrary(
+            dataDirectory: config.dataDirectory, defaultsDirectory: config.promptsDirectory, logger: logger)
+        let applications = Engine.makeApplications(
+            pbx: pbx, relay: relay, bindHost: rtpBindHost, prompts: prompts, logger: logger)
+        mailbox.set(applications)
+        self.applications = applications
         await events.setSnapshotProvider { _ in await EngineSnapshot.make(pbx: pbx) }
 
         try await transport.start { inbound in
@@ -76,9 +84,7 @@ public actor Engine {
             pbx: pbx, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
             calendar: GRDBCalendarRepository(database: database), dialPlan: GRDBDialPlanRepository(database: database),
             menus: GRDBMenuRepository(database: database),
-            prompts: PromptLibrary(
-                dataDirectory: config.dataDirectory, defaultsDirectory: config.promptsDirectory, logger: logger),
-            events: events, realm: config.realm, engineVersion: Engine.version,
+            prompts: prompts, events: events, realm: config.realm, engineVersion: Engine.version,
             startedAt: Date(), sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"])
         handlers.register(on: router)
         try await handlers.reloadDialPlan()
@@ -106,6 +112,7 @@ public actor Engine {
         logger.notice("vpbx-engine stopping")
         await control?.stop()
         await pbx?.shutdown()
+        await applications?.stop()
         // Let the final BYEs leave before the sockets close.
         try? await Task.sleep(for: .milliseconds(200))
         await transport?.stop()

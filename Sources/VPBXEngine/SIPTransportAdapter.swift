@@ -6,8 +6,14 @@ import VPBXSIP
 /// Connects the PBX core's transport-neutral view of peers to the NIO SIP transport.
 struct SIPTransportAdapter: SIPOutbound {
     let transport: SIPTransport
+    /// The engine's own applications, reached in process (docs/applications.md).
+    let applications: ApplicationMailbox
 
     func send(_ message: SIPMessage, to destination: SIPPeerAddress) {
+        if destination.host == Application.host {
+            _ = applications.deliver(message)
+            return
+        }
         guard let address = try? SocketAddress(ipAddress: destination.host, port: destination.port) else {
             // Static contacts must name an IP address: DNS resolution is not built yet.
             return

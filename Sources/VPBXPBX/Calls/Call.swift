@@ -44,7 +44,8 @@ struct Call: Sendable {
     let id: UUID
     let caller: String
     let callerName: String?
-    let callee: String
+    /// What is being rung or talked to: an extension number, or an application (`ivr-main`).
+    var callee: String
     let inviteKey: TransactionKey
     let invite: SIPRequest
     let callerSource: SIPPeerAddress
@@ -64,8 +65,15 @@ struct Call: Sendable {
     let noAnswerTimeout: Int
     /// Server transaction whose 2xx waits for the caller's ACK.
     var awaitingAck: TransactionKey?
-    let calleeCallID: String
-    let calleeFromTag: String
+    /// Call-ID and From tag of the B legs; new ones when an application hands the caller on.
+    var calleeCallID: String
+    var calleeFromTag: String
+    /// An application handed the answered caller on: the next B leg to answer is connected
+    /// without a new answer to the caller.
+    var handingOn = false
+    /// When the current ringing phase gives up; a no-answer timer of an earlier phase (before
+    /// an application answered and handed the caller on) finds a later deadline and does nothing.
+    var noAnswerAt: ContinuousClock.Instant?
 
     var answered: CalleeLeg? { answeredLeg.map { legs[$0] } }
 

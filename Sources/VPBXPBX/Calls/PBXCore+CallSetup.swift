@@ -39,37 +39,37 @@ extension PBXCore {
             emit(.callRouted(caller: caller, dialled: dialled, path: routing.path))
         }
         let callee: String
+        let destinations: [(SIPURI, SIPPeerAddress)]
+        let noAnswerTimeout: Int
         switch routing.target {
         case .extension(let number):
-            callee = number
+            guard let calleeRecord = directory[number] else {
+                rejectAttempt(
+                    request, key: key, status: 404, caller: caller, callerName: callerName, callee: dialled, at: now,
+                    path: path)
+                return
+            }
+            let contacts = contacts(of: calleeRecord, now: now)
+            guard calleeRecord.enabled, !contacts.isEmpty else {
+                rejectAttempt(
+                    request, key: key, status: 480, caller: caller, callerName: callerName, callee: dialled, at: now,
+                    path: path)
+                return
+            }
+            (callee, destinations, noAnswerTimeout) = (number, contacts, calleeRecord.noAnswerTimeout)
+        case .application(let application):
+            // The engine's own applications are rung like a phone (docs/applications.md).
+            (callee, destinations) = (application.user, [(application.contact, Application.peer)])
+            noAnswerTimeout = ExtensionRecord.defaultNoAnswerTimeout
         case .hangup:
             rejectAttempt(
                 request, key: key, status: 480, caller: caller, callerName: callerName, callee: dialled, at: now,
                 path: path)
             return
-        case .menu(let name):
-            // Menus are configured and their state machine is ready, but the engine cannot
-            // answer calls itself until the media endpoint is wired into the core.
-            logger.warning("IVR menus are not answered yet", metadata: ["dialled": "\(dialled)", "menu": "\(name)"])
-            rejectAttempt(request, key: key, status: 480, caller: caller, callerName: callerName, callee: dialled, at: now, path: path)
-            return
         case .unroutable(let why):
             logger.error("call cannot be routed", metadata: ["dialled": "\(dialled)", "reason": "\(why)"])
             rejectAttempt(
                 request, key: key, status: 500, caller: caller, callerName: callerName, callee: dialled, at: now,
-                path: path)
-            return
-        }
-        guard let calleeRecord = directory[callee] else {
-            rejectAttempt(
-                request, key: key, status: 404, caller: caller, callerName: callerName, callee: dialled, at: now,
-                path: path)
-            return
-        }
-        let destinations = contacts(of: calleeRecord, now: now)
-        guard calleeRecord.enabled, !destinations.isEmpty else {
-            rejectAttempt(
-                request, key: key, status: 480, caller: caller, callerName: callerName, callee: dialled, at: now,
                 path: path)
             return
         }
@@ -106,7 +106,7 @@ extension PBXCore {
                 sessionID: UInt64.random(in: 1...UInt64(Int64.max)), address: configuration.mediaAddress),
             calleeOrigin: OriginTracker(
                 sessionID: UInt64.random(in: 1...UInt64(Int64.max)), address: configuration.mediaAddress),
-            startedAt: now, noAnswerTimeout: calleeRecord.noAnswerTimeout,
+            startedAt: now, noAnswerTimeout: noAnswerTimeout,
             calleeCallID: SIPIdentifiers.callID(host: configuration.advertisedHost), calleeFromTag: SIPIdentifiers.tag()
         )
         calls[id] = call
@@ -193,11 +193,12 @@ extension PBXCore {
             let key = startClient(invite, to: destination, purpose: .calleeInvite(call: id, leg: call.legs.count))
             call.legs.append(CalleeLeg(contact: contact, destination: destination, invite: invite, transactionKey: key))
         }
+        call.noAnswerAt = ContinuousClock.now + .seconds(call.noAnswerTimeout)
         calls[id] = call
         schedule(.noAnswer(id), after: .seconds(call.noAnswerTimeout))
     }
 
-    private func calleeInvite(
+    func calleeInvite(
         for call: Call, contact: SIPURI, destination: SIPPeerAddress, maxForwards: Int, body: [UInt8]
     ) -> SIPRequest {
         var headers = SIPHeaders()

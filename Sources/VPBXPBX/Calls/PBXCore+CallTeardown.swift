@@ -12,13 +12,17 @@ extension PBXCore {
             return
         }
         respond(key, to: request, status: 200)
-        guard call.answeredLeg == nil else { return }  // too late: the caller must send BYE
+        guard call.answeredAt == nil else { return }  // too late: the caller must send BYE
         endCall(id, cause: "CANCEL", side: .caller, disposition: .cancelled, callerStatus: 487)
     }
 
     func noAnswerTimeout(call id: UUID) {
         guard let call = calls[id], call.answeredLeg == nil, call.state != .ending else { return }
-        endCall(id, cause: "no_answer_timeout", side: .system, disposition: .noAnswer, callerStatus: 480)
+        // A timer of an earlier ringing phase (timers fire on a 10 ms tick: allow for it).
+        if let due = call.noAnswerAt, ContinuousClock.now < due - .milliseconds(50) { return }
+        // A caller handed on by an application was answered already: the call stays answered.
+        let disposition: CallDisposition? = call.answeredAt == nil ? .noAnswer : nil
+        endCall(id, cause: "no_answer_timeout", side: .system, disposition: disposition, callerStatus: 480)
     }
 
     /// The caller never acknowledged our 2xx (timer L/H): the call cannot go on.
@@ -47,7 +51,7 @@ extension PBXCore {
             call.finalSentToCaller = true
             calls[id] = call
             respond(call.inviteKey, to: call.invite, status: callerStatus, toTag: call.callerDialog.localTag)
-        } else if call.answeredLeg != nil, side != .caller {
+        } else if call.answeredAt != nil, side != .caller {
             var dialog = call.callerDialog
             let bye = dialog.makeRequest(.bye, via: newVia(for: call.callerSource), contact: nil)
             call.callerDialog = dialog

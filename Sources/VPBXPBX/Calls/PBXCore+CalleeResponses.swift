@@ -90,7 +90,7 @@ extension PBXCore {
         guard var dialog = try? Dialog(uacInvite: leg.invite, response: response) else { return }
         let ack = dialog.makeAck(inviteCSeq: 1, via: newVia(for: leg.destination))
         outbound.send(.request(ack), to: leg.destination)
-        guard call.answeredLeg == nil, call.state != .ending, !call.finalSentToCaller else {
+        guard call.answeredLeg == nil, call.state != .ending, !call.finalSentToCaller || call.handingOn else {
             // Another contact answered first, or the caller gave up: this one hangs up at once.
             let bye = dialog.makeRequest(.bye, via: newVia(for: leg.destination), contact: nil)
             startClient(bye, to: leg.destination, purpose: .fireAndForget)
@@ -102,11 +102,24 @@ extension PBXCore {
         call.legs[index] = leg
         call.answeredLeg = index
         call.state = .answered
-        let now = Date()
-        call.answeredAt = now
         for other in call.legs.indices where other != index && !call.legs[other].isDone {
             call.legs[other] = cancelLeg(call.legs[other])
         }
+        if call.handingOn {
+            // The caller was answered by an application: no new answer, the relay just
+            // follows the new far end.
+            call.handingOn = false
+            if let answer = sdp(of: response), let endpoint = answer.audioEndpoint, let media = call.media {
+                Task {
+                    await media.setRemote(side: .b, host: endpoint.address, port: endpoint.port)
+                    await media.relatch(side: .b)
+                }
+            }
+            emit(.callAnswered(call.snapshot))
+            return
+        }
+        let now = Date()
+        call.answeredAt = now
         var ok = SIPResponse(to: call.invite, status: 200, toTag: call.callerDialog.localTag)
         ok.headers.add("Contact", ourContact(user: call.callee, transport: call.callerSource.transport).serialized)
         ok.headers.add("Allow", PBXCore.allowedMethods)
@@ -139,7 +152,9 @@ extension PBXCore {
         }
         let busy = status == 486 || status == 600
         let reason = call.bestFailure.map { "\($0.statusCode) \($0.reason)" } ?? "480 Temporarily Unavailable"
-        endCall(call.id, cause: reason, side: .callee, disposition: busy ? .busy : .failed, callerStatus: mapped)
+        // A caller handed on by an application stays an answered call whatever the new leg did.
+        let disposition: CallDisposition? = call.answeredAt != nil ? nil : (busy ? .busy : .failed)
+        endCall(call.id, cause: reason, side: .callee, disposition: disposition, callerStatus: mapped)
     }
 
     static func failurePriority(_ status: Int) -> Int {

@@ -6,4 +6,9 @@ extension PBXCore {
     public func setDialPlan(_ plan: DialPlan) {
         dialPlan = plan
     }
+
+    /// The dial plan and the extension numbers, for applications (a menu's direct dial).
+    public func routingState() -> (DialPlan, Set<String>) {
+        (dialPlan, Set(directory.byNumber.keys))
+    }
 }

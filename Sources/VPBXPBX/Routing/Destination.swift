@@ -8,6 +8,8 @@ public enum Destination: Sendable, Hashable, CustomStringConvertible {
     case timeCondition(String)
     /// Answer the call with an IVR menu.
     case menu(String)
+    /// Answer the call, play a prompt, hang up (a closed line's announcement).
+    case playback(String)
     /// Refuse the call (480 to the caller), e.g. a line that is simply closed.
     case hangup
 
@@ -27,6 +29,8 @@ public enum Destination: Sendable, Hashable, CustomStringConvertible {
             self = .timeCondition(name)
         case "ivr" where DestinationError.isObjectName(name):
             self = .menu(name)
+        case "play" where DestinationError.isPromptName(name):
+            self = .playback(name)
         default:
             throw DestinationError(text)
         }
@@ -37,6 +41,7 @@ public enum Destination: Sendable, Hashable, CustomStringConvertible {
         case .extension(let number): "ext:\(number)"
         case .timeCondition(let name): "time:\(name)"
         case .menu(let name): "ivr:\(name)"
+        case .playback(let prompt): "play:\(prompt)"
         case .hangup: "hangup"
         }
     }
@@ -50,7 +55,13 @@ public struct DestinationError: Error, Sendable, Equatable, CustomStringConverti
 
     public var description: String {
         "'\(text)' is not a destination: write ext:NUMBER (an extension), time:NAME (a time condition), "
-            + "ivr:NAME (a menu) or hangup"
+            + "ivr:NAME (a menu), play:PROMPT (play it, then hang up) or hangup"
+    }
+
+    static func isPromptName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...48).contains(bytes.count), bytes[0] != 0x2D else { return false }
+        return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
     }
 
     static func isObjectName(_ name: String) -> Bool {

@@ -27,8 +27,14 @@ public struct DialPlan: Sendable {
     /// the event stream.
     public func resolve(_ number: String, at instant: Date) -> Routing {
         guard let first = routes[number] else { return Routing(target: .extension(number), path: []) }
-        var path = ["route:\(number)"]
-        var destination = first
+        return follow(first, path: ["route:\(number)"], at: instant)
+    }
+
+    /// Where `destination` leads at `instant`, appending the steps to `path` (an application
+    /// handing a caller on continues the call's path).
+    public func follow(_ destination: Destination, path: [String], at instant: Date) -> Routing {
+        var path = path
+        var destination = destination
         for _ in 0..<Self.maximumSteps {
             switch destination {
             case .extension(let extensionNumber):
@@ -39,7 +45,10 @@ public struct DialPlan: Sendable {
                 return Routing(target: .hangup, path: path)
             case .menu(let name):
                 path.append("ivr:\(name)")
-                return Routing(target: .menu(name), path: path)
+                return Routing(target: .application(.menu(name)), path: path)
+            case .playback(let prompt):
+                path.append("play:\(prompt)")
+                return Routing(target: .application(.playback(prompt: prompt)), path: path)
             case .timeCondition(let name):
                 guard let condition = timeConditions[name] else {
                     path.append("time:\(name)=missing")
@@ -59,8 +68,8 @@ public struct Routing: Sendable, Equatable {
     public enum Target: Sendable, Equatable {
         case `extension`(String)
         case hangup
-        /// Answered by the engine with an IVR menu.
-        case menu(String)
+        /// Answered by one of the engine's own applications.
+        case application(Application)
         /// A broken configuration (missing time condition, loop): refused, and logged.
         case unroutable(String)
     }

@@ -12,6 +12,8 @@ enum Scenario: String, CaseIterable, Sendable {
     case callExpectNotFound = "call-expect-not-found"
     case callExpectUnavailable = "call-expect-unavailable"
     case callCancel = "call-cancel"
+    case callListen = "call-listen"
+    case callPress1 = "call-press-1"
     // Phones the engine calls (sipp as UAS).
     case answer
     case answerHangup = "answer-hangup"

@@ -1,0 +1,55 @@
+import Foundation
+import Logging
+import Synchronization
+import VPBXMedia
+import VPBXMediaIO
+import VPBXNetwork
+import VPBXPBX
+import VPBXSIP
+
+/// The application user agent is made after the core (it calls into it) but the core's
+/// outbound adapter must reach it: this box is set once both exist.
+final class ApplicationMailbox: Sendable {
+    private let agent = Mutex<ApplicationUserAgent?>(nil)
+
+    func set(_ value: ApplicationUserAgent) { agent.withLock { $0 = value } }
+
+    /// Delivers `message` if an application user agent is set; false otherwise.
+    func deliver(_ message: SIPMessage) -> Bool {
+        guard let target = agent.withLock({ $0 }) else { return false }
+        target.deliver(message)
+        return true
+    }
+}
+
+/// Prompt names to audio, through the prompt library (custom recordings first, then the
+/// generated defaults, Hungarian then English).
+struct LibraryPrompts: PromptProvider {
+    let library: PromptLibrary
+
+    func items(_ names: [String], language: String, bargeIn: Bool) async -> [PlayItem] {
+        var items: [PlayItem] = []
+        for name in names {
+            if let item = await library.item(name, language: language, bargeIn: bargeIn) { items.append(item) }
+        }
+        return items
+    }
+}
+
+extension Engine {
+    /// The user agent that answers calls routed to menus and announcements.
+    static func makeApplications(
+        pbx: PBXCore, relay: RTPRelay, bindHost: String, prompts: PromptLibrary, logger: Logger
+    ) -> ApplicationUserAgent {
+        // The relay reaches the channels in process: over loopback when they bind everywhere.
+        let address = bindHost == "0.0.0.0" || bindHost == "::" ? "127.0.0.1" : bindHost
+        return ApplicationUserAgent(
+            dependencies: .init(
+                media: MediaEndpointFactory(relay: relay, bindHost: bindHost, logger: logger),
+                prompts: LibraryPrompts(library: prompts),
+                dialPlan: { await pbx.routingState() },
+                route: { callID, destination, step in await pbx.handOn(callID: callID, to: destination, step: step) },
+                post: { pbx.receive($0) }, mediaAddress: address),
+            logger: logger)
+    }
+}

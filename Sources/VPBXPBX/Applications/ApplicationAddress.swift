@@ -1,0 +1,45 @@
+import VPBXSIP
+
+/// The engine's own applications (menus, announcements, later voicemail) as SIP endpoints:
+/// the core rings them like phones (docs/applications.md), at a pseudo-host that the engine's
+/// outbound adapter delivers in process instead of on the network.
+public enum Application: Sendable, Hashable, CustomStringConvertible {
+    /// Answer, play a prompt, hang up (a "we are closed" line).
+    case playback(prompt: String)
+    /// An IVR menu.
+    case menu(String)
+
+    /// The host part of application contacts; `.invalid` (RFC 6761) can never resolve.
+    public static let host = "apps.vpbx.invalid"
+
+    /// Where the core sends requests for applications. Marked a stream transport so the
+    /// transaction layer does not retransmit: delivery in process is reliable.
+    public static let peer = SIPPeerAddress(transport: .tcp, host: host, port: 5060, connectionID: 0)
+
+    /// The Request-URI user part naming the application: `play-closed`, `ivr-main`.
+    public var user: String {
+        switch self {
+        case .playback(let prompt): "play-\(prompt)"
+        case .menu(let name): "ivr-\(name)"
+        }
+    }
+
+    /// The application a Request-URI user part names.
+    public init?(user: String) {
+        if user.hasPrefix("play-"), user.count > 5 {
+            self = .playback(prompt: String(user.dropFirst(5)))
+        } else if user.hasPrefix("ivr-"), user.count > 4 {
+            self = .menu(String(user.dropFirst(4)))
+        } else {
+            return nil
+        }
+    }
+
+    public var contact: SIPURI {
+        var uri = SIPURI(user: user, host: Self.host)
+        uri.parameters.append(SIPParameter(name: "transport", value: "tcp"))
+        return uri
+    }
+
+    public var description: String { user }
+}

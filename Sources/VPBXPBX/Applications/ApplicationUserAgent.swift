@@ -1,0 +1,225 @@
+import Foundation
+import Logging
+import VPBXMedia
+import VPBXSDP
+import VPBXSIP
+import VPBXSignaling
+
+/// The engine's applications as one SIP user agent living in the engine process. The core
+/// rings it like a phone (B2BUA leg to `Application.peer`); it answers with SDP for a media
+/// channel of its own, runs the application, and hangs up with BYE or hands the caller back
+/// to the core (docs/applications.md).
+///
+/// Messages arrive through `deliver` (from the engine's outbound adapter) and are handled one
+/// at a time in arrival order; answers go back through `post`, into the core's input.
+public actor ApplicationUserAgent {
+    /// What the user agent needs from the rest of the engine.
+    public struct Dependencies: Sendable {
+        public var media: any MediaChannelFactory
+        public var prompts: any PromptProvider
+        /// The dial plan as it is now (menus), and the extension numbers callers may dial.
+        public var dialPlan: @Sendable () async -> (DialPlan, Set<String>)
+        /// Sends the caller of the call whose B leg has `callID` to `destination`; false when
+        /// that is not possible (then the application hangs up).
+        public var route: @Sendable (_ callID: String, _ destination: Destination, _ step: String) async -> Bool
+        /// Into the core's input, as if from the network.
+        public var post: @Sendable (IncomingSIP) -> Void
+        /// The address the channels' SDP names (where the relay reaches them).
+        public var mediaAddress: String
+
+        public init(
+            media: any MediaChannelFactory, prompts: any PromptProvider,
+            dialPlan: @escaping @Sendable () async -> (DialPlan, Set<String>),
+            route: @escaping @Sendable (String, Destination, String) async -> Bool,
+            post: @escaping @Sendable (IncomingSIP) -> Void, mediaAddress: String
+        ) {
+            self.media = media
+            self.prompts = prompts
+            self.dialPlan = dialPlan
+            self.route = route
+            self.post = post
+            self.mediaAddress = mediaAddress
+        }
+    }
+
+    private struct Session {
+        var dialog: Dialog
+        let invite: SIPRequest
+        var channel: (any MediaChannel)?
+        var task: Task<Void, Never>?
+        var answered = false
+    }
+
+    private let dependencies: Dependencies
+    private let logger: Logger
+    private var sessions: [String: Session] = [:]
+    private let inbox: AsyncStream<SIPMessage>.Continuation
+
+    public init(dependencies: Dependencies, logger: Logger) {
+        self.dependencies = dependencies
+        self.logger = logger
+        let (stream, continuation) = AsyncStream<SIPMessage>.makeStream()
+        inbox = continuation
+        Task { await self.consume(stream) }
+    }
+
+    /// A message the core sent to `Application.peer`.
+    public nonisolated func deliver(_ message: SIPMessage) {
+        inbox.yield(message)
+    }
+
+    /// Calls in progress, for status.
+    public var activeSessions: Int { sessions.count }
+
+    /// Ends every application (engine shutdown).
+    public func stop() async {
+        inbox.finish()
+        for (_, session) in sessions {
+            session.task?.cancel()
+            await session.channel?.close()
+        }
+        sessions = [:]
+    }
+
+    private func consume(_ stream: AsyncStream<SIPMessage>) async {
+        for await message in stream {
+            switch message {
+            case .request(let request): await handle(request)
+            case .response: break  // answers to our BYEs: nothing to do
+            }
+        }
+    }
+
+    private func handle(_ request: SIPRequest) async {
+        guard let callID = request.headers.callID else { return }
+        switch request.method {
+        case .invite where (try? request.headers.to().tag) == nil:
+            guard sessions[callID] == nil else { return }  // reliable delivery: no retransmissions
+            await answer(request, callID: callID)
+        case .ack:
+            break
+        case .bye:
+            reply(request, status: 200, toTag: sessions[callID]?.dialog.localTag)
+            await end(callID)
+        case .cancel:
+            reply(request, status: 200, toTag: nil)
+            if let session = sessions[callID], !session.answered {
+                reply(session.invite, status: 487, toTag: session.dialog.localTag)
+                await end(callID)
+            }
+        case .invite, .update:
+            // A re-INVITE (the caller put us on hold): keep our media as it is.
+            reply(request, status: 488, toTag: sessions[callID]?.dialog.localTag)
+        case .info, .options:
+            reply(request, status: 200, toTag: sessions[callID]?.dialog.localTag)
+        default:
+            reply(request, status: 405, toTag: sessions[callID]?.dialog.localTag)
+        }
+    }
+
+    private func answer(_ invite: SIPRequest, callID: String) async {
+        let localTag = SIPIdentifiers.tag()
+        guard let user = invite.uri.user, let application = Application(user: user),
+            let dialog = try? Dialog(uasInvite: invite, localTag: localTag)
+        else {
+            reply(invite, status: 404, toTag: localTag)
+            return
+        }
+        let offer: SessionDescription
+        do {
+            offer = try SessionDescription(parsing: String(decoding: invite.body, as: UTF8.self))
+        } catch {
+            reply(invite, status: 488, toTag: localTag)
+            return
+        }
+        sessions[callID] = Session(dialog: dialog, invite: invite)
+        let origin = OriginTracker(
+            sessionID: UInt64.random(in: 1...UInt64(Int64.max)), address: dependencies.mediaAddress)
+        do {
+            // Negotiate once to learn the codec, bind the channel, answer with its port.
+            let probe = try SessionDescription.answer(
+                to: offer, origin: origin.origin, address: dependencies.mediaAddress, audioPort: 9)
+            let endpoint = offer.audioEndpoint
+            let channel = try await dependencies.media.makeChannel(
+                MediaChannelParameters(
+                    law: probe.codec.hasEncoding("PCMU") ? .ulaw : .alaw,
+                    telephoneEventPayloadType: probe.telephoneEvent.map { UInt8(truncatingIfNeeded: $0.payloadType) },
+                    remoteHost: endpoint?.address, remotePort: endpoint?.port))
+            let negotiated = try SessionDescription.answer(
+                to: offer, origin: origin.origin, address: dependencies.mediaAddress, audioPort: channel.localPort)
+            guard sessions[callID] != nil else {  // cancelled while the channel was bound
+                await channel.close()
+                return
+            }
+            sessions[callID]?.channel = channel
+            sessions[callID]?.answered = true
+            var ok = SIPResponse(to: invite, status: 200, toTag: localTag)
+            ok.headers.add("Contact", NameAddress(uri: application.contact).serialized)
+            ok.headers.add("Content-Type", "application/sdp")
+            ok.body = Array(negotiated.answer.serialized().utf8)
+            dependencies.post(IncomingSIP(message: .response(ok), source: Application.peer))
+            sessions[callID]?.task = Task { await self.run(application, channel: channel, callID: callID) }
+        } catch {
+            logger.warning(
+                "application cannot answer", metadata: ["application": "\(application)", "error": "\(error)"])
+            sessions[callID] = nil
+            reply(invite, status: error is SDPError ? 488 : 503, toTag: localTag)
+        }
+    }
+
+    private func run(_ application: Application, channel: any MediaChannel, callID: String) async {
+        let language = "hu"
+        let outcome: ApplicationOutcome
+        switch application {
+        case .playback(let prompt):
+            let items = await dependencies.prompts.items([prompt], language: language, bargeIn: false)
+            outcome = await channel.play(items) == .closed ? .callerLeft : .hangup(step: "play:\(prompt)")
+        case .menu(let name):
+            let (plan, extensions) = await dependencies.dialPlan()
+            guard let menu = plan.menus[name] else {
+                outcome = .hangup(step: "ivr:\(name)=missing")
+                break
+            }
+            outcome = await MenuApplication(
+                menu: menu, extensions: extensions, prompts: dependencies.prompts, language: language
+            )
+            .run(on: channel)
+        }
+        await finish(callID, outcome)
+    }
+
+    private func finish(_ callID: String, _ outcome: ApplicationOutcome) async {
+        switch outcome {
+        case .callerLeft:
+            break
+        case .route(let destination, let step):
+            // The core replaces this leg with the destination's and sends us a BYE.
+            if await dependencies.route(callID, destination, step) { return }
+            hangUp(callID)
+        case .hangup:
+            hangUp(callID)
+        }
+        await end(callID)
+    }
+
+    private func hangUp(_ callID: String) {
+        guard var session = sessions[callID] else { return }
+        let via = Via(
+            transport: "TCP", host: Application.host, port: 5060,
+            parameters: [SIPParameter(name: "branch", value: SIPIdentifiers.branch())])
+        let bye = session.dialog.makeRequest(.bye, via: via, contact: nil)
+        sessions[callID] = session
+        dependencies.post(IncomingSIP(message: .request(bye), source: Application.peer))
+    }
+
+    private func end(_ callID: String) async {
+        guard let session = sessions.removeValue(forKey: callID) else { return }
+        session.task?.cancel()
+        await session.channel?.close()
+    }
+
+    private func reply(_ request: SIPRequest, status: Int, toTag: String?) {
+        let response = SIPResponse(to: request, status: status, toTag: toTag ?? SIPIdentifiers.tag())
+        dependencies.post(IncomingSIP(message: .response(response), source: Application.peer))
+    }
+}

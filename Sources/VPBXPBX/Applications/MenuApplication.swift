@@ -1,0 +1,104 @@
+import VPBXMedia
+
+/// Runs one caller through an IVR menu: executes `MenuSession`'s actions on a media channel
+/// (prompts, keys, timers) until the session routes the call or hangs up.
+struct MenuApplication: Sendable {
+    let menu: MenuDefinition
+    let extensions: Set<String>
+    let prompts: any PromptProvider
+    let language: String
+
+    func run(on channel: any MediaChannel) async -> ApplicationOutcome {
+        let (events, input) = AsyncStream<MenuSession.Event>.makeStream()
+        let keys = Task {
+            for await digit in channel.digits { input.yield(.key(digit.rawValue)) }
+            input.finish()  // the channel closed: the caller is gone
+        }
+        defer { keys.cancel() }
+        var runner = ActionRunner(channel: channel, prompts: prompts, language: language, input: input)
+        defer { runner.cancelAll() }
+        var session = MenuSession(menu: menu, extensions: extensions)
+        input.yield(.start)
+        for await event in events {
+            let actions = session.handle(event)
+            for (index, action) in actions.enumerated() {
+                switch action {
+                case .play(let names):
+                    if case .hangup = actions.dropFirst(index + 1).first {
+                        await runner.playToEnd(names)  // the goodbye before hanging up
+                    } else {
+                        await runner.play(names)
+                    }
+                case .stopPlayback: await runner.stopPlayback()
+                case .startTimer(let seconds): runner.startTimer(seconds: seconds)
+                case .cancelTimer: runner.cancelTimer()
+                case .route(let destination, let step): return .route(destination, step: step)
+                case .hangup(let step): return .hangup(step: step)
+                }
+            }
+        }
+        return .callerLeft
+    }
+}
+
+/// Playback and timers for an application's state machine, reporting back as events: one
+/// playback at a time, one timer at a time (a new one replaces the old).
+struct ActionRunner<Event: Sendable>: Sendable {
+    let channel: any MediaChannel
+    let prompts: any PromptProvider
+    let language: String
+    let input: AsyncStream<Event>.Continuation
+    private var playback: Task<Void, Never>?
+    private var timer: Task<Void, Never>?
+
+    init(
+        channel: any MediaChannel, prompts: any PromptProvider, language: String, input: AsyncStream<Event>.Continuation
+    ) {
+        self.channel = channel
+        self.prompts = prompts
+        self.language = language
+        self.input = input
+    }
+
+    /// Starts playing; reports `finished` or the interrupting key through `input`.
+    mutating func play(_ names: [String]) async where Event == MenuSession.Event {
+        let items = await prompts.items(names, language: language, bargeIn: true)
+        playback?.cancel()
+        let channel = channel
+        let input = input
+        playback = Task {
+            switch await channel.play(items) {
+            case .finished: input.yield(.playbackFinished)
+            case .interrupted(let digit): input.yield(.key(digit.rawValue))
+            case .stopped, .closed: break
+            }
+        }
+    }
+
+    /// Plays without barge-in and waits for the end (a goodbye).
+    func playToEnd(_ names: [String]) async {
+        let items = await prompts.items(names, language: language, bargeIn: false)
+        _ = await channel.play(items)
+    }
+
+    func stopPlayback() async { await channel.stopPlayback() }
+
+    mutating func startTimer(seconds: Int) where Event == MenuSession.Event {
+        timer?.cancel()
+        let input = input
+        timer = Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            if !Task.isCancelled { input.yield(.timerFired) }
+        }
+    }
+
+    mutating func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    func cancelAll() {
+        playback?.cancel()
+        timer?.cancel()
+    }
+}

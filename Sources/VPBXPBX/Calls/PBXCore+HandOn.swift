@@ -1,0 +1,64 @@
+import Foundation
+import VPBXSIP
+import VPBXSignaling
+
+/// An application (a menu) hands its answered caller on to another destination: the core
+/// replaces the call's B leg. The caller's leg, its SDP and the relay's A side stay as they
+/// are; the application's leg gets a BYE and the new destination is rung with the relay's
+/// B side in the offer (docs/applications.md).
+extension PBXCore {
+    /// Sends the caller of the call whose current B legs use `callID` to `destination`.
+    /// Returns false when that cannot be done (no such call, nothing to ring); the application
+    /// then hangs up itself.
+    public func handOn(callID: String, to destination: Destination, step: String) -> Bool {
+        guard let id = calls.first(where: { $0.value.calleeCallID == callID })?.key, var call = calls[id],
+            let answered = call.answeredLeg, let media = call.media, call.state == .answered
+        else { return false }
+        let now = Date()
+        let routing = dialPlan.follow(destination, path: [step], at: now)
+        let callee: String
+        let targets: [(SIPURI, SIPPeerAddress)]
+        let timeout: Int
+        switch routing.target {
+        case .extension(let number):
+            guard let record = directory[number], record.enabled else { return false }
+            let found = contacts(of: record, now: now)
+            guard !found.isEmpty else { return false }
+            (callee, targets, timeout) = (number, found, record.noAnswerTimeout)
+        case .application(let application):
+            (callee, targets, timeout) = (application.user, [(application.contact, Application.peer)], 30)
+        case .hangup, .unroutable:
+            return false
+        }
+        emit(.callRouted(caller: call.caller, dialled: call.callee, path: routing.path))
+
+        // Hang up the application's leg, forget its dialog, and ring the new destination
+        // under a new Call-ID (a fresh fork group, so its dialogs never mix with the old one).
+        if var dialog = call.legs[answered].dialog {
+            let bye = dialog.makeRequest(.bye, via: newVia(for: call.legs[answered].destination), contact: nil)
+            startClient(bye, to: call.legs[answered].destination, purpose: .fireAndForget)
+        }
+        call.legs[answered].state = .failed
+        call.answeredLeg = nil
+        call.handingOn = true
+        call.callee = callee
+        callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = nil
+        call.calleeCallID = SIPIdentifiers.callID(host: configuration.advertisedHost)
+        call.calleeFromTag = SIPIdentifiers.tag()
+        callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id
+
+        let maxForwards = (call.invite.headers.maxForwards ?? 70) - 1
+        let sdp = call.calleeOrigin.stamp(call.offer.anchored(at: configuration.mediaAddress, audioPort: media.bPort))
+        let body = Array(sdp.serialized().utf8)
+        for (contact, target) in targets {
+            let invite = calleeInvite(
+                for: call, contact: contact, destination: target, maxForwards: maxForwards, body: body)
+            let key = startClient(invite, to: target, purpose: .calleeInvite(call: id, leg: call.legs.count))
+            call.legs.append(CalleeLeg(contact: contact, destination: target, invite: invite, transactionKey: key))
+        }
+        call.noAnswerAt = ContinuousClock.now + .seconds(timeout)
+        calls[id] = call
+        schedule(.noAnswer(id), after: .seconds(timeout))
+        return true
+    }
+}

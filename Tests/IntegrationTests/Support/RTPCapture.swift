@@ -1,0 +1,70 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+    private let datagramType = Int32(SOCK_DGRAM.rawValue)
+#endif
+
+/// A UDP socket on 127.0.0.1 that keeps every datagram it receives: the ear of a test phone
+/// whose SDP names this port, so a test can check what the engine played (frequency, length).
+final class RTPCapture: Sendable {
+    let port: UInt16
+    private let descriptor: Int32
+    private let state = State()
+
+    /// Shared with the reader thread.
+    private final class State: Sendable {
+        let packets = Mutex<[[UInt8]]>([])
+        let running = Mutex(true)
+    }
+
+    init() throws {
+        let fd = socket(AF_INET, datagramType, 0)
+        guard fd >= 0 else { throw HarnessError("socket() failed: \(String(cString: strerror(errno)))") }
+        var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var chosen: UInt16 = 0
+        for _ in 0..<20 {
+            let candidate = try FreePorts.udpRange(count: 2, in: FreePorts.peerMediaBand).lowerBound
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = candidate.bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            if bound == 0 {
+                chosen = candidate
+                break
+            }
+        }
+        guard chosen != 0 else {
+            close(fd)
+            throw HarnessError("no free UDP port for the RTP capture")
+        }
+        port = chosen
+        descriptor = fd
+        let state = self.state
+        let reader = Thread {
+            var buffer = [UInt8](repeating: 0, count: 2048)
+            while state.running.withLock({ $0 }) {
+                let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if count > 0 { state.packets.withLock { $0.append(Array(buffer[0..<count])) } }
+            }
+        }
+        reader.start()
+    }
+
+    /// Everything received so far.
+    var received: [[UInt8]] { state.packets.withLock { $0 } }
+
+    /// Stops reading and closes the socket.
+    func stop() {
+        state.running.withLock { $0 = false }
+        Thread.sleep(forTimeInterval: 0.2)  // the reader wakes within its 100 ms receive timeout
+        close(descriptor)
+    }
+}
