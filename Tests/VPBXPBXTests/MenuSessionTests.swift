@@ -33,7 +33,7 @@ struct MenuSessionTests {
     func invalidKeys() {
         var session = MenuSession(menu: menu(attempts: 2), extensions: [])
         _ = session.handle(.start)
-        #expect(session.handle(.key("7")) == [.stopPlayback, .play(["invalid", "welcome-menu"])])
+        #expect(session.handle(.key("7")) == [.stopPlayback, .play(["invalid-choice", "welcome-menu"])])
         _ = session.handle(.playbackFinished)
         #expect(session.handle(.key("#")) == [.cancelTimer, .route(.extension("1000"), step: "ivr:main=invalid")])
     }
@@ -86,7 +86,7 @@ struct MenuSessionTests {
         var wrong = MenuSession(menu: menu(directDial: true), extensions: extensions)
         _ = wrong.handle(.start)
         _ = wrong.handle(.key("2"))
-        #expect(wrong.handle(.key("9")) == [.cancelTimer, .play(["invalid", "welcome-menu"])])
+        #expect(wrong.handle(.key("9")) == [.cancelTimer, .play(["invalid-choice", "welcome-menu"])])
     }
 
     @Test("without direct dial, extension numbers are not collected")

@@ -12,7 +12,7 @@ struct VoicemailDepositTests {
         #expect(deposit.handle(.playbackFinished) == [.record(maximumSeconds: 120)])
         #expect(
             deposit.handle(.recordingStopped(seconds: 7.5, callerHungUp: false)) == [
-                .save, .play(["vm-saved", "goodbye"], bargeIn: false), .hangup(step: "vm:1002=left"),
+                .save, .play(["vm-message-recorded", "goodbye"], bargeIn: false), .hangup(step: "vm:1002=left"),
             ])
         #expect(deposit.handle(.playbackFinished) == [])
     }

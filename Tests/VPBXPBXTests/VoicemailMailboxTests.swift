@@ -14,7 +14,7 @@ struct VoicemailMailboxTests {
         #expect(box.handle(.start) == [.loadMailbox("1001")])
         #expect(
             box.handle(.mailboxLoaded(messages)) == [
-                .play(["vm-you-have", "number-2", "vm-new-messages", "number-1", "vm-saved-messages", "vm-main-menu"])
+                .play(["vm-you-have", "num-2", "vm-new-messages", "num-1", "vm-saved-messages", "vm-main-menu"])
             ])
         return box
     }
@@ -31,7 +31,7 @@ struct VoicemailMailboxTests {
         // 7 while the message plays: delete it; the next (the old one) plays.
         #expect(
             box.handle(.key("7")) == [
-                .stopPlayback, .cancelTimer, .delete(id: "new-2"), .play(["vm-deleted"]), .playMessage(id: "old-1"),
+                .stopPlayback, .cancelTimer, .delete(id: "new-2"), .play(["vm-message-deleted"]), .playMessage(id: "old-1"),
             ])
         #expect(box.handle(.playbackFinished) == [.play(["vm-message-menu"])])
         #expect(
@@ -96,7 +96,7 @@ struct VoicemailMailboxTests {
             ])
         _ = box.handle(.key("1"))
         _ = box.handle(.playbackFinished)
-        #expect(box.handle(.recordingStopped(seconds: 0.2)) == [.play(["invalid", "vm-options-menu"])])
+        #expect(box.handle(.recordingStopped(seconds: 0.2)) == [.play(["invalid-choice", "vm-options-menu"])])
     }
 
     @Test("three silent menus end the call")

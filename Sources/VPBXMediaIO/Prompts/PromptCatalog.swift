@@ -11,9 +11,9 @@ public enum PromptCatalog {
             "welcome", "menu-choose", "invalid-choice", "no-input", "closed", "transferring", "please-hold",
             "goodbye",
             "vm-unavailable", "vm-busy", "vm-leave-message", "vm-message-recorded", "vm-enter-mailbox",
-            "vm-enter-pin", "vm-wrong-pin", "vm-you-have", "vm-new-message", "vm-new-messages", "vm-no-messages",
+            "vm-enter-pin", "vm-wrong-pin", "vm-you-have", "vm-new-message", "vm-new-messages", "vm-saved-messages", "vm-no-messages",
             "vm-no-more-messages", "vm-main-menu", "vm-message-menu", "vm-message-deleted", "vm-message-saved",
-            "vm-record-greeting", "vm-greeting-saved",
+            "vm-record-greeting", "vm-options-menu", "vm-greeting-saved",
             "queue-important", "queue-you-are-number", "queue-in-queue", "queue-expected-wait", "queue-minute",
             "queue-minutes",
         ] + (0...20).map(number)

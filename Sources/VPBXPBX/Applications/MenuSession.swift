@@ -28,7 +28,7 @@ public struct MenuSession: Sendable {
 
     /// Prompt names the menu uses besides its greeting.
     public enum Prompt {
-        public static let invalid = "invalid"
+        public static let invalid = "invalid-choice"
         public static let noInput = "no-input"
         public static let goodbye = "goodbye"
     }

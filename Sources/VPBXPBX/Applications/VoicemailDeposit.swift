@@ -50,7 +50,7 @@ public struct VoicemailDeposit: Sendable {
         public static let unavailable = "vm-unavailable"
         public static let busy = "vm-busy"
         public static let leaveMessage = "vm-leave-message"
-        public static let saved = "vm-saved"
+        public static let saved = "vm-message-recorded"
         public static let goodbye = "goodbye"
     }
 

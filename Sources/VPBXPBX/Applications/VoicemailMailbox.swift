@@ -53,20 +53,21 @@ public struct VoicemailMailbox: Sendable {
         public static let wrongPIN = "vm-wrong-pin"
         public static let youHave = "vm-you-have"
         public static let newMessages = "vm-new-messages"
+        public static let newMessage = "vm-new-message"
         public static let savedMessages = "vm-saved-messages"
         public static let noMessages = "vm-no-messages"
         public static let mainMenu = "vm-main-menu"
         public static let messageMenu = "vm-message-menu"
         public static let noMoreMessages = "vm-no-more-messages"
-        public static let deleted = "vm-deleted"
+        public static let deleted = "vm-message-deleted"
         public static let optionsMenu = "vm-options-menu"
         public static let recordGreeting = "vm-record-greeting"
         public static let greetingSaved = "vm-greeting-saved"
-        public static let invalid = "invalid"
+        public static let invalid = "invalid-choice"
         public static let goodbye = "goodbye"
 
-        /// `number-0` ... `number-20`, then "many" (Hungarian and English prompts both have these).
-        public static func number(_ count: Int) -> String { count <= 20 ? "number-\(count)" : "number-many" }
+        /// `num-0` ... `num-20`; nil above that (the count is then left out).
+        public static func number(_ count: Int) -> String? { count <= 20 ? "num-\(count)" : nil }
     }
 
     private enum State: Sendable, Equatable {
@@ -237,8 +238,9 @@ public struct VoicemailMailbox: Sendable {
         if messages.isEmpty {
             prompts = [Prompt.noMessages]
         } else {
-            prompts = [Prompt.youHave, Prompt.number(new), Prompt.newMessages]
-            if old > 0 { prompts += [Prompt.number(old), Prompt.savedMessages] }
+            prompts = [Prompt.youHave] + [Prompt.number(new)].compactMap { $0 }
+            prompts.append(new == 1 ? Prompt.newMessage : Prompt.newMessages)
+            if old > 0 { prompts += [Prompt.number(old)].compactMap { $0 } + [Prompt.savedMessages] }
         }
         return [.play(prompts + [Prompt.mainMenu])]
     }
