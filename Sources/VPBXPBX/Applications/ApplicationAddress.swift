@@ -9,6 +9,9 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
     /// An IVR menu.
     case menu(String)
 
+    /// The caller's prompt language (`hu`, `en`), on INVITEs to applications.
+    public static let languageHeader = "X-VPBX-Language"
+
     /// The host part of application contacts; `.invalid` (RFC 6761) can never resolve.
     public static let host = "apps.vpbx.invalid"
 

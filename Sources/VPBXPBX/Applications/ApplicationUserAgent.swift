@@ -158,7 +158,10 @@ public actor ApplicationUserAgent {
             ok.headers.add("Content-Type", "application/sdp")
             ok.body = Array(negotiated.answer.serialized().utf8)
             dependencies.post(IncomingSIP(message: .response(ok), source: Application.peer))
-            sessions[callID]?.task = Task { await self.run(application, channel: channel, callID: callID) }
+            let language = invite.headers[Application.languageHeader] == "en" ? "en" : "hu"
+            sessions[callID]?.task = Task {
+                await self.run(application, channel: channel, callID: callID, language: language)
+            }
         } catch {
             logger.warning(
                 "application cannot answer", metadata: ["application": "\(application)", "error": "\(error)"])
@@ -167,8 +170,7 @@ public actor ApplicationUserAgent {
         }
     }
 
-    private func run(_ application: Application, channel: any MediaChannel, callID: String) async {
-        let language = "hu"
+    private func run(_ application: Application, channel: any MediaChannel, callID: String, language: String) async {
         let outcome: ApplicationOutcome
         switch application {
         case .playback(let prompt):
@@ -193,8 +195,14 @@ public actor ApplicationUserAgent {
         case .callerLeft:
             break
         case .route(let destination, let step):
-            // The core replaces this leg with the destination's and sends us a BYE.
-            if await dependencies.route(callID, destination, step) { return }
+            // The core rings the destination and sends us a BYE once it answers (or the call
+            // ends); until then the caller hears ringback from us.
+            if await dependencies.route(callID, destination, step) {
+                if let channel = sessions[callID]?.channel {
+                    _ = await channel.play([.tone(.ringback, bargeIn: false)])
+                }
+                return
+            }
             hangUp(callID)
         case .hangup:
             hangUp(callID)

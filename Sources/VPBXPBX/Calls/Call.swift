@@ -71,6 +71,9 @@ struct Call: Sendable {
     /// An application handed the answered caller on: the next B leg to answer is connected
     /// without a new answer to the caller.
     var handingOn = false
+    /// While handing on, the application's leg: it keeps playing ringback to the caller until
+    /// the new leg answers, then gets its BYE.
+    var applicationLeg: Int?
     /// When the current ringing phase gives up; a no-answer timer of an earlier phase (before
     /// an application answered and handed the caller on) finds a later deadline and does nothing.
     var noAnswerAt: ContinuousClock.Instant?

@@ -215,6 +215,10 @@ extension PBXCore {
         headers.add("Allow", PBXCore.allowedMethods)
         headers.add("User-Agent", configuration.userAgent)
         headers.add("Content-Type", "application/sdp")
+        if destination.host == Application.host {
+            // The engine's own applications speak the caller's language.
+            headers.add(Application.languageHeader, directory[call.caller]?.language == .en ? "en" : "hu")
+        }
         return SIPRequest(method: .invite, uri: contact, headers: headers, body: body)
     }
 

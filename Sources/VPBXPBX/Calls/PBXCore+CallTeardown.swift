@@ -85,6 +85,12 @@ extension PBXCore {
         callByInvite[call.inviteKey] = nil
         callByDialog[DialogID(callID: call.callerDialog.callID, localTag: call.callerDialog.localTag)] = nil
         callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = nil
+        if let application = call.applicationLeg {
+            let invite = call.legs[application].invite
+            if let callID = invite.headers.callID, let tag = try? invite.headers.from().tag {
+                callByDialog[DialogID(callID: callID, localTag: tag)] = nil
+            }
+        }
         pendingDestinations[call.id] = nil
         endedLegs[call.id] = (call.legs, ContinuousClock.now)
     }

@@ -109,6 +109,13 @@ extension PBXCore {
             // The caller was answered by an application: no new answer, the relay just
             // follows the new far end.
             call.handingOn = false
+            if let application = call.applicationLeg, var dialog = call.legs[application].dialog {
+                let destination = call.legs[application].destination
+                let bye = dialog.makeRequest(.bye, via: newVia(for: destination), contact: nil)
+                startClient(bye, to: destination, purpose: .fireAndForget)
+                call.legs[application].state = .failed
+                call.applicationLeg = nil
+            }
             if let answer = sdp(of: response), let endpoint = answer.audioEndpoint, let media = call.media {
                 Task {
                     await media.setRemote(side: .b, host: endpoint.address, port: endpoint.port)

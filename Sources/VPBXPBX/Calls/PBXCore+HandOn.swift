@@ -32,17 +32,13 @@ extension PBXCore {
         }
         emit(.callRouted(caller: call.caller, dialled: call.callee, path: routing.path))
 
-        // Hang up the application's leg, forget its dialog, and ring the new destination
-        // under a new Call-ID (a fresh fork group, so its dialogs never mix with the old one).
-        if var dialog = call.legs[answered].dialog {
-            let bye = dialog.makeRequest(.bye, via: newVia(for: call.legs[answered].destination), contact: nil)
-            startClient(bye, to: call.legs[answered].destination, purpose: .fireAndForget)
-        }
-        call.legs[answered].state = .failed
+        // The application's leg stays up (it plays ringback) until the new leg answers; the new
+        // destination rings under a new Call-ID (a fresh fork group, so its dialogs never mix
+        // with the old one). Requests from the application still find the call by its dialog.
+        call.applicationLeg = answered
         call.answeredLeg = nil
         call.handingOn = true
         call.callee = callee
-        callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = nil
         call.calleeCallID = SIPIdentifiers.callID(host: configuration.advertisedHost)
         call.calleeFromTag = SIPIdentifiers.tag()
         callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id
