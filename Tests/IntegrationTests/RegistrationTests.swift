@@ -25,6 +25,16 @@ extension Integration {
             }
         }
 
+        @Test("a phone subscribes to its mailbox (message-summary): challenged, NOTIFY with no messages, unsubscribed")
+        func messageWaitingSubscription() async throws {
+            try await TestPBX.run { pbx in
+                try await pbx.addExtension("1001", password: Fixture.password("1001"))
+                let phone = try pbx.phone(.subscribeMWI).service("1001").credentials(
+                    user: "1001", password: Fixture.password("1001"))
+                try await pbx.run(phone, name: "mwi").requireSuccess()
+            }
+        }
+
         @Test("REGISTER with a wrong password gets 403 Forbidden and registers nothing")
         func wrongPassword() async throws {
             try await TestPBX.run { pbx in

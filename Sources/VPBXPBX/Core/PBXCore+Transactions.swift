@@ -52,6 +52,10 @@ extension PBXCore {
             respond(key, to: request, status: 483)
             return
         }
+        if request.method == .subscribe {
+            subscribe(request, key: key, source: source)  // in and out of dialog
+            return
+        }
         if (try? request.headers.to().tag) != nil {
             inDialogRequest(request, key: key, source: source)
             return
@@ -67,7 +71,7 @@ extension PBXCore {
             respond(key, with: response)
         case .bye, .info, .update, .prack, .refer, .notify:
             respond(key, to: request, status: 481)
-        case .subscribe, .publish:
+        case .publish:
             respond(key, to: request, status: 489, reason: "Bad Event")
         default:
             var response = SIPResponse(to: request, status: 405, toTag: SIPIdentifiers.tag())
@@ -76,7 +80,7 @@ extension PBXCore {
         }
     }
 
-    static let allowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE"
+    static let allowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, SUBSCRIBE, NOTIFY"
 
     func handleResponse(_ response: SIPResponse) {
         statistics.responsesReceived += 1

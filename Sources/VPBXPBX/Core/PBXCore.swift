@@ -30,6 +30,9 @@ public actor PBXCore {
 
     var directory = ExtensionDirectory()
     var dialPlan = DialPlan()
+    /// `message-summary` subscriptions by their dialog, and the counts they report.
+    var subscriptions: [DialogID: MessageSubscription] = [:]
+    var messageSummaries: [String: MessageSummary] = [:]
     var bindings = BindingTable()
     var transactions = TransactionTable()
     var timers = TimerQueue<CoreTimer>()
@@ -132,6 +135,7 @@ public actor PBXCore {
         if now - lastExpiryCheck >= .seconds(5) {
             lastExpiryCheck = now
             expireBindings(now: Date())
+            expireSubscriptions(now: Date())
             let horizon = configuration.timings.timeout
             endedLegs = endedLegs.filter { now - $0.value.endedAt < horizon }
         }

@@ -14,6 +14,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callCancel = "call-cancel"
     case callListen = "call-listen"
     case callPress1 = "call-press-1"
+    case subscribeMWI = "subscribe-mwi"
     // Phones the engine calls (sipp as UAS).
     case answer
     case answerHangup = "answer-hangup"
