@@ -8,6 +8,11 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
     case playback(prompt: String)
     /// An IVR menu.
     case menu(String)
+    /// Leave a message in `mailbox` (its busy or its unavailable greeting first).
+    case voicemail(mailbox: String, busy: Bool)
+    /// The mailbox menu: the caller's own box (`*97`, no PIN from the owner's phone), or any
+    /// box with its PIN (`*98`, nil).
+    case mailbox(String?)
 
     /// The caller's prompt language (`hu`, `en`), on INVITEs to applications.
     public static let languageHeader = "X-VPBX-Language"
@@ -24,6 +29,8 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .playback(let prompt): "play-\(prompt)"
         case .menu(let name): "ivr-\(name)"
+        case .voicemail(let mailbox, let busy): "vm-\(busy ? "busy" : "unavailable")-\(mailbox)"
+        case .mailbox(let own): own.map { "vmbox-\($0)" } ?? "vmbox"
         }
     }
 
@@ -33,6 +40,14 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
             self = .playback(prompt: String(user.dropFirst(5)))
         } else if user.hasPrefix("ivr-"), user.count > 4 {
             self = .menu(String(user.dropFirst(4)))
+        } else if user.hasPrefix("vm-busy-"), user.count > 8 {
+            self = .voicemail(mailbox: String(user.dropFirst(8)), busy: true)
+        } else if user.hasPrefix("vm-unavailable-"), user.count > 15 {
+            self = .voicemail(mailbox: String(user.dropFirst(15)), busy: false)
+        } else if user == "vmbox" {
+            self = .mailbox(nil)
+        } else if user.hasPrefix("vmbox-"), user.count > 6 {
+            self = .mailbox(String(user.dropFirst(6)))
         } else {
             return nil
         }

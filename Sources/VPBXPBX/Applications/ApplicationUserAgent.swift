@@ -26,13 +26,21 @@ public actor ApplicationUserAgent {
         public var post: @Sendable (IncomingSIP) -> Void
         /// The address the channels' SDP names (where the relay reaches them).
         public var mediaAddress: String
+        /// Voicemail; nil: calls to voicemail applications are refused.
+        public var voicemail: (any VoicemailService)?
+        /// A mailbox's counts changed (the engine updates message-waiting indication).
+        public var messagesChanged: @Sendable (String) async -> Void
 
         public init(
             media: any MediaChannelFactory, prompts: any PromptProvider,
             dialPlan: @escaping @Sendable () async -> (DialPlan, Set<String>),
             route: @escaping @Sendable (String, Destination, String) async -> Bool,
-            post: @escaping @Sendable (IncomingSIP) -> Void, mediaAddress: String
+            post: @escaping @Sendable (IncomingSIP) -> Void, mediaAddress: String,
+            voicemail: (any VoicemailService)? = nil,
+            messagesChanged: @escaping @Sendable (String) async -> Void = { _ in }
         ) {
+            self.voicemail = voicemail
+            self.messagesChanged = messagesChanged
             self.media = media
             self.prompts = prompts
             self.dialPlan = dialPlan
@@ -74,11 +82,11 @@ public actor ApplicationUserAgent {
     /// Ends every application (engine shutdown).
     public func stop() async {
         inbox.finish()
-        for (_, session) in sessions {
-            session.task?.cancel()
-            await session.channel?.close()
-        }
+        let running = sessions.values
         sessions = [:]
+        for session in running { await session.channel?.close() }
+        // Let applications finish what they hold (a message being saved) before the store closes.
+        for session in running { await session.task?.value }
     }
 
     private func consume(_ stream: AsyncStream<SIPMessage>) async {
@@ -159,8 +167,9 @@ public actor ApplicationUserAgent {
             ok.body = Array(negotiated.answer.serialized().utf8)
             dependencies.post(IncomingSIP(message: .response(ok), source: Application.peer))
             let language = invite.headers[Application.languageHeader] == "en" ? "en" : "hu"
+            let caller = (try? invite.headers.from().uri.user) ?? ""
             sessions[callID]?.task = Task {
-                await self.run(application, channel: channel, callID: callID, language: language)
+                await self.run(application, channel: channel, callID: callID, caller: caller, language: language)
             }
         } catch {
             logger.warning(
@@ -170,7 +179,9 @@ public actor ApplicationUserAgent {
         }
     }
 
-    private func run(_ application: Application, channel: any MediaChannel, callID: String, language: String) async {
+    private func run(
+        _ application: Application, channel: any MediaChannel, callID: String, caller: String, language: String
+    ) async {
         let outcome: ApplicationOutcome
         switch application {
         case .playback(let prompt):
@@ -186,6 +197,24 @@ public actor ApplicationUserAgent {
                 menu: menu, extensions: extensions, prompts: dependencies.prompts, language: language
             )
             .run(on: channel)
+        case .voicemail(let mailbox, let busy):
+            guard let service = dependencies.voicemail else {
+                outcome = .hangup(step: "vm:\(mailbox)=unavailable")
+                break
+            }
+            outcome = await VoicemailDepositApplication(
+                mailbox: mailbox, busy: busy, caller: caller, callID: callID, service: service,
+                prompts: dependencies.prompts, language: language, changed: dependencies.messagesChanged
+            ).run(on: channel)
+        case .mailbox(let own):
+            guard let service = dependencies.voicemail else {
+                outcome = .hangup(step: "vmbox=unavailable")
+                break
+            }
+            outcome = await MailboxApplication(
+                own: own, service: service, prompts: dependencies.prompts, language: language,
+                changed: dependencies.messagesChanged
+            ).run(on: channel)
         }
         await finish(callID, outcome)
     }
@@ -220,9 +249,10 @@ public actor ApplicationUserAgent {
         dependencies.post(IncomingSIP(message: .request(bye), source: Application.peer))
     }
 
+    /// Closes the session's channel. The application's task is not cancelled: a closed channel
+    /// ends it, and a caller who hung up mid-message still has the message kept.
     private func end(_ callID: String) async {
         guard let session = sessions.removeValue(forKey: callID) else { return }
-        session.task?.cancel()
         await session.channel?.close()
     }
 

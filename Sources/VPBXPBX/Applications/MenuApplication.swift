@@ -15,7 +15,10 @@ struct MenuApplication: Sendable {
             input.finish()  // the channel closed: the caller is gone
         }
         defer { keys.cancel() }
-        var runner = ActionRunner(channel: channel, prompts: prompts, language: language, input: input)
+        var runner = ActionRunner(
+            channel: channel, prompts: prompts, language: language, input: input,
+            finished: MenuSession.Event.playbackFinished,
+            key: { .key($0) }, timer: .timerFired)
         defer { runner.cancelAll() }
         var session = MenuSession(menu: menu, extensions: extensions)
         input.yield(.start)
@@ -48,28 +51,40 @@ struct ActionRunner<Event: Sendable>: Sendable {
     let prompts: any PromptProvider
     let language: String
     let input: AsyncStream<Event>.Continuation
+    /// The events that report a playback's end, a key, the timer.
+    let finished: Event
+    let key: @Sendable (Character) -> Event
+    let timer: Event
     private var playback: Task<Void, Never>?
-    private var timer: Task<Void, Never>?
+    private var timerTask: Task<Void, Never>?
 
     init(
-        channel: any MediaChannel, prompts: any PromptProvider, language: String, input: AsyncStream<Event>.Continuation
+        channel: any MediaChannel, prompts: any PromptProvider, language: String,
+        input: AsyncStream<Event>.Continuation,
+        finished: Event, key: @escaping @Sendable (Character) -> Event, timer: Event
     ) {
         self.channel = channel
         self.prompts = prompts
         self.language = language
         self.input = input
+        self.finished = finished
+        self.key = key
+        self.timer = timer
     }
 
-    /// Starts playing; reports `finished` or the interrupting key through `input`.
-    mutating func play(_ names: [String]) async where Event == MenuSession.Event {
-        let items = await prompts.items(names, language: language, bargeIn: true)
+    /// Starts playing prompts; reports `finished` or the interrupting key through `input`.
+    mutating func play(_ names: [String]) async {
+        play(items: await prompts.items(names, language: language, bargeIn: true))
+    }
+
+    /// Starts playing `items` (a message, a beep); reports like `play(_:)`.
+    mutating func play(items: [PlayItem]) {
         playback?.cancel()
-        let channel = channel
-        let input = input
+        let (channel, input, finished, key) = (channel, input, finished, key)
         playback = Task {
             switch await channel.play(items) {
-            case .finished: input.yield(.playbackFinished)
-            case .interrupted(let digit): input.yield(.key(digit.rawValue))
+            case .finished: input.yield(finished)
+            case .interrupted(let digit): input.yield(key(digit.rawValue))
             case .stopped, .closed: break
             }
         }
@@ -83,22 +98,22 @@ struct ActionRunner<Event: Sendable>: Sendable {
 
     func stopPlayback() async { await channel.stopPlayback() }
 
-    mutating func startTimer(seconds: Int) where Event == MenuSession.Event {
-        timer?.cancel()
-        let input = input
-        timer = Task {
+    mutating func startTimer(seconds: Int) {
+        timerTask?.cancel()
+        let (input, timer) = (input, timer)
+        timerTask = Task {
             try? await Task.sleep(for: .seconds(seconds))
-            if !Task.isCancelled { input.yield(.timerFired) }
+            if !Task.isCancelled { input.yield(timer) }
         }
     }
 
     mutating func cancelTimer() {
-        timer?.cancel()
-        timer = nil
+        timerTask?.cancel()
+        timerTask = nil
     }
 
     func cancelAll() {
         playback?.cancel()
-        timer?.cancel()
+        timerTask?.cancel()
     }
 }

@@ -74,6 +74,8 @@ struct Call: Sendable {
     /// While handing on, the application's leg: it keeps playing ringback to the caller until
     /// the new leg answers, then gets its BYE.
     var applicationLeg: Int?
+    /// The callee did not answer (or was busy) and the caller went to voicemail: no second time.
+    var divertedToVoicemail = false
     /// When the current ringing phase gives up; a no-answer timer of an earlier phase (before
     /// an application answered and handed the caller on) finds a later deadline and does nothing.
     var noAnswerAt: ContinuousClock.Instant?

@@ -33,8 +33,8 @@ extension PBXCore {
         let callerName = directory[caller]?.displayName ?? from.displayName
         let dialled = request.uri.user ?? ""
         let now = Date()
-        let routing = dialPlan.resolve(dialled, at: now)
-        let path = routing.path.isEmpty ? nil : routing.path
+        let routing = dialPlan.featureCode(dialled, caller: caller) ?? dialPlan.resolve(dialled, at: now)
+        var path = routing.path.isEmpty ? nil : routing.path
         if !routing.path.isEmpty {
             emit(.callRouted(caller: caller, dialled: dialled, path: routing.path))
         }
@@ -50,13 +50,20 @@ extension PBXCore {
                 return
             }
             let contacts = contacts(of: calleeRecord, now: now)
-            guard calleeRecord.enabled, !contacts.isEmpty else {
+            if calleeRecord.enabled, !contacts.isEmpty {
+                (callee, destinations, noAnswerTimeout) = (number, contacts, calleeRecord.noAnswerTimeout)
+            } else if calleeRecord.enabled, dialPlan.mailboxes.contains(number) {
+                // No phone registered: straight to the unavailable greeting.
+                let voicemail = Application.voicemail(mailbox: number, busy: false)
+                (callee, destinations) = (voicemail.user, [(voicemail.contact, Application.peer)])
+                noAnswerTimeout = ExtensionRecord.defaultNoAnswerTimeout
+                path = (path ?? []) + ["vm:\(number)"]
+            } else {
                 rejectAttempt(
                     request, key: key, status: 480, caller: caller, callerName: callerName, callee: dialled, at: now,
                     path: path)
                 return
             }
-            (callee, destinations, noAnswerTimeout) = (number, contacts, calleeRecord.noAnswerTimeout)
         case .application(let application):
             // The engine's own applications are rung like a phone (docs/applications.md).
             (callee, destinations) = (application.user, [(application.contact, Application.peer)])

@@ -20,6 +20,7 @@ extension PBXCore {
         guard let call = calls[id], call.answeredLeg == nil, call.state != .ending else { return }
         // A timer of an earlier ringing phase (timers fire on a 10 ms tick: allow for it).
         if let due = call.noAnswerAt, ContinuousClock.now < due - .milliseconds(50) { return }
+        if divertToVoicemail(id, busy: false) { return }
         // A caller handed on by an application was answered already: the call stays answered.
         let disposition: CallDisposition? = call.answeredAt == nil ? .noAnswer : nil
         endCall(id, cause: "no_answer_timeout", side: .system, disposition: disposition, callerStatus: 480)

@@ -152,6 +152,7 @@ extension PBXCore {
     /// spirit: busy beats not-found, 6xx beats everything).
     private func calleeFailed(_ call: Call) {
         let status = call.bestFailure?.statusCode ?? 480
+        if divertToVoicemail(call.id, busy: status == 486 || status == 600) { return }
         let mapped: Int
         switch status {
         case 401, 407, 408, 404, 410, 480, 500...599: mapped = 480  // the callee's problems are not the caller's

@@ -12,7 +12,7 @@ extension PBXCore {
     /// then hangs up itself.
     public func handOn(callID: String, to destination: Destination, step: String) -> Bool {
         guard let id = calls.first(where: { $0.value.calleeCallID == callID })?.key, var call = calls[id],
-            let answered = call.answeredLeg, let media = call.media, call.state == .answered
+            let answered = call.answeredLeg, call.media != nil, call.state == .answered
         else { return false }
         let now = Date()
         let routing = dialPlan.follow(destination, path: [step], at: now)
@@ -43,6 +43,13 @@ extension PBXCore {
         call.calleeFromTag = SIPIdentifiers.tag()
         callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id
 
+        ringNewPhase(&call, id: id, targets: targets, timeout: timeout)
+        return true
+    }
+
+    /// Rings `targets` as the call's new B legs, with the relay's B side in the offer.
+    func ringNewPhase(_ call: inout Call, id: UUID, targets: [(SIPURI, SIPPeerAddress)], timeout: Int) {
+        guard let media = call.media else { return }
         let maxForwards = (call.invite.headers.maxForwards ?? 70) - 1
         let sdp = call.calleeOrigin.stamp(call.offer.anchored(at: configuration.mediaAddress, audioPort: media.bPort))
         let body = Array(sdp.serialized().utf8)
@@ -55,6 +62,29 @@ extension PBXCore {
         call.noAnswerAt = ContinuousClock.now + .seconds(timeout)
         calls[id] = call
         schedule(.noAnswer(id), after: .seconds(timeout))
+    }
+
+    /// An unanswered or busy extension with a mailbox: the caller goes to its voicemail instead
+    /// of hearing the failure. Returns false when the callee has no mailbox (or the call was
+    /// answered, or already diverted).
+    func divertToVoicemail(_ id: UUID, busy: Bool) -> Bool {
+        guard var call = calls[id], call.answeredAt == nil, !call.finalSentToCaller, call.state != .ending,
+            !call.divertedToVoicemail, dialPlan.mailboxes.contains(call.callee), call.media != nil
+        else { return false }
+        for index in call.legs.indices where !call.legs[index].isDone {
+            call.legs[index] = cancelLeg(call.legs[index])
+        }
+        let voicemail = Application.voicemail(mailbox: call.callee, busy: busy)
+        emit(
+            .callRouted(
+                caller: call.caller, dialled: call.callee, path: ["vm:\(call.callee)=\(busy ? "busy" : "unavailable")"])
+        )
+        call.divertedToVoicemail = true
+        call.callee = voicemail.user
+        call.calleeCallID = SIPIdentifiers.callID(host: configuration.advertisedHost)
+        call.calleeFromTag = SIPIdentifiers.tag()
+        callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id
+        ringNewPhase(&call, id: id, targets: [(voicemail.contact, Application.peer)], timeout: 30)
         return true
     }
 }

@@ -9,6 +9,27 @@ public struct DialPlan: Sendable {
     public var timeConditions: [String: TimeCondition]
     /// IVR menus by name, for the menu application.
     public var menus: [String: MenuDefinition]
+    /// Extensions whose unanswered and busy calls go to voicemail.
+    public var mailboxes: Set<String> = []
+    /// Dialled codes for the mailbox menu: the caller's own box, any box with its PIN.
+    public var featureCodes = FeatureCodes()
+
+    public struct FeatureCodes: Sendable, Equatable {
+        public var ownMailbox = "*97"
+        public var anyMailbox = "*98"
+        public init() {}
+    }
+
+    /// A feature code dialled by `caller`, or nil when `dialled` is none.
+    public func featureCode(_ dialled: String, caller: String) -> Routing? {
+        if dialled == featureCodes.ownMailbox {
+            return Routing(target: .application(.mailbox(caller)), path: ["feature:\(dialled)"])
+        }
+        if dialled == featureCodes.anyMailbox {
+            return Routing(target: .application(.mailbox(nil)), path: ["feature:\(dialled)"])
+        }
+        return nil
+    }
 
     /// How many destinations one call may pass through before it is refused as a loop
     /// (`time:a` → `time:b` → `time:a` ...).
