@@ -84,13 +84,27 @@ struct VoicemailExportCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.engineError)
         }
         do {
-            try data.write(to: URL(fileURLWithPath: file), options: force ? .atomic : [.atomic, .withoutOverwriting])
+            try Self.write(data, to: URL(fileURLWithPath: file), overwrite: force)
         } catch {
             Output.error("cannot write '\(file)': \(error.localizedDescription)")
             throw ExitCode(ExitStatus.engineError)
         }
         if global.json { return Output.json(Exported(message: audio.message, file: file, bytes: data.count)) }
         Output.line("wrote \(file): \(VoicemailCommand.describe(audio.message))")
+    }
+}
+
+extension VoicemailExportCommand {
+    /// Writes the whole file or nothing. Foundation traps on `.atomic` with
+    /// `.withoutOverwriting`, so without `overwrite` a complete temporary file is hard-linked
+    /// to the name, which fails (keeping the other file) if that name appeared meanwhile.
+    static func write(_ data: Data, to url: URL, overwrite: Bool) throws {
+        if overwrite { return try data.write(to: url, options: .atomic) }
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        try data.write(to: temporary)
+        try FileManager.default.linkItem(at: temporary, to: url)
     }
 }
 

@@ -75,5 +75,41 @@ extension Integration {
                 #expect(list.filter(\.voicemail).map(\.number) == ["1001", "1002"])
             }
         }
+
+        @Test(
+            "a message file without a row (a crash between file and row) is indexed at start, exported, heard, deleted")
+        func recoveredMessage() async throws {
+            try await TestPBX.run { pbx in
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.cli.succeed(["ext", "set", Fixture.caller, "--voicemail", "on", "--vm-pin", "4711"])
+                let id = UUID().uuidString.lowercased()
+                let file = URL(fileURLWithPath: pbx.options.dataDirectory)
+                    .appendingPathComponent("voicemail/\(Fixture.caller)/\(id).wav")
+                try await Sox.sine(file, rate: 8000, channels: 1, seconds: 1.5, frequency: 1000, scratch: pbx.scratch)
+                try await pbx.restart()
+
+                let box = try await pbx.cli.json(VoicemailMailboxInfo.self, ["vm", "list", Fixture.caller])
+                #expect(box.newCount == 1 && box.oldCount == 0)
+                let message = try #require(box.messages.first)
+                #expect(message.id == id && message.caller == "unknown" && message.durationMilliseconds == 1500)
+                let table = try await pbx.cli.run(["vm", "list", Fixture.caller], json: false)
+                #expect(table.stdout.contains(id) && table.stdout.contains("1.5") && table.stdout.contains("new"))
+
+                let exported = pbx.scratch.file("exported.wav")
+                try await pbx.cli.succeed(["vm", "export", id, exported.path])
+                #expect(try Data(contentsOf: exported) == Data(contentsOf: file))
+                let again = try await pbx.cli.run(["vm", "export", id, exported.path])
+                #expect(again.exitCode == 2)
+                try await pbx.cli.succeed(["vm", "export", id, exported.path, "--force"])
+
+                let heard = try await pbx.cli.json(
+                    VoicemailMessageInfo.self, ["rpc", "voicemail.markHeard", #"{"id":"\#(id)"}"#])
+                #expect(heard.folder == .old)
+                let deleted = try await pbx.cli.json(VoicemailMessageInfo.self, ["vm", "delete", id])
+                #expect(deleted.id == id && !FileManager.default.fileExists(atPath: file.path))
+                let empty = try await pbx.cli.json(VoicemailMailboxInfo.self, ["vm", "list", Fixture.caller])
+                #expect(empty.messages.isEmpty && empty.newCount == 0 && empty.oldCount == 0)
+            }
+        }
     }
 }
