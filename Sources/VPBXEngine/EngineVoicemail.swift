@@ -57,6 +57,13 @@ public struct EngineVoicemail: VoicemailService {
     public func store(
         mailbox: String, caller: String, callerName: String?, callID: String?, samples: [Int16], receivedAt: Date
     ) async throws {
+        // Checked before the file is written, so a refused message never touches the disk.
+        guard let box = try await repository.mailbox(mailbox) else {
+            throw StoreError(.notFound, "mailbox \(mailbox) not found")
+        }
+        guard box.enabled else {
+            throw StoreError(.conflict, "mailbox \(mailbox) is switched off and takes no messages")
+        }
         let id = VoicemailIDs.random()
         let path = try files.writeMessage(mailbox: mailbox, id: id, samples: samples)
         let record = VoicemailMessageRecord(

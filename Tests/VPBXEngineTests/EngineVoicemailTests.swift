@@ -103,13 +103,22 @@ struct EngineVoicemailTests {
         #expect(try await service.greeting(mailbox: "1001", kind: .unavailable) == nil)
     }
 
-    @Test func aMessageForAnUnknownMailboxLeavesNoFile() async throws {
+    @Test func aMessageForAnUnknownOrDisabledMailboxLeavesNoFile() async throws {
         let fixture = try await Fixture()
         defer { fixture.remove() }
         await #expect(throws: StoreError.self) {
             try await fixture.service.store(
                 mailbox: "1002", caller: "1001", callerName: nil, callID: nil, samples: Self.tone, receivedAt: Date())
         }
+        #expect(fixture.files.messageFiles().isEmpty)
+        var off = try #require(try await fixture.repository.mailbox("1001"))
+        off.enabled = false
+        try await fixture.repository.upsertMailbox(off)
+        let refused = await #expect(throws: StoreError.self) {
+            try await fixture.service.store(
+                mailbox: "1001", caller: "1002", callerName: nil, callID: nil, samples: Self.tone, receivedAt: Date())
+        }
+        #expect(refused?.kind == .conflict)
         #expect(fixture.files.messageFiles().isEmpty)
     }
 
