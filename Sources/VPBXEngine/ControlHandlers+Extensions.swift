@@ -12,22 +12,35 @@ extension ControlHandlers {
             let (md5, sha256) = self.hashes(number: params.number, password: params.password)
             let record = ExtensionRecord(
                 number: params.number, displayName: params.name, ha1MD5: md5, ha1SHA256: sha256,
-                kind: ExtensionKindMapping.store(params.kind ?? .desk), mobileNumber: try Self.normalizedMobile(params.mobileNumber),
-                enabled: params.enabled ?? true, noAnswerTimeout: params.noAnswerTimeout ?? ExtensionRecord.defaultNoAnswerTimeout,
-                language: params.language == .en ? .en : .hu, staticContact: try Self.validContact(params.staticContact))
+                kind: ExtensionKindMapping.store(params.kind ?? .desk),
+                mobileNumber: try Self.normalizedMobile(params.mobileNumber),
+                enabled: params.enabled ?? true,
+                noAnswerTimeout: params.noAnswerTimeout ?? ExtensionRecord.defaultNoAnswerTimeout,
+                language: params.language == .en ? .en : .hu, staticContact: try Self.validContact(params.staticContact)
+            )
+            // Checked first, so a refused PIN leaves no extension behind.
+            let planned = try await self.plannedMailbox(
+                params.number, voicemail: params.voicemail, pin: params.voicemailPin,
+                maxSeconds: params.voicemailMaxSeconds)
             let created = try await self.storeCall { try await self.extensions.create(record) }
+            let mailbox = try await self.saveMailbox(planned)
             await self.pbx.extensionChanged(created)
             await self.publish("extension", "extension.created", ["number": .string(created.number)])
-            return Self.info(created)
+            return Self.info(created, mailbox: mailbox)
         }
         router.register(ExtensionList.self) { _, _ in
-            try await self.storeCall { try await self.extensions.list() }.map(Self.info)
+            let boxes = try await self.storeCall { try await self.voicemailStore.mailboxes() }
+            let byNumber = Dictionary(boxes.map { ($0.extensionNumber, $0) }, uniquingKeysWith: { first, _ in first })
+            return try await self.storeCall { try await self.extensions.list() }.map {
+                Self.info($0, mailbox: byNumber[$0.number])
+            }
         }
         router.register(ExtensionGet.self) { params, _ in
             guard let record = try await self.storeCall({ try await self.extensions.get(params.number) }) else {
                 throw RPCError.notFound("extension \(params.number) does not exist")
             }
-            return Self.info(record)
+            let mailbox = try await self.storeCall { try await self.voicemailStore.mailbox(params.number) }
+            return Self.info(record, mailbox: mailbox)
         }
         router.register(ExtensionUpdate.self) { params, _ in
             var patch = ExtensionPatch(
@@ -43,19 +56,29 @@ extension ControlHandlers {
                 patch.staticContact = contact.isEmpty ? .clear : .set(try Self.validContact(contact) ?? contact)
             }
             let changes = patch
+            guard try await self.storeCall({ try await self.extensions.get(params.number) }) != nil else {
+                throw RPCError.notFound("extension \(params.number) does not exist")
+            }
+            let planned = try await self.plannedMailbox(
+                params.number, voicemail: params.voicemail, pin: params.voicemailPin,
+                maxSeconds: params.voicemailMaxSeconds)
             let updated = try await self.storeCall { try await self.extensions.update(params.number, with: changes) }
+            let mailbox = try await self.saveMailbox(planned)
             await self.pbx.extensionChanged(updated)
             await self.publish("extension", "extension.updated", ["number": .string(updated.number)])
-            return Self.info(updated)
+            return Self.info(updated, mailbox: mailbox)
         }
         router.register(ExtensionDelete.self) { params, _ in
             guard let record = try await self.storeCall({ try await self.extensions.get(params.number) }) else {
                 throw RPCError.notFound("extension \(params.number) does not exist")
             }
+            let mailbox = try await self.storeCall { try await self.voicemailStore.mailbox(params.number) }
             _ = try await self.storeCall { try await self.extensions.delete(params.number) }
+            // The box and its rows went with the extension (ON DELETE CASCADE); now its audio.
+            if mailbox != nil { self.voicemail.removeMailboxFiles(params.number) }
             await self.pbx.extensionRemoved(params.number)
             await self.publish("extension", "extension.deleted", ["number": .string(params.number)])
-            return Self.info(record)
+            return Self.info(record, mailbox: mailbox)
         }
     }
 
@@ -70,7 +93,9 @@ extension ControlHandlers {
     static func normalizedMobile(_ text: String?) throws(RPCError) -> String? {
         guard let text, !text.isEmpty else { return nil }
         guard let e164 = HungarianNumber.normalize(text) else {
-            throw RPCError.invalidArgument("mobile number '\(text)' is not a valid number (try +36301234567 or 06 30 123 4567)", field: "mobileNumber")
+            throw RPCError.invalidArgument(
+                "mobile number '\(text)' is not a valid number (try +36301234567 or 06 30 123 4567)",
+                field: "mobileNumber")
         }
         return e164
     }
@@ -78,7 +103,8 @@ extension ControlHandlers {
     static func validContact(_ text: String?) throws(RPCError) -> String? {
         guard let text, !text.isEmpty else { return nil }
         guard let uri = try? VPBXSIPURI.parse(text) else {
-            throw RPCError.invalidArgument("static contact '\(text)' is not a SIP URI (e.g. sip:door@192.0.2.10:5060)", field: "staticContact")
+            throw RPCError.invalidArgument(
+                "static contact '\(text)' is not a SIP URI (e.g. sip:door@192.0.2.10:5060)", field: "staticContact")
         }
         return uri
     }

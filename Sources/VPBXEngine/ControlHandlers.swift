@@ -15,6 +15,7 @@ struct ControlHandlers: Sendable {
     let dialPlan: any DialPlanRepository
     let menus: any MenuRepository
     let prompts: PromptLibrary
+    let voicemail: EngineVoicemail
     let events: EventHub
     let realm: String
     let engineVersion: String
@@ -30,19 +31,25 @@ struct ControlHandlers: Sendable {
         registerRouteMethods(on: router)
         registerMenuMethods(on: router)
         registerPromptMethods(on: router)
+        registerVoicemailMethods(on: router)
     }
 
     private func registerEngineMethods(on router: ControlRouter) {
         router.register(EngineHello.self) { _, context in
             EngineHello.Result(
-                engineVersion: engineVersion, capabilities: ["extensions", "registrations", "calls", "cdr", "events", "schedules", "prompts"],
+                engineVersion: engineVersion,
+                capabilities: [
+                    "extensions", "registrations", "calls", "cdr", "events", "schedules", "prompts", "voicemail",
+                ],
                 role: context.role)
         }
         router.register(EngineStatus.self) { _, _ in
             let counts = await pbx.counts()
             return EngineStatus.Result(
-                engineVersion: engineVersion, startedAt: startedAt, uptimeSeconds: Int(Date().timeIntervalSince(startedAt)),
-                sipListen: sipListen, extensions: counts.extensions, registrations: counts.registrations, activeCalls: counts.calls)
+                engineVersion: engineVersion, startedAt: startedAt,
+                uptimeSeconds: Int(Date().timeIntervalSince(startedAt)),
+                sipListen: sipListen, extensions: counts.extensions, registrations: counts.registrations,
+                activeCalls: counts.calls)
         }
     }
 

@@ -32,7 +32,9 @@ public actor Engine {
         let config = configuration
         let descriptors = FileDescriptorLimit.raiseToMaximum()
         if descriptors < 4096 {
-            logger.warning("file descriptor limit is \(descriptors): about \(descriptors / 4) simultaneous calls (raise 'ulimit -n')")
+            logger.warning(
+                "file descriptor limit is \(descriptors): about \(descriptors / 4) simultaneous calls (raise 'ulimit -n')"
+            )
         }
         try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
         let database = try VPBXDatabase.open(dataDirectory: config.dataDirectory)
@@ -45,10 +47,12 @@ public actor Engine {
         self.group = group
         let relay = try RTPRelay(
             group: group,
-            configuration: RTPRelay.Configuration(portRange: config.rtpPorts, inactivityTimeout: .seconds(Int64(config.rtpTimeoutSeconds))),
+            configuration: RTPRelay.Configuration(
+                portRange: config.rtpPorts, inactivityTimeout: .seconds(Int64(config.rtpTimeoutSeconds))),
             logger: logger)
         let transport = SIPTransport(
-            group: group, configuration: SIPTransportConfiguration(host: config.sipHost, port: config.sipPort, logger: logger))
+            group: group,
+            configuration: SIPTransportConfiguration(host: config.sipHost, port: config.sipPort, logger: logger))
         self.transport = transport
 
         let events = EventHub()
@@ -80,31 +84,39 @@ public actor Engine {
         }
         let router = ControlRouter(logger: logger)
         let boundPort = transport.localPort ?? config.sipPort
+        let voicemail = await Engine.makeVoicemail(
+            database: database, dataDirectory: config.dataDirectory, events: events, logger: logger)
         let handlers = ControlHandlers(
             pbx: pbx, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
             calendar: GRDBCalendarRepository(database: database), dialPlan: GRDBDialPlanRepository(database: database),
             menus: GRDBMenuRepository(database: database),
-            prompts: prompts, events: events, realm: config.realm, engineVersion: Engine.version,
+            prompts: prompts, voicemail: voicemail, events: events, realm: config.realm, engineVersion: Engine.version,
             startedAt: Date(), sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"])
         handlers.register(on: router)
         try await handlers.reloadDialPlan()
         let control = ControlServer(
             // Room for `prompt.set` uploads (base64 WAV, up to about two minutes at 48 kHz stereo).
-            configuration: .init(socketPath: config.resolvedSocketPath, maximumLineLength: 48 << 20), router: router, events: events,
+            configuration: .init(socketPath: config.resolvedSocketPath, maximumLineLength: 48 << 20), router: router,
+            events: events,
             roles: RoleResolver(groupRoles: config.roles), group: group, logger: logger)
         try await control.start()
         self.control = control
         if let prompts = config.promptsDirectory {
             if !FileManager.default.fileExists(atPath: prompts) {
-                logger.warning("default prompts directory \(prompts) does not exist; run 'bash scripts/make-prompts.sh \(prompts)'")
+                logger.warning(
+                    "default prompts directory \(prompts) does not exist; run 'bash scripts/make-prompts.sh \(prompts)'"
+                )
             }
         } else {
             logger.notice("no default prompts configured (--prompts-dir); only prompts set with 'vpbx prompt set' play")
         }
-        logger.notice("vpbx-engine ready", metadata: [
-            "sip": "\(config.sipHost):\(boundPort)", "rtp": "\(config.rtpPorts.lowerBound)-\(config.rtpPorts.upperBound)",
-            "socket": "\(config.resolvedSocketPath)", "data": "\(config.dataDirectory)",
-        ])
+        logger.notice(
+            "vpbx-engine ready",
+            metadata: [
+                "sip": "\(config.sipHost):\(boundPort)",
+                "rtp": "\(config.rtpPorts.lowerBound)-\(config.rtpPorts.upperBound)",
+                "socket": "\(config.resolvedSocketPath)", "data": "\(config.dataDirectory)",
+            ])
     }
 
     /// Ends calls with BYE, flushes every CDR, then closes sockets and the store.

@@ -7,3 +7,8 @@ extension ExtensionKind: ExpressibleByArgument {}
 extension PromptLanguage: ExpressibleByArgument {}
 extension CallDisposition: ExpressibleByArgument {}
 extension OverrideMode: ExpressibleByArgument {}
+
+/// `--voicemail on|off` of `vpbx ext add/set`.
+enum VoicemailSwitch: String, ExpressibleByArgument, CaseIterable {
+    case on, off
+}

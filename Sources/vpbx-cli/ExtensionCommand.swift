@@ -5,7 +5,9 @@ import VPBXControl
 struct ExtensionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ext", abstract: "Manage extensions.",
-        subcommands: [ExtensionAdd.self, ExtensionListCommand.self, ExtensionShow.self, ExtensionSet.self, ExtensionRemove.self])
+        subcommands: [
+            ExtensionAdd.self, ExtensionListCommand.self, ExtensionShow.self, ExtensionSet.self, ExtensionRemove.self,
+        ])
 
     /// Extension numbers are short digit strings.
     static func validateNumber(_ number: String) throws {
@@ -18,7 +20,10 @@ struct ExtensionCommand: AsyncParsableCommand {
         Output.table(
             ["NUMBER", "NAME", "TYPE", "LANG", "ENABLED", "MOBILE"],
             extensions.map {
-                [$0.number, $0.name, $0.kind.rawValue, $0.language.rawValue, $0.enabled ? "yes" : "no", $0.mobileNumber ?? "-"]
+                [
+                    $0.number, $0.name, $0.kind.rawValue, $0.language.rawValue, $0.enabled ? "yes" : "no",
+                    $0.mobileNumber ?? "-",
+                ]
             })
     }
 
@@ -29,6 +34,7 @@ struct ExtensionCommand: AsyncParsableCommand {
             ("mobile", info.mobileNumber ?? "-"),
             ("no-answer timeout", info.noAnswerTimeout.map { "\($0)s" } ?? "default"),
             ("static contact", info.staticContact ?? "-"),
+            ("voicemail", info.voicemail ? "on (\(info.voicemailMaxSeconds ?? 0) s per message)" : "off"),
         ])
     }
 }
@@ -44,11 +50,22 @@ struct ExtensionSettings: ParsableArguments {
     @Option(name: .customLong("lang"), help: "Prompt language.")
     var language: PromptLanguage?
 
-    @Option(name: .customLong("no-answer-timeout"), help: "Seconds before an unanswered call gives up (0 in 'set': default).")
+    @Option(
+        name: .customLong("no-answer-timeout"),
+        help: "Seconds before an unanswered call gives up (0 in 'set': default).")
     var noAnswerTimeout: Int?
 
     @Option(name: .customLong("static-contact"), help: "Fixed SIP contact URI for a phone that does not register.")
     var staticContact: String?
+
+    @Option(help: "Switch the extension's voicemail box on or off (a new box needs --vm-pin; off keeps the messages).")
+    var voicemail: VoicemailSwitch?
+
+    @Option(name: .customLong("vm-pin"), help: "Voicemail PIN, 4 to 10 digits (stored only as a salted hash).")
+    var vmPin: String?
+
+    @Option(name: .customLong("vm-max-seconds"), help: "Longest voicemail message in seconds, 10 to 600 (default 180).")
+    var vmMaxSeconds: Int?
 
     /// The E.164 mobile number, "" to clear, or nil when not given.
     var normalizedMobile: String? {
@@ -64,12 +81,21 @@ struct ExtensionSettings: ParsableArguments {
         if let noAnswerTimeout, !(0...600).contains(noAnswerTimeout) {
             throw ValidationError("--no-answer-timeout must be between 0 and 600 seconds, e.g. --no-answer-timeout 20")
         }
-        if let staticContact, !staticContact.isEmpty, !(staticContact.hasPrefix("sip:") || staticContact.hasPrefix("sips:")) {
+        if let staticContact, !staticContact.isEmpty,
+            !(staticContact.hasPrefix("sip:") || staticContact.hasPrefix("sips:"))
+        {
             throw ValidationError("--static-contact must be a SIP URI, e.g. --static-contact sip:101@192.0.2.10:5060")
+        }
+        if let vmPin, !(4...10).contains(vmPin.count) || !vmPin.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            throw ValidationError("--vm-pin must be 4 to 10 digits (0-9), e.g. --vm-pin 4711")
+        }
+        if let vmMaxSeconds, !(10...600).contains(vmMaxSeconds) {
+            throw ValidationError("--vm-max-seconds must be between 10 and 600, e.g. --vm-max-seconds 120")
         }
     }
 
     var isEmpty: Bool {
         kind == nil && mobile == nil && language == nil && noAnswerTimeout == nil && staticContact == nil
+            && voicemail == nil && vmPin == nil && vmMaxSeconds == nil
     }
 }

@@ -21,9 +21,12 @@ struct ExtensionAdd: AsyncParsableCommand {
 
     func run() async throws {
         let params = ExtensionCreate.Params(
-            number: number, name: name, password: password, kind: settings.kind, mobileNumber: settings.normalizedMobile,
+            number: number, name: name, password: password, kind: settings.kind,
+            mobileNumber: settings.normalizedMobile,
             language: settings.language, noAnswerTimeout: settings.noAnswerTimeout,
-            staticContact: settings.staticContact, enabled: disabled ? false : nil)
+            staticContact: settings.staticContact, enabled: disabled ? false : nil,
+            voicemail: settings.voicemail.map { $0 == .on }, voicemailPin: settings.vmPin,
+            voicemailMaxSeconds: settings.vmMaxSeconds)
         let info = try await EngineSession.run(global) { try await $0.call(ExtensionCreate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("created extension \(info.number) (\(info.name))")
@@ -61,7 +64,8 @@ struct ExtensionShow: AsyncParsableCommand {
 
 /// `vpbx ext set N [options] [--enable|--disable]`.
 struct ExtensionSet: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "set", abstract: "Change an extension; options not given stay as they are.")
+    static let configuration = CommandConfiguration(
+        commandName: "set", abstract: "Change an extension; options not given stay as they are.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Extension number.") var number: String
@@ -77,15 +81,19 @@ struct ExtensionSet: AsyncParsableCommand {
     func validate() throws {
         try ExtensionCommand.validateNumber(number)
         if name == nil, password == nil, enabled == nil, settings.isEmpty {
-            throw ValidationError("nothing to change; give at least one option, e.g. vpbx ext set \(number) --name 'New Name'")
+            throw ValidationError(
+                "nothing to change; give at least one option, e.g. vpbx ext set \(number) --name 'New Name'")
         }
     }
 
     func run() async throws {
         let params = ExtensionUpdate.Params(
-            number: number, name: name, password: password, kind: settings.kind, mobileNumber: settings.normalizedMobile,
-            language: settings.language, noAnswerTimeout: settings.noAnswerTimeout, staticContact: settings.staticContact,
-            enabled: enabled.map { $0 == .enable })
+            number: number, name: name, password: password, kind: settings.kind,
+            mobileNumber: settings.normalizedMobile,
+            language: settings.language, noAnswerTimeout: settings.noAnswerTimeout,
+            staticContact: settings.staticContact,
+            enabled: enabled.map { $0 == .enable }, voicemail: settings.voicemail.map { $0 == .on },
+            voicemailPin: settings.vmPin, voicemailMaxSeconds: settings.vmMaxSeconds)
         let info = try await EngineSession.run(global) { try await $0.call(ExtensionUpdate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("updated extension \(info.number)")
@@ -103,7 +111,9 @@ struct ExtensionRemove: AsyncParsableCommand {
     func validate() throws { try ExtensionCommand.validateNumber(number) }
 
     func run() async throws {
-        let info = try await EngineSession.run(global) { try await $0.call(ExtensionDelete.self, .init(number: number)) }
+        let info = try await EngineSession.run(global) {
+            try await $0.call(ExtensionDelete.self, .init(number: number))
+        }
         if global.json { return Output.json(info) }
         Output.line("removed extension \(info.number) (\(info.name))")
     }

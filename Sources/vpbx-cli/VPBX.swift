@@ -14,7 +14,8 @@ struct VPBX: AsyncParsableCommand {
         subcommands: [
             StatusCommand.self, ExtensionCommand.self, RegistrationCommand.self, CallCommand.self,
             CDRCommand.self, ScheduleCommand.self, HolidayCommand.self, RouteCommand.self,
-            TimeConditionCommand.self, MenuCommand.self, PromptCommand.self, EventsCommand.self, RPCCommand.self,
+            TimeConditionCommand.self, MenuCommand.self, PromptCommand.self, VoicemailCommand.self, EventsCommand.self,
+            RPCCommand.self,
         ])
 
     /// Like ArgumentParser's `main`, but bad usage exits 2 (scripts rely on

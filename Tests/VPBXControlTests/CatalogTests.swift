@@ -22,8 +22,17 @@ import Testing
     }
 
     @Test func configurationChangesAreAdminOnly() {
-        for method in [ExtensionCreate.name, ExtensionUpdate.name, ExtensionDelete.name] {
+        for method in [
+            ExtensionCreate.name, ExtensionUpdate.name, ExtensionDelete.name, VoicemailDelete.name,
+            VoicemailMarkHeard.name,
+        ] {
             #expect(RPCCatalog.method(named: method)?.allowedRoles == [.admin])
+        }
+    }
+
+    @Test func supervisorsReadVoicemailAndAgentsDoNot() {
+        for method in [VoicemailList.name, VoicemailGet.name, VoicemailExport.name] {
+            #expect(RPCCatalog.method(named: method)?.allowedRoles == [.admin, .supervisor], "\(method)")
         }
     }
 

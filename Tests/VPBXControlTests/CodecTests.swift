@@ -39,8 +39,12 @@ import Testing
     }
 
     @Test func messagesAreClassified() throws {
-        #expect(try RPCMessage(["jsonrpc": "2.0", "id": 1, "method": "call.list"]) == .request(.init(id: 1, method: "call.list")))
-        #expect(try RPCMessage(["jsonrpc": "2.0", "method": "event", "params": [:]]) == .notification(.init(method: "event", params: [:])))
+        #expect(
+            try RPCMessage(["jsonrpc": "2.0", "id": 1, "method": "call.list"])
+                == .request(.init(id: 1, method: "call.list")))
+        #expect(
+            try RPCMessage(["jsonrpc": "2.0", "method": "event", "params": [:]])
+                == .notification(.init(method: "event", params: [:])))
         guard case .response = try RPCMessage(["jsonrpc": "2.0", "id": 1, "result": nil]) else {
             Issue.record("expected a response")
             return
@@ -75,7 +79,17 @@ import Testing
     @Test func extensionInfoNeverCarriesAPassword() throws {
         let info = ExtensionInfo(number: "101", name: "Anna", kind: .desk)
         guard case .object(let members) = try RPCCoding.jsonValue(info) else { return }
-        #expect(!members.keys.contains { $0.lowercased().contains("password") || $0.lowercased().contains("hash") })
+        #expect(
+            !members.keys.contains {
+                $0.lowercased().contains("password") || $0.lowercased().contains("hash")
+                    || $0.lowercased().contains("pin")
+            })
+    }
+
+    @Test func extensionInfoFromAnEngineWithoutVoicemailDecodes() throws {
+        let old = #"{"number":"101","name":"Anna","kind":"desk","language":"hu","enabled":true}"#
+        let info = try RPCCoding.makeDecoder().decode(ExtensionInfo.self, from: Data(old.utf8))
+        #expect(info == ExtensionInfo(number: "101", name: "Anna", kind: .desk))
     }
 
     @Test func badParamsNameTheField() throws {

@@ -27,9 +27,12 @@ import Testing
         let page = try Self.manPage().replacingOccurrences(of: "\\-", with: "-")
         for command in [
             ["status"], ["ext", "add"], ["ext", "set"], ["cdr", "search"], ["events"], ["rpc"], ["schedule", "add"],
-            ["schedule", "set"], ["schedule", "show"], ["schedule", "override"], ["holiday", "list"], ["holiday", "add"],
-            ["holiday", "swap"], ["route", "add"], ["timecond", "add"], ["timecond", "set"], ["ivr", "add"], ["ivr", "set"],
-            ["prompt", "list"], ["prompt", "set"], ["prompt", "reset"],
+            ["schedule", "set"], ["schedule", "show"], ["schedule", "override"], ["holiday", "list"],
+            ["holiday", "add"],
+            ["holiday", "swap"], ["route", "add"], ["timecond", "add"], ["timecond", "set"], ["ivr", "add"],
+            ["ivr", "set"],
+            ["prompt", "list"], ["prompt", "set"], ["prompt", "reset"], ["vm", "list"], ["vm", "export"],
+            ["vm", "delete"],
         ] {
             let help = try Self.help(command)
             let options = Set(help.matches(of: /--([a-z][a-z-]+)/).map { String($0.output.1) })

@@ -38,6 +38,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
                     calendar: InMemoryCalendarRepository(store: store),
                     dialPlan: InMemoryDialPlanRepository(store: store),
                     menus: InMemoryMenuRepository(store: store),
+                    voicemail: InMemoryVoicemailRepository(store: store, now: clock.now),
                     clock: clock))
         }
     }
@@ -52,12 +53,14 @@ struct Repositories: Sendable {
     let calendar: any CalendarRepository
     let dialPlan: any DialPlanRepository
     let menus: any MenuRepository
+    let voicemail: any VoicemailRepository
     let clock: TestClock
 
     init(
         extensions: any ExtensionRepository, registrations: any RegistrationRepository,
         cdr: any CDRRepository, schedules: any ScheduleRepository, calendar: any CalendarRepository,
-        dialPlan: any DialPlanRepository, menus: any MenuRepository, clock: TestClock
+        dialPlan: any DialPlanRepository, menus: any MenuRepository, voicemail: any VoicemailRepository,
+        clock: TestClock
     ) {
         self.extensions = extensions
         self.registrations = registrations
@@ -66,6 +69,7 @@ struct Repositories: Sendable {
         self.calendar = calendar
         self.dialPlan = dialPlan
         self.menus = menus
+        self.voicemail = voicemail
         self.clock = clock
     }
 
@@ -78,6 +82,7 @@ struct Repositories: Sendable {
             calendar: GRDBCalendarRepository(database: database),
             dialPlan: GRDBDialPlanRepository(database: database),
             menus: GRDBMenuRepository(database: database),
+            voicemail: GRDBVoicemailRepository(database: database, now: clock.now),
             clock: clock)
     }
 }

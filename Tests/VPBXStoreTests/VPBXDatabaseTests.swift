@@ -13,7 +13,11 @@ struct VPBXDatabaseTests {
         let database = try VPBXDatabase.open(dataDirectory: directory.path)
         defer { try? database.close() }
 
-        #expect(VPBXDatabase.migrationNames == ["v1-extensions", "v1-registrations", "v1-cdr", "v2-schedules", "v3-dialplan", "v4-menus"])
+        #expect(
+            VPBXDatabase.migrationNames == [
+                "v1-extensions", "v1-registrations", "v1-cdr", "v2-schedules", "v3-dialplan", "v4-menus",
+                "v5-voicemail",
+            ])
         #expect(try await database.appliedMigrations() == VPBXDatabase.migrationNames)
         #expect(database.path == directory.path + "/vpbx.db")
         #expect(FileManager.default.fileExists(atPath: directory.path + "/vpbx.db"))

@@ -25,11 +25,17 @@ public enum ExtensionCreate: RPCMethod {
         public var staticContact: String?
         /// Default true.
         public var enabled: Bool?
+        /// Give the extension a voicemail box (default false); needs `voicemailPin`.
+        public var voicemail: Bool?
+        /// 4 to 10 digits; stored only as a salted hash.
+        public var voicemailPin: String?
+        /// Longest message in seconds, 10 to 600 (default 180).
+        public var voicemailMaxSeconds: Int?
 
         public init(
             number: String, name: String, password: String, kind: ExtensionKind? = nil, mobileNumber: String? = nil,
             language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
-            enabled: Bool? = nil
+            enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil, voicemailMaxSeconds: Int? = nil
         ) {
             self.number = number
             self.name = name
@@ -40,6 +46,9 @@ public enum ExtensionCreate: RPCMethod {
             self.noAnswerTimeout = noAnswerTimeout
             self.staticContact = staticContact
             self.enabled = enabled
+            self.voicemail = voicemail
+            self.voicemailPin = voicemailPin
+            self.voicemailMaxSeconds = voicemailMaxSeconds
         }
     }
 }
@@ -66,7 +75,8 @@ public enum ExtensionGet: RPCMethod {
 /// `mobileNumber` or `staticContact`, and `noAnswerTimeout` 0 restores the default.
 public enum ExtensionUpdate: RPCMethod {
     public static let name = "extension.update"
-    public static let summary = "Change fields of an extension; absent fields are kept, \"\" clears optional text fields."
+    public static let summary =
+        "Change fields of an extension; absent fields are kept, \"\" clears optional text fields."
     public static let allowedRoles: Set<Role> = .adminOnly
     public typealias Result = ExtensionInfo
 
@@ -80,11 +90,19 @@ public enum ExtensionUpdate: RPCMethod {
         public var noAnswerTimeout: Int?
         public var staticContact: String?
         public var enabled: Bool?
+        /// Switch the voicemail box on (a new box needs `voicemailPin`) or off (its messages
+        /// are kept).
+        public var voicemail: Bool?
+        /// A new PIN, 4 to 10 digits.
+        public var voicemailPin: String?
+        /// Longest message in seconds, 10 to 600.
+        public var voicemailMaxSeconds: Int?
 
         public init(
             number: String, name: String? = nil, password: String? = nil, kind: ExtensionKind? = nil,
             mobileNumber: String? = nil, language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil,
-            staticContact: String? = nil, enabled: Bool? = nil
+            staticContact: String? = nil, enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil,
+            voicemailMaxSeconds: Int? = nil
         ) {
             self.number = number
             self.name = name
@@ -95,6 +113,9 @@ public enum ExtensionUpdate: RPCMethod {
             self.noAnswerTimeout = noAnswerTimeout
             self.staticContact = staticContact
             self.enabled = enabled
+            self.voicemail = voicemail
+            self.voicemailPin = voicemailPin
+            self.voicemailMaxSeconds = voicemailMaxSeconds
         }
     }
 }

@@ -39,6 +39,11 @@ public enum RPCCatalog {
         .init(PromptList.self),
         .init(PromptSet.self),
         .init(PromptReset.self),
+        .init(VoicemailList.self),
+        .init(VoicemailGet.self),
+        .init(VoicemailExport.self),
+        .init(VoicemailDelete.self),
+        .init(VoicemailMarkHeard.self),
         .init(EventsSubscribe.self),
     ]
 

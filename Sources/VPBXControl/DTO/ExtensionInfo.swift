@@ -27,11 +27,15 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
     /// A fixed contact URI for phones that do not register.
     public var staticContact: String?
     public var enabled: Bool
+    /// Whether the extension has an enabled voicemail box (never its PIN).
+    public var voicemail: Bool
+    /// The box's longest message in seconds; nil without a box.
+    public var voicemailMaxSeconds: Int?
 
     public init(
         number: String, name: String, kind: ExtensionKind, mobileNumber: String? = nil,
         language: PromptLanguage = .hu, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
-        enabled: Bool = true
+        enabled: Bool = true, voicemail: Bool = false, voicemailMaxSeconds: Int? = nil
     ) {
         self.number = number
         self.name = name
@@ -41,5 +45,22 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         self.noAnswerTimeout = noAnswerTimeout
         self.staticContact = staticContact
         self.enabled = enabled
+        self.voicemail = voicemail
+        self.voicemailMaxSeconds = voicemailMaxSeconds
+    }
+
+    // Written out so that answers of an engine older than voicemail still decode.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        number = try container.decode(String.self, forKey: .number)
+        name = try container.decode(String.self, forKey: .name)
+        kind = try container.decode(ExtensionKind.self, forKey: .kind)
+        mobileNumber = try container.decodeIfPresent(String.self, forKey: .mobileNumber)
+        language = try container.decode(PromptLanguage.self, forKey: .language)
+        noAnswerTimeout = try container.decodeIfPresent(Int.self, forKey: .noAnswerTimeout)
+        staticContact = try container.decodeIfPresent(String.self, forKey: .staticContact)
+        enabled = try container.decode(Bool.self, forKey: .enabled)
+        voicemail = try container.decodeIfPresent(Bool.self, forKey: .voicemail) ?? false
+        voicemailMaxSeconds = try container.decodeIfPresent(Int.self, forKey: .voicemailMaxSeconds)
     }
 }

@@ -14,8 +14,10 @@ public protocol VoicemailService: Sendable {
     /// A message's audio, or nil when the message (or its file) is gone.
     func audio(messageID: String) async throws -> [Int16]?
     /// Keeps a new message: the file first (durably), then the row, so an accepted message
-    /// is never lost. Throws when either fails (disk full, store down); the file is then
-    /// removed again if the row could not be written.
+    /// is never lost. Throws (before writing anything) when the box does not exist or is
+    /// switched off, and when either write fails (disk full, store down); a file whose row
+    /// was refused for good is removed, one whose row hit a store failure is kept for
+    /// recovery at the next start.
     func store(
         mailbox: String, caller: String, callerName: String?, callID: String?, samples: [Int16], receivedAt: Date
     ) async throws

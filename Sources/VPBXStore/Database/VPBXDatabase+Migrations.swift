@@ -23,6 +23,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v2-schedules", migrate: createSchedules)
         migrator.registerMigration("v3-dialplan", migrate: createDialPlan)
         migrator.registerMigration("v4-menus", migrate: createMenus)
+        migrator.registerMigration("v5-voicemail", migrate: createVoicemail)
         return migrator
     }
 
@@ -136,5 +137,32 @@ extension VPBXDatabase {
             t.column("timeout_destination", .text).notNull().defaults(to: "hangup")
             t.column("invalid_destination", .text).notNull().defaults(to: "hangup")
         }
+    }
+
+    private static func createVoicemail(_ db: Database) throws {
+        try db.create(table: "mailboxes") { t in
+            t.primaryKey("extension_number", .text).references("extensions", onDelete: .cascade)
+            t.column("enabled", .boolean).notNull().defaults(to: true)
+            t.column("pin_hash", .text).notNull()
+            t.column("max_message_seconds", .integer).notNull().defaults(to: 180)
+            t.column("created_at", .datetime).notNull()
+            t.column("updated_at", .datetime).notNull()
+        }
+        try db.create(table: "voicemail_messages") { t in
+            t.primaryKey("id", .text)
+            t.column("mailbox", .text).notNull().references("mailboxes", onDelete: .cascade)
+            t.column("caller", .text).notNull()
+            t.column("caller_name", .text)
+            t.column("received_at", .datetime).notNull()
+            t.column("duration_ms", .integer).notNull()
+            t.column("folder", .text).notNull().defaults(to: "new")
+            t.column("audio_path", .text).notNull()
+            t.column("call_id", .text)
+        }
+        // Listing a box newest first (and the foreign key's index: mailbox first).
+        try db.create(
+            index: "voicemail_messages_by_mailbox", on: "voicemail_messages", columns: ["mailbox", "received_at"])
+        // Counting new/old per box for MWI, from the index alone.
+        try db.create(index: "voicemail_messages_by_folder", on: "voicemail_messages", columns: ["mailbox", "folder"])
     }
 }

@@ -59,6 +59,8 @@ public struct InMemoryExtensionRepository: ExtensionRepository {
             tables.registrations = tables.registrations.filter {
                 $0.value.extensionNumber != number
             }
+            // And of ON DELETE CASCADE on mailboxes (and from there on their messages).
+            _ = tables.deleteMailbox(number)
             return true
         }
     }

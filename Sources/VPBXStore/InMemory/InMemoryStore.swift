@@ -1,3 +1,5 @@
+import Foundation
+
 /// The in-memory twin of ``VPBXDatabase``: one actor owning every table, shared by the
 /// `InMemory*Repository` types so that cross-table rules (a binding needs its extension,
 /// deleting an extension deletes its bindings) hold exactly as they do in SQLite.
@@ -17,6 +19,8 @@ public actor InMemoryStore {
         var routes: [String: RouteRecord] = [:]
         var timeConditions: [String: TimeConditionRecord] = [:]
         var menus: [String: MenuRecord] = [:]
+        var mailboxes: [String: MailboxRecord] = [:]
+        var voicemailMessages: [UUID: VoicemailMessageRecord] = [:]
     }
 
     private var tables = Tables()

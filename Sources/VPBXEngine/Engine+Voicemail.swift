@@ -1,0 +1,37 @@
+import Foundation
+import Logging
+import VPBXControl
+import VPBXMediaIO
+import VPBXStore
+
+extension Engine {
+    /// The voicemail service over the store and `<data>/voicemail`, after bringing the index
+    /// and the files back in step (a crash may have left either behind the other). A failed
+    /// recovery is logged, not fatal: calls must still work when voicemail cannot.
+    static func makeVoicemail(
+        database: VPBXDatabase, dataDirectory: String, events: EventHub, logger: Logger
+    ) async -> EngineVoicemail {
+        let repository = GRDBVoicemailRepository(database: database)
+        let files = VoicemailFiles(dataDirectory: dataDirectory)
+        do {
+            let report = try await VoicemailRecovery(repository: repository, files: files, logger: logger).run()
+            if report != VoicemailRecovery.Report() {
+                logger.notice(
+                    "voicemail recovered",
+                    metadata: [
+                        "reindexed": "\(report.reindexed)", "dropped": "\(report.droppedRows)",
+                        "skipped": "\(report.skippedFiles)",
+                    ])
+            }
+        } catch {
+            logger.error("voicemail recovery failed: \(error); messages may be missing from 'vpbx vm list'")
+        }
+        return EngineVoicemail(repository: repository, files: files, logger: logger) { mailbox, counts in
+            _ = await events.publish(
+                topic: "voicemail", type: "voicemail.changed",
+                data: .object([
+                    "mailbox": .string(mailbox), "new": .int(Int64(counts.new)), "old": .int(Int64(counts.old)),
+                ]))
+        }
+    }
+}

@@ -1,0 +1,31 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A voicemail file could not be written, read or removed. The ``description`` names the
+/// path, the system's reason and what to do.
+public struct VoicemailFileError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// True when the disk (or the user's quota) is full.
+    public let isDiskFull: Bool
+    public let description: String
+
+    init(_ description: String, isDiskFull: Bool = false) {
+        self.description = description
+        self.isDiskFull = isDiskFull
+    }
+
+    static func system(_ code: Int32, _ what: String) -> VoicemailFileError {
+        let reason = String(cString: strerror(code))
+        switch code {
+        case ENOSPC, EDQUOT:
+            return VoicemailFileError(
+                "\(what): \(reason); the disk is full, free space in the data directory", isDiskFull: true)
+        case EACCES, EPERM, EROFS:
+            return VoicemailFileError("\(what): \(reason); the engine's user must be able to write the data directory")
+        default:
+            return VoicemailFileError("\(what): \(reason)")
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+
+/// An extension's voicemail box (opt-in, at most one per extension).
+///
+/// The store never sees the PIN: the engine stores a salted, iterated hash of it
+/// (docs/voicemail.md), and the store only checks that one is there.
+public struct MailboxRecord: Codable, Sendable, Equatable, Identifiable {
+    /// The owning extension's number, and the key (deleting the extension deletes the box).
+    public var extensionNumber: String
+    /// A disabled box takes no new messages but keeps the ones it has.
+    public var enabled: Bool
+    /// The PIN's hash in the engine's self-describing format; never the PIN.
+    public var pinHash: String
+    /// The longest message a caller may leave, in seconds.
+    public var maxMessageSeconds: Int
+    /// Set by the repository when the box is first stored.
+    public var createdAt: Date
+    /// Set by the repository on every upsert.
+    public var updatedAt: Date
+
+    public var id: String { extensionNumber }
+
+    /// The default longest message, in seconds.
+    public static let defaultMaxMessageSeconds = 180
+    /// The allowed message lengths, in seconds.
+    public static let maxMessageSecondsRange = 10...600
+
+    /// Creates a mailbox record; the timestamps are set by the repository.
+    public init(
+        extensionNumber: String, enabled: Bool = true, pinHash: String,
+        maxMessageSeconds: Int = MailboxRecord.defaultMaxMessageSeconds,
+        createdAt: Date = Date(timeIntervalSince1970: 0), updatedAt: Date = Date(timeIntervalSince1970: 0)
+    ) {
+        self.extensionNumber = extensionNumber
+        self.enabled = enabled
+        self.pinHash = pinHash
+        self.maxMessageSeconds = maxMessageSeconds
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// Checks every field; throws ``StoreError`` of kind `invalidArgument` naming the first bad one.
+    public func validate() throws {
+        try Validation.extensionNumber(extensionNumber, field: "mailbox number")
+        let object = "mailbox \(extensionNumber)"
+        try Validation.text(pinHash, field: "PIN hash of \(object)", maxLength: 200)
+        try Validation.range(
+            maxMessageSeconds, Self.maxMessageSecondsRange, field: "maximum message length of \(object)", unit: "s")
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case extensionNumber = "extension_number"
+        case enabled
+        case pinHash = "pin_hash"
+        case maxMessageSeconds = "max_message_seconds"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+extension MailboxRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "mailboxes"
+
+    /// The columns the repositories query (GRDB requires the type to be public).
+    public enum Columns {
+        public static let extensionNumber = Column(CodingKeys.extensionNumber)
+    }
+}
