@@ -39,7 +39,8 @@ struct LibraryPrompts: PromptProvider {
 extension Engine {
     /// The user agent that answers calls routed to menus and announcements.
     static func makeApplications(
-        pbx: PBXCore, relay: RTPRelay, bindHost: String, prompts: PromptLibrary, logger: Logger
+        pbx: PBXCore, relay: RTPRelay, bindHost: String, prompts: PromptLibrary, voicemail: EngineVoicemail,
+        logger: Logger
     ) -> ApplicationUserAgent {
         // The relay reaches the channels in process: over loopback when they bind everywhere.
         let address = bindHost == "0.0.0.0" || bindHost == "::" ? "127.0.0.1" : bindHost
@@ -49,7 +50,9 @@ extension Engine {
                 prompts: LibraryPrompts(library: prompts),
                 dialPlan: { await pbx.routingState() },
                 route: { callID, destination, step in await pbx.handOn(callID: callID, to: destination, step: step) },
-                post: { pbx.receive($0) }, mediaAddress: address),
+                post: { pbx.receive($0) }, mediaAddress: address,
+                // EngineVoicemail reports every change of counts itself (events and MWI).
+                voicemail: voicemail),
             logger: logger)
     }
 }

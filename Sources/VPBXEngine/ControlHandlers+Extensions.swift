@@ -25,6 +25,7 @@ extension ControlHandlers {
             let created = try await self.storeCall { try await self.extensions.create(record) }
             let mailbox = try await self.saveMailbox(planned)
             await self.pbx.extensionChanged(created)
+            try await self.reloadDialPlan()
             await self.publish("extension", "extension.created", ["number": .string(created.number)])
             return Self.info(created, mailbox: mailbox)
         }
@@ -65,6 +66,7 @@ extension ControlHandlers {
             let updated = try await self.storeCall { try await self.extensions.update(params.number, with: changes) }
             let mailbox = try await self.saveMailbox(planned)
             await self.pbx.extensionChanged(updated)
+            try await self.reloadDialPlan()
             await self.publish("extension", "extension.updated", ["number": .string(updated.number)])
             return Self.info(updated, mailbox: mailbox)
         }

@@ -136,6 +136,8 @@ extension ControlHandlers {
                 timeoutSeconds: record.timeoutSeconds, attempts: record.attempts, directDial: record.directDial,
                 onTimeout: parse(record.timeoutDestination), onInvalid: parse(record.invalidDestination))
         }
+        plan.mailboxes = Set(
+            try await storeCall { try await self.voicemailStore.mailboxes() }.filter(\.enabled).map(\.extensionNumber))
         await pbx.setDialPlan(plan)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import VPBXControl
 import VPBXMediaIO
+import VPBXPBX
 import VPBXStore
 
 extension Engine {
@@ -9,7 +10,7 @@ extension Engine {
     /// and the files back in step (a crash may have left either behind the other). A failed
     /// recovery is logged, not fatal: calls must still work when voicemail cannot.
     static func makeVoicemail(
-        database: VPBXDatabase, dataDirectory: String, events: EventHub, logger: Logger
+        database: VPBXDatabase, dataDirectory: String, events: EventHub, pbx: PBXCore, logger: Logger
     ) async -> EngineVoicemail {
         let repository = GRDBVoicemailRepository(database: database)
         let files = VoicemailFiles(dataDirectory: dataDirectory)
@@ -26,7 +27,17 @@ extension Engine {
         } catch {
             logger.error("voicemail recovery failed: \(error); messages may be missing from 'vpbx vm list'")
         }
+        // Message-waiting indication starts from the counts on disk, without NOTIFYs.
+        for box in (try? await repository.mailboxes()) ?? [] {
+            if let counts = try? await repository.counts(mailbox: box.extensionNumber) {
+                await pbx.setMessageSummary(
+                    MessageSummary(newMessages: counts.new, oldMessages: counts.old), mailbox: box.extensionNumber,
+                    notify: false)
+            }
+        }
         return EngineVoicemail(repository: repository, files: files, logger: logger) { mailbox, counts in
+            await pbx.setMessageSummary(
+                MessageSummary(newMessages: counts.new, oldMessages: counts.old), mailbox: mailbox)
             _ = await events.publish(
                 topic: "voicemail", type: "voicemail.changed",
                 data: .object([

@@ -73,8 +73,11 @@ public actor Engine {
         try await pbx.start()
         let prompts = PromptLibrary(
             dataDirectory: config.dataDirectory, defaultsDirectory: config.promptsDirectory, logger: logger)
+        // Voicemail recovery finishes before SIP listens, so no call reaches a box mid-recovery.
+        let voicemail = await Engine.makeVoicemail(
+            database: database, dataDirectory: config.dataDirectory, events: events, pbx: pbx, logger: logger)
         let applications = Engine.makeApplications(
-            pbx: pbx, relay: relay, bindHost: rtpBindHost, prompts: prompts, logger: logger)
+            pbx: pbx, relay: relay, bindHost: rtpBindHost, prompts: prompts, voicemail: voicemail, logger: logger)
         mailbox.set(applications)
         self.applications = applications
         await events.setSnapshotProvider { _ in await EngineSnapshot.make(pbx: pbx) }
@@ -84,8 +87,6 @@ public actor Engine {
         }
         let router = ControlRouter(logger: logger)
         let boundPort = transport.localPort ?? config.sipPort
-        let voicemail = await Engine.makeVoicemail(
-            database: database, dataDirectory: config.dataDirectory, events: events, logger: logger)
         let handlers = ControlHandlers(
             pbx: pbx, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
             calendar: GRDBCalendarRepository(database: database), dialPlan: GRDBDialPlanRepository(database: database),

@@ -88,3 +88,52 @@ extension Integration {
         }
     }
 }
+
+extension Integration {
+    /// Leaving a voicemail for real: sipp calls a busy extension, talks (a 1 kHz tone from a
+    /// pcap) and hangs up; the message is kept and contains that tone.
+    @Suite("Voicemail calls")
+    struct VoicemailCallTests {
+        @Test("busy callee with a mailbox: the caller is diverted, leaves the tone it sent, the box counts it")
+        func leaveMessageWhenBusy() async throws {
+            try await TestPBX.run { pbx in
+                let tone = pbx.scratch.file("tone-1khz.pcap")
+                try TonePCAP.write(to: tone, frequency: 1000, seconds: 2)
+                let callee = try SippPeer(.busy)
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
+                try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--voicemail", "on", "--vm-pin", "4711"])
+
+                let caller = try pbx.phone(.callSayHangUp).service(Fixture.callee).caller(Fixture.caller)
+                    .key("pcap", tone.path)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+                try callerResult.requireSuccess()  // answered by the mailbox, talked, hung up
+                try calleeResult.requireSuccess()  // 1002 was rung and said busy
+
+                let box = try await eventually("a message in mailbox 1002") {
+                    let box = try await pbx.cli.json(VoicemailMailboxInfo.self, ["vm", "list", Fixture.callee])
+                    return box.messages.isEmpty ? nil : box
+                }
+                #expect(box.newCount == 1 && box.messages.count == 1)
+                let message = try #require(box.messages.first)
+                #expect(message.caller == Fixture.caller)
+                // Recording starts after the beep and the caller starts talking 1.5 s after the
+                // answer; the trailing silence before its BYE is trimmed.
+                #expect((2000...4000).contains(message.durationMilliseconds), "\(message.durationMilliseconds) ms")
+
+                let exported = pbx.scratch.file("message.wav")
+                try await pbx.cli.succeed(["vm", "export", message.id, exported.path])
+                let wav = try WAVReader.read(Array(try Data(contentsOf: exported)), name: "message.wav")
+                let samples = wav.telephoneAudio()
+                let frames = stride(from: 0, to: samples.count - 159, by: 160).map { samples[$0..<($0 + 160)] }
+                let loud = frames.filter { SignalLevel.rms($0) > 1000 }
+                #expect((90...105).contains(loud.count), "frames of the tone kept: \(loud.count) (2 s is 100)")
+                let frequency = FrequencyEstimator.dominantFrequency(in: Array(loud.joined()))
+                #expect(abs(frequency - 1000) < 10, "dominant frequency \(frequency) Hz")
+            }
+        }
+    }
+}

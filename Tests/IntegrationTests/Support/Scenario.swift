@@ -15,6 +15,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callListen = "call-listen"
     case callPress1 = "call-press-1"
     case subscribeMWI = "subscribe-mwi"
+    case callSayHangUp = "call-say-hang-up"
     // Phones the engine calls (sipp as UAS).
     case answer
     case answerHangup = "answer-hangup"
