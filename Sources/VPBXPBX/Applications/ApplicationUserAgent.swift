@@ -118,7 +118,16 @@ public actor ApplicationUserAgent {
         case .invite, .update:
             // A re-INVITE (the caller put us on hold): keep our media as it is.
             reply(request, status: 488, toTag: sessions[callID]?.dialog.localTag)
-        case .info, .options:
+        case .info:
+            // SIP INFO keys (application/dtmf-relay, application/dtmf): the fallback for phones
+            // that do not send RFC 4733 events.
+            reply(request, status: 200, toTag: sessions[callID]?.dialog.localTag)
+            if let channel = sessions[callID]?.channel, let type = request.headers.contentType,
+                let relay = DTMFRelayBody(contentType: type, body: String(decoding: request.body, as: UTF8.self))
+            {
+                await channel.receiveSignalledDigit(relay.digit)
+            }
+        case .options:
             reply(request, status: 200, toTag: sessions[callID]?.dialog.localTag)
         default:
             reply(request, status: 405, toTag: sessions[callID]?.dialog.localTag)

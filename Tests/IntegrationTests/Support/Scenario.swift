@@ -16,6 +16,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callPress1 = "call-press-1"
     case subscribeMWI = "subscribe-mwi"
     case callSayHangUp = "call-say-hang-up"
+    case callInfo1 = "call-info-1"
     // Phones the engine calls (sipp as UAS).
     case answer
     case answerHangup = "answer-hangup"
