@@ -61,7 +61,7 @@ public actor Engine {
             configuration: pbxConfiguration, outbound: SIPTransportAdapter(transport: transport),
             media: RelayMediaFactory(relay: relay, bindHost: rtpBindHost),
             extensions: extensions, registrations: registrations, cdrs: cdrs, logger: logger,
-            events: { bridge.forward($0) })
+            events: { bridge.forward($0) }, writer: GRDBStoreWriter(database: database))
         self.pbx = pbx
         try await pbx.start()
         await events.setSnapshotProvider { _ in await EngineSnapshot.make(pbx: pbx) }

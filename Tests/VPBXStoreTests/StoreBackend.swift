@@ -34,6 +34,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
                     extensions: InMemoryExtensionRepository(store: store, now: clock.now),
                     registrations: InMemoryRegistrationRepository(store: store),
                     cdr: InMemoryCDRRepository(store: store),
+                    writer: InMemoryStoreWriter(store: store),
                     clock: clock))
         }
     }
@@ -44,15 +45,18 @@ struct Repositories: Sendable {
     let extensions: any ExtensionRepository
     let registrations: any RegistrationRepository
     let cdr: any CDRRepository
+    /// Batches of writes, one transaction each.
+    let writer: any StoreWriter
     let clock: TestClock
 
     init(
         extensions: any ExtensionRepository, registrations: any RegistrationRepository,
-        cdr: any CDRRepository, clock: TestClock
+        cdr: any CDRRepository, writer: any StoreWriter, clock: TestClock
     ) {
         self.extensions = extensions
         self.registrations = registrations
         self.cdr = cdr
+        self.writer = writer
         self.clock = clock
     }
 
@@ -61,6 +65,7 @@ struct Repositories: Sendable {
             extensions: GRDBExtensionRepository(database: database, now: clock.now),
             registrations: GRDBRegistrationRepository(database: database),
             cdr: GRDBCDRRepository(database: database),
+            writer: GRDBStoreWriter(database: database),
             clock: clock)
     }
 }

@@ -74,8 +74,7 @@ extension PBXCore {
         statistics.callsStarted += 1
         pendingDestinations[id] = destinations
         let cdr = CDRRecord(id: id, sipCallID: request.headers.callID ?? "", caller: caller, callerName: callerName, callee: callee, startedAt: now)
-        let store = cdrStore
-        writes.enqueue("cdr begin \(id)") { try await store.begin(cdr) }
+        writes.enqueue(.cdrBegin(cdr))
         emit(.callStarted(call.snapshot))
         let factory = mediaFactory
         // Capture the input sink, not the actor: the media session's timeout callback must not
@@ -110,12 +109,11 @@ extension PBXCore {
         respond(key, with: response)
         let id = RandomUUID.make()
         let cdr = CDRRecord(id: id, sipCallID: request.headers.callID ?? "", caller: caller, callerName: callerName, callee: callee, startedAt: now)
-        let store = cdrStore
         let cause = "\(status) \(response.reason)"
-        writes.enqueue("cdr rejected \(id)") {
-            try await store.begin(cdr)
-            _ = try await store.finish(id: id, answeredAt: nil, endedAt: now, disposition: .failed, cause: cause, hangupSide: .system)
-        }
+        writes.enqueue([
+            .cdrBegin(cdr),
+            .cdrFinish(id: id, answeredAt: nil, endedAt: now, disposition: .failed, cause: cause, hangupSide: .system),
+        ])
     }
 
     func mediaReady(call id: UUID, _ result: Result<any MediaSession, any Error>) {

@@ -122,9 +122,7 @@ extension PBXCore {
         call.awaitingAck = call.inviteKey
         calls[call.id] = call
         respond(call.inviteKey, with: ok)
-        let store = cdrStore
-        let id = call.id
-        writes.enqueue("cdr answered \(id)") { try await store.markAnswered(id: id, at: now) }
+        writes.enqueue(.cdrAnswered(id: call.id, at: now))
         emit(.callAnswered(call.snapshot))
     }
 
