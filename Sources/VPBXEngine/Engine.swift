@@ -41,9 +41,15 @@ public actor Engine {
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         self.group = group
+        // Closed calls' sockets are reused after a quarter second instead of binding four new
+        // sockets per call; up to half the range's sessions (at most 1024, 4096 descriptors)
+        // stay parked, which covers 4,000 calls/s of short calls.
+        let sessionsInRange = (config.rtpPorts.count / 2) / 2
         let relay = try RTPRelay(
             group: group,
-            configuration: RTPRelay.Configuration(portRange: config.rtpPorts, inactivityTimeout: .seconds(Int64(config.rtpTimeoutSeconds))),
+            configuration: RTPRelay.Configuration(
+                portRange: config.rtpPorts, inactivityTimeout: .seconds(Int64(config.rtpTimeoutSeconds)),
+                idleSessionLimit: min(1024, sessionsInRange / 2), idleReuseDelay: .milliseconds(250)),
             logger: logger)
         let transport = SIPTransport(
             group: group, configuration: SIPTransportConfiguration(host: config.sipHost, port: config.sipPort, logger: logger))

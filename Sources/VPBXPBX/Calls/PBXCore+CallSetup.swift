@@ -118,7 +118,7 @@ extension PBXCore {
 
     func mediaReady(call id: UUID, _ result: Result<any MediaSession, any Error>) {
         guard var call = calls[id], call.state != .ending else {
-            if case .success(let session) = result { Task { await session.close() } }
+            if case .success(let session) = result { session.closeWithoutWaiting() }
             return
         }
         let destinations = pendingDestinations.removeValue(forKey: id) ?? []
@@ -129,7 +129,7 @@ extension PBXCore {
         }
         call.media = session
         if let endpoint = call.offer.audioEndpoint {
-            Task { await session.setRemote(side: .a, host: endpoint.address, port: endpoint.port) }
+            session.updateRemote(side: .a, host: endpoint.address, port: endpoint.port)
         }
         let maxForwards = (call.invite.headers.maxForwards ?? 70) - 1
         let sdp = call.calleeOrigin.stamp(call.offer.anchored(at: configuration.mediaAddress, audioPort: session.bPort))

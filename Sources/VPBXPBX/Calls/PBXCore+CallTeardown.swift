@@ -62,7 +62,7 @@ extension PBXCore {
                 call.legs[index] = cancelLeg(leg)
             }
         }
-        if let media = call.media { Task { await media.close() } }
+        call.media?.closeWithoutWaiting()
         let now = Date()
         let final: CallDisposition = disposition ?? (call.answeredAt != nil ? .answered : .failed)
         writes.enqueue(
