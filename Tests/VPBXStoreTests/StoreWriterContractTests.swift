@@ -80,6 +80,56 @@ struct StoreWriterContractTests {
         }
     }
 
+    @Test(arguments: StoreBackend.allCases)
+    func aRowBegunInAnEarlierBatchIsChangedInALaterOne(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            let call = Fixtures.call()
+            let other = Fixtures.call()
+            try await repos.writer.apply([.cdrBegin(call)])
+            try await repos.writer.apply([
+                .cdrAnswered(id: call.id, at: start.addingTimeInterval(1)),
+                .cdrBegin(other),
+                .cdrFinish(
+                    id: call.id, answeredAt: nil, endedAt: start.addingTimeInterval(4), disposition: .answered,
+                    cause: "BYE", hangupSide: .callee),
+            ])
+            let stored = try #require(try await repos.cdr.get(id: call.id))
+            #expect(stored.disposition == .answered && stored.billableSeconds == 3)
+            let begun = try await repos.cdr.get(id: other.id)
+            #expect(begun?.disposition == .inProgress)
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func beginningARowTwiceFailsTheBatch(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            let call = Fixtures.call()
+            let earlier = Fixtures.call()
+            try await repos.writer.apply([.cdrBegin(earlier)])
+            for batch: [StoreWrite] in [[.cdrBegin(call), .cdrBegin(call)], [.cdrBegin(call), .cdrBegin(earlier)]] {
+                let error = await #expect(throws: StoreWriteFailure.self) { try await repos.writer.apply(batch) }
+                #expect(error?.underlying.kind == .conflict)
+            }
+            let stored = try await repos.cdr.get(id: call.id)
+            #expect(stored == nil)
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aStepAfterTheFinishIsAConflict(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            let call = Fixtures.call()
+            let finish = StoreWrite.cdrFinish(
+                id: call.id, answeredAt: nil, endedAt: start, disposition: .failed, cause: "480", hangupSide: .system)
+            let error = await #expect(throws: StoreWriteFailure.self) {
+                try await repos.writer.apply([.cdrBegin(call), finish, finish])
+            }
+            #expect(error?.underlying.kind == .conflict)
+            let stored = try await repos.cdr.get(id: call.id)
+            #expect(stored == nil)
+        }
+    }
+
     @Test func theRepositoryWriterReportsHowManyWentIn() async throws {
         let store = InMemoryStore()
         let writer = RepositoryStoreWriter(
