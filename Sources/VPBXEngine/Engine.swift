@@ -45,10 +45,15 @@ public actor Engine {
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         self.group = group
+        // Closed calls' sockets are reused after a quarter second instead of binding four new
+        // sockets per call; up to half the range's sessions (at most 1024, 4096 descriptors)
+        // stay parked, which covers 4,000 calls/s of short calls.
+        let sessionsInRange = (config.rtpPorts.count / 2) / 2
         let relay = try RTPRelay(
             group: group,
             configuration: RTPRelay.Configuration(
-                portRange: config.rtpPorts, inactivityTimeout: .seconds(Int64(config.rtpTimeoutSeconds))),
+                portRange: config.rtpPorts, inactivityTimeout: .seconds(Int64(config.rtpTimeoutSeconds)),
+                idleSessionLimit: min(1024, sessionsInRange / 2), idleReuseDelay: .milliseconds(250)),
             logger: logger)
         let transport = SIPTransport(
             group: group,
@@ -68,7 +73,7 @@ public actor Engine {
             configuration: pbxConfiguration, outbound: SIPTransportAdapter(transport: transport, applications: mailbox),
             media: RelayMediaFactory(relay: relay, bindHost: rtpBindHost),
             extensions: extensions, registrations: registrations, cdrs: cdrs, logger: logger,
-            events: { bridge.forward($0) })
+            events: { bridge.forward($0) }, writer: GRDBStoreWriter(database: database))
         self.pbx = pbx
         try await pbx.start()
         let prompts = PromptLibrary(

@@ -23,6 +23,12 @@ final class RelayMediaSession: MediaSession {
         try? await session.setExpectedRemote(side: side.relaySide, host: host, port: port)
     }
 
+    func updateRemote(side: MediaSide, host: String, port: Int) {
+        session.updateExpectedRemote(side: side.relaySide, host: host, port: port)
+    }
+
+    func closeWithoutWaiting() { session.closeWithoutWaiting() }
+
     func relatch(side: MediaSide) async { try? await session.relatch(side: side.relaySide) }
 
     func setTimeoutSuspended(_ suspended: Bool) async { try? await session.setTimeoutSuspended(suspended) }

@@ -39,6 +39,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
                     dialPlan: InMemoryDialPlanRepository(store: store),
                     menus: InMemoryMenuRepository(store: store),
                     voicemail: InMemoryVoicemailRepository(store: store, now: clock.now),
+                    writer: InMemoryStoreWriter(store: store),
                     clock: clock))
         }
     }
@@ -54,13 +55,15 @@ struct Repositories: Sendable {
     let dialPlan: any DialPlanRepository
     let menus: any MenuRepository
     let voicemail: any VoicemailRepository
+    /// Batches of writes, one transaction each.
+    let writer: any StoreWriter
     let clock: TestClock
 
     init(
         extensions: any ExtensionRepository, registrations: any RegistrationRepository,
         cdr: any CDRRepository, schedules: any ScheduleRepository, calendar: any CalendarRepository,
         dialPlan: any DialPlanRepository, menus: any MenuRepository, voicemail: any VoicemailRepository,
-        clock: TestClock
+        writer: any StoreWriter, clock: TestClock
     ) {
         self.extensions = extensions
         self.registrations = registrations
@@ -70,6 +73,7 @@ struct Repositories: Sendable {
         self.dialPlan = dialPlan
         self.menus = menus
         self.voicemail = voicemail
+        self.writer = writer
         self.clock = clock
     }
 
@@ -83,6 +87,7 @@ struct Repositories: Sendable {
             dialPlan: GRDBDialPlanRepository(database: database),
             menus: GRDBMenuRepository(database: database),
             voicemail: GRDBVoicemailRepository(database: database, now: clock.now),
+            writer: GRDBStoreWriter(database: database),
             clock: clock)
     }
 }

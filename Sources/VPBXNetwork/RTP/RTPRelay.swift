@@ -23,6 +23,12 @@ public final class RTPRelay: Sendable {
         /// The largest datagram received whole; longer ones are truncated. Each vector read
         /// slot gets this much room.
         public var maxDatagramSize: Int
+        /// How many closed sessions keep their four sockets bound for reuse by the next
+        /// sessions; 0 closes them at once. See ``RTPRelay/closeIdleSessions()``.
+        public var idleSessionLimit: Int
+        /// How long a closed session's sockets stay unused before another session gets them,
+        /// so the ended call's late packets cannot latch the next call.
+        public var idleReuseDelay: TimeAmount
 
         public init(
             portRange: ClosedRange<Int> = 10000...20000,
@@ -30,7 +36,9 @@ public final class RTPRelay: Sendable {
             receiveBufferSize: Int = 256 * 1024,
             maxMessagesPerRead: UInt = 4,
             vectorReadMessageCount: Int = 16,
-            maxDatagramSize: Int = 2048
+            maxDatagramSize: Int = 2048,
+            idleSessionLimit: Int = 0,
+            idleReuseDelay: TimeAmount = .milliseconds(500)
         ) {
             self.portRange = portRange
             self.inactivityTimeout = inactivityTimeout
@@ -38,6 +46,8 @@ public final class RTPRelay: Sendable {
             self.maxMessagesPerRead = maxMessagesPerRead
             self.vectorReadMessageCount = vectorReadMessageCount
             self.maxDatagramSize = maxDatagramSize
+            self.idleSessionLimit = idleSessionLimit
+            self.idleReuseDelay = idleReuseDelay
         }
     }
 
@@ -46,6 +56,8 @@ public final class RTPRelay: Sendable {
     public let configuration: Configuration
     let group: any EventLoopGroup
     let logger: Logger
+    /// Sockets of closed sessions awaiting reuse; nil when ``Configuration/idleSessionLimit`` is 0.
+    let idle: RelayIdleSockets?
 
     /// - Throws: ``RTPRelayError/Code/invalidPortRange`` for an unusable port range.
     public init(
@@ -57,10 +69,15 @@ public final class RTPRelay: Sendable {
         self.configuration = configuration
         self.group = group
         self.logger = logger
+        self.idle =
+            configuration.idleSessionLimit > 0
+            ? RelayIdleSockets(limit: configuration.idleSessionLimit, reuseDelay: configuration.idleReuseDelay) : nil
     }
 
     /// Opens a session: picks one event loop and binds four UDP sockets on it (A-side RTP and
-    /// RTCP, B-side RTP and RTCP) on `bindHost`, skipping ports another process holds.
+    /// RTCP, B-side RTP and RTCP) on `bindHost`, skipping ports another process holds. With
+    /// ``Configuration/idleSessionLimit`` set, the sockets of a session closed long enough ago
+    /// are reused instead (one relay serves one bind address, so they are on `bindHost`).
     ///
     /// - Parameters:
     ///   - bindHost: the local IP address to bind (the one the rewritten SDP announces).
@@ -72,17 +89,38 @@ public final class RTPRelay: Sendable {
         bindHost: String,
         onTimeout: (@Sendable () -> Void)? = nil
     ) async throws -> RelaySession {
-        let loop = self.group.next()
-        let sockets = try await self.bindSockets(host: bindHost, on: loop)
+        let sockets: RelaySockets
+        if let reused = self.idle?.take() {
+            sockets = reused
+        } else {
+            do {
+                sockets = try await self.bindSockets(host: bindHost, on: self.group.next())
+            } catch let error as RTPRelayError where error.code == .portsExhausted {
+                guard let reused = self.idle?.take(evenIfRecent: true) else { throw error }
+                sockets = reused
+            }
+        }
+        let loop = sockets.a.rtp.eventLoop
         let timeout = self.configuration.inactivityTimeout
         do {
             let core = try await loop.submit {
                 NIOLoopBound(try RelayCore(sockets: sockets, timeout: timeout, onTimeout: onTimeout), eventLoop: loop)
             }.get()
-            return RelaySession(sockets: sockets, core: core, pool: self.pool, logger: self.logger)
+            return RelaySession(sockets: sockets, core: core, pool: self.pool, idle: self.idle, logger: self.logger)
         } catch {
             await self.closeAndRelease(sockets.all, ports: [sockets.a.port, sockets.b.port])
             throw error
         }
     }
+
+    /// Closes the sockets kept for reuse and returns their ports (at shutdown, or to give the
+    /// ports back). Sessions closed later are kept again.
+    public func closeIdleSessions() async {
+        for sockets in self.idle?.removeAll() ?? [] {
+            await self.closeAndRelease(sockets.all, ports: [sockets.a.port, sockets.b.port])
+        }
+    }
+
+    /// How many closed sessions' socket sets are kept for reuse right now.
+    public var idleSessionCount: Int { self.idle?.count ?? 0 }
 }

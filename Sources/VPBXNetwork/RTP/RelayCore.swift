@@ -10,6 +10,7 @@ final class RelayCore {
     let rtpB: RelayEndpoint
     let rtcpB: RelayEndpoint
     let activity: RelayActivity
+    private var handlers: [(any Channel, RelayForwardingHandler)] = []
 
     /// Wires the forwarding handlers into the four bound channels and starts the timeout.
     /// Must run on the channels' event loop.
@@ -25,12 +26,31 @@ final class RelayCore {
         for (from, to) in [(rtpA, rtpB), (rtpB, rtpA)] {
             let handler = RelayForwardingHandler(from: from, to: to, activity: self.activity)
             try from.channel.pipeline.syncOperations.addHandler(handler)
+            self.handlers.append((from.channel, handler))
         }
         for (from, to) in [(rtcpA, rtcpB), (rtcpB, rtcpA)] {
             let handler = RelayForwardingHandler(from: from, to: to, activity: nil)
             try from.channel.pipeline.syncOperations.addHandler(handler)
+            self.handlers.append((from.channel, handler))
         }
         self.activity.start()
+    }
+
+    /// Unhooks the session from its sockets so they can serve another session: stops the
+    /// timeout and removes the forwarding handlers (packets arriving meanwhile reach no handler
+    /// and are dropped). The counters stay, for the closed session's final statistics.
+    /// Returns whether every socket is still open and unhooked, i.e. fit for reuse.
+    func detach() -> Bool {
+        self.activity.stop()
+        var reusable = true
+        for (channel, handler) in self.handlers {
+            channel.flush()
+            // The default removal (the handler overrides none) takes effect at once, on this loop.
+            channel.pipeline.syncOperations.removeHandler(handler, promise: nil)
+            if !channel.isActive { reusable = false }
+        }
+        self.handlers = []
+        return reusable
     }
 
     func rtp(_ side: RelaySide) -> RelayEndpoint { side == .a ? self.rtpA : self.rtpB }

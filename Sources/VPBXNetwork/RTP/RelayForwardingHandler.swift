@@ -7,7 +7,7 @@ import NIOCore
 /// no actor hop, no lock, and the received `ByteBuffer` is passed on as it is (no copy). Writes
 /// are flushed once per read batch in `channelReadComplete`, which lets NIO send them with one
 /// `sendmmsg` where it can.
-final class RelayForwardingHandler: ChannelInboundHandler {
+final class RelayForwardingHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
     private let inbound: RelayEndpoint

@@ -24,16 +24,21 @@ public final class RelaySession: Sendable {
     private let sockets: RelaySockets
     private let core: NIOLoopBound<RelayCore>
     private let pool: RTPPortPool
+    private let idle: RelayIdleSockets?
     private let logger: Logger
-    private let closing = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    /// Completes once the session is closed; set by the first close.
+    private let closing = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
 
-    init(sockets: RelaySockets, core: NIOLoopBound<RelayCore>, pool: RTPPortPool, logger: Logger) {
+    init(
+        sockets: RelaySockets, core: NIOLoopBound<RelayCore>, pool: RTPPortPool, idle: RelayIdleSockets?, logger: Logger
+    ) {
         self.aPort = sockets.a.port
         self.bPort = sockets.b.port
         self.eventLoop = sockets.a.rtp.eventLoop
         self.sockets = sockets
         self.core = core
         self.pool = pool
+        self.idle = idle
         self.logger = logger
     }
 
@@ -66,6 +71,24 @@ public final class RelaySession: Sendable {
         }
     }
 
+    /// ``setExpectedRemote(side:host:port:rtcpPort:)`` without waiting, for callers that do not
+    /// need to know when it applied: one task on the session's loop instead of a Swift task
+    /// plus two thread hand-offs. Changes apply in call order. An address that is not numeric
+    /// is ignored (and logged).
+    public func updateExpectedRemote(side: RelaySide, host: String, port: Int, rtcpPort: Int? = nil) {
+        guard let rtp = try? SocketAddress(ipAddress: host, port: port),
+            let rtcp = try? SocketAddress(ipAddress: host, port: rtcpPort ?? port + 1)
+        else {
+            self.logger.debug("ignoring a non-numeric media address", metadata: ["host": "\(host)", "port": "\(port)"])
+            return
+        }
+        let core = self.core
+        self.eventLoop.execute {
+            core.value.rtp(side).setExpected(rtp)
+            core.value.rtcp(side).setExpected(rtcp)
+        }
+    }
+
     /// Lets `side` latch again: the next packet received on it, from whatever source, becomes
     /// its address. Call after a re-INVITE (the phone may have moved); until that packet arrives,
     /// media goes to the latest SDP address if one was given.
@@ -88,26 +111,53 @@ public final class RelaySession: Sendable {
         try await self.onLoop { core in core.statistics() }
     }
 
-    /// Closes the four sockets, stops the timeout and returns the ports to the pool.
+    /// Closes the four sockets, stops the timeout and returns the ports to the pool; or, when
+    /// the relay keeps idle sessions, parks the sockets for a later session instead.
     /// Idempotent: later and concurrent calls wait for the same close.
     public func close() async {
-        let task = self.closing.withLockedValue { closing in
-            if let closing { return closing }
-            let task = Task { await self.closeNow() }
-            closing = task
-            return task
-        }
-        await task.value
+        try? await self.startClosing().get()
     }
 
-    private func closeNow() async {
-        try? await self.onLoop { core in core.activity.stop() }
-        for channel in self.sockets.all {
-            try? await channel.close()
+    /// ``close()`` without waiting for it to finish.
+    public func closeWithoutWaiting() {
+        _ = self.startClosing()
+    }
+
+    /// The close runs on the session's loop as one task, with no Swift task and no await per
+    /// socket: a call's tear-down costs one hand-off to the loop.
+    private func startClosing() -> EventLoopFuture<Void> {
+        let (future, promise) = self.closing.withLockedValue {
+            closing -> (EventLoopFuture<Void>, EventLoopPromise<Void>?) in
+            if let closing { return (closing, nil) }
+            let promise = self.eventLoop.makePromise(of: Void.self)
+            closing = promise.futureResult
+            return (promise.futureResult, promise)
         }
-        self.pool.release(self.aPort)
-        self.pool.release(self.bPort)
-        self.logger.debug("RTP relay session closed", metadata: ["a": "\(self.aPort)", "b": "\(self.bPort)"])
+        if let promise {
+            self.eventLoop.execute { self.closeOnLoop(promise) }
+        }
+        return future
+    }
+
+    private func closeOnLoop(_ promise: EventLoopPromise<Void>) {
+        let core = self.core.value
+        if let idle = self.idle {
+            if core.detach(), idle.park(self.sockets) {
+                self.logger.debug("RTP relay session parked", metadata: ["a": "\(self.aPort)", "b": "\(self.bPort)"])
+                promise.succeed()
+                return
+            }
+        } else {
+            core.activity.stop()
+        }
+        let closes = self.sockets.all.map { $0.close() }
+        // Ports go back only once every socket is closed, so the next bind can have them.
+        EventLoopFuture.andAllComplete(closes, on: self.eventLoop).whenComplete { _ in
+            self.pool.release(self.aPort)
+            self.pool.release(self.bPort)
+            self.logger.debug("RTP relay session closed", metadata: ["a": "\(self.aPort)", "b": "\(self.bPort)"])
+            promise.succeed()
+        }
     }
 
     private func onLoop<T: Sendable>(_ body: @escaping @Sendable (RelayCore) -> T) async throws -> T {

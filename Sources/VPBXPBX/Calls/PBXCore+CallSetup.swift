@@ -125,8 +125,7 @@ extension PBXCore {
         let cdr = CDRRecord(
             id: id, sipCallID: request.headers.callID ?? "", caller: caller, callerName: callerName, callee: dialled,
             startedAt: now, path: path)
-        let store = cdrStore
-        writes.enqueue("cdr begin \(id)") { try await store.begin(cdr) }
+        writes.enqueue(.cdrBegin(cdr))
         emit(.callStarted(call.snapshot))
         let factory = mediaFactory
         // Capture the input sink, not the actor: the media session's timeout callback must not
@@ -164,19 +163,16 @@ extension PBXCore {
         let cdr = CDRRecord(
             id: id, sipCallID: request.headers.callID ?? "", caller: caller, callerName: callerName, callee: callee,
             startedAt: now, path: path)
-        let store = cdrStore
         let cause = "\(status) \(response.reason)"
-        // Two writes, each retried on its own: a retried begin must never run twice.
-        writes.enqueue("cdr rejected \(id)") { try await store.begin(cdr) }
-        writes.enqueue("cdr rejected \(id) finish") {
-            _ = try await store.finish(
-                id: id, answeredAt: nil, endedAt: now, disposition: .failed, cause: cause, hangupSide: .system)
-        }
+        writes.enqueue([
+            .cdrBegin(cdr),
+            .cdrFinish(id: id, answeredAt: nil, endedAt: now, disposition: .failed, cause: cause, hangupSide: .system),
+        ])
     }
 
     func mediaReady(call id: UUID, _ result: Result<any MediaSession, any Error>) {
         guard var call = calls[id], call.state != .ending else {
-            if case .success(let session) = result { Task { await session.close() } }
+            if case .success(let session) = result { session.closeWithoutWaiting() }
             return
         }
         let destinations = pendingDestinations.removeValue(forKey: id) ?? []
@@ -189,7 +185,7 @@ extension PBXCore {
         }
         call.media = session
         if let endpoint = call.offer.audioEndpoint {
-            Task { await session.setRemote(side: .a, host: endpoint.address, port: endpoint.port) }
+            session.updateRemote(side: .a, host: endpoint.address, port: endpoint.port)
         }
         let maxForwards = (call.invite.headers.maxForwards ?? 70) - 1
         let sdp = call.calleeOrigin.stamp(call.offer.anchored(at: configuration.mediaAddress, audioPort: session.bPort))

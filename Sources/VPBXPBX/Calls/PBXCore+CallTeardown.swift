@@ -67,14 +67,11 @@ extension PBXCore {
                 call.legs[index] = cancelLeg(leg)
             }
         }
-        if let media = call.media { Task { await media.close() } }
+        call.media?.closeWithoutWaiting()
         let now = Date()
         let final: CallDisposition = disposition ?? (call.answeredAt != nil ? .answered : .failed)
-        let store = cdrStore
-        let answeredAt = call.answeredAt
-        writes.enqueue("cdr finish \(id)") {
-            _ = try await store.finish(id: id, answeredAt: answeredAt, endedAt: now, disposition: final, cause: cause, hangupSide: side)
-        }
+        writes.enqueue(
+            .cdrFinish(id: id, answeredAt: call.answeredAt, endedAt: now, disposition: final, cause: cause, hangupSide: side))
         emit(.callEnded(call.snapshot, disposition: final.rawValue, cause: cause))
         forget(call)
         // Legs still waiting for a CANCEL to be sent keep the call reachable through their

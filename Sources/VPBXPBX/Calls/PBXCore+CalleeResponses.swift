@@ -47,7 +47,7 @@ extension PBXCore {
             leg.state = .early
             call.legs[index] = leg
             if let answer = sdp(of: response), let endpoint = answer.audioEndpoint, let media = call.media {
-                Task { await media.setRemote(side: .b, host: endpoint.address, port: endpoint.port) }
+                media.updateRemote(side: .b, host: endpoint.address, port: endpoint.port)
             }
             guard call.state == .routing || call.state == .ringing, !call.finalSentToCaller else {
                 calls[id] = call
@@ -132,7 +132,7 @@ extension PBXCore {
         ok.headers.add("Allow", PBXCore.allowedMethods)
         if let answer = sdp(of: response), let media = call.media {
             if let endpoint = answer.audioEndpoint {
-                Task { await media.setRemote(side: .b, host: endpoint.address, port: endpoint.port) }
+                media.updateRemote(side: .b, host: endpoint.address, port: endpoint.port)
             }
             let anchored = call.callerOrigin.stamp(answer.anchored(at: configuration.mediaAddress, audioPort: media.aPort))
             ok.headers.add("Content-Type", "application/sdp")
@@ -142,9 +142,7 @@ extension PBXCore {
         call.awaitingAck = call.inviteKey
         calls[call.id] = call
         respond(call.inviteKey, with: ok)
-        let store = cdrStore
-        let id = call.id
-        writes.enqueue("cdr answered \(id)") { try await store.markAnswered(id: id, at: now) }
+        writes.enqueue(.cdrAnswered(id: call.id, at: now))
         emit(.callAnswered(call.snapshot))
     }
 

@@ -56,7 +56,7 @@ public actor PBXCore {
     public init(
         configuration: PBXConfiguration, outbound: any SIPOutbound, media: any MediaSessionFactory,
         extensions: any ExtensionRepository, registrations: any RegistrationRepository, cdrs: any CDRRepository,
-        logger: Logger, events: @escaping @Sendable (PBXEvent) -> Void = { _ in }
+        logger: Logger, events: @escaping @Sendable (PBXEvent) -> Void = { _ in }, writer: (any StoreWriter)? = nil
     ) {
         self.configuration = configuration
         self.outbound = outbound
@@ -66,7 +66,9 @@ public actor PBXCore {
         self.cdrStore = cdrs
         self.emit = events
         self.logger = logger
-        self.writes = WriteBehindQueue(logger: logger)
+        // Without a batch writer the queue still works, one repository call per write.
+        self.writes = WriteBehindQueue(
+            writer: writer ?? RepositoryStoreWriter(cdrs: cdrs, registrations: registrations), logger: logger)
         self.authenticator = RequestAuthenticator(realm: configuration.realm, trusted: configuration.trustedNetworks)
         (inputs, inputContinuation) = AsyncStream<Input>.makeStream()
     }

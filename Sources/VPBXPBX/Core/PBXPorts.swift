@@ -63,6 +63,21 @@ public protocol MediaSession: AnyObject, Sendable {
     func setTimeoutSuspended(_ suspended: Bool) async
     func counters() async -> MediaCounters?
     func close() async
+    /// ``setRemote(side:host:port:)`` without waiting; calls apply in order.
+    func updateRemote(side: MediaSide, host: String, port: Int)
+    /// ``close()`` without waiting.
+    func closeWithoutWaiting()
+}
+
+extension MediaSession {
+    /// A task per call; sessions that can hand the change to their own thread do better.
+    public func updateRemote(side: MediaSide, host: String, port: Int) {
+        Task { await setRemote(side: side, host: host, port: port) }
+    }
+
+    public func closeWithoutWaiting() {
+        Task { await close() }
+    }
 }
 
 public protocol MediaSessionFactory: Sendable {

@@ -1,58 +1,166 @@
 import Logging
+import Synchronization
 import VPBXStore
 
 /// Serialises every write the core makes (registrations, CDRs) in order, off the SIP path.
-/// The core enqueues and moves on; one consumer task applies the writes one by one, so a CDR's
-/// `finish` can never overtake its `begin`. `drain()` waits for everything queued so far, which
-/// is what a clean shutdown calls before exiting: an accepted CDR is never dropped.
+///
+/// The core enqueues and moves on. One consumer task takes everything queued so far, up to
+/// ``maximumBatch``, and hands it to the ``StoreWriter`` as one batch (one SQLite transaction):
+/// the writes that pile up while one batch commits share the next commit, so the busier the
+/// engine, the bigger the batches and the cheaper each write (group commit), while an idle
+/// engine still writes each CDR step at once. Order holds within and across batches, so a
+/// CDR's finish can never overtake its begin. `drain()` waits for everything queued so far,
+/// which is what a clean shutdown calls before exiting: an accepted CDR is never dropped.
 final class WriteBehindQueue: Sendable {
-    typealias Write = @Sendable () async throws -> Void
+    /// Bounds one transaction, so one batch never holds the SQLite write lock for long.
+    static let maximumBatch = 512
 
-    private let continuation: AsyncStream<Entry>.Continuation
-    private let consumer: Task<Void, Never>
+    private let buffer = Buffer()
 
-    private enum Entry: Sendable {
-        case write(String, Write)
-        case barrier(CheckedContinuation<Void, Never>)
-    }
-
-    init(logger: Logger) {
-        let (stream, continuation) = AsyncStream<Entry>.makeStream()
-        self.continuation = continuation
-        self.consumer = Task {
-            for await entry in stream {
-                switch entry {
-                case .write(let label, let write):
-                    // A failed write is retried a few times (SQLITE_BUSY, a full disk being
-                    // cleared) before it is logged as lost: losing data is never silent.
-                    var attempt = 0
-                    while true {
-                        do {
-                            try await write()
-                            break
-                        } catch {
-                            attempt += 1
-                            if attempt >= 5 {
-                                logger.error("store write failed, giving up", metadata: ["write": "\(label)", "error": "\(error)"])
-                                break
-                            }
-                            logger.warning("store write failed, retrying", metadata: ["write": "\(label)", "error": "\(error)"])
-                            try? await Task.sleep(for: .milliseconds(100 * attempt))
-                        }
-                    }
-                case .barrier(let done):
-                    done.resume()
-                }
+    init(writer: any StoreWriter, logger: Logger) {
+        let buffer = self.buffer
+        Task {
+            while let batch = await buffer.next(limit: Self.maximumBatch) {
+                await Self.apply(batch.writes, with: writer, logger: logger)
+                for barrier in batch.barriers { barrier.resume() }
             }
         }
     }
 
-    func enqueue(_ label: String, _ write: @escaping Write) {
-        continuation.yield(.write(label, write))
+    deinit {
+        buffer.finish()
+    }
+
+    func enqueue(_ write: StoreWrite) {
+        buffer.push(.write(write))
+    }
+
+    /// Enqueues writes that belong together (a rejected call's begin and finish).
+    func enqueue(_ writes: [StoreWrite]) {
+        for write in writes { buffer.push(.write(write)) }
     }
 
     /// Returns once every write enqueued before the call has been applied.
     func drain() async {
-        await withCheckedContinuation { done in continuation.yield(.barrier(done)) }
+        await withCheckedContinuation { done in buffer.push(.barrier(done)) }
+    }
+
+    /// The whole batch in one transaction; if that fails, one write at a time from the first
+    /// one not applied, so one bad write cannot take the others down with it. An I/O failure
+    /// (SQLITE_BUSY, a full disk being cleared) is retried a few times; one that cannot heal
+    /// (a finish for a row that does not exist) is not. A write given up on is logged as an
+    /// error: losing data is never silent.
+    static func apply(_ writes: [StoreWrite], with writer: any StoreWriter, logger: Logger) async {
+        guard !writes.isEmpty else { return }
+        let applied: Int
+        do {
+            try await writer.apply(writes)
+            return
+        } catch let failure as StoreWriteFailure {
+            applied = failure.applied
+        } catch {
+            applied = 0
+        }
+        for write in writes[applied...] {
+            var attempt = 0
+            while true {
+                do {
+                    try await writer.apply([write])
+                    break
+                } catch {
+                    attempt += 1
+                    let underlying = (error as? StoreWriteFailure)?.underlying ?? StoreError(.io, "\(error)")
+                    let reason = underlying.description
+                    if attempt >= 5 || underlying.kind != .io {
+                        logger.error(
+                            "store write failed, giving up", metadata: ["write": "\(write)", "error": "\(reason)"])
+                        break
+                    }
+                    logger.warning(
+                        "store write failed, retrying", metadata: ["write": "\(write)", "error": "\(reason)"])
+                    try? await Task.sleep(for: .milliseconds(100 * attempt))
+                }
+            }
+        }
+    }
+}
+
+extension WriteBehindQueue {
+    enum Entry: Sendable {
+        case write(StoreWrite)
+        case barrier(CheckedContinuation<Void, Never>)
+    }
+
+    struct Batch {
+        var writes: [StoreWrite] = []
+        /// Waiters for the writes queued before them, all inside this batch.
+        var barriers: [CheckedContinuation<Void, Never>] = []
+    }
+
+    /// The queue between the core (many producers, never blocked for long) and the consumer.
+    /// A lock instead of an `AsyncStream` so the consumer can take everything queued at once;
+    /// the consumer is only woken when it sleeps on an empty queue.
+    final class Buffer: Sendable {
+        private struct State {
+            var pending: [Entry] = []
+            var sleeper: CheckedContinuation<Void, Never>?
+            var finished = false
+        }
+
+        private let state = Mutex(State())
+
+        func push(_ entry: Entry) {
+            let sleeper = state.withLock { state in
+                state.pending.append(entry)
+                defer { state.sleeper = nil }
+                return state.sleeper
+            }
+            sleeper?.resume()
+        }
+
+        /// Ends the consumer once the queue is empty.
+        func finish() {
+            let sleeper = state.withLock { state in
+                state.finished = true
+                defer { state.sleeper = nil }
+                return state.sleeper
+            }
+            sleeper?.resume()
+        }
+
+        /// The next entries in order (at most `limit` writes), or nil once finished and empty.
+        func next(limit: Int) async -> Batch? {
+            while true {
+                let taken: [Entry]? = state.withLock { state in
+                    guard !state.pending.isEmpty else { return nil }
+                    guard state.pending.count > limit else {
+                        defer { state.pending = [] }
+                        return state.pending
+                    }
+                    defer { state.pending.removeFirst(limit) }
+                    return Array(state.pending.prefix(limit))
+                }
+                if let taken {
+                    var batch = Batch()
+                    for entry in taken {
+                        switch entry {
+                        case .write(let write): batch.writes.append(write)
+                        case .barrier(let waiter): batch.barriers.append(waiter)
+                        }
+                    }
+                    return batch
+                }
+                let finished = state.withLock { $0.finished }
+                if finished { return nil }
+                await withCheckedContinuation { (wake: CheckedContinuation<Void, Never>) in
+                    let ready = state.withLock { state in
+                        guard state.pending.isEmpty, !state.finished else { return true }
+                        state.sleeper = wake
+                        return false
+                    }
+                    if ready { wake.resume() }
+                }
+            }
+        }
     }
 }

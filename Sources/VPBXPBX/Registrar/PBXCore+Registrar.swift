@@ -65,9 +65,7 @@ extension PBXCore {
                 expiresAt: now.addingTimeInterval(TimeInterval(expires)), callID: callID, cseq: cseq, source: source,
                 userAgent: request.headers["User-Agent"], registeredAt: now)
             bindings.upsert(binding)
-            let store = registrationStore
-            let persisted = binding.record
-            writes.enqueue("registration \(number) \(text)") { _ = try await store.upsert(persisted) }
+            writes.enqueue(.registrationUpsert(binding.record))
             emit(.registrationAdded(extensionNumber: number, contact: text, expiresAt: binding.expiresAt))
         }
         registrationOK(request, key: key, number: number, now: now)
@@ -85,10 +83,9 @@ extension PBXCore {
     }
 
     func bindingRemoved(_ binding: Binding, reason: String) {
-        let store = registrationStore
         let number = binding.extensionNumber
         let contact = binding.contactText
-        writes.enqueue("unregister \(number) \(contact)") { _ = try await store.remove(extensionNumber: number, contactURI: contact) }
+        writes.enqueue(.registrationRemove(extensionNumber: number, contactURI: contact))
         emit(.registrationRemoved(extensionNumber: number, contact: contact, reason: reason))
     }
 

@@ -29,16 +29,16 @@ public struct NameAddress: Sendable, Equatable, Hashable, CustomStringConvertibl
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
         let text = HeaderValueScanner.trimmed(Substring(text))
         if let open = Self.firstUnquotedAngle(in: text) {
-            guard let close = text[open...].firstIndex(of: ">") else {
+            guard let close = text[open...].utf8.firstIndex(of: ASCII.greaterThan) else {
                 throw .bad("address '\(text)' is missing '>'")
             }
             let name = HeaderValueScanner.trimmed(text[text.startIndex..<open])
             self.displayName = name.isEmpty ? nil : HeaderValueScanner.unquoted(name)
-            self.uri = try SIPURI(parsing: text[text.index(after: open)..<close])
-            self.parameters = HeaderValueScanner.parameters(text[text.index(after: close)...])
+            self.uri = try SIPURI(parsing: text[text.utf8.index(after: open)..<close])
+            self.parameters = HeaderValueScanner.parameters(text[text.utf8.index(after: close)...])
         } else {
             // addr-spec without brackets: everything after the first ';' belongs to the header.
-            let semicolon = text.firstIndex(of: ";") ?? text.endIndex
+            let semicolon = text.utf8.firstIndex(of: ASCII.semicolon) ?? text.endIndex
             self.displayName = nil
             self.uri = try SIPURI(parsing: text[text.startIndex..<semicolon])
             self.parameters = HeaderValueScanner.parameters(text[semicolon...])
@@ -46,15 +46,17 @@ public struct NameAddress: Sendable, Equatable, Hashable, CustomStringConvertibl
     }
 
     private static func firstUnquotedAngle(in text: Substring) -> Substring.Index? {
+        // Bytes, not Characters: see HeaderValueScanner.
         var inQuotes = false
         var escaped = false
-        var index = text.startIndex
-        while index < text.endIndex {
-            let char = text[index]
+        let bytes = text.utf8
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
             if escaped { escaped = false } else if inQuotes {
-                if char == "\\" { escaped = true } else if char == "\"" { inQuotes = false }
-            } else if char == "\"" { inQuotes = true } else if char == "<" { return index }
-            index = text.index(after: index)
+                if byte == ASCII.backslash { escaped = true } else if byte == ASCII.quote { inQuotes = false }
+            } else if byte == ASCII.quote { inQuotes = true } else if byte == ASCII.lessThan { return index }
+            index = bytes.index(after: index)
         }
         return nil
     }

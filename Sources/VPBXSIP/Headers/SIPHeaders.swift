@@ -23,24 +23,24 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
 
     /// Appends a field, expanding a compact name to its full form.
     public mutating func add(_ name: String, _ value: String) {
-        let canonical = SIPHeaders.canonicalName(name)
-        fields.append(Field(name: canonical, value: value, key: canonical.lowercased()))
+        let (canonical, key) = SIPHeaders.names(name)
+        fields.append(Field(name: canonical, value: value, key: key))
     }
 
     /// Inserts a field before all others of any name (used for a new top Via or Record-Route).
     public mutating func prepend(_ name: String, _ value: String) {
-        let canonical = SIPHeaders.canonicalName(name)
-        fields.insert(Field(name: canonical, value: value, key: canonical.lowercased()), at: 0)
+        let (canonical, key) = SIPHeaders.names(name)
+        fields.insert(Field(name: canonical, value: value, key: key), at: 0)
     }
 
     /// Replaces every field named `name` with one field, or removes them when `value` is nil.
     public subscript(name: String) -> String? {
         get {
-            let key = SIPHeaders.canonicalName(name).lowercased()
+            let key = SIPHeaders.names(name).key
             return fields.first { $0.key == key }?.value
         }
         set {
-            let key = SIPHeaders.canonicalName(name).lowercased()
+            let key = SIPHeaders.names(name).key
             guard let newValue else {
                 fields.removeAll { $0.key == key }
                 return
@@ -60,14 +60,14 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     }
 
     public mutating func remove(_ name: String) {
-        let key = SIPHeaders.canonicalName(name).lowercased()
+        let key = SIPHeaders.names(name).key
         fields.removeAll { $0.key == key }
     }
 
     /// Removes the first list element of `name` (e.g. our own Via on a response), whether it
     /// stands alone on a line or first in a comma-separated line.
     public mutating func removeFirstValue(_ name: String) {
-        let key = SIPHeaders.canonicalName(name).lowercased()
+        let key = SIPHeaders.names(name).key
         guard let index = fields.firstIndex(where: { $0.key == key }) else { return }
         let elements = HeaderValueScanner.splitList(Substring(fields[index].value))
         if elements.count <= 1 {
@@ -79,7 +79,7 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
 
     /// Every raw line value for `name`, in order.
     public func lines(_ name: String) -> [String] {
-        let key = SIPHeaders.canonicalName(name).lowercased()
+        let key = SIPHeaders.names(name).key
         return fields.filter { $0.key == key }.map(\.value)
     }
 
@@ -108,6 +108,28 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
             "Min-SE", "P-Asserted-Identity", "Diversion", "Refer-To", "Referred-By", "Replaces",
         ]
         return Dictionary(uniqueKeysWithValues: names.map { ($0.lowercased(), $0) })
+    }()
+
+    /// The canonical spelling and the lookup key of a header name. Every lookup and every
+    /// parsed header line comes through here, so the common spellings (`Call-ID`, `call-id`,
+    /// `i`) are one dictionary hit instead of two lower-casings and two lookups.
+    static func names(_ name: String) -> (canonical: String, key: String) {
+        if let known = knownSpellings[name] { return known }
+        let canonical = canonicalName(name)
+        return (canonical, canonical.lowercased())
+    }
+
+    static let knownSpellings: [String: (canonical: String, key: String)] = {
+        var table: [String: (canonical: String, key: String)] = [:]
+        for canonical in wellKnown.values {
+            table[canonical] = (canonical, canonical.lowercased())
+            table[canonical.lowercased()] = (canonical, canonical.lowercased())
+        }
+        for (compact, canonical) in compactForms {
+            table[compact] = (canonical, canonical.lowercased())
+            table[compact.uppercased()] = (canonical, canonical.lowercased())
+        }
+        return table
     }()
 
     /// `i` → `Call-ID`, `call-id` → `Call-ID`; unknown names keep their spelling.

@@ -38,15 +38,17 @@ public struct Via: Sendable, Equatable, Hashable, CustomStringConvertible {
 
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
         let text = HeaderValueScanner.trimmed(Substring(text))
-        guard let space = text.firstIndex(where: { $0 == " " || $0 == "\t" }) else {
+        guard let space = text.utf8.firstIndex(where: HeaderValueScanner.isBlank) else {
             throw .bad("header 'Via' is malformed: expected 'SIP/2.0/<transport> <host>', got '\(text)'")
         }
-        let protocolParts = text[text.startIndex..<space].split(separator: "/").map { HeaderValueScanner.trimmed($0) }
+        let protocolParts = text[text.startIndex..<space].utf8.split(separator: ASCII.slash).map {
+            HeaderValueScanner.trimmed(Substring($0))
+        }
         guard protocolParts.count == 3, protocolParts[0].caseInsensitiveEquals("SIP"), protocolParts[1] == "2.0" else {
             throw .bad("header 'Via' is malformed: expected 'SIP/2.0/<transport>', got '\(text[text.startIndex..<space])'")
         }
         let rest = HeaderValueScanner.trimmed(text[space...])
-        let semicolon = rest.firstIndex(of: ";") ?? rest.endIndex
+        let semicolon = rest.utf8.firstIndex(of: ASCII.semicolon) ?? rest.endIndex
         let sentBy = HeaderValueScanner.trimmed(rest[rest.startIndex..<semicolon])
         let (host, port) = try SIPURI.splitHostPort(sentBy, in: text)
         self.init(

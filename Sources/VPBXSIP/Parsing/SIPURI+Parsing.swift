@@ -2,16 +2,17 @@ extension SIPURI {
     /// Parses a URI. Errors name what was wrong, for a `400` reason phrase.
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
         let text = Substring(text)
-        guard let colon = text.firstIndex(of: ":") else {
+        // Separators are found by byte, not by Character: see HeaderValueScanner.
+        guard let colon = text.utf8.firstIndex(of: ASCII.colon) else {
             throw .bad("URI '\(text)' has no scheme (expected 'sip:...')")
         }
         let scheme = String(text[text.startIndex..<colon])
-        var rest = text[text.index(after: colon)...]
-        guard !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter }) else {
+        var rest = text[text.utf8.index(after: colon)...]
+        guard !scheme.isEmpty, scheme.utf8.allSatisfy(ASCII.isLetter) || scheme.allSatisfy({ $0.isLetter }) else {
             throw .bad("URI '\(text)' has an invalid scheme")
         }
         if scheme.caseInsensitiveEquals("tel") {
-            let semicolon = rest.firstIndex(of: ";") ?? rest.endIndex
+            let semicolon = rest.utf8.firstIndex(of: ASCII.semicolon) ?? rest.endIndex
             let number = String(rest[rest.startIndex..<semicolon])
             guard !number.isEmpty else { throw .bad("tel URI '\(text)' has no number") }
             self.init(scheme: "tel", user: number, host: "", parameters: HeaderValueScanner.parameters(rest[semicolon...]))
@@ -21,24 +22,24 @@ extension SIPURI {
             throw .bad("URI scheme '\(scheme)' is not supported (expected sip, sips or tel)")
         }
         var headers: String?
-        if let question = rest.firstIndex(of: "?") {
-            headers = String(rest[rest.index(after: question)...])
+        if let question = rest.utf8.firstIndex(of: ASCII.question) {
+            headers = String(rest[rest.utf8.index(after: question)...])
             rest = rest[rest.startIndex..<question]
         }
         var user: String?
         var password: String?
-        if let at = rest.lastIndex(of: "@") {
+        if let at = rest.utf8.lastIndex(of: ASCII.at) {
             let userInfo = rest[rest.startIndex..<at]
-            rest = rest[rest.index(after: at)...]
-            if let passColon = userInfo.firstIndex(of: ":") {
+            rest = rest[rest.utf8.index(after: at)...]
+            if let passColon = userInfo.utf8.firstIndex(of: ASCII.colon) {
                 user = try Self.unescape(userInfo[userInfo.startIndex..<passColon])
-                password = String(userInfo[userInfo.index(after: passColon)...])
+                password = String(userInfo[userInfo.utf8.index(after: passColon)...])
             } else {
                 user = try Self.unescape(userInfo)
             }
             if user?.isEmpty == true { throw .bad("URI '\(text)' has an empty user part") }
         }
-        let paramStart = rest.firstIndex(of: ";") ?? rest.endIndex
+        let paramStart = rest.utf8.firstIndex(of: ASCII.semicolon) ?? rest.endIndex
         let hostPort = rest[rest.startIndex..<paramStart]
         let (host, port) = try Self.splitHostPort(hostPort, in: text)
         self.init(
@@ -56,13 +57,18 @@ extension SIPURI {
             if after.first == ":" { portText = after.dropFirst() } else if !after.isEmpty {
                 throw .bad("URI '\(whole)' has garbage after the IPv6 address")
             }
-        } else if let colon = text.firstIndex(of: ":") {
+        } else if let colon = text.utf8.firstIndex(of: ASCII.colon) {
             host = text[text.startIndex..<colon]
-            portText = text[text.index(after: colon)...]
+            portText = text[text.utf8.index(after: colon)...]
         } else {
             host = text
         }
-        guard !host.isEmpty, host.allSatisfy({ $0.isLetter || $0.isNumber || "-._:".contains($0) }) else {
+        // The byte test decides every ASCII host alike to the Character test, much faster; only
+        // hosts it rejects (non-ASCII, or invalid) take the Unicode-aware path.
+        guard !host.isEmpty,
+            host.utf8.allSatisfy(Self.isASCIIHostByte)
+                || host.allSatisfy({ $0.isLetter || $0.isNumber || "-._:".contains($0) })
+        else {
             throw .bad("URI '\(whole)' has an invalid host '\(host)'")
         }
         var port: Int?
@@ -75,8 +81,13 @@ extension SIPURI {
         return (String(host), port)
     }
 
+    static func isASCIIHostByte(_ byte: UInt8) -> Bool {
+        ASCII.isLetter(byte) || ASCII.isDigit(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+            || byte == UInt8(ascii: "_") || byte == ASCII.colon
+    }
+
     static func unescape(_ text: Substring) throws(SIPParseError) -> String {
-        guard text.contains("%") else { return String(text) }
+        guard text.utf8.contains(ASCII.percent) else { return String(text) }
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8).makeIterator()
         while let byte = iterator.next() {

@@ -16,6 +16,16 @@ extension VPBXDatabase {
         }
     }
 
+    /// Runs `body` in a write transaction and lets its errors through as they are, for a
+    /// caller that names the failing object itself (a batch of writes).
+    func writeUnmapped<T: Sendable>(
+        _ object: @autoclosure () -> String,
+        _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        try checkOpen(object())
+        return try await writer.write(body)
+    }
+
     /// Runs `body` in a read-only transaction (a snapshot, concurrent with writes in WAL).
     func read<T: Sendable>(
         _ object: @autoclosure () -> String,

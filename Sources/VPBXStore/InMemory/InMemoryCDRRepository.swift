@@ -10,13 +10,7 @@ public struct InMemoryCDRRepository: CDRRepository {
 
     public func begin(_ record: CDRRecord) async throws {
         try record.validateBegin()
-        let key = CDRRecord.key(record.id)
-        try await store.transaction { tables in
-            guard tables.cdr[key] == nil else {
-                throw StoreError.alreadyExists(record.objectName)
-            }
-            tables.cdr[key] = record
-        }
+        try await store.transaction { tables in try Self.insert(record, &tables) }
     }
 
     public func markAnswered(id: UUID, at time: Date) async throws {
@@ -64,14 +58,28 @@ public struct InMemoryCDRRepository: CDRRepository {
     private func change(_ id: UUID, _ body: @escaping @Sendable (inout CDRRecord) throws -> Void)
         async throws -> CDRRecord
     {
-        let key = CDRRecord.key(id)
-        return try await store.transaction { tables in
-            guard var record = tables.cdr[key] else {
-                throw StoreError.notFound("call \(key)")
-            }
-            try body(&record)
-            tables.cdr[key] = record
-            return record
+        try await store.transaction { tables in try Self.change(id, &tables, body) }
+    }
+
+    /// The insert of ``begin(_:)`` inside a caller's transaction (the record is validated).
+    static func insert(_ record: CDRRecord, _ tables: inout InMemoryStore.Tables) throws {
+        let key = CDRRecord.key(record.id)
+        guard tables.cdr[key] == nil else {
+            throw StoreError.alreadyExists(record.objectName)
         }
+        tables.cdr[key] = record
+    }
+
+    /// Reads, changes and writes back one row inside a caller's transaction.
+    static func change(
+        _ id: UUID, _ tables: inout InMemoryStore.Tables, _ body: (inout CDRRecord) throws -> Void
+    ) throws -> CDRRecord {
+        let key = CDRRecord.key(id)
+        guard var record = tables.cdr[key] else {
+            throw StoreError.notFound("call \(key)")
+        }
+        try body(&record)
+        tables.cdr[key] = record
+        return record
     }
 }

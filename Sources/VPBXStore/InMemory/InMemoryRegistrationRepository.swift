@@ -11,37 +11,13 @@ public struct InMemoryRegistrationRepository: RegistrationRepository {
     @discardableResult
     public func upsert(_ binding: RegistrationRecord) async throws -> RegistrationRecord {
         try binding.validate()
-        return try await store.transaction { tables in
-            guard tables.extensions[binding.extensionNumber] != nil else {
-                throw StoreError.notFound("extension \(binding.extensionNumber)")
-            }
-            var stored = binding
-            let existing = tables.registrations.first {
-                $0.value.extensionNumber == binding.extensionNumber
-                    && $0.value.contactURI == binding.contactURI
-            }
-            let id: Int64
-            if let existing {
-                id = existing.key
-                stored.registeredAt = existing.value.registeredAt
-            } else {
-                id = tables.nextRegistrationID
-                tables.nextRegistrationID += 1
-            }
-            stored.id = id
-            tables.registrations[id] = stored
-            return stored
-        }
+        return try await store.transaction { tables in try Self.upsert(binding, &tables) }
     }
 
     @discardableResult
     public func remove(extensionNumber: String, contactURI: String) async throws -> Bool {
         try await store.transaction { tables in
-            let before = tables.registrations.count
-            tables.registrations = tables.registrations.filter {
-                !($0.value.extensionNumber == extensionNumber && $0.value.contactURI == contactURI)
-            }
-            return tables.registrations.count < before
+            Self.remove(extensionNumber: extensionNumber, contactURI: contactURI, &tables)
         }
     }
 
@@ -73,6 +49,42 @@ public struct InMemoryRegistrationRepository: RegistrationRepository {
             }
             return Self.sorted(Array(expired.values))
         }
+    }
+
+    /// The upsert of ``upsert(_:)`` inside a caller's transaction (the binding is validated).
+    static func upsert(_ binding: RegistrationRecord, _ tables: inout InMemoryStore.Tables) throws
+        -> RegistrationRecord
+    {
+        guard tables.extensions[binding.extensionNumber] != nil else {
+            throw StoreError.notFound("extension \(binding.extensionNumber)")
+        }
+        var stored = binding
+        let existing = tables.registrations.first {
+            $0.value.extensionNumber == binding.extensionNumber
+                && $0.value.contactURI == binding.contactURI
+        }
+        let id: Int64
+        if let existing {
+            id = existing.key
+            stored.registeredAt = existing.value.registeredAt
+        } else {
+            id = tables.nextRegistrationID
+            tables.nextRegistrationID += 1
+        }
+        stored.id = id
+        tables.registrations[id] = stored
+        return stored
+    }
+
+    /// The delete of ``remove(extensionNumber:contactURI:)`` inside a caller's transaction.
+    static func remove(extensionNumber: String, contactURI: String, _ tables: inout InMemoryStore.Tables)
+        -> Bool
+    {
+        let before = tables.registrations.count
+        tables.registrations = tables.registrations.filter {
+            !($0.value.extensionNumber == extensionNumber && $0.value.contactURI == contactURI)
+        }
+        return tables.registrations.count < before
     }
 
     /// By extension, then contact: the order the SQL repository uses.

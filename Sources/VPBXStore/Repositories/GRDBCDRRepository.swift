@@ -13,7 +13,7 @@ public struct GRDBCDRRepository: CDRRepository {
     public func begin(_ record: CDRRecord) async throws {
         try record.validateBegin()
         try await database.write(record.objectName) { db in
-            try record.insert(db)
+            try Self.insert(record, db)
         }
     }
 
@@ -75,13 +75,25 @@ public struct GRDBCDRRepository: CDRRepository {
         async throws -> CDRRecord
     {
         try await database.write("call \(CDRRecord.key(id))") { db in
-            guard var record = try Self.row(db, id) else {
-                throw StoreError.notFound("call \(CDRRecord.key(id))")
-            }
-            try body(&record)
-            try record.update(db)
-            return record
+            try Self.change(id, db, body)
         }
+    }
+
+    /// The insert of ``begin(_:)`` inside a caller's transaction (the record is validated).
+    static func insert(_ record: CDRRecord, _ db: Database) throws {
+        try record.insert(db)
+    }
+
+    /// Reads, changes and writes back one row inside a caller's transaction.
+    static func change(_ id: UUID, _ db: Database, _ body: (inout CDRRecord) throws -> Void) throws
+        -> CDRRecord
+    {
+        guard var record = try row(db, id) else {
+            throw StoreError.notFound("call \(CDRRecord.key(id))")
+        }
+        try body(&record)
+        try record.update(db)
+        return record
     }
 
     // By the text key: `fetchOne(db, key: uuid)` would look for GRDB's blob form.

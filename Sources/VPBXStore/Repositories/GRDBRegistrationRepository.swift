@@ -14,31 +14,14 @@ public struct GRDBRegistrationRepository: RegistrationRepository {
     public func upsert(_ binding: RegistrationRecord) async throws -> RegistrationRecord {
         try binding.validate()
         return try await database.write(binding.objectName) { db in
-            // Checked here rather than left to the foreign key, for a message naming it.
-            guard try ExtensionRecord.exists(db, key: binding.extensionNumber) else {
-                throw StoreError.notFound("extension \(binding.extensionNumber)")
-            }
-            var stored = binding
-            if let existing = try Self.binding(
-                db, extensionNumber: binding.extensionNumber, contactURI: binding.contactURI)
-            {
-                stored.id = existing.id
-                stored.registeredAt = existing.registeredAt
-                try stored.update(db)
-            } else {
-                stored.id = nil
-                try stored.insert(db)
-            }
-            return stored
+            try Self.upsert(binding, db)
         }
     }
 
     @discardableResult
     public func remove(extensionNumber: String, contactURI: String) async throws -> Bool {
         try await database.write("binding \(contactURI) of extension \(extensionNumber)") { db in
-            try Self.bindings(extensionNumber: extensionNumber)
-                .filter(Columns.contactURI == contactURI)
-                .deleteAll(db) > 0
+            try Self.remove(extensionNumber: extensionNumber, contactURI: contactURI, db)
         }
     }
 
@@ -67,6 +50,33 @@ public struct GRDBRegistrationRepository: RegistrationRepository {
             try expired.deleteAll(db)
             return removed
         }
+    }
+
+    /// The upsert of ``upsert(_:)`` inside a caller's transaction (the binding is validated).
+    static func upsert(_ binding: RegistrationRecord, _ db: Database) throws -> RegistrationRecord {
+        // Checked here rather than left to the foreign key, for a message naming it.
+        guard try ExtensionRecord.exists(db, key: binding.extensionNumber) else {
+            throw StoreError.notFound("extension \(binding.extensionNumber)")
+        }
+        var stored = binding
+        if let existing = try Self.binding(
+            db, extensionNumber: binding.extensionNumber, contactURI: binding.contactURI)
+        {
+            stored.id = existing.id
+            stored.registeredAt = existing.registeredAt
+            try stored.update(db)
+        } else {
+            stored.id = nil
+            try stored.insert(db)
+        }
+        return stored
+    }
+
+    /// The delete of ``remove(extensionNumber:contactURI:)`` inside a caller's transaction.
+    static func remove(extensionNumber: String, contactURI: String, _ db: Database) throws -> Bool {
+        try bindings(extensionNumber: extensionNumber)
+            .filter(Columns.contactURI == contactURI)
+            .deleteAll(db) > 0
     }
 
     private static func bindings(extensionNumber: String) -> QueryInterfaceRequest<

@@ -36,7 +36,7 @@ final class PBXHarness: Sendable {
         logger.logLevel = .critical
         core = PBXCore(
             configuration: configuration, outbound: outbound, media: media, extensions: extensions,
-            registrations: registrations, cdrs: cdrs, logger: logger)
+            registrations: registrations, cdrs: cdrs, logger: logger, writer: InMemoryStoreWriter(store: store))
     }
 
     /// Stores the extensions of `phones` (their passwords hashed as the engine would).
