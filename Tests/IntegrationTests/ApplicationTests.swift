@@ -59,49 +59,35 @@ extension Integration {
             }
         }
 
+        /// A menu `main` on 200 whose key 1 leads to 1002 (a sipp phone that answers and hangs
+        /// up); a caller running `scenario` presses 1. Both sipps must complete.
+        private func pressOneInMenu(_ pbx: TestPBX, caller scenario: Scenario) async throws {
+            try await Sox.sine(
+                URL(fileURLWithPath: pbx.options.promptsDirectory).appendingPathComponent("hu/welcome.wav"), rate: 8000,
+                channels: 1, seconds: 4, frequency: 440, scratch: pbx.scratch)
+            let callee = try SippPeer(.answerHangup).echoingRTP()
+            try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+            try await pbx.addExtension(
+                Fixture.callee, password: Fixture.password(Fixture.callee),
+                staticContact: pbx.contact(of: callee, number: Fixture.callee))
+            try await pbx.cli.succeed(["ivr", "add", "main", "--greeting", "welcome", "--option", "1=ext:1002"])
+            try await pbx.cli.succeed(["route", "add", "200", "--to", "ivr:main"])
+            let caller = try pbx.phone(scenario).service("200").caller(Fixture.caller)
+                .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+            let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+            try callerResult.requireSuccess()  // answered by the menu, then 1002's hang-up reached it
+            try calleeResult.requireSuccess()  // 1002 was rung after the key, answered and hung up
+        }
+
         @Test("a menu: a phone that sends keys by SIP INFO (dtmf-relay) presses 1 and is put through to 1002")
         func menuKeyByInfo() async throws {
-            try await TestPBX.run { pbx in
-                try await Sox.sine(
-                    URL(fileURLWithPath: pbx.options.promptsDirectory).appendingPathComponent("hu/welcome.wav"),
-                    rate: 8000,
-                    channels: 1, seconds: 4, frequency: 440, scratch: pbx.scratch)
-                let callee = try SippPeer(.answerHangup).echoingRTP()
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                try await pbx.addExtension(
-                    Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
-                try await pbx.cli.succeed(["ivr", "add", "main", "--greeting", "welcome", "--option", "1=ext:1002"])
-                try await pbx.cli.succeed(["route", "add", "200", "--to", "ivr:main"])
-                let caller = try pbx.phone(.callInfo1).service("200").caller(Fixture.caller)
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
-                try callerResult.requireSuccess()
-                try calleeResult.requireSuccess()
-            }
+            try await TestPBX.run { pbx in try await pressOneInMenu(pbx, caller: .callInfo1) }
         }
 
         @Test("a menu: the caller presses 1 during the greeting and is put through to 1002")
         func menuToExtension() async throws {
             try await TestPBX.run { pbx in
-                try await Sox.sine(
-                    URL(fileURLWithPath: pbx.options.promptsDirectory).appendingPathComponent("hu/welcome.wav"),
-                    rate: 8000,
-                    channels: 1, seconds: 4, frequency: 440, scratch: pbx.scratch)
-                let callee = try SippPeer(.answerHangup).echoingRTP()
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                try await pbx.addExtension(
-                    Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
-                try await pbx.cli.succeed(["ivr", "add", "main", "--greeting", "welcome", "--option", "1=ext:1002"])
-                try await pbx.cli.succeed(["route", "add", "200", "--to", "ivr:main"])
-
-                let caller = try pbx.phone(.callPress1).service("200").caller(Fixture.caller)
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
-                try callerResult.requireSuccess()  // answered by the menu, then 1002's hang-up reached it
-                try calleeResult.requireSuccess()  // 1002 was rung after the key, answered and hung up
-
+                try await pressOneInMenu(pbx, caller: .callPress1)
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: "200")
                 #expect(cdr.disposition == .answered)
                 #expect(cdr.hangupSide == .callee)
