@@ -18,7 +18,11 @@ extension SIPTransportCore {
             return
         }
         let address = endpoint.address
-        connections.connection(to: address, on: group.next()) { connect(to: address) }
+        // The pending promise and the new channel share one event loop, so the writes queued
+        // on the promise run, in order, before any later send finds the connection open and
+        // writes directly: requests to a phone leave in the order they were sent.
+        let loop = group.next()
+        connections.connection(to: address, on: loop) { connect(to: address, on: loop) }
             .whenComplete { [self] result in
                 switch result {
                 case .success(let channel):
@@ -29,8 +33,8 @@ extension SIPTransportCore {
             }
     }
 
-    private func connect(to address: SocketAddress) -> EventLoopFuture<any Channel> {
-        ClientBootstrap(group: group)
+    private func connect(to address: SocketAddress, on loop: any EventLoop) -> EventLoopFuture<any Channel> {
+        ClientBootstrap(group: loop)
             .connectTimeout(configuration.tcpConnectTimeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
