@@ -91,7 +91,8 @@ extension Integration {
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: "200")
                 #expect(cdr.disposition == .answered)
                 #expect(cdr.hangupSide == .callee)
-                #expect(cdr.path?.prefix(2) == ["route:200", "ivr:main"])
+                // The whole way: the route, the menu, the key pressed, the extension it led to.
+                #expect(cdr.path == ["route:200", "ivr:main", "ivr:main=1", "ext:1002"])
             }
         }
     }
@@ -131,6 +132,10 @@ extension Integration {
                 // Recording starts after the beep and the caller starts talking 1.5 s after the
                 // answer; the trailing silence before its BYE is trimmed.
                 #expect((2000...4000).contains(message.durationMilliseconds), "\(message.durationMilliseconds) ms")
+
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+                #expect(cdr.path == ["vm:1002=busy"])
 
                 let exported = pbx.scratch.file("message.wav")
                 try await pbx.cli.succeed(["vm", "export", message.id, exported.path])

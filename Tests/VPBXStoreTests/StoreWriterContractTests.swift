@@ -27,6 +27,30 @@ struct StoreWriterContractTests {
         }
     }
 
+    /// A menu choice or a diversion to voicemail grows a running call's path; a finished call's
+    /// path is history and stays as it is.
+    @Test(arguments: StoreBackend.allCases)
+    func aRunningCallsPathGrows(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            var call = Fixtures.call()
+            call.path = ["route:200", "ivr:main"]
+            try await repos.writer.apply([.cdrBegin(call)])
+            try await repos.writer.apply([
+                .cdrPath(id: call.id, path: ["route:200", "ivr:main", "ivr:main=1", "ext:1002"])
+            ])
+            #expect(try await repos.cdr.get(id: call.id)?.path == ["route:200", "ivr:main", "ivr:main=1", "ext:1002"])
+            try await repos.writer.apply([
+                .cdrFinish(
+                    id: call.id, answeredAt: start, endedAt: start.addingTimeInterval(5), disposition: .answered,
+                    cause: "BYE", hangupSide: .callee)
+            ])
+            await #expect(throws: StoreWriteFailure.self) {
+                try await repos.writer.apply([.cdrPath(id: call.id, path: ["rewritten"])])
+            }
+            #expect(try await repos.cdr.get(id: call.id)?.path == ["route:200", "ivr:main", "ivr:main=1", "ext:1002"])
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func registrationsAreUpsertedAndRemovedInBatches(backend: StoreBackend) async throws {
         try await backend.withRepositories { repos in

@@ -76,6 +76,8 @@ struct Call: Sendable {
     var applicationLeg: Int?
     /// The callee did not answer (or was busy) and the caller went to voicemail: no second time.
     var divertedToVoicemail = false
+    /// The steps so far (`route:100`, `ivr:main=1`, `ext:1002`), as the CDR keeps them.
+    var path: [String] = []
     /// When the current ringing phase gives up; a no-answer timer of an earlier phase (before
     /// an application answered and handed the caller on) finds a later deadline and does nothing.
     var noAnswerAt: ContinuousClock.Instant?

@@ -31,6 +31,8 @@ extension PBXCore {
             return false
         }
         emit(.callRouted(caller: call.caller, dialled: call.callee, path: routing.path))
+        call.path += routing.path
+        writes.enqueue(.cdrPath(id: id, path: call.path))
 
         // The application's leg stays up (it plays ringback) until the new leg answers; the new
         // destination rings under a new Call-ID (a fresh fork group, so its dialogs never mix
@@ -80,6 +82,8 @@ extension PBXCore {
                 caller: call.caller, dialled: call.callee, path: ["vm:\(call.callee)=\(busy ? "busy" : "unavailable")"])
         )
         call.divertedToVoicemail = true
+        call.path.append("vm:\(call.callee)=\(busy ? "busy" : "unavailable")")
+        writes.enqueue(.cdrPath(id: id, path: call.path))
         call.callee = voicemail.user
         call.calleeCallID = SIPIdentifiers.callID(host: configuration.advertisedHost)
         call.calleeFromTag = SIPIdentifiers.tag()

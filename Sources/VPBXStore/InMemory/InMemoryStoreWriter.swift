@@ -30,6 +30,8 @@ public struct InMemoryStoreWriter: StoreWriter {
                     answeredAt: answeredAt, endedAt: endedAt, disposition: disposition, cause: cause,
                     hangupSide: side)
             }
+        case .cdrPath(let id, let path):
+            _ = try InMemoryCDRRepository.change(id, &tables) { record in try record.replacePath(path) }
         case .registrationUpsert(let binding):
             _ = try InMemoryRegistrationRepository.upsert(binding, &tables)
         case .registrationRemove(let number, let contact):

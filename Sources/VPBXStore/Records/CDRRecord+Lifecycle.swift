@@ -28,6 +28,13 @@ extension CDRRecord {
         answeredAt = time
     }
 
+    /// Replaces the path of a running call (it only grows while the call is routed on).
+    mutating func replacePath(_ steps: [String]) throws {
+        try requireInProgress()
+        for step in steps { try Validation.text(step, field: "path step of \(objectName)", maxLength: 100) }
+        path = steps.isEmpty ? nil : steps
+    }
+
     /// Completes a running call and computes its durations. A nil `answeredAt` keeps the
     /// answer time recorded earlier by ``markAnswered(at:)``, if any.
     mutating func finish(

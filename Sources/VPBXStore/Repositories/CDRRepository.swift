@@ -12,6 +12,9 @@ public protocol CDRRepository: Sendable {
     /// Records the answer time of a running call, so that billing survives a crash.
     func markAnswered(id: UUID, at time: Date) async throws
 
+    /// Replaces the path of a running call (an application handed the caller on).
+    func replacePath(id: UUID, path: [String]) async throws
+
     /// Completes a running call, computing its duration and billable seconds, and returns
     /// the finished row. A nil `answeredAt` keeps one recorded by ``markAnswered(id:at:)``.
     /// Throws `notFound`, `conflict` if already finished, or `invalidArgument`.

@@ -52,6 +52,8 @@ public struct GRDBStoreWriter: StoreWriter {
                     answeredAt: answeredAt, endedAt: endedAt, disposition: disposition, cause: cause,
                     hangupSide: side)
             }
+        case .cdrPath(let id, let path):
+            try rows.change(id, db) { record in try record.replacePath(path) }
         case .registrationUpsert(let binding):
             _ = try GRDBRegistrationRepository.upsert(binding, db)
         case .registrationRemove(let number, let contact):

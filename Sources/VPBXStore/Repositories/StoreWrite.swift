@@ -12,6 +12,9 @@ public enum StoreWrite: Sendable, Equatable, CustomStringConvertible {
     case cdrFinish(
         id: UUID, answeredAt: Date?, endedAt: Date, disposition: CallDisposition, cause: String,
         hangupSide: HangupSide?)
+    /// The steps a running call has gone through so far (a menu choice, a diversion to
+    /// voicemail), replacing the path it began with.
+    case cdrPath(id: UUID, path: [String])
     /// ``RegistrationRepository/upsert(_:)``.
     case registrationUpsert(RegistrationRecord)
     /// ``RegistrationRepository/remove(extensionNumber:contactURI:)``.
@@ -23,6 +26,7 @@ public enum StoreWrite: Sendable, Equatable, CustomStringConvertible {
         case .cdrBegin(let record): "cdr begin \(CDRRecord.key(record.id))"
         case .cdrAnswered(let id, _): "cdr answered \(CDRRecord.key(id))"
         case .cdrFinish(let id, _, _, _, _, _): "cdr finish \(CDRRecord.key(id))"
+        case .cdrPath(let id, _): "cdr path \(CDRRecord.key(id))"
         case .registrationUpsert(let record): "registration \(record.extensionNumber) \(record.contactURI)"
         case .registrationRemove(let number, let contact): "unregister \(number) \(contact)"
         }
@@ -84,6 +88,7 @@ public struct RepositoryStoreWriter: StoreWriter {
             _ = try await cdrs.finish(
                 id: id, answeredAt: answeredAt, endedAt: endedAt, disposition: disposition, cause: cause,
                 hangupSide: side)
+        case .cdrPath(let id, let path): try await cdrs.replacePath(id: id, path: path)
         case .registrationUpsert(let record): _ = try await registrations.upsert(record)
         case .registrationRemove(let number, let contact):
             _ = try await registrations.remove(extensionNumber: number, contactURI: contact)
@@ -97,7 +102,7 @@ extension StoreWrite {
         switch self {
         case .cdrBegin(let record): try record.validateBegin()
         case .registrationUpsert(let binding): try binding.validate()
-        case .cdrAnswered, .cdrFinish, .registrationRemove: break
+        case .cdrAnswered, .cdrFinish, .cdrPath, .registrationRemove: break
         }
     }
 
@@ -105,7 +110,8 @@ extension StoreWrite {
     var objectName: String {
         switch self {
         case .cdrBegin(let record): record.objectName
-        case .cdrAnswered(let id, _), .cdrFinish(let id, _, _, _, _, _): "call \(CDRRecord.key(id))"
+        case .cdrAnswered(let id, _), .cdrFinish(let id, _, _, _, _, _), .cdrPath(let id, _):
+            "call \(CDRRecord.key(id))"
         case .registrationUpsert(let binding): binding.objectName
         case .registrationRemove(let number, let contact): "binding \(contact) of extension \(number)"
         }
