@@ -14,11 +14,10 @@ final class ApplicationMailbox: Sendable {
 
     func set(_ value: ApplicationUserAgent) { agent.withLock { $0 = value } }
 
-    /// Delivers `message` if an application user agent is set; false otherwise.
-    func deliver(_ message: SIPMessage) -> Bool {
-        guard let target = agent.withLock({ $0 }) else { return false }
-        target.deliver(message)
-        return true
+    /// Delivers `message` to the application user agent; before it exists (engine start-up)
+    /// the message is dropped, as a datagram to a closed port would be.
+    func deliver(_ message: SIPMessage) {
+        agent.withLock { $0 }?.deliver(message)
     }
 }
 

@@ -11,7 +11,7 @@ struct SIPTransportAdapter: SIPOutbound {
 
     func send(_ message: SIPMessage, to destination: SIPPeerAddress) {
         if destination.host == Application.host {
-            _ = applications.deliver(message)
+            applications.deliver(message)
             return
         }
         guard let address = try? SocketAddress(ipAddress: destination.host, port: destination.port) else {

@@ -26,21 +26,18 @@ public actor ApplicationUserAgent {
         public var post: @Sendable (IncomingSIP) -> Void
         /// The address the channels' SDP names (where the relay reaches them).
         public var mediaAddress: String
-        /// Voicemail; nil: calls to voicemail applications are refused.
+        /// Voicemail; nil: calls to voicemail applications are refused. The service itself
+        /// reports every change of a box's counts (events, message-waiting NOTIFYs).
         public var voicemail: (any VoicemailService)?
-        /// A mailbox's counts changed (the engine updates message-waiting indication).
-        public var messagesChanged: @Sendable (String) async -> Void
 
         public init(
             media: any MediaChannelFactory, prompts: any PromptProvider,
             dialPlan: @escaping @Sendable () async -> (DialPlan, Set<String>),
             route: @escaping @Sendable (String, Destination, String) async -> Bool,
             post: @escaping @Sendable (IncomingSIP) -> Void, mediaAddress: String,
-            voicemail: (any VoicemailService)? = nil,
-            messagesChanged: @escaping @Sendable (String) async -> Void = { _ in }
+            voicemail: (any VoicemailService)? = nil
         ) {
             self.voicemail = voicemail
-            self.messagesChanged = messagesChanged
             self.media = media
             self.prompts = prompts
             self.dialPlan = dialPlan
@@ -213,7 +210,7 @@ public actor ApplicationUserAgent {
             }
             outcome = await VoicemailDepositApplication(
                 mailbox: mailbox, busy: busy, caller: caller, callID: callID, service: service,
-                prompts: dependencies.prompts, language: language, changed: dependencies.messagesChanged
+                prompts: dependencies.prompts, language: language
             ).run(on: channel)
         case .mailbox(let own):
             guard let service = dependencies.voicemail else {
@@ -221,8 +218,7 @@ public actor ApplicationUserAgent {
                 break
             }
             outcome = await MailboxApplication(
-                own: own, service: service, prompts: dependencies.prompts, language: language,
-                changed: dependencies.messagesChanged
+                own: own, service: service, prompts: dependencies.prompts, language: language
             ).run(on: channel)
         }
         await finish(callID, outcome)

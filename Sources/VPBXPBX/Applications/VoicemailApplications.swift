@@ -12,8 +12,6 @@ struct VoicemailDepositApplication: Sendable {
     let service: any VoicemailService
     let prompts: any PromptProvider
     let language: String
-    /// The mailbox's counts changed (for MWI).
-    let changed: @Sendable (String) async -> Void
 
     /// Stands for the owner's recorded greeting in the deposit's prompt list.
     static let ownGreeting = "own-greeting"
@@ -70,7 +68,6 @@ struct VoicemailDepositApplication: Sendable {
                             mailbox: mailbox, caller: caller, callerName: nil, callID: callID,
                             samples: recording.samples,
                             receivedAt: Date())
-                        await changed(mailbox)
                     } catch {
                         // The service logs the reason (disk full, store down); the caller is told goodbye.
                         return .hangup(step: "vm:\(mailbox)=failed")
@@ -93,7 +90,6 @@ struct MailboxApplication: Sendable {
     let service: any VoicemailService
     let prompts: any PromptProvider
     let language: String
-    let changed: @Sendable (String) async -> Void
 
     func run(on channel: any MediaChannel) async -> ApplicationOutcome {
         let (events, input) = AsyncStream<VoicemailMailbox.Event>.makeStream()
@@ -137,10 +133,8 @@ struct MailboxApplication: Sendable {
                     input.yield(.mailboxLoaded(messages))
                 case .markHeard(let id):
                     try? await service.markHeard(messageID: id)
-                    await changed(mailbox)
                 case .delete(let id):
                     try? await service.delete(messageID: id)
-                    await changed(mailbox)
                 case .record(let maximumSeconds):
                     let recorded = await channel.record(
                         RecorderConfiguration(maximumMilliseconds: maximumSeconds * 1000))
