@@ -15,11 +15,33 @@ enum Output {
     }
 
     static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        write(text + "\n", to: STDOUT_FILENO)
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data(("vpbx: error: " + text + "\n").utf8))
+        write("vpbx: error: " + text + "\n", to: STDERR_FILENO)
+    }
+
+    /// Writes everything or exits. Foundation's `FileHandle.write` traps on a write error, so
+    /// `vpbx cdr search --csv | head` crashed when `head` closed the pipe. A reader that has
+    /// seen enough is not a failure: exit 0 quietly, as `yes | head` does. Any other error
+    /// (a full disk under `> file`) is reported and exits 1, so scripts notice.
+    private static func write(_ text: String, to descriptor: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            if written > 0 {
+                bytes = bytes.dropFirst(written)
+                continue
+            }
+            if written < 0 && errno == EINTR { continue }
+            if errno == EPIPE { exit(0) }
+            if descriptor != STDERR_FILENO {
+                let reason = String(cString: strerror(errno))
+                write("vpbx: error: cannot write the output: \(reason)\n", to: STDERR_FILENO)
+            }
+            exit(ExitStatus.engineError)
+        }
     }
 
     /// A table with a header row; columns padded to their widest cell.

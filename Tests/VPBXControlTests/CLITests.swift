@@ -28,7 +28,9 @@ import Testing
 
     struct BinaryMissing: Error, CustomStringConvertible {
         var searched: [String]
-        var description: String { "vpbx binary not found (build it: swift build --product vpbx); looked in \(searched)" }
+        var description: String {
+            "vpbx binary not found (build it: swift build --product vpbx); looked in \(searched)"
+        }
     }
 
     struct Run {
@@ -49,7 +51,8 @@ import Testing
         }
     }
 
-    private static func runBlocking(_ binary: URL, _ arguments: [String], _ environment: [String: String]) throws -> Run {
+    private static func runBlocking(_ binary: URL, _ arguments: [String], _ environment: [String: String]) throws -> Run
+    {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -73,7 +76,10 @@ import Testing
         let engine = try await StubEngine()
         let socket = ["--socket", engine.socketPath]
         let add = try await Self.vpbx(
-            ["ext", "add", "101", "--name", "Kovács Éva", "--password", "pw", "--type", "mobile", "--mobile", "06 30 123 4567", "--json"] + socket)
+            [
+                "ext", "add", "101", "--name", "Kovács Éva", "--password", "pw", "--type", "mobile", "--mobile",
+                "06 30 123 4567", "--json",
+            ] + socket)
         #expect(add.status == 0, "\(add.stderr)")
         #expect(add.json?["mobileNumber"] == "+36301234567")
         #expect(add.json?["kind"] == "mobile")
@@ -152,10 +158,40 @@ import Testing
     @Test func unreachableEngineExitsThree() async throws {
         let run = try await Self.vpbx(["status"], environment: ["VPBX_SOCKET": "/tmp/vpbx-t-none.sock"])
         #expect(run.status == 3)
-        #expect(run.stderr.contains("cannot reach the engine at /tmp/vpbx-t-none.sock (is vpbx-engine running? see vpbx-engine(8))"))
+        #expect(
+            run.stderr.contains(
+                "cannot reach the engine at /tmp/vpbx-t-none.sock (is vpbx-engine running? see vpbx-engine(8))"))
         let json = try await Self.vpbx(["ext", "list", "--json", "--socket", "/tmp/vpbx-t-none.sock"])
         #expect(json.status == 3)
         #expect(json.json?["error"]?["data"]?["reason"] == "unreachable")
+    }
+
+    /// `vpbx ... | head`: the reader goes away before the output is written. The CLI must end
+    /// quietly with 0, not crash (it once trapped inside FileHandle.write on EPIPE).
+    @Test func aClosedOutputPipeEndsQuietly() async throws {
+        let engine = try await StubEngine()
+        let process = Process()
+        process.executableURL = try Self.binary()
+        process.arguments = ["rpc", "call.list", "--socket", engine.socketPath]
+        let out = Pipe()
+        process.standardOutput = out
+        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-t-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errURL) }
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try out.fileHandleForReading.close()  // nobody will ever read
+        try process.run()
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                continuation.resume()
+            }
+        }
+        await engine.stop()
+        let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
+        #expect(process.terminationReason == .exit, "vpbx died of a signal: \(stderr)")
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        #expect(!stderr.contains("Fatal error"))
     }
 
     @Test func eventsPrintsSnapshotThenEventLines() async throws {
