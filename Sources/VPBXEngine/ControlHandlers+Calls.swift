@@ -40,14 +40,20 @@ extension ControlHandlers {
     }
 
     static func info(_ call: CallSnapshot, counters: MediaCounters?) -> CallInfo {
-        let state = CallState(rawValue: call.state == .routing ? "dialing" : call.state.rawValue)
+        var state = CallState(rawValue: call.state == .routing ? "dialing" : call.state.rawValue)
+        // A held call is still answered; "held" says who holds it, per leg.
+        let legState = { (party: String) in call.state == .answered && call.heldBy.contains(party) ? CallState.held : state }
         var legs = [
-            CallLegInfo(id: "a", party: call.caller, state: state, rtpPacketsIn: counters?.packetsFromA, rtpPacketsOut: counters?.packetsToA)
+            CallLegInfo(
+                id: "a", party: call.caller, state: legState("caller"), rtpPacketsIn: counters?.packetsFromA,
+                rtpPacketsOut: counters?.packetsToA)
         ]
         for (index, contact) in call.calleeContacts.enumerated() {
             legs.append(CallLegInfo(
-                id: "b\(index + 1)", party: contact, state: state, rtpPacketsIn: counters?.packetsFromB, rtpPacketsOut: counters?.packetsToB))
+                id: "b\(index + 1)", party: contact, state: legState("callee"), rtpPacketsIn: counters?.packetsFromB,
+                rtpPacketsOut: counters?.packetsToB))
         }
+        if call.state == .answered, !call.heldBy.isEmpty { state = .held }
         return CallInfo(
             id: call.id.uuidString.lowercased(), caller: call.caller, callerName: call.callerName, callee: call.callee,
             state: state, startedAt: call.startedAt, answeredAt: call.answeredAt, legs: legs)

@@ -15,6 +15,7 @@ struct ControlHandlers: Sendable {
     let dialPlan: any DialPlanRepository
     let menus: any MenuRepository
     let prompts: PromptLibrary
+    let music: HoldMusicLibrary
     let voicemail: EngineVoicemail
     let events: EventHub
     let realm: String
@@ -31,6 +32,7 @@ struct ControlHandlers: Sendable {
         registerRouteMethods(on: router)
         registerMenuMethods(on: router)
         registerPromptMethods(on: router)
+        registerMusicMethods(on: router)
         registerVoicemailMethods(on: router)
     }
 
@@ -40,6 +42,7 @@ struct ControlHandlers: Sendable {
                 engineVersion: engineVersion,
                 capabilities: [
                     "extensions", "registrations", "calls", "cdr", "events", "schedules", "prompts", "voicemail",
+                    "music-on-hold",
                 ],
                 role: context.role)
         }

@@ -69,9 +69,10 @@ public actor Engine {
             userAgent: "vpbx/\(Engine.version)")
         let rtpBindHost = config.sipHost == "::" ? "0.0.0.0" : config.sipHost
         let mailbox = ApplicationMailbox()
+        let music = HoldMusicLibrary(dataDirectory: config.dataDirectory, logger: logger)
         let pbx = PBXCore(
             configuration: pbxConfiguration, outbound: SIPTransportAdapter(transport: transport, applications: mailbox),
-            media: RelayMediaFactory(relay: relay, bindHost: rtpBindHost),
+            media: RelayMediaFactory(relay: relay, bindHost: rtpBindHost, music: music),
             extensions: extensions, registrations: registrations, cdrs: cdrs, logger: logger,
             events: { bridge.forward($0) }, writer: GRDBStoreWriter(database: database))
         self.pbx = pbx
@@ -96,7 +97,7 @@ public actor Engine {
             pbx: pbx, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
             calendar: GRDBCalendarRepository(database: database), dialPlan: GRDBDialPlanRepository(database: database),
             menus: GRDBMenuRepository(database: database),
-            prompts: prompts, voicemail: voicemail, events: events, realm: config.realm, engineVersion: Engine.version,
+            prompts: prompts, music: music, voicemail: voicemail, events: events, realm: config.realm, engineVersion: Engine.version,
             startedAt: Date(), sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"])
         handlers.register(on: router)
         try await handlers.reloadDialPlan()

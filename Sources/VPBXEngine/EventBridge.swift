@@ -43,6 +43,9 @@ final class EventBridge: Sendable {
         case .callStarted(let call): return ("call", "call.started", callJSON(call))
         case .callRinging(let call): return ("call", "call.ringing", callJSON(call))
         case .callAnswered(let call): return ("call", "call.answered", callJSON(call))
+        case .callHeld(let call, let party): return ("call", "call.held", withField(callJSON(call), "by", .string(party)))
+        case .callResumed(let call, let party):
+            return ("call", "call.resumed", withField(callJSON(call), "by", .string(party)))
         case .callEnded(let call, let disposition, let cause):
             var json = callJSON(call)
             if case .object(var fields) = json {
@@ -61,6 +64,13 @@ final class EventBridge: Sendable {
         ]
         if let name = call.callerName { fields["callerName"] = .string(name) }
         if let answeredAt = call.answeredAt { fields["answeredAt"] = .string(RPCCoding.formatDate(answeredAt)) }
+        fields["heldBy"] = .array(call.heldBy.map(JSONValue.string))
+        return .object(fields)
+    }
+
+    private static func withField(_ json: JSONValue, _ name: String, _ value: JSONValue) -> JSONValue {
+        guard case .object(var fields) = json else { return json }
+        fields[name] = value
         return .object(fields)
     }
 }

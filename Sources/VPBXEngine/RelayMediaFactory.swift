@@ -1,3 +1,4 @@
+import VPBXMediaIO
 import VPBXNetwork
 import VPBXPBX
 
@@ -5,16 +6,30 @@ import VPBXPBX
 struct RelayMediaFactory: MediaSessionFactory {
     let relay: RTPRelay
     let bindHost: String
+    let music: HoldMusicLibrary
 
     func makeSession(onTimeout: @escaping @Sendable () -> Void) async throws -> any MediaSession {
-        RelayMediaSession(session: try await relay.makeSession(bindHost: bindHost, onTimeout: onTimeout))
+        RelayMediaSession(session: try await relay.makeSession(bindHost: bindHost, onTimeout: onTimeout), music: music)
     }
 }
 
 final class RelayMediaSession: MediaSession {
     let session: RelaySession
+    let music: HoldMusicLibrary
 
-    init(session: RelaySession) { self.session = session }
+    init(session: RelaySession, music: HoldMusicLibrary) {
+        self.session = session
+        self.music = music
+    }
+
+    func playMusic(toward side: MediaSide, codec: MusicOnHold.Codec) {
+        guard (0..<128).contains(codec.payloadType), let payload = music.payload(encoding: codec.encoding),
+            let loop = try? RelayAudioLoop(payloadType: UInt8(codec.payloadType), payload: payload)
+        else { return }
+        session.play(loop, toward: side.relaySide)
+    }
+
+    func stopMusic(toward side: MediaSide) { session.stopPlaying(toward: side.relaySide) }
 
     var aPort: Int { session.aPort }
     var bPort: Int { session.bPort }

@@ -10,10 +10,11 @@ struct CallLifecycleTests {
     let alice = Cast.alice
     let desk = Cast.bobDesk
 
-    @Test("hold re-INVITE from the caller is relayed anchored at the B port, and the answer relayed back")
+    @Test("hold re-INVITE in a call without G.711 (no music for it) is relayed anchored at the B port, and the answer relayed back")
     func holdReInvite() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            var call = try await pbx.establish(from: alice, to: desk)
+            var call = try await pbx.establish(
+                from: alice, to: desk, calleeAnswer: SampleSDP.g722(host: desk.address.host, port: 4002))
             let hold = call.caller.request(.invite, sdp: alice.sdp(port: 4010, direction: "sendonly"))
             pbx.send(hold, from: alice)
 
@@ -25,7 +26,9 @@ struct CallLifecycleTests {
             #expect(offer.audioEndpoint?.port == FakeMediaFactory.bPort)
             #expect(offer.isHold)
 
-            pbx.send(desk.respond(to: relayed, status: 200, toTag: "callee-tag", sdp: desk.sdp(port: 4002, direction: "recvonly")), from: desk)
+            pbx.send(
+                desk.respond(to: relayed, status: 200, toTag: "callee-tag", sdp: SampleSDP.g722(host: desk.address.host, port: 4002)),
+                from: desk)
             let ack = try await pbx.outbound.request(.ack, to: desk.address)
             #expect(try ack.headers.cseq().number == (try relayed.headers.cseq().number))
             let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
@@ -40,6 +43,7 @@ struct CallLifecycleTests {
             }
             try await eventually("the media timeout suspended while on hold") { call.session.isTimeoutSuspended }
             #expect(await pbx.core.callSnapshots().first?.state == .answered)
+            #expect(call.session.music.isEmpty)
         }
     }
 

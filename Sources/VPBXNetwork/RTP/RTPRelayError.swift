@@ -10,6 +10,7 @@ public struct RTPRelayError: Error, CustomStringConvertible, Sendable {
             case portsExhausted
             case invalidAddress
             case sessionClosed
+            case invalidAudio
         }
 
         private let base: Base
@@ -23,6 +24,8 @@ public struct RTPRelayError: Error, CustomStringConvertible, Sendable {
         public static let invalidAddress = Code(.invalidAddress)
         /// The session was already closed.
         public static let sessionClosed = Code(.sessionClosed)
+        /// Audio handed to the relay to play cannot be sent as RTP (see ``RelayAudioLoop``).
+        public static let invalidAudio = Code(.invalidAudio)
 
         public var description: String { "\(self.base)" }
     }

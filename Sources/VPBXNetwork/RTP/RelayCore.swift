@@ -42,6 +42,8 @@ final class RelayCore {
     /// Returns whether every socket is still open and unhooked, i.e. fit for reuse.
     func detach() -> Bool {
         self.activity.stop()
+        self.stopPlaying(toward: .a)
+        self.stopPlaying(toward: .b)
         var reusable = true
         for (channel, handler) in self.handlers {
             channel.flush()
@@ -51,6 +53,24 @@ final class RelayCore {
         }
         self.handlers = []
         return reusable
+    }
+
+    /// Replaces what `side` hears with `audio` until ``stopPlaying(toward:)``; a second call
+    /// switches to the new audio as a new stream.
+    func play(_ audio: RelayAudioLoop, toward side: RelaySide) {
+        self.stopPlaying(toward: side)
+        var random = SystemRandomNumberGenerator()
+        let injector = RelayAudioInjector(
+            audio: audio, endpoint: self.rtp(side), ssrc: random.next(), firstSequence: random.next(),
+            firstTimestamp: random.next())
+        self.rtp(side).injector = injector
+        injector.begin()
+    }
+
+    /// Goes back to forwarding the other side's media to `side`.
+    func stopPlaying(toward side: RelaySide) {
+        self.rtp(side).injector?.stop()
+        self.rtp(side).injector = nil
     }
 
     func rtp(_ side: RelaySide) -> RelayEndpoint { side == .a ? self.rtpA : self.rtpB }
@@ -65,6 +85,7 @@ final class RelayCore {
             sideStatistics.lastRTPReceived = self.activity.lastRTP(side: side)
             sideStatistics.rtpRemote = self.rtp(side).target
             sideStatistics.isLatched = self.rtp(side).isLatched
+            sideStatistics.isPlaying = self.rtp(side).injector != nil
             statistics[side] = sideStatistics
         }
         return statistics

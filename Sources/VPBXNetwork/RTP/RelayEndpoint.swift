@@ -16,6 +16,9 @@ final class RelayEndpoint {
     var counters = RelayStreamCounters()
     /// Set when something was written to ``channel`` in the current read batch and not flushed.
     var needsFlush = false
+    /// Audio the relay plays to this side's phone instead of forwarding the other side (music on
+    /// hold); the forwarding handler drops what the other side sends meanwhile.
+    var injector: RelayAudioInjector?
 
     init(side: RelaySide, channel: Channel) {
         self.side = side

@@ -35,6 +35,11 @@ final class RelayForwardingHandler: ChannelInboundHandler, RemovableChannelHandl
         // here with `envelope.data` before forwarding. A bridged call without features keeps
         // the tap nil and pays one nil check. Not built yet.
 
+        // Music on hold replaces the other side's media for now.
+        guard self.outbound.injector == nil else {
+            self.outbound.counters.droppedWhilePlaying &+= 1
+            return
+        }
         guard let target = self.outbound.target else {
             self.outbound.counters.droppedNoRemote &+= 1
             return

@@ -105,6 +105,21 @@ public final class RelaySession: Sendable {
         try await self.onLoop { core in core.activity.setSuspended(suspended) }
     }
 
+    /// Plays `audio` in a loop to `side`'s phone, out of the side's own RTP socket (so a phone
+    /// behind NAT, latched or not, gets it like the call's media), instead of forwarding what
+    /// the other side sends: music on hold. Applies in call order with the other non-waiting
+    /// methods; ``stopPlaying(toward:)`` resumes forwarding.
+    public func play(_ audio: RelayAudioLoop, toward side: RelaySide) {
+        let core = self.core
+        self.eventLoop.execute { core.value.play(audio, toward: side) }
+    }
+
+    /// Stops what ``play(_:toward:)`` started; forwarding to `side` resumes with the next packet.
+    public func stopPlaying(toward side: RelaySide) {
+        let core = self.core
+        self.eventLoop.execute { core.value.stopPlaying(toward: side) }
+    }
+
     /// A consistent snapshot of the counters, taken on the session's loop. Still available
     /// after ``close()`` (final figures for the CDR).
     public func statistics() async throws -> RelayStatistics {

@@ -21,6 +21,9 @@ public struct RelayStreamCounters: Sendable, Equatable {
     /// Packets meant for this side's phone that were dropped because the socket's send queue was
     /// full; real-time media is dropped rather than queued late.
     public var droppedCongested: UInt64 = 0
+    /// Packets meant for this side's phone that were not forwarded because the relay played it
+    /// audio of its own meanwhile (music on hold). Not a loss, so not part of ``dropped``.
+    public var droppedWhilePlaying: UInt64 = 0
 
     public init() {}
 
@@ -41,6 +44,8 @@ public struct RelaySideStatistics: Sendable, Equatable {
     public var rtpRemote: SocketAddress?
     /// Whether ``rtpRemote`` was learnt from a received packet (symmetric RTP latching).
     public var isLatched = false
+    /// Whether the relay plays this side audio of its own (music on hold) instead of forwarding.
+    public var isPlaying = false
 
     public init() {}
 }

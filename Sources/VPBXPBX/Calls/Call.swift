@@ -5,7 +5,7 @@ import VPBXSignaling
 
 /// Which party of a call: the caller is the A leg (we are its UAS), the callee the B leg (we
 /// are its UAC).
-enum CallSide: Sendable, Equatable {
+enum CallSide: Sendable, Hashable {
     case caller, callee
 
     var other: CallSide { self == .caller ? .callee : .caller }
@@ -81,12 +81,19 @@ struct Call: Sendable {
     /// When the current ringing phase gives up; a no-answer timer of an earlier phase (before
     /// an application answered and handed the caller on) finds a later deadline and does nothing.
     var noAnswerAt: ContinuousClock.Instant?
+    /// The voice codec each phone was answered with, for music on hold in the right encoding.
+    var callerCodec: MusicOnHold.Codec?
+    var calleeCodec: MusicOnHold.Codec?
+    /// Which parties hold the call now (their last offer was `sendonly` or `inactive`); the
+    /// other party hears music meanwhile.
+    var heldBy: Set<CallSide> = []
 
     var answered: CalleeLeg? { answeredLeg.map { legs[$0] } }
 
     var snapshot: CallSnapshot {
         CallSnapshot(
             id: id, caller: caller, callerName: callerName, callee: callee, state: state, startedAt: startedAt,
+            heldBy: heldBy.map(\.partyName).sorted(),
             answeredAt: answeredAt, calleeContacts: legs.filter { !$0.isDone }.map(\.contact.serialized))
     }
 }

@@ -116,10 +116,13 @@ extension PBXCore {
                 call.legs[application].state = .failed
                 call.applicationLeg = nil
             }
-            if let answer = sdp(of: response), let endpoint = answer.audioEndpoint, let media = call.media {
-                Task {
-                    await media.setRemote(side: .b, host: endpoint.address, port: endpoint.port)
-                    await media.relatch(side: .b)
+            if let answer = sdp(of: response) {
+                call.calleeCodec = answer.voiceCodec
+                if let endpoint = answer.audioEndpoint, let media = call.media {
+                    Task {
+                        await media.setRemote(side: .b, host: endpoint.address, port: endpoint.port)
+                        await media.relatch(side: .b)
+                    }
                 }
             }
             emit(.callAnswered(call.snapshot))
@@ -131,6 +134,9 @@ extension PBXCore {
         ok.headers.add("Contact", ourContact(user: call.callee, transport: call.callerSource.transport).serialized)
         ok.headers.add("Allow", PBXCore.allowedMethods)
         if let answer = sdp(of: response), let media = call.media {
+            // The caller gets this answer relayed, so both phones use its codec.
+            call.callerCodec = answer.voiceCodec
+            call.calleeCodec = call.callerCodec
             if let endpoint = answer.audioEndpoint {
                 media.updateRemote(side: .b, host: endpoint.address, port: endpoint.port)
             }

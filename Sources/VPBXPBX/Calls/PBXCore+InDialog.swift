@@ -41,6 +41,11 @@ extension PBXCore {
             respond(key, to: request, status: 491)  // re-INVITE before answer: try later
             return
         }
+        if request.method == .invite, let offer = sdpBody(request.body, contentType: request.headers.contentType),
+            answerHoldLocally(request, offer: offer, from: side, call: id, key: key, source: source)
+        {
+            return
+        }
         relay(request, from: side, call: call, answering: key)
     }
 
@@ -107,6 +112,11 @@ extension PBXCore {
             call.awaitingAck = key
         }
         if let sdp = sdp(of: response), let media = call.media {
+            if original.method == .invite, let codec = sdp.voiceCodec {
+                // An end-to-end renegotiation may change the codec both phones use.
+                call.callerCodec = codec
+                call.calleeCodec = codec
+            }
             if let endpoint = sdp.audioEndpoint {
                 let mediaSide = target.mediaSide
                 Task { await media.setRemote(side: mediaSide, host: endpoint.address, port: endpoint.port) }

@@ -10,6 +10,10 @@ public enum PBXEvent: Sendable, Equatable {
     case callStarted(CallSnapshot)
     case callRinging(CallSnapshot)
     case callAnswered(CallSnapshot)
+    /// A party (`caller` or `callee`) put the call on hold; the other one hears music.
+    case callHeld(CallSnapshot, by: String)
+    /// A party took the call off hold.
+    case callResumed(CallSnapshot, by: String)
     case callEnded(CallSnapshot, disposition: String, cause: String)
 }
 
@@ -23,6 +27,8 @@ public struct CallSnapshot: Sendable, Equatable {
     public var callee: String
     public var state: State
     public var startedAt: Date
+    /// The parties holding the call (`caller`, `callee`), empty when nobody does.
+    public var heldBy: [String]
     public var answeredAt: Date?
     /// Callee contacts being rung or connected.
     public var calleeContacts: [String]

@@ -67,6 +67,31 @@ public protocol MediaSession: AnyObject, Sendable {
     func updateRemote(side: MediaSide, host: String, port: Int)
     /// ``close()`` without waiting.
     func closeWithoutWaiting()
+    /// Plays the engine's music on hold to `side`'s phone instead of the other side's media,
+    /// encoded as `codec` under the leg's payload type, until ``stopMusic(toward:)``. Returns
+    /// at once. Only the encodings in ``MusicOnHold/encodings`` are asked for.
+    func playMusic(toward side: MediaSide, codec: MusicOnHold.Codec)
+    /// Goes back to relaying the other side's media to `side`.
+    func stopMusic(toward side: MediaSide)
+}
+
+/// What the core needs to know about music on hold: which codecs the engine can play it in.
+public enum MusicOnHold {
+    /// A leg's audio codec as negotiated: the encoding name and the payload type in use.
+    public struct Codec: Sendable, Hashable {
+        public var encoding: String
+        public var payloadType: Int
+
+        public init(encoding: String, payloadType: Int) {
+            self.encoding = encoding
+            self.payloadType = payloadType
+        }
+    }
+
+    /// Encodings the music exists in (G.711, one byte a sample, generated at start-up). A
+    /// call in any other codec is put on hold the plain way: the re-INVITE is relayed and
+    /// the held party hears silence.
+    public static let encodings: Set<String> = ["PCMA", "PCMU"]
 }
 
 extension MediaSession {

@@ -15,6 +15,7 @@ final class FakeMediaSession: MediaSession {
         var relatched: [MediaSide] = []
         var timeoutSuspended = false
         var closed = false
+        var music: [MediaSide: MusicOnHold.Codec] = [:]
     }
 
     let aPort: Int
@@ -31,6 +32,9 @@ final class FakeMediaSession: MediaSession {
     var remotes: [Remote] { state.withLock { $0.remotes } }
     var isClosed: Bool { state.withLock { $0.closed } }
     var isTimeoutSuspended: Bool { state.withLock { $0.timeoutSuspended } }
+    /// Who hears music on hold now, in which codec.
+    var music: [MediaSide: MusicOnHold.Codec] { state.withLock { $0.music } }
+    var relatched: [MediaSide] { state.withLock { $0.relatched } }
 
     /// Pretends no RTP flowed for the configured time.
     func triggerTimeout() { onTimeout() }
@@ -53,6 +57,14 @@ final class FakeMediaSession: MediaSession {
 
     func close() async {
         state.withLock { $0.closed = true }
+    }
+
+    func playMusic(toward side: MediaSide, codec: MusicOnHold.Codec) {
+        state.withLock { $0.music[side] = codec }
+    }
+
+    func stopMusic(toward side: MediaSide) {
+        state.withLock { $0.music[side] = nil }
     }
 }
 

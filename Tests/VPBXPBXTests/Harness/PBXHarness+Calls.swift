@@ -26,10 +26,11 @@ extension PBXHarness {
         let session: FakeMediaSession
     }
 
-    func establish(from caller: Phone, to callee: Phone) async throws -> Established {
+    /// `calleeAnswer`: the callee's SDP answer; by default PCMU first, as `Phone.sdp` writes it.
+    func establish(from caller: Phone, to callee: Phone, calleeAnswer: String? = nil) async throws -> Established {
         let ringing = try await dial(from: caller, to: [callee])
         let invite = ringing.calleeInvites[0]
-        let ok = callee.respond(to: invite, status: 200, toTag: "callee-tag", sdp: callee.sdp(port: 4002))
+        let ok = callee.respond(to: invite, status: 200, toTag: "callee-tag", sdp: calleeAnswer ?? callee.sdp(port: 4002))
         send(ok, from: callee)
         _ = try await outbound.request(.ack, to: callee.address)
         let callerOK = try await outbound.response(200, .invite, to: caller.address)

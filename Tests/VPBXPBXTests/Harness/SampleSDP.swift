@@ -11,6 +11,15 @@ enum SampleSDP {
         ].joined(separator: "\r\n")
     }
 
+    /// An answer in G.722 only: a codec the engine has no music on hold for.
+    static func g722(host: String, port: Int) -> String {
+        [
+            "v=0", "o=- 2 2 IN IP4 \(host)", "s=-", "c=IN IP4 \(host)", "t=0 0",
+            "m=audio \(port) RTP/AVP 9 101", "a=rtpmap:9 G722/8000", "a=rtpmap:101 telephone-event/8000",
+            "a=fmtp:101 0-16", "a=sendrecv", "",
+        ].joined(separator: "\r\n")
+    }
+
     /// The session description a message carries, if any.
     static func parse(_ body: [UInt8]) -> SessionDescription? {
         guard !body.isEmpty else { return nil }

@@ -1,0 +1,19 @@
+/// Where the music on hold comes from.
+public enum MusicSourceKind: String, WireEnum {
+    /// The loop composed into the engine.
+    case builtIn = "built-in"
+    /// The administrator's file (`vpbx moh set`).
+    case custom
+}
+
+/// The music on hold, as `moh.show`, `moh.set` and `moh.reset` report it.
+public struct MusicInfo: Codable, Sendable, Hashable {
+    public var source: MusicSourceKind
+    /// Length of the loop as played (8 kHz).
+    public var durationMilliseconds: Int
+
+    public init(source: MusicSourceKind, durationMilliseconds: Int) {
+        self.source = source
+        self.durationMilliseconds = durationMilliseconds
+    }
+}
