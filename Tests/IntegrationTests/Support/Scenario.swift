@@ -17,9 +17,11 @@ enum Scenario: String, CaseIterable, Sendable {
     case subscribeMWI = "subscribe-mwi"
     case callSayHangUp = "call-say-hang-up"
     case callInfo1 = "call-info-1"
+    case callHoldResume = "call-hold-resume"
     // Phones the engine calls (sipp as UAS).
     case answer
     case answerHangup = "answer-hangup"
+    case answerListen = "answer-listen"
     case busy
     case ring
     // Stand-ins for the engine, only for checking the scenarios above sipp-to-sipp.
