@@ -49,6 +49,7 @@ extension Engine {
                 prompts: LibraryPrompts(library: prompts),
                 dialPlan: { await pbx.routingState() },
                 route: { callID, destination, step in await pbx.handOn(callID: callID, to: destination, step: step) },
+                handOnResult: { callID in await pbx.handOnResult(callID: callID) },
                 post: { pbx.receive($0) }, mediaAddress: address,
                 // EngineVoicemail reports every change of counts itself (events and MWI).
                 voicemail: voicemail),

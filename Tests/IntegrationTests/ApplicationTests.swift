@@ -95,6 +95,47 @@ extension Integration {
                 #expect(cdr.path == ["route:200", "ivr:main", "ivr:main=1", "ext:1002"])
             }
         }
+
+        @Test("a menu: a busy choice brings the caller back to the menu, where the next choice is put through")
+        func busyChoiceReturnsToMenu() async throws {
+            try await TestPBX.run { pbx in
+                try await Sox.sine(
+                    URL(fileURLWithPath: pbx.options.promptsDirectory).appendingPathComponent("hu/welcome.wav"),
+                    rate: 8000, channels: 1, seconds: 1, frequency: 440, scratch: pbx.scratch)
+                let busy = try SippPeer(.busy)
+                let sales = try SippPeer(.answerHangup).echoingRTP()
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: busy, number: Fixture.callee))
+                try await pbx.addExtension("1003", password: Fixture.password("1003"), staticContact: pbx.contact(of: sales, number: "1003"))
+                try await pbx.cli.succeed([
+                    "ivr", "add", "main", "--greeting", "welcome", "--option", "1=ext:1002", "--option", "2=ext:1003",
+                    "--key-timeout", "5",
+                ])
+                try await pbx.cli.succeed(["route", "add", "200", "--to", "ivr:main"])
+                let busyProcess = try pbx.start(busy, name: "busy")
+                let salesProcess = try pbx.start(sales, name: "sales")
+                try await Task.sleep(for: .milliseconds(300))
+                try await busyProcess.requireListening()
+                try await salesProcess.requireListening()
+
+                let caller = try pbx.phone(.callPress1Then2).service("200").caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let callerResult = try await pbx.run(caller, name: "caller")
+                // Key 1 rang the busy 1002; the menu took the caller back, key 2 reached 1003,
+                // which answered and hung up; the caller got that BYE.
+                try callerResult.requireSuccess()
+                try await salesProcess.finish().requireSuccess()
+                let busyResult = await busyProcess.finish()
+                #expect(busyResult.receivedMessages().contains { $0.hasPrefix("INVITE ") })
+
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: "200")
+                #expect(cdr.disposition == .answered)
+                #expect(cdr.hangupSide == .callee)
+                #expect(cdr.path == ["route:200", "ivr:main", "ivr:main=1", "ext:1002", "ext:1002=busy", "ivr:main=2", "ext:1003"])
+            }
+        }
     }
 }
 

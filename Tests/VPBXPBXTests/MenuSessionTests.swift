@@ -51,6 +51,33 @@ struct MenuSessionTests {
         #expect(session.isDone)
     }
 
+    @Test("a chosen destination that fails brings the caller back: busy or unavailable notice, then the menu again")
+    func destinationFailedReturnsToMenu() {
+        var session = MenuSession(menu: menu(attempts: 3), extensions: [])
+        _ = session.handle(.start)
+        #expect(session.handle(.key("2")) == [.stopPlayback, .route(.extension("1002"), step: "ivr:main=2")])
+        #expect(session.handle(.destinationFailed(busy: true)) == [.play(["vm-busy", "welcome-menu"])])
+        #expect(!session.isDone)
+        #expect(session.handle(.key("1")) == [.stopPlayback, .route(.extension("1001"), step: "ivr:main=1")])
+        #expect(session.handle(.destinationFailed(busy: false)) == [.play(["vm-unavailable", "welcome-menu"])])
+        // A failure reported while the menu is still running (not routed) changes nothing.
+        #expect(session.handle(.destinationFailed(busy: false)) == [])
+    }
+
+    @Test("a destination that keeps failing ends with goodbye once the attempts are used up (no endless loop)")
+    func failingTimeoutDestinationEnds() {
+        var session = MenuSession(menu: menu(attempts: 2, onTimeout: .extension("1000")), extensions: [])
+        _ = session.handle(.start)
+        _ = session.handle(.playbackFinished)
+        #expect(session.handle(.timerFired) == [.play(["no-input", "welcome-menu"])])
+        _ = session.handle(.playbackFinished)
+        #expect(session.handle(.timerFired) == [.route(.extension("1000"), step: "ivr:main=timeout")])
+        #expect(
+            session.handle(.destinationFailed(busy: false))
+                == [.play(["vm-unavailable", "goodbye"]), .hangup(step: "ivr:main=unavailable")])
+        #expect(session.isDone)
+    }
+
     @Test("a timeout destination other than hangup is routed to without a goodbye")
     func timeoutDestination() {
         var session = MenuSession(menu: menu(attempts: 1, onTimeout: .extension("1000")), extensions: [])

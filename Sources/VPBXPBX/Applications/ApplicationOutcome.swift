@@ -2,8 +2,9 @@
 public enum ApplicationOutcome: Sendable, Equatable {
     /// Hang up; `step` goes into the call's path (`play:closed`, `ivr:main=timeout`).
     case hangup(step: String)
-    /// Send the caller on to another destination (a menu key, a timeout destination).
-    case route(Destination, step: String)
+    /// The caller was handed on to another destination, which answered (the core sends the
+    /// application's leg a BYE), or the call ended while it rang.
+    case handedOn
     /// The caller hung up first.
     case callerLeft
 }

@@ -22,6 +22,8 @@ public actor ApplicationUserAgent {
         /// Sends the caller of the call whose B leg has `callID` to `destination`; false when
         /// that is not possible (then the application hangs up).
         public var route: @Sendable (_ callID: String, _ destination: Destination, _ step: String) async -> Bool
+        /// Waits until a hand-on that `route` started is settled (`PBXCore.handOnResult`).
+        public var handOnResult: @Sendable (_ callID: String) async -> HandOnResult
         /// Into the core's input, as if from the network.
         public var post: @Sendable (IncomingSIP) -> Void
         /// The address the channels' SDP names (where the relay reaches them).
@@ -34,6 +36,7 @@ public actor ApplicationUserAgent {
             media: any MediaChannelFactory, prompts: any PromptProvider,
             dialPlan: @escaping @Sendable () async -> (DialPlan, Set<String>),
             route: @escaping @Sendable (String, Destination, String) async -> Bool,
+            handOnResult: @escaping @Sendable (String) async -> HandOnResult,
             post: @escaping @Sendable (IncomingSIP) -> Void, mediaAddress: String,
             voicemail: (any VoicemailService)? = nil
         ) {
@@ -42,6 +45,7 @@ public actor ApplicationUserAgent {
             self.prompts = prompts
             self.dialPlan = dialPlan
             self.route = route
+            self.handOnResult = handOnResult
             self.post = post
             self.mediaAddress = mediaAddress
         }
@@ -202,7 +206,9 @@ public actor ApplicationUserAgent {
             outcome = await MenuApplication(
                 menu: menu, extensions: extensions, prompts: dependencies.prompts, language: language
             )
-            .run(on: channel)
+            .run(on: channel) { destination, step in
+                await self.handOn(callID, channel: channel, to: destination, step: step)
+            }
         case .voicemail(let mailbox, let busy):
             guard let service = dependencies.voicemail else {
                 outcome = .hangup(step: "vm:\(mailbox)=unavailable")
@@ -221,27 +227,29 @@ public actor ApplicationUserAgent {
                 own: own, service: service, prompts: dependencies.prompts, language: language
             ).run(on: channel)
         }
-        await finish(callID, outcome)
-    }
-
-    private func finish(_ callID: String, _ outcome: ApplicationOutcome) async {
         switch outcome {
-        case .callerLeft:
-            break
-        case .route(let destination, let step):
-            // The core rings the destination and sends us a BYE once it answers (or the call
-            // ends); until then the caller hears ringback from us.
-            if await dependencies.route(callID, destination, step) {
-                if let channel = sessions[callID]?.channel {
-                    _ = await channel.play([.tone(.ringback, bargeIn: false)])
-                }
-                return
-            }
-            hangUp(callID)
-        case .hangup:
-            hangUp(callID)
+        case .callerLeft: break
+        case .hangup: hangUp(callID)
+        case .handedOn: return  // the core's BYE ends the session
         }
         await end(callID)
+    }
+
+    /// Asks the core to ring `destination` for our caller and plays ringback until that is
+    /// settled: answered (our leg gets a BYE, which closes the channel and the ringback), the
+    /// call ended, or failed (the caller is ours again: the ringback stops). Nil when the core
+    /// cannot route there at all.
+    private func handOn(
+        _ callID: String, channel: any MediaChannel, to destination: Destination, step: String
+    ) async -> HandOnResult? {
+        guard await dependencies.route(callID, destination, step) else { return nil }
+        let ringback = Task { _ = await channel.play([.tone(.ringback, bargeIn: false)]) }
+        let result = await dependencies.handOnResult(callID)
+        if case .failed = result {
+            await channel.stopPlayback()
+        }
+        _ = await ringback.value
+        return result
     }
 
     private func hangUp(_ callID: String) {

@@ -1,14 +1,20 @@
 import VPBXMedia
 
 /// Runs one caller through an IVR menu: executes `MenuSession`'s actions on a media channel
-/// (prompts, keys, timers) until the session routes the call or hangs up.
+/// (prompts, keys, timers) until the caller is handed on or the session hangs up.
 struct MenuApplication: Sendable {
     let menu: MenuDefinition
     let extensions: Set<String>
     let prompts: any PromptProvider
     let language: String
 
-    func run(on channel: any MediaChannel) async -> ApplicationOutcome {
+    /// - Parameter handOn: sends the caller to a destination and waits until that is settled
+    ///   (the caller hears ringback meanwhile); nil when the core cannot route there. A
+    ///   destination that fails brings the caller back here: the session hears
+    ///   `destinationFailed` and plays the menu again, within its attempts.
+    func run(
+        on channel: any MediaChannel, handOn: @Sendable (Destination, String) async -> HandOnResult?
+    ) async -> ApplicationOutcome {
         let (events, input) = AsyncStream<MenuSession.Event>.makeStream()
         let keys = Task {
             for await digit in channel.digits { input.yield(.key(digit.rawValue)) }
@@ -35,7 +41,12 @@ struct MenuApplication: Sendable {
                 case .stopPlayback: await runner.stopPlayback()
                 case .startTimer(let seconds): runner.startTimer(seconds: seconds)
                 case .cancelTimer: runner.cancelTimer()
-                case .route(let destination, let step): return .route(destination, step: step)
+                case .route(let destination, let step):
+                    switch await handOn(destination, step) {
+                    case nil: return .hangup(step: step)
+                    case .connected, .callEnded: return .handedOn
+                    case .failed(let busy): input.yield(.destinationFailed(busy: busy))
+                    }
                 case .hangup(let step): return .hangup(step: step)
                 }
             }

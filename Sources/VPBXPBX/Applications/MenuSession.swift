@@ -10,6 +10,9 @@ public struct MenuSession: Sendable {
         case key(Character)
         /// The timer of the last `startTimer` fired.
         case timerFired
+        /// The destination the caller chose did not answer (or was busy) and has no mailbox:
+        /// the caller is back in the menu.
+        case destinationFailed(busy: Bool)
     }
 
     public enum Action: Sendable, Equatable {
@@ -31,6 +34,9 @@ public struct MenuSession: Sendable {
         public static let invalid = "invalid-choice"
         public static let noInput = "no-input"
         public static let goodbye = "goodbye"
+        /// Said when the chosen destination did not answer, or was busy.
+        public static let unavailable = "vm-unavailable"
+        public static let busy = "vm-busy"
     }
 
     private enum State: Sendable, Equatable {
@@ -73,6 +79,15 @@ public struct MenuSession: Sendable {
             return [.cancelTimer] + collect(digits + String(key))
         case (.collecting(let digits), .timerFired):
             return dialled(digits)
+        case (.done, .destinationFailed(let busy)):
+            // Back from a destination that failed: say so and offer the menu again, as long
+            // as the menu's attempts last (a timeout destination that keeps failing must not
+            // loop forever), then say goodbye.
+            let notice = busy ? Prompt.busy : Prompt.unavailable
+            guard playsSoFar < menu.attempts else {
+                return [.play([notice, Prompt.goodbye]), .hangup(step: "ivr:\(menu.name)=\(busy ? "busy" : "unavailable")")]
+            }
+            return playGreeting(after: [notice])
         default:
             // Late timers and keys after the menu is left, or a playback event the owner
             // reported twice: nothing to do.

@@ -74,6 +74,8 @@ struct Call: Sendable {
     /// While handing on, the application's leg: it keeps playing ringback to the caller until
     /// the new leg answers, then gets its BYE.
     var applicationLeg: Int?
+    /// While handing on: the application leg to return to if the destination fails.
+    var handOnOrigin: HandOnOrigin?
     /// The callee did not answer (or was busy) and the caller went to voicemail: no second time.
     var divertedToVoicemail = false
     /// The steps so far (`route:100`, `ivr:main=1`, `ext:1002`), as the CDR keeps them.

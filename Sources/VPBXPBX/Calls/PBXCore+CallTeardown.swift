@@ -21,6 +21,7 @@ extension PBXCore {
         // A timer of an earlier ringing phase (timers fire on a 10 ms tick: allow for it).
         if let due = call.noAnswerAt, ContinuousClock.now < due - .milliseconds(50) { return }
         if divertToVoicemail(id, busy: false) { return }
+        if returnToApplication(id, busy: false) { return }
         // A caller handed on by an application was answered already: the call stays answered.
         let disposition: CallDisposition? = call.answeredAt == nil ? .noAnswer : nil
         endCall(id, cause: "no_answer_timeout", side: .system, disposition: disposition, callerStatus: 480)
@@ -68,6 +69,7 @@ extension PBXCore {
             }
         }
         call.media?.closeWithoutWaiting()
+        settleHandOn(call.handOnOrigin, .callEnded)
         let now = Date()
         let final: CallDisposition = disposition ?? (call.answeredAt != nil ? .answered : .failed)
         writes.enqueue(

@@ -75,7 +75,9 @@ extension PBXCore {
                 call.bestFailure = response
             }
             calls[id] = call
-            if call.answeredLeg == nil, call.legs.allSatisfy(\.isDone), call.state != .ending {
+            // While handing on, the application's leg is still up: it does not count.
+            let ringing = call.legs.indices.filter { $0 != call.applicationLeg && !call.legs[$0].isDone }
+            if call.answeredLeg == nil, ringing.isEmpty, call.state != .ending {
                 calleeFailed(call)
             }
         }
@@ -116,6 +118,8 @@ extension PBXCore {
                 call.legs[application].state = .failed
                 call.applicationLeg = nil
             }
+            settleHandOn(call.handOnOrigin, .connected)
+            call.handOnOrigin = nil
             if let answer = sdp(of: response) {
                 call.calleeCodec = answer.voiceCodec
                 if let endpoint = answer.audioEndpoint, let media = call.media {
@@ -157,6 +161,7 @@ extension PBXCore {
     private func calleeFailed(_ call: Call) {
         let status = call.bestFailure?.statusCode ?? 480
         if divertToVoicemail(call.id, busy: status == 486 || status == 600) { return }
+        if returnToApplication(call.id, busy: status == 486 || status == 600) { return }
         let mapped: Int
         switch status {
         case 401, 407, 408, 404, 410, 480, 500...599: mapped = 480  // the callee's problems are not the caller's

@@ -38,6 +38,7 @@ extension PBXCore {
         // destination rings under a new Call-ID (a fresh fork group, so its dialogs never mix
         // with the old one). Requests from the application still find the call by its dialog.
         call.applicationLeg = answered
+        call.handOnOrigin = HandOnOrigin(callID: call.calleeCallID, fromTag: call.calleeFromTag, callee: call.callee)
         call.answeredLeg = nil
         call.handingOn = true
         call.callee = callee
@@ -67,10 +68,11 @@ extension PBXCore {
     }
 
     /// An unanswered or busy extension with a mailbox: the caller goes to its voicemail instead
-    /// of hearing the failure. Returns false when the callee has no mailbox (or the call was
-    /// answered, or already diverted).
+    /// of hearing the failure, also when a menu handed the caller on to it. Returns false when
+    /// the callee has no mailbox (or the call was answered, or already diverted).
     func divertToVoicemail(_ id: UUID, busy: Bool) -> Bool {
-        guard var call = calls[id], call.answeredAt == nil, !call.finalSentToCaller, call.state != .ending,
+        guard var call = calls[id], (call.answeredAt == nil && !call.finalSentToCaller) || call.handingOn,
+            call.state != .ending,
             !call.divertedToVoicemail, dialPlan.mailboxes.contains(call.callee), call.media != nil
         else { return false }
         for index in call.legs.indices where !call.legs[index].isDone {

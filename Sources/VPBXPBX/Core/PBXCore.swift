@@ -47,6 +47,10 @@ public actor PBXCore {
     var endedLegs: [UUID: (legs: [CalleeLeg], endedAt: ContinuousClock.Instant)] = [:]
     var lastExpiryCheck = ContinuousClock.now
     var statistics = PBXStatistics()
+    /// Applications waiting for their hand-on to settle, and results nobody waited for yet,
+    /// by the application leg's Call-ID.
+    var handOnWaiters: [String: CheckedContinuation<HandOnResult, Never>] = [:]
+    var handOnResults: [String: HandOnResult] = [:]
 
     private let inputs: AsyncStream<Input>
     private let inputContinuation: AsyncStream<Input>.Continuation

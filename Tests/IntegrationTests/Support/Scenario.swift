@@ -14,6 +14,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callCancel = "call-cancel"
     case callListen = "call-listen"
     case callPress1 = "call-press-1"
+    case callPress1Then2 = "call-press-1-then-2"
     case subscribeMWI = "subscribe-mwi"
     case callSayHangUp = "call-say-hang-up"
     case callInfo1 = "call-info-1"

@@ -1,0 +1,68 @@
+import Foundation
+
+/// How an application's hand-on ended. The application (a menu) plays ringback meanwhile and
+/// waits for this, so that a destination that does not answer brings the caller back to it
+/// instead of ending the call.
+public enum HandOnResult: Sendable, Equatable {
+    /// The new destination answered; the application's leg gets its BYE.
+    case connected
+    /// Every contact refused (`busy` when the best failure was busy) or nobody answered in
+    /// time, and the destination has no mailbox: the caller is back with the application,
+    /// whose leg is the call's answered leg again.
+    case failed(busy: Bool)
+    /// The call ended meanwhile (the caller hung up).
+    case callEnded
+}
+
+/// The application leg a call was handed on from, to go back to when the hand-on fails.
+struct HandOnOrigin: Sendable {
+    /// The application leg's Call-ID and our From tag in it.
+    let callID: String
+    let fromTag: String
+    /// What the call's callee was while the application had it (`ivr-main`).
+    let callee: String
+}
+
+extension PBXCore {
+    /// Waits until the hand-on that the application with B leg `callID` asked for is settled.
+    /// Returns at once if it already is.
+    public func handOnResult(callID: String) async -> HandOnResult {
+        if let settled = handOnResults.removeValue(forKey: callID) { return settled }
+        return await withCheckedContinuation { waiter in handOnWaiters[callID] = waiter }
+    }
+
+    func settleHandOn(_ origin: HandOnOrigin?, _ result: HandOnResult) {
+        guard let origin else { return }
+        if let waiter = handOnWaiters.removeValue(forKey: origin.callID) {
+            waiter.resume(returning: result)
+        } else {
+            handOnResults[origin.callID] = result
+        }
+    }
+
+    /// The handed-on destination failed: the application's leg becomes the answered leg again
+    /// and the application is told, so it can take the caller back (a menu plays "not
+    /// available" and the menu again). Returns false when the call was not being handed on.
+    func returnToApplication(_ id: UUID, busy: Bool) -> Bool {
+        guard var call = calls[id], call.handingOn, let application = call.applicationLeg,
+            let origin = call.handOnOrigin, call.legs[application].dialog != nil
+        else { return false }
+        for index in call.legs.indices where index != application && !call.legs[index].isDone {
+            call.legs[index] = cancelLeg(call.legs[index])
+        }
+        callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = nil
+        call.path.append("\(call.path.last ?? call.callee)=\(busy ? "busy" : "failed")")
+        writes.enqueue(.cdrPath(id: id, path: call.path))
+        call.handingOn = false
+        call.answeredLeg = application
+        call.applicationLeg = nil
+        call.handOnOrigin = nil
+        call.callee = origin.callee
+        call.calleeCallID = origin.callID
+        call.calleeFromTag = origin.fromTag
+        call.noAnswerAt = nil
+        calls[id] = call
+        settleHandOn(origin, .failed(busy: busy))
+        return true
+    }
+}
