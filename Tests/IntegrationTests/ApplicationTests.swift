@@ -96,6 +96,45 @@ extension Integration {
             }
         }
 
+        @Test("a menu: while the chosen extension rings, the caller hears ringback (425 Hz) from the engine")
+        func ringbackWhileHandingOn() async throws {
+            try await TestPBX.run { pbx in
+                try await Sox.sine(
+                    URL(fileURLWithPath: pbx.options.promptsDirectory).appendingPathComponent("hu/welcome.wav"),
+                    rate: 8000, channels: 1, seconds: 4, frequency: 1000, scratch: pbx.scratch)
+                let callee = try SippPeer(.answerHangup).echoingRTP()  // rings 0.5 s, answers, hangs up after 5 s
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
+                try await pbx.cli.succeed(["ivr", "add", "main", "--greeting", "welcome", "--option", "1=ext:1002"])
+                try await pbx.cli.succeed(["route", "add", "200", "--to", "ivr:main"])
+                let ear = try RTPCapture()
+                let caller = try pbx.phone(.callListenInfo1).service("200").caller(Fixture.caller)
+                    .key("rtp_listen", String(ear.port))
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+                ear.stop()
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+
+                // 20 ms frames in arrival order, each with its strongest tone: the 1 kHz
+                // greeting until the key, then ringback while 1002 rings.
+                let samples = audio(ear.received)
+                let frames = stride(from: 0, to: samples.count - 159, by: 160).map { Array(samples[$0..<($0 + 160)]) }
+                let tones = frames.map { frame -> Double? in
+                    SignalLevel.rms(frame) > 300 ? FrequencyEstimator.dominantFrequency(in: frame, range: 200...1500) : nil
+                }
+                let greeting = tones.firstIndex { $0.map { abs($0 - 1000) < 30 } ?? false }
+                let ringback = tones.lastIndex { $0.map { abs($0 - 425) < 30 } ?? false }
+                #expect(greeting != nil, "the greeting was heard")
+                #expect(ringback != nil && greeting.map { $0 < ringback! } == true, "ringback after the greeting")
+                let ringbackFrames = tones.filter { $0.map { abs($0 - 425) < 30 } ?? false }.count
+                // 0.5 s of ringing is 25 frames; allow for the answer arriving a little early or late.
+                #expect((10...60).contains(ringbackFrames), "ringback frames: \(ringbackFrames)")
+            }
+        }
+
         @Test("a menu: a busy choice brings the caller back to the menu, where the next choice is put through")
         func busyChoiceReturnsToMenu() async throws {
             try await TestPBX.run { pbx in

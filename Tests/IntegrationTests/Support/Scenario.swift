@@ -18,6 +18,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case subscribeMWI = "subscribe-mwi"
     case callSayHangUp = "call-say-hang-up"
     case callInfo1 = "call-info-1"
+    case callListenInfo1 = "call-listen-info-1"
     case callHoldResume = "call-hold-resume"
     // Phones the engine calls (sipp as UAS).
     case answer
