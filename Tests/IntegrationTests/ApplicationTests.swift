@@ -8,23 +8,6 @@ extension Integration {
     /// The engine answering calls itself: announcements and IVR menus, heard and pressed by sipp.
     @Suite("Applications")
     struct ApplicationTests {
-        /// The samples of the G.711 packets `capture` received, in arrival order.
-        private func audio(_ packets: [[UInt8]]) -> [Int16] {
-            var samples: [Int16] = []
-            for packet in packets where packet.count > 12 {
-                let header = packet.withUnsafeBytes { RTPHeader(bytes: $0) }
-                guard let header, packet[0] & 0x1F == 0x00 || packet[0] & 0x0F == 0 else { continue }
-                let law: G711.Law
-                switch header.payloadType {
-                case 8: law = .alaw
-                case 0: law = .ulaw
-                default: continue  // telephone-event, comfort noise
-                }
-                samples += packet[12...].map { law.decode($0) }
-            }
-            return samples
-        }
-
         @Test("a closed line: the engine answers, plays the announcement (a 2 s 1 kHz prompt) and hangs up")
         func announcement() async throws {
             try await TestPBX.run { pbx in
@@ -43,7 +26,7 @@ extension Integration {
                 ear.stop()
                 try result.requireSuccess()  // answered, then the engine's BYE arrived
 
-                let samples = audio(ear.received)
+                let samples = ear.receivedAudio
                 // 20 ms frames louder than silence: the prompt, not the idle silence around it.
                 let frames = stride(from: 0, to: samples.count - 159, by: 160).map { samples[$0..<($0 + 160)] }
                 let loud = frames.filter { SignalLevel.rms($0) > 1000 }
@@ -120,7 +103,7 @@ extension Integration {
 
                 // 20 ms frames in arrival order, each with its strongest tone: the 1 kHz
                 // greeting until the key, then ringback while 1002 rings.
-                let samples = audio(ear.received)
+                let samples = ear.receivedAudio
                 let frames = stride(from: 0, to: samples.count - 159, by: 160).map { Array(samples[$0..<($0 + 160)]) }
                 let tones = frames.map { frame -> Double? in
                     SignalLevel.rms(frame) > 300 ? FrequencyEstimator.dominantFrequency(in: frame, range: 200...1500) : nil
@@ -226,6 +209,59 @@ extension Integration {
                 #expect((90...105).contains(loud.count), "frames of the tone kept: \(loud.count) (2 s is 100)")
                 let frequency = FrequencyEstimator.dominantFrequency(in: Array(loud.joined()))
                 #expect(abs(frequency - 1000) < 10, "dominant frequency \(frequency) Hz")
+            }
+        }
+
+        @Test("the owner's phone watches its mailbox: NOTIFY 1/0 when a message is left, *97 plays it, NOTIFY 0/1 once heard")
+        func messageWaitingFollowsDepositAndListening() async throws {
+            try await TestPBX.run { pbx in
+                let tone = pbx.scratch.file("tone-1khz.pcap")
+                try TonePCAP.write(to: tone, frequency: 1000, seconds: 2)
+                let callee = try SippPeer(.busy)
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
+                try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--voicemail", "on", "--vm-pin", "4711"])
+
+                // 1002's phone subscribes to its mailbox and waits for the two changes.
+                let watcher = try pbx.start(
+                    try pbx.phone(.subscribeMWICounts).service(Fixture.callee).credentials(
+                        user: Fixture.callee, password: Fixture.password(Fixture.callee)),
+                    name: "mwi")
+                try await Task.sleep(for: .seconds(1))
+
+                let caller = try pbx.phone(.callSayHangUp).service(Fixture.callee).caller(Fixture.caller)
+                    .key("pcap", tone.path)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+                let left = try await eventually("a message in mailbox 1002") {
+                    let box = try await pbx.cli.json(VoicemailMailboxInfo.self, ["vm", "list", Fixture.callee])
+                    return box.messages.first
+                }
+
+                // The owner dials *97 from its own phone (no PIN asked), presses 1, listens.
+                let ear = try RTPCapture()
+                let owner = try pbx.phone(.callListenInfo1HangUp).service("*97").caller(Fixture.callee)
+                    .key("rtp_listen", String(ear.port))
+                    .credentials(user: Fixture.callee, password: Fixture.password(Fixture.callee))
+                try await pbx.run(owner, name: "owner").requireSuccess()
+                ear.stop()
+                let samples = ear.receivedAudio
+                let frames = stride(from: 0, to: samples.count - 159, by: 160).map { samples[$0..<($0 + 160)] }
+                let loud = frames.filter { SignalLevel.rms($0) > 1000 }
+                #expect((80...105).contains(loud.count), "frames of the message heard: \(loud.count) (2 s is 100)")
+                let frequency = FrequencyEstimator.dominantFrequency(in: Array(loud.joined()))
+                #expect(abs(frequency - 1000) < 10, "the message's tone: \(frequency) Hz")
+
+                let box = try await pbx.cli.json(VoicemailMailboxInfo.self, ["vm", "list", Fixture.callee])
+                #expect(box.newCount == 0 && box.messages.map(\.id) == [left.id])
+                let cdr = try await pbx.cdr(from: Fixture.callee, to: "*97")
+                #expect(cdr.disposition == .answered)
+                // The watcher saw 1/0 after the deposit and 0/1 after the listening.
+                try await watcher.finish().requireSuccess()
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import VPBXRTP
 
 #if canImport(Glibc)
     import Glibc
@@ -60,6 +61,23 @@ final class RTPCapture: Sendable {
 
     /// Everything received so far.
     var received: [[UInt8]] { state.packets.withLock { $0 } }
+
+    /// The samples of the G.711 packets received, in arrival order (telephone-events and
+    /// comfort noise skipped).
+    var receivedAudio: [Int16] {
+        var samples: [Int16] = []
+        for packet in received where packet.count > 12 {
+            guard let header = packet.withUnsafeBytes({ RTPHeader(bytes: $0) }) else { continue }
+            let law: G711.Law
+            switch header.payloadType {
+            case 8: law = .alaw
+            case 0: law = .ulaw
+            default: continue
+            }
+            samples += packet[header.payloadOffset...].map { law.decode($0) }
+        }
+        return samples
+    }
 
     /// Stops reading and closes the socket.
     func stop() {

@@ -16,9 +16,11 @@ enum Scenario: String, CaseIterable, Sendable {
     case callPress1 = "call-press-1"
     case callPress1Then2 = "call-press-1-then-2"
     case subscribeMWI = "subscribe-mwi"
+    case subscribeMWICounts = "subscribe-mwi-counts"
     case callSayHangUp = "call-say-hang-up"
     case callInfo1 = "call-info-1"
     case callListenInfo1 = "call-listen-info-1"
+    case callListenInfo1HangUp = "call-listen-info-1-hang-up"
     case callHoldResume = "call-hold-resume"
     // Phones the engine calls (sipp as UAS).
     case answer
