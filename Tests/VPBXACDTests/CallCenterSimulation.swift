@@ -46,7 +46,7 @@ struct CallCenterSimulation {
 
     /// Random arrivals over `duration` seconds: exponential gaps of mean `meanGap`, a queue
     /// from `queues`, priority 1 for one caller in ten, and one in `abandonOneIn` hanging up
-    /// after 10 to 240 s unless answered by then.
+    /// after 2 to 240 s unless answered by then.
     mutating func scheduleArrivals(queues: [String], duration: TimeInterval, meanGap: Double, abandonOneIn: Int) {
         var time: TimeInterval = 0
         var index = 0
@@ -60,7 +60,7 @@ struct CallCenterSimulation {
             let priority = Int.random(in: 0..<10, using: &random) == 0 ? 1 : 0
             schedule(.join(caller: caller, queue: queue, priority: priority), at: time)
             if abandonOneIn > 0, Int.random(in: 0..<abandonOneIn, using: &random) == 0 {
-                schedule(.leave(caller: caller), at: time + TimeInterval(Int.random(in: 10...240, using: &random)))
+                schedule(.leave(caller: caller), at: time + TimeInterval(Int.random(in: 2...240, using: &random)))
             }
         }
     }
