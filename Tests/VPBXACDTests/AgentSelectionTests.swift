@@ -104,7 +104,8 @@ struct AgentSelectionTests {
             Candidate(agent: "senior", memberIndex: 0, penalty: 2, idleSince: at(0), callsAnswered: 0),
             Candidate(agent: "mid", memberIndex: 1, penalty: 1, idleSince: at(0), callsAnswered: 0),
             Candidate(agent: "junior", memberIndex: 2, penalty: 1, idleSince: at(0), callsAnswered: 0),
-            Candidate(agent: "best", memberIndex: 3, penalty: 0, idleSince: at(500), callsAnswered: 9, lastCallEnded: at(499)),
+            Candidate(
+                agent: "best", memberIndex: 3, penalty: 0, idleSince: at(500), callsAnswered: 9, lastCallEnded: at(499)),
         ]
         #expect(choose(strategy, candidates) == ["best"])
         #expect(Set(choose(strategy, Array(candidates.prefix(3)))).isSubset(of: ["mid", "junior"]))

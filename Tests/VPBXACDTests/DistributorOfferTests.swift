@@ -61,7 +61,8 @@ struct DistributorOfferTests {
         for index in 0..<5 {
             let now = at(Double(index) * 100)
             let caller = "c\(index)"
-            let agent = try #require(try distributor.callerJoined(caller, queue: "sales", now: now).offered(caller)?.first)
+            let agent = try #require(
+                try distributor.callerJoined(caller, queue: "sales", now: now).offered(caller)?.first)
             chosen.append(agent)
             _ = distributor.offerAnswered(caller: caller, agent: agent, now: now.addingTimeInterval(2))
             _ = distributor.queueCallEnded(caller: caller, now: now.addingTimeInterval(50))
@@ -117,7 +118,10 @@ struct DistributorOfferTests {
         #expect(declined.actions.isEmpty)
         #expect(declined.nextDeadline == at(20))
         #expect(distributor.tick(now: at(19)).actions.isEmpty)
-        #expect(distributor.tick(now: at(20)).actions == [.offer(caller: "c1", queue: "sales", agents: ["1"], until: at(35))])
+        #expect(
+            distributor.tick(now: at(20)).actions == [
+                .offer(caller: "c1", queue: "sales", agents: ["1"], until: at(35))
+            ])
         #expect(distributor.agentStatistics(of: "2", now: at(20))?.missedOffers == 1)
     }
 
@@ -193,7 +197,8 @@ struct DistributorOfferTests {
         let loggedOut = distributor.agentLoggedOut("1", now: at(2))
         #expect(
             loggedOut.actions == [
-                .cancelOffer(caller: "c1", agents: ["1"]), .offer(caller: "c1", queue: "sales", agents: ["2"], until: at(22)),
+                .cancelOffer(caller: "c1", agents: ["1"]),
+                .offer(caller: "c1", queue: "sales", agents: ["2"], until: at(22)),
             ])
         let paused = distributor.agentPaused("2", reason: "lunch", now: at(3))
         #expect(paused.offered("c1") == ["3"])

@@ -26,7 +26,8 @@ struct FairnessSimulationTests {
         var distributor = try makeDistributor([sales, support, billing], agents: agents, seed: seed)
         try distributor.logIn(agents)
         var simulation = CallCenterSimulation(distributor: distributor, seed: seed)
-        simulation.scheduleArrivals(queues: ["sales", "support", "billing"], duration: 4 * 3600, meanGap: 13, abandonOneIn: 10)
+        simulation.scheduleArrivals(
+            queues: ["sales", "support", "billing"], duration: 4 * 3600, meanGap: 13, abandonOneIn: 10)
         return simulation
     }
 
@@ -52,11 +53,14 @@ struct FairnessSimulationTests {
         let answered = simulation.answeredBy
         let mean = Double(answered.values.reduce(0, +)) / 9
         for agent in (1...9).map(String.init) {
-            #expect(Double(answered[agent] ?? 0) > mean * 0.85, "agent \(agent): \(answered[agent] ?? 0) of mean \(mean)")
+            #expect(
+                Double(answered[agent] ?? 0) > mean * 0.85, "agent \(agent): \(answered[agent] ?? 0) of mean \(mean)")
         }
         // Live counters agree with the agents' own.
-        let agentTotal = (1...9).compactMap { simulation.distributor.agentStatistics(of: String($0), now: at(simulation.now))?.callsHandled }
-            .reduce(0, +)
+        let agentTotal = (1...9).compactMap {
+            simulation.distributor.agentStatistics(of: String($0), now: at(simulation.now))?.callsHandled
+        }
+        .reduce(0, +)
         let queueTotal = ["sales", "support", "billing"].compactMap { simulation.distributor.totals(of: $0)?.answered }
             .reduce(0, +)
         #expect(agentTotal == queueTotal)

@@ -23,7 +23,9 @@ struct LocalMidnightTests {
         let midnight = try utc("2026-07-01T22:00:00Z")
         #expect(LocalMidnight.last(atOrBefore: midnight, in: budapest) == midnight)
         #expect(LocalMidnight.next(after: midnight, in: budapest) == (try utc("2026-07-02T22:00:00Z")))
-        #expect(LocalMidnight.last(atOrBefore: midnight.addingTimeInterval(-1), in: budapest) == (try utc("2026-06-30T22:00:00Z")))
+        #expect(
+            LocalMidnight.last(atOrBefore: midnight.addingTimeInterval(-1), in: budapest)
+                == (try utc("2026-06-30T22:00:00Z")))
     }
 
     @Test("the spring-forward day is 23 hours long")
@@ -53,7 +55,8 @@ struct LocalMidnightTests {
         let zone = try #require(TimeZone(identifier: "America/Sao_Paulo"))
         let noon = try utc("2018-11-04T15:00:00Z")
         #expect(LocalMidnight.last(atOrBefore: noon, in: zone) == (try utc("2018-11-04T03:00:00Z")))
-        #expect(LocalMidnight.next(after: try utc("2018-11-03T15:00:00Z"), in: zone) == (try utc("2018-11-04T03:00:00Z")))
+        #expect(
+            LocalMidnight.next(after: try utc("2018-11-03T15:00:00Z"), in: zone) == (try utc("2018-11-04T03:00:00Z")))
         #expect(LocalMidnight.next(after: noon, in: zone) == (try utc("2018-11-05T02:00:00Z")))
     }
 }

@@ -16,7 +16,8 @@ struct QueueReportTests {
             let now = at(simulation.now)
             for queue in ["sales", "support", "billing"] {
                 snapshot[queue] = (
-                    simulation.distributor.totals(of: queue)!, simulation.distributor.windowTotals(of: queue, now: now)!,
+                    simulation.distributor.totals(of: queue)!,
+                    simulation.distributor.windowTotals(of: queue, now: now)!,
                     simulation.distributor.statisticsSince, simulation.distributor.windowStart(at: now)
                 )
             }
@@ -40,7 +41,8 @@ struct QueueReportTests {
             #expect(before.window.answered > 5)
             let after = try #require(simulation.distributor.totals(of: queue))
             let recomputedAfter = QueueReport.totals(
-                of: records, queue: queue, from: at(7200.5), until: end.addingTimeInterval(1), serviceLevelSeconds: level)
+                of: records, queue: queue, from: at(7200.5), until: end.addingTimeInterval(1),
+                serviceLevelSeconds: level)
             #expect(recomputedAfter == after)
             #expect(after.completed > 100)
             exits += before.totals.overflowed + after.overflowed + before.totals.shortAbandoned + after.shortAbandoned
@@ -90,10 +92,12 @@ struct QueueReportTests {
         let from = try #require(ISO8601DateFormatter().date(from: "2026-03-27T23:00:00Z"))
         let until = try #require(ISO8601DateFormatter().date(from: "2026-03-30T22:00:00Z"))
         let buckets = QueueReport.buckets(
-            of: [], queue: "sales", from: from, until: until, interval: .day, timeZone: budapest, serviceLevelSeconds: 20)
+            of: [], queue: "sales", from: from, until: until, interval: .day, timeZone: budapest,
+            serviceLevelSeconds: 20)
         #expect(buckets.map { $0.end.timeIntervalSince($0.start) / 3600 } == [24, 23, 24])
         let hours = QueueReport.buckets(
-            of: [], queue: "sales", from: from, until: until, interval: .hour, timeZone: budapest, serviceLevelSeconds: 20)
+            of: [], queue: "sales", from: from, until: until, interval: .hour, timeZone: budapest,
+            serviceLevelSeconds: 20)
         #expect(hours.count == 71)
     }
 }

@@ -11,7 +11,8 @@ struct QueueRulesTests {
             name: "sales", members: members("1"), overflowDestination: "vm:1000", rejectJoinWhen: .noAgentsLoggedIn)
         var distributor = try makeDistributor([queue], agents: ["1"])
         let rejected = try distributor.callerJoined("c1", queue: "sales", now: at(0))
-        #expect(rejected.actions == [.reject(caller: "c1", queue: "sales", destination: "vm:1000", reason: .queueEmpty)])
+        #expect(
+            rejected.actions == [.reject(caller: "c1", queue: "sales", destination: "vm:1000", reason: .queueEmpty)])
         #expect(rejected.records.map(\.outcome) == [.rejected])
         #expect(distributor.waitingCallers(in: "sales").isEmpty)
         // A paused agent is logged in: the caller may join under this rule.

@@ -7,7 +7,8 @@ struct QueueSettingsTests {
     @Test("sensible settings pass")
     func validSettings() throws {
         let settings = QueueSettings(
-            name: "sales", strategy: .fewestCalls, members: [QueueMember(agent: "1"), QueueMember(agent: "2", penalty: 2)],
+            name: "sales", strategy: .fewestCalls,
+            members: [QueueMember(agent: "1"), QueueMember(agent: "2", penalty: 2)],
             maxWaitSeconds: 300, overflowDestination: "vm:1000", maxLength: 10, announcementIntervalSeconds: 60,
             exitDigit: "0")
         try settings.validate()
@@ -16,20 +17,53 @@ struct QueueSettingsTests {
     @Test(
         "each bad field is named in the message",
         arguments: [
-            (QueueSettings(name: "sales team"), "queue 'sales team': name must be 1 to 64 letters, digits, '-', '_' or '.', got 'sales team'"),
-            (QueueSettings(name: "q", ringTimeoutSeconds: 0), "queue 'q': ring timeout must be 1 to 600 seconds, got 0"),
-            (QueueSettings(name: "q", retryDelaySeconds: -1), "queue 'q': retry delay must be 0 to 3600 seconds, got -1"),
-            (QueueSettings(name: "q", maxWaitSeconds: 0), "queue 'q': max wait must be at least 1 second (leave it unset to wait forever), got 0"),
-            (QueueSettings(name: "q", maxLength: 0), "queue 'q': max length must be at least 1 caller (leave it unset for no limit), got 0"),
-            (QueueSettings(name: "q", serviceLevelSeconds: 0), "queue 'q': service level must be at least 1 second, got 0"),
-            (QueueSettings(name: "q", shortAbandonSeconds: -3), "queue 'q': short abandon must be 0 seconds or more, got -3"),
+            (
+                QueueSettings(name: "sales team"),
+                "queue 'sales team': name must be 1 to 64 letters, digits, '-', '_' or '.', got 'sales team'"
+            ),
+            (
+                QueueSettings(name: "q", ringTimeoutSeconds: 0),
+                "queue 'q': ring timeout must be 1 to 600 seconds, got 0"
+            ),
+            (
+                QueueSettings(name: "q", retryDelaySeconds: -1),
+                "queue 'q': retry delay must be 0 to 3600 seconds, got -1"
+            ),
+            (
+                QueueSettings(name: "q", maxWaitSeconds: 0),
+                "queue 'q': max wait must be at least 1 second (leave it unset to wait forever), got 0"
+            ),
+            (
+                QueueSettings(name: "q", maxLength: 0),
+                "queue 'q': max length must be at least 1 caller (leave it unset for no limit), got 0"
+            ),
+            (
+                QueueSettings(name: "q", serviceLevelSeconds: 0),
+                "queue 'q': service level must be at least 1 second, got 0"
+            ),
+            (
+                QueueSettings(name: "q", shortAbandonSeconds: -3),
+                "queue 'q': short abandon must be 0 seconds or more, got -3"
+            ),
             (QueueSettings(name: "q", wrapUpSeconds: 7200), "queue 'q': wrap-up must be 0 to 3600 seconds, got 7200"),
-            (QueueSettings(name: "q", announcementIntervalSeconds: 5), "queue 'q': announcement interval must be at least 10 seconds (unset for none), got 5"),
+            (
+                QueueSettings(name: "q", announcementIntervalSeconds: 5),
+                "queue 'q': announcement interval must be at least 10 seconds (unset for none), got 5"
+            ),
             (QueueSettings(name: "q", exitDigit: "12"), "queue 'q': exit digit must be one of 0-9, * or #, got '12'"),
-            (QueueSettings(name: "q", overflowDestination: "vm 1000"), "queue 'q': overflow destination must be a destination like 'vm:1001' or 'queue:sales', got 'vm 1000'"),
-            (QueueSettings(name: "q", overflowDestination: "queue:q"), "queue 'q': overflow destination cannot be the queue itself ('queue:q')"),
+            (
+                QueueSettings(name: "q", overflowDestination: "vm 1000"),
+                "queue 'q': overflow destination must be a destination like 'vm:1001' or 'queue:sales', got 'vm 1000'"
+            ),
+            (
+                QueueSettings(name: "q", overflowDestination: "queue:q"),
+                "queue 'q': overflow destination cannot be the queue itself ('queue:q')"
+            ),
             (QueueSettings(name: "q", members: members("1", "1")), "queue 'q': members list agent '1' twice"),
-            (QueueSettings(name: "q", members: [QueueMember(agent: "1", penalty: -1)]), "queue 'q': penalty of agent '1' must be 0 or more, got -1"),
+            (
+                QueueSettings(name: "q", members: [QueueMember(agent: "1", penalty: -1)]),
+                "queue 'q': penalty of agent '1' must be 0 or more, got -1"
+            ),
         ])
     func invalidSettings(settings: QueueSettings, message: String) {
         do {
@@ -54,6 +88,8 @@ struct QueueSettingsTests {
             _ = try distributor.agentLoggedIn("2", at: "102", queues: ["sales"], now: t0)
         }
         _ = try distributor.callerJoined("c1", queue: "sales", now: t0)
-        #expect(throws: ACDError.duplicateCaller("c1")) { _ = try distributor.callerJoined("c1", queue: "sales", now: t0) }
+        #expect(throws: ACDError.duplicateCaller("c1")) {
+            _ = try distributor.callerJoined("c1", queue: "sales", now: t0)
+        }
     }
 }

@@ -8,7 +8,9 @@ extension Distributor {
         _ caller: String, queue: String, priority: Int = 0, now: Date
     ) throws(ACDError) -> ACDOutput {
         guard let settings = queues[queue]?.settings else { throw .unknownQueue(queue) }
-        guard !waiting.contains(where: { $0.id == caller }), calls[caller] == nil else { throw .duplicateCaller(caller) }
+        guard !waiting.contains(where: { $0.id == caller }), calls[caller] == nil else {
+            throw .duplicateCaller(caller)
+        }
         var refusal: QueueExitReason?
         if isEmpty(queue, by: settings.rejectJoinWhen) {
             refusal = .queueEmpty
@@ -135,7 +137,8 @@ extension Distributor {
             QueueCallRecord(
                 queue: call.queue, caller: caller, priority: call.priority, joinedAt: call.joinedAt, outcome: .answered,
                 leftQueueAt: call.answeredAt, agent: call.agent, endedAt: endedAt, completedAt: now,
-                waitSeconds: call.answeredAt.timeIntervalSince(call.joinedAt), talkSeconds: talk, wrapUpSeconds: wrapUp))
+                waitSeconds: call.answeredAt.timeIntervalSince(call.joinedAt), talkSeconds: talk, wrapUpSeconds: wrapUp)
+        )
     }
 
     /// Cancels a caller's whole offer (caller left, max wait) and frees the agents without

@@ -19,7 +19,8 @@ extension Distributor {
                 guard let agent = agents[member.agent], agent.isOfferable(for: queueName, at: now) else { continue }
                 candidates.append(
                     AgentSelection.Candidate(
-                        agent: member.agent, memberIndex: memberIndex, penalty: member.penalty, idleSince: agent.idleSince,
+                        agent: member.agent, memberIndex: memberIndex, penalty: member.penalty,
+                        idleSince: agent.idleSince,
                         callsAnswered: queue.answeredBy[member.agent] ?? 0,
                         lastCallEnded: queue.lastCallEndedBy[member.agent]))
             }
@@ -40,7 +41,9 @@ extension Distributor {
     /// queue count; ringing, talking and wrap-up agents keep it non-empty.
     func isEmpty(_ queue: String, by condition: EmptyQueueCondition) -> Bool {
         guard condition != .never, let settings = queues[queue]?.settings else { return false }
-        let present = settings.members.compactMap { agents[$0.agent] }.filter { $0.queues.contains(queue) && $0.isLoggedIn }
+        let present = settings.members.compactMap { agents[$0.agent] }.filter {
+            $0.queues.contains(queue) && $0.isLoggedIn
+        }
         switch condition {
         case .never: return false
         case .noAgentsLoggedIn: return present.isEmpty

@@ -71,8 +71,9 @@ public struct Distributor<Generator: RandomNumberGenerator> {
     /// The callers waiting in `queue`, in the order they will be served.
     public func waitingCallers(in queue: String) -> [QueuedCaller] {
         waiting.filter { $0.queue == queue }.map {
-            QueuedCaller(caller: $0.id, queue: $0.queue, priority: $0.priority, joinedAt: $0.joinedAt,
-                         offeredTo: $0.offer?.agents ?? [])
+            QueuedCaller(
+                caller: $0.id, queue: $0.queue, priority: $0.priority, joinedAt: $0.joinedAt,
+                offeredTo: $0.offer?.agents ?? [])
         }
     }
 

@@ -3,7 +3,8 @@ import Foundation
 extension QueueSettings {
     /// The characters a queue name may use: it appears in destinations (`queue:<name>`), CLI
     /// arguments and file names, so no spaces or separators.
-    static let nameCharacters = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+    static let nameCharacters = CharacterSet(
+        charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
     /// Checks every field and throws the first problem found, worded for the administrator.
     public func validate() throws(ACDError) {
@@ -35,14 +36,18 @@ extension QueueSettings {
             throw fail("wrap-up", "must be 0 to 3600 seconds, got \(wrapUpSeconds)")
         }
         if let announcementIntervalSeconds, announcementIntervalSeconds < 10 {
-            throw fail("announcement interval", "must be at least 10 seconds (unset for none), got \(announcementIntervalSeconds)")
+            throw fail(
+                "announcement interval",
+                "must be at least 10 seconds (unset for none), got \(announcementIntervalSeconds)")
         }
         if let exitDigit, exitDigit.count != 1 || !"0123456789*#".contains(exitDigit) {
             throw fail("exit digit", "must be one of 0-9, * or #, got '\(exitDigit)'")
         }
         if let overflowDestination {
             guard !overflowDestination.isEmpty, !overflowDestination.contains(where: \.isWhitespace) else {
-                throw fail("overflow destination", "must be a destination like 'vm:1001' or 'queue:sales', got '\(overflowDestination)'")
+                throw fail(
+                    "overflow destination",
+                    "must be a destination like 'vm:1001' or 'queue:sales', got '\(overflowDestination)'")
             }
             guard overflowDestination != "queue:\(name)" else {
                 throw fail("overflow destination", "cannot be the queue itself ('\(overflowDestination)')")

@@ -69,13 +69,17 @@ public struct QueueCallRecord: Sendable, Equatable, Codable {
         case .rejected:
             return [(joinedAt, .rejected)]
         case .answered:
-            var list: [(at: Date, event: QueueEvent)] = [(joinedAt, .joined), (leftQueueAt, .answered(wait: waitSeconds))]
+            var list: [(at: Date, event: QueueEvent)] = [
+                (joinedAt, .joined), (leftQueueAt, .answered(wait: waitSeconds)),
+            ]
             if let completedAt {
                 list.append((completedAt, .completed(talk: talkSeconds, wrapUp: wrapUpSeconds)))
             }
             return list
         case .abandoned, .shortAbandoned:
-            return [(joinedAt, .joined), (leftQueueAt, .abandoned(wait: waitSeconds, short: outcome == .shortAbandoned))]
+            return [
+                (joinedAt, .joined), (leftQueueAt, .abandoned(wait: waitSeconds, short: outcome == .shortAbandoned)),
+            ]
         case .overflowed:
             return [(joinedAt, .joined), (leftQueueAt, .overflowed(wait: waitSeconds))]
         }
