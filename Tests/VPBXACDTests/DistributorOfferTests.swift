@@ -216,4 +216,28 @@ struct DistributorOfferTests {
         #expect(distributor.agent("1")?.state == .available)
         #expect(distributor.agentStatistics(of: "1", now: at(9))?.missedOffers == 0)
     }
+
+    @Test("logging out during a queue call: the call goes on, and logging back in finds the agent on it")
+    func logoutDuringCall() throws {
+        let queue = QueueSettings(name: "sales", members: members("1"), wrapUpSeconds: 30)
+        var distributor = try makeDistributor([queue], agents: ["1"])
+        try distributor.logIn(["1"])
+        _ = try distributor.callerJoined("c1", queue: "sales", now: at(0))
+        _ = distributor.offerAnswered(caller: "c1", agent: "1", now: at(2))
+        let loggedOut = distributor.agentLoggedOut("1", now: at(10))
+        #expect(loggedOut.actions.isEmpty)
+        #expect(distributor.agent("1")?.state == .loggedOut)
+        #expect(distributor.liveStatistics(of: "sales", now: at(10))?.agentsLoggedIn == 0)
+        try distributor.logIn(["1"], now: at(20))
+        #expect(distributor.agent("1")?.state == .onCall(caller: "c1"))
+        _ = try distributor.callerJoined("c2", queue: "sales", now: at(21))
+        _ = distributor.agentLoggedOut("1", now: at(25))
+        // Ends while logged out: no wrap-up, the record is written at once.
+        let ended = distributor.queueCallEnded(caller: "c1", now: at(60))
+        #expect(ended.actions.isEmpty)
+        #expect(ended.records.map(\.wrapUpSeconds) == [0])
+        #expect(ended.records.map(\.talkSeconds) == [58])
+        #expect(distributor.agent("1")?.state == .loggedOut)
+        #expect(distributor.agentStatistics(of: "1", now: at(60))?.talkTime == 58)
+    }
 }

@@ -158,4 +158,49 @@ struct QueueRulesTests {
         #expect(distributor.agent("1")?.queues == ["support"])
         #expect(distributor.agent("1")?.extensionNumber == "101")
     }
+
+    @Test("the exit digit sends a waiting caller to the overflow destination, not counted as abandoned")
+    func exitDigit() throws {
+        let queue = QueueSettings(name: "sales", members: members("1"), overflowDestination: "vm:1000", exitDigit: "0")
+        var distributor = try makeDistributor([queue], agents: ["1"])
+        try distributor.logIn(["1"])
+        _ = try distributor.callerJoined("c1", queue: "sales", now: at(0))
+        let exited = distributor.callerPressedExitDigit("c1", now: at(12))
+        #expect(
+            exited.actions == [
+                .cancelOffer(caller: "c1", agents: ["1"]),
+                .overflow(caller: "c1", queue: "sales", destination: "vm:1000", reason: .exitDigit),
+            ])
+        #expect(exited.records.map(\.exitReason) == [.exitDigit])
+        #expect(distributor.totals(of: "sales")?.overflowed == 1)
+        #expect(distributor.totals(of: "sales")?.abandoned == 0)
+        #expect(distributor.agent("1")?.state == .available)
+        // Pressing it again, or for an unknown caller, does nothing.
+        #expect(distributor.callerPressedExitDigit("c1", now: at(13)).actions.isEmpty)
+    }
+
+    @Test("removing a queue sends its callers on; answered calls still finish with a record")
+    func removeQueue() throws {
+        let sales = QueueSettings(name: "sales", members: members("1", "2"), overflowDestination: "queue:support")
+        let support = QueueSettings(name: "support", members: members("2"))
+        var distributor = try makeDistributor([sales, support], agents: ["1", "2"])
+        try distributor.logIn(["1", "2"])
+        _ = distributor.agentPaused("2", reason: "lunch", now: at(0))
+        _ = try distributor.callerJoined("c1", queue: "sales", now: at(0))
+        _ = distributor.offerAnswered(caller: "c1", agent: "1", now: at(3))
+        _ = try distributor.callerJoined("c2", queue: "sales", now: at(5))
+        let removed = distributor.removeQueue("sales", now: at(10))
+        #expect(
+            removed.actions == [
+                .overflow(caller: "c2", queue: "sales", destination: "queue:support", reason: .queueRemoved)
+            ])
+        #expect(distributor.settings(of: "sales") == nil)
+        #expect(distributor.agent("2")?.queues == ["support"])
+        #expect(throws: ACDError.unknownQueue("sales")) {
+            _ = try distributor.callerJoined("c3", queue: "sales", now: at(11))
+        }
+        let ended = distributor.queueCallEnded(caller: "c1", now: at(40))
+        #expect(ended.records.map(\.caller) == ["c1"])
+        #expect(ended.records.first?.talkSeconds == 37)
+    }
 }

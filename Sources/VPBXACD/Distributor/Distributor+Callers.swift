@@ -56,6 +56,15 @@ extension Distributor {
         return finish(now)
     }
 
+    /// The caller pressed the queue's exit digit while waiting: they leave for the overflow
+    /// destination (counted as overflowed, reason `exitDigit`), not as an abandon.
+    public mutating func callerPressedExitDigit(_ caller: String, now: Date) -> ACDOutput {
+        guard let index = waiting.firstIndex(where: { $0.id == caller }) else { return finish(now) }
+        let entry = waiting.remove(at: index)
+        overflow(entry, reason: .exitDigit, now: now)
+        return finish(now)
+    }
+
     /// `agent`'s phone answered the offer for `caller`: bridge them and stop ringing the others.
     /// A late answer (the offer was already cancelled or timed out) produces no bridge; the
     /// engine hangs that leg up.

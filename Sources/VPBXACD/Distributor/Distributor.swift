@@ -51,6 +51,22 @@ public struct Distributor<Generator: RandomNumberGenerator> {
         return finish(now)
     }
 
+    /// Removes a queue. Its waiting callers go to its overflow destination (reason
+    /// `queueRemoved`), its agents stop taking its calls; calls already answered go on and
+    /// still produce their records. The queue's statistics are dropped with it.
+    public mutating func removeQueue(_ name: String, now: Date) -> ACDOutput {
+        guard queues[name] != nil else { return finish(now) }
+        for entry in waiting where entry.queue == name {
+            overflow(entry, reason: .queueRemoved, now: now)
+        }
+        waiting.removeAll { $0.queue == name }
+        queues[name] = nil
+        for number in agents.keys {
+            agents[number]?.queues.remove(name)
+        }
+        return finish(now)
+    }
+
     /// Adds an agent or renames one.
     public mutating func define(_ profile: AgentProfile, now: Date) {
         if agents[profile.number] != nil {

@@ -8,6 +8,10 @@ public enum QueueExitReason: String, Sendable, Equatable, Codable {
     case queueEmpty = "queue-empty"
     /// The queue already held its maximum length.
     case queueFull = "queue-full"
+    /// The caller pressed the queue's exit digit.
+    case exitDigit = "exit-digit"
+    /// An administrator removed the queue while the caller waited.
+    case queueRemoved = "queue-removed"
 }
 
 /// One caller's story in one queue, written when it is over (after the agent's wrap-up for an
@@ -18,7 +22,8 @@ public struct QueueCallRecord: Sendable, Equatable, Codable {
         case abandoned
         /// Hung up before the queue's short-abandon threshold.
         case shortAbandoned = "short-abandoned"
-        /// Sent to the overflow destination after joining (max wait or leave-when-empty).
+        /// Sent to the overflow destination after joining (max wait, leave-when-empty, exit
+        /// digit, queue removed; see `exitReason`).
         case overflowed
         /// Turned away on arrival (full or join-when-empty); never offered.
         case rejected
