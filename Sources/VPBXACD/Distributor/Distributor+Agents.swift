@@ -33,6 +33,8 @@ extension Distributor {
 
     /// The agent logs out of all queues. A ringing offer is withdrawn (the caller goes to the
     /// next agent), a wrap-up ends now; a queue call in progress goes on without them.
+    /// Whether the extension is busy with other calls is forgotten: the next login may be at
+    /// another extension, and the engine reports its state after the login.
     public mutating func agentLoggedOut(_ number: String, now: Date) -> ACDOutput {
         guard let agent = agents[number], agent.isLoggedIn else { return finish(now) }
         withdrawOffer(from: number)
@@ -42,6 +44,7 @@ extension Distributor {
         agents[number]?.extensionNumber = nil
         agents[number]?.pauseAfterCall = nil
         agents[number]?.restingUntil = nil
+        agents[number]?.busyElsewhere = false
         return finish(now)
     }
 

@@ -28,16 +28,15 @@ extension Distributor {
             return finish(now)
         }
         count(.joined, queue: queue, at: now)
-        let entry = WaitingCaller(
-            id: caller, queue: queue, priority: priority, joinedAt: now, sequence: nextSequence, offer: nil)
-        nextSequence += 1
-        // After everyone of equal or higher priority: FIFO within a priority.
+        let entry = WaitingCaller(id: caller, queue: queue, priority: priority, joinedAt: now, offer: nil)
+        // After everyone of equal or higher priority: FIFO within a priority. Inputs arrive in
+        // time order, so list order is arrival order; no sequence number is needed.
         let position = waiting.firstIndex { $0.priority < priority } ?? waiting.endIndex
         waiting.insert(entry, at: position)
         return finish(now)
     }
 
-    /// The caller hung up (or left by the exit digit) while waiting: an abandon, short when
+    /// The caller hung up while waiting: an abandon, short when
     /// before the queue's threshold. Ringing agents are released. For an answered caller this
     /// is the end of the queue call.
     public mutating func callerLeft(_ caller: String, now: Date) -> ACDOutput {

@@ -17,7 +17,6 @@ public struct Distributor<Generator: RandomNumberGenerator> {
     var waiting: [WaitingCaller] = []
     /// Answered calls until their wrap-up ends, by caller.
     var calls: [String: QueueCall] = [:]
-    var nextSequence: UInt64 = 0
     /// Start of the statistics period (the last reset).
     public internal(set) var statisticsSince: Date
     let windowSeconds: TimeInterval

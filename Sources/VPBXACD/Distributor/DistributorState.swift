@@ -29,8 +29,6 @@ struct WaitingCaller: Sendable, Equatable {
     var queue: String
     var priority: Int
     var joinedAt: Date
-    /// Arrival order across all queues: the tie-breaker within a priority.
-    var sequence: UInt64
     var offer: Offer?
 }
 
