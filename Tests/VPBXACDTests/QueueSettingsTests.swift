@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import VPBXACD
@@ -91,5 +92,28 @@ struct QueueSettingsTests {
         #expect(throws: ACDError.duplicateCaller("c1")) {
             _ = try distributor.callerJoined("c1", queue: "sales", now: t0)
         }
+    }
+}
+
+@Suite("Value types survive JSON, as the store and control protocol will need")
+struct ACDCodingTests {
+    @Test("settings, records and agent states round-trip through JSON")
+    func roundTrip() throws {
+        let settings = QueueSettings(
+            name: "sales", strategy: .leastRecent, members: [QueueMember(agent: "1", penalty: 2)], maxWaitSeconds: 90,
+            overflowDestination: "vm:1000", rejectJoinWhen: .noAgentsUnpaused, exitDigit: "#", pauseOnNoAnswer: true)
+        let decodedSettings = try JSONDecoder().decode(QueueSettings.self, from: JSONEncoder().encode(settings))
+        #expect(decodedSettings == settings)
+        let record = QueueCallRecord(
+            queue: "sales", caller: "c1", priority: 1, joinedAt: at(0), outcome: .answered, leftQueueAt: at(12),
+            agent: "1", endedAt: at(70), completedAt: at(80), waitSeconds: 12, talkSeconds: 58, wrapUpSeconds: 10)
+        let decodedRecord = try JSONDecoder().decode(QueueCallRecord.self, from: JSONEncoder().encode(record))
+        #expect(decodedRecord == record)
+        #expect(decodedRecord.answeredAt == at(12))
+        #expect(decodedRecord.abandonedAt == nil)
+        let states: [AgentState] = [.paused(reason: "lunch"), .wrapUp(until: at(5)), .otherCall]
+        #expect(try JSONDecoder().decode([AgentState].self, from: JSONEncoder().encode(states)) == states)
+        let strategy = String(decoding: try JSONEncoder().encode(DistributionStrategy.ringAll), as: UTF8.self)
+        #expect(strategy == "\"ring-all\"")
     }
 }

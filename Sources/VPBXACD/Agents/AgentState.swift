@@ -2,7 +2,7 @@ import Foundation
 
 /// What an agent is doing, as the distributor sees it. Only `available` agents are offered
 /// queue calls (and not while resting after a missed offer, see `Agent.restingUntil`).
-public enum AgentState: Sendable, Equatable, Hashable {
+public enum AgentState: Sendable, Equatable, Hashable, Codable {
     case loggedOut
     /// Logged in and waiting for a queue call.
     case available

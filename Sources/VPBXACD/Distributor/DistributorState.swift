@@ -44,7 +44,7 @@ struct QueueCall: Sendable, Equatable {
 }
 
 /// A waiting caller as the engine and console see it.
-public struct QueuedCaller: Sendable, Equatable {
+public struct QueuedCaller: Sendable, Equatable, Codable {
     public var caller: String
     public var queue: String
     public var priority: Int

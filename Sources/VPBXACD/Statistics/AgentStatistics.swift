@@ -22,7 +22,7 @@ struct AgentTallies: Sendable, Equatable {
 }
 
 /// What the console shows for one agent: state, time in state and the day's counters.
-public struct AgentStatistics: Sendable, Equatable {
+public struct AgentStatistics: Sendable, Equatable, Codable {
     public var agent: String
     public var name: String
     public var state: AgentState

@@ -68,6 +68,13 @@ public struct QueueCallRecord: Sendable, Equatable, Codable {
         self.wrapUpSeconds = wrapUpSeconds
     }
 
+    /// When an agent answered, for answered calls.
+    public var answeredAt: Date? { outcome == .answered ? leftQueueAt : nil }
+    /// When the caller hung up while waiting, for (short) abandons.
+    public var abandonedAt: Date? { outcome == .abandoned || outcome == .shortAbandoned ? leftQueueAt : nil }
+    /// When the caller was sent to the overflow destination, for overflowed calls.
+    public var overflowedAt: Date? { outcome == .overflowed ? leftQueueAt : nil }
+
     /// The countable events of this call, each at the instant the distributor counted it live.
     public var events: [(at: Date, event: QueueEvent)] {
         switch outcome {

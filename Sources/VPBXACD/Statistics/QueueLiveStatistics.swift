@@ -2,7 +2,7 @@ import Foundation
 
 /// The wallboard's "now" for one queue: who is waiting and what the queue's agents are doing.
 /// Agents in several queues are counted in each of them.
-public struct QueueLiveStatistics: Sendable, Equatable {
+public struct QueueLiveStatistics: Sendable, Equatable, Codable {
     public var queue: String
     /// Callers waiting, including those whose offer is ringing.
     public var callsWaiting = 0

@@ -8,7 +8,7 @@ public enum ReportInterval: String, Sendable, Equatable, Codable, CaseIterable {
 }
 
 /// One row of a report: the figures of events in `[start, end)`.
-public struct QueueReportBucket: Sendable, Equatable {
+public struct QueueReportBucket: Sendable, Equatable, Codable {
     public var start: Date
     public var end: Date
     public var totals: QueueTotals
