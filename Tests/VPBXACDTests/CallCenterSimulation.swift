@@ -11,6 +11,8 @@ struct CallCenterSimulation {
         case answer(caller: String, agent: String, generation: Int)
         case end(caller: String)
         case leave(caller: String)
+        case pause(agent: String, reason: String)
+        case unpause(agent: String)
         case hook(String)
     }
 
@@ -65,6 +67,16 @@ struct CallCenterSimulation {
         }
     }
 
+    /// One break per agent: a pause of 5 to 15 minutes starting between `from` and `to`.
+    mutating func scheduleBreaks(agents: [String], from: TimeInterval, to: TimeInterval) {
+        for agent in agents {
+            let start = TimeInterval(Int.random(in: Int(from)...Int(to), using: &random))
+            let length = TimeInterval(Int.random(in: 300...900, using: &random))
+            schedule(.pause(agent: agent, reason: "break"), at: start)
+            schedule(.unpause(agent: agent), at: start + length)
+        }
+    }
+
     /// Runs until nothing is scheduled and the distributor wants no more ticks.
     mutating func run() throws {
         while true {
@@ -90,6 +102,10 @@ struct CallCenterSimulation {
             case .leave(let caller):
                 guard !bridged.contains(caller) else { continue }
                 handle(distributor.callerLeft(caller, now: at(now)))
+            case .pause(let agent, let reason):
+                handle(distributor.agentPaused(agent, reason: reason, now: at(now)))
+            case .unpause(let agent):
+                handle(distributor.agentUnpaused(agent, now: at(now)))
             case .hook(let name):
                 hook?(&self, name)
             }

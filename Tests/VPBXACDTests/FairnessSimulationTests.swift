@@ -7,7 +7,8 @@ import Testing
 struct FairnessSimulationTests {
     /// Three queues with different strategies; every agent in two of them (1-3 sales and
     /// support, 4-6 support and billing, 7-9 billing and sales), so fair shares are equal. A
-    /// two-minute maximum wait makes some callers overflow at the busiest moments.
+    /// two-minute maximum wait makes some callers overflow at the busiest moments, billing holds
+    /// at most six callers, and every agent takes one 5-15 minute break in hours 1-3.
     static func callCenter(seed: UInt64) throws -> CallCenterSimulation {
         let common = (maxWait: 120, retry: 5, ring: 15)
         let sales = QueueSettings(
@@ -21,13 +22,14 @@ struct FairnessSimulationTests {
         let billing = QueueSettings(
             name: "billing", strategy: .longestIdle, members: members("9", "8", "7", "6", "5", "4"),
             ringTimeoutSeconds: common.ring, retryDelaySeconds: common.retry, maxWaitSeconds: common.maxWait,
-            wrapUpSeconds: 10)
+            maxLength: 6, wrapUpSeconds: 10)
         let agents = (1...9).map(String.init)
         var distributor = try makeDistributor([sales, support, billing], agents: agents, seed: seed)
         try distributor.logIn(agents)
         var simulation = CallCenterSimulation(distributor: distributor, seed: seed)
         simulation.scheduleArrivals(
             queues: ["sales", "support", "billing"], duration: 4 * 3600, meanGap: 13, abandonOneIn: 10)
+        simulation.scheduleBreaks(agents: agents, from: 3600, to: 3 * 3600)
         return simulation
     }
 
@@ -41,7 +43,7 @@ struct FairnessSimulationTests {
         #expect(simulation.records.count == simulation.joined.count)
         #expect(Set(simulation.records.map(\.caller)) == Set(simulation.joined))
         let outcomes = Dictionary(grouping: simulation.records, by: \.outcome).mapValues(\.count)
-        #expect(Set(outcomes.keys).isSubset(of: [.answered, .overflowed, .abandoned, .shortAbandoned]))
+        #expect(Set(outcomes.keys).isSubset(of: [.answered, .overflowed, .abandoned, .shortAbandoned, .rejected]))
         #expect((outcomes[.answered] ?? 0) > simulation.joined.count * 85 / 100, "\(outcomes)")
         #expect((outcomes[.overflowed] ?? 0) > 0, "the busiest moments should reach the maximum wait")
         // Nobody waited past the maximum: the overflow timer always fired.

@@ -45,9 +45,11 @@ struct QueueReportTests {
                 serviceLevelSeconds: level)
             #expect(recomputedAfter == after)
             #expect(after.completed > 100)
-            exits += before.totals.overflowed + after.overflowed + before.totals.shortAbandoned + after.shortAbandoned
+            exits +=
+                before.totals.overflowed + after.overflowed + before.totals.shortAbandoned + after.shortAbandoned
+                + before.totals.rejected + after.rejected
         }
-        // The comparison covered overflows and short abandons too.
+        // The comparison covered overflows, short abandons and rejections too.
         #expect(exits > 10)
     }
 
