@@ -67,6 +67,15 @@ struct FairnessSimulationTests {
             .reduce(0, +)
         #expect(agentTotal == queueTotal)
         #expect(queueTotal == outcomes[.answered])
+        // Each agent's talk and wrap-up time equals the sum over their call records.
+        for agent in (1...9).map(String.init) {
+            let statistics = try #require(simulation.distributor.agentStatistics(of: agent, now: at(simulation.now)))
+            let theirs = simulation.records.filter { $0.agent == agent }
+            #expect(statistics.talkTime == theirs.map(\.talkSeconds).reduce(0, +))
+            #expect(statistics.wrapUpTime == theirs.map(\.wrapUpSeconds).reduce(0, +))
+            #expect(statistics.callsHandled == theirs.count)
+            #expect(statistics.pauses["break"]?.count == 1)
+        }
     }
 
     @Test("higher priority callers wait less than the others in the same simulation")

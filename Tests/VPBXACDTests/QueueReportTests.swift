@@ -101,5 +101,12 @@ struct QueueReportTests {
             of: [], queue: "sales", from: from, until: until, interval: .hour, timeZone: budapest,
             serviceLevelSeconds: 20)
         #expect(hours.count == 71)
+        // The fall-back day has 25 hourly buckets.
+        let autumn = try #require(ISO8601DateFormatter().date(from: "2026-10-24T22:00:00Z"))
+        let autumnHours = QueueReport.buckets(
+            of: [], queue: "sales", from: autumn, until: LocalMidnight.next(after: autumn, in: budapest),
+            interval: .hour, timeZone: budapest, serviceLevelSeconds: 20)
+        #expect(autumnHours.count == 25)
+        #expect(autumnHours.allSatisfy { $0.end.timeIntervalSince($0.start) == 3600 })
     }
 }

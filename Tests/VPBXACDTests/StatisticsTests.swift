@@ -154,4 +154,23 @@ struct StatisticsTests {
         #expect(statistics.timeInState == 10)
         #expect(statistics.name == "Agent 1")
     }
+
+    @Test("the rolling window includes its first instant and excludes the second before it")
+    func rollingWindowEdges() {
+        var window = RollingTotals(windowSeconds: 900, slotSeconds: 60)
+        window.apply(.joined, at: at(59), serviceLevelSeconds: 20)
+        window.apply(.joined, at: at(60), serviceLevelSeconds: 20)
+        // At 899 s the window is [0, 899]; at 900 s it is [60, 900] and the join at 59 s is out.
+        #expect(window.totals(at: at(899)).offered == 2)
+        #expect(window.windowStart(at: at(900)) == at(60))
+        #expect(window.totals(at: at(900)).offered == 1)
+        window.apply(.joined, at: at(959), serviceLevelSeconds: 20)
+        #expect(window.totals(at: at(959)).offered == 2)
+        #expect(window.totals(at: at(960)).offered == 1)
+        #expect(window.totals(at: at(1799)).offered == 1)
+        #expect(window.totals(at: at(1800)).offered == 0)
+        // A late event for a slot the ring has already reused is dropped, not misfiled.
+        window.apply(.joined, at: at(30), serviceLevelSeconds: 20)
+        #expect(window.totals(at: at(959)).offered == 2)
+    }
 }
