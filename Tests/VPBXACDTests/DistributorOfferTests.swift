@@ -113,6 +113,10 @@ struct DistributorOfferTests {
         #expect(timedOut.offered("c1") == ["2"])
         #expect(distributor.agent("1")?.state == .available)
         #expect(distributor.agent("1")?.restingUntil == at(20))
+        let live = try #require(distributor.liveStatistics(of: "sales", now: at(15)))
+        #expect(live.agentsAvailable == 1)
+        #expect(live.agentsResting == 1)
+        #expect(live.agentsRinging == 1)
         // Agent 2 declines: both rest, the caller waits for agent 1's rest to end.
         let declined = distributor.offerDeclined(caller: "c1", agent: "2", now: at(17))
         #expect(declined.actions.isEmpty)

@@ -203,4 +203,24 @@ struct QueueRulesTests {
         #expect(ended.records.map(\.caller) == ["c1"])
         #expect(ended.records.first?.talkSeconds == 37)
     }
+
+    @Test("changing members takes effect at once for logged-in agents")
+    func membersChangeLive() throws {
+        let sales = QueueSettings(name: "sales", members: members("1", "2"))
+        var support = QueueSettings(name: "support", members: [])
+        var distributor = try makeDistributor([sales, support], agents: ["1", "2"])
+        _ = try distributor.agentLoggedIn("1", at: "101", now: at(0))
+        _ = try distributor.agentLoggedIn("2", at: "102", queues: ["sales"], now: at(0))
+        _ = try distributor.callerJoined("c1", queue: "support", now: at(1))
+        // Agent 2 chose their queues at login, so only agent 1 (logged in to all) joins support.
+        support.members = members("2", "1")
+        let added = try distributor.configure(support, now: at(5))
+        #expect(added.actions == [.offer(caller: "c1", queue: "support", agents: ["1"], until: at(25))])
+        #expect(distributor.agent("1")?.queues == ["sales", "support"])
+        #expect(distributor.agent("2")?.queues == ["sales"])
+        // Removing agent 2 from sales: the next sales caller is not offered to them.
+        _ = try distributor.configure(QueueSettings(name: "sales", members: members("1")), now: at(6))
+        #expect(distributor.agent("2")?.queues == [])
+        #expect(try distributor.callerJoined("c2", queue: "sales", now: at(7)).actions.isEmpty)
+    }
 }

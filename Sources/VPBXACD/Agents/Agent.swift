@@ -8,6 +8,9 @@ public struct Agent: Sendable, Equatable {
     public internal(set) var extensionNumber: String?
     /// The queues the agent takes calls from while logged in.
     public internal(set) var queues: Set<String>
+    /// Logged in to every queue they are a member of: queues that add them later are joined
+    /// too. False for a login to a chosen subset.
+    public internal(set) var loggedInToAll: Bool
     public internal(set) var state: AgentState
     /// When `state` was entered: the base of "time in state".
     public internal(set) var stateSince: Date
@@ -30,6 +33,7 @@ public struct Agent: Sendable, Equatable {
         self.profile = profile
         self.extensionNumber = nil
         self.queues = []
+        self.loggedInToAll = false
         self.state = .loggedOut
         self.stateSince = now
         self.idleSince = now

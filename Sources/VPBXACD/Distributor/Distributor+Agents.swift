@@ -19,6 +19,7 @@ extension Distributor {
         guard !chosen.isEmpty else { throw .noQueues(agent: number) }
         agents[number]?.extensionNumber = extensionNumber
         agents[number]?.queues = chosen
+        agents[number]?.loggedInToAll = wanted == nil
         if agent.state == .loggedOut {
             agents[number]?.restingUntil = nil
             if let call = calls.values.first(where: { $0.agent == number && $0.endedAt == nil }) {
@@ -41,6 +42,7 @@ extension Distributor {
         if case .wrapUp = agent.state { finishWrapUp(number, now: now) }
         setState(number, .loggedOut, now: now)
         agents[number]?.queues = []
+        agents[number]?.loggedInToAll = false
         agents[number]?.extensionNumber = nil
         agents[number]?.pauseAfterCall = nil
         agents[number]?.restingUntil = nil

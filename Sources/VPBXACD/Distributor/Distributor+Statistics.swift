@@ -13,7 +13,9 @@ extension Distributor {
             guard let agent = agents[member.agent], agent.isLoggedIn, agent.queues.contains(queue) else { continue }
             live.agentsLoggedIn += 1
             switch agent.state {
-            case .available: live.agentsAvailable += 1
+            case .available:
+                live.agentsAvailable += 1
+                if let resting = agent.restingUntil, resting > now { live.agentsResting += 1 }
             case .ringing: live.agentsRinging += 1
             case .onCall: live.agentsOnCall += 1
             case .wrapUp: live.agentsInWrapUp += 1

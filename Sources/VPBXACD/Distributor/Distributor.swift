@@ -37,7 +37,8 @@ public struct Distributor<Generator: RandomNumberGenerator> {
     // MARK: Configuration
 
     /// Adds a queue or replaces its settings (callers keep waiting). Throws when the settings
-    /// do not validate.
+    /// do not validate. Logged-in agents the queue no longer lists stop taking its calls;
+    /// agents it newly lists take them at once if they logged in to all their queues.
     public mutating func configure(_ settings: QueueSettings, now: Date) throws(ACDError) -> ACDOutput {
         try settings.validate()
         if queues[settings.name] != nil {
@@ -46,6 +47,13 @@ public struct Distributor<Generator: RandomNumberGenerator> {
             let statistics = QueueStatistics(
                 since: statisticsSince, window: RollingTotals(windowSeconds: windowSeconds, slotSeconds: slotSeconds))
             queues[settings.name] = QueueRuntime(settings: settings, statistics: statistics)
+        }
+        for (number, agent) in agents where agent.isLoggedIn {
+            if settings.member(number) == nil {
+                agents[number]?.queues.remove(settings.name)
+            } else if agent.loggedInToAll {
+                agents[number]?.queues.insert(settings.name)
+            }
         }
         return finish(now)
     }

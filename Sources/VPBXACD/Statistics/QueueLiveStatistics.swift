@@ -11,6 +11,9 @@ public struct QueueLiveStatistics: Sendable, Equatable, Codable {
     public var agentsLoggedIn = 0
     /// Available agents, including those resting after a missed offer.
     public var agentsAvailable = 0
+    /// Of the available agents, those resting after a missed or declined offer (not offered
+    /// calls until the retry delay passes).
+    public var agentsResting = 0
     public var agentsRinging = 0
     public var agentsOnCall = 0
     public var agentsInWrapUp = 0
