@@ -19,7 +19,8 @@ public enum ACDAction: Sendable, Equatable {
 }
 
 /// What one input produced: actions in the order to carry them out, finished call records to
-/// store, and when the engine should call `tick(now:)` next (nil: no timer needed).
+/// store, and when the engine should call `tick(now:)` next (nil: no timer needed). Each
+/// output's deadline replaces the previous one, since it reflects the whole state.
 public struct ACDOutput: Sendable, Equatable {
     public var actions: [ACDAction]
     public var records: [QueueCallRecord]

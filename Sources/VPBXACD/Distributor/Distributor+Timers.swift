@@ -30,7 +30,9 @@ extension Distributor {
         return finish(now)
     }
 
-    /// The earliest instant after `now` at which `tick` has something to do.
+    /// The earliest instant at which `tick` has something to do. Normally after `now`; it is
+    /// at or before `now` only when a tick is overdue (an input arrived after a deadline the
+    /// engine has not ticked for yet), and then the engine should tick at once.
     func nextDeadline(after now: Date) -> Date? {
         var deadline: Date?
         func consider(_ date: Date) {
