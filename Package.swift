@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "VPBXSDP"),
         .target(name: "VPBXRTP"),
         .target(name: "VPBXSchedule"),
+        // Automatic call distribution core: queues, agents, strategies, statistics; pure, clock injected.
+        .target(name: "VPBXACD"),
         .target(
             name: "VPBXSignaling",
             dependencies: ["VPBXSIP", .product(name: "Crypto", package: "swift-crypto")]
@@ -69,6 +71,7 @@ let package = Package(
         .testTarget(name: "VPBXSDPTests", dependencies: ["VPBXSDP"]),
         .testTarget(name: "VPBXRTPTests", dependencies: ["VPBXRTP"]),
         .testTarget(name: "VPBXScheduleTests", dependencies: ["VPBXSchedule"]),
+        .testTarget(name: "VPBXACDTests", dependencies: ["VPBXACD"]),
         .testTarget(name: "VPBXSignalingTests", dependencies: ["VPBXSignaling", "VPBXSIP"]),
         .testTarget(name: "VPBXMediaTests", dependencies: ["VPBXMedia", "VPBXRTP"]),
         .testTarget(name: "VPBXNetworkTests", dependencies: ["VPBXNetwork", "VPBXSIP", "VPBXRTP", nio, nioPosix, nioConcurrency]),
