@@ -48,8 +48,8 @@ let package = Package(
         .target(
             name: "VPBXPBX",
             dependencies: [
-                "VPBXSIP", "VPBXSDP", "VPBXRTP", "VPBXSignaling", "VPBXSchedule", "VPBXMedia", "VPBXNetwork", "VPBXStore", nio,
-                logging,
+                "VPBXSIP", "VPBXSDP", "VPBXRTP", "VPBXSignaling", "VPBXSchedule", "VPBXMedia", "VPBXNetwork", "VPBXStore",
+                "VPBXACD", nio, logging,
             ]
         ),
         .target(

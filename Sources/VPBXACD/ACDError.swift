@@ -35,6 +35,15 @@ public struct ACDError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The agent is a member of no queue, so there is nothing to log in to.
     public static func noQueues(agent: String) -> ACDError { .init(kind: .noQueues(agent: agent)) }
 
+    /// Whether the error names a queue or agent that does not exist (`not_found` on the wire),
+    /// rather than a bad value.
+    public var isUnknownName: Bool {
+        switch kind {
+        case .unknownQueue, .unknownAgent: true
+        default: false
+        }
+    }
+
     public var description: String {
         switch kind {
         case .invalidSetting(let queue, let field, let problem):

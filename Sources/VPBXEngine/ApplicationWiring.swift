@@ -39,7 +39,7 @@ extension Engine {
     /// The user agent that answers calls routed to menus and announcements.
     static func makeApplications(
         pbx: PBXCore, relay: RTPRelay, bindHost: String, prompts: PromptLibrary, voicemail: EngineVoicemail,
-        logger: Logger
+        queues: QueueCenter, music: HoldMusicLibrary, logger: Logger
     ) -> ApplicationUserAgent {
         // The relay reaches the channels in process: over loopback when they bind everywhere.
         let address = bindHost == "0.0.0.0" || bindHost == "::" ? "127.0.0.1" : bindHost
@@ -52,7 +52,12 @@ extension Engine {
                 handOnResult: { callID in await pbx.handOnResult(callID: callID) },
                 post: { pbx.receive($0) }, mediaAddress: address,
                 // EngineVoicemail reports every change of counts itself (events and MWI).
-                voicemail: voicemail),
+                voicemail: voicemail,
+                queues: queues,
+                ringExtensions: { callID, extensions, step, timeout in
+                    await pbx.handOn(callID: callID, toExtensions: extensions, step: step, timeoutSeconds: timeout)
+                },
+                holdMusic: { music.samples }),
             logger: logger)
     }
 }

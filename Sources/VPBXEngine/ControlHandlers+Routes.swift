@@ -169,6 +169,16 @@ extension ControlHandlers {
             break  // a missing prompt falls back to the other language, then is skipped (logged)
         case .hangup:
             break
+        case .queue(let name):
+            guard await queues.queueNames().contains(name) else {
+                throw RPCError.notFound("\(field) \(text): queue \(name) does not exist (see vpbx queue list)")
+            }
+        case .voicemail(let number):
+            let mailbox = try await storeCall { try await self.voicemailStore.mailbox(number) }
+            guard mailbox?.enabled == true else {
+                throw RPCError.notFound(
+                    "\(field) \(text): extension \(number) has no mailbox (vpbx ext set \(number) --voicemail on)")
+            }
         }
         return destination
     }

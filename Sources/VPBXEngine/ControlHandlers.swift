@@ -17,6 +17,7 @@ struct ControlHandlers: Sendable {
     let prompts: PromptLibrary
     let music: HoldMusicLibrary
     let voicemail: EngineVoicemail
+    let queues: QueueCenter
     let events: EventHub
     let realm: String
     let engineVersion: String
@@ -33,6 +34,7 @@ struct ControlHandlers: Sendable {
         registerMenuMethods(on: router)
         registerPromptMethods(on: router)
         registerMusicMethods(on: router)
+        registerCallCenterMethods(on: router)
         registerVoicemailMethods(on: router)
     }
 
@@ -42,7 +44,7 @@ struct ControlHandlers: Sendable {
                 engineVersion: engineVersion,
                 capabilities: [
                     "extensions", "registrations", "calls", "cdr", "events", "schedules", "prompts", "voicemail",
-                    "music-on-hold",
+                    "music-on-hold", "queues",
                 ],
                 role: context.role)
         }

@@ -70,11 +70,15 @@ public actor Engine {
         let rtpBindHost = config.sipHost == "::" ? "0.0.0.0" : config.sipHost
         let mailbox = ApplicationMailbox()
         let music = HoldMusicLibrary(dataDirectory: config.dataDirectory, logger: logger)
+        let queueLink = QueueCenterLink()
         let pbx = PBXCore(
             configuration: pbxConfiguration, outbound: SIPTransportAdapter(transport: transport, applications: mailbox),
             media: RelayMediaFactory(relay: relay, bindHost: rtpBindHost, music: music),
             extensions: extensions, registrations: registrations, cdrs: cdrs, logger: logger,
-            events: { bridge.forward($0) }, writer: GRDBStoreWriter(database: database))
+            events: {
+                bridge.forward($0)
+                queueLink.observe($0)
+            }, writer: GRDBStoreWriter(database: database))
         self.pbx = pbx
         try await pbx.start()
         let prompts = PromptLibrary(
@@ -82,8 +86,11 @@ public actor Engine {
         // Voicemail recovery finishes before SIP listens, so no call reaches a box mid-recovery.
         let voicemail = await Engine.makeVoicemail(
             database: database, dataDirectory: config.dataDirectory, events: events, pbx: pbx, logger: logger)
+        let queues = Engine.makeQueueCenter(pbx: pbx, events: events, logger: logger)
+        queueLink.set(queues)
         let applications = Engine.makeApplications(
-            pbx: pbx, relay: relay, bindHost: rtpBindHost, prompts: prompts, voicemail: voicemail, logger: logger)
+            pbx: pbx, relay: relay, bindHost: rtpBindHost, prompts: prompts, voicemail: voicemail, queues: queues,
+            music: music, logger: logger)
         mailbox.set(applications)
         self.applications = applications
         await events.setSnapshotProvider { _ in await EngineSnapshot.make(pbx: pbx) }
@@ -97,7 +104,7 @@ public actor Engine {
             pbx: pbx, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
             calendar: GRDBCalendarRepository(database: database), dialPlan: GRDBDialPlanRepository(database: database),
             menus: GRDBMenuRepository(database: database),
-            prompts: prompts, music: music, voicemail: voicemail, events: events, realm: config.realm, engineVersion: Engine.version,
+            prompts: prompts, music: music, voicemail: voicemail, queues: queues, events: events, realm: config.realm, engineVersion: Engine.version,
             startedAt: Date(), sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"])
         handlers.register(on: router)
         try await handlers.reloadDialPlan()

@@ -91,6 +91,12 @@ public struct Distributor<Generator: RandomNumberGenerator> {
     /// A snapshot of an agent.
     public func agent(_ number: String) -> Agent? { agents[number] }
 
+    /// The configured queues' names, sorted.
+    public var queueNames: [String] { queues.keys.sorted() }
+
+    /// The defined agents' numbers, sorted.
+    public var agentNumbers: [String] { agents.keys.sorted() }
+
     /// The callers waiting in `queue`, in the order they will be served.
     public func waitingCallers(in queue: String) -> [QueuedCaller] {
         waiting.filter { $0.queue == queue }.map {

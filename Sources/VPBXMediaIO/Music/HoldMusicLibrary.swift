@@ -22,6 +22,7 @@ public final class HoldMusicLibrary: Sendable {
     public static let maximumSeconds = 600
 
     private struct Loaded: Sendable {
+        var samples: [Int16]
         var alaw: [UInt8]
         var ulaw: [UInt8]
         var source: Source
@@ -62,6 +63,9 @@ public final class HoldMusicLibrary: Sendable {
         default: nil
         }
     }
+
+    /// The music as 8 kHz samples, for players that encode it themselves (queue callers).
+    public var samples: [Int16] { loaded.withLock { $0.samples } }
 
     /// Where the music now comes from, and its length in milliseconds.
     public var current: (source: Source, durationMilliseconds: Int) {
@@ -111,7 +115,7 @@ public final class HoldMusicLibrary: Sendable {
 
     private static func encode(_ samples: [Int16], source: Source) -> Loaded {
         Loaded(
-            alaw: samples.map { G711.Law.alaw.encode($0) }, ulaw: samples.map { G711.Law.ulaw.encode($0) },
+            samples: samples, alaw: samples.map { G711.Law.alaw.encode($0) }, ulaw: samples.map { G711.Law.ulaw.encode($0) },
             source: source)
     }
 }

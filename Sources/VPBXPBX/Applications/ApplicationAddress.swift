@@ -13,9 +13,14 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
     /// The mailbox menu: the caller's own box (`*97`, no PIN from the owner's phone), or any
     /// box with its PIN (`*98`, nil).
     case mailbox(String?)
+    /// An ACD queue: the caller waits with music until an agent answers.
+    case queue(String)
 
     /// The caller's prompt language (`hu`, `en`), on INVITEs to applications.
     public static let languageHeader = "X-VPBX-Language"
+    /// The core's id of the call (its UUID), on INVITEs to applications: a queue follows the
+    /// call after it was put through to an agent.
+    public static let callHeader = "X-VPBX-Call"
 
     /// The host part of application contacts; `.invalid` (RFC 6761) can never resolve.
     public static let host = "apps.vpbx.invalid"
@@ -31,6 +36,7 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
         case .menu(let name): "ivr-\(name)"
         case .voicemail(let mailbox, let busy): "vm-\(busy ? "busy" : "unavailable")-\(mailbox)"
         case .mailbox(let own): own.map { "vmbox-\($0)" } ?? "vmbox"
+        case .queue(let name): "queue-\(name)"
         }
     }
 
@@ -44,6 +50,8 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
             self = .voicemail(mailbox: String(user.dropFirst(8)), busy: true)
         } else if user.hasPrefix("vm-unavailable-"), user.count > 15 {
             self = .voicemail(mailbox: String(user.dropFirst(15)), busy: false)
+        } else if user.hasPrefix("queue-"), user.count > 6 {
+            self = .queue(String(user.dropFirst(6)))
         } else if user == "vmbox" {
             self = .mailbox(nil)
         } else if user.hasPrefix("vmbox-"), user.count > 6 {

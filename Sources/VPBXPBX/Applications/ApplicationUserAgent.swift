@@ -31,6 +31,12 @@ public actor ApplicationUserAgent {
         /// Voicemail; nil: calls to voicemail applications are refused. The service itself
         /// reports every change of a box's counts (events, message-waiting NOTIFYs).
         public var voicemail: (any VoicemailService)?
+        /// The ACD; nil: calls to queues are refused.
+        public var queues: (any QueueService)?
+        /// Rings extensions for a queue caller (`PBXCore.handOn(callID:toExtensions:...)`).
+        public var ringExtensions: @Sendable (_ callID: String, _ extensions: [String], _ step: String, _ timeout: Int) async -> Bool
+        /// The music on hold, 8 kHz samples, for callers waiting in queues.
+        public var holdMusic: @Sendable () -> [Int16]
 
         public init(
             media: any MediaChannelFactory, prompts: any PromptProvider,
@@ -38,9 +44,15 @@ public actor ApplicationUserAgent {
             route: @escaping @Sendable (String, Destination, String) async -> Bool,
             handOnResult: @escaping @Sendable (String) async -> HandOnResult,
             post: @escaping @Sendable (IncomingSIP) -> Void, mediaAddress: String,
-            voicemail: (any VoicemailService)? = nil
+            voicemail: (any VoicemailService)? = nil,
+            queues: (any QueueService)? = nil,
+            ringExtensions: @escaping @Sendable (String, [String], String, Int) async -> Bool = { _, _, _, _ in false },
+            holdMusic: @escaping @Sendable () -> [Int16] = { [] }
         ) {
             self.voicemail = voicemail
+            self.queues = queues
+            self.ringExtensions = ringExtensions
+            self.holdMusic = holdMusic
             self.media = media
             self.prompts = prompts
             self.dialPlan = dialPlan
@@ -177,7 +189,10 @@ public actor ApplicationUserAgent {
             ok.body = Array(negotiated.answer.serialized().utf8)
             dependencies.post(IncomingSIP(message: .response(ok), source: Application.peer))
             let language = invite.headers[Application.languageHeader] == "en" ? "en" : "hu"
-            let caller = (try? invite.headers.from().uri.user) ?? ""
+            let from = try? invite.headers.from()
+            let caller = QueueCaller(
+                callID: invite.headers[Application.callHeader] ?? callID, applicationCallID: callID,
+                number: from?.uri.user ?? "", name: from?.displayName)
             sessions[callID]?.task = Task {
                 await self.run(application, channel: channel, callID: callID, caller: caller, language: language)
             }
@@ -190,7 +205,7 @@ public actor ApplicationUserAgent {
     }
 
     private func run(
-        _ application: Application, channel: any MediaChannel, callID: String, caller: String, language: String
+        _ application: Application, channel: any MediaChannel, callID: String, caller: QueueCaller, language: String
     ) async {
         let outcome: ApplicationOutcome
         switch application {
@@ -215,7 +230,7 @@ public actor ApplicationUserAgent {
                 break
             }
             outcome = await VoicemailDepositApplication(
-                mailbox: mailbox, busy: busy, caller: caller, callID: callID, service: service,
+                mailbox: mailbox, busy: busy, caller: caller.number, callID: callID, service: service,
                 prompts: dependencies.prompts, language: language
             ).run(on: channel)
         case .mailbox(let own):
@@ -226,6 +241,23 @@ public actor ApplicationUserAgent {
             outcome = await MailboxApplication(
                 own: own, service: service, prompts: dependencies.prompts, language: language
             ).run(on: channel)
+        case .queue(let name):
+            guard let service = dependencies.queues else {
+                outcome = .hangup(step: "queue:\(name)=unavailable")
+                break
+            }
+            outcome = await QueueApplication(
+                queue: name, caller: caller, service: service, prompts: dependencies.prompts, language: language,
+                music: dependencies.holdMusic()
+            )
+            .run(
+                on: channel,
+                ringAgents: { extensions, timeout, step in
+                    await self.ringExtensions(callID, channel: channel, extensions, step: step, timeout: timeout)
+                },
+                handOn: { destination, step in
+                    await self.handOn(callID, channel: channel, to: destination, step: step)
+                })
         }
         switch outcome {
         case .callerLeft: break
@@ -233,6 +265,15 @@ public actor ApplicationUserAgent {
         case .handedOn: return  // the core's BYE ends the session
         }
         await end(callID)
+    }
+
+    /// Rings a queue's agents for our caller, without ringback (the queue's music goes on),
+    /// and waits until that settles. Nil when the core could not ring any of them.
+    private func ringExtensions(
+        _ callID: String, channel: any MediaChannel, _ extensions: [String], step: String, timeout: Int
+    ) async -> HandOnResult? {
+        guard await dependencies.ringExtensions(callID, extensions, step, timeout) else { return nil }
+        return await dependencies.handOnResult(callID)
     }
 
     /// Asks the core to ring `destination` for our caller and plays ringback until that is

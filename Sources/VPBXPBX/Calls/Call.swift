@@ -30,6 +30,9 @@ struct CalleeLeg: Sendable {
     let invite: SIPRequest
     let transactionKey: TransactionKey
     var state: State = .trying
+    /// The extension this contact belongs to, when the leg rings an extension (a queue offer
+    /// rings several at once and must know which one answered).
+    var extensionNumber: String?
     /// CANCEL must wait for a provisional response (RFC 3261 §9.1).
     var cancelPending = false
     var dialog: Dialog?

@@ -222,6 +222,7 @@ extension PBXCore {
         if destination.host == Application.host {
             // The engine's own applications speak the caller's language.
             headers.add(Application.languageHeader, directory[call.caller]?.language == .en ? "en" : "hu")
+            headers.add(Application.callHeader, call.id.uuidString.lowercased())
         }
         return SIPRequest(method: .invite, uri: contact, headers: headers, body: body)
     }

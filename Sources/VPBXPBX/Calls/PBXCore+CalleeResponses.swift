@@ -118,7 +118,7 @@ extension PBXCore {
                 call.legs[application].state = .failed
                 call.applicationLeg = nil
             }
-            settleHandOn(call.handOnOrigin, .connected)
+            settleHandOn(call.handOnOrigin, .connected(answeredBy: leg.extensionNumber))
             call.handOnOrigin = nil
             if let answer = sdp(of: response) {
                 call.calleeCodec = answer.voiceCodec

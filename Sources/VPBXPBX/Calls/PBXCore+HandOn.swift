@@ -11,32 +11,74 @@ extension PBXCore {
     /// Returns false when that cannot be done (no such call, nothing to ring); the application
     /// then hangs up itself.
     public func handOn(callID: String, to destination: Destination, step: String) -> Bool {
-        guard let id = calls.first(where: { $0.value.calleeCallID == callID })?.key, var call = calls[id],
-            let answered = call.answeredLeg, call.media != nil, call.state == .answered
-        else { return false }
-        let now = Date()
-        let routing = dialPlan.follow(destination, path: [step], at: now)
-        let callee: String
-        let targets: [(SIPURI, SIPPeerAddress)]
-        let timeout: Int
+        guard let id = handOnCall(callID) else { return false }
+        let routing = dialPlan.follow(destination, path: [step], at: Date())
         switch routing.target {
         case .extension(let number):
             guard let record = directory[number], record.enabled else { return false }
-            let found = contacts(of: record, now: now)
+            let found = contacts(of: record, now: Date()).map { ($0.0, $0.1, Optional(number)) }
             guard !found.isEmpty else { return false }
-            (callee, targets, timeout) = (number, found, record.noAnswerTimeout)
+            beginHandOn(id, callee: number, targets: found, timeout: record.noAnswerTimeout, path: routing.path)
         case .application(let application):
-            (callee, targets, timeout) = (application.user, [(application.contact, Application.peer)], 30)
+            beginHandOn(
+                id, callee: application.user, targets: [(application.contact, Application.peer, nil)], timeout: 30,
+                path: routing.path)
         case .hangup, .unroutable:
             return false
         }
-        emit(.callRouted(caller: call.caller, dialled: call.callee, path: routing.path))
-        call.path += routing.path
+        return true
+    }
+
+    /// Rings several extensions at once for the caller (a ring-all queue offer): the first to
+    /// answer wins, and ``handOnResult(callID:)`` says which (`connected(answeredBy:)`).
+    /// Extensions that are unknown, disabled or have no phone are skipped; false when none is
+    /// left. `timeoutSeconds` bounds the ringing (the queue's own timer normally cancels
+    /// first, with ``cancelHandOn(callID:)``).
+    public func handOn(callID: String, toExtensions numbers: [String], step: String, timeoutSeconds: Int) -> Bool {
+        guard let id = handOnCall(callID) else { return false }
+        let now = Date()
+        var targets: [(SIPURI, SIPPeerAddress, String?)] = []
+        for number in numbers {
+            guard let record = directory[number], record.enabled else { continue }
+            targets += contacts(of: record, now: now).map { ($0.0, $0.1, Optional(number)) }
+        }
+        guard !targets.isEmpty else { return false }
+        let callee = numbers.count == 1 ? numbers[0] : numbers.joined(separator: ",")
+        beginHandOn(
+            id, callee: callee, targets: targets, timeout: max(1, timeoutSeconds),
+            path: [step] + numbers.map { "ext:\($0)" })
+        return true
+    }
+
+    /// Stops ringing what the application with B leg `callID` handed its caller on to: the
+    /// caller is the application's again and the hand-on settles as failed (not busy).
+    /// False when nothing is being handed on.
+    @discardableResult
+    public func cancelHandOn(callID: String) -> Bool {
+        guard let id = calls.first(where: { $0.value.handOnOrigin?.callID == callID })?.key else { return false }
+        return returnToApplication(id, busy: false)
+    }
+
+    /// The answered call whose application leg uses `callID`, if it can be handed on.
+    private func handOnCall(_ callID: String) -> UUID? {
+        guard let id = calls.first(where: { $0.value.calleeCallID == callID })?.key, let call = calls[id],
+            call.answeredLeg != nil, call.media != nil, call.state == .answered, !call.handingOn
+        else { return nil }
+        return id
+    }
+
+    private func beginHandOn(
+        _ id: UUID, callee: String, targets: [(SIPURI, SIPPeerAddress, String?)], timeout: Int, path: [String]
+    ) {
+        guard var call = calls[id], let answered = call.answeredLeg else { return }
+        emit(.callRouted(caller: call.caller, dialled: call.callee, path: path))
+        call.path += path
         writes.enqueue(.cdrPath(id: id, path: call.path))
 
-        // The application's leg stays up (it plays ringback) until the new leg answers; the new
-        // destination rings under a new Call-ID (a fresh fork group, so its dialogs never mix
-        // with the old one). Requests from the application still find the call by its dialog.
+        // The application's leg stays up (it plays ringback or music) until the new leg
+        // answers; the new destination rings under a new Call-ID (a fresh fork group, so its
+        // dialogs never mix with the old one). Requests from the application still find the
+        // call by its dialog.
         call.applicationLeg = answered
         call.handOnOrigin = HandOnOrigin(callID: call.calleeCallID, fromTag: call.calleeFromTag, callee: call.callee)
         call.answeredLeg = nil
@@ -47,20 +89,21 @@ extension PBXCore {
         callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id
 
         ringNewPhase(&call, id: id, targets: targets, timeout: timeout)
-        return true
     }
 
     /// Rings `targets` as the call's new B legs, with the relay's B side in the offer.
-    func ringNewPhase(_ call: inout Call, id: UUID, targets: [(SIPURI, SIPPeerAddress)], timeout: Int) {
+    func ringNewPhase(_ call: inout Call, id: UUID, targets: [(SIPURI, SIPPeerAddress, String?)], timeout: Int) {
         guard let media = call.media else { return }
         let maxForwards = (call.invite.headers.maxForwards ?? 70) - 1
         let sdp = call.calleeOrigin.stamp(call.offer.anchored(at: configuration.mediaAddress, audioPort: media.bPort))
         let body = Array(sdp.serialized().utf8)
-        for (contact, target) in targets {
+        for (contact, target, number) in targets {
             let invite = calleeInvite(
                 for: call, contact: contact, destination: target, maxForwards: maxForwards, body: body)
             let key = startClient(invite, to: target, purpose: .calleeInvite(call: id, leg: call.legs.count))
-            call.legs.append(CalleeLeg(contact: contact, destination: target, invite: invite, transactionKey: key))
+            var leg = CalleeLeg(contact: contact, destination: target, invite: invite, transactionKey: key)
+            leg.extensionNumber = number
+            call.legs.append(leg)
         }
         call.noAnswerAt = ContinuousClock.now + .seconds(timeout)
         calls[id] = call
@@ -90,7 +133,7 @@ extension PBXCore {
         call.calleeCallID = SIPIdentifiers.callID(host: configuration.advertisedHost)
         call.calleeFromTag = SIPIdentifiers.tag()
         callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id
-        ringNewPhase(&call, id: id, targets: [(voicemail.contact, Application.peer)], timeout: 30)
+        ringNewPhase(&call, id: id, targets: [(voicemail.contact, Application.peer, nil)], timeout: 30)
         return true
     }
 }

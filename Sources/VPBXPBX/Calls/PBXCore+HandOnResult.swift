@@ -4,8 +4,9 @@ import Foundation
 /// waits for this, so that a destination that does not answer brings the caller back to it
 /// instead of ending the call.
 public enum HandOnResult: Sendable, Equatable {
-    /// The new destination answered; the application's leg gets its BYE.
-    case connected
+    /// The new destination answered (`answeredBy`: the extension, when it was one); the
+    /// application's leg gets its BYE.
+    case connected(answeredBy: String?)
     /// Every contact refused (`busy` when the best failure was busy) or nobody answered in
     /// time, and the destination has no mailbox: the caller is back with the application,
     /// whose leg is the call's answered leg again.

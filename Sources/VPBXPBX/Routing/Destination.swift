@@ -12,6 +12,10 @@ public enum Destination: Sendable, Hashable, CustomStringConvertible {
     case playback(String)
     /// Refuse the call (480 to the caller), e.g. a line that is simply closed.
     case hangup
+    /// Put the caller in an ACD queue.
+    case queue(String)
+    /// Straight to an extension's mailbox (its unavailable greeting).
+    case voicemail(String)
 
     /// Parses `ext:NUMBER`, `time:NAME`, `ivr:NAME` or `hangup`.
     public init(parsing text: String) throws(DestinationError) {
@@ -31,6 +35,10 @@ public enum Destination: Sendable, Hashable, CustomStringConvertible {
             self = .menu(name)
         case "play" where DestinationError.isPromptName(name):
             self = .playback(name)
+        case "queue" where DestinationError.isQueueName(name):
+            self = .queue(name)
+        case "vm" where !name.isEmpty && name.utf8.count <= 15 && name.utf8.allSatisfy({ (0x30...0x39).contains($0) }):
+            self = .voicemail(name)
         default:
             throw DestinationError(text)
         }
@@ -43,6 +51,8 @@ public enum Destination: Sendable, Hashable, CustomStringConvertible {
         case .menu(let name): "ivr:\(name)"
         case .playback(let prompt): "play:\(prompt)"
         case .hangup: "hangup"
+        case .queue(let name): "queue:\(name)"
+        case .voicemail(let number): "vm:\(number)"
         }
     }
 }
@@ -55,13 +65,24 @@ public struct DestinationError: Error, Sendable, Equatable, CustomStringConverti
 
     public var description: String {
         "'\(text)' is not a destination: write ext:NUMBER (an extension), time:NAME (a time condition), "
-            + "ivr:NAME (a menu), play:PROMPT (play it, then hang up) or hangup"
+            + "ivr:NAME (a menu), play:PROMPT (play it, then hang up), queue:NAME (an ACD queue), "
+            + "vm:NUMBER (an extension's voicemail) or hangup"
     }
 
     static func isPromptName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         guard (1...48).contains(bytes.count), bytes[0] != 0x2D else { return false }
         return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
+    }
+
+    /// Queue names as the ACD core accepts them: 1-64 of `A-Z a-z 0-9 . _ -`.
+    static func isQueueName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...64).contains(bytes.count) else { return false }
+        return bytes.allSatisfy {
+            (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2E
+                || $0 == 0x5F || $0 == 0x2D
+        }
     }
 
     static func isObjectName(_ name: String) -> Bool {

@@ -70,6 +70,12 @@ public struct DialPlan: Sendable {
             case .playback(let prompt):
                 path.append("play:\(prompt)")
                 return Routing(target: .application(.playback(prompt: prompt)), path: path)
+            case .queue(let name):
+                path.append("queue:\(name)")
+                return Routing(target: .application(.queue(name)), path: path)
+            case .voicemail(let number):
+                path.append("vm:\(number)")
+                return Routing(target: .application(.voicemail(mailbox: number, busy: false)), path: path)
             case .timeCondition(let name):
                 guard let condition = timeConditions[name] else {
                     path.append("time:\(name)=missing")

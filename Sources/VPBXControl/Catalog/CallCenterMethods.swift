@@ -1,0 +1,93 @@
+extension Set where Element == Role {
+    /// Call-center operations on agents (log in, pause). Agents will act on themselves once
+    /// the engine maps a Unix user to an agent number; until then supervisors do it for them.
+    public static var callCenter: Set<Role> { [.admin, .supervisor] }
+    /// Live statistics: staff and wallboards.
+    public static var statistics: Set<Role> { [.admin, .supervisor, .receptionist, .wallboard] }
+}
+
+/// `agent.login`: the agent takes queue calls at an extension.
+public enum AgentLogin: RPCMethod {
+    public static let name = "agent.login"
+    public static let summary = "Log an agent in at an extension, to all their queues or some of them."
+    public static let allowedRoles: Set<Role> = .callCenter
+    public typealias Result = AgentStatusInfo
+
+    public struct Params: Codable, Sendable, Hashable {
+        public var agent: String
+        public var `extension`: String
+        /// Only these queues (each must list the agent); absent: all of theirs.
+        public var queues: [String]?
+
+        public init(agent: String, extension: String, queues: [String]? = nil) {
+            self.agent = agent
+            self.extension = `extension`
+            self.queues = queues
+        }
+    }
+}
+
+/// Params naming one agent.
+public struct AgentRef: Codable, Sendable, Hashable {
+    public var agent: String
+    public init(agent: String) { self.agent = agent }
+}
+
+/// `agent.logout`.
+public enum AgentLogout: RPCMethod {
+    public static let name = "agent.logout"
+    public static let summary = "Log an agent out of all queues (a call in progress goes on)."
+    public static let allowedRoles: Set<Role> = .callCenter
+    public typealias Params = AgentRef
+    public typealias Result = AgentStatusInfo
+}
+
+/// `agent.pause`.
+public enum AgentPause: RPCMethod {
+    public static let name = "agent.pause"
+    public static let summary = "Pause an agent with a reason (lunch, training, admin, ...): no queue calls until unpaused."
+    public static let allowedRoles: Set<Role> = .callCenter
+    public typealias Result = AgentStatusInfo
+
+    public struct Params: Codable, Sendable, Hashable {
+        public var agent: String
+        public var reason: String
+        public init(agent: String, reason: String) {
+            self.agent = agent
+            self.reason = reason
+        }
+    }
+}
+
+/// `agent.unpause`.
+public enum AgentUnpause: RPCMethod {
+    public static let name = "agent.unpause"
+    public static let summary = "End an agent's pause: queue calls are offered again."
+    public static let allowedRoles: Set<Role> = .callCenter
+    public typealias Params = AgentRef
+    public typealias Result = AgentStatusInfo
+}
+
+/// `agent.status`: every agent's live state and today's figures.
+public enum AgentStatus: RPCMethod {
+    public static let name = "agent.status"
+    public static let summary = "Every agent's live state (time in state, queues, extension) and today's figures."
+    public static let allowedRoles: Set<Role> = .statistics
+    public typealias Params = NoParams
+    public typealias Result = [AgentStatusInfo]
+}
+
+/// `queue.stats`: live figures of one queue or all.
+public enum QueueStats: RPCMethod {
+    public static let name = "queue.stats"
+    public static let summary =
+        "Live queue figures: waiting callers, agent states, and since midnight and in the last 15 minutes: offered, answered, abandoned, service level, ASA, AHT."
+    public static let allowedRoles: Set<Role> = .statistics
+    public typealias Result = [QueueStatsInfo]
+
+    public struct Params: Codable, Sendable, Hashable {
+        /// One queue; absent: all.
+        public var queue: String?
+        public init(queue: String? = nil) { self.queue = queue }
+    }
+}

@@ -1,0 +1,313 @@
+import Foundation
+import Logging
+import VPBXACD
+
+/// The engine's ACD: one `Distributor` in one actor, fed by the queue applications (callers
+/// joining, offers answered or not, hang-ups), by agents (login, pause) and by the core's call
+/// events (a queue call ended), and carrying out its decisions: ring agents, cancel a ringing
+/// offer, send a caller on. A timer wakes it at the distributor's next deadline (ring
+/// timeouts, maximum wait, wrap-up) and at local midnight, when the day's figures restart.
+public actor QueueCenter: QueueService {
+    /// What the center needs from the rest of the engine.
+    public struct Hooks: Sendable {
+        /// Stops ringing an offer: the application leg with this Call-ID gets its caller back.
+        public var cancelRinging: @Sendable (_ applicationCallID: String) async -> Void
+        /// Finished queue calls, for the store (reports).
+        public var recordsFinished: @Sendable ([QueueCallRecord]) -> Void
+        /// Something changed (an agent's state, a caller joined or left): for the event stream.
+        public var changed: @Sendable (QueueCenterChange) -> Void
+
+        public init(
+            cancelRinging: @escaping @Sendable (String) async -> Void,
+            recordsFinished: @escaping @Sendable ([QueueCallRecord]) -> Void,
+            changed: @escaping @Sendable (QueueCenterChange) -> Void = { _ in }
+        ) {
+            self.cancelRinging = cancelRinging
+            self.recordsFinished = recordsFinished
+            self.changed = changed
+        }
+    }
+
+    /// A caller the center knows: waiting, being offered, or talking to an agent.
+    private struct Entry {
+        let caller: QueueCaller
+        let queue: String
+        let instructions: AsyncStream<QueueInstruction>.Continuation
+        /// The offer ringing now: its number and the agents it rings.
+        var offer: (id: Int, agents: [String])?
+        /// Put through to an agent; the center waits for the call's end.
+        var bridged = false
+    }
+
+    private var distributor: Distributor<SystemRandomNumberGenerator>
+    private var entries: [String: Entry] = [:]
+    private var nextOffer = 0
+    private var timer: Task<Void, Never>?
+    private var nextMidnight: Date
+    private let timeZone: TimeZone
+    private let hooks: Hooks
+    private let logger: Logger
+
+    public init(timeZone: TimeZone = TimeZone(identifier: "Europe/Budapest") ?? .current, hooks: Hooks, logger: Logger) {
+        let now = Date()
+        self.distributor = Distributor(now: now)
+        self.timeZone = timeZone
+        self.nextMidnight = LocalMidnight.next(after: now, in: timeZone)
+        self.hooks = hooks
+        self.logger = logger
+    }
+
+    // MARK: Configuration
+
+    /// Takes the configured queues and agents (at start-up and after every change). Queues no
+    /// longer listed are removed: their waiting callers are sent on.
+    public func apply(queues: [QueueSettings], agents: [AgentProfile]) {
+        let now = Date()
+        for agent in agents { distributor.define(agent, now: now) }
+        let names = Set(queues.map(\.name))
+        for queue in distributor.queueNames where !names.contains(queue) {
+            carryOut(distributor.removeQueue(queue, now: now))
+        }
+        for queue in queues {
+            do {
+                carryOut(try distributor.configure(queue, now: now))
+            } catch {
+                logger.error("queue settings refused", metadata: ["queue": "\(queue.name)", "error": "\(error)"])
+            }
+        }
+    }
+
+    // MARK: Agents
+
+    /// Logs `agent` in at `extensionNumber`, to `queues` (nil: all theirs).
+    public func login(agent: String, at extensionNumber: String, queues: Set<String>?) throws(ACDError) {
+        carryOut(try distributor.agentLoggedIn(agent, at: extensionNumber, queues: queues, now: Date()))
+        hooks.changed(.agent(agent))
+    }
+
+    public func logout(agent: String) throws(ACDError) {
+        guard distributor.agent(agent) != nil else { throw .unknownAgent(agent) }
+        carryOut(distributor.agentLoggedOut(agent, now: Date()))
+        hooks.changed(.agent(agent))
+    }
+
+    public func pause(agent: String, reason: String) throws(ACDError) {
+        guard distributor.agent(agent) != nil else { throw .unknownAgent(agent) }
+        carryOut(distributor.agentPaused(agent, reason: reason, now: Date()))
+        hooks.changed(.agent(agent))
+    }
+
+    public func unpause(agent: String) throws(ACDError) {
+        guard distributor.agent(agent) != nil else { throw .unknownAgent(agent) }
+        carryOut(distributor.agentUnpaused(agent, now: Date()))
+        hooks.changed(.agent(agent))
+    }
+
+    /// An agent and their statistics now; nil for an unknown number.
+    public func agent(_ number: String) -> (agent: Agent, statistics: AgentStatistics?)? {
+        guard let agent = distributor.agent(number) else { return nil }
+        return (agent, distributor.agentStatistics(of: number, now: Date()))
+    }
+
+    /// Every defined agent, by number.
+    public func agents() -> [Agent] {
+        distributor.agentNumbers.compactMap { distributor.agent($0) }
+    }
+
+    // MARK: Statistics
+
+    /// A queue's figures now: live state, since midnight, and the rolling window.
+    public func statistics(of queue: String) -> QueueFigures? {
+        let now = Date()
+        guard let live = distributor.liveStatistics(of: queue, now: now), let today = distributor.totals(of: queue),
+            let window = distributor.windowTotals(of: queue, now: now)
+        else { return nil }
+        return QueueFigures(
+            live: live, today: today, since: distributor.statisticsSince, window: window,
+            windowStart: distributor.windowStart(at: now), waiting: distributor.waitingCallers(in: queue))
+    }
+
+    /// Names of the configured queues.
+    public func queueNames() -> [String] { distributor.queueNames }
+
+    // MARK: QueueService (the queue application)
+
+    public func join(queue: String, caller: QueueCaller) -> QueueJoin? {
+        guard let settings = distributor.settings(of: queue) else { return nil }
+        let (stream, continuation) = AsyncStream<QueueInstruction>.makeStream()
+        entries[caller.callID] = Entry(caller: caller, queue: queue, instructions: continuation)
+        do {
+            carryOut(try distributor.callerJoined(caller.callID, queue: queue, now: Date()))
+        } catch {
+            logger.warning("caller refused by the queue", metadata: ["queue": "\(queue)", "error": "\(error)"])
+            entries[caller.callID] = nil
+            continuation.yield(.leave(destination: nil, reason: "refused"))
+            continuation.finish()
+        }
+        hooks.changed(.queue(queue))
+        return QueueJoin(
+            instructions: stream, announcementIntervalSeconds: settings.announcementIntervalSeconds,
+            exitDigit: settings.exitDigit?.first)
+    }
+
+    public func offerSettled(caller callID: String, offer: Int, result: HandOnResult?) {
+        guard var entry = entries[callID], let current = entry.offer, current.id == offer else {
+            return  // cancelled meanwhile: the distributor already moved on
+        }
+        entry.offer = nil
+        entries[callID] = entry
+        let now = Date()
+        switch result {
+        case .connected(let answeredBy):
+            let agent =
+                current.agents.first { distributor.agent($0)?.extensionNumber == answeredBy } ?? current.agents[0]
+            entry.bridged = true
+            entries[callID] = entry
+            entry.instructions.finish()
+            carryOut(distributor.offerAnswered(caller: callID, agent: agent, now: now))
+            hooks.changed(.agent(agent))
+        case .callEnded:
+            forget(callID)
+            carryOut(distributor.callerLeft(callID, now: now))
+        case .failed, nil:
+            for agent in current.agents {
+                carryOut(distributor.offerDeclined(caller: callID, agent: agent, now: now))
+                hooks.changed(.agent(agent))
+            }
+        }
+        hooks.changed(.queue(entry.queue))
+    }
+
+    public func callerLeft(_ callID: String) {
+        guard let entry = entries[callID], !entry.bridged else { return }
+        forget(callID)
+        carryOut(distributor.callerLeft(callID, now: Date()))
+        hooks.changed(.queue(entry.queue))
+    }
+
+    public func exitKeyPressed(_ callID: String) {
+        guard entries[callID] != nil else { return }
+        carryOut(distributor.callerPressedExitDigit(callID, now: Date()))
+    }
+
+    public func position(of callID: String) -> QueuePosition? {
+        guard let entry = entries[callID] else { return nil }
+        let waiting = distributor.waitingCallers(in: entry.queue)
+        guard let index = waiting.firstIndex(where: { $0.caller == callID }) else { return nil }
+        let average = distributor.windowTotals(of: entry.queue, now: Date())?.averageSpeedOfAnswer
+        return QueuePosition(position: index + 1, expectedWaitSeconds: average.map { Int($0.rounded()) })
+    }
+
+    // MARK: The core's calls
+
+    /// A call ended in the core: if it was a queue call put through to an agent, the agent's
+    /// wrap-up starts.
+    public func callEnded(callID: String) {
+        guard let entry = entries[callID], entry.bridged else { return }
+        entries[callID] = nil
+        carryOut(distributor.queueCallEnded(caller: callID, now: Date()))
+        hooks.changed(.queue(entry.queue))
+    }
+
+    // MARK: Carrying out decisions
+
+    private func carryOut(_ output: ACDOutput) {
+        for action in output.actions {
+            switch action {
+            case .offer(let caller, _, let agents, let until):
+                guard var entry = entries[caller] else { continue }
+                let extensions = agents.compactMap { distributor.agent($0)?.extensionNumber }
+                nextOffer += 1
+                entry.offer = (nextOffer, agents)
+                entries[caller] = entry
+                // The core's own limit is a safety net a little past the distributor's deadline,
+                // which cancels the offer itself.
+                let seconds = Int(until.timeIntervalSinceNow.rounded(.up)) + 5
+                entry.instructions.yield(.ring(offer: nextOffer, extensions: extensions, timeoutSeconds: max(1, seconds)))
+                for agent in agents { hooks.changed(.agent(agent)) }
+            case .cancelOffer(let caller, let agents):
+                guard var entry = entries[caller], let offer = entry.offer else { continue }
+                let remaining = offer.agents.filter { !agents.contains($0) }
+                if remaining.isEmpty {
+                    entry.offer = nil
+                    entries[caller] = entry
+                    let applicationCallID = entry.caller.applicationCallID
+                    let cancel = hooks.cancelRinging
+                    Task { await cancel(applicationCallID) }
+                } else {
+                    // One agent of a ring-all offer left (paused, logged out): the others keep
+                    // ringing; the phone of the one who left rings on until the offer ends.
+                    entry.offer = (offer.id, remaining)
+                    entries[caller] = entry
+                }
+                for agent in agents { hooks.changed(.agent(agent)) }
+            case .bridge:
+                break  // the core connected the call when the agent's phone answered
+            case .overflow(let caller, _, let destination, let reason), .reject(let caller, _, let destination, let reason):
+                guard let entry = entries[caller] else { continue }
+                forget(caller)
+                entry.instructions.yield(
+                    .leave(destination: destination.flatMap { try? Destination(parsing: $0) }, reason: reason.rawValue))
+                entry.instructions.finish()
+                hooks.changed(.queue(entry.queue))
+            }
+        }
+        if !output.records.isEmpty {
+            // Reports name the caller's number, not the internal call id.
+            var records = output.records
+            for index in records.indices {
+                if let number = numbers[records[index].caller] { records[index].caller = number }
+                numbers[records[index].caller] = nil
+            }
+            hooks.recordsFinished(records)
+        }
+        schedule(output.nextDeadline)
+    }
+
+    /// Caller numbers by call id, kept until the call's record is written.
+    private var numbers: [String: String] = [:]
+
+    private func forget(_ callID: String) {
+        guard let entry = entries.removeValue(forKey: callID) else { return }
+        numbers[callID] = entry.caller.number
+    }
+
+    private func schedule(_ deadline: Date?) {
+        timer?.cancel()
+        let wake = min(deadline ?? nextMidnight, nextMidnight)
+        let delay = max(0, wake.timeIntervalSinceNow)
+        timer = Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(Int(delay * 1000) + 1))
+            guard !Task.isCancelled else { return }
+            await self?.tick()
+        }
+    }
+
+    private func tick() {
+        let now = Date()
+        if now >= nextMidnight {
+            distributor.resetStatistics(at: now)
+            nextMidnight = LocalMidnight.next(after: now, in: timeZone)
+            for queue in distributor.queueNames { hooks.changed(.queue(queue)) }
+        }
+        carryOut(distributor.tick(now: now))
+    }
+}
+
+/// What changed in the call center, for the event stream (the console redraws from it).
+public enum QueueCenterChange: Sendable, Equatable {
+    case queue(String)
+    case agent(String)
+}
+
+/// A queue's figures at one moment, for `queue.stats` and the wallboard.
+public struct QueueFigures: Sendable, Equatable {
+    public var live: QueueLiveStatistics
+    /// Since `since` (the last local midnight, or the engine's start).
+    public var today: QueueTotals
+    public var since: Date
+    /// The rolling window, from `windowStart` to now.
+    public var window: QueueTotals
+    public var windowStart: Date
+    public var waiting: [QueuedCaller]
+}
