@@ -31,7 +31,7 @@ import Testing
             ["holiday", "add"],
             ["holiday", "swap"], ["route", "add"], ["timecond", "add"], ["timecond", "set"], ["ivr", "add"],
             ["ivr", "set"],
-            ["prompt", "list"], ["prompt", "set"], ["prompt", "reset"], ["vm", "list"],
+            ["prompt", "list"], ["prompt", "set"], ["prompt", "reset"], ["vm", "list"], ["vm", "play"],
             ["vm", "export"], ["vm", "delete"], ["featurecode", "list"], ["featurecode", "set"],
             ["featurecode", "reset"],
         ] {
