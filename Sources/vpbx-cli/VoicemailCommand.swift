@@ -95,8 +95,14 @@ struct VoicemailExportCommand: AsyncParsableCommand {
 
 extension VoicemailExportCommand {
     /// The message and its WAV bytes, from `voicemail.export`.
-    static func fetch(_ id: String, _ global: GlobalOptions) async throws -> (VoicemailAudio, Data) {
-        let audio = try await EngineSession.run(global) { try await $0.call(VoicemailExport.self, .init(id: id)) }
+    /// `before` runs first on the same connection (a check that may refuse).
+    static func fetch(
+        _ id: String, _ global: GlobalOptions, before: @Sendable (ControlClient) async throws -> Void = { _ in }
+    ) async throws -> (VoicemailAudio, Data) {
+        let audio = try await EngineSession.run(global) {
+            try await before($0)
+            return try await $0.call(VoicemailExport.self, .init(id: id))
+        }
         guard let data = Data(base64Encoded: audio.wav) else {
             Output.error("the engine sent audio that is not base64; is the engine the same version as vpbx?")
             throw ExitCode(ExitStatus.engineError)

@@ -37,7 +37,16 @@ struct VoicemailPlayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (audio, data) = try await VoicemailExportCommand.fetch(id, global)
+        // Refused before any audio is written when the caller's role may not mark messages
+        // heard (a supervisor may export): the same `forbidden` the engine would give.
+        let (audio, data) = try await VoicemailExportCommand.fetch(id, global) { client in
+            let role = try await client.hello(client: "vpbx").role
+            guard VoicemailMarkHeard.allowedRoles.contains(role) else {
+                throw RPCError.forbidden(
+                    "vm play marks the message heard, which the \(role.rawValue) role may not do; "
+                        + "'vpbx vm export ID FILE' saves a copy without marking it")
+            }
+        }
         if toStandardOutput {
             guard Output.binary(data) == .complete else { return }
         } else if let file {
