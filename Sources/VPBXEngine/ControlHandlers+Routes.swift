@@ -138,6 +138,7 @@ extension ControlHandlers {
         }
         plan.mailboxes = Set(
             try await storeCall { try await self.voicemailStore.mailboxes() }.filter(\.enabled).map(\.extensionNumber))
+        plan.featureCodes = try await currentFeatureCodes()
         await pbx.setDialPlan(plan)
     }
 

@@ -14,6 +14,7 @@ struct ControlHandlers: Sendable {
     let calendar: any CalendarRepository
     let dialPlan: any DialPlanRepository
     let menus: any MenuRepository
+    let featureCodes: any FeatureCodeRepository
     let prompts: PromptLibrary
     let music: HoldMusicLibrary
     let voicemail: EngineVoicemail
@@ -31,6 +32,7 @@ struct ControlHandlers: Sendable {
         registerScheduleMethods(on: router)
         registerHolidayMethods(on: router)
         registerRouteMethods(on: router)
+        registerFeatureCodeMethods(on: router)
         registerMenuMethods(on: router)
         registerPromptMethods(on: router)
         registerMusicMethods(on: router)
@@ -44,7 +46,7 @@ struct ControlHandlers: Sendable {
                 engineVersion: engineVersion,
                 capabilities: [
                     "extensions", "registrations", "calls", "cdr", "events", "schedules", "prompts", "voicemail",
-                    "music-on-hold", "queues",
+                    "music-on-hold", "queues", "feature-codes",
                 ],
                 role: context.role)
         }

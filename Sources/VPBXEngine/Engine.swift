@@ -104,6 +104,7 @@ public actor Engine {
             pbx: pbx, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
             calendar: GRDBCalendarRepository(database: database), dialPlan: GRDBDialPlanRepository(database: database),
             menus: GRDBMenuRepository(database: database),
+            featureCodes: GRDBFeatureCodeRepository(database: database),
             prompts: prompts, music: music, voicemail: voicemail, queues: queues, events: events, realm: config.realm, engineVersion: Engine.version,
             startedAt: Date(), sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"])
         handlers.register(on: router)

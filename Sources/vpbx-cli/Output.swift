@@ -86,3 +86,32 @@ enum Output {
         return "\(s)s"
     }
 }
+
+extension Output {
+    /// How writing binary output (audio) to standard output ended.
+    enum BinaryWrite {
+        case complete
+        /// The reader closed the pipe before the end (a player that was stopped): not an error.
+        case readerClosed
+    }
+
+    /// Writes `data` to standard output as it is; another write error than a closed pipe is
+    /// reported and exits 1.
+    static func binary(_ data: Data) -> BinaryWrite {
+        var offset = 0
+        while offset < data.count {
+            let written = data.withUnsafeBytes { buffer in
+                Foundation.write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if written > 0 {
+                offset += written
+                continue
+            }
+            if written < 0 && errno == EINTR { continue }
+            if errno == EPIPE { return .readerClosed }
+            error("cannot write the audio to standard output: \(String(cString: strerror(errno)))")
+            exit(ExitStatus.engineError)
+        }
+        return .complete
+    }
+}

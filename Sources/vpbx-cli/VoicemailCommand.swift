@@ -5,13 +5,16 @@ import VPBXControl
 /// `vpbx vm ...`: the messages callers left.
 struct VoicemailCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "vm", abstract: "List, export and delete voicemail messages.",
+        commandName: "vm", abstract: "List, play, export and delete voicemail messages.",
         discussion: """
             A mailbox belongs to an extension and is switched on with \
             'vpbx ext set EXT --voicemail on --vm-pin PIN'. Messages are 8 kHz mono WAV files \
             in DATA-DIR/voicemail/EXT/.
             """,
-        subcommands: [VoicemailListCommand.self, VoicemailExportCommand.self, VoicemailDeleteCommand.self])
+        subcommands: [
+            VoicemailListCommand.self, VoicemailPlayCommand.self, VoicemailExportCommand.self,
+            VoicemailDeleteCommand.self,
+        ])
 
     static func describe(_ message: VoicemailMessageInfo) -> String {
         "\(message.id) from \(from(message)), \(seconds(message.durationMilliseconds)) s, \(message.folder.rawValue)"
@@ -78,11 +81,7 @@ struct VoicemailExportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let audio = try await EngineSession.run(global) { try await $0.call(VoicemailExport.self, .init(id: id)) }
-        guard let data = Data(base64Encoded: audio.wav) else {
-            Output.error("the engine sent audio that is not base64; is the engine the same version as vpbx?")
-            throw ExitCode(ExitStatus.engineError)
-        }
+        let (audio, data) = try await Self.fetch(id, global)
         do {
             try Self.write(data, to: URL(fileURLWithPath: file), overwrite: force)
         } catch {
@@ -95,6 +94,22 @@ struct VoicemailExportCommand: AsyncParsableCommand {
 }
 
 extension VoicemailExportCommand {
+    /// The message and its WAV bytes, from `voicemail.export`.
+    /// `before` runs first on the same connection (a check that may refuse).
+    static func fetch(
+        _ id: String, _ global: GlobalOptions, before: @Sendable (ControlClient) async throws -> Void = { _ in }
+    ) async throws -> (VoicemailAudio, Data) {
+        let audio = try await EngineSession.run(global) {
+            try await before($0)
+            return try await $0.call(VoicemailExport.self, .init(id: id))
+        }
+        guard let data = Data(base64Encoded: audio.wav) else {
+            Output.error("the engine sent audio that is not base64; is the engine the same version as vpbx?")
+            throw ExitCode(ExitStatus.engineError)
+        }
+        return (audio, data)
+    }
+
     /// Writes the whole file or nothing. Foundation traps on `.atomic` with
     /// `.withoutOverwriting`, so without `overwrite` a complete temporary file is hard-linked
     /// to the name, which fails (keeping the other file) if that name appeared meanwhile.

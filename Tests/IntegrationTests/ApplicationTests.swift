@@ -4,6 +4,10 @@ import VPBXControl
 import VPBXMedia
 import VPBXRTP
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 extension Integration {
     /// The engine answering calls itself: announcements and IVR menus, heard and pressed by sipp.
     @Suite("Applications")
@@ -166,29 +170,35 @@ extension Integration {
     /// pcap) and hangs up; the message is kept and contains that tone.
     @Suite("Voicemail calls")
     struct VoicemailCallTests {
+        /// 1002 (a mailbox, a sipp phone that says busy) is called by 1001, which talks a 1 kHz
+        /// tone for `seconds` and hangs up; returns the box once the message is in it.
+        private func leaveMessage(_ pbx: TestPBX, seconds: Double = 2) async throws -> VoicemailMailboxInfo {
+            let tone = pbx.scratch.file("tone-1khz.pcap")
+            try TonePCAP.write(to: tone, frequency: 1000, seconds: seconds)
+            let callee = try SippPeer(.busy)
+            try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+            try await pbx.addExtension(
+                Fixture.callee, password: Fixture.password(Fixture.callee),
+                staticContact: pbx.contact(of: callee, number: Fixture.callee))
+            try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--voicemail", "on", "--vm-pin", "4711"])
+
+            let caller = try pbx.phone(.callSayHangUp).service(Fixture.callee).caller(Fixture.caller)
+                .key("pcap", tone.path)
+                .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+            let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+            try callerResult.requireSuccess()  // answered by the mailbox, talked, hung up
+            try calleeResult.requireSuccess()  // 1002 was rung and said busy
+
+            return try await eventually("a message in mailbox 1002") {
+                let box = try await pbx.cli.json(VoicemailMailboxInfo.self, ["vm", "list", Fixture.callee])
+                return box.messages.isEmpty ? nil : box
+            }
+        }
+
         @Test("busy callee with a mailbox: the caller is diverted, leaves the tone it sent, the box counts it")
         func leaveMessageWhenBusy() async throws {
             try await TestPBX.run { pbx in
-                let tone = pbx.scratch.file("tone-1khz.pcap")
-                try TonePCAP.write(to: tone, frequency: 1000, seconds: 2)
-                let callee = try SippPeer(.busy)
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                try await pbx.addExtension(
-                    Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
-                try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--voicemail", "on", "--vm-pin", "4711"])
-
-                let caller = try pbx.phone(.callSayHangUp).service(Fixture.callee).caller(Fixture.caller)
-                    .key("pcap", tone.path)
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
-                try callerResult.requireSuccess()  // answered by the mailbox, talked, hung up
-                try calleeResult.requireSuccess()  // 1002 was rung and said busy
-
-                let box = try await eventually("a message in mailbox 1002") {
-                    let box = try await pbx.cli.json(VoicemailMailboxInfo.self, ["vm", "list", Fixture.callee])
-                    return box.messages.isEmpty ? nil : box
-                }
+                let box = try await leaveMessage(pbx)
                 #expect(box.newCount == 1 && box.messages.count == 1)
                 let message = try #require(box.messages.first)
                 #expect(message.caller == Fixture.caller)
@@ -263,6 +273,79 @@ extension Integration {
                 // The watcher saw 1/0 after the deposit and 0/1 after the listening.
                 try await watcher.finish().requireSuccess()
             }
+        }
+
+        @Test("vm play: the WAV on standard output equals the export, and the message is old afterwards")
+        func playMessage() async throws {
+            try await TestPBX.run { pbx in
+                let box = try await leaveMessage(pbx, seconds: 1)
+                let message = try #require(box.messages.first)
+                #expect(message.folder == .new)
+
+                // Exporting is not listening: the message stays new.
+                let exported = pbx.scratch.file("exported.wav")
+                try await pbx.cli.succeed(["vm", "export", message.id, exported.path])
+                let stillNew = try await pbx.cli.json(VoicemailMailboxInfo.self, ["vm", "list", Fixture.callee])
+                #expect(stillNew.newCount == 1 && stillNew.oldCount == 0)
+
+                // Refused before anything is fetched or marked: a terminal, --json mixed with audio.
+                let onTerminal = try await Self.runOnTerminal(pbx, ["vm", "play", message.id])
+                #expect(onTerminal.status == 2 && onTerminal.stderr.contains("terminal"), "\(onTerminal)")
+                let jsonToPipe = try await pbx.cli.run(["vm", "play", message.id])
+                #expect(jsonToPipe.exitCode == 2 && jsonToPipe.stderr.contains("--json"), "\(jsonToPipe.summary)")
+                let unknown = try await pbx.cli.run(["vm", "play", UUID().uuidString.lowercased(), "-"], json: false)
+                #expect(unknown.exitCode == 1 && unknown.stderr.contains("not_found") && unknown.stdoutData.isEmpty)
+                let unchanged = try await pbx.cli.json(VoicemailMailboxInfo.self, ["vm", "list", Fixture.callee])
+                #expect(unchanged.newCount == 1)
+
+                let played = try await pbx.cli.run(["vm", "play", message.id], json: false)
+                #expect(played.succeeded, "\(played.summary)")
+                let expected = try Data(contentsOf: exported)
+                #expect(played.stdoutData == expected, "\(played.stdoutData.count) bytes, export has \(expected.count)")
+                let wav = try WAVReader.read(Array(played.stdoutData), name: "stdout")
+                #expect(!wav.telephoneAudio().isEmpty)
+                #expect(played.stdoutData.prefix(4) == Data("RIFF".utf8))
+
+                let heard = try await pbx.cli.json(VoicemailMailboxInfo.self, ["vm", "list", Fixture.callee])
+                #expect(heard.newCount == 0 && heard.oldCount == 1)
+                #expect(heard.messages.first?.folder == .old)
+
+                // To a file, with --json: where it went, and the message as it is now.
+                let file = pbx.scratch.file("played.wav")
+                let toFile = try await pbx.cli.run(["vm", "play", message.id, file.path])
+                #expect(toFile.succeeded && toFile.stdout.contains("\"folder\" : \"old\""), "\(toFile.summary)")
+                #expect(try Data(contentsOf: file) == expected)
+                let again = try await pbx.cli.run(["vm", "play", message.id, file.path])
+                #expect(again.exitCode == 2 && again.stderr.contains("--force"))
+            }
+        }
+
+        /// Runs `vpbx ARGS` with standard output on a pseudo-terminal (as in an interactive shell).
+        private static func runOnTerminal(
+            _ pbx: TestPBX, _ arguments: [String]
+        ) async throws -> (status: Int32?, stderr: String) {
+            // posix_openpt and friends need _XOPEN_SOURCE, which the Glibc module is not built
+            // with: look them up at run time.
+            typealias OpenPT = @convention(c) (Int32) -> Int32
+            typealias OnPT = @convention(c) (Int32) -> Int32
+            typealias NamePT = @convention(c) (Int32) -> UnsafeMutablePointer<CChar>?
+            guard let openSymbol = dlsym(nil, "posix_openpt"), let grantSymbol = dlsym(nil, "grantpt"),
+                let unlockSymbol = dlsym(nil, "unlockpt"), let nameSymbol = dlsym(nil, "ptsname")
+            else { throw HarnessError("the C library has no posix_openpt") }
+            let master = unsafeBitCast(openSymbol, to: OpenPT.self)(O_RDWR | O_NOCTTY)
+            guard master >= 0, unsafeBitCast(grantSymbol, to: OnPT.self)(master) == 0,
+                unsafeBitCast(unlockSymbol, to: OnPT.self)(master) == 0,
+                let name = unsafeBitCast(nameSymbol, to: NamePT.self)(master)
+            else {
+                throw HarnessError("cannot open a pseudo-terminal: \(String(cString: strerror(errno)))")
+            }
+            defer { close(master) }
+            let err = pbx.scratch.file("tty.err")
+            let status = try await ChildProcess.run(
+                try PackageLayout.executable("vpbx"), arguments + ["--socket", pbx.options.socket],
+                stdout: URL(fileURLWithPath: String(cString: name)), stderr: err, timeout: .seconds(10))
+            let stderr = FileManager.default.contents(atPath: err.path).map { String(decoding: $0, as: UTF8.self) }
+            return (status, stderr ?? "")
         }
     }
 }

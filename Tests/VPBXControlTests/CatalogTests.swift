@@ -24,7 +24,7 @@ import Testing
     @Test func configurationChangesAreAdminOnly() {
         for method in [
             ExtensionCreate.name, ExtensionUpdate.name, ExtensionDelete.name, VoicemailDelete.name,
-            VoicemailMarkHeard.name,
+            VoicemailMarkHeard.name, FeatureCodeSet.name, FeatureCodeReset.name,
         ] {
             #expect(RPCCatalog.method(named: method)?.allowedRoles == [.admin])
         }

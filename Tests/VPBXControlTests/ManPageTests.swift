@@ -31,8 +31,9 @@ import Testing
             ["holiday", "add"],
             ["holiday", "swap"], ["route", "add"], ["timecond", "add"], ["timecond", "set"], ["ivr", "add"],
             ["ivr", "set"],
-            ["prompt", "list"], ["prompt", "set"], ["prompt", "reset"], ["vm", "list"], ["vm", "export"],
-            ["vm", "delete"],
+            ["prompt", "list"], ["prompt", "set"], ["prompt", "reset"], ["vm", "list"], ["vm", "play"],
+            ["vm", "export"], ["vm", "delete"], ["featurecode", "list"], ["featurecode", "set"],
+            ["featurecode", "reset"],
         ] {
             let help = try Self.help(command)
             let options = Set(help.matches(of: /--([a-z][a-z-]+)/).map { String($0.output.1) })

@@ -39,6 +39,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
                     dialPlan: InMemoryDialPlanRepository(store: store),
                     menus: InMemoryMenuRepository(store: store),
                     voicemail: InMemoryVoicemailRepository(store: store, now: clock.now),
+                    featureCodes: InMemoryFeatureCodeRepository(store: store),
                     writer: InMemoryStoreWriter(store: store),
                     clock: clock))
         }
@@ -55,6 +56,7 @@ struct Repositories: Sendable {
     let dialPlan: any DialPlanRepository
     let menus: any MenuRepository
     let voicemail: any VoicemailRepository
+    let featureCodes: any FeatureCodeRepository
     /// Batches of writes, one transaction each.
     let writer: any StoreWriter
     let clock: TestClock
@@ -63,7 +65,7 @@ struct Repositories: Sendable {
         extensions: any ExtensionRepository, registrations: any RegistrationRepository,
         cdr: any CDRRepository, schedules: any ScheduleRepository, calendar: any CalendarRepository,
         dialPlan: any DialPlanRepository, menus: any MenuRepository, voicemail: any VoicemailRepository,
-        writer: any StoreWriter, clock: TestClock
+        featureCodes: any FeatureCodeRepository, writer: any StoreWriter, clock: TestClock
     ) {
         self.extensions = extensions
         self.registrations = registrations
@@ -73,6 +75,7 @@ struct Repositories: Sendable {
         self.dialPlan = dialPlan
         self.menus = menus
         self.voicemail = voicemail
+        self.featureCodes = featureCodes
         self.writer = writer
         self.clock = clock
     }
@@ -87,6 +90,7 @@ struct Repositories: Sendable {
             dialPlan: GRDBDialPlanRepository(database: database),
             menus: GRDBMenuRepository(database: database),
             voicemail: GRDBVoicemailRepository(database: database, now: clock.now),
+            featureCodes: GRDBFeatureCodeRepository(database: database),
             writer: GRDBStoreWriter(database: database),
             clock: clock)
     }

@@ -11,24 +11,45 @@ public struct DialPlan: Sendable {
     public var menus: [String: MenuDefinition]
     /// Extensions whose unanswered and busy calls go to voicemail.
     public var mailboxes: Set<String> = []
-    /// Dialled codes for the mailbox menu: the caller's own box, any box with its PIN.
+    /// The codes phones dial for features (`*97`: the caller's own mailbox), defaults unless
+    /// the administrator changed them (`vpbx featurecode set`).
     public var featureCodes = FeatureCodes()
 
+    /// The code of every ``Feature``: its default, or an override from the store.
     public struct FeatureCodes: Sendable, Equatable {
-        public var ownMailbox = "*97"
-        public var anyMailbox = "*98"
-        public init() {}
+        /// Feature name → code, only for features whose code was changed.
+        public private(set) var overrides: [String: String]
+
+        /// Names that are not in ``Feature/all`` (a row written by a newer engine) are ignored.
+        public init(overrides: [String: String] = [:]) {
+            self.overrides = overrides.filter { Feature.named($0.key) != nil }
+        }
+
+        /// The code that dials `feature` now.
+        public func code(of feature: Feature) -> String { overrides[feature.name] ?? feature.defaultCode }
+
+        /// The feature `dialled` is the code of, if any.
+        public func feature(dialled: String) -> Feature? { Feature.all.first { code(of: $0) == dialled } }
+
+        /// The caller's own mailbox (`*97` by default).
+        public var ownMailbox: String { code(of: .voicemailOwn) }
+        /// Any mailbox, with its PIN (`*98` by default).
+        public var anyMailbox: String { code(of: .voicemailAny) }
     }
 
     /// A feature code dialled by `caller`, or nil when `dialled` is none.
     public func featureCode(_ dialled: String, caller: String) -> Routing? {
-        if dialled == featureCodes.ownMailbox {
-            return Routing(target: .application(.mailbox(caller)), path: ["feature:\(dialled)"])
+        guard let feature = featureCodes.feature(dialled: dialled) else { return nil }
+        let path = ["feature:\(dialled)"]
+        switch feature.name {
+        case Feature.voicemailOwn.name:
+            return Routing(target: .application(.mailbox(caller)), path: path)
+        case Feature.voicemailAny.name:
+            return Routing(target: .application(.mailbox(nil)), path: path)
+        default:
+            // In the catalog but not built yet: dialled like any other number.
+            return nil
         }
-        if dialled == featureCodes.anyMailbox {
-            return Routing(target: .application(.mailbox(nil)), path: ["feature:\(dialled)"])
-        }
-        return nil
     }
 
     /// How many destinations one call may pass through before it is refused as a loop

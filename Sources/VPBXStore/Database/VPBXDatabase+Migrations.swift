@@ -24,6 +24,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v3-dialplan", migrate: createDialPlan)
         migrator.registerMigration("v4-menus", migrate: createMenus)
         migrator.registerMigration("v5-voicemail", migrate: createVoicemail)
+        migrator.registerMigration("v6-feature-codes", migrate: createFeatureCodes)
         return migrator
     }
 
@@ -164,5 +165,14 @@ extension VPBXDatabase {
             index: "voicemail_messages_by_mailbox", on: "voicemail_messages", columns: ["mailbox", "received_at"])
         // Counting new/old per box for MWI, from the index alone.
         try db.create(index: "voicemail_messages_by_folder", on: "voicemail_messages", columns: ["mailbox", "folder"])
+    }
+
+    private static func createFeatureCodes(_ db: Database) throws {
+        // Only the codes an administrator changed; a feature without a row has its default.
+        // Names are not checked against a list here: the catalog lives in the code.
+        try db.create(table: "feature_codes") { t in
+            t.primaryKey("name", .text)
+            t.column("code", .text).notNull().unique()
+        }
     }
 }

@@ -21,6 +21,7 @@ public actor InMemoryStore {
         var menus: [String: MenuRecord] = [:]
         var mailboxes: [String: MailboxRecord] = [:]
         var voicemailMessages: [UUID: VoicemailMessageRecord] = [:]
+        var featureCodes: [String: FeatureCodeRecord] = [:]
     }
 
     private var tables = Tables()

@@ -11,6 +11,8 @@ struct VPBXCommand: Sendable {
         var exitCode: Int32?
         var stdout: String
         var stderr: String
+        /// Standard output as bytes (`vm play` writes audio there).
+        var stdoutData = Data()
 
         var succeeded: Bool { exitCode == 0 }
 
@@ -54,7 +56,10 @@ struct VPBXCommand: Sendable {
             try? FileManager.default.removeItem(at: out)
             try? FileManager.default.removeItem(at: err)
         }
-        return Result(arguments: all, exitCode: code, stdout: Self.read(out), stderr: Self.read(err))
+        let bytes = FileManager.default.contents(atPath: out.path) ?? Data()
+        return Result(
+            arguments: all, exitCode: code, stdout: String(decoding: bytes, as: UTF8.self), stderr: Self.read(err),
+            stdoutData: bytes)
     }
 
     /// Runs and requires exit 0, returning the decoded JSON.

@@ -41,3 +41,22 @@ extension Validation {
         }
     }
 }
+
+extension Validation {
+    /// The longest feature code: `*` or `#` and this many digits.
+    static let featureCodeDigits = 1...6
+
+    /// A feature code: `*` or `#`, then 1-6 digits (`*97`, `*8`, `#31`). The leading `*` or `#`
+    /// keeps codes apart from extension and route numbers, which are digits only, and is what
+    /// every desk phone can dial and send in the Request-URI unescaped.
+    static func featureCode(_ value: String, field: String) throws {
+        let bytes = Array(value.utf8)
+        guard let first = bytes.first, first == UInt8(ascii: "*") || first == UInt8(ascii: "#"),
+            featureCodeDigits.contains(bytes.count - 1),
+            bytes.dropFirst().allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else {
+            throw StoreError.invalid(
+                "\(field) '\(value)' is invalid: expected * or # followed by 1 to 6 digits, e.g. *97 or #31")
+        }
+    }
+}

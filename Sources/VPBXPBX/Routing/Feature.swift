@@ -1,0 +1,35 @@
+/// A feature a phone reaches by dialling a code (`*97`): the name administrators use for it,
+/// the code it has until they change it, and what it does.
+///
+/// The catalog is ``all``. A new feature is one line there (its name, default code and
+/// summary) plus what dialling it does, in ``DialPlan/featureCode(_:caller:)``; the store, the
+/// control methods, the CLI and `vpbx featurecode list` take it from the catalog.
+public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible {
+    /// Lowercase words joined by `-`: `voicemail-own`.
+    public let name: String
+    /// The code when no override is stored.
+    public let defaultCode: String
+    /// What dialling it does, one sentence for `vpbx featurecode list`.
+    public let summary: String
+
+    public var id: String { name }
+    public var description: String { name }
+
+    init(_ name: String, _ defaultCode: String, _ summary: String) {
+        self.name = name
+        self.defaultCode = defaultCode
+        self.summary = summary
+    }
+
+    /// Every feature, in the order lists show them.
+    public static let all: [Feature] = [
+        Feature("voicemail-own", "*97", "your own voicemail box, without a PIN from your own phone"),
+        Feature("voicemail-any", "*98", "any voicemail box: asks for the box number and its PIN"),
+    ]
+
+    /// The feature called `name`, if the catalog has one.
+    public static func named(_ name: String) -> Feature? { all.first { $0.name == name } }
+
+    public static var voicemailOwn: Feature { named("voicemail-own")! }
+    public static var voicemailAny: Feature { named("voicemail-any")! }
+}

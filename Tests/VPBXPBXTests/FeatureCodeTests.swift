@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import VPBXSIP
+import VPBXStore
+
+@testable import VPBXPBX
+
+/// Feature codes: the catalog, their defaults, and a changed code in the dial plan and the core.
+@Suite("Feature codes", .timeLimit(.minutes(1)))
+struct FeatureCodeTests {
+    let alice = Cast.alice
+
+    @Test("the catalog: unique names and codes, defaults *97 and *98 that pass the store's rule")
+    func catalog() throws {
+        #expect(Feature.all.map(\.name) == ["voicemail-own", "voicemail-any"])
+        #expect(Set(Feature.all.map(\.name)).count == Feature.all.count)
+        #expect(Set(Feature.all.map(\.defaultCode)).count == Feature.all.count)
+        #expect(Feature.voicemailOwn.defaultCode == "*97" && Feature.voicemailAny.defaultCode == "*98")
+        for feature in Feature.all {
+            try FeatureCodeRecord(name: feature.name, code: feature.defaultCode).validate()
+            #expect(!feature.summary.isEmpty)
+        }
+        #expect(Feature.named("pickup") == nil)
+    }
+
+    @Test("defaults route *97 to the caller's own box and *98 to any box")
+    func defaults() {
+        let plan = DialPlan()
+        #expect(plan.featureCode("*97", caller: "100")?.target == .application(.mailbox("100")))
+        #expect(plan.featureCode("*98", caller: "100")?.target == .application(.mailbox(nil)))
+        #expect(plan.featureCode("*97", caller: "100")?.path == ["feature:*97"])
+        #expect(plan.featureCode("100", caller: "100") == nil)
+    }
+
+    @Test("a changed code routes to the mailbox application and the old code is an ordinary number again")
+    func changedCodeInTheDialPlan() {
+        var plan = DialPlan()
+        plan.featureCodes = DialPlan.FeatureCodes(overrides: ["voicemail-own": "*55", "no-such-feature": "*1"])
+        #expect(plan.featureCodes.ownMailbox == "*55" && plan.featureCodes.anyMailbox == "*98")
+        #expect(plan.featureCodes.overrides == ["voicemail-own": "*55"])
+        let routed = plan.featureCode("*55", caller: "100")
+        #expect(routed == Routing(target: .application(.mailbox("100")), path: ["feature:*55"]))
+        #expect(plan.featureCode("*97", caller: "100") == nil)
+        #expect(plan.resolve("*97", at: Date()).target == .extension("*97"))
+        #expect(plan.featureCode("*1", caller: "100") == nil)
+        #expect(plan.featureCode("*98", caller: "100")?.target == .application(.mailbox(nil)))
+    }
+
+    @Test("in the core: after the change *55 rings the caller's mailbox application and *97 gets 404")
+    func changedCodeInTheCore() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var plan = DialPlan()
+            plan.featureCodes = DialPlan.FeatureCodes(overrides: ["voicemail-own": "*55"])
+            await pbx.core.setDialPlan(plan)
+
+            _ = try await pbx.placeCall(from: alice, to: "*55", sdp: alice.sdp())
+            let application = try await pbx.outbound.request(.invite, to: Application.peer)
+            #expect(application.uri.user == Application.mailbox(alice.number).user)
+
+            _ = try await pbx.placeCall(from: alice, to: "*97", sdp: alice.sdp())
+            _ = try await pbx.outbound.response(404, .invite, to: alice.address)
+            let cdr = try await pbx.finishedCDR(of: "*97")
+            #expect(cdr.disposition == .failed && cdr.path == nil)
+        }
+    }
+}
