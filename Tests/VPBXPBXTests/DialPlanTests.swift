@@ -22,13 +22,25 @@ struct DialPlanTests {
 
     @Test("destinations parse and print the same way, and bad ones say what to write")
     func destinations() throws {
-        for text in ["ext:1001", "time:office-hours", "hangup"] {
+        for text in ["ext:1001", "time:office-hours", "hangup", "vm:1002", "queue:sales", "queue:Support.2nd-line"] {
             #expect(try Destination(parsing: text).description == text)
         }
-        for bad in ["ext:", "ext:10a", "time:Office", "voicemail:1001", "", "hangup:now"] {
+        for bad in ["ext:", "ext:10a", "time:Office", "voicemail:1001", "", "hangup:now", "vm:", "vm:12a", "queue:", "queue:a b"] {
             #expect(throws: DestinationError.self) { try Destination(parsing: bad) }
         }
         #expect("\(DestinationError("x"))".contains("ext:NUMBER"))
+    }
+
+    @Test("queue and voicemail destinations are answered by their applications")
+    func queueAndVoicemailDestinations() {
+        var plan = DialPlan()
+        plan.routes["300"] = .queue("sales")
+        plan.routes["400"] = .voicemail("1002")
+        #expect(plan.resolve("300", at: monday(10)) == Routing(target: .application(.queue("sales")), path: ["route:300", "queue:sales"]))
+        #expect(
+            plan.resolve("400", at: monday(10))
+                == Routing(target: .application(.voicemail(mailbox: "1002", busy: false)), path: ["route:400", "vm:1002"]))
+        #expect(Application(user: Application.queue("Support.2nd-line").user) == .queue("Support.2nd-line"))
     }
 
     @Test("a number without a route is an extension; routes follow nested time conditions")
