@@ -209,6 +209,38 @@ public actor QueueCenter: QueueService {
         hooks.changed(.queue(entry.queue))
     }
 
+    /// The extensions each non-queue call involves, to tell the distributor when an agent's
+    /// phone is busy with a direct call (never offered queue calls then) and free again.
+    private var directCalls: [String: Set<String>] = [:]
+
+    /// A call's parties now (`ended`: the call is over). Calls the queue itself put through
+    /// are the distributor's own business and are skipped.
+    public func observe(callID: String, parties: Set<String>, ended: Bool) {
+        if entries[callID] != nil { return }
+        let before = directCalls[callID] ?? []
+        let now = ended ? [] : parties
+        directCalls[callID] = now.isEmpty ? nil : now
+        guard before != now else { return }
+        let date = Date()
+        for number in distributor.agentNumbers {
+            guard let agent = distributor.agent(number), agent.state != .loggedOut,
+                let extensionNumber = agent.extensionNumber
+            else { continue }
+            let wasBusy = before.contains(extensionNumber)
+            let isBusy = now.contains(extensionNumber)
+            guard wasBusy != isBusy else { continue }
+            // Another direct call may still hold the phone.
+            let stillBusy = directCalls.values.contains { $0.contains(extensionNumber) }
+            if isBusy, !wasBusy {
+                carryOut(distributor.agentBusyElsewhere(number, now: date))
+                hooks.changed(.agent(number))
+            } else if !stillBusy {
+                carryOut(distributor.agentFreeElsewhere(number, now: date))
+                hooks.changed(.agent(number))
+            }
+        }
+    }
+
     // MARK: Carrying out decisions
 
     private func carryOut(_ output: ACDOutput) {
