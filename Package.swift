@@ -87,7 +87,7 @@ let package = Package(
             name: "VPBXControlTests",
             dependencies: ["VPBXControl", nio, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
-        .testTarget(name: "VPBXPBXTests", dependencies: ["VPBXPBX", "VPBXStore", "VPBXSIP", "VPBXSchedule"]),
+        .testTarget(name: "VPBXPBXTests", dependencies: ["VPBXPBX", "VPBXStore", "VPBXSIP", "VPBXSchedule", "VPBXACD"]),
         .testTarget(name: "VPBXEngineTests", dependencies: ["VPBXEngine", "VPBXPBX", "VPBXStore", "VPBXMediaIO", logging]),
         .testTarget(name: "VPBXConsoleTests", dependencies: ["VPBXConsole"]),
         .testTarget(

@@ -167,8 +167,8 @@ public actor QueueCenter: QueueService {
             carryOut(distributor.offerAnswered(caller: callID, agent: agent, now: now))
             hooks.changed(.agent(agent))
         case .callEnded:
-            forget(callID)
             carryOut(distributor.callerLeft(callID, now: now))
+            forget(callID)
         case .failed, nil:
             for agent in current.agents {
                 carryOut(distributor.offerDeclined(caller: callID, agent: agent, now: now))
@@ -181,7 +181,9 @@ public actor QueueCenter: QueueService {
     public func callerLeft(_ callID: String) {
         guard let entry = entries[callID], !entry.bridged else { return }
         forget(callID)
+        leaving[callID] = entry
         carryOut(distributor.callerLeft(callID, now: Date()))
+        leaving[callID] = nil
         hooks.changed(.queue(entry.queue))
     }
 
@@ -204,7 +206,7 @@ public actor QueueCenter: QueueService {
     /// wrap-up starts.
     public func callEnded(callID: String) {
         guard let entry = entries[callID], entry.bridged else { return }
-        entries[callID] = nil
+        forget(callID)
         carryOut(distributor.queueCallEnded(caller: callID, now: Date()))
         hooks.changed(.queue(entry.queue))
     }
@@ -258,11 +260,11 @@ public actor QueueCenter: QueueService {
                 entry.instructions.yield(.ring(offer: nextOffer, extensions: extensions, timeoutSeconds: max(1, seconds)))
                 for agent in agents { hooks.changed(.agent(agent)) }
             case .cancelOffer(let caller, let agents):
-                guard var entry = entries[caller], let offer = entry.offer else { continue }
+                guard var entry = entries[caller] ?? leaving[caller], let offer = entry.offer else { continue }
                 let remaining = offer.agents.filter { !agents.contains($0) }
                 if remaining.isEmpty {
                     entry.offer = nil
-                    entries[caller] = entry
+                    if entries[caller] != nil { entries[caller] = entry }
                     let applicationCallID = entry.caller.applicationCallID
                     let cancel = hooks.cancelRinging
                     Task { await cancel(applicationCallID) }
@@ -270,7 +272,7 @@ public actor QueueCenter: QueueService {
                     // One agent of a ring-all offer left (paused, logged out): the others keep
                     // ringing; the phone of the one who left rings on until the offer ends.
                     entry.offer = (offer.id, remaining)
-                    entries[caller] = entry
+                    if entries[caller] != nil { entries[caller] = entry }
                 }
                 for agent in agents { hooks.changed(.agent(agent)) }
             case .bridge:
@@ -288,8 +290,7 @@ public actor QueueCenter: QueueService {
             // Reports name the caller's number, not the internal call id.
             var records = output.records
             for index in records.indices {
-                if let number = numbers[records[index].caller] { records[index].caller = number }
-                numbers[records[index].caller] = nil
+                if let number = numbers.removeValue(forKey: records[index].caller) { records[index].caller = number }
             }
             hooks.recordsFinished(records)
         }
@@ -298,6 +299,9 @@ public actor QueueCenter: QueueService {
 
     /// Caller numbers by call id, kept until the call's record is written.
     private var numbers: [String: String] = [:]
+    /// A caller being forgotten while the distributor's output for it is carried out (its
+    /// ringing offer is still cancelled).
+    private var leaving: [String: Entry] = [:]
 
     private func forget(_ callID: String) {
         guard let entry = entries.removeValue(forKey: callID) else { return }
