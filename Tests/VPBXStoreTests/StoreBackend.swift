@@ -39,6 +39,9 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
                     dialPlan: InMemoryDialPlanRepository(store: store),
                     menus: InMemoryMenuRepository(store: store),
                     voicemail: InMemoryVoicemailRepository(store: store, now: clock.now),
+                    queues: InMemoryQueueRepository(store: store),
+                    agents: InMemoryAgentRepository(store: store),
+                    queueCalls: InMemoryQueueCallLogRepository(store: store),
                     writer: InMemoryStoreWriter(store: store),
                     clock: clock))
         }
@@ -55,6 +58,9 @@ struct Repositories: Sendable {
     let dialPlan: any DialPlanRepository
     let menus: any MenuRepository
     let voicemail: any VoicemailRepository
+    let queues: any QueueRepository
+    let agents: any AgentRepository
+    let queueCalls: any QueueCallLogRepository
     /// Batches of writes, one transaction each.
     let writer: any StoreWriter
     let clock: TestClock
@@ -63,6 +69,7 @@ struct Repositories: Sendable {
         extensions: any ExtensionRepository, registrations: any RegistrationRepository,
         cdr: any CDRRepository, schedules: any ScheduleRepository, calendar: any CalendarRepository,
         dialPlan: any DialPlanRepository, menus: any MenuRepository, voicemail: any VoicemailRepository,
+        queues: any QueueRepository, agents: any AgentRepository, queueCalls: any QueueCallLogRepository,
         writer: any StoreWriter, clock: TestClock
     ) {
         self.extensions = extensions
@@ -73,6 +80,9 @@ struct Repositories: Sendable {
         self.dialPlan = dialPlan
         self.menus = menus
         self.voicemail = voicemail
+        self.queues = queues
+        self.agents = agents
+        self.queueCalls = queueCalls
         self.writer = writer
         self.clock = clock
     }
@@ -87,6 +97,9 @@ struct Repositories: Sendable {
             dialPlan: GRDBDialPlanRepository(database: database),
             menus: GRDBMenuRepository(database: database),
             voicemail: GRDBVoicemailRepository(database: database, now: clock.now),
+            queues: GRDBQueueRepository(database: database),
+            agents: GRDBAgentRepository(database: database),
+            queueCalls: GRDBQueueCallLogRepository(database: database),
             writer: GRDBStoreWriter(database: database),
             clock: clock)
     }
