@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import VPBXControl
 import VPBXMediaIO
 import VPBXPBX
@@ -14,6 +15,9 @@ struct ControlHandlers: Sendable {
     let calendar: any CalendarRepository
     let dialPlan: any DialPlanRepository
     let menus: any MenuRepository
+    let queues: any QueueRepository
+    let agents: any AgentRepository
+    let queueCalls: any QueueCallLogRepository
     let prompts: PromptLibrary
     let music: HoldMusicLibrary
     let voicemail: EngineVoicemail
@@ -22,6 +26,7 @@ struct ControlHandlers: Sendable {
     let engineVersion: String
     let startedAt: Date
     let sipListen: [String]
+    let logger: Logger
 
     func register(on router: ControlRouter) {
         registerEngineMethods(on: router)
@@ -31,6 +36,9 @@ struct ControlHandlers: Sendable {
         registerHolidayMethods(on: router)
         registerRouteMethods(on: router)
         registerMenuMethods(on: router)
+        registerQueueMethods(on: router)
+        registerAgentMethods(on: router)
+        registerReportMethods(on: router)
         registerPromptMethods(on: router)
         registerMusicMethods(on: router)
         registerVoicemailMethods(on: router)
@@ -42,7 +50,7 @@ struct ControlHandlers: Sendable {
                 engineVersion: engineVersion,
                 capabilities: [
                     "extensions", "registrations", "calls", "cdr", "events", "schedules", "prompts", "voicemail",
-                    "music-on-hold",
+                    "music-on-hold", "queues",
                 ],
                 role: context.role)
         }

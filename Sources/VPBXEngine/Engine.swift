@@ -96,11 +96,14 @@ public actor Engine {
         let handlers = ControlHandlers(
             pbx: pbx, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
             calendar: GRDBCalendarRepository(database: database), dialPlan: GRDBDialPlanRepository(database: database),
-            menus: GRDBMenuRepository(database: database),
+            menus: GRDBMenuRepository(database: database), queues: GRDBQueueRepository(database: database),
+            agents: GRDBAgentRepository(database: database), queueCalls: GRDBQueueCallLogRepository(database: database),
             prompts: prompts, music: music, voicemail: voicemail, events: events, realm: config.realm, engineVersion: Engine.version,
-            startedAt: Date(), sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"])
+            startedAt: Date(), sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"],
+            logger: logger)
         handlers.register(on: router)
         try await handlers.reloadDialPlan()
+        try await handlers.reloadQueues()
         let control = ControlServer(
             // Room for `prompt.set` uploads (base64 WAV, up to about two minutes at 48 kHz stereo).
             configuration: .init(socketPath: config.resolvedSocketPath, maximumLineLength: 48 << 20), router: router,
