@@ -32,7 +32,8 @@ import Testing
             ["holiday", "swap"], ["route", "add"], ["timecond", "add"], ["timecond", "set"], ["ivr", "add"],
             ["ivr", "set"],
             ["prompt", "list"], ["prompt", "set"], ["prompt", "reset"], ["vm", "list"], ["vm", "export"],
-            ["vm", "delete"],
+            ["vm", "delete"], ["queue", "add"], ["queue", "set"], ["queue", "member", "add"], ["agent", "add"],
+            ["agent", "set"], ["report", "queue"],
         ] {
             let help = try Self.help(command)
             let options = Set(help.matches(of: /--([a-z][a-z-]+)/).map { String($0.output.1) })
