@@ -21,10 +21,12 @@ extension ControlHandlers {
             try await self.storeCall { try await self.agents.replace(updated) }
             try await self.reloadQueues()
             await self.publish("agent", "agent.updated", ["number": .string(updated.number)])
-            return QueueConfiguration.info(updated, queues: try await self.storeCall { try await self.agents.queues(of: updated.number) })
+            return QueueConfiguration.info(
+                updated, queues: try await self.storeCall { try await self.agents.queues(of: updated.number) })
         }
         router.register(AgentList.self) { _, _ in
-            let members = Dictionary(grouping: try await self.storeCall { try await self.queues.allMembers() }, by: \.agent)
+            let members = Dictionary(
+                grouping: try await self.storeCall { try await self.queues.allMembers() }, by: \.agent)
             return try await self.storeCall { try await self.agents.list() }.map {
                 QueueConfiguration.info($0, queues: (members[$0.number] ?? []).map(\.queue))
             }
@@ -52,7 +54,8 @@ extension ControlHandlers {
         guard VoicemailPIN.problem(pin) == nil else {
             let lengths = VoicemailPIN.lengths
             throw RPCError.invalidArgument(
-                "agent PIN must be \(lengths.lowerBound) to \(lengths.upperBound) digits (0-9), e.g. 4711", field: "pin")
+                "agent PIN must be \(lengths.lowerBound) to \(lengths.upperBound) digits (0-9), e.g. 4711", field: "pin"
+            )
         }
         return VoicemailPIN.hash(pin)
     }

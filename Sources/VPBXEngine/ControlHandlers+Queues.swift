@@ -85,10 +85,14 @@ extension ControlHandlers {
         }
         router.register(QueueMemberRemove.self) { params, _ in
             let record = try await self.existingQueue(params.queue)
-            guard try await self.storeCall({ try await self.queues.removeMember(queue: params.queue, agent: params.agent) })
+            guard
+                try await self.storeCall({
+                    try await self.queues.removeMember(queue: params.queue, agent: params.agent)
+                })
             else {
                 throw RPCError.notFound(
-                    "agent \(params.agent) is not a member of queue \(params.queue) (see vpbx queue show \(params.queue))")
+                    "agent \(params.agent) is not a member of queue \(params.queue) (see vpbx queue show \(params.queue))"
+                )
             }
             try await self.reloadQueues()
             await self.publish(

@@ -20,7 +20,8 @@ struct QueueCommand: AsyncParsableCommand {
         Output.fields([
             ("name", queue.name), ("strategy", queue.strategy.rawValue), ("ring timeout", "\(queue.ringTimeout)s"),
             ("retry delay", "\(queue.retryDelay)s"), ("max wait", seconds(queue.maxWait, none: "none")),
-            ("overflow", queue.overflow ?? "default (busy)"), ("max length", queue.maxLength.map(String.init) ?? "none"),
+            ("overflow", queue.overflow ?? "default (busy)"),
+            ("max length", queue.maxLength.map(String.init) ?? "none"),
             ("join when empty", queue.joinWhenEmpty.rawValue), ("leave when empty", queue.leaveWhenEmpty.rawValue),
             ("service level", "\(queue.serviceLevel)s"), ("short abandon", "\(queue.shortAbandon)s"),
             ("wrap-up", "\(queue.wrapUp)s"), ("announce every", seconds(queue.announceEvery, none: "never")),
@@ -46,7 +47,8 @@ struct QueueSettingsOptions: ParsableArguments {
     @Option(name: .customLong("max-wait"), help: "Longest wait in seconds before --overflow; 0: forever (default).")
     var maxWait: Int?
     @Option(
-        help: "Where callers go on max wait, a full or an empty queue, e.g. vm:1001 or queue:other; '': busy (default).")
+        help: "Where callers go on max wait, a full or an empty queue, e.g. vm:1001 or queue:other; '': busy (default)."
+    )
     var overflow: String?
     @Option(name: .customLong("max-length"), help: "Most callers waiting; 0: no limit (default).")
     var maxLength: Int?
@@ -83,7 +85,8 @@ struct QueueSettingsOptions: ParsableArguments {
     var isEmpty: Bool {
         strategy == nil && ringTimeout == nil && retryDelay == nil && maxWait == nil && overflow == nil
             && maxLength == nil && joinWhenEmpty == nil && leaveWhenEmpty == nil && serviceLevel == nil
-            && shortAbandon == nil && wrapUp == nil && announceEvery == nil && exitDigit == nil && pauseOnNoAnswer == nil
+            && shortAbandon == nil && wrapUp == nil && announceEvery == nil && exitDigit == nil
+            && pauseOnNoAnswer == nil
     }
 
     func params(name: String) -> QueueParams {
@@ -104,7 +107,9 @@ struct QueueAdd: AsyncParsableCommand {
     @OptionGroup var settings: QueueSettingsOptions
 
     func run() async throws {
-        let info = try await EngineSession.run(global) { try await $0.call(QueueCreate.self, settings.params(name: name)) }
+        let info = try await EngineSession.run(global) {
+            try await $0.call(QueueCreate.self, settings.params(name: name))
+        }
         if global.json { return Output.json(info) }
         Output.line("created queue \(info.name) (\(info.strategy.rawValue))")
     }
@@ -126,7 +131,9 @@ struct QueueSet: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let info = try await EngineSession.run(global) { try await $0.call(QueueUpdate.self, settings.params(name: name)) }
+        let info = try await EngineSession.run(global) {
+            try await $0.call(QueueUpdate.self, settings.params(name: name))
+        }
         if global.json { return Output.json(info) }
         Output.line("updated queue \(info.name)")
     }
@@ -155,7 +162,8 @@ struct QueueListCommand: AsyncParsableCommand {
 
 /// `vpbx queue show NAME`.
 struct QueueShow: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a queue's settings and members.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show a queue's settings and members.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Queue name.") var name: String

@@ -54,8 +54,11 @@ struct ReportQueueCommand: AsyncParsableCommand {
         }
         if csv { return Output.csv(Self.headers, rows) }
         Output.table(
-            ["QUEUE", "START", "END", "OFFERED", "ANSWERED", "ABANDONED", "SHORT", "OVERFLOW", "REJECTED", "SL%", "ASA",
-             "AHT", "LONGEST"],
+            [
+                "QUEUE", "START", "END", "OFFERED", "ANSWERED", "ABANDONED", "SHORT", "OVERFLOW", "REJECTED", "SL%",
+                "ASA",
+                "AHT", "LONGEST",
+            ],
             rows.map { $0.map { $0.isEmpty ? "-" : $0 } })
     }
 }

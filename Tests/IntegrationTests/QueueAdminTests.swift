@@ -111,9 +111,15 @@ extension Integration {
                         ["penalty of agent '2002' must be 0 or more, got -1", "[invalid_argument]"]
                     ),
                     (["queue", "member", "add", "sales", "2999"], 1, ["agent 2999 does not exist", "[not_found]"]),
-                    (["queue", "member", "add", "nowhere", "2001"], 1, ["queue nowhere does not exist", "[not_found]"]),
+                    (
+                        ["queue", "member", "add", "nowhere", "2001"], 1,
+                        ["queue nowhere does not exist", "[not_found]"]
+                    ),
                     (["queue", "member", "remove", "sales", "2002"], 1, ["not a member", "[not_found]"]),
-                    (["queue", "set", "nowhere", "--wrap-up", "5"], 1, ["queue nowhere does not exist", "[not_found]"]),
+                    (
+                        ["queue", "set", "nowhere", "--wrap-up", "5"], 1,
+                        ["queue nowhere does not exist", "[not_found]"]
+                    ),
                     (["agent", "remove", "2001"], 1, ["member of queue(s) sales", "[conflict]"]),
                     (["agent", "add", "2001", "--name", "Again"], 1, ["agent 2001 already exists", "[conflict]"]),
                     (["agent", "add", "2004", "--name", "X", "--pin", "12"], 1, ["agent PIN must be 4 to 10 digits"]),

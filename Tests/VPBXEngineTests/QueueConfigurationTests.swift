@@ -49,7 +49,8 @@ struct QueueConfigurationTests {
         #expect(record.announcementIntervalSeconds == nil && record.exitDigit == nil && record.wrapUpSeconds == 12)
     }
 
-    @Test("the core's validation message reaches the wire with the field's wire name",
+    @Test(
+        "the core's validation message reaches the wire with the field's wire name",
         arguments: [
             (QueueRecord(name: "sales", ringTimeoutSeconds: 0), "ringTimeout", "ring timeout must be 1 to 600"),
             (QueueRecord(name: "sales", maxWaitSeconds: -3), "maxWait", "max wait must be at least 1"),
@@ -122,7 +123,8 @@ struct QueueConfigurationTests {
             QueueReportBuilder.bucketCount(since: start, until: year, interval: .quarterHour)
                 > QueueReportBuilder.maximumBuckets)
         #expect(
-            QueueReportBuilder.bucketCount(since: start, until: start.addingTimeInterval(86_400), interval: .quarterHour)
+            QueueReportBuilder.bucketCount(
+                since: start, until: start.addingTimeInterval(86_400), interval: .quarterHour)
                 == 97)
     }
 }

@@ -13,7 +13,8 @@ struct QueueRepositoryContractTests {
             announcementIntervalSeconds: 60, exitDigit: "#", pauseOnNoAnswer: true)
     }
 
-    @Test("a queue with every field set round-trips; create twice conflicts; replace of a missing one is not found",
+    @Test(
+        "a queue with every field set round-trips; create twice conflicts; replace of a missing one is not found",
         arguments: StoreBackend.allCases)
     func roundTrip(backend: StoreBackend) async throws {
         try await backend.withRepositories { repos in
@@ -194,7 +195,8 @@ struct QueueRepositoryContractTests {
         }
     }
 
-    @Test("finished queue calls are stored once each and found by any event in the range",
+    @Test(
+        "finished queue calls are stored once each and found by any event in the range",
         arguments: StoreBackend.allCases)
     func queueCalls(backend: StoreBackend) async throws {
         try await backend.withRepositories { repos in
@@ -236,7 +238,8 @@ struct QueueRepositoryContractTests {
             #expect(nothing.isEmpty)
 
             let bad = QueueCallLogRecord(
-                queue: "sales", caller: "205", joinedAt: at(0), outcome: "vanished", leftQueueAt: at(1), waitSeconds: 60)
+                queue: "sales", caller: "205", joinedAt: at(0), outcome: "vanished", leftQueueAt: at(1), waitSeconds: 60
+            )
             let refused = await #expect(throws: StoreError.self) { try await repos.queueCalls.insert(bad) }
             #expect(refused?.kind == .invalidArgument)
         }

@@ -65,7 +65,8 @@ public struct QueueRef: Codable, Sendable, Hashable {
 /// `queue.create`.
 public enum QueueCreate: RPCMethod {
     public static let name = "queue.create"
-    public static let summary = "Create a call-center queue: strategy, timeouts, overflow, empty-queue rules, service level."
+    public static let summary =
+        "Create a call-center queue: strategy, timeouts, overflow, empty-queue rules, service level."
     public static let allowedRoles: Set<Role> = .adminOnly
     public typealias Params = QueueParams
     public typealias Result = QueueInfo

@@ -65,7 +65,8 @@ public struct GRDBQueueRepository: QueueRepository {
 
     public func allMembers() async throws -> [QueueMemberRecord] {
         try await database.read("the queue members") { db in
-            try QueueMemberRecord.order(QueueMemberRecord.Columns.queue, QueueMemberRecord.Columns.position).fetchAll(db)
+            try QueueMemberRecord.order(QueueMemberRecord.Columns.queue, QueueMemberRecord.Columns.position).fetchAll(
+                db)
         }
     }
 

@@ -58,7 +58,8 @@ public struct QueueCallLogRecord: Codable, Sendable, Equatable {
         try Validation.queueName(queue)
         guard Self.outcomes.contains(outcome) else {
             throw StoreError.invalid(
-                "outcome '\(outcome)' of a queue call is unknown: use one of \(Self.outcomes.sorted().joined(separator: ", "))")
+                "outcome '\(outcome)' of a queue call is unknown: use one of \(Self.outcomes.sorted().joined(separator: ", "))"
+            )
         }
         try Validation.text(caller, field: "caller of a queue call", maxLength: 200, allowEmpty: true)
         guard leftQueueAt >= joinedAt else {
