@@ -38,6 +38,49 @@ enum QueueReportBuilder {
             talkSeconds: row.talkSeconds, wrapUpSeconds: row.wrapUpSeconds)
     }
 
+    /// Refuses an empty or reversed period and one with too many buckets.
+    static func check(_ params: ReportQueue.Params) throws(RPCError) {
+        let interval = params.interval ?? .hour
+        guard params.since < params.until else {
+            throw RPCError.invalidArgument("until must be later than since", field: "until")
+        }
+        guard bucketCount(since: params.since, until: params.until, interval: interval) <= maximumBuckets else {
+            throw RPCError.invalidArgument(
+                "the period makes more than \(maximumBuckets) buckets of \(interval.rawValue): "
+                    + "use a longer interval or a shorter period", field: "interval")
+        }
+    }
+
+    /// The answer of `report.queue`: for `params.queue`, or for every configured queue and
+    /// every queue with rows in the period, by name. Each queue is reported with its current
+    /// service-level threshold; a removed queue's history with the core's default.
+    static func reports(
+        _ params: ReportQueue.Params, rows: [QueueCallLogRecord], configured: [QueueRecord], timeZone: TimeZone
+    ) throws(RPCError) -> [QueueReportInfo] {
+        let thresholds = Dictionary(
+            configured.map { ($0.name, $0.serviceLevelSeconds) }, uniquingKeysWith: { first, _ in first })
+        let names: [String]
+        if let queue = params.queue {
+            guard thresholds[queue] != nil || rows.contains(where: { $0.queue == queue }) else {
+                throw RPCError.notFound(
+                    "queue \(queue) does not exist and has no calls in the period (see vpbx queue list)")
+            }
+            names = [queue]
+        } else {
+            names = Set(configured.map(\.name)).union(rows.map(\.queue)).sorted {
+                $0.utf8.lexicographicallyPrecedes($1.utf8)
+            }
+        }
+        let byQueue = Dictionary(grouping: rows, by: \.queue)
+        return names.map { name in
+            report(
+                queue: name, rows: byQueue[name] ?? [], since: params.since, until: params.until,
+                interval: params.interval ?? .hour,
+                serviceLevelSeconds: thresholds[name] ?? QueueSettings(name: name).serviceLevelSeconds,
+                timeZone: timeZone)
+        }
+    }
+
     /// One queue's report over `[since, until)`.
     static func report(
         queue: String, rows: [QueueCallLogRecord], since: Date, until: Date, interval: QueueReportInterval,

@@ -115,6 +115,47 @@ struct QueueConfigurationTests {
         #expect(second.averageHandleTime == 1020)
     }
 
+    @Test("without a queue every configured queue and every queue with calls is reported, by name")
+    func reportsOfEveryQueue() throws {
+        let since = try #require(RPCCoding.parseDate("2026-03-02T08:00:00Z"))
+        let until = since.addingTimeInterval(3600)
+        let rows = [
+            QueueCallLogRecord(
+                queue: "old", caller: "1", joinedAt: since.addingTimeInterval(60), outcome: "answered",
+                leftQueueAt: since.addingTimeInterval(85), waitSeconds: 25),
+            QueueCallLogRecord(
+                queue: "sales", caller: "2", joinedAt: since.addingTimeInterval(60), outcome: "answered",
+                leftQueueAt: since.addingTimeInterval(85), waitSeconds: 25),
+        ]
+        let configured = [
+            QueueRecord(name: "support", serviceLevelSeconds: 10), QueueRecord(name: "sales", serviceLevelSeconds: 30),
+        ]
+        let zone = try #require(TimeZone(identifier: "Europe/Budapest"))
+        let all = try QueueReportBuilder.reports(
+            ReportQueue.Params(since: since, until: until, interval: .hour), rows: rows, configured: configured,
+            timeZone: zone)
+        #expect(all.map(\.queue) == ["old", "sales", "support"])
+        // The removed queue is reported with the core's default threshold (20 s): 25 s is outside.
+        #expect(all.map(\.serviceLevelThreshold) == [20, 30, 10])
+        #expect(all.map { $0.buckets.first?.serviceLevelPercent } == [0, 100, nil])
+        #expect(all.map { $0.buckets.first?.offered } == [1, 1, 0])
+
+        let one = try QueueReportBuilder.reports(
+            ReportQueue.Params(queue: "support", since: since, until: until), rows: [], configured: configured,
+            timeZone: zone)
+        #expect(one.map(\.queue) == ["support"] && one.first?.interval == .hour)
+        let unknown = #expect(throws: RPCError.self) {
+            try QueueReportBuilder.reports(
+                ReportQueue.Params(queue: "nowhere", since: since, until: until), rows: rows, configured: configured,
+                timeZone: zone)
+        }
+        #expect(unknown?.reason == .notFound)
+        let reversed = #expect(throws: RPCError.self) {
+            try QueueReportBuilder.check(ReportQueue.Params(since: until, until: since))
+        }
+        #expect(reversed?.reason == .invalidArgument)
+    }
+
     @Test("the bucket estimate refuses a year in quarter hours and allows a day")
     func bucketLimit() {
         let start = Date(timeIntervalSince1970: 1_767_225_600)
