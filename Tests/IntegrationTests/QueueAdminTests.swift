@@ -180,6 +180,61 @@ extension Integration {
             }
         }
 
+        @Test("a report counts the stored finished calls per bucket, with the queue's service level")
+        func reportWithCalls() async throws {
+            try await TestPBX.run { pbx in
+                try await pbx.cli.succeed(["queue", "add", "sales", "--service-level", "20"])
+                // Rows as the queue runtime writes them (GRDB's UTC date text); "old" is a
+                // removed queue whose history stays reportable.
+                let columns =
+                    "queue, caller, priority, joined_at, outcome, exit_reason, left_queue_at, agent, ended_at, "
+                    + "completed_at, wait_seconds, talk_seconds, wrap_up_seconds, last_event_at"
+                let rows = [
+                    "'sales', '201', 0, '2026-01-05 08:05:00.000', 'answered', NULL, '2026-01-05 08:05:15.000', "
+                        + "'2001', '2026-01-05 08:10:00.000', '2026-01-05 08:10:30.000', 15, 285, 30, "
+                        + "'2026-01-05 08:10:30.000'",
+                    "'sales', '202', 0, '2026-01-05 08:20:00.000', 'abandoned', NULL, '2026-01-05 08:21:00.000', "
+                        + "NULL, NULL, NULL, 60, 0, 0, '2026-01-05 08:21:00.000'",
+                    "'sales', '203', 0, '2026-01-05 08:58:00.000', 'overflowed', 'max-wait', "
+                        + "'2026-01-05 09:03:00.000', NULL, NULL, NULL, 300, 0, 0, '2026-01-05 09:03:00.000'",
+                    "'sales', '204', 0, '2026-01-05 09:30:00.000', 'short-abandoned', NULL, "
+                        + "'2026-01-05 09:30:02.000', NULL, NULL, NULL, 2, 0, 0, '2026-01-05 09:30:02.000'",
+                    "'sales', '205', 0, '2026-01-05 07:00:00.000', 'answered', NULL, '2026-01-05 07:00:10.000', "
+                        + "'2001', '2026-01-05 07:05:00.000', '2026-01-05 07:05:00.000', 10, 290, 0, "
+                        + "'2026-01-05 07:05:00.000'",
+                    "'old', '206', 0, '2026-01-05 08:30:00.000', 'rejected', 'queue-full', "
+                        + "'2026-01-05 08:30:00.000', NULL, NULL, NULL, 0, 0, 0, '2026-01-05 08:30:00.000'",
+                ]
+                let sql = rows.map { "INSERT INTO queue_calls (\(columns)) VALUES (\($0));" }.joined(separator: "\n")
+                try await SQLiteShell.execute(
+                    sql, database: pbx.options.dataDirectory + "/vpbx.db", scratch: pbx.scratch)
+
+                let range = ["--since", "2026-01-05T08:00:00Z", "--until", "2026-01-05T10:00:00Z"]
+                let reports = try await pbx.cli.json(
+                    [QueueReportInfo].self, ["report", "queue", "--queue", "sales"] + range)
+                let buckets = try #require(reports.first?.buckets)
+                #expect(buckets.count == 2)
+                let eight = buckets[0]
+                #expect(eight.offered == 3 && eight.answered == 1 && eight.abandoned == 1 && eight.overflowed == 0)
+                #expect(eight.serviceLevelPercent == 50 && eight.averageSpeedOfAnswer == 15)
+                #expect(eight.averageHandleTime == 315 && eight.longestWait == 60)
+                let nine = buckets[1]
+                #expect(nine.offered == 1 && nine.shortAbandoned == 1 && nine.overflowed == 1 && nine.answered == 0)
+                #expect(nine.serviceLevelPercent == 0 && nine.averageSpeedOfAnswer == nil && nine.longestWait == 300)
+
+                let all = try await pbx.cli.json([QueueReportInfo].self, ["report", "queue"] + range)
+                #expect(all.map(\.queue) == ["old", "sales"])
+                #expect(all.first?.buckets.map(\.rejected) == [1, 0])
+                #expect(all.first?.buckets.map(\.offered) == [0, 0])
+
+                let csv = try await pbx.cli.run(["report", "queue", "--queue", "sales", "--csv"] + range, json: false)
+                let lines = csv.stdout.split(separator: "\n").map(String.init)
+                #expect(lines.count == 3, "\(csv.summary)")
+                #expect(
+                    lines.dropFirst().first?.hasSuffix(",3,1,1,0,0,0,50.0,15.0,315.0,60.0") == true, "\(csv.stdout)")
+            }
+        }
+
         @Test("a report over a period without calls has every bucket, all zero; --csv has the header")
         func emptyReport() async throws {
             try await TestPBX.run { pbx in
