@@ -56,7 +56,7 @@ let package = Package(
             name: "VPBXEngine",
             dependencies: [
                 "VPBXPBX", "VPBXControl", "VPBXStore", "VPBXSchedule", "VPBXNetwork", "VPBXMediaIO", "VPBXSignaling", "VPBXSIP",
-                nio, nioPosix, logging, .product(name: "Crypto", package: "swift-crypto"),
+                "VPBXACD", nio, nioPosix, logging, .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .systemLibrary(name: "CNCursesW", providers: [.apt(["libncurses-dev"])]),
@@ -88,7 +88,8 @@ let package = Package(
             dependencies: ["VPBXControl", nio, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         .testTarget(name: "VPBXPBXTests", dependencies: ["VPBXPBX", "VPBXStore", "VPBXSIP", "VPBXSchedule", "VPBXACD"]),
-        .testTarget(name: "VPBXEngineTests", dependencies: ["VPBXEngine", "VPBXPBX", "VPBXStore", "VPBXMediaIO", logging]),
+        .testTarget(
+            name: "VPBXEngineTests", dependencies: ["VPBXEngine", "VPBXPBX", "VPBXStore", "VPBXMediaIO", "VPBXACD", logging]),
         .testTarget(name: "VPBXConsoleTests", dependencies: ["VPBXConsole"]),
         .testTarget(
             name: "IntegrationTests", dependencies: ["VPBXControl", "VPBXRTP", "VPBXMedia"], resources: [.copy("Scenarios")]),

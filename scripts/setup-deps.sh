@@ -11,11 +11,12 @@
 # espeak-ng and sox (scripts/make-prompts.sh speaks the default prompts and converts them to
 # 8 kHz; sox also makes the audio files of the media tests).
 # Tests: sip-tester (sipp, the independent SIP peer of the integration tests), tmux (drives
-# the real vpbx-tui in a terminal).
+# the real vpbx-tui in a terminal), sqlite3 (writes finished queue calls for the report tests,
+# as only the queue runtime would).
 set -euo pipefail
 
 build_packages=(libsqlite3-dev libncurses-dev tzdata espeak-ng sox)
-test_packages=(sip-tester tmux)
+test_packages=(sip-tester tmux sqlite3)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in

@@ -10,12 +10,12 @@ extension ControlHandlers {
             guard try await storeCall({ try await self.extensions.get(params.extension) }) != nil else {
                 throw RPCError.notFound("extension \(params.extension) does not exist")
             }
-            try await acdCall { try await queues.login(agent: params.agent, at: params.extension, queues: params.queues.map(Set.init)) }
-            return try await status(of: params.agent)
+            try await acdCall { try await queueCenter.login(agent: params.number, at: params.extension, queues: params.queues.map(Set.init)) }
+            return try await status(of: params.number)
         }
         router.register(AgentLogout.self) { params, _ in
-            try await acdCall { try await queues.logout(agent: params.agent) }
-            return try await status(of: params.agent)
+            try await acdCall { try await queueCenter.logout(agent: params.number) }
+            return try await status(of: params.number)
         }
         router.register(AgentPause.self) { params, _ in
             let reason = params.reason.trimmingCharacters(in: .whitespaces)
@@ -23,26 +23,26 @@ extension ControlHandlers {
                 throw RPCError.invalidArgument(
                     "pause reason '\(params.reason)' must be 1 to 32 characters, e.g. lunch, training, admin", field: "reason")
             }
-            try await acdCall { try await queues.pause(agent: params.agent, reason: reason) }
-            return try await status(of: params.agent)
+            try await acdCall { try await queueCenter.pause(agent: params.number, reason: reason) }
+            return try await status(of: params.number)
         }
         router.register(AgentUnpause.self) { params, _ in
-            try await acdCall { try await queues.unpause(agent: params.agent) }
-            return try await status(of: params.agent)
+            try await acdCall { try await queueCenter.unpause(agent: params.number) }
+            return try await status(of: params.number)
         }
         router.register(AgentStatus.self) { _, _ in
             var list: [AgentStatusInfo] = []
-            for agent in await queues.agents() {
+            for agent in await queueCenter.agents() {
                 list.append(try await status(of: agent.profile.number))
             }
             return list
         }
         router.register(QueueStats.self) { params, _ in
-            var names = await queues.queueNames()
+            var names = await queueCenter.queueNames()
             if let queue = params.queue { names = [queue] }
             var list: [QueueStatsInfo] = []
             for name in names {
-                guard let figures = await queues.statistics(of: name) else {
+                guard let figures = await queueCenter.statistics(of: name) else {
                     throw RPCError.notFound("queue \(name) does not exist (see vpbx queue list)")
                 }
                 list.append(Self.info(figures))
@@ -61,7 +61,7 @@ extension ControlHandlers {
     }
 
     private func status(of number: String) async throws -> AgentStatusInfo {
-        guard let (agent, statistics) = await queues.agent(number) else {
+        guard let (agent, statistics) = await queueCenter.agent(number) else {
             throw RPCError.notFound("agent \(number) does not exist (see vpbx agent list)")
         }
         let now = Date()

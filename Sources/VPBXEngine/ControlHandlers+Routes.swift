@@ -171,7 +171,7 @@ extension ControlHandlers {
         case .hangup:
             break
         case .queue(let name):
-            guard await queues.queueNames().contains(name) else {
+            guard try await storeCall({ try await self.queues.get(name) }) != nil else {
                 throw RPCError.notFound("\(field) \(text): queue \(name) does not exist (see vpbx queue list)")
             }
         case .voicemail(let number):

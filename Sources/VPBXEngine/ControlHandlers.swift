@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import VPBXControl
 import VPBXMediaIO
 import VPBXPBX
@@ -15,15 +16,19 @@ struct ControlHandlers: Sendable {
     let dialPlan: any DialPlanRepository
     let menus: any MenuRepository
     let featureCodes: any FeatureCodeRepository
+    let queues: any QueueRepository
+    let agents: any AgentRepository
+    let queueCalls: any QueueCallLogRepository
     let prompts: PromptLibrary
     let music: HoldMusicLibrary
     let voicemail: EngineVoicemail
-    let queues: QueueCenter
+    let queueCenter: QueueCenter
     let events: EventHub
     let realm: String
     let engineVersion: String
     let startedAt: Date
     let sipListen: [String]
+    let logger: Logger
 
     func register(on router: ControlRouter) {
         registerEngineMethods(on: router)
@@ -34,6 +39,9 @@ struct ControlHandlers: Sendable {
         registerRouteMethods(on: router)
         registerFeatureCodeMethods(on: router)
         registerMenuMethods(on: router)
+        registerQueueMethods(on: router)
+        registerAgentMethods(on: router)
+        registerReportMethods(on: router)
         registerPromptMethods(on: router)
         registerMusicMethods(on: router)
         registerCallCenterMethods(on: router)

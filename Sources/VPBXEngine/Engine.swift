@@ -86,10 +86,13 @@ public actor Engine {
         // Voicemail recovery finishes before SIP listens, so no call reaches a box mid-recovery.
         let voicemail = await Engine.makeVoicemail(
             database: database, dataDirectory: config.dataDirectory, events: events, pbx: pbx, logger: logger)
-        let queues = Engine.makeQueueCenter(pbx: pbx, events: events, logger: logger)
-        queueLink.set(queues)
+        let queueCenter = Engine.makeQueueCenter(
+            pbx: pbx, events: events,
+            callLog: QueueCallLogWriter(repository: GRDBQueueCallLogRepository(database: database), logger: logger),
+            logger: logger)
+        queueLink.set(queueCenter)
         let applications = Engine.makeApplications(
-            pbx: pbx, relay: relay, bindHost: rtpBindHost, prompts: prompts, voicemail: voicemail, queues: queues,
+            pbx: pbx, relay: relay, bindHost: rtpBindHost, prompts: prompts, voicemail: voicemail, queues: queueCenter,
             music: music, logger: logger)
         mailbox.set(applications)
         self.applications = applications
@@ -104,11 +107,15 @@ public actor Engine {
             pbx: pbx, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
             calendar: GRDBCalendarRepository(database: database), dialPlan: GRDBDialPlanRepository(database: database),
             menus: GRDBMenuRepository(database: database),
-            featureCodes: GRDBFeatureCodeRepository(database: database),
-            prompts: prompts, music: music, voicemail: voicemail, queues: queues, events: events, realm: config.realm, engineVersion: Engine.version,
-            startedAt: Date(), sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"])
+            featureCodes: GRDBFeatureCodeRepository(database: database), queues: GRDBQueueRepository(database: database),
+            agents: GRDBAgentRepository(database: database), queueCalls: GRDBQueueCallLogRepository(database: database),
+            prompts: prompts, music: music, voicemail: voicemail, queueCenter: queueCenter, events: events, realm: config.realm,
+            engineVersion: Engine.version,
+            startedAt: Date(), sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"],
+            logger: logger)
         handlers.register(on: router)
         try await handlers.reloadDialPlan()
+        try await handlers.reloadQueues()
         let control = ControlServer(
             // Room for `prompt.set` uploads (base64 WAV, up to about two minutes at 48 kHz stereo).
             configuration: .init(socketPath: config.resolvedSocketPath, maximumLineLength: 48 << 20), router: router,

@@ -4,6 +4,7 @@ import Synchronization
 import VPBXACD
 import VPBXControl
 import VPBXPBX
+import VPBXStore
 
 /// The core's call events reach the queue center through this link, in order (one consumer
 /// task: a call's end must never overtake its start). The core is made before the center
@@ -49,22 +50,56 @@ final class QueueCenterLink: Sendable {
     }
 }
 
+/// Writes finished queue calls to the store for `vpbx report queue`, one at a time in order,
+/// retrying a failed write (a busy database) with a growing pause; a record that still cannot
+/// be written is logged in full, so it is never silently lost.
+final class QueueCallLogWriter: Sendable {
+    private let records: AsyncStream<QueueCallRecord>.Continuation
+
+    init(repository: any QueueCallLogRepository, logger: Logger) {
+        let (stream, continuation) = AsyncStream<QueueCallRecord>.makeStream(bufferingPolicy: .unbounded)
+        records = continuation
+        Task {
+            for await record in stream {
+                let row = QueueCallLogRecord(
+                    queue: record.queue, caller: record.caller, priority: record.priority, joinedAt: record.joinedAt,
+                    outcome: record.outcome.rawValue, exitReason: record.exitReason?.rawValue,
+                    leftQueueAt: record.leftQueueAt, agent: record.agent, endedAt: record.endedAt,
+                    completedAt: record.completedAt, waitSeconds: record.waitSeconds, talkSeconds: record.talkSeconds,
+                    wrapUpSeconds: record.wrapUpSeconds)
+                var attempt = 0
+                while true {
+                    do {
+                        _ = try await repository.insert(row)
+                        break
+                    } catch {
+                        attempt += 1
+                        guard attempt < 6 else {
+                            logger.error(
+                                "queue call record not stored", metadata: ["record": "\(row)", "error": "\(error)"])
+                            break
+                        }
+                        try? await Task.sleep(for: .milliseconds(100 << attempt))
+                    }
+                }
+            }
+        }
+    }
+
+    func write(_ batch: [QueueCallRecord]) {
+        for record in batch { records.yield(record) }
+    }
+}
+
 extension Engine {
     /// The ACD, wired to the core (ringing cancelled), the event stream and the store.
-    static func makeQueueCenter(pbx: PBXCore, events: EventHub, logger: Logger) -> QueueCenter {
+    static func makeQueueCenter(
+        pbx: PBXCore, events: EventHub, callLog: QueueCallLogWriter, logger: Logger
+    ) -> QueueCenter {
         QueueCenter(
             hooks: .init(
                 cancelRinging: { callID in await pbx.cancelHandOn(callID: callID) },
-                recordsFinished: { records in
-                    for record in records {
-                        logger.info(
-                            "queue call finished",
-                            metadata: [
-                                "queue": "\(record.queue)", "caller": "\(record.caller)", "outcome": "\(record.outcome.rawValue)",
-                                "agent": "\(record.agent ?? "-")", "wait": "\(Int(record.waitSeconds))",
-                            ])
-                    }
-                },
+                recordsFinished: { records in callLog.write(records) },
                 changed: { change in
                     switch change {
                     case .queue(let name):

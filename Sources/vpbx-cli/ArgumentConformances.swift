@@ -7,6 +7,9 @@ extension ExtensionKind: ExpressibleByArgument {}
 extension PromptLanguage: ExpressibleByArgument {}
 extension CallDisposition: ExpressibleByArgument {}
 extension OverrideMode: ExpressibleByArgument {}
+extension QueueStrategy: ExpressibleByArgument {}
+extension QueueEmptyRule: ExpressibleByArgument {}
+extension QueueReportInterval: ExpressibleByArgument {}
 
 /// `--voicemail on|off` of `vpbx ext add/set`.
 enum VoicemailSwitch: String, ExpressibleByArgument, CaseIterable {

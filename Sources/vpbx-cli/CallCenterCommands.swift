@@ -24,9 +24,9 @@ struct AgentLoginCommand: AsyncParsableCommand {
     func run() async throws {
         let wanted = queues.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let info = try await EngineSession.run(global) {
-            try await $0.call(AgentLogin.self, .init(agent: agent, extension: extensionNumber, queues: wanted))
+            try await $0.call(AgentLogin.self, .init(number: agent, extension: extensionNumber, queues: wanted))
         }
-        AgentStatusCommand.show([info], json: global.json)
+        AgentStatusCommand.show(info, json: global.json)
     }
 }
 
@@ -39,8 +39,8 @@ struct AgentLogoutCommand: AsyncParsableCommand {
     @Argument(help: "Agent number.") var agent: String
 
     func run() async throws {
-        let info = try await EngineSession.run(global) { try await $0.call(AgentLogout.self, .init(agent: agent)) }
-        AgentStatusCommand.show([info], json: global.json)
+        let info = try await EngineSession.run(global) { try await $0.call(AgentLogout.self, .init(number: agent)) }
+        AgentStatusCommand.show(info, json: global.json)
     }
 }
 
@@ -55,9 +55,9 @@ struct AgentPauseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let info = try await EngineSession.run(global) {
-            try await $0.call(AgentPause.self, .init(agent: agent, reason: reason))
+            try await $0.call(AgentPause.self, .init(number: agent, reason: reason))
         }
-        AgentStatusCommand.show([info], json: global.json)
+        AgentStatusCommand.show(info, json: global.json)
     }
 }
 
@@ -70,8 +70,8 @@ struct AgentUnpauseCommand: AsyncParsableCommand {
     @Argument(help: "Agent number.") var agent: String
 
     func run() async throws {
-        let info = try await EngineSession.run(global) { try await $0.call(AgentUnpause.self, .init(agent: agent)) }
-        AgentStatusCommand.show([info], json: global.json)
+        let info = try await EngineSession.run(global) { try await $0.call(AgentUnpause.self, .init(number: agent)) }
+        AgentStatusCommand.show(info, json: global.json)
     }
 }
 
@@ -87,8 +87,14 @@ struct AgentStatusCommand: AsyncParsableCommand {
         Self.show(list, json: global.json)
     }
 
+    /// One agent (after login, pause, ...): the object itself with --json.
+    static func show(_ info: AgentStatusInfo, json: Bool) {
+        if json { return Output.json(info) }
+        show([info], json: false)
+    }
+
     static func show(_ list: [AgentStatusInfo], json: Bool) {
-        if json { return list.count == 1 ? Output.json(list[0]) : Output.json(list) }
+        if json { return Output.json(list) }
         Output.table(
             ["AGENT", "NAME", "STATE", "SINCE", "EXT", "QUEUES", "CALLS", "TALK"],
             list.map {

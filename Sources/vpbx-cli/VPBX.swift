@@ -14,8 +14,8 @@ struct VPBX: AsyncParsableCommand {
         subcommands: [
             StatusCommand.self, ExtensionCommand.self, RegistrationCommand.self, CallCommand.self,
             CDRCommand.self, ScheduleCommand.self, HolidayCommand.self, RouteCommand.self,
-            TimeConditionCommand.self, FeatureCodeCommand.self, MenuCommand.self, PromptCommand.self, MusicCommand.self,
-            VoicemailCommand.self, EventsCommand.self,
+            TimeConditionCommand.self, FeatureCodeCommand.self, MenuCommand.self, QueueCommand.self, AgentCommand.self,
+            ReportCommand.self, PromptCommand.self, MusicCommand.self, VoicemailCommand.self, EventsCommand.self,
             RPCCommand.self,
         ])
 

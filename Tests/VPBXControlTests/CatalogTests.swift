@@ -36,6 +36,41 @@ import Testing
         }
     }
 
+    @Test("queue and agent changes are admin-only; their reads are for staff; reports for supervisors")
+    func queueMethodRoles() {
+        for method in [
+            QueueCreate.name, QueueUpdate.name, QueueDelete.name, QueueMemberAdd.name, QueueMemberRemove.name,
+            AgentCreate.name, AgentUpdate.name, AgentDelete.name,
+        ] {
+            #expect(RPCCatalog.method(named: method)?.allowedRoles == [.admin], "\(method)")
+        }
+        for method in [QueueList.name, QueueGet.name, AgentList.name] {
+            #expect(RPCCatalog.method(named: method)?.allowedRoles == .staff, "\(method)")
+        }
+        #expect(RPCCatalog.method(named: ReportQueue.name)?.allowedRoles == [.admin, .supervisor])
+    }
+
+    @Test("queue params decode the wire enums and refuse unknown values naming the choices")
+    func queueParamsDecoding() throws {
+        let params = try QueueCreate.decodeParams(
+            .object([
+                "name": .string("sales"), "strategy": .string("round-robin"),
+                "joinWhenEmpty": .string("no-agents-logged-in"), "maxWait": .int(120),
+            ]))
+        #expect(params.strategy == .roundRobin && params.joinWhenEmpty == .noAgentsLoggedIn && params.maxWait == 120)
+        let error = #expect(throws: RPCError.self) {
+            try QueueCreate.decodeParams(.object(["name": .string("sales"), "strategy": .string("fastest")]))
+        }
+        #expect(error?.reason == .invalidArgument)
+        #expect(error?.message.contains("ring-all") == true, "\(String(describing: error?.message))")
+        let report = try ReportQueue.decodeParams(
+            .object([
+                "since": .string("2026-01-01T00:00:00Z"), "until": .string("2026-01-02T00:00:00Z"),
+                "interval": .string("15m"),
+            ]))
+        #expect(report.interval == .quarterHour && report.queue == nil)
+    }
+
     @Test func rolesOrderByPrivilege() {
         #expect(Role.admin < Role.supervisor)
         #expect([Role.wallboard, .agent, .supervisor].min() == .supervisor)

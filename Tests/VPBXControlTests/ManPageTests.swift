@@ -33,7 +33,8 @@ import Testing
             ["ivr", "set"],
             ["prompt", "list"], ["prompt", "set"], ["prompt", "reset"], ["vm", "list"], ["vm", "play"],
             ["vm", "export"], ["vm", "delete"], ["featurecode", "list"], ["featurecode", "set"],
-            ["featurecode", "reset"],
+            ["featurecode", "reset"], ["queue", "add"], ["queue", "set"], ["queue", "member", "add"], ["agent", "add"],
+            ["agent", "set"], ["report", "queue"],
         ] {
             let help = try Self.help(command)
             let options = Set(help.matches(of: /--([a-z][a-z-]+)/).map { String($0.output.1) })

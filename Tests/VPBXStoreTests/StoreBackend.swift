@@ -40,6 +40,9 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
                     menus: InMemoryMenuRepository(store: store),
                     voicemail: InMemoryVoicemailRepository(store: store, now: clock.now),
                     featureCodes: InMemoryFeatureCodeRepository(store: store),
+                    queues: InMemoryQueueRepository(store: store),
+                    agents: InMemoryAgentRepository(store: store),
+                    queueCalls: InMemoryQueueCallLogRepository(store: store),
                     writer: InMemoryStoreWriter(store: store),
                     clock: clock))
         }
@@ -57,6 +60,9 @@ struct Repositories: Sendable {
     let menus: any MenuRepository
     let voicemail: any VoicemailRepository
     let featureCodes: any FeatureCodeRepository
+    let queues: any QueueRepository
+    let agents: any AgentRepository
+    let queueCalls: any QueueCallLogRepository
     /// Batches of writes, one transaction each.
     let writer: any StoreWriter
     let clock: TestClock
@@ -65,7 +71,9 @@ struct Repositories: Sendable {
         extensions: any ExtensionRepository, registrations: any RegistrationRepository,
         cdr: any CDRRepository, schedules: any ScheduleRepository, calendar: any CalendarRepository,
         dialPlan: any DialPlanRepository, menus: any MenuRepository, voicemail: any VoicemailRepository,
-        featureCodes: any FeatureCodeRepository, writer: any StoreWriter, clock: TestClock
+        featureCodes: any FeatureCodeRepository,
+        queues: any QueueRepository, agents: any AgentRepository, queueCalls: any QueueCallLogRepository,
+        writer: any StoreWriter, clock: TestClock
     ) {
         self.extensions = extensions
         self.registrations = registrations
@@ -76,6 +84,9 @@ struct Repositories: Sendable {
         self.menus = menus
         self.voicemail = voicemail
         self.featureCodes = featureCodes
+        self.queues = queues
+        self.agents = agents
+        self.queueCalls = queueCalls
         self.writer = writer
         self.clock = clock
     }
@@ -91,6 +102,9 @@ struct Repositories: Sendable {
             menus: GRDBMenuRepository(database: database),
             voicemail: GRDBVoicemailRepository(database: database, now: clock.now),
             featureCodes: GRDBFeatureCodeRepository(database: database),
+            queues: GRDBQueueRepository(database: database),
+            agents: GRDBAgentRepository(database: database),
+            queueCalls: GRDBQueueCallLogRepository(database: database),
             writer: GRDBStoreWriter(database: database),
             clock: clock)
     }

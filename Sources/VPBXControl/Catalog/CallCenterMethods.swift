@@ -14,23 +14,18 @@ public enum AgentLogin: RPCMethod {
     public typealias Result = AgentStatusInfo
 
     public struct Params: Codable, Sendable, Hashable {
-        public var agent: String
+        /// The agent number.
+        public var number: String
         public var `extension`: String
         /// Only these queues (each must list the agent); absent: all of theirs.
         public var queues: [String]?
 
-        public init(agent: String, extension: String, queues: [String]? = nil) {
-            self.agent = agent
+        public init(number: String, extension: String, queues: [String]? = nil) {
+            self.number = number
             self.extension = `extension`
             self.queues = queues
         }
     }
-}
-
-/// Params naming one agent.
-public struct AgentRef: Codable, Sendable, Hashable {
-    public var agent: String
-    public init(agent: String) { self.agent = agent }
 }
 
 /// `agent.logout`.
@@ -50,10 +45,11 @@ public enum AgentPause: RPCMethod {
     public typealias Result = AgentStatusInfo
 
     public struct Params: Codable, Sendable, Hashable {
-        public var agent: String
+        /// The agent number.
+        public var number: String
         public var reason: String
-        public init(agent: String, reason: String) {
-            self.agent = agent
+        public init(number: String, reason: String) {
+            self.number = number
             self.reason = reason
         }
     }

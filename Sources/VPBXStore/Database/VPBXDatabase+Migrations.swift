@@ -25,6 +25,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v4-menus", migrate: createMenus)
         migrator.registerMigration("v5-voicemail", migrate: createVoicemail)
         migrator.registerMigration("v6-feature-codes", migrate: createFeatureCodes)
+        migrator.registerMigration("v7-queues", migrate: createQueues)
         return migrator
     }
 
@@ -174,5 +175,62 @@ extension VPBXDatabase {
             t.primaryKey("name", .text)
             t.column("code", .text).notNull().unique()
         }
+    }
+
+    private static func createQueues(_ db: Database) throws {
+        try db.create(table: "queues") { t in
+            t.primaryKey("name", .text)
+            t.column("strategy", .text).notNull().defaults(to: "ring-all")
+            t.column("ring_timeout_seconds", .integer).notNull().defaults(to: 20)
+            t.column("retry_delay_seconds", .integer).notNull().defaults(to: 5)
+            t.column("max_wait_seconds", .integer)
+            t.column("overflow_destination", .text)
+            t.column("max_length", .integer)
+            t.column("reject_join_when", .text).notNull().defaults(to: "never")
+            t.column("leave_when", .text).notNull().defaults(to: "never")
+            t.column("service_level_seconds", .integer).notNull().defaults(to: 20)
+            t.column("short_abandon_seconds", .integer).notNull().defaults(to: 5)
+            t.column("wrap_up_seconds", .integer).notNull().defaults(to: 0)
+            t.column("announcement_interval_seconds", .integer)
+            t.column("exit_digit", .text)
+            t.column("pause_on_no_answer", .boolean).notNull().defaults(to: false)
+        }
+        try db.create(table: "agents") { t in
+            t.primaryKey("number", .text)
+            t.column("name", .text).notNull()
+            t.column("pin_hash", .text)
+        }
+        // Deleting a queue drops its members; an agent who is a member cannot be deleted
+        // (the repository says which queues first; RESTRICT is the backstop).
+        try db.create(table: "queue_members") { t in
+            t.column("queue", .text).notNull().references("queues", onDelete: .cascade)
+            t.column("agent", .text).notNull().indexed().references("agents", onDelete: .restrict)
+            t.column("penalty", .integer).notNull().defaults(to: 0)
+            t.column("position", .integer).notNull()
+            // Also the index for the queue foreign key (queue first).
+            t.primaryKey(["queue", "agent"])
+        }
+        // Finished queue callers for reports. No foreign key to queues: the history of a
+        // removed queue stays reportable.
+        try db.create(table: "queue_calls") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("queue", .text).notNull()
+            t.column("caller", .text).notNull()
+            t.column("priority", .integer).notNull().defaults(to: 0)
+            t.column("joined_at", .datetime).notNull()
+            t.column("outcome", .text).notNull()
+            t.column("exit_reason", .text)
+            t.column("left_queue_at", .datetime).notNull()
+            t.column("agent", .text)
+            t.column("ended_at", .datetime)
+            t.column("completed_at", .datetime)
+            t.column("wait_seconds", .double).notNull()
+            t.column("talk_seconds", .double).notNull().defaults(to: 0)
+            t.column("wrap_up_seconds", .double).notNull().defaults(to: 0)
+            t.column("last_event_at", .datetime).notNull()
+        }
+        // A report reads one queue's (or every queue's) records by joining time.
+        try db.create(index: "queue_calls_by_queue", on: "queue_calls", columns: ["queue", "joined_at"])
+        try db.create(index: "queue_calls_by_time", on: "queue_calls", columns: ["joined_at"])
     }
 }

@@ -22,6 +22,12 @@ public actor InMemoryStore {
         var mailboxes: [String: MailboxRecord] = [:]
         var voicemailMessages: [UUID: VoicemailMessageRecord] = [:]
         var featureCodes: [String: FeatureCodeRecord] = [:]
+        var queues: [String: QueueRecord] = [:]
+        /// Members of each queue, in order, with dense positions.
+        var queueMembers: [String: [QueueMemberRecord]] = [:]
+        var agents: [String: AgentRecord] = [:]
+        var queueCalls: [QueueCallLogRecord] = []
+        var nextQueueCallID: Int64 = 1
     }
 
     private var tables = Tables()

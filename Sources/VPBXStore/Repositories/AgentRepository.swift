@@ -1,0 +1,134 @@
+import GRDB
+
+/// Stores call-center agents. Errors are ``StoreError``s.
+public protocol AgentRepository: Sendable {
+    /// All agents, by number (shorter numbers first, like extensions).
+    func list() async throws -> [AgentRecord]
+    func get(_ number: String) async throws -> AgentRecord?
+    /// `conflict` if the number exists.
+    func create(_ agent: AgentRecord) async throws
+    /// Replaces name and PIN hash. `notFound` if it does not exist.
+    func replace(_ agent: AgentRecord) async throws
+    /// Deletes an agent; returns whether it existed. Throws `conflict`, naming the queues,
+    /// while the agent is a member of any queue.
+    @discardableResult
+    func delete(_ number: String) async throws -> Bool
+    /// The names of the queues that list `agent` as a member, by name.
+    func queues(of agent: String) async throws -> [String]
+}
+
+extension StoreError {
+    /// An agent still listed by queues cannot be deleted.
+    static func agentInQueues(_ agent: String, _ queues: [String]) -> StoreError {
+        StoreError(
+            .conflict,
+            "agent \(agent) is a member of queue(s) \(queues.joined(separator: ", ")); "
+                + "remove them first (vpbx queue member remove QUEUE \(agent))")
+    }
+}
+
+/// ``AgentRepository`` on a ``VPBXDatabase``.
+public struct GRDBAgentRepository: AgentRepository {
+    private let database: VPBXDatabase
+
+    public init(database: VPBXDatabase) { self.database = database }
+
+    public func list() async throws -> [AgentRecord] {
+        try await database.read("the agent list") { db in
+            let number = AgentRecord.Columns.number
+            return try AgentRecord.order(length(number), number).fetchAll(db)
+        }
+    }
+
+    public func get(_ number: String) async throws -> AgentRecord? {
+        try await database.read("agent \(number)") { db in try AgentRecord.fetchOne(db, key: number) }
+    }
+
+    public func create(_ agent: AgentRecord) async throws {
+        try agent.validate()
+        try await database.write("agent \(agent.number)") { db in try agent.insert(db) }
+    }
+
+    public func replace(_ agent: AgentRecord) async throws {
+        try agent.validate()
+        try await database.write("agent \(agent.number)") { db in
+            guard try AgentRecord.exists(db, key: agent.number) else {
+                throw StoreError.notFound("agent \(agent.number)")
+            }
+            try agent.update(db)
+        }
+    }
+
+    @discardableResult
+    public func delete(_ number: String) async throws -> Bool {
+        try await database.write("agent \(number)") { db in
+            let queues = try Self.queues(db, number)
+            guard queues.isEmpty else { throw StoreError.agentInQueues(number, queues) }
+            return try AgentRecord.deleteOne(db, key: number)
+        }
+    }
+
+    public func queues(of agent: String) async throws -> [String] {
+        try await database.read("the queues of agent \(agent)") { db in try Self.queues(db, agent) }
+    }
+
+    private static func queues(_ db: Database, _ agent: String) throws -> [String] {
+        try String.fetchAll(
+            db, sql: "SELECT queue FROM queue_members WHERE agent = ? ORDER BY queue", arguments: [agent])
+    }
+}
+
+/// ``AgentRepository`` in memory, on an ``InMemoryStore``.
+public struct InMemoryAgentRepository: AgentRepository {
+    private let store: InMemoryStore
+
+    public init(store: InMemoryStore) { self.store = store }
+
+    public func list() async throws -> [AgentRecord] {
+        try await store.transaction { tables in
+            tables.agents.values.sorted { ExtensionRecord.dialPlanOrder($0.number, $1.number) }
+        }
+    }
+
+    public func get(_ number: String) async throws -> AgentRecord? {
+        try await store.transaction { tables in tables.agents[number] }
+    }
+
+    public func create(_ agent: AgentRecord) async throws {
+        try agent.validate()
+        try await store.transaction { tables in
+            guard tables.agents[agent.number] == nil else { throw StoreError.alreadyExists("agent \(agent.number)") }
+            tables.agents[agent.number] = agent
+        }
+    }
+
+    public func replace(_ agent: AgentRecord) async throws {
+        try agent.validate()
+        try await store.transaction { tables in
+            guard tables.agents[agent.number] != nil else { throw StoreError.notFound("agent \(agent.number)") }
+            tables.agents[agent.number] = agent
+        }
+    }
+
+    @discardableResult
+    public func delete(_ number: String) async throws -> Bool {
+        try await store.transaction { tables in
+            let queues = tables.queues(of: number)
+            guard queues.isEmpty else { throw StoreError.agentInQueues(number, queues) }
+            return tables.agents.removeValue(forKey: number) != nil
+        }
+    }
+
+    public func queues(of agent: String) async throws -> [String] {
+        try await store.transaction { tables in tables.queues(of: agent) }
+    }
+}
+
+extension InMemoryStore.Tables {
+    /// Names of the queues listing `agent`, in binary order.
+    func queues(of agent: String) -> [String] {
+        queueMembers.filter { $0.value.contains { $0.agent == agent } }.keys.sorted {
+            $0.precedesInBinaryCollation($1)
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+import VPBXControl
+import VPBXMedia
+import VPBXRTP
+
+extension Integration {
+    /// ACD queues with real phones: sipp callers dial a queue, sipp phones stand in for the
+    /// agents' desks; the figures are read back with `vpbx queue stats` and `vpbx agent status`.
+    @Suite("Queue calls")
+    struct QueueCallTests {
+        /// 1001 is the caller; agents sit at the extensions given (static contacts of sipp
+        /// phones); queue `sales` on number 300 with `options`.
+        private func setUp(
+            _ pbx: TestPBX, agents: [(number: String, extension: String, phone: SippPeer)], options: [String]
+        ) async throws {
+            try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+            try await pbx.cli.succeed(["queue", "add", "sales"] + options)
+            for agent in agents {
+                try await pbx.addExtension(
+                    agent.extension, password: Fixture.password(agent.extension),
+                    staticContact: pbx.contact(of: agent.phone, number: agent.extension))
+                try await pbx.cli.succeed(["agent", "add", agent.number, "--name", "Ügynök \(agent.number)"])
+                try await pbx.cli.succeed(["queue", "member", "add", "sales", agent.number])
+                try await pbx.cli.succeed(["agent", "login", agent.number, "--at", agent.extension])
+            }
+            try await pbx.cli.succeed(["route", "add", "300", "--to", "queue:sales"])
+        }
+
+        private func stats(_ pbx: TestPBX) async throws -> QueueStatsInfo {
+            let list = try await pbx.cli.json([QueueStatsInfo].self, ["queue", "stats", "sales"])
+            return try #require(list.first)
+        }
+
+        @Test("a caller waits with music, the free agent's phone rings and answers, the call is bridged and counted")
+        func answeredByAnAgent() async throws {
+            try await TestPBX.run { pbx in
+                let desk = try SippPeer(.answerHangup).echoingRTP()  // rings 0.5 s, answers, hangs up after 5 s
+                try await setUp(pbx, agents: [("2001", "1002", desk)], options: ["--strategy", "ring-all", "--wrap-up", "2"])
+                let ear = try RTPCapture()
+                let caller = try pbx.phone(.callListen).service("300").caller(Fixture.caller)
+                    .key("rtp_listen", String(ear.port))
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let (callerResult, deskResult) = try await pbx.call(caller: caller, callee: desk)
+                ear.stop()
+                try callerResult.requireSuccess()  // answered by the queue, then the agent's hang-up reached it
+                try deskResult.requireSuccess()  // the agent's phone rang, answered and hung up
+
+                // While the agent's phone rang, the caller heard the music on hold from its start.
+                let music = HoldMusic.loop().map { G711.Law.alaw.encode($0) }
+                let heard = ear.received.compactMap { packet -> [UInt8]? in
+                    guard let header = packet.withUnsafeBytes({ RTPHeader(bytes: $0) }), header.payloadType == 8 else { return nil }
+                    return Array(packet[header.payloadOffset...])
+                }.joined()
+                // The channel may send a frame of silence (A-law 0xD5) before the player starts.
+                let silence: UInt8 = 0xD5
+                let tune = Array(heard.drop { $0 == silence }.prefix(1600))
+                #expect(tune.count == 1600, "music heard: \(heard.count) samples")
+                #expect(tune == Array(music.drop { $0 == silence }.prefix(1600)))
+
+                let figures = try await eventually("the call counted") {
+                    let figures = try await stats(pbx)
+                    return figures.today.answered == 1 ? figures : nil
+                }
+                #expect(figures.today.offered == 1 && figures.today.abandoned == 0)
+                #expect(figures.today.serviceLevelPercent == 100)
+                #expect(figures.callsWaiting == 0)
+                // After the call: wrap-up for 2 s, then available again with one call handled.
+                let agent = try await eventually("the agent available again", timeout: .seconds(10)) {
+                    let agents = try await pbx.cli.json([AgentStatusInfo].self, ["agent", "status"])
+                    let agent = agents.first { (agent: AgentStatusInfo) -> Bool in agent.number == "2001" }
+                    return agent?.state == "available" && agent?.callsHandled == 1 ? agent : nil
+                }
+                #expect(agent.extensionNumber == "1002" && agent.queues == ["sales"])
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: "300")
+                #expect(cdr.disposition == .answered)
+                let path = cdr.path ?? []
+                #expect(path.starts(with: ["route:300", "queue:sales"]) && path.contains("ext:1002"))
+            }
+        }
+
+        @Test("an agent who does not answer is skipped after the ring timeout; the next agent gets the caller")
+        func unansweredAgentIsSkipped() async throws {
+            try await TestPBX.run { pbx in
+                let silent = try SippPeer(.ring)  // rings until cancelled
+                let desk = try SippPeer(.answerHangup).echoingRTP()
+                try await setUp(
+                    pbx, agents: [("2001", "1002", silent), ("2002", "1003", desk)],
+                    options: ["--strategy", "linear", "--ring-timeout", "2"])
+                let silentProcess = try pbx.start(silent, name: "silent")
+                try await Task.sleep(for: .milliseconds(300))
+                try await silentProcess.requireListening()
+                let caller = try pbx.phone(.callAwaitBye).service("300").caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let (callerResult, deskResult) = try await pbx.call(caller: caller, callee: desk)
+                try callerResult.requireSuccess()
+                try deskResult.requireSuccess()
+                // The first agent's phone was rung, then cancelled (the scenario expects the CANCEL).
+                try await silentProcess.finish().requireSuccess()
+
+                let agents = try await pbx.cli.json([AgentStatusInfo].self, ["agent", "status"])
+                #expect(agents.first { $0.number == "2001" }?.missedOffers == 1)
+                let answered = try await eventually("the call counted") {
+                    let figures = try await stats(pbx)
+                    return figures.today.answered == 1 ? figures : nil
+                }
+                #expect(answered.today.offered == 1)
+            }
+        }
+
+        @Test("nobody answers within the maximum wait: the caller goes to the overflow destination; counted as overflowed")
+        func overflowAfterMaximumWait() async throws {
+            try await TestPBX.run { pbx in
+                try await Sox.sine(
+                    URL(fileURLWithPath: pbx.options.promptsDirectory).appendingPathComponent("hu/closed.wav"),
+                    rate: 8000, channels: 1, seconds: 1, frequency: 1000, scratch: pbx.scratch)
+                try await setUp(pbx, agents: [], options: ["--max-wait", "3", "--overflow", "play:closed"])
+                let ear = try RTPCapture()
+                let caller = try pbx.phone(.callListen).service("300").caller(Fixture.caller)
+                    .key("rtp_listen", String(ear.port))
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.run(caller, name: "caller").requireSuccess()  // the engine hung up after the announcement
+                ear.stop()
+                // About 3 s of music, then the 1 s announcement at 1 kHz.
+                let samples = ear.receivedAudio
+                let frames = stride(from: 0, to: samples.count - 159, by: 160).map { Array(samples[$0..<($0 + 160)]) }
+                let announcement = frames.filter {
+                    SignalLevel.rms($0) > 1000 && abs(FrequencyEstimator.dominantFrequency(in: $0) - 1000) < 30
+                }
+                #expect((35...55).contains(announcement.count), "announcement frames: \(announcement.count)")
+                #expect(frames.count >= 150 + announcement.count, "music before it: \(frames.count) frames in all")
+
+                let figures = try await stats(pbx)
+                #expect(figures.today.overflowed == 1 && figures.today.answered == 0)
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: "300")
+                #expect(cdr.path?.contains("play:closed") == true)
+            }
+        }
+
+        @Test("a caller who hangs up while waiting counts as abandoned; a paused agent is not offered the call")
+        func abandonedWhileAgentPaused() async throws {
+            try await TestPBX.run { pbx in
+                let desk = try SippPeer(.answer)
+                try await setUp(pbx, agents: [("2001", "1002", desk)], options: ["--short-abandon", "2"])
+                let paused = try await pbx.cli.json(AgentStatusInfo.self, ["agent", "pause", "2001", "--reason", "ebéd"])
+                #expect(paused.state == "paused" && paused.reason == "ebéd")
+                // call-hangup talks 5 s and hangs up: in the queue all that time, nobody offered.
+                let caller = try pbx.phone(.callHangup).service("300").caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.run(caller, name: "caller").requireSuccess()
+                let figures = try await eventually("the abandon counted") {
+                    let figures = try await stats(pbx)
+                    return figures.today.abandoned == 1 ? figures : nil
+                }
+                #expect(figures.today.answered == 0 && figures.today.shortAbandoned == 0)
+                #expect(figures.agentsPaused == 1)
+                let unpaused = try await pbx.cli.json(AgentStatusInfo.self, ["agent", "unpause", "2001"])
+                #expect(unpaused.state == "available")
+                // A pause counts by its reason once it is over.
+                let agents = try await pbx.cli.json([AgentStatusInfo].self, ["agent", "status"])
+                #expect(agents.first?.pauses["ebéd"]?.count == 1)
+                #expect((agents.first?.pauses["ebéd"]?.seconds ?? -1) >= 5)
+            }
+        }
+    }
+}
