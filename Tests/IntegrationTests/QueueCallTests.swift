@@ -72,6 +72,15 @@ extension Integration {
                     return agent?.state == "available" && agent?.callsHandled == 1 ? agent : nil
                 }
                 #expect(agent.extensionNumber == "1002" && agent.queues == ["sales"])
+                // The finished call was stored: the report over the last hour reproduces the live figures.
+                let hourAgo = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-3600))
+                let reports = try await eventually("the call in the report") {
+                    let reports = try await pbx.cli.json(
+                        [QueueReportInfo].self, ["report", "queue", "--queue", "sales", "--since", hourAgo, "--until", "+1h"])
+                    return reports.first?.buckets.contains { $0.answered == 1 } == true ? reports : nil
+                }
+                let answeredBuckets = reports.first?.buckets.filter { $0.offered > 0 } ?? []
+                #expect(answeredBuckets.count == 1 && answeredBuckets.first?.serviceLevelPercent == 100)
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: "300")
                 #expect(cdr.disposition == .answered)
                 let path = cdr.path ?? []
