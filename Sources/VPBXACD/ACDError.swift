@@ -13,6 +13,7 @@ public struct ACDError: Error, Sendable, Equatable, CustomStringConvertible {
         case notAMember(agent: String, queue: String)
         case duplicateCaller(String)
         case noQueues(agent: String)
+        case unknownCaller(String)
     }
 
     private let kind: Kind
@@ -35,11 +36,14 @@ public struct ACDError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The agent is a member of no queue, so there is nothing to log in to.
     public static func noQueues(agent: String) -> ACDError { .init(kind: .noQueues(agent: agent)) }
 
+    /// No caller with that id is waiting in a queue (answered already, or gone).
+    public static func unknownCaller(_ caller: String) -> ACDError { .init(kind: .unknownCaller(caller)) }
+
     /// Whether the error names a queue or agent that does not exist (`not_found` on the wire),
     /// rather than a bad value.
     public var isUnknownName: Bool {
         switch kind {
-        case .unknownQueue, .unknownAgent: true
+        case .unknownQueue, .unknownAgent, .unknownCaller: true
         default: false
         }
     }
@@ -58,6 +62,8 @@ public struct ACDError: Error, Sendable, Equatable, CustomStringConvertible {
             "caller '\(caller)' is already in a queue or on a queue call"
         case .noQueues(let agent):
             "agent '\(agent)' is not a member of any queue (add them with 'vpbx queue member add')"
+        case .unknownCaller(let caller):
+            "no caller '\(caller)' is waiting in a queue (see 'vpbx queue stats'); answered or gone"
         }
     }
 }

@@ -37,6 +37,17 @@ extension ControlHandlers {
             }
             return list
         }
+        router.register(QueuePickup.self) { params, _ in
+            guard try await storeCall({ try await self.extensions.get(params.extension) }) != nil else {
+                throw RPCError.notFound("extension \(params.extension) does not exist")
+            }
+            try await acdCall { try await queueCenter.pickUp(callID: params.call, to: params.extension) }
+            return Acknowledged()
+        }
+        router.register(QueueMove.self) { params, _ in
+            try await acdCall { try await queueCenter.move(callID: params.call, to: params.queue) }
+            return Acknowledged()
+        }
         router.register(QueueStats.self) { params, _ in
             var names = await queueCenter.queueNames()
             if let queue = params.queue { names = [queue] }

@@ -140,3 +140,37 @@ struct QueueStatsCommand: AsyncParsableCommand {
             })
     }
 }
+
+/// `vpbx queue pickup CALL --to EXT`.
+struct QueuePickupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pickup", abstract: "Pick a waiting caller up to an extension (see 'vpbx queue stats' for the call ids).")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The waiting caller's call id.") var call: String
+    @Option(name: .customLong("to"), help: "The extension to ring for the caller.") var extensionNumber: String
+
+    func run() async throws {
+        let result = try await EngineSession.run(global) {
+            try await $0.call(QueuePickup.self, .init(call: call, extension: extensionNumber))
+        }
+        if global.json { return Output.json(result) }
+        Output.line("caller \(call) goes to \(extensionNumber)")
+    }
+}
+
+/// `vpbx queue move CALL --to QUEUE`.
+struct QueueMoveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "move", abstract: "Move a waiting caller to another queue.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The waiting caller's call id.") var call: String
+    @Option(name: .customLong("to"), help: "The queue the caller joins.") var queue: String
+
+    func run() async throws {
+        let result = try await EngineSession.run(global) { try await $0.call(QueueMove.self, .init(call: call, queue: queue)) }
+        if global.json { return Output.json(result) }
+        Output.line("caller \(call) moves to queue \(queue)")
+    }
+}

@@ -12,7 +12,7 @@ struct QueueCommand: AsyncParsableCommand {
             """,
         subcommands: [
             QueueAdd.self, QueueListCommand.self, QueueShow.self, QueueSet.self, QueueRemove.self,
-            QueueMemberCommand.self, QueueStatsCommand.self,
+            QueueMemberCommand.self, QueueStatsCommand.self, QueuePickupCommand.self, QueueMoveCommand.self,
         ])
 
     static func printDetails(_ queue: QueueInfo) {

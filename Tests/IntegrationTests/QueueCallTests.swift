@@ -146,6 +146,46 @@ extension Integration {
             }
         }
 
+        @Test("a supervisor moves a waiting caller to another queue, then picks them up to an extension")
+        func moveAndPickUp() async throws {
+            try await TestPBX.run { pbx in
+                let supervisorDesk = try SippPeer(.answerHangup).echoingRTP()
+                try await setUp(pbx, agents: [], options: [])
+                try await pbx.cli.succeed(["queue", "add", "support"])
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: supervisorDesk, number: Fixture.callee))
+                let desk = try pbx.start(supervisorDesk, name: "supervisor")
+                try await Task.sleep(for: .milliseconds(300))
+                try await desk.requireListening()
+
+                let caller = try pbx.start(
+                    try pbx.phone(.callAwaitBye).service("300").caller(Fixture.caller)
+                        .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller)),
+                    name: "caller")
+                let waiting = try await eventually("the caller waiting in sales") {
+                    try await stats(pbx).waiting.first
+                }
+                try await pbx.cli.succeed(["queue", "move", waiting.callID, "--to", "support"])
+                _ = try await eventually("the caller waiting in support") {
+                    let list = try await pbx.cli.json([QueueStatsInfo].self, ["queue", "stats", "support"])
+                    return list.first?.waiting.first { $0.callID == waiting.callID }
+                }
+                let unknown = try await pbx.cli.run(["queue", "move", "no-such-call", "--to", "sales"])
+                #expect(unknown.exitCode == 1 && unknown.stderr.contains("not_found"))
+
+                try await pbx.cli.succeed(["queue", "pickup", waiting.callID, "--to", Fixture.callee])
+                // The supervisor's phone rang, answered and hung up after 5 s; the caller got the BYE.
+                try await caller.finish().requireSuccess()
+                try await desk.finish().requireSuccess()
+                let sales = try await stats(pbx)
+                #expect(sales.today.overflowed == 1 && sales.callsWaiting == 0)
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: "300")
+                let path = cdr.path ?? []
+                #expect(path.contains("queue:sales") && path.contains("queue:support") && path.last == "ext:1002")
+            }
+        }
+
         @Test("a caller who hangs up while waiting counts as abandoned; a paused agent is not offered the call")
         func abandonedWhileAgentPaused() async throws {
             try await TestPBX.run { pbx in

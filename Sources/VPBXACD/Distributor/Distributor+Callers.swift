@@ -64,6 +64,18 @@ extension Distributor {
         return finish(now)
     }
 
+    /// Someone takes a waiting caller out of the queue to `destination` (a pickup to an
+    /// extension, a move to another queue): counted as overflowed with `reason`, a ringing
+    /// offer is cancelled. Throws for a caller who is not waiting (answered, or gone).
+    public mutating func callerSentOut(
+        _ caller: String, to destination: String, reason: QueueExitReason, now: Date
+    ) throws(ACDError) -> ACDOutput {
+        guard let index = waiting.firstIndex(where: { $0.id == caller }) else { throw .unknownCaller(caller) }
+        let entry = waiting.remove(at: index)
+        overflow(entry, reason: reason, destination: destination, now: now)
+        return finish(now)
+    }
+
     /// `agent`'s phone answered the offer for `caller`: bridge them and stop ringing the others.
     /// A late answer (the offer was already cancelled or timed out) produces no bridge; the
     /// engine hangs that leg up.

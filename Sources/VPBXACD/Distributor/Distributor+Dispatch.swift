@@ -68,7 +68,8 @@ extension Distributor {
 
     /// Sends one waiting caller (already or about to be removed from `waiting`) to the
     /// overflow destination.
-    mutating func overflow(_ entry: WaitingCaller, reason: QueueExitReason, now: Date) {
+    /// `destination` nil: the queue's overflow destination.
+    mutating func overflow(_ entry: WaitingCaller, reason: QueueExitReason, destination: String? = nil, now: Date) {
         releaseOffer(of: entry, now: now)
         let wait = now.timeIntervalSince(entry.joinedAt)
         count(.overflowed(wait: wait), queue: entry.queue, at: now)
@@ -78,7 +79,8 @@ extension Distributor {
                 outcome: .overflowed, exitReason: reason, leftQueueAt: now, waitSeconds: wait))
         pendingActions.append(
             .overflow(
-                caller: entry.id, queue: entry.queue, destination: queues[entry.queue]?.settings.overflowDestination,
+                caller: entry.id, queue: entry.queue,
+                destination: destination ?? queues[entry.queue]?.settings.overflowDestination,
                 reason: reason))
     }
 }

@@ -12,6 +12,10 @@ public enum QueueExitReason: String, Sendable, Equatable, Codable {
     case exitDigit = "exit-digit"
     /// An administrator removed the queue while the caller waited.
     case queueRemoved = "queue-removed"
+    /// A supervisor or receptionist picked the waiting caller up to an extension.
+    case pickedUp = "picked-up"
+    /// A supervisor moved the waiting caller to another destination (another queue).
+    case moved
 }
 
 /// One caller's story in one queue, written when it is over (after the agent's wrap-up for an

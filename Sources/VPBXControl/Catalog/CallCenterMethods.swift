@@ -87,3 +87,38 @@ public enum QueueStats: RPCMethod {
         public init(queue: String? = nil) { self.queue = queue }
     }
 }
+
+/// `queue.pickup`: a waiting caller is taken out of the queue to an extension.
+public enum QueuePickup: RPCMethod {
+    public static let name = "queue.pickup"
+    public static let summary = "Pick a waiting caller up to an extension (it rings; the caller hears ringback)."
+    public static let allowedRoles: Set<Role> = [.admin, .supervisor, .receptionist]
+    public typealias Result = Acknowledged
+
+    public struct Params: Codable, Sendable, Hashable {
+        /// The caller's call id (`queue.stats` lists the waiting ones).
+        public var call: String
+        public var `extension`: String
+        public init(call: String, extension: String) {
+            self.call = call
+            self.extension = `extension`
+        }
+    }
+}
+
+/// `queue.move`: a waiting caller goes to another queue.
+public enum QueueMove: RPCMethod {
+    public static let name = "queue.move"
+    public static let summary = "Move a waiting caller to another queue (they join it at its end)."
+    public static let allowedRoles: Set<Role> = .callCenter
+    public typealias Result = Acknowledged
+
+    public struct Params: Codable, Sendable, Hashable {
+        public var call: String
+        public var queue: String
+        public init(call: String, queue: String) {
+            self.call = call
+            self.queue = queue
+        }
+    }
+}

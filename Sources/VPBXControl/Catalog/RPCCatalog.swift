@@ -63,6 +63,8 @@ public enum RPCCatalog {
         .init(AgentUnpause.self),
         .init(AgentStatus.self),
         .init(QueueStats.self),
+        .init(QueuePickup.self),
+        .init(QueueMove.self),
         .init(VoicemailList.self),
         .init(VoicemailGet.self),
         .init(VoicemailExport.self),

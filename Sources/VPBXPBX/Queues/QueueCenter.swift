@@ -114,6 +114,21 @@ public actor QueueCenter: QueueService {
         distributor.agentNumbers.compactMap { distributor.agent($0) }
     }
 
+    // MARK: Supervisor operations
+
+    /// Takes a waiting caller out of the queue to an extension (a supervisor's or
+    /// receptionist's "pick up"): the caller hears ringback while it rings.
+    public func pickUp(callID: String, to extensionNumber: String) throws(ACDError) {
+        carryOut(try distributor.callerSentOut(callID, to: "ext:\(extensionNumber)", reason: .pickedUp, now: Date()))
+    }
+
+    /// Moves a waiting caller to another queue; they join it at its end (their wait there
+    /// starts anew, as in Asterisk).
+    public func move(callID: String, to queue: String) throws(ACDError) {
+        guard distributor.settings(of: queue) != nil else { throw .unknownQueue(queue) }
+        carryOut(try distributor.callerSentOut(callID, to: "queue:\(queue)", reason: .moved, now: Date()))
+    }
+
     // MARK: Statistics
 
     /// A queue's figures now: live state, since midnight, and the rolling window.
