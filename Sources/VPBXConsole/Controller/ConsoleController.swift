@@ -101,6 +101,8 @@ public final class ConsoleController {
             Task.detached { continuation.yield(.commandFinished(await session.hangUp(callID: id))) }
         case .refresh:
             Task.detached { await session.refresh() }
+        case .agent(let agentCommand):
+            Task.detached { continuation.yield(.commandFinished(await session.agentCommand(agentCommand))) }
         }
     }
 }

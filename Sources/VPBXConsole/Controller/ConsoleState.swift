@@ -40,10 +40,12 @@ public struct ConsoleState {
             switch model.apply(event) {
             case .changed: effects.redraw = true
             case .needsResync: effects.commands.append(.refresh)
-            case .unchanged, .needsExtension: break  // the session fetches extensions itself
+            case .unchanged, .needsExtension, .needsFetch: break  // the session fetches those itself
             }
         case .extensionLoaded(let info):
             effects.redraw = model.upsert(info)
+        case .callCenter(let update):
+            effects.redraw = model.apply(update)
         case .lost(let attempt, let reason):
             effects.redraw = model.setConnection(.reconnecting(attempt: attempt, reason: reason))
         }

@@ -22,4 +22,13 @@ public enum ConsoleCommand: Sendable, Hashable {
     case hangUp(callID: String)
     /// Reconnect and load a fresh snapshot.
     case refresh
+    /// `agent.pause`, `agent.unpause` or `agent.logout`.
+    case agent(AgentCommand)
+}
+
+/// What a supervisor can do to an agent from the queues screen.
+public enum AgentCommand: Sendable, Hashable {
+    case pause(agent: String, reason: String)
+    case unpause(agent: String)
+    case logout(agent: String)
 }
