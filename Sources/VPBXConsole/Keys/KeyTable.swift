@@ -47,4 +47,13 @@ public struct KeyTable: Sendable {
         Binding([.character("n"), .character("N"), .escape], .cancel, "No, in a question; close help"),
         Binding([.control("l")], .redraw, "Repaint the terminal"),
     ])
+
+    /// `vpbx-tui --wallboard`: nothing to select or change, so only these.
+    public static let wallboard = KeyTable(bindings: [
+        Binding([.character("q")], .quit, "Quit"),
+        Binding([.character("?"), .function(1)], .help, "Show or hide this help"),
+        Binding([.character("r")], .refresh, "Refresh: reload everything from the engine"),
+        Binding([.escape], .cancel, "Close help"),
+        Binding([.control("l")], .redraw, "Repaint the terminal"),
+    ])
 }

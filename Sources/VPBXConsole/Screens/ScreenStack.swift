@@ -25,6 +25,12 @@ public struct ScreenStack {
         for screen in screens[start...] { screen.draw(into: &canvas, context: context) }
     }
 
+    /// Replaces the bottom screen (e.g. the wallboard for a wallboard account); overlays
+    /// above it stay.
+    public mutating func replaceRoot(_ screen: any Screen) {
+        screens[0] = screen
+    }
+
     public mutating func handle(_ action: ConsoleAction, context: ScreenContext) -> Result {
         let index = screens.count - 1
         switch screens[index].handle(action, context: context) {
