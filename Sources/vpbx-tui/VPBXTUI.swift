@@ -8,10 +8,12 @@ import VPBXControl
 struct VPBXTUI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vpbx-tui",
-        abstract: "Terminal console for vpbx: extensions with presence, live calls, call-center wallboard.",
+        abstract: "Terminal console for vpbx: extensions with presence, live calls, queues and agents, wallboard.",
         discussion: """
             Connects to the engine's control socket and shows extensions (free, ringing, busy, \
-            offline) and calls in progress, live. Press ? inside the console for the keys. With --wallboard it shows a read-only wallboard of the queues \
+            offline) and calls in progress, live; admins and supervisors also get the queues screen \
+            (key 2: queues, agents, waiting callers; pause, unpause, log out agents). Press ? inside \
+            the console for the keys. With --wallboard it shows a read-only wallboard of the queues \
             for a TV instead. When the engine goes away the console shows "reconnecting…" and \
             resynchronises once it is back.
             """)

@@ -102,13 +102,14 @@ public struct ConsoleState {
         return effects
     }
 
-    /// The role decides which screens exist: a wallboard account sees the wallboard.
+    /// The role decides which screens exist: a wallboard account sees the wallboard, and
+    /// the queues screen is only for admins and supervisors.
     private mutating func fitScreensToRole() {
         guard mode == .console else { return }
         let root = stack.screens[0]
         if model.role == .wallboard {
             if !(root is WallboardScreen) { stack.replaceRoot(WallboardScreen()) }
-        } else if root is WallboardScreen {
+        } else if root is WallboardScreen || (root is QueuesScreen && !model.mayUseQueuesScreen) {
             stack.replaceRoot(OverviewScreen())
         }
     }

@@ -14,6 +14,12 @@ public enum ConsoleAction: String, Sendable, Hashable, CaseIterable {
     case confirm
     case cancel
     case redraw
+    case showOverview
+    case showQueues
+    case pause
+    case unpause
+    case logout
+    case choose
 }
 
 /// Work a screen asks the controller to do against the engine.

@@ -26,9 +26,9 @@ extension OverviewScreen {
 
     /// The notice when there is one, else the most used keys from the key table.
     func drawFooter<C: Canvas>(into canvas: inout C, row: Int, context: ScreenContext) {
-        let hints: [(ConsoleAction, String)] = [
-            (.help, "help"), (.nextPanel, "panel"), (.hangUp, "hang up"), (.refresh, "refresh"), (.quit, "quit"),
-        ]
+        var hints: [(ConsoleAction, String)] = [(.help, "help")]
+        if context.model.mayUseQueuesScreen { hints.append((.showQueues, "queues")) }
+        hints += [(.nextPanel, "panel"), (.hangUp, "hang up"), (.refresh, "refresh"), (.quit, "quit")]
         Chrome.footer(into: &canvas, row: row, context: context, hints: hints)
     }
 

@@ -25,8 +25,8 @@ public struct ScreenStack {
         for screen in screens[start...] { screen.draw(into: &canvas, context: context) }
     }
 
-    /// Replaces the bottom screen (e.g. the wallboard for a wallboard account); overlays
-    /// above it stay.
+    /// Replaces the bottom screen (switching between overview, queues and wallboard);
+    /// overlays above it stay.
     public mutating func replaceRoot(_ screen: any Screen) {
         screens[0] = screen
     }
@@ -34,7 +34,7 @@ public struct ScreenStack {
     public mutating func handle(_ action: ConsoleAction, context: ScreenContext) -> Result {
         let index = screens.count - 1
         switch screens[index].handle(action, context: context) {
-        case .ignored: return handleGlobally(action)
+        case .ignored: return handleGlobally(action, context: context)
         case .handled: return .redraw
         case .push(let screen):
             screens.append(screen)
@@ -50,8 +50,17 @@ public struct ScreenStack {
         }
     }
 
-    private mutating func handleGlobally(_ action: ConsoleAction) -> Result {
+    private mutating func handleGlobally(_ action: ConsoleAction, context: ScreenContext) -> Result {
         switch action {
+        case .showOverview where screens.count == 1 && !(screens[0] is OverviewScreen) && !(screens[0] is WallboardScreen):
+            replaceRoot(OverviewScreen())
+            return .redraw
+        case .showQueues where screens.count == 1 && screens[0] is OverviewScreen:
+            guard context.model.mayUseQueuesScreen else {
+                return .notice("the queues screen needs the admin or supervisor role")
+            }
+            replaceRoot(QueuesScreen())
+            return .redraw
         case .quit: return .quit
         case .help:
             screens.append(HelpOverlay())
