@@ -7,10 +7,16 @@ final class EngineProcess {
     let socketPath: String
     private let process = Process()
 
-    /// Where `swift build` put the executables.
-    static let binDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".build/debug")
+    /// Where `swift build` put the executables; `VPBX_BIN_DIR` overrides it (e.g. a build
+    /// with its own `--scratch-path`), as for the integration tests.
+    static let binDirectory: URL = {
+        if let override = ProcessInfo.processInfo.environment["VPBX_BIN_DIR"], !override.isEmpty {
+            return URL(fileURLWithPath: override)
+        }
+        return URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug")
+    }()
 
     static func binary(_ name: String) -> String { binDirectory.appendingPathComponent(name).path }
 

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+/// `vpbx-tui --wallboard` in a real terminal against a real engine. No queue can be made
+/// from this branch (`vpbx queue add` lands separately), so it checks the empty wallboard,
+/// the reconnect banner and a clean quit.
+@Suite(
+    "vpbx-tui --wallboard in tmux", .serialized,
+    .enabled(if: TmuxSession.tmux != nil, "tmux is not installed"),
+    .enabled(
+        if: ["vpbx-engine", "vpbx-tui"].allSatisfy {
+            FileManager.default.isExecutableFile(atPath: EngineProcess.binary($0))
+        }, "build the whole package first (swift build)"))
+struct TmuxWallboardTests {
+    let tui = EngineProcess.binary("vpbx-tui")
+
+    @Test("the wallboard shows its heading and no queues, then reconnecting, and q quits")
+    func emptyWallboardReconnectsAndQuits() async throws {
+        let engine = try EngineProcess()
+        defer { engine.stop() }
+        try await engine.waitUntilReady()
+        let session = try TmuxSession(
+            command: "env LANG=C.UTF-8 \(tui) --wallboard --thresholds wait=20/40 --socket \(engine.socketPath)")
+        defer { session.close() }
+        let text = try await session.waitFor("vpbx wallboard", "connected", "no queues", "vpbx queue add")
+        #expect(text.contains("wait=20/40,sl=80/60,waiting=3/6"), "the footer shows the thresholds:\n\(text)")
+        engine.stop()
+        try await session.waitFor("reconnecting…", "no queues")
+        try session.send("q")
+        try await session.waitUntilEnded()
+    }
+
+    @Test("bad options are refused before the terminal is taken")
+    func badOptions() async throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("wallboard-\(getpid()).sh")
+        try """
+        '\(tui)' --queues sales --socket /nonexistent.sock; echo "exit=$?"
+        '\(tui)' --wallboard --thresholds wait=9 --socket /nonexistent.sock; echo "exit=$?"
+        sleep 30
+        """.write(to: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: script) }
+        let session = try TmuxSession(command: "bash \(script.path)")
+        defer { session.close() }
+        let text = try await session.waitFor("go with --wallboard", "is not WARN/ALERT")
+        #expect(text.components(separatedBy: "exit=64").count == 3, "both exit with 64:\n\(text)")
+    }
+}
