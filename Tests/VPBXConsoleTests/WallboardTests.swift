@@ -210,3 +210,15 @@ extension String {
         range(of: needle).map { distance(from: startIndex, to: $0.lowerBound) }
     }
 }
+
+@Suite("Theme: monochrome fallback of the wallboard levels")
+struct WallboardThemeTests {
+    @Test("warnings are bold and alerts bold reverse without colours; alerts are white on red with them")
+    func monochromeFallback() {
+        let theme = Theme.standard
+        #expect(theme.style(.warning).monochrome == .bold)
+        #expect(theme.style(.alert).monochrome == [.bold, .reverse])
+        #expect(theme.style(.alert).foreground == .white)
+        #expect(theme.style(.alert).background == .red)
+    }
+}

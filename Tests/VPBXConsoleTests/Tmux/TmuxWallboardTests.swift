@@ -44,4 +44,13 @@ struct TmuxWallboardTests {
         let text = try await session.waitFor("go with --wallboard", "is not WARN/ALERT")
         #expect(text.components(separatedBy: "exit=64").count == 3, "both exit with 64:\n\(text)")
     }
+
+    @Test("--help describes the wallboard options")
+    func helpText() throws {
+        let result = try Shell.run(tui, ["--help"])
+        #expect(result.status == 0)
+        for text in ["--wallboard", "--queues <a,b>", "--thresholds <list>", "wait=30/60,sl=80/60,waiting=3/6"] {
+            #expect(result.output.contains(text), "--help lacks \(text):\n\(result.output)")
+        }
+    }
 }
