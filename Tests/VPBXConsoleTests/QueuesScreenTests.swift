@@ -176,4 +176,19 @@ struct QueuesScreenTests {
         #expect(grid.lines[kovacs].contains("paused (break)"))
         #expect(grid.lines[kovacs].contains("0:03"))
     }
+
+    @Test("many agents scroll to keep the selected one visible")
+    func manyAgentsScroll() throws {
+        var state = ConsoleState()
+        let agents = (0..<40).map { Fixtures.agent("\(3000 + $0)", "Ügynök \(3000 + $0)", state: "available") }
+        _ = state.apply(.synced(Fixtures.callCenterSnapshot(queues: [Fixtures.queue()], agents: agents)))
+        _ = state.press(.character("2"), now: Fixtures.now)
+        _ = state.press(.tab, now: Fixtures.now)
+        for _ in 0..<30 { _ = state.press(.down, now: Fixtures.now) }
+        let grid = render(state)
+        let row = try #require(grid.row(containing: "Ügynök 3030"), "\(grid.text)")
+        #expect(grid.cells[row][1].role == .selection)
+        #expect(grid.row(containing: "Ügynök 3000") == nil, "scrolled past the first")
+        #expect(grid.row(containing: "Waiting in support") != nil, "the waiting panel stays")
+    }
 }

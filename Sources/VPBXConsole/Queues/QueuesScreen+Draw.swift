@@ -47,7 +47,7 @@ extension QueuesScreen {
         guard !queues.isEmpty else {
             let hint =
                 model.hasCallCenter
-                ? "  no queues (add one with: vpbx queue add)" : "  no queues: this engine has no call center"
+                ? "  no queues (add one with: vpbx queue add NAME)" : "  no queues: this engine has no call center"
             canvas.put(hint, row: area.row + 2, column: 0, role: .muted)
             return
         }
