@@ -36,6 +36,7 @@ struct WallboardTests {
         let sales = try #require(grid.row(containing: "sales"))
         #expect(sales < support, "queues by name")
         #expect(grid.lines[sales].contains("00:00"))
+        #expect(grid.lines[22].contains("abandoned: today (since 0:00)"), "\(grid.text)")
         #expect(grid.lines[23].contains("q quit"))
         #expect(grid.lines[23].contains("wait=30/60,sl=80/60,waiting=3/6"))
         #expect(grid.lines.allSatisfy { $0.count <= 80 })
@@ -95,7 +96,8 @@ struct WallboardTests {
         }
         #expect(grid.cells[labels + 1][column].role == .warning, "42 s is past the 30 s warning")
         #expect(grid.line(labels + 1).contains(BigDigits.rows("85%")[0]))
-        #expect(grid.lines[labels + 6].contains("answered 40   abandoned 3"))
+        #expect(grid.lines[labels + 6].contains("today: answered 40, abandoned 3"), "\(grid.text)")
+        #expect(grid.lines[labels + 6].contains("agents now: available 1, on call 1, paused 1"))
         #expect(grid.row(containing: " sales ") != nil)
     }
 

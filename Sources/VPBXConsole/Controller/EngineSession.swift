@@ -155,7 +155,7 @@ public actor EngineSession {
         let generation = self.generation
         Task {
             let update = await Self.loadQueues(target, client)
-            await self.queuesLoaded(update, generation: generation, client: client, report: report)
+            self.queuesLoaded(update, generation: generation, client: client, report: report)
         }
     }
 
@@ -189,7 +189,7 @@ public actor EngineSession {
         let generation = self.generation
         Task {
             let list = try? await client.call(AgentStatus.self, .init())
-            await self.agentsLoaded(list, generation: generation, client: client, report: report)
+            self.agentsLoaded(list, generation: generation, client: client, report: report)
         }
     }
 

@@ -29,8 +29,8 @@ extension WallboardScreen {
             }
         }
         let small =
-            "answered \(queue.answered)   abandoned \(queue.abandoned)   agents: available \(queue.available)"
-            + "   on call \(queue.onCall)   paused \(queue.paused)"
+            "today: answered \(queue.answered), abandoned \(queue.abandoned)      agents now: available "
+            + "\(queue.available), on call \(queue.onCall), paused \(queue.paused)"
         canvas.put(("  " + small).fitted(to: width), row: row + 7, column: 0)
     }
 

@@ -21,6 +21,9 @@ public struct WallboardScreen: Screen {
     /// Narrowest terminal for big digits.
     static let bigMinimumColumns = 100
 
+    /// What the table's columns count over.
+    static let periodNote = "waiting, longest, agents: now   SL%, answered, abandoned: today (since 0:00)"
+
     /// Whether `count` queues fit in big digits on `size`.
     public static func usesBigDigits(queues count: Int, size: TerminalSize) -> Bool {
         count > 0 && size.columns >= bigMinimumColumns && size.rows >= 3 + count * bigQueueHeight
@@ -46,7 +49,11 @@ public struct WallboardScreen: Screen {
                 drawBig(queue, into: &canvas, row: 2 + index * Self.bigQueueHeight)
             }
         } else {
-            drawTable(figures, into: &canvas, firstRow: 2, lastRow: footer - 1)
+            // The last row above the footer says which figures are "now" and which "today".
+            let noteRow = footer - 1
+            let fits = noteRow > 3 + figures.count
+            drawTable(figures, into: &canvas, firstRow: 2, lastRow: fits ? noteRow - 1 : footer - 1)
+            if fits { canvas.put(" " + Self.periodNote, row: noteRow, column: 0, role: .muted) }
         }
     }
 
