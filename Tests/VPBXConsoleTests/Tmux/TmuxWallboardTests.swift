@@ -30,6 +30,30 @@ struct TmuxWallboardTests {
         try await session.waitUntilEnded()
     }
 
+    @Test("after an engine restart the wallboard resyncs by itself")
+    func resyncsAfterARestart() async throws {
+        let shared = URL(fileURLWithPath: NSTemporaryDirectory())
+            .appendingPathComponent("vpbx-wb-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: shared) }
+        let socket = shared.appendingPathComponent("c.sock").path
+        let first = try EngineProcess(socketPath: socket)
+        defer { first.stop() }
+        try await first.waitUntilReady()
+        let session = try TmuxSession(command: "env LANG=C.UTF-8 \(tui) --wallboard --socket \(socket)")
+        defer { session.close() }
+        try await session.waitFor("vpbx wallboard", "connected", "no queues")
+        first.stop()
+        try await session.waitFor("reconnecting…")
+        let second = try EngineProcess(socketPath: socket)
+        defer { second.stop() }
+        try await second.waitUntilReady()
+        let text = try await session.waitFor("│ connected", "no queues", timeout: .seconds(20))
+        #expect(!text.contains("reconnecting"), "the banner is gone after the resync:\n\(text)")
+        try session.send("q")
+        try await session.waitUntilEnded()
+    }
+
     @Test("bad options are refused before the terminal is taken")
     func badOptions() async throws {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("wallboard-\(getpid()).sh")
