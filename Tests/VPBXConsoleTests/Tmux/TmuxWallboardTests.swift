@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-/// `vpbx-tui --wallboard` in a real terminal against a real engine. No queue can be made
-/// from this branch (`vpbx queue add` lands separately), so it checks the empty wallboard,
-/// the reconnect banner and a clean quit.
+/// `vpbx-tui --wallboard` and the queues screen in a real terminal against a real engine.
+/// No queue can be made from this branch (`vpbx queue add` lands separately), so these
+/// check the empty screens, reconnecting and resyncing, and a clean quit.
 @Suite(
     "vpbx-tui --wallboard in tmux", .serialized,
     .enabled(if: TmuxSession.tmux != nil, "tmux is not installed"),
@@ -50,6 +50,25 @@ struct TmuxWallboardTests {
         try await second.waitUntilReady()
         let text = try await session.waitFor("│ connected", "no queues", timeout: .seconds(20))
         #expect(!text.contains("reconnecting"), "the banner is gone after the resync:\n\(text)")
+        try session.send("q")
+        try await session.waitUntilEnded()
+    }
+
+    @Test("key 2 opens the queues screen for an admin; the agent keys explain themselves")
+    func queuesScreenInTheConsole() async throws {
+        let engine = try EngineProcess()
+        defer { engine.stop() }
+        try await engine.waitUntilReady()
+        let session = try TmuxSession(command: "env LANG=C.UTF-8 \(tui) --socket \(engine.socketPath)")
+        defer { session.close() }
+        try await session.waitFor("connected", "2 queues")  // the footer offers it (same user: admin)
+        try session.send("2")
+        try await session.waitFor("vpbx-tui │ queues", "no queues (add one with: vpbx queue add NAME)", "p pause")
+        try session.send("Tab")
+        try session.send("p")
+        try await session.waitFor("no agent selected")
+        try session.send("1")
+        try await session.waitFor("Extensions (0)")
         try session.send("q")
         try await session.waitUntilEnded()
     }
