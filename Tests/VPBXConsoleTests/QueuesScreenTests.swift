@@ -191,4 +191,16 @@ struct QueuesScreenTests {
         #expect(grid.row(containing: "Ügynök 3000") == nil, "scrolled past the first")
         #expect(grid.row(containing: "Waiting in support") != nil, "the waiting panel stays")
     }
+
+    @Test("a waiting caller missing from the call list shows the queue's id: short for a call id, whole for a number")
+    func callerWithoutACall() {
+        let model = ConsoleModel()
+        let uuid = WaitingCallerInfo(
+            callID: "0f8c2a7e-1b2c-4d5e-8f90-123456789abc", priority: 0, joinedAt: Fixtures.now, waitedSeconds: 0,
+            offeredTo: [])
+        var number = uuid
+        number.callID = "+36301234567"
+        #expect(QueuesScreen.caller(of: uuid, model: model) == "call 0f8c2a7e")
+        #expect(QueuesScreen.caller(of: number, model: model) == "+36301234567")
+    }
 }

@@ -143,10 +143,7 @@ extension QueuesScreen {
             return
         }
         for (index, caller) in waiting.prefix(max(0, area.height - 2)).enumerated() {
-            let call = model.calls[caller.callID]
-            let party =
-                call.map { Format.party($0.caller, name: $0.callerName ?? model.name(of: $0.caller)) }
-                ?? "call \(caller.callID.prefix(8))"
+            let party = Self.caller(of: caller, model: model)
             let seconds = max(0, Int(context.now.timeIntervalSince(caller.joinedAt)))
             let text =
                 " " + "\(index + 1).".fitted(to: 4) + party.fitted(to: callerWidth)
@@ -155,6 +152,16 @@ extension QueuesScreen {
             let level = thresholds.level(wait: seconds)
             canvas.put(text.fitted(to: width), row: area.row + 2 + index, column: 0, role: WallboardScreen.role(level))
         }
+    }
+
+    /// The waiting caller as the calls list knows them (number and name); without that
+    /// call, the id the queue gives (a call id is shortened, a number shown whole).
+    public static func caller(of waiting: WaitingCallerInfo, model: ConsoleModel) -> String {
+        if let call = model.calls[waiting.callID] {
+            return Format.party(call.caller, name: call.callerName ?? model.name(of: call.caller))
+        }
+        let id = waiting.callID
+        return id.count == 36 && id.filter({ $0 == "-" }).count == 4 ? "call \(id.prefix(8))" : id
     }
 
     static func role(ofAgentState state: String) -> ColorRole {
