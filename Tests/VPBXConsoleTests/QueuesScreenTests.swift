@@ -203,4 +203,20 @@ struct QueuesScreenTests {
         #expect(QueuesScreen.caller(of: uuid, model: model) == "call 0f8c2a7e")
         #expect(QueuesScreen.caller(of: number, model: model) == "+36301234567")
     }
+
+    @Test("switching screens keeps each screen's focus and selection")
+    func switchingKeepsSelections() throws {
+        var state = queuesScreen()  // support selected
+        _ = state.press(.tab, now: Fixtures.now)
+        _ = state.press(.down, now: Fixtures.now)  // 2002
+        _ = state.press(.character("1"), now: Fixtures.now)
+        _ = state.press(.down, now: Fixtures.now)  // overview: 1002
+        _ = state.press(.character("2"), now: Fixtures.now)
+        let queues = try #require(state.stack.screens[0] as? QueuesScreen)
+        #expect(queues.focus == .agents)
+        #expect(queues.selectedAgent(model: state.model)?.number == "2002")
+        _ = state.press(.character("1"), now: Fixtures.now)
+        let overview = try #require(state.stack.screens[0] as? OverviewScreen)
+        #expect(overview.extensionSelection.id == "1002")
+    }
 }
