@@ -8,11 +8,14 @@ import VPBXControl
 struct VPBXTUI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vpbx-tui",
-        abstract: "Terminal console for vpbx: extensions with presence, live calls, hang-up.",
+        abstract: "Terminal console for vpbx: extensions with presence, live calls, queues and agents, wallboard.",
         discussion: """
             Connects to the engine's control socket and shows extensions (free, ringing, busy, \
-            offline) and calls in progress, live. Press ? inside the console for the keys. When \
-            the engine goes away the console shows "reconnecting…" and resynchronises once it is back.
+            offline) and calls in progress, live; admins and supervisors also get the queues screen \
+            (key 2: queues, agents, waiting callers; pause, unpause, log out agents). Press ? inside \
+            the console for the keys. With --wallboard it shows a read-only wallboard of the queues \
+            for a TV instead. When the engine goes away the console shows "reconnecting…" and \
+            resynchronises once it is back.
             """)
 
     @Option(
@@ -22,7 +25,34 @@ struct VPBXTUI: AsyncParsableCommand {
             valueName: "path"))
     var socket: String?
 
+    @Flag(help: "Show the read-only call-center wallboard (big figures per queue) instead of the console.")
+    var wallboard = false
+
+    @Option(
+        help: ArgumentHelp(
+            "With --wallboard: only these queues, in this order, comma-separated (default: all, by name).",
+            valueName: "a,b"))
+    var queues: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --wallboard: when figures turn yellow/red, e.g. wait=30/60,sl=80/60,waiting=3/6 (seconds of the longest wait; service level % below; callers waiting). Keys left out keep these defaults.",
+            valueName: "list"))
+    var thresholds: String?
+
     func validate() throws {
+        if !wallboard, queues != nil || thresholds != nil {
+            throw ValidationError(
+                "--queues and --thresholds go with --wallboard, e.g. vpbx-tui --wallboard --queues sales")
+        }
+        if queues != nil, WallboardOptions.queueList(queues) == nil {
+            throw ValidationError("--queues needs at least one queue name, e.g. --queues sales,support")
+        }
+        if let thresholds {
+            do { _ = try WallboardThresholds(parsing: thresholds) } catch {
+                throw ValidationError("--thresholds: \(error)")
+            }
+        }
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             throw ValidationError("vpbx-tui needs a terminal; for scripts use vpbx (see vpbx(1))")
         }
@@ -30,6 +60,11 @@ struct VPBXTUI: AsyncParsableCommand {
 
     func run() async throws {
         let path = SocketPath.resolve(option: socket, environment: ProcessInfo.processInfo.environment)
-        await ConsoleController.run(socketPath: path)
+        var mode = ConsoleMode.console
+        if wallboard {
+            let limits = try thresholds.map { try WallboardThresholds(parsing: $0) } ?? WallboardThresholds()
+            mode = .wallboard(WallboardOptions(queues: WallboardOptions.queueList(queues), thresholds: limits))
+        }
+        await ConsoleController.run(socketPath: path, mode: mode)
     }
 }

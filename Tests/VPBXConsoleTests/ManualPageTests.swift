@@ -21,7 +21,7 @@ struct ManualPageTests {
 
     @Test func documentsEveryKeyOfTheKeyTable() throws {
         let source = try String(contentsOf: Self.page, encoding: .utf8)
-        for binding in KeyTable.standard.bindings {
+        for binding in KeyTable.standard.bindings + KeyTable.wallboard.bindings {
             for key in binding.keys {
                 #expect(source.contains("Ic \(Self.mdoc(key))"), "man/vpbx-tui.1 does not document \(key) (\(binding.action))")
             }
@@ -30,7 +30,10 @@ struct ManualPageTests {
 
     @Test func documentsTheOptions() throws {
         let source = try String(contentsOf: Self.page, encoding: .utf8)
-        for option in ["Fl \\-socket", "Fl \\-help", "Ev VPBX_SOCKET"] {
+        for option in [
+            "Fl \\-socket", "Fl \\-help", "Ev VPBX_SOCKET", "Fl \\-wallboard", "Fl \\-queues", "Fl \\-thresholds",
+            "Sh QUEUES SCREEN", "Sh WALLBOARD",
+        ] {
             #expect(source.contains(option), "man/vpbx-tui.1 lacks \(option)")
         }
     }

@@ -7,7 +7,7 @@ import VPBXTerminal
 /// only when something visible changed.
 @MainActor
 public final class ConsoleController {
-    private var state = ConsoleState()
+    private var state: ConsoleState
     private let screen: NCursesScreen
     private let session: EngineSession
     private let continuation: AsyncStream<ConsoleInput>.Continuation
@@ -17,16 +17,18 @@ public final class ConsoleController {
     /// How often keys are read.
     static let pollInterval = Duration.milliseconds(30)
 
-    private init(socketPath: String) {
+    private init(socketPath: String, mode: ConsoleMode) {
+        state = ConsoleState(mode: mode)
         screen = NCursesScreen()
-        session = EngineSession(socketPath: socketPath)
+        let scope: EngineSession.Scope = mode == .console ? .console : .wallboard
+        session = EngineSession(socketPath: socketPath, scope: scope)
         (inputs, continuation) = AsyncStream.makeStream(of: ConsoleInput.self)
     }
 
     /// Takes over the terminal until the user quits or a signal arrives; the terminal is
     /// restored on every way out.
-    public static func run(socketPath: String) async {
-        let controller = ConsoleController(socketPath: socketPath)
+    public static func run(socketPath: String, mode: ConsoleMode = .console) async {
+        let controller = ConsoleController(socketPath: socketPath, mode: mode)
         await controller.loop()
     }
 
@@ -101,6 +103,8 @@ public final class ConsoleController {
             Task.detached { continuation.yield(.commandFinished(await session.hangUp(callID: id))) }
         case .refresh:
             Task.detached { await session.refresh() }
+        case .agent(let agentCommand):
+            Task.detached { continuation.yield(.commandFinished(await session.agentCommand(agentCommand))) }
         }
     }
 }

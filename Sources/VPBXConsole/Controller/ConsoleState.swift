@@ -2,6 +2,14 @@ import Foundation
 import VPBXControl
 import VPBXTerminal
 
+/// Which console `vpbx-tui` runs.
+public enum ConsoleMode: Sendable, Hashable {
+    /// Overview and queues screens, as the role allows.
+    case console
+    /// `--wallboard`: the read-only wallboard only.
+    case wallboard(WallboardOptions)
+}
+
 /// The console minus I/O: the model, the screen stack and the key table. Turns session
 /// updates and keys into changes and commands; `ConsoleController` does the I/O.
 public struct ConsoleState {
@@ -15,10 +23,21 @@ public struct ConsoleState {
     }
 
     public internal(set) var model = ConsoleModel()
-    public internal(set) var stack = ScreenStack(root: OverviewScreen())
+    public internal(set) var stack: ScreenStack
     public let keyTable: KeyTable
+    public let mode: ConsoleMode
 
-    public init(keyTable: KeyTable = .standard) { self.keyTable = keyTable }
+    public init(mode: ConsoleMode = .console, keyTable: KeyTable? = nil) {
+        self.mode = mode
+        switch mode {
+        case .console:
+            stack = ScreenStack(root: OverviewScreen())
+            self.keyTable = keyTable ?? .standard
+        case .wallboard(let options):
+            stack = ScreenStack(root: WallboardScreen(options: options))
+            self.keyTable = keyTable ?? .wallboard
+        }
+    }
 
     public func context(now: Date) -> ScreenContext {
         ScreenContext(model: model, now: now, keyTable: keyTable)
@@ -35,15 +54,18 @@ public struct ConsoleState {
         case .synced(let snapshot):
             model.load(snapshot)
             model.notice = nil
+            fitScreensToRole()
             effects.redraw = true
         case .event(let event):
             switch model.apply(event) {
             case .changed: effects.redraw = true
             case .needsResync: effects.commands.append(.refresh)
-            case .unchanged, .needsExtension: break  // the session fetches extensions itself
+            case .unchanged, .needsExtension, .needsFetch: break  // the session fetches those itself
             }
         case .extensionLoaded(let info):
             effects.redraw = model.upsert(info)
+        case .callCenter(let update):
+            effects.redraw = model.apply(update)
         case .lost(let attempt, let reason):
             effects.redraw = model.setConnection(.reconnecting(attempt: attempt, reason: reason))
         }
@@ -78,6 +100,18 @@ public struct ConsoleState {
         case .quit: effects.quit = true
         }
         return effects
+    }
+
+    /// The role decides which screens exist: a wallboard account sees the wallboard, and
+    /// the queues screen is only for admins and supervisors.
+    private mutating func fitScreensToRole() {
+        guard mode == .console else { return }
+        let root = stack.screens[0]
+        if model.role == .wallboard {
+            if !(root is WallboardScreen) { stack.replaceRoot(WallboardScreen()) }
+        } else if root is WallboardScreen || (root is QueuesScreen && !model.mayUseQueuesScreen) {
+            stack.replaceRoot(OverviewScreen())
+        }
     }
 
     public mutating func finished(_ notice: String) -> Effects {

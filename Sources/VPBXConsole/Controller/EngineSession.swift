@@ -11,21 +11,50 @@ public actor EngineSession {
         case event(RPCEvent)
         /// The current state of an extension an event named.
         case extensionLoaded(ExtensionInfo)
+        /// Fresh queue or agent figures after a call-center event.
+        case callCenter(CallCenterUpdate)
         /// Connecting failed or the connection broke; `attempt` counts since the last sync.
         case lost(attempt: Int, reason: String)
     }
 
+    /// What the session loads and follows.
+    public enum Scope: Sendable, Hashable {
+        /// Everything the role may read: extensions, registrations, calls, queues, agents.
+        case console
+        /// Queues and agents only (`vpbx-tui --wallboard`).
+        case wallboard
+
+        public var topics: [String] {
+            switch self {
+            case .console:
+                return [
+                    EventTopic.call, EventTopic.registration, EventTopic.extension, CallCenterEvents.queueTopic,
+                    CallCenterEvents.agentTopic,
+                ]
+            case .wallboard: return [CallCenterEvents.queueTopic, CallCenterEvents.agentTopic]
+            }
+        }
+    }
+
     public nonisolated let socketPath: String
     public nonisolated let clientName: String
-    public static let topics = [EventTopic.call, EventTopic.registration, EventTopic.extension]
+    public nonisolated let scope: Scope
 
     private var policy: ReconnectPolicy
     private var client: ControlClient?
     private var refreshRequested = false
+    /// Counts connections, so a fetch answered on an old connection is dropped.
+    private var generation = 0
+    private var queueFetches = FetchCoalescer()
+    private var agentFetches = FetchCoalescer()
 
-    public init(socketPath: String, clientName: String = "vpbx-tui", policy: ReconnectPolicy = ReconnectPolicy()) {
+    public init(
+        socketPath: String, clientName: String = "vpbx-tui", scope: Scope = .console,
+        policy: ReconnectPolicy = ReconnectPolicy()
+    ) {
         self.socketPath = socketPath
         self.clientName = clientName
+        self.scope = scope
         self.policy = policy
     }
 
@@ -39,14 +68,24 @@ public actor EngineSession {
             do {
                 let (client, snapshot, events) = try await connectAndLoad()
                 self.client = client
+                generation += 1
+                queueFetches.reset()
+                agentFetches.reset()
                 policy.synced()
                 report(.synced(snapshot))
                 for try await event in events {
                     report(.event(event))
-                    if let number = ConsoleModel.extensionToFetch(after: event) {
+                    switch ConsoleModel.fetch(after: event) {
+                    case .extension(let number):
                         if let info = try? await client.call(ExtensionGet.self, .init(number: number)) {
                             report(.extensionLoaded(info))
                         }
+                    case .queue(let name):
+                        if let target = queueFetches.request(.one(name)) { fetchQueues(target, client, report) }
+                    case .agents:
+                        if agentFetches.request(.all) != nil { fetchAgents(client, report) }
+                    case nil:
+                        break
                     }
                 }
                 reason = "the engine closed the connection"
@@ -73,33 +112,135 @@ public actor EngineSession {
 
     /// `call.hangup`; returns the line for the status bar.
     public func hangUp(callID: String) async -> String {
-        guard let client else { return "cannot hang up: not connected to the engine" }
-        do {
-            _ = try await client.call(CallHangup.self, .init(id: callID))
-            return "call hung up"
-        } catch {
-            return "hang-up failed: \(error)"
+        await perform("hang-up", done: "call hung up") { try await $0.call(CallHangup.self, .init(id: callID)) }
+    }
+
+    /// Runs an agent command (`agent.pause/unpause/logout`); returns the line for the status bar.
+    public func agentCommand(_ command: AgentCommand) async -> String {
+        switch command {
+        case .pause(let agent, let reason):
+            return await perform("pause", done: "agent \(agent) paused (\(reason))") {
+                try await $0.call(AgentPause.self, .init(agent: agent, reason: reason))
+            }
+        case .unpause(let agent):
+            return await perform("unpause", done: "agent \(agent) unpaused") {
+                try await $0.call(AgentUnpause.self, .init(agent: agent))
+            }
+        case .logout(let agent):
+            return await perform("logout", done: "agent \(agent) logged out") {
+                try await $0.call(AgentLogout.self, .init(agent: agent))
+            }
         }
     }
 
-    private func connectAndLoad() async throws -> (ControlClient, ConsoleSnapshot, AsyncThrowingStream<RPCEvent, any Error>) {
+    private func perform<T: Sendable>(
+        _ what: String, done: String, _ body: @Sendable (ControlClient) async throws -> T
+    ) async -> String {
+        guard let client else { return "cannot \(what): not connected to the engine" }
+        do {
+            _ = try await body(client)
+            return done
+        } catch let error as RPCError {
+            return "\(what) failed: \(error.message)"
+        } catch {
+            return "\(what) failed: \(error)"
+        }
+    }
+
+    // MARK: - Call-center figures
+
+    private func fetchQueues(
+        _ target: FetchCoalescer.Target, _ client: ControlClient, _ report: @escaping @Sendable (Update) -> Void
+    ) {
+        let generation = self.generation
+        Task {
+            let update = await Self.loadQueues(target, client)
+            self.queuesLoaded(update, generation: generation, client: client, report: report)
+        }
+    }
+
+    private func queuesLoaded(
+        _ update: CallCenterUpdate?, generation: Int, client: ControlClient,
+        report: @escaping @Sendable (Update) -> Void
+    ) {
+        guard generation == self.generation else { return }
+        if let update { report(.callCenter(update)) }
+        if let next = queueFetches.finished() { fetchQueues(next, client, report) }
+    }
+
+    private static func loadQueues(_ target: FetchCoalescer.Target, _ client: ControlClient) async -> CallCenterUpdate?
+    {
+        switch target {
+        case .all:
+            guard let list = try? await client.call(QueueStats.self, .init()) else { return nil }
+            return .queues(list, only: nil)
+        case .one(let name):
+            do {
+                return .queues(try await client.call(QueueStats.self, .init(queue: name)), only: name)
+            } catch let error as RPCError where error.reason == .notFound {
+                return .queues([], only: name)  // the queue was removed
+            } catch {
+                return nil
+            }
+        }
+    }
+
+    private func fetchAgents(_ client: ControlClient, _ report: @escaping @Sendable (Update) -> Void) {
+        let generation = self.generation
+        Task {
+            let list = try? await client.call(AgentStatus.self, .init())
+            self.agentsLoaded(list, generation: generation, client: client, report: report)
+        }
+    }
+
+    private func agentsLoaded(
+        _ list: [AgentStatusInfo]?, generation: Int, client: ControlClient,
+        report: @escaping @Sendable (Update) -> Void
+    ) {
+        guard generation == self.generation else { return }
+        if let list { report(.callCenter(.agents(list))) }
+        if agentFetches.finished() != nil { fetchAgents(client, report) }
+    }
+
+    // MARK: - Snapshot
+
+    private func connectAndLoad() async throws -> (
+        ControlClient, ConsoleSnapshot, AsyncThrowingStream<RPCEvent, any Error>
+    ) {
         let client = try await ControlClient.connect(socketPath: socketPath, timeout: .seconds(5))
         do {
-            _ = try await client.hello(client: clientName)
+            let hello = try await client.hello(client: clientName)
             // Subscribe first: events from here on are buffered, so nothing falls between
             // the lists and the stream; replays are harmless (the model is idempotent).
-            let (subscription, events) = try await client.subscribe(topics: Self.topics)
+            let (subscription, events) = try await client.subscribe(topics: scope.topics)
+            // Roles outside the staff (agent, wallboard) may not list extensions or calls.
+            let lists = scope == .console && Set<Role>.staff.contains(hello.role)
             async let status = client.call(EngineStatus.self, .init())
-            async let extensions = client.call(ExtensionList.self, .init())
-            async let registrations = client.call(RegistrationList.self, .init())
-            async let calls = client.call(CallList.self, .init())
+            async let extensions = lists ? client.call(ExtensionList.self, .init()) : []
+            async let registrations = lists ? client.call(RegistrationList.self, .init()) : []
+            async let calls = lists ? client.call(CallList.self, .init()) : []
+            async let queues = Self.callCenter { try await client.call(QueueStats.self, .init()) }
+            async let agents = Self.callCenter { try await client.call(AgentStatus.self, .init()) }
             let snapshot = ConsoleSnapshot(
                 seq: subscription.seq, status: try await status, extensions: try await extensions,
-                registrations: try await registrations.map(Registration.init), calls: try await calls)
+                registrations: try await registrations.map(Registration.init), calls: try await calls,
+                role: hello.role, queues: try await queues, agents: try await agents)
             return (client, snapshot, events)
         } catch {
             await client.close()
             throw error
+        }
+    }
+
+    /// A call-center list, or nil when this engine has none (older engine:
+    /// `method_not_found`; no handler: `unavailable`) or the role may not read it.
+    private static func callCenter<T: Sendable>(_ load: @Sendable () async throws -> T) async throws -> T? {
+        do {
+            return try await load()
+        } catch let error as RPCError
+            where [.methodNotFound, .unavailable, .forbidden].contains(error.reason ?? .internal)
+        {
+            return nil
         }
     }
 

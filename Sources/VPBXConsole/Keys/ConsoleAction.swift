@@ -14,6 +14,12 @@ public enum ConsoleAction: String, Sendable, Hashable, CaseIterable {
     case confirm
     case cancel
     case redraw
+    case showOverview
+    case showQueues
+    case pause
+    case unpause
+    case logout
+    case choose
 }
 
 /// Work a screen asks the controller to do against the engine.
@@ -22,4 +28,13 @@ public enum ConsoleCommand: Sendable, Hashable {
     case hangUp(callID: String)
     /// Reconnect and load a fresh snapshot.
     case refresh
+    /// `agent.pause`, `agent.unpause` or `agent.logout`.
+    case agent(AgentCommand)
+}
+
+/// What a supervisor can do to an agent from the queues screen.
+public enum AgentCommand: Sendable, Hashable {
+    case pause(agent: String, reason: String)
+    case unpause(agent: String)
+    case logout(agent: String)
 }

@@ -35,16 +35,31 @@ public struct KeyTable: Sendable {
     public static let standard = KeyTable(bindings: [
         Binding([.character("q")], .quit, "Quit"),
         Binding([.character("?"), .function(1)], .help, "Show or hide this help"),
-        Binding([.tab], .nextPanel, "Switch panel (extensions, calls)"),
+        Binding([.character("1")], .showOverview, "Show extensions and calls"),
+        Binding([.character("2")], .showQueues, "Show queues, agents, waiting callers"),
+        Binding([.tab], .nextPanel, "Switch panel (extensions/calls, queues/agents)"),
         Binding([.backTab], .previousPanel, "Switch panel backwards"),
         Binding([.up, .character("k")], .up, "Select the previous row"),
         Binding([.down, .character("j")], .down, "Select the next row"),
         Binding([.pageUp], .pageUp, "Page up"),
         Binding([.pageDown], .pageDown, "Page down"),
         Binding([.character("h")], .hangUp, "Hang up the selected call (asks y/n)"),
+        Binding([.character("p")], .pause, "Pause the selected agent (asks for a reason)"),
+        Binding([.character("u")], .unpause, "Unpause the selected agent"),
+        Binding([.character("o")], .logout, "Log the selected agent out (asks y/n)"),
+        Binding([.enter], .choose, "Choose the highlighted entry of a list"),
         Binding([.character("r")], .refresh, "Refresh: reload everything from the engine"),
         Binding([.character("y"), .character("Y")], .confirm, "Yes, in a question"),
         Binding([.character("n"), .character("N"), .escape], .cancel, "No, in a question; close help"),
+        Binding([.control("l")], .redraw, "Repaint the terminal"),
+    ])
+
+    /// `vpbx-tui --wallboard`: nothing to select or change, so only these.
+    public static let wallboard = KeyTable(bindings: [
+        Binding([.character("q")], .quit, "Quit"),
+        Binding([.character("?"), .function(1)], .help, "Show or hide this help"),
+        Binding([.character("r")], .refresh, "Refresh: reload everything from the engine"),
+        Binding([.escape], .cancel, "Close help"),
         Binding([.control("l")], .redraw, "Repaint the terminal"),
     ])
 }

@@ -9,6 +9,8 @@ public enum EventOutcome: Sendable, Equatable {
     case changed
     /// The event only names the extension: fetch it (`extension.get`) and `upsert` it.
     case needsExtension(String)
+    /// The event only names a queue or an agent: the session fetches fresh figures.
+    case needsFetch
     /// The engine dropped this subscriber: take a fresh snapshot.
     case needsResync
 }
@@ -50,6 +52,8 @@ extension ConsoleModel {
             return removed ? .changed : .unchanged
         case _ where Self.extensionToFetch(after: event) != nil:
             return .needsExtension(Self.extensionToFetch(after: event)!)
+        case CallCenterEvents.queueChanged, CallCenterEvents.agentChanged:
+            return Self.fetch(after: event) == nil ? .unchanged : .needsFetch
         default:
             return .unchanged
         }

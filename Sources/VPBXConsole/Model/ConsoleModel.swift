@@ -10,6 +10,15 @@ public struct ConsoleModel: Sendable, Equatable {
     public internal(set) var extensions: [String: ExtensionInfo] = [:]
     public internal(set) var registrations: [Registration.Key: Registration] = [:]
     public internal(set) var calls: [String: CallInfo] = [:]
+    /// The caller's role from `engine.hello`; nil until known.
+    public internal(set) var role: Role?
+    /// Call-center queues by name (`queue.stats`).
+    public internal(set) var queues: [String: QueueStatsInfo] = [:]
+    /// Call-center agents by number (`agent.status`).
+    public internal(set) var agents: [String: AgentStatusInfo] = [:]
+    /// Whether the engine serves queue figures to this console (false for an older engine
+    /// or a role that may not read them: then there are simply no queues).
+    public internal(set) var hasCallCenter = false
     /// The last event applied (or the snapshot's starting point).
     public internal(set) var seq: UInt64 = 0
     /// A one-line message for the status bar, e.g. the outcome of a hang-up.
@@ -28,6 +37,10 @@ public struct ConsoleModel: Sendable, Equatable {
         calls = Dictionary(
             snapshot.calls.filter { !endedCalls.contains($0.id) }.map { ($0.id, $0) },
             uniquingKeysWith: { _, last in last })
+        role = snapshot.role
+        hasCallCenter = snapshot.queues != nil
+        queues = Dictionary((snapshot.queues ?? []).map { ($0.queue, $0) }, uniquingKeysWith: { _, last in last })
+        agents = Dictionary((snapshot.agents ?? []).map { ($0.number, $0) }, uniquingKeysWith: { _, last in last })
         connection = .connected
     }
 

@@ -8,15 +8,25 @@ public struct ConsoleSnapshot: Sendable, Hashable {
     public var extensions: [ExtensionInfo]
     public var registrations: [Registration]
     public var calls: [CallInfo]
+    /// The caller's role as `engine.hello` told it; nil from engines that do not say.
+    public var role: Role?
+    /// `queue.stats` of every queue; nil when the engine has no call center (an older
+    /// engine answering `method_not_found`) or the role may not read it.
+    public var queues: [QueueStatsInfo]?
+    /// `agent.status`; nil like `queues`.
+    public var agents: [AgentStatusInfo]?
 
     public init(
         seq: UInt64, status: EngineStatus.Result, extensions: [ExtensionInfo], registrations: [Registration],
-        calls: [CallInfo]
+        calls: [CallInfo], role: Role? = nil, queues: [QueueStatsInfo]? = nil, agents: [AgentStatusInfo]? = nil
     ) {
         self.seq = seq
         self.status = status
         self.extensions = extensions
         self.registrations = registrations
         self.calls = calls
+        self.role = role
+        self.queues = queues
+        self.agents = agents
     }
 }

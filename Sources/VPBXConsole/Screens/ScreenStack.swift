@@ -13,6 +13,9 @@ public struct ScreenStack {
     }
 
     public private(set) var screens: [any Screen]
+    /// Root screens switched away from (`1`, `2`), by type, so that switching back finds
+    /// its focus and selection as they were.
+    private var parkedRoots: [ObjectIdentifier: any Screen] = [:]
 
     public init(root: any Screen) { screens = [root] }
 
@@ -25,10 +28,23 @@ public struct ScreenStack {
         for screen in screens[start...] { screen.draw(into: &canvas, context: context) }
     }
 
+    /// Replaces the bottom screen (switching between overview, queues and wallboard);
+    /// overlays above it stay.
+    public mutating func replaceRoot(_ screen: any Screen) {
+        screens[0] = screen
+    }
+
+    /// Shows the parked root of type `S` (or a new one) and parks the current root.
+    private mutating func switchRoot<S: Screen>(to _: S.Type, make: () -> S) {
+        let current = screens[0]
+        parkedRoots[ObjectIdentifier(type(of: current))] = current
+        screens[0] = parkedRoots.removeValue(forKey: ObjectIdentifier(S.self)) ?? make()
+    }
+
     public mutating func handle(_ action: ConsoleAction, context: ScreenContext) -> Result {
         let index = screens.count - 1
         switch screens[index].handle(action, context: context) {
-        case .ignored: return handleGlobally(action)
+        case .ignored: return handleGlobally(action, context: context)
         case .handled: return .redraw
         case .push(let screen):
             screens.append(screen)
@@ -44,8 +60,17 @@ public struct ScreenStack {
         }
     }
 
-    private mutating func handleGlobally(_ action: ConsoleAction) -> Result {
+    private mutating func handleGlobally(_ action: ConsoleAction, context: ScreenContext) -> Result {
         switch action {
+        case .showOverview where screens.count == 1 && !(screens[0] is OverviewScreen) && !(screens[0] is WallboardScreen):
+            switchRoot(to: OverviewScreen.self, make: OverviewScreen.init)
+            return .redraw
+        case .showQueues where screens.count == 1 && screens[0] is OverviewScreen:
+            guard context.model.mayUseQueuesScreen else {
+                return .notice("the queues screen needs the admin or supervisor role")
+            }
+            switchRoot(to: QueuesScreen.self, make: QueuesScreen.init)
+            return .redraw
         case .quit: return .quit
         case .help:
             screens.append(HelpOverlay())

@@ -18,4 +18,6 @@ public enum ColorRole: Int, CaseIterable, Sendable, Hashable {
     case muted
     /// Dialogs and overlays.
     case overlay
+    /// Needs someone now: a wallboard figure past its alert threshold.
+    case alert
 }

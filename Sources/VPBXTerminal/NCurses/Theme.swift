@@ -43,5 +43,6 @@ public struct Theme: Sendable {
         .danger: Style(.red, attributes: .bold, monochrome: [.bold, .underline]),
         .muted: Style(.terminalDefault, attributes: .dim, monochrome: .dim),
         .overlay: Style(.white, .blue, monochrome: .reverse),
+        .alert: Style(.white, .red, attributes: .bold, monochrome: [.bold, .reverse]),
     ])
 }

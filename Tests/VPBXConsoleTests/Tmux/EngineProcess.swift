@@ -7,28 +7,36 @@ final class EngineProcess {
     let socketPath: String
     private let process = Process()
 
-    /// Where `swift build` put the executables.
-    static let binDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".build/debug")
+    /// Where `swift build` put the executables; `VPBX_BIN_DIR` overrides it (e.g. a build
+    /// with its own `--scratch-path`), as for the integration tests.
+    static let binDirectory: URL = {
+        if let override = ProcessInfo.processInfo.environment["VPBX_BIN_DIR"], !override.isEmpty {
+            return URL(fileURLWithPath: override)
+        }
+        return URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug")
+    }()
 
     static func binary(_ name: String) -> String { binDirectory.appendingPathComponent(name).path }
 
     /// The SIP port, on 127.0.0.1.
     let sipPort: Int
 
-    /// `extraArguments` go to vpbx-engine as they are (e.g. `--trusted 127.0.0.1/32`).
-    init(extraArguments: [String] = []) throws {
+    /// `extraArguments` go to vpbx-engine as they are (e.g. `--trusted 127.0.0.1/32`);
+    /// `socketPath` puts the control socket outside the engine's directory, so that a
+    /// second engine can take over the same path (a restart).
+    init(extraArguments: [String] = [], socketPath: String? = nil) throws {
         directory = URL(fileURLWithPath: NSTemporaryDirectory())
             .appendingPathComponent("vpbx-tui-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        socketPath = directory.appendingPathComponent("c.sock").path
+        self.socketPath = socketPath ?? directory.appendingPathComponent("c.sock").path
         sipPort = try Self.freePort()
         let rtpBase = Int.random(in: 20_000...29_000) * 2
         process.executableURL = URL(fileURLWithPath: Self.binary("vpbx-engine"))
         process.arguments = [
             "--data-dir", directory.path, "--sip-listen", "127.0.0.1:\(sipPort)",
-            "--rtp-ports", "\(rtpBase)-\(rtpBase + 200)", "--socket", socketPath, "--log-level", "warning",
+            "--rtp-ports", "\(rtpBase)-\(rtpBase + 200)", "--socket", self.socketPath, "--log-level", "warning",
         ] + extraArguments
         let log = FileManager.default.createFile(atPath: directory.appendingPathComponent("engine.log").path, contents: nil)
         if log { process.standardError = try FileHandle(forWritingTo: directory.appendingPathComponent("engine.log")) }

@@ -1,0 +1,83 @@
+import Foundation
+import VPBXControl
+import VPBXTerminal
+
+/// The call-center screen for admins and supervisors: every queue with its live figures,
+/// the selected queue's agents with state and time in state, and its waiting callers.
+/// `p`, `u` and `o` pause (with a reason), unpause and log out the selected agent.
+public struct QueuesScreen: Screen {
+    public enum Panel: Sendable, Hashable, CaseIterable {
+        case queues, agents
+    }
+
+    public internal(set) var focus: Panel = .queues
+    public internal(set) var queueSelection = Selection()
+    public internal(set) var agentSelection = Selection()
+    /// Colours of the queue figures: the wallboard's defaults.
+    let thresholds = WallboardThresholds()
+
+    /// Pause reasons offered by `p`, in this order.
+    public static let pauseReasons = ["lunch", "training", "admin", "break"]
+
+    public init() {}
+
+    public var isOverlay: Bool { false }
+
+    /// The queue whose agents and callers are shown.
+    public func selectedQueue(model: ConsoleModel) -> QueueStatsInfo? {
+        queueSelection.selectedID(model.sortedQueues.map(\.queue)).flatMap { model.queues[$0] }
+    }
+
+    /// The agent `p`, `u` and `o` act on.
+    public func selectedAgent(model: ConsoleModel) -> AgentStatusInfo? {
+        guard let queue = selectedQueue(model: model) else { return nil }
+        return agentSelection.selectedID(model.agents(in: queue.queue).map(\.number)).flatMap { model.agents[$0] }
+    }
+
+    public mutating func handle(_ action: ConsoleAction, context: ScreenContext) -> ScreenOutcome {
+        let model = context.model
+        switch action {
+        case .nextPanel, .previousPanel:
+            focus = focus == .queues ? .agents : .queues
+            return .handled
+        case .up: return move(by: -1, model: model)
+        case .down: return move(by: 1, model: model)
+        case .pageUp: return move(by: -10, model: model)
+        case .pageDown: return move(by: 10, model: model)
+        case .pause, .unpause, .logout: return act(action, model: model)
+        default: return .ignored
+        }
+    }
+
+    private mutating func move(by delta: Int, model: ConsoleModel) -> ScreenOutcome {
+        switch focus {
+        case .queues:
+            queueSelection.move(by: delta, in: model.sortedQueues.map(\.queue))
+            agentSelection = Selection()
+        case .agents:
+            guard let queue = selectedQueue(model: model) else { return .handled }
+            agentSelection.move(by: delta, in: model.agents(in: queue.queue).map(\.number))
+        }
+        return .handled
+    }
+
+    private func act(_ action: ConsoleAction, model: ConsoleModel) -> ScreenOutcome {
+        guard model.connection.isConnected else { return .notice("not connected to the engine") }
+        guard focus == .agents else { return .notice("Tab to the agents panel and select an agent first") }
+        guard let agent = selectedAgent(model: model) else { return .notice("no agent selected") }
+        let who = Format.party(agent.number, name: agent.name)
+        switch action {
+        case .pause:
+            guard agent.state != "logged-out" else { return .notice("\(who) is logged out") }
+            guard agent.state != "paused" else { return .notice("\(who) is already paused") }
+            return .push(PauseReasonPicker(agent: agent.number, name: who, reasons: Self.pauseReasons))
+        case .unpause:
+            guard agent.state == "paused" else { return .notice("\(who) is not paused") }
+            return .run(.agent(.unpause(agent: agent.number)))
+        default:
+            guard agent.state != "logged-out" else { return .notice("\(who) is logged out") }
+            return .push(
+                ConfirmDialog(question: "Log \(who) out of all queues?", command: .agent(.logout(agent: agent.number))))
+        }
+    }
+}
