@@ -120,15 +120,15 @@ public actor EngineSession {
         switch command {
         case .pause(let agent, let reason):
             return await perform("pause", done: "agent \(agent) paused (\(reason))") {
-                try await $0.call(AgentPause.self, .init(agent: agent, reason: reason))
+                try await $0.call(AgentPause.self, .init(number: agent, reason: reason))
             }
         case .unpause(let agent):
             return await perform("unpause", done: "agent \(agent) unpaused") {
-                try await $0.call(AgentUnpause.self, .init(agent: agent))
+                try await $0.call(AgentUnpause.self, .init(number: agent))
             }
         case .logout(let agent):
             return await perform("logout", done: "agent \(agent) logged out") {
-                try await $0.call(AgentLogout.self, .init(agent: agent))
+                try await $0.call(AgentLogout.self, .init(number: agent))
             }
         }
     }
