@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-/// `vpbx-tui --wallboard` and the queues screen in a real terminal against a real engine.
-/// No queue can be made from this branch (`vpbx queue add` lands separately), so these
-/// check the empty screens, reconnecting and resyncing, and a clean quit.
+/// `vpbx-tui --wallboard` and the queues screen in a real terminal against a real engine:
+/// the empty screens, reconnecting and resyncing, a clean quit, and a real queue whose agent
+/// logs in and pauses while the screen follows the engine's events.
 @Suite(
     "vpbx-tui --wallboard in tmux", .serialized,
     .enabled(if: TmuxSession.tmux != nil, "tmux is not installed"),
@@ -71,6 +71,45 @@ struct TmuxWallboardTests {
         try await session.waitFor("Extensions (0)")
         try session.send("q")
         try await session.waitUntilEnded()
+    }
+
+    @Test("a real queue: the agent logs in and pauses from the CLI and both screens follow the events")
+    func liveQueueFollowsEvents() async throws {
+        let engine = try EngineProcess()
+        defer { engine.stop() }
+        try await engine.waitUntilReady()
+        try engine.vpbx(["ext", "add", "1002", "--name", "Tóth Győző", "--password", "x"])
+        try engine.vpbx(["agent", "add", "2001", "--name", "Kovács Éva"])
+        try engine.vpbx(["queue", "add", "sales"])
+        try engine.vpbx(["queue", "member", "add", "sales", "2001"])
+        try engine.vpbx(["agent", "login", "2001", "--at", "1002"])
+
+        let board = try TmuxSession(command: "env LANG=C.UTF-8 \(tui) --wallboard --socket \(engine.socketPath)")
+        defer { board.close() }
+        try await board.waitFor("vpbx wallboard", "sales")
+        let console = try TmuxSession(command: "env LANG=C.UTF-8 \(tui) --socket \(engine.socketPath)")
+        defer { console.close() }
+        try await console.waitFor("connected")
+        try console.send("2")
+        try await console.waitFor("sales", "Kovács Éva", "available")
+
+        // A change made elsewhere reaches both screens through the events, no key pressed.
+        try engine.vpbx(["agent", "pause", "2001", "--reason", "ebéd"])
+        try await console.waitFor("Kovács Éva", "ebéd")
+        try engine.vpbx(["agent", "unpause", "2001"])
+        try await console.waitFor("Kovács Éva", "available")
+        // And the console's own action: p, pick a reason, the engine pauses the agent.
+        try console.send("Tab")
+        try console.send("p")
+        try await console.waitFor("lunch")
+        try console.send("Enter")
+        try await console.waitFor("Kovács Éva", "paused")
+        let status = try Shell.run(EngineProcess.binary("vpbx"), ["agent", "status", "--json", "--socket", engine.socketPath])
+        #expect(status.output.contains("\"reason\" : \"lunch\"") || status.output.contains("\"reason\":\"lunch\""), "\(status.output)")
+        try console.send("q")
+        try await console.waitUntilEnded()
+        try board.send("q")
+        try await board.waitUntilEnded()
     }
 
     @Test("bad options are refused before the terminal is taken")
