@@ -86,10 +86,7 @@ public actor Engine {
         // Voicemail recovery finishes before SIP listens, so no call reaches a box mid-recovery.
         let voicemail = await Engine.makeVoicemail(
             database: database, dataDirectory: config.dataDirectory, events: events, pbx: pbx, logger: logger)
-        let queueCenter = Engine.makeQueueCenter(
-            pbx: pbx, events: events,
-            callLog: QueueCallLogWriter(repository: GRDBQueueCallLogRepository(database: database), logger: logger),
-            logger: logger)
+        let queueCenter = Engine.makeQueueCenter(pbx: pbx, database: database, events: events, logger: logger)
         queueLink.set(queueCenter)
         let applications = Engine.makeApplications(
             pbx: pbx, relay: relay, bindHost: rtpBindHost, prompts: prompts, voicemail: voicemail, queues: queueCenter,
@@ -116,6 +113,7 @@ public actor Engine {
         handlers.register(on: router)
         try await handlers.reloadDialPlan()
         try await handlers.reloadQueues()
+        await handlers.restoreAgentSessions(GRDBAgentSessionRepository(database: database))
         let control = ControlServer(
             // Room for `prompt.set` uploads (base64 WAV, up to about two minutes at 48 kHz stereo).
             configuration: .init(socketPath: config.resolvedSocketPath, maximumLineLength: 48 << 20), router: router,

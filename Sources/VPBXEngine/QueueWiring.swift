@@ -50,33 +50,26 @@ final class QueueCenterLink: Sendable {
     }
 }
 
-/// Writes finished queue calls to the store for `vpbx report queue`, one at a time in order,
-/// retrying a failed write (a busy database) with a growing pause; a record that still cannot
-/// be written is logged in full, so it is never silently lost.
-final class QueueCallLogWriter: Sendable {
-    private let records: AsyncStream<QueueCallRecord>.Continuation
+/// Store writes from the queue center, one at a time in order (a logout must not overtake the
+/// login before it), retried with a growing pause when the database is busy; one that still
+/// fails is logged in full, so it is never silently lost.
+final class OrderedStoreWrites<Element: Sendable>: Sendable {
+    private let items: AsyncStream<Element>.Continuation
 
-    init(repository: any QueueCallLogRepository, logger: Logger) {
-        let (stream, continuation) = AsyncStream<QueueCallRecord>.makeStream(bufferingPolicy: .unbounded)
-        records = continuation
+    init(_ what: String, logger: Logger, write: @escaping @Sendable (Element) async throws -> Void) {
+        let (stream, continuation) = AsyncStream<Element>.makeStream(bufferingPolicy: .unbounded)
+        items = continuation
         Task {
-            for await record in stream {
-                let row = QueueCallLogRecord(
-                    queue: record.queue, caller: record.caller, priority: record.priority, joinedAt: record.joinedAt,
-                    outcome: record.outcome.rawValue, exitReason: record.exitReason?.rawValue,
-                    leftQueueAt: record.leftQueueAt, agent: record.agent, endedAt: record.endedAt,
-                    completedAt: record.completedAt, waitSeconds: record.waitSeconds, talkSeconds: record.talkSeconds,
-                    wrapUpSeconds: record.wrapUpSeconds)
+            for await item in stream {
                 var attempt = 0
                 while true {
                     do {
-                        _ = try await repository.insert(row)
+                        try await write(item)
                         break
                     } catch {
                         attempt += 1
                         guard attempt < 6 else {
-                            logger.error(
-                                "queue call record not stored", metadata: ["record": "\(row)", "error": "\(error)"])
+                            logger.error("\(what) not stored", metadata: ["item": "\(item)", "error": "\(error)"])
                             break
                         }
                         try? await Task.sleep(for: .milliseconds(100 << attempt))
@@ -86,20 +79,42 @@ final class QueueCallLogWriter: Sendable {
         }
     }
 
-    func write(_ batch: [QueueCallRecord]) {
-        for record in batch { records.yield(record) }
+    func write(_ item: Element) { items.yield(item) }
+}
+
+extension QueueCallLogRecord {
+    /// The store's row for a finished queue call.
+    init(_ record: QueueCallRecord) {
+        self.init(
+            queue: record.queue, caller: record.caller, priority: record.priority, joinedAt: record.joinedAt,
+            outcome: record.outcome.rawValue, exitReason: record.exitReason?.rawValue, leftQueueAt: record.leftQueueAt,
+            agent: record.agent, endedAt: record.endedAt, completedAt: record.completedAt,
+            waitSeconds: record.waitSeconds, talkSeconds: record.talkSeconds, wrapUpSeconds: record.wrapUpSeconds)
     }
 }
 
 extension Engine {
     /// The ACD, wired to the core (ringing cancelled), the event stream and the store.
-    static func makeQueueCenter(
-        pbx: PBXCore, events: EventHub, callLog: QueueCallLogWriter, logger: Logger
-    ) -> QueueCenter {
-        QueueCenter(
+    static func makeQueueCenter(pbx: PBXCore, database: VPBXDatabase, events: EventHub, logger: Logger) -> QueueCenter {
+        let callLog = GRDBQueueCallLogRepository(database: database)
+        let calls = OrderedStoreWrites<QueueCallLogRecord>("queue call record", logger: logger) {
+            _ = try await callLog.insert($0)
+        }
+        let sessionStore = GRDBAgentSessionRepository(database: database)
+        let sessions = OrderedStoreWrites<(String, AgentSession?)>("agent session", logger: logger) { agent, session in
+            if let session {
+                try await sessionStore.save(
+                    AgentSessionRecord(
+                        agent: agent, extensionNumber: session.extensionNumber, queues: session.queues,
+                        pausedReason: session.pausedReason))
+            } else {
+                try await sessionStore.remove(agent: agent)
+            }
+        }
+        return QueueCenter(
             hooks: .init(
                 cancelRinging: { callID in await pbx.cancelHandOn(callID: callID) },
-                recordsFinished: { records in callLog.write(records) },
+                recordsFinished: { records in for record in records { calls.write(QueueCallLogRecord(record)) } },
                 changed: { change in
                     switch change {
                     case .queue(let name):
@@ -107,7 +122,25 @@ extension Engine {
                     case .agent(let number):
                         Task { _ = await events.publish(topic: "agent", type: "agent.changed", data: .object(["agent": .string(number)])) }
                     }
-                }),
+                },
+                sessionChanged: { agent, session in sessions.write((agent, session)) }),
             logger: logger)
+    }
+}
+
+extension ControlHandlers {
+    /// Logs the agents back in who were logged in when the engine stopped (after the queues
+    /// are configured).
+    func restoreAgentSessions(_ repository: any AgentSessionRepository) async {
+        do {
+            let stored = try await repository.list()
+            await queueCenter.restore(
+                stored.map {
+                    ($0.agent, AgentSession(extensionNumber: $0.extensionNumber, queues: $0.queueList, pausedReason: $0.pausedReason))
+                })
+            if !stored.isEmpty { logger.notice("agents logged in again after the restart", metadata: ["agents": "\(stored.count)"]) }
+        } catch {
+            logger.error("agent sessions not restored", metadata: ["error": "\(error)"])
+        }
     }
 }

@@ -186,6 +186,37 @@ extension Integration {
             }
         }
 
+        @Test("logged-in and paused agents stay so across an engine restart; a logged-out one stays out")
+        func agentSessionsSurviveARestart() async throws {
+            try await TestPBX.run { pbx in
+                let desk = try SippPeer(.answer)
+                try await setUp(pbx, agents: [("2001", "1002", desk)], options: [])
+                try await pbx.cli.succeed(["agent", "add", "2002", "--name", "Nagy Béla"])
+                try await pbx.cli.succeed(["queue", "member", "add", "sales", "2002"])
+                try await pbx.cli.succeed(["agent", "login", "2002", "--at", "1002", "--queues", "sales"])
+                try await pbx.cli.succeed(["agent", "pause", "2002", "--reason", "oktatás"])
+                try await pbx.cli.succeed(["agent", "login", "2002", "--at", "1001", "--queues", "sales"])
+                try await pbx.cli.succeed(["agent", "add", "2003", "--name", "Szabó Ilona"])
+                try await pbx.cli.succeed(["queue", "member", "add", "sales", "2003"])
+                try await pbx.cli.succeed(["agent", "login", "2003", "--at", "1002"])
+                try await pbx.cli.succeed(["agent", "logout", "2003"])
+
+                try await pbx.restart()
+                let agents = try await eventually("the agents back") {
+                    let list = try await pbx.cli.json([AgentStatusInfo].self, ["agent", "status"])
+                    return list.count == 3 ? list : nil
+                }
+                let byNumber = Dictionary(uniqueKeysWithValues: agents.map { ($0.number, $0) })
+                #expect(byNumber["2001"]?.state == "available" && byNumber["2001"]?.extensionNumber == "1002")
+                // Moved to 1001 while paused: both remembered.
+                #expect(byNumber["2002"]?.state == "paused" && byNumber["2002"]?.reason == "oktatás")
+                #expect(byNumber["2002"]?.extensionNumber == "1001")
+                #expect(byNumber["2003"]?.state == "logged-out")
+                let figures = try await stats(pbx)
+                #expect(figures.agentsLoggedIn == 2 && figures.agentsPaused == 1)
+            }
+        }
+
         @Test("a caller who hangs up while waiting counts as abandoned; a paused agent is not offered the call")
         func abandonedWhileAgentPaused() async throws {
             try await TestPBX.run { pbx in

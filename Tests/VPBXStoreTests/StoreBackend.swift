@@ -43,6 +43,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
                     queues: InMemoryQueueRepository(store: store),
                     agents: InMemoryAgentRepository(store: store),
                     queueCalls: InMemoryQueueCallLogRepository(store: store),
+                    agentSessions: InMemoryAgentSessionRepository(store: store),
                     writer: InMemoryStoreWriter(store: store),
                     clock: clock))
         }
@@ -63,6 +64,7 @@ struct Repositories: Sendable {
     let queues: any QueueRepository
     let agents: any AgentRepository
     let queueCalls: any QueueCallLogRepository
+    let agentSessions: any AgentSessionRepository
     /// Batches of writes, one transaction each.
     let writer: any StoreWriter
     let clock: TestClock
@@ -73,6 +75,7 @@ struct Repositories: Sendable {
         dialPlan: any DialPlanRepository, menus: any MenuRepository, voicemail: any VoicemailRepository,
         featureCodes: any FeatureCodeRepository,
         queues: any QueueRepository, agents: any AgentRepository, queueCalls: any QueueCallLogRepository,
+        agentSessions: any AgentSessionRepository,
         writer: any StoreWriter, clock: TestClock
     ) {
         self.extensions = extensions
@@ -87,6 +90,7 @@ struct Repositories: Sendable {
         self.queues = queues
         self.agents = agents
         self.queueCalls = queueCalls
+        self.agentSessions = agentSessions
         self.writer = writer
         self.clock = clock
     }
@@ -105,6 +109,7 @@ struct Repositories: Sendable {
             queues: GRDBQueueRepository(database: database),
             agents: GRDBAgentRepository(database: database),
             queueCalls: GRDBQueueCallLogRepository(database: database),
+            agentSessions: GRDBAgentSessionRepository(database: database),
             writer: GRDBStoreWriter(database: database),
             clock: clock)
     }

@@ -16,15 +16,20 @@ public actor QueueCenter: QueueService {
         public var recordsFinished: @Sendable ([QueueCallRecord]) -> Void
         /// Something changed (an agent's state, a caller joined or left): for the event stream.
         public var changed: @Sendable (QueueCenterChange) -> Void
+        /// An agent logged in, moved, paused, unpaused or logged out (nil): for the store, so a
+        /// restart does not log the call center out.
+        public var sessionChanged: @Sendable (_ agent: String, AgentSession?) -> Void
 
         public init(
             cancelRinging: @escaping @Sendable (String) async -> Void,
             recordsFinished: @escaping @Sendable ([QueueCallRecord]) -> Void,
-            changed: @escaping @Sendable (QueueCenterChange) -> Void = { _ in }
+            changed: @escaping @Sendable (QueueCenterChange) -> Void = { _ in },
+            sessionChanged: @escaping @Sendable (String, AgentSession?) -> Void = { _, _ in }
         ) {
             self.cancelRinging = cancelRinging
             self.recordsFinished = recordsFinished
             self.changed = changed
+            self.sessionChanged = sessionChanged
         }
     }
 
@@ -82,25 +87,25 @@ public actor QueueCenter: QueueService {
     /// Logs `agent` in at `extensionNumber`, to `queues` (nil: all theirs).
     public func login(agent: String, at extensionNumber: String, queues: Set<String>?) throws(ACDError) {
         carryOut(try distributor.agentLoggedIn(agent, at: extensionNumber, queues: queues, now: Date()))
-        hooks.changed(.agent(agent))
+        agentChanged(agent)
     }
 
     public func logout(agent: String) throws(ACDError) {
         guard distributor.agent(agent) != nil else { throw .unknownAgent(agent) }
         carryOut(distributor.agentLoggedOut(agent, now: Date()))
-        hooks.changed(.agent(agent))
+        agentChanged(agent)
     }
 
     public func pause(agent: String, reason: String) throws(ACDError) {
         guard distributor.agent(agent) != nil else { throw .unknownAgent(agent) }
         carryOut(distributor.agentPaused(agent, reason: reason, now: Date()))
-        hooks.changed(.agent(agent))
+        agentChanged(agent)
     }
 
     public func unpause(agent: String) throws(ACDError) {
         guard distributor.agent(agent) != nil else { throw .unknownAgent(agent) }
         carryOut(distributor.agentUnpaused(agent, now: Date()))
-        hooks.changed(.agent(agent))
+        agentChanged(agent)
     }
 
     /// An agent and their statistics now; nil for an unknown number.
@@ -112,6 +117,46 @@ public actor QueueCenter: QueueService {
     /// Every defined agent, by number.
     public func agents() -> [Agent] {
         distributor.agentNumbers.compactMap { distributor.agent($0) }
+    }
+
+    /// Logs agents back in as they were before a restart (at their extension, to the same
+    /// queues, paused for the same reason). An agent the configuration no longer allows
+    /// (deleted, no longer a member) is skipped and logged.
+    public func restore(_ sessions: [(agent: String, session: AgentSession)]) {
+        for (agent, session) in sessions {
+            do {
+                carryOut(
+                    try distributor.agentLoggedIn(agent, at: session.extensionNumber, queues: session.queues.map(Set.init), now: Date()))
+                if let reason = session.pausedReason {
+                    carryOut(distributor.agentPaused(agent, reason: reason, now: Date()))
+                }
+                agentChanged(agent)
+            } catch {
+                logger.warning("agent session not restored", metadata: ["agent": "\(agent)", "error": "\(error)"])
+                agentChanged(agent)
+            }
+        }
+    }
+
+    /// The agent's session as the store keeps it; nil when logged out.
+    private func session(of number: String) -> AgentSession? {
+        guard let agent = distributor.agent(number), agent.state != .loggedOut, let extensionNumber = agent.extensionNumber
+        else { return nil }
+        var reason = agent.pauseAfterCall
+        if case .paused(let why) = agent.state { reason = why }
+        return AgentSession(
+            extensionNumber: extensionNumber, queues: agent.loggedInToAll ? nil : agent.queues.sorted(), pausedReason: reason)
+    }
+
+    /// Sessions last handed to the store, so an unchanged one is not written again.
+    private var sessions: [String: AgentSession] = [:]
+
+    private func agentChanged(_ number: String) {
+        hooks.changed(.agent(number))
+        let now = session(of: number)
+        guard sessions[number] != now else { return }
+        sessions[number] = now
+        hooks.sessionChanged(number, now)
     }
 
     // MARK: Supervisor operations
@@ -180,14 +225,14 @@ public actor QueueCenter: QueueService {
             entries[callID] = entry
             entry.instructions.finish()
             carryOut(distributor.offerAnswered(caller: callID, agent: agent, now: now))
-            hooks.changed(.agent(agent))
+            agentChanged(agent)
         case .callEnded:
             carryOut(distributor.callerLeft(callID, now: now))
             forget(callID)
         case .failed, nil:
             for agent in current.agents {
                 carryOut(distributor.offerDeclined(caller: callID, agent: agent, now: now))
-                hooks.changed(.agent(agent))
+                agentChanged(agent)
             }
         }
         hooks.changed(.queue(entry.queue))
@@ -250,10 +295,10 @@ public actor QueueCenter: QueueService {
             let stillBusy = directCalls.values.contains { $0.contains(extensionNumber) }
             if isBusy, !wasBusy {
                 carryOut(distributor.agentBusyElsewhere(number, now: date))
-                hooks.changed(.agent(number))
+                agentChanged(number)
             } else if !stillBusy {
                 carryOut(distributor.agentFreeElsewhere(number, now: date))
-                hooks.changed(.agent(number))
+                agentChanged(number)
             }
         }
     }
@@ -273,7 +318,7 @@ public actor QueueCenter: QueueService {
                 // which cancels the offer itself.
                 let seconds = Int(until.timeIntervalSinceNow.rounded(.up)) + 5
                 entry.instructions.yield(.ring(offer: nextOffer, extensions: extensions, timeoutSeconds: max(1, seconds)))
-                for agent in agents { hooks.changed(.agent(agent)) }
+                for agent in agents { agentChanged(agent) }
             case .cancelOffer(let caller, let agents):
                 guard var entry = entries[caller] ?? leaving[caller], let offer = entry.offer else { continue }
                 let remaining = offer.agents.filter { !agents.contains($0) }
@@ -289,7 +334,7 @@ public actor QueueCenter: QueueService {
                     entry.offer = (offer.id, remaining)
                     if entries[caller] != nil { entries[caller] = entry }
                 }
-                for agent in agents { hooks.changed(.agent(agent)) }
+                for agent in agents { agentChanged(agent) }
             case .bridge:
                 break  // the core connected the call when the agent's phone answered
             case .overflow(let caller, _, let destination, let reason), .reject(let caller, _, let destination, let reason):
@@ -342,6 +387,21 @@ public actor QueueCenter: QueueService {
             for queue in distributor.queueNames { hooks.changed(.queue(queue)) }
         }
         carryOut(distributor.tick(now: now))
+    }
+}
+
+/// A logged-in agent as the store keeps them across restarts.
+public struct AgentSession: Sendable, Equatable {
+    public var extensionNumber: String
+    /// The queues chosen at login; nil: all of theirs.
+    public var queues: [String]?
+    /// Paused for this reason (or to be paused after the current call).
+    public var pausedReason: String?
+
+    public init(extensionNumber: String, queues: [String]?, pausedReason: String?) {
+        self.extensionNumber = extensionNumber
+        self.queues = queues
+        self.pausedReason = pausedReason
     }
 }
 

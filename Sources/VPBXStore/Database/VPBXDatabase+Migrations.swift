@@ -26,6 +26,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v5-voicemail", migrate: createVoicemail)
         migrator.registerMigration("v6-feature-codes", migrate: createFeatureCodes)
         migrator.registerMigration("v7-queues", migrate: createQueues)
+        migrator.registerMigration("v8-agent-sessions", migrate: createAgentSessions)
         return migrator
     }
 
@@ -232,5 +233,15 @@ extension VPBXDatabase {
         // A report reads one queue's (or every queue's) records by joining time.
         try db.create(index: "queue_calls_by_queue", on: "queue_calls", columns: ["queue", "joined_at"])
         try db.create(index: "queue_calls_by_time", on: "queue_calls", columns: ["joined_at"])
+    }
+
+    private static func createAgentSessions(_ db: Database) throws {
+        // One row per logged-in agent; deleting the agent ends the session.
+        try db.create(table: "agent_sessions") { t in
+            t.primaryKey("agent", .text).references("agents", onDelete: .cascade)
+            t.column("extension_number", .text).notNull()
+            t.column("queues", .text)
+            t.column("paused_reason", .text)
+        }
     }
 }

@@ -26,6 +26,7 @@ public actor InMemoryStore {
         /// Members of each queue, in order, with dense positions.
         var queueMembers: [String: [QueueMemberRecord]] = [:]
         var agents: [String: AgentRecord] = [:]
+        var agentSessions: [String: AgentSessionRecord] = [:]
         var queueCalls: [QueueCallLogRecord] = []
         var nextQueueCallID: Int64 = 1
     }

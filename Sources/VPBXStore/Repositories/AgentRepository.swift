@@ -115,6 +115,7 @@ public struct InMemoryAgentRepository: AgentRepository {
         try await store.transaction { tables in
             let queues = tables.queues(of: number)
             guard queues.isEmpty else { throw StoreError.agentInQueues(number, queues) }
+            tables.agentSessions[number] = nil  // the cascade the database does
             return tables.agents.removeValue(forKey: number) != nil
         }
     }
