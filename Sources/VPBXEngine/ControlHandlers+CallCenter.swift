@@ -78,9 +78,12 @@ extension ControlHandlers {
         let now = Date()
         var reason: String?
         if case .paused(let why) = agent.state { reason = why }
+        // A logged-out agent takes calls from no queue; list the queues they belong to, so a
+        // supervisor sees them under those queues.
+        let queues = agent.state == .loggedOut ? await queueCenter.memberQueues(of: number) : agent.queues.sorted()
         return AgentStatusInfo(
             number: number, name: agent.profile.name, state: agent.state.name, reason: reason,
-            extensionNumber: agent.state == .loggedOut ? nil : agent.extensionNumber, queues: agent.queues.sorted(),
+            extensionNumber: agent.state == .loggedOut ? nil : agent.extensionNumber, queues: queues,
             stateSince: agent.stateSince, secondsInState: Int(now.timeIntervalSince(agent.stateSince)),
             callsHandled: statistics?.callsHandled ?? 0, talkSeconds: Int(statistics?.talkTime ?? 0),
             wrapUpSeconds: Int(statistics?.wrapUpTime ?? 0), missedOffers: statistics?.missedOffers ?? 0,

@@ -211,7 +211,7 @@ extension Integration {
                 // Moved to 1001 while paused: both remembered.
                 #expect(byNumber["2002"]?.state == "paused" && byNumber["2002"]?.reason == "oktatás")
                 #expect(byNumber["2002"]?.extensionNumber == "1001")
-                #expect(byNumber["2003"]?.state == "logged-out")
+                #expect(byNumber["2003"]?.state == "logged-out" && byNumber["2003"]?.queues == ["sales"])
                 let figures = try await stats(pbx)
                 #expect(figures.agentsLoggedIn == 2 && figures.agentsPaused == 1)
             }

@@ -104,6 +104,6 @@ read -r ok failed < <(awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i
 echo
 echo "callers: $ok answered by an agent and ended, $failed failed (of $callers)"
 awk -v t="$((after - before))" -v hz="$hz" -v n="$ok" -v s="$started" -v e="$ended" 'BEGIN {
-    printf "engine CPU: %.2f s over %.1f s wall, %.2f ms per queued call\n", t / hz, e - s, n > 0 ? 1000 * t / hz / n : 0 }'
+    printf "engine CPU: %.2f s over %.1f s wall, %.2f ms per queued call\n", t / hz, e - s, (n > 0 ? 1000 * t / hz / n : 0) }'
 python3 "$here/delays.py" "$work/desks.msg"
 "$cli" queue stats bench --socket "$socket"

@@ -10,7 +10,8 @@ public struct AgentStatusInfo: Codable, Sendable, Hashable {
     public var reason: String?
     /// Where the agent is logged in; nil when logged out.
     public var extensionNumber: String?
-    /// The queues the agent takes calls from now.
+    /// The queues the agent takes calls from now; for a logged-out agent, the queues that list
+    /// them as a member.
     public var queues: [String]
     public var stateSince: Date
     public var secondsInState: Int

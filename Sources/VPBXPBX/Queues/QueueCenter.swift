@@ -114,6 +114,11 @@ public actor QueueCenter: QueueService {
         return (agent, distributor.agentStatistics(of: number, now: Date()))
     }
 
+    /// The queues that list the agent as a member (whether or not they are logged in).
+    public func memberQueues(of number: String) -> [String] {
+        distributor.queueNames.filter { distributor.settings(of: $0)?.member(number) != nil }
+    }
+
     /// Every defined agent, by number.
     public func agents() -> [Agent] {
         distributor.agentNumbers.compactMap { distributor.agent($0) }
