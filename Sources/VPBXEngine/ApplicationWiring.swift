@@ -5,6 +5,7 @@ import VPBXMedia
 import VPBXMediaIO
 import VPBXNetwork
 import VPBXPBX
+import VPBXStore
 import VPBXSIP
 
 /// The application user agent is made after the core (it calls into it) but the core's
@@ -39,7 +40,7 @@ extension Engine {
     /// The user agent that answers calls routed to menus and announcements.
     static func makeApplications(
         pbx: PBXCore, relay: RTPRelay, bindHost: String, prompts: PromptLibrary, voicemail: EngineVoicemail,
-        queues: QueueCenter, music: HoldMusicLibrary, logger: Logger
+        queues: QueueCenter, agents: any AgentRepository, music: HoldMusicLibrary, logger: Logger
     ) -> ApplicationUserAgent {
         // The relay reaches the channels in process: over loopback when they bind everywhere.
         let address = bindHost == "0.0.0.0" || bindHost == "::" ? "127.0.0.1" : bindHost
@@ -54,6 +55,7 @@ extension Engine {
                 // EngineVoicemail reports every change of counts itself (events and MWI).
                 voicemail: voicemail,
                 queues: queues,
+                agentLogin: EngineAgentLogin(center: queues, agents: agents, logger: logger),
                 ringExtensions: { callID, extensions, step, timeout in
                     await pbx.handOn(callID: callID, toExtensions: extensions, step: step, timeoutSeconds: timeout)
                 },

@@ -90,7 +90,7 @@ public actor Engine {
         queueLink.set(queueCenter)
         let applications = Engine.makeApplications(
             pbx: pbx, relay: relay, bindHost: rtpBindHost, prompts: prompts, voicemail: voicemail, queues: queueCenter,
-            music: music, logger: logger)
+            agents: GRDBAgentRepository(database: database), music: music, logger: logger)
         mailbox.set(applications)
         self.applications = applications
         await events.setSnapshotProvider { _ in await EngineSnapshot.make(pbx: pbx) }

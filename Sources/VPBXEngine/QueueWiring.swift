@@ -144,3 +144,36 @@ extension ControlHandlers {
         }
     }
 }
+
+/// `*45` from a phone: the PIN is checked against the stored agent, the login goes to the
+/// queue center (and from there to the stored sessions, like a login from the CLI).
+struct EngineAgentLogin: AgentLoginService {
+    let center: QueueCenter
+    let agents: any AgentRepository
+    let logger: Logger
+
+    func agentLoggedIn(at extensionNumber: String) async -> String? {
+        await center.agents().first { $0.state != .loggedOut && $0.extensionNumber == extensionNumber }?.profile.number
+    }
+
+    func login(agent: String, pin: String, at extensionNumber: String) async -> AgentLoginResult {
+        guard let record = try? await agents.get(agent) else {
+            logger.notice("agent login refused: unknown agent", metadata: ["agent": "\(agent)", "extension": "\(extensionNumber)"])
+            return .refused
+        }
+        if let stored = record.pinHash, !VoicemailPIN.verify(pin, against: stored) {
+            logger.notice("agent login refused: wrong PIN", metadata: ["agent": "\(agent)", "extension": "\(extensionNumber)"])
+            return .refused
+        }
+        do {
+            try await center.login(agent: agent, at: extensionNumber, queues: nil)
+            return .loggedIn
+        } catch {
+            return error.isUnknownName ? .refused : .noQueues
+        }
+    }
+
+    func logout(agent: String) async {
+        try? await center.logout(agent: agent)
+    }
+}

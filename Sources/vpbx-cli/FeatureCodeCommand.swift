@@ -6,8 +6,9 @@ struct FeatureCodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "featurecode", abstract: "List and change the codes phones dial for features (*97, *98, ...).",
         discussion: """
-            Features: voicemail-own (default *97: your own mailbox, no PIN from your own phone) and \
-            voicemail-any (default *98: any mailbox, asks for its number and PIN). A code is * or # \
+            Features: voicemail-own (default *97: your own mailbox, no PIN from your own phone), \
+            voicemail-any (default *98: any mailbox, asks for its number and PIN) and agent-login \
+            (default *45: an agent logs in at this phone with number and PIN, or out). A code is * or # \
             followed by 1 to 6 digits, not used by another feature, an extension or a route. Quote it \
             in the shell: vpbx featurecode set voicemail-own '*55'. The next call uses the new code.
             """,

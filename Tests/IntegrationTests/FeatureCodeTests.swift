@@ -53,8 +53,8 @@ extension Integration {
         func administration() async throws {
             try await TestPBX.run { pbx in
                 let defaults = try await pbx.cli.json([FeatureCodeInfo].self, ["featurecode", "list"])
-                #expect(defaults.map(\.name) == ["voicemail-own", "voicemail-any"])
-                #expect(defaults.map(\.code) == ["*97", "*98"] && defaults.allSatisfy { !$0.custom })
+                #expect(defaults.map(\.name) == ["voicemail-own", "voicemail-any", "agent-login"])
+                #expect(defaults.map(\.code) == ["*97", "*98", "*45"] && defaults.allSatisfy { !$0.custom })
                 #expect(defaults.allSatisfy { !$0.summary.isEmpty && $0.code == $0.defaultCode })
 
                 for bad in ["97", "*", "*1234567", "*9a", "**9"] {
@@ -95,7 +95,7 @@ extension Integration {
 
                 try await pbx.restart()
                 let afterRestart = try await pbx.cli.json([FeatureCodeInfo].self, ["featurecode", "list"])
-                #expect(afterRestart.map(\.code) == ["*97", "#31"])
+                #expect(afterRestart.map(\.code) == ["*97", "#31", "*45"])
                 let human = try await pbx.cli.run(["featurecode", "reset", "voicemail-any"], json: false)
                 #expect(human.succeeded && human.stdout.contains("*98"), "\(human.summary)")
                 let methods = try await pbx.cli.run(["rpc", "system.listMethods"])

@@ -217,6 +217,41 @@ extension Integration {
             }
         }
 
+        @Test("*45 from a phone: the agent types number and PIN and is logged in there; *45 again logs out")
+        func agentLogsInFromThePhone() async throws {
+            try await TestPBX.run { pbx in
+                try await setUp(pbx, agents: [], options: [])
+                try await pbx.addExtension(Fixture.callee, password: Fixture.password(Fixture.callee))
+                try await pbx.cli.succeed(["agent", "add", "2001", "--name", "Kovács Éva", "--pin", "4711"])
+                try await pbx.cli.succeed(["queue", "member", "add", "sales", "2001"])
+                // Spoken answers take time, as real prompts do: the engine's BYE comes after the
+                // caller's ACK.
+                for prompt in ["agent-logged-in", "agent-logged-out"] {
+                    try await Sox.sine(
+                        URL(fileURLWithPath: pbx.options.promptsDirectory).appendingPathComponent("hu/\(prompt).wav"),
+                        rate: 8000, channels: 1, seconds: 1, frequency: 700, scratch: pbx.scratch)
+                }
+
+                let login = try pbx.phone(.callAgentLogin).service("*45").caller(Fixture.callee)
+                    .credentials(user: Fixture.callee, password: Fixture.password(Fixture.callee))
+                try await pbx.run(login, name: "login").requireSuccess()  // keys typed, then the engine hung up
+                let agents = try await pbx.cli.json([AgentStatusInfo].self, ["agent", "status"])
+                #expect(agents.first?.state == "available" && agents.first?.extensionNumber == Fixture.callee)
+
+                let logout = try pbx.phone(.callAwaitBye).service("*45").caller(Fixture.callee)
+                    .credentials(user: Fixture.callee, password: Fixture.password(Fixture.callee))
+                try await pbx.run(logout, name: "logout").requireSuccess()
+                let after = try await pbx.cli.json([AgentStatusInfo].self, ["agent", "status"])
+                #expect(after.first?.state == "logged-out")
+
+                // A wrong PIN three times: refused, nobody logged in.
+                try await pbx.cli.succeed(["agent", "set", "2001", "--pin", "9999"])
+                try await pbx.run(login, name: "wrong-pin").requireSuccess()
+                let refused = try await pbx.cli.json([AgentStatusInfo].self, ["agent", "status"])
+                #expect(refused.first?.state == "logged-out")
+            }
+        }
+
         @Test("a caller who hangs up while waiting counts as abandoned; a paused agent is not offered the call")
         func abandonedWhileAgentPaused() async throws {
             try await TestPBX.run { pbx in

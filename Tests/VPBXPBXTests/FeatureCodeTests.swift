@@ -10,9 +10,9 @@ import VPBXStore
 struct FeatureCodeTests {
     let alice = Cast.alice
 
-    @Test("the catalog: unique names and codes, defaults *97 and *98 that pass the store's rule")
+    @Test("the catalog: unique names and codes, defaults *97, *98 and *45 that pass the store's rule")
     func catalog() throws {
-        #expect(Feature.all.map(\.name) == ["voicemail-own", "voicemail-any"])
+        #expect(Feature.all.map(\.name) == ["voicemail-own", "voicemail-any", "agent-login"])
         #expect(Set(Feature.all.map(\.name)).count == Feature.all.count)
         #expect(Set(Feature.all.map(\.defaultCode)).count == Feature.all.count)
         #expect(Feature.voicemailOwn.defaultCode == "*97" && Feature.voicemailAny.defaultCode == "*98")

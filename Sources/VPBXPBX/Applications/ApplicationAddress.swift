@@ -15,6 +15,8 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
     case mailbox(String?)
     /// An ACD queue: the caller waits with music until an agent answers.
     case queue(String)
+    /// Agent login and logout from a phone (`*45`), at the calling extension.
+    case agentLogin(String)
 
     /// The caller's prompt language (`hu`, `en`), on INVITEs to applications.
     public static let languageHeader = "X-VPBX-Language"
@@ -37,6 +39,7 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
         case .voicemail(let mailbox, let busy): "vm-\(busy ? "busy" : "unavailable")-\(mailbox)"
         case .mailbox(let own): own.map { "vmbox-\($0)" } ?? "vmbox"
         case .queue(let name): "queue-\(name)"
+        case .agentLogin(let extensionNumber): "agentlogin-\(extensionNumber)"
         }
     }
 
@@ -50,6 +53,8 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
             self = .voicemail(mailbox: String(user.dropFirst(8)), busy: true)
         } else if user.hasPrefix("vm-unavailable-"), user.count > 15 {
             self = .voicemail(mailbox: String(user.dropFirst(15)), busy: false)
+        } else if user.hasPrefix("agentlogin-"), user.count > 11 {
+            self = .agentLogin(String(user.dropFirst(11)))
         } else if user.hasPrefix("queue-"), user.count > 6 {
             self = .queue(String(user.dropFirst(6)))
         } else if user == "vmbox" {

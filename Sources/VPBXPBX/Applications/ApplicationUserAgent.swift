@@ -33,6 +33,8 @@ public actor ApplicationUserAgent {
         public var voicemail: (any VoicemailService)?
         /// The ACD; nil: calls to queues are refused.
         public var queues: (any QueueService)?
+        /// Agent login from phones (`*45`); nil: refused.
+        public var agentLogin: (any AgentLoginService)?
         /// Rings extensions for a queue caller (`PBXCore.handOn(callID:toExtensions:...)`).
         public var ringExtensions: @Sendable (_ callID: String, _ extensions: [String], _ step: String, _ timeout: Int) async -> Bool
         /// The music on hold, 8 kHz samples, for callers waiting in queues.
@@ -46,11 +48,13 @@ public actor ApplicationUserAgent {
             post: @escaping @Sendable (IncomingSIP) -> Void, mediaAddress: String,
             voicemail: (any VoicemailService)? = nil,
             queues: (any QueueService)? = nil,
+            agentLogin: (any AgentLoginService)? = nil,
             ringExtensions: @escaping @Sendable (String, [String], String, Int) async -> Bool = { _, _, _, _ in false },
             holdMusic: @escaping @Sendable () -> [Int16] = { [] }
         ) {
             self.voicemail = voicemail
             self.queues = queues
+            self.agentLogin = agentLogin
             self.ringExtensions = ringExtensions
             self.holdMusic = holdMusic
             self.media = media
@@ -240,6 +244,14 @@ public actor ApplicationUserAgent {
             }
             outcome = await MailboxApplication(
                 own: own, service: service, prompts: dependencies.prompts, language: language
+            ).run(on: channel)
+        case .agentLogin(let extensionNumber):
+            guard let service = dependencies.agentLogin else {
+                outcome = .hangup(step: "agent-login=unavailable")
+                break
+            }
+            outcome = await AgentLoginApplication(
+                extensionNumber: extensionNumber, service: service, prompts: dependencies.prompts, language: language
             ).run(on: channel)
         case .queue(let name):
             guard let service = dependencies.queues else {

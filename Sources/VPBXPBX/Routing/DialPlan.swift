@@ -46,6 +46,8 @@ public struct DialPlan: Sendable {
             return Routing(target: .application(.mailbox(caller)), path: path)
         case Feature.voicemailAny.name:
             return Routing(target: .application(.mailbox(nil)), path: path)
+        case Feature.agentLogin.name:
+            return Routing(target: .application(.agentLogin(caller)), path: path)
         default:
             // In the catalog but not built yet: dialled like any other number.
             return nil

@@ -25,6 +25,9 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
     public static let all: [Feature] = [
         Feature("voicemail-own", "*97", "your own voicemail box, without a PIN from your own phone"),
         Feature("voicemail-any", "*98", "any voicemail box: asks for the box number and its PIN"),
+        Feature(
+            "agent-login", "*45",
+            "call-center agents: log in at this phone (agent number and PIN), or out if logged in here"),
     ]
 
     /// The feature called `name`, if the catalog has one.
@@ -32,4 +35,5 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
 
     public static var voicemailOwn: Feature { named("voicemail-own")! }
     public static var voicemailAny: Feature { named("voicemail-any")! }
+    public static var agentLogin: Feature { named("agent-login")! }
 }

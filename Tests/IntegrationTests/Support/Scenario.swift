@@ -22,6 +22,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callListenInfo1 = "call-listen-info-1"
     case callListenInfo1HangUp = "call-listen-info-1-hang-up"
     case callHoldResume = "call-hold-resume"
+    case callAgentLogin = "call-agent-login"
     // Phones the engine calls (sipp as UAS).
     case answer
     case answerHangup = "answer-hangup"
