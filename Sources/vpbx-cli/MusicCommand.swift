@@ -42,22 +42,12 @@ struct MusicSetCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "PCM 16-bit WAV file (8/16/44.1/48 kHz, mono or stereo, up to 10 minutes).") var file: String
 
-    func validate() throws {
-        guard FileManager.default.isReadableFile(atPath: file) else {
-            throw ValidationError("cannot read '\(file)'; give the path of a WAV file")
-        }
-    }
+    func validate() throws { try WAVUpload.checkReadable(file) }
 
     func run() async throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: file))
-        } catch {
-            throw ValidationError("cannot read '\(file)': \(error.localizedDescription)")
-        }
-        let fileName = URL(fileURLWithPath: file).lastPathComponent
+        let upload = try WAVUpload(path: file)
         let info = try await EngineSession.run(global) {
-            try await $0.call(MusicSet.self, .init(wav: data.base64EncodedString(), fileName: fileName))
+            try await $0.call(MusicSet.self, .init(wav: upload.base64, fileName: upload.fileName))
         }
         if global.json { return Output.json(info) }
         Output.line(MusicCommand.describe(info))

@@ -62,23 +62,14 @@ struct PromptSetCommand: AsyncParsableCommand {
 
     func validate() throws {
         try PromptCommand.validateLanguage(lang)
-        guard FileManager.default.isReadableFile(atPath: file) else {
-            throw ValidationError("cannot read '\(file)'; give the path of a WAV file")
-        }
+        try WAVUpload.checkReadable(file)
     }
 
     func run() async throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: file))
-        } catch {
-            throw ValidationError("cannot read '\(file)': \(error.localizedDescription)")
-        }
-        let fileName = URL(fileURLWithPath: file).lastPathComponent
+        let upload = try WAVUpload(path: file)
         let info = try await EngineSession.run(global) {
             try await $0.call(
-                PromptSet.self,
-                .init(name: name, language: lang, wav: data.base64EncodedString(), fileName: fileName))
+                PromptSet.self, .init(name: name, language: lang, wav: upload.base64, fileName: upload.fileName))
         }
         if global.json { return Output.json(info) }
         Output.line(PromptCommand.describe(info))
