@@ -115,6 +115,7 @@ extension Engine {
             hooks: .init(
                 cancelRinging: { callID in await pbx.cancelHandOn(callID: callID) },
                 recordsFinished: { records in for record in records { calls.write(QueueCallLogRecord(record)) } },
+                cancelExtensions: { callID, extensions in await pbx.cancelHandOn(callID: callID, extensions: extensions) },
                 changed: { change in
                     switch change {
                     case .queue(let name):

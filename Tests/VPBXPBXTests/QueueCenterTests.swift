@@ -11,6 +11,7 @@ struct QueueCenterTests {
     /// What the hooks saw.
     final class Recorder: Sendable {
         let cancelled = Mutex<[String]>([])
+        let cancelledExtensions = Mutex<[Set<String>]>([])
         let records = Mutex<[QueueCallRecord]>([])
     }
 
@@ -18,7 +19,8 @@ struct QueueCenterTests {
         let center = QueueCenter(
             hooks: .init(
                 cancelRinging: { callID in recorder.cancelled.withLock { $0.append(callID) } },
-                recordsFinished: { records in recorder.records.withLock { $0 += records } }),
+                recordsFinished: { records in recorder.records.withLock { $0 += records } },
+                cancelExtensions: { _, extensions in recorder.cancelledExtensions.withLock { $0.append(extensions) } }),
             logger: .init(label: "test"))
         await center.apply(queues: [queue], agents: agents)
         return center
@@ -120,6 +122,30 @@ struct QueueCenterTests {
         let after = try #require(await center.statistics(of: "sales"))
         #expect(after.today.abandoned == 1 && after.live.callsWaiting == 0)
         #expect(recorder.records.withLock { $0.first?.outcome } == .abandoned)
+    }
+
+    @Test("ring-all: an agent who pauses while their phone rings stops ringing; the others ring on and one answers")
+    func partialCancelOfRingAll() async throws {
+        let recorder = Recorder()
+        let sales = QueueSettings(
+            name: "sales", strategy: .ringAll, members: [QueueMember(agent: "2001"), QueueMember(agent: "2002")])
+        let center = await center(
+            recorder, queue: sales, agents: [AgentProfile(number: "2001", name: "A"), AgentProfile(number: "2002", name: "B")])
+        try await center.login(agent: "2001", at: "1002", queues: nil)
+        try await center.login(agent: "2002", at: "1003", queues: nil)
+        let join = try #require(await center.join(queue: "sales", caller: caller("c1")))
+        var instructions = join.instructions.makeAsyncIterator()
+        guard case .ring(let offer, let extensions, _) = await instructions.next() else {
+            Issue.record("no offer")
+            return
+        }
+        #expect(Set(extensions) == ["1002", "1003"])
+        try await center.pause(agent: "2001", reason: "break")
+        try await eventually("1002 stops ringing") { recorder.cancelledExtensions.withLock { $0 } == [["1002"]] }
+        #expect(recorder.cancelled.withLock { $0 }.isEmpty)  // the offer as a whole goes on
+        await center.offerSettled(caller: "c1", offer: offer, result: .connected(answeredBy: "1003"))
+        #expect(await center.agent("2002")?.agent.state == .onCall(caller: "c1"))
+        #expect(await center.agent("2001")?.agent.state == .paused(reason: "break"))
     }
 
     @Test("agent operations on unknown agents say so; pausing is seen in the figures")

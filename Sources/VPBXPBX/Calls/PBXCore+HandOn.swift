@@ -59,6 +59,22 @@ extension PBXCore {
         return returnToApplication(id, busy: false)
     }
 
+    /// Stops ringing some of the extensions a hand-on rings (one agent of a ring-all offer
+    /// paused or logged out); the others ring on. False when nothing is being handed on.
+    @discardableResult
+    public func cancelHandOn(callID: String, extensions: Set<String>) -> Bool {
+        guard let id = calls.first(where: { $0.value.handOnOrigin?.callID == callID })?.key, var call = calls[id]
+        else { return false }
+        for index in call.legs.indices
+        where index != call.applicationLeg && !call.legs[index].isDone
+            && call.legs[index].extensionNumber.map(extensions.contains) == true
+        {
+            call.legs[index] = cancelLeg(call.legs[index])
+        }
+        calls[id] = call
+        return true
+    }
+
     /// The answered call whose application leg uses `callID`, if it can be handed on.
     private func handOnCall(_ callID: String) -> UUID? {
         guard let id = calls.first(where: { $0.value.calleeCallID == callID })?.key, let call = calls[id],

@@ -12,6 +12,8 @@ public actor QueueCenter: QueueService {
     public struct Hooks: Sendable {
         /// Stops ringing an offer: the application leg with this Call-ID gets its caller back.
         public var cancelRinging: @Sendable (_ applicationCallID: String) async -> Void
+        /// Stops ringing these extensions of an offer; the others ring on.
+        public var cancelExtensions: @Sendable (_ applicationCallID: String, _ extensions: Set<String>) async -> Void
         /// Finished queue calls, for the store (reports).
         public var recordsFinished: @Sendable ([QueueCallRecord]) -> Void
         /// Something changed (an agent's state, a caller joined or left): for the event stream.
@@ -23,10 +25,12 @@ public actor QueueCenter: QueueService {
         public init(
             cancelRinging: @escaping @Sendable (String) async -> Void,
             recordsFinished: @escaping @Sendable ([QueueCallRecord]) -> Void,
+            cancelExtensions: @escaping @Sendable (String, Set<String>) async -> Void = { _, _ in },
             changed: @escaping @Sendable (QueueCenterChange) -> Void = { _ in },
             sessionChanged: @escaping @Sendable (String, AgentSession?) -> Void = { _, _ in }
         ) {
             self.cancelRinging = cancelRinging
+            self.cancelExtensions = cancelExtensions
             self.recordsFinished = recordsFinished
             self.changed = changed
             self.sessionChanged = sessionChanged
@@ -334,10 +338,14 @@ public actor QueueCenter: QueueService {
                     let cancel = hooks.cancelRinging
                     Task { await cancel(applicationCallID) }
                 } else {
-                    // One agent of a ring-all offer left (paused, logged out): the others keep
-                    // ringing; the phone of the one who left rings on until the offer ends.
+                    // One agent of a ring-all offer left (paused, logged out): their phone stops,
+                    // the others ring on.
                     entry.offer = (offer.id, remaining)
                     if entries[caller] != nil { entries[caller] = entry }
+                    let stopped = Set(agents.compactMap { distributor.agent($0)?.extensionNumber })
+                    let applicationCallID = entry.caller.applicationCallID
+                    let cancel = hooks.cancelExtensions
+                    Task { await cancel(applicationCallID, stopped) }
                 }
                 for agent in agents { agentChanged(agent) }
             case .bridge:
