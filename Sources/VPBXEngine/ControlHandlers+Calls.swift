@@ -29,6 +29,19 @@ extension ControlHandlers {
             }
             return Acknowledged()
         }
+        router.register(CallPickup.self) { params, _ in
+            guard let id = UUID(uuidString: params.id) else {
+                throw RPCError.invalidArgument("'\(params.id)' is not a call id (see 'vpbx call list')", field: "id")
+            }
+            guard try await storeCall({ try await self.extensions.get(params.extension) }) != nil else {
+                throw RPCError.notFound("extension \(params.extension) does not exist")
+            }
+            guard await pbx.pickUpRinging(callID: id, to: params.extension) else {
+                throw RPCError.conflict(
+                    "call \(params.id) is not ringing, or extension \(params.extension) has no phone to ring (see 'vpbx call list')")
+            }
+            return Acknowledged()
+        }
         router.register(CDRSearch.self) { params, _ in
             let query = CDRQuery(
                 since: params.since, until: params.until, number: params.number,

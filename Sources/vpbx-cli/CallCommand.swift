@@ -5,7 +5,7 @@ import VPBXControl
 /// `vpbx call ...`.
 struct CallCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "call", abstract: "Show and end calls in progress.", subcommands: [CallListCommand.self, CallHangupCommand.self])
+        commandName: "call", abstract: "Show, end and pick up calls in progress.", subcommands: [CallListCommand.self, CallHangupCommand.self, CallPickupCommand.self])
 }
 
 /// `vpbx call list`.
@@ -39,5 +39,23 @@ struct CallHangupCommand: AsyncParsableCommand {
         let ack = try await EngineSession.run(global) { try await $0.call(CallHangup.self, .init(id: id)) }
         if global.json { return Output.json(ack) }
         Output.line("hung up call \(id)")
+    }
+}
+
+/// `vpbx call pickup ID --to EXT`.
+struct CallPickupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pickup", abstract: "Pick up a ringing call to an extension (it rings there instead).")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Call id, as shown by 'vpbx call list'.") var id: String
+    @Option(name: .customLong("to"), help: "The extension to ring instead.") var extensionNumber: String
+
+    func run() async throws {
+        let ack = try await EngineSession.run(global) {
+            try await $0.call(CallPickup.self, .init(id: id, extension: extensionNumber))
+        }
+        if global.json { return Output.json(ack) }
+        Output.line("call \(id) rings \(extensionNumber) now")
     }
 }

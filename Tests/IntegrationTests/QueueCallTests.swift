@@ -252,6 +252,40 @@ extension Integration {
             }
         }
 
+        @Test("directed pickup: a call ringing at 1002 is picked up to 1003, whose phone rings and answers")
+        func pickUpARingingCall() async throws {
+            try await TestPBX.run { pbx in
+                let ringing = try SippPeer(.ring)  // rings until cancelled
+                let receptionist = try SippPeer(.answerHangup).echoingRTP()
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: ringing, number: Fixture.callee))
+                try await pbx.addExtension("1003", password: Fixture.password("1003"), staticContact: pbx.contact(of: receptionist, number: "1003"))
+                let ringingProcess = try pbx.start(ringing, name: "ringing")
+                let receptionistProcess = try pbx.start(receptionist, name: "receptionist")
+                try await Task.sleep(for: .milliseconds(300))
+                try await ringingProcess.requireListening()
+                try await receptionistProcess.requireListening()
+
+                let caller = try pbx.start(
+                    try pbx.phone(.callAwaitBye).service(Fixture.callee).caller(Fixture.caller)
+                        .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller)),
+                    name: "caller")
+                let call = try await eventually("the call ringing") {
+                    try await pbx.cli.json([CallInfo].self, ["call", "list"]).first { $0.state == .ringing }
+                }
+                try await pbx.cli.succeed(["call", "pickup", call.id, "--to", "1003"])
+                try await ringingProcess.finish().requireSuccess()  // 1002 got its CANCEL
+                try await receptionistProcess.finish().requireSuccess()  // 1003 rang, answered, hung up
+                try await caller.finish().requireSuccess()  // the caller was connected, then got the BYE
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered && cdr.path?.last == "pickup:1003")
+                let again = try await pbx.cli.run(["call", "pickup", call.id, "--to", "1003"])
+                #expect(again.exitCode == 1 && again.stderr.contains("conflict"))
+            }
+        }
+
         @Test("a caller who hangs up while waiting counts as abandoned; a paused agent is not offered the call")
         func abandonedWhileAgentPaused() async throws {
             try await TestPBX.run { pbx in

@@ -36,6 +36,23 @@ public enum CallHangup: RPCMethod {
     }
 }
 
+/// `call.pickup`: a ringing call rings another extension instead (directed pickup).
+public enum CallPickup: RPCMethod {
+    public static let name = "call.pickup"
+    public static let summary = "Pick up a ringing call to an extension: it stops ringing where it rings and rings there."
+    public static let allowedRoles: Set<Role> = .staff
+    public typealias Result = Acknowledged
+
+    public struct Params: Codable, Sendable, Hashable {
+        public var id: String
+        public var `extension`: String
+        public init(id: String, extension: String) {
+            self.id = id
+            self.extension = `extension`
+        }
+    }
+}
+
 /// `cdr.search`: newest first.
 public enum CDRSearch: RPCMethod {
     public static let name = "cdr.search"

@@ -64,6 +64,7 @@ public enum RPCCatalog {
         .init(AgentStatus.self),
         .init(QueueStats.self),
         .init(QueuePickup.self),
+        .init(CallPickup.self),
         .init(QueueMove.self),
         .init(VoicemailList.self),
         .init(VoicemailGet.self),

@@ -59,6 +59,32 @@ extension PBXCore {
         return returnToApplication(id, busy: false)
     }
 
+    /// Directed pickup: a call that is still ringing stops ringing where it rings and rings
+    /// `extensionNumber` instead (the receptionist's or a colleague's phone); when that phone
+    /// answers, the caller is connected to it. False when the call is not ringing (answered,
+    /// ending, unknown) or the extension has no phone.
+    public func pickUpRinging(callID id: UUID, to extensionNumber: String) -> Bool {
+        guard var call = calls[id], call.answeredAt == nil, !call.finalSentToCaller, call.media != nil,
+            call.state == .ringing || call.state == .routing,
+            let record = directory[extensionNumber], record.enabled
+        else { return false }
+        let targets = contacts(of: record, now: Date()).map { ($0.0, $0.1, Optional(extensionNumber)) }
+        guard !targets.isEmpty else { return false }
+        for index in call.legs.indices where !call.legs[index].isDone {
+            call.legs[index] = cancelLeg(call.legs[index])
+        }
+        let step = "pickup:\(extensionNumber)"
+        emit(.callRouted(caller: call.caller, dialled: call.callee, path: [step]))
+        call.path.append(step)
+        writes.enqueue(.cdrPath(id: id, path: call.path))
+        call.callee = extensionNumber
+        call.calleeCallID = SIPIdentifiers.callID(host: configuration.advertisedHost)
+        call.calleeFromTag = SIPIdentifiers.tag()
+        callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id
+        ringNewPhase(&call, id: id, targets: targets, timeout: record.noAnswerTimeout)
+        return true
+    }
+
     /// Stops ringing some of the extensions a hand-on rings (one agent of a ring-all offer
     /// paused or logged out); the others ring on. False when nothing is being handed on.
     @discardableResult
