@@ -29,6 +29,13 @@ struct VPBXTUI: AsyncParsableCommand {
     var wallboard = false
 
     @Option(
+        name: .customLong("extension"),
+        help: ArgumentHelp(
+            "Your own phone's extension: key g picks a ringing call, or a queue's longest-waiting caller, up to it.",
+            valueName: "number"))
+    var ownExtension: String?
+
+    @Option(
         help: ArgumentHelp(
             "With --wallboard: only these queues, in this order, comma-separated (default: all, by name).",
             valueName: "a,b"))
@@ -41,6 +48,9 @@ struct VPBXTUI: AsyncParsableCommand {
     var thresholds: String?
 
     func validate() throws {
+        if let ownExtension, ownExtension.isEmpty || !ownExtension.allSatisfy(\.isNumber) {
+            throw ValidationError("--extension '\(ownExtension)' is not an extension number, e.g. --extension 1005")
+        }
         if !wallboard, queues != nil || thresholds != nil {
             throw ValidationError(
                 "--queues and --thresholds go with --wallboard, e.g. vpbx-tui --wallboard --queues sales")
@@ -65,6 +75,6 @@ struct VPBXTUI: AsyncParsableCommand {
             let limits = try thresholds.map { try WallboardThresholds(parsing: $0) } ?? WallboardThresholds()
             mode = .wallboard(WallboardOptions(queues: WallboardOptions.queueList(queues), thresholds: limits))
         }
-        await ConsoleController.run(socketPath: path, mode: mode)
+        await ConsoleController.run(socketPath: path, mode: mode, ownExtension: ownExtension)
     }
 }

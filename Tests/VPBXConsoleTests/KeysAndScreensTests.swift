@@ -51,6 +51,21 @@ struct KeysAndScreensTests {
         #expect(state.stack.screens.count == 1)
     }
 
+    @Test("g picks the selected ringing call up to the user's own phone; an answered call is not picked up")
+    func pickUpARingingCall() {
+        var state = ConsoleState(ownExtension: "1005")
+        _ = state.apply(
+            .synced(Fixtures.snapshot(calls: [Fixtures.call("c1", state: .ringing, answeredSecondsAgo: nil)])))
+        _ = state.press(.tab, now: Fixtures.now)  // the calls panel
+        #expect(state.press(.character("g"), now: Fixtures.now).commands == [.pickUpCall(callID: "c1", extensionNumber: "1005")])
+
+        var answered = ConsoleState(ownExtension: "1005")
+        _ = answered.apply(.synced(Fixtures.snapshot(calls: [Fixtures.call()])))
+        _ = answered.press(.tab, now: Fixtures.now)
+        #expect(answered.press(.character("g"), now: Fixtures.now).commands.isEmpty)
+        #expect(answered.model.notice == "that call is not ringing")
+    }
+
     @Test func hangUpAnsweredNoDoesNothing() {
         var state = connected()
         _ = state.press(.character("h"), now: Fixtures.now)  // 1001 is selected and in call c1

@@ -31,7 +31,7 @@ struct ManualPageTests {
     @Test func documentsTheOptions() throws {
         let source = try String(contentsOf: Self.page, encoding: .utf8)
         for option in [
-            "Fl \\-socket", "Fl \\-help", "Ev VPBX_SOCKET", "Fl \\-wallboard", "Fl \\-queues", "Fl \\-thresholds",
+            "Fl \\-socket", "Fl \\-extension", "Fl \\-help", "Ev VPBX_SOCKET", "Fl \\-wallboard", "Fl \\-queues", "Fl \\-thresholds",
             "Sh QUEUES SCREEN", "Sh WALLBOARD",
         ] {
             #expect(source.contains(option), "man/vpbx-tui.1 lacks \(option)")

@@ -131,6 +131,26 @@ struct QueuesScreenTests {
         #expect(state.model.notice == "Tab to the agents panel and select an agent first")
     }
 
+    @Test("g takes the selected queue's longest-waiting caller to the user's own phone (--extension)")
+    func pickUpTheNextCaller() {
+        var state = ConsoleState(ownExtension: "1005")
+        var snapshot = Fixtures.callCenterSnapshot(role: .supervisor)
+        snapshot.calls = []
+        _ = state.apply(.synced(snapshot))
+        _ = state.press(.character("2"), now: Fixtures.now)
+        _ = state.press(.down, now: Fixtures.now)  // support: callers waiting 42 s (w1) and 7 s (w2)
+        #expect(
+            state.press(.character("g"), now: Fixtures.now).commands
+                == [.pickUpQueueCaller(callID: "w1", extensionNumber: "1005")])
+        _ = state.press(.up, now: Fixtures.now)  // sales: nobody waits
+        #expect(state.press(.character("g"), now: Fixtures.now).commands.isEmpty)
+        #expect(state.model.notice == "nobody is waiting in sales")
+        // Without --extension the key explains itself.
+        var plain = queuesScreen()
+        #expect(plain.press(.character("g"), now: Fixtures.now).commands.isEmpty)
+        #expect(plain.model.notice?.contains("--extension") == true)
+    }
+
     @Test("1 goes back to the overview")
     func backToOverview() {
         var state = queuesScreen()

@@ -17,8 +17,8 @@ public final class ConsoleController {
     /// How often keys are read.
     static let pollInterval = Duration.milliseconds(30)
 
-    private init(socketPath: String, mode: ConsoleMode) {
-        state = ConsoleState(mode: mode)
+    private init(socketPath: String, mode: ConsoleMode, ownExtension: String?) {
+        state = ConsoleState(mode: mode, ownExtension: ownExtension)
         screen = NCursesScreen()
         let scope: EngineSession.Scope = mode == .console ? .console : .wallboard
         session = EngineSession(socketPath: socketPath, scope: scope)
@@ -27,8 +27,8 @@ public final class ConsoleController {
 
     /// Takes over the terminal until the user quits or a signal arrives; the terminal is
     /// restored on every way out.
-    public static func run(socketPath: String, mode: ConsoleMode = .console) async {
-        let controller = ConsoleController(socketPath: socketPath, mode: mode)
+    public static func run(socketPath: String, mode: ConsoleMode = .console, ownExtension: String? = nil) async {
+        let controller = ConsoleController(socketPath: socketPath, mode: mode, ownExtension: ownExtension)
         await controller.loop()
     }
 
@@ -105,6 +105,10 @@ public final class ConsoleController {
             Task.detached { await session.refresh() }
         case .agent(let agentCommand):
             Task.detached { continuation.yield(.commandFinished(await session.agentCommand(agentCommand))) }
+        case .pickUpCall(let id, let own):
+            Task.detached { continuation.yield(.commandFinished(await session.pickUp(callID: id, to: own, fromQueue: false))) }
+        case .pickUpQueueCaller(let id, let own):
+            Task.detached { continuation.yield(.commandFinished(await session.pickUp(callID: id, to: own, fromQueue: true))) }
         }
     }
 }

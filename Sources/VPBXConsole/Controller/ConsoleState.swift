@@ -26,9 +26,12 @@ public struct ConsoleState {
     public internal(set) var stack: ScreenStack
     public let keyTable: KeyTable
     public let mode: ConsoleMode
+    /// The console user's own phone (`--extension`).
+    public let ownExtension: String?
 
-    public init(mode: ConsoleMode = .console, keyTable: KeyTable? = nil) {
+    public init(mode: ConsoleMode = .console, keyTable: KeyTable? = nil, ownExtension: String? = nil) {
         self.mode = mode
+        self.ownExtension = ownExtension
         switch mode {
         case .console:
             stack = ScreenStack(root: OverviewScreen())
@@ -40,7 +43,7 @@ public struct ConsoleState {
     }
 
     public func context(now: Date) -> ScreenContext {
-        ScreenContext(model: model, now: now, keyTable: keyTable)
+        ScreenContext(model: model, now: now, keyTable: keyTable, ownExtension: ownExtension)
     }
 
     /// Draws the whole console.

@@ -115,6 +115,18 @@ public actor EngineSession {
         await perform("hang-up", done: "call hung up") { try await $0.call(CallHangup.self, .init(id: callID)) }
     }
 
+    /// `call.pickup` or `queue.pickup` to `extensionNumber`; returns the line for the status bar.
+    public func pickUp(callID: String, to extensionNumber: String, fromQueue: Bool) async -> String {
+        if fromQueue {
+            return await perform("pickup", done: "the caller rings \(extensionNumber) now") {
+                try await $0.call(QueuePickup.self, .init(call: callID, extension: extensionNumber))
+            }
+        }
+        return await perform("pickup", done: "the call rings \(extensionNumber) now") {
+            try await $0.call(CallPickup.self, .init(id: callID, extension: extensionNumber))
+        }
+    }
+
     /// Runs an agent command (`agent.pause/unpause/logout`); returns the line for the status bar.
     public func agentCommand(_ command: AgentCommand) async -> String {
         switch command {

@@ -20,6 +20,7 @@ public enum ConsoleAction: String, Sendable, Hashable, CaseIterable {
     case unpause
     case logout
     case choose
+    case pickUp
 }
 
 /// Work a screen asks the controller to do against the engine.
@@ -30,6 +31,10 @@ public enum ConsoleCommand: Sendable, Hashable {
     case refresh
     /// `agent.pause`, `agent.unpause` or `agent.logout`.
     case agent(AgentCommand)
+    /// `call.pickup`: a ringing call rings this extension instead.
+    case pickUpCall(callID: String, extensionNumber: String)
+    /// `queue.pickup`: a waiting caller is taken out of the queue to this extension.
+    case pickUpQueueCaller(callID: String, extensionNumber: String)
 }
 
 /// What a supervisor can do to an agent from the queues screen.

@@ -45,6 +45,7 @@ public struct QueuesScreen: Screen {
         case .pageUp: return move(by: -10, model: model)
         case .pageDown: return move(by: 10, model: model)
         case .pause, .unpause, .logout: return act(action, model: model)
+        case .pickUp: return pickUpNextCaller(context: context)
         default: return .ignored
         }
     }
@@ -59,6 +60,20 @@ public struct QueuesScreen: Screen {
             agentSelection.move(by: delta, in: model.agents(in: queue.queue).map(\.number))
         }
         return .handled
+    }
+
+    /// `g`: the selected queue's longest-waiting caller is taken to the user's own phone.
+    private func pickUpNextCaller(context: ScreenContext) -> ScreenOutcome {
+        let model = context.model
+        guard model.connection.isConnected else { return .notice("not connected to the engine") }
+        guard let own = context.ownExtension else {
+            return .notice("start vpbx-tui with --extension YOUR-NUMBER to pick callers up to your phone")
+        }
+        guard let queue = selectedQueue(model: model) else { return .notice("no queue selected") }
+        guard let caller = queue.waiting.max(by: { $0.waitedSeconds < $1.waitedSeconds }) else {
+            return .notice("nobody is waiting in \(queue.queue)")
+        }
+        return .run(.pickUpQueueCaller(callID: caller.callID, extensionNumber: own))
     }
 
     private func act(_ action: ConsoleAction, model: ConsoleModel) -> ScreenOutcome {

@@ -15,9 +15,10 @@ public struct HelpOverlay: Screen {
     public func draw<C: Canvas>(into canvas: inout C, context: ScreenContext) {
         let lines = Self.lines(for: context.keyTable)
         let width = min((lines.map(\.count).max() ?? 0) + 4, canvas.size.columns)
-        let box = Rect.centered(height: lines.count + 4, width: width, in: canvas.size)
+        // Border, the bindings, the closing hint, border: every binding fits 80×24.
+        let box = Rect.centered(height: lines.count + 3, width: width, in: canvas.size)
         canvas.drawBox(box, title: "Keys")
-        for (offset, line) in lines.prefix(max(0, box.height - 4)).enumerated() {
+        for (offset, line) in lines.prefix(max(0, box.height - 3)).enumerated() {
             canvas.put(line.fitted(to: box.width - 4), row: box.row + 1 + offset, column: box.column + 2, role: .overlay)
         }
         canvas.put(

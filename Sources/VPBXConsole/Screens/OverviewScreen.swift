@@ -28,6 +28,7 @@ public struct OverviewScreen: Screen {
         case .pageUp: return move(by: -10, model: model)
         case .pageDown: return move(by: 10, model: model)
         case .hangUp: return askToHangUp(model: model)
+        case .pickUp: return pickUp(context: context)
         default: return .ignored
         }
     }
@@ -51,6 +52,20 @@ public struct OverviewScreen: Screen {
         case .calls: callSelection.move(by: delta, in: model.sortedCalls.map(\.id))
         }
         return .handled
+    }
+
+    /// `g`: the selected call, if it still rings, rings the user's own phone instead.
+    private func pickUp(context: ScreenContext) -> ScreenOutcome {
+        let model = context.model
+        guard model.connection.isConnected else { return .notice("not connected to the engine") }
+        guard let own = context.ownExtension else {
+            return .notice("start vpbx-tui with --extension YOUR-NUMBER to pick calls up to your phone")
+        }
+        guard let call = callToHangUp(model: model) else {
+            return .notice(focus == .calls ? "no call selected" : "the selected extension is not in a call")
+        }
+        guard call.state == .ringing || call.state == .dialing else { return .notice("that call is not ringing") }
+        return .run(.pickUpCall(callID: call.id, extensionNumber: own))
     }
 
     private func askToHangUp(model: ConsoleModel) -> ScreenOutcome {

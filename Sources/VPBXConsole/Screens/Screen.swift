@@ -6,11 +6,14 @@ public struct ScreenContext: Sendable {
     public var model: ConsoleModel
     public var now: Date
     public var keyTable: KeyTable
+    /// The console user's own phone (`--extension`), where `g` picks calls up to.
+    public var ownExtension: String?
 
-    public init(model: ConsoleModel, now: Date, keyTable: KeyTable = .standard) {
+    public init(model: ConsoleModel, now: Date, keyTable: KeyTable = .standard, ownExtension: String? = nil) {
         self.model = model
         self.now = now
         self.keyTable = keyTable
+        self.ownExtension = ownExtension
     }
 }
 
