@@ -162,6 +162,9 @@ public actor QueueCenter: QueueService {
 
     private func agentChanged(_ number: String) {
         hooks.changed(.agent(number))
+        // The agent counts in the live figures of every queue that lists them (available,
+        // on call, paused): those queues changed too, for wallboards that follow queues only.
+        for queue in memberQueues(of: number) { hooks.changed(.queue(queue)) }
         let now = session(of: number)
         guard sessions[number] != now else { return }
         sessions[number] = now

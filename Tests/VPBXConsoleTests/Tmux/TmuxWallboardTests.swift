@@ -73,7 +73,7 @@ struct TmuxWallboardTests {
         try await session.waitUntilEnded()
     }
 
-    @Test("a real queue: the agent logs in and pauses from the CLI and both screens follow the events")
+    @Test("a real queue: the agent logs in and pauses from the CLI; the console and the wallboard's figures follow the events")
     func liveQueueFollowsEvents() async throws {
         let engine = try EngineProcess()
         defer { engine.stop() }
@@ -86,7 +86,7 @@ struct TmuxWallboardTests {
 
         let board = try TmuxSession(command: "env LANG=C.UTF-8 \(tui) --wallboard --socket \(engine.socketPath)")
         defer { board.close() }
-        try await board.waitFor("vpbx wallboard", "sales")
+        try await board.waitFor("vpbx wallboard", "sales", "available 1, on call 0, paused 0")
         let console = try TmuxSession(command: "env LANG=C.UTF-8 \(tui) --socket \(engine.socketPath)")
         defer { console.close() }
         try await console.waitFor("connected")
@@ -96,8 +96,10 @@ struct TmuxWallboardTests {
         // A change made elsewhere reaches both screens through the events, no key pressed.
         try engine.vpbx(["agent", "pause", "2001", "--reason", "ebéd"])
         try await console.waitFor("Kovács Éva", "ebéd")
+        try await board.waitFor("available 0, on call 0, paused 1")  // the wallboard's figures follow
         try engine.vpbx(["agent", "unpause", "2001"])
         try await console.waitFor("Kovács Éva", "available")
+        try await board.waitFor("available 1, on call 0, paused 0")
         // And the console's own action: p, pick a reason, the engine pauses the agent.
         try console.send("Tab")
         try console.send("p")
