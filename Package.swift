@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "VPBXMediaTests", dependencies: ["VPBXMedia", "VPBXRTP"]),
         // The sipp scenario is read from the source tree (#filePath), not bundled.
         .testTarget(
-            name: "VPBXNetworkTests", dependencies: ["VPBXNetwork", "VPBXSIP", "VPBXRTP", nio, nioPosix, nioConcurrency],
+            name: "VPBXNetworkTests", dependencies: ["VPBXNetwork", "VPBXSIP", "VPBXRTP", "VPBXMedia", nio, nioPosix, nioConcurrency],
             exclude: ["SIP/Scenarios"]),
         .testTarget(
             name: "VPBXMediaIOTests",

@@ -11,6 +11,10 @@ final class RelayCore {
     let rtcpB: RelayEndpoint
     let activity: RelayActivity
     private var handlers: [(any Channel, RelayForwardingHandler)] = []
+    /// The supervisor attached to this call, if any (one at a time).
+    var monitor: RelayMonitor?
+    /// Set once the session is closed or parked: nothing may attach any more.
+    private(set) var isFinished = false
 
     /// Wires the forwarding handlers into the four bound channels and starts the timeout.
     /// Must run on the channels' event loop.
@@ -41,9 +45,7 @@ final class RelayCore {
     /// and are dropped). The counters stay, for the closed session's final statistics.
     /// Returns whether every socket is still open and unhooked, i.e. fit for reuse.
     func detach() -> Bool {
-        self.activity.stop()
-        self.stopPlaying(toward: .a)
-        self.stopPlaying(toward: .b)
+        self.finish()
         var reusable = true
         for (channel, handler) in self.handlers {
             channel.flush()
@@ -53,6 +55,17 @@ final class RelayCore {
         }
         self.handlers = []
         return reusable
+    }
+
+    /// Stops everything that generates media in this session (the forwarding handlers stay
+    /// until ``detach()`` or the sockets close).
+    func finish() {
+        self.isFinished = true
+        self.activity.stop()
+        self.monitor?.end()
+        self.monitor = nil
+        self.stopPlaying(toward: .a)
+        self.stopPlaying(toward: .b)
     }
 
     /// Replaces what `side` hears with `audio` until ``stopPlaying(toward:)``; a second call

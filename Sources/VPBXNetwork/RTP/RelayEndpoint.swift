@@ -19,6 +19,11 @@ final class RelayEndpoint {
     /// Audio the relay plays to this side's phone instead of forwarding the other side (music on
     /// hold); the forwarding handler drops what the other side sends meanwhile.
     var injector: RelayAudioInjector?
+    /// A supervisor attached to the call: it gets a copy of what this side's phone sends
+    /// (RTP endpoints only).
+    var monitor: RelayMonitor?
+    /// The monitor sends this side's phone a mix (whisper, barge) instead of the forwarding.
+    var mixedByMonitor = false
 
     init(side: RelaySide, channel: Channel) {
         self.side = side

@@ -30,13 +30,12 @@ final class RelayForwardingHandler: ChannelInboundHandler, RemovableChannelHandl
         self.inbound.counters.bytesIn &+= size
         self.sawPacketInBatch = true
 
-        // Hook for later features (recording, listen/whisper/barge): a per-side tap, owned by
-        // this loop and installed through the session with `eventLoop.execute`, would be called
-        // here with `envelope.data` before forwarding. A bridged call without features keeps
-        // the tap nil and pays one nil check. Not built yet.
+        // Features that need the audio (listen, whisper, barge) get a copy; a plain bridged
+        // call pays one nil check.
+        self.inbound.monitor?.heard(envelope.data, from: self.inbound.side)
 
-        // Music on hold replaces the other side's media for now.
-        guard self.outbound.injector == nil else {
+        // Music on hold, or a supervisor's mix, replaces the other side's media for now.
+        guard self.outbound.injector == nil, !self.outbound.mixedByMonitor else {
             self.outbound.counters.droppedWhilePlaying &+= 1
             return
         }

@@ -22,7 +22,7 @@ public final class RelaySession: Sendable {
     public let eventLoop: any EventLoop
 
     private let sockets: RelaySockets
-    private let core: NIOLoopBound<RelayCore>
+    let core: NIOLoopBound<RelayCore>
     private let pool: RTPPortPool
     private let idle: RelayIdleSockets?
     private let logger: Logger
@@ -163,7 +163,7 @@ public final class RelaySession: Sendable {
                 return
             }
         } else {
-            core.activity.stop()
+            core.finish()
         }
         let closes = self.sockets.all.map { $0.close() }
         // Ports go back only once every socket is closed, so the next bind can have them.

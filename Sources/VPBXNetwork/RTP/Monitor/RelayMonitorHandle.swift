@@ -1,0 +1,62 @@
+import NIOCore
+
+/// A supervisor's leg attached to a call (``RTPRelay/attachMonitor(to:bindHost:format:mode:onDigit:)``):
+/// its own RTP/RTCP port pair on the call's event loop. Announce ``port`` in the SDP answered
+/// to the supervisor's phone.
+///
+/// Thread-safe; the methods hop to the call's loop and apply in call order.
+public final class RelayMonitorHandle: Sendable {
+    /// The supervisor's RTP port (RTCP is `port + 1`).
+    public let port: Int
+    private let pair: RelaySocketPair
+    private let session: RelaySession
+    private let relay: RTPRelay
+    private let monitor: NIOLoopBound<RelayMonitor>
+
+    init(pair: RelaySocketPair, session: RelaySession, relay: RTPRelay, monitor: NIOLoopBound<RelayMonitor>) {
+        self.port = pair.port
+        self.pair = pair
+        self.session = session
+        self.relay = relay
+        self.monitor = monitor
+    }
+
+    /// Where the supervisor's phone wants media (its SDP), until its first packet latches.
+    /// A non-numeric address is ignored: the first packet will latch.
+    public func setExpectedRemote(host: String, port: Int) {
+        guard let address = try? SocketAddress(ipAddress: host, port: port) else { return }
+        let monitor = self.monitor
+        self.session.eventLoop.execute { monitor.value.supervisor.setExpected(address) }
+    }
+
+    /// Switches between listen, whisper and barge.
+    public func setMode(_ mode: RelayMonitorMode) {
+        let monitor = self.monitor
+        let core = self.session.core
+        self.session.eventLoop.execute {
+            // After the call ended the monitor is unhooked; a late switch must not re-hook it.
+            guard core.value.monitor === monitor.value else { return }
+            monitor.value.setMode(mode)
+        }
+    }
+
+    /// Packets the supervisor's phone sent and packets the monitor sent it.
+    public func statistics() async throws -> RelayStreamCounters {
+        let monitor = self.monitor
+        return try await self.session.eventLoop.submit { monitor.value.supervisor.counters }.get()
+    }
+
+    /// Unhooks from the call (the parties hear each other plainly again), closes the two
+    /// sockets and returns the port. Safe to call twice and after the call ended.
+    public func close() async {
+        let monitor = self.monitor
+        let core = self.session.core
+        try? await self.session.eventLoop.submit {
+            if core.value.monitor === monitor.value {
+                core.value.monitor = nil
+            }
+            monitor.value.end()
+        }.get()
+        await self.relay.releaseEndpointPair(self.pair)
+    }
+}
