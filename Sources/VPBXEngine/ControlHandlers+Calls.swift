@@ -42,6 +42,7 @@ extension ControlHandlers {
             }
             return Acknowledged()
         }
+        registerMonitorMethods(on: router)
         router.register(CDRSearch.self) { params, _ in
             let query = CDRQuery(
                 since: params.since, until: params.until, number: params.number,
@@ -59,12 +60,12 @@ extension ControlHandlers {
         var legs = [
             CallLegInfo(
                 id: "a", party: call.caller, state: legState("caller"), rtpPacketsIn: counters?.packetsFromA,
-                rtpPacketsOut: counters?.packetsToA)
+                rtpPacketsOut: counters?.packetsToA, mediaPort: call.callerMediaPort)
         ]
         for (index, contact) in call.calleeContacts.enumerated() {
             legs.append(CallLegInfo(
                 id: "b\(index + 1)", party: contact, state: legState("callee"), rtpPacketsIn: counters?.packetsFromB,
-                rtpPacketsOut: counters?.packetsToB))
+                rtpPacketsOut: counters?.packetsToB, mediaPort: call.calleeMediaPort))
         }
         if call.state == .answered, !call.heldBy.isEmpty { state = .held }
         return CallInfo(

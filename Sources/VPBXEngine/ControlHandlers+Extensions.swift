@@ -16,7 +16,8 @@ extension ControlHandlers {
                 mobileNumber: try Self.normalizedMobile(params.mobileNumber),
                 enabled: params.enabled ?? true,
                 noAnswerTimeout: params.noAnswerTimeout ?? ExtensionRecord.defaultNoAnswerTimeout,
-                language: params.language == .en ? .en : .hu, staticContact: try Self.validContact(params.staticContact)
+                language: params.language == .en ? .en : .hu, staticContact: try Self.validContact(params.staticContact),
+                mayMonitor: params.mayMonitor ?? false
             )
             // Checked first, so a refused PIN leaves no extension behind.
             let planned = try await self.plannedMailbox(
@@ -56,6 +57,7 @@ extension ControlHandlers {
             if let contact = params.staticContact {
                 patch.staticContact = contact.isEmpty ? .clear : .set(try Self.validContact(contact) ?? contact)
             }
+            patch.mayMonitor = params.mayMonitor
             let changes = patch
             guard try await self.storeCall({ try await self.extensions.get(params.number) }) != nil else {
                 throw RPCError.notFound("extension \(params.number) does not exist")
@@ -115,7 +117,8 @@ extension ControlHandlers {
         ExtensionInfo(
             number: record.number, name: record.displayName, kind: ExtensionKindMapping.wire(record.kind),
             mobileNumber: record.mobileNumber, language: record.language == .en ? .en : .hu,
-            noAnswerTimeout: record.noAnswerTimeout, staticContact: record.staticContact, enabled: record.enabled)
+            noAnswerTimeout: record.noAnswerTimeout, staticContact: record.staticContact, enabled: record.enabled,
+            mayMonitor: record.mayMonitor)
     }
 }
 

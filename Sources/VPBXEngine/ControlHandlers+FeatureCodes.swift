@@ -64,6 +64,17 @@ extension ControlHandlers {
                 "\(code) is already the code of \(other.name); give \(feature.name) another code, "
                     + "or change \(other.name) first (vpbx featurecode set \(other.name) CODE)")
         }
+        // A code followed by a number (*2221001) swallows every longer code it starts.
+        if let other = Feature.all.first(where: { other in
+            let otherCode = codes.code(of: other)
+            return other != feature
+                && ((feature.takesNumber && otherCode.hasPrefix(code)) || (other.takesNumber && code.hasPrefix(otherCode)))
+        }) {
+            throw RPCError.conflict(
+                "\(code) and \(other.name)'s code \(codes.code(of: other)) start alike, and "
+                    + "\(feature.takesNumber ? feature.name : other.name) is followed by a number, so one would hide "
+                    + "the other; choose a code that neither starts nor is started by \(codes.code(of: other))")
+        }
         if try await storeCall({ try await self.extensions.get(code) }) != nil {
             throw RPCError.conflict("\(code) is an extension number; a feature code needs a code of its own")
         }

@@ -54,7 +54,20 @@ final class EventBridge: Sendable {
                 json = .object(fields)
             }
             return ("call", "call.ended", json)
+        case .monitorStarted(let monitor): return ("call", "monitor.started", monitorJSON(monitor))
+        case .monitorChanged(let monitor): return ("call", "monitor.changed", monitorJSON(monitor))
+        case .monitorEnded(let monitor, let cause):
+            return ("call", "monitor.ended", withField(monitorJSON(monitor), "cause", .string(cause)))
         }
+    }
+
+    /// The fields of ``MonitorInfo``.
+    static func monitorJSON(_ monitor: MonitorSnapshot) -> JSONValue {
+        .object([
+            "id": .string(monitor.id.uuidString.lowercased()), "supervisor": .string(monitor.supervisor),
+            "extension": .string(monitor.target), "call": .string(monitor.callID.uuidString.lowercased()),
+            "mode": .string(monitor.mode.rawValue), "startedAt": .string(RPCCoding.formatDate(monitor.startedAt)),
+        ])
     }
 
     static func callJSON(_ call: CallSnapshot) -> JSONValue {

@@ -1,6 +1,7 @@
 import VPBXMediaIO
 import VPBXNetwork
 import VPBXPBX
+import VPBXRTP
 
 /// Media sessions for the core, backed by the NIO RTP relay.
 struct RelayMediaFactory: MediaSessionFactory {
@@ -9,17 +10,41 @@ struct RelayMediaFactory: MediaSessionFactory {
     let music: HoldMusicLibrary
 
     func makeSession(onTimeout: @escaping @Sendable () -> Void) async throws -> any MediaSession {
-        RelayMediaSession(session: try await relay.makeSession(bindHost: bindHost, onTimeout: onTimeout), music: music)
+        RelayMediaSession(
+            session: try await relay.makeSession(bindHost: bindHost, onTimeout: onTimeout), music: music, relay: relay,
+            bindHost: bindHost)
     }
 }
 
 final class RelayMediaSession: MediaSession {
     let session: RelaySession
     let music: HoldMusicLibrary
+    let relay: RTPRelay
+    let bindHost: String
 
-    init(session: RelaySession, music: HoldMusicLibrary) {
+    init(session: RelaySession, music: HoldMusicLibrary, relay: RTPRelay, bindHost: String) {
         self.session = session
         self.music = music
+        self.relay = relay
+        self.bindHost = bindHost
+    }
+
+    func attachMonitor(_ request: MonitorMediaRequest, onDigit: @escaping @Sendable (Character) -> Void) async throws
+        -> any MonitorMedia
+    {
+        guard let callLaw = G711.Law(encodingName: request.callCodec.encoding),
+            let supervisorLaw = G711.Law(encodingName: request.supervisorCodec.encoding),
+            let callType = UInt8(exactly: request.callCodec.payloadType),
+            let supervisorType = UInt8(exactly: request.supervisorCodec.payloadType)
+        else { throw MonitorUnsupported() }
+        let format = RelayMonitorFormat(
+            callLaw: callLaw, callPayloadType: callType, supervisorLaw: supervisorLaw,
+            supervisorPayloadType: supervisorType,
+            supervisorEventPayloadType: request.supervisorEventPayloadType.flatMap { UInt8(exactly: $0) },
+            agentSide: request.agentSide.relaySide)
+        let handle = try await relay.attachMonitor(
+            to: session, bindHost: bindHost, format: format, mode: request.mode.relayMode, onDigit: onDigit)
+        return RelayMonitorMedia(handle: handle)
     }
 
     func playMusic(toward side: MediaSide, codec: MusicOnHold.Codec) {
@@ -60,4 +85,26 @@ final class RelayMediaSession: MediaSession {
 
 extension MediaSide {
     var relaySide: RelaySide { self == .a ? .a : .b }
+}
+
+/// A supervisor's leg on the relay, as the core sees it.
+final class RelayMonitorMedia: MonitorMedia {
+    let handle: RelayMonitorHandle
+
+    init(handle: RelayMonitorHandle) { self.handle = handle }
+
+    var port: Int { handle.port }
+    func setRemote(host: String, port: Int) { handle.setExpectedRemote(host: host, port: port) }
+    func setMode(_ mode: MonitorMode) { handle.setMode(mode.relayMode) }
+    func close() async { await handle.close() }
+}
+
+extension MonitorMode {
+    var relayMode: RelayMonitorMode {
+        switch self {
+        case .listen: .listen
+        case .whisper: .whisper
+        case .barge: .barge
+        }
+    }
 }

@@ -10,8 +10,14 @@ extension OverrideMode: ExpressibleByArgument {}
 extension QueueStrategy: ExpressibleByArgument {}
 extension QueueEmptyRule: ExpressibleByArgument {}
 extension QueueReportInterval: ExpressibleByArgument {}
+extension MonitorModeName: ExpressibleByArgument {}
 
 /// `--voicemail on|off` of `vpbx ext add/set`.
 enum VoicemailSwitch: String, ExpressibleByArgument, CaseIterable {
     case on, off
+}
+
+/// `--monitor allow|deny`: may the extension's user listen in, whisper and barge.
+enum MonitorPermission: String, ExpressibleByArgument, CaseIterable {
+    case allow, deny
 }

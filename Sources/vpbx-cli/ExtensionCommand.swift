@@ -34,6 +34,7 @@ struct ExtensionCommand: AsyncParsableCommand {
             ("mobile", info.mobileNumber ?? "-"),
             ("no-answer timeout", info.noAnswerTimeout.map { "\($0)s" } ?? "default"),
             ("static contact", info.staticContact ?? "-"),
+            ("monitor", info.mayMonitor ? "allowed" : "denied"),
             ("voicemail", info.voicemail ? "on (\(info.voicemailMaxSeconds ?? 0) s per message)" : "off"),
         ])
     }
@@ -67,6 +68,9 @@ struct ExtensionSettings: ParsableArguments {
     @Option(name: .customLong("vm-max-seconds"), help: "Longest voicemail message in seconds, 10 to 600 (default 180).")
     var vmMaxSeconds: Int?
 
+    @Option(help: "Allow or deny this extension's user to listen in on, whisper to and barge into calls (default deny).")
+    var monitor: MonitorPermission?
+
     /// The E.164 mobile number, "" to clear, or nil when not given.
     var normalizedMobile: String? {
         guard let mobile else { return nil }
@@ -96,6 +100,6 @@ struct ExtensionSettings: ParsableArguments {
 
     var isEmpty: Bool {
         kind == nil && mobile == nil && language == nil && noAnswerTimeout == nil && staticContact == nil
-            && voicemail == nil && vmPin == nil && vmMaxSeconds == nil
+            && voicemail == nil && vmPin == nil && vmMaxSeconds == nil && monitor == nil
     }
 }

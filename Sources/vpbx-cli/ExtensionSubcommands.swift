@@ -26,7 +26,7 @@ struct ExtensionAdd: AsyncParsableCommand {
             language: settings.language, noAnswerTimeout: settings.noAnswerTimeout,
             staticContact: settings.staticContact, enabled: disabled ? false : nil,
             voicemail: settings.voicemail.map { $0 == .on }, voicemailPin: settings.vmPin,
-            voicemailMaxSeconds: settings.vmMaxSeconds)
+            voicemailMaxSeconds: settings.vmMaxSeconds, mayMonitor: settings.monitor.map { $0 == .allow })
         let info = try await EngineSession.run(global) { try await $0.call(ExtensionCreate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("created extension \(info.number) (\(info.name))")
@@ -93,7 +93,8 @@ struct ExtensionSet: AsyncParsableCommand {
             language: settings.language, noAnswerTimeout: settings.noAnswerTimeout,
             staticContact: settings.staticContact,
             enabled: enabled.map { $0 == .enable }, voicemail: settings.voicemail.map { $0 == .on },
-            voicemailPin: settings.vmPin, voicemailMaxSeconds: settings.vmMaxSeconds)
+            voicemailPin: settings.vmPin, voicemailMaxSeconds: settings.vmMaxSeconds,
+            mayMonitor: settings.monitor.map { $0 == .allow })
         let info = try await EngineSession.run(global) { try await $0.call(ExtensionUpdate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("updated extension \(info.number)")

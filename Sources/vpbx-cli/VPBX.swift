@@ -15,7 +15,8 @@ struct VPBX: AsyncParsableCommand {
             StatusCommand.self, ExtensionCommand.self, RegistrationCommand.self, CallCommand.self,
             CDRCommand.self, ScheduleCommand.self, HolidayCommand.self, RouteCommand.self,
             TimeConditionCommand.self, FeatureCodeCommand.self, MenuCommand.self, QueueCommand.self, AgentCommand.self,
-            ReportCommand.self, PromptCommand.self, MusicCommand.self, VoicemailCommand.self, EventsCommand.self,
+            ReportCommand.self, PromptCommand.self, MusicCommand.self, VoicemailCommand.self, MonitorCommand.self,
+            EventsCommand.self,
             RPCCommand.self,
         ])
 

@@ -53,8 +53,9 @@ extension Integration {
         func administration() async throws {
             try await TestPBX.run { pbx in
                 let defaults = try await pbx.cli.json([FeatureCodeInfo].self, ["featurecode", "list"])
-                #expect(defaults.map(\.name) == ["voicemail-own", "voicemail-any", "agent-login"])
-                #expect(defaults.map(\.code) == ["*97", "*98", "*45"] && defaults.allSatisfy { !$0.custom })
+                #expect(defaults.map(\.name) == ["voicemail-own", "voicemail-any", "agent-login", "listen", "whisper", "barge"])
+                #expect(
+                    defaults.map(\.code) == ["*97", "*98", "*45", "*222", "*223", "*224"] && defaults.allSatisfy { !$0.custom })
                 #expect(defaults.allSatisfy { !$0.summary.isEmpty && $0.code == $0.defaultCode })
 
                 for bad in ["97", "*", "*1234567", "*9a", "**9"] {
@@ -67,6 +68,12 @@ extension Integration {
                 #expect(unknown.stderr.contains("voicemail-own, voicemail-any"), "\(unknown.summary)")
                 let unknownReset = try await pbx.cli.run(["featurecode", "reset", "pickup"])
                 #expect(unknownReset.exitCode == 1 && unknownReset.stderr.contains("not_found"))
+                // A code followed by a number must not start another code, nor be started by one.
+                for clash in [["listen", "*9"], ["voicemail-own", "*2221"]] {
+                    let result = try await pbx.cli.run(["featurecode", "set"] + clash)
+                    #expect(result.exitCode == 1 && result.stderr.contains("conflict"), "\(result.summary)")
+                    #expect(result.stderr.contains("start alike"), "\(result.summary)")
+                }
                 let taken = try await pbx.cli.run(["featurecode", "set", "voicemail-own", "*98"])
                 #expect(taken.exitCode == 1 && taken.stderr.contains("conflict"), "\(taken.summary)")
                 #expect(taken.stderr.contains("voicemail-any"), "\(taken.summary)")
@@ -95,7 +102,7 @@ extension Integration {
 
                 try await pbx.restart()
                 let afterRestart = try await pbx.cli.json([FeatureCodeInfo].self, ["featurecode", "list"])
-                #expect(afterRestart.map(\.code) == ["*97", "#31", "*45"])
+                #expect(afterRestart.map(\.code) == ["*97", "#31", "*45", "*222", "*223", "*224"])
                 let human = try await pbx.cli.run(["featurecode", "reset", "voicemail-any"], json: false)
                 #expect(human.succeeded && human.stdout.contains("*98"), "\(human.summary)")
                 let methods = try await pbx.cli.run(["rpc", "system.listMethods"])

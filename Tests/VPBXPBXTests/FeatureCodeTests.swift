@@ -12,7 +12,9 @@ struct FeatureCodeTests {
 
     @Test("the catalog: unique names and codes, defaults *97, *98 and *45 that pass the store's rule")
     func catalog() throws {
-        #expect(Feature.all.map(\.name) == ["voicemail-own", "voicemail-any", "agent-login"])
+        #expect(
+            Feature.all.map(\.name) == ["voicemail-own", "voicemail-any", "agent-login", "listen", "whisper", "barge"])
+        #expect(Feature.all.filter(\.takesNumber).map(\.name) == ["listen", "whisper", "barge"])
         #expect(Set(Feature.all.map(\.name)).count == Feature.all.count)
         #expect(Set(Feature.all.map(\.defaultCode)).count == Feature.all.count)
         #expect(Feature.voicemailOwn.defaultCode == "*97" && Feature.voicemailAny.defaultCode == "*98")
@@ -21,6 +23,20 @@ struct FeatureCodeTests {
             #expect(!feature.summary.isEmpty)
         }
         #expect(Feature.named("pickup") == nil)
+    }
+
+    @Test("codes followed by a number: *2221001 listens to 1001; the bare code and non-digits are ordinary numbers")
+    func numberedCodes() {
+        let plan = DialPlan()
+        #expect(plan.featureCode("*2221001", caller: "100")?.target == .monitor(.listen, extension: "1001"))
+        #expect(plan.featureCode("*223101", caller: "100")?.target == .monitor(.whisper, extension: "101"))
+        #expect(plan.featureCode("*224101", caller: "100")?.path == ["feature:*224101"])
+        #expect(plan.featureCode("*222", caller: "100") == nil)
+        #expect(plan.featureCode("*222x1", caller: "100") == nil)
+        var moved = plan
+        moved.featureCodes = .init(overrides: ["listen": "*31"])
+        #expect(moved.featureCode("*31101", caller: "100")?.target == .monitor(.listen, extension: "101"))
+        #expect(moved.featureCode("*222101", caller: "100") == nil)
     }
 
     @Test("defaults route *97 to the caller's own box and *98 to any box")

@@ -63,10 +63,12 @@ struct ExtensionRepositoryContractTests {
 
             let patch = ExtensionPatch(
                 displayName: "Kovács Anna (recepció)", kind: .agent, mobileNumber: .clear,
-                noAnswerTimeout: 20, language: .en)
+                noAnswerTimeout: 20, language: .en, mayMonitor: true)
             let updated = try await repos.extensions.update("201", with: patch)
 
+            #expect(!created.mayMonitor, "nobody may listen in until granted")
             var expected = created
+            expected.mayMonitor = true
             expected.displayName = "Kovács Anna (recepció)"
             expected.kind = .agent
             expected.mobileNumber = nil

@@ -31,11 +31,14 @@ public enum ExtensionCreate: RPCMethod {
         public var voicemailPin: String?
         /// Longest message in seconds, 10 to 600 (default 180).
         public var voicemailMaxSeconds: Int?
+        /// May listen in on, whisper to and barge into calls (default false).
+        public var mayMonitor: Bool?
 
         public init(
             number: String, name: String, password: String, kind: ExtensionKind? = nil, mobileNumber: String? = nil,
             language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
-            enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil, voicemailMaxSeconds: Int? = nil
+            enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil, voicemailMaxSeconds: Int? = nil,
+            mayMonitor: Bool? = nil
         ) {
             self.number = number
             self.name = name
@@ -49,6 +52,7 @@ public enum ExtensionCreate: RPCMethod {
             self.voicemail = voicemail
             self.voicemailPin = voicemailPin
             self.voicemailMaxSeconds = voicemailMaxSeconds
+            self.mayMonitor = mayMonitor
         }
     }
 }
@@ -97,12 +101,14 @@ public enum ExtensionUpdate: RPCMethod {
         public var voicemailPin: String?
         /// Longest message in seconds, 10 to 600.
         public var voicemailMaxSeconds: Int?
+        /// Grant or withdraw listen, whisper and barge.
+        public var mayMonitor: Bool?
 
         public init(
             number: String, name: String? = nil, password: String? = nil, kind: ExtensionKind? = nil,
             mobileNumber: String? = nil, language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil,
             staticContact: String? = nil, enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil,
-            voicemailMaxSeconds: Int? = nil
+            voicemailMaxSeconds: Int? = nil, mayMonitor: Bool? = nil
         ) {
             self.number = number
             self.name = name
@@ -116,6 +122,7 @@ public enum ExtensionUpdate: RPCMethod {
             self.voicemail = voicemail
             self.voicemailPin = voicemailPin
             self.voicemailMaxSeconds = voicemailMaxSeconds
+            self.mayMonitor = mayMonitor
         }
     }
 }

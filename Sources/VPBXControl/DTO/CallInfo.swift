@@ -30,13 +30,19 @@ public struct CallLegInfo: Codable, Sendable, Hashable {
     public var rtpPacketsIn: UInt64?
     /// RTP packets the engine sent to this leg's phone.
     public var rtpPacketsOut: UInt64?
+    /// The engine's RTP port this leg's phone sends to (nil before media is anchored).
+    public var mediaPort: Int?
 
-    public init(id: String, party: String, state: CallState, rtpPacketsIn: UInt64? = nil, rtpPacketsOut: UInt64? = nil) {
+    public init(
+        id: String, party: String, state: CallState, rtpPacketsIn: UInt64? = nil, rtpPacketsOut: UInt64? = nil,
+        mediaPort: Int? = nil
+    ) {
         self.id = id
         self.party = party
         self.state = state
         self.rtpPacketsIn = rtpPacketsIn
         self.rtpPacketsOut = rtpPacketsOut
+        self.mediaPort = mediaPort
     }
 }
 

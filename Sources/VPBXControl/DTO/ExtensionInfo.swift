@@ -31,11 +31,14 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
     public var voicemail: Bool
     /// The box's longest message in seconds; nil without a box.
     public var voicemailMaxSeconds: Int?
+    /// May listen in on, whisper to and barge into calls.
+    public var mayMonitor: Bool
 
     public init(
         number: String, name: String, kind: ExtensionKind, mobileNumber: String? = nil,
         language: PromptLanguage = .hu, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
-        enabled: Bool = true, voicemail: Bool = false, voicemailMaxSeconds: Int? = nil
+        enabled: Bool = true, voicemail: Bool = false, voicemailMaxSeconds: Int? = nil,
+        mayMonitor: Bool = false
     ) {
         self.number = number
         self.name = name
@@ -47,6 +50,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         self.enabled = enabled
         self.voicemail = voicemail
         self.voicemailMaxSeconds = voicemailMaxSeconds
+        self.mayMonitor = mayMonitor
     }
 
     // Written out so that answers of an engine older than voicemail still decode.
@@ -62,5 +66,6 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         enabled = try container.decode(Bool.self, forKey: .enabled)
         voicemail = try container.decodeIfPresent(Bool.self, forKey: .voicemail) ?? false
         voicemailMaxSeconds = try container.decodeIfPresent(Int.self, forKey: .voicemailMaxSeconds)
+        mayMonitor = try container.decodeIfPresent(Bool.self, forKey: .mayMonitor) ?? false
     }
 }

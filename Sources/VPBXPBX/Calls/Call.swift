@@ -99,6 +99,7 @@ struct Call: Sendable {
         CallSnapshot(
             id: id, caller: caller, callerName: callerName, callee: callee, state: state, startedAt: startedAt,
             heldBy: heldBy.map(\.partyName).sorted(),
-            answeredAt: answeredAt, calleeContacts: legs.filter { !$0.isDone }.map(\.contact.serialized))
+            answeredAt: answeredAt, calleeContacts: legs.filter { !$0.isDone }.map(\.contact.serialized),
+            callerMediaPort: media?.aPort, calleeMediaPort: media?.bPort)
     }
 }

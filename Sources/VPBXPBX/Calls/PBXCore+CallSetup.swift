@@ -68,6 +68,10 @@ extension PBXCore {
             // The engine's own applications are rung like a phone (docs/applications.md).
             (callee, destinations) = (application.user, [(application.contact, Application.peer)])
             noAnswerTimeout = ExtensionRecord.defaultNoAnswerTimeout
+        case .monitor(let mode, let target):
+            startMonitor(
+                request, key: key, source: source, supervisor: caller, mode: mode, target: target, path: routing.path)
+            return
         case .hangup:
             rejectAttempt(
                 request, key: key, status: 480, caller: caller, callerName: callerName, callee: dialled, at: now,
@@ -153,7 +157,7 @@ extension PBXCore {
     }
 
     /// A call attempt that never rings anything still leaves a CDR row.
-    private func rejectAttempt(
+    func rejectAttempt(
         _ request: SIPRequest, key: TransactionKey, status: Int, reason: String? = nil, caller: String,
         callerName: String?,
         callee: String, at now: Date, path: [String]? = nil

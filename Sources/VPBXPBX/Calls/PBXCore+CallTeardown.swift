@@ -8,6 +8,10 @@ import VPBXStore
 extension PBXCore {
     func cancel(_ request: SIPRequest, key: TransactionKey) {
         guard let id = callByInvite[key.cancelTarget()], let call = calls[id] else {
+            if cancelMonitor(key) {
+                respond(key, to: request, status: 200)
+                return
+            }
             respond(key, to: request, status: 481)
             return
         }
@@ -29,6 +33,7 @@ extension PBXCore {
 
     /// The caller never acknowledged our 2xx (timer L/H): the call cannot go on.
     func ackNeverArrived(serverKey: TransactionKey) {
+        if monitorAckNeverArrived(serverKey) { return }
         guard let id = callByInvite[serverKey], calls[id]?.awaitingAck == serverKey else { return }
         endCall(id, cause: "ack_timeout", side: .system, disposition: nil)
     }
@@ -68,6 +73,7 @@ extension PBXCore {
                 call.legs[index] = cancelLeg(leg)
             }
         }
+        endMonitors(ofCall: id)
         call.media?.closeWithoutWaiting()
         settleHandOn(call.handOnOrigin, .callEnded)
         let now = Date()

@@ -23,7 +23,7 @@ extension PBXCore {
             beginHandOn(
                 id, callee: application.user, targets: [(application.contact, Application.peer, nil)], timeout: 30,
                 path: routing.path)
-        case .hangup, .unroutable:
+        case .hangup, .unroutable, .monitor:
             return false
         }
         return true

@@ -8,6 +8,7 @@ import VPBXSignaling
 /// back.
 extension PBXCore {
     func inDialogRequest(_ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress) {
+        if monitorDialogRequest(request, key: key) { return }
         guard let toTag = try? request.headers.to().tag, let callID = request.headers.callID,
             let id = callByDialog[DialogID(callID: callID, localTag: toTag)], var call = calls[id]
         else {
@@ -133,6 +134,7 @@ extension PBXCore {
 
     /// An ACK that matched no server transaction: the end-to-end ACK for one of our 2xx.
     func dialogAck(_ request: SIPRequest) {
+        if monitorAck(request) { return }
         guard let toTag = try? request.headers.to().tag, let callID = request.headers.callID,
             let id = callByDialog[DialogID(callID: callID, localTag: toTag)], var call = calls[id],
             let key = call.awaitingAck

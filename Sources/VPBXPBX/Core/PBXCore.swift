@@ -16,6 +16,8 @@ public actor PBXCore {
         case tick
         case mediaReady(UUID, Result<any MediaSession, any Error>)
         case mediaTimeout(UUID)
+        case monitorReady(UUID, Result<any MonitorMedia, any Error>)
+        case monitorKey(UUID, Character)
     }
 
     let configuration: PBXConfiguration
@@ -51,6 +53,10 @@ public actor PBXCore {
     /// by the application leg's Call-ID.
     var handOnWaiters: [String: CheckedContinuation<HandOnResult, Never>] = [:]
     var handOnResults: [String: HandOnResult] = [:]
+    /// Supervisors on calls (listen, whisper, barge), by their own id, dialog and INVITE.
+    var monitors: [UUID: MonitorLeg] = [:]
+    var monitorByDialog: [DialogID: UUID] = [:]
+    var monitorByInvite: [TransactionKey: UUID] = [:]
 
     private let inputs: AsyncStream<Input>
     private let inputContinuation: AsyncStream<Input>.Continuation
@@ -124,6 +130,8 @@ public actor PBXCore {
             case .tick: tick()
             case .mediaReady(let id, let result): mediaReady(call: id, result)
             case .mediaTimeout(let id): endCall(id, cause: "rtp_timeout", side: .system, disposition: nil)
+            case .monitorReady(let id, let result): monitorReady(id, result)
+            case .monitorKey(let id, let digit): monitorKey(id, digit)
             }
         }
     }

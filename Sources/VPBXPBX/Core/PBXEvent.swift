@@ -15,6 +15,10 @@ public enum PBXEvent: Sendable, Equatable {
     /// A party took the call off hold.
     case callResumed(CallSnapshot, by: String)
     case callEnded(CallSnapshot, disposition: String, cause: String)
+    /// A supervisor attached to a call (listen, whisper, barge), switched mode, or left.
+    case monitorStarted(MonitorSnapshot)
+    case monitorChanged(MonitorSnapshot)
+    case monitorEnded(MonitorSnapshot, cause: String)
 }
 
 /// A read-only view of a call for the control socket.
@@ -32,4 +36,7 @@ public struct CallSnapshot: Sendable, Equatable {
     public var answeredAt: Date?
     /// Callee contacts being rung or connected.
     public var calleeContacts: [String]
+    /// The engine's RTP ports for the caller's and the callees' phones, once media is anchored.
+    public var callerMediaPort: Int? = nil
+    public var calleeMediaPort: Int? = nil
 }

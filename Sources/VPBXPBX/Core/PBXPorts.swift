@@ -73,6 +73,10 @@ public protocol MediaSession: AnyObject, Sendable {
     func playMusic(toward side: MediaSide, codec: MusicOnHold.Codec)
     /// Goes back to relaying the other side's media to `side`.
     func stopMusic(toward side: MediaSide)
+    /// Attaches a supervisor's leg (listen, whisper, barge). `onDigit` gets the keys the
+    /// supervisor's phone sends (RFC 4733), on any thread.
+    func attachMonitor(_ request: MonitorMediaRequest, onDigit: @escaping @Sendable (Character) -> Void) async throws
+        -> any MonitorMedia
 }
 
 /// What the core needs to know about music on hold: which codecs the engine can play it in.
@@ -95,6 +99,12 @@ public enum MusicOnHold {
 }
 
 extension MediaSession {
+    public func attachMonitor(_ request: MonitorMediaRequest, onDigit: @escaping @Sendable (Character) -> Void) async throws
+        -> any MonitorMedia
+    {
+        throw MonitorUnsupported()
+    }
+
     /// A task per call; sessions that can hand the change to their own thread do better.
     public func updateRemote(side: MediaSide, host: String, port: Int) {
         Task { await setRemote(side: side, host: host, port: port) }

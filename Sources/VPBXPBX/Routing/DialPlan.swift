@@ -28,8 +28,19 @@ public struct DialPlan: Sendable {
         /// The code that dials `feature` now.
         public func code(of feature: Feature) -> String { overrides[feature.name] ?? feature.defaultCode }
 
-        /// The feature `dialled` is the code of, if any.
-        public func feature(dialled: String) -> Feature? { Feature.all.first { code(of: $0) == dialled } }
+        /// The feature `dialled` is the code of, if any, and the number dialled after the code
+        /// for features that take one (empty otherwise).
+        public func feature(dialled: String) -> (feature: Feature, number: String)? {
+            for feature in Feature.all {
+                let code = code(of: feature)
+                if dialled == code, !feature.takesNumber { return (feature, "") }
+                if feature.takesNumber, dialled.count > code.count, dialled.hasPrefix(code) {
+                    let number = String(dialled.dropFirst(code.count))
+                    if number.allSatisfy(\.isNumber) { return (feature, number) }
+                }
+            }
+            return nil
+        }
 
         /// The caller's own mailbox (`*97` by default).
         public var ownMailbox: String { code(of: .voicemailOwn) }
@@ -39,8 +50,11 @@ public struct DialPlan: Sendable {
 
     /// A feature code dialled by `caller`, or nil when `dialled` is none.
     public func featureCode(_ dialled: String, caller: String) -> Routing? {
-        guard let feature = featureCodes.feature(dialled: dialled) else { return nil }
+        guard let (feature, number) = featureCodes.feature(dialled: dialled) else { return nil }
         let path = ["feature:\(dialled)"]
+        if let mode = MonitorMode(rawValue: feature.name) {
+            return Routing(target: .monitor(mode, extension: number), path: path)
+        }
         switch feature.name {
         case Feature.voicemailOwn.name:
             return Routing(target: .application(.mailbox(caller)), path: path)
@@ -122,6 +136,8 @@ public struct Routing: Sendable, Equatable {
         case application(Application)
         /// A broken configuration (missing time condition, loop): refused, and logged.
         case unroutable(String)
+        /// A supervisor attaching to the call of an extension (listen, whisper, barge).
+        case monitor(MonitorMode, extension: String)
     }
 
     public let target: Target

@@ -15,10 +15,14 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
     public var id: String { name }
     public var description: String { name }
 
-    init(_ name: String, _ defaultCode: String, _ summary: String) {
+    /// Whether the code is followed by a number (`*2221001`: listen to 1001).
+    public let takesNumber: Bool
+
+    init(_ name: String, _ defaultCode: String, _ summary: String, takesNumber: Bool = false) {
         self.name = name
         self.defaultCode = defaultCode
         self.summary = summary
+        self.takesNumber = takesNumber
     }
 
     /// Every feature, in the order lists show them.
@@ -28,6 +32,15 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
         Feature(
             "agent-login", "*45",
             "call-center agents: log in at this phone (agent number and PIN), or out if logged in here"),
+        Feature(
+            "listen", "*222", "supervisors: listen to the call of the extension dialled after the code (*2221001)",
+            takesNumber: true),
+        Feature(
+            "whisper", "*223", "supervisors: talk to the extension dialled after the code; its caller does not hear",
+            takesNumber: true),
+        Feature(
+            "barge", "*224", "supervisors: join the call of the extension dialled after the code, all three talk",
+            takesNumber: true),
     ]
 
     /// The feature called `name`, if the catalog has one.
@@ -36,4 +49,7 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
     public static var voicemailOwn: Feature { named("voicemail-own")! }
     public static var voicemailAny: Feature { named("voicemail-any")! }
     public static var agentLogin: Feature { named("agent-login")! }
+
+    /// The feature that attaches a supervisor in `mode`.
+    public static func monitor(_ mode: MonitorMode) -> Feature { named(mode.rawValue)! }
 }

@@ -27,6 +27,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v6-feature-codes", migrate: createFeatureCodes)
         migrator.registerMigration("v7-queues", migrate: createQueues)
         migrator.registerMigration("v8-agent-sessions", migrate: createAgentSessions)
+        migrator.registerMigration("v9-extension-monitor", migrate: addExtensionMonitor)
         return migrator
     }
 
@@ -242,6 +243,13 @@ extension VPBXDatabase {
             t.column("extension_number", .text).notNull()
             t.column("queues", .text)
             t.column("paused_reason", .text)
+        }
+    }
+
+    /// Who may listen in on calls (listen, whisper, barge): nobody until granted.
+    private static func addExtensionMonitor(_ db: Database) throws {
+        try db.alter(table: "extensions") { t in
+            t.add(column: "may_monitor", .boolean).notNull().defaults(to: false)
         }
     }
 }

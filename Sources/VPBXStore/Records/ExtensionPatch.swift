@@ -27,6 +27,7 @@ public struct ExtensionPatch: Sendable, Equatable {
     public var noAnswerTimeout: Int?
     public var language: ExtensionLanguage?
     public var staticContact: Nullable<String>?
+    public var mayMonitor: Bool?
 
     /// Creates a patch; pass only the fields to change.
     public init(
@@ -38,7 +39,8 @@ public struct ExtensionPatch: Sendable, Equatable {
         enabled: Bool? = nil,
         noAnswerTimeout: Int? = nil,
         language: ExtensionLanguage? = nil,
-        staticContact: Nullable<String>? = nil
+        staticContact: Nullable<String>? = nil,
+        mayMonitor: Bool? = nil
     ) {
         self.displayName = displayName
         self.ha1MD5 = ha1MD5
@@ -49,6 +51,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         self.noAnswerTimeout = noAnswerTimeout
         self.language = language
         self.staticContact = staticContact
+        self.mayMonitor = mayMonitor
     }
 
     /// True when the patch changes nothing.
@@ -68,6 +71,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         if let noAnswerTimeout { result.noAnswerTimeout = noAnswerTimeout }
         if let language { result.language = language }
         if let staticContact { result.staticContact = staticContact.value }
+        if let mayMonitor { result.mayMonitor = mayMonitor }
         try result.validate()
         result.updatedAt = now
         return result

@@ -26,6 +26,10 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
     public var language: ExtensionLanguage
     /// A fixed SIP URI for devices that never register (door phones, gateways).
     public var staticContact: String?
+    /// Whether this extension's user may listen in on, whisper to and barge into other
+    /// extensions' calls (the listen/whisper/barge feature codes). Off by default: listening
+    /// in is processing of personal data and must be granted on purpose.
+    public var mayMonitor: Bool
     /// Set by the repository on create.
     public var createdAt: Date
     /// Set by the repository on create and on every update.
@@ -50,6 +54,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         noAnswerTimeout: Int = ExtensionRecord.defaultNoAnswerTimeout,
         language: ExtensionLanguage = .hu,
         staticContact: String? = nil,
+        mayMonitor: Bool = false,
         createdAt: Date = Date(timeIntervalSince1970: 0),
         updatedAt: Date = Date(timeIntervalSince1970: 0)
     ) {
@@ -63,6 +68,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         self.noAnswerTimeout = noAnswerTimeout
         self.language = language
         self.staticContact = staticContact
+        self.mayMonitor = mayMonitor
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -106,6 +112,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         case noAnswerTimeout = "no_answer_timeout"
         case language
         case staticContact = "static_contact"
+        case mayMonitor = "may_monitor"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }

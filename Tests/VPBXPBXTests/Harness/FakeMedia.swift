@@ -16,6 +16,7 @@ final class FakeMediaSession: MediaSession {
         var timeoutSuspended = false
         var closed = false
         var music: [MediaSide: MusicOnHold.Codec] = [:]
+        var monitors: [FakeMonitorMedia] = []
     }
 
     let aPort: Int
@@ -66,6 +67,42 @@ final class FakeMediaSession: MediaSession {
     func stopMusic(toward side: MediaSide) {
         state.withLock { $0.music[side] = nil }
     }
+
+    /// Supervisors attached so far, oldest first.
+    var monitors: [FakeMonitorMedia] { state.withLock { $0.monitors } }
+
+    func attachMonitor(_ request: MonitorMediaRequest, onDigit: @escaping @Sendable (Character) -> Void) async throws
+        -> any MonitorMedia
+    {
+        let monitor = FakeMonitorMedia(request: request, onDigit: onDigit)
+        state.withLock { $0.monitors.append(monitor) }
+        return monitor
+    }
+}
+
+/// A supervisor's leg that records what the core asks of it; ``press(_:)`` plays the
+/// supervisor's phone sending a key.
+final class FakeMonitorMedia: MonitorMedia {
+    static let port = 40_004
+
+    let request: MonitorMediaRequest
+    let onDigit: @Sendable (Character) -> Void
+    private let state = Mutex<(modes: [MonitorMode], remote: String?, closed: Bool)>(([], nil, false))
+
+    init(request: MonitorMediaRequest, onDigit: @escaping @Sendable (Character) -> Void) {
+        self.request = request
+        self.onDigit = onDigit
+    }
+
+    var port: Int { Self.port }
+    var modes: [MonitorMode] { state.withLock { $0.modes } }
+    var remote: String? { state.withLock { $0.remote } }
+    var isClosed: Bool { state.withLock { $0.closed } }
+
+    func press(_ key: Character) { onDigit(key) }
+    func setRemote(host: String, port: Int) { state.withLock { $0.remote = "\(host):\(port)" } }
+    func setMode(_ mode: MonitorMode) { state.withLock { $0.modes.append(mode) } }
+    func close() async { state.withLock { $0.closed = true } }
 }
 
 /// Hands out `FakeMediaSession`s, all with the same ports, and keeps them for inspection.

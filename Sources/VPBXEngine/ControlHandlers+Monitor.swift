@@ -1,0 +1,42 @@
+import Foundation
+import VPBXControl
+import VPBXPBX
+
+/// `monitor.*`: supervisors on calls (they start from their phones, `*222`/`*223`/`*224`
+/// and the extension's number; see docs/call-center.md).
+extension ControlHandlers {
+    func registerMonitorMethods(on router: ControlRouter) {
+        router.register(MonitorList.self) { _, _ in
+            await pbx.monitorSnapshots().map(Self.info)
+        }
+        router.register(MonitorSetMode.self) { params, _ in
+            let id = try Self.monitorID(params.id)
+            guard let mode = MonitorMode(rawValue: params.mode.rawValue), await pbx.setMonitorMode(id, mode),
+                let monitor = await pbx.monitorSnapshots().first(where: { $0.id == id })
+            else {
+                throw RPCError.notFound("no supervisor is on a call as \(params.id) (see 'vpbx monitor list')")
+            }
+            return Self.info(monitor)
+        }
+        router.register(MonitorStop.self) { params, _ in
+            guard await pbx.stopMonitor(try Self.monitorID(params.id)) else {
+                throw RPCError.notFound("no supervisor is on a call as \(params.id) (see 'vpbx monitor list')")
+            }
+            return Acknowledged()
+        }
+    }
+
+    private static func monitorID(_ text: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else {
+            throw RPCError.invalidArgument("'\(text)' is not a monitoring id (see 'vpbx monitor list')", field: "id")
+        }
+        return id
+    }
+
+    static func info(_ monitor: MonitorSnapshot) -> MonitorInfo {
+        MonitorInfo(
+            id: monitor.id.uuidString.lowercased(), supervisor: monitor.supervisor, extension: monitor.target,
+            call: monitor.callID.uuidString.lowercased(), mode: MonitorModeName(rawValue: monitor.mode.rawValue) ?? .listen,
+            startedAt: monitor.startedAt)
+    }
+}

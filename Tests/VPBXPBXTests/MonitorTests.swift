@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import VPBXPBX
+import VPBXSIP
+import VPBXStore
+
+/// Listen, whisper and barge signalling: who may, what is answered, how it ends.
+@Suite("Calls: supervisor listen, whisper, barge", .timeLimit(.minutes(1)))
+struct MonitorTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+    /// The supervisor's phone (extension 102).
+    let supervisor = Cast.carol
+
+    private func allowMonitoring(_ pbx: PBXHarness) async throws {
+        let record = try await pbx.extensions.update(supervisor.number, with: ExtensionPatch(mayMonitor: true))
+        await pbx.core.extensionChanged(record)
+    }
+
+    /// The supervisor dials `code` + 101 (Bob, in a call with Alice) and gets a final answer.
+    private func dialMonitor(_ pbx: PBXHarness, code: String = "*222") async throws -> (SIPRequest, SIPResponse) {
+        let invite = try await pbx.placeCall(from: supervisor, to: code + desk.number, sdp: supervisor.sdp(port: 4030))
+        let answer = try await pbx.outbound.next("final answer to the supervisor") {
+            $0.destination == supervisor.address && $0.cseqMethod == .invite && ($0.response?.statusCode ?? 0) >= 200
+                && $0.response?.headers.callID == invite.headers.callID
+        }.response!
+        return (invite, answer)
+    }
+
+    @Test("an extension not allowed to monitor is refused with 403, and the attempt leaves a CDR")
+    func notAllowed() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            _ = try await pbx.establish(from: alice, to: desk)
+            let (_, answer) = try await dialMonitor(pbx)
+            #expect(answer.statusCode == 403)
+            #expect(try await pbx.media.onlySession().monitors.isEmpty)
+            let cdr = try await eventually("the refused attempt's CDR") {
+                try await pbx.cdrs.search(CDRQuery(number: supervisor.number)).first { $0.disposition == .failed }
+            }
+            #expect(cdr.callee == "*222101" && cdr.path?.last == "monitor:listen:101")
+        }
+    }
+
+    @Test("listening to an extension in no call gets 480")
+    func nothingToMonitor() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await allowMonitoring(pbx)
+            let (_, answer) = try await dialMonitor(pbx)
+            #expect(answer.statusCode == 480)
+        }
+    }
+
+    @Test("allowed: answered with the monitor's port; keys 5 and 6 switch modes; the supervisor's BYE leaves the call up")
+    func listenSwitchAndLeave() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await allowMonitoring(pbx)
+            var call = try await pbx.establish(from: alice, to: desk)
+            let (invite, ok) = try await dialMonitor(pbx)
+            #expect(ok.statusCode == 200)
+            let answer = try #require(SampleSDP.parse(ok.body))
+            #expect(answer.audioEndpoint?.port == FakeMonitorMedia.port)
+            let monitor = try #require(call.session.monitors.first)
+            // Bob (101) is the callee: the agent side is B; the call's codec is what Bob answered.
+            #expect(monitor.request.agentSide == .b && monitor.request.mode == .listen)
+            #expect(monitor.request.callCodec.encoding == "PCMU")
+            #expect(monitor.remote == "\(supervisor.address.host):4030")
+            let listed = await pbx.core.monitorSnapshots()
+            #expect(listed.count == 1 && listed[0].supervisor == "102" && listed[0].target == "101")
+
+            var dialog = try PhoneDialog(caller: supervisor, invite: invite, ok: ok)
+            pbx.send(dialog.ack(inviteCSeq: try invite.headers.cseq().number), from: supervisor)
+            monitor.press("5")
+            try await eventually("whisper") { monitor.modes == [.whisper] }
+            monitor.press("6")
+            monitor.press("9")  // not a mode key: ignored
+            try await eventually("barge") { monitor.modes == [.whisper, .barge] }
+            #expect(await pbx.core.monitorSnapshots().first?.mode == .barge)
+
+            pbx.send(dialog.request(.bye), from: supervisor)
+            _ = try await pbx.outbound.response(200, .bye, to: supervisor.address)
+            try await eventually("the monitor's port released") { monitor.isClosed }
+            #expect(await pbx.core.monitorSnapshots().isEmpty)
+            // Alice and Bob still talk.
+            #expect(await pbx.core.callSnapshots().first?.state == .answered)
+            #expect(!call.session.isClosed)
+            pbx.send(call.caller.request(.bye), from: alice)
+            _ = try await pbx.outbound.request(.bye, to: desk.address)
+        }
+    }
+
+    @Test("the monitored call ends: the supervisor gets a BYE; a second supervisor on the same call gets 486")
+    func callEndEndsMonitoring() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await allowMonitoring(pbx)
+            var call = try await pbx.establish(from: alice, to: desk)
+            let (invite, ok) = try await dialMonitor(pbx, code: "*223")
+            #expect(ok.statusCode == 200)
+            let monitor = try #require(call.session.monitors.first)
+            #expect(monitor.request.mode == .whisper)
+            let dialog = try PhoneDialog(caller: supervisor, invite: invite, ok: ok)
+            pbx.send(dialog.ack(inviteCSeq: try invite.headers.cseq().number), from: supervisor)
+
+            let (_, second) = try await dialMonitor(pbx, code: "*224")
+            #expect(second.statusCode == 486)
+
+            pbx.send(call.caller.request(.bye), from: alice)
+            _ = try await pbx.outbound.request(.bye, to: desk.address)
+            let bye = try await pbx.outbound.request(.bye, to: supervisor.address)
+            #expect(bye.headers.callID == invite.headers.callID)
+            try await eventually("the monitor's port released") { monitor.isClosed }
+            #expect(await pbx.core.monitorSnapshots().isEmpty)
+        }
+    }
+}
