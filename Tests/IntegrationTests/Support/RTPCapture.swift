@@ -11,14 +11,20 @@ import VPBXRTP
 /// whose SDP names this port, so a test can check what the engine played (frequency, length).
 final class RTPCapture: Sendable {
     let port: UInt16
-    private let descriptor: Int32
+    let descriptor: Int32
     private let state = State()
 
     /// Shared with the reader thread.
     private final class State: Sendable {
         let packets = Mutex<[[UInt8]]>([])
         let running = Mutex(true)
+        /// The source port of the first packet received.
+        let firstSource = Mutex<UInt16?>(nil)
     }
+
+    var isRunning: Bool { state.running.withLock { $0 } }
+    /// The UDP port the first received packet came from (on 127.0.0.1).
+    var firstSource: UInt16? { state.firstSource.withLock { $0 } }
 
     init() throws {
         let fd = socket(AF_INET, datagramType, 0)
@@ -52,8 +58,20 @@ final class RTPCapture: Sendable {
         let reader = Thread {
             var buffer = [UInt8](repeating: 0, count: 2048)
             while state.running.withLock({ $0 }) {
-                let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-                if count > 0 { state.packets.withLock { $0.append(Array(buffer[0..<count])) } }
+                var source = sockaddr_in()
+                var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+                let count = buffer.withUnsafeMutableBytes { raw in
+                    withUnsafeMutablePointer(to: &source) { pointer in
+                        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            recvfrom(fd, raw.baseAddress, raw.count, 0, $0, &length)
+                        }
+                    }
+                }
+                if count > 0 {
+                    state.packets.withLock { $0.append(Array(buffer[0..<count])) }
+                    let port = UInt16(bigEndian: source.sin_port)
+                    state.firstSource.withLock { if $0 == nil { $0 = port } }
+                }
             }
         }
         reader.start()

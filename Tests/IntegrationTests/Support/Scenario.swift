@@ -11,6 +11,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callExpectBusy = "call-expect-busy"
     case callExpectNotFound = "call-expect-not-found"
     case callExpectUnavailable = "call-expect-unavailable"
+    case callExpectForbidden = "call-expect-forbidden"
     case callCancel = "call-cancel"
     case callListen = "call-listen"
     case callPress1 = "call-press-1"

@@ -1,0 +1,53 @@
+import Foundation
+import Synchronization
+import VPBXRTP
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension RTPCapture {
+    /// Makes the ear's phone talk: a steady sine of `frequency` Hz in A-law (payload type 8),
+    /// 20 ms packets, sent from the ear's own socket (so the engine latches to the port it
+    /// listens on) to `port` on 127.0.0.1, or, with no port, to whoever sent the ear its first
+    /// packet. Runs until ``stop()``.
+    func talk(frequency: Double, to port: UInt16? = nil) {
+        let fd = descriptor
+        let capture = self
+        let thread = Thread {
+            var target = port
+            var sequence: UInt16 = 0
+            var sample = 0
+            let ssrc = UInt32.random(in: 1...UInt32.max)
+            let start = Date()
+            while capture.isRunning {
+                if target == nil { target = capture.firstSource }
+                if let target {
+                    var header = RTPHeader(
+                        marker: sequence == 0, payloadType: 8, sequenceNumber: sequence, timestamp: UInt32(sample), ssrc: ssrc)
+                    var packet = [UInt8](repeating: 0, count: RTPHeader.fixedSize)
+                    _ = packet.withUnsafeMutableBytes { header.write(into: $0) }
+                    for offset in 0..<160 {
+                        let t = Double(sample + offset) / 8000
+                        packet.append(G711.Law.alaw.encode(Int16(6000 * sin(2 * .pi * frequency * t))))
+                    }
+                    var address = sockaddr_in()
+                    address.sin_family = sa_family_t(AF_INET)
+                    address.sin_port = target.bigEndian
+                    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                    _ = withUnsafePointer(to: &address) { pointer in
+                        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            sendto(fd, packet, packet.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                        }
+                    }
+                    sequence &+= 1
+                    sample += 160
+                }
+                // Paced on a grid from the start, like a phone's clock.
+                let next = start.addingTimeInterval(Double(Int(Date().timeIntervalSince(start) / 0.02) + 1) * 0.02)
+                Thread.sleep(until: next)
+            }
+        }
+        thread.start()
+    }
+}
