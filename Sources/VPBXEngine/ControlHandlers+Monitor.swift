@@ -9,6 +9,18 @@ extension ControlHandlers {
         router.register(MonitorList.self) { _, _ in
             await pbx.monitorSnapshots().map(Self.info)
         }
+        router.register(MonitorStart.self) { params, _ in
+            let mode = MonitorMode(rawValue: (params.mode ?? .listen).rawValue) ?? .listen
+            do {
+                return Self.info(try await pbx.startMonitor(supervisor: params.supervisor, target: params.extension, mode: mode))
+            } catch let error as MonitorStartError {
+                switch error.kind {
+                case .notFound: throw RPCError.notFound(error.description)
+                case .forbidden: throw RPCError.forbidden(error.description)
+                case .conflict: throw RPCError.conflict(error.description)
+                }
+            }
+        }
         router.register(MonitorSetMode.self) { params, _ in
             let id = try Self.monitorID(params.id)
             guard let mode = MonitorMode(rawValue: params.mode.rawValue), await pbx.setMonitorMode(id, mode),
@@ -37,6 +49,6 @@ extension ControlHandlers {
         MonitorInfo(
             id: monitor.id.uuidString.lowercased(), supervisor: monitor.supervisor, extension: monitor.target,
             call: monitor.callID.uuidString.lowercased(), mode: MonitorModeName(rawValue: monitor.mode.rawValue) ?? .listen,
-            startedAt: monitor.startedAt)
+            state: monitor.answeredAt == nil ? "ringing" : "active", startedAt: monitor.startedAt)
     }
 }

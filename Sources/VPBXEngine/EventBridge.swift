@@ -67,6 +67,7 @@ final class EventBridge: Sendable {
             "id": .string(monitor.id.uuidString.lowercased()), "supervisor": .string(monitor.supervisor),
             "extension": .string(monitor.target), "call": .string(monitor.callID.uuidString.lowercased()),
             "mode": .string(monitor.mode.rawValue), "startedAt": .string(RPCCoding.formatDate(monitor.startedAt)),
+            "state": .string(monitor.answeredAt == nil ? "ringing" : "active"),
         ])
     }
 

@@ -13,7 +13,7 @@ struct MonitorCommand: AsyncParsableCommand {
             and the extension's number, e.g. *2221001; the extension must be allowed to \
             (vpbx ext set NUMBER --monitor allow). Keys 4, 5, 6 on the phone switch between the modes.
             """,
-        subcommands: [MonitorListCommand.self, MonitorModeCommand.self, MonitorStopCommand.self])
+        subcommands: [MonitorListCommand.self, MonitorStartCommand.self, MonitorModeCommand.self, MonitorStopCommand.self])
 }
 
 /// `vpbx monitor list`.
@@ -27,13 +27,33 @@ struct MonitorListCommand: AsyncParsableCommand {
         if global.json { return Output.json(monitors) }
         let now = Date()
         Output.table(
-            ["ID", "SUPERVISOR", "EXTENSION", "MODE", "FOR", "CALL"],
+            ["ID", "SUPERVISOR", "EXTENSION", "MODE", "STATE", "FOR", "CALL"],
             monitors.map { monitor in
                 [
-                    monitor.id, monitor.supervisor, monitor.extension, monitor.mode.rawValue,
+                    monitor.id, monitor.supervisor, monitor.extension, monitor.mode.rawValue, monitor.state,
                     Output.duration(seconds: max(0, Int(now.timeIntervalSince(monitor.startedAt)))), monitor.call,
                 ]
             })
+    }
+}
+
+/// `vpbx monitor start EXT --from SUPERVISOR [--mode M]`.
+struct MonitorStartCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Ring a supervisor's phone; when answered it listens to (whispers to, barges into) an extension's call.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The extension whose call to join.") var extensionNumber: String
+    @Option(name: .customLong("from"), help: "The supervisor's extension, whose phone rings.") var supervisor: String
+    @Option(help: "listen, whisper or barge.") var mode: MonitorModeName = .listen
+
+    func run() async throws {
+        let monitor = try await EngineSession.run(global) {
+            try await $0.call(MonitorStart.self, .init(supervisor: supervisor, extension: extensionNumber, mode: mode))
+        }
+        if global.json { return Output.json(monitor) }
+        Output.line("ringing \(monitor.supervisor) to \(monitor.mode.rawValue) on \(monitor.extension)'s call (\(monitor.id))")
     }
 }
 

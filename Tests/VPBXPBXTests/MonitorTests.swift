@@ -112,3 +112,76 @@ struct MonitorTests {
         }
     }
 }
+
+/// Monitoring started from the control socket: the engine rings the supervisor's phone.
+@Suite("Calls: monitoring rung from the console", .timeLimit(.minutes(1)))
+struct MonitorRingTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+    let supervisor = Cast.carol
+
+    private func allowAndRegister(_ pbx: PBXHarness) async throws {
+        let record = try await pbx.extensions.update(supervisor.number, with: ExtensionPatch(mayMonitor: true))
+        await pbx.core.extensionChanged(record)
+        try await pbx.register(supervisor)
+    }
+
+    @Test("the supervisor's phone is offered the call's codec on the monitor's port; answering attaches it; the call's end hangs it up")
+    func ringAnswerAndEnd() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await allowAndRegister(pbx)
+            var call = try await pbx.establish(from: alice, to: desk)
+            let started = try await pbx.core.startMonitor(supervisor: "102", target: "101", mode: .whisper)
+            #expect(started.answeredAt == nil && started.rung)
+
+            let invite = try await pbx.outbound.request(.invite, to: supervisor.address)
+            let offer = try #require(SampleSDP.parse(invite.body))
+            #expect(offer.audioEndpoint?.port == FakeMonitorMedia.port)
+            #expect(offer.media[0].formats == ["0", "101"], "the call's codec (Bob answered PCMU) and telephone-event")
+            #expect(try invite.headers.from().uri.user == "101", "the phone shows whom it will hear")
+            let monitor = try #require(call.session.monitors.first)
+            #expect(monitor.request.mode == .whisper && monitor.request.agentSide == .b)
+
+            pbx.send(supervisor.respond(to: invite, status: 180, toTag: "sup"), from: supervisor)
+            pbx.send(supervisor.respond(to: invite, status: 200, toTag: "sup", sdp: supervisor.sdp(port: 4040)), from: supervisor)
+            let ack = try await pbx.outbound.request(.ack, to: supervisor.address)
+            #expect(ack.headers.callID == invite.headers.callID)
+            try await eventually("attached") { await pbx.core.monitorSnapshots().first?.answeredAt != nil }
+            #expect(monitor.remote == "\(supervisor.address.host):4040")
+
+            pbx.send(call.caller.request(.bye), from: alice)
+            let bye = try await pbx.outbound.request(.bye, to: supervisor.address)
+            #expect(bye.headers.callID == invite.headers.callID)
+            try await eventually("the monitor's port released") { monitor.isClosed }
+            let cdr = try await eventually("the monitoring leg's CDR") {
+                try await pbx.cdrs.search(CDRQuery(number: supervisor.number)).first { $0.disposition == .answered }
+            }
+            #expect(cdr.callee == "102" && cdr.path?.first == "monitor:whisper:101")
+        }
+    }
+
+    @Test("the call ends while the supervisor's phone rings: CANCEL; refusals name the reason")
+    func cancelWhileRinging() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await #expect(throws: MonitorStartError.self) {
+                _ = try await pbx.core.startMonitor(supervisor: "102", target: "101", mode: .listen)
+            }
+            try await allowAndRegister(pbx)
+            do {
+                _ = try await pbx.core.startMonitor(supervisor: "102", target: "101", mode: .listen)
+                Issue.record("101 is in no call yet")
+            } catch let error as MonitorStartError {
+                #expect(error.kind == .notFound)
+            }
+            var call = try await pbx.establish(from: alice, to: desk)
+            _ = try await pbx.core.startMonitor(supervisor: "102", target: "101", mode: .listen)
+            let invite = try await pbx.outbound.request(.invite, to: supervisor.address)
+            pbx.send(supervisor.respond(to: invite, status: 180, toTag: "sup"), from: supervisor)
+            try await pbx.settle(via: supervisor)
+            pbx.send(call.caller.request(.bye), from: alice)
+            let cancel = try await pbx.outbound.request(.cancel, to: supervisor.address)
+            #expect(cancel.headers.callID == invite.headers.callID)
+            #expect(await pbx.core.monitorSnapshots().isEmpty)
+        }
+    }
+}

@@ -12,6 +12,7 @@ public enum RPCCatalog {
         .init(RegistrationList.self),
         .init(CallList.self),
         .init(MonitorList.self),
+        .init(MonitorStart.self),
         .init(MonitorSetMode.self),
         .init(MonitorStop.self),
         .init(CallHangup.self),

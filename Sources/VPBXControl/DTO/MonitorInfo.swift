@@ -21,9 +21,15 @@ public struct MonitorInfo: Codable, Sendable, Hashable {
     /// The monitored call (`call.list`).
     public var call: String
     public var mode: MonitorModeName
+    /// `ringing` (the engine rings the supervisor's phone) or `active`.
+    public var state: String
     public var startedAt: Date
 
-    public init(id: String, supervisor: String, extension: String, call: String, mode: MonitorModeName, startedAt: Date) {
+    public init(
+        id: String, supervisor: String, extension: String, call: String, mode: MonitorModeName, state: String = "active",
+        startedAt: Date
+    ) {
+        self.state = state
         self.id = id
         self.supervisor = supervisor
         self.extension = `extension`

@@ -12,6 +12,7 @@ extension PBXCore {
         switch purpose {
         case .calleeInvite(let id, let leg): calleeInviteResponse(response, call: id, leg: leg)
         case .relayed(let id, let answering, let toward): relayedResponse(response, call: id, answering: answering, toward: toward)
+        case .monitorInvite(let id): monitorInviteResponse(response, monitor: id)
         case .fireAndForget: break
         }
     }
@@ -241,6 +242,7 @@ extension PBXCore {
     }
 
     func strayResponse(_ response: SIPResponse) {
+        if monitorStrayResponse(response) { return }
         logger.debug("response matches no transaction", metadata: ["status": "\(response.statusCode)"])
     }
 }

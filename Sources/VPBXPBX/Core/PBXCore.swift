@@ -57,6 +57,8 @@ public actor PBXCore {
     var monitors: [UUID: MonitorLeg] = [:]
     var monitorByDialog: [DialogID: UUID] = [:]
     var monitorByInvite: [TransactionKey: UUID] = [:]
+    /// Rung monitoring legs that ended before their INVITE got a final response.
+    var endedMonitorRings: [UUID: MonitorLeg] = [:]
 
     private let inputs: AsyncStream<Input>
     private let inputContinuation: AsyncStream<Input>.Continuation
@@ -164,6 +166,7 @@ public actor PBXCore {
         case .server(let key, let name): serverTimerFired(key, name)
         case .client(let key, let name): clientTimerFired(key, name)
         case .noAnswer(let id): noAnswerTimeout(call: id)
+        case .monitorNoAnswer(let id): monitorNoAnswer(id)
         }
     }
 }

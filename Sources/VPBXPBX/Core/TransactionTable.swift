@@ -11,6 +11,8 @@ enum ClientPurpose: Sendable, Equatable {
     /// An in-dialog request relayed from the other leg; its final answer is relayed back to
     /// the server transaction `answering`.
     case relayed(call: UUID, answering: TransactionKey, toward: CallSide)
+    /// The INVITE ringing a supervisor's phone for monitoring leg `monitor`.
+    case monitorInvite(monitor: UUID)
 }
 
 /// The live transactions of the core, with the metadata needed to act on their actions.
@@ -73,6 +75,8 @@ enum CoreTimer: Sendable {
     case server(TransactionKey, TransactionTimer)
     case client(TransactionKey, TransactionTimer)
     case noAnswer(UUID)
+    /// A supervisor's phone rung for monitoring did not answer in time.
+    case monitorNoAnswer(UUID)
 }
 
 extension SIPPeerAddress {

@@ -17,11 +17,18 @@ struct MonitorLeg: Sendable {
     let callID: UUID
     let agentSide: CallSide
     var mode: MonitorMode
-    let inviteKey: TransactionKey
-    let invite: SIPRequest
+    /// The supervisor's INVITE and its server transaction (dialled), or ours and its client
+    /// transaction (rung from the control socket).
+    var inviteKey: TransactionKey
+    var invite: SIPRequest
+    /// Where the supervisor's phone is: the INVITE's source, or the contact rung.
     let source: SIPPeerAddress
-    var dialog: Dialog
-    let offer: SessionDescription
+    /// Known from the start when the supervisor dialled; from the 2xx when we rang.
+    var dialog: Dialog?
+    /// The supervisor's offer (dialled); nil when we made the offer.
+    let offer: SessionDescription?
+    /// Set when the engine rings the supervisor's phone (`monitor.start`).
+    var ring: MonitorRing?
     var origin: OriginTracker
     let request: MonitorMediaRequest
     var media: (any MonitorMedia)?
@@ -32,7 +39,20 @@ struct MonitorLeg: Sendable {
     var awaitingAck: TransactionKey?
     let startedAt: Date
 
-    var dialogID: DialogID { DialogID(callID: dialog.callID, localTag: dialog.localTag) }
+    var dialogID: DialogID? { dialog.map { DialogID(callID: $0.callID, localTag: $0.localTag) } }
+}
+
+/// The engine ringing a supervisor's phone to start monitoring (`monitor.start`).
+struct MonitorRing: Sendable {
+    let contact: SIPURI
+    /// Chosen up front, so the CDR written at the start names it.
+    let callID: String
+    /// A provisional response arrived, so a CANCEL may go out at once (RFC 3261 §9.1).
+    var provisional = false
+    /// The leg ended before any provisional response: CANCEL once one arrives.
+    var cancelPending = false
+    /// Re-sent for every retransmitted 2xx.
+    var ack: SIPRequest?
 }
 
 /// A supervisor on a call, for the control socket and events.
@@ -44,12 +64,14 @@ public struct MonitorSnapshot: Sendable, Equatable {
     public var mode: MonitorMode
     public var startedAt: Date
     public var answeredAt: Date?
+    /// Whether the engine rang the supervisor (`monitor.start`) rather than the supervisor dialling.
+    public var rung: Bool
 }
 
 extension MonitorLeg {
     var snapshot: MonitorSnapshot {
         MonitorSnapshot(
             id: id, supervisor: supervisor, target: target, callID: callID, mode: mode, startedAt: startedAt,
-            answeredAt: answeredAt)
+            answeredAt: answeredAt, rung: ring != nil)
     }
 }

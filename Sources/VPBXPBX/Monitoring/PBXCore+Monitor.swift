@@ -77,7 +77,7 @@ extension PBXCore {
             origin: OriginTracker(sessionID: UInt64.random(in: 1...UInt64(Int64.max)), address: configuration.mediaAddress),
             request: mediaRequest, startedAt: now)
         monitors[id] = leg
-        monitorByDialog[leg.dialogID] = id
+        monitorByDialog[DialogID(callID: dialog.callID, localTag: dialog.localTag)] = id
         monitorByInvite[key] = id
         writes.enqueue(
             .cdrBegin(
@@ -96,7 +96,7 @@ extension PBXCore {
     }
 
     /// The answered call `extensionNumber` takes part in, and which party it is.
-    private func monitorableCall(of extensionNumber: String) -> (Call, CallSide)? {
+    func monitorableCall(of extensionNumber: String) -> (Call, CallSide)? {
         for call in calls.values where call.state == .answered && !call.handingOn && call.media != nil {
             if call.caller == extensionNumber { return (call, .caller) }
             if let answered = call.answered, (answered.extensionNumber ?? call.callee) == extensionNumber {
@@ -121,35 +121,46 @@ extension PBXCore {
         case .success(let attached):
             media = attached
         }
-        guard
+        if leg.ring != nil {
+            leg.media = media
+            monitors[id] = leg
+            ringSupervisor(id)
+            return
+        }
+        guard let offer = leg.offer, let dialog = leg.dialog,
             let negotiated = try? SessionDescription.answer(
-                to: leg.offer, origin: leg.origin.origin, address: configuration.mediaAddress, audioPort: media.port,
+                to: offer, origin: leg.origin.origin, address: configuration.mediaAddress, audioPort: media.port,
                 localCodecs: [leg.request.supervisorCodec.encoding])
         else {
             Task { await media.close() }
             endMonitor(id, cause: "no_common_codec", status: 488)
             return
         }
-        if let endpoint = leg.offer.audioEndpoint { media.setRemote(host: endpoint.address, port: endpoint.port) }
+        if let endpoint = offer.audioEndpoint { media.setRemote(host: endpoint.address, port: endpoint.port) }
         leg.media = media
         let body = Array(leg.origin.stamp(negotiated.answer).serialized().utf8)
         leg.answerBody = body
         leg.answeredAt = Date()
         leg.awaitingAck = leg.inviteKey
         monitors[id] = leg
-        var ok = SIPResponse(to: leg.invite, status: 200, toTag: leg.dialog.localTag)
+        var ok = SIPResponse(to: leg.invite, status: 200, toTag: dialog.localTag)
         ok.headers.add("Contact", ourContact(user: leg.target, transport: leg.source.transport).serialized)
         ok.headers.add("Allow", PBXCore.allowedMethods)
         ok.headers.add("Content-Type", "application/sdp")
         ok.body = body
         respond(leg.inviteKey, with: ok)
         monitorByInvite[leg.inviteKey] = nil
+        monitorAnswered(leg)
+    }
+
+    /// Announces (event, audit log) a supervisor now on a call.
+    func monitorAnswered(_ leg: MonitorLeg) {
         emit(.monitorStarted(leg.snapshot))
         logger.notice(
             "supervisor attached to a call",
             metadata: [
                 "supervisor": "\(leg.supervisor)", "target": "\(leg.target)", "mode": "\(leg.mode.rawValue)",
-                "call": "\(leg.callID)", "monitor": "\(id)",
+                "call": "\(leg.callID)", "monitor": "\(leg.id)", "rung": "\(leg.ring != nil)",
             ])
     }
 
@@ -177,7 +188,7 @@ extension PBXCore {
 
     /// Hangs up a supervisor's leg from the control socket; the monitored call goes on.
     public func stopMonitor(_ id: UUID) -> Bool {
-        guard monitors[id]?.answeredAt != nil else { return false }
+        guard monitors[id] != nil else { return false }
         endMonitor(id, cause: "stopped_by_operator")
         return true
     }
@@ -192,10 +203,11 @@ extension PBXCore {
         guard let toTag = try? request.headers.to().tag, let callID = request.headers.callID,
             let id = monitorByDialog[DialogID(callID: callID, localTag: toTag)], var leg = monitors[id]
         else { return false }
-        guard leg.dialog.acceptRemoteRequest(request) else {
+        guard var dialog = leg.dialog, dialog.acceptRemoteRequest(request) else {
             respond(key, to: request, status: 500, reason: "CSeq Out of Order")
             return true
         }
+        leg.dialog = dialog
         monitors[id] = leg
         switch request.method {
         case .bye:
@@ -203,7 +215,7 @@ extension PBXCore {
             endMonitor(id, cause: "BYE", bySupervisor: true)
         case .invite:
             // A session refresh or hold: the monitoring session stays as it is.
-            var ok = SIPResponse(to: request, status: 200, toTag: leg.dialog.localTag)
+            var ok = SIPResponse(to: request, status: 200, toTag: dialog.localTag)
             ok.headers.add("Contact", ourContact(user: leg.target, transport: leg.source.transport).serialized)
             ok.headers.add("Content-Type", "application/sdp")
             ok.body = leg.answerBody ?? []
@@ -258,13 +270,17 @@ extension PBXCore {
     /// Ends a supervisor's leg: BYE (answered) or a final response (`status`, not yet
     /// answered), media released, CDR finished.
     func endMonitor(_ id: UUID, cause: String, bySupervisor: Bool = false, status: Int = 480) {
-        guard var leg = monitors.removeValue(forKey: id) else { return }
-        monitorByDialog[leg.dialogID] = nil
+        guard let leg = monitors.removeValue(forKey: id) else { return }
+        if let dialogID = leg.dialogID { monitorByDialog[dialogID] = nil }
         monitorByInvite[leg.inviteKey] = nil
         if leg.answeredAt == nil {
-            respond(leg.inviteKey, to: leg.invite, status: status, toTag: leg.dialog.localTag)
-        } else if !bySupervisor {
-            let bye = leg.dialog.makeRequest(.bye, via: newVia(for: leg.source), contact: nil)
+            if let ring = leg.ring {
+                stopRinging(leg, ring)
+            } else {
+                respond(leg.inviteKey, to: leg.invite, status: status, toTag: leg.dialog?.localTag)
+            }
+        } else if !bySupervisor, var dialog = leg.dialog {
+            let bye = dialog.makeRequest(.bye, via: newVia(for: leg.source), contact: nil)
             startClient(bye, to: leg.source, purpose: .fireAndForget)
         }
         if let media = leg.media { Task { await media.close() } }
@@ -272,7 +288,7 @@ extension PBXCore {
         writes.enqueue(
             .cdrFinish(
                 id: id, answeredAt: leg.answeredAt, endedAt: now, disposition: leg.answeredAt == nil ? .failed : .answered,
-                cause: cause, hangupSide: bySupervisor ? .caller : .system))
+                cause: cause, hangupSide: bySupervisor ? (leg.ring == nil ? .caller : .callee) : .system))
         if leg.answeredAt != nil {
             emit(.monitorEnded(leg.snapshot, cause: cause))
             logger.notice(
