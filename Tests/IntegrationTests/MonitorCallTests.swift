@@ -107,6 +107,72 @@ extension Integration {
             }
         }
 
+        @Test("vpbx monitor start rings the supervisor's phone; answered, it listens; monitor stop hangs it up and the call goes on")
+        func startFromTheConsole() async throws {
+            try await TestPBX.run { pbx in
+                let customerEar = try RTPCapture()
+                let agentEar = try RTPCapture()
+                let supervisorEar = try RTPCapture()
+                let agentPhone = try SippPeer(.answerListen).key("rtp_listen", String(agentEar.port))
+                let supervisorPhone = try SippPeer(.answerListen).key("rtp_listen", String(supervisorEar.port))
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: agentPhone, number: Fixture.callee))
+                try await pbx.addExtension(
+                    Self.supervisor, password: Fixture.password(Self.supervisor),
+                    staticContact: pbx.contact(of: supervisorPhone, number: Self.supervisor))
+                try await pbx.cli.succeed(["ext", "set", Self.supervisor, "--monitor", "allow"])
+
+                let agentProcess = try pbx.start(agentPhone, name: "agent")
+                let supervisorProcess = try pbx.start(supervisorPhone, name: "supervisor")
+                try await Task.sleep(for: .milliseconds(300))
+                try await agentProcess.requireListening()
+                try await supervisorProcess.requireListening()
+                let customer = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
+                    .key("rtp_listen", String(customerEar.port))
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let customerProcess = try pbx.start(customer, name: "customer")
+                let call = try await eventually("the call answered, its media anchored") {
+                    let calls = try await pbx.cli.json([CallInfo].self, ["call", "list"])
+                    return calls.first { call in
+                        call.state == .answered && (call.legs ?? []).count == 2 && call.legs!.allSatisfy { $0.mediaPort != nil }
+                    }
+                }
+                customerEar.talk(frequency: Self.customerTone, to: UInt16(call.legs![0].mediaPort!))
+                agentEar.talk(frequency: Self.agentTone, to: UInt16(call.legs![1].mediaPort!))
+
+                let started = try await pbx.cli.json(
+                    MonitorInfo.self, ["monitor", "start", Fixture.callee, "--from", Self.supervisor])
+                #expect(started.mode == .listen && started.state == "ringing")
+                let active = try await eventually("the supervisor's phone answered") {
+                    try await pbx.cli.json([MonitorInfo].self, ["monitor", "list"]).first { $0.state == "active" }
+                }
+                supervisorEar.talk(frequency: Self.supervisorTone)
+                let start = Marks(customerEar, agentEar, supervisorEar)
+                try await Task.sleep(for: .seconds(2))
+                let end = Marks(customerEar, agentEar, supervisorEar)
+                try await pbx.cli.succeed(["monitor", "stop", active.id])
+                let supervisorResult = await supervisorProcess.finish()
+                try supervisorResult.requireSuccess()  // answered, then got the engine's BYE
+                #expect(try await pbx.cli.json([CallInfo].self, ["call", "list"]).count == 1, "the call goes on")
+
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                let customerResult = await customerProcess.finish()
+                let agentResult = await agentProcess.finish()
+                for ear in [customerEar, agentEar, supervisorEar] { ear.stop() }
+                try customerResult.requireSuccess()
+                try agentResult.requireSuccess()
+
+                let heard = Heard(supervisorEar, from: start.supervisor, to: end.supervisor)
+                #expect(heard.has(Self.customerTone) && heard.has(Self.agentTone), "\(heard)")
+                let agentHeard = Heard(agentEar, from: start.agent, to: end.agent)
+                let customerHeard = Heard(customerEar, from: start.customer, to: end.customer)
+                #expect(agentHeard.has(Self.customerTone) && !agentHeard.has(Self.supervisorTone), "\(agentHeard)")
+                #expect(customerHeard.has(Self.agentTone) && !customerHeard.has(Self.supervisorTone), "\(customerHeard)")
+            }
+        }
+
         /// How many packets each ear had received at one moment.
         struct Marks {
             let customer: Int

@@ -151,6 +151,31 @@ struct QueuesScreenTests {
         #expect(plain.model.notice?.contains("--extension") == true)
     }
 
+    @Test("m on an agent asks listen/whisper/barge and runs monitoring from the user's own phone (--extension)")
+    func monitorTheSelectedAgent() throws {
+        var state = ConsoleState(ownExtension: "1005")
+        _ = state.apply(.synced(Fixtures.callCenterSnapshot(role: .supervisor)))
+        _ = state.press(.character("2"), now: Fixtures.now)
+        _ = state.press(.down, now: Fixtures.now)  // support
+        _ = state.press(.tab, now: Fixtures.now)
+        _ = state.press(.down, now: Fixtures.now)  // 2002 Szabó Erzsébet, on a call at 1002
+        #expect(state.press(.character("m"), now: Fixtures.now).commands.isEmpty)
+        let grid = render(state)
+        #expect(grid.row(containing: "2002 Szabó Erzsébet, call at 1002, from your phone 1005:") != nil, "\(grid.text)")
+        #expect(grid.row(containing: "▸ listen") != nil && grid.row(containing: "barge") != nil, "\(grid.text)")
+        _ = state.press(.down, now: Fixtures.now)
+        let effects = state.press(.enter, now: Fixtures.now)
+        #expect(effects.commands == [.monitor(extensionNumber: "1002", supervisor: "1005", mode: .whisper)])
+        #expect(state.stack.screens.count == 1)
+        // Without --extension the key explains itself; Esc leaves the picker without a command.
+        var plain = queuesScreen()
+        _ = plain.press(.tab, now: Fixtures.now)
+        #expect(plain.press(.character("m"), now: Fixtures.now).commands.isEmpty)
+        #expect(plain.model.notice?.contains("--extension") == true)
+        _ = state.press(.character("m"), now: Fixtures.now)
+        #expect(state.press(.escape, now: Fixtures.now).commands.isEmpty && state.stack.screens.count == 1)
+    }
+
     @Test("1 goes back to the overview")
     func backToOverview() {
         var state = queuesScreen()

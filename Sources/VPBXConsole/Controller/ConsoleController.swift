@@ -109,6 +109,10 @@ public final class ConsoleController {
             Task.detached { continuation.yield(.commandFinished(await session.pickUp(callID: id, to: own, fromQueue: false))) }
         case .pickUpQueueCaller(let id, let own):
             Task.detached { continuation.yield(.commandFinished(await session.pickUp(callID: id, to: own, fromQueue: true))) }
+        case .monitor(let target, let supervisor, let mode):
+            Task.detached {
+                continuation.yield(.commandFinished(await session.monitor(target, from: supervisor, mode: mode)))
+            }
         }
     }
 }

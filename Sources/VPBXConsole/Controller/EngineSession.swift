@@ -127,6 +127,27 @@ public actor EngineSession {
         }
     }
 
+    /// Listens to (whispers to, barges into) `target`'s call from `supervisor`'s phone: switches
+    /// the supervisor's running monitoring of that extension, or moves it from another one, or
+    /// has the engine ring the phone. Returns the line for the status bar.
+    public func monitor(_ target: String, from supervisor: String, mode: MonitorModeName) async -> String {
+        guard let client else { return "cannot monitor: not connected to the engine" }
+        do {
+            let mine = try await client.call(MonitorList.self, .init()).first { $0.supervisor == supervisor }
+            if let mine, mine.extension == target {
+                _ = try await client.call(MonitorSetMode.self, .init(id: mine.id, mode: mode))
+                return "now \(mode.rawValue)ing on \(target)'s call"
+            }
+            if let mine { _ = try await client.call(MonitorStop.self, .init(id: mine.id)) }
+            _ = try await client.call(MonitorStart.self, .init(supervisor: supervisor, extension: target, mode: mode))
+            return "your phone \(supervisor) rings: answer to \(mode.rawValue) on \(target)'s call"
+        } catch let error as RPCError {
+            return "monitor failed: \(error.message)"
+        } catch {
+            return "monitor failed: \(error)"
+        }
+    }
+
     /// Runs an agent command (`agent.pause/unpause/logout`); returns the line for the status bar.
     public func agentCommand(_ command: AgentCommand) async -> String {
         switch command {

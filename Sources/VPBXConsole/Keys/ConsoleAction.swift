@@ -1,3 +1,5 @@
+import VPBXControl
+
 /// Everything a key can ask the console to do. Keys map to actions through the
 /// `KeyTable`; screens only ever see actions, so bindings can change without touching them.
 public enum ConsoleAction: String, Sendable, Hashable, CaseIterable {
@@ -21,6 +23,7 @@ public enum ConsoleAction: String, Sendable, Hashable, CaseIterable {
     case logout
     case choose
     case pickUp
+    case monitor
 }
 
 /// Work a screen asks the controller to do against the engine.
@@ -35,6 +38,9 @@ public enum ConsoleCommand: Sendable, Hashable {
     case pickUpCall(callID: String, extensionNumber: String)
     /// `queue.pickup`: a waiting caller is taken out of the queue to this extension.
     case pickUpQueueCaller(callID: String, extensionNumber: String)
+    /// Listen to, whisper to or barge into the call of `extensionNumber` from the user's own
+    /// phone: switches the user's running monitoring, or has the engine ring their phone.
+    case monitor(extensionNumber: String, supervisor: String, mode: MonitorModeName)
 }
 
 /// What a supervisor can do to an agent from the queues screen.

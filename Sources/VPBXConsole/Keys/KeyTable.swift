@@ -48,6 +48,7 @@ public struct KeyTable: Sendable {
         Binding([.character("u")], .unpause, "Unpause the selected agent"),
         Binding([.character("o")], .logout, "Log the selected agent out (asks y/n)"),
         Binding([.character("g")], .pickUp, "Pick up the ringing call or next queue caller (--extension)"),
+        Binding([.character("m")], .monitor, "Listen/whisper/barge on the selected agent's call (--extension)"),
         Binding([.enter], .choose, "Choose the highlighted entry of a list"),
         Binding([.character("r")], .refresh, "Refresh: reload everything from the engine"),
         Binding([.character("y"), .character("Y")], .confirm, "Yes, in a question"),

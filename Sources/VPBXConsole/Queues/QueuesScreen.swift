@@ -46,6 +46,7 @@ public struct QueuesScreen: Screen {
         case .pageDown: return move(by: 10, model: model)
         case .pause, .unpause, .logout: return act(action, model: model)
         case .pickUp: return pickUpNextCaller(context: context)
+        case .monitor: return monitorSelectedAgent(context: context)
         default: return .ignored
         }
     }
@@ -74,6 +75,21 @@ public struct QueuesScreen: Screen {
             return .notice("nobody is waiting in \(queue.queue)")
         }
         return .run(.pickUpQueueCaller(callID: caller.callID, extensionNumber: own))
+    }
+
+    /// `m`: listen, whisper or barge on the selected agent's call, from the user's own phone.
+    private func monitorSelectedAgent(context: ScreenContext) -> ScreenOutcome {
+        let model = context.model
+        guard model.connection.isConnected else { return .notice("not connected to the engine") }
+        guard let own = context.ownExtension else {
+            return .notice("start vpbx-tui with --extension YOUR-NUMBER to listen in from your phone")
+        }
+        guard focus == .agents, let agent = selectedAgent(model: model) else {
+            return .notice("Tab to the agents panel and select an agent first")
+        }
+        let who = Format.party(agent.number, name: agent.name)
+        guard let phone = agent.extensionNumber, agent.state != "logged-out" else { return .notice("\(who) is logged out") }
+        return .push(MonitorModePicker(extensionNumber: phone, supervisor: own, name: who))
     }
 
     private func act(_ action: ConsoleAction, model: ConsoleModel) -> ScreenOutcome {
