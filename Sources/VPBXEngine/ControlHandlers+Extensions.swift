@@ -17,7 +17,8 @@ extension ControlHandlers {
                 enabled: params.enabled ?? true,
                 noAnswerTimeout: params.noAnswerTimeout ?? ExtensionRecord.defaultNoAnswerTimeout,
                 language: params.language == .en ? .en : .hu, staticContact: try Self.validContact(params.staticContact),
-                mayMonitor: params.mayMonitor ?? false
+                mayMonitor: params.mayMonitor ?? false,
+                pickupGroup: params.pickupGroup.flatMap { $0.isEmpty ? nil : $0 }
             )
             // Checked first, so a refused PIN leaves no extension behind.
             let planned = try await self.plannedMailbox(
@@ -58,6 +59,7 @@ extension ControlHandlers {
                 patch.staticContact = contact.isEmpty ? .clear : .set(try Self.validContact(contact) ?? contact)
             }
             patch.mayMonitor = params.mayMonitor
+            if let group = params.pickupGroup { patch.pickupGroup = group.isEmpty ? .clear : .set(group) }
             let changes = patch
             guard try await self.storeCall({ try await self.extensions.get(params.number) }) != nil else {
                 throw RPCError.notFound("extension \(params.number) does not exist")
@@ -118,7 +120,7 @@ extension ControlHandlers {
             number: record.number, name: record.displayName, kind: ExtensionKindMapping.wire(record.kind),
             mobileNumber: record.mobileNumber, language: record.language == .en ? .en : .hu,
             noAnswerTimeout: record.noAnswerTimeout, staticContact: record.staticContact, enabled: record.enabled,
-            mayMonitor: record.mayMonitor)
+            mayMonitor: record.mayMonitor, pickupGroup: record.pickupGroup)
     }
 }
 

@@ -35,6 +35,7 @@ struct ExtensionCommand: AsyncParsableCommand {
             ("no-answer timeout", info.noAnswerTimeout.map { "\($0)s" } ?? "default"),
             ("static contact", info.staticContact ?? "-"),
             ("monitor", info.mayMonitor ? "allowed" : "denied"),
+            ("pickup group", info.pickupGroup ?? "-"),
             ("voicemail", info.voicemail ? "on (\(info.voicemailMaxSeconds ?? 0) s per message)" : "off"),
         ])
     }
@@ -71,6 +72,9 @@ struct ExtensionSettings: ParsableArguments {
     @Option(help: "Allow or deny this extension's user to listen in on, whisper to and barge into calls (default deny).")
     var monitor: MonitorPermission?
 
+    @Option(name: .customLong("pickup-group"), help: "Pickup group: *8 answers calls ringing the group (\"\" leaves it in 'set').")
+    var pickupGroup: String?
+
     /// The E.164 mobile number, "" to clear, or nil when not given.
     var normalizedMobile: String? {
         guard let mobile else { return nil }
@@ -100,6 +104,6 @@ struct ExtensionSettings: ParsableArguments {
 
     var isEmpty: Bool {
         kind == nil && mobile == nil && language == nil && noAnswerTimeout == nil && staticContact == nil
-            && voicemail == nil && vmPin == nil && vmMaxSeconds == nil && monitor == nil
+            && voicemail == nil && vmPin == nil && vmMaxSeconds == nil && monitor == nil && pickupGroup == nil
     }
 }

@@ -26,7 +26,8 @@ struct ExtensionAdd: AsyncParsableCommand {
             language: settings.language, noAnswerTimeout: settings.noAnswerTimeout,
             staticContact: settings.staticContact, enabled: disabled ? false : nil,
             voicemail: settings.voicemail.map { $0 == .on }, voicemailPin: settings.vmPin,
-            voicemailMaxSeconds: settings.vmMaxSeconds, mayMonitor: settings.monitor.map { $0 == .allow })
+            voicemailMaxSeconds: settings.vmMaxSeconds, mayMonitor: settings.monitor.map { $0 == .allow },
+            pickupGroup: settings.pickupGroup)
         let info = try await EngineSession.run(global) { try await $0.call(ExtensionCreate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("created extension \(info.number) (\(info.name))")
@@ -94,7 +95,8 @@ struct ExtensionSet: AsyncParsableCommand {
             staticContact: settings.staticContact,
             enabled: enabled.map { $0 == .enable }, voicemail: settings.voicemail.map { $0 == .on },
             voicemailPin: settings.vmPin, voicemailMaxSeconds: settings.vmMaxSeconds,
-            mayMonitor: settings.monitor.map { $0 == .allow })
+            mayMonitor: settings.monitor.map { $0 == .allow },
+            pickupGroup: settings.pickupGroup)
         let info = try await EngineSession.run(global) { try await $0.call(ExtensionUpdate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("updated extension \(info.number)")

@@ -13,8 +13,11 @@ struct FeatureCodeTests {
     @Test("the catalog: unique names and codes, defaults *97, *98 and *45 that pass the store's rule")
     func catalog() throws {
         #expect(
-            Feature.all.map(\.name) == ["voicemail-own", "voicemail-any", "agent-login", "listen", "whisper", "barge"])
-        #expect(Feature.all.filter(\.takesNumber).map(\.name) == ["listen", "whisper", "barge"])
+            Feature.all.map(\.name) == [
+                "voicemail-own", "voicemail-any", "agent-login", "listen", "whisper", "barge", "pickup",
+            ])
+        #expect(Feature.all.filter(\.takesNumber).map(\.name) == ["listen", "whisper", "barge", "pickup"])
+        #expect(Feature.all.filter(\.numberOptional).map(\.name) == ["pickup"])
         #expect(Set(Feature.all.map(\.name)).count == Feature.all.count)
         #expect(Set(Feature.all.map(\.defaultCode)).count == Feature.all.count)
         #expect(Feature.voicemailOwn.defaultCode == "*97" && Feature.voicemailAny.defaultCode == "*98")
@@ -22,7 +25,7 @@ struct FeatureCodeTests {
             try FeatureCodeRecord(name: feature.name, code: feature.defaultCode).validate()
             #expect(!feature.summary.isEmpty)
         }
-        #expect(Feature.named("pickup") == nil)
+        #expect(Feature.named("intercom") == nil)
     }
 
     @Test("codes followed by a number: *2221001 listens to 1001; the bare code and non-digits are ordinary numbers")
@@ -37,6 +40,9 @@ struct FeatureCodeTests {
         moved.featureCodes = .init(overrides: ["listen": "*31"])
         #expect(moved.featureCode("*31101", caller: "100")?.target == .monitor(.listen, extension: "101"))
         #expect(moved.featureCode("*222101", caller: "100") == nil)
+        // Pickup works alone (group) and with a number (directed).
+        #expect(plan.featureCode("*8", caller: "100")?.target == .pickup(extension: nil))
+        #expect(plan.featureCode("*8101", caller: "100")?.target == .pickup(extension: "101"))
     }
 
     @Test("defaults route *97 to the caller's own box and *98 to any box")

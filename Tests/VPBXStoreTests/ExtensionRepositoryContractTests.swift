@@ -63,12 +63,13 @@ struct ExtensionRepositoryContractTests {
 
             let patch = ExtensionPatch(
                 displayName: "Kovács Anna (recepció)", kind: .agent, mobileNumber: .clear,
-                noAnswerTimeout: 20, language: .en, mayMonitor: true)
+                noAnswerTimeout: 20, language: .en, mayMonitor: true, pickupGroup: .set("reception"))
             let updated = try await repos.extensions.update("201", with: patch)
 
             #expect(!created.mayMonitor, "nobody may listen in until granted")
             var expected = created
             expected.mayMonitor = true
+            expected.pickupGroup = "reception"
             expected.displayName = "Kovács Anna (recepció)"
             expected.kind = .agent
             expected.mobileNumber = nil

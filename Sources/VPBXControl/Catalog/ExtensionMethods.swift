@@ -33,12 +33,14 @@ public enum ExtensionCreate: RPCMethod {
         public var voicemailMaxSeconds: Int?
         /// May listen in on, whisper to and barge into calls (default false).
         public var mayMonitor: Bool?
+        /// Pickup group name (`*8` answers calls ringing the group).
+        public var pickupGroup: String?
 
         public init(
             number: String, name: String, password: String, kind: ExtensionKind? = nil, mobileNumber: String? = nil,
             language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
             enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil, voicemailMaxSeconds: Int? = nil,
-            mayMonitor: Bool? = nil
+            mayMonitor: Bool? = nil, pickupGroup: String? = nil
         ) {
             self.number = number
             self.name = name
@@ -53,6 +55,7 @@ public enum ExtensionCreate: RPCMethod {
             self.voicemailPin = voicemailPin
             self.voicemailMaxSeconds = voicemailMaxSeconds
             self.mayMonitor = mayMonitor
+            self.pickupGroup = pickupGroup
         }
     }
 }
@@ -103,12 +106,14 @@ public enum ExtensionUpdate: RPCMethod {
         public var voicemailMaxSeconds: Int?
         /// Grant or withdraw listen, whisper and barge.
         public var mayMonitor: Bool?
+        /// Pickup group name; "" removes the extension from its group.
+        public var pickupGroup: String?
 
         public init(
             number: String, name: String? = nil, password: String? = nil, kind: ExtensionKind? = nil,
             mobileNumber: String? = nil, language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil,
             staticContact: String? = nil, enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil,
-            voicemailMaxSeconds: Int? = nil, mayMonitor: Bool? = nil
+            voicemailMaxSeconds: Int? = nil, mayMonitor: Bool? = nil, pickupGroup: String? = nil
         ) {
             self.number = number
             self.name = name
@@ -123,6 +128,7 @@ public enum ExtensionUpdate: RPCMethod {
             self.voicemailPin = voicemailPin
             self.voicemailMaxSeconds = voicemailMaxSeconds
             self.mayMonitor = mayMonitor
+            self.pickupGroup = pickupGroup
         }
     }
 }

@@ -33,12 +33,14 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
     public var voicemailMaxSeconds: Int?
     /// May listen in on, whisper to and barge into calls.
     public var mayMonitor: Bool
+    /// `*8` from this extension answers calls ringing others of the group.
+    public var pickupGroup: String?
 
     public init(
         number: String, name: String, kind: ExtensionKind, mobileNumber: String? = nil,
         language: PromptLanguage = .hu, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
         enabled: Bool = true, voicemail: Bool = false, voicemailMaxSeconds: Int? = nil,
-        mayMonitor: Bool = false
+        mayMonitor: Bool = false, pickupGroup: String? = nil
     ) {
         self.number = number
         self.name = name
@@ -51,6 +53,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         self.voicemail = voicemail
         self.voicemailMaxSeconds = voicemailMaxSeconds
         self.mayMonitor = mayMonitor
+        self.pickupGroup = pickupGroup
     }
 
     // Written out so that answers of an engine older than voicemail still decode.
@@ -67,5 +70,6 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         voicemail = try container.decodeIfPresent(Bool.self, forKey: .voicemail) ?? false
         voicemailMaxSeconds = try container.decodeIfPresent(Int.self, forKey: .voicemailMaxSeconds)
         mayMonitor = try container.decodeIfPresent(Bool.self, forKey: .mayMonitor) ?? false
+        pickupGroup = try container.decodeIfPresent(String.self, forKey: .pickupGroup)
     }
 }

@@ -68,6 +68,8 @@ struct Call: Sendable {
     let noAnswerTimeout: Int
     /// Server transaction whose 2xx waits for the caller's ACK.
     var awaitingAck: TransactionKey?
+    /// The 2xx answering a phone that picked the call up (`*8`) waits for its ACK too.
+    var pickerAwaitingAck: TransactionKey?
     /// Call-ID and From tag of the B legs; new ones when an application hands the caller on.
     var calleeCallID: String
     var calleeFromTag: String

@@ -68,6 +68,9 @@ extension PBXCore {
             // The engine's own applications are rung like a phone (docs/applications.md).
             (callee, destinations) = (application.user, [(application.contact, Application.peer)])
             noAnswerTimeout = ExtensionRecord.defaultNoAnswerTimeout
+        case .pickup(let target):
+            pickUpByDialling(request, key: key, source: source, picker: caller, target: target, path: routing.path)
+            return
         case .monitor(let mode, let target):
             startMonitor(
                 request, key: key, source: source, supervisor: caller, mode: mode, target: target, path: routing.path)

@@ -23,7 +23,7 @@ extension PBXCore {
             beginHandOn(
                 id, callee: application.user, targets: [(application.contact, Application.peer, nil)], timeout: 30,
                 path: routing.path)
-        case .hangup, .unroutable, .monitor:
+        case .hangup, .unroutable, .monitor, .pickup:
             return false
         }
         return true

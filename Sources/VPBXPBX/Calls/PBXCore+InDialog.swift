@@ -136,9 +136,15 @@ extension PBXCore {
     func dialogAck(_ request: SIPRequest) {
         if monitorAck(request) { return }
         guard let toTag = try? request.headers.to().tag, let callID = request.headers.callID,
-            let id = callByDialog[DialogID(callID: callID, localTag: toTag)], var call = calls[id],
-            let key = call.awaitingAck
+            let id = callByDialog[DialogID(callID: callID, localTag: toTag)], var call = calls[id]
         else { return }
+        if callID != call.callerDialog.callID, let key = call.pickerAwaitingAck {
+            call.pickerAwaitingAck = nil
+            calls[id] = call
+            runServer(key) { txn in txn.acknowledged() }
+            return
+        }
+        guard let key = call.awaitingAck else { return }
         call.awaitingAck = nil
         calls[id] = call
         runServer(key) { txn in txn.acknowledged() }

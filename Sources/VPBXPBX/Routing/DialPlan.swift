@@ -33,7 +33,7 @@ public struct DialPlan: Sendable {
         public func feature(dialled: String) -> (feature: Feature, number: String)? {
             for feature in Feature.all {
                 let code = code(of: feature)
-                if dialled == code, !feature.takesNumber { return (feature, "") }
+                if dialled == code, !feature.takesNumber || feature.numberOptional { return (feature, "") }
                 if feature.takesNumber, dialled.count > code.count, dialled.hasPrefix(code) {
                     let number = String(dialled.dropFirst(code.count))
                     if number.allSatisfy(\.isNumber) { return (feature, number) }
@@ -54,6 +54,9 @@ public struct DialPlan: Sendable {
         let path = ["feature:\(dialled)"]
         if let mode = MonitorMode(rawValue: feature.name) {
             return Routing(target: .monitor(mode, extension: number), path: path)
+        }
+        if feature == .pickup {
+            return Routing(target: .pickup(extension: number.isEmpty ? nil : number), path: path)
         }
         switch feature.name {
         case Feature.voicemailOwn.name:
@@ -138,6 +141,9 @@ public struct Routing: Sendable, Equatable {
         case unroutable(String)
         /// A supervisor attaching to the call of an extension (listen, whisper, barge).
         case monitor(MonitorMode, extension: String)
+        /// Answering a call that rings elsewhere: the one ringing `extension`, or with nil the
+        /// longest-ringing one in the caller's pickup group.
+        case pickup(extension: String?)
     }
 
     public let target: Target

@@ -17,12 +17,15 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
 
     /// Whether the code is followed by a number (`*2221001`: listen to 1001).
     public let takesNumber: Bool
+    /// Whether the code also works alone (`*8` group pickup, `*8101` directed pickup).
+    public let numberOptional: Bool
 
-    init(_ name: String, _ defaultCode: String, _ summary: String, takesNumber: Bool = false) {
+    init(_ name: String, _ defaultCode: String, _ summary: String, takesNumber: Bool = false, numberOptional: Bool = false) {
         self.name = name
         self.defaultCode = defaultCode
         self.summary = summary
         self.takesNumber = takesNumber
+        self.numberOptional = numberOptional
     }
 
     /// Every feature, in the order lists show them.
@@ -41,6 +44,11 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
         Feature(
             "barge", "*224", "supervisors: join the call of the extension dialled after the code, all three talk",
             takesNumber: true),
+        Feature(
+            "pickup", "*8",
+            "answer a call ringing elsewhere: alone, the longest-ringing call in your pickup group; "
+                + "followed by an extension (*8101), the call ringing that extension",
+            takesNumber: true, numberOptional: true),
     ]
 
     /// The feature called `name`, if the catalog has one.
@@ -49,6 +57,8 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
     public static var voicemailOwn: Feature { named("voicemail-own")! }
     public static var voicemailAny: Feature { named("voicemail-any")! }
     public static var agentLogin: Feature { named("agent-login")! }
+
+    public static var pickup: Feature { named("pickup")! }
 
     /// The feature that attaches a supervisor in `mode`.
     public static func monitor(_ mode: MonitorMode) -> Feature { named(mode.rawValue)! }

@@ -27,7 +27,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v6-feature-codes", migrate: createFeatureCodes)
         migrator.registerMigration("v7-queues", migrate: createQueues)
         migrator.registerMigration("v8-agent-sessions", migrate: createAgentSessions)
-        migrator.registerMigration("v9-extension-monitor", migrate: addExtensionMonitor)
+        migrator.registerMigration("v9-extension-call-center", migrate: addExtensionCallCenter)
         return migrator
     }
 
@@ -246,10 +246,12 @@ extension VPBXDatabase {
         }
     }
 
-    /// Who may listen in on calls (listen, whisper, barge): nobody until granted.
-    private static func addExtensionMonitor(_ db: Database) throws {
+    /// Who may listen in on calls (listen, whisper, barge): nobody until granted; and pickup
+    /// groups (`*8`): none until set.
+    private static func addExtensionCallCenter(_ db: Database) throws {
         try db.alter(table: "extensions") { t in
             t.add(column: "may_monitor", .boolean).notNull().defaults(to: false)
+            t.add(column: "pickup_group", .text)
         }
     }
 }

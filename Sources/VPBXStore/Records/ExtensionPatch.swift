@@ -28,6 +28,7 @@ public struct ExtensionPatch: Sendable, Equatable {
     public var language: ExtensionLanguage?
     public var staticContact: Nullable<String>?
     public var mayMonitor: Bool?
+    public var pickupGroup: Nullable<String>?
 
     /// Creates a patch; pass only the fields to change.
     public init(
@@ -40,7 +41,8 @@ public struct ExtensionPatch: Sendable, Equatable {
         noAnswerTimeout: Int? = nil,
         language: ExtensionLanguage? = nil,
         staticContact: Nullable<String>? = nil,
-        mayMonitor: Bool? = nil
+        mayMonitor: Bool? = nil,
+        pickupGroup: Nullable<String>? = nil
     ) {
         self.displayName = displayName
         self.ha1MD5 = ha1MD5
@@ -52,6 +54,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         self.language = language
         self.staticContact = staticContact
         self.mayMonitor = mayMonitor
+        self.pickupGroup = pickupGroup
     }
 
     /// True when the patch changes nothing.
@@ -72,6 +75,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         if let language { result.language = language }
         if let staticContact { result.staticContact = staticContact.value }
         if let mayMonitor { result.mayMonitor = mayMonitor }
+        if let pickupGroup { result.pickupGroup = pickupGroup.value }
         try result.validate()
         result.updatedAt = now
         return result

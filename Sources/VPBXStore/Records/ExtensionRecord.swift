@@ -30,6 +30,9 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
     /// extensions' calls (the listen/whisper/barge feature codes). Off by default: listening
     /// in is processing of personal data and must be granted on purpose.
     public var mayMonitor: Bool
+    /// The pickup group: `*8` from this extension answers a call ringing another extension of
+    /// the same group. Nil: in no group.
+    public var pickupGroup: String?
     /// Set by the repository on create.
     public var createdAt: Date
     /// Set by the repository on create and on every update.
@@ -55,6 +58,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         language: ExtensionLanguage = .hu,
         staticContact: String? = nil,
         mayMonitor: Bool = false,
+        pickupGroup: String? = nil,
         createdAt: Date = Date(timeIntervalSince1970: 0),
         updatedAt: Date = Date(timeIntervalSince1970: 0)
     ) {
@@ -69,6 +73,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         self.language = language
         self.staticContact = staticContact
         self.mayMonitor = mayMonitor
+        self.pickupGroup = pickupGroup
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -93,6 +98,9 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         if let staticContact {
             try Validation.sipURI(staticContact, field: "static contact of \(object)")
         }
+        if let pickupGroup {
+            try Validation.name(pickupGroup, kind: "pickup group of \(object)")
+        }
     }
 
     /// Shorter numbers first, then by text: 99, 100, 101, 1000 (the order of `list()`).
@@ -113,6 +121,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         case language
         case staticContact = "static_contact"
         case mayMonitor = "may_monitor"
+        case pickupGroup = "pickup_group"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }

@@ -157,13 +157,18 @@ extension QueueMemberRecord: FetchableRecord, PersistableRecord {
 extension Validation {
     /// A queue name as the ACD core allows it: 1-64 letters, digits, `-`, `_` or `.`.
     static func queueName(_ value: String) throws {
+        try name(value, kind: "queue name")
+    }
+
+    /// A name administrators type (queues, pickup groups): 1-64 letters, digits, `-`, `_` or `.`.
+    static func name(_ value: String, kind: String) throws {
         let bytes = Array(value.utf8)
         let allowed = bytes.allSatisfy {
             (0x61...0x7A).contains($0) || (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D
                 || $0 == 0x5F || $0 == 0x2E
         }
         guard (1...64).contains(bytes.count), allowed else {
-            throw StoreError.invalid("queue name '\(value)' is invalid: use 1-64 letters, digits, '-', '_' or '.'")
+            throw StoreError.invalid("\(kind) '\(value)' is invalid: use 1-64 letters, digits, '-', '_' or '.'")
         }
     }
 }

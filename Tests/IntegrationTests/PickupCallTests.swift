@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import VPBXControl
+import VPBXMedia
+import VPBXRTP
+
+extension Integration {
+    /// Pickup dialled from a real phone: 1001 calls 1002 (a sipp phone that only rings), 1003
+    /// dials *8 (group) or *81002 (directed) and talks to 1001 through the relay.
+    @Suite("Pickup from a phone")
+    struct PickupCallTests {
+        static let picker = "1003"
+
+        @Test(arguments: ["*81002", "*8"])
+        func pickUpTheRingingCall(code: String) async throws {
+            try await TestPBX.run { pbx in
+                let callerEar = try RTPCapture()
+                let pickerEar = try RTPCapture()
+                let desk = try SippPeer(.ring)
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: desk, number: Fixture.callee))
+                try await pbx.addExtension(Self.picker, password: Fixture.password(Self.picker))
+                for number in [Fixture.callee, Self.picker] {
+                    try await pbx.cli.succeed(["ext", "set", number, "--pickup-group", "reception"])
+                }
+                let deskProcess = try pbx.start(desk, name: "desk")
+                try await Task.sleep(for: .milliseconds(300))
+                try await deskProcess.requireListening()
+                let caller = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
+                    .key("rtp_listen", String(callerEar.port))
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let callerProcess = try pbx.start(caller, name: "caller")
+                let ringing = try await eventually("1002 rings") {
+                    try await pbx.cli.json([CallInfo].self, ["call", "list"]).first { $0.state == .ringing }
+                }
+
+                let picker = try pbx.phone(.callListen).service(code).caller(Self.picker)
+                    .key("rtp_listen", String(pickerEar.port))
+                    .credentials(user: Self.picker, password: Fixture.password(Self.picker))
+                let pickerProcess = try pbx.start(picker, name: "picker")
+                let answered = try await eventually("picked up") {
+                    try await pbx.cli.json([CallInfo].self, ["call", "list"]).first { $0.state == .answered }
+                }
+                #expect(answered.id == ringing.id && answered.callee == Self.picker)
+                let deskResult = await deskProcess.finish()
+                try deskResult.requireSuccess()  // it got the CANCEL
+                let ports = (answered.legs ?? []).compactMap { $0.mediaPort }
+                #expect(ports.count == 2)
+                callerEar.talk(frequency: 500, to: UInt16(ports[0]))
+                pickerEar.talk(frequency: 1000, to: UInt16(ports[1]))
+                try await Task.sleep(for: .seconds(1.5))
+                try await pbx.cli.succeed(["call", "hangup", answered.id])
+                let callerResult = await callerProcess.finish()
+                let pickerResult = await pickerProcess.finish()
+                callerEar.stop()
+                pickerEar.stop()
+                try callerResult.requireSuccess()
+                try pickerResult.requireSuccess()
+
+                let pickerHeard = pickerEar.receivedAudio
+                let callerHeard = callerEar.receivedAudio
+                #expect(pickerHeard.count >= 4000 && Goertzel.amplitude(of: 500, in: pickerHeard) > 1500)
+                #expect(callerHeard.count >= 4000 && Goertzel.amplitude(of: 1000, in: callerHeard) > 1500)
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+            }
+        }
+    }
+}
