@@ -19,31 +19,9 @@ extension Integration {
         @Test("whisper, then barge: who hears whom, checked on what each phone received; the call's end hangs up the supervisor")
         func whisperThenBarge() async throws {
             try await TestPBX.run { pbx in
-                let customerEar = try RTPCapture()
-                let agentEar = try RTPCapture()
-                let supervisorEar = try RTPCapture()
-                let agentPhone = try SippPeer(.answerListen).key("rtp_listen", String(agentEar.port))
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                try await pbx.addExtension(
-                    Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: agentPhone, number: Fixture.callee))
-                try await pbx.addExtension(Self.supervisor, password: Fixture.password(Self.supervisor))
-
-                let agentProcess = try pbx.start(agentPhone, name: "agent")
-                try await Task.sleep(for: .milliseconds(300))
-                try await agentProcess.requireListening()
-                let customer = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
-                    .key("rtp_listen", String(customerEar.port))
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let customerProcess = try pbx.start(customer, name: "customer")
-                let call = try await eventually("the call answered, its media anchored") {
-                    let calls = try await pbx.cli.json([CallInfo].self, ["call", "list"])
-                    return calls.first { call in
-                        call.state == .answered && (call.legs ?? []).count == 2 && call.legs!.allSatisfy { $0.mediaPort != nil }
-                    }
-                }
-                customerEar.talk(frequency: Self.customerTone, to: UInt16(call.legs![0].mediaPort!))
-                agentEar.talk(frequency: Self.agentTone, to: UInt16(call.legs![1].mediaPort!))
+                let talk = try await TalkingCall.start(pbx, supervisorPhone: nil)
+                let (customerEar, agentEar, supervisorEar, call) = (talk.customerEar, talk.agentEar, talk.supervisorEar, talk.call)
+                let (customerProcess, agentProcess) = (talk.customerProcess, talk.agentProcess)
 
                 // Not allowed yet: refused, and nobody listens.
                 let refused = try pbx.phone(.callExpectForbidden).service("*2231002").caller(Self.supervisor)
@@ -110,37 +88,13 @@ extension Integration {
         @Test("vpbx monitor start rings the supervisor's phone; answered, it listens; monitor stop hangs it up and the call goes on")
         func startFromTheConsole() async throws {
             try await TestPBX.run { pbx in
-                let customerEar = try RTPCapture()
-                let agentEar = try RTPCapture()
                 let supervisorEar = try RTPCapture()
-                let agentPhone = try SippPeer(.answerListen).key("rtp_listen", String(agentEar.port))
                 let supervisorPhone = try SippPeer(.answerListen).key("rtp_listen", String(supervisorEar.port))
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                try await pbx.addExtension(
-                    Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: agentPhone, number: Fixture.callee))
-                try await pbx.addExtension(
-                    Self.supervisor, password: Fixture.password(Self.supervisor),
-                    staticContact: pbx.contact(of: supervisorPhone, number: Self.supervisor))
+                let talk = try await TalkingCall.start(pbx, supervisorPhone: supervisorPhone, supervisorEar: supervisorEar)
+                let (customerEar, agentEar, call) = (talk.customerEar, talk.agentEar, talk.call)
+                let (customerProcess, agentProcess) = (talk.customerProcess, talk.agentProcess)
+                let supervisorProcess = try #require(talk.supervisorProcess)
                 try await pbx.cli.succeed(["ext", "set", Self.supervisor, "--monitor", "allow"])
-
-                let agentProcess = try pbx.start(agentPhone, name: "agent")
-                let supervisorProcess = try pbx.start(supervisorPhone, name: "supervisor")
-                try await Task.sleep(for: .milliseconds(300))
-                try await agentProcess.requireListening()
-                try await supervisorProcess.requireListening()
-                let customer = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
-                    .key("rtp_listen", String(customerEar.port))
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let customerProcess = try pbx.start(customer, name: "customer")
-                let call = try await eventually("the call answered, its media anchored") {
-                    let calls = try await pbx.cli.json([CallInfo].self, ["call", "list"])
-                    return calls.first { call in
-                        call.state == .answered && (call.legs ?? []).count == 2 && call.legs!.allSatisfy { $0.mediaPort != nil }
-                    }
-                }
-                customerEar.talk(frequency: Self.customerTone, to: UInt16(call.legs![0].mediaPort!))
-                agentEar.talk(frequency: Self.agentTone, to: UInt16(call.legs![1].mediaPort!))
 
                 let started = try await pbx.cli.json(
                     MonitorInfo.self, ["monitor", "start", Fixture.callee, "--from", Self.supervisor])
@@ -170,6 +124,54 @@ extension Integration {
                 let customerHeard = Heard(customerEar, from: start.customer, to: end.customer)
                 #expect(agentHeard.has(Self.customerTone) && !agentHeard.has(Self.supervisorTone), "\(agentHeard)")
                 #expect(customerHeard.has(Self.agentTone) && !customerHeard.has(Self.supervisorTone), "\(customerHeard)")
+            }
+        }
+
+        /// 1001 (the customer) in an answered call with 1002 (the agent, a sipp phone), both ears
+        /// talking their tones; 1005 exists, as a sipp phone too when `supervisorPhone` is given.
+        struct TalkingCall {
+            let customerEar: RTPCapture
+            let agentEar: RTPCapture
+            let supervisorEar: RTPCapture
+            let customerProcess: SippProcess
+            let agentProcess: SippProcess
+            let supervisorProcess: SippProcess?
+            let call: CallInfo
+
+            static func start(_ pbx: TestPBX, supervisorPhone: SippPeer?, supervisorEar: RTPCapture? = nil) async throws
+                -> TalkingCall
+            {
+                let customerEar = try RTPCapture()
+                let agentEar = try RTPCapture()
+                let agentPhone = try SippPeer(.answerListen).key("rtp_listen", String(agentEar.port))
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: agentPhone, number: Fixture.callee))
+                try await pbx.addExtension(
+                    supervisor, password: Fixture.password(supervisor),
+                    staticContact: supervisorPhone.map { pbx.contact(of: $0, number: supervisor) })
+                let agentProcess = try pbx.start(agentPhone, name: "agent")
+                let supervisorProcess = try supervisorPhone.map { try pbx.start($0, name: "supervisor") }
+                try await Task.sleep(for: .milliseconds(300))
+                try await agentProcess.requireListening()
+                try await supervisorProcess?.requireListening()
+                let customer = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
+                    .key("rtp_listen", String(customerEar.port))
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let customerProcess = try pbx.start(customer, name: "customer")
+                let call = try await eventually("the call answered, its media anchored") {
+                    let calls = try await pbx.cli.json([CallInfo].self, ["call", "list"])
+                    return calls.first { call in
+                        call.state == .answered && (call.legs ?? []).count == 2 && call.legs!.allSatisfy { $0.mediaPort != nil }
+                    }
+                }
+                customerEar.talk(frequency: customerTone, to: UInt16(call.legs![0].mediaPort!))
+                agentEar.talk(frequency: agentTone, to: UInt16(call.legs![1].mediaPort!))
+                return TalkingCall(
+                    customerEar: customerEar, agentEar: agentEar, supervisorEar: try supervisorEar ?? RTPCapture(),
+                    customerProcess: customerProcess, agentProcess: agentProcess, supervisorProcess: supervisorProcess,
+                    call: call)
             }
         }
 
