@@ -86,7 +86,7 @@ extension ControlHandlers {
             extensionNumber: agent.state == .loggedOut ? nil : agent.extensionNumber, queues: queues,
             stateSince: agent.stateSince, secondsInState: Int(now.timeIntervalSince(agent.stateSince)),
             callsHandled: statistics?.callsHandled ?? 0, talkSeconds: Int(statistics?.talkTime ?? 0),
-            wrapUpSeconds: Int(statistics?.wrapUpTime ?? 0), missedOffers: statistics?.missedOffers ?? 0,
+            holdSeconds: Int(statistics?.holdTime ?? 0), wrapUpSeconds: Int(statistics?.wrapUpTime ?? 0), missedOffers: statistics?.missedOffers ?? 0,
             pauses: (statistics?.pauses ?? [:]).mapValues { .init(count: $0.count, seconds: Int($0.duration)) })
     }
 

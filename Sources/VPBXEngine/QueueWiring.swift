@@ -29,7 +29,7 @@ final class QueueCenterLink: Sendable {
 
     func observe(_ event: PBXEvent) {
         switch event {
-        case .callStarted, .callRinging, .callAnswered, .callEnded: events.yield(event)
+        case .callStarted, .callRinging, .callAnswered, .callEnded, .callHeld, .callResumed: events.yield(event)
         default: break
         }
     }
@@ -44,6 +44,11 @@ final class QueueCenterLink: Sendable {
             let id = call.id.uuidString.lowercased()
             await center.observe(callID: id, parties: [], ended: true)
             await center.callEnded(callID: id)
+        case .callHeld(let call, _):
+            await center.callHeld(callID: call.id.uuidString.lowercased(), held: true)
+        case .callResumed(let call, _):
+            // Resumed only when nobody holds it any more (both parties may hold).
+            if call.heldBy.isEmpty { await center.callHeld(callID: call.id.uuidString.lowercased(), held: false) }
         default:
             break
         }

@@ -96,12 +96,12 @@ struct AgentStatusCommand: AsyncParsableCommand {
     static func show(_ list: [AgentStatusInfo], json: Bool) {
         if json { return Output.json(list) }
         Output.table(
-            ["AGENT", "NAME", "STATE", "SINCE", "EXT", "QUEUES", "CALLS", "TALK"],
+            ["AGENT", "NAME", "STATE", "SINCE", "EXT", "QUEUES", "CALLS", "TALK", "HOLD"],
             list.map {
                 [
                     $0.number, $0.name, $0.reason.map { "paused (\($0))" } ?? $0.state, duration($0.secondsInState),
                     $0.extensionNumber ?? "-", $0.queues.joined(separator: ","), String($0.callsHandled),
-                    duration($0.talkSeconds),
+                    duration($0.talkSeconds), duration($0.holdSeconds ?? 0),
                 ]
             })
     }

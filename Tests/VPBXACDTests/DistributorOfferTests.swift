@@ -244,4 +244,24 @@ struct DistributorOfferTests {
         #expect(distributor.agent("1")?.state == .loggedOut)
         #expect(distributor.agentStatistics(of: "1", now: at(60))?.talkTime == 58)
     }
+
+    @Test("hold time: every hold of a bridged call counts, one still running at the end too; talk time includes it")
+    func holdTime() throws {
+        let queue = QueueSettings(name: "sales", members: members("1"), wrapUpSeconds: 0)
+        var distributor = try makeDistributor([queue], agents: ["1"])
+        try distributor.logIn(["1"])
+        _ = try distributor.callerJoined("c1", queue: "sales", now: at(0))
+        // Not bridged yet: a hold means nothing.
+        distributor.queueCallHeld(caller: "c1", now: at(1))
+        _ = distributor.offerAnswered(caller: "c1", agent: "1", now: at(2))
+        distributor.queueCallHeld(caller: "c1", now: at(10))
+        distributor.queueCallHeld(caller: "c1", now: at(12))  // the other party holds too: still one hold
+        distributor.queueCallResumed(caller: "c1", now: at(20))
+        distributor.queueCallResumed(caller: "c1", now: at(21))  // not held: nothing
+        distributor.queueCallHeld(caller: "c1", now: at(50))
+        _ = distributor.queueCallEnded(caller: "c1", now: at(62))
+        let statistics = try #require(distributor.agentStatistics(of: "1", now: at(62)))
+        #expect(statistics.talkTime == 60)
+        #expect(statistics.holdTime == 22)
+    }
 }

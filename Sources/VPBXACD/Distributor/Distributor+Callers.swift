@@ -125,6 +125,7 @@ extension Distributor {
             return finish(now)
         }
         agents[call.agent]?.tallies.talkTime += talk
+        agents[call.agent]?.tallies.holdTime += call.holdTime + (call.heldSince.map { now.timeIntervalSince($0) } ?? 0)
         guard agent.state == .onCall(caller: caller) else {
             // Logged out during the call: nothing to wrap up.
             complete(caller, now: now)
@@ -143,6 +144,21 @@ extension Distributor {
             becomeFree(call.agent, now: now)
         }
         return finish(now)
+    }
+
+    /// The agent (or the caller) put a bridged queue call on hold; the time until
+    /// ``queueCallResumed(caller:now:)`` or the call's end counts as the agent's hold time.
+    public mutating func queueCallHeld(caller: String, now: Date) {
+        guard var call = calls[caller], call.endedAt == nil, call.heldSince == nil else { return }
+        call.heldSince = now
+        calls[caller] = call
+    }
+
+    public mutating func queueCallResumed(caller: String, now: Date) {
+        guard var call = calls[caller], let since = call.heldSince else { return }
+        call.holdTime += now.timeIntervalSince(since)
+        call.heldSince = nil
+        calls[caller] = call
     }
 
     // MARK: Helpers

@@ -48,7 +48,7 @@ extension Distributor {
         return AgentStatistics(
             agent: number, name: agent.profile.name, state: agent.state,
             timeInState: now.timeIntervalSince(agent.stateSince), callsHandled: agent.tallies.callsHandled,
-            talkTime: agent.tallies.talkTime, wrapUpTime: agent.tallies.wrapUpTime,
+            talkTime: agent.tallies.talkTime, holdTime: agent.tallies.holdTime, wrapUpTime: agent.tallies.wrapUpTime,
             missedOffers: agent.tallies.missedOffers, pauses: agent.tallies.pauses, since: statisticsSince)
     }
 

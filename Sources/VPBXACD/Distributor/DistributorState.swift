@@ -41,6 +41,9 @@ struct QueueCall: Sendable, Equatable {
     var joinedAt: Date
     var answeredAt: Date
     var endedAt: Date?
+    /// Since when the call is on hold, if it is; and the hold time of earlier holds.
+    var heldSince: Date?
+    var holdTime: TimeInterval = 0
 }
 
 /// A waiting caller as the engine and console see it.

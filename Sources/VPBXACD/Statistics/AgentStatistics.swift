@@ -15,6 +15,8 @@ public struct PauseTally: Sendable, Equatable, Codable {
 struct AgentTallies: Sendable, Equatable {
     var callsHandled = 0
     var talkTime: TimeInterval = 0
+    /// The part of `talkTime` the calls spent on hold.
+    var holdTime: TimeInterval = 0
     var wrapUpTime: TimeInterval = 0
     var missedOffers = 0
     /// Pauses that ended in the period, by reason.
@@ -30,8 +32,10 @@ public struct AgentStatistics: Sendable, Equatable, Codable {
     public var timeInState: TimeInterval
     /// Queue calls answered in the period.
     public var callsHandled: Int
-    /// Talk time of queue calls that ended in the period.
+    /// Talk time of queue calls that ended in the period, hold included.
     public var talkTime: TimeInterval
+    /// Of `talkTime`, the time those calls were on hold.
+    public var holdTime: TimeInterval
     /// Wrap-up time that ended in the period.
     public var wrapUpTime: TimeInterval
     /// Offers that rang out or were declined.

@@ -17,7 +17,10 @@ public struct AgentStatusInfo: Codable, Sendable, Hashable {
     public var secondsInState: Int
     /// Since the statistics period began (local midnight).
     public var callsHandled: Int
+    /// Hold included.
     public var talkSeconds: Int
+    /// Of `talkSeconds`, on hold (nil from engines that do not count it).
+    public var holdSeconds: Int?
     public var wrapUpSeconds: Int
     public var missedOffers: Int
     /// Pauses by reason: how many, and seconds in all.
@@ -35,8 +38,9 @@ public struct AgentStatusInfo: Codable, Sendable, Hashable {
     public init(
         number: String, name: String, state: String, reason: String? = nil, extensionNumber: String? = nil,
         queues: [String] = [], stateSince: Date, secondsInState: Int, callsHandled: Int = 0, talkSeconds: Int = 0,
-        wrapUpSeconds: Int = 0, missedOffers: Int = 0, pauses: [String: PauseCount] = [:]
+        holdSeconds: Int? = nil, wrapUpSeconds: Int = 0, missedOffers: Int = 0, pauses: [String: PauseCount] = [:]
     ) {
+        self.holdSeconds = holdSeconds
         self.number = number
         self.name = name
         self.state = state

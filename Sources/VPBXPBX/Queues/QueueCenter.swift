@@ -283,6 +283,16 @@ public actor QueueCenter: QueueService {
         hooks.changed(.queue(entry.queue))
     }
 
+    /// A bridged queue call was put on hold or taken off it (agent hold time).
+    public func callHeld(callID: String, held: Bool) {
+        guard let entry = entries[callID], entry.bridged else { return }
+        if held {
+            distributor.queueCallHeld(caller: callID, now: Date())
+        } else {
+            distributor.queueCallResumed(caller: callID, now: Date())
+        }
+    }
+
     /// The extensions each non-queue call involves, to tell the distributor when an agent's
     /// phone is busy with a direct call (never offered queue calls then) and free again.
     private var directCalls: [String: Set<String>] = [:]
