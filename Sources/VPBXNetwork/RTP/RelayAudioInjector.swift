@@ -24,11 +24,13 @@ final class RelayAudioInjector {
     func begin() {
         let pacer = RelayFramePacer(
             eventLoop: self.endpoint.channel.eventLoop,
-            produce: { [unowned self] frames in
+            produce: { [weak self] frames in
+                guard let self else { return false }
                 for _ in 0..<frames { self.sendOne() }
                 self.endpoint.channel.flush()
+                return true
             },
-            skip: { [unowned self] frames in self.stream.skipTime(frames: frames) })
+            skip: { [weak self] frames in self?.stream.skipTime(frames: frames) })
         self.pacer = pacer
         pacer.begin()
     }

@@ -14,15 +14,19 @@ final class RelayFramePacer {
     static let maxCatchUpFrames: Int64 = 5
 
     private let eventLoop: any EventLoop
-    /// Called with the number of frames due now (at least 1).
-    private let produce: (Int) -> Void
+    /// Called with the number of frames due now (at least 1); returns false when its owner is
+    /// gone, which stops the pacer (a stream must never outlive what feeds it).
+    private let produce: (Int) -> Bool
     /// Called with the number of frames skipped after a stall.
     private let skip: (Int64) -> Void
     private var start: NIODeadline = .now()
     private var produced: Int64 = 0
     private var scheduled: Scheduled<Void>?
+    /// A wake-up the loop had already taken off its timer queue when ``stop()`` cancelled it
+    /// still runs; this makes it do nothing.
+    private var stopped = false
 
-    init(eventLoop: any EventLoop, produce: @escaping (Int) -> Void, skip: @escaping (Int64) -> Void) {
+    init(eventLoop: any EventLoop, produce: @escaping (Int) -> Bool, skip: @escaping (Int64) -> Void) {
         self.eventLoop = eventLoop
         self.produce = produce
         self.skip = skip
@@ -30,17 +34,20 @@ final class RelayFramePacer {
 
     /// Produces the first frame now and keeps the grid going until ``stop()``.
     func begin() {
+        self.stopped = false
         self.start = .now()
         self.produced = 0
         self.wake()
     }
 
     func stop() {
+        self.stopped = true
         self.scheduled?.cancel()
         self.scheduled = nil
     }
 
     private func wake() {
+        guard !self.stopped else { return }
         let elapsed = NIODeadline.now() - self.start
         var due = elapsed.nanoseconds / Self.frameInterval.nanoseconds + 1 - self.produced
         if due > Self.maxCatchUpFrames {
@@ -51,7 +58,10 @@ final class RelayFramePacer {
         }
         if due > 0 {
             self.produced += due
-            self.produce(Int(due))
+            guard self.produce(Int(due)) else {
+                self.scheduled = nil
+                return
+            }
         }
         let next = self.start + .nanoseconds(Self.frameInterval.nanoseconds * self.produced)
         self.scheduled = self.eventLoop.assumeIsolated().scheduleTask(deadline: next) { self.wake() }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 import Testing
 import VPBXMedia
 import VPBXRTP
@@ -73,6 +74,7 @@ struct RelayMonitorTests {
     func closeRestoresForwarding() async throws {
         let rig = try await MonitorRig.start(mode: .whisper)
         await rig.monitor.close()
+        try await Task.sleep(for: .milliseconds(50))  // a mix packet sent just before the close may be on its way
         let before = rig.agent.received.count
         let packet = rtpPacket(sequence: 77)
         try await rig.customer.send(packet, to: rig.session.aPort)
@@ -81,6 +83,28 @@ struct RelayMonitorTests {
         // Only the forwarded packet: no mix after the close.
         #expect(rig.agent.received.count == before + 1)
         await rig.stop()
+    }
+
+    @Test("the call's session closes (parked for reuse) before the supervisor's leg: both close cleanly, nothing keeps sending")
+    func sessionClosesFirst() async throws {
+        let relay = try RTPRelay(
+            group: MultiThreadedEventLoopGroup.singleton,
+            configuration: .init(portRange: randomPortRange(pairs: 8), inactivityTimeout: nil, idleSessionLimit: 2))
+        for _ in 0..<20 {
+            let session = try await relay.makeSession(bindHost: "127.0.0.1")
+            let supervisor = try await UDPPhone.bind()
+            let monitor = try await relay.attachMonitor(
+                to: session, bindHost: "127.0.0.1", format: MonitorRig.format, mode: .barge, onDigit: { _ in })
+            monitor.setExpectedRemote(host: "127.0.0.1", port: supervisor.port)
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...30)))
+            session.closeWithoutWaiting()
+            await monitor.close()
+            let heard = supervisor.received.count
+            try await Task.sleep(for: .milliseconds(60))
+            #expect(supervisor.received.count == heard, "the mix stopped with the close")
+            await supervisor.close()
+        }
+        await relay.closeIdleSessions()
     }
 
     @Test("a second supervisor, or one after the call ended, is refused")

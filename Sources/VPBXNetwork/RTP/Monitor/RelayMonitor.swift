@@ -19,7 +19,8 @@ final class RelayMonitor {
 
     let supervisor: RelayEndpoint
     let supervisorRTCP: any Channel
-    private unowned let core: RelayCore
+    /// Weak: the monitor may outlive the session (its handle is closed after the call).
+    private weak var core: RelayCore?
     private let format: RelayMonitorFormat
     private(set) var mode: RelayMonitorMode
     private let onDigit: @Sendable (Character) -> Void
@@ -55,15 +56,19 @@ final class RelayMonitor {
 
     /// Taps both parties and starts the 20 ms mix.
     func begin() {
+        guard let core else { return }
         for side in RelaySide.allCases { core.rtp(side).monitor = self }
         applyMode()
         let pacer = RelayFramePacer(
             eventLoop: supervisor.channel.eventLoop,
-            produce: { [unowned self] frames in
-                for _ in 0..<frames { self.mixFrame() }
-                self.flush()
+            produce: { [weak self] frames in
+                guard let self, let core = self.core else { return false }
+                for _ in 0..<frames { self.mixFrame(core) }
+                self.flush(core)
+                return true
             },
-            skip: { [unowned self] frames in
+            skip: { [weak self] frames in
+                guard let self else { return }
                 self.toSupervisor.skipTime(frames: frames)
                 for side in RelaySide.allCases { self.toward[side]?.skipTime(frames: frames) }
             })
@@ -75,6 +80,7 @@ final class RelayMonitor {
     func end() {
         pacer?.stop()
         pacer = nil
+        guard let core else { return }
         for side in RelaySide.allCases where core.rtp(side).monitor === self {
             core.rtp(side).monitor = nil
             core.rtp(side).mixedByMonitor = false
@@ -87,6 +93,7 @@ final class RelayMonitor {
     }
 
     private func applyMode() {
+        guard let core else { return }
         core.rtp(agentSide).mixedByMonitor = mode.agentHearsSupervisor
         core.rtp(customerSide).mixedByMonitor = mode.customerHearsSupervisor
     }
@@ -132,7 +139,7 @@ final class RelayMonitor {
 
     // MARK: Output
 
-    private func mixFrame() {
+    private func mixFrame(_ core: RelayCore) {
         var customer = [Int16](repeating: 0, count: Self.samplesPerFrame)
         var agent = customer
         var coach = customer
@@ -142,17 +149,16 @@ final class RelayMonitor {
 
         send(customer.mixed(with: agent), law: format.supervisorLaw, through: supervisor, stream: &toSupervisor)
         if mode.agentHearsSupervisor {
-            sendToParty(agentSide, customer.mixed(with: coach))
+            sendToParty(core.rtp(agentSide), customer.mixed(with: coach))
         }
         if mode.customerHearsSupervisor {
-            sendToParty(customerSide, agent.mixed(with: coach))
+            sendToParty(core.rtp(customerSide), agent.mixed(with: coach))
         }
     }
 
-    private func sendToParty(_ side: RelaySide, _ samples: [Int16]) {
-        let endpoint = core.rtp(side)
+    private func sendToParty(_ endpoint: RelayEndpoint, _ samples: [Int16]) {
         guard endpoint.injector == nil else { return }  // held: the music plays instead
-        send(samples, law: format.callLaw, through: endpoint, stream: &toward[side]!)
+        send(samples, law: format.callLaw, through: endpoint, stream: &toward[endpoint.side]!)
         endpoint.needsFlush = true
     }
 
@@ -165,7 +171,7 @@ final class RelayMonitor {
         }
     }
 
-    private func flush() {
+    private func flush(_ core: RelayCore) {
         supervisor.channel.flush()
         for side in RelaySide.allCases {
             let endpoint = core.rtp(side)
