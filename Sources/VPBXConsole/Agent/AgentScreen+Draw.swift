@@ -24,7 +24,7 @@ extension AgentScreen {
         Chrome.footer(
             into: &canvas, row: layout.footerRow, context: context,
             hints: [
-                (.help, "help"), (.loginAll, "log in all"), (.choose, "in/out of queue"), (.pause, "pause"),
+                (.help, "help"), (.loginAll, "log in"), (.choose, "queue in/out"), (.pause, "pause"),
                 (.unpause, "unpause"), (.logout, "log out"), (.quit, "quit"),
             ])
     }
