@@ -1,4 +1,4 @@
-/// Where the agent screen's parts go, top to bottom: me (2 rows), the current call (3),
+/// Where the agent screen's parts go, top to bottom: me (2 rows), the current call (4),
 /// my queues, my recent calls; the queues and recent calls share what is left. Pure
 /// arithmetic, so 80×24 and resizes are tested without a terminal.
 struct AgentLayout: Equatable {
@@ -18,7 +18,7 @@ struct AgentLayout: Equatable {
         footerRow = max(0, rows - 1)
         me = 2
         call = 5
-        let listsTop = 9
+        let listsTop = 10  // the call panel is 4 rows (title, caller, facts, wrap-up) and a gap
         let body = max(0, footerRow - listsTop)  // rows between the call panel and the footer
         // Queues get their rows first (an agent has a handful), but leave recent calls at
         // least a title, a heading and three calls when the screen allows.

@@ -41,7 +41,8 @@ extension AgentScreen {
             + (agent.extensionNumber.map { "  at \($0)" } ?? "")
         canvas.put(rest.fitted(to: max(0, width - who.count - 20)), row: row, column: who.count + 20, role: .normal)
         let today =
-            " today: \(agent.callsHandled) calls, talk \(Format.duration(seconds: agent.talkSeconds)), "
+            " today: \(agent.callsHandled) call\(agent.callsHandled == 1 ? "" : "s"), "
+            + "talk \(Format.duration(seconds: agent.talkSeconds)), "
             + "missed \(agent.missedOffers)"
         canvas.put(today.fitted(to: width), row: row + 1, column: 0, role: .muted)
     }
