@@ -18,7 +18,8 @@ struct AgentScreenTests {
     ) -> AgentStatusInfo {
         AgentStatusInfo(
             number: "2001", name: "Kovács Ödön", state: state, reason: reason,
-            extensionNumber: state == "logged-out" ? nil : extensionNumber, queues: state == "logged-out" ? members : queues,
+            extensionNumber: state == "logged-out" ? nil : extensionNumber,
+            queues: state == "logged-out" ? members : queues,
             stateSince: now - 42, secondsInState: 42, callsHandled: 3, talkSeconds: 610, missedOffers: 1,
             memberQueues: members, wrapUpUntil: wrapUpUntil, call: call)
     }
@@ -74,7 +75,10 @@ struct AgentScreenTests {
     @Test("resizing keeps everything inside the terminal, down to 80x24 and up")
     func resizes() {
         var state = Self.agentConsole(Self.me(state: "on-call", call: Self.call()))
-        for _ in 0..<12 { _ = state.apply(.callCenter(.ownAgent(Self.me(call: Self.call("x\(Int.random(in: 0...9999))")))), now: Self.now) }
+        for _ in 0..<12 {
+            _ = state.apply(
+                .callCenter(.ownAgent(Self.me(call: Self.call("x\(Int.random(in: 0...9999))")))), now: Self.now)
+        }
         for (rows, columns) in [(24, 80), (40, 120), (30, 100), (24, 80)] {
             let grid = Self.render(state, rows: rows, columns: columns)
             #expect(grid.lines.count == rows && grid.lines.allSatisfy { $0.count <= columns })
@@ -85,7 +89,8 @@ struct AgentScreenTests {
 
     @Test("an unmapped agent sees why: the engine's message from agent.self")
     func unmapped() {
-        let message = "no agent is mapped to your Unix user bela; an administrator maps one with: vpbx agent set NUMBER --unix-user bela"
+        let message =
+            "no agent is mapped to your Unix user bela; an administrator maps one with: vpbx agent set NUMBER --unix-user bela"
         var state = Self.agentConsole(nil, problem: message)
         let grid = Self.render(state, columns: 200)
         #expect(grid.row(containing: "no agent is mapped to your Unix user bela") != nil, "\(grid.text)")

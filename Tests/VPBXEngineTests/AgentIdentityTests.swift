@@ -59,7 +59,9 @@ struct AgentIdentityTests {
             router, AgentPause.name, ["number": "2001", "reason": "lunch"], peer: Self.anna, role: .agent
         ).get()
         #expect(paused.number == "2001" && paused.reason == "lunch")
-        #expect(try await call(router, AgentUnpause.name, ["number": "2001"], peer: Self.anna, role: .agent).get().state == "available")
+        #expect(
+            try await call(router, AgentUnpause.name, ["number": "2001"], peer: Self.anna, role: .agent).get().state
+                == "available")
         #expect(try await call(router, AgentSelf.name, peer: Self.anna, role: .agent).get().number == "2001")
         // agent.self works the same for every person role.
         #expect(try await call(router, AgentSelf.name, peer: Self.anna, role: .supervisor).get().number == "2001")
@@ -68,24 +70,43 @@ struct AgentIdentityTests {
     @Test("an agent acting on another agent is forbidden; a supervisor is not held to their own")
     func otherAgentForbidden() async throws {
         let router = try await makeRouter()
-        guard case .failure(let error) = await call(
-            router, AgentPause.name, ["number": "2002", "reason": "lunch"], peer: Self.anna, role: .agent)
-        else { Issue.record("pausing another agent succeeded"); return }
+        guard
+            case .failure(let error) = await call(
+                router, AgentPause.name, ["number": "2002", "reason": "lunch"], peer: Self.anna, role: .agent)
+        else {
+            Issue.record("pausing another agent succeeded")
+            return
+        }
         #expect(error.reason == .forbidden)
         #expect(error.message.contains("you are agent 2001"))
-        guard case .failure(let unpause) = await call(router, AgentUnpause.name, ["number": "2002"], peer: Self.anna, role: .agent)
-        else { Issue.record("unpausing another agent succeeded"); return }
+        guard
+            case .failure(let unpause) = await call(
+                router, AgentUnpause.name, ["number": "2002"], peer: Self.anna, role: .agent)
+        else {
+            Issue.record("unpausing another agent succeeded")
+            return
+        }
         #expect(unpause.reason == .forbidden)
         // An agent user with no agent of their own may not act on anyone.
-        guard case .failure(let unmapped) = await call(
-            router, AgentPause.name, ["number": "2001", "reason": "lunch"], peer: Self.bela, role: .agent)
-        else { Issue.record("an unmapped agent paused someone"); return }
+        guard
+            case .failure(let unmapped) = await call(
+                router, AgentPause.name, ["number": "2001", "reason": "lunch"], peer: Self.bela, role: .agent)
+        else {
+            Issue.record("an unmapped agent paused someone")
+            return
+        }
         #expect(unmapped.reason == .forbidden)
         #expect(unmapped.message.contains("bela"))
-        #expect(try await call(router, AgentPause.name, ["number": "2002", "reason": "x"], peer: Self.anna, role: .supervisor).get().number == "2002")
+        #expect(
+            try await call(
+                router, AgentPause.name, ["number": "2002", "reason": "x"], peer: Self.anna, role: .supervisor
+            ).get().number == "2002")
         // Wallboards are not people: agent.self is not theirs.
         guard case .failure(let wallboard) = await call(router, AgentSelf.name, peer: Self.anna, role: .wallboard)
-        else { Issue.record("a wallboard called agent.self"); return }
+        else {
+            Issue.record("a wallboard called agent.self")
+            return
+        }
         #expect(wallboard.reason == .forbidden)
     }
 
@@ -93,12 +114,14 @@ struct AgentIdentityTests {
     func unmappedUserNotFound() async throws {
         let router = try await makeRouter()
         guard case .failure(let error) = await call(router, AgentSelf.name, peer: Self.bela, role: .agent) else {
-            Issue.record("an unmapped user got an agent"); return
+            Issue.record("an unmapped user got an agent")
+            return
         }
         #expect(error.reason == .notFound)
         #expect(error.message.contains("vpbx agent set NUMBER --unix-user bela"))
         guard case .failure(let nameless) = await call(router, AgentSelf.name, peer: Self.nameless, role: .admin) else {
-            Issue.record("a nameless uid got an agent"); return
+            Issue.record("a nameless uid got an agent")
+            return
         }
         #expect(nameless.reason == .notFound)
         #expect(nameless.message.contains("uid 1002"))

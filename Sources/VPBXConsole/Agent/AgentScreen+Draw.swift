@@ -35,7 +35,8 @@ extension AgentScreen {
         let who = " " + Format.party(agent.number, name: agent.name).fitted(to: max(10, width - 42)) + " "
         canvas.put(who, row: row, column: 0, role: .normal, attributes: .bold)
         let state = agent.stateLabel.fitted(to: 20)
-        canvas.put(state, row: row, column: who.count, role: QueuesScreen.role(ofAgentState: agent.state), attributes: .bold)
+        canvas.put(
+            state, row: row, column: who.count, role: QueuesScreen.role(ofAgentState: agent.state), attributes: .bold)
         let rest =
             " " + Format.duration(seconds: agent.secondsInState(now: context.now)).fitted(to: 8, alignment: .right)
             + (agent.extensionNumber.map { "  at \($0)" } ?? "")
@@ -62,7 +63,8 @@ extension AgentScreen {
         let ringing = agent.state == "ringing"
         canvas.put(
             caller.fitted(to: width), row: row + 1, column: 0, role: ringing ? .alert : .normal, attributes: .bold)
-        var facts = "   queue \(call.queue)   waited \(Format.duration(seconds: AgentDesk.waitedSeconds(call, now: now)))"
+        var facts =
+            "   queue \(call.queue)   waited \(Format.duration(seconds: AgentDesk.waitedSeconds(call, now: now)))"
         if let talk = AgentDesk.talkSeconds(call, now: now) {
             facts += "   " + (call.endedAt == nil ? "talking" : "talked") + " \(Format.duration(seconds: talk))"
         } else if ringing {
@@ -82,7 +84,8 @@ extension AgentScreen {
         guard area.height >= 2 else { return }
         let width = canvas.size.columns
         let queues = Self.queues(of: agent)
-        canvas.put("▸ My queues (\(queues.count))", row: area.row, column: 0, role: .heading, attributes: [.bold, .underline])
+        canvas.put(
+            "▸ My queues (\(queues.count))", row: area.row, column: 0, role: .heading, attributes: [.bold, .underline])
         canvas.put(
             (" " + "Queue".fitted(to: 30) + "Status").fitted(to: width), row: area.row + 1, column: 0, role: .muted,
             attributes: .bold)
@@ -127,7 +130,8 @@ extension AgentScreen {
             let talked = call.talkedSeconds.map { Format.duration(seconds: $0) } ?? "missed"
             let text =
                 " " + Format.party(call.caller, name: call.callerName).fitted(to: callerWidth)
-                + call.queue.fitted(to: 16) + Format.duration(seconds: call.waitedSeconds).fitted(to: 9, alignment: .right)
+                + call.queue.fitted(to: 16)
+                + Format.duration(seconds: call.waitedSeconds).fitted(to: 9, alignment: .right)
                 + talked.fitted(to: 9, alignment: .right)
             canvas.put(
                 text.fitted(to: width), row: area.row + 2 + index, column: 0,

@@ -87,7 +87,8 @@ public struct AgentScreen: Screen {
             guard !remaining.isEmpty else {
                 return .push(
                     ConfirmDialog(
-                        question: "\(queue) is your last queue: log out?", command: .agent(.logout(agent: agent.number))))
+                        question: "\(queue) is your last queue: log out?", command: .agent(.logout(agent: agent.number))
+                    ))
             }
             guard let phone = agent.extensionNumber ?? context.ownExtension else { return Self.needsExtension }
             return .run(.agent(.login(agent: agent.number, extensionNumber: phone, queues: remaining.sorted())))
