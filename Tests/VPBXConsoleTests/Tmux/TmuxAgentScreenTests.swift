@@ -3,8 +3,8 @@ import Testing
 
 /// The agent screen in a real terminal against a real engine: an agent mapped to the
 /// current Unix user logs in, pauses with a reason, leaves and rejoins one queue with the
-/// keys, and the engine's state (read with the CLI) follows; then a sipp caller dials the
-/// queue, the agent's phone (a sipp answering machine) takes the call, and the screen pops
+/// keys, and the engine's state (read with the CLI) follows; then a sipp caller (a name and a
+/// mobile number) dials the queue, the agent's phone (a sipp answering machine) takes the call, and the screen pops
 /// the caller, counts down the wrap-up and lists the call under recent calls.
 ///
 /// The tests run as root in CI, and root is an admin, so the screen is opened with
@@ -86,13 +86,19 @@ struct TmuxAgentScreenTests {
         let desk = try SippProcess(scenario: "uas", port: deskPort, arguments: [], logDirectory: engine.directory)
         defer { desk.stop() }
         let caller = try SippProcess(
-            scenario: "uac", port: try EngineProcess.freePort(),
+            scenario: "queue-caller", file: try QueueCallerScenario.write(into: engine.directory),
+            port: try EngineProcess.freePort(),
             arguments: ["-s", "300", "-d", "3000", "127.0.0.1:\(engine.sipPort)"], logDirectory: engine.directory)
         defer { caller.stop() }
-        let pop = try await session.waitFor("☎ sipp", "queue sales", "talking", timeout: .seconds(20))
+        let pop = try await session.waitFor(
+            "☎ \(QueueCallerScenario.number) \(QueueCallerScenario.name)", "queue sales", "talking",
+            timeout: .seconds(20))
         #expect(pop.contains("on call"), "\(pop)")
         let wrapUp = try await session.waitFor("wrap-up:", "left", "Recent calls (1)", timeout: .seconds(20))
         #expect(wrapUp.contains("talked"), "\(wrapUp)")
+        let recent = try #require(
+            wrapUp.split(separator: "\n").last { $0.contains("sales") && $0.contains(QueueCallerScenario.number) })
+        #expect(recent.contains(QueueCallerScenario.name), "the recent call names the caller: \(recent)")
         try await session.waitFor("available", "Recent calls (1)", timeout: .seconds(20))
 
         try session.send("q")
