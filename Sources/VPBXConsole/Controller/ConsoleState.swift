@@ -58,10 +58,6 @@ public struct ConsoleState {
 
     public mutating func apply(_ update: EngineSession.Update, now: Date = Date()) -> Effects {
         var effects = Effects()
-        defer {
-            // Fresh agent figures may start or end a queue call on the agent screen.
-            if model.observeDesk(agent: ownAgent, now: now) { effects.redraw = true }
-        }
         switch update {
         case .synced(let snapshot):
             model.load(snapshot)
@@ -81,6 +77,8 @@ public struct ConsoleState {
         case .lost(let attempt, let reason):
             effects.redraw = model.setConnection(.reconnecting(attempt: attempt, reason: reason))
         }
+        // Fresh agent figures may start or end a queue call on the agent screen.
+        if model.observeDesk(agent: ownAgent, now: now) { effects.redraw = true }
         return effects
     }
 
