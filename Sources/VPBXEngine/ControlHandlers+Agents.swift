@@ -5,9 +5,11 @@ import VPBXStore
 /// `agent.*`: call-center agents. PINs are kept only as salted hashes, like voicemail PINs.
 extension ControlHandlers {
     func registerAgentMethods(on router: ControlRouter) {
+        router.setCallerIdentity(AgentIdentity.callerIdentity(agents))
         router.register(AgentCreate.self) { params, _ in
             let record = AgentRecord(
-                number: params.number, name: params.name, pinHash: try Self.agentPINHash(params.pin))
+                number: params.number, name: params.name, pinHash: try Self.agentPINHash(params.pin),
+                unixUser: params.unixUser.flatMap { $0.isEmpty ? nil : $0 })
             try await self.storeCall { try await self.agents.create(record) }
             try await self.reloadQueues()
             await self.publish("agent", "agent.created", ["number": .string(record.number)])
@@ -17,6 +19,7 @@ extension ControlHandlers {
             var record = try await self.existingAgent(params.number)
             if let name = params.name { record.name = name }
             if let pin = params.pin { record.pinHash = pin.isEmpty ? nil : try Self.agentPINHash(pin) }
+            if let user = params.unixUser { record.unixUser = user.isEmpty ? nil : user }
             let updated = record
             try await self.storeCall { try await self.agents.replace(updated) }
             try await self.reloadQueues()

@@ -30,6 +30,9 @@ extension ControlHandlers {
             try await acdCall { try await queueCenter.unpause(agent: params.number) }
             return try await status(of: params.number)
         }
+        router.register(AgentSelf.self) { _, context in
+            try await status(of: try await AgentIdentity.ownAgent(context))
+        }
         router.register(AgentStatus.self) { _, _ in
             var list: [AgentStatusInfo] = []
             for agent in await queueCenter.agents() {
@@ -77,7 +80,17 @@ extension ControlHandlers {
         }
         let now = Date()
         var reason: String?
-        if case .paused(let why) = agent.state { reason = why }
+        var wrapUpUntil: Date?
+        switch agent.state {
+        case .paused(let why): reason = why
+        case .wrapUp(let until): wrapUpUntil = until
+        default: break
+        }
+        let call = await queueCenter.queueCall(of: number).map {
+            AgentCallInfo(
+                callID: $0.callID, queue: $0.queue, caller: $0.number, callerName: $0.name, joinedAt: $0.joinedAt,
+                answeredAt: $0.answeredAt, endedAt: $0.endedAt)
+        }
         // A logged-out agent takes calls from no queue; list the queues they belong to, so a
         // supervisor sees them under those queues.
         let queues = agent.state == .loggedOut ? await queueCenter.memberQueues(of: number) : agent.queues.sorted()
@@ -86,8 +99,10 @@ extension ControlHandlers {
             extensionNumber: agent.state == .loggedOut ? nil : agent.extensionNumber, queues: queues,
             stateSince: agent.stateSince, secondsInState: Int(now.timeIntervalSince(agent.stateSince)),
             callsHandled: statistics?.callsHandled ?? 0, talkSeconds: Int(statistics?.talkTime ?? 0),
-            holdSeconds: Int(statistics?.holdTime ?? 0), wrapUpSeconds: Int(statistics?.wrapUpTime ?? 0), missedOffers: statistics?.missedOffers ?? 0,
-            pauses: (statistics?.pauses ?? [:]).mapValues { .init(count: $0.count, seconds: Int($0.duration)) })
+            holdSeconds: Int(statistics?.holdTime ?? 0), wrapUpSeconds: Int(statistics?.wrapUpTime ?? 0),
+            missedOffers: statistics?.missedOffers ?? 0,
+            pauses: (statistics?.pauses ?? [:]).mapValues { .init(count: $0.count, seconds: Int($0.duration)) },
+            memberQueues: await queueCenter.memberQueues(of: number), wrapUpUntil: wrapUpUntil, call: call)
     }
 
     static func info(_ figures: QueueFigures) -> QueueStatsInfo {

@@ -100,7 +100,9 @@ enum QueueConfiguration {
     }
 
     static func info(_ record: AgentRecord, queues: [String]) -> AgentInfo {
-        AgentInfo(number: record.number, name: record.name, hasPin: record.pinHash != nil, queues: queues)
+        AgentInfo(
+            number: record.number, name: record.name, hasPin: record.pinHash != nil, queues: queues,
+            unixUser: record.unixUser)
     }
 }
 

@@ -12,7 +12,10 @@ struct VPBXTUI: AsyncParsableCommand {
         discussion: """
             Connects to the engine's control socket and shows extensions (free, ringing, busy, \
             offline) and calls in progress, live; admins and supervisors also get the queues screen \
-            (key 2: queues, agents, waiting callers; pause, unpause, log out agents). Press ? inside \
+            (key 2: queues, agents, waiting callers; pause, unpause, log out agents). Agents (the \
+            agent role, mapped to an agent with vpbx agent set NUMBER --unix-user NAME) get their \
+            agent screen: state, queues, the calling party, wrap-up, recent calls; staff who also \
+            take calls open it with key 3 after --agent NUMBER. Press ? inside \
             the console for the keys. With --wallboard it shows a read-only wallboard of the queues \
             for a TV instead. When the engine goes away the console shows "reconnecting…" and \
             resynchronises once it is back.
@@ -36,6 +39,13 @@ struct VPBXTUI: AsyncParsableCommand {
     var ownExtension: String?
 
     @Option(
+        name: .customLong("agent"),
+        help: ArgumentHelp(
+            "Your agent number, for supervisors who also take calls: key 3 shows the agent screen for it (agents get theirs without this).",
+            valueName: "number"))
+    var ownAgent: String?
+
+    @Option(
         help: ArgumentHelp(
             "With --wallboard: only these queues, in this order, comma-separated (default: all, by name).",
             valueName: "a,b"))
@@ -50,6 +60,12 @@ struct VPBXTUI: AsyncParsableCommand {
     func validate() throws {
         if let ownExtension, ownExtension.isEmpty || !ownExtension.allSatisfy(\.isNumber) {
             throw ValidationError("--extension '\(ownExtension)' is not an extension number, e.g. --extension 1005")
+        }
+        if let ownAgent, !(2...15).contains(ownAgent.count) || !ownAgent.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            throw ValidationError("--agent '\(ownAgent)' is not an agent number (2 to 15 digits), e.g. --agent 2001")
+        }
+        if wallboard, ownAgent != nil {
+            throw ValidationError("--agent does not go with --wallboard (a wallboard takes no calls)")
         }
         if !wallboard, queues != nil || thresholds != nil {
             throw ValidationError(
@@ -75,6 +91,6 @@ struct VPBXTUI: AsyncParsableCommand {
             let limits = try thresholds.map { try WallboardThresholds(parsing: $0) } ?? WallboardThresholds()
             mode = .wallboard(WallboardOptions(queues: WallboardOptions.queueList(queues), thresholds: limits))
         }
-        await ConsoleController.run(socketPath: path, mode: mode, ownExtension: ownExtension)
+        await ConsoleController.run(socketPath: path, mode: mode, ownExtension: ownExtension, ownAgent: ownAgent)
     }
 }

@@ -156,6 +156,32 @@ extension Integration {
             }
         }
 
+        @Test("an agent's Unix user: set, listed, shown, at most one agent per user, cleared with \"\", kept across a restart")
+        func unixUser() async throws {
+            try await TestPBX.run { pbx in
+                try await pbx.cli.succeed(["agent", "add", "2001", "--name", "Kovács Anna", "--unix-user", "anna"])
+                try await pbx.cli.succeed(["agent", "add", "2002", "--name", "Nagy Béla"])
+                let shown = try await pbx.cli.json(AgentInfo.self, ["agent", "show", "2001"])
+                #expect(shown.unixUser == "anna")
+                let taken = try await pbx.cli.run(["agent", "set", "2002", "--unix-user", "anna"], json: false)
+                #expect(taken.exitCode == 1 && taken.stderr.contains("Unix user anna is already agent 2001"), "\(taken.summary)")
+                #expect(taken.stderr.contains("[conflict]"))
+                let bad = try await pbx.cli.run(["agent", "set", "2002", "--unix-user", "anna kovacs"], json: false)
+                #expect(bad.exitCode == 2 && bad.stderr.contains("is not a Unix user name"), "\(bad.summary)")
+                let missing = try await pbx.cli.run(["agent", "show", "2999"], json: false)
+                #expect(missing.exitCode == 1 && missing.stderr.contains("[not_found]"), "\(missing.summary)")
+                let table = try await pbx.cli.run(["agent", "list"], json: false)
+                #expect(table.stdout.contains("UNIX USER") && table.stdout.contains("anna"), "\(table.stdout)")
+
+                try await pbx.restart()
+                #expect(try await pbx.cli.json(AgentInfo.self, ["agent", "show", "2001"]).unixUser == "anna")
+                try await pbx.cli.succeed(["agent", "set", "2001", "--unix-user", ""])
+                try await pbx.cli.succeed(["agent", "set", "2002", "--unix-user", "anna"])
+                let agents = try await pbx.cli.json([AgentInfo].self, ["agent", "list"])
+                #expect(agents.map(\.unixUser) == [nil, "anna"])
+            }
+        }
+
         @Test("a queue another queue overflows to cannot be removed; removing a queue frees its agents")
         func removal() async throws {
             try await TestPBX.run { pbx in

@@ -17,6 +17,8 @@ struct CallCenterSessionTests {
             var running = 0
             var mostAtOnce = 0
             var waiting = 1
+            var selfCalls = 0
+            var selfState = "available"
         }
         let state = Mutex(State())
 
@@ -37,11 +39,20 @@ struct CallCenterSessionTests {
         let server: ControlServer
         let counters = Counters()
 
-        init(callCenter: Bool) async throws {
+        /// `helloRole` overrides the role `engine.hello` reports (the tests run as root, an
+        /// admin), so the session behaves as it would for that role.
+        init(callCenter: Bool, helloRole: Role? = nil) async throws {
             server = ControlServer(configuration: .init(socketPath: socketPath), router: router, events: hub)
             let counters = self.counters
             router.register(EngineHello.self) { _, context in
-                EngineHello.Result(engineVersion: "stub", capabilities: ["events"], role: context.role ?? .admin)
+                EngineHello.Result(engineVersion: "stub", capabilities: ["events"], role: helloRole ?? context.role)
+            }
+            router.register(AgentSelf.self) { _, _ in
+                let state = counters.state.withLock {
+                    $0.selfCalls += 1
+                    return $0.selfState
+                }
+                return Fixtures.agent("2001", "Kovács Ödön", state: state)
             }
             router.register(EngineStatus.self) { _, _ in
                 EngineStatus.Result(
@@ -120,6 +131,26 @@ struct CallCenterSessionTests {
             #expect(snapshot?.role == .admin)
             #expect(snapshot?.queues?.map(\.queue) == ["support"])
             #expect(snapshot?.agents?.count == 3)
+        }
+        await stub.stop()
+    }
+
+    @Test("an agent's session loads agent.self, follows only its own agent.changed and no queue events")
+    func agentFollowsItsOwnAgent() async throws {
+        let stub = try await Stub(callCenter: true, helloRole: .agent)
+        try await withSession(stub) { updates in
+            #expect(updates.snapshot?.ownAgent?.number == "2001")
+            let queueCalls = stub.counters.state.withLock { $0.queueCalls.count }
+            await stub.hub.publish(topic: "agent", type: "agent.changed", data: ["agent": "2002"])
+            await stub.hub.publish(topic: "queue", type: "queue.changed", data: ["queue": "support"])
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(stub.counters.state.withLock { $0.selfCalls } == 1, "another agent's change fetches nothing")
+            #expect(stub.counters.state.withLock { $0.queueCalls.count } == queueCalls, "no queue topic for agents")
+            stub.counters.state.withLock { $0.selfState = "paused" }
+            await stub.hub.publish(topic: "agent", type: "agent.changed", data: ["agent": "2001"])
+            try await waitUntil("the own agent fetched again") { updates.state.model.ownAgent?.state == "paused" }
+            #expect(stub.counters.state.withLock { $0.agentCalls } == 1, "agent.status only in the snapshot")
+            #expect(updates.state.stack.screens[0] is AgentScreen)
         }
         await stub.stop()
     }

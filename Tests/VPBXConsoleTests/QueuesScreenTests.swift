@@ -183,10 +183,14 @@ struct QueuesScreenTests {
         #expect(state.stack.screens[0] is OverviewScreen)
     }
 
-    @Test("a receptionist has no queues screen", arguments: [Role.receptionist, .agent])
+    @Test("a receptionist has no queues screen, an agent only the agent screen", arguments: [Role.receptionist, .agent])
     func roleDecides(role: Role) {
         let state = queuesScreen(role: role, selectSupport: false)
-        #expect(state.stack.screens[0] is OverviewScreen)
+        if role == .agent {
+            #expect(state.stack.screens[0] is AgentScreen)
+        } else {
+            #expect(state.stack.screens[0] is OverviewScreen)
+        }
         #expect(state.model.notice == "the queues screen needs the admin or supervisor role")
         var grid = GridCanvas(rows: 24, columns: 80)
         var quiet = state

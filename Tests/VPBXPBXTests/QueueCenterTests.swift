@@ -13,6 +13,7 @@ struct QueueCenterTests {
         let cancelled = Mutex<[String]>([])
         let cancelledExtensions = Mutex<[Set<String>]>([])
         let records = Mutex<[QueueCallRecord]>([])
+        let changes = Mutex<[QueueCenterChange]>([])
     }
 
     private func center(_ recorder: Recorder, queue: QueueSettings, agents: [AgentProfile]) async -> QueueCenter {
@@ -20,7 +21,8 @@ struct QueueCenterTests {
             hooks: .init(
                 cancelRinging: { callID in recorder.cancelled.withLock { $0.append(callID) } },
                 recordsFinished: { records in recorder.records.withLock { $0 += records } },
-                cancelExtensions: { _, extensions in recorder.cancelledExtensions.withLock { $0.append(extensions) } }),
+                cancelExtensions: { _, extensions in recorder.cancelledExtensions.withLock { $0.append(extensions) } },
+                changed: { change in recorder.changes.withLock { $0.append(change) } }),
             logger: .init(label: "test"))
         await center.apply(queues: [queue], agents: agents)
         return center
@@ -59,6 +61,50 @@ struct QueueCenterTests {
         // The finished record names the caller's number, not the internal call id.
         #expect(recorder.records.withLock { $0.map(\.caller) } == ["1001"])
         #expect(recorder.records.withLock { $0.first?.agent } == "2001")
+    }
+
+    @Test("the agent's queue call: ringing, answered, ended into wrap-up; agent.changed at the end and when wrap-up is over")
+    func agentsQueueCall() async throws {
+        let recorder = Recorder()
+        let sales = QueueSettings(
+            name: "sales", strategy: .ringAll, members: [QueueMember(agent: "2001")], ringTimeoutSeconds: 15,
+            wrapUpSeconds: 1)
+        let center = await center(recorder, queue: sales, agents: [AgentProfile(number: "2001", name: "Éva")])
+        try await center.login(agent: "2001", at: "1002", queues: nil)
+        #expect(await center.queueCall(of: "2001") == nil)
+
+        let join = try #require(await center.join(queue: "sales", caller: caller("c1", number: "+36301234567")))
+        var instructions = join.instructions.makeAsyncIterator()
+        guard case .ring(let offer, _, _) = await instructions.next() else {
+            Issue.record("expected a ring instruction")
+            return
+        }
+        let ringing = try #require(await center.queueCall(of: "2001"))
+        #expect(ringing.number == "+36301234567" && ringing.name == "Kovács Éva" && ringing.queue == "sales")
+        #expect(ringing.answeredAt == nil && ringing.endedAt == nil)
+
+        await center.offerSettled(caller: "c1", offer: offer, result: .connected(answeredBy: "1002"))
+        let talking = try #require(await center.queueCall(of: "2001"))
+        #expect(talking.answeredAt != nil && talking.endedAt == nil && talking.joinedAt == ringing.joinedAt)
+
+        recorder.changes.withLock { $0.removeAll() }
+        await center.callEnded(callID: "c1")
+        #expect(recorder.changes.withLock { $0.contains(.agent("2001")) }, "the end of the call announces the agent")
+        guard case .wrapUp = await center.agent("2001")?.agent.state else {
+            Issue.record("expected wrap-up")
+            return
+        }
+        let wrapping = try #require(await center.queueCall(of: "2001"))
+        #expect(wrapping.callID == "c1" && wrapping.endedAt != nil)
+
+        recorder.changes.withLock { $0.removeAll() }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while await center.agent("2001")?.agent.state != .available, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(await center.agent("2001")?.agent.state == .available)
+        #expect(recorder.changes.withLock { $0.contains(.agent("2001")) }, "the end of the wrap-up announces the agent")
+        #expect(await center.queueCall(of: "2001") == nil)
     }
 
     @Test("the distributor's ring timeout cancels the ringing through the hook; the late failure is ignored; the next agent is rung")

@@ -196,6 +196,45 @@ struct QueueRepositoryContractTests {
     }
 
     @Test(
+        "an agent's Unix user is found, changed and cleared; one user is at most one agent; bad names are refused",
+        arguments: StoreBackend.allCases)
+    func agentUnixUser(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            var anna = AgentRecord(number: "2001", name: "Anna", unixUser: "anna")
+            try await repos.agents.create(anna)
+            try await repos.agents.create(AgentRecord(number: "2002", name: "Béla"))
+            #expect(try await repos.agents.get("2001")?.unixUser == "anna")
+            #expect(try await repos.agents.agent(unixUser: "anna")?.number == "2001")
+            #expect(try await repos.agents.agent(unixUser: "bela") == nil)
+
+            let taken = await #expect(throws: StoreError.self) {
+                try await repos.agents.replace(AgentRecord(number: "2002", name: "Béla", unixUser: "anna"))
+            }
+            #expect(taken?.kind == .conflict)
+            #expect(taken?.message.contains("already agent 2001") == true)
+            let takenOnCreate = await #expect(throws: StoreError.self) {
+                try await repos.agents.create(AgentRecord(number: "2003", name: "C", unixUser: "anna"))
+            }
+            #expect(takenOnCreate?.kind == .conflict)
+
+            anna.unixUser = nil
+            try await repos.agents.replace(anna)
+            #expect(try await repos.agents.agent(unixUser: "anna") == nil)
+            // Two agents without a user are fine (the unique index ignores NULLs).
+            #expect(try await repos.agents.list().allSatisfy { $0.unixUser == nil })
+            try await repos.agents.replace(AgentRecord(number: "2002", name: "Béla", unixUser: "anna"))
+            #expect(try await repos.agents.agent(unixUser: "anna")?.number == "2002")
+
+            for bad in ["", "-rf", "anna kovacs", String(repeating: "a", count: 33), "ünnep"] {
+                let error = await #expect(throws: StoreError.self) {
+                    try await repos.agents.create(AgentRecord(number: "2009", name: "X", unixUser: bad))
+                }
+                #expect(error?.kind == .invalidArgument, "\(bad)")
+            }
+        }
+    }
+
+    @Test(
         "finished queue calls are stored once each and found by any event in the range",
         arguments: StoreBackend.allCases)
     func queueCalls(backend: StoreBackend) async throws {

@@ -17,8 +17,8 @@ public final class ConsoleController {
     /// How often keys are read.
     static let pollInterval = Duration.milliseconds(30)
 
-    private init(socketPath: String, mode: ConsoleMode, ownExtension: String?) {
-        state = ConsoleState(mode: mode, ownExtension: ownExtension)
+    private init(socketPath: String, mode: ConsoleMode, ownExtension: String?, ownAgent: String?) {
+        state = ConsoleState(mode: mode, ownExtension: ownExtension, ownAgent: ownAgent)
         screen = NCursesScreen()
         let scope: EngineSession.Scope = mode == .console ? .console : .wallboard
         session = EngineSession(socketPath: socketPath, scope: scope)
@@ -27,8 +27,11 @@ public final class ConsoleController {
 
     /// Takes over the terminal until the user quits or a signal arrives; the terminal is
     /// restored on every way out.
-    public static func run(socketPath: String, mode: ConsoleMode = .console, ownExtension: String? = nil) async {
-        let controller = ConsoleController(socketPath: socketPath, mode: mode, ownExtension: ownExtension)
+    public static func run(
+        socketPath: String, mode: ConsoleMode = .console, ownExtension: String? = nil, ownAgent: String? = nil
+    ) async {
+        let controller = ConsoleController(
+            socketPath: socketPath, mode: mode, ownExtension: ownExtension, ownAgent: ownAgent)
         await controller.loop()
     }
 

@@ -28,10 +28,15 @@ public struct ConsoleState {
     public let mode: ConsoleMode
     /// The console user's own phone (`--extension`).
     public let ownExtension: String?
+    /// The agent a staff user also is (`--agent`); agents are found by `agent.self` instead.
+    public let ownAgent: String?
 
-    public init(mode: ConsoleMode = .console, keyTable: KeyTable? = nil, ownExtension: String? = nil) {
+    public init(
+        mode: ConsoleMode = .console, keyTable: KeyTable? = nil, ownExtension: String? = nil, ownAgent: String? = nil
+    ) {
         self.mode = mode
         self.ownExtension = ownExtension
+        self.ownAgent = ownAgent
         switch mode {
         case .console:
             stack = ScreenStack(root: OverviewScreen())
@@ -43,7 +48,7 @@ public struct ConsoleState {
     }
 
     public func context(now: Date) -> ScreenContext {
-        ScreenContext(model: model, now: now, keyTable: keyTable, ownExtension: ownExtension)
+        ScreenContext(model: model, now: now, keyTable: keyTable, ownExtension: ownExtension, ownAgent: ownAgent)
     }
 
     /// Draws the whole console.
@@ -51,7 +56,7 @@ public struct ConsoleState {
         stack.draw(into: &canvas, context: context(now: now))
     }
 
-    public mutating func apply(_ update: EngineSession.Update) -> Effects {
+    public mutating func apply(_ update: EngineSession.Update, now: Date = Date()) -> Effects {
         var effects = Effects()
         switch update {
         case .synced(let snapshot):
@@ -72,6 +77,8 @@ public struct ConsoleState {
         case .lost(let attempt, let reason):
             effects.redraw = model.setConnection(.reconnecting(attempt: attempt, reason: reason))
         }
+        // Fresh agent figures may start or end a queue call on the agent screen.
+        if model.observeDesk(agent: ownAgent, now: now) { effects.redraw = true }
         return effects
     }
 
@@ -105,14 +112,18 @@ public struct ConsoleState {
         return effects
     }
 
-    /// The role decides which screens exist: a wallboard account sees the wallboard, and
-    /// the queues screen is only for admins and supervisors.
+    /// The role decides which screens exist: a wallboard account sees the wallboard, an
+    /// agent their agent screen, and the queues screen is only for admins and supervisors.
     private mutating func fitScreensToRole() {
         guard mode == .console else { return }
         let root = stack.screens[0]
         if model.role == .wallboard {
             if !(root is WallboardScreen) { stack.replaceRoot(WallboardScreen()) }
-        } else if root is WallboardScreen || (root is QueuesScreen && !model.mayUseQueuesScreen) {
+        } else if model.role == .agent {
+            if !(root is AgentScreen) { stack.replaceRoot(AgentScreen()) }
+        } else if root is WallboardScreen || (root is QueuesScreen && !model.mayUseQueuesScreen)
+            || (root is AgentScreen && ownAgent == nil)
+        {
             stack.replaceRoot(OverviewScreen())
         }
     }

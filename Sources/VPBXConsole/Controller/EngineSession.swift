@@ -47,6 +47,11 @@ public actor EngineSession {
     private var generation = 0
     private var queueFetches = FetchCoalescer()
     private var agentFetches = FetchCoalescer()
+    /// The role `engine.hello` reported on this connection: an agent follows only its own
+    /// agent (`agent.self`), since it may not list the others.
+    private var role: Role?
+    /// The agent-role user's own agent number, once `agent.self` told it.
+    private var ownAgentNumber: String?
 
     public init(
         socketPath: String, clientName: String = "vpbx-tui", scope: Scope = .console,
@@ -68,6 +73,8 @@ public actor EngineSession {
             do {
                 let (client, snapshot, events) = try await connectAndLoad()
                 self.client = client
+                role = snapshot.role
+                ownAgentNumber = snapshot.ownAgent?.number
                 generation += 1
                 queueFetches.reset()
                 agentFetches.reset()
@@ -82,6 +89,11 @@ public actor EngineSession {
                         }
                     case .queue(let name):
                         if let target = queueFetches.request(.one(name)) { fetchQueues(target, client, report) }
+                    case .agents where role == .agent:
+                        // Only changes of this user's own agent (or before it is known) matter.
+                        let changed = event.data["agent"]?.stringValue
+                        guard ownAgentNumber == nil || changed == nil || changed == ownAgentNumber else { break }
+                        if agentFetches.request(.all) != nil { fetchOwnAgent(client, report) }
                     case .agents:
                         if agentFetches.request(.all) != nil { fetchAgents(client, report) }
                     case nil:
@@ -151,6 +163,11 @@ public actor EngineSession {
     /// Runs an agent command (`agent.pause/unpause/logout`); returns the line for the status bar.
     public func agentCommand(_ command: AgentCommand) async -> String {
         switch command {
+        case .login(let agent, let extensionNumber, let queues):
+            let which = queues.map { $0.joined(separator: ", ") } ?? "all queues"
+            return await perform("login", done: "agent \(agent) logged in at \(extensionNumber) (\(which))") {
+                try await $0.call(AgentLogin.self, .init(number: agent, extension: extensionNumber, queues: queues))
+            }
         case .pause(let agent, let reason):
             return await perform("pause", done: "agent \(agent) paused (\(reason))") {
                 try await $0.call(AgentPause.self, .init(number: agent, reason: reason))
@@ -235,6 +252,25 @@ public actor EngineSession {
         if agentFetches.finished() != nil { fetchAgents(client, report) }
     }
 
+    private func fetchOwnAgent(_ client: ControlClient, _ report: @escaping @Sendable (Update) -> Void) {
+        let generation = self.generation
+        Task {
+            let info = try? await client.call(AgentSelf.self, .init())
+            self.ownAgentLoaded(info, generation: generation, client: client, report: report)
+        }
+    }
+
+    private func ownAgentLoaded(
+        _ info: AgentStatusInfo?, generation: Int, client: ControlClient, report: @escaping @Sendable (Update) -> Void
+    ) {
+        guard generation == self.generation else { return }
+        if let info {
+            ownAgentNumber = info.number
+            report(.callCenter(.ownAgent(info)))
+        }
+        if agentFetches.finished() != nil { fetchOwnAgent(client, report) }
+    }
+
     // MARK: - Snapshot
 
     private func connectAndLoad() async throws -> (
@@ -245,7 +281,9 @@ public actor EngineSession {
             let hello = try await client.hello(client: clientName)
             // Subscribe first: events from here on are buffered, so nothing falls between
             // the lists and the stream; replays are harmless (the model is idempotent).
-            let (subscription, events) = try await client.subscribe(topics: scope.topics)
+            // An agent follows its own agent only: it may not read calls, extensions or queues.
+            let topics = hello.role == .agent ? [CallCenterEvents.agentTopic] : scope.topics
+            let (subscription, events) = try await client.subscribe(topics: topics)
             // Roles outside the staff (agent, wallboard) may not list extensions or calls.
             let lists = scope == .console && Set<Role>.staff.contains(hello.role)
             async let status = client.call(EngineStatus.self, .init())
@@ -254,14 +292,27 @@ public actor EngineSession {
             async let calls = lists ? client.call(CallList.self, .init()) : []
             async let queues = Self.callCenter { try await client.call(QueueStats.self, .init()) }
             async let agents = Self.callCenter { try await client.call(AgentStatus.self, .init()) }
+            async let own = hello.role == .agent && scope == .console ? Self.ownAgent(client) : (nil, nil)
+            let (ownAgent, ownAgentProblem) = try await own
             let snapshot = ConsoleSnapshot(
                 seq: subscription.seq, status: try await status, extensions: try await extensions,
                 registrations: try await registrations.map(Registration.init), calls: try await calls,
-                role: hello.role, queues: try await queues, agents: try await agents)
+                role: hello.role, queues: try await queues, agents: try await agents, ownAgent: ownAgent,
+                ownAgentProblem: ownAgentProblem)
             return (client, snapshot, events)
         } catch {
             await client.close()
             throw error
+        }
+    }
+
+    /// `agent.self`, or the engine's reason why not (no agent mapped to this user; an
+    /// older engine without the method).
+    private static func ownAgent(_ client: ControlClient) async throws -> (AgentStatusInfo?, String?) {
+        do {
+            return (try await client.call(AgentSelf.self, .init()), nil)
+        } catch let error as RPCError {
+            return (nil, error.message)
         }
     }
 

@@ -18,6 +18,8 @@ public enum ConsoleAction: String, Sendable, Hashable, CaseIterable {
     case redraw
     case showOverview
     case showQueues
+    case showAgent
+    case loginAll
     case pause
     case unpause
     case logout
@@ -32,7 +34,7 @@ public enum ConsoleCommand: Sendable, Hashable {
     case hangUp(callID: String)
     /// Reconnect and load a fresh snapshot.
     case refresh
-    /// `agent.pause`, `agent.unpause` or `agent.logout`.
+    /// `agent.login`, `agent.pause`, `agent.unpause` or `agent.logout`.
     case agent(AgentCommand)
     /// `call.pickup`: a ringing call rings this extension instead.
     case pickUpCall(callID: String, extensionNumber: String)
@@ -43,8 +45,11 @@ public enum ConsoleCommand: Sendable, Hashable {
     case monitor(extensionNumber: String, supervisor: String, mode: MonitorModeName)
 }
 
-/// What a supervisor can do to an agent from the queues screen.
+/// What a supervisor can do to an agent from the queues screen, and an agent to themselves
+/// from the agent screen.
 public enum AgentCommand: Sendable, Hashable {
+    /// `queues` nil: every queue that lists the agent.
+    case login(agent: String, extensionNumber: String, queues: [String]?)
     case pause(agent: String, reason: String)
     case unpause(agent: String)
     case logout(agent: String)

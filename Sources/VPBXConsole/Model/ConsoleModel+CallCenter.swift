@@ -9,6 +9,8 @@ public enum CallCenterUpdate: Sendable, Equatable {
     case queues([QueueStatsInfo], only: String?)
     /// `agent.status` answered: the list replaces the agents the console had.
     case agents([AgentStatusInfo])
+    /// `agent.self` answered (agent role): the console user's own agent.
+    case ownAgent(AgentStatusInfo)
 }
 
 /// What the session must fetch after an event whose data only names the entity.
@@ -44,7 +46,7 @@ extension ConsoleModel {
     /// Applies fetched figures; returns whether anything changed.
     @discardableResult
     public mutating func apply(_ update: CallCenterUpdate) -> Bool {
-        let before = (queues, agents, hasCallCenter)
+        let before = (queues, agents, hasCallCenter, ownAgent)
         switch update {
         case .queues(let list, let only?):
             if let stats = list.first(where: { $0.queue == only }) {
@@ -58,8 +60,11 @@ extension ConsoleModel {
             hasCallCenter = true
         case .agents(let list):
             agents = Dictionary(list.map { ($0.number, $0) }, uniquingKeysWith: { _, last in last })
+        case .ownAgent(let info):
+            ownAgent = info
+            ownAgentProblem = nil
         }
-        return before != (queues, agents, hasCallCenter)
+        return before != (queues, agents, hasCallCenter, ownAgent)
     }
 
     // MARK: - Derived views
@@ -103,6 +108,19 @@ extension AgentStatusInfo {
 }
 
 extension ConsoleModel {
+    /// The agent the agent screen shows: `number` (`vpbx-tui --agent`) from the agent list,
+    /// else the console user's own agent (`agent.self`).
+    public func shownAgent(_ number: String?) -> AgentStatusInfo? {
+        guard let number else { return ownAgent }
+        return agents[number] ?? (ownAgent?.number == number ? ownAgent : nil)
+    }
+
+    /// Feeds the shown agent's current queue call to the desk; returns whether it changed.
+    @discardableResult
+    public mutating func observeDesk(agent number: String?, now: Date) -> Bool {
+        desk.observe(shownAgent(number)?.call, now: now)
+    }
+
     /// The queues screen is for admins and supervisors (agent operations need those roles).
     /// Before the role is known (engines that do not say), it is offered and the engine
     /// decides.

@@ -16,6 +16,12 @@ public struct ConsoleModel: Sendable, Equatable {
     public internal(set) var queues: [String: QueueStatsInfo] = [:]
     /// Call-center agents by number (`agent.status`).
     public internal(set) var agents: [String: AgentStatusInfo] = [:]
+    /// The console user's own agent (`agent.self`), loaded for the agent role.
+    public internal(set) var ownAgent: AgentStatusInfo?
+    /// Why there is no `ownAgent` for an agent-role user (e.g. no agent is mapped to them).
+    public internal(set) var ownAgentProblem: String?
+    /// The agent screen's memory of recent queue calls; survives reconnects.
+    public internal(set) var desk = AgentDesk()
     /// Whether the engine serves queue figures to this console (false for an older engine
     /// or a role that may not read them: then there are simply no queues).
     public internal(set) var hasCallCenter = false
@@ -41,6 +47,8 @@ public struct ConsoleModel: Sendable, Equatable {
         hasCallCenter = snapshot.queues != nil
         queues = Dictionary((snapshot.queues ?? []).map { ($0.queue, $0) }, uniquingKeysWith: { _, last in last })
         agents = Dictionary((snapshot.agents ?? []).map { ($0.number, $0) }, uniquingKeysWith: { _, last in last })
+        ownAgent = snapshot.ownAgent
+        ownAgentProblem = snapshot.ownAgentProblem
         connection = .connected
     }
 

@@ -15,10 +15,15 @@ public struct ConsoleSnapshot: Sendable, Hashable {
     public var queues: [QueueStatsInfo]?
     /// `agent.status`; nil like `queues`.
     public var agents: [AgentStatusInfo]?
+    /// `agent.self`, loaded for the agent role; nil otherwise or when it failed.
+    public var ownAgent: AgentStatusInfo?
+    /// Why `agent.self` failed (the engine's message), for the agent screen.
+    public var ownAgentProblem: String?
 
     public init(
         seq: UInt64, status: EngineStatus.Result, extensions: [ExtensionInfo], registrations: [Registration],
-        calls: [CallInfo], role: Role? = nil, queues: [QueueStatsInfo]? = nil, agents: [AgentStatusInfo]? = nil
+        calls: [CallInfo], role: Role? = nil, queues: [QueueStatsInfo]? = nil, agents: [AgentStatusInfo]? = nil,
+        ownAgent: AgentStatusInfo? = nil, ownAgentProblem: String? = nil
     ) {
         self.seq = seq
         self.status = status
@@ -28,5 +33,7 @@ public struct ConsoleSnapshot: Sendable, Hashable {
         self.role = role
         self.queues = queues
         self.agents = agents
+        self.ownAgent = ownAgent
+        self.ownAgentProblem = ownAgentProblem
     }
 }

@@ -6,15 +6,26 @@ public struct ScreenContext: Sendable {
     public var model: ConsoleModel
     public var now: Date
     public var keyTable: KeyTable
-    /// The console user's own phone (`--extension`), where `g` picks calls up to.
+    /// The console user's own phone (`--extension`), where `g` picks calls up to and the
+    /// agent screen logs in at.
     public var ownExtension: String?
+    /// The agent a staff user also is (`--agent`); nil for agents (their own comes from
+    /// `agent.self`) and for staff who take no calls.
+    public var ownAgent: String?
 
-    public init(model: ConsoleModel, now: Date, keyTable: KeyTable = .standard, ownExtension: String? = nil) {
+    public init(
+        model: ConsoleModel, now: Date, keyTable: KeyTable = .standard, ownExtension: String? = nil,
+        ownAgent: String? = nil
+    ) {
         self.model = model
         self.now = now
         self.keyTable = keyTable
         self.ownExtension = ownExtension
+        self.ownAgent = ownAgent
     }
+
+    /// Whether this console has an agent screen: agents always, staff with `--agent`.
+    public var hasAgentScreen: Bool { ownAgent != nil || model.role == .agent }
 }
 
 /// What a screen did with an action.
@@ -42,4 +53,12 @@ public protocol Screen {
     var isOverlay: Bool { get }
     func draw<C: Canvas>(into canvas: inout C, context: ScreenContext)
     mutating func handle(_ action: ConsoleAction, context: ScreenContext) -> ScreenOutcome
+    /// Whether the help overlay over this screen lists `action`: bindings that do nothing
+    /// here are left out, so every useful one fits 80×24.
+    func helpLists(_ action: ConsoleAction) -> Bool
+}
+
+extension Screen {
+    /// The agent screen's own actions are hidden elsewhere; everything else is listed.
+    public func helpLists(_ action: ConsoleAction) -> Bool { action != .loginAll }
 }

@@ -63,17 +63,24 @@ public struct ScreenStack {
     private mutating func handleGlobally(_ action: ConsoleAction, context: ScreenContext) -> Result {
         switch action {
         case .showOverview where screens.count == 1 && !(screens[0] is OverviewScreen) && !(screens[0] is WallboardScreen):
+            guard context.model.role != .agent else { return .notice("the overview needs a staff role; yours is agent") }
             switchRoot(to: OverviewScreen.self, make: OverviewScreen.init)
             return .redraw
-        case .showQueues where screens.count == 1 && screens[0] is OverviewScreen:
+        case .showQueues where screens.count == 1 && (screens[0] is OverviewScreen || screens[0] is AgentScreen):
             guard context.model.mayUseQueuesScreen else {
                 return .notice("the queues screen needs the admin or supervisor role")
             }
             switchRoot(to: QueuesScreen.self, make: QueuesScreen.init)
             return .redraw
+        case .showAgent where screens.count == 1 && !(screens[0] is AgentScreen) && !(screens[0] is WallboardScreen):
+            guard context.hasAgentScreen else {
+                return .notice("start vpbx-tui with --agent YOUR-AGENT-NUMBER to take calls from this console")
+            }
+            switchRoot(to: AgentScreen.self, make: AgentScreen.init)
+            return .redraw
         case .quit: return .quit
         case .help:
-            screens.append(HelpOverlay())
+            screens.append(HelpOverlay(over: screens[0]))
             return .redraw
         case .refresh: return .run(.refresh)
         default: return .none

@@ -1,13 +1,15 @@
 /// Params naming one agent.
-public struct AgentRef: Codable, Sendable, Hashable {
+public struct AgentRef: Codable, Sendable, Hashable, AgentNaming {
     public var number: String
     public init(number: String) { self.number = number }
+    public var agentNumber: String { number }
 }
 
 /// `agent.create`.
 public enum AgentCreate: RPCMethod {
     public static let name = "agent.create"
-    public static let summary = "Define a call-center agent: number, name and an optional login PIN."
+    public static let summary =
+        "Define a call-center agent: number, name, an optional login PIN and the Unix user who is this agent at a console."
     public static let allowedRoles: Set<Role> = .adminOnly
     public typealias Result = AgentInfo
 
@@ -17,19 +19,22 @@ public enum AgentCreate: RPCMethod {
         public var name: String
         /// 4 to 10 digits; stored only as a salted hash.
         public var pin: String?
+        /// The Unix user who is this agent at `vpbx-tui`; at most one agent per user.
+        public var unixUser: String?
 
-        public init(number: String, name: String, pin: String? = nil) {
+        public init(number: String, name: String, pin: String? = nil, unixUser: String? = nil) {
             self.number = number
             self.name = name
             self.pin = pin
+            self.unixUser = unixUser
         }
     }
 }
 
-/// `agent.update`: absent fields are kept; `pin` "" removes the PIN.
+/// `agent.update`: absent fields are kept; `pin` "" removes the PIN, `unixUser` "" the user.
 public enum AgentUpdate: RPCMethod {
     public static let name = "agent.update"
-    public static let summary = "Change an agent's name or PIN; \"\" removes the PIN."
+    public static let summary = "Change an agent's name, PIN or Unix user; \"\" removes the PIN or the user."
     public static let allowedRoles: Set<Role> = .adminOnly
     public typealias Result = AgentInfo
 
@@ -37,11 +42,13 @@ public enum AgentUpdate: RPCMethod {
         public var number: String
         public var name: String?
         public var pin: String?
+        public var unixUser: String?
 
-        public init(number: String, name: String? = nil, pin: String? = nil) {
+        public init(number: String, name: String? = nil, pin: String? = nil, unixUser: String? = nil) {
             self.number = number
             self.name = name
             self.pin = pin
+            self.unixUser = unixUser
         }
     }
 }

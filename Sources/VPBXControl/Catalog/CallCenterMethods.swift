@@ -1,7 +1,8 @@
 extension Set where Element == Role {
-    /// Call-center operations on agents (log in, pause). Agents will act on themselves once
-    /// the engine maps a Unix user to an agent number; until then supervisors do it for them.
+    /// Call-center operations on agents (log in, pause) and waiting callers.
     public static var callCenter: Set<Role> { [.admin, .supervisor] }
+    /// An agent's own state: supervisors for anyone, agents for themselves (`ownAgentRoles`).
+    public static var agentState: Set<Role> { [.admin, .supervisor, .agent] }
     /// Live statistics: staff and wallboards.
     public static var statistics: Set<Role> { [.admin, .supervisor, .receptionist, .wallboard] }
 }
@@ -10,10 +11,11 @@ extension Set where Element == Role {
 public enum AgentLogin: RPCMethod {
     public static let name = "agent.login"
     public static let summary = "Log an agent in at an extension, to all their queues or some of them."
-    public static let allowedRoles: Set<Role> = .callCenter
+    public static let allowedRoles: Set<Role> = .agentState
+    public static let ownAgentRoles: Set<Role> = [.agent]
     public typealias Result = AgentStatusInfo
 
-    public struct Params: Codable, Sendable, Hashable {
+    public struct Params: Codable, Sendable, Hashable, AgentNaming {
         /// The agent number.
         public var number: String
         public var `extension`: String
@@ -32,7 +34,8 @@ public enum AgentLogin: RPCMethod {
 public enum AgentLogout: RPCMethod {
     public static let name = "agent.logout"
     public static let summary = "Log an agent out of all queues (a call in progress goes on)."
-    public static let allowedRoles: Set<Role> = .callCenter
+    public static let allowedRoles: Set<Role> = .agentState
+    public static let ownAgentRoles: Set<Role> = [.agent]
     public typealias Params = AgentRef
     public typealias Result = AgentStatusInfo
 }
@@ -41,10 +44,11 @@ public enum AgentLogout: RPCMethod {
 public enum AgentPause: RPCMethod {
     public static let name = "agent.pause"
     public static let summary = "Pause an agent with a reason (lunch, training, admin, ...): no queue calls until unpaused."
-    public static let allowedRoles: Set<Role> = .callCenter
+    public static let allowedRoles: Set<Role> = .agentState
+    public static let ownAgentRoles: Set<Role> = [.agent]
     public typealias Result = AgentStatusInfo
 
-    public struct Params: Codable, Sendable, Hashable {
+    public struct Params: Codable, Sendable, Hashable, AgentNaming {
         /// The agent number.
         public var number: String
         public var reason: String
@@ -59,7 +63,8 @@ public enum AgentPause: RPCMethod {
 public enum AgentUnpause: RPCMethod {
     public static let name = "agent.unpause"
     public static let summary = "End an agent's pause: queue calls are offered again."
-    public static let allowedRoles: Set<Role> = .callCenter
+    public static let allowedRoles: Set<Role> = .agentState
+    public static let ownAgentRoles: Set<Role> = [.agent]
     public typealias Params = AgentRef
     public typealias Result = AgentStatusInfo
 }
@@ -71,6 +76,26 @@ public enum AgentStatus: RPCMethod {
     public static let allowedRoles: Set<Role> = .statistics
     public typealias Params = NoParams
     public typealias Result = [AgentStatusInfo]
+}
+
+extension AgentLogin.Params {
+    public var agentNumber: String { number }
+}
+
+extension AgentPause.Params {
+    public var agentNumber: String { number }
+}
+
+/// `agent.self`: the caller's own agent, found by their Unix user (`vpbx agent set NUMBER
+/// --unix-user NAME`). What the console's agent screen shows.
+public enum AgentSelf: RPCMethod {
+    public static let name = "agent.self"
+    public static let summary =
+        "Your own agent (the one whose Unix user you are): live state, queues, wrap-up end and current queue call."
+    public static let allowedRoles: Set<Role> = .people
+    public static let ownAgentRoles: Set<Role> = .people
+    public typealias Params = NoParams
+    public typealias Result = AgentStatusInfo
 }
 
 /// `queue.stats`: live figures of one queue or all.

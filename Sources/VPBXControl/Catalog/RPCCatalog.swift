@@ -66,6 +66,7 @@ public enum RPCCatalog {
         .init(AgentPause.self),
         .init(AgentUnpause.self),
         .init(AgentStatus.self),
+        .init(AgentSelf.self),
         .init(QueueStats.self),
         .init(QueuePickup.self),
         .init(CallPickup.self),

@@ -9,6 +9,20 @@ public protocol RPCMethod: Sendable {
     /// One line for `system.listMethods`, `vpbx rpc` and the manual.
     static var summary: String { get }
     static var allowedRoles: Set<Role> { get }
+    /// Roles that may call the method only for their own agent: for these the router finds
+    /// the agent mapped to the caller's Unix user (`RequestContext.ownAgent`) and refuses
+    /// params naming another agent (`AgentNaming`) with `forbidden`. Empty by default.
+    static var ownAgentRoles: Set<Role> { get }
+}
+
+extension RPCMethod {
+    public static var ownAgentRoles: Set<Role> { [] }
+}
+
+/// Params that name the agent a method acts on, so the router can hold the `agent` role to
+/// its own agent.
+public protocol AgentNaming {
+    var agentNumber: String { get }
 }
 
 /// Params of a method that takes none: accepts an absent, null or empty `params`.
@@ -21,6 +35,7 @@ public struct RPCMethodDescriptor: Sendable {
     public let name: String
     public let summary: String
     public let allowedRoles: Set<Role>
+    public let ownAgentRoles: Set<Role>
     /// Checks raw params against the method's `Params` type, throwing an
     /// `invalid_argument` error that names the offending field.
     public let validateParams: @Sendable (JSONValue?) throws(RPCError) -> Void
@@ -29,6 +44,7 @@ public struct RPCMethodDescriptor: Sendable {
         name = M.name
         summary = M.summary
         allowedRoles = M.allowedRoles
+        ownAgentRoles = M.ownAgentRoles
         validateParams = { params throws(RPCError) in _ = try M.decodeParams(params) }
     }
 }

@@ -23,6 +23,8 @@ extension Set where Element == Role {
     public static var everyone: Set<Role> { Set(Role.allCases) }
     /// Roles that may read configuration and live state.
     public static var staff: Set<Role> { [.admin, .supervisor, .receptionist] }
+    /// Every role that is a person at a console (not a wallboard screen).
+    public static var people: Set<Role> { [.admin, .supervisor, .receptionist, .agent] }
     /// Configuration changes.
     public static var adminOnly: Set<Role> { [.admin] }
 }

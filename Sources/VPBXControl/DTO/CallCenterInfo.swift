@@ -25,6 +25,13 @@ public struct AgentStatusInfo: Codable, Sendable, Hashable {
     public var missedOffers: Int
     /// Pauses by reason: how many, and seconds in all.
     public var pauses: [String: PauseCount]
+    /// Every queue that lists the agent as a member, logged in to or not (`queues` says
+    /// which ones they take calls from now). Absent from older engines.
+    public var memberQueues: [String]?
+    /// When the wrap-up ends, while in `wrap-up`.
+    public var wrapUpUntil: Date?
+    /// The queue call ringing, in progress or being wrapped up: the agent's screen pop.
+    public var call: AgentCallInfo?
 
     public struct PauseCount: Codable, Sendable, Hashable {
         public var count: Int
@@ -38,7 +45,8 @@ public struct AgentStatusInfo: Codable, Sendable, Hashable {
     public init(
         number: String, name: String, state: String, reason: String? = nil, extensionNumber: String? = nil,
         queues: [String] = [], stateSince: Date, secondsInState: Int, callsHandled: Int = 0, talkSeconds: Int = 0,
-        holdSeconds: Int? = nil, wrapUpSeconds: Int = 0, missedOffers: Int = 0, pauses: [String: PauseCount] = [:]
+        holdSeconds: Int? = nil, wrapUpSeconds: Int = 0, missedOffers: Int = 0, pauses: [String: PauseCount] = [:],
+        memberQueues: [String]? = nil, wrapUpUntil: Date? = nil, call: AgentCallInfo? = nil
     ) {
         self.holdSeconds = holdSeconds
         self.number = number
@@ -54,6 +62,39 @@ public struct AgentStatusInfo: Codable, Sendable, Hashable {
         self.wrapUpSeconds = wrapUpSeconds
         self.missedOffers = missedOffers
         self.pauses = pauses
+        self.memberQueues = memberQueues
+        self.wrapUpUntil = wrapUpUntil
+        self.call = call
+    }
+}
+
+/// A queue call as its agent sees it: who calls, from which queue, how long they waited
+/// and since when the agent talks to them.
+public struct AgentCallInfo: Codable, Sendable, Hashable {
+    /// The core's call id (`call.list`).
+    public var callID: String
+    public var queue: String
+    /// The caller's number and display name as they arrived.
+    public var caller: String
+    public var callerName: String?
+    /// When the caller joined the queue.
+    public var joinedAt: Date
+    /// When the agent answered; nil while it rings.
+    public var answeredAt: Date?
+    /// When the call ended; set during the wrap-up after it.
+    public var endedAt: Date?
+
+    public init(
+        callID: String, queue: String, caller: String, callerName: String? = nil, joinedAt: Date,
+        answeredAt: Date? = nil, endedAt: Date? = nil
+    ) {
+        self.callID = callID
+        self.queue = queue
+        self.caller = caller
+        self.callerName = callerName
+        self.joinedAt = joinedAt
+        self.answeredAt = answeredAt
+        self.endedAt = endedAt
     }
 }
 

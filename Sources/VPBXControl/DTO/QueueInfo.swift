@@ -101,11 +101,14 @@ public struct AgentInfo: Codable, Sendable, Hashable {
     public var hasPin: Bool
     /// Queues that list the agent, by name.
     public var queues: [String]
+    /// The Unix user who is this agent at a console; nil when none.
+    public var unixUser: String?
 
-    public init(number: String, name: String, hasPin: Bool, queues: [String]) {
+    public init(number: String, name: String, hasPin: Bool, queues: [String], unixUser: String? = nil) {
         self.number = number
         self.name = name
         self.hasPin = hasPin
         self.queues = queues
+        self.unixUser = unixUser
     }
 }

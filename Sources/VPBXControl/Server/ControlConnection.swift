@@ -90,8 +90,10 @@ struct ControlConnection: Sendable {
             _ = try router.authorize(method: request.method, peer: peer, role: role)
             let params = try EventsSubscribe.decodeParams(request.params)
             if already { throw RPCError.conflict("this connection is already subscribed; open another connection") }
-            let subscription = try await events.subscribe(topics: params.topics)
-            let result = EventsSubscribe.Result(seq: subscription.seq, snapshot: subscription.snapshot)
+            let topics = try EventTopicPolicy.topics(params.topics, role: role)
+            let subscription = try await events.subscribe(topics: topics)
+            let snapshot = EventTopicPolicy.showsSnapshot(to: role) ? subscription.snapshot : .object([:])
+            let result = EventsSubscribe.Result(seq: subscription.seq, snapshot: snapshot)
             // The response goes out before the first event: the pump starts after this.
             try await send(.success(id: id, try RPCCoding.jsonValue(result)), outbound)
             return subscription

@@ -14,6 +14,7 @@ public final class ControlRouter: @unchecked Sendable {  // state guarded by `lo
 
     private let lock = NSLock()
     private var handlers: [String: RawHandler] = [:]
+    private var identity = CallerIdentity.nobody
     private let logger: Logger
 
     public init(logger: Logger = Logger(label: "vpbx.control")) {
@@ -32,11 +33,44 @@ public final class ControlRouter: @unchecked Sendable {  // state guarded by `lo
     /// Registers (or replaces) the handler of `method`, which must be in `RPCCatalog`.
     public func register<M: RPCMethod>(_ method: M.Type, handler: @escaping Handler<M>) {
         precondition(RPCCatalog.method(named: M.name) != nil, "\(M.name) is not in RPCCatalog: add it there first")
-        let raw: RawHandler = { params, context in
+        let raw: RawHandler = { [unowned self] params, context in
             let typed = try M.decodeParams(params)
+            var context = context
+            if M.ownAgentRoles.contains(context.role) {
+                context = try await self.ownAgentContext(context, naming: (typed as? any AgentNaming)?.agentNumber)
+            }
             return try RPCCoding.jsonValue(try await handler(typed, context))
         }
         lock.withLock { handlers[M.name] = raw }
+    }
+
+    /// Sets how callers are mapped to agents (the engine's store lookup).
+    public func setCallerIdentity(_ identity: CallerIdentity) {
+        lock.withLock { self.identity = identity }
+    }
+
+    /// Fills in the caller's user and agent; when the params name an agent, it must be the
+    /// caller's own (the `agent` role acts on itself only).
+    private func ownAgentContext(_ context: RequestContext, naming agent: String?) async throws -> RequestContext {
+        let identity = lock.withLock { self.identity }
+        var context = context
+        context.userName = identity.userName(context.peer.uid)
+        if let name = context.userName { context.ownAgent = try await identity.agent(name) }
+        guard let agent else { return context }
+        guard let own = context.ownAgent else {
+            logForbidden(method: context.method, peer: context.peer, role: context.role)
+            let user = context.userName.map { "Unix user \($0)" } ?? "uid \(context.peer.uid)"
+            throw RPCError.forbidden(
+                "your \(user) is not mapped to any agent, so \(context.method) on agent \(agent) needs the supervisor or admin role; an administrator maps you with: vpbx agent set NUMBER --unix-user \(context.userName ?? "NAME")"
+            )
+        }
+        guard own == agent else {
+            logForbidden(method: context.method, peer: context.peer, role: context.role)
+            throw RPCError.forbidden(
+                "you are agent \(own): as an \(context.role.rawValue) you may use \(context.method) on your own agent only, not on \(agent)"
+            )
+        }
+        return context
     }
 
     /// Names of methods with a registered handler.

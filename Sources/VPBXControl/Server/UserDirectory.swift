@@ -10,6 +10,12 @@ public protocol UserDirectory: Sendable {
     func groupID(named name: String) -> UInt32?
     /// Every group `uid` belongs to, primary and supplementary.
     func groupIDs(ofUser uid: UInt32, primaryGroup: UInt32) -> Set<UInt32>
+    /// The name of the user `uid` (which agent a console user is goes by name).
+    func userName(of uid: UInt32) -> String?
+}
+
+extension UserDirectory {
+    public func userName(of uid: UInt32) -> String? { SystemUserDirectory().userName(of: uid) }
 }
 
 /// `/etc/group` and friends, through the C library (NSS-aware).
@@ -22,6 +28,16 @@ public struct SystemUserDirectory: UserDirectory {
         var scratch = [CChar](repeating: 0, count: 16 * 1024)
         guard getgrnam_r(name, &group, &scratch, scratch.count, &result) == 0, result != nil else { return nil }
         return group.gr_gid
+    }
+
+    public func userName(of uid: UInt32) -> String? {
+        var passwd = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var scratch = [CChar](repeating: 0, count: 16 * 1024)
+        guard getpwuid_r(uid, &passwd, &scratch, scratch.count, &result) == 0, result != nil,
+            let name = passwd.pw_name
+        else { return nil }
+        return String(cString: name)
     }
 
     public func groupIDs(ofUser uid: UInt32, primaryGroup: UInt32) -> Set<UInt32> {

@@ -46,7 +46,19 @@ public actor QueueCenter: QueueService {
         var offer: (id: Int, agents: [String])?
         /// Put through to an agent; the center waits for the call's end.
         var bridged = false
+        /// For the agent's screen pop: when the caller joined, who answered and when.
+        var joinedAt = Date()
+        var answered: (agent: String, at: Date)?
+
+        func call(endedAt: Date? = nil) -> AgentQueueCall {
+            AgentQueueCall(
+                callID: caller.callID, queue: queue, number: caller.number, name: caller.name, joinedAt: joinedAt,
+                answeredAt: answered?.at, endedAt: endedAt)
+        }
     }
+
+    /// The last queue call each agent finished, for their wrap-up screen.
+    private var finishedCalls: [String: AgentQueueCall] = [:]
 
     private var distributor: Distributor<SystemRandomNumberGenerator>
     private var entries: [String: Entry] = [:]
@@ -199,6 +211,15 @@ public actor QueueCenter: QueueService {
             windowStart: distributor.windowStart(at: now), waiting: distributor.waitingCallers(in: queue))
     }
 
+    /// The queue call `agent` is offered, talking on, or wrapping up; nil otherwise.
+    public func queueCall(of agent: String) -> AgentQueueCall? {
+        switch distributor.agent(agent)?.state {
+        case .ringing(let caller), .onCall(let caller): return entries[caller]?.call()
+        case .wrapUp: return finishedCalls[agent]
+        default: return nil
+        }
+    }
+
     /// Names of the configured queues.
     public func queueNames() -> [String] { distributor.queueNames }
 
@@ -234,6 +255,7 @@ public actor QueueCenter: QueueService {
             let agent =
                 current.agents.first { distributor.agent($0)?.extensionNumber == answeredBy } ?? current.agents[0]
             entry.bridged = true
+            entry.answered = (agent, now)
             entries[callID] = entry
             entry.instructions.finish()
             carryOut(distributor.offerAnswered(caller: callID, agent: agent, now: now))
@@ -278,9 +300,12 @@ public actor QueueCenter: QueueService {
     /// wrap-up starts.
     public func callEnded(callID: String) {
         guard let entry = entries[callID], entry.bridged else { return }
+        if let agent = entry.answered?.agent { finishedCalls[agent] = entry.call(endedAt: Date()) }
         forget(callID)
         carryOut(distributor.queueCallEnded(caller: callID, now: Date()))
         hooks.changed(.queue(entry.queue))
+        // The agent went into wrap-up (or straight back to available): their console follows.
+        if let agent = entry.answered?.agent { agentChanged(agent) }
     }
 
     /// A bridged queue call was put on hold or taken off it (agent hold time).
@@ -412,7 +437,10 @@ public actor QueueCenter: QueueService {
             nextMidnight = LocalMidnight.next(after: now, in: timeZone)
             for queue in distributor.queueNames { hooks.changed(.queue(queue)) }
         }
+        // A deadline can end wrap-ups and rests; say which agents changed state.
+        let before = Dictionary(uniqueKeysWithValues: distributor.agentNumbers.map { ($0, distributor.agent($0)?.state) })
         carryOut(distributor.tick(now: now))
+        for (number, state) in before where distributor.agent(number)?.state != state { agentChanged(number) }
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a queue tells the application holding one waiting caller.
 public enum QueueInstruction: Sendable, Equatable {
     /// Ring these extensions for the caller (several at once for ring-all) and report the
@@ -70,4 +72,17 @@ public protocol QueueService: Sendable {
     func exitKeyPressed(_ callID: String) async
     /// The caller's place in the queue now.
     func position(of callID: String) async -> QueuePosition?
+}
+
+/// A queue call as the agent it is offered to sees it (the console's screen pop).
+public struct AgentQueueCall: Sendable, Equatable {
+    public var callID: String
+    public var queue: String
+    public var number: String
+    public var name: String?
+    public var joinedAt: Date
+    /// When the agent answered; nil while ringing.
+    public var answeredAt: Date?
+    /// When the call ended; set during the agent's wrap-up.
+    public var endedAt: Date?
 }

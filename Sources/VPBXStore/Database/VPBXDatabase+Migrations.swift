@@ -28,6 +28,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v7-queues", migrate: createQueues)
         migrator.registerMigration("v8-agent-sessions", migrate: createAgentSessions)
         migrator.registerMigration("v9-extension-call-center", migrate: addExtensionCallCenter)
+        migrator.registerMigration("v10-agent-unix-user", migrate: addAgentUnixUser)
         return migrator
     }
 
@@ -253,5 +254,12 @@ extension VPBXDatabase {
             t.add(column: "may_monitor", .boolean).notNull().defaults(to: false)
             t.add(column: "pickup_group", .text)
         }
+    }
+
+    private static func addAgentUnixUser(_ db: Database) throws {
+        // Which Unix user is this agent at a console. Unique where set: a console user is
+        // at most one agent (SQLite lets any number of rows hold NULL).
+        try db.alter(table: "agents") { t in t.add(column: "unix_user", .text) }
+        try db.create(index: "agents_by_unix_user", on: "agents", columns: ["unix_user"], unique: true)
     }
 }

@@ -56,6 +56,19 @@ enum Validation {
         }
     }
 
+    /// A Unix user name as `useradd` accepts it portably: 1 to 32 of ASCII letters, digits,
+    /// `.`, `_` and `-`, not starting with `-` (a name starting with `-` reads as an option).
+    static func unixUserName(_ value: String, field: String) throws {
+        let allowed = value.utf8.allSatisfy {
+            isDigit($0) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20)
+                || [UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-")].contains($0)
+        }
+        guard (1...32).contains(value.utf8.count), allowed, value.utf8.first != UInt8(ascii: "-") else {
+            throw StoreError.invalid(
+                "\(field) '\(value)' is invalid: expected a Unix user name such as anna or j.kovacs")
+        }
+    }
+
     /// An integer within a range.
     static func range(_ value: Int, _ range: ClosedRange<Int>, field: String, unit: String = "")
         throws

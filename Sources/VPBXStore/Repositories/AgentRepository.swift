@@ -15,6 +15,8 @@ public protocol AgentRepository: Sendable {
     func delete(_ number: String) async throws -> Bool
     /// The names of the queues that list `agent` as a member, by name.
     func queues(of agent: String) async throws -> [String]
+    /// The agent whose console user is the Unix user `name`, if any.
+    func agent(unixUser name: String) async throws -> AgentRecord?
 }
 
 extension StoreError {
@@ -24,6 +26,13 @@ extension StoreError {
             .conflict,
             "agent \(agent) is a member of queue(s) \(queues.joined(separator: ", ")); "
                 + "remove them first (vpbx queue member remove QUEUE \(agent))")
+    }
+
+    /// A Unix user is at most one agent.
+    static func unixUserTaken(_ user: String, by agent: String) -> StoreError {
+        StoreError(
+            .conflict,
+            "Unix user \(user) is already agent \(agent); clear it there first (vpbx agent set \(agent) --unix-user \"\")")
     }
 }
 
@@ -46,7 +55,10 @@ public struct GRDBAgentRepository: AgentRepository {
 
     public func create(_ agent: AgentRecord) async throws {
         try agent.validate()
-        try await database.write("agent \(agent.number)") { db in try agent.insert(db) }
+        try await database.write("agent \(agent.number)") { db in
+            try Self.checkUnixUserFree(db, agent)
+            try agent.insert(db)
+        }
     }
 
     public func replace(_ agent: AgentRecord) async throws {
@@ -55,6 +67,7 @@ public struct GRDBAgentRepository: AgentRepository {
             guard try AgentRecord.exists(db, key: agent.number) else {
                 throw StoreError.notFound("agent \(agent.number)")
             }
+            try Self.checkUnixUserFree(db, agent)
             try agent.update(db)
         }
     }
@@ -70,6 +83,21 @@ public struct GRDBAgentRepository: AgentRepository {
 
     public func queues(of agent: String) async throws -> [String] {
         try await database.read("the queues of agent \(agent)") { db in try Self.queues(db, agent) }
+    }
+
+    public func agent(unixUser name: String) async throws -> AgentRecord? {
+        try await database.read("the agent of Unix user \(name)") { db in
+            try AgentRecord.filter(AgentRecord.Columns.unixUser == name).fetchOne(db)
+        }
+    }
+
+    /// Says which agent holds the user, rather than the bare unique-index failure.
+    private static func checkUnixUserFree(_ db: Database, _ agent: AgentRecord) throws {
+        guard let user = agent.unixUser,
+            let holder = try AgentRecord.filter(AgentRecord.Columns.unixUser == user).fetchOne(db),
+            holder.number != agent.number
+        else { return }
+        throw StoreError.unixUserTaken(user, by: holder.number)
     }
 
     private static func queues(_ db: Database, _ agent: String) throws -> [String] {
@@ -98,6 +126,7 @@ public struct InMemoryAgentRepository: AgentRepository {
         try agent.validate()
         try await store.transaction { tables in
             guard tables.agents[agent.number] == nil else { throw StoreError.alreadyExists("agent \(agent.number)") }
+            try tables.checkUnixUserFree(agent)
             tables.agents[agent.number] = agent
         }
     }
@@ -106,6 +135,7 @@ public struct InMemoryAgentRepository: AgentRepository {
         try agent.validate()
         try await store.transaction { tables in
             guard tables.agents[agent.number] != nil else { throw StoreError.notFound("agent \(agent.number)") }
+            try tables.checkUnixUserFree(agent)
             tables.agents[agent.number] = agent
         }
     }
@@ -123,9 +153,21 @@ public struct InMemoryAgentRepository: AgentRepository {
     public func queues(of agent: String) async throws -> [String] {
         try await store.transaction { tables in tables.queues(of: agent) }
     }
+
+    public func agent(unixUser name: String) async throws -> AgentRecord? {
+        try await store.transaction { tables in tables.agents.values.first { $0.unixUser == name } }
+    }
 }
 
 extension InMemoryStore.Tables {
+    /// The unique index on `unix_user` the database has.
+    func checkUnixUserFree(_ agent: AgentRecord) throws {
+        guard let user = agent.unixUser,
+            let holder = agents.values.first(where: { $0.unixUser == user && $0.number != agent.number })
+        else { return }
+        throw StoreError.unixUserTaken(user, by: holder.number)
+    }
+
     /// Names of the queues listing `agent`, in binary order.
     func queues(of agent: String) -> [String] {
         queueMembers.filter { $0.value.contains { $0.agent == agent } }.keys.sorted {

@@ -11,13 +11,18 @@ public struct AgentRecord: Codable, Sendable, Equatable, Identifiable {
     public var name: String
     /// The login PIN's hash; nil when the agent has no PIN.
     public var pinHash: String?
+    /// The Unix user who is this agent at a console (`vpbx-tui`): the engine learns a
+    /// console's user from the socket (SO_PEERCRED) and so which agent it may act for.
+    /// At most one agent per user; nil: no console user is this agent.
+    public var unixUser: String?
 
     public var id: String { number }
 
-    public init(number: String, name: String, pinHash: String? = nil) {
+    public init(number: String, name: String, pinHash: String? = nil, unixUser: String? = nil) {
         self.number = number
         self.name = name
         self.pinHash = pinHash
+        self.unixUser = unixUser
     }
 
     /// Checks every field; throws ``StoreError`` of kind `invalidArgument` naming the first bad one.
@@ -27,12 +32,16 @@ public struct AgentRecord: Codable, Sendable, Equatable, Identifiable {
         if let pinHash {
             try Validation.text(pinHash, field: "PIN hash of agent \(number)", maxLength: 200)
         }
+        if let unixUser {
+            try Validation.unixUserName(unixUser, field: "Unix user of agent \(number)")
+        }
     }
 
     enum CodingKeys: String, CodingKey {
         case number
         case name
         case pinHash = "pin_hash"
+        case unixUser = "unix_user"
     }
 }
 
@@ -42,5 +51,6 @@ extension AgentRecord: FetchableRecord, PersistableRecord {
     /// The columns the repositories query (GRDB requires the type to be public).
     public enum Columns {
         public static let number = Column(CodingKeys.number)
+        public static let unixUser = Column(CodingKeys.unixUser)
     }
 }

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+/// The agent screen in a real terminal against a real engine: an agent mapped to the
+/// current Unix user logs in, pauses with a reason, leaves and rejoins one queue with the
+/// keys, and the engine's state (read with the CLI) follows; then a sipp caller (a name and a
+/// mobile number) dials the queue, the agent's phone (a sipp answering machine) takes the call, and the screen pops
+/// the caller, counts down the wrap-up and lists the call under recent calls.
+///
+/// The tests run as root in CI, and root is an admin, so the screen is opened with
+/// `--agent` and key 3; `agent.self` is checked through `vpbx rpc` with the same user.
+@Suite(
+    "vpbx-tui agent screen in tmux", .serialized,
+    .enabled(if: TmuxSession.tmux != nil && SippProcess.sipp != nil, "needs tmux and sipp"),
+    .enabled(
+        if: ["vpbx-engine", "vpbx", "vpbx-tui"].allSatisfy {
+            FileManager.default.isExecutableFile(atPath: EngineProcess.binary($0))
+        }, "build the whole package first (swift build)"))
+struct TmuxAgentScreenTests {
+    static var userName: String {
+        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return "root" }
+        return String(cString: name)
+    }
+
+    func agentStatus(_ engine: EngineProcess) throws -> String {
+        try Shell.run(EngineProcess.binary("vpbx"), ["agent", "status", "--json", "--socket", engine.socketPath]).output
+    }
+
+    @Test("keys log the agent in, pause with a reason, unpause, leave and rejoin a queue; a queue call pops up")
+    func agentScreen() async throws {
+        let engine = try EngineProcess(extraArguments: ["--trusted", "127.0.0.1/32"])
+        defer { engine.stop() }
+        try await engine.waitUntilReady()
+        let deskPort = try EngineProcess.freePort()
+        try engine.vpbx([
+            "ext", "add", "1002", "--name", "Asztal 2", "--password", "x", "--static-contact",
+            "sip:1002@127.0.0.1:\(deskPort)",
+        ])
+        try engine.vpbx(["agent", "add", "2001", "--name", "Kovács Éva", "--unix-user", Self.userName])
+        for queue in ["sales", "support"] {
+            try engine.vpbx(["queue", "add", queue, "--wrap-up", "8"])
+            try engine.vpbx(["queue", "member", "add", queue, "2001"])
+        }
+        try engine.vpbx(["route", "add", "300", "--to", "queue:sales"])
+        let vpbx = EngineProcess.binary("vpbx")
+        let shown = try Shell.run(vpbx, ["agent", "show", "2001", "--json", "--socket", engine.socketPath])
+        #expect(shown.output.contains("\"unixUser\""), "\(shown.output)")
+        #expect(shown.output.contains(Self.userName))
+        // The same Unix user asks who they are: the engine maps SO_PEERCRED's uid to 2001.
+        let me = try Shell.run(vpbx, ["rpc", "agent.self", "--socket", engine.socketPath])
+        #expect(me.status == 0 && me.output.contains("2001"), "\(me.output)")
+
+        let tui = EngineProcess.binary("vpbx-tui")
+        let session = try TmuxSession(
+            command: "env LANG=C.UTF-8 \(tui) --agent 2001 --extension 1002 --socket \(engine.socketPath)",
+            columns: 80, rows: 24)
+        defer { session.close() }
+        try await session.waitFor("connected")
+        try session.send("3")
+        try await session.waitFor("agent 2001", "2001 Kovács Éva", "logged out", "My queues (2)", "a log in")
+
+        try session.send("a")
+        try await session.waitFor("available", "at 1002", "logged in at 1002 (all queues)")
+        #expect(try agentStatus(engine).contains("\"available\""))
+
+        try session.send("p")
+        try await session.waitFor("Pause 2001 Kovács Éva for:", "training")
+        try session.send("Down")
+        try session.send("Enter")
+        try await session.waitFor("paused (training)")
+        let paused = try agentStatus(engine)
+        #expect(paused.contains("\"paused\"") && paused.contains("training"), "\(paused)")
+        try session.send("u")
+        try await session.waitFor("agent 2001 unpaused", "available")
+
+        // Enter on the selected queue (sales, the first) leaves it; again rejoins it.
+        try session.send("Enter")
+        try await session.waitFor("logged in at 1002 (support)")
+        let oneQueue = try agentStatus(engine)
+        let agents = try JSONSerialization.jsonObject(with: Data(oneQueue.utf8)) as? [[String: Any]]
+        #expect(agents?.first?["queues"] as? [String] == ["support"], "\(oneQueue)")
+        try session.send("Enter")
+        try await session.waitFor("logged in at 1002 (sales, support)")
+
+        // A live queue call: the caller dials 300, the desk answers, the caller hangs up after 3 s.
+        let desk = try SippProcess(scenario: "uas", port: deskPort, arguments: [], logDirectory: engine.directory)
+        defer { desk.stop() }
+        let caller = try SippProcess(
+            scenario: "queue-caller", file: try QueueCallerScenario.write(into: engine.directory),
+            port: try EngineProcess.freePort(),
+            arguments: ["-s", "300", "-d", "3000", "127.0.0.1:\(engine.sipPort)"], logDirectory: engine.directory)
+        defer { caller.stop() }
+        let pop = try await session.waitFor(
+            "☎ \(QueueCallerScenario.number) \(QueueCallerScenario.name)", "queue sales", "talking",
+            timeout: .seconds(20))
+        #expect(pop.contains("on call"), "\(pop)")
+        let wrapUp = try await session.waitFor("wrap-up:", "left", "Recent calls (1)", timeout: .seconds(20))
+        #expect(wrapUp.contains("talked"), "\(wrapUp)")
+        let recent = try #require(
+            wrapUp.split(separator: "\n").last { $0.contains("sales") && $0.contains(QueueCallerScenario.number) })
+        #expect(recent.contains(QueueCallerScenario.name), "the recent call names the caller: \(recent)")
+        try await session.waitFor("available", "Recent calls (1)", timeout: .seconds(20))
+
+        try session.send("q")
+        try await session.waitUntilEnded()
+    }
+
+    @Test("3 without --agent explains; --agent with a bad number is refused before the terminal is taken")
+    func withoutAgentOption() async throws {
+        let engine = try EngineProcess()
+        defer { engine.stop() }
+        try await engine.waitUntilReady()
+        let tui = EngineProcess.binary("vpbx-tui")
+        let session = try TmuxSession(command: "env LANG=C.UTF-8 \(tui) --socket \(engine.socketPath)")
+        defer { session.close() }
+        try await session.waitFor("connected")
+        try session.send("3")
+        try await session.waitFor("--agent YOUR-AGENT-NUMBER")
+        try session.send("q")
+        try await session.waitUntilEnded()
+        let bad = try Shell.run(tui, ["--agent", "x1", "--socket", engine.socketPath])
+        #expect(bad.status == 64 && bad.output.contains("--agent 'x1' is not an agent number"), "\(bad.output)")
+    }
+}
