@@ -59,7 +59,7 @@ extension Engine {
                 ringExtensions: { callID, extensions, step, timeout in
                     await pbx.handOn(callID: callID, toExtensions: extensions, step: step, timeoutSeconds: timeout)
                 },
-                holdMusic: { music.samples }),
+                holdMusic: { music.samples(of: $0) }),
             logger: logger)
     }
 }

@@ -2,28 +2,46 @@ import Foundation
 import VPBXControl
 import VPBXMediaIO
 
-/// `moh.*` methods over the engine's `HoldMusicLibrary`.
+/// `moh.*` methods over the engine's `HoldMusicLibrary`: the default class (every hold, and
+/// queues without a class) and named classes that queues choose.
 extension ControlHandlers {
     func registerMusicMethods(on router: ControlRouter) {
-        router.register(MusicShow.self) { _, _ in Self.info(music.current) }
+        router.register(MusicShow.self) { params, _ in
+            let name = params.musicClass ?? HoldMusicLibrary.defaultClass
+            guard let info = music.info(of: name) else {
+                throw RPCError.notFound("there is no music class \(name) (vpbx moh list)")
+            }
+            return Self.info(info)
+        }
+        router.register(MusicList.self) { _, _ in music.list().map(Self.info) }
         router.register(MusicSet.self) { params, _ in
             guard let bytes = Data(base64Encoded: params.wav) else {
                 throw RPCError.invalidArgument("wav is not base64; send the file's bytes base64-encoded", field: "wav")
             }
-            let current = try musicCall { try music.set(wav: [UInt8](bytes), fileName: params.fileName ?? "music.wav") }
-            await publish("prompt", "moh.changed", ["source": .string(current.source.rawValue)])
-            return Self.info(current)
+            let name = params.musicClass ?? HoldMusicLibrary.defaultClass
+            let info = try musicCall {
+                try music.set(wav: [UInt8](bytes), fileName: params.fileName ?? "music.wav", musicClass: name)
+            }
+            await publish("prompt", "moh.changed", ["class": .string(name), "source": .string(info.source.rawValue)])
+            return Self.info(info)
         }
-        router.register(MusicReset.self) { _, _ in
-            let current = try musicCall { try music.reset() }
-            await publish("prompt", "moh.changed", ["source": .string(current.source.rawValue)])
-            return Self.info(current)
+        router.register(MusicReset.self) { params, _ in
+            let name = params.musicClass ?? HoldMusicLibrary.defaultClass
+            if name != HoldMusicLibrary.defaultClass {
+                let users = try await storeCall { try await self.queues.list() }.filter { $0.musicClass == name }
+                guard users.isEmpty else {
+                    throw RPCError.conflict(
+                        "music class \(name) is the music of queue \(users.map(\.name).joined(separator: ", ")); "
+                            + "give them another class first (vpbx queue set NAME --music default)")
+                }
+            }
+            let info = try musicCall { try music.reset(musicClass: name) }
+            await publish("prompt", "moh.changed", ["class": .string(name), "source": .string(info.source.rawValue)])
+            return Self.info(info)
         }
     }
 
-    private func musicCall(
-        _ operation: () throws -> (source: HoldMusicLibrary.Source, durationMilliseconds: Int)
-    ) throws -> (source: HoldMusicLibrary.Source, durationMilliseconds: Int) {
+    private func musicCall(_ operation: () throws -> HoldMusicLibrary.ClassInfo) throws -> HoldMusicLibrary.ClassInfo {
         do {
             return try operation()
         } catch let error as PromptError {
@@ -35,7 +53,9 @@ extension ControlHandlers {
         }
     }
 
-    private static func info(_ current: (source: HoldMusicLibrary.Source, durationMilliseconds: Int)) -> MusicInfo {
-        MusicInfo(source: current.source == .custom ? .custom : .builtIn, durationMilliseconds: current.durationMilliseconds)
+    private static func info(_ info: HoldMusicLibrary.ClassInfo) -> MusicInfo {
+        MusicInfo(
+            source: info.source == .custom ? .custom : .builtIn, durationMilliseconds: info.durationMilliseconds,
+            musicClass: info.name)
     }
 }

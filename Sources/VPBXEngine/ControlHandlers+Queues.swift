@@ -11,6 +11,7 @@ extension ControlHandlers {
         router.register(QueueCreate.self) { params, _ in
             var record = QueueRecord(name: params.name)
             QueueConfiguration.apply(params, to: &record)
+            try self.checkMusicClass(record)
             try QueueConfiguration.validate(record, members: [])
             let created = record
             try await self.storeCall { try await self.queues.create(created) }
@@ -21,6 +22,7 @@ extension ControlHandlers {
         router.register(QueueUpdate.self) { params, _ in
             var record = try await self.existingQueue(params.name)
             QueueConfiguration.apply(params, to: &record)
+            try self.checkMusicClass(record)
             let members = try await self.storeCall { try await self.queues.members(of: params.name) }
             try QueueConfiguration.validate(record, members: members)
             let updated = record
@@ -144,5 +146,14 @@ extension ControlHandlers {
         }
         let agents = try await storeCall { try await self.agents.list() }.map(QueueConfiguration.profile)
         return (settings, agents)
+    }
+
+    /// A queue may name only a music class that exists (`moh.list`), so a typo is caught at
+    /// once instead of callers hearing the default music unnoticed.
+    private func checkMusicClass(_ record: QueueRecord) throws(RPCError) {
+        guard let name = record.musicClass, !music.hasClass(name) else { return }
+        throw RPCError.invalidArgument(
+            "there is no music class \(name); create it with 'vpbx moh set FILE --class \(name)' (see 'vpbx moh list')",
+            field: "music")
     }
 }

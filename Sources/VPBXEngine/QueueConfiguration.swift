@@ -29,7 +29,7 @@ enum QueueConfiguration {
             maxLength: record.maxLength, rejectJoinWhen: join, leaveWhen: leave,
             serviceLevelSeconds: record.serviceLevelSeconds, shortAbandonSeconds: record.shortAbandonSeconds,
             wrapUpSeconds: record.wrapUpSeconds, announcementIntervalSeconds: record.announcementIntervalSeconds,
-            exitDigit: record.exitDigit, pauseOnNoAnswer: record.pauseOnNoAnswer)
+            musicClass: record.musicClass, exitDigit: record.exitDigit, pauseOnNoAnswer: record.pauseOnNoAnswer)
     }
 
     static func profile(_ record: AgentRecord) -> AgentProfile {
@@ -53,6 +53,7 @@ enum QueueConfiguration {
         if let value = params.announceEvery { record.announcementIntervalSeconds = value == 0 ? nil : value }
         if let value = params.exitDigit { record.exitDigit = value.isEmpty ? nil : value }
         if let value = params.pauseOnNoAnswer { record.pauseOnNoAnswer = value }
+        if let value = params.music { record.musicClass = value.isEmpty || value == "default" ? nil : value }
     }
 
     /// Runs the ACD core's `validate()` on the queue as it would be stored, turning its
@@ -92,7 +93,7 @@ enum QueueConfiguration {
             leaveWhenEmpty: QueueEmptyRule(rawValue: record.leaveWhen) ?? .never,
             serviceLevel: record.serviceLevelSeconds, shortAbandon: record.shortAbandonSeconds,
             wrapUp: record.wrapUpSeconds, announceEvery: record.announcementIntervalSeconds,
-            exitDigit: record.exitDigit, pauseOnNoAnswer: record.pauseOnNoAnswer,
+            exitDigit: record.exitDigit, pauseOnNoAnswer: record.pauseOnNoAnswer, music: record.musicClass,
             members: members.sorted { $0.position < $1.position }.map {
                 QueueMemberInfo(
                     agent: $0.agent, name: agents[$0.agent]?.name ?? "", penalty: $0.penalty, position: $0.position + 1)

@@ -26,6 +26,7 @@ struct QueueCommand: AsyncParsableCommand {
             ("service level", "\(queue.serviceLevel)s"), ("short abandon", "\(queue.shortAbandon)s"),
             ("wrap-up", "\(queue.wrapUp)s"), ("announce every", seconds(queue.announceEvery, none: "never")),
             ("exit digit", queue.exitDigit ?? "none"), ("pause on no answer", queue.pauseOnNoAnswer ? "yes" : "no"),
+            ("music", queue.music ?? "default"),
         ])
         Output.line("")
         Output.table(
@@ -81,12 +82,14 @@ struct QueueSettingsOptions: ParsableArguments {
         inversion: .prefixedNo,
         help: "Pause an agent who lets an offer ring out (default: no, they rest for --retry-delay).")
     var pauseOnNoAnswer: Bool?
+    @Option(help: "Music-on-hold class callers hear (see 'vpbx moh list'); 'default' or '': the default class.")
+    var music: String?
 
     var isEmpty: Bool {
         strategy == nil && ringTimeout == nil && retryDelay == nil && maxWait == nil && overflow == nil
             && maxLength == nil && joinWhenEmpty == nil && leaveWhenEmpty == nil && serviceLevel == nil
             && shortAbandon == nil && wrapUp == nil && announceEvery == nil && exitDigit == nil
-            && pauseOnNoAnswer == nil
+            && pauseOnNoAnswer == nil && music == nil
     }
 
     func params(name: String) -> QueueParams {
@@ -94,7 +97,7 @@ struct QueueSettingsOptions: ParsableArguments {
             name: name, strategy: strategy, ringTimeout: ringTimeout, retryDelay: retryDelay, maxWait: maxWait,
             overflow: overflow, maxLength: maxLength, joinWhenEmpty: joinWhenEmpty, leaveWhenEmpty: leaveWhenEmpty,
             serviceLevel: serviceLevel, shortAbandon: shortAbandon, wrapUp: wrapUp, announceEvery: announceEvery,
-            exitDigit: exitDigit, pauseOnNoAnswer: pauseOnNoAnswer)
+            exitDigit: exitDigit, pauseOnNoAnswer: pauseOnNoAnswer, music: music)
     }
 }
 

@@ -76,7 +76,7 @@ extension Integration {
         func customMusic() async throws {
             try await TestPBX.run { pbx in
                 let builtIn = try await pbx.cli.json(MusicInfo.self, ["moh", "show"])
-                #expect(builtIn == MusicInfo(source: .builtIn, durationMilliseconds: 8000))
+                #expect(builtIn == MusicInfo(source: .builtIn, durationMilliseconds: 8000, musicClass: "default"))
 
                 let studio = pbx.scratch.file("music.wav")
                 try await Sox.sine(studio, rate: 44100, channels: 2, seconds: 2, frequency: 1000, scratch: pbx.scratch)

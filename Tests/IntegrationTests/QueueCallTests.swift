@@ -146,6 +146,41 @@ extension Integration {
             }
         }
 
+        @Test("a queue with its own music class: the waiting caller hears that music, not the default; the class cannot go while used")
+        func queueMusicClass() async throws {
+            try await TestPBX.run { pbx in
+                let calm = pbx.scratch.file("calm.wav")
+                try await Sox.sine(calm, rate: 16000, channels: 1, seconds: 2, frequency: 700, scratch: pbx.scratch)
+                let made = try await pbx.cli.json(MusicInfo.self, ["moh", "set", calm.path, "--class", "calm"])
+                #expect(made == MusicInfo(source: .custom, durationMilliseconds: 2000, musicClass: "calm"))
+                let unknown = try await pbx.cli.run(["queue", "add", "sales", "--music", "jazz"])
+                #expect(unknown.exitCode == 1 && unknown.stderr.contains("no music class jazz"), "\(unknown.summary)")
+                try await setUp(pbx, agents: [], options: ["--max-wait", "2", "--music", "calm"])
+                #expect(try await pbx.cli.json(QueueInfo.self, ["queue", "show", "sales"]).music == "calm")
+                let inUse = try await pbx.cli.run(["moh", "reset", "--class", "calm"])
+                #expect(inUse.exitCode == 1 && inUse.stderr.contains("conflict") && inUse.stderr.contains("sales"))
+                let classes = try await pbx.cli.json([MusicInfo].self, ["moh", "list"])
+                #expect(classes.map(\.musicClass) == ["default", "calm"])
+
+                let ear = try RTPCapture()
+                let caller = try pbx.phone(.callListen).service("300").caller(Fixture.caller)
+                    .key("rtp_listen", String(ear.port))
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.run(caller, name: "caller").requireSuccess()  // max wait, no overflow: busy, then BYE
+                ear.stop()
+                let samples = ear.receivedAudio
+                let music = Array(samples.drop { abs(Int($0)) < 100 }.prefix(8000))  // past any leading silence
+                #expect(music.count == 8000, "heard \(samples.count) samples")
+                let frequency = FrequencyEstimator.dominantFrequency(in: music)
+                #expect(abs(frequency - 700) < 5, "the caller heard \(frequency) Hz")
+
+                try await pbx.cli.succeed(["queue", "set", "sales", "--music", "default"])
+                #expect(try await pbx.cli.json(QueueInfo.self, ["queue", "show", "sales"]).music == nil)
+                try await pbx.cli.succeed(["moh", "reset", "--class", "calm"])
+                #expect(try await pbx.cli.json([MusicInfo].self, ["moh", "list"]).count == 1)
+            }
+        }
+
         @Test("a supervisor moves a waiting caller to another queue, then picks them up to an extension")
         func moveAndPickUp() async throws {
             try await TestPBX.run { pbx in

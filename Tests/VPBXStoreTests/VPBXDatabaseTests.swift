@@ -17,7 +17,7 @@ struct VPBXDatabaseTests {
             VPBXDatabase.migrationNames == [
                 "v1-extensions", "v1-registrations", "v1-cdr", "v2-schedules", "v3-dialplan", "v4-menus",
                 "v5-voicemail", "v6-feature-codes", "v7-queues", "v8-agent-sessions", "v9-extension-call-center",
-                "v10-agent-unix-user",
+                "v10-agent-unix-user", "v11-queue-music-class",
             ])
         #expect(try await database.appliedMigrations() == VPBXDatabase.migrationNames)
         #expect(database.path == directory.path + "/vpbx.db")

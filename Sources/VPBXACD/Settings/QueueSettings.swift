@@ -39,6 +39,8 @@ public struct QueueSettings: Sendable, Equatable, Codable {
     /// How often the PBX announces position / wait time; nil for never. Not used by the
     /// distributor itself.
     public var announcementIntervalSeconds: Int?
+    /// The music-on-hold class callers hear; nil: the default. Not used by the distributor.
+    public var musicClass: String?
     /// A DTMF key that lets the caller leave the queue for the overflow destination. Handled by
     /// the PBX; kept here so all queue settings live in one place.
     public var exitDigit: String?
@@ -64,6 +66,7 @@ public struct QueueSettings: Sendable, Equatable, Codable {
         shortAbandonSeconds: Int = 5,
         wrapUpSeconds: Int = 0,
         announcementIntervalSeconds: Int? = nil,
+        musicClass: String? = nil,
         exitDigit: String? = nil,
         pauseOnNoAnswer: Bool = false
     ) {
@@ -81,6 +84,7 @@ public struct QueueSettings: Sendable, Equatable, Codable {
         self.shortAbandonSeconds = shortAbandonSeconds
         self.wrapUpSeconds = wrapUpSeconds
         self.announcementIntervalSeconds = announcementIntervalSeconds
+        self.musicClass = musicClass
         self.exitDigit = exitDigit
         self.pauseOnNoAnswer = pauseOnNoAnswer
     }

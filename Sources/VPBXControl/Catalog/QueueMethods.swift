@@ -31,13 +31,16 @@ public struct QueueParams: Codable, Sendable, Hashable {
     public var exitDigit: String?
     /// Default false.
     public var pauseOnNoAnswer: Bool?
+    /// The music-on-hold class callers hear (`moh.list`); "" or `default`: the default class.
+    public var music: String?
 
     public init(
         name: String, strategy: QueueStrategy? = nil, ringTimeout: Int? = nil, retryDelay: Int? = nil,
         maxWait: Int? = nil, overflow: String? = nil, maxLength: Int? = nil, joinWhenEmpty: QueueEmptyRule? = nil,
         leaveWhenEmpty: QueueEmptyRule? = nil, serviceLevel: Int? = nil, shortAbandon: Int? = nil, wrapUp: Int? = nil,
-        announceEvery: Int? = nil, exitDigit: String? = nil, pauseOnNoAnswer: Bool? = nil
+        announceEvery: Int? = nil, exitDigit: String? = nil, pauseOnNoAnswer: Bool? = nil, music: String? = nil
     ) {
+        self.music = music
         self.name = name
         self.strategy = strategy
         self.ringTimeout = ringTimeout

@@ -59,6 +59,7 @@ public enum RPCCatalog {
         .init(PromptSet.self),
         .init(PromptReset.self),
         .init(MusicShow.self),
+        .init(MusicList.self),
         .init(MusicSet.self),
         .init(MusicReset.self),
         .init(AgentLogin.self),

@@ -11,9 +11,12 @@ public struct MusicInfo: Codable, Sendable, Hashable {
     public var source: MusicSourceKind
     /// Length of the loop as played (8 kHz).
     public var durationMilliseconds: Int
+    /// The class (`default`, or a named class); absent from engines without classes.
+    public var musicClass: String?
 
-    public init(source: MusicSourceKind, durationMilliseconds: Int) {
+    public init(source: MusicSourceKind, durationMilliseconds: Int, musicClass: String? = nil) {
         self.source = source
         self.durationMilliseconds = durationMilliseconds
+        self.musicClass = musicClass
     }
 }

@@ -66,14 +66,17 @@ public struct QueueInfo: Codable, Sendable, Hashable {
     public var exitDigit: String?
     /// Pause an agent who lets an offer ring out (else they rest for the retry delay).
     public var pauseOnNoAnswer: Bool
+    /// The music-on-hold class; absent: the default class.
+    public var music: String?
     public var members: [QueueMemberInfo]
 
     public init(
         name: String, strategy: QueueStrategy, ringTimeout: Int, retryDelay: Int, maxWait: Int?, overflow: String?,
         maxLength: Int?, joinWhenEmpty: QueueEmptyRule, leaveWhenEmpty: QueueEmptyRule, serviceLevel: Int,
         shortAbandon: Int, wrapUp: Int, announceEvery: Int?, exitDigit: String?, pauseOnNoAnswer: Bool,
-        members: [QueueMemberInfo]
+        music: String? = nil, members: [QueueMemberInfo]
     ) {
+        self.music = music
         self.name = name
         self.strategy = strategy
         self.ringTimeout = ringTimeout

@@ -38,7 +38,8 @@ public actor ApplicationUserAgent {
         /// Rings extensions for a queue caller (`PBXCore.handOn(callID:toExtensions:...)`).
         public var ringExtensions: @Sendable (_ callID: String, _ extensions: [String], _ step: String, _ timeout: Int) async -> Bool
         /// The music on hold, 8 kHz samples, for callers waiting in queues.
-        public var holdMusic: @Sendable () -> [Int16]
+        /// A music class's music on hold (nil: the default class), 8 kHz samples.
+        public var holdMusic: @Sendable (String?) -> [Int16]
 
         public init(
             media: any MediaChannelFactory, prompts: any PromptProvider,
@@ -50,7 +51,7 @@ public actor ApplicationUserAgent {
             queues: (any QueueService)? = nil,
             agentLogin: (any AgentLoginService)? = nil,
             ringExtensions: @escaping @Sendable (String, [String], String, Int) async -> Bool = { _, _, _, _ in false },
-            holdMusic: @escaping @Sendable () -> [Int16] = { [] }
+            holdMusic: @escaping @Sendable (String?) -> [Int16] = { _ in [] }
         ) {
             self.voicemail = voicemail
             self.queues = queues
@@ -260,7 +261,7 @@ public actor ApplicationUserAgent {
             }
             outcome = await QueueApplication(
                 queue: name, caller: caller, service: service, prompts: dependencies.prompts, language: language,
-                music: dependencies.holdMusic()
+                music: dependencies.holdMusic
             )
             .run(
                 on: channel,

@@ -10,8 +10,9 @@ struct QueueApplication: Sendable {
     let service: any QueueService
     let prompts: any PromptProvider
     let language: String
-    /// The music on hold, 8 kHz samples, played from the start and looped.
-    let music: [Int16]
+    /// The music on hold of a class (nil: the default), 8 kHz samples, played from the start
+    /// and looped.
+    let music: @Sendable (String?) -> [Int16]
 
     private enum Event: Sendable {
         case instruction(QueueInstruction)
@@ -49,7 +50,8 @@ struct QueueApplication: Sendable {
                 }
             }
         }
-        var music = startMusic(on: channel, input: input)
+        let tune = self.music(join.musicClass)
+        var music = startMusic(tune, on: channel, input: input)
         defer {
             keys.cancel()
             orders.cancel()
@@ -63,7 +65,7 @@ struct QueueApplication: Sendable {
                 await service.callerLeft(caller.callID)
                 return .callerLeft
             case .musicEnded:
-                music = startMusic(on: channel, input: input)
+                music = startMusic(tune, on: channel, input: input)
             case .key(let key):
                 if key == join.exitDigit { await service.exitKeyPressed(caller.callID) }
             case .announce:
@@ -72,7 +74,7 @@ struct QueueApplication: Sendable {
                 _ = await music.value
                 let outcome = await channel.play(await prompts.items(announcement(position), language: language, bargeIn: false))
                 if outcome == .closed { continue }
-                music = startMusic(on: channel, input: input)
+                music = startMusic(tune, on: channel, input: input)
             case .instruction(.ring(let offer, let extensions, let timeout)):
                 let result = await ringAgents(extensions, timeout, "queue:\(queue)=offer")
                 await service.offerSettled(caller: caller.callID, offer: offer, result: result)
@@ -114,9 +116,10 @@ struct QueueApplication: Sendable {
         ["num-\(min(max(number, 0), 20))"]
     }
 
-    private func startMusic(on channel: any MediaChannel, input: AsyncStream<Event>.Continuation) -> Task<Void, Never> {
-        let music = self.music
-        return Task {
+    private func startMusic(
+        _ music: [Int16], on channel: any MediaChannel, input: AsyncStream<Event>.Continuation
+    ) -> Task<Void, Never> {
+        Task {
             guard !music.isEmpty else { return }
             if await channel.play([.prompt(music, bargeIn: false)]) == .finished { input.yield(.musicEnded) }
         }

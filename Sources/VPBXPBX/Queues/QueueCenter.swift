@@ -240,7 +240,7 @@ public actor QueueCenter: QueueService {
         hooks.changed(.queue(queue))
         return QueueJoin(
             instructions: stream, announcementIntervalSeconds: settings.announcementIntervalSeconds,
-            exitDigit: settings.exitDigit?.first)
+            exitDigit: settings.exitDigit?.first, musicClass: settings.musicClass)
     }
 
     public func offerSettled(caller callID: String, offer: Int, result: HandOnResult?) {

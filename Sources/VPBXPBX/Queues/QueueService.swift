@@ -49,10 +49,14 @@ public struct QueueJoin: Sendable {
     public var announcementIntervalSeconds: Int?
     /// The key that takes the caller out of the queue; nil: none.
     public var exitDigit: Character?
+    /// The music-on-hold class to play; nil: the default.
+    public var musicClass: String?
 
     public init(
-        instructions: AsyncStream<QueueInstruction>, announcementIntervalSeconds: Int?, exitDigit: Character?
+        instructions: AsyncStream<QueueInstruction>, announcementIntervalSeconds: Int?, exitDigit: Character?,
+        musicClass: String? = nil
     ) {
+        self.musicClass = musicClass
         self.instructions = instructions
         self.announcementIntervalSeconds = announcementIntervalSeconds
         self.exitDigit = exitDigit

@@ -29,6 +29,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v8-agent-sessions", migrate: createAgentSessions)
         migrator.registerMigration("v9-extension-call-center", migrate: addExtensionCallCenter)
         migrator.registerMigration("v10-agent-unix-user", migrate: addAgentUnixUser)
+        migrator.registerMigration("v11-queue-music-class", migrate: addQueueMusicClass)
         return migrator
     }
 
@@ -261,5 +262,10 @@ extension VPBXDatabase {
         // at most one agent (SQLite lets any number of rows hold NULL).
         try db.alter(table: "agents") { t in t.add(column: "unix_user", .text) }
         try db.create(index: "agents_by_unix_user", on: "agents", columns: ["unix_user"], unique: true)
+    }
+
+    /// Which music-on-hold class a queue plays; nil: the default class.
+    private static func addQueueMusicClass(_ db: Database) throws {
+        try db.alter(table: "queues") { t in t.add(column: "music_class", .text) }
     }
 }

@@ -29,6 +29,8 @@ public struct QueueRecord: Codable, Sendable, Equatable, Identifiable {
     /// One of `0-9`, `*`, `#`; nil: none.
     public var exitDigit: String?
     public var pauseOnNoAnswer: Bool
+    /// The music-on-hold class; nil: the default.
+    public var musicClass: String?
 
     public var id: String { name }
 
@@ -44,8 +46,9 @@ public struct QueueRecord: Codable, Sendable, Equatable, Identifiable {
         maxWaitSeconds: Int? = nil, overflowDestination: String? = nil, maxLength: Int? = nil,
         rejectJoinWhen: String = "never", leaveWhen: String = "never", serviceLevelSeconds: Int = 20,
         shortAbandonSeconds: Int = 5, wrapUpSeconds: Int = 0, announcementIntervalSeconds: Int? = nil,
-        exitDigit: String? = nil, pauseOnNoAnswer: Bool = false
+        exitDigit: String? = nil, pauseOnNoAnswer: Bool = false, musicClass: String? = nil
     ) {
+        self.musicClass = musicClass
         self.name = name
         self.strategy = strategy
         self.ringTimeoutSeconds = ringTimeoutSeconds
@@ -91,6 +94,7 @@ public struct QueueRecord: Codable, Sendable, Equatable, Identifiable {
         if let overflowDestination {
             try Validation.text(overflowDestination, field: "overflow destination of \(object)", maxLength: 100)
         }
+        if let musicClass { try Validation.name(musicClass, kind: "music class of \(object)") }
         if let exitDigit, exitDigit.count != 1 || !"0123456789*#".contains(exitDigit) {
             throw StoreError.invalid("exit digit of \(object) must be one of 0-9, * or #, got '\(exitDigit)'")
         }
@@ -112,6 +116,7 @@ public struct QueueRecord: Codable, Sendable, Equatable, Identifiable {
         case announcementIntervalSeconds = "announcement_interval_seconds"
         case exitDigit = "exit_digit"
         case pauseOnNoAnswer = "pause_on_no_answer"
+        case musicClass = "music_class"
     }
 }
 
