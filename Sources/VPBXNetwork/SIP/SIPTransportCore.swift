@@ -11,6 +11,7 @@ final class SIPTransportCore: Sendable {
     let ingress: SIPIngress
     let counters: SIPTransportCounters
     let connections = SIPConnectionTable()
+    let outbox = SIPSendCoalescer()
     let onMessage: @Sendable (InboundSIPMessage) -> Void
 
     var logger: Logger { configuration.logger }
@@ -71,6 +72,16 @@ final class SIPTransportCore: Sendable {
             logger.warning("sending \(bytes.count) bytes to \(endpoint) failed: \(error)")
         }
         let flushNow = !(batch?.isOpenHere ?? false)
+        if !channel.eventLoop.inEventLoop {
+            // From the core's threads: share one wake-up of the loop with the other sends.
+            switch endpoint.transport {
+            case .udp:
+                outbox.send(.datagram(AddressedEnvelope(remoteAddress: endpoint.address, data: buffer)), on: channel, promise: promise)
+            case .tcp:
+                outbox.send(.stream(buffer), on: channel, promise: promise)
+            }
+            return
+        }
         switch endpoint.transport {
         case .udp:
             let envelope = AddressedEnvelope(remoteAddress: endpoint.address, data: buffer)
