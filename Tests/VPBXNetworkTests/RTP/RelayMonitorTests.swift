@@ -80,8 +80,9 @@ struct RelayMonitorTests {
         try await rig.customer.send(packet, to: rig.session.aPort)
         try await eventually { rig.agent.received.contains { $0.bytes == packet } }
         try await Task.sleep(for: .milliseconds(100))
-        // Only the forwarded packet: no mix after the close.
-        #expect(rig.agent.received.count == before + 1)
+        // The forwarded packet and no mix stream after the close (a running mix would have sent
+        // five or more in these 100 ms; one late delivery under load is allowed for).
+        #expect((1...2).contains(rig.agent.received.count - before))
         await rig.stop()
     }
 
