@@ -2,7 +2,7 @@ import Testing
 
 @testable import VPBXControl
 
-/// An agent follows its own state only: the `agent` topic, no snapshot of everyone's calls.
+/// An agent follows its own state only; a wallboard follows statistics only; staff everything.
 @Suite struct EventTopicPolicyTests {
     @Test func agentsFollowTheAgentTopicOnly() throws {
         #expect(try EventTopicPolicy.topics(nil, role: .agent) == ["agent"])
@@ -14,8 +14,20 @@ import Testing
         #expect(!EventTopicPolicy.showsSnapshot(to: .agent))
     }
 
-    @Test func otherRolesAreUnchanged() throws {
-        for role in [Role.admin, .supervisor, .receptionist, .wallboard] {
+    @Test func wallboardsFollowStatisticsOnly() throws {
+        #expect(try EventTopicPolicy.topics(nil, role: .wallboard) == ["queue", "agent"])
+        #expect(try EventTopicPolicy.topics(["queue", "agent"], role: .wallboard) == ["queue", "agent"])
+        // The ordinary console asks for everything: it gets what a wallboard may see.
+        #expect(
+            try EventTopicPolicy.topics(["call", "registration", "extension", "queue", "agent"], role: .wallboard)
+                == ["queue", "agent"])
+        let refused = #expect(throws: RPCError.self) { try EventTopicPolicy.topics(["call"], role: .wallboard) }
+        #expect(refused?.reason == .forbidden)
+        #expect(!EventTopicPolicy.showsSnapshot(to: .wallboard))
+    }
+
+    @Test func staffRolesAreUnchanged() throws {
+        for role in [Role.admin, .supervisor, .receptionist] {
             #expect(try EventTopicPolicy.topics(nil, role: role) == nil)
             #expect(try EventTopicPolicy.topics(["call"], role: role) == ["call"])
             #expect(EventTopicPolicy.showsSnapshot(to: role))
