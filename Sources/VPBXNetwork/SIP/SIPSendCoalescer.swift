@@ -59,5 +59,3 @@ final class SIPSendCoalescer: Sendable {
         for channel in written.values { channel.flush() }
     }
 }
-
-extension SIPSendCoalescer.Payload: @unchecked Sendable {}

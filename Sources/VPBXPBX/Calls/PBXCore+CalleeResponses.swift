@@ -207,13 +207,17 @@ extension PBXCore {
 
     /// RFC 3261 §9.1: same Request-URI, Call-ID, From, To, top Via and CSeq number as the INVITE.
     func sendCancel(for leg: CalleeLeg) {
+        sendCancel(of: leg.invite, to: leg.destination)
+    }
+
+    /// CANCEL of an INVITE we sent to `destination` (callee legs, a supervisor's phone rung).
+    func sendCancel(of invite: SIPRequest, to destination: SIPPeerAddress) {
         var headers = SIPHeaders()
-        if let via = leg.invite.headers.values("Via").first { headers.add("Via", via) }
+        if let via = invite.headers.values("Via").first { headers.add("Via", via) }
         headers.add("Max-Forwards", "70")
-        for name in ["From", "To", "Call-ID"] { if let value = leg.invite.headers[name] { headers.add(name, value) } }
+        for name in ["From", "To", "Call-ID"] { if let value = invite.headers[name] { headers.add(name, value) } }
         headers.add("CSeq", CSeq(1, .cancel).description)
-        let cancel = SIPRequest(method: .cancel, uri: leg.invite.uri, headers: headers)
-        startClient(cancel, to: leg.destination, purpose: .fireAndForget)
+        startClient(SIPRequest(method: .cancel, uri: invite.uri, headers: headers), to: destination, purpose: .fireAndForget)
     }
 
     /// A contact answers after its call ended: CANCEL what still rings, hang up what answered.

@@ -46,9 +46,7 @@ extension PBXCore {
             refuse(480, "No Call To Pick Up")
             return
         }
-        guard request.headers.contentType?.lowercased().hasPrefix("application/sdp") == true,
-            let offer = try? SessionDescription(parsing: String(decoding: request.body, as: UTF8.self))
-        else {
+        guard let offer = sdpBody(request.body, contentType: request.headers.contentType) else {
             refuse(488, "Offer Required")
             return
         }

@@ -150,7 +150,8 @@ extension PBXCore {
         runServer(key) { txn in txn.acknowledged() }
     }
 
-    private func sdpBody(_ body: [UInt8], contentType: String?) -> SessionDescription? {
+    /// The SDP of a message body, if it is one and parses.
+    func sdpBody(_ body: [UInt8], contentType: String?) -> SessionDescription? {
         guard !body.isEmpty, contentType?.lowercased().hasPrefix("application/sdp") == true else { return nil }
         return try? SessionDescription(parsing: String(decoding: body, as: UTF8.self))
     }

@@ -52,7 +52,7 @@ extension PBXCore {
             refuse(486, "Already Monitored", "another supervisor is on this call")
             return
         }
-        guard let offer = sdpOffer(request),
+        guard let offer = sdpBody(request.body, contentType: request.headers.contentType),
             let trial = try? SessionDescription.answer(
                 to: offer, origin: Origin(sessionID: "0", sessionVersion: 0, address: configuration.mediaAddress),
                 address: configuration.mediaAddress, audioPort: 0, localCodecs: [callCodec.encoding, "PCMA", "PCMU"])
@@ -295,12 +295,5 @@ extension PBXCore {
                 "supervisor left a call",
                 metadata: ["supervisor": "\(leg.supervisor)", "target": "\(leg.target)", "cause": "\(cause)", "monitor": "\(id)"])
         }
-    }
-
-    private func sdpOffer(_ request: SIPRequest) -> SessionDescription? {
-        guard request.headers.contentType?.lowercased().hasPrefix("application/sdp") == true, !request.body.isEmpty else {
-            return nil
-        }
-        return try? SessionDescription(parsing: String(decoding: request.body, as: UTF8.self))
     }
 }

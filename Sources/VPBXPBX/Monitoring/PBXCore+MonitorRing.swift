@@ -140,7 +140,7 @@ extension PBXCore {
             leg.ring = ring
             monitors[id] = leg
         case 200..<300:
-            guard leg.answeredAt == nil, var dialog = try? Dialog(uacInvite: leg.invite, response: response) else {
+            guard leg.answeredAt == nil, let dialog = try? Dialog(uacInvite: leg.invite, response: response) else {
                 if let ack = ring.ack { outbound.send(.request(ack), to: leg.source) }
                 return
             }
@@ -195,13 +195,11 @@ extension PBXCore {
             ring.cancelPending = false
             sendCancel(of: leg.invite, to: leg.source)
         case 200..<300:
+            // Answered too late (the leg ended while it rang): acknowledge and hang up at once.
             if var dialog = try? Dialog(uacInvite: leg.invite, response: response) {
                 outbound.send(.request(dialog.makeAck(inviteCSeq: 1, via: newVia(for: leg.source))), to: leg.source)
-                if ring.ack == nil {
-                    let bye = dialog.makeRequest(.bye, via: newVia(for: leg.source), contact: nil)
-                    startClient(bye, to: leg.source, purpose: .fireAndForget)
-                }
-                ring.ack = dialog.makeAck(inviteCSeq: 1, via: newVia(for: leg.source))
+                let bye = dialog.makeRequest(.bye, via: newVia(for: leg.source), contact: nil)
+                startClient(bye, to: leg.source, purpose: .fireAndForget)
             }
             endedMonitorRings[id] = nil
             return
@@ -225,14 +223,5 @@ extension PBXCore {
         else { return false }
         outbound.send(.request(ack), to: leg.source)
         return true
-    }
-
-    private func sendCancel(of invite: SIPRequest, to destination: SIPPeerAddress) {
-        var headers = SIPHeaders()
-        if let via = invite.headers.values("Via").first { headers.add("Via", via) }
-        headers.add("Max-Forwards", "70")
-        for name in ["From", "To", "Call-ID"] { if let value = invite.headers[name] { headers.add(name, value) } }
-        headers.add("CSeq", CSeq(1, .cancel).description)
-        startClient(SIPRequest(method: .cancel, uri: invite.uri, headers: headers), to: destination, purpose: .fireAndForget)
     }
 }

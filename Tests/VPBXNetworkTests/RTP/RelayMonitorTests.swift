@@ -57,7 +57,7 @@ struct RelayMonitorTests {
         let rig = try await MonitorRig.start(mode: .listen)
         for (timestamp, digit) in [(UInt32(8000), DTMFDigit.five), (UInt32(9600), DTMFDigit.six)] {
             for _ in 0..<3 {
-                var header = RTPHeader(marker: false, payloadType: 101, sequenceNumber: 1, timestamp: timestamp, ssrc: 7)
+                let header = RTPHeader(marker: false, payloadType: 101, sequenceNumber: 1, timestamp: timestamp, ssrc: 7)
                 var bytes = [UInt8](repeating: 0, count: RTPHeader.fixedSize)
                 _ = bytes.withUnsafeMutableBytes { header.write(into: $0) }
                 bytes += TelephoneEvent(digit: digit, isEnd: true, duration: 800).bytes
@@ -226,7 +226,7 @@ final class MonitorRig: Sendable {
     }
 
     private func rtp(payloadType: UInt8, index: Int, ssrc: UInt32, _ payload: [UInt8]) -> [UInt8] {
-        var header = RTPHeader(
+        let header = RTPHeader(
             marker: index == 0, payloadType: payloadType, sequenceNumber: UInt16(index),
             timestamp: UInt32(index * 160), ssrc: ssrc)
         var bytes = [UInt8](repeating: 0, count: RTPHeader.fixedSize)

@@ -27,7 +27,7 @@ extension RTPRelay {
                 }
                 let endpoint = RelayEndpoint(side: format.agentSide, channel: pair.rtp)
                 let monitor = RelayMonitor(
-                    core: core, supervisor: endpoint, supervisorRTCP: pair.rtcp, format: format, mode: mode,
+                    core: core, supervisor: endpoint, format: format, mode: mode,
                     onDigit: onDigit)
                 try pair.rtp.pipeline.syncOperations.addHandler(
                     RelayMonitorInboundHandler(endpoint: endpoint, monitor: monitor))

@@ -18,7 +18,6 @@ final class RelayMonitor {
     static let fifoCapacity = 3 * samplesPerFrame
 
     let supervisor: RelayEndpoint
-    let supervisorRTCP: any Channel
     /// Weak: the monitor may outlive the session (its handle is closed after the call).
     private weak var core: RelayCore?
     private let format: RelayMonitorFormat
@@ -34,12 +33,11 @@ final class RelayMonitor {
     private var lastEventTimestamp: UInt32?
 
     init(
-        core: RelayCore, supervisor: RelayEndpoint, supervisorRTCP: any Channel, format: RelayMonitorFormat,
+        core: RelayCore, supervisor: RelayEndpoint, format: RelayMonitorFormat,
         mode: RelayMonitorMode, onDigit: @escaping @Sendable (Character) -> Void
     ) {
         self.core = core
         self.supervisor = supervisor
-        self.supervisorRTCP = supervisorRTCP
         self.format = format
         self.mode = mode
         self.onDigit = onDigit

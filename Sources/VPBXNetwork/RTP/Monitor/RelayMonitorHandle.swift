@@ -40,12 +40,6 @@ public final class RelayMonitorHandle: Sendable {
         }
     }
 
-    /// Packets the supervisor's phone sent and packets the monitor sent it.
-    public func statistics() async throws -> RelayStreamCounters {
-        let monitor = self.monitor
-        return try await self.session.eventLoop.submit { monitor.value.supervisor.counters }.get()
-    }
-
     /// Unhooks from the call (the parties hear each other plainly again), closes the two
     /// sockets and returns the port. Safe to call twice and after the call ended.
     public func close() async {
