@@ -63,6 +63,33 @@ struct QueueCenterTests {
         #expect(recorder.records.withLock { $0.first?.agent } == "2001")
     }
 
+    @Test("hold of a bridged queue call counts as the agent's hold time; holds before the answer do not")
+    func holdTime() async throws {
+        let recorder = Recorder()
+        let sales = QueueSettings(name: "sales", strategy: .ringAll, members: [QueueMember(agent: "2001")])
+        let center = await center(recorder, queue: sales, agents: [AgentProfile(number: "2001", name: "Éva")])
+        try await center.login(agent: "2001", at: "1002", queues: nil)
+        let join = try #require(await center.join(queue: "sales", caller: caller("c1")))
+        var instructions = join.instructions.makeAsyncIterator()
+        guard case .ring(let offer, _, _) = await instructions.next() else {
+            Issue.record("expected a ring instruction")
+            return
+        }
+        await center.callHeld(callID: "c1", held: true)  // still ringing: not a hold of the agent's
+        await center.callHeld(callID: "c1", held: false)
+        await center.offerSettled(caller: "c1", offer: offer, result: .connected(answeredBy: "1002"))
+        let before = Date()
+        await center.callHeld(callID: "c1", held: true)
+        try await Task.sleep(for: .milliseconds(1200))
+        await center.callHeld(callID: "c1", held: false)
+        let elapsed = Date().timeIntervalSince(before)
+        await center.callEnded(callID: "c1")
+        let statistics = try #require(await center.agent("2001")?.statistics)
+        // At least the hold slept, at most the time around it (the earlier hold while ringing did not count).
+        #expect(statistics.holdTime >= 1.2 && statistics.holdTime <= elapsed, "hold \(statistics.holdTime) s of \(elapsed) s")
+        #expect(statistics.talkTime >= statistics.holdTime)
+    }
+
     @Test("the agent's queue call: ringing, answered, ended into wrap-up; agent.changed at the end and when wrap-up is over")
     func agentsQueueCall() async throws {
         let recorder = Recorder()
