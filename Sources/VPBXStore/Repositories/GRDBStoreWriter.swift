@@ -94,7 +94,7 @@ private struct TouchedRows {
         for id in order {
             guard let row = rows[id] else { continue }
             do {
-                if row.isNew { try row.record.insert(db) } else { try row.record.update(db) }
+                if row.isNew { try row.record.insertRow(db) } else { try row.record.updateRow(db) }
             } catch {
                 throw VPBXDatabase.storeError(error, object: row.record.objectName)
             }

@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import VPBXStore
+
+/// The CDR table's column text, which the hand-written row mapping must keep exactly as the
+/// Codable-derived mapping wrote it: databases written by earlier builds are read by later ones.
+@Suite("CDR row format")
+struct CDRRowFormatTests {
+    /// A row as the Codable-derived mapping stored it (text copied from a database of an
+    /// earlier build) reads back field for field.
+    @Test func rowsWrittenByEarlierBuildsRead() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try VPBXDatabase.open(dataDirectory: directory.path)
+        defer { try? database.close() }
+        let record = try await database.writer.write { db -> CDRRecord? in
+            try db.execute(
+                sql: """
+                    INSERT INTO cdr VALUES ('6f1c2a52-8e9d-4c3b-a1f0-0123456789ab', 'abc@host', '1001', 'Kovács Éva',
+                      '1002', '2026-11-30 12:00:00.125', '2026-11-30 12:00:02.500', '2026-11-30 12:00:12.750',
+                      13, 10, 'answered', 'BYE', 'callee', '["queue:sales","ivr:main\\/1"]')
+                    """)
+            return try CDRRecord.fetchOne(db, sql: "SELECT * FROM cdr")
+        }
+        let row = try #require(record)
+        #expect(row.id == UUID(uuidString: "6F1C2A52-8E9D-4C3B-A1F0-0123456789AB"))
+        #expect(row.sipCallID == "abc@host")
+        #expect(row.callerName == "Kovács Éva")
+        #expect(row.startedAt == Date(timeIntervalSince1970: 1_796_040_000.125))
+        #expect(row.answeredAt == Date(timeIntervalSince1970: 1_796_040_002.5))
+        #expect(row.endedAt == Date(timeIntervalSince1970: 1_796_040_012.75))
+        #expect(row.durationSeconds == 13 && row.billableSeconds == 10)
+        #expect(row.disposition == .answered && row.cause == "BYE" && row.hangupSide == .callee)
+        #expect(row.path == ["queue:sales", "ivr:main/1"])
+    }
+
+    /// Written through the store writer's statements, every column holds the text above.
+    @Test func writtenColumnsKeepTheirText() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try VPBXDatabase.open(dataDirectory: directory.path)
+        defer { try? database.close() }
+        let id = try #require(UUID(uuidString: "6F1C2A52-8E9D-4C3B-A1F0-0123456789AB"))
+        let record = CDRRecord(
+            id: id, sipCallID: "abc@host", caller: "1001", callee: "1002",
+            startedAt: Date(timeIntervalSince1970: 1_796_040_000.125), path: ["say \"hi\"", "a/b"])
+        let writer = GRDBStoreWriter(database: database)
+        try await writer.apply([.cdrBegin(record)])
+        try await writer.apply([
+            .cdrFinish(
+                id: id, answeredAt: nil, endedAt: Date(timeIntervalSince1970: 1_796_040_003), disposition: .busy,
+                cause: "486 Busy Here", hangupSide: .callee)
+        ])
+        let stored = try database.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, started_at, ended_at, disposition, hangup_side, answered_at, path FROM cdr")
+        }
+        let columns = try #require(stored)
+        #expect(columns["id"] as String? == "6f1c2a52-8e9d-4c3b-a1f0-0123456789ab")
+        #expect(columns["started_at"] as String? == "2026-11-30 12:00:00.125")
+        #expect(columns["ended_at"] as String? == "2026-11-30 12:00:03.000")
+        #expect(columns["disposition"] as String? == "busy")
+        #expect(columns["hangup_side"] as String? == "callee")
+        #expect(columns["answered_at"] as String? == nil)
+        #expect(columns["path"] as String? == #"["say \"hi\"","a\/b"]"#)
+
+        let read = try await GRDBCDRRepository(database: database).get(id: id)
+        #expect(read?.path == ["say \"hi\"", "a/b"])
+        #expect(read?.disposition == .busy && read?.billableSeconds == 0 && read?.durationSeconds == 3)
+    }
+
+    /// Finishing a call whose row is gone says so instead of writing nothing quietly.
+    @Test func updatingAMissingRowIsNotFound() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try VPBXDatabase.open(dataDirectory: directory.path)
+        defer { try? database.close() }
+        let record = CDRRecord(id: UUID(), sipCallID: "x", caller: "1", callee: "2", startedAt: Date())
+        #expect(throws: StoreError.self) {
+            try database.writer.write { db in try record.updateRow(db) }
+        }
+    }
+}
