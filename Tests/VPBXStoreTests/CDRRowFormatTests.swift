@@ -82,3 +82,22 @@ struct CDRRowFormatTests {
         }
     }
 }
+
+/// The integer date formatter writes what GRDB's `DateFormatter` writes.
+@Suite("Storage date text")
+struct StorageDateTextTests {
+    @Test func matchesGRDBsText() {
+        var generator = SystemRandomNumberGenerator()
+        var dates = [
+            Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: -0.0005), Date(timeIntervalSince1970: 951_782_400),
+            Date(timeIntervalSince1970: 1_796_040_000.9999), Date(timeIntervalSince1970: 4_107_542_399.999),
+            Date(timeIntervalSince1970: 1_709_164_800.001),  // 2024-02-29, a leap day
+        ]
+        for _ in 0..<2000 {
+            dates.append(Date(timeIntervalSince1970: Double.random(in: -2_000_000_000...4_200_000_000, using: &generator)))
+        }
+        for date in dates {
+            #expect(StorageDateText.text(date) == String.fromDatabaseValue(date.databaseValue), "\(date.timeIntervalSince1970)")
+        }
+    }
+}

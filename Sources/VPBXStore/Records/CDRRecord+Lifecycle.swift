@@ -4,18 +4,17 @@ import Foundation
 extension CDRRecord {
     /// Checks a record about to be begun.
     func validateBegin() throws {
-        let object = objectName
         guard disposition == .inProgress, endedAt == nil, answeredAt == nil else {
             throw StoreError.invalid(
-                "\(object) cannot begin already answered or ended: begin it in progress, "
+                "\(objectName) cannot begin already answered or ended: begin it in progress, "
                     + "then finish it")
         }
-        try Validation.text(sipCallID, field: "SIP Call-ID of \(object)", maxLength: 256)
-        try Validation.text(caller, field: "caller of \(object)", maxLength: 128)
-        try Validation.text(callee, field: "callee of \(object)", maxLength: 128)
+        try Validation.text(sipCallID, field: "SIP Call-ID of \(objectName)", maxLength: 256)
+        try Validation.text(caller, field: "caller of \(objectName)", maxLength: 128)
+        try Validation.text(callee, field: "callee of \(objectName)", maxLength: 128)
         if let callerName {
             try Validation.text(
-                callerName, field: "caller name of \(object)", maxLength: 128, allowEmpty: true)
+                callerName, field: "caller name of \(objectName)", maxLength: 128, allowEmpty: true)
         }
     }
 
@@ -63,7 +62,7 @@ extension CDRRecord {
         if disposition == .answered && answered == nil {
             throw StoreError.invalid("\(object) is answered but has no answer time")
         }
-        try Validation.text(cause, field: "cause of \(object)", maxLength: 128)
+        try Validation.text(cause, field: "cause of \(objectName)", maxLength: 128)
         complete(
             answeredAt: answered, endedAt: endedAt, disposition: disposition, cause: cause,
             hangupSide: hangupSide)

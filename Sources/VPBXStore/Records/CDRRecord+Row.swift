@@ -63,7 +63,8 @@ extension CDRRecord {
     private func databaseValues() throws -> [DatabaseValue] {
         [
             Self.key(id).databaseValue, sipCallID.databaseValue, caller.databaseValue, callerName.databaseValue,
-            callee.databaseValue, startedAt.databaseValue, answeredAt.databaseValue, endedAt.databaseValue,
+            callee.databaseValue, StorageDateText.databaseValue(startedAt), StorageDateText.databaseValue(answeredAt),
+            StorageDateText.databaseValue(endedAt),
             durationSeconds.databaseValue, billableSeconds.databaseValue, disposition.databaseValue,
             cause.databaseValue, hangupSide.databaseValue, try path.map(Self.pathJSON).databaseValue,
         ]

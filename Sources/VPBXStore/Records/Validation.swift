@@ -42,18 +42,26 @@ enum Validation {
     }
 
     /// Non-empty text of bounded length without control characters.
-    static func text(_ value: String, field: String, maxLength: Int = 200, allowEmpty: Bool = false)
-        throws
-    {
-        if !allowEmpty && value.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw StoreError.invalid("\(field) must not be empty")
+    static func text(
+        _ value: String, field: @autoclosure () -> String, maxLength: Int = 200, allowEmpty: Bool = false
+    ) throws {
+        // Every CDR row passes here on the call path: printable ASCII short enough by its byte
+        // count is the common case and needs no Unicode property lookups or grapheme counting.
+        let plainASCII = value.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        if !allowEmpty && value.unicodeScalars.allSatisfy(isBlank) {
+            throw StoreError.invalid("\(field()) must not be empty")
         }
-        if value.count > maxLength {
-            throw StoreError.invalid("\(field) is too long: at most \(maxLength) characters")
+        if value.utf8.count > maxLength && value.count > maxLength {
+            throw StoreError.invalid("\(field()) is too long: at most \(maxLength) characters")
         }
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw StoreError.invalid("\(field) must not contain control characters")
+        if !plainASCII && value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw StoreError.invalid("\(field()) must not contain control characters")
         }
+    }
+
+    /// What `CharacterSet.whitespaces` holds: space separators and the tab.
+    private static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
     }
 
     /// A Unix user name as `useradd` accepts it portably: 1 to 32 of ASCII letters, digits,
