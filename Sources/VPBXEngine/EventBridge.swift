@@ -7,8 +7,10 @@ import VPBXPBX
 final class EventBridge: Sendable {
     private let continuation: AsyncStream<PBXEvent>.Continuation
     private let consumer: Task<Void, Never>
+    private let hub: EventHub
 
     init(hub: EventHub) {
+        self.hub = hub
         let (stream, continuation) = AsyncStream<PBXEvent>.makeStream()
         self.continuation = continuation
         self.consumer = Task {
@@ -19,7 +21,12 @@ final class EventBridge: Sendable {
         }
     }
 
-    func forward(_ event: PBXEvent) { continuation.yield(event) }
+    /// Nobody subscribed: the event is dropped here, before it costs a hop and its JSON. A
+    /// later subscriber's snapshot, read from the core afterwards, includes what it said.
+    func forward(_ event: PBXEvent) {
+        guard hub.hasSubscribers else { return }
+        continuation.yield(event)
+    }
 
     func finish() async {
         continuation.finish()

@@ -1,3 +1,4 @@
+import Synchronization
 /// Fans engine events out to subscribers with a global, gap-free `seq`.
 ///
 /// Publishing never waits for a subscriber: each has a bounded buffer, and one that lets
@@ -12,7 +13,10 @@ public actor EventHub {
     /// Seq of the last published event; 0 before the first.
     public private(set) var lastSeq: UInt64 = 0
     private var snapshotProvider: SnapshotProvider?
-    private var subscribers: [UInt64: Subscriber] = [:]
+    private var subscribers: [UInt64: Subscriber] = [:] {
+        didSet { liveSubscribers.store(subscribers.count, ordering: .relaxed) }
+    }
+    private nonisolated let liveSubscribers = Atomic<Int>(0)
     private var nextID: UInt64 = 1
 
     private struct Subscriber {
@@ -43,6 +47,12 @@ public actor EventHub {
     }
 
     /// Installs the closure that builds snapshots for `events.subscribe`.
+    /// Whether anyone is subscribed, readable from any thread: a publisher may skip building
+    /// an event nobody receives. Dropping one is safe as long as it happened before the
+    /// snapshot of the next subscriber is taken (it is then part of that snapshot), which
+    /// holds when the snapshot reads the publisher's state after `subscribe` counted itself.
+    public nonisolated var hasSubscribers: Bool { liveSubscribers.load(ordering: .relaxed) > 0 }
+
     public func setSnapshotProvider(_ provider: @escaping SnapshotProvider) {
         snapshotProvider = provider
     }
