@@ -6,21 +6,31 @@
 /// so sifting through a heap of a few hundred thousand timers moves 24-byte values and never
 /// touches reference counts.
 public struct TimerQueue<Payload: Sendable>: Sendable {
-    private struct Entry: Sendable {
-        let deadline: ContinuousClock.Instant
-        let sequence: UInt64  // ties fire in insertion order; also the payload's key
+    @usableFromInline
+    struct Entry: Sendable {
+        @usableFromInline let deadline: ContinuousClock.Instant
+        @usableFromInline let sequence: UInt64  // ties fire in insertion order; also the payload's key
+
+        @inlinable init(deadline: ContinuousClock.Instant, sequence: UInt64) {
+            self.deadline = deadline
+            self.sequence = sequence
+        }
     }
 
-    private var heap: [Entry] = []
-    private var payloads: [UInt64: Payload] = [:]
-    private var nextSequence: UInt64 = 0
+    // Inlinable, so the owner's module specializes the queue for its payload: unspecialized,
+    // every push and pop went through generic metadata and witness tables (about a third of
+    // the queue's cost in a profile at 500 calls/s).
+    @usableFromInline var heap: [Entry] = []
+    @usableFromInline var payloads: [UInt64: Payload] = [:]
+    @usableFromInline var nextSequence: UInt64 = 0
 
-    public init() {}
+    @inlinable public init() {}
 
-    public var count: Int { heap.count }
-    public var isEmpty: Bool { heap.isEmpty }
-    public var nextDeadline: ContinuousClock.Instant? { heap.first?.deadline }
+    @inlinable public var count: Int { heap.count }
+    @inlinable public var isEmpty: Bool { heap.isEmpty }
+    @inlinable public var nextDeadline: ContinuousClock.Instant? { heap.first?.deadline }
 
+    @inlinable
     public mutating func schedule(_ payload: Payload, at deadline: ContinuousClock.Instant) {
         let sequence = nextSequence
         nextSequence &+= 1
@@ -30,6 +40,7 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
     }
 
     /// Removes and returns every payload due at `now`, earliest first.
+    @inlinable
     public mutating func popDue(now: ContinuousClock.Instant) -> [Payload] {
         var due: [Payload] = []
         while let first = heap.first, first.deadline <= now {
@@ -43,11 +54,13 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
         return due
     }
 
-    private func before(_ a: Entry, _ b: Entry) -> Bool {
+    @inlinable
+    func before(_ a: Entry, _ b: Entry) -> Bool {
         a.deadline < b.deadline || (a.deadline == b.deadline && a.sequence < b.sequence)
     }
 
-    private mutating func siftUp(_ start: Int) {
+    @inlinable
+    mutating func siftUp(_ start: Int) {
         var child = start
         while child > 0 {
             let parent = (child - 1) / 2
@@ -57,7 +70,8 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
         }
     }
 
-    private mutating func siftDown(_ start: Int) {
+    @inlinable
+    mutating func siftDown(_ start: Int) {
         var parent = start
         while true {
             let left = 2 * parent + 1
