@@ -11,14 +11,13 @@ extension SIPRequest {
     /// anyway (see ``SIPTransport/sendResponse(_:for:)``), and the Via should say so.
     mutating func stampReceived(from source: SocketAddress) {
         guard let ip = source.ipAddress, let port = source.port else { return }
-        guard let first = headers.values("Via").first, var via = try? Via(parsing: first) else { return }
+        guard var via = try? headers.topVia() else { return }
         let hostDiffers = !via.host.caseInsensitiveEquals(ip)
         let portDiffers = (via.port ?? 5060) != port
         let fillRport = via.hasRport || portDiffers
         guard fillRport || hostDiffers else { return }
         via.parameters.set("received", ip)
         if fillRport { via.parameters.set("rport", String(port)) }
-        headers.removeFirstValue("Via")
-        headers.prepend("Via", via.serialized)
+        headers.replaceTopVia(via)
     }
 }

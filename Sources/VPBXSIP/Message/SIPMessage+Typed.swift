@@ -4,16 +4,19 @@ extension SIPHeaders {
     public var callID: String? { self["Call-ID"] }
 
     public func cseq() throws(SIPParseError) -> CSeq {
+        if let cseq = memoized.cseq { return cseq }
         guard let value = self["CSeq"] else { throw .bad("header 'CSeq' is missing") }
         return try CSeq(parsing: value)
     }
 
     public func from() throws(SIPParseError) -> NameAddress {
+        if let from = memoized.from { return from }
         guard let value = self["From"] else { throw .bad("header 'From' is missing") }
         return try NameAddress(parsing: value)
     }
 
     public func to() throws(SIPParseError) -> NameAddress {
+        if let to = memoized.to { return to }
         guard let value = self["To"] else { throw .bad("header 'To' is missing") }
         return try NameAddress(parsing: value)
     }
@@ -26,6 +29,7 @@ extension SIPHeaders {
     }
 
     public func topVia() throws(SIPParseError) -> Via {
+        if let via = memoized.topVia { return via }
         guard let first = values("Via").first else { throw .bad("header 'Via' is missing") }
         return try Via(parsing: first)
     }

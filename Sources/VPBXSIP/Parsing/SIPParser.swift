@@ -40,6 +40,7 @@ public struct SIPParser: Sendable {
         guard headers.count <= limits.maxHeaderCount else {
             throw SIPParseError(.tooLarge, "message has \(headers.count) headers, more than the limit of \(limits.maxHeaderCount)")
         }
+        headers.memoizeCommonHeaders()
         let available = bytes.count - headerEnd.bodyStart
         var bodyLength = available
         var lengthProblem: String?

@@ -1,0 +1,69 @@
+import Testing
+
+@testable import VPBXSIP
+
+/// The parser memoizes From, To, the top Via and CSeq; a change to any of them must show.
+@Suite struct SIPHeaderMemoTests {
+    private func parsedInvite() throws -> SIPRequest {
+        let text =
+            "INVITE sip:1002@pbx SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK-a, SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK-b\r\n"
+            + "From: \"Alice\" <sip:1001@pbx>;tag=f1\r\nTo: <sip:1002@pbx>\r\nCall-ID: memo-1\r\nCSeq: 7 INVITE\r\n"
+            + "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+        guard case .request(let request) = try SIPParser().parse(Array(text.utf8)) else {
+            throw SIPParseError.bad("expected a request")
+        }
+        return request
+    }
+
+    @Test func parsedValuesAreKeptAndAgreeWithTheText() throws {
+        let request = try parsedInvite()
+        let memo = request.headers.memoized
+        #expect(memo.from?.tag == "f1" && memo.to?.tag == nil)
+        #expect(memo.topVia?.branch == "z9hG4bK-a" && memo.cseq?.number == 7)
+        #expect(try request.headers.topVia() == Via(parsing: "SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK-a"))
+    }
+
+    @Test func changingAHeaderForgetsItsValue() throws {
+        var request = try parsedInvite()
+        request.headers["To"] = "<sip:1002@pbx>;tag=t9"
+        #expect(try request.headers.to().tag == "t9")
+        request.headers.removeFirstValue("Via")
+        #expect(try request.headers.topVia().branch == "z9hG4bK-b")
+        request.headers.prepend("Via", "SIP/2.0/TCP 192.0.2.1;branch=z9hG4bK-new")
+        #expect(try request.headers.topVia().branch == "z9hG4bK-new")
+        request.headers.remove("CSeq")
+        #expect(throws: SIPParseError.self) { try request.headers.cseq() }
+        request.headers.add("CSeq", "8 INVITE")
+        #expect(try request.headers.cseq().number == 8)
+        request.headers.remove("From")
+        request.headers.add("From", "<sip:1003@pbx>;tag=f2")
+        #expect(try request.headers.from().tag == "f2")
+    }
+
+    @Test func otherHeadersStayMemoized() throws {
+        var request = try parsedInvite()
+        request.headers["To"] = "<sip:1002@pbx>;tag=t9"
+        request.headers.add("Contact", "<sip:1001@10.0.0.5>")
+        let memo = request.headers.memoized
+        #expect(memo.to == nil)
+        #expect(memo.from?.tag == "f1" && memo.topVia?.branch == "z9hG4bK-a" && memo.cseq?.number == 7)
+    }
+
+    @Test func replacingTheTopViaKeepsItParsedAndTheOthers() throws {
+        var request = try parsedInvite()
+        var via = try request.headers.topVia()
+        via.parameters.set("received", "192.0.2.7")
+        request.headers.replaceTopVia(via)
+        #expect(request.headers.memoized.topVia == via)
+        #expect(try request.headers.vias().map(\.branch) == ["z9hG4bK-a", "z9hG4bK-b"])
+        #expect(try request.headers.vias()[0].parameters.value(named: "received") == .some("192.0.2.7"))
+    }
+
+    @Test func equalityComparesTheFieldsOnly() throws {
+        let parsed = try parsedInvite()
+        var rebuilt = SIPHeaders()
+        for field in parsed.headers { rebuilt.add(field.name, field.value) }
+        #expect(rebuilt.memoized.to == nil)
+        #expect(rebuilt == parsed.headers)
+    }
+}
