@@ -14,9 +14,7 @@ public struct SIPRequest: Sendable, Equatable {
 
     /// The request line and headers, with Content-Length always matching the body.
     public func serialized() -> [UInt8] {
-        var text = "\(method.name) \(uri.serialized) SIP/2.0\r\n"
-        SIPMessageWriter.appendHeaders(headers, bodyCount: body.count, to: &text)
-        return SIPMessageWriter.bytes(head: text, body: body)
+        SIPMessageWriter.bytes(startLine: "\(method.name) \(uri.serialized) SIP/2.0", headers: headers, body: body)
     }
 }
 
@@ -56,9 +54,7 @@ public struct SIPResponse: Sendable, Equatable {
     public var isSuccess: Bool { (200..<300).contains(statusCode) }
 
     public func serialized() -> [UInt8] {
-        var text = "SIP/2.0 \(statusCode) \(reason)\r\n"
-        SIPMessageWriter.appendHeaders(headers, bodyCount: body.count, to: &text)
-        return SIPMessageWriter.bytes(head: text, body: body)
+        SIPMessageWriter.bytes(startLine: "SIP/2.0 \(statusCode) \(reason)", headers: headers, body: body)
     }
 }
 
@@ -83,19 +79,26 @@ public enum SIPMessage: Sendable, Equatable {
 }
 
 enum SIPMessageWriter {
-    static func appendHeaders(_ headers: SIPHeaders, bodyCount: Int, to text: inout String) {
+    /// The message's bytes, written straight into one array sized up front (no intermediate
+    /// String), with Content-Length always matching the body.
+    static func bytes(startLine: String, headers: SIPHeaders, body: [UInt8]) -> [UInt8] {
+        var size = startLine.utf8.count + 40 + body.count
+        for field in headers { size += field.name.utf8.count + field.value.utf8.count + 4 }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(size)
+        bytes.append(contentsOf: startLine.utf8)
+        bytes.append(contentsOf: crlf)
         for field in headers where field.key != "content-length" {
-            text += field.name
-            text += ": "
-            text += field.value
-            text += "\r\n"
+            bytes.append(contentsOf: field.name.utf8)
+            bytes.append(contentsOf: colonSpace)
+            bytes.append(contentsOf: field.value.utf8)
+            bytes.append(contentsOf: crlf)
         }
-        text += "Content-Length: \(bodyCount)\r\n\r\n"
-    }
-
-    static func bytes(head: String, body: [UInt8]) -> [UInt8] {
-        var bytes = Array(head.utf8)
+        bytes.append(contentsOf: "Content-Length: \(body.count)\r\n\r\n".utf8)
         bytes.append(contentsOf: body)
         return bytes
     }
+
+    private static let crlf: [UInt8] = [13, 10]
+    private static let colonSpace: [UInt8] = [58, 32]
 }
