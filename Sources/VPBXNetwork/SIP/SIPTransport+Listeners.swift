@@ -19,18 +19,18 @@ extension SIPTransport {
 
     /// Binds `udpSocketCount` UDP sockets sharing one port, then TCP on that port. With port 0
     /// the kernel picks the UDP port, which might be taken for TCP: then try another.
-    func bindListeners(core: SIPTransportCore) async throws -> (udp: [any Channel], tcp: any Channel) {
+    func bindListeners(core: SIPTransportCore) async throws -> (udp: [UDPListener], tcp: any Channel) {
         let loops = Array(group.makeIterator())
         guard !loops.isEmpty else { throw SIPTransportError.noEventLoops }
         let socketCount = max(1, configuration.udpSocketCount ?? loops.count)
         let attempts = configuration.port == 0 ? 5 : 1
         var lastError: any Error = SIPTransportError.noEventLoops
         for _ in 0..<attempts {
-            var udp: [any Channel] = []
+            var udp: [UDPListener] = []
             do {
                 let first = try await bindUDP(on: loops[0], port: configuration.port, core: core)
                 udp.append(first)
-                let port = first.localAddress?.port ?? configuration.port
+                let port = first.channel.localAddress?.port ?? configuration.port
                 for index in 1..<socketCount {
                     udp.append(try await bindUDP(on: loops[index % loops.count], port: port, core: core))
                 }
@@ -38,16 +38,26 @@ extension SIPTransport {
                 return (udp, tcp)
             } catch {
                 lastError = error
-                for channel in udp { try? await channel.close() }
+                for listener in udp { await listener.close() }
             }
         }
         throw lastError
     }
 
-    private func bindUDP(on loop: any EventLoop, port: Int, core: SIPTransportCore) async throws -> any Channel {
-        try await DatagramBootstrap(group: loop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: 1)
+    /// A UDP socket we create and bind ourselves (see ``UDPDirectSender``) and hand to NIO.
+    private func bindUDP(on loop: any EventLoop, port: Int, core: SIPTransportCore) async throws -> UDPListener {
+        let (socket, sender) = try UDPDirectSender.bindListeningSocket(host: configuration.host, port: port)
+        do {
+            let channel = try await udpBootstrap(on: loop, core: core).withBoundSocket(socket).get()
+            return UDPListener(channel: channel, sender: sender)
+        } catch {
+            sender.close()
+            throw error
+        }
+    }
+
+    private func udpBootstrap(on loop: any EventLoop, core: SIPTransportCore) -> DatagramBootstrap {
+        DatagramBootstrap(group: loop)
             .channelOption(.socketOption(.so_rcvbuf), value: socketValue(configuration.socketBufferBytes))
             .channelOption(.socketOption(.so_sndbuf), value: socketValue(configuration.socketBufferBytes))
             .channelOption(.maxMessagesPerRead, value: UInt(Self.readsPerTick))
@@ -61,8 +71,6 @@ extension SIPTransport {
                     try channel.pipeline.syncOperations.addHandler(SIPDatagramHandler(core: core))
                 }
             }
-            .bind(host: configuration.host, port: port)
-            .get()
     }
 
     private func bindTCP(port: Int, core: SIPTransportCore) async throws -> any Channel {
@@ -76,6 +84,17 @@ extension SIPTransport {
             }
             .bind(host: configuration.host, port: port)
             .get()
+    }
+}
+
+/// One listening UDP socket: NIO's channel reads it, the sender writes to it from other threads.
+struct UDPListener: Sendable {
+    let channel: any Channel
+    let sender: UDPDirectSender
+
+    func close() async {
+        try? await channel.close()
+        sender.close()
     }
 }
 

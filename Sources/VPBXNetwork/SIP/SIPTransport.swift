@@ -11,7 +11,7 @@ import VPBXSIP
 public final class SIPTransport: Sendable {
     private struct Running {
         var core: SIPTransportCore
-        var udp: [any Channel]
+        var udp: [UDPListener]
         var tcp: any Channel
     }
 
@@ -35,7 +35,7 @@ public final class SIPTransport: Sendable {
     /// The port UDP and TCP listen on, once started.
     public var localPort: Int? {
         guard case .running(let running) = state.withLockedValue({ $0 }) else { return nil }
-        return running.udp.first?.localAddress?.port
+        return running.udp.first?.channel.localAddress?.port
     }
 
     /// Counters since start, over both transports.
@@ -58,10 +58,11 @@ public final class SIPTransport: Sendable {
             }
             if stoppedMeanwhile {
                 // stop() ran while we were binding: it had nothing to close, so close here.
-                for channel in udp + [tcp] { try? await channel.close() }
+                for listener in udp { await listener.close() }
+                try? await tcp.close()
                 return
             }
-            configuration.logger.info("SIP listening on UDP and TCP \(configuration.host):\(udp.first?.localAddress?.port ?? 0)")
+            configuration.logger.info("SIP listening on UDP and TCP \(configuration.host):\(udp.first?.channel.localAddress?.port ?? 0)")
         } catch {
             state.withLockedValue { $0 = .idle }
             throw error
@@ -76,8 +77,9 @@ public final class SIPTransport: Sendable {
             return nil
         }
         guard let running else { return }
-        let channels = [running.tcp] + running.udp + running.core.connections.removeAll()
+        let channels = [running.tcp] + running.core.connections.removeAll()
         for channel in channels { try? await channel.close() }
+        for listener in running.udp { await listener.close() }
     }
 
     /// Sends a request (or a response the caller addressed itself), fire-and-forget: failures
@@ -92,7 +94,8 @@ public final class SIPTransport: Sendable {
         let bytes = message.serialized()
         switch endpoint.transport {
         case .udp:
-            running.core.write(bytes, on: udpSocket(of: running, for: endpoint.address), to: endpoint, batch: nil)
+            let listener = udpSocket(of: running, for: endpoint.address)
+            running.core.write(bytes, on: listener.channel, to: endpoint, batch: nil, direct: listener.sender)
         case .tcp:
             running.core.sendStream(bytes, to: endpoint)
         }
@@ -116,7 +119,8 @@ public final class SIPTransport: Sendable {
         let bytes = response.serialized()
         switch request.source.transport {
         case .udp:
-            running.core.write(bytes, on: request.channel, to: request.source, batch: request.batch)
+            let listener = running.udp.first { $0.channel === request.channel }
+            running.core.write(bytes, on: request.channel, to: request.source, batch: request.batch, direct: listener?.sender)
         case .tcp where request.channel.isActive:
             running.core.write(bytes, on: request.channel, to: request.source, batch: request.batch)
         case .tcp:
@@ -133,8 +137,8 @@ public final class SIPTransport: Sendable {
 
     /// The socket on the caller's event loop if there is one (no thread hop), else one chosen by
     /// the peer's address, so datagrams to one peer leave in order from one socket.
-    private func udpSocket(of running: Running, for address: SocketAddress) -> any Channel {
-        if let local = running.udp.first(where: { $0.eventLoop.inEventLoop }) { return local }
+    private func udpSocket(of running: Running, for address: SocketAddress) -> UDPListener {
+        if let local = running.udp.first(where: { $0.channel.eventLoop.inEventLoop }) { return local }
         let index = Int(UInt(bitPattern: address.hashValue) % UInt(running.udp.count))
         return running.udp[index]
     }

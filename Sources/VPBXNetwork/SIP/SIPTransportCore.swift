@@ -63,8 +63,17 @@ final class SIPTransportCore: Sendable {
     }
 
     /// Writes `bytes` on `channel` (a UDP socket addressed to `endpoint`, or a TCP connection).
-    /// Inside an open read batch on its own loop the write waits for the batch's flush.
-    func write(_ bytes: [UInt8], on channel: any Channel, to endpoint: SIPEndpoint, batch: SIPReadBatch?) {
+    /// Inside an open read batch on its own loop the write waits for the batch's flush. From
+    /// another thread a UDP datagram goes out through `direct` when it can (no loop wake-up).
+    func write(
+        _ bytes: [UInt8], on channel: any Channel, to endpoint: SIPEndpoint, batch: SIPReadBatch?,
+        direct: UDPDirectSender? = nil
+    ) {
+        if endpoint.transport == .udp, let direct, !channel.eventLoop.inEventLoop,
+            direct.send(bytes, to: endpoint.address)
+        {
+            return
+        }
         let buffer = channel.allocator.buffer(bytes: bytes)
         let promise = channel.eventLoop.makePromise(of: Void.self)
         promise.futureResult.whenFailure { [counters, logger] error in
