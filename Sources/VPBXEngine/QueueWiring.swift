@@ -28,6 +28,7 @@ final class QueueCenterLink: Sendable {
     func set(_ value: QueueCenter) { center.withLock { $0 = value } }
 
     func observe(_ event: PBXEvent) {
+        guard center.withLock({ $0?.wantsCallEvents ?? false }) else { return }
         switch event {
         case .callStarted, .callRinging, .callAnswered, .callEnded, .callHeld, .callResumed: events.yield(event)
         default: break

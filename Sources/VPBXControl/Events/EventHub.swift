@@ -13,9 +13,7 @@ public actor EventHub {
     /// Seq of the last published event; 0 before the first.
     public private(set) var lastSeq: UInt64 = 0
     private var snapshotProvider: SnapshotProvider?
-    private var subscribers: [UInt64: Subscriber] = [:] {
-        didSet { liveSubscribers.store(subscribers.count, ordering: .relaxed) }
-    }
+    private var subscribers: [UInt64: Subscriber] = [:]
     private nonisolated let liveSubscribers = Atomic<Int>(0)
     private var nextID: UInt64 = 1
 
@@ -46,13 +44,13 @@ public actor EventHub {
         self.bufferLimit = bufferLimit
     }
 
-    /// Installs the closure that builds snapshots for `events.subscribe`.
     /// Whether anyone is subscribed, readable from any thread: a publisher may skip building
     /// an event nobody receives. Dropping one is safe as long as it happened before the
     /// snapshot of the next subscriber is taken (it is then part of that snapshot), which
     /// holds when the snapshot reads the publisher's state after `subscribe` counted itself.
     public nonisolated var hasSubscribers: Bool { liveSubscribers.load(ordering: .relaxed) > 0 }
 
+    /// Installs the closure that builds snapshots for `events.subscribe`.
     public func setSnapshotProvider(_ provider: @escaping SnapshotProvider) {
         snapshotProvider = provider
     }
@@ -86,6 +84,7 @@ public actor EventHub {
         nextID += 1
         let seq = lastSeq
         subscribers[id] = Subscriber(topics: topicSet)
+        countSubscribers()
         let snapshot: JSONValue
         do {
             snapshot = try await snapshotProvider?(topicSet) ?? .object([:])
@@ -100,6 +99,7 @@ public actor EventHub {
     /// Ends a subscription; its stream finishes after nothing more.
     public func unsubscribe(_ id: UInt64) {
         guard let subscriber = subscribers.removeValue(forKey: id) else { return }
+        countSubscribers()
         subscriber.waiter?.resume(returning: nil)
     }
 
@@ -125,6 +125,11 @@ public actor EventHub {
         subscribers[id] = subscriber
     }
 
+    /// Called wherever a subscriber is added or removed, for ``hasSubscribers``.
+    private func countSubscribers() {
+        liveSubscribers.store(subscribers.count, ordering: .relaxed)
+    }
+
     /// The next event for subscriber `id`, waiting if none is queued; nil when the
     /// subscription is over. Cancelling the waiting task ends the subscription.
     private func next(_ id: UInt64) async -> RPCEvent? {
@@ -135,6 +140,7 @@ public actor EventHub {
         }
         if subscriber.closing {
             subscribers[id] = nil
+            countSubscribers()
             return nil
         }
         return await withTaskCancellationHandler {

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Logging
 import VPBXACD
@@ -68,6 +69,12 @@ public actor QueueCenter: QueueService {
     private let timeZone: TimeZone
     private let hooks: Hooks
     private let logger: Logger
+    private nonisolated let configured = Atomic<Bool>(false)
+
+    /// Whether any queue or agent is configured. Until then the calls of the exchange concern
+    /// nobody here, and the engine drops their events before they cost a hop to this actor.
+    /// (An agent configured during a direct call is seen as free until that call ends.)
+    public nonisolated var wantsCallEvents: Bool { configured.load(ordering: .relaxed) }
 
     public init(timeZone: TimeZone = TimeZone(identifier: "Europe/Budapest") ?? .current, hooks: Hooks, logger: Logger) {
         let now = Date()
@@ -96,6 +103,7 @@ public actor QueueCenter: QueueService {
                 logger.error("queue settings refused", metadata: ["queue": "\(queue.name)", "error": "\(error)"])
             }
         }
+        configured.store(!distributor.queueNames.isEmpty || !distributor.agentNumbers.isEmpty, ordering: .relaxed)
     }
 
     // MARK: Agents
