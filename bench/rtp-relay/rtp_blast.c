@@ -9,21 +9,25 @@
  *   rtp_blast gen --direct N              [--duration S] [--warmup S] [--drain S] [--label L]
  *   rtp_blast gen --pairs FILE [--streams N] [--host H] [--duration S] [--warmup S] ...
  *
- *   Per stream a phone-A socket sends a 172-byte RTP packet (12-byte header + 160-byte PCMU
- *   payload) every 20 ms to the relay's A port, and a phone-B socket receives it from the B
- *   port. Streams are spread evenly over the 20 ms period. Phone B first sends three priming
- *   packets to its B port so a latching relay learns where B is. The send time
- *   (CLOCK_MONOTONIC ns) and the packet index ride in the payload. One thread sends on
- *   schedule, one thread receives (epoll, nonblocking sockets). With --direct, A sends
- *   straight to B: the floor. Prints one line of key=value pairs (times in microseconds):
+ *   Streams come two per call, as in a real call: FILE holds one "A B" port pair per call
+ *   (the relay's caller-leg and callee-leg ports); phone X's socket talks to A and phone Y's
+ *   socket to B. Stream 2k is X -> A ... B -> Y, stream 2k+1 is Y -> B ... A -> X, so each
+ *   socket sends one stream and receives the other, like a phone behind symmetric RTP. Each
+ *   stream is a 172-byte RTP packet (12-byte header + 160-byte PCMU payload) every 20 ms;
+ *   the N streams are spread evenly over the 20 ms period. Both phones first send three
+ *   priming packets to their port, so a latching relay knows both before the measurement.
+ *   The send time (CLOCK_MONOTONIC ns) and the packet index ride in the payload. One thread
+ *   sends on schedule, one thread receives (epoll, nonblocking sockets). --streams N (even)
+ *   uses the first N/2 pairs (default: all). With --direct N, X and Y send straight to each
+ *   other: the floor. Prints one line of key=value pairs (times in microseconds):
  *     label streams sent received loss_pct duplicates truncated send_errors
  *     p50_us p90_us p99_us p999_us max_us lag_p99_us lag_max_us gen_cpu_pct
  *
  * Relay baseline (one socket per leg, symmetric latching like vpbx, one thread):
  *
- *   rtp_blast relay --streams N --pairs-out FILE [--host H]
+ *   rtp_blast relay --calls C --pairs-out FILE [--host H]
  *
- *   Binds N pairs of UDP ports (the kernel picks them), writes "A B" per line to FILE (via a
+ *   Binds C pairs of UDP ports (one pair per call, 2C streams) (the kernel picks them), writes "A B" per line to FILE (via a
  *   temporary file and rename, so FILE appears complete), then relays until SIGTERM/SIGINT.
  *   A packet received on a leg latches that leg to its source (the first one wins; later
  *   packets from elsewhere are dropped) and goes out of the other leg's socket to the other
@@ -123,7 +127,7 @@ static int relay_main(int argc, char **argv) {
     long streams = 0;
     const char *out = NULL, *host = "127.0.0.1";
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--streams") && i + 1 < argc) streams = atol(argv[++i]);
+        if (!strcmp(argv[i], "--calls") && i + 1 < argc) streams = atol(argv[++i]);
         else if (!strcmp(argv[i], "--pairs-out") && i + 1 < argc) out = argv[++i];
         else if (!strcmp(argv[i], "--host") && i + 1 < argc) host = argv[++i];
         else {
@@ -132,7 +136,7 @@ static int relay_main(int argc, char **argv) {
         }
     }
     if (streams < 1 || !out) {
-        fprintf(stderr, "rtp_blast relay: needs --streams N (>= 1) and --pairs-out FILE\n");
+        fprintf(stderr, "rtp_blast relay: needs --calls C (>= 1) and --pairs-out FILE\n");
         return 2;
     }
     raise_nofile(2 * streams + 64);
@@ -195,7 +199,9 @@ static int relay_main(int argc, char **argv) {
 
 struct gen {
     long streams;
-    int *senders, *receivers;
+    int *endpoints; /* 2 per call: phone X (caller side), phone Y (callee side) */
+    long nendpoints;
+    int *senders;   /* per stream: the endpoint socket it is sent from */
     struct sockaddr_in *targets;
     int64_t start, measure_from, stop_sending, stop_at;
     int64_t step; /* ns between consecutive streams' sends */
@@ -264,9 +270,9 @@ static void *receiver_thread(void *arg) {
     struct gen *g = arg;
     int ep = epoll_create1(EPOLL_CLOEXEC);
     if (ep < 0) die("epoll_create1");
-    for (long i = 0; i < g->streams; i++) {
+    for (long i = 0; i < g->nendpoints; i++) {
         struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t)i};
-        if (epoll_ctl(ep, EPOLL_CTL_ADD, g->receivers[i], &ev) != 0) die("epoll_ctl");
+        if (epoll_ctl(ep, EPOLL_CTL_ADD, g->endpoints[i], &ev) != 0) die("epoll_ctl");
     }
     enum { MAX_EVENTS = 512 };
     struct epoll_event events[MAX_EVENTS];
@@ -283,7 +289,7 @@ static void *receiver_thread(void *arg) {
         }
         for (int e = 0; e < n; e++) {
             long s = (long)events[e].data.u64;
-            ssize_t size = recv(g->receivers[s], buf, sizeof buf, 0);
+            ssize_t size = recv(g->endpoints[s], buf, sizeof buf, 0);
             if (size < 0) continue;
             int64_t arrival = now_ns();
             if (size != PACKET_SIZE) {
@@ -396,20 +402,26 @@ static int gen_main(int argc, char **argv) {
             npairs++;
         }
         fclose(f);
-        if (streams == 0) streams = npairs;
-        if (streams > npairs || streams < 1) {
-            fprintf(stderr, "rtp_blast gen: --streams %ld needs that many pairs, %s has %ld\n", streams, pairs_file,
-                    npairs);
+        if (streams == 0) streams = 2 * npairs;
+        if (streams > 2 * npairs || streams < 2 || streams % 2) {
+            fprintf(stderr, "rtp_blast gen: --streams %ld needs an even count and %ld pairs, %s has %ld\n", streams,
+                    streams / 2, pairs_file, npairs);
             return 2;
         }
     } else {
         streams = direct;
+        if (streams < 2 || streams % 2) {
+            fprintf(stderr, "rtp_blast gen: --direct wants an even stream count (two per call)\n");
+            return 2;
+        }
     }
-    raise_nofile(2 * streams + 64);
+    raise_nofile(streams + 64);
 
     struct gen g = {.streams = streams};
+    long calls = streams / 2;
+    g.nendpoints = 2 * calls;
+    g.endpoints = calloc(g.nendpoints, sizeof(int));
     g.senders = calloc(streams, sizeof(int));
-    g.receivers = calloc(streams, sizeof(int));
     g.targets = calloc(streams, sizeof *g.targets);
     g.sent = calloc(streams, sizeof(uint64_t));
     g.received = calloc(streams, sizeof(uint64_t));
@@ -418,33 +430,44 @@ static int gen_main(int argc, char **argv) {
     g.lag_cap = g.lat_cap = (long)(streams * (duration * 1e9 / PTIME_NS + 4));
     g.lag = malloc(g.lag_cap * sizeof(uint32_t));
     g.lat = malloc(g.lat_cap * sizeof(uint32_t));
-    if (!g.senders || !g.receivers || !g.targets || !g.sent || !g.received || !g.seen || !g.lag || !g.lat)
+    if (!g.endpoints || !g.senders || !g.targets || !g.sent || !g.received || !g.seen || !g.lag || !g.lat)
         die("malloc");
 
+    /* Call k: phone X = endpoints[2k] talks to the relay's A port (pa[k]), phone Y =
+       endpoints[2k+1] to its B port (pb[k]). Stream 2k: X -> A ... B -> Y; stream 2k+1:
+       Y -> B ... A -> X. Direct: X and Y send to each other. */
     struct sockaddr_in relay = {.sin_family = AF_INET};
     inet_pton(AF_INET, host, &relay.sin_addr);
-    for (long i = 0; i < streams; i++) {
-        g.senders[i] = udp_socket("127.0.0.1", 0);
-        g.receivers[i] = udp_socket("127.0.0.1", 1 << 20);
+    for (long i = 0; i < g.nendpoints; i++) g.endpoints[i] = udp_socket("127.0.0.1", 1 << 20);
+    unsigned char prime[PACKET_SIZE] = {0x80, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff}; /* SSRC not a stream */
+    for (long k = 0; k < calls; k++) {
+        int x = g.endpoints[2 * k], y = g.endpoints[2 * k + 1];
+        struct sockaddr_in to_a = relay, to_b = relay;
         if (direct) {
-            g.targets[i] = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons(local_port(g.receivers[i]))};
-            inet_pton(AF_INET, "127.0.0.1", &g.targets[i].sin_addr);
+            to_a.sin_port = htons(local_port(y));
+            to_b.sin_port = htons(local_port(x));
+            inet_pton(AF_INET, "127.0.0.1", &to_a.sin_addr);
+            inet_pton(AF_INET, "127.0.0.1", &to_b.sin_addr);
         } else {
-            g.targets[i] = relay;
-            g.targets[i].sin_port = htons(pa[i]);
-            struct sockaddr_in b = relay;
-            b.sin_port = htons(pb[i]);
-            unsigned char prime[PACKET_SIZE] = {0x80, 0};
-            for (int k = 0; k < PRIMING_PACKETS; k++)
-                sendto(g.receivers[i], prime, sizeof prime, 0, (struct sockaddr *)&b, sizeof b);
+            to_a.sin_port = htons(pa[k]);
+            to_b.sin_port = htons(pb[k]);
+            /* Prime both legs, so a latching relay knows both phones before the measurement. */
+            for (int p = 0; p < PRIMING_PACKETS; p++) {
+                sendto(x, prime, sizeof prime, 0, (struct sockaddr *)&to_a, sizeof to_a);
+                sendto(y, prime, sizeof prime, 0, (struct sockaddr *)&to_b, sizeof to_b);
+            }
         }
+        g.senders[2 * k] = x;
+        g.targets[2 * k] = to_a;
+        g.senders[2 * k + 1] = y;
+        g.targets[2 * k + 1] = to_b;
     }
-    /* Let the priming land, then drop anything it echoed back. */
+    /* Let the priming land, then drop whatever of it was relayed. */
     struct timespec pause = {0, 100000000};
     nanosleep(&pause, NULL);
     unsigned char junk[2048];
-    for (long i = 0; i < streams; i++)
-        while (recv(g.receivers[i], junk, sizeof junk, 0) >= 0) {}
+    for (long i = 0; i < g.nendpoints; i++)
+        while (recv(g.endpoints[i], junk, sizeof junk, 0) >= 0) {}
 
     double cpu_before = cpu_seconds();
     g.start = now_ns() + 20000000LL;
@@ -484,7 +507,7 @@ int main(int argc, char **argv) {
     if (argc >= 2 && !strcmp(argv[1], "relay")) return relay_main(argc - 2, argv + 2);
     fprintf(stderr, "usage: rtp_blast gen (--direct N | --pairs FILE [--streams N] [--host H])\n"
                     "                     [--duration S] [--warmup S] [--drain S] [--label L]\n"
-                    "       rtp_blast relay --streams N --pairs-out FILE [--host H]\n"
+                    "       rtp_blast relay --calls C --pairs-out FILE [--host H]\n"
                     "(see the comment at the top of rtp_blast.c)\n");
     return 2;
 }

@@ -1,0 +1,317 @@
+#!/usr/bin/env bash
+# Anchored RTP relay load: N concurrent G.711 streams through vpbx-engine's relay, against a
+# trivial C relay (one socket per leg, latching like vpbx) and the direct path, measured in
+# the same run at each stream count. See README.md.
+#
+#   bash bench/rtp-relay/run.sh [--streams "250 500 1000 1500 2250"] [--duration 10]
+#          [--warmup 2] [--rate 150] [--repeat 1] [--no-engine] [--bin-dir .build/release]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+
+streams_list="250 500 1000 1500 2250"
+duration=10
+warmup=2
+rate=150
+repeat=1
+no_engine=0
+bin_dir="$root/.build/release"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --streams) streams_list=$2; shift 2 ;;
+        --duration) duration=$2; shift 2 ;;
+        --warmup) warmup=$2; shift 2 ;;
+        --rate) rate=$2; shift 2 ;;
+        --repeat) repeat=$2; shift 2 ;;
+        --no-engine) no_engine=1; shift ;;
+        --bin-dir) bin_dir=$2; shift 2 ;;
+        -h | --help) sed -n '2,7p' "$0"; exit 0 ;;
+        *) echo "rtp-relay: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    esac
+done
+# Streams come two per call (one each way), so every count must be even.
+for n in $streams_list; do
+    case "$n" in '' | *[!0-9]*) echo "rtp-relay: --streams wants whole numbers, got '$n'" >&2; exit 2 ;; esac
+    [ $((n % 2)) -eq 0 ] && [ "$n" -ge 2 ] || { echo "rtp-relay: stream counts must be even (two per call), got $n" >&2; exit 2; }
+done
+
+# Loopback ports; override with RTP_BENCH_PORT_BASE if these are taken. The SIP ports and the
+# engine's RTP range sit below the kernel's ephemeral range (32768-60999 here), where the
+# generator and the echo relay get thousands of ports, so they never collide with those.
+base=${RTP_BENCH_PORT_BASE:-31000}
+engine_port=$base
+uas_port=$((base + 10))
+uac_port=$((base + 20))
+uas_control=$((base + 30))
+uac_control=$((base + 31))
+uas_media=$((base + 40))
+uac_media=$((base + 50))
+rtp_range=${RTP_BENCH_RTP_PORTS:-20000-29999}
+hz=$(getconf CLK_TCK)
+read -r eph_lo eph_hi < /proc/sys/net/ipv4/ip_local_port_range
+for p in "$base" "$((base + 50))" "${rtp_range%-*}" "${rtp_range#*-}"; do
+    if [ "$p" -ge "$eph_lo" ] && [ "$p" -le "$eph_hi" ]; then
+        echo "rtp-relay: port $p is in the ephemeral range $eph_lo-$eph_hi, where the generator's sockets" \
+            "land; pick RTP_BENCH_PORT_BASE / RTP_BENCH_RTP_PORTS outside it" >&2
+        exit 2
+    fi
+done
+engine="$bin_dir/vpbx-engine"
+cli="$bin_dir/vpbx"
+
+if [ "$no_engine" -eq 0 ]; then
+    command -v sipp >/dev/null || { echo "rtp-relay: sipp not found; run bash scripts/setup-deps.sh" >&2; exit 1; }
+    if [ ! -x "$engine" ] || [ ! -x "$cli" ]; then
+        echo "rtp-relay: $engine or $cli missing: run 'swift build -c release', pass --bin-dir, or --no-engine" >&2
+        exit 1
+    fi
+    command -v python3 >/dev/null || { echo "rtp-relay: python3 is needed to read 'vpbx call list --json'" >&2; exit 1; }
+fi
+
+work=$(mktemp -d /tmp/rtp-relay-XXXXXX)
+results_dir="$root/bench/results"
+mkdir -p "$results_dir"
+results="$results_dir/rtp-relay-$(date +%Y%m%d-%H%M%S).csv"
+echo "run,path,streams,sent,received,loss_pct,duplicates,send_errors,p50_us,p90_us,p99_us,p999_us,max_us,added_p99_us,lag_p99_us,gen_cpu_pct,relay_cpu_pct,relay_cpu_pct_per_stream,note" > "$results"
+
+# The generator and the echo relay: one C file, built here (no Swift build involved).
+cc=${CC:-cc}
+command -v "$cc" >/dev/null || cc=clang
+blast="$work/rtp_blast"
+"$cc" -O2 -pthread -o "$blast" "$root/bench/rtp-relay/rtp_blast.c" || { echo "rtp-relay: cannot compile rtp_blast.c with $cc" >&2; exit 1; }
+
+engine_pid=""
+uas_pid=""
+uac_pid=""
+echo_pid=""
+stop_pid() { # PID [seconds]: TERM, bounded wait, then KILL; only PIDs this script started
+    local pid=$1 limit=${2:-5}
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in $(seq $((limit * 5))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+    stop_pid "$echo_pid" 2
+    stop_pid "$uac_pid" 2
+    stop_pid "$uas_pid" 2
+    stop_pid "$engine_pid" 15
+    if [ -n "${KEEP_WORK:-}" ]; then echo "rtp-relay: work files kept in $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# utime + stime of a process (all its threads), in clock ticks: fields 14 and 15 of
+# /proc/PID/stat, counted from after the command name's closing parenthesis.
+cpu_ticks() {
+    sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+now() { date +%s.%N; }
+
+# Reads 'vpbx call list --json' on stdin. count: "answered total"; pairs FILE: the caller
+# leg's and the callee leg's mediaPort per answered call, "A B" per line; ids: call ids;
+# packets: RTP packets in/out summed over legs.
+calls() {
+    python3 -c '
+import json, sys
+mode = sys.argv[1]
+try:
+    calls = json.load(sys.stdin)
+except ValueError:
+    calls = []
+def answered(c):
+    legs = c.get("legs", [])
+    return c.get("state") == "answered" and len(legs) >= 2 and all(l.get("mediaPort") for l in legs[:2])
+if mode == "count":
+    print(sum(1 for c in calls if answered(c)), len(calls))
+elif mode == "pairs":
+    with open(sys.argv[2], "w") as f:
+        for c in calls:
+            if answered(c):
+                caller = next(l for l in c["legs"] if l["id"] == "a")
+                callee = next(l for l in c["legs"] if l["id"] != "a" and l.get("state") == "answered")
+                f.write("%d %d\n" % (caller["mediaPort"], callee["mediaPort"]))
+elif mode == "ids":
+    for c in calls:
+        print(c["id"])
+elif mode == "packets":
+    inn = sum(l.get("rtpPacketsIn", 0) for c in calls for l in c.get("legs", []))
+    out = sum(l.get("rtpPacketsOut", 0) for c in calls for l in c.get("legs", []))
+    print("legs_rtp_in=%d legs_rtp_out=%d" % (inn, out))
+' "$@"
+}
+call_list() { "$cli" call list --json --socket "$work/control.sock" --timeout 10 2>> "$work/cli.err" || echo "[]"; }
+
+# One generator result line -> CSV row. run path streams direct_p99 relay_cpu_pct note line
+record() {
+    local run=$1 path=$2 n=$3 direct_p99=$4 relay_cpu=$5 note=$6 line=$7
+    echo "$line" | awk -v run="$run" -v path="$path" -v n="$n" -v dp="$direct_p99" -v rc="$relay_cpu" -v note="$note" '{
+        for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        added = (dp == "" ? "" : sprintf("%.1f", v["p99_us"] - dp))
+        per = (rc == "" ? "" : sprintf("%.4f", rc / n))
+        printf "%s,%s,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", run, path, n, v["sent"], v["received"],
+            v["loss_pct"], v["duplicates"], v["send_errors"], v["p50_us"], v["p90_us"], v["p99_us"], v["p999_us"],
+            v["max_us"], added, v["lag_p99_us"], v["gen_cpu_pct"], rc, per, note }' >> "$results"
+}
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+# Runs the generator; $1 = timeout label, rest = its arguments. Bounded by warm-up + duration + 60 s.
+gen() {
+    timeout "$(awk -v w="$warmup" -v d="$duration" 'BEGIN { printf "%d", w + d + 60 }')" "$blast" gen \
+        --duration "$duration" --warmup "$warmup" "$@" 2>> "$work/gen.err" || echo "label=failed"
+}
+# CPU percent of one core over an interval: ticks_before ticks_after t_before t_after
+cpu_pct() { awk -v a="$1" -v b="$2" -v s="$3" -v e="$4" -v hz="$hz" 'BEGIN { printf "%.1f", 100 * (b - a) / hz / (e - s) }'; }
+
+start_engine() {
+    "$engine" --data-dir "$work/data" --sip-listen "127.0.0.1:$engine_port" --rtp-ports "$rtp_range" \
+        --rtp-address 127.0.0.1 --socket "$work/control.sock" --trusted 127.0.0.0/8 --log-level warning \
+        --rtp-timeout 86400 2> "$work/engine.log" &
+    engine_pid=$!
+    for _ in $(seq 150); do
+        "$cli" status --socket "$work/control.sock" --timeout 1 >/dev/null 2>&1 && break
+        kill -0 "$engine_pid" 2>/dev/null || { echo "rtp-relay: engine exited:"; tail -20 "$work/engine.log"; exit 1; }
+        sleep 0.2
+    done
+    "$cli" status --socket "$work/control.sock" --timeout 2 >/dev/null || { echo "rtp-relay: engine not ready after 30 s"; exit 1; }
+    "$cli" ext add 2000 --name Bench --password "bench-$$" --static-contact "sip:2000@127.0.0.1:$uas_port" \
+        --socket "$work/control.sock" >/dev/null
+    # The callee: sipp's embedded 'uas' (180, 200 with SDP, then waits for ACK and BYE; sends
+    # no RTP). -l: no cap on simultaneous calls in its seat.
+    sipp -sn uas -i 127.0.0.1 -bind_local -p "$uas_port" -mi 127.0.0.1 -mp "$uas_media" -cp "$uas_control" \
+        -l 100000 -nostdin -trace_err -error_file "$work/uas.errors" > "$work/uas.screen" 2>&1 &
+    uas_pid=$!
+    sleep 0.5
+    kill -0 "$uas_pid" 2>/dev/null || { echo "rtp-relay: sipp UAS did not start:"; cat "$work/uas.screen"; exit 1; }
+}
+
+engine_alive() {
+    kill -0 "$engine_pid" 2>/dev/null && "$cli" status --socket "$work/control.sock" --timeout 5 >/dev/null 2>&1
+}
+
+# Ends every call through the control socket (BYE to both sides), then stops the sipp UAC.
+# Bounded: at most 120 s of hang-ups and 30 s waiting for the list to empty.
+hangup_all() {
+    call_list | calls ids > "$work/ids"
+    if [ -s "$work/ids" ]; then
+        timeout 120 xargs -P 4 -n 1 "$cli" call hangup --socket "$work/control.sock" --timeout 10 \
+            < "$work/ids" > /dev/null 2>> "$work/cli.err" || true
+    fi
+    local left=""
+    for _ in $(seq 30); do
+        read -r _ left < <(call_list | calls count)
+        [ "$left" = 0 ] && break
+        sleep 1
+    done
+    [ "$left" = 0 ] || echo "  warning: $left calls still listed after hanging up"
+    stop_pid "$uac_pid" 5
+    uac_pid=""
+}
+
+measure_engine() {
+    local run=$1 n=$2 direct_p99=$3 calls_n=$(( $2 / 2 ))
+    # The caller: sipp's embedded 'uac' holding each call for an hour (-d), calls_n calls at
+    # $rate calls/s, at most calls_n at once (-l). It sends no RTP either.
+    sipp -sn uac -s 2000 -i 127.0.0.1 -bind_local -p "$uac_port" -mi 127.0.0.1 -mp "$uac_media" \
+        -cp "$uac_control" -r "$rate" -m "$calls_n" -l "$calls_n" -d 3600000 -recv_timeout 20000 \
+        -max_retrans 5 -nostdin -trace_err -error_file "$work/uac-$run-$n.errors" \
+        "127.0.0.1:$engine_port" > "$work/uac-$run-$n.screen" 2>&1 &
+    uac_pid=$!
+    # Wait until all calls are answered: the time sipp needs at $rate calls/s, plus 30 s.
+    local limit=$(( calls_n / rate + 30 )) answered=0 total=0 waited=0
+    while [ "$waited" -lt "$limit" ]; do
+        read -r answered total < <(call_list | calls count)
+        [ "$answered" -ge "$calls_n" ] && break
+        kill -0 "$uac_pid" 2>/dev/null || break
+        sleep 1
+        waited=$((waited + 1))
+    done
+    if [ "$answered" -lt "$calls_n" ]; then
+        echo "  engine   $n: only $answered of $calls_n calls answered ($total listed) after ${waited} s"
+        echo "  engine log tail:"; tail -5 "$work/engine.log" | sed 's/^/    /'
+        echo "$run,engine,$n,,,,,,,,,,,,,,,,setup: $answered of $calls_n calls answered" >> "$results"
+        cp "$work/engine.log" "$results_dir/rtp-relay-engine-$run-$n.log" 2>/dev/null || true
+        hangup_all
+        return
+    fi
+    call_list | calls pairs "$work/pairs-engine"
+    local t0 t1 c0 c1 line pct
+    c0=$(cpu_ticks "$engine_pid"); t0=$(now)
+    line=$(gen --pairs "$work/pairs-engine" --streams "$n" --label engine)
+    c1=$(cpu_ticks "$engine_pid"); t1=$(now)
+    pct=$(cpu_pct "$c0" "$c1" "$t0" "$t1")
+    local packets threads
+    packets=$(call_list | calls packets)
+    threads=$(ls "/proc/$engine_pid/task" | wc -l)
+    record "$run" engine "$n" "$direct_p99" "$pct" "threads=$threads $packets" "$line"
+    show engine "$n" "$line" "$pct"
+    hangup_all
+    if ! engine_alive; then
+        echo "rtp-relay: the engine died or stopped answering after $n streams; log tail:"
+        tail -20 "$work/engine.log"
+        cp "$work/engine.log" "$results_dir/rtp-relay-engine-$run-$n.log" 2>/dev/null || true
+        exit 1
+    fi
+}
+
+show() { # path n line [relay cpu]
+    printf '  %-7s %5d: loss %7s%%  p50 %8s  p99 %8s  p99.9 %8s us  gen lag p99 %8s us  gen cpu %5s%%  relay cpu %s%%\n' \
+        "$1" "$2" "$(field "$3" loss_pct)" "$(field "$3" p50_us)" "$(field "$3" p99_us)" "$(field "$3" p999_us)" \
+        "$(field "$3" lag_p99_us)" "$(field "$3" gen_cpu_pct)" "${4:--}"
+}
+
+echo "rtp-relay: streams [$streams_list] x $repeat run(s), $warmup s warm-up + $duration s measured; $(nproc) CPUs; CLK_TCK $hz"
+[ "$no_engine" -eq 0 ] && start_engine
+for run in $(seq "$repeat"); do
+    echo "run $run"
+    for n in $streams_list; do
+        # (a) direct: the floor.
+        line=$(gen --direct "$n" --label direct)
+        direct_p99=$(field "$line" p99_us)
+        record "$run" direct "$n" "" "" "" "$line"
+        show direct "$n" "$line"
+        # (b) the C echo relay: the baseline.
+        rm -f "$work/pairs-echo"
+        "$blast" relay --calls "$((n / 2))" --pairs-out "$work/pairs-echo" 2>> "$work/echo.err" &
+        echo_pid=$!
+        for _ in $(seq 100); do [ -f "$work/pairs-echo" ] && break; sleep 0.1; done
+        [ -f "$work/pairs-echo" ] || { echo "rtp-relay: the echo relay did not start"; cat "$work/echo.err"; exit 1; }
+        c0=$(cpu_ticks "$echo_pid"); t0=$(now)
+        line=$(gen --pairs "$work/pairs-echo" --label echo)
+        c1=$(cpu_ticks "$echo_pid"); t1=$(now)
+        pct=$(cpu_pct "$c0" "$c1" "$t0" "$t1")
+        stop_pid "$echo_pid" 2
+        echo_pid=""
+        record "$run" echo "$n" "$direct_p99" "$pct" "" "$line"
+        show echo "$n" "$line" "$pct"
+        # (c) the engine.
+        [ "$no_engine" -eq 0 ] && measure_engine "$run" "$n" "$direct_p99"
+        sleep 1
+    done
+done
+
+# The table, then engine / echo per run and stream count (same run, same machine load).
+echo
+awk -F, 'NR == 1 { next }
+    { printf "run %s %-7s %5s streams  loss %8s%%  p50 %8s  p99 %8s  p99.9 %8s  max %8s us  added p99 %8s us  lag p99 %8s us  relay cpu %5s%% (%s%%/stream)%s\n",
+        $1, $2, $3, $6, $9, $11, $12, $13, $14, $15, $17, $18, ($19 == "" ? "" : "  [" $19 "]")
+      k = $1 SUBSEP $3; loss[$2, k] = $6; added[$2, k] = $14; cpu[$2, k] = $17
+      if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
+    END {
+        print ""; print "engine / echo (same run, same stream count):"
+        for (i = 1; i <= n; i++) {
+            k = order[i]; split(k, p, SUBSEP)
+            if (!(("engine", k) in loss) || loss["engine", k] == "") {
+                if (("engine", k) in loss) printf "  run %s %5s streams: engine did not set up the calls\n", p[1], p[2]
+                continue
+            }
+            ea = added["echo", k]; ga = added["engine", k]
+            clean = (loss["engine", k] < 0.1 && ga < 10000) ? "clean" : "NOT clean"
+            printf "  run %s %5s streams: loss %s%% vs %s%%  added p99 %s vs %s us (x%s)  cpu %s%% vs %s%% (x%s)  engine %s\n",
+                p[1], p[2], loss["engine", k], loss["echo", k], ga, ea,
+                (ea > 0 ? sprintf("%.2f", ga / ea) : "n/a"), cpu["engine", k], cpu["echo", k],
+                (cpu["echo", k] > 0 ? sprintf("%.2f", cpu["engine", k] / cpu["echo", k]) : "n/a"), clean
+        }
+    }' "$results"
+echo
+echo "rtp-relay: results in $results"
