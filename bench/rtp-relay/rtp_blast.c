@@ -205,6 +205,7 @@ struct gen {
     struct sockaddr_in *targets;
     int64_t start, measure_from, stop_sending, stop_at;
     int64_t step; /* ns between consecutive streams' sends */
+    int shared;   /* 1: two sockets for all calls (X side, Y side), sendmmsg/recvmmsg */
     long max_index; /* packets per stream over warm-up + duration, plus slack */
     /* sender thread */
     uint64_t *sent; /* per stream, in the measured window */
@@ -219,51 +220,119 @@ struct gen {
     uint64_t duplicates, truncated, late_or_foreign;
 };
 
+enum { BATCH = 256 };
+
 static void *sender_thread(void *arg) {
     struct gen *g = arg;
-    unsigned char pkt[PACKET_SIZE];
-    memset(pkt, 0xff, sizeof pkt); /* PCMU silence */
-    pkt[0] = 0x80;
-    pkt[1] = 0; /* PT 0 = PCMU */
+    static unsigned char pkts[BATCH][PACKET_SIZE];
+    static struct mmsghdr msgs[2][BATCH];
+    static struct iovec iovs[BATCH];
+    static long batch_stream[2][BATCH];
+    static int64_t batch_due[2][BATCH];
+    for (int k = 0; k < BATCH; k++) {
+        memset(pkts[k], 0xff, PACKET_SIZE); /* PCMU silence */
+        pkts[k][0] = 0x80;
+        pkts[k][1] = 0; /* PT 0 = PCMU */
+        iovs[k] = (struct iovec){.iov_base = pkts[k], .iov_len = PACKET_SIZE};
+    }
     const int64_t step = g->step;
-    /* tick t: stream t % streams, packet index t / streams, due at start + t * PTIME / streams */
+    /* tick t: stream t % streams, packet index t / streams, due at start + t * PTIME / streams.
+       Each wake-up sends everything that is due (up to BATCH packets), then sleeps to the
+       next due time (timer slack is 1 ns, set in gen_main; no spinning, so the generator
+       leaves the CPU to the relay it shares the machine with). */
     int64_t tick = 0;
     for (;;) {
         int64_t due = g->start + (tick / g->streams) * PTIME_NS + (tick % g->streams) * step;
         if (due >= g->stop_sending) break;
         int64_t now = now_ns();
         if (due > now) {
-            /* Sleep to the due time (timer slack is 1 ns, set in gen_main); no spinning, so the
-               generator leaves the CPU to the relay it shares the machine with. */
             struct timespec ts = {.tv_sec = due / 1000000000LL, .tv_nsec = due % 1000000000LL};
             clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
             continue;
         }
-        long i = (long)(tick % g->streams);
-        uint32_t index = (uint32_t)(tick / g->streams);
-        uint16_t seq = htons((uint16_t)index);
-        uint32_t ts = htonl(index * PAYLOAD), ssrc = htonl((uint32_t)i);
-        memcpy(pkt + 2, &seq, 2);
-        memcpy(pkt + 4, &ts, 4);
-        memcpy(pkt + 8, &ssrc, 4);
+        int count[2] = {0, 0}, total = 0;
         int64_t stamp = now_ns();
-        memcpy(pkt + HEADER, &stamp, 8); /* host byte order: same machine */
-        memcpy(pkt + HEADER + 8, &index, 4);
-        ssize_t r = sendto(g->senders[i], pkt, PACKET_SIZE, 0, (struct sockaddr *)&g->targets[i], sizeof g->targets[i]);
-        if (due >= g->measure_from) {
-            if (r == PACKET_SIZE) {
+        while (total < BATCH) {
+            due = g->start + (tick / g->streams) * PTIME_NS + (tick % g->streams) * step;
+            if (due > stamp || due >= g->stop_sending) break;
+            long i = (long)(tick % g->streams);
+            uint32_t index = (uint32_t)(tick / g->streams);
+            unsigned char *pkt = pkts[total];
+            uint16_t seq = htons((uint16_t)index);
+            uint32_t ts = htonl(index * PAYLOAD), ssrc = htonl((uint32_t)i);
+            memcpy(pkt + 2, &seq, 2);
+            memcpy(pkt + 4, &ts, 4);
+            memcpy(pkt + 8, &ssrc, 4);
+            memcpy(pkt + HEADER, &stamp, 8); /* host byte order: same machine */
+            memcpy(pkt + HEADER + 8, &index, 4);
+            /* Shared sockets: queue per socket (X = even streams, Y = odd) for sendmmsg. */
+            int q = g->shared ? (int)(i & 1) : 0;
+            msgs[q][count[q]].msg_hdr = (struct msghdr){.msg_name = &g->targets[i],
+                .msg_namelen = sizeof g->targets[i], .msg_iov = &iovs[total], .msg_iovlen = 1};
+            batch_stream[q][count[q]] = i;
+            batch_due[q][count[q]] = due;
+            count[q]++;
+            total++;
+            tick++;
+        }
+        for (int q = 0; q < 2; q++) {
+            int done = 0;
+            if (g->shared) {
+                if (count[q] > 0) {
+                    int r = sendmmsg(g->endpoints[q], msgs[q], (unsigned)count[q], 0);
+                    done = r < 0 ? 0 : r;
+                }
+            }
+            for (int k = 0; k < count[q]; k++) {
+                long i = batch_stream[q][k];
+                int ok;
+                if (g->shared) ok = k < done;
+                else ok = sendto(g->senders[i], msgs[q][k].msg_hdr.msg_iov->iov_base, PACKET_SIZE, 0,
+                                 (struct sockaddr *)&g->targets[i], sizeof g->targets[i]) == PACKET_SIZE;
+                if (batch_due[q][k] < g->measure_from) continue;
+                if (!ok) {
+                    g->send_errors++;
+                    continue;
+                }
                 g->sent[i]++;
                 if (g->lag_count < g->lag_cap) {
-                    int64_t late = stamp - due;
+                    int64_t late = stamp - batch_due[q][k];
                     g->lag[g->lag_count++] = late > UINT32_MAX ? UINT32_MAX : (uint32_t)late;
                 }
-            } else {
-                g->send_errors++;
             }
         }
-        tick++;
     }
     return NULL;
+}
+
+static void take_packet(struct gen *g, const unsigned char *buf, ssize_t size, int64_t arrival) {
+    if (size != PACKET_SIZE) {
+        g->truncated++;
+        return;
+    }
+    uint32_t ssrc, index;
+    int64_t sent_at;
+    memcpy(&ssrc, buf + 8, 4);
+    ssrc = ntohl(ssrc);
+    memcpy(&sent_at, buf + HEADER, 8);
+    memcpy(&index, buf + HEADER + 8, 4);
+    /* In the measured window when its due time is (as the sender counts it). */
+    if (ssrc >= (uint32_t)g->streams || (long)index >= g->max_index ||
+        g->start + (int64_t)index * PTIME_NS + (int64_t)ssrc * g->step < g->measure_from) {
+        g->late_or_foreign++;
+        return;
+    }
+    uint64_t bit = (uint64_t)ssrc * (uint64_t)g->max_index + index;
+    if (g->seen[bit >> 3] & (1u << (bit & 7))) {
+        g->duplicates++;
+        return;
+    }
+    g->seen[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+    g->received[ssrc]++;
+    if (g->lat_count < g->lat_cap) {
+        int64_t d = arrival - sent_at;
+        g->lat[g->lat_count++] = d < 0 ? 0 : d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+    }
 }
 
 static void *receiver_thread(void *arg) {
@@ -274,9 +343,15 @@ static void *receiver_thread(void *arg) {
         struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t)i};
         if (epoll_ctl(ep, EPOLL_CTL_ADD, g->endpoints[i], &ev) != 0) die("epoll_ctl");
     }
-    enum { MAX_EVENTS = 512 };
+    enum { MAX_EVENTS = 512, RBATCH = 64 };
     struct epoll_event events[MAX_EVENTS];
-    unsigned char buf[2048];
+    static unsigned char bufs[RBATCH][2048];
+    static struct mmsghdr rmsgs[RBATCH];
+    static struct iovec riov[RBATCH];
+    for (int k = 0; k < RBATCH; k++) {
+        riov[k] = (struct iovec){.iov_base = bufs[k], .iov_len = sizeof bufs[k]};
+        rmsgs[k].msg_hdr = (struct msghdr){.msg_iov = &riov[k], .msg_iovlen = 1};
+    }
     for (;;) {
         int64_t now = now_ns();
         if (now >= g->stop_at) break;
@@ -288,36 +363,18 @@ static void *receiver_thread(void *arg) {
             die("epoll_wait");
         }
         for (int e = 0; e < n; e++) {
-            long s = (long)events[e].data.u64;
-            ssize_t size = recv(g->endpoints[s], buf, sizeof buf, 0);
-            if (size < 0) continue;
-            int64_t arrival = now_ns();
-            if (size != PACKET_SIZE) {
-                g->truncated++;
+            int fd = g->endpoints[events[e].data.u64];
+            if (!g->shared) { /* one packet per socket per 20 ms: one recv per wake-up */
+                ssize_t size = recv(fd, bufs[0], sizeof bufs[0], 0);
+                if (size >= 0) take_packet(g, bufs[0], size, now_ns());
                 continue;
             }
-            uint32_t ssrc, index;
-            int64_t sent_at;
-            memcpy(&ssrc, buf + 8, 4);
-            ssrc = ntohl(ssrc);
-            memcpy(&sent_at, buf + HEADER, 8);
-            memcpy(&index, buf + HEADER + 8, 4);
-            /* In the measured window when its due time is (as the sender counts it). */
-            if (ssrc >= (uint32_t)g->streams || (long)index >= g->max_index ||
-                g->start + (int64_t)index * PTIME_NS + (int64_t)ssrc * g->step < g->measure_from) {
-                g->late_or_foreign++;
-                continue;
-            }
-            uint64_t bit = (uint64_t)ssrc * (uint64_t)g->max_index + index;
-            if (g->seen[bit >> 3] & (1u << (bit & 7))) {
-                g->duplicates++;
-                continue;
-            }
-            g->seen[bit >> 3] |= (uint8_t)(1u << (bit & 7));
-            g->received[ssrc]++;
-            if (g->lat_count < g->lat_cap) {
-                int64_t d = arrival - sent_at;
-                g->lat[g->lat_count++] = d < 0 ? 0 : d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+            for (;;) { /* a shared socket: drain it in batches */
+                int r = recvmmsg(fd, rmsgs, RBATCH, MSG_DONTWAIT, NULL);
+                if (r <= 0) break;
+                int64_t arrival = now_ns();
+                for (int k = 0; k < r; k++) take_packet(g, bufs[k], rmsgs[k].msg_len, arrival);
+                if (r < RBATCH) break;
             }
         }
     }
@@ -347,10 +404,15 @@ static double cpu_seconds(void) {
 
 static int gen_main(int argc, char **argv) {
     long streams = 0, direct = 0;
+    int shared = 0;
     double duration = 10, warmup = 1, drain = 0.5;
     const char *pairs_file = NULL, *host = "127.0.0.1", *label = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
+        if (!strcmp(a, "--shared-sockets")) {
+            shared = 1;
+            continue;
+        }
         if (i + 1 >= argc) {
             fprintf(stderr, "rtp_blast gen: '%s' needs a value (or is unknown)\n", a);
             return 2;
@@ -419,7 +481,8 @@ static int gen_main(int argc, char **argv) {
 
     struct gen g = {.streams = streams};
     long calls = streams / 2;
-    g.nendpoints = 2 * calls;
+    g.shared = shared;
+    g.nendpoints = shared ? 2 : 2 * calls;
     g.endpoints = calloc(g.nendpoints, sizeof(int));
     g.senders = calloc(streams, sizeof(int));
     g.targets = calloc(streams, sizeof *g.targets);
@@ -438,10 +501,18 @@ static int gen_main(int argc, char **argv) {
        Y -> B ... A -> X. Direct: X and Y send to each other. */
     struct sockaddr_in relay = {.sin_family = AF_INET};
     inet_pton(AF_INET, host, &relay.sin_addr);
-    for (long i = 0; i < g.nendpoints; i++) g.endpoints[i] = udp_socket("127.0.0.1", 1 << 20);
+    for (long i = 0; i < g.nendpoints; i++) {
+        g.endpoints[i] = udp_socket("127.0.0.1", 1 << 20);
+        if (shared) { /* one socket takes all the calls' packets: a deep queue (root may force it) */
+            int big = 64 << 20;
+            if (setsockopt(g.endpoints[i], SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big) != 0)
+                setsockopt(g.endpoints[i], SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+            setsockopt(g.endpoints[i], SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+        }
+    }
     unsigned char prime[PACKET_SIZE] = {0x80, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff}; /* SSRC not a stream */
     for (long k = 0; k < calls; k++) {
-        int x = g.endpoints[2 * k], y = g.endpoints[2 * k + 1];
+        int x = shared ? g.endpoints[0] : g.endpoints[2 * k], y = shared ? g.endpoints[1] : g.endpoints[2 * k + 1];
         struct sockaddr_in to_a = relay, to_b = relay;
         if (direct) {
             to_a.sin_port = htons(local_port(y));
@@ -463,7 +534,7 @@ static int gen_main(int argc, char **argv) {
         g.targets[2 * k + 1] = to_b;
     }
     /* Let the priming land, then drop whatever of it was relayed. */
-    struct timespec pause = {0, 100000000};
+    struct timespec pause = {0, 200000000};
     nanosleep(&pause, NULL);
     unsigned char junk[2048];
     for (long i = 0; i < g.nendpoints; i++)
@@ -490,10 +561,10 @@ static int gen_main(int argc, char **argv) {
     }
     qsort(g.lat, g.lat_count, sizeof(uint32_t), cmp_u32);
     qsort(g.lag, g.lag_count, sizeof(uint32_t), cmp_u32);
-    printf("label=%s streams=%ld sent=%llu received=%llu loss_pct=%.4f duplicates=%llu truncated=%llu "
+    printf("label=%s sockets=%s streams=%ld sent=%llu received=%llu loss_pct=%.4f duplicates=%llu truncated=%llu "
            "send_errors=%llu p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f lag_p99_us=%.1f "
            "lag_max_us=%.1f gen_cpu_pct=%.1f\n",
-           label ? label : (direct ? "direct" : "relay"), streams, (unsigned long long)sent,
+           label ? label : (direct ? "direct" : "relay"), shared ? "shared" : "per-phone", streams, (unsigned long long)sent,
            (unsigned long long)received, sent ? 100.0 * (double)(sent - received) / (double)sent : -1.0,
            (unsigned long long)g.duplicates, (unsigned long long)g.truncated, (unsigned long long)g.send_errors,
            pct_us(g.lat, g.lat_count, 0.5), pct_us(g.lat, g.lat_count, 0.9), pct_us(g.lat, g.lat_count, 0.99),
@@ -506,7 +577,7 @@ int main(int argc, char **argv) {
     if (argc >= 2 && !strcmp(argv[1], "gen")) return gen_main(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "relay")) return relay_main(argc - 2, argv + 2);
     fprintf(stderr, "usage: rtp_blast gen (--direct N | --pairs FILE [--streams N] [--host H])\n"
-                    "                     [--duration S] [--warmup S] [--drain S] [--label L]\n"
+                    "                     [--duration S] [--warmup S] [--drain S] [--label L] [--shared-sockets]\n"
                     "       rtp_blast relay --calls C --pairs-out FILE [--host H]\n"
                     "(see the comment at the top of rtp_blast.c)\n");
     return 2;

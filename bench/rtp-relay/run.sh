@@ -4,7 +4,8 @@
 # the same run at each stream count. See README.md.
 #
 #   bash bench/rtp-relay/run.sh [--streams "250 500 1000 1500 2250"] [--duration 10]
-#          [--warmup 2] [--rate 150] [--repeat 1] [--no-engine] [--bin-dir .build/release]
+#          [--warmup 2] [--rate 150] [--repeat 1] [--gen-sockets per-phone|shared]
+#          [--no-engine] [--bin-dir .build/release]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -13,6 +14,7 @@ streams_list="250 500 1000 1500 2250"
 duration=10
 warmup=2
 rate=150
+gen_sockets=per-phone
 repeat=1
 no_engine=0
 bin_dir="$root/.build/release"
@@ -22,14 +24,16 @@ while [ $# -gt 0 ]; do
         --duration) duration=$2; shift 2 ;;
         --warmup) warmup=$2; shift 2 ;;
         --rate) rate=$2; shift 2 ;;
+        --gen-sockets) gen_sockets=$2; shift 2 ;;
         --repeat) repeat=$2; shift 2 ;;
         --no-engine) no_engine=1; shift ;;
         --bin-dir) bin_dir=$2; shift 2 ;;
-        -h | --help) sed -n '2,7p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,8p' "$0"; exit 0 ;;
         *) echo "rtp-relay: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
 # Streams come two per call (one each way), so every count must be even.
+case "$gen_sockets" in per-phone | shared) ;; *) echo "rtp-relay: --gen-sockets is per-phone or shared" >&2; exit 2 ;; esac
 for n in $streams_list; do
     case "$n" in '' | *[!0-9]*) echo "rtp-relay: --streams wants whole numbers, got '$n'" >&2; exit 2 ;; esac
     [ $((n % 2)) -eq 0 ] && [ "$n" -ge 2 ] || { echo "rtp-relay: stream counts must be even (two per call), got $n" >&2; exit 2; }
@@ -72,7 +76,7 @@ work=$(mktemp -d /tmp/rtp-relay-XXXXXX)
 results_dir="$root/bench/results"
 mkdir -p "$results_dir"
 results="$results_dir/rtp-relay-$(date +%Y%m%d-%H%M%S).csv"
-echo "run,path,streams,sent,received,loss_pct,duplicates,send_errors,p50_us,p90_us,p99_us,p999_us,max_us,added_p99_us,lag_p99_us,gen_cpu_pct,relay_cpu_pct,relay_cpu_pct_per_stream,note" > "$results"
+echo "run,path,streams,sent,received,loss_pct,duplicates,send_errors,p50_us,p90_us,p99_us,p999_us,max_us,added_p99_us,lag_p99_us,gen_cpu_pct,relay_cpu_pct,relay_cpu_pct_per_stream,relay_busiest_thread_pct,machine_cpu_pct,note" > "$results"
 
 # The generator and the echo relay: one C file, built here (no Swift build involved).
 cc=${CC:-cc}
@@ -143,25 +147,58 @@ elif mode == "packets":
 }
 call_list() { "$cli" call list --json --socket "$work/control.sock" --timeout 10 2>> "$work/cli.err" || echo "[]"; }
 
-# One generator result line -> CSV row. run path streams direct_p99 relay_cpu_pct note line
+# One generator result line -> CSV row, with the CPU figures of the last 'measured'.
+# run path streams direct_p99 note
 record() {
-    local run=$1 path=$2 n=$3 direct_p99=$4 relay_cpu=$5 note=$6 line=$7
-    echo "$line" | awk -v run="$run" -v path="$path" -v n="$n" -v dp="$direct_p99" -v rc="$relay_cpu" -v note="$note" '{
+    local run=$1 path=$2 n=$3 direct_p99=$4 note=$5
+    echo "$line" | awk -v run="$run" -v path="$path" -v n="$n" -v dp="$direct_p99" -v rc="$relay_pct" \
+        -v top="$top_thread" -v mc="$machine_pct" -v note="$note" '{
         for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
         added = (dp == "" ? "" : sprintf("%.1f", v["p99_us"] - dp))
         per = (rc == "" ? "" : sprintf("%.4f", rc / n))
-        printf "%s,%s,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", run, path, n, v["sent"], v["received"],
+        printf "%s,%s,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", run, path, n, v["sent"], v["received"],
             v["loss_pct"], v["duplicates"], v["send_errors"], v["p50_us"], v["p90_us"], v["p99_us"], v["p999_us"],
-            v["max_us"], added, v["lag_p99_us"], v["gen_cpu_pct"], rc, per, note }' >> "$results"
+            v["max_us"], added, v["lag_p99_us"], v["gen_cpu_pct"], rc, per, top, mc, note }' >> "$results"
 }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 # Runs the generator; $1 = timeout label, rest = its arguments. Bounded by warm-up + duration + 60 s.
 gen() {
+    local shared=""
+    [ "$gen_sockets" = shared ] && shared=--shared-sockets
     timeout "$(awk -v w="$warmup" -v d="$duration" 'BEGIN { printf "%d", w + d + 60 }')" "$blast" gen \
-        --duration "$duration" --warmup "$warmup" "$@" 2>> "$work/gen.err" || echo "label=failed"
+        --duration "$duration" --warmup "$warmup" $shared "$@" 2>> "$work/gen.err" || echo "label=failed"
 }
 # CPU percent of one core over an interval: ticks_before ticks_after t_before t_after
 cpu_pct() { awk -v a="$1" -v b="$2" -v s="$3" -v e="$4" -v hz="$hz" 'BEGIN { printf "%.1f", 100 * (b - a) / hz / (e - s) }'; }
+# Busy and total jiffies of the whole machine (all CPUs), from /proc/stat.
+machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat; }
+# Per-thread CPU ticks of PID: "tid ticks name" per line.
+thread_ticks() {
+    local t
+    for t in /proc/"$1"/task/*; do
+        [ -r "$t/stat" ] && echo "${t##*/} $(sed 's/.*) //' "$t/stat" | awk '{ print $12 + $13 }') $(tr ' ' '_' < "$t/comm")"
+    done 2>/dev/null
+}
+# Runs the generator (arguments: gen's) while watching the relay process $relay_of (empty for
+# none): sets line (gen's output), relay_pct (relay CPU, % of one core), top_thread (its
+# busiest thread, % of one core, with its name) and machine_pct (all CPUs busy, % of one core,
+# so 200 = both cores; anything above gen + relay is other load on the shared machine).
+measured() {
+    local c0=0 c1=0 t0 t1 m0 m1 mt0 mt1
+    [ -n "$relay_of" ] && { c0=$(cpu_ticks "$relay_of"); thread_ticks "$relay_of" > "$work/threads0"; }
+    read -r m0 mt0 < <(machine_ticks); t0=$(now)
+    line=$(gen "$@")
+    [ -n "$relay_of" ] && { c1=$(cpu_ticks "$relay_of"); thread_ticks "$relay_of" > "$work/threads1"; }
+    read -r m1 mt1 < <(machine_ticks); t1=$(now)
+    machine_pct=$(awk -v b="$((m1 - m0))" -v t="$((mt1 - mt0))" -v n="$(nproc)" 'BEGIN { printf "%.1f", (t > 0 ? 100 * n * b / t : 0) }')
+    relay_pct="" top_thread=""
+    if [ -n "$relay_of" ]; then
+        relay_pct=$(cpu_pct "$c0" "$c1" "$t0" "$t1")
+        top_thread=$(awk -v s="$t0" -v e="$t1" -v hz="$hz" 'NR == FNR { before[$1] = $2; next }
+            { d = $2 - before[$1]; if (d > best) { best = d; name = $3 } }
+            END { printf "%.1f %s", 100 * best / hz / (e - s), name }' "$work/threads0" "$work/threads1")
+    fi
+}
 
 start_engine() {
     "$engine" --data-dir "$work/data" --sip-listen "127.0.0.1:$engine_port" --rtp-ports "$rtp_range" \
@@ -229,22 +266,18 @@ measure_engine() {
     if [ "$answered" -lt "$calls_n" ]; then
         echo "  engine   $n: only $answered of $calls_n calls answered ($total listed) after ${waited} s"
         echo "  engine log tail:"; tail -5 "$work/engine.log" | sed 's/^/    /'
-        echo "$run,engine,$n,,,,,,,,,,,,,,,,setup: $answered of $calls_n calls answered" >> "$results"
+        echo "$run,engine,$n,,,,,,,,,,,,,,,,,,setup: $answered of $calls_n calls answered" >> "$results"
         cp "$work/engine.log" "$results_dir/rtp-relay-engine-$run-$n.log" 2>/dev/null || true
         hangup_all
         return
     fi
     call_list | calls pairs "$work/pairs-engine"
-    local t0 t1 c0 c1 line pct
-    c0=$(cpu_ticks "$engine_pid"); t0=$(now)
-    line=$(gen --pairs "$work/pairs-engine" --streams "$n" --label engine)
-    c1=$(cpu_ticks "$engine_pid"); t1=$(now)
-    pct=$(cpu_pct "$c0" "$c1" "$t0" "$t1")
+    relay_of=$engine_pid measured --pairs "$work/pairs-engine" --streams "$n" --label engine
     local packets threads
     packets=$(call_list | calls packets)
     threads=$(ls "/proc/$engine_pid/task" | wc -l)
-    record "$run" engine "$n" "$direct_p99" "$pct" "threads=$threads $packets" "$line"
-    show engine "$n" "$line" "$pct"
+    record "$run" engine "$n" "$direct_p99" "threads=$threads $packets"
+    show engine "$n"
     hangup_all
     if ! engine_alive; then
         echo "rtp-relay: the engine died or stopped answering after $n streams; log tail:"
@@ -254,38 +287,48 @@ measure_engine() {
     fi
 }
 
-show() { # path n line [relay cpu]
-    printf '  %-7s %5d: loss %7s%%  p50 %8s  p99 %8s  p99.9 %8s us  gen lag p99 %8s us  gen cpu %5s%%  relay cpu %s%%\n' \
-        "$1" "$2" "$(field "$3" loss_pct)" "$(field "$3" p50_us)" "$(field "$3" p99_us)" "$(field "$3" p999_us)" \
-        "$(field "$3" lag_p99_us)" "$(field "$3" gen_cpu_pct)" "${4:--}"
+# The C echo relay: the baseline. run n direct_p99
+measure_echo() {
+    local run=$1 n=$2 direct_p99=$3
+    rm -f "$work/pairs-echo"
+    "$blast" relay --calls "$((n / 2))" --pairs-out "$work/pairs-echo" 2>> "$work/echo.err" &
+    echo_pid=$!
+    for _ in $(seq 100); do [ -f "$work/pairs-echo" ] && break; sleep 0.1; done
+    [ -f "$work/pairs-echo" ] || { echo "rtp-relay: the echo relay did not start"; cat "$work/echo.err"; exit 1; }
+    relay_of=$echo_pid measured --pairs "$work/pairs-echo" --label echo
+    stop_pid "$echo_pid" 2
+    echo_pid=""
+    record "$run" echo "$n" "$direct_p99" ""
+    show echo "$n"
 }
 
-echo "rtp-relay: streams [$streams_list] x $repeat run(s), $warmup s warm-up + $duration s measured; $(nproc) CPUs; CLK_TCK $hz"
+show() { # path n (the last 'measured')
+    printf '  %-7s %5d: loss %7s%%  p50 %8s  p99 %8s  p99.9 %8s us  gen lag p99 %8s us  cpu: gen %5s%%  relay %5s%% (busiest thread %s%%)  machine %s%%\n' \
+        "$1" "$2" "$(field "$line" loss_pct)" "$(field "$line" p50_us)" "$(field "$line" p99_us)" \
+        "$(field "$line" p999_us)" "$(field "$line" lag_p99_us)" "$(field "$line" gen_cpu_pct)" "${relay_pct:--}" \
+        "${top_thread:--}" "$machine_pct"
+}
+
+echo "rtp-relay: streams [$streams_list] x $repeat run(s), $warmup s warm-up + $duration s measured;" \
+    "generator sockets $gen_sockets; $(nproc) CPUs; CLK_TCK $hz; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$no_engine" -eq 0 ] && start_engine
 for run in $(seq "$repeat"); do
     echo "run $run"
     for n in $streams_list; do
         # (a) direct: the floor.
-        line=$(gen --direct "$n" --label direct)
+        relay_of="" measured --direct "$n" --label direct
         direct_p99=$(field "$line" p99_us)
-        record "$run" direct "$n" "" "" "" "$line"
-        show direct "$n" "$line"
-        # (b) the C echo relay: the baseline.
-        rm -f "$work/pairs-echo"
-        "$blast" relay --calls "$((n / 2))" --pairs-out "$work/pairs-echo" 2>> "$work/echo.err" &
-        echo_pid=$!
-        for _ in $(seq 100); do [ -f "$work/pairs-echo" ] && break; sleep 0.1; done
-        [ -f "$work/pairs-echo" ] || { echo "rtp-relay: the echo relay did not start"; cat "$work/echo.err"; exit 1; }
-        c0=$(cpu_ticks "$echo_pid"); t0=$(now)
-        line=$(gen --pairs "$work/pairs-echo" --label echo)
-        c1=$(cpu_ticks "$echo_pid"); t1=$(now)
-        pct=$(cpu_pct "$c0" "$c1" "$t0" "$t1")
-        stop_pid "$echo_pid" 2
-        echo_pid=""
-        record "$run" echo "$n" "$direct_p99" "$pct" "" "$line"
-        show echo "$n" "$line" "$pct"
-        # (c) the engine.
-        [ "$no_engine" -eq 0 ] && measure_engine "$run" "$n" "$direct_p99"
+        record "$run" direct "$n" "" ""
+        show direct "$n"
+        # (b) the C echo relay and (c) the engine; even runs swap them, so a drift in the
+        # machine's background load does not always favour the same one.
+        if [ $((run % 2)) -eq 1 ]; then
+            measure_echo "$run" "$n" "$direct_p99"
+            [ "$no_engine" -eq 0 ] && measure_engine "$run" "$n" "$direct_p99"
+        else
+            [ "$no_engine" -eq 0 ] && measure_engine "$run" "$n" "$direct_p99"
+            measure_echo "$run" "$n" "$direct_p99"
+        fi
         sleep 1
     done
 done
@@ -293,8 +336,8 @@ done
 # The table, then engine / echo per run and stream count (same run, same machine load).
 echo
 awk -F, 'NR == 1 { next }
-    { printf "run %s %-7s %5s streams  loss %8s%%  p50 %8s  p99 %8s  p99.9 %8s  max %8s us  added p99 %8s us  lag p99 %8s us  relay cpu %5s%% (%s%%/stream)%s\n",
-        $1, $2, $3, $6, $9, $11, $12, $13, $14, $15, $17, $18, ($19 == "" ? "" : "  [" $19 "]")
+    { printf "run %s %-7s %5s streams  loss %8s%%  p50 %9s  p99 %9s  p99.9 %9s  max %9s us  added p99 %9s us  gen lag p99 %9s us  cpu: gen %5s%% relay %5s%% (%s%%/stream, busiest thread %s%%) machine %s%%%s\n",
+        $1, $2, $3, $6, $9, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, ($21 == "" ? "" : "  [" $21 "]")
       k = $1 SUBSEP $3; loss[$2, k] = $6; added[$2, k] = $14; cpu[$2, k] = $17
       if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
     END {
