@@ -5,7 +5,8 @@
 #
 #   bash bench/rtp-relay/run.sh [--streams "250 500 1000 1500 2250"] [--duration 10]
 #          [--warmup 2] [--rate 150] [--repeat 1] [--gen-sockets per-phone|shared]
-#          [--no-engine] [--bin-dir .build/release]
+#          [--nice N] [--no-engine] [--bin-dir .build/release]
+#   bash bench/rtp-relay/run.sh --report bench/results/rtp-relay-DATE.csv   (the tables again)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -15,6 +16,8 @@ duration=10
 warmup=2
 rate=150
 gen_sockets=per-phone
+nice_level=0
+report_only=""
 repeat=1
 no_engine=0
 bin_dir="$root/.build/release"
@@ -25,14 +28,49 @@ while [ $# -gt 0 ]; do
         --warmup) warmup=$2; shift 2 ;;
         --rate) rate=$2; shift 2 ;;
         --gen-sockets) gen_sockets=$2; shift 2 ;;
+        --nice) nice_level=$2; shift 2 ;;
+        --report) report_only=$2; shift 2 ;;
         --repeat) repeat=$2; shift 2 ;;
         --no-engine) no_engine=1; shift ;;
         --bin-dir) bin_dir=$2; shift 2 ;;
-        -h | --help) sed -n '2,8p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
         *) echo "rtp-relay: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
+# The table of a results CSV, then engine / echo per run and stream count (same run, same
+# machine load). Also: run.sh --report FILE.
+report() {
+    awk -F, 'NR == 1 { next }
+        { printf "run %s %-7s %5s streams  loss %8s%%  p50 %9s  p99 %9s  p99.9 %9s  max %9s us  added p99 %9s us  gen lag p99 %9s us  cpu: gen %5s%% relay %5s%% (%s%%/stream, busiest thread %s%%) machine %s%%%s\n",
+            $1, $2, $3, $6, $9, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, ($21 == "" ? "" : "  [" $21 "]")
+          k = $1 SUBSEP $3; loss[$2, k] = $6; added[$2, k] = $14; cpu[$2, k] = $17
+          if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
+        END {
+            print ""; print "engine / echo (same run, same stream count):"
+            for (i = 1; i <= n; i++) {
+                k = order[i]; split(k, p, SUBSEP)
+                if (!(("engine", k) in loss) || loss["engine", k] == "") {
+                    if (("engine", k) in loss) printf "  run %s %5s streams: engine did not set up the calls\n", p[1], p[2]
+                    continue
+                }
+                ea = added["echo", k]; ga = added["engine", k]
+                clean = (loss["engine", k] < 0.1 && ga < 10000) ? "clean" : "NOT clean"
+                printf "  run %s %5s streams: loss %s%% vs %s%%  added p99 %s vs %s us (x%s)  cpu %s%% vs %s%% (x%s)  engine %s\n",
+                    p[1], p[2], loss["engine", k], loss["echo", k], ga, ea,
+                    (ea > 0 ? sprintf("%.2f", ga / ea) : "n/a"), cpu["engine", k], cpu["echo", k],
+                    (cpu["echo", k] > 0 ? sprintf("%.2f", cpu["engine", k] / cpu["echo", k]) : "n/a"), clean
+            }
+        }' "$1"
+}
+
+[ -n "$report_only" ] && { report "$report_only"; exit 0; }
+
 # Streams come two per call (one each way), so every count must be even.
+case "$nice_level" in '' | *[!0-9-]*) echo "rtp-relay: --nice wants a number (-20..19)" >&2; exit 2 ;; esac
+# --nice N runs the generator, the echo relay, the engine and sipp at niceness N (negative
+# needs root): on a busy shared machine, a negative N lets what is measured get the CPU ahead
+# of unrelated load. All four get the same, so the comparison stays fair.
+run_nice=(nice -n "$nice_level")
 case "$gen_sockets" in per-phone | shared) ;; *) echo "rtp-relay: --gen-sockets is per-phone or shared" >&2; exit 2 ;; esac
 for n in $streams_list; do
     case "$n" in '' | *[!0-9]*) echo "rtp-relay: --streams wants whole numbers, got '$n'" >&2; exit 2 ;; esac
@@ -165,7 +203,7 @@ field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 gen() {
     local shared=""
     [ "$gen_sockets" = shared ] && shared=--shared-sockets
-    timeout "$(awk -v w="$warmup" -v d="$duration" 'BEGIN { printf "%d", w + d + 60 }')" "$blast" gen \
+    timeout "$(awk -v w="$warmup" -v d="$duration" 'BEGIN { printf "%d", w + d + 60 }')" "${run_nice[@]}" "$blast" gen \
         --duration "$duration" --warmup "$warmup" $shared "$@" 2>> "$work/gen.err" || echo "label=failed"
 }
 # CPU percent of one core over an interval: ticks_before ticks_after t_before t_after
@@ -201,7 +239,7 @@ measured() {
 }
 
 start_engine() {
-    "$engine" --data-dir "$work/data" --sip-listen "127.0.0.1:$engine_port" --rtp-ports "$rtp_range" \
+    "${run_nice[@]}" "$engine" --data-dir "$work/data" --sip-listen "127.0.0.1:$engine_port" --rtp-ports "$rtp_range" \
         --rtp-address 127.0.0.1 --socket "$work/control.sock" --trusted 127.0.0.0/8 --log-level warning \
         --rtp-timeout 86400 2> "$work/engine.log" &
     engine_pid=$!
@@ -215,7 +253,7 @@ start_engine() {
         --socket "$work/control.sock" >/dev/null
     # The callee: sipp's embedded 'uas' (180, 200 with SDP, then waits for ACK and BYE; sends
     # no RTP). -l: no cap on simultaneous calls in its seat.
-    sipp -sn uas -i 127.0.0.1 -bind_local -p "$uas_port" -mi 127.0.0.1 -mp "$uas_media" -cp "$uas_control" \
+    "${run_nice[@]}" sipp -sn uas -i 127.0.0.1 -bind_local -p "$uas_port" -mi 127.0.0.1 -mp "$uas_media" -cp "$uas_control" \
         -l 100000 -nostdin -trace_err -error_file "$work/uas.errors" > "$work/uas.screen" 2>&1 &
     uas_pid=$!
     sleep 0.5
@@ -249,7 +287,7 @@ measure_engine() {
     local run=$1 n=$2 direct_p99=$3 calls_n=$(( $2 / 2 ))
     # The caller: sipp's embedded 'uac' holding each call for an hour (-d), calls_n calls at
     # $rate calls/s, at most calls_n at once (-l). It sends no RTP either.
-    sipp -sn uac -s 2000 -i 127.0.0.1 -bind_local -p "$uac_port" -mi 127.0.0.1 -mp "$uac_media" \
+    "${run_nice[@]}" sipp -sn uac -s 2000 -i 127.0.0.1 -bind_local -p "$uac_port" -mi 127.0.0.1 -mp "$uac_media" \
         -cp "$uac_control" -r "$rate" -m "$calls_n" -l "$calls_n" -d 3600000 -recv_timeout 20000 \
         -max_retrans 5 -nostdin -trace_err -error_file "$work/uac-$run-$n.errors" \
         "127.0.0.1:$engine_port" > "$work/uac-$run-$n.screen" 2>&1 &
@@ -291,7 +329,7 @@ measure_engine() {
 measure_echo() {
     local run=$1 n=$2 direct_p99=$3
     rm -f "$work/pairs-echo"
-    "$blast" relay --calls "$((n / 2))" --pairs-out "$work/pairs-echo" 2>> "$work/echo.err" &
+    "${run_nice[@]}" "$blast" relay --calls "$((n / 2))" --pairs-out "$work/pairs-echo" 2>> "$work/echo.err" &
     echo_pid=$!
     for _ in $(seq 100); do [ -f "$work/pairs-echo" ] && break; sleep 0.1; done
     [ -f "$work/pairs-echo" ] || { echo "rtp-relay: the echo relay did not start"; cat "$work/echo.err"; exit 1; }
@@ -310,7 +348,7 @@ show() { # path n (the last 'measured')
 }
 
 echo "rtp-relay: streams [$streams_list] x $repeat run(s), $warmup s warm-up + $duration s measured;" \
-    "generator sockets $gen_sockets; $(nproc) CPUs; CLK_TCK $hz; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    "generator sockets $gen_sockets; nice $nice_level; $(nproc) CPUs; CLK_TCK $hz; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$no_engine" -eq 0 ] && start_engine
 for run in $(seq "$repeat"); do
     echo "run $run"
@@ -333,28 +371,7 @@ for run in $(seq "$repeat"); do
     done
 done
 
-# The table, then engine / echo per run and stream count (same run, same machine load).
 echo
-awk -F, 'NR == 1 { next }
-    { printf "run %s %-7s %5s streams  loss %8s%%  p50 %9s  p99 %9s  p99.9 %9s  max %9s us  added p99 %9s us  gen lag p99 %9s us  cpu: gen %5s%% relay %5s%% (%s%%/stream, busiest thread %s%%) machine %s%%%s\n",
-        $1, $2, $3, $6, $9, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, ($21 == "" ? "" : "  [" $21 "]")
-      k = $1 SUBSEP $3; loss[$2, k] = $6; added[$2, k] = $14; cpu[$2, k] = $17
-      if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
-    END {
-        print ""; print "engine / echo (same run, same stream count):"
-        for (i = 1; i <= n; i++) {
-            k = order[i]; split(k, p, SUBSEP)
-            if (!(("engine", k) in loss) || loss["engine", k] == "") {
-                if (("engine", k) in loss) printf "  run %s %5s streams: engine did not set up the calls\n", p[1], p[2]
-                continue
-            }
-            ea = added["echo", k]; ga = added["engine", k]
-            clean = (loss["engine", k] < 0.1 && ga < 10000) ? "clean" : "NOT clean"
-            printf "  run %s %5s streams: loss %s%% vs %s%%  added p99 %s vs %s us (x%s)  cpu %s%% vs %s%% (x%s)  engine %s\n",
-                p[1], p[2], loss["engine", k], loss["echo", k], ga, ea,
-                (ea > 0 ? sprintf("%.2f", ga / ea) : "n/a"), cpu["engine", k], cpu["echo", k],
-                (cpu["echo", k] > 0 ? sprintf("%.2f", cpu["engine", k] / cpu["echo", k]) : "n/a"), clean
-        }
-    }' "$results"
+report "$results"
 echo
 echo "rtp-relay: results in $results"
