@@ -218,7 +218,11 @@ struct gen {
     uint32_t *lat; /* ns, measured window */
     long lat_count, lat_cap;
     uint64_t duplicates, truncated, late_or_foreign;
+    uint32_t *bucket_max; /* worst latency (ns) per 250 ms of the measured window, by send time */
+    long buckets;
 };
+
+#define BUCKET_NS 250000000LL
 
 enum { BATCH = 256 };
 
@@ -329,10 +333,11 @@ static void take_packet(struct gen *g, const unsigned char *buf, ssize_t size, i
     }
     g->seen[bit >> 3] |= (uint8_t)(1u << (bit & 7));
     g->received[ssrc]++;
-    if (g->lat_count < g->lat_cap) {
-        int64_t d = arrival - sent_at;
-        g->lat[g->lat_count++] = d < 0 ? 0 : d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
-    }
+    int64_t d = arrival - sent_at;
+    uint32_t lat = d < 0 ? 0 : d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+    if (g->lat_count < g->lat_cap) g->lat[g->lat_count++] = lat;
+    long b = (long)((sent_at - g->measure_from) / BUCKET_NS);
+    if (b >= 0 && b < g->buckets && lat > g->bucket_max[b]) g->bucket_max[b] = lat;
 }
 
 static void *receiver_thread(void *arg) {
@@ -493,7 +498,9 @@ static int gen_main(int argc, char **argv) {
     g.lag_cap = g.lat_cap = (long)(streams * (duration * 1e9 / PTIME_NS + 4));
     g.lag = malloc(g.lag_cap * sizeof(uint32_t));
     g.lat = malloc(g.lat_cap * sizeof(uint32_t));
-    if (!g.endpoints || !g.senders || !g.targets || !g.sent || !g.received || !g.seen || !g.lag || !g.lat)
+    g.buckets = (long)(duration * 1e9 / BUCKET_NS) + 1;
+    g.bucket_max = calloc(g.buckets, sizeof(uint32_t));
+    if (!g.bucket_max || !g.endpoints || !g.senders || !g.targets || !g.sent || !g.received || !g.seen || !g.lag || !g.lat)
         die("malloc");
 
     /* Call k: phone X = endpoints[2k] talks to the relay's A port (pa[k]), phone Y =
@@ -563,13 +570,17 @@ static int gen_main(int argc, char **argv) {
     qsort(g.lag, g.lag_count, sizeof(uint32_t), cmp_u32);
     printf("label=%s sockets=%s streams=%ld sent=%llu received=%llu loss_pct=%.4f duplicates=%llu truncated=%llu "
            "send_errors=%llu p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f lag_p99_us=%.1f "
-           "lag_max_us=%.1f gen_cpu_pct=%.1f\n",
+           "lag_max_us=%.1f gen_cpu_pct=%.1f ",
            label ? label : (direct ? "direct" : "relay"), shared ? "shared" : "per-phone", streams, (unsigned long long)sent,
            (unsigned long long)received, sent ? 100.0 * (double)(sent - received) / (double)sent : -1.0,
            (unsigned long long)g.duplicates, (unsigned long long)g.truncated, (unsigned long long)g.send_errors,
            pct_us(g.lat, g.lat_count, 0.5), pct_us(g.lat, g.lat_count, 0.9), pct_us(g.lat, g.lat_count, 0.99),
            pct_us(g.lat, g.lat_count, 0.999), pct_us(g.lat, g.lat_count, 1.0), pct_us(g.lag, g.lag_count, 0.99),
            pct_us(g.lag, g.lag_count, 1.0), 100.0 * cpu / wall);
+    /* The worst latency per 250 ms (ms), same line: steady queueing looks flat, stalls spiky. */
+    printf("timeline_max_ms=");
+    for (long b = 0; b < g.buckets; b++) printf("%s%.0f", b ? "," : "", g.bucket_max[b] / 1e6);
+    printf("\n");
     return 0;
 }
 

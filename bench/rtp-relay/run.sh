@@ -42,7 +42,7 @@ done
 report() {
     awk -F, 'NR == 1 { next }
         { printf "run %s %-7s %5s streams  loss %8s%%  p50 %9s  p99 %9s  p99.9 %9s  max %9s us  added p99 %9s us  gen lag p99 %9s us  cpu: gen %5s%% relay %5s%% (%s%%/stream, busiest thread %s%%) machine %s%%%s\n",
-            $1, $2, $3, $6, $9, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, ($21 == "" ? "" : "  [" $21 "]")
+            $1, $2, $3, $6, $9, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, ($22 == "" ? "" : "  [" $22 "]")
           k = $1 SUBSEP $3; loss[$2, k] = $6; added[$2, k] = $14; cpu[$2, k] = $17
           if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
         END {
@@ -71,6 +71,20 @@ case "$nice_level" in '' | *[!0-9-]*) echo "rtp-relay: --nice wants a number (-2
 # needs root): on a busy shared machine, a negative N lets what is measured get the CPU ahead
 # of unrelated load. All four get the same, so the comparison stays fair.
 run_nice=(nice -n "$nice_level")
+# Threads do not all keep the niceness they were started with: in vpbx-engine the NIO event
+# loops and the Swift concurrency threads come up at nice 0 whatever the process was started
+# with (libdispatch sets a thread's nice from its QoS). So every thread is reniced by TID.
+renice_threads() {
+    [ "$nice_level" = 0 ] && return 0
+    local t
+    for t in /proc/"$1"/task/*; do renice -n "$nice_level" -p "${t##*/}" >/dev/null 2>&1 || true; done
+}
+thread_nices() { # "name:nice" per thread of PID
+    local t
+    for t in /proc/"$1"/task/*; do
+        printf '%s:%s ' "$(tr ' ' '_' < "$t/comm")" "$(sed 's/.*) //' "$t/stat" | awk '{ print $17 }')"
+    done 2>/dev/null
+}
 case "$gen_sockets" in per-phone | shared) ;; *) echo "rtp-relay: --gen-sockets is per-phone or shared" >&2; exit 2 ;; esac
 for n in $streams_list; do
     case "$n" in '' | *[!0-9]*) echo "rtp-relay: --streams wants whole numbers, got '$n'" >&2; exit 2 ;; esac
@@ -114,7 +128,7 @@ work=$(mktemp -d /tmp/rtp-relay-XXXXXX)
 results_dir="$root/bench/results"
 mkdir -p "$results_dir"
 results="$results_dir/rtp-relay-$(date +%Y%m%d-%H%M%S).csv"
-echo "run,path,streams,sent,received,loss_pct,duplicates,send_errors,p50_us,p90_us,p99_us,p999_us,max_us,added_p99_us,lag_p99_us,gen_cpu_pct,relay_cpu_pct,relay_cpu_pct_per_stream,relay_busiest_thread_pct,machine_cpu_pct,note" > "$results"
+echo "run,path,streams,sent,received,loss_pct,duplicates,send_errors,p50_us,p90_us,p99_us,p999_us,max_us,added_p99_us,lag_p99_us,gen_cpu_pct,relay_cpu_pct,relay_cpu_pct_per_stream,relay_busiest_thread_pct,machine_cpu_pct,timeline_max_ms,note" > "$results"
 
 # The generator and the echo relay: one C file, built here (no Swift build involved).
 cc=${CC:-cc}
@@ -194,9 +208,10 @@ record() {
         for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
         added = (dp == "" ? "" : sprintf("%.1f", v["p99_us"] - dp))
         per = (rc == "" ? "" : sprintf("%.4f", rc / n))
-        printf "%s,%s,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", run, path, n, v["sent"], v["received"],
+        tl = v["timeline_max_ms"]; gsub(",", ";", tl)
+        printf "%s,%s,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", run, path, n, v["sent"], v["received"],
             v["loss_pct"], v["duplicates"], v["send_errors"], v["p50_us"], v["p90_us"], v["p99_us"], v["p999_us"],
-            v["max_us"], added, v["lag_p99_us"], v["gen_cpu_pct"], rc, per, top, mc, note }' >> "$results"
+            v["max_us"], added, v["lag_p99_us"], v["gen_cpu_pct"], rc, per, top, mc, tl, note }' >> "$results"
 }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 # Runs the generator; $1 = timeout label, rest = its arguments. Bounded by warm-up + duration + 60 s.
@@ -254,10 +269,13 @@ start_engine() {
     # The callee: sipp's embedded 'uas' (180, 200 with SDP, then waits for ACK and BYE; sends
     # no RTP). -l: no cap on simultaneous calls in its seat.
     "${run_nice[@]}" sipp -sn uas -i 127.0.0.1 -bind_local -p "$uas_port" -mi 127.0.0.1 -mp "$uas_media" -cp "$uas_control" \
-        -l 100000 -nostdin -trace_err -error_file "$work/uas.errors" > "$work/uas.screen" 2>&1 &
+        -l 5000 -nostdin -trace_err -error_file "$work/uas.errors" > "$work/uas.screen" 2>&1 &
     uas_pid=$!
     sleep 0.5
     kill -0 "$uas_pid" 2>/dev/null || { echo "rtp-relay: sipp UAS did not start:"; cat "$work/uas.screen"; exit 1; }
+    renice_threads "$engine_pid"
+    renice_threads "$uas_pid"
+    echo "rtp-relay: engine PID $engine_pid, threads (name:nice): $(thread_nices "$engine_pid")"
 }
 
 engine_alive() {
@@ -304,12 +322,13 @@ measure_engine() {
     if [ "$answered" -lt "$calls_n" ]; then
         echo "  engine   $n: only $answered of $calls_n calls answered ($total listed) after ${waited} s"
         echo "  engine log tail:"; tail -5 "$work/engine.log" | sed 's/^/    /'
-        echo "$run,engine,$n,,,,,,,,,,,,,,,,,,setup: $answered of $calls_n calls answered" >> "$results"
+        echo "$run,engine,$n,,,,,,,,,,,,,,,,,,,setup: $answered of $calls_n calls answered" >> "$results"
         cp "$work/engine.log" "$results_dir/rtp-relay-engine-$run-$n.log" 2>/dev/null || true
         hangup_all
         return
     fi
     call_list | calls pairs "$work/pairs-engine"
+    renice_threads "$engine_pid"
     relay_of=$engine_pid measured --pairs "$work/pairs-engine" --streams "$n" --label engine
     local packets threads
     packets=$(call_list | calls packets)
@@ -333,6 +352,7 @@ measure_echo() {
     echo_pid=$!
     for _ in $(seq 100); do [ -f "$work/pairs-echo" ] && break; sleep 0.1; done
     [ -f "$work/pairs-echo" ] || { echo "rtp-relay: the echo relay did not start"; cat "$work/echo.err"; exit 1; }
+    renice_threads "$echo_pid"
     relay_of=$echo_pid measured --pairs "$work/pairs-echo" --label echo
     stop_pid "$echo_pid" 2
     echo_pid=""
@@ -345,6 +365,7 @@ show() { # path n (the last 'measured')
         "$1" "$2" "$(field "$line" loss_pct)" "$(field "$line" p50_us)" "$(field "$line" p99_us)" \
         "$(field "$line" p999_us)" "$(field "$line" lag_p99_us)" "$(field "$line" gen_cpu_pct)" "${relay_pct:--}" \
         "${top_thread:--}" "$machine_pct"
+    printf '           worst latency per 250 ms (ms): %s\n' "$(field "$line" timeline_max_ms)"
 }
 
 echo "rtp-relay: streams [$streams_list] x $repeat run(s), $warmup s warm-up + $duration s measured;" \
