@@ -54,26 +54,28 @@ report() {
                     continue
                 }
                 ea = added["echo", k]; ga = added["engine", k]
+                # Clean: loss under 0.1% and p99 added latency (over direct) under 10 ms.
                 clean = (loss["engine", k] < 0.1 && ga < 10000) ? "clean" : "NOT clean"
-                printf "  run %s %5s streams: loss %s%% vs %s%%  added p99 %s vs %s us (x%s)  cpu %s%% vs %s%% (x%s)  engine %s\n",
+                eclean = (loss["echo", k] != "" && loss["echo", k] < 0.1 && ea != "" && ea < 10000) ? "clean" : "NOT clean"
+                printf "  run %s %5s streams: loss %s%% vs %s%%  added p99 %s vs %s us (x%s)  cpu %s%% vs %s%% (x%s)  engine %s, echo %s\n",
                     p[1], p[2], loss["engine", k], loss["echo", k], ga, ea,
                     (ea > 0 ? sprintf("%.2f", ga / ea) : "n/a"), cpu["engine", k], cpu["echo", k],
-                    (cpu["echo", k] > 0 ? sprintf("%.2f", cpu["engine", k] / cpu["echo", k]) : "n/a"), clean
+                    (cpu["echo", k] > 0 ? sprintf("%.2f", cpu["engine", k] / cpu["echo", k]) : "n/a"), clean, eclean
             }
         }' "$1"
 }
 
 [ -n "$report_only" ] && { report "$report_only"; exit 0; }
 
-# Streams come two per call (one each way), so every count must be even.
 case "$nice_level" in '' | *[!0-9-]*) echo "rtp-relay: --nice wants a number (-20..19)" >&2; exit 2 ;; esac
 # --nice N runs the generator, the echo relay, the engine and sipp at niceness N (negative
 # needs root): on a busy shared machine, a negative N lets what is measured get the CPU ahead
 # of unrelated load. All four get the same, so the comparison stays fair.
 run_nice=(nice -n "$nice_level")
 # Threads do not all keep the niceness they were started with: in vpbx-engine the NIO event
-# loops and the Swift concurrency threads come up at nice 0 whatever the process was started
-# with (libdispatch sets a thread's nice from its QoS). So every thread is reniced by TID.
+# loops and the Swift concurrency threads were seen at nice 0, -2 or -4 whatever the process
+# was started with (probably libdispatch's QoS-to-nice mapping). So every thread is reniced
+# by TID, once the engine is up and again before each measurement.
 renice_threads() {
     [ "$nice_level" = 0 ] && return 0
     local t
@@ -86,6 +88,7 @@ thread_nices() { # "name:nice" per thread of PID
     done 2>/dev/null
 }
 case "$gen_sockets" in per-phone | shared) ;; *) echo "rtp-relay: --gen-sockets is per-phone or shared" >&2; exit 2 ;; esac
+# Streams come two per call (one each way), so every count must be even.
 for n in $streams_list; do
     case "$n" in '' | *[!0-9]*) echo "rtp-relay: --streams wants whole numbers, got '$n'" >&2; exit 2 ;; esac
     [ $((n % 2)) -eq 0 ] && [ "$n" -ge 2 ] || { echo "rtp-relay: stream counts must be even (two per call), got $n" >&2; exit 2; }
