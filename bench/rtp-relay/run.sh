@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
         --repeat) repeat=$2; shift 2 ;;
         --no-engine) no_engine=1; shift ;;
         --bin-dir) bin_dir=$2; shift 2 ;;
-        -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
         *) echo "rtp-relay: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
