@@ -29,13 +29,14 @@ extension RTPRelay {
         var busy = 0
         for _ in 0..<self.pool.capacity {
             let port = try self.pool.reserve()
-            var rtp: (any Channel)?
+            var rtp: (channel: any Channel, sender: UDPDirectSender)?
             do {
                 rtp = try await self.bindSocket(host: host, port: port, on: loop)
                 let rtcp = try await self.bindSocket(host: host, port: port + 1, on: loop)
-                return RelaySocketPair(port: port, rtp: rtp!, rtcp: rtcp)
+                return RelaySocketPair(
+                    port: port, rtp: rtp!.channel, rtcp: rtcp.channel, rtpSender: rtp!.sender, rtcpSender: rtcp.sender)
             } catch {
-                await self.closeAndRelease(rtp.map { [$0] } ?? [], ports: [port])
+                await self.closeAndRelease(rtp.map { [$0.channel] } ?? [], ports: [port])
                 guard Self.isAddressInUse(error) else { throw error }
                 busy += 1
                 self.logger.debug("RTP port pair busy, trying the next", metadata: ["port": "\(port)"])
@@ -49,9 +50,13 @@ extension RTPRelay {
         )
     }
 
-    private func bindSocket(host: String, port: Int, on loop: any EventLoop) async throws -> any Channel {
+    /// Binds one socket ourselves and hands it to NIO, keeping a direct sender on it.
+    private func bindSocket(
+        host: String, port: Int, on loop: any EventLoop
+    ) async throws -> (channel: any Channel, sender: UDPDirectSender) {
         // No SO_REUSEADDR: on UDP it would let two sockets share a port, which is exactly what
         // the pool must detect and skip.
+        let (socket, sender) = try UDPDirectSender.makeBoundSocket(host: host, port: port, sharingThePort: false)
         // A vector read splits one receive buffer evenly between its slots, so the buffer must
         // hold `vectorReadMessageCount` whole datagrams, or every packet arrives cut short.
         let slots = max(1, self.configuration.vectorReadMessageCount)
@@ -66,7 +71,14 @@ extension RTPRelay {
                 value: slots
             )
         }
-        return try await bootstrap.bind(host: host, port: port).get()
+        do {
+            let channel = try await bootstrap.withBoundSocket(socket).get()
+            sender.closes(with: channel)
+            return (channel, sender)
+        } catch {
+            sender.close()
+            throw error
+        }
     }
 
     /// Closes `channels` (ignoring ones already closed) and then gives `ports` back, so a

@@ -21,10 +21,10 @@ final class RelayCore {
     init(sockets: RelaySockets, timeout: TimeAmount?, onTimeout: (@Sendable () -> Void)?) throws {
         let loop = sockets.a.rtp.eventLoop
         loop.preconditionInEventLoop()
-        self.rtpA = RelayEndpoint(side: .a, channel: sockets.a.rtp)
-        self.rtcpA = RelayEndpoint(side: .a, channel: sockets.a.rtcp)
-        self.rtpB = RelayEndpoint(side: .b, channel: sockets.b.rtp)
-        self.rtcpB = RelayEndpoint(side: .b, channel: sockets.b.rtcp)
+        self.rtpA = RelayEndpoint(side: .a, channel: sockets.a.rtp, sender: sockets.a.rtpSender)
+        self.rtcpA = RelayEndpoint(side: .a, channel: sockets.a.rtcp, sender: sockets.a.rtcpSender)
+        self.rtpB = RelayEndpoint(side: .b, channel: sockets.b.rtp, sender: sockets.b.rtpSender)
+        self.rtcpB = RelayEndpoint(side: .b, channel: sockets.b.rtcp, sender: sockets.b.rtcpSender)
         self.activity = RelayActivity(eventLoop: loop, timeout: timeout, onTimeout: onTimeout)
 
         for (from, to) in [(rtpA, rtpB), (rtpB, rtpA)] {

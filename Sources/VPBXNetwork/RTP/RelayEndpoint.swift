@@ -25,9 +25,13 @@ final class RelayEndpoint {
     /// The monitor sends this side's phone a mix (whisper, barge) instead of the forwarding.
     var mixedByMonitor = false
 
-    init(side: RelaySide, channel: Channel) {
+    /// Sends on ``channel``'s socket without NIO's write path, when the socket has one.
+    let sender: UDPDirectSender?
+
+    init(side: RelaySide, channel: Channel, sender: UDPDirectSender? = nil) {
         self.side = side
         self.channel = channel
+        self.sender = sender
     }
 
     /// Symmetric RTP: the first packet fixes the phone's address (what its NAT shows us, not

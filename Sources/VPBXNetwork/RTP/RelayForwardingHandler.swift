@@ -43,6 +43,13 @@ final class RelayForwardingHandler: ChannelInboundHandler, RemovableChannelHandl
             self.outbound.counters.droppedNoRemote &+= 1
             return
         }
+        // One sendto right here. What does not go out at once (a full socket buffer) takes
+        // NIO's write path, which queues it until the queue is full.
+        if let sender = self.outbound.sender, sender.send(envelope.data, to: target) {
+            self.outbound.counters.packetsOut &+= 1
+            self.outbound.counters.bytesOut &+= size
+            return
+        }
         // A full send queue means the peer cannot keep up; late media is useless, so drop
         // instead of letting NIO queue it.
         guard self.outbound.channel.isWritable else {
