@@ -28,6 +28,13 @@ public actor Engine {
         self.logger = logger
     }
 
+    /// RTP port pairs (two sockets each) that fit under the descriptor limit with 1,024 left
+    /// for SIP over TCP, the control socket, the database, prompts and recordings. Running out
+    /// is not only a refused call: libdispatch traps when its pool monitor cannot open a file.
+    static func portPairs(allowedBy descriptors: UInt64) -> Int {
+        max(16, (Int(clamping: descriptors) - 1024) / 2)
+    }
+
     public func start() async throws {
         let config = configuration
         let descriptors = FileDescriptorLimit.raiseToMaximum()
@@ -53,8 +60,14 @@ public actor Engine {
             group: group,
             configuration: RTPRelay.Configuration(
                 portRange: config.rtpPorts, inactivityTimeout: .seconds(Int64(config.rtpTimeoutSeconds)),
-                idleSessionLimit: min(1024, sessionsInRange / 2), idleReuseDelay: .milliseconds(250)),
+                idleSessionLimit: min(1024, sessionsInRange / 2), idleReuseDelay: .milliseconds(250),
+                maxPortPairs: Engine.portPairs(allowedBy: descriptors)),
             logger: logger)
+        if relay.pool.limit < relay.pool.capacity {
+            logger.warning(
+                "the RTP port range holds \(relay.pool.capacity) port pairs, the file descriptor limit \(descriptors) allows \(relay.pool.limit) (raise 'ulimit -n')"
+            )
+        }
         let transport = SIPTransport(
             group: group,
             configuration: SIPTransportConfiguration(host: config.sipHost, port: config.sipPort, logger: logger))

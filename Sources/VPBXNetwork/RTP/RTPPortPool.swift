@@ -27,7 +27,14 @@ public final class RTPPortPool: Sendable {
     /// and every RTCP port is inside the range.
     ///
     /// - Throws: ``RTPRelayError/Code/invalidPortRange`` if the range holds no pair or leaves 1...65535.
-    public init(range: ClosedRange<Int> = 10000...20000) throws {
+    /// At most this many pairs are reserved at once: the range's capacity, or fewer when the
+    /// process's descriptor limit would run out first (see ``init(range:maxInUse:)``).
+    public let limit: Int
+
+    /// `maxInUse` caps the pairs reserved at once below the range's capacity. Each pair is two
+    /// sockets; a process out of descriptors does not only fail the next call, it takes down
+    /// libdispatch, whose worker-pool monitor traps when it cannot open `/proc/.../stat`.
+    public init(range: ClosedRange<Int> = 10000...20000, maxInUse: Int? = nil) throws {
         let first = range.lowerBound + range.lowerBound % 2
         let last = (range.upperBound - 1) - (range.upperBound - 1) % 2
         guard range.lowerBound >= 1, range.upperBound <= 65535, first <= last else {
@@ -40,6 +47,7 @@ public final class RTPPortPool: Sendable {
         self.firstPort = first
         self.lastPort = last
         self.state = NIOLockedValueBox(State(cursor: first))
+        self.limit = max(1, min((last - first) / 2 + 1, maxInUse ?? Int.max))
     }
 
     /// How many RTP/RTCP pairs the range holds.
@@ -56,7 +64,7 @@ public final class RTPPortPool: Sendable {
     /// - Throws: ``RTPRelayError/Code/portsExhausted`` when every pair is reserved.
     public func reserve() throws -> Int {
         let reserved: Int? = self.state.withLockedValue { state in
-            guard state.inUse.count < self.capacity else { return nil }
+            guard state.inUse.count < self.limit else { return nil }
             while state.inUse.contains(state.cursor) { self.advance(&state.cursor) }
             let port = state.cursor
             state.inUse.insert(port)
@@ -64,6 +72,13 @@ public final class RTPPortPool: Sendable {
             return port
         }
         guard let reserved else {
+            if self.limit < self.capacity {
+                throw RTPRelayError(
+                    .portsExhausted,
+                    "\(self.limit) RTP port pairs are in use, as many as the file descriptor limit allows "
+                        + "(the range holds \(self.capacity)); end calls or raise 'ulimit -n'"
+                )
+            }
             throw RTPRelayError(
                 .portsExhausted,
                 "all \(self.capacity) RTP port pairs in \(self.firstPort)-\(self.lastPort + 1) are in use; "

@@ -29,7 +29,7 @@ extension RTPRelay {
         var busy = 0
         for _ in 0..<self.pool.capacity {
             let port = try self.pool.reserve()
-            var rtp: (channel: any Channel, sender: UDPDirectSender)?
+            var rtp: (channel: any Channel, sender: LoopDirectSender)?
             do {
                 rtp = try await self.bindSocket(host: host, port: port, on: loop)
                 let rtcp = try await self.bindSocket(host: host, port: port + 1, on: loop)
@@ -53,10 +53,10 @@ extension RTPRelay {
     /// Binds one socket ourselves and hands it to NIO, keeping a direct sender on it.
     private func bindSocket(
         host: String, port: Int, on loop: any EventLoop
-    ) async throws -> (channel: any Channel, sender: UDPDirectSender) {
+    ) async throws -> (channel: any Channel, sender: LoopDirectSender) {
         // No SO_REUSEADDR: on UDP it would let two sockets share a port, which is exactly what
         // the pool must detect and skip.
-        let (socket, sender) = try UDPDirectSender.makeBoundSocket(host: host, port: port, sharingThePort: false)
+        let socket = try UDPSocketBinding.bind(host: host, port: port, sharingThePort: false)
         // A vector read splits one receive buffer evenly between its slots, so the buffer must
         // hold `vectorReadMessageCount` whole datagrams, or every packet arrives cut short.
         let slots = max(1, self.configuration.vectorReadMessageCount)
@@ -71,14 +71,9 @@ extension RTPRelay {
                 value: slots
             )
         }
-        do {
-            let channel = try await bootstrap.withBoundSocket(socket).get()
-            sender.closes(with: channel)
-            return (channel, sender)
-        } catch {
-            sender.close()
-            throw error
-        }
+        // On failure NIO has closed the descriptor it was given.
+        let channel = try await bootstrap.withBoundSocket(socket).get()
+        return (channel, LoopDirectSender(descriptor: socket, channel: channel))
     }
 
     /// Closes `channels` (ignoring ones already closed) and then gives `ports` back, so a

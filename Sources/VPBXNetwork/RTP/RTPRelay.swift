@@ -31,6 +31,8 @@ public final class RTPRelay: Sendable {
         /// How long a closed session's sockets stay unused before another session gets them,
         /// so the ended call's late packets cannot latch the next call.
         public var idleReuseDelay: TimeAmount
+        /// At most this many port pairs (two sockets each) in use at once; nil: the range's.
+        public var maxPortPairs: Int?
 
         public init(
             portRange: ClosedRange<Int> = 10000...20000,
@@ -40,8 +42,10 @@ public final class RTPRelay: Sendable {
             vectorReadMessageCount: Int = 4,
             maxDatagramSize: Int = 2048,
             idleSessionLimit: Int = 0,
-            idleReuseDelay: TimeAmount = .milliseconds(500)
+            idleReuseDelay: TimeAmount = .milliseconds(500),
+            maxPortPairs: Int? = nil
         ) {
+            self.maxPortPairs = maxPortPairs
             self.portRange = portRange
             self.inactivityTimeout = inactivityTimeout
             self.receiveBufferSize = receiveBufferSize
@@ -67,7 +71,7 @@ public final class RTPRelay: Sendable {
         configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "vpbx.rtp-relay")
     ) throws {
-        self.pool = try RTPPortPool(range: configuration.portRange)
+        self.pool = try RTPPortPool(range: configuration.portRange, maxInUse: configuration.maxPortPairs)
         self.configuration = configuration
         self.group = group
         self.logger = logger

@@ -26,9 +26,9 @@ final class RelayEndpoint {
     var mixedByMonitor = false
 
     /// Sends on ``channel``'s socket without NIO's write path, when the socket has one.
-    let sender: UDPDirectSender?
+    let sender: LoopDirectSender?
 
-    init(side: RelaySide, channel: Channel, sender: UDPDirectSender? = nil) {
+    init(side: RelaySide, channel: Channel, sender: LoopDirectSender? = nil) {
         self.side = side
         self.channel = channel
         self.sender = sender

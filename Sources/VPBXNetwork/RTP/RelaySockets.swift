@@ -9,9 +9,9 @@ public struct RelaySocketPair: Sendable {
     public let rtp: any Channel
     /// The RTCP socket, with no handlers yet when handed out.
     public let rtcp: any Channel
-    /// Direct senders on the two sockets (see ``UDPDirectSender``); each closes with its channel.
-    let rtpSender: UDPDirectSender?
-    let rtcpSender: UDPDirectSender?
+    /// Direct senders on the two sockets, for their event loop only (``LoopDirectSender``).
+    let rtpSender: LoopDirectSender?
+    let rtcpSender: LoopDirectSender?
 }
 
 /// The four sockets of a session, all on one event loop.

@@ -23,6 +23,20 @@ struct RTPPortPoolTests {
         #expect(error?.description.contains("20000-20003") == true)
     }
 
+    /// Fewer pairs than the range holds when the descriptor limit says so: out of descriptors,
+    /// libdispatch traps instead of a call being refused.
+    @Test func aCapBelowTheRangeRefusesWithTheReason() throws {
+        let pool = try RTPPortPool(range: 20000...20019, maxInUse: 3)
+        #expect(pool.capacity == 10 && pool.limit == 3)
+        let ports = try (0..<3).map { _ in try pool.reserve() }
+        let error = #expect(throws: RTPRelayError.self) { try pool.reserve() }
+        #expect(error?.code == .portsExhausted)
+        #expect(error?.description.contains("file descriptor limit") == true)
+        pool.release(ports[1])
+        #expect(throws: Never.self) { try pool.reserve() }
+        #expect(try RTPPortPool(range: 20000...20019, maxInUse: 100).limit == 10)
+    }
+
     @Test func releasedPortsAreReusedRoundRobin() throws {
         let pool = try RTPPortPool(range: 20000...20005)
         let first = try pool.reserve()
