@@ -28,11 +28,13 @@ public actor Engine {
         self.logger = logger
     }
 
-    /// RTP port pairs (two sockets each) that fit under the descriptor limit with 1,024 left
-    /// for SIP over TCP, the control socket, the database, prompts and recordings. Running out
-    /// is not only a refused call: libdispatch traps when its pool monitor cannot open a file.
+    /// RTP port pairs (two sockets each) that fit under the descriptor limit with a quarter of
+    /// it, at most 1,024, left for SIP over TCP, the control socket, the database, prompts and
+    /// recordings. Running out is not only a refused call: libdispatch traps when its pool
+    /// monitor cannot open a file.
     static func portPairs(allowedBy descriptors: UInt64) -> Int {
-        max(16, (Int(clamping: descriptors) - 1024) / 2)
+        let limit = Int(clamping: descriptors)
+        return max(16, (limit - min(1024, limit / 4)) / 2)
     }
 
     public func start() async throws {
