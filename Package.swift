@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "VPBXMedia", dependencies: ["VPBXRTP"]),
         // I/O layers.
         .target(name: "VPBXNetwork", dependencies: ["VPBXSIP", "VPBXRTP", nio, nioPosix, nioConcurrency, logging]),
-        .target(name: "VPBXStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "VPBXStore", dependencies: ["VPBXSchedule", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "VPBXControl", dependencies: [nio, nioPosix, logging]),
         // The engine as a media endpoint (RTP termination for prompts, voicemail) and prompt files.
         .target(name: "VPBXMediaIO", dependencies: ["VPBXMedia", "VPBXRTP", "VPBXNetwork", nio, logging]),
