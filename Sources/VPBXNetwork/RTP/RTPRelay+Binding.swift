@@ -56,7 +56,7 @@ extension RTPRelay {
     ) async throws -> (channel: any Channel, sender: LoopDirectSender) {
         // No SO_REUSEADDR: on UDP it would let two sockets share a port, which is exactly what
         // the pool must detect and skip.
-        let socket = try UDPSocketBinding.bind(host: host, port: port, sharingThePort: false)
+        let socket = try UDPSocketBinding.make(host: host, port: port, sharingThePort: false)
         // A vector read splits one receive buffer evenly between its slots, so the buffer must
         // hold `vectorReadMessageCount` whole datagrams, or every packet arrives cut short.
         let slots = max(1, self.configuration.vectorReadMessageCount)
@@ -71,7 +71,7 @@ extension RTPRelay {
                 value: slots
             )
         }
-        // On failure NIO has closed the descriptor it was given.
+        // NIO owns the descriptor from here and closes it with the channel.
         let channel = try await bootstrap.withBoundSocket(socket).get()
         return (channel, LoopDirectSender(descriptor: socket, channel: channel))
     }

@@ -36,7 +36,7 @@ final class UDPDirectSender: Sendable {
     /// and closes it; the sender owns the duplicate (the core sends from another thread, so it
     /// must never see the number after NIO closed it and the kernel gave it to a new socket).
     static func bindListeningSocket(host: String, port: Int) throws -> (socket: CInt, sender: UDPDirectSender) {
-        let listening = try UDPSocketBinding.bind(host: host, port: port, sharingThePort: true)
+        let listening = try UDPSocketBinding.make(host: host, port: port, sharingThePort: true)
         let duplicate = fcntl(listening, F_DUPFD_CLOEXEC, 0)
         guard duplicate >= 0 else {
             let error = IOError(errnoCode: errno, reason: "fcntl(F_DUPFD_CLOEXEC)")
@@ -51,12 +51,7 @@ final class UDPDirectSender: Sendable {
     func send(_ bytes: [UInt8], to address: SocketAddress) -> Bool {
         descriptor.withLockedValue { descriptor in
             guard let descriptor else { return false }
-            let sent = bytes.withUnsafeBytes { buffer in
-                address.withSockAddr { pointer, size in
-                    sendto(descriptor, buffer.baseAddress, buffer.count, CInt(MSG_DONTWAIT), pointer, socklen_t(size))
-                }
-            }
-            return sent == bytes.count
+            return bytes.withUnsafeBytes { sendDatagram($0, on: descriptor, to: address) }
         }
     }
 
@@ -71,64 +66,4 @@ final class UDPDirectSender: Sendable {
     deinit {
         close()
     }
-}
-
-/// Creates and binds the UDP sockets that are then handed to NIO with
-/// `DatagramBootstrap.withBoundSocket`, so that their descriptor numbers are known.
-enum UDPSocketBinding {
-    /// A bound, non-blocking, close-on-exec UDP socket. Without `sharingThePort` another
-    /// socket on the port makes the bind fail with `EADDRINUSE`, as RTP's port pool needs.
-    static func bind(host: String, port: Int, sharingThePort: Bool) throws -> CInt {
-        let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
-        let family: CInt
-        switch address {
-        case .v4: family = AF_INET
-        case .v6: family = AF_INET6
-        default: throw IOError(errnoCode: EAFNOSUPPORT, reason: "UDP needs an IPv4 or IPv6 address")
-        }
-        let socketType = CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
-        let descriptor = socket(family, socketType, 0)
-        guard descriptor >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
-        do {
-            var on: CInt = 1
-            for option in sharingThePort ? [SO_REUSEADDR, SO_REUSEPORT] : [] {
-                guard setsockopt(descriptor, SOL_SOCKET, option, &on, socklen_t(MemoryLayout<CInt>.size)) == 0 else {
-                    throw IOError(errnoCode: errno, reason: "setsockopt")
-                }
-            }
-            let bound = address.withSockAddr { pointer, size in Glibc.bind(descriptor, pointer, socklen_t(size)) }
-            guard bound == 0 else { throw IOError(errnoCode: errno, reason: "bind(\(host):\(port))") }
-            return descriptor
-        } catch {
-            closeDescriptor(descriptor)
-            throw error
-        }
-    }
-}
-
-/// Sends on a socket NIO owns, from that socket's own event loop only: NIO closes the socket
-/// on the same loop, so while the channel is active its descriptor number is its own. The
-/// RTP relay forwards each packet this way (see ``UDPDirectSender`` for why). No duplicate
-/// descriptor: a relay session has four sockets, and doubling them ran the engine out of
-/// descriptors under overload.
-struct LoopDirectSender {
-    let descriptor: CInt
-    let channel: any Channel
-
-    /// Sends the readable bytes of `buffer` now. False when the channel is closed, the send
-    /// buffer is full or the send failed: the caller then takes NIO's path.
-    func send(_ buffer: ByteBuffer, to address: SocketAddress) -> Bool {
-        guard channel.isActive else { return false }
-        let sent = buffer.withUnsafeReadableBytes { bytes in
-            address.withSockAddr { pointer, size in
-                sendto(descriptor, bytes.baseAddress, bytes.count, CInt(MSG_DONTWAIT), pointer, socklen_t(size))
-            }
-        }
-        return sent == buffer.readableBytes
-    }
-}
-
-/// `close(2)`, named apart from the sender's own `close()`.
-private func closeDescriptor(_ descriptor: CInt) {
-    _ = close(descriptor)
 }
