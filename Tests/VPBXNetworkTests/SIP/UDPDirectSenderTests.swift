@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOPosix
 import Testing
 import VPBXSIP
 
@@ -56,5 +57,30 @@ struct UDPDirectSenderTests {
         #expect(packets.count == 200)
         #expect(packets.allSatisfy { $0.remoteAddress.port == harness.port })
         #expect(harness.transport.statistics.sendFailures == 0)
+    }
+}
+
+/// The relay's sender: NIO's own descriptor, from the socket's loop, and nothing once closed.
+@Suite("UDP loop sends")
+struct LoopDirectSenderTests {
+    @Test func sendsFromTheSocketsPortOnItsLoopAndStopsWhenClosed() async throws {
+        let socket = try UDPSocketBinding.make(host: "127.0.0.1", port: 0, sharingThePort: false)
+        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .withBoundSocket(socket).get()
+        let sender = LoopDirectSender(descriptor: socket, channel: channel)
+        let phone = try await UDPPhone.bind()
+        defer { Task { await phone.close() } }
+        let target = try localhost(phone.port)
+
+        let sent = try await channel.eventLoop.submit {
+            (0..<20).map { sender.send(ByteBuffer(string: "rtp \($0)"), to: target) }
+        }.get()
+        #expect(sent.allSatisfy { $0 })
+        let packets = try await phone.waitForPackets(20)
+        #expect(packets.allSatisfy { $0.remoteAddress.port == channel.localAddress?.port })
+
+        try await channel.close()
+        let afterClose = try await channel.eventLoop.submit { sender.send(ByteBuffer(string: "late"), to: target) }.get()
+        #expect(!afterClose)
     }
 }
