@@ -81,6 +81,19 @@ struct WriteBehindQueueTests {
         #expect(try await cdrs.get(id: second.id) != nil)
     }
 
+    @Test func writesTricklingInWithinTheLingerShareOneCommit() async throws {
+        // A call's steps arrive milliseconds apart; an idle queue must not commit each alone.
+        let writer = RecordingWriter()
+        let queue = WriteBehindQueue(writer: writer, logger: Self.logger, linger: .milliseconds(500))
+        let calls = (0..<3).map(Self.call)
+        for call in calls {
+            queue.enqueue(.cdrBegin(call))
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        await queue.drain()
+        #expect(writer.batches == [calls.map { StoreWrite.cdrBegin($0) }])
+    }
+
     @Test func drainWaitsForEverythingQueuedBeforeIt() async throws {
         let writer = RecordingWriter()
         writer.holdFirstBatch()

@@ -4,23 +4,29 @@ import VPBXStore
 
 /// Serialises every write the core makes (registrations, CDRs) in order, off the SIP path.
 ///
-/// The core enqueues and moves on. One consumer task takes everything queued so far, up to
-/// ``maximumBatch``, and hands it to the ``StoreWriter`` as one batch (one SQLite transaction):
-/// the writes that pile up while one batch commits share the next commit, so the busier the
-/// engine, the bigger the batches and the cheaper each write (group commit), while an idle
-/// engine still writes each CDR step at once. Order holds within and across batches, so a
-/// CDR's finish can never overtake its begin. `drain()` waits for everything queued so far,
-/// which is what a clean shutdown calls before exiting: an accepted CDR is never dropped.
+/// The core enqueues and moves on. One consumer task waits a few milliseconds (``defaultLinger``)
+/// for a burst to gather, takes everything queued so far, up to ``maximumBatch``, and hands it
+/// to the ``StoreWriter`` as one batch (one SQLite transaction): the busier the engine, the
+/// bigger the batches and the cheaper each write (group commit). Order holds within and across
+/// batches, so a CDR's finish can never overtake its begin. `drain()` waits for everything
+/// queued so far, which is what a clean shutdown calls before exiting: an accepted CDR is never
+/// dropped.
 final class WriteBehindQueue: Sendable {
     /// Bounds one transaction, so one batch never holds the SQLite write lock for long.
     static let maximumBatch = 512
 
+    /// How long the consumer waits for more writes to join a batch that is not full. A call's
+    /// steps arrive milliseconds apart, so without it an engine at a few hundred calls a second
+    /// commits (and wakes two threads) for almost every write; with it, a write lands at most
+    /// this much later (plus the commit).
+    static let defaultLinger: Duration = .milliseconds(5)
+
     private let buffer = Buffer()
 
-    init(writer: any StoreWriter, logger: Logger) {
+    init(writer: any StoreWriter, logger: Logger, linger: Duration = WriteBehindQueue.defaultLinger) {
         let buffer = self.buffer
         Task {
-            while let batch = await buffer.next(limit: Self.maximumBatch) {
+            while let batch = await buffer.next(limit: Self.maximumBatch, linger: linger) {
                 await Self.apply(batch.writes, with: writer, logger: logger)
                 for barrier in batch.barriers { barrier.resume() }
             }
@@ -129,8 +135,16 @@ extension WriteBehindQueue {
         }
 
         /// The next entries in order (at most `limit` writes), or nil once finished and empty.
-        func next(limit: Int) async -> Batch? {
+        func next(limit: Int, linger: Duration) async -> Batch? {
+            var lingered = false
             while true {
+                let waiting = state.withLock { $0.pending.count }
+                if waiting > 0, waiting < limit, !lingered, linger > .zero {
+                    // Let the rest of the burst catch up so it shares one commit.
+                    lingered = true
+                    try? await Task.sleep(for: linger)
+                    continue
+                }
                 let taken: [Entry]? = state.withLock { state in
                     guard !state.pending.isEmpty else { return nil }
                     guard state.pending.count > limit else {
