@@ -59,7 +59,7 @@ struct DialledPickupTests {
 
             var picker = try PhoneDialog(caller: carol, invite: invite, ok: ok)
             pbx.send(picker.ack(inviteCSeq: try invite.headers.cseq().number), from: carol)
-            var caller = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: callerOK)
+            let caller = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: callerOK)
             pbx.send(caller.ack(inviteCSeq: try ringing.callerInvite.headers.cseq().number), from: alice)
             try await pbx.settle(via: alice)
             // Carol hangs up: Alice gets the BYE; the call's CDR is answered.

@@ -43,7 +43,11 @@ struct CalleeLeg: Sendable {
 }
 
 /// A B2BUA call: the caller's INVITE and dialog, the callee legs, the media session.
-struct Call: Sendable {
+///
+/// A class, owned by the core actor's `calls` table and never handed outside it: every
+/// message of a call changes a field or two, and a struct of this size cost a full copy (some
+/// thirty reference counts) in and out of the table each time.
+final class Call {
     let id: UUID
     let caller: String
     let callerName: String?
@@ -94,6 +98,29 @@ struct Call: Sendable {
     /// Which parties hold the call now (their last offer was `sendonly` or `inactive`); the
     /// other party hears music meanwhile.
     var heldBy: Set<CallSide> = []
+
+    init(
+        id: UUID, caller: String, callerName: String?, callee: String, inviteKey: TransactionKey, invite: SIPRequest,
+        callerSource: SIPPeerAddress, callerDialog: Dialog, offer: SessionDescription, callerOrigin: OriginTracker,
+        calleeOrigin: OriginTracker, startedAt: Date, noAnswerTimeout: Int, calleeCallID: String,
+        calleeFromTag: String
+    ) {
+        self.id = id
+        self.caller = caller
+        self.callerName = callerName
+        self.callee = callee
+        self.inviteKey = inviteKey
+        self.invite = invite
+        self.callerSource = callerSource
+        self.callerDialog = callerDialog
+        self.offer = offer
+        self.callerOrigin = callerOrigin
+        self.calleeOrigin = calleeOrigin
+        self.startedAt = startedAt
+        self.noAnswerTimeout = noAnswerTimeout
+        self.calleeCallID = calleeCallID
+        self.calleeFromTag = calleeFromTag
+    }
 
     var answered: CalleeLeg? { answeredLeg.map { legs[$0] } }
 

@@ -139,9 +139,11 @@ extension PBXCore {
         // Capture the input sink, not the actor: the media session's timeout callback must not
         // keep the core alive.
         let post = inputSink
+        let callerMedia = offer.audioEndpoint.map { MediaAddress(host: $0.address, port: $0.port) }
         Task {
             do {
-                let session = try await factory.makeSession(onTimeout: { post(.mediaTimeout(id)) })
+                let session = try await factory.makeSession(
+                    callerMedia: callerMedia, onTimeout: { post(.mediaTimeout(id)) })
                 post(.mediaReady(id, .success(session)))
             } catch {
                 post(.mediaReady(id, .failure(error)))
@@ -179,7 +181,7 @@ extension PBXCore {
     }
 
     func mediaReady(call id: UUID, _ result: Result<any MediaSession, any Error>) {
-        guard var call = calls[id], call.state != .ending else {
+        guard let call = calls[id], call.state != .ending else {
             if case .success(let session) = result { session.closeWithoutWaiting() }
             return
         }
@@ -191,10 +193,7 @@ extension PBXCore {
             endCall(id, cause: "no_media_ports", side: .system, disposition: .failed, callerStatus: 503)
             return
         }
-        call.media = session
-        if let endpoint = call.offer.audioEndpoint {
-            session.updateRemote(side: .a, host: endpoint.address, port: endpoint.port)
-        }
+        call.media = session  // its A side already expects the caller's offer address
         let maxForwards = (call.invite.headers.maxForwards ?? 70) - 1
         let sdp = call.calleeOrigin.stamp(call.offer.anchored(at: configuration.mediaAddress, audioPort: session.bPort))
         let body = Array(sdp.serialized().utf8)
@@ -205,7 +204,6 @@ extension PBXCore {
             call.legs.append(CalleeLeg(contact: contact, destination: destination, invite: invite, transactionKey: key))
         }
         call.noAnswerAt = ContinuousClock.now + .seconds(call.noAnswerTimeout)
-        calls[id] = call
         schedule(.noAnswer(id), after: .seconds(call.noAnswerTimeout))
     }
 
@@ -213,7 +211,7 @@ extension PBXCore {
         for call: Call, contact: SIPURI, destination: SIPPeerAddress, maxForwards: Int, body: [UInt8]
     ) -> SIPRequest {
         var headers = SIPHeaders()
-        headers.add("Via", newVia(for: destination).serialized)
+        headers.addVia(newVia(for: destination))
         headers.add("Max-Forwards", String(maxForwards))
         let from = NameAddress(
             displayName: call.callerName, uri: SIPURI(user: call.caller, host: configuration.advertisedHost),

@@ -51,12 +51,10 @@ extension PBXCore {
     ///   - disposition: nil lets the state decide (answered, or failed before answer).
     ///   - callerStatus: the final response for an unanswered caller.
     func endCall(_ id: UUID, cause: String, side: HangupSide, disposition: CallDisposition?, callerStatus: Int = 480) {
-        guard var call = calls[id], call.state != .ending else { return }
+        guard let call = calls[id], call.state != .ending else { return }
         call.state = .ending
-        calls[id] = call
         if !call.finalSentToCaller {
             call.finalSentToCaller = true
-            calls[id] = call
             respond(call.inviteKey, to: call.invite, status: callerStatus, toTag: call.callerDialog.localTag)
         } else if call.answeredAt != nil, side != .caller {
             var dialog = call.callerDialog

@@ -18,7 +18,7 @@ extension PBXCore {
     }
 
     private func calleeInviteResponse(_ response: SIPResponse, call id: UUID, leg index: Int) {
-        guard var call = calls[id], call.legs.indices.contains(index) else {
+        guard let call = calls[id], call.legs.indices.contains(index) else {
             lateCalleeResponse(response, call: id, leg: index)
             return
         }
@@ -35,12 +35,10 @@ extension PBXCore {
                 leg.state = .early
             }
             call.legs[index] = leg
-            calls[id] = call
         case 101..<200:
             if leg.cancelPending {
                 leg.cancelPending = false
                 call.legs[index] = leg
-                calls[id] = call
                 sendCancel(for: leg)
                 return
             }
@@ -51,7 +49,6 @@ extension PBXCore {
                 media.updateRemote(side: .b, host: endpoint.address, port: endpoint.port)
             }
             guard call.state == .routing || call.state == .ringing, !call.finalSentToCaller else {
-                calls[id] = call
                 return
             }
             let firstRinging = call.state == .routing
@@ -63,19 +60,16 @@ extension PBXCore {
                 provisional.headers.add("Content-Type", "application/sdp")
                 provisional.body = Array(anchored.serialized().utf8)
             }
-            calls[id] = call
             respond(call.inviteKey, with: provisional)
             if firstRinging { emit(.callRinging(call.snapshot)) }
         case 200..<300:
-            calleeAnswered(response, call: &call, leg: index)
-            calls[id] = call
+            calleeAnswered(response, call: call, leg: index)
         default:
             leg.state = leg.state == .cancelled ? .cancelled : .failed
             call.legs[index] = leg
             if PBXCore.failurePriority(response.statusCode) > PBXCore.failurePriority(call.bestFailure?.statusCode ?? 0) {
                 call.bestFailure = response
             }
-            calls[id] = call
             // While handing on, the application's leg is still up: it does not count.
             let ringing = call.legs.indices.filter { $0 != call.applicationLeg && !call.legs[$0].isDone }
             if call.answeredLeg == nil, ringing.isEmpty, call.state != .ending {
@@ -84,7 +78,7 @@ extension PBXCore {
         }
     }
 
-    private func calleeAnswered(_ response: SIPResponse, call: inout Call, leg index: Int) {
+    private func calleeAnswered(_ response: SIPResponse, call: Call, leg index: Int) {
         var leg = call.legs[index]
         if call.answeredLeg == index, let ack = leg.ack {
             outbound.send(.request(ack), to: leg.destination)  // retransmitted 2xx: ACK again
@@ -151,7 +145,6 @@ extension PBXCore {
         }
         call.finalSentToCaller = true
         call.awaitingAck = call.inviteKey
-        calls[call.id] = call
         respond(call.inviteKey, with: ok)
         writes.enqueue(.cdrAnswered(id: call.id, at: now))
         emit(.callAnswered(call.snapshot))

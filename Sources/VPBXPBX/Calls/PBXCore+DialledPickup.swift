@@ -42,7 +42,7 @@ extension PBXCore {
                 call.ringingExtensions.contains { $0 != picker && directory[$0]?.pickupGroup == group }
             }.min { $0.startedAt < $1.startedAt }
         }
-        guard var call = chosen, let media = call.media else {
+        guard let call = chosen, let media = call.media else {
             refuse(480, "No Call To Pick Up")
             return
         }
@@ -113,7 +113,6 @@ extension PBXCore {
         call.finalSentToCaller = true
         call.awaitingAck = call.inviteKey
         call.pickerAwaitingAck = key
-        calls[id] = call
         respond(key, with: pickerOK)
         respond(call.inviteKey, with: callerOK)
         writes.enqueue(.cdrAnswered(id: id, at: now))

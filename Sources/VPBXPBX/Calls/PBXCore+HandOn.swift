@@ -64,7 +64,7 @@ extension PBXCore {
     /// answers, the caller is connected to it. False when the call is not ringing (answered,
     /// ending, unknown) or the extension has no phone.
     public func pickUpRinging(callID id: UUID, to extensionNumber: String) -> Bool {
-        guard var call = calls[id], call.answeredAt == nil, !call.finalSentToCaller, call.media != nil,
+        guard let call = calls[id], call.answeredAt == nil, !call.finalSentToCaller, call.media != nil,
             call.state == .ringing || call.state == .routing,
             let record = directory[extensionNumber], record.enabled
         else { return false }
@@ -81,7 +81,7 @@ extension PBXCore {
         call.calleeCallID = SIPIdentifiers.callID(host: configuration.advertisedHost)
         call.calleeFromTag = SIPIdentifiers.tag()
         callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id
-        ringNewPhase(&call, id: id, targets: targets, timeout: record.noAnswerTimeout)
+        ringNewPhase(call, id: id, targets: targets, timeout: record.noAnswerTimeout)
         return true
     }
 
@@ -89,7 +89,7 @@ extension PBXCore {
     /// paused or logged out); the others ring on. False when nothing is being handed on.
     @discardableResult
     public func cancelHandOn(callID: String, extensions: Set<String>) -> Bool {
-        guard let id = calls.first(where: { $0.value.handOnOrigin?.callID == callID })?.key, var call = calls[id]
+        guard let id = calls.first(where: { $0.value.handOnOrigin?.callID == callID })?.key, let call = calls[id]
         else { return false }
         for index in call.legs.indices
         where index != call.applicationLeg && !call.legs[index].isDone
@@ -97,7 +97,6 @@ extension PBXCore {
         {
             call.legs[index] = cancelLeg(call.legs[index])
         }
-        calls[id] = call
         return true
     }
 
@@ -112,7 +111,7 @@ extension PBXCore {
     private func beginHandOn(
         _ id: UUID, callee: String, targets: [(SIPURI, SIPPeerAddress, String?)], timeout: Int, path: [String]
     ) {
-        guard var call = calls[id], let answered = call.answeredLeg else { return }
+        guard let call = calls[id], let answered = call.answeredLeg else { return }
         emit(.callRouted(caller: call.caller, dialled: call.callee, path: path))
         call.path += path
         writes.enqueue(.cdrPath(id: id, path: call.path))
@@ -130,11 +129,11 @@ extension PBXCore {
         call.calleeFromTag = SIPIdentifiers.tag()
         callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id
 
-        ringNewPhase(&call, id: id, targets: targets, timeout: timeout)
+        ringNewPhase(call, id: id, targets: targets, timeout: timeout)
     }
 
     /// Rings `targets` as the call's new B legs, with the relay's B side in the offer.
-    func ringNewPhase(_ call: inout Call, id: UUID, targets: [(SIPURI, SIPPeerAddress, String?)], timeout: Int) {
+    func ringNewPhase(_ call: Call, id: UUID, targets: [(SIPURI, SIPPeerAddress, String?)], timeout: Int) {
         guard let media = call.media else { return }
         let maxForwards = (call.invite.headers.maxForwards ?? 70) - 1
         let sdp = call.calleeOrigin.stamp(call.offer.anchored(at: configuration.mediaAddress, audioPort: media.bPort))
@@ -148,7 +147,6 @@ extension PBXCore {
             call.legs.append(leg)
         }
         call.noAnswerAt = ContinuousClock.now + .seconds(timeout)
-        calls[id] = call
         schedule(.noAnswer(id), after: .seconds(timeout))
     }
 
@@ -156,7 +154,7 @@ extension PBXCore {
     /// of hearing the failure, also when a menu handed the caller on to it. Returns false when
     /// the callee has no mailbox (or the call was answered, or already diverted).
     func divertToVoicemail(_ id: UUID, busy: Bool) -> Bool {
-        guard var call = calls[id], (call.answeredAt == nil && !call.finalSentToCaller) || call.handingOn,
+        guard let call = calls[id], (call.answeredAt == nil && !call.finalSentToCaller) || call.handingOn,
             call.state != .ending,
             !call.divertedToVoicemail, dialPlan.mailboxes.contains(call.callee), call.media != nil
         else { return false }
@@ -175,7 +173,7 @@ extension PBXCore {
         call.calleeCallID = SIPIdentifiers.callID(host: configuration.advertisedHost)
         call.calleeFromTag = SIPIdentifiers.tag()
         callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id
-        ringNewPhase(&call, id: id, targets: [(voicemail.contact, Application.peer, nil)], timeout: 30)
+        ringNewPhase(call, id: id, targets: [(voicemail.contact, Application.peer, nil)], timeout: 30)
         return true
     }
 }

@@ -45,7 +45,7 @@ extension PBXCore {
     /// and the application is told, so it can take the caller back (a menu plays "not
     /// available" and the menu again). Returns false when the call was not being handed on.
     func returnToApplication(_ id: UUID, busy: Bool) -> Bool {
-        guard var call = calls[id], call.handingOn, let application = call.applicationLeg,
+        guard let call = calls[id], call.handingOn, let application = call.applicationLeg,
             let origin = call.handOnOrigin, call.legs[application].dialog != nil
         else { return false }
         for index in call.legs.indices where index != application && !call.legs[index].isDone {
@@ -62,7 +62,6 @@ extension PBXCore {
         call.calleeCallID = origin.callID
         call.calleeFromTag = origin.fromTag
         call.noAnswerAt = nil
-        calls[id] = call
         settleHandOn(origin, .failed(busy: busy))
         return true
     }

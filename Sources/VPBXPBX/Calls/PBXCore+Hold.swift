@@ -22,7 +22,7 @@ extension PBXCore {
         _ request: SIPRequest, offer: SessionDescription, from side: CallSide, call id: UUID, key: TransactionKey,
         source: SIPPeerAddress
     ) -> Bool {
-        guard var call = calls[id], let media = call.media, call.answeredLeg != nil, !call.handingOn,
+        guard let call = calls[id], let media = call.media, call.answeredLeg != nil, !call.handingOn,
             let codec = call.codec(of: side), MusicOnHold.encodings.contains(codec.encoding.uppercased())
         else { return false }
         let holding = offer.isHold
@@ -78,7 +78,6 @@ extension PBXCore {
             let suspended = !call.heldBy.isEmpty
             Task { await media.setTimeoutSuspended(suspended) }
         }
-        calls[id] = call
         respond(key, with: ok)
         emit(holding ? .callHeld(call.snapshot, by: side.partyName) : .callResumed(call.snapshot, by: side.partyName))
         logger.info(

@@ -10,7 +10,7 @@ extension PBXCore {
     func inDialogRequest(_ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress) {
         if monitorDialogRequest(request, key: key) { return }
         guard let toTag = try? request.headers.to().tag, let callID = request.headers.callID,
-            let id = callByDialog[DialogID(callID: callID, localTag: toTag)], var call = calls[id]
+            let id = callByDialog[DialogID(callID: callID, localTag: toTag)], let call = calls[id]
         else {
             respond(key, to: request, status: 481)
             return
@@ -32,7 +32,6 @@ extension PBXCore {
             respond(key, to: request, status: 481)  // early-dialog requests from a callee: not yet
             return
         }
-        calls[id] = call
         if request.method == .bye {
             respond(key, to: request, status: 200)
             endCall(id, cause: "BYE", side: side == .caller ? .caller : .callee, disposition: nil)
@@ -52,7 +51,6 @@ extension PBXCore {
 
     /// Sends `request`'s equivalent into the other leg's dialog.
     private func relay(_ request: SIPRequest, from side: CallSide, call: Call, answering key: TransactionKey) {
-        var call = call
         let target = side.other
         var body = request.body
         let contentType = request.headers.contentType
@@ -85,13 +83,12 @@ extension PBXCore {
             outgoing = dialog.makeRequest(request.method, via: newVia(for: destination), contact: contact, body: body, contentType: body.isEmpty ? nil : contentType)
             call.legs[index].dialog = dialog
         }
-        calls[call.id] = call
         startClient(outgoing, to: destination, purpose: .relayed(call: call.id, answering: key, toward: target))
     }
 
     /// The other party answered a relayed request: pass the final answer back.
     func relayedResponse(_ response: SIPResponse, call id: UUID, answering key: TransactionKey, toward target: CallSide) {
-        guard response.statusCode >= 200, var call = calls[id], let entry = transactions.servers[key] else { return }
+        guard response.statusCode >= 200, let call = calls[id], let entry = transactions.servers[key] else { return }
         let original: SIPRequest
         switch entry.transaction {
         case .invite(let txn): original = txn.request
@@ -128,7 +125,6 @@ extension PBXCore {
             answer.headers.add("Content-Type", "application/sdp")
             answer.body = Array(stamped.serialized().utf8)
         }
-        calls[id] = call
         respond(key, with: answer)
     }
 
@@ -136,17 +132,15 @@ extension PBXCore {
     func dialogAck(_ request: SIPRequest) {
         if monitorAck(request) { return }
         guard let toTag = try? request.headers.to().tag, let callID = request.headers.callID,
-            let id = callByDialog[DialogID(callID: callID, localTag: toTag)], var call = calls[id]
+            let id = callByDialog[DialogID(callID: callID, localTag: toTag)], let call = calls[id]
         else { return }
         if callID != call.callerDialog.callID, let key = call.pickerAwaitingAck {
             call.pickerAwaitingAck = nil
-            calls[id] = call
             runServer(key) { txn in txn.acknowledged() }
             return
         }
         guard let key = call.awaitingAck else { return }
         call.awaitingAck = nil
-        calls[id] = call
         runServer(key) { txn in txn.acknowledged() }
     }
 
