@@ -31,7 +31,7 @@ extension ControlHandlers {
             return try await status(of: params.number)
         }
         router.register(AgentSelf.self) { _, context in
-            try await status(of: try await AgentIdentity.ownAgent(context))
+            try await status(of: try AgentIdentity.ownAgent(context))
         }
         router.register(AgentStatus.self) { _, _ in
             var list: [AgentStatusInfo] = []

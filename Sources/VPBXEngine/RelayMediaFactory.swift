@@ -9,10 +9,12 @@ struct RelayMediaFactory: MediaSessionFactory {
     let bindHost: String
     let music: HoldMusicLibrary
 
-    func makeSession(onTimeout: @escaping @Sendable () -> Void) async throws -> any MediaSession {
-        RelayMediaSession(
-            session: try await relay.makeSession(bindHost: bindHost, onTimeout: onTimeout), music: music, relay: relay,
-            bindHost: bindHost)
+    func makeSession(callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void) async throws
+        -> any MediaSession
+    {
+        let session = try await relay.makeSession(
+            bindHost: bindHost, expectingA: callerMedia.map { ($0.host, $0.port) }, onTimeout: onTimeout)
+        return RelayMediaSession(session: session, music: music, relay: relay, bindHost: bindHost)
     }
 }
 

@@ -8,10 +8,12 @@ extension SessionDescription {
     public init(parsing text: String) throws(SDPError) {
         var parser = Parser()
         var lineNumber = 0
-        // Swift treats CRLF as one Character, so both line ends are listed.
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\r\n" || $0 == "\n" }) {
+        // Lines end in CRLF or a bare LF. Split by byte: splitting by Character costs grapheme
+        // breaking on every byte of every body.
+        for bytes in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            let line = Substring(bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes)
+            if line.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
             try parser.consume(line, number: lineNumber)
         }
         self = try parser.finish()

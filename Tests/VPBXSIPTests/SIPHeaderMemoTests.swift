@@ -59,6 +59,18 @@ import Testing
         #expect(try request.headers.vias()[0].parameters.value(named: "received") == .some("192.0.2.7"))
     }
 
+    @Test func ourOwnViaIsKeptParsedOnlyWhenItIsTheTopOne() throws {
+        var headers = SIPHeaders()
+        let ours = try Via(parsing: "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-ours;rport")
+        headers.addVia(ours)
+        #expect(headers.memoized.topVia == ours)
+        #expect(headers.values("Via") == [ours.serialized])
+        // A second Via goes below the first; the top one stays what it was.
+        headers.addVia(try Via(parsing: "SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK-below"))
+        #expect(try headers.topVia().branch == "z9hG4bK-ours")
+        #expect(try headers.vias().map(\.branch) == ["z9hG4bK-ours", "z9hG4bK-below"])
+    }
+
     @Test func equalityComparesTheFieldsOnly() throws {
         let parsed = try parsedInvite()
         var rebuilt = SIPHeaders()

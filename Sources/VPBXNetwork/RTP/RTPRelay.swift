@@ -87,14 +87,19 @@ public final class RTPRelay: Sendable {
     ///
     /// - Parameters:
     ///   - bindHost: the local IP address to bind (the one the rewritten SDP announces).
+    ///   - expectingA: where the A side's phone said it receives (its SDP), set as with
+    ///     ``RelaySession/updateExpectedRemote(side:host:port:rtcpPort:)`` in the same hand-off
+    ///     that builds the session. A non-numeric host is ignored.
     ///   - onTimeout: called once, on the session's event loop, when no RTP arrived on either
     ///     side for ``Configuration/inactivityTimeout``. The session stays open; close it.
     /// - Throws: ``RTPRelayError/Code/portsExhausted`` when no free pair is left, or the bind
     ///   error (e.g. `bindHost` is not a local address). Nothing stays reserved or open then.
     public func makeSession(
         bindHost: String,
+        expectingA: (host: String, port: Int)? = nil,
         onTimeout: (@Sendable () -> Void)? = nil
     ) async throws -> RelaySession {
+        let expectedA = expectingA.flatMap { RelaySession.expectedAddresses(host: $0.host, port: $0.port) }
         let sockets: RelaySockets
         if let reused = self.idle?.take() {
             sockets = reused
@@ -110,7 +115,12 @@ public final class RTPRelay: Sendable {
         let timeout = self.configuration.inactivityTimeout
         do {
             let core = try await loop.submit {
-                NIOLoopBound(try RelayCore(sockets: sockets, timeout: timeout, onTimeout: onTimeout), eventLoop: loop)
+                let core = try RelayCore(sockets: sockets, timeout: timeout, onTimeout: onTimeout)
+                if let expectedA {
+                    core.rtp(.a).setExpected(expectedA.rtp)
+                    core.rtcp(.a).setExpected(expectedA.rtcp)
+                }
+                return NIOLoopBound(core, eventLoop: loop)
             }.get()
             return RelaySession(sockets: sockets, core: core, pool: self.pool, idle: self.idle, logger: self.logger)
         } catch {

@@ -76,17 +76,24 @@ public final class RelaySession: Sendable {
     /// plus two thread hand-offs. Changes apply in call order. An address that is not numeric
     /// is ignored (and logged).
     public func updateExpectedRemote(side: RelaySide, host: String, port: Int, rtcpPort: Int? = nil) {
-        guard let rtp = try? SocketAddress(ipAddress: host, port: port),
-            let rtcp = try? SocketAddress(ipAddress: host, port: rtcpPort ?? port + 1)
-        else {
+        guard let expected = Self.expectedAddresses(host: host, port: port, rtcpPort: rtcpPort) else {
             self.logger.debug("ignoring a non-numeric media address", metadata: ["host": "\(host)", "port": "\(port)"])
             return
         }
         let core = self.core
         self.eventLoop.execute {
-            core.value.rtp(side).setExpected(rtp)
-            core.value.rtcp(side).setExpected(rtcp)
+            core.value.rtp(side).setExpected(expected.rtp)
+            core.value.rtcp(side).setExpected(expected.rtcp)
         }
+    }
+
+    /// The RTP and RTCP addresses an SDP announces (RTCP on the next port unless given), or
+    /// nil when the host is not a numeric address.
+    static func expectedAddresses(host: String, port: Int, rtcpPort: Int? = nil) -> (rtp: SocketAddress, rtcp: SocketAddress)? {
+        guard let rtp = try? SocketAddress(ipAddress: host, port: port),
+            let rtcp = try? SocketAddress(ipAddress: host, port: rtcpPort ?? port + 1)
+        else { return nil }
+        return (rtp, rtcp)
     }
 
     /// Lets `side` latch again: the next packet received on it, from whatever source, becomes

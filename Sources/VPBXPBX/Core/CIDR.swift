@@ -22,6 +22,12 @@ public struct CIDR: Sendable, Equatable, CustomStringConvertible {
     }
 
     public func contains(_ host: String) -> Bool {
+        // Every request from a trusted network asks this of its source: IPv4 without arrays.
+        if network.count == 4, let address = CIDR.ipv4Value(host) {
+            let mask: UInt32 = prefixLength == 0 ? 0 : ~0 << (32 - prefixLength)
+            let base = network.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            return address & mask == base & mask
+        }
         guard let address = CIDR.bytes(of: host), address.count == network.count else { return false }
         var remaining = prefixLength
         for index in 0..<address.count where remaining > 0 {
@@ -31,6 +37,31 @@ public struct CIDR: Sendable, Equatable, CustomStringConvertible {
             remaining -= bits
         }
         return true
+    }
+
+    /// Dotted IPv4 text as one number, or nil (also for anything that is not IPv4).
+    static func ipv4Value(_ text: String) -> UInt32? {
+        var value: UInt32 = 0
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, dots < 3 else { return nil }
+                value = value << 8 | octet
+                octet = 0
+                digits = 0
+                dots += 1
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                octet = octet * 10 + UInt32(byte - UInt8(ascii: "0"))
+                digits += 1
+                guard digits <= 3, octet <= 255 else { return nil }
+            } else {
+                return nil
+            }
+        }
+        guard dots == 3, digits > 0 else { return nil }
+        return value << 8 | octet
     }
 
     /// Parses dotted IPv4 or RFC 4291 IPv6 text into network-order bytes.

@@ -116,6 +116,20 @@ extension MediaSession {
 }
 
 public protocol MediaSessionFactory: Sendable {
+    /// A session whose A side already expects the caller's media at `callerMedia` (from the
+    /// caller's offer), so setting up a call costs the relay one hand-off, not two.
     /// `onTimeout` fires when no RTP flowed for the configured time.
-    func makeSession(onTimeout: @escaping @Sendable () -> Void) async throws -> any MediaSession
+    func makeSession(callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void) async throws
+        -> any MediaSession
+}
+
+/// Where a phone said it receives RTP (its SDP's connection address and audio port).
+public struct MediaAddress: Sendable, Equatable {
+    public let host: String
+    public let port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
 }

@@ -57,6 +57,14 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         memo.topVia = via
     }
 
+    /// Appends `via`; when it is the first Via (a request we originate) it is kept parsed, so
+    /// the transaction key needs no parse of what we just built.
+    public mutating func addVia(_ via: Via) {
+        let isFirst = !fields.contains { $0.key == "via" }
+        add("Via", via.serialized)
+        if isFirst { memo.topVia = via }
+    }
+
     public init(_ pairs: [(String, String)]) {
         for (name, value) in pairs { add(name, value) }
     }

@@ -89,7 +89,7 @@ public struct Dialog: Sendable, Equatable {
         _ method: SIPMethod, cseq: UInt32, via: Via, contact: NameAddress?, body: [UInt8], contentType: String?
     ) -> SIPRequest {
         var headers = SIPHeaders()
-        headers.add("Via", via.serialized)
+        headers.addVia(via)
         headers.add("Max-Forwards", "70")
         var from = local
         var to = remote

@@ -112,8 +112,11 @@ final class FakeMediaFactory: MediaSessionFactory {
 
     private let sessions = Mutex<[FakeMediaSession]>([])
 
-    func makeSession(onTimeout: @escaping @Sendable () -> Void) async throws -> any MediaSession {
+    func makeSession(callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void) async throws
+        -> any MediaSession
+    {
         let session = FakeMediaSession(aPort: Self.aPort, bPort: Self.bPort, onTimeout: onTimeout)
+        if let callerMedia { await session.setRemote(side: .a, host: callerMedia.host, port: callerMedia.port) }
         sessions.withLock { $0.append(session) }
         return session
     }
