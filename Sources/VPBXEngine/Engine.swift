@@ -93,7 +93,7 @@ public actor Engine {
             events: {
                 bridge.forward($0)
                 queueLink.observe($0)
-            }, writer: GRDBStoreWriter(database: database))
+            }, wantsEvents: { bridge.isWanted || queueLink.isWanted }, writer: GRDBStoreWriter(database: database))
         self.pbx = pbx
         try await pbx.start()
         let prompts = PromptLibrary(

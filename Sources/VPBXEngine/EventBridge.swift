@@ -21,10 +21,13 @@ final class EventBridge: Sendable {
         }
     }
 
+    /// Whether any control client subscribed to events.
+    var isWanted: Bool { hub.hasSubscribers }
+
     /// Nobody subscribed: the event is dropped here, before it costs a hop and its JSON. A
     /// later subscriber's snapshot, read from the core afterwards, includes what it said.
     func forward(_ event: PBXEvent) {
-        guard hub.hasSubscribers else { return }
+        guard isWanted else { return }
         continuation.yield(event)
     }
 

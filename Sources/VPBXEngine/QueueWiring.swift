@@ -27,8 +27,11 @@ final class QueueCenterLink: Sendable {
 
     func set(_ value: QueueCenter) { center.withLock { $0 = value } }
 
+    /// Whether the queue center needs call events now (it has a queue or an agent).
+    var isWanted: Bool { center.withLock { $0?.wantsCallEvents ?? false } }
+
     func observe(_ event: PBXEvent) {
-        guard center.withLock({ $0?.wantsCallEvents ?? false }) else { return }
+        guard isWanted else { return }
         switch event {
         case .callStarted, .callRinging, .callAnswered, .callEnded, .callHeld, .callResumed: events.yield(event)
         default: break

@@ -26,7 +26,10 @@ public actor PBXCore {
     let extensionStore: any ExtensionRepository
     let registrationStore: any RegistrationRepository
     let cdrStore: any CDRRepository
-    let emit: @Sendable (PBXEvent) -> Void
+    private let eventSink: @Sendable (PBXEvent) -> Void
+    /// Whether anyone listens to events right now: when nobody does, an event (and the call
+    /// snapshot in it) is not even built.
+    private let wantsEvents: @Sendable () -> Bool
     let logger: Logger
     let writes: WriteBehindQueue
 
@@ -68,7 +71,8 @@ public actor PBXCore {
     public init(
         configuration: PBXConfiguration, outbound: any SIPOutbound, media: any MediaSessionFactory,
         extensions: any ExtensionRepository, registrations: any RegistrationRepository, cdrs: any CDRRepository,
-        logger: Logger, events: @escaping @Sendable (PBXEvent) -> Void = { _ in }, writer: (any StoreWriter)? = nil
+        logger: Logger, events: @escaping @Sendable (PBXEvent) -> Void = { _ in },
+        wantsEvents: @escaping @Sendable () -> Bool = { true }, writer: (any StoreWriter)? = nil
     ) {
         self.configuration = configuration
         self.outbound = outbound
@@ -76,7 +80,8 @@ public actor PBXCore {
         self.extensionStore = extensions
         self.registrationStore = registrations
         self.cdrStore = cdrs
-        self.emit = events
+        self.eventSink = events
+        self.wantsEvents = wantsEvents
         self.logger = logger
         // Without a batch writer the queue still works, one repository call per write.
         self.writes = WriteBehindQueue(
@@ -104,6 +109,11 @@ public actor PBXCore {
                 continuation.yield(.tick)
             }
         }
+    }
+
+    func emit(_ event: @autoclosure () -> PBXEvent) {
+        guard wantsEvents() else { return }
+        eventSink(event())
     }
 
     /// Called by the transport on its own threads: cheap and non-blocking.

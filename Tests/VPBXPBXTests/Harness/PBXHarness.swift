@@ -27,7 +27,10 @@ final class PBXHarness: Sendable {
     let core: PBXCore
 
     /// A core on `store` (a fresh one unless given, so a restart can reuse the old one).
-    init(store: InMemoryStore = InMemoryStore(), configuration: PBXConfiguration = PBXHarness.configuration) {
+    init(
+        store: InMemoryStore = InMemoryStore(), configuration: PBXConfiguration = PBXHarness.configuration,
+        events: @escaping @Sendable (PBXEvent) -> Void = { _ in }, wantsEvents: @escaping @Sendable () -> Bool = { true }
+    ) {
         self.store = store
         extensions = InMemoryExtensionRepository(store: store)
         registrations = InMemoryRegistrationRepository(store: store)
@@ -36,7 +39,8 @@ final class PBXHarness: Sendable {
         logger.logLevel = .critical
         core = PBXCore(
             configuration: configuration, outbound: outbound, media: media, extensions: extensions,
-            registrations: registrations, cdrs: cdrs, logger: logger, writer: InMemoryStoreWriter(store: store))
+            registrations: registrations, cdrs: cdrs, logger: logger, events: events, wantsEvents: wantsEvents,
+            writer: InMemoryStoreWriter(store: store))
     }
 
     /// Stores the extensions of `phones` (their passwords hashed as the engine would).
