@@ -32,12 +32,16 @@ private struct Parser {
     private var media: [MediaDescription] = []
 
     mutating func consume(_ line: Substring, number: Int) throws(SDPError) {
-        guard line.count >= 2, let type = line.first, type.isASCII, type.isLetter,
-            line[line.index(after: line.startIndex)] == "="
+        // By byte: `<letter>=` is ASCII, and counting Characters costs grapheme breaking.
+        let bytes = line.utf8
+        guard let first = bytes.first, (first | 0x20) >= UInt8(ascii: "a"), (first | 0x20) <= UInt8(ascii: "z"),
+            let valueStart = bytes.index(bytes.startIndex, offsetBy: 2, limitedBy: bytes.endIndex),
+            bytes[bytes.index(after: bytes.startIndex)] == UInt8(ascii: "=")
         else {
             throw SDPError(.malformedLine, line: number, "expected '<letter>=<value>', got '\(line.prefix(80))'")
         }
-        let value = line.dropFirst(2)
+        let type = Character(Unicode.Scalar(first))
+        let value = line[valueStart...]
 
         if version == nil {
             guard type == "v" else {

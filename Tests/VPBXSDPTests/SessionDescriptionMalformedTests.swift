@@ -61,6 +61,10 @@ struct SessionDescriptionMalformedTests {
             ("r=7d 1h", "'r='"),
             ("1=one", "'<letter>=<value>'"),
             ("=value", "'<letter>=<value>'"),
+            ("x", "'<letter>=<value>'"),
+            ("é=accent", "'<letter>=<value>'"),
+            ("@=at", "'<letter>=<value>'"),
+            ("ab=two letters", "'<letter>=<value>'"),
         ])
     func malformedLine(line: String, expected: String) throws {
         let text = "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\n\(line)\r\n"

@@ -71,6 +71,26 @@ import Testing
         #expect(try headers.vias().map(\.branch) == ["z9hG4bK-ours", "z9hG4bK-below"])
     }
 
+    @Test func typedFromToAndCSeqAreKeptAsTheParserWouldKeepThem() throws {
+        // What we memoize must be what parsing our own text gives back.
+        var headers = SIPHeaders()
+        let from = NameAddress(
+            displayName: "Kovács \"Kati\" Ügyfélszolgálat", uri: try SIPURI(parsing: "sip:1001@pbx.example;transport=tcp"),
+            parameters: [SIPParameter(name: "tag", value: "a1b2")])
+        let to = NameAddress(uri: try SIPURI(parsing: "sip:+3612345678@pbx.example"))
+        headers.add("From", from)
+        headers.add("To", to)
+        headers.add(CSeq(42, .invite))
+        #expect(headers.memoized.from == from && headers.memoized.to == to && headers.memoized.cseq?.number == 42)
+        #expect(try NameAddress(parsing: try #require(headers["From"])) == from)
+        #expect(try NameAddress(parsing: try #require(headers["To"])) == to)
+        #expect(try CSeq(parsing: try #require(headers["CSeq"])) == CSeq(42, .invite))
+        // A second To is no longer "the" To: the memo is dropped, the accessor parses the first.
+        headers.add("To", NameAddress(uri: try SIPURI(parsing: "sip:other@pbx.example")))
+        #expect(headers.memoized.to == nil)
+        #expect(try headers.to() == to)
+    }
+
     @Test func equalityComparesTheFieldsOnly() throws {
         let parsed = try parsedInvite()
         var rebuilt = SIPHeaders()

@@ -216,10 +216,10 @@ extension PBXCore {
         let from = NameAddress(
             displayName: call.callerName, uri: SIPURI(user: call.caller, host: configuration.advertisedHost),
             parameters: [SIPParameter(name: "tag", value: call.calleeFromTag)])
-        headers.add("From", from.serialized)
-        headers.add("To", NameAddress(uri: SIPURI(user: call.callee, host: configuration.advertisedHost)).serialized)
+        headers.add("From", from)
+        headers.add("To", NameAddress(uri: SIPURI(user: call.callee, host: configuration.advertisedHost)))
         headers.add("Call-ID", call.calleeCallID)
-        headers.add("CSeq", CSeq(1, .invite).description)
+        headers.add(CSeq(1, .invite))
         headers.add("Contact", ourContact(user: call.caller, transport: destination.transport).serialized)
         headers.add("Allow", PBXCore.allowedMethods)
         headers.add("User-Agent", configuration.userAgent)

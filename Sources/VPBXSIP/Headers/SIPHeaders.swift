@@ -65,6 +65,23 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         if isFirst { memo.topVia = via }
     }
 
+    /// Appends a name-address header (From, To, Contact, ...); a first From or To is kept
+    /// parsed, as the parser would have kept it.
+    public mutating func add(_ name: String, _ address: NameAddress) {
+        let key = SIPHeaders.names(name).key
+        let isFirst = !fields.contains { $0.key == key }
+        add(name, address.serialized)
+        guard isFirst else { return }
+        if key == "from" { memo.from = address } else if key == "to" { memo.to = address }
+    }
+
+    /// Appends the CSeq header, kept parsed.
+    public mutating func add(_ cseq: CSeq) {
+        let isFirst = !fields.contains { $0.key == "cseq" }
+        add("CSeq", cseq.description)
+        if isFirst { memo.cseq = cseq }
+    }
+
     public init(_ pairs: [(String, String)]) {
         for (name, value) in pairs { add(name, value) }
     }

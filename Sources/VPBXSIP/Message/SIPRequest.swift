@@ -39,7 +39,8 @@ public struct SIPResponse: Sendable, Equatable {
         for line in request.headers.lines("Via") { headers.add("Via", line) }
         if let from = request.headers["From"] { headers.add("From", from) }
         if var to = request.headers["To"] {
-            if status != 100, let toTag, var address = try? NameAddress(parsing: to), address.tag == nil {
+            // `to()` is the parser's memo for a received request: no second parse.
+            if status != 100, let toTag, var address = try? request.headers.to(), address.tag == nil {
                 address.tag = toTag
                 to = address.serialized
             }

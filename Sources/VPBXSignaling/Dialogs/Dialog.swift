@@ -95,10 +95,10 @@ public struct Dialog: Sendable, Equatable {
         var to = remote
         from.tag = localTag
         to.tag = remoteTag
-        headers.add("From", from.serialized)
-        headers.add("To", to.serialized)
+        headers.add("From", from)
+        headers.add("To", to)
         headers.add("Call-ID", callID)
-        headers.add("CSeq", CSeq(cseq, method).description)
+        headers.add(CSeq(cseq, method))
         for route in routeSet { headers.add("Route", route.serialized) }
         if let contact { headers.add("Contact", contact.serialized) }
         if let contentType { headers.add("Content-Type", contentType) }
