@@ -63,8 +63,7 @@ public actor PBXCore {
     /// Rung monitoring legs that ended before their INVITE got a final response.
     var endedMonitorRings: [UUID: MonitorLeg] = [:]
 
-    private let inputs: AsyncStream<Input>
-    private let inputContinuation: AsyncStream<Input>.Continuation
+    private let inbox = CoreInbox<Input>()
     private var loopTask: Task<Void, Never>?
     private var tickTask: Task<Void, Never>?
 
@@ -87,7 +86,6 @@ public actor PBXCore {
         self.writes = WriteBehindQueue(
             writer: writer ?? RepositoryStoreWriter(cdrs: cdrs, registrations: registrations), logger: logger)
         self.authenticator = RequestAuthenticator(realm: configuration.realm, trusted: configuration.trustedNetworks)
-        (inputs, inputContinuation) = AsyncStream<Input>.makeStream()
     }
 
     /// Loads extensions and surviving registrations, closes CDRs a crash left open, and starts
@@ -99,14 +97,13 @@ public actor PBXCore {
         for record in try await registrationStore.list() { bindings.restore(record) }
         let recovered = try await cdrStore.recoverUnfinished(now: now)
         if recovered > 0 { logger.notice("closed CDRs left open by an earlier run", metadata: ["count": "\(recovered)"]) }
-        let stream = inputs
-        loopTask = Task { await self.run(stream) }
+        let inbox = self.inbox
+        loopTask = Task { await self.run(inbox) }
         let tick = configuration.tickInterval
-        let continuation = inputContinuation
         tickTask = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: tick)
-                continuation.yield(.tick)
+                inbox.push(.tick)
             }
         }
     }
@@ -118,33 +115,37 @@ public actor PBXCore {
 
     /// Called by the transport on its own threads: cheap and non-blocking.
     public nonisolated func receive(_ incoming: IncomingSIP) {
-        inputContinuation.yield(.sip(incoming))
+        inbox.push(.sip(incoming))
     }
 
     nonisolated var inputSink: @Sendable (Input) -> Void {
-        let continuation = inputContinuation
-        return { continuation.yield($0) }
+        let inbox = self.inbox
+        return { inbox.push($0) }
     }
 
     /// Ends every call with BYE/CANCEL, then waits until every CDR is written.
     public func shutdown() async {
         for id in Array(calls.keys) { endCall(id, cause: "engine_shutdown", side: .system, disposition: nil) }
         tickTask?.cancel()
-        inputContinuation.finish()
+        inbox.finish()
         await loopTask?.value
         await writes.drain()
     }
 
-    private func run(_ stream: AsyncStream<Input>) async {
-        for await input in stream {
-            switch input {
-            case .sip(let incoming): handle(incoming)
-            case .tick: tick()
-            case .mediaReady(let id, let result): mediaReady(call: id, result)
-            case .mediaTimeout(let id): endCall(id, cause: "rtp_timeout", side: .system, disposition: nil)
-            case .monitorReady(let id, let result): monitorReady(id, result)
-            case .monitorKey(let id, let digit): monitorKey(id, digit)
-            }
+    private func run(_ inbox: CoreInbox<Input>) async {
+        while let batch = await inbox.next() {
+            for input in batch { handle(input) }
+        }
+    }
+
+    private func handle(_ input: Input) {
+        switch input {
+        case .sip(let incoming): handle(incoming)
+        case .tick: tick()
+        case .mediaReady(let id, let result): mediaReady(call: id, result)
+        case .mediaTimeout(let id): endCall(id, cause: "rtp_timeout", side: .system, disposition: nil)
+        case .monitorReady(let id, let result): monitorReady(id, result)
+        case .monitorKey(let id, let digit): monitorKey(id, digit)
         }
     }
 

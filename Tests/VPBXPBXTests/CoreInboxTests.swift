@@ -1,0 +1,65 @@
+import Testing
+
+@testable import VPBXPBX
+
+/// The core's input queue: order, whole bursts per wake-up, wake-up of a sleeping consumer,
+/// the end.
+@Suite("CoreInbox", .timeLimit(.minutes(1)))
+struct CoreInboxTests {
+    @Test func aBurstIsTakenWholeAndInOrder() async {
+        let inbox = CoreInbox<Int>()
+        for value in 0..<100 { inbox.push(value) }
+        #expect(await inbox.next() == Array(0..<100))
+    }
+
+    @Test func aSleepingConsumerWakesForTheNextPush() async {
+        let inbox = CoreInbox<Int>()
+        let consumer = Task { await inbox.next() }
+        try? await Task.sleep(for: .milliseconds(50))  // let it go to sleep on the empty queue
+        inbox.push(7)
+        #expect(await consumer.value == [7])
+    }
+
+    @Test func manyProducersLoseNothingAndKeepEachOnesOrder() async {
+        let inbox = CoreInbox<(producer: Int, sequence: Int)>()
+        let producers = 4
+        let perProducer = 5_000
+        let consumer = Task {
+            var received: [(producer: Int, sequence: Int)] = []
+            while received.count < producers * perProducer, let batch = await inbox.next() {
+                received += batch
+            }
+            return received
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for producer in 0..<producers {
+                group.addTask {
+                    for sequence in 0..<perProducer { inbox.push((producer, sequence)) }
+                }
+            }
+        }
+        let received = await consumer.value
+        #expect(received.count == producers * perProducer)
+        for producer in 0..<producers {
+            #expect(received.filter { $0.producer == producer }.map(\.sequence) == Array(0..<perProducer))
+        }
+    }
+
+    @Test func finishingHandsOverWhatIsQueuedThenEnds() async {
+        let inbox = CoreInbox<Int>()
+        inbox.push(1)
+        inbox.push(2)
+        inbox.finish()
+        inbox.push(3)  // too late: the core is shutting down
+        #expect(await inbox.next() == [1, 2])
+        #expect(await inbox.next() == nil)
+    }
+
+    @Test func finishingWakesASleepingConsumer() async {
+        let inbox = CoreInbox<Int>()
+        let consumer = Task { await inbox.next() }
+        try? await Task.sleep(for: .milliseconds(50))
+        inbox.finish()
+        #expect(await consumer.value == nil)
+    }
+}
