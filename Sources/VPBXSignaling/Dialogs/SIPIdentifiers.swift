@@ -1,17 +1,30 @@
 import VPBXSIP
 
 /// Fresh tags, branches and Call-IDs. Random enough to be globally unique (RFC 3261 §19.3 asks
-/// for at least 32 bits of randomness for tags; we use 64 or more).
+/// for at least 32 bits of randomness for tags; we use 64 or more), from the kernel's generator.
 public enum SIPIdentifiers {
-    public static func tag() -> String { hex(UInt64.random(in: .min ... .max)) }
+    public static func tag() -> String { hex(RandomWords.shared.next()) }
 
     public static func branch() -> String {
-        Via.branchCookie + "-" + hex(UInt64.random(in: .min ... .max)) + hex(UInt32.random(in: .min ... .max))
+        let words = RandomWords.shared
+        return Via.branchCookie + "-" + hex(words.next()) + hex(words.next() >> 32, digits: 8)
     }
 
     public static func callID(host: String) -> String {
-        hex(UInt64.random(in: .min ... .max)) + hex(UInt64.random(in: .min ... .max)) + "@" + host
+        let words = RandomWords.shared
+        return hex(words.next()) + hex(words.next()) + "@" + host
     }
 
-    private static func hex(_ value: some FixedWidthInteger) -> String { String(value, radix: 16) }
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Fixed width, lowercase: `digits` nibbles from the low end of `value`.
+    static func hex(_ value: UInt64, digits: Int = 16) -> String {
+        String(unsafeUninitializedCapacity: digits) { buffer in
+            for index in 0..<digits {
+                let shift = UInt64((digits - 1 - index) * 4)
+                buffer[index] = hexDigits[Int(truncatingIfNeeded: (value >> shift) & 0xF)]
+            }
+            return digits
+        }
+    }
 }
