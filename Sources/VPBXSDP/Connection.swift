@@ -23,7 +23,7 @@ public struct Connection: Sendable, Equatable {
     }
 
     init(parsing value: Substring, line: Int) throws(SDPError) {
-        let parts = value.split(separator: " ", omittingEmptySubsequences: true)
+        let parts = value.splitASCII(" ", omittingEmptySubsequences: true)
         guard parts.count == 3 else {
             throw SDPError(
                 .invalidValue, line: line,

@@ -37,11 +37,11 @@ public struct MediaDescription: Sendable, Equatable {
     }
 
     init(parsing value: Substring, line: Int) throws(SDPError) {
-        let parts = value.split(separator: " ", omittingEmptySubsequences: true)
+        let parts = value.splitASCII(" ", omittingEmptySubsequences: true)
         guard parts.count >= 3 else {
             throw SDPError(.invalidValue, line: line, "'m=' must be '<media> <port> <proto> <fmt> ...', got '\(value)'")
         }
-        let portParts = parts[1].split(separator: "/", omittingEmptySubsequences: false)
+        let portParts = parts[1].splitASCII("/", omittingEmptySubsequences: false)
         guard portParts.count <= 2, let port = Int(portParts[0]), (0...65535).contains(port) else {
             throw SDPError(.invalidValue, line: line, "'m=' port must be a number from 0 to 65535, got '\(parts[1])'")
         }

@@ -27,7 +27,7 @@ public struct Origin: Sendable, Equatable {
     }
 
     init(parsing value: Substring, line: Int) throws(SDPError) {
-        let parts = value.split(separator: " ", omittingEmptySubsequences: true)
+        let parts = value.splitASCII(" ", omittingEmptySubsequences: true)
         guard parts.count == 6 else {
             throw SDPError(
                 .invalidValue, line: line,

@@ -19,9 +19,9 @@ public struct RTPMap: Sendable, Equatable {
     /// Parses the value of `a=rtpmap:` (`97 telephone-event/8000` or `96 opus/48000/2`).
     /// Returns nil for values that do not follow RFC 8866 §6.6; callers ignore such lines.
     public init?(attributeValue: String) {
-        let parts = attributeValue.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        let parts = Substring(attributeValue).splitASCII(" ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, let payloadType = Int(parts[0]), (0...127).contains(payloadType) else { return nil }
-        let encoding = parts[1].split(separator: "/", omittingEmptySubsequences: false)
+        let encoding = parts[1].splitASCII("/", omittingEmptySubsequences: false)
         guard encoding.count == 2 || encoding.count == 3, !encoding[0].isEmpty,
             let clockRate = Int(encoding[1]), clockRate > 0
         else { return nil }

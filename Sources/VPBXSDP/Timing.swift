@@ -14,7 +14,7 @@ public struct Timing: Sendable, Equatable {
     }
 
     init(parsing value: Substring, line: Int) throws(SDPError) {
-        let parts = value.split(separator: " ", omittingEmptySubsequences: true)
+        let parts = value.splitASCII(" ", omittingEmptySubsequences: true)
         guard parts.count == 2, let start = UInt64(parts[0]), let stop = UInt64(parts[1]) else {
             throw SDPError(
                 .invalidValue, line: line, "'t=' must be '<start-time> <stop-time>' in numbers, got '\(value)'")
