@@ -28,14 +28,15 @@ public struct SIPParser: Sendable {
         guard let startLine = lines.first, !startLine.isEmpty else { throw .unparseable("message has no start line") }
         var headers = SIPHeaders()
         for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else {
+            // By byte: a Character search runs grapheme breaking over the whole line.
+            guard let colon = line.utf8.firstIndex(of: ASCII.colon) else {
                 throw .unparseable("header line '\(line.prefix(60))' has no ':'")
             }
             let name = HeaderValueScanner.trimmed(line[line.startIndex..<colon])
             guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenByte) else {
                 throw .unparseable("header name '\(name.prefix(60))' is not a token")
             }
-            headers.add(String(name), String(HeaderValueScanner.trimmed(line[line.index(after: colon)...])))
+            headers.add(String(name), String(HeaderValueScanner.trimmed(line[line.utf8.index(after: colon)...])))
         }
         guard headers.count <= limits.maxHeaderCount else {
             throw SIPParseError(.tooLarge, "message has \(headers.count) headers, more than the limit of \(limits.maxHeaderCount)")
@@ -117,11 +118,15 @@ public struct SIPParser: Sendable {
     /// bytes: in Swift "\r\n" is a single Character, so splitting a String on "\n" would not.
     private func splitLines(_ head: ArraySlice<UInt8>) throws(SIPParseError) -> [Substring] {
         var lines: [Substring] = []
-        for raw in Self.byteLines(head) {
+        // One String for the whole head, its lines as Substrings of it: one allocation instead
+        // of one per line.
+        let text = String(decoding: head, as: UTF8.self)
+        for rawLine in text.utf8.split(separator: ASCII.lineFeed, omittingEmptySubsequences: false) {
+            let raw = rawLine.last == ASCII.carriageReturn ? rawLine.dropLast() : rawLine
             guard raw.count <= limits.maxHeaderLineBytes else {
                 throw SIPParseError(.tooLarge, "a header line is longer than \(limits.maxHeaderLineBytes) bytes")
             }
-            let line = Substring(String(decoding: raw, as: UTF8.self))
+            let line = Substring(raw)
             if let first = raw.first, first == 32 || first == 9, !lines.isEmpty {
                 let previous = lines.removeLast()
                 lines.append(Substring(String(previous) + " " + HeaderValueScanner.trimmed(line)))
