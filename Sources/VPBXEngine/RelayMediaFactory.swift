@@ -16,6 +16,20 @@ struct RelayMediaFactory: MediaSessionFactory {
             bindHost: bindHost, expectingA: callerMedia.map { ($0.host, $0.port) }, onTimeout: onTimeout)
         return RelayMediaSession(session: session, music: music, relay: relay, bindHost: bindHost)
     }
+
+    func makeSession(
+        callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void,
+        completion: @escaping @Sendable (Result<any MediaSession, any Error>) -> Void
+    ) {
+        let music = self.music
+        let relay = self.relay
+        let bindHost = self.bindHost
+        relay.makeSession(
+            bindHost: bindHost, expectingA: callerMedia.map { ($0.host, $0.port) }, onTimeout: onTimeout
+        ) { result in
+            completion(result.map { RelayMediaSession(session: $0, music: music, relay: relay, bindHost: bindHost) })
+        }
+    }
 }
 
 final class RelayMediaSession: MediaSession {

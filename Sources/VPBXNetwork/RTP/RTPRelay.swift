@@ -112,21 +112,61 @@ public final class RTPRelay: Sendable {
             }
         }
         let loop = sockets.a.rtp.eventLoop
-        let timeout = self.configuration.inactivityTimeout
         do {
-            let core = try await loop.submit {
-                let core = try RelayCore(sockets: sockets, timeout: timeout, onTimeout: onTimeout)
-                if let expectedA {
-                    core.rtp(.a).setExpected(expectedA.rtp)
-                    core.rtcp(.a).setExpected(expectedA.rtcp)
-                }
-                return NIOLoopBound(core, eventLoop: loop)
-            }.get()
-            return RelaySession(sockets: sockets, core: core, pool: self.pool, idle: self.idle, logger: self.logger)
+            return try await loop.submit { try self.session(on: sockets, expectedA: expectedA, onTimeout: onTimeout) }.get()
         } catch {
             await self.closeAndRelease(sockets.all, ports: [sockets.a.port, sockets.b.port])
             throw error
         }
+    }
+
+    /// ``makeSession(bindHost:expectingA:onTimeout:)`` for a caller that does not wait for it,
+    /// such as the PBX core: when a parked socket set is ready for reuse (the common case under
+    /// load) the session is built in one hand-off to the set's event loop and `completion` runs
+    /// there, with no Swift task and no continuation; otherwise new sockets are bound first.
+    public func makeSession(
+        bindHost: String,
+        expectingA: (host: String, port: Int)?,
+        onTimeout: (@Sendable () -> Void)?,
+        completion: @escaping @Sendable (Result<RelaySession, any Error>) -> Void
+    ) {
+        guard let sockets = self.idle?.take() else {
+            Task {
+                do {
+                    completion(.success(try await self.makeSession(bindHost: bindHost, expectingA: expectingA, onTimeout: onTimeout)))
+                } catch {
+                    completion(.failure(error))
+                }
+            }
+            return
+        }
+        let expectedA = expectingA.flatMap { RelaySession.expectedAddresses(host: $0.host, port: $0.port) }
+        sockets.a.rtp.eventLoop.execute {
+            do {
+                completion(.success(try self.session(on: sockets, expectedA: expectedA, onTimeout: onTimeout)))
+            } catch {
+                Task {
+                    await self.closeAndRelease(sockets.all, ports: [sockets.a.port, sockets.b.port])
+                    completion(.failure(error))
+                }
+            }
+        }
+    }
+
+    /// Wires a session into `sockets`; on their event loop.
+    private func session(
+        on sockets: RelaySockets, expectedA: (rtp: SocketAddress, rtcp: SocketAddress)?,
+        onTimeout: (@Sendable () -> Void)?
+    ) throws -> RelaySession {
+        let loop = sockets.a.rtp.eventLoop
+        let core = try RelayCore(sockets: sockets, timeout: self.configuration.inactivityTimeout, onTimeout: onTimeout)
+        if let expectedA {
+            core.rtp(.a).setExpected(expectedA.rtp)
+            core.rtcp(.a).setExpected(expectedA.rtcp)
+        }
+        return RelaySession(
+            sockets: sockets, core: NIOLoopBound(core, eventLoop: loop), pool: self.pool, idle: self.idle,
+            logger: self.logger)
     }
 
     /// Closes the sockets kept for reuse and returns their ports (at shutdown, or to give the

@@ -20,7 +20,8 @@ final class RelayIdleSockets: Sendable {
 
     let limit: Int
     let reuseDelay: TimeAmount
-    private let parked = NIOLockedValueBox<[Parked]>([])
+    /// A ring buffer: taking the oldest is O(1), where an array shifted up to `limit` sets.
+    private let parked = NIOLockedValueBox(CircularBuffer<Parked>())
 
     init(limit: Int, reuseDelay: TimeAmount) {
         self.limit = limit
@@ -51,7 +52,7 @@ final class RelayIdleSockets: Sendable {
     /// Empties the pool, for closing.
     func removeAll() -> [RelaySockets] {
         self.parked.withLockedValue { parked in
-            defer { parked = [] }
+            defer { parked.removeAll() }
             return parked.map(\.sockets)
         }
     }

@@ -140,14 +140,8 @@ extension PBXCore {
         // keep the core alive.
         let post = inputSink
         let callerMedia = offer.audioEndpoint.map { MediaAddress(host: $0.address, port: $0.port) }
-        Task {
-            do {
-                let session = try await factory.makeSession(
-                    callerMedia: callerMedia, onTimeout: { post(.mediaTimeout(id)) })
-                post(.mediaReady(id, .success(session)))
-            } catch {
-                post(.mediaReady(id, .failure(error)))
-            }
+        factory.makeSession(callerMedia: callerMedia, onTimeout: { post(.mediaTimeout(id)) }) { result in
+            post(.mediaReady(id, result))
         }
     }
 

@@ -121,6 +121,27 @@ public protocol MediaSessionFactory: Sendable {
     /// `onTimeout` fires when no RTP flowed for the configured time.
     func makeSession(callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void) async throws
         -> any MediaSession
+
+    /// The same, for the core, which does not wait: `completion` runs wherever the session is
+    /// ready (a relay calls it on the session's event loop, without a Swift task in between).
+    func makeSession(
+        callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void,
+        completion: @escaping @Sendable (Result<any MediaSession, any Error>) -> Void)
+}
+
+extension MediaSessionFactory {
+    public func makeSession(
+        callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void,
+        completion: @escaping @Sendable (Result<any MediaSession, any Error>) -> Void
+    ) {
+        Task {
+            do {
+                completion(.success(try await makeSession(callerMedia: callerMedia, onTimeout: onTimeout)))
+            } catch {
+                completion(.failure(error))
+            }
+        }
+    }
 }
 
 /// Where a phone said it receives RTP (its SDP's connection address and audio port).

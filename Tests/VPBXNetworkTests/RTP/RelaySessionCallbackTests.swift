@@ -1,0 +1,65 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import Testing
+
+@testable import VPBXNetwork
+
+/// `makeSession(...completion:)`, the path the PBX core takes: a parked socket set becomes the
+/// session on its own event loop; without one, new sockets are bound; failures are reported.
+@Suite("RTPRelay sessions for callers that do not wait", .timeLimit(.minutes(1)))
+struct RelaySessionCallbackTests {
+    /// Runs the callback form and waits for its completion, noting whether it ran on the loop.
+    private func makeSession(
+        _ relay: RTPRelay, expectingA: (host: String, port: Int)? = nil
+    ) async -> (result: Result<RelaySession, any Error>, onSessionLoop: Bool) {
+        await withCheckedContinuation { done in
+            relay.makeSession(bindHost: "127.0.0.1", expectingA: expectingA, onTimeout: nil) { result in
+                let onLoop = (try? result.get()).map { $0.eventLoop.inEventLoop } ?? false
+                done.resume(returning: (result, onLoop))
+            }
+        }
+    }
+
+    @Test func aParkedSetBecomesTheSessionOnItsLoopAndExpectsTheCaller() async throws {
+        let relay = try RelayIdleSocketsTests.makePoolingRelay()
+        let first = try await relay.makeSession(bindHost: "127.0.0.1")
+        await first.close()
+        #expect(relay.idleSessionCount == 1)
+        let phoneA = try await UDPPhone.bind()
+        let phoneB = try await UDPPhone.bind()
+        defer {
+            Task {
+                await phoneA.close()
+                await phoneB.close()
+            }
+        }
+        let made = await makeSession(relay, expectingA: ("127.0.0.1", phoneA.port))
+        let session = try made.result.get()
+        #expect(made.onSessionLoop)
+        #expect(session.aPort == first.aPort && relay.idleSessionCount == 0)
+        // Side A already points at the caller: B's media reaches it before A sent anything.
+        try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
+        let packet = rtpPacket(sequence: 9)
+        try await phoneB.send(packet, to: session.bPort)
+        #expect(try await phoneA.waitForPackets(1).map(\.bytes) == [packet])
+        await session.close()
+        await relay.closeIdleSessions()
+    }
+
+    @Test func withoutAParkedSetNewSocketsAreBound() async throws {
+        let relay = try makeRelay(pairs: 4)
+        let made = await makeSession(relay)
+        let session = try made.result.get()
+        #expect(relay.pool.isInUse(session.aPort) && relay.pool.isInUse(session.bPort))
+        await session.close()
+        #expect(relay.pool.inUseCount == 0)
+    }
+
+    @Test func anExhaustedRangeIsReportedThroughTheCompletion() async throws {
+        let relay = try makeRelay(pairs: 2)
+        let session = try await relay.makeSession(bindHost: "127.0.0.1")
+        let made = await makeSession(relay)
+        #expect(throws: RTPRelayError.self) { try made.result.get() }
+        await session.close()
+    }
+}
