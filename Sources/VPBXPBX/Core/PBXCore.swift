@@ -63,7 +63,7 @@ public actor PBXCore {
     /// Rung monitoring legs that ended before their INVITE got a final response.
     var endedMonitorRings: [UUID: MonitorLeg] = [:]
 
-    private let inbox = CoreInbox<Input>()
+    private let inbox = BatchInbox<Input>()
     private var loopTask: Task<Void, Never>?
     private var tickTask: Task<Void, Never>?
 
@@ -132,7 +132,7 @@ public actor PBXCore {
         await writes.drain()
     }
 
-    private func run(_ inbox: CoreInbox<Input>) async {
+    private func run(_ inbox: BatchInbox<Input>) async {
         while let batch = await inbox.next() {
             for input in batch { handle(input) }
         }

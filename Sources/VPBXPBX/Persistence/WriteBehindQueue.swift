@@ -23,12 +23,12 @@ final class WriteBehindQueue: Sendable {
     /// more; 20 ms keeps what a hard crash can lose (writes not yet committed) small.
     static let defaultLinger: Duration = .milliseconds(20)
 
-    private let buffer = Buffer()
+    private let inbox = BatchInbox<Entry>()
 
     init(writer: any StoreWriter, logger: Logger, linger: Duration = WriteBehindQueue.defaultLinger) {
-        let buffer = self.buffer
+        let inbox = self.inbox
         Task {
-            while let batch = await buffer.next(limit: Self.maximumBatch, linger: linger) {
+            while let batch = await Self.next(from: inbox, limit: Self.maximumBatch, linger: linger) {
                 await Self.apply(batch.writes, with: writer, logger: logger)
                 for barrier in batch.barriers { barrier.resume() }
             }
@@ -36,21 +36,21 @@ final class WriteBehindQueue: Sendable {
     }
 
     deinit {
-        buffer.finish()
+        inbox.finish()
     }
 
     func enqueue(_ write: StoreWrite) {
-        buffer.push(.write(write))
+        inbox.push(.write(write))
     }
 
     /// Enqueues writes that belong together (a rejected call's begin and finish).
     func enqueue(_ writes: [StoreWrite]) {
-        for write in writes { buffer.push(.write(write)) }
+        for write in writes { inbox.push(.write(write)) }
     }
 
     /// Returns once every write enqueued before the call has been applied.
     func drain() async {
-        await withCheckedContinuation { done in buffer.push(.barrier(done)) }
+        await withCheckedContinuation { done in inbox.push(.barrier(done)) }
     }
 
     /// The whole batch in one transaction; if that fails, one write at a time from the first
@@ -105,78 +105,18 @@ extension WriteBehindQueue {
         var barriers: [CheckedContinuation<Void, Never>] = []
     }
 
-    /// The queue between the core (many producers, never blocked for long) and the consumer.
-    /// A lock instead of an `AsyncStream` so the consumer can take everything queued at once;
-    /// the consumer is only woken when it sleeps on an empty queue.
-    final class Buffer: Sendable {
-        private struct State {
-            var pending: [Entry] = []
-            var sleeper: CheckedContinuation<Void, Never>?
-            var finished = false
-        }
-
-        private let state = Mutex(State())
-
-        func push(_ entry: Entry) {
-            let sleeper = state.withLock { state in
-                state.pending.append(entry)
-                defer { state.sleeper = nil }
-                return state.sleeper
-            }
-            sleeper?.resume()
-        }
-
-        /// Ends the consumer once the queue is empty.
-        func finish() {
-            let sleeper = state.withLock { state in
-                state.finished = true
-                defer { state.sleeper = nil }
-                return state.sleeper
-            }
-            sleeper?.resume()
-        }
-
-        /// The next entries in order (at most `limit` writes), or nil once finished and empty.
-        func next(limit: Int, linger: Duration) async -> Batch? {
-            var lingered = false
-            while true {
-                let waiting = state.withLock { $0.pending.count }
-                if waiting > 0, waiting < limit, !lingered, linger > .zero {
-                    // Let the rest of the burst catch up so it shares one commit.
-                    lingered = true
-                    try? await Task.sleep(for: linger)
-                    continue
-                }
-                let taken: [Entry]? = state.withLock { state in
-                    guard !state.pending.isEmpty else { return nil }
-                    guard state.pending.count > limit else {
-                        defer { state.pending = [] }
-                        return state.pending
-                    }
-                    defer { state.pending.removeFirst(limit) }
-                    return Array(state.pending.prefix(limit))
-                }
-                if let taken {
-                    var batch = Batch()
-                    for entry in taken {
-                        switch entry {
-                        case .write(let write): batch.writes.append(write)
-                        case .barrier(let waiter): batch.barriers.append(waiter)
-                        }
-                    }
-                    return batch
-                }
-                let finished = state.withLock { $0.finished }
-                if finished { return nil }
-                await withCheckedContinuation { (wake: CheckedContinuation<Void, Never>) in
-                    let ready = state.withLock { state in
-                        guard state.pending.isEmpty, !state.finished else { return true }
-                        state.sleeper = wake
-                        return false
-                    }
-                    if ready { wake.resume() }
-                }
+    /// The next entries in order (at most `limit` writes), or nil once finished and empty. A
+    /// batch that is not full waits `linger` first, so the rest of a burst can join it.
+    static func next(from inbox: BatchInbox<Entry>, limit: Int, linger: Duration) async -> Batch? {
+        guard await inbox.wait() else { return nil }
+        if linger > .zero, inbox.count < limit { try? await Task.sleep(for: linger) }
+        var batch = Batch()
+        for entry in inbox.take(limit: limit) {
+            switch entry {
+            case .write(let write): batch.writes.append(write)
+            case .barrier(let waiter): batch.barriers.append(waiter)
             }
         }
+        return batch
     }
 }

@@ -2,18 +2,28 @@ import Testing
 
 @testable import VPBXPBX
 
-/// The core's input queue: order, whole bursts per wake-up, wake-up of a sleeping consumer,
-/// the end.
-@Suite("CoreInbox", .timeLimit(.minutes(1)))
-struct CoreInboxTests {
+/// The core's input queue (and the write-behind queue's): order, whole bursts per wake-up,
+/// limits, wake-up of a sleeping consumer, the end.
+@Suite("BatchInbox", .timeLimit(.minutes(1)))
+struct BatchInboxTests {
     @Test func aBurstIsTakenWholeAndInOrder() async {
-        let inbox = CoreInbox<Int>()
+        let inbox = BatchInbox<Int>()
         for value in 0..<100 { inbox.push(value) }
         #expect(await inbox.next() == Array(0..<100))
     }
 
+    @Test func takingWithALimitLeavesTheRestInOrder() async {
+        let inbox = BatchInbox<Int>()
+        for value in 0..<10 { inbox.push(value) }
+        #expect(await inbox.wait())
+        #expect(inbox.take(limit: 4) == [0, 1, 2, 3])
+        #expect(inbox.count == 6)
+        #expect(inbox.take(limit: 100) == Array(4..<10))
+        #expect(inbox.take() == [])
+    }
+
     @Test func aSleepingConsumerWakesForTheNextPush() async {
-        let inbox = CoreInbox<Int>()
+        let inbox = BatchInbox<Int>()
         let consumer = Task { await inbox.next() }
         try? await Task.sleep(for: .milliseconds(50))  // let it go to sleep on the empty queue
         inbox.push(7)
@@ -21,7 +31,7 @@ struct CoreInboxTests {
     }
 
     @Test func manyProducersLoseNothingAndKeepEachOnesOrder() async {
-        let inbox = CoreInbox<(producer: Int, sequence: Int)>()
+        let inbox = BatchInbox<(producer: Int, sequence: Int)>()
         let producers = 4
         let perProducer = 5_000
         let consumer = Task {
@@ -46,7 +56,7 @@ struct CoreInboxTests {
     }
 
     @Test func finishingHandsOverWhatIsQueuedThenEnds() async {
-        let inbox = CoreInbox<Int>()
+        let inbox = BatchInbox<Int>()
         inbox.push(1)
         inbox.push(2)
         inbox.finish()
@@ -56,7 +66,7 @@ struct CoreInboxTests {
     }
 
     @Test func finishingWakesASleepingConsumer() async {
-        let inbox = CoreInbox<Int>()
+        let inbox = BatchInbox<Int>()
         let consumer = Task { await inbox.next() }
         try? await Task.sleep(for: .milliseconds(50))
         inbox.finish()

@@ -1,0 +1,79 @@
+import Synchronization
+
+/// A queue with many producers and one consumer that takes whatever has piled up at once: the
+/// core's inputs (from the transport's event loops, the tick, media callbacks) and the
+/// write-behind queue's store writes.
+///
+/// Instead of an `AsyncStream`: the consumer handles a whole burst per wake-up with one lock
+/// round instead of one per element, and a concrete queue costs no generic metadata lookups on
+/// every element. Producers never block for longer than an append; the consumer is resumed
+/// only when it sleeps on an empty queue.
+final class BatchInbox<Element: Sendable>: Sendable {
+    private struct State {
+        var pending: [Element] = []
+        var sleeper: UnsafeContinuation<Void, Never>?
+        var finished = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Queues `element`; dropped once the inbox is finished.
+    func push(_ element: Element) {
+        let sleeper = state.withLock { state -> UnsafeContinuation<Void, Never>? in
+            guard !state.finished else { return nil }
+            state.pending.append(element)
+            defer { state.sleeper = nil }
+            return state.sleeper
+        }
+        sleeper?.resume()
+    }
+
+    /// Ends the consumer once what is queued has been taken; later pushes are dropped.
+    func finish() {
+        let sleeper = state.withLock { state in
+            state.finished = true
+            defer { state.sleeper = nil }
+            return state.sleeper
+        }
+        sleeper?.resume()
+    }
+
+    /// How many elements wait.
+    var count: Int { state.withLock { $0.pending.count } }
+
+    /// Returns true once something is queued, false once the inbox is finished and empty.
+    /// One consumer at a time.
+    func wait() async -> Bool {
+        while true {
+            let (empty, finished) = state.withLock { ($0.pending.isEmpty, $0.finished) }
+            if !empty { return true }
+            if finished { return false }
+            await withUnsafeContinuation { (wake: UnsafeContinuation<Void, Never>) in
+                let ready = state.withLock { state in
+                    guard state.pending.isEmpty, !state.finished else { return true }
+                    state.sleeper = wake
+                    return false
+                }
+                if ready { wake.resume() }
+            }
+        }
+    }
+
+    /// The oldest `limit` elements queued (all of them by default), in order, without waiting.
+    func take(limit: Int = .max) -> [Element] {
+        state.withLock { state in
+            guard state.pending.count > limit else {
+                defer { state.pending = [] }
+                return state.pending
+            }
+            defer { state.pending.removeFirst(limit) }
+            return Array(state.pending.prefix(limit))
+        }
+    }
+
+    /// Everything queued so far, waiting while there is nothing; nil once finished and empty.
+    func next() async -> [Element]? {
+        guard await wait() else { return nil }
+        return take()
+    }
+}
