@@ -9,14 +9,6 @@ struct RelayMediaFactory: MediaSessionFactory {
     let bindHost: String
     let music: HoldMusicLibrary
 
-    func makeSession(callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void) async throws
-        -> any MediaSession
-    {
-        let session = try await relay.makeSession(
-            bindHost: bindHost, expectingA: callerMedia.map { ($0.host, $0.port) }, onTimeout: onTimeout)
-        return RelayMediaSession(session: session, music: music, relay: relay, bindHost: bindHost)
-    }
-
     func makeSession(
         callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void,
         completion: @escaping @Sendable (Result<any MediaSession, any Error>) -> Void

@@ -116,32 +116,14 @@ extension MediaSession {
 }
 
 public protocol MediaSessionFactory: Sendable {
-    /// A session whose A side already expects the caller's media at `callerMedia` (from the
-    /// caller's offer), so setting up a call costs the relay one hand-off, not two.
-    /// `onTimeout` fires when no RTP flowed for the configured time.
-    func makeSession(callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void) async throws
-        -> any MediaSession
-
-    /// The same, for the core, which does not wait: `completion` runs wherever the session is
-    /// ready (a relay calls it on the session's event loop, without a Swift task in between).
+    /// Makes a session whose A side already expects the caller's media at `callerMedia` (from
+    /// the caller's offer), so setting up a call costs the relay one hand-off, not two. The
+    /// core does not wait: `completion` runs wherever the session is ready (the relay calls it
+    /// on the session's event loop, with no Swift task in between). `onTimeout` fires when no
+    /// RTP flowed for the configured time.
     func makeSession(
         callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void,
         completion: @escaping @Sendable (Result<any MediaSession, any Error>) -> Void)
-}
-
-extension MediaSessionFactory {
-    public func makeSession(
-        callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void,
-        completion: @escaping @Sendable (Result<any MediaSession, any Error>) -> Void
-    ) {
-        Task {
-            do {
-                completion(.success(try await makeSession(callerMedia: callerMedia, onTimeout: onTimeout)))
-            } catch {
-                completion(.failure(error))
-            }
-        }
-    }
 }
 
 /// Where a phone said it receives RTP (its SDP's connection address and audio port).

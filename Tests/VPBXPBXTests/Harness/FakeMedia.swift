@@ -112,13 +112,17 @@ final class FakeMediaFactory: MediaSessionFactory {
 
     private let sessions = Mutex<[FakeMediaSession]>([])
 
-    func makeSession(callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void) async throws
-        -> any MediaSession
-    {
-        let session = FakeMediaSession(aPort: Self.aPort, bPort: Self.bPort, onTimeout: onTimeout)
-        if let callerMedia { await session.setRemote(side: .a, host: callerMedia.host, port: callerMedia.port) }
-        sessions.withLock { $0.append(session) }
-        return session
+    func makeSession(
+        callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void,
+        completion: @escaping @Sendable (Result<any MediaSession, any Error>) -> Void
+    ) {
+        // Later, from another task, as a relay would answer.
+        Task {
+            let session = FakeMediaSession(aPort: Self.aPort, bPort: Self.bPort, onTimeout: onTimeout)
+            if let callerMedia { await session.setRemote(side: .a, host: callerMedia.host, port: callerMedia.port) }
+            sessions.withLock { $0.append(session) }
+            completion(.success(session))
+        }
     }
 
     var all: [FakeMediaSession] { sessions.withLock { $0 } }
