@@ -1,15 +1,14 @@
 import Foundation
+import VPBXSignaling
 
-/// Version 4 UUIDs from the system generator (getrandom), never from a file: Foundation's
-/// `UUID()` returns all zeros when it cannot open its entropy source, which is exactly what
-/// happens when the engine runs out of file descriptors under load, and duplicate call ids
-/// would then collide in the CDR table.
+/// Version 4 UUIDs from the same secure random words as tags and branches (``RandomWords``),
+/// never from a file: Foundation's `UUID()` returns all zeros when it cannot open its entropy
+/// source, which is exactly what happens when the engine runs out of file descriptors under
+/// load, and duplicate call ids would then collide in the CDR table.
 enum RandomUUID {
     static func make() -> UUID {
-        // Two 64-bit draws (two getrandom calls), not sixteen one-byte ones.
-        var generator = SystemRandomNumberGenerator()
-        let high = generator.next().bigEndian
-        let low = generator.next().bigEndian
+        let high = RandomWords.shared.next().bigEndian
+        let low = RandomWords.shared.next().bigEndian
         var uuid = withUnsafeBytes(of: (high, low)) { raw in
             raw.load(as: uuid_t.self)
         }

@@ -2,10 +2,11 @@ import Crypto
 import Synchronization
 
 /// Secure random words drawn in blocks, from swift-crypto's generator (BoringSSL's, seeded by
-/// the kernel): drawing each tag and branch from the system generator cost one or two
-/// `getrandom` system calls each, about ten per call. Each word is handed out once.
-final class RandomWords: Sendable {
-    static let shared = RandomWords()
+/// the kernel, no file involved): drawing each tag, branch and call id from the system
+/// generator cost one or two `getrandom` system calls each, about ten per call. Each word is
+/// handed out once.
+public final class RandomWords: Sendable {
+    public static let shared = RandomWords()
 
     static let blockSize = 32
 
@@ -16,7 +17,7 @@ final class RandomWords: Sendable {
 
     private let block = Mutex(Block())
 
-    func next() -> UInt64 {
+    public func next() -> UInt64 {
         block.withLock { block in
             if block.next == block.words.count {
                 Self.refill(&block.words)
