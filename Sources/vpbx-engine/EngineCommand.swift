@@ -53,7 +53,7 @@ struct EngineCommand: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
-            if var engine = command as? EngineCommand {
+            if let engine = command as? EngineCommand {
                 try await engine.run()
             } else {
                 try command.run()
