@@ -1,4 +1,5 @@
 import Synchronization
+
 /// Fans engine events out to subscribers with a global, gap-free `seq`.
 ///
 /// Publishing never waits for a subscriber: each has a bounded buffer, and one that lets

@@ -124,7 +124,7 @@ extension PBXCore {
             calleeCallID: SIPIdentifiers.callID(host: configuration.advertisedHost), calleeFromTag: SIPIdentifiers.tag()
         )
         calls[id] = call
-        calls[id]?.path = path ?? []
+        call.path = path ?? []
         callByInvite[key] = id
         callByDialog[DialogID(callID: dialog.callID, localTag: localTag)] = id
         callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id

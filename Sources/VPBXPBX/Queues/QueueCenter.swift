@@ -1,6 +1,6 @@
-import Synchronization
 import Foundation
 import Logging
+import Synchronization
 import VPBXACD
 
 /// The engine's ACD: one `Distributor` in one actor, fed by the queue applications (callers
