@@ -144,21 +144,15 @@ extension PBXCore {
 
     /// Applies `event` to the server transaction `key`, whichever kind it is, then performs
     /// the actions it returned.
-    func runServer(_ key: TransactionKey, _ event: (inout ServerTransactionEvents) -> [TransactionAction]) {
-        guard var entry = transactions.servers[key] else { return }
-        var events = ServerTransactionEvents(entry.transaction)
-        let actions = event(&events)
-        entry.transaction = events.transaction
-        transactions.servers[key] = entry
+    func runServer(_ key: TransactionKey, _ event: (inout TransactionTable.Server) -> [TransactionAction]) {
+        guard let entry = transactions.servers[key] else { return }
+        let actions = event(&entry.transaction)
         perform(actions, server: key)
     }
 
-    func runClient(_ key: TransactionKey, _ event: (inout ClientTransactionEvents) -> [TransactionAction]) {
-        guard var entry = transactions.clients[key] else { return }
-        var events = ClientTransactionEvents(entry.transaction)
-        let actions = event(&events)
-        entry.transaction = events.transaction
-        transactions.clients[key] = entry
+    func runClient(_ key: TransactionKey, _ event: (inout TransactionTable.Client) -> [TransactionAction]) {
+        guard let entry = transactions.clients[key] else { return }
+        let actions = event(&entry.transaction)
         perform(actions, client: key)
     }
 
@@ -204,77 +198,69 @@ extension PBXCore {
 }
 
 /// Uniform event entry points over the two server transaction kinds.
-struct ServerTransactionEvents {
-    var transaction: TransactionTable.Server
-
-    init(_ transaction: TransactionTable.Server) { self.transaction = transaction }
-
+extension TransactionTable.Server {
     mutating func receive(_ request: SIPRequest) -> [TransactionAction] {
-        switch transaction {
+        switch self {
         case .invite(var txn):
-            defer { transaction = .invite(txn) }
+            defer { self = .invite(txn) }
             return txn.receive(request)
         case .nonInvite(var txn):
-            defer { transaction = .nonInvite(txn) }
+            defer { self = .nonInvite(txn) }
             return txn.receive(request)
         }
     }
 
     mutating func respond(_ response: SIPResponse) -> [TransactionAction] {
-        switch transaction {
+        switch self {
         case .invite(var txn):
-            defer { transaction = .invite(txn) }
+            defer { self = .invite(txn) }
             return txn.respond(response)
         case .nonInvite(var txn):
-            defer { transaction = .nonInvite(txn) }
+            defer { self = .nonInvite(txn) }
             return txn.respond(response)
         }
     }
 
     mutating func timerFired(_ timer: TransactionTimer) -> [TransactionAction] {
-        switch transaction {
+        switch self {
         case .invite(var txn):
-            defer { transaction = .invite(txn) }
+            defer { self = .invite(txn) }
             return txn.timerFired(timer)
         case .nonInvite(var txn):
-            defer { transaction = .nonInvite(txn) }
+            defer { self = .nonInvite(txn) }
             return txn.timerFired(timer)
         }
     }
 
     mutating func acknowledged() -> [TransactionAction] {
-        if case .invite(var txn) = transaction {
+        if case .invite(var txn) = self {
             txn.acknowledged()
-            transaction = .invite(txn)
+            self = .invite(txn)
         }
         return []
     }
 }
 
 /// Uniform event entry points over the two client transaction kinds.
-struct ClientTransactionEvents {
-    var transaction: TransactionTable.Client
-
-    init(_ transaction: TransactionTable.Client) { self.transaction = transaction }
-
+extension TransactionTable.Client {
     mutating func receive(_ response: SIPResponse) -> [TransactionAction] {
-        switch transaction {
+        switch self {
         case .invite(var txn):
-            defer { transaction = .invite(txn) }
+            defer { self = .invite(txn) }
             return txn.receive(response)
         case .nonInvite(var txn):
-            defer { transaction = .nonInvite(txn) }
+            defer { self = .nonInvite(txn) }
             return txn.receive(response)
         }
     }
 
     mutating func timerFired(_ timer: TransactionTimer) -> [TransactionAction] {
-        switch transaction {
+        switch self {
         case .invite(var txn):
-            defer { transaction = .invite(txn) }
+            defer { self = .invite(txn) }
             return txn.timerFired(timer)
         case .nonInvite(var txn):
-            defer { transaction = .nonInvite(txn) }
+            defer { self = .nonInvite(txn) }
             return txn.timerFired(timer)
         }
     }
