@@ -10,14 +10,24 @@ import NIOPosix
 #endif
 
 extension RTPRelay {
-    /// Binds both sides' sockets on `loop`. On failure nothing stays open or reserved.
+    /// Binds both sides' sockets on `loop` and installs their forwarding handlers. On failure
+    /// nothing stays open or reserved.
     func bindSockets(host: String, on loop: any EventLoop) async throws -> RelaySockets {
         let a = try await self.bindPair(host: host, on: loop)
+        let b: RelaySocketPair
         do {
-            let b = try await self.bindPair(host: host, on: loop)
-            return RelaySockets(a: a, b: b)
+            b = try await self.bindPair(host: host, on: loop)
         } catch {
             await self.closeAndRelease([a.rtp, a.rtcp], ports: [a.port])
+            throw error
+        }
+        do {
+            let forwarders = try await loop.submit {
+                NIOLoopBound(try RelayForwarders.install(a: a, b: b), eventLoop: loop)
+            }.get()
+            return RelaySockets(a: a, b: b, forwarders: forwarders)
+        } catch {
+            await self.closeAndRelease([a.rtp, a.rtcp, b.rtp, b.rtcp], ports: [a.port, b.port])
             throw error
         }
     }

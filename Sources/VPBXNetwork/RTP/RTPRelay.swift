@@ -163,7 +163,7 @@ public final class RTPRelay: Sendable {
         onTimeout: (@Sendable () -> Void)?
     ) throws -> RelaySession {
         let loop = sockets.a.rtp.eventLoop
-        let core = try RelayCore(sockets: sockets, timeout: self.configuration.inactivityTimeout, onTimeout: onTimeout)
+        let core = RelayCore(sockets: sockets, timeout: self.configuration.inactivityTimeout, onTimeout: onTimeout)
         if let expectedA {
             core.rtp(.a).setExpected(expectedA.rtp)
             core.rtcp(.a).setExpected(expectedA.rtcp)

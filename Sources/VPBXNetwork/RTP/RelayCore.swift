@@ -10,15 +10,16 @@ final class RelayCore {
     let rtpB: RelayEndpoint
     let rtcpB: RelayEndpoint
     let activity: RelayActivity
-    private var handlers: [(any Channel, RelayForwardingHandler)] = []
+    private let forwarders: RelayForwarders
+    private let channels: [any Channel]
     /// The supervisor attached to this call, if any (one at a time).
     var monitor: RelayMonitor?
     /// Set once the session is closed or parked: nothing may attach any more.
     private(set) var isFinished = false
 
-    /// Wires the forwarding handlers into the four bound channels and starts the timeout.
-    /// Must run on the channels' event loop.
-    init(sockets: RelaySockets, timeout: TimeAmount?, onTimeout: (@Sendable () -> Void)?) throws {
+    /// Attaches the sockets' forwarding handlers to this session's endpoints and starts the
+    /// timeout. Must run on the channels' event loop.
+    init(sockets: RelaySockets, timeout: TimeAmount?, onTimeout: (@Sendable () -> Void)?) {
         let loop = sockets.a.rtp.eventLoop
         loop.preconditionInEventLoop()
         self.rtpA = RelayEndpoint(side: .a, channel: sockets.a.rtp, sender: sockets.a.rtpSender)
@@ -26,34 +27,28 @@ final class RelayCore {
         self.rtpB = RelayEndpoint(side: .b, channel: sockets.b.rtp, sender: sockets.b.rtpSender)
         self.rtcpB = RelayEndpoint(side: .b, channel: sockets.b.rtcp, sender: sockets.b.rtcpSender)
         self.activity = RelayActivity(eventLoop: loop, timeout: timeout, onTimeout: onTimeout)
+        self.forwarders = sockets.forwarders.value
+        self.channels = sockets.all
 
-        for (from, to) in [(rtpA, rtpB), (rtpB, rtpA)] {
-            let handler = RelayForwardingHandler(from: from, to: to, activity: self.activity)
-            try from.channel.pipeline.syncOperations.addHandler(handler)
-            self.handlers.append((from.channel, handler))
-        }
-        for (from, to) in [(rtcpA, rtcpB), (rtcpB, rtcpA)] {
-            let handler = RelayForwardingHandler(from: from, to: to, activity: nil)
-            try from.channel.pipeline.syncOperations.addHandler(handler)
-            self.handlers.append((from.channel, handler))
-        }
+        self.forwarders.rtpA.attach(from: self.rtpA, to: self.rtpB, activity: self.activity)
+        self.forwarders.rtpB.attach(from: self.rtpB, to: self.rtpA, activity: self.activity)
+        self.forwarders.rtcpA.attach(from: self.rtcpA, to: self.rtcpB, activity: nil)
+        self.forwarders.rtcpB.attach(from: self.rtcpB, to: self.rtcpA, activity: nil)
         self.activity.start()
     }
 
     /// Unhooks the session from its sockets so they can serve another session: stops the
-    /// timeout and removes the forwarding handlers (packets arriving meanwhile reach no handler
-    /// and are dropped). The counters stay, for the closed session's final statistics.
-    /// Returns whether every socket is still open and unhooked, i.e. fit for reuse.
+    /// timeout and detaches the forwarding handlers (packets arriving meanwhile are dropped).
+    /// The counters stay, for the closed session's final statistics. Returns whether every
+    /// socket is still open, i.e. fit for reuse.
     func detach() -> Bool {
         self.finish()
+        for handler in self.forwarders.all { handler.detach() }
         var reusable = true
-        for (channel, handler) in self.handlers {
+        for channel in self.channels {
             channel.flush()
-            // The default removal (the handler overrides none) takes effect at once, on this loop.
-            channel.pipeline.syncOperations.removeHandler(handler, promise: nil)
             if !channel.isActive { reusable = false }
         }
-        self.handlers = []
         return reusable
     }
 

@@ -7,70 +7,88 @@ import NIOCore
 /// no actor hop, no lock, and the received `ByteBuffer` is passed on as it is (no copy). Writes
 /// are flushed once per read batch in `channelReadComplete`, which lets NIO send them with one
 /// `sendmmsg` where it can.
-final class RelayForwardingHandler: ChannelInboundHandler, RemovableChannelHandler {
+///
+/// A handler is installed once, when its socket set is bound (``RelayForwarders``), and stays
+/// while the set is parked between calls: each session attaches its endpoints and detaches
+/// them when it closes. Adding and removing four handlers per call cost more than the rest of
+/// a session's set-up on its event loop. Detached, it drops what arrives (late packets of the
+/// ended call).
+final class RelayForwardingHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
-    private let inbound: RelayEndpoint
-    private let outbound: RelayEndpoint
+    private var inbound: RelayEndpoint?
+    private var outbound: RelayEndpoint?
     /// RTP sockets feed the inactivity monitor and the last-packet time; RTCP sockets do not.
-    private let activity: RelayActivity?
+    private var activity: RelayActivity?
     private var sawPacketInBatch = false
 
-    init(from inbound: RelayEndpoint, to outbound: RelayEndpoint, activity: RelayActivity?) {
+    /// Forwards what arrives for `inbound` to `outbound`'s phone from now on.
+    func attach(from inbound: RelayEndpoint, to outbound: RelayEndpoint, activity: RelayActivity?) {
         self.inbound = inbound
         self.outbound = outbound
         self.activity = activity
+        self.sawPacketInBatch = false
+    }
+
+    /// Drops what arrives from now on; the endpoints keep their counters for the session's
+    /// final statistics.
+    func detach() {
+        self.inbound = nil
+        self.outbound = nil
+        self.activity = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let inbound = self.inbound, let outbound = self.outbound else { return }
         let envelope = self.unwrapInboundIn(data)
-        guard self.inbound.admit(from: envelope.remoteAddress) else { return }
+        guard inbound.admit(from: envelope.remoteAddress) else { return }
         let size = UInt64(envelope.data.readableBytes)
-        self.inbound.counters.packetsIn &+= 1
-        self.inbound.counters.bytesIn &+= size
+        inbound.counters.packetsIn &+= 1
+        inbound.counters.bytesIn &+= size
         self.sawPacketInBatch = true
 
         // Features that need the audio (listen, whisper, barge) get a copy; a plain bridged
         // call pays one nil check.
-        self.inbound.monitor?.heard(envelope.data, from: self.inbound.side)
+        inbound.monitor?.heard(envelope.data, from: inbound.side)
 
         // Music on hold, or a supervisor's mix, replaces the other side's media for now.
-        guard self.outbound.injector == nil, !self.outbound.mixedByMonitor else {
-            self.outbound.counters.droppedWhilePlaying &+= 1
+        guard outbound.injector == nil, !outbound.mixedByMonitor else {
+            outbound.counters.droppedWhilePlaying &+= 1
             return
         }
-        guard let target = self.outbound.target else {
-            self.outbound.counters.droppedNoRemote &+= 1
+        guard let target = outbound.target else {
+            outbound.counters.droppedNoRemote &+= 1
             return
         }
         // One sendto right here. What does not go out at once (a full socket buffer) takes
         // NIO's write path, which queues it until the queue is full.
-        if let sender = self.outbound.sender, sender.send(envelope.data, to: target) {
-            self.outbound.counters.packetsOut &+= 1
-            self.outbound.counters.bytesOut &+= size
+        if let sender = outbound.sender, sender.send(envelope.data, to: target) {
+            outbound.counters.packetsOut &+= 1
+            outbound.counters.bytesOut &+= size
             return
         }
         // A full send queue means the peer cannot keep up; late media is useless, so drop
         // instead of letting NIO queue it.
-        guard self.outbound.channel.isWritable else {
-            self.outbound.counters.droppedCongested &+= 1
+        guard outbound.channel.isWritable else {
+            outbound.counters.droppedCongested &+= 1
             return
         }
-        self.outbound.channel.write(AddressedEnvelope(remoteAddress: target, data: envelope.data), promise: nil)
-        self.outbound.counters.packetsOut &+= 1
-        self.outbound.counters.bytesOut &+= size
-        self.outbound.needsFlush = true
+        outbound.channel.write(AddressedEnvelope(remoteAddress: target, data: envelope.data), promise: nil)
+        outbound.counters.packetsOut &+= 1
+        outbound.counters.bytesOut &+= size
+        outbound.needsFlush = true
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if self.outbound.needsFlush {
-            self.outbound.needsFlush = false
-            self.outbound.channel.flush()
+        guard let inbound = self.inbound, let outbound = self.outbound else { return }
+        if outbound.needsFlush {
+            outbound.needsFlush = false
+            outbound.channel.flush()
         }
         if self.sawPacketInBatch {
             self.sawPacketInBatch = false
             // One clock read per batch, not per packet.
-            self.activity?.record(side: self.inbound.side, at: .now())
+            self.activity?.record(side: inbound.side, at: .now())
         }
     }
 

@@ -14,10 +14,11 @@ public struct RelaySocketPair: Sendable {
     let rtcpSender: LoopDirectSender?
 }
 
-/// The four sockets of a session, all on one event loop.
+/// The four sockets of a session, all on one event loop, with their forwarding handlers.
 struct RelaySockets: Sendable {
     let a: RelaySocketPair
     let b: RelaySocketPair
+    let forwarders: NIOLoopBound<RelayForwarders>
 
     var all: [any Channel] { [self.a.rtp, self.a.rtcp, self.b.rtp, self.b.rtcp] }
 }

@@ -17,7 +17,7 @@ enum SIPpRunner {
     /// Returns sipp's exit status and its output (for the failure message).
     static func run(scenario: String, transport: String, port: Int, calls: Int, deadline: Duration = .seconds(30)) async throws -> (status: Int32, output: String) {
         let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-sipp-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
         defer {
             try? log.close()
