@@ -24,20 +24,9 @@ public struct SIPParser: Sendable {
         guard let headerEnd = Self.endOfHeaders(in: bytes) else {
             throw .unparseable("message has no end of headers (CRLF CRLF)")
         }
-        let lines = try splitLines(bytes[0..<headerEnd.headerBytesEnd])
-        guard let startLine = lines.first, !startLine.isEmpty else { throw .unparseable("message has no start line") }
-        var headers = SIPHeaders()
-        for line in lines.dropFirst() {
-            // By byte: a Character search runs grapheme breaking over the whole line.
-            guard let colon = line.utf8.firstIndex(of: ASCII.colon) else {
-                throw .unparseable("header line '\(line.prefix(60))' has no ':'")
-            }
-            let name = HeaderValueScanner.trimmed(line[line.startIndex..<colon])
-            guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenByte) else {
-                throw .unparseable("header name '\(name.prefix(60))' is not a token")
-            }
-            headers.add(String(name), String(HeaderValueScanner.trimmed(line[line.utf8.index(after: colon)...])))
-        }
+        let head = try parseHead(bytes[0..<headerEnd.headerBytesEnd])
+        let startLine = head.startLine
+        var headers = head.headers
         guard headers.count <= limits.maxHeaderCount else {
             throw SIPParseError(.tooLarge, "message has \(headers.count) headers, more than the limit of \(limits.maxHeaderCount)")
         }
@@ -114,16 +103,66 @@ public struct SIPParser: Sendable {
         return SIPResponse(statusCode: code, reason: reason, headers: headers, body: body)
     }
 
-    /// Splits the head into lines, joining folded continuation lines (RFC 3261 §7.3.1). Works on
-    /// bytes: in Swift "\r\n" is a single Character, so splitting a String on "\n" would not.
-    private func splitLines(_ head: ArraySlice<UInt8>) throws(SIPParseError) -> [Substring] {
-        var lines: [Substring] = []
-        // Lines are found in the bytes and decoded one by one: splitting one decoded String's
-        // UTF8View measured slower than this.
-        for raw in Self.byteLines(head) {
-            guard raw.count <= limits.maxHeaderLineBytes else {
-                throw SIPParseError(.tooLarge, "a header line is longer than \(limits.maxHeaderLineBytes) bytes")
+    /// The start line and the header fields of the head (the bytes before the blank line).
+    ///
+    /// Lines are found in the bytes. Without folded lines (the usual case) each header's name
+    /// and value are cut and trimmed in the bytes and decoded once each; with folding the
+    /// lines are decoded and joined first. Both give the same fields.
+    private func parseHead(_ head: ArraySlice<UInt8>) throws(SIPParseError) -> (startLine: Substring, headers: SIPHeaders) {
+        let rawLines = Self.byteLines(head)
+        for raw in rawLines where raw.count > limits.maxHeaderLineBytes {
+            throw SIPParseError(.tooLarge, "a header line is longer than \(limits.maxHeaderLineBytes) bytes")
+        }
+        var first = rawLines.startIndex
+        while first < rawLines.endIndex, rawLines[first].isEmpty { first += 1 }
+        var end = rawLines.endIndex
+        while end > first, rawLines[end - 1].isEmpty { end -= 1 }
+        guard first < end else { throw .unparseable("message has no start line") }
+        let headerLines = rawLines[(first + 1)..<end]
+        let isFolded = headerLines.contains { $0.first.map(HeaderValueScanner.isBlank) ?? false }
+        guard !isFolded else {
+            let lines = Self.unfold(rawLines)
+            var headers = SIPHeaders()
+            for line in lines.dropFirst() {
+                let bytes = Array(line.utf8)
+                try Self.addHeader(bytes[...], to: &headers)
             }
+            return (lines[0], headers)
+        }
+        var headers = SIPHeaders()
+        for raw in headerLines { try Self.addHeader(raw, to: &headers) }
+        return (Substring(String(decoding: rawLines[first], as: UTF8.self)), headers)
+    }
+
+    /// Adds one `name: value` line, checking the name is a token; by byte throughout (a
+    /// Character search runs grapheme breaking over the whole line).
+    private static func addHeader(_ line: ArraySlice<UInt8>, to headers: inout SIPHeaders) throws(SIPParseError) {
+        guard let colon = line.firstIndex(of: ASCII.colon) else {
+            throw .unparseable("header line '\(String(decoding: line, as: UTF8.self).prefix(60))' has no ':'")
+        }
+        let name = Self.trimmedBytes(line[line.startIndex..<colon])
+        guard !name.isEmpty, name.allSatisfy(Self.isTokenByte) else {
+            throw .unparseable("header name '\(String(decoding: name, as: UTF8.self).prefix(60))' is not a token")
+        }
+        let value = Self.trimmedBytes(line[(colon + 1)...])
+        headers.add(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+    }
+
+    /// Without the spaces and tabs at either end, like ``HeaderValueScanner/trimmed(_:)``.
+    private static func trimmedBytes(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, HeaderValueScanner.isBlank(bytes[start]) { start += 1 }
+        while end > start, HeaderValueScanner.isBlank(bytes[end - 1]) { end -= 1 }
+        return bytes[start..<end]
+    }
+
+    /// The decoded lines with folded continuation lines joined to the line before
+    /// (RFC 3261 §7.3.1), without leading or trailing empty lines. Works on bytes: in Swift
+    /// "\r\n" is a single Character, so splitting a String on "\n" would not.
+    private static func unfold(_ rawLines: [ArraySlice<UInt8>]) -> [Substring] {
+        var lines: [Substring] = []
+        for raw in rawLines {
             let line = Substring(String(decoding: raw, as: UTF8.self))
             if let first = raw.first, first == 32 || first == 9, !lines.isEmpty {
                 let previous = lines.removeLast()
