@@ -23,6 +23,31 @@ import Testing
         #expect(try request.headers.topVia() == Via(parsing: "SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK-a"))
     }
 
+    @Test func aResponseKeepsToViaAndCSeqParsedAndParsesItsFromOnDemand() throws {
+        let text =
+            "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK-r\r\n"
+            + "From: \"Alice\" <sip:1001@pbx>;tag=f1\r\nTo: <sip:1002@pbx>;tag=t2\r\nCall-ID: memo-2\r\nCSeq: 7 INVITE\r\n"
+            + "Content-Length: 0\r\n\r\n"
+        guard case .response(let response) = try SIPParser().parse(Array(text.utf8)) else {
+            Issue.record("expected a response")
+            return
+        }
+        let memo = response.headers.memoized
+        #expect(memo.from == nil)
+        #expect(memo.to?.tag == "t2" && memo.topVia?.branch == "z9hG4bK-r" && memo.cseq?.number == 7)
+        let from = try response.headers.from()
+        #expect(from.tag == "f1" && from.displayName == "Alice" && from.uri.user == "1001")
+    }
+
+    @Test func theFirstListValueSkipsEmptyElementsAndLines() {
+        var headers = SIPHeaders()
+        headers.add("Via", " , ")
+        headers.add("Via", ", SIP/2.0/UDP a;branch=z9hG4bK-1, SIP/2.0/UDP b;branch=z9hG4bK-2")
+        #expect(headers.firstValue("Via").map(String.init) == headers.values("Via").first)
+        #expect(headers.firstValue("Via") == "SIP/2.0/UDP a;branch=z9hG4bK-1")
+        #expect(headers.firstValue("Route") == nil)
+    }
+
     @Test func changingAHeaderForgetsItsValue() throws {
         var request = try parsedInvite()
         request.headers["To"] = "<sip:1002@pbx>;tag=t9"

@@ -41,11 +41,24 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
 
     /// Parses From, To, the top Via and CSeq once and keeps them for the typed accessors. A
     /// header that is missing or malformed is not kept, so its accessor still throws.
-    public mutating func memoizeCommonHeaders() {
-        memo.from = self["From"].flatMap { try? NameAddress(parsing: $0) }
+    ///
+    /// - Parameter includingFrom: false for a response: nothing on the response path reads its
+    ///   From (the dialog takes it from our request), and ``from()`` still parses on demand.
+    public mutating func memoizeCommonHeaders(includingFrom: Bool = true) {
+        if includingFrom { memo.from = self["From"].flatMap { try? NameAddress(parsing: $0) } }
         memo.to = self["To"].flatMap { try? NameAddress(parsing: $0) }
-        memo.topVia = values("Via").first.flatMap { try? Via(parsing: $0) }
+        memo.topVia = firstValue("Via").flatMap { try? Via(parsing: $0) }
         memo.cseq = self["CSeq"].flatMap { try? CSeq(parsing: $0) }
+    }
+
+    /// The first element of a list header, as `values(name).first` but without splitting the
+    /// lines after the one it is on.
+    public func firstValue(_ name: String) -> Substring? {
+        let key = SIPHeaders.names(name).key
+        for field in fields where field.key == key {
+            if let first = HeaderValueScanner.splitList(Substring(field.value)).first { return first }
+        }
+        return nil
     }
 
     var memoized: Memo { memo }

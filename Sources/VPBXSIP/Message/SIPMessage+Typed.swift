@@ -30,7 +30,7 @@ extension SIPHeaders {
 
     public func topVia() throws(SIPParseError) -> Via {
         if let via = memoized.topVia { return via }
-        guard let first = values("Via").first else { throw .bad("header 'Via' is missing") }
+        guard let first = firstValue("Via") else { throw .bad("header 'Via' is missing") }
         return try Via(parsing: first)
     }
 

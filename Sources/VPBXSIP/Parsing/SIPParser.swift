@@ -30,7 +30,8 @@ public struct SIPParser: Sendable {
         guard headers.count <= limits.maxHeaderCount else {
             throw SIPParseError(.tooLarge, "message has \(headers.count) headers, more than the limit of \(limits.maxHeaderCount)")
         }
-        headers.memoizeCommonHeaders()
+        let isResponse = startLine.hasPrefix("SIP/")
+        headers.memoizeCommonHeaders(includingFrom: !isResponse)
         let available = bytes.count - headerEnd.bodyStart
         var bodyLength = available
         var lengthProblem: String?
@@ -46,7 +47,7 @@ public struct SIPParser: Sendable {
             }
         }
         let body = Array(bytes[headerEnd.bodyStart..<(headerEnd.bodyStart + bodyLength)])
-        if startLine.hasPrefix("SIP/") {
+        if isResponse {
             let response = try parseStatusLine(startLine, headers: headers, body: body)
             if let lengthProblem { throw .unparseable(lengthProblem) }
             return .response(response)
