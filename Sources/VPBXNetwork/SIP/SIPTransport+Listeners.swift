@@ -10,9 +10,15 @@ import Darwin
 #endif
 
 extension SIPTransport {
-    /// UDP datagrams read per syscall (recvmmsg) and read calls per event-loop tick: a burst of
-    /// requests is parsed and answered with one flush.
+    /// UDP datagrams read per syscall (recvmmsg): a burst of requests is parsed and handed on
+    /// together.
     static let datagramsPerRead = 16
+    /// One `recvmmsg` per readiness event on a UDP socket. NIO reads until a call finds nothing,
+    /// so with more, a call that did not fill its slots (the socket was drained) was followed by
+    /// an empty one; epoll is level-triggered, so a burst longer than one read is read on the
+    /// next loop turn.
+    static let datagramReadsPerTick = 1
+    /// Read calls per readiness event on a TCP connection.
     static let readsPerTick = 8
     /// A slot of the vector read holds the largest possible UDP datagram, so none is truncated.
     static let datagramSlotBytes = 65_536
@@ -60,7 +66,7 @@ extension SIPTransport {
         DatagramBootstrap(group: loop)
             .channelOption(.socketOption(.so_rcvbuf), value: socketValue(configuration.socketBufferBytes))
             .channelOption(.socketOption(.so_sndbuf), value: socketValue(configuration.socketBufferBytes))
-            .channelOption(.maxMessagesPerRead, value: UInt(Self.readsPerTick))
+            .channelOption(.maxMessagesPerRead, value: UInt(Self.datagramReadsPerTick))
             .channelOption(.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
             .channelOption(
                 .recvAllocator,
