@@ -101,6 +101,9 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
 
     public var count: Int { fields.count }
 
+    /// Room for `count` fields, for a parser that knows how many lines follow.
+    public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
+
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 
     /// Appends a field, expanding a compact name to its full form.

@@ -41,19 +41,31 @@ public struct Via: Sendable, Equatable, Hashable, CustomStringConvertible {
         guard let space = text.utf8.firstIndex(where: HeaderValueScanner.isBlank) else {
             throw .bad("header 'Via' is malformed: expected 'SIP/2.0/<transport> <host>', got '\(text)'")
         }
-        let protocolParts = text[text.startIndex..<space].utf8.split(separator: ASCII.slash).map {
-            HeaderValueScanner.trimmed(Substring($0))
-        }
-        guard protocolParts.count == 3, protocolParts[0].caseInsensitiveEquals("SIP"), protocolParts[1] == "2.0" else {
-            throw .bad("header 'Via' is malformed: expected 'SIP/2.0/<transport>', got '\(text[text.startIndex..<space])'")
-        }
+        let transport = try Self.transport(inProtocol: text[text.startIndex..<space])
         let rest = HeaderValueScanner.trimmed(text[space...])
         let semicolon = rest.utf8.firstIndex(of: ASCII.semicolon) ?? rest.endIndex
         let sentBy = HeaderValueScanner.trimmed(rest[rest.startIndex..<semicolon])
         let (host, port) = try SIPURI.splitHostPort(sentBy, in: text)
         self.init(
-            transport: String(protocolParts[2]), host: host, port: port,
+            transport: String(transport), host: host, port: port,
             parameters: HeaderValueScanner.parameters(rest[semicolon...]))
+    }
+
+    /// The transport of `SIP/2.0/<transport>`. The exact common spelling is read in place;
+    /// anything else (another case, empty parts) is split as before.
+    private static func transport(inProtocol text: Substring) throws(SIPParseError) -> Substring {
+        let prefix = "SIP/2.0/".utf8
+        if text.utf8.starts(with: prefix) {
+            let transport = text[text.utf8.index(text.startIndex, offsetBy: prefix.count)...]
+            if !transport.isEmpty, !transport.utf8.contains(ASCII.slash), !transport.utf8.contains(where: HeaderValueScanner.isBlank) {
+                return transport
+            }
+        }
+        let parts = text.utf8.split(separator: ASCII.slash).map { HeaderValueScanner.trimmed(Substring($0)) }
+        guard parts.count == 3, parts[0].caseInsensitiveEquals("SIP"), parts[1] == "2.0" else {
+            throw .bad("header 'Via' is malformed: expected 'SIP/2.0/<transport>', got '\(text)'")
+        }
+        return parts[2]
     }
 }
 
