@@ -22,8 +22,16 @@ public struct NameAddress: Sendable, Equatable, Hashable, CustomStringConvertibl
     /// Always written with angle brackets: it is the unambiguous form.
     public var serialized: String {
         var text = ""
-        if let displayName, !displayName.isEmpty { text = HeaderValueScanner.quoted(displayName) + " " }
-        return text + "<" + uri.serialized + ">" + parameters.serialized
+        text.reserveCapacity(64)
+        if let displayName, !displayName.isEmpty {
+            text.append(HeaderValueScanner.quoted(displayName))
+            text.append(" ")
+        }
+        text.append("<")
+        uri.write(to: &text)
+        text.append(">")
+        parameters.write(to: &text)
+        return text
     }
 
     public init(parsing text: some StringProtocol) throws(SIPParseError) {

@@ -39,11 +39,20 @@ extension Array where Element == SIPParameter {
     /// `;a=b;c` form, the way they appear after a URI or header value.
     public var serialized: String {
         var text = ""
-        for parameter in self {
-            text += ";" + parameter.name
-            if let value = parameter.value { text += "=" + value }
-        }
+        write(to: &text)
         return text
+    }
+
+    /// Appends the `;a=b;c` form to `text`, without intermediate strings.
+    public func write(to text: inout String) {
+        for parameter in self {
+            text.append(";")
+            text.append(parameter.name)
+            if let value = parameter.value {
+                text.append("=")
+                text.append(value)
+            }
+        }
     }
 }
 

@@ -31,28 +31,58 @@ public struct SIPURI: Sendable, Equatable, Hashable, CustomStringConvertible {
 
     /// `host:port` with IPv6 brackets, the port omitted when absent.
     public var hostPort: String {
-        let bracketed = host.contains(":") ? "[\(host)]" : host
-        if let port { return "\(bracketed):\(port)" }
-        return bracketed
+        var text = ""
+        writeHostPort(to: &text)
+        return text
+    }
+
+    private func writeHostPort(to text: inout String) {
+        if host.utf8.contains(ASCII.colon) {
+            text.append("[")
+            text.append(host)
+            text.append("]")
+        } else {
+            text.append(host)
+        }
+        if let port {
+            text.append(":")
+            text.append(String(port))
+        }
     }
 
     public var description: String { serialized }
 
     public var serialized: String {
-        var text = scheme + ":"
+        var text = ""
+        text.reserveCapacity(48)
+        write(to: &text)
+        return text
+    }
+
+    /// Appends the URI to `text`: one growing buffer instead of a string per part (a message
+    /// we build writes several URIs).
+    public func write(to text: inout String) {
+        text.append(scheme)
+        text.append(":")
         if scheme.caseInsensitiveEquals("tel") {
-            text += user ?? host
-            return text + parameters.serialized
+            text.append(user ?? host)
+            parameters.write(to: &text)
+            return
         }
         if let user {
-            text += SIPURI.escapeUser(user)
-            if let password { text += ":" + password }
-            text += "@"
+            SIPURI.writeEscapedUser(user, to: &text)
+            if let password {
+                text.append(":")
+                text.append(password)
+            }
+            text.append("@")
         }
-        text += hostPort
-        text += parameters.serialized
-        if let headers { text += "?" + headers }
-        return text
+        writeHostPort(to: &text)
+        parameters.write(to: &text)
+        if let headers {
+            text.append("?")
+            text.append(headers)
+        }
     }
 
     /// RFC 3261 §19.1.4 equality, reduced to what routing needs: scheme, user (case-sensitive),
@@ -62,16 +92,19 @@ public struct SIPURI: Sendable, Equatable, Hashable, CustomStringConvertible {
             && host.caseInsensitiveEquals(other.host) && port == other.port
     }
 
-    private static func escapeUser(_ user: String) -> String {
-        var result = ""
+    private static func writeEscapedUser(_ user: String, to text: inout String) {
+        // The usual user part (digits, letters) needs no escaping: appended as it is.
+        guard !user.utf8.allSatisfy(isUserSafe) else {
+            text.append(user)
+            return
+        }
         for byte in user.utf8 {
             if isUserSafe(byte) {
-                result.unicodeScalars.append(Unicode.Scalar(byte))
+                text.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
-                result += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
+                text += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
             }
         }
-        return result
     }
 
     /// unreserved / user-unreserved characters from the RFC 3261 grammar.

@@ -31,9 +31,23 @@ public struct Via: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var description: String { serialized }
 
     public var serialized: String {
-        let bracketed = host.contains(":") ? "[\(host)]" : host
-        let hostPort = port.map { "\(bracketed):\($0)" } ?? bracketed
-        return "SIP/2.0/\(transport) \(hostPort)\(parameters.serialized)"
+        var text = "SIP/2.0/"
+        text.reserveCapacity(64)
+        text.append(transport)
+        text.append(" ")
+        if host.utf8.contains(ASCII.colon) {
+            text.append("[")
+            text.append(host)
+            text.append("]")
+        } else {
+            text.append(host)
+        }
+        if let port {
+            text.append(":")
+            text.append(String(port))
+        }
+        parameters.write(to: &text)
+        return text
     }
 
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
