@@ -44,4 +44,20 @@ import Testing
         #expect(Via(transport: "TCP", host: "pbx.example", port: nil).serialized == "SIP/2.0/TCP pbx.example")
         #expect(try Via(parsing: via.serialized) == via)
     }
+
+    @Test(arguments: [0, 7, 10, 99, 100, 1234, 65_535, 1_000_000])
+    func contentLengthDigitsAreWrittenInPlace(value: Int) {
+        var bytes: [UInt8] = Array("x".utf8)
+        SIPMessageWriter.appendDecimal(value, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "x\(value)")
+    }
+
+    @Test func messagesEndTheirHeadWithTheBodyLength() {
+        var response = SIPResponse(statusCode: 486, headers: SIPHeaders([("Call-ID", "w-1")]))
+        response.body = Array(repeating: UInt8(ascii: "a"), count: 123)
+        let text = String(decoding: response.serialized(), as: UTF8.self)
+        #expect(text.hasPrefix("SIP/2.0 486 Busy Here\r\nCall-ID: w-1\r\nContent-Length: 123\r\n\r\naaa"))
+        let request = SIPRequest(method: .bye, uri: SIPURI(user: "1001", host: "192.0.2.1", port: 5062))
+        #expect(String(decoding: request.serialized(), as: UTF8.self) == "BYE sip:1001@192.0.2.1:5062 SIP/2.0\r\nContent-Length: 0\r\n\r\n")
+    }
 }

@@ -14,7 +14,11 @@ public struct SIPRequest: Sendable, Equatable {
 
     /// The request line and headers, with Content-Length always matching the body.
     public func serialized() -> [UInt8] {
-        SIPMessageWriter.bytes(startLine: "\(method.name) \(uri.serialized) SIP/2.0", headers: headers, body: body)
+        var startLine = method.name
+        startLine.append(" ")
+        uri.write(to: &startLine)
+        startLine.append(" SIP/2.0")
+        return SIPMessageWriter.bytes(startLine: startLine, headers: headers, body: body)
     }
 }
 
@@ -55,7 +59,11 @@ public struct SIPResponse: Sendable, Equatable {
     public var isSuccess: Bool { (200..<300).contains(statusCode) }
 
     public func serialized() -> [UInt8] {
-        SIPMessageWriter.bytes(startLine: "SIP/2.0 \(statusCode) \(reason)", headers: headers, body: body)
+        var startLine = "SIP/2.0 "
+        startLine.append(String(statusCode))
+        startLine.append(" ")
+        startLine.append(reason)
+        return SIPMessageWriter.bytes(startLine: startLine, headers: headers, body: body)
     }
 }
 
@@ -95,10 +103,30 @@ enum SIPMessageWriter {
             bytes.append(contentsOf: field.value.utf8)
             bytes.append(contentsOf: crlf)
         }
-        bytes.append(contentsOf: "Content-Length: \(body.count)\r\n\r\n".utf8)
+        bytes.append(contentsOf: contentLengthName)
+        appendDecimal(body.count, to: &bytes)
+        bytes.append(contentsOf: crlf)
+        bytes.append(contentsOf: crlf)
         bytes.append(contentsOf: body)
         return bytes
     }
+
+    /// The digits of a non-negative `value`, with no intermediate String.
+    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        guard value > 0 else {
+            bytes.append(UInt8(ascii: "0"))
+            return
+        }
+        let start = bytes.count
+        var rest = value
+        while rest > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        }
+        bytes[start...].reverse()
+    }
+
+    private static let contentLengthName = Array("Content-Length: ".utf8)
 
     private static let crlf: [UInt8] = [13, 10]
     private static let colonSpace: [UInt8] = [58, 32]
