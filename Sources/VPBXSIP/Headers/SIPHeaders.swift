@@ -104,6 +104,20 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     /// Room for `count` fields, for a parser that knows how many lines follow.
     public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
 
+    /// How many lines have the lookup key `key` (lower case).
+    func count(of key: String) -> Int {
+        var count = 0
+        for field in fields where field.key == key { count += 1 }
+        return count
+    }
+
+    /// Appends `other`'s lines with the lookup key `key` (lower case) as they are, as a
+    /// response copies the request's Vias: no name lookup and no array per call.
+    mutating func appendFields(of key: String, from other: SIPHeaders) {
+        for field in other.fields where field.key == key { fields.append(field) }
+        memo.forget(key)
+    }
+
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 
     /// Appends a field, expanding a compact name to its full form.

@@ -40,7 +40,9 @@ public struct SIPResponse: Sendable, Equatable {
     /// anything but 100 a To tag is added when the request had none (`toTag`).
     public init(to request: SIPRequest, status: Int, reason: String? = nil, toTag: String? = nil) {
         var headers = SIPHeaders()
-        for line in request.headers.lines("Via") { headers.add("Via", line) }
+        // The copied headers, plus room for what the core adds (Contact, Server, Allow, ...).
+        headers.reserveCapacity(request.headers.count(of: "via") + 8)
+        headers.appendFields(of: "via", from: request.headers)
         if let from = request.headers["From"] { headers.add("From", from) }
         if var to = request.headers["To"] {
             // `to()` is the parser's memo for a received request: no second parse.
