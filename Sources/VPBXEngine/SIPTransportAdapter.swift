@@ -14,7 +14,7 @@ struct SIPTransportAdapter: SIPOutbound {
             applications.deliver(message)
             return
         }
-        guard let address = try? SocketAddress(ipAddress: destination.host, port: destination.port) else {
+        guard let address = try? SocketAddress.numeric(host: destination.host, port: destination.port) else {
             // Static contacts must name an IP address: DNS resolution is not built yet.
             return
         }
@@ -29,7 +29,7 @@ struct SIPTransportAdapter: SIPOutbound {
     static func peer(of inbound: InboundSIPMessage) -> SIPPeerAddress {
         let source = inbound.source
         return SIPPeerAddress(
-            transport: source.transport == .udp ? .udp : .tcp, host: source.address.ipAddress ?? "0.0.0.0",
+            transport: source.transport == .udp ? .udp : .tcp, host: source.address.numericHost ?? "0.0.0.0",
             port: source.address.port ?? 0, connectionID: source.connection?.rawValue)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import VPBXMedia
+import VPBXNetwork
 import VPBXRTP
 
 /// Packets in and out. Anything a peer sends is checked before use: a datagram that is not
@@ -92,7 +93,7 @@ extension EndpointCore {
 
     static func rtcpAddress(for rtp: SocketAddress) -> SocketAddress? {
         guard let host = rtp.ipAddress, let port = rtp.port, port < 65535 else { return nil }
-        return try? SocketAddress(ipAddress: host, port: port + 1)
+        return try? SocketAddress.numeric(host: host, port: port + 1)
     }
 
     /// 60 ms of G.711: the longest packet a peer may send us (we offer 20 ms).

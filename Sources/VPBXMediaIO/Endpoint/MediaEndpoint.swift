@@ -145,7 +145,7 @@ public final class MediaEndpoint: MediaChannel {
     private static func address(host: String?, port: Int?) throws -> SocketAddress? {
         guard let host, let port else { return nil }
         do {
-            return try SocketAddress(ipAddress: host, port: port)
+            return try SocketAddress.numeric(host: host, port: port)
         } catch {
             throw MediaEndpointError(
                 "remote media address '\(host)' port \(port) is not a numeric IP address and port; the SDP must give one"

@@ -56,8 +56,8 @@ public final class RelaySession: Sendable {
         let rtp: SocketAddress
         let rtcp: SocketAddress
         do {
-            rtp = try SocketAddress(ipAddress: host, port: port)
-            rtcp = try SocketAddress(ipAddress: host, port: rtcpPort ?? port + 1)
+            rtp = try SocketAddress.numeric(host: host, port: port)
+            rtcp = try SocketAddress.numeric(host: host, port: rtcpPort ?? port + 1)
         } catch {
             throw RTPRelayError(
                 .invalidAddress,
@@ -90,8 +90,8 @@ public final class RelaySession: Sendable {
     /// The RTP and RTCP addresses an SDP announces (RTCP on the next port unless given), or
     /// nil when the host is not a numeric address.
     static func expectedAddresses(host: String, port: Int, rtcpPort: Int? = nil) -> (rtp: SocketAddress, rtcp: SocketAddress)? {
-        guard let rtp = try? SocketAddress(ipAddress: host, port: port),
-            let rtcp = try? SocketAddress(ipAddress: host, port: rtcpPort ?? port + 1)
+        guard let rtp = try? SocketAddress.numeric(host: host, port: port),
+            let rtcp = try? SocketAddress.numeric(host: host, port: rtcpPort ?? port + 1)
         else { return nil }
         return (rtp, rtcp)
     }

@@ -10,7 +10,7 @@ extension SIPRequest {
     /// source port differs from the sent-by port: we answer UDP requests to the source port
     /// anyway (see ``SIPTransport/sendResponse(_:for:)``), and the Via should say so.
     mutating func stampReceived(from source: SocketAddress) {
-        guard let ip = source.ipAddress, let port = source.port else { return }
+        guard let ip = source.numericHost, let port = source.port else { return }
         guard var via = try? headers.topVia() else { return }
         let hostDiffers = !via.host.caseInsensitiveEquals(ip)
         let portDiffers = (via.port ?? 5060) != port

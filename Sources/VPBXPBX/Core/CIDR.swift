@@ -1,4 +1,5 @@
 import Foundation
+import VPBXSIP
 
 /// An IPv4 or IPv6 network such as `10.0.0.0/8` or `2001:db8::/32`, for the trusted-source list.
 public struct CIDR: Sendable, Equatable, CustomStringConvertible {
@@ -40,29 +41,7 @@ public struct CIDR: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Dotted IPv4 text as one number, or nil (also for anything that is not IPv4).
-    static func ipv4Value(_ text: String) -> UInt32? {
-        var value: UInt32 = 0
-        var octet: UInt32 = 0
-        var digits = 0
-        var dots = 0
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: ".") {
-                guard digits > 0, dots < 3 else { return nil }
-                value = value << 8 | octet
-                octet = 0
-                digits = 0
-                dots += 1
-            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
-                octet = octet * 10 + UInt32(byte - UInt8(ascii: "0"))
-                digits += 1
-                guard digits <= 3, octet <= 255 else { return nil }
-            } else {
-                return nil
-            }
-        }
-        guard dots == 3, digits > 0 else { return nil }
-        return value << 8 | octet
-    }
+    static func ipv4Value(_ text: String) -> UInt32? { IPv4Text.value(of: text) }
 
     /// Parses dotted IPv4 or RFC 4291 IPv6 text into network-order bytes.
     static func bytes(of text: String) -> [UInt8]? {

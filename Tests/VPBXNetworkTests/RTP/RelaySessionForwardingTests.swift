@@ -132,4 +132,20 @@ struct RelaySessionForwardingTests {
         #expect(error?.code == .invalidAddress)
         await session.close()
     }
+
+    @Test func aMediaPortAtTheTopOfTheRangeIsRefusedNotATrap() async throws {
+        // m=audio 65535 puts RTCP on 65536, which no socket address can hold.
+        let relay = try makeRelay()
+        let session = try await relay.makeSession(bindHost: "127.0.0.1")
+        let error = await #expect(throws: RTPRelayError.self) {
+            try await session.setExpectedRemote(side: .a, host: "127.0.0.1", port: 65_535)
+        }
+        #expect(error?.code == .invalidAddress)
+        // The form that does not wait ignores it, and the session keeps working.
+        session.updateExpectedRemote(side: .b, host: "127.0.0.1", port: 65_535)
+        #expect(try await session.statistics().b.rtpRemote == nil)
+        await session.close()
+        #expect(RelaySession.expectedAddresses(host: "127.0.0.1", port: 65_535) == nil)
+        #expect(RelaySession.expectedAddresses(host: "127.0.0.1", port: 65_535, rtcpPort: 65_534) != nil)
+    }
 }

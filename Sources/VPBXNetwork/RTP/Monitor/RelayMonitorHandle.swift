@@ -24,7 +24,7 @@ public final class RelayMonitorHandle: Sendable {
     /// Where the supervisor's phone wants media (its SDP), until its first packet latches.
     /// A non-numeric address is ignored: the first packet will latch.
     public func setExpectedRemote(host: String, port: Int) {
-        guard let address = try? SocketAddress(ipAddress: host, port: port) else { return }
+        guard let address = try? SocketAddress.numeric(host: host, port: port) else { return }
         let monitor = self.monitor
         self.session.eventLoop.execute { monitor.value.supervisor.setExpected(address) }
     }

@@ -1,0 +1,45 @@
+/// Dotted-quad IPv4 text to a number and back, without arrays, C calls or intermediate
+/// strings. Every SIP message crosses between the socket's binary address and the text the SIP
+/// layers use (Via `received`, peer addresses, trusted networks), and the general conversions
+/// (`inet_pton`/`inet_ntop` through NIO) cost several allocations each time.
+public enum IPv4Text {
+    /// The address as one number (first octet highest), or nil for anything that is not exactly
+    /// four dot-separated decimal octets (IPv6 and host names included).
+    public static func value(of text: some StringProtocol) -> UInt32? {
+        var value: UInt32 = 0
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, dots < 3 else { return nil }
+                value = value << 8 | octet
+                octet = 0
+                digits = 0
+                dots += 1
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                octet = octet * 10 + UInt32(byte - UInt8(ascii: "0"))
+                digits += 1
+                guard digits <= 3, octet <= 255 else { return nil }
+            } else {
+                return nil
+            }
+        }
+        guard dots == 3, digits > 0 else { return nil }
+        return value << 8 | octet
+    }
+
+    /// `a.b.c.d` for the address `value` (first octet highest). At most 15 characters, so
+    /// Swift keeps it inline with no allocation.
+    public static func text(of value: UInt32) -> String {
+        var text = ""
+        for shift in stride(from: 24, through: 0, by: -8) {
+            let octet = Int((value >> UInt32(shift)) & 0xFF)
+            if shift != 24 { text.append(".") }
+            if octet >= 100 { text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(octet / 100))) }
+            if octet >= 10 { text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(octet / 10 % 10))) }
+            text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(octet % 10)))
+        }
+        return text
+    }
+}
