@@ -27,5 +27,34 @@ extension Integration {
                 try await pbx.run(try pbx.phone(.options), name: "probe").requireSuccess()
             }
         }
+
+        /// An offer at the top of the port range puts RTCP on port 65536, which no socket
+        /// address holds; converting it used to trap and take the engine down.
+        static func invite(mediaPort: Int, sipPort: UInt16) -> String {
+            let sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=audio \(mediaPort) RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\n"
+            return "INVITE sip:1002@127.0.0.1:\(sipPort) SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-top-port\r\n"
+                + "From: <sip:1001@127.0.0.1>;tag=top-port\r\nTo: <sip:1002@127.0.0.1>\r\n"
+                + "Call-ID: top-port@127.0.0.1\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
+                + "Contact: <sip:1001@127.0.0.1:9>\r\nContent-Type: application/sdp\r\n"
+                + "Content-Length: \(sdp.utf8.count)\r\n\r\n" + sdp
+        }
+
+        @Test("an offer with media port 65535: no crash, the engine still answers")
+        func topMediaPort() async throws {
+            try await TestPBX.run(trusted: ["127.0.0.0/8"]) { pbx in
+                try await pbx.addExtension("1001", password: Fixture.password("1001"))
+                try await pbx.addExtension("1002", password: Fixture.password("1002"), staticContact: "sip:1002@127.0.0.1:9")
+                try UDPDatagram.send(Self.invite(mediaPort: 65_535, sipPort: pbx.options.sipPort), toPort: pbx.options.sipPort)
+                // The call was taken on (it rings 1002's unanswering contact), its media set up.
+                try await eventually("the call from 1001") { try await pbx.liveCalls().isEmpty ? nil : true }
+                try await pbx.cli.succeed(["status"])
+                try await pbx.run(try pbx.phone(.options), name: "probe").requireSuccess()
+                // The old trap took a few seconds of backtrace printing before the process died.
+                try await Task.sleep(for: .seconds(1))
+                #expect(pbx.engine.isRunning, "vpbx-engine died on an offer with media port 65535")
+            }
+        }
     }
 }
