@@ -5,7 +5,7 @@
 public enum IPv4Text {
     /// The address as one number (first octet highest), or nil for anything that is not exactly
     /// four dot-separated decimal octets (IPv6 and host names included).
-    public static func value(of text: some StringProtocol) -> UInt32? {
+    public static func value(of text: String) -> UInt32? {
         var value: UInt32 = 0
         var octet: UInt32 = 0
         var digits = 0
