@@ -32,11 +32,12 @@ public struct SIPURI: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// `host:port` with IPv6 brackets, the port omitted when absent.
     public var hostPort: String {
         var text = ""
-        writeHostPort(to: &text)
+        SIPURI.writeHostPort(host: host, port: port, to: &text)
         return text
     }
 
-    private func writeHostPort(to text: inout String) {
+    /// Appends `host:port` (IPv6 in brackets, no port when nil): URIs and Vias write it alike.
+    static func writeHostPort(host: String, port: Int?, to text: inout String) {
         if host.utf8.contains(ASCII.colon) {
             text.append("[")
             text.append(host)
@@ -77,7 +78,7 @@ public struct SIPURI: Sendable, Equatable, Hashable, CustomStringConvertible {
             }
             text.append("@")
         }
-        writeHostPort(to: &text)
+        SIPURI.writeHostPort(host: host, port: port, to: &text)
         parameters.write(to: &text)
         if let headers {
             text.append("?")

@@ -35,17 +35,7 @@ public struct Via: Sendable, Equatable, Hashable, CustomStringConvertible {
         text.reserveCapacity(64)
         text.append(transport)
         text.append(" ")
-        if host.utf8.contains(ASCII.colon) {
-            text.append("[")
-            text.append(host)
-            text.append("]")
-        } else {
-            text.append(host)
-        }
-        if let port {
-            text.append(":")
-            text.append(String(port))
-        }
+        SIPURI.writeHostPort(host: host, port: port, to: &text)
         parameters.write(to: &text)
         return text
     }
