@@ -61,56 +61,44 @@ struct RelayIdleSocketsTests {
         // endpoints. A handler left attached to an old call, or installed twice, would show as
         // a packet forwarded twice or counted by the wrong call.
         let relay = try Self.makePoolingRelay(limit: 1)
-        let phoneA = try await UDPPhone.bind()
-        let phoneB = try await UDPPhone.bind()
-        defer {
-            Task {
-                await phoneA.close()
-                await phoneB.close()
+        try await withTwoPhones { phoneA, phoneB in
+            var closed: [RelaySession] = []
+            for call in 0..<5 {
+                let session = try await relay.makeSession(bindHost: "127.0.0.1")
+                if let previous = closed.last { #expect(session.aPort == previous.aPort) }
+                try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
+                try await session.setExpectedRemote(side: .a, host: "127.0.0.1", port: phoneA.port)
+                try await phoneA.send(rtpPacket(sequence: UInt16(call)), to: session.aPort)
+                #expect(try await phoneB.waitForPackets(call + 1).count == call + 1)
+                try await phoneB.send(rtpPacket(sequence: UInt16(100 + call)), to: session.bPort)
+                #expect(try await phoneA.waitForPackets(call + 1).count == call + 1)
+                await session.close()
+                closed.append(session)
             }
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(phoneA.received.count == 5 && phoneB.received.count == 5)
+            for session in closed {
+                let statistics = try await session.statistics()
+                #expect(statistics.a.rtp.packetsIn == 1 && statistics.a.rtp.packetsOut == 1)
+                #expect(statistics.b.rtp.packetsIn == 1 && statistics.b.rtp.packetsOut == 1)
+            }
+            await relay.closeIdleSessions()
+            #expect(relay.pool.inUseCount == 0)
         }
-        var closed: [RelaySession] = []
-        for call in 0..<5 {
-            let session = try await relay.makeSession(bindHost: "127.0.0.1")
-            if let previous = closed.last { #expect(session.aPort == previous.aPort) }
-            try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
-            try await session.setExpectedRemote(side: .a, host: "127.0.0.1", port: phoneA.port)
-            try await phoneA.send(rtpPacket(sequence: UInt16(call)), to: session.aPort)
-            #expect(try await phoneB.waitForPackets(call + 1).count == call + 1)
-            try await phoneB.send(rtpPacket(sequence: UInt16(100 + call)), to: session.bPort)
-            #expect(try await phoneA.waitForPackets(call + 1).count == call + 1)
-            await session.close()
-            closed.append(session)
-        }
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(phoneA.received.count == 5 && phoneB.received.count == 5)
-        for session in closed {
-            let statistics = try await session.statistics()
-            #expect(statistics.a.rtp.packetsIn == 1 && statistics.a.rtp.packetsOut == 1)
-            #expect(statistics.b.rtp.packetsIn == 1 && statistics.b.rtp.packetsOut == 1)
-        }
-        await relay.closeIdleSessions()
-        #expect(relay.pool.inUseCount == 0)
     }
 
     @Test func packetsToAParkedSessionGoNowhere() async throws {
         let relay = try Self.makePoolingRelay(delay: .seconds(60))
         let session = try await relay.makeSession(bindHost: "127.0.0.1")
-        let phoneA = try await UDPPhone.bind()
-        let phoneB = try await UDPPhone.bind()
-        defer {
-            Task {
-                await phoneA.close()
-                await phoneB.close()
-            }
+        try await withTwoPhones { phoneA, phoneB in
+            try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
+            await session.close()
+            try await phoneA.send(rtpPacket(sequence: 1), to: session.aPort)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(phoneB.received.isEmpty)
+            #expect(try await session.statistics().a.rtp.packetsIn == 0)
+            await relay.closeIdleSessions()
         }
-        try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
-        await session.close()
-        try await phoneA.send(rtpPacket(sequence: 1), to: session.aPort)
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(phoneB.received.isEmpty)
-        #expect(try await session.statistics().a.rtp.packetsIn == 0)
-        await relay.closeIdleSessions()
     }
 
     @Test func recentlyClosedSocketsWaitForTheReuseDelay() async throws {

@@ -25,25 +25,19 @@ struct RelaySessionCallbackTests {
         let first = try await relay.makeSession(bindHost: "127.0.0.1")
         await first.close()
         #expect(relay.idleSessionCount == 1)
-        let phoneA = try await UDPPhone.bind()
-        let phoneB = try await UDPPhone.bind()
-        defer {
-            Task {
-                await phoneA.close()
-                await phoneB.close()
-            }
+        try await withTwoPhones { phoneA, phoneB in
+            let made = await makeSession(relay, expectingA: ("127.0.0.1", phoneA.port))
+            let session = try made.result.get()
+            #expect(made.onSessionLoop)
+            #expect(session.aPort == first.aPort && relay.idleSessionCount == 0)
+            // Side A already points at the caller: B's media reaches it before A sent anything.
+            try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
+            let packet = rtpPacket(sequence: 9)
+            try await phoneB.send(packet, to: session.bPort)
+            #expect(try await phoneA.waitForPackets(1).map(\.bytes) == [packet])
+            await session.close()
+            await relay.closeIdleSessions()
         }
-        let made = await makeSession(relay, expectingA: ("127.0.0.1", phoneA.port))
-        let session = try made.result.get()
-        #expect(made.onSessionLoop)
-        #expect(session.aPort == first.aPort && relay.idleSessionCount == 0)
-        // Side A already points at the caller: B's media reaches it before A sent anything.
-        try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
-        let packet = rtpPacket(sequence: 9)
-        try await phoneB.send(packet, to: session.bPort)
-        #expect(try await phoneA.waitForPackets(1).map(\.bytes) == [packet])
-        await session.close()
-        await relay.closeIdleSessions()
     }
 
     @Test func withoutAParkedSetNewSocketsAreBound() async throws {

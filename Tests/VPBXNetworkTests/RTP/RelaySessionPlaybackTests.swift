@@ -44,33 +44,27 @@ struct RelaySessionPlaybackTests {
     func holdsBackTheOtherSideWhilePlaying() async throws {
         let relay = try makeRelay()
         let session = try await relay.makeSession(bindHost: "127.0.0.1")
-        let phoneA = try await UDPPhone.bind()
-        let phoneB = try await UDPPhone.bind()
-        defer {
-            Task {
-                await phoneA.close()
-                await phoneB.close()
-            }
+        try await withTwoPhones { phoneA, phoneB in
+            try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
+            session.play(loop, toward: .b)
+            _ = try await phoneB.waitForPackets(2)
+
+            let fromA = rtpPacket(sequence: 4242, payloadSize: 172)
+            try await phoneA.send(fromA, to: session.aPort)
+            try await eventually { try await session.statistics().b.rtp.droppedWhilePlaying == 1 }
+            #expect(!phoneB.received.contains { $0.bytes == fromA })
+            #expect(try await session.statistics().b.isPlaying)
+
+            session.stopPlaying(toward: .b)
+            try await eventually { try await !session.statistics().b.isPlaying }
+            let countAfterStop = phoneB.received.count
+            try await phoneA.send(fromA, to: session.aPort)
+            try await eventually { phoneB.received.contains { $0.bytes == fromA } }
+            // Nothing of the loop after the stop: only A's packet arrived.
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(phoneB.received.count == countAfterStop + 1)
+            await session.close()
         }
-        try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
-        session.play(loop, toward: .b)
-        _ = try await phoneB.waitForPackets(2)
-
-        let fromA = rtpPacket(sequence: 4242, payloadSize: 172)
-        try await phoneA.send(fromA, to: session.aPort)
-        try await eventually { try await session.statistics().b.rtp.droppedWhilePlaying == 1 }
-        #expect(!phoneB.received.contains { $0.bytes == fromA })
-        #expect(try await session.statistics().b.isPlaying)
-
-        session.stopPlaying(toward: .b)
-        try await eventually { try await !session.statistics().b.isPlaying }
-        let countAfterStop = phoneB.received.count
-        try await phoneA.send(fromA, to: session.aPort)
-        try await eventually { phoneB.received.contains { $0.bytes == fromA } }
-        // Nothing of the loop after the stop: only A's packet arrived.
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(phoneB.received.count == countAfterStop + 1)
-        await session.close()
     }
 
     @Test("closing a session that plays stops the stream")

@@ -79,3 +79,25 @@ func eventually(
     if try await condition() { return }
     throw TimedOut(description: "\(what) not reached within \(timeout)")
 }
+
+/// Runs `body` with two phones bound on 127.0.0.1 and closes both afterwards, also when `body`
+/// throws.
+func withTwoPhones(_ body: (UDPPhone, UDPPhone) async throws -> Void) async throws {
+    let phoneA = try await UDPPhone.bind()
+    let phoneB: UDPPhone
+    do {
+        phoneB = try await UDPPhone.bind()
+    } catch {
+        await phoneA.close()
+        throw error
+    }
+    do {
+        try await body(phoneA, phoneB)
+    } catch {
+        await phoneA.close()
+        await phoneB.close()
+        throw error
+    }
+    await phoneA.close()
+    await phoneB.close()
+}
