@@ -39,7 +39,9 @@ let package = Package(
         // Media: signal processing and RTP/DTMF state machines under the players and recorders; pure.
         .target(name: "VPBXMedia", dependencies: ["VPBXRTP"]),
         // I/O layers.
-        .target(name: "VPBXNetwork", dependencies: ["VPBXSIP", "VPBXRTP", nio, nioPosix, nioConcurrency, logging]),
+        .target(name: "VPBXNetwork", dependencies: ["VPBXSIP", "VPBXRTP", "CLinuxEpoll", nio, nioPosix, nioConcurrency, logging]),
+        // epoll and eventfd headers for the RTP relay's poller thread (Linux only).
+        .systemLibrary(name: "CLinuxEpoll"),
         .target(name: "VPBXStore", dependencies: ["VPBXSchedule", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "VPBXControl", dependencies: [nio, nioPosix, logging]),
         // The engine as a media endpoint (RTP termination for prompts, voicemail) and prompt files.

@@ -25,7 +25,8 @@ extension RTPRelay {
             let forwarders = try await loop.submit {
                 NIOLoopBound(try RelayForwarders.install(a: a, b: b), eventLoop: loop)
             }.get()
-            return RelaySockets(a: a, b: b, forwarders: forwarders)
+            return try await self.registerWithPoller(
+                RelaySockets(a: a, b: b, forwarders: forwarders, poller: nil, group: nil))
         } catch {
             await self.closeAndRelease([a.rtp, a.rtcp, b.rtp, b.rtcp], ports: [a.port, b.port])
             throw error
@@ -84,6 +85,28 @@ extension RTPRelay {
         // NIO owns the descriptor from here and closes it with the channel.
         let channel = try await bootstrap.withBoundSocket(socket).get()
         return (channel, LoopDirectSender(descriptor: socket, channel: channel))
+    }
+
+    /// Hands a new socket set to the poller (reading and dropping until a session attaches),
+    /// with NIO's reading of it turned off.
+    private func registerWithPoller(_ sockets: RelaySockets) async throws -> RelaySockets {
+        guard let poller = self.poller else { return sockets }
+        let descriptors = [sockets.a.rtpSender, sockets.a.rtcpSender, sockets.b.rtpSender, sockets.b.rtcpSender].map {
+            $0?.descriptor ?? -1
+        }
+        let group = RelayPoller.Group(descriptors: descriptors)
+        let registered = RelaySockets(a: sockets.a, b: sockets.b, forwarders: sockets.forwarders, poller: poller, group: group)
+        try await sockets.a.rtp.eventLoop.submit { registered.setReading(false) }.get()
+        poller.send(.register(group))
+        return registered
+    }
+
+    /// Closes a session's socket set once the poller has let go of it, and gives its ports back.
+    func closeAndRelease(_ sockets: RelaySockets) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            sockets.unregister { continuation.resume() }
+        }
+        await self.closeAndRelease(sockets.all, ports: [sockets.a.port, sockets.b.port])
     }
 
     /// Closes `channels` (ignoring ones already closed) and then gives `ports` back, so a

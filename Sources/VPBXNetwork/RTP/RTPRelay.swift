@@ -37,6 +37,10 @@ public final class RTPRelay: Sendable {
         public var idleReuseDelay: TimeAmount
         /// At most this many port pairs (two sockets each) in use at once; nil: the range's.
         public var maxPortPairs: Int?
+        /// Whether plain bridged calls are forwarded by the relay's own poller thread (raw
+        /// `recvfrom`/`sendto` over epoll, see ``RelayPoller``) instead of the NIO handlers. The
+        /// handlers still forward while a feature needs a call's audio on its event loop.
+        public var usesPoller: Bool
 
         public init(
             portRange: ClosedRange<Int> = 10000...20000,
@@ -47,8 +51,10 @@ public final class RTPRelay: Sendable {
             maxDatagramSize: Int = 2048,
             idleSessionLimit: Int = 0,
             idleReuseDelay: TimeAmount = .milliseconds(500),
-            maxPortPairs: Int? = nil
+            maxPortPairs: Int? = nil,
+            usesPoller: Bool = true
         ) {
+            self.usesPoller = usesPoller
             self.maxPortPairs = maxPortPairs
             self.portRange = portRange
             self.inactivityTimeout = inactivityTimeout
@@ -68,6 +74,8 @@ public final class RTPRelay: Sendable {
     let logger: Logger
     /// Sockets of closed sessions awaiting reuse; nil when ``Configuration/idleSessionLimit`` is 0.
     let idle: RelayIdleSockets?
+    /// Forwards plain bridged calls; nil when ``Configuration/usesPoller`` is off.
+    let poller: RelayPoller?
 
     /// - Throws: ``RTPRelayError/Code/invalidPortRange`` for an unusable port range.
     public init(
@@ -82,6 +90,14 @@ public final class RTPRelay: Sendable {
         self.idle =
             configuration.idleSessionLimit > 0
             ? RelayIdleSockets(limit: configuration.idleSessionLimit, reuseDelay: configuration.idleReuseDelay) : nil
+        self.poller =
+            configuration.usesPoller
+            ? try RelayPoller(maxDatagramSize: configuration.maxDatagramSize, logger: logger) : nil
+    }
+
+    deinit {
+        // The poller thread ends once the sessions still open have closed.
+        self.poller?.retire()
     }
 
     /// Opens a session: picks one event loop and binds four UDP sockets on it (A-side RTP and
@@ -119,7 +135,7 @@ public final class RTPRelay: Sendable {
         do {
             return try await loop.submit { try self.session(on: sockets, expectedA: expectedA, onTimeout: onTimeout) }.get()
         } catch {
-            await self.closeAndRelease(sockets.all, ports: [sockets.a.port, sockets.b.port])
+            await self.closeAndRelease(sockets)
             throw error
         }
     }
@@ -150,7 +166,7 @@ public final class RTPRelay: Sendable {
                 completion(.success(try self.session(on: sockets, expectedA: expectedA, onTimeout: onTimeout)))
             } catch {
                 Task {
-                    await self.closeAndRelease(sockets.all, ports: [sockets.a.port, sockets.b.port])
+                    await self.closeAndRelease(sockets)
                     completion(.failure(error))
                 }
             }
@@ -165,9 +181,9 @@ public final class RTPRelay: Sendable {
         let loop = sockets.a.rtp.eventLoop
         let core = RelayCore(sockets: sockets, timeout: self.configuration.inactivityTimeout, onTimeout: onTimeout)
         if let expectedA {
-            core.rtp(.a).setExpected(expectedA.rtp)
-            core.rtcp(.a).setExpected(expectedA.rtcp)
+            core.setExpected(side: .a, rtp: expectedA.rtp, rtcp: expectedA.rtcp)
         }
+        core.forwardOnPollerIfIdle()
         return RelaySession(
             sockets: sockets, core: NIOLoopBound(core, eventLoop: loop), pool: self.pool, idle: self.idle,
             logger: self.logger)
@@ -177,7 +193,7 @@ public final class RTPRelay: Sendable {
     /// ports back). Sessions closed later are kept again.
     public func closeIdleSessions() async {
         for sockets in self.idle?.removeAll() ?? [] {
-            await self.closeAndRelease(sockets.all, ports: [sockets.a.port, sockets.b.port])
+            await self.closeAndRelease(sockets)
         }
     }
 

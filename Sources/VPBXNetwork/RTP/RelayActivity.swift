@@ -8,10 +8,13 @@ import NIOCore
 final class RelayActivity {
     private(set) var lastRTPA: NIODeadline?
     private(set) var lastRTPB: NIODeadline?
-    private let eventLoop: EventLoop
+    let eventLoop: EventLoop
     private var monitor: RelayInactivityMonitor?
     private var onTimeout: (@Sendable () -> Void)?
     private var scheduledCheck: Scheduled<Void>?
+    /// Brings in arrival times recorded elsewhere (the relay poller) before a check decides;
+    /// calls its argument on the loop when done.
+    var beforeCheck: ((@escaping () -> Void) -> Void)?
 
     /// - Parameters:
     ///   - timeout: no RTP on either side for this long ends the session; `nil` disables it.
@@ -35,7 +38,12 @@ final class RelayActivity {
 
     @inline(__always)
     func record(side: RelaySide, at time: NIODeadline) {
-        if side == .a { self.lastRTPA = time } else { self.lastRTPB = time }
+        // Times handed over from the poller may be older than one the loop recorded since.
+        if side == .a {
+            if time > (self.lastRTPA ?? .uptimeNanoseconds(0)) { self.lastRTPA = time }
+        } else {
+            if time > (self.lastRTPB ?? .uptimeNanoseconds(0)) { self.lastRTPB = time }
+        }
         self.monitor?.recordActivity(at: time)
     }
 
@@ -54,6 +62,11 @@ final class RelayActivity {
 
     private func check() {
         self.scheduledCheck = nil
+        guard let beforeCheck = self.beforeCheck else { return self.decide() }
+        beforeCheck { self.decide() }
+    }
+
+    private func decide() {
         guard let action = self.monitor?.check(now: .now()) else { return }
         self.perform(action)
     }

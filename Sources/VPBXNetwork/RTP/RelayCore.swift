@@ -4,6 +4,10 @@ import NIOCore
 ///
 /// Built on the loop once the four sockets are bound; the public ``RelaySession`` reaches it only
 /// through `eventLoop.submit`, the forwarding handlers directly.
+///
+/// With a ``RelayPoller`` the poller forwards while the call is a plain bridge, and the
+/// endpoints' latching state and counters are the poller's meanwhile (see
+/// `RelayCore+Poller.swift`): everything that needs them goes through ``onEndpoints(_:)``.
 final class RelayCore {
     let rtpA: RelayEndpoint
     let rtcpA: RelayEndpoint
@@ -15,6 +19,11 @@ final class RelayCore {
     var monitor: RelayMonitor?
     /// Set once the session is closed or parked: nothing may attach any more.
     private(set) var isFinished = false
+    let sockets: RelaySockets
+    /// Who forwards the packets now; see `RelayCore+Poller.swift`.
+    var owner = Owner.loop
+    /// Work waiting for the poller to hand the endpoints back.
+    var waitingForEndpoints: [() -> Void] = []
 
     /// Attaches the sockets' forwarding handlers to this session's endpoints and starts the
     /// timeout. Must run on the channels' event loop.
@@ -27,12 +36,27 @@ final class RelayCore {
         self.rtcpB = RelayEndpoint(side: .b, channel: sockets.b.rtcp, sender: sockets.b.rtcpSender)
         self.activity = RelayActivity(eventLoop: loop, timeout: timeout, onTimeout: onTimeout)
         self.forwarders = sockets.forwarders.value
+        self.sockets = sockets
 
         self.forwarders.rtpA.attach(from: self.rtpA, to: self.rtpB, activity: self.activity)
         self.forwarders.rtpB.attach(from: self.rtpB, to: self.rtpA, activity: self.activity)
         self.forwarders.rtcpA.attach(from: self.rtcpA, to: self.rtcpB, activity: nil)
         self.forwarders.rtcpB.attach(from: self.rtcpB, to: self.rtcpA, activity: nil)
+        self.activity.beforeCheck = { [weak self] done in
+            guard let self else { return done() }
+            self.refreshActivity(then: done)
+        }
         self.activity.start()
+    }
+
+    /// The four endpoints in the poller's group order: RTP A, RTCP A, RTP B, RTCP B.
+    var endpoints: [RelayEndpoint] { [self.rtpA, self.rtcpA, self.rtpB, self.rtcpB] }
+
+    /// Whether something on the loop needs this session's packets (so the poller must not
+    /// forward them): music on hold, or a supervisor.
+    var needsPacketsOnLoop: Bool {
+        self.monitor != nil || self.rtpA.injector != nil || self.rtpB.injector != nil || self.rtpA.mixedByMonitor
+            || self.rtpB.mixedByMonitor
     }
 
     /// Unhooks the session from its sockets so they can serve another session: stops the
@@ -43,7 +67,7 @@ final class RelayCore {
         self.finish()
         for handler in self.forwarders.all { handler.detach() }
         var reusable = true
-        for endpoint in [self.rtpA, self.rtcpA, self.rtpB, self.rtcpB] {
+        for endpoint in self.endpoints {
             // Only a forwarded packet that took NIO's write path can still be queued (everything
             // else that writes flushes at once); a flush through the pipeline per socket per
             // call showed in profiles.
@@ -88,6 +112,7 @@ final class RelayCore {
     func rtp(_ side: RelaySide) -> RelayEndpoint { side == .a ? self.rtpA : self.rtpB }
     func rtcp(_ side: RelaySide) -> RelayEndpoint { side == .a ? self.rtcpA : self.rtcpB }
 
+    /// The counters as the endpoints hold them; only while the loop owns them.
     func statistics() -> RelayStatistics {
         var statistics = RelayStatistics()
         for side in RelaySide.allCases {

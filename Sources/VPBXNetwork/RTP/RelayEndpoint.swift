@@ -10,7 +10,7 @@ final class RelayEndpoint {
     /// Where packets for this side's phone go: the latched source, else the SDP address.
     private(set) var target: SocketAddress?
     /// The address from SDP, kept to fall back on when re-latching.
-    private var expected: SocketAddress?
+    private(set) var expected: SocketAddress?
     /// Whether ``target`` was learnt from a received packet.
     private(set) var isLatched = false
     var counters = RelayStreamCounters()
@@ -62,5 +62,12 @@ final class RelayEndpoint {
     func relatch() {
         self.isLatched = false
         if let expected = self.expected { self.target = expected }
+    }
+
+    /// Takes over what the poller learnt while it forwarded this socket's packets.
+    func restore(target: SocketAddress?, expected: SocketAddress?, isLatched: Bool) {
+        self.target = target
+        self.expected = expected
+        self.isLatched = isLatched
     }
 }

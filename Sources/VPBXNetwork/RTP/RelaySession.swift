@@ -65,10 +65,7 @@ public final class RelaySession: Sendable {
                     + "pass the address from the SDP c= line"
             )
         }
-        try await self.onLoop { core in
-            core.rtp(side).setExpected(rtp)
-            core.rtcp(side).setExpected(rtcp)
-        }
+        try await self.onLoop { core in core.setExpected(side: side, rtp: rtp, rtcp: rtcp) }
     }
 
     /// ``setExpectedRemote(side:host:port:rtcpPort:)`` without waiting, for callers that do not
@@ -81,10 +78,7 @@ public final class RelaySession: Sendable {
             return
         }
         let core = self.core
-        self.eventLoop.execute {
-            core.value.rtp(side).setExpected(expected.rtp)
-            core.value.rtcp(side).setExpected(expected.rtcp)
-        }
+        self.eventLoop.execute { core.value.setExpected(side: side, rtp: expected.rtp, rtcp: expected.rtcp) }
     }
 
     /// The RTP and RTCP addresses an SDP announces (RTCP on the next port unless given), or
@@ -100,10 +94,7 @@ public final class RelaySession: Sendable {
     /// its address. Call after a re-INVITE (the phone may have moved); until that packet arrives,
     /// media goes to the latest SDP address if one was given.
     public func relatch(side: RelaySide) async throws {
-        try await self.onLoop { core in
-            core.rtp(side).relatch()
-            core.rtcp(side).relatch()
-        }
+        try await self.onLoop { core in core.relatch(side: side) }
     }
 
     /// Suspends (or resumes) the inactivity timeout, for hold (`sendonly`/`inactive`), when a
@@ -118,19 +109,34 @@ public final class RelaySession: Sendable {
     /// methods; ``stopPlaying(toward:)`` resumes forwarding.
     public func play(_ audio: RelayAudioLoop, toward side: RelaySide) {
         let core = self.core
-        self.eventLoop.execute { core.value.play(audio, toward: side) }
+        self.eventLoop.execute {
+            let core = core.value
+            core.onEndpoints {
+                // A play that arrives after the close must not start music on a parked socket.
+                guard !core.isFinished else { return }
+                core.play(audio, toward: side)
+            }
+        }
     }
 
     /// Stops what ``play(_:toward:)`` started; forwarding to `side` resumes with the next packet.
     public func stopPlaying(toward side: RelaySide) {
         let core = self.core
-        self.eventLoop.execute { core.value.stopPlaying(toward: side) }
+        self.eventLoop.execute {
+            let core = core.value
+            // The poller forwards only while nothing plays: then there is nothing to stop.
+            guard core.owner != .poller else { return }
+            core.onEndpoints { core.stopPlaying(toward: side) }
+        }
     }
 
     /// A consistent snapshot of the counters, taken on the session's loop. Still available
     /// after ``close()`` (final figures for the CDR).
     public func statistics() async throws -> RelayStatistics {
-        try await self.onLoop { core in core.statistics() }
+        let core = self.core
+        let promise = self.eventLoop.makePromise(of: RelayStatistics.self)
+        self.eventLoop.execute { core.value.statistics { promise.succeed($0) } }
+        return try await promise.futureResult.get()
     }
 
     /// Closes the four sockets, stops the timeout and returns the ports to the pool; or, when
@@ -162,23 +168,24 @@ public final class RelaySession: Sendable {
     }
 
     private func closeOnLoop(_ promise: EventLoopPromise<Void>) {
-        let core = self.core.value
-        if let idle = self.idle {
-            if core.detach(), idle.park(self.sockets) {
+        self.core.value.release { reusable in
+            if let idle = self.idle, reusable, idle.park(self.sockets) {
                 self.logger.debug("RTP relay session parked", metadata: ["a": "\(self.aPort)", "b": "\(self.bPort)"])
                 promise.succeed()
                 return
             }
-        } else {
-            core.finish()
-        }
-        let closes = self.sockets.all.map { $0.close() }
-        // Ports go back only once every socket is closed, so the next bind can have them.
-        EventLoopFuture.andAllComplete(closes, on: self.eventLoop).whenComplete { _ in
-            self.pool.release(self.aPort)
-            self.pool.release(self.bPort)
-            self.logger.debug("RTP relay session closed", metadata: ["a": "\(self.aPort)", "b": "\(self.bPort)"])
-            promise.succeed()
+            // The poller lets go of the descriptors before they are closed (and their numbers
+            // reused); ports go back only once every socket is closed, so the next bind can
+            // have them.
+            self.sockets.unregister {
+                let closes = self.sockets.all.map { $0.close() }
+                EventLoopFuture.andAllComplete(closes, on: self.eventLoop).whenComplete { _ in
+                    self.pool.release(self.aPort)
+                    self.pool.release(self.bPort)
+                    self.logger.debug("RTP relay session closed", metadata: ["a": "\(self.aPort)", "b": "\(self.bPort)"])
+                    promise.succeed()
+                }
+            }
         }
     }
 

@@ -19,6 +19,23 @@ struct RelaySockets: Sendable {
     let a: RelaySocketPair
     let b: RelaySocketPair
     let forwarders: NIOLoopBound<RelayForwarders>
+    /// The relay's poller, which has the four sockets registered as `group`; nil without one.
+    let poller: RelayPoller?
+    let group: RelayPoller.Group?
 
     var all: [any Channel] { [self.a.rtp, self.a.rtcp, self.b.rtp, self.b.rtcp] }
+
+    /// Turns NIO's reading of the four sockets on or off; on their event loop. Off while the
+    /// poller reads them.
+    func setReading(_ reading: Bool) {
+        for channel in self.all {
+            try? channel.syncOptions?.setOption(.autoRead, value: reading)
+        }
+    }
+
+    /// Has the poller let go of the sockets, so they may be closed; `then` runs on any thread.
+    func unregister(then: @escaping @Sendable () -> Void) {
+        guard let poller = self.poller, let group = self.group else { return then() }
+        poller.send(.unregister(group, then))
+    }
 }

@@ -50,6 +50,8 @@ public final class RelayMonitorHandle: Sendable {
                 core.value.monitor = nil
             }
             monitor.value.end()
+            // A plain bridge again: the poller may forward it.
+            core.value.forwardOnPollerIfIdle()
         }.get()
         await self.relay.releaseEndpointPair(self.pair)
     }

@@ -1,0 +1,74 @@
+import NIOCore
+
+/// One relay socket as the ``RelayPoller`` sees it: its descriptor, what it does with what
+/// arrives, and the state it owns while it forwards.
+///
+/// Confined to the poller thread; kept in one contiguous table indexed by slot.
+struct PolledLeg {
+    enum Mode {
+        /// Latches, counts and forwards to the peer socket's phone.
+        case forwarding
+        /// Reads and drops (a parked socket set: late packets of an ended call must not wait
+        /// in the socket and latch the next call).
+        case discarding
+        /// Not read at all: the session's event loop reads it (a feature such as music on hold
+        /// or a supervisor needs the audio there).
+        case held
+        /// An unused slot.
+        case free
+    }
+
+    var descriptor: CInt = -1
+    /// The slot of the socket packets go out of: the other side's socket of the same kind.
+    var peer = -1
+    /// RTP sockets record when packets arrive (for the inactivity timeout); RTCP sockets not.
+    var isRTP = false
+    var mode = Mode.free
+    var target = RawSocketAddress()
+    var hasTarget = false
+    var expected = RawSocketAddress()
+    var hasExpected = false
+    var isLatched = false
+    var counters = RelayStreamCounters()
+    var lastReceived: NIODeadline?
+
+    /// Takes `state` over from the event loop.
+    mutating func adopt(_ state: RelayLegState) {
+        let target = state.target.flatMap(RawSocketAddress.init)
+        self.target = target ?? RawSocketAddress()
+        self.hasTarget = target != nil
+        let expected = state.expected.flatMap(RawSocketAddress.init)
+        self.expected = expected ?? RawSocketAddress()
+        self.hasExpected = expected != nil
+        self.isLatched = state.isLatched && target != nil
+        self.counters = state.counters
+        self.lastReceived = state.lastReceived
+    }
+
+    /// The state to hand back to the event loop.
+    var state: RelayLegState {
+        RelayLegState(
+            target: self.hasTarget ? self.target.socketAddress : nil,
+            expected: self.hasExpected ? self.expected.socketAddress : nil,
+            isLatched: self.isLatched, counters: self.counters, lastReceived: self.lastReceived)
+    }
+
+    /// As ``RelayEndpoint/setExpected(_:)``: a latched address stays.
+    mutating func setExpected(_ address: RawSocketAddress) {
+        self.expected = address
+        self.hasExpected = true
+        if !self.isLatched {
+            self.target = address
+            self.hasTarget = true
+        }
+    }
+
+    /// As ``RelayEndpoint/relatch()``.
+    mutating func relatch() {
+        self.isLatched = false
+        if self.hasExpected {
+            self.target = self.expected
+            self.hasTarget = true
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import NIOCore
+
+/// What one relay socket knows about the phone behind it. It moves between the session's
+/// event loop (``RelayEndpoint``) and the ``RelayPoller``: whichever forwards the socket's
+/// packets owns it, and it is copied across when forwarding changes hands.
+struct RelayLegState: Sendable {
+    /// Where packets for this side's phone go: the latched source, else the SDP address.
+    var target: SocketAddress?
+    /// The address from SDP, kept to fall back on when re-latching.
+    var expected: SocketAddress?
+    var isLatched = false
+    var counters = RelayStreamCounters()
+    /// When the last packet from the phone arrived; the poller keeps it per read batch (the
+    /// event loop keeps RTP's in ``RelayActivity`` instead and leaves this nil).
+    var lastReceived: NIODeadline?
+}
+
+extension RelayEndpoint {
+    /// This endpoint's state, to hand to the poller or take back from it.
+    var legState: RelayLegState {
+        get {
+            RelayLegState(target: self.target, expected: self.expected, isLatched: self.isLatched, counters: self.counters)
+        }
+        set {
+            self.restore(target: newValue.target, expected: newValue.expected, isLatched: newValue.isLatched)
+            self.counters = newValue.counters
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import NIOCore
+import Testing
+import VPBXRTP
+
+@testable import VPBXNetwork
+
+/// The poller forwards plain bridged calls; a feature takes the call's packets to the event
+/// loop and gives them back. Nothing the relay learnt about the phones may be lost on the way.
+@Suite("RTP relay poller hand-offs", .timeLimit(.minutes(1)))
+struct RelayPollerHandOffTests {
+    private let music = try! RelayAudioLoop(payloadType: 0, payload: [UInt8](repeating: 0xFF, count: 160))
+
+    @Test("the latch and the counters survive music on hold (loop) and its end (poller again)")
+    func latchAndCountersSurviveAHandOffAndBack() async throws {
+        let relay = try makeRelay()
+        let session = try await relay.makeSession(bindHost: "127.0.0.1")
+        let intruder = try await UDPPhone.bind()
+        try await withTwoPhones { phoneA, phoneB in
+            try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
+            // On the poller: A latches, three packets reach B, an intruder is dropped.
+            for sequence in 1...3 { try await phoneA.send(rtpPacket(sequence: UInt16(sequence)), to: session.aPort) }
+            _ = try await phoneB.waitForPackets(3)
+            try await intruder.send(rtpPacket(sequence: 666), to: session.aPort)
+            try await eventually { try await session.statistics().a.rtp.droppedForeignSource == 1 }
+
+            // On the loop (music toward B): A's latch came along, so the intruder is still foreign.
+            session.play(self.music, toward: .b)
+            try await eventually { try await session.statistics().b.isPlaying }
+            try await phoneA.send(rtpPacket(sequence: 4), to: session.aPort)
+            try await intruder.send(rtpPacket(sequence: 667), to: session.aPort)
+            try await eventually {
+                let statistics = try await session.statistics()
+                return statistics.b.rtp.droppedWhilePlaying == 1 && statistics.a.rtp.droppedForeignSource == 2
+            }
+
+            // Back on the poller: forwarding resumes from the same latch and counters.
+            session.stopPlaying(toward: .b)
+            try await eventually { try await !session.statistics().b.isPlaying }
+            let afterMusic = phoneB.received.count
+            try await phoneA.send(rtpPacket(sequence: 5), to: session.aPort)
+            try await intruder.send(rtpPacket(sequence: 668), to: session.aPort)
+            try await eventually { phoneB.received.count == afterMusic + 1 }
+            #expect(phoneB.received.last?.bytes == rtpPacket(sequence: 5))
+            try await eventually { try await session.statistics().a.rtp.droppedForeignSource == 3 }
+
+            let statistics = try await session.statistics()
+            #expect(statistics.a.rtp.packetsIn == 5)
+            #expect(statistics.a.isLatched && statistics.a.rtpRemote?.port == phoneA.port)
+            // Three before the music, one after: the music's own packets count as well.
+            #expect(statistics.b.rtp.packetsOut >= 4)
+            #expect(intruder.received.isEmpty)
+            await session.close()
+        }
+        await intruder.close()
+    }
+
+    @Test("an address change sent while the poller forwards applies in order with the packets")
+    func anExpectedAddressSetWhileForwardingAppliesOnThePoller() async throws {
+        let relay = try makeRelay()
+        let session = try await relay.makeSession(bindHost: "127.0.0.1")
+        let moved = try await UDPPhone.bind()
+        try await withTwoPhones { phoneA, phoneB in
+            try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
+            try await phoneA.send(rtpPacket(sequence: 1), to: session.aPort)
+            _ = try await phoneB.waitForPackets(1)
+            // B never sent, so it is not latched: a re-INVITE's new address takes over at once.
+            try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: moved.port)
+            try await phoneA.send(rtpPacket(sequence: 2), to: session.aPort)
+            let atMoved = try await moved.waitForPackets(1)
+            #expect(atMoved.map(\.bytes) == [rtpPacket(sequence: 2)])
+            #expect(phoneB.received.count == 1)
+            #expect(try await session.statistics().b.rtpRemote?.port == moved.port)
+            await session.close()
+        }
+        await moved.close()
+    }
+
+    @Test("without the poller the event loop's handlers forward, latch and count")
+    func withoutThePollerTheHandlersForward() async throws {
+        let relay = try makeRelay(usesPoller: false)
+        #expect(relay.poller == nil)
+        let session = try await relay.makeSession(bindHost: "127.0.0.1")
+        let intruder = try await UDPPhone.bind()
+        try await withTwoPhones { phoneA, phoneB in
+            try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
+            try await phoneA.send(rtpPacket(sequence: 1), to: session.aPort)
+            _ = try await phoneB.waitForPackets(1)
+            try await phoneB.send(rtpPacket(sequence: 2), to: session.bPort)
+            let atA = try await phoneA.waitForPackets(1)
+            #expect(atA.map(\.bytes) == [rtpPacket(sequence: 2)])
+            try await intruder.send(rtpPacket(sequence: 3), to: session.aPort)
+            try await eventually { try await session.statistics().a.rtp.droppedForeignSource == 1 }
+            let statistics = try await session.statistics()
+            #expect(statistics.a.rtp.packetsIn == 1 && statistics.b.rtp.packetsIn == 1)
+            #expect(statistics.a.rtp.packetsOut == 1 && statistics.b.rtp.packetsOut == 1)
+            await session.close()
+        }
+        await intruder.close()
+    }
+}
