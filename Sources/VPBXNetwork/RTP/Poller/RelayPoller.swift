@@ -78,7 +78,7 @@ final class RelayPoller: @unchecked Sendable {
     private var registeredGroups = 0
     private let buffer: UnsafeMutableRawPointer
     private let bufferSize: Int
-    private static let maxEvents = 256
+    private static let maxEvents = 512
     private static let wakeToken = UInt64.max
 
     /// Starts the poller thread.
