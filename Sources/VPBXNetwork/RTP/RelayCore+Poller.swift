@@ -37,7 +37,10 @@ extension RelayCore {
         states[0].lastReceived = self.activity.lastRTP(side: .a)
         states[2].lastReceived = self.activity.lastRTP(side: .b)
         self.owner = .poller
-        poller.send(.forward(group, states))
+        // The session's first hand-over finds the sockets watched (a new or parked set, read
+        // and dropped): the next packet wakes the poller. After a feature they are not.
+        poller.send(.forward(group, states), urgent: self.wasHeld)
+        self.wasHeld = true
     }
 
     /// Runs `body` on the loop once the loop owns the endpoints: at once, or after the poller
@@ -147,9 +150,7 @@ extension RelayCore {
     /// Sets where `side`'s phone wants media, in the poller or in the endpoints.
     func setExpected(side: RelaySide, rtp: SocketAddress, rtcp: SocketAddress) {
         if self.owner == .poller, let poller = self.sockets.poller, let group = self.sockets.group {
-            let index = side == .a ? 0 : 2
-            poller.send(.setExpected(group, index: index, rtp))
-            poller.send(.setExpected(group, index: index + 1, rtcp))
+            poller.send(.setExpected(group, index: side == .a ? 0 : 2, rtp: rtp, rtcp: rtcp), urgent: false)
             return
         }
         self.onEndpoints {
@@ -161,9 +162,7 @@ extension RelayCore {
     /// Lets `side` latch again, in the poller or in the endpoints.
     func relatch(side: RelaySide) {
         if self.owner == .poller, let poller = self.sockets.poller, let group = self.sockets.group {
-            let index = side == .a ? 0 : 2
-            poller.send(.relatch(group, index: index))
-            poller.send(.relatch(group, index: index + 1))
+            poller.send(.relatch(group, index: side == .a ? 0 : 2), urgent: false)
             return
         }
         self.onEndpoints {
@@ -189,6 +188,8 @@ extension RelayCore {
             let reusable = self.detach()
             if let poller = self.sockets.poller, let group = self.sockets.group {
                 self.sockets.setReading(false)
+                // Until the poller watches them again the parked sockets just queue; urgent, so
+                // what the ended call still sends does not wait for the next session.
                 poller.send(.discard(group, nil))
             }
             completion(reusable)

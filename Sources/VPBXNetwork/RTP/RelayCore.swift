@@ -24,6 +24,9 @@ final class RelayCore {
     var owner = Owner.loop
     /// Work waiting for the poller to hand the endpoints back.
     var waitingForEndpoints: [() -> Void] = []
+    /// Whether the poller has had (and given back) this session's sockets before: they are not
+    /// watched by it then, so handing them over again must wake it.
+    var wasHeld = false
 
     /// Attaches the sockets' forwarding handlers to this session's endpoints and starts the
     /// timeout. Must run on the channels' event loop.
