@@ -16,6 +16,9 @@ struct PolledLeg {
         case held
         /// An unused slot.
         case free
+
+        /// Whether the socket is in the poller's epoll set.
+        var isWatched: Bool { self == .forwarding || self == .discarding }
     }
 
     var descriptor: CInt = -1

@@ -294,7 +294,7 @@ final class RelayPoller: @unchecked Sendable {
             self.legs[group.slots[index + 1]].relatch()
         case .unregister(let group, let reply):
             for slot in group.slots {
-                _ = epoll_ctl(self.epoll, EPOLL_CTL_DEL, self.legs[slot].descriptor, nil)
+                self.setMode(.free, slot: slot)
                 self.legs[slot] = PolledLeg()
                 self.freeSlots.append(slot)
             }
@@ -320,30 +320,27 @@ final class RelayPoller: @unchecked Sendable {
         for (index, slot) in slots.enumerated() {
             self.legs[slot].peer = slots[Group.peer(of: index)]
             self.legs[slot].isRTP = index % 2 == 0
-            var event = epoll_event()
-            event.events = 0
-            event.data.u64 = UInt64(slot)
-            if epoll_ctl(self.epoll, EPOLL_CTL_ADD, descriptor(slot), &event) != 0 {
-                self.logger.error("RTP poller: cannot watch a socket", metadata: ["errno": "\(errno)"])
-            }
             self.setMode(.discarding, slot: slot)
         }
         group.slots = slots
         self.registeredGroups += 1
     }
 
-    private func descriptor(_ slot: Int) -> CInt { self.legs[slot].descriptor }
-
-    /// Changes what the poller does with the socket in `slot`, telling epoll whether to watch it.
+    /// Changes what the poller does with the socket in `slot`, adding it to the epoll set or
+    /// removing it. A held socket is removed rather than left with no events: epoll reports
+    /// errors even then, and an error nobody reads would wake the thread forever.
     private func setMode(_ mode: PolledLeg.Mode, slot: Int) {
-        let wasRead = self.legs[slot].mode == .forwarding || self.legs[slot].mode == .discarding
-        let isRead = mode == .forwarding || mode == .discarding
+        let wasWatched = self.legs[slot].mode.isWatched
         self.legs[slot].mode = mode
-        guard wasRead != isRead else { return }
+        guard wasWatched != mode.isWatched else { return }
         var event = epoll_event()
-        event.events = isRead ? EPOLLIN.rawValue : 0
+        event.events = EPOLLIN.rawValue
         event.data.u64 = UInt64(slot)
-        _ = epoll_ctl(self.epoll, EPOLL_CTL_MOD, self.legs[slot].descriptor, &event)
+        let operation = mode.isWatched ? EPOLL_CTL_ADD : EPOLL_CTL_DEL
+        if epoll_ctl(self.epoll, operation, self.legs[slot].descriptor, &event) != 0 {
+            self.logger.error(
+                "RTP poller: cannot change a socket's watch", metadata: ["errno": "\(errno)", "watch": "\(mode.isWatched)"])
+        }
     }
 
     private func allocateSlot() -> Int {
