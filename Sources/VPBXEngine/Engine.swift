@@ -63,7 +63,10 @@ public actor Engine {
             configuration: RTPRelay.Configuration(
                 portRange: config.rtpPorts, inactivityTimeout: .seconds(Int64(config.rtpTimeoutSeconds)),
                 idleSessionLimit: min(1024, sessionsInRange / 2), idleReuseDelay: .milliseconds(250),
-                maxPortPairs: Engine.portPairs(allowedBy: descriptors)),
+                maxPortPairs: Engine.portPairs(allowedBy: descriptors),
+                // Half the cores forward media (one on a 2-core machine): the event loops, as
+                // many as cores, carry SIP and the calls with features.
+                pollerThreads: max(1, System.coreCount / 2)),
             logger: logger)
         if relay.pool.limit < relay.pool.capacity {
             logger.warning(

@@ -90,7 +90,7 @@ extension RTPRelay {
     /// Hands a new socket set to the poller (reading and dropping until a session attaches),
     /// with NIO's reading of it turned off.
     private func registerWithPoller(_ sockets: RelaySockets) async throws -> RelaySockets {
-        guard let poller = self.poller else { return sockets }
+        guard let poller = self.pickPoller() else { return sockets }
         let descriptors = [sockets.a.rtpSender, sockets.a.rtcpSender, sockets.b.rtpSender, sockets.b.rtcpSender].map {
             $0?.descriptor ?? -1
         }

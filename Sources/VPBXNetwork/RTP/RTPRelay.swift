@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// The engine's RTP relay: anchors the media of every call by giving each call a
@@ -37,10 +38,11 @@ public final class RTPRelay: Sendable {
         public var idleReuseDelay: TimeAmount
         /// At most this many port pairs (two sockets each) in use at once; nil: the range's.
         public var maxPortPairs: Int?
-        /// Whether plain bridged calls are forwarded by the relay's own poller thread (raw
-        /// `recvfrom`/`sendto` over epoll, see ``RelayPoller``) instead of the NIO handlers. The
-        /// handlers still forward while a feature needs a call's audio on its event loop.
-        public var usesPoller: Bool
+        /// How many poller threads forward plain bridged calls (raw `recvfrom`/`sendto` over
+        /// epoll, see ``RelayPoller``); each socket set goes to one of them, in turn. 0: the NIO
+        /// handlers forward everything. They forward anyway while a feature needs a call's
+        /// audio on its event loop.
+        public var pollerThreads: Int
 
         public init(
             portRange: ClosedRange<Int> = 10000...20000,
@@ -52,9 +54,9 @@ public final class RTPRelay: Sendable {
             idleSessionLimit: Int = 0,
             idleReuseDelay: TimeAmount = .milliseconds(500),
             maxPortPairs: Int? = nil,
-            usesPoller: Bool = true
+            pollerThreads: Int = 1
         ) {
-            self.usesPoller = usesPoller
+            self.pollerThreads = pollerThreads
             self.maxPortPairs = maxPortPairs
             self.portRange = portRange
             self.inactivityTimeout = inactivityTimeout
@@ -74,8 +76,10 @@ public final class RTPRelay: Sendable {
     let logger: Logger
     /// Sockets of closed sessions awaiting reuse; nil when ``Configuration/idleSessionLimit`` is 0.
     let idle: RelayIdleSockets?
-    /// Forwards plain bridged calls; nil when ``Configuration/usesPoller`` is off.
-    let poller: RelayPoller?
+    /// Forward plain bridged calls; empty when ``Configuration/pollerThreads`` is 0.
+    let pollers: [RelayPoller]
+    /// Which poller gets the next socket set.
+    private let nextPoller = NIOLockedValueBox(0)
 
     /// - Throws: ``RTPRelayError/Code/invalidPortRange`` for an unusable port range.
     public init(
@@ -90,14 +94,24 @@ public final class RTPRelay: Sendable {
         self.idle =
             configuration.idleSessionLimit > 0
             ? RelayIdleSockets(limit: configuration.idleSessionLimit, reuseDelay: configuration.idleReuseDelay) : nil
-        self.poller =
-            configuration.usesPoller
-            ? try RelayPoller(maxDatagramSize: configuration.maxDatagramSize, logger: logger) : nil
+        self.pollers = try (0..<max(0, configuration.pollerThreads)).map { _ in
+            try RelayPoller(maxDatagramSize: configuration.maxDatagramSize, logger: logger)
+        }
+    }
+
+    /// The poller for a new socket set, round robin; nil without pollers.
+    func pickPoller() -> RelayPoller? {
+        guard !self.pollers.isEmpty else { return nil }
+        let index = self.nextPoller.withLockedValue { next in
+            defer { next = (next + 1) % self.pollers.count }
+            return next
+        }
+        return self.pollers[index]
     }
 
     deinit {
-        // The poller thread ends once the sessions still open have closed.
-        self.poller?.retire()
+        // The poller threads end once the sessions still open have closed.
+        for poller in self.pollers { poller.retire() }
     }
 
     /// Opens a session: picks one event loop and binds four UDP sockets on it (A-side RTP and

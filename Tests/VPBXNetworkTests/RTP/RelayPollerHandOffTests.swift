@@ -77,8 +77,8 @@ struct RelayPollerHandOffTests {
 
     @Test("without the poller the event loop's handlers forward, latch and count")
     func withoutThePollerTheHandlersForward() async throws {
-        let relay = try makeRelay(usesPoller: false)
-        #expect(relay.poller == nil)
+        let relay = try makeRelay(pollerThreads: 0)
+        #expect(relay.pollers.isEmpty)
         let session = try await relay.makeSession(bindHost: "127.0.0.1")
         let intruder = try await UDPPhone.bind()
         try await withTwoPhones { phoneA, phoneB in
@@ -124,5 +124,29 @@ struct RelayPollerHandOffTests {
         }
         await relay.closeIdleSessions()
         #expect(relay.pool.inUseCount == 0)
+    }
+
+    @Test("with two poller threads socket sets take turns, and calls on either are forwarded")
+    func twoPollersShareTheSocketSets() async throws {
+        let relay = try makeRelay(pollerThreads: 2)
+        #expect(relay.pollers.count == 2)
+        let first = try await relay.makeSession(bindHost: "127.0.0.1")
+        let second = try await relay.makeSession(bindHost: "127.0.0.1")
+        var owners: [ObjectIdentifier?] = []
+        for session in [first, second] {
+            let core = session.core
+            owners.append(try await session.eventLoop.submit { core.value.sockets.poller.map(ObjectIdentifier.init) }.get())
+        }
+        #expect(owners[0] != nil && owners[1] != nil && owners[0] != owners[1])
+        for session in [first, second] {
+            try await withTwoPhones { phoneA, phoneB in
+                try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
+                try await phoneA.send(rtpPacket(sequence: 7), to: session.aPort)
+                let atB = try await phoneB.waitForPackets(1)
+                #expect(atB.map(\.bytes) == [rtpPacket(sequence: 7)])
+                #expect(try await session.statistics().a.rtp.packetsIn == 1)
+            }
+            await session.close()
+        }
     }
 }

@@ -12,11 +12,11 @@ func randomPortRange(pairs: Int) -> ClosedRange<Int> {
     return base...(base + pairs * 2 - 1)
 }
 
-/// A relay on loopback ports; `usesPoller: false` keeps every packet on the NIO handlers.
-func makeRelay(pairs: Int = 8, timeout: TimeAmount? = nil, usesPoller: Bool = true) throws -> RTPRelay {
+/// A relay on loopback ports; `pollerThreads: 0` keeps every packet on the NIO handlers.
+func makeRelay(pairs: Int = 8, timeout: TimeAmount? = nil, pollerThreads: Int = 1) throws -> RTPRelay {
     try RTPRelay(
         group: MultiThreadedEventLoopGroup.singleton,
-        configuration: .init(portRange: randomPortRange(pairs: pairs), inactivityTimeout: timeout, usesPoller: usesPoller)
+        configuration: .init(portRange: randomPortRange(pairs: pairs), inactivityTimeout: timeout, pollerThreads: pollerThreads)
     )
 }
 
