@@ -97,17 +97,11 @@ extension RelayCore {
 
     /// The statistics, wherever the counters are now; `reply` runs on the loop.
     func statistics(_ reply: @escaping (RelayStatistics) -> Void) {
-        guard self.owner == .poller, let poller = self.sockets.poller, let group = self.sockets.group else {
+        guard self.owner == .poller else {
             self.onEndpoints { reply(self.statistics()) }
             return
         }
-        let core = NIOLoopBound(self, eventLoop: self.activity.eventLoop)
-        let loop = self.activity.eventLoop
-        let reply = NIOLoopBound(reply, eventLoop: loop)
-        poller.send(
-            .snapshot(group) { states in
-                loop.execute { reply.value(core.value.statistics(polled: states)) }
-            })
+        self.withPolledStates { core, states in reply(core.statistics(polled: states)) }
     }
 
     private func statistics(polled states: [RelayLegState]) -> RelayStatistics {
@@ -129,22 +123,22 @@ extension RelayCore {
     /// Brings the RTP arrival times the poller recorded into the inactivity timeout before it
     /// decides; `then` runs on the loop.
     func refreshActivity(then: @escaping () -> Void) {
-        guard self.owner == .poller, let poller = self.sockets.poller, let group = self.sockets.group else {
+        guard self.owner == .poller else { return then() }
+        self.withPolledStates { core, states in
+            if let time = states[0].lastReceived { core.activity.record(side: .a, at: time) }
+            if let time = states[2].lastReceived { core.activity.record(side: .b, at: time) }
             then()
-            return
         }
-        let core = NIOLoopBound(self, eventLoop: self.activity.eventLoop)
+    }
+
+    /// Asks the poller for the sockets' current state, leaving them with it; `body` runs on
+    /// the loop with the four states (nothing runs without a poller).
+    private func withPolledStates(_ body: @escaping (RelayCore, [RelayLegState]) -> Void) {
+        guard let poller = self.sockets.poller, let group = self.sockets.group else { return }
         let loop = self.activity.eventLoop
-        let then = NIOLoopBound(then, eventLoop: loop)
-        poller.send(
-            .snapshot(group) { states in
-                loop.execute {
-                    let activity = core.value.activity
-                    if let time = states[0].lastReceived { activity.record(side: .a, at: time) }
-                    if let time = states[2].lastReceived { activity.record(side: .b, at: time) }
-                    then.value()
-                }
-            })
+        let core = NIOLoopBound(self, eventLoop: loop)
+        let body = NIOLoopBound(body, eventLoop: loop)
+        poller.send(.snapshot(group) { states in loop.execute { body.value(core.value, states) } })
     }
 
     /// Sets where `side`'s phone wants media, in the poller or in the endpoints.
