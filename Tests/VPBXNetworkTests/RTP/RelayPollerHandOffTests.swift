@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import Testing
 import VPBXRTP
@@ -103,25 +104,28 @@ struct RelayPollerHandOffTests {
         // Commands that do not wake the poller ride along with ones that do; a wake-up consumed
         // at the wrong moment left a close waiting forever (found by the sip-load benchmark).
         let relay = try RelayIdleSocketsTests.makePoolingRelay(limit: 16, pairs: 40)
-        try await withThrowingTaskGroup(of: Int.self) { tasks in
-            for _ in 0..<6 {
-                tasks.addTask {
-                    var closed = 0
-                    for round in 0..<40 {
-                        let session = try await relay.makeSession(bindHost: "127.0.0.1", expectingA: ("127.0.0.1", 40_000 + round * 2))
-                        session.updateExpectedRemote(side: .b, host: "127.0.0.1", port: 41_000 + round * 2)
-                        let statistics = try await session.statistics()
-                        #expect(statistics.b.rtpRemote?.port == 41_000 + round * 2)
-                        await session.close()
-                        closed += 1
+        let closed = NIOLockedValueBox(0)
+        let allDone = try await finishes(within: .seconds(40)) {
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                for _ in 0..<6 {
+                    tasks.addTask {
+                        for round in 0..<40 {
+                            let session = try await relay.makeSession(
+                                bindHost: "127.0.0.1", expectingA: ("127.0.0.1", 40_000 + round * 2))
+                            session.updateExpectedRemote(side: .b, host: "127.0.0.1", port: 41_000 + round * 2)
+                            let statistics = try await session.statistics()
+                            #expect(statistics.b.rtpRemote?.port == 41_000 + round * 2)
+                            await session.close()
+                            closed.withLockedValue { $0 += 1 }
+                        }
                     }
-                    return closed
                 }
+                try await tasks.waitForAll()
             }
-            var total = 0
-            for try await closed in tasks { total += closed }
-            #expect(total == 240)
         }
+        #expect(allDone, "a statistics call or a close never returned (\(closed.withLockedValue { $0 }) of 240 closed)")
+        #expect(closed.withLockedValue { $0 } == 240)
+        guard allDone else { return }
         await relay.closeIdleSessions()
         #expect(relay.pool.inUseCount == 0)
     }

@@ -80,6 +80,30 @@ func eventually(
     throw TimedOut(description: "\(what) not reached within \(timeout)")
 }
 
+/// Whether `body` finished within `limit`. A body that never finishes is left behind instead of
+/// hanging the test run (a task group would wait for it), so a lost wake-up fails a test.
+func finishes(within limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws -> Bool {
+    let waiter = NIOLockedValueBox<CheckedContinuation<Result<Bool, any Error>, Never>?>(nil)
+    let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Bool, any Error>, Never>) in
+        waiter.withLockedValue { $0 = continuation }
+        Task {
+            let outcome: Result<Bool, any Error>
+            do {
+                try await body()
+                outcome = .success(true)
+            } catch {
+                outcome = .failure(error)
+            }
+            waiter.withLockedValue { $0.take() }?.resume(returning: outcome)
+        }
+        Task {
+            try? await Task.sleep(for: limit)
+            waiter.withLockedValue { $0.take() }?.resume(returning: .success(false))
+        }
+    }
+    return try result.get()
+}
+
 /// Runs `body` with two phones bound on 127.0.0.1 and closes both afterwards, also when `body`
 /// throws.
 func withTwoPhones(_ body: (UDPPhone, UDPPhone) async throws -> Void) async throws {
