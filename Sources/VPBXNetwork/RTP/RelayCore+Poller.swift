@@ -25,22 +25,26 @@ extension RelayCore {
         guard self.owner == .loop, !self.isFinished, !self.needsPacketsOnLoop,
             let poller = self.sockets.poller, let group = self.sockets.group
         else { return }
-        for endpoint in self.endpoints {
-            // What the loop wrote in this read batch goes out before the loop stops reading.
-            if endpoint.needsFlush {
-                endpoint.needsFlush = false
-                endpoint.channel.flush()
+        // The session's first hand-over finds the sockets as bound or parked: NIO not reading
+        // them, the poller watching them (reading and dropping), so the next packet wakes it.
+        // After a feature the loop reads them and the poller does not watch them.
+        let returning = self.handedOverBefore
+        if returning {
+            for endpoint in self.endpoints {
+                // What the loop wrote in this read batch goes out before the loop stops reading.
+                if endpoint.needsFlush {
+                    endpoint.needsFlush = false
+                    endpoint.channel.flush()
+                }
             }
+            self.sockets.setReading(false)
         }
-        self.sockets.setReading(false)
         var states = self.endpoints.map(\.legState)
         states[0].lastReceived = self.activity.lastRTP(side: .a)
         states[2].lastReceived = self.activity.lastRTP(side: .b)
         self.owner = .poller
-        // The session's first hand-over finds the sockets watched (a new or parked set, read
-        // and dropped): the next packet wakes the poller. After a feature they are not.
-        poller.send(.forward(group, states), urgent: self.wasHeld)
-        self.wasHeld = true
+        self.handedOverBefore = true
+        poller.send(.forward(group, states), urgent: returning)
     }
 
     /// Runs `body` on the loop once the loop owns the endpoints: at once, or after the poller
@@ -123,7 +127,15 @@ extension RelayCore {
     /// Brings the RTP arrival times the poller recorded into the inactivity timeout before it
     /// decides; `then` runs on the loop.
     func refreshActivity(then: @escaping () -> Void) {
-        guard self.owner == .poller else { return then() }
+        switch self.owner {
+        case .loop:
+            return then()
+        case .reclaiming:
+            // The poller's times arrive with the state it is handing back: decide after that.
+            return self.waitingForEndpoints.append(then)
+        case .poller:
+            break
+        }
         self.withPolledStates { core, states in
             if let time = states[0].lastReceived { core.activity.record(side: .a, at: time) }
             if let time = states[2].lastReceived { core.activity.record(side: .b, at: time) }

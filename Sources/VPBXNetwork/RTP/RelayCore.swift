@@ -24,9 +24,9 @@ final class RelayCore {
     var owner = Owner.loop
     /// Work waiting for the poller to hand the endpoints back.
     var waitingForEndpoints: [() -> Void] = []
-    /// Whether the poller has had (and given back) this session's sockets before: they are not
-    /// watched by it then, so handing them over again must wake it.
-    var wasHeld = false
+    /// Whether forwarding went to the poller before: a later hand-over follows a feature, with
+    /// the loop reading the sockets and the poller not watching them.
+    var handedOverBefore = false
 
     /// Attaches the sockets' forwarding handlers to this session's endpoints and starts the
     /// timeout. Must run on the channels' event loop.

@@ -10,8 +10,9 @@ struct RelayLegState: Sendable {
     var expected: SocketAddress?
     var isLatched = false
     var counters = RelayStreamCounters()
-    /// When the last packet from the phone arrived; the poller keeps it per read batch (the
-    /// event loop keeps RTP's in ``RelayActivity`` instead and leaves this nil).
+    /// When the last RTP packet from the phone arrived (nil for RTCP sockets): the poller
+    /// stamps it once per read batch; on the loop it lives in ``RelayActivity`` and is copied
+    /// in and out at each hand-over.
     var lastReceived: NIODeadline?
 }
 

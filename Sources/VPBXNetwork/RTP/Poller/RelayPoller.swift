@@ -50,7 +50,7 @@ final class RelayPoller: @unchecked Sendable {
         case forward(Group, [RelayLegState])
         /// Stops reading the group (the event loop reads it now) and hands its state back.
         case hold(Group, StateReply)
-        /// Reads and drops what arrives (a parked set), handing back the state if it forwarded.
+        /// Reads and drops what arrives (a parked set), handing back the state it had.
         case discard(Group, StateReply?)
         /// The current state of a forwarding group, unchanged.
         case snapshot(Group, StateReply)
@@ -205,8 +205,8 @@ final class RelayPoller: @unchecked Sendable {
     @inline(__always)
     private func receive(on slot: Int, now: NIODeadline) {
         let leg = self.legs + slot
-        // A held socket is the event loop's to read, even if this batch still reported it.
-        guard leg.pointee.mode == .forwarding || leg.pointee.mode == .discarding else { return }
+        // A socket held or unregistered by this batch's commands is no longer the poller's.
+        guard leg.pointee.mode.isWatched else { return }
         var source = RawSocketAddress()
         source.length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let size = withUnsafeMutablePointer(to: &source.storage) { storage in
