@@ -25,6 +25,11 @@ extension RelayCore {
         guard self.owner == .loop, !self.isFinished, !self.needsPacketsOnLoop,
             let poller = self.sockets.poller, let group = self.sockets.group
         else { return }
+        guard poller.isRunning else {
+            // The poller thread ended (logged when it did): the loop forwards from now on.
+            self.sockets.setReading(true)
+            return
+        }
         // The session's first hand-over finds the sockets as bound or parked: NIO not reading
         // them, the poller watching them (reading and dropping), so the next packet wakes it.
         // After a feature the loop reads them and the poller does not watch them.
@@ -99,9 +104,15 @@ extension RelayCore {
         if let time = states[2].lastReceived { self.activity.record(side: .b, at: time) }
     }
 
+    /// Whether the poller forwards this session's packets now: it has them and its thread runs.
+    /// A session left with a poller whose thread ended takes them back at the next occasion.
+    private var pollerForwards: Bool {
+        self.owner == .poller && self.sockets.poller?.isRunning == true
+    }
+
     /// The statistics, wherever the counters are now; `reply` runs on the loop.
     func statistics(_ reply: @escaping (RelayStatistics) -> Void) {
-        guard self.owner == .poller else {
+        guard self.pollerForwards else {
             self.onEndpoints { reply(self.statistics()) }
             return
         }
@@ -134,7 +145,16 @@ extension RelayCore {
             // The poller's times arrive with the state it is handing back: decide after that.
             return self.waitingForEndpoints.append(then)
         case .poller:
-            break
+            guard self.pollerForwards else {
+                // The poller's arrival times ended with its thread. The loop takes the packets
+                // back and records them from now on; the call gets a whole timeout from here.
+                return self.onEndpoints {
+                    let now = NIODeadline.now()
+                    self.activity.record(side: .a, at: now)
+                    self.activity.record(side: .b, at: now)
+                    then()
+                }
+            }
         }
         self.withPolledStates { core, states in
             if let time = states[0].lastReceived { core.activity.record(side: .a, at: time) }
@@ -155,8 +175,12 @@ extension RelayCore {
 
     /// Sets where `side`'s phone wants media, in the poller or in the endpoints.
     func setExpected(side: RelaySide, rtp: SocketAddress, rtcp: SocketAddress) {
-        if self.owner == .poller, let poller = self.sockets.poller, let group = self.sockets.group {
+        if self.pollerForwards, let poller = self.sockets.poller, let group = self.sockets.group {
             poller.send(.setExpected(group, index: side == .a ? 0 : 2, rtp: rtp, rtcp: rtcp), urgent: false)
+            // The endpoints learn it too: a hand-back overwrites them with the poller's state,
+            // but a poller thread that ended hands nothing back.
+            self.rtp(side).setExpected(rtp)
+            self.rtcp(side).setExpected(rtcp)
             return
         }
         self.onEndpoints {
@@ -167,8 +191,10 @@ extension RelayCore {
 
     /// Lets `side` latch again, in the poller or in the endpoints.
     func relatch(side: RelaySide) {
-        if self.owner == .poller, let poller = self.sockets.poller, let group = self.sockets.group {
+        if self.pollerForwards, let poller = self.sockets.poller, let group = self.sockets.group {
             poller.send(.relatch(group, index: side == .a ? 0 : 2), urgent: false)
+            self.rtp(side).relatch()
+            self.rtcp(side).relatch()
             return
         }
         self.onEndpoints {
@@ -192,7 +218,9 @@ extension RelayCore {
             self.waitingForEndpoints.append { self.release(completion: completion) }
         case .loop:
             let reusable = self.detach()
-            if let poller = self.sockets.poller, let group = self.sockets.group {
+            // Without a running poller the loop keeps reading the parked set and, with the
+            // handlers detached, drops what the ended call still sends.
+            if let poller = self.sockets.poller, let group = self.sockets.group, poller.isRunning {
                 self.sockets.setReading(false)
                 // Until the poller watches them again the parked sockets just queue; urgent, so
                 // what the ended call still sends does not wait for the next session.

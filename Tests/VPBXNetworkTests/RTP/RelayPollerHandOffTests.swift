@@ -153,4 +153,68 @@ struct RelayPollerHandOffTests {
             await session.close()
         }
     }
+
+    @Test("a poller thread that ends gives its calls back to the event loop: statistics and closes return, media flows again")
+    func aStoppedPollerGivesItsCallsBack() async throws {
+        let relay = try makeRelay()
+        let poller = try #require(relay.pollers.first)
+        let session = try await relay.makeSession(bindHost: "127.0.0.1")
+        try await withTwoPhones { phoneA, phoneB in
+            try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
+            try await phoneA.send(rtpPacket(sequence: 1), to: session.aPort)
+            _ = try await phoneB.waitForPackets(1)
+
+            poller.failForTesting()
+            try await eventually("the poller thread ended") { !poller.isRunning }
+            let allReturned = try await finishes(within: .seconds(20)) {
+                // The statistics bring the packets back to the loop; B's SDP address, given while
+                // the poller forwarded, came along (A's latch ended with the thread).
+                _ = try await session.statistics()
+                try await phoneA.send(rtpPacket(sequence: 2), to: session.aPort)
+                let atB = try await phoneB.waitForPackets(2)
+                #expect(atB.last?.bytes == rtpPacket(sequence: 2))
+                try await phoneB.send(rtpPacket(sequence: 3), to: session.bPort)
+                let atA = try await phoneA.waitForPackets(1)
+                #expect(atA.map(\.bytes) == [rtpPacket(sequence: 3)])
+                await session.close()
+
+                // A new call forwards on the loop from the start.
+                let next = try await relay.makeSession(bindHost: "127.0.0.1")
+                try await next.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
+                try await phoneA.send(rtpPacket(sequence: 4), to: next.aPort)
+                try await eventually { phoneB.received.count == 3 }
+                #expect(phoneB.received.last?.bytes == rtpPacket(sequence: 4))
+                #expect(try await next.statistics().a.rtp.packetsIn == 1)
+                await next.close()
+            }
+            #expect(allReturned, "a statistics call or a close waited for the ended poller thread")
+        }
+    }
+
+    @Test("a call on a poller thread that ends is not timed out while its media flows, and is after it stops")
+    func aStoppedPollersCallsStillTimeOutOnlyWhenSilent() async throws {
+        let relay = try makeRelay(timeout: .milliseconds(1_500))
+        let poller = try #require(relay.pollers.first)
+        let counter = TimeoutCounter()
+        let session = try await relay.makeSession(bindHost: "127.0.0.1", onTimeout: counter.callback)
+        let phoneA = try await UDPPhone.bind()
+        try await phoneA.send(rtpPacket(sequence: 0), to: session.aPort)
+        try await eventually { try await session.statistics().a.rtp.packetsIn == 1 }
+        poller.failForTesting()
+        try await eventually("the poller thread ended") { !poller.isRunning }
+        let allReturned = try await finishes(within: .seconds(30)) {
+            // More than two timeouts of packets every 50 ms: only the loop reading them again
+            // (from the first inactivity check after the poller ended) keeps the call alive.
+            for sequence in 1..<70 {
+                try await phoneA.send(rtpPacket(sequence: UInt16(sequence)), to: session.aPort)
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(counter.value == 0)
+            #expect(try await session.statistics().a.rtp.packetsIn > 40)
+            try await eventually(timeout: .seconds(4), "timeout fired after media stopped") { counter.value == 1 }
+            await session.close()
+        }
+        #expect(allReturned, "a statistics call or a close waited for the ended poller thread")
+        await phoneA.close()
+    }
 }

@@ -72,6 +72,10 @@ final class RelayPoller: @unchecked Sendable {
         /// The eventfd was written and the thread has not taken the queue since.
         var wakePending = false
         var ownerGone = false
+        /// The thread has ended: commands are answered at once, without forwarding.
+        var stopped = false
+        /// A test asked the thread to end as if `epoll_wait` had failed.
+        var failureRequested = false
     }
 
     // Poller thread only.
@@ -126,20 +130,73 @@ final class RelayPoller: @unchecked Sendable {
     ///   context switches) per command. Anything with a reply, or that must start watching a
     ///   socket, is urgent.
     func send(_ command: Command, urgent: Bool = true) {
-        let wake = self.queue.withLockedValue { queue in
+        enum Outcome { case queued, wake, refused }
+        let outcome = self.queue.withLockedValue { queue -> Outcome in
+            guard !queue.stopped else { return .refused }
             queue.commands.append(command)
-            guard urgent, !queue.wakePending else { return false }
+            guard urgent, !queue.wakePending else { return .queued }
             queue.wakePending = true
-            return true
+            return .wake
         }
-        if wake { self.signal() }
+        switch outcome {
+        case .queued: break
+        case .wake: self.signal()
+        case .refused: Self.answerWithoutForwarding(command)
+        }
+    }
+
+    /// Whether the thread still forwards. After it ended (it should not: only a failing
+    /// `epoll_wait` ends it early) sessions take their packets back to the event loop.
+    var isRunning: Bool {
+        self.queue.withLockedValue { !$0.stopped }
     }
 
     /// The relay that made the poller is gone: the thread ends once the last group is
     /// unregistered (sessions still open keep working until they close).
     func retire() {
-        self.queue.withLockedValue { $0.ownerGone = true }
+        let running = self.queue.withLockedValue { queue in
+            queue.ownerGone = true
+            return !queue.stopped
+        }
+        if running { self.signal() }
+    }
+
+    /// Ends the thread the way a failing `epoll_wait` would, for tests of what follows.
+    func failForTesting() {
+        self.queue.withLockedValue { $0.failureRequested = true }
         self.signal()
+    }
+
+    /// Replies to a command the thread will never run, so nobody waits for it: no states (the
+    /// session keeps what its endpoints last knew), and the descriptors are free to close.
+    private static func answerWithoutForwarding(_ command: Command) {
+        switch command {
+        case .hold(_, let reply), .snapshot(_, let reply):
+            reply([])
+        case .discard(_, let reply):
+            reply?([])
+        case .unregister(_, let reply):
+            reply()
+        case .register, .forward, .setExpected, .relatch:
+            break
+        }
+    }
+
+    /// After the thread's last turn: later commands are answered at once, and those queued
+    /// meanwhile are answered now.
+    private func stop() {
+        let left = self.queue.withLockedValue { queue in
+            queue.stopped = true
+            defer { queue.commands = [] }
+            return queue.commands
+        }
+        for command in left { Self.answerWithoutForwarding(command) }
+    }
+
+    deinit {
+        // Here, not when the thread ends: a sender may still write the eventfd after that.
+        _ = close(self.epoll)
+        _ = close(self.wake)
     }
 
     private func signal() {
@@ -170,18 +227,18 @@ final class RelayPoller: @unchecked Sendable {
     private func run() {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Self.maxEvents)
         defer {
+            self.stop()
             events.deallocate()
             self.legs.deinitialize(count: self.capacity)
             self.legs.deallocate()
             self.buffer.deallocate()
-            _ = close(self.epoll)
-            _ = close(self.wake)
         }
         while true {
             let count = epoll_wait(self.epoll, events, CInt(Self.maxEvents), -1)
             guard count >= 0 else {
                 if errno == EINTR { continue }
-                self.logger.critical("RTP poller: epoll_wait failed, media stops", metadata: ["errno": "\(errno)"])
+                self.logger.critical(
+                    "RTP poller: epoll_wait failed, media goes back to the event loops", metadata: ["errno": "\(errno)"])
                 return
             }
             // One clock read per batch, not per packet.
@@ -253,12 +310,18 @@ final class RelayPoller: @unchecked Sendable {
 
     /// Applies the queued commands; true when the thread should end.
     private func runCommands() -> Bool {
-        let (commands, ownerGone) = self.queue.withLockedValue { queue in
+        let (commands, ownerGone, failing) = self.queue.withLockedValue { queue in
             defer {
                 queue.commands.removeAll(keepingCapacity: true)
                 queue.wakePending = false
             }
-            return (queue.commands, queue.ownerGone)
+            return (queue.commands, queue.ownerGone, queue.failureRequested)
+        }
+        if failing {
+            // Unapplied commands are answered by `stop()` like any that come later.
+            self.queue.withLockedValue { $0.commands.insert(contentsOf: commands, at: 0) }
+            self.logger.critical("RTP poller: stopped on request, media goes back to the event loops")
+            return true
         }
         for command in commands { self.apply(command) }
         return ownerGone && self.registeredGroups == 0
