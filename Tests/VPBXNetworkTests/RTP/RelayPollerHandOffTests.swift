@@ -1,3 +1,4 @@
+import Glibc
 import NIOConcurrencyHelpers
 import NIOCore
 import Testing
@@ -216,5 +217,59 @@ struct RelayPollerHandOffTests {
         }
         #expect(allReturned, "a statistics call or a close waited for the ended poller thread")
         await phoneA.close()
+    }
+
+    @Test(
+        "IPv6 media through the poller: latched, forwarded both ways, a foreign source dropped, and back after music",
+        .enabled(if: loopbackIPv6Works(), "this machine cannot bind ::1")
+    )
+    func ipv6MediaThroughThePoller() async throws {
+        let relay = try makeRelay()
+        let session = try await relay.makeSession(bindHost: "::1")
+        let phoneA = try await UDPPhone.bind(host: "::1")
+        let phoneB = try await UDPPhone.bind(host: "::1")
+        let intruder = try await UDPPhone.bind(host: "::1")
+        try await session.setExpectedRemote(side: .b, host: "::1", port: phoneB.port)
+        try await phoneA.send(rtpPacket(sequence: 1), to: session.aPort)
+        let atB = try await phoneB.waitForPackets(1)
+        #expect(atB.map(\.bytes) == [rtpPacket(sequence: 1)])
+        #expect(atB.first?.remoteAddress.port == session.bPort)
+        try await phoneB.send(rtpPacket(sequence: 2), to: session.bPort)
+        let atA = try await phoneA.waitForPackets(1)
+        #expect(atA.map(\.bytes) == [rtpPacket(sequence: 2)])
+        // The latch compares IPv6 addresses and ports: same address, other port, is foreign.
+        try await intruder.send(rtpPacket(sequence: 666), to: session.aPort)
+        try await eventually { try await session.statistics().a.rtp.droppedForeignSource == 1 }
+        // To the loop for music and back: the IPv6 latch survives both hand-offs.
+        session.play(self.music, toward: .b)
+        try await eventually { try await session.statistics().b.isPlaying }
+        session.stopPlaying(toward: .b)
+        try await eventually { try await !session.statistics().b.isPlaying }
+        let before = phoneB.received.count
+        try await phoneA.send(rtpPacket(sequence: 3), to: session.aPort)
+        try await intruder.send(rtpPacket(sequence: 667), to: session.aPort)
+        try await eventually { phoneB.received.count == before + 1 }
+        #expect(phoneB.received.last?.bytes == rtpPacket(sequence: 3))
+        let statistics = try await session.statistics()
+        #expect(statistics.a.rtp.droppedForeignSource == 2)
+        #expect(statistics.a.isLatched && statistics.a.rtpRemote?.port == phoneA.port)
+        #expect(intruder.received.isEmpty)
+        await session.close()
+        for phone in [phoneA, phoneB, intruder] { await phone.close() }
+    }
+}
+
+/// Whether a UDP socket binds on ::1 here (containers often run without IPv6).
+func loopbackIPv6Works() -> Bool {
+    let descriptor = socket(AF_INET6, Int32(SOCK_DGRAM.rawValue), 0)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    var address = sockaddr_in6()
+    address.sin6_family = sa_family_t(AF_INET6)
+    address.sin6_addr = in6addr_loopback
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
+        }
     }
 }

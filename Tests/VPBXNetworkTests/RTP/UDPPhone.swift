@@ -7,16 +7,19 @@ import NIOPosix
 final class UDPPhone: Sendable {
     let channel: any Channel
     let port: Int
+    /// The loopback address it is bound to and sends to: 127.0.0.1, or ::1.
+    let host: String
     private let inbox: NIOLockedValueBox<[AddressedEnvelope<ByteBuffer>]>
 
-    private init(channel: any Channel, inbox: NIOLockedValueBox<[AddressedEnvelope<ByteBuffer>]>) {
+    private init(channel: any Channel, host: String, inbox: NIOLockedValueBox<[AddressedEnvelope<ByteBuffer>]>) {
         self.channel = channel
         self.port = channel.localAddress!.port!
+        self.host = host
         self.inbox = inbox
     }
 
-    /// Binds a phone on 127.0.0.1 (port 0: the kernel picks one unless `port` is given).
-    static func bind(port: Int = 0) async throws -> UDPPhone {
+    /// Binds a phone on `host` (port 0: the kernel picks one unless `port` is given).
+    static func bind(port: Int = 0, host: String = "127.0.0.1") async throws -> UDPPhone {
         let inbox = NIOLockedValueBox<[AddressedEnvelope<ByteBuffer>]>([])
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
@@ -24,13 +27,13 @@ final class UDPPhone: Sendable {
                     try channel.pipeline.syncOperations.addHandler(Collector(inbox: inbox))
                 }
             }
-            .bind(host: "127.0.0.1", port: port)
+            .bind(host: host, port: port)
             .get()
-        return UDPPhone(channel: channel, inbox: inbox)
+        return UDPPhone(channel: channel, host: host, inbox: inbox)
     }
 
     func send(_ bytes: [UInt8], to port: Int) async throws {
-        let address = try SocketAddress(ipAddress: "127.0.0.1", port: port)
+        let address = try SocketAddress(ipAddress: self.host, port: port)
         let envelope = AddressedEnvelope(remoteAddress: address, data: ByteBuffer(bytes: bytes))
         try await self.channel.writeAndFlush(envelope).get()
     }
