@@ -45,4 +45,22 @@ import VPBXSIP
             #expect((4_000...6_000).contains(set), "bit \(bit)")
         }
     }
+
+    @Test func aFillLongerThanOneKernelCallIsFilledToTheEnd() {
+        // The kernel hands out at most 256 bytes per call: the fill goes on until done.
+        var bytes = [UInt8](repeating: 0, count: 70_000)
+        bytes.withUnsafeMutableBytes { RandomWords.fill($0) }
+        // About 1 in 256 bytes is zero by chance; an unfilled tail would be 0s by the thousand.
+        let zeros = bytes.filter { $0 == 0 }.count
+        #expect(zeros < 600, "\(zeros) zero bytes")
+        #expect(bytes.suffix(64).contains { $0 != 0 })
+    }
+
+    @Test func theGeneratorDrawsUniformlyInARange() {
+        var generator = RandomWordsGenerator()
+        var counts = [Int](repeating: 0, count: 10)
+        for _ in 0..<10_000 { counts[Int.random(in: 0..<10, using: &generator)] += 1 }
+        // 1,000 expected per value; a stuck or biased generator leaves some far off.
+        #expect(counts.allSatisfy { (850...1_150).contains($0) }, "\(counts)")
+    }
 }

@@ -169,7 +169,7 @@ public actor ApplicationUserAgent {
         }
         sessions[callID] = Session(dialog: dialog, invite: invite)
         let origin = OriginTracker(
-            sessionID: UInt64.random(in: 1...UInt64(Int64.max)), address: dependencies.mediaAddress)
+            sessionID: OriginTracker.newSessionID(), address: dependencies.mediaAddress)
         do {
             // Negotiate once to learn the codec, bind the channel, answer with its port.
             let probe = try SessionDescription.answer(

@@ -117,9 +117,9 @@ extension PBXCore {
             id: id, caller: caller, callerName: callerName, callee: callee, inviteKey: key, invite: request,
             callerSource: source, callerDialog: dialog, offer: offer,
             callerOrigin: OriginTracker(
-                sessionID: UInt64.random(in: 1...UInt64(Int64.max)), address: configuration.mediaAddress),
+                sessionID: OriginTracker.newSessionID(), address: configuration.mediaAddress),
             calleeOrigin: OriginTracker(
-                sessionID: UInt64.random(in: 1...UInt64(Int64.max)), address: configuration.mediaAddress),
+                sessionID: OriginTracker.newSessionID(), address: configuration.mediaAddress),
             startedAt: now, noAnswerTimeout: noAnswerTimeout,
             calleeCallID: SIPIdentifiers.callID(host: configuration.advertisedHost), calleeFromTag: SIPIdentifiers.tag()
         )

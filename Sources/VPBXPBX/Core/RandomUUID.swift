@@ -1,4 +1,5 @@
 import Foundation
+import VPBXSDP
 import VPBXSignaling
 
 /// Version 4 UUIDs from the same secure random words as tags and branches (``RandomWords``),
@@ -15,5 +16,14 @@ enum RandomUUID {
         uuid.6 = (uuid.6 & 0x0F) | 0x40  // version 4
         uuid.8 = (uuid.8 & 0x3F) | 0x80  // RFC 4122 variant
         return UUID(uuid: uuid)
+    }
+}
+
+extension OriginTracker {
+    /// A leg's SDP session id (RFC 4566: a numeric string, unique per session), from the same
+    /// words: `UInt64.random(in:)` would cost a system call each.
+    static func newSessionID() -> UInt64 {
+        var generator = RandomWordsGenerator()
+        return UInt64.random(in: 1...UInt64(Int64.max), using: &generator)
     }
 }

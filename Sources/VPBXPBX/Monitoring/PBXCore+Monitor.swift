@@ -74,7 +74,7 @@ extension PBXCore {
         let leg = MonitorLeg(
             id: id, supervisor: supervisor, target: target, callID: call.id, agentSide: agentSide, mode: mode,
             inviteKey: key, invite: request, source: source, dialog: dialog, offer: offer,
-            origin: OriginTracker(sessionID: UInt64.random(in: 1...UInt64(Int64.max)), address: configuration.mediaAddress),
+            origin: OriginTracker(sessionID: OriginTracker.newSessionID(), address: configuration.mediaAddress),
             request: mediaRequest, startedAt: now)
         monitors[id] = leg
         monitorByDialog[DialogID(callID: dialog.callID, localTag: dialog.localTag)] = id

@@ -59,7 +59,7 @@ extension PBXCore {
             inviteKey: TransactionKey(branch: "", sentBy: "", method: .invite), invite: placeholder,
             source: destination, dialog: nil, offer: nil,
             ring: MonitorRing(contact: contact, callID: SIPIdentifiers.callID(host: configuration.advertisedHost)),
-            origin: OriginTracker(sessionID: UInt64.random(in: 1...UInt64(Int64.max)), address: configuration.mediaAddress),
+            origin: OriginTracker(sessionID: OriginTracker.newSessionID(), address: configuration.mediaAddress),
             request: request, startedAt: Date())
         monitors[id] = leg
         let now = leg.startedAt

@@ -51,7 +51,8 @@ public struct Dialog: Sendable, Equatable {
         self.remote = remote
         self.remoteTarget = try invite.headers.contacts().addresses.first?.uri ?? remote.uri
         self.routeSet = try invite.headers.routeSet("Record-Route")
-        self.localSeq = UInt32.random(in: 1...10_000)
+        var generator = RandomWordsGenerator()
+        self.localSeq = UInt32.random(in: 1...10_000, using: &generator)
         self.remoteSeq = try invite.headers.cseq().number
     }
 
