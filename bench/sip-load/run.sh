@@ -41,7 +41,7 @@ work=$(mktemp -d /tmp/sip-load-XXXXXX)
 results_dir="$root/bench/results"
 mkdir -p "$results_dir"
 results="$results_dir/sip-load-$(date +%Y%m%d-%H%M%S).csv"
-echo "path,rate,calls,successful,failed,failure_pct,cpu_s_per_call" > "$results"
+echo "path,rate,calls,successful,failed,failure_pct,cpu_s_per_call,rss_kb" > "$results"
 
 engine_pid=""
 uas_pid=""
@@ -94,13 +94,18 @@ drive() {
         END { print (ok == "" ? 0 : ok), (failed == "" ? 0 : failed) }' "$work/$tag.csv" 2>/dev/null || echo "0 0"
 }
 
-# Records one measurement: path rate successful failed cpu_ticks.
+# Resident memory of a process now, in kB.
+rss_kb() {
+    awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
+}
+
+# Records one measurement: path rate successful failed cpu_ticks rss_kb.
 record() {
-    local path=$1 rate=$2 ok=$3 failed=$4 ticks=$5 calls=$(( $2 * duration ))
-    awk -v p="$path" -v r="$rate" -v n="$calls" -v ok="$ok" -v f="$failed" -v t="$ticks" -v hz="$hz" 'BEGIN {
+    local path=$1 rate=$2 ok=$3 failed=$4 ticks=$5 rss=$6 calls=$(( $2 * duration ))
+    awk -v p="$path" -v r="$rate" -v n="$calls" -v ok="$ok" -v f="$failed" -v t="$ticks" -v hz="$hz" -v rss="$rss" 'BEGIN {
         total = ok + f; pct = n > 0 ? 100 * (n - ok) / n : 0
         cpu = ok > 0 ? t / hz / ok : 0
-        printf "%s,%d,%d,%d,%d,%.2f,%.8f\n", p, r, n, ok, f, pct, cpu }' >> "$results"
+        printf "%s,%d,%d,%d,%d,%.2f,%.8f,%d\n", p, r, n, ok, f, pct, cpu, rss }' >> "$results"
 }
 
 # Measures one path at one rate: the CPU of the process in the middle (the engine, or for
@@ -114,8 +119,12 @@ measure() {
     before=$(cpu_ticks "$middle")
     read -r ok failed < <(drive "$path-$rate" "$rate" "$target")
     after=$(cpu_ticks "$middle")
+    # Resident memory at the end of the step: the engine keeps each call's finished
+    # transactions for their RFC 3261 wait timers (32 s over UDP), so this grows with the rate.
+    local rss
+    rss=$(rss_kb "$middle")
     stop_uas
-    record "$path" "$rate" "$ok" "$failed" $((after - before))
+    record "$path" "$rate" "$ok" "$failed" $((after - before)) "$rss"
     printf '  %-8s %5s calls/s: %6s ok, %6s failed\n' "$path" "$rate" "$ok" "$failed"
     sleep 1
 }
@@ -151,8 +160,8 @@ done
 # The table, then engine-over-baseline ratios per rate (same run, same machine load).
 echo
 awk -F, 'NR == 1 { next }
-    { printf "%-8s %6s/s  calls %7s  ok %7s  failed %6s  failure %6s%%  cpu/call %9.2f us\n",
-        $1, $2, $3, $4, $5, $6, $7 * 1e6
+    { printf "%-8s %6s/s  calls %7s  ok %7s  failed %6s  failure %6s%%  cpu/call %9.2f us  rss %6.1f MB\n",
+        $1, $2, $3, $4, $5, $6, $7 * 1e6, $8 / 1024
       fail[$1, $2] = $6; cpu[$1, $2] = $7; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
     END {
         if (!(("engine", order[1]) in cpu)) exit
