@@ -118,6 +118,17 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         memo.forget(key)
     }
 
+    /// Only the lines whose lookup key (lower case) is in `keys`, in their order; the parsed
+    /// From, To, top Via and CSeq come along when their lines do.
+    func keeping(_ keys: [String]) -> SIPHeaders {
+        var kept = SIPHeaders()
+        kept.fields.reserveCapacity(keys.count + 2)
+        for field in fields where keys.contains(field.key) { kept.fields.append(field) }
+        kept.memo = memo
+        for key in ["from", "to", "via", "cseq"] where !keys.contains(key) { kept.memo.forget(key) }
+        return kept
+    }
+
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 
     /// Appends a field, expanding a compact name to its full form.

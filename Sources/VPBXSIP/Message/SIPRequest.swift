@@ -20,6 +20,17 @@ public struct SIPRequest: Sendable, Equatable {
         startLine.append(" SIP/2.0")
         return SIPMessageWriter.bytes(startLine: startLine, headers: headers, body: body)
     }
+
+    /// What a finished transaction still needs of its request: the request line and the lines
+    /// that identify it or build a hop-by-hop ACK (Via, From, To, Call-ID, CSeq, Route); no
+    /// body. A transaction waits up to 64·T1 (32 s over UDP) after its final response to absorb
+    /// retransmissions, and whole messages kept that long cost the engine about 15 KB of memory
+    /// per call (some 450 MB at a steady 800 calls/s).
+    public func trimmedForMatching() -> SIPRequest {
+        SIPRequest(method: method, uri: uri, headers: headers.keeping(Self.matchingKeys))
+    }
+
+    static let matchingKeys = ["via", "from", "to", "call-id", "cseq", "route"]
 }
 
 /// A SIP response.

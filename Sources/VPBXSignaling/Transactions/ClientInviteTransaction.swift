@@ -7,7 +7,9 @@ public struct ClientInviteTransaction: Sendable {
     public enum State: Sendable, Equatable { case calling, proceeding, completed, accepted, terminated }
 
     public private(set) var state: State = .calling
-    public let request: SIPRequest
+    /// Trimmed once a final response arrived (``SIPRequest/trimmedForMatching()``): after that
+    /// it is never resent, and an ACK for a failure needs only the lines kept.
+    public private(set) var request: SIPRequest
     private let reliability: TransportReliability
     private let timings: TransactionTimings
     private var retransmitInterval: Duration
@@ -30,11 +32,13 @@ public struct ClientInviteTransaction: Sendable {
             return [.deliverResponse(response)]
         case (.calling, 200..<300), (.proceeding, 200..<300):
             state = .accepted
+            request = request.trimmedForMatching()
             return [.deliverResponse(response), .startTimer(.m, timings.timeout)]
         case (.accepted, 200..<300):
             return [.deliverResponse(response)]  // a 2xx retransmission: the TU re-sends its ACK
         case (.calling, 300...), (.proceeding, 300...):
             state = .completed
+            request = request.trimmedForMatching()
             let wait = reliability == .unreliable ? Duration.seconds(32) : .zero
             return [.sendRequest(ackForFailure(response)), .deliverResponse(response), .startTimer(.d, wait)]
         case (.completed, 300...):

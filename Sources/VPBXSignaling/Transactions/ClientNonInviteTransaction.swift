@@ -5,7 +5,8 @@ public struct ClientNonInviteTransaction: Sendable {
     public enum State: Sendable, Equatable { case trying, proceeding, completed, terminated }
 
     public private(set) var state: State = .trying
-    public let request: SIPRequest
+    /// Trimmed once a final response arrived (``SIPRequest/trimmedForMatching()``).
+    public private(set) var request: SIPRequest
     private let reliability: TransportReliability
     private let timings: TransactionTimings
     private var retransmitInterval: Duration
@@ -28,6 +29,7 @@ public struct ClientNonInviteTransaction: Sendable {
                 return [.deliverResponse(response)]
             }
             state = .completed
+            request = request.trimmedForMatching()
             let wait = reliability == .unreliable ? timings.t4 : .zero
             return [.deliverResponse(response), .startTimer(.k, wait)]
         case .completed, .terminated:

@@ -8,7 +8,8 @@ public struct ServerInviteTransaction: Sendable {
     public enum State: Sendable, Equatable { case proceeding, completed, confirmed, accepted, terminated }
 
     public private(set) var state: State = .proceeding
-    public let request: SIPRequest
+    /// Trimmed to what matching needs once nothing is left to send (``SIPRequest/trimmedForMatching()``).
+    public private(set) var request: SIPRequest
     private let reliability: TransportReliability
     private let timings: TransactionTimings
     private var lastResponse: SIPResponse
@@ -55,6 +56,7 @@ public struct ServerInviteTransaction: Sendable {
             return [.sendResponse(lastResponse)]
         case (.completed, .ack):
             state = .confirmed
+            trim()
             return [.startTimer(.i, reliability == .unreliable ? timings.t4 : .zero)]
         default:
             return []  // INVITE retransmissions in accepted/confirmed and duplicate ACKs are absorbed
@@ -64,6 +66,14 @@ public struct ServerInviteTransaction: Sendable {
     /// The dialog's ACK for our 2xx arrived: stop retransmitting it.
     public mutating func acknowledged() {
         acknowledged2xx = true
+        if state == .accepted { trim() }
+    }
+
+    /// Nothing will be sent again (the final response is acknowledged): keep only what
+    /// matching retransmissions needs until the wait timer ends the transaction.
+    private mutating func trim() {
+        request = request.trimmedForMatching()
+        lastResponse = SIPResponse(statusCode: lastResponse.statusCode, reason: lastResponse.reason)
     }
 
     public mutating func timerFired(_ timer: TransactionTimer) -> [TransactionAction] {

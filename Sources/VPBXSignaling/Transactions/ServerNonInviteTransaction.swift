@@ -5,7 +5,9 @@ public struct ServerNonInviteTransaction: Sendable {
     public enum State: Sendable, Equatable { case trying, proceeding, completed, terminated }
 
     public private(set) var state: State = .trying
-    public let request: SIPRequest
+    /// Trimmed once the final response is sent (``SIPRequest/trimmedForMatching()``): only
+    /// that response is sent again.
+    public private(set) var request: SIPRequest
     private let reliability: TransportReliability
     private let timings: TransactionTimings
     private var lastResponse: SIPResponse?
@@ -25,6 +27,7 @@ public struct ServerNonInviteTransaction: Sendable {
                 return [.sendResponse(response)]
             }
             state = .completed
+            request = request.trimmedForMatching()
             return [.sendResponse(response), .startTimer(.j, reliability == .unreliable ? timings.timeout : .zero)]
         case .completed, .terminated:
             return []
