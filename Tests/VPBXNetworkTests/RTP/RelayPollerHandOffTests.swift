@@ -38,11 +38,7 @@ struct RelayPollerHandOffTests {
             // Back on the poller: forwarding resumes from the same latch and counters.
             session.stopPlaying(toward: .b)
             try await eventually { try await !session.statistics().b.isPlaying }
-            let afterMusic = phoneB.received.count
-            try await phoneA.send(rtpPacket(sequence: 5), to: session.aPort)
-            try await intruder.send(rtpPacket(sequence: 668), to: session.aPort)
-            try await eventually { phoneB.received.count == afterMusic + 1 }
-            #expect(phoneB.received.last?.bytes == rtpPacket(sequence: 5))
+            try await self.expectOnlyAForwarded(5, intruder: 668, session: session, phoneA: phoneA, phoneB: phoneB, intruderPhone: intruder)
             try await eventually { try await session.statistics().a.rtp.droppedForeignSource == 3 }
 
             let statistics = try await session.statistics()
@@ -245,17 +241,26 @@ struct RelayPollerHandOffTests {
         try await eventually { try await session.statistics().b.isPlaying }
         session.stopPlaying(toward: .b)
         try await eventually { try await !session.statistics().b.isPlaying }
-        let before = phoneB.received.count
-        try await phoneA.send(rtpPacket(sequence: 3), to: session.aPort)
-        try await intruder.send(rtpPacket(sequence: 667), to: session.aPort)
-        try await eventually { phoneB.received.count == before + 1 }
-        #expect(phoneB.received.last?.bytes == rtpPacket(sequence: 3))
+        try await self.expectOnlyAForwarded(3, intruder: 667, session: session, phoneA: phoneA, phoneB: phoneB, intruderPhone: intruder)
         let statistics = try await session.statistics()
         #expect(statistics.a.rtp.droppedForeignSource == 2)
         #expect(statistics.a.isLatched && statistics.a.rtpRemote?.port == phoneA.port)
         #expect(intruder.received.isEmpty)
         await session.close()
         for phone in [phoneA, phoneB, intruder] { await phone.close() }
+    }
+
+    /// A sends packet `sequence` and the intruder one right behind it to A's port: only A's
+    /// reaches B.
+    private func expectOnlyAForwarded(
+        _ sequence: UInt16, intruder intruderSequence: UInt16, session: RelaySession,
+        phoneA: UDPPhone, phoneB: UDPPhone, intruderPhone: UDPPhone
+    ) async throws {
+        let before = phoneB.received.count
+        try await phoneA.send(rtpPacket(sequence: sequence), to: session.aPort)
+        try await intruderPhone.send(rtpPacket(sequence: intruderSequence), to: session.aPort)
+        try await eventually { phoneB.received.count == before + 1 }
+        #expect(phoneB.received.last?.bytes == rtpPacket(sequence: sequence))
     }
 }
 
