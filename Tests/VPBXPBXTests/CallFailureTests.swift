@@ -88,6 +88,38 @@ struct CallFailureTests {
         }
     }
 
+    /// After the call ended only a trimmed copy of each callee leg is kept for late responses
+    /// (request line, Via, From, To, Call-ID, CSeq, Route): enough for a proper CANCEL, and for
+    /// the ACK and BYE a 2xx crossing the CANCEL needs.
+    @Test("a callee answering after the caller cancelled gets ACK and BYE in the INVITE's dialog; its CANCEL matches the INVITE")
+    func calleeAnswersAfterTheCallEnded() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            let invite = ringing.calleeInvites[0]
+            pbx.send(alice.cancel(ringing.callerInvite), from: alice)
+            _ = try await pbx.outbound.response(487, .invite, to: alice.address)
+            try await pbx.settle(via: alice)
+
+            pbx.send(desk.respond(to: invite, status: 180, toTag: "desk-tag"), from: desk)
+            let cancel = try await pbx.outbound.request(.cancel, to: desk.address)
+            #expect(cancel.uri == invite.uri)
+            #expect(try cancel.headers.topVia().branch == invite.headers.topVia().branch)
+            #expect(cancel.headers.callID == invite.headers.callID)
+            #expect(try cancel.headers.cseq() == CSeq(1, .cancel))
+
+            pbx.send(desk.respond(to: invite, status: 200, toTag: "desk-tag", sdp: desk.sdp()), from: desk)
+            let ack = try await pbx.outbound.request(.ack, to: desk.address)
+            let bye = try await pbx.outbound.request(.bye, to: desk.address)
+            for request in [ack, bye] {
+                #expect(request.headers.callID == invite.headers.callID)
+                #expect(try request.headers.from().tag == invite.headers.from().tag)
+                #expect(try request.headers.to().tag == "desk-tag")
+            }
+            #expect(try ack.headers.cseq() == CSeq(1, .ack))
+            #expect(try bye.headers.cseq().method == .bye)
+        }
+    }
+
     @Test("nobody answers: 480 after the extension's ring time, CANCEL to the phone, CDR no_answer")
     func noAnswer() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
