@@ -310,16 +310,16 @@ final class RelayPoller: @unchecked Sendable {
 
     /// Applies the queued commands; true when the thread should end.
     private func runCommands() -> Bool {
-        let (commands, ownerGone, failing) = self.queue.withLockedValue { queue in
+        let taken = self.queue.withLockedValue { queue -> (commands: [Command], ownerGone: Bool)? in
+            // A requested failure leaves the queue to `stop()`, which answers it unapplied.
+            guard !queue.failureRequested else { return nil }
             defer {
                 queue.commands.removeAll(keepingCapacity: true)
                 queue.wakePending = false
             }
-            return (queue.commands, queue.ownerGone, queue.failureRequested)
+            return (queue.commands, queue.ownerGone)
         }
-        if failing {
-            // Unapplied commands are answered by `stop()` like any that come later.
-            self.queue.withLockedValue { $0.commands.insert(contentsOf: commands, at: 0) }
+        guard let (commands, ownerGone) = taken else {
             self.logger.critical("RTP poller: stopped on request, media goes back to the event loops")
             return true
         }
