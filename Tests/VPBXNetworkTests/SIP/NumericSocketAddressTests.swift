@@ -32,3 +32,23 @@ import Testing
         #expect(throws: (any Error).self) { try SocketAddress.numeric(host: "1.2.3", port: 5060) }
     }
 }
+
+/// Sockets bind on numeric addresses without the resolver, and still on a name.
+@Suite struct UDPSocketBindingAddressTests {
+    @Test(arguments: [("127.0.0.1", 10_000), ("::1", 10_002), ("0.0.0.0", 0)])
+    func numericHostsAreParsedInPlace(host: String, port: Int) throws {
+        let address = try UDPSocketBinding.address(host: host, port: port)
+        #expect(address == (try SocketAddress(ipAddress: host, port: port)))
+    }
+
+    @Test func aNameStillGoesToTheResolver() throws {
+        let address = try UDPSocketBinding.address(host: "localhost", port: 5060)
+        #expect(address.port == 5060)
+        #expect(address.ipAddress == "127.0.0.1" || address.ipAddress == "::1")
+    }
+
+    @Test func aPortOutsideSixteenBitsIsStillAnError() {
+        #expect(throws: PortOutOfRange.self) { try UDPSocketBinding.address(host: "127.0.0.1", port: 70_000) }
+        #expect(throws: PortOutOfRange.self) { try UDPSocketBinding.address(host: "localhost", port: -1) }
+    }
+}
