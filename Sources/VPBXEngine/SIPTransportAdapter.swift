@@ -26,6 +26,10 @@ struct SIPTransportAdapter: SIPOutbound {
         transport.send(message, to: endpoint)
     }
 
+    func coreLoadChanged(busy: Bool) {
+        transport.sendsFromEventLoops = busy
+    }
+
     static func peer(of inbound: InboundSIPMessage) -> SIPPeerAddress {
         let source = inbound.source
         return SIPPeerAddress(

@@ -11,7 +11,7 @@ final class SIPTransportCore: Sendable {
     let ingress: SIPIngress
     let counters: SIPTransportCounters
     let connections = SIPConnectionTable()
-    let outbox = SIPSendCoalescer()
+    let outbox: SIPSendCoalescer
     let onMessage: @Sendable (InboundSIPMessage) -> Void
 
     var logger: Logger { configuration.logger }
@@ -25,6 +25,11 @@ final class SIPTransportCore: Sendable {
         self.ingress = SIPIngress(limits: configuration.limits)
         self.counters = counters
         self.onMessage = onMessage
+        let logger = configuration.logger
+        self.outbox = SIPSendCoalescer { [counters] size, address, error in
+            counters.update { $0.sendFailures += 1 }
+            logger.warning("sending \(size) bytes to udp:\(address) failed: \(error)")
+        }
     }
 
     /// Handles one datagram or TCP frame. Returns `false` when a TCP connection must close
@@ -64,15 +69,21 @@ final class SIPTransportCore: Sendable {
 
     /// Writes `bytes` on `channel` (a UDP socket addressed to `endpoint`, or a TCP connection).
     /// Inside an open read batch on its own loop the write waits for the batch's flush. From
-    /// another thread a UDP datagram goes out through `direct` when it can (no loop wake-up).
+    /// another thread a UDP datagram goes out through `direct` right there when it can, or
+    /// with `handOff` from the channel's loop (one task per burst, see ``SIPSendCoalescer``);
+    /// everything else goes to the loop in one task per burst.
     func write(
         _ bytes: [UInt8], on channel: any Channel, to endpoint: SIPEndpoint, batch: SIPReadBatch?,
-        direct: UDPDirectSender? = nil
+        direct: UDPDirectSender? = nil, handOff: Bool = false
     ) {
-        if endpoint.transport == .udp, let direct, !channel.eventLoop.inEventLoop,
-            direct.send(bytes, to: endpoint.address)
-        {
-            return
+        if endpoint.transport == .udp, let direct, !channel.eventLoop.inEventLoop {
+            // While handed-off datagrams are still on their way this one follows them: sent
+            // now it would overtake them (a 200 before its 180, a BYE before its ACK).
+            if handOff || !outbox.isIdle(for: channel) {
+                outbox.send(.direct(bytes: bytes, to: endpoint.address, sender: direct), on: channel, promise: nil)
+                return
+            }
+            if direct.send(bytes, to: endpoint.address) { return }
         }
         let buffer = channel.allocator.buffer(bytes: bytes)
         let promise = channel.eventLoop.makePromise(of: Void.self)

@@ -133,10 +133,21 @@ public actor PBXCore {
     }
 
     private func run(_ inbox: BatchInbox<Input>) async {
+        var busy = false
         while let batch = await inbox.next() {
+            // Inputs pile up only when the core falls behind: then its own thread is what
+            // limits the call rate, and the transport sends from its event loops instead.
+            if (batch.count >= Self.backlogBatchSize) != busy {
+                busy.toggle()
+                outbound.coreLoadChanged(busy: busy)
+            }
             for input in batch { handle(input) }
         }
     }
+
+    /// A batch this large means the core is behind (about two calls' messages: at 1,000 calls/s
+    /// batches hold 5-7 inputs).
+    static let backlogBatchSize = 16
 
     private func handle(_ input: Input) {
         switch input {

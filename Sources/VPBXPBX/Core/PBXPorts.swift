@@ -35,6 +35,14 @@ public struct IncomingSIP: Sendable {
 /// use a recorder.
 public protocol SIPOutbound: Sendable {
     func send(_ message: SIPMessage, to destination: SIPPeerAddress)
+    /// The core is working through a backlog (`busy`), or has caught up. A transport may then
+    /// take its sends off the core's thread, a hand-off not worth its wake-up when the core
+    /// keeps up anyway.
+    func coreLoadChanged(busy: Bool)
+}
+
+extension SIPOutbound {
+    public func coreLoadChanged(busy: Bool) {}
 }
 
 public enum MediaSide: Sendable { case a, b }

@@ -84,6 +84,34 @@ struct SIPTransportUDPTests {
         #expect(String(decoding: packets[0].bytes, as: UTF8.self).hasPrefix("OPTIONS sip:pbx@127.0.0.1 SIP/2.0\r\n"))
     }
 
+    /// The core hands its datagrams to the event loops while it is behind and sends them
+    /// itself otherwise; switching back and forth never lets one overtake another (a 200
+    /// before its 180, a BYE before its ACK).
+    @Test func sendsKeepTheirOrderWhenTheyMoveBetweenThreads() async throws {
+        let harness = try await TransportHarness.start()
+        let phone = try await UDPPhone.bind()
+        defer { Task { await phone.close(); await harness.stop() } }
+
+        let count = 400
+        let target = SIPEndpoint.udp(try localhost(phone.port))
+        for number in 1...count {
+            // Runs of seven each way: most switches back to direct sends find datagrams still
+            // queued on the loop.
+            harness.transport.sendsFromEventLoops = (number / 7) % 2 == 1
+            let request = try SIPParser().parse(optionsBytes(viaPort: harness.port, cseq: "\(number) OPTIONS"))
+            harness.transport.send(request, to: target)
+        }
+        harness.transport.sendsFromEventLoops = false
+        let packets = try await phone.waitForPackets(count)
+        let numbers = try packets.map { packet -> Int in
+            guard case .request(let request) = try SIPParser().parse(packet.bytes) else { return -1 }
+            return Int(try request.headers.cseq().number)
+        }
+        #expect(numbers == Array(1...count))
+        #expect(packets.allSatisfy { $0.remoteAddress.port == harness.port })
+        #expect(harness.transport.statistics.sendFailures == 0)
+    }
+
     @Test func sendAfterStopCountsAFailure() async throws {
         let harness = try await TransportHarness.start()
         await harness.stop()

@@ -47,6 +47,7 @@ final class RecordingOutbound: SIPOutbound {
     private struct State {
         var sent: [SentMessage] = []
         var handedOut: Set<Int> = []
+        var loadChanges: [Bool] = []
     }
 
     private let state = Mutex(State())
@@ -54,6 +55,13 @@ final class RecordingOutbound: SIPOutbound {
     func send(_ message: SIPMessage, to destination: SIPPeerAddress) {
         state.withLock { $0.sent.append(SentMessage(message: message, destination: destination)) }
     }
+
+    func coreLoadChanged(busy: Bool) {
+        state.withLock { $0.loadChanges.append(busy) }
+    }
+
+    /// What the core said about its backlog, in order (``SIPOutbound/coreLoadChanged(busy:)``).
+    var loadChanges: [Bool] { state.withLock { $0.loadChanges } }
 
     /// Everything sent so far, retransmissions included.
     var sent: [SentMessage] { state.withLock { $0.sent } }
