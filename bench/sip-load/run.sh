@@ -94,6 +94,21 @@ drive() {
         END { print (ok == "" ? 0 : ok), (failed == "" ? 0 : failed) }' "$work/$tag.csv" 2>/dev/null || echo "0 0"
 }
 
+# Why calls failed, from sipp's error file: the responses it did not expect ("503 x12") and
+# the lines that mention a timeout; empty when none. A step's failures are usually all one
+# kind (e.g. 503s once the engine runs out of RTP ports with calls piled up behind it).
+failure_reasons() {
+    local errors="$work/$1.errors"
+    [ -s "$errors" ] || return 0
+    local reasons
+    reasons=$(awk '
+        /Aborting call on unexpected message/ && match($0, /received .SIP\/2\.0 [0-9]+/) {
+            code[substr($0, RSTART + 18, RLENGTH - 18)]++; next }
+        /timeout|Timeout/ { timeouts++ }
+        END { for (c in code) printf " %s x%d", c, code[c]; if (timeouts) printf " timeout x%d", timeouts }' "$errors")
+    if [ -n "$reasons" ]; then printf ' (%s)' "${reasons# }"; fi
+}
+
 # Resident memory of a process now, in kB.
 rss_kb() {
     awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
@@ -125,7 +140,7 @@ measure() {
     rss=$(rss_kb "$middle")
     stop_uas
     record "$path" "$rate" "$ok" "$failed" $((after - before)) "$rss"
-    printf '  %-8s %5s calls/s: %6s ok, %6s failed\n' "$path" "$rate" "$ok" "$failed"
+    printf '  %-8s %5s calls/s: %6s ok, %6s failed%s\n' "$path" "$rate" "$ok" "$failed" "$(failure_reasons "$path-$rate")"
     sleep 1
 }
 
