@@ -18,8 +18,11 @@ final class TransportHarness: Sendable {
         self.transport = transport
     }
 
+    /// - Parameter responder: answers instead of the plain 200, called on the loop that read the
+    ///   request.
     static func start(
-        limits: SIPParserLimits = .default, idleTimeout: TimeAmount = .minutes(1), answer: Bool = true
+        limits: SIPParserLimits = .default, idleTimeout: TimeAmount = .minutes(1), answer: Bool = true,
+        responder: (@Sendable (SIPTransport, InboundSIPMessage) -> Void)? = nil
     ) async throws -> TransportHarness {
         var configuration = SIPTransportConfiguration(
             host: "127.0.0.1", port: 0, limits: limits, udpSocketCount: 2, tcpIdleTimeout: idleTimeout)
@@ -28,6 +31,10 @@ final class TransportHarness: Sendable {
             transport: SIPTransport(group: MultiThreadedEventLoopGroup.singleton, configuration: configuration))
         try await harness.transport.start { [harness] inbound in
             harness.inbox.withLockedValue { $0.append(inbound) }
+            if let responder {
+                responder(harness.transport, inbound)
+                return
+            }
             guard answer, let request = inbound.request, request.method != .ack else { return }
             harness.transport.sendResponse(SIPResponse(to: request, status: 200, toTag: "t1"), for: inbound)
         }
