@@ -89,14 +89,18 @@ final class PBXHarness: Sendable {
     /// order, so once an OPTIONS sent now is answered, earlier messages have been processed.
     func settle(via phone: Phone) async throws {
         let callID = "settle-\(UUID().uuidString)"
-        let options = SIPRequest(
+        send(Self.options(from: phone, callID: callID), from: phone)
+        _ = try await outbound.next("OPTIONS barrier answer") { $0.response?.headers.callID == callID }
+    }
+
+    /// An out-of-dialog OPTIONS from `phone`, which the core answers 200.
+    static func options(from phone: Phone, callID: String) -> SIPRequest {
+        SIPRequest(
             method: .options, uri: SIPURI(host: Phone.domain),
             headers: SIPHeaders([
                 ("Via", phone.via()), ("Max-Forwards", "70"), ("From", "<\(phone.aor)>;tag=\(SIPIdentifiers.tag())"),
                 ("To", "<sip:\(Phone.domain)>"), ("Call-ID", callID), ("CSeq", "1 OPTIONS"),
             ]))
-        send(options, from: phone)
-        _ = try await outbound.next("OPTIONS barrier answer") { $0.response?.headers.callID == callID }
     }
 
     /// REGISTER with the digest exchange; returns the final response.
