@@ -60,11 +60,14 @@ struct ControlHandlers: Sendable {
         }
         router.register(EngineStatus.self) { _, _ in
             let counts = await pbx.counts()
+            let statistics = await pbx.currentStatistics()
             return EngineStatus.Result(
                 engineVersion: engineVersion, startedAt: startedAt,
                 uptimeSeconds: Int(Date().timeIntervalSince(startedAt)),
                 sipListen: sipListen, extensions: counts.extensions, registrations: counts.registrations,
-                activeCalls: counts.calls)
+                activeCalls: counts.calls, maximumCalls: pbx.maximumCalls,
+                overloaded: statistics.overloaded, callsRefusedAtLimit: statistics.callsRefusedAtLimit,
+                callsRefusedOverloaded: statistics.callsRefusedOverloaded)
         }
     }
 

@@ -84,7 +84,8 @@ public actor Engine {
         let pbxConfiguration = PBXConfiguration(
             realm: config.realm, advertisedHost: config.advertisedHost, advertisedPort: config.sipPort,
             mediaAddress: config.mediaAddress, trustedNetworks: try config.trustedNetworks(),
-            userAgent: "vpbx/\(Engine.version)")
+            userAgent: "vpbx/\(Engine.version)", maximumCalls: config.maximumCalls,
+            overloadQueueDelay: config.overloadQueueDelay)
         let rtpBindHost = config.sipHost == "::" ? "0.0.0.0" : config.sipHost
         let mailbox = ApplicationMailbox()
         let music = HoldMusicLibrary(dataDirectory: config.dataDirectory, logger: logger)

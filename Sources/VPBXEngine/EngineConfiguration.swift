@@ -16,6 +16,10 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var socketPath: String?
     public var trusted: [String] = []
     public var rtpTimeoutSeconds: Int = 60
+    /// New calls beyond this many at once get `503`; nil: no limit.
+    public var maximumCalls: Int?
+    /// New calls get `503` while the core's input waits this long; 0: never shed load.
+    public var overloadDelayMilliseconds: Int = 200
     public var realm: String = "vpbx"
     public var logLevel: Logger.Level = .info
     /// The generated default prompts (`<dir>/<lang>/<name>.wav`); nil: only the
@@ -48,6 +52,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         var socket: String?
         var trusted: [String]?
         var rtpTimeout: Int?
+        var maxCalls: Int?
+        var overloadDelay: Int?
         var realm: String?
         var logLevel: String?
         var roles: [String: String]?
@@ -75,6 +81,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.socket { socketPath = value }
         if let value = file.trusted { trusted = value }
         if let value = file.rtpTimeout { rtpTimeoutSeconds = value }
+        if let value = file.maxCalls { try setMaximumCalls(value) }
+        if let value = file.overloadDelay { try setOverloadDelay(milliseconds: value) }
         if let value = file.realm { realm = value }
         if let value = file.logLevel { try setLogLevel(value) }
         if let value = file.promptsDir { promptsDirectory = value }
@@ -114,6 +122,26 @@ public struct EngineConfiguration: Sendable, Equatable {
             throw EngineConfigurationError("RTP port range '\(text)' is invalid: expected LO-HI between 1024 and 65535, e.g. 10000-20000")
         }
         rtpPorts = low...high
+    }
+
+    public mutating func setMaximumCalls(_ value: Int) throws {
+        guard value > 0 else {
+            throw EngineConfigurationError("maximum calls '\(value)' is invalid: expected a positive number of calls")
+        }
+        maximumCalls = value
+    }
+
+    public mutating func setOverloadDelay(milliseconds value: Int) throws {
+        guard (0...60_000).contains(value) else {
+            throw EngineConfigurationError(
+                "overload delay '\(value)' is invalid: expected milliseconds from 0 (never shed load) to 60000")
+        }
+        overloadDelayMilliseconds = value
+    }
+
+    /// The core's settings for admitting new calls.
+    public var overloadQueueDelay: Duration? {
+        overloadDelayMilliseconds > 0 ? .milliseconds(overloadDelayMilliseconds) : nil
     }
 
     public mutating func setLogLevel(_ text: String) throws {

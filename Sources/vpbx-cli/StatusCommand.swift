@@ -28,7 +28,14 @@ struct StatusCommand: AsyncParsableCommand {
             ("sip", status.sipListen.isEmpty ? "-" : status.sipListen.joined(separator: ", ")),
             ("extensions", "\(status.extensions)"),
             ("registrations", "\(status.registrations)"),
-            ("active calls", "\(status.activeCalls)"),
-        ])
+            ("active calls", status.maximumCalls.map { "\(status.activeCalls) (limit \($0))" } ?? "\(status.activeCalls)"),
+        ] + Self.admission(status))
+    }
+
+    /// Refused calls and overload, when the engine reports them.
+    static func admission(_ status: EngineStatus.Result) -> [(String, String)] {
+        guard let atLimit = status.callsRefusedAtLimit, let overloaded = status.callsRefusedOverloaded else { return [] }
+        let state = status.overloaded == true ? "OVERLOADED, refusing new calls" : "normal"
+        return [("load", state), ("calls refused", "\(atLimit) at the call limit, \(overloaded) overloaded")]
     }
 }

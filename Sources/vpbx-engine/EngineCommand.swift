@@ -40,6 +40,12 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds without RTP before a call is ended (default 60).", valueName: "seconds"))
     var rtpTimeout: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Refuse new calls with 503 beyond this many at once (default: no limit).", valueName: "n"))
+    var maxCalls: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Refuse new calls with 503 while SIP input waits this long for the core; 0 never sheds load (default 200).", valueName: "ms"))
+    var overloadDelay: Int?
+
     @Option(name: .long, help: ArgumentHelp("Digest authentication realm (default vpbx).", valueName: "name"))
     var realm: String?
 
@@ -84,6 +90,8 @@ struct EngineCommand: AsyncParsableCommand {
             guard rtpTimeout > 0 else { throw EngineConfigurationError("--rtp-timeout must be a positive number of seconds") }
             configuration.rtpTimeoutSeconds = rtpTimeout
         }
+        if let maxCalls { try configuration.setMaximumCalls(maxCalls) }
+        if let overloadDelay { try configuration.setOverloadDelay(milliseconds: overloadDelay) }
         if let realm { configuration.realm = realm }
         if let promptsDir { configuration.promptsDirectory = promptsDir }
         if let logLevel { try configuration.setLogLevel(logLevel) }

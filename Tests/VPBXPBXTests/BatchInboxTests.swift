@@ -72,4 +72,23 @@ struct BatchInboxTests {
         inbox.finish()
         #expect(await consumer.value == nil)
     }
+
+    /// The core judges overload by how long its oldest input waited (``CallAdmission``).
+    @Test func aBatchSaysHowLongItsOldestElementWaited() async throws {
+        let inbox = BatchInbox<Int>()
+        inbox.push(1)
+        try await Task.sleep(for: .milliseconds(60))
+        inbox.push(2)
+        let first = try #require(await inbox.nextTimed())
+        #expect(first.elements == [1, 2])
+        #expect(first.waited >= .milliseconds(60))
+        // An emptied queue starts timing again at its next element, not at the old one.
+        try await Task.sleep(for: .milliseconds(60))
+        let beforePush = ContinuousClock.now
+        inbox.push(3)
+        let second = try #require(await inbox.nextTimed())
+        let sincePush = ContinuousClock.now - beforePush
+        #expect(second.elements == [3])
+        #expect(second.waited <= sincePush)
+    }
 }

@@ -46,9 +46,17 @@ public enum EngineStatus: RPCMethod {
         public var extensions: Int
         public var registrations: Int
         public var activeCalls: Int
+        /// The configured limit on concurrent calls; nil: none (or an engine before it existed).
+        public var maximumCalls: Int?
+        /// Whether new calls are refused for overload right now.
+        public var overloaded: Bool?
+        /// New calls refused with 503 since the start: at the call limit, and while overloaded.
+        public var callsRefusedAtLimit: Int?
+        public var callsRefusedOverloaded: Int?
         public init(
             engineVersion: String, startedAt: Date, uptimeSeconds: Int, sipListen: [String], extensions: Int,
-            registrations: Int, activeCalls: Int
+            registrations: Int, activeCalls: Int, maximumCalls: Int? = nil, overloaded: Bool? = nil,
+            callsRefusedAtLimit: Int? = nil, callsRefusedOverloaded: Int? = nil
         ) {
             self.engineVersion = engineVersion
             self.startedAt = startedAt
@@ -57,6 +65,10 @@ public enum EngineStatus: RPCMethod {
             self.extensions = extensions
             self.registrations = registrations
             self.activeCalls = activeCalls
+            self.maximumCalls = maximumCalls
+            self.overloaded = overloaded
+            self.callsRefusedAtLimit = callsRefusedAtLimit
+            self.callsRefusedOverloaded = callsRefusedOverloaded
         }
     }
 }

@@ -8,6 +8,7 @@ import VPBXStore
 /// ring every contact in parallel.
 extension PBXCore {
     func newCall(_ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress) {
+        guard admitNewCall(request, key: key) else { return }
         guard let from = try? request.headers.from(), let claimed = from.uri.user else {
             respond(key, to: request, status: 400, reason: "Bad From")
             return

@@ -11,6 +11,8 @@ import Synchronization
 final class BatchInbox<Element: Sendable>: Sendable {
     private struct State {
         var pending: [Element] = []
+        /// When the oldest element still pending was queued: how far behind the consumer is.
+        var pendingSince: ContinuousClock.Instant?
         var sleeper: UnsafeContinuation<Void, Never>?
         var finished = false
     }
@@ -21,6 +23,8 @@ final class BatchInbox<Element: Sendable>: Sendable {
     func push(_ element: Element) {
         let sleeper = state.withLock { state -> UnsafeContinuation<Void, Never>? in
             guard !state.finished else { return nil }
+            // One clock read per batch, not per element: only the first of a burst is timed.
+            if state.pending.isEmpty { state.pendingSince = .now }
             state.pending.append(element)
             defer { state.sleeper = nil }
             return state.sleeper
@@ -61,19 +65,36 @@ final class BatchInbox<Element: Sendable>: Sendable {
 
     /// The oldest `limit` elements queued (all of them by default), in order, without waiting.
     func take(limit: Int = .max) -> [Element] {
+        takeTimed(limit: limit).elements
+    }
+
+    /// As ``take(limit:)``, with the moment the oldest of them was queued (nil when none was).
+    /// Elements left behind keep the mark of the oldest: an overestimate of their wait, which
+    /// never hides a backlog.
+    func takeTimed(limit: Int = .max) -> (elements: [Element], queuedSince: ContinuousClock.Instant?) {
         state.withLock { state in
+            let since = state.pendingSince
             guard state.pending.count > limit else {
-                defer { state.pending = [] }
-                return state.pending
+                defer {
+                    state.pending = []
+                    state.pendingSince = nil
+                }
+                return (state.pending, since)
             }
             defer { state.pending.removeFirst(limit) }
-            return Array(state.pending.prefix(limit))
+            return (Array(state.pending.prefix(limit)), since)
         }
     }
 
     /// Everything queued so far, waiting while there is nothing; nil once finished and empty.
     func next() async -> [Element]? {
+        await nextTimed()?.elements
+    }
+
+    /// As ``next()``, with how long the oldest element of the batch waited in the queue.
+    func nextTimed() async -> (elements: [Element], waited: Duration)? {
         guard await wait() else { return nil }
-        return take()
+        let (elements, since) = takeTimed()
+        return (elements, since.map { .now - $0 } ?? .zero)
     }
 }

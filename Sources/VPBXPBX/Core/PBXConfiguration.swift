@@ -19,12 +19,19 @@ public struct PBXConfiguration: Sendable {
     /// How often timers and registration expiry are checked.
     public var tickInterval: Duration
     public var userAgent: String
+    /// New calls beyond this many at once are refused with `503 Maximum Calls In Progress`;
+    /// nil: no limit.
+    public var maximumCalls: Int?
+    /// New calls are refused with `503 Overloaded` while the core's input waits this long or
+    /// longer before it is handled (``CallAdmission``); nil: never shed load.
+    public var overloadQueueDelay: Duration?
 
     public init(
         realm: String = "vpbx", advertisedHost: String = "127.0.0.1", advertisedPort: Int = 5060,
         mediaAddress: String = "127.0.0.1", trustedNetworks: [CIDR] = [],
         minimumRegistrationExpiry: Int = 60, maximumRegistrationExpiry: Int = 3600, defaultRegistrationExpiry: Int = 3600,
-        timings: TransactionTimings = .rfc3261, tickInterval: Duration = .milliseconds(10), userAgent: String = "vpbx"
+        timings: TransactionTimings = .rfc3261, tickInterval: Duration = .milliseconds(10), userAgent: String = "vpbx",
+        maximumCalls: Int? = nil, overloadQueueDelay: Duration? = .milliseconds(200)
     ) {
         self.realm = realm
         self.advertisedHost = advertisedHost
@@ -37,5 +44,7 @@ public struct PBXConfiguration: Sendable {
         self.timings = timings
         self.tickInterval = tickInterval
         self.userAgent = userAgent
+        self.maximumCalls = maximumCalls
+        self.overloadQueueDelay = overloadQueueDelay
     }
 }

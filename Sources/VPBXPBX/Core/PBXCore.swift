@@ -52,6 +52,10 @@ public actor PBXCore {
     var endedLegs: [UUID: (legs: [CalleeLeg], endedAt: ContinuousClock.Instant)] = [:]
     var lastExpiryCheck = ContinuousClock.now
     var statistics = PBXStatistics()
+    var admission: CallAdmission
+    /// When the last call refused by the admission check was logged (they are logged at most
+    /// every ten seconds: under overload a line per refusal would be load of its own).
+    var lastRefusalLog: ContinuousClock.Instant?
     /// Applications waiting for their hand-on to settle, and results nobody waited for yet,
     /// by the application leg's Call-ID.
     var handOnWaiters: [String: CheckedContinuation<HandOnResult, Never>] = [:]
@@ -86,6 +90,8 @@ public actor PBXCore {
         self.writes = WriteBehindQueue(
             writer: writer ?? RepositoryStoreWriter(cdrs: cdrs, registrations: registrations), logger: logger)
         self.authenticator = RequestAuthenticator(realm: configuration.realm, trusted: configuration.trustedNetworks)
+        self.admission = CallAdmission(
+            maximumCalls: configuration.maximumCalls, overloadDelay: configuration.overloadQueueDelay)
     }
 
     /// Loads extensions and surviving registrations, closes CDRs a crash left open, and starts
@@ -134,13 +140,14 @@ public actor PBXCore {
 
     private func run(_ inbox: BatchInbox<Input>) async {
         var busy = false
-        while let batch = await inbox.next() {
+        while let (batch, waited) = await inbox.nextTimed() {
             // Inputs pile up only when the core falls behind: then its own thread is what
             // limits the call rate, and the transport sends from its event loops instead.
             if (batch.count >= Self.backlogBatchSize) != busy {
                 busy.toggle()
                 outbound.coreLoadChanged(busy: busy)
             }
+            if admission.observe(queueDelay: waited) { overloadChanged(waited: waited) }
             for input in batch { handle(input) }
         }
     }
@@ -200,4 +207,10 @@ public struct PBXStatistics: Sendable, Equatable {
     public var strayResponses = 0
     public var callsStarted = 0
     public var authenticationFailures = 0
+    /// New calls refused with 503 because the call limit was reached.
+    public var callsRefusedAtLimit = 0
+    /// New calls refused with 503 while the core was overloaded.
+    public var callsRefusedOverloaded = 0
+    /// Whether new calls are being refused for overload right now.
+    public var overloaded = false
 }

@@ -131,4 +131,7 @@ extension PBXCore {
     }
 
     public func currentStatistics() -> PBXStatistics { statistics }
+
+    /// The configured limit on concurrent calls (nil: none).
+    public nonisolated var maximumCalls: Int? { configuration.maximumCalls }
 }

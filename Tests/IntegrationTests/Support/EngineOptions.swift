@@ -11,6 +11,7 @@ struct EngineOptions: Sendable {
     var trusted: [String] = []
     var realm = "vpbx"
     var rtpTimeout: Int?
+    var maxCalls: Int?
     var logLevel = "debug"
     /// The default prompts: empty at first; tests put the files they need there.
     var promptsDirectory: String
@@ -44,6 +45,7 @@ struct EngineOptions: Sendable {
         ]
         if !trusted.isEmpty { arguments += ["--trusted"] + trusted }
         if let rtpTimeout { arguments += ["--rtp-timeout", String(rtpTimeout)] }
+        if let maxCalls { arguments += ["--max-calls", String(maxCalls)] }
         return arguments
     }
 }

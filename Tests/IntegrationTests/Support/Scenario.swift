@@ -12,6 +12,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callExpectNotFound = "call-expect-not-found"
     case callExpectUnavailable = "call-expect-unavailable"
     case callExpectForbidden = "call-expect-forbidden"
+    case callExpectServiceUnavailable = "call-expect-service-unavailable"
     case callCancel = "call-cancel"
     case callListen = "call-listen"
     case callPress1 = "call-press-1"

@@ -22,7 +22,8 @@ final class TestPBX {
         try await run(configure: { $0.trusted = trusted }, body)
     }
 
-    private static func run<T>(
+    /// Starts an engine with options changed by `configure`.
+    static func run<T>(
         configure: (inout EngineOptions) -> Void, _ body: (TestPBX) async throws -> T
     ) async throws -> T {
         let scratch = try ScratchDirectory()

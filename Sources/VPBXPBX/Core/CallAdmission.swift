@@ -1,0 +1,59 @@
+import VPBXSIP
+
+/// Whether a new call may start: the administrator's limit on concurrent calls, and load
+/// shedding while the core is overloaded.
+///
+/// Overload is judged by how long inputs wait in the core's queue, not by the call rate: the
+/// rate the core can carry depends on the machine and on what the calls do, while a queue
+/// delay is what callers and phones feel. Above ``PBXConfiguration/overloadQueueDelay`` every
+/// message (a BYE, an ACK, a 200 for a call already ringing) is late, and a phone that waits
+/// longer than T1 (500 ms) for an answer retransmits, which adds load; so new INVITEs get a
+/// cheap `503` at once while the calls already admitted finish. Without it calls pile up
+/// behind the core until the RTP port range is exhausted, and every call is late or fails.
+/// The state clears once a batch waited under a quarter of the threshold, so it does not flap
+/// with every batch.
+struct CallAdmission {
+    enum Refusal: Equatable {
+        case callLimit(Int)
+        case overload
+
+        /// The 503 for this refusal. Only overload carries a Retry-After (RFC 3261 §21.5.4):
+        /// a front proxy may then try elsewhere for a moment; the call limit is a steady
+        /// policy, not a reason to take the whole server out of a proxy's rotation.
+        func response(to request: SIPRequest, toTag: String) -> SIPResponse {
+            switch self {
+            case .callLimit:
+                return SIPResponse(to: request, status: 503, reason: "Maximum Calls In Progress", toTag: toTag)
+            case .overload:
+                var response = SIPResponse(to: request, status: 503, reason: "Overloaded", toTag: toTag)
+                response.headers.add("Retry-After", "1")
+                return response
+            }
+        }
+    }
+
+    let maximumCalls: Int?
+    let overloadDelay: Duration?
+    private(set) var isOverloaded = false
+
+    init(maximumCalls: Int?, overloadDelay: Duration?) {
+        self.maximumCalls = maximumCalls
+        self.overloadDelay = overloadDelay
+    }
+
+    /// Notes how long the batch about to be handled waited; true when the overload state
+    /// changed.
+    mutating func observe(queueDelay: Duration) -> Bool {
+        guard let overloadDelay else { return false }
+        let overloaded = isOverloaded ? queueDelay >= overloadDelay / 4 : queueDelay >= overloadDelay
+        defer { isOverloaded = overloaded }
+        return overloaded != isOverloaded
+    }
+
+    /// Why a new call must be refused now, or nil to admit it.
+    func refusal(activeCalls: Int) -> Refusal? {
+        if isOverloaded { return .overload }
+        if let maximumCalls, activeCalls >= maximumCalls { return .callLimit(maximumCalls) }
+        return nil
+    }
+}

@@ -1,0 +1,49 @@
+import Testing
+import VPBXControl
+
+extension Integration {
+    /// `--max-calls`: the engine refuses calls beyond its limit with 503 before any challenge,
+    /// leaves the call in progress alone, and reports the refusal in `vpbx status`.
+    @Suite("Call admission")
+    struct AdmissionTests {
+        /// `vpbx status --json`.
+        struct StatusReport: Decodable {
+            var status: EngineStatus.Result
+        }
+
+        @Test("--max-calls 1: a second call gets 503 while the first is up, which completes; vpbx status counts it")
+        func callLimit() async throws {
+            try await TestPBX.run(configure: { $0.maxCalls = 1 }) { pbx in
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                let callee = try SippPeer(.answer).echoingRTP()
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
+                let first = try pbx.phone(.callHangup).service(Fixture.callee).caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let calleeProcess = try pbx.start(callee, name: "callee")
+                try await Task.sleep(for: .milliseconds(300))
+                try await calleeProcess.requireListening()
+                let firstProcess = try pbx.start(first, name: "first-caller")
+                // The first call holds for 5 s; try the second once it is up.
+                try await eventually("the first call to be up", timeout: .seconds(10)) {
+                    guard firstProcess.isRunning else { throw StopWaiting(reason: "the first caller's sipp has ended") }
+                    return try await pbx.liveCalls().count == 1 ? true : nil
+                }
+                let second = try pbx.phone(.callExpectServiceUnavailable).service(Fixture.callee).caller(Fixture.caller)
+                try await pbx.run(second, name: "second-caller").requireSuccess()
+                #expect(try await pbx.liveCalls().count == 1, "the refusal must not touch the call in progress")
+                try await firstProcess.finish().requireSuccess()
+                try await calleeProcess.finish().requireSuccess()
+
+                let status = try await pbx.cli.json(StatusReport.self, ["status"]).status
+                #expect(status.maximumCalls == 1)
+                #expect(status.callsRefusedAtLimit == 1)
+                #expect(status.callsRefusedOverloaded == 0)
+                #expect(status.overloaded == false)
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered, "the admitted call completes normally")
+            }
+        }
+    }
+}

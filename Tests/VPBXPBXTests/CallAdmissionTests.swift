@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+import VPBXSIP
+@testable import VPBXPBX
+
+/// New calls are refused with 503 at the administrator's call limit and while the core is
+/// overloaded; everything else (registrations, OPTIONS, calls already admitted) goes on.
+@Suite struct CallAdmissionTests {
+    static func configuration(maximumCalls: Int? = nil, overloadDelay: Duration? = nil) -> PBXConfiguration {
+        var configuration = PBXHarness.configuration
+        configuration.maximumCalls = maximumCalls
+        configuration.overloadQueueDelay = overloadDelay
+        return configuration
+    }
+
+    @Test func newCallsGet503WhileInputWaitedLongerThanTheThresholdAndAgainOnceCaughtUp() async throws {
+        let harness = PBXHarness(configuration: Self.configuration(overloadDelay: .milliseconds(100)))
+        let caller = Phone("2001", at: "192.0.2.40")
+        try await harness.provision([caller])
+        // Queued before the core runs and left waiting longer than the threshold: the first
+        // batch is the overload.
+        let invite = caller.invite("2002", sdp: caller.sdp())
+        harness.send(invite, from: caller)
+        harness.send(PBXHarness.options(from: caller, callID: "keep-alive"), from: caller)
+        try await Task.sleep(for: .milliseconds(250))
+        try await harness.core.start()
+        do {
+            let refused = try await harness.outbound.response(503, .invite, to: caller.address)
+            #expect(refused.reason == "Overloaded")
+            #expect(refused.headers["Retry-After"] == "1")
+            #expect(refused.headers.callID == invite.headers.callID)
+            // Not a call: OPTIONS in the same batch is answered as usual.
+            _ = try await harness.outbound.next("200 for the OPTIONS") { $0.response?.headers.callID == "keep-alive" }
+            var statistics = await harness.core.currentStatistics()
+            #expect(statistics.callsRefusedOverloaded == 1)
+            #expect(statistics.callsRefusedAtLimit == 0)
+            // A retransmission of the refused INVITE belongs to its transaction (which keeps
+            // answering 503 until the ACK): not another refusal, and never a challenge.
+            harness.send(invite, from: caller)
+            try await harness.settle(via: caller)
+            #expect(await harness.core.currentStatistics().callsRefusedOverloaded == 1)
+            #expect(!harness.outbound.sent.contains { $0.response?.statusCode == 407 })
+            harness.send(caller.ack(failure: refused, of: invite), from: caller)
+            // Small batches since: caught up, so the next call is handled (challenged).
+            try await harness.settle(via: caller)
+            statistics = await harness.core.currentStatistics()
+            #expect(!statistics.overloaded)
+            harness.send(caller.invite("2002", sdp: caller.sdp()), from: caller)
+            _ = try await harness.outbound.response(407, .invite, to: caller.address)
+            #expect(await harness.core.currentStatistics().callsRefusedOverloaded == 1)
+        } catch {
+            await harness.core.shutdown()
+            throw error
+        }
+        await harness.core.shutdown()
+    }
+
+    @Test func withoutAThresholdAPileOfCallsIsHandledNormally() async throws {
+        let harness = PBXHarness(configuration: Self.configuration(overloadDelay: nil))
+        let caller = Phone("2001", at: "192.0.2.40")
+        try await harness.provision([caller])
+        harness.send(caller.invite("2002", sdp: caller.sdp()), from: caller)
+        try await Task.sleep(for: .milliseconds(250))
+        try await harness.core.start()
+        do {
+            _ = try await harness.outbound.response(407, .invite, to: caller.address)
+            #expect(await harness.core.currentStatistics().callsRefusedOverloaded == 0)
+        } catch {
+            await harness.core.shutdown()
+            throw error
+        }
+        await harness.core.shutdown()
+    }
+
+    @Test func callsBeyondTheLimitGet503UntilACallEnds() async throws {
+        let caller = Phone("2001", at: "192.0.2.40")
+        let callee = Phone("2002", at: "192.0.2.41")
+        let other = Phone("2003", at: "192.0.2.42")
+        try await PBXHarness.run([caller, callee, other], configuration: Self.configuration(maximumCalls: 1)) { harness in
+            var call = try await harness.establish(from: caller, to: callee)
+            // A second call while the first is up: refused before authentication.
+            let second = other.invite("2002", sdp: other.sdp())
+            harness.send(second, from: other)
+            let refused = try await harness.outbound.response(503, .invite, to: other.address)
+            #expect(refused.reason == "Maximum Calls In Progress")
+            #expect(refused.headers["Retry-After"] == nil)
+            #expect(await harness.core.currentStatistics().callsRefusedAtLimit == 1)
+            harness.send(other.ack(failure: refused, of: second), from: other)
+            // The established call is untouched: its BYE is handled, and then there is room.
+            harness.send(call.caller.request(.bye), from: caller)
+            _ = try await harness.outbound.response(200, .bye, to: caller.address)
+            _ = try await harness.outbound.request(.bye, to: callee.address)
+            _ = try await eventually("the first call to end") { await harness.core.counts().calls == 0 ? true : nil }
+            harness.send(other.invite("2002", sdp: other.sdp()), from: other)
+            _ = try await harness.outbound.response(407, .invite, to: other.address)
+            #expect(await harness.core.currentStatistics().callsRefusedAtLimit == 1)
+        }
+    }
+}
+
+/// The admission rules alone: thresholds and hysteresis.
+@Suite struct CallAdmissionRuleTests {
+    @Test func overloadStartsAtTheThresholdAndEndsBelowAQuarterOfIt() {
+        var admission = CallAdmission(maximumCalls: nil, overloadDelay: .milliseconds(200))
+        var changed = admission.observe(queueDelay: .milliseconds(199))
+        #expect(!changed)
+        #expect(admission.refusal(activeCalls: 10_000) == nil)
+        changed = admission.observe(queueDelay: .milliseconds(200))
+        #expect(changed)
+        #expect(admission.refusal(activeCalls: 0) == .overload)
+        // Between a quarter and the threshold: still overloaded, no change reported.
+        changed = admission.observe(queueDelay: .milliseconds(60))
+        #expect(!changed)
+        #expect(admission.isOverloaded)
+        changed = admission.observe(queueDelay: .milliseconds(49))
+        #expect(changed)
+        #expect(admission.refusal(activeCalls: 0) == nil)
+    }
+
+    @Test func withoutAThresholdNoDelayIsOverload() {
+        var admission = CallAdmission(maximumCalls: nil, overloadDelay: nil)
+        let changed = admission.observe(queueDelay: .seconds(30))
+        #expect(!changed)
+        #expect(admission.refusal(activeCalls: 1_000_000) == nil)
+    }
+
+    @Test func theLimitCountsActiveCallsAndOverloadComesFirst() {
+        var admission = CallAdmission(maximumCalls: 2, overloadDelay: .milliseconds(200))
+        #expect(admission.refusal(activeCalls: 1) == nil)
+        #expect(admission.refusal(activeCalls: 2) == .callLimit(2))
+        _ = admission.observe(queueDelay: .seconds(1))
+        #expect(admission.refusal(activeCalls: 2) == .overload)
+    }
+}
