@@ -4,6 +4,7 @@
 #
 #   bash bench/sip-load/run.sh [--rates "250 500 1000 2000 4000"] [--duration 10]
 #                              [--baseline-only] [--bin-dir .build/release]
+#                              [--engine-args "--overload-delay 0"]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -12,13 +13,15 @@ rates="250 500 1000 2000 4000"
 duration=10
 baseline_only=0
 bin_dir="$root/.build/release"
+engine_args=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --rates) rates=$2; shift 2 ;;
         --duration) duration=$2; shift 2 ;;
         --baseline-only) baseline_only=1; shift ;;
         --bin-dir) bin_dir=$2; shift 2 ;;
-        -h | --help) sed -n '2,7p' "$0"; exit 0 ;;
+        --engine-args) engine_args=$2; shift 2 ;;
+        -h | --help) sed -n '2,8p' "$0"; exit 0 ;;
         *) echo "sip-load: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -152,7 +155,7 @@ start_engine() {
     fi
     "$engine" --data-dir "$work/data" --sip-listen "127.0.0.1:$engine_port" --rtp-ports "$rtp_range" \
         --rtp-address 127.0.0.1 --socket "$socket" --trusted 127.0.0.0/8 --log-level warning \
-        2> "$work/engine.log" &
+        $engine_args 2> "$work/engine.log" &  # word-split on purpose: several options
     engine_pid=$!
     for _ in $(seq 150); do
         "$cli" status --socket "$socket" --timeout 1 >/dev/null 2>&1 && break

@@ -17,24 +17,35 @@ extension PBXCore {
         return false
     }
 
-    func overloadChanged(waited: Duration) {
-        statistics.overloaded = admission.isOverloaded
-        if admission.isOverloaded {
-            logger.warning(
-                "overloaded: refusing new calls with 503 until the core catches up",
-                metadata: [
-                    "queue_delay_ms": "\(waited.milliseconds)",
-                    "threshold_ms": "\((admission.overloadDelay ?? .zero).milliseconds)",
-                    "active_calls": "\(calls.count)",
-                ])
-        } else {
-            logger.notice(
-                "caught up: accepting new calls again",
-                metadata: [
-                    "queue_delay_ms": "\(waited.milliseconds)",
-                    "refused_overloaded_total": "\(statistics.callsRefusedOverloaded)",
-                ])
+    /// A batch waited past the threshold: starts or extends the overload episode.
+    func overloaded(waited: Duration) {
+        let now = ContinuousClock.now
+        if overloadEpisode != nil {
+            overloadEpisode?.lastOverloaded = now
+            return
         }
+        overloadEpisode = OverloadEpisode(
+            started: now, lastOverloaded: now, refusedBefore: statistics.callsRefusedOverloaded)
+        statistics.overloaded = true
+        logger.warning(
+            "overloaded: refusing new calls with 503 while input waits longer than the threshold",
+            metadata: [
+                "queue_delay_ms": "\(waited.milliseconds)",
+                "threshold_ms": "\((admission.overloadDelay ?? .zero).milliseconds)",
+                "active_calls": "\(calls.count)",
+            ])
+    }
+
+    /// A second without an overloaded batch: the episode is over.
+    func overloadEnded(_ episode: OverloadEpisode, now: ContinuousClock.Instant) {
+        overloadEpisode = nil
+        statistics.overloaded = false
+        logger.notice(
+            "caught up: accepting every new call again",
+            metadata: [
+                "overload_ms": "\((episode.lastOverloaded - episode.started).milliseconds)",
+                "refused": "\(statistics.callsRefusedOverloaded - episode.refusedBefore)",
+            ])
     }
 
     private func logRefusal(_ refusal: CallAdmission.Refusal, _ request: SIPRequest) {
@@ -54,6 +65,13 @@ extension PBXCore {
                 "refused_overloaded_total": "\(statistics.callsRefusedOverloaded)",
             ])
     }
+}
+
+/// From the first overloaded batch to the last, and how many refusals came before it.
+struct OverloadEpisode {
+    let started: ContinuousClock.Instant
+    var lastOverloaded: ContinuousClock.Instant
+    let refusedBefore: Int
 }
 
 extension Duration {

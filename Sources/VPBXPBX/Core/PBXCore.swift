@@ -53,6 +53,9 @@ public actor PBXCore {
     var lastExpiryCheck = ContinuousClock.now
     var statistics = PBXStatistics()
     var admission: CallAdmission
+    /// The overload in progress, from its first overloaded batch until a second passed
+    /// without one (batches flip in and out of overload while it lasts).
+    var overloadEpisode: OverloadEpisode?
     /// When the last call refused by the admission check was logged (they are logged at most
     /// every ten seconds: under overload a line per refusal would be load of its own).
     var lastRefusalLog: ContinuousClock.Instant?
@@ -147,7 +150,7 @@ public actor PBXCore {
                 busy.toggle()
                 outbound.coreLoadChanged(busy: busy)
             }
-            if admission.observe(queueDelay: waited) { overloadChanged(waited: waited) }
+            if admission.observe(queueDelay: waited) { overloaded(waited: waited) }
             for input in batch { handle(input) }
         }
     }
@@ -177,6 +180,9 @@ public actor PBXCore {
     private func tick() {
         let now = ContinuousClock.now
         for timer in timers.popDue(now: now) { fire(timer) }
+        if let episode = overloadEpisode, !admission.isOverloaded, now - episode.lastOverloaded >= .seconds(1) {
+            overloadEnded(episode, now: now)
+        }
         if now - lastExpiryCheck >= .seconds(5) {
             lastExpiryCheck = now
             expireBindings(now: Date())
