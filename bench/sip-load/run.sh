@@ -105,11 +105,11 @@ failure_reasons() {
     [ -s "$errors" ] || return 0
     local reasons
     reasons=$(awk '
-        /Aborting call on unexpected message/ && match($0, /received .SIP\/2\.0 [0-9]+/) {
+        /Aborting call on unexpected message/ && match($0, /received .SIP\/2\.0 [0-9]+[^\r\047]*/) {
             code[substr($0, RSTART + 18, RLENGTH - 18)]++; next }
         /timeout|Timeout/ { timeouts++ }
-        END { for (c in code) printf " %s x%d", c, code[c]; if (timeouts) printf " timeout x%d", timeouts }' "$errors")
-    if [ -n "$reasons" ]; then printf ' (%s)' "${reasons# }"; fi
+        END { for (c in code) printf ", %s x%d", c, code[c]; if (timeouts) printf ", timeout x%d", timeouts }' "$errors")
+    if [ -n "$reasons" ]; then printf ' (%s)' "${reasons#, }"; fi
 }
 
 # Resident memory of a process now, in kB.
