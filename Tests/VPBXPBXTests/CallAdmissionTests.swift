@@ -29,6 +29,9 @@ import VPBXSIP
             #expect(refused.reason == "Overloaded")
             #expect(refused.headers["Retry-After"] == "1")
             #expect(refused.headers.callID == invite.headers.callID)
+            #expect(
+                !harness.outbound.sent.contains { $0.response?.statusCode == 100 && $0.response?.headers.callID == invite.headers.callID },
+                "a refusal needs no 100 Trying before it")
             // Not a call: OPTIONS in the same batch is answered as usual.
             _ = try await harness.outbound.next("200 for the OPTIONS") { $0.response?.headers.callID == "keep-alive" }
             let statistics = await harness.core.currentStatistics()
@@ -86,6 +89,7 @@ import VPBXSIP
             let refused = try await harness.outbound.response(503, .invite, to: other.address)
             #expect(refused.reason == "Maximum Calls In Progress")
             #expect(refused.headers["Retry-After"] == nil)
+            #expect(!harness.outbound.sent.contains { $0.response?.statusCode == 100 && $0.destination == other.address })
             #expect(await harness.core.currentStatistics().callsRefusedAtLimit == 1)
             harness.send(other.ack(failure: refused, of: second), from: other)
             // The established call is untouched: its BYE is handled, and then there is room.

@@ -36,7 +36,11 @@ extension PBXCore {
         }
         let reliability = source.reliability
         if request.method == .invite {
-            let (txn, actions) = ServerInviteTransaction.start(request, reliability: reliability, timings: configuration.timings)
+            // A new call about to be refused (call limit, overload) gets its 503 without a 100
+            // first: under overload every message counts.
+            let refusedAtOnce = (try? request.headers.to().tag) == nil && admission.refusal(activeCalls: calls.count) != nil
+            let (txn, actions) = ServerInviteTransaction.start(
+                request, reliability: reliability, timings: configuration.timings, answersAtOnce: refusedAtOnce)
             transactions.servers[key] = .init(transaction: .invite(txn), source: source)
             perform(actions, server: key)
         } else {

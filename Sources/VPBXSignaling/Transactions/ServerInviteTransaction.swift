@@ -18,12 +18,18 @@ public struct ServerInviteTransaction: Sendable {
 
     /// Creates the transaction for a new INVITE: it answers `100 Trying` at once (so the caller's
     /// timer A stops even if routing takes a while) and hands the INVITE to the TU.
+    ///
+    /// - Parameter answersAtOnce: the TU will send its final response while handling the
+    ///   INVITE (a refusal): no `100 Trying`, which RFC 3261 §17.2.1 asks for only when the TU
+    ///   may take longer than 200 ms.
     public static func start(
-        _ request: SIPRequest, reliability: TransportReliability, timings: TransactionTimings = .rfc3261
+        _ request: SIPRequest, reliability: TransportReliability, timings: TransactionTimings = .rfc3261,
+        answersAtOnce: Bool = false
     ) -> (ServerInviteTransaction, [TransactionAction]) {
         let trying = SIPResponse(to: request, status: 100)
         let transaction = ServerInviteTransaction(
             request: request, reliability: reliability, timings: timings, lastResponse: trying, retransmitInterval: timings.t1)
+        if answersAtOnce { return (transaction, [.deliverRequest(request)]) }
         return (transaction, [.sendResponse(trying), .deliverRequest(request)])
     }
 

@@ -16,6 +16,17 @@ import VPBXSIP
         #expect(step13.sentResponses == [ringing])
     }
 
+    /// A TU that refuses at once (call limit, overload) needs no 100 before its final answer.
+    @Test func aTUThatAnswersAtOnceGetsNoTrying() {
+        var (txn, actions) = ServerInviteTransaction.start(invite, reliability: .unreliable, answersAtOnce: true)
+        #expect(actions.sentResponses.isEmpty)
+        #expect(actions.contains(.deliverRequest(invite)))
+        let refused = TransactionFixtures.response(503, to: invite)
+        let answer = txn.respond(refused)
+        #expect(answer.sentResponses == [refused])
+        #expect(answer.timers == [.g: .milliseconds(500), .h: .seconds(32)])
+    }
+
     @Test func failureIsRetransmittedUntilAckThenConfirmed() {
         var (txn, _) = ServerInviteTransaction.start(invite, reliability: .unreliable)
         let busy = TransactionFixtures.response(486, to: invite)
