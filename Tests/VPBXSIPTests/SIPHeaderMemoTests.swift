@@ -123,4 +123,26 @@ import Testing
         #expect(rebuilt.memoized.to == nil)
         #expect(rebuilt == parsed.headers)
     }
+
+    /// Copies share the parsed values until one changes them: the other keeps its own.
+    @Test func aCopyThatChangesAMemoizedHeaderLeavesTheOriginalAlone() throws {
+        let original = try parsedInvite()
+        var copy = original
+        var via = try copy.headers.topVia()
+        via.parameters.set("received", "192.0.2.9")
+        copy.headers.replaceTopVia(via)
+        copy.headers["To"] = "<sip:1002@pbx>;tag=changed"
+        copy.headers.add(CSeq(99, .invite))
+        #expect(try copy.headers.topVia().parameters.value(named: "received") == .some("192.0.2.9"))
+        #expect(copy.headers.memoized.to == nil)
+        #expect(original.headers.memoized.topVia?.parameters.value(named: "received") == nil)
+        #expect(original.headers.memoized.to != nil)
+        #expect(try original.headers.cseq().number == 7)
+        #expect(try original.headers.to().tag == nil)
+        // And the other way round: a change to the original after the copy.
+        var second = original
+        second.headers.remove("From")
+        #expect(original.headers.memoized.from?.tag == "f1")
+        #expect(second.headers.memoized.from == nil)
+    }
 }

@@ -14,7 +14,10 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     }
 
     private var fields: [Field] = []
-    private var memo = Memo()
+    /// Shared between copies of the headers until one of them changes a memoized header:
+    /// messages are copied often (into the core's queue, transactions, calls), and a copy of
+    /// the parsed values themselves cost a reference count per string in them, about twenty.
+    private var memoBox: MemoBox?
 
     /// Parsed values of the headers most read, by the parser's ``memoizeCommonHeaders()``.
     struct Memo: Sendable {
@@ -32,6 +35,39 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
             default: break
             }
         }
+
+        static func isMemoized(_ key: String) -> Bool {
+            key == "from" || key == "to" || key == "via" || key == "cseq"
+        }
+    }
+
+    /// The memo's storage. Mutated only through ``changeMemo(_:)``, which copies it first when
+    /// another `SIPHeaders` shares it (copy on write), so no value is changed behind a copy.
+    final class MemoBox: @unchecked Sendable {
+        var memo: Memo
+        init(_ memo: Memo) { self.memo = memo }
+    }
+
+    private mutating func changeMemo(_ body: (inout Memo) -> Void) {
+        guard let box = memoBox else {
+            var memo = Memo()
+            body(&memo)
+            memoBox = MemoBox(memo)
+            return
+        }
+        if isKnownUniquelyReferenced(&memoBox!) {
+            body(&box.memo)
+        } else {
+            var memo = box.memo
+            body(&memo)
+            memoBox = MemoBox(memo)
+        }
+    }
+
+    /// Forgets the parsed value of `key` (lower case) when it is one.
+    private mutating func forgetMemo(_ key: String) {
+        guard memoBox != nil, Memo.isMemoized(key) else { return }
+        changeMemo { $0.forget(key) }
     }
 
     public init() {}
@@ -45,10 +81,12 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     /// - Parameter includingFrom: false for a response: nothing on the response path reads its
     ///   From (the dialog takes it from our request), and ``from()`` still parses on demand.
     public mutating func memoizeCommonHeaders(includingFrom: Bool = true) {
+        var memo = Memo()
         if includingFrom { memo.from = self["From"].flatMap { try? NameAddress(parsing: $0) } }
         memo.to = self["To"].flatMap { try? NameAddress(parsing: $0) }
         memo.topVia = firstValue("Via").flatMap { try? Via(parsing: $0) }
         memo.cseq = self["CSeq"].flatMap { try? CSeq(parsing: $0) }
+        memoBox = MemoBox(memo)
     }
 
     /// The first element of a list header, as `values(name).first` but without splitting the
@@ -61,13 +99,20 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         return nil
     }
 
-    var memoized: Memo { memo }
+    /// All of the memo (tests); the core reads one value at a time below.
+    var memoized: Memo { memoBox?.memo ?? Memo() }
+
+    // One field each, read through the box: only that value is copied out.
+    var memoizedFrom: NameAddress? { memoBox?.memo.from }
+    var memoizedTo: NameAddress? { memoBox?.memo.to }
+    var memoizedTopVia: Via? { memoBox?.memo.topVia }
+    var memoizedCSeq: CSeq? { memoBox?.memo.cseq }
 
     /// Replaces the first Via element with `via` (the received/rport stamp), keeping it parsed.
     public mutating func replaceTopVia(_ via: Via) {
         removeFirstValue("Via")
         prepend("Via", via.serialized)
-        memo.topVia = via
+        changeMemo { $0.topVia = via }
     }
 
     /// Appends `via`; when it is the first Via (a request we originate) it is kept parsed, so
@@ -75,7 +120,7 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     public mutating func addVia(_ via: Via) {
         let isFirst = !fields.contains { $0.key == "via" }
         add("Via", via.serialized)
-        if isFirst { memo.topVia = via }
+        if isFirst { changeMemo { $0.topVia = via } }
     }
 
     /// Appends a name-address header (From, To, Contact, ...); a first From or To is kept
@@ -85,14 +130,14 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         let isFirst = !fields.contains { $0.key == key }
         add(name, address.serialized)
         guard isFirst else { return }
-        if key == "from" { memo.from = address } else if key == "to" { memo.to = address }
+        if key == "from" { changeMemo { $0.from = address } } else if key == "to" { changeMemo { $0.to = address } }
     }
 
     /// Appends the CSeq header, kept parsed.
     public mutating func add(_ cseq: CSeq) {
         let isFirst = !fields.contains { $0.key == "cseq" }
         add("CSeq", cseq.description)
-        if isFirst { memo.cseq = cseq }
+        if isFirst { changeMemo { $0.cseq = cseq } }
     }
 
     public init(_ pairs: [(String, String)]) {
@@ -115,7 +160,7 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     /// response copies the request's Vias: no name lookup and no array per call.
     mutating func appendFields(of key: String, from other: SIPHeaders) {
         for field in other.fields where field.key == key { fields.append(field) }
-        memo.forget(key)
+        forgetMemo(key)
     }
 
     /// Only the lines whose lookup key (lower case) is in `keys`, in their order; the parsed
@@ -124,8 +169,8 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         var kept = SIPHeaders()
         kept.fields.reserveCapacity(keys.count + 2)
         for field in fields where keys.contains(field.key) { kept.fields.append(field) }
-        kept.memo = memo
-        for key in ["from", "to", "via", "cseq"] where !keys.contains(key) { kept.memo.forget(key) }
+        kept.memoBox = memoBox
+        for key in ["from", "to", "via", "cseq"] where !keys.contains(key) { kept.forgetMemo(key) }
         return kept
     }
 
@@ -135,14 +180,14 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     public mutating func add(_ name: String, _ value: String) {
         let (canonical, key) = SIPHeaders.names(name)
         fields.append(Field(name: canonical, value: value, key: key))
-        memo.forget(key)
+        forgetMemo(key)
     }
 
     /// Inserts a field before all others of any name (used for a new top Via or Record-Route).
     public mutating func prepend(_ name: String, _ value: String) {
         let (canonical, key) = SIPHeaders.names(name)
         fields.insert(Field(name: canonical, value: value, key: key), at: 0)
-        memo.forget(key)
+        forgetMemo(key)
     }
 
     /// Replaces every field named `name` with one field, or removes them when `value` is nil.
@@ -153,7 +198,7 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         }
         set {
             let key = SIPHeaders.names(name).key
-            memo.forget(key)
+            forgetMemo(key)
             guard let newValue else {
                 fields.removeAll { $0.key == key }
                 return
@@ -174,7 +219,7 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
 
     public mutating func remove(_ name: String) {
         let key = SIPHeaders.names(name).key
-        memo.forget(key)
+        forgetMemo(key)
         fields.removeAll { $0.key == key }
     }
 
@@ -183,7 +228,7 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     public mutating func removeFirstValue(_ name: String) {
         let key = SIPHeaders.names(name).key
         guard let index = fields.firstIndex(where: { $0.key == key }) else { return }
-        memo.forget(key)
+        forgetMemo(key)
         let elements = HeaderValueScanner.splitList(Substring(fields[index].value))
         if elements.count <= 1 {
             fields.remove(at: index)

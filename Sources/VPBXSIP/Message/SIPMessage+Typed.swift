@@ -4,19 +4,19 @@ extension SIPHeaders {
     public var callID: String? { self["Call-ID"] }
 
     public func cseq() throws(SIPParseError) -> CSeq {
-        if let cseq = memoized.cseq { return cseq }
+        if let cseq = memoizedCSeq { return cseq }
         guard let value = self["CSeq"] else { throw .bad("header 'CSeq' is missing") }
         return try CSeq(parsing: value)
     }
 
     public func from() throws(SIPParseError) -> NameAddress {
-        if let from = memoized.from { return from }
+        if let from = memoizedFrom { return from }
         guard let value = self["From"] else { throw .bad("header 'From' is missing") }
         return try NameAddress(parsing: value)
     }
 
     public func to() throws(SIPParseError) -> NameAddress {
-        if let to = memoized.to { return to }
+        if let to = memoizedTo { return to }
         guard let value = self["To"] else { throw .bad("header 'To' is missing") }
         return try NameAddress(parsing: value)
     }
@@ -29,7 +29,7 @@ extension SIPHeaders {
     }
 
     public func topVia() throws(SIPParseError) -> Via {
-        if let via = memoized.topVia { return via }
+        if let via = memoizedTopVia { return via }
         guard let first = firstValue("Via") else { throw .bad("header 'Via' is missing") }
         return try Via(parsing: first)
     }
