@@ -94,6 +94,16 @@ public final class SIPTransport: Sendable {
         for listener in running.udp { await listener.close() }
     }
 
+    /// Makes the next `count` direct UDP sends fail as a full send buffer would (tests only).
+    func refuseNextDirectSendsForTesting(_ count: Int) {
+        runningState()?.udp.forEach { $0.sender.refuseNextSendsForTesting(count) }
+    }
+
+    /// The event loop that sends UDP datagrams to `address` (tests only).
+    func udpLoopForTesting(to address: SocketAddress) -> (any EventLoop)? {
+        runningState().map { udpSocket(of: $0, for: address).channel.eventLoop }
+    }
+
     /// Sends a request (or a response the caller addressed itself), fire-and-forget: failures
     /// are counted in ``statistics`` and logged. Over TCP it reuses the endpoint's connection or
     /// any open one to its address, else connects.

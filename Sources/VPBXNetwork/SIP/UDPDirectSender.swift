@@ -25,9 +25,17 @@ final class UDPDirectSender: Sendable {
     /// The duplicate descriptor, nil once closed. Held locked during `sendto` so `close()`
     /// cannot free the number for reuse under a send.
     private let descriptor: NIOLockedValueBox<CInt?>
+    /// Sends to refuse before trying, as a full send buffer would (tests only: a loopback
+    /// socket's buffer cannot be filled on purpose).
+    private let refusals = NIOLockedValueBox(0)
 
     private init(descriptor: CInt) {
         self.descriptor = NIOLockedValueBox(descriptor)
+    }
+
+    /// The next `count` sends return false without sending.
+    func refuseNextSendsForTesting(_ count: Int) {
+        refusals.withLockedValue { $0 += count }
     }
 
     /// Creates and binds a UDP socket as the SIP listeners want it (address reuse and
@@ -49,7 +57,13 @@ final class UDPDirectSender: Sendable {
     /// Sends one datagram now. False when it did not go out (send buffer full, an error, or
     /// closed): the caller then sends it the ordinary way.
     func send(_ bytes: [UInt8], to address: SocketAddress) -> Bool {
-        descriptor.withLockedValue { descriptor in
+        let refused = refusals.withLockedValue { refusals in
+            guard refusals > 0 else { return false }
+            refusals -= 1
+            return true
+        }
+        if refused { return false }
+        return descriptor.withLockedValue { descriptor in
             guard let descriptor else { return false }
             return bytes.withUnsafeBytes { sendDatagram($0, on: descriptor, to: address) }
         }

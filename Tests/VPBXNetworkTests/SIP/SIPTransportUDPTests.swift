@@ -112,6 +112,39 @@ struct SIPTransportUDPTests {
         #expect(harness.transport.statistics.sendFailures == 0)
     }
 
+    /// A direct send that fails (a full send buffer) goes out through NIO, and so does the
+    /// rest of its burst: sent directly, they would leave before it (NIO sends at the flush).
+    @Test func aFailedDirectSendIsNotOvertakenByTheRestOfItsBurst() async throws {
+        let harness = try await TransportHarness.start()
+        let phone = try await UDPPhone.bind()
+        defer { Task { await phone.close(); await harness.stop() } }
+
+        let (bursts, perBurst) = (16, 25)
+        let count = bursts * perBurst
+        let target = SIPEndpoint.udp(try localhost(phone.port))
+        let loop = try #require(harness.transport.udpLoopForTesting(to: try localhost(phone.port)))
+        harness.transport.sendsFromEventLoops = true
+        for burst in 0..<bursts {
+            // The loop is held while a burst is handed to it, so the burst goes out in one
+            // go, and its first datagram's direct send fails.
+            let held = loop.submit { usleep(20_000) }
+            harness.transport.refuseNextDirectSendsForTesting(1)
+            for number in (burst * perBurst + 1)...((burst + 1) * perBurst) {
+                let request = try SIPParser().parse(optionsBytes(viaPort: harness.port, cseq: "\(number) OPTIONS"))
+                harness.transport.send(request, to: target)
+            }
+            try await held.get()
+        }
+        harness.transport.sendsFromEventLoops = false
+        let packets = try await phone.waitForPackets(count)
+        let numbers = try packets.map { packet -> Int in
+            guard case .request(let request) = try SIPParser().parse(packet.bytes) else { return -1 }
+            return Int(try request.headers.cseq().number)
+        }
+        #expect(numbers == Array(1...count))
+        #expect(harness.transport.statistics.sendFailures == 0)
+    }
+
     @Test func sendAfterStopCountsAFailure() async throws {
         let harness = try await TransportHarness.start()
         await harness.stop()
