@@ -68,6 +68,10 @@ final class EventBridge: Sendable {
         case .monitorChanged(let monitor): return ("call", "monitor.changed", monitorJSON(monitor))
         case .monitorEnded(let monitor, let cause):
             return ("call", "monitor.ended", withField(monitorJSON(monitor), "cause", .string(cause)))
+        case .overload(let refusing, let refusedTotal):
+            return (EventTopic.engine, "engine.overload", .object([
+                "overloaded": .bool(refusing), "callsRefusedOverloaded": .int(Int64(refusedTotal)),
+            ]))
         }
     }
 

@@ -41,6 +41,27 @@ struct KeysAndScreensTests {
         #expect(state.press(.character("q"), now: Fixtures.now).quit)
     }
 
+    /// Supervisors see at once that callers are being turned away.
+    @Test func theTitleBarSaysWhileTheEngineRefusesNewCallsForOverload() {
+        var state = connected()
+        let overload = RPCEvent(
+            seq: 11, topic: EventTopic.engine, type: "engine.overload",
+            data: ["overloaded": .bool(true), "callsRefusedOverloaded": .int(42)])
+        #expect(state.apply(.event(overload), now: Fixtures.now).redraw)
+        #expect(state.model.status?.callsRefusedOverloaded == 42)
+        var grid = GridCanvas(rows: 24, columns: 120)
+        state.render(into: &grid, now: Fixtures.now)
+        #expect(grid.line(0).contains("OVERLOADED: new calls refused"), "\(grid.text)")
+        let over = RPCEvent(
+            seq: 12, topic: EventTopic.engine, type: "engine.overload",
+            data: ["overloaded": .bool(false), "callsRefusedOverloaded": .int(57)])
+        #expect(state.apply(.event(over), now: Fixtures.now).redraw)
+        #expect(!state.apply(.event(RPCEvent(seq: 13, topic: over.topic, type: over.type, data: over.data)), now: Fixtures.now).redraw)
+        grid = GridCanvas(rows: 24, columns: 120)
+        state.render(into: &grid, now: Fixtures.now)
+        #expect(!grid.line(0).contains("OVERLOADED"), "\(grid.text)")
+    }
+
     @Test func hangUpAsksAndYesRunsTheCommand() {
         var state = connected()
         _ = state.press(.tab, now: Fixtures.now)  // focus the calls panel

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VPBXSIP
 @testable import VPBXPBX
@@ -14,7 +15,10 @@ import VPBXSIP
     }
 
     @Test func newCallsGet503WhileInputWaitedLongerThanTheThresholdAndAgainOnceCaughtUp() async throws {
-        let harness = PBXHarness(configuration: Self.configuration(overloadDelay: .milliseconds(100)))
+        let events = Mutex<[PBXEvent]>([])
+        let harness = PBXHarness(
+            configuration: Self.configuration(overloadDelay: .milliseconds(100)),
+            events: { event in events.withLock { $0.append(event) } })
         let caller = Phone("2001", at: "192.0.2.40")
         try await harness.provision([caller])
         // Queued before the core runs and left waiting longer than the threshold: the first
@@ -53,6 +57,11 @@ import VPBXSIP
             _ = try await eventually("the overload episode to end") {
                 await harness.core.currentStatistics().overloaded ? nil : true
             }
+            // Told to event subscribers (`engine.overload`) at its start and its end.
+            let overloadEvents = events.withLock { $0 }.filter {
+                if case .overload = $0 { return true } else { return false }
+            }
+            #expect(overloadEvents == [.overload(refusing: true, refusedTotal: 0), .overload(refusing: false, refusedTotal: 1)])
         } catch {
             await harness.core.shutdown()
             throw error

@@ -29,7 +29,7 @@ public actor EngineSession {
             case .console:
                 return [
                     EventTopic.call, EventTopic.registration, EventTopic.extension, CallCenterEvents.queueTopic,
-                    CallCenterEvents.agentTopic,
+                    CallCenterEvents.agentTopic, EventTopic.engine,
                 ]
             case .wallboard: return [CallCenterEvents.queueTopic, CallCenterEvents.agentTopic]
             }

@@ -46,6 +46,16 @@ extension ConsoleModel {
             guard let payload = try? RPCCoding.decode(RegistrationPayload.self, from: event.data) else { return .unchanged }
             let key = Registration.Key(number: payload.extension, contact: payload.contact)
             return registrations.removeValue(forKey: key) == nil ? .unchanged : .changed
+        case "engine.overload":
+            guard case .bool(let overloaded)? = event.data["overloaded"], var status else { return .unchanged }
+            let refused = event.data["callsRefusedOverloaded"]?.intValue.map(Int.init)
+            guard status.overloaded != overloaded || (refused != nil && status.callsRefusedOverloaded != refused) else {
+                return .unchanged
+            }
+            status.overloaded = overloaded
+            if let refused { status.callsRefusedOverloaded = refused }
+            self.status = status
+            return .changed
         case "extension.deleted":
             guard let number = event.data["number"]?.stringValue else { return .unchanged }
             let removed = extensions.removeValue(forKey: number) != nil

@@ -13,13 +13,15 @@ enum Chrome {
         }
     }
 
-    /// ` │ engine 0.9.1 │ connected │ up 1h02m`: what the title bar says after the name.
+    /// ` │ engine 0.9.1 │ connected │ up 1h02m`: what the title bar says after the name, and
+    /// ` │ ⚠ OVERLOADED: new calls refused` while the engine sheds load (callers get 503).
     static func engineLine(_ context: ScreenContext) -> String {
         let model = context.model
         var text = ""
         if let status = model.status { text += " │ engine \(status.engineVersion)" }
         text += " │ \(model.connection.label)"
         if let status = model.status, model.connection.isConnected {
+            if status.overloaded == true { text += " │ ⚠ OVERLOADED: new calls refused" }
             text += " │ up " + Format.uptime(seconds: Int(context.now.timeIntervalSince(status.startedAt)))
         }
         return text

@@ -31,6 +31,8 @@ public enum EventTopic {
     public static let call = "call"
     public static let `extension` = "extension"
     public static let registration = "registration"
+    /// The engine itself: `engine.overload` when it starts and stops refusing new calls.
+    public static let engine = "engine"
     /// Events about the subscription itself, e.g. `events.overflow`.
     public static let events = "events"
 }

@@ -27,6 +27,7 @@ extension PBXCore {
         overloadEpisode = OverloadEpisode(
             started: now, lastOverloaded: now, refusedBefore: statistics.callsRefusedOverloaded)
         statistics.overloaded = true
+        emit(.overload(refusing: true, refusedTotal: statistics.callsRefusedOverloaded))
         logger.warning(
             "overloaded: refusing new calls with 503 while input waits longer than the threshold",
             metadata: [
@@ -40,6 +41,7 @@ extension PBXCore {
     func overloadEnded(_ episode: OverloadEpisode, now: ContinuousClock.Instant) {
         overloadEpisode = nil
         statistics.overloaded = false
+        emit(.overload(refusing: false, refusedTotal: statistics.callsRefusedOverloaded))
         logger.notice(
             "caught up: accepting every new call again",
             metadata: [

@@ -19,6 +19,9 @@ public enum PBXEvent: Sendable, Equatable {
     case monitorStarted(MonitorSnapshot)
     case monitorChanged(MonitorSnapshot)
     case monitorEnded(MonitorSnapshot, cause: String)
+    /// The core started (`refusing`) or stopped refusing new calls for overload;
+    /// `refusedTotal` counts the refusals since the engine started.
+    case overload(refusing: Bool, refusedTotal: Int)
 }
 
 /// A read-only view of a call for the control socket.

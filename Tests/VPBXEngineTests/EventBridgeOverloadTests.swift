@@ -1,0 +1,16 @@
+import Testing
+import VPBXControl
+import VPBXPBX
+
+@testable import VPBXEngine
+
+/// The core's overload episodes reach control clients as `engine.overload` on the `engine`
+/// topic, in the shape `vpbx-tui` reads (docs/control-protocol.md).
+@Suite struct EventBridgeOverloadTests {
+    @Test func overloadBecomesAnEngineEvent() {
+        let (topic, type, data) = EventBridge.encode(.overload(refusing: true, refusedTotal: 12))
+        #expect(topic == EventTopic.engine)
+        #expect(type == "engine.overload")
+        #expect(data == .object(["overloaded": .bool(true), "callsRefusedOverloaded": .int(12)]))
+    }
+}
