@@ -15,12 +15,12 @@ import Testing
     }
 
     @Test func wallboardsFollowStatisticsOnly() throws {
-        #expect(try EventTopicPolicy.topics(nil, role: .wallboard) == ["queue", "agent"])
+        #expect(try EventTopicPolicy.topics(nil, role: .wallboard) == ["queue", "agent", "engine"])
         #expect(try EventTopicPolicy.topics(["queue", "agent"], role: .wallboard) == ["queue", "agent"])
         // The ordinary console asks for everything: it gets what a wallboard may see.
         #expect(
-            try EventTopicPolicy.topics(["call", "registration", "extension", "queue", "agent"], role: .wallboard)
-                == ["queue", "agent"])
+            try EventTopicPolicy.topics(["call", "registration", "extension", "queue", "agent", "engine"], role: .wallboard)
+                == ["queue", "agent", "engine"])
         let refused = #expect(throws: RPCError.self) { try EventTopicPolicy.topics(["call"], role: .wallboard) }
         #expect(refused?.reason == .forbidden)
         #expect(!EventTopicPolicy.showsSnapshot(to: .wallboard))

@@ -31,7 +31,7 @@ public actor EngineSession {
                     EventTopic.call, EventTopic.registration, EventTopic.extension, CallCenterEvents.queueTopic,
                     CallCenterEvents.agentTopic, EventTopic.engine,
                 ]
-            case .wallboard: return [CallCenterEvents.queueTopic, CallCenterEvents.agentTopic]
+            case .wallboard: return [CallCenterEvents.queueTopic, CallCenterEvents.agentTopic, EventTopic.engine]
             }
         }
     }

@@ -6,7 +6,8 @@
 ///   the agent number; the figures behind it need `agent.self`.
 /// - A wallboard shows statistics (DESIGN.md: read-only statistics) and may not list calls
 ///   (`call.list` is staff only), so its events are the `queue` and `agent` topics, whose
-///   figures it reads with `queue.stats` and `agent.status`, and its snapshot is empty too.
+///   figures it reads with `queue.stats` and `agent.status`, and the `engine` topic (whether
+///   the exchange is refusing calls for overload, a figure too); its snapshot is empty.
 ///   Topics it asks for beyond those are left out rather than refused, so a wallboard-role
 ///   user's ordinary console (which asks for everything and then shows the wallboard) works.
 enum EventTopicPolicy {
@@ -25,12 +26,12 @@ enum EventTopicPolicy {
             }
             return requested
         case .wallboard:
-            let allowed = [queueTopic, agentTopic]
+            let allowed = [queueTopic, agentTopic, EventTopic.engine]
             guard let requested, !requested.isEmpty else { return allowed }
             let kept = requested.filter(allowed.contains)
             guard !kept.isEmpty else {
                 throw .forbidden(
-                    "a wallboard may follow the \(queueTopic) and \(agentTopic) topics only, not \(requested.joined(separator: ", "))")
+                    "a wallboard may follow the \(queueTopic), \(agentTopic) and \(EventTopic.engine) topics only, not \(requested.joined(separator: ", "))")
             }
             return kept
         default:
