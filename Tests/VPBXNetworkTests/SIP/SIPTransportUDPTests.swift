@@ -103,11 +103,7 @@ struct SIPTransportUDPTests {
         }
         harness.transport.sendsFromEventLoops = false
         let packets = try await phone.waitForPackets(count)
-        let numbers = try packets.map { packet -> Int in
-            guard case .request(let request) = try SIPParser().parse(packet.bytes) else { return -1 }
-            return Int(try request.headers.cseq().number)
-        }
-        #expect(numbers == Array(1...count))
+        #expect(try Self.cseqNumbers(packets) == Array(1...count))
         #expect(packets.allSatisfy { $0.remoteAddress.port == harness.port })
         #expect(harness.transport.statistics.sendFailures == 0)
     }
@@ -137,12 +133,16 @@ struct SIPTransportUDPTests {
         }
         harness.transport.sendsFromEventLoops = false
         let packets = try await phone.waitForPackets(count)
-        let numbers = try packets.map { packet -> Int in
+        #expect(try Self.cseqNumbers(packets) == Array(1...count))
+        #expect(harness.transport.statistics.sendFailures == 0)
+    }
+
+    /// The CSeq numbers of the requests in `packets`, in arrival order (-1 for a response).
+    static func cseqNumbers(_ packets: [AddressedEnvelope<ByteBuffer>]) throws -> [Int] {
+        try packets.map { packet in
             guard case .request(let request) = try SIPParser().parse(packet.bytes) else { return -1 }
             return Int(try request.headers.cseq().number)
         }
-        #expect(numbers == Array(1...count))
-        #expect(harness.transport.statistics.sendFailures == 0)
     }
 
     @Test func sendAfterStopCountsAFailure() async throws {
