@@ -26,7 +26,6 @@ extension PBXCore {
         }
         overloadEpisode = OverloadEpisode(
             started: now, lastOverloaded: now, refusedBefore: statistics.callsRefusedOverloaded)
-        statistics.overloaded = true
         emit(.overload(refusing: true, refusedTotal: statistics.callsRefusedOverloaded))
         logger.warning(
             "overloaded: refusing new calls with 503 while input waits longer than the threshold",
@@ -40,7 +39,6 @@ extension PBXCore {
     /// A second without an overloaded batch: the episode is over.
     func overloadEnded(_ episode: OverloadEpisode, now: ContinuousClock.Instant) {
         overloadEpisode = nil
-        statistics.overloaded = false
         emit(.overload(refusing: false, refusedTotal: statistics.callsRefusedOverloaded))
         logger.notice(
             "caught up: accepting every new call again",

@@ -130,7 +130,11 @@ extension PBXCore {
         (directory.count, bindings.all.count, calls.count)
     }
 
-    public func currentStatistics() -> PBXStatistics { statistics }
+    public func currentStatistics() -> PBXStatistics {
+        var current = statistics
+        current.overloaded = overloadEpisode != nil
+        return current
+    }
 
     /// The configured limit on concurrent calls (nil: none).
     public nonisolated var maximumCalls: Int? { configuration.maximumCalls }
