@@ -36,9 +36,8 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
             }
         }
 
-        static func isMemoized(_ key: String) -> Bool {
-            key == "from" || key == "to" || key == "via" || key == "cseq"
-        }
+        /// The lookup keys of the memoized headers.
+        static let keys = ["from", "to", "via", "cseq"]
     }
 
     /// The memo's storage. Mutated only through ``changeMemo(_:)``, which copies it first when
@@ -66,7 +65,7 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
 
     /// Forgets the parsed value of `key` (lower case) when it is one.
     private mutating func forgetMemo(_ key: String) {
-        guard memoBox != nil, Memo.isMemoized(key) else { return }
+        guard memoBox != nil, Memo.keys.contains(key) else { return }
         changeMemo { $0.forget(key) }
     }
 
@@ -170,7 +169,7 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         kept.fields.reserveCapacity(keys.count + 2)
         for field in fields where keys.contains(field.key) { kept.fields.append(field) }
         kept.memoBox = memoBox
-        for key in ["from", "to", "via", "cseq"] where !keys.contains(key) { kept.forgetMemo(key) }
+        for key in Memo.keys where !keys.contains(key) { kept.forgetMemo(key) }
         return kept
     }
 
