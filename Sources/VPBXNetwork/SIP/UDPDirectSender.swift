@@ -22,20 +22,24 @@ import Musl
 /// fails is handed back, and the caller sends it through NIO as before, where it is queued or
 /// counted and logged as a failure.
 final class UDPDirectSender: Sendable {
-    /// The duplicate descriptor, nil once closed. Held locked during `sendto` so `close()`
-    /// cannot free the number for reuse under a send.
-    private let descriptor: NIOLockedValueBox<CInt?>
-    /// Sends to refuse before trying, as a full send buffer would (tests only: a loopback
-    /// socket's buffer cannot be filled on purpose).
-    private let refusals = NIOLockedValueBox(0)
+    private struct State {
+        /// The duplicate descriptor, nil once closed. Held locked during `sendto` so `close()`
+        /// cannot free the number for reuse under a send.
+        var descriptor: CInt?
+        /// Sends to refuse before trying, as a full send buffer would (tests only: a loopback
+        /// socket's buffer cannot be filled on purpose). In the same lock: no second one per send.
+        var refusals = 0
+    }
+
+    private let state: NIOLockedValueBox<State>
 
     private init(descriptor: CInt) {
-        self.descriptor = NIOLockedValueBox(descriptor)
+        self.state = NIOLockedValueBox(State(descriptor: descriptor))
     }
 
     /// The next `count` sends return false without sending.
     func refuseNextSendsForTesting(_ count: Int) {
-        refusals.withLockedValue { $0 += count }
+        state.withLockedValue { $0.refusals += count }
     }
 
     /// Creates and binds a UDP socket as the SIP listeners want it (address reuse and
@@ -57,23 +61,21 @@ final class UDPDirectSender: Sendable {
     /// Sends one datagram now. False when it did not go out (send buffer full, an error, or
     /// closed): the caller then sends it the ordinary way.
     func send(_ bytes: [UInt8], to address: SocketAddress) -> Bool {
-        let refused = refusals.withLockedValue { refusals in
-            guard refusals > 0 else { return false }
-            refusals -= 1
-            return true
-        }
-        if refused { return false }
-        return descriptor.withLockedValue { descriptor in
-            guard let descriptor else { return false }
+        state.withLockedValue { state in
+            if state.refusals > 0 {
+                state.refusals -= 1
+                return false
+            }
+            guard let descriptor = state.descriptor else { return false }
             return bytes.withUnsafeBytes { sendDatagram($0, on: descriptor, to: address) }
         }
     }
 
     /// Closes the duplicate; later sends return false. Idempotent.
     func close() {
-        descriptor.withLockedValue { descriptor in
-            if let open = descriptor { closeDescriptor(open) }
-            descriptor = nil
+        state.withLockedValue { state in
+            if let open = state.descriptor { closeDescriptor(open) }
+            state.descriptor = nil
         }
     }
 
