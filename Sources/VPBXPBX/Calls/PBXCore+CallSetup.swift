@@ -111,8 +111,8 @@ extension PBXCore {
             respond(key, to: request, status: 400)
             return
         }
-        var candidate = RandomUUID.make()
-        while calls[candidate] != nil { candidate = RandomUUID.make() }  // never let two calls share a slot
+        var candidate = RandomUUID.make(at: now)
+        while calls[candidate] != nil { candidate = RandomUUID.make(at: now) }  // never let two calls share a slot
         let id = candidate
         let call = Call(
             id: id, caller: caller, callerName: callerName, callee: callee, inviteKey: key, invite: request,
@@ -164,7 +164,7 @@ extension PBXCore {
     ) {
         let response = SIPResponse(to: request, status: status, reason: reason, toTag: SIPIdentifiers.tag())
         respond(key, with: response)
-        let id = RandomUUID.make()
+        let id = RandomUUID.make(at: now)
         let cdr = CDRRecord(
             id: id, sipCallID: request.headers.callID ?? "", caller: caller, callerName: callerName, callee: callee,
             startedAt: now, path: path)

@@ -68,8 +68,8 @@ extension PBXCore {
             callCodec: callCodec,
             supervisorCodec: MusicOnHold.Codec(encoding: trial.codec.encodingName.uppercased(), payloadType: trial.codec.payloadType),
             supervisorEventPayloadType: trial.telephoneEvent?.payloadType, agentSide: agentSide.mediaSide, mode: mode)
-        var candidate = RandomUUID.make()
-        while monitors[candidate] != nil || calls[candidate] != nil { candidate = RandomUUID.make() }
+        var candidate = RandomUUID.make(at: now)
+        while monitors[candidate] != nil || calls[candidate] != nil { candidate = RandomUUID.make(at: now) }
         let id = candidate
         let leg = MonitorLeg(
             id: id, supervisor: supervisor, target: target, callID: call.id, agentSide: agentSide, mode: mode,
