@@ -88,12 +88,10 @@ extension PBXCore {
 
     /// The other party answered a relayed request: pass the final answer back.
     func relayedResponse(_ response: SIPResponse, call id: UUID, answering key: TransactionKey, toward target: CallSide) {
-        guard response.statusCode >= 200, let call = calls[id], let entry = transactions.servers[key] else { return }
-        let original: SIPRequest
-        switch entry.transaction {
-        case .invite(let txn): original = txn.request
-        case .nonInvite(let txn): original = txn.request
-        }
+        // A server transaction that already answered has let go of its request: nothing to relay.
+        guard response.statusCode >= 200, let call = calls[id], let entry = transactions.servers[key],
+            let original = entry.originalRequest
+        else { return }
         let localTag = target == .callee ? call.callerDialog.localTag : call.calleeFromTag
         var answer = SIPResponse(to: original, status: response.statusCode, reason: response.reason, toTag: localTag)
         if original.method == .invite, response.isSuccess {

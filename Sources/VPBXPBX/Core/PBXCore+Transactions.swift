@@ -24,6 +24,7 @@ extension PBXCore {
         // under another branch while the first is still being processed reached us twice
         // through a fork or a loop: answer 482. Limited to INVITEs in progress so a phone that
         // (wrongly) reuses its CSeq when answering a challenge is not refused.
+        var registeredIdentity: RequestIdentity?
         if request.method == .invite, (try? request.headers.to().tag) == nil, let identity = RequestIdentity(request) {
             if let existing = transactions.serverByRequestIdentity[identity], existing != key,
                 case .invite(let txn)? = transactions.servers[existing]?.transaction, txn.state == .proceeding
@@ -33,6 +34,7 @@ extension PBXCore {
                 return
             }
             transactions.serverByRequestIdentity[identity] = key
+            registeredIdentity = identity
         }
         let reliability = source.reliability
         if request.method == .invite {
@@ -41,7 +43,7 @@ extension PBXCore {
             let refusedAtOnce = (try? request.headers.to().tag) == nil && admission.refusal(activeCalls: calls.count) != nil
             let (txn, actions) = ServerInviteTransaction.start(
                 request, reliability: reliability, timings: configuration.timings, answersAtOnce: refusedAtOnce)
-            transactions.servers[key] = .init(transaction: .invite(txn), source: source)
+            transactions.servers[key] = .init(transaction: .invite(txn), source: source, identity: registeredIdentity)
             perform(actions, server: key)
         } else {
             let (txn, actions) = ServerNonInviteTransaction.start(request, reliability: reliability, timings: configuration.timings)
@@ -169,9 +171,7 @@ extension PBXCore {
             case .startTimer(let timer, let delay): schedule(.server(key, timer), after: delay)
             case .ackNeverArrived: ackNeverArrived(serverKey: key)
             case .terminated:
-                if let request = entry.originalRequest, let identity = RequestIdentity(request),
-                    transactions.serverByRequestIdentity[identity] == key
-                {
+                if let identity = entry.identity, transactions.serverByRequestIdentity[identity] == key {
                     transactions.serverByRequestIdentity[identity] = nil
                 }
                 transactions.servers[key] = nil
@@ -187,11 +187,9 @@ extension PBXCore {
             case .sendRequest(let request): outbound.send(.request(request), to: entry.destination)
             case .deliverResponse(let response): clientResponse(response, purpose: entry.purpose, key: key)
             case .timedOut:
-                let request: SIPRequest
-                switch entry.transaction {
-                case .invite(let txn): request = txn.request
-                case .nonInvite(let txn): request = txn.request
-                }
+                // Only a transaction still waiting for its final response times out, and it
+                // still holds its request.
+                guard let request = entry.request else { break }
                 clientResponse(SIPResponse(to: request, status: 408), purpose: entry.purpose, key: key)
             case .startTimer(let timer, let delay): schedule(.client(key, timer), after: delay)
             case .terminated: transactions.clients[key] = nil

@@ -34,12 +34,18 @@ struct TransactionTable {
     final class ServerEntry {
         var transaction: Server
         let source: SIPPeerAddress
+        /// Set when the request is registered for merged-request detection, so the entry
+        /// can be unregistered after the transaction has let go of its request.
+        let identity: RequestIdentity?
 
-        init(transaction: Server, source: SIPPeerAddress) {
+        init(transaction: Server, source: SIPPeerAddress, identity: RequestIdentity? = nil) {
             self.transaction = transaction
             self.source = source
+            self.identity = identity
         }
 
+        /// The request until the transaction has sent (and, for an INVITE, had acknowledged)
+        /// its final response; nil in the wait states after that.
         var originalRequest: SIPRequest? {
             switch transaction {
             case .invite(let txn): txn.request
@@ -58,6 +64,14 @@ struct TransactionTable {
             self.transaction = transaction
             self.destination = destination
             self.purpose = purpose
+        }
+
+        /// The request until a final response arrived; nil in the wait states after that.
+        var request: SIPRequest? {
+            switch transaction {
+            case .invite(let txn): txn.request
+            case .nonInvite(let txn): txn.request
+            }
         }
     }
 

@@ -7,9 +7,12 @@ public struct ClientInviteTransaction: Sendable {
     public enum State: Sendable, Equatable { case calling, proceeding, completed, accepted, terminated }
 
     public private(set) var state: State = .calling
-    /// Trimmed once a final response arrived (``SIPRequest/trimmedForMatching()``): after that
-    /// it is never resent, and an ACK for a failure needs only the lines kept.
-    public private(set) var request: SIPRequest
+    /// The INVITE until a final response arrives; then nil. It is never resent after that,
+    /// and the wait states (up to 64·T1) keep at most the ACK for a failure.
+    public private(set) var request: SIPRequest?
+    /// The hop-by-hop ACK for the failure that completed the transaction, sent again for each
+    /// retransmission of that failure.
+    private var failureAck: SIPRequest?
     private let reliability: TransportReliability
     private let timings: TransactionTimings
     private var retransmitInterval: Duration
@@ -32,17 +35,21 @@ public struct ClientInviteTransaction: Sendable {
             return [.deliverResponse(response)]
         case (.calling, 200..<300), (.proceeding, 200..<300):
             state = .accepted
-            request = request.trimmedForMatching()
+            request = nil
             return [.deliverResponse(response), .startTimer(.m, timings.timeout)]
         case (.accepted, 200..<300):
             return [.deliverResponse(response)]  // a 2xx retransmission: the TU re-sends its ACK
         case (.calling, 300...), (.proceeding, 300...):
+            guard let request else { return [] }
             state = .completed
-            request = request.trimmedForMatching()
+            let ack = Self.ackForFailure(of: request, response)
+            failureAck = ack
+            self.request = nil
             let wait = reliability == .unreliable ? Duration.seconds(32) : .zero
-            return [.sendRequest(ackForFailure(response)), .deliverResponse(response), .startTimer(.d, wait)]
+            return [.sendRequest(ack), .deliverResponse(response), .startTimer(.d, wait)]
         case (.completed, 300...):
-            return [.sendRequest(ackForFailure(response))]  // retransmitted final: ACK again, TU not told
+            // A retransmitted final: the same ACK again, the TU not told.
+            return failureAck.map { [.sendRequest($0)] } ?? []
         default:
             return []
         }
@@ -51,6 +58,7 @@ public struct ClientInviteTransaction: Sendable {
     public mutating func timerFired(_ timer: TransactionTimer) -> [TransactionAction] {
         switch (state, timer) {
         case (.calling, .a):
+            guard let request else { return [] }
             retransmitInterval = retransmitInterval * 2
             return [.sendRequest(request), .startTimer(.a, retransmitInterval)]
         case (.calling, .b), (.proceeding, .b):
@@ -58,6 +66,7 @@ public struct ClientInviteTransaction: Sendable {
             return [.timedOut, .terminated]
         case (.completed, .d), (.accepted, .m):
             state = .terminated
+            failureAck = nil
             return [.terminated]
         default:
             return []
@@ -72,7 +81,7 @@ public struct ClientInviteTransaction: Sendable {
 
     /// The hop-by-hop ACK of RFC 3261 §17.1.1.3: same Request-URI, top Via, From, Call-ID and
     /// CSeq number as the INVITE, the To of the response, and the INVITE's Route set.
-    func ackForFailure(_ response: SIPResponse) -> SIPRequest {
+    static func ackForFailure(of request: SIPRequest, _ response: SIPResponse) -> SIPRequest {
         var headers = SIPHeaders()
         if let via = request.headers.values("Via").first { headers.add("Via", via) }
         if let from = request.headers["From"] { headers.add("From", from) }

@@ -5,8 +5,9 @@ public struct ClientNonInviteTransaction: Sendable {
     public enum State: Sendable, Equatable { case trying, proceeding, completed, terminated }
 
     public private(set) var state: State = .trying
-    /// Trimmed once a final response arrived (``SIPRequest/trimmedForMatching()``).
-    public private(set) var request: SIPRequest
+    /// The request until a final response arrives; then nil (retransmitted finals are only
+    /// absorbed, matched by the table's key).
+    public private(set) var request: SIPRequest?
     private let reliability: TransportReliability
     private let timings: TransactionTimings
     private var retransmitInterval: Duration
@@ -29,7 +30,7 @@ public struct ClientNonInviteTransaction: Sendable {
                 return [.deliverResponse(response)]
             }
             state = .completed
-            request = request.trimmedForMatching()
+            request = nil
             let wait = reliability == .unreliable ? timings.t4 : .zero
             return [.deliverResponse(response), .startTimer(.k, wait)]
         case .completed, .terminated:
@@ -40,9 +41,11 @@ public struct ClientNonInviteTransaction: Sendable {
     public mutating func timerFired(_ timer: TransactionTimer) -> [TransactionAction] {
         switch (state, timer) {
         case (.trying, .e):
+            guard let request else { return [] }
             retransmitInterval = min(retransmitInterval * 2, timings.t2)
             return [.sendRequest(request), .startTimer(.e, retransmitInterval)]
         case (.proceeding, .e):
+            guard let request else { return [] }
             return [.sendRequest(request), .startTimer(.e, timings.t2)]
         case (.trying, .f), (.proceeding, .f):
             state = .terminated

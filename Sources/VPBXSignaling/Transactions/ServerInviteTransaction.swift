@@ -8,8 +8,9 @@ public struct ServerInviteTransaction: Sendable {
     public enum State: Sendable, Equatable { case proceeding, completed, confirmed, accepted, terminated }
 
     public private(set) var state: State = .proceeding
-    /// Trimmed to what matching needs once nothing is left to send (``SIPRequest/trimmedForMatching()``).
-    public private(set) var request: SIPRequest
+    /// The INVITE until nothing is left to send (the final response is acknowledged); then nil:
+    /// the transaction only absorbs retransmissions until its wait timer ends it.
+    public private(set) var request: SIPRequest?
     private let reliability: TransportReliability
     private let timings: TransactionTimings
     private var lastResponse: SIPResponse
@@ -75,10 +76,10 @@ public struct ServerInviteTransaction: Sendable {
         if state == .accepted { trim() }
     }
 
-    /// Nothing will be sent again (the final response is acknowledged): keep only what
-    /// matching retransmissions needs until the wait timer ends the transaction.
+    /// Nothing will be sent again (the final response is acknowledged): keep no message until
+    /// the wait timer ends the transaction (matching is by the table's key).
     private mutating func trim() {
-        request = request.trimmedForMatching()
+        request = nil
         lastResponse = SIPResponse(statusCode: lastResponse.statusCode, reason: lastResponse.reason)
     }
 

@@ -5,9 +5,10 @@ public struct ServerNonInviteTransaction: Sendable {
     public enum State: Sendable, Equatable { case trying, proceeding, completed, terminated }
 
     public private(set) var state: State = .trying
-    /// Trimmed once the final response is sent (``SIPRequest/trimmedForMatching()``): only
-    /// that response is sent again.
-    public private(set) var request: SIPRequest
+    /// The request until the final response is sent; then nil: a finished transaction only
+    /// sends that response again for up to 64·T1, and keeping whole requests that long was
+    /// most of the engine's memory per call.
+    public private(set) var request: SIPRequest?
     private let reliability: TransportReliability
     private let timings: TransactionTimings
     private var lastResponse: SIPResponse?
@@ -27,7 +28,7 @@ public struct ServerNonInviteTransaction: Sendable {
                 return [.sendResponse(response)]
             }
             state = .completed
-            request = request.trimmedForMatching()
+            request = nil
             return [.sendResponse(response), .startTimer(.j, reliability == .unreliable ? timings.timeout : .zero)]
         case .completed, .terminated:
             return []

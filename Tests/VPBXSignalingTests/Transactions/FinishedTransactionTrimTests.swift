@@ -2,8 +2,9 @@ import Testing
 import VPBXSIP
 import VPBXSignaling
 
-/// A transaction waits up to 64·T1 after its final response; meanwhile it keeps only what
-/// matching and the retransmissions it still owes need, not whole messages.
+/// A transaction waits up to 64·T1 after its final response; meanwhile it keeps only the
+/// messages it still owes (a response to resend, an ACK for a failure), not its request:
+/// matching is by the table's key.
 @Suite struct FinishedTransactionTrimTests {
     private func invite() -> SIPRequest {
         var request = TransactionFixtures.request(.invite)
@@ -28,9 +29,9 @@ import VPBXSignaling
         let bye = TransactionFixtures.request(.bye)
         var (transaction, _) = ServerNonInviteTransaction.start(bye, reliability: .unreliable)
         let ok = TransactionFixtures.response(200, to: bye)
+        #expect(transaction.request == bye)
         _ = transaction.respond(ok)
-        #expect(transaction.request.headers.contains("Contact") == false)
-        #expect(transaction.request.headers.callID == "txn-test")
+        #expect(transaction.request == nil)
         let again = transaction.receive(bye)
         #expect(again.sentResponses == [ok])
     }
@@ -40,8 +41,8 @@ import VPBXSignaling
         var (transaction, _) = ClientInviteTransaction.start(request, reliability: .unreliable)
         let busy = TransactionFixtures.response(486, to: request)
         let first = transaction.receive(busy)
-        #expect(transaction.request.body.isEmpty)
-        // A retransmitted 486 is ACKed again from the trimmed request, the same ACK.
+        #expect(transaction.request == nil)
+        // A retransmitted 486 is ACKed again, the same ACK.
         let second = transaction.receive(busy)
         let ack = try #require(second.sentRequests.first)
         #expect(first.sentRequests == [ack])
@@ -58,11 +59,47 @@ import VPBXSignaling
         _ = transaction.respond(ok)
         // Before the ACK the 2xx is retransmitted whole.
         #expect(transaction.timerFired(.g).sentResponses == [ok])
-        #expect(transaction.request.body == request.body)
+        #expect(transaction.request == request)
         transaction.acknowledged()
-        #expect(transaction.request.body.isEmpty)
+        #expect(transaction.request == nil)
         #expect(transaction.timerFired(.g).isEmpty)
         #expect(transaction.receive(request).isEmpty, "INVITE retransmissions are absorbed")
         #expect(transaction.timerFired(.l).contains { if case .terminated = $0 { true } else { false } })
+    }
+
+    @Test func aFailedInviteServerLetsGoOfItsRequestOnceTheFailureIsAcknowledged() throws {
+        let request = invite()
+        var (transaction, _) = ServerInviteTransaction.start(request, reliability: .unreliable)
+        let busy = TransactionFixtures.response(486, to: request)
+        _ = transaction.respond(busy)
+        // Until the ACK, a retransmitted INVITE gets the failure again.
+        #expect(transaction.receive(request).sentResponses == [busy])
+        var ack = request
+        ack.method = .ack
+        _ = transaction.receive(ack)
+        #expect(transaction.state == .confirmed)
+        #expect(transaction.request == nil)
+        #expect(transaction.receive(request).isEmpty, "INVITE retransmissions are absorbed")
+    }
+
+    @Test func aCompletedNonInviteClientKeepsNothingAndAbsorbsRetransmittedFinals() throws {
+        let bye = TransactionFixtures.request(.bye)
+        var (transaction, _) = ClientNonInviteTransaction.start(bye, reliability: .unreliable)
+        let ok = TransactionFixtures.response(200, to: bye)
+        #expect(transaction.receive(ok).contains { if case .deliverResponse = $0 { true } else { false } })
+        #expect(transaction.request == nil)
+        #expect(transaction.receive(ok).isEmpty)
+        #expect(transaction.timerFired(.e).isEmpty, "a finished transaction sends nothing again")
+        #expect(transaction.timerFired(.k).contains { if case .terminated = $0 { true } else { false } })
+    }
+
+    @Test func anAcceptedInviteClientKeepsNothingAndPassesRetransmitted2xxUp() throws {
+        let request = invite()
+        var (transaction, _) = ClientInviteTransaction.start(request, reliability: .unreliable)
+        let ok = TransactionFixtures.response(200, to: request)
+        _ = transaction.receive(ok)
+        #expect(transaction.request == nil)
+        #expect(transaction.receive(ok).contains { if case .deliverResponse = $0 { true } else { false } })
+        #expect(transaction.timerFired(.a).isEmpty, "the INVITE is not resent")
     }
 }
