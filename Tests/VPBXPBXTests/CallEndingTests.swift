@@ -34,6 +34,36 @@ struct CallEndingTests {
         }
     }
 
+    /// An ended call keeps, for its answered leg, only the ACK (`EndedLeg`): a 2xx the callee
+    /// retransmits after the call ended (our ACK lost) gets that same ACK again, and nothing
+    /// else: no second BYE, no new dialog.
+    @Test("a 2xx retransmitted after the call ended gets the same ACK again and nothing more")
+    func retransmittedAnswerAfterTheCallEnded() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            let ok = desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "callee-tag", sdp: desk.sdp(port: 4002))
+            pbx.send(ok, from: desk)
+            let ack = try await pbx.outbound.request(.ack, to: desk.address)
+            let callerOK = try await pbx.outbound.response(200, .invite, to: alice.address)
+            var caller = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: callerOK)
+            pbx.send(caller.ack(inviteCSeq: try ringing.callerInvite.headers.cseq().number), from: alice)
+            pbx.send(caller.request(.bye), from: alice)
+            _ = try await pbx.outbound.request(.bye, to: desk.address)
+            _ = try await pbx.outbound.response(200, .bye, to: alice.address)
+            _ = try await pbx.finishedCDR(of: alice.number)
+            #expect(await pbx.core.callSnapshots().isEmpty)
+
+            let acksBefore = pbx.outbound.sent.filter { $0.isRequest(.ack, to: desk.address) }.count
+            pbx.send(ok, from: desk)
+            try await eventually("the ACK sent again") {
+                pbx.outbound.sent.filter { $0.isRequest(.ack, to: desk.address) }.count == acksBefore + 1
+            }
+            #expect(pbx.outbound.sent.last { $0.isRequest(.ack, to: desk.address) }?.request == ack)
+            try await pbx.settle(via: alice)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.bye, to: desk.address) } == 1)
+        }
+    }
+
     @Test("hangup from the control socket: BYE to both sides, CDR hangup side system")
     func operatorHangup() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

@@ -96,6 +96,6 @@ extension PBXCore {
             }
         }
         pendingDestinations[call.id] = nil
-        endedLegs[call.id] = (call.legs.map { $0.trimmedAfterCall() }, ContinuousClock.now)
+        endedLegs[call.id] = (call.legs.map(EndedLeg.init), ContinuousClock.now)
     }
 }

@@ -217,20 +217,19 @@ extension PBXCore {
     private func lateCalleeResponse(_ response: SIPResponse, call id: UUID, leg index: Int) {
         guard var ended = endedLegs[id], ended.legs.indices.contains(index) else { return }
         var leg = ended.legs[index]
-        switch response.statusCode {
-        case 100..<200 where leg.cancelPending:  // 100 Trying counts (RFC 3261 §9.1)
-            leg.cancelPending = false
-            sendCancel(for: leg)
-        case 200..<300:
-            if let ack = leg.ack {
-                outbound.send(.request(ack), to: leg.destination)
-            } else if var dialog = try? Dialog(uacInvite: leg.invite, response: response) {
-                let ack = dialog.makeAck(inviteCSeq: 1, via: newVia(for: leg.destination))
-                leg.ack = ack
-                outbound.send(.request(ack), to: leg.destination)
-                let bye = dialog.makeRequest(.bye, via: newVia(for: leg.destination), contact: nil)
-                startClient(bye, to: leg.destination, purpose: .fireAndForget)
-            }
+        switch (response.statusCode, leg.pending) {
+        case (100..<200, .invite(let invite, cancelPending: true)):  // 100 Trying counts (RFC 3261 §9.1)
+            leg.pending = .invite(invite, cancelPending: false)
+            sendCancel(of: invite, to: leg.destination)
+        case (200..<300, .ack(let ack)):
+            outbound.send(.request(ack), to: leg.destination)
+        case (200..<300, .invite(let invite, _)):
+            guard var dialog = try? Dialog(uacInvite: invite, response: response) else { break }
+            let ack = dialog.makeAck(inviteCSeq: 1, via: newVia(for: leg.destination))
+            leg.pending = .ack(ack)
+            outbound.send(.request(ack), to: leg.destination)
+            let bye = dialog.makeRequest(.bye, via: newVia(for: leg.destination), contact: nil)
+            startClient(bye, to: leg.destination, purpose: .fireAndForget)
         default:
             break
         }

@@ -49,7 +49,7 @@ public actor PBXCore {
     var pendingDestinations: [UUID: [(SIPURI, SIPPeerAddress)]] = [:]
     /// Callee legs of ended calls, kept for one transaction timeout so a late 1xx still gets
     /// its CANCEL and a late 2xx its ACK and BYE.
-    var endedLegs: [UUID: (legs: [CalleeLeg], endedAt: ContinuousClock.Instant)] = [:]
+    var endedLegs: [UUID: (legs: [EndedLeg], endedAt: ContinuousClock.Instant)] = [:]
     var lastExpiryCheck = ContinuousClock.now
     var statistics = PBXStatistics()
     var admission: CallAdmission
