@@ -145,4 +145,18 @@ import Testing
         #expect(original.headers.memoized.from?.tag == "f1")
         #expect(second.headers.memoized.from == nil)
     }
+
+    /// A message kept only to be sent again lets go of its parsed values; its text and its
+    /// typed accessors (parsing again) are unchanged, and the original keeps its memo.
+    @Test func aRequestKeptForResendingHasTheSameTextWithoutTheParsedValues() throws {
+        let original = try parsedInvite()
+        let kept = original.keptForResending()
+        #expect(kept.headers.memoized.from == nil && kept.headers.memoized.topVia == nil)
+        #expect(kept.headers.memoized.to == nil && kept.headers.memoized.cseq == nil)
+        #expect(kept == original)
+        #expect(kept.serialized() == original.serialized())
+        #expect(try kept.headers.from().tag == "f1")
+        #expect(try kept.headers.topVia().branch == "z9hG4bK-a")
+        #expect(original.headers.memoized.from?.tag == "f1")
+    }
 }

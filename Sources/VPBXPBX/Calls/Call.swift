@@ -64,11 +64,11 @@ struct EndedLeg: Sendable {
     init(_ leg: CalleeLeg) {
         destination = leg.destination
         if let ack = leg.ack {
-            pending = .ack(ack)
+            pending = .ack(ack.keptForResending())
         } else if leg.state == .failed {
             pending = .nothing
         } else {
-            pending = .invite(leg.invite.trimmedForMatching(), cancelPending: leg.cancelPending)
+            pending = .invite(leg.invite.trimmedForMatching().keptForResending(), cancelPending: leg.cancelPending)
         }
     }
 }

@@ -226,7 +226,7 @@ extension PBXCore {
         case (200..<300, .invite(let invite, _)):
             guard var dialog = try? Dialog(uacInvite: invite, response: response) else { break }
             let ack = dialog.makeAck(inviteCSeq: 1, via: newVia(for: leg.destination))
-            leg.pending = .ack(ack)
+            leg.pending = .ack(ack.keptForResending())
             outbound.send(.request(ack), to: leg.destination)
             let bye = dialog.makeRequest(.bye, via: newVia(for: leg.destination), contact: nil)
             startClient(bye, to: leg.destination, purpose: .fireAndForget)

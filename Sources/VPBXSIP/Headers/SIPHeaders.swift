@@ -175,6 +175,15 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
 
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 
+    /// The same fields without the parsed From, To, top Via and CSeq (about 350 bytes), for a
+    /// message kept only to be sent again, for up to 64·T1; the typed accessors still parse
+    /// on demand.
+    public func withoutParsedValues() -> SIPHeaders {
+        var headers = self
+        headers.memoBox = nil
+        return headers
+    }
+
     /// Appends a field, expanding a compact name to its full form.
     public mutating func add(_ name: String, _ value: String) {
         let (canonical, key) = SIPHeaders.names(name)

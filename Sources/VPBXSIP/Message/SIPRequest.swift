@@ -31,6 +31,14 @@ public struct SIPRequest: Sendable, Equatable {
     }
 
     static let matchingKeys = ["via", "from", "to", "call-id", "cseq", "route"]
+
+    /// The same request without its parsed header values (``SIPHeaders/withoutParsedValues()``),
+    /// for one kept only to be sent again.
+    public func keptForResending() -> SIPRequest {
+        var request = self
+        request.headers = headers.withoutParsedValues()
+        return request
+    }
 }
 
 /// A SIP response.

@@ -43,7 +43,7 @@ public struct ClientInviteTransaction: Sendable {
             guard let request else { return [] }
             state = .completed
             let ack = Self.ackForFailure(of: request, response)
-            failureAck = ack
+            failureAck = ack.keptForResending()
             self.request = nil
             let wait = reliability == .unreliable ? Duration.seconds(32) : .zero
             return [.sendRequest(ack), .deliverResponse(response), .startTimer(.d, wait)]
