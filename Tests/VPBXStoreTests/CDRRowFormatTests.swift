@@ -77,9 +77,40 @@ struct CDRRowFormatTests {
         let database = try VPBXDatabase.open(dataDirectory: directory.path)
         defer { try? database.close() }
         let record = CDRRecord(id: UUID(), sipCallID: "x", caller: "1", callee: "2", startedAt: Date())
-        #expect(throws: StoreError.self) {
-            try database.writer.write { db in try record.updateRow(db) }
+        for includingPath in [false, true] {
+            #expect(throws: StoreError.self) {
+                try database.writer.write { db in try record.updateLifecycle(db, includingPath: includingPath) }
+            }
         }
+    }
+
+    /// Later batches write only what a call's steps change: a path replaced after the row was
+    /// committed is written, an answer or finish alone leaves the path (and the identifying
+    /// columns) as the INSERT wrote them.
+    @Test func laterStepsWriteWhatTheyChangeAndLeaveTheRest() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try VPBXDatabase.open(dataDirectory: directory.path)
+        defer { try? database.close() }
+        let id = UUID()
+        let start = Date(timeIntervalSince1970: 1_796_040_000)
+        let writer = GRDBStoreWriter(database: database)
+        try await writer.apply([
+            .cdrBegin(CDRRecord(id: id, sipCallID: "c@h", caller: "1001", callee: "ivr-main", startedAt: start, path: ["ivr:main"]))
+        ])
+        try await writer.apply([.cdrPath(id: id, path: ["ivr:main", "ext:1002"])])
+        try await writer.apply([.cdrAnswered(id: id, at: start.addingTimeInterval(2))])
+        try await writer.apply([
+            .cdrFinish(
+                id: id, answeredAt: start.addingTimeInterval(2), endedAt: start.addingTimeInterval(12), disposition: .answered,
+                cause: "BYE", hangupSide: .caller)
+        ])
+        let read = try #require(try await GRDBCDRRepository(database: database).get(id: id))
+        #expect(read.path == ["ivr:main", "ext:1002"])
+        #expect(read.caller == "1001" && read.callee == "ivr-main" && read.sipCallID == "c@h")
+        #expect(read.startedAt == start && read.answeredAt == start.addingTimeInterval(2))
+        #expect(read.disposition == .answered && read.billableSeconds == 10 && read.durationSeconds == 12)
+        #expect(read.hangupSide == .caller && read.cause == "BYE")
     }
 }
 

@@ -69,7 +69,7 @@ public final class GRDBStoreWriter: StoreWriter {
                     hangupSide: side)
             }
         case .cdrPath(let id, let path):
-            try rows.change(id, db) { record in try record.replacePath(path) }
+            try rows.change(id, db, changingPath: true) { record in try record.replacePath(path) }
         case .registrationUpsert(let binding):
             _ = try GRDBRegistrationRepository.upsert(binding, db)
         case .registrationRemove(let number, let contact):
@@ -80,7 +80,7 @@ public final class GRDBStoreWriter: StoreWriter {
 
 /// The CDR rows a batch has begun or changed, in first-touch order, written back at its end.
 private struct TouchedRows {
-    private var rows: [UUID: (record: CDRRecord, isNew: Bool)] = [:]
+    private var rows: [UUID: (record: CDRRecord, isNew: Bool, pathChanged: Bool)] = [:]
     private var order: [UUID] = []
     /// Rows committed earlier and still in progress, to start from instead of reading them.
     private let open: OpenCDRRows
@@ -96,13 +96,16 @@ private struct TouchedRows {
         // A row begun earlier in this batch is a conflict, as a second insert would be; a row
         // from an earlier batch makes the INSERT in `save` fail the same way.
         guard rows[record.id] == nil else { throw StoreError.alreadyExists(record.objectName) }
-        rows[record.id] = (record, true)
+        rows[record.id] = (record, true, false)
         order.append(record.id)
     }
 
-    mutating func change(_ id: UUID, _ db: Database, _ body: (inout CDRRecord) throws -> Void) throws {
+    mutating func change(
+        _ id: UUID, _ db: Database, changingPath: Bool = false, _ body: (inout CDRRecord) throws -> Void
+    ) throws {
         if var row = rows[id] {
             try body(&row.record)
+            row.pathChanged = row.pathChanged || changingPath
             rows[id] = row
             return
         }
@@ -110,7 +113,7 @@ private struct TouchedRows {
             throw StoreError.notFound("call \(CDRRecord.key(id))")
         }
         try body(&record)
-        rows[id] = (record, false)
+        rows[id] = (record, false, changingPath)
         order.append(id)
     }
 
@@ -123,7 +126,11 @@ private struct TouchedRows {
         for id in order {
             guard let row = rows[id] else { continue }
             do {
-                if row.isNew { try row.record.insertRow(db) } else { try row.record.updateRow(db) }
+                if row.isNew {
+                    try row.record.insertRow(db)
+                } else {
+                    try row.record.updateLifecycle(db, includingPath: row.pathChanged)
+                }
             } catch {
                 throw VPBXDatabase.storeError(error, object: row.record.objectName)
             }
