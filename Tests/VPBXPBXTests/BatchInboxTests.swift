@@ -91,4 +91,28 @@ struct BatchInboxTests {
         #expect(second.elements == [3])
         #expect(second.waited <= sincePush)
     }
+
+    /// A batch given back keeps its storage for the next one (no array grown from nothing per
+    /// burst); a huge one is let go of; the contents are never mixed up.
+    @Test func aRecycledBatchHoldsTheNextOne() async throws {
+        let inbox = BatchInbox<Int>()
+        for value in 0..<100 { inbox.push(value) }
+        let first = try #require(await inbox.next())
+        let capacity = first.capacity
+        inbox.recycle(first)
+        inbox.push(100)
+        let second = try #require(await inbox.next())
+        #expect(second == [100])
+        #expect(second.capacity >= capacity)
+        // Without a batch given back the queue starts from an empty array again.
+        inbox.push(101)
+        #expect(await inbox.next() == [101])
+
+        let huge = Array(0..<(BatchInbox<Int>.recycledCapacityLimit + 1))
+        inbox.recycle(huge)
+        inbox.push(102)
+        let third = try #require(await inbox.next())
+        #expect(third == [102])
+        #expect(third.capacity <= BatchInbox<Int>.recycledCapacityLimit)
+    }
 }

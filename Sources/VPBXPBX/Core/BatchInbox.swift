@@ -11,6 +11,10 @@ import Synchronization
 final class BatchInbox<Element: Sendable>: Sendable {
     private struct State {
         var pending: [Element] = []
+        /// An emptied batch array given back by the consumer (``recycle(_:)``): the next batch
+        /// is queued into its storage instead of growing a new array from nothing, which cost
+        /// about one allocation per message under load (the array doubling as a burst arrived).
+        var spare: [Element] = []
         /// When the oldest element still pending was queued: how far behind the consumer is.
         var pendingSince: ContinuousClock.Instant?
         var sleeper: UnsafeContinuation<Void, Never>?
@@ -75,16 +79,38 @@ final class BatchInbox<Element: Sendable>: Sendable {
         state.withLock { state in
             let since = state.pendingSince
             guard state.pending.count > limit else {
-                defer {
-                    state.pending = []
-                    state.pendingSince = nil
-                }
-                return (state.pending, since)
+                var taken = state.spare
+                swap(&taken, &state.pending)
+                state.spare = []
+                state.pendingSince = nil
+                return (taken, since)
             }
             defer { state.pending.removeFirst(limit) }
             return (Array(state.pending.prefix(limit)), since)
         }
     }
+
+    /// Gives back a batch the consumer has handled, so its storage can hold a later batch.
+    /// Its elements are released here, on the consumer's thread, outside the lock.
+    func recycle(_ batch: consuming [Element]) {
+        var storage = batch
+        storage.removeAll(keepingCapacity: true)
+        // Not beyond a burst's worth: one huge backlog should not pin its array for good.
+        guard storage.capacity <= Self.recycledCapacityLimit else { return }
+        let previous = state.withLock { state -> [Element] in
+            // Straight into the queue while nothing arrived since the take, else kept for the
+            // take after.
+            if state.pending.isEmpty, state.pending.capacity < storage.capacity {
+                swap(&state.pending, &storage)
+            } else if state.spare.capacity < storage.capacity {
+                swap(&state.spare, &storage)
+            }
+            return storage
+        }
+        _ = consume previous
+    }
+
+    static var recycledCapacityLimit: Int { 4096 }
 
     /// Everything queued so far, waiting while there is nothing; nil once finished and empty.
     func next() async -> [Element]? {

@@ -152,6 +152,7 @@ public actor PBXCore {
             }
             if admission.observe(queueDelay: waited) { overloaded(waited: waited) }
             for input in batch { handle(input) }
+            inbox.recycle(batch)
         }
     }
 
