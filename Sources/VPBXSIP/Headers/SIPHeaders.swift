@@ -93,7 +93,7 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     public func firstValue(_ name: String) -> Substring? {
         let key = SIPHeaders.names(name).key
         for field in fields where field.key == key {
-            if let first = HeaderValueScanner.splitList(Substring(field.value)).first { return first }
+            if let first = HeaderValueScanner.firstElement(of: Substring(field.value)) { return first }
         }
         return nil
     }

@@ -10,6 +10,28 @@ enum HeaderValueScanner {
     /// Splits `a, "b, c" <sip:x;y=z>, d` at top-level commas and trims each element.
     static func splitList(_ value: Substring, separator: UInt8 = UInt8(ascii: ",")) -> [Substring] {
         var parts: [Substring] = []
+        forEachElement(of: value, separator: separator) { part in
+            parts.append(part)
+            return true
+        }
+        return parts
+    }
+
+    /// The first element of a list, as `splitList(value).first` without building the list.
+    static func firstElement(of value: Substring) -> Substring? {
+        var first: Substring?
+        forEachElement(of: value, separator: ASCII.comma) { part in
+            first = part
+            return false
+        }
+        return first
+    }
+
+    /// Calls `body` with each trimmed, non-empty element of a list separated by `separator`
+    /// at the top level (outside quotes and `<...>`), until it returns false. The list
+    /// helpers above build on it; scanning without collecting saves an array per header value
+    /// read, several per message.
+    static func forEachElement(of value: Substring, separator: UInt8, _ body: (Substring) -> Bool) {
         var inQuotes = false
         var angleDepth = 0
         var escaped = false
@@ -30,28 +52,31 @@ enum HeaderValueScanner {
                 angleDepth = max(0, angleDepth - 1)
             } else if byte == separator && angleDepth == 0 {
                 let part = trimmed(value[start..<index])
-                if !part.isEmpty { parts.append(part) }
+                if !part.isEmpty, !body(part) { return }
                 start = bytes.index(after: index)
             }
             index = bytes.index(after: index)
         }
         let last = trimmed(value[start..<value.endIndex])
-        if !last.isEmpty { parts.append(last) }
-        return parts
+        if !last.isEmpty { _ = body(last) }
     }
 
     /// Parses `;a=b;c;d="e f"` (the leading `;` optional) into ordered parameters.
     static func parameters(_ text: Substring) -> [SIPParameter] {
-        // Most header values end without parameters; skip the split then.
+        // Most header values end without parameters; skip the scan then.
         guard !text.utf8.isEmpty else { return [] }
-        return splitList(text, separator: ASCII.semicolon).map { element in
+        var parameters: [SIPParameter] = []
+        forEachElement(of: text, separator: ASCII.semicolon) { element in
             guard let equals = element.utf8.firstIndex(of: ASCII.equals) else {
-                return SIPParameter(name: String(trimmed(element)), value: nil)
+                parameters.append(SIPParameter(name: String(trimmed(element)), value: nil))
+                return true
             }
             let name = trimmed(element[element.startIndex..<equals])
             let value = trimmed(element[element.utf8.index(after: equals)...])
-            return SIPParameter(name: String(name), value: String(value))
+            parameters.append(SIPParameter(name: String(name), value: String(value)))
+            return true
         }
+        return parameters
     }
 
     static func trimmed(_ text: Substring) -> Substring {
