@@ -42,37 +42,6 @@ struct CalleeLeg: Sendable {
     var isDone: Bool { state == .failed || state == .cancelled }
 }
 
-/// What a callee leg's responses arriving after its call ended still need
-/// (`lateCalleeResponse`, for up to 64·T1). Whole legs kept for 32 s were most of the engine's
-/// memory under call load (about 15 KB per call), and even trimmed ones about 2 KB, most of it
-/// the leg's inline size and an INVITE the answered leg no longer needs.
-struct EndedLeg: Sendable {
-    enum Pending: Sendable {
-        /// Answered: a retransmitted 2xx gets this ACK again.
-        case ack(SIPRequest)
-        /// Not answered yet: a provisional response may still need the CANCEL held back for
-        /// it, and a 2xx crossing the CANCEL needs a dialog (ACK and BYE); both are built from
-        /// the INVITE's identifying lines (``SIPRequest/trimmedForMatching()``).
-        case invite(SIPRequest, cancelPending: Bool)
-        /// Failed: its client transaction absorbs retransmitted failures, and no 2xx can follow.
-        case nothing
-    }
-
-    let destination: SIPPeerAddress
-    var pending: Pending
-
-    init(_ leg: CalleeLeg) {
-        destination = leg.destination
-        if let ack = leg.ack {
-            pending = .ack(ack.keptForResending())
-        } else if leg.state == .failed {
-            pending = .nothing
-        } else {
-            pending = .invite(leg.invite.trimmedForMatching().keptForResending(), cancelPending: leg.cancelPending)
-        }
-    }
-}
-
 /// A B2BUA call: the caller's INVITE and dialog, the callee legs, the media session.
 ///
 /// A class, owned by the core actor's `calls` table and never handed outside it: every

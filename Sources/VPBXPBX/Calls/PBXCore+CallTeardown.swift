@@ -96,6 +96,6 @@ extension PBXCore {
             }
         }
         pendingDestinations[call.id] = nil
-        endedLegs[call.id] = (call.legs.map(EndedLeg.init), ContinuousClock.now)
+        endedCalls.add(call.legs.map(EndedLeg.init), of: call.id, endedAt: ContinuousClock.now)
     }
 }

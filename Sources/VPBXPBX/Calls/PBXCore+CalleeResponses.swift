@@ -215,8 +215,8 @@ extension PBXCore {
 
     /// A contact answers after its call ended: CANCEL what still rings, hang up what answered.
     private func lateCalleeResponse(_ response: SIPResponse, call id: UUID, leg index: Int) {
-        guard var ended = endedLegs[id], ended.legs.indices.contains(index) else { return }
-        var leg = ended.legs[index]
+        guard let ended = endedCalls[id], ended.indices.contains(index) else { return }
+        var leg = ended[index]
         switch (response.statusCode, leg.pending) {
         case (100..<200, .invite(let invite, cancelPending: true)):  // 100 Trying counts (RFC 3261 §9.1)
             leg.pending = .invite(invite, cancelPending: false)
@@ -233,8 +233,7 @@ extension PBXCore {
         default:
             break
         }
-        ended.legs[index] = leg
-        endedLegs[id] = ended
+        endedCalls.update(leg, at: index, of: id)
     }
 
     func strayResponse(_ response: SIPResponse) {

@@ -49,7 +49,7 @@ public actor PBXCore {
     var pendingDestinations: [UUID: [(SIPURI, SIPPeerAddress)]] = [:]
     /// Callee legs of ended calls, kept for one transaction timeout so a late 1xx still gets
     /// its CANCEL and a late 2xx its ACK and BYE.
-    var endedLegs: [UUID: (legs: [EndedLeg], endedAt: ContinuousClock.Instant)] = [:]
+    var endedCalls = EndedCalls()
     var lastExpiryCheck = ContinuousClock.now
     var statistics = PBXStatistics()
     var admission: CallAdmission
@@ -181,6 +181,7 @@ public actor PBXCore {
     private func tick() {
         let now = ContinuousClock.now
         for timer in timers.popDue(now: now) { fire(timer) }
+        endedCalls.forget(endedBefore: now - configuration.timings.timeout)
         if let episode = overloadEpisode, !admission.isOverloaded, now - episode.lastOverloaded >= .seconds(1) {
             overloadEnded(episode, now: now)
         }
@@ -188,8 +189,6 @@ public actor PBXCore {
             lastExpiryCheck = now
             expireBindings(now: Date())
             expireSubscriptions(now: Date())
-            let horizon = configuration.timings.timeout
-            endedLegs = endedLegs.filter { now - $0.value.endedAt < horizon }
         }
     }
 
