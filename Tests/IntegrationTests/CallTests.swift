@@ -108,6 +108,24 @@ extension Integration {
             }
         }
 
+        /// The finished INVITE client transaction keeps only the ACK it sent (not the INVITE):
+        /// a retransmitted 486 still gets that same ACK, and the caller hears of it once.
+        @Test("busy callee retransmits its 486: the same ACK again, one 486 to the caller")
+        func busyRetransmitted() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.busyRetransmit)
+                let caller = try await setUp(pbx, callee: callee, caller: .callExpectBusy)
+                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+                let acks = calleeResult.receivedMessages().filter { $0.hasPrefix("ACK") }
+                #expect(acks.count == 2, "ACKs the callee received: \(acks)")
+                #expect(Set(acks).count == 1, "the second ACK differs: \(acks)")
+                #expect(callerResult.receivedMessages().filter { $0.hasPrefix("SIP/2.0 486") }.count == 1)
+                #expect(try await pbx.cdr(from: Fixture.caller, to: Fixture.callee).disposition == .busy)
+            }
+        }
+
         @Test("no answer within the extension's 5 s timeout: callee cancelled, caller gets 480, CDR no_answer")
         func noAnswer() async throws {
             try await TestPBX.run { pbx in

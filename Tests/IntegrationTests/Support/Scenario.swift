@@ -30,6 +30,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case answerHangup = "answer-hangup"
     case answerListen = "answer-listen"
     case busy
+    case busyRetransmit = "busy-retransmit"
     case ring
     // Stand-ins for the engine, only for checking the scenarios above sipp-to-sipp.
     case selftestRegistrar = "selftest/registrar"
