@@ -126,6 +126,25 @@ extension Integration {
             }
         }
 
+        /// An ended call keeps, for its answered leg, only the ACK (`EndedLeg`): a 200 the
+        /// callee sends again after the call ended gets that same ACK, and no second BYE.
+        @Test("callee resends its 200 after the call ended: the same ACK again, no second BYE")
+        func answerRetransmittedAfterTheCallEnded() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.answerRetransmitAfterBye).echoingRTP()
+                let caller = try await setUp(pbx, callee: callee, caller: .callHangup)
+                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+                let received = calleeResult.receivedMessages()
+                let acks = received.filter { $0.hasPrefix("ACK") }
+                #expect(acks.count == 2, "ACKs the callee received: \(acks)")
+                #expect(Set(acks).count == 1, "the second ACK differs: \(acks)")
+                #expect(received.filter { $0.hasPrefix("BYE") }.count == 1)
+                #expect(try await pbx.cdr(from: Fixture.caller, to: Fixture.callee).disposition == .answered)
+            }
+        }
+
         @Test("no answer within the extension's 5 s timeout: callee cancelled, caller gets 480, CDR no_answer")
         func noAnswer() async throws {
             try await TestPBX.run { pbx in

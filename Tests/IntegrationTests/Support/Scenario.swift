@@ -31,6 +31,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case answerListen = "answer-listen"
     case busy
     case busyRetransmit = "busy-retransmit"
+    case answerRetransmitAfterBye = "answer-retransmit-after-bye"
     case ring
     // Stand-ins for the engine, only for checking the scenarios above sipp-to-sipp.
     case selftestRegistrar = "selftest/registrar"
