@@ -22,6 +22,10 @@ struct RelayMediaFactory: MediaSessionFactory {
             completion(result.map { RelayMediaSession(session: $0, music: music, relay: relay, bindHost: bindHost) })
         }
     }
+
+    func gatheringWork(_ body: () -> Void) {
+        relay.gatheringLoopWork(body)
+    }
 }
 
 final class RelayMediaSession: MediaSession {

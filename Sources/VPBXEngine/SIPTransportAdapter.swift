@@ -30,6 +30,10 @@ struct SIPTransportAdapter: SIPOutbound {
         transport.sendsFromEventLoops = busy
     }
 
+    func gatheringSends(_ body: () -> Void) {
+        transport.gatheringSends(body)
+    }
+
     static func peer(of inbound: InboundSIPMessage) -> SIPPeerAddress {
         let source = inbound.source
         return SIPPeerAddress(

@@ -80,6 +80,8 @@ public final class RTPRelay: Sendable {
     let pollers: [RelayPoller]
     /// Which poller gets the next socket set.
     private let nextPoller = NIOLockedValueBox(0)
+    /// Loop hops held while a caller gathers them (``gatheringLoopWork(_:)``).
+    let hops = LoopTaskGatherer()
 
     /// - Throws: ``RTPRelayError/Code/invalidPortRange`` for an unusable port range.
     public init(
@@ -97,6 +99,16 @@ public final class RTPRelay: Sendable {
         self.pollers = try (0..<max(0, configuration.pollerThreads)).map { _ in
             try RelayPoller(maxDatagramSize: configuration.maxDatagramSize, logger: logger)
         }
+    }
+
+    /// Runs `body` and hands the sessions' event loops what it asked of them (new sessions,
+    /// media addresses, closes) when it returns, one task per loop instead of one per step:
+    /// for the PBX core, around each batch of its input. Waiting calls (`async` methods) are
+    /// not held.
+    public func gatheringLoopWork(_ body: () -> Void) {
+        hops.begin()
+        defer { hops.end() }
+        body()
     }
 
     /// The poller for a new socket set, round robin; nil without pollers.
@@ -175,7 +187,7 @@ public final class RTPRelay: Sendable {
             return
         }
         let expectedA = expectingA.flatMap { RelaySession.expectedAddresses(host: $0.host, port: $0.port) }
-        sockets.a.rtp.eventLoop.execute {
+        self.hops.execute(on: sockets.a.rtp.eventLoop) {
             do {
                 completion(.success(try self.session(on: sockets, expectedA: expectedA, onTimeout: onTimeout)))
             } catch {
@@ -200,7 +212,7 @@ public final class RTPRelay: Sendable {
         core.forwardOnPollerIfIdle()
         return RelaySession(
             sockets: sockets, core: NIOLoopBound(core, eventLoop: loop), pool: self.pool, idle: self.idle,
-            logger: self.logger)
+            hops: self.hops, logger: self.logger)
     }
 
     /// Closes the sockets kept for reuse and returns their ports (at shutdown, or to give the

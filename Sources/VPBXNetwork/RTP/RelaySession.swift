@@ -25,12 +25,15 @@ public final class RelaySession: Sendable {
     let core: NIOLoopBound<RelayCore>
     private let pool: RTPPortPool
     private let idle: RelayIdleSockets?
+    /// The relay's: loop hops made while the PBX core handles a batch share a wake-up.
+    private let hops: LoopTaskGatherer
     private let logger: Logger
     /// Completes once the session is closed; set by the first close.
     private let closing = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
 
     init(
-        sockets: RelaySockets, core: NIOLoopBound<RelayCore>, pool: RTPPortPool, idle: RelayIdleSockets?, logger: Logger
+        sockets: RelaySockets, core: NIOLoopBound<RelayCore>, pool: RTPPortPool, idle: RelayIdleSockets?,
+        hops: LoopTaskGatherer, logger: Logger
     ) {
         self.aPort = sockets.a.port
         self.bPort = sockets.b.port
@@ -39,6 +42,7 @@ public final class RelaySession: Sendable {
         self.core = core
         self.pool = pool
         self.idle = idle
+        self.hops = hops
         self.logger = logger
     }
 
@@ -78,7 +82,7 @@ public final class RelaySession: Sendable {
             return
         }
         let core = self.core
-        self.eventLoop.execute { core.value.setExpected(side: side, rtp: expected.rtp, rtcp: expected.rtcp) }
+        self.hops.execute(on: self.eventLoop) { core.value.setExpected(side: side, rtp: expected.rtp, rtcp: expected.rtcp) }
     }
 
     /// The RTP and RTCP addresses an SDP announces (RTCP on the next port unless given), or
@@ -162,7 +166,7 @@ public final class RelaySession: Sendable {
             return (promise.futureResult, promise)
         }
         if let promise {
-            self.eventLoop.execute { self.closeOnLoop(promise) }
+            self.hops.execute(on: self.eventLoop) { self.closeOnLoop(promise) }
         }
         return future
     }

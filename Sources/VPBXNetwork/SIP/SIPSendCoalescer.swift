@@ -10,9 +10,10 @@ import NIOCore
 /// load the core sends bursts (a response, the INVITE to the callee, an ACK), so they share
 /// one wake-up. Order per socket is kept: one queue per loop, drained in order.
 ///
-/// UDP datagrams the core hands off come as ``Payload/direct(bytes:to:sender:)``: the loop
-/// sends each with one `sendto` on the listener's descriptor (``UDPDirectSender``), without
-/// NIO's buffer, envelope, promise and pipeline, and falls back to NIO only when that fails.
+/// UDP datagrams the core hands off come as ``Payload/direct(_:sender:)``: the loop sends each
+/// run of them for one socket with one `sendmmsg` on the listener's descriptor
+/// (``UDPDirectSender``), without NIO's buffer, envelope, promise and pipeline, and falls back
+/// to NIO only for what that could not send.
 /// The core makes that `sendto` itself while it keeps up (no hand-off, no wake-up); while it is
 /// behind (``SIPTransport/sendsFromEventLoops``) it hands its datagrams off, because the
 /// kernel's work for each (on loopback, delivering it into the receiver and waking it: a fifth
@@ -21,7 +22,7 @@ final class SIPSendCoalescer: Sendable {
     enum Payload {
         case datagram(AddressedEnvelope<ByteBuffer>)
         case stream(ByteBuffer)
-        case direct(bytes: [UInt8], to: SocketAddress, sender: UDPDirectSender)
+        case direct(OutgoingDatagram, sender: UDPDirectSender)
     }
 
     /// Told about a direct datagram that NIO's fallback could not send either.
@@ -84,22 +85,38 @@ final class SIPSendCoalescer: Sendable {
         // Channels where a direct send failed: the rest of their datagrams follow it through
         // NIO (which sends at the flush below), so none overtakes it.
         var fellBack: Set<ObjectIdentifier> = []
-        for item in items {
+        var index = items.startIndex
+        while index < items.endIndex {
+            let item = items[index]
+            let channelID = ObjectIdentifier(item.channel)
+            written[channelID] = item.channel
             switch item.payload {
             case .datagram(let envelope): item.channel.write(envelope, promise: item.promise)
             case .stream(let buffer): item.channel.write(buffer, promise: item.promise)
-            case .direct(let bytes, let address, let sender):
-                let channelID = ObjectIdentifier(item.channel)
-                if !fellBack.contains(channelID), sender.send(bytes, to: address) { continue }
-                fellBack.insert(channelID)
-                // A full send buffer (or a closed duplicate): NIO queues it or reports why not.
-                let envelope = AddressedEnvelope(remoteAddress: address, data: item.channel.allocator.buffer(bytes: bytes))
-                let promise = item.channel.eventLoop.makePromise(of: Void.self)
-                promise.futureResult.whenFailure { [directFailed] error in directFailed(bytes.count, address, error) }
-                item.channel.write(envelope, promise: promise)
+            case .direct(_, let sender):
+                // The run of direct datagrams for this socket goes in one system call.
+                var run: [OutgoingDatagram] = []
+                var end = index
+                while end < items.endIndex, case .direct(let datagram, let next) = items[end].payload, next === sender {
+                    run.append(datagram)
+                    end += 1
+                }
+                let sent = fellBack.contains(channelID) ? 0 : sender.send(run[...])
+                if sent < run.count { fellBack.insert(channelID) }
+                for datagram in run[sent...] { writeThroughNIO(datagram, on: item.channel) }
+                index = end
+                continue
             }
-            written[ObjectIdentifier(item.channel)] = item.channel
+            index += 1
         }
         for channel in written.values { channel.flush() }
+    }
+
+    /// A full send buffer (or a closed duplicate): NIO queues the datagram or reports why not.
+    private func writeThroughNIO(_ datagram: OutgoingDatagram, on channel: any Channel) {
+        let envelope = AddressedEnvelope(remoteAddress: datagram.address, data: channel.allocator.buffer(bytes: datagram.bytes))
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenFailure { [directFailed] error in directFailed(datagram.bytes.count, datagram.address, error) }
+        channel.write(envelope, promise: promise)
     }
 }

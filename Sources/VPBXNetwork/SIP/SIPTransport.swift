@@ -124,6 +124,18 @@ public final class SIPTransport: Sendable {
         }
     }
 
+    /// Runs `body` and sends the UDP datagrams ``send(_:to:)`` was given from other threads
+    /// meanwhile when it returns: one `sendmmsg` per socket (on this thread, or from the
+    /// socket's loop with ``sendsFromEventLoops``) instead of a system call each. For the PBX
+    /// core, around each batch of its input: its replies wait at most for the rest of the
+    /// batch. Responses from the loops themselves and TCP are not held.
+    public func gatheringSends(_ body: () -> Void) {
+        guard let running = runningState() else { return body() }
+        running.core.gatherer.begin()
+        defer { running.core.endGathering(handOff: sendsFromEventLoops) }
+        body()
+    }
+
     /// Sends a response to an inbound request (RFC 3261 §18.2.2, RFC 3581 §4).
     ///
     /// TCP: on the connection the request came on; if it has closed, on a new connection to the

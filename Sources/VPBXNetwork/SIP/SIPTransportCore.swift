@@ -12,6 +12,7 @@ final class SIPTransportCore: Sendable {
     let counters: SIPTransportCounters
     let connections = SIPConnectionTable()
     let outbox: SIPSendCoalescer
+    let gatherer = SIPDatagramGatherer()
     let onMessage: @Sendable (InboundSIPMessage) -> Void
 
     var logger: Logger { configuration.logger }
@@ -77,10 +78,12 @@ final class SIPTransportCore: Sendable {
         direct: UDPDirectSender? = nil, handOff: Bool = false
     ) {
         if endpoint.transport == .udp, let direct, !channel.eventLoop.inEventLoop {
+            let datagram = OutgoingDatagram(bytes: bytes, address: endpoint.address)
+            if gatherer.add(.init(channel: channel, sender: direct, datagram: datagram)) { return }
             // While handed-off datagrams are still on their way this one follows them: sent
             // now it would overtake them (a 200 before its 180, a BYE before its ACK).
             if handOff || !outbox.isIdle(for: channel) {
-                outbox.send(.direct(bytes: bytes, to: endpoint.address, sender: direct), on: channel, promise: nil)
+                outbox.send(.direct(datagram, sender: direct), on: channel, promise: nil)
                 return
             }
             if direct.send(bytes, to: endpoint.address) { return }
@@ -108,6 +111,22 @@ final class SIPTransportCore: Sendable {
             if flushNow { channel.writeAndFlush(envelope, promise: promise) } else { channel.write(envelope, promise: promise) }
         case .tcp:
             if flushNow { channel.writeAndFlush(buffer, promise: promise) } else { channel.write(buffer, promise: promise) }
+        }
+    }
+
+    /// Sends what was gathered since the outermost ``SIPDatagramGatherer/begin()``: per socket
+    /// one `sendmmsg` on this thread, or, with `handOff` or while earlier hand-offs to that
+    /// socket's loop are still on their way, all of them to the loop (the rules of `write`).
+    /// What a full send buffer refuses follows through the loop, in order.
+    func endGathering(handOff: Bool) {
+        let gathered = gatherer.end()
+        guard !gathered.isEmpty else { return }
+        for run in SIPDatagramGatherer.Entry.runsBySocket(gathered) {
+            var sent = 0
+            if !handOff && outbox.isIdle(for: run.channel) { sent = run.sender.send(run.datagrams[...]) }
+            for datagram in run.datagrams[sent...] {
+                outbox.send(.direct(datagram, sender: run.sender), on: run.channel, promise: nil)
+            }
         }
     }
 

@@ -71,6 +71,19 @@ final class UDPDirectSender: Sendable {
         }
     }
 
+    /// Sends `datagrams` in order now, with as few system calls as the kernel allows. Returns
+    /// how many went from the front; the caller sends the rest the ordinary way, in order.
+    func send(_ datagrams: ArraySlice<OutgoingDatagram>) -> Int {
+        state.withLockedValue { state in
+            if state.refusals > 0 {
+                state.refusals -= 1
+                return 0
+            }
+            guard let descriptor = state.descriptor else { return 0 }
+            return sendDatagrams(datagrams, on: descriptor)
+        }
+    }
+
     /// Closes the duplicate; later sends return false. Idempotent.
     func close() {
         state.withLockedValue { state in

@@ -1,3 +1,4 @@
+import CLinuxEpoll
 import NIOCore
 
 #if canImport(Glibc)

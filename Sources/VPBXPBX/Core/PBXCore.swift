@@ -151,7 +151,13 @@ public actor PBXCore {
                 outbound.coreLoadChanged(busy: busy)
             }
             if admission.observe(queueDelay: waited) { overloaded(waited: waited) }
-            for input in batch { handle(input) }
+            // What the batch sends and asks of the relay leaves together at its end: one
+            // system call per socket, one wake-up per event loop.
+            mediaFactory.gatheringWork {
+                outbound.gatheringSends {
+                    for input in batch { handle(input) }
+                }
+            }
             inbox.recycle(batch)
         }
     }

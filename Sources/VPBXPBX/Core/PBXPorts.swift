@@ -39,10 +39,14 @@ public protocol SIPOutbound: Sendable {
     /// take its sends off the core's thread, a hand-off not worth its wake-up when the core
     /// keeps up anyway.
     func coreLoadChanged(busy: Bool)
+    /// Runs `body`, a batch of the core's work; a transport may hold the messages sent in it
+    /// and send them together when it returns (fewer system calls per message).
+    func gatheringSends(_ body: () -> Void)
 }
 
 extension SIPOutbound {
     public func coreLoadChanged(busy: Bool) {}
+    public func gatheringSends(_ body: () -> Void) { body() }
 }
 
 public enum MediaSide: Sendable { case a, b }
@@ -132,6 +136,13 @@ public protocol MediaSessionFactory: Sendable {
     func makeSession(
         callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void,
         completion: @escaping @Sendable (Result<any MediaSession, any Error>) -> Void)
+    /// Runs `body`, a batch of the core's work; the relay may hold what it asked of sessions
+    /// (new ones, addresses, closes) and pass it on together when it returns.
+    func gatheringWork(_ body: () -> Void)
+}
+
+extension MediaSessionFactory {
+    public func gatheringWork(_ body: () -> Void) { body() }
 }
 
 /// Where a phone said it receives RTP (its SDP's connection address and audio port).

@@ -111,11 +111,23 @@ final class FakeMediaFactory: MediaSessionFactory {
     static let bPort = 40_002
 
     private let sessions = Mutex<[FakeMediaSession]>([])
+    /// How deep in ``gatheringWork(_:)`` the core is, and sessions asked for outside it.
+    private let gathering = Mutex((depth: 0, madeOutside: 0))
+
+    func gatheringWork(_ body: () -> Void) {
+        gathering.withLock { $0.depth += 1 }
+        defer { gathering.withLock { $0.depth -= 1 } }
+        body()
+    }
+
+    /// Sessions the core asked for outside ``gatheringWork(_:)`` (a relay would not batch them).
+    var madeOutsideGathering: Int { gathering.withLock { $0.madeOutside } }
 
     func makeSession(
         callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void,
         completion: @escaping @Sendable (Result<any MediaSession, any Error>) -> Void
     ) {
+        gathering.withLock { if $0.depth == 0 { $0.madeOutside += 1 } }
         // Later, from another task, as a relay would answer.
         Task {
             let session = FakeMediaSession(aPort: Self.aPort, bPort: Self.bPort, onTimeout: onTimeout)

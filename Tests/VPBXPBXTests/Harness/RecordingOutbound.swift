@@ -48,13 +48,27 @@ final class RecordingOutbound: SIPOutbound {
         var sent: [SentMessage] = []
         var handedOut: Set<Int> = []
         var loadChanges: [Bool] = []
+        var gatheringDepth = 0
+        var sentOutsideGathering = 0
     }
 
     private let state = Mutex(State())
 
     func send(_ message: SIPMessage, to destination: SIPPeerAddress) {
-        state.withLock { $0.sent.append(SentMessage(message: message, destination: destination)) }
+        state.withLock {
+            $0.sent.append(SentMessage(message: message, destination: destination))
+            if $0.gatheringDepth == 0 { $0.sentOutsideGathering += 1 }
+        }
     }
+
+    func gatheringSends(_ body: () -> Void) {
+        state.withLock { $0.gatheringDepth += 1 }
+        defer { state.withLock { $0.gatheringDepth -= 1 } }
+        body()
+    }
+
+    /// Messages the core sent outside ``gatheringSends(_:)`` (the transport would not batch them).
+    var sentOutsideGathering: Int { state.withLock { $0.sentOutsideGathering } }
 
     func coreLoadChanged(busy: Bool) {
         state.withLock { $0.loadChanges.append(busy) }

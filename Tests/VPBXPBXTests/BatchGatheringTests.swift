@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+import VPBXPBX
+import VPBXSIP
+
+/// The core hands each batch of its input to its ports inside their gatherings
+/// (``SIPOutbound/gatheringSends(_:)``, ``MediaSessionFactory/gatheringWork(_:)``), so the
+/// transport sends a batch's messages with one system call per socket and the relay wakes each
+/// event loop once per batch.
+@Suite("Core: a batch's sends and media requests are gathered", .timeLimit(.minutes(1)))
+struct BatchGatheringTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+
+    @Test func everythingACallSendsAndAsksOfTheRelayIsGathered() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            _ = try await pbx.media.onlySession()
+            let invite = ringing.calleeInvites[0]
+            pbx.send(desk.respond(to: invite, status: 200, toTag: "desk-tag", sdp: desk.sdp(port: 4002)), from: desk)
+            let answer = try await pbx.outbound.response(200, .invite, to: alice.address)
+            _ = try await pbx.outbound.request(.ack, to: desk.address)
+            var caller = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: answer)
+            pbx.send(caller.ack(inviteCSeq: 2), from: alice)
+            pbx.send(caller.request(.bye), from: alice)
+            _ = try await pbx.outbound.response(200, .bye, to: alice.address)
+            let bye = try await pbx.outbound.request(.bye, to: desk.address)
+            pbx.send(desk.respond(to: bye, status: 200, toTag: "unused"), from: desk)
+            _ = try await pbx.finishedCDR(of: alice.number)
+
+            #expect(pbx.outbound.sent.count >= 8)
+            #expect(pbx.outbound.sentOutsideGathering == 0)
+            #expect(pbx.media.all.count == 1)
+            #expect(pbx.media.madeOutsideGathering == 0)
+        }
+    }
+}
