@@ -78,7 +78,7 @@ extension RelayCore {
         let loop = self.activity.eventLoop
         let then = NIOLoopBound(then, eventLoop: loop)
         let reply: RelayPoller.StateReply = { states in
-            loop.execute {
+            poller.replies.execute(on: loop) {
                 let core = core.value
                 core.takeBack(states)
                 if reading { core.sockets.setReading(true) }
@@ -86,7 +86,9 @@ extension RelayCore {
                 then.value(core)
             }
         }
-        poller.send(reading ? .hold(group, reply) : .discard(group, reply))
+        // A close (not reading) does not hurry: the ended call's ports and sockets come back
+        // a little later, and a burst of closes shares the poller's wake-ups.
+        poller.send(reading ? .hold(group, reply) : .discard(group, reply), urgent: reading)
     }
 
     private func runWaitingBodies() {
@@ -170,7 +172,7 @@ extension RelayCore {
         let loop = self.activity.eventLoop
         let core = NIOLoopBound(self, eventLoop: loop)
         let body = NIOLoopBound(body, eventLoop: loop)
-        poller.send(.snapshot(group) { states in loop.execute { body.value(core.value, states) } })
+        poller.send(.snapshot(group) { states in poller.replies.execute(on: loop) { body.value(core.value, states) } })
     }
 
     /// Sets where `side`'s phone wants media, in the poller or in the endpoints.

@@ -127,6 +127,19 @@ struct RelayPollerHandOffTests {
         #expect(relay.pool.inUseCount == 0)
     }
 
+    /// A close does not wake the poller (a burst of closes shares its wake-ups); with no packet
+    /// to wake it either, the poller's own tick must still take the command.
+    @Test("a close returns without a packet to wake the poller; the ports come back")
+    func aCloseReturnsWhenNoPacketFlows() async throws {
+        let relay = try makeRelay(pairs: 4)
+        let session = try await relay.makeSession(bindHost: "127.0.0.1", expectingA: ("127.0.0.1", 40_000))
+        // Handed to the poller (nothing needs the packets on the loop), then closed in silence.
+        _ = try await session.statistics()
+        let closedInTime = try await finishes(within: .seconds(2)) { await session.close() }
+        #expect(closedInTime, "the close waited for a packet that never came")
+        #expect(relay.pool.inUseCount == 0)
+    }
+
     @Test("with two poller threads socket sets take turns, and calls on either are forwarded")
     func twoPollersShareTheSocketSets() async throws {
         let relay = try makeRelay(pollerThreads: 2)

@@ -88,6 +88,12 @@ final class RelayPoller: @unchecked Sendable {
     private let bufferSize: Int
     private static let maxEvents = 512
     private static let wakeToken = UInt64.max
+    /// How long a command that did not wake the thread waits at most while sockets are
+    /// watched: the thread wakes this often even without packets.
+    static let lazyCommandDelayMilliseconds: CInt = 20
+    /// The replies of one round of commands, one task per event loop: closing calls under load
+    /// each send a command, and a reply to each as its own task woke the loop each time.
+    let replies = LoopTaskGatherer()
 
     /// Starts the poller thread.
     ///
@@ -126,9 +132,10 @@ final class RelayPoller: @unchecked Sendable {
     /// - Parameter urgent: wake the thread for it. Commands are applied before the packets of
     ///   the next batch, so one that only changes how later packets are forwarded on a watched
     ///   socket (a session's first `forward`, a new address) can wait for the next packet to
-    ///   wake the thread: under call set-up load that saves a wake-up (a write, a read and two
-    ///   context switches) per command. Anything with a reply, or that must start watching a
-    ///   socket, is urgent.
+    ///   wake the thread, or for ``lazyCommandDelayMilliseconds``: under call set-up load that
+    ///   saves a wake-up (a write, a read and two context switches) per command. So can one
+    ///   whose reply may come late (a close). Anything that must start watching a socket, or
+    ///   whose reply someone waits for, is urgent.
     func send(_ command: Command, urgent: Bool = true) {
         enum Outcome { case queued, wake, refused }
         let outcome = self.queue.withLockedValue { queue -> Outcome in
@@ -234,7 +241,9 @@ final class RelayPoller: @unchecked Sendable {
             self.buffer.deallocate()
         }
         while true {
-            let count = epoll_wait(self.epoll, events, CInt(Self.maxEvents), -1)
+            // Commands that did not wake the thread (see `send`) wait for a packet, or this.
+            let timeout = self.registeredGroups > 0 ? Self.lazyCommandDelayMilliseconds : -1
+            let count = epoll_wait(self.epoll, events, CInt(Self.maxEvents), timeout)
             guard count >= 0 else {
                 if errno == EINTR { continue }
                 self.logger.critical(
@@ -323,7 +332,9 @@ final class RelayPoller: @unchecked Sendable {
             self.logger.critical("RTP poller: stopped on request, media goes back to the event loops")
             return true
         }
+        self.replies.begin()
         for command in commands { self.apply(command) }
+        self.replies.end()
         return ownerGone && self.registeredGroups == 0
     }
 
