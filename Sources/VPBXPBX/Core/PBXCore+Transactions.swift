@@ -16,8 +16,8 @@ extension PBXCore {
             }
             return
         }
-        if transactions.servers[key] != nil {
-            runServer(key) { txn in txn.receive(request) }  // a retransmission
+        if let entry = transactions.servers[key] {
+            perform(entry.transaction.receive(request), server: key, entry: entry)  // a retransmission
             return
         }
         // RFC 3261 §8.2.2.2: the same out-of-dialog INVITE (Call-ID, From tag, CSeq) arriving
@@ -43,12 +43,14 @@ extension PBXCore {
             let refusedAtOnce = (try? request.headers.to().tag) == nil && admission.refusal(activeCalls: calls.count) != nil
             let (txn, actions) = ServerInviteTransaction.start(
                 request, reliability: reliability, timings: configuration.timings, answersAtOnce: refusedAtOnce)
-            transactions.servers[key] = .init(transaction: .invite(txn), source: source, identity: registeredIdentity)
-            perform(actions, server: key)
+            let entry = TransactionTable.ServerEntry(transaction: .invite(txn), source: source, identity: registeredIdentity)
+            transactions.servers[key] = entry
+            perform(actions, server: key, entry: entry)
         } else {
             let (txn, actions) = ServerNonInviteTransaction.start(request, reliability: reliability, timings: configuration.timings)
-            transactions.servers[key] = .init(transaction: .nonInvite(txn), source: source)
-            perform(actions, server: key)
+            let entry = TransactionTable.ServerEntry(transaction: .nonInvite(txn), source: source)
+            transactions.servers[key] = entry
+            perform(actions, server: key, entry: entry)
         }
     }
 
@@ -90,12 +92,12 @@ extension PBXCore {
 
     func handleResponse(_ response: SIPResponse) {
         statistics.responsesReceived += 1
-        guard let key = try? TransactionKey.client(for: response), transactions.clients[key] != nil else {
+        guard let key = try? TransactionKey.client(for: response), let entry = transactions.clients[key] else {
             statistics.strayResponses += 1
             strayResponse(response)
             return
         }
-        runClient(key) { txn in txn.receive(response) }
+        perform(entry.transaction.receive(response), client: key, entry: entry)
     }
 
     // MARK: Responding
@@ -120,12 +122,14 @@ extension PBXCore {
         let reliability = destination.reliability
         if request.method == .invite {
             let (txn, actions) = ClientInviteTransaction.start(request, reliability: reliability, timings: configuration.timings)
-            transactions.clients[key] = .init(transaction: .invite(txn), destination: destination, purpose: purpose)
-            perform(actions, client: key)
+            let entry = TransactionTable.ClientEntry(transaction: .invite(txn), destination: destination, purpose: purpose)
+            transactions.clients[key] = entry
+            perform(actions, client: key, entry: entry)
         } else {
             let (txn, actions) = ClientNonInviteTransaction.start(request, reliability: reliability, timings: configuration.timings)
-            transactions.clients[key] = .init(transaction: .nonInvite(txn), destination: destination, purpose: purpose)
-            perform(actions, client: key)
+            let entry = TransactionTable.ClientEntry(transaction: .nonInvite(txn), destination: destination, purpose: purpose)
+            transactions.clients[key] = entry
+            perform(actions, client: key, entry: entry)
         }
         return key
     }
@@ -153,17 +157,17 @@ extension PBXCore {
     func runServer(_ key: TransactionKey, _ event: (inout TransactionTable.Server) -> [TransactionAction]) {
         guard let entry = transactions.servers[key] else { return }
         let actions = event(&entry.transaction)
-        perform(actions, server: key)
+        perform(actions, server: key, entry: entry)
     }
 
     func runClient(_ key: TransactionKey, _ event: (inout TransactionTable.Client) -> [TransactionAction]) {
         guard let entry = transactions.clients[key] else { return }
         let actions = event(&entry.transaction)
-        perform(actions, client: key)
+        perform(actions, client: key, entry: entry)
     }
 
-    private func perform(_ actions: [TransactionAction], server key: TransactionKey) {
-        guard let entry = transactions.servers[key] else { return }
+    /// `entry` is the table's entry for `key` (a class: the caller found it already).
+    private func perform(_ actions: [TransactionAction], server key: TransactionKey, entry: TransactionTable.ServerEntry) {
         for action in actions {
             switch action {
             case .sendResponse(let response): outbound.send(.response(response), to: entry.source)
@@ -180,8 +184,7 @@ extension PBXCore {
         }
     }
 
-    private func perform(_ actions: [TransactionAction], client key: TransactionKey) {
-        guard let entry = transactions.clients[key] else { return }
+    private func perform(_ actions: [TransactionAction], client key: TransactionKey, entry: TransactionTable.ClientEntry) {
         for action in actions {
             switch action {
             case .sendRequest(let request): outbound.send(.request(request), to: entry.destination)

@@ -8,11 +8,28 @@ public struct TransactionKey: Hashable, Sendable, CustomStringConvertible {
     public let branch: String
     public let sentBy: String
     public let method: SIPMethod
+    /// Hashed once: the core looks a key up several times per message (the transaction
+    /// tables, the timer entries), and hashing its strings each time was about 1 % of the
+    /// engine's time under call load.
+    private let hash: Int
 
     public init(branch: String, sentBy: String, method: SIPMethod) {
         self.branch = branch
         self.sentBy = sentBy
         self.method = method == .ack ? .invite : method
+        var hasher = Hasher()
+        hasher.combine(branch)
+        hasher.combine(sentBy)
+        hasher.combine(self.method)
+        self.hash = hasher.finalize()
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(hash)
+    }
+
+    public static func == (lhs: TransactionKey, rhs: TransactionKey) -> Bool {
+        lhs.hash == rhs.hash && lhs.branch == rhs.branch && lhs.sentBy == rhs.sentBy && lhs.method == rhs.method
     }
 
     public var description: String { "\(method.name) \(branch) \(sentBy)" }

@@ -122,6 +122,29 @@ import VPBXSIP
         #expect(cancelKey.cancelTarget() == inviteKey)
     }
 
+    /// The hash is computed once, when the key is made: keys built apart from equal parts
+    /// are the same key, in a dictionary too, and a key differing in any part is another.
+    @Test func keysMadeApartFromEqualPartsAreOneDictionaryKey() {
+        let branch = "z9hG4bK-" + String(repeating: "x", count: 20)
+        let key = TransactionKey(branch: branch, sentBy: "192.0.2.1:5060", method: .invite)
+        let again = TransactionKey(branch: "z9hG4bK-" + String(repeating: "x", count: 20), sentBy: "192.0.2.1:5060", method: .ack)
+        #expect(key == again)
+        #expect(key.hashValue == again.hashValue)
+        var table = [key: 1]
+        table[again] = 2
+        #expect(table.count == 1 && table[key] == 2)
+        let others = [
+            TransactionKey(branch: branch + "y", sentBy: "192.0.2.1:5060", method: .invite),
+            TransactionKey(branch: branch, sentBy: "192.0.2.1:5061", method: .invite),
+            TransactionKey(branch: branch, sentBy: "192.0.2.1:5060", method: .bye),
+        ]
+        for other in others {
+            #expect(other != key)
+            table[other] = 3
+        }
+        #expect(table.count == 4 && table[key] == 2)
+    }
+
     @Test func legacyBranchesFallBackToDialogIdentifiers() throws {
         let old = TransactionFixtures.request(.options, branch: "1234")
         #expect(try TransactionKey.server(for: old).branch.hasPrefix("legacy:txn-test:1:from1"))
