@@ -79,7 +79,13 @@ final class SIPTransportCore: Sendable {
     ) {
         if endpoint.transport == .udp, let direct, !channel.eventLoop.inEventLoop {
             let datagram = OutgoingDatagram(bytes: bytes, address: endpoint.address)
-            if gatherer.add(.init(channel: channel, sender: direct, datagram: datagram)) { return }
+            switch gatherer.add(.init(channel: channel, sender: direct, datagram: datagram)) {
+            case .held: return
+            case .full(let entries):
+                send(gathered: entries, handOff: handOff)
+                return
+            case .notGathered: break
+            }
             // While handed-off datagrams are still on their way this one follows them: sent
             // now it would overtake them (a 200 before its 180, a BYE before its ACK).
             if handOff || !outbox.isIdle(for: channel) {
@@ -119,7 +125,10 @@ final class SIPTransportCore: Sendable {
     /// socket's loop are still on their way, all of them to the loop (the rules of `write`).
     /// What a full send buffer refuses follows through the loop, in order.
     func endGathering(handOff: Bool) {
-        let gathered = gatherer.end()
+        send(gathered: gatherer.end(), handOff: handOff)
+    }
+
+    private func send(gathered: [SIPDatagramGatherer.Entry], handOff: Bool) {
         guard !gathered.isEmpty else { return }
         for run in SIPDatagramGatherer.Entry.runsBySocket(gathered) {
             var sent = 0

@@ -68,6 +68,27 @@ struct GatheredSIPSendTests {
         #expect(harness.transport.statistics.sendFailures == 0)
     }
 
+    /// A burst is cut at the gatherer's limit: a receiver must not get a whole batch's
+    /// datagrams at once (a small socket buffer overflows).
+    @Test func aGatheringSendsWhatReachedTheLimitAtOnce() async throws {
+        let harness = try await TransportHarness.start()
+        let phone = try await UDPPhone.bind()
+        defer { Task { await phone.close(); await harness.stop() } }
+        let target = SIPEndpoint.udp(try localhost(phone.port))
+        let limit = SIPDatagramGatherer.limit
+        let count = limit + 8
+        let requests = try (1...count).map { try SIPParser().parse(optionsBytes(viaPort: harness.port, cseq: "\($0) OPTIONS")) }
+        var arrivedWhileGathering = -1
+        harness.transport.gatheringSends {
+            for request in requests { harness.transport.send(request, to: target) }
+            usleep(100_000)
+            arrivedWhileGathering = phone.received.count
+        }
+        #expect(arrivedWhileGathering == limit)
+        let packets = try await phone.waitForPackets(count)
+        #expect(try SIPTransportUDPTests.cseqNumbers(packets) == Array(1...count))
+    }
+
     /// A gathered run whose first datagram the socket refuses (a full send buffer) goes
     /// through the loop whole, so no later datagram overtakes it.
     @Test func aRefusedGatheredRunKeepsItsOrder() async throws {
@@ -115,6 +136,19 @@ struct LoopTaskGathererTests {
         #expect(all.allSatisfy { $0.onLoop })
         #expect(all.filter { $0.loop == 0 }.map(\.task) == Array(stride(from: 0, to: 20, by: 2)))
         #expect(all.filter { $0.loop == 1 }.map(\.task) == Array(stride(from: 1, to: 20, by: 2)))
+
+        // A loop's tasks go once the limit of them waits; the rest at the end.
+        let counted = NIOLockedValueBox<[Int]>([])
+        gatherer.begin()
+        for task in 0..<(LoopTaskGatherer.limit + 5) {
+            gatherer.execute(on: loops[0]) { counted.withLockedValue { $0.append(task) } }
+        }
+        try await eventually { counted.withLockedValue { $0.count } == LoopTaskGatherer.limit }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(counted.withLockedValue { $0.count } == LoopTaskGatherer.limit)
+        gatherer.end()
+        try await eventually { counted.withLockedValue { $0.count } == LoopTaskGatherer.limit + 5 }
+        #expect(counted.withLockedValue { $0 } == Array(0..<(LoopTaskGatherer.limit + 5)))
 
         // Outside a gathering a task goes at once.
         let done = NIOLockedValueBox(false)
