@@ -28,8 +28,10 @@ final class LoopTaskGatherer: Sendable {
     /// At most this many tasks wait per loop; then they go as one task and gathering goes on.
     /// A batch of the core's input can hold thousands of messages when it is behind, and
     /// closes held for all of it kept that many calls' RTP ports (measured: the port range ran
-    /// out at 3,500 calls/s with unbounded gathering).
-    static let limit = 32
+    /// out at 3,500 calls/s with unbounded gathering; at 4,000 calls/s with 32 it still ran
+    /// out in three passes of four, with 8 in one of three, before refusals for overload).
+    /// At the rates where the core keeps up a batch seldom asks more of one loop anyway.
+    static let limit = 8
 
     /// Runs `task` on `loop`: at the end of the gathering when one is open (or once ``limit``
     /// tasks for the loop wait), else now.
