@@ -122,7 +122,8 @@ struct LoopTaskGathererTests {
         let ran = NIOLockedValueBox<[(loop: Int, task: Int, onLoop: Bool)]>([])
         gatherer.begin()
         gatherer.begin()  // nested: still gathering after the inner end
-        for task in 0..<20 {
+        let count = 2 * (LoopTaskGatherer.limit - 1)  // under the limit on either loop
+        for task in 0..<count {
             let index = task % 2
             let loop = loops[index]
             gatherer.execute(on: loop) { ran.withLockedValue { $0.append((index, task, loop.inEventLoop)) } }
@@ -131,11 +132,11 @@ struct LoopTaskGathererTests {
         try await Task.sleep(for: .milliseconds(100))
         #expect(ran.withLockedValue { $0.isEmpty })
         gatherer.end()
-        try await eventually { ran.withLockedValue { $0.count } == 20 }
+        try await eventually { ran.withLockedValue { $0.count } == count }
         let all = ran.withLockedValue { $0 }
         #expect(all.allSatisfy { $0.onLoop })
-        #expect(all.filter { $0.loop == 0 }.map(\.task) == Array(stride(from: 0, to: 20, by: 2)))
-        #expect(all.filter { $0.loop == 1 }.map(\.task) == Array(stride(from: 1, to: 20, by: 2)))
+        #expect(all.filter { $0.loop == 0 }.map(\.task) == Array(stride(from: 0, to: count, by: 2)))
+        #expect(all.filter { $0.loop == 1 }.map(\.task) == Array(stride(from: 1, to: count, by: 2)))
 
         // A loop's tasks go once the limit of them waits; the rest at the end.
         let counted = NIOLockedValueBox<[Int]>([])
