@@ -61,12 +61,13 @@ struct ControlHandlers: Sendable {
         router.register(EngineStatus.self) { _, _ in
             let counts = await pbx.counts()
             let statistics = await pbx.currentStatistics()
+            let overloaded = await pbx.isOverloaded
             return EngineStatus.Result(
                 engineVersion: engineVersion, startedAt: startedAt,
                 uptimeSeconds: Int(Date().timeIntervalSince(startedAt)),
                 sipListen: sipListen, extensions: counts.extensions, registrations: counts.registrations,
                 activeCalls: counts.calls, maximumCalls: pbx.maximumCalls,
-                overloaded: statistics.overloaded, callsRefusedAtLimit: statistics.callsRefusedAtLimit,
+                overloaded: overloaded, callsRefusedAtLimit: statistics.callsRefusedAtLimit,
                 callsRefusedOverloaded: statistics.callsRefusedOverloaded)
         }
     }

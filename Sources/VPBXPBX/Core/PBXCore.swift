@@ -223,7 +223,4 @@ public struct PBXStatistics: Sendable, Equatable {
     public var callsRefusedAtLimit = 0
     /// New calls refused with 503 while the core was overloaded.
     public var callsRefusedOverloaded = 0
-    /// Whether an overload episode is in progress (new calls refused in its overloaded
-    /// batches); derived from the core's episode when the statistics are read.
-    public var overloaded = false
 }

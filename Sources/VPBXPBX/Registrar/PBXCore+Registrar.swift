@@ -130,11 +130,11 @@ extension PBXCore {
         (directory.count, bindings.all.count, calls.count)
     }
 
-    public func currentStatistics() -> PBXStatistics {
-        var current = statistics
-        current.overloaded = overloadEpisode != nil
-        return current
-    }
+    public func currentStatistics() -> PBXStatistics { statistics }
+
+    /// Whether an overload episode is in progress (new calls refused in its overloaded
+    /// batches).
+    public var isOverloaded: Bool { overloadEpisode != nil }
 
     /// The configured limit on concurrent calls (nil: none).
     public nonisolated var maximumCalls: Int? { configuration.maximumCalls }
