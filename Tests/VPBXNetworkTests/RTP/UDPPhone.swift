@@ -18,10 +18,14 @@ final class UDPPhone: Sendable {
         self.inbox = inbox
     }
 
-    /// Binds a phone on `host` (port 0: the kernel picks one unless `port` is given).
-    static func bind(port: Int = 0, host: String = "127.0.0.1") async throws -> UDPPhone {
+    /// Binds a phone on `host` (port 0: the kernel picks one unless `port` is given), on
+    /// `group`'s loops: a test that holds one of the shared loops gives the phone its own group,
+    /// or the phone stops reading meanwhile and its socket buffer overflows.
+    static func bind(
+        port: Int = 0, host: String = "127.0.0.1", group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> UDPPhone {
         let inbox = NIOLockedValueBox<[AddressedEnvelope<ByteBuffer>]>([])
-        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await DatagramBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(Collector(inbox: inbox))
