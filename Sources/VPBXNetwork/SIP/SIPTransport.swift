@@ -127,8 +127,9 @@ public final class SIPTransport: Sendable {
     /// Runs `body` and sends the UDP datagrams ``send(_:to:)`` was given from other threads
     /// meanwhile when it returns: one `sendmmsg` per socket (on this thread, or from the
     /// socket's loop with ``sendsFromEventLoops``) instead of a system call each. For the PBX
-    /// core, around each batch of its input: its replies wait at most for the rest of the
-    /// batch. Responses from the loops themselves and TCP are not held.
+    /// core, around each batch of its input: a reply waits at most for the rest of the batch,
+    /// or until ``SIPDatagramGatherer/limit`` datagrams wait (then they go at once). Responses
+    /// from the loops themselves and TCP are not held.
     public func gatheringSends(_ body: () -> Void) {
         guard let running = runningState() else { return body() }
         running.core.gatherer.begin()

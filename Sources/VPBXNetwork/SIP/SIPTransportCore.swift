@@ -70,7 +70,8 @@ final class SIPTransportCore: Sendable {
 
     /// Writes `bytes` on `channel` (a UDP socket addressed to `endpoint`, or a TCP connection).
     /// Inside an open read batch on its own loop the write waits for the batch's flush. From
-    /// another thread a UDP datagram goes out through `direct` right there when it can, or
+    /// another thread a UDP datagram joins an open gathering (``SIPDatagramGatherer``), else
+    /// goes out through `direct` right there when it can, or
     /// with `handOff` from the channel's loop (one task per burst, see ``SIPSendCoalescer``);
     /// everything else goes to the loop in one task per burst.
     func write(

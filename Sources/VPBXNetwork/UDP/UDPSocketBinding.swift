@@ -1,3 +1,5 @@
+// The shim includes <sys/socket.h> (for sendmmsg), and Clang then counts its declarations,
+// MSG_DONTWAIT among them, as that module's: imported here so `sendDatagram` still sees them.
 import CLinuxEpoll
 import NIOCore
 
