@@ -18,34 +18,37 @@ public struct CSeq: Sendable, Equatable, Hashable, CustomStringConvertible {
         self = try Self.bySplitting(text)
     }
 
-    /// The common shape, `<digits> <LETTERS>` in ASCII with blanks around, read by byte; nil
-    /// for anything else (or a number too large), which the general parser then judges.
+    /// The common shape, `<digits> <LETTERS>` in ASCII with blanks around, read by offset
+    /// (``HeaderBytes``); nil for anything else (or a number too large), which the general
+    /// parser then judges.
     static func plainASCII(_ text: some StringProtocol) -> CSeq? {
-        let bytes = text.utf8
-        var index = bytes.startIndex
+        HeaderBytes.with(Substring(text)) { plainASCII($0) }
+    }
+
+    private static func plainASCII(_ bytes: HeaderBytes) -> CSeq? {
+        var index = 0
+        let end = bytes.bytes.count
         func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        while index < bytes.endIndex, isBlank(bytes[index]) { bytes.formIndex(after: &index) }
+        while index < end, isBlank(bytes.bytes[index]) { index += 1 }
         var number: UInt32 = 0
         var digits = 0
-        while index < bytes.endIndex, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+        while index < end, ASCII.isDigit(bytes.bytes[index]) {
             let (times10, overflow1) = number.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(UInt32(bytes[index] - UInt8(ascii: "0")))
+            let (sum, overflow2) = times10.addingReportingOverflow(UInt32(bytes.bytes[index] - UInt8(ascii: "0")))
             guard !overflow1, !overflow2 else { return nil }
             number = sum
             digits += 1
-            bytes.formIndex(after: &index)
+            index += 1
         }
-        guard digits > 0, index < bytes.endIndex, isBlank(bytes[index]) else { return nil }
-        while index < bytes.endIndex, isBlank(bytes[index]) { bytes.formIndex(after: &index) }
+        guard digits > 0, index < end, isBlank(bytes.bytes[index]) else { return nil }
+        while index < end, isBlank(bytes.bytes[index]) { index += 1 }
         let methodStart = index
-        while index < bytes.endIndex, (bytes[index] | 0x20) >= UInt8(ascii: "a"), (bytes[index] | 0x20) <= UInt8(ascii: "z") {
-            bytes.formIndex(after: &index)
-        }
+        while index < end, ASCII.isLetter(bytes.bytes[index]) { index += 1 }
         let methodEnd = index
         guard methodEnd > methodStart else { return nil }
-        while index < bytes.endIndex, isBlank(bytes[index]) { bytes.formIndex(after: &index) }
-        guard index == bytes.endIndex else { return nil }
-        return CSeq(number, SIPMethod(String(decoding: bytes[methodStart..<methodEnd], as: UTF8.self)))
+        while index < end, isBlank(bytes.bytes[index]) { index += 1 }
+        guard index == end else { return nil }
+        return CSeq(number, SIPMethod(bytes.string(methodStart..<methodEnd)))
     }
 
     static func bySplitting(_ text: some StringProtocol) throws(SIPParseError) -> CSeq {

@@ -35,7 +35,39 @@ public struct NameAddress: Sendable, Equatable, Hashable, CustomStringConvertibl
     }
 
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
-        let text = HeaderValueScanner.trimmed(Substring(text))
+        let text = Substring(text)
+        if let address = HeaderBytes.with(text, { NameAddress(plain: $0, $0.all) }) {
+            self = address
+            return
+        }
+        try self.init(parsingAnyShape: text)
+    }
+
+    /// The common shape read by offset (``HeaderBytes``): an ASCII display name and a URI
+    /// ``SIPURI/init(plain:_:)`` reads. Nil for anything else.
+    init?(plain bytes: HeaderBytes, _ range: Range<Int>) {
+        let text = bytes.trimmed(range)
+        if let open = bytes.firstUnquotedAngle(in: text) {
+            guard let close = bytes.first(ASCII.greaterThan, in: open..<text.upperBound) else { return nil }
+            let name = bytes.trimmed(text.lowerBound..<open)
+            var displayName: String?
+            if !name.isEmpty {
+                guard let unquoted = bytes.unquotedASCII(name) else { return nil }
+                displayName = unquoted
+            }
+            guard let uri = SIPURI(plain: bytes, (open + 1)..<close) else { return nil }
+            self.init(displayName: displayName, uri: uri, parameters: bytes.parameters((close + 1)..<text.upperBound))
+        } else {
+            // addr-spec without brackets: everything after the first ';' belongs to the header.
+            let semicolon = bytes.first(ASCII.semicolon, in: text) ?? text.upperBound
+            guard let uri = SIPURI(plain: bytes, text.lowerBound..<semicolon) else { return nil }
+            self.init(uri: uri, parameters: bytes.parameters(semicolon..<text.upperBound))
+        }
+    }
+
+    /// Any shape, by Substring; every error is raised here.
+    init(parsingAnyShape text: Substring) throws(SIPParseError) {
+        let text = HeaderValueScanner.trimmed(text)
         if let open = Self.firstUnquotedAngle(in: text) {
             guard let close = text[open...].utf8.firstIndex(of: ASCII.greaterThan) else {
                 throw .bad("address '\(text)' is missing '>'")

@@ -41,7 +41,36 @@ public struct Via: Sendable, Equatable, Hashable, CustomStringConvertible {
     }
 
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
-        let text = HeaderValueScanner.trimmed(Substring(text))
+        let text = Substring(text)
+        if let via = HeaderBytes.with(text, { Via(plain: $0, $0.all) }) {
+            self = via
+            return
+        }
+        try self.init(parsingAnyShape: text)
+    }
+
+    /// The common shape read by offset (``HeaderBytes``): `SIP/2.0/` and an upper-case
+    /// transport, an ASCII host, plain parameters. Nil for anything else.
+    init?(plain bytes: HeaderBytes, _ range: Range<Int>) {
+        let text = bytes.trimmed(range)
+        guard bytes.hasPrefix("SIP/2.0/", in: text), let space = bytes.firstBlank(in: text) else { return nil }
+        let transport = (text.lowerBound + 8)..<space
+        let isUpperCaseToken = { (byte: UInt8) in
+            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || ASCII.isDigit(byte)
+        }
+        guard !transport.isEmpty, bytes.allSatisfy(transport, isUpperCaseToken) else { return nil }
+        let rest = bytes.trimmed(space..<text.upperBound)
+        let semicolon = bytes.first(ASCII.semicolon, in: rest) ?? rest.upperBound
+        guard let (host, port) = bytes.hostPort(bytes.trimmed(rest.lowerBound..<semicolon)) else { return nil }
+        self.transport = bytes.string(transport)  // already upper case
+        self.host = host
+        self.port = port
+        self.parameters = bytes.parameters(semicolon..<rest.upperBound)
+    }
+
+    /// Any shape, by Substring; every error is raised here.
+    init(parsingAnyShape text: Substring) throws(SIPParseError) {
+        let text = HeaderValueScanner.trimmed(text)
         guard let space = text.utf8.firstIndex(where: HeaderValueScanner.isBlank) else {
             throw .bad("header 'Via' is malformed: expected 'SIP/2.0/<transport> <host>', got '\(text)'")
         }

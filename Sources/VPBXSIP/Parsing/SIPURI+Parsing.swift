@@ -2,6 +2,54 @@ extension SIPURI {
     /// Parses a URI. Errors name what was wrong, for a `400` reason phrase.
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
         let text = Substring(text)
+        if let uri = HeaderBytes.with(text, { SIPURI(plain: $0, $0.all) }) {
+            self = uri
+            return
+        }
+        try self.init(parsingAnyShape: text)
+    }
+
+    /// The common shape read by offset (``HeaderBytes``): a `sip:` or `sips:` URI with an
+    /// unescaped user part and an ASCII host. Nil for anything else, left to
+    /// ``init(parsingAnyShape:)``.
+    init?(plain bytes: HeaderBytes, _ range: Range<Int>) {
+        guard let colon = bytes.first(ASCII.colon, in: range) else { return nil }
+        let schemeBytes = range.lowerBound..<colon
+        let scheme: String
+        if bytes.equalsIgnoringCase(schemeBytes, "sip") {
+            scheme = "sip"
+        } else if bytes.equalsIgnoringCase(schemeBytes, "sips") {
+            scheme = "sips"
+        } else {
+            return nil
+        }
+        var rest = (colon + 1)..<range.upperBound
+        var headers: String?
+        if let question = bytes.first(ASCII.question, in: rest) {
+            headers = bytes.string((question + 1)..<rest.upperBound)
+            rest = rest.lowerBound..<question
+        }
+        var user: String?
+        var password: String?
+        if let at = bytes.last(ASCII.at, in: rest) {
+            var userBytes = rest.lowerBound..<at
+            if let passwordColon = bytes.first(ASCII.colon, in: userBytes) {
+                password = bytes.string((passwordColon + 1)..<userBytes.upperBound)
+                userBytes = userBytes.lowerBound..<passwordColon
+            }
+            guard !userBytes.isEmpty, bytes.first(ASCII.percent, in: userBytes) == nil else { return nil }
+            user = bytes.string(userBytes)
+            rest = (at + 1)..<rest.upperBound
+        }
+        let parametersStart = bytes.first(ASCII.semicolon, in: rest) ?? rest.upperBound
+        guard let (host, port) = bytes.hostPort(rest.lowerBound..<parametersStart) else { return nil }
+        self.init(
+            scheme: scheme, user: user, password: password, host: host, port: port,
+            parameters: bytes.parameters(parametersStart..<rest.upperBound), headers: headers)
+    }
+
+    /// Any URI shape, by Substring; every error is raised here.
+    init(parsingAnyShape text: Substring) throws(SIPParseError) {
         // Separators are found by byte, not by Character: see HeaderValueScanner.
         guard let colon = text.utf8.firstIndex(of: ASCII.colon) else {
             throw .bad("URI '\(text)' has no scheme (expected 'sip:...')")

@@ -1,0 +1,207 @@
+/// A header value's UTF-8 bytes, read by integer offset: the fast path of the typed header
+/// parsers (URI, name-address, Via, CSeq, parameters).
+///
+/// Stepping `Substring.UTF8View` indices costs bounds and alignment checks on every byte,
+/// several times the scan itself: before this path a `sip:2000@127.0.0.1:5060` took about
+/// 730 ns and a From header 1.2-1.8 µs, read for every message. The fast paths read the
+/// common shapes here and give up (return nil) on anything unusual (escapes, IPv6 literals,
+/// non-ASCII, signs, errors), which the Substring parsers then judge, so both paths give the
+/// same values and the same error messages.
+struct HeaderBytes {
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    /// Calls `body` with the bytes of `text`: in place for native strings, else copied.
+    static func with<Result>(_ text: Substring, _ body: (HeaderBytes) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable({ body(HeaderBytes(bytes: $0)) }) {
+            return result
+        }
+        return Array(text.utf8).withUnsafeBufferPointer { body(HeaderBytes(bytes: $0)) }
+    }
+
+    var all: Range<Int> { 0..<bytes.count }
+
+    func string(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
+    func first(_ byte: UInt8, in range: Range<Int>) -> Int? {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if bytes[index] == byte { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    func last(_ byte: UInt8, in range: Range<Int>) -> Int? {
+        var index = range.upperBound
+        while index > range.lowerBound {
+            index -= 1
+            if bytes[index] == byte { return index }
+        }
+        return nil
+    }
+
+    func firstBlank(in range: Range<Int>) -> Int? {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if HeaderValueScanner.isBlank(bytes[index]) { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Without the spaces and tabs at either end, like ``HeaderValueScanner/trimmed(_:)``.
+    func trimmed(_ range: Range<Int>) -> Range<Int> {
+        var start = range.lowerBound
+        var end = range.upperBound
+        while start < end, HeaderValueScanner.isBlank(bytes[start]) { start += 1 }
+        while end > start, HeaderValueScanner.isBlank(bytes[end - 1]) { end -= 1 }
+        return start..<end
+    }
+
+    func allSatisfy(_ range: Range<Int>, _ predicate: (UInt8) -> Bool) -> Bool {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if !predicate(bytes[index]) { return false }
+            index += 1
+        }
+        return true
+    }
+
+    func hasPrefix(_ prefix: StaticString, in range: Range<Int>) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard range.count >= count else { return false }
+        let start = prefix.utf8Start
+        for offset in 0..<count where bytes[range.lowerBound + offset] != start[offset] { return false }
+        return true
+    }
+
+    /// True when the bytes spell `lowercase` in any ASCII case.
+    func equalsIgnoringCase(_ range: Range<Int>, _ lowercase: StaticString) -> Bool {
+        guard range.count == lowercase.utf8CodeUnitCount else { return false }
+        let start = lowercase.utf8Start
+        for offset in 0..<range.count where bytes[range.lowerBound + offset] | 0x20 != start[offset] { return false }
+        return true
+    }
+
+    /// A port written as one to five plain digits, 1...65535; nil for anything else (a sign,
+    /// a blank, zero, too large), which the Substring parser then judges.
+    func port(_ range: Range<Int>) -> Int? {
+        guard (1...5).contains(range.count) else { return nil }
+        var value = 0
+        for index in range {
+            guard ASCII.isDigit(bytes[index]) else { return nil }
+            value = value * 10 + Int(bytes[index] - UInt8(ascii: "0"))
+        }
+        return (1...65_535).contains(value) ? value : nil
+    }
+
+    /// `host[:port]` with an ASCII host name or IPv4 address; nil for IPv6 literals and
+    /// anything ``SIPURI/splitHostPort(_:in:)`` would refuse or read by its Unicode path.
+    func hostPort(_ range: Range<Int>) -> (host: String, port: Int?)? {
+        guard !range.isEmpty, bytes[range.lowerBound] != ASCII.openBracket else { return nil }
+        let colon = first(ASCII.colon, in: range)
+        let host = range.lowerBound..<(colon ?? range.upperBound)
+        guard !host.isEmpty, allSatisfy(host, SIPURI.isASCIIHostByte) else { return nil }
+        guard let colon else { return (string(host), nil) }
+        guard let port = port((colon + 1)..<range.upperBound) else { return nil }
+        return (string(host), port)
+    }
+
+    /// `;a=b;c;d="e f"` (the leading `;` optional) into ordered parameters, exactly as
+    /// ``HeaderValueScanner/parameters(_:)`` reads it: elements split at top-level semicolons
+    /// (outside quotes and `<...>`), trimmed, empty ones skipped, the name and value split at
+    /// the first `=` and trimmed.
+    func parameters(_ range: Range<Int>) -> [SIPParameter] {
+        guard !range.isEmpty else { return [] }
+        var parameters: [SIPParameter] = []
+        var inQuotes = false
+        var angleDepth = 0
+        var escaped = false
+        var start = range.lowerBound
+        var index = range.lowerBound
+        while index <= range.upperBound {
+            if index == range.upperBound {
+                appendParameter(start..<index, to: &parameters)
+                break
+            }
+            let byte = bytes[index]
+            if escaped {
+                escaped = false
+            } else if inQuotes {
+                if byte == ASCII.backslash { escaped = true } else if byte == ASCII.quote { inQuotes = false }
+            } else if byte == ASCII.quote {
+                inQuotes = true
+            } else if byte == ASCII.lessThan {
+                angleDepth += 1
+            } else if byte == ASCII.greaterThan {
+                angleDepth = max(0, angleDepth - 1)
+            } else if byte == ASCII.semicolon && angleDepth == 0 {
+                appendParameter(start..<index, to: &parameters)
+                start = index + 1
+            }
+            index += 1
+        }
+        return parameters
+    }
+
+    private func appendParameter(_ element: Range<Int>, to parameters: inout [SIPParameter]) {
+        let element = trimmed(element)
+        guard !element.isEmpty else { return }
+        guard let equals = first(ASCII.equals, in: element) else {
+            parameters.append(SIPParameter(name: string(element), value: nil))
+            return
+        }
+        let name = trimmed(element.lowerBound..<equals)
+        let value = trimmed((equals + 1)..<element.upperBound)
+        parameters.append(SIPParameter(name: string(name), value: string(value)))
+    }
+
+    /// A display name as ``HeaderValueScanner/unquoted(_:)`` reads it, for ASCII text only
+    /// (there one byte is one Character); nil for anything else.
+    func unquotedASCII(_ range: Range<Int>) -> String? {
+        guard allSatisfy(range, { $0 < 0x80 }) else { return nil }
+        guard range.count >= 2, bytes[range.lowerBound] == ASCII.quote, bytes[range.upperBound - 1] == ASCII.quote else {
+            return string(range)
+        }
+        let inner = (range.lowerBound + 1)..<(range.upperBound - 1)
+        guard first(ASCII.backslash, in: inner) != nil else { return string(inner) }
+        var result: [UInt8] = []
+        result.reserveCapacity(inner.count)
+        var escaped = false
+        for index in inner {
+            let byte = bytes[index]
+            if escaped {
+                result.append(byte)
+                escaped = false
+            } else if byte == ASCII.backslash {
+                escaped = true
+            } else {
+                result.append(byte)
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// The first `<` outside a quoted string, as ``NameAddress`` looks for it.
+    func firstUnquotedAngle(in range: Range<Int>) -> Int? {
+        var inQuotes = false
+        var escaped = false
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = bytes[index]
+            if escaped {
+                escaped = false
+            } else if inQuotes {
+                if byte == ASCII.backslash { escaped = true } else if byte == ASCII.quote { inQuotes = false }
+            } else if byte == ASCII.quote {
+                inQuotes = true
+            } else if byte == ASCII.lessThan {
+                return index
+            }
+            index += 1
+        }
+        return nil
+    }
+}
