@@ -83,4 +83,32 @@ import Testing
             #expect(HeaderBytes.with(Substring(text), takesFastPath), "\(text)")
         }
     }
+
+    @Test(arguments: [
+        "INVITE sip:a@b SIP/2.0", "SIP/2.0 200  OK", "  ACK   sip:x  SIP/2.0  ", "SIP/2.0 486 Busy Here", "OPTIONS",
+        "", " ", "SIP/2.0 180 Kicsengés", "SIP/2.0 200 \u{301}OK", "INVITE\tsip:a@b SIP/2.0", "a  b  c  d  e",
+    ])
+    func startLinesSplitAsTheStandardSplitDoes(line: String) {
+        for maxSplits in [0, 1, 2, Int.max] {
+            let expected = line.split(separator: " ", maxSplits: maxSplits, omittingEmptySubsequences: true)
+            #expect(SIPParser.spaceSeparated(Substring(line), maxSplits: maxSplits) == expected, "\(line) \(maxSplits)")
+        }
+    }
+
+    @Test func theTopViaIsTheFirstElementOfTheFirstNonEmptyViaLine() throws {
+        func topVia(_ viaLines: [String]) throws -> Via {
+            let lines = ["OPTIONS sip:100@pbx.example SIP/2.0"] + viaLines.map { "Via: \($0)" } + [
+                "From: <sip:101@pbx.example>;tag=1", "To: <sip:100@pbx.example>", "Call-ID: via-1", "CSeq: 1 OPTIONS",
+                "Content-Length: 0", "", "",
+            ]
+            guard case .request(let request) = try SIPParser().parse(Array(lines.joined(separator: "\r\n").utf8)) else {
+                throw SIPParseError.bad("not a request")
+            }
+            return try request.headers.topVia()
+        }
+        #expect(try topVia(["SIP/2.0/UDP a.example;branch=z9hG4bK1, SIP/2.0/UDP b.example"]).host == "a.example")
+        #expect(try topVia(["SIP/2.0/udp c.example:5070;branch=z9hG4bK2", "SIP/2.0/UDP d.example"]).port == 5070)
+        #expect(try topVia(["SIP/2.0/UDP [::1]:5060;branch=z9hG4bK3"]).host == "::1")
+        #expect(try topVia([" , SIP/2.0/TCP e.example;branch=z9hG4bK4"]).transport == "TCP")
+    }
 }

@@ -83,9 +83,26 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         var memo = Memo()
         if includingFrom { memo.from = self["From"].flatMap { try? NameAddress(parsing: $0) } }
         memo.to = self["To"].flatMap { try? NameAddress(parsing: $0) }
-        memo.topVia = firstValue("Via").flatMap { try? Via(parsing: $0) }
+        memo.topVia = plainTopVia() ?? firstValue("Via").flatMap { try? Via(parsing: $0) }
         memo.cseq = self["CSeq"].flatMap { try? CSeq(parsing: $0) }
         memoBox = MemoBox(memo)
+    }
+
+    /// The top Via when its element has the common shape, read by offset (``HeaderBytes``);
+    /// nil leaves it to ``firstValue(_:)`` and the general parser.
+    private func plainTopVia() -> Via? {
+        for field in fields where field.key == "via" {
+            let found: Via?? = HeaderBytes.with(Substring(field.value)) { bytes in
+                guard let first = bytes.firstListElement(of: bytes.all) else { return .some(nil) }  // an empty line
+                return Via(plain: bytes, first).map { .some($0) } ?? .none
+            }
+            switch found {
+            case .some(.some(let via)): return via
+            case .some(.none): continue
+            case .none: return nil
+            }
+        }
+        return nil
     }
 
     /// The first element of a list header, as `values(name).first` but without splitting the

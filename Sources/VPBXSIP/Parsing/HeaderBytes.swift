@@ -51,6 +51,24 @@ struct HeaderBytes {
         return nil
     }
 
+    /// The non-empty parts between `separator` bytes, as the standard
+    /// `split(separator:maxSplits:omittingEmptySubsequences: true)` cuts them: after
+    /// `maxSplits` parts the rest, separators and all, is the last part.
+    func split(_ range: Range<Int>, at separator: UInt8, maxSplits: Int = .max) -> [Range<Int>] {
+        var parts: [Range<Int>] = []
+        var start = range.lowerBound
+        var index = range.lowerBound
+        while index < range.upperBound, parts.count < maxSplits {
+            if bytes[index] == separator {
+                if index > start { parts.append(start..<index) }
+                start = index + 1
+            }
+            index += 1
+        }
+        if start < range.upperBound { parts.append(start..<range.upperBound) }
+        return parts
+    }
+
     /// Without the spaces and tabs at either end, like ``HeaderValueScanner/trimmed(_:)``.
     func trimmed(_ range: Range<Int>) -> Range<Int> {
         var start = range.lowerBound
@@ -110,22 +128,39 @@ struct HeaderBytes {
     }
 
     /// `;a=b;c;d="e f"` (the leading `;` optional) into ordered parameters, exactly as
-    /// ``HeaderValueScanner/parameters(_:)`` reads it: elements split at top-level semicolons
-    /// (outside quotes and `<...>`), trimmed, empty ones skipped, the name and value split at
-    /// the first `=` and trimmed.
+    /// ``HeaderValueScanner/parameters(_:)`` reads it: elements split at top-level semicolons,
+    /// the name and value split at the first `=` and trimmed.
     func parameters(_ range: Range<Int>) -> [SIPParameter] {
         guard !range.isEmpty else { return [] }
         var parameters: [SIPParameter] = []
+        forEachElement(of: range, separator: ASCII.semicolon) { element in
+            appendParameter(element, to: &parameters)
+            return true
+        }
+        return parameters
+    }
+
+    /// The first element of a comma-separated list (a Via line may carry several), as
+    /// ``HeaderValueScanner/firstElement(of:)`` finds it.
+    func firstListElement(of range: Range<Int>) -> Range<Int>? {
+        var first: Range<Int>?
+        forEachElement(of: range, separator: ASCII.comma) { element in
+            first = element
+            return false
+        }
+        return first
+    }
+
+    /// Calls `body` with each trimmed, non-empty element separated by `separator` at the top
+    /// level (outside quotes and `<...>`) until it returns false, as
+    /// ``HeaderValueScanner/forEachElement(of:separator:_:)`` does.
+    func forEachElement(of range: Range<Int>, separator: UInt8, _ body: (Range<Int>) -> Bool) {
         var inQuotes = false
         var angleDepth = 0
         var escaped = false
         var start = range.lowerBound
         var index = range.lowerBound
-        while index <= range.upperBound {
-            if index == range.upperBound {
-                appendParameter(start..<index, to: &parameters)
-                break
-            }
+        while index < range.upperBound {
             let byte = bytes[index]
             if escaped {
                 escaped = false
@@ -137,18 +172,18 @@ struct HeaderBytes {
                 angleDepth += 1
             } else if byte == ASCII.greaterThan {
                 angleDepth = max(0, angleDepth - 1)
-            } else if byte == ASCII.semicolon && angleDepth == 0 {
-                appendParameter(start..<index, to: &parameters)
+            } else if byte == separator && angleDepth == 0 {
+                let part = trimmed(start..<index)
+                if !part.isEmpty, !body(part) { return }
                 start = index + 1
             }
             index += 1
         }
-        return parameters
+        let last = trimmed(start..<range.upperBound)
+        if !last.isEmpty { _ = body(last) }
     }
 
     private func appendParameter(_ element: Range<Int>, to parameters: inout [SIPParameter]) {
-        let element = trimmed(element)
-        guard !element.isEmpty else { return }
         guard let equals = first(ASCII.equals, in: element) else {
             parameters.append(SIPParameter(name: string(element), value: nil))
             return
