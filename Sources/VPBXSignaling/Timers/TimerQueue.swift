@@ -1,62 +1,136 @@
-/// A min-heap of deadlines. The owner of many transactions keeps one of these and a single
-/// periodic tick instead of one scheduled task per timer: at thousands of calls per second that
-/// is the difference between a heap push and a trip through the event loop's scheduler.
+/// Deadlines with payloads, popped when due. The owner of many transactions keeps one of these
+/// and a single periodic tick instead of one scheduled task per timer: at thousands of calls
+/// per second that is the difference between an append and a trip through the event loop's
+/// scheduler.
 ///
-/// The heap holds only plain data (deadline, sequence); payloads wait in a dictionary beside it,
-/// so sifting through a heap of a few hundred thousand timers moves 24-byte values and never
-/// touches reference counts.
+/// A hashed timing wheel (Varghese and Lauck): deadlines within ``horizon`` wait in the slot of
+/// their ``resolution``-long tick, so scheduling is an append and popping visits only the slots
+/// time has passed. Nearly every SIP timer (T1 retransmits up to 64·T1 = 32 s) fits; later
+/// ones wait in a small min-heap beside it. At 2,000 calls/s the core holds about 300,000
+/// timers (most never fire: their transaction ended first); the binary heap this replaced
+/// sifted through all of them on every push and pop, about 3.5 % of the engine's time
+/// (stop 17).
 public struct TimerQueue<Payload: Sendable>: Sendable {
     @usableFromInline
     struct Entry: Sendable {
         @usableFromInline let deadline: ContinuousClock.Instant
-        @usableFromInline let sequence: UInt64  // ties fire in insertion order; also the payload's key
+        @usableFromInline let sequence: UInt64  // ties fire in insertion order
+        @usableFromInline let payload: Payload
 
-        @inlinable init(deadline: ContinuousClock.Instant, sequence: UInt64) {
+        @inlinable init(deadline: ContinuousClock.Instant, sequence: UInt64, payload: Payload) {
             self.deadline = deadline
             self.sequence = sequence
+            self.payload = payload
+        }
+
+        @inlinable func isBefore(_ other: Entry) -> Bool {
+            deadline < other.deadline || (deadline == other.deadline && sequence < other.sequence)
         }
     }
 
+    /// The width of one slot.
+    public static var resolution: Duration { .milliseconds(10) }
+    @usableFromInline static var resolutionNanoseconds: Int64 { 10_000_000 }
+    @usableFromInline static var slotCount: Int { 4096 }
+    /// How far ahead the wheel holds deadlines (about 41 s); later ones wait in the heap.
+    public static var horizon: Duration { resolution * slotCount }
+
     // Inlinable, so the owner's module specializes the queue for its payload: unspecialized,
-    // every push and pop went through generic metadata and witness tables (about a third of
-    // the queue's cost in a profile at 500 calls/s).
-    @usableFromInline var heap: [Entry] = []
-    @usableFromInline var payloads: [UInt64: Payload] = [:]
+    // every operation went through generic metadata and witness tables.
+    @usableFromInline var slots: [[Entry]]
+    /// Deadlines beyond the wheel's horizon when scheduled, as a binary min-heap.
+    @usableFromInline var far: [Entry] = []
+    /// Tick 0 starts here.
+    @usableFromInline let origin: ContinuousClock.Instant
+    /// The first tick whose slot has not been emptied; every entry in the wheel lies in
+    /// `cursor ..< cursor + slotCount`, so a slot holds the entries of one tick only.
+    @usableFromInline var cursor: Int64 = 0
     @usableFromInline var nextSequence: UInt64 = 0
+    @usableFromInline var storedCount = 0
 
-    @inlinable public init() {}
+    @inlinable public init() {
+        slots = Array(repeating: [], count: Self.slotCount)
+        origin = .now
+    }
 
-    @inlinable public var count: Int { heap.count }
-    @inlinable public var isEmpty: Bool { heap.isEmpty }
-    @inlinable public var nextDeadline: ContinuousClock.Instant? { heap.first?.deadline }
+    @inlinable public var count: Int { storedCount }
+    @inlinable public var isEmpty: Bool { storedCount == 0 }
+
+    /// The earliest deadline; scans the wheel, for tests and diagnostics.
+    public var nextDeadline: ContinuousClock.Instant? {
+        var earliest = far.first?.deadline
+        for offset in 0..<Self.slotCount {
+            let slot = slots[Int((cursor + Int64(offset)) & Int64(Self.slotCount - 1))]
+            guard let first = slot.min(by: { $0.isBefore($1) }) else { continue }
+            if earliest.map({ first.deadline < $0 }) ?? true { earliest = first.deadline }
+            break
+        }
+        return earliest
+    }
 
     @inlinable
     public mutating func schedule(_ payload: Payload, at deadline: ContinuousClock.Instant) {
-        let sequence = nextSequence
+        let entry = Entry(deadline: deadline, sequence: nextSequence, payload: payload)
         nextSequence &+= 1
-        payloads[sequence] = payload
-        heap.append(Entry(deadline: deadline, sequence: sequence))
-        siftUp(heap.count - 1)
+        storedCount += 1
+        let tick = Swift.max(self.tick(of: deadline), cursor)  // overdue: the current slot
+        guard tick - cursor < Int64(Self.slotCount) else {
+            far.append(entry)
+            siftUp(far.count - 1)
+            return
+        }
+        slots[Int(tick & Int64(Self.slotCount - 1))].append(entry)
     }
 
-    /// Removes and returns every payload due at `now`, earliest first.
+    /// Removes and returns every payload due at `now`, earliest first (ties in insertion order).
     @inlinable
     public mutating func popDue(now: ContinuousClock.Instant) -> [Payload] {
-        var due: [Payload] = []
-        while let first = heap.first, first.deadline <= now {
-            if let payload = payloads.removeValue(forKey: first.sequence) { due.append(payload) }
-            let last = heap.removeLast()
-            if !heap.isEmpty {
-                heap[0] = last
-                siftDown(0)
-            }
+        let nowTick = tick(of: now)
+        guard storedCount > 0 else {
+            cursor = Swift.max(cursor, nowTick)
+            return []
         }
-        return due
+        var due: [Entry] = []
+        // Slots of ticks already over hold only due entries; the current tick's slot may hold
+        // some later in the tick, which stay.
+        while cursor < nowTick {
+            let index = Int(cursor & Int64(Self.slotCount - 1))
+            if !slots[index].isEmpty {
+                due.append(contentsOf: slots[index])
+                slots[index].removeAll(keepingCapacity: true)
+            }
+            cursor += 1
+        }
+        let current = Int(cursor & Int64(Self.slotCount - 1))
+        if !slots[current].isEmpty {
+            var waiting: [Entry] = []
+            for entry in slots[current] {
+                if entry.deadline <= now { due.append(entry) } else { waiting.append(entry) }
+            }
+            if waiting.count != slots[current].count { slots[current] = waiting }
+        }
+        while let first = far.first, first.deadline <= now { due.append(popFar()) }
+        storedCount -= due.count
+        if due.count > 1 { due.sort { $0.isBefore($1) } }
+        return due.map(\.payload)
     }
 
     @inlinable
-    func before(_ a: Entry, _ b: Entry) -> Bool {
-        a.deadline < b.deadline || (a.deadline == b.deadline && a.sequence < b.sequence)
+    func tick(of instant: ContinuousClock.Instant) -> Int64 {
+        let (seconds, attoseconds) = (instant - origin).components
+        let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        return nanoseconds < 0 ? -1 : nanoseconds / Self.resolutionNanoseconds
+    }
+
+    @inlinable
+    mutating func popFar() -> Entry {
+        let first = far[0]
+        let last = far.removeLast()
+        if !far.isEmpty {
+            far[0] = last
+            siftDown(0)
+        }
+        return first
     }
 
     @inlinable
@@ -64,8 +138,8 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
         var child = start
         while child > 0 {
             let parent = (child - 1) / 2
-            guard before(heap[child], heap[parent]) else { return }
-            heap.swapAt(child, parent)
+            guard far[child].isBefore(far[parent]) else { return }
+            far.swapAt(child, parent)
             child = parent
         }
     }
@@ -77,10 +151,10 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
             let left = 2 * parent + 1
             let right = left + 1
             var smallest = parent
-            if left < heap.count, before(heap[left], heap[smallest]) { smallest = left }
-            if right < heap.count, before(heap[right], heap[smallest]) { smallest = right }
+            if left < far.count, far[left].isBefore(far[smallest]) { smallest = left }
+            if right < far.count, far[right].isBefore(far[smallest]) { smallest = right }
             if smallest == parent { return }
-            heap.swapAt(parent, smallest)
+            far.swapAt(parent, smallest)
             parent = smallest
         }
     }

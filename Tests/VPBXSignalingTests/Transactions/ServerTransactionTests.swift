@@ -150,18 +150,3 @@ import VPBXSIP
         #expect(try TransactionKey.server(for: old).branch.hasPrefix("legacy:txn-test:1:from1"))
     }
 }
-
-@Suite struct TimerQueueTests {
-    @Test func popsInDeadlineOrderThenInsertionOrder() {
-        var queue = TimerQueue<String>()
-        let now = ContinuousClock.now
-        queue.schedule("late", at: now + .seconds(3))
-        queue.schedule("first", at: now + .seconds(1))
-        queue.schedule("tie-1", at: now + .seconds(2))
-        queue.schedule("tie-2", at: now + .seconds(2))
-        #expect(queue.popDue(now: now).isEmpty)
-        #expect(queue.popDue(now: now + .seconds(2)) == ["first", "tie-1", "tie-2"])
-        #expect(queue.count == 1)
-        #expect(queue.popDue(now: now + .seconds(10)) == ["late"])
-    }
-}

@@ -1,0 +1,95 @@
+import Testing
+
+@testable import VPBXSignaling
+
+/// The timing wheel pops exactly what a sorted list of deadlines would: everything due,
+/// earliest first, ties in insertion order, whether in the wheel or beyond its horizon.
+@Suite struct TimerQueueTests {
+    @Test func popsInDeadlineOrderThenInsertionOrder() {
+        var queue = TimerQueue<String>()
+        let now = ContinuousClock.now
+        queue.schedule("late", at: now + .seconds(3))
+        queue.schedule("first", at: now + .seconds(1))
+        queue.schedule("tie-1", at: now + .seconds(2))
+        queue.schedule("tie-2", at: now + .seconds(2))
+        #expect(queue.popDue(now: now).isEmpty)
+        #expect(queue.popDue(now: now + .seconds(2)) == ["first", "tie-1", "tie-2"])
+        #expect(queue.count == 1)
+        #expect(queue.popDue(now: now + .seconds(10)) == ["late"])
+        #expect(queue.isEmpty)
+    }
+
+    @Test func withinOneSlotOnlyWhatIsDueLeavesAndInOrder() {
+        var queue = TimerQueue<Int>()
+        let start = ContinuousClock.now + .seconds(1)
+        // Four deadlines inside one 10 ms slot, scheduled out of order.
+        for (payload, offset) in [(3, 7), (1, 2), (2, 5), (4, 9)] {
+            queue.schedule(payload, at: start + .milliseconds(offset) - .microseconds(1))
+        }
+        #expect(queue.popDue(now: start + .milliseconds(5)) == [1, 2])
+        #expect(queue.popDue(now: start + .milliseconds(5)).isEmpty)
+        #expect(queue.popDue(now: start + .milliseconds(8)) == [3])
+        #expect(queue.popDue(now: start + .milliseconds(20)) == [4])
+    }
+
+    @Test func deadlinesBeyondTheHorizonAndOverdueOnesFireToo() {
+        var queue = TimerQueue<String>()
+        let now = ContinuousClock.now
+        queue.schedule("beyond", at: now + TimerQueue<String>.horizon + .seconds(5))
+        queue.schedule("in the wheel", at: now + .seconds(30))
+        queue.schedule("overdue", at: now - .seconds(1))
+        #expect(queue.nextDeadline == now - .seconds(1))
+        #expect(queue.popDue(now: now) == ["overdue"])
+        #expect(queue.nextDeadline == now + .seconds(30))
+        #expect(queue.popDue(now: now + .seconds(31)) == ["in the wheel"])
+        #expect(queue.popDue(now: now + .seconds(45)).isEmpty)
+        #expect(queue.popDue(now: now + TimerQueue<String>.horizon + .seconds(5)) == ["beyond"])
+        #expect(queue.isEmpty)
+    }
+
+    @Test func aLongGapBetweenPopsLosesNothing() {
+        var queue = TimerQueue<Int>()
+        let now = ContinuousClock.now
+        for second in 0..<100 { queue.schedule(second, at: now + .seconds(second)) }
+        // More than the whole wheel turns between two pops.
+        #expect(queue.popDue(now: now + .seconds(99)) == Array(0..<100))
+    }
+
+    @Test func agreesWithASortedListOverRandomSchedulesAndPops() {
+        var generator = SplitMix(seed: 17)
+        var queue = TimerQueue<Int>()
+        var reference: [(deadline: ContinuousClock.Instant, payload: Int)] = []
+        let start = ContinuousClock.now
+        var now = start
+        for step in 0..<5_000 {
+            if generator.next() % 3 != 0 {
+                // Mostly SIP-like delays, some beyond the horizon, some already past.
+                let milliseconds = Int64(generator.next() % 60_000) - 500
+                let deadline = now + .milliseconds(milliseconds)
+                queue.schedule(step, at: deadline)
+                reference.append((deadline, step))
+            } else {
+                now += .milliseconds(Int64(generator.next() % 400))
+                let expected = reference.filter { $0.deadline <= now }
+                    .sorted { $0.deadline < $1.deadline || ($0.deadline == $1.deadline && $0.payload < $1.payload) }
+                    .map(\.payload)
+                reference.removeAll { $0.deadline <= now }
+                #expect(queue.popDue(now: now) == expected)
+                #expect(queue.count == reference.count)
+            }
+        }
+    }
+}
+
+/// A small seeded generator, so a failure repeats.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
