@@ -26,8 +26,10 @@ let package = Package(
     ],
     targets: [
         // Pure protocol layers: no NIO, GRDB or ncurses.
-        .target(name: "VPBXSIP"),
-        .target(name: "VPBXSDP"),
+        // Byte-offset reading of ASCII-delimited text, under the SIP and SDP parsers.
+        .target(name: "VPBXText"),
+        .target(name: "VPBXSIP", dependencies: ["VPBXText"]),
+        .target(name: "VPBXSDP", dependencies: ["VPBXText"]),
         .target(name: "VPBXRTP"),
         .target(name: "VPBXSchedule"),
         // Automatic call distribution core: queues, agents, strategies, statistics; pure, clock injected.

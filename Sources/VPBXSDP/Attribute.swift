@@ -1,3 +1,5 @@
+import VPBXText
+
 /// An `a=` line: a property (`a=sendonly`) or a name/value pair (`a=rtpmap:0 PCMU/8000`).
 public struct Attribute: Sendable, Equatable {
     public var name: String
@@ -9,20 +11,20 @@ public struct Attribute: Sendable, Equatable {
         self.value = value
     }
 
-    init(parsing text: Substring, line: Int) throws(SDPError) {
-        let name: Substring
-        if let colon = text.firstIndex(of: ":") {
-            name = text[..<colon]
-            value = String(text[text.index(after: colon)...])
+    init(parsing text: ByteText, _ range: Range<Int>, line: Int) throws(SDPError) {
+        let name: Range<Int>
+        if let colon = text.first(UInt8(ascii: ":"), in: range) {
+            name = range.lowerBound..<colon
+            value = text.string((colon + 1)..<range.upperBound)
         } else {
-            name = text
+            name = range
             value = nil
         }
         // Only an empty name is refused: odd vendor attributes must not sink a whole call.
         guard !name.isEmpty else {
-            throw SDPError(.invalidValue, line: line, "'a=' must be '<name>' or '<name>:<value>', got '\(text)'")
+            throw SDPError(.invalidValue, line: line, "'a=' must be '<name>' or '<name>:<value>', got '\(text.string(range))'")
         }
-        self.name = String(name)
+        self.name = text.string(name)
     }
 
     var serialized: String {

@@ -1,3 +1,5 @@
+import VPBXText
+
 /// A `c=` line: where media is to be sent.
 public struct Connection: Sendable, Equatable {
     public var netType: String
@@ -22,14 +24,14 @@ public struct Connection: Sendable, Equatable {
         address == "0.0.0.0" || address == "::"
     }
 
-    init(parsing value: Substring, line: Int) throws(SDPError) {
-        let parts = value.splitASCII(" ", omittingEmptySubsequences: true)
+    init(parsing text: ByteText, _ value: Range<Int>, line: Int) throws(SDPError) {
+        let parts = text.split(value, at: UInt8(ascii: " "))
         guard parts.count == 3 else {
             throw SDPError(
                 .invalidValue, line: line,
-                "'c=' must have 3 fields '<nettype> <addrtype> <address>', got '\(value)'")
+                "'c=' must have 3 fields '<nettype> <addrtype> <address>', got '\(text.string(value))'")
         }
-        self.init(netType: String(parts[0]), addrType: String(parts[1]), address: String(parts[2]))
+        self.init(netType: text.string(parts[0]), addrType: text.string(parts[1]), address: text.string(parts[2]))
     }
 
     var serialized: String { "\(netType) \(addrType) \(address)" }

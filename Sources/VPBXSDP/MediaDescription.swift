@@ -1,3 +1,5 @@
+import VPBXText
+
 /// One `m=` section: a media stream with its own connection, formats and attributes.
 public struct MediaDescription: Sendable, Equatable {
     /// `audio`, `video`, `application`, ...
@@ -36,26 +38,34 @@ public struct MediaDescription: Sendable, Equatable {
         self.attributes = attributes
     }
 
-    init(parsing value: Substring, line: Int) throws(SDPError) {
-        let parts = value.splitASCII(" ", omittingEmptySubsequences: true)
+    init(parsing text: ByteText, _ value: Range<Int>, line: Int) throws(SDPError) {
+        let parts = text.split(value, at: UInt8(ascii: " "))
         guard parts.count >= 3 else {
-            throw SDPError(.invalidValue, line: line, "'m=' must be '<media> <port> <proto> <fmt> ...', got '\(value)'")
+            throw SDPError(
+                .invalidValue, line: line, "'m=' must be '<media> <port> <proto> <fmt> ...', got '\(text.string(value))'")
         }
-        let portParts = parts[1].splitASCII("/", omittingEmptySubsequences: false)
-        guard portParts.count <= 2, let port = Int(portParts[0]), (0...65535).contains(port) else {
-            throw SDPError(.invalidValue, line: line, "'m=' port must be a number from 0 to 65535, got '\(parts[1])'")
+        // `<port>[/<number of ports>]`; a second slash is refused with the port's error.
+        let slash = text.first(UInt8(ascii: "/"), in: parts[1])
+        let portText = parts[1].lowerBound..<(slash ?? parts[1].upperBound)
+        let countText = slash.map { ($0 + 1)..<parts[1].upperBound }
+        func number(_ part: Range<Int>) -> Int? { text.decimal(part).map { Int($0) } ?? Int(text.string(part)) }
+        guard countText.map({ text.first(UInt8(ascii: "/"), in: $0) == nil }) ?? true,
+            let port = number(portText), (0...65535).contains(port)
+        else {
+            throw SDPError(
+                .invalidValue, line: line, "'m=' port must be a number from 0 to 65535, got '\(text.string(parts[1]))'")
         }
         var portCount: Int?
-        if portParts.count == 2 {
-            guard let count = Int(portParts[1]), count > 0 else {
+        if let countText {
+            guard let count = number(countText), count > 0 else {
                 throw SDPError(
-                    .invalidValue, line: line, "'m=' port count must be a positive number, got '\(parts[1])'")
+                    .invalidValue, line: line, "'m=' port count must be a positive number, got '\(text.string(parts[1]))'")
             }
             portCount = count
         }
         self.init(
-            media: String(parts[0]), port: port, portCount: portCount, proto: String(parts[2]),
-            formats: parts.dropFirst(3).map(String.init))
+            media: text.string(parts[0]), port: port, portCount: portCount, proto: text.string(parts[2]),
+            formats: parts.dropFirst(3).map(text.string))
     }
 
     var serializedMediaLine: String {

@@ -1,3 +1,5 @@
+import VPBXText
+
 /// The `o=` line: who created the session and which revision of it this body is.
 public struct Origin: Sendable, Equatable {
     public var username: String
@@ -26,20 +28,20 @@ public struct Origin: Sendable, Equatable {
         self.address = address
     }
 
-    init(parsing value: Substring, line: Int) throws(SDPError) {
-        let parts = value.splitASCII(" ", omittingEmptySubsequences: true)
+    init(parsing text: ByteText, _ value: Range<Int>, line: Int) throws(SDPError) {
+        let parts = text.split(value, at: UInt8(ascii: " "))
         guard parts.count == 6 else {
             throw SDPError(
                 .invalidValue, line: line,
-                "'o=' must have 6 fields '<username> <sess-id> <sess-version> <nettype> <addrtype> <address>', got '\(value)'"
+                "'o=' must have 6 fields '<username> <sess-id> <sess-version> <nettype> <addrtype> <address>', got '\(text.string(value))'"
             )
         }
-        guard let version = UInt64(parts[2]) else {
-            throw SDPError(.invalidValue, line: line, "'o=' session version must be a number, got '\(parts[2])'")
+        guard let version = text.decimal(parts[2], upTo: .max) ?? UInt64(text.string(parts[2])) else {
+            throw SDPError(.invalidValue, line: line, "'o=' session version must be a number, got '\(text.string(parts[2]))'")
         }
         self.init(
-            username: String(parts[0]), sessionID: String(parts[1]), sessionVersion: version,
-            netType: String(parts[3]), addrType: String(parts[4]), address: String(parts[5]))
+            username: text.string(parts[0]), sessionID: text.string(parts[1]), sessionVersion: version,
+            netType: text.string(parts[3]), addrType: text.string(parts[4]), address: text.string(parts[5]))
     }
 
     var serialized: String {

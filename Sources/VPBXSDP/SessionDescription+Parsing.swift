@@ -1,3 +1,5 @@
+import VPBXText
+
 extension SessionDescription {
     /// Parses an SDP body.
     ///
@@ -6,22 +8,41 @@ extension SessionDescription {
     /// rejects text whose lines are not `<letter>=<value>`, a first line other than `v=0`, a
     /// missing `o=`, and malformed `o=`, `c=`, `t=`, `m=` and `a=` lines, naming the line.
     public init(parsing text: String) throws(SDPError) {
-        var parser = Parser()
-        var lineNumber = 0
-        // Lines end in CRLF or a bare LF. Split by byte: splitting by Character costs grapheme
-        // breaking on every byte of every body.
-        for bytes in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let line = Substring(bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes)
-            if line.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
-            try parser.consume(line, number: lineNumber)
+        // By byte offset (``ByteText``): every SDP delimiter is ASCII, and stepping String
+        // indices or Characters cost more than the rest of the parse.
+        let parsed = ByteText.with(Substring(text)) { bytes -> Result<SessionDescription, SDPError> in
+            do throws(SDPError) {
+                return .success(try Self.parse(bytes))
+            } catch {
+                return .failure(error)
+            }
         }
-        self = try parser.finish()
+        self = try parsed.get()
+    }
+
+    private static func parse(_ bytes: ByteText) throws(SDPError) -> SessionDescription {
+        var parser = Parser(bytes: bytes)
+        var lineNumber = 0
+        var start = 0
+        let end = bytes.bytes.count
+        // Lines end in CRLF or a bare LF.
+        while true {
+            let lineFeed = bytes.first(UInt8(ascii: "\n"), in: start..<end) ?? end
+            var lineEnd = lineFeed
+            if lineEnd > start, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+            lineNumber += 1
+            let line = start..<lineEnd
+            if !bytes.allSatisfy(line, ByteText.isBlank) { try parser.consume(line, number: lineNumber) }
+            guard lineFeed < end else { break }
+            start = lineFeed + 1
+        }
+        return try parser.finish()
     }
 }
 
 /// Line-by-line SDP reader; one instance per body.
 private struct Parser {
+    let bytes: ByteText
     private var version: Int?
     private var origin: Origin?
     private var sessionName: String?
@@ -31,71 +52,71 @@ private struct Parser {
     private var attributes: [Attribute] = []
     private var media: [MediaDescription] = []
 
-    mutating func consume(_ line: Substring, number: Int) throws(SDPError) {
-        // By byte: `<letter>=` is ASCII, and counting Characters costs grapheme breaking.
-        let bytes = line.utf8
-        guard let first = bytes.first, (first | 0x20) >= UInt8(ascii: "a"), (first | 0x20) <= UInt8(ascii: "z"),
-            let valueStart = bytes.index(bytes.startIndex, offsetBy: 2, limitedBy: bytes.endIndex),
-            bytes[bytes.index(after: bytes.startIndex)] == UInt8(ascii: "=")
+    init(bytes: ByteText) { self.bytes = bytes }
+
+    mutating func consume(_ line: Range<Int>, number: Int) throws(SDPError) {
+        let first = bytes[line.lowerBound]
+        guard (first | 0x20) >= UInt8(ascii: "a"), (first | 0x20) <= UInt8(ascii: "z"), line.count >= 2,
+            bytes[line.lowerBound + 1] == UInt8(ascii: "=")
         else {
-            throw SDPError(.malformedLine, line: number, "expected '<letter>=<value>', got '\(line.prefix(80))'")
+            throw SDPError(.malformedLine, line: number, "expected '<letter>=<value>', got '\(bytes.string(line).prefix(80))'")
         }
-        let type = Character(Unicode.Scalar(first))
-        let value = line[valueStart...]
+        let value = (line.lowerBound + 2)..<line.upperBound
 
         if version == nil {
-            guard type == "v" else {
+            guard first == UInt8(ascii: "v") else {
                 throw SDPError(
-                    .missingField, line: number, "expected 'v=0' as the first line, got '\(line.prefix(80))'")
+                    .missingField, line: number, "expected 'v=0' as the first line, got '\(bytes.string(line).prefix(80))'")
             }
-            guard let parsed = Int(value), parsed == 0 else {
-                throw SDPError(.invalidValue, line: number, "expected 'v=0', got 'v=\(value)'")
+            guard let parsed = Int(bytes.string(value)), parsed == 0 else {
+                throw SDPError(.invalidValue, line: number, "expected 'v=0', got 'v=\(bytes.string(value))'")
             }
             version = parsed
             return
         }
 
         if !media.isEmpty {
-            try consumeMediaLine(type: type, value: value, number: number)
+            try consumeMediaLine(type: first, value: value, number: number)
             return
         }
-        switch type {
-        case "v":
+        // By byte: matching Characters compares strings.
+        switch first {
+        case UInt8(ascii: "v"):
             throw SDPError(.malformedLine, line: number, "'v=' may appear only once, at the start")
-        case "o":
+        case UInt8(ascii: "o"):
             guard origin == nil else { throw SDPError(.malformedLine, line: number, "'o=' may appear only once") }
-            origin = try Origin(parsing: value, line: number)
-        case "s":
-            sessionName = String(value)
-        case "c":
-            connection = try Connection(parsing: value, line: number)
-        case "t":
-            timing.append(try Timing(parsing: value, line: number))
-        case "r":
+            origin = try Origin(parsing: bytes, value, line: number)
+        case UInt8(ascii: "s"):
+            sessionName = bytes.string(value)
+        case UInt8(ascii: "c"):
+            connection = try Connection(parsing: bytes, value, line: number)
+        case UInt8(ascii: "t"):
+            timing.append(try Timing(parsing: bytes, value, line: number))
+        case UInt8(ascii: "r"):
             guard !timing.isEmpty else { throw SDPError(.malformedLine, line: number, "'r=' must follow a 't=' line") }
-            timing[timing.count - 1].repeats.append(String(value))
-        case "a":
-            attributes.append(try Attribute(parsing: value, line: number))
-        case "m":
-            media.append(try MediaDescription(parsing: value, line: number))
+            timing[timing.count - 1].repeats.append(bytes.string(value))
+        case UInt8(ascii: "a"):
+            attributes.append(try Attribute(parsing: bytes, value, line: number))
+        case UInt8(ascii: "m"):
+            media.append(try MediaDescription(parsing: bytes, value, line: number))
         default:
-            otherFields.append(SDPField(type: type, value: String(value)))
+            otherFields.append(SDPField(type: Character(Unicode.Scalar(first)), value: bytes.string(value)))
         }
     }
 
-    private mutating func consumeMediaLine(type: Character, value: Substring, number: Int) throws(SDPError) {
+    private mutating func consumeMediaLine(type: UInt8, value: Range<Int>, number: Int) throws(SDPError) {
         let last = media.count - 1
         switch type {
-        case "m":
-            media.append(try MediaDescription(parsing: value, line: number))
-        case "c":
+        case UInt8(ascii: "m"):
+            media.append(try MediaDescription(parsing: bytes, value, line: number))
+        case UInt8(ascii: "c"):
             // RFC 8866 allows several c= lines for layered multicast; unicast SIP uses one,
             // so the first wins.
-            if media[last].connection == nil { media[last].connection = try Connection(parsing: value, line: number) }
-        case "a":
-            media[last].attributes.append(try Attribute(parsing: value, line: number))
+            if media[last].connection == nil { media[last].connection = try Connection(parsing: bytes, value, line: number) }
+        case UInt8(ascii: "a"):
+            media[last].attributes.append(try Attribute(parsing: bytes, value, line: number))
         default:
-            media[last].otherFields.append(SDPField(type: type, value: String(value)))
+            media[last].otherFields.append(SDPField(type: Character(Unicode.Scalar(type)), value: bytes.string(value)))
         }
     }
 

@@ -1,3 +1,5 @@
+import VPBXText
+
 /// A `t=` line with the `r=` repeat lines that belong to it.
 public struct Timing: Sendable, Equatable {
     /// NTP start time; 0 means "already started" (SIP always uses `t=0 0`).
@@ -13,11 +15,12 @@ public struct Timing: Sendable, Equatable {
         self.repeats = repeats
     }
 
-    init(parsing value: Substring, line: Int) throws(SDPError) {
-        let parts = value.splitASCII(" ", omittingEmptySubsequences: true)
-        guard parts.count == 2, let start = UInt64(parts[0]), let stop = UInt64(parts[1]) else {
+    init(parsing text: ByteText, _ value: Range<Int>, line: Int) throws(SDPError) {
+        let parts = text.split(value, at: UInt8(ascii: " "))
+        func number(_ part: Range<Int>) -> UInt64? { text.decimal(part, upTo: .max) ?? UInt64(text.string(part)) }
+        guard parts.count == 2, let start = number(parts[0]), let stop = number(parts[1]) else {
             throw SDPError(
-                .invalidValue, line: line, "'t=' must be '<start-time> <stop-time>' in numbers, got '\(value)'")
+                .invalidValue, line: line, "'t=' must be '<start-time> <stop-time>' in numbers, got '\(text.string(value))'")
         }
         self.init(start: start, stop: stop)
     }

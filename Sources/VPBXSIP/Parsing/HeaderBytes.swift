@@ -1,5 +1,7 @@
-/// A header value's UTF-8 bytes, read by integer offset: the fast path of the typed header
-/// parsers (URI, name-address, Via, CSeq, parameters).
+import VPBXText
+
+/// A header value's UTF-8 bytes, read by integer offset (``ByteText``): the fast path of the
+/// typed header parsers (URI, name-address, Via, CSeq, parameters).
 ///
 /// Stepping `Substring.UTF8View` indices costs bounds and alignment checks on every byte,
 /// several times the scan itself: before this path a `sip:2000@127.0.0.1:5060` took about
@@ -7,102 +9,9 @@
 /// common shapes here and give up (return nil) on anything unusual (escapes, IPv6 literals,
 /// non-ASCII, signs, errors), which the Substring parsers then judge, so both paths give the
 /// same values and the same error messages.
-struct HeaderBytes {
-    let bytes: UnsafeBufferPointer<UInt8>
+typealias HeaderBytes = ByteText
 
-    /// Calls `body` with the bytes of `text`: in place for native strings, else copied.
-    static func with<Result>(_ text: Substring, _ body: (HeaderBytes) -> Result) -> Result {
-        if let result = text.utf8.withContiguousStorageIfAvailable({ body(HeaderBytes(bytes: $0)) }) {
-            return result
-        }
-        return Array(text.utf8).withUnsafeBufferPointer { body(HeaderBytes(bytes: $0)) }
-    }
-
-    var all: Range<Int> { 0..<bytes.count }
-
-    func string(_ range: Range<Int>) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-    }
-
-    func first(_ byte: UInt8, in range: Range<Int>) -> Int? {
-        var index = range.lowerBound
-        while index < range.upperBound {
-            if bytes[index] == byte { return index }
-            index += 1
-        }
-        return nil
-    }
-
-    func last(_ byte: UInt8, in range: Range<Int>) -> Int? {
-        var index = range.upperBound
-        while index > range.lowerBound {
-            index -= 1
-            if bytes[index] == byte { return index }
-        }
-        return nil
-    }
-
-    func firstBlank(in range: Range<Int>) -> Int? {
-        var index = range.lowerBound
-        while index < range.upperBound {
-            if HeaderValueScanner.isBlank(bytes[index]) { return index }
-            index += 1
-        }
-        return nil
-    }
-
-    /// The non-empty parts between `separator` bytes, as the standard
-    /// `split(separator:maxSplits:omittingEmptySubsequences: true)` cuts them: after
-    /// `maxSplits` parts the rest, separators and all, is the last part.
-    func split(_ range: Range<Int>, at separator: UInt8, maxSplits: Int = .max) -> [Range<Int>] {
-        var parts: [Range<Int>] = []
-        var start = range.lowerBound
-        var index = range.lowerBound
-        while index < range.upperBound, parts.count < maxSplits {
-            if bytes[index] == separator {
-                if index > start { parts.append(start..<index) }
-                start = index + 1
-            }
-            index += 1
-        }
-        if start < range.upperBound { parts.append(start..<range.upperBound) }
-        return parts
-    }
-
-    /// Without the spaces and tabs at either end, like ``HeaderValueScanner/trimmed(_:)``.
-    func trimmed(_ range: Range<Int>) -> Range<Int> {
-        var start = range.lowerBound
-        var end = range.upperBound
-        while start < end, HeaderValueScanner.isBlank(bytes[start]) { start += 1 }
-        while end > start, HeaderValueScanner.isBlank(bytes[end - 1]) { end -= 1 }
-        return start..<end
-    }
-
-    func allSatisfy(_ range: Range<Int>, _ predicate: (UInt8) -> Bool) -> Bool {
-        var index = range.lowerBound
-        while index < range.upperBound {
-            if !predicate(bytes[index]) { return false }
-            index += 1
-        }
-        return true
-    }
-
-    func hasPrefix(_ prefix: StaticString, in range: Range<Int>) -> Bool {
-        let count = prefix.utf8CodeUnitCount
-        guard range.count >= count else { return false }
-        let start = prefix.utf8Start
-        for offset in 0..<count where bytes[range.lowerBound + offset] != start[offset] { return false }
-        return true
-    }
-
-    /// True when the bytes spell `lowercase` in any ASCII case.
-    func equalsIgnoringCase(_ range: Range<Int>, _ lowercase: StaticString) -> Bool {
-        guard range.count == lowercase.utf8CodeUnitCount else { return false }
-        let start = lowercase.utf8Start
-        for offset in 0..<range.count where bytes[range.lowerBound + offset] | 0x20 != start[offset] { return false }
-        return true
-    }
-
+extension ByteText {
     /// A port written as one to five plain digits, 1...65535; nil for anything else (a sign,
     /// a blank, zero, too large), which the Substring parser then judges.
     func port(_ range: Range<Int>) -> Int? {
