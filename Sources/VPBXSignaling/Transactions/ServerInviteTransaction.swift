@@ -16,13 +16,18 @@ public struct ServerInviteTransaction: Sendable {
     private var lastResponse: SIPResponse
     private var retransmitInterval: Duration
     private var acknowledged2xx = false
+    /// Something went back to the caller (a response of the TU, or our `100 Trying`).
+    private var answered = false
 
-    /// Creates the transaction for a new INVITE: it answers `100 Trying` at once (so the caller's
-    /// timer A stops even if routing takes a while) and hands the INVITE to the TU.
+    /// Creates the transaction for a new INVITE and hands the INVITE to the TU. If the TU has
+    /// not answered within ``TransactionTimings/tryingDelay`` (200 ms), the transaction sends
+    /// `100 Trying` so the caller's timer A stops (RFC 3261 §17.2.1); a retransmitted INVITE
+    /// before that gets it at once. A B2BUA usually relays the callee's `180` or answers
+    /// sooner, and then the `100` is one datagram per call nobody needed (as is the one before
+    /// a `407` challenge).
     ///
     /// - Parameter answersAtOnce: the TU will send its final response while handling the
-    ///   INVITE (a refusal): no `100 Trying`, which RFC 3261 §17.2.1 asks for only when the TU
-    ///   may take longer than 200 ms.
+    ///   INVITE (a refusal under overload): not even the timer.
     public static func start(
         _ request: SIPRequest, reliability: TransportReliability, timings: TransactionTimings = .rfc3261,
         answersAtOnce: Bool = false
@@ -31,12 +36,13 @@ public struct ServerInviteTransaction: Sendable {
         let transaction = ServerInviteTransaction(
             request: request, reliability: reliability, timings: timings, lastResponse: trying, retransmitInterval: timings.t1)
         if answersAtOnce { return (transaction, [.deliverRequest(request)]) }
-        return (transaction, [.sendResponse(trying), .deliverRequest(request)])
+        return (transaction, [.startTimer(.trying, timings.tryingDelay), .deliverRequest(request)])
     }
 
     /// The TU answers.
     public mutating func respond(_ response: SIPResponse) -> [TransactionAction] {
         guard state == .proceeding else { return [] }
+        answered = true
         lastResponse = response
         switch response.statusCode {
         case 100..<200:
@@ -60,6 +66,7 @@ public struct ServerInviteTransaction: Sendable {
     public mutating func receive(_ incoming: SIPRequest) -> [TransactionAction] {
         switch (state, incoming.method) {
         case (.proceeding, .invite), (.completed, .invite):
+            answered = true
             return [.sendResponse(lastResponse)]
         case (.completed, .ack):
             state = .confirmed
@@ -85,6 +92,10 @@ public struct ServerInviteTransaction: Sendable {
 
     public mutating func timerFired(_ timer: TransactionTimer) -> [TransactionAction] {
         switch (state, timer) {
+        case (.proceeding, .trying):
+            guard !answered else { return [] }
+            answered = true
+            return [.sendResponse(lastResponse)]  // still the 100
         case (.completed, .g), (.accepted, .g):
             if state == .accepted && acknowledged2xx { return [] }
             retransmitInterval = min(retransmitInterval * 2, timings.t2)

@@ -1,9 +1,12 @@
-/// The timers of RFC 3261 §17 (Table 4) plus L and M from RFC 6026. State machines never sleep:
-/// they return `.startTimer` actions and are told when a timer fires; stale timers (fired in a
-/// state where they mean nothing) are ignored, so the owner never has to cancel one.
+/// The timers of RFC 3261 §17 (Table 4) plus L and M from RFC 6026, and the unnamed 200 ms of
+/// §17.2.1 after which an INVITE server transaction sends `100 Trying` if the TU has not
+/// answered yet (`trying`). State machines never sleep: they return `.startTimer` actions and
+/// are told when a timer fires; stale timers (fired in a state where they mean nothing) are
+/// ignored, so the owner never has to cancel one.
 public enum TransactionTimer: String, Hashable, Sendable, CaseIterable {
     case a = "A", b = "B", d = "D", e = "E", f = "F", g = "G", h = "H", i = "I", j = "J", k = "K"
     case l = "L", m = "M"
+    case trying = "Trying"
 }
 
 /// T1, T2, T4 of RFC 3261 §17.1.1.1. Tests shrink them; production keeps the defaults.
@@ -20,6 +23,11 @@ public struct TransactionTimings: Sendable, Equatable {
 
     /// 64·T1: the transaction timeout (timers B, F, H, J, L, M).
     public var timeout: Duration { t1 * 64 }
+
+    /// How long an INVITE server transaction waits for the TU's first response before it
+    /// sends `100 Trying` itself: the 200 ms of RFC 3261 §17.2.1, and at most T1/2 so a caller
+    /// with the same T1 hears it before it retransmits.
+    public var tryingDelay: Duration { min(.milliseconds(200), t1 / 2) }
 
     public static let rfc3261 = TransactionTimings()
 }

@@ -5,15 +5,39 @@ import VPBXSIP
 @Suite struct ServerInviteTransactionTests {
     let invite = TransactionFixtures.request(.invite)
 
-    @Test func answersTryingAndResendsLastProvisionalOnRetransmission() {
+    @Test func aTUThatAnswersWithin200msSendsTheOnlyProvisionalAndRetransmissionsGetIt() {
         var (txn, actions) = ServerInviteTransaction.start(invite, reliability: .unreliable)
-        #expect(actions.sentResponses.map(\.statusCode) == [100])
+        #expect(actions.sentResponses.isEmpty)
+        #expect(actions.timers == [.trying: .milliseconds(200)])
         #expect(actions.contains(.deliverRequest(invite)))
         let ringing = TransactionFixtures.response(180, to: invite)
         let step12 = txn.respond(ringing)
         #expect(step12.sentResponses == [ringing])
+        #expect(txn.timerFired(.trying).isEmpty)  // the TU answered first: no 100 after the 180
         let step13 = txn.receive(invite)
         #expect(step13.sentResponses == [ringing])
+    }
+
+    /// RFC 3261 §17.2.1: a TU still silent after 200 ms gets a 100 sent for it, once.
+    @Test func aSilentTUGetsTryingSentAfter200msOnce() {
+        var (txn, _) = ServerInviteTransaction.start(invite, reliability: .unreliable)
+        #expect(txn.timerFired(.trying).sentResponses.map(\.statusCode) == [100])
+        #expect(txn.timerFired(.trying).isEmpty)
+        let ringing = TransactionFixtures.response(180, to: invite)
+        #expect(txn.respond(ringing).sentResponses == [ringing])
+    }
+
+    /// A retransmitted INVITE before the TU answers stops the caller's timer A with a 100 at
+    /// once, and the timer sends no second one.
+    @Test func aRetransmissionBeforeAnyAnswerGetsTryingAtOnce() {
+        var (txn, _) = ServerInviteTransaction.start(invite, reliability: .unreliable)
+        #expect(txn.receive(invite).sentResponses.map(\.statusCode) == [100])
+        #expect(txn.timerFired(.trying).isEmpty)
+    }
+
+    @Test func theTryingDelayIsAtMostHalfOfT1() {
+        #expect(TransactionTimings.rfc3261.tryingDelay == .milliseconds(200))
+        #expect(TransactionTimings(t1: .milliseconds(100)).tryingDelay == .milliseconds(50))
     }
 
     /// A TU that refuses at once (call limit, overload) needs no 100 before its final answer.
