@@ -11,6 +11,15 @@ import Testing
         #expect(HeaderValueScanner.splitList(list) == [#""Doe, John" <sip:a@x;lr,b>;tag=1"#, "<sip:c@y>", "d"])
     }
 
+    /// Non-ASCII text before a separator: the elements are still cut at the right bytes, and
+    /// an escaped quote does not end the quoted string.
+    @Test func escapedQuotesAndAccentsDoNotMoveTheCuts() {
+        let accented: Substring = #" "Kovács \"Kó, Anna\"" <sip:a@x>,  Ödön <sip:b@y>;tag=ő "#
+        let expected: [Substring] = [#""Kovács \"Kó, Anna\"" <sip:a@x>"#, "Ödön <sip:b@y>;tag=ő"]
+        #expect(HeaderValueScanner.splitList(accented) == expected)
+        #expect(HeaderValueScanner.splitList(accented.dropFirst()) == expected, "a slice not at its string's start")
+    }
+
     @Test func theFirstElementIsTheSplitListsFirstWithoutScanningFurther() {
         #expect(HeaderValueScanner.firstElement(of: list) == HeaderValueScanner.splitList(list).first)
         #expect(HeaderValueScanner.firstElement(of: " , ,") == nil)

@@ -56,20 +56,24 @@ import Testing
     }
 
     @Test func agreesWithASortedListOverRandomSchedulesAndPops() {
-        var generator = SplitMix(seed: 17)
+        // A fixed, scrambled sequence (so a failure repeats): Fibonacci hashing of the step,
+        // a different bit pattern mixed in per use.
+        func scrambled(_ step: Int, _ salt: UInt64) -> UInt64 {
+            ((UInt64(step) &* 0x9E37_79B9_7F4A_7C15) ^ (salt &* 0xBF58_476D_1CE4_E5B9)) >> 17
+        }
         var queue = TimerQueue<Int>()
         var reference: [(deadline: ContinuousClock.Instant, payload: Int)] = []
         let start = ContinuousClock.now
         var now = start
         for step in 0..<5_000 {
-            if generator.next() % 3 != 0 {
+            if scrambled(step, 1) % 3 != 0 {
                 // Mostly SIP-like delays, some beyond the horizon, some already past.
-                let milliseconds = Int64(generator.next() % 60_000) - 500
+                let milliseconds = Int64(scrambled(step, 2) % 60_000) - 500
                 let deadline = now + .milliseconds(milliseconds)
                 queue.schedule(step, at: deadline)
                 reference.append((deadline, step))
             } else {
-                now += .milliseconds(Int64(generator.next() % 400))
+                now += .milliseconds(Int64(scrambled(step, 3) % 400))
                 let expected = reference.filter { $0.deadline <= now }
                     .sorted { $0.deadline < $1.deadline || ($0.deadline == $1.deadline && $0.payload < $1.payload) }
                     .map(\.payload)
@@ -78,18 +82,5 @@ import Testing
                 #expect(queue.count == reference.count)
             }
         }
-    }
-}
-
-/// A small seeded generator, so a failure repeats.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

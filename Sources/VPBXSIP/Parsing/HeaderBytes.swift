@@ -64,27 +64,22 @@ extension ByteText {
     /// level (outside quotes and `<...>`) until it returns false, as
     /// ``HeaderValueScanner/forEachElement(of:separator:_:)`` does.
     func forEachElement(of range: Range<Int>, separator: UInt8, _ body: (Range<Int>) -> Bool) {
-        var inQuotes = false
+        var quotes = QuotedStringTracker()
         var angleDepth = 0
-        var escaped = false
         var start = range.lowerBound
         var index = range.lowerBound
         while index < range.upperBound {
             let byte = bytes[index]
-            if escaped {
-                escaped = false
-            } else if inQuotes {
-                if byte == ASCII.backslash { escaped = true } else if byte == ASCII.quote { inQuotes = false }
-            } else if byte == ASCII.quote {
-                inQuotes = true
-            } else if byte == ASCII.lessThan {
-                angleDepth += 1
-            } else if byte == ASCII.greaterThan {
-                angleDepth = max(0, angleDepth - 1)
-            } else if byte == separator && angleDepth == 0 {
-                let part = trimmed(start..<index)
-                if !part.isEmpty, !body(part) { return }
-                start = index + 1
+            if quotes.isOutside(byte) {
+                if byte == ASCII.lessThan {
+                    angleDepth += 1
+                } else if byte == ASCII.greaterThan {
+                    angleDepth = max(0, angleDepth - 1)
+                } else if byte == separator && angleDepth == 0 {
+                    let part = trimmed(start..<index)
+                    if !part.isEmpty, !body(part) { return }
+                    start = index + 1
+                }
             }
             index += 1
         }
@@ -130,22 +125,33 @@ extension ByteText {
 
     /// The first `<` outside a quoted string, as ``NameAddress`` looks for it.
     func firstUnquotedAngle(in range: Range<Int>) -> Int? {
-        var inQuotes = false
-        var escaped = false
-        var index = range.lowerBound
-        while index < range.upperBound {
-            let byte = bytes[index]
-            if escaped {
-                escaped = false
-            } else if inQuotes {
-                if byte == ASCII.backslash { escaped = true } else if byte == ASCII.quote { inQuotes = false }
-            } else if byte == ASCII.quote {
-                inQuotes = true
-            } else if byte == ASCII.lessThan {
-                return index
-            }
-            index += 1
-        }
+        var quotes = QuotedStringTracker()
+        for index in range where quotes.isOutside(bytes[index]) && bytes[index] == ASCII.lessThan { return index }
         return nil
+    }
+}
+
+/// Follows quoted strings (`"..."`, `\` escaping the next byte) through a header value, so
+/// the scanners treat separators, `<` and `>` inside them as data.
+struct QuotedStringTracker {
+    private var inQuotes = false
+    private var escaped = false
+
+    /// Takes the next byte; true when it stands outside every quoted string (a quote that
+    /// opens or closes one does not).
+    mutating func isOutside(_ byte: UInt8) -> Bool {
+        if escaped {
+            escaped = false
+            return false
+        }
+        if inQuotes {
+            if byte == ASCII.backslash { escaped = true } else if byte == ASCII.quote { inQuotes = false }
+            return false
+        }
+        if byte == ASCII.quote {
+            inQuotes = true
+            return false
+        }
+        return true
     }
 }

@@ -1,3 +1,5 @@
+import VPBXText
+
 /// Low-level helpers for header values: splitting comma-separated lists and `;name=value`
 /// parameter lists while honouring quoted strings (with `\` escapes) and `<...>` URIs, where
 /// commas and semicolons are data, not separators.
@@ -30,35 +32,16 @@ enum HeaderValueScanner {
     /// Calls `body` with each trimmed, non-empty element of a list separated by `separator`
     /// at the top level (outside quotes and `<...>`), until it returns false. The list
     /// helpers above build on it; scanning without collecting saves an array per header value
-    /// read, several per message.
+    /// read, several per message. The scan is ``ByteText``'s (by offset); the elements are
+    /// handed out as slices of `value`.
     static func forEachElement(of value: Substring, separator: UInt8, _ body: (Substring) -> Bool) {
-        var inQuotes = false
-        var angleDepth = 0
-        var escaped = false
-        let bytes = value.utf8
-        var start = bytes.startIndex
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            if escaped {
-                escaped = false
-            } else if inQuotes {
-                if byte == ASCII.backslash { escaped = true } else if byte == ASCII.quote { inQuotes = false }
-            } else if byte == ASCII.quote {
-                inQuotes = true
-            } else if byte == ASCII.lessThan {
-                angleDepth += 1
-            } else if byte == ASCII.greaterThan {
-                angleDepth = max(0, angleDepth - 1)
-            } else if byte == separator && angleDepth == 0 {
-                let part = trimmed(value[start..<index])
-                if !part.isEmpty, !body(part) { return }
-                start = bytes.index(after: index)
+        let utf8 = value.utf8
+        ByteText.with(value) { bytes in
+            bytes.forEachElement(of: bytes.all, separator: separator) { element in
+                let start = utf8.index(utf8.startIndex, offsetBy: element.lowerBound)
+                return body(value[start..<utf8.index(start, offsetBy: element.count)])
             }
-            index = bytes.index(after: index)
         }
-        let last = trimmed(value[start..<value.endIndex])
-        if !last.isEmpty { _ = body(last) }
     }
 
     /// Parses `;a=b;c;d="e f"` (the leading `;` optional) into ordered parameters.
