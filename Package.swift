@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(name: "vpbx-tui", dependencies: ["VPBXConsole", "VPBXControl", argumentParser]),
         // Tests mirror the targets.
         .testTarget(name: "VPBXTextTests", dependencies: ["VPBXText"]),
-        .testTarget(name: "VPBXSIPTests", dependencies: ["VPBXSIP"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "VPBXSIPTests", dependencies: ["VPBXSIP", "VPBXText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VPBXSDPTests", dependencies: ["VPBXSDP"]),
         .testTarget(name: "VPBXRTPTests", dependencies: ["VPBXRTP"]),
         .testTarget(name: "VPBXScheduleTests", dependencies: ["VPBXSchedule"]),

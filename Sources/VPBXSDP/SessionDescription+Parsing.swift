@@ -26,15 +26,11 @@ extension SessionDescription {
         var start = 0
         let end = bytes.bytes.count
         // Lines end in CRLF or a bare LF.
-        while true {
-            let lineFeed = bytes.first(UInt8(ascii: "\n"), in: start..<end) ?? end
-            var lineEnd = lineFeed
-            if lineEnd > start, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+        while start <= end {
+            let (line, next) = bytes.line(from: start, end: end)
             lineNumber += 1
-            let line = start..<lineEnd
             if !bytes.allSatisfy(line, ByteText.isBlank) { try parser.consume(line, number: lineNumber) }
-            guard lineFeed < end else { break }
-            start = lineFeed + 1
+            start = next
         }
         return try parser.finish()
     }

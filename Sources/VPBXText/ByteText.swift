@@ -59,6 +59,17 @@ public struct ByteText {
         return nil
     }
 
+    /// The line starting at `start`: up to the next LF or `end`, without one CR at its end
+    /// (CRLF and bare LF line ends alike); and where the line after it starts (past `end`
+    /// when this was the last).
+    @inlinable
+    public func line(from start: Int, end: Int) -> (line: Range<Int>, next: Int) {
+        let lineFeed = first(UInt8(ascii: "\n"), in: start..<end) ?? end
+        var lineEnd = lineFeed
+        if lineEnd > start, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+        return (start..<lineEnd, lineFeed + 1)
+    }
+
     /// Without the spaces and tabs at either end.
     @inlinable
     public func trimmed(_ range: Range<Int>) -> Range<Int> {

@@ -1,8 +1,9 @@
+import VPBXText
 import Testing
 
 @testable import VPBXSIP
 
-/// The offset-reading fast paths of URI, name-address and Via (``HeaderBytes``) say exactly
+/// The offset-reading fast paths of URI, name-address and Via (``ByteText``) say exactly
 /// what the general Substring parsers say, or step aside; and the shapes phones send every
 /// message take them.
 @Suite struct PlainHeaderParsingTests {
@@ -21,7 +22,7 @@ import Testing
         let general = try? SIPURI(parsingAnyShape: Substring(text))
         let parsed = try? SIPURI(parsing: text)
         #expect(parsed == general, "\(text)")
-        if let fast = HeaderBytes.with(Substring(text), { SIPURI(plain: $0, $0.all) }) {
+        if let fast = ByteText.with(Substring(text), { SIPURI(plain: $0, $0.all) }) {
             #expect(fast == general, "\(text)")
         }
     }
@@ -40,7 +41,7 @@ import Testing
         let general = try? NameAddress(parsingAnyShape: Substring(text))
         let parsed = try? NameAddress(parsing: text)
         #expect(parsed == general, "\(text)")
-        if let fast = HeaderBytes.with(Substring(text), { NameAddress(plain: $0, $0.all) }) {
+        if let fast = ByteText.with(Substring(text), { NameAddress(plain: $0, $0.all) }) {
             #expect(fast == general, "\(text)")
         }
     }
@@ -59,7 +60,7 @@ import Testing
         let general = try? Via(parsingAnyShape: Substring(text))
         let parsed = try? Via(parsing: text)
         #expect(parsed == general, "\(text)")
-        if let fast = HeaderBytes.with(Substring(text), { Via(plain: $0, $0.all) }) {
+        if let fast = ByteText.with(Substring(text), { Via(plain: $0, $0.all) }) {
             #expect(fast == general, "\(text)")
         }
     }
@@ -72,7 +73,7 @@ import Testing
     }
 
     @Test func theShapesPhonesSendTakeTheFastPath() {
-        let plain: [(String, (HeaderBytes) -> Bool)] = [
+        let plain: [(String, (ByteText) -> Bool)] = [
             ("sip:2000@127.0.0.1:5060", { SIPURI(plain: $0, $0.all) != nil }),
             ("sips:alice:pw@h.example;transport=tls?x=y", { SIPURI(plain: $0, $0.all) != nil }),
             ("\"Alice\" <sip:alice@10.0.0.1:5060;transport=udp>;tag=abc", { NameAddress(plain: $0, $0.all) != nil }),
@@ -80,7 +81,7 @@ import Testing
             ("SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-1;rport", { Via(plain: $0, $0.all) != nil }),
         ]
         for (text, takesFastPath) in plain {
-            #expect(HeaderBytes.with(Substring(text), takesFastPath), "\(text)")
+            #expect(ByteText.with(Substring(text), takesFastPath), "\(text)")
         }
     }
 

@@ -19,6 +19,22 @@ import VPBXText
         }
     }
 
+    @Test func linesEndAtLFWithACRBeforeItDropped() {
+        let text = "a\r\nb\n\r\nc\r\rd\r"
+        let lines = read(text) { bytes -> [String] in
+            var lines: [String] = []
+            var start = 0
+            while start <= bytes.bytes.count {
+                let (line, next) = bytes.line(from: start, end: bytes.bytes.count)
+                lines.append(bytes.string(line))
+                start = next
+            }
+            return lines
+        }
+        #expect(lines == ["a", "b", "", "c\r\rd"])
+        #expect(read("") { $0.line(from: 0, end: 0).next } == 1)
+    }
+
     @Test func trimmedDropsSpacesAndTabsOnly() {
         #expect(read(" \t a b \t") { $0.string($0.trimmed($0.all)) } == "a b")
         #expect(read("\r\na\n") { $0.string($0.trimmed($0.all)) } == "\r\na\n")

@@ -1,3 +1,5 @@
+import VPBXText
+
 /// `CSeq: 4711 INVITE`: orders requests within a dialog and names the method a response is for.
 public struct CSeq: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var number: UInt32
@@ -19,34 +21,33 @@ public struct CSeq: Sendable, Equatable, Hashable, CustomStringConvertible {
     }
 
     /// The common shape, `<digits> <LETTERS>` in ASCII with blanks around, read by offset
-    /// (``HeaderBytes``); nil for anything else (or a number too large), which the general
+    /// (``ByteText``); nil for anything else (or a number too large), which the general
     /// parser then judges.
     static func plainASCII(_ text: some StringProtocol) -> CSeq? {
-        HeaderBytes.with(Substring(text)) { plainASCII($0) }
+        ByteText.with(Substring(text)) { plainASCII($0) }
     }
 
-    private static func plainASCII(_ bytes: HeaderBytes) -> CSeq? {
+    private static func plainASCII(_ bytes: ByteText) -> CSeq? {
         var index = 0
         let end = bytes.bytes.count
-        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        while index < end, isBlank(bytes.bytes[index]) { index += 1 }
+        while index < end, ByteText.isBlank(bytes[index]) { index += 1 }
         var number: UInt32 = 0
         var digits = 0
-        while index < end, ASCII.isDigit(bytes.bytes[index]) {
+        while index < end, ASCII.isDigit(bytes[index]) {
             let (times10, overflow1) = number.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(UInt32(bytes.bytes[index] - UInt8(ascii: "0")))
+            let (sum, overflow2) = times10.addingReportingOverflow(UInt32(bytes[index] - UInt8(ascii: "0")))
             guard !overflow1, !overflow2 else { return nil }
             number = sum
             digits += 1
             index += 1
         }
-        guard digits > 0, index < end, isBlank(bytes.bytes[index]) else { return nil }
-        while index < end, isBlank(bytes.bytes[index]) { index += 1 }
+        guard digits > 0, index < end, ByteText.isBlank(bytes[index]) else { return nil }
+        while index < end, ByteText.isBlank(bytes[index]) { index += 1 }
         let methodStart = index
-        while index < end, ASCII.isLetter(bytes.bytes[index]) { index += 1 }
+        while index < end, ASCII.isLetter(bytes[index]) { index += 1 }
         let methodEnd = index
         guard methodEnd > methodStart else { return nil }
-        while index < end, isBlank(bytes.bytes[index]) { index += 1 }
+        while index < end, ByteText.isBlank(bytes[index]) { index += 1 }
         guard index == end else { return nil }
         return CSeq(number, SIPMethod(bytes.string(methodStart..<methodEnd)))
     }

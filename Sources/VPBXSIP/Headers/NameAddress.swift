@@ -1,3 +1,5 @@
+import VPBXText
+
 /// `"Display" <sip:uri>;params` as used by From, To, Contact, Route and Record-Route.
 /// Header parameters (`tag`, `expires`, `q`) are kept apart from URI parameters, which is the
 /// distinction RFC 3261 §20 makes with the angle brackets.
@@ -36,16 +38,16 @@ public struct NameAddress: Sendable, Equatable, Hashable, CustomStringConvertibl
 
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
         let text = Substring(text)
-        if let address = HeaderBytes.with(text, { NameAddress(plain: $0, $0.all) }) {
+        if let address = ByteText.with(text, { NameAddress(plain: $0, $0.all) }) {
             self = address
             return
         }
         try self.init(parsingAnyShape: text)
     }
 
-    /// The common shape read by offset (``HeaderBytes``): an ASCII display name and a URI
+    /// The common shape read by offset (``ByteText``): an ASCII display name and a URI
     /// ``SIPURI/init(plain:_:)`` reads. Nil for anything else.
-    init?(plain bytes: HeaderBytes, _ range: Range<Int>) {
+    init?(plain bytes: ByteText, _ range: Range<Int>) {
         let text = bytes.trimmed(range)
         if let open = bytes.firstUnquotedAngle(in: text) {
             guard let close = bytes.first(ASCII.greaterThan, in: open..<text.upperBound) else { return nil }
@@ -85,19 +87,9 @@ public struct NameAddress: Sendable, Equatable, Hashable, CustomStringConvertibl
         }
     }
 
+    /// The first `<` outside a quoted string, found by ``ByteText/firstUnquotedAngle(in:)``.
     private static func firstUnquotedAngle(in text: Substring) -> Substring.Index? {
-        // Bytes, not Characters: see HeaderValueScanner.
-        var inQuotes = false
-        var escaped = false
-        let bytes = text.utf8
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            if escaped { escaped = false } else if inQuotes {
-                if byte == ASCII.backslash { escaped = true } else if byte == ASCII.quote { inQuotes = false }
-            } else if byte == ASCII.quote { inQuotes = true } else if byte == ASCII.lessThan { return index }
-            index = bytes.index(after: index)
-        }
-        return nil
+        let utf8 = text.utf8
+        return ByteText.with(text) { $0.firstUnquotedAngle(in: $0.all) }.map { utf8.index(utf8.startIndex, offsetBy: $0) }
     }
 }

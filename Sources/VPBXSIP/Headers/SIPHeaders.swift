@@ -1,3 +1,5 @@
+import VPBXText
+
 /// The header fields of a message in arrival order. Names are matched case-insensitively and
 /// compact forms (`i`, `v`, `m`, ...) are expanded at insertion, so `headers["Call-ID"]` finds an
 /// `i:` line. Values stay raw strings; typed views (`Via`, `CSeq`, ...) parse on demand, except
@@ -88,11 +90,11 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         memoBox = MemoBox(memo)
     }
 
-    /// The top Via when its element has the common shape, read by offset (``HeaderBytes``);
+    /// The top Via when its element has the common shape, read by offset (``ByteText``);
     /// nil leaves it to ``firstValue(_:)`` and the general parser.
     private func plainTopVia() -> Via? {
         for field in fields where field.key == "via" {
-            let found: Via?? = HeaderBytes.with(Substring(field.value)) { bytes in
+            let found: Via?? = ByteText.with(Substring(field.value)) { bytes in
                 guard let first = bytes.firstListElement(of: bytes.all) else { return .some(nil) }  // an empty line
                 return Via(plain: bytes, first).map { .some($0) } ?? .none
             }

@@ -1,3 +1,5 @@
+import VPBXText
+
 /// One Via entry (`SIP/2.0/UDP host:port;branch=z9hG4bK...;rport`). The top Via tells where a
 /// response goes (RFC 3261 §18.2.2, RFC 3581) and its branch identifies the transaction.
 public struct Via: Sendable, Equatable, Hashable, CustomStringConvertible {
@@ -42,16 +44,16 @@ public struct Via: Sendable, Equatable, Hashable, CustomStringConvertible {
 
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
         let text = Substring(text)
-        if let via = HeaderBytes.with(text, { Via(plain: $0, $0.all) }) {
+        if let via = ByteText.with(text, { Via(plain: $0, $0.all) }) {
             self = via
             return
         }
         try self.init(parsingAnyShape: text)
     }
 
-    /// The common shape read by offset (``HeaderBytes``): `SIP/2.0/` and an upper-case
+    /// The common shape read by offset (``ByteText``): `SIP/2.0/` and an upper-case
     /// transport, an ASCII host, plain parameters. Nil for anything else.
-    init?(plain bytes: HeaderBytes, _ range: Range<Int>) {
+    init?(plain bytes: ByteText, _ range: Range<Int>) {
         let text = bytes.trimmed(range)
         guard bytes.hasPrefix("SIP/2.0/", in: text), let space = bytes.firstBlank(in: text) else { return nil }
         let transport = (text.lowerBound + 8)..<space

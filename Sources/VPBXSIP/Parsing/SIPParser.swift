@@ -1,3 +1,5 @@
+import VPBXText
+
 /// Parses one complete SIP message (a UDP datagram, or a frame cut by `SIPStreamFramer`).
 ///
 /// Only the start line and header lines are split here; header values are parsed by the typed
@@ -111,7 +113,7 @@ public struct SIPParser: Sendable {
         guard line.utf8.allSatisfy({ $0 < 0x80 }) else {
             return line.split(separator: " ", maxSplits: maxSplits, omittingEmptySubsequences: true)
         }
-        let parts = HeaderBytes.with(line) { $0.split($0.all, at: ASCII.space, maxSplits: maxSplits) }
+        let parts = ByteText.with(line) { $0.split($0.all, at: ASCII.space, maxSplits: maxSplits) }
         let utf8 = line.utf8
         return parts.map { part in
             line[utf8.index(utf8.startIndex, offsetBy: part.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: part.upperBound)]
@@ -127,7 +129,7 @@ public struct SIPParser: Sendable {
     private func parseHead(_ bytes: [UInt8], end: Int) throws(SIPParseError) -> (startLine: Substring, headers: SIPHeaders) {
         let unfolded = bytes.withUnsafeBufferPointer { buffer -> Result<(startLine: Substring, headers: SIPHeaders)?, SIPParseError> in
             do throws(SIPParseError) {
-                return .success(try parseUnfoldedHead(HeaderBytes(bytes: buffer), end: end))
+                return .success(try parseUnfoldedHead(ByteText(bytes: buffer), end: end))
             } catch {
                 return .failure(error)
             }
@@ -138,14 +140,14 @@ public struct SIPParser: Sendable {
         for line in lines.dropFirst() {
             let lineBytes = Array(line.utf8)
             try lineBytes.withUnsafeBufferPointer { buffer throws(SIPParseError) in
-                try Self.addHeader(HeaderBytes(bytes: buffer), buffer.indices, to: &headers)
+                try Self.addHeader(ByteText(bytes: buffer), buffer.indices, to: &headers)
             }
         }
         return (lines[0], headers)
     }
 
     /// The head read in place, or nil when a header line is folded.
-    private func parseUnfoldedHead(_ bytes: HeaderBytes, end: Int) throws(SIPParseError) -> (startLine: Substring, headers: SIPHeaders)? {
+    private func parseUnfoldedHead(_ bytes: ByteText, end: Int) throws(SIPParseError) -> (startLine: Substring, headers: SIPHeaders)? {
         // First pass: the line limit over every line, the first and last non-empty line, and
         // whether a header line between them is folded (starts with a blank).
         var firstLine: Range<Int>?
@@ -154,7 +156,7 @@ public struct SIPParser: Sendable {
         var isFolded = false
         var start = 0
         while start <= end {
-            let line = Self.line(in: bytes, from: start, end: end)
+            let (line, next) = bytes.line(from: start, end: end)
             guard line.count <= limits.maxHeaderLineBytes else {
                 throw SIPParseError(.tooLarge, "a header line is longer than \(limits.maxHeaderLineBytes) bytes")
             }
@@ -167,7 +169,7 @@ public struct SIPParser: Sendable {
                 }
                 lastLineEnd = line.upperBound
             }
-            start = Self.nextLineStart(after: line, in: bytes, end: end)
+            start = next
         }
         guard let firstLine else { throw .unparseable("message has no start line") }
         guard !isFolded else { return nil }
@@ -175,34 +177,18 @@ public struct SIPParser: Sendable {
         headers.reserveCapacity(headerLineCount)
         // Every line after the start line up to the last non-empty one; an empty one between
         // them is refused as a line without a colon.
-        start = Self.nextLineStart(after: firstLine, in: bytes, end: end)
+        start = bytes.line(from: firstLine.lowerBound, end: end).next
         while start < lastLineEnd {
-            let line = Self.line(in: bytes, from: start, end: end)
+            let (line, next) = bytes.line(from: start, end: end)
             try Self.addHeader(bytes, line, to: &headers)
-            start = Self.nextLineStart(after: line, in: bytes, end: end)
+            start = next
         }
         return (Substring(bytes.string(firstLine)), headers)
     }
 
-    /// The line starting at `start`: up to the next LF or `end`, a trailing CR removed.
-    private static func line(in bytes: HeaderBytes, from start: Int, end: Int) -> Range<Int> {
-        let lineFeed = bytes.first(10, in: start..<end) ?? end
-        var lineEnd = lineFeed
-        if lineEnd > start, bytes.bytes[lineEnd - 1] == 13 { lineEnd -= 1 }
-        return start..<lineEnd
-    }
-
-    /// Where the line after `line` starts: past its CR (if any) and LF; beyond `end` when it
-    /// was the last.
-    private static func nextLineStart(after line: Range<Int>, in bytes: HeaderBytes, end: Int) -> Int {
-        var index = line.upperBound
-        if index < end, bytes.bytes[index] == 13 { index += 1 }
-        return index + 1
-    }
-
     /// Adds one `name: value` line, checking the name is a token; by byte offset throughout
     /// (a Character search runs grapheme breaking over the whole line).
-    private static func addHeader(_ bytes: HeaderBytes, _ line: Range<Int>, to headers: inout SIPHeaders) throws(SIPParseError) {
+    private static func addHeader(_ bytes: ByteText, _ line: Range<Int>, to headers: inout SIPHeaders) throws(SIPParseError) {
         guard let colon = bytes.first(ASCII.colon, in: line) else {
             throw .unparseable("header line '\(bytes.string(line).prefix(60))' has no ':'")
         }

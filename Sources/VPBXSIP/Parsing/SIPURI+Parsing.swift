@@ -1,18 +1,20 @@
+import VPBXText
+
 extension SIPURI {
     /// Parses a URI. Errors name what was wrong, for a `400` reason phrase.
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
         let text = Substring(text)
-        if let uri = HeaderBytes.with(text, { SIPURI(plain: $0, $0.all) }) {
+        if let uri = ByteText.with(text, { SIPURI(plain: $0, $0.all) }) {
             self = uri
             return
         }
         try self.init(parsingAnyShape: text)
     }
 
-    /// The common shape read by offset (``HeaderBytes``): a `sip:` or `sips:` URI with an
+    /// The common shape read by offset (``ByteText``): a `sip:` or `sips:` URI with an
     /// unescaped user part and an ASCII host. Nil for anything else, left to
     /// ``init(parsingAnyShape:)``.
-    init?(plain bytes: HeaderBytes, _ range: Range<Int>) {
+    init?(plain bytes: ByteText, _ range: Range<Int>) {
         guard let colon = bytes.first(ASCII.colon, in: range) else { return nil }
         let schemeBytes = range.lowerBound..<colon
         let scheme: String
