@@ -23,6 +23,14 @@ struct RelayMediaFactory: MediaSessionFactory {
         }
     }
 
+    func makeSessionAtOnce(callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void)
+        -> (any MediaSession)?
+    {
+        relay.makeSessionAtOnce(
+            bindHost: bindHost, expectingA: callerMedia.map { ($0.host, $0.port) }, onTimeout: onTimeout
+        ).map { RelayMediaSession(session: $0, music: music, relay: relay, bindHost: bindHost) }
+    }
+
     func gatheringWork(_ body: () -> Void) {
         relay.gatheringLoopWork(body)
     }

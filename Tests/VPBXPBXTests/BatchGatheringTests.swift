@@ -34,4 +34,32 @@ struct BatchGatheringTests {
             #expect(pbx.media.madeOutsideGathering == 0)
         }
     }
+
+    @Test func aSessionReadyAtOnceLetsTheCalleesInviteGoOutWithoutWaitingForTheRelay() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            pbx.media.readyAtOnce = true
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            let session = try await pbx.media.onlySession()
+            #expect(pbx.media.madeAtOnce == 1 && pbx.media.waitedFor == 0)
+            #expect(pbx.media.madeOutsideGathering == 0)
+            // The session came with the caller's media address; the callee is offered its B port.
+            #expect(session.remotes.first == .init(side: .a, host: alice.address.host, port: 4000))
+            let invite = ringing.calleeInvites[0]
+            #expect(SampleSDP.parse(invite.body)?.audioEndpoint?.port == FakeMediaFactory.bPort)
+
+            pbx.send(desk.respond(to: invite, status: 200, toTag: "desk-tag", sdp: desk.sdp(port: 4002)), from: desk)
+            let answer = try await pbx.outbound.response(200, .invite, to: alice.address)
+            #expect(SampleSDP.endpoint(of: answer)?.port == FakeMediaFactory.aPort)
+            _ = try await pbx.outbound.request(.ack, to: desk.address)
+            var caller = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: answer)
+            pbx.send(caller.ack(inviteCSeq: 2), from: alice)
+            pbx.send(caller.request(.bye), from: alice)
+            _ = try await pbx.outbound.response(200, .bye, to: alice.address)
+            let bye = try await pbx.outbound.request(.bye, to: desk.address)
+            pbx.send(desk.respond(to: bye, status: 200, toTag: "unused"), from: desk)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.disposition == .answered)
+            try await eventually("the media session closed") { session.isClosed }
+        }
+    }
 }

@@ -159,7 +159,10 @@ public final class RTPRelay: Sendable {
         }
         let loop = sockets.a.rtp.eventLoop
         do {
-            return try await loop.submit { try self.session(on: sockets, expectedA: expectedA, onTimeout: onTimeout) }.get()
+            let core = try await loop.submit {
+                RelayCoreCell(self.buildCore(on: sockets, expectedA: expectedA, onTimeout: onTimeout), eventLoop: loop)
+            }.get()
+            return self.session(on: sockets, core: core)
         } catch {
             await self.closeAndRelease(sockets)
             throw error
@@ -167,52 +170,69 @@ public final class RTPRelay: Sendable {
     }
 
     /// ``makeSession(bindHost:expectingA:onTimeout:)`` for a caller that does not wait for it,
-    /// such as the PBX core: when a parked socket set is ready for reuse (the common case under
-    /// load) the session is built in one hand-off to the set's event loop and `completion` runs
-    /// there, with no Swift task and no continuation; otherwise new sockets are bound first.
+    /// such as the PBX core: a parked socket set ready for reuse makes the session at once
+    /// (see ``makeSessionAtOnce(bindHost:expectingA:onTimeout:)``) and `completion` runs before
+    /// this returns; otherwise new sockets are bound in a Swift task and `completion` runs there.
     public func makeSession(
         bindHost: String,
         expectingA: (host: String, port: Int)?,
         onTimeout: (@Sendable () -> Void)?,
         completion: @escaping @Sendable (Result<RelaySession, any Error>) -> Void
     ) {
-        guard let sockets = self.idle?.take() else {
-            Task {
-                do {
-                    completion(.success(try await self.makeSession(bindHost: bindHost, expectingA: expectingA, onTimeout: onTimeout)))
-                } catch {
-                    completion(.failure(error))
-                }
-            }
+        if let session = self.makeSessionAtOnce(bindHost: bindHost, expectingA: expectingA, onTimeout: onTimeout) {
+            completion(.success(session))
             return
         }
-        let expectedA = expectingA.flatMap { RelaySession.expectedAddresses(host: $0.host, port: $0.port) }
-        self.hops.execute(on: sockets.a.rtp.eventLoop) {
+        Task {
             do {
-                completion(.success(try self.session(on: sockets, expectedA: expectedA, onTimeout: onTimeout)))
+                completion(.success(try await self.makeSession(bindHost: bindHost, expectingA: expectingA, onTimeout: onTimeout)))
             } catch {
-                Task {
-                    await self.closeAndRelease(sockets)
-                    completion(.failure(error))
-                }
+                completion(.failure(error))
             }
         }
     }
 
-    /// Wires a session into `sockets`; on their event loop.
-    private func session(
+    /// A session on a parked socket set, usable as soon as this returns: its ports are known
+    /// and its methods may be called at once, or nil when no parked set is ready for reuse
+    /// (then ``makeSession(bindHost:expectingA:onTimeout:)`` binds new sockets).
+    ///
+    /// The session's state is built by one task on the set's event loop (gathered with the
+    /// caller's other loop work, ``gatheringLoopWork(_:)``); whatever the session is asked
+    /// meanwhile waits for it there, in order (``RelayCoreCell``). So the PBX core can send the
+    /// callee its INVITE in the same batch that took the INVITE from the caller, instead of
+    /// waiting for a round trip to the relay's loop and back, a hand-off and often a wake-up
+    /// of each thread per call. `bindHost` is not checked: one relay binds one address, and
+    /// parked sets are bound on it.
+    public func makeSessionAtOnce(
+        bindHost: String,
+        expectingA: (host: String, port: Int)?,
+        onTimeout: (@Sendable () -> Void)?
+    ) -> RelaySession? {
+        guard let sockets = self.idle?.take() else { return nil }
+        let expectedA = expectingA.flatMap { RelaySession.expectedAddresses(host: $0.host, port: $0.port) }
+        let loop = sockets.a.rtp.eventLoop
+        let cell = RelayCoreCell(eventLoop: loop)
+        self.hops.execute(on: loop) {
+            cell.fill(self.buildCore(on: sockets, expectedA: expectedA, onTimeout: onTimeout))
+        }
+        return self.session(on: sockets, core: cell)
+    }
+
+    /// The state of a session on `sockets`, forwarding; on their event loop.
+    private func buildCore(
         on sockets: RelaySockets, expectedA: (rtp: SocketAddress, rtcp: SocketAddress)?,
         onTimeout: (@Sendable () -> Void)?
-    ) throws -> RelaySession {
-        let loop = sockets.a.rtp.eventLoop
+    ) -> RelayCore {
         let core = RelayCore(sockets: sockets, timeout: self.configuration.inactivityTimeout, onTimeout: onTimeout)
         if let expectedA {
             core.setExpected(side: .a, rtp: expectedA.rtp, rtcp: expectedA.rtcp)
         }
         core.forwardOnPollerIfIdle()
-        return RelaySession(
-            sockets: sockets, core: NIOLoopBound(core, eventLoop: loop), pool: self.pool, idle: self.idle,
-            hops: self.hops, logger: self.logger)
+        return core
+    }
+
+    private func session(on sockets: RelaySockets, core: RelayCoreCell) -> RelaySession {
+        RelaySession(sockets: sockets, core: core, pool: self.pool, idle: self.idle, hops: self.hops, logger: self.logger)
     }
 
     /// Closes the sockets kept for reuse and returns their ports (at shutdown, or to give the

@@ -22,7 +22,8 @@ public final class RelaySession: Sendable {
     public let eventLoop: any EventLoop
 
     private let sockets: RelaySockets
-    let core: NIOLoopBound<RelayCore>
+    /// The session's state; reached on ``eventLoop`` only, through ``RelayCoreCell/withCore(_:)``.
+    let core: RelayCoreCell
     private let pool: RTPPortPool
     private let idle: RelayIdleSockets?
     /// The relay's: loop hops made while the PBX core handles a batch share a wake-up.
@@ -32,7 +33,7 @@ public final class RelaySession: Sendable {
     private let closing = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
 
     init(
-        sockets: RelaySockets, core: NIOLoopBound<RelayCore>, pool: RTPPortPool, idle: RelayIdleSockets?,
+        sockets: RelaySockets, core: RelayCoreCell, pool: RTPPortPool, idle: RelayIdleSockets?,
         hops: LoopTaskGatherer, logger: Logger
     ) {
         self.aPort = sockets.a.port
@@ -82,7 +83,9 @@ public final class RelaySession: Sendable {
             return
         }
         let core = self.core
-        self.hops.execute(on: self.eventLoop) { core.value.setExpected(side: side, rtp: expected.rtp, rtcp: expected.rtcp) }
+        self.hops.execute(on: self.eventLoop) {
+            core.withCore { $0.setExpected(side: side, rtp: expected.rtp, rtcp: expected.rtcp) }
+        }
     }
 
     /// The RTP and RTCP addresses an SDP announces (RTCP on the next port unless given), or
@@ -114,11 +117,12 @@ public final class RelaySession: Sendable {
     public func play(_ audio: RelayAudioLoop, toward side: RelaySide) {
         let core = self.core
         self.eventLoop.execute {
-            let core = core.value
-            core.onEndpoints {
-                // A play that arrives after the close must not start music on a parked socket.
-                guard !core.isFinished else { return }
-                core.play(audio, toward: side)
+            core.withCore { core in
+                core.onEndpoints {
+                    // A play that arrives after the close must not start music on a parked socket.
+                    guard !core.isFinished else { return }
+                    core.play(audio, toward: side)
+                }
             }
         }
     }
@@ -127,10 +131,11 @@ public final class RelaySession: Sendable {
     public func stopPlaying(toward side: RelaySide) {
         let core = self.core
         self.eventLoop.execute {
-            let core = core.value
-            // The poller forwards only while nothing plays: then there is nothing to stop.
-            guard core.owner != .poller else { return }
-            core.onEndpoints { core.stopPlaying(toward: side) }
+            core.withCore { core in
+                // The poller forwards only while nothing plays: then there is nothing to stop.
+                guard core.owner != .poller else { return }
+                core.onEndpoints { core.stopPlaying(toward: side) }
+            }
         }
     }
 
@@ -139,7 +144,7 @@ public final class RelaySession: Sendable {
     public func statistics() async throws -> RelayStatistics {
         let core = self.core
         let promise = self.eventLoop.makePromise(of: RelayStatistics.self)
-        self.eventLoop.execute { core.value.statistics { promise.succeed($0) } }
+        self.eventLoop.execute { core.withCore { $0.statistics { promise.succeed($0) } } }
         return try await promise.futureResult.get()
     }
 
@@ -172,29 +177,40 @@ public final class RelaySession: Sendable {
     }
 
     private func closeOnLoop(_ promise: EventLoopPromise<Void>) {
-        self.core.value.release { reusable in
-            if let idle = self.idle, reusable, idle.park(self.sockets) {
-                self.logger.debug("RTP relay session parked", metadata: ["a": "\(self.aPort)", "b": "\(self.bPort)"])
+        self.core.withCore { core in
+            core.release { reusable in self.finishClosing(reusable: reusable, promise) }
+        }
+    }
+
+    /// Parks the detached sockets for another session, or closes them and returns the ports.
+    private func finishClosing(reusable: Bool, _ promise: EventLoopPromise<Void>) {
+        if let idle = self.idle, reusable, idle.park(self.sockets) {
+            self.logger.debug("RTP relay session parked", metadata: ["a": "\(self.aPort)", "b": "\(self.bPort)"])
+            promise.succeed()
+            return
+        }
+        // The poller lets go of the descriptors before they are closed (and their numbers
+        // reused); ports go back only once every socket is closed, so the next bind can
+        // have them.
+        self.sockets.unregister {
+            let closes = self.sockets.all.map { $0.close() }
+            EventLoopFuture.andAllComplete(closes, on: self.eventLoop).whenComplete { _ in
+                self.pool.release(self.aPort)
+                self.pool.release(self.bPort)
+                self.logger.debug("RTP relay session closed", metadata: ["a": "\(self.aPort)", "b": "\(self.bPort)"])
                 promise.succeed()
-                return
-            }
-            // The poller lets go of the descriptors before they are closed (and their numbers
-            // reused); ports go back only once every socket is closed, so the next bind can
-            // have them.
-            self.sockets.unregister {
-                let closes = self.sockets.all.map { $0.close() }
-                EventLoopFuture.andAllComplete(closes, on: self.eventLoop).whenComplete { _ in
-                    self.pool.release(self.aPort)
-                    self.pool.release(self.bPort)
-                    self.logger.debug("RTP relay session closed", metadata: ["a": "\(self.aPort)", "b": "\(self.bPort)"])
-                    promise.succeed()
-                }
             }
         }
     }
 
-    private func onLoop<T: Sendable>(_ body: @escaping @Sendable (RelayCore) -> T) async throws -> T {
+    /// Runs `body` with the session's state on its loop (once built) and returns its result.
+    func onLoop<T: Sendable>(_ body: @escaping @Sendable (RelayCore) -> T) async throws -> T {
         let core = self.core
-        return try await self.eventLoop.submit { body(core.value) }.get()
+        let loop = self.eventLoop
+        return try await loop.flatSubmit {
+            let promise = loop.makePromise(of: T.self)
+            core.withCore { promise.succeed(body($0)) }
+            return promise.futureResult
+        }.get()
     }
 }

@@ -141,7 +141,14 @@ extension PBXCore {
         // keep the core alive.
         let post = inputSink
         let callerMedia = offer.audioEndpoint.map { MediaAddress(host: $0.address, port: $0.port) }
-        factory.makeSession(callerMedia: callerMedia, onTimeout: { post(.mediaTimeout(id)) }) { result in
+        let onTimeout: @Sendable () -> Void = { post(.mediaTimeout(id)) }
+        // Under load the relay has a parked socket set ready: the callee's INVITE goes out in
+        // this batch, with no round trip to the relay's thread and back first.
+        if let session = factory.makeSessionAtOnce(callerMedia: callerMedia, onTimeout: onTimeout) {
+            mediaReady(call: id, .success(session))
+            return
+        }
+        factory.makeSession(callerMedia: callerMedia, onTimeout: onTimeout) { result in
             post(.mediaReady(id, result))
         }
     }

@@ -130,12 +130,16 @@ extension MediaSession {
 public protocol MediaSessionFactory: Sendable {
     /// Makes a session whose A side already expects the caller's media at `callerMedia` (from
     /// the caller's offer), so setting up a call costs the relay one hand-off, not two. The
-    /// core does not wait: `completion` runs wherever the session is ready (the relay calls it
-    /// on the session's event loop, with no Swift task in between). `onTimeout` fires when no
-    /// RTP flowed for the configured time.
+    /// core does not wait: `completion` runs wherever the session is ready (possibly before
+    /// this returns). `onTimeout` fires when no RTP flowed for the configured time.
     func makeSession(
         callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void,
         completion: @escaping @Sendable (Result<any MediaSession, any Error>) -> Void)
+    /// A session usable at once (its ports known, its methods callable) when the media side
+    /// has one ready without waiting, such as the relay's parked socket sets under load; nil
+    /// otherwise, and the core asks ``makeSession(callerMedia:onTimeout:completion:)``.
+    func makeSessionAtOnce(callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void)
+        -> (any MediaSession)?
     /// Runs `body`, a batch of the core's work; the relay may hold what it asked of sessions
     /// (new ones, addresses, closes) and pass it on together when it returns.
     func gatheringWork(_ body: () -> Void)
@@ -143,6 +147,10 @@ public protocol MediaSessionFactory: Sendable {
 
 extension MediaSessionFactory {
     public func gatheringWork(_ body: () -> Void) { body() }
+
+    public func makeSessionAtOnce(callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void)
+        -> (any MediaSession)?
+    { nil }
 }
 
 /// Where a phone said it receives RTP (its SDP's connection address and audio port).

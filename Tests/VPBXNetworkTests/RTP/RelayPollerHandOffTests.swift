@@ -148,8 +148,7 @@ struct RelayPollerHandOffTests {
         let second = try await relay.makeSession(bindHost: "127.0.0.1")
         var owners: [ObjectIdentifier?] = []
         for session in [first, second] {
-            let core = session.core
-            owners.append(try await session.eventLoop.submit { core.value.sockets.poller.map(ObjectIdentifier.init) }.get())
+            owners.append(try await session.onLoop { $0.sockets.poller.map(ObjectIdentifier.init) })
         }
         #expect(owners[0] != nil && owners[1] != nil && owners[0] != owners[1])
         for session in [first, second] {

@@ -41,6 +41,10 @@ final class FakeMediaSession: MediaSession {
     func triggerTimeout() { onTimeout() }
 
     func setRemote(side: MediaSide, host: String, port: Int) async {
+        recordRemote(side: side, host: host, port: port)
+    }
+
+    func recordRemote(side: MediaSide, host: String, port: Int) {
         state.withLock { $0.remotes.append(Remote(side: side, host: host, port: port)) }
     }
 
@@ -123,11 +127,35 @@ final class FakeMediaFactory: MediaSessionFactory {
     /// Sessions the core asked for outside ``gatheringWork(_:)`` (a relay would not batch them).
     var madeOutsideGathering: Int { gathering.withLock { $0.madeOutside } }
 
+    /// Whether ``makeSessionAtOnce(callerMedia:onTimeout:)`` has a session ready, as the
+    /// relay has with parked socket sets; off, the core must wait for ``makeSession``.
+    private let atOnce = Mutex((ready: false, made: 0, waitedFor: 0))
+    var readyAtOnce: Bool {
+        get { atOnce.withLock { $0.ready } }
+        set { atOnce.withLock { $0.ready = newValue } }
+    }
+    /// Sessions handed out at once, and those the core waited for.
+    var madeAtOnce: Int { atOnce.withLock { $0.made } }
+    var waitedFor: Int { atOnce.withLock { $0.waitedFor } }
+
+    func makeSessionAtOnce(callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void)
+        -> (any MediaSession)?
+    {
+        guard atOnce.withLock({ $0.ready }) else { return nil }
+        gathering.withLock { if $0.depth == 0 { $0.madeOutside += 1 } }
+        let session = FakeMediaSession(aPort: Self.aPort, bPort: Self.bPort, onTimeout: onTimeout)
+        if let callerMedia { session.recordRemote(side: .a, host: callerMedia.host, port: callerMedia.port) }
+        sessions.withLock { $0.append(session) }
+        atOnce.withLock { $0.made += 1 }
+        return session
+    }
+
     func makeSession(
         callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void,
         completion: @escaping @Sendable (Result<any MediaSession, any Error>) -> Void
     ) {
         gathering.withLock { if $0.depth == 0 { $0.madeOutside += 1 } }
+        atOnce.withLock { $0.waitedFor += 1 }
         // Later, from another task, as a relay would answer.
         Task {
             let session = FakeMediaSession(aPort: Self.aPort, bPort: Self.bPort, onTimeout: onTimeout)

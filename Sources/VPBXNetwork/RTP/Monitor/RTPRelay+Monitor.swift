@@ -21,14 +21,15 @@ extension RTPRelay {
             // first (onEndpoints), then the monitor hooks in.
             let monitor = try await session.eventLoop.flatSubmit {
                 let promise = session.eventLoop.makePromise(of: NIOLoopBound<RelayMonitor>.self)
-                let core = core.value
-                core.onEndpoints {
-                    promise.completeWith(
-                        Result {
-                            try Self.hookMonitor(
-                                into: core, pair: pair, format: format, mode: mode, onDigit: onDigit,
-                                on: session.eventLoop)
-                        })
+                core.withCore { core in
+                    core.onEndpoints {
+                        promise.completeWith(
+                            Result {
+                                try Self.hookMonitor(
+                                    into: core, pair: pair, format: format, mode: mode, onDigit: onDigit,
+                                    on: session.eventLoop)
+                            })
+                    }
                 }
                 return promise.futureResult
             }.get()

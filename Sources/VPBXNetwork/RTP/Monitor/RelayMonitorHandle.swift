@@ -34,9 +34,11 @@ public final class RelayMonitorHandle: Sendable {
         let monitor = self.monitor
         let core = self.session.core
         self.session.eventLoop.execute {
-            // After the call ended the monitor is unhooked; a late switch must not re-hook it.
-            guard core.value.monitor === monitor.value else { return }
-            monitor.value.setMode(mode)
+            core.withCore { core in
+                // After the call ended the monitor is unhooked; a late switch must not re-hook it.
+                guard core.monitor === monitor.value else { return }
+                monitor.value.setMode(mode)
+            }
         }
     }
 
@@ -45,13 +47,19 @@ public final class RelayMonitorHandle: Sendable {
     public func close() async {
         let monitor = self.monitor
         let core = self.session.core
-        try? await self.session.eventLoop.submit {
-            if core.value.monitor === monitor.value {
-                core.value.monitor = nil
+        let loop = self.session.eventLoop
+        try? await loop.flatSubmit {
+            let unhooked = loop.makePromise(of: Void.self)
+            core.withCore { core in
+                if core.monitor === monitor.value {
+                    core.monitor = nil
+                }
+                monitor.value.end()
+                // A plain bridge again: the poller may forward it.
+                core.forwardOnPollerIfIdle()
+                unhooked.succeed()
             }
-            monitor.value.end()
-            // A plain bridge again: the poller may forward it.
-            core.value.forwardOnPollerIfIdle()
+            return unhooked.futureResult
         }.get()
         await self.relay.releaseEndpointPair(self.pair)
     }
