@@ -46,6 +46,38 @@ import Testing
         #expect(try trying.headers.to().tag == nil)
     }
 
+    @Test(arguments: [
+        ("\"Bob  B\" <sip:b@x;transport=udp>;foo=bar", "\"Bob  B\" <sip:b@x;transport=udp>;foo=bar;tag=tt"),
+        ("sip:b@x;user=phone", "sip:b@x;user=phone;tag=tt"),
+        ("<sip:2000@127.0.0.1:5060>", "<sip:2000@127.0.0.1:5060>;tag=tt"),
+    ])
+    func responseAppendsItsToTagToTheRequestsOwnText(to: String, expected: String) throws {
+        let request = try Self.parsedInvite(to: to)
+        let ok = SIPResponse(to: request, status: 200, toTag: "tt")
+        #expect(ok.headers["To"] == expected)
+        // What the response keeps parsed is what its text reads back as.
+        #expect(try ok.headers.to() == NameAddress(parsing: expected))
+        #expect(try ok.headers.to().tag == "tt")
+        // A To with a tag already (an in-dialog request) is copied as it is.
+        let inDialog = try Self.parsedInvite(to: expected)
+        #expect(SIPResponse(to: inDialog, status: 200, toTag: "other").headers["To"] == expected)
+    }
+
+    /// An INVITE to `to` as the parser returns it (with its headers memoized).
+    static func parsedInvite(to: String) throws -> SIPRequest {
+        var headers = SIPHeaders()
+        headers.add("Via", "SIP/2.0/UDP a;branch=z9hG4bK1")
+        headers.add("From", "<sip:a@x>;tag=f")
+        headers.add("To", to)
+        headers.add("Call-ID", "c")
+        headers.add("CSeq", "1 INVITE")
+        let bytes = SIPRequest(method: .invite, uri: SIPURI(user: "b", host: "x"), headers: headers).serialized()
+        guard case .request(let request) = try SIPParser().parse(bytes) else {
+            throw SIPParseError.bad("not a request")
+        }
+        return request
+    }
+
     @Test func headerSubscriptReplacesAllAndRemoveFirstValueSplitsLists() {
         var headers = SIPHeaders()
         headers.add("v", "SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/UDP b;branch=z9hG4bK2")

@@ -30,16 +30,29 @@ public enum IPv4Text {
     }
 
     /// `a.b.c.d` for the address `value` (first octet highest). At most 15 characters, so
-    /// Swift keeps it inline with no allocation.
+    /// Swift keeps it inline with no allocation; the digits are written into the string's own
+    /// storage in one pass (appending character by character showed on the receive path).
     public static func text(of value: UInt32) -> String {
-        var text = ""
-        for shift in stride(from: 24, through: 0, by: -8) {
-            let octet = Int((value >> UInt32(shift)) & 0xFF)
-            if shift != 24 { text.append(".") }
-            if octet >= 100 { text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(octet / 100))) }
-            if octet >= 10 { text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(octet / 10 % 10))) }
-            text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(octet % 10)))
+        String(unsafeUninitializedCapacity: 15) { buffer in
+            var count = 0
+            for shift in stride(from: 24, through: 0, by: -8) {
+                let octet = UInt8(truncatingIfNeeded: value >> UInt32(shift))
+                if shift != 24 {
+                    buffer[count] = UInt8(ascii: ".")
+                    count += 1
+                }
+                if octet >= 100 {
+                    buffer[count] = UInt8(ascii: "0") + octet / 100
+                    count += 1
+                }
+                if octet >= 10 {
+                    buffer[count] = UInt8(ascii: "0") + octet / 10 % 10
+                    count += 1
+                }
+                buffer[count] = UInt8(ascii: "0") + octet % 10
+                count += 1
+            }
+            return count
         }
-        return text
     }
 }

@@ -144,9 +144,17 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     /// Appends a name-address header (From, To, Contact, ...); a first From or To is kept
     /// parsed, as the parser would have kept it.
     public mutating func add(_ name: String, _ address: NameAddress) {
+        add(name, address, text: address.serialized)
+    }
+
+    /// ``add(_:_:)`` with the header's text already at hand: `address` serialized, or the
+    /// text it was parsed from with at most a parameter appended. Writing a name-address
+    /// costs more than copying its text, and a dialog or a response writes the same few again
+    /// and again.
+    public mutating func add(_ name: String, _ address: NameAddress, text: String) {
         let key = SIPHeaders.names(name).key
         let isFirst = !fields.contains { $0.key == key }
-        add(name, address.serialized)
+        add(name, text)
         guard isFirst else { return }
         if key == "from" { changeMemo { $0.from = address } } else if key == "to" { changeMemo { $0.to = address } }
     }

@@ -62,13 +62,17 @@ public struct SIPResponse: Sendable, Equatable {
         headers.reserveCapacity(request.headers.count(of: "via") + 8)
         headers.appendFields(of: "via", from: request.headers)
         if let from = request.headers["From"] { headers.add("From", from) }
-        if var to = request.headers["To"] {
-            // `to()` is the parser's memo for a received request: no second parse.
+        if let to = request.headers["To"] {
+            // `to()` is the parser's memo for a received request: no second parse. The tag is
+            // appended to the request's own text, which the response must repeat anyway
+            // (RFC 3261 §8.2.6.2): in an addr-spec without angle brackets, parameters after
+            // the URI are header parameters too, so the append reads back as the same address.
             if status != 100, let toTag, var address = try? request.headers.to(), address.tag == nil {
                 address.tag = toTag
-                to = address.serialized
+                headers.add("To", address, text: to + ";tag=" + toTag)
+            } else {
+                headers.add("To", to)
             }
-            headers.add("To", to)
         }
         if let callID = request.headers["Call-ID"] { headers.add("Call-ID", callID) }
         if let cseq = request.headers["CSeq"] { headers.add("CSeq", cseq) }

@@ -9,10 +9,16 @@ public struct Dialog: Sendable, Equatable {
     public let role: Role
     public let callID: String
     public let localTag: String
-    public var remoteTag: String?
+    public var remoteTag: String? {
+        didSet { remoteHeader = Self.header(remote, tag: remoteTag) }
+    }
     /// Our address as it appears in From (UAC) or To (UAS), including our tag.
     public let local: NameAddress
     public let remote: NameAddress
+    /// ``local`` and ``remote`` with their tags as every request of the dialog writes them,
+    /// serialized once: writing a name-address was most of building an ACK or a BYE.
+    private let localHeader: (address: NameAddress, text: String)
+    private var remoteHeader: (address: NameAddress, text: String)
     /// Where in-dialog requests go: the peer's Contact, refreshed by target-refresh requests.
     public var remoteTarget: SIPURI
     public var routeSet: [NameAddress]
@@ -31,6 +37,8 @@ public struct Dialog: Sendable, Equatable {
         self.local = local
         remote.parameters.remove(named: "tag")
         self.remote = remote
+        self.localHeader = Self.header(local, tag: localTag)
+        self.remoteHeader = Self.header(remote, tag: self.remoteTag)
         self.remoteTarget = try response.headers.contacts().addresses.first?.uri ?? invite.uri
         self.routeSet = try response.headers.routeSet("Record-Route").reversed()
         self.localSeq = try invite.headers.cseq().number
@@ -49,6 +57,8 @@ public struct Dialog: Sendable, Equatable {
         remote.parameters.remove(named: "tag")
         self.local = local
         self.remote = remote
+        self.localHeader = Self.header(local, tag: localTag)
+        self.remoteHeader = Self.header(remote, tag: self.remoteTag)
         self.remoteTarget = try invite.headers.contacts().addresses.first?.uri ?? remote.uri
         self.routeSet = try invite.headers.routeSet("Record-Route")
         var generator = RandomWordsGenerator()
@@ -92,17 +102,27 @@ public struct Dialog: Sendable, Equatable {
         var headers = SIPHeaders()
         headers.addVia(via)
         headers.add("Max-Forwards", "70")
-        var from = local
-        var to = remote
-        from.tag = localTag
-        to.tag = remoteTag
-        headers.add("From", from)
-        headers.add("To", to)
+        headers.add("From", localHeader.address, text: localHeader.text)
+        headers.add("To", remoteHeader.address, text: remoteHeader.text)
         headers.add("Call-ID", callID)
         headers.add(CSeq(cseq, method))
         for route in routeSet { headers.add("Route", route.serialized) }
         if let contact { headers.add("Contact", contact.serialized) }
         if let contentType { headers.add("Content-Type", contentType) }
         return SIPRequest(method: method, uri: remoteTarget, headers: headers, body: body)
+    }
+
+    private static func header(_ address: NameAddress, tag: String?) -> (address: NameAddress, text: String) {
+        var tagged = address
+        tagged.tag = tag
+        return (tagged, tagged.serialized)
+    }
+
+    public static func == (lhs: Dialog, rhs: Dialog) -> Bool {
+        // The serialized headers follow from the rest.
+        lhs.role == rhs.role && lhs.callID == rhs.callID && lhs.localTag == rhs.localTag
+            && lhs.remoteTag == rhs.remoteTag && lhs.local == rhs.local && lhs.remote == rhs.remote
+            && lhs.remoteTarget == rhs.remoteTarget && lhs.routeSet == rhs.routeSet && lhs.localSeq == rhs.localSeq
+            && lhs.remoteSeq == rhs.remoteSeq
     }
 }
