@@ -96,9 +96,12 @@ extension PBXCore {
         var answer = SIPResponse(to: original, status: response.statusCode, reason: response.reason, toTag: localTag)
         if original.method == .invite, response.isSuccess {
             // ACK the far side's 2xx ourselves; the near side's ACK only confirms our 2xx.
-            if target == .callee, let index = call.answeredLeg, let dialog = call.legs[index].dialog {
+            if target == .callee, let index = call.answeredLeg, call.legs[index].dialog != nil {
                 let ackCSeq = (try? response.headers.cseq().number) ?? 1
-                outbound.send(.request(dialog.makeAck(inviteCSeq: ackCSeq, via: newVia(for: call.legs[index].destination))), to: call.legs[index].destination)
+                let destination = call.legs[index].destination
+                if let ack = call.legs[index].dialog?.makeAck(inviteCSeq: ackCSeq, via: newVia(for: destination)) {
+                    outbound.send(.request(ack), to: destination)
+                }
             } else if target == .caller {
                 let ackCSeq = (try? response.headers.cseq().number) ?? 1
                 outbound.send(.request(call.callerDialog.makeAck(inviteCSeq: ackCSeq, via: newVia(for: call.callerSource))), to: call.callerSource)

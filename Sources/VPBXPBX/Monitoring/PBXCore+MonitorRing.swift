@@ -140,7 +140,7 @@ extension PBXCore {
             leg.ring = ring
             monitors[id] = leg
         case 200..<300:
-            guard leg.answeredAt == nil, let dialog = try? Dialog(uacInvite: leg.invite, response: response) else {
+            guard leg.answeredAt == nil, var dialog = try? Dialog(uacInvite: leg.invite, response: response) else {
                 if let ack = ring.ack { outbound.send(.request(ack), to: leg.source) }
                 return
             }

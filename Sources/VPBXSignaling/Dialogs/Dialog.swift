@@ -10,15 +10,16 @@ public struct Dialog: Sendable, Equatable {
     public let callID: String
     public let localTag: String
     public var remoteTag: String? {
-        didSet { remoteHeader = Self.header(remote, tag: remoteTag) }
+        didSet { addressHeaders = nil }
     }
     /// Our address as it appears in From (UAC) or To (UAS), including our tag.
     public let local: NameAddress
     public let remote: NameAddress
-    /// ``local`` and ``remote`` with their tags as every request of the dialog writes them,
-    /// serialized once: writing a name-address was most of building an ACK or a BYE.
-    private let localHeader: (address: NameAddress, text: String)
-    private var remoteHeader: (address: NameAddress, text: String)
+    /// From and To with their tags as every request of the dialog writes them, serialized by
+    /// the first request and kept for the next (a call's ACK and BYE share them): writing a
+    /// name-address was most of building either.
+    private var addressHeaders: (from: TaggedAddress, to: TaggedAddress)?
+    private typealias TaggedAddress = (address: NameAddress, text: String)
     /// Where in-dialog requests go: the peer's Contact, refreshed by target-refresh requests.
     public var remoteTarget: SIPURI
     public var routeSet: [NameAddress]
@@ -37,8 +38,6 @@ public struct Dialog: Sendable, Equatable {
         self.local = local
         remote.parameters.remove(named: "tag")
         self.remote = remote
-        self.localHeader = Self.header(local, tag: localTag)
-        self.remoteHeader = Self.header(remote, tag: self.remoteTag)
         self.remoteTarget = try response.headers.contacts().addresses.first?.uri ?? invite.uri
         self.routeSet = try response.headers.routeSet("Record-Route").reversed()
         self.localSeq = try invite.headers.cseq().number
@@ -57,8 +56,6 @@ public struct Dialog: Sendable, Equatable {
         remote.parameters.remove(named: "tag")
         self.local = local
         self.remote = remote
-        self.localHeader = Self.header(local, tag: localTag)
-        self.remoteHeader = Self.header(remote, tag: self.remoteTag)
         self.remoteTarget = try invite.headers.contacts().addresses.first?.uri ?? remote.uri
         self.routeSet = try invite.headers.routeSet("Record-Route")
         var generator = RandomWordsGenerator()
@@ -92,18 +89,19 @@ public struct Dialog: Sendable, Equatable {
     }
 
     /// The end-to-end ACK for a 2xx to the INVITE with `inviteCSeq` (RFC 3261 §13.2.2.4).
-    public func makeAck(inviteCSeq: UInt32, via: Via, body: [UInt8] = [], contentType: String? = nil) -> SIPRequest {
+    public mutating func makeAck(inviteCSeq: UInt32, via: Via, body: [UInt8] = [], contentType: String? = nil) -> SIPRequest {
         buildRequest(.ack, cseq: inviteCSeq, via: via, contact: nil, body: body, contentType: contentType)
     }
 
-    private func buildRequest(
+    private mutating func buildRequest(
         _ method: SIPMethod, cseq: UInt32, via: Via, contact: NameAddress?, body: [UInt8], contentType: String?
     ) -> SIPRequest {
         var headers = SIPHeaders()
         headers.addVia(via)
         headers.add("Max-Forwards", "70")
-        headers.add("From", localHeader.address, text: localHeader.text)
-        headers.add("To", remoteHeader.address, text: remoteHeader.text)
+        let (from, to) = taggedAddresses()
+        headers.add("From", from.address, text: from.text)
+        headers.add("To", to.address, text: to.text)
         headers.add("Call-ID", callID)
         headers.add(CSeq(cseq, method))
         for route in routeSet { headers.add("Route", route.serialized) }
@@ -112,14 +110,21 @@ public struct Dialog: Sendable, Equatable {
         return SIPRequest(method: method, uri: remoteTarget, headers: headers, body: body)
     }
 
-    private static func header(_ address: NameAddress, tag: String?) -> (address: NameAddress, text: String) {
+    private mutating func taggedAddresses() -> (from: TaggedAddress, to: TaggedAddress) {
+        if let addressHeaders { return addressHeaders }
+        let made = (Self.tagged(local, tag: localTag), Self.tagged(remote, tag: remoteTag))
+        addressHeaders = made
+        return made
+    }
+
+    private static func tagged(_ address: NameAddress, tag: String?) -> TaggedAddress {
         var tagged = address
         tagged.tag = tag
         return (tagged, tagged.serialized)
     }
 
     public static func == (lhs: Dialog, rhs: Dialog) -> Bool {
-        // The serialized headers follow from the rest.
+        // The kept headers follow from the rest.
         lhs.role == rhs.role && lhs.callID == rhs.callID && lhs.localTag == rhs.localTag
             && lhs.remoteTag == rhs.remoteTag && lhs.local == rhs.local && lhs.remote == rhs.remote
             && lhs.remoteTarget == rhs.remoteTarget && lhs.routeSet == rhs.routeSet && lhs.localSeq == rhs.localSeq

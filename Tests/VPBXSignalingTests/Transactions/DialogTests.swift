@@ -36,4 +36,22 @@ import VPBXSIP
         let acceptedAgain = dialog.acceptRemoteRequest(reinvite)
         #expect(!acceptedAgain, "same CSeq again is out of order")
     }
+
+    @Test func requestsAfterTheFirstWriteTheSameFromAndToUntilTheRemoteTagChanges() throws {
+        let invite = TransactionFixtures.request(.invite)
+        var dialog = try Dialog(uacInvite: invite, response: TransactionFixtures.response(200, to: invite, tag: "remote"))
+        let via = Via(transport: "UDP", host: "127.0.0.1", port: 5060, parameters: [SIPParameter(name: "branch", value: "z9hG4bK-1")])
+        let ack = dialog.makeAck(inviteCSeq: 1, via: via)
+        let bye = dialog.makeRequest(.bye, via: via, contact: nil)
+        #expect(bye.headers["From"] == ack.headers["From"] && bye.headers["To"] == ack.headers["To"])
+        // What the headers keep parsed is what their text reads.
+        #expect(try bye.headers.to() == NameAddress(parsing: try #require(bye.headers["To"])))
+        #expect(try bye.headers.from() == NameAddress(parsing: try #require(bye.headers["From"])))
+        #expect(try bye.headers.to().tag == "remote" && bye.headers.from().tag == "from1")
+        dialog.remoteTag = "changed"
+        let info = dialog.makeRequest(.info, via: via, contact: nil)
+        #expect(try info.headers.to().tag == "changed")
+        #expect(try NameAddress(parsing: try #require(info.headers["To"])).tag == "changed")
+        #expect(info.headers["From"] == bye.headers["From"])
+    }
 }
