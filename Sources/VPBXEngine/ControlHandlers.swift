@@ -68,7 +68,8 @@ struct ControlHandlers: Sendable {
                 sipListen: sipListen, extensions: counts.extensions, registrations: counts.registrations,
                 activeCalls: counts.calls, maximumCalls: pbx.maximumCalls,
                 overloaded: overloaded, callsRefusedAtLimit: statistics.callsRefusedAtLimit,
-                callsRefusedOverloaded: statistics.callsRefusedOverloaded)
+                callsRefusedOverloaded: statistics.callsRefusedOverloaded,
+                callsRefusedNoMediaPorts: statistics.callsRefusedNoMediaPorts)
         }
     }
 

@@ -31,6 +31,8 @@ struct RelayMediaFactory: MediaSessionFactory {
         ).map { RelayMediaSession(session: $0, music: music, relay: relay, bindHost: bindHost) }
     }
 
+    var sessionsAvailable: Int? { relay.sessionsAvailable }
+
     func gatheringWork(_ body: () -> Void) {
         relay.gatheringLoopWork(body)
     }

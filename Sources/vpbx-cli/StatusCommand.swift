@@ -36,6 +36,8 @@ struct StatusCommand: AsyncParsableCommand {
     static func admission(_ status: EngineStatus.Result) -> [(String, String)] {
         guard let atLimit = status.callsRefusedAtLimit, let overloaded = status.callsRefusedOverloaded else { return [] }
         let state = status.overloaded == true ? "OVERLOADED, refusing new calls" : "normal"
-        return [("load", state), ("calls refused", "\(atLimit) at the call limit, \(overloaded) overloaded")]
+        var refused = "\(atLimit) at the call limit, \(overloaded) overloaded"
+        if let noPorts = status.callsRefusedNoMediaPorts { refused += ", \(noPorts) without media ports" }
+        return [("load", state), ("calls refused", refused)]
     }
 }

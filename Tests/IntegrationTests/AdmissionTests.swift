@@ -45,5 +45,41 @@ extension Integration {
                 #expect(cdr.disposition == .answered, "the admitted call completes normally")
             }
         }
+
+        @Test("RTP ports for one call: a second call gets 503 No Media Ports at once while the first is up; vpbx status counts it")
+        func noMediaPorts() async throws {
+            try await TestPBX.run(configure: { options in
+                // Two port pairs from an even port: the A and B sides of exactly one call.
+                let base = options.rtpPorts.lowerBound + options.rtpPorts.lowerBound % 2
+                options.rtpPorts = base...(base + 3)
+            }) { pbx in
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                let callee = try SippPeer(.answer).echoingRTP()
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
+                let first = try pbx.phone(.callHangup).service(Fixture.callee).caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let calleeProcess = try pbx.start(callee, name: "callee")
+                try await Task.sleep(for: .milliseconds(300))
+                try await calleeProcess.requireListening()
+                let firstProcess = try pbx.start(first, name: "first-caller")
+                try await eventually("the first call to be up", timeout: .seconds(10)) {
+                    guard firstProcess.isRunning else { throw StopWaiting(reason: "the first caller's sipp has ended") }
+                    return try await pbx.liveCalls().count == 1 ? true : nil
+                }
+                let second = try pbx.phone(.callExpectServiceUnavailable).service(Fixture.callee).caller(Fixture.caller)
+                try await pbx.run(second, name: "second-caller").requireSuccess()
+                #expect(try await pbx.liveCalls().count == 1, "the refusal must not touch the call in progress")
+                try await firstProcess.finish().requireSuccess()
+                try await calleeProcess.finish().requireSuccess()
+
+                let status = try await pbx.cli.json(StatusReport.self, ["status"]).status
+                #expect(status.callsRefusedNoMediaPorts == 1)
+                #expect(status.callsRefusedAtLimit == 0 && status.callsRefusedOverloaded == 0)
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered, "the admitted call completes normally")
+            }
+        }
     }
 }

@@ -114,6 +114,32 @@ import VPBXSIP
     }
 }
 
+extension CallAdmissionTests {
+    @Test func withoutMediaPortsNewCallsGet503AtOnceUntilPortsComeBack() async throws {
+        let caller = Phone("2001", at: "192.0.2.40")
+        let callee = Phone("2002", at: "192.0.2.41")
+        try await PBXHarness.run([caller, callee]) { harness in
+            try await harness.register(callee)
+            harness.media.sessionsLeft = 0
+            let invite = caller.invite("2002", sdp: caller.sdp())
+            harness.send(invite, from: caller)
+            // Refused before authentication and routing: no challenge, no session asked for.
+            let refused = try await harness.outbound.response(503, .invite, to: caller.address)
+            #expect(refused.reason == "No Media Ports")
+            #expect(refused.headers["Retry-After"] == "1")
+            #expect(!harness.outbound.sent.contains { $0.response?.statusCode == 407 })
+            #expect(harness.media.all.isEmpty && harness.media.waitedFor == 0)
+            #expect(await harness.core.currentStatistics().callsRefusedNoMediaPorts == 1)
+            harness.send(caller.ack(failure: refused, of: invite), from: caller)
+            // Ports back: the next call goes on to the challenge as usual.
+            harness.media.sessionsLeft = 1
+            harness.send(caller.invite("2002", sdp: caller.sdp()), from: caller)
+            _ = try await harness.outbound.response(407, .invite, to: caller.address)
+            #expect(await harness.core.currentStatistics().callsRefusedNoMediaPorts == 1)
+        }
+    }
+}
+
 /// The admission rules alone: thresholds and hysteresis.
 @Suite struct CallAdmissionRuleTests {
     @Test func eachBatchThatWaitedAtLeastTheThresholdIsOverloadAndTheNextShorterOneIsNot() {
@@ -135,6 +161,17 @@ import VPBXSIP
         let changed = admission.observe(queueDelay: .seconds(30))
         #expect(!changed)
         #expect(admission.refusal(activeCalls: 1_000_000) == nil)
+    }
+
+    @Test func withoutMediaPortsLeftCallsAreRefusedAfterTheOtherReasons() {
+        var admission = CallAdmission(maximumCalls: 2, overloadDelay: .milliseconds(200))
+        #expect(admission.refusal(activeCalls: 0, mediaSessionsLeft: 1) == nil)
+        #expect(admission.refusal(activeCalls: 0, mediaSessionsLeft: nil) == nil)
+        #expect(admission.refusal(activeCalls: 0, mediaSessionsLeft: 0) == .noMediaPorts)
+        #expect(admission.refusal(activeCalls: 0, mediaSessionsLeft: -3) == .noMediaPorts)
+        #expect(admission.refusal(activeCalls: 2, mediaSessionsLeft: 0) == .callLimit(2))
+        _ = admission.observe(queueDelay: .seconds(1))
+        #expect(admission.refusal(activeCalls: 0, mediaSessionsLeft: 0) == .overload)
     }
 
     @Test func theLimitCountsActiveCallsAndOverloadComesFirst() {

@@ -50,13 +50,15 @@ public enum EngineStatus: RPCMethod {
         public var maximumCalls: Int?
         /// Whether new calls are refused for overload right now.
         public var overloaded: Bool?
-        /// New calls refused with 503 since the start: at the call limit, and while overloaded.
+        /// New calls refused with 503 since the start: at the call limit, while overloaded, and
+        /// for lack of media ports.
         public var callsRefusedAtLimit: Int?
         public var callsRefusedOverloaded: Int?
+        public var callsRefusedNoMediaPorts: Int?
         public init(
             engineVersion: String, startedAt: Date, uptimeSeconds: Int, sipListen: [String], extensions: Int,
             registrations: Int, activeCalls: Int, maximumCalls: Int? = nil, overloaded: Bool? = nil,
-            callsRefusedAtLimit: Int? = nil, callsRefusedOverloaded: Int? = nil
+            callsRefusedAtLimit: Int? = nil, callsRefusedOverloaded: Int? = nil, callsRefusedNoMediaPorts: Int? = nil
         ) {
             self.engineVersion = engineVersion
             self.startedAt = startedAt
@@ -69,6 +71,7 @@ public enum EngineStatus: RPCMethod {
             self.overloaded = overloaded
             self.callsRefusedAtLimit = callsRefusedAtLimit
             self.callsRefusedOverloaded = callsRefusedOverloaded
+            self.callsRefusedNoMediaPorts = callsRefusedNoMediaPorts
         }
     }
 }

@@ -245,4 +245,11 @@ public final class RTPRelay: Sendable {
 
     /// How many closed sessions' socket sets are kept for reuse right now.
     public var idleSessionCount: Int { self.idle?.count ?? 0 }
+
+    /// How many more sessions the relay can open now: two free port pairs make one, and a
+    /// parked socket set is one (parked sets keep their ports reserved in the pool). Ports
+    /// another process holds inside the range are not known until a bind meets them.
+    public var sessionsAvailable: Int {
+        max(0, self.pool.limit - self.pool.inUseCount) / 2 + self.idleSessionCount
+    }
 }

@@ -7,10 +7,15 @@ extension PBXCore {
     /// Answers a new INVITE `503` when it may not start; true when it may. Checked before
     /// authentication, so a refused call costs only its transaction.
     func admitNewCall(_ request: SIPRequest, key: TransactionKey) -> Bool {
-        guard let refusal = admission.refusal(activeCalls: calls.count) else { return true }
+        // Calls still waiting for their media session have not taken their ports yet.
+        let mediaLeft = mediaFactory.sessionsAvailable.map { $0 - pendingDestinations.count }
+        guard let refusal = admission.refusal(activeCalls: calls.count, mediaSessionsLeft: mediaLeft) else {
+            return true
+        }
         switch refusal {
         case .callLimit: statistics.callsRefusedAtLimit += 1
         case .overload: statistics.callsRefusedOverloaded += 1
+        case .noMediaPorts: statistics.callsRefusedNoMediaPorts += 1
         }
         logRefusal(refusal, request)
         respond(key, with: refusal.response(to: request, toTag: SIPIdentifiers.tag()))
@@ -56,6 +61,7 @@ extension PBXCore {
         switch refusal {
         case .callLimit(let limit): reason = "call limit of \(limit) reached"
         case .overload: reason = "overloaded"
+        case .noMediaPorts: reason = "no RTP port pairs left (widen --rtp-ports or raise the descriptor limit)"
         }
         logger.notice(
             "new call refused with 503 (further refusals within 10 s are only counted)",
@@ -63,6 +69,7 @@ extension PBXCore {
                 "reason": "\(reason)", "dialled": "\(request.uri.user ?? "")",
                 "refused_at_limit_total": "\(statistics.callsRefusedAtLimit)",
                 "refused_overloaded_total": "\(statistics.callsRefusedOverloaded)",
+                "refused_no_media_ports_total": "\(statistics.callsRefusedNoMediaPorts)",
             ])
     }
 }

@@ -1,7 +1,7 @@
 import VPBXSIP
 
-/// Whether a new call may start: the administrator's limit on concurrent calls, and load
-/// shedding while the core is overloaded.
+/// Whether a new call may start: the administrator's limit on concurrent calls, load shedding
+/// while the core is overloaded, and media ports left for it.
 ///
 /// Overload is judged by how long inputs wait in the core's queue, not by the call rate: the
 /// rate the core can carry depends on the machine and on what the calls do, while a queue
@@ -22,6 +22,9 @@ struct CallAdmission {
     enum Refusal: Equatable {
         case callLimit(Int)
         case overload
+        /// The relay has no port pairs left for another call (they come back as calls end):
+        /// refused before the call is set up, not after it was admitted and routed.
+        case noMediaPorts
 
         /// The 503 for this refusal. Only overload carries a Retry-After (RFC 3261 §21.5.4):
         /// a front proxy may then try elsewhere for a moment; the call limit is a steady
@@ -32,6 +35,10 @@ struct CallAdmission {
                 return SIPResponse(to: request, status: 503, reason: "Maximum Calls In Progress", toTag: toTag)
             case .overload:
                 var response = SIPResponse(to: request, status: 503, reason: "Overloaded", toTag: toTag)
+                response.headers.add("Retry-After", "1")
+                return response
+            case .noMediaPorts:
+                var response = SIPResponse(to: request, status: 503, reason: "No Media Ports", toTag: toTag)
                 response.headers.add("Retry-After", "1")
                 return response
             }
@@ -54,10 +61,12 @@ struct CallAdmission {
         return isOverloaded
     }
 
-    /// Why a new call must be refused now, or nil to admit it.
-    func refusal(activeCalls: Int) -> Refusal? {
+    /// Why a new call must be refused now, or nil to admit it. `mediaSessionsLeft`: how many
+    /// more calls the relay has ports for (nil: it does not say).
+    func refusal(activeCalls: Int, mediaSessionsLeft: Int? = nil) -> Refusal? {
         if isOverloaded { return .overload }
         if let maximumCalls, activeCalls >= maximumCalls { return .callLimit(maximumCalls) }
+        if let mediaSessionsLeft, mediaSessionsLeft <= 0 { return .noMediaPorts }
         return nil
     }
 }

@@ -140,6 +140,10 @@ public protocol MediaSessionFactory: Sendable {
     /// otherwise, and the core asks ``makeSession(callerMedia:onTimeout:completion:)``.
     func makeSessionAtOnce(callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void)
         -> (any MediaSession)?
+    /// How many more sessions the media side has ports for right now, or nil when it cannot
+    /// tell; at zero the core refuses new calls at once (`503 No Media Ports`) instead of
+    /// admitting and routing them first.
+    var sessionsAvailable: Int? { get }
     /// Runs `body`, a batch of the core's work; the relay may hold what it asked of sessions
     /// (new ones, addresses, closes) and pass it on together when it returns.
     func gatheringWork(_ body: () -> Void)
@@ -151,6 +155,8 @@ extension MediaSessionFactory {
     public func makeSessionAtOnce(callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void)
         -> (any MediaSession)?
     { nil }
+
+    public var sessionsAvailable: Int? { nil }
 }
 
 /// Where a phone said it receives RTP (its SDP's connection address and audio port).

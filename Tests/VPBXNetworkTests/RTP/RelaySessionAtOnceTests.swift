@@ -19,6 +19,21 @@ struct RelaySessionAtOnceTests {
         return (relay, first.aPort, first.bPort)
     }
 
+    @Test func theRelayCountsSessionsLeftFromFreePairsAndParkedSets() async throws {
+        let relay = try RelayIdleSocketsTests.makePoolingRelay(pairs: 8)
+        #expect(relay.sessionsAvailable == 4)
+        let first = try await relay.makeSession(bindHost: "127.0.0.1")
+        let second = try await relay.makeSession(bindHost: "127.0.0.1")
+        #expect(relay.sessionsAvailable == 2)
+        await first.close()  // parked: its ports stay reserved, and it counts as one session
+        #expect(relay.sessionsAvailable == 3 && relay.idleSessionCount == 1)
+        let third = try #require(relay.makeSessionAtOnce(bindHost: "127.0.0.1", expectingA: nil, onTimeout: nil))
+        #expect(relay.sessionsAvailable == 2)
+        for session in [second, third] { await session.close() }
+        await relay.closeIdleSessions()
+        #expect(relay.sessionsAvailable == 4 && relay.pool.inUseCount == 0)
+    }
+
     @Test func withoutAParkedSetThereIsNoSessionAtOnce() async throws {
         let pooling = try RelayIdleSocketsTests.makePoolingRelay()
         #expect(pooling.makeSessionAtOnce(bindHost: "127.0.0.1", expectingA: nil, onTimeout: nil) == nil)

@@ -127,6 +127,14 @@ final class FakeMediaFactory: MediaSessionFactory {
     /// Sessions the core asked for outside ``gatheringWork(_:)`` (a relay would not batch them).
     var madeOutsideGathering: Int { gathering.withLock { $0.madeOutside } }
 
+    /// What ``sessionsAvailable`` reports (nil: the fake does not say, as by default).
+    private let left = Mutex<Int?>(nil)
+    var sessionsLeft: Int? {
+        get { left.withLock { $0 } }
+        set { left.withLock { $0 = newValue } }
+    }
+    var sessionsAvailable: Int? { sessionsLeft }
+
     /// Whether ``makeSessionAtOnce(callerMedia:onTimeout:)`` has a session ready, as the
     /// relay has with parked socket sets; off, the core must wait for ``makeSession``.
     private let atOnce = Mutex((ready: false, made: 0, waitedFor: 0))
