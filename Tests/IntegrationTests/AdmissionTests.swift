@@ -2,8 +2,9 @@ import Testing
 import VPBXControl
 
 extension Integration {
-    /// `--max-calls`: the engine refuses calls beyond its limit with 503 before any challenge,
-    /// leaves the call in progress alone, and reports the refusal in `vpbx status`.
+    /// `--max-calls`, and an RTP range with ports for one call: the engine refuses calls beyond
+    /// either with 503 before any challenge, leaves the call in progress alone, and reports
+    /// the refusal in `vpbx status`.
     @Suite("Call admission")
     struct AdmissionTests {
         /// `vpbx status --json`.
@@ -11,31 +12,37 @@ extension Integration {
             var status: EngineStatus.Result
         }
 
+        /// A first call (answered, held 5 s) goes up; a second caller, without credentials,
+        /// must get 503 while it is up; the first then completes. The callers' and callee's
+        /// sipp scenarios check the messages.
+        static func secondCallRefusedWhileTheFirstIsUp(_ pbx: TestPBX) async throws {
+            try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+            let callee = try SippPeer(.answer).echoingRTP()
+            try await pbx.addExtension(
+                Fixture.callee, password: Fixture.password(Fixture.callee),
+                staticContact: pbx.contact(of: callee, number: Fixture.callee))
+            let first = try pbx.phone(.callHangup).service(Fixture.callee).caller(Fixture.caller)
+                .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+            let calleeProcess = try pbx.start(callee, name: "callee")
+            try await Task.sleep(for: .milliseconds(300))
+            try await calleeProcess.requireListening()
+            let firstProcess = try pbx.start(first, name: "first-caller")
+            // The first call holds for 5 s; try the second once it is up.
+            try await eventually("the first call to be up", timeout: .seconds(10)) {
+                guard firstProcess.isRunning else { throw StopWaiting(reason: "the first caller's sipp has ended") }
+                return try await pbx.liveCalls().count == 1 ? true : nil
+            }
+            let second = try pbx.phone(.callExpectServiceUnavailable).service(Fixture.callee).caller(Fixture.caller)
+            try await pbx.run(second, name: "second-caller").requireSuccess()
+            #expect(try await pbx.liveCalls().count == 1, "the refusal must not touch the call in progress")
+            try await firstProcess.finish().requireSuccess()
+            try await calleeProcess.finish().requireSuccess()
+        }
+
         @Test("--max-calls 1: a second call gets 503 while the first is up, which completes; vpbx status counts it")
         func callLimit() async throws {
             try await TestPBX.run(configure: { $0.maxCalls = 1 }) { pbx in
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                let callee = try SippPeer(.answer).echoingRTP()
-                try await pbx.addExtension(
-                    Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
-                let first = try pbx.phone(.callHangup).service(Fixture.callee).caller(Fixture.caller)
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let calleeProcess = try pbx.start(callee, name: "callee")
-                try await Task.sleep(for: .milliseconds(300))
-                try await calleeProcess.requireListening()
-                let firstProcess = try pbx.start(first, name: "first-caller")
-                // The first call holds for 5 s; try the second once it is up.
-                try await eventually("the first call to be up", timeout: .seconds(10)) {
-                    guard firstProcess.isRunning else { throw StopWaiting(reason: "the first caller's sipp has ended") }
-                    return try await pbx.liveCalls().count == 1 ? true : nil
-                }
-                let second = try pbx.phone(.callExpectServiceUnavailable).service(Fixture.callee).caller(Fixture.caller)
-                try await pbx.run(second, name: "second-caller").requireSuccess()
-                #expect(try await pbx.liveCalls().count == 1, "the refusal must not touch the call in progress")
-                try await firstProcess.finish().requireSuccess()
-                try await calleeProcess.finish().requireSuccess()
-
+                try await Self.secondCallRefusedWhileTheFirstIsUp(pbx)
                 let status = try await pbx.cli.json(StatusReport.self, ["status"]).status
                 #expect(status.maximumCalls == 1)
                 #expect(status.callsRefusedAtLimit == 1)
@@ -53,27 +60,7 @@ extension Integration {
                 let base = options.rtpPorts.lowerBound + options.rtpPorts.lowerBound % 2
                 options.rtpPorts = base...(base + 3)
             }) { pbx in
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                let callee = try SippPeer(.answer).echoingRTP()
-                try await pbx.addExtension(
-                    Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
-                let first = try pbx.phone(.callHangup).service(Fixture.callee).caller(Fixture.caller)
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let calleeProcess = try pbx.start(callee, name: "callee")
-                try await Task.sleep(for: .milliseconds(300))
-                try await calleeProcess.requireListening()
-                let firstProcess = try pbx.start(first, name: "first-caller")
-                try await eventually("the first call to be up", timeout: .seconds(10)) {
-                    guard firstProcess.isRunning else { throw StopWaiting(reason: "the first caller's sipp has ended") }
-                    return try await pbx.liveCalls().count == 1 ? true : nil
-                }
-                let second = try pbx.phone(.callExpectServiceUnavailable).service(Fixture.callee).caller(Fixture.caller)
-                try await pbx.run(second, name: "second-caller").requireSuccess()
-                #expect(try await pbx.liveCalls().count == 1, "the refusal must not touch the call in progress")
-                try await firstProcess.finish().requireSuccess()
-                try await calleeProcess.finish().requireSuccess()
-
+                try await Self.secondCallRefusedWhileTheFirstIsUp(pbx)
                 let status = try await pbx.cli.json(StatusReport.self, ["status"]).status
                 #expect(status.callsRefusedNoMediaPorts == 1)
                 #expect(status.callsRefusedAtLimit == 0 && status.callsRefusedOverloaded == 0)

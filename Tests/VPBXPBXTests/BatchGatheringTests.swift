@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VPBXPBX
 import VPBXSIP
+import VPBXStore
 
 /// The core hands each batch of its input to its ports inside their gatherings
 /// (``SIPOutbound/gatheringSends(_:)``, ``MediaSessionFactory/gatheringWork(_:)``), so the
@@ -16,17 +17,7 @@ struct BatchGatheringTests {
         try await PBXHarness.run(Cast.everyone) { pbx in
             let ringing = try await pbx.dial(from: alice, to: [desk])
             _ = try await pbx.media.onlySession()
-            let invite = ringing.calleeInvites[0]
-            pbx.send(desk.respond(to: invite, status: 200, toTag: "desk-tag", sdp: desk.sdp(port: 4002)), from: desk)
-            let answer = try await pbx.outbound.response(200, .invite, to: alice.address)
-            _ = try await pbx.outbound.request(.ack, to: desk.address)
-            var caller = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: answer)
-            pbx.send(caller.ack(inviteCSeq: 2), from: alice)
-            pbx.send(caller.request(.bye), from: alice)
-            _ = try await pbx.outbound.response(200, .bye, to: alice.address)
-            let bye = try await pbx.outbound.request(.bye, to: desk.address)
-            pbx.send(desk.respond(to: bye, status: 200, toTag: "unused"), from: desk)
-            _ = try await pbx.finishedCDR(of: alice.number)
+            _ = try await answerAndHangUp(ringing, pbx)
 
             #expect(pbx.outbound.sent.count >= 8)
             #expect(pbx.outbound.sentOutsideGathering == 0)
@@ -44,22 +35,26 @@ struct BatchGatheringTests {
             #expect(pbx.media.madeOutsideGathering == 0)
             // The session came with the caller's media address; the callee is offered its B port.
             #expect(session.remotes.first == .init(side: .a, host: alice.address.host, port: 4000))
-            let invite = ringing.calleeInvites[0]
-            #expect(SampleSDP.parse(invite.body)?.audioEndpoint?.port == FakeMediaFactory.bPort)
-
-            pbx.send(desk.respond(to: invite, status: 200, toTag: "desk-tag", sdp: desk.sdp(port: 4002)), from: desk)
-            let answer = try await pbx.outbound.response(200, .invite, to: alice.address)
+            #expect(SampleSDP.parse(ringing.calleeInvites[0].body)?.audioEndpoint?.port == FakeMediaFactory.bPort)
+            let (answer, cdr) = try await answerAndHangUp(ringing, pbx)
             #expect(SampleSDP.endpoint(of: answer)?.port == FakeMediaFactory.aPort)
-            _ = try await pbx.outbound.request(.ack, to: desk.address)
-            var caller = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: answer)
-            pbx.send(caller.ack(inviteCSeq: 2), from: alice)
-            pbx.send(caller.request(.bye), from: alice)
-            _ = try await pbx.outbound.response(200, .bye, to: alice.address)
-            let bye = try await pbx.outbound.request(.bye, to: desk.address)
-            pbx.send(desk.respond(to: bye, status: 200, toTag: "unused"), from: desk)
-            let cdr = try await pbx.finishedCDR(of: alice.number)
             #expect(cdr.disposition == .answered)
             try await eventually("the media session closed") { session.isClosed }
         }
+    }
+
+    /// The desk answers, the caller ACKs and hangs up; returns the caller's 200 and the CDR.
+    private func answerAndHangUp(_ ringing: PBXHarness.Ringing, _ pbx: PBXHarness) async throws -> (SIPResponse, CDRRecord) {
+        let invite = ringing.calleeInvites[0]
+        pbx.send(desk.respond(to: invite, status: 200, toTag: "desk-tag", sdp: desk.sdp(port: 4002)), from: desk)
+        let answer = try await pbx.outbound.response(200, .invite, to: alice.address)
+        _ = try await pbx.outbound.request(.ack, to: desk.address)
+        var caller = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: answer)
+        pbx.send(caller.ack(inviteCSeq: 2), from: alice)
+        pbx.send(caller.request(.bye), from: alice)
+        _ = try await pbx.outbound.response(200, .bye, to: alice.address)
+        let bye = try await pbx.outbound.request(.bye, to: desk.address)
+        pbx.send(desk.respond(to: bye, status: 200, toTag: "unused"), from: desk)
+        return (answer, try await pbx.finishedCDR(of: alice.number))
     }
 }
