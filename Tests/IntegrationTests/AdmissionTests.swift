@@ -64,6 +64,8 @@ extension Integration {
                 let status = try await pbx.cli.json(StatusReport.self, ["status"]).status
                 #expect(status.callsRefusedNoMediaPorts == 1)
                 #expect(status.callsRefusedAtLimit == 0 && status.callsRefusedOverloaded == 0)
+                let text = try await pbx.cli.run(["status"], json: false)
+                #expect(text.succeeded && text.stdout.contains("0 at the call limit, 0 overloaded, 1 without media ports"), "\(text.summary)")
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .answered, "the admitted call completes normally")
             }

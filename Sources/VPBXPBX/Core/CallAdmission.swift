@@ -26,9 +26,10 @@ struct CallAdmission {
         /// refused before the call is set up, not after it was admitted and routed.
         case noMediaPorts
 
-        /// The 503 for this refusal. Only overload carries a Retry-After (RFC 3261 §21.5.4):
-        /// a front proxy may then try elsewhere for a moment; the call limit is a steady
-        /// policy, not a reason to take the whole server out of a proxy's rotation.
+        /// The 503 for this refusal. Overload and a full port range carry a Retry-After
+        /// (RFC 3261 §21.5.4): both pass within moments, and a front proxy may try elsewhere
+        /// meanwhile; the call limit is a steady policy, not a reason to take the whole
+        /// server out of a proxy's rotation.
         func response(to request: SIPRequest, toTag: String) -> SIPResponse {
             switch self {
             case .callLimit:

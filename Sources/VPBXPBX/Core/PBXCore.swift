@@ -221,7 +221,7 @@ public struct PBXStatistics: Sendable, Equatable {
     public var authenticationFailures = 0
     /// New calls refused with 503 because the call limit was reached.
     public var callsRefusedAtLimit = 0
-    /// Refused because the relay had no port pairs left.
+    /// New calls refused with 503 because the relay had no port pairs left.
     public var callsRefusedNoMediaPorts = 0
     /// New calls refused with 503 while the core was overloaded.
     public var callsRefusedOverloaded = 0

@@ -10,7 +10,7 @@ public struct Dialog: Sendable, Equatable {
     public let callID: String
     public let localTag: String
     public var remoteTag: String? {
-        didSet { addressHeaders = nil }
+        didSet { addressHeaders = AddressHeaders() }
     }
     /// Our address as it appears in From (UAC) or To (UAS), including our tag.
     public let local: NameAddress
@@ -18,8 +18,7 @@ public struct Dialog: Sendable, Equatable {
     /// From and To with their tags as every request of the dialog writes them, serialized by
     /// the first request and kept for the next (a call's ACK and BYE share them): writing a
     /// name-address was most of building either.
-    private var addressHeaders: (from: TaggedAddress, to: TaggedAddress)?
-    private typealias TaggedAddress = (address: NameAddress, text: String)
+    private var addressHeaders = AddressHeaders()
     /// Where in-dialog requests go: the peer's Contact, refreshed by target-refresh requests.
     public var remoteTarget: SIPURI
     public var routeSet: [NameAddress]
@@ -110,24 +109,25 @@ public struct Dialog: Sendable, Equatable {
         return SIPRequest(method: method, uri: remoteTarget, headers: headers, body: body)
     }
 
-    private mutating func taggedAddresses() -> (from: TaggedAddress, to: TaggedAddress) {
-        if let addressHeaders { return addressHeaders }
+    private mutating func taggedAddresses() -> (from: AddressHeaders.Tagged, to: AddressHeaders.Tagged) {
+        if let kept = addressHeaders.kept { return kept }
         let made = (Self.tagged(local, tag: localTag), Self.tagged(remote, tag: remoteTag))
-        addressHeaders = made
+        addressHeaders.kept = made
         return made
     }
 
-    private static func tagged(_ address: NameAddress, tag: String?) -> TaggedAddress {
+    private static func tagged(_ address: NameAddress, tag: String?) -> AddressHeaders.Tagged {
         var tagged = address
         tagged.tag = tag
         return (tagged, tagged.serialized)
     }
 
-    public static func == (lhs: Dialog, rhs: Dialog) -> Bool {
-        // The kept headers follow from the rest.
-        lhs.role == rhs.role && lhs.callID == rhs.callID && lhs.localTag == rhs.localTag
-            && lhs.remoteTag == rhs.remoteTag && lhs.local == rhs.local && lhs.remote == rhs.remote
-            && lhs.remoteTarget == rhs.remoteTarget && lhs.routeSet == rhs.routeSet && lhs.localSeq == rhs.localSeq
-            && lhs.remoteSeq == rhs.remoteSeq
+    /// The serialized From and To, once a request wrote them. They follow from the dialog's
+    /// addresses and tags, so two dialogs are equal whether or not either has them yet.
+    private struct AddressHeaders: Sendable, Equatable {
+        typealias Tagged = (address: NameAddress, text: String)
+        var kept: (from: Tagged, to: Tagged)?
+
+        static func == (lhs: AddressHeaders, rhs: AddressHeaders) -> Bool { true }
     }
 }

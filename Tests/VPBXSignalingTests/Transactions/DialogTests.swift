@@ -41,7 +41,9 @@ import VPBXSIP
         let invite = TransactionFixtures.request(.invite)
         var dialog = try Dialog(uacInvite: invite, response: TransactionFixtures.response(200, to: invite, tag: "remote"))
         let via = Via(transport: "UDP", host: "127.0.0.1", port: 5060, parameters: [SIPParameter(name: "branch", value: "z9hG4bK-1")])
+        let before = dialog
         let ack = dialog.makeAck(inviteCSeq: 1, via: via)
+        #expect(dialog == before, "the kept headers are not part of the dialog's value")
         let bye = dialog.makeRequest(.bye, via: via, contact: nil)
         #expect(bye.headers["From"] == ack.headers["From"] && bye.headers["To"] == ack.headers["To"])
         // What the headers keep parsed is what their text reads.
