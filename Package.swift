@@ -44,23 +44,23 @@ let package = Package(
         .target(name: "VPBXNetwork", dependencies: ["VPBXSIP", "VPBXRTP", "CLinuxEpoll", nio, nioPosix, nioConcurrency, logging]),
         // epoll and eventfd headers for the RTP relay's poller thread (Linux only).
         .systemLibrary(name: "CLinuxEpoll"),
-        .target(name: "VPBXStore", dependencies: ["VPBXSchedule", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "VPBXStore", dependencies: ["VPBXText", "VPBXSchedule", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "VPBXControl", dependencies: [nio, nioPosix, logging]),
         // The engine as a media endpoint (RTP termination for prompts, voicemail) and prompt files.
-        .target(name: "VPBXMediaIO", dependencies: ["VPBXMedia", "VPBXRTP", "VPBXNetwork", nio, logging]),
+        .target(name: "VPBXMediaIO", dependencies: ["VPBXText", "VPBXMedia", "VPBXRTP", "VPBXNetwork", nio, logging]),
         // The product.
         .target(
             name: "VPBXPBX",
             dependencies: [
-                "VPBXSIP", "VPBXSDP", "VPBXRTP", "VPBXSignaling", "VPBXSchedule", "VPBXMedia", "VPBXNetwork", "VPBXStore",
-                "VPBXACD", nio, logging,
+                "VPBXText", "VPBXSIP", "VPBXSDP", "VPBXRTP", "VPBXSignaling", "VPBXSchedule", "VPBXMedia", "VPBXNetwork",
+                "VPBXStore", "VPBXACD", nio, logging,
             ]
         ),
         .target(
             name: "VPBXEngine",
             dependencies: [
                 "VPBXPBX", "VPBXControl", "VPBXStore", "VPBXSchedule", "VPBXNetwork", "VPBXMediaIO", "VPBXSignaling", "VPBXSIP",
-                "VPBXACD", nio, nioPosix, logging, .product(name: "Crypto", package: "swift-crypto"),
+                "VPBXText", "VPBXACD", nio, nioPosix, logging, .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .systemLibrary(name: "CNCursesW", providers: [.apt(["libncurses-dev"])]),

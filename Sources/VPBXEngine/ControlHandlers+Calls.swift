@@ -2,6 +2,7 @@ import Foundation
 import VPBXControl
 import VPBXPBX
 import VPBXStore
+import VPBXText
 
 /// `registration.list`, `call.*` and `cdr.search`.
 extension ControlHandlers {
@@ -69,7 +70,7 @@ extension ControlHandlers {
         }
         if call.state == .answered, !call.heldBy.isEmpty { state = .held }
         return CallInfo(
-            id: call.id.uuidString.lowercased(), caller: call.caller, callerName: call.callerName, callee: call.callee,
+            id: call.id.lowercaseText, caller: call.caller, callerName: call.callerName, callee: call.callee,
             state: state, startedAt: call.startedAt, answeredAt: call.answeredAt, legs: legs)
     }
 
@@ -79,7 +80,7 @@ extension ControlHandlers {
             return nil
         }
         return CDRInfo(
-            id: row.id.uuidString.lowercased(), caller: row.caller, callerName: row.callerName, callee: row.callee,
+            id: row.id.lowercaseText, caller: row.caller, callerName: row.callerName, callee: row.callee,
             startedAt: row.startedAt, answeredAt: row.answeredAt, endedAt: endedAt, durationSeconds: row.durationSeconds,
             billableSeconds: row.billableSeconds, disposition: disposition, cause: row.cause,
             hangupSide: row.hangupSide.flatMap { VPBXControl.HangupSide(rawValue: $0.rawValue) }, path: row.path)

@@ -1,6 +1,7 @@
 import Foundation
 import VPBXControl
 import VPBXPBX
+import VPBXText
 
 /// `monitor.*`: supervisors on calls (they start from their phones, `*222`/`*223`/`*224`
 /// and the extension's number; see docs/call-center.md).
@@ -47,8 +48,8 @@ extension ControlHandlers {
 
     static func info(_ monitor: MonitorSnapshot) -> MonitorInfo {
         MonitorInfo(
-            id: monitor.id.uuidString.lowercased(), supervisor: monitor.supervisor, extension: monitor.target,
-            call: monitor.callID.uuidString.lowercased(), mode: MonitorModeName(rawValue: monitor.mode.rawValue) ?? .listen,
+            id: monitor.id.lowercaseText, supervisor: monitor.supervisor, extension: monitor.target,
+            call: monitor.callID.lowercaseText, mode: MonitorModeName(rawValue: monitor.mode.rawValue) ?? .listen,
             state: monitor.answeredAt == nil ? "ringing" : "active", startedAt: monitor.startedAt)
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import VPBXMediaIO
 import VPBXPBX
 import VPBXStore
+import VPBXText
 
 /// The engine's ``VoicemailService``: message rows and mailbox settings in the store, audio in
 /// ``VoicemailFiles``. Saving writes the file durably first and the row second, so a crash
@@ -180,5 +181,5 @@ enum VoicemailIDs {
             ))
     }
 
-    static func text(_ id: UUID) -> String { id.uuidString.lowercased() }
+    static func text(_ id: UUID) -> String { id.lowercaseText }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import VPBXControl
 import VPBXPBX
+import VPBXText
 
 /// Forwards core events to the control socket's hub in order: one consumer task, so the `seq`
 /// numbers follow the order in which things happened.
@@ -78,8 +79,8 @@ final class EventBridge: Sendable {
     /// The fields of ``MonitorInfo``.
     static func monitorJSON(_ monitor: MonitorSnapshot) -> JSONValue {
         .object([
-            "id": .string(monitor.id.uuidString.lowercased()), "supervisor": .string(monitor.supervisor),
-            "extension": .string(monitor.target), "call": .string(monitor.callID.uuidString.lowercased()),
+            "id": .string(monitor.id.lowercaseText), "supervisor": .string(monitor.supervisor),
+            "extension": .string(monitor.target), "call": .string(monitor.callID.lowercaseText),
             "mode": .string(monitor.mode.rawValue), "startedAt": .string(RPCCoding.formatDate(monitor.startedAt)),
             "state": .string(monitor.answeredAt == nil ? "ringing" : "active"),
         ])
@@ -87,7 +88,7 @@ final class EventBridge: Sendable {
 
     static func callJSON(_ call: CallSnapshot) -> JSONValue {
         var fields: [String: JSONValue] = [
-            "id": .string(call.id.uuidString.lowercased()), "caller": .string(call.caller), "callee": .string(call.callee),
+            "id": .string(call.id.lowercaseText), "caller": .string(call.caller), "callee": .string(call.callee),
             "state": .string(call.state.rawValue), "startedAt": .string(RPCCoding.formatDate(call.startedAt)),
         ]
         if let name = call.callerName { fields["callerName"] = .string(name) }

@@ -5,6 +5,7 @@ import VPBXACD
 import VPBXControl
 import VPBXPBX
 import VPBXStore
+import VPBXText
 
 /// The core's call events reach the queue center through this link, in order (one consumer
 /// task: a call's end must never overtake its start). The core is made before the center
@@ -43,16 +44,16 @@ final class QueueCenterLink: Sendable {
     private static func deliver(_ event: PBXEvent, to center: QueueCenter) async {
         switch event {
         case .callStarted(let call), .callRinging(let call), .callAnswered(let call):
-            await center.observe(callID: call.id.uuidString.lowercased(), parties: [call.caller, call.callee], ended: false)
+            await center.observe(callID: call.id.lowercaseText, parties: [call.caller, call.callee], ended: false)
         case .callEnded(let call, _, _):
-            let id = call.id.uuidString.lowercased()
+            let id = call.id.lowercaseText
             await center.observe(callID: id, parties: [], ended: true)
             await center.callEnded(callID: id)
         case .callHeld(let call, _):
-            await center.callHeld(callID: call.id.uuidString.lowercased(), held: true)
+            await center.callHeld(callID: call.id.lowercaseText, held: true)
         case .callResumed(let call, _):
             // Resumed only when nobody holds it any more (both parties may hold).
-            if call.heldBy.isEmpty { await center.callHeld(callID: call.id.uuidString.lowercased(), held: false) }
+            if call.heldBy.isEmpty { await center.callHeld(callID: call.id.lowercaseText, held: false) }
         default:
             break
         }

@@ -22,16 +22,21 @@ public struct OriginTracker: Sendable, Equatable {
     /// Returns `description` with this leg's origin. The version is incremented when the
     /// content (everything but the origin) differs from the last stamped body, and kept when
     /// the same body is sent again, e.g. in a session refresh re-INVITE.
-    public mutating func stamp(_ description: SessionDescription) -> SessionDescription {
-        var content = description
-        content.origin = Origin(sessionID: "0", sessionVersion: 0, address: "")
-        if let lastContent, lastContent != content {
+    ///
+    /// Consuming, and one copy (the one kept): the body with a blank origin is the content
+    /// compared and kept, then the same value gets this leg's origin. Copying a description
+    /// costs a reference count per string and array in it; it used to be copied twice.
+    public mutating func stamp(_ description: consuming SessionDescription) -> SessionDescription {
+        var stamped = description
+        stamped.origin = Self.blankOrigin
+        if let lastContent, lastContent != stamped {
             // Wrapping keeps this total; 2^64 re-offers will not happen in one call.
             origin.sessionVersion &+= 1
         }
-        lastContent = content
-        var stamped = description
+        lastContent = stamped
         stamped.origin = origin
         return stamped
     }
+
+    private static let blankOrigin = Origin(sessionID: "0", sessionVersion: 0, address: "")
 }

@@ -159,4 +159,22 @@ import Testing
         #expect(try kept.headers.topVia().branch == "z9hG4bK-a")
         #expect(original.headers.memoized.from?.tag == "f1")
     }
+
+    /// The tag accessors read the memo in place and agree with the parsed address; without a
+    /// memo they parse, and a malformed header throws as `from()`/`to()` do.
+    @Test func theTagAccessorsAgreeWithTheAddressesWithOrWithoutAMemo() throws {
+        let request = try parsedInvite()
+        #expect(request.headers.memoizedFromTag == .some("f1") && request.headers.memoizedToTag == .some(nil))
+        #expect(try request.headers.fromTag() == "f1" && request.headers.toTag() == nil)
+        let kept = request.keptForResending()
+        #expect(kept.headers.memoizedFromTag == nil && kept.headers.memoizedToTag == nil)
+        #expect(try kept.headers.fromTag() == "f1" && kept.headers.toTag() == nil)
+        var changed = request
+        changed.headers["To"] = "<sip:1002@pbx>;tag=t7"
+        #expect(try changed.headers.toTag() == "t7")
+        changed.headers["From"] = "<sip:1001@pbx"  // no closing bracket
+        #expect(throws: SIPParseError.self) { try changed.headers.fromTag() }
+        changed.headers.remove("To")
+        #expect(throws: SIPParseError.self) { try changed.headers.toTag() }
+    }
 }

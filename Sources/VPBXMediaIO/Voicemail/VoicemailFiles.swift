@@ -1,5 +1,6 @@
 import Foundation
 import VPBXMedia
+import VPBXText
 
 /// The voicemail audio on disk, under the data directory:
 /// `voicemail/<mailbox>/<id>.wav` for messages and `voicemail/<mailbox>/greeting-<kind>.wav`
@@ -36,7 +37,7 @@ public struct VoicemailFiles: Sendable {
 
     /// `voicemail/<mailbox>/<id>.wav`: the path a message row stores.
     public static func messagePath(mailbox: String, id: UUID) -> String {
-        "\(folder)/\(mailbox)/\(id.uuidString.lowercased()).wav"
+        "\(folder)/\(mailbox)/\(id.lowercaseText).wav"
     }
 
     /// The absolute location of a path relative to the data directory.

@@ -119,7 +119,7 @@ public actor ApplicationUserAgent {
     private func handle(_ request: SIPRequest) async {
         guard let callID = request.headers.callID else { return }
         switch request.method {
-        case .invite where (try? request.headers.to().tag) == nil:
+        case .invite where (try? request.headers.toTag()) == nil:
             guard sessions[callID] == nil else { return }  // reliable delivery: no retransmissions
             await answer(request, callID: callID)
         case .ack:

@@ -3,6 +3,7 @@ import VPBXSDP
 import VPBXSIP
 import VPBXSignaling
 import VPBXStore
+import VPBXText
 
 /// A new INVITE: authenticate the caller, find the callee's contacts, anchor the media, and
 /// ring every contact in parallel.
@@ -229,7 +230,7 @@ extension PBXCore {
         if destination.host == Application.host {
             // The engine's own applications speak the caller's language.
             headers.add(Application.languageHeader, directory[call.caller]?.language == .en ? "en" : "hu")
-            headers.add(Application.callHeader, call.id.uuidString.lowercased())
+            headers.add(Application.callHeader, call.id.lowercaseText)
         }
         return SIPRequest(method: .invite, uri: contact, headers: headers, body: body)
     }

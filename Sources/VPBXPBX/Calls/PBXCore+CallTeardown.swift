@@ -62,13 +62,15 @@ extension PBXCore {
             call.callerDialog = dialog
             startClient(bye, to: call.callerSource, purpose: .fireAndForget)
         }
+        // Each leg read in place, not copied out (see calleeAnswered).
         for index in call.legs.indices {
-            let leg = call.legs[index]
-            if leg.state == .answered, side != .callee, var dialog = leg.dialog {
-                let bye = dialog.makeRequest(.bye, via: newVia(for: leg.destination), contact: nil)
-                startClient(bye, to: leg.destination, purpose: .fireAndForget)
-            } else if !leg.isDone, leg.state != .answered {
-                call.legs[index] = cancelLeg(leg)
+            let state = call.legs[index].state
+            if state == .answered, side != .callee, var dialog = call.legs[index].dialog {
+                let destination = call.legs[index].destination
+                let bye = dialog.makeRequest(.bye, via: newVia(for: destination), contact: nil)
+                startClient(bye, to: destination, purpose: .fireAndForget)
+            } else if !call.legs[index].isDone, state != .answered {
+                call.legs[index] = cancelLeg(call.legs[index])
             }
         }
         endMonitors(ofCall: id)
@@ -91,7 +93,7 @@ extension PBXCore {
         callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = nil
         if let application = call.applicationLeg {
             let invite = call.legs[application].invite
-            if let callID = invite.headers.callID, let tag = try? invite.headers.from().tag {
+            if let callID = invite.headers.callID, let tag = try? invite.headers.fromTag() {
                 callByDialog[DialogID(callID: callID, localTag: tag)] = nil
             }
         }

@@ -22,29 +22,26 @@ extension PBXCore {
             lateCalleeResponse(response, call: id, leg: index)
             return
         }
-        var leg = call.legs[index]
+        // The leg is changed in place (see calleeAnswered): no copy per response.
         switch response.statusCode {
         case 100:
             // 100 Trying is a provisional response too (RFC 3261 §9.1): a CANCEL held back
             // for this contact goes out now, and a later one need not wait for a 180 that a
             // gateway may never send. Nothing is relayed to the caller.
-            if leg.cancelPending {
-                leg.cancelPending = false
-                sendCancel(for: leg)
-            } else if leg.state == .trying {
-                leg.state = .early
+            if call.legs[index].cancelPending {
+                call.legs[index].cancelPending = false
+                sendCancel(for: call.legs[index])
+            } else if call.legs[index].state == .trying {
+                call.legs[index].state = .early
             }
-            call.legs[index] = leg
         case 101..<200:
-            if leg.cancelPending {
-                leg.cancelPending = false
-                call.legs[index] = leg
-                sendCancel(for: leg)
+            if call.legs[index].cancelPending {
+                call.legs[index].cancelPending = false
+                sendCancel(for: call.legs[index])
                 return
             }
-            guard leg.state == .trying || leg.state == .early else { return }
-            leg.state = .early
-            call.legs[index] = leg
+            guard call.legs[index].state == .trying || call.legs[index].state == .early else { return }
+            call.legs[index].state = .early
             if let answer = sdp(of: response), let endpoint = answer.audioEndpoint, let media = call.media {
                 media.updateRemote(side: .b, host: endpoint.address, port: endpoint.port)
             }
@@ -65,8 +62,7 @@ extension PBXCore {
         case 200..<300:
             calleeAnswered(response, call: call, leg: index)
         default:
-            leg.state = leg.state == .cancelled ? .cancelled : .failed
-            call.legs[index] = leg
+            if call.legs[index].state != .cancelled { call.legs[index].state = .failed }
             if PBXCore.failurePriority(response.statusCode) > PBXCore.failurePriority(call.bestFailure?.statusCode ?? 0) {
                 call.bestFailure = response
             }
@@ -79,24 +75,25 @@ extension PBXCore {
     }
 
     private func calleeAnswered(_ response: SIPResponse, call: Call, leg index: Int) {
-        var leg = call.legs[index]
-        if call.answeredLeg == index, let ack = leg.ack {
-            outbound.send(.request(ack), to: leg.destination)  // retransmitted 2xx: ACK again
+        // The leg is read and changed in place: a copy of it (its INVITE, dialog and ACK) cost
+        // a reference count per string in them, twice, for the three fields that change.
+        let destination = call.legs[index].destination
+        if call.answeredLeg == index, let ack = call.legs[index].ack {
+            outbound.send(.request(ack), to: destination)  // retransmitted 2xx: ACK again
             return
         }
-        guard var dialog = try? Dialog(uacInvite: leg.invite, response: response) else { return }
-        let ack = dialog.makeAck(inviteCSeq: 1, via: newVia(for: leg.destination))
-        outbound.send(.request(ack), to: leg.destination)
+        guard var dialog = try? Dialog(uacInvite: call.legs[index].invite, response: response) else { return }
+        let ack = dialog.makeAck(inviteCSeq: 1, via: newVia(for: destination))
+        outbound.send(.request(ack), to: destination)
         guard call.answeredLeg == nil, call.state != .ending, !call.finalSentToCaller || call.handingOn else {
             // Another contact answered first, or the caller gave up: this one hangs up at once.
-            let bye = dialog.makeRequest(.bye, via: newVia(for: leg.destination), contact: nil)
-            startClient(bye, to: leg.destination, purpose: .fireAndForget)
+            let bye = dialog.makeRequest(.bye, via: newVia(for: destination), contact: nil)
+            startClient(bye, to: destination, purpose: .fireAndForget)
             return
         }
-        leg.state = .answered
-        leg.dialog = dialog
-        leg.ack = ack
-        call.legs[index] = leg
+        call.legs[index].state = .answered
+        call.legs[index].dialog = dialog
+        call.legs[index].ack = ack
         call.answeredLeg = index
         call.state = .answered
         for other in call.legs.indices where other != index && !call.legs[other].isDone {
@@ -113,7 +110,7 @@ extension PBXCore {
                 call.legs[application].state = .failed
                 call.applicationLeg = nil
             }
-            settleHandOn(call.handOnOrigin, .connected(answeredBy: leg.extensionNumber))
+            settleHandOn(call.handOnOrigin, .connected(answeredBy: call.legs[index].extensionNumber))
             call.handOnOrigin = nil
             if let answer = sdp(of: response) {
                 call.calleeCodec = answer.voiceCodec

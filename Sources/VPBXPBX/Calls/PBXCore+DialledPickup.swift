@@ -2,6 +2,7 @@ import Foundation
 import VPBXSDP
 import VPBXSIP
 import VPBXSignaling
+import VPBXText
 
 /// Call pickup dialled from a phone (feature `pickup`, `*8` by default): alone it answers the
 /// longest-ringing call to an extension of the caller's pickup group (Asterisk's `*8`);
@@ -116,7 +117,7 @@ extension PBXCore {
         respond(key, with: pickerOK)
         respond(call.inviteKey, with: callerOK)
         writes.enqueue(.cdrAnswered(id: id, at: now))
-        emit(.callRouted(caller: picker, dialled: dialled, path: path + ["pickup:\(call.id.uuidString.lowercased())"]))
+        emit(.callRouted(caller: picker, dialled: dialled, path: path + ["pickup:\(call.id.lowercaseText)"]))
         emit(.callAnswered(call.snapshot))
         logger.info(
             "call picked up from a phone",

@@ -9,7 +9,7 @@ import VPBXSignaling
 extension PBXCore {
     func inDialogRequest(_ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress) {
         if monitorDialogRequest(request, key: key) { return }
-        guard let toTag = try? request.headers.to().tag, let callID = request.headers.callID,
+        guard let toTag = try? request.headers.toTag(), let callID = request.headers.callID,
             let id = callByDialog[DialogID(callID: callID, localTag: toTag)], let call = calls[id]
         else {
             respond(key, to: request, status: 481)
@@ -132,7 +132,7 @@ extension PBXCore {
     /// An ACK that matched no server transaction: the end-to-end ACK for one of our 2xx.
     func dialogAck(_ request: SIPRequest) {
         if monitorAck(request) { return }
-        guard let toTag = try? request.headers.to().tag, let callID = request.headers.callID,
+        guard let toTag = try? request.headers.toTag(), let callID = request.headers.callID,
             let id = callByDialog[DialogID(callID: callID, localTag: toTag)], let call = calls[id]
         else { return }
         if callID != call.callerDialog.callID, let key = call.pickerAwaitingAck {

@@ -38,7 +38,7 @@ extension PBXCore {
             respond(key, with: response)
             return
         }
-        let inDialog = (try? request.headers.to().tag) != nil
+        let inDialog = (try? request.headers.toTag()) != nil
         if inDialog {
             refreshSubscription(request, key: key)
             return
@@ -93,7 +93,7 @@ extension PBXCore {
     }
 
     private func refreshSubscription(_ request: SIPRequest, key: TransactionKey) {
-        guard let toTag = try? request.headers.to().tag, let callID = request.headers.callID,
+        guard let toTag = try? request.headers.toTag(), let callID = request.headers.callID,
             var subscription = subscriptions[DialogID(callID: callID, localTag: toTag)]
         else {
             respond(key, to: request, status: 481)

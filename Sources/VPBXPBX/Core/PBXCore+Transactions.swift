@@ -25,7 +25,7 @@ extension PBXCore {
         // through a fork or a loop: answer 482. Limited to INVITEs in progress so a phone that
         // (wrongly) reuses its CSeq when answering a challenge is not refused.
         var registeredIdentity: RequestIdentity?
-        if request.method == .invite, (try? request.headers.to().tag) == nil, let identity = RequestIdentity(request) {
+        if request.method == .invite, (try? request.headers.toTag()) == nil, let identity = RequestIdentity(request) {
             if let existing = transactions.serverByRequestIdentity[identity], existing != key,
                 case .invite(let txn)? = transactions.servers[existing]?.transaction, txn.state == .proceeding
             {
@@ -40,7 +40,7 @@ extension PBXCore {
         if request.method == .invite {
             // A new call about to be refused (call limit, overload) gets its 503 without a 100
             // first: under overload every message counts.
-            let refusedAtOnce = (try? request.headers.to().tag) == nil && admission.refusal(activeCalls: calls.count) != nil
+            let refusedAtOnce = (try? request.headers.toTag()) == nil && admission.refusal(activeCalls: calls.count) != nil
             let (txn, actions) = ServerInviteTransaction.start(
                 request, reliability: reliability, timings: configuration.timings, answersAtOnce: refusedAtOnce)
             let entry = TransactionTable.ServerEntry(transaction: .invite(txn), source: source, identity: registeredIdentity)
@@ -64,7 +64,7 @@ extension PBXCore {
             subscribe(request, key: key, source: source)  // in and out of dialog
             return
         }
-        if (try? request.headers.to().tag) != nil {
+        if (try? request.headers.toTag()) != nil {
             inDialogRequest(request, key: key, source: source)
             return
         }

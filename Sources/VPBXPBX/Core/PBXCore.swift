@@ -123,7 +123,8 @@ public actor PBXCore {
     }
 
     /// Called by the transport on its own threads: cheap and non-blocking.
-    public nonisolated func receive(_ incoming: IncomingSIP) {
+    /// Consuming: the message moves into the queue (see ``BatchInbox/push(_:)``).
+    public nonisolated func receive(_ incoming: consuming IncomingSIP) {
         inbox.push(.sip(incoming))
     }
 
@@ -155,7 +156,10 @@ public actor PBXCore {
             // system call per socket, one wake-up per event loop.
             mediaFactory.gatheringWork {
                 outbound.gatheringSends {
-                    for input in batch { handle(input) }
+                    // By index: each input is handled in place, where `for input in batch`
+                    // copied it out (a message's every string and array retained and
+                    // released again).
+                    for index in batch.indices { handle(batch[index]) }
                 }
             }
             inbox.recycle(batch)
@@ -186,7 +190,9 @@ public actor PBXCore {
 
     private func tick() {
         let now = ContinuousClock.now
-        for timer in timers.popDue(now: now) { fire(timer) }
+        var due = timers.takeDue(now: now)
+        due.forEach { fire($0) }
+        timers.recycle(&due)
         endedCalls.forget(endedBefore: now - configuration.timings.timeout)
         if let episode = overloadEpisode, !admission.isOverloaded, now - episode.lastOverloaded >= .seconds(1) {
             overloadEnded(episode, now: now)

@@ -90,7 +90,7 @@ struct RequestIdentity: Hashable, Sendable {
     let method: SIPMethod
 
     init?(_ request: SIPRequest) {
-        guard let callID = request.headers.callID, let from = try? request.headers.from(), let fromTag = from.tag,
+        guard let callID = request.headers.callID, let fromTag = try? request.headers.fromTag(),
             let cseq = try? request.headers.cseq()
         else { return nil }
         self.callID = callID

@@ -200,7 +200,7 @@ extension PBXCore {
 
     /// A request inside a monitoring leg's dialog; false when the dialog is not one.
     func monitorDialogRequest(_ request: SIPRequest, key: TransactionKey) -> Bool {
-        guard let toTag = try? request.headers.to().tag, let callID = request.headers.callID,
+        guard let toTag = try? request.headers.toTag(), let callID = request.headers.callID,
             let id = monitorByDialog[DialogID(callID: callID, localTag: toTag)], var leg = monitors[id]
         else { return false }
         guard var dialog = leg.dialog, dialog.acceptRemoteRequest(request) else {
@@ -237,7 +237,7 @@ extension PBXCore {
 
     /// The ACK for a monitoring leg's 2xx; false when it belongs to no monitoring leg.
     func monitorAck(_ request: SIPRequest) -> Bool {
-        guard let toTag = try? request.headers.to().tag, let callID = request.headers.callID,
+        guard let toTag = try? request.headers.toTag(), let callID = request.headers.callID,
             let id = monitorByDialog[DialogID(callID: callID, localTag: toTag)], var leg = monitors[id]
         else { return false }
         if let key = leg.awaitingAck {

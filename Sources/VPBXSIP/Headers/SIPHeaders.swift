@@ -82,12 +82,14 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     /// - Parameter includingFrom: false for a response: nothing on the response path reads its
     ///   From (the dialog takes it from our request), and ``from()`` still parses on demand.
     public mutating func memoizeCommonHeaders(includingFrom: Bool = true) {
-        var memo = Memo()
-        if includingFrom { memo.from = self["From"].flatMap { try? NameAddress(parsing: $0) } }
-        memo.to = self["To"].flatMap { try? NameAddress(parsing: $0) }
-        memo.topVia = plainTopVia() ?? firstValue("Via").flatMap { try? Via(parsing: $0) }
-        memo.cseq = self["CSeq"].flatMap { try? CSeq(parsing: $0) }
-        memoBox = MemoBox(memo)
+        // Filled in the box: a memo built aside was copied into it (a reference count per
+        // string in four parsed headers) and then destroyed.
+        let box = MemoBox(Memo())
+        if includingFrom { box.memo.from = self["From"].flatMap { try? NameAddress(parsing: $0) } }
+        box.memo.to = self["To"].flatMap { try? NameAddress(parsing: $0) }
+        box.memo.topVia = plainTopVia() ?? firstValue("Via").flatMap { try? Via(parsing: $0) }
+        box.memo.cseq = self["CSeq"].flatMap { try? CSeq(parsing: $0) }
+        memoBox = box
     }
 
     /// The top Via when its element has the common shape, read by offset (``ByteText``);
@@ -125,6 +127,19 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     var memoizedTo: NameAddress? { memoBox?.memo.to }
     var memoizedTopVia: Via? { memoBox?.memo.topVia }
     var memoizedCSeq: CSeq? { memoBox?.memo.cseq }
+
+    /// The tag of the memoized From or To, read in the box: binding the address first copies
+    /// it (its URI and parameters, about ten reference counts) to read one parameter. The
+    /// outer nil: that header is not memoized.
+    var memoizedFromTag: String?? {
+        guard let box = memoBox, box.memo.from != nil else { return nil }
+        return .some(box.memo.from!.tag)
+    }
+
+    var memoizedToTag: String?? {
+        guard let box = memoBox, box.memo.to != nil else { return nil }
+        return .some(box.memo.to!.tag)
+    }
 
     /// Replaces the first Via element with `via` (the received/rport stamp), keeping it parsed.
     public mutating func replaceTopVia(_ via: Via) {

@@ -21,6 +21,19 @@ extension SIPHeaders {
         return try NameAddress(parsing: value)
     }
 
+    /// The From tag, without copying the address out as `try from().tag` does (the core reads
+    /// tags of every request; the copy was most of the reference counting on messages).
+    public func fromTag() throws(SIPParseError) -> String? {
+        if let tag = memoizedFromTag { return tag }
+        return try from().tag
+    }
+
+    /// The To tag, as ``fromTag()``; nil for a request outside a dialog.
+    public func toTag() throws(SIPParseError) -> String? {
+        if let tag = memoizedToTag { return tag }
+        return try to().tag
+    }
+
     /// Every Via entry, topmost first.
     public func vias() throws(SIPParseError) -> [Via] {
         var result: [Via] = []

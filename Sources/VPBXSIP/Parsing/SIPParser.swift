@@ -68,8 +68,9 @@ public struct SIPParser: Sendable {
     public static func validate(_ request: SIPRequest) throws(SIPParseError) {
         let headers = request.headers
         guard headers.callID?.isEmpty == false else { throw .bad("header 'Call-ID' is missing") }
-        _ = try headers.from()
-        _ = try headers.to()
+        // The tags: they throw as `from()`/`to()` do, without copying a memoized address out.
+        _ = try headers.fromTag()
+        _ = try headers.toTag()
         _ = try headers.topVia()
         let cseq = try headers.cseq()
         guard cseq.method == request.method else {

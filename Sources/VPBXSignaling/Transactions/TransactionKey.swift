@@ -42,7 +42,7 @@ public struct TransactionKey: Hashable, Sendable, CustomStringConvertible {
             return TransactionKey(branch: branch, sentBy: sentBy, method: request.method)
         }
         let cseq = try request.headers.cseq()
-        let legacy = "legacy:\(request.headers.callID ?? ""):\(cseq.number):\((try? request.headers.from().tag) ?? "")"
+        let legacy = "legacy:\(request.headers.callID ?? ""):\(cseq.number):\((try? request.headers.fromTag()) ?? "")"
         return TransactionKey(branch: legacy, sentBy: sentBy, method: request.method)
     }
 

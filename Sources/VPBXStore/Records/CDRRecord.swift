@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import VPBXText
 
 /// A call detail record: one row per call, written ahead at call start and completed when
 /// the call ends, so that a crash never loses a call (see ``CDRRepository``).
@@ -54,7 +55,7 @@ public struct CDRRecord: Codable, Sendable, Equatable, Identifiable {
     }
 
     /// "call 6f1c...", for messages.
-    var objectName: String { "call \(id.uuidString.lowercased())" }
+    var objectName: String { "call \(id.lowercaseText)" }
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -94,5 +95,5 @@ extension CDRRecord: FetchableRecord, PersistableRecord {
     }
 
     /// The value of the `id` column for a UUID (lowercase text, as stored).
-    static func key(_ id: UUID) -> String { id.uuidString.lowercased() }
+    static func key(_ id: UUID) -> String { id.lowercaseText }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import VPBXText
 
 /// Where a message sits in its mailbox: `new` until the owner has heard it, then `old`.
 public enum VoicemailFolder: String, Codable, Sendable, CaseIterable {
@@ -102,5 +103,5 @@ extension VoicemailMessageRecord: FetchableRecord, PersistableRecord {
     }
 
     /// The value of the `id` column for a UUID (lowercase text, as stored).
-    static func key(_ id: UUID) -> String { id.uuidString.lowercased() }
+    static func key(_ id: UUID) -> String { id.lowercaseText }
 }
