@@ -107,6 +107,74 @@ struct WriteBehindQueueTests {
         await queue.drain()
         #expect(writer.batches.flatMap { $0 } == [.cdrBegin(call)])
     }
+
+    // MARK: Held begins
+
+    @Test func aShortCallsBeginAndFinishReachTheWriterTogetherThoughQueuedBatchesApart() async throws {
+        let writer = RecordingWriter()
+        let queue = WriteBehindQueue(writer: writer, logger: Self.logger, linger: .milliseconds(5), holdBack: .seconds(5))
+        let call = Self.call(1)
+        queue.enqueue(.cdrBegin(call))
+        try await Task.sleep(for: .milliseconds(60))  // several lingers: the begin would have gone alone
+        #expect(writer.batches.isEmpty)
+        queue.enqueue(.cdrAnswered(id: call.id, at: Self.start))
+        queue.enqueue(Self.finish(call.id))
+        try await waitUntil { !writer.batches.isEmpty }
+        #expect(writer.batches == [[.cdrBegin(call), .cdrAnswered(id: call.id, at: Self.start), Self.finish(call.id)]])
+    }
+
+    @Test func aCallStillGoingHasItsBeginWrittenAfterTheHoldBackWithNothingElseArriving() async throws {
+        let writer = RecordingWriter()
+        let queue = WriteBehindQueue(writer: writer, logger: Self.logger, linger: .milliseconds(5), holdBack: .milliseconds(50))
+        let call = Self.call(1)
+        queue.enqueue(.cdrBegin(call))
+        try await waitUntil { !writer.batches.isEmpty }
+        #expect(writer.batches == [[.cdrBegin(call)]])
+        // Its later steps are not held: the row exists now.
+        queue.enqueue(Self.finish(call.id))
+        await queue.drain()
+        #expect(writer.batches == [[.cdrBegin(call)], [Self.finish(call.id)]])
+    }
+
+    @Test func drainWritesHeldBeginsAtOnceAndOtherWritesAreNotHeld() async throws {
+        let writer = RecordingWriter()
+        let queue = WriteBehindQueue(writer: writer, logger: Self.logger, linger: .milliseconds(5), holdBack: .seconds(60))
+        let held = Self.call(1)
+        let binding = RegistrationRecord(
+            extensionNumber: "201", contactURI: "sip:201@192.0.2.1", expiresAt: Self.start, callID: "r1", cseq: 1,
+            transport: .udp, sourceHost: "192.0.2.1", sourcePort: 5060, registeredAt: Self.start)
+        queue.enqueue(.cdrBegin(held))
+        queue.enqueue(.registrationUpsert(binding))
+        try await waitUntil { !writer.batches.isEmpty }
+        #expect(writer.batches == [[.registrationUpsert(binding)]])
+        let clock = ContinuousClock()
+        let drained = await clock.measure { await queue.drain() }
+        #expect(drained < .seconds(30))  // not the hold-back
+        #expect(writer.batches.flatMap { $0 } == [.registrationUpsert(binding), .cdrBegin(held)])
+    }
+
+    @Test func heldBeginsReleasedTogetherAreWrittenInBatchesWithinTheLimit() async throws {
+        let writer = RecordingWriter()
+        let queue = WriteBehindQueue(writer: writer, logger: Self.logger, holdBack: .seconds(60))
+        let total = WriteBehindQueue.maximumBatch + 100
+        let calls = (0..<total).map(Self.call)
+        for call in calls { queue.enqueue(.cdrBegin(call)) }
+        await queue.drain()
+        #expect(writer.batches.allSatisfy { $0.count <= WriteBehindQueue.maximumBatch })
+        #expect(writer.batches.flatMap { $0 } == calls.map { .cdrBegin($0) })
+    }
+
+    /// Polls `condition` every 5 ms for up to 5 s.
+    private func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("timed out waiting")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
 }
 
 /// Records batches; can hold the first one (as a slow commit would) so more writes pile up.

@@ -53,6 +53,9 @@ final class BatchInbox<Element: Sendable>: Sendable {
     /// How many elements wait.
     var count: Int { state.withLock { $0.pending.count } }
 
+    /// Finished, with nothing left to take.
+    var isFinishedAndEmpty: Bool { state.withLock { $0.finished && $0.pending.isEmpty } }
+
     /// Returns true once something is queued, false once the inbox is finished and empty.
     /// One consumer at a time.
     func wait() async -> Bool {

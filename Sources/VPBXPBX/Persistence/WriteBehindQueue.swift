@@ -7,8 +7,11 @@ import VPBXStore
 /// The core enqueues and moves on. One consumer task waits a few milliseconds (``defaultLinger``)
 /// for a burst to gather, takes everything queued so far, up to ``maximumBatch``, and hands it
 /// to the ``StoreWriter`` as one batch (one SQLite transaction): the busier the engine, the
-/// bigger the batches and the cheaper each write (group commit). Order holds within and across
-/// batches, so a CDR's finish can never overtake its begin. `drain()` waits for everything
+/// bigger the batches and the cheaper each write (group commit). A call's begin is held back
+/// for ``defaultHoldBack`` so a short call's row is written once (``HeldCDRBegins``). The
+/// writes of one call keep their order within and across batches, so a CDR's finish can never
+/// overtake its begin; a held begin may land after writes of other calls and registrations
+/// queued later, which touch other rows. `drain()` waits for everything
 /// queued so far, which is what a clean shutdown calls before exiting: an accepted CDR is never
 /// dropped.
 final class WriteBehindQueue: Sendable {
@@ -23,15 +26,41 @@ final class WriteBehindQueue: Sendable {
     /// more; 20 ms keeps what a hard crash can lose (writes not yet committed) small.
     static let defaultLinger: Duration = .milliseconds(20)
 
+    /// How long a call's begin is held back so that, if the call ends by then, its row is
+    /// written once (``HeldCDRBegins``). Measured at 1,000 calls/s of answered and at once
+    /// hung-up calls (docs/architecture.md, stop 19).
+    static let defaultHoldBack: Duration = .milliseconds(100)
+
     private let inbox = BatchInbox<Entry>()
 
-    init(writer: any StoreWriter, logger: Logger, linger: Duration = WriteBehindQueue.defaultLinger) {
+    init(
+        writer: any StoreWriter, logger: Logger, linger: Duration = WriteBehindQueue.defaultLinger,
+        holdBack: Duration = WriteBehindQueue.defaultHoldBack
+    ) {
         let inbox = self.inbox
         Task {
-            while let batch = await Self.next(from: inbox, limit: Self.maximumBatch, linger: linger) {
-                await Self.apply(batch.writes, with: writer, logger: logger)
+            var held = HeldCDRBegins()
+            while let batch = await Self.next(from: inbox, limit: Self.maximumBatch, linger: linger, holding: !held.isEmpty) {
+                var ready: [StoreWrite] = []
+                ready.reserveCapacity(batch.writes.count)
+                let now = ContinuousClock.now
+                if holdBack > .zero {
+                    for write in batch.writes { held.route(write, now: now, into: &ready) }
+                } else {
+                    ready = batch.writes
+                }
+                // A drain waits for everything queued before it, held begins included.
+                if batch.barriers.isEmpty {
+                    held.release(heldSince: now - holdBack, into: &ready)
+                } else {
+                    held.releaseAll(into: &ready)
+                }
+                await Self.apply(inChunksOf: Self.maximumBatch, ready, with: writer, logger: logger)
                 for barrier in batch.barriers { barrier.resume() }
             }
+            var rest: [StoreWrite] = []
+            held.releaseAll(into: &rest)
+            await Self.apply(inChunksOf: Self.maximumBatch, rest, with: writer, logger: logger)
         }
     }
 
@@ -51,6 +80,17 @@ final class WriteBehindQueue: Sendable {
     /// Returns once every write enqueued before the call has been applied.
     func drain() async {
         await withCheckedContinuation { done in inbox.push(.barrier(done)) }
+    }
+
+    /// `writes` in batches of at most `limit` (released held begins can make a round larger
+    /// than one batch may be).
+    static func apply(inChunksOf limit: Int, _ writes: [StoreWrite], with writer: any StoreWriter, logger: Logger) async {
+        var start = 0
+        while start < writes.count {
+            let end = min(start + limit, writes.count)
+            await apply(start == 0 && end == writes.count ? writes : Array(writes[start..<end]), with: writer, logger: logger)
+            start = end
+        }
     }
 
     /// The whole batch in one transaction; if that fails, one write at a time from the first
@@ -107,9 +147,18 @@ extension WriteBehindQueue {
 
     /// The next entries in order (at most `limit` writes), or nil once finished and empty. A
     /// batch that is not full waits `linger` first, so the rest of a burst can join it.
-    static func next(from inbox: BatchInbox<Entry>, limit: Int, linger: Duration) async -> Batch? {
-        guard await inbox.wait() else { return nil }
-        if linger > .zero, inbox.count < limit { try? await Task.sleep(for: linger) }
+    ///
+    /// While begins are `holding`, it does not sleep on an empty inbox: held begins must be
+    /// released on time even when nothing else arrives, so it returns after the linger with
+    /// whatever came (possibly nothing).
+    static func next(from inbox: BatchInbox<Entry>, limit: Int, linger: Duration, holding: Bool = false) async -> Batch? {
+        if holding {
+            try? await Task.sleep(for: max(linger, .milliseconds(5)))
+            if inbox.isFinishedAndEmpty { return nil }
+        } else {
+            guard await inbox.wait() else { return nil }
+            if linger > .zero, inbox.count < limit { try? await Task.sleep(for: linger) }
+        }
         var batch = Batch()
         for entry in inbox.take(limit: limit) {
             switch entry {
