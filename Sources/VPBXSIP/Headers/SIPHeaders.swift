@@ -23,8 +23,13 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
 
     /// Parsed values of the headers most read, by the parser's ``memoizeCommonHeaders()``.
     struct Memo: Sendable {
-        var from: NameAddress?
-        var to: NameAddress?
+        var from: NameAddress? { didSet { fromTag = from.map { $0.tag } } }
+        var to: NameAddress? { didSet { toTag = to.map { $0.tag } } }
+        /// The tags of `from` and `to` (the outer nil: no address), kept apart: reading one
+        /// out of the address in the box still copied the whole address (the optimizer does
+        /// not borrow through the class).
+        private(set) var fromTag: String??
+        private(set) var toTag: String??
         var topVia: Via?
         var cseq: CSeq?
 
@@ -128,18 +133,11 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     var memoizedTopVia: Via? { memoBox?.memo.topVia }
     var memoizedCSeq: CSeq? { memoBox?.memo.cseq }
 
-    /// The tag of the memoized From or To, read in the box: binding the address first copies
-    /// it (its URI and parameters, about ten reference counts) to read one parameter. The
+    /// The tag of the memoized From or To, without the address: copying it out costs a
+    /// reference count per string in its URI and parameters, to read one parameter. The
     /// outer nil: that header is not memoized.
-    var memoizedFromTag: String?? {
-        guard let box = memoBox, box.memo.from != nil else { return nil }
-        return .some(box.memo.from!.tag)
-    }
-
-    var memoizedToTag: String?? {
-        guard let box = memoBox, box.memo.to != nil else { return nil }
-        return .some(box.memo.to!.tag)
-    }
+    var memoizedFromTag: String?? { memoBox?.memo.fromTag }
+    var memoizedToTag: String?? { memoBox?.memo.toTag }
 
     /// Replaces the first Via element with `via` (the received/rport stamp), keeping it parsed.
     public mutating func replaceTopVia(_ via: Via) {
