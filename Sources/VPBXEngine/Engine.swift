@@ -114,11 +114,8 @@ public actor Engine {
         self.applications = applications
         await events.setSnapshotProvider { _ in await EngineSnapshot.make(pbx: pbx) }
 
-        // The inbound message is handed over, not borrowed, so it moves on into the core's
-        // queue without a copy (a message's strings and arrays each cost a reference count).
-        try await transport.start { (inbound: consuming InboundSIPMessage) in
-            let source = SIPTransportAdapter.peer(of: inbound)
-            pbx.receive(IncomingSIP(message: (consume inbound).message, source: source))
+        try await transport.start { inbound in
+            pbx.receive(IncomingSIP(message: inbound.message, source: SIPTransportAdapter.peer(of: inbound)))
         }
         let router = ControlRouter(logger: logger)
         let boundPort = transport.localPort ?? config.sipPort

@@ -55,7 +55,7 @@ public final class SIPTransport: Sendable {
 
     /// Binds the UDP sockets and the TCP listener; every message received afterwards goes to
     /// `onMessage`, called on the event loop that read it.
-    public func start(onMessage: @escaping @Sendable (consuming InboundSIPMessage) -> Void) async throws {
+    public func start(onMessage: @escaping @Sendable (InboundSIPMessage) -> Void) async throws {
         try state.withLockedValue { state in
             guard case .idle = state else { throw SIPTransportError.alreadyStarted }
             state = .starting

@@ -13,13 +13,13 @@ final class SIPTransportCore: Sendable {
     let connections = SIPConnectionTable()
     let outbox: SIPSendCoalescer
     let gatherer = SIPDatagramGatherer()
-    let onMessage: @Sendable (consuming InboundSIPMessage) -> Void
+    let onMessage: @Sendable (InboundSIPMessage) -> Void
 
     var logger: Logger { configuration.logger }
 
     init(
         configuration: SIPTransportConfiguration, group: any EventLoopGroup, counters: SIPTransportCounters,
-        onMessage: @escaping @Sendable (consuming InboundSIPMessage) -> Void
+        onMessage: @escaping @Sendable (InboundSIPMessage) -> Void
     ) {
         self.configuration = configuration
         self.group = group
@@ -36,9 +36,7 @@ final class SIPTransportCore: Sendable {
     /// Handles one datagram or TCP frame. Returns `false` when a TCP connection must close
     /// (an oversized message: the stream can no longer be trusted).
     func receive(_ bytes: [UInt8], from source: SIPEndpoint, channel: any Channel, batch: SIPReadBatch) -> Bool {
-        // Consumed: the message moves on into the inbound value instead of being copied.
-        let outcome = ingress.process(bytes, from: source.address)
-        switch consume outcome {
+        switch ingress.process(bytes, from: source.address) {
         case .keepAlive:
             counters.update { $0.keepAlives += 1 }
             return true

@@ -156,10 +156,7 @@ public actor PBXCore {
             // system call per socket, one wake-up per event loop.
             mediaFactory.gatheringWork {
                 outbound.gatheringSends {
-                    // By index: each input is handled in place, where `for input in batch`
-                    // copied it out (a message's every string and array retained and
-                    // released again).
-                    for index in batch.indices { handle(batch[index]) }
+                    for input in batch { handle(input) }
                 }
             }
             inbox.recycle(batch)

@@ -94,9 +94,9 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
 
     /// Removes every entry due at `now` and hands them over, earliest first (ties in insertion
     /// order), for ``DueTimers/forEach(_:)``. The entries are moved, not copied: a copy of an
-    /// entry costs a reference count per string in its payload (the core's carry transaction
-    /// keys), and the core takes thousands a second. The owner may schedule again while it
-    /// goes through them, since they are no longer the queue's.
+    /// entry costs a reference count per string in its payload (the core's timers carry
+    /// transaction keys), and the core takes thousands a second. The owner may schedule again
+    /// while it goes through them, since they are no longer the queue's.
     @inlinable
     public mutating func takeDue(now: ContinuousClock.Instant) -> DueTimers {
         let nowTick = tick(of: now)
