@@ -15,7 +15,10 @@ public struct Connection: Sendable, Equatable {
 
     /// A connection for `address`, choosing `IP6` when it contains a colon and `IP4` otherwise.
     public init(address: String) {
-        self.init(addrType: address.contains(":") ? "IP6" : "IP4", address: address)
+        // By byte: `contains(":")` with a string resolves to Foundation's substring search
+        // (CFStringFind through an NSString bridge), about 1 % of the engine's CPU under call
+        // load, since every call anchors two SDP bodies.
+        self.init(addrType: address.utf8.contains(UInt8(ascii: ":")) ? "IP6" : "IP4", address: address)
     }
 
     /// True for the RFC 2543 hold address (`0.0.0.0`, or `::` for IPv6): the peer does not

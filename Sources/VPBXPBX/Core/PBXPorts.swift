@@ -17,7 +17,7 @@ public struct SIPPeerAddress: Hashable, Sendable, CustomStringConvertible {
         self.connectionID = connectionID
     }
 
-    public var description: String { "\(transport.rawValue):\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+    public var description: String { "\(transport.rawValue):\(host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host):\(port)" }
 }
 
 /// A message received from the network, already parsed and validated by the transport.

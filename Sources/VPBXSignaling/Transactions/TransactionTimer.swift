@@ -11,7 +11,7 @@ public enum TransactionTimer: String, Hashable, Sendable, CaseIterable {
 
 /// T1, T2, T4 of RFC 3261 §17.1.1.1. Tests shrink them; production keeps the defaults.
 public struct TransactionTimings: Sendable, Equatable {
-    public var t1: Duration
+    public var t1: Duration { didSet { timeout = t1 * 64 } }
     public var t2: Duration
     public var t4: Duration
 
@@ -19,10 +19,12 @@ public struct TransactionTimings: Sendable, Equatable {
         self.t1 = t1
         self.t2 = t2
         self.t4 = t4
+        self.timeout = t1 * 64
     }
 
-    /// 64·T1: the transaction timeout (timers B, F, H, J, L, M).
-    public var timeout: Duration { t1 * 64 }
+    /// 64·T1: the transaction timeout (timers B, F, H, J, L, M). Stored: it is read several
+    /// times per call, and `Duration` multiplication is 128-bit arithmetic.
+    public private(set) var timeout: Duration
 
     /// How long an INVITE server transaction waits for the TU's first response before it
     /// sends `100 Trying` itself: the 200 ms of RFC 3261 §17.2.1, and at most T1/2 so a caller
