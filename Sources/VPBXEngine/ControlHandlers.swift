@@ -33,6 +33,7 @@ struct ControlHandlers: Sendable {
     func register(on router: ControlRouter) {
         registerEngineMethods(on: router)
         registerExtensionMethods(on: router)
+        registerAuthMethods(on: router)
         registerCallMethods(on: router)
         registerScheduleMethods(on: router)
         registerHolidayMethods(on: router)
@@ -69,7 +70,9 @@ struct ControlHandlers: Sendable {
                 activeCalls: counts.calls, maximumCalls: pbx.maximumCalls,
                 overloaded: overloaded, callsRefusedAtLimit: statistics.callsRefusedAtLimit,
                 callsRefusedOverloaded: statistics.callsRefusedOverloaded,
-                callsRefusedNoMediaPorts: statistics.callsRefusedNoMediaPorts)
+                callsRefusedNoMediaPorts: statistics.callsRefusedNoMediaPorts,
+                authenticationFailures: statistics.authenticationFailures,
+                bannedSources: await pbx.authBans().count)
         }
     }
 

@@ -85,7 +85,8 @@ public actor Engine {
             realm: config.realm, advertisedHost: config.advertisedHost, advertisedPort: config.sipPort,
             mediaAddress: config.mediaAddress, trustedNetworks: try config.trustedNetworks(),
             userAgent: "vpbx/\(Engine.version)", maximumCalls: config.maximumCalls,
-            overloadQueueDelay: config.overloadQueueDelay)
+            overloadQueueDelay: config.overloadQueueDelay, authFailureLimit: config.authFailureLimit,
+            authBanDuration: .seconds(config.authBanSeconds))
         let rtpBindHost = config.sipHost == "::" ? "0.0.0.0" : config.sipHost
         let mailbox = ApplicationMailbox()
         let music = HoldMusicLibrary(dataDirectory: config.dataDirectory, logger: logger)

@@ -20,6 +20,10 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var maximumCalls: Int?
     /// New calls get `503` while the core's input waits this long; 0: never shed load.
     public var overloadDelayMilliseconds: Int = 200
+    /// Failed authentications within a minute that ban a source; 0: never ban.
+    public var authFailureLimit: Int = 10
+    /// How long a ban lasts.
+    public var authBanSeconds: Int = 900
     public var realm: String = "vpbx"
     public var logLevel: Logger.Level = .info
     /// The generated default prompts (`<dir>/<lang>/<name>.wav`); nil: only the
@@ -54,6 +58,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         var rtpTimeout: Int?
         var maxCalls: Int?
         var overloadDelay: Int?
+        var authFailLimit: Int?
+        var authBanTime: Int?
         var realm: String?
         var logLevel: String?
         var roles: [String: String]?
@@ -83,6 +89,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.rtpTimeout { rtpTimeoutSeconds = value }
         if let value = file.maxCalls { try setMaximumCalls(value) }
         if let value = file.overloadDelay { try setOverloadDelay(milliseconds: value) }
+        if let value = file.authFailLimit { try setAuthFailureLimit(value) }
+        if let value = file.authBanTime { try setAuthBanTime(seconds: value) }
         if let value = file.realm { realm = value }
         if let value = file.logLevel { try setLogLevel(value) }
         if let value = file.promptsDir { promptsDirectory = value }
@@ -137,6 +145,21 @@ public struct EngineConfiguration: Sendable, Equatable {
                 "overload delay '\(value)' is invalid: expected milliseconds from 0 (never shed load) to 60000")
         }
         overloadDelayMilliseconds = value
+    }
+
+    public mutating func setAuthFailureLimit(_ value: Int) throws {
+        guard (0...10_000).contains(value) else {
+            throw EngineConfigurationError(
+                "authentication failure limit '\(value)' is invalid: expected failures per minute from 1 to 10000, or 0 to never ban")
+        }
+        authFailureLimit = value
+    }
+
+    public mutating func setAuthBanTime(seconds value: Int) throws {
+        guard (1...604_800).contains(value) else {
+            throw EngineConfigurationError("ban time '\(value)' is invalid: expected seconds from 1 to 604800 (a week)")
+        }
+        authBanSeconds = value
     }
 
     /// The core's settings for admitting new calls.

@@ -73,6 +73,11 @@ final class EventBridge: Sendable {
             return (EventTopic.engine, "engine.overload", .object([
                 "overloaded": .bool(refusing), "callsRefusedOverloaded": .int(Int64(refusedTotal)),
             ]))
+        case .authBan(let source, let banned, let failures, let seconds):
+            return (EventTopic.engine, "engine.ban", .object([
+                "source": .string(source), "banned": .bool(banned), "failures": .int(Int64(failures)),
+                "banSeconds": .int(Int64(seconds)),
+            ]))
         }
     }
 

@@ -29,7 +29,13 @@ struct StatusCommand: AsyncParsableCommand {
             ("extensions", "\(status.extensions)"),
             ("registrations", "\(status.registrations)"),
             ("active calls", status.maximumCalls.map { "\(status.activeCalls) (limit \($0))" } ?? "\(status.activeCalls)"),
-        ] + Self.admission(status))
+        ] + Self.admission(status) + Self.authentication(status))
+    }
+
+    /// Failed authentications and bans, when the engine reports them.
+    static func authentication(_ status: EngineStatus.Result) -> [(String, String)] {
+        guard let failures = status.authenticationFailures else { return [] }
+        return [("auth failures", "\(failures) (\(status.bannedSources ?? 0) sources banned now)")]
     }
 
     /// Refused calls and overload, when the engine reports them.

@@ -12,7 +12,7 @@ struct VPBX: AsyncParsableCommand {
             3 cannot reach the engine. See vpbx(1).
             """,
         subcommands: [
-            StatusCommand.self, ExtensionCommand.self, RegistrationCommand.self, CallCommand.self,
+            StatusCommand.self, ExtensionCommand.self, RegistrationCommand.self, BanCommand.self, CallCommand.self,
             CDRCommand.self, ScheduleCommand.self, HolidayCommand.self, RouteCommand.self,
             TimeConditionCommand.self, FeatureCodeCommand.self, MenuCommand.self, QueueCommand.self, AgentCommand.self,
             ReportCommand.self, PromptCommand.self, MusicCommand.self, VoicemailCommand.self, MonitorCommand.self,

@@ -46,6 +46,12 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Refuse new calls with 503 while SIP input waits this long for the core; 0 never sheds load (default 200).", valueName: "ms"))
     var overloadDelay: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Ban a source after this many failed authentications within a minute; 0 never bans (default 10).", valueName: "n"))
+    var authFailLimit: Int?
+
+    @Option(name: .long, help: ArgumentHelp("How long a banned source's new requests are dropped (default 900).", valueName: "seconds"))
+    var authBanTime: Int?
+
     @Option(name: .long, help: ArgumentHelp("Digest authentication realm (default vpbx).", valueName: "name"))
     var realm: String?
 
@@ -92,6 +98,8 @@ struct EngineCommand: AsyncParsableCommand {
         }
         if let maxCalls { try configuration.setMaximumCalls(maxCalls) }
         if let overloadDelay { try configuration.setOverloadDelay(milliseconds: overloadDelay) }
+        if let authFailLimit { try configuration.setAuthFailureLimit(authFailLimit) }
+        if let authBanTime { try configuration.setAuthBanTime(seconds: authBanTime) }
         if let realm { configuration.realm = realm }
         if let promptsDir { configuration.promptsDirectory = promptsDir }
         if let logLevel { try configuration.setLogLevel(logLevel) }

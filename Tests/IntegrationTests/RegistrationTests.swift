@@ -1,4 +1,5 @@
 import Testing
+import VPBXControl
 
 extension Integration {
     /// REGISTER with digest authentication, and what the registrar keeps.
@@ -44,6 +45,37 @@ extension Integration {
                 try await pbx.run(phone, name: "phone").requireSuccess()
                 #expect(try await pbx.registrations().isEmpty)
             }
+        }
+
+        @Test("repeated wrong passwords ban the source: vpbx ban list shows it, status counts it, vpbx ban remove lifts it")
+        func repeatedFailuresBan() async throws {
+            try await TestPBX.run(configure: { $0.authFailLimit = 2 }) { pbx in
+                try await pbx.addExtension("1001", password: Fixture.password("1001"))
+                for attempt in 1...2 {
+                    let guesser = try pbx.phone(.registerForbidden).service("1001").credentials(
+                        user: "1001", password: "guess-\(attempt)")
+                    try await pbx.run(guesser, name: "guess-\(attempt)").requireSuccess()
+                }
+                let bans = try await pbx.cli.json([AuthBanInfo].self, ["ban", "list"])
+                #expect(bans.map(\.source) == ["127.0.0.1"])
+                #expect(bans.first?.failures == 2)
+                let status = try await pbx.cli.json(StatusReport.self, ["status"]).status
+                #expect(status.authenticationFailures == 2)
+                #expect(status.bannedSources == 1)
+
+                let notBanned = try await pbx.cli.run(["ban", "remove", "192.0.2.1"])
+                #expect(notBanned.exitCode == 1, "\(notBanned.summary)")
+                try await pbx.cli.succeed(["ban", "remove", "127.0.0.1"])
+                #expect(try await pbx.cli.json([AuthBanInfo].self, ["ban", "list"]).isEmpty)
+                let phone = try pbx.phone(.register).service("1001").credentials(
+                    user: "1001", password: Fixture.password("1001"))
+                try await pbx.run(phone, name: "phone").requireSuccess()
+                #expect(try await pbx.registrations().count == 1)
+            }
+        }
+
+        struct StatusReport: Decodable {
+            var status: EngineStatus.Result
         }
 
         @Test("trusted sources are not challenged (REGISTER and INVITE pass with a wrong password)")

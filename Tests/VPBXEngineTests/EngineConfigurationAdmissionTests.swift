@@ -3,7 +3,8 @@ import Testing
 
 @testable import VPBXEngine
 
-/// `maxCalls` and `overloadDelay` in the configuration file, as vpbx-engine(8) documents them.
+/// `maxCalls`, `overloadDelay`, `authFailLimit` and `authBanTime` in the configuration file, as
+/// vpbx-engine(8) documents them.
 @Suite struct EngineConfigurationAdmissionTests {
     private func load(_ json: String) throws -> EngineConfiguration {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-config-\(UUID().uuidString).json")
@@ -27,7 +28,18 @@ import Testing
         #expect(try load(#"{"overloadDelay": 350}"#).overloadQueueDelay == .milliseconds(350))
     }
 
-    @Test(arguments: [#"{"maxCalls": 0}"#, #"{"overloadDelay": -1}"#, #"{"overloadDelay": 60001}"#])
+    @Test func banningDefaultsToTenFailuresAndFifteenMinutesAndTheFileChangesBoth() throws {
+        #expect(EngineConfiguration().authFailureLimit == 10)
+        #expect(EngineConfiguration().authBanSeconds == 900)
+        let configuration = try load(#"{"authFailLimit": 0, "authBanTime": 3600}"#)
+        #expect(configuration.authFailureLimit == 0)
+        #expect(configuration.authBanSeconds == 3600)
+    }
+
+    @Test(arguments: [
+        #"{"maxCalls": 0}"#, #"{"overloadDelay": -1}"#, #"{"overloadDelay": 60001}"#, #"{"authFailLimit": -1}"#,
+        #"{"authBanTime": 0}"#,
+    ])
     func badValuesAreRefusedWithTheReason(json: String) {
         let error = #expect(throws: EngineConfigurationError.self) { try load(json) }
         #expect(error?.description.contains("is invalid") == true)

@@ -41,13 +41,13 @@ struct RegistrarTests {
         }
     }
 
-    @Test("an unknown extension gets 404 without a challenge")
+    @Test("an unknown extension is challenged and refused like a wrong password (no 404 to scanners)")
     func unknownExtension() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             let stranger = Phone("999", at: "192.0.2.99")
-            pbx.send(stranger.register(), from: stranger)
-            _ = try await pbx.outbound.response(404, .register, to: stranger.address)
-            #expect(pbx.outbound.distinctCount { $0.response?.statusCode == 401 } == 0)
+            let answer = try await pbx.register(stranger)
+            #expect(answer.statusCode == 403)
+            #expect(pbx.outbound.distinctCount { $0.response?.statusCode == 404 } == 0)
         }
     }
 
@@ -64,7 +64,8 @@ struct RegistrarTests {
     @Test("Expires 0 removes the binding, in memory and in the store")
     func unregisterOne() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            #expect(try await pbx.register(bob).statusCode == 200)
+            let accepted = try await pbx.register(bob)
+            #expect(accepted.statusCode == 200)
             try await pbx.register(Cast.bobSoft)
             try await eventually("both bindings stored") { try await pbx.registrations.list().count == 2 }
 

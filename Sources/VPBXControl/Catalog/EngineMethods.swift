@@ -55,10 +55,15 @@ public enum EngineStatus: RPCMethod {
         public var callsRefusedAtLimit: Int?
         public var callsRefusedOverloaded: Int?
         public var callsRefusedNoMediaPorts: Int?
+        /// Requests refused 403 for wrong credentials since the start.
+        public var authenticationFailures: Int?
+        /// Sources banned right now for repeated authentication failures (`auth.bans`).
+        public var bannedSources: Int?
         public init(
             engineVersion: String, startedAt: Date, uptimeSeconds: Int, sipListen: [String], extensions: Int,
             registrations: Int, activeCalls: Int, maximumCalls: Int? = nil, overloaded: Bool? = nil,
-            callsRefusedAtLimit: Int? = nil, callsRefusedOverloaded: Int? = nil, callsRefusedNoMediaPorts: Int? = nil
+            callsRefusedAtLimit: Int? = nil, callsRefusedOverloaded: Int? = nil, callsRefusedNoMediaPorts: Int? = nil,
+            authenticationFailures: Int? = nil, bannedSources: Int? = nil
         ) {
             self.engineVersion = engineVersion
             self.startedAt = startedAt
@@ -72,6 +77,8 @@ public enum EngineStatus: RPCMethod {
             self.callsRefusedAtLimit = callsRefusedAtLimit
             self.callsRefusedOverloaded = callsRefusedOverloaded
             self.callsRefusedNoMediaPorts = callsRefusedNoMediaPorts
+            self.authenticationFailures = authenticationFailures
+            self.bannedSources = bannedSources
         }
     }
 }

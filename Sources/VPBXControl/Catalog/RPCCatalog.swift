@@ -10,6 +10,8 @@ public enum RPCCatalog {
         .init(ExtensionUpdate.self),
         .init(ExtensionDelete.self),
         .init(RegistrationList.self),
+        .init(AuthBans.self),
+        .init(AuthUnban.self),
         .init(CallList.self),
         .init(MonitorList.self),
         .init(MonitorStart.self),

@@ -24,7 +24,7 @@ extension PBXCore {
             respond(key, with: response)
             return
         case .forbidden(let why):
-            statistics.authenticationFailures += 1
+            authenticationFailed(from: source)
             logger.notice(
                 "INVITE refused", metadata: ["caller": "\(claimed)", "source": "\(source)", "reason": "\(why)"])
             respond(key, to: request, status: 403)

@@ -57,7 +57,7 @@ extension PBXCore {
             respond(key, with: response)
             return
         case .forbidden:
-            statistics.authenticationFailures += 1
+            authenticationFailed(from: source)
             respond(key, to: request, status: 403)
             return
         case .accepted(let user) where user != record.number && !authenticator.isTrusted(source):

@@ -25,13 +25,19 @@ public struct PBXConfiguration: Sendable {
     /// New calls are refused with `503 Overloaded` while the core's input waits this long or
     /// longer before it is handled (``CallAdmission``); nil: never shed load.
     public var overloadQueueDelay: Duration?
+    /// Failed authentications from one source within ``authFailureWindow`` that ban it for
+    /// ``authBanDuration`` (``AuthFailureGuard``); 0: never ban.
+    public var authFailureLimit: Int
+    public var authFailureWindow: Duration
+    public var authBanDuration: Duration
 
     public init(
         realm: String = "vpbx", advertisedHost: String = "127.0.0.1", advertisedPort: Int = 5060,
         mediaAddress: String = "127.0.0.1", trustedNetworks: [CIDR] = [],
         minimumRegistrationExpiry: Int = 60, maximumRegistrationExpiry: Int = 3600, defaultRegistrationExpiry: Int = 3600,
         timings: TransactionTimings = .rfc3261, tickInterval: Duration = .milliseconds(10), userAgent: String = "vpbx",
-        maximumCalls: Int? = nil, overloadQueueDelay: Duration? = .milliseconds(200)
+        maximumCalls: Int? = nil, overloadQueueDelay: Duration? = .milliseconds(200),
+        authFailureLimit: Int = 10, authFailureWindow: Duration = .seconds(60), authBanDuration: Duration = .seconds(900)
     ) {
         self.realm = realm
         self.advertisedHost = advertisedHost
@@ -46,5 +52,12 @@ public struct PBXConfiguration: Sendable {
         self.userAgent = userAgent
         self.maximumCalls = maximumCalls
         self.overloadQueueDelay = overloadQueueDelay
+        self.authFailureLimit = authFailureLimit
+        self.authFailureWindow = authFailureWindow
+        self.authBanDuration = authBanDuration
+    }
+
+    var authFailurePolicy: AuthFailureGuard.Policy {
+        AuthFailureGuard.Policy(limit: authFailureLimit, window: authFailureWindow, banDuration: authBanDuration)
     }
 }

@@ -7,6 +7,7 @@ import VPBXSignaling
 extension PBXCore {
     func handleRequest(_ request: SIPRequest, from source: SIPPeerAddress) {
         statistics.requestsReceived += 1
+        if dropsBannedSource(request, from: source) { return }
         guard let key = try? TransactionKey.server(for: request) else { return }
         if request.method == .ack {
             if let entry = transactions.servers[key], case .invite = entry.transaction {

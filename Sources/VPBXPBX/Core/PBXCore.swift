@@ -42,6 +42,7 @@ public actor PBXCore {
     var transactions = TransactionTable()
     var timers = TimerQueue<CoreTimer>()
     var authenticator: RequestAuthenticator
+    var authGuard: AuthFailureGuard
     var calls: [UUID: Call] = [:]
     var callByInvite: [TransactionKey: UUID] = [:]
     var callByDialog: [DialogID: UUID] = [:]
@@ -93,6 +94,7 @@ public actor PBXCore {
         self.writes = WriteBehindQueue(
             writer: writer ?? RepositoryStoreWriter(cdrs: cdrs, registrations: registrations), logger: logger)
         self.authenticator = RequestAuthenticator(realm: configuration.realm, trusted: configuration.trustedNetworks)
+        self.authGuard = AuthFailureGuard(policy: configuration.authFailurePolicy)
         self.admission = CallAdmission(
             maximumCalls: configuration.maximumCalls, overloadDelay: configuration.overloadQueueDelay)
     }
@@ -198,6 +200,7 @@ public actor PBXCore {
             lastExpiryCheck = now
             expireBindings(now: Date())
             expireSubscriptions(now: Date())
+            expireBans(now: now)
         }
     }
 
@@ -222,6 +225,10 @@ public struct PBXStatistics: Sendable, Equatable {
     public var strayResponses = 0
     public var callsStarted = 0
     public var authenticationFailures = 0
+    /// Bans of sources for repeated authentication failures (``AuthFailureGuard``).
+    public var sourcesBanned = 0
+    /// New requests dropped unanswered because their source was banned.
+    public var requestsFromBannedSources = 0
     /// New calls refused with 503 because the call limit was reached.
     public var callsRefusedAtLimit = 0
     /// New calls refused with 503 because the relay had no port pairs left.

@@ -22,6 +22,9 @@ public enum PBXEvent: Sendable, Equatable {
     /// The core started (`refusing`) or stopped refusing new calls for overload;
     /// `refusedTotal` counts the refusals since the engine started.
     case overload(refusing: Bool, refusedTotal: Int)
+    /// A source was banned (`banned`, for `seconds`, after `failures` failed
+    /// authentications) or its ban ended (``AuthFailureGuard``).
+    case authBan(source: String, banned: Bool, failures: Int, seconds: Int)
 }
 
 /// A read-only view of a call for the control socket.

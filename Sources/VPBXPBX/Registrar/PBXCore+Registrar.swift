@@ -8,7 +8,15 @@ import VPBXStore
 /// restart.
 extension PBXCore {
     func register(_ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress) {
-        guard let to = try? request.headers.to(), let number = to.uri.user, let record = directory[number], record.enabled else {
+        guard let to = try? request.headers.to(), let number = to.uri.user else {
+            respond(key, to: request, status: 404)
+            return
+        }
+        // An unknown (or disabled) extension gets the same challenge and the same 403 as a
+        // wrong password, as Asterisk's `alwaysauthreject`: a 404 would tell a scanner which
+        // numbers exist. Trusted sources still get the 404.
+        let isKnown = directory[number]?.enabled == true
+        guard isKnown || !authenticator.isTrusted(source) else {
             respond(key, to: request, status: 404)
             return
         }
@@ -19,7 +27,7 @@ extension PBXCore {
             respond(key, with: response)
             return
         case .forbidden(let why):
-            statistics.authenticationFailures += 1
+            authenticationFailed(from: source)
             logger.notice("REGISTER refused", metadata: ["extension": "\(number)", "source": "\(source)", "reason": "\(why)"])
             respond(key, to: request, status: 403)
             return

@@ -12,6 +12,8 @@ struct EngineOptions: Sendable {
     var realm = "vpbx"
     var rtpTimeout: Int?
     var maxCalls: Int?
+    /// `--auth-fail-limit`: nil leaves the engine's default.
+    var authFailLimit: Int?
     var logLevel = "debug"
     /// The default prompts: empty at first; tests put the files they need there.
     var promptsDirectory: String
@@ -46,6 +48,7 @@ struct EngineOptions: Sendable {
         if !trusted.isEmpty { arguments += ["--trusted"] + trusted }
         if let rtpTimeout { arguments += ["--rtp-timeout", String(rtpTimeout)] }
         if let maxCalls { arguments += ["--max-calls", String(maxCalls)] }
+        if let authFailLimit { arguments += ["--auth-fail-limit", String(authFailLimit)] }
         return arguments
     }
 }

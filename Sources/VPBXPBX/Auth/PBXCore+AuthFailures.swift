@@ -1,0 +1,71 @@
+import Foundation
+import VPBXSIP
+
+/// Sources that keep failing authentication are banned for a while (``AuthFailureGuard``).
+extension PBXCore {
+    /// A request's credentials were checked and refused (403): count it against its source.
+    func authenticationFailed(from source: SIPPeerAddress) {
+        statistics.authenticationFailures += 1
+        guard let ban = authGuard.recordFailure(from: source.host, now: .now) else { return }
+        statistics.sourcesBanned += 1
+        let seconds = Int((ban.until - ban.since).components.seconds)
+        logger.warning(
+            "banned a source after repeated authentication failures: its new requests are dropped",
+            metadata: ["source": "\(source.host)", "failures": "\(ban.failures)", "ban_seconds": "\(seconds)"])
+        emit(.authBan(source: source.host, banned: true, failures: ban.failures, seconds: seconds))
+    }
+
+    /// True (and counted) when `request` is a new one from a banned source: it is dropped
+    /// unanswered. In-dialog requests and ACKs pass, so calls already up are not cut.
+    func dropsBannedSource(_ request: SIPRequest, from source: SIPPeerAddress) -> Bool {
+        guard authGuard.hasBans, request.method != .ack, authGuard.isBanned(source.host, now: .now),
+            (try? request.headers.toTag()) == nil
+        else { return false }
+        statistics.requestsFromBannedSources += 1
+        return true
+    }
+
+    /// Bans whose time is up are lifted (from the core's periodic tick).
+    func expireBans(now: ContinuousClock.Instant) {
+        for ban in authGuard.expire(now: now) {
+            logger.notice("source ban expired", metadata: ["source": "\(ban.source)"])
+            emit(.authBan(source: ban.source, banned: false, failures: ban.failures, seconds: 0))
+        }
+    }
+
+    /// The sources banned now, longest-standing first (`auth.bans`).
+    public func authBans() -> [SourceBan] {
+        let now = ContinuousClock.now
+        let wallNow = Date()
+        return authGuard.activeBans(now: now).map { ban in
+            SourceBan(
+                source: ban.source, failures: ban.failures,
+                bannedAt: wallNow.addingTimeInterval(-(now - ban.since).inSeconds),
+                until: wallNow.addingTimeInterval((ban.until - now).inSeconds))
+        }
+    }
+
+    /// Lifts the ban on `source` at once; false when it was not banned.
+    public func liftAuthBan(_ source: String) -> Bool {
+        guard authGuard.lift(source) else { return false }
+        logger.notice("source ban lifted by an administrator", metadata: ["source": "\(source)"])
+        emit(.authBan(source: source, banned: false, failures: 0, seconds: 0))
+        return true
+    }
+}
+
+/// A source banned for repeated authentication failures, for the control socket.
+public struct SourceBan: Sendable, Equatable {
+    public let source: String
+    public let failures: Int
+    public let bannedAt: Date
+    public let until: Date
+}
+
+extension Duration {
+    /// The duration in seconds as a floating-point number.
+    var inSeconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}
