@@ -74,7 +74,7 @@ final class EventBridge: Sendable {
                 "overloaded": .bool(refusing), "callsRefusedOverloaded": .int(Int64(refusedTotal)),
             ]))
         case .authBan(let source, let banned, let failures, let seconds):
-            return (EventTopic.engine, "engine.ban", .object([
+            return (EventTopic.auth, "auth.ban", .object([
                 "source": .string(source), "banned": .bool(banned), "failures": .int(Int64(failures)),
                 "banSeconds": .int(Int64(seconds)),
             ]))
