@@ -107,7 +107,10 @@ extension PBXCore {
         respond(key, with: SIPResponse(to: request, status: status, reason: reason, toTag: toTag ?? SIPIdentifiers.tag()))
     }
 
-    func respond(_ key: TransactionKey, with response: SIPResponse) {
+    /// Consuming: with the caller's copy still alive, adding Server copied the header array
+    /// (an allocation per response), and a BYE's 200 kept that grown copy for the 32 s its
+    /// transaction resends it (heaptrack: 450 bytes a call).
+    func respond(_ key: TransactionKey, with response: consuming SIPResponse) {
         var response = response
         if response.headers["Server"] == nil { response.headers.add("Server", configuration.userAgent) }
         runServer(key) { txn in txn.respond(response) }
