@@ -92,6 +92,19 @@ struct MessageWaitingTests {
         }
     }
 
+    @Test("a mailbox that does not exist is challenged and refused like one that does: no 404 before authentication")
+    func unknownMailboxLooksLikeAKnownOne() async throws {
+        let stranger = Phone("999", at: "192.0.2.99")
+        try await PBXHarness.run([phone]) { harness in
+            let request = subscribe(stranger, expires: 600, callID: "mwi-stranger")
+            harness.send(request, from: stranger)
+            let challenge = try await harness.outbound.response(401, .subscribe, to: stranger.address)
+            harness.send(try stranger.authorized(request, answering: challenge), from: stranger)
+            _ = try await harness.outbound.response(403, .subscribe, to: stranger.address)
+            #expect(harness.outbound.distinctCount { $0.response?.statusCode == 404 } == 0)
+        }
+    }
+
     @Test("phones that never subscribe get unsolicited NOTIFYs at their registered contact")
     func unsolicited() async throws {
         try await PBXHarness.run([phone]) { harness in

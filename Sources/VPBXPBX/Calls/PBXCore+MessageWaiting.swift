@@ -43,7 +43,14 @@ extension PBXCore {
             refreshSubscription(request, key: key)
             return
         }
-        guard let to = try? request.headers.to(), let mailbox = to.uri.user, let record = directory[mailbox] else {
+        guard let to = try? request.headers.to(), let mailbox = to.uri.user else {
+            respond(key, to: request, status: 404)
+            return
+        }
+        // An unknown mailbox is challenged like a known one: a 404 before authentication
+        // would tell a scanner which numbers exist (as REGISTER's, ``register(_:key:source:)``).
+        let record = directory[mailbox]
+        guard record != nil || !authenticator.isTrusted(source) else {
             respond(key, to: request, status: 404)
             return
         }
@@ -60,12 +67,16 @@ extension PBXCore {
             authenticationFailed(from: source)
             respond(key, to: request, status: 403)
             return
-        case .accepted(let user) where user != record.number && !authenticator.isTrusted(source):
+        case .accepted(let user) where user != mailbox && !authenticator.isTrusted(source):
             // A phone watches its own mailbox only.
             respond(key, to: request, status: 403, reason: "Not Your Mailbox")
             return
         case .accepted:
             break
+        }
+        guard record != nil else {
+            respond(key, to: request, status: 404)  // authenticated: nothing left to hide
+            return
         }
         guard let expires = subscriptionExpiry(request, key: key) else { return }
         let localTag = SIPIdentifiers.tag()
