@@ -91,16 +91,7 @@ struct SourceBanTests {
         }
     }
 
-    @Test("an unknown extension is challenged like a known one and refused 403, not 404")
-    func unknownExtensionIsChallenged() async throws {
-        try await PBXHarness.run(Cast.everyone, configuration: Self.configuration) { pbx in
-            let stranger = Phone("999", at: "192.0.2.99")
-            let answer = try await pbx.register(stranger)
-            #expect(answer.statusCode == 403)
-            #expect(pbx.outbound.distinctCount { $0.response?.statusCode == 404 } == 0)
-        }
-    }
-
+    // An unknown extension from an untrusted source: RegistrarTests.unknownExtension.
     @Test("from a trusted network an unknown extension still gets 404")
     func trustedUnknownExtension() async throws {
         var configuration = Self.configuration
