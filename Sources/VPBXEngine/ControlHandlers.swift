@@ -33,7 +33,7 @@ struct ControlHandlers: Sendable {
     func register(on router: ControlRouter) {
         registerEngineMethods(on: router)
         registerExtensionMethods(on: router)
-        registerAuthMethods(on: router)
+        registerBanMethods(on: router)
         registerCallMethods(on: router)
         registerScheduleMethods(on: router)
         registerHolidayMethods(on: router)

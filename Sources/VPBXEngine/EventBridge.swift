@@ -73,11 +73,12 @@ final class EventBridge: Sendable {
             return (EventTopic.engine, "engine.overload", .object([
                 "overloaded": .bool(refusing), "callsRefusedOverloaded": .int(Int64(refusedTotal)),
             ]))
-        case .authBan(let source, let banned, let failures, let seconds):
-            return (EventTopic.auth, "auth.ban", .object([
-                "source": .string(source), "banned": .bool(banned), "failures": .int(Int64(failures)),
-                "banSeconds": .int(Int64(seconds)),
+        case .sourceBanned(let source, let failures, let seconds):
+            return (EventTopic.ban, "ban.added", .object([
+                "source": .string(source), "failures": .int(Int64(failures)), "banSeconds": .int(Int64(seconds)),
             ]))
+        case .sourceBanEnded(let source, let reason):
+            return (EventTopic.ban, "ban.removed", .object(["source": .string(source), "reason": .string(reason)]))
         }
     }
 

@@ -20,7 +20,7 @@ struct BanListCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let list = try await EngineSession.run(global) { try await $0.call(AuthBans.self, .init()) }
+        let list = try await EngineSession.run(global) { try await $0.call(BanList.self, .init()) }
         if global.json { return Output.json(list) }
         Output.table(
             ["SOURCE", "FAILURES", "BANNED", "UNTIL"],
@@ -42,7 +42,7 @@ struct BanRemove: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let result = try await EngineSession.run(global) { try await $0.call(AuthUnban.self, .init(source: source)) }
+        let result = try await EngineSession.run(global) { try await $0.call(BanDelete.self, .init(source: source)) }
         if global.json { return Output.json(result) }
         Output.line("lifted the ban on \(source)")
     }

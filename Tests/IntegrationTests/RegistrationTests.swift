@@ -56,7 +56,7 @@ extension Integration {
                         user: "1001", password: "guess-\(attempt)")
                     try await pbx.run(guesser, name: "guess-\(attempt)").requireSuccess()
                 }
-                let bans = try await pbx.cli.json([AuthBanInfo].self, ["ban", "list"])
+                let bans = try await pbx.cli.json([BanInfo].self, ["ban", "list"])
                 #expect(bans.map(\.source) == ["127.0.0.1"])
                 #expect(bans.first?.failures == 2)
                 let status = try await pbx.cli.json(StatusReport.self, ["status"]).status
@@ -66,7 +66,7 @@ extension Integration {
                 let notBanned = try await pbx.cli.run(["ban", "remove", "192.0.2.1"])
                 #expect(notBanned.exitCode == 1, "\(notBanned.summary)")
                 try await pbx.cli.succeed(["ban", "remove", "127.0.0.1"])
-                #expect(try await pbx.cli.json([AuthBanInfo].self, ["ban", "list"]).isEmpty)
+                #expect(try await pbx.cli.json([BanInfo].self, ["ban", "list"]).isEmpty)
                 let phone = try pbx.phone(.register).service("1001").credentials(
                     user: "1001", password: Fixture.password("1001"))
                 try await pbx.run(phone, name: "phone").requireSuccess()

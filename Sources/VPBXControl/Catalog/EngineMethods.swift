@@ -57,7 +57,7 @@ public enum EngineStatus: RPCMethod {
         public var callsRefusedNoMediaPorts: Int?
         /// Requests refused 403 for wrong credentials since the start.
         public var authenticationFailures: Int?
-        /// Sources banned right now for repeated authentication failures (`auth.bans`).
+        /// Sources banned right now for repeated authentication failures (`ban.list`).
         public var bannedSources: Int?
         public init(
             engineVersion: String, startedAt: Date, uptimeSeconds: Int, sipListen: [String], extensions: Int,

@@ -33,10 +33,10 @@ public enum EventTopic {
     public static let registration = "registration"
     /// The engine itself: `engine.overload` when it starts and stops refusing new calls.
     public static let engine = "engine"
-    /// `auth.ban` when a source is banned for repeated authentication failures, or its ban
-    /// ends. Apart from `engine` so a wallboard (which follows `engine`) is not shown the
-    /// addresses.
-    public static let auth = "auth"
+    /// `ban.added` when a source is banned for repeated authentication failures,
+    /// `ban.removed` when its ban ends. Apart from `engine` so a wallboard (which follows
+    /// `engine`) is not shown the addresses.
+    public static let ban = "ban"
     /// Events about the subscription itself, e.g. `events.overflow`.
     public static let events = "events"
 }

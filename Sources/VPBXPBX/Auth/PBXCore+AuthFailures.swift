@@ -12,7 +12,7 @@ extension PBXCore {
         logger.warning(
             "banned a source after repeated authentication failures: its new requests are dropped",
             metadata: ["source": "\(source.host)", "failures": "\(ban.failures)", "ban_seconds": "\(seconds)"])
-        emit(.authBan(source: source.host, banned: true, failures: ban.failures, seconds: seconds))
+        emit(.sourceBanned(source: source.host, failures: ban.failures, seconds: seconds))
     }
 
     /// True (and counted) when `request` is a new one from a banned source: it is dropped
@@ -29,11 +29,11 @@ extension PBXCore {
     func expireBans(now: ContinuousClock.Instant) {
         for ban in authGuard.expire(now: now) {
             logger.notice("source ban expired", metadata: ["source": "\(ban.source)"])
-            emit(.authBan(source: ban.source, banned: false, failures: ban.failures, seconds: 0))
+            emit(.sourceBanEnded(source: ban.source, reason: "expired"))
         }
     }
 
-    /// The sources banned now, longest-standing first (`auth.bans`).
+    /// The sources banned now, longest-standing first (`ban.list`).
     public func authBans() -> [SourceBan] {
         let now = ContinuousClock.now
         let wallNow = Date()
@@ -49,7 +49,7 @@ extension PBXCore {
     public func liftAuthBan(_ source: String) -> Bool {
         guard authGuard.lift(source) else { return false }
         logger.notice("source ban lifted by an administrator", metadata: ["source": "\(source)"])
-        emit(.authBan(source: source, banned: false, failures: 0, seconds: 0))
+        emit(.sourceBanEnded(source: source, reason: "lifted"))
         return true
     }
 }

@@ -22,9 +22,11 @@ public enum PBXEvent: Sendable, Equatable {
     /// The core started (`refusing`) or stopped refusing new calls for overload;
     /// `refusedTotal` counts the refusals since the engine started.
     case overload(refusing: Bool, refusedTotal: Int)
-    /// A source was banned (`banned`, for `seconds`, after `failures` failed
-    /// authentications) or its ban ended (``AuthFailureGuard``).
-    case authBan(source: String, banned: Bool, failures: Int, seconds: Int)
+    /// A source was banned for `seconds` after `failures` failed authentications
+    /// (``AuthFailureGuard``).
+    case sourceBanned(source: String, failures: Int, seconds: Int)
+    /// A source's ban ended: `expired`, or `lifted` by an administrator.
+    case sourceBanEnded(source: String, reason: String)
 }
 
 /// A read-only view of a call for the control socket.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A source banned for repeated authentication failures.
-public struct AuthBanInfo: Codable, Sendable, Hashable {
+public struct BanInfo: Codable, Sendable, Hashable {
     /// The source IP address.
     public var source: String
     /// Failed authentications counted when the ban began.
@@ -17,27 +17,27 @@ public struct AuthBanInfo: Codable, Sendable, Hashable {
     }
 }
 
-/// `auth.bans`.
-public enum AuthBans: RPCMethod {
-    public static let name = "auth.bans"
+/// `ban.list`.
+public enum BanList: RPCMethod {
+    public static let name = "ban.list"
     public static let summary =
         "Sources banned for repeated authentication failures: their new requests are dropped until the ban ends."
     public static let allowedRoles: Set<Role> = .staff
     public typealias Params = NoParams
-    public typealias Result = [AuthBanInfo]
+    public typealias Result = [BanInfo]
 }
 
 /// Params naming one banned source.
-public struct AuthBanRef: Codable, Sendable, Hashable {
+public struct BanRef: Codable, Sendable, Hashable {
     public var source: String
     public init(source: String) { self.source = source }
 }
 
-/// `auth.unban`.
-public enum AuthUnban: RPCMethod {
-    public static let name = "auth.unban"
+/// `ban.delete`.
+public enum BanDelete: RPCMethod {
+    public static let name = "ban.delete"
     public static let summary = "Lift a source's ban at once (and forget its failures)."
     public static let allowedRoles: Set<Role> = .adminOnly
-    public typealias Params = AuthBanRef
+    public typealias Params = BanRef
     public typealias Result = Acknowledged
 }
