@@ -24,6 +24,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var authFailureLimit: Int = 10
     /// How long a ban lasts.
     public var authBanSeconds: Int = 900
+    /// Networks never banned (CIDR text), still challenged.
+    public var authBanExempt: [String] = []
     public var realm: String = "vpbx"
     public var logLevel: Logger.Level = .info
     /// The generated default prompts (`<dir>/<lang>/<name>.wav`); nil: only the
@@ -47,6 +49,10 @@ public struct EngineConfiguration: Sendable, Equatable {
         try trusted.map { text throws in try CIDR(parsing: text) }
     }
 
+    public func banExemptNetworks() throws -> [CIDR] {
+        try authBanExempt.map { text throws in try CIDR(parsing: text) }
+    }
+
     /// The keys of the configuration file; every one is optional.
     struct File: Decodable {
         var dataDir: String?
@@ -60,6 +66,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         var overloadDelay: Int?
         var authFailLimit: Int?
         var authBanTime: Int?
+        var authBanExempt: [String]?
         var realm: String?
         var logLevel: String?
         var roles: [String: String]?
@@ -91,6 +98,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.overloadDelay { try setOverloadDelay(milliseconds: value) }
         if let value = file.authFailLimit { try setAuthFailureLimit(value) }
         if let value = file.authBanTime { try setAuthBanTime(seconds: value) }
+        if let value = file.authBanExempt { authBanExempt = value }
         if let value = file.realm { realm = value }
         if let value = file.logLevel { try setLogLevel(value) }
         if let value = file.promptsDir { promptsDirectory = value }

@@ -52,6 +52,9 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How long a banned source's new requests are dropped (default 900).", valueName: "seconds"))
     var authBanTime: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Source network never banned (still challenged); repeatable.", valueName: "cidr"))
+    var authBanExempt: [String] = []
+
     @Option(name: .long, help: ArgumentHelp("Digest authentication realm (default vpbx).", valueName: "name"))
     var realm: String?
 
@@ -100,10 +103,12 @@ struct EngineCommand: AsyncParsableCommand {
         if let overloadDelay { try configuration.setOverloadDelay(milliseconds: overloadDelay) }
         if let authFailLimit { try configuration.setAuthFailureLimit(authFailLimit) }
         if let authBanTime { try configuration.setAuthBanTime(seconds: authBanTime) }
+        if !authBanExempt.isEmpty { configuration.authBanExempt = authBanExempt }
         if let realm { configuration.realm = realm }
         if let promptsDir { configuration.promptsDirectory = promptsDir }
         if let logLevel { try configuration.setLogLevel(logLevel) }
         _ = try configuration.trustedNetworks()
+        _ = try configuration.banExemptNetworks()
         return configuration
     }
 

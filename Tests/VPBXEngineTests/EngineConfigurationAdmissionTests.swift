@@ -31,9 +31,10 @@ import Testing
     @Test func banningDefaultsToTenFailuresAndFifteenMinutesAndTheFileChangesBoth() throws {
         #expect(EngineConfiguration().authFailureLimit == 10)
         #expect(EngineConfiguration().authBanSeconds == 900)
-        let configuration = try load(#"{"authFailLimit": 0, "authBanTime": 3600}"#)
+        let configuration = try load(#"{"authFailLimit": 0, "authBanTime": 3600, "authBanExempt": ["198.51.100.0/24"]}"#)
         #expect(configuration.authFailureLimit == 0)
         #expect(configuration.authBanSeconds == 3600)
+        #expect(try configuration.banExemptNetworks().map(\.description) == ["198.51.100.0/24"])
     }
 
     @Test(arguments: [

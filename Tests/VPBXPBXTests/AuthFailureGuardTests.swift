@@ -37,6 +37,20 @@ struct AuthFailureGuardTests {
         #expect(guardian.activeBans(now: start + .seconds(600)).isEmpty)
     }
 
+    @Test("an exempt network is never banned; others still are")
+    func exemptNetworks() throws {
+        var exempting = policy
+        exempting.exempt = [try CIDR(parsing: "198.51.100.0/24")]
+        var guardian = AuthFailureGuard(policy: exempting)
+        var bans: [AuthFailureGuard.Ban] = []
+        for _ in 0..<10 {
+            if let ban = guardian.recordFailure(from: "198.51.100.20", now: start) { bans.append(ban) }
+            if let ban = guardian.recordFailure(from: "192.0.2.7", now: start) { bans.append(ban) }
+        }
+        #expect(bans.map(\.source) == ["192.0.2.7"])
+        #expect(!guardian.isBanned("198.51.100.20", now: start))
+    }
+
     @Test("a limit of 0 never bans")
     func disabled() {
         var guardian = AuthFailureGuard(policy: .init(limit: 0, window: .seconds(60), banDuration: .seconds(600)))

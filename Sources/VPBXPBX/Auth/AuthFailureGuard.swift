@@ -10,6 +10,9 @@
 /// are never challenged, so never counted. Only failed checks of credentials count, not the
 /// challenges every phone gets before it authenticates.
 ///
+/// Sources in ``Policy/exempt`` are never counted (fail2ban's `ignoreip`): the office's NAT
+/// address or a provider's gateway, which a forged UDP packet could otherwise get banned.
+///
 /// Memory is bounded: at most ``Policy/maximumTrackedSources`` sources are counted at once
 /// (past that a new source is not counted until old windows expire; bans already made stay).
 struct AuthFailureGuard: Sendable {
@@ -18,6 +21,7 @@ struct AuthFailureGuard: Sendable {
         var limit: Int
         var window: Duration
         var banDuration: Duration
+        var exempt: [CIDR] = []
         var maximumTrackedSources: Int = 65_536
 
         /// The defaults of ``PBXConfiguration``.
@@ -55,7 +59,9 @@ struct AuthFailureGuard: Sendable {
     /// Counts one failed authentication from `source`; returns the ban when this failure
     /// started one.
     mutating func recordFailure(from source: String, now: ContinuousClock.Instant) -> Ban? {
-        guard isEnabled, !isBanned(source, now: now) else { return nil }
+        guard isEnabled, !isBanned(source, now: now), !policy.exempt.contains(where: { $0.contains(source) }) else {
+            return nil
+        }
         var entry = counts[source] ?? (now, 0)
         if now - entry.windowStart >= policy.window { entry = (now, 0) }
         entry.failures += 1

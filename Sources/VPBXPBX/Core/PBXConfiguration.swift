@@ -30,6 +30,8 @@ public struct PBXConfiguration: Sendable {
     public var authFailureLimit: Int
     public var authFailureWindow: Duration
     public var authBanDuration: Duration
+    /// Sources never banned (still challenged, unlike ``trustedNetworks``).
+    public var authBanExempt: [CIDR]
 
     public init(
         realm: String = "vpbx", advertisedHost: String = "127.0.0.1", advertisedPort: Int = 5060,
@@ -37,7 +39,7 @@ public struct PBXConfiguration: Sendable {
         minimumRegistrationExpiry: Int = 60, maximumRegistrationExpiry: Int = 3600, defaultRegistrationExpiry: Int = 3600,
         timings: TransactionTimings = .rfc3261, tickInterval: Duration = .milliseconds(10), userAgent: String = "vpbx",
         maximumCalls: Int? = nil, overloadQueueDelay: Duration? = .milliseconds(200),
-        authFailureLimit: Int = 10, authFailureWindow: Duration = .seconds(60), authBanDuration: Duration = .seconds(900)
+        authFailureLimit: Int = 10, authFailureWindow: Duration = .seconds(60), authBanDuration: Duration = .seconds(900), authBanExempt: [CIDR] = []
     ) {
         self.realm = realm
         self.advertisedHost = advertisedHost
@@ -55,9 +57,11 @@ public struct PBXConfiguration: Sendable {
         self.authFailureLimit = authFailureLimit
         self.authFailureWindow = authFailureWindow
         self.authBanDuration = authBanDuration
+        self.authBanExempt = authBanExempt
     }
 
     var authFailurePolicy: AuthFailureGuard.Policy {
-        AuthFailureGuard.Policy(limit: authFailureLimit, window: authFailureWindow, banDuration: authBanDuration)
+        AuthFailureGuard.Policy(
+            limit: authFailureLimit, window: authFailureWindow, banDuration: authBanDuration, exempt: authBanExempt)
     }
 }
