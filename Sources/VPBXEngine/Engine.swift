@@ -75,7 +75,9 @@ public actor Engine {
         }
         let transport = SIPTransport(
             group: group,
-            configuration: SIPTransportConfiguration(host: config.sipHost, port: config.sipPort, logger: logger))
+            configuration: SIPTransportConfiguration(
+                host: config.sipHost, port: config.sipPort, maximumTCPConnections: config.maximumTCPConnections,
+                logger: logger))
         self.transport = transport
 
         let events = EventHub()

@@ -20,6 +20,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var maximumCalls: Int?
     /// New calls get `503` while the core's input waits this long; 0: never shed load.
     public var overloadDelayMilliseconds: Int = 200
+    /// Incoming SIP TCP connections open at once; more are closed when accepted.
+    public var maximumTCPConnections: Int = 4096
     /// Failed authentications within a minute that ban a source; 0: never ban.
     public var authFailureLimit: Int = 10
     /// How long a ban lasts.
@@ -64,6 +66,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         var rtpTimeout: Int?
         var maxCalls: Int?
         var overloadDelay: Int?
+        var maxTcpConnections: Int?
         var authFailLimit: Int?
         var authBanTime: Int?
         var authBanExempt: [String]?
@@ -96,6 +99,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.rtpTimeout { rtpTimeoutSeconds = value }
         if let value = file.maxCalls { try setMaximumCalls(value) }
         if let value = file.overloadDelay { try setOverloadDelay(milliseconds: value) }
+        if let value = file.maxTcpConnections { try setMaximumTCPConnections(value) }
         if let value = file.authFailLimit { try setAuthFailureLimit(value) }
         if let value = file.authBanTime { try setAuthBanTime(seconds: value) }
         if let value = file.authBanExempt { authBanExempt = value }
@@ -153,6 +157,13 @@ public struct EngineConfiguration: Sendable, Equatable {
                 "overload delay '\(value)' is invalid: expected milliseconds from 0 (never shed load) to 60000")
         }
         overloadDelayMilliseconds = value
+    }
+
+    public mutating func setMaximumTCPConnections(_ value: Int) throws {
+        guard (1...1_000_000).contains(value) else {
+            throw EngineConfigurationError("maximum TCP connections '\(value)' is invalid: expected 1 to 1000000")
+        }
+        maximumTCPConnections = value
     }
 
     public mutating func setAuthFailureLimit(_ value: Int) throws {

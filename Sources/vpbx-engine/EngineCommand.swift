@@ -46,6 +46,9 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Refuse new calls with 503 while SIP input waits this long for the core; 0 never sheds load (default 200).", valueName: "ms"))
     var overloadDelay: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Close new SIP TCP connections beyond this many open at once (default 4096).", valueName: "n"))
+    var maxTcpConnections: Int?
+
     @Option(name: .long, help: ArgumentHelp("Ban a source after this many failed authentications within a minute; 0 never bans (default 10).", valueName: "n"))
     var authFailLimit: Int?
 
@@ -101,6 +104,7 @@ struct EngineCommand: AsyncParsableCommand {
         }
         if let maxCalls { try configuration.setMaximumCalls(maxCalls) }
         if let overloadDelay { try configuration.setOverloadDelay(milliseconds: overloadDelay) }
+        if let maxTcpConnections { try configuration.setMaximumTCPConnections(maxTcpConnections) }
         if let authFailLimit { try configuration.setAuthFailureLimit(authFailLimit) }
         if let authBanTime { try configuration.setAuthBanTime(seconds: authBanTime) }
         if !authBanExempt.isEmpty { configuration.authBanExempt = authBanExempt }

@@ -17,6 +17,10 @@ public struct SIPTransportConfiguration: Sendable {
     /// A TCP connection that carried nothing (not even a keep-alive) for this long is closed.
     /// Ten minutes outlives the RFC 5626 keep-alive interval (about two minutes) with margin.
     public var tcpIdleTimeout: TimeAmount
+    /// Incoming TCP connections open at once beyond which a new one is closed as soon as it is
+    /// accepted: a flood of connections (each holds a descriptor until it idles out) cannot
+    /// take the descriptors RTP needs. Kamailio's `tcp_max_connections` is 2048.
+    public var maximumTCPConnections: Int
     /// How long an outbound TCP connect may take before the send counts as failed.
     public var tcpConnectTimeout: TimeAmount
     /// Requested socket buffer sizes (the kernel caps them at net.core.rmem_max / wmem_max).
@@ -30,6 +34,7 @@ public struct SIPTransportConfiguration: Sendable {
         udpSocketCount: Int? = nil,
         tcpIdleTimeout: TimeAmount = .minutes(10),
         tcpConnectTimeout: TimeAmount = .seconds(5),
+        maximumTCPConnections: Int = 4096,
         socketBufferBytes: Int = 4 << 20,
         logger: Logger = Logger(label: "vpbx.sip.transport")
     ) {
@@ -39,6 +44,7 @@ public struct SIPTransportConfiguration: Sendable {
         self.udpSocketCount = udpSocketCount
         self.tcpIdleTimeout = tcpIdleTimeout
         self.tcpConnectTimeout = tcpConnectTimeout
+        self.maximumTCPConnections = maximumTCPConnections
         self.socketBufferBytes = socketBufferBytes
         self.logger = logger
     }

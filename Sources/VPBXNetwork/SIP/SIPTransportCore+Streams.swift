@@ -4,6 +4,11 @@ import NIOPosix
 extension SIPTransportCore {
     /// The pipeline of every TCP connection, accepted or outbound.
     func configureStream(_ channel: any Channel) throws {
+        guard connections.count < configuration.maximumTCPConnections else {
+            counters.update { $0.connectionsRefused += 1 }
+            logger.debug("refused a SIP connection: \(configuration.maximumTCPConnections) are open")
+            throw SIPTransportError.tooManyConnections(configuration.maximumTCPConnections)  // NIO closes it
+        }
         let handlers = channel.pipeline.syncOperations
         try handlers.addHandler(IdleStateHandler(allTimeout: configuration.tcpIdleTimeout))
         try handlers.addHandler(ByteToMessageHandler(SIPStreamDecoder(limits: configuration.limits)))

@@ -4,17 +4,20 @@ public struct SIPTransportError: Error, Sendable, Equatable, CustomStringConvert
     private enum Reason: Equatable, Sendable {
         case alreadyStarted
         case noEventLoops
+        case tooManyConnections(Int)
     }
 
     private let reason: Reason
 
     public static let alreadyStarted = SIPTransportError(reason: .alreadyStarted)
     public static let noEventLoops = SIPTransportError(reason: .noEventLoops)
+    static func tooManyConnections(_ limit: Int) -> SIPTransportError { SIPTransportError(reason: .tooManyConnections(limit)) }
 
     public var description: String {
         switch reason {
         case .alreadyStarted: "the SIP transport was already started (create a new one to listen again)"
         case .noEventLoops: "the event loop group has no event loops to run the SIP transport on"
+        case .tooManyConnections(let limit): "\(limit) SIP connections are open, the most allowed; the new one was closed"
         }
     }
 }

@@ -18,6 +18,9 @@ public struct SIPTransportStatistics: Sendable, Equatable {
     public var sendFailures: UInt64 = 0
     /// TCP connections accepted or opened.
     public var connectionsOpened: UInt64 = 0
+    /// Incoming TCP connections closed at once because ``SIPTransportConfiguration/maximumTCPConnections``
+    /// were open.
+    public var connectionsRefused: UInt64 = 0
 
     public init() {}
 }

@@ -21,11 +21,13 @@ final class TransportHarness: Sendable {
     /// - Parameter responder: answers instead of the plain 200, called on the loop that read the
     ///   request.
     static func start(
-        limits: SIPParserLimits = .default, idleTimeout: TimeAmount = .minutes(1), answer: Bool = true,
+        limits: SIPParserLimits = .default, idleTimeout: TimeAmount = .minutes(1), maximumTCPConnections: Int = 4096,
+        answer: Bool = true,
         responder: (@Sendable (SIPTransport, InboundSIPMessage) -> Void)? = nil
     ) async throws -> TransportHarness {
         var configuration = SIPTransportConfiguration(
-            host: "127.0.0.1", port: 0, limits: limits, udpSocketCount: 2, tcpIdleTimeout: idleTimeout)
+            host: "127.0.0.1", port: 0, limits: limits, udpSocketCount: 2, tcpIdleTimeout: idleTimeout,
+            maximumTCPConnections: maximumTCPConnections)
         configuration.logger.logLevel = .error  // failures are asserted, not read from logs
         let harness = TransportHarness(
             transport: SIPTransport(group: MultiThreadedEventLoopGroup.singleton, configuration: configuration))

@@ -83,6 +83,32 @@ struct SIPTransportTCPTests {
         try await peer.waitUntilClosed(timeout: .seconds(5))
     }
 
+    @Test func connectionsBeyondTheMaximumAreClosedAtOnceAndAdmittedAgainOnceOneCloses() async throws {
+        let harness = try await TransportHarness.start(maximumTCPConnections: 2)
+        var peers: [TCPPeer] = []
+        defer {
+            let opened = peers
+            Task { for peer in opened { await peer.close() }; await harness.stop() }
+        }
+        for index in 0..<2 {
+            let peer = try await TCPPeer.connect(port: harness.port)
+            peers.append(peer)
+            try await peer.send(optionsBytes(viaPort: peer.localPort, transport: "TCP", callID: "open-\(index)"))
+            #expect(try await peer.waitForResponses(1)[0].statusCode == 200)
+        }
+        let refused = try await TCPPeer.connect(port: harness.port)
+        peers.append(refused)
+        try await refused.waitUntilClosed(timeout: .seconds(5))
+        #expect(harness.transport.statistics.connectionsRefused == 1)
+
+        await peers[0].close()
+        try await eventually { harness.transport.connectionCount == 1 }
+        let admitted = try await TCPPeer.connect(port: harness.port)
+        peers.append(admitted)
+        try await admitted.send(optionsBytes(viaPort: admitted.localPort, transport: "TCP", callID: "admitted"))
+        #expect(try await admitted.waitForResponses(1)[0].statusCode == 200)
+    }
+
     @Test func outboundSendOpensOneConnectionAndReusesIt() async throws {
         let harness = try await TransportHarness.start()
         let phone = try await TCPTestServer.start()
