@@ -1,3 +1,5 @@
+import Foundation
+
 /// Bans a source address that keeps sending wrong credentials, as administrators of Asterisk
 /// and FreeSWITCH get from fail2ban: a SIP port on the internet is scanned for weak extension
 /// passwords within hours, thousands of guesses a minute.
@@ -23,15 +25,14 @@ struct AuthFailureGuard: Sendable {
         var banDuration: Duration
         var exempt: [CIDR] = []
         var maximumTrackedSources: Int = 65_536
-
-        /// The defaults of ``PBXConfiguration``.
-        static let standard = PBXConfiguration().authFailurePolicy
     }
 
     struct Ban: Sendable, Equatable {
         let source: String
         let since: ContinuousClock.Instant
         let until: ContinuousClock.Instant
+        /// Wall-clock time of the ban, for administrators (`since` and `until` are monotonic).
+        let bannedAt: Date
         /// Failures counted when the ban began.
         let failures: Int
     }
@@ -41,7 +42,7 @@ struct AuthFailureGuard: Sendable {
     private var counts: [String: (windowStart: ContinuousClock.Instant, failures: Int)] = [:]
     private var bans: [String: Ban] = [:]
 
-    init(policy: Policy = .standard) {
+    init(policy: Policy) {
         self.policy = policy
     }
 
@@ -67,7 +68,8 @@ struct AuthFailureGuard: Sendable {
         entry.failures += 1
         if entry.failures >= policy.limit {
             counts[source] = nil
-            let ban = Ban(source: source, since: now, until: now + policy.banDuration, failures: entry.failures)
+            let ban = Ban(
+                source: source, since: now, until: now + policy.banDuration, bannedAt: Date(), failures: entry.failures)
             bans[source] = ban
             return ban
         }

@@ -35,13 +35,11 @@ extension PBXCore {
 
     /// The sources banned now, longest-standing first (`ban.list`).
     public func authBans() -> [SourceBan] {
-        let now = ContinuousClock.now
-        let wallNow = Date()
-        return authGuard.activeBans(now: now).map { ban in
-            SourceBan(
-                source: ban.source, failures: ban.failures,
-                bannedAt: wallNow.addingTimeInterval(-(now - ban.since).inSeconds),
-                until: wallNow.addingTimeInterval((ban.until - now).inSeconds))
+        authGuard.activeBans(now: .now).map { ban in
+            let seconds = TimeInterval((ban.until - ban.since).components.seconds)  // whole seconds (the engine's option)
+            return SourceBan(
+                source: ban.source, failures: ban.failures, bannedAt: ban.bannedAt,
+                until: ban.bannedAt.addingTimeInterval(seconds))
         }
     }
 
@@ -60,12 +58,4 @@ public struct SourceBan: Sendable, Equatable {
     public let failures: Int
     public let bannedAt: Date
     public let until: Date
-}
-
-extension Duration {
-    /// The duration in seconds as a floating-point number.
-    var inSeconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
 }

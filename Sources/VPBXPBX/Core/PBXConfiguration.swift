@@ -25,10 +25,9 @@ public struct PBXConfiguration: Sendable {
     /// New calls are refused with `503 Overloaded` while the core's input waits this long or
     /// longer before it is handled (``CallAdmission``); nil: never shed load.
     public var overloadQueueDelay: Duration?
-    /// Failed authentications from one source within ``authFailureWindow`` that ban it for
+    /// Failed authentications from one source within a minute that ban it for
     /// ``authBanDuration`` (``AuthFailureGuard``); 0: never ban.
     public var authFailureLimit: Int
-    public var authFailureWindow: Duration
     public var authBanDuration: Duration
     /// Sources never banned (still challenged, unlike ``trustedNetworks``).
     public var authBanExempt: [CIDR]
@@ -39,7 +38,7 @@ public struct PBXConfiguration: Sendable {
         minimumRegistrationExpiry: Int = 60, maximumRegistrationExpiry: Int = 3600, defaultRegistrationExpiry: Int = 3600,
         timings: TransactionTimings = .rfc3261, tickInterval: Duration = .milliseconds(10), userAgent: String = "vpbx",
         maximumCalls: Int? = nil, overloadQueueDelay: Duration? = .milliseconds(200),
-        authFailureLimit: Int = 10, authFailureWindow: Duration = .seconds(60), authBanDuration: Duration = .seconds(900), authBanExempt: [CIDR] = []
+        authFailureLimit: Int = 10, authBanDuration: Duration = .seconds(900), authBanExempt: [CIDR] = []
     ) {
         self.realm = realm
         self.advertisedHost = advertisedHost
@@ -55,13 +54,12 @@ public struct PBXConfiguration: Sendable {
         self.maximumCalls = maximumCalls
         self.overloadQueueDelay = overloadQueueDelay
         self.authFailureLimit = authFailureLimit
-        self.authFailureWindow = authFailureWindow
         self.authBanDuration = authBanDuration
         self.authBanExempt = authBanExempt
     }
 
     var authFailurePolicy: AuthFailureGuard.Policy {
         AuthFailureGuard.Policy(
-            limit: authFailureLimit, window: authFailureWindow, banDuration: authBanDuration, exempt: authBanExempt)
+            limit: authFailureLimit, window: .seconds(60), banDuration: authBanDuration, exempt: authBanExempt)
     }
 }
