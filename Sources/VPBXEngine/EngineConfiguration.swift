@@ -145,40 +145,35 @@ public struct EngineConfiguration: Sendable, Equatable {
     }
 
     public mutating func setMaximumCalls(_ value: Int) throws {
-        guard value > 0 else {
-            throw EngineConfigurationError("maximum calls '\(value)' is invalid: expected a positive number of calls")
-        }
-        maximumCalls = value
+        maximumCalls = try Self.checked(value, in: 1...Int.max, "maximum calls", expected: "a positive number of calls")
     }
 
     public mutating func setOverloadDelay(milliseconds value: Int) throws {
-        guard (0...60_000).contains(value) else {
-            throw EngineConfigurationError(
-                "overload delay '\(value)' is invalid: expected milliseconds from 0 (never shed load) to 60000")
-        }
-        overloadDelayMilliseconds = value
+        overloadDelayMilliseconds = try Self.checked(
+            value, in: 0...60_000, "overload delay", expected: "milliseconds from 0 (never shed load) to 60000")
     }
 
     public mutating func setMaximumTCPConnections(_ value: Int) throws {
-        guard (1...1_000_000).contains(value) else {
-            throw EngineConfigurationError("maximum TCP connections '\(value)' is invalid: expected 1 to 1000000")
-        }
-        maximumTCPConnections = value
+        maximumTCPConnections = try Self.checked(value, in: 1...1_000_000, "maximum TCP connections", expected: "1 to 1000000")
     }
 
     public mutating func setAuthFailureLimit(_ value: Int) throws {
-        guard (0...10_000).contains(value) else {
-            throw EngineConfigurationError(
-                "authentication failure limit '\(value)' is invalid: expected failures per minute from 1 to 10000, or 0 to never ban")
-        }
-        authFailureLimit = value
+        authFailureLimit = try Self.checked(
+            value, in: 0...10_000, "authentication failure limit",
+            expected: "failures per minute from 1 to 10000, or 0 to never ban")
     }
 
     public mutating func setAuthBanTime(seconds value: Int) throws {
-        guard (1...604_800).contains(value) else {
-            throw EngineConfigurationError("ban time '\(value)' is invalid: expected seconds from 1 to 604800 (a week)")
+        authBanSeconds = try Self.checked(value, in: 1...604_800, "ban time", expected: "seconds from 1 to 604800 (a week)")
+    }
+
+    /// `value` when it lies in `range`, else the error every numeric setting gives:
+    /// "<what> '<value>' is invalid: expected <expected>".
+    private static func checked(_ value: Int, in range: ClosedRange<Int>, _ what: String, expected: String) throws -> Int {
+        guard range.contains(value) else {
+            throw EngineConfigurationError("\(what) '\(value)' is invalid: expected \(expected)")
         }
-        authBanSeconds = value
+        return value
     }
 
     /// The core's settings for admitting new calls.
