@@ -86,7 +86,7 @@ extension SIPTransport {
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: UInt(Self.readsPerTick))
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try core.configureStream(channel) }
+                channel.eventLoop.makeCompletedFuture { try core.acceptStream(channel) }
             }
             .bind(host: configuration.host, port: port)
             .get()

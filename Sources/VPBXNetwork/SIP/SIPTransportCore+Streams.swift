@@ -2,13 +2,35 @@ import NIOCore
 import NIOPosix
 
 extension SIPTransportCore {
+    /// An accepted connection: refused (NIO closes it) while
+    /// ``SIPTransportConfiguration/maximumTCPConnections`` are open, else set up. Outbound
+    /// connections (to phones' TCP contacts) are not capped: a flood must not stop calls out.
+    func acceptStream(_ channel: any Channel) throws {
+        guard connections.count < configuration.maximumTCPConnections else {
+            var refused: UInt64 = 0
+            counters.update {
+                $0.connectionsRefused += 1
+                refused = $0.connectionsRefused
+            }
+            // The 1st, 10th, 100th... refusal: an administrator sees a flood start and grow
+            // without a log line per connection of it.
+            if Self.isPowerOfTen(refused) {
+                logger.warning(
+                    "refused incoming SIP connections: \(configuration.maximumTCPConnections) are open (--max-tcp-connections); \(refused) refused so far")
+            }
+            throw SIPTransportError.tooManyConnections(configuration.maximumTCPConnections)
+        }
+        try configureStream(channel)
+    }
+
+    static func isPowerOfTen(_ value: UInt64) -> Bool {
+        var value = value
+        while value >= 10, value % 10 == 0 { value /= 10 }
+        return value == 1
+    }
+
     /// The pipeline of every TCP connection, accepted or outbound.
     func configureStream(_ channel: any Channel) throws {
-        guard connections.count < configuration.maximumTCPConnections else {
-            counters.update { $0.connectionsRefused += 1 }
-            logger.debug("refused a SIP connection: \(configuration.maximumTCPConnections) are open")
-            throw SIPTransportError.tooManyConnections(configuration.maximumTCPConnections)  // NIO closes it
-        }
         let handlers = channel.pipeline.syncOperations
         try handlers.addHandler(IdleStateHandler(allTimeout: configuration.tcpIdleTimeout))
         try handlers.addHandler(ByteToMessageHandler(SIPStreamDecoder(limits: configuration.limits)))

@@ -109,6 +109,11 @@ struct SIPTransportTCPTests {
         #expect(try await admitted.waitForResponses(1)[0].statusCode == 200)
     }
 
+    @Test func refusalsAreLoggedAtPowersOfTen() {
+        #expect([1, 10, 100, 1_000, 1_000_000].allSatisfy { SIPTransportCore.isPowerOfTen($0) })
+        #expect(![0, 2, 11, 20, 101, 110, 999].contains { SIPTransportCore.isPowerOfTen($0) })
+    }
+
     @Test func outboundSendOpensOneConnectionAndReusesIt() async throws {
         let harness = try await TransportHarness.start()
         let phone = try await TCPTestServer.start()
