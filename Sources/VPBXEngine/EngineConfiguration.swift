@@ -20,7 +20,7 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var maximumCalls: Int?
     /// New calls get `503` while the core's input waits this long; 0: never shed load.
     public var overloadDelayMilliseconds: Int = 200
-    /// Incoming SIP TCP connections open at once; more are closed when accepted.
+    /// SIP TCP connections open at once beyond which new incoming ones are closed when accepted.
     public var maximumTCPConnections: Int = 4096
     /// Failed authentications within a minute that ban a source; 0: never ban.
     public var authFailureLimit: Int = 10

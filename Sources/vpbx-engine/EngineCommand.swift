@@ -46,7 +46,7 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Refuse new calls with 503 while SIP input waits this long for the core; 0 never sheds load (default 200).", valueName: "ms"))
     var overloadDelay: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Close new SIP TCP connections beyond this many open at once (default 4096).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Close new incoming SIP TCP connections while this many are open (default 4096).", valueName: "n"))
     var maxTcpConnections: Int?
 
     @Option(name: .long, help: ArgumentHelp("Ban a source after this many failed authentications within a minute; 0 never bans (default 10).", valueName: "n"))

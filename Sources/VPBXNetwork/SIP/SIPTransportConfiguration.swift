@@ -17,8 +17,8 @@ public struct SIPTransportConfiguration: Sendable {
     /// A TCP connection that carried nothing (not even a keep-alive) for this long is closed.
     /// Ten minutes outlives the RFC 5626 keep-alive interval (about two minutes) with margin.
     public var tcpIdleTimeout: TimeAmount
-    /// Incoming TCP connections open at once beyond which a new one is closed as soon as it is
-    /// accepted: a flood of connections (each holds a descriptor until it idles out) cannot
+    /// TCP connections open at once (incoming and outbound together) beyond which a new
+    /// incoming one is closed as soon as it is accepted: a flood of connections (each holds a descriptor until it idles out) cannot
     /// take the descriptors RTP needs. Kamailio's `tcp_max_connections` is 2048.
     public var maximumTCPConnections: Int
     /// How long an outbound TCP connect may take before the send counts as failed.
