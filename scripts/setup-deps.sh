@@ -9,13 +9,14 @@
 # CNCursesW module links ncursesw and tinfo for vpbx-tui), tzdata (opening hours are evaluated
 # in Europe/Budapest or another IANA zone; slim images ship without the zone files),
 # espeak-ng and sox (scripts/make-prompts.sh speaks the default prompts and converts them to
-# 8 kHz; sox also makes the audio files of the media tests).
+# 8 kHz; sox also makes the audio files of the media tests), libjemalloc-dev (vpbx-engine
+# links jemalloc in place of glibc's malloc, measurably cheaper per call).
 # Tests: sip-tester (sipp, the independent SIP peer of the integration tests), tmux (drives
 # the real vpbx-tui in a terminal), sqlite3 (writes finished queue calls for the report tests,
 # as only the queue runtime would).
 set -euo pipefail
 
-build_packages=(libsqlite3-dev libncurses-dev tzdata espeak-ng sox)
+build_packages=(libsqlite3-dev libncurses-dev libjemalloc-dev tzdata espeak-ng sox)
 test_packages=(sip-tester tmux sqlite3)
 
 packages=("${build_packages[@]}")

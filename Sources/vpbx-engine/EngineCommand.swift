@@ -135,6 +135,7 @@ struct EngineCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "vpbx.engine")
+        MemoryAllocator.report(to: logger)
         let engine = Engine(configuration: configuration, logger: logger)
         do {
             try await engine.start()
