@@ -80,6 +80,47 @@ extension Integration {
             }
         }
 
+        /// RFC 3261 §13.2.1: an INVITE without SDP. The engine offers G.711 to the callee,
+        /// the caller finds the offer in its 200 and answers in its ACK; audio flows through
+        /// the engine both ways.
+        @Test("late offer: the engine offers to the callee, the caller answers in its ACK, RTP relayed both ways")
+        func lateOffer() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.answer).echoingRTP()
+                let caller = try await setUp(pbx, callee: callee, caller: .callLateOffer)
+                let calleeProcess = try pbx.start(callee, name: "callee")
+                try await Task.sleep(for: .milliseconds(300))
+                try await calleeProcess.requireListening()
+                let callerProcess = try pbx.start(caller, name: "caller")
+                try await eventually("RTP packets in and out on both legs", timeout: .seconds(15)) {
+                    guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
+                    let calls = try await pbx.liveCalls()
+                    guard let legs = calls.first?.legs, legs.count >= 2,
+                        legs.allSatisfy({ ($0.rtpPacketsIn ?? 0) > 0 && ($0.rtpPacketsOut ?? 0) > 0 })
+                    else { throw HarnessError("legs without RTP both ways: \(calls)") }
+                    return true
+                }
+                let callerResult = await callerProcess.finish()
+                try callerResult.requireSuccess()
+                let calleeResult = await calleeProcess.finish()
+                try calleeResult.requireSuccess()
+
+                let toCallee = try #require(calleeResult.receivedMessages().first { $0.hasPrefix("INVITE") })
+                #expect(toCallee.contains("a=rtpmap:8 PCMA/8000") && toCallee.contains("a=rtpmap:0 PCMU/8000"))
+                let offer = try #require(
+                    callerResult.receivedMessages().first { $0.hasPrefix("SIP/2.0 200") && $0.contains("m=audio") },
+                    "the 200 to the caller carries no offer")
+                for (side, sdp) in [("INVITE to the callee", toCallee), ("200 OK to the caller", offer)] {
+                    let endpoint = try #require(SippMessageLog.audioEndpoint(in: sdp), "no c=/m=audio in the \(side)")
+                    #expect(endpoint.address == pbx.options.rtpAddress, "\(side): c= is not the engine's --rtp-address")
+                    #expect(pbx.options.rtpPorts.contains(endpoint.port), "\(side): m=audio port not in --rtp-ports")
+                }
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+                #expect(cdr.hangupSide == .caller)
+            }
+        }
+
         @Test("callee hangs up: the caller gets the BYE, CDR hangupSide callee")
         func calleeHangsUp() async throws {
             try await TestPBX.run { pbx in

@@ -44,11 +44,16 @@ struct RobustnessTests {
         }
     }
 
-    @Test("INVITE without SDP gets 488 and a failed CDR")
-    func inviteWithoutOffer() async throws {
+    @Test("INVITE with a body that is not SDP gets 488 and a failed CDR")
+    func inviteWithOtherBody() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             try await pbx.register(desk)
-            _ = try await pbx.placeCall(from: alice, to: desk.number, sdp: nil)
+            var invite = alice.invite(desk.number, sdp: "<xml/>")
+            invite.headers["Content-Type"] = "application/xml"
+            pbx.send(invite, from: alice)
+            let challenge = try await pbx.outbound.response(407, .invite, to: alice.address)
+            pbx.send(alice.ack(failure: challenge, of: invite), from: alice)
+            pbx.send(try alice.authorized(invite, answering: challenge), from: alice)
             _ = try await pbx.outbound.response(488, .invite, to: alice.address)
             #expect(try await pbx.finishedCDR(of: alice.number).disposition == .failed)
             #expect(pbx.outbound.distinctCount { $0.isRequest(.invite, to: desk.address) } == 0)

@@ -95,6 +95,9 @@ final class Call {
     /// The voice codec each phone was answered with, for music on hold in the right encoding.
     var callerCodec: MusicOnHold.Codec?
     var calleeCodec: MusicOnHold.Codec?
+    /// The caller's INVITE carried no offer: the engine offered to the callee, the caller's
+    /// 2xx carries the offer, and the caller's ACK the answer (RFC 3261 §13.2.1).
+    var lateOffer = false
     /// Which parties hold the call now (their last offer was `sendonly` or `inactive`); the
     /// other party hears music meanwhile.
     var heldBy: Set<CallSide> = []

@@ -90,17 +90,21 @@ extension PBXCore {
             return
         }
         let offer: SessionDescription
+        let lateOffer = request.body.isEmpty
         do {
-            guard request.headers.contentType?.lowercased().hasPrefix("application/sdp") == true, !request.body.isEmpty
-            else {
-                // A late offer (INVITE without SDP) needs the engine to make the offer itself;
-                // that arrives with the media endpoint.
-                rejectAttempt(
-                    request, key: key, status: 488, reason: "Offer Required", caller: caller, callerName: callerName,
-                    callee: dialled, at: now, path: path)
-                return
+            if lateOffer {
+                // A late offer (RFC 3261 §13.2.1): the engine offers to the callee itself, the
+                // caller gets the callee's answer as the offer in its 2xx and answers in its ACK.
+                offer = lateOfferStandIn()
+            } else {
+                guard request.headers.contentType?.lowercased().hasPrefix("application/sdp") == true else {
+                    rejectAttempt(
+                        request, key: key, status: 488, reason: "SDP Required", caller: caller,
+                        callerName: callerName, callee: dialled, at: now, path: path)
+                    return
+                }
+                offer = try SessionDescription(parsing: String(decoding: request.body, as: UTF8.self)).restrictingAudio()
             }
-            offer = try SessionDescription(parsing: String(decoding: request.body, as: UTF8.self)).restrictingAudio()
         } catch {
             rejectAttempt(
                 request, key: key, status: 488, caller: caller, callerName: callerName, callee: dialled, at: now,
@@ -126,6 +130,7 @@ extension PBXCore {
             calleeCallID: SIPIdentifiers.callID(host: configuration.advertisedHost), calleeFromTag: SIPIdentifiers.tag()
         )
         calls[id] = call
+        call.lateOffer = lateOffer
         call.path = path ?? []
         callByInvite[key] = id
         callByDialog[DialogID(callID: dialog.callID, localTag: localTag)] = id
@@ -141,7 +146,8 @@ extension PBXCore {
         // Capture the input sink, not the actor: the media session's timeout callback must not
         // keep the core alive.
         let post = inputSink
-        let callerMedia = offer.audioEndpoint.map { MediaAddress(host: $0.address, port: $0.port) }
+        // A late offer's caller has no address yet: the relay latches to its first packet.
+        let callerMedia = lateOffer ? nil : offer.audioEndpoint.map { MediaAddress(host: $0.address, port: $0.port) }
         let onTimeout: @Sendable () -> Void = { post(.mediaTimeout(id)) }
         // Under load the relay has a parked socket set ready: the callee's INVITE goes out in
         // this batch, with no round trip to the relay's thread and back first.
@@ -152,6 +158,14 @@ extension PBXCore {
         factory.makeSession(callerMedia: callerMedia, onTimeout: onTimeout) { result in
             post(.mediaReady(id, result))
         }
+    }
+
+    /// What stands for the caller's offer when its INVITE had none: the engine's own offer.
+    /// Only its media lines matter; anchoring gives it each leg's address and port, and the
+    /// leg's origin tracker its `o=` line.
+    func lateOfferStandIn() -> SessionDescription {
+        let placeholder = Origin(sessionID: "0", sessionVersion: 0, address: configuration.mediaAddress)
+        return SessionDescription.engineOffer(origin: placeholder, address: configuration.mediaAddress, audioPort: 9)
     }
 
     /// Where to ring an extension: its live registrations, then its static contact.

@@ -143,6 +143,25 @@ extension PBXCore {
         guard let key = call.awaitingAck else { return }
         call.awaitingAck = nil
         runServer(key) { txn in txn.acknowledged() }
+        if call.lateOffer, key == call.inviteKey { acceptLateAnswer(request, call: call) }
+    }
+
+    /// The ACK of a caller that sent no offer answers the one in our 2xx. Without a usable
+    /// answer there is no audio to relay, and RFC 3261 §13.3.1.4 has the UAS end the session
+    /// with BYE: both legs are hung up.
+    private func acceptLateAnswer(_ ack: SIPRequest, call: Call) {
+        call.lateOffer = false  // answered (or ended) once; a retransmitted ACK changes nothing
+        guard let answer = sdpBody(ack.body, contentType: ack.headers.contentType), let codec = answer.voiceCodec,
+            let endpoint = answer.audioEndpoint
+        else {
+            logger.notice(
+                "the caller's ACK brought no usable answer to the offer in our 2xx; ending the call",
+                metadata: ["call": "\(call.id)", "body": "\(ack.body.count) bytes"])
+            endCall(call.id, cause: "no_answer_in_ack", side: .system, disposition: nil)
+            return
+        }
+        call.callerCodec = codec
+        call.media?.updateRemote(side: .a, host: endpoint.address, port: endpoint.port)
     }
 
     /// The SDP of a message body, if it is one and parses.

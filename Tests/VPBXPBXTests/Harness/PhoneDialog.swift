@@ -32,9 +32,10 @@ struct PhoneDialog: Sendable {
         cseq = 0
     }
 
-    /// ACK for the 2xx answering INVITE number `inviteCSeq`: its own transaction.
-    func ack(inviteCSeq: UInt32) -> SIPRequest {
-        request(.ack, cseq: inviteCSeq, sdp: nil)
+    /// ACK for the 2xx answering INVITE number `inviteCSeq`: its own transaction. `sdp`: the
+    /// answer, when the 2xx carried the offer (a late offer).
+    func ack(inviteCSeq: UInt32, sdp: String? = nil) -> SIPRequest {
+        request(.ack, cseq: inviteCSeq, sdp: sdp)
     }
 
     /// A new in-dialog request (BYE, re-INVITE, INFO...) with the next CSeq.

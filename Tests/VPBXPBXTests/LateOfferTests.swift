@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import VPBXPBX
+import VPBXSDP
+import VPBXSIP
+import VPBXStore
+
+/// A caller's INVITE without SDP (RFC 3261 §13.2.1): the engine offers to the callee, the
+/// caller's 2xx carries the offer and its ACK the answer.
+@Suite("Calls: late offer", .timeLimit(.minutes(1)))
+struct LateOfferTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+
+    /// Rings `desk` from `alice` with no offer; returns the caller's INVITE and the callee's.
+    private func dialWithoutOffer(_ pbx: PBXHarness) async throws -> (caller: SIPRequest, callee: SIPRequest) {
+        try await pbx.register(desk)
+        let invite = try await pbx.placeCall(from: alice, to: desk.number, sdp: nil)
+        #expect(invite.body.isEmpty)
+        return (invite, try await pbx.outbound.request(.invite, to: desk.address))
+    }
+
+    @Test("the callee gets the engine's G.711 offer, the caller's 2xx the callee's answer as an offer, and the ACK's answer points the relay")
+    func lateOfferCall() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let (invite, calleeInvite) = try await dialWithoutOffer(pbx)
+            let offer = try #require(SampleSDP.parse(calleeInvite.body))
+            #expect(calleeInvite.headers.contentType == "application/sdp")
+            #expect(offer.audioEndpoint?.address == PBXHarness.mediaAddress)
+            #expect(offer.audioEndpoint?.port == FakeMediaFactory.bPort)
+            let audio = try #require(offer.firstAudioIndex.map { offer.media[$0] })
+            #expect(audio.codecs.map(\.encodingName) == ["PCMA", "PCMU", "telephone-event"])
+            #expect(audio.codecs.map(\.payloadType) == [8, 0, 101])
+            #expect(audio.attributeValue("fmtp") == "101 0-16")
+            #expect(audio.direction == .sendrecv)
+
+            let calleeAnswer = SampleSDP.body(host: desk.address.host, port: 4002)
+            pbx.send(desk.respond(to: calleeInvite, status: 200, toTag: "callee-tag", sdp: calleeAnswer), from: desk)
+            _ = try await pbx.outbound.request(.ack, to: desk.address)
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let callerOffer = try #require(SampleSDP.parse(ok.body))
+            #expect(callerOffer.audioEndpoint?.address == PBXHarness.mediaAddress)
+            #expect(callerOffer.audioEndpoint?.port == FakeMediaFactory.aPort)
+            #expect(callerOffer.firstAudioIndex.map { callerOffer.media[$0].codecs.first?.encodingName } == "PCMU")
+            let session = try await pbx.media.onlySession()
+            #expect(session.remotes.contains { $0.side == .b && $0.port == 4002 })
+            #expect(!session.remotes.contains { $0.side == .a }, "no caller address before its answer: \(session.remotes)")
+
+            let caller = try PhoneDialog(caller: alice, invite: invite, ok: ok)
+            pbx.send(
+                caller.ack(inviteCSeq: try invite.headers.cseq().number, sdp: alice.sdp(port: 4010)), from: alice)
+            try await eventually("the caller's answer address given to the relay") {
+                session.remotes.contains(.init(side: .a, host: alice.address.host, port: 4010))
+            }
+            #expect(await pbx.core.callSnapshots().first?.state == .answered)
+
+            var hangup = caller
+            pbx.send(hangup.request(.bye), from: alice)
+            _ = try await pbx.outbound.response(200, .bye, to: alice.address)
+            _ = try await pbx.outbound.request(.bye, to: desk.address)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.disposition == .answered)
+            #expect(cdr.hangupSide == .caller)
+        }
+    }
+
+    @Test("a late-offer caller whose ACK brings no answer is hung up on both sides, CDR cause no_answer_in_ack")
+    func ackWithoutAnswer() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let (invite, calleeInvite) = try await dialWithoutOffer(pbx)
+            pbx.send(
+                desk.respond(to: calleeInvite, status: 200, toTag: "callee-tag", sdp: desk.sdp(port: 4002)), from: desk)
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let caller = try PhoneDialog(caller: alice, invite: invite, ok: ok)
+            pbx.send(caller.ack(inviteCSeq: try invite.headers.cseq().number), from: alice)
+
+            let toCaller = try await pbx.outbound.request(.bye, to: alice.address)
+            #expect(toCaller.headers.callID == invite.headers.callID)
+            _ = try await pbx.outbound.request(.bye, to: desk.address)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.cause == "no_answer_in_ack")
+            #expect(cdr.disposition == .answered)
+        }
+    }
+
+    @Test("an ACK answer that rejects the audio stream (port 0) ends the call too")
+    func ackRejectingAudio() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let (invite, calleeInvite) = try await dialWithoutOffer(pbx)
+            pbx.send(
+                desk.respond(to: calleeInvite, status: 200, toTag: "callee-tag", sdp: desk.sdp(port: 4002)), from: desk)
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let caller = try PhoneDialog(caller: alice, invite: invite, ok: ok)
+            pbx.send(caller.ack(inviteCSeq: try invite.headers.cseq().number, sdp: alice.sdp(port: 0)), from: alice)
+            _ = try await pbx.outbound.request(.bye, to: alice.address)
+            _ = try await pbx.outbound.request(.bye, to: desk.address)
+            #expect(try await pbx.finishedCDR(of: alice.number).cause == "no_answer_in_ack")
+        }
+    }
+}
