@@ -97,4 +97,40 @@ struct LateOfferTests {
             #expect(try await pbx.finishedCDR(of: alice.number).cause == "no_answer_in_ack")
         }
     }
+
+    @Test("a re-INVITE without SDP: the far side's offer reaches the caller, and its ACK waits for the caller's answer")
+    func reInviteWithoutOffer() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(from: alice, to: desk)
+            let acksBefore = pbx.outbound.sent.filter { $0.isRequest(.ack, to: desk.address) }.count
+            let reInvite = call.caller.request(.invite)
+            pbx.send(reInvite, from: alice)
+            let relayed = try await pbx.outbound.request(.invite, to: desk.address)
+            #expect(relayed.body.isEmpty)
+            #expect(relayed.headers.callID == call.callee.callID)
+
+            pbx.send(
+                desk.respond(to: relayed, status: 200, toTag: "callee-tag", sdp: desk.sdp(port: 4004)), from: desk)
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            #expect(try ok.headers.cseq().number == (try reInvite.headers.cseq().number))
+            #expect(SampleSDP.endpoint(of: ok)?.address == PBXHarness.mediaAddress)
+            #expect(SampleSDP.endpoint(of: ok)?.port == FakeMediaFactory.aPort)
+            try await pbx.settle(via: alice)
+            #expect(
+                pbx.outbound.sent.filter { $0.isRequest(.ack, to: desk.address) }.count == acksBefore,
+                "the callee's 2xx was ACKed before the caller answered its offer")
+
+            pbx.send(call.caller.ack(inviteCSeq: call.caller.cseq, sdp: alice.sdp(port: 4012)), from: alice)
+            let ackRequest = try await eventually("the callee's ACK with the caller's answer") {
+                pbx.outbound.sent.filter { $0.isRequest(.ack, to: desk.address) }.dropFirst(acksBefore).first?.request
+            }
+            #expect(try ackRequest.headers.cseq().number == (try relayed.headers.cseq().number))
+            let answer = try #require(SampleSDP.endpoint(of: ackRequest))
+            #expect(answer.address == PBXHarness.mediaAddress)
+            #expect(answer.port == FakeMediaFactory.bPort)
+            try await eventually("the caller's new address given to the relay") {
+                call.session.remotes.contains(.init(side: .a, host: alice.address.host, port: 4012))
+            }
+        }
+    }
 }

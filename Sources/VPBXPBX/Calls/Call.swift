@@ -19,6 +19,14 @@ struct DialogID: Hashable, Sendable {
     let localTag: String
 }
 
+/// The ACK for a far side's 2xx that carried an offer (it answered a relayed re-INVITE
+/// without SDP): sent when the near side's ACK brings the answer.
+struct DeferredAck: Sendable {
+    /// The side whose 2xx waits for it.
+    let toward: CallSide
+    let inviteCSeq: UInt32
+}
+
 /// One contact of the callee being rung (parallel forking: first answer wins).
 struct CalleeLeg: Sendable {
     /// `early`: some provisional response (100 Trying included) arrived, so a CANCEL may be
@@ -98,6 +106,9 @@ final class Call {
     /// The caller's INVITE carried no offer: the engine offered to the callee, the caller's
     /// 2xx carries the offer, and the caller's ACK the answer (RFC 3261 §13.2.1).
     var lateOffer = false
+    /// A relayed re-INVITE without SDP was answered with an offer: its ACK waits for the
+    /// answer in the other side's ACK.
+    var deferredAck: DeferredAck?
     /// Which parties hold the call now (their last offer was `sendonly` or `inactive`); the
     /// other party hears music meanwhile.
     var heldBy: Set<CallSide> = []

@@ -95,16 +95,14 @@ extension PBXCore {
         let localTag = target == .callee ? call.callerDialog.localTag : call.calleeFromTag
         var answer = SIPResponse(to: original, status: response.statusCode, reason: response.reason, toTag: localTag)
         if original.method == .invite, response.isSuccess {
-            // ACK the far side's 2xx ourselves; the near side's ACK only confirms our 2xx.
-            if target == .callee, let index = call.answeredLeg, call.legs[index].dialog != nil {
-                let ackCSeq = (try? response.headers.cseq().number) ?? 1
-                let destination = call.legs[index].destination
-                if let ack = call.legs[index].dialog?.makeAck(inviteCSeq: ackCSeq, via: newVia(for: destination)) {
-                    outbound.send(.request(ack), to: destination)
-                }
-            } else if target == .caller {
-                let ackCSeq = (try? response.headers.cseq().number) ?? 1
-                outbound.send(.request(call.callerDialog.makeAck(inviteCSeq: ackCSeq, via: newVia(for: call.callerSource))), to: call.callerSource)
+            let ackCSeq = (try? response.headers.cseq().number) ?? 1
+            if original.body.isEmpty, sdp(of: response) != nil {
+                // A re-INVITE without SDP: the far side's 2xx carries an offer, whose answer
+                // comes in the near side's ACK; the far side's ACK waits for it.
+                call.deferredAck = DeferredAck(toward: target, inviteCSeq: ackCSeq)
+            } else {
+                // ACK the far side's 2xx ourselves; the near side's ACK only confirms our 2xx.
+                sendAck(toward: target, of: call, inviteCSeq: ackCSeq)
             }
             let nearSide = target.other
             answer.headers.add("Contact", ourContact(user: nearSide == .caller ? call.callee : call.caller, transport: entry.source.transport).serialized)
@@ -129,6 +127,42 @@ extension PBXCore {
         respond(key, with: answer)
     }
 
+    /// The ACK for a 2xx that `side` sent to a relayed INVITE, with `body` when it carries
+    /// the answer to an offer that 2xx made.
+    private func sendAck(toward side: CallSide, of call: Call, inviteCSeq: UInt32, body: [UInt8] = []) {
+        let contentType = body.isEmpty ? nil : "application/sdp"
+        if side == .callee {
+            guard let index = call.answeredLeg, call.legs[index].dialog != nil else { return }
+            let destination = call.legs[index].destination
+            if let ack = call.legs[index].dialog?.makeAck(
+                inviteCSeq: inviteCSeq, via: newVia(for: destination), body: body, contentType: contentType)
+            {
+                outbound.send(.request(ack), to: destination)
+            }
+        } else {
+            let ack = call.callerDialog.makeAck(
+                inviteCSeq: inviteCSeq, via: newVia(for: call.callerSource), body: body, contentType: contentType)
+            outbound.send(.request(ack), to: call.callerSource)
+        }
+    }
+
+    /// The near side's ACK answered the offer in the far side's 2xx (a re-INVITE without SDP):
+    /// the answer goes on, anchored, in the far side's ACK. An ACK without an answer is
+    /// passed on as it is; the far side decides what that means for its session.
+    private func completeDeferredAck(_ deferred: DeferredAck, nearAck: SIPRequest, call: Call) {
+        var body: [UInt8] = []
+        if let answer = sdpBody(nearAck.body, contentType: nearAck.headers.contentType), let media = call.media {
+            if let endpoint = answer.audioEndpoint {
+                media.updateRemote(side: deferred.toward.other.mediaSide, host: endpoint.address, port: endpoint.port)
+            }
+            let port = deferred.toward == .callee ? media.bPort : media.aPort
+            let anchored = answer.anchored(at: configuration.mediaAddress, audioPort: port)
+            let stamped = deferred.toward == .callee ? call.calleeOrigin.stamp(anchored) : call.callerOrigin.stamp(anchored)
+            body = Array(stamped.serialized().utf8)
+        }
+        sendAck(toward: deferred.toward, of: call, inviteCSeq: deferred.inviteCSeq, body: body)
+    }
+
     /// An ACK that matched no server transaction: the end-to-end ACK for one of our 2xx.
     func dialogAck(_ request: SIPRequest) {
         if monitorAck(request) { return }
@@ -144,6 +178,10 @@ extension PBXCore {
         call.awaitingAck = nil
         runServer(key) { txn in txn.acknowledged() }
         if call.lateOffer, key == call.inviteKey { acceptLateAnswer(request, call: call) }
+        if let deferred = call.deferredAck {
+            call.deferredAck = nil
+            completeDeferredAck(deferred, nearAck: request, call: call)
+        }
     }
 
     /// The ACK of a caller that sent no offer answers the one in our 2xx. Without a usable
