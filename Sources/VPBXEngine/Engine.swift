@@ -100,7 +100,8 @@ public actor Engine {
             events: {
                 bridge.forward($0)
                 queueLink.observe($0)
-            }, wantsEvents: { bridge.isWanted || queueLink.isWanted }, writer: GRDBStoreWriter(database: database))
+            }, wantsEvents: { bridge.isWanted || queueLink.isWanted }, writer: GRDBStoreWriter(database: database),
+            hosts: HostResolver(logger: logger))
         self.pbx = pbx
         try await pbx.start()
         let prompts = PromptLibrary(

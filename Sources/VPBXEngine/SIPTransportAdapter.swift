@@ -15,7 +15,7 @@ struct SIPTransportAdapter: SIPOutbound {
             return
         }
         guard let address = try? SocketAddress.numeric(host: destination.host, port: destination.port) else {
-            // Static contacts must name an IP address: DNS resolution is not built yet.
+            // The core resolves host names before sending (HostResolving); nothing else reaches here.
             return
         }
         let endpoint: SIPEndpoint

@@ -57,7 +57,9 @@ struct ExtensionSettings: ParsableArguments {
         help: "Seconds before an unanswered call gives up (0 in 'set': default).")
     var noAnswerTimeout: Int?
 
-    @Option(name: .customLong("static-contact"), help: "Fixed SIP contact URI for a phone that does not register.")
+    @Option(
+        name: .customLong("static-contact"),
+        help: "Fixed SIP contact URI for a phone that does not register (an IP address or a host name the engine resolves).")
     var staticContact: String?
 
     @Option(help: "Switch the extension's voicemail box on or off (a new box needs --vm-pin; off keeps the messages).")

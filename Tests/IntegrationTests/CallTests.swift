@@ -80,6 +80,27 @@ extension Integration {
             }
         }
 
+        /// A phone that does not register, configured by host name: the engine resolves it
+        /// (here through /etc/hosts, so no DNS query leaves the machine) and rings its address.
+        @Test("static contact by host name: sip:1002@localhost is resolved and rung, the call is answered")
+        func staticContactByName() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.answer).echoingRTP()
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: "sip:\(Fixture.callee)@localhost:\(callee.port)")
+                let caller = try pbx.phone(.callHangup).service(Fixture.callee).caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+                let invite = try #require(calleeResult.receivedMessages().first { $0.hasPrefix("INVITE") })
+                #expect(invite.hasPrefix("INVITE sip:\(Fixture.callee)@localhost:\(callee.port)"), "Request-URI: \(invite.prefix(80))")
+                #expect(try await pbx.cdr(from: Fixture.caller, to: Fixture.callee).disposition == .answered)
+            }
+        }
+
         /// RFC 3261 §13.2.1: an INVITE without SDP. The engine offers G.711 to the callee,
         /// the caller finds the offer in its 200 and answers in its ACK; audio flows through
         /// the engine both ways.

@@ -173,9 +173,23 @@ extension PBXCore {
         var result = bindings.bindings(for: record.number, now: now).map { ($0.contact, $0.source) }
         if let text = record.staticContact, let uri = try? SIPURI(parsing: text) {
             let transport: SIPPeerAddress.Transport = uri.transportParameter == "tcp" ? .tcp : .udp
-            result.append((uri, SIPPeerAddress(transport: transport, host: uri.host, port: uri.port ?? 5060)))
+            // A host name keeps its name in the Request-URI; the datagrams go to its address.
+            if let host = uri.hostIsIPAddress ? uri.host : hosts.address(of: uri.host) {
+                result.append((uri, SIPPeerAddress(transport: transport, host: host, port: uri.port ?? 5060)))
+            } else {
+                logger.warning(
+                    "static contact's host has not resolved (yet); not rung",
+                    metadata: ["extension": "\(record.number)", "host": "\(uri.host)"])
+            }
         }
         return result
+    }
+
+    /// Asks for the addresses of static contacts named by host name, so that the first call
+    /// to one does not find it unresolved.
+    func resolveStaticContactHost(of record: ExtensionRecord) {
+        guard let text = record.staticContact, let uri = try? SIPURI(parsing: text), !uri.hostIsIPAddress else { return }
+        _ = hosts.address(of: uri.host)
     }
 
     /// A call attempt that never rings anything still leaves a CDR row.

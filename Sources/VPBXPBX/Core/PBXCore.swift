@@ -23,6 +23,8 @@ public actor PBXCore {
     let configuration: PBXConfiguration
     let outbound: any SIPOutbound
     let mediaFactory: any MediaSessionFactory
+    /// Addresses of the host names in static contacts (DNS, off this thread).
+    let hosts: any HostResolving
     let extensionStore: any ExtensionRepository
     let registrationStore: any RegistrationRepository
     let cdrStore: any CDRRepository
@@ -79,9 +81,11 @@ public actor PBXCore {
         configuration: PBXConfiguration, outbound: any SIPOutbound, media: any MediaSessionFactory,
         extensions: any ExtensionRepository, registrations: any RegistrationRepository, cdrs: any CDRRepository,
         logger: Logger, events: @escaping @Sendable (PBXEvent) -> Void = { _ in },
-        wantsEvents: @escaping @Sendable () -> Bool = { true }, writer: (any StoreWriter)? = nil
+        wantsEvents: @escaping @Sendable () -> Bool = { true }, writer: (any StoreWriter)? = nil,
+        hosts: any HostResolving = NoHostResolution()
     ) {
         self.configuration = configuration
+        self.hosts = hosts
         self.outbound = outbound
         self.mediaFactory = media
         self.extensionStore = extensions
@@ -102,7 +106,9 @@ public actor PBXCore {
     /// Loads extensions and surviving registrations, closes CDRs a crash left open, and starts
     /// processing input.
     public func start() async throws {
-        directory = ExtensionDirectory(try await extensionStore.list())
+        let records = try await extensionStore.list()
+        directory = ExtensionDirectory(records)
+        for record in records { resolveStaticContactHost(of: record) }
         let now = Date()
         _ = try await registrationStore.purgeExpired(now: now)
         for record in try await registrationStore.list() { bindings.restore(record) }

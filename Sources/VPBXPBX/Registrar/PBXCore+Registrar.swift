@@ -114,6 +114,7 @@ extension PBXCore {
     /// A created or updated extension takes effect at once. Disabling one drops its bindings.
     public func extensionChanged(_ record: ExtensionRecord) {
         directory.upsert(record)
+        resolveStaticContactHost(of: record)
         if !record.enabled {
             for binding in bindings.removeAll(record.number) { bindingRemoved(binding, reason: "extension disabled") }
         }

@@ -27,6 +27,7 @@ final class PBXHarness: Sendable {
     let cdrs: InMemoryCDRRepository
     let outbound = RecordingOutbound()
     let media = FakeMediaFactory()
+    let hosts = FakeHosts()
     let core: PBXCore
 
     /// A core on `store` (a fresh one unless given, so a restart can reuse the old one).
@@ -43,7 +44,7 @@ final class PBXHarness: Sendable {
         core = PBXCore(
             configuration: configuration, outbound: outbound, media: media, extensions: extensions,
             registrations: registrations, cdrs: cdrs, logger: logger, events: events, wantsEvents: wantsEvents,
-            writer: InMemoryStoreWriter(store: store))
+            writer: InMemoryStoreWriter(store: store), hosts: hosts)
     }
 
     /// Stores the extensions of `phones` (their passwords hashed as the engine would).

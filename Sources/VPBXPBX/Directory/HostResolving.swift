@@ -1,0 +1,25 @@
+import VPBXSIP
+
+/// Host names in static contacts (`sip:door@door.office.lan`), resolved off the core's
+/// thread: the core never waits for DNS. Phones that register are reached at the address
+/// their REGISTER came from and need none of this.
+public protocol HostResolving: Sendable {
+    /// The address `host` resolved to most recently, or nil while it has not resolved. Asks
+    /// for a resolution in the background when there is none yet or the last one is due for
+    /// a refresh; never blocks.
+    func address(of host: String) -> String?
+}
+
+/// No resolver: only IP addresses reach anyone (unit tests, and the default).
+public struct NoHostResolution: HostResolving {
+    public init() {}
+    public func address(of host: String) -> String? { nil }
+}
+
+extension SIPURI {
+    /// True when the host is an IP address rather than a name: IPv4 dotted quad, or IPv6
+    /// (which alone has colons in a host).
+    var hostIsIPAddress: Bool {
+        IPv4Text.value(of: host) != nil || host.utf8.contains(UInt8(ascii: ":"))
+    }
+}
