@@ -63,6 +63,7 @@ struct ControlHandlers: Sendable {
             let counts = await pbx.counts()
             let statistics = await pbx.currentStatistics()
             let overloaded = await pbx.isOverloaded
+            let store = pbx.storeWrites
             return EngineStatus.Result(
                 engineVersion: engineVersion, startedAt: startedAt,
                 uptimeSeconds: Int(Date().timeIntervalSince(startedAt)),
@@ -72,7 +73,8 @@ struct ControlHandlers: Sendable {
                 callsRefusedOverloaded: statistics.callsRefusedOverloaded,
                 callsRefusedNoMediaPorts: statistics.callsRefusedNoMediaPorts,
                 authenticationFailures: statistics.authenticationFailures,
-                bannedSources: await pbx.authBans().count)
+                bannedSources: await pbx.authBans().count, storeWritesPending: store.pending,
+                storeFailingSeconds: store.failingFor.map { Int($0.components.seconds) })
         }
     }
 

@@ -29,7 +29,14 @@ struct StatusCommand: AsyncParsableCommand {
             ("extensions", "\(status.extensions)"),
             ("registrations", "\(status.registrations)"),
             ("active calls", status.maximumCalls.map { "\(status.activeCalls) (limit \($0))" } ?? "\(status.activeCalls)"),
-        ] + Self.admission(status) + Self.authentication(status))
+        ] + Self.admission(status) + Self.authentication(status) + Self.store(status))
+    }
+
+    /// The database's health, when the engine reports it.
+    static func store(_ status: EngineStatus.Result) -> [(String, String)] {
+        guard let pending = status.storeWritesPending else { return [] }
+        guard let failing = status.storeFailingSeconds else { return [("store", "ok (\(pending) writes queued)")] }
+        return [("store", "FAILING for \(Output.duration(seconds: failing)), \(pending) writes waiting in memory (see the engine log)")]
     }
 
     /// Failed authentications and bans, when the engine reports them.

@@ -59,11 +59,17 @@ public enum EngineStatus: RPCMethod {
         public var authenticationFailures: Int?
         /// Sources banned right now for repeated authentication failures (`ban.list`).
         public var bannedSources: Int?
+        /// CDR and registration writes accepted and not yet in the database.
+        public var storeWritesPending: Int?
+        /// Seconds the database has been refusing writes (a full disk...); nil while it
+        /// accepts them. The writes wait in memory meanwhile.
+        public var storeFailingSeconds: Int?
         public init(
             engineVersion: String, startedAt: Date, uptimeSeconds: Int, sipListen: [String], extensions: Int,
             registrations: Int, activeCalls: Int, maximumCalls: Int? = nil, overloaded: Bool? = nil,
             callsRefusedAtLimit: Int? = nil, callsRefusedOverloaded: Int? = nil, callsRefusedNoMediaPorts: Int? = nil,
-            authenticationFailures: Int? = nil, bannedSources: Int? = nil
+            authenticationFailures: Int? = nil, bannedSources: Int? = nil, storeWritesPending: Int? = nil,
+            storeFailingSeconds: Int? = nil
         ) {
             self.engineVersion = engineVersion
             self.startedAt = startedAt
@@ -79,6 +85,8 @@ public enum EngineStatus: RPCMethod {
             self.callsRefusedNoMediaPorts = callsRefusedNoMediaPorts
             self.authenticationFailures = authenticationFailures
             self.bannedSources = bannedSources
+            self.storeWritesPending = storeWritesPending
+            self.storeFailingSeconds = storeFailingSeconds
         }
     }
 }

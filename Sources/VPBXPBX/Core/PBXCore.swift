@@ -147,7 +147,7 @@ public actor PBXCore {
         tickTask?.cancel()
         inbox.finish()
         await loopTask?.value
-        await writes.drain()
+        await writes.drain(givingUpAfter: WriteBehindQueue.defaultShutdownGrace)
     }
 
     private func run(_ inbox: BatchInbox<Input>) async {

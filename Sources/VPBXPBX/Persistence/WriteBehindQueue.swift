@@ -31,13 +31,22 @@ final class WriteBehindQueue: Sendable {
     /// hung-up calls (docs/architecture.md, stop 19).
     static let defaultHoldBack: Duration = .milliseconds(100)
 
+    /// The longest pause between two attempts at a write the store keeps refusing for an I/O
+    /// reason (a full disk, a database locked by another program).
+    static let maximumRetryPause: Duration = .seconds(5)
+
+    /// How long a shutdown keeps retrying writes the store refuses before it gives up on them.
+    static let defaultShutdownGrace: Duration = .seconds(10)
+
     private let inbox = BatchInbox<Entry>()
+    private let health = WriteHealth()
 
     init(
         writer: any StoreWriter, logger: Logger, linger: Duration = WriteBehindQueue.defaultLinger,
         holdBack: Duration = WriteBehindQueue.defaultHoldBack
     ) {
         let inbox = self.inbox
+        let retry = health
         Task {
             var held = HeldCDRBegins()
             while let batch = await Self.next(from: inbox, limit: Self.maximumBatch, linger: linger, holding: !held.isEmpty) {
@@ -55,12 +64,12 @@ final class WriteBehindQueue: Sendable {
                 } else {
                     held.releaseAll(into: &ready)
                 }
-                await Self.apply(inChunksOf: Self.maximumBatch, ready, with: writer, logger: logger)
+                await Self.apply(inChunksOf: Self.maximumBatch, ready, with: writer, logger: logger, retry: retry)
                 for barrier in batch.barriers { barrier.resume() }
             }
             var rest: [StoreWrite] = []
             held.releaseAll(into: &rest)
-            await Self.apply(inChunksOf: Self.maximumBatch, rest, with: writer, logger: logger)
+            await Self.apply(inChunksOf: Self.maximumBatch, rest, with: writer, logger: logger, retry: retry)
         }
     }
 
@@ -69,11 +78,13 @@ final class WriteBehindQueue: Sendable {
     }
 
     func enqueue(_ write: StoreWrite) {
+        health.pending.add(1, ordering: .relaxed)
         inbox.push(.write(write))
     }
 
     /// Enqueues writes that belong together (a rejected call's begin and finish).
     func enqueue(_ writes: [StoreWrite]) {
+        health.pending.add(writes.count, ordering: .relaxed)
         for write in writes { inbox.push(.write(write)) }
     }
 
@@ -82,27 +93,69 @@ final class WriteBehindQueue: Sendable {
         await withCheckedContinuation { done in inbox.push(.barrier(done)) }
     }
 
+    /// ``drain()`` for a shutdown: writes the store still refuses after `grace` are given up
+    /// (each logged whole at error level, so it can be recovered from the log) rather than
+    /// keeping the process from exiting.
+    func drain(givingUpAfter grace: Duration) async {
+        health.giveUpAt.withLock { $0 = ContinuousClock.now + grace }
+        await drain()
+    }
+
+    /// Writes not yet in the store, and for how long the store has been refusing them (nil
+    /// while it accepts them), for status.
+    var state: (pending: Int, failingFor: Duration?) {
+        let since = health.failingSince.withLock { $0 }
+        return (health.pending.load(ordering: .relaxed), since.map { ContinuousClock.now - $0 })
+    }
+
+    /// What the consumer's retries share with the queue.
+    final class WriteHealth: Sendable {
+        /// Set by a shutdown's drain: writes still refused after this instant are given up
+        /// (each logged whole at error level) so that the engine can exit. Until then an I/O
+        /// failure is retried for as long as it lasts: an accepted CDR waits in memory.
+        let giveUpAt = Mutex<ContinuousClock.Instant?>(nil)
+        /// When the store started refusing writes for an I/O reason; nil while it accepts them.
+        let failingSince = Mutex<ContinuousClock.Instant?>(nil)
+        /// Writes enqueued and not yet applied or given up.
+        let pending = Atomic<Int>(0)
+
+        var givingUp: Bool { giveUpAt.withLock { $0.map { ContinuousClock.now >= $0 } ?? false } }
+    }
+
     /// `writes` in batches of at most `limit` (released held begins can make a round larger
     /// than one batch may be).
-    static func apply(inChunksOf limit: Int, _ writes: [StoreWrite], with writer: any StoreWriter, logger: Logger) async {
+    static func apply(
+        inChunksOf limit: Int, _ writes: [StoreWrite], with writer: any StoreWriter, logger: Logger,
+        retry: WriteHealth = WriteHealth()
+    ) async {
         var start = 0
         while start < writes.count {
             let end = min(start + limit, writes.count)
-            await apply(start == 0 && end == writes.count ? writes : Array(writes[start..<end]), with: writer, logger: logger)
+            await apply(
+                start == 0 && end == writes.count ? writes : Array(writes[start..<end]), with: writer, logger: logger,
+                retry: retry)
             start = end
         }
     }
 
     /// The whole batch in one transaction; if that fails, one write at a time from the first
-    /// one not applied, so one bad write cannot take the others down with it. An I/O failure
-    /// (SQLITE_BUSY, a full disk being cleared) is retried a few times; one that cannot heal
-    /// (a finish for a row that does not exist) is not. A write given up on is logged as an
-    /// error: losing data is never silent.
-    static func apply(_ writes: [StoreWrite], with writer: any StoreWriter, logger: Logger) async {
+    /// one not applied, so one bad write cannot take the others down with it.
+    ///
+    /// A write refused for an I/O reason (a full disk, SQLITE_BUSY, a database another program
+    /// holds) is retried until it lands, pausing up to ``maximumRetryPause`` between attempts:
+    /// the writes behind it wait in memory, in order, and nothing accepted is lost while the
+    /// administrator frees the disk. Only a shutdown's deadline gives up on it. A write that
+    /// cannot heal (a finish for a row that does not exist) is given up at once. Either way
+    /// it is logged whole at error level: losing data is never silent.
+    static func apply(
+        _ writes: [StoreWrite], with writer: any StoreWriter, logger: Logger, retry: WriteHealth = WriteHealth()
+    ) async {
         guard !writes.isEmpty else { return }
+        defer { retry.pending.subtract(writes.count, ordering: .relaxed) }
         let applied: Int
         do {
             try await writer.apply(writes)
+            recovered(retry, logger: logger)
             return
         } catch let failure as StoreWriteFailure {
             applied = failure.applied
@@ -114,22 +167,53 @@ final class WriteBehindQueue: Sendable {
             while true {
                 do {
                     try await writer.apply([write])
+                    if attempt > 0 { recovered(retry, logger: logger) }
                     break
                 } catch {
                     attempt += 1
                     let underlying = (error as? StoreWriteFailure)?.underlying ?? StoreError(.io, "\(error)")
                     let reason = underlying.description
-                    if attempt >= 5 || underlying.kind != .io {
+                    if underlying.kind != .io {
                         logger.error(
-                            "store write failed, giving up", metadata: ["write": "\(write)", "error": "\(reason)"])
+                            "store write refused, giving up", metadata: ["write": "\(write)", "error": "\(reason)"])
                         break
                     }
-                    logger.warning(
-                        "store write failed, retrying", metadata: ["write": "\(write)", "error": "\(reason)"])
-                    try? await Task.sleep(for: .milliseconds(100 * attempt))
+                    if retry.givingUp {
+                        logger.error(
+                            "store write still failing at shutdown, giving up; the write follows",
+                            metadata: ["write": "\(write)", "error": "\(reason)"])
+                        break
+                    }
+                    let firstFailure = retry.failingSince.withLock { since in
+                        defer { since = since ?? ContinuousClock.now }
+                        return since == nil
+                    }
+                    // Said at once, then at the 10th, 100th... attempt: a long outage is visible
+                    // without flooding the log.
+                    if firstFailure || isPowerOfTen(attempt) {
+                        logger.warning(
+                            "store write failed; retrying until it succeeds (writes wait in memory)",
+                            metadata: [
+                                "attempt": "\(attempt)", "waiting": "\(retry.pending.load(ordering: .relaxed))",
+                                "error": "\(reason)",
+                            ])
+                    }
+                    try? await Task.sleep(for: min(.milliseconds(100 * attempt), maximumRetryPause))
                 }
             }
         }
+    }
+
+    private static func recovered(_ retry: WriteHealth, logger: Logger) {
+        guard let since = retry.failingSince.withLock({ since in defer { since = nil }; return since }) else { return }
+        logger.notice(
+            "store writes succeed again", metadata: ["failedFor": "\(ContinuousClock.now - since)"])
+    }
+
+    private static func isPowerOfTen(_ value: Int) -> Bool {
+        var value = value
+        while value >= 10, value % 10 == 0 { value /= 10 }
+        return value == 1
     }
 }
 

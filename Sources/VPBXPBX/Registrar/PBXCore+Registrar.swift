@@ -145,6 +145,10 @@ extension PBXCore {
     /// batches).
     public var isOverloaded: Bool { overloadEpisode != nil }
 
+    /// CDR and registration writes not yet in the database, and for how long the database has
+    /// been refusing them (nil while it accepts them). Readable from any thread.
+    public nonisolated var storeWrites: (pending: Int, failingFor: Duration?) { writes.state }
+
     /// The configured limit on concurrent calls (nil: none).
     public nonisolated var maximumCalls: Int? { configuration.maximumCalls }
 }

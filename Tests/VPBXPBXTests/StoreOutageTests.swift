@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import VPBXStore
+
+@testable import VPBXPBX
+
+/// The database refusing writes for a while (a full disk, another program holding a lock):
+/// accepted CDRs wait in memory and land once it accepts them again.
+@Suite("WriteBehindQueue: store outages", .timeLimit(.minutes(1)))
+struct StoreOutageTests {
+    /// Refuses every write with an I/O error while `failing`, as SQLite does on a full disk.
+    final class OutageWriter: StoreWriter {
+        private let state = Mutex<(failing: Bool, refusals: Int, applied: [StoreWrite])>((true, 0, []))
+        var refusals: Int { state.withLock { $0.refusals } }
+        var applied: [StoreWrite] { state.withLock { $0.applied } }
+        func heal() { state.withLock { $0.failing = false } }
+
+        func apply(_ writes: [StoreWrite]) async throws {
+            try state.withLock { state in
+                if state.failing {
+                    state.refusals += 1
+                    throw StoreError(.io, "cannot access CDR: database or disk is full")
+                }
+                state.applied += writes
+            }
+        }
+    }
+
+    @Test("writes refused for an I/O reason are retried past the old five attempts and all land, in order, once the store heals")
+    func outageHeals() async throws {
+        let writer = OutageWriter()
+        let queue = WriteBehindQueue(writer: writer, logger: WriteBehindQueueTests.logger, linger: .zero, holdBack: .zero)
+        let calls = (0..<20).map(WriteBehindQueueTests.call)
+        for call in calls { queue.enqueue([.cdrBegin(call), WriteBehindQueueTests.finish(call.id)]) }
+        // Five refusals took 1.5 s and lost the write before; wait for more than that.
+        try await waitUntil { writer.refusals >= 8 }
+        let failing = queue.state
+        #expect(failing.pending == 40)
+        #expect(failing.failingFor != nil)
+        #expect(writer.applied.isEmpty)
+
+        writer.heal()
+        await queue.drain()
+        #expect(writer.applied == calls.flatMap { [StoreWrite.cdrBegin($0), WriteBehindQueueTests.finish($0.id)] })
+        let healed = queue.state
+        #expect(healed.pending == 0)
+        #expect(healed.failingFor == nil)
+    }
+
+    @Test("at shutdown, writes still refused after the grace are given up so that the engine can exit")
+    func shutdownGivesUp() async throws {
+        let writer = OutageWriter()
+        let queue = WriteBehindQueue(writer: writer, logger: WriteBehindQueueTests.logger, linger: .zero, holdBack: .zero)
+        for number in 0..<3 { queue.enqueue(.cdrBegin(WriteBehindQueueTests.call(number))) }
+        try await waitUntil { writer.refusals >= 1 }
+        let started = ContinuousClock.now
+        await queue.drain(givingUpAfter: .milliseconds(300))
+        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(writer.applied.isEmpty)
+        #expect(queue.state.pending == 0)
+    }
+
+    @Test("a write refused for a reason that cannot heal is given up at once, and the writes after it land")
+    func permanentRefusal() async throws {
+        let store = InMemoryStore()
+        let writer = InMemoryStoreWriter(store: store)
+        let queue = WriteBehindQueue(writer: writer, logger: WriteBehindQueueTests.logger, linger: .zero, holdBack: .zero)
+        let orphan = UUID()
+        let call = WriteBehindQueueTests.call(1)
+        queue.enqueue(WriteBehindQueueTests.finish(orphan))  // no such row: notFound
+        queue.enqueue(.cdrBegin(call))
+        let started = ContinuousClock.now
+        await queue.drain()
+        #expect(ContinuousClock.now - started < .seconds(1), "a permanent refusal was retried")
+        let stored = try await InMemoryCDRRepository(store: store).get(id: call.id)
+        #expect(stored != nil)
+        #expect(queue.state.failingFor == nil)
+    }
+
+    private func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("timed out waiting")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}
