@@ -133,4 +133,21 @@ struct LateOfferTests {
             }
         }
     }
+
+    @Test("early media (183 with SDP) reaches a late-offer caller without the SDP: no offer in an unreliable response")
+    func earlyMediaWithoutOffer() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let (_, calleeInvite) = try await dialWithoutOffer(pbx)
+            pbx.send(
+                desk.respond(to: calleeInvite, status: 183, toTag: "callee-tag", sdp: desk.sdp(port: 4002)), from: desk)
+            let progress = try await pbx.outbound.response(183, .invite, to: alice.address)
+            #expect(progress.body.isEmpty)
+            #expect(progress.headers.contentType == nil)
+            // The relay still learns where the callee's early media comes from.
+            let session = try await pbx.media.onlySession()
+            try await eventually("the callee's address given to the relay") {
+                session.remotes.contains { $0.side == .b && $0.port == 4002 }
+            }
+        }
+    }
 }

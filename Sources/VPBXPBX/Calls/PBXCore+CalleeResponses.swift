@@ -52,7 +52,10 @@ extension PBXCore {
             call.state = .ringing
             var provisional = SIPResponse(to: call.invite, status: response.statusCode, reason: response.reason, toTag: call.callerDialog.localTag)
             provisional.headers.add("Contact", ourContact(user: call.callee, transport: call.callerSource.transport).serialized)
-            if let answer = sdp(of: response), let media = call.media {
+            // Early media goes on as the answer it is, except to a caller that made no offer:
+            // there it would be an offer in an unreliable response, which RFC 3261 §13.2.1
+            // does not allow (the offer comes in the 2xx).
+            if !call.lateOffer, let answer = sdp(of: response), let media = call.media {
                 let anchored = call.callerOrigin.stamp(answer.anchored(at: configuration.mediaAddress, audioPort: media.aPort))
                 provisional.headers.add("Content-Type", "application/sdp")
                 provisional.body = Array(anchored.serialized().utf8)
