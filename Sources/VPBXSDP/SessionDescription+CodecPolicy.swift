@@ -54,6 +54,26 @@ extension SessionDescription {
         return result
     }
 
+    /// This body as it is, once it is known to carry voice: an enabled audio stream with a
+    /// format other than `telephone-event` or comfort noise. DESIGN.md lets codecs both legs
+    /// agree on pass through a plain bridged call untouched (the relay forwards packets as
+    /// they are), so the caller's offer is not cut down to G.711; the engine's own media
+    /// features (applications, music on hold, listening in) pick G.711 from it when it is
+    /// there, and refuse or step aside when it is not.
+    ///
+    /// - Throws: `SDPError.noCommonCodec` when no audio stream can carry voice (answer 488).
+    public func requiringVoice() throws(SDPError) -> SessionDescription {
+        for section in media where section.isAudio && !section.isDisabled {
+            let maps = section.rtpMaps
+            let voice = section.formats.contains { format in
+                guard let type = Int(format), let map = maps[type] else { return true }  // unknown: not ours to judge
+                return !map.hasEncoding("telephone-event") && !map.hasEncoding("CN")
+            }
+            if voice { return self }
+        }
+        throw SDPError(.noCommonCodec, "no audio stream carries voice (offered: \(offeredAudioSummary))")
+    }
+
     /// "PCMU, G729, ..." for error messages.
     var offeredAudioSummary: String {
         let names = media.filter(\.isAudio).flatMap { $0.codecs.map(\.encodingName) }

@@ -111,4 +111,28 @@ struct NegotiationTests {
         #expect(try SessionDescription(parsing: result.answer.serialized()) == result.answer)
         #expect(result.telephoneEvent?.payloadType == 127)
     }
+
+    @Test func requiringVoiceLeavesAnHDOfferUntouched() throws {
+        let text = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+            + "m=audio 4000 RTP/AVP 9 96 8 101\r\na=rtpmap:9 G722/8000\r\na=rtpmap:96 opus/48000/2\r\n"
+            + "a=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
+        let offer = try SessionDescription(parsing: text)
+        #expect(try offer.requiringVoice() == offer)
+    }
+
+    @Test func requiringVoiceRefusesEventsAndComfortNoiseAlone() throws {
+        let text = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+            + "m=audio 4000 RTP/AVP 101 13\r\na=rtpmap:101 telephone-event/8000\r\n"
+            + "m=audio 0 RTP/AVP 0\r\n"
+        let offer = try SessionDescription(parsing: text)
+        let failure = try #require(throws: SDPError.self) { try offer.requiringVoice() }
+        #expect(failure.code == .noCommonCodec)
+        #expect(failure.sipStatusCode == 488)
+    }
+
+    @Test func requiringVoiceCountsAFormatWithoutRtpmapAsVoice() throws {
+        let text = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+            + "m=audio 4000 RTP/AVP 97\r\n"
+        #expect(throws: Never.self) { try SessionDescription(parsing: text).requiringVoice() }
+    }
 }

@@ -138,6 +138,17 @@ final class Call {
 
     var answered: CalleeLeg? { answeredLeg.map { legs[$0] } }
 
+    /// What a new B leg is offered. Before the caller is answered, the caller's offer; after
+    /// (an application answered and hands the caller on), only the codec the caller agreed
+    /// and telephone-event: the relay forwards packets as they are, so a new leg answering
+    /// another codec from the original offer would send the caller audio it cannot decode.
+    var offerForNewLegs: SessionDescription {
+        guard answeredAt != nil, let codec = callerCodec,
+            let agreed = try? offer.restrictingAudio(to: [codec.encoding, "telephone-event"])
+        else { return offer }
+        return agreed
+    }
+
     var snapshot: CallSnapshot {
         CallSnapshot(
             id: id, caller: caller, callerName: callerName, callee: callee, state: state, startedAt: startedAt,

@@ -103,7 +103,7 @@ extension PBXCore {
                         callerName: callerName, callee: dialled, at: now, path: path)
                     return
                 }
-                offer = try SessionDescription(parsing: String(decoding: request.body, as: UTF8.self)).restrictingAudio()
+                offer = try SessionDescription(parsing: String(decoding: request.body, as: UTF8.self)).requiringVoice()
             }
         } catch {
             rejectAttempt(

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import VPBXPBX
+import VPBXSDP
+import VPBXSIP
+
+/// Which codecs each leg is offered: the caller's choice passes through a direct call (the
+/// relay does not touch the audio), and once the caller has agreed a codec (with an
+/// application that answered it), every later leg is offered only that one.
+@Suite("Calls: codecs", .timeLimit(.minutes(1)))
+struct CodecTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+    let carol = Cast.carol
+
+    /// PCMA only: what an application (a menu) answers a caller offering "0 8 101" with.
+    static func pcmaAnswer(host: String, port: Int) -> String {
+        [
+            "v=0", "o=- 3 3 IN IP4 \(host)", "s=-", "c=IN IP4 \(host)", "t=0 0",
+            "m=audio \(port) RTP/AVP 8 101", "a=rtpmap:8 PCMA/8000", "a=rtpmap:101 telephone-event/8000",
+            "a=fmtp:101 0-16", "a=sendrecv", "",
+        ].joined(separator: "\r\n")
+    }
+
+    /// The encodings of the first audio stream of an INVITE's offer.
+    static func offeredEncodings(_ invite: SIPRequest) throws -> [String] {
+        let offer = try #require(SampleSDP.parse(invite.body))
+        let index = try #require(offer.firstAudioIndex)
+        return offer.media[index].codecs.map { $0.encodingName.uppercased() }
+    }
+
+    @Test("handed on after agreeing PCMA with the first callee, the caller's next leg is offered PCMA alone (no PCMU to mismatch)")
+    func handOnKeepsTheAgreedCodec() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(carol)
+            // alice offers PCMU first; the first callee (standing in for a menu) answers PCMA.
+            let call = try await pbx.establish(
+                from: alice, to: desk, calleeAnswer: Self.pcmaAnswer(host: desk.address.host, port: 4002))
+            #expect(await pbx.core.handOn(callID: call.callee.callID, to: .extension(carol.number), step: "test"))
+            let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            #expect(try Self.offeredEncodings(invite) == ["PCMA", "TELEPHONE-EVENT"])
+        }
+    }
+
+    /// G.722 first, then G.711 and events: an HD desk phone's offer.
+    static func hdOffer(host: String, port: Int) -> String {
+        [
+            "v=0", "o=- 4 4 IN IP4 \(host)", "s=-", "c=IN IP4 \(host)", "t=0 0",
+            "m=audio \(port) RTP/AVP 9 8 0 101", "a=rtpmap:9 G722/8000", "a=rtpmap:8 PCMA/8000",
+            "a=rtpmap:0 PCMU/8000", "a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-16", "a=sendrecv", "",
+        ].joined(separator: "\r\n")
+    }
+
+    @Test("a direct call passes the caller's codecs through in its order (G.722 first), and the callee's G.722 answer back")
+    func passThrough() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(desk)
+            _ = try await pbx.placeCall(from: alice, to: desk.number, sdp: Self.hdOffer(host: alice.address.host, port: 4000))
+            let invite = try await pbx.outbound.request(.invite, to: desk.address)
+            #expect(try Self.offeredEncodings(invite) == ["G722", "PCMA", "PCMU", "TELEPHONE-EVENT"])
+            #expect(SampleSDP.endpoint(of: invite)?.port == FakeMediaFactory.bPort)
+            pbx.send(
+                desk.respond(to: invite, status: 200, toTag: "callee-tag", sdp: SampleSDP.g722(host: desk.address.host, port: 4002)),
+                from: desk)
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let answer = try #require(SampleSDP.parse(ok.body))
+            let audio = try #require(answer.firstAudioIndex.map { answer.media[$0] })
+            #expect(audio.codecs.first?.encodingName == "G722")
+            #expect(audio.port == FakeMediaFactory.aPort)
+        }
+    }
+
+    @Test("an offer whose audio is telephone-event alone carries no voice: 488")
+    func noVoice() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(desk)
+            let eventsOnly = [
+                "v=0", "o=- 5 5 IN IP4 192.0.2.10", "s=-", "c=IN IP4 192.0.2.10", "t=0 0",
+                "m=audio 4000 RTP/AVP 101", "a=rtpmap:101 telephone-event/8000", "",
+            ].joined(separator: "\r\n")
+            _ = try await pbx.placeCall(from: alice, to: desk.number, sdp: eventsOnly)
+            _ = try await pbx.outbound.response(488, .invite, to: alice.address)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.invite, to: desk.address) } == 0)
+        }
+    }
+}
