@@ -88,7 +88,8 @@ public actor Engine {
             mediaAddress: config.mediaAddress, trustedNetworks: try config.trustedNetworks(),
             userAgent: "vpbx/\(Engine.version)", maximumCalls: config.maximumCalls,
             overloadQueueDelay: config.overloadQueueDelay, authFailureLimit: config.authFailureLimit,
-            authBanDuration: .seconds(config.authBanSeconds), authBanExempt: try config.banExemptNetworks())
+            authBanDuration: .seconds(config.authBanSeconds), authBanExempt: try config.banExemptNetworks(),
+            maximumContactsPerExtension: config.maximumContacts)
         let rtpBindHost = config.sipHost == "::" ? "0.0.0.0" : config.sipHost
         let mailbox = ApplicationMailbox()
         let music = HoldMusicLibrary(dataDirectory: config.dataDirectory, logger: logger)

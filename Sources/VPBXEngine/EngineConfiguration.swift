@@ -28,6 +28,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var authBanSeconds: Int = 900
     /// Networks never banned (CIDR text), still challenged.
     public var authBanExempt: [String] = []
+    /// Live contacts one extension may register at once (more replace the oldest).
+    public var maximumContacts: Int = 10
     public var realm: String = "vpbx"
     public var logLevel: Logger.Level = .info
     /// The generated default prompts (`<dir>/<lang>/<name>.wav`); nil: only the
@@ -70,6 +72,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         var authFailLimit: Int?
         var authBanTime: Int?
         var authBanExempt: [String]?
+        var maxContacts: Int?
         var realm: String?
         var logLevel: String?
         var roles: [String: String]?
@@ -103,6 +106,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.authFailLimit { try setAuthFailureLimit(value) }
         if let value = file.authBanTime { try setAuthBanTime(seconds: value) }
         if let value = file.authBanExempt { authBanExempt = value }
+        if let value = file.maxContacts { try setMaximumContacts(value) }
         if let value = file.realm { realm = value }
         if let value = file.logLevel { try setLogLevel(value) }
         if let value = file.promptsDir { promptsDirectory = value }
@@ -165,6 +169,11 @@ public struct EngineConfiguration: Sendable, Equatable {
 
     public mutating func setAuthBanTime(seconds value: Int) throws {
         authBanSeconds = try Self.checked(value, in: 1...604_800, "ban time", expected: "seconds from 1 to 604800 (a week)")
+    }
+
+    public mutating func setMaximumContacts(_ value: Int) throws {
+        maximumContacts = try Self.checked(
+            value, in: 1...1000, "maximum contacts", expected: "contacts per extension from 1 to 1000")
     }
 
     /// `value` when it lies in `range`, else the error every numeric setting gives:

@@ -58,6 +58,9 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Source network never banned (still challenged); repeatable.", valueName: "cidr"))
     var authBanExempt: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Contacts one extension may register at once; more replace those expiring soonest (default 10).", valueName: "n"))
+    var maxContacts: Int?
+
     @Option(name: .long, help: ArgumentHelp("Digest authentication realm (default vpbx).", valueName: "name"))
     var realm: String?
 
@@ -106,6 +109,7 @@ struct EngineCommand: AsyncParsableCommand {
         if let overloadDelay { try configuration.setOverloadDelay(milliseconds: overloadDelay) }
         if let maxTcpConnections { try configuration.setMaximumTCPConnections(maxTcpConnections) }
         if let authFailLimit { try configuration.setAuthFailureLimit(authFailLimit) }
+        if let maxContacts { try configuration.setMaximumContacts(maxContacts) }
         if let authBanTime { try configuration.setAuthBanTime(seconds: authBanTime) }
         if !authBanExempt.isEmpty { configuration.authBanExempt = authBanExempt }
         if let realm { configuration.realm = realm }

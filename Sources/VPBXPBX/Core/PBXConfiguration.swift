@@ -31,6 +31,9 @@ public struct PBXConfiguration: Sendable {
     public var authBanDuration: Duration
     /// Sources never banned (still challenged, unlike ``trustedNetworks``).
     public var authBanExempt: [CIDR]
+    /// Live contacts one extension may have registered at once; a REGISTER beyond it replaces
+    /// the contacts that expire soonest (as Asterisk's `max_contacts` with `remove_existing`).
+    public var maximumContactsPerExtension: Int
 
     public init(
         realm: String = "vpbx", advertisedHost: String = "127.0.0.1", advertisedPort: Int = 5060,
@@ -38,7 +41,8 @@ public struct PBXConfiguration: Sendable {
         minimumRegistrationExpiry: Int = 60, maximumRegistrationExpiry: Int = 3600, defaultRegistrationExpiry: Int = 3600,
         timings: TransactionTimings = .rfc3261, tickInterval: Duration = .milliseconds(10), userAgent: String = "vpbx",
         maximumCalls: Int? = nil, overloadQueueDelay: Duration? = .milliseconds(200),
-        authFailureLimit: Int = 10, authBanDuration: Duration = .seconds(900), authBanExempt: [CIDR] = []
+        authFailureLimit: Int = 10, authBanDuration: Duration = .seconds(900), authBanExempt: [CIDR] = [],
+        maximumContactsPerExtension: Int = 10
     ) {
         self.realm = realm
         self.advertisedHost = advertisedHost
@@ -56,6 +60,7 @@ public struct PBXConfiguration: Sendable {
         self.authFailureLimit = authFailureLimit
         self.authBanDuration = authBanDuration
         self.authBanExempt = authBanExempt
+        self.maximumContactsPerExtension = maximumContactsPerExtension
     }
 
     var authFailurePolicy: AuthFailureGuard.Policy {

@@ -48,6 +48,19 @@ struct BindingTable: Sendable {
         return removed
     }
 
+    /// Removes live contacts of `number` beyond `limit`, those that expire soonest first,
+    /// never one in `keeping` (the contacts the REGISTER being handled named); returns them.
+    mutating func trim(_ number: String, to limit: Int, keeping: Set<String>, now: Date) -> [Binding] {
+        let live = bindings(for: number, now: now)
+        guard live.count > limit else { return [] }
+        let candidates = live.filter { !keeping.contains($0.contactText) }.sorted { $0.expiresAt < $1.expiresAt }
+        var removed: [Binding] = []
+        for binding in candidates.prefix(live.count - limit) {
+            if let gone = remove(number, contactText: binding.contactText) { removed.append(gone) }
+        }
+        return removed
+    }
+
     mutating func removeAll(_ number: String) -> [Binding] {
         byExtension.removeValue(forKey: number) ?? []
     }

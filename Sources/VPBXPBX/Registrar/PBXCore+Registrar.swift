@@ -62,6 +62,11 @@ extension PBXCore {
             }
             accepted.append((contact, min(requested, configuration.maximumRegistrationExpiry)))
         }
+        let limit = configuration.maximumContactsPerExtension
+        guard accepted.count { $0.1 > 0 } <= limit else {
+            respond(key, to: request, status: 403, reason: "Too Many Contacts")
+            return
+        }
         for (contact, expires) in accepted {
             let text = contact.uri.serialized
             if expires == 0 {
@@ -75,6 +80,13 @@ extension PBXCore {
             bindings.upsert(binding)
             writes.enqueue(.registrationUpsert(binding.record))
             emit(.registrationAdded(extensionNumber: number, contact: text, expiresAt: binding.expiresAt))
+        }
+        let named = Set(accepted.map { $0.0.uri.serialized })
+        for replaced in bindings.trim(number, to: limit, keeping: named, now: now) {
+            logger.notice(
+                "contact replaced: the extension has its maximum of registered contacts",
+                metadata: ["extension": "\(number)", "contact": "\(replaced.contactText)", "limit": "\(limit)"])
+            bindingRemoved(replaced, reason: "replaced")
         }
         registrationOK(request, key: key, number: number, now: now)
     }

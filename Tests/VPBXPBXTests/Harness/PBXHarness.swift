@@ -65,9 +65,10 @@ final class PBXHarness: Sendable {
 
     /// Runs `body` against a started core with `phones` provisioned, and always shuts it down.
     static func run(
-        _ phones: [Phone], configuration: PBXConfiguration = PBXHarness.configuration, _ body: (PBXHarness) async throws -> Void
+        _ phones: [Phone], configuration: PBXConfiguration = PBXHarness.configuration,
+        events: @escaping @Sendable (PBXEvent) -> Void = { _ in }, _ body: (PBXHarness) async throws -> Void
     ) async throws {
-        let harness = PBXHarness(configuration: configuration)
+        let harness = PBXHarness(configuration: configuration, events: events)
         try await harness.provision(phones)
         try await harness.core.start()
         do {
