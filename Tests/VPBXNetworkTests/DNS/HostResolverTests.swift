@@ -33,6 +33,23 @@ struct HostResolverTests {
             lookup: { lookup.lookup($0) }, now: { clock.now })
     }
 
+    /// A resolver that has looked `door.lan` up once (as 192.0.2.50).
+    private func resolvedOnce(_ lookup: ScriptedLookup, _ clock: HandClock) -> HostResolver {
+        lookup.answer("door.lan", with: ["192.0.2.50"])
+        let resolver = resolver(lookup, clock)
+        _ = resolver.address(of: "door.lan")
+        resolver.waitForLookups()
+        return resolver
+    }
+
+    /// Moves the clock by `elapsed`, asks for `door.lan` (starting a lookup when one is due)
+    /// and waits for that lookup.
+    private func askAgain(_ resolver: HostResolver, after elapsed: Duration, _ clock: HandClock) {
+        clock.advance(elapsed)
+        _ = resolver.address(of: "door.lan")
+        resolver.waitForLookups()
+    }
+
     @Test("the first question starts a lookup and gets nil; the answer is kept, not looked up again before the refresh")
     func cachesAnswers() {
         let lookup = ScriptedLookup()
@@ -52,10 +69,7 @@ struct HostResolverTests {
     func refreshes() {
         let lookup = ScriptedLookup()
         let clock = HandClock()
-        lookup.answer("door.lan", with: ["192.0.2.50"])
-        let resolver = resolver(lookup, clock)
-        _ = resolver.address(of: "door.lan")
-        resolver.waitForLookups()
+        let resolver = resolvedOnce(lookup, clock)
         lookup.answer("door.lan", with: ["192.0.2.60"])
         clock.advance(.seconds(300))
         #expect(resolver.address(of: "door.lan") == "192.0.2.50")  // the old answer while the new lookup runs
@@ -68,20 +82,13 @@ struct HostResolverTests {
     func failureKeepsLastAddress() {
         let lookup = ScriptedLookup()
         let clock = HandClock()
-        lookup.answer("door.lan", with: ["192.0.2.50"])
-        let resolver = resolver(lookup, clock)
-        _ = resolver.address(of: "door.lan")
-        resolver.waitForLookups()
+        let resolver = resolvedOnce(lookup, clock)
         lookup.answer("door.lan", with: [])
-        clock.advance(.seconds(300))
-        _ = resolver.address(of: "door.lan")
-        resolver.waitForLookups()
+        askAgain(resolver, after: .seconds(300), clock)
         #expect(resolver.address(of: "door.lan") == "192.0.2.50")
         #expect(lookup.calls == 2)
-        clock.advance(.seconds(30))
         lookup.answer("door.lan", with: ["192.0.2.70"])
-        _ = resolver.address(of: "door.lan")
-        resolver.waitForLookups()
+        askAgain(resolver, after: .seconds(30), clock)
         #expect(lookup.calls == 3)
         #expect(resolver.address(of: "door.lan") == "192.0.2.70")
     }
