@@ -62,6 +62,18 @@ extension PBXCore {
             }
             accepted.append((contact, min(requested, configuration.maximumRegistrationExpiry)))
         }
+        // RFC 3261 §10.3 step 7: a REGISTER older than what a binding holds from the same
+        // Call-ID (a delayed retransmission, reordered over UDP) must not undo a newer one.
+        let existing = bindings.bindings(for: number, now: now)
+        for (contact, _) in accepted {
+            let text = contact.uri.serialized
+            if let binding = existing.first(where: { $0.contactText == text }), binding.callID == callID,
+                cseq <= binding.cseq
+            {
+                respond(key, to: request, status: 500, reason: "CSeq Out of Order")
+                return
+            }
+        }
         let limit = configuration.maximumContactsPerExtension
         guard accepted.count { $0.1 > 0 } <= limit else {
             respond(key, to: request, status: 403, reason: "Too Many Contacts")
