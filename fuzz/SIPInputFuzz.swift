@@ -1,0 +1,29 @@
+// libFuzzer entry point for everything the engine parses from the network before any
+// authentication: SIP messages (datagrams and TCP framing), their typed headers, and SDP
+// bodies (parsed, anchored, written back). Built and run by fuzz/run.sh, not by the package:
+// it needs the sanitizer runtime and coverage instrumentation of the modules under test.
+import VPBXSDP
+import VPBXSIP
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: start, count: count))
+    if let message = try? SIPParser().parse(bytes) {
+        let headers = message.headers
+        _ = try? headers.from()
+        _ = try? headers.to()
+        _ = try? headers.cseq()
+        _ = try? headers.contacts()
+        _ = try? headers.toTag()
+        _ = try? headers.fromTag()
+        _ = headers.callID
+        _ = headers.expires
+        _ = headers.maxForwards
+        _ = headers.contentType
+        _ = message.serialized()
+        if case .request(let request) = message { _ = request.uri.serialized }
+    }
+    bytes.withUnsafeBytes { _ = try? SIPStreamFramer.nextFrame(in: $0) }
+    _ = try? SessionDescription(parsing: String(decoding: bytes, as: UTF8.self)).anchored(at: "192.0.2.1", audioPort: 4000).serialized()
+    return 0
+}
