@@ -80,6 +80,20 @@ extension Integration {
             }
         }
 
+        /// RFC 3261 §8.2.2.3 against sipp: an INVITE requiring 100rel, which the engine does not
+        /// implement, is refused 420 with Unsupported: 100rel; nothing rings.
+        @Test("an INVITE requiring 100rel gets 420 Bad Extension with Unsupported: 100rel; the callee is not rung")
+        func badExtension() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.answer)
+                let caller = try await setUp(pbx, callee: callee, caller: .callExpectBadExtension)
+                let callerResult = await (try pbx.start(caller, name: "caller")).finish()
+                try callerResult.requireSuccess()
+                #expect(try await pbx.liveCalls().isEmpty)
+                #expect(try await pbx.cdrs().isEmpty, "a refused extension is not a call attempt")
+            }
+        }
+
         /// A phone that does not register, configured by host name: the engine resolves it
         /// (here through /etc/hosts, so no DNS query leaves the machine) and rings its address.
         @Test("static contact by host name: sip:1002@localhost is resolved and rung, the call is answered")

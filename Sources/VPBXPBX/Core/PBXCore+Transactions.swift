@@ -61,6 +61,12 @@ extension PBXCore {
             respond(key, to: request, status: 483)
             return
         }
+        if request.method != .cancel, let unsupported = unsupportedRequirements(of: request) {
+            var response = SIPResponse(to: request, status: 420, toTag: SIPIdentifiers.tag())
+            response.headers.add("Unsupported", unsupported.joined(separator: ", "))
+            respond(key, with: response)
+            return
+        }
         if request.method == .subscribe {
             subscribe(request, key: key, source: source)  // in and out of dialog
             return
@@ -90,6 +96,22 @@ extension PBXCore {
     }
 
     static let allowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, SUBSCRIBE, NOTIFY"
+
+    /// SIP extensions (option tags) the engine implements as a UAS and registrar: none yet
+    /// (no 100rel, timer, path or replaces).
+    static let supportedExtensions: Set<String> = []
+
+    /// The option tags in `request`'s Require header that the engine does not implement, or
+    /// nil when there are none. RFC 3261 §8.2.2.3: such a request gets 420 Bad Extension
+    /// listing them in Unsupported, and a phone that can do without them (most ask for
+    /// 100rel or timer only when the other side supports it) sends it again without.
+    func unsupportedRequirements(of request: SIPRequest) -> [String]? {
+        guard request.headers["Require"] != nil else { return nil }
+        let missing = request.headers.values("Require").filter {
+            !$0.isEmpty && !Self.supportedExtensions.contains($0.lowercased())
+        }
+        return missing.isEmpty ? nil : missing
+    }
 
     func handleResponse(_ response: SIPResponse) {
         statistics.responsesReceived += 1

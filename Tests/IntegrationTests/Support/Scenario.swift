@@ -11,6 +11,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callAwaitBye = "call-await-bye"
     case callExpectBusy = "call-expect-busy"
     case callExpectNotFound = "call-expect-not-found"
+    case callExpectBadExtension = "call-expect-bad-extension"
     case callExpectUnavailable = "call-expect-unavailable"
     case callExpectForbidden = "call-expect-forbidden"
     case callExpectServiceUnavailable = "call-expect-service-unavailable"
