@@ -74,7 +74,8 @@ struct ControlHandlers: Sendable {
                 callsRefusedNoMediaPorts: statistics.callsRefusedNoMediaPorts,
                 authenticationFailures: statistics.authenticationFailures,
                 bannedSources: await pbx.authBans().count, storeWritesPending: store.pending,
-                storeFailingSeconds: store.failingFor.map { Int($0.components.seconds) })
+                storeFailingSeconds: store.failingFor.map { Int($0.components.seconds) },
+                requestsRateLimited: statistics.requestsRateLimited)
         }
     }
 

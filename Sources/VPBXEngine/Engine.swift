@@ -89,7 +89,7 @@ public actor Engine {
             userAgent: "vpbx/\(Engine.version)", maximumCalls: config.maximumCalls,
             overloadQueueDelay: config.overloadQueueDelay, authFailureLimit: config.authFailureLimit,
             authBanDuration: .seconds(config.authBanSeconds), authBanExempt: try config.banExemptNetworks(),
-            maximumContactsPerExtension: config.maximumContacts)
+            maximumContactsPerExtension: config.maximumContacts, sourceRateLimit: config.sourceRateLimit)
         let rtpBindHost = config.sipHost == "::" ? "0.0.0.0" : config.sipHost
         let mailbox = ApplicationMailbox()
         let music = HoldMusicLibrary(dataDirectory: config.dataDirectory, logger: logger)

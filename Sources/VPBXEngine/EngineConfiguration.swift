@@ -30,6 +30,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var authBanExempt: [String] = []
     /// Live contacts one extension may register at once (more replace the oldest).
     public var maximumContacts: Int = 10
+    /// New out-of-dialog requests per second one untrusted source may send; 0: no limit.
+    public var sourceRateLimit: Int = 200
     public var realm: String = "vpbx"
     public var logLevel: Logger.Level = .info
     /// The generated default prompts (`<dir>/<lang>/<name>.wav`); nil: only the
@@ -73,6 +75,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         var authBanTime: Int?
         var authBanExempt: [String]?
         var maxContacts: Int?
+        var sourceRateLimit: Int?
         var realm: String?
         var logLevel: String?
         var roles: [String: String]?
@@ -107,6 +110,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.authBanTime { try setAuthBanTime(seconds: value) }
         if let value = file.authBanExempt { authBanExempt = value }
         if let value = file.maxContacts { try setMaximumContacts(value) }
+        if let value = file.sourceRateLimit { try setSourceRateLimit(value) }
         if let value = file.realm { realm = value }
         if let value = file.logLevel { try setLogLevel(value) }
         if let value = file.promptsDir { promptsDirectory = value }
@@ -174,6 +178,11 @@ public struct EngineConfiguration: Sendable, Equatable {
     public mutating func setMaximumContacts(_ value: Int) throws {
         maximumContacts = try Self.checked(
             value, in: 1...1000, "maximum contacts", expected: "contacts per extension from 1 to 1000")
+    }
+
+    public mutating func setSourceRateLimit(_ value: Int) throws {
+        sourceRateLimit = try Self.checked(
+            value, in: 0...1_000_000, "source rate limit", expected: "requests per second from 1 to 1000000, or 0 for no limit")
     }
 
     /// `value` when it lies in `range`, else the error every numeric setting gives:

@@ -42,7 +42,11 @@ struct StatusCommand: AsyncParsableCommand {
     /// Failed authentications and bans, when the engine reports them.
     static func authentication(_ status: EngineStatus.Result) -> [(String, String)] {
         guard let failures = status.authenticationFailures else { return [] }
-        return [("auth failures", "\(failures) (\(status.bannedSources ?? 0) sources banned now)")]
+        var lines = [("auth failures", "\(failures) (\(status.bannedSources ?? 0) sources banned now)")]
+        if let limited = status.requestsRateLimited, limited > 0 {
+            lines.append(("rate limited", "\(limited) requests dropped (--source-rate-limit)"))
+        }
+        return lines
     }
 
     /// Refused calls and overload, when the engine reports them.

@@ -61,6 +61,9 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Contacts one extension may register at once; more replace those expiring soonest (default 10).", valueName: "n"))
     var maxContacts: Int?
 
+    @Option(name: .long, help: ArgumentHelp("New requests per second one untrusted source may send; the rest are dropped; 0 no limit (default 200).", valueName: "n"))
+    var sourceRateLimit: Int?
+
     @Option(name: .long, help: ArgumentHelp("Digest authentication realm (default vpbx).", valueName: "name"))
     var realm: String?
 
@@ -110,6 +113,7 @@ struct EngineCommand: AsyncParsableCommand {
         if let maxTcpConnections { try configuration.setMaximumTCPConnections(maxTcpConnections) }
         if let authFailLimit { try configuration.setAuthFailureLimit(authFailLimit) }
         if let maxContacts { try configuration.setMaximumContacts(maxContacts) }
+        if let sourceRateLimit { try configuration.setSourceRateLimit(sourceRateLimit) }
         if let authBanTime { try configuration.setAuthBanTime(seconds: authBanTime) }
         if !authBanExempt.isEmpty { configuration.authBanExempt = authBanExempt }
         if let realm { configuration.realm = realm }

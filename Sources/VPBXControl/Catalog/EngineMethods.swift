@@ -59,6 +59,9 @@ public enum EngineStatus: RPCMethod {
         public var authenticationFailures: Int?
         /// Sources banned right now for repeated authentication failures (`ban.list`).
         public var bannedSources: Int?
+        /// New requests dropped since the start because their untrusted source sent more than
+        /// `--source-rate-limit` in a second.
+        public var requestsRateLimited: Int?
         /// CDR and registration writes accepted and not yet in the database.
         public var storeWritesPending: Int?
         /// Seconds the database has been refusing writes (a full disk...); nil while it
@@ -69,7 +72,7 @@ public enum EngineStatus: RPCMethod {
             registrations: Int, activeCalls: Int, maximumCalls: Int? = nil, overloaded: Bool? = nil,
             callsRefusedAtLimit: Int? = nil, callsRefusedOverloaded: Int? = nil, callsRefusedNoMediaPorts: Int? = nil,
             authenticationFailures: Int? = nil, bannedSources: Int? = nil, storeWritesPending: Int? = nil,
-            storeFailingSeconds: Int? = nil
+            storeFailingSeconds: Int? = nil, requestsRateLimited: Int? = nil
         ) {
             self.engineVersion = engineVersion
             self.startedAt = startedAt
@@ -87,6 +90,7 @@ public enum EngineStatus: RPCMethod {
             self.bannedSources = bannedSources
             self.storeWritesPending = storeWritesPending
             self.storeFailingSeconds = storeFailingSeconds
+            self.requestsRateLimited = requestsRateLimited
         }
     }
 }

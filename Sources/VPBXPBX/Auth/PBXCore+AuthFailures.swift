@@ -25,6 +25,29 @@ extension PBXCore {
         return true
     }
 
+    /// True (and counted) when `request`, a new request outside any dialog, is one more than
+    /// its untrusted source may send this second (``SourceRateLimiter``): it is dropped
+    /// unanswered, as a banned source's are. Trusted and ban-exempt networks are not limited.
+    func dropsFlood(_ request: SIPRequest, from source: SIPPeerAddress) -> Bool {
+        guard rateLimiter.isEnabled, request.method != .ack, request.method != .cancel,
+            (try? request.headers.toTag()) == nil, !authenticator.isTrusted(source),
+            !authGuard.policy.exempt.contains(where: { $0.contains(source.host) })
+        else { return false }
+        let now = ContinuousClock.now
+        guard case .drop(let first) = rateLimiter.admit(source.host, now: now) else { return false }
+        statistics.requestsRateLimited += 1
+        if first, lastFloodLog.map({ now - $0 >= .seconds(10) }) ?? true {
+            lastFloodLog = now
+            logger.warning(
+                "a source sends more new requests than its limit; the rest of this second is dropped",
+                metadata: [
+                    "source": "\(source.host)", "limit_per_second": "\(rateLimiter.limit)",
+                    "dropped_so_far": "\(statistics.requestsRateLimited)",
+                ])
+        }
+        return true
+    }
+
     /// Bans whose time is up are lifted (from the core's periodic tick).
     func expireBans(now: ContinuousClock.Instant) {
         for ban in authGuard.expire(now: now) {

@@ -34,6 +34,9 @@ public struct PBXConfiguration: Sendable {
     /// Live contacts one extension may have registered at once; a REGISTER beyond it replaces
     /// the contacts that expire soonest (as Asterisk's `max_contacts` with `remove_existing`).
     public var maximumContactsPerExtension: Int
+    /// New requests per second one untrusted source may send before the rest of that second
+    /// is dropped (``SourceRateLimiter``); 0: no limit.
+    public var sourceRateLimit: Int
 
     public init(
         realm: String = "vpbx", advertisedHost: String = "127.0.0.1", advertisedPort: Int = 5060,
@@ -42,7 +45,7 @@ public struct PBXConfiguration: Sendable {
         timings: TransactionTimings = .rfc3261, tickInterval: Duration = .milliseconds(10), userAgent: String = "vpbx",
         maximumCalls: Int? = nil, overloadQueueDelay: Duration? = .milliseconds(200),
         authFailureLimit: Int = 10, authBanDuration: Duration = .seconds(900), authBanExempt: [CIDR] = [],
-        maximumContactsPerExtension: Int = 10
+        maximumContactsPerExtension: Int = 10, sourceRateLimit: Int = 200
     ) {
         self.realm = realm
         self.advertisedHost = advertisedHost
@@ -61,6 +64,7 @@ public struct PBXConfiguration: Sendable {
         self.authBanDuration = authBanDuration
         self.authBanExempt = authBanExempt
         self.maximumContactsPerExtension = maximumContactsPerExtension
+        self.sourceRateLimit = sourceRateLimit
     }
 
     var authFailurePolicy: AuthFailureGuard.Policy {

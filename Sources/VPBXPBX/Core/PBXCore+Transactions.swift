@@ -21,6 +21,7 @@ extension PBXCore {
             perform(entry.transaction.receive(request), server: key, entry: entry)  // a retransmission
             return
         }
+        if dropsFlood(request, from: source) { return }
         // RFC 3261 §8.2.2.2: the same out-of-dialog INVITE (Call-ID, From tag, CSeq) arriving
         // under another branch while the first is still being processed reached us twice
         // through a fork or a loop: answer 482. Limited to INVITEs in progress so a phone that

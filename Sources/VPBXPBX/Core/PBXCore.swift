@@ -45,6 +45,9 @@ public actor PBXCore {
     var timers = TimerQueue<CoreTimer>()
     var authenticator: RequestAuthenticator
     var authGuard: AuthFailureGuard
+    var rateLimiter: SourceRateLimiter
+    /// When a flood was last logged: at most one such line every 10 s.
+    var lastFloodLog: ContinuousClock.Instant?
     var calls: [UUID: Call] = [:]
     var callByInvite: [TransactionKey: UUID] = [:]
     var callByDialog: [DialogID: UUID] = [:]
@@ -99,6 +102,7 @@ public actor PBXCore {
             writer: writer ?? RepositoryStoreWriter(cdrs: cdrs, registrations: registrations), logger: logger)
         self.authenticator = RequestAuthenticator(realm: configuration.realm, trusted: configuration.trustedNetworks)
         self.authGuard = AuthFailureGuard(policy: configuration.authFailurePolicy)
+        self.rateLimiter = SourceRateLimiter(limit: configuration.sourceRateLimit)
         self.admission = CallAdmission(
             maximumCalls: configuration.maximumCalls, overloadDelay: configuration.overloadQueueDelay)
     }
@@ -235,6 +239,8 @@ public struct PBXStatistics: Sendable, Equatable {
     public var sourcesBanned = 0
     /// New requests dropped unanswered because their source was banned.
     public var requestsFromBannedSources = 0
+    /// New requests dropped because their source sent more than its limit in a second.
+    public var requestsRateLimited = 0
     /// New calls refused with 503 because the call limit was reached.
     public var callsRefusedAtLimit = 0
     /// New calls refused with 503 because the relay had no port pairs left.
