@@ -74,6 +74,25 @@ extension Integration {
             }
         }
 
+        /// `--source-rate-limit` against sipp: a burst of OPTIONS from one untrusted address,
+        /// far beyond the limit, is mostly dropped and counted, and the engine answers again
+        /// the moment the burst is over.
+        @Test("a burst from one untrusted source beyond --source-rate-limit is dropped and counted; the engine answers afterwards")
+        func floodIsRateLimited() async throws {
+            try await TestPBX.run(configure: { $0.sourceRateLimit = 10 }) { pbx in
+                var flood = try pbx.phone(.options)
+                flood.calls = 60
+                flood.timeoutSeconds = 20
+                flood.options += ["-r", "100"]  // 60 OPTIONS within about 0.6 s: one or two windows
+                _ = await (try pbx.start(flood, name: "flood")).finish()  // some never answered: sipp fails
+                let status = try await pbx.cli.json(StatusReport.self, ["status"]).status
+                let limited = try #require(status.requestsRateLimited)
+                #expect(limited >= 40, "only \(limited) requests dropped from a burst of 60 at a limit of 10/s")
+                try await Task.sleep(for: .seconds(1.1))
+                try await pbx.run(try pbx.phone(.options), name: "probe").requireSuccess()
+            }
+        }
+
         struct StatusReport: Decodable {
             var status: EngineStatus.Result
         }

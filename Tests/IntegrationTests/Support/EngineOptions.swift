@@ -14,6 +14,8 @@ struct EngineOptions: Sendable {
     var maxCalls: Int?
     /// `--auth-fail-limit`: nil leaves the engine's default.
     var authFailLimit: Int?
+    /// `--source-rate-limit`: nil leaves the engine's default.
+    var sourceRateLimit: Int?
     var logLevel = "debug"
     /// The default prompts: empty at first; tests put the files they need there.
     var promptsDirectory: String
@@ -49,6 +51,7 @@ struct EngineOptions: Sendable {
         if let rtpTimeout { arguments += ["--rtp-timeout", String(rtpTimeout)] }
         if let maxCalls { arguments += ["--max-calls", String(maxCalls)] }
         if let authFailLimit { arguments += ["--auth-fail-limit", String(authFailLimit)] }
+        if let sourceRateLimit { arguments += ["--source-rate-limit", String(sourceRateLimit)] }
         return arguments
     }
 }
