@@ -108,11 +108,11 @@ public final class HostResolver: Sendable {
             case AF_INET:
                 var ip = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
                 guard inet_ntop(AF_INET, &ip, &text, socklen_t(text.count)) != nil else { continue }
-                ipv4.append(String(cString: text))
+                ipv4.append(text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
             case AF_INET6:
                 var ip = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
                 guard inet_ntop(AF_INET6, &ip, &text, socklen_t(text.count)) != nil else { continue }
-                ipv6.append(String(cString: text))
+                ipv6.append(text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
             default:
                 continue
             }

@@ -73,7 +73,7 @@ struct RawSocketAddress {
                 var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
                 var address = inet6.sin6_addr
                 guard inet_ntop(AF_INET6, &address, &text, socklen_t(text.count)) != nil else { return nil }
-                return SocketAddress(inet6, host: String(cString: text))
+                return SocketAddress(inet6, host: text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
             default:
                 return nil
             }
