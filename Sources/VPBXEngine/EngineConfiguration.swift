@@ -28,7 +28,7 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var authBanSeconds: Int = 900
     /// Networks never banned (CIDR text), still challenged.
     public var authBanExempt: [String] = []
-    /// Live contacts one extension may register at once (more replace the oldest).
+    /// Live contacts one extension may register at once (more replace those expiring soonest).
     public var maximumContacts: Int = 10
     /// New out-of-dialog requests per second one untrusted source may send; 0: no limit.
     public var sourceRateLimit: Int = 200

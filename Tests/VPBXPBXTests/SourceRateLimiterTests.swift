@@ -14,8 +14,9 @@ struct SourceRateLimiterTests {
         let verdicts = (0..<5).map { _ in limiter.admit("192.0.2.1", now: start) }
         #expect(verdicts == [.admit, .admit, .admit, .drop(firstInWindow: true), .drop(firstInWindow: false)])
         #expect(limiter.admit("192.0.2.2", now: start) == .admit)  // another source: its own count
-        // Windows are whole seconds: somewhere within the next two the count starts again.
-        let later = start + .seconds(2)
+        // A window lasts a second from its first request; then the count starts again.
+        #expect(limiter.admit("192.0.2.1", now: start + .milliseconds(999)) == .drop(firstInWindow: false))
+        let later = start + .seconds(1)
         #expect(limiter.admit("192.0.2.1", now: later) == .admit)
     }
 

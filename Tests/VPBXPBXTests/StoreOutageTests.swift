@@ -79,6 +79,19 @@ struct StoreOutageTests {
         #expect(queue.state.failingFor == nil)
     }
 
+    @Test("an outage is logged when it starts and then once a minute; a success ends it and says how long it lasted")
+    func outageLogCadence() {
+        let health = WriteBehindQueue.WriteHealth()
+        let start = ContinuousClock.now
+        #expect(health.failed(at: start))
+        #expect(!health.failed(at: start + .seconds(30)))
+        #expect(health.failed(at: start + .seconds(61)))
+        #expect(!health.failed(at: start + .seconds(90)))
+        #expect(health.succeeded(at: start + .seconds(95)) == .seconds(95))
+        #expect(health.succeeded(at: start + .seconds(96)) == nil)
+        #expect(health.failed(at: start + .seconds(97)))  // a new outage is said at once
+    }
+
     private func waitUntil(_ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(20)
         while !condition() {

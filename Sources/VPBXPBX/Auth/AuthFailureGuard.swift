@@ -57,10 +57,15 @@ struct AuthFailureGuard: Sendable {
         return ban.until > now
     }
 
+    /// Whether `source` lies in a network that is never banned (nor rate limited).
+    func isExempt(_ source: String) -> Bool {
+        policy.exempt.contains { $0.contains(source) }
+    }
+
     /// Counts one failed authentication from `source`; returns the ban when this failure
     /// started one.
     mutating func recordFailure(from source: String, now: ContinuousClock.Instant) -> Ban? {
-        guard isEnabled, !isBanned(source, now: now), !policy.exempt.contains(where: { $0.contains(source) }) else {
+        guard isEnabled, !isBanned(source, now: now), !isExempt(source) else {
             return nil
         }
         var entry = counts[source] ?? (now, 0)

@@ -30,8 +30,7 @@ extension PBXCore {
     /// unanswered, as a banned source's are. Trusted and ban-exempt networks are not limited.
     func dropsFlood(_ request: SIPRequest, from source: SIPPeerAddress) -> Bool {
         guard rateLimiter.isEnabled, request.method != .ack, request.method != .cancel,
-            (try? request.headers.toTag()) == nil, !authenticator.isTrusted(source),
-            !authGuard.policy.exempt.contains(where: { $0.contains(source.host) })
+            (try? request.headers.toTag()) == nil, !authenticator.isTrusted(source), !authGuard.isExempt(source.host)
         else { return false }
         let now = ContinuousClock.now
         guard case .drop(let first) = rateLimiter.admit(source.host, now: now) else { return false }

@@ -22,7 +22,9 @@ struct SourceRateLimiter: Sendable {
     /// New requests per second from one source; 0 turns the limit off.
     let limit: Int
     let maximumTrackedSources: Int
-    private var window: Int64 = .min
+    /// Where the current one-second window began (at the first request after the last one
+    /// ended); counts start again with each window.
+    private var windowStart: ContinuousClock.Instant?
     private var counts: [String: Int] = [:]
 
     init(limit: Int, maximumTrackedSources: Int = 65_536) {
@@ -34,28 +36,15 @@ struct SourceRateLimiter: Sendable {
 
     /// Counts one new request from `source` (an IP address as text) at `now`.
     mutating func admit(_ source: String, now: ContinuousClock.Instant) -> Verdict {
-        let second = now.secondsSinceAnyEpoch
-        if second != window {
-            window = second
+        if windowStart.map({ now - $0 >= .seconds(1) }) ?? true {
+            windowStart = now
             counts.removeAll(keepingCapacity: counts.count <= 4096)
         }
         if let count = counts[source] {
             counts[source] = count + 1
             return count < limit ? .admit : .drop(firstInWindow: count == limit)
         }
-        guard counts.count < maximumTrackedSources else { return .admit }
-        counts[source] = 1
-        return limit >= 1 ? .admit : .drop(firstInWindow: true)
+        if counts.count < maximumTrackedSources { counts[source] = 1 }
+        return .admit
     }
-}
-
-extension ContinuousClock.Instant {
-    /// Whole seconds since the clock's (arbitrary) epoch: a window index.
-    fileprivate var secondsSinceAnyEpoch: Int64 {
-        let elapsed = self - ContinuousClock.Instant.epochReference
-        return elapsed.components.seconds
-    }
-
-    /// One fixed instant per process to measure windows from.
-    fileprivate static let epochReference = ContinuousClock.now
 }

@@ -104,7 +104,7 @@ final class WriteBehindQueue: Sendable {
     /// Writes not yet in the store, and for how long the store has been refusing them (nil
     /// while it accepts them), for status.
     var state: (pending: Int, failingFor: Duration?) {
-        let since = health.failingSince.withLock { $0 }
+        let since = health.outage.withLock { $0?.since }
         return (health.pending.load(ordering: .relaxed), since.map { ContinuousClock.now - $0 })
     }
 
@@ -114,12 +114,38 @@ final class WriteBehindQueue: Sendable {
         /// (each logged whole at error level) so that the engine can exit. Until then an I/O
         /// failure is retried for as long as it lasts: an accepted CDR waits in memory.
         let giveUpAt = Mutex<ContinuousClock.Instant?>(nil)
-        /// When the store started refusing writes for an I/O reason; nil while it accepts them.
-        let failingSince = Mutex<ContinuousClock.Instant?>(nil)
+        /// While the store refuses writes for an I/O reason: since when, and when that was
+        /// last logged. nil while it accepts them.
+        let outage = Mutex<(since: ContinuousClock.Instant, warnedAt: ContinuousClock.Instant)?>(nil)
         /// Writes enqueued and not yet applied or given up.
         let pending = Atomic<Int>(0)
 
+        /// How often a lasting outage is logged again.
+        static let warningInterval: Duration = .seconds(60)
+
         var givingUp: Bool { giveUpAt.withLock { $0.map { ContinuousClock.now >= $0 } ?? false } }
+
+        /// Records a refused write; true when it should be logged: the first of an outage, then
+        /// one a minute, so a long outage stays visible without a line per attempt.
+        func failed(at now: ContinuousClock.Instant) -> Bool {
+            outage.withLock { outage in
+                guard let current = outage else {
+                    outage = (now, now)
+                    return true
+                }
+                guard now - current.warnedAt >= Self.warningInterval else { return false }
+                outage = (current.since, now)
+                return true
+            }
+        }
+
+        /// Records a write that landed; how long the outage it ended lasted, if there was one.
+        func succeeded(at now: ContinuousClock.Instant) -> Duration? {
+            outage.withLock { outage in
+                defer { outage = nil }
+                return outage.map { now - $0.since }
+            }
+        }
     }
 
     /// `writes` in batches of at most `limit` (released held begins can make a round larger
@@ -184,13 +210,7 @@ final class WriteBehindQueue: Sendable {
                             metadata: ["write": "\(write)", "error": "\(reason)"])
                         break
                     }
-                    let firstFailure = retry.failingSince.withLock { since in
-                        defer { since = since ?? ContinuousClock.now }
-                        return since == nil
-                    }
-                    // Said at once, then at the 10th, 100th... attempt: a long outage is visible
-                    // without flooding the log.
-                    if firstFailure || isPowerOfTen(attempt) {
+                    if retry.failed(at: .now) {
                         logger.warning(
                             "store write failed; retrying until it succeeds (writes wait in memory)",
                             metadata: [
@@ -205,15 +225,8 @@ final class WriteBehindQueue: Sendable {
     }
 
     private static func recovered(_ retry: WriteHealth, logger: Logger) {
-        guard let since = retry.failingSince.withLock({ since in defer { since = nil }; return since }) else { return }
-        logger.notice(
-            "store writes succeed again", metadata: ["failedFor": "\(ContinuousClock.now - since)"])
-    }
-
-    private static func isPowerOfTen(_ value: Int) -> Bool {
-        var value = value
-        while value >= 10, value % 10 == 0 { value /= 10 }
-        return value == 1
+        guard let outage = retry.succeeded(at: .now) else { return }
+        logger.notice("store writes succeed again", metadata: ["failedFor": "\(outage)"])
     }
 }
 
