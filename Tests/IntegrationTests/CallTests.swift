@@ -17,6 +17,43 @@ extension Integration {
                 .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
         }
 
+        /// Waits, while `caller` runs, until both legs of the call have counted RTP packets in
+        /// and out (the callee echoes what the caller plays).
+        private func awaitRTPBothWays(_ pbx: TestPBX, while caller: SippProcess) async throws {
+            try await eventually(
+                "RTP packets in and out on both legs in 'vpbx call list --json'", timeout: .seconds(15)
+            ) {
+                guard caller.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
+                let calls = try await pbx.liveCalls()
+                guard let call = calls.first, let legs = call.legs, legs.count >= 2 else {
+                    throw HarnessError("no call with two legs yet: \(calls)")
+                }
+                if legs.allSatisfy({ $0.rtpPacketsIn == nil && $0.rtpPacketsOut == nil }) {
+                    let raw = try await pbx.liveCallsThroughRPC()
+                    let engineCounts = raw.contains { $0.legs?.contains { $0.rtpPacketsIn != nil } ?? false }
+                    throw HarnessError(
+                        engineCounts
+                            ? "the engine reports rtpPacketsIn/rtpPacketsOut (vpbx rpc call.list) but 'vpbx call list --json' "
+                                + "drops them: add them to CallLegInfo in VPBXControl"
+                            : "no leg carries rtpPacketsIn/rtpPacketsOut, neither in 'vpbx call list --json' nor in call.list: \(raw)"
+                    )
+                }
+                let flowing = legs.allSatisfy { ($0.rtpPacketsIn ?? 0) > 0 && ($0.rtpPacketsOut ?? 0) > 0 }
+                guard flowing else { throw HarnessError("legs without RTP both ways: \(legs)") }
+                return true
+            }
+        }
+
+        /// Anchoring: each SDP (named by where it went) names the engine's RTP address and a
+        /// port from its range.
+        private func expectAnchored(_ pbx: TestPBX, _ bodies: [(side: String, message: String)]) throws {
+            for (side, message) in bodies {
+                let endpoint = try #require(SippMessageLog.audioEndpoint(in: message), "no c=/m=audio in the \(side)")
+                #expect(endpoint.address == pbx.options.rtpAddress, "\(side): c= is not the engine's --rtp-address")
+                #expect(pbx.options.rtpPorts.contains(endpoint.port), "\(side): m=audio port not in --rtp-ports")
+            }
+        }
+
         @Test("answered call: 407 digest, RTP anchored and relayed both ways, CDR answered with billable time")
         func answeredCall() async throws {
             try await TestPBX.run { pbx in
@@ -29,28 +66,7 @@ extension Integration {
 
                 // The caller plays audio for 5 s; the callee echoes it. While the call is up,
                 // both legs must have counted packets in and out.
-                try await eventually(
-                    "RTP packets in and out on both legs in 'vpbx call list --json'", timeout: .seconds(15)
-                ) {
-                    guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
-                    let calls = try await pbx.liveCalls()
-                    guard let call = calls.first, let legs = call.legs, legs.count >= 2 else {
-                        throw HarnessError("no call with two legs yet: \(calls)")
-                    }
-                    if legs.allSatisfy({ $0.rtpPacketsIn == nil && $0.rtpPacketsOut == nil }) {
-                        let raw = try await pbx.liveCallsThroughRPC()
-                        let engineCounts = raw.contains { $0.legs?.contains { $0.rtpPacketsIn != nil } ?? false }
-                        throw HarnessError(
-                            engineCounts
-                                ? "the engine reports rtpPacketsIn/rtpPacketsOut (vpbx rpc call.list) but 'vpbx call list --json' "
-                                    + "drops them: add them to CallLegInfo in VPBXControl"
-                                : "no leg carries rtpPacketsIn/rtpPacketsOut, neither in 'vpbx call list --json' nor in call.list: \(raw)"
-                        )
-                    }
-                    let flowing = legs.allSatisfy { ($0.rtpPacketsIn ?? 0) > 0 && ($0.rtpPacketsOut ?? 0) > 0 }
-                    guard flowing else { throw HarnessError("legs without RTP both ways: \(legs)") }
-                    return true
-                }
+                try await awaitRTPBothWays(pbx, while: callerProcess)
                 let callerResult = await callerProcess.finish()
                 try callerResult.requireSuccess()
                 let calleeResult = await calleeProcess.finish()
@@ -62,15 +78,10 @@ extension Integration {
                 #expect(
                     callerResult.receivedMessages().contains { $0.hasPrefix("SIP/2.0 180") },
                     "180 Ringing was not relayed")
-                // Anchoring: each side sees the engine's RTP address and a port from its range.
                 let offer = try #require(calleeResult.receivedMessages().first { $0.hasPrefix("INVITE") })
                 let answer = try #require(
                     callerResult.receivedMessages().first { $0.hasPrefix("SIP/2.0 200") && $0.contains("m=audio") })
-                for (side, sdp) in [("INVITE to the callee", offer), ("200 OK to the caller", answer)] {
-                    let endpoint = try #require(SippMessageLog.audioEndpoint(in: sdp), "no c=/m=audio in the \(side)")
-                    #expect(endpoint.address == pbx.options.rtpAddress, "\(side): c= is not the engine's --rtp-address")
-                    #expect(pbx.options.rtpPorts.contains(endpoint.port), "\(side): m=audio port not in --rtp-ports")
-                }
+                try expectAnchored(pbx, [("INVITE to the callee", offer), ("200 OK to the caller", answer)])
 
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .answered)
@@ -127,14 +138,7 @@ extension Integration {
                 try await Task.sleep(for: .milliseconds(300))
                 try await calleeProcess.requireListening()
                 let callerProcess = try pbx.start(caller, name: "caller")
-                try await eventually("RTP packets in and out on both legs", timeout: .seconds(15)) {
-                    guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
-                    let calls = try await pbx.liveCalls()
-                    guard let legs = calls.first?.legs, legs.count >= 2,
-                        legs.allSatisfy({ ($0.rtpPacketsIn ?? 0) > 0 && ($0.rtpPacketsOut ?? 0) > 0 })
-                    else { throw HarnessError("legs without RTP both ways: \(calls)") }
-                    return true
-                }
+                try await awaitRTPBothWays(pbx, while: callerProcess)
                 let callerResult = await callerProcess.finish()
                 try callerResult.requireSuccess()
                 let calleeResult = await calleeProcess.finish()
@@ -145,11 +149,7 @@ extension Integration {
                 let offer = try #require(
                     callerResult.receivedMessages().first { $0.hasPrefix("SIP/2.0 200") && $0.contains("m=audio") },
                     "the 200 to the caller carries no offer")
-                for (side, sdp) in [("INVITE to the callee", toCallee), ("200 OK to the caller", offer)] {
-                    let endpoint = try #require(SippMessageLog.audioEndpoint(in: sdp), "no c=/m=audio in the \(side)")
-                    #expect(endpoint.address == pbx.options.rtpAddress, "\(side): c= is not the engine's --rtp-address")
-                    #expect(pbx.options.rtpPorts.contains(endpoint.port), "\(side): m=audio port not in --rtp-ports")
-                }
+                try expectAnchored(pbx, [("INVITE to the callee", toCallee), ("200 OK to the caller", offer)])
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .answered)
                 #expect(cdr.hangupSide == .caller)

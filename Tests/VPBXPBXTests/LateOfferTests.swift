@@ -146,4 +146,17 @@ struct LateOfferTests {
             }
         }
     }
+
+    @Test("a callee that answers the engine's offer without SDP: the caller's 2xx still carries an offer (the engine's, at the A port)")
+    func calleeAnswersWithoutSDP() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let (_, calleeInvite) = try await dialWithoutOffer(pbx)
+            pbx.send(desk.respond(to: calleeInvite, status: 200, toTag: "callee-tag"), from: desk)
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let offer = try #require(SampleSDP.parse(ok.body), "the 2xx to a late-offer caller has no offer")
+            #expect(offer.audioEndpoint?.address == PBXHarness.mediaAddress)
+            #expect(offer.audioEndpoint?.port == FakeMediaFactory.aPort)
+            #expect(offer.firstAudioIndex.map { offer.media[$0].codecs.map(\.encodingName) } == ["PCMA", "PCMU", "telephone-event"])
+        }
+    }
 }
