@@ -44,6 +44,23 @@ extension Integration {
             }
         }
 
+        /// Runs a call in which the caller plays audio and `callee` echoes it, checking while it
+        /// is up that RTP flows both ways on both legs; both sipp runs must succeed.
+        private func talkingCall(_ pbx: TestPBX, caller: SippPeer, callee: SippPeer) async throws
+            -> (caller: SippResult, callee: SippResult)
+        {
+            let calleeProcess = try pbx.start(callee, name: "callee")
+            try await Task.sleep(for: .milliseconds(300))
+            try await calleeProcess.requireListening()
+            let callerProcess = try pbx.start(caller, name: "caller")
+            try await awaitRTPBothWays(pbx, while: callerProcess)
+            let callerResult = await callerProcess.finish()
+            try callerResult.requireSuccess()
+            let calleeResult = await calleeProcess.finish()
+            try calleeResult.requireSuccess()
+            return (callerResult, calleeResult)
+        }
+
         /// Anchoring: each SDP (named by where it went) names the engine's RTP address and a
         /// port from its range.
         private func expectAnchored(_ pbx: TestPBX, _ bodies: [(side: String, message: String)]) throws {
@@ -59,18 +76,9 @@ extension Integration {
             try await TestPBX.run { pbx in
                 let callee = try SippPeer(.answer).echoingRTP()
                 let caller = try await setUp(pbx, callee: callee, caller: .callHangup)
-                let calleeProcess = try pbx.start(callee, name: "callee")
-                try await Task.sleep(for: .milliseconds(300))
-                try await calleeProcess.requireListening()
-                let callerProcess = try pbx.start(caller, name: "caller")
-
                 // The caller plays audio for 5 s; the callee echoes it. While the call is up,
                 // both legs must have counted packets in and out.
-                try await awaitRTPBothWays(pbx, while: callerProcess)
-                let callerResult = await callerProcess.finish()
-                try callerResult.requireSuccess()
-                let calleeResult = await calleeProcess.finish()
-                try calleeResult.requireSuccess()
+                let (callerResult, calleeResult) = try await talkingCall(pbx, caller: caller, callee: callee)
 
                 #expect(
                     callerResult.receivedMessages().contains { $0.hasPrefix("SIP/2.0 407") },
@@ -134,15 +142,7 @@ extension Integration {
             try await TestPBX.run { pbx in
                 let callee = try SippPeer(.answer).echoingRTP()
                 let caller = try await setUp(pbx, callee: callee, caller: .callLateOffer)
-                let calleeProcess = try pbx.start(callee, name: "callee")
-                try await Task.sleep(for: .milliseconds(300))
-                try await calleeProcess.requireListening()
-                let callerProcess = try pbx.start(caller, name: "caller")
-                try await awaitRTPBothWays(pbx, while: callerProcess)
-                let callerResult = await callerProcess.finish()
-                try callerResult.requireSuccess()
-                let calleeResult = await calleeProcess.finish()
-                try calleeResult.requireSuccess()
+                let (callerResult, calleeResult) = try await talkingCall(pbx, caller: caller, callee: callee)
 
                 let toCallee = try #require(calleeResult.receivedMessages().first { $0.hasPrefix("INVITE") })
                 #expect(toCallee.contains("a=rtpmap:8 PCMA/8000") && toCallee.contains("a=rtpmap:0 PCMU/8000"))
