@@ -12,10 +12,13 @@ extension SessionDescription {
     /// - Parameters:
     ///   - origin: the leg's origin (stamp the result with the leg's `OriginTracker`).
     ///   - address: the engine's RTP address; `audioPort`: the leg's local RTP port.
+    ///   - codecs: the voice codecs offered, G.711 by default; a leg that must match another
+    ///     (a supervisor's phone on a call) is offered that one.
     public static func engineOffer(
-        origin: Origin, address: String, audioPort: Int, ptime: Int = 20, sessionName: String = "vpbx"
+        origin: Origin, address: String, audioPort: Int,
+        codecs: [RTPMap] = [8, 0].compactMap(RTPMap.staticAudio(payloadType:)), ptime: Int = 20,
+        sessionName: String = "vpbx"
     ) -> SessionDescription {
-        let codecs = [8, 0].compactMap(RTPMap.staticAudio(payloadType:))
         let event = RTPMap(payloadType: engineTelephoneEventPayloadType, encodingName: "telephone-event", clockRate: 8000)
         var audio = MediaDescription(
             media: "audio", port: audioPort, formats: (codecs + [event]).map { String($0.payloadType) },

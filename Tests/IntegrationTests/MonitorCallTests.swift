@@ -8,7 +8,8 @@ extension Integration {
     /// Listen, whisper and barge with real phones: 1001 (the customer) talks to 1002 (the
     /// agent); supervisor 1005 dials *2231002. Every phone's ear is a UDP socket the test reads
     /// and talks from: the customer sends 500 Hz, the agent 1000 Hz, the supervisor 1500 Hz,
-    /// and the test checks which tones reach which ear.
+    /// and the test checks which tones reach which ear. The supervisor's phone makes an offer,
+    /// or makes none and answers the engine's in its ACK (a late offer).
     @Suite("Monitoring")
     struct MonitorCallTests {
         static let customerTone = 500.0
@@ -16,8 +17,10 @@ extension Integration {
         static let supervisorTone = 1500.0
         static let supervisor = "1005"
 
-        @Test("whisper, then barge: who hears whom, checked on what each phone received; the call's end hangs up the supervisor")
-        func whisperThenBarge() async throws {
+        @Test(
+            "whisper, then barge: who hears whom, checked on what each phone received; the call's end hangs up the supervisor",
+            arguments: [Scenario.callListen, .callListenLateOffer])
+        func whisperThenBarge(supervisorScenario: Scenario) async throws {
             try await TestPBX.run { pbx in
                 let talk = try await TalkingCall.start(pbx, supervisorPhone: nil)
                 let (customerEar, agentEar, supervisorEar, call) = (talk.customerEar, talk.agentEar, talk.supervisorEar, talk.call)
@@ -30,7 +33,7 @@ extension Integration {
                 #expect(try await pbx.cli.json([MonitorInfo].self, ["monitor", "list"]).isEmpty)
                 try await pbx.cli.succeed(["ext", "set", Self.supervisor, "--monitor", "allow"])
 
-                let supervisor = try pbx.phone(.callListen).service("*2231002").caller(Self.supervisor)
+                let supervisor = try pbx.phone(supervisorScenario).service("*2231002").caller(Self.supervisor)
                     .key("rtp_listen", String(supervisorEar.port))
                     .credentials(user: Self.supervisor, password: Fixture.password(Self.supervisor))
                 let supervisorProcess = try pbx.start(supervisor, name: "supervisor")

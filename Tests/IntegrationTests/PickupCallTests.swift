@@ -6,13 +6,14 @@ import VPBXRTP
 
 extension Integration {
     /// Pickup dialled from a real phone: 1001 calls 1002 (a sipp phone that only rings), 1003
-    /// dials *8 (group) or *81002 (directed) and talks to 1001 through the relay.
+    /// dials *8 (group) or *81002 (directed) and talks to 1001 through the relay; a picker
+    /// whose INVITE has no offer answers the engine's in its ACK.
     @Suite("Pickup from a phone")
     struct PickupCallTests {
         static let picker = "1003"
 
-        @Test(arguments: ["*81002", "*8"])
-        func pickUpTheRingingCall(code: String) async throws {
+        @Test(arguments: [("*81002", Scenario.callListen), ("*8", .callListen), ("*81002", .callListenLateOffer)])
+        func pickUpTheRingingCall(code: String, pickerScenario: Scenario) async throws {
             try await TestPBX.run { pbx in
                 let callerEar = try RTPCapture()
                 let pickerEar = try RTPCapture()
@@ -36,7 +37,7 @@ extension Integration {
                     try await pbx.cli.json([CallInfo].self, ["call", "list"]).first { $0.state == .ringing }
                 }
 
-                let picker = try pbx.phone(.callListen).service(code).caller(Self.picker)
+                let picker = try pbx.phone(pickerScenario).service(code).caller(Self.picker)
                     .key("rtp_listen", String(pickerEar.port))
                     .credentials(user: Self.picker, password: Fixture.password(Self.picker))
                 let pickerProcess = try pbx.start(picker, name: "picker")

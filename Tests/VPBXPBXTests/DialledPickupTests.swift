@@ -26,8 +26,8 @@ struct DialledPickupTests {
     }
 
     /// Carol dials `code`; returns her final answer.
-    private func dial(_ pbx: PBXHarness, _ code: String) async throws -> (SIPRequest, SIPResponse) {
-        let invite = try await pbx.placeCall(from: carol, to: code, sdp: carol.sdp(port: 4050))
+    private func dial(_ pbx: PBXHarness, _ code: String, withOffer: Bool = true) async throws -> (SIPRequest, SIPResponse) {
+        let invite = try await pbx.placeCall(from: carol, to: code, sdp: withOffer ? carol.sdp(port: 4050) : nil)
         let answer = try await pbx.outbound.next("final answer to Carol") {
             $0.destination == carol.address && $0.cseqMethod == .invite && ($0.response?.statusCode ?? 0) >= 200
                 && $0.response?.headers.callID == invite.headers.callID
@@ -70,6 +70,57 @@ struct DialledPickupTests {
             _ = caller
             let cdr = try await pbx.finishedCDR(of: alice.number)
             #expect(cdr.disposition == .answered && cdr.hangupSide == .callee)
+        }
+    }
+
+    @Test("*8101 without an offer: the picker is offered the codec the caller is answered with, and its ACK's answer points the relay")
+    func lateOffer() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            try await rings(pbx, ringing)
+            let session = try await pbx.media.onlySession()
+            let (invite, ok) = try await dial(pbx, "*8101", withOffer: false)
+            #expect(ok.statusCode == 200)
+            _ = try await pbx.outbound.request(.cancel, to: desk.address)
+            let callerOK = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let callerAnswer = try #require(SampleSDP.parse(callerOK.body))
+            let pickerOffer = try #require(SampleSDP.parse(ok.body))
+            #expect(callerAnswer.audioEndpoint?.port == FakeMediaFactory.aPort)
+            #expect(pickerOffer.audioEndpoint?.port == FakeMediaFactory.bPort)
+            // Alice offered PCMU, PCMA and events: her first G.711 codec is chosen, and the
+            // picker is offered exactly that, with Alice's event payload type.
+            let answered = try #require(callerAnswer.firstAudioIndex.map { callerAnswer.media[$0].codecs })
+            let offered = try #require(pickerOffer.firstAudioIndex.map { pickerOffer.media[$0].codecs })
+            #expect(answered.map(\.encodingName) == ["PCMU", "telephone-event"])
+            #expect(offered.map(\.encodingName) == answered.map(\.encodingName))
+            #expect(offered.map(\.payloadType) == answered.map(\.payloadType))
+            #expect(!session.remotes.contains { $0.side == .b && $0.host == carol.address.host }, "no picker address yet")
+
+            let picker = try PhoneDialog(caller: carol, invite: invite, ok: ok)
+            pbx.send(picker.ack(inviteCSeq: try invite.headers.cseq().number, sdp: carol.sdp(port: 4052)), from: carol)
+            try await eventually("the relay sends Carol's side to her answer's address") {
+                session.remotes.contains(.init(side: .b, host: carol.address.host, port: 4052))
+            }
+            #expect(await pbx.core.callSnapshots().first?.state == .answered)
+        }
+    }
+
+    @Test("a picker's ACK without an answer to our offer hangs up both phones (no_answer_in_ack)")
+    func lateOfferWithoutAnswer() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            try await rings(pbx, ringing)
+            let (invite, ok) = try await dial(pbx, "*8101", withOffer: false)
+            #expect(ok.statusCode == 200)
+            let callerOK = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let caller = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: callerOK)
+            pbx.send(caller.ack(inviteCSeq: try ringing.callerInvite.headers.cseq().number), from: alice)
+            let picker = try PhoneDialog(caller: carol, invite: invite, ok: ok)
+            pbx.send(picker.ack(inviteCSeq: try invite.headers.cseq().number), from: carol)
+            _ = try await pbx.outbound.request(.bye, to: alice.address)
+            _ = try await pbx.outbound.request(.bye, to: carol.address)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.cause == "no_answer_in_ack")
         }
     }
 

@@ -18,8 +18,11 @@ struct MonitorTests {
     }
 
     /// The supervisor dials `code` + 101 (Bob, in a call with Alice) and gets a final answer.
-    private func dialMonitor(_ pbx: PBXHarness, code: String = "*222") async throws -> (SIPRequest, SIPResponse) {
-        let invite = try await pbx.placeCall(from: supervisor, to: code + desk.number, sdp: supervisor.sdp(port: 4030))
+    private func dialMonitor(
+        _ pbx: PBXHarness, code: String = "*222", withOffer: Bool = true
+    ) async throws -> (SIPRequest, SIPResponse) {
+        let invite = try await pbx.placeCall(
+            from: supervisor, to: code + desk.number, sdp: withOffer ? supervisor.sdp(port: 4030) : nil)
         let answer = try await pbx.outbound.next("final answer to the supervisor") {
             $0.destination == supervisor.address && $0.cseqMethod == .invite && ($0.response?.statusCode ?? 0) >= 200
                 && $0.response?.headers.callID == invite.headers.callID
@@ -85,6 +88,48 @@ struct MonitorTests {
             #expect(!call.session.isClosed)
             pbx.send(call.caller.request(.bye), from: alice)
             _ = try await pbx.outbound.request(.bye, to: desk.address)
+        }
+    }
+
+    @Test("a supervisor dialling without an offer is offered the call's codec; the ACK's answer points the monitor's port")
+    func lateOffer() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await allowMonitoring(pbx)
+            let call = try await pbx.establish(from: alice, to: desk)
+            let (invite, ok) = try await dialMonitor(pbx, withOffer: false)
+            #expect(ok.statusCode == 200)
+            let offer = try #require(SampleSDP.parse(ok.body))
+            #expect(offer.audioEndpoint?.port == FakeMonitorMedia.port)
+            let audio = try #require(offer.firstAudioIndex.map { offer.media[$0] })
+            // Only the call's own codec (Bob answered PCMU) can be mixed without transcoding.
+            #expect(audio.codecs.map(\.encodingName) == ["PCMU", "telephone-event"])
+            let monitor = try #require(call.session.monitors.first)
+            #expect(monitor.request.supervisorCodec.encoding == "PCMU")
+            #expect(monitor.remote == nil, "no address before the answer")
+
+            let dialog = try PhoneDialog(caller: supervisor, invite: invite, ok: ok)
+            pbx.send(dialog.ack(inviteCSeq: try invite.headers.cseq().number, sdp: supervisor.sdp(port: 4032)), from: supervisor)
+            try await eventually("the supervisor's answer address given to the monitor") {
+                monitor.remote == "\(supervisor.address.host):4032"
+            }
+            #expect(await pbx.core.monitorSnapshots().count == 1)
+        }
+    }
+
+    @Test("a supervisor's ACK without an answer to our offer ends the monitoring with a BYE")
+    func lateOfferWithoutAnswer() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await allowMonitoring(pbx)
+            let call = try await pbx.establish(from: alice, to: desk)
+            let (invite, ok) = try await dialMonitor(pbx, withOffer: false)
+            #expect(ok.statusCode == 200)
+            let monitor = try #require(call.session.monitors.first)
+            let dialog = try PhoneDialog(caller: supervisor, invite: invite, ok: ok)
+            pbx.send(dialog.ack(inviteCSeq: try invite.headers.cseq().number), from: supervisor)
+            let bye = try await pbx.outbound.request(.bye, to: supervisor.address)
+            #expect(bye.headers.callID == invite.headers.callID)
+            try await eventually("the monitor's port released") { monitor.isClosed }
+            #expect(await pbx.core.callSnapshots().first?.state == .answered, "the monitored call goes on")
         }
     }
 

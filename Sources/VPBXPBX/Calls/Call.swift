@@ -82,6 +82,8 @@ final class Call {
     var awaitingAck: TransactionKey?
     /// The 2xx answering a phone that picked the call up (`*8`) waits for its ACK too.
     var pickerAwaitingAck: TransactionKey?
+    /// The picker's INVITE carried no offer: its 2xx carried the engine's, its ACK answers.
+    var pickerLateOffer = false
     /// Call-ID and From tag of the B legs; new ones when an application hands the caller on.
     var calleeCallID: String
     var calleeFromTag: String

@@ -47,20 +47,15 @@ extension PBXCore {
             refuse(480, "No Call To Pick Up")
             return
         }
-        guard let offer = sdpBody(request.body, contentType: request.headers.contentType) else {
-            refuse(488, "Offer Required")
+        // A picker's INVITE without a body is a late offer: the engine offers it the codec it
+        // answers the caller with, and the picker's ACK answers.
+        let lateOffer = request.body.isEmpty
+        let offer = sdpBody(request.body, contentType: request.headers.contentType)
+        guard lateOffer || offer != nil else {
+            refuse(488, "SDP Required")
             return
         }
-        let callerCodecs = call.offer.firstAudioIndex.map { call.offer.media[$0].codecs.map { $0.encodingName.uppercased() } } ?? []
-        let placeholder = Origin(sessionID: "0", sessionVersion: 0, address: configuration.mediaAddress)
-        guard
-            let toPicker = try? SessionDescription.answer(
-                to: offer, origin: placeholder, address: configuration.mediaAddress, audioPort: media.bPort,
-                localCodecs: callerCodecs.filter { $0 != "TELEPHONE-EVENT" && $0 != "CN" }),
-            let toCaller = try? SessionDescription.answer(
-                to: call.offer, origin: placeholder, address: configuration.mediaAddress, audioPort: media.aPort,
-                localCodecs: [toPicker.codec.encodingName.uppercased()])
-        else {
+        guard let (toCaller, toPicker) = pickupAnswers(call: call, pickerOffer: offer, media: media) else {
             refuse(488, nil)
             return
         }
@@ -93,19 +88,14 @@ extension PBXCore {
             encoding: toCaller.codec.encodingName.uppercased(), payloadType: toCaller.codec.payloadType)
         call.calleeCodec = MusicOnHold.Codec(
             encoding: toPicker.codec.encodingName.uppercased(), payloadType: toPicker.codec.payloadType)
-        if let endpoint = offer.audioEndpoint {
-            // A phone that rang may have sent early media and latched the B side.
-            Task {
-                await media.setRemote(side: .b, host: endpoint.address, port: endpoint.port)
-                await media.relatch(side: .b)
-            }
-        }
+        call.pickerLateOffer = lateOffer
+        if let endpoint = offer?.audioEndpoint { pointRelay(of: call, toPickerAt: endpoint) }
 
         var pickerOK = SIPResponse(to: request, status: 200, toTag: localTag)
         pickerOK.headers.add("Contact", ourContact(user: call.caller, transport: source.transport).serialized)
         pickerOK.headers.add("Allow", PBXCore.allowedMethods)
         pickerOK.headers.add("Content-Type", "application/sdp")
-        pickerOK.body = Array(call.calleeOrigin.stamp(toPicker.answer).serialized().utf8)
+        pickerOK.body = Array(call.calleeOrigin.stamp(toPicker.sdp).serialized().utf8)
         var callerOK = SIPResponse(to: call.invite, status: 200, toTag: call.callerDialog.localTag)
         callerOK.headers.add("Contact", ourContact(user: picker, transport: call.callerSource.transport).serialized)
         callerOK.headers.add("Allow", PBXCore.allowedMethods)
@@ -121,7 +111,47 @@ extension PBXCore {
         emit(.callAnswered(call.snapshot))
         logger.info(
             "call picked up from a phone",
-            metadata: ["call": "\(id)", "picker": "\(picker)", "target": "\(target ?? "group")"])
+            metadata: ["call": "\(id)", "picker": "\(picker)", "target": "\(target ?? "group")", "lateOffer": "\(lateOffer)"])
+    }
+
+    /// What the core sends each side of a picked-up call: both are answered in a codec they
+    /// share (the first of the picker's offer the caller also offered). A picker that sent no
+    /// offer is offered the one codec the caller is answered with, the caller's first G.711
+    /// one when it offered any (every phone has it), with the caller's telephone-event payload type, so
+    /// the relay forwards keys between them unchanged.
+    private func pickupAnswers(
+        call: Call, pickerOffer: SessionDescription?, media: any MediaSession
+    ) -> (toCaller: NegotiatedAudio, toPicker: (sdp: SessionDescription, codec: RTPMap))? {
+        let callerCodecs = call.offer.firstAudioIndex.map { call.offer.media[$0].codecs.map { $0.encodingName.uppercased() } } ?? []
+        let voiceCodecs = callerCodecs.filter { $0 != "TELEPHONE-EVENT" && $0 != "CN" }
+        let placeholder = Origin(sessionID: "0", sessionVersion: 0, address: configuration.mediaAddress)
+        guard let pickerOffer else {
+            guard
+                let toCaller = try? SessionDescription.answer(
+                    to: call.offer, origin: placeholder, address: configuration.mediaAddress, audioPort: media.aPort,
+                    localCodecs: voiceCodecs.filter { $0 == "PCMA" || $0 == "PCMU" } + voiceCodecs)
+            else { return nil }
+            return (toCaller, (toCaller.answer.anchored(at: configuration.mediaAddress, audioPort: media.bPort), toCaller.codec))
+        }
+        guard
+            let toPicker = try? SessionDescription.answer(
+                to: pickerOffer, origin: placeholder, address: configuration.mediaAddress, audioPort: media.bPort,
+                localCodecs: voiceCodecs),
+            let toCaller = try? SessionDescription.answer(
+                to: call.offer, origin: placeholder, address: configuration.mediaAddress, audioPort: media.aPort,
+                localCodecs: [toPicker.codec.encodingName.uppercased()])
+        else { return nil }
+        return (toCaller, (toPicker.answer, toPicker.codec))
+    }
+
+    /// Points the B side of the relay at the picker's phone. A phone that rang may have sent
+    /// early media, and the relay latched to it: it latches again.
+    func pointRelay(of call: Call, toPickerAt endpoint: (address: String, port: Int)) {
+        guard let media = call.media else { return }
+        Task {
+            await media.setRemote(side: .b, host: endpoint.address, port: endpoint.port)
+            await media.relatch(side: .b)
+        }
     }
 }
 

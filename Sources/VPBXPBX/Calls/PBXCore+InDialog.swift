@@ -172,34 +172,46 @@ extension PBXCore {
         if callID != call.callerDialog.callID, let key = call.pickerAwaitingAck {
             call.pickerAwaitingAck = nil
             runServer(key) { txn in txn.acknowledged() }
+            if call.pickerLateOffer {
+                call.pickerLateOffer = false
+                acceptLateAnswer(request, call: call, side: .callee)
+            }
             return
         }
         guard let key = call.awaitingAck else { return }
         call.awaitingAck = nil
         runServer(key) { txn in txn.acknowledged() }
-        if call.lateOffer, key == call.inviteKey { acceptLateAnswer(request, call: call) }
+        if call.lateOffer, key == call.inviteKey {
+            call.lateOffer = false  // answered (or ended) once; a retransmitted ACK changes nothing
+            acceptLateAnswer(request, call: call, side: .caller)
+        }
         if let deferred = call.deferredAck {
             call.deferredAck = nil
             completeDeferredAck(deferred, nearAck: request, call: call)
         }
     }
 
-    /// The ACK of a caller that sent no offer answers the one in our 2xx. Without a usable
-    /// answer there is no audio to relay, and RFC 3261 §13.3.1.4 has the UAS end the session
-    /// with BYE: both legs are hung up.
-    private func acceptLateAnswer(_ ack: SIPRequest, call: Call) {
-        call.lateOffer = false  // answered (or ended) once; a retransmitted ACK changes nothing
+    /// The ACK of a phone that sent no offer (the caller, or a phone that picked the call up)
+    /// answers the one in our 2xx. Without a usable answer there is no audio to relay, and
+    /// RFC 3261 §13.3.1.4 has the UAS end the session with BYE: both legs are hung up.
+    private func acceptLateAnswer(_ ack: SIPRequest, call: Call, side: CallSide) {
         guard let answer = sdpBody(ack.body, contentType: ack.headers.contentType), let codec = answer.voiceCodec,
             let endpoint = answer.audioEndpoint
         else {
             logger.notice(
-                "the caller's ACK brought no usable answer to the offer in our 2xx; ending the call",
-                metadata: ["call": "\(call.id)", "body": "\(ack.body.count) bytes"])
+                "an ACK brought no usable answer to the offer in our 2xx; ending the call",
+                metadata: ["call": "\(call.id)", "side": "\(side)", "body": "\(ack.body.count) bytes"])
             endCall(call.id, cause: "no_answer_in_ack", side: .system, disposition: nil)
             return
         }
-        call.callerCodec = codec
-        call.media?.updateRemote(side: .a, host: endpoint.address, port: endpoint.port)
+        switch side {
+        case .caller:
+            call.callerCodec = codec
+            call.media?.updateRemote(side: .a, host: endpoint.address, port: endpoint.port)
+        case .callee:
+            call.calleeCodec = codec
+            pointRelay(of: call, toPickerAt: endpoint)
+        }
     }
 
     /// The SDP of a message body, if it is one and parses.

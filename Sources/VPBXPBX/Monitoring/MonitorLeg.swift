@@ -37,6 +37,8 @@ struct MonitorLeg: Sendable {
     var answeredAt: Date?
     /// Server transaction whose 2xx waits for the supervisor's ACK.
     var awaitingAck: TransactionKey?
+    /// The supervisor dialled without an offer: the ACK carries the answer to ours.
+    var awaitingAnswer = false
     let startedAt: Date
 
     var dialogID: DialogID? { dialog.map { DialogID(callID: $0.callID, localTag: $0.localTag) } }

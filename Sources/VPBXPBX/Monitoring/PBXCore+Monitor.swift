@@ -52,22 +52,33 @@ extension PBXCore {
             refuse(486, "Already Monitored", "another supervisor is on this call")
             return
         }
-        guard let offer = sdpBody(request.body, contentType: request.headers.contentType),
-            let trial = try? SessionDescription.answer(
-                to: offer, origin: Origin(sessionID: "0", sessionVersion: 0, address: configuration.mediaAddress),
-                address: configuration.mediaAddress, audioPort: 0, localCodecs: [callCodec.encoding, "PCMA", "PCMU"])
-        else {
-            refuse(488, nil, "the supervisor's phone offered no G.711 audio")
-            return
+        // A supervisor's INVITE without a body is a late offer: the 2xx offers the call's codec
+        // and the ACK answers.
+        let offer = sdpBody(request.body, contentType: request.headers.contentType)
+        let supervisorCodec: MusicOnHold.Codec
+        let supervisorEvent: Int?
+        if request.body.isEmpty {
+            supervisorCodec = callCodec
+            supervisorEvent = Self.offeredEventPayloadType
+        } else {
+            guard let offer,
+                let trial = try? SessionDescription.answer(
+                    to: offer, origin: Origin(sessionID: "0", sessionVersion: 0, address: configuration.mediaAddress),
+                    address: configuration.mediaAddress, audioPort: 0, localCodecs: [callCodec.encoding, "PCMA", "PCMU"])
+            else {
+                refuse(488, nil, "the supervisor's phone offered no G.711 audio")
+                return
+            }
+            supervisorCodec = MusicOnHold.Codec(encoding: trial.codec.encodingName.uppercased(), payloadType: trial.codec.payloadType)
+            supervisorEvent = trial.telephoneEvent?.payloadType
         }
         guard let dialog = try? Dialog(uasInvite: request, localTag: SIPIdentifiers.tag()), let media = call.media else {
             respond(key, to: request, status: 400)
             return
         }
         let mediaRequest = MonitorMediaRequest(
-            callCodec: callCodec,
-            supervisorCodec: MusicOnHold.Codec(encoding: trial.codec.encodingName.uppercased(), payloadType: trial.codec.payloadType),
-            supervisorEventPayloadType: trial.telephoneEvent?.payloadType, agentSide: agentSide.mediaSide, mode: mode)
+            callCodec: callCodec, supervisorCodec: supervisorCodec, supervisorEventPayloadType: supervisorEvent,
+            agentSide: agentSide.mediaSide, mode: mode)
         var candidate = RandomUUID.make(at: now)
         while monitors[candidate] != nil || calls[candidate] != nil { candidate = RandomUUID.make(at: now) }
         let id = candidate
@@ -127,18 +138,27 @@ extension PBXCore {
             ringSupervisor(id)
             return
         }
-        guard let offer = leg.offer, let dialog = leg.dialog,
-            let negotiated = try? SessionDescription.answer(
-                to: offer, origin: leg.origin.origin, address: configuration.mediaAddress, audioPort: media.port,
-                localCodecs: [leg.request.supervisorCodec.encoding])
-        else {
-            Task { await media.close() }
-            endMonitor(id, cause: "no_common_codec", status: 488)
-            return
+        guard let dialog = leg.dialog else { return }
+        let sdp: SessionDescription
+        if let offer = leg.offer {
+            guard
+                let negotiated = try? SessionDescription.answer(
+                    to: offer, origin: leg.origin.origin, address: configuration.mediaAddress, audioPort: media.port,
+                    localCodecs: [leg.request.supervisorCodec.encoding])
+            else {
+                Task { await media.close() }
+                endMonitor(id, cause: "no_common_codec", status: 488)
+                return
+            }
+            if let endpoint = offer.audioEndpoint { media.setRemote(host: endpoint.address, port: endpoint.port) }
+            sdp = negotiated.answer
+        } else {
+            // A late offer: the supervisor's phone answers ours in its ACK.
+            sdp = monitorOffer(codec: leg.request.callCodec, port: media.port)
+            leg.awaitingAnswer = true
         }
-        if let endpoint = offer.audioEndpoint { media.setRemote(host: endpoint.address, port: endpoint.port) }
         leg.media = media
-        let body = Array(leg.origin.stamp(negotiated.answer).serialized().utf8)
+        let body = Array(leg.origin.stamp(sdp).serialized().utf8)
         leg.answerBody = body
         leg.answeredAt = Date()
         leg.awaitingAck = leg.inviteKey
@@ -242,8 +262,21 @@ extension PBXCore {
         else { return false }
         if let key = leg.awaitingAck {
             leg.awaitingAck = nil
+            let lateAnswer = leg.awaitingAnswer ? sdpBody(request.body, contentType: request.headers.contentType) : nil
+            let wanted = leg.awaitingAnswer
+            leg.awaitingAnswer = false
             monitors[id] = leg
             runServer(key) { txn in txn.acknowledged() }
+            if wanted {
+                guard let lateAnswer, lateAnswer.voiceCodec != nil, let endpoint = lateAnswer.audioEndpoint else {
+                    logger.notice(
+                        "the supervisor's ACK brought no usable answer to the offer in our 2xx",
+                        metadata: ["monitor": "\(id)", "body": "\(request.body.count) bytes"])
+                    endMonitor(id, cause: "no_answer_in_ack")
+                    return true
+                }
+                leg.media?.setRemote(host: endpoint.address, port: endpoint.port)
+            }
         }
         return true
     }

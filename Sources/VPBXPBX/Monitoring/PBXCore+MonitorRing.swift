@@ -81,28 +81,21 @@ extension PBXCore {
     }
 
     /// The payload type the offer gives telephone-event (the usual one).
-    static let offeredEventPayloadType = 101
+    static let offeredEventPayloadType = SessionDescription.engineTelephoneEventPayloadType
+
+    /// The engine's offer to a supervisor's phone (rung, or dialled without an offer): the
+    /// monitored call's G.711 codec and telephone-event, at the monitor's port.
+    func monitorOffer(codec: MusicOnHold.Codec, port: Int) -> SessionDescription {
+        let placeholder = Origin(sessionID: "0", sessionVersion: 0, address: configuration.mediaAddress)
+        return SessionDescription.engineOffer(
+            origin: placeholder, address: configuration.mediaAddress, audioPort: port,
+            codecs: [RTPMap(payloadType: codec.payloadType, encodingName: codec.encoding, clockRate: 8000)])
+    }
 
     /// The monitor's port is bound: send the INVITE.
     func ringSupervisor(_ id: UUID) {
         guard var leg = monitors[id], let media = leg.media, var ring = leg.ring else { return }
-        let codec = leg.request.callCodec
-        let event = Self.offeredEventPayloadType
-        let sdp = """
-            v=0\r
-            o=- 0 0 IN IP4 \(configuration.mediaAddress)\r
-            s=vpbx\r
-            c=IN IP4 \(configuration.mediaAddress)\r
-            t=0 0\r
-            m=audio \(media.port) RTP/AVP \(codec.payloadType) \(event)\r
-            a=rtpmap:\(codec.payloadType) \(codec.encoding)/8000\r
-            a=rtpmap:\(event) telephone-event/8000\r
-            a=fmtp:\(event) 0-15\r
-            a=ptime:20\r
-            a=sendrecv\r
-
-            """
-        guard let offer = try? SessionDescription(parsing: sdp) else { return }
+        let offer = monitorOffer(codec: leg.request.callCodec, port: media.port)
         let body = Array(leg.origin.stamp(offer).serialized().utf8)
         var headers = SIPHeaders()
         headers.add("Via", newVia(for: leg.source).serialized)

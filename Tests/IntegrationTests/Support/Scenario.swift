@@ -17,6 +17,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callExpectServiceUnavailable = "call-expect-service-unavailable"
     case callCancel = "call-cancel"
     case callListen = "call-listen"
+    case callListenLateOffer = "call-listen-late-offer"
     case callPress1 = "call-press-1"
     case callPress1Then2 = "call-press-1-then-2"
     case subscribeMWI = "subscribe-mwi"
