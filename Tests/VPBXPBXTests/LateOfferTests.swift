@@ -3,6 +3,7 @@ import Testing
 import VPBXPBX
 import VPBXSDP
 import VPBXSIP
+import VPBXSignaling
 import VPBXStore
 
 /// A caller's INVITE without SDP (RFC 3261 §13.2.1): the engine offers to the callee, the
@@ -127,6 +128,24 @@ struct LateOfferTests {
             try await eventually("the caller's new address given to the relay") {
                 call.session.remotes.contains(.init(side: .a, host: alice.address.host, port: 4012))
             }
+        }
+    }
+
+    @Test("a re-INVITE without SDP whose caller never ACKs the relayed offer: both sides get BYE when the transaction gives up")
+    func reInviteWithoutOfferNeverAcknowledged() async throws {
+        var fast = PBXHarness.configuration
+        fast.timings = TransactionTimings(t1: .milliseconds(10), t2: .milliseconds(80), t4: .milliseconds(100))
+        try await PBXHarness.run(Cast.everyone, configuration: fast) { pbx in
+            var call = try await pbx.establish(from: alice, to: desk)
+            pbx.send(call.caller.request(.invite), from: alice)
+            let relayed = try await pbx.outbound.request(.invite, to: desk.address)
+            pbx.send(
+                desk.respond(to: relayed, status: 200, toTag: "callee-tag", sdp: desk.sdp(port: 4004)), from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            // No ACK from Alice: 64·T1 later the call ends.
+            _ = try await pbx.outbound.request(.bye, to: desk.address)
+            _ = try await pbx.outbound.request(.bye, to: alice.address)
+            #expect(try await pbx.finishedCDR(of: alice.number).cause == "ack_timeout")
         }
     }
 

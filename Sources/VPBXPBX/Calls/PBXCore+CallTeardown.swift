@@ -31,10 +31,16 @@ extension PBXCore {
         endCall(id, cause: "no_answer_timeout", side: .system, disposition: disposition, callerStatus: 480)
     }
 
-    /// The caller never acknowledged our 2xx (timer L/H): the call cannot go on.
+    /// A phone never acknowledged our 2xx (timer L/H), to its INVITE or to a re-INVITE we
+    /// relayed: RFC 3261 §13.3.1.4 has the session end with BYE. For a re-INVITE without SDP
+    /// this also releases the far side, whose 2xx waits for the answer in that ACK.
     func ackNeverArrived(serverKey: TransactionKey) {
         if monitorAckNeverArrived(serverKey) { return }
-        guard let id = callByInvite[serverKey], calls[id]?.awaitingAck == serverKey else { return }
+        // A re-INVITE's transaction is in no index: the search is over calls, once per
+        // timed-out ACK (rare), not per message.
+        guard let id = callByInvite[serverKey] ?? calls.values.first(where: { $0.awaitingAck == serverKey })?.id,
+            calls[id]?.awaitingAck == serverKey
+        else { return }
         endCall(id, cause: "ack_timeout", side: .system, disposition: nil)
     }
 
