@@ -18,7 +18,8 @@ extension ControlHandlers {
                 noAnswerTimeout: params.noAnswerTimeout ?? ExtensionRecord.defaultNoAnswerTimeout,
                 language: params.language == .en ? .en : .hu, staticContact: try Self.validContact(params.staticContact),
                 mayMonitor: params.mayMonitor ?? false,
-                pickupGroup: params.pickupGroup.flatMap { $0.isEmpty ? nil : $0 }
+                pickupGroup: params.pickupGroup.flatMap { $0.isEmpty ? nil : $0 },
+                qualifySeconds: params.qualifySeconds ?? 0
             )
             // Checked first, so a refused PIN leaves no extension behind.
             let planned = try await self.plannedMailbox(
@@ -43,7 +44,9 @@ extension ControlHandlers {
                 throw RPCError.notFound("extension \(params.number) does not exist")
             }
             let mailbox = try await self.storeCall { try await self.voicemailStore.mailbox(params.number) }
-            return Self.info(record, mailbox: mailbox)
+            var info = Self.info(record, mailbox: mailbox)
+            info.contacts = await self.pbx.contactStatuses(of: params.number).map(Self.contactInfo)
+            return info
         }
         router.register(ExtensionUpdate.self) { params, _ in
             var patch = ExtensionPatch(
@@ -59,6 +62,7 @@ extension ControlHandlers {
                 patch.staticContact = contact.isEmpty ? .clear : .set(try Self.validContact(contact) ?? contact)
             }
             patch.mayMonitor = params.mayMonitor
+            patch.qualifySeconds = params.qualifySeconds
             if let group = params.pickupGroup { patch.pickupGroup = group.isEmpty ? .clear : .set(group) }
             let changes = patch
             guard try await self.storeCall({ try await self.extensions.get(params.number) }) != nil else {
@@ -120,7 +124,14 @@ extension ControlHandlers {
             number: record.number, name: record.displayName, kind: ExtensionKindMapping.wire(record.kind),
             mobileNumber: record.mobileNumber, language: record.language == .en ? .en : .hu,
             noAnswerTimeout: record.noAnswerTimeout, staticContact: record.staticContact, enabled: record.enabled,
-            mayMonitor: record.mayMonitor, pickupGroup: record.pickupGroup)
+            mayMonitor: record.mayMonitor, pickupGroup: record.pickupGroup, qualifySeconds: record.qualifySeconds)
+    }
+
+    static func contactInfo(_ status: ContactStatus) -> ContactStatusInfo {
+        ContactStatusInfo(
+            contact: status.contact, registered: status.registered,
+            reachability: VPBXControl.ContactReachability(rawValue: status.reachability.rawValue) ?? .unknown,
+            rttMs: status.roundTripMilliseconds, since: status.since)
     }
 }
 

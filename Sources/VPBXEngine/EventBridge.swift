@@ -47,6 +47,13 @@ final class EventBridge: Sendable {
             return ("registration", "registration.removed", .object([
                 "extension": .string(number), "contact": .string(contact), "reason": .string(reason),
             ]))
+        case .contactReachability(let number, let contact, let reachable, let roundTrip):
+            var fields: [String: JSONValue] = [
+                "extension": .string(number), "contact": .string(contact),
+                "status": .string(reachable ? "reachable" : "unreachable"),
+            ]
+            if let roundTrip { fields["rttMs"] = .int(Int64(roundTrip)) }
+            return ("registration", "contact.reachability", .object(fields))
         case .callRouted(let caller, let dialled, let path):
             return ("call", "call.routed", .object([
                 "caller": .string(caller), "dialled": .string(dialled), "path": .array(path.map(JSONValue.string)),

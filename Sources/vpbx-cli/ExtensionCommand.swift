@@ -37,7 +37,19 @@ struct ExtensionCommand: AsyncParsableCommand {
             ("monitor", info.mayMonitor ? "allowed" : "denied"),
             ("pickup group", info.pickupGroup ?? "-"),
             ("voicemail", info.voicemail ? "on (\(info.voicemailMaxSeconds ?? 0) s per message)" : "off"),
+            ("contact checks", info.qualifySeconds > 0 ? "every \(info.qualifySeconds) s" : "off"),
         ])
+        guard let contacts = info.contacts else { return }
+        Output.line("")
+        guard !contacts.isEmpty else { return Output.line("no contacts (not registered, no static contact)") }
+        Output.table(
+            ["CONTACT", "KIND", "STATUS", "RTT", "SINCE"],
+            contacts.map {
+                [
+                    $0.contact, $0.registered ? "registered" : "static", $0.reachability.rawValue,
+                    $0.rttMs.map { "\($0) ms" } ?? "-", Output.date($0.since),
+                ]
+            })
     }
 }
 
@@ -77,6 +89,12 @@ struct ExtensionSettings: ParsableArguments {
     @Option(name: .customLong("pickup-group"), help: "Pickup group: *8 answers calls ringing the group (\"\" leaves it in 'set').")
     var pickupGroup: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Check the contacts with OPTIONS every SECONDS (5 to 3600; 0: off, the default); unreachable ones are not rung.",
+            valueName: "SECONDS"))
+    var qualify: Int?
+
     /// The E.164 mobile number, "" to clear, or nil when not given.
     var normalizedMobile: String? {
         guard let mobile else { return nil }
@@ -102,10 +120,14 @@ struct ExtensionSettings: ParsableArguments {
         if let vmMaxSeconds, !(10...600).contains(vmMaxSeconds) {
             throw ValidationError("--vm-max-seconds must be between 10 and 600, e.g. --vm-max-seconds 120")
         }
+        if let qualify, qualify != 0, !(5...3600).contains(qualify) {
+            throw ValidationError("--qualify must be 0 (off) or between 5 and 3600 seconds, e.g. --qualify 60")
+        }
     }
 
     var isEmpty: Bool {
         kind == nil && mobile == nil && language == nil && noAnswerTimeout == nil && staticContact == nil
             && voicemail == nil && vmPin == nil && vmMaxSeconds == nil && monitor == nil && pickupGroup == nil
+            && qualify == nil
     }
 }

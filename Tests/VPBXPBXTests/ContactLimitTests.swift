@@ -63,6 +63,7 @@ struct ContactLimitTests {
 final class EventRecorder: Sendable {
     private let events = Mutex<[PBXEvent]>([])
     func record(_ event: PBXEvent) { events.withLock { $0.append(event) } }
+    var all: [PBXEvent] { events.withLock { $0 } }
     var removals: [(contact: String, reason: String)] {
         events.withLock { events in
             events.compactMap { event in

@@ -63,13 +63,15 @@ struct ExtensionRepositoryContractTests {
 
             let patch = ExtensionPatch(
                 displayName: "Kovács Anna (recepció)", kind: .agent, mobileNumber: .clear,
-                noAnswerTimeout: 20, language: .en, mayMonitor: true, pickupGroup: .set("reception"))
+                noAnswerTimeout: 20, language: .en, mayMonitor: true, pickupGroup: .set("reception"),
+                qualifySeconds: 60)
             let updated = try await repos.extensions.update("201", with: patch)
 
             #expect(!created.mayMonitor, "nobody may listen in until granted")
             var expected = created
             expected.mayMonitor = true
             expected.pickupGroup = "reception"
+            expected.qualifySeconds = 60
             expected.displayName = "Kovács Anna (recepció)"
             expected.kind = .agent
             expected.mobileNumber = nil
@@ -112,6 +114,23 @@ struct ExtensionRepositoryContractTests {
             #expect(error?.kind == .invalidArgument)
             #expect(error?.message.contains("mobile number") == true)
             #expect(try await repos.extensions.get("201") == created)
+        }
+    }
+
+    @Test("contact checks are off (0) or every 5 to 3600 s", arguments: StoreBackend.allCases)
+    func qualifyIntervalIsBounded(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            let created = try await repos.extensions.create(Fixtures.extensionRecord("201"))
+            #expect(created.qualifySeconds == 0, "not checked unless asked")
+            for bad in [1, 4, 3601, -5] {
+                let error = await #expect(throws: StoreError.self) {
+                    try await repos.extensions.update("201", with: ExtensionPatch(qualifySeconds: bad))
+                }
+                #expect(error?.kind == .invalidArgument)
+                #expect(error?.message.contains("contact check interval") == true, "\(error?.message ?? "")")
+            }
+            #expect(try await repos.extensions.update("201", with: ExtensionPatch(qualifySeconds: 5)).qualifySeconds == 5)
+            #expect(try await repos.extensions.update("201", with: ExtensionPatch(qualifySeconds: 0)).qualifySeconds == 0)
         }
     }
 

@@ -17,7 +17,7 @@ struct VPBXDatabaseTests {
             VPBXDatabase.migrationNames == [
                 "v1-extensions", "v1-registrations", "v1-cdr", "v2-schedules", "v3-dialplan", "v4-menus",
                 "v5-voicemail", "v6-feature-codes", "v7-queues", "v8-agent-sessions", "v9-extension-call-center",
-                "v10-agent-unix-user", "v11-queue-music-class",
+                "v10-agent-unix-user", "v11-queue-music-class", "v12-extension-qualify",
             ])
         #expect(try await database.appliedMigrations() == VPBXDatabase.migrationNames)
         #expect(database.path == directory.path + "/vpbx.db")
@@ -81,7 +81,7 @@ struct VPBXDatabaseTests {
             columns[0] == [
                 "number", "display_name", "ha1_md5", "ha1_sha256", "kind", "mobile_number",
                 "enabled", "no_answer_timeout", "language", "static_contact", "created_at",
-                "updated_at", "may_monitor", "pickup_group",
+                "updated_at", "may_monitor", "pickup_group", "qualify_seconds",
             ])
         #expect(
             columns[1] == [

@@ -35,12 +35,14 @@ public enum ExtensionCreate: RPCMethod {
         public var mayMonitor: Bool?
         /// Pickup group name (`*8` answers calls ringing the group).
         public var pickupGroup: String?
+        /// Seconds between OPTIONS checks of the contacts, 5 to 3600; 0 or absent: none.
+        public var qualifySeconds: Int?
 
         public init(
             number: String, name: String, password: String, kind: ExtensionKind? = nil, mobileNumber: String? = nil,
             language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
             enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil, voicemailMaxSeconds: Int? = nil,
-            mayMonitor: Bool? = nil, pickupGroup: String? = nil
+            mayMonitor: Bool? = nil, pickupGroup: String? = nil, qualifySeconds: Int? = nil
         ) {
             self.number = number
             self.name = name
@@ -56,6 +58,7 @@ public enum ExtensionCreate: RPCMethod {
             self.voicemailMaxSeconds = voicemailMaxSeconds
             self.mayMonitor = mayMonitor
             self.pickupGroup = pickupGroup
+            self.qualifySeconds = qualifySeconds
         }
     }
 }
@@ -72,7 +75,7 @@ public enum ExtensionList: RPCMethod {
 /// `extension.get`.
 public enum ExtensionGet: RPCMethod {
     public static let name = "extension.get"
-    public static let summary = "One extension by number."
+    public static let summary = "One extension by number, with its contacts and what the contact checks know of them."
     public static let allowedRoles: Set<Role> = .staff
     public typealias Params = ExtensionRef
     public typealias Result = ExtensionInfo
@@ -108,12 +111,15 @@ public enum ExtensionUpdate: RPCMethod {
         public var mayMonitor: Bool?
         /// Pickup group name; "" removes the extension from its group.
         public var pickupGroup: String?
+        /// Seconds between OPTIONS checks of the contacts, 5 to 3600; 0 switches them off.
+        public var qualifySeconds: Int?
 
         public init(
             number: String, name: String? = nil, password: String? = nil, kind: ExtensionKind? = nil,
             mobileNumber: String? = nil, language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil,
             staticContact: String? = nil, enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil,
-            voicemailMaxSeconds: Int? = nil, mayMonitor: Bool? = nil, pickupGroup: String? = nil
+            voicemailMaxSeconds: Int? = nil, mayMonitor: Bool? = nil, pickupGroup: String? = nil,
+            qualifySeconds: Int? = nil
         ) {
             self.number = number
             self.name = name
@@ -129,6 +135,7 @@ public enum ExtensionUpdate: RPCMethod {
             self.voicemailMaxSeconds = voicemailMaxSeconds
             self.mayMonitor = mayMonitor
             self.pickupGroup = pickupGroup
+            self.qualifySeconds = qualifySeconds
         }
     }
 }

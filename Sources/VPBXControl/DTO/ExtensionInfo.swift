@@ -35,12 +35,17 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
     public var mayMonitor: Bool
     /// `*8` from this extension answers calls ringing others of the group.
     public var pickupGroup: String?
+    /// Seconds between the engine's OPTIONS checks of the contacts; 0: not checked.
+    public var qualifySeconds: Int
+    /// The contacts and their reachability; only in `extension.get` (nil in lists).
+    public var contacts: [ContactStatusInfo]?
 
     public init(
         number: String, name: String, kind: ExtensionKind, mobileNumber: String? = nil,
         language: PromptLanguage = .hu, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
         enabled: Bool = true, voicemail: Bool = false, voicemailMaxSeconds: Int? = nil,
-        mayMonitor: Bool = false, pickupGroup: String? = nil
+        mayMonitor: Bool = false, pickupGroup: String? = nil, qualifySeconds: Int = 0,
+        contacts: [ContactStatusInfo]? = nil
     ) {
         self.number = number
         self.name = name
@@ -54,6 +59,8 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         self.voicemailMaxSeconds = voicemailMaxSeconds
         self.mayMonitor = mayMonitor
         self.pickupGroup = pickupGroup
+        self.qualifySeconds = qualifySeconds
+        self.contacts = contacts
     }
 
     // Written out so that answers of an engine older than voicemail still decode.
@@ -71,5 +78,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         voicemailMaxSeconds = try container.decodeIfPresent(Int.self, forKey: .voicemailMaxSeconds)
         mayMonitor = try container.decodeIfPresent(Bool.self, forKey: .mayMonitor) ?? false
         pickupGroup = try container.decodeIfPresent(String.self, forKey: .pickupGroup)
+        qualifySeconds = try container.decodeIfPresent(Int.self, forKey: .qualifySeconds) ?? 0
+        contacts = try container.decodeIfPresent([ContactStatusInfo].self, forKey: .contacts)
     }
 }

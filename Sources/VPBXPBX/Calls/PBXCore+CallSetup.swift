@@ -168,14 +168,30 @@ extension PBXCore {
         return SessionDescription.engineOffer(origin: placeholder, address: configuration.mediaAddress, audioPort: 9)
     }
 
-    /// Where to ring an extension: its live registrations, then its static contact.
+    /// Where to ring an extension: its live registrations, then its static contact, less
+    /// those its contact checks found unreachable (PBXCore+Qualify).
     func contacts(of record: ExtensionRecord, now: Date) -> [(SIPURI, SIPPeerAddress)] {
-        var result = bindings.bindings(for: record.number, now: now).map { ($0.contact, $0.source) }
+        let targets = allContacts(of: record, now: now)
+        guard record.qualifySeconds > 0 else { return targets.map { ($0.uri, $0.destination) } }
+        return targets.filter {
+            !reachability.isUnreachable(ContactReachability.Key(extensionNumber: record.number, contact: $0.text))
+        }.map { ($0.uri, $0.destination) }
+    }
+
+    /// An extension's contacts: its live registrations, then its static contact.
+    func allContacts(
+        of record: ExtensionRecord, now: Date
+    ) -> [(uri: SIPURI, text: String, destination: SIPPeerAddress, registered: Bool)] {
+        var result = bindings.bindings(for: record.number, now: now).map {
+            (uri: $0.contact, text: $0.contactText, destination: $0.source, registered: true)
+        }
         if let text = record.staticContact, let uri = try? SIPURI(parsing: text) {
             let transport: SIPPeerAddress.Transport = uri.transportParameter == "tcp" ? .tcp : .udp
             // A host name keeps its name in the Request-URI; the datagrams go to its address.
             if let host = uri.hostIsIPAddress ? uri.host : hosts.address(of: uri.host) {
-                result.append((uri, SIPPeerAddress(transport: transport, host: host, port: uri.port ?? 5060)))
+                result.append(
+                    (uri: uri, text: text, destination: SIPPeerAddress(transport: transport, host: host, port: uri.port ?? 5060),
+                     registered: false))
             } else {
                 logger.warning(
                     "static contact's host has not resolved (yet); not rung",

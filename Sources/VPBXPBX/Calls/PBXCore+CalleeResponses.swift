@@ -13,6 +13,7 @@ extension PBXCore {
         case .calleeInvite(let id, let leg): calleeInviteResponse(response, call: id, leg: leg)
         case .relayed(let id, let answering, let toward): relayedResponse(response, call: id, answering: answering, toward: toward)
         case .monitorInvite(let id): monitorInviteResponse(response, monitor: id)
+        case .qualify(let key, let probe): qualifyResponse(response, key: key, probe: probe)
         case .fireAndForget: break
         }
     }

@@ -37,6 +37,9 @@ public struct PBXConfiguration: Sendable {
     /// New requests per second one untrusted source may send before the rest of that second
     /// is dropped (``SourceRateLimiter``); 0: no limit.
     public var sourceRateLimit: Int
+    /// How long a contact check (OPTIONS, PBXCore+Qualify) waits for an answer before the
+    /// contact counts as unreachable (Asterisk's `qualify_timeout` default).
+    public var contactCheckTimeout: Duration = .seconds(3)
 
     public init(
         realm: String = "vpbx", advertisedHost: String = "127.0.0.1", advertisedPort: Int = 5060,

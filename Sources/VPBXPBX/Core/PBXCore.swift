@@ -41,6 +41,10 @@ public actor PBXCore {
     var subscriptions: [DialogID: MessageSubscription] = [:]
     var messageSummaries: [String: MessageSummary] = [:]
     var bindings = BindingTable()
+    /// What the contact checks know (PBXCore+Qualify), and each extension's current check
+    /// schedule (a timer of an older schedule finds another generation).
+    var reachability = ContactReachability()
+    var qualifyGenerations: [String: Int] = [:]
     var transactions = TransactionTable()
     var timers = TimerQueue<CoreTimer>()
     var authenticator: RequestAuthenticator
@@ -112,7 +116,12 @@ public actor PBXCore {
     public func start() async throws {
         let records = try await extensionStore.list()
         directory = ExtensionDirectory(records)
-        for record in records { resolveStaticContactHost(of: record) }
+        for record in records {
+            resolveStaticContactHost(of: record)
+            // The first checks are spread over up to 10 s, so a restart does not send them all at once.
+            let spread = min(record.qualifySeconds, 10) * 1000
+            scheduleQualify(record, firstAfter: .milliseconds(spread > 0 ? Int.random(in: 0..<spread) : 0))
+        }
         let now = Date()
         _ = try await registrationStore.purgeExpired(now: now)
         for record in try await registrationStore.list() { bindings.restore(record) }
@@ -224,6 +233,8 @@ public actor PBXCore {
         case .client(let key, let name): clientTimerFired(key, name)
         case .noAnswer(let id): noAnswerTimeout(call: id)
         case .monitorNoAnswer(let id): monitorNoAnswer(id)
+        case .qualify(let number, let generation): qualifyDue(number, generation: generation)
+        case .qualifyTimeout(let key, let probe): qualifyTimedOut(key, probe: probe)
         }
     }
 }

@@ -5,6 +5,9 @@ import Foundation
 public enum PBXEvent: Sendable, Equatable {
     case registrationAdded(extensionNumber: String, contact: String, expiresAt: Date)
     case registrationRemoved(extensionNumber: String, contact: String, reason: String)
+    /// A contact check found a contact reachable (with its round trip, when it answered in
+    /// time) or unreachable.
+    case contactReachability(extensionNumber: String, contact: String, reachable: Bool, roundTripMilliseconds: Int?)
     /// A dialled number went through the dial plan (routes, time conditions) before ringing.
     case callRouted(caller: String, dialled: String, path: [String])
     case callStarted(CallSnapshot)

@@ -13,6 +13,8 @@ enum ClientPurpose: Sendable, Equatable {
     case relayed(call: UUID, answering: TransactionKey, toward: CallSide)
     /// The INVITE ringing a supervisor's phone for monitoring leg `monitor`.
     case monitorInvite(monitor: UUID)
+    /// A contact check (OPTIONS) of an extension's contact.
+    case qualify(ContactReachability.Key, probe: Int)
 }
 
 /// The live transactions of the core, with the metadata needed to act on their actions.
@@ -107,6 +109,10 @@ enum CoreTimer: Sendable {
     case noAnswer(UUID)
     /// A supervisor's phone rung for monitoring did not answer in time.
     case monitorNoAnswer(UUID)
+    /// The next contact checks of an extension are due.
+    case qualify(String, generation: Int)
+    /// A contact check went unanswered long enough.
+    case qualifyTimeout(ContactReachability.Key, probe: Int)
 }
 
 extension SIPPeerAddress {

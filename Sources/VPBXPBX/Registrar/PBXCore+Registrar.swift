@@ -90,6 +90,7 @@ extension PBXCore {
                 expiresAt: now.addingTimeInterval(TimeInterval(expires)), callID: callID, cseq: cseq, source: source,
                 userAgent: request.headers["User-Agent"], registeredAt: now)
             bindings.upsert(binding)
+            reachability.registered(ContactReachability.Key(extensionNumber: number, contact: text))
             writes.enqueue(.registrationUpsert(binding.record))
             emit(.registrationAdded(extensionNumber: number, contact: text, expiresAt: binding.expiresAt))
         }
@@ -118,6 +119,7 @@ extension PBXCore {
         let number = binding.extensionNumber
         let contact = binding.contactText
         writes.enqueue(.registrationRemove(extensionNumber: number, contactURI: contact))
+        reachability.forget(ContactReachability.Key(extensionNumber: number, contact: contact))
         emit(.registrationRemoved(extensionNumber: number, contact: contact, reason: reason))
     }
 
@@ -137,8 +139,14 @@ extension PBXCore {
 
     /// A created or updated extension takes effect at once. Disabling one drops its bindings.
     public func extensionChanged(_ record: ExtensionRecord) {
+        let previous = directory[record.number]
         directory.upsert(record)
         resolveStaticContactHost(of: record)
+        if previous?.qualifySeconds != record.qualifySeconds || previous?.staticContact != record.staticContact
+            || previous?.enabled != record.enabled
+        {
+            scheduleQualify(record, firstAfter: .zero)
+        }
         if !record.enabled {
             for binding in bindings.removeAll(record.number) { bindingRemoved(binding, reason: "extension disabled") }
         }
@@ -147,6 +155,7 @@ extension PBXCore {
     /// A removed extension is unregistered and its calls end cleanly with BYE/CANCEL.
     public func extensionRemoved(_ number: String) {
         directory.remove(number)
+        stopQualify(number)
         for binding in bindings.removeAll(number) { bindingRemoved(binding, reason: "extension removed") }
         for (id, call) in calls where call.caller == number || call.callee == number {
             endCall(id, cause: "extension_removed", side: .system, disposition: nil)

@@ -30,6 +30,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v9-extension-call-center", migrate: addExtensionCallCenter)
         migrator.registerMigration("v10-agent-unix-user", migrate: addAgentUnixUser)
         migrator.registerMigration("v11-queue-music-class", migrate: addQueueMusicClass)
+        migrator.registerMigration("v12-extension-qualify", migrate: addExtensionQualify)
         return migrator
     }
 
@@ -267,5 +268,12 @@ extension VPBXDatabase {
     /// Which music-on-hold class a queue plays; nil: the default class.
     private static func addQueueMusicClass(_ db: Database) throws {
         try db.alter(table: "queues") { t in t.add(column: "music_class", .text) }
+    }
+
+    /// How often the engine checks the extension's contacts with OPTIONS; 0: never.
+    private static func addExtensionQualify(_ db: Database) throws {
+        try db.alter(table: "extensions") { t in
+            t.add(column: "qualify_seconds", .integer).notNull().defaults(to: 0)
+        }
     }
 }

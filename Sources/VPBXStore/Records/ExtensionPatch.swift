@@ -29,6 +29,8 @@ public struct ExtensionPatch: Sendable, Equatable {
     public var staticContact: Nullable<String>?
     public var mayMonitor: Bool?
     public var pickupGroup: Nullable<String>?
+    /// 0 switches the contact checks off.
+    public var qualifySeconds: Int?
 
     /// Creates a patch; pass only the fields to change.
     public init(
@@ -42,7 +44,8 @@ public struct ExtensionPatch: Sendable, Equatable {
         language: ExtensionLanguage? = nil,
         staticContact: Nullable<String>? = nil,
         mayMonitor: Bool? = nil,
-        pickupGroup: Nullable<String>? = nil
+        pickupGroup: Nullable<String>? = nil,
+        qualifySeconds: Int? = nil
     ) {
         self.displayName = displayName
         self.ha1MD5 = ha1MD5
@@ -55,6 +58,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         self.staticContact = staticContact
         self.mayMonitor = mayMonitor
         self.pickupGroup = pickupGroup
+        self.qualifySeconds = qualifySeconds
     }
 
     /// True when the patch changes nothing.
@@ -76,6 +80,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         if let staticContact { result.staticContact = staticContact.value }
         if let mayMonitor { result.mayMonitor = mayMonitor }
         if let pickupGroup { result.pickupGroup = pickupGroup.value }
+        if let qualifySeconds { result.qualifySeconds = qualifySeconds }
         try result.validate()
         result.updatedAt = now
         return result

@@ -33,6 +33,9 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
     /// The pickup group: `*8` from this extension answers a call ringing another extension of
     /// the same group. Nil: in no group.
     public var pickupGroup: String?
+    /// Seconds between the engine's OPTIONS checks of this extension's contacts (Asterisk's
+    /// `qualify_frequency`); a contact that stops answering is not rung. 0: not checked.
+    public var qualifySeconds: Int
     /// Set by the repository on create.
     public var createdAt: Date
     /// Set by the repository on create and on every update.
@@ -44,6 +47,8 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
     public static let defaultNoAnswerTimeout = 30
     /// The allowed ring times, in seconds.
     public static let noAnswerTimeoutRange = 5...600
+    /// The allowed intervals of contact checks, in seconds (0 switches them off).
+    public static let qualifyRange = 5...3600
 
     /// Creates an extension record; the timestamps are replaced by the repository on create.
     public init(
@@ -59,6 +64,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         staticContact: String? = nil,
         mayMonitor: Bool = false,
         pickupGroup: String? = nil,
+        qualifySeconds: Int = 0,
         createdAt: Date = Date(timeIntervalSince1970: 0),
         updatedAt: Date = Date(timeIntervalSince1970: 0)
     ) {
@@ -74,6 +80,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         self.staticContact = staticContact
         self.mayMonitor = mayMonitor
         self.pickupGroup = pickupGroup
+        self.qualifySeconds = qualifySeconds
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -101,6 +108,10 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         if let pickupGroup {
             try Validation.name(pickupGroup, kind: "pickup group of \(object)")
         }
+        if qualifySeconds != 0 {
+            try Validation.range(
+                qualifySeconds, Self.qualifyRange, field: "contact check interval of \(object) (0: off)", unit: "s")
+        }
     }
 
     /// Shorter numbers first, then by text: 99, 100, 101, 1000 (the order of `list()`).
@@ -122,6 +133,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         case staticContact = "static_contact"
         case mayMonitor = "may_monitor"
         case pickupGroup = "pickup_group"
+        case qualifySeconds = "qualify_seconds"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }

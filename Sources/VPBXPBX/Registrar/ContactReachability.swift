@@ -1,0 +1,112 @@
+import Foundation
+
+/// What the engine's checks (OPTIONS, every `qualifySeconds` of an extension; Asterisk's
+/// qualify) know of each contact: reachable with its round-trip time, unreachable since when,
+/// or not known yet. A contact known to be unreachable is not rung.
+///
+/// A value owned by the core; times come from the caller, so tests drive it without a clock.
+struct ContactReachability: Sendable {
+    struct Key: Hashable, Sendable {
+        let extensionNumber: String
+        /// The contact URI as rung (a binding's contact text, or the static contact).
+        let contact: String
+    }
+
+    enum Status: Sendable, Equatable {
+        case unknown
+        /// `roundTrip` is nil when the answer came after the check had given up on it.
+        case reachable(roundTrip: Duration?, since: Date)
+        case unreachable(since: Date)
+    }
+
+    /// What a probe's outcome changed, for the log and the event stream.
+    enum Change: Sendable, Equatable {
+        case becameReachable(roundTrip: Duration?)
+        case becameUnreachable
+    }
+
+    private struct Entry: Sendable {
+        var status = Status.unknown
+        /// The probe waiting for its answer, if one is.
+        var probe: Int?
+        var probeSentAt: ContinuousClock.Instant?
+    }
+
+    private var entries: [Key: Entry] = [:]
+    private var nextProbe = 0
+
+    func status(of key: Key) -> Status { entries[key]?.status ?? .unknown }
+
+    func isUnreachable(_ key: Key) -> Bool {
+        if case .unreachable = entries[key]?.status { return true }
+        return false
+    }
+
+    /// Starts a probe of `key`; returns its number, or nil while an earlier one still waits.
+    mutating func startProbe(_ key: Key, at now: ContinuousClock.Instant) -> Int? {
+        var entry = entries[key] ?? Entry()
+        guard entry.probe == nil else { return nil }
+        nextProbe += 1
+        entry.probe = nextProbe
+        entry.probeSentAt = now
+        entries[key] = entry
+        return nextProbe
+    }
+
+    /// The probe `probe` was answered (any response but a timeout counts: a phone that
+    /// answers 404 or 405 to OPTIONS is there).
+    mutating func answered(_ key: Key, probe: Int, at now: ContinuousClock.Instant, date: Date) -> Change? {
+        guard var entry = entries[key], entry.probe == probe, let sentAt = entry.probeSentAt else { return nil }
+        let roundTrip = now - sentAt
+        entry.probe = nil
+        entry.probeSentAt = nil
+        let wasReachable: Bool
+        if case .reachable(_, let since) = entry.status {
+            wasReachable = true
+            entry.status = .reachable(roundTrip: roundTrip, since: since)
+        } else {
+            wasReachable = false
+            entry.status = .reachable(roundTrip: roundTrip, since: date)
+        }
+        entries[key] = entry
+        return wasReachable ? nil : .becameReachable(roundTrip: roundTrip)
+    }
+
+    /// The probe `probe` went unanswered for the check's timeout. Its transaction may still
+    /// be answered later (then the contact is reachable again).
+    mutating func timedOut(_ key: Key, probe: Int, date: Date) -> Change? {
+        guard var entry = entries[key], entry.probe == probe else { return nil }
+        entry.probe = nil
+        entry.probeSentAt = nil
+        let wasUnreachable: Bool
+        if case .unreachable = entry.status { wasUnreachable = true } else { wasUnreachable = false }
+        if !wasUnreachable { entry.status = .unreachable(since: date) }
+        entries[key] = entry
+        return wasUnreachable ? nil : .becameUnreachable
+    }
+
+    /// A probe answered after its timeout: the answer still proves the contact is there.
+    mutating func lateAnswer(_ key: Key, date: Date) -> Change? {
+        guard var entry = entries[key], case .unreachable = entry.status else { return nil }
+        entry.status = .reachable(roundTrip: nil, since: date)
+        entries[key] = entry
+        return .becameReachable(roundTrip: nil)
+    }
+
+    /// The phone registered this contact again: whatever the checks said, it is worth ringing
+    /// until the next check says otherwise.
+    mutating func registered(_ key: Key) {
+        guard var entry = entries[key], case .unreachable = entry.status else { return }
+        entry.status = .unknown
+        entries[key] = entry
+    }
+
+    /// Drops what is known of one contact (unregistered).
+    mutating func forget(_ key: Key) { entries[key] = nil }
+
+    /// Drops what is known of the extension's contacts other than `current` (a static contact
+    /// changed, a binding expired), or of all of them.
+    mutating func forget(_ extensionNumber: String, keeping current: Set<String> = []) {
+        entries = entries.filter { $0.key.extensionNumber != extensionNumber || current.contains($0.key.contact) }
+    }
+}

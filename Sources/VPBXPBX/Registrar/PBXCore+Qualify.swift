@@ -1,0 +1,164 @@
+import Foundation
+import VPBXSIP
+import VPBXSignaling
+import VPBXStore
+
+/// Contact checks (Asterisk's qualify): for an extension with `qualifySeconds` set, the core
+/// sends OPTIONS to each of its contacts (registered ones and the static contact) that often.
+/// Any answer makes the contact reachable, with its round-trip time; none within
+/// `contactCheckTimeout` (3 s) makes it unreachable, and an unreachable contact is not rung (a call to
+/// an extension whose contacts are all unreachable gets 480 at once instead of ringing into
+/// the void for the whole no-answer time). A phone that registers again is rung again.
+/// Changes are logged and sent as `contact.reachability` events; `vpbx ext show` lists them.
+extension PBXCore {
+    /// (Re)starts the checks of `record`'s contacts, the first after `delay`; stops them when
+    /// it asks for none.
+    func scheduleQualify(_ record: ExtensionRecord, firstAfter delay: Duration) {
+        let generation = (qualifyGenerations[record.number] ?? 0) + 1
+        qualifyGenerations[record.number] = generation
+        guard record.enabled, record.qualifySeconds > 0 else {
+            reachability.forget(record.number)
+            return
+        }
+        schedule(.qualify(record.number, generation: generation), after: delay)
+    }
+
+    /// The extension is gone: no more checks, nothing kept.
+    func stopQualify(_ number: String) {
+        qualifyGenerations[number] = nil
+        reachability.forget(number)
+    }
+
+    /// A check round of `number` is due (timers of a replaced schedule find another
+    /// generation and do nothing).
+    func qualifyDue(_ number: String, generation: Int) {
+        guard qualifyGenerations[number] == generation, let record = directory[number], record.enabled,
+            record.qualifySeconds > 0
+        else { return }
+        schedule(.qualify(number, generation: generation), after: .seconds(record.qualifySeconds))
+        let targets = allContacts(of: record, now: Date())
+        reachability.forget(number, keeping: Set(targets.map(\.text)))
+        for target in targets {
+            probe(ContactReachability.Key(extensionNumber: number, contact: target.text), uri: target.uri, at: target.destination)
+        }
+    }
+
+    private func probe(_ key: ContactReachability.Key, uri: SIPURI, at destination: SIPPeerAddress) {
+        guard let probe = reachability.startProbe(key, at: .now) else { return }
+        var headers = SIPHeaders()
+        headers.add("Via", newVia(for: destination).serialized)
+        headers.add("Max-Forwards", "70")
+        let from = NameAddress(
+            uri: SIPURI(user: "vpbx", host: configuration.advertisedHost),
+            parameters: [SIPParameter(name: "tag", value: SIPIdentifiers.tag())])
+        headers.add("From", from.serialized)
+        headers.add("To", NameAddress(uri: uri).serialized)
+        headers.add("Call-ID", SIPIdentifiers.callID(host: configuration.advertisedHost))
+        headers.add("CSeq", CSeq(1, .options).description)
+        headers.add("Accept", "application/sdp")
+        headers.add("User-Agent", configuration.userAgent)
+        startClient(
+            SIPRequest(method: .options, uri: uri, headers: headers), to: destination,
+            purpose: .qualify(key, probe: probe))
+        schedule(.qualifyTimeout(key, probe: probe), after: configuration.contactCheckTimeout)
+    }
+
+    /// A final answer to a check. 408 is what the transaction reports when it gives up (32 s
+    /// after the check's own timeout): not an answer.
+    func qualifyResponse(_ response: SIPResponse, key: ContactReachability.Key, probe: Int) {
+        guard response.statusCode >= 200 else { return }
+        guard response.statusCode != 408 else {
+            qualifyTimedOut(key, probe: probe)
+            return
+        }
+        let now = Date()
+        let change = reachability.answered(key, probe: probe, at: .now, date: now) ?? reachability.lateAnswer(key, date: now)
+        report(change, of: key)
+    }
+
+    func qualifyTimedOut(_ key: ContactReachability.Key, probe: Int) {
+        report(reachability.timedOut(key, probe: probe, date: Date()), of: key)
+    }
+
+    private func report(_ change: ContactReachability.Change?, of key: ContactReachability.Key) {
+        switch change {
+        case nil:
+            return
+        case .becameReachable(let roundTrip):
+            let milliseconds = roundTrip.map(Self.milliseconds)
+            logger.notice(
+                "contact reachable",
+                metadata: [
+                    "extension": "\(key.extensionNumber)", "contact": "\(key.contact)",
+                    "rtt_ms": "\(milliseconds.map(String.init) ?? "late")",
+                ])
+            emit(.contactReachability(
+                extensionNumber: key.extensionNumber, contact: key.contact, reachable: true,
+                roundTripMilliseconds: milliseconds))
+        case .becameUnreachable:
+            logger.warning(
+                "contact unreachable: no answer to OPTIONS; not rung until it answers or registers again",
+                metadata: ["extension": "\(key.extensionNumber)", "contact": "\(key.contact)"])
+            emit(.contactReachability(
+                extensionNumber: key.extensionNumber, contact: key.contact, reachable: false, roundTripMilliseconds: nil))
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// The contacts of `number` and what the checks know of them, for `extension.get`.
+    public func contactStatuses(of number: String) -> [ContactStatus] {
+        guard let record = directory[number] else { return [] }
+        let checked = record.enabled && record.qualifySeconds > 0
+        return allContacts(of: record, now: Date()).map { target in
+            guard checked else {
+                return ContactStatus(contact: target.text, registered: target.registered, reachability: .unchecked)
+            }
+            switch reachability.status(of: ContactReachability.Key(extensionNumber: number, contact: target.text)) {
+            case .unknown:
+                return ContactStatus(contact: target.text, registered: target.registered, reachability: .unknown)
+            case .reachable(let roundTrip, let since):
+                return ContactStatus(
+                    contact: target.text, registered: target.registered, reachability: .reachable,
+                    roundTripMilliseconds: roundTrip.map(Self.milliseconds), since: since)
+            case .unreachable(let since):
+                return ContactStatus(
+                    contact: target.text, registered: target.registered, reachability: .unreachable, since: since)
+            }
+        }
+    }
+}
+
+/// One contact of an extension and what the engine's checks know of it.
+public struct ContactStatus: Sendable, Equatable {
+    public enum Reachability: String, Sendable {
+        /// The extension asks for no checks.
+        case unchecked
+        /// Checked, but no answer or timeout yet (or registered again after one).
+        case unknown
+        case reachable
+        /// Not rung until it answers a check or registers again.
+        case unreachable
+    }
+
+    public var contact: String
+    /// A registration; false for the static contact.
+    public var registered: Bool
+    public var reachability: Reachability
+    public var roundTripMilliseconds: Int?
+    /// When the current reachability began.
+    public var since: Date?
+
+    public init(
+        contact: String, registered: Bool, reachability: Reachability, roundTripMilliseconds: Int? = nil,
+        since: Date? = nil
+    ) {
+        self.contact = contact
+        self.registered = registered
+        self.reachability = reachability
+        self.roundTripMilliseconds = roundTripMilliseconds
+        self.since = since
+    }
+}
