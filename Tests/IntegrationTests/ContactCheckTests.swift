@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import VPBXControl
+
+extension Integration {
+    /// Contact checks (`vpbx ext set N --qualify SECONDS`): the engine sends OPTIONS to static
+    /// contacts; a phone that answers is reachable, one that does not is not rung.
+    @Suite("Contact checks")
+    struct ContactCheckTests {
+        @Test("a sipp phone answering OPTIONS is reachable with a round trip; a silent contact is unreachable and a call to it gets 480")
+        func reachableAndSilent() async throws {
+            try await TestPBX.run { pbx in
+                let phone = try SippPeer(.answerOptions)
+                let phoneProcess = try pbx.start(phone, name: "phone")
+                try await Task.sleep(for: .milliseconds(300))
+                try await phoneProcess.requireListening()
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: phone, number: Fixture.callee))
+                try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--qualify", "30"])
+                try await phoneProcess.finish().requireSuccess()  // it got OPTIONS and answered
+                let reachable = try await eventually("reachable") {
+                    try await pbx.cli.json(ExtensionInfo.self, ["ext", "show", Fixture.callee]).contacts?.first {
+                        $0.reachability == .reachable
+                    }
+                }
+                #expect(reachable.rttMs != nil && !reachable.registered)
+                let shown = try await pbx.cli.run(["ext", "show", Fixture.callee], json: false)
+                #expect(shown.succeeded)
+                #expect(shown.stdout.contains("every 30 s") && shown.stdout.contains("reachable"), "\(shown.stdout)\n\(shown.stderr)")
+
+                // Nobody listens on this port: the check goes unanswered.
+                let silent = try FreePorts.udpPort()
+                try await pbx.addExtension("1003", password: Fixture.password("1003"), staticContact: "sip:1003@127.0.0.1:\(silent)")
+                try await pbx.cli.succeed(["ext", "set", "1003", "--qualify", "30"])
+                _ = try await eventually("unreachable", timeout: .seconds(15)) {
+                    try await pbx.cli.json(ExtensionInfo.self, ["ext", "show", "1003"]).contacts?.first {
+                        $0.reachability == .unreachable
+                    }
+                }
+                let caller = try pbx.phone(.callExpectUnavailable).service("1003").caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.run(caller, name: "caller").requireSuccess()
+                #expect(try await pbx.cdr(from: Fixture.caller, to: "1003").disposition == .failed)
+            }
+        }
+    }
+}
