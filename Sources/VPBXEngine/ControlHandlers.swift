@@ -75,7 +75,8 @@ struct ControlHandlers: Sendable {
                 authenticationFailures: statistics.authenticationFailures,
                 bannedSources: await pbx.authBans().count, storeWritesPending: store.pending,
                 storeFailingSeconds: store.failingFor.map { Int($0.components.seconds) },
-                requestsRateLimited: statistics.requestsRateLimited)
+                requestsRateLimited: statistics.requestsRateLimited,
+                callsRefusedStoreBacklog: statistics.callsRefusedStoreBacklog)
         }
     }
 

@@ -83,13 +83,14 @@ public actor Engine {
         let events = EventHub()
         let bridge = EventBridge(hub: events)
         self.eventBridge = bridge
-        let pbxConfiguration = PBXConfiguration(
+        var pbxConfiguration = PBXConfiguration(
             realm: config.realm, advertisedHost: config.advertisedHost, advertisedPort: config.sipPort,
             mediaAddress: config.mediaAddress, trustedNetworks: try config.trustedNetworks(),
             userAgent: "vpbx/\(Engine.version)", maximumCalls: config.maximumCalls,
             overloadQueueDelay: config.overloadQueueDelay, authFailureLimit: config.authFailureLimit,
             authBanDuration: .seconds(config.authBanSeconds), authBanExempt: try config.banExemptNetworks(),
             maximumContactsPerExtension: config.maximumContacts, sourceRateLimit: config.sourceRateLimit)
+        pbxConfiguration.maximumPendingWrites = config.maximumPendingWrites > 0 ? config.maximumPendingWrites : nil
         let rtpBindHost = config.sipHost == "::" ? "0.0.0.0" : config.sipHost
         let mailbox = ApplicationMailbox()
         let music = HoldMusicLibrary(dataDirectory: config.dataDirectory, logger: logger)

@@ -32,6 +32,9 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var maximumContacts: Int = 10
     /// New out-of-dialog requests per second one untrusted source may send; 0: no limit.
     public var sourceRateLimit: Int = 200
+    /// Store writes that may wait in memory while the database refuses them before new calls
+    /// are refused; 0: no bound.
+    public var maximumPendingWrites: Int = 100_000
     public var realm: String = "vpbx"
     public var logLevel: Logger.Level = .info
     /// The generated default prompts (`<dir>/<lang>/<name>.wav`); nil: only the
@@ -76,6 +79,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         var authBanExempt: [String]?
         var maxContacts: Int?
         var sourceRateLimit: Int?
+        var maxPendingWrites: Int?
         var realm: String?
         var logLevel: String?
         var roles: [String: String]?
@@ -111,6 +115,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.authBanExempt { authBanExempt = value }
         if let value = file.maxContacts { try setMaximumContacts(value) }
         if let value = file.sourceRateLimit { try setSourceRateLimit(value) }
+        if let value = file.maxPendingWrites { try setMaximumPendingWrites(value) }
         if let value = file.realm { realm = value }
         if let value = file.logLevel { try setLogLevel(value) }
         if let value = file.promptsDir { promptsDirectory = value }
@@ -183,6 +188,12 @@ public struct EngineConfiguration: Sendable, Equatable {
     public mutating func setSourceRateLimit(_ value: Int) throws {
         sourceRateLimit = try Self.checked(
             value, in: 0...1_000_000, "source rate limit", expected: "requests per second from 1 to 1000000, or 0 for no limit")
+    }
+
+    public mutating func setMaximumPendingWrites(_ value: Int) throws {
+        maximumPendingWrites = try Self.checked(
+            value, in: 0...100_000_000, "maximum pending writes",
+            expected: "writes from 1 to 100000000, or 0 for no bound")
     }
 
     /// `value` when it lies in `range`, else the error every numeric setting gives:

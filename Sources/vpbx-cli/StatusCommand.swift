@@ -55,6 +55,7 @@ struct StatusCommand: AsyncParsableCommand {
         let state = status.overloaded == true ? "OVERLOADED, refusing new calls" : "normal"
         var refused = "\(atLimit) at the call limit, \(overloaded) overloaded"
         if let noPorts = status.callsRefusedNoMediaPorts { refused += ", \(noPorts) without media ports" }
+        if let backlog = status.callsRefusedStoreBacklog, backlog > 0 { refused += ", \(backlog) while records could not be written" }
         return [("load", state), ("calls refused", refused)]
     }
 }

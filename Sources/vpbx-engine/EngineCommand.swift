@@ -64,6 +64,9 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("New requests per second one untrusted source may send; the rest are dropped; 0 no limit (default 200).", valueName: "n"))
     var sourceRateLimit: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Call records and registration changes that may wait in memory while the database refuses them (a full disk) before new calls get 503; 0 no bound (default 100000).", valueName: "n"))
+    var maxPendingWrites: Int?
+
     @Option(name: .long, help: ArgumentHelp("Digest authentication realm (default vpbx).", valueName: "name"))
     var realm: String?
 
@@ -114,6 +117,7 @@ struct EngineCommand: AsyncParsableCommand {
         if let authFailLimit { try configuration.setAuthFailureLimit(authFailLimit) }
         if let maxContacts { try configuration.setMaximumContacts(maxContacts) }
         if let sourceRateLimit { try configuration.setSourceRateLimit(sourceRateLimit) }
+        if let maxPendingWrites { try configuration.setMaximumPendingWrites(maxPendingWrites) }
         if let authBanTime { try configuration.setAuthBanTime(seconds: authBanTime) }
         if !authBanExempt.isEmpty { configuration.authBanExempt = authBanExempt }
         if let realm { configuration.realm = realm }

@@ -174,11 +174,61 @@ extension CallAdmissionTests {
         #expect(admission.refusal(activeCalls: 0, mediaSessionsLeft: 0) == .overload)
     }
 
+    @Test func aStoreBacklogAtTheBoundRefusesCallsAfterTheOtherReasons() {
+        let admission = CallAdmission(maximumCalls: 2, overloadDelay: nil, maximumPendingWrites: 10)
+        #expect(admission.refusal(activeCalls: 0, pendingWrites: 9) == nil)
+        #expect(admission.refusal(activeCalls: 0, pendingWrites: 10) == .storeBacklog(10))
+        #expect(admission.refusal(activeCalls: 0, mediaSessionsLeft: 0, pendingWrites: 10) == .noMediaPorts)
+        #expect(admission.refusal(activeCalls: 2, pendingWrites: 10) == .callLimit(2))
+        let unbounded = CallAdmission(maximumCalls: nil, overloadDelay: nil, maximumPendingWrites: nil)
+        #expect(unbounded.refusal(activeCalls: 0, pendingWrites: 1_000_000) == nil)
+    }
+
     @Test func theLimitCountsActiveCallsAndOverloadComesFirst() {
         var admission = CallAdmission(maximumCalls: 2, overloadDelay: .milliseconds(200))
         #expect(admission.refusal(activeCalls: 1) == nil)
         #expect(admission.refusal(activeCalls: 2) == .callLimit(2))
         _ = admission.observe(queueDelay: .seconds(1))
         #expect(admission.refusal(activeCalls: 2) == .overload)
+    }
+}
+
+/// `--max-pending-writes`: while the database refuses writes (a full disk), accepted records
+/// wait in memory; past the bound new calls are refused instead of letting them grow.
+@Suite("Calls: refused while call records cannot be written", .timeLimit(.minutes(1)))
+struct StoreBacklogAdmissionTests {
+    @Test("past the bound of waiting writes a new call gets 503 before its challenge; once the store heals calls start again")
+    func refusedUntilTheStoreHeals() async throws {
+        var configuration = PBXHarness.configuration
+        configuration.maximumPendingWrites = 2
+        let writer = StoreOutageTests.OutageWriter()
+        let harness = PBXHarness(configuration: configuration, writer: writer)
+        let alice = Cast.alice
+        let desk = Cast.bobDesk
+        try await harness.provision(Cast.everyone)
+        try await harness.core.start()
+        do {
+            // Two registrations wait for the refusing store: the bound is reached.
+            _ = try await harness.register(desk)
+            _ = try await harness.register(Cast.bobSoft)
+            _ = try await eventually("the store refusing the writes") { writer.refusals >= 1 ? true : nil }
+            let invite = alice.invite(desk.number, sdp: alice.sdp())
+            harness.send(invite, from: alice)
+            let refused = try await harness.outbound.response(503, .invite, to: alice.address)
+            #expect(refused.reason == "Call Records Not Writable")
+            #expect(refused.headers["Retry-After"] == "60")
+            #expect(await harness.core.currentStatistics().callsRefusedStoreBacklog == 1)
+            #expect(!harness.outbound.sent.contains { $0.response?.statusCode == 407 })
+
+            writer.heal()
+            _ = try await eventually("the waiting writes landed") { writer.applied.count == 2 ? true : nil }
+            _ = try await harness.placeCall(from: alice, to: desk.number, sdp: alice.sdp())
+            _ = try await harness.outbound.request(.invite, to: desk.address)
+        } catch {
+            writer.heal()
+            await harness.core.shutdown()
+            throw error
+        }
+        await harness.core.shutdown()
     }
 }

@@ -55,6 +55,9 @@ public enum EngineStatus: RPCMethod {
         public var callsRefusedAtLimit: Int?
         public var callsRefusedOverloaded: Int?
         public var callsRefusedNoMediaPorts: Int?
+        /// New calls refused with 503 since the start while too many store writes waited
+        /// (`--max-pending-writes`, a full disk).
+        public var callsRefusedStoreBacklog: Int?
         /// Requests refused 403 for wrong credentials since the start.
         public var authenticationFailures: Int?
         /// Sources banned right now for repeated authentication failures (`ban.list`).
@@ -72,7 +75,7 @@ public enum EngineStatus: RPCMethod {
             registrations: Int, activeCalls: Int, maximumCalls: Int? = nil, overloaded: Bool? = nil,
             callsRefusedAtLimit: Int? = nil, callsRefusedOverloaded: Int? = nil, callsRefusedNoMediaPorts: Int? = nil,
             authenticationFailures: Int? = nil, bannedSources: Int? = nil, storeWritesPending: Int? = nil,
-            storeFailingSeconds: Int? = nil, requestsRateLimited: Int? = nil
+            storeFailingSeconds: Int? = nil, requestsRateLimited: Int? = nil, callsRefusedStoreBacklog: Int? = nil
         ) {
             self.engineVersion = engineVersion
             self.startedAt = startedAt
@@ -91,6 +94,7 @@ public enum EngineStatus: RPCMethod {
             self.storeWritesPending = storeWritesPending
             self.storeFailingSeconds = storeFailingSeconds
             self.requestsRateLimited = requestsRateLimited
+            self.callsRefusedStoreBacklog = callsRefusedStoreBacklog
         }
     }
 }

@@ -9,13 +9,17 @@ extension PBXCore {
     func admitNewCall(_ request: SIPRequest, key: TransactionKey) -> Bool {
         // Calls still waiting for their media session have not taken their ports yet.
         let mediaLeft = mediaFactory.sessionsAvailable.map { $0 - pendingDestinations.count }
-        guard let refusal = admission.refusal(activeCalls: calls.count, mediaSessionsLeft: mediaLeft) else {
+        guard
+            let refusal = admission.refusal(
+                activeCalls: calls.count, mediaSessionsLeft: mediaLeft, pendingWrites: writes.pendingCount)
+        else {
             return true
         }
         switch refusal {
         case .callLimit: statistics.callsRefusedAtLimit += 1
         case .overload: statistics.callsRefusedOverloaded += 1
         case .noMediaPorts: statistics.callsRefusedNoMediaPorts += 1
+        case .storeBacklog: statistics.callsRefusedStoreBacklog += 1
         }
         logRefusal(refusal, request)
         respond(key, with: refusal.response(to: request, toTag: SIPIdentifiers.tag()))
@@ -62,6 +66,8 @@ extension PBXCore {
         case .callLimit(let limit): reason = "call limit of \(limit) reached"
         case .overload: reason = "overloaded"
         case .noMediaPorts: reason = "no RTP port pairs left (widen --rtp-ports or raise the descriptor limit)"
+        case .storeBacklog(let limit):
+            reason = "\(limit) call records and registrations wait for the database (a full disk?); see --max-pending-writes"
         }
         logger.notice(
             "new call refused with 503 (further refusals within 10 s are only counted)",
@@ -70,6 +76,7 @@ extension PBXCore {
                 "refused_at_limit_total": "\(statistics.callsRefusedAtLimit)",
                 "refused_overloaded_total": "\(statistics.callsRefusedOverloaded)",
                 "refused_no_media_ports_total": "\(statistics.callsRefusedNoMediaPorts)",
+                "refused_store_backlog_total": "\(statistics.callsRefusedStoreBacklog)",
             ])
     }
 }

@@ -25,6 +25,9 @@ struct CallAdmission {
         /// The relay has no port pairs left for another call (they come back as calls end):
         /// refused before the call is set up, not after it was admitted and routed.
         case noMediaPorts
+        /// The database has been refusing writes (a full disk) long enough that this many wait
+        /// in memory: no new calls, whose records could not be kept either.
+        case storeBacklog(Int)
 
         /// The 503 for this refusal. Overload and a full port range carry a Retry-After
         /// (RFC 3261 §21.5.4): both pass within moments, and a front proxy may try elsewhere
@@ -42,17 +45,24 @@ struct CallAdmission {
                 var response = SIPResponse(to: request, status: 503, reason: "No Media Ports", toTag: toTag)
                 response.headers.add("Retry-After", "1")
                 return response
+            case .storeBacklog:
+                // A full disk takes an administrator: a proxy may well send the calls elsewhere.
+                var response = SIPResponse(to: request, status: 503, reason: "Call Records Not Writable", toTag: toTag)
+                response.headers.add("Retry-After", "60")
+                return response
             }
         }
     }
 
     let maximumCalls: Int?
     let overloadDelay: Duration?
+    let maximumPendingWrites: Int?
     private(set) var isOverloaded = false
 
-    init(maximumCalls: Int?, overloadDelay: Duration?) {
+    init(maximumCalls: Int?, overloadDelay: Duration?, maximumPendingWrites: Int? = nil) {
         self.maximumCalls = maximumCalls
         self.overloadDelay = overloadDelay
+        self.maximumPendingWrites = maximumPendingWrites
     }
 
     /// Notes how long the batch about to be handled waited; true when it means overload.
@@ -63,11 +73,13 @@ struct CallAdmission {
     }
 
     /// Why a new call must be refused now, or nil to admit it. `mediaSessionsLeft`: how many
-    /// more calls the relay has ports for (nil: it does not say).
-    func refusal(activeCalls: Int, mediaSessionsLeft: Int? = nil) -> Refusal? {
+    /// more calls the relay has ports for (nil: it does not say); `pendingWrites`: store
+    /// writes waiting in memory.
+    func refusal(activeCalls: Int, mediaSessionsLeft: Int? = nil, pendingWrites: Int = 0) -> Refusal? {
         if isOverloaded { return .overload }
         if let maximumCalls, activeCalls >= maximumCalls { return .callLimit(maximumCalls) }
         if let mediaSessionsLeft, mediaSessionsLeft <= 0 { return .noMediaPorts }
+        if let maximumPendingWrites, pendingWrites >= maximumPendingWrites { return .storeBacklog(maximumPendingWrites) }
         return nil
     }
 }

@@ -40,6 +40,11 @@ public struct PBXConfiguration: Sendable {
     /// How long a contact check (OPTIONS, PBXCore+Qualify) waits for an answer before the
     /// contact counts as unreachable (Asterisk's `qualify_timeout` default).
     public var contactCheckTimeout: Duration = .seconds(3)
+    /// Store writes (CDRs, registrations) that may wait in memory while the database refuses
+    /// them (a full disk) before new calls are refused with 503; nil: no bound. The writes
+    /// already accepted are never dropped: the bound keeps them from growing until the
+    /// process runs out of memory and loses them all.
+    public var maximumPendingWrites: Int? = 100_000
 
     public init(
         realm: String = "vpbx", advertisedHost: String = "127.0.0.1", advertisedPort: Int = 5060,

@@ -108,7 +108,8 @@ public actor PBXCore {
         self.authGuard = AuthFailureGuard(policy: configuration.authFailurePolicy)
         self.rateLimiter = SourceRateLimiter(limit: configuration.sourceRateLimit)
         self.admission = CallAdmission(
-            maximumCalls: configuration.maximumCalls, overloadDelay: configuration.overloadQueueDelay)
+            maximumCalls: configuration.maximumCalls, overloadDelay: configuration.overloadQueueDelay,
+            maximumPendingWrites: configuration.maximumPendingWrites)
     }
 
     /// Loads extensions and surviving registrations, closes CDRs a crash left open, and starts
@@ -256,6 +257,8 @@ public struct PBXStatistics: Sendable, Equatable {
     public var callsRefusedAtLimit = 0
     /// New calls refused with 503 because the relay had no port pairs left.
     public var callsRefusedNoMediaPorts = 0
+    /// New calls refused with 503 while too many store writes waited (a full disk).
+    public var callsRefusedStoreBacklog = 0
     /// New calls refused with 503 while the core was overloaded.
     public var callsRefusedOverloaded = 0
 }

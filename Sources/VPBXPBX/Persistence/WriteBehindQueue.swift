@@ -101,6 +101,9 @@ final class WriteBehindQueue: Sendable {
         await drain()
     }
 
+    /// Writes not yet in the store (one atomic load: read for every new call).
+    var pendingCount: Int { health.pending.load(ordering: .relaxed) }
+
     /// Writes not yet in the store, and for how long the store has been refusing them (nil
     /// while it accepts them), for status.
     var state: (pending: Int, failingFor: Duration?) {

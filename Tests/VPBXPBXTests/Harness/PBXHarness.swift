@@ -30,10 +30,12 @@ final class PBXHarness: Sendable {
     let hosts = FakeHosts()
     let core: PBXCore
 
-    /// A core on `store` (a fresh one unless given, so a restart can reuse the old one).
+    /// A core on `store` (a fresh one unless given, so a restart can reuse the old one),
+    /// writing through `writer` (the store's own unless given: a failing one plays a full disk).
     init(
         store: InMemoryStore = InMemoryStore(), configuration: PBXConfiguration = PBXHarness.configuration,
-        events: @escaping @Sendable (PBXEvent) -> Void = { _ in }, wantsEvents: @escaping @Sendable () -> Bool = { true }
+        events: @escaping @Sendable (PBXEvent) -> Void = { _ in }, wantsEvents: @escaping @Sendable () -> Bool = { true },
+        writer: (any StoreWriter)? = nil
     ) {
         self.store = store
         extensions = InMemoryExtensionRepository(store: store)
@@ -44,7 +46,7 @@ final class PBXHarness: Sendable {
         core = PBXCore(
             configuration: configuration, outbound: outbound, media: media, extensions: extensions,
             registrations: registrations, cdrs: cdrs, logger: logger, events: events, wantsEvents: wantsEvents,
-            writer: InMemoryStoreWriter(store: store), hosts: hosts)
+            writer: writer ?? InMemoryStoreWriter(store: store), hosts: hosts)
     }
 
     /// Stores the extensions of `phones` (their passwords hashed as the engine would).
