@@ -9,11 +9,13 @@ extension ControlHandlers {
     func registerCallMethods(on router: ControlRouter) {
         router.register(RegistrationList.self) { params, _ in
             let now = Date()
-            return await pbx.registrations(extension: params.number).map { binding in
-                RegistrationInfo(
+            return await pbx.registrationStatuses(extension: params.number).map { binding, status in
+                let contact = Self.contactInfo(status)
+                return RegistrationInfo(
                     extension: binding.extensionNumber, contact: binding.contactText, transport: binding.source.transport.rawValue,
                     source: "\(binding.source.host):\(binding.source.port)", userAgent: binding.userAgent,
-                    expiresAt: binding.expiresAt, expiresIn: max(0, Int(binding.expiresAt.timeIntervalSince(now))))
+                    expiresAt: binding.expiresAt, expiresIn: max(0, Int(binding.expiresAt.timeIntervalSince(now))),
+                    reachability: contact.reachability, rttMs: contact.rttMs)
             }
         }
         router.register(CallList.self) { _, _ in

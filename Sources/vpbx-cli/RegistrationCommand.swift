@@ -22,9 +22,21 @@ struct RegistrationListCommand: AsyncParsableCommand {
         let list = try await EngineSession.run(global) { try await $0.call(RegistrationList.self, .init(number: number)) }
         if global.json { return Output.json(list) }
         Output.table(
-            ["EXT", "CONTACT", "TRANSPORT", "SOURCE", "EXPIRES IN", "USER AGENT"],
+            ["EXT", "CONTACT", "TRANSPORT", "SOURCE", "EXPIRES IN", "STATUS", "USER AGENT"],
             list.map {
-                [$0.extension, $0.contact, $0.transport, $0.source, Output.duration(seconds: $0.expiresIn), $0.userAgent ?? "-"]
+                [
+                    $0.extension, $0.contact, $0.transport, $0.source, Output.duration(seconds: $0.expiresIn),
+                    Self.status($0), $0.userAgent ?? "-",
+                ]
             })
+    }
+
+    /// `reachable 12 ms`, `unreachable`, `unknown`; `-` when the extension is not checked.
+    static func status(_ info: RegistrationInfo) -> String {
+        switch info.reachability {
+        case nil, .unchecked: "-"
+        case .reachable: info.rttMs.map { "reachable \($0) ms" } ?? "reachable"
+        case .some(let other): other.rawValue
+        }
     }
 }

@@ -22,3 +22,27 @@ import VPBXPBX
         #expect(data == .object(["source": .string("192.0.2.7"), "reason": .string("lifted")]))
     }
 }
+
+/// Contact checks reach control clients as `contact.reachability` on the `registration` topic.
+@Suite struct EventBridgeReachabilityTests {
+    @Test func aReachableContactCarriesItsRoundTrip() {
+        let (topic, type, data) = EventBridge.encode(
+            .contactReachability(extensionNumber: "1002", contact: "sip:1002@192.0.2.9", reachable: true, roundTripMilliseconds: 12))
+        #expect(topic == "registration")
+        #expect(type == "contact.reachability")
+        #expect(
+            data == .object([
+                "extension": .string("1002"), "contact": .string("sip:1002@192.0.2.9"), "status": .string("reachable"),
+                "rttMs": .int(12),
+            ]))
+    }
+
+    @Test func anUnreachableContactHasNoRoundTrip() {
+        let (_, _, data) = EventBridge.encode(
+            .contactReachability(extensionNumber: "1002", contact: "sip:1002@192.0.2.9", reachable: false, roundTripMilliseconds: nil))
+        #expect(
+            data == .object([
+                "extension": .string("1002"), "contact": .string("sip:1002@192.0.2.9"), "status": .string("unreachable"),
+            ]))
+    }
+}

@@ -44,6 +44,8 @@ struct ContactQualifyTests {
             }
             #expect(reachable.registered && reachable.contact == desk.contact)
             #expect(reachable.roundTripMilliseconds != nil && reachable.since != nil)
+            let listed = await pbx.core.registrationStatuses(extension: desk.number)
+            #expect(listed.map(\.status) == [reachable], "registration.list shows the same")
             #expect(events.reachability == [.init(contact: desk.contact, reachable: true)])
         }
     }

@@ -14,10 +14,15 @@ public struct RegistrationInfo: Codable, Sendable, Hashable {
     public var expiresAt: Date
     /// Seconds left at the time of the answer.
     public var expiresIn: Int
+    /// What the extension's contact checks (`qualifySeconds`) know of this contact; nil from
+    /// an engine before them.
+    public var reachability: ContactReachability?
+    /// Round trip of the last answered check, in milliseconds.
+    public var rttMs: Int?
 
     public init(
         extension: String, contact: String, transport: String, source: String, userAgent: String?,
-        expiresAt: Date, expiresIn: Int
+        expiresAt: Date, expiresIn: Int, reachability: ContactReachability? = nil, rttMs: Int? = nil
     ) {
         self.extension = `extension`
         self.contact = contact
@@ -26,5 +31,7 @@ public struct RegistrationInfo: Codable, Sendable, Hashable {
         self.userAgent = userAgent
         self.expiresAt = expiresAt
         self.expiresIn = expiresIn
+        self.reachability = reachability
+        self.rttMs = rttMs
     }
 }

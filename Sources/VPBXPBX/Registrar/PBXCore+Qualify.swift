@@ -85,7 +85,7 @@ extension PBXCore {
         case nil:
             return
         case .becameReachable(let roundTrip):
-            let milliseconds = roundTrip.map(Self.milliseconds)
+            let milliseconds = roundTrip.map { Int($0.milliseconds) }
             logger.notice(
                 "contact reachable",
                 metadata: [
@@ -104,29 +104,38 @@ extension PBXCore {
         }
     }
 
-    static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
-    }
-
     /// The contacts of `number` and what the checks know of them, for `extension.get`.
     public func contactStatuses(of number: String) -> [ContactStatus] {
         guard let record = directory[number] else { return [] }
-        let checked = record.enabled && record.qualifySeconds > 0
-        return allContacts(of: record, now: Date()).map { target in
-            guard checked else {
-                return ContactStatus(contact: target.text, registered: target.registered, reachability: .unchecked)
+        return allContacts(of: record, now: Date()).map {
+            contactStatus(of: record, contact: $0.text, registered: $0.registered)
+        }
+    }
+
+    /// The live registrations (of `number`, or all) with what the checks know of each, for
+    /// `registration.list`.
+    public func registrationStatuses(extension number: String? = nil) -> [(binding: Binding, status: ContactStatus)] {
+        registrations(extension: number).map { binding in
+            let status = directory[binding.extensionNumber].map {
+                contactStatus(of: $0, contact: binding.contactText, registered: true)
             }
-            switch reachability.status(of: ContactReachability.Key(extensionNumber: number, contact: target.text)) {
-            case .unknown:
-                return ContactStatus(contact: target.text, registered: target.registered, reachability: .unknown)
-            case .reachable(let roundTrip, let since):
-                return ContactStatus(
-                    contact: target.text, registered: target.registered, reachability: .reachable,
-                    roundTripMilliseconds: roundTrip.map(Self.milliseconds), since: since)
-            case .unreachable(let since):
-                return ContactStatus(
-                    contact: target.text, registered: target.registered, reachability: .unreachable, since: since)
-            }
+            return (binding, status ?? ContactStatus(contact: binding.contactText, registered: true, reachability: .unchecked))
+        }
+    }
+
+    private func contactStatus(of record: ExtensionRecord, contact: String, registered: Bool) -> ContactStatus {
+        guard record.enabled, record.qualifySeconds > 0 else {
+            return ContactStatus(contact: contact, registered: registered, reachability: .unchecked)
+        }
+        switch reachability.status(of: ContactReachability.Key(extensionNumber: record.number, contact: contact)) {
+        case .unknown:
+            return ContactStatus(contact: contact, registered: registered, reachability: .unknown)
+        case .reachable(let roundTrip, let since):
+            return ContactStatus(
+                contact: contact, registered: registered, reachability: .reachable,
+                roundTripMilliseconds: roundTrip.map { Int($0.milliseconds) }, since: since)
+        case .unreachable(let since):
+            return ContactStatus(contact: contact, registered: registered, reachability: .unreachable, since: since)
         }
     }
 }

@@ -75,7 +75,7 @@ extension PBXCore {
             }
         }
         let limit = configuration.maximumContactsPerExtension
-        guard accepted.count { $0.1 > 0 } <= limit else {
+        guard accepted.count(where: { $0.1 > 0 }) <= limit else {
             respond(key, to: request, status: 403, reason: "Too Many Contacts")
             return
         }

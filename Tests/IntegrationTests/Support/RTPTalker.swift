@@ -23,7 +23,7 @@ extension RTPCapture {
             while capture.isRunning {
                 if target == nil { target = capture.firstSource }
                 if let target {
-                    var header = RTPHeader(
+                    let header = RTPHeader(
                         marker: sequence == 0, payloadType: 8, sequenceNumber: sequence, timestamp: UInt32(sample), ssrc: ssrc)
                     var packet = [UInt8](repeating: 0, count: RTPHeader.fixedSize)
                     _ = packet.withUnsafeMutableBytes { header.write(into: $0) }

@@ -139,7 +139,7 @@ struct SIPTransportUDPTests {
                 let request = try SIPParser().parse(optionsBytes(viaPort: harness.port, cseq: "\(number) OPTIONS"))
                 harness.transport.send(request, to: target)
             }
-            try await held.get()
+            _ = try await held.get()
         }
         harness.transport.sendsFromEventLoops = false
         // A longer bound than the default 2 s: the loop was held 16 times. (Two full-suite
