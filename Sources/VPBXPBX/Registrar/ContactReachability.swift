@@ -30,6 +30,10 @@ struct ContactReachability: Sendable {
         /// The probe waiting for its answer, if one is.
         var probe: Int?
         var probeSentAt: ContinuousClock.Instant?
+        /// What was last reported (logged, sent as an event): a phone that registers again
+        /// between failing checks goes through `unknown` each time, and is not reported
+        /// unreachable again every round.
+        var reported: Bool?
     }
 
     private var entries: [Key: Entry] = [:]
@@ -57,19 +61,9 @@ struct ContactReachability: Sendable {
     /// answers 404 or 405 to OPTIONS is there).
     mutating func answered(_ key: Key, probe: Int, at now: ContinuousClock.Instant, date: Date) -> Change? {
         guard var entry = entries[key], entry.probe == probe, let sentAt = entry.probeSentAt else { return nil }
-        let roundTrip = now - sentAt
         entry.probe = nil
         entry.probeSentAt = nil
-        let wasReachable: Bool
-        if case .reachable(_, let since) = entry.status {
-            wasReachable = true
-            entry.status = .reachable(roundTrip: roundTrip, since: since)
-        } else {
-            wasReachable = false
-            entry.status = .reachable(roundTrip: roundTrip, since: date)
-        }
-        entries[key] = entry
-        return wasReachable ? nil : .becameReachable(roundTrip: roundTrip)
+        return settle(key, &entry, reachable: true, roundTrip: now - sentAt, date: date)
     }
 
     /// The probe `probe` went unanswered for the check's timeout. Its transaction may still
@@ -78,19 +72,31 @@ struct ContactReachability: Sendable {
         guard var entry = entries[key], entry.probe == probe else { return nil }
         entry.probe = nil
         entry.probeSentAt = nil
-        let wasUnreachable: Bool
-        if case .unreachable = entry.status { wasUnreachable = true } else { wasUnreachable = false }
-        if !wasUnreachable { entry.status = .unreachable(since: date) }
-        entries[key] = entry
-        return wasUnreachable ? nil : .becameUnreachable
+        return settle(key, &entry, reachable: false, roundTrip: nil, date: date)
     }
 
     /// A probe answered after its timeout: the answer still proves the contact is there.
     mutating func lateAnswer(_ key: Key, date: Date) -> Change? {
         guard var entry = entries[key], case .unreachable = entry.status else { return nil }
-        entry.status = .reachable(roundTrip: nil, since: date)
+        return settle(key, &entry, reachable: true, roundTrip: nil, date: date)
+    }
+
+    /// Stores the new status (keeping `since` while it stays the same) and says what to
+    /// report, if it differs from what was reported last.
+    private mutating func settle(
+        _ key: Key, _ entry: inout Entry, reachable: Bool, roundTrip: Duration?, date: Date
+    ) -> Change? {
+        switch (entry.status, reachable) {
+        case (.reachable(_, let since), true): entry.status = .reachable(roundTrip: roundTrip, since: since)
+        case (_, true): entry.status = .reachable(roundTrip: roundTrip, since: date)
+        case (.unreachable, false): break
+        case (_, false): entry.status = .unreachable(since: date)
+        }
+        let report = entry.reported != reachable
+        entry.reported = reachable
         entries[key] = entry
-        return .becameReachable(roundTrip: nil)
+        guard report else { return nil }
+        return reachable ? .becameReachable(roundTrip: roundTrip) : .becameUnreachable
     }
 
     /// The phone registered this contact again: whatever the checks said, it is worth ringing
