@@ -45,5 +45,31 @@ extension Integration {
                 #expect(try await pbx.cdr(from: Fixture.caller, to: "1003").disposition == .failed)
             }
         }
+
+        @Test("a registered phone that went away: reg list shows it unreachable, calls to it get 480 at once; registering again makes it rung")
+        func registeredPhoneGone() async throws {
+            try await TestPBX.run { pbx in
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension("1003", password: Fixture.password("1003"))
+                try await pbx.cli.succeed(["ext", "set", "1003", "--qualify", "30"])
+                // sipp registers and exits: nothing answers the engine's OPTIONS on that port.
+                let registering = try pbx.phone(.register).service("1003").credentials(
+                    user: "1003", password: Fixture.password("1003"))
+                try await pbx.run(registering, name: "register").requireSuccess()  // a new contact: checked at once
+                let gone = try await eventually("unreachable in reg list") {
+                    try await pbx.registrations().first { $0.extension == "1003" && $0.reachability == .unreachable }
+                }
+                #expect(gone.rttMs == nil)
+                let listed = try await pbx.cli.run(["reg", "list", "1003"], json: false)
+                #expect(listed.stdout.contains("unreachable"), "\(listed.stdout)")
+                let refused = try pbx.phone(.callExpectUnavailable).service("1003").caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.run(refused, name: "refused").requireSuccess()
+
+                try await pbx.run(registering, name: "register-again").requireSuccess()
+                let back = try #require(try await pbx.registrations().first { $0.extension == "1003" })
+                #expect(back.reachability == .unknown, "rung again until the next check")
+            }
+        }
     }
 }

@@ -50,6 +50,28 @@ struct ContactQualifyTests {
         }
     }
 
+    @Test("a contact registered for the first time on a checked extension is checked at once, not at the next round; a refresh is not checked again")
+    func newContactCheckedAtOnce() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await checkEvery(300, desk.number, pbx)
+            // The round the change starts finds no contact (it runs on the next 5 ms tick);
+            // the next one is 300 s away.
+            try await Task.sleep(for: .milliseconds(200))
+            try await pbx.register(desk)
+            let options = try await pbx.outbound.request(.options, to: desk.address)
+            pbx.send(desk.respond(to: options, status: 200, toTag: "desk"), from: desk)
+            _ = try await eventually("reachable") {
+                await status(pbx, desk.number).flatMap { $0.reachability == .reachable ? $0 : nil }
+            }
+            let checks = pbx.outbound.distinctCount { $0.isRequest(.options, to: desk.address) }
+            try await pbx.register(desk)
+            try await pbx.settle(via: alice)
+            #expect(
+                pbx.outbound.distinctCount { $0.isRequest(.options, to: desk.address) } == checks,
+                "a refresh of a known contact waits for the next round")
+        }
+    }
+
     @Test("no answer: unreachable, not rung (480 at once); registering again makes it worth ringing")
     func silentContact() async throws {
         let events = EventRecorder()

@@ -43,6 +43,15 @@ extension PBXCore {
         }
     }
 
+    /// A contact registered for the first time is checked at once when its extension asks for
+    /// checks (as Asterisk qualifies a new contact), not only at the next round.
+    func checkNewContact(_ binding: Binding) {
+        guard let record = directory[binding.extensionNumber], record.enabled, record.qualifySeconds > 0 else { return }
+        probe(
+            ContactReachability.Key(extensionNumber: binding.extensionNumber, contact: binding.contactText),
+            uri: binding.contact, at: binding.source)
+    }
+
     private func probe(_ key: ContactReachability.Key, uri: SIPURI, at destination: SIPPeerAddress) {
         guard let probe = reachability.startProbe(key, at: .now) else { return }
         var headers = SIPHeaders()

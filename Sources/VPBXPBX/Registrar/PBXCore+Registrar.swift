@@ -89,8 +89,10 @@ extension PBXCore {
                 extensionNumber: number, contact: contact.uri, contactText: text,
                 expiresAt: now.addingTimeInterval(TimeInterval(expires)), callID: callID, cseq: cseq, source: source,
                 userAgent: request.headers["User-Agent"], registeredAt: now)
+            let isNew = !existing.contains { $0.contactText == text }
             bindings.upsert(binding)
             reachability.registered(ContactReachability.Key(extensionNumber: number, contact: text))
+            if isNew { checkNewContact(binding) }
             writes.enqueue(.registrationUpsert(binding.record))
             emit(.registrationAdded(extensionNumber: number, contact: text, expiresAt: binding.expiresAt))
         }
