@@ -138,7 +138,12 @@ extension PBXCore {
             ringSupervisor(id)
             return
         }
-        guard let dialog = leg.dialog else { return }
+        guard let dialog = leg.dialog else {
+            // A dialled leg always has its dialog; should it not, the port goes back.
+            Task { await media.close() }
+            endMonitor(id, cause: "media_failed", status: 500)
+            return
+        }
         let sdp: SessionDescription
         if let offer = leg.offer {
             guard
