@@ -48,6 +48,22 @@ extension ControlHandlers {
             info.contacts = await self.pbx.contactStatuses(of: params.number).map(Self.contactInfo)
             return info
         }
+        router.register(ExtensionCheck.self) { params, _ in
+            guard let record = try await self.storeCall({ try await self.extensions.get(params.number) }),
+                await self.pbx.checkContactsNow(of: params.number)
+            else {
+                throw RPCError.notFound("extension \(params.number) does not exist")
+            }
+            // Every check ends within its timeout: answered, or unreachable.
+            let deadline = ContinuousClock.now + self.pbx.contactCheckTimeout + .milliseconds(500)
+            while await self.pbx.contactChecksPending(of: params.number), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let mailbox = try await self.storeCall { try await self.voicemailStore.mailbox(params.number) }
+            var info = Self.info(record, mailbox: mailbox)
+            info.contacts = await self.pbx.contactStatuses(of: params.number).map(Self.contactInfo)
+            return info
+        }
         router.register(ExtensionUpdate.self) { params, _ in
             var patch = ExtensionPatch(
                 displayName: params.name, kind: params.kind.map(ExtensionKindMapping.store), enabled: params.enabled,

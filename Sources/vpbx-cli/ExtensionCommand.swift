@@ -7,6 +7,7 @@ struct ExtensionCommand: AsyncParsableCommand {
         commandName: "ext", abstract: "Manage extensions.",
         subcommands: [
             ExtensionAdd.self, ExtensionListCommand.self, ExtensionShow.self, ExtensionSet.self, ExtensionRemove.self,
+            ExtensionCheckCommand.self,
         ])
 
     /// Extension numbers are short digit strings.

@@ -121,3 +121,21 @@ struct ExtensionRemove: AsyncParsableCommand {
         Output.line("removed extension \(info.number) (\(info.name))")
     }
 }
+
+/// `vpbx ext check N`.
+struct ExtensionCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check an extension's contacts with OPTIONS now and show which answer (takes up to 3 s).")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Extension number.") var number: String
+
+    func validate() throws { try ExtensionCommand.validateNumber(number) }
+
+    func run() async throws {
+        let info = try await EngineSession.run(global) { try await $0.call(ExtensionCheck.self, .init(number: number)) }
+        if global.json { return Output.json(info) }
+        ExtensionCommand.printDetails(info)
+    }
+}

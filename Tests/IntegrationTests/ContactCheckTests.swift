@@ -43,6 +43,12 @@ extension Integration {
                     .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
                 try await pbx.run(caller, name: "caller").requireSuccess()
                 #expect(try await pbx.cdr(from: Fixture.caller, to: "1003").disposition == .failed)
+
+                // A check on demand waits for the answer or the timeout, and says so.
+                let checked = try await pbx.cli.json(ExtensionInfo.self, ["ext", "check", "1003"])
+                #expect(checked.contacts?.map(\.reachability) == [.unreachable])
+                let missing = try await pbx.cli.run(["ext", "check", "1999"])
+                #expect(missing.exitCode == 1 && missing.stderr.contains("does not exist"), "\(missing.stderr)")
             }
         }
 

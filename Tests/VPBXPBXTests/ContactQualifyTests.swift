@@ -72,6 +72,24 @@ struct ContactQualifyTests {
         }
     }
 
+    @Test("a check on demand (ext check) without regular checks: OPTIONS at once, the result shown, ringing not affected")
+    func checkOnDemand() async throws {
+        try await PBXHarness.run(Cast.everyone, configuration: Self.quickChecks) { pbx in
+            #expect(await pbx.core.checkContactsNow(of: "999") == false, "no such extension")
+            try await pbx.register(desk)
+            #expect(await pbx.core.checkContactsNow(of: desk.number))
+            _ = try await pbx.outbound.request(.options, to: desk.address)
+            #expect(await pbx.core.contactChecksPending(of: desk.number))
+            _ = try await eventually("the check gave up") {
+                await pbx.core.contactChecksPending(of: desk.number) ? nil : true
+            }
+            #expect(await status(pbx, desk.number)?.reachability == .unreachable)
+            // Without regular checks the contact is still rung.
+            _ = try await pbx.placeCall(from: alice, to: desk.number, sdp: alice.sdp())
+            _ = try await pbx.outbound.request(.invite, to: desk.address)
+        }
+    }
+
     @Test("no answer: unreachable, not rung (480 at once); registering again makes it worth ringing")
     func silentContact() async throws {
         let events = EventRecorder()

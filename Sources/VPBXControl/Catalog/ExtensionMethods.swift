@@ -140,6 +140,16 @@ public enum ExtensionUpdate: RPCMethod {
     }
 }
 
+/// `extension.check`: sends OPTIONS to every contact of the extension now and answers, once
+/// each was answered or timed out (3 s), with the extension and its contacts' state.
+public enum ExtensionCheck: RPCMethod {
+    public static let name = "extension.check"
+    public static let summary = "Check an extension's contacts with OPTIONS now; answers with their reachability."
+    public static let allowedRoles: Set<Role> = .adminOnly
+    public typealias Params = ExtensionRef
+    public typealias Result = ExtensionInfo
+}
+
 /// `extension.delete`: returns the extension as it was.
 public enum ExtensionDelete: RPCMethod {
     public static let name = "extension.delete"

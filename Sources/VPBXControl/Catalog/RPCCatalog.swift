@@ -9,6 +9,7 @@ public enum RPCCatalog {
         .init(ExtensionGet.self),
         .init(ExtensionUpdate.self),
         .init(ExtensionDelete.self),
+        .init(ExtensionCheck.self),
         .init(RegistrationList.self),
         .init(BanList.self),
         .init(BanDelete.self),

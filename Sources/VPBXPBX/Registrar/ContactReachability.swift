@@ -41,6 +41,9 @@ struct ContactReachability: Sendable {
 
     func status(of key: Key) -> Status { entries[key]?.status ?? .unknown }
 
+    /// A probe of `key` waits for its answer.
+    func isProbing(_ key: Key) -> Bool { entries[key]?.probe != nil }
+
     func isUnreachable(_ key: Key) -> Bool {
         if case .unreachable = entries[key]?.status { return true }
         return false

@@ -52,6 +52,29 @@ extension PBXCore {
             uri: binding.contact, at: binding.source)
     }
 
+    /// Checks every contact of `number` now, whether or not it asks for regular checks
+    /// (`vpbx ext check`, Asterisk's `pjsip qualify`); false when there is no such extension.
+    /// Without regular checks the result is only shown, it does not decide whether the
+    /// contact is rung.
+    public func checkContactsNow(of number: String) -> Bool {
+        guard let record = directory[number] else { return false }
+        for target in allContacts(of: record, now: Date()) {
+            probe(ContactReachability.Key(extensionNumber: number, contact: target.text), uri: target.uri, at: target.destination)
+        }
+        return true
+    }
+
+    /// Whether a check of one of `number`'s contacts still waits for its answer or timeout.
+    public func contactChecksPending(of number: String) -> Bool {
+        guard let record = directory[number] else { return false }
+        return allContacts(of: record, now: Date()).contains {
+            reachability.isProbing(ContactReachability.Key(extensionNumber: number, contact: $0.text))
+        }
+    }
+
+    /// How long a contact check waits for its answer.
+    public nonisolated var contactCheckTimeout: Duration { configuration.contactCheckTimeout }
+
     private func probe(_ key: ContactReachability.Key, uri: SIPURI, at destination: SIPPeerAddress) {
         guard let probe = reachability.startProbe(key, at: .now) else { return }
         var headers = SIPHeaders()
@@ -133,12 +156,11 @@ extension PBXCore {
     }
 
     private func contactStatus(of record: ExtensionRecord, contact: String, registered: Bool) -> ContactStatus {
-        guard record.enabled, record.qualifySeconds > 0 else {
-            return ContactStatus(contact: contact, registered: registered, reachability: .unchecked)
-        }
+        let checked = record.enabled && record.qualifySeconds > 0
         switch reachability.status(of: ContactReachability.Key(extensionNumber: record.number, contact: contact)) {
         case .unknown:
-            return ContactStatus(contact: contact, registered: registered, reachability: .unknown)
+            // Without regular checks a contact is unchecked unless `ext check` found out more.
+            return ContactStatus(contact: contact, registered: registered, reachability: checked ? .unknown : .unchecked)
         case .reachable(let roundTrip, let since):
             return ContactStatus(
                 contact: contact, registered: registered, reachability: .reachable,
