@@ -39,6 +39,37 @@ struct PresenceTests {
         #expect(model.presence(of: "1001", now: now + 301) == .offline)
     }
 
+    @Test("a phone the contact checks find unreachable is offline (it is not rung); answering or registering again brings it back")
+    func unreachableRegistrationIsOffline() {
+        var model = Fixtures.model(calls: [])
+        let contact = model.liveRegistrations(of: "1001", now: now)[0].contact
+        let unreachable = RPCEvent(
+            seq: 11, topic: "registration", type: "contact.reachability",
+            data: ["extension": .string("1001"), "contact": .string(contact), "status": .string("unreachable")])
+        #expect(model.apply(unreachable) == .changed)
+        #expect(model.presence(of: "1001", now: now) == .offline)
+        var again = unreachable
+        again.seq = 12
+        #expect(model.apply(again) == .unchanged)
+        let reachable = RPCEvent(
+            seq: 13, topic: "registration", type: "contact.reachability",
+            data: ["extension": .string("1001"), "contact": .string(contact), "status": .string("reachable"), "rttMs": .int(4)])
+        #expect(model.apply(reachable) == .changed)
+        #expect(model.presence(of: "1001", now: now) == .free)
+        var unreachableAgain = unreachable
+        unreachableAgain.seq = 14
+        #expect(model.apply(unreachableAgain) == .changed)
+        let registeredAgain = Fixtures.registrationEvent(15, "registration.added", "1001", contact: contact)
+        #expect(model.apply(registeredAgain) == .changed)
+        #expect(model.presence(of: "1001", now: now) == .free, "rung again after registering")
+        // From registration.list at (re)connection.
+        let listed = Registration(
+            RegistrationInfo(
+                extension: "1001", contact: contact, transport: "udp", source: "10.0.0.1:5060", userAgent: nil,
+                expiresAt: now + 300, expiresIn: 300, reachability: .unreachable))
+        #expect(listed.unreachable)
+    }
+
     @Test func staticContactIsFreeAndDisabledIsOffline() {
         var model = Fixtures.model(calls: [])
         var fixed = Fixtures.toth

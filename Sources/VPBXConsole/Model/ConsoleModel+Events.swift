@@ -42,6 +42,17 @@ extension ConsoleModel {
             guard registrations[registration.key] != registration else { return .unchanged }
             registrations[registration.key] = registration
             return .changed
+        case "contact.reachability":
+            // Only registered contacts are kept here; a static contact keeps its extension free.
+            guard let number = event.data["extension"]?.stringValue, let contact = event.data["contact"]?.stringValue,
+                let status = event.data["status"]?.stringValue,
+                var registration = registrations[Registration.Key(number: number, contact: contact)]
+            else { return .unchanged }
+            let unreachable = status == "unreachable"
+            guard registration.unreachable != unreachable else { return .unchanged }
+            registration.unreachable = unreachable
+            registrations[registration.key] = registration
+            return .changed
         case "registration.removed":
             guard let payload = try? RPCCoding.decode(RegistrationPayload.self, from: event.data) else { return .unchanged }
             let key = Registration.Key(number: payload.extension, contact: payload.contact)
