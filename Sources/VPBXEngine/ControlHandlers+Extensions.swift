@@ -35,8 +35,13 @@ extension ControlHandlers {
         router.register(ExtensionList.self) { _, _ in
             let boxes = try await self.storeCall { try await self.voicemailStore.mailboxes() }
             let byNumber = Dictionary(boxes.map { ($0.extensionNumber, $0) }, uniquingKeysWith: { first, _ in first })
+            let reachability = await self.pbx.staticContactReachability()
             return try await self.storeCall { try await self.extensions.list() }.map {
-                Self.info($0, mailbox: byNumber[$0.number])
+                var info = Self.info($0, mailbox: byNumber[$0.number])
+                info.staticContactReachability = reachability[$0.number].flatMap {
+                    VPBXControl.ContactReachability(rawValue: $0.rawValue)
+                }
+                return info
             }
         }
         router.register(ExtensionGet.self) { params, _ in
@@ -44,9 +49,7 @@ extension ControlHandlers {
                 throw RPCError.notFound("extension \(params.number) does not exist")
             }
             let mailbox = try await self.storeCall { try await self.voicemailStore.mailbox(params.number) }
-            var info = Self.info(record, mailbox: mailbox)
-            info.contacts = await self.pbx.contactStatuses(of: params.number).map(Self.contactInfo)
-            return info
+            return await self.infoWithContacts(record, mailbox: mailbox)
         }
         router.register(ExtensionCheck.self) { params, _ in
             guard let record = try await self.storeCall({ try await self.extensions.get(params.number) }),
@@ -60,9 +63,7 @@ extension ControlHandlers {
                 try await Task.sleep(for: .milliseconds(50))
             }
             let mailbox = try await self.storeCall { try await self.voicemailStore.mailbox(params.number) }
-            var info = Self.info(record, mailbox: mailbox)
-            info.contacts = await self.pbx.contactStatuses(of: params.number).map(Self.contactInfo)
-            return info
+            return await self.infoWithContacts(record, mailbox: mailbox)
         }
         router.register(ExtensionUpdate.self) { params, _ in
             var patch = ExtensionPatch(
@@ -141,6 +142,15 @@ extension ControlHandlers {
             mobileNumber: record.mobileNumber, language: record.language == .en ? .en : .hu,
             noAnswerTimeout: record.noAnswerTimeout, staticContact: record.staticContact, enabled: record.enabled,
             mayMonitor: record.mayMonitor, pickupGroup: record.pickupGroup, qualifySeconds: record.qualifySeconds)
+    }
+
+    /// `extension.get` and `extension.check`: the extension with its contacts' state.
+    func infoWithContacts(_ record: ExtensionRecord, mailbox: MailboxRecord?) async -> ExtensionInfo {
+        var info = Self.info(record, mailbox: mailbox)
+        let contacts = await pbx.contactStatuses(of: record.number).map(Self.contactInfo)
+        info.contacts = contacts
+        if record.qualifySeconds > 0 { info.staticContactReachability = contacts.first { !$0.registered }?.reachability }
+        return info
     }
 
     static func contactInfo(_ status: ContactStatus) -> ContactStatusInfo {

@@ -39,6 +39,9 @@ extension Integration {
                         $0.reachability == .unreachable
                     }
                 }
+                let listed = try await pbx.extensions()
+                #expect(listed.first { $0.number == "1003" }?.staticContactReachability == .unreachable)
+                #expect(listed.first { $0.number == Fixture.callee }?.staticContactReachability == .reachable)
                 let caller = try pbx.phone(.callExpectUnavailable).service("1003").caller(Fixture.caller)
                     .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
                 try await pbx.run(caller, name: "caller").requireSuccess()

@@ -70,6 +70,26 @@ struct PresenceTests {
         #expect(listed.unreachable)
     }
 
+    @Test("a static contact the checks find unreachable makes its extension offline until it answers again")
+    func unreachableStaticContactIsOffline() {
+        var model = Fixtures.model(calls: [])
+        var door = Fixtures.toth
+        door.staticContact = "sip:1003@10.0.0.3"
+        door.staticContactReachability = .unreachable  // as extension.list says
+        model.upsert(door)
+        #expect(model.presence(of: "1003", now: now) == .offline)
+        let answered = RPCEvent(
+            seq: 11, topic: "registration", type: "contact.reachability",
+            data: ["extension": .string("1003"), "contact": .string("sip:1003@10.0.0.3"), "status": .string("reachable")])
+        #expect(model.apply(answered) == .changed)
+        #expect(model.presence(of: "1003", now: now) == .free)
+        let silent = RPCEvent(
+            seq: 12, topic: "registration", type: "contact.reachability",
+            data: ["extension": .string("1003"), "contact": .string("sip:1003@10.0.0.3"), "status": .string("unreachable")])
+        #expect(model.apply(silent) == .changed)
+        #expect(model.presence(of: "1003", now: now) == .offline)
+    }
+
     @Test func staticContactIsFreeAndDisabledIsOffline() {
         var model = Fixtures.model(calls: [])
         var fixed = Fixtures.toth

@@ -43,15 +43,21 @@ extension ConsoleModel {
             registrations[registration.key] = registration
             return .changed
         case "contact.reachability":
-            // Only registered contacts are kept here; a static contact keeps its extension free.
             guard let number = event.data["extension"]?.stringValue, let contact = event.data["contact"]?.stringValue,
-                let status = event.data["status"]?.stringValue,
-                var registration = registrations[Registration.Key(number: number, contact: contact)]
+                let status = event.data["status"]?.stringValue
             else { return .unchanged }
             let unreachable = status == "unreachable"
-            guard registration.unreachable != unreachable else { return .unchanged }
-            registration.unreachable = unreachable
-            registrations[registration.key] = registration
+            if var registration = registrations[Registration.Key(number: number, contact: contact)] {
+                guard registration.unreachable != unreachable else { return .unchanged }
+                registration.unreachable = unreachable
+                registrations[registration.key] = registration
+                return .changed
+            }
+            guard var info = extensions[number], info.staticContact == contact else { return .unchanged }
+            let reachability: ContactReachability = unreachable ? .unreachable : .reachable
+            guard info.staticContactReachability != reachability else { return .unchanged }
+            info.staticContactReachability = reachability
+            extensions[number] = info
             return .changed
         case "registration.removed":
             guard let payload = try? RPCCoding.decode(RegistrationPayload.self, from: event.data) else { return .unchanged }

@@ -3,8 +3,8 @@ import VPBXControl
 
 extension ConsoleModel {
     /// Presence of an extension: busy beats ringing beats free; free needs a live
-    /// registration the contact checks have not found unreachable, or a static contact; a
-    /// disabled extension is offline when idle.
+    /// registration or a static contact that the contact checks have not found unreachable;
+    /// a disabled extension is offline when idle.
     public func presence(of info: ExtensionInfo, now: Date) -> Presence {
         var ringing = false
         for call in calls.values {
@@ -16,9 +16,8 @@ extension ConsoleModel {
         }
         if ringing { return .ringing }
         guard info.enabled else { return .offline }
-        if info.staticContact != nil || liveRegistrations(of: info.number, now: now).contains(where: { !$0.unreachable }) {
-            return .free
-        }
+        if info.staticContact != nil && info.staticContactReachability != .unreachable { return .free }
+        if liveRegistrations(of: info.number, now: now).contains(where: { !$0.unreachable }) { return .free }
         return .offline
     }
 

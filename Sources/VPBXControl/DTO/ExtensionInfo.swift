@@ -39,6 +39,9 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
     public var qualifySeconds: Int
     /// The contacts and their reachability; only in `extension.get` (nil in lists).
     public var contacts: [ContactStatusInfo]?
+    /// What the contact checks know of the static contact (lists too); nil without a static
+    /// contact or without checks.
+    public var staticContactReachability: ContactReachability?
 
     public init(
         number: String, name: String, kind: ExtensionKind, mobileNumber: String? = nil,
@@ -80,5 +83,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         pickupGroup = try container.decodeIfPresent(String.self, forKey: .pickupGroup)
         qualifySeconds = try container.decodeIfPresent(Int.self, forKey: .qualifySeconds) ?? 0
         contacts = try container.decodeIfPresent([ContactStatusInfo].self, forKey: .contacts)
+        staticContactReachability = try container.decodeIfPresent(
+            ContactReachability.self, forKey: .staticContactReachability)
     }
 }

@@ -144,6 +144,18 @@ extension PBXCore {
         }
     }
 
+    /// What the checks know of each checked extension's static contact, by extension number,
+    /// for `extension.list` (a console shows an extension whose static contact is unreachable
+    /// offline).
+    public func staticContactReachability() -> [String: ContactStatus.Reachability] {
+        var result: [String: ContactStatus.Reachability] = [:]
+        for record in directory.byNumber.values where record.enabled && record.qualifySeconds > 0 {
+            guard let contact = record.staticContact else { continue }
+            result[record.number] = contactStatus(of: record, contact: contact, registered: false).reachability
+        }
+        return result
+    }
+
     /// The live registrations (of `number`, or all) with what the checks know of each, for
     /// `registration.list`.
     public func registrationStatuses(extension number: String? = nil) -> [(binding: Binding, status: ContactStatus)] {
