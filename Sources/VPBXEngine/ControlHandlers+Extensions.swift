@@ -63,7 +63,9 @@ extension ControlHandlers {
                 try await Task.sleep(for: .milliseconds(50))
             }
             let mailbox = try await self.storeCall { try await self.voicemailStore.mailbox(params.number) }
-            return await self.infoWithContacts(record, mailbox: mailbox)
+            var info = Self.info(record, mailbox: mailbox)
+            info.contacts = await self.pbx.contactCheckResults(of: params.number).map(Self.contactInfo)
+            return info
         }
         router.register(ExtensionUpdate.self) { params, _ in
             var patch = ExtensionPatch(
@@ -144,12 +146,13 @@ extension ControlHandlers {
             mayMonitor: record.mayMonitor, pickupGroup: record.pickupGroup, qualifySeconds: record.qualifySeconds)
     }
 
-    /// `extension.get` and `extension.check`: the extension with its contacts' state.
+    /// `extension.get`: the extension with its contacts' state.
     func infoWithContacts(_ record: ExtensionRecord, mailbox: MailboxRecord?) async -> ExtensionInfo {
         var info = Self.info(record, mailbox: mailbox)
         let contacts = await pbx.contactStatuses(of: record.number).map(Self.contactInfo)
         info.contacts = contacts
-        if record.qualifySeconds > 0 { info.staticContactReachability = contacts.first { !$0.registered }?.reachability }
+        // As in extension.list: only for a checked extension (unchecked contacts say so).
+        info.staticContactReachability = contacts.first { !$0.registered && $0.reachability != .unchecked }?.reachability
         return info
     }
 

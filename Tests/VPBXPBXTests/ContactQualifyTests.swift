@@ -72,9 +72,10 @@ struct ContactQualifyTests {
         }
     }
 
-    @Test("a check on demand (ext check) without regular checks: OPTIONS at once, the result shown, ringing not affected")
+    @Test("a check on demand (ext check) without regular checks: OPTIONS at once, the result only shown: no event, nothing kept, ringing not affected")
     func checkOnDemand() async throws {
-        try await PBXHarness.run(Cast.everyone, configuration: Self.quickChecks) { pbx in
+        let events = EventRecorder()
+        try await PBXHarness.run(Cast.everyone, configuration: Self.quickChecks, events: events.record) { pbx in
             #expect(await pbx.core.checkContactsNow(of: "999") == false, "no such extension")
             try await pbx.register(desk)
             #expect(await pbx.core.checkContactsNow(of: desk.number))
@@ -83,8 +84,10 @@ struct ContactQualifyTests {
             _ = try await eventually("the check gave up") {
                 await pbx.core.contactChecksPending(of: desk.number) ? nil : true
             }
-            #expect(await status(pbx, desk.number)?.reachability == .unreachable)
-            // Without regular checks the contact is still rung.
+            #expect(await pbx.core.contactCheckResults(of: desk.number).map(\.reachability) == [.unreachable])
+            #expect(await status(pbx, desk.number)?.reachability == .unchecked, "forgotten once shown")
+            #expect(await pbx.core.registrationStatuses(extension: desk.number).map(\.status.reachability) == [.unchecked])
+            #expect(events.reachability.isEmpty, "no event: lists and consoles follow the ringing")
             _ = try await pbx.placeCall(from: alice, to: desk.number, sdp: alice.sdp())
             _ = try await pbx.outbound.request(.invite, to: desk.address)
         }
@@ -138,6 +141,29 @@ struct ContactQualifyTests {
             _ = try await pbx.placeCall(from: alice, to: door.number, sdp: alice.sdp())
             _ = try await pbx.outbound.request(.invite, to: door.address)
         }
+    }
+
+    @Test("after a start, a checked extension's contacts are checked within its interval (spread over up to 10 s)")
+    func checkedAfterStart() async throws {
+        let harness = PBXHarness(configuration: Self.quickChecks)
+        try await harness.provision(Cast.everyone)
+        let door = Phone("105", password: "door-secret", at: "192.0.2.51", port: 5080)
+        var record = PBXHarness.extensionRecord(door.number, password: door.password)
+        record.staticContact = door.contact
+        record.qualifySeconds = 5
+        _ = try await harness.extensions.create(record)
+        try await harness.core.start()
+        do {
+            let options = try await harness.outbound.request(.options, to: door.address, timeout: .seconds(8))
+            harness.send(door.respond(to: options, status: 200, toTag: "door"), from: door)
+            _ = try await eventually("reachable") {
+                await status(harness, door.number).flatMap { $0.reachability == .reachable ? $0 : nil }
+            }
+        } catch {
+            await harness.core.shutdown()
+            throw error
+        }
+        await harness.core.shutdown()
     }
 
     @Test("checks off (the default): no OPTIONS; switching them off again forgets what they found")

@@ -120,8 +120,9 @@ public actor PBXCore {
         for record in records {
             resolveStaticContactHost(of: record)
             // The first checks are spread over up to 10 s, so a restart does not send them all at once.
-            let spread = min(record.qualifySeconds, 10) * 1000
-            scheduleQualify(record, firstAfter: .milliseconds(spread > 0 ? Int.random(in: 0..<spread) : 0))
+            if isChecked(record) {
+                scheduleQualify(record, firstAfter: .milliseconds(Int.random(in: 0..<(min(record.qualifySeconds, 10) * 1000))))
+            }
         }
         let now = Date()
         _ = try await registrationStore.purgeExpired(now: now)

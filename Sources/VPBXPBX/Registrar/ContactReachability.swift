@@ -36,34 +36,40 @@ struct ContactReachability: Sendable {
         var reported: Bool?
     }
 
-    private var entries: [Key: Entry] = [:]
+    /// By extension, then contact: a round or a removed extension touches only its own.
+    private var byExtension: [String: [String: Entry]] = [:]
+
+    private subscript(key: Key) -> Entry? {
+        get { byExtension[key.extensionNumber]?[key.contact] }
+        set { byExtension[key.extensionNumber, default: [:]][key.contact] = newValue }
+    }
     private var nextProbe = 0
 
-    func status(of key: Key) -> Status { entries[key]?.status ?? .unknown }
+    func status(of key: Key) -> Status { self[key]?.status ?? .unknown }
 
     /// A probe of `key` waits for its answer.
-    func isProbing(_ key: Key) -> Bool { entries[key]?.probe != nil }
+    func isProbing(_ key: Key) -> Bool { self[key]?.probe != nil }
 
     func isUnreachable(_ key: Key) -> Bool {
-        if case .unreachable = entries[key]?.status { return true }
+        if case .unreachable = self[key]?.status { return true }
         return false
     }
 
     /// Starts a probe of `key`; returns its number, or nil while an earlier one still waits.
     mutating func startProbe(_ key: Key, at now: ContinuousClock.Instant) -> Int? {
-        var entry = entries[key] ?? Entry()
+        var entry = self[key] ?? Entry()
         guard entry.probe == nil else { return nil }
         nextProbe += 1
         entry.probe = nextProbe
         entry.probeSentAt = now
-        entries[key] = entry
+        self[key] = entry
         return nextProbe
     }
 
     /// The probe `probe` was answered (any response but a timeout counts: a phone that
     /// answers 404 or 405 to OPTIONS is there).
     mutating func answered(_ key: Key, probe: Int, at now: ContinuousClock.Instant, date: Date) -> Change? {
-        guard var entry = entries[key], entry.probe == probe, let sentAt = entry.probeSentAt else { return nil }
+        guard var entry = self[key], entry.probe == probe, let sentAt = entry.probeSentAt else { return nil }
         entry.probe = nil
         entry.probeSentAt = nil
         return settle(key, &entry, reachable: true, roundTrip: now - sentAt, date: date)
@@ -72,7 +78,7 @@ struct ContactReachability: Sendable {
     /// The probe `probe` went unanswered for the check's timeout. Its transaction may still
     /// be answered later (then the contact is reachable again).
     mutating func timedOut(_ key: Key, probe: Int, date: Date) -> Change? {
-        guard var entry = entries[key], entry.probe == probe else { return nil }
+        guard var entry = self[key], entry.probe == probe else { return nil }
         entry.probe = nil
         entry.probeSentAt = nil
         return settle(key, &entry, reachable: false, roundTrip: nil, date: date)
@@ -80,7 +86,7 @@ struct ContactReachability: Sendable {
 
     /// A probe answered after its timeout: the answer still proves the contact is there.
     mutating func lateAnswer(_ key: Key, date: Date) -> Change? {
-        guard var entry = entries[key], case .unreachable = entry.status else { return nil }
+        guard var entry = self[key], case .unreachable = entry.status else { return nil }
         return settle(key, &entry, reachable: true, roundTrip: nil, date: date)
     }
 
@@ -97,7 +103,7 @@ struct ContactReachability: Sendable {
         }
         let report = entry.reported != reachable
         entry.reported = reachable
-        entries[key] = entry
+        self[key] = entry
         guard report else { return nil }
         return reachable ? .becameReachable(roundTrip: roundTrip) : .becameUnreachable
     }
@@ -105,17 +111,22 @@ struct ContactReachability: Sendable {
     /// The phone registered this contact again: whatever the checks said, it is worth ringing
     /// until the next check says otherwise.
     mutating func registered(_ key: Key) {
-        guard var entry = entries[key], case .unreachable = entry.status else { return }
+        guard var entry = self[key], case .unreachable = entry.status else { return }
         entry.status = .unknown
-        entries[key] = entry
+        self[key] = entry
     }
 
     /// Drops what is known of one contact (unregistered).
-    mutating func forget(_ key: Key) { entries[key] = nil }
+    mutating func forget(_ key: Key) {
+        self[key] = nil
+        if byExtension[key.extensionNumber]?.isEmpty == true { byExtension[key.extensionNumber] = nil }
+    }
 
     /// Drops what is known of the extension's contacts other than `current` (a static contact
     /// changed, a binding expired), or of all of them.
     mutating func forget(_ extensionNumber: String, keeping current: Set<String> = []) {
-        entries = entries.filter { $0.key.extensionNumber != extensionNumber || current.contains($0.key.contact) }
+        guard let contacts = byExtension[extensionNumber] else { return }
+        let kept = contacts.filter { current.contains($0.key) }
+        byExtension[extensionNumber] = kept.isEmpty ? nil : kept
     }
 }

@@ -16,7 +16,7 @@ extension PBXCore {
     func scheduleQualify(_ record: ExtensionRecord, firstAfter delay: Duration) {
         let generation = (qualifyGenerations[record.number] ?? 0) + 1
         qualifyGenerations[record.number] = generation
-        guard record.enabled, record.qualifySeconds > 0 else {
+        guard isChecked(record) else {
             reachability.forget(record.number)
             return
         }
@@ -32,9 +32,7 @@ extension PBXCore {
     /// A check round of `number` is due (timers of a replaced schedule find another
     /// generation and do nothing).
     func qualifyDue(_ number: String, generation: Int) {
-        guard qualifyGenerations[number] == generation, let record = directory[number], record.enabled,
-            record.qualifySeconds > 0
-        else { return }
+        guard qualifyGenerations[number] == generation, let record = directory[number], isChecked(record) else { return }
         schedule(.qualify(number, generation: generation), after: .seconds(record.qualifySeconds))
         let targets = allContacts(of: record, now: Date())
         reachability.forget(number, keeping: Set(targets.map(\.text)))
@@ -46,7 +44,7 @@ extension PBXCore {
     /// A contact registered for the first time is checked at once when its extension asks for
     /// checks (as Asterisk qualifies a new contact), not only at the next round.
     func checkNewContact(_ binding: Binding) {
-        guard let record = directory[binding.extensionNumber], record.enabled, record.qualifySeconds > 0 else { return }
+        guard let record = directory[binding.extensionNumber], isChecked(record) else { return }
         probe(
             ContactReachability.Key(extensionNumber: binding.extensionNumber, contact: binding.contactText),
             uri: binding.contact, at: binding.source)
@@ -54,8 +52,8 @@ extension PBXCore {
 
     /// Checks every contact of `number` now, whether or not it asks for regular checks
     /// (`vpbx ext check`, Asterisk's `pjsip qualify`); false when there is no such extension.
-    /// Without regular checks the result is only shown, it does not decide whether the
-    /// contact is rung.
+    /// Read the outcome with ``contactCheckResults(of:)`` once ``contactChecksPending(of:)``
+    /// is false.
     public func checkContactsNow(of number: String) -> Bool {
         guard let record = directory[number] else { return false }
         for target in allContacts(of: record, now: Date()) {
@@ -71,6 +69,20 @@ extension PBXCore {
             reachability.isProbing(ContactReachability.Key(extensionNumber: number, contact: $0.text))
         }
     }
+
+    /// The outcome of ``checkContactsNow(of:)``. For an extension without regular checks it
+    /// is only shown: it is forgotten here, so it neither decides whether a contact is rung
+    /// nor shows in lists and events (which would then disagree with the ringing).
+    public func contactCheckResults(of number: String) -> [ContactStatus] {
+        guard let record = directory[number] else { return [] }
+        let results = allContacts(of: record, now: Date()).map {
+            contactStatus(of: record, contact: $0.text, registered: $0.registered, checked: true)
+        }
+        if !isChecked(record), !contactChecksPending(of: number) { reachability.forget(number) }
+        return results
+    }
+
+    func isChecked(_ record: ExtensionRecord) -> Bool { record.enabled && record.qualifySeconds > 0 }
 
     /// How long a contact check waits for its answer.
     public nonisolated var contactCheckTimeout: Duration { configuration.contactCheckTimeout }
@@ -113,6 +125,8 @@ extension PBXCore {
     }
 
     private func report(_ change: ContactReachability.Change?, of key: ContactReachability.Key) {
+        // An on-demand check of an extension without regular checks is only shown.
+        guard let record = directory[key.extensionNumber], isChecked(record) else { return }
         switch change {
         case nil:
             return
@@ -149,7 +163,7 @@ extension PBXCore {
     /// offline).
     public func staticContactReachability() -> [String: ContactStatus.Reachability] {
         var result: [String: ContactStatus.Reachability] = [:]
-        for record in directory.byNumber.values where record.enabled && record.qualifySeconds > 0 {
+        for record in directory.byNumber.values where isChecked(record) {
             guard let contact = record.staticContact else { continue }
             result[record.number] = contactStatus(of: record, contact: contact, registered: false).reachability
         }
@@ -167,12 +181,15 @@ extension PBXCore {
         }
     }
 
-    private func contactStatus(of record: ExtensionRecord, contact: String, registered: Bool) -> ContactStatus {
-        let checked = record.enabled && record.qualifySeconds > 0
+    private func contactStatus(
+        of record: ExtensionRecord, contact: String, registered: Bool, checked: Bool? = nil
+    ) -> ContactStatus {
+        guard checked ?? isChecked(record) else {
+            return ContactStatus(contact: contact, registered: registered, reachability: .unchecked)
+        }
         switch reachability.status(of: ContactReachability.Key(extensionNumber: record.number, contact: contact)) {
         case .unknown:
-            // Without regular checks a contact is unchecked unless `ext check` found out more.
-            return ContactStatus(contact: contact, registered: registered, reachability: checked ? .unknown : .unchecked)
+            return ContactStatus(contact: contact, registered: registered, reachability: .unknown)
         case .reachable(let roundTrip, let since):
             return ContactStatus(
                 contact: contact, registered: registered, reachability: .reachable,
