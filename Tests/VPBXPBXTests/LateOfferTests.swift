@@ -44,7 +44,10 @@ struct LateOfferTests {
             #expect(callerOffer.audioEndpoint?.port == FakeMediaFactory.aPort)
             #expect(callerOffer.firstAudioIndex.map { callerOffer.media[$0].codecs.first?.encodingName } == "PCMU")
             let session = try await pbx.media.onlySession()
-            #expect(session.remotes.contains { $0.side == .b && $0.port == 4002 })
+            // The relay is told asynchronously (updateRemote starts a task): wait for it.
+            try await eventually("the callee's answer address given to the relay") {
+                session.remotes.contains { $0.side == .b && $0.port == 4002 }
+            }
             #expect(!session.remotes.contains { $0.side == .a }, "no caller address before its answer: \(session.remotes)")
 
             let caller = try PhoneDialog(caller: alice, invite: invite, ok: ok)

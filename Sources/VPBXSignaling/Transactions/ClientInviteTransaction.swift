@@ -9,10 +9,11 @@ public struct ClientInviteTransaction: Sendable {
     public private(set) var state: State = .calling
     /// The INVITE until a final response arrives; then nil. It is never resent after that,
     /// and the wait states (up to 64·T1) keep at most the ACK for a failure.
-    public private(set) var request: SIPRequest?
+    public var request: SIPRequest? { heldRequest?.message }
+    private var heldRequest: HeldMessage<SIPRequest>?
     /// The hop-by-hop ACK for the failure that completed the transaction, sent again for each
     /// retransmission of that failure.
-    private var failureAck: SIPRequest?
+    private var failureAck: HeldMessage<SIPRequest>?
     private let reliability: TransportReliability
     private let timings: TransactionTimings
     private var retransmitInterval: Duration
@@ -21,7 +22,7 @@ public struct ClientInviteTransaction: Sendable {
     public static func start(
         _ request: SIPRequest, reliability: TransportReliability, timings: TransactionTimings = .rfc3261
     ) -> (ClientInviteTransaction, [TransactionAction]) {
-        let transaction = ClientInviteTransaction(request: request, reliability: reliability, timings: timings, retransmitInterval: timings.t1)
+        let transaction = ClientInviteTransaction(heldRequest: HeldMessage(request), reliability: reliability, timings: timings, retransmitInterval: timings.t1)
         var actions: [TransactionAction] = [.sendRequest(request)]
         if reliability == .unreliable { actions.append(.startTimer(.a, timings.t1)) }
         actions.append(.startTimer(.b, timings.timeout))
@@ -35,7 +36,7 @@ public struct ClientInviteTransaction: Sendable {
             return [.deliverResponse(response)]
         case (.calling, 200..<300), (.proceeding, 200..<300):
             state = .accepted
-            request = nil
+            heldRequest = nil
             return [.deliverResponse(response), .startTimer(.m, timings.timeout)]
         case (.accepted, 200..<300):
             return [.deliverResponse(response)]  // a 2xx retransmission: the TU re-sends its ACK
@@ -43,13 +44,13 @@ public struct ClientInviteTransaction: Sendable {
             guard let request else { return [] }
             state = .completed
             let ack = Self.ackForFailure(of: request, response)
-            failureAck = ack.keptForResending()
-            self.request = nil
+            failureAck = HeldMessage(ack.keptForResending())
+            heldRequest = nil
             let wait = reliability == .unreliable ? Duration.seconds(32) : .zero
             return [.sendRequest(ack), .deliverResponse(response), .startTimer(.d, wait)]
         case (.completed, 300...):
             // A retransmitted final: the same ACK again, the TU not told.
-            return failureAck.map { [.sendRequest($0)] } ?? []
+            return failureAck.map { [.sendRequest($0.message)] } ?? []
         default:
             return []
         }

@@ -7,7 +7,8 @@ public struct ClientNonInviteTransaction: Sendable {
     public private(set) var state: State = .trying
     /// The request until a final response arrives; then nil (retransmitted finals are only
     /// absorbed, matched by the table's key).
-    public private(set) var request: SIPRequest?
+    public var request: SIPRequest? { heldRequest?.message }
+    private var heldRequest: HeldMessage<SIPRequest>?
     private let reliability: TransportReliability
     private let timings: TransactionTimings
     private var retransmitInterval: Duration
@@ -15,7 +16,7 @@ public struct ClientNonInviteTransaction: Sendable {
     public static func start(
         _ request: SIPRequest, reliability: TransportReliability, timings: TransactionTimings = .rfc3261
     ) -> (ClientNonInviteTransaction, [TransactionAction]) {
-        let transaction = ClientNonInviteTransaction(request: request, reliability: reliability, timings: timings, retransmitInterval: timings.t1)
+        let transaction = ClientNonInviteTransaction(heldRequest: HeldMessage(request), reliability: reliability, timings: timings, retransmitInterval: timings.t1)
         var actions: [TransactionAction] = [.sendRequest(request)]
         if reliability == .unreliable { actions.append(.startTimer(.e, timings.t1)) }
         actions.append(.startTimer(.f, timings.timeout))
@@ -30,7 +31,7 @@ public struct ClientNonInviteTransaction: Sendable {
                 return [.deliverResponse(response)]
             }
             state = .completed
-            request = nil
+            heldRequest = nil
             let wait = reliability == .unreliable ? timings.t4 : .zero
             return [.deliverResponse(response), .startTimer(.k, wait)]
         case .completed, .terminated:

@@ -10,7 +10,8 @@ public struct ServerInviteTransaction: Sendable {
     public private(set) var state: State = .proceeding
     /// The INVITE until nothing is left to send (the final response is acknowledged); then nil:
     /// the transaction only absorbs retransmissions until its wait timer ends it.
-    public private(set) var request: SIPRequest?
+    public var request: SIPRequest? { heldRequest?.message }
+    private var heldRequest: HeldMessage<SIPRequest>?
     private let reliability: TransportReliability
     private let timings: TransactionTimings
     private var lastResponse: SIPResponse
@@ -34,7 +35,7 @@ public struct ServerInviteTransaction: Sendable {
     ) -> (ServerInviteTransaction, [TransactionAction]) {
         let trying = SIPResponse(to: request, status: 100)
         let transaction = ServerInviteTransaction(
-            request: request, reliability: reliability, timings: timings, lastResponse: trying, retransmitInterval: timings.t1)
+            heldRequest: HeldMessage(request), reliability: reliability, timings: timings, lastResponse: trying, retransmitInterval: timings.t1)
         if answersAtOnce { return (transaction, [.deliverRequest(request)]) }
         return (transaction, [.startTimer(.trying, timings.tryingDelay), .deliverRequest(request)])
     }
@@ -86,7 +87,7 @@ public struct ServerInviteTransaction: Sendable {
     /// Nothing will be sent again (the final response is acknowledged): keep no message until
     /// the wait timer ends the transaction (matching is by the table's key).
     private mutating func trim() {
-        request = nil
+        heldRequest = nil
         lastResponse = SIPResponse(statusCode: lastResponse.statusCode, reason: lastResponse.reason)
     }
 

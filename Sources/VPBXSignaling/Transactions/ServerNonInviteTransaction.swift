@@ -8,7 +8,8 @@ public struct ServerNonInviteTransaction: Sendable {
     /// The request until the final response is sent; then nil: a finished transaction only
     /// sends that response again for up to 64·T1, and keeping whole requests that long was
     /// most of the engine's memory per call.
-    public private(set) var request: SIPRequest?
+    public var request: SIPRequest? { heldRequest?.message }
+    private var heldRequest: HeldMessage<SIPRequest>?
     private let reliability: TransportReliability
     private let timings: TransactionTimings
     private var lastResponse: SIPResponse?
@@ -16,7 +17,7 @@ public struct ServerNonInviteTransaction: Sendable {
     public static func start(
         _ request: SIPRequest, reliability: TransportReliability, timings: TransactionTimings = .rfc3261
     ) -> (ServerNonInviteTransaction, [TransactionAction]) {
-        (ServerNonInviteTransaction(request: request, reliability: reliability, timings: timings), [.deliverRequest(request)])
+        (ServerNonInviteTransaction(heldRequest: HeldMessage(request), reliability: reliability, timings: timings), [.deliverRequest(request)])
     }
 
     public mutating func respond(_ response: SIPResponse) -> [TransactionAction] {
@@ -28,7 +29,7 @@ public struct ServerNonInviteTransaction: Sendable {
                 return [.sendResponse(response)]
             }
             state = .completed
-            request = nil
+            heldRequest = nil
             return [.sendResponse(response), .startTimer(.j, reliability == .unreliable ? timings.timeout : .zero)]
         case .completed, .terminated:
             return []

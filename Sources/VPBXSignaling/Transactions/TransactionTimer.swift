@@ -10,28 +10,48 @@ public enum TransactionTimer: String, Hashable, Sendable, CaseIterable {
 }
 
 /// T1, T2, T4 of RFC 3261 §17.1.1.1. Tests shrink them; production keeps the defaults.
+///
+/// Every transaction keeps a copy for as long as it lives (up to 64·T1 in its wait states),
+/// so the values are stored as nanoseconds, 24 bytes, rather than as four `Duration`s (64).
 public struct TransactionTimings: Sendable, Equatable {
-    public var t1: Duration { didSet { timeout = t1 * 64 } }
-    public var t2: Duration
-    public var t4: Duration
+    private var t1Nanoseconds: Int64
+    private var t2Nanoseconds: Int64
+    private var t4Nanoseconds: Int64
 
-    public init(t1: Duration = .milliseconds(500), t2: Duration = .seconds(4), t4: Duration = .seconds(5)) {
-        self.t1 = t1
-        self.t2 = t2
-        self.t4 = t4
-        self.timeout = t1 * 64
+    public var t1: Duration {
+        get { .nanoseconds(t1Nanoseconds) }
+        set { t1Nanoseconds = Self.nanoseconds(of: newValue) }
+    }
+    public var t2: Duration {
+        get { .nanoseconds(t2Nanoseconds) }
+        set { t2Nanoseconds = Self.nanoseconds(of: newValue) }
+    }
+    public var t4: Duration {
+        get { .nanoseconds(t4Nanoseconds) }
+        set { t4Nanoseconds = Self.nanoseconds(of: newValue) }
     }
 
-    /// 64·T1: the transaction timeout (timers B, F, H, J, L, M). Stored: it is read several
-    /// times per call, and `Duration` multiplication is 128-bit arithmetic.
-    public private(set) var timeout: Duration
+    public init(t1: Duration = .milliseconds(500), t2: Duration = .seconds(4), t4: Duration = .seconds(5)) {
+        t1Nanoseconds = Self.nanoseconds(of: t1)
+        t2Nanoseconds = Self.nanoseconds(of: t2)
+        t4Nanoseconds = Self.nanoseconds(of: t4)
+    }
+
+    /// 64·T1: the transaction timeout (timers B, F, H, J, L, M). An integer product: it is read
+    /// several times per call, and `Duration` multiplication is 128-bit arithmetic.
+    public var timeout: Duration { .nanoseconds(t1Nanoseconds &* 64) }
 
     /// How long an INVITE server transaction waits for the TU's first response before it
     /// sends `100 Trying` itself: the 200 ms of RFC 3261 §17.2.1, and at most T1/2 so a caller
     /// with the same T1 hears it before it retransmits.
-    public var tryingDelay: Duration { min(.milliseconds(200), t1 / 2) }
+    public var tryingDelay: Duration { .nanoseconds(min(200_000_000, t1Nanoseconds / 2)) }
 
     public static let rfc3261 = TransactionTimings()
+
+    private static func nanoseconds(of duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
 }
 
 /// Whether the transport retransmits for us (TCP, TLS) or not (UDP). RFC 3261 drops the
