@@ -47,6 +47,17 @@ import Testing
         #expect(queue.isEmpty)
     }
 
+    @Test func aTieBetweenTheHeapAndTheWheelFiresInInsertionOrder() {
+        var queue = TimerQueue<String>()
+        let now = ContinuousClock.now
+        let deadline = now + TimerQueue<String>.horizon + .seconds(1)
+        queue.schedule("far-1", at: deadline)  // beyond the horizon: the heap
+        queue.schedule("far-2", at: deadline)
+        #expect(queue.popDue(now: now + .seconds(2)).isEmpty)  // the wheel turns on
+        queue.schedule("wheel", at: deadline)  // the same deadline, now inside the horizon
+        #expect(queue.popDue(now: deadline) == ["far-1", "far-2", "wheel"])
+    }
+
     @Test func aLongGapBetweenPopsLosesNothing() {
         var queue = TimerQueue<Int>()
         let now = ContinuousClock.now
