@@ -58,6 +58,23 @@ import Testing
         #expect(queue.popDue(now: deadline) == ["far-1", "far-2", "wheel"])
     }
 
+    @Test func aCancelledEntryNeverFiresAndItsNeighboursKeepTheirOrder() {
+        var queue = TimerQueue<String>()
+        let now = ContinuousClock.now
+        let deadline = now + .seconds(5)
+        for name in ["a", "b", "c"] { queue.schedule(name, at: deadline) }
+        #expect(queue.cancel(at: deadline) { $0 == "b" })
+        #expect(!queue.cancel(at: deadline) { $0 == "b" }, "already gone")
+        #expect(!queue.cancel(at: deadline + .milliseconds(1)) { $0 == "a" }, "another deadline")
+        #expect(queue.count == 2)
+        #expect(queue.popDue(now: deadline) == ["a", "c"])
+        #expect(!queue.cancel(at: deadline) { $0 == "a" }, "fired already")
+        let far = deadline + TimerQueue<String>.horizon + .seconds(1)  // past the turned wheel
+        queue.schedule("far", at: far)
+        #expect(!queue.cancel(at: far) { $0 == "far" }, "beyond the horizon it is left to fire")
+        #expect(queue.popDue(now: far) == ["far"])
+    }
+
     @Test func aLongGapBetweenPopsLosesNothing() {
         var queue = TimerQueue<Int>()
         let now = ContinuousClock.now

@@ -59,6 +59,7 @@ extension PBXCore {
     func endCall(_ id: UUID, cause: String, side: HangupSide, disposition: CallDisposition?, callerStatus: Int = 480) {
         guard let call = calls[id], call.state != .ending else { return }
         call.state = .ending
+        cancelNoAnswerTimer(of: call, id: id)
         if !call.finalSentToCaller {
             call.finalSentToCaller = true
             respond(call.inviteKey, to: call.invite, status: callerStatus, toTag: call.callerDialog.localTag)

@@ -130,6 +130,7 @@ extension PBXCore {
         }
         let now = Date()
         call.answeredAt = now
+        cancelNoAnswerTimer(of: call, id: call.id)
         var ok = SIPResponse(to: call.invite, status: 200, toTag: call.callerDialog.localTag)
         ok.headers.add("Contact", ourContact(user: call.callee, transport: call.callerSource.transport).serialized)
         ok.headers.add("Allow", PBXCore.allowedMethods)

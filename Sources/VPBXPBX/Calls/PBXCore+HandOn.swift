@@ -146,8 +146,7 @@ extension PBXCore {
             leg.extensionNumber = number
             call.legs.append(leg)
         }
-        call.noAnswerAt = ContinuousClock.now + .seconds(timeout)
-        schedule(.noAnswer(id), after: .seconds(timeout))
+        call.noAnswerAt = schedule(.noAnswer(id), after: .seconds(timeout))
     }
 
     /// An unanswered or busy extension with a mailbox: the caller goes to its voicemail instead

@@ -215,14 +215,20 @@ extension PBXCore {
         for action in actions {
             switch action {
             case .sendRequest(let request): outbound.send(.request(request), to: entry.destination)
-            case .deliverResponse(let response): clientResponse(response, purpose: entry.purpose, key: key)
+            case .deliverResponse(let response):
+                if response.statusCode >= 200 { cancelTimeoutTimer(of: entry, key: key) }
+                clientResponse(response, purpose: entry.purpose, key: key)
             case .timedOut:
                 // Only a transaction still waiting for its final response times out, and it
                 // still holds its request.
                 guard let request = entry.request else { break }
                 clientResponse(SIPResponse(to: request, status: 408), purpose: entry.purpose, key: key)
-            case .startTimer(let timer, let delay): schedule(.client(key, timer), after: delay)
-            case .terminated: transactions.clients[key] = nil
+            case .startTimer(let timer, let delay):
+                let deadline = schedule(.client(key, timer), after: delay)
+                if timer == .b || timer == .f { entry.timeoutDeadline = deadline }
+            case .terminated:
+                cancelTimeoutTimer(of: entry, key: key)
+                transactions.clients[key] = nil
             case .sendResponse, .deliverRequest, .ackNeverArrived: break
             }
         }

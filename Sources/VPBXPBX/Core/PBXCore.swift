@@ -225,8 +225,12 @@ public actor PBXCore {
         }
     }
 
-    func schedule(_ timer: CoreTimer, after delay: Duration) {
-        timers.schedule(timer, at: ContinuousClock.now + delay)
+    /// Schedules `timer` and returns its deadline, which ``cancel(_:at:)`` needs.
+    @discardableResult
+    func schedule(_ timer: CoreTimer, after delay: Duration) -> ContinuousClock.Instant {
+        let deadline = ContinuousClock.now + delay
+        timers.schedule(timer, at: deadline)
+        return deadline
     }
 
     private func fire(_ timer: CoreTimer) {

@@ -61,6 +61,9 @@ struct TransactionTable {
         var transaction: Client
         let destination: SIPPeerAddress
         let purpose: ClientPurpose
+        /// When timer B or F (the transaction's timeout) is due, until a final response makes
+        /// it stale and it is taken out of the timer wheel (``PBXCore/cancelTimeoutTimer(of:key:)``).
+        var timeoutDeadline: ContinuousClock.Instant?
 
         init(transaction: Client, destination: SIPPeerAddress, purpose: ClientPurpose) {
             self.transaction = transaction

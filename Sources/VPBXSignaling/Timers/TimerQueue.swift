@@ -86,6 +86,12 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
         return earliest.map { origin + .nanoseconds($0) }
     }
 
+    /// Every payload waiting, in no particular order; for tests and diagnostics (it walks
+    /// the whole wheel).
+    public var pendingPayloads: [Payload] {
+        slots.flatMap { $0.map(\.payload) } + far.map(\.entry.payload)
+    }
+
     @inlinable
     public mutating func schedule(_ payload: Payload, at deadline: ContinuousClock.Instant) {
         let nanoseconds = self.nanoseconds(of: deadline)
@@ -99,6 +105,27 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
             return
         }
         slots[Int(tick & Int64(Self.slotCount - 1))].append(entry)
+    }
+
+    /// Removes the first entry scheduled at exactly `deadline` whose payload `matches`, if it
+    /// is still in the wheel; false otherwise (fired already, or beyond the horizon, where it
+    /// is left to fire). For timers that are known to be stale long before they are due (a
+    /// transaction's timeout once its final response arrived, a call's no-answer timer once
+    /// it ended): each would otherwise stay for up to 64·T1, about a third of a short call's
+    /// timers. One slot is searched: the entries of one 10 ms tick.
+    @inlinable
+    @discardableResult
+    public mutating func cancel(at deadline: ContinuousClock.Instant, where matches: (Payload) -> Bool) -> Bool {
+        let nanoseconds = self.nanoseconds(of: deadline)
+        let tick = Self.tick(ofNanoseconds: nanoseconds)
+        guard tick >= cursor, tick - cursor < Int64(Self.slotCount) else { return false }
+        let index = Int(tick & Int64(Self.slotCount - 1))
+        guard let position = slots[index].firstIndex(where: { $0.deadline == nanoseconds && matches($0.payload) }) else {
+            return false
+        }
+        slots[index].remove(at: position)  // keeps the slot's insertion order
+        storedCount -= 1
+        return true
     }
 
     /// Removes and returns every payload due at `now`, earliest first (ties in insertion order).
