@@ -185,6 +185,9 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
 
     public var count: Int { fields.count }
 
+    /// How many fields fit without growing (tests of the kept messages' size).
+    var fieldCapacity: Int { fields.capacity }
+
     /// Room for `count` fields, for a parser that knows how many lines follow.
     public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
 
@@ -217,10 +220,18 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
 
     /// The same fields without the parsed From, To, top Via and CSeq (about 350 bytes), for a
     /// message kept only to be sent again, for up to 64·T1; the typed accessors still parse
-    /// on demand.
+    /// on demand. The fields are moved to an array of their exact size when the message was
+    /// built with room to spare (a response reserves room for the lines the core adds: about
+    /// 150 bytes of a BYE's 200 kept for timer J).
     public func withoutParsedValues() -> SIPHeaders {
         var headers = self
         headers.memoBox = nil
+        if fields.capacity > fields.count {
+            var exact: [Field] = []
+            exact.reserveCapacity(fields.count)
+            exact.append(contentsOf: fields)
+            headers.fields = exact
+        }
         return headers
     }
 

@@ -23,11 +23,13 @@ public struct ServerNonInviteTransaction: Sendable {
     public mutating func respond(_ response: SIPResponse) -> [TransactionAction] {
         switch state {
         case .trying, .proceeding:
-            lastResponse = response
             if response.isProvisional {
+                lastResponse = response
                 state = .proceeding
                 return [.sendResponse(response)]
             }
+            // Kept up to 64·T1 to answer retransmissions: no parsed values, no spare room.
+            lastResponse = response.keptForResending()
             state = .completed
             heldRequest = nil
             return [.sendResponse(response), .startTimer(.j, reliability == .unreliable ? timings.timeout : .zero)]
