@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import VPBXPBX
+@testable import VPBXPBX
 import VPBXSIP
 import VPBXStore
 
@@ -41,6 +41,18 @@ struct RobustnessTests {
             _ = try await pbx.outbound.response(482, .invite, to: alice.address)
             #expect(await pbx.core.currentStatistics().callsStarted == 1)
             #expect(pbx.outbound.distinctCount { $0.isRequest(.invite, to: desk.address) } == 1)
+        }
+    }
+
+    @Test("an INVITE stays registered for merged-request detection only until its final response")
+    func mergedRequestRegistrationEndsWithTheFinalResponse() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            #expect(await pbx.core.mergedRequestRegistrations() == 1)
+            let ok = desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "callee-tag", sdp: desk.sdp(port: 4002))
+            pbx.send(ok, from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            #expect(await pbx.core.mergedRequestRegistrations() == 0, "answered: no longer proceeding")
         }
     }
 

@@ -197,18 +197,28 @@ extension PBXCore {
     private func perform(_ actions: [TransactionAction], server key: TransactionKey, entry: TransactionTable.ServerEntry) {
         for action in actions {
             switch action {
-            case .sendResponse(let response): outbound.send(.response(response), to: entry.source)
+            case .sendResponse(let response):
+                if response.statusCode >= 200 { forgetIdentity(of: entry, key: key) }
+                outbound.send(.response(response), to: entry.source)
             case .deliverRequest(let request): dispatchRequest(request, key: key, source: entry.source)
             case .startTimer(let timer, let delay): schedule(.server(key, timer), after: delay)
             case .ackNeverArrived: ackNeverArrived(serverKey: key)
             case .terminated:
-                if let identity = entry.identity, transactions.serverByRequestIdentity[identity] == key {
-                    transactions.serverByRequestIdentity[identity] = nil
-                }
+                forgetIdentity(of: entry, key: key)
                 transactions.servers[key] = nil
             case .sendRequest, .deliverResponse, .timedOut: break
             }
         }
+    }
+
+    /// How many INVITEs are registered for merged-request detection (tests).
+    func mergedRequestRegistrations() -> Int { transactions.serverByRequestIdentity.count }
+
+    /// Unregisters the entry's request from merged-request detection.
+    private func forgetIdentity(of entry: TransactionTable.ServerEntry, key: TransactionKey) {
+        guard let identity = entry.identity else { return }
+        if transactions.serverByRequestIdentity[identity] == key { transactions.serverByRequestIdentity[identity] = nil }
+        entry.identity = nil
     }
 
     private func perform(_ actions: [TransactionAction], client key: TransactionKey, entry: TransactionTable.ClientEntry) {

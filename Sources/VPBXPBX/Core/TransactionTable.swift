@@ -36,9 +36,10 @@ struct TransactionTable {
     final class ServerEntry {
         var transaction: Server
         let source: SIPPeerAddress
-        /// Set when the request is registered for merged-request detection, so the entry
-        /// can be unregistered after the transaction has let go of its request.
-        let identity: RequestIdentity?
+        /// Set while the request is registered for merged-request detection, which only
+        /// looks at INVITEs still proceeding: unregistered with the final response, not kept
+        /// for the 32 s the transaction then waits (about 200 bytes a call).
+        var identity: RequestIdentity?
 
         init(transaction: Server, source: SIPPeerAddress, identity: RequestIdentity? = nil) {
             self.transaction = transaction
