@@ -2,7 +2,8 @@
 /// §17.2.1 after which an INVITE server transaction sends `100 Trying` if the TU has not
 /// answered yet (`trying`). State machines never sleep: they return `.startTimer` actions and
 /// are told when a timer fires; stale timers (fired in a state where they mean nothing) are
-/// ignored, so the owner never has to cancel one.
+/// ignored, so the owner never has to cancel one (the core still takes the long ones it knows
+/// are stale out of its wheel, to save their memory: PBXCore+StaleTimers).
 public enum TransactionTimer: String, Hashable, Sendable, CaseIterable {
     case a = "A", b = "B", d = "D", e = "E", f = "F", g = "G", h = "H", i = "I", j = "J", k = "K"
     case l = "L", m = "M"
