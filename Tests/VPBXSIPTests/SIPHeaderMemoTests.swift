@@ -146,6 +146,25 @@ import Testing
         #expect(second.headers.memoized.from == nil)
     }
 
+    /// Headers that own their memo alone change it in place: a message built header by header
+    /// (From, To, CSeq, Via) keeps one box, and only a shared box is copied.
+    @Test func anUnsharedMemoIsChangedInPlace() throws {
+        var headers = SIPHeaders()
+        headers.add("From", try NameAddress(parsing: "<sip:1001@pbx>;tag=f1"))
+        let box = try #require(headers.memoBoxIdentity)
+        headers.add("To", try NameAddress(parsing: "<sip:1002@pbx>"))
+        headers.add(CSeq(1, .invite))
+        headers.addVia(try Via(parsing: "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-1"))
+        #expect(headers.memoBoxIdentity == box)
+        #expect(headers.memoized.from?.tag == "f1" && headers.memoized.cseq?.number == 1)
+
+        var copy = headers
+        copy.add("To", try NameAddress(parsing: "<sip:1003@pbx>"))  // a second To: forgets the first
+        #expect(copy.memoBoxIdentity != box)
+        #expect(headers.memoBoxIdentity == box)
+        #expect(copy.memoized.to == nil && headers.memoized.to != nil)
+    }
+
     /// A message kept only to be sent again lets go of its parsed values; its text and its
     /// typed accessors (parsing again) are unchanged, and the original keeps its memo.
     @Test func aRequestKeptForResendingHasTheSameTextWithoutTheParsedValues() throws {
