@@ -18,7 +18,7 @@ import Testing
     @Test func defaultsShedAt200MillisecondsWithoutACallLimit() {
         let configuration = EngineConfiguration()
         #expect(configuration.maximumCalls == nil)
-        #expect(configuration.overloadQueueDelay == .milliseconds(200))
+        #expect(configuration.overloadQueueDelay == .milliseconds(300))
     }
 
     @Test func theFileSetsTheLimitAndZeroTurnsSheddingOff() throws {

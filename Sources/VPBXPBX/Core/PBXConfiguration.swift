@@ -51,7 +51,7 @@ public struct PBXConfiguration: Sendable {
         mediaAddress: String = "127.0.0.1", trustedNetworks: [CIDR] = [],
         minimumRegistrationExpiry: Int = 60, maximumRegistrationExpiry: Int = 3600, defaultRegistrationExpiry: Int = 3600,
         timings: TransactionTimings = .rfc3261, tickInterval: Duration = .milliseconds(10), userAgent: String = "vpbx",
-        maximumCalls: Int? = nil, overloadQueueDelay: Duration? = .milliseconds(200),
+        maximumCalls: Int? = nil, overloadQueueDelay: Duration? = .milliseconds(300),
         authFailureLimit: Int = 10, authBanDuration: Duration = .seconds(900), authBanExempt: [CIDR] = [],
         maximumContactsPerExtension: Int = 10, sourceRateLimit: Int = 200
     ) {
