@@ -231,8 +231,7 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
     /// Nanoseconds from ``origin`` to `instant` (negative before it).
     @inlinable
     func nanoseconds(of instant: ContinuousClock.Instant) -> Int64 {
-        let (seconds, attoseconds) = (instant - origin).components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        (instant - origin).wholeNanoseconds
     }
 
     @inlinable

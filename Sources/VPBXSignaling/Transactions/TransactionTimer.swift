@@ -21,21 +21,21 @@ public struct TransactionTimings: Sendable, Equatable {
 
     public var t1: Duration {
         get { .nanoseconds(t1Nanoseconds) }
-        set { t1Nanoseconds = Self.nanoseconds(of: newValue) }
+        set { t1Nanoseconds = newValue.wholeNanoseconds }
     }
     public var t2: Duration {
         get { .nanoseconds(t2Nanoseconds) }
-        set { t2Nanoseconds = Self.nanoseconds(of: newValue) }
+        set { t2Nanoseconds = newValue.wholeNanoseconds }
     }
     public var t4: Duration {
         get { .nanoseconds(t4Nanoseconds) }
-        set { t4Nanoseconds = Self.nanoseconds(of: newValue) }
+        set { t4Nanoseconds = newValue.wholeNanoseconds }
     }
 
     public init(t1: Duration = .milliseconds(500), t2: Duration = .seconds(4), t4: Duration = .seconds(5)) {
-        t1Nanoseconds = Self.nanoseconds(of: t1)
-        t2Nanoseconds = Self.nanoseconds(of: t2)
-        t4Nanoseconds = Self.nanoseconds(of: t4)
+        t1Nanoseconds = t1.wholeNanoseconds
+        t2Nanoseconds = t2.wholeNanoseconds
+        t4Nanoseconds = t4.wholeNanoseconds
     }
 
     /// 64·T1: the transaction timeout (timers B, F, H, J, L, M). An integer product: it is read
@@ -48,11 +48,6 @@ public struct TransactionTimings: Sendable, Equatable {
     public var tryingDelay: Duration { .nanoseconds(min(200_000_000, t1Nanoseconds / 2)) }
 
     public static let rfc3261 = TransactionTimings()
-
-    private static func nanoseconds(of duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
 }
 
 /// Whether the transport retransmits for us (TCP, TLS) or not (UDP). RFC 3261 drops the
