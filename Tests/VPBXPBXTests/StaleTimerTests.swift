@@ -10,6 +10,7 @@ import Testing
 struct StaleTimerTests {
     let alice = Cast.alice
     let desk = Cast.bobDesk
+    let carol = Cast.carol
 
     @Test("after an answered call ends by BYE, only the wait timers are left: no B, F or no-answer timer")
     func answeredCallLeavesOnlyWaitTimers() async throws {
@@ -45,6 +46,25 @@ struct StaleTimerTests {
             try await eventually("no no-answer timer once the call ended") {
                 await !pbx.core.pendingTimerKinds().contains("noAnswer")
             }
+        }
+    }
+
+    /// An application (a menu) hands the caller to an extension; when that phase fails back to
+    /// the application, its no-answer timer goes with it.
+    @Test("a hand-on phase that fails back to the application leaves no no-answer timer")
+    func handOnPhaseFailingBackLeavesNoNoAnswerTimer() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(carol)
+            // desk stands in for the application that answered the caller.
+            let call = try await pbx.establish(from: alice, to: desk)
+            #expect(await pbx.core.handOn(callID: call.callee.callID, to: .extension(carol.number), step: "test"))
+            let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            #expect(await pbx.core.pendingTimerKinds().contains("noAnswer"), "ringing carol")
+            pbx.send(carol.respond(to: invite, status: 486, toTag: "carol-tag"), from: carol)
+            try await eventually("the phase failed back to the application") {
+                await !pbx.core.pendingTimerKinds().contains("noAnswer")
+            }
+            #expect(await pbx.core.callSnapshots().count == 1, "the caller is back with the application, not hung up")
         }
     }
 }

@@ -146,6 +146,7 @@ extension PBXCore {
             leg.extensionNumber = number
             call.legs.append(leg)
         }
+        cancelNoAnswerTimer(of: call, id: id)  // an earlier phase's, if it is still waiting
         call.noAnswerAt = schedule(.noAnswer(id), after: .seconds(timeout))
     }
 

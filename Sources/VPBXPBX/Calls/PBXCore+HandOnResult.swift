@@ -61,7 +61,7 @@ extension PBXCore {
         call.callee = origin.callee
         call.calleeCallID = origin.callID
         call.calleeFromTag = origin.fromTag
-        call.noAnswerAt = nil
+        cancelNoAnswerTimer(of: call, id: id)
         settleHandOn(origin, .failed(busy: busy))
         return true
     }

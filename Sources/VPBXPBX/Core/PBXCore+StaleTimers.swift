@@ -16,9 +16,11 @@ extension PBXCore {
         }
     }
 
-    /// The no-answer timer of a call that was answered or ended.
+    /// The no-answer timer of the call's ringing phase, once that phase is over (answered,
+    /// ended, handed back to an application, or followed by another phase).
     func cancelNoAnswerTimer(of call: Call, id: UUID) {
         guard let deadline = call.noAnswerAt else { return }
+        call.noAnswerAt = nil
         timers.cancel(at: deadline) { timer in
             guard case .noAnswer(let timerCall) = timer else { return false }
             return timerCall == id

@@ -225,7 +225,8 @@ public actor PBXCore {
         }
     }
 
-    /// Schedules `timer` and returns its deadline, which ``cancel(_:at:)`` needs.
+    /// Schedules `timer` and returns its deadline, which taking it out of the wheel again
+    /// needs (`TimerQueue.cancel(at:where:)`, PBXCore+StaleTimers).
     @discardableResult
     func schedule(_ timer: CoreTimer, after delay: Duration) -> ContinuousClock.Instant {
         let deadline = ContinuousClock.now + delay
