@@ -41,9 +41,10 @@ public actor Engine {
     /// one core fewer than it has, so the PBX core's thread (about half of the engine's work
     /// under call load, all of it serial) does not compete with a loop for its core. On two
     /// cores one loop reads SIP in bigger batches and hands them to the core with fewer
-    /// wake-ups: 4.5 % less CPU per call than two loops in four pairs of rounds at 1,000 and
-    /// 1,500 calls/s (docs/architecture.md, "Stop 25"). Plain bridged media is forwarded on the
-    /// relay's poller threads, not on these loops.
+    /// wake-ups (a third of the `epoll_wait` time): 4.5 % less CPU per call than two loops
+    /// with two engines sharing the machine, within the noise to 4 % less alone
+    /// (docs/architecture.md, "Stop 25"). Plain bridged media is forwarded on the relay's
+    /// poller threads, not on these loops.
     static func eventLoopCount(cores: Int) -> Int {
         max(1, cores - 1)
     }
