@@ -10,18 +10,8 @@ root=$PWD
 
 rate=2000
 seconds=3
-bin_dir="$root/.build/release"
-out=""
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --rate) rate=$2; shift 2 ;;
-        --seconds) seconds=$2; shift 2 ;;
-        --bin-dir) bin_dir=$(cd "$2" && pwd); shift 2 ;;
-        --out) out=$2; shift 2 ;;
-        -h | --help) sed -n '2,6p' "$0"; exit 0 ;;
-        *) echo "profile cpu: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-    esac
-done
+source bench/profile/options.sh
+parse_profile_options cpu 6 "$@"
 command -v perf >/dev/null || { echo "profile cpu: perf not found (apt-get install linux-perf)" >&2; exit 1; }
 [ -n "$out" ] || out=$(mktemp -d /tmp/vpbx-cpu-XXXXXX)
 mkdir -p "$out"

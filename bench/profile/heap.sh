@@ -11,18 +11,8 @@ root=$PWD
 
 rate=1000
 seconds=5
-bin_dir="$root/.build/release"
-out=""
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --rate) rate=$2; shift 2 ;;
-        --seconds) seconds=$2; shift 2 ;;
-        --bin-dir) bin_dir=$(cd "$2" && pwd); shift 2 ;;
-        --out) out=$2; shift 2 ;;
-        -h | --help) sed -n '2,8p' "$0"; exit 0 ;;
-        *) echo "profile heap: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-    esac
-done
+source bench/profile/options.sh
+parse_profile_options heap 7 "$@"
 command -v heaptrack >/dev/null || { echo "profile heap: heaptrack not found (apt-get install heaptrack)" >&2; exit 1; }
 command -v sipp >/dev/null || { echo "profile heap: sipp not found; run bash scripts/setup-deps.sh" >&2; exit 1; }
 [ -n "$out" ] || out=$(mktemp -d /tmp/vpbx-heap-XXXXXX)
