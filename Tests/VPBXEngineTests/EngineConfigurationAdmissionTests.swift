@@ -15,7 +15,7 @@ import Testing
         return configuration
     }
 
-    @Test func defaultsShedAt200MillisecondsWithoutACallLimit() {
+    @Test func defaultsShedAt300MillisecondsWithoutACallLimit() {
         let configuration = EngineConfiguration()
         #expect(configuration.maximumCalls == nil)
         #expect(configuration.overloadQueueDelay == .milliseconds(300))
