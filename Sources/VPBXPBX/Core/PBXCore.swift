@@ -210,9 +210,7 @@ public actor PBXCore {
 
     private func tick() {
         let now = ContinuousClock.now
-        var due = timers.takeDue(now: now)
-        due.forEach { fire($0) }
-        timers.recycle(&due)
+        timers.takeDue(now: now).forEach { fire($0) }
         endedCalls.forget(endedBefore: now - configuration.timings.timeout)
         if let episode = overloadEpisode, !admission.isOverloaded, now - episode.lastOverloaded >= .seconds(1) {
             overloadEnded(episode, now: now)

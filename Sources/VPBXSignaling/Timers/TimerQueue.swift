@@ -63,8 +63,6 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
     @usableFromInline var cursor: Int64 = 0
     @usableFromInline var nextSequence: UInt64 = 0
     @usableFromInline var storedCount = 0
-    /// An empty array with capacity, swapped into a slot whose entries were taken whole.
-    @usableFromInline var spare: [Entry] = []
 
     @inlinable public init() {
         slots = Array(repeating: [], count: Self.slotCount)
@@ -155,14 +153,14 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
         while cursor < nowTick {
             let index = Int(cursor & Int64(Self.slotCount - 1))
             if !slots[index].isEmpty {
+                // An emptied slot keeps no capacity: the slot is next used 41 s later, by
+                // other timers (a spare array handed on, and slots kept at the size they grew
+                // to while cancelled timers left room in them, were half the wheel's memory).
                 if due.isEmpty {
-                    // The slot's whole array, with its capacity; the slot gets the spare one.
                     swap(&due, &slots[index])
-                    slots[index] = spare
-                    spare = []
                 } else {
                     due.append(contentsOf: slots[index])
-                    slots[index].removeAll(keepingCapacity: true)
+                    slots[index] = []
                 }
             }
             cursor += 1
@@ -186,15 +184,6 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
         // Stable, so ties stay in insertion order.
         if due.count > 1, !Self.isOrdered(due) { due.sort { $0.deadline < $1.deadline } }
         return DueTimers(entries: due)
-    }
-
-    /// Gives the emptied array of a ``DueTimers`` back to the queue, for the next slot taken
-    /// whole (a slot array regrown from nothing costs a few reallocations).
-    @inlinable
-    public mutating func recycle(_ due: inout DueTimers) {
-        guard due.entries.capacity > spare.capacity else { return }
-        due.entries.removeAll(keepingCapacity: true)
-        swap(&spare, &due.entries)
     }
 
     /// A slot taken whole is usually in order already (appended as scheduled); sorting it
