@@ -14,16 +14,29 @@ struct SIPTransportAdapter: SIPOutbound {
             applications.deliver(message)
             return
         }
-        guard let address = try? SocketAddress.numeric(host: destination.host, port: destination.port) else {
-            // The core resolves host names before sending (HostResolving); nothing else reaches here.
+        guard let endpoint = Self.endpoint(of: destination) else { return }
+        transport.send(message, to: endpoint)
+    }
+
+    func send(_ message: SerializedSIPMessage, to destination: SIPPeerAddress) {
+        if destination.host == Application.host {
+            // Applications take messages; they are rarely the peer of a kept message.
+            if let parsed = try? message.parsed() { applications.deliver(parsed) }
             return
         }
-        let endpoint: SIPEndpoint
-        switch destination.transport {
-        case .udp: endpoint = .udp(address)
-        case .tcp: endpoint = .tcp(address, connection: destination.connectionID.map { SIPConnectionID(rawValue: $0) })
+        guard let endpoint = Self.endpoint(of: destination) else { return }
+        transport.send(serialized: message.bytes, to: endpoint)
+    }
+
+    private static func endpoint(of destination: SIPPeerAddress) -> SIPEndpoint? {
+        guard let address = try? SocketAddress.numeric(host: destination.host, port: destination.port) else {
+            // The core resolves host names before sending (HostResolving); nothing else reaches here.
+            return nil
         }
-        transport.send(message, to: endpoint)
+        switch destination.transport {
+        case .udp: return .udp(address)
+        case .tcp: return .tcp(address, connection: destination.connectionID.map { SIPConnectionID(rawValue: $0) })
+        }
     }
 
     func coreLoadChanged(busy: Bool) {

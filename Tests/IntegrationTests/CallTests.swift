@@ -221,6 +221,27 @@ extension Integration {
             }
         }
 
+        /// The BYE's server transaction keeps its 200 as bytes for timer J (`SerializedSIPMessage`):
+        /// a BYE sent again gets those same bytes, and the callee hears of the hang-up once.
+        @Test("caller sends its BYE again: the same 200 again, one BYE to the callee")
+        func byeRetransmitted() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.answer).echoingRTP()
+                let caller = try await setUp(pbx, callee: callee, caller: .callHangupResendBye)
+                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+                let byeAnswers = callerResult.receivedMessages().filter { message in
+                    message.hasPrefix("SIP/2.0 200")
+                        && message.split(whereSeparator: \.isNewline).contains { $0.hasPrefix("CSeq:") && $0.hasSuffix(" BYE") }
+                }
+                #expect(byeAnswers.count == 2, "200s to the BYE the caller received: \(byeAnswers)")
+                #expect(Set(byeAnswers).count == 1, "the second 200 differs: \(byeAnswers)")
+                #expect(calleeResult.receivedMessages().filter { $0.hasPrefix("BYE") }.count == 1)
+                #expect(try await pbx.cdr(from: Fixture.caller, to: Fixture.callee).hangupSide == .caller)
+            }
+        }
+
         @Test("no answer within the extension's 5 s timeout: callee cancelled, caller gets 480, CDR no_answer")
         func noAnswer() async throws {
             try await TestPBX.run { pbx in

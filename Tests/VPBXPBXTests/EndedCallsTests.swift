@@ -15,13 +15,16 @@ struct EndedCallsTests {
             invite: SIPRequest(method: .invite, uri: uri),
             transactionKey: TransactionKey(branch: "z9hG4bK-\(user)", sentBy: "127.0.0.1:5060", method: .invite))
         leg.state = .answered
-        leg.ack = SIPRequest(method: .ack, uri: uri)
+        leg.ack = SerializedSIPMessage(SIPRequest(method: .ack, uri: uri))
         return EndedLeg(leg)
     }
 
     private func ackUser(_ leg: EndedLeg?) -> String? {
+        // The user of the request-URI in the kept ACK's request line ("ACK sip:USER@host SIP/2.0").
         guard case .ack(let ack)? = leg?.pending else { return nil }
-        return ack.uri.user
+        let requestLine = String(decoding: ack.bytes.prefix { $0 != 13 }, as: UTF8.self)
+        guard requestLine.hasPrefix("ACK sip:"), let at = requestLine.firstIndex(of: "@") else { return nil }
+        return String(requestLine[requestLine.index(requestLine.startIndex, offsetBy: 8)..<at])
     }
 
     @Test func callsAreForgottenInTheOrderTheyEndedOnceTheWaitIsOver() {

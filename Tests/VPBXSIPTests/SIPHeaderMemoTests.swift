@@ -179,22 +179,6 @@ import Testing
         #expect(original.headers.memoized.from?.tag == "f1")
     }
 
-    /// A response kept to answer retransmissions (a BYE's 200, for timer J) is the same text
-    /// in an array of its exact size: `SIPResponse(to:)` reserves room for lines the core adds.
-    @Test func aResponseKeptForResendingHasTheSameTextWithoutSpareRoom() throws {
-        let request = try parsedInvite()
-        var response = SIPResponse(to: request, status: 200, toTag: "t9")
-        response.headers.add("Server", "vpbx")
-        #expect(response.headers.fieldCapacity > response.headers.count, "built with room to spare")
-        #expect(response.headers.memoized.to?.tag == "t9")
-        let kept = response.keptForResending()
-        #expect(kept.headers.fieldCapacity < response.headers.fieldCapacity, "no spare room kept")
-        #expect(kept.headers.memoized.to == nil)
-        #expect(kept == response)
-        #expect(kept.serialized() == response.serialized())
-        #expect(try kept.headers.toTag() == "t9")
-    }
-
     /// The tag accessors read the memo in place and agree with the parsed address; without a
     /// memo they parse, and a malformed header throws as `from()`/`to()` do.
     @Test func theTagAccessorsAgreeWithTheAddressesWithOrWithoutAMemo() throws {

@@ -108,12 +108,16 @@ public final class SIPTransport: Sendable {
     /// are counted in ``statistics`` and logged. Over TCP it reuses the endpoint's connection or
     /// any open one to its address, else connects.
     public func send(_ message: SIPMessage, to endpoint: SIPEndpoint) {
+        send(serialized: message.serialized(), to: endpoint)
+    }
+
+    /// As ``send(_:to:)``, for a message already serialized (one kept to be sent again).
+    public func send(serialized bytes: [UInt8], to endpoint: SIPEndpoint) {
         guard let running = runningState() else {
             counters.update { $0.sendFailures += 1 }
             configuration.logger.warning("cannot send to \(endpoint): the SIP transport is not running")
             return
         }
-        let bytes = message.serialized()
         switch endpoint.transport {
         case .udp:
             let listener = udpSocket(of: running, for: endpoint.address)

@@ -44,8 +44,9 @@ struct CalleeLeg: Sendable {
     /// CANCEL must wait for a provisional response (RFC 3261 §9.1).
     var cancelPending = false
     var dialog: Dialog?
-    /// Re-sent whenever the 2xx is retransmitted.
-    var ack: SIPRequest?
+    /// Re-sent whenever the 2xx is retransmitted, as its bytes (kept up to 64·T1 after the
+    /// call ends, in ``EndedLeg``).
+    var ack: SerializedSIPMessage?
 
     var isDone: Bool { state == .failed || state == .cancelled }
 }

@@ -8,7 +8,7 @@ import VPBXSIP
 struct EndedLeg: Sendable {
     enum Pending: Sendable {
         /// Answered: a retransmitted 2xx gets this ACK again.
-        case ack(SIPRequest)
+        case ack(SerializedSIPMessage)
         /// Not answered yet: a provisional response may still need the CANCEL held back for
         /// it, and a 2xx crossing the CANCEL needs a dialog (ACK and BYE); both are built from
         /// the INVITE's identifying lines (``SIPRequest/trimmedForMatching()``).
@@ -23,7 +23,7 @@ struct EndedLeg: Sendable {
     init(_ leg: CalleeLeg) {
         destination = leg.destination
         if let ack = leg.ack {
-            pending = .ack(ack.keptForResending())
+            pending = .ack(ack)
         } else if leg.state == .failed {
             pending = .nothing
         } else {

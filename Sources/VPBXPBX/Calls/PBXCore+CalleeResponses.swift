@@ -83,12 +83,13 @@ extension PBXCore {
         // a reference count per string in them, twice, for the three fields that change.
         let destination = call.legs[index].destination
         if call.answeredLeg == index, let ack = call.legs[index].ack {
-            outbound.send(.request(ack), to: destination)  // retransmitted 2xx: ACK again
+            outbound.send(ack, to: destination)  // retransmitted 2xx: ACK again
             return
         }
         guard var dialog = try? Dialog(uacInvite: call.legs[index].invite, response: response) else { return }
-        let ack = dialog.makeAck(inviteCSeq: 1, via: newVia(for: destination))
-        outbound.send(.request(ack), to: destination)
+        // Serialized once, to send now and again to each retransmitted 2xx.
+        let ack = SerializedSIPMessage(dialog.makeAck(inviteCSeq: 1, via: newVia(for: destination)))
+        outbound.send(ack, to: destination)
         guard call.answeredLeg == nil, call.state != .ending, !call.finalSentToCaller || call.handingOn else {
             // Another contact answered first, or the caller gave up: this one hangs up at once.
             let bye = dialog.makeRequest(.bye, via: newVia(for: destination), contact: nil)
@@ -230,12 +231,12 @@ extension PBXCore {
             leg.pending = .invite(invite, cancelPending: false)
             sendCancel(of: invite, to: leg.destination)
         case (200..<300, .ack(let ack)):
-            outbound.send(.request(ack), to: leg.destination)
+            outbound.send(ack, to: leg.destination)
         case (200..<300, .invite(let invite, _)):
             guard var dialog = try? Dialog(uacInvite: invite, response: response) else { break }
-            let ack = dialog.makeAck(inviteCSeq: 1, via: newVia(for: leg.destination))
-            leg.pending = .ack(ack.keptForResending())
-            outbound.send(.request(ack), to: leg.destination)
+            let ack = SerializedSIPMessage(dialog.makeAck(inviteCSeq: 1, via: newVia(for: leg.destination)))
+            leg.pending = .ack(ack)
+            outbound.send(ack, to: leg.destination)
             let bye = dialog.makeRequest(.bye, via: newVia(for: leg.destination), contact: nil)
             startClient(bye, to: leg.destination, purpose: .fireAndForget)
         default:

@@ -200,6 +200,7 @@ extension PBXCore {
             case .sendResponse(let response):
                 if response.statusCode >= 200 { forgetIdentity(of: entry, key: key) }
                 outbound.send(.response(response), to: entry.source)
+            case .sendSerialized(let response): outbound.send(response, to: entry.source)
             case .deliverRequest(let request): dispatchRequest(request, key: key, source: entry.source)
             case .startTimer(let timer, let delay): schedule(.server(key, timer), after: delay)
             case .ackNeverArrived: ackNeverArrived(serverKey: key)
@@ -239,7 +240,7 @@ extension PBXCore {
             case .terminated:
                 cancelTimeoutTimer(of: entry, key: key)
                 transactions.clients[key] = nil
-            case .sendResponse, .deliverRequest, .ackNeverArrived: break
+            case .sendResponse, .sendSerialized, .deliverRequest, .ackNeverArrived: break
             }
         }
     }

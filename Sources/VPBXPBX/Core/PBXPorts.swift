@@ -35,6 +35,8 @@ public struct IncomingSIP: Sendable {
 /// use a recorder.
 public protocol SIPOutbound: Sendable {
     func send(_ message: SIPMessage, to destination: SIPPeerAddress)
+    /// Sends a message kept as its bytes (``SerializedSIPMessage``) again.
+    func send(_ message: SerializedSIPMessage, to destination: SIPPeerAddress)
     /// The core is working through a backlog (`busy`), or has caught up. A transport may then
     /// take its sends off the core's thread, a hand-off not worth its wake-up when the core
     /// keeps up anyway.
@@ -45,6 +47,12 @@ public protocol SIPOutbound: Sendable {
 }
 
 extension SIPOutbound {
+    /// Parses the bytes back into a message: for outbounds that take only messages.
+    public func send(_ message: SerializedSIPMessage, to destination: SIPPeerAddress) {
+        guard let parsed = try? message.parsed() else { return }
+        send(parsed, to: destination)
+    }
+
     public func coreLoadChanged(busy: Bool) {}
     public func gatheringSends(_ body: () -> Void) { body() }
 }

@@ -79,14 +79,6 @@ public struct SIPResponse: Sendable, Equatable {
         self.init(statusCode: status, reason: reason, headers: headers)
     }
 
-    /// The same response without its parsed header values and spare room
-    /// (``SIPHeaders/withoutParsedValues()``), for one kept only to be sent again.
-    public func keptForResending() -> SIPResponse {
-        var response = self
-        response.headers = headers.withoutParsedValues()
-        return response
-    }
-
     public var isProvisional: Bool { statusCode < 200 }
     public var isSuccess: Bool { (200..<300).contains(statusCode) }
 

@@ -12,7 +12,11 @@ public struct ServerNonInviteTransaction: Sendable {
     private var heldRequest: HeldMessage<SIPRequest>?
     private let reliability: TransportReliability
     private let timings: TransactionTimings
-    private var lastResponse: SIPResponse?
+    /// The provisional response last sent, resent to a retransmitted request.
+    private var lastProvisional: SIPResponse?
+    /// The final response as its bytes: resent to retransmitted requests for up to 64·T1, and
+    /// as a message (header array, a string per header) it was about 320 bytes a call more.
+    private var finalResponse: SerializedSIPMessage?
 
     public static func start(
         _ request: SIPRequest, reliability: TransportReliability, timings: TransactionTimings = .rfc3261
@@ -24,15 +28,17 @@ public struct ServerNonInviteTransaction: Sendable {
         switch state {
         case .trying, .proceeding:
             if response.isProvisional {
-                lastResponse = response
+                lastProvisional = response
                 state = .proceeding
                 return [.sendResponse(response)]
             }
-            // Kept up to 64·T1 to answer retransmissions: no parsed values, no spare room.
-            lastResponse = response.keptForResending()
+            // Serialized once, for the first send and every resend.
+            let final = SerializedSIPMessage(.response(response))
+            finalResponse = final
+            lastProvisional = nil
             state = .completed
             heldRequest = nil
-            return [.sendResponse(response), .startTimer(.j, reliability == .unreliable ? timings.timeout : .zero)]
+            return [.sendSerialized(final), .startTimer(.j, reliability == .unreliable ? timings.timeout : .zero)]
         case .completed, .terminated:
             return []
         }
@@ -42,7 +48,8 @@ public struct ServerNonInviteTransaction: Sendable {
     public mutating func receive(_ incoming: SIPRequest) -> [TransactionAction] {
         switch state {
         case .trying, .terminated: return []
-        case .proceeding, .completed: return lastResponse.map { [.sendResponse($0)] } ?? []
+        case .proceeding: return lastProvisional.map { [.sendResponse($0)] } ?? []
+        case .completed: return finalResponse.map { [.sendSerialized($0)] } ?? []
         }
     }
 

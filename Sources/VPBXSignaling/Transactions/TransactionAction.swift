@@ -7,6 +7,9 @@ public enum TransactionAction: Sendable, Equatable {
     case sendRequest(SIPRequest)
     /// Put a response on the wire (server side: first send or retransmission).
     case sendResponse(SIPResponse)
+    /// Put a response kept as its bytes on the wire (a non-INVITE server transaction's final
+    /// response, first sent and resent from the same bytes).
+    case sendSerialized(SerializedSIPMessage)
     /// Hand a response to the transaction user (client side).
     case deliverResponse(SIPResponse)
     /// Hand a request to the transaction user (server side: the original request only).

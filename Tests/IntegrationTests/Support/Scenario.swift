@@ -7,6 +7,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case registerForbidden = "register-forbidden"
     case options
     case callHangup = "call-hangup"
+    case callHangupResendBye = "call-hangup-resend-bye"
     case callLateOffer = "call-late-offer"
     case callAwaitBye = "call-await-bye"
     case callExpectBusy = "call-expect-busy"

@@ -33,7 +33,8 @@ import VPBXSignaling
         _ = transaction.respond(ok)
         #expect(transaction.request == nil)
         let again = transaction.receive(bye)
-        #expect(again.sentResponses == [ok])
+        #expect(again.sentSerialized == [SerializedSIPMessage(.response(ok))])
+        #expect(try again.sentSerialized.first?.parsed() == SIPParser().parse(ok.serialized()), "every header of it")
     }
 
     @Test func anInviteClientAcksAFailureFromItsTrimmedRequestWithRouteAndVia() throws {

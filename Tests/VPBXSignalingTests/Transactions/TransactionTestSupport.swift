@@ -30,5 +30,6 @@ extension Array where Element == TransactionAction {
 
     var sentRequests: [SIPRequest] { compactMap { if case .sendRequest(let r) = $0 { r } else { nil } } }
     var sentResponses: [SIPResponse] { compactMap { if case .sendResponse(let r) = $0 { r } else { nil } } }
+    var sentSerialized: [SerializedSIPMessage] { compactMap { if case .sendSerialized(let r) = $0 { r } else { nil } } }
     var delivered: [SIPResponse] { compactMap { if case .deliverResponse(let r) = $0 { r } else { nil } } }
 }
