@@ -86,13 +86,22 @@ func eventually(
     throw TimedOut(description: "\(what) not reached within \(timeout)")
 }
 
-/// A relay (for its port pool and loops) over a random range of `pairs` pairs in 20000-30000.
+/// A relay (for its port pool and loops) over `pairs` pairs of the next block of 26000-29999,
+/// handed out in turn (from a random one, wrapping) so that tests running at once never share
+/// ports; VPBXNetworkTests use 20000-25999.
 func makeRelay(pairs: Int = 4) throws -> RTPRelay {
-    let base = Int.random(in: 10000..<15000) * 2
+    precondition(pairs <= 10, "a test range is at most 10 pairs")
+    let block = nextPortBlock.withLockedValue { block -> Int in
+        defer { block = (block + 1) % 200 }
+        return block
+    }
+    let base = 26_000 + block * 20
     return try RTPRelay(
         group: MultiThreadedEventLoopGroup.singleton,
         configuration: .init(portRange: base...(base + pairs * 2 - 1), inactivityTimeout: nil))
 }
+
+private let nextPortBlock = NIOLockedValueBox(Int.random(in: 0..<200))
 
 /// Sends RTP as a phone would: one stream, 20 ms frames, RFC 4733 keys, paced by sleeping.
 struct PhoneStream {

@@ -263,12 +263,13 @@ struct RelayPollerHandOffTests {
     }
 
     /// A sends packet `sequence` and the intruder one right behind it to A's port: only A's
-    /// reaches B.
+    /// reaches B. Counted from when B's datagrams settled: music sent just before it stopped
+    /// may still be on its way.
     private func expectOnlyAForwarded(
         _ sequence: UInt16, intruder intruderSequence: UInt16, session: RelaySession,
         phoneA: UDPPhone, phoneB: UDPPhone, intruderPhone: UDPPhone
     ) async throws {
-        let before = phoneB.received.count
+        let before = try await phoneB.settledCount()
         try await phoneA.send(rtpPacket(sequence: sequence), to: session.aPort)
         try await intruderPhone.send(rtpPacket(sequence: intruderSequence), to: session.aPort)
         try await eventually { phoneB.received.count == before + 1 }

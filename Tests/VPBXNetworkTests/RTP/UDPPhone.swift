@@ -33,6 +33,14 @@ final class UDPPhone: Sendable {
             }
             .bind(host: host, port: port)
             .get()
+        // A receive buffer that holds a test's whole burst (hundreds of datagrams) while the
+        // phone's loop waits for a core: with the kernel's default (about 200 KB, some 170
+        // datagrams) bursts were lost when the suite ran on two busy cores. Forced past
+        // net.core.rmem_max where allowed (root), else as large as that allows.
+        let bytes = 4 << 20
+        if (try? await channel.setOption(.socketOption(.init(rawValue: SO_RCVBUFFORCE)), value: bytes).get()) == nil {
+            try? await channel.setOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(bytes)).get()
+        }
         return UDPPhone(channel: channel, host: host, inbox: inbox)
     }
 
@@ -46,9 +54,23 @@ final class UDPPhone: Sendable {
     var received: [AddressedEnvelope<ByteBuffer>] { self.inbox.withLockedValue { $0 } }
 
     /// Waits until at least `count` datagrams arrived, at most `timeout`; returns what arrived.
-    func waitForPackets(_ count: Int, timeout: Duration = .seconds(2)) async throws -> [AddressedEnvelope<ByteBuffer>] {
+    func waitForPackets(_ count: Int, timeout: Duration = waitLimit) async throws -> [AddressedEnvelope<ByteBuffer>] {
         try await eventually(timeout: timeout) { self.received.count >= count }
         return self.received
+    }
+
+    /// How many datagrams arrived once none came for `quiet` (at most `waitLimit`): what was
+    /// in flight when the caller stopped a stream has landed by then.
+    func settledCount(quiet: Duration = .milliseconds(60)) async throws -> Int {
+        var count = self.received.count
+        let deadline = ContinuousClock.now + waitLimit
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: quiet)
+            let now = self.received.count
+            if now == count { return count }
+            count = now
+        }
+        throw TimedOut(description: "datagrams still arriving after \(waitLimit)")
     }
 
     func close() async {
@@ -71,9 +93,14 @@ struct TimedOut: Error, CustomStringConvertible {
     let description: String
 }
 
+/// How long the waits of these tests give a condition by default: an upper bound only (a wait
+/// returns as soon as its condition holds), so it can be generous. 2 s was not always enough
+/// with the whole test run sharing two cores.
+let waitLimit: Duration = .seconds(10)
+
 /// Polls `condition` every 5 ms until it holds; throws after `timeout`, so no test waits forever.
 func eventually(
-    timeout: Duration = .seconds(2),
+    timeout: Duration = waitLimit,
     _ what: String = "condition",
     _ condition: @Sendable () async throws -> Bool
 ) async throws {

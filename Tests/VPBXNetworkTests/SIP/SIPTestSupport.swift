@@ -22,7 +22,7 @@ final class TransportHarness: Sendable {
     ///   request.
     static func start(
         limits: SIPParserLimits = .default, idleTimeout: TimeAmount = .minutes(1), maximumTCPConnections: Int = 4096,
-        answer: Bool = true,
+        answer: Bool = true, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         responder: (@Sendable (SIPTransport, InboundSIPMessage) -> Void)? = nil
     ) async throws -> TransportHarness {
         var configuration = SIPTransportConfiguration(
@@ -30,7 +30,7 @@ final class TransportHarness: Sendable {
             maximumTCPConnections: maximumTCPConnections)
         configuration.logger.logLevel = .error  // failures are asserted, not read from logs
         let harness = TransportHarness(
-            transport: SIPTransport(group: MultiThreadedEventLoopGroup.singleton, configuration: configuration))
+            transport: SIPTransport(group: group, configuration: configuration))
         try await harness.transport.start { [harness] inbound in
             harness.inbox.withLockedValue { $0.append(inbound) }
             if let responder {
@@ -43,7 +43,7 @@ final class TransportHarness: Sendable {
         return harness
     }
 
-    func waitForMessages(_ count: Int, timeout: Duration = .seconds(2)) async throws -> [InboundSIPMessage] {
+    func waitForMessages(_ count: Int, timeout: Duration = waitLimit) async throws -> [InboundSIPMessage] {
         try await eventually(timeout: timeout, "\(count) messages at the transport") { self.received.count >= count }
         return received
     }

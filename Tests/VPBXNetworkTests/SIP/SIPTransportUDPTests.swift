@@ -112,9 +112,13 @@ struct SIPTransportUDPTests {
     /// A direct send that fails (a full send buffer) goes out through NIO, and so does the
     /// rest of its burst: sent directly, they would leave before it (NIO sends at the flush).
     @Test func aFailedDirectSendIsNotOvertakenByTheRestOfItsBurst() async throws {
-        let harness = try await TransportHarness.start()
-        // The phone reads on its own thread: on a shared loop it would read nothing while the
-        // test holds that loop, and its socket buffer overflowed in one full-suite run of CI.
+        // The transport runs on a loop of its own, since the test holds it: holding one of the
+        // shared loops stopped every other test's phones on it from reading meanwhile (lost
+        // datagrams in tests running alongside). The phone reads on its own thread too: on the
+        // held loop it would read nothing, and its socket buffer overflowed in one full-suite
+        // run of CI.
+        let transportGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let harness = try await TransportHarness.start(group: transportGroup)
         let phoneGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let phone = try await UDPPhone.bind(group: phoneGroup)
         defer {
@@ -122,6 +126,7 @@ struct SIPTransportUDPTests {
                 await phone.close()
                 await harness.stop()
                 try? await phoneGroup.shutdownGracefully()
+                try? await transportGroup.shutdownGracefully()
             }
         }
 

@@ -47,12 +47,12 @@ final class TCPPeer: Sendable {
     }
 
     /// Waits for `count` whole SIP responses on the stream.
-    func waitForResponses(_ count: Int, timeout: Duration = .seconds(2)) async throws -> [SIPResponse] {
+    func waitForResponses(_ count: Int, timeout: Duration = waitLimit) async throws -> [SIPResponse] {
         try await eventually(timeout: timeout, "\(count) responses on TCP") { try self.responses().count >= count }
         return try responses()
     }
 
-    func waitUntilClosed(timeout: Duration = .seconds(2)) async throws {
+    func waitUntilClosed(timeout: Duration = waitLimit) async throws {
         try await eventually(timeout: timeout, "connection closed by the transport") { self.isClosed }
     }
 
