@@ -9,8 +9,9 @@ enum ClientPurpose: Sendable, Equatable {
     /// A request whose answer nobody waits for (CANCEL, BYE after the call ended).
     case fireAndForget
     /// An in-dialog request relayed from the other leg; its final answer is relayed back to
-    /// the server transaction `answering`.
-    case relayed(call: UUID, answering: TransactionKey, toward: CallSide)
+    /// the server transaction `answering`. Boxed (`indirect`): inline, its key made every
+    /// client entry 32 bytes larger, for a case only re-INVITEs and the like use.
+    indirect case relayed(call: UUID, answering: TransactionKey, toward: CallSide)
     /// The INVITE ringing a supervisor's phone for monitoring leg `monitor`.
     case monitorInvite(monitor: UUID)
     /// A contact check (OPTIONS) of an extension's contact.
@@ -39,12 +40,23 @@ struct TransactionTable {
         /// Set while the request is registered for merged-request detection, which only
         /// looks at INVITEs still proceeding: unregistered with the final response, not kept
         /// for the 32 s the transaction then waits (about 200 bytes a call).
-        var identity: RequestIdentity?
+        var identity: RequestIdentity? {
+            get { identityBox?.identity }
+            set { identityBox = newValue.map(IdentityBox.init) }
+        }
+        /// Boxed: inline, the identity's room (56 bytes) stayed in every entry for its 32 s
+        /// of waiting, though it is nil by then.
+        private var identityBox: IdentityBox?
 
         init(transaction: Server, source: SIPPeerAddress, identity: RequestIdentity? = nil) {
             self.transaction = transaction
             self.source = source
             self.identity = identity
+        }
+
+        private final class IdentityBox {
+            let identity: RequestIdentity
+            init(_ identity: RequestIdentity) { self.identity = identity }
         }
 
         /// The request until the transaction has sent (and, for an INVITE, had acknowledged)
