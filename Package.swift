@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     ],
     targets: [
         // Pure protocol layers: no NIO, GRDB or ncurses.
@@ -36,7 +37,10 @@ let package = Package(
         .target(name: "VPBXACD"),
         .target(
             name: "VPBXSignaling",
-            dependencies: ["VPBXSIP", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "VPBXSIP", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
         ),
         // Media: signal processing and RTP/DTMF state machines under the players and recorders; pure.
         .target(name: "VPBXMedia", dependencies: ["VPBXRTP"]),

@@ -139,4 +139,43 @@ import Testing
         #expect(queue.popDue(now: start + .milliseconds(60)) == [10, 20, 30])
         #expect(queue.isEmpty)
     }
+
+    /// Lanes: timers scheduled in deadline order per lane fire merged with the wheel's by
+    /// deadline, across the lane's chunks, and count everywhere the queue reports.
+    @Test func laneEntriesFireInDeadlineOrderWithTheWheels() {
+        var queue = TimerQueue<Int>()
+        let start = ContinuousClock.now + .seconds(1)
+        let perLane = TimerQueue<Int>.laneChunk * 2 + 10  // three chunks
+        for index in 0..<perLane {
+            queue.schedule(index, at: start + .milliseconds(index * 2), lane: 0)
+            queue.schedule(100_000 + index, at: start + .milliseconds(index * 2 + 1), lane: 1)
+        }
+        queue.schedule(-1, at: start + .milliseconds(3))  // the wheel, between lane entries
+        #expect(queue.count == perLane * 2 + 1)
+        #expect(queue.pendingPayloads.count == perLane * 2 + 1)
+        #expect(queue.nextDeadline == start)
+        // -1 and 100_001 share a deadline: the wheel's entry fires first.
+        let first = queue.popDue(now: start + .microseconds(4_500))
+        #expect(first == [0, 100_000, 1, -1, 100_001, 2])
+        let rest = queue.popDue(now: start + .seconds(10))
+        #expect(rest.count == perLane * 2 - 5)
+        #expect(rest.first == 100_002 && rest.last == 100_000 + perLane - 1)
+        #expect(zip(rest, rest.dropFirst()).allSatisfy { earlier, later in
+            (earlier % 100_000) * 2 + (earlier >= 100_000 ? 1 : 0) < (later % 100_000) * 2 + (later >= 100_000 ? 1 : 0)
+        })
+        #expect(queue.isEmpty && queue.nextDeadline == nil)
+    }
+
+    /// A deadline earlier than its lane's last would break the lane's order: it waits in the
+    /// wheel instead and still fires in time.
+    @Test func anOutOfOrderLaneDeadlineGoesToTheWheel() {
+        var queue = TimerQueue<Int>()
+        let start = ContinuousClock.now + .seconds(1)
+        queue.schedule(2, at: start + .milliseconds(50), lane: 0)
+        queue.schedule(1, at: start + .milliseconds(20), lane: 0)
+        #expect(queue.count == 2)
+        #expect(queue.popDue(now: start + .milliseconds(30)) == [1])
+        #expect(queue.popDue(now: start + .milliseconds(60)) == [2])
+        #expect(queue.isEmpty)
+    }
 }

@@ -228,8 +228,28 @@ public actor PBXCore {
     @discardableResult
     func schedule(_ timer: CoreTimer, after delay: Duration) -> ContinuousClock.Instant {
         let deadline = ContinuousClock.now + delay
-        timers.schedule(timer, at: deadline)
+        if let lane = waitLane(of: timer, delay: delay) {
+            timers.schedule(timer, at: deadline, lane: lane)
+        } else {
+            timers.schedule(timer, at: deadline)
+        }
         return deadline
+    }
+
+    /// The timer queue's lane for a transaction's wait timer: these are most of what a short
+    /// call leaves waiting for 32 s, and in a lane per delay they come due in the order they
+    /// were scheduled (``TimerQueue/schedule(_:at:lane:)``). Timers the core may cancel (B, F)
+    /// stay in the wheel.
+    private func waitLane(of timer: CoreTimer, delay: Duration) -> Int? {
+        switch timer {
+        case .server(_, let name), .client(_, let name):
+            guard name.endsTheTransaction else { return nil }
+            if delay == configuration.timings.timeout { return 0 }
+            if delay == configuration.timings.t4 { return 1 }
+            return nil
+        default:
+            return nil
+        }
     }
 
     private func fire(_ timer: CoreTimer) {

@@ -1,3 +1,5 @@
+import DequeModule
+
 /// Deadlines with payloads, popped when due. The owner of many transactions keeps one of these
 /// and a single periodic tick instead of one scheduled task per timer: at thousands of calls
 /// per second that is the difference between an append and a trip through the event loop's
@@ -63,6 +65,30 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
     @usableFromInline var cursor: Int64 = 0
     @usableFromInline var nextSequence: UInt64 = 0
     @usableFromInline var storedCount = 0
+    /// Deadlines scheduled in order (``schedule(_:at:lane:)``), one queue per lane, earliest
+    /// first, in chunks of ``laneChunk`` entries: no slot to grow and no room left behind,
+    /// and growing never copies (a queue that doubles held a third of the lane's memory twice
+    /// over while it copied, and up to half of it empty).
+    @usableFromInline var lanes: [Deque<LaneChunk>] = []
+
+    @usableFromInline static var laneChunk: Int { 512 }
+
+    /// Up to ``laneChunk`` entries of a lane, taken from `head` on.
+    @usableFromInline
+    struct LaneChunk: Sendable {
+        @usableFromInline var entries: [Entry]
+        @usableFromInline var head = 0
+
+        @inlinable init(_ first: Entry) {
+            entries = []
+            entries.reserveCapacity(TimerQueue.laneChunk)
+            entries.append(first)
+        }
+
+        @inlinable var isFull: Bool { entries.count == TimerQueue.laneChunk }
+        @inlinable var first: Entry? { head < entries.count ? entries[head] : nil }
+        @inlinable var last: Entry? { entries.last }
+    }
 
     @inlinable public init() {
         slots = Array(repeating: [], count: Self.slotCount)
@@ -75,6 +101,9 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
     /// The earliest deadline; scans the wheel, for tests and diagnostics.
     public var nextDeadline: ContinuousClock.Instant? {
         var earliest = far.first?.entry.deadline
+        for lane in lanes {
+            if let first = lane.first?.first?.deadline, earliest.map({ first < $0 }) ?? true { earliest = first }
+        }
         for offset in 0..<Self.slotCount {
             let slot = slots[Int((cursor + Int64(offset)) & Int64(Self.slotCount - 1))]
             guard let first = slot.min(by: { $0.deadline < $1.deadline }) else { continue }
@@ -88,7 +117,35 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
     /// the whole wheel).
     public var pendingPayloads: [Payload] {
         slots.flatMap { $0.map(\.payload) } + far.map(\.entry.payload)
+            + lanes.flatMap { $0.flatMap { $0.entries[$0.head...].map(\.payload) } }
     }
+
+    /// Schedules `payload` in `lane` (0 to ``laneLimit`` - 1), a queue for deadlines that come
+    /// in the order they are scheduled: timers of one fixed delay that are never cancelled,
+    /// such as a transaction's wait timers (64·T1 for L, M and J). Most of a short call's
+    /// timers are of that kind and wait up to 32 s; in the wheel the slots they share with
+    /// cancelled timers (B, F) kept room for those, about half the wheel's memory. A deadline
+    /// earlier than the lane's last goes to the wheel, so order never breaks. Lane entries
+    /// cannot be cancelled, and fire after wheel entries of exactly the same deadline.
+    @inlinable
+    public mutating func schedule(_ payload: Payload, at deadline: ContinuousClock.Instant, lane: Int) {
+        precondition((0..<Self.laneLimit).contains(lane), "lane \(lane) is not in 0..<\(Self.laneLimit)")
+        let nanoseconds = self.nanoseconds(of: deadline)
+        while lanes.count <= lane { lanes.append(Deque()) }
+        if let last = lanes[lane].last?.last, last.deadline > nanoseconds {
+            schedule(payload, at: deadline)
+            return
+        }
+        let entry = Entry(deadline: nanoseconds, payload: payload)
+        if lanes[lane].isEmpty || lanes[lane][lanes[lane].count - 1].isFull {
+            lanes[lane].append(LaneChunk(entry))
+        } else {
+            lanes[lane][lanes[lane].count - 1].entries.append(entry)
+        }
+        storedCount += 1
+    }
+
+    public static var laneLimit: Int { 8 }
 
     @inlinable
     public mutating func schedule(_ payload: Payload, at deadline: ContinuousClock.Instant) {
@@ -122,6 +179,8 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
             return false
         }
         slots[index].remove(at: position)  // keeps the slot's insertion order
+        // A slot left empty lets go of its room at once rather than when it comes due.
+        if slots[index].isEmpty { slots[index] = [] }
         storedCount -= 1
         return true
     }
@@ -172,6 +231,13 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
                 if entry.deadline <= nowNanoseconds { due.append(entry) } else { waiting.append(entry) }
             }
             if waiting.count != slots[current].count { slots[current] = waiting }
+        }
+        for lane in lanes.indices {
+            while let first = lanes[lane].first?.first, first.deadline <= nowNanoseconds {
+                due.append(first)
+                lanes[lane][0].head += 1
+                if lanes[lane][0].head == lanes[lane][0].entries.count { lanes[lane].removeFirst() }
+            }
         }
         if let first = far.first, first.entry.deadline <= nowNanoseconds {
             // Before the wheel's: a far entry of the same deadline was scheduled first (the

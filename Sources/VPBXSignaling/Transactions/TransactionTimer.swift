@@ -8,6 +8,15 @@ public enum TransactionTimer: String, Hashable, Sendable, CaseIterable {
     case a = "A", b = "B", d = "D", e = "E", f = "F", g = "G", h = "H", i = "I", j = "J", k = "K"
     case l = "L", m = "M"
     case trying = "Trying"
+
+    /// The timers that end their transaction when they fire (the wait states' D, I, J, K, L,
+    /// M, and H, which gives up on an ACK): one fixed delay each, never cancelled.
+    public var endsTheTransaction: Bool {
+        switch self {
+        case .d, .h, .i, .j, .k, .l, .m: true
+        case .a, .b, .e, .f, .g, .trying: false
+        }
+    }
 }
 
 /// T1, T2, T4 of RFC 3261 §17.1.1.1. Tests shrink them; production keeps the defaults.
