@@ -67,8 +67,9 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
     @usableFromInline var storedCount = 0
     /// Deadlines scheduled in order (``schedule(_:at:lane:)``), one queue per lane, earliest
     /// first, in chunks of ``laneChunk`` entries: no slot to grow and no room left behind,
-    /// and growing never copies (a queue that doubles held a third of the lane's memory twice
-    /// over while it copied, and up to half of it empty).
+    /// and growing never copies (a queue that doubles its buffer holds the old and the new one
+    /// while it copies, and up to half of the new one stays empty). A chunk keeps the entries
+    /// already taken from it until it is used up.
     @usableFromInline var lanes: [Deque<LaneChunk>] = []
 
     @usableFromInline static var laneChunk: Int { 512 }
