@@ -15,7 +15,7 @@ struct EndedCallsTests {
             invite: SIPRequest(method: .invite, uri: uri),
             transactionKey: TransactionKey(branch: "z9hG4bK-\(user)", sentBy: "127.0.0.1:5060", method: .invite))
         leg.state = .answered
-        leg.ack = SerializedSIPMessage(SIPRequest(method: .ack, uri: uri))
+        leg.ack = SerializedSIPMessage(.request(SIPRequest(method: .ack, uri: uri)))
         return EndedLeg(leg)
     }
 

@@ -18,15 +18,14 @@ import Testing
 
     @Test func theBytesAreTheMessageSerialized() throws {
         let request = try ack()
-        let kept = SerializedSIPMessage(request)
+        let kept = SerializedSIPMessage(.request(request))
         #expect(kept.bytes == request.serialized())
-        #expect(kept == SerializedSIPMessage(.request(request)))
         #expect(String(decoding: kept.bytes, as: UTF8.self).hasPrefix("ACK sip:1002@10.0.0.7:5062 SIP/2.0\r\nVia: "))
     }
 
     @Test func itParsesBackToTheSameHeaders() throws {
         let request = try ack()
-        guard case .request(let parsed) = try SerializedSIPMessage(request).parsed() else {
+        guard case .request(let parsed) = try SerializedSIPMessage(.request(request)).parsed() else {
             Issue.record("expected a request")
             return
         }

@@ -88,7 +88,7 @@ extension PBXCore {
         }
         guard var dialog = try? Dialog(uacInvite: call.legs[index].invite, response: response) else { return }
         // Serialized once, to send now and again to each retransmitted 2xx.
-        let ack = SerializedSIPMessage(dialog.makeAck(inviteCSeq: 1, via: newVia(for: destination)))
+        let ack = SerializedSIPMessage(.request(dialog.makeAck(inviteCSeq: 1, via: newVia(for: destination))))
         outbound.send(ack, to: destination)
         guard call.answeredLeg == nil, call.state != .ending, !call.finalSentToCaller || call.handingOn else {
             // Another contact answered first, or the caller gave up: this one hangs up at once.
@@ -234,7 +234,7 @@ extension PBXCore {
             outbound.send(ack, to: leg.destination)
         case (200..<300, .invite(let invite, _)):
             guard var dialog = try? Dialog(uacInvite: invite, response: response) else { break }
-            let ack = SerializedSIPMessage(dialog.makeAck(inviteCSeq: 1, via: newVia(for: leg.destination)))
+            let ack = SerializedSIPMessage(.request(dialog.makeAck(inviteCSeq: 1, via: newVia(for: leg.destination))))
             leg.pending = .ack(ack)
             outbound.send(ack, to: leg.destination)
             let bye = dialog.makeRequest(.bye, via: newVia(for: leg.destination), contact: nil)

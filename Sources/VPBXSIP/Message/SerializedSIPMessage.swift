@@ -11,10 +11,6 @@ public struct SerializedSIPMessage: Sendable, Equatable {
         bytes = message.serialized()
     }
 
-    public init(_ request: SIPRequest) {
-        bytes = request.serialized()
-    }
-
     /// The message again, for a receiver that takes messages rather than bytes (the engine's
     /// own applications, test doubles). It parses: the bytes are our own serializing.
     public func parsed() throws(SIPParseError) -> SIPMessage {

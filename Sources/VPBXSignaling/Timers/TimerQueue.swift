@@ -195,9 +195,11 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
     }
 
     /// Removes every entry due at `now` and hands them over, earliest first (ties in insertion
-    /// order), for ``DueTimers/forEach(_:)``. The entries are moved, not copied: a copy of an
-    /// entry costs a reference count per string in its payload (the core's timers carry
-    /// transaction keys), and the core takes thousands a second. The owner may schedule again
+    /// order; a lane's entry after the wheel's of the same deadline), for
+    /// ``DueTimers/forEach(_:)``. The wheel's entries are moved, not copied: a copy of an entry
+    /// costs a reference count per string in its payload (the core's timers carry transaction
+    /// keys), and the core takes thousands a second. A lane's are copied, one at a time from
+    /// their chunk, which lets go of them all when it is used up. The owner may schedule again
     /// while it goes through them, since they are no longer the queue's.
     @inlinable
     public mutating func takeDue(now: ContinuousClock.Instant) -> DueTimers {
