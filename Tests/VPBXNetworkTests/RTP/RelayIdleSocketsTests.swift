@@ -11,7 +11,7 @@ struct RelayIdleSocketsTests {
         try RTPRelay(
             group: MultiThreadedEventLoopGroup.singleton,
             configuration: .init(
-                portRange: randomPortRange(pairs: pairs), inactivityTimeout: nil, idleSessionLimit: limit,
+                portRange: testPortRange(pairs: pairs), inactivityTimeout: nil, idleSessionLimit: limit,
                 idleReuseDelay: delay))
     }
 

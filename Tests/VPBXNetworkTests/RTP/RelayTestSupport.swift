@@ -4,10 +4,11 @@ import NIOPosix
 
 @testable import VPBXNetwork
 
-/// A port range of `pairs` pairs at a random even base in 20000-30000: below Linux's ephemeral
-/// range (where the test phones' ports come from) and different per test, since tests run in
-/// parallel. A collision with anything else is survived anyway: the relay skips busy ports.
-func randomPortRange(pairs: Int) -> ClosedRange<Int> {
+/// A port range of `pairs` pairs, the start of this test's own block of 20000-25999: below
+/// Linux's ephemeral range (where the test phones' ports come from) and apart from every
+/// other test's, since tests run in parallel. A collision with anything else is survived
+/// anyway: the relay skips busy ports.
+func testPortRange(pairs: Int) -> ClosedRange<Int> {
     precondition(pairs <= portBlockSize / 2, "a test range is at most \(portBlockSize / 2) pairs")
     let block = nextPortBlock.withLockedValue { block -> Int in
         defer { block = (block + 1) % portBlockCount }
@@ -17,9 +18,8 @@ func randomPortRange(pairs: Int) -> ClosedRange<Int> {
     return base...(base + pairs * 2 - 1)
 }
 
-/// The tests' relays run at the same time: each gets the next block of 20000-25999 in turn
-/// (from a random one, wrapping), so no two tests of this module share ports, where ranges
-/// picked at random overlapped and a test found its ports taken now and then. The media
+/// Each relay gets the next block in turn (from a random one, wrapping after 60): ranges
+/// picked at random overlapped, and a test found its ports taken now and then. The media
 /// tests (VPBXMediaIOTests) use 26000-29999.
 private let portBlockSize = 100
 private let portBlockCount = 60
@@ -29,7 +29,7 @@ private let nextPortBlock = NIOLockedValueBox(Int.random(in: 0..<portBlockCount)
 func makeRelay(pairs: Int = 8, timeout: TimeAmount? = nil, pollerThreads: Int = 1) throws -> RTPRelay {
     try RTPRelay(
         group: MultiThreadedEventLoopGroup.singleton,
-        configuration: .init(portRange: randomPortRange(pairs: pairs), inactivityTimeout: timeout, pollerThreads: pollerThreads)
+        configuration: .init(portRange: testPortRange(pairs: pairs), inactivityTimeout: timeout, pollerThreads: pollerThreads)
     )
 }
 
