@@ -209,6 +209,14 @@ public final class RTPRelay: Sendable {
         onTimeout: (@Sendable () -> Void)?
     ) -> RelaySession? {
         guard let sockets = self.idle?.take() else { return nil }
+        // From now on what reaches the set is the new call's, though its state is built on the
+        // loop later (behind whatever the loop is busy with, while the callee may already be
+        // answering): the poller stops dropping it and leaves it in the sockets until then.
+        // Queued before the callee can know the ports, and the poller applies commands before
+        // the packets of each batch, so none of the new call's packets is dropped.
+        if let poller = sockets.poller, let group = sockets.group {
+            poller.send(.claim(group), urgent: false)
+        }
         let expectedA = expectingA.flatMap { RelaySession.expectedAddresses(host: $0.host, port: $0.port) }
         let loop = sockets.a.rtp.eventLoop
         let cell = RelayCoreCell(eventLoop: loop)

@@ -1,5 +1,7 @@
+import Dispatch
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 import Testing
 
 @testable import VPBXNetwork
@@ -52,10 +54,6 @@ struct RelaySessionAtOnceTests {
             #expect(session.aPort == aPort && session.bPort == bPort)
             #expect(relay.idleSessionCount == 0)
             session.updateExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
-            // Until its state is built on the loop the set is still parked, and the poller
-            // drops what reaches it (a packet sent at once was lost when the loop was busy
-            // with other tests); a call's first packets come a round trip later.
-            _ = try await session.statistics()
             // B's packet goes to the address A's SDP gave, before A ever sent anything.
             let fromB = rtpPacket(sequence: 7)
             try await phoneB.send(fromB, to: session.bPort)
@@ -71,6 +69,54 @@ struct RelaySessionAtOnceTests {
             await relay.closeIdleSessions()
             #expect(relay.pool.inUseCount == 0)
         }
+    }
+
+    /// The set is taken from the parked ones at once, but its state is built by a task on
+    /// its event loop, behind whatever the loop is busy with; meanwhile the poller still
+    /// watches the set. A packet the new call sends then (a callee answering quickly while the
+    /// loop is behind) must wait for the state, not be dropped as the parked set's.
+    @Test func aPacketThatArrivesBeforeTheSessionsStateIsBuiltIsForwardedOnceItIs() async throws {
+        // The relay's loop is held by the test, so it gets a group of its own, and so do the
+        // phones (on the held loop they would read nothing).
+        let relayGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let phoneGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let relay = try RTPRelay(
+            group: relayGroup,
+            configuration: .init(
+                portRange: testPortRange(pairs: 8), inactivityTimeout: nil, idleSessionLimit: 4, idleReuseDelay: .zero))
+        let phoneA = try await UDPPhone.bind(group: phoneGroup)
+        let phoneB = try await UDPPhone.bind(group: phoneGroup)
+        defer {
+            Task {
+                await phoneA.close()
+                await phoneB.close()
+                try? await phoneGroup.shutdownGracefully()
+                try? await relayGroup.shutdownGracefully()
+            }
+        }
+        let first = try await relay.makeSession(bindHost: "127.0.0.1")
+        await first.close()
+        #expect(relay.idleSessionCount == 1)
+
+        let gate = DispatchSemaphore(value: 0)
+        let held = relayGroup.next().submit { _ = gate.wait(timeout: .now() + 10) }
+        let session = try #require(
+            relay.makeSessionAtOnce(bindHost: "127.0.0.1", expectingA: ("127.0.0.1", phoneA.port), onTimeout: nil))
+        let fromB = rtpPacket(sequence: 21)
+        try await phoneB.send(fromB, to: session.bPort)
+        // Time for the poller, which does not wait for the loop, to read the socket: before
+        // the claim it dropped the packet here.
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(phoneA.received.isEmpty)
+        gate.signal()
+        try await held.get()
+
+        #expect(try await phoneA.waitForPackets(1).map(\.bytes) == [fromB])
+        let statistics = try await session.statistics()
+        #expect(statistics.b.rtp.packetsIn == 1 && statistics.b.rtpRemote?.port == phoneB.port)
+        await session.close()
+        await relay.closeIdleSessions()
+        #expect(relay.pool.inUseCount == 0)
     }
 
     @Test func whatASessionIsAskedBeforeItsStateIsBuiltWaitsAndAppliesInOrder() async throws {

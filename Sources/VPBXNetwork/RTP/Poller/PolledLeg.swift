@@ -11,14 +11,19 @@ struct PolledLeg {
         /// Reads and drops (a parked socket set: late packets of an ended call must not wait
         /// in the socket and latch the next call).
         case discarding
+        /// A parked socket a new session has taken before its state reached the poller: not
+        /// read, so what the new call sends first waits in the socket for the session's
+        /// `forward` instead of being dropped as the parked set's. Watched only until a packet
+        /// arrives; then ``held``, since epoll would report the waiting packet again and again.
+        case claimed
         /// Not read at all: the session's event loop reads it (a feature such as music on hold
-        /// or a supervisor needs the audio there).
+        /// or a supervisor needs the audio there), or a claimed socket's first packet waits.
         case held
         /// An unused slot.
         case free
 
         /// Whether the socket is in the poller's epoll set.
-        var isWatched: Bool { self == .forwarding || self == .discarding }
+        var isWatched: Bool { self == .forwarding || self == .discarding || self == .claimed }
     }
 
     var descriptor: CInt = -1

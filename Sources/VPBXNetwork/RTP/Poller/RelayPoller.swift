@@ -52,6 +52,9 @@ final class RelayPoller: @unchecked Sendable {
         case hold(Group, StateReply)
         /// Reads and drops what arrives (a parked set), handing back the state it had.
         case discard(Group, StateReply?)
+        /// A new session took the parked group: stop dropping, leave what arrives in the
+        /// sockets until its `forward` (``PolledLeg/Mode/claimed``).
+        case claim(Group)
         /// The current state of a forwarding group, unchanged.
         case snapshot(Group, StateReply)
         /// A side's new SDP addresses: `index` is its RTP socket's (0 or 2), RTCP is the next.
@@ -184,7 +187,7 @@ final class RelayPoller: @unchecked Sendable {
             reply?([])
         case .unregister(_, let reply):
             reply()
-        case .register, .forward, .setExpected, .relatch:
+        case .register, .forward, .claim, .setExpected, .relatch:
             break
         }
     }
@@ -273,6 +276,11 @@ final class RelayPoller: @unchecked Sendable {
         let leg = self.legs + slot
         // A socket held or unregistered by this batch's commands is no longer the poller's.
         guard leg.pointee.mode.isWatched else { return }
+        guard leg.pointee.mode != .claimed else {
+            // The new session's first packet: it stays in the socket for `forward`.
+            self.setMode(.held, slot: slot)
+            return
+        }
         var source = RawSocketAddress()
         source.length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let size = withUnsafeMutablePointer(to: &source.storage) { storage in
@@ -355,6 +363,10 @@ final class RelayPoller: @unchecked Sendable {
             let states = self.states(of: group)
             for slot in group.slots { self.setMode(.discarding, slot: slot) }
             reply?(states)
+        case .claim(let group):
+            for slot in group.slots where self.legs[slot].mode == .discarding {
+                self.setMode(.claimed, slot: slot)
+            }
         case .snapshot(let group, let reply):
             reply(self.states(of: group))
         case .setExpected(let group, let index, let rtp, let rtcp):
