@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "VPBXConsole", dependencies: ["VPBXTerminal", "VPBXControl"]),
         // Thin executables.
         // jemalloc replaces glibc's malloc in the engine: 5 % less CPU per call under sipp load
-        // (docs/architecture.md, "Stop 21").
+        // (docs/performance.md, "Stop 21").
         .systemLibrary(name: "CJemalloc", providers: [.apt(["libjemalloc-dev"])]),
         .executableTarget(name: "vpbx-engine", dependencies: ["VPBXEngine", "CJemalloc", argumentParser, logging]),
         .executableTarget(name: "vpbx-cli", dependencies: ["VPBXControl", argumentParser]),

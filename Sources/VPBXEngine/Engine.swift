@@ -43,7 +43,7 @@ public actor Engine {
     /// cores one loop reads SIP in bigger batches and hands them to the core with fewer
     /// wake-ups (a third of the `epoll_wait` time): 4.5 % less CPU per call than two loops
     /// with two engines sharing the machine, within the noise to 4 % less alone
-    /// (docs/architecture.md, "Stop 25"). Plain bridged media is forwarded on the relay's
+    /// (docs/performance.md, "Stop 25"). Plain bridged media is forwarded on the relay's
     /// poller threads, not on these loops.
     static func eventLoopCount(cores: Int) -> Int {
         max(1, cores - 1)

@@ -20,7 +20,7 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var maximumCalls: Int?
     /// New calls get `503` while the core's input waits this long; 0: never shed load.
     /// 300 ms: under T1 (500 ms, when phones retransmit) with room to spare, above the
-    /// stalls of a busy machine (docs/architecture.md, stop 24: at 200 ms such stalls
+    /// stalls of a busy machine (docs/performance.md, stop 24: at 200 ms such stalls
     /// refused calls that would have completed).
     public var overloadDelayMilliseconds: Int = 300
     /// SIP TCP connections open at once beyond which new incoming ones are closed when accepted.

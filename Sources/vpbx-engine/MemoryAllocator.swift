@@ -4,7 +4,7 @@ import Logging
 /// The engine runs on jemalloc rather than glibc's malloc (linked through `CJemalloc`): the
 /// engine allocates and frees many small, short-lived objects per call on several threads,
 /// and glibc spent a tenth of the engine's CPU in `_int_malloc`, `malloc_consolidate` and
-/// `unlink_chunk` under load (docs/architecture.md, "Stop 21").
+/// `unlink_chunk` under load (docs/performance.md, "Stop 21").
 enum MemoryAllocator {
     /// Says at start which allocator serves the process. A jemalloc that is loaded but holds
     /// no bytes means the dynamic linker bound malloc to another library first (a change in

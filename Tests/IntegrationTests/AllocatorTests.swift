@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 extension Integration {
-    /// The engine links jemalloc for speed (docs/architecture.md, "Stop 21"); a link-order
+    /// The engine links jemalloc for speed (docs/performance.md, "Stop 21"); a link-order
     /// change that let glibc's malloc win would cost CPU silently, so it is checked here.
     @Suite("Allocator")
     struct AllocatorTests {

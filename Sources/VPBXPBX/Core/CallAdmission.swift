@@ -16,7 +16,7 @@ import VPBXSIP
 /// 4,000 calls/s offered (about 1.4 times what the test machine carries), leaving the state
 /// only below a quarter of the threshold let the core run dry while it refused everything
 /// and carried fewer calls than no shedding at all; at the threshold itself it carried the
-/// most (docs/architecture.md, stop 14). Logging follows overload episodes instead of
+/// most (docs/performance.md, stop 14). Logging follows overload episodes instead of
 /// batches (``PBXCore/overloadEpisode``).
 struct CallAdmission {
     enum Refusal: Equatable {

@@ -21,14 +21,14 @@ final class WriteBehindQueue: Sendable {
     /// How long the consumer waits for more writes to join a batch that is not full. A call's
     /// steps arrive milliseconds apart, so without it an engine at a few hundred calls a second
     /// commits (and wakes two threads) for almost every write; with it, a write lands at most
-    /// this much later (plus the commit). Measured at 1,000 calls/s (docs/architecture.md):
+    /// this much later (plus the commit). Measured at 1,000 calls/s (docs/performance.md, stop 9):
     /// 5 ms saved about a tenth of the engine's CPU per call, 20 ms another 7 %, 50 ms only 3 %
     /// more; 20 ms keeps what a hard crash can lose (writes not yet committed) small.
     static let defaultLinger: Duration = .milliseconds(20)
 
     /// How long a call's begin is held back so that, if the call ends by then, its row is
     /// written once (``HeldCDRBegins``). Measured at 1,000 calls/s of answered and at once
-    /// hung-up calls (docs/architecture.md, stop 19).
+    /// hung-up calls (docs/performance.md, stop 19).
     static let defaultHoldBack: Duration = .milliseconds(100)
 
     /// The longest pause between two attempts at a write the store keeps refusing for an I/O
