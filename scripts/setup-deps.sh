@@ -11,13 +11,14 @@
 # espeak-ng and sox (scripts/make-prompts.sh speaks the default prompts and converts them to
 # 8 kHz; sox also makes the audio files of the media tests), libjemalloc-dev (vpbx-engine
 # links jemalloc in place of glibc's malloc, measurably cheaper per call).
-# Tests: sip-tester (sipp, the independent SIP peer of the integration tests), tmux (drives
-# the real vpbx-tui in a terminal), sqlite3 (writes finished queue calls for the report tests,
-# as only the queue runtime would).
+# Tests: sip-tester (sipp, the independent SIP peer of the integration tests), baresip-core
+# (a real softphone, the second independent peer: registers, calls, holds, talks a tone and
+# records what it hears), tmux (drives the real vpbx-tui in a terminal), sqlite3 (writes
+# finished queue calls for the report tests, as only the queue runtime would).
 set -euo pipefail
 
 build_packages=(libsqlite3-dev libncurses-dev libjemalloc-dev tzdata espeak-ng sox)
-test_packages=(sip-tester tmux sqlite3)
+test_packages=(sip-tester baresip-core tmux sqlite3)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in

@@ -11,6 +11,7 @@ final class TestPBX {
     private(set) var engine: EngineProcess
     private var generation = 1
     private var sipps: [SippProcess] = []
+    private var softphones: [BaresipPhone] = []
 
     /// Starts an engine with the default options, runs `body`, cleans up.
     static func run<T>(_ body: (TestPBX) async throws -> T) async throws -> T {
@@ -57,6 +58,7 @@ final class TestPBX {
 
     private func shutdown() async {
         for sipp in sipps { await sipp.kill() }
+        for phone in softphones { await phone.stop() }
         await engine.stop()
     }
 
@@ -102,6 +104,19 @@ final class TestPBX {
         let sipp = try SippProcess(peer, name: name, scratch: scratch)
         sipps.append(sipp)
         return sipp
+    }
+
+    /// Starts a baresip softphone for extension `number` (which must exist, with
+    /// `Fixture.password(number)` unless `password` says otherwise), registering at this
+    /// engine; it is stopped at cleanup.
+    func softphone(
+        _ number: String, password: String? = nil, tone: Int, answersAutomatically: Bool = true
+    ) throws -> BaresipPhone {
+        let phone = try BaresipPhone(
+            number: number, password: password ?? Fixture.password(number), registrar: options.sipAddress, tone: tone,
+            answersAutomatically: answersAutomatically, scratch: scratch)
+        softphones.append(phone)
+        return phone
     }
 
     /// Runs `peer` to its end.

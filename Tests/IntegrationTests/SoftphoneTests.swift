@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+import VPBXControl
+import VPBXMedia
+
+extension Integration {
+    /// The engine against a real softphone's SIP stack (baresip), not only against sipp's
+    /// scripted messages: its own REGISTER refreshes and digest client, its SDP offer with its
+    /// own codecs, its RTP and RTCP, its hold re-INVITEs. Each phone talks a steady tone, so
+    /// what the other one recorded says whose audio crossed the engine, and when.
+    @Suite("Softphones (baresip)")
+    struct SoftphoneTests {
+        static let annaTone = 1000
+        static let belaTone = 440
+
+        /// Extensions 1001 (Anna, 1 kHz) and 1002 (Bela, 440 Hz) with a baresip each,
+        /// registered.
+        private func twoRegisteredPhones(_ pbx: TestPBX) async throws -> (anna: BaresipPhone, bela: BaresipPhone) {
+            for number in [Fixture.caller, Fixture.callee] {
+                try await pbx.addExtension(number, password: Fixture.password(number))
+            }
+            let anna = try pbx.softphone(Fixture.caller, tone: Self.annaTone)
+            let bela = try pbx.softphone(Fixture.callee, tone: Self.belaTone)
+            try await eventually("both softphones registered") {
+                let registered = try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }
+                return Set(registered.map(\.extension)) == [Fixture.caller, Fixture.callee] ? registered : nil
+            }
+            return (anna, bela)
+        }
+
+        /// Anna dials Bela, who answers by herself; returns once the engine has the call answered.
+        private func annaCallsBela(_ pbx: TestPBX, _ anna: BaresipPhone) async throws -> LiveCall {
+            try anna.send("/dial sip:\(Fixture.callee)@\(pbx.options.sipAddress)")
+            return try await eventually("the call answered") {
+                try await pbx.liveCalls().first { $0.state == "answered" }
+            }
+        }
+
+        /// Waits until `phone` logged the end of its call (its recording is then complete).
+        private func waitForCallEnd(_ phone: BaresipPhone) async throws {
+            try await eventually("baresip \(phone.number) saw its call end") {
+                phone.log.contains("terminated (duration:") ? true : nil
+            }
+        }
+
+        /// The dominant frequency of each loud 100 ms frame of `samples` (nil for a quiet one).
+        static func frameTones(_ samples: [Int16]) -> [Double?] {
+            stride(from: 0, to: samples.count - 799, by: 800).map { start in
+                let frame = Array(samples[start..<(start + 800)])
+                return SignalLevel.rms(frame) > 500 ? FrequencyEstimator.dominantFrequency(in: frame, range: 100...3000) : nil
+            }
+        }
+
+        static func isTone(_ tone: Double?, _ frequency: Int) -> Bool {
+            tone.map { abs($0 - Double(frequency)) < 15 } ?? false
+        }
+
+        @Test("two baresip phones register with digest, call through the engine, hear each other's tone; the callee hangs up")
+        func twoSoftphonesTalk() async throws {
+            try await TestPBX.run { pbx in
+                let (anna, bela) = try await twoRegisteredPhones(pbx)
+                _ = try await annaCallsBela(pbx, anna)
+                try await Task.sleep(for: .seconds(3))
+                try bela.send("/hangup")
+                for phone in [anna, bela] { try await waitForCallEnd(phone) }
+
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+                #expect(cdr.hangupSide == .callee)
+                #expect(cdr.billableSeconds >= 2, "billable \(cdr.billableSeconds) s of a 3 s call")
+                // Anna's INVITE was challenged (407) and sent again with credentials.
+                #expect(anna.log.contains("SIP/2.0 407 Proxy Authentication Required"))
+                #expect(anna.log.contains("Proxy-Authorization: Digest"))
+
+                // Each heard the other's tone for about the 3 s of the call, and only that.
+                for (listener, tone) in [(anna, Self.belaTone), (bela, Self.annaTone)] {
+                    let tones = Self.frameTones(try listener.heardAudio())
+                    let heard = tones.filter { Self.isTone($0, tone) }.count
+                    #expect(heard >= 25, "\(listener.number) heard \(tone) Hz in \(heard) of \(tones.count) frames")
+                    #expect(heard >= tones.count * 9 / 10, "\(listener.number): \(tones.compactMap { $0 })")
+                }
+                // The media was anchored: each phone's RTP came from the engine's port range.
+                for phone in [anna, bela] {
+                    let source = phone.log.split(separator: "\n").first { $0.contains("incoming rtp for 'audio' established") }
+                    let port = source.flatMap { $0.split(separator: ":").last }.flatMap { UInt16($0.trimmingCharacters(in: .whitespaces)) }
+                    #expect(port.map { pbx.options.rtpPorts.contains($0) } == true, "\(phone.number): \(source ?? "no RTP")")
+                }
+            }
+        }
+
+        @Test("a softphone with a wrong password is challenged, then refused with 403, and not registered")
+        func wrongPasswordIsRefused() async throws {
+            try await TestPBX.run { pbx in
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                let phone = try pbx.softphone(Fixture.caller, password: "not-the-password", tone: Self.annaTone)
+                try await eventually("the REGISTER refused") {
+                    phone.log.contains("SIP/2.0 403 Forbidden") ? true : nil
+                }
+                // It answered the challenge (so the digest was checked and failed), and no
+                // binding was made.
+                #expect(phone.log.contains("SIP/2.0 401 Unauthorized"))
+                #expect(phone.log.contains("Authorization: Digest"))
+                #expect(try await pbx.registrations().isEmpty)
+            }
+        }
+
+        @Test("a softphone holds and resumes: the other one hears music instead of its tone meanwhile; the administrator hangs up")
+        func holdAndResume() async throws {
+            try await TestPBX.run { pbx in
+                let (anna, bela) = try await twoRegisteredPhones(pbx)
+                let call = try await annaCallsBela(pbx, anna)
+                try await Task.sleep(for: .seconds(2))
+                try anna.send("/hold")
+                try await eventually("the hold answered") {
+                    anna.directions(received: true).contains("recvonly") ? true : nil
+                }
+                try await Task.sleep(for: .seconds(3))
+                try anna.send("/resume")
+                try await eventually("the resume answered") {
+                    anna.directions(received: true).last == "sendrecv" && anna.directions(received: true).count >= 3 ? true : nil
+                }
+                try await Task.sleep(for: .seconds(2))
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                for phone in [anna, bela] { try await waitForCallEnd(phone) }
+
+                // The engine answered the hold itself (a=recvonly) and the resume (a=sendrecv);
+                // Bela's phone saw only the call's INVITE, and was sent music meanwhile.
+                // (Anna's first offer twice: the INVITE, then again with credentials after the 407.)
+                #expect(anna.directions(received: false) == ["sendrecv", "sendrecv", "sendonly", "sendrecv"])
+                #expect(anna.directions(received: true) == ["sendrecv", "recvonly", "sendrecv"])
+                #expect(bela.directions(received: true) == ["sendrecv"])
+                let tones = Self.frameTones(try bela.heardAudio())
+                let firstMusic = tones.firstIndex { $0 != nil && !Self.isTone($0, Self.annaTone) }
+                let lastMusic = tones.lastIndex { $0 != nil && !Self.isTone($0, Self.annaTone) }
+                let music = tones.filter { $0 != nil && !Self.isTone($0, Self.annaTone) }.count
+                #expect(firstMusic != nil, "Bela heard no music: \(tones.compactMap { $0 })")
+                if let firstMusic, let lastMusic {
+                    // Anna's tone before and after the hold, music in between (about 3 s).
+                    #expect(tones[..<firstMusic].filter { Self.isTone($0, Self.annaTone) }.count >= 15)
+                    #expect(tones[(lastMusic + 1)...].filter { Self.isTone($0, Self.annaTone) }.count >= 10)
+                    #expect((20...45).contains(lastMusic - firstMusic + 1), "music from frame \(firstMusic) to \(lastMusic)")
+                    #expect(music >= 15, "loud music frames: \(music)")
+                }
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+                #expect(cdr.billableSeconds >= 6)
+            }
+        }
+    }
+}

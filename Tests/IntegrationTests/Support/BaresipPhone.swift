@@ -1,0 +1,152 @@
+import Foundation
+import VPBXMedia
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A real softphone as the second independent peer after sipp: baresip (Debian's
+/// `baresip-core`), with its own SIP stack, digest client, SDP offer/answer and RTP. It
+/// registers to the engine as an extension, talks a sine tone into its calls and records what
+/// it hears (the `sndfile` module's dump of decoded audio), and takes commands (`/dial`,
+/// `/hangup`, `/hold`, `/resume`, `/quit`) as UDP datagrams to its console module, so the test
+/// decides when each step happens.
+///
+/// Everything stays on 127.0.0.1: `net_interface` pins it there (by default it announces the
+/// machine's first interface in its SDP). Its SIP port, the TLS port after it, the console port
+/// and the RTP ports come from `FreePorts`; `stop()` ends it by PID.
+final class BaresipPhone {
+    let number: String
+    let directory: URL
+    let sipPort: UInt16
+    let consolePort: UInt16
+    private let child: ChildProcess
+    private let logFile: URL
+
+    /// The baresip executable from PATH, or an error saying how to install it.
+    static func executable() throws -> URL {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        guard let found = path.split(separator: ":").map({ "\($0)/baresip" }).first(where: {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }) else {
+            throw HarnessError("baresip is not installed (not found in PATH); run 'bash scripts/setup-deps.sh' (package baresip-core)")
+        }
+        return URL(fileURLWithPath: found)
+    }
+
+    /// Starts a phone for extension `number` registering at `registrar` (`host:port`) with
+    /// `password`; it answers calls at once when `answersAutomatically`, and talks a sine of
+    /// `tone` Hz.
+    init(
+        number: String, password: String, registrar: String, tone: Int, answersAutomatically: Bool = true,
+        scratch: ScratchDirectory
+    ) throws {
+        self.number = number
+        directory = scratch.file("baresip-\(number)")
+        // The SIP port and the next one: baresip listens for TLS on the port after UDP/TCP.
+        sipPort = try FreePorts.udpRange(count: 2, in: FreePorts.peerSignallingBand).lowerBound
+        consolePort = try FreePorts.udpPort()
+        let rtpPorts = try FreePorts.udpRange(count: 10, in: FreePorts.peerMediaBand)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let config = """
+            poll_method epoll
+            sip_listen 127.0.0.1:\(sipPort)
+            net_interface 127.0.0.1
+            call_local_timeout 120
+            audio_player aubridge,nil
+            audio_alert aubridge,nil
+            audio_source ausine,\(tone)
+            ausrc_srate 48000
+            ausrc_channels 2
+            rtp_ports \(rtpPorts.lowerBound)-\(rtpPorts.upperBound)
+            rtcp_mux no
+            snd_path \(directory.path)
+            cons_listen 127.0.0.1:\(consolePort)
+            module_path /usr/lib/baresip/modules
+            module g711.so
+            module ausine.so
+            module aubridge.so
+            module sndfile.so
+            module cons.so
+            module_tmp account.so
+            module_app menu.so
+
+            """
+        try config.write(to: directory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+        let answerMode = answersAutomatically ? ";answermode=auto" : ""
+        let account = "<sip:\(number)@\(registrar)>;auth_pass=\(password);audio_codecs=PCMA,PCMU;regint=600\(answerMode)\n"
+        try account.write(to: directory.appendingPathComponent("accounts"), atomically: true, encoding: .utf8)
+        try "".write(to: directory.appendingPathComponent("contacts"), atomically: true, encoding: .utf8)
+        logFile = scratch.file("baresip-\(number).log")
+        // -4: IPv4 only; -s: the SIP trace goes to the log, which the tests read.
+        child = try ChildProcess(
+            try Self.executable(), ["-4", "-s", "-f", directory.path], stdout: logFile, stderr: logFile)
+    }
+
+    var isRunning: Bool { child.isRunning }
+
+    /// What baresip printed so far: its SIP trace and its call events.
+    var log: String {
+        FileManager.default.contents(atPath: logFile.path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    /// The end of the log, for failure messages.
+    var logTail: String { tail(of: logFile, lines: 80) }
+
+    /// Types `command` at the phone's console (`/dial sip:1002@...`, `/hangup`, ...).
+    func send(_ command: String) throws {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { throw HarnessError("socket() failed: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = consolePort.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bytes = Array((command + "\n").utf8)
+        let sent = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard sent == bytes.count else {
+            throw HarnessError("cannot send '\(command)' to baresip's console: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Asks the phone to quit (it unregisters first), then stops it by PID if it has not
+    /// ended within `grace`.
+    func stop(grace: Duration = .seconds(5)) async {
+        guard child.isRunning else { return }
+        try? send("/quit")
+        if await child.wait(timeout: grace) == nil { await child.stop(grace: .seconds(2)) }
+    }
+
+    /// What the phone heard in its last call, as 8 kHz mono samples: the decoded audio the
+    /// `sndfile` module wrote, complete once the call has ended.
+    func heardAudio() throws -> [Int16] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        guard let name = names.filter({ $0.hasPrefix("dump-") && $0.hasSuffix("-dec.wav") }).sorted().last else {
+            throw HarnessError("baresip \(number) recorded no received audio (no dump-*-dec.wav in \(directory.path))")
+        }
+        let bytes = Array(try Data(contentsOf: directory.appendingPathComponent(name)))
+        return try WAVReader.read(bytes, name: name).telephoneAudio()
+    }
+
+    /// The SDP direction attributes (`sendrecv`, `sendonly`, ...) of the messages the phone
+    /// received (`received`) or sent, in trace order. The trace heads each message with
+    /// `UDP <from> -> <to>`.
+    func directions(received: Bool) -> [String] {
+        var inbound: Bool?
+        var found: [String] = []
+        for line in log.split(whereSeparator: \.isNewline) {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            let words = text.split(separator: " ")
+            if words.count == 4, ["UDP", "TCP"].contains(words[0]), words[2] == "->" {
+                inbound = words[3].hasSuffix(":\(sipPort)")
+            } else if inbound == received, ["a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive"].contains(text) {
+                found.append(String(text.dropFirst(2)))
+            }
+        }
+        return found
+    }
+}
