@@ -13,13 +13,15 @@ extension Integration {
         static let annaTone = 1000
         static let belaTone = 440
 
-        /// Extensions 1001 (Anna, 1 kHz) and 1002 (Bela, 440 Hz) with a baresip each,
-        /// registered.
-        private func twoRegisteredPhones(_ pbx: TestPBX) async throws -> (anna: BaresipPhone, bela: BaresipPhone) {
+        /// Extensions 1001 (Anna, 1 kHz, on `annaTransport`) and 1002 (Bela, 440 Hz, UDP) with a
+        /// baresip each, registered.
+        private func twoRegisteredPhones(
+            _ pbx: TestPBX, annaTransport: String = "udp"
+        ) async throws -> (anna: BaresipPhone, bela: BaresipPhone) {
             for number in [Fixture.caller, Fixture.callee] {
                 try await pbx.addExtension(number, password: Fixture.password(number))
             }
-            let anna = try pbx.softphone(Fixture.caller, tone: Self.annaTone)
+            let anna = try pbx.softphone(Fixture.caller, transport: annaTransport, tone: Self.annaTone)
             let bela = try pbx.softphone(Fixture.callee, tone: Self.belaTone)
             try await eventually("both softphones registered") {
                 let registered = try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }
@@ -29,8 +31,8 @@ extension Integration {
         }
 
         /// Anna dials Bela, who answers by herself; returns once the engine has the call answered.
-        private func annaCallsBela(_ pbx: TestPBX, _ anna: BaresipPhone) async throws -> LiveCall {
-            try anna.send("/dial sip:\(Fixture.callee)@\(pbx.options.sipAddress)")
+        private func annaCallsBela(_ pbx: TestPBX, _ anna: BaresipPhone, transport: String = "udp") async throws -> LiveCall {
+            try anna.send("/dial sip:\(Fixture.callee)@\(pbx.options.sipAddress);transport=\(transport)")
             return try await eventually("the call answered") {
                 try await pbx.liveCalls().first { $0.state == "answered" }
             }
@@ -41,6 +43,15 @@ extension Integration {
             try await eventually("baresip \(phone.number) saw its call end") {
                 phone.log.contains("terminated (duration:") ? true : nil
             }
+        }
+
+        /// Requires that `listener` heard `tone` for nearly all of what it recorded, and at
+        /// least `seconds` of it.
+        private func expectHeard(_ tone: Int, by listener: BaresipPhone, seconds: Int) throws {
+            let tones = Self.frameTones(try listener.heardAudio())
+            let heard = tones.filter { Self.isTone($0, tone) }.count
+            #expect(heard >= seconds * 10, "\(listener.number) heard \(tone) Hz in \(heard) of \(tones.count) frames")
+            #expect(heard >= tones.count * 9 / 10, "\(listener.number): \(tones.compactMap { $0 })")
         }
 
         /// The dominant frequency of each loud 100 ms frame of `samples` (nil for a quiet one).
@@ -73,18 +84,34 @@ extension Integration {
                 #expect(anna.log.contains("Proxy-Authorization: Digest"))
 
                 // Each heard the other's tone for about the 3 s of the call, and only that.
-                for (listener, tone) in [(anna, Self.belaTone), (bela, Self.annaTone)] {
-                    let tones = Self.frameTones(try listener.heardAudio())
-                    let heard = tones.filter { Self.isTone($0, tone) }.count
-                    #expect(heard >= 25, "\(listener.number) heard \(tone) Hz in \(heard) of \(tones.count) frames")
-                    #expect(heard >= tones.count * 9 / 10, "\(listener.number): \(tones.compactMap { $0 })")
-                }
+                try expectHeard(Self.belaTone, by: anna, seconds: 2)
+                try expectHeard(Self.annaTone, by: bela, seconds: 2)
                 // The media was anchored: each phone's RTP came from the engine's port range.
                 for phone in [anna, bela] {
                     let source = phone.log.split(separator: "\n").first { $0.contains("incoming rtp for 'audio' established") }
                     let port = source.flatMap { $0.split(separator: ":").last }.flatMap { UInt16($0.trimmingCharacters(in: .whitespaces)) }
                     #expect(port.map { pbx.options.rtpPorts.contains($0) } == true, "\(phone.number): \(source ?? "no RTP")")
                 }
+            }
+        }
+
+        @Test("a softphone on TCP calls one on UDP: both registered on their transport, both tones heard; the caller hangs up")
+        func tcpCallsUDP() async throws {
+            try await TestPBX.run { pbx in
+                let (anna, bela) = try await twoRegisteredPhones(pbx, annaTransport: "tcp")
+                let transports = Dictionary(try await pbx.registrations().map { ($0.extension, $0.transport) }) { $1 }
+                #expect(transports == [Fixture.caller: "tcp", Fixture.callee: "udp"])
+                _ = try await annaCallsBela(pbx, anna, transport: "tcp")
+                try await Task.sleep(for: .seconds(3))
+                try anna.send("/hangup")
+                for phone in [anna, bela] { try await waitForCallEnd(phone) }
+
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+                #expect(cdr.hangupSide == .caller)
+                #expect(anna.log.contains("TCP 127.0.0.1:\(pbx.options.sipPort) -> "), "Anna's SIP came over TCP")
+                try expectHeard(Self.belaTone, by: anna, seconds: 2)
+                try expectHeard(Self.annaTone, by: bela, seconds: 2)
             }
         }
 

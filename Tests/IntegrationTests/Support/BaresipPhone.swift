@@ -35,11 +35,11 @@ final class BaresipPhone {
     }
 
     /// Starts a phone for extension `number` registering at `registrar` (`host:port`) with
-    /// `password`; it answers calls at once when `answersAutomatically`, and talks a sine of
-    /// `tone` Hz.
+    /// `password` over `transport` (`udp` or `tcp`); it answers calls at once when
+    /// `answersAutomatically`, and talks a sine of `tone` Hz.
     init(
-        number: String, password: String, registrar: String, tone: Int, answersAutomatically: Bool = true,
-        scratch: ScratchDirectory
+        number: String, password: String, registrar: String, transport: String = "udp", tone: Int,
+        answersAutomatically: Bool = true, scratch: ScratchDirectory
     ) throws {
         self.number = number
         directory = scratch.file("baresip-\(number)")
@@ -74,7 +74,7 @@ final class BaresipPhone {
             """
         try config.write(to: directory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
         let answerMode = answersAutomatically ? ";answermode=auto" : ""
-        let account = "<sip:\(number)@\(registrar)>;auth_pass=\(password);audio_codecs=PCMA,PCMU;regint=600\(answerMode)\n"
+        let account = "<sip:\(number)@\(registrar);transport=\(transport)>;auth_pass=\(password);audio_codecs=PCMA,PCMU;regint=600\(answerMode)\n"
         try account.write(to: directory.appendingPathComponent("accounts"), atomically: true, encoding: .utf8)
         try "".write(to: directory.appendingPathComponent("contacts"), atomically: true, encoding: .utf8)
         logFile = scratch.file("baresip-\(number).log")
