@@ -13,16 +13,16 @@ extension Integration {
         static let annaTone = 1000
         static let belaTone = 440
 
-        /// Extensions 1001 (Anna, 1 kHz, on `annaTransport`) and 1002 (Bela, 440 Hz, UDP) with a
-        /// baresip each, registered.
+        /// Extensions 1001 (Anna, 1 kHz, on `annaTransport`) and 1002 (Bela, 440 Hz, UDP, answering
+        /// by herself when `belaAnswers`) with a baresip each, registered.
         private func twoRegisteredPhones(
-            _ pbx: TestPBX, annaTransport: String = "udp"
+            _ pbx: TestPBX, annaTransport: String = "udp", belaAnswers: Bool = true
         ) async throws -> (anna: BaresipPhone, bela: BaresipPhone) {
             for number in [Fixture.caller, Fixture.callee] {
                 try await pbx.addExtension(number, password: Fixture.password(number))
             }
             let anna = try pbx.softphone(Fixture.caller, transport: annaTransport, tone: Self.annaTone)
-            let bela = try pbx.softphone(Fixture.callee, tone: Self.belaTone)
+            let bela = try pbx.softphone(Fixture.callee, tone: Self.belaTone, answersAutomatically: belaAnswers)
             try await eventually("both softphones registered") {
                 let registered = try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }
                 return Set(registered.map(\.extension)) == [Fixture.caller, Fixture.callee] ? registered : nil
@@ -112,6 +112,38 @@ extension Integration {
                 #expect(anna.log.contains("TCP 127.0.0.1:\(pbx.options.sipPort) -> "), "Anna's SIP came over TCP")
                 try expectHeard(Self.belaTone, by: anna, seconds: 2)
                 try expectHeard(Self.annaTone, by: bela, seconds: 2)
+            }
+        }
+
+        @Test("a softphone rings: the caller gives up (CANCEL), then calls again and the callee rejects it (busy)")
+        func cancelThenReject() async throws {
+            try await TestPBX.run { pbx in
+                let (anna, bela) = try await twoRegisteredPhones(pbx, belaAnswers: false)
+                let target = "sip:\(Fixture.callee)@\(pbx.options.sipAddress)"
+                try anna.send("/dial \(target)")
+                try await eventually("Bela's phone ringing") { bela.log.contains("Incoming call from") ? true : nil }
+                try anna.send("/hangup")
+                let cancelled = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cancelled.disposition == .cancelled)
+                try await eventually("Bela's phone told of the CANCEL") {
+                    bela.log.contains("CANCEL sip:") && bela.log.contains("SIP/2.0 487 Request Terminated") ? true : nil
+                }
+                #expect(try await pbx.liveCalls().isEmpty)
+
+                try anna.send("/dial \(target)")
+                try await eventually("Bela's phone ringing again") {
+                    bela.log.components(separatedBy: "Incoming call from").count == 3 ? true : nil
+                }
+                try bela.send("/hangup")
+                try await eventually("both calls' records") {
+                    let records = try await pbx.cdrs().filter { $0.caller == Fixture.caller }
+                    return records.count == 2 ? records : nil
+                }
+                let busy = try await pbx.cdrs().first { $0.disposition != .cancelled }
+                #expect(busy?.disposition == .busy, "\(String(describing: busy))")
+                try await eventually("Anna told the callee is busy") {
+                    anna.log.contains("SIP/2.0 486 Busy Here") ? true : nil
+                }
             }
         }
 
