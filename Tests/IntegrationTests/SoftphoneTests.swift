@@ -11,9 +11,9 @@ extension Integration {
     @Suite("Softphones (baresip)")
     struct SoftphoneTests {
         static let annaTone = 1000
-        static let belaTone = 440
+        static let belaTone = 600
 
-        /// Extensions 1001 (Anna, 1 kHz, on `annaTransport`) and 1002 (Bela, 440 Hz, UDP, answering
+        /// Extensions 1001 (Anna, 1 kHz, on `annaTransport`) and 1002 (Bela, 600 Hz, UDP, answering
         /// by herself when `belaAnswers`) with a baresip each, registered.
         private func twoRegisteredPhones(
             _ pbx: TestPBX, annaTransport: String = "udp", belaAnswers: Bool = true
@@ -66,7 +66,7 @@ extension Integration {
             tone.map { abs($0 - Double(frequency)) < 15 } ?? false
         }
 
-        @Test("two baresip phones register with digest, call through the engine, hear each other's tone; the callee hangs up")
+        @Test("two baresip phones register with digest, call through the engine, hear each other's tone; the callee hangs up, then unregisters")
         func twoSoftphonesTalk() async throws {
             try await TestPBX.run { pbx in
                 let (anna, bela) = try await twoRegisteredPhones(pbx)
@@ -91,6 +91,11 @@ extension Integration {
                     let source = phone.log.split(separator: "\n").first { $0.contains("incoming rtp for 'audio' established") }
                     let port = source.flatMap { $0.split(separator: ":").last }.flatMap { UInt16($0.trimmingCharacters(in: .whitespaces)) }
                     #expect(port.map { pbx.options.rtpPorts.contains($0) } == true, "\(phone.number): \(source ?? "no RTP")")
+                }
+                // A phone that quits unregisters (Expires: 0), and its binding goes at once.
+                await bela.stop()
+                try await eventually("Bela's binding removed") {
+                    try await pbx.registrations().map(\.extension) == [Fixture.caller] ? true : nil
                 }
             }
         }
@@ -144,6 +149,39 @@ extension Integration {
                 try await eventually("Anna told the callee is busy") {
                     anna.log.contains("SIP/2.0 486 Busy Here") ? true : nil
                 }
+            }
+        }
+
+        @Test("a softphone in an IVR menu hears the greeting, presses 2 (RFC 4733 from the phone) and is put through")
+        func menuKeyFromAPhone() async throws {
+            try await TestPBX.run { pbx in
+                let greetingTone = 800
+                try await Sox.sine(
+                    URL(fileURLWithPath: pbx.options.promptsDirectory).appendingPathComponent("hu/welcome.wav"),
+                    rate: 8000, channels: 1, seconds: 5, frequency: greetingTone, scratch: pbx.scratch)
+                let (anna, bela) = try await twoRegisteredPhones(pbx)
+                try await pbx.cli.succeed(["ivr", "add", "main", "--greeting", "welcome", "--option", "2=ext:1002"])
+                try await pbx.cli.succeed(["route", "add", "200", "--to", "ivr:main"])
+                try anna.send("/dial sip:200@\(pbx.options.sipAddress)")
+                try await eventually("the menu answered") { anna.log.contains("Call established") ? true : nil }
+                try await Task.sleep(for: .seconds(1))  // a second of the greeting
+                try anna.press("2")
+                try await eventually("Bela's phone answered") { bela.log.contains("Call established") ? true : nil }
+                try await Task.sleep(for: .seconds(2))
+                try anna.send("/hangup")
+                for phone in [anna, bela] { try await waitForCallEnd(phone) }
+
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: "200")
+                #expect(cdr.disposition == .answered)
+                #expect(cdr.path == ["route:200", "ivr:main", "ivr:main=2", "ext:1002"])
+                // Anna heard the greeting, then (after any ringback) Bela's tone, never the other way.
+                let tones = Self.frameTones(try anna.heardAudio())
+                let lastGreeting = tones.lastIndex { Self.isTone($0, greetingTone) }
+                let firstBela = tones.firstIndex { Self.isTone($0, Self.belaTone) }
+                #expect(tones.filter { Self.isTone($0, greetingTone) }.count >= 8, "\(tones.compactMap { $0 })")
+                #expect(tones.filter { Self.isTone($0, Self.belaTone) }.count >= 15, "\(tones.compactMap { $0 })")
+                if let lastGreeting, let firstBela { #expect(lastGreeting < firstBela) }
+                try expectHeard(Self.annaTone, by: bela, seconds: 1)
             }
         }
 

@@ -93,8 +93,18 @@ final class BaresipPhone {
     /// The end of the log, for failure messages.
     var logTail: String { tail(of: logFile, lines: 80) }
 
+    /// Presses `key` on the phone's keypad: in a call, baresip sends it as an RFC 4733
+    /// telephone-event.
+    func press(_ key: Character) throws {
+        try sendDatagram(String(key))
+    }
+
     /// Types `command` at the phone's console (`/dial sip:1002@...`, `/hangup`, ...).
     func send(_ command: String) throws {
+        try sendDatagram(command + "\n")
+    }
+
+    private func sendDatagram(_ text: String) throws {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { throw HarnessError("socket() failed: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -102,14 +112,14 @@ final class BaresipPhone {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = consolePort.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bytes = Array((command + "\n").utf8)
+        let bytes = Array(text.utf8)
         let sent = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 sendto(fd, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
         guard sent == bytes.count else {
-            throw HarnessError("cannot send '\(command)' to baresip's console: \(String(cString: strerror(errno)))")
+            throw HarnessError("cannot send '\(text)' to baresip's console: \(String(cString: strerror(errno)))")
         }
     }
 
