@@ -185,6 +185,23 @@ extension Integration {
             }
         }
 
+        @Test("the administrator removes an extension in a call: both phones get a BYE, its binding goes, the CDR stays")
+        func removedMidCall() async throws {
+            try await TestPBX.run { pbx in
+                let (anna, bela) = try await twoRegisteredPhones(pbx)
+                _ = try await annaCallsBela(pbx, anna)
+                try await Task.sleep(for: .seconds(2))
+                try await pbx.cli.succeed(["ext", "remove", Fixture.callee])
+                for phone in [anna, bela] { try await waitForCallEnd(phone) }
+                #expect(anna.log.contains("BYE sip:") && bela.log.contains("BYE sip:"))
+                #expect(try await pbx.liveCalls().isEmpty)
+                #expect(try await pbx.registrations().map(\.extension) == [Fixture.caller])
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+                try expectHeard(Self.belaTone, by: anna, seconds: 1)
+            }
+        }
+
         @Test("a softphone with a wrong password is challenged, then refused with 403, and not registered")
         func wrongPasswordIsRefused() async throws {
             try await TestPBX.run { pbx in
