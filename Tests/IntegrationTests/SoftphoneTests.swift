@@ -100,7 +100,7 @@ extension Integration {
             }
         }
 
-        @Test("a softphone on TCP calls one on UDP: both registered on their transport, both tones heard; the caller hangs up")
+        @Test("a softphone on TCP calls one on UDP and is called back over TCP: both registered on their transport, both tones heard")
         func tcpCallsUDP() async throws {
             try await TestPBX.run { pbx in
                 let (anna, bela) = try await twoRegisteredPhones(pbx, annaTransport: "tcp")
@@ -117,6 +117,24 @@ extension Integration {
                 #expect(anna.log.contains("TCP 127.0.0.1:\(pbx.options.sipPort) -> "), "Anna's SIP came over TCP")
                 try expectHeard(Self.belaTone, by: anna, seconds: 2)
                 try expectHeard(Self.annaTone, by: bela, seconds: 2)
+
+                // The other way: the engine calls the TCP phone, over TCP.
+                #expect(anna.transports(ofReceived: "INVITE ").isEmpty)
+                try bela.send("/dial sip:\(Fixture.caller)@\(pbx.options.sipAddress)")
+                try await eventually("the call to Anna answered") {
+                    try await pbx.liveCalls().first { $0.state == "answered" }
+                }
+                try await Task.sleep(for: .seconds(2))
+                try bela.send("/hangup")
+                try await eventually("the call to Anna recorded") {
+                    let records = try await pbx.cdrs()
+                    return records.count == 2 ? records : nil
+                }
+                let back = try await pbx.cdr(from: Fixture.callee, to: Fixture.caller)
+                #expect(back.disposition == .answered && back.hangupSide == .caller)
+                #expect(anna.transports(ofReceived: "INVITE ") == ["TCP"])
+                #expect(anna.transports(ofReceived: "SIP/2.0 200").allSatisfy { $0 == "TCP" })
+                #expect(try await pbx.registrations().first { $0.extension == Fixture.caller }?.transport == "tcp")
             }
         }
 

@@ -17,6 +17,8 @@ import VPBXMedia
 /// and the RTP ports come from `FreePorts`; `stop()` ends it by PID.
 final class BaresipPhone {
     let number: String
+    /// The engine's SIP address (`host:port`): messages from it are the ones the phone received.
+    let registrar: String
     let directory: URL
     let sipPort: UInt16
     let consolePort: UInt16
@@ -42,6 +44,7 @@ final class BaresipPhone {
         answersAutomatically: Bool = true, scratch: ScratchDirectory
     ) throws {
         self.number = number
+        self.registrar = registrar
         directory = scratch.file("baresip-\(number)")
         // The SIP port and the next one: baresip listens for TLS on the port after UDP/TCP.
         sipPort = try FreePorts.udpRange(count: 2, in: FreePorts.peerSignallingBand).lowerBound
@@ -142,9 +145,29 @@ final class BaresipPhone {
         return try WAVReader.read(bytes, name: name).telephoneAudio()
     }
 
+    /// The transport (`UDP`, `TCP`) of each message the phone received whose start line
+    /// begins with `startLine` (`INVITE `, `SIP/2.0 200`), in trace order.
+    func transports(ofReceived startLine: String) -> [String] {
+        var header: (transport: String, inbound: Bool)?
+        var found: [String] = []
+        for line in log.split(whereSeparator: \.isNewline) {
+            let words = line.split(separator: " ")
+            if words.count == 4, ["UDP", "TCP"].contains(words[0]), words[2] == "->" {
+                header = (String(words[0]), words[1] == registrar)
+                continue
+            }
+            if let current = header {
+                if current.inbound && line.hasPrefix(startLine) { found.append(current.transport) }
+                header = nil  // only the line right after the header is a start line
+            }
+        }
+        return found
+    }
+
     /// The SDP direction attributes (`sendrecv`, `sendonly`, ...) of the messages the phone
     /// received (`received`) or sent, in trace order. The trace heads each message with
-    /// `UDP <from> -> <to>`.
+    /// `UDP <from> -> <to>`; what comes from the engine's address was received (over TCP the
+    /// phone's own end is its connection's port, not its listening port).
     func directions(received: Bool) -> [String] {
         var inbound: Bool?
         var found: [String] = []
@@ -152,7 +175,7 @@ final class BaresipPhone {
             let text = line.trimmingCharacters(in: .whitespaces)
             let words = text.split(separator: " ")
             if words.count == 4, ["UDP", "TCP"].contains(words[0]), words[2] == "->" {
-                inbound = words[3].hasSuffix(":\(sipPort)")
+                inbound = words[1] == registrar
             } else if inbound == received, ["a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive"].contains(text) {
                 found.append(String(text.dropFirst(2)))
             }
