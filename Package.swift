@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "VPBXEngine",
             dependencies: [
-                "VPBXPBX", "VPBXControl", "VPBXStore", "VPBXSchedule", "VPBXNetwork", "VPBXMediaIO", "VPBXSignaling", "VPBXSIP",
+                "VPBXPBX", "VPBXControl", "VPBXStore", "VPBXSchedule", "VPBXNetwork", "VPBXMediaIO", "VPBXSignaling", "VPBXSIP", "VPBXSDP",
                 "VPBXText", "VPBXACD", nio, nioPosix, logging, .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -99,7 +99,7 @@ let package = Package(
             name: "VPBXControlTests",
             dependencies: ["VPBXControl", nio, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
-        .testTarget(name: "VPBXPBXTests", dependencies: ["VPBXPBX", "VPBXStore", "VPBXSIP", "VPBXSchedule", "VPBXACD"]),
+        .testTarget(name: "VPBXPBXTests", dependencies: ["VPBXPBX", "VPBXStore", "VPBXSIP", "VPBXSDP", "VPBXSchedule", "VPBXACD"]),
         .testTarget(
             name: "VPBXEngineTests", dependencies: ["VPBXEngine", "VPBXPBX", "VPBXStore", "VPBXMediaIO", "VPBXACD", logging]),
         .testTarget(name: "VPBXConsoleTests", dependencies: ["VPBXConsole"]),

@@ -2,6 +2,7 @@ import VPBXMediaIO
 import VPBXNetwork
 import VPBXPBX
 import VPBXRTP
+import VPBXSDP
 
 /// Media sessions for the core, backed by the NIO RTP relay.
 struct RelayMediaFactory: MediaSessionFactory {
@@ -78,6 +79,13 @@ final class RelayMediaSession: MediaSession {
 
     func stopMusic(toward side: MediaSide) { session.stopPlaying(toward: side.relaySide) }
 
+    func bridgeG711(_ bridge: G711Bridge?) {
+        // A is the caller's side, B the callee's.
+        session.translateVoice(
+            fromA: bridge.map { RelayVoiceTranslation(from: $0.caller, events: $0.callerEvents, to: $0.callee, events: $0.calleeEvents) },
+            fromB: bridge.map { RelayVoiceTranslation(from: $0.callee, events: $0.calleeEvents, to: $0.caller, events: $0.callerEvents) })
+    }
+
     var aPort: Int { session.aPort }
     var bPort: Int { session.bPort }
 
@@ -128,5 +136,17 @@ extension MonitorMode {
         case .whisper: .whisper
         case .barge: .barge
         }
+    }
+}
+
+extension RelayVoiceTranslation {
+    /// Packets arriving in `voice` (with `events` for RFC 4733) leave as `target` (with
+    /// `targetEvents`): the relay's side of a ``G711Bridge``.
+    init(from voice: RTPMap, events: RTPMap?, to target: RTPMap, events targetEvents: RTPMap?) {
+        let bothEvents = events.flatMap { events in targetEvents.map { (events, $0) } }
+        self.init(
+            voiceIn: UInt8(voice.payloadType), voiceOut: UInt8(target.payloadType),
+            law: voice.hasEncoding("PCMA") ? .alaw : .ulaw,
+            eventsIn: bothEvents.map { UInt8($0.0.payloadType) }, eventsOut: bothEvents.map { UInt8($0.1.payloadType) })
     }
 }

@@ -16,13 +16,15 @@ extension Integration {
         /// Extensions 1001 (Anna, 1 kHz, on `annaTransport`) and 1002 (Bela, 600 Hz, UDP, answering
         /// by herself when `belaAnswers`) with a baresip each, registered.
         private func twoRegisteredPhones(
-            _ pbx: TestPBX, annaTransport: String = "udp", belaAnswers: Bool = true
+            _ pbx: TestPBX, annaTransport: String = "udp", belaAnswers: Bool = true, annaCodecs: String = "PCMA,PCMU",
+            belaCodecs: String = "PCMA,PCMU"
         ) async throws -> (anna: BaresipPhone, bela: BaresipPhone) {
             for number in [Fixture.caller, Fixture.callee] {
                 try await pbx.addExtension(number, password: Fixture.password(number))
             }
-            let anna = try pbx.softphone(Fixture.caller, transport: annaTransport, tone: Self.annaTone)
-            let bela = try pbx.softphone(Fixture.callee, tone: Self.belaTone, answersAutomatically: belaAnswers)
+            let anna = try pbx.softphone(Fixture.caller, transport: annaTransport, tone: Self.annaTone, codecs: annaCodecs)
+            let bela = try pbx.softphone(
+                Fixture.callee, tone: Self.belaTone, codecs: belaCodecs, answersAutomatically: belaAnswers)
             try await eventually("both softphones registered") {
                 let registered = try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }
                 return Set(registered.map(\.extension)) == [Fixture.caller, Fixture.callee] ? registered : nil
@@ -97,6 +99,23 @@ extension Integration {
                 try await eventually("Bela's binding removed") {
                     try await pbx.registrations().map(\.extension) == [Fixture.caller] ? true : nil
                 }
+            }
+        }
+
+        @Test("an A-law-only softphone calls a µ-law-only one: the engine converts, each hears the other's tone")
+        func aLawCallsMuLaw() async throws {
+            try await TestPBX.run { pbx in
+                let (anna, bela) = try await twoRegisteredPhones(pbx, annaCodecs: "PCMA", belaCodecs: "PCMU")
+                _ = try await annaCallsBela(pbx, anna)
+                try await Task.sleep(for: .seconds(3))
+                try anna.send("/hangup")
+                for phone in [anna, bela] { try await waitForCallEnd(phone) }
+                #expect(anna.log.contains("Set audio decoder: PCMA"), "Anna answered in A-law")
+                #expect(bela.log.contains("Set audio decoder: PCMU"), "Bela offered µ-law")
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+                try expectHeard(Self.belaTone, by: anna, seconds: 2)
+                try expectHeard(Self.annaTone, by: bela, seconds: 2)
             }
         }
 

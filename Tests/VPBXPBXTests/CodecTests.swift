@@ -5,8 +5,9 @@ import VPBXSDP
 import VPBXSIP
 
 /// Which codecs each leg is offered: the caller's choice passes through a direct call (the
-/// relay does not touch the audio), and once the caller has agreed a codec (with an
-/// application that answered it), every later leg is offered only that one.
+/// relay does not touch the audio), with the other G.711 law added when the caller has only
+/// one (the relay converts if the callee takes it), and once the caller has agreed a codec
+/// (with an application that answered it), every later leg is offered that one first.
 @Suite("Calls: codecs", .timeLimit(.minutes(1)))
 struct CodecTests {
     let alice = Cast.alice
@@ -29,7 +30,7 @@ struct CodecTests {
         return offer.media[index].codecs.map { $0.encodingName.uppercased() }
     }
 
-    @Test("handed on after agreeing PCMA with the first callee, the caller's next leg is offered PCMA alone (no PCMU to mismatch)")
+    @Test("handed on after agreeing PCMA with the first callee, the caller's next leg is offered PCMA first, PCMU only as the law to convert")
     func handOnKeepsTheAgreedCodec() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             try await pbx.register(carol)
@@ -38,7 +39,69 @@ struct CodecTests {
                 from: alice, to: desk, calleeAnswer: Self.pcmaAnswer(host: desk.address.host, port: 4002))
             #expect(await pbx.core.handOn(callID: call.callee.callID, to: .extension(carol.number), step: "test"))
             let invite = try await pbx.outbound.request(.invite, to: carol.address)
-            #expect(try Self.offeredEncodings(invite) == ["PCMA", "TELEPHONE-EVENT"])
+            #expect(try Self.offeredEncodings(invite) == ["PCMA", "TELEPHONE-EVENT", "PCMU"])
+            // Carol takes µ-law: the caller keeps the A-law it agreed, and the relay converts.
+            pbx.send(carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: Self.pcmuAnswer(host: carol.address.host, port: 4004)), from: carol)
+            let session = try await pbx.media.onlySession()
+            try await eventually("the bridge asked for") { session.bridges.count == 1 ? true : nil }
+            #expect(session.bridges.first??.caller.encodingName == "PCMA" && session.bridges.first??.callee.payloadType == 0)
+        }
+    }
+
+    /// PCMU only, with events: what a µ-law-only phone answers.
+    static func pcmuAnswer(host: String, port: Int) -> String {
+        [
+            "v=0", "o=- 6 6 IN IP4 \(host)", "s=-", "c=IN IP4 \(host)", "t=0 0",
+            "m=audio \(port) RTP/AVP 0 96", "a=rtpmap:0 PCMU/8000", "a=rtpmap:96 telephone-event/8000",
+            "a=fmtp:96 0-16", "a=sendrecv", "",
+        ].joined(separator: "\r\n")
+    }
+
+    /// PCMA only, with events under 101: an A-law-only phone's offer.
+    static func pcmaOffer(host: String, port: Int) -> String {
+        [
+            "v=0", "o=- 7 7 IN IP4 \(host)", "s=-", "c=IN IP4 \(host)", "t=0 0",
+            "m=audio \(port) RTP/AVP 8 101", "a=rtpmap:8 PCMA/8000", "a=rtpmap:101 telephone-event/8000",
+            "a=fmtp:101 0-15", "a=sendrecv", "",
+        ].joined(separator: "\r\n")
+    }
+
+    @Test("an A-law-only caller and a µ-law-only callee: the callee is offered PCMU too, the caller answered in PCMA, the relay converts")
+    func bridgesTheTwoLaws() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(desk)
+            _ = try await pbx.placeCall(from: alice, to: desk.number, sdp: Self.pcmaOffer(host: alice.address.host, port: 4000))
+            let invite = try await pbx.outbound.request(.invite, to: desk.address)
+            #expect(try Self.offeredEncodings(invite) == ["PCMA", "TELEPHONE-EVENT", "PCMU"])
+            pbx.send(
+                desk.respond(to: invite, status: 200, toTag: "callee-tag", sdp: Self.pcmuAnswer(host: desk.address.host, port: 4002)),
+                from: desk)
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let answer = try #require(SampleSDP.parse(ok.body))
+            let audio = try #require(answer.firstAudioIndex.map { answer.media[$0] })
+            // The caller's own law and event payload type, on the engine's A port.
+            #expect(audio.formats == ["8", "101"])
+            #expect(audio.codecs.map { $0.encodingName.uppercased() } == ["PCMA", "TELEPHONE-EVENT"])
+            #expect(audio.port == FakeMediaFactory.aPort)
+            let session = try await pbx.media.onlySession()
+            let bridge = try #require(session.bridges.last ?? nil)
+            #expect(bridge.caller.payloadType == 8 && bridge.callee.payloadType == 0)
+            #expect(bridge.callerEvents?.payloadType == 101 && bridge.calleeEvents?.payloadType == 96)
+        }
+    }
+
+    @Test("a callee answering in the caller's own law: nothing to convert")
+    func noBridgeWhenTheLawsAgree() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(desk)
+            _ = try await pbx.placeCall(from: alice, to: desk.number, sdp: Self.pcmaOffer(host: alice.address.host, port: 4000))
+            let invite = try await pbx.outbound.request(.invite, to: desk.address)
+            pbx.send(
+                desk.respond(to: invite, status: 200, toTag: "callee-tag", sdp: Self.pcmaAnswer(host: desk.address.host, port: 4002)),
+                from: desk)
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            #expect(try #require(SampleSDP.parse(ok.body)).firstAudioIndex != nil)
+            #expect(try await pbx.media.onlySession().bridges.isEmpty)
         }
     }
 

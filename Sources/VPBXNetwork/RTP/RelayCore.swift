@@ -59,7 +59,7 @@ final class RelayCore {
     /// forward them): music on hold, or a supervisor.
     var needsPacketsOnLoop: Bool {
         self.monitor != nil || self.rtpA.injector != nil || self.rtpB.injector != nil || self.rtpA.mixedByMonitor
-            || self.rtpB.mixedByMonitor
+            || self.rtpB.mixedByMonitor || self.rtpA.translation != nil || self.rtpB.translation != nil
     }
 
     /// Unhooks the session from its sockets so they can serve another session: stops the
@@ -113,6 +113,13 @@ final class RelayCore {
     }
 
     func rtp(_ side: RelaySide) -> RelayEndpoint { side == .a ? self.rtpA : self.rtpB }
+
+    /// Converts what each side's phone sends for the other (nil: passes it unchanged). The
+    /// poller does not convert, so a translated session is forwarded here, on its loop.
+    func setTranslations(fromA: RelayVoiceTranslation?, fromB: RelayVoiceTranslation?) {
+        self.rtpA.translation = fromA
+        self.rtpB.translation = fromB
+    }
     func rtcp(_ side: RelaySide) -> RelayEndpoint { side == .a ? self.rtcpA : self.rtcpB }
 
     /// The counters as the endpoints hold them; only while the loop owns them.

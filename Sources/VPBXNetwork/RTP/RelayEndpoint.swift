@@ -24,6 +24,11 @@ final class RelayEndpoint {
     var monitor: RelayMonitor?
     /// The monitor sends this side's phone a mix (whisper, barge) instead of the forwarding.
     var mixedByMonitor = false
+    /// What is changed in packets from this side's phone before they go to the other side,
+    /// when the two phones use different G.711 laws (RTP endpoints only).
+    var translation: RelayVoiceTranslation?
+    /// Where ``translation`` writes converted packets; made at the first one, then reused.
+    var translationBuffer = ByteBuffer()
 
     /// Sends on ``channel``'s socket without NIO's write path, when the socket has one.
     let sender: LoopDirectSender?

@@ -60,9 +60,14 @@ final class RelayForwardingHandler: ChannelInboundHandler {
             outbound.counters.droppedNoRemote &+= 1
             return
         }
+        // Phones in different G.711 laws: the packet as the other phone expects it.
+        var data = envelope.data
+        if let translation = inbound.translation, let converted = translation.translated(data, into: &inbound.translationBuffer) {
+            data = converted
+        }
         // One sendto right here. What does not go out at once (a full socket buffer) takes
         // NIO's write path, which queues it until the queue is full.
-        if let sender = outbound.sender, sender.send(envelope.data, to: target) {
+        if let sender = outbound.sender, sender.send(data, to: target) {
             outbound.counters.packetsOut &+= 1
             outbound.counters.bytesOut &+= size
             return
@@ -73,7 +78,7 @@ final class RelayForwardingHandler: ChannelInboundHandler {
             outbound.counters.droppedCongested &+= 1
             return
         }
-        outbound.channel.write(AddressedEnvelope(remoteAddress: target, data: envelope.data), promise: nil)
+        outbound.channel.write(AddressedEnvelope(remoteAddress: target, data: data), promise: nil)
         outbound.counters.packetsOut &+= 1
         outbound.counters.bytesOut &+= size
         outbound.needsFlush = true

@@ -106,6 +106,9 @@ final class Call {
     /// The voice codec each phone was answered with, for music on hold in the right encoding.
     var callerCodec: MusicOnHold.Codec?
     var calleeCodec: MusicOnHold.Codec?
+    /// The two phones answered in different G.711 laws and the relay converts between them
+    /// (`caller` is the caller's side); nil while packets pass unchanged.
+    var g711Bridge: G711Bridge?
     /// The caller's INVITE carried no offer: the engine offered to the callee, the caller's
     /// 2xx carries the offer, and the caller's ACK the answer (RFC 3261 §13.2.1).
     var lateOffer = false

@@ -242,7 +242,9 @@ extension PBXCore {
         }
         call.media = session  // its A side already expects the caller's offer address
         let maxForwards = (call.invite.headers.maxForwards ?? 70) - 1
-        let sdp = call.calleeOrigin.stamp(call.offer.anchored(at: configuration.mediaAddress, audioPort: session.bPort))
+        // Both G.711 laws: a callee that has only the other one is bridged, not refused.
+        let offer = call.offer.offeringBothG711Laws()
+        let sdp = call.calleeOrigin.stamp(offer.anchored(at: configuration.mediaAddress, audioPort: session.bPort))
         let body = Array(sdp.serialized().utf8)
         for (contact, destination) in destinations {
             let invite = calleeInvite(

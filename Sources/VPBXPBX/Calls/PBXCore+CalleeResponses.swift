@@ -57,7 +57,8 @@ extension PBXCore {
             // there it would be an offer in an unreliable response, which RFC 3261 §13.2.1
             // does not allow (the offer comes in the 2xx).
             if !call.lateOffer, let answer = sdp(of: response), let media = call.media {
-                let anchored = call.callerOrigin.stamp(answer.anchored(at: configuration.mediaAddress, audioPort: media.aPort))
+                let forCaller = bridgeLaws(of: call, offer: call.offer, answer: answer, media: media)
+                let anchored = call.callerOrigin.stamp(forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort))
                 provisional.headers.add("Content-Type", "application/sdp")
                 provisional.body = Array(anchored.serialized().utf8)
             }
@@ -119,6 +120,12 @@ extension PBXCore {
             call.handOnOrigin = nil
             if let answer = sdp(of: response) {
                 call.calleeCodec = answer.voiceCodec
+                if let media = call.media {
+                    // The caller keeps the codec the application agreed with it.
+                    let callerCodec = call.callerCodec
+                    _ = bridgeLaws(of: call, offer: call.offerForNewLegs, answer: answer, media: media)
+                    call.callerCodec = callerCodec
+                }
                 if let endpoint = answer.audioEndpoint, let media = call.media {
                     Task {
                         await media.setRemote(side: .b, host: endpoint.address, port: endpoint.port)
@@ -136,13 +143,13 @@ extension PBXCore {
         ok.headers.add("Contact", ourContact(user: call.callee, transport: call.callerSource.transport).serialized)
         ok.headers.add("Allow", PBXCore.allowedMethods)
         if let answer = sdp(of: response), let media = call.media {
-            // The caller gets this answer relayed, so both phones use its codec.
-            call.callerCodec = answer.voiceCodec
-            call.calleeCodec = call.callerCodec
+            // The caller gets this answer relayed, so both phones use its codec, unless the
+            // callee chose the G.711 law the caller does not have.
+            let forCaller = bridgeLaws(of: call, offer: call.offer, answer: answer, media: media)
             if let endpoint = answer.audioEndpoint {
                 media.updateRemote(side: .b, host: endpoint.address, port: endpoint.port)
             }
-            let anchored = call.callerOrigin.stamp(answer.anchored(at: configuration.mediaAddress, audioPort: media.aPort))
+            let anchored = call.callerOrigin.stamp(forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort))
             ok.headers.add("Content-Type", "application/sdp")
             ok.body = Array(anchored.serialized().utf8)
         } else if call.lateOffer, let media = call.media {
@@ -186,6 +193,29 @@ extension PBXCore {
         case 0: 0
         default: 1
         }
+    }
+
+    /// What the caller is answered with when the callee answered `answer` to `offer` (the
+    /// caller's, passed on with both G.711 laws): the callee's answer as it is, or, when the
+    /// callee chose the law the caller lacks, the answer in the caller's law with the relay
+    /// told to convert. Records each side's codec and the bridge on the call.
+    func bridgeLaws(
+        of call: Call, offer: SessionDescription, answer: SessionDescription, media: any MediaSession
+    ) -> SessionDescription {
+        let bridge = offer.g711Bridge(toAnswer: answer)
+        let forCaller = bridge.map { answer.answeringCaller(through: $0) } ?? answer
+        call.callerCodec = forCaller.voiceCodec
+        call.calleeCodec = answer.voiceCodec
+        if bridge != call.g711Bridge {
+            if let bridge {
+                logger.info(
+                    "bridging G.711 laws", metadata: ["call": "\(call.id)", "caller": "\(bridge.caller.encodingName)",
+                    "callee": "\(bridge.callee.encodingName)"])
+            }
+            call.g711Bridge = bridge
+            media.bridgeG711(bridge)
+        }
+        return forCaller
     }
 
     func sdp(of response: SIPResponse) -> SessionDescription? {

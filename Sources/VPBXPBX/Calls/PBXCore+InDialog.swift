@@ -65,7 +65,8 @@ extension PBXCore {
             let hold = offer.isHold
             Task { await media.setTimeoutSuspended(hold) }
             let port = target == .caller ? media.aPort : media.bPort
-            let anchored = offer.anchored(at: configuration.mediaAddress, audioPort: port)
+            // Both G.711 laws, as in the call's first offer: the other phone may keep its own.
+            let anchored = offer.offeringBothG711Laws().anchored(at: configuration.mediaAddress, audioPort: port)
             let stamped = target == .caller ? call.callerOrigin.stamp(anchored) : call.calleeOrigin.stamp(anchored)
             body = Array(stamped.serialized().utf8)
         }
@@ -84,6 +85,31 @@ extension PBXCore {
             call.legs[index].dialog = dialog
         }
         startClient(outgoing, to: destination, purpose: .relayed(call: call.id, answering: key, toward: target))
+    }
+
+    /// The codecs after a relayed re-INVITE's `answer` to `offer` (nil: the offer came in the
+    /// answerer's 2xx, and both phones take that codec): like the call's first answer, the
+    /// answerer may have chosen the G.711 law the offerer lacks, and the relay converts.
+    /// Returns the answer as the offerer gets it.
+    private func renegotiated(
+        _ call: Call, offer: SessionDescription?, answer: SessionDescription, offerer: CallSide, media: any MediaSession
+    ) -> SessionDescription {
+        guard let offer else {
+            // The near side answers in its ACK, which the engine passes on as it is.
+            call.callerCodec = answer.voiceCodec
+            call.calleeCodec = answer.voiceCodec
+            return answer
+        }
+        let bridge = offer.g711Bridge(toAnswer: answer)
+        let forOfferer = bridge.map { answer.answeringCaller(through: $0) } ?? answer
+        call.callerCodec = offerer == .caller ? forOfferer.voiceCodec : answer.voiceCodec
+        call.calleeCodec = offerer == .caller ? answer.voiceCodec : forOfferer.voiceCodec
+        let oriented = offerer == .caller ? bridge : bridge?.reversed
+        if oriented != call.g711Bridge {
+            call.g711Bridge = oriented
+            media.bridgeG711(oriented)
+        }
+        return forOfferer
     }
 
     /// The other party answered a relayed request: pass the final answer back.
@@ -109,17 +135,17 @@ extension PBXCore {
             call.awaitingAck = key
         }
         if let sdp = sdp(of: response), let media = call.media {
-            if original.method == .invite, let codec = sdp.voiceCodec {
-                // An end-to-end renegotiation may change the codec both phones use.
-                call.callerCodec = codec
-                call.calleeCodec = codec
+            var forNearSide = sdp
+            if original.method == .invite {
+                // An end-to-end renegotiation may change the codec each phone uses.
+                forNearSide = renegotiated(call, offer: sdpBody(original.body, contentType: original.headers.contentType), answer: sdp, offerer: target.other, media: media)
             }
             if let endpoint = sdp.audioEndpoint {
                 let mediaSide = target.mediaSide
                 Task { await media.setRemote(side: mediaSide, host: endpoint.address, port: endpoint.port) }
             }
             let port = target == .callee ? media.aPort : media.bPort
-            let anchored = sdp.anchored(at: configuration.mediaAddress, audioPort: port)
+            let anchored = forNearSide.anchored(at: configuration.mediaAddress, audioPort: port)
             let stamped = target == .callee ? call.callerOrigin.stamp(anchored) : call.calleeOrigin.stamp(anchored)
             answer.headers.add("Content-Type", "application/sdp")
             answer.body = Array(stamped.serialized().utf8)

@@ -1,3 +1,4 @@
+import VPBXSDP
 import VPBXSIP
 
 /// A SIP peer's transport address as the core sees it. For stream transports `connectionID`
@@ -93,6 +94,10 @@ public protocol MediaSession: AnyObject, Sendable {
     func playMusic(toward side: MediaSide, codec: MusicOnHold.Codec)
     /// Goes back to relaying the other side's media to `side`.
     func stopMusic(toward side: MediaSide)
+    /// Converts the voice between the two G.711 laws of `bridge` from now on (the caller's
+    /// packets into the callee's codec and payload types, and back); nil relays packets
+    /// unchanged again. Returns at once; applies in call order.
+    func bridgeG711(_ bridge: G711Bridge?)
     /// Attaches a supervisor's leg (listen, whisper, barge). `onDigit` gets the keys the
     /// supervisor's phone sends (RFC 4733), on any thread.
     func attachMonitor(_ request: MonitorMediaRequest, onDigit: @escaping @Sendable (Character) -> Void) async throws

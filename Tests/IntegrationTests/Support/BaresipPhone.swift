@@ -38,10 +38,11 @@ final class BaresipPhone {
 
     /// Starts a phone for extension `number` registering at `registrar` (`host:port`) with
     /// `password` over `transport` (`udp` or `tcp`); it answers calls at once when
-    /// `answersAutomatically`, and talks a sine of `tone` Hz.
+    /// `answersAutomatically`, talks a sine of `tone` Hz, and offers and accepts `codecs`
+    /// (baresip's names, in preference order).
     init(
         number: String, password: String, registrar: String, transport: String = "udp", tone: Int,
-        answersAutomatically: Bool = true, scratch: ScratchDirectory
+        codecs: String = "PCMA,PCMU", answersAutomatically: Bool = true, scratch: ScratchDirectory
     ) throws {
         self.number = number
         self.registrar = registrar
@@ -77,7 +78,7 @@ final class BaresipPhone {
             """
         try config.write(to: directory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
         let answerMode = answersAutomatically ? ";answermode=auto" : ""
-        let account = "<sip:\(number)@\(registrar);transport=\(transport)>;auth_pass=\(password);audio_codecs=PCMA,PCMU;regint=600\(answerMode)\n"
+        let account = "<sip:\(number)@\(registrar);transport=\(transport)>;auth_pass=\(password);audio_codecs=\(codecs);regint=600\(answerMode)\n"
         try account.write(to: directory.appendingPathComponent("accounts"), atomically: true, encoding: .utf8)
         try "".write(to: directory.appendingPathComponent("contacts"), atomically: true, encoding: .utf8)
         logFile = scratch.file("baresip-\(number).log")

@@ -108,13 +108,14 @@ final class TestPBX {
 
     /// Starts a baresip softphone for extension `number` (which must exist, with
     /// `Fixture.password(number)` unless `password` says otherwise), registering at this
-    /// engine over `transport`; it is stopped at cleanup.
+    /// engine over `transport`, offering `codecs`; it is stopped at cleanup.
     func softphone(
-        _ number: String, password: String? = nil, transport: String = "udp", tone: Int, answersAutomatically: Bool = true
+        _ number: String, password: String? = nil, transport: String = "udp", tone: Int, codecs: String = "PCMA,PCMU",
+        answersAutomatically: Bool = true
     ) throws -> BaresipPhone {
         let phone = try BaresipPhone(
             number: number, password: password ?? Fixture.password(number), registrar: options.sipAddress,
-            transport: transport, tone: tone, answersAutomatically: answersAutomatically, scratch: scratch)
+            transport: transport, tone: tone, codecs: codecs, answersAutomatically: answersAutomatically, scratch: scratch)
         softphones.append(phone)
         return phone
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import VPBXPBX
+import VPBXSDP
 
 /// A media session with fixed ports that records what the core asks of it.
 final class FakeMediaSession: MediaSession {
@@ -16,6 +17,8 @@ final class FakeMediaSession: MediaSession {
         var timeoutSuspended = false
         var closed = false
         var music: [MediaSide: MusicOnHold.Codec] = [:]
+        /// Every ``bridgeG711(_:)`` the core asked for, in order.
+        var bridges: [G711Bridge?] = []
         var monitors: [FakeMonitorMedia] = []
     }
 
@@ -35,6 +38,9 @@ final class FakeMediaSession: MediaSession {
     var isTimeoutSuspended: Bool { state.withLock { $0.timeoutSuspended } }
     /// Who hears music on hold now, in which codec.
     var music: [MediaSide: MusicOnHold.Codec] { state.withLock { $0.music } }
+
+    /// The G.711 bridges asked for, in order (nil: back to unchanged packets).
+    var bridges: [G711Bridge?] { state.withLock { $0.bridges } }
     var relatched: [MediaSide] { state.withLock { $0.relatched } }
 
     /// Pretends no RTP flowed for the configured time.
@@ -66,6 +72,10 @@ final class FakeMediaSession: MediaSession {
 
     func playMusic(toward side: MediaSide, codec: MusicOnHold.Codec) {
         state.withLock { $0.music[side] = codec }
+    }
+
+    func bridgeG711(_ bridge: G711Bridge?) {
+        state.withLock { $0.bridges.append(bridge) }
     }
 
     func stopMusic(toward side: MediaSide) {
