@@ -44,6 +44,29 @@ struct MonitorTests {
         }
     }
 
+    @Test("a call between an A-law and a µ-law phone cannot be listened to: 488 dialled, a conflict from the console")
+    func bridgedCallIsNotMonitored() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await allowMonitoring(pbx)
+            try await pbx.register(desk)
+            try await pbx.register(supervisor)
+            _ = try await pbx.placeCall(from: alice, to: desk.number, sdp: CodecTests.pcmaOffer(host: alice.address.host, port: 4000))
+            let invite = try await pbx.outbound.request(.invite, to: desk.address)
+            pbx.send(
+                desk.respond(to: invite, status: 200, toTag: "callee-tag", sdp: CodecTests.pcmuAnswer(host: desk.address.host, port: 4002)),
+                from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let (_, answer) = try await dialMonitor(pbx)
+            #expect(answer.statusCode == 488)
+            do {
+                _ = try await pbx.core.startMonitor(supervisor: supervisor.number, target: desk.number, mode: .listen)
+                Issue.record("a bridged call was monitored")
+            } catch let error as MonitorStartError {
+                #expect(error.kind == .conflict && error.description.contains("G.711 laws"))
+            }
+        }
+    }
+
     @Test("listening to an extension in no call gets 480")
     func nothingToMonitor() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

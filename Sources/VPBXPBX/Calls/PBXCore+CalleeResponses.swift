@@ -195,6 +195,11 @@ extension PBXCore {
         }
     }
 
+    /// Why a supervisor cannot listen to a call whose phones use different G.711 laws: the
+    /// mixer takes one codec for both parties, and the relay converts only between the two.
+    static let bridgedCallNotMonitored =
+        "the call's two phones use different G.711 laws (A-law and µ-law); listening in on such a call is not supported"
+
     /// What the caller is answered with when the callee answered `answer` to `offer` (the
     /// caller's, passed on with both G.711 laws): the callee's answer as it is, or, when the
     /// callee chose the law the caller lacks, the answer in the caller's law with the relay

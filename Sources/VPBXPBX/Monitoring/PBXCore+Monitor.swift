@@ -48,6 +48,10 @@ extension PBXCore {
             refuse(488, nil, "the call's codec cannot be mixed (G.711 only)")
             return
         }
+        guard call.g711Bridge == nil else {
+            refuse(488, nil, PBXCore.bridgedCallNotMonitored)
+            return
+        }
         guard monitors.values.allSatisfy({ $0.callID != call.id }) else {
             refuse(486, "Already Monitored", "another supervisor is on this call")
             return
