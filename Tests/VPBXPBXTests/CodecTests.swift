@@ -90,6 +90,15 @@ struct CodecTests {
         }
     }
 
+    @Test("the engine's own applications (a mailbox) are offered the caller's offer as it is: they speak both laws")
+    func applicationsGetTheOfferAsItIs() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            _ = try await pbx.placeCall(from: alice, to: "*97", sdp: Self.pcmaOffer(host: alice.address.host, port: 4000))
+            let invite = try await pbx.outbound.request(.invite, to: Application.peer)
+            #expect(try Self.offeredEncodings(invite) == ["PCMA", "TELEPHONE-EVENT"])
+        }
+    }
+
     @Test("a callee answering in the caller's own law: nothing to convert")
     func noBridgeWhenTheLawsAgree() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

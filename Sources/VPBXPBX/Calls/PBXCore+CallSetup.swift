@@ -242,8 +242,10 @@ extension PBXCore {
         }
         call.media = session  // its A side already expects the caller's offer address
         let maxForwards = (call.invite.headers.maxForwards ?? 70) - 1
-        // Both G.711 laws: a callee that has only the other one is bridged, not refused.
-        let offer = call.offer.offeringBothG711Laws()
+        // Both G.711 laws for phones: a callee that has only the other one is bridged, not
+        // refused. The engine's own applications speak both, so they answer in the caller's.
+        let toApplication = destinations.contains { $0.1.host == Application.host }
+        let offer = toApplication ? call.offer : call.offer.offeringBothG711Laws()
         let sdp = call.calleeOrigin.stamp(offer.anchored(at: configuration.mediaAddress, audioPort: session.bPort))
         let body = Array(sdp.serialized().utf8)
         for (contact, destination) in destinations {
