@@ -99,6 +99,29 @@ struct CodecTests {
         }
     }
 
+    @Test("a bridged call's callee re-INVITEs in µ-law: the caller is offered both laws and answers A-law, the callee gets its own µ-law back, the bridge stays")
+    func reInviteKeepsTheBridge() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(
+                from: alice, to: desk, callerOffer: Self.pcmaOffer(host: alice.address.host, port: 4000),
+                calleeAnswer: Self.pcmuAnswer(host: desk.address.host, port: 4002))
+            try await eventually("the bridge asked for") { call.session.bridges.count == 1 ? true : nil }
+            let bridge = try #require(call.session.bridges.first ?? nil)
+
+            pbx.send(call.callee.request(.invite, sdp: Self.pcmuAnswer(host: desk.address.host, port: 4010)), from: desk)
+            let relayed = try await pbx.outbound.request(.invite, to: alice.address)
+            #expect(try Self.offeredEncodings(relayed) == ["PCMU", "TELEPHONE-EVENT", "PCMA"])
+            pbx.send(alice.respond(to: relayed, status: 200, toTag: "unused", sdp: Self.pcmaAnswer(host: alice.address.host, port: 4000)), from: alice)
+            _ = try await pbx.outbound.request(.ack, to: alice.address)
+            let ok = try await pbx.outbound.response(200, .invite, to: desk.address)
+            let answer = try #require(SampleSDP.parse(ok.body))
+            #expect(answer.media[0].formats == ["0", "96"], "the callee's own law and event type")
+            // Seen from the callee's offer the bridge is reversed; the call's stays caller to callee.
+            try await pbx.settle(via: desk)
+            #expect(call.session.bridges == [bridge])
+        }
+    }
+
     @Test("a callee answering in the caller's own law: nothing to convert")
     func noBridgeWhenTheLawsAgree() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

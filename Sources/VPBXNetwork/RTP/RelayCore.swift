@@ -120,6 +120,7 @@ final class RelayCore {
         self.rtpA.translation = fromA
         self.rtpB.translation = fromB
     }
+
     func rtcp(_ side: RelaySide) -> RelayEndpoint { side == .a ? self.rtcpA : self.rtcpB }
 
     /// The counters as the endpoints hold them; only while the loop owns them.

@@ -57,7 +57,7 @@ extension PBXCore {
             // there it would be an offer in an unreliable response, which RFC 3261 §13.2.1
             // does not allow (the offer comes in the 2xx).
             if !call.lateOffer, let answer = sdp(of: response), let media = call.media {
-                let forCaller = bridgeLaws(of: call, offer: call.offer, answer: answer, media: media)
+                let forCaller = bridgeLaws(of: call, offer: call.offer, answer: answer, offerer: .caller, media: media)
                 let anchored = call.callerOrigin.stamp(forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort))
                 provisional.headers.add("Content-Type", "application/sdp")
                 provisional.body = Array(anchored.serialized().utf8)
@@ -123,7 +123,7 @@ extension PBXCore {
                 if let media = call.media {
                     // The caller keeps the codec the application agreed with it.
                     let callerCodec = call.callerCodec
-                    _ = bridgeLaws(of: call, offer: call.offerForNewLegs, answer: answer, media: media)
+                    _ = bridgeLaws(of: call, offer: call.offerForNewLegs, answer: answer, offerer: .caller, media: media)
                     call.callerCodec = callerCodec
                 }
                 if let endpoint = answer.audioEndpoint, let media = call.media {
@@ -145,7 +145,7 @@ extension PBXCore {
         if let answer = sdp(of: response), let media = call.media {
             // The caller gets this answer relayed, so both phones use its codec, unless the
             // callee chose the G.711 law the caller does not have.
-            let forCaller = bridgeLaws(of: call, offer: call.offer, answer: answer, media: media)
+            let forCaller = bridgeLaws(of: call, offer: call.offer, answer: answer, offerer: .caller, media: media)
             if let endpoint = answer.audioEndpoint {
                 media.updateRemote(side: .b, host: endpoint.address, port: endpoint.port)
             }
@@ -193,34 +193,6 @@ extension PBXCore {
         case 0: 0
         default: 1
         }
-    }
-
-    /// Why a supervisor cannot listen to a call whose phones use different G.711 laws: the
-    /// mixer takes one codec for both parties, and the relay converts only between the two.
-    static let bridgedCallNotMonitored =
-        "the call's two phones use different G.711 laws (A-law and µ-law); listening in on such a call is not supported"
-
-    /// What the caller is answered with when the callee answered `answer` to `offer` (the
-    /// caller's, passed on with both G.711 laws): the callee's answer as it is, or, when the
-    /// callee chose the law the caller lacks, the answer in the caller's law with the relay
-    /// told to convert. Records each side's codec and the bridge on the call.
-    func bridgeLaws(
-        of call: Call, offer: SessionDescription, answer: SessionDescription, media: any MediaSession
-    ) -> SessionDescription {
-        let bridge = offer.g711Bridge(toAnswer: answer)
-        let forCaller = bridge.map { answer.answeringCaller(through: $0) } ?? answer
-        call.callerCodec = forCaller.voiceCodec
-        call.calleeCodec = answer.voiceCodec
-        if bridge != call.g711Bridge {
-            if let bridge {
-                logger.info(
-                    "bridging G.711 laws", metadata: ["call": "\(call.id)", "caller": "\(bridge.caller.encodingName)",
-                    "callee": "\(bridge.callee.encodingName)"])
-            }
-            call.g711Bridge = bridge
-            media.bridgeG711(bridge)
-        }
-        return forCaller
     }
 
     func sdp(of response: SIPResponse) -> SessionDescription? {

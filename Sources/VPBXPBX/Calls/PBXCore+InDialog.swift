@@ -87,31 +87,6 @@ extension PBXCore {
         startClient(outgoing, to: destination, purpose: .relayed(call: call.id, answering: key, toward: target))
     }
 
-    /// The codecs after a relayed re-INVITE's `answer` to `offer` (nil: the offer came in the
-    /// answerer's 2xx, and both phones take that codec): like the call's first answer, the
-    /// answerer may have chosen the G.711 law the offerer lacks, and the relay converts.
-    /// Returns the answer as the offerer gets it.
-    private func renegotiated(
-        _ call: Call, offer: SessionDescription?, answer: SessionDescription, offerer: CallSide, media: any MediaSession
-    ) -> SessionDescription {
-        guard let offer else {
-            // The near side answers in its ACK, which the engine passes on as it is.
-            call.callerCodec = answer.voiceCodec
-            call.calleeCodec = answer.voiceCodec
-            return answer
-        }
-        let bridge = offer.g711Bridge(toAnswer: answer)
-        let forOfferer = bridge.map { answer.answeringCaller(through: $0) } ?? answer
-        call.callerCodec = offerer == .caller ? forOfferer.voiceCodec : answer.voiceCodec
-        call.calleeCodec = offerer == .caller ? answer.voiceCodec : forOfferer.voiceCodec
-        let oriented = offerer == .caller ? bridge : bridge?.reversed
-        if oriented != call.g711Bridge {
-            call.g711Bridge = oriented
-            media.bridgeG711(oriented)
-        }
-        return forOfferer
-    }
-
     /// The other party answered a relayed request: pass the final answer back.
     func relayedResponse(_ response: SIPResponse, call id: UUID, answering key: TransactionKey, toward target: CallSide) {
         // A server transaction that already answered has let go of its request: nothing to relay.
@@ -138,7 +113,13 @@ extension PBXCore {
             var forNearSide = sdp
             if original.method == .invite {
                 // An end-to-end renegotiation may change the codec each phone uses.
-                forNearSide = renegotiated(call, offer: sdpBody(original.body, contentType: original.headers.contentType), answer: sdp, offerer: target.other, media: media)
+                if let offer = sdpBody(original.body, contentType: original.headers.contentType) {
+                    forNearSide = bridgeLaws(of: call, offer: offer, answer: sdp, offerer: target.other, media: media)
+                } else {
+                    // The offer came in this 2xx; the near side answers in its ACK, passed on as it is.
+                    call.callerCodec = sdp.voiceCodec
+                    call.calleeCodec = sdp.voiceCodec
+                }
             }
             if let endpoint = sdp.audioEndpoint {
                 let mediaSide = target.mediaSide

@@ -9,11 +9,11 @@ extension PBXHarness {
         let calleeInvites: [SIPRequest]
     }
 
-    /// Registers `callees`, then `caller` dials their extension; returns once every callee
-    /// contact got the engine's INVITE.
-    func dial(from caller: Phone, to callees: [Phone]) async throws -> Ringing {
+    /// Registers `callees`, then `caller` dials their extension (offering `callerOffer`, by
+    /// default `Phone.sdp`); returns once every callee contact got the engine's INVITE.
+    func dial(from caller: Phone, to callees: [Phone], callerOffer: String? = nil) async throws -> Ringing {
         for callee in callees { try await register(callee) }
-        let invite = try await placeCall(from: caller, to: callees[0].number, sdp: caller.sdp())
+        let invite = try await placeCall(from: caller, to: callees[0].number, sdp: callerOffer ?? caller.sdp())
         var forked: [SIPRequest] = []
         for callee in callees { forked.append(try await outbound.request(.invite, to: callee.address)) }
         return Ringing(callerInvite: invite, calleeInvites: forked)
@@ -27,8 +27,10 @@ extension PBXHarness {
     }
 
     /// `calleeAnswer`: the callee's SDP answer; by default PCMU first, as `Phone.sdp` writes it.
-    func establish(from caller: Phone, to callee: Phone, calleeAnswer: String? = nil) async throws -> Established {
-        let ringing = try await dial(from: caller, to: [callee])
+    func establish(
+        from caller: Phone, to callee: Phone, callerOffer: String? = nil, calleeAnswer: String? = nil
+    ) async throws -> Established {
+        let ringing = try await dial(from: caller, to: [callee], callerOffer: callerOffer)
         let invite = ringing.calleeInvites[0]
         let ok = callee.respond(to: invite, status: 200, toTag: "callee-tag", sdp: calleeAnswer ?? callee.sdp(port: 4002))
         send(ok, from: callee)

@@ -1,0 +1,40 @@
+import VPBXSDP
+
+/// Phones in different G.711 laws on one call (docs/media.md, "A-law and µ-law on one call"):
+/// the callee is offered both laws, and when it answers in the one the offerer lacks, the
+/// offerer is answered in its own and the relay converts.
+extension PBXCore {
+    /// What the offerer (`offerer`'s phone) is answered with when the other phone answered
+    /// `answer` to `offer` (passed on with both G.711 laws): the answer as it is, or, when it
+    /// chose the law the offer lacks, the answer in the offerer's law, with the relay told to
+    /// convert. Records each side's codec and the bridge on the call. For the call's first
+    /// answer and for relayed re-INVITEs alike.
+    func bridgeLaws(
+        of call: Call, offer: SessionDescription, answer: SessionDescription, offerer: CallSide, media: any MediaSession
+    ) -> SessionDescription {
+        let bridge = offer.g711Bridge(toAnswer: answer)
+        let forOfferer = bridge.map { answer.answeringCaller(through: $0) } ?? answer
+        call.callerCodec = offerer == .caller ? forOfferer.voiceCodec : answer.voiceCodec
+        call.calleeCodec = offerer == .caller ? answer.voiceCodec : forOfferer.voiceCodec
+        // The call keeps its bridge oriented caller to callee, whoever offered.
+        let oriented = offerer == .caller ? bridge : bridge?.reversed
+        if oriented != call.g711Bridge {
+            if let oriented {
+                logger.info(
+                    "bridging G.711 laws",
+                    metadata: [
+                        "call": "\(call.id)", "caller": "\(oriented.caller.encodingName)",
+                        "callee": "\(oriented.callee.encodingName)",
+                    ])
+            }
+            call.g711Bridge = oriented
+            media.bridgeG711(oriented)
+        }
+        return forOfferer
+    }
+
+    /// Why a supervisor cannot listen to a call whose phones use different G.711 laws: the
+    /// mixer takes one codec for both parties, and the relay converts only between the two.
+    static let bridgedCallNotMonitored =
+        "the call's two phones use different G.711 laws (A-law and µ-law); listening in on such a call is not supported"
+}
