@@ -48,14 +48,11 @@ struct MonitorTests {
     func bridgedCallIsNotMonitored() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             try await allowMonitoring(pbx)
-            try await pbx.register(desk)
             try await pbx.register(supervisor)
-            _ = try await pbx.placeCall(from: alice, to: desk.number, sdp: CodecTests.pcmaOffer(host: alice.address.host, port: 4000))
-            let invite = try await pbx.outbound.request(.invite, to: desk.address)
-            pbx.send(
-                desk.respond(to: invite, status: 200, toTag: "callee-tag", sdp: CodecTests.pcmuAnswer(host: desk.address.host, port: 4002)),
-                from: desk)
-            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let call = try await pbx.establish(
+                from: alice, to: desk, callerOffer: CodecTests.pcmaOffer(host: alice.address.host, port: 4000),
+                calleeAnswer: CodecTests.pcmuAnswer(host: desk.address.host, port: 4002))
+            try await eventually("the call bridged") { call.session.bridges.count == 1 }
             let (_, answer) = try await dialMonitor(pbx)
             #expect(answer.statusCode == 488)
             do {

@@ -1,10 +1,6 @@
 import Foundation
 import VPBXMedia
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A real softphone as the second independent peer after sipp: baresip (Debian's
 /// `baresip-core`), with its own SIP stack, digest client, SDP offer/answer and RTP. It
 /// registers to the engine as an extension, talks a sine tone into its calls and records what
@@ -100,31 +96,12 @@ final class BaresipPhone {
     /// Presses `key` on the phone's keypad: in a call, baresip sends it as an RFC 4733
     /// telephone-event.
     func press(_ key: Character) throws {
-        try sendDatagram(String(key))
+        try UDPDatagram.send(String(key), toPort: consolePort)
     }
 
     /// Types `command` at the phone's console (`/dial sip:1002@...`, `/hangup`, ...).
     func send(_ command: String) throws {
-        try sendDatagram(command + "\n")
-    }
-
-    private func sendDatagram(_ text: String) throws {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { throw HarnessError("socket() failed: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = consolePort.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bytes = Array(text.utf8)
-        let sent = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                sendto(fd, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard sent == bytes.count else {
-            throw HarnessError("cannot send '\(text)' to baresip's console: \(String(cString: strerror(errno)))")
-        }
+        try UDPDatagram.send(command + "\n", toPort: consolePort)
     }
 
     /// Asks the phone to quit (it unregisters first), then stops it by PID if it has not
