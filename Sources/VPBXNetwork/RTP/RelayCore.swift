@@ -59,7 +59,7 @@ final class RelayCore {
     /// forward them): music on hold, or a supervisor.
     var needsPacketsOnLoop: Bool {
         self.monitor != nil || self.rtpA.injector != nil || self.rtpB.injector != nil || self.rtpA.mixedByMonitor
-            || self.rtpB.mixedByMonitor || self.rtpA.translation != nil || self.rtpB.translation != nil
+            || self.rtpB.mixedByMonitor
     }
 
     /// Unhooks the session from its sockets so they can serve another session: stops the
@@ -114,11 +114,15 @@ final class RelayCore {
 
     func rtp(_ side: RelaySide) -> RelayEndpoint { side == .a ? self.rtpA : self.rtpB }
 
-    /// Converts what each side's phone sends for the other (nil: passes it unchanged). The
-    /// poller does not convert, so a translated session is forwarded here, on its loop.
+    /// Converts what each side's phone sends for the other (nil: passes it unchanged), here
+    /// and, while the poller has the sockets, there too: a command applied before its next
+    /// packets, without taking the session back to the loop.
     func setTranslations(fromA: RelayVoiceTranslation?, fromB: RelayVoiceTranslation?) {
         self.rtpA.translation = fromA
         self.rtpB.translation = fromB
+        guard self.owner != .loop, let poller = self.sockets.poller, let group = self.sockets.group else { return }
+        poller.send(.translate(group, index: 0, fromA), urgent: false)
+        poller.send(.translate(group, index: 2, fromB), urgent: false)
     }
 
     func rtcp(_ side: RelaySide) -> RelayEndpoint { side == .a ? self.rtcpA : self.rtcpB }

@@ -129,16 +129,14 @@ public final class RelaySession: Sendable {
 
     /// Converts the voice each side's phone sends into the other side's G.711 law (and
     /// payload types) from now on; nil for a side passes its packets as they are. Applies in
-    /// call order with the other non-waiting methods. Translated sessions are forwarded on the
-    /// session's event loop, not the poller.
+    /// call order with the other non-waiting methods, wherever the session is forwarded (its
+    /// loop or the poller).
     public func translateVoice(fromA: RelayVoiceTranslation?, fromB: RelayVoiceTranslation?) {
         let core = self.core
         self.eventLoop.execute {
             core.withCore { core in
-                core.onEndpoints {
-                    guard !core.isFinished else { return }
-                    core.setTranslations(fromA: fromA, fromB: fromB)
-                }
+                guard !core.isFinished else { return }
+                core.setTranslations(fromA: fromA, fromB: fromB)
             }
         }
     }

@@ -7,10 +7,10 @@ import VPBXRTP
 /// side's event payload type, everything else (comfort noise, RTCP) passed as it is.
 ///
 /// The conversion is a 256-entry table (every A-law code has one µ-law code and back, through
-/// the linear sample), so it costs a lookup a byte; the converted packet is written into a
-/// buffer the forwarding endpoint keeps, so a translated call allocates nothing per packet
-/// either (unless a send has to queue, when NIO keeps that buffer and the next packet gets a
-/// new one).
+/// the linear sample), so it costs a lookup a byte. The relay's poller converts in its read
+/// buffer; the event loop's forwarding writes the converted packet into a buffer the endpoint
+/// keeps. Neither allocates per packet (unless a send on the loop has to queue, when NIO
+/// keeps that buffer and the next packet gets a new one).
 public struct RelayVoiceTranslation: Sendable, Equatable {
     /// The payload type of voice packets arriving on this side.
     public var voiceIn: UInt8
@@ -33,31 +33,37 @@ public struct RelayVoiceTranslation: Sendable, Equatable {
     /// The packet as the other side's phone expects it, written into `scratch`; nil when it
     /// needs no change (another payload type, or not an RTP packet) and goes as it came.
     func translated(_ packet: ByteBuffer, into scratch: inout ByteBuffer) -> ByteBuffer? {
-        guard packet.readableBytes >= RTPHeader.fixedSize, let second = packet.getInteger(at: packet.readerIndex + 1, as: UInt8.self)
+        guard packet.readableBytes >= RTPHeader.fixedSize, let second = packet.getInteger(at: packet.readerIndex + 1, as: UInt8.self),
+            self.changes(payloadType: second & 0x7F)
         else { return nil }
-        let payloadType = second & 0x7F
-        let marker = second & 0x80
+        scratch.clear()
+        scratch.writeImmutableBuffer(packet)
+        scratch.withUnsafeMutableReadableBytes { self.translate(inPlace: $0) }
+        return scratch
+    }
+
+    /// Whether packets of `payloadType` are changed at all.
+    func changes(payloadType: UInt8) -> Bool {
+        payloadType == voiceIn || (payloadType == eventsIn && eventsIn != eventsOut && eventsOut != nil)
+    }
+
+    /// Changes the RTP packet in `bytes` as the other side's phone expects it: voice converted
+    /// and given the other payload type, events given the other event payload type, anything
+    /// else (or what is no RTP packet) left as it is.
+    func translate(inPlace bytes: UnsafeMutableRawBufferPointer) {
+        guard bytes.count >= RTPHeader.fixedSize else { return }
+        let payloadType = bytes[1] & 0x7F
+        let marker = bytes[1] & 0x80
         if payloadType == voiceIn {
-            let header = packet.withUnsafeReadableBytes { RTPHeader(bytes: $0) }
-            guard let header else { return nil }
+            guard let header = RTPHeader(bytes: UnsafeRawBufferPointer(bytes)) else { return }
             let table = law == .alaw ? Self.alawToULaw : Self.ulawToALaw
-            scratch.clear()
-            scratch.writeImmutableBuffer(packet)
-            scratch.setInteger(marker | voiceOut, at: 1)
-            scratch.withUnsafeMutableReadableBytes { bytes in
-                for index in header.payloadOffset..<(header.payloadOffset + header.payloadLength) {
-                    bytes[index] = table[Int(bytes[index])]
-                }
+            for index in header.payloadOffset..<(header.payloadOffset + header.payloadLength) {
+                bytes[index] = table[Int(bytes[index])]
             }
-            return scratch
+            bytes[1] = marker | voiceOut
+        } else if let eventsIn, let eventsOut, payloadType == eventsIn {
+            bytes[1] = marker | eventsOut
         }
-        if let eventsIn, let eventsOut, payloadType == eventsIn, eventsIn != eventsOut {
-            scratch.clear()
-            scratch.writeImmutableBuffer(packet)
-            scratch.setInteger(marker | eventsOut, at: 1)
-            return scratch
-        }
-        return nil
     }
 
     /// Every A-law code's µ-law code, and back: built once.

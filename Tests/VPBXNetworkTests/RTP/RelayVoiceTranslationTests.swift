@@ -24,8 +24,11 @@ struct RelayVoiceTranslationTests {
         }
     }
 
-    @Test func convertsVoiceBothWaysRenumbersEventsAndPassesTheRest() async throws {
-        let relay = try makeRelay()
+    /// With the poller (how plain calls are forwarded) and without (the event loop's
+    /// handlers, as while music plays or a relay runs without poller threads).
+    @Test(arguments: [1, 0])
+    func convertsVoiceBothWaysRenumbersEventsAndPassesTheRest(pollerThreads: Int) async throws {
+        let relay = try makeRelay(pollerThreads: pollerThreads)
         let session = try await relay.makeSession(bindHost: "127.0.0.1")
         try await withTwoPhones { phoneA, phoneB in
             try await session.setExpectedRemote(side: .a, host: "127.0.0.1", port: phoneA.port)
@@ -34,8 +37,8 @@ struct RelayVoiceTranslationTests {
             session.translateVoice(
                 fromA: RelayVoiceTranslation(voiceIn: 8, voiceOut: 0, law: .alaw, eventsIn: 101, eventsOut: 96),
                 fromB: RelayVoiceTranslation(voiceIn: 0, voiceOut: 8, law: .ulaw, eventsIn: 96, eventsOut: 101))
-            // In effect once the loop has the endpoints back from the poller: statistics waits
-            // for that, in order.
+            // In effect once the loop (and the poller, by command) has it: statistics answers
+            // after both, in order.
             _ = try await session.statistics()
 
             let fromB = Self.packet(payloadType: 0, sequence: 1, marker: true, payload: Self.tone(.ulaw))

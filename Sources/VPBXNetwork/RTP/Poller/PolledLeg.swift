@@ -39,6 +39,8 @@ struct PolledLeg {
     var isLatched = false
     var counters = RelayStreamCounters()
     var lastReceived: NIODeadline?
+    /// Two G.711 laws: how this socket's packets are changed before they go out of the peer's.
+    var translation: RelayVoiceTranslation?
 
     /// Takes `state` over from the event loop.
     mutating func adopt(_ state: RelayLegState) {
@@ -51,6 +53,7 @@ struct PolledLeg {
         self.isLatched = state.isLatched && target != nil
         self.counters = state.counters
         self.lastReceived = state.lastReceived
+        self.translation = state.translation
     }
 
     /// The state to hand back to the event loop.
@@ -58,7 +61,8 @@ struct PolledLeg {
         RelayLegState(
             target: self.hasTarget ? self.target.socketAddress : nil,
             expected: self.hasExpected ? self.expected.socketAddress : nil,
-            isLatched: self.isLatched, counters: self.counters, lastReceived: self.lastReceived)
+            isLatched: self.isLatched, counters: self.counters, lastReceived: self.lastReceived,
+            translation: self.translation)
     }
 
     /// As ``RelayEndpoint/setExpected(_:)``: a latched address stays.

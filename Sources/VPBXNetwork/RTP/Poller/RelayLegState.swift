@@ -14,14 +14,20 @@ struct RelayLegState: Sendable {
     /// stamps it once per read batch; on the loop it lives in ``RelayActivity`` and is copied
     /// in and out at each hand-over.
     var lastReceived: NIODeadline?
+    /// How packets from this socket's phone are changed for the other side (two G.711 laws;
+    /// RTP sockets only). The loop decides it; the poller applies it.
+    var translation: RelayVoiceTranslation?
 }
 
 extension RelayEndpoint {
     /// This endpoint's state, to hand to the poller or take back from it.
     var legState: RelayLegState {
         get {
-            RelayLegState(target: self.target, expected: self.expected, isLatched: self.isLatched, counters: self.counters)
+            RelayLegState(
+                target: self.target, expected: self.expected, isLatched: self.isLatched, counters: self.counters,
+                translation: self.translation)
         }
+        // The translation is not taken back: the loop decides it (and tells the poller).
         set {
             self.restore(target: newValue.target, expected: newValue.expected, isLatched: newValue.isLatched)
             self.counters = newValue.counters

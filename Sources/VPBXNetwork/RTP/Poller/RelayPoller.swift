@@ -61,6 +61,9 @@ final class RelayPoller: @unchecked Sendable {
         case setExpected(Group, index: Int, rtp: SocketAddress, rtcp: SocketAddress)
         /// Lets a side's RTP socket (`index` 0 or 2) and its RTCP socket latch again.
         case relatch(Group, index: Int)
+        /// How a side's RTP socket (`index` 0 or 2) changes its packets for the other side
+        /// (two G.711 laws), or nil for unchanged.
+        case translate(Group, index: Int, RelayVoiceTranslation?)
         /// Removes the group; `reply` runs once the poller no longer touches its descriptors,
         /// so they may be closed.
         case unregister(Group, @Sendable () -> Void)
@@ -187,7 +190,7 @@ final class RelayPoller: @unchecked Sendable {
             reply?([])
         case .unregister(_, let reply):
             reply()
-        case .register, .forward, .claim, .setExpected, .relatch:
+        case .register, .forward, .claim, .setExpected, .relatch, .translate:
             break
         }
     }
@@ -311,6 +314,10 @@ final class RelayPoller: @unchecked Sendable {
             out.pointee.counters.droppedNoRemote &+= 1
             return
         }
+        // Two G.711 laws: converted in the read buffer, right before it goes out.
+        if let translation = leg.pointee.translation {
+            translation.translate(inPlace: UnsafeMutableRawBufferPointer(start: self.buffer, count: size))
+        }
         let sent = withUnsafePointer(to: &out.pointee.target.storage) { storage in
             storage.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 sendto(out.pointee.descriptor, self.buffer, size, CInt(MSG_DONTWAIT), $0, out.pointee.target.length)
@@ -374,6 +381,9 @@ final class RelayPoller: @unchecked Sendable {
             else { return }
             self.legs[group.slots[index]].setExpected(rtp)
             self.legs[group.slots[index + 1]].setExpected(rtcp)
+        case .translate(let group, let index, let translation):
+            guard index < group.slots.count else { return }
+            self.legs[group.slots[index]].translation = translation
         case .relatch(let group, let index):
             guard index + 1 < group.slots.count else { return }
             self.legs[group.slots[index]].relatch()
