@@ -239,6 +239,43 @@ extension Integration {
             }
         }
 
+        @Test("a softphone's failed calls: an unknown number (404), no answer in time (the ringing phone cancelled), a phone that is gone (480)")
+        func failedCalls() async throws {
+            try await TestPBX.run { pbx in
+                let (anna, bela) = try await twoRegisteredPhones(pbx, belaAnswers: false)
+                // The shortest no-answer timeout an extension may have.
+                try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--no-answer-timeout", "5"])
+
+                try anna.send("/dial sip:1999@\(pbx.options.sipAddress)")
+                try await eventually("404 for 1999") { anna.log.contains("SIP/2.0 404 ") ? true : nil }
+                #expect(try await pbx.cdr(from: Fixture.caller, to: "1999").disposition == .failed)
+
+                try anna.send("/dial sip:\(Fixture.callee)@\(pbx.options.sipAddress)")
+                try await eventually("Bela's phone ringing") { bela.log.contains("Incoming call from") ? true : nil }
+                let noAnswer = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(noAnswer.disposition == .noAnswer)
+                try await eventually("Bela's phone cancelled") {
+                    bela.log.contains("CANCEL sip:") && bela.log.contains("SIP/2.0 487 Request Terminated") ? true : nil
+                }
+                #expect(noAnswer.endedAt.timeIntervalSince(noAnswer.startedAt) >= 4.5, "rang for the 5 s timeout")
+
+                await bela.stop()  // unregisters
+                try await eventually("Bela's binding gone") {
+                    try await pbx.registrations().map(\.extension) == [Fixture.caller] ? true : nil
+                }
+                // (The call that rang out was answered 480 too.)
+                let unavailableBefore = anna.log.components(separatedBy: "SIP/2.0 480 ").count
+                try anna.send("/dial sip:\(Fixture.callee)@\(pbx.options.sipAddress)")
+                try await eventually("480 for the phone that is gone") {
+                    anna.log.components(separatedBy: "SIP/2.0 480 ").count == unavailableBefore + 1 ? true : nil
+                }
+                #expect(bela.log.components(separatedBy: "Incoming call from").count == 2, "Bela's phone rang once")
+                try await eventually("three records") {
+                    try await pbx.cdrs().count == 3 ? true : nil
+                }
+            }
+        }
+
         @Test("a softphone with a wrong password is challenged, then refused with 403, and not registered")
         func wrongPasswordIsRefused() async throws {
             try await TestPBX.run { pbx in
