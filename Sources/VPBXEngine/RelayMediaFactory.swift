@@ -80,9 +80,10 @@ final class RelayMediaSession: MediaSession {
     func stopMusic(toward side: MediaSide) { session.stopPlaying(toward: side.relaySide) }
 
     func bridgeG711(_ bridge: G711Bridge?) {
-        // A is the caller's side, B the callee's.
+        // A is the caller's side, B the callee's. Before the answer only B's added law is known.
+        let fromA = bridge.flatMap { $0.awaitsAnswer ? nil : $0 }
         session.translateVoice(
-            fromA: bridge.map { RelayVoiceTranslation(from: $0.caller, events: $0.callerEvents, to: $0.callee, events: $0.calleeEvents) },
+            fromA: fromA.map { RelayVoiceTranslation(from: $0.caller, events: $0.callerEvents, to: $0.callee, events: $0.calleeEvents) },
             fromB: bridge.map { RelayVoiceTranslation(from: $0.callee, events: $0.calleeEvents, to: $0.caller, events: $0.callerEvents) })
     }
 

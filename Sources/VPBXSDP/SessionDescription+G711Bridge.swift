@@ -7,20 +7,40 @@ extension SessionDescription {
     /// stays first: a callee that can take it answers with it, and nothing is converted).
     /// Offers with both laws, or with neither (nothing to convert from), are returned as they are.
     public func offeringBothG711Laws() -> SessionDescription {
-        guard let index = firstAudioIndex else { return self }
-        let section = media[index]
-        let offered = section.codecs
-        let hasPCMA = offered.contains { $0.hasEncoding("PCMA") }
-        let hasPCMU = offered.contains { $0.hasEncoding("PCMU") }
-        guard hasPCMA != hasPCMU else { return self }
-        let added = hasPCMA ? RTPMap(payloadType: 0, encodingName: "PCMU", clockRate: 8000)
-            : RTPMap(payloadType: 8, encodingName: "PCMA", clockRate: 8000)
-        // The static payload type, unless the offer already uses that number for something else.
-        guard !section.formats.contains(String(added.payloadType)) else { return self }
+        guard let (index, added) = otherG711Law else { return self }
         var result = self
         result.media[index].formats.append(String(added.payloadType))
         result.media[index].attributes.append(Attribute("rtpmap", added.attributeValue))
         return result
+    }
+
+    /// The conversion to apply from the moment ``offeringBothG711Laws()`` goes to the callee
+    /// with a law added, before its answer is known: the added law's packets from the callee
+    /// become this offer's law. A phone sends its first packets with its answer, so they reach
+    /// the relay before the answer reaches the core; converted only once the answer had been
+    /// read, the first of them passed in the law the caller lacks. Nil when nothing is added.
+    /// The caller's packets are not touched until the answer says which law the callee took
+    /// (``G711Bridge/awaitsAnswer``), nor are events (their payload type is the answer's).
+    public var g711BridgeBeforeAnswer: G711Bridge? {
+        guard let (index, added) = otherG711Law, let callerVoice = media[index].codecs.first(where: { $0.isG711 })
+        else { return nil }
+        return G711Bridge(caller: callerVoice, callee: added, callerEvents: nil, calleeEvents: nil, awaitsAnswer: true)
+    }
+
+    /// The first audio stream's index and the G.711 law ``offeringBothG711Laws()`` adds to it:
+    /// when the stream has exactly one of the two laws (with neither there is nothing to convert
+    /// from), under its static payload type unless the offer uses that number for something else.
+    private var otherG711Law: (index: Int, law: RTPMap)? {
+        guard let index = firstAudioIndex else { return nil }
+        let section = media[index]
+        let offered = section.codecs
+        let hasPCMA = offered.contains { $0.hasEncoding("PCMA") }
+        let hasPCMU = offered.contains { $0.hasEncoding("PCMU") }
+        guard hasPCMA != hasPCMU else { return nil }
+        let added = hasPCMA ? RTPMap(payloadType: 0, encodingName: "PCMU", clockRate: 8000)
+            : RTPMap(payloadType: 8, encodingName: "PCMA", clockRate: 8000)
+        guard !section.formats.contains(String(added.payloadType)) else { return nil }
+        return (index, added)
     }
 
     /// The G.711 laws to convert between when `answer` (to this offer passed on through
@@ -71,17 +91,22 @@ public struct G711Bridge: Sendable, Equatable {
     public var callee: RTPMap
     public var callerEvents: RTPMap?
     public var calleeEvents: RTPMap?
+    /// Set before the callee's answer (``SessionDescription/g711BridgeBeforeAnswer``): only
+    /// the callee's packets in `callee`'s law are converted; the caller's pass as they are.
+    public var awaitsAnswer: Bool
 
     /// The same bridge seen from the other leg (for an offer the callee made).
     public var reversed: G711Bridge {
-        G711Bridge(caller: callee, callee: caller, callerEvents: calleeEvents, calleeEvents: callerEvents)
+        G711Bridge(
+            caller: callee, callee: caller, callerEvents: calleeEvents, calleeEvents: callerEvents, awaitsAnswer: awaitsAnswer)
     }
 
-    public init(caller: RTPMap, callee: RTPMap, callerEvents: RTPMap?, calleeEvents: RTPMap?) {
+    public init(caller: RTPMap, callee: RTPMap, callerEvents: RTPMap?, calleeEvents: RTPMap?, awaitsAnswer: Bool = false) {
         self.caller = caller
         self.callee = callee
         self.callerEvents = callerEvents
         self.calleeEvents = calleeEvents
+        self.awaitsAnswer = awaitsAnswer
     }
 }
 

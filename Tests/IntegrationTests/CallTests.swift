@@ -1,4 +1,7 @@
+import Foundation
 import Testing
+import VPBXMedia
+import VPBXRTP
 
 extension Integration {
     /// Calls between two extensions: 1001 (a sipp caller with digest credentials) calls
@@ -167,6 +170,60 @@ extension Integration {
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .answered)
                 #expect(cdr.hangupSide == .callee)
+            }
+        }
+
+        @Test("an A-law-only caller, a µ-law-only callee that talks before its answer is read: the caller gets its own A-law from the first packet on")
+        func lawsBridgedFromTheFirstPacket() async throws {
+            try await TestPBX.run { pbx in
+                let callerEar = try RTPCapture()
+                let calleeEar = try RTPCapture()
+                let callee = try SippPeer(.answerMuLawHangup).key("rtp_listen", String(calleeEar.port))
+                let caller = try await setUp(pbx, callee: callee, caller: .callListenALaw)
+                    .key("rtp_listen", String(callerEar.port))
+                let calleeProcess = try pbx.start(callee, name: "callee")
+                try await Task.sleep(for: .milliseconds(300))
+                try await calleeProcess.requireListening()
+                let callerProcess = try pbx.start(caller, name: "caller")
+                // The callee's phone talks µ-law from its ringing on, 1 s before its 200: the
+                // relay has its packets before the engine has read the answer (which a phone
+                // that talks as it answers does by a few milliseconds).
+                let port = try await eventually("the callee's leg has the engine's media port", timeout: .seconds(10)) {
+                    guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
+                    return try await pbx.liveCalls().first?.legs?.first { $0.id == "b1" }?.mediaPort
+                }
+                calleeEar.talk(frequency: 700, to: UInt16(port), law: .ulaw)
+                let callerResult = await callerProcess.finish()
+                let calleeResult = await calleeProcess.finish()
+                calleeEar.stop()
+                callerEar.stop()
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+
+                let packets = callerEar.received.compactMap { packet -> (header: RTPHeader, payload: [UInt8])? in
+                    guard let header = packet.withUnsafeBytes({ RTPHeader(bytes: $0) }) else { return nil }
+                    return (header, Array(packet[header.payloadOffset...]))
+                }.sorted { $0.header.sequenceNumber < $1.header.sequenceNumber }
+                // About 1 s ringing and 2 s answered, 50 packets a second.
+                #expect(packets.count >= 100, "packets heard: \(packets.count)")
+                let types = Set(packets.map(\.header.payloadType))
+                #expect(types == [8], "payload types the A-law caller got: \(types.sorted())")
+                // The callee's first packet (sequence 0), every sample converted.
+                let first = try #require(packets.first { $0.header.sequenceNumber == 0 }, "the callee's first packet never came")
+                let sent: [Int] = (0..<160).map { sample in
+                    let value = 6000 * sin(2 * Double.pi * 700 * Double(sample) / 8000)
+                    return Int(G711.Law.ulaw.decode(G711.Law.ulaw.encode(Int16(value))))
+                }
+                let heard: [Int] = first.payload.map { Int(G711.Law.alaw.decode($0)) }
+                // µ-law samples in A-law: within A-law's quantization step at that level.
+                #expect(
+                    heard.count == 160 && zip(heard, sent).allSatisfy { abs($0 - $1) <= 128 },
+                    "first packet heard \(heard.prefix(6)), sent \(sent.prefix(6))")
+                let samples = packets.flatMap(\.payload).map { G711.Law.alaw.decode($0) }
+                let frequency = FrequencyEstimator.dominantFrequency(in: samples)
+                #expect(abs(frequency - 700) < 10, "the caller heard \(frequency) Hz")
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered && cdr.hangupSide == .callee)
             }
         }
 

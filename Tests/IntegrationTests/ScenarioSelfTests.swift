@@ -59,6 +59,13 @@ extension Integration {
             }
         }
 
+        @Test("call-listen-alaw against answer-mulaw-hangup")
+        func aLawCallerMuLawCallee() async throws {
+            try await pair(try SippPeer(.answerMuLawHangup).key("rtp_listen", "0")) {
+                try SippPeer(.callListenALaw, remote: $0).service("1002").caller("1001").key("rtp_listen", "0")
+            }
+        }
+
         @Test("call-expect-busy against busy")
         func busy() async throws {
             try await pair(try SippPeer(.busy)) {

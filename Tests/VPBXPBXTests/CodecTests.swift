@@ -43,8 +43,8 @@ struct CodecTests {
             // Carol takes µ-law: the caller keeps the A-law it agreed, and the relay converts.
             pbx.send(carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: Self.pcmuAnswer(host: carol.address.host, port: 4004)), from: carol)
             let session = try await pbx.media.onlySession()
-            try await eventually("the bridge asked for") { session.bridges.count == 1 ? true : nil }
-            #expect(session.bridges.first??.caller.encodingName == "PCMA" && session.bridges.first??.callee.payloadType == 0)
+            let bridge = try await eventually("the bridge asked for") { session.bridges.last?.flatMap { $0.awaitsAnswer ? nil : $0 } }
+            #expect(bridge.caller.encodingName == "PCMA" && bridge.callee.payloadType == 0)
         }
     }
 
@@ -73,6 +73,13 @@ struct CodecTests {
             _ = try await pbx.placeCall(from: alice, to: desk.number, sdp: Self.pcmaOffer(host: alice.address.host, port: 4000))
             let invite = try await pbx.outbound.request(.invite, to: desk.address)
             #expect(try Self.offeredEncodings(invite) == ["PCMA", "TELEPHONE-EVENT", "PCMU"])
+            // Before the callee has its INVITE, the relay converts the µ-law it may send with
+            // its answer (only that: the caller's packets wait for the answer).
+            let session = try await pbx.media.onlySession()
+            let early = try #require(session.bridges.first ?? nil)
+            #expect(session.bridges.count == 1 && early.awaitsAnswer)
+            #expect(early.caller.payloadType == 8 && early.callee == RTPMap(payloadType: 0, encodingName: "PCMU", clockRate: 8000))
+            #expect(early.callerEvents == nil && early.calleeEvents == nil)
             pbx.send(
                 desk.respond(to: invite, status: 200, toTag: "callee-tag", sdp: Self.pcmuAnswer(host: desk.address.host, port: 4002)),
                 from: desk)
@@ -83,8 +90,8 @@ struct CodecTests {
             #expect(audio.formats == ["8", "101"])
             #expect(audio.codecs.map { $0.encodingName.uppercased() } == ["PCMA", "TELEPHONE-EVENT"])
             #expect(audio.port == FakeMediaFactory.aPort)
-            let session = try await pbx.media.onlySession()
             let bridge = try #require(session.bridges.last ?? nil)
+            #expect(session.bridges.count == 2 && !bridge.awaitsAnswer)
             #expect(bridge.caller.payloadType == 8 && bridge.callee.payloadType == 0)
             #expect(bridge.callerEvents?.payloadType == 101 && bridge.calleeEvents?.payloadType == 96)
         }
@@ -105,8 +112,10 @@ struct CodecTests {
             var call = try await pbx.establish(
                 from: alice, to: desk, callerOffer: Self.pcmaOffer(host: alice.address.host, port: 4000),
                 calleeAnswer: Self.pcmuAnswer(host: desk.address.host, port: 4002))
-            try await eventually("the bridge asked for") { call.session.bridges.count == 1 ? true : nil }
-            let bridge = try #require(call.session.bridges.first ?? nil)
+            let bridge = try await eventually("the bridge asked for") {
+                call.session.bridges.last?.flatMap { $0.awaitsAnswer ? nil : $0 }
+            }
+            let bridges = call.session.bridges
 
             pbx.send(call.callee.request(.invite, sdp: Self.pcmuAnswer(host: desk.address.host, port: 4010)), from: desk)
             let relayed = try await pbx.outbound.request(.invite, to: alice.address)
@@ -118,11 +127,11 @@ struct CodecTests {
             #expect(answer.media[0].formats == ["0", "96"], "the callee's own law and event type")
             // Seen from the callee's offer the bridge is reversed; the call's stays caller to callee.
             try await pbx.settle(via: desk)
-            #expect(call.session.bridges == [bridge])
+            #expect(call.session.bridges == bridges && bridges.last == bridge)
         }
     }
 
-    @Test("a callee answering in the caller's own law: nothing to convert")
+    @Test("a callee answering in the caller's own law: nothing more to convert; the conversion set before the answer stays, touching only µ-law it never sends")
     func noBridgeWhenTheLawsAgree() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             try await pbx.register(desk)
@@ -133,7 +142,30 @@ struct CodecTests {
                 from: desk)
             let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
             #expect(try #require(SampleSDP.parse(ok.body)).firstAudioIndex != nil)
-            #expect(try await pbx.media.onlySession().bridges.isEmpty)
+            let bridges = try await pbx.media.onlySession().bridges
+            #expect(bridges.count == 1 && bridges.first??.awaitsAnswer == true)
+        }
+    }
+
+    @Test("a caller offering both laws gets no conversion; one that re-offers both after an answer in its own law has the early one taken back")
+    func conversionBeforeTheAnswerOnlyForOneLaw() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(
+                from: alice, to: desk, callerOffer: Self.pcmaOffer(host: alice.address.host, port: 4000),
+                calleeAnswer: Self.pcmaAnswer(host: desk.address.host, port: 4002))
+            #expect(call.session.bridges.count == 1)
+            // alice's re-INVITE offers both laws: a µ-law packet from the callee would now be
+            // the caller's own codec, so nothing may convert it.
+            pbx.send(call.caller.request(.invite, sdp: SampleSDP.body(host: alice.address.host, port: 4000)), from: alice)
+            let relayed = try await pbx.outbound.request(.invite, to: desk.address)
+            pbx.send(desk.respond(to: relayed, status: 200, toTag: "unused", sdp: Self.pcmaAnswer(host: desk.address.host, port: 4002)), from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            try await eventually("the early conversion taken back") { call.session.bridges.count == 2 ? true : nil }
+            #expect(call.session.bridges.last == .some(nil))
+        }
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let call = try await pbx.establish(from: alice, to: desk)
+            #expect(call.session.bridges.isEmpty)
         }
     }
 

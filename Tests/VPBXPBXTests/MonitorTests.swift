@@ -52,7 +52,7 @@ struct MonitorTests {
             let call = try await pbx.establish(
                 from: alice, to: desk, callerOffer: CodecTests.pcmaOffer(host: alice.address.host, port: 4000),
                 calleeAnswer: CodecTests.pcmuAnswer(host: desk.address.host, port: 4002))
-            try await eventually("the call bridged") { call.session.bridges.count == 1 }
+            try await eventually("the call bridged") { call.session.bridges.last??.awaitsAnswer == false }
             let (_, answer) = try await dialMonitor(pbx)
             #expect(answer.statusCode == 488)
             do {
@@ -61,6 +61,20 @@ struct MonitorTests {
             } catch let error as MonitorStartError {
                 #expect(error.kind == .conflict && error.description.contains("G.711 laws"))
             }
+        }
+    }
+
+    @Test("an A-law-only caller whose callee answered A-law can be listened to: the conversion set before the answer is no bridge")
+    func callWithTheConversionBeforeTheAnswerIsMonitored() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await allowMonitoring(pbx)
+            var call = try await pbx.establish(
+                from: alice, to: desk, callerOffer: CodecTests.pcmaOffer(host: alice.address.host, port: 4000),
+                calleeAnswer: CodecTests.pcmaAnswer(host: desk.address.host, port: 4002))
+            #expect(call.session.bridges.count == 1 && call.session.bridges.first??.awaitsAnswer == true)
+            let (_, ok) = try await dialMonitor(pbx)
+            #expect(ok.statusCode == 200)
+            #expect(call.session.monitors.first?.request.callCodec.encoding == "PCMA")
         }
     }
 

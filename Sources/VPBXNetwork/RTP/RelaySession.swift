@@ -133,7 +133,7 @@ public final class RelaySession: Sendable {
     /// loop or the poller).
     public func translateVoice(fromA: RelayVoiceTranslation?, fromB: RelayVoiceTranslation?) {
         let core = self.core
-        self.eventLoop.execute {
+        self.hops.execute(on: self.eventLoop) {
             core.withCore { core in
                 guard !core.isFinished else { return }
                 core.setTranslations(fromA: fromA, fromB: fromB)

@@ -107,8 +107,13 @@ final class Call {
     var callerCodec: MusicOnHold.Codec?
     var calleeCodec: MusicOnHold.Codec?
     /// The two phones answered in different G.711 laws and the relay converts between them
-    /// (`caller` is the caller's side); nil while packets pass unchanged.
+    /// (`caller` is the caller's side); nil while packets pass unchanged. Before the answer
+    /// (`awaitsAnswer`), and after one in the caller's own law, only what the callee may send
+    /// in the law the caller lacks (``PBXCore/offerForCallees(_:of:media:)``).
     var g711Bridge: G711Bridge?
+    /// The relay converts between the two phones' voice (not only, as before an answer, what
+    /// the callee might send in the law the caller lacks).
+    var convertsVoice: Bool { g711Bridge.map { !$0.awaitsAnswer } ?? false }
     /// The caller's INVITE carried no offer: the engine offered to the callee, the caller's
     /// 2xx carries the offer, and the caller's ACK the answer (RFC 3261 §13.2.1).
     var lateOffer = false

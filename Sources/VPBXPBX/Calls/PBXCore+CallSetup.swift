@@ -245,7 +245,7 @@ extension PBXCore {
         // Both G.711 laws for phones: a callee that has only the other one is bridged, not
         // refused. The engine's own applications speak both, so they answer in the caller's.
         let toApplication = destinations.contains { $0.1.host == Application.host }
-        let offer = toApplication ? call.offer : call.offer.offeringBothG711Laws()
+        let offer = toApplication ? call.offer : offerForCallees(call.offer, of: call, media: session)
         let sdp = call.calleeOrigin.stamp(offer.anchored(at: configuration.mediaAddress, audioPort: session.bPort))
         let body = Array(sdp.serialized().utf8)
         for (contact, destination) in destinations {

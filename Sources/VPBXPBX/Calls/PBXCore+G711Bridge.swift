@@ -18,6 +18,15 @@ extension PBXCore {
         call.calleeCodec = offerer == .caller ? answer.voiceCodec : forOfferer.voiceCodec
         // The call keeps its bridge oriented caller to callee, whoever offered.
         let oriented = offerer == .caller ? bridge : bridge?.reversed
+        let callersSide = offerer == .caller ? offer : answer
+        if oriented == nil, let early = call.g711Bridge, early.awaitsAnswer,
+            callersSide.firstAudioIndex.flatMap({ callersSide.media[$0].codec(named: early.callee.encodingName) }) == nil
+        {
+            // What was set before the answer converts only the callee's packets in the law
+            // the caller lacks, and the caller still lacks it: it changes nothing unless such
+            // a packet comes, and taking it back would cost a trip to the relay a call.
+            return forOfferer
+        }
         if oriented != call.g711Bridge {
             if let oriented {
                 logger.info(
@@ -31,6 +40,23 @@ extension PBXCore {
             media.bridgeG711(oriented)
         }
         return forOfferer
+    }
+
+    /// `offer` (the caller's, or what the caller is handed on with) as the callee's legs get
+    /// it: with the other G.711 law added when the caller has only one, and, unless the call
+    /// already converts both ways, the relay told at once to convert what the callee sends in
+    /// the added law (``SessionDescription/g711BridgeBeforeAnswer``), before the callee has the
+    /// INVITE: a phone sends its first packets with its answer, which reach the relay before
+    /// the answer reaches the core.
+    func offerForCallees(_ offer: SessionDescription, of call: Call, media: any MediaSession) -> SessionDescription {
+        if !call.convertsVoice {
+            let early = offer.g711BridgeBeforeAnswer
+            if early != call.g711Bridge {
+                call.g711Bridge = early
+                media.bridgeG711(early)
+            }
+        }
+        return offer.offeringBothG711Laws()
     }
 
     /// Why a supervisor cannot listen to a call whose phones use different G.711 laws: the

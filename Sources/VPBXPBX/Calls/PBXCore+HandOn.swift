@@ -136,7 +136,7 @@ extension PBXCore {
     func ringNewPhase(_ call: Call, id: UUID, targets: [(SIPURI, SIPPeerAddress, String?)], timeout: Int) {
         guard let media = call.media else { return }
         let maxForwards = (call.invite.headers.maxForwards ?? 70) - 1
-        let offer = call.offerForNewLegs.offeringBothG711Laws()
+        let offer = offerForCallees(call.offerForNewLegs, of: call, media: media)
         let sdp = call.calleeOrigin.stamp(offer.anchored(at: configuration.mediaAddress, audioPort: media.bPort))
         let body = Array(sdp.serialized().utf8)
         for (contact, target, number) in targets {

@@ -48,7 +48,7 @@ extension PBXCore {
             refuse(488, nil, "the call's codec cannot be mixed (G.711 only)")
             return
         }
-        guard call.g711Bridge == nil else {
+        guard !call.convertsVoice else {
             refuse(488, nil, PBXCore.bridgedCallNotMonitored)
             return
         }

@@ -41,7 +41,7 @@ extension PBXCore {
         else {
             throw MonitorStartError(kind: .conflict, description: "the call's codec cannot be mixed (G.711 only)")
         }
-        guard call.g711Bridge == nil else {
+        guard !call.convertsVoice else {
             throw MonitorStartError(kind: .conflict, description: PBXCore.bridgedCallNotMonitored)
         }
         guard monitors.values.allSatisfy({ $0.callID != call.id }) else {

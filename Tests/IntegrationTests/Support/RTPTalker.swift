@@ -7,11 +7,12 @@ import VPBXRTP
 #endif
 
 extension RTPCapture {
-    /// Makes the ear's phone talk: a steady sine of `frequency` Hz in A-law (payload type 8),
-    /// 20 ms packets, sent from the ear's own socket (so the engine latches to the port it
-    /// listens on) to `port` on 127.0.0.1, or, with no port, to whoever sent the ear its first
-    /// packet. Runs until ``stop()``.
-    func talk(frequency: Double, to port: UInt16? = nil) {
+    /// Makes the ear's phone talk: a steady sine of `frequency` Hz in A-law (payload type 8)
+    /// or µ-law (0), 20 ms packets, sent from the ear's own socket (so the engine latches to
+    /// the port it listens on) to `port` on 127.0.0.1, or, with no port, to whoever sent the
+    /// ear its first packet. Runs until ``stop()``.
+    func talk(frequency: Double, to port: UInt16? = nil, law: G711.Law = .alaw) {
+        let payloadType: UInt8 = law == .alaw ? 8 : 0
         let fd = descriptor
         let capture = self
         let thread = Thread {
@@ -24,12 +25,12 @@ extension RTPCapture {
                 if target == nil { target = capture.firstSource }
                 if let target {
                     let header = RTPHeader(
-                        marker: sequence == 0, payloadType: 8, sequenceNumber: sequence, timestamp: UInt32(sample), ssrc: ssrc)
+                        marker: sequence == 0, payloadType: payloadType, sequenceNumber: sequence, timestamp: UInt32(sample), ssrc: ssrc)
                     var packet = [UInt8](repeating: 0, count: RTPHeader.fixedSize)
                     _ = packet.withUnsafeMutableBytes { header.write(into: $0) }
                     for offset in 0..<160 {
                         let t = Double(sample + offset) / 8000
-                        packet.append(G711.Law.alaw.encode(Int16(6000 * sin(2 * .pi * frequency * t))))
+                        packet.append(law.encode(Int16(6000 * sin(2 * .pi * frequency * t))))
                     }
                     var address = sockaddr_in()
                     address.sin_family = sa_family_t(AF_INET)

@@ -18,6 +18,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callExpectServiceUnavailable = "call-expect-service-unavailable"
     case callCancel = "call-cancel"
     case callListen = "call-listen"
+    case callListenALaw = "call-listen-alaw"
     case callListenLateOffer = "call-listen-late-offer"
     case callPress1 = "call-press-1"
     case callPress1Then2 = "call-press-1-then-2"
@@ -33,6 +34,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case answer
     case answerHangup = "answer-hangup"
     case answerListen = "answer-listen"
+    case answerMuLawHangup = "answer-mulaw-hangup"
     case busy
     case busyRetransmit = "busy-retransmit"
     case answerRetransmitAfterBye = "answer-retransmit-after-bye"

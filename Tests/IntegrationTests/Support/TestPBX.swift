@@ -176,6 +176,8 @@ struct LiveCall: Decodable, Sendable {
         var state: String
         var rtpPacketsIn: Int?
         var rtpPacketsOut: Int?
+        /// The engine's RTP port this leg's phone sends to.
+        var mediaPort: Int?
     }
 
     var id: String
