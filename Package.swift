@@ -45,7 +45,7 @@ let package = Package(
         // Media: signal processing and RTP/DTMF state machines under the players and recorders; pure.
         .target(name: "VPBXMedia", dependencies: ["VPBXRTP"]),
         // I/O layers.
-        .target(name: "VPBXNetwork", dependencies: ["VPBXSIP", "VPBXRTP", "CLinuxEpoll", nio, nioPosix, nioConcurrency, logging]),
+        .target(name: "VPBXNetwork", dependencies: ["VPBXText", "VPBXSIP", "VPBXRTP", "CLinuxEpoll", nio, nioPosix, nioConcurrency, logging]),
         // epoll and eventfd headers for the RTP relay's poller thread (Linux only).
         .systemLibrary(name: "CLinuxEpoll"),
         .target(name: "VPBXStore", dependencies: ["VPBXText", "VPBXSchedule", .product(name: "GRDB", package: "GRDB.swift")]),

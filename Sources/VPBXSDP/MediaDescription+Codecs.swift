@@ -1,10 +1,12 @@
+import VPBXText
+
 extension MediaDescription {
     /// Payload type → format, for every listed format that has an `a=rtpmap` line or is a
     /// well-known static audio payload type (0 PCMU, 8 PCMA, ...). An explicit rtpmap wins
     /// over the static default.
     public var rtpMaps: [Int: RTPMap] {
         var maps: [Int: RTPMap] = [:]
-        for attribute in attributes where attribute.name.lowercased() == "rtpmap" {
+        for attribute in attributes where attribute.name.caseInsensitiveEquals("rtpmap") {
             guard let value = attribute.value, let map = RTPMap(attributeValue: value) else { continue }
             if maps[map.payloadType] == nil { maps[map.payloadType] = map }
         }
@@ -17,10 +19,42 @@ extension MediaDescription {
         return maps
     }
 
-    /// The formats we can identify, in the m-line's preference order.
+    /// The formats we can identify, in the m-line's preference order (what ``rtpMaps`` says
+    /// for each). Without building that dictionary: every call's offer and answer are asked
+    /// several times, and a dictionary and lower-cased names each time showed in profiles.
     public var codecs: [RTPMap] {
-        let maps = rtpMaps
-        return formats.compactMap { format in Int(format).flatMap { maps[$0] } }
+        var result: [RTPMap] = []
+        result.reserveCapacity(formats.count)
+        for format in formats {
+            guard let payloadType = Int(format) else { continue }
+            if let map = rtpMap(for: payloadType) ?? RTPMap.staticAudio(payloadType: payloadType) { result.append(map) }
+        }
+        return result
+    }
+
+    /// The first valid `a=rtpmap:` line for `payloadType`.
+    private func rtpMap(for payloadType: Int) -> RTPMap? {
+        for attribute in attributes where attribute.name.caseInsensitiveEquals("rtpmap") {
+            guard let value = attribute.value, Self.leadingNumber(of: value) == payloadType,
+                let map = RTPMap(attributeValue: value)
+            else { continue }
+            return map
+        }
+        return nil
+    }
+
+    /// The decimal number `value` starts with (the payload type of an rtpmap or fmtp value),
+    /// read without splitting the value.
+    private static func leadingNumber(of value: String) -> Int? {
+        var number = 0
+        var digits = 0
+        for byte in value.utf8 {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { break }
+            number = number * 10 + Int(byte - UInt8(ascii: "0"))
+            digits += 1
+            if digits > 3 { return nil }  // payload types are 0...127
+        }
+        return digits == 0 ? nil : number
     }
 
     /// The first format with encoding `name` (case-insensitive), in preference order.
@@ -31,7 +65,7 @@ extension MediaDescription {
     /// The `a=fmtp:` parameters for `payloadType`, without the payload type prefix.
     public func formatParameters(for payloadType: Int) -> String? {
         let key = String(payloadType)
-        for attribute in attributes where attribute.name.lowercased() == "fmtp" && attribute.formatPrefix == key {
+        for attribute in attributes where attribute.name.caseInsensitiveEquals("fmtp") && attribute.formatPrefix == key {
             guard let value = attribute.value else { continue }
             return String(value.dropFirst(key.count).drop { $0 == " " })
         }
@@ -42,7 +76,7 @@ extension MediaDescription {
     public var ptime: Int? {
         get { attributeValue("ptime").flatMap { Int($0.trimmingSpaces) } }
         set {
-            attributes.removeAll { $0.name.lowercased() == "ptime" }
+            attributes.removeAll { $0.name.caseInsensitiveEquals("ptime") }
             if let newValue { attributes.append(Attribute("ptime", String(newValue))) }
         }
     }
@@ -56,14 +90,14 @@ extension MediaDescription {
     public var direction: MediaDirection {
         get { effectiveDirection(inherited: nil, connection: connection) }
         set {
-            attributes.removeAll { MediaDirection(rawValue: $0.name.lowercased()) != nil && $0.value == nil }
+            attributes.removeAll { MediaDirection(attributeName: $0.name) != nil && $0.value == nil }
             attributes.append(Attribute(newValue.rawValue))
         }
     }
 
     /// The direction attribute written in this section, if any.
     var explicitDirection: MediaDirection? {
-        attributes.lazy.compactMap { $0.value == nil ? MediaDirection(rawValue: $0.name.lowercased()) : nil }.first
+        attributes.lazy.compactMap { $0.value == nil ? MediaDirection(attributeName: $0.name) : nil }.first
     }
 
     func effectiveDirection(inherited: MediaDirection?, connection: Connection?) -> MediaDirection {

@@ -77,20 +77,18 @@ public struct MediaDescription: Sendable, Equatable {
     }
 
     /// True for an RTP audio stream.
-    public var isAudio: Bool { media.lowercased() == "audio" }
+    public var isAudio: Bool { media.caseInsensitiveEquals("audio") }
 
     /// True when the stream is disabled (port 0).
     public var isDisabled: Bool { port == 0 }
 
     /// The value of the first attribute called `name` (case-insensitive), or nil.
     public func attributeValue(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return attributes.first { $0.name.lowercased() == wanted }?.value
+        attributes.first { $0.name.caseInsensitiveEquals(name) }?.value
     }
 
     /// True when an attribute called `name` is present (case-insensitive).
     public func hasAttribute(_ name: String) -> Bool {
-        let wanted = name.lowercased()
-        return attributes.contains { $0.name.lowercased() == wanted }
+        attributes.contains { $0.name.caseInsensitiveEquals(name) }
     }
 }

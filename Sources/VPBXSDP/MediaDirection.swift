@@ -1,3 +1,5 @@
+import VPBXText
+
 /// The stream direction attributes of RFC 3264 §5.1, seen from the side that wrote the SDP.
 public enum MediaDirection: String, Sendable, Equatable, CaseIterable {
     case sendrecv
@@ -13,6 +15,15 @@ public enum MediaDirection: String, Sendable, Equatable, CaseIterable {
         case (false, true): self = .recvonly
         case (false, false): self = .inactive
         }
+    }
+
+    /// The direction a value-less attribute called `name` states (names compare without
+    /// regard to case), or nil for any other attribute.
+    public init?(attributeName name: String) {
+        // All four names are eight letters: most attributes are ruled out by their length.
+        guard name.utf8.count == 8, let direction = Self.allCases.first(where: { $0.rawValue.caseInsensitiveEquals(name) })
+        else { return nil }
+        self = direction
     }
 
     /// Whether the writer of the SDP will send media.

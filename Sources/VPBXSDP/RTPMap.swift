@@ -1,3 +1,5 @@
+import VPBXText
+
 /// One payload format of an RTP stream: an `a=rtpmap` line, or the static assignment of
 /// RFC 3551 §6 when the offer lists a static payload type without one.
 public struct RTPMap: Sendable, Equatable {
@@ -42,7 +44,7 @@ public struct RTPMap: Sendable, Equatable {
 
     /// True when `name` is this format's encoding, ignoring case.
     public func hasEncoding(_ name: String) -> Bool {
-        encodingName.lowercased() == name.lowercased()
+        encodingName.caseInsensitiveEquals(name)
     }
 
     /// Static audio payload types (RFC 3551 table 4) that peers may list without an rtpmap.

@@ -1,8 +1,10 @@
+import VPBXText
+
 extension SessionDescription {
     /// Attributes that describe the peer's own transport addresses. Once the engine relays
     /// the media they point at the wrong host, so anchoring drops them (the engine offers
     /// neither ICE nor a separate RTCP port).
-    static let peerTransportAttributes: Set<String> = [
+    static let peerTransportAttributes = [
         "candidate", "remote-candidates", "end-of-candidates", "ice-ufrag", "ice-pwd",
         "ice-options", "ice-lite", "ice-mismatch", "rtcp",
     ]
@@ -28,7 +30,7 @@ extension SessionDescription {
             let direction = self.direction(ofMediaAt: index)
             let heldByAddress = (media[index].connection ?? connection)?.isUnspecifiedAddress ?? false
             result.media[index].connection = nil
-            result.media[index].attributes.removeAll { Self.peerTransportAttributes.contains($0.name.lowercased()) }
+            Self.removePeerTransportAttributes(from: &result.media[index].attributes)
             if index == relayed {
                 result.media[index].port = audioPort
                 result.media[index].portCount = nil
@@ -38,10 +40,19 @@ extension SessionDescription {
             }
         }
         result.connection = engineConnection
-        result.attributes.removeAll { Self.peerTransportAttributes.contains($0.name.lowercased()) }
+        Self.removePeerTransportAttributes(from: &result.attributes)
         result.origin.addrType = engineConnection.addrType
         result.origin.netType = engineConnection.netType
         result.origin.address = address
         return result
+    }
+
+    /// Removes ``peerTransportAttributes`` from `attributes`, leaving the array (shared with
+    /// the body it was copied from) untouched when there are none, as with most phones.
+    private static func removePeerTransportAttributes(from attributes: inout [Attribute]) {
+        func isPeerTransport(_ attribute: Attribute) -> Bool {
+            peerTransportAttributes.contains { $0.caseInsensitiveEquals(attribute.name) }
+        }
+        if attributes.contains(where: isPeerTransport) { attributes.removeAll(where: isPeerTransport) }
     }
 }

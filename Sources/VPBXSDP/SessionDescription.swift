@@ -40,7 +40,7 @@ public struct SessionDescription: Sendable, Equatable {
 
     /// The session-level direction attribute, if one is written.
     public var sessionDirection: MediaDirection? {
-        attributes.lazy.compactMap { $0.value == nil ? MediaDirection(rawValue: $0.name.lowercased()) : nil }.first
+        attributes.lazy.compactMap { $0.value == nil ? MediaDirection(attributeName: $0.name) : nil }.first
     }
 
     /// The direction of media section `index`, combining media- and session-level

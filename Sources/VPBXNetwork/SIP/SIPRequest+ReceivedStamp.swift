@@ -1,5 +1,6 @@
 import NIOCore
 import VPBXSIP
+import VPBXText
 
 extension SIPRequest {
     /// Writes where the request really came from into its top Via (RFC 3261 §18.2.1,

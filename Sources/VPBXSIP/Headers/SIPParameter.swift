@@ -1,3 +1,5 @@
+import VPBXText
+
 /// One `;name[=value]` parameter of a URI or header. Names compare case-insensitively (RFC 3261
 /// §7.3.1); order is preserved so a message is re-serialised the way it arrived.
 public struct SIPParameter: Sendable, Equatable, Hashable {
@@ -53,19 +55,5 @@ extension Array where Element == SIPParameter {
                 text.append(value)
             }
         }
-    }
-}
-
-extension String {
-    /// ASCII case-insensitive comparison without allocating lower-cased copies.
-    public func caseInsensitiveEquals(_ other: String) -> Bool {
-        let lhs = utf8, rhs = other.utf8
-        guard lhs.count == rhs.count else { return false }
-        for (a, b) in zip(lhs, rhs) where a != b {
-            let la = (a >= 65 && a <= 90) ? a + 32 : a
-            let lb = (b >= 65 && b <= 90) ? b + 32 : b
-            if la != lb { return false }
-        }
-        return true
     }
 }

@@ -1,3 +1,5 @@
+import VPBXText
+
 /// A `sip:`, `sips:` or `tel:` URI (RFC 3261 §19.1, RFC 3966). The user part is kept decoded
 /// (`%40` becomes `@`) and escaped again on output, so comparisons see what the user meant.
 public struct SIPURI: Sendable, Equatable, Hashable, CustomStringConvertible {

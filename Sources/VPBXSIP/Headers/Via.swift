@@ -103,7 +103,3 @@ public struct Via: Sendable, Equatable, Hashable, CustomStringConvertible {
         return parts[2]
     }
 }
-
-extension Substring {
-    func caseInsensitiveEquals(_ other: String) -> Bool { String(self).caseInsensitiveEquals(other) }
-}

@@ -1,3 +1,5 @@
+import VPBXText
+
 /// Cuts SIP messages out of a byte stream (TCP, TLS) using Content-Length, which RFC 3261 §18.3
 /// makes mandatory on streams. Pure: the NIO decoder asks it where the next frame ends.
 public enum SIPStreamFramer {
