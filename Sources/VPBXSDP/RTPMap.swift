@@ -21,18 +21,24 @@ public struct RTPMap: Sendable, Equatable {
     /// Parses the value of `a=rtpmap:` (`97 telephone-event/8000` or `96 opus/48000/2`).
     /// Returns nil for values that do not follow RFC 8866 §6.6; callers ignore such lines.
     public init?(attributeValue: String) {
-        let parts = Substring(attributeValue).splitASCII(" ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, let payloadType = Int(parts[0]), (0...127).contains(payloadType) else { return nil }
-        let encoding = parts[1].splitASCII("/", omittingEmptySubsequences: false)
-        guard encoding.count == 2 || encoding.count == 3, !encoding[0].isEmpty,
-            let clockRate = Int(encoding[1]), clockRate > 0
+        // By byte offsets, without splitting into arrays: every call's offer and answer are
+        // read several times.
+        let value = Substring(attributeValue).drop { $0 == " " }
+        guard let space = value.utf8.firstIndex(of: UInt8(ascii: " ")),
+            let payloadType = Int(value[..<space]), (0...127).contains(payloadType)
         else { return nil }
+        let encoding = value[space...].drop { $0 == " " }
+        guard let slash = encoding.utf8.firstIndex(of: UInt8(ascii: "/")), slash > encoding.startIndex else { return nil }
+        let rest = encoding[encoding.utf8.index(after: slash)...]
+        let secondSlash = rest.utf8.firstIndex(of: UInt8(ascii: "/"))
+        guard let clockRate = Int(rest[..<(secondSlash ?? rest.endIndex)]), clockRate > 0 else { return nil }
         var channels: Int?
-        if encoding.count == 3 {
-            guard let count = Int(encoding[2]), count > 0 else { return nil }
+        if let secondSlash {
+            guard let count = Int(rest[rest.utf8.index(after: secondSlash)...]), count > 0 else { return nil }
             channels = count
         }
-        self.init(payloadType: payloadType, encodingName: String(encoding[0]), clockRate: clockRate, channels: channels)
+        self.init(
+            payloadType: payloadType, encodingName: String(encoding[..<slash]), clockRate: clockRate, channels: channels)
     }
 
     /// The `a=rtpmap:` value for this format.

@@ -6,13 +6,7 @@ extension SessionDescription {
     /// formats when its first audio stream has exactly one of them (the offerer's preference
     /// stays first: a callee that can take it answers with it, and nothing is converted).
     /// Offers with both laws, or with neither (nothing to convert from), are returned as they are.
-    public func offeringBothG711Laws() -> SessionDescription {
-        guard let (index, added) = otherG711Law else { return self }
-        var result = self
-        result.media[index].formats.append(String(added.payloadType))
-        result.media[index].attributes.append(Attribute("rtpmap", added.attributeValue))
-        return result
-    }
+    public func offeringBothG711Laws() -> SessionDescription { passedOnWithBothG711Laws().offer }
 
     /// The conversion to apply from the moment ``offeringBothG711Laws()`` goes to the callee
     /// with a law added, before its answer is known: the added law's packets from the callee
@@ -21,26 +15,30 @@ extension SessionDescription {
     /// read, the first of them passed in the law the caller lacks. Nil when nothing is added.
     /// The caller's packets are not touched until the answer says which law the callee took
     /// (``G711Bridge/awaitsAnswer``), nor are events (their payload type is the answer's).
-    public var g711BridgeBeforeAnswer: G711Bridge? {
-        guard let (index, added) = otherG711Law, let callerVoice = media[index].codecs.first(where: { $0.isG711 })
-        else { return nil }
-        return G711Bridge(caller: callerVoice, callee: added, callerEvents: nil, calleeEvents: nil, awaitsAnswer: true)
-    }
+    public var g711BridgeBeforeAnswer: G711Bridge? { passedOnWithBothG711Laws().bridgeBeforeAnswer }
 
-    /// The first audio stream's index and the G.711 law ``offeringBothG711Laws()`` adds to it:
-    /// when the stream has exactly one of the two laws (with neither there is nothing to convert
-    /// from), under its static payload type unless the offer uses that number for something else.
-    private var otherG711Law: (index: Int, law: RTPMap)? {
-        guard let index = firstAudioIndex else { return nil }
+    /// ``offeringBothG711Laws()`` and ``g711BridgeBeforeAnswer`` from one look at the codecs:
+    /// the core asks both of every offer it passes to a callee.
+    public func passedOnWithBothG711Laws() -> (offer: SessionDescription, bridgeBeforeAnswer: G711Bridge?) {
+        guard let index = firstAudioIndex else { return (self, nil) }
         let section = media[index]
         let offered = section.codecs
-        let hasPCMA = offered.contains { $0.hasEncoding("PCMA") }
-        let hasPCMU = offered.contains { $0.hasEncoding("PCMU") }
-        guard hasPCMA != hasPCMU else { return nil }
-        let added = hasPCMA ? RTPMap(payloadType: 0, encodingName: "PCMU", clockRate: 8000)
+        // Exactly one of the two laws: with neither there is nothing to convert from.
+        let pcma = offered.first { $0.hasEncoding("PCMA") }
+        let pcmu = offered.first { $0.hasEncoding("PCMU") }
+        guard (pcma == nil) != (pcmu == nil) else { return (self, nil) }
+        let added = pcma != nil ? RTPMap(payloadType: 0, encodingName: "PCMU", clockRate: 8000)
             : RTPMap(payloadType: 8, encodingName: "PCMA", clockRate: 8000)
-        guard !section.formats.contains(String(added.payloadType)) else { return nil }
-        return (index, added)
+        // The static payload type, unless the offer already uses that number for something else.
+        guard !section.formats.contains(String(added.payloadType)) else { return (self, nil) }
+        var result = self
+        result.media[index].formats.append(String(added.payloadType))
+        result.media[index].attributes.append(Attribute("rtpmap", added.attributeValue))
+        let callerVoice = offered.first { $0.isG711 }
+        let early = callerVoice.map {
+            G711Bridge(caller: $0, callee: added, callerEvents: nil, calleeEvents: nil, awaitsAnswer: true)
+        }
+        return (result, early)
     }
 
     /// The G.711 laws to convert between when `answer` (to this offer passed on through

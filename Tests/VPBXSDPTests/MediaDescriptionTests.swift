@@ -33,9 +33,37 @@ struct MediaDescriptionTests {
 
     @Test(
         "malformed rtpmap values are ignored",
-        arguments: ["", "abc PCMU/8000", "200 X/8000", "97 X", "97 /8000", "97 X/0", "97 X/8000/0"])
+        arguments: [
+            "", "abc PCMU/8000", "200 X/8000", "97 X", "97 /8000", "97 X/0", "97 X/8000/0", "97 X/8000/1/2",
+            "97 X/8000 ", "97 X/8k", "97", "1000 X/8000",
+        ])
     func malformedRTPMap(value: String) {
         #expect(RTPMap(attributeValue: value) == nil)
+    }
+
+    @Test func wellFormedRTPMapValues() {
+        #expect(RTPMap(attributeValue: "8 PCMA/8000") == RTPMap(payloadType: 8, encodingName: "PCMA", clockRate: 8000))
+        #expect(RTPMap(attributeValue: "96  opus/48000/2") == RTPMap(payloadType: 96, encodingName: "opus", clockRate: 48000, channels: 2))
+        #expect(RTPMap(attributeValue: "101 telephone-event/8000")?.hasEncoding("Telephone-Event") == true)
+    }
+
+    @Test("codecs: each listed format's first valid rtpmap, else its static type, in m-line order (as the rtpMaps table says)")
+    func codecsAgreeWithTheTable() {
+        let sections = [
+            MediaDescription(
+                media: "audio", port: 4000, formats: ["101", "0", "8", "96", "x"],
+                attributes: [
+                    Attribute("RTPMAP", "101 telephone-event/8000"), Attribute("rtpmap", "0 broken"),
+                    Attribute("rtpmap", "0 G726-32/8000"), Attribute("rtpmap", "96 opus/48000/2"),
+                    Attribute("rtpmap", "96 speex/8000"), Attribute("rtpmap", "97 unlisted/8000"),
+                ]),
+            MediaDescription(media: "audio", port: 4000, formats: ["18", "13", "3"]),
+        ]
+        for section in sections {
+            let table = section.rtpMaps
+            #expect(section.codecs == section.formats.compactMap { Int($0).flatMap { table[$0] } })
+        }
+        #expect(sections[0].codecs.map(\.encodingName) == ["telephone-event", "G726-32", "PCMA", "opus"])
     }
 
     @Test func ptimeGetAndSet() throws {

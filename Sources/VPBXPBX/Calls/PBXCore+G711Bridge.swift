@@ -14,8 +14,10 @@ extension PBXCore {
     ) -> SessionDescription {
         let bridge = offer.g711Bridge(toAnswer: answer)
         let forOfferer = bridge.map { answer.answeringCaller(through: $0) } ?? answer
-        call.callerCodec = offerer == .caller ? forOfferer.voiceCodec : answer.voiceCodec
-        call.calleeCodec = offerer == .caller ? answer.voiceCodec : forOfferer.voiceCodec
+        let answerersCodec = answer.voiceCodec
+        let offerersCodec = bridge == nil ? answerersCodec : forOfferer.voiceCodec
+        call.callerCodec = offerer == .caller ? offerersCodec : answerersCodec
+        call.calleeCodec = offerer == .caller ? answerersCodec : offerersCodec
         // The call keeps its bridge oriented caller to callee, whoever offered.
         let oriented = offerer == .caller ? bridge : bridge?.reversed
         let callersSide = offerer == .caller ? offer : answer
@@ -49,14 +51,12 @@ extension PBXCore {
     /// INVITE: a phone sends its first packets with its answer, which reach the relay before
     /// the answer reaches the core.
     func offerForCallees(_ offer: SessionDescription, of call: Call, media: any MediaSession) -> SessionDescription {
-        if !call.convertsVoice {
-            let early = offer.g711BridgeBeforeAnswer
-            if early != call.g711Bridge {
-                call.g711Bridge = early
-                media.bridgeG711(early)
-            }
+        let (passedOn, early) = offer.passedOnWithBothG711Laws()
+        if !call.convertsVoice, early != call.g711Bridge {
+            call.g711Bridge = early
+            media.bridgeG711(early)
         }
-        return offer.offeringBothG711Laws()
+        return passedOn
     }
 
     /// Why a supervisor cannot listen to a call whose phones use different G.711 laws: the
