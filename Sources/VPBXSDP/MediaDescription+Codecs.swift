@@ -43,12 +43,12 @@ extension MediaDescription {
         return nil
     }
 
-    /// The decimal number `value` starts with (the payload type of an rtpmap or fmtp value),
-    /// read without splitting the value.
+    /// The decimal number `value` starts with after any spaces (an rtpmap value's payload
+    /// type, as ``RTPMap/init(attributeValue:)`` reads it), without splitting the value.
     private static func leadingNumber(of value: String) -> Int? {
         var number = 0
         var digits = 0
-        for byte in value.utf8 {
+        for byte in value.utf8.drop(while: { $0 == UInt8(ascii: " ") }) {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { break }
             number = number * 10 + Int(byte - UInt8(ascii: "0"))
             digits += 1

@@ -56,6 +56,7 @@ struct MediaDescriptionTests {
                     Attribute("RTPMAP", "101 telephone-event/8000"), Attribute("rtpmap", "0 broken"),
                     Attribute("rtpmap", "0 G726-32/8000"), Attribute("rtpmap", "96 opus/48000/2"),
                     Attribute("rtpmap", "96 speex/8000"), Attribute("rtpmap", "97 unlisted/8000"),
+                    Attribute("rtpmap", " 8 PCMA/16000"),
                 ]),
             MediaDescription(media: "audio", port: 4000, formats: ["18", "13", "3"]),
         ]
@@ -64,6 +65,7 @@ struct MediaDescriptionTests {
             #expect(section.codecs == section.formats.compactMap { Int($0).flatMap { table[$0] } })
         }
         #expect(sections[0].codecs.map(\.encodingName) == ["telephone-event", "G726-32", "PCMA", "opus"])
+        #expect(sections[0].codecs[2].clockRate == 16000, "a written rtpmap wins over the static type")
     }
 
     @Test func ptimeGetAndSet() throws {
