@@ -32,8 +32,8 @@ extension MediaDescription {
         return result
     }
 
-    /// The first valid `a=rtpmap:` line for `payloadType`.
-    private func rtpMap(for payloadType: Int) -> RTPMap? {
+    /// The first valid `a=rtpmap:` line for `payloadType`, whether the m-line lists it or not.
+    func rtpMap(for payloadType: Int) -> RTPMap? {
         for attribute in attributes where attribute.name.caseInsensitiveEquals("rtpmap") {
             guard let value = attribute.value, Self.leadingNumber(of: value) == payloadType,
                 let map = RTPMap(attributeValue: value)
@@ -43,18 +43,11 @@ extension MediaDescription {
         return nil
     }
 
-    /// The decimal number `value` starts with after any spaces (an rtpmap value's payload
-    /// type, as ``RTPMap/init(attributeValue:)`` reads it), without splitting the value.
+    /// The payload type an rtpmap value starts with, read as ``RTPMap/init(attributeValue:)``
+    /// reads it (after any spaces, up to the next), without splitting the value.
     private static func leadingNumber(of value: String) -> Int? {
-        var number = 0
-        var digits = 0
-        for byte in value.utf8.drop(while: { $0 == UInt8(ascii: " ") }) {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { break }
-            number = number * 10 + Int(byte - UInt8(ascii: "0"))
-            digits += 1
-            if digits > 3 { return nil }  // payload types are 0...127
-        }
-        return digits == 0 ? nil : number
+        let text = Substring(value).drop { $0 == " " }
+        return Int(text[..<(text.utf8.firstIndex(of: UInt8(ascii: " ")) ?? text.endIndex)])
     }
 
     /// The first format with encoding `name` (case-insensitive), in preference order.

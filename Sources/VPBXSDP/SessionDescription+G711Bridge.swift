@@ -29,8 +29,10 @@ extension SessionDescription {
         guard (pcma == nil) != (pcmu == nil) else { return (self, nil) }
         let added = pcma != nil ? RTPMap(payloadType: 0, encodingName: "PCMU", clockRate: 8000)
             : RTPMap(payloadType: 8, encodingName: "PCMA", clockRate: 8000)
-        // The static payload type, unless the offer already uses that number for something else.
-        guard !section.formats.contains(String(added.payloadType)) else { return (self, nil) }
+        // The static payload type, unless the offer already uses that number for something
+        // else, in its formats or in an rtpmap line (which would name the added format).
+        guard !section.formats.contains(String(added.payloadType)), section.rtpMap(for: added.payloadType) == nil
+        else { return (self, nil) }
         var result = self
         result.media[index].formats.append(String(added.payloadType))
         result.media[index].attributes.append(Attribute("rtpmap", added.attributeValue))

@@ -33,6 +33,8 @@ struct G711BridgeTests {
             Self.body("9 101", ["rtpmap:9 G722/8000", "rtpmap:101 telephone-event/8000"]),
             // 0 taken by another codec (against RFC 3551, but not ours to break).
             Self.body("8 0", ["rtpmap:8 PCMA/8000", "rtpmap:0 opus/48000/2"]),
+            // 0 named by an rtpmap line the m-line does not list: adding 0 would make it that.
+            Self.body("8", ["rtpmap:8 PCMA/8000", "rtpmap:0 G726-32/8000"]),
         ] {
             let offer = try SessionDescription(parsing: text)
             #expect(offer.offeringBothG711Laws() == offer)
