@@ -1,0 +1,117 @@
+import Testing
+import VPBXPBX
+import VPBXSIP
+
+/// Garbage that still parses reaches the core: INVITEs and callee answers with bytes of their
+/// head or SDP body replaced, dropped or repeated at random (seeded). Whatever the core makes
+/// of them, it must not trap (that would end the test process), must answer what it can, and
+/// must still put a normal call through afterwards.
+@Suite("Calls: mangled messages", .timeLimit(.minutes(2)))
+struct MangledMessageTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+
+    /// What SIP and SDP are written with, so that mutations make near-misses, not only garbage.
+    static let alphabet = Array("0123456789 /:;=<>@,.-\"\r\nacmostv PCMAUINVTEsipSIP\u{FF}".utf8)
+
+    static func mangle(_ bytes: [UInt8], _ generator: inout Generator) -> [UInt8] {
+        var bytes = bytes
+        for _ in 0..<Int.random(in: 1...3, using: &generator) {
+            guard !bytes.isEmpty else { break }
+            let at = Int.random(in: 0..<bytes.count, using: &generator)
+            switch Int.random(in: 0..<4, using: &generator) {
+            case 0: bytes[at] = alphabet.randomElement(using: &generator)!
+            case 1: bytes.removeSubrange(at..<min(bytes.count, at + Int.random(in: 1...6, using: &generator)))
+            case 2: bytes.insert(alphabet.randomElement(using: &generator)!, at: at)
+            default:
+                let start = bytes[..<at].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+                let end = bytes[at...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.count
+                bytes.insert(contentsOf: bytes[start..<end], at: end)
+            }
+        }
+        return bytes
+    }
+
+    /// `request` with its head or its body mangled: a head goes through the parser (as a
+    /// datagram would), a body is what the parser hands on with a matching Content-Length.
+    static func mangled(_ request: SIPRequest, _ generator: inout Generator) -> SIPRequest? {
+        if Bool.random(using: &generator) {
+            var changed = request
+            changed.body = mangle(request.body, &generator)
+            return changed
+        }
+        guard case .request(let parsed)? = try? SIPParser().parse(mangle(request.serialized(), &generator)) else { return nil }
+        return parsed
+    }
+
+    static func mangled(_ response: SIPResponse, _ generator: inout Generator) -> SIPResponse? {
+        if Bool.random(using: &generator) {
+            var changed = response
+            changed.body = mangle(response.body, &generator)
+            return changed
+        }
+        guard case .response(let parsed)? = try? SIPParser().parse(mangle(response.serialized(), &generator)) else { return nil }
+        return parsed
+    }
+
+    @Test("300 mangled INVITEs and answers: the core answers the caller, rings the callee where it can, and still connects a normal call")
+    func mangledCallsLeaveTheCoreWorking() async throws {
+        var configuration = PBXHarness.configuration
+        configuration.trustedNetworks = [try CIDR(parsing: "\(alice.address.host)/32")]  // no digest for the garbage
+        try await PBXHarness.run(Cast.everyone, configuration: configuration) { pbx in
+            try await pbx.register(desk)
+            var generator = Generator(seed: 0x1CE_2026)
+            var sentInvites = 0
+            var calleeInvites = 0
+            for round in 0..<300 {
+                let invite = alice.invite(desk.number, sdp: alice.sdp(), callID: "mangled-\(round)")
+                guard let request = Self.mangled(invite, &generator) else { continue }
+                sentInvites += 1
+                let before = pbx.outbound.sent.count
+                pbx.send(request, from: alice)
+                try await pbx.settle(via: alice)
+                for sent in pbx.outbound.sent[before...] {
+                    guard let forwarded = sent.request, sent.isRequest(.invite, to: desk.address) else { continue }
+                    calleeInvites += 1
+                    let ok = desk.respond(to: forwarded, status: 200, toTag: "desk-\(round)", sdp: desk.sdp(port: 4002))
+                    pbx.send(Self.mangled(ok, &generator) ?? ok, from: desk)
+                }
+            }
+            try await pbx.settle(via: alice)
+            // Not a vacuous run: most garbage still parsed, and much of it rang the callee.
+            #expect(sentInvites > 150, "\(sentInvites) INVITEs parsed and sent")
+            #expect(calleeInvites > 50, "\(calleeInvites) INVITEs reached the callee")
+            // Final answers (not counting the 2xx sent again while no ACK comes), one a call.
+            let answered = Set(pbx.outbound.sent.compactMap { sent -> String? in
+                guard let response = sent.response, response.statusCode >= 200, sent.cseqMethod == .invite,
+                    sent.destination == alice.address
+                else { return nil }
+                return response.headers.callID
+            })
+            #expect(answered.count > sentInvites * 3 / 4, "calls the mangled INVITEs got a final answer for: \(answered.count) of \(sentInvites)")
+
+            // A normal call, between two other phones, still goes through.
+            try await pbx.register(Cast.carol)
+            let caller = Cast.bobSoft
+            _ = try await pbx.placeCall(from: caller, to: Cast.carol.number, sdp: caller.sdp())
+            let ringing = try await pbx.outbound.request(.invite, to: Cast.carol.address)
+            pbx.send(Cast.carol.respond(to: ringing, status: 200, toTag: "carol", sdp: Cast.carol.sdp(port: 4004)), from: Cast.carol)
+            _ = try await pbx.outbound.response(200, .invite, to: caller.address)
+        }
+    }
+
+    /// SplitMix64: the same mangling on every run.
+    struct Generator: RandomNumberGenerator {
+        private var state: UInt64
+
+        init(seed: UInt64) { state = seed }
+
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+}
