@@ -1,7 +1,8 @@
 // libFuzzer entry point for everything the engine parses from the network before any
 // authentication: SIP messages (datagrams and TCP framing), their typed headers, and SDP
-// bodies (parsed, anchored, written back). Built and run by fuzz/run.sh, not by the package:
-// it needs the sanitizer runtime and coverage instrumentation of the modules under test.
+// bodies (parsed, anchored, written back, asked for their codecs and G.711 bridge). Built
+// and run by fuzz/run.sh, not by the package: it needs the sanitizer runtime and coverage
+// instrumentation of the modules under test.
 import VPBXSDP
 import VPBXSIP
 
@@ -24,6 +25,12 @@ public func fuzzOne(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         if case .request(let request) = message { _ = request.uri.serialized }
     }
     bytes.withUnsafeBytes { _ = try? SIPStreamFramer.nextFrame(in: $0) }
-    _ = try? SessionDescription(parsing: String(decoding: bytes, as: UTF8.self)).anchored(at: "192.0.2.1", audioPort: 4000).serialized()
+    if let sdp = try? SessionDescription(parsing: String(decoding: bytes, as: UTF8.self)) {
+        _ = sdp.anchored(at: "192.0.2.1", audioPort: 4000).serialized()
+        // What the core asks of every offer and answer (the G.711 bridge, codecs).
+        for section in sdp.media { _ = section.codecs }
+        let (passedOn, _) = sdp.passedOnWithBothG711Laws()
+        if let bridge = sdp.g711Bridge(toAnswer: passedOn) { _ = passedOn.answeringCaller(through: bridge).serialized() }
+    }
     return 0
 }
