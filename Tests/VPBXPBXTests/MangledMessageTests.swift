@@ -100,6 +100,71 @@ struct MangledMessageTests {
         }
     }
 
+    @Test("80 answered calls, each sent 3 mangled in-dialog requests (re-INVITE, INFO, BYE, OPTIONS) from either phone: every call still ends cleanly")
+    func mangledInDialogRequestsLeaveCallsEndable() async throws {
+        var configuration = PBXHarness.configuration
+        configuration.trustedNetworks = [try CIDR(parsing: "\(alice.address.host)/32")]
+        try await PBXHarness.run(Cast.everyone, configuration: configuration) { pbx in
+            try await pbx.register(desk)
+            var generator = Generator(seed: 0xD1A_2026)
+            var relayed = 0
+            for round in 0..<80 {
+                // The offer carries the round (anchoring keeps unknown attributes), so the callee's
+                // INVITE is told apart from new calls that mangled in-dialog requests started.
+                let marker = "a=x-round:\(round)"
+                let invite = alice.invite(desk.number, sdp: alice.sdp() + marker + "\r\n", callID: "dialog-\(round)")
+                pbx.send(invite, from: alice)
+                // The callee's INVITE goes once the call's media is ready: waited for, not settled.
+                let forwarded = try await pbx.outbound.next("round \(round): the callee's INVITE") {
+                    $0.isRequest(.invite, to: desk.address) && String(decoding: $0.request?.body ?? [], as: UTF8.self).contains(marker + "\r\n")
+                }.request!
+                let ok = desk.respond(to: forwarded, status: 200, toTag: "desk-\(round)", sdp: desk.sdp(port: 4002))
+                pbx.send(ok, from: desk)
+                let callerOK = try await pbx.outbound.next("round \(round): the caller's 200") {
+                    $0.response?.headers.callID == "dialog-\(round)" && $0.response?.statusCode == 200 && $0.cseqMethod == .invite
+                }.response!
+                var caller = try PhoneDialog(caller: alice, invite: invite, ok: callerOK)
+                var callee = try PhoneDialog(callee: desk, invite: forwarded, ok: ok)
+                pbx.send(caller.ack(inviteCSeq: 1), from: alice)
+
+                for _ in 0..<3 {
+                    let fromCaller = Bool.random(using: &generator)
+                    let method = [SIPMethod.invite, .invite, .info, .bye, .options].randomElement(using: &generator)!
+                    let sdp = method == .invite ? (fromCaller ? alice : desk).sdp(port: 4000, direction: ["sendonly", "sendrecv", "inactive"].randomElement(using: &generator)!) : nil
+                    let request = fromCaller ? caller.request(method, sdp: sdp) : callee.request(method, sdp: sdp)
+                    guard let mangled = Self.mangled(request, &generator) else { continue }
+                    let before = pbx.outbound.sent.count
+                    pbx.send(mangled, from: fromCaller ? alice : desk)
+                    try await pbx.settle(via: alice)
+                    // The phones answer what the core passes on to them.
+                    for sent in pbx.outbound.sent[before...] {
+                        guard let passed = sent.request, passed.method != .ack, passed.method != .options else { continue }
+                        let phone = sent.destination == desk.address ? desk : alice
+                        relayed += 1
+                        let answer = phone.respond(
+                            to: passed, status: 200, toTag: "unused", sdp: passed.method == .invite ? phone.sdp(port: 4010) : nil)
+                        pbx.send(answer, from: phone)
+                    }
+                    try await pbx.settle(via: alice)
+                }
+                // The caller hangs up properly; a call a mangled BYE ended already gets 481.
+                let before = pbx.outbound.sent.count
+                pbx.send(caller.request(.bye), from: alice)
+                try await pbx.settle(via: alice)
+                for sent in pbx.outbound.sent[before...] where sent.isRequest(.bye, to: desk.address) {
+                    pbx.send(desk.respond(to: sent.request!, status: 200, toTag: "unused"), from: desk)
+                }
+            }
+            try await pbx.settle(via: alice)
+            #expect(relayed > 40, "requests passed on to the other phone: \(relayed)")
+            let left = try await eventually("every call ended") { () -> [CallSnapshot]? in
+                let calls = await pbx.core.callSnapshots()
+                return calls.isEmpty ? calls : nil
+            }
+            #expect(left.isEmpty)
+        }
+    }
+
     /// SplitMix64: the same mangling on every run.
     struct Generator: RandomNumberGenerator {
         private var state: UInt64
