@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VPBXPBX
 import VPBXSIP
@@ -162,6 +163,43 @@ struct MangledMessageTests {
                 return calls.isEmpty ? calls : nil
             }
             #expect(left.isEmpty)
+        }
+    }
+
+    @Test("300 authorized REGISTERs mangled after their digest: every one answered, bindings stay live and bounded, the phone registers normally after")
+    func mangledRegistersLeaveSaneBindings() async throws {
+        var configuration = PBXHarness.configuration
+        configuration.authFailureLimit = 0  // mangled credentials must not ban the phone
+        configuration.sourceRateLimit = 0
+        try await PBXHarness.run(Cast.everyone, configuration: configuration) { pbx in
+            var generator = Generator(seed: 0x4E6_2026)
+            var sent = 0
+            for round in 0..<300 {
+                let request = desk.register(
+                    expires: [3600, 60, 0, nil].randomElement(using: &generator)!,
+                    contact: "<sip:101@192.0.2.21:\(5060 + round % 7)>", callID: "register-\(round)")
+                pbx.send(request, from: desk)
+                let challenge = try await pbx.outbound.next("round \(round): 401") {
+                    $0.response?.statusCode == 401 && $0.response?.headers.callID == "register-\(round)"
+                }.response!
+                guard let mangled = Self.mangled(try desk.authorized(request, answering: challenge), &generator) else { continue }
+                sent += 1
+                let before = pbx.outbound.sent.count
+                pbx.send(mangled, from: desk)
+                try await pbx.settle(via: alice)
+                let answers = pbx.outbound.sent[before...].filter { $0.cseqMethod == .register && $0.destination == desk.address }
+                #expect(answers.count <= 1, "round \(round): \(answers.map(\.description))")
+            }
+            #expect(sent > 150)
+            let now = Date()
+            for binding in await pbx.core.registrations(extension: desk.number) {
+                #expect(binding.expiresAt > now, "a binding that has already expired: \(binding)")
+                #expect(binding.expiresAt <= now.addingTimeInterval(TimeInterval(configuration.maximumRegistrationExpiry) + 1))
+                #expect((try? SIPURI(parsing: binding.contactText)) != nil, "\(binding.contactText)")
+            }
+            #expect(await pbx.core.registrations(extension: desk.number).count <= configuration.maximumContactsPerExtension)
+            let ok = try await pbx.register(desk)
+            #expect(ok.statusCode == 200)
         }
     }
 

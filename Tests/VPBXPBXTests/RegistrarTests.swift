@@ -61,6 +61,24 @@ struct RegistrarTests {
         }
     }
 
+    @Test("a negative or unreadable expiry (header or contact parameter) gets 400 and binds nothing")
+    func invalidExpiresIsRefused() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let negative = try await pbx.register(bob, expires: -60)
+            #expect(negative.statusCode == 400 && negative.reason.contains("Expires"))
+            let parameter = try await pbx.register(bob, expires: nil, contact: "<\(bob.contact)>;expires=-5")
+            #expect(parameter.statusCode == 400)
+            let words = try await pbx.register(bob, expires: nil, contact: "<\(bob.contact)>;expires=soon")
+            #expect(words.statusCode == 400)
+            #expect(await pbx.core.registrations(extension: bob.number).isEmpty)
+            // A valid one still binds; zeros in front and a lifetime beyond 2^32 are still numbers.
+            #expect(try await pbx.register(bob, expires: nil, contact: "<\(bob.contact)>;expires=00000000000120").statusCode == 200)
+            let far = try await pbx.register(bob, expires: nil, contact: "<\(bob.contact)>;expires=99999999999999999999999")
+            #expect(far.statusCode == 200)
+            #expect(await pbx.core.registrations(extension: bob.number).count == 1)
+        }
+    }
+
     @Test("Expires 0 removes the binding, in memory and in the store")
     func unregisterOne() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

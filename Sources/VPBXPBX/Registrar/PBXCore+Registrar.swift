@@ -52,8 +52,10 @@ extension PBXCore {
         }
         var accepted: [(NameAddress, Int)] = []
         for contact in contacts {
-            let requested = contact.parameters.value(named: "expires").flatMap { $0 }.flatMap { Int($0) }
-                ?? request.headers.expires ?? configuration.defaultRegistrationExpiry
+            guard let requested = requestedExpiry(of: contact, in: request) else {
+                respond(key, to: request, status: 400, reason: "Invalid Expires")
+                return
+            }
             if requested > 0 && requested < configuration.minimumRegistrationExpiry {
                 var response = SIPResponse(to: request, status: 423, toTag: SIPIdentifiers.tag())
                 response.headers.add("Min-Expires", String(configuration.minimumRegistrationExpiry))
@@ -104,6 +106,23 @@ extension PBXCore {
             bindingRemoved(replaced, reason: "replaced")
         }
         registrationOK(request, key: key, number: number, now: now)
+    }
+
+    /// The lifetime a REGISTER asks for `contact`: its `expires` parameter, else the Expires
+    /// header, else the default. Nil when the one that applies is not delta-seconds (digits,
+    /// RFC 3261 §20.19): a negative lifetime used to bind a contact that had already expired.
+    /// Values beyond 2^32-1 are read as that, as §10.2.1.1 allows.
+    private func requestedExpiry(of contact: NameAddress, in request: SIPRequest) -> Int? {
+        let written: String? =
+            if let parameter = contact.parameters.first(where: { $0.name.caseInsensitiveEquals("expires") }) {
+                parameter.value ?? ""
+            } else {
+                request.headers["Expires"]
+            }
+        guard let written else { return configuration.defaultRegistrationExpiry }
+        let digits = written.trimmingCharacters(in: .whitespaces)
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return min(Int(digits) ?? Int.max, Int(UInt32.max))  // nil only on overflow: all digits
     }
 
     /// 200 OK listing every current binding with its remaining lifetime (§10.3 step 8).
