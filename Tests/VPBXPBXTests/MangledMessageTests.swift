@@ -101,7 +101,7 @@ struct MangledMessageTests {
         }
     }
 
-    @Test("80 answered calls, each sent 3 mangled in-dialog requests (re-INVITE, INFO, BYE, OPTIONS) from either phone: every call still ends cleanly")
+    @Test("80 answered calls, each sent 3 mangled in-dialog requests (re-INVITE, INFO, BYE, OPTIONS) from either phone, half the answers mangled: every call still ends cleanly")
     func mangledInDialogRequestsLeaveCallsEndable() async throws {
         var configuration = PBXHarness.configuration
         configuration.trustedNetworks = [try CIDR(parsing: "\(alice.address.host)/32")]
@@ -144,7 +144,9 @@ struct MangledMessageTests {
                         relayed += 1
                         let answer = phone.respond(
                             to: passed, status: 200, toTag: "unused", sdp: passed.method == .invite ? phone.sdp(port: 4010) : nil)
-                        pbx.send(answer, from: phone)
+                        // Half the answers mangled too.
+                        let mangledAnswer = Bool.random(using: &generator) ? Self.mangled(answer, &generator) : nil
+                        pbx.send(mangledAnswer ?? answer, from: phone)
                     }
                     try await pbx.settle(via: alice)
                 }
