@@ -62,7 +62,7 @@ struct MessageWaitingTests {
         }
     }
 
-    @Test("unknown events get 489 with Allow-Events; too short an expiry gets 423; another's mailbox is refused")
+    @Test("unknown events get 489 with Allow-Events; too short an expiry gets 423, a negative one 400; another's mailbox is refused")
     func refusals() async throws {
         let other = Phone("1002", at: "192.0.2.12", port: 5072)
         try await PBXHarness.run([phone, other]) { harness in
@@ -79,6 +79,13 @@ struct MessageWaitingTests {
             harness.send(try phone.authorized(short, answering: challenge), from: phone)
             let brief = try await harness.outbound.response(423, .subscribe, to: phone.address)
             #expect(brief.headers["Min-Expires"] == "60")
+
+            let negative = subscribe(phone, expires: -600, callID: "mwi-5")
+            harness.send(negative, from: phone)
+            let negativeChallenge = try await harness.outbound.response(401, .subscribe, to: phone.address)
+            harness.send(try phone.authorized(negative, answering: negativeChallenge), from: phone)
+            let invalid = try await harness.outbound.response(400, .subscribe, to: phone.address)
+            #expect(invalid.reason == "Invalid Expires")
 
             // 1002 authenticates as itself but asks for 1001's mailbox.
             var snoop = subscribe(other, expires: 600, callID: "mwi-4")

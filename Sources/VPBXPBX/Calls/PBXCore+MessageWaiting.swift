@@ -129,9 +129,14 @@ extension PBXCore {
         }
     }
 
-    /// The granted expiry, or nil after answering 423 for a too short one.
+    /// The granted expiry, or nil after answering 423 for a too short one (400 for one that
+    /// is not delta-seconds).
     private func subscriptionExpiry(_ request: SIPRequest, key: TransactionKey) -> Int? {
         let limits = Self.subscriptionExpiry
+        if request.headers["Expires"] != nil, request.headers.expires == nil {
+            respond(key, to: request, status: 400, reason: "Invalid Expires")
+            return nil
+        }
         let asked = request.headers.expires ?? limits.default
         if asked == 0 { return 0 }
         guard asked >= limits.minimum else {

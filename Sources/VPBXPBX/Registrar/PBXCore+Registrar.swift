@@ -109,20 +109,15 @@ extension PBXCore {
     }
 
     /// The lifetime a REGISTER asks for `contact`: its `expires` parameter, else the Expires
-    /// header, else the default. Nil when the one that applies is not delta-seconds (digits,
-    /// RFC 3261 §20.19): a negative lifetime used to bind a contact that had already expired.
-    /// Values beyond 2^32-1 are read as that, as §10.2.1.1 allows.
+    /// header, else the default. Nil when the one that applies is not delta-seconds
+    /// (``SIPHeaders/deltaSeconds(_:)``): a negative lifetime used to bind a contact that had
+    /// already expired.
     private func requestedExpiry(of contact: NameAddress, in request: SIPRequest) -> Int? {
-        let written: String? =
-            if let parameter = contact.parameters.first(where: { $0.name.caseInsensitiveEquals("expires") }) {
-                parameter.value ?? ""
-            } else {
-                request.headers["Expires"]
-            }
-        guard let written else { return configuration.defaultRegistrationExpiry }
-        let digits = written.trimmingCharacters(in: .whitespaces)
-        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-        return min(Int(digits) ?? Int.max, Int(UInt32.max))  // nil only on overflow: all digits
+        if let parameter = contact.parameters.first(where: { $0.name.caseInsensitiveEquals("expires") }) {
+            return SIPHeaders.deltaSeconds(parameter.value ?? "")
+        }
+        guard let header = request.headers["Expires"] else { return configuration.defaultRegistrationExpiry }
+        return SIPHeaders.deltaSeconds(header)
     }
 
     /// 200 OK listing every current binding with its remaining lifetime (§10.3 step 8).

@@ -65,7 +65,17 @@ extension SIPHeaders {
 
     public var maxForwards: Int? { self["Max-Forwards"].flatMap { Int($0.trimmingSpaces) } }
 
-    public var expires: Int? { self["Expires"].flatMap { Int($0.trimmingSpaces) } }
+    /// The Expires header as delta-seconds; nil when there is none or it is not digits (see
+    /// ``deltaSeconds(_:)``: tell the two apart with `self["Expires"]`).
+    public var expires: Int? { self["Expires"].flatMap(Self.deltaSeconds) }
+
+    /// RFC 3261 delta-seconds (§20.19, and the `expires` Contact parameter): digits only, as
+    /// `Int`, read as 2^32-1 when larger (§10.2.1.1); nil for anything else, a sign included.
+    public static func deltaSeconds(_ text: String) -> Int? {
+        let digits = HeaderValueScanner.trimmed(Substring(text))
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return Swift.min(Int(digits) ?? Int.max, Int(UInt32.max))  // nil from Int only on overflow
+    }
 
     public var contentType: String? { self["Content-Type"] }
 }
