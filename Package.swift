@@ -78,14 +78,16 @@ let package = Package(
         .executableTarget(name: "vpbx-cli", dependencies: ["VPBXControl", argumentParser]),
         .executableTarget(name: "vpbx-tui", dependencies: ["VPBXConsole", "VPBXControl", argumentParser]),
         // Tests mirror the targets.
+        // Helpers several test targets share (a seeded generator, a message mangler); no product uses it.
+        .target(name: "VPBXTestSupport", path: "Tests/VPBXTestSupport"),
         .testTarget(name: "VPBXTextTests", dependencies: ["VPBXText"]),
         .testTarget(name: "VPBXSIPTests", dependencies: ["VPBXSIP", "VPBXText"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "VPBXSDPTests", dependencies: ["VPBXSDP"]),
+        .testTarget(name: "VPBXSDPTests", dependencies: ["VPBXSDP", "VPBXTestSupport"]),
         .testTarget(name: "VPBXRTPTests", dependencies: ["VPBXRTP"]),
         .testTarget(name: "VPBXScheduleTests", dependencies: ["VPBXSchedule"]),
-        .testTarget(name: "VPBXACDTests", dependencies: ["VPBXACD"]),
+        .testTarget(name: "VPBXACDTests", dependencies: ["VPBXACD", "VPBXTestSupport"]),
         .testTarget(name: "VPBXSignalingTests", dependencies: ["VPBXSignaling", "VPBXSIP"]),
-        .testTarget(name: "VPBXMediaTests", dependencies: ["VPBXMedia", "VPBXRTP"]),
+        .testTarget(name: "VPBXMediaTests", dependencies: ["VPBXMedia", "VPBXRTP", "VPBXTestSupport"]),
         // The sipp scenario is read from the source tree (#filePath), not bundled.
         .testTarget(
             name: "VPBXNetworkTests", dependencies: ["VPBXNetwork", "VPBXSIP", "VPBXRTP", "VPBXMedia", nio, nioPosix, nioConcurrency],
@@ -99,7 +101,9 @@ let package = Package(
             name: "VPBXControlTests",
             dependencies: ["VPBXControl", nio, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
-        .testTarget(name: "VPBXPBXTests", dependencies: ["VPBXPBX", "VPBXStore", "VPBXSIP", "VPBXSDP", "VPBXSchedule", "VPBXACD"]),
+        .testTarget(
+            name: "VPBXPBXTests",
+            dependencies: ["VPBXPBX", "VPBXStore", "VPBXSIP", "VPBXSDP", "VPBXSchedule", "VPBXACD", "VPBXTestSupport"]),
         .testTarget(
             name: "VPBXEngineTests", dependencies: ["VPBXEngine", "VPBXPBX", "VPBXStore", "VPBXMediaIO", "VPBXACD", logging]),
         .testTarget(name: "VPBXConsoleTests", dependencies: ["VPBXConsole"]),

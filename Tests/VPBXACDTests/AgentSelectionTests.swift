@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VPBXTestSupport
 
 @testable import VPBXACD
 

@@ -1,4 +1,5 @@
 import Foundation
+import VPBXTestSupport
 
 @testable import VPBXACD
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VPBXPBX
 import VPBXSIP
+import VPBXTestSupport
 
 /// Garbage that still parses reaches the core: INVITEs and callee answers with bytes of their
 /// head or SDP body replaced, dropped or repeated at random (seeded). Whatever the core makes
@@ -13,45 +14,27 @@ struct MangledMessageTests {
     let desk = Cast.bobDesk
 
     /// What SIP and SDP are written with, so that mutations make near-misses, not only garbage.
-    static let alphabet = Array("0123456789 /:;=<>@,.-\"\r\nacmostv PCMAUINVTEsipSIP\u{FF}".utf8)
-
-    static func mangle(_ bytes: [UInt8], _ generator: inout Generator) -> [UInt8] {
-        var bytes = bytes
-        for _ in 0..<Int.random(in: 1...3, using: &generator) {
-            guard !bytes.isEmpty else { break }
-            let at = Int.random(in: 0..<bytes.count, using: &generator)
-            switch Int.random(in: 0..<4, using: &generator) {
-            case 0: bytes[at] = alphabet.randomElement(using: &generator)!
-            case 1: bytes.removeSubrange(at..<min(bytes.count, at + Int.random(in: 1...6, using: &generator)))
-            case 2: bytes.insert(alphabet.randomElement(using: &generator)!, at: at)
-            default:
-                let start = bytes[..<at].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
-                let end = bytes[at...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.count
-                bytes.insert(contentsOf: bytes[start..<end], at: end)
-            }
-        }
-        return bytes
-    }
+    static let mangler = ByteMangler(alphabet: "0123456789 /:;=<>@,.-\"\r\nacmostv PCMAUINVTEsipSIP\u{FF}", changes: 1...3)
 
     /// `request` with its head or its body mangled: a head goes through the parser (as a
     /// datagram would), a body is what the parser hands on with a matching Content-Length.
-    static func mangled(_ request: SIPRequest, _ generator: inout Generator) -> SIPRequest? {
+    static func mangled(_ request: SIPRequest, _ generator: inout SeededGenerator) -> SIPRequest? {
         if Bool.random(using: &generator) {
             var changed = request
-            changed.body = mangle(request.body, &generator)
+            changed.body = mangler.mangle(request.body, using: &generator)
             return changed
         }
-        guard case .request(let parsed)? = try? SIPParser().parse(mangle(request.serialized(), &generator)) else { return nil }
+        guard case .request(let parsed)? = try? SIPParser().parse(mangler.mangle(request.serialized(), using: &generator)) else { return nil }
         return parsed
     }
 
-    static func mangled(_ response: SIPResponse, _ generator: inout Generator) -> SIPResponse? {
+    static func mangled(_ response: SIPResponse, _ generator: inout SeededGenerator) -> SIPResponse? {
         if Bool.random(using: &generator) {
             var changed = response
-            changed.body = mangle(response.body, &generator)
+            changed.body = mangler.mangle(response.body, using: &generator)
             return changed
         }
-        guard case .response(let parsed)? = try? SIPParser().parse(mangle(response.serialized(), &generator)) else { return nil }
+        guard case .response(let parsed)? = try? SIPParser().parse(mangler.mangle(response.serialized(), using: &generator)) else { return nil }
         return parsed
     }
 
@@ -61,7 +44,7 @@ struct MangledMessageTests {
         configuration.trustedNetworks = [try CIDR(parsing: "\(alice.address.host)/32")]  // no digest for the garbage
         try await PBXHarness.run(Cast.everyone, configuration: configuration) { pbx in
             try await pbx.register(desk)
-            var generator = Generator(seed: 0x1CE_2026)
+            var generator = SeededGenerator(seed: 0x1CE_2026)
             var sentInvites = 0
             var calleeInvites = 0
             for round in 0..<300 {
@@ -107,7 +90,7 @@ struct MangledMessageTests {
         configuration.trustedNetworks = [try CIDR(parsing: "\(alice.address.host)/32")]
         try await PBXHarness.run(Cast.everyone, configuration: configuration) { pbx in
             try await pbx.register(desk)
-            var generator = Generator(seed: 0xD1A_2026)
+            var generator = SeededGenerator(seed: 0xD1A_2026)
             var relayed = 0
             for round in 0..<80 {
                 // The offer carries the round (anchoring keeps unknown attributes), so the callee's
@@ -174,7 +157,7 @@ struct MangledMessageTests {
         configuration.authFailureLimit = 0  // mangled credentials must not ban the phone
         configuration.sourceRateLimit = 0
         try await PBXHarness.run(Cast.everyone, configuration: configuration) { pbx in
-            var generator = Generator(seed: 0x4E6_2026)
+            var generator = SeededGenerator(seed: 0x4E6_2026)
             var sent = 0
             for round in 0..<300 {
                 let request = desk.register(
@@ -202,21 +185,6 @@ struct MangledMessageTests {
             #expect(await pbx.core.registrations(extension: desk.number).count <= configuration.maximumContactsPerExtension)
             let ok = try await pbx.register(desk)
             #expect(ok.statusCode == 200)
-        }
-    }
-
-    /// SplitMix64: the same mangling on every run.
-    struct Generator: RandomNumberGenerator {
-        private var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }

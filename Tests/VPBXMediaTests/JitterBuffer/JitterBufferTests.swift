@@ -1,4 +1,5 @@
 import Testing
+import VPBXTestSupport
 
 @testable import VPBXMedia
 
@@ -90,7 +91,7 @@ struct JitterBufferTests {
         // A far jump restarted the buffer rather than holding a huge gap.
         #expect(buffer.statistics.resets > 0)
         // Garbage sequence numbers never grow it either.
-        var generator = SplitMix64(seed: 3)
+        var generator = SeededGenerator(seed: 3)
         for _ in 0..<1000 {
             insert(&buffer, UInt16.random(in: 0...UInt16.max, using: &generator), value: 0)
             #expect(buffer.count <= 10)
@@ -124,7 +125,7 @@ struct JitterBufferTests {
     @Test func adaptiveDelayFollowsJitter() {
         var steady = JitterBuffer()
         var jittery = JitterBuffer()
-        var generator = SplitMix64(seed: 9)
+        var generator = SeededGenerator(seed: 9)
         for sequence in 0..<200 {
             let sent = sequence * 160
             _ = steady.insert(
@@ -148,7 +149,7 @@ struct JitterBufferTests {
 struct JitterBufferNetworkTests {
     @Test(arguments: [UInt64(1), 2, 3])
     func jitterLossAndDuplicates(seed: UInt64) {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         var arrivals: [(time: Int, sequence: Int)] = []
         for sequence in 0..<1000 {
             if Double.random(in: 0..<1, using: &generator) < 0.05 { continue }  // 5% loss

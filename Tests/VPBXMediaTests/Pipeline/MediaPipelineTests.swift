@@ -1,5 +1,6 @@
 import Testing
 import VPBXRTP
+import VPBXTestSupport
 
 @testable import VPBXMedia
 
@@ -17,7 +18,7 @@ struct MediaPipelineTests {
     func beepThroughTheNetwork(law: G711.Law) throws {
         var player = Player([.silence(milliseconds: 200), .tone(.beep(milliseconds: 400)), .silence(milliseconds: 200)])
         var sender = RTPSender(law: law, ssrc: 77, sequenceNumber: 65_500, timestamp: 4_000_000_000)
-        var generator = SplitMix64(seed: 11)
+        var generator = SeededGenerator(seed: 11)
         var flights: [Flight] = []
         var sent = 0
         while case .play(let frame) = player.nextFrame() {

@@ -1,5 +1,6 @@
 import Testing
 import VPBXRTP
+import VPBXTestSupport
 
 @testable import VPBXMedia
 
@@ -47,12 +48,12 @@ struct RTPSenderTests {
     }
 
     @Test func randomStartComesFromTheGenerator() {
-        var generator = SplitMix64(seed: 1)
+        var generator = SeededGenerator(seed: 1)
         let one = RTPSender(law: .alaw, using: &generator)
         let two = RTPSender(law: .alaw, using: &generator)
         #expect(one.ssrc != two.ssrc)
         #expect(one.sequenceNumber != two.sequenceNumber || one.timestamp != two.timestamp)
-        var again = SplitMix64(seed: 1)
+        var again = SeededGenerator(seed: 1)
         #expect(RTPSender(law: .alaw, using: &again).ssrc == one.ssrc)
     }
 

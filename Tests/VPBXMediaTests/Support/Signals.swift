@@ -1,4 +1,5 @@
 import Foundation
+import VPBXTestSupport
 
 /// Test signals.
 enum Signals {
@@ -19,7 +20,7 @@ enum Signals {
 
     /// Deterministic white noise with a peak of `amplitude`.
     static func noise(count: Int, amplitude: Double, seed: UInt64 = 7) -> [Int16] {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         return (0..<count).map { _ in Int16(Double.random(in: -amplitude...amplitude, using: &generator)) }
     }
 
@@ -37,20 +38,5 @@ enum Signals {
             noise += (Double(a) - Double(b)) * (Double(a) - Double(b))
         }
         return 10 * log10(signal / max(noise, 1e-9))
-    }
-}
-
-/// A small seeded generator, so "random" tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import VPBXTestSupport
 
 @testable import VPBXMedia
 
@@ -138,7 +139,7 @@ struct WAVReaderTests {
     }
 
     @Test func garbageAndMutationsNeverTrap() {
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         let valid = WAVWriter.write(Array(ramp.prefix(64)))
         var parsed = 0
         for round in 0..<3000 {
