@@ -8,17 +8,14 @@ extension SessionDescription {
     /// Offers with both laws, or with neither (nothing to convert from), are returned as they are.
     public func offeringBothG711Laws() -> SessionDescription { passedOnWithBothG711Laws().offer }
 
-    /// The conversion to apply from the moment ``offeringBothG711Laws()`` goes to the callee
-    /// with a law added, before its answer is known: the added law's packets from the callee
-    /// become this offer's law. A phone sends its first packets with its answer, so they reach
-    /// the relay before the answer reaches the core; converted only once the answer had been
-    /// read, the first of them passed in the law the caller lacks. Nil when nothing is added.
-    /// The caller's packets are not touched until the answer says which law the callee took
-    /// (``G711Bridge/awaitsAnswer``), nor are events (their payload type is the answer's).
-    public var g711BridgeBeforeAnswer: G711Bridge? { passedOnWithBothG711Laws().bridgeBeforeAnswer }
-
-    /// ``offeringBothG711Laws()`` and ``g711BridgeBeforeAnswer`` from one look at the codecs:
-    /// the core asks both of every offer it passes to a callee.
+    /// ``offeringBothG711Laws()``, and with it the conversion to apply from the moment that
+    /// offer goes to the callee with a law added, before its answer is known: the added law's
+    /// packets from the callee become this offer's law. A phone sends its first packets with
+    /// its answer, so they reach the relay before the answer reaches the core; converted only
+    /// once the answer had been read, the first of them passed in the law the caller lacks.
+    /// The conversion is nil when nothing is added. The caller's packets are not touched until
+    /// the answer says which law the callee took (``G711Bridge/awaitsAnswer``), nor are events
+    /// (their payload type is the answer's).
     public func passedOnWithBothG711Laws() -> (offer: SessionDescription, bridgeBeforeAnswer: G711Bridge?) {
         guard let index = firstAudioIndex else { return (self, nil) }
         let section = media[index]
@@ -91,7 +88,7 @@ public struct G711Bridge: Sendable, Equatable {
     public var callee: RTPMap
     public var callerEvents: RTPMap?
     public var calleeEvents: RTPMap?
-    /// Set before the callee's answer (``SessionDescription/g711BridgeBeforeAnswer``): only
+    /// Set before the callee's answer (``SessionDescription/passedOnWithBothG711Laws()``): only
     /// the callee's packets in `callee`'s law are converted; the caller's pass as they are.
     public var awaitsAnswer: Bool
 

@@ -38,18 +38,18 @@ struct G711BridgeTests {
         ] {
             let offer = try SessionDescription(parsing: text)
             #expect(offer.offeringBothG711Laws() == offer)
-            #expect(offer.g711BridgeBeforeAnswer == nil, "nothing added, nothing to convert before the answer")
+            #expect(offer.passedOnWithBothG711Laws().bridgeBeforeAnswer == nil, "nothing added, nothing to convert before the answer")
         }
     }
 
     @Test func beforeTheAnswerOnlyTheAddedLawFromTheCalleeIsConverted() throws {
-        let early = try #require(try SessionDescription(parsing: Self.aLawOnly).g711BridgeBeforeAnswer)
+        let early = try #require(try SessionDescription(parsing: Self.aLawOnly).passedOnWithBothG711Laws().bridgeBeforeAnswer)
         #expect(early.awaitsAnswer)
         #expect(early.caller == RTPMap(payloadType: 8, encodingName: "PCMA", clockRate: 8000))
         #expect(early.callee == RTPMap(payloadType: 0, encodingName: "PCMU", clockRate: 8000))
         // The callee's event payload type is the answer's to choose: events are left alone.
         #expect(early.callerEvents == nil && early.calleeEvents == nil)
-        let muLaw = try #require(try SessionDescription(parsing: Self.body("0", ["rtpmap:0 PCMU/8000"])).g711BridgeBeforeAnswer)
+        let muLaw = try #require(try SessionDescription(parsing: Self.body("0", ["rtpmap:0 PCMU/8000"])).passedOnWithBothG711Laws().bridgeBeforeAnswer)
         #expect(muLaw.caller.payloadType == 0 && muLaw.callee == RTPMap(payloadType: 8, encodingName: "PCMA", clockRate: 8000))
     }
 

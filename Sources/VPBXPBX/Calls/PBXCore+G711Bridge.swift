@@ -47,7 +47,7 @@ extension PBXCore {
     /// `offer` (the caller's, or what the caller is handed on with) as the callee's legs get
     /// it: with the other G.711 law added when the caller has only one, and, unless the call
     /// already converts both ways, the relay told at once to convert what the callee sends in
-    /// the added law (``SessionDescription/g711BridgeBeforeAnswer``), before the callee has the
+    /// the added law (``SessionDescription/passedOnWithBothG711Laws()``), before the callee has the
     /// INVITE: a phone sends its first packets with its answer, which reach the relay before
     /// the answer reaches the core.
     func offerForCallees(_ offer: SessionDescription, of call: Call, media: any MediaSession) -> SessionDescription {

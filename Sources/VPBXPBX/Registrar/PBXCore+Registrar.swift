@@ -113,9 +113,7 @@ extension PBXCore {
     /// (``SIPHeaders/deltaSeconds(_:)``): a negative lifetime used to bind a contact that had
     /// already expired.
     private func requestedExpiry(of contact: NameAddress, in request: SIPRequest) -> Int? {
-        if let parameter = contact.parameters.first(where: { $0.name.caseInsensitiveEquals("expires") }) {
-            return SIPHeaders.deltaSeconds(parameter.value ?? "")
-        }
+        if let written = contact.parameters.value(named: "expires") { return SIPHeaders.deltaSeconds(written ?? "") }
         guard let header = request.headers["Expires"] else { return configuration.defaultRegistrationExpiry }
         return SIPHeaders.deltaSeconds(header)
     }
