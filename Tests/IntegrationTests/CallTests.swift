@@ -200,10 +200,7 @@ extension Integration {
                 try callerResult.requireSuccess()
                 try calleeResult.requireSuccess()
 
-                let packets = callerEar.received.compactMap { packet -> (header: RTPHeader, payload: [UInt8])? in
-                    guard let header = packet.withUnsafeBytes({ RTPHeader(bytes: $0) }) else { return nil }
-                    return (header, Array(packet[header.payloadOffset...]))
-                }.sorted { $0.header.sequenceNumber < $1.header.sequenceNumber }
+                let packets = callerEar.receivedPackets
                 // About 1 s ringing and 2 s answered, 50 packets a second.
                 #expect(packets.count >= 100, "packets heard: \(packets.count)")
                 let types = Set(packets.map(\.header.payloadType))
@@ -224,6 +221,51 @@ extension Integration {
                 #expect(abs(frequency - 700) < 10, "the caller heard \(frequency) Hz")
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .answered && cdr.hangupSide == .callee)
+            }
+        }
+
+        @Test("an A-law-only caller whose callee answers A-law: its voice reaches the callee as it sent it, through the conversion set before the answer")
+        func sameLawPassesUnchanged() async throws {
+            try await TestPBX.run { pbx in
+                // The engine offered the callee µ-law too and told the relay to convert µ-law
+                // the callee might send; the callee took A-law, so nothing the caller sends
+                // may be converted.
+                let callerEar = try RTPCapture()
+                let calleeEar = try RTPCapture()
+                let callee = try SippPeer(.answerListen).key("rtp_listen", String(calleeEar.port))
+                let caller = try await setUp(pbx, callee: callee, caller: .callListenALaw)
+                    .key("rtp_listen", String(callerEar.port))
+                let calleeProcess = try pbx.start(callee, name: "callee")
+                try await Task.sleep(for: .milliseconds(300))
+                try await calleeProcess.requireListening()
+                let callerProcess = try pbx.start(caller, name: "caller")
+                let answered = try await eventually("the call answered", timeout: .seconds(10)) { () -> LiveCall? in
+                    guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
+                    return try await pbx.liveCalls().first { $0.state == "answered" }
+                }
+                let port = try #require(answered.legs?.first { $0.id == "a" }?.mediaPort)
+                callerEar.talk(frequency: 500, to: UInt16(port))
+                try await Task.sleep(for: .seconds(1.5))
+                try await pbx.cli.succeed(["call", "hangup", answered.id])
+                let callerResult = await callerProcess.finish()
+                let calleeResult = await calleeProcess.finish()
+                callerEar.stop()
+                calleeEar.stop()
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+
+                let packets = calleeEar.receivedPackets
+                #expect(packets.count >= 50, "packets heard: \(packets.count)")
+                let types = Set(packets.map(\.header.payloadType))
+                #expect(types == [8], "payload types the A-law callee got: \(types.sorted())")
+                // The caller's first packet byte for byte: nothing converted it.
+                let first = try #require(packets.first { $0.header.sequenceNumber == 0 }, "the caller's first packet never came")
+                let sent: [UInt8] = (0..<160).map { sample in
+                    G711.Law.alaw.encode(Int16(6000 * sin(2 * Double.pi * 500 * Double(sample) / 8000)))
+                }
+                #expect(first.payload == sent)
+                let frequency = FrequencyEstimator.dominantFrequency(in: calleeEar.receivedAudio)
+                #expect(abs(frequency - 500) < 10, "the callee heard \(frequency) Hz")
             }
         }
 

@@ -46,13 +46,7 @@ extension Integration {
             #expect(cdr.disposition == .answered)
             #expect(cdr.hangupSide == .caller)
 
-            let packets = calleeEar.received.compactMap { packet -> (header: RTPHeader, payload: [UInt8])? in
-                guard let header = packet.withUnsafeBytes({ RTPHeader(bytes: $0) }) else { return nil }
-                return (header, Array(packet[header.payloadOffset...]))
-            }
-            // In RTP order: sequence numbers counted from the first arrival, wrap included.
-            let base = packets.first?.header.sequenceNumber ?? 0
-            return Heard(packets: packets.sorted { $0.header.sequenceNumber &- base < $1.header.sequenceNumber &- base })
+            return Heard(packets: calleeEar.receivedPackets)
         }
 
         @Test("hold plays music: the callee hears the built-in music from its start, for as long as the hold lasts")

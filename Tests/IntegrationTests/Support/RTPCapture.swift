@@ -80,6 +80,17 @@ final class RTPCapture: Sendable {
     /// Everything received so far.
     var received: [[UInt8]] { state.packets.withLock { $0 } }
 
+    /// The RTP packets received, header and payload, in sequence order (counted from the first
+    /// arrival, so a wrap of the sequence number keeps the order); what is not RTP is left out.
+    var receivedPackets: [(header: RTPHeader, payload: [UInt8])] {
+        let packets = received.compactMap { packet -> (header: RTPHeader, payload: [UInt8])? in
+            guard let header = packet.withUnsafeBytes({ RTPHeader(bytes: $0) }) else { return nil }
+            return (header, Array(packet[header.payloadOffset...]))
+        }
+        let base = packets.first?.header.sequenceNumber ?? 0
+        return packets.sorted { $0.header.sequenceNumber &- base < $1.header.sequenceNumber &- base }
+    }
+
     /// The samples of the G.711 packets received, in arrival order (telephone-events and
     /// comfort noise skipped).
     var receivedAudio: [Int16] {
