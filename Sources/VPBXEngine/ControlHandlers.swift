@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import VPBXControl
 import VPBXMediaIO
+import VPBXNetwork
 import VPBXPBX
 import VPBXStore
 
@@ -9,6 +10,8 @@ import VPBXStore
 /// domain to the wire DTOs; the CLI and console only ever see the DTOs.
 struct ControlHandlers: Sendable {
     let pbx: PBXCore
+    /// For the media port figures of `engine.status`.
+    let relay: RTPRelay
     let extensions: any ExtensionRepository
     let cdrs: any CDRRepository
     let schedules: any ScheduleRepository
@@ -76,7 +79,8 @@ struct ControlHandlers: Sendable {
                 bannedSources: await pbx.authBans().count, storeWritesPending: store.pending,
                 storeFailingSeconds: store.failingFor.map { Int($0.components.seconds) },
                 requestsRateLimited: statistics.requestsRateLimited,
-                callsRefusedStoreBacklog: statistics.callsRefusedStoreBacklog)
+                callsRefusedStoreBacklog: statistics.callsRefusedStoreBacklog, rtpPortPairs: relay.pool.limit,
+                rtpPortPairsInUse: relay.pool.inUseCount, rtpSocketSetsParked: relay.idleSessionCount)
         }
     }
 

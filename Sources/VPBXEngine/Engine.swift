@@ -37,6 +37,19 @@ public actor Engine {
         return max(16, (limit - min(1024, limit / 4)) / 2)
     }
 
+    /// How many ended calls' RTP socket sets (two port pairs, four sockets) may stay bound for
+    /// the next calls: every session the range and the descriptor limit allow.
+    ///
+    /// Parked sets hold ports and descriptors that active calls could hold anyway, so parking
+    /// them all costs nothing the range does not allow. Fewer would cap the rate of short
+    /// calls: a call reuses only a set parked for a quarter second (so the old call's late
+    /// packets cannot latch it), so `n` parked sets serve `4 n` calls a second. The cap was
+    /// 1,024 until stop 29, 4,096 calls/s: above that every call bound four new sockets and
+    /// every ended one closed four (docs/performance.md, stop 29).
+    static func parkedSocketSets(rtpPorts: Int, allowedBy descriptors: UInt64) -> Int {
+        min(rtpPorts / 2, portPairs(allowedBy: descriptors)) / 2
+    }
+
     /// SwiftNIO event loops (threads) for SIP and media features on a machine with `cores`:
     /// one core fewer than it has, so the PBX core's thread (about half of the engine's work
     /// under call load, all of it serial) does not compete with a loop for its core. On two
@@ -67,14 +80,13 @@ public actor Engine {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: Engine.eventLoopCount(cores: System.coreCount))
         self.group = group
         // Closed calls' sockets are reused after a quarter second instead of binding four new
-        // sockets per call; up to half the range's sessions (at most 1024, 4096 descriptors)
-        // stay parked, which covers 4,000 calls/s of short calls.
-        let sessionsInRange = (config.rtpPorts.count / 2) / 2
+        // sockets per call.
         let relay = try RTPRelay(
             group: group,
             configuration: RTPRelay.Configuration(
                 portRange: config.rtpPorts, inactivityTimeout: .seconds(Int64(config.rtpTimeoutSeconds)),
-                idleSessionLimit: min(1024, sessionsInRange / 2), idleReuseDelay: .milliseconds(250),
+                idleSessionLimit: Engine.parkedSocketSets(rtpPorts: config.rtpPorts.count, allowedBy: descriptors),
+                idleReuseDelay: .milliseconds(250),
                 maxPortPairs: Engine.portPairs(allowedBy: descriptors),
                 // Half the cores forward media (one on a 2-core machine): the event loops, one
                 // fewer than the cores, carry SIP and the calls with features.
@@ -138,7 +150,7 @@ public actor Engine {
         let router = ControlRouter(logger: logger)
         let boundPort = transport.localPort ?? config.sipPort
         let handlers = ControlHandlers(
-            pbx: pbx, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
+            pbx: pbx, relay: relay, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
             calendar: GRDBCalendarRepository(database: database), dialPlan: GRDBDialPlanRepository(database: database),
             menus: GRDBMenuRepository(database: database),
             featureCodes: GRDBFeatureCodeRepository(database: database), queues: GRDBQueueRepository(database: database),

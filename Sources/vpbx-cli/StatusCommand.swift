@@ -29,7 +29,14 @@ struct StatusCommand: AsyncParsableCommand {
             ("extensions", "\(status.extensions)"),
             ("registrations", "\(status.registrations)"),
             ("active calls", status.maximumCalls.map { "\(status.activeCalls) (limit \($0))" } ?? "\(status.activeCalls)"),
-        ] + Self.admission(status) + Self.authentication(status) + Self.store(status))
+        ] + Self.admission(status) + Self.media(status) + Self.authentication(status) + Self.store(status))
+    }
+
+    /// The RTP ports in use, when the engine reports them.
+    static func media(_ status: EngineStatus.Result) -> [(String, String)] {
+        guard let pairs = status.rtpPortPairs, let inUse = status.rtpPortPairsInUse else { return [] }
+        let parked = status.rtpSocketSetsParked ?? 0
+        return [("rtp ports", "\(inUse) of \(pairs) pairs in use (\(parked * 2) by \(parked) ended calls' sockets kept for reuse)")]
     }
 
     /// The database's health, when the engine reports it.

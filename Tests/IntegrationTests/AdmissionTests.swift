@@ -68,7 +68,36 @@ extension Integration {
                 #expect(text.succeeded && text.stdout.contains("0 at the call limit, 0 overloaded, 1 without media ports"), "\(text.summary)")
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .answered, "the admitted call completes normally")
+
+                // The ended call's sockets stay bound for the next call, which takes them:
+                // parking the range's only session must not leave it without ports.
+                let parked = try await eventually("the ended call's sockets to be parked", timeout: .seconds(10)) {
+                    let status = try await pbx.cli.json(StatusReport.self, ["status"]).status
+                    return status.rtpSocketSetsParked == 1 ? status : nil
+                }
+                #expect(parked.rtpPortPairs == 2 && parked.rtpPortPairsInUse == 2)
+                let parkedText = try await pbx.cli.run(["status"], json: false)
+                #expect(
+                    parkedText.stdout.contains("2 of 2 pairs in use (2 by 1 ended calls' sockets kept for reuse)"),
+                    "\(parkedText.summary)")
+                try await Self.oneMoreCall(pbx)
+                let after = try await pbx.cli.json(StatusReport.self, ["status"]).status
+                #expect(after.callsRefusedNoMediaPorts == 1, "the third call was admitted")
             }
+        }
+
+        /// One more call from the caller to the callee of ``secondCallRefusedWhileTheFirstIsUp(_:)``,
+        /// answered and hung up (the callee on a new sipp, its static contact moved there).
+        static func oneMoreCall(_ pbx: TestPBX) async throws {
+            let callee = try SippPeer(.answer).echoingRTP()
+            try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--static-contact", pbx.contact(of: callee, number: Fixture.callee)])
+            let calleeProcess = try pbx.start(callee, name: "callee-again")
+            try await Task.sleep(for: .milliseconds(300))
+            try await calleeProcess.requireListening()
+            let caller = try pbx.phone(.callHangup).service(Fixture.callee).caller(Fixture.caller)
+                .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+            try await pbx.run(caller, name: "third-caller").requireSuccess()
+            try await calleeProcess.finish().requireSuccess()
         }
     }
 }

@@ -70,12 +70,22 @@ public enum EngineStatus: RPCMethod {
         /// Seconds the database has been refusing writes (a full disk...); nil while it
         /// accepts them. The writes wait in memory meanwhile.
         public var storeFailingSeconds: Int?
+        /// RTP port pairs (even RTP, odd RTCP) the engine may use: its range, or fewer when the
+        /// descriptor limit allows fewer. A call takes two (one per leg).
+        public var rtpPortPairs: Int?
+        /// Pairs taken now: by calls, and by the socket sets of ended calls parked for reuse.
+        public var rtpPortPairsInUse: Int?
+        /// Socket sets (two pairs each) of ended calls kept bound for the next calls; a new
+        /// call takes one that has waited a quarter second, so late packets of the old call
+        /// cannot reach it.
+        public var rtpSocketSetsParked: Int?
         public init(
             engineVersion: String, startedAt: Date, uptimeSeconds: Int, sipListen: [String], extensions: Int,
             registrations: Int, activeCalls: Int, maximumCalls: Int? = nil, overloaded: Bool? = nil,
             callsRefusedAtLimit: Int? = nil, callsRefusedOverloaded: Int? = nil, callsRefusedNoMediaPorts: Int? = nil,
             authenticationFailures: Int? = nil, bannedSources: Int? = nil, storeWritesPending: Int? = nil,
-            storeFailingSeconds: Int? = nil, requestsRateLimited: Int? = nil, callsRefusedStoreBacklog: Int? = nil
+            storeFailingSeconds: Int? = nil, requestsRateLimited: Int? = nil, callsRefusedStoreBacklog: Int? = nil,
+            rtpPortPairs: Int? = nil, rtpPortPairsInUse: Int? = nil, rtpSocketSetsParked: Int? = nil
         ) {
             self.engineVersion = engineVersion
             self.startedAt = startedAt
@@ -95,6 +105,9 @@ public enum EngineStatus: RPCMethod {
             self.storeFailingSeconds = storeFailingSeconds
             self.requestsRateLimited = requestsRateLimited
             self.callsRefusedStoreBacklog = callsRefusedStoreBacklog
+            self.rtpPortPairs = rtpPortPairs
+            self.rtpPortPairsInUse = rtpPortPairsInUse
+            self.rtpSocketSetsParked = rtpSocketSetsParked
         }
     }
 }
