@@ -80,13 +80,13 @@ public actor Engine {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: Engine.eventLoopCount(cores: System.coreCount))
         self.group = group
         // Closed calls' sockets are reused after a quarter second instead of binding four new
-        // sockets per call.
+        // sockets per call; those no call takes within a minute are closed (after a burst).
         let relay = try RTPRelay(
             group: group,
             configuration: RTPRelay.Configuration(
                 portRange: config.rtpPorts, inactivityTimeout: .seconds(Int64(config.rtpTimeoutSeconds)),
                 idleSessionLimit: Engine.parkedSocketSets(rtpPorts: config.rtpPorts.count, allowedBy: descriptors),
-                idleReuseDelay: .milliseconds(250),
+                idleReuseDelay: .milliseconds(250), idleSessionLifetime: .seconds(60),
                 maxPortPairs: Engine.portPairs(allowedBy: descriptors),
                 // Half the cores forward media (one on a 2-core machine): the event loops, one
                 // fewer than the cores, carry SIP and the calls with features.

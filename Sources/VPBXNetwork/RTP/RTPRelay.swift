@@ -36,6 +36,10 @@ public final class RTPRelay: Sendable {
         /// How long a closed session's sockets stay unused before another session gets them,
         /// so the ended call's late packets cannot latch the next call.
         public var idleReuseDelay: TimeAmount
+        /// A parked socket set not taken by a new call within this time is closed and its
+        /// ports returned, so what a burst of calls left parked does not stay bound for good;
+        /// nil keeps them until ``RTPRelay/closeIdleSessions()``.
+        public var idleSessionLifetime: TimeAmount?
         /// At most this many port pairs (two sockets each) in use at once; nil: the range's.
         public var maxPortPairs: Int?
         /// How many poller threads forward plain bridged calls (raw `recvfrom`/`sendto` over
@@ -53,9 +57,11 @@ public final class RTPRelay: Sendable {
             maxDatagramSize: Int = 2048,
             idleSessionLimit: Int = 0,
             idleReuseDelay: TimeAmount = .milliseconds(500),
+            idleSessionLifetime: TimeAmount? = nil,
             maxPortPairs: Int? = nil,
             pollerThreads: Int = 1
         ) {
+            self.idleSessionLifetime = idleSessionLifetime
             self.pollerThreads = pollerThreads
             self.maxPortPairs = maxPortPairs
             self.portRange = portRange
@@ -82,6 +88,8 @@ public final class RTPRelay: Sendable {
     private let nextPoller = NIOLockedValueBox(0)
     /// Loop hops held while a caller gathers them (``gatheringLoopWork(_:)``).
     let hops = LoopTaskGatherer()
+    /// Closes sets parked longer than ``Configuration/idleSessionLifetime``.
+    private let trimming = NIOLockedValueBox<RepeatedTask?>(nil)
 
     /// - Throws: ``RTPRelayError/Code/invalidPortRange`` for an unusable port range.
     public init(
@@ -99,6 +107,29 @@ public final class RTPRelay: Sendable {
         self.pollers = try (0..<max(0, configuration.pollerThreads)).map { _ in
             try RelayPoller(maxDatagramSize: configuration.maxDatagramSize, logger: logger)
         }
+        if let lifetime = configuration.idleSessionLifetime, self.idle != nil {
+            // A quarter of the lifetime apart: a set is closed between one and 1.25 lifetimes
+            // after it was parked.
+            let interval = TimeAmount.nanoseconds(max(lifetime.nanoseconds / 4, 1_000_000))
+            let task = group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { [weak self] _ in
+                self?.closeSessionsParked(longerThan: lifetime)
+            }
+            self.trimming.withLockedValue { $0 = task }
+        }
+    }
+
+    /// Closes the parked socket sets no new call took within `lifetime` and returns their
+    /// ports; how many. Called by the relay itself every quarter of
+    /// ``Configuration/idleSessionLifetime``.
+    @discardableResult
+    public func closeSessionsParked(longerThan lifetime: TimeAmount, now: NIODeadline = .now()) -> Int {
+        let expired = self.idle?.removeParked(before: now - lifetime) ?? []
+        guard !expired.isEmpty else { return 0 }
+        self.logger.debug("closing parked RTP socket sets no call took", metadata: ["sets": "\(expired.count)"])
+        Task {
+            for sockets in expired { await self.closeAndRelease(sockets) }
+        }
+        return expired.count
     }
 
     /// Runs `body` and hands the sessions' event loops what it asked of them (new sessions,
@@ -122,6 +153,7 @@ public final class RTPRelay: Sendable {
     }
 
     deinit {
+        self.trimming.withLockedValue { $0?.cancel() }
         // The poller threads end once the sessions still open have closed.
         for poller in self.pollers { poller.retire() }
     }

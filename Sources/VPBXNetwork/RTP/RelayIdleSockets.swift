@@ -49,6 +49,18 @@ final class RelayIdleSockets: Sendable {
         }
     }
 
+    /// Takes out the sets parked at or before `cutoff` (the oldest first), for closing: what a
+    /// burst of calls left parked and the calls since have not needed.
+    func removeParked(before cutoff: NIODeadline) -> [RelaySockets] {
+        self.parked.withLockedValue { parked in
+            var removed: [RelaySockets] = []
+            while let oldest = parked.first, oldest.since <= cutoff {
+                removed.append(parked.removeFirst().sockets)
+            }
+            return removed
+        }
+    }
+
     /// Empties the pool, for closing.
     func removeAll() -> [RelaySockets] {
         self.parked.withLockedValue { parked in

@@ -142,6 +142,46 @@ struct RelayIdleSocketsTests {
         await session.close()
         #expect(relay.idleSessionCount == 0 && relay.pool.inUseCount == 0)
     }
+
+    @Test func setsParkedLongerThanTheLifetimeAreClosedOldestFirstAndTheirPortsReturned() async throws {
+        let relay = try Self.makePoolingRelay()
+        let older = try await relay.makeSession(bindHost: "127.0.0.1")
+        let newer = try await relay.makeSession(bindHost: "127.0.0.1")
+        await older.close()
+        let between = NIODeadline.now()
+        try await Task.sleep(for: .milliseconds(20))
+        await newer.close()
+        #expect(relay.idleSessionCount == 2 && relay.pool.inUseCount == 4)
+
+        // A minute after `between`: only the set parked before it has lived out a minute.
+        #expect(relay.closeSessionsParked(longerThan: TimeAmount.seconds(60), now: between + .seconds(60)) == 1)
+        #expect(relay.idleSessionCount == 1)
+        try await eventually("the older set's ports returned") { relay.pool.inUseCount == 2 }
+        #expect(!relay.pool.isInUse(older.aPort) && !relay.pool.isInUse(older.bPort))
+        #expect(relay.pool.isInUse(newer.aPort) && relay.pool.isInUse(newer.bPort))
+        // Closed, not just forgotten: the ports can be bound by others.
+        let rebound = try await UDPPhone.bind(port: older.aPort)
+        await rebound.close()
+
+        #expect(relay.closeSessionsParked(longerThan: TimeAmount.seconds(60), now: between + .seconds(60)) == 0)
+        await relay.closeIdleSessions()
+        #expect(relay.pool.inUseCount == 0)
+    }
+
+    @Test func theRelayClosesSetsNoCallTookWithinTheLifetimeByItself() async throws {
+        let relay = try RTPRelay(
+            group: MultiThreadedEventLoopGroup.singleton,
+            configuration: .init(
+                portRange: testPortRange(pairs: 4), inactivityTimeout: nil, idleSessionLimit: 2,
+                idleReuseDelay: .zero, idleSessionLifetime: .milliseconds(100)))
+        let session = try await relay.makeSession(bindHost: "127.0.0.1")
+        await session.close()
+        try await eventually("the parked set closed") { relay.idleSessionCount == 0 && relay.pool.inUseCount == 0 }
+        // The next call binds anew.
+        let next = try await relay.makeSession(bindHost: "127.0.0.1")
+        await next.close()
+        await relay.closeIdleSessions()
+    }
 }
 
 /// The calls the PBX makes without waiting (one task on the session's loop each).
