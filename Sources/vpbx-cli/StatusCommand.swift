@@ -36,7 +36,8 @@ struct StatusCommand: AsyncParsableCommand {
     static func media(_ status: EngineStatus.Result) -> [(String, String)] {
         guard let pairs = status.rtpPortPairs, let inUse = status.rtpPortPairsInUse else { return [] }
         let parked = status.rtpSocketSetsParked ?? 0
-        return [("rtp ports", "\(inUse) of \(pairs) pairs in use (\(parked * 2) by \(parked) ended calls' sockets kept for reuse)")]
+        let kept = parked * 2
+        return [("rtp ports", "\(inUse) of \(pairs) pairs taken: \(max(0, inUse - kept)) by calls, \(kept) kept bound for the next calls")]
     }
 
     /// The database's health, when the engine reports it.

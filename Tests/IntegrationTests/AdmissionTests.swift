@@ -78,7 +78,7 @@ extension Integration {
                 #expect(parked.rtpPortPairs == 2 && parked.rtpPortPairsInUse == 2)
                 let parkedText = try await pbx.cli.run(["status"], json: false)
                 #expect(
-                    parkedText.stdout.contains("2 of 2 pairs in use (2 by 1 ended calls' sockets kept for reuse)"),
+                    parkedText.stdout.contains("2 of 2 pairs taken: 0 by calls, 2 kept bound for the next calls"),
                     "\(parkedText.summary)")
                 try await Self.oneMoreCall(pbx)
                 let after = try await pbx.cli.json(StatusReport.self, ["status"]).status
