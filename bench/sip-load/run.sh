@@ -119,6 +119,15 @@ failure_reasons() {
     if [ -n "$reasons" ]; then printf ' (%s)' "${reasons#, }"; fi
 }
 
+# Datagrams the kernel dropped at the UDP socket bound to 127.0.0.1:$1 because its receive
+# buffer was full (the last column of /proc/net/udp), 0 when there is none. Drops at the
+# engine's SIP socket mean its event loop fell behind reading: responses, ACKs and BYEs are
+# lost as well as new INVITEs, and calls fail by timeout once sipp's retransmissions give up.
+socket_drops() {
+    awk -v port="$(printf '%04X' "$1")" 'NR > 1 && $2 == "0100007F:" port { drops += $NF }
+        END { print drops + 0 }' /proc/net/udp
+}
+
 # Resident memory of a process now, in kB.
 rss_kb() {
     awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
@@ -140,17 +149,21 @@ measure() {
     start_uas "$path-$rate"
     local middle=${engine_pid:-$uas_pid}
     [ "$path" = baseline ] && middle=$uas_pid
-    local before after
+    local before after listening_port=${target##*:} drops_before drops
+    drops_before=$(socket_drops "$listening_port")
     before=$(cpu_ticks "$middle")
     read -r ok failed < <(drive "$path-$rate" "$rate" "$target")
     after=$(cpu_ticks "$middle")
+    drops=$(( $(socket_drops "$listening_port") - drops_before ))
     # Resident memory at the end of the step: the engine keeps each call's finished
     # transactions for their RFC 3261 wait timers (32 s over UDP), so this grows with the rate.
     local rss
     rss=$(rss_kb "$middle")
     stop_uas
     record "$path" "$rate" "$ok" "$failed" $((after - before)) "$rss"
-    printf '  %-8s %5s calls/s: %6s ok, %6s failed%s\n' "$path" "$rate" "$ok" "$failed" "$(failure_reasons "$path-$rate")"
+    local dropped=""
+    [ "$drops" -gt 0 ] && dropped=", $drops datagrams dropped at its SIP socket"
+    printf '  %-8s %5s calls/s: %6s ok, %6s failed%s%s\n' "$path" "$rate" "$ok" "$failed" "$(failure_reasons "$path-$rate")" "$dropped"
     sleep 1
 }
 
