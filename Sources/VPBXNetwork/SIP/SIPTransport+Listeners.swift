@@ -55,11 +55,29 @@ extension SIPTransport {
         let (socket, sender) = try UDPDirectSender.bindListeningSocket(host: configuration.host, port: port)
         do {
             let channel = try await udpBootstrap(on: loop, core: core).withBoundSocket(socket).get()
+            await Self.forceReceiveBuffer(of: channel, to: configuration.socketBufferBytes)
             return UDPListener(channel: channel, sender: sender)
         } catch {
             sender.close()
             throw error
         }
+    }
+
+    /// The receive buffer the kernel granted a UDP socket, in bytes of payload it holds (Linux
+    /// reports twice what was set, the other half being its bookkeeping); nil when unreadable.
+    static func receiveBufferBytes(of channel: any Channel) async -> Int? {
+        guard let reported = try? await channel.getOption(.socketOption(.so_rcvbuf)).get() else { return nil }
+        return Int(reported) / 2
+    }
+
+    /// `SO_RCVBUF` is capped at `net.core.rmem_max`, 208 KB on a stock Debian: about 400 SIP
+    /// messages, a tenth of a second of input at a few thousand calls a second, after which
+    /// the kernel drops whatever comes (answers, ACKs and BYEs as well as new INVITEs). With
+    /// `CAP_NET_ADMIN` (root) `SO_RCVBUFFORCE` sets the size past the cap; without it the
+    /// capped size stays and ``receiveBufferShortfall`` makes the start say so.
+    private static func forceReceiveBuffer(of channel: any Channel, to bytes: Int) async {
+        guard let granted = await receiveBufferBytes(of: channel), granted < bytes else { return }
+        _ = try? await channel.setOption(.socketOption(.init(rawValue: SO_RCVBUFFORCE)), value: socketValue(bytes)).get()
     }
 
     private func udpBootstrap(on loop: any EventLoop, core: SIPTransportCore) -> DatagramBootstrap {

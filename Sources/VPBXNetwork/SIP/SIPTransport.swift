@@ -50,6 +50,21 @@ public final class SIPTransport: Sendable {
         return running.udp.first?.channel.localAddress?.port
     }
 
+    /// The receive buffer of the (first) UDP socket, in bytes, once started.
+    public func udpReceiveBufferBytes() async -> Int? {
+        guard case .running(let running) = state.withLockedValue({ $0 }), let first = running.udp.first else { return nil }
+        return await Self.receiveBufferBytes(of: first.channel)
+    }
+
+    /// What to tell the administrator when the kernel granted the UDP socket a smaller receive
+    /// buffer than asked for (nil when it did not): bursts the buffer cannot hold are dropped.
+    static func receiveBufferShortfall(granted: Int, requested: Int) -> String? {
+        guard granted < requested else { return nil }
+        return "the SIP UDP receive buffer is \(granted / 1024) KB, not the \(requested / 1024) KB asked for "
+            + "(net.core.rmem_max caps it without root): datagrams beyond it are dropped in bursts; "
+            + "raise it with 'sysctl -w net.core.rmem_max=\(requested)'"
+    }
+
     /// Counters since start, over both transports.
     public var statistics: SIPTransportStatistics { counters.snapshot }
 
@@ -75,6 +90,11 @@ public final class SIPTransport: Sendable {
                 return
             }
             configuration.logger.info("SIP listening on UDP and TCP \(configuration.host):\(udp.first?.channel.localAddress?.port ?? 0)")
+            if let first = udp.first, let granted = await Self.receiveBufferBytes(of: first.channel),
+                let warning = Self.receiveBufferShortfall(granted: granted, requested: configuration.socketBufferBytes)
+            {
+                configuration.logger.warning("\(warning)")
+            }
         } catch {
             state.withLockedValue { $0 = .idle }
             throw error

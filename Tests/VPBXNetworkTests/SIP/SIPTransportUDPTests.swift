@@ -8,6 +8,31 @@ import VPBXSIP
 
 @Suite("SIPTransport over UDP")
 struct SIPTransportUDPTests {
+    @Test func theReceiveBufferIsForcedPastTheKernelsCapWhereAllowedElseTheShortfallIsNamed() async throws {
+        // Far past net.core.rmem_max (4 MB on these machines, 208 KB on a stock Debian).
+        let requested = 24 << 20
+        var configuration = SIPTransportConfiguration(host: "127.0.0.1", port: 0, udpSocketCount: 1)
+        configuration.socketBufferBytes = requested
+        configuration.logger.logLevel = .error
+        let transport = SIPTransport(group: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        try await transport.start { _ in }
+        defer { Task { await transport.stop() } }
+        let granted = try #require(await transport.udpReceiveBufferBytes())
+        if geteuid() == 0 {
+            #expect(granted >= requested, "root may force the size: \(granted)")
+        } else {
+            let warning = try #require(SIPTransport.receiveBufferShortfall(granted: granted, requested: requested))
+            #expect(warning.contains("net.core.rmem_max=\(requested)"))
+        }
+    }
+
+    @Test func aShortReceiveBufferIsNamedWithTheSysctlThatRaisesIt() {
+        #expect(SIPTransport.receiveBufferShortfall(granted: 4 << 20, requested: 4 << 20) == nil)
+        let warning = SIPTransport.receiveBufferShortfall(granted: 212_992, requested: 4 << 20)
+        #expect(warning?.hasPrefix("the SIP UDP receive buffer is 208 KB, not the 4096 KB asked for") == true)
+        #expect(warning?.hasSuffix("sysctl -w net.core.rmem_max=4194304'") == true)
+    }
+
     @Test func optionsIsAnsweredAtTheClientsSourcePort() async throws {
         let harness = try await TransportHarness.start()
         let phone = try await UDPPhone.bind()
