@@ -12,6 +12,8 @@ struct ControlHandlers: Sendable {
     let pbx: PBXCore
     /// For the media port figures of `engine.status`.
     let relay: RTPRelay
+    /// For the SIP socket's drop count in `engine.status`.
+    let sipTransport: SIPTransport
     let extensions: any ExtensionRepository
     let cdrs: any CDRRepository
     let schedules: any ScheduleRepository
@@ -80,7 +82,8 @@ struct ControlHandlers: Sendable {
                 storeFailingSeconds: store.failingFor.map { Int($0.components.seconds) },
                 requestsRateLimited: statistics.requestsRateLimited,
                 callsRefusedStoreBacklog: statistics.callsRefusedStoreBacklog, rtpPortPairs: relay.pool.limit,
-                rtpPortPairsInUse: relay.pool.inUseCount, rtpSocketSetsParked: relay.idleSessionCount)
+                rtpPortPairsInUse: relay.pool.inUseCount, rtpSocketSetsParked: relay.idleSessionCount,
+                sipDatagramsDropped: sipTransport.udpDatagramsDropped())
         }
     }
 

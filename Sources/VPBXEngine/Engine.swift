@@ -150,7 +150,7 @@ public actor Engine {
         let router = ControlRouter(logger: logger)
         let boundPort = transport.localPort ?? config.sipPort
         let handlers = ControlHandlers(
-            pbx: pbx, relay: relay, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
+            pbx: pbx, relay: relay, sipTransport: transport, extensions: extensions, cdrs: cdrs, schedules: GRDBScheduleRepository(database: database),
             calendar: GRDBCalendarRepository(database: database), dialPlan: GRDBDialPlanRepository(database: database),
             menus: GRDBMenuRepository(database: database),
             featureCodes: GRDBFeatureCodeRepository(database: database), queues: GRDBQueueRepository(database: database),

@@ -32,12 +32,18 @@ struct StatusCommand: AsyncParsableCommand {
         ] + Self.admission(status) + Self.media(status) + Self.authentication(status) + Self.store(status))
     }
 
-    /// The RTP ports in use, when the engine reports them.
+    /// The RTP ports in use, and datagrams lost at the SIP socket (when there were any), when
+    /// the engine reports them.
     static func media(_ status: EngineStatus.Result) -> [(String, String)] {
-        guard let pairs = status.rtpPortPairs, let inUse = status.rtpPortPairsInUse else { return [] }
-        let parked = status.rtpSocketSetsParked ?? 0
-        let kept = parked * 2
-        return [("rtp ports", "\(inUse) of \(pairs) pairs taken: \(max(0, inUse - kept)) by calls, \(kept) kept bound for the next calls")]
+        var lines: [(String, String)] = []
+        if let pairs = status.rtpPortPairs, let inUse = status.rtpPortPairsInUse {
+            let kept = (status.rtpSocketSetsParked ?? 0) * 2
+            lines.append(("rtp ports", "\(inUse) of \(pairs) pairs taken: \(max(0, inUse - kept)) by calls, \(kept) kept bound for the next calls"))
+        }
+        if let dropped = status.sipDatagramsDropped, dropped > 0 {
+            lines.append(("sip drops", "\(dropped) datagrams dropped by the kernel while the engine was behind reading"))
+        }
+        return lines
     }
 
     /// The database's health, when the engine reports it.

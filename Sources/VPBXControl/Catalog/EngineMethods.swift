@@ -79,14 +79,19 @@ public enum EngineStatus: RPCMethod {
         /// call takes one that has waited a quarter second, so late packets of the old call
         /// cannot reach it.
         public var rtpSocketSetsParked: Int?
+        /// Datagrams the kernel dropped at the SIP UDP sockets since the start because their
+        /// receive buffer was full (the engine fell behind reading them).
+        public var sipDatagramsDropped: Int?
         public init(
             engineVersion: String, startedAt: Date, uptimeSeconds: Int, sipListen: [String], extensions: Int,
             registrations: Int, activeCalls: Int, maximumCalls: Int? = nil, overloaded: Bool? = nil,
             callsRefusedAtLimit: Int? = nil, callsRefusedOverloaded: Int? = nil, callsRefusedNoMediaPorts: Int? = nil,
             authenticationFailures: Int? = nil, bannedSources: Int? = nil, storeWritesPending: Int? = nil,
             storeFailingSeconds: Int? = nil, requestsRateLimited: Int? = nil, callsRefusedStoreBacklog: Int? = nil,
-            rtpPortPairs: Int? = nil, rtpPortPairsInUse: Int? = nil, rtpSocketSetsParked: Int? = nil
+            rtpPortPairs: Int? = nil, rtpPortPairsInUse: Int? = nil, rtpSocketSetsParked: Int? = nil,
+            sipDatagramsDropped: Int? = nil
         ) {
+            self.sipDatagramsDropped = sipDatagramsDropped
             self.engineVersion = engineVersion
             self.startedAt = startedAt
             self.uptimeSeconds = uptimeSeconds

@@ -56,7 +56,9 @@ extension SIPTransport {
         do {
             let channel = try await udpBootstrap(on: loop, core: core).withBoundSocket(socket).get()
             await Self.forceReceiveBuffer(of: channel, to: configuration.socketBufferBytes)
-            return UDPListener(channel: channel, sender: sender)
+            var status = stat()
+            let inode = fstat(socket, &status) == 0 ? UInt64(status.st_ino) : nil
+            return UDPListener(channel: channel, sender: sender, inode: inode)
         } catch {
             sender.close()
             throw error
@@ -115,6 +117,8 @@ extension SIPTransport {
 struct UDPListener: Sendable {
     let channel: any Channel
     let sender: UDPDirectSender
+    /// The socket's inode, which names it in `/proc/net/udp` (for the kernel's drop count).
+    let inode: UInt64?
 
     func close() async {
         try? await channel.close()

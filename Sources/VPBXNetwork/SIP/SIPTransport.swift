@@ -50,6 +50,12 @@ public final class SIPTransport: Sendable {
         return running.udp.first?.channel.localAddress?.port
     }
 
+    /// The UDP listeners while running; empty otherwise.
+    func runningUDPListeners() -> [UDPListener] {
+        guard case .running(let running) = state.withLockedValue({ $0 }) else { return [] }
+        return running.udp
+    }
+
     /// The receive buffer of the (first) UDP socket, in bytes, once started.
     public func udpReceiveBufferBytes() async -> Int? {
         guard case .running(let running) = state.withLockedValue({ $0 }), let first = running.udp.first else { return nil }

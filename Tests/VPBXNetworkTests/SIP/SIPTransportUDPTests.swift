@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import Testing
@@ -24,6 +25,49 @@ struct SIPTransportUDPTests {
             let warning = try #require(SIPTransport.receiveBufferShortfall(granted: granted, requested: requested))
             #expect(warning.contains("net.core.rmem_max=\(requested)"))
         }
+    }
+
+    @Test func dropsAreSummedOverTheTransportsSocketsOnly() {
+        let table = """
+              sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
+             1203: 0100007F:8CDC 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 914137 2 000000006a4a1f0f 1546
+             1204: 0100007F:8CDD 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 914138 2 000000006a4a1f0f 7
+             1205: 0100007F:8CE6 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 914200 2 000000006a4a1f0f 99
+            """
+        #expect(SIPTransport.drops(inProcNetUDP: table, inodes: [914137, 914138]) == 1553)
+        #expect(SIPTransport.drops(inProcNetUDP: table, inodes: [1]) == 0)
+        #expect(SIPTransport.drops(inProcNetUDP: "garbage\nnot a table line", inodes: [914137]) == 0)
+    }
+
+    @Test func datagramsTheKernelDropsWhileTheLoopIsHeldAreCounted() async throws {
+        // A loop of its own, held on purpose; the smallest buffer the kernel allows.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var configuration = SIPTransportConfiguration(host: "127.0.0.1", port: 0, udpSocketCount: 1)
+        configuration.socketBufferBytes = 1
+        configuration.logger.logLevel = .critical
+        let transport = SIPTransport(group: group, configuration: configuration)
+        try await transport.start { _ in }
+        let phone = try await UDPPhone.bind()
+        defer {
+            Task {
+                await phone.close()
+                await transport.stop()
+                try? await group.shutdownGracefully()
+            }
+        }
+        let port = try #require(transport.localPort)
+        #expect(transport.udpDatagramsDropped() == 0)
+        let release = NIOLockedValueBox(false)
+        group.next().execute {
+            while !release.withLockedValue({ $0 }) { usleep(1000) }
+        }
+        for index in 0..<200 {
+            try await phone.send(optionsBytes(viaPort: phone.port, callID: "drop-\(index)"), to: port)
+        }
+        try await eventually("drops counted") { (transport.udpDatagramsDropped() ?? 0) > 0 }
+        release.withLockedValue { $0 = true }
+        let dropped = try #require(transport.udpDatagramsDropped())
+        #expect(dropped > 0 && dropped < 200, "\(dropped)")
     }
 
     @Test func aShortReceiveBufferIsNamedWithTheSysctlThatRaisesIt() {
