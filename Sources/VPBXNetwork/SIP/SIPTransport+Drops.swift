@@ -13,10 +13,27 @@ extension SIPTransport {
         guard !inodes.isEmpty else { return nil }
         var total: Int?
         for path in ["/proc/net/udp", "/proc/net/udp6"] {
-            guard let table = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+            guard let table = Self.readProcFile(path) else { continue }
             total = (total ?? 0) + Self.drops(inProcNetUDP: table, inodes: inodes)
         }
         return total
+    }
+
+    /// A `/proc` file read to its end. Such files report a size of 0 and are produced as they
+    /// are read, a page at a time; `String(contentsOfFile:)` returned only the start of a
+    /// table of thousands of sockets.
+    static func readProcFile(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return count == 0 ? String(decoding: bytes, as: UTF8.self) : nil }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
     }
 
     /// The `drops` column summed over the sockets of `inodes` in a `/proc/net/udp` table

@@ -39,6 +39,29 @@ struct SIPTransportUDPTests {
         #expect(SIPTransport.drops(inProcNetUDP: "garbage\nnot a table line", inodes: [914137]) == 0)
     }
 
+    @Test func aLongProcTableIsReadToItsEnd() throws {
+        // /proc files report a size of 0 and come a page at a time: Foundation's
+        // String(contentsOfFile:) returned only the first lines of an engine's thousands.
+        var sockets: [CInt] = []
+        defer { for socket in sockets { close(socket) } }
+        for _ in 0..<600 {
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+            try #require(socket >= 0)
+            sockets.append(socket)
+            // Only bound sockets are listed.
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr = in_addr(s_addr: UInt32(0x7F00_0001).bigEndian)
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            try #require(bound == 0)
+        }
+        let table = try #require(SIPTransport.readProcFile("/proc/net/udp"))
+        #expect(table.split(separator: "\n").count > 600)
+        #expect(SIPTransport.readProcFile("/nonexistent/table") == nil)
+    }
+
     @Test func datagramsTheKernelDropsWhileTheLoopIsHeldAreCounted() async throws {
         // A loop of its own, held on purpose; the smallest buffer the kernel allows.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
