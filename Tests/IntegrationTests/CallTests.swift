@@ -20,6 +20,41 @@ extension Integration {
                 .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
         }
 
+        /// A call whose phones play and hear RTP through test ears (sipp's `rtp_listen`): the
+        /// callee's sipp started and listening, then the caller's.
+        private struct CallWithEars {
+            let callerEar: RTPCapture
+            let calleeEar: RTPCapture
+            let callerProcess: SippProcess
+            let calleeProcess: SippProcess
+
+            /// Waits for both phones to end, stops the ears and requires both scenarios passed.
+            func finish() async throws {
+                let callerResult = await callerProcess.finish()
+                let calleeResult = await calleeProcess.finish()
+                callerEar.stop()
+                calleeEar.stop()
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+            }
+        }
+
+        private func startWithEars(_ pbx: TestPBX, callee calleeScenario: Scenario, caller callerScenario: Scenario)
+            async throws -> CallWithEars
+        {
+            let callerEar = try RTPCapture()
+            let calleeEar = try RTPCapture()
+            let callee = try SippPeer(calleeScenario).key("rtp_listen", String(calleeEar.port))
+            let caller = try await setUp(pbx, callee: callee, caller: callerScenario)
+                .key("rtp_listen", String(callerEar.port))
+            let calleeProcess = try pbx.start(callee, name: "callee")
+            try await Task.sleep(for: .milliseconds(300))
+            try await calleeProcess.requireListening()
+            let callerProcess = try pbx.start(caller, name: "caller")
+            return CallWithEars(
+                callerEar: callerEar, calleeEar: calleeEar, callerProcess: callerProcess, calleeProcess: calleeProcess)
+        }
+
         /// Waits, while `caller` runs, until both legs of the call have counted RTP packets in
         /// and out (the callee echoes what the caller plays).
         private func awaitRTPBothWays(_ pbx: TestPBX, while caller: SippProcess) async throws {
@@ -176,15 +211,8 @@ extension Integration {
         @Test("an A-law-only caller, a µ-law-only callee that talks before its answer is read: the caller gets its own A-law from the first packet on")
         func lawsBridgedFromTheFirstPacket() async throws {
             try await TestPBX.run { pbx in
-                let callerEar = try RTPCapture()
-                let calleeEar = try RTPCapture()
-                let callee = try SippPeer(.answerMuLawHangup).key("rtp_listen", String(calleeEar.port))
-                let caller = try await setUp(pbx, callee: callee, caller: .callListenALaw)
-                    .key("rtp_listen", String(callerEar.port))
-                let calleeProcess = try pbx.start(callee, name: "callee")
-                try await Task.sleep(for: .milliseconds(300))
-                try await calleeProcess.requireListening()
-                let callerProcess = try pbx.start(caller, name: "caller")
+                let call = try await startWithEars(pbx, callee: .answerMuLawHangup, caller: .callListenALaw)
+                let (callerEar, calleeEar, callerProcess) = (call.callerEar, call.calleeEar, call.callerProcess)
                 // The callee's phone talks µ-law from its ringing on, 1 s before its 200: the
                 // relay has its packets before the engine has read the answer (which a phone
                 // that talks as it answers does by a few milliseconds).
@@ -193,12 +221,7 @@ extension Integration {
                     return try await pbx.liveCalls().first?.legs?.first { $0.id == "b1" }?.mediaPort
                 }
                 calleeEar.talk(frequency: 700, to: UInt16(port), law: .ulaw)
-                let callerResult = await callerProcess.finish()
-                let calleeResult = await calleeProcess.finish()
-                calleeEar.stop()
-                callerEar.stop()
-                try callerResult.requireSuccess()
-                try calleeResult.requireSuccess()
+                try await call.finish()
 
                 let packets = callerEar.receivedPackets
                 // About 1 s ringing and 2 s answered, 50 packets a second.
@@ -207,10 +230,7 @@ extension Integration {
                 #expect(types == [8], "payload types the A-law caller got: \(types.sorted())")
                 // The callee's first packet (sequence 0), every sample converted.
                 let first = try #require(packets.first { $0.header.sequenceNumber == 0 }, "the callee's first packet never came")
-                let sent: [Int] = (0..<160).map { sample in
-                    let value = 6000 * sin(2 * Double.pi * 700 * Double(sample) / 8000)
-                    return Int(G711.Law.ulaw.decode(G711.Law.ulaw.encode(Int16(value))))
-                }
+                let sent = RTPCapture.tone(frequency: 700).map { Int(G711.Law.ulaw.decode(G711.Law.ulaw.encode($0))) }
                 let heard: [Int] = first.payload.map { Int(G711.Law.alaw.decode($0)) }
                 // µ-law samples in A-law: within A-law's quantization step at that level.
                 #expect(
@@ -230,15 +250,8 @@ extension Integration {
                 // The engine offered the callee µ-law too and told the relay to convert µ-law
                 // the callee might send; the callee took A-law, so nothing the caller sends
                 // may be converted.
-                let callerEar = try RTPCapture()
-                let calleeEar = try RTPCapture()
-                let callee = try SippPeer(.answerListen).key("rtp_listen", String(calleeEar.port))
-                let caller = try await setUp(pbx, callee: callee, caller: .callListenALaw)
-                    .key("rtp_listen", String(callerEar.port))
-                let calleeProcess = try pbx.start(callee, name: "callee")
-                try await Task.sleep(for: .milliseconds(300))
-                try await calleeProcess.requireListening()
-                let callerProcess = try pbx.start(caller, name: "caller")
+                let call = try await startWithEars(pbx, callee: .answerListen, caller: .callListenALaw)
+                let (callerEar, calleeEar, callerProcess) = (call.callerEar, call.calleeEar, call.callerProcess)
                 let answered = try await eventually("the call answered", timeout: .seconds(10)) { () -> LiveCall? in
                     guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
                     return try await pbx.liveCalls().first { $0.state == "answered" }
@@ -247,12 +260,7 @@ extension Integration {
                 callerEar.talk(frequency: 500, to: UInt16(port))
                 try await Task.sleep(for: .seconds(1.5))
                 try await pbx.cli.succeed(["call", "hangup", answered.id])
-                let callerResult = await callerProcess.finish()
-                let calleeResult = await calleeProcess.finish()
-                callerEar.stop()
-                calleeEar.stop()
-                try callerResult.requireSuccess()
-                try calleeResult.requireSuccess()
+                try await call.finish()
 
                 let packets = calleeEar.receivedPackets
                 #expect(packets.count >= 50, "packets heard: \(packets.count)")
@@ -260,9 +268,7 @@ extension Integration {
                 #expect(types == [8], "payload types the A-law callee got: \(types.sorted())")
                 // The caller's first packet byte for byte: nothing converted it.
                 let first = try #require(packets.first { $0.header.sequenceNumber == 0 }, "the caller's first packet never came")
-                let sent: [UInt8] = (0..<160).map { sample in
-                    G711.Law.alaw.encode(Int16(6000 * sin(2 * Double.pi * 500 * Double(sample) / 8000)))
-                }
+                let sent = RTPCapture.tone(frequency: 500).map(G711.Law.alaw.encode)
                 #expect(first.payload == sent)
                 let frequency = FrequencyEstimator.dominantFrequency(in: calleeEar.receivedAudio)
                 #expect(abs(frequency - 500) < 10, "the callee heard \(frequency) Hz")

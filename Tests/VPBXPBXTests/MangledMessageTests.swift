@@ -16,26 +16,16 @@ struct MangledMessageTests {
     /// What SIP and SDP are written with, so that mutations make near-misses, not only garbage.
     static let mangler = ByteMangler(alphabet: "0123456789 /:;=<>@,.-\"\r\nacmostv PCMAUINVTEsipSIP\u{FF}", changes: 1...3)
 
-    /// `request` with its head or its body mangled: a head goes through the parser (as a
+    /// `message` with its head or its body mangled: a head goes through the parser (as a
     /// datagram would), a body is what the parser hands on with a matching Content-Length.
-    static func mangled(_ request: SIPRequest, _ generator: inout SeededGenerator) -> SIPRequest? {
+    static func mangled<Message: MangleableMessage>(_ message: Message, _ generator: inout SeededGenerator) -> Message? {
         if Bool.random(using: &generator) {
-            var changed = request
-            changed.body = mangler.mangle(request.body, using: &generator)
+            var changed = message
+            changed.body = mangler.mangle(message.body, using: &generator)
             return changed
         }
-        guard case .request(let parsed)? = try? SIPParser().parse(mangler.mangle(request.serialized(), using: &generator)) else { return nil }
-        return parsed
-    }
-
-    static func mangled(_ response: SIPResponse, _ generator: inout SeededGenerator) -> SIPResponse? {
-        if Bool.random(using: &generator) {
-            var changed = response
-            changed.body = mangler.mangle(response.body, using: &generator)
-            return changed
-        }
-        guard case .response(let parsed)? = try? SIPParser().parse(mangler.mangle(response.serialized(), using: &generator)) else { return nil }
-        return parsed
+        guard let parsed = try? SIPParser().parse(mangler.mangle(message.serialized(), using: &generator)) else { return nil }
+        return Message.same(kind: parsed)
     }
 
     @Test("300 mangled INVITEs and answers: the core answers the caller, rings the callee where it can, and still connects a normal call")
@@ -186,5 +176,28 @@ struct MangledMessageTests {
             let ok = try await pbx.register(desk)
             #expect(ok.statusCode == 200)
         }
+    }
+}
+
+/// A request or a response, mangled alike by ``MangledMessageTests/mangled(_:_:)``.
+protocol MangleableMessage {
+    var body: [UInt8] { get set }
+    func serialized() -> [UInt8]
+    /// The parsed message when it is still of this kind (a mangled response line can make a
+    /// request).
+    static func same(kind message: SIPMessage) -> Self?
+}
+
+extension SIPRequest: MangleableMessage {
+    static func same(kind message: SIPMessage) -> SIPRequest? {
+        guard case .request(let request) = message else { return nil }
+        return request
+    }
+}
+
+extension SIPResponse: MangleableMessage {
+    static func same(kind message: SIPMessage) -> SIPResponse? {
+        guard case .response(let response) = message else { return nil }
+        return response
     }
 }

@@ -7,6 +7,12 @@ import VPBXRTP
 #endif
 
 extension RTPCapture {
+    /// The linear samples ``talk(frequency:to:law:)`` sends in a packet: `count` samples of
+    /// its sine from sample number `first` (the first packet of a call starts at 0).
+    static func tone(frequency: Double, from first: Int = 0, count: Int = 160) -> [Int16] {
+        (first..<(first + count)).map { Int16(6000 * sin(2 * .pi * frequency * Double($0) / 8000)) }
+    }
+
     /// Makes the ear's phone talk: a steady sine of `frequency` Hz in A-law (payload type 8)
     /// or µ-law (0), 20 ms packets, sent from the ear's own socket (so the engine latches to
     /// the port it listens on) to `port` on 127.0.0.1, or, with no port, to whoever sent the
@@ -28,10 +34,7 @@ extension RTPCapture {
                         marker: sequence == 0, payloadType: payloadType, sequenceNumber: sequence, timestamp: UInt32(sample), ssrc: ssrc)
                     var packet = [UInt8](repeating: 0, count: RTPHeader.fixedSize)
                     _ = packet.withUnsafeMutableBytes { header.write(into: $0) }
-                    for offset in 0..<160 {
-                        let t = Double(sample + offset) / 8000
-                        packet.append(law.encode(Int16(6000 * sin(2 * .pi * frequency * t))))
-                    }
+                    packet += RTPCapture.tone(frequency: frequency, from: sample).map(law.encode)
                     var address = sockaddr_in()
                     address.sin_family = sa_family_t(AF_INET)
                     address.sin_port = target.bigEndian
