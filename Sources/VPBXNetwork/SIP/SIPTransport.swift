@@ -57,8 +57,8 @@ public final class SIPTransport: Sendable {
     }
 
     /// The receive buffer of the (first) UDP socket, in bytes, once started.
-    public func udpReceiveBufferBytes() async -> Int? {
-        guard case .running(let running) = state.withLockedValue({ $0 }), let first = running.udp.first else { return nil }
+    func udpReceiveBufferBytes() async -> Int? {
+        guard let first = runningUDPListeners().first else { return nil }
         return await Self.receiveBufferBytes(of: first.channel)
     }
 
