@@ -4,7 +4,8 @@
 # the same run at each stream count. See README.md.
 #
 #   bash bench/rtp-relay/run.sh [--streams "250 500 1000 1500 2250"] [--duration 10]
-#          [--warmup 2] [--rate 150] [--repeat 1] [--gen-sockets per-phone|shared]
+#          [--warmup 2] [--rate 150] [--repeat 1] [--gen-sockets shared|per-phone]
+#          [--gen-tick-us 500] [--gen-poll-us 500]
 #          [--nice N] [--no-engine] [--bin-dir .build/release]
 #   bash bench/rtp-relay/run.sh --report bench/results/rtp-relay-DATE.csv   (the tables again)
 set -euo pipefail
@@ -15,7 +16,9 @@ streams_list="250 500 1000 1500 2250"
 duration=10
 warmup=2
 rate=150
-gen_sockets=per-phone
+gen_sockets=shared
+gen_tick_us=500
+gen_poll_us=500
 nice_level=0
 report_only=""
 repeat=1
@@ -28,12 +31,14 @@ while [ $# -gt 0 ]; do
         --warmup) warmup=$2; shift 2 ;;
         --rate) rate=$2; shift 2 ;;
         --gen-sockets) gen_sockets=$2; shift 2 ;;
+        --gen-tick-us) gen_tick_us=$2; shift 2 ;;
+        --gen-poll-us) gen_poll_us=$2; shift 2 ;;
         --nice) nice_level=$2; shift 2 ;;
         --report) report_only=$2; shift 2 ;;
         --repeat) repeat=$2; shift 2 ;;
         --no-engine) no_engine=1; shift ;;
         --bin-dir) bin_dir=$2; shift 2 ;;
-        -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
         *) echo "rtp-relay: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -88,6 +93,7 @@ thread_nices() { # "name:nice" per thread of PID
     done 2>/dev/null
 }
 case "$gen_sockets" in per-phone | shared) ;; *) echo "rtp-relay: --gen-sockets is per-phone or shared" >&2; exit 2 ;; esac
+case "$gen_tick_us$gen_poll_us" in *[!0-9]*) echo "rtp-relay: --gen-tick-us and --gen-poll-us take whole microseconds" >&2; exit 2 ;; esac
 # Streams come two per call (one each way), so every count must be even.
 for n in $streams_list; do
     case "$n" in '' | *[!0-9]*) echo "rtp-relay: --streams wants whole numbers, got '$n'" >&2; exit 2 ;; esac
@@ -222,7 +228,8 @@ gen() {
     local shared=""
     [ "$gen_sockets" = shared ] && shared=--shared-sockets
     timeout "$(awk -v w="$warmup" -v d="$duration" 'BEGIN { printf "%d", w + d + 60 }')" "${run_nice[@]}" "$blast" gen \
-        --duration "$duration" --warmup "$warmup" $shared "$@" 2>> "$work/gen.err" || echo "label=failed"
+        --duration "$duration" --warmup "$warmup" --tick-us "$gen_tick_us" --poll-us "$gen_poll_us" $shared "$@" \
+        2>> "$work/gen.err" || echo "label=failed"
 }
 # CPU percent of one core over an interval: ticks_before ticks_after t_before t_after
 cpu_pct() { awk -v a="$1" -v b="$2" -v s="$3" -v e="$4" -v hz="$hz" 'BEGIN { printf "%.1f", 100 * (b - a) / hz / (e - s) }'; }
@@ -372,7 +379,7 @@ show() { # path n (the last 'measured')
 }
 
 echo "rtp-relay: streams [$streams_list] x $repeat run(s), $warmup s warm-up + $duration s measured;" \
-    "generator sockets $gen_sockets; nice $nice_level; $(nproc) CPUs; CLK_TCK $hz; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    "generator sockets $gen_sockets, tick $gen_tick_us us, poll $gen_poll_us us; nice $nice_level; $(nproc) CPUs; CLK_TCK $hz; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$no_engine" -eq 0 ] && start_engine
 for run in $(seq "$repeat"); do
     echo "run $run"
