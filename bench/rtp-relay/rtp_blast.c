@@ -7,6 +7,7 @@
  * Generator (same measurement as rtp_load.py, at thousands of streams):
  *
  *   rtp_blast gen --direct N              [--duration S] [--warmup S] [--drain S] [--label L]
+ *                                         [--tick-us T] [--poll-us P] [--shared-sockets]
  *   rtp_blast gen --pairs FILE [--streams N] [--host H] [--duration S] [--warmup S] ...
  *
  *   Streams come two per call, as in a real call: FILE holds one "A B" port pair per call
@@ -17,7 +18,12 @@
  *   the N streams are spread evenly over the 20 ms period. Both phones first send three
  *   priming packets to their port, so a latching relay knows both before the measurement.
  *   The send time (CLOCK_MONOTONIC ns) and the packet index ride in the payload. One thread
- *   sends on schedule, one thread receives (epoll, nonblocking sockets). --streams N (even)
+ *   sends on schedule, one thread receives (epoll, nonblocking sockets). --tick-us T: the
+ *   sender wakes at most once per T and sends what is due by then; --poll-us P: the receiver
+ *   never blocks in epoll but sleeps P when nothing is ready (0, the default for both, wakes
+ *   per packet, which on small VMs costs more than the packets). --shared-sockets: two
+ *   sockets for all phones (X, Y) with sendmmsg/recvmmsg; otherwise a socket per phone,
+ *   connected to its relay port. --streams N (even)
  *   uses the first N/2 pairs (default: all). With --direct N, X and Y send straight to each
  *   other: the floor. Prints one line of key=value pairs (times in microseconds):
  *     label streams sent received loss_pct duplicates truncated send_errors
