@@ -88,9 +88,8 @@ public actor Engine {
                 idleSessionLimit: Engine.parkedSocketSets(rtpPorts: config.rtpPorts.count, allowedBy: descriptors),
                 idleReuseDelay: .milliseconds(250), idleSessionLifetime: .seconds(60),
                 maxPortPairs: Engine.portPairs(allowedBy: descriptors),
-                // Half the cores forward media (one on a 2-core machine): the event loops, one
-                // fewer than the cores, carry SIP and the calls with features.
-                pollerThreads: max(1, System.coreCount / 2)),
+                // The event loops, one fewer than the cores, carry SIP and the calls with features.
+                pollerThreads: config.resolvedRelayThreads(cores: System.coreCount)),
             logger: logger)
         if relay.pool.limit < relay.pool.capacity {
             logger.warning(
@@ -184,6 +183,7 @@ public actor Engine {
             metadata: [
                 "sip": "\(config.sipHost):\(boundPort)",
                 "rtp": "\(config.rtpPorts.lowerBound)-\(config.rtpPorts.upperBound)",
+                "relay_threads": "\(relay.forwardingThreadCount)",
                 "socket": "\(config.resolvedSocketPath)", "data": "\(config.dataDirectory)",
             ])
     }

@@ -38,6 +38,9 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// Store writes that may wait in memory while the database refuses them before new calls
     /// are refused; 0: no bound.
     public var maximumPendingWrites: Int = 100_000
+    /// Threads that forward the RTP of plain bridged calls; nil: half the cores, at least one
+    /// (``defaultRelayThreads(cores:)``).
+    public var relayThreads: Int?
     public var realm: String = "vpbx"
     public var logLevel: Logger.Level = .info
     /// The generated default prompts (`<dir>/<lang>/<name>.wav`); nil: only the
@@ -83,6 +86,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         var maxContacts: Int?
         var sourceRateLimit: Int?
         var maxPendingWrites: Int?
+        var relayThreads: Int?
         var realm: String?
         var logLevel: String?
         var roles: [String: String]?
@@ -119,6 +123,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.maxContacts { try setMaximumContacts(value) }
         if let value = file.sourceRateLimit { try setSourceRateLimit(value) }
         if let value = file.maxPendingWrites { try setMaximumPendingWrites(value) }
+        if let value = file.relayThreads { try setRelayThreads(value) }
         if let value = file.realm { realm = value }
         if let value = file.logLevel { try setLogLevel(value) }
         if let value = file.promptsDir { promptsDirectory = value }
@@ -192,6 +197,17 @@ public struct EngineConfiguration: Sendable, Equatable {
         sourceRateLimit = try Self.checked(
             value, in: 0...1_000_000, "source rate limit", expected: "requests per second from 1 to 1000000, or 0 for no limit")
     }
+
+    public mutating func setRelayThreads(_ value: Int) throws {
+        relayThreads = try Self.checked(value, in: 1...64, "relay threads", expected: "threads from 1 to 64")
+    }
+
+    /// Half the cores forward media (one on a 2-core machine), so that SIP and the calls with
+    /// features keep the rest; a machine that carries mostly media can be given more.
+    public static func defaultRelayThreads(cores: Int) -> Int { max(1, cores / 2) }
+
+    /// The relay threads to start on a machine with `cores` cores.
+    public func resolvedRelayThreads(cores: Int) -> Int { relayThreads ?? Self.defaultRelayThreads(cores: cores) }
 
     public mutating func setMaximumPendingWrites(_ value: Int) throws {
         maximumPendingWrites = try Self.checked(

@@ -67,6 +67,9 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Call records and registration changes that may wait in memory while the database refuses them (a full disk) before new calls get 503; 0 no bound (default 100000).", valueName: "n"))
     var maxPendingWrites: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Threads that forward the RTP of plain bridged calls, 1 to 64 (default: half the cores, at least 1).", valueName: "n"))
+    var relayThreads: Int?
+
     @Option(name: .long, help: ArgumentHelp("Digest authentication realm (default vpbx).", valueName: "name"))
     var realm: String?
 
@@ -118,6 +121,7 @@ struct EngineCommand: AsyncParsableCommand {
         if let maxContacts { try configuration.setMaximumContacts(maxContacts) }
         if let sourceRateLimit { try configuration.setSourceRateLimit(sourceRateLimit) }
         if let maxPendingWrites { try configuration.setMaximumPendingWrites(maxPendingWrites) }
+        if let relayThreads { try configuration.setRelayThreads(relayThreads) }
         if let authBanTime { try configuration.setAuthBanTime(seconds: authBanTime) }
         if !authBanExempt.isEmpty { configuration.authBanExempt = authBanExempt }
         if let realm { configuration.realm = realm }

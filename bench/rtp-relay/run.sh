@@ -6,7 +6,7 @@
 #   bash bench/rtp-relay/run.sh [--streams "250 500 1000 1500 2250"] [--duration 10]
 #          [--warmup 2] [--rate 150] [--repeat 1] [--gen-sockets shared|per-phone]
 #          [--gen-tick-us 500] [--gen-poll-us 500]
-#          [--nice N] [--no-engine] [--bin-dir .build/release]
+#          [--nice N] [--no-engine] [--engine-args "--relay-threads 2"] [--bin-dir .build/release]
 #   bash bench/rtp-relay/run.sh --report bench/results/rtp-relay-DATE.csv   (the tables again)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,6 +23,7 @@ nice_level=0
 report_only=""
 repeat=1
 no_engine=0
+engine_args=()
 bin_dir="$root/.build/release"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -37,8 +38,9 @@ while [ $# -gt 0 ]; do
         --report) report_only=$2; shift 2 ;;
         --repeat) repeat=$2; shift 2 ;;
         --no-engine) no_engine=1; shift ;;
+        --engine-args) read -r -a engine_args <<< "$2"; shift 2 ;;
         --bin-dir) bin_dir=$2; shift 2 ;;
-        -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "rtp-relay: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -266,7 +268,7 @@ measured() {
 start_engine() {
     "${run_nice[@]}" "$engine" --data-dir "$work/data" --sip-listen "127.0.0.1:$engine_port" --rtp-ports "$rtp_range" \
         --rtp-address 127.0.0.1 --socket "$work/control.sock" --trusted 127.0.0.0/8 --log-level warning \
-        --rtp-timeout 86400 2> "$work/engine.log" &
+        --rtp-timeout 86400 "${engine_args[@]}" 2> "$work/engine.log" &
     engine_pid=$!
     for _ in $(seq 150); do
         "$cli" status --socket "$work/control.sock" --timeout 1 >/dev/null 2>&1 && break

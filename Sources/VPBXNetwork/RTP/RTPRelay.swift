@@ -142,6 +142,9 @@ public final class RTPRelay: Sendable {
         body()
     }
 
+    /// How many poller threads forward plain bridged calls (the engine logs it at start).
+    public var forwardingThreadCount: Int { self.pollers.count }
+
     /// The poller for a new socket set, round robin; nil without pollers.
     func pickPoller() -> RelayPoller? {
         guard !self.pollers.isEmpty else { return nil }

@@ -16,6 +16,8 @@ struct EngineOptions: Sendable {
     var authFailLimit: Int?
     /// `--source-rate-limit`: nil leaves the engine's default.
     var sourceRateLimit: Int?
+    /// `--relay-threads`: nil leaves the engine's default.
+    var relayThreads: Int?
     var logLevel = "debug"
     /// The default prompts: empty at first; tests put the files they need there.
     var promptsDirectory: String
@@ -52,6 +54,7 @@ struct EngineOptions: Sendable {
         if let maxCalls { arguments += ["--max-calls", String(maxCalls)] }
         if let authFailLimit { arguments += ["--auth-fail-limit", String(authFailLimit)] }
         if let sourceRateLimit { arguments += ["--source-rate-limit", String(sourceRateLimit)] }
+        if let relayThreads { arguments += ["--relay-threads", String(relayThreads)] }
         return arguments
     }
 }
