@@ -20,6 +20,12 @@ import VPBXSIP
         let callID = SIPIdentifiers.callID(host: "pbx.example")
         #expect(callID.hasSuffix("@pbx.example") && callID.count == 32 + 12)
         #expect(Self.isLowerHex(callID.prefix(32)))
+        // The host is copied byte for byte, whatever its script.
+        let unicode = SIPIdentifiers.callID(host: "pbx.példa.hu")
+        #expect(unicode.hasSuffix("@pbx.példa.hu") && unicode.utf8.count == 33 + "pbx.példa.hu".utf8.count)
+        #expect(Self.isLowerHex(unicode.prefix(32)))
+        #expect(SIPIdentifiers.callID(host: "").count == 33)
+        #expect(Set((0..<100).map { _ in SIPIdentifiers.branch() }).count == 100)
     }
 
     @Test func hexIsFixedWidthAndExact() {
