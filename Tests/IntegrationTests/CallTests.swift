@@ -22,23 +22,6 @@ extension Integration {
 
         /// A call whose phones play and hear RTP through test ears (sipp's `rtp_listen`): the
         /// callee's sipp started and listening, then the caller's.
-        private struct CallWithEars {
-            let callerEar: RTPCapture
-            let calleeEar: RTPCapture
-            let callerProcess: SippProcess
-            let calleeProcess: SippProcess
-
-            /// Waits for both phones to end, stops the ears and requires both scenarios passed.
-            func finish() async throws {
-                let callerResult = await callerProcess.finish()
-                let calleeResult = await calleeProcess.finish()
-                callerEar.stop()
-                calleeEar.stop()
-                try callerResult.requireSuccess()
-                try calleeResult.requireSuccess()
-            }
-        }
-
         private func startWithEars(_ pbx: TestPBX, callee calleeScenario: Scenario, caller callerScenario: Scenario)
             async throws -> CallWithEars
         {

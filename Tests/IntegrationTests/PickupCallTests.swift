@@ -53,12 +53,9 @@ extension Integration {
                 pickerEar.talk(frequency: 1000, to: UInt16(ports[1]))
                 try await Task.sleep(for: .seconds(1.5))
                 try await pbx.cli.succeed(["call", "hangup", answered.id])
-                let callerResult = await callerProcess.finish()
-                let pickerResult = await pickerProcess.finish()
-                callerEar.stop()
-                pickerEar.stop()
-                try callerResult.requireSuccess()
-                try pickerResult.requireSuccess()
+                try await CallWithEars(
+                    callerEar: callerEar, calleeEar: pickerEar, callerProcess: callerProcess, calleeProcess: pickerProcess
+                ).finish()
 
                 let pickerHeard = pickerEar.receivedAudio
                 let callerHeard = callerEar.receivedAudio
