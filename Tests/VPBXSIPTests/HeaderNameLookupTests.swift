@@ -7,11 +7,12 @@ import Testing
 @Suite("Header name lookup")
 struct HeaderNameLookupTests {
     @Test func everyCommonSpellingAgreesWithTheTable() throws {
-        for name in SIPHeaders.commonSpellingNames {
-            let common = try #require(SIPHeaders.commonSpellings(name), "\(name)")
-            let known = try #require(SIPHeaders.knownSpellings[name], "\(name) is not in the table")
-            #expect(common.canonical == known.canonical && common.key == known.key, "\(name)")
-            #expect(common.key == name.lowercased())
+        for name in SIPHeaderName.commonSpellingNames {
+            let common = try #require(SIPHeaderName.commonSpellingID(name), "\(name)")
+            let known = try #require(SIPHeaderName.idsBySpelling[name], "\(name) is not in the table")
+            #expect(common == known, "\(name)")
+            #expect(SIPHeaderName.canonicalNames[Int(common)] == name)
+            #expect(SIPHeaderName(id: common).key == name.lowercased())
         }
     }
 
@@ -19,11 +20,22 @@ struct HeaderNameLookupTests {
         // Same length as a common name but another spelling: lower case, compact forms, unknown
         // names, near misses.
         for name in ["to", "TO", "via", "VIA", "from", "cseq", "call-id", "CALL-ID", "contact", "Contacts", "Vie", "T", "i", "X-Via"] {
-            #expect(SIPHeaders.commonSpellings(name) == nil, "\(name)")
+            #expect(SIPHeaderName.commonSpellingID(name) == nil, "\(name)")
         }
-        #expect(SIPHeaders.names("call-id") == ("Call-ID", "call-id"))
-        #expect(SIPHeaders.names("i") == ("Call-ID", "call-id"))
-        #expect(SIPHeaders.names("X-Custom") == ("X-Custom", "x-custom"))
+        for spelling in ["call-id", "CALL-ID", "cAll-iD", "i", "I", "Call-ID"] {
+            let (name, canonical) = SIPHeaderName.resolve(spelling)
+            #expect(name == .callID && canonical == "Call-ID" && name.key == "call-id", "\(spelling)")
+        }
+        let (custom, spelled) = SIPHeaderName.resolve("X-Custom")
+        #expect(custom.id == 0 && custom.key == "x-custom" && spelled == "X-Custom")
+        #expect(SIPHeaderName.resolve("x-CUSTOM").name == custom)
+    }
+
+    @Test func everyCompactFormExpandsToAKnownName() throws {
+        for (compact, full) in SIPHeaderName.compactForms {
+            let id = try #require(SIPHeaderName.idsBySpelling[full], "\(full)")
+            #expect(SIPHeaderName.resolve(compact).name.id == id && SIPHeaderName.resolve(compact.uppercased()).canonical == full)
+        }
     }
 
     @Test func lookupsFindLinesWhateverSpellingTheyArrivedIn() {

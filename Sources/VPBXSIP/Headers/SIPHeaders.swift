@@ -2,12 +2,18 @@ import VPBXText
 
 /// The header fields of a message in arrival order. Names are matched case-insensitively and
 /// compact forms (`i`, `v`, `m`, ...) are expanded at insertion, so `headers["Call-ID"]` finds an
-/// `i:` line. Values stay raw strings; typed views (`Via`, `CSeq`, ...) parse on demand, except
-/// that the parser memoizes From, To, the top Via and CSeq of every message it reads (see
-/// ``memoizeCommonHeaders()``): ingress validation, the transaction layer and the dialog layer
-/// each read them, and parsing them once instead of three or four times is measurable at
-/// thousands of messages per second. Any change to one of those headers forgets its value.
+/// `i:` line. Typed views (`Via`, `CSeq`, ...) parse on demand, except that the parser memoizes
+/// From, To, the top Via and CSeq of every message it reads (`SIPHeaders+Memo.swift`).
+///
+/// Storage: every field's value (and the name of any header not in ``SIPHeaderName``'s
+/// table) is bytes in one array, and a field is a trivial slot of offsets and a name number.
+/// A message read from the wire is two allocations however many lines it has, copying or
+/// dropping it is two reference counts, and a response copies the request's lines as bytes.
+/// With a `String` per value (up to stop 30) a call's messages cost about 40 allocations in
+/// the parser and a reference count per line wherever a message was dropped or changed.
+/// Values are decoded into `String`s only when read as such.
 public struct SIPHeaders: Sendable, Equatable, Sequence {
+    /// One field as its users see it.
     public struct Field: Sendable, Equatable {
         public var name: String
         public var value: String
@@ -15,291 +21,77 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         let key: String
     }
 
-    private var fields: [Field] = []
-    /// Shared between copies of the headers until one of them changes a memoized header:
-    /// messages are copied often (into the core's queue, transactions, calls), and a copy of
-    /// the parsed values themselves cost a reference count per string in them, about twenty.
-    private var memoBox: MemoBox?
-
-    /// Parsed values of the headers most read, by the parser's ``memoizeCommonHeaders()``.
-    struct Memo: Sendable {
-        var from: NameAddress? { didSet { fromTag = from.map { $0.tag } } }
-        var to: NameAddress? { didSet { toTag = to.map { $0.tag } } }
-        /// The tags of `from` and `to` (the outer nil: no address), kept apart: reading one
-        /// out of the address in the box still copied the whole address (the optimizer does
-        /// not borrow through the class).
-        private(set) var fromTag: String??
-        private(set) var toTag: String??
-        var topVia: Via?
-        var cseq: CSeq?
-
-        mutating func forget(_ key: String) {
-            switch key {
-            case "from": from = nil
-            case "to": to = nil
-            case "via": topVia = nil
-            case "cseq": cseq = nil
-            default: break
-            }
-        }
-
-        /// The lookup keys of the memoized headers.
-        static let keys = ["from", "to", "via", "cseq"]
+    /// Where one field is: its name's number (0: the name is spelled in `text` at
+    /// `nameStart`) and its value's bytes in `text`.
+    struct Slot: Sendable {
+        var id: UInt16
+        var nameStart: UInt32
+        var nameCount: UInt32
+        var valueStart: UInt32
+        var valueCount: UInt32
     }
 
-    /// The memo's storage. Mutated only through ``changeMemo(_:)``, which copies it first when
-    /// another `SIPHeaders` shares it (copy on write), so no value is changed behind a copy.
-    final class MemoBox: @unchecked Sendable {
-        var memo: Memo
-        init(_ memo: Memo) { self.memo = memo }
-    }
-
-    private mutating func changeMemo(_ body: (inout Memo) -> Void) {
-        // No local reference to the box may live across the uniqueness check: in a release
-        // build one (a `guard let box = memoBox`) counted as a second owner, and every change
-        // copied the memo into a new box: a message built header by header (Via, From, To,
-        // CSeq) made four boxes instead of one (heaptrack, stop 24; debug builds did not).
-        if memoBox == nil {
-            memoBox = MemoBox(Memo())
-        } else if !isKnownUniquelyReferenced(&memoBox!) {
-            memoBox = MemoBox(memoBox!.memo)
-        }
-        body(&memoBox!.memo)
-    }
-
-    /// Forgets the parsed value of `key` (lower case) when it is one.
-    private mutating func forgetMemo(_ key: String) {
-        guard memoBox != nil, Memo.keys.contains(key) else { return }
-        changeMemo { $0.forget(key) }
-    }
+    private var text: [UInt8] = []
+    private var slots: [Slot] = []
+    /// The parsed From, To, top Via and CSeq; see `SIPHeaders+Memo.swift`.
+    var memoBox: MemoBox?
 
     public init() {}
-
-    /// Equal fields: the memo is derived from them.
-    public static func == (lhs: SIPHeaders, rhs: SIPHeaders) -> Bool { lhs.fields == rhs.fields }
-
-    /// Parses From, To, the top Via and CSeq once and keeps them for the typed accessors. A
-    /// header that is missing or malformed is not kept, so its accessor still throws.
-    ///
-    /// - Parameter includingFrom: false for a response: nothing on the response path reads its
-    ///   From (the dialog takes it from our request), and ``from()`` still parses on demand.
-    public mutating func memoizeCommonHeaders(includingFrom: Bool = true) {
-        // Filled in the box: a memo built aside was copied into it (a reference count per
-        // string in four parsed headers) and then destroyed.
-        let box = MemoBox(Memo())
-        if includingFrom { box.memo.from = self["From"].flatMap { try? NameAddress(parsing: $0) } }
-        box.memo.to = self["To"].flatMap { try? NameAddress(parsing: $0) }
-        box.memo.topVia = plainTopVia() ?? firstValue("Via").flatMap { try? Via(parsing: $0) }
-        box.memo.cseq = self["CSeq"].flatMap { try? CSeq(parsing: $0) }
-        memoBox = box
-    }
-
-    /// The top Via when its element has the common shape, read by offset (``ByteText``);
-    /// nil leaves it to ``firstValue(_:)`` and the general parser.
-    private func plainTopVia() -> Via? {
-        for field in fields where field.key == "via" {
-            let found: Via?? = ByteText.with(Substring(field.value)) { bytes in
-                guard let first = bytes.firstListElement(of: bytes.all) else { return .some(nil) }  // an empty line
-                return Via(plain: bytes, first).map { .some($0) } ?? .none
-            }
-            switch found {
-            case .some(.some(let via)): return via
-            case .some(.none): continue
-            case .none: return nil
-            }
-        }
-        return nil
-    }
-
-    /// The first element of a list header, as `values(name).first` but without splitting the
-    /// lines after the one it is on.
-    public func firstValue(_ name: String) -> Substring? {
-        let key = SIPHeaders.names(name).key
-        for field in fields where field.key == key {
-            if let first = HeaderValueScanner.firstElement(of: Substring(field.value)) { return first }
-        }
-        return nil
-    }
-
-    /// Which box holds the memo (tests: a change in place keeps it).
-    var memoBoxIdentity: ObjectIdentifier? { memoBox.map(ObjectIdentifier.init) }
-
-    /// All of the memo (tests); the core reads one value at a time below.
-    var memoized: Memo { memoBox?.memo ?? Memo() }
-
-    // One field each, read through the box: only that value is copied out.
-    var memoizedFrom: NameAddress? { memoBox?.memo.from }
-    var memoizedTo: NameAddress? { memoBox?.memo.to }
-    var memoizedTopVia: Via? { memoBox?.memo.topVia }
-    var memoizedCSeq: CSeq? { memoBox?.memo.cseq }
-
-    /// The tag of the memoized From or To, without the address: copying it out costs a
-    /// reference count per string in its URI and parameters, to read one parameter. The
-    /// outer nil: that header is not memoized.
-    var memoizedFromTag: String?? { memoBox?.memo.fromTag }
-    var memoizedToTag: String?? { memoBox?.memo.toTag }
-
-    /// Replaces the first Via element with `via` (the received/rport stamp), keeping it parsed.
-    public mutating func replaceTopVia(_ via: Via) {
-        removeFirstValue("Via")
-        prepend("Via", via.serialized)
-        changeMemo { $0.topVia = via }
-    }
-
-    /// Appends `via`; when it is the first Via (a request we originate) it is kept parsed, so
-    /// the transaction key needs no parse of what we just built.
-    public mutating func addVia(_ via: Via) {
-        let isFirst = !fields.contains { $0.key == "via" }
-        add("Via", via.serialized)
-        if isFirst { changeMemo { $0.topVia = via } }
-    }
-
-    /// Appends a name-address header (From, To, Contact, ...); a first From or To is kept
-    /// parsed, as the parser would have kept it.
-    public mutating func add(_ name: String, _ address: NameAddress) {
-        add(name, address, text: address.serialized)
-    }
-
-    /// ``add(_:_:)`` with the header's text already at hand: `address` serialized, or the
-    /// text it was parsed from with at most a parameter appended. Writing a name-address
-    /// costs more than copying its text, and a dialog or a response writes the same few again
-    /// and again.
-    public mutating func add(_ name: String, _ address: NameAddress, text: String) {
-        let key = SIPHeaders.names(name).key
-        let isFirst = !fields.contains { $0.key == key }
-        add(name, text)
-        guard isFirst else { return }
-        if key == "from" { changeMemo { $0.from = address } } else if key == "to" { changeMemo { $0.to = address } }
-    }
-
-    /// Appends the CSeq header, kept parsed.
-    public mutating func add(_ cseq: CSeq) {
-        let isFirst = !fields.contains { $0.key == "cseq" }
-        add("CSeq", cseq.description)
-        if isFirst { changeMemo { $0.cseq = cseq } }
-    }
 
     public init(_ pairs: [(String, String)]) {
         for (name, value) in pairs { add(name, value) }
     }
 
-    public var count: Int { fields.count }
+    public var count: Int { slots.count }
 
     /// How many fields fit without growing (tests of the kept messages' size).
-    var fieldCapacity: Int { fields.capacity }
+    var fieldCapacity: Int { slots.capacity }
 
     /// Room for `count` fields, for a parser that knows how many lines follow.
-    public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
+    public mutating func reserveCapacity(_ count: Int) { slots.reserveCapacity(count) }
 
-    /// How many lines have the lookup key `key` (lower case).
-    func count(of key: String) -> Int {
-        var count = 0
-        for field in fields where field.key == key { count += 1 }
-        return count
+    /// Room for `count` fields and `bytes` bytes of names and values.
+    mutating func reserveCapacity(_ count: Int, bytes: Int) {
+        slots.reserveCapacity(count)
+        text.reserveCapacity(bytes)
     }
 
-    /// Appends `other`'s lines with the lookup key `key` (lower case) as they are, as a
-    /// response copies the request's Vias: no name lookup and no array per call.
-    mutating func appendFields(of key: String, from other: SIPHeaders) {
-        for field in other.fields where field.key == key { fields.append(field) }
-        forgetMemo(key)
-    }
-
-    /// Only the lines whose lookup key (lower case) is in `keys`, in their order; the parsed
-    /// From, To, top Via and CSeq come along when their lines do.
-    func keeping(_ keys: [String]) -> SIPHeaders {
-        var kept = SIPHeaders()
-        kept.fields.reserveCapacity(keys.count + 2)
-        for field in fields where keys.contains(field.key) { kept.fields.append(field) }
-        kept.memoBox = memoBox
-        for key in Memo.keys where !keys.contains(key) { kept.forgetMemo(key) }
-        return kept
-    }
-
-    public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
-
-    /// The same fields without the parsed From, To, top Via and CSeq (about 350 bytes), for a
-    /// message kept only to be sent again, for up to 64·T1; the typed accessors still parse
-    /// on demand. The fields are moved to an array of their exact size when the message was
-    /// built with room to spare (a response reserves room for the lines the core adds: about
-    /// 150 bytes of a BYE's 200 kept for timer J).
-    public func withoutParsedValues() -> SIPHeaders {
-        var headers = self
-        headers.memoBox = nil
-        if fields.capacity > fields.count {
-            var exact: [Field] = []
-            exact.reserveCapacity(fields.count)
-            exact.append(contentsOf: fields)
-            headers.fields = exact
+    /// Equal fields, names compared as spelled: the memo is derived from them.
+    public static func == (lhs: SIPHeaders, rhs: SIPHeaders) -> Bool {
+        guard lhs.slots.count == rhs.slots.count else { return false }
+        return lhs.text.withUnsafeBufferPointer { left in
+            rhs.text.withUnsafeBufferPointer { right in
+                for (a, b) in zip(lhs.slots, rhs.slots) {
+                    guard a.id == b.id, a.valueCount == b.valueCount, a.nameCount == b.nameCount else { return false }
+                    guard left[a.valueStart, a.valueCount].elementsEqual(right[b.valueStart, b.valueCount]) else { return false }
+                    if a.id == 0, !left[a.nameStart, a.nameCount].elementsEqual(right[b.nameStart, b.nameCount]) { return false }
+                }
+                return true
+            }
         }
-        return headers
     }
 
-    /// Appends a field, expanding a compact name to its full form.
-    public mutating func add(_ name: String, _ value: String) {
-        let (canonical, key) = SIPHeaders.names(name)
-        fields.append(Field(name: canonical, value: value, key: key))
-        forgetMemo(key)
-    }
+    // MARK: Reading
 
-    /// Inserts a field before all others of any name (used for a new top Via or Record-Route).
-    public mutating func prepend(_ name: String, _ value: String) {
-        let (canonical, key) = SIPHeaders.names(name)
-        fields.insert(Field(name: canonical, value: value, key: key), at: 0)
-        forgetMemo(key)
-    }
-
-    /// Replaces every field named `name` with one field, or removes them when `value` is nil.
+    /// The first field named `name`, or nil.
     public subscript(name: String) -> String? {
-        get {
-            let key = SIPHeaders.names(name).key
-            return fields.first { $0.key == key }?.value
-        }
-        set {
-            let key = SIPHeaders.names(name).key
-            forgetMemo(key)
-            guard let newValue else {
-                fields.removeAll { $0.key == key }
-                return
-            }
-            guard let index = fields.firstIndex(where: { $0.key == key }) else {
-                add(name, newValue)
-                return
-            }
-            fields[index].value = newValue
-            var keptFirst = false
-            fields.removeAll { field in
-                guard field.key == key else { return false }
-                defer { keptFirst = true }
-                return keptFirst
-            }
-        }
+        get { self[SIPHeaderName.named(name)] }
+        set { set(SIPHeaderName.resolve(name), newValue) }
     }
 
-    public mutating func remove(_ name: String) {
-        let key = SIPHeaders.names(name).key
-        forgetMemo(key)
-        fields.removeAll { $0.key == key }
+    subscript(name: SIPHeaderName) -> String? {
+        guard let index = firstIndex(of: name) else { return nil }
+        return value(at: index)
     }
 
-    /// Removes the first list element of `name` (e.g. our own Via on a response), whether it
-    /// stands alone on a line or first in a comma-separated line.
-    public mutating func removeFirstValue(_ name: String) {
-        let key = SIPHeaders.names(name).key
-        guard let index = fields.firstIndex(where: { $0.key == key }) else { return }
-        forgetMemo(key)
-        let elements = HeaderValueScanner.splitList(Substring(fields[index].value))
-        if elements.count <= 1 {
-            fields.remove(at: index)
-        } else {
-            fields[index].value = elements.dropFirst().joined(separator: ", ")
-        }
-    }
+    public func contains(_ name: String) -> Bool { firstIndex(of: SIPHeaderName.named(name)) != nil }
 
     /// Every raw line value for `name`, in order.
     public func lines(_ name: String) -> [String] {
-        let key = SIPHeaders.names(name).key
-        return fields.filter { $0.key == key }.map(\.value)
+        let name = SIPHeaderName.named(name)
+        var result: [String] = []
+        for index in slots.indices where matches(index, name) { result.append(value(at: index)) }
+        return result
     }
 
     /// Every element of a list header (`Via`, `Contact`, `Route`, ...), with comma-joined lines
@@ -308,91 +100,246 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         lines(name).flatMap { HeaderValueScanner.splitList(Substring($0)).map(String.init) }
     }
 
-    public func contains(_ name: String) -> Bool { self[name] != nil }
-
-    static let compactForms: [String: String] = [
-        "i": "Call-ID", "m": "Contact", "e": "Content-Encoding", "l": "Content-Length",
-        "c": "Content-Type", "f": "From", "s": "Subject", "k": "Supported", "t": "To", "v": "Via",
-        "o": "Event", "u": "Allow-Events", "r": "Refer-To", "b": "Referred-By", "x": "Session-Expires",
-        "a": "Accept-Contact", "j": "Reject-Contact", "d": "Request-Disposition", "y": "Identity",
-    ]
-
-    static let wellKnown: [String: String] = {
-        let names = [
-            "Via", "From", "To", "Call-ID", "CSeq", "Contact", "Max-Forwards", "Content-Length",
-            "Content-Type", "Route", "Record-Route", "Expires", "Min-Expires", "Allow", "Supported",
-            "Require", "Unsupported", "User-Agent", "Server", "Authorization", "Proxy-Authorization",
-            "WWW-Authenticate", "Proxy-Authenticate", "Authentication-Info", "Event", "Subscription-State",
-            "Accept", "Reason", "Date", "Retry-After", "Warning", "Allow-Events", "Session-Expires",
-            "Min-SE", "P-Asserted-Identity", "Diversion", "Refer-To", "Referred-By", "Replaces",
-        ]
-        return Dictionary(uniqueKeysWithValues: names.map { ($0.lowercased(), $0) })
-    }()
-
-    /// The canonical spelling and the lookup key of a header name. Every lookup and every
-    /// parsed header line comes through here, so the common spellings (`Call-ID`, `call-id`,
-    /// `i`) are one dictionary hit instead of two lower-casings and two lookups.
-    static func names(_ name: String) -> (canonical: String, key: String) {
-        if let common = commonSpellings(name) { return common }
-        if let known = knownSpellings[name] { return known }
-        let canonical = canonicalName(name)
-        return (canonical, canonical.lowercased())
-    }
-
-    static let knownSpellings: [String: (canonical: String, key: String)] = {
-        var table: [String: (canonical: String, key: String)] = [:]
-        for canonical in wellKnown.values {
-            table[canonical] = (canonical, canonical.lowercased())
-            table[canonical.lowercased()] = (canonical, canonical.lowercased())
-        }
-        for (compact, canonical) in compactForms {
-            table[compact] = (canonical, canonical.lowercased())
-            table[compact.uppercased()] = (canonical, canonical.lowercased())
-        }
-        return table
-    }()
-
-    /// The canonical spellings of the headers every call reads and writes many times, found
-    /// by length and one comparison of short inline strings instead of hashing the name for
-    /// the table (hashing header names was about 2 % of the engine's time under call load).
-    /// Agrees with ``knownSpellings``; anything else goes there.
-    @inline(__always)
-    static func commonSpellings(_ name: String) -> (canonical: String, key: String)? {
-        switch name.utf8.count {
-        case 2: if name == "To" { return ("To", "to") }
-        case 3: if name == "Via" { return ("Via", "via") }
-        case 4:
-            if name == "From" { return ("From", "from") }
-            if name == "CSeq" { return ("CSeq", "cseq") }
-        case 5:
-            if name == "Route" { return ("Route", "route") }
-            if name == "Allow" { return ("Allow", "allow") }
-        case 6: if name == "Server" { return ("Server", "server") }
-        case 7:
-            if name == "Call-ID" { return ("Call-ID", "call-id") }
-            if name == "Contact" { return ("Contact", "contact") }
-            if name == "Expires" { return ("Expires", "expires") }
-        case 9: if name == "Supported" { return ("Supported", "supported") }
-        case 10: if name == "User-Agent" { return ("User-Agent", "user-agent") }
-        case 12:
-            if name == "Content-Type" { return ("Content-Type", "content-type") }
-            if name == "Max-Forwards" { return ("Max-Forwards", "max-forwards") }
-            if name == "Record-Route" { return ("Record-Route", "record-route") }
-        case 14: if name == "Content-Length" { return ("Content-Length", "content-length") }
-        default: break
+    /// The first element of a list header, as `values(name).first` but without splitting the
+    /// lines after the one it is on.
+    public func firstValue(_ name: String) -> Substring? {
+        let name = SIPHeaderName.named(name)
+        for index in slots.indices where matches(index, name) {
+            if let first = HeaderValueScanner.firstElement(of: Substring(value(at: index))) { return first }
         }
         return nil
     }
 
-    /// Every spelling ``commonSpellings(_:)`` knows, for the test that checks it against the table.
-    static let commonSpellingNames = [
-        "To", "Via", "From", "CSeq", "Route", "Allow", "Server", "Call-ID", "Contact", "Expires", "Supported",
-        "User-Agent", "Content-Type", "Max-Forwards", "Record-Route", "Content-Length",
-    ]
+    /// How many lines are named `name`.
+    func count(of name: SIPHeaderName) -> Int {
+        var count = 0
+        for index in slots.indices where matches(index, name) { count += 1 }
+        return count
+    }
 
-    /// `i` → `Call-ID`, `call-id` → `Call-ID`; unknown names keep their spelling.
-    static func canonicalName(_ name: String) -> String {
-        if name.utf8.count == 1, let full = compactForms[name.lowercased()] { return full }
-        return wellKnown[name.lowercased()] ?? name
+    public func makeIterator() -> Iterator { Iterator(headers: self) }
+
+    public struct Iterator: IteratorProtocol {
+        let headers: SIPHeaders
+        var index = 0
+
+        public mutating func next() -> Field? {
+            guard index < headers.slots.count else { return nil }
+            defer { index += 1 }
+            let slot = headers.slots[index]
+            let name = headers.name(at: index)
+            return Field(name: name, value: headers.value(at: index), key: slot.id == 0 ? name.lowercased() : SIPHeaderName.keys[Int(slot.id)])
+        }
+    }
+
+    // MARK: Changing
+
+    /// Appends a field, expanding a compact name to its full form.
+    public mutating func add(_ name: String, _ value: String) {
+        let (resolved, canonical) = SIPHeaderName.resolve(name)
+        append(resolved, canonical: canonical, value: value)
+    }
+
+    /// Inserts a field before all others of any name (used for a new top Via or Record-Route).
+    public mutating func prepend(_ name: String, _ value: String) {
+        let (resolved, canonical) = SIPHeaderName.resolve(name)
+        append(resolved, canonical: canonical, value: value)
+        slots.insert(slots.removeLast(), at: 0)
+    }
+
+    public mutating func remove(_ name: String) {
+        let name = SIPHeaderName.named(name)
+        forgetMemo(name)
+        let text = self.text
+        slots.removeAll { Self.matches($0, name, in: text) }
+    }
+
+    /// Removes the first list element of `name` (e.g. our own Via on a response), whether it
+    /// stands alone on a line or first in a comma-separated line.
+    public mutating func removeFirstValue(_ name: String) {
+        let name = SIPHeaderName.named(name)
+        guard let index = firstIndex(of: name) else { return }
+        forgetMemo(name)
+        let elements = HeaderValueScanner.splitList(Substring(value(at: index)))
+        if elements.count <= 1 {
+            slots.remove(at: index)
+        } else {
+            setValue(at: index, elements.dropFirst().joined(separator: ", "))
+        }
+    }
+
+    /// Appends `other`'s lines named `name` as they are, as a response copies the request's
+    /// Vias: their bytes, no lookup of the name.
+    mutating func appendFields(of name: SIPHeaderName, from other: SIPHeaders) {
+        for index in other.slots.indices where other.matches(index, name) { appendField(at: index, of: other) }
+        forgetMemo(name)
+    }
+
+    /// Only the lines named one of `names`, in their order, in storage of their own size; the
+    /// parsed From, To, top Via and CSeq come along when their lines do.
+    func keeping(_ names: [SIPHeaderName]) -> SIPHeaders {
+        var kept = SIPHeaders()
+        var count = 0
+        var bytes = 0
+        for index in slots.indices where names.contains(where: { matches(index, $0) }) {
+            count += 1
+            bytes += Int(slots[index].nameCount + slots[index].valueCount)
+        }
+        kept.reserveCapacity(count, bytes: bytes)
+        for index in slots.indices where names.contains(where: { matches(index, $0) }) { kept.appendField(at: index, of: self) }
+        kept.memoBox = memoBox
+        for name in SIPHeaderName.memoized where !names.contains(name) { kept.forgetMemo(name) }
+        return kept
+    }
+
+    /// The same fields without the parsed From, To, top Via and CSeq (about 350 bytes), for a
+    /// message kept only to be sent again, for up to 64·T1; the typed accessors still parse
+    /// on demand. The fields move to storage of their exact size (a response reserves room
+    /// for the lines the core adds, and a changed value leaves its old bytes behind).
+    public func withoutParsedValues() -> SIPHeaders {
+        var headers = SIPHeaders()
+        var bytes = 0
+        for slot in slots { bytes += Int(slot.nameCount + slot.valueCount) }
+        headers.reserveCapacity(slots.count, bytes: bytes)
+        for index in slots.indices { headers.appendField(at: index, of: self) }
+        return headers
+    }
+
+    /// Appends a field whose name and value are bytes (the parser's lines), the name already
+    /// known to be a token.
+    mutating func add(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        let (resolved, canonical) = SIPHeaderName.resolve(String(decoding: name, as: UTF8.self))
+        var slot = Slot(id: resolved.id, nameStart: 0, nameCount: 0, valueStart: 0, valueCount: 0)
+        if resolved.id == 0 { (slot.nameStart, slot.nameCount) = store(canonical.utf8) }
+        (slot.valueStart, slot.valueCount) = store(value)
+        slots.append(slot)
+        forgetMemo(resolved)
+    }
+
+    // MARK: Serializing
+
+    /// The bytes ``write(to:skipping:)`` writes, for sizing a buffer up front.
+    func serializedSize() -> Int {
+        var size = 0
+        for slot in slots {
+            size += Int(slot.valueCount) + 4
+            size += slot.id == 0 ? Int(slot.nameCount) : SIPHeaderName.canonicalBytes[Int(slot.id)].count
+        }
+        return size
+    }
+
+    /// Appends every field but those named `skipped` as `Name: value` lines.
+    func write(to bytes: inout [UInt8], skipping skipped: SIPHeaderName) {
+        text.withUnsafeBufferPointer { text in
+            for index in slots.indices where !matches(index, skipped) {
+                let slot = slots[index]
+                if slot.id == 0 {
+                    bytes.append(contentsOf: text[slot.nameStart, slot.nameCount])
+                } else {
+                    bytes.append(contentsOf: SIPHeaderName.canonicalBytes[Int(slot.id)])
+                }
+                bytes.append(58)  // ':'
+                bytes.append(32)
+                bytes.append(contentsOf: text[slot.valueStart, slot.valueCount])
+                bytes.append(13)
+                bytes.append(10)
+            }
+        }
+    }
+
+    // MARK: Storage
+
+    func firstIndex(of name: SIPHeaderName) -> Int? {
+        for index in slots.indices where matches(index, name) { return index }
+        return nil
+    }
+
+    func matches(_ index: Int, _ name: SIPHeaderName) -> Bool { matches(slots[index], name) }
+
+    private func matches(_ slot: Slot, _ name: SIPHeaderName) -> Bool { Self.matches(slot, name, in: text) }
+
+    /// Static, for closures that change `slots` (`removeAll`) while they match.
+    private static func matches(_ slot: Slot, _ name: SIPHeaderName, in text: [UInt8]) -> Bool {
+        if name.id != 0 { return slot.id == name.id }
+        guard slot.id == 0, Int(slot.nameCount) == name.otherKey.utf8.count else { return false }
+        return text.withUnsafeBufferPointer { text in
+            zip(text[slot.nameStart, slot.nameCount], name.otherKey.utf8).allSatisfy { ($0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0) == $1 }
+        }
+    }
+
+    func value(at index: Int) -> String {
+        let slot = slots[index]
+        return text.withUnsafeBufferPointer { String(decoding: $0[slot.valueStart, slot.valueCount], as: UTF8.self) }
+    }
+
+    private func name(at index: Int) -> String {
+        let slot = slots[index]
+        guard slot.id == 0 else { return SIPHeaderName.canonicalNames[Int(slot.id)] }
+        return text.withUnsafeBufferPointer { String(decoding: $0[slot.nameStart, slot.nameCount], as: UTF8.self) }
+    }
+
+    /// Calls `body` with the storage and the value's range in it, for reading by offset.
+    func withValueBytes<Result>(at index: Int, _ body: (ByteText, Range<Int>) -> Result) -> Result {
+        let slot = slots[index]
+        return text.withUnsafeBufferPointer { body(ByteText(bytes: $0), Int(slot.valueStart)..<Int(slot.valueStart + slot.valueCount)) }
+    }
+
+    private mutating func append(_ name: SIPHeaderName, canonical: String, value: String) {
+        var slot = Slot(id: name.id, nameStart: 0, nameCount: 0, valueStart: 0, valueCount: 0)
+        if name.id == 0 { (slot.nameStart, slot.nameCount) = store(canonical.utf8) }
+        (slot.valueStart, slot.valueCount) = store(value.utf8)
+        slots.append(slot)
+        forgetMemo(name)
+    }
+
+    private mutating func appendField(at index: Int, of other: SIPHeaders) {
+        var slot = other.slots[index]
+        other.text.withUnsafeBufferPointer { source in
+            if slot.id == 0 { (slot.nameStart, slot.nameCount) = store(source[slot.nameStart, slot.nameCount]) }
+            (slot.valueStart, slot.valueCount) = store(source[slot.valueStart, slot.valueCount])
+        }
+        slots.append(slot)
+    }
+
+    /// Replaces every field named `name` with one field, or removes them when `value` is nil.
+    private mutating func set(_ resolved: (name: SIPHeaderName, canonical: String), _ value: String?) {
+        let name = resolved.name
+        forgetMemo(name)
+        let text = self.text
+        guard let value else {
+            slots.removeAll { Self.matches($0, name, in: text) }
+            return
+        }
+        guard let index = firstIndex(of: name) else {
+            append(name, canonical: resolved.canonical, value: value)
+            return
+        }
+        setValue(at: index, value)
+        var keptFirst = false
+        slots.removeAll { slot in
+            guard Self.matches(slot, name, in: text) else { return false }
+            defer { keptFirst = true }
+            return keptFirst
+        }
+    }
+
+    /// The new value goes to the end of the storage; the old bytes stay until the fields are
+    /// copied (``withoutParsedValues()``, ``keeping(_:)``): a message is changed a few times
+    /// while it is built, not in a loop.
+    private mutating func setValue(at index: Int, _ value: String) {
+        (slots[index].valueStart, slots[index].valueCount) = store(value.utf8)
+    }
+
+    private mutating func store(_ bytes: some Collection<UInt8>) -> (start: UInt32, count: UInt32) {
+        let start = UInt32(text.count)
+        text.append(contentsOf: bytes)
+        return (start, UInt32(text.count) - start)
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// `count` bytes from `start`, as a buffer of its own.
+    fileprivate subscript(start: UInt32, count: UInt32) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: self[Int(start)..<Int(start + count)])
     }
 }

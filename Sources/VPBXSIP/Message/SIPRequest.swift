@@ -29,7 +29,7 @@ public struct SIPRequest: Sendable, Equatable {
         SIPRequest(method: method, uri: uri, headers: headers.keeping(Self.matchingKeys))
     }
 
-    static let matchingKeys = ["via", "from", "to", "call-id", "cseq", "route"]
+    static let matchingKeys: [SIPHeaderName] = [.via, .from, .to, .callID, .cseq, .route]
 
     /// The same request without its parsed header values (``SIPHeaders/withoutParsedValues()``),
     /// for one kept only to be sent again.
@@ -59,8 +59,8 @@ public struct SIPResponse: Sendable, Equatable {
     public init(to request: SIPRequest, status: Int, reason: String? = nil, toTag: String? = nil) {
         var headers = SIPHeaders()
         // The copied headers, plus room for what the core adds (Contact, Server, Allow, ...).
-        headers.reserveCapacity(request.headers.count(of: "via") + 8)
-        headers.appendFields(of: "via", from: request.headers)
+        headers.reserveCapacity(request.headers.count(of: .via) + 8)
+        headers.appendFields(of: .via, from: request.headers)
         if let from = request.headers["From"] { headers.add("From", from) }
         if let to = request.headers["To"] {
             // `to()` is the parser's memo for a received request: no second parse. The tag is
@@ -115,18 +115,12 @@ enum SIPMessageWriter {
     /// The message's bytes, written straight into one array sized up front (no intermediate
     /// String), with Content-Length always matching the body.
     static func bytes(startLine: String, headers: SIPHeaders, body: [UInt8]) -> [UInt8] {
-        var size = startLine.utf8.count + 40 + body.count
-        for field in headers { size += field.name.utf8.count + field.value.utf8.count + 4 }
+        let size = startLine.utf8.count + 40 + body.count + headers.serializedSize()
         var bytes: [UInt8] = []
         bytes.reserveCapacity(size)
         bytes.append(contentsOf: startLine.utf8)
         bytes.append(contentsOf: crlf)
-        for field in headers where field.key != "content-length" {
-            bytes.append(contentsOf: field.name.utf8)
-            bytes.append(contentsOf: colonSpace)
-            bytes.append(contentsOf: field.value.utf8)
-            bytes.append(contentsOf: crlf)
-        }
+        headers.write(to: &bytes, skipping: .contentLength)
         bytes.append(contentsOf: contentLengthName)
         appendDecimal(body.count, to: &bytes)
         bytes.append(contentsOf: crlf)

@@ -175,7 +175,7 @@ public struct SIPParser: Sendable {
         guard let firstLine else { throw .unparseable("message has no start line") }
         guard !isFolded else { return nil }
         var headers = SIPHeaders()
-        headers.reserveCapacity(headerLineCount)
+        headers.reserveCapacity(headerLineCount, bytes: lastLineEnd - firstLine.upperBound)
         // Every line after the start line up to the last non-empty one; an empty one between
         // them is refused as a line without a colon.
         start = bytes.line(from: firstLine.lowerBound, end: end).next
@@ -197,7 +197,8 @@ public struct SIPParser: Sendable {
         guard !name.isEmpty, bytes.allSatisfy(name, isTokenByte) else {
             throw .unparseable("header name '\(bytes.string(name).prefix(60))' is not a token")
         }
-        headers.add(bytes.string(name), bytes.string(bytes.trimmed((colon + 1)..<line.upperBound)))
+        let value = bytes.trimmed((colon + 1)..<line.upperBound)
+        headers.add(name: UnsafeBufferPointer(rebasing: bytes.bytes[name]), value: UnsafeBufferPointer(rebasing: bytes.bytes[value]))
     }
 
     /// The decoded lines with folded continuation lines joined to the line before
