@@ -32,6 +32,11 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     }
 
     private var text: [UInt8] = []
+    /// What a message built line by line reserves at its first line (a request the core
+    /// sends has about ten lines and 300-400 bytes in them; 480 and an array's header fill
+    /// one of the allocator's 512-byte classes).
+    static let builtLines = 12
+    static let builtBytes = 480
     private var slots: [Slot] = []
     /// The parsed From, To, top Via and CSeq; see `SIPHeaders+Memo.swift`.
     var memoBox: MemoBox?
@@ -175,6 +180,30 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         forgetMemo(name)
     }
 
+    /// Appends `other`'s first line named `name` as it is (its bytes), with `suffix` appended
+    /// to its value; `parsed` is the changed value parsed, kept as the parser would keep it.
+    mutating func appendFirstField(of name: SIPHeaderName, from other: SIPHeaders, appending suffix: String = "", parsed: NameAddress? = nil) {
+        guard let index = other.firstIndex(of: name) else { return }
+        let isFirst = firstIndex(of: name) == nil
+        appendField(at: index, of: other)
+        forgetMemo(name)
+        guard !suffix.isEmpty else { return }
+        slots[slots.count - 1].valueCount += store(suffix.utf8).count
+        if isFirst, let parsed { memoize(parsed, as: name) }
+    }
+
+    /// Whether there is a line named `name`.
+    func contains(_ name: SIPHeaderName) -> Bool { firstIndex(of: name) != nil }
+
+    /// The bytes of the names and values of the lines named one of `names`.
+    func byteCount(of names: [SIPHeaderName]) -> Int {
+        var bytes = 0
+        for index in slots.indices where names.contains(where: { matches(index, $0) }) {
+            bytes += Int(slots[index].nameCount + slots[index].valueCount)
+        }
+        return bytes
+    }
+
     /// Only the lines named one of `names`, in their order, in storage of their own size; the
     /// parsed From, To, top Via and CSeq come along when their lines do.
     func keeping(_ names: [SIPHeaderName]) -> SIPHeaders {
@@ -285,11 +314,19 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     }
 
     private mutating func append(_ name: SIPHeaderName, canonical: String, value: String) {
+        if text.capacity == 0 {
+            // A message built line by line: one allocation for the usual size instead of a
+            // doubling every few lines.
+            slots.reserveCapacity(Self.builtLines)
+            text.reserveCapacity(Self.builtBytes)
+        }
         var slot = Slot(id: name.id, nameStart: 0, nameCount: 0, valueStart: 0, valueCount: 0)
         if name.id == 0 { (slot.nameStart, slot.nameCount) = store(canonical.utf8) }
         (slot.valueStart, slot.valueCount) = store(value.utf8)
+        let isFirstCallID = name == .callID && firstIndex(of: .callID) == nil
         slots.append(slot)
         forgetMemo(name)
+        if isFirstCallID { memoizeCallID(value) }
     }
 
     private mutating func appendField(at index: Int, of other: SIPHeaders) {

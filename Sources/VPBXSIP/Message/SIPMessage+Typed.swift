@@ -1,7 +1,7 @@
 /// Typed views of the headers every SIP element needs. They parse on demand and throw with a
 /// message naming the header, so ingress validation can turn them into a `400`.
 extension SIPHeaders {
-    public var callID: String? { self["Call-ID"] }
+    public var callID: String? { memoizedCallID ?? self[.callID] }
 
     public func cseq() throws(SIPParseError) -> CSeq {
         if let cseq = memoizedCSeq { return cseq }

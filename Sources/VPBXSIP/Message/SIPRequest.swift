@@ -57,27 +57,32 @@ public struct SIPResponse: Sendable, Equatable {
     /// A response to `request` per RFC 3261 §8.2.6: Via, From, To, Call-ID and CSeq copied; for
     /// anything but 100 a To tag is added when the request had none (`toTag`).
     public init(to request: SIPRequest, status: Int, reason: String? = nil, toTag: String? = nil) {
+        let copied = request.headers
         var headers = SIPHeaders()
-        // The copied headers, plus room for what the core adds (Contact, Server, Allow, ...).
-        headers.reserveCapacity(request.headers.count(of: .via) + 8)
-        headers.appendFields(of: .via, from: request.headers)
-        if let from = request.headers["From"] { headers.add("From", from) }
-        if let to = request.headers["To"] {
-            // `to()` is the parser's memo for a received request: no second parse. The tag is
-            // appended to the request's own text, which the response must repeat anyway
-            // (RFC 3261 §8.2.6.2): in an addr-spec without angle brackets, parameters after
-            // the URI are header parameters too, so the append reads back as the same address.
-            if status != 100, let toTag, var address = try? request.headers.to(), address.tag == nil {
-                address.tag = toTag
-                headers.add("To", address, text: to + ";tag=" + toTag)
-            } else {
-                headers.add("To", to)
-            }
+        // The copied lines, plus room for what the core adds (Contact, Server, Allow, ...).
+        headers.reserveCapacity(
+            copied.count(of: .via) + 8, bytes: copied.byteCount(of: Self.copiedFromRequest) + Self.roomForAddedLines)
+        headers.appendFields(of: .via, from: copied)
+        headers.appendFirstField(of: .from, from: copied)
+        // `to()` is the parser's memo for a received request: no second parse. The tag is
+        // appended to the request's own text, which the response must repeat anyway
+        // (RFC 3261 §8.2.6.2): in an addr-spec without angle brackets, parameters after the
+        // URI are header parameters too, so the append reads back as the same address.
+        if status != 100, let toTag, copied.contains(.to), var address = try? copied.to(), address.tag == nil {
+            address.tag = toTag
+            headers.appendFirstField(of: .to, from: copied, appending: ";tag=" + toTag, parsed: address)
+        } else {
+            headers.appendFirstField(of: .to, from: copied)
         }
-        if let callID = request.headers["Call-ID"] { headers.add("Call-ID", callID) }
-        if let cseq = request.headers["CSeq"] { headers.add("CSeq", cseq) }
+        headers.appendFirstField(of: .callID, from: copied)
+        headers.appendFirstField(of: .cseq, from: copied)
         self.init(statusCode: status, reason: reason, headers: headers)
     }
+
+    static let copiedFromRequest: [SIPHeaderName] = [.via, .from, .to, .callID, .cseq]
+    /// Bytes for the lines the core adds to a response (Contact, Server, Allow, Supported,
+    /// Content-Type): one allocation for its storage rather than a doubling per line.
+    static let roomForAddedLines = 256
 
     public var isProvisional: Bool { statusCode < 200 }
     public var isSuccess: Bool { (200..<300).contains(statusCode) }
