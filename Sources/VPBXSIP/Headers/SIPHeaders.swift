@@ -52,6 +52,11 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     /// How many fields fit without growing (tests of the kept messages' size).
     var fieldCapacity: Int { slots.capacity }
 
+    /// How many bytes of names and values fit without growing, and how many are stored (old
+    /// values a change left behind included): tests of the kept messages' size.
+    var byteCapacity: Int { text.capacity }
+    var storedBytes: Int { text.count }
+
     /// Room for `count` fields, for a parser that knows how many lines follow.
     public mutating func reserveCapacity(_ count: Int) { slots.reserveCapacity(count) }
 
