@@ -31,6 +31,21 @@ struct HeaderNameLookupTests {
         #expect(SIPHeaderName.resolve("x-CUSTOM").name == custom)
     }
 
+    @Test func theNamesTheCallPathUsesByNumberAreTheirNames() {
+        let byNumber: [(SIPHeaderName, String)] = [
+            (.via, "Via"), (.from, "From"), (.to, "To"), (.callID, "Call-ID"), (.cseq, "CSeq"), (.route, "Route"),
+            (.contentLength, "Content-Length"),
+        ]
+        for (name, spelling) in byNumber {
+            #expect(SIPHeaderName.named(spelling) == name, "\(spelling)")
+            #expect(SIPHeaderName.canonicalNames[Int(name.id)] == spelling)
+        }
+        for id in 0..<UInt16(SIPHeaderName.canonicalNames.count) {
+            let name = SIPHeaderName(id: id)
+            #expect(name.isMemoized == SIPHeaderName.memoized.contains(name), "\(SIPHeaderName.canonicalNames[Int(id)])")
+        }
+    }
+
     @Test func everyCompactFormExpandsToAKnownName() throws {
         for (compact, full) in SIPHeaderName.compactForms {
             let id = try #require(SIPHeaderName.idsBySpelling[full], "\(full)")

@@ -37,14 +37,16 @@ struct SIPHeaderName: Sendable, Equatable {
     /// The lower-cased name: the lookup key the message's users see in ``SIPHeaders/Field``.
     var key: String { id == 0 ? otherKey : Self.keys[Int(id)] }
 
-    // The names the call path looks up most, without resolving a spelling.
-    static let via = named("Via")
-    static let from = named("From")
-    static let to = named("To")
-    static let callID = named("Call-ID")
-    static let cseq = named("CSeq")
-    static let route = named("Route")
-    static let contentLength = named("Content-Length")
+    // The names the call path looks up most, by their numbers in ``canonicalNames``:
+    // computed, so reading one is a constant rather than a lazily initialized global (the
+    // test of the table checks every number against its name).
+    static var via: SIPHeaderName { SIPHeaderName(id: 1) }
+    static var from: SIPHeaderName { SIPHeaderName(id: 2) }
+    static var to: SIPHeaderName { SIPHeaderName(id: 3) }
+    static var callID: SIPHeaderName { SIPHeaderName(id: 4) }
+    static var cseq: SIPHeaderName { SIPHeaderName(id: 5) }
+    static var route: SIPHeaderName { SIPHeaderName(id: 10) }
+    static var contentLength: SIPHeaderName { SIPHeaderName(id: 8) }
 
     /// The known names, by number (0 is no name). Every name the engine reads or writes on a
     /// call's path is here, and the full forms of every compact form.
