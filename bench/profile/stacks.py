@@ -6,6 +6,10 @@
     stacks.py FILE callees FUNC           samples under FUNC, split by the frame right below it
     stacks.py FILE callers FUNC           samples under FUNC, split by the frame right above it
     stacks.py FILE inner                  innermost frames (self time)
+    stacks.py FILE copies                 samples in copying or destroying a value (the value
+                                          witnesses Swift emits, with the reference counting
+                                          under them), by the value's type: the innermost such
+                                          frame wins
 
 Options: --thread SUBSTRING keeps only samples of threads whose name contains it (the core
 runs on the concurrency pool, "oot.default-qos"; the SIP and relay loops are "NIO-ELT");
@@ -16,6 +20,14 @@ import argparse
 import collections
 import re
 import sys
+
+# Frames of the value witnesses and outlined helpers that copy, assign or destroy a value of
+# the type named after them.
+VALUE_WITNESS = re.compile(
+    r"^(?:initializeWithCopy for|initializeWithTake for|assignWithCopy for|assignWithTake for|destroy for"
+    r"|outlined copy of|outlined destroy of|outlined consume of|outlined init with copy of"
+    r"|outlined assign with copy of|outlined retain of|outlined release of) (.+)$"
+)
 
 
 def read_samples(path):
@@ -40,7 +52,7 @@ def read_samples(path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file")
-    parser.add_argument("question", choices=["groups", "callees", "callers", "inner"])
+    parser.add_argument("question", choices=["groups", "callees", "callers", "inner", "copies"])
     parser.add_argument("arguments", nargs="*")
     parser.add_argument("--thread")
     parser.add_argument("--top", type=int, default=30)
@@ -65,6 +77,13 @@ def main():
             continue
         if options.question == "inner":
             counts[frames[0] if frames else "(no frames)"] += 1
+        elif options.question == "copies":
+            for frame in frames:
+                witness = VALUE_WITNESS.match(frame)
+                if witness:
+                    matched += 1
+                    counts[witness.group(1)] += 1
+                    break
         elif options.question == "groups":
             for frame in frames:
                 hit = next((name for name, pattern in groups if pattern.search(frame)), None)
@@ -86,6 +105,8 @@ def main():
 
     if options.question in ("callees", "callers"):
         print(f"{options.arguments[0]}: {100 * matched / total:.1f}% of {total} samples")
+    elif options.question == "copies":
+        print(f"copying and destroying values: {100 * matched / total:.1f}% of {total} samples")
     for name, count in counts.most_common(options.top):
         print(f"  {100 * count / total:5.1f}%  {name[:160]}")
 
