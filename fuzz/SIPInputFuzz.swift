@@ -22,7 +22,21 @@ public func fuzzOne(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         _ = headers.maxForwards
         _ = headers.contentType
         _ = message.serialized()
-        if case .request(let request) = message { _ = request.uri.serialized }
+        if case .request(let request) = message {
+            _ = request.uri.serialized
+            // What the core does with a received request's header storage (stop 31: the
+            // fields are bytes in one buffer): a response copies its lines and tags its To,
+            // kept copies move to storage of their own, changes append to the buffer.
+            _ = SIPResponse(to: request, status: 486, toTag: "fuzz-tag").serialized()
+            _ = request.trimmedForMatching().serialized()
+            _ = request.keptForResending().serialized()
+            var changed = request
+            changed.headers.removeFirstValue("Via")
+            changed.headers["Call-ID"] = "fuzz-changed"
+            changed.headers.prepend("Record-Route", "<sip:192.0.2.1;lr>")
+            _ = changed.headers.callID
+            _ = changed.serialized()
+        }
     }
     bytes.withUnsafeBytes { _ = try? SIPStreamFramer.nextFrame(in: $0) }
     if let sdp = try? SessionDescription(parsing: String(decoding: bytes, as: UTF8.self)) {
