@@ -61,8 +61,9 @@ extension SIPHeaders {
         changeMemo { $0.forget(name) }
     }
 
-    /// Parses From, To, the top Via and CSeq once and keeps them for the typed accessors. A
-    /// header that is missing or malformed is not kept, so its accessor still throws.
+    /// Parses From, To, the top Via and CSeq once, decodes Call-ID, and keeps them for the
+    /// typed accessors. A header that is missing or malformed is not kept, so its accessor
+    /// still throws.
     ///
     /// - Parameter includingFrom: false for a response: nothing on the response path reads its
     ///   From (the dialog takes it from our request), and ``from()`` still parses on demand.

@@ -3,7 +3,7 @@ import VPBXText
 /// The header fields of a message in arrival order. Names are matched case-insensitively and
 /// compact forms (`i`, `v`, `m`, ...) are expanded at insertion, so `headers["Call-ID"]` finds an
 /// `i:` line. Typed views (`Via`, `CSeq`, ...) parse on demand, except that the parser memoizes
-/// From, To, the top Via and CSeq of every message it reads (`SIPHeaders+Memo.swift`).
+/// From, To, the top Via, CSeq and Call-ID of every message it reads (`SIPHeaders+Memo.swift`).
 ///
 /// Storage: every field's value (and the name of any header not in ``SIPHeaderName``'s
 /// table) is bytes in one array, and a field is a trivial slot of offsets and a name number.
@@ -210,7 +210,7 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     }
 
     /// Only the lines named one of `names`, in their order, in storage of their own size; the
-    /// parsed From, To, top Via and CSeq come along when their lines do.
+    /// memoized values (From, To, top Via, CSeq, Call-ID) come along when their lines do.
     func keeping(_ names: [SIPHeaderName]) -> SIPHeaders {
         var kept = SIPHeaders()
         var count = 0
@@ -226,7 +226,7 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         return kept
     }
 
-    /// The same fields without the parsed From, To, top Via and CSeq (about 350 bytes), for a
+    /// The same fields without the memoized values (From, To, top Via, CSeq, Call-ID), for a
     /// message kept only to be sent again, for up to 64·T1; the typed accessors still parse
     /// on demand. The fields move to storage of their exact size (a response reserves room
     /// for the lines the core adds, and a changed value leaves its old bytes behind).
