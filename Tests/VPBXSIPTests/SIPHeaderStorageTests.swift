@@ -84,6 +84,20 @@ struct SIPHeaderStorageTests {
         #expect(built.callID == "built-1")
     }
 
+    @Test func aMessageBuiltLineByLineReservesOnceAndKeepsRoomItsBuilderReserved() {
+        var fresh = SIPHeaders()
+        fresh.add("Via", "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK-r1")
+        #expect(fresh.fieldCapacity >= SIPHeaders.builtLines && fresh.byteCapacity >= SIPHeaders.builtBytes)
+        // A dialog reserves its line count before its first line: that room stays.
+        var reserved = SIPHeaders()
+        reserved.reserveCapacity(3)
+        let room = reserved.fieldCapacity
+        reserved.add("Via", "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK-r2")
+        reserved.add("Call-ID", "reserve-1")
+        #expect(reserved.fieldCapacity == room)
+        #expect(reserved.byteCapacity >= SIPHeaders.builtBytes)
+    }
+
     @Test func namesNotInTheTableAreFoundInAnyCaseAndRemovedWhole() {
         var headers = SIPHeaders()
         headers.add("X-Trace", "one")

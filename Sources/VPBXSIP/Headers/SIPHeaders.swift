@@ -138,7 +138,7 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
             defer { index += 1 }
             let slot = headers.slots[index]
             let name = headers.name(at: index)
-            return Field(name: name, value: headers.value(at: index), key: slot.id == 0 ? name.lowercased() : SIPHeaderName.keys[Int(slot.id)])
+            return Field(name: name, value: headers.value(at: index), key: slot.id == 0 ? name.lowercased() : SIPHeaderName(id: slot.id).key)
         }
     }
 
@@ -197,9 +197,6 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         if isFirst, let parsed { memoize(parsed, as: name) }
     }
 
-    /// Whether there is a line named `name`.
-    func contains(_ name: SIPHeaderName) -> Bool { firstIndex(of: name) != nil }
-
     /// The bytes of the names and values of the lines named one of `names`.
     func byteCount(of names: [SIPHeaderName]) -> Int {
         var bytes = 0
@@ -213,13 +210,7 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     /// memoized values (From, To, top Via, CSeq, Call-ID) come along when their lines do.
     func keeping(_ names: [SIPHeaderName]) -> SIPHeaders {
         var kept = SIPHeaders()
-        var count = 0
-        var bytes = 0
-        for index in slots.indices where names.contains(where: { matches(index, $0) }) {
-            count += 1
-            bytes += Int(slots[index].nameCount + slots[index].valueCount)
-        }
-        kept.reserveCapacity(count, bytes: bytes)
+        kept.reserveCapacity(names.reduce(0) { $0 + count(of: $1) }, bytes: byteCount(of: names))
         for index in slots.indices where names.contains(where: { matches(index, $0) }) { kept.appendField(at: index, of: self) }
         kept.memoBox = memoBox
         for name in SIPHeaderName.memoized where !names.contains(name) { kept.forgetMemo(name) }
@@ -321,8 +312,9 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     private mutating func append(_ name: SIPHeaderName, canonical: String, value: String) {
         if text.capacity == 0 {
             // A message built line by line: one allocation for the usual size instead of a
-            // doubling every few lines.
-            slots.reserveCapacity(Self.builtLines)
+            // doubling every few lines. Slots a builder reserved itself (a dialog knows its
+            // line count) are kept: reserving more would move them.
+            if slots.capacity == 0 { slots.reserveCapacity(Self.builtLines) }
             text.reserveCapacity(Self.builtBytes)
         }
         var slot = Slot(id: name.id, nameStart: 0, nameCount: 0, valueStart: 0, valueCount: 0)

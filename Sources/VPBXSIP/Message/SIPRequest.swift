@@ -68,7 +68,7 @@ public struct SIPResponse: Sendable, Equatable {
         // appended to the request's own text, which the response must repeat anyway
         // (RFC 3261 §8.2.6.2): in an addr-spec without angle brackets, parameters after the
         // URI are header parameters too, so the append reads back as the same address.
-        if status != 100, let toTag, copied.contains(.to), var address = try? copied.to(), address.tag == nil {
+        if status != 100, let toTag, var address = try? copied.to(), address.tag == nil {
             address.tag = toTag
             headers.appendFirstField(of: .to, from: copied, appending: ";tag=" + toTag, parsed: address)
         } else {
@@ -152,5 +152,4 @@ enum SIPMessageWriter {
     private static let contentLengthName = Array("Content-Length: ".utf8)
 
     private static let crlf: [UInt8] = [13, 10]
-    private static let colonSpace: [UInt8] = [58, 32]
 }
