@@ -81,6 +81,8 @@ public actor PBXCore {
     var endedMonitorRings: [UUID: MonitorLeg] = [:]
 
     private let inbox = BatchInbox<Input>()
+    /// When the next tick comes: every `tickInterval` while timers are due, seldom when idle.
+    let ticker: CoreTicker
     private var loopTask: Task<Void, Never>?
     private var tickTask: Task<Void, Never>?
 
@@ -92,6 +94,7 @@ public actor PBXCore {
         hosts: any HostResolving = NoHostResolution()
     ) {
         self.configuration = configuration
+        self.ticker = CoreTicker(interval: configuration.tickInterval)
         self.hosts = hosts
         self.outbound = outbound
         self.mediaFactory = media
@@ -131,13 +134,8 @@ public actor PBXCore {
         if recovered > 0 { logger.notice("closed CDRs left open by an earlier run", metadata: ["count": "\(recovered)"]) }
         let inbox = self.inbox
         loopTask = Task { await self.run(inbox) }
-        let tick = configuration.tickInterval
-        tickTask = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: tick)
-                inbox.push(.tick)
-            }
-        }
+        let ticker = self.ticker
+        tickTask = Task { await ticker.run { inbox.push(.tick) } }
     }
 
     func emit(_ event: @autoclosure () -> PBXEvent) {
@@ -221,7 +219,14 @@ public actor PBXCore {
             expireSubscriptions(now: Date())
             expireBans(now: now)
         }
+        // Looking for the earliest deadline walks the timer wheel: only when few timers wait
+        // (an idle or quiet exchange). With many, one is nearly always due within a tick.
+        ticker.plan(next: timers.count > Self.idleTimerCount ? now : timers.nextDeadline, now: now)
     }
+
+    /// Up to this many waiting timers the ticker sleeps until the earliest; above, it ticks
+    /// every interval.
+    static let idleTimerCount = 64
 
     /// Schedules `timer` and returns its deadline, which taking it out of the wheel again
     /// needs (`TimerQueue.cancel(at:where:)`, PBXCore+StaleTimers).
@@ -233,6 +238,7 @@ public actor PBXCore {
         } else {
             timers.schedule(timer, at: deadline)
         }
+        ticker.noteDeadline(deadline)
         return deadline
     }
 

@@ -99,7 +99,8 @@ public struct TimerQueue<Payload: Sendable>: Sendable {
     @inlinable public var count: Int { storedCount }
     @inlinable public var isEmpty: Bool { storedCount == 0 }
 
-    /// The earliest deadline; scans the wheel, for tests and diagnostics.
+    /// The earliest deadline. Walks the wheel up to the first slot in use (up to 4,096 slots):
+    /// for an owner with few timers deciding how long it may sleep, for tests and diagnostics.
     public var nextDeadline: ContinuousClock.Instant? {
         var earliest = far.first?.entry.deadline
         for lane in lanes {
