@@ -21,7 +21,10 @@ number() {  # option name, value: a positive number or exit 2
         || { echo "soak: $1 takes a positive number, not '$2'" >&2; exit 2; }
 }
 while [ $# -gt 0 ]; do
-    [ $# -ge 2 ] || case "$1" in -h | --help) ;; *) echo "soak: $1 needs a value" >&2; exit 2 ;; esac
+    case "$1" in
+        --minutes | --interval | --scale | --quiesce | --max-growth-mb-per-hour | --bin-dir)
+            [ $# -ge 2 ] || { echo "soak: $1 needs a value" >&2; exit 2; } ;;
+    esac
     case "$1" in
         --minutes) number "$1" "$2"; minutes=$2; shift 2 ;;
         --interval) number "$1" "$2"; interval=$2; shift 2 ;;
