@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
+# shellcheck source=../lib/engine.sh
+source "$root/bench/lib/engine.sh"
 
 rate=1000
 seconds=5
@@ -34,10 +36,7 @@ heaptrack -o "$out/heap" "$bin_dir/vpbx-engine" --data-dir "$out/data" --sip-lis
     --rtp-ports 40000-49999 --rtp-address 127.0.0.1 --socket "$socket" --trusted 127.0.0.0/8 \
     --log-level warning > "$out/heaptrack.log" 2> "$out/engine.log" &
 heaptrack_pid=$!
-for _ in $(seq 150); do
-    "$bin_dir/vpbx" status --socket "$socket" --timeout 1 >/dev/null 2>&1 && break
-    sleep 0.2
-done
+wait_for_engine "profile heap" "$heaptrack_pid" "$bin_dir/vpbx" "$socket" "$out/engine.log"
 "$bin_dir/vpbx" ext add 2000 --name Bench --password "bench-$$-x" --static-contact "sip:2000@127.0.0.1:$uas_port" \
     --socket "$socket" >/dev/null
 sipp -sn uas -i 127.0.0.1 -bind_local -p "$uas_port" -mi 127.0.0.1 -mp $((base + 30)) -cp $((base + 20)) \

@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
+# shellcheck source=../lib/engine.sh
+source "$root/bench/lib/engine.sh"
 here="$root/bench/queue-load"
 
 callers=200
@@ -64,11 +66,7 @@ vpbx() { "$cli" "$@" --socket "$socket" >/dev/null; }
 "$engine" --data-dir "$work/data" --sip-listen "127.0.0.1:$engine_port" --rtp-ports "$rtp_range" \
     --rtp-address 127.0.0.1 --socket "$socket" --trusted 127.0.0.0/8 --log-level warning 2> "$work/engine.log" &
 engine_pid=$!
-for _ in $(seq 150); do
-    "$cli" status --socket "$socket" --timeout 1 >/dev/null 2>&1 && break
-    kill -0 "$engine_pid" 2>/dev/null || { echo "queue-load: engine exited:"; tail -20 "$work/engine.log"; exit 1; }
-    sleep 0.2
-done
+wait_for_engine queue-load "$engine_pid" "$cli" "$socket" "$work/engine.log"
 
 # The desks: one sipp answers for every agent extension 3001...
 sipp -sf "$here/agent-desk.xml" -i 127.0.0.1 -bind_local -p "$desk_port" -mi 127.0.0.1 -d "$talk_ms" \

@@ -11,6 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
+# shellcheck source=../lib/engine.sh
+source "$root/bench/lib/engine.sh"
 
 streams_list="250 500 1000 1500 2250"
 duration=10
@@ -270,12 +272,7 @@ start_engine() {
         --rtp-address 127.0.0.1 --socket "$work/control.sock" --trusted 127.0.0.0/8 --log-level warning \
         --rtp-timeout 86400 "${engine_args[@]}" 2> "$work/engine.log" &
     engine_pid=$!
-    for _ in $(seq 150); do
-        "$cli" status --socket "$work/control.sock" --timeout 1 >/dev/null 2>&1 && break
-        kill -0 "$engine_pid" 2>/dev/null || { echo "rtp-relay: engine exited:"; tail -20 "$work/engine.log"; exit 1; }
-        sleep 0.2
-    done
-    "$cli" status --socket "$work/control.sock" --timeout 2 >/dev/null || { echo "rtp-relay: engine not ready after 30 s"; exit 1; }
+    wait_for_engine rtp-relay "$engine_pid" "$cli" "$work/control.sock" "$work/engine.log"
     "$cli" ext add 2000 --name Bench --password "bench-$$" --static-contact "sip:2000@127.0.0.1:$uas_port" \
         --socket "$work/control.sock" >/dev/null
     # The callee: sipp's embedded 'uas' (180, 200 with SDP, then waits for ACK and BYE; sends

@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
+# shellcheck source=../lib/engine.sh
+source "$root/bench/lib/engine.sh"
 
 rates="250 500 1000 2000 4000"
 duration=10
@@ -177,12 +179,7 @@ start_engine() {
         --rtp-address 127.0.0.1 --socket "$socket" --trusted 127.0.0.0/8 --log-level warning \
         $engine_args 2> "$work/engine.log" &  # word-split on purpose: several options
     engine_pid=$!
-    for _ in $(seq 150); do
-        "$cli" status --socket "$socket" --timeout 1 >/dev/null 2>&1 && break
-        kill -0 "$engine_pid" 2>/dev/null || { echo "sip-load: engine exited:"; tail -20 "$work/engine.log"; exit 1; }
-        sleep 0.2
-    done
-    "$cli" status --socket "$socket" --timeout 2 >/dev/null || { echo "sip-load: engine not ready after 30 s"; exit 1; }
+    wait_for_engine sip-load "$engine_pid" "$cli" "$socket" "$work/engine.log"
     # 2000 rings the sipp UAS; trusted loopback callers are not challenged.
     "$cli" ext add 2000 --name Bench --password "bench-$$" --static-contact "sip:2000@127.0.0.1:$uas_port" \
         --socket "$socket" >/dev/null
