@@ -101,9 +101,8 @@ final class CoreTicker: Sendable {
                 wake(ifSleepingPast: .min)
                 return
             }
-            let delay = instant(wakeAt) - ContinuousClock.now
-            let nanoseconds = max(0, delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000)
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
+            let delay = max(0, nanoseconds(of: instant(wakeAt) - ContinuousClock.now))
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(delay))) { [self] in
                 let expired = sleeper.withLock { sleeper -> CheckedContinuation<Void, Never>? in
                     guard sleeper.generation == generation else { return nil }
                     defer { sleeper.continuation = nil }
