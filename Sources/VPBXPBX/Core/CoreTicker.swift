@@ -64,6 +64,10 @@ final class CoreTicker: Sendable {
         }
     }
 
+    /// True while the ticker sleeps past the next interval (waiting for a deadline or its
+    /// idle limit).
+    var isSleepingLong: Bool { sleepingLong.load(ordering: .sequentiallyConsistent) }
+
     /// The core, on a tick: the earliest deadline left in its timer queue, nil for none, or
     /// `now` to keep ticking every interval (a queue too full to look through cheaply).
     func plan(next deadline: ContinuousClock.Instant?, now: ContinuousClock.Instant) {

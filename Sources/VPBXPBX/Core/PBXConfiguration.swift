@@ -16,8 +16,12 @@ public struct PBXConfiguration: Sendable {
     public var maximumRegistrationExpiry: Int
     public var defaultRegistrationExpiry: Int
     public var timings: TransactionTimings
-    /// How often timers and registration expiry are checked.
+    /// How often timers and registration expiry are checked while timers are due.
     public var tickInterval: Duration
+    /// The longest the core's tick sleeps with no timer due (``CoreTicker``): binding expiry
+    /// and the other housekeeping run on ticks, so they wait up to this long. Tests raise it
+    /// to show that a new timer wakes a sleeping tick.
+    public var idleTickLimit: Duration = .seconds(1)
     public var userAgent: String
     /// New calls beyond this many at once are refused with `503 Maximum Calls In Progress`;
     /// nil: no limit.

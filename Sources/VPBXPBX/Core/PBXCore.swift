@@ -94,7 +94,7 @@ public actor PBXCore {
         hosts: any HostResolving = NoHostResolution()
     ) {
         self.configuration = configuration
-        self.ticker = CoreTicker(interval: configuration.tickInterval)
+        self.ticker = CoreTicker(interval: configuration.tickInterval, idleLimit: configuration.idleTickLimit)
         self.hosts = hosts
         self.outbound = outbound
         self.mediaFactory = media
