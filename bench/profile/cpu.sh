@@ -30,8 +30,10 @@ for _ in $(seq $((duration * 10 + 300))); do
     kill -0 "$load_pid" 2>/dev/null || { echo "profile cpu: the load ended early:"; cat "$log"; exit 1; }
     sleep 0.1
 done
-engine_pid=$(pgrep -f "^$bin_dir/vpbx-engine " | head -1 || true)
-[ -n "$engine_pid" ] || { echo "profile cpu: no engine from $bin_dir running" >&2; exit 1; }
+# By its SIP port, not its path: another engine of the same build (a soak) may be running.
+sip_port=${SIP_LOAD_PORT_BASE:-35060}
+engine_pid=$(pgrep -f "^$bin_dir/vpbx-engine .*--sip-listen 127.0.0.1:$sip_port( |$)" | head -1 || true)
+[ -n "$engine_pid" ] || { echo "profile cpu: no engine from $bin_dir on port $sip_port running" >&2; exit 1; }
 sleep 2
 perf record -F 1999 --call-graph dwarf,32768 -p "$engine_pid" -o "$out/perf.data" -- sleep "$seconds" 2> "$out/perf-record.log"
 wait "$load_pid" || true
