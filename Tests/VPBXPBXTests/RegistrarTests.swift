@@ -25,6 +25,14 @@ struct RegistrarTests {
             #expect(contact.uri.serialized == bob.contact)
             let expires = contact.parameters.value(named: "expires").flatMap { $0 }.flatMap { Int($0) }
             #expect((1795...1800).contains(try #require(expires)))
+            // The time, for phones that set their clocks from it (RFC 3261 §10.3 step 8).
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            let dateText = try #require(ok.headers["Date"])
+            let date = try #require(formatter.date(from: dateText))
+            #expect(abs(date.timeIntervalSinceNow) < 30)
 
             let bindings = await pbx.core.registrations(extension: bob.number)
             #expect(bindings.map(\.contactText) == [bob.contact])

@@ -125,7 +125,7 @@ extension PBXCore {
             let remaining = max(0, Int(binding.expiresAt.timeIntervalSince(now).rounded()))
             response.headers.add("Contact", "<\(binding.contactText)>;expires=\(remaining)")
         }
-        response.headers.add("Date", PBXCore.httpDate(now))
+        response.headers.add("Date", SIPDate.text(secondsSince1970: Int64(now.timeIntervalSince1970.rounded(.down))))
         respond(key, with: response)
     }
 
@@ -139,14 +139,6 @@ extension PBXCore {
 
     func expireBindings(now: Date) {
         for binding in bindings.removeExpired(now: now) { bindingRemoved(binding, reason: "expired") }
-    }
-
-    static func httpDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: date)
     }
 
     // MARK: Live configuration changes (from the control socket)
