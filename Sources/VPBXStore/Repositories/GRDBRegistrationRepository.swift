@@ -54,22 +54,7 @@ public struct GRDBRegistrationRepository: RegistrationRepository {
 
     /// The upsert of ``upsert(_:)`` inside a caller's transaction (the binding is validated).
     static func upsert(_ binding: RegistrationRecord, _ db: Database) throws -> RegistrationRecord {
-        // Checked here rather than left to the foreign key, for a message naming it.
-        guard try ExtensionRecord.exists(db, key: binding.extensionNumber) else {
-            throw StoreError.notFound("extension \(binding.extensionNumber)")
-        }
-        var stored = binding
-        if let existing = try Self.binding(
-            db, extensionNumber: binding.extensionNumber, contactURI: binding.contactURI)
-        {
-            stored.id = existing.id
-            stored.registeredAt = existing.registeredAt
-            try stored.update(db)
-        } else {
-            stored.id = nil
-            try stored.insert(db)
-        }
-        return stored
+        try binding.upsertRow(db)
     }
 
     /// The delete of ``remove(extensionNumber:contactURI:)`` inside a caller's transaction.
