@@ -58,10 +58,13 @@ public struct GRDBRegistrationRepository: RegistrationRepository {
     }
 
     /// The delete of ``remove(extensionNumber:contactURI:)`` inside a caller's transaction.
+    /// One cached statement: every binding that lapses or is unregistered comes here, so
+    /// when an office's link drops, its phones' bindings expire together (as the upsert).
     static func remove(extensionNumber: String, contactURI: String, _ db: Database) throws -> Bool {
-        try bindings(extensionNumber: extensionNumber)
-            .filter(Columns.contactURI == contactURI)
-            .deleteAll(db) > 0
+        let statement = try db.cachedStatement(
+            sql: "DELETE FROM registrations WHERE extension_number = ? AND contact_uri = ?")
+        try statement.execute(arguments: [extensionNumber, contactURI])
+        return db.changesCount > 0
     }
 
     private static func bindings(extensionNumber: String) -> QueryInterfaceRequest<
