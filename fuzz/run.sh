@@ -7,10 +7,10 @@
 #
 #   bash fuzz/run.sh [--seconds 300] [--max-len 8192] [--target sip|digest|all] [--workdir /tmp/vpbx-fuzz]
 #
-# The digest target links swift-crypto and swift-collections' Deque (the timer queue) from the package's debug build: run 'swift build'
-# first. Each target's corpus grows in WORKDIR/<target>-corpus; a crashing input is written
-# to WORKDIR as crash-<hash> and the run stops with libFuzzer's report. Replay one with
-# WORKDIR/fuzz-<target> WORKDIR/crash-<hash>.
+# The digest target links swift-crypto and swift-collections' Deque (the timer queue) from
+# the package's debug build: run 'swift build' first. Each target's corpus grows in
+# WORKDIR/<target>-corpus; a crashing input is written to WORKDIR as crash-<hash> and the run
+# stops with libFuzzer's report. Replay one with WORKDIR/fuzz-<target> WORKDIR/crash-<hash>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,8 +67,8 @@ if [ "$target" != sip ]; then
     compile VPBXSignaling -I "$modules"
     mapfile -t crypto < <(find .build/debug/Crypto.build .build/debug/CCryptoBoringSSL.build \
         .build/debug/CCryptoBoringSSLShims.build .build/debug/CryptoBoringWrapper.build .build/debug/CXKCP.build \
-        .build/debug/CXKCPShims.build .build/debug/DequeModule.build .build/debug/InternalCollectionsUtilities.build \
-        -name '*.o' 2>/dev/null)
+        .build/debug/CXKCPShims.build .build/debug/DequeModule.build .build/debug/ContainersPreview.build \
+        .build/debug/InternalCollectionsUtilities.build -name '*.o' 2>/dev/null)
     swiftc "${flags[@]}" -I "$modules" fuzz/DigestHeaderFuzz.swift "$workdir/VPBXSignaling.o" "$workdir/VPBXText.o" \
         "$workdir/VPBXSIP.o" "${crypto[@]}" -o "$workdir/fuzz-digest"
     mkdir -p "$workdir/digest-corpus"
