@@ -29,6 +29,24 @@ struct NonceTests {
         #expect(issuer.issueTime(of: nonce) == start)
     }
 
+    /// The documented layout: time, random, then the first 16 bytes of HMAC-SHA256(secret,
+    /// time ‖ random), whichever nonce of the issuer's life it is (the keyed MAC is reused).
+    @Test func theTagIsHMACSHA256OfTimeAndRandom() {
+        var generator = CountingGenerator()
+        for _ in 0..<3 {
+            let nonce = issuer.issue(now: start, using: &generator)
+            let bytes = stride(from: 0, to: nonce.utf8.count, by: 2).map { offset -> UInt8 in
+                let pair = nonce.dropFirst(offset).prefix(2)
+                return UInt8(pair, radix: 16)!
+            }
+            let signed = Array(bytes.prefix(16))
+            let expected = HMAC<SHA256>.authenticationCode(
+                for: signed, using: SymmetricKey(data: Array("0123456789abcdef0123456789abcdef".utf8)))
+            #expect(Array(bytes.suffix(16)) == Array(Array(expected).prefix(16)))
+            #expect(signed.prefix(8) == [0, 0, 0, 0, 0x65, 0x53, 0xF1, 0x00])  // 1,700,000,000 big-endian
+        }
+    }
+
     @Test func noncesAreUnique() {
         #expect(issuer.issue(now: start) != issuer.issue(now: start))
     }
