@@ -21,9 +21,11 @@ extension RegistrationRecord {
             sourceHost.databaseValue, sourcePort.databaseValue, userAgent.databaseValue, instanceID.databaseValue,
             StorageDateText.databaseValue(registeredAt),
         ]
+        // Through the existential initializer, as CDRRecord.arguments explains.
+        let arguments: [(any DatabaseValueConvertible)?] = values.map { $0 }
         let row: Row?
         do {
-            row = try Row.fetchOne(statement, arguments: StatementArguments(values.map { $0 as (any DatabaseValueConvertible)? }))
+            row = try Row.fetchOne(statement, arguments: StatementArguments(arguments))
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
             throw StoreError.notFound("extension \(extensionNumber)")
         }
