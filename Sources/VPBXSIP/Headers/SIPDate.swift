@@ -1,3 +1,5 @@
+import VPBXText
+
 /// The `Date` header's value (RFC 3261 §20.17: RFC 1123 form, always GMT), e.g.
 /// `Sat, 13 Nov 2010 23:29:00 GMT`.
 ///
@@ -17,17 +19,17 @@ public enum SIPDate {
         text.reserveCapacity(29)
         text += weekdayNames[weekday]
         text += ", "
-        append(day, width: 2, to: &text)
+        text.appendZeroPadded(day, width: 2)
         text += " "
         text += monthNames[Int(month) - 1]
         text += " "
-        append(year, width: 4, to: &text)
+        text.appendZeroPadded(year, width: 4)
         text += " "
-        append(secondOfDay / 3600, width: 2, to: &text)
+        text.appendZeroPadded(secondOfDay / 3600, width: 2)
         text += ":"
-        append(secondOfDay / 60 % 60, width: 2, to: &text)
+        text.appendZeroPadded(secondOfDay / 60 % 60, width: 2)
         text += ":"
-        append(secondOfDay % 60, width: 2, to: &text)
+        text.appendZeroPadded(secondOfDay % 60, width: 2)
         text += " GMT"
         return text
     }
@@ -53,11 +55,5 @@ public enum SIPDate {
     private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
         let remainder = value % divisor
         return remainder < 0 ? (value / divisor - 1, remainder + divisor) : (value / divisor, remainder)
-    }
-
-    private static func append(_ value: Int64, width: Int, to text: inout String) {
-        let digits = String(value)
-        if digits.utf8.count < width { text += String(repeating: "0", count: width - digits.utf8.count) }
-        text += digits
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import VPBXSchedule
+import VPBXText
 
 /// GRDB's storage text for a date ("yyyy-MM-dd HH:mm:ss.SSS", UTC, to the nearest millisecond),
 /// computed with integer arithmetic. GRDB formats with a `DateFormatter`, which goes through
@@ -13,19 +14,19 @@ enum StorageDateText {
         let calendarDay = LocalDate(dayNumber: Int(days))
         var text = ""
         text.reserveCapacity(23)
-        append(Int64(calendarDay.year), width: 4, to: &text)
+        text.appendZeroPadded(Int64(calendarDay.year), width: 4)
         text += "-"
-        append(Int64(calendarDay.month), width: 2, to: &text)
+        text.appendZeroPadded(Int64(calendarDay.month), width: 2)
         text += "-"
-        append(Int64(calendarDay.day), width: 2, to: &text)
+        text.appendZeroPadded(Int64(calendarDay.day), width: 2)
         text += " "
-        append(millisecondOfDay / 3_600_000, width: 2, to: &text)
+        text.appendZeroPadded(millisecondOfDay / 3_600_000, width: 2)
         text += ":"
-        append(millisecondOfDay / 60_000 % 60, width: 2, to: &text)
+        text.appendZeroPadded(millisecondOfDay / 60_000 % 60, width: 2)
         text += ":"
-        append(millisecondOfDay / 1000 % 60, width: 2, to: &text)
+        text.appendZeroPadded(millisecondOfDay / 1000 % 60, width: 2)
         text += "."
-        append(millisecondOfDay % 1000, width: 3, to: &text)
+        text.appendZeroPadded(millisecondOfDay % 1000, width: 3)
         return text
     }
 
@@ -36,11 +37,5 @@ enum StorageDateText {
     private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let remainder = value % divisor
         return remainder < 0 ? (value / divisor - 1, remainder + divisor) : (value / divisor, remainder)
-    }
-
-    private static func append(_ value: Int64, width: Int, to text: inout String) {
-        let digits = String(value)
-        if digits.utf8.count < width { text += String(repeating: "0", count: width - digits.utf8.count) }
-        text += digits
     }
 }
