@@ -13,6 +13,8 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 # shellcheck source=../lib/engine.sh
 source "$root/bench/lib/engine.sh"
+# shellcheck source=../lib/measure.sh
+source "$root/bench/lib/measure.sh"
 
 rates="250 500 1000 2000"
 duration=10
@@ -96,13 +98,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-# Datagrams the kernel dropped at the UDP socket on 127.0.0.1:PORT (its receive buffer full).
-socket_drops() {
-    awk -v port="$(printf '%04X' "$1")" 'NR > 1 && $2 == "0100007F:" port { drops += $NF }
-        END { print drops + 0 }' /proc/net/udp
-}
 # One field of the engine's `vpbx status --json`.
 status_field() {
     "$cli" status --socket "$socket" --json --timeout 5 |
@@ -160,22 +155,7 @@ storm() {
     done
     for pid in "${phone_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     phone_pids=()
-    for k in $(seq "$sources"); do
-        awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-            { ok = $col["SuccessfulCall(C)"]; failed = $col["FailedCall(C)"] }
-            END { print (ok == "" ? 0 : ok), (failed == "" ? 0 : failed) }' "$work/$tag-$k.csv" 2>/dev/null || echo "0 0"
-    done | awk '{ ok += $1; failed += $2 } END { print ok + 0, failed + 0 }'
-}
-
-# Why registrations failed: unexpected responses ("403 x2") and timeouts, from sipp's errors.
-failure_reasons() {
-    local reasons
-    reasons=$(cat "$work/$1"-*.errors 2>/dev/null | awk '
-        /Aborting call on unexpected message/ && match($0, /received .SIP\/2\.0 [0-9]+[^\r\047]*/) {
-            code[substr($0, RSTART + 18, RLENGTH - 18)]++; next }
-        /timeout|Timeout/ { timeouts++ }
-        END { for (c in code) printf ", %s x%d", c, code[c]; if (timeouts) printf ", timeout x%d", timeouts }')
-    if [ -n "$reasons" ]; then printf ' (%s)' "${reasons#, }"; fi
+    sipp_counts "$work/$tag"-*.csv
 }
 
 record() {
@@ -208,7 +188,7 @@ measure() {
         [ "$limited" -gt 0 ] && extra+=", $limited requests over the source rate limit"
         [ "$failures" -gt 0 ] && extra+=", $failures failed authentications"
     fi
-    printf '  %-8s %5s reg/s: %6s ok, %6s failed%s%s\n' "$path" "$rate" "$ok" "$failed" "$(failure_reasons "$path-$rate")" "$extra"
+    printf '  %-8s %5s reg/s: %6s ok, %6s failed%s%s\n' "$path" "$rate" "$ok" "$failed" "$(sipp_failure_reasons "$work/$path-$rate"-*.errors)" "$extra"
     sleep 1
 }
 

@@ -10,6 +10,8 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 # shellcheck source=../lib/engine.sh
 source "$root/bench/lib/engine.sh"
+# shellcheck source=../lib/measure.sh
+source "$root/bench/lib/measure.sh"
 
 rates="250 500 1000 2000 4000"
 duration=10
@@ -62,12 +64,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/PID/stat; the
-# command name in field 2 may hold spaces, so count from after its closing parenthesis).
-cpu_ticks() {
-    sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
-}
-
 # sipp's socket buffers. With the default (212 KB) sipp's own sockets overflow at a few
 # thousand calls/s (the kernel's RcvbufErrors grew by 10,000-22,000 in a 5 s step at 6,000
 # calls/s): the dropped answers come back as retransmissions and receive timeouts that count
@@ -100,39 +96,7 @@ drive() {
         -recv_timeout 5000 -max_retrans 3 -timeout "$((duration + 45))s" -buff_size "$sipp_buffer" -nostdin \
         -trace_stat -stf "$work/$tag.csv" -fd 1 -trace_err -error_file "$work/$tag.errors" \
         "$target" > "$work/$tag.screen" 2>&1 || true
-    # Last line of the statistics file, columns found by name; sipp separates with ';'.
-    awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-        { ok = $col["SuccessfulCall(C)"]; failed = $col["FailedCall(C)"] }
-        END { print (ok == "" ? 0 : ok), (failed == "" ? 0 : failed) }' "$work/$tag.csv" 2>/dev/null || echo "0 0"
-}
-
-# Why calls failed, from sipp's error file: the responses it did not expect ("503 x12") and
-# the lines that mention a timeout; empty when none. A step's failures are usually all one
-# kind (e.g. 503s once the engine runs out of RTP ports with calls piled up behind it).
-failure_reasons() {
-    local errors="$work/$1.errors"
-    [ -s "$errors" ] || return 0
-    local reasons
-    reasons=$(awk '
-        /Aborting call on unexpected message/ && match($0, /received .SIP\/2\.0 [0-9]+[^\r\047]*/) {
-            code[substr($0, RSTART + 18, RLENGTH - 18)]++; next }
-        /timeout|Timeout/ { timeouts++ }
-        END { for (c in code) printf ", %s x%d", c, code[c]; if (timeouts) printf ", timeout x%d", timeouts }' "$errors")
-    if [ -n "$reasons" ]; then printf ' (%s)' "${reasons#, }"; fi
-}
-
-# Datagrams the kernel dropped at the UDP socket bound to 127.0.0.1:$1 because its receive
-# buffer was full (the last column of /proc/net/udp), 0 when there is none. Drops at the
-# engine's SIP socket mean its event loop fell behind reading: responses, ACKs and BYEs are
-# lost as well as new INVITEs, and calls fail by timeout once sipp's retransmissions give up.
-socket_drops() {
-    awk -v port="$(printf '%04X' "$1")" 'NR > 1 && $2 == "0100007F:" port { drops += $NF }
-        END { print drops + 0 }' /proc/net/udp
-}
-
-# Resident memory of a process now, in kB.
-rss_kb() {
-    awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
+    sipp_counts "$work/$tag.csv"
 }
 
 # Records one measurement: path rate successful failed cpu_ticks rss_kb.
@@ -165,7 +129,7 @@ measure() {
     record "$path" "$rate" "$ok" "$failed" $((after - before)) "$rss"
     local dropped=""
     [ "$drops" -gt 0 ] && dropped=", $drops datagrams dropped at its SIP socket"
-    printf '  %-8s %5s calls/s: %6s ok, %6s failed%s%s\n' "$path" "$rate" "$ok" "$failed" "$(failure_reasons "$path-$rate")" "$dropped"
+    printf '  %-8s %5s calls/s: %6s ok, %6s failed%s%s\n' "$path" "$rate" "$ok" "$failed" "$(sipp_failure_reasons "$work/$path-$rate.errors")" "$dropped"
     sleep 1
 }
 
