@@ -72,12 +72,4 @@ public struct GRDBRegistrationRepository: RegistrationRepository {
     > {
         RegistrationRecord.filter(Columns.extensionNumber == extensionNumber)
     }
-
-    private static func binding(_ db: Database, extensionNumber: String, contactURI: String)
-        throws -> RegistrationRecord?
-    {
-        try bindings(extensionNumber: extensionNumber)
-            .filter(Columns.contactURI == contactURI)
-            .fetchOne(db)
-    }
 }
