@@ -23,13 +23,28 @@ struct TryingTests {
 
     @Test("a callee that rings at once: the caller hears its 180 and no 100, nor one before the 407")
     func ringingCalleeNoTrying() async throws {
-        try await PBXHarness.run(Cast.everyone, configuration: Self.rfcTimings) { pbx in
-            let ringing = try await pbx.dial(from: alice, to: [desk])
-            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "callee-tag"), from: desk)
-            _ = try await pbx.outbound.response(180, .invite, to: alice.address)
-            try await Task.sleep(for: .milliseconds(400))  // past the 200 ms
-            #expect(trying(to: alice, in: pbx.outbound) == 0)
+        // Only a 180 the core had before the 200 ms were up can keep the 100 back. On a busy
+        // machine this test's own steps can take longer than that; such a round proves nothing
+        // either way, so it is run again, up to five times, until one is fast enough to judge.
+        for _ in 0..<5 {
+            var judged = false
+            try await PBXHarness.run(Cast.everyone, configuration: Self.rfcTimings) { pbx in
+                try await pbx.register(desk)
+                // Before the authenticated INVITE goes out, so the core's 200 ms start later.
+                let start = ContinuousClock.now
+                _ = try await pbx.placeCall(from: alice, to: desk.number, sdp: alice.sdp())
+                let invite = try await pbx.outbound.request(.invite, to: desk.address)
+                pbx.send(desk.respond(to: invite, status: 180, toTag: "callee-tag"), from: desk)
+                let ringingSent = ContinuousClock.now - start
+                _ = try await pbx.outbound.response(180, .invite, to: alice.address)
+                try await Task.sleep(for: .milliseconds(400))  // past the 200 ms
+                guard ringingSent < .milliseconds(150) else { return }
+                judged = true
+                #expect(trying(to: alice, in: pbx.outbound) == 0)
+            }
+            if judged { return }
         }
+        Issue.record("five rounds in a row took over 150 ms to answer with 180: the machine is too busy to judge")
     }
 
     @Test("a callee that stays silent: the caller gets 100 Trying from the engine, once")
