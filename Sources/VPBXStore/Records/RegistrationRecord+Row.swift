@@ -36,6 +36,7 @@ extension RegistrationRecord {
         return stored
     }
 
+    /// SQLite's upsert (3.24) with RETURNING (3.35); Debian 12, the platform, has 3.40.
     static let upsertSQL = """
         INSERT INTO registrations (extension_number, contact_uri, expires_at, call_id, cseq, transport, \
         source_host, source_port, user_agent, instance_id, registered_at) \
