@@ -4,7 +4,10 @@
 #
 #   bash bench/sip-load/run.sh [--rates "250 500 1000 2000 4000"] [--duration 10]
 #                              [--baseline-only] [--bin-dir .build/release]
-#                              [--engine-args "--overload-delay 0"]
+#                              [--engine-args "--overload-delay 0"] [--digest]
+#
+# --digest: callers as phones are, challenged with 407 on every call and answering with MD5
+# digest (extension 1000); by default they come from a trusted address and are not.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -18,6 +21,7 @@ duration=10
 baseline_only=0
 bin_dir="$root/.build/release"
 engine_args=""
+digest=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --rates) rates=$2; shift 2 ;;
@@ -25,7 +29,8 @@ while [ $# -gt 0 ]; do
         --baseline-only) baseline_only=1; shift ;;
         --bin-dir) bin_dir=$2; shift 2 ;;
         --engine-args) engine_args=$2; shift 2 ;;
-        -h | --help) sed -n '2,8p' "$0"; exit 0 ;;
+        --digest) digest=1; shift ;;
+        -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "sip-load: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -91,7 +96,7 @@ stop_uas() {
 drive() {
     local tag=$1 rate=$2 target=$3 calls=$(( $2 * duration ))
     # Bounded: sipp's own global timeout, and 'timeout' around it in case it wedges.
-    timeout $((duration + 60)) sipp -sn uac -s 2000 -i 127.0.0.1 -bind_local -p "$uac_port" \
+    timeout $((duration + 60)) sipp "${caller_scenario[@]}" -s 2000 -i 127.0.0.1 -bind_local -p "$uac_port" \
         -mi 127.0.0.1 -mp "$uac_media" -cp "$uac_control" -r "$rate" -m "$calls" -d 0 \
         -recv_timeout 5000 -max_retrans 3 -timeout "$((duration + 45))s" -buff_size "$sipp_buffer" -nostdin \
         -trace_stat -stf "$work/$tag.csv" -fd 1 -trace_err -error_file "$work/$tag.errors" \
@@ -133,6 +138,22 @@ measure() {
     sleep 1
 }
 
+# The callers' scenario: sipp's built-in 'uac' (INVITE, 200, ACK, BYE, no hold time), or
+# with --digest the integration tests' call-hangup.xml without its 5 s of RTP (the same
+# messages, plus the 407, its ACK and the INVITE with credentials; toward the baseline's sipp
+# UAS, which challenges nothing, the 407 branch is skipped).
+caller_scenario=(-sn uac)
+caller_password="caller-$$-pw"
+trust=(--trusted 127.0.0.0/8)
+if [ "$digest" -eq 1 ]; then
+    # Nothing trusted; no per-source limit (every call comes from one address, with four
+    # requests where the trusted path has two).
+    trust=(--source-rate-limit 0)
+    sed -e '/play_pcap_audio/d' -e '/<pause milliseconds=/d' "$root/Tests/IntegrationTests/Scenarios/call-hangup.xml" \
+        > "$work/caller-digest.xml"
+    caller_scenario=(-sf "$work/caller-digest.xml" -key caller 1000 -au 1000 -ap "$caller_password")
+fi
+
 start_engine() {
     local engine="$bin_dir/vpbx-engine" cli="$bin_dir/vpbx" socket="$work/control.sock"
     if [ ! -x "$engine" ] || [ ! -x "$cli" ]; then
@@ -140,16 +161,22 @@ start_engine() {
         exit 1
     fi
     "$engine" --data-dir "$work/data" --sip-listen "127.0.0.1:$engine_port" --rtp-ports "$rtp_range" \
-        --rtp-address 127.0.0.1 --socket "$socket" --trusted 127.0.0.0/8 --log-level warning \
+        --rtp-address 127.0.0.1 --socket "$socket" "${trust[@]}" --log-level warning \
         $engine_args 2> "$work/engine.log" &  # word-split on purpose: several options
     engine_pid=$!
     wait_for_engine sip-load "$engine_pid" "$cli" "$socket" "$work/engine.log"
-    # 2000 rings the sipp UAS; trusted loopback callers are not challenged.
+    # 2000 rings the sipp UAS; trusted loopback callers are not challenged, 1000 is the
+    # caller that is (--digest).
     "$cli" ext add 2000 --name Bench --password "bench-$$" --static-contact "sip:2000@127.0.0.1:$uas_port" \
         --socket "$socket" >/dev/null
+    if [ "$digest" -eq 1 ]; then
+        "$cli" ext add 1000 --name Caller --password "$caller_password" --socket "$socket" >/dev/null
+    fi
 }
 
-echo "sip-load: rates [$rates] calls/s, $duration s each; CPU from /proc (CLK_TCK $hz)"
+callers="from a trusted address"
+[ "$digest" -eq 1 ] && callers="challenged with digest (407) on every call"
+echo "sip-load: rates [$rates] calls/s, $duration s each, callers $callers; CPU from /proc (CLK_TCK $hz)"
 for limit in rmem_max wmem_max; do
     value=$(cat "/proc/sys/net/core/$limit" 2>/dev/null || echo 0)
     if [ "$value" -lt "$sipp_buffer" ]; then
