@@ -48,10 +48,12 @@ pcap=/usr/share/sip-tester/g711a.pcap
 [ -r "$pcap" ] || { echo "soak: $pcap missing (Debian package sip-tester)" >&2; exit 1; }
 
 scenarios="$root/Tests/IntegrationTests/Scenarios"
-# Loopback ports below the kernel's ephemeral range; SOAK_PORT_BASE moves them all.
-base=${SOAK_PORT_BASE:-33060}
+# Loopback ports below the kernel's ephemeral range (32768 and up on Debian) and outside
+# 20000-29999, where the test suite binds fixed RTP ports: a soak may run during a test run.
+# SOAK_PORT_BASE moves the SIP and sipp ports (about 200 from it), SOAK_RTP_PORTS the RTP range.
+base=${SOAK_PORT_BASE:-32300}
 engine_port=$base
-rtp_range=${SOAK_RTP_PORTS:-21000-22999}
+rtp_range=${SOAK_RTP_PORTS:-30000-31999}
 trusted_ip=127.0.0.2  # the only trusted source: everyone on 127.0.0.1 answers digest challenges
 hz=$(getconf CLK_TCK)
 seconds=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 }')
