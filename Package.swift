@@ -29,7 +29,7 @@ let package = Package(
         // Pure protocol layers: no NIO, GRDB or ncurses.
         // Byte-offset reading of ASCII-delimited text, under the SIP and SDP parsers.
         .target(name: "VPBXText"),
-        .target(name: "VPBXSIP", dependencies: ["VPBXText"]),
+        .target(name: "VPBXSIP", dependencies: ["VPBXText", "VPBXSchedule"]),
         .target(name: "VPBXSDP", dependencies: ["VPBXText"]),
         .target(name: "VPBXRTP"),
         .target(name: "VPBXSchedule"),

@@ -50,11 +50,13 @@ run() {
 }
 
 compile VPBXText
+compile VPBXSchedule  # VPBXSIP's calendar dates (the Date header)
 compile VPBXSIP
 
 if [ "$target" != digest ]; then
     compile VPBXSDP
-    swiftc "${flags[@]}" fuzz/SIPInputFuzz.swift "$workdir/VPBXText.o" "$workdir/VPBXSIP.o" "$workdir/VPBXSDP.o" \
+    swiftc "${flags[@]}" fuzz/SIPInputFuzz.swift "$workdir/VPBXText.o" "$workdir/VPBXSchedule.o" \
+        "$workdir/VPBXSIP.o" "$workdir/VPBXSDP.o" \
         -o "$workdir/fuzz-sip"
     mkdir -p "$workdir/sip-corpus"
     cp Tests/VPBXSIPTests/Fixtures/*.sip "$workdir/sip-corpus/" 2>/dev/null || true
@@ -70,7 +72,7 @@ if [ "$target" != sip ]; then
         .build/debug/CXKCPShims.build .build/debug/DequeModule.build .build/debug/ContainersPreview.build \
         .build/debug/InternalCollectionsUtilities.build -name '*.o' 2>/dev/null)
     swiftc "${flags[@]}" -I "$modules" fuzz/DigestHeaderFuzz.swift "$workdir/VPBXSignaling.o" "$workdir/VPBXText.o" \
-        "$workdir/VPBXSIP.o" "${crypto[@]}" -o "$workdir/fuzz-digest"
+        "$workdir/VPBXSchedule.o" "$workdir/VPBXSIP.o" "${crypto[@]}" -o "$workdir/fuzz-digest"
     mkdir -p "$workdir/digest-corpus"
     printf 'Digest username="1001", realm="vpbx", nonce="abc", uri="sip:1002@127.0.0.1", response="0123456789abcdef0123456789abcdef", algorithm=MD5, qop=auth, nc=00000001, cnonce="c"' \
         > "$workdir/digest-corpus/credentials"
