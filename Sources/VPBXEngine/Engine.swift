@@ -71,7 +71,11 @@ public actor Engine {
             )
         }
         try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
-        let database = try VPBXDatabase.open(dataDirectory: config.dataDirectory)
+        let database = try VPBXDatabase.open(dataDirectory: config.dataDirectory) { [logger] pending in
+            logger.notice(
+                "upgrading the database schema (\(pending.joined(separator: ", "))); on a long call history this can take minutes, once"
+            )
+        }
         self.database = database
         let extensions = GRDBExtensionRepository(database: database)
         let registrations = GRDBRegistrationRepository(database: database)

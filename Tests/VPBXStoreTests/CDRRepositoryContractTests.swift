@@ -205,6 +205,42 @@ struct CDRRepositoryContractTests {
         }
     }
 
+    /// A number's calls made and received, interleaved in time, cut to a limit smaller than
+    /// either side: the SQL backend searches each side on its own and merges them.
+    @Test(arguments: StoreBackend.allCases)
+    func searchMergesANumbersCallsFromBothSides(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            // 201 calls out at 0, 2, 4 ... s, is called at 1, 3, 5 ... s, and at 20 s calls itself.
+            var calls: [CDRRecord] = []
+            for second in 0..<20 {
+                let outgoing = second % 2 == 0
+                let time = start.addingTimeInterval(Double(second))
+                calls.append(
+                    outgoing
+                        ? Fixtures.call(caller: "201", callee: "+3622222222", startedAt: time)
+                        : Fixtures.call(caller: "+3611111111", callee: "201", startedAt: time))
+            }
+            calls.append(Fixtures.call(caller: "201", callee: "201", startedAt: start.addingTimeInterval(20)))
+            // Two calls at the same instant: the id breaks the tie, as for the in-memory twin.
+            let tied = [UUID(), UUID()].sorted { $0.uuidString < $1.uuidString }
+            calls.append(Fixtures.call(id: tied[0], caller: "201", startedAt: start.addingTimeInterval(30)))
+            calls.append(Fixtures.call(id: tied[1], callee: "201", startedAt: start.addingTimeInterval(30)))
+            calls.append(Fixtures.call(caller: "202", callee: "203", startedAt: start.addingTimeInterval(40)))
+            for call in calls.shuffled() { try await repos.cdr.begin(call) }
+
+            let found = try await repos.cdr.search(CDRQuery(number: "201", limit: 5)).map(\.id)
+            #expect(found == [tied[1], tied[0], calls[20].id, calls[19].id, calls[18].id])
+            let all = try await repos.cdr.search(CDRQuery(number: "201", limit: 100))
+            #expect(all.count == 23)
+            #expect(all.map(\.startedAt) == all.map(\.startedAt).sorted(by: >))
+            let window = try await repos.cdr.search(
+                CDRQuery(
+                    since: start.addingTimeInterval(5), until: start.addingTimeInterval(9), number: "201",
+                    limit: 3))
+            #expect(window.map(\.id) == [calls[8].id, calls[7].id, calls[6].id])
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func searchReturnsAtMostTheDefaultLimit(backend: StoreBackend) async throws {
         try await backend.withRepositories { repos in

@@ -18,6 +18,7 @@ struct VPBXDatabaseTests {
                 "v1-extensions", "v1-registrations", "v1-cdr", "v2-schedules", "v3-dialplan", "v4-menus",
                 "v5-voicemail", "v6-feature-codes", "v7-queues", "v8-agent-sessions", "v9-extension-call-center",
                 "v10-agent-unix-user", "v11-queue-music-class", "v12-extension-qualify",
+                "v13-cdr-number-time-indexes",
             ])
         #expect(try await database.appliedMigrations() == VPBXDatabase.migrationNames)
         #expect(database.path == directory.path + "/vpbx.db")
@@ -95,14 +96,6 @@ struct VPBXDatabaseTests {
                 "answered_at", "ended_at", "duration_seconds", "billable_seconds", "disposition",
                 "cause", "hangup_side", "path",
             ])
-    }
-
-    @Test func cdrIsIndexedOnStartCallerAndCallee() async throws {
-        let database = try VPBXDatabase.inMemory()
-        let indexed = try await database.writer.read { db in
-            Set(try db.indexes(on: "cdr").flatMap(\.columns))
-        }
-        #expect(indexed.isSuperset(of: ["started_at", "caller", "callee"]))
     }
 
     @Test func cdrIdsAreStoredAsLowercaseTextAndPathAsJSON() async throws {

@@ -35,11 +35,15 @@ public final class VPBXDatabase: Sendable {
     }
 
     /// Opens (creating if needed) `<dataDirectory>/vpbx.db` in WAL mode and applies any
-    /// pending migrations.
+    /// pending migrations. `migrating` hears the names of the migrations about to run on an
+    /// existing database, before they run: on years of call records an index can take a
+    /// while to build, and the operator should know why the engine is not up yet.
     ///
     /// - Throws: ``StoreError`` of kind `io`, naming the path, when the directory cannot be
     ///   created or the file is unreadable, not a database, or written by a newer vpbx.
-    public static func open(dataDirectory: String) throws -> VPBXDatabase {
+    public static func open(
+        dataDirectory: String, migrating: (_ pending: [String]) -> Void = { _ in }
+    ) throws -> VPBXDatabase {
         let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent(fileName).path
         do {
             try FileManager.default.createDirectory(
@@ -52,7 +56,7 @@ public final class VPBXDatabase: Sendable {
         }
         do {
             let pool = try DatabasePool(path: path, configuration: makeConfiguration())
-            try prepare(pool)
+            try prepare(pool, migrating: migrating)
             return VPBXDatabase(writer: pool, path: path)
         } catch let error as StoreError {
             throw StoreError(error.kind, "cannot open the database at \(path): \(error.message)")
@@ -115,7 +119,9 @@ public final class VPBXDatabase: Sendable {
         return configuration
     }
 
-    private static func prepare(_ writer: any DatabaseWriter) throws {
+    private static func prepare(
+        _ writer: any DatabaseWriter, migrating: (_ pending: [String]) -> Void = { _ in }
+    ) throws {
         let migrator = Self.migrator
         // Refuse a database written by a newer vpbx: its schema may have columns or
         // meanings we do not know, and writing to it could corrupt its data.
@@ -126,6 +132,10 @@ public final class VPBXDatabase: Sendable {
                 "the database was written by a newer vpbx version (unknown migrations); "
                     + "upgrade vpbx-engine or restore a backup")
         }
+        let applied = try writer.read { db in try migrator.appliedIdentifiers(db) }
+        let pending = migrator.migrations.filter { !applied.contains($0) }
+        // A new file gets every migration at once on empty tables: nothing worth telling.
+        if !applied.isEmpty && !pending.isEmpty { migrating(pending) }
         try migrator.migrate(writer)
     }
 }

@@ -45,19 +45,9 @@ public struct GRDBCDRRepository: CDRRepository {
 
     public func search(_ query: CDRQuery) async throws -> [CDRRecord] {
         try query.validate()
+        let (sql, arguments) = CDRSearchSQL.statement(for: query)
         return try await database.read("the CDR search") { db in
-            var request = CDRRecord.all()
-            if let since = query.since { request = request.filter(Columns.startedAt >= since) }
-            if let until = query.until { request = request.filter(Columns.startedAt < until) }
-            if let number = query.number {
-                request = request.filter(Columns.caller == number || Columns.callee == number)
-            }
-            if let disposition = query.disposition {
-                request = request.filter(Columns.disposition == disposition)
-            }
-            return try request.order(Columns.startedAt.desc, Columns.id.desc)
-                .limit(query.limit)
-                .fetchAll(db)
+            try CDRRecord.fetchAll(db, sql: sql, arguments: arguments)
         }
     }
 

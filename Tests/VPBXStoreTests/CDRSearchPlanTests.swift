@@ -1,0 +1,99 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import VPBXStore
+
+/// How SQLite runs a CDR search: on a number it must walk the (number, time) indexes, never
+/// the whole table or every call of the number (bench/cdr-search measures what that costs).
+@Suite("CDR search plan")
+struct CDRSearchPlanTests {
+    private let start = TestClock.start
+
+    /// SQLite's EXPLAIN QUERY PLAN lines of the search's statement.
+    private func plan(_ query: CDRQuery, _ database: VPBXDatabase) async throws -> [String] {
+        let (sql, arguments) = CDRSearchSQL.statement(for: query)
+        return try await database.writer.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] }
+        }
+    }
+
+    @Test func theCDRTableHasTheNumberByTimeIndexes() async throws {
+        let database = try VPBXDatabase.inMemory()
+        let indexes = try await database.writer.read { db in
+            Dictionary(uniqueKeysWithValues: try db.indexes(on: "cdr").map { ($0.name, $0.columns) })
+        }
+        #expect(indexes["cdr_by_caller"] == ["caller", "started_at"])
+        #expect(indexes["cdr_by_callee"] == ["callee", "started_at"])
+        #expect(indexes["cdr_on_started_at"] == ["started_at"])
+        #expect(indexes["cdr_on_caller"] == nil)
+        #expect(indexes["cdr_on_callee"] == nil)
+    }
+
+    @Test(arguments: [
+        CDRQuery(number: "201"),
+        CDRQuery(number: "201", disposition: .busy, limit: 10),
+        CDRQuery(since: TestClock.start, number: "+3612345678"),
+    ])
+    func aNumberIsSearchedOnBothIndexesWithoutAScan(query: CDRQuery) async throws {
+        let database = try VPBXDatabase.inMemory()
+        let details = try await plan(query, database)
+        #expect(details.contains { $0.hasPrefix("SEARCH cdr USING INDEX cdr_by_caller (caller=?") }, "\(details)")
+        #expect(details.contains { $0.hasPrefix("SEARCH cdr USING INDEX cdr_by_callee (callee=?") }, "\(details)")
+        #expect(!details.contains { $0.hasPrefix("SCAN cdr") || $0.contains("MULTI-INDEX OR") }, "\(details)")
+    }
+
+    @Test func aNumberInAPeriodUsesTheTimeColumnOfTheIndexes() async throws {
+        let database = try VPBXDatabase.inMemory()
+        let details = try await plan(
+            CDRQuery(since: start, until: start.addingTimeInterval(86_400), number: "201"), database)
+        #expect(details.contains("SEARCH cdr USING INDEX cdr_by_caller (caller=? AND started_at>? AND started_at<?)"))
+        #expect(details.contains("SEARCH cdr USING INDEX cdr_by_callee (callee=? AND started_at>? AND started_at<?)"))
+    }
+
+    @Test func aPeriodWithoutANumberUsesTheTimeIndex() async throws {
+        let database = try VPBXDatabase.inMemory()
+        let details = try await plan(CDRQuery(since: start, until: start.addingTimeInterval(3600)), database)
+        #expect(details.contains { $0.hasPrefix("SEARCH cdr USING INDEX cdr_on_started_at (started_at>? AND started_at<?)") }, "\(details)")
+    }
+
+    /// A database made by the previous version (number-only indexes, rows in them) gets the
+    /// new indexes on open, says so first (the engine logs it), and keeps its rows.
+    @Test func anOlderDatabaseIsReindexedAndKeepsItsCalls() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/" + VPBXDatabase.fileName
+        let call = Fixtures.call(caller: "201", callee: "202")
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try VPBXDatabase.migrator.migrate(queue, upTo: "v12-extension-qualify")
+            try await queue.write { db in try call.insert(db) }
+            let old = try await queue.read { db in try db.indexes(on: "cdr").map(\.name) }
+            #expect(old.contains("cdr_on_caller"))
+            try queue.close()
+        }
+        var announced: [String] = []
+        let database = try VPBXDatabase.open(dataDirectory: directory.path) { announced += $0 }
+        defer { try? database.close() }
+        #expect(announced == ["v13-cdr-number-time-indexes"])
+        #expect(try await database.appliedMigrations() == VPBXDatabase.migrationNames)
+        let names = try await database.writer.read { db in Set(try db.indexes(on: "cdr").map(\.name)) }
+        #expect(names.isSuperset(of: ["cdr_by_caller", "cdr_by_callee"]))
+        #expect(names.isDisjoint(with: ["cdr_on_caller", "cdr_on_callee"]))
+        let found = try await GRDBCDRRepository(database: database).search(CDRQuery(number: "202"))
+        #expect(found.map(\.id) == [call.id])
+    }
+
+    @Test func aNewDatabaseAnnouncesNoUpgrade() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var announced: [String] = []
+        do {
+            let database = try VPBXDatabase.open(dataDirectory: directory.path) { announced += $0 }
+            try database.close()
+        }
+        let reopened = try VPBXDatabase.open(dataDirectory: directory.path) { announced += $0 }
+        try reopened.close()
+        #expect(announced.isEmpty)
+    }
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# CDR search on a call center's history: fills an engine's CDR table with ROWS calls over DAYS
+# (bench/cdr-search/fill.py), restarts the engine on it and times `vpbx cdr search` for what a
+# supervisor or an administrator asks, each against `vpbx status` in the same run (the CLI's
+# start-up and the control socket's round trip, no database work): the baseline.
+#
+#   bash bench/cdr-search/run.sh [--rows 3000000] [--days 365] [--repeat 3]
+#                                [--bin-dir .build/release] [--keep]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+# shellcheck source=../lib/engine.sh
+source "$root/bench/lib/engine.sh"
+
+rows=3000000
+days=365
+repeat=3
+keep=0
+bin_dir="$root/.build/release"
+usage() { sed -n '2,8p' "$0"; }
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --rows | --days | --repeat | --bin-dir)
+            [ $# -ge 2 ] || { echo "cdr-search: $1 needs a value" >&2; exit 2; } ;;
+    esac
+    case "$1" in
+        --rows) rows=$2; shift 2 ;;
+        --days) days=$2; shift 2 ;;
+        --repeat) repeat=$2; shift 2 ;;
+        --bin-dir) bin_dir=$2; shift 2 ;;
+        --keep) keep=1; shift ;;
+        -h | --help) usage; exit 0 ;;
+        *) echo "cdr-search: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    esac
+done
+for value in $rows $days $repeat; do
+    [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "cdr-search: '$value' is not a positive whole number" >&2; exit 2; }
+done
+engine="$bin_dir/vpbx-engine"
+cli="$bin_dir/vpbx"
+[ -x "$engine" ] && [ -x "$cli" ] || { echo "cdr-search: $engine or $cli missing: run 'swift build -c release'" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "cdr-search: python3 not found" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/vpbx-cdr-search-XXXXXX)
+data="$work/data"
+socket="$work/control.sock"
+engine_pid=""
+cleanup() {
+    [ -n "$engine_pid" ] && kill -TERM "$engine_pid" 2>/dev/null && wait "$engine_pid" 2>/dev/null || true
+    if [ "$keep" -eq 1 ]; then echo "cdr-search: kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+# Loopback, ports below the ephemeral range and outside 20000-29999 (the tests' RTP ports).
+start_engine() {
+    "$engine" --data-dir "$data" --socket "$socket" --sip-listen 127.0.0.1:37460 \
+        --rtp-ports 38000-38099 >>"$work/engine.log" 2>&1 &
+    engine_pid=$!
+    wait_for_engine cdr-search "$engine_pid" "$cli" "$socket" "$work/engine.log"
+}
+stop_engine() {
+    kill -TERM "$engine_pid"
+    wait "$engine_pid" 2>/dev/null || true
+    engine_pid=""
+}
+
+start_engine # creates the schema of this build
+stop_engine
+begun=$(date +%s.%N)
+python3 "$root/bench/cdr-search/fill.py" "$data/vpbx.db" "$rows" "$days"
+filled=$(date +%s.%N)
+start_engine
+ready=$(date +%s.%N)
+printf 'cdr-search: %d calls over %d days written in %.1f s; the engine ready %.2f s after start; database %s\n' \
+    "$rows" "$days" "$(echo "$filled - $begun" | bc)" "$(echo "$ready - $filled" | bc)" "$(du -h "$data/vpbx.db" | cut -f1)"
+
+# The median wall time of `repeat` runs of a vpbx command, in seconds.
+median_seconds() {
+    local times=()
+    for _ in $(seq "$repeat"); do
+        local before after
+        before=$(date +%s.%N)
+        "$cli" "$@" --socket "$socket" --timeout 300 --json >"$work/out.json" || { echo "cdr-search: vpbx $* failed" >&2; exit 1; }
+        after=$(date +%s.%N)
+        times+=("$(echo "$after - $before" | bc)")
+    done
+    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((repeat + 1) / 2))p"
+}
+
+day=$(date -u -d "@$(($(date +%s) - 86400 * (days / 2)))" +%Y-%m-%d)
+baseline=$(median_seconds status)
+printf '%-52s %9s %8s %7s\n' "query" "seconds" "x status" "rows"
+report() {
+    local label=$1
+    shift
+    local seconds
+    seconds=$(median_seconds "$@")
+    local found
+    found=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$work/out.json")
+    printf '%-52s %9.3f %8.1f %7s\n' "$label" "$seconds" "$(echo "$seconds / $baseline" | bc -l)" "$found"
+}
+printf '%-52s %9.3f %8.1f %7s\n' "vpbx status (baseline)" "$baseline" 1 "-"
+report "newest 100" cdr search
+report "main number 1800, newest 100" cdr search --number 1800
+report "extension 1150, newest 100" cdr search --number 1150
+report "main number 1800 on $day" cdr search --number 1800 --since "$day" --until "$day" --limit 10000
+report "main number 1800, failed, newest 100" cdr search --number 1800 --disposition failed
+report "busy, newest 100" cdr search --disposition busy
+report "everything on $day, first 10000" cdr search --since "$day" --until "$day" --limit 10000
