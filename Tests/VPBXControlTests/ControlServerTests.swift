@@ -125,6 +125,31 @@ import Testing
         await #expect(throws: (any Error).self) { try await client.call(EngineStatus.self, .init()) }
     }
 
+    /// A result JSON cannot carry (a NaN average) is answered as an internal error, and the
+    /// connection carries on: the result is encoded only when the response is written.
+    @Test func aResultThatIsNotJSONIsAnInternalErrorAndTheConnectionGoesOn() async throws {
+        let engine = try await StubEngine()
+        let period = QueuePeriodInfo(
+            since: StubEngine.started, offered: 0, answered: 0, abandoned: 0, shortAbandoned: 0, overflowed: 0,
+            rejected: 0, serviceLevelPercent: .nan, averageSpeedOfAnswerSeconds: nil, averageHandleTimeSeconds: nil,
+            longestWaitSeconds: 0)
+        engine.router.register(QueueStats.self) { _, _ in
+            [
+                QueueStatsInfo(
+                    queue: "support", callsWaiting: 0, longestCurrentWaitSeconds: 0, agentsLoggedIn: 0,
+                    agentsAvailable: 0, agentsRinging: 0, agentsOnCall: 0, agentsInWrapUp: 0, agentsPaused: 0,
+                    agentsOnOtherCall: 0, today: period, window: period, waiting: [])
+            ]
+        }
+        let client = try await ControlClient.connect(socketPath: engine.socketPath)
+        let error = await #expect(throws: RPCError.self) { try await client.call(QueueStats.self, .init()) }
+        #expect(error?.reason == .internal)
+        #expect(error?.message.contains("queue.stats") == true)
+        #expect(try await client.call(EngineStatus.self, .init()).activeCalls == 1)
+        await client.close()
+        await engine.stop()
+    }
+
     @Test func staleSocketIsReplacedButALiveOneIsNot() async throws {
         let engine = try await StubEngine()
         let second = ControlServer(

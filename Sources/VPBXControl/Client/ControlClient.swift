@@ -14,7 +14,8 @@ public actor ControlClient {
     private let channel: NIOAsyncChannel<LineFrame, ByteBuffer>
     private var outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>?
     private var ready: CheckedContinuation<Void, Never>?
-    private var pending: [Int64: CheckedContinuation<RPCResponse, any Error>] = [:]
+    /// Callers waiting for a response, by request id: each gets the response line's bytes.
+    private var pending: [Int64: CheckedContinuation<Data, any Error>] = [:]
     private var nextID: Int64 = 1
     private var events: AsyncThrowingStream<RPCEvent, any Error>.Continuation?
     private var isClosed = false
@@ -55,20 +56,22 @@ public actor ControlClient {
     /// Calls a catalog method with typed params and result. Engine errors are thrown as
     /// `RPCError`, client failures as `ControlClientError`.
     public func call<M: RPCMethod>(_ method: M.Type, _ params: M.Params) async throws -> M.Result {
-        let result = try await call(method: M.name, params: try RPCCoding.jsonValue(params))
-        do {
-            return try RPCCoding.decode(M.Result.self, from: result)
-        } catch {
-            throw ControlClientError.badResponse(method: M.name, "\(error)")
-        }
+        try await call(method: M.name, params: try RPCCoding.jsonValue(params), as: M.Result.self)
     }
 
     /// Calls any method by name with raw params; returns the raw result.
     public func call(method: String, params: JSONValue?) async throws -> JSONValue {
-        let response = try await withTimeout(method) { try await self.send(method: method, params: params) }
-        switch response.outcome {
-        case .success(let result): return result
-        case .failure(let error): throw error
+        try await call(method: method, params: params, as: JSONValue.self)
+    }
+
+    private func call<Result: Decodable>(method: String, params: JSONValue?, as type: Result.Type) async throws
+        -> Result
+    {
+        let line = try await withTimeout(method) { try await self.send(method: method, params: params) }
+        do {
+            return try RPCCoding.makeDecoder().decode(RPCResultLine<Result>.self, from: line).result
+        } catch {
+            throw ControlClientError.badResponse(method: method, "\(error)")
         }
     }
 
@@ -132,17 +135,19 @@ public actor ControlClient {
     }
 
     private func receive(_ frame: LineFrame) {
-        guard case .line(let bytes) = frame,
-            let value = try? RPCCoding.makeDecoder().decode(JSONValue.self, from: Data(bytes.readableBytesView)),
-            let message = try? RPCMessage(value)
-        else { return }  // nothing sensible to do with garbage from the engine but skip it
-        switch message {
-        case .response(let response):
-            if let id = response.id.intValue { pending.removeValue(forKey: id)?.resume(returning: response) }
-        case .notification(let note) where note.method == RPCEvent.notificationMethod:
-            guard let params = note.params, let event = try? RPCCoding.decode(RPCEvent.self, from: params) else { return }
+        guard case .line(let bytes) = frame else { return }
+        let line = Data(bytes.readableBytesView)
+        let decoder = RPCCoding.makeDecoder()
+        // Nothing sensible to do with garbage from the engine but skip it.
+        guard let incoming = try? decoder.decode(RPCIncoming.self, from: line) else { return }
+        switch incoming.kind {
+        case .response(let id, let error):
+            guard let id = id.intValue, let waiting = pending.removeValue(forKey: id) else { return }
+            if let error { waiting.resume(throwing: error) } else { waiting.resume(returning: line) }
+        case .notification(let method) where method == RPCEvent.notificationMethod:
+            guard let event = try? decoder.decode(RPCParamsLine<RPCEvent>.self, from: line).params else { return }
             deliver(event)
-        case .notification, .request:
+        case .notification:
             return
         }
     }
@@ -173,7 +178,8 @@ public actor ControlClient {
 
     // MARK: - Writing
 
-    private func send(method: String, params: JSONValue?) async throws -> RPCResponse {
+    /// Sends a request and returns its response line (an error response is thrown).
+    private func send(method: String, params: JSONValue?) async throws -> Data {
         guard !isClosed, let outbound else { throw ControlClientError.connectionClosed(path: socketPath) }
         let id = nextID
         nextID += 1

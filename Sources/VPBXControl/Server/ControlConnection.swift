@@ -35,8 +35,8 @@ struct ControlConnection: Sendable {
                                 }
                                 continue
                             }
-                            let response = await router.handle(request, peer: peer, role: role)
-                            if request.id != nil { try await send(response, outbound) }
+                            let reply = await router.reply(to: request, peer: peer, role: role)
+                            if request.id != nil { try await send(reply, method: request.method, outbound) }
                         }
                     } catch {
                         if let subscription { await events.unsubscribe(subscription) }
@@ -116,7 +116,21 @@ struct ControlConnection: Sendable {
     }
 
     private func send(_ response: RPCResponse, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
-        try await outbound.write(try Self.encodeLine(response))
+        try await outbound.write(try Self.encodeLine(RPCReply(response)))
+    }
+
+    /// Sends a handler's reply; a result that cannot be written as JSON is answered as an
+    /// internal error instead of ending the connection.
+    private func send(
+        _ reply: RPCReply, method: String, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    ) async throws {
+        let line: ByteBuffer
+        do {
+            line = try Self.encodeLine(reply)
+        } catch {
+            line = try Self.encodeLine(RPCReply.failure(id: reply.id, router.unencodable(method, error)))
+        }
+        try await outbound.write(line)
     }
 
     static func encodeLine<T: Encodable>(_ value: T) throws -> ByteBuffer {

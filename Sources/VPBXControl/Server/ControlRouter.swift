@@ -10,7 +10,7 @@ public final class ControlRouter: @unchecked Sendable {  // state guarded by `lo
     /// logged and answered as `internal`.
     public typealias Handler<M: RPCMethod> = @Sendable (M.Params, RequestContext) async throws -> M.Result
 
-    private typealias RawHandler = @Sendable (JSONValue?, RequestContext) async throws -> JSONValue
+    private typealias RawHandler = @Sendable (JSONValue?, RequestContext) async throws -> any Encodable & Sendable
 
     private let lock = NSLock()
     private var handlers: [String: RawHandler] = [:]
@@ -39,7 +39,7 @@ public final class ControlRouter: @unchecked Sendable {  // state guarded by `lo
             if M.ownAgentRoles.contains(context.role) {
                 context = try await self.ownAgentContext(context, naming: (typed as? any AgentNaming)?.agentNumber)
             }
-            return try RPCCoding.jsonValue(try await handler(typed, context))
+            return try await handler(typed, context)
         }
         lock.withLock { handlers[M.name] = raw }
     }
@@ -97,8 +97,24 @@ public final class ControlRouter: @unchecked Sendable {  // state guarded by `lo
     }
 
     /// Answers one request. Always returns a response; the caller drops it when the
-    /// request was a notification (no id).
+    /// request was a notification (no id). The result as a tree: for tests and tools; the
+    /// connection sends ``reply(to:peer:role:)``, which encodes the result once.
     public func handle(_ request: RPCRequest, peer: PeerCredentials, role: Role?) async -> RPCResponse {
+        let reply = await reply(to: request, peer: peer, role: role)
+        switch reply.outcome {
+        case .success(let result):
+            do {
+                return .success(id: reply.id, try RPCCoding.jsonValue(result))
+            } catch {
+                return .failure(id: reply.id, unencodable(request.method, error))
+            }
+        case .failure(let error):
+            return .failure(id: reply.id, error)
+        }
+    }
+
+    /// Answers one request with the handler's result as it returned it.
+    func reply(to request: RPCRequest, peer: PeerCredentials, role: Role?) async -> RPCReply {
         let id = request.id ?? .null
         do {
             let context = try authorize(method: request.method, peer: peer, role: role)
@@ -113,6 +129,14 @@ public final class ControlRouter: @unchecked Sendable {  // state guarded by `lo
                 "handler failed", metadata: ["method": "\(request.method)", "error": "\(String(reflecting: error))"])
             return .failure(id: id, .internal("internal error in \(request.method) (details are in the engine log)"))
         }
+    }
+
+    /// The error answered when a handler's result cannot be written as JSON (a NaN, say):
+    /// logged, and the caller told where to look.
+    func unencodable(_ method: String, _ error: any Error) -> RPCError {
+        logger.error(
+            "result not encodable", metadata: ["method": "\(method)", "error": "\(String(reflecting: error))"])
+        return .internal("internal error in \(method) (details are in the engine log)")
     }
 
     private func logForbidden(method: String, peer: PeerCredentials, role: Role?) {
