@@ -106,4 +106,5 @@ report "extension 1150, newest 100" cdr search --number 1150
 report "main number 1800 on $day" cdr search --number 1800 --since "$day" --until "$day" --limit 10000
 report "main number 1800, failed, newest 100" cdr search --number 1800 --disposition failed
 report "busy, newest 100" cdr search --disposition busy
+report "failed (one call in a thousand), newest 100" cdr search --disposition failed
 report "everything on $day, first 10000" cdr search --since "$day" --until "$day" --limit 10000
