@@ -5,9 +5,12 @@
 #   bash bench/sip-load/run.sh [--rates "250 500 1000 2000 4000"] [--duration 10]
 #                              [--baseline-only] [--bin-dir .build/release]
 #                              [--engine-args "--overload-delay 0"] [--digest]
+#                              [--history FILE]
 #
 # --digest: callers as phones are, challenged with 407 on every call and answering with MD5
 # digest (extension 1000); by default they come from a trusted address and are not.
+# --history FILE: the engine starts on a copy of FILE (a vpbx.db, e.g. the one
+# bench/cdr-search/run.sh --keep filled with a year of calls) instead of an empty database.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -22,6 +25,7 @@ baseline_only=0
 bin_dir="$root/.build/release"
 engine_args=""
 digest=0
+history=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --rates) rates=$2; shift 2 ;;
@@ -30,11 +34,13 @@ while [ $# -gt 0 ]; do
         --bin-dir) bin_dir=$2; shift 2 ;;
         --engine-args) engine_args=$2; shift 2 ;;
         --digest) digest=1; shift ;;
-        -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+        --history) history=$2; shift 2 ;;
+        -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
         *) echo "sip-load: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
 
+[ -z "$history" ] || [ -f "$history" ] || { echo "sip-load: --history $history: no such file" >&2; exit 2; }
 command -v sipp >/dev/null || { echo "sip-load: sipp not found; run bash scripts/setup-deps.sh" >&2; exit 1; }
 
 # Loopback ports; override with SIP_LOAD_PORT_BASE if these are taken.
@@ -159,6 +165,10 @@ start_engine() {
     if [ ! -x "$engine" ] || [ ! -x "$cli" ]; then
         echo "sip-load: $engine or $cli missing: run 'swift build -c release' (or pass --baseline-only)" >&2
         exit 1
+    fi
+    if [ -n "$history" ]; then
+        mkdir -p "$work/data"
+        cp "$history" "$work/data/vpbx.db"
     fi
     "$engine" --data-dir "$work/data" --sip-listen "127.0.0.1:$engine_port" --rtp-ports "$rtp_range" \
         --rtp-address 127.0.0.1 --socket "$socket" "${trust[@]}" --log-level warning \
