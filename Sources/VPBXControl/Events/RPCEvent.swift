@@ -26,6 +26,14 @@ public struct RPCEvent: Codable, Sendable, Hashable {
     public var isOverflow: Bool { type == Self.overflowType }
 }
 
+/// An event notification line. The connection writes it with ``line(_:)`` (JSONValue+Writing);
+/// as Encodable it is the reference that output is checked against.
+struct RPCEventLine: Encodable {
+    let jsonrpc = "2.0"
+    let method = RPCEvent.notificationMethod
+    let params: RPCEvent
+}
+
 /// Well-known topics.
 public enum EventTopic {
     public static let call = "call"

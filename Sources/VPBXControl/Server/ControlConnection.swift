@@ -107,8 +107,7 @@ struct ControlConnection: Sendable {
         defer { Task { [events] in await events.unsubscribe(subscription.id) } }
         do {
             for await event in subscription.events {
-                let note = RPCNotification(method: RPCEvent.notificationMethod, params: try RPCCoding.jsonValue(event))
-                try await outbound.write(Self.encodeLine(note))
+                try await outbound.write(ByteBuffer(bytes: RPCEventLine.line(event)))
             }
         } catch {
             logger.debug("event stream ended", metadata: ["peer": "\(peer)", "error": "\(error)"])
