@@ -5,12 +5,14 @@
 #   bash bench/sip-load/run.sh [--rates "250 500 1000 2000 4000"] [--duration 10]
 #                              [--baseline-only] [--bin-dir .build/release]
 #                              [--engine-args "--overload-delay 0"] [--digest]
-#                              [--history FILE]
+#                              [--history FILE] [--subscribers N]
 #
 # --digest: callers as phones are, challenged with 407 on every call and answering with MD5
 # digest (extension 1000); by default they come from a trusted address and are not.
 # --history FILE: the engine starts on a copy of FILE (a vpbx.db, e.g. the one
 # bench/cdr-search/run.sh --keep filled with a year of calls) instead of an empty database.
+# --subscribers N: N event subscribers (bench/lib/subscriber.py) follow the engine's events
+# through all the steps, as wallboards and CRM connectors do; they must not be overflowed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -26,6 +28,7 @@ bin_dir="$root/.build/release"
 engine_args=""
 digest=0
 history=""
+subscribers=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --rates) rates=$2; shift 2 ;;
@@ -35,11 +38,13 @@ while [ $# -gt 0 ]; do
         --engine-args) engine_args=$2; shift 2 ;;
         --digest) digest=1; shift ;;
         --history) history=$2; shift 2 ;;
-        -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+        --subscribers) subscribers=$2; shift 2 ;;
+        -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "sip-load: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
 
+[[ $subscribers =~ ^[0-9]+$ ]] || { echo "sip-load: --subscribers takes a number" >&2; exit 2; }
 [ -z "$history" ] || [ -f "$history" ] || { echo "sip-load: --history $history: no such file" >&2; exit 2; }
 command -v sipp >/dev/null || { echo "sip-load: sipp not found; run bash scripts/setup-deps.sh" >&2; exit 1; }
 
@@ -194,7 +199,14 @@ for limit in rmem_max wmem_max; do
         echo "          drops in sipp's own sockets count as failures; raise it: sysctl -w net.core.$limit=$sipp_buffer"
     fi
 done
-[ "$baseline_only" -eq 0 ] && start_engine
+subscriber_pids=()
+if [ "$baseline_only" -eq 0 ]; then
+    start_engine
+    for index in $(seq "$subscribers"); do
+        python3 "$root/bench/lib/subscriber.py" "$work/control.sock" > "$work/subscriber-$index.out" 2>&1 &
+        subscriber_pids+=($!)
+    done
+fi
 for rate in $rates; do
     measure baseline "$rate" "127.0.0.1:$uas_port"
     [ "$baseline_only" -eq 0 ] && measure engine "$rate" "127.0.0.1:$engine_port"
@@ -215,5 +227,18 @@ awk -F, 'NR == 1 { next }
                 (b > 0 ? sprintf("%.2f", e / b) : "n/a"), fail["engine", r], fail["baseline", r]
         }
     }' "$results"
+if [ "${#subscriber_pids[@]}" -gt 0 ]; then
+    # Every call of every engine step, seen by each subscriber; an overflow fails the run.
+    echo
+    overflowed=0
+    for index in "${!subscriber_pids[@]}"; do
+        kill -TERM "${subscriber_pids[$index]}" 2>/dev/null || true
+        wait "${subscriber_pids[$index]}" 2>/dev/null || true
+        summary=$(cat "$work/subscriber-$((index + 1)).out")
+        echo "subscriber $((index + 1)): $summary"
+        [[ $summary == *"overflow no"* ]] || overflowed=1
+    done
+    [ "$overflowed" -eq 0 ] || { echo "sip-load: a subscriber was overflowed or failed"; exit 1; }
+fi
 echo
 echo "sip-load: results in $results"

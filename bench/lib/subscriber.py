@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""An event subscriber on the engine's control socket, as a wallboard or a CRM connector is.
+
+    subscriber.py SOCKET
+
+Subscribes to every topic, reads event lines as fast as they come, and when the engine
+closes the connection, it overflows it (`events.overflow`), or on SIGTERM prints one line:
+`events N overflow yes|no by-type type=count,...`. Reads raw lines and looks only at the
+type, so it measures the engine's delivery, not a client's JSON decoding.
+"""
+import json
+import signal
+import socket
+import sys
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    counts = {}
+    overflow = False
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    connection.connect(sys.argv[1])
+    connection.sendall(b'{"jsonrpc":"2.0","id":1,"method":"events.subscribe","params":{}}\n')
+    connection.settimeout(0.5)
+    buffer = b""
+    first = True
+    while not stop and not overflow:
+        try:
+            chunk = connection.recv(1 << 20)
+        except socket.timeout:
+            continue
+        if not chunk:
+            break
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            if first:  # the response with the snapshot
+                first = False
+                if b'"error"' in line:
+                    sys.exit(f"subscriber.py: subscription refused: {line.decode(errors='replace')}")
+                continue
+            kind = json.loads(line)["params"]["type"]
+            counts[kind] = counts.get(kind, 0) + 1
+            overflow = overflow or kind == "events.overflow"
+    total = sum(counts.values())
+    kinds = ",".join(f"{kind}={count}" for kind, count in sorted(counts.items()))
+    print(f"events {total} overflow {'yes' if overflow else 'no'} by-type {kinds or '-'}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
