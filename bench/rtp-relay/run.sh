@@ -106,7 +106,8 @@ done
 
 # Loopback ports; override with RTP_BENCH_PORT_BASE if these are taken. The SIP ports and the
 # engine's RTP range sit below the kernel's ephemeral range (32768-60999 here), where the
-# generator and the echo relay get thousands of ports, so they never collide with those.
+# generator and the echo relay get thousands of ports, so they never collide with those;
+# the RTP range also stays off 20000-29999, where the unit tests bind fixed ports.
 base=${RTP_BENCH_PORT_BASE:-31000}
 engine_port=$base
 uas_port=$((base + 10))
@@ -115,7 +116,7 @@ uas_control=$((base + 30))
 uac_control=$((base + 31))
 uas_media=$((base + 40))
 uac_media=$((base + 50))
-rtp_range=${RTP_BENCH_RTP_PORTS:-20000-29999}
+rtp_range=${RTP_BENCH_RTP_PORTS:-10000-19999}
 hz=$(getconf CLK_TCK)
 read -r eph_lo eph_hi < /proc/sys/net/ipv4/ip_local_port_range
 for p in "$base" "$((base + 50))" "${rtp_range%-*}" "${rtp_range#*-}"; do
