@@ -100,16 +100,30 @@ import Testing
 
     @Test func aSubscriberThatDoesNotReadIsOverflowedAndCleanedUp() async throws {
         let engine = try await StubEngine(bufferLimit: 5)
-        let client = try await ControlClient.connect(socketPath: engine.socketPath, eventBufferLimit: 100_000)
-        let (_, events) = try await client.subscribe()
-        // Big events fill the socket buffers quickly, so the hub's buffer overflows.
+        // A raw socket that subscribes and then reads nothing (ControlClient would keep
+        // reading into its own buffer): the kernel's buffers fill, the connection's writes
+        // wait, and the hub's buffer of 5 overflows.
+        let fd = try connectRaw(to: engine.socketPath)
+        defer { close(fd) }
+        let request = #"{"jsonrpc":"2.0","id":1,"method":"events.subscribe","params":{}}"# + "\n"
+        #expect(write(fd, request, request.utf8.count) == request.utf8.count)
+        try await waitUntil { await engine.hub.subscriberCount == 1 }
         let blob = JSONValue.string(String(repeating: "b", count: 64 * 1024))
         for _ in 0..<400 { await engine.hub.publish(topic: "call", type: "call.big", data: blob) }
-        var last: RPCEvent?
-        for try await event in events { last = event }
-        #expect(last?.isOverflow == true)
+        // Reading now: whatever was written before the overflow, then the overflow marker,
+        // then the end of the subscription.
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        let overflow = Array(#""type":"events.overflow""#.utf8)
+        while !received.suffix(1 << 17).contains(overflow) {
+            let count = read(fd, &chunk, chunk.count)
+            guard count > 0 else { break }
+            received += chunk[..<count]
+        }
+        #expect(received.suffix(1 << 17).contains(overflow))
+        let lines = received.split(separator: UInt8(ascii: "\n"))
+        #expect(lines.count < 400)
         try await waitUntil { await engine.hub.subscriberCount == 0 }
-        await client.close()
         await engine.stop()
     }
 
@@ -189,4 +203,25 @@ func waitUntil(_ condition: @Sendable () async -> Bool) async throws {
         try await Task.sleep(for: .milliseconds(10))
     }
     Issue.record("condition not met in time")
+}
+
+/// A blocking Unix stream socket connected to `path` (with a 10 s receive timeout, so a read
+/// that would wait forever fails the test instead).
+func connectRaw(to path: String) throws -> Int32 {
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+        raw.copyBytes(from: Array(path.utf8))
+    }
+    let result = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    guard result == 0 else {
+        close(fd)
+        throw POSIXError(.ECONNREFUSED)
+    }
+    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    return fd
 }

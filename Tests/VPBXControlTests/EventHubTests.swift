@@ -19,6 +19,31 @@ import Testing
         #expect(seen == [2, 3, 4, 5, 6])
     }
 
+    /// What a connection writes: the lines of all queued events at once, each as the
+    /// notification encodes it, filtered by topic; an event JSON cannot carry is skipped.
+    @Test func linesComeInBatchesOfTheQueuedEvents() async throws {
+        let hub = EventHub()
+        let subscription = try await hub.subscribe(topics: ["call"])
+        await hub.publish(topic: "call", type: "call.started", data: ["id": "a", "caller": "Kovács \"Ödön\""])
+        await hub.publish(topic: "registration", type: "registration.added", data: nil)
+        await hub.publish(topic: "call", type: "call.odd", data: ["average": .double(.nan)])
+        await hub.publish(topic: "call", type: "call.ended", data: ["id": "a", "billable": 12])
+        var iterator = subscription.lines.makeAsyncIterator()
+        let batch = try #require(await iterator.next())
+        let expected = try [
+            RPCEvent(seq: 1, topic: "call", type: "call.started", data: ["id": "a", "caller": "Kovács \"Ödön\""]),
+            RPCEvent(seq: 4, topic: "call", type: "call.ended", data: ["id": "a", "billable": 12]),
+        ].flatMap { event in Array(try ControlConnection.encodeLine(RPCEventLine(params: event)).readableBytesView) }
+        #expect(batch == expected)
+        // A later event is the next batch, after waiting for it.
+        let later = Task { await iterator.next() }
+        try await Task.sleep(for: .milliseconds(20))
+        await hub.publish(topic: "call", type: "call.started", data: ["id": "b"])
+        let next = try #require(await later.value)
+        #expect(String(decoding: next, as: UTF8.self).contains(#""seq":5"#))
+        await hub.unsubscribe(subscription.id)
+    }
+
     @Test func topicsFilter() async throws {
         let hub = EventHub()
         let subscription = try await hub.subscribe(topics: ["registration"])

@@ -18,15 +18,30 @@ public actor EventHub {
     private nonisolated let liveSubscribers = Atomic<Int>(0)
     private var nextID: UInt64 = 1
 
+    /// One published event with its notification line, encoded once for every subscriber
+    /// (the array is shared, not copied, between their queues).
+    private struct Queued {
+        let event: RPCEvent
+        /// Nil when the event cannot be written as JSON (a NaN in its data): connections skip
+        /// it, and the gap in `seq` shows it.
+        let line: [UInt8]?
+
+        init(_ event: RPCEvent) {
+            self.event = event
+            line = try? RPCEventLine.line(event)
+        }
+    }
+
     /// A class so its queue is appended to in place: as a struct in the dictionary, each
     /// event delivered to a subscriber with events pending copied the whole queue (taken out,
     /// appended to while the dictionary still held it, put back), and a wallboard following
     /// 1,000 calls a second fell 1,000 events behind within two seconds.
     private final class Subscriber {
         var topics: Set<String>?
-        var queue: [RPCEvent] = []
+        var queue: [Queued] = []
         var head = 0
-        var waiter: CheckedContinuation<RPCEvent?, Never>?
+        /// The reader waiting for the queue to fill: resumed by the next event or the end.
+        var waiter: CheckedContinuation<Void, Never>?
         /// Set after an overflow: no more events are queued, the stream ends once drained.
         var closing = false
 
@@ -36,17 +51,35 @@ public actor EventHub {
 
         var pending: Int { queue.count - head }
 
-        func pop() -> RPCEvent? {
+        func pop() -> Queued? {
             guard head < queue.count else { return nil }
-            let event = queue[head]
+            let queued = queue[head]
             head += 1
-            if head >= 256, head * 2 >= queue.count {  // compact now and then, O(1) amortised
+            compact()
+            return queued
+        }
+
+        /// The lines of the queued events, up to about `limit` bytes (at least one event).
+        func popLines(limit: Int) -> [UInt8] {
+            var bytes: [UInt8] = []
+            while head < queue.count, bytes.isEmpty || bytes.count + (queue[head].line?.count ?? 0) <= limit {
+                if let line = queue[head].line { bytes.append(contentsOf: line) }
+                head += 1
+            }
+            compact()
+            return bytes
+        }
+
+        private func compact() {
+            if head >= 256, head * 2 >= queue.count {  // now and then, O(1) amortised
                 queue.removeFirst(head)
                 head = 0
             }
-            return event
         }
     }
+
+    /// How long a connection waits for more events before writing what it has.
+    static let linger = Duration.milliseconds(10)
 
     public init(bufferLimit: Int = 1000) {
         precondition(bufferLimit > 0, "bufferLimit must be positive")
@@ -72,9 +105,11 @@ public actor EventHub {
     public func publish(topic: String, type: String, data: JSONValue) -> UInt64 {
         lastSeq += 1
         let event = RPCEvent(seq: lastSeq, topic: topic, type: type, data: data)
-        for (id, subscriber) in subscribers where !subscriber.closing {
+        var queued: Queued?
+        for subscriber in subscribers.values where !subscriber.closing {
             if let topics = subscriber.topics, !topics.contains(topic) { continue }
-            deliver(event, to: id)
+            if queued == nil { queued = Queued(event) }
+            deliver(queued!, to: subscriber)
         }
         return lastSeq
     }
@@ -101,34 +136,35 @@ public actor EventHub {
             unsubscribe(id)
             throw error
         }
-        let events = AsyncStream<RPCEvent>(unfolding: { [weak self] in await self?.next(id) })
-        return EventSubscription(id: id, seq: seq, snapshot: snapshot, events: events)
+        let events = AsyncStream<RPCEvent>(unfolding: { [weak self] in await self?.next(id)?.event })
+        let lines = AsyncStream<[UInt8]>(unfolding: { [weak self] in await self?.nextLines(id) })
+        return EventSubscription(id: id, seq: seq, snapshot: snapshot, events: events, lines: lines)
     }
 
     /// Ends a subscription; its stream finishes after nothing more.
     public func unsubscribe(_ id: UInt64) {
         guard let subscriber = subscribers.removeValue(forKey: id) else { return }
         countSubscribers()
-        subscriber.waiter?.resume(returning: nil)
+        subscriber.waiter?.resume()
+        subscriber.waiter = nil
     }
 
-    private func deliver(_ event: RPCEvent, to id: UInt64) {
-        guard let subscriber = subscribers[id] else { return }
-        if let waiter = subscriber.waiter {
-            subscriber.waiter = nil
-            waiter.resume(returning: event)
-            return
-        }
+    private func deliver(_ queued: Queued, to subscriber: Subscriber) {
         if subscriber.pending >= bufferLimit {
             subscriber.queue = [
-                RPCEvent(
-                    seq: event.seq, topic: EventTopic.events, type: RPCEvent.overflowType,
-                    data: ["reason": "subscriber too slow", "bufferLimit": .int(Int64(bufferLimit))])
+                Queued(
+                    RPCEvent(
+                        seq: queued.event.seq, topic: EventTopic.events, type: RPCEvent.overflowType,
+                        data: ["reason": "subscriber too slow", "bufferLimit": .int(Int64(bufferLimit))]))
             ]
             subscriber.head = 0
             subscriber.closing = true
         } else {
-            subscriber.queue.append(event)
+            subscriber.queue.append(queued)
+        }
+        if let waiter = subscriber.waiter {
+            subscriber.waiter = nil
+            waiter.resume()
         }
     }
 
@@ -139,18 +175,49 @@ public actor EventHub {
 
     /// The next event for subscriber `id`, waiting if none is queued; nil when the
     /// subscription is over. Cancelling the waiting task ends the subscription.
-    private func next(_ id: UInt64) async -> RPCEvent? {
-        guard let subscriber = subscribers[id] else { return nil }
-        if let event = subscriber.pop() { return event }
+    private func next(_ id: UInt64) async -> Queued? {
+        while let subscriber = subscribers[id] {
+            if let queued = subscriber.pop() { return queued }
+            guard await waitForEvents(id, subscriber) else { break }
+        }
+        return nil
+    }
+
+    /// The lines of every event queued for `id` (up to 64 KB), waiting if none is: a
+    /// connection writes them with one system call instead of one per event.
+    private func nextLines(_ id: UInt64) async -> [UInt8]? {
+        var lingered = false
+        while let subscriber = subscribers[id] {
+            if subscriber.pending > 0 && subscriber.pending < 64 && !lingered && !subscriber.closing {
+                // A short wait gathers the events of the next few milliseconds into the same
+                // write: one wake-up of this connection and of its event loop for many
+                // events, where a busy exchange woke both for every one.
+                lingered = true
+                try? await Task.sleep(for: Self.linger)
+                continue
+            }
+            if subscriber.pending > 0 {
+                let lines = subscriber.popLines(limit: 64 << 10)
+                if !lines.isEmpty { return lines }
+                continue  // only events that could not be encoded: skipped
+            }
+            guard await waitForEvents(id, subscriber) else { break }
+        }
+        return nil
+    }
+
+    /// Waits until `subscriber`'s queue has something or the subscription ends; false when it
+    /// has ended (an overflow drained, an unsubscribe, or the waiting task cancelled).
+    private func waitForEvents(_ id: UInt64, _ subscriber: Subscriber) async -> Bool {
         if subscriber.closing {
             subscribers[id] = nil
             countSubscribers()
-            return nil
+            return false
         }
-        return await withTaskCancellationHandler {
+        await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 if Task.isCancelled || subscribers[id] == nil {
-                    continuation.resume(returning: nil)
+                    continuation.resume()
                     unsubscribe(id)
                     return
                 }
@@ -159,5 +226,6 @@ public actor EventHub {
         } onCancel: {
             Task { await self.unsubscribe(id) }
         }
+        return subscribers[id] != nil
     }
 }

@@ -106,8 +106,8 @@ struct ControlConnection: Sendable {
     private func pump(_ subscription: EventSubscription, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async {
         defer { Task { [events] in await events.unsubscribe(subscription.id) } }
         do {
-            for await event in subscription.events {
-                try await outbound.write(ByteBuffer(bytes: RPCEventLine.line(event)))
+            for await lines in subscription.lines {
+                try await outbound.write(ByteBuffer(bytes: lines))
             }
         } catch {
             logger.debug("event stream ended", metadata: ["peer": "\(peer)", "error": "\(error)"])
