@@ -185,15 +185,19 @@ import Testing
 func leaveDeadSocket(at path: String) throws {
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
+    #expect(withUnixAddress(path) { bind(fd, $0, $1) } == 0)
+}
+
+/// Calls `body` with the `sockaddr_un` of `path` and its size.
+func withUnixAddress<R>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
     var address = sockaddr_un()
     address.sun_family = sa_family_t(AF_UNIX)
     withUnsafeMutableBytes(of: &address.sun_path) { raw in
         raw.copyBytes(from: Array(path.utf8))
     }
-    let result = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
     }
-    #expect(result == 0)
 }
 
 /// Polls `condition` for up to two seconds.
@@ -209,15 +213,7 @@ func waitUntil(_ condition: @Sendable () async -> Bool) async throws {
 /// that would wait forever fails the test instead).
 func connectRaw(to path: String) throws -> Int32 {
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in
-        raw.copyBytes(from: Array(path.utf8))
-    }
-    let result = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-    }
-    guard result == 0 else {
+    guard withUnixAddress(path, { connect(fd, $0, $1) }) == 0 else {
         close(fd)
         throw POSIXError(.ECONNREFUSED)
     }

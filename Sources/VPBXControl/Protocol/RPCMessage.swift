@@ -51,13 +51,7 @@ extension RPCResponse: Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode("2.0", forKey: .jsonrpc)
-        try container.encode(id, forKey: .id)
-        switch outcome {
-        case .success(let result): try container.encode(result, forKey: .result)
-        case .failure(let error): try container.encode(error, forKey: .error)
-        }
+        try RPCReply(self).encode(to: encoder)
     }
 }
 
