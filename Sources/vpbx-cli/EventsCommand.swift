@@ -20,7 +20,7 @@ struct EventsCommand: AsyncParsableCommand {
                 Output.jsonLine(event)
                 if event.isOverflow { return true }
             }
-            throw ControlClientError.connectionClosed(path: global.socketPath)
+            throw ControlClientError.eventStreamEnded(path: global.socketPath)
         }
         if overflowed {
             Output.error("fell too far behind the engine's events; run 'vpbx events' again to resynchronise")

@@ -201,7 +201,9 @@ import Testing
         process.executableURL = try Self.binary()
         process.arguments = ["events", "--topic", "call", "--socket", engine.socketPath]
         let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
+        process.standardError = err
         try process.run()
         try await waitUntil { await engine.hub.subscriberCount == 1 }
         await engine.hub.publish(topic: "registration", type: "registration.added", data: nil)
@@ -222,5 +224,7 @@ import Testing
         #expect(lines.last??["type"] == "call.answered")
         #expect(lines.last??["seq"] == 2)
         #expect(process.terminationStatus == 3)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(stderr.contains("closed the event stream"), "\(stderr)")
     }
 }

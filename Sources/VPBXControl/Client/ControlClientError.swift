@@ -32,6 +32,11 @@ public struct ControlClientError: Error, Sendable, CustomStringConvertible {
         .init(.unreachable, "the engine at \(path) closed the connection before answering")
     }
 
+    /// The engine ended an event stream by closing the connection (it stopped or restarted).
+    public static func eventStreamEnded(path: String) -> ControlClientError {
+        .init(.unreachable, "the engine at \(path) closed the event stream (stopped or restarting?); run 'vpbx events' again once it is back")
+    }
+
     public static func timedOut(method: String, after timeout: Duration) -> ControlClientError {
         .init(.unreachable, "the engine did not answer \(method) within \(timeout.formattedSeconds) (raise --timeout?)")
     }

@@ -30,15 +30,21 @@ public enum RPCCoding {
         return decoder
     }
 
+    // The styles are made once: building one per date was a third of formatting it, and a
+    // 10,000-row CDR search formats and parses 30,000 dates.
+    private static let writtenDates = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+    private static let fractionalDates = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    private static let wholeSecondDates = Date.ISO8601FormatStyle()
+
     /// `2025-01-31T12:00:00.123Z`.
     public static func formatDate(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+        writtenDates.format(date)
     }
 
     /// Parses ISO-8601 date-times, with or without fractional seconds, any offset.
     public static func parseDate(_ text: String) -> Date? {
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-        return try? Date.ISO8601FormatStyle().parse(text)
+        if let date = try? fractionalDates.parse(text) { return date }
+        return try? wholeSecondDates.parse(text)
     }
 
     /// Encodes `value` into a `JSONValue` tree (used for results, events and snapshots).
