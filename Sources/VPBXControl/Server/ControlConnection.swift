@@ -95,7 +95,7 @@ struct ControlConnection: Sendable {
             let snapshot = EventTopicPolicy.showsSnapshot(to: role) ? subscription.snapshot : .object([:])
             let result = EventsSubscribe.Result(seq: subscription.seq, snapshot: snapshot)
             // The response goes out before the first event: the pump starts after this.
-            try await send(.success(id: id, try RPCCoding.jsonValue(result)), outbound)
+            try await send(.success(id: id, result), method: request.method, outbound)
             return subscription
         } catch let error as RPCError {
             try await send(.failure(id: id, error), outbound)
@@ -114,20 +114,16 @@ struct ControlConnection: Sendable {
         }
     }
 
-    private func send(_ response: RPCResponse, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
-        try await outbound.write(try Self.encodeLine(RPCReply(response)))
-    }
-
-    /// Sends a handler's reply; a result that cannot be written as JSON is answered as an
+    /// Sends a reply; a result that cannot be written as JSON (a NaN, say) is answered as an
     /// internal error instead of ending the connection.
     private func send(
-        _ reply: RPCReply, method: String, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        _ reply: RPCReply, method: String? = nil, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     ) async throws {
         let line: ByteBuffer
         do {
             line = try Self.encodeLine(reply)
         } catch {
-            line = try Self.encodeLine(RPCReply.failure(id: reply.id, router.unencodable(method, error)))
+            line = try Self.encodeLine(RPCReply.failure(id: reply.id, router.unencodable(method ?? "the request", error)))
         }
         try await outbound.write(line)
     }

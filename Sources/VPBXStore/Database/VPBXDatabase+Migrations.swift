@@ -281,7 +281,7 @@ extension VPBXDatabase {
     /// A number's calls by time: the CDR search walks these newest first and stops at its
     /// limit (``CDRSearchSQL``), where the number-only indexes made it read and sort every
     /// call of the number. Same count of indexes, so a CDR write costs the same. On a large
-    /// table this runs once, at the first start of this version (about 8 s for 3 million rows).
+    /// table this runs once, at the first start of this version (12 s for 3 million rows here).
     private static func indexCDRNumbersByTime(_ db: Database) throws {
         try db.execute(sql: "DROP INDEX cdr_on_caller")
         try db.execute(sql: "DROP INDEX cdr_on_callee")

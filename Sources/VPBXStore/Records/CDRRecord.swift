@@ -85,12 +85,10 @@ extension CDRRecord: FetchableRecord, PersistableRecord {
         .lowercaseString
     }
 
-    /// The columns the repositories query (GRDB requires the type to be public).
+    /// The columns the repositories query through GRDB's query interface (GRDB requires the
+    /// type to be public); the search writes its SQL itself (``CDRSearchSQL``).
     public enum Columns {
         public static let id = Column(CodingKeys.id)
-        public static let caller = Column(CodingKeys.caller)
-        public static let callee = Column(CodingKeys.callee)
-        public static let startedAt = Column(CodingKeys.startedAt)
         public static let disposition = Column(CodingKeys.disposition)
     }
 
