@@ -71,8 +71,10 @@ python3 "$root/bench/cdr-search/fill.py" "$data/vpbx.db" "$rows" "$days"
 filled=$(date +%s.%N)
 start_engine
 ready=$(date +%s.%N)
+# Differences and ratios with awk, as the other benches (bc is not on every machine).
+difference() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 printf 'cdr-search: %d calls over %d days written in %.1f s; the engine ready %.2f s after start; database %s\n' \
-    "$rows" "$days" "$(echo "$filled - $begun" | bc)" "$(echo "$ready - $filled" | bc)" "$(du -h "$data/vpbx.db" | cut -f1)"
+    "$rows" "$days" "$(difference "$begun" "$filled")" "$(difference "$filled" "$ready")" "$(du -h "$data/vpbx.db" | cut -f1)"
 
 # The median wall time of `repeat` runs of a vpbx command, in seconds.
 median_seconds() {
@@ -82,7 +84,7 @@ median_seconds() {
         before=$(date +%s.%N)
         "$cli" "$@" --socket "$socket" --timeout 300 --json >"$work/out.json" || { echo "cdr-search: vpbx $* failed" >&2; exit 1; }
         after=$(date +%s.%N)
-        times+=("$(echo "$after - $before" | bc)")
+        times+=("$(difference "$before" "$after")")
     done
     printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((repeat + 1) / 2))p"
 }
@@ -97,7 +99,7 @@ report() {
     seconds=$(median_seconds "$@")
     local found
     found=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$work/out.json")
-    printf '%-52s %9.3f %8.1f %7s\n' "$label" "$seconds" "$(echo "$seconds / $baseline" | bc -l)" "$found"
+    printf '%-52s %9.3f %8.1f %7s\n' "$label" "$seconds" "$(awk -v s="$seconds" -v b="$baseline" 'BEGIN { printf "%.3f", s / b }')" "$found"
 }
 printf '%-52s %9.3f %8.1f %7s\n' "vpbx status (baseline)" "$baseline" 1 "-"
 report "newest 100" cdr search
