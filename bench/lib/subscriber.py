@@ -3,10 +3,11 @@
 
     subscriber.py SOCKET
 
-Subscribes to every topic, reads event lines as fast as they come, and when the engine
-closes the connection, it overflows it (`events.overflow`), or on SIGTERM prints one line:
-`events N overflow yes|no by-type type=count,...`. Reads raw lines and looks only at the
-type, so it measures the engine's delivery, not a client's JSON decoding.
+Subscribes to every topic and reads event lines as fast as they come. It stops when the
+engine closes the connection, when the engine drops it for falling behind (an
+`events.overflow` event), or on SIGTERM, and then prints one line:
+`events N overflow yes|no by-type type=count,...`. It reads only each line's type, so what
+it measures is the engine's delivery, not a full client's decoding.
 """
 import json
 import signal
