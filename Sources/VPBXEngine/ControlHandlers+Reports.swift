@@ -8,13 +8,15 @@ extension ControlHandlers {
     func registerReportMethods(on router: ControlRouter) {
         router.register(ReportQueue.self) { params, _ in
             try QueueReportBuilder.check(params)
-            let rows = try await self.storeCall {
-                try await self.queueCalls.records(queue: params.queue, from: params.since, until: params.until)
-            }
             let configured = try await self.storeCall { try await self.queues.list() }
-            return try QueueReportBuilder.reports(
-                params, rows: rows, configured: configured,
-                timeZone: TimeZone(identifier: ScheduleRecord.defaultTimeZone) ?? .gmt)
+            let timeZone = TimeZone(identifier: ScheduleRecord.defaultTimeZone) ?? .gmt
+            let tally = try await self.storeCall {
+                try await self.queueCalls.reduce(
+                    queue: params.queue, from: params.since, until: params.until,
+                    into: QueueReportBuilder.Tally(params, configured: configured, timeZone: timeZone)
+                ) { tally, row in tally.add(row) }
+            }
+            return try tally.reports()
         }
     }
 }

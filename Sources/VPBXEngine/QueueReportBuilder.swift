@@ -51,48 +51,73 @@ enum QueueReportBuilder {
         }
     }
 
-    /// The answer of `report.queue`: for `params.queue`, or for every configured queue and
-    /// every queue with rows in the period, by name. Each queue is reported with its current
-    /// service-level threshold; a removed queue's history with the core's default.
+    /// The answer of `report.queue` from rows already read (``Tally`` counts them as they are read).
     static func reports(
         _ params: ReportQueue.Params, rows: [QueueCallLogRecord], configured: [QueueRecord], timeZone: TimeZone
     ) throws(RPCError) -> [QueueReportInfo] {
-        let thresholds = Dictionary(
-            configured.map { ($0.name, $0.serviceLevelSeconds) }, uniquingKeysWith: { first, _ in first })
-        let names: [String]
-        if let queue = params.queue {
-            guard thresholds[queue] != nil || rows.contains(where: { $0.queue == queue }) else {
-                throw RPCError.notFound(
-                    "queue \(queue) does not exist and has no calls in the period (see vpbx queue list)")
-            }
-            names = [queue]
-        } else {
-            names = Set(configured.map(\.name)).union(rows.map(\.queue)).sorted {
-                $0.utf8.lexicographicallyPrecedes($1.utf8)
-            }
-        }
-        let byQueue = Dictionary(grouping: rows, by: \.queue)
-        return names.map { name in
-            report(
-                queue: name, rows: byQueue[name] ?? [], since: params.since, until: params.until,
-                interval: params.interval ?? .hour,
-                serviceLevelSeconds: thresholds[name] ?? QueueSettings(name: name).serviceLevelSeconds,
-                timeZone: timeZone)
-        }
+        var tally = Tally(params, configured: configured, timeZone: timeZone)
+        for row in rows { tally.add(row) }
+        return try tally.reports()
     }
 
-    /// One queue's report over `[since, until)`.
-    static func report(
-        queue: String, rows: [QueueCallLogRecord], since: Date, until: Date, interval: QueueReportInterval,
-        serviceLevelSeconds: Int, timeZone: TimeZone
+    static func info(
+        _ accumulator: QueueReportAccumulator, since: Date, until: Date, interval: QueueReportInterval,
+        timeZone: TimeZone
     ) -> QueueReportInfo {
-        let records = rows.compactMap(callRecord)
-        let buckets = QueueReport.buckets(
-            of: records, queue: queue, from: since, until: until, interval: Self.interval(interval),
-            timeZone: timeZone, serviceLevelSeconds: serviceLevelSeconds)
-        return QueueReportInfo(
-            queue: queue, interval: interval, since: since, until: until, serviceLevelThreshold: serviceLevelSeconds,
-            timeZone: timeZone.identifier, buckets: buckets.map(bucket))
+        QueueReportInfo(
+            queue: accumulator.queue, interval: interval, since: since, until: until,
+            serviceLevelThreshold: accumulator.serviceLevelSeconds, timeZone: timeZone.identifier,
+            buckets: accumulator.buckets.map(bucket))
+    }
+
+    /// The reports of a period counted a stored call at a time, as the store reads them: for
+    /// `params.queue`, or for every configured queue and every queue with calls in the period,
+    /// by name. Each queue is reported with its current service-level threshold; a removed
+    /// queue's history with the core's default.
+    struct Tally: Sendable {
+        let params: ReportQueue.Params
+        let thresholds: [String: Int]
+        let timeZone: TimeZone
+        private(set) var byQueue: [String: QueueReportAccumulator] = [:]
+
+        init(_ params: ReportQueue.Params, configured: [QueueRecord], timeZone: TimeZone) {
+            self.params = params
+            self.thresholds = Dictionary(
+                configured.map { ($0.name, $0.serviceLevelSeconds) }, uniquingKeysWith: { first, _ in first })
+            self.timeZone = timeZone
+        }
+
+        mutating func add(_ row: QueueCallLogRecord) {
+            if let queue = params.queue, row.queue != queue { return }
+            guard let record = QueueReportBuilder.callRecord(row) else { return }
+            if byQueue[row.queue] == nil { byQueue[row.queue] = accumulator(row.queue) }
+            byQueue[row.queue]?.add(record)
+        }
+
+        func reports() throws(RPCError) -> [QueueReportInfo] {
+            let names: [String]
+            if let queue = params.queue {
+                guard thresholds[queue] != nil || byQueue[queue] != nil else {
+                    throw RPCError.notFound(
+                        "queue \(queue) does not exist and has no calls in the period (see vpbx queue list)")
+                }
+                names = [queue]
+            } else {
+                names = Set(thresholds.keys).union(byQueue.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            }
+            return names.map { name in
+                QueueReportBuilder.info(
+                    byQueue[name] ?? accumulator(name), since: params.since, until: params.until,
+                    interval: params.interval ?? .hour, timeZone: timeZone)
+            }
+        }
+
+        private func accumulator(_ queue: String) -> QueueReportAccumulator {
+            QueueReportAccumulator(
+                queue: queue, from: params.since, until: params.until,
+                interval: QueueReportBuilder.interval(params.interval ?? .hour), timeZone: timeZone,
+                serviceLevelSeconds: thresholds[queue] ?? QueueSettings(name: queue).serviceLevelSeconds)
+        }
     }
 
     static func bucket(_ bucket: QueueReportBucket) -> QueueReportBucketInfo {

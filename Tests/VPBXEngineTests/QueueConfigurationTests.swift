@@ -97,9 +97,12 @@ struct QueueConfigurationTests {
                 queue: "sales", caller: "5", joinedAt: at(8), outcome: "rejected", exitReason: "queue-full",
                 leftQueueAt: at(8), waitSeconds: 0),
         ]
-        let report = QueueReportBuilder.report(
-            queue: "sales", rows: rows, since: hour, until: at(30), interval: .quarterHour, serviceLevelSeconds: 20,
+        let reports = try QueueReportBuilder.reports(
+            ReportQueue.Params(queue: "sales", since: hour, until: at(30), interval: .quarterHour), rows: rows,
+            configured: [QueueRecord(name: "sales", serviceLevelSeconds: 20)],
             timeZone: try #require(TimeZone(identifier: "Europe/Budapest")))
+        let report = try #require(reports.first)
+        #expect(reports.count == 1 && report.serviceLevelThreshold == 20)
         #expect(report.buckets.map(\.start) == [hour, at(15)])
         let first = report.buckets[0]
         #expect(first.offered == 4 && first.answered == 2 && first.abandoned == 1 && first.shortAbandoned == 1)

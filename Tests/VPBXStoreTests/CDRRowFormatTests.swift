@@ -131,4 +131,27 @@ struct StorageDateTextTests {
             #expect(StorageDateText.text(date) == String.fromDatabaseValue(date.databaseValue), "\(date.timeIntervalSince1970)")
         }
     }
+
+    /// What it reads is what GRDB's own decoding reads from the same text, to the bit; other
+    /// forms are left to GRDB.
+    @Test func readsWhatGRDBReads() throws {
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["1970-01-01 00:00:00.000", "1969-12-31 23:59:59.999", "2000-02-29 12:00:00.001", "2100-03-01 00:00:00.000"]
+        for _ in 0..<2000 {
+            let date = Date(timeIntervalSince1970: Double.random(in: -2_000_000_000...4_200_000_000, using: &generator))
+            texts.append(StorageDateText.text(date))
+        }
+        for text in texts {
+            let expected = try #require(Date.fromDatabaseValue(text.databaseValue), "\(text)")
+            #expect(StorageDateText.date(text) == expected, "\(text)")
+            #expect(StorageDateText.text(try #require(StorageDateText.date(text))) == text)
+        }
+        for other in [
+            "2026-01-01T00:00:00.000", "2026-01-01 00:00:00", "2026-13-01 00:00:00.000", "2026-02-30 00:00:00.000",
+            "2026-01-01 24:00:00.000", "2026-01-01 00:60:00.000", "2026-01-01 00:00:00.00x", "2026-01-01 00:00:00.0000",
+            "+026-01-01 00:00:00.000", "",
+        ] {
+            #expect(StorageDateText.date(other) == nil, "\(other)")
+        }
+    }
 }

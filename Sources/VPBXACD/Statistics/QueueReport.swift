@@ -38,27 +38,11 @@ public enum QueueReport {
         of records: [QueueCallRecord], queue: String, from: Date, until: Date, interval: ReportInterval,
         timeZone: TimeZone, serviceLevelSeconds: Int
     ) -> [QueueReportBucket] {
-        guard from < until else { return [] }
-        var buckets: [QueueReportBucket] = []
-        var start = from
-        while start < until {
-            let end = min(nextEdge(after: start, interval: interval, timeZone: timeZone), until)
-            buckets.append(QueueReportBucket(start: start, end: end, totals: QueueTotals()))
-            start = end
-        }
-        for record in records where record.queue == queue {
-            for (at, event) in record.events where at >= from && at < until {
-                // Last bucket whose start is at or before the event.
-                var low = 0
-                var high = buckets.count - 1
-                while low < high {
-                    let middle = (low + high + 1) / 2
-                    if buckets[middle].start <= at { low = middle } else { high = middle - 1 }
-                }
-                buckets[low].totals.apply(event, serviceLevelSeconds: serviceLevelSeconds)
-            }
-        }
-        return buckets
+        var report = QueueReportAccumulator(
+            queue: queue, from: from, until: until, interval: interval, timeZone: timeZone,
+            serviceLevelSeconds: serviceLevelSeconds)
+        for record in records { report.add(record) }
+        return report.buckets
     }
 
     /// The first bucket edge strictly after `date`.

@@ -32,6 +32,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v11-queue-music-class", migrate: addQueueMusicClass)
         migrator.registerMigration("v12-extension-qualify", migrate: addExtensionQualify)
         migrator.registerMigration("v13-cdr-number-time-indexes", migrate: indexCDRNumbersByTime)
+        migrator.registerMigration("v14-queue-call-span-index", migrate: indexQueueCallSpans)
         return migrator
     }
 
@@ -287,5 +288,13 @@ extension VPBXDatabase {
         try db.execute(sql: "DROP INDEX cdr_on_callee")
         try db.execute(sql: "CREATE INDEX cdr_by_caller ON cdr(caller, started_at)")
         try db.execute(sql: "CREATE INDEX cdr_by_callee ON cdr(callee, started_at)")
+    }
+
+    /// How long each finished caller's story lasted (joining to last event), indexed so that
+    /// a report can ask for the longest in a few page reads: it bounds how far before a period
+    /// a caller with an event in the period can have joined (`GRDBQueueCallLogRepository`).
+    private static func indexQueueCallSpans(_ db: Database) throws {
+        try db.execute(
+            sql: "CREATE INDEX queue_calls_by_span ON queue_calls ((julianday(last_event_at) - julianday(joined_at)))")
     }
 }

@@ -9,6 +9,18 @@ public protocol QueueCallLogRepository: Sendable {
     /// The records of `queue` (nil: every queue) with at least one event in `[from, until)`:
     /// joined before `until` and last event at or after `from`. By joining time, then id.
     func records(queue: String?, from: Date, until: Date) async throws -> [QueueCallLogRecord]
+    /// Folds `update` over the records ``records(queue:from:until:)`` returns, in the same
+    /// order, without holding them all (a report over a year reads over a million).
+    func reduce<Result: Sendable>(
+        queue: String?, from: Date, until: Date, into initial: Result,
+        _ update: @escaping @Sendable (inout Result, QueueCallLogRecord) throws -> Void
+    ) async throws -> Result
+}
+
+extension QueueCallLogRepository {
+    public func records(queue: String?, from: Date, until: Date) async throws -> [QueueCallLogRecord] {
+        try await reduce(queue: queue, from: from, until: until, into: []) { $0.append($1) }
+    }
 }
 
 /// ``QueueCallLogRepository`` on a ``VPBXDatabase``.
@@ -30,13 +42,35 @@ public struct GRDBQueueCallLogRepository: QueueCallLogRepository {
         }
     }
 
-    public func records(queue: String?, from: Date, until: Date) async throws -> [QueueCallLogRecord] {
+    public func reduce<Result: Sendable>(
+        queue: String?, from: Date, until: Date, into initial: Result,
+        _ update: @escaping @Sendable (inout Result, QueueCallLogRecord) throws -> Void
+    ) async throws -> Result {
         try await database.read("the calls of queue \(queue ?? "(all)")") { db in
-            typealias Columns = QueueCallLogRecord.Columns
-            var request = QueueCallLogRecord.filter(Columns.joinedAt < until && Columns.lastEventAt >= from)
-            if let queue { request = request.filter(Columns.queue == queue) }
-            return try request.order(Columns.joinedAt, Columns.id).fetchAll(db)
+            var result = initial
+            let cursor = try Self.periodRequest(db, queue: queue, from: from, until: until).fetchCursor(db)
+            while let record = try cursor.next() { try update(&result, record) }
+            return result
         }
+    }
+
+    /// The records of `queue` (nil: all) with an event in `[from, until)`, by joining time.
+    ///
+    /// Only callers who joined at most the longest stored story ago can have an event in the
+    /// period: with that lower bound the joining-time index is read over the period and that
+    /// margin, not back to the first call ever stored (before, a report on yesterday read the
+    /// whole history).
+    static func periodRequest(
+        _ db: Database, queue: String?, from: Date, until: Date
+    ) throws -> QueryInterfaceRequest<QueueCallLogRecord> {
+        typealias Columns = QueueCallLogRecord.Columns
+        let longestDays = try Double.fetchOne(db, sql: QueueCallLogRecord.longestSpanSQL) ?? 0
+        // A second more than the longest: julianday's arithmetic is in days, as a double.
+        let earliestJoin = from.addingTimeInterval(-(longestDays * 86_400 + 1))
+        var request = QueueCallLogRecord.filter(
+            Columns.joinedAt >= earliestJoin && Columns.joinedAt < until && Columns.lastEventAt >= from)
+        if let queue { request = request.filter(Columns.queue == queue) }
+        return request.order(Columns.joinedAt, Columns.id)
     }
 }
 
@@ -58,11 +92,17 @@ public struct InMemoryQueueCallLogRepository: QueueCallLogRepository {
         }
     }
 
-    public func records(queue: String?, from: Date, until: Date) async throws -> [QueueCallLogRecord] {
-        try await store.transaction { tables in
+    public func reduce<Result: Sendable>(
+        queue: String?, from: Date, until: Date, into initial: Result,
+        _ update: @escaping @Sendable (inout Result, QueueCallLogRecord) throws -> Void
+    ) async throws -> Result {
+        let records = try await store.transaction { tables in
             tables.queueCalls.filter { record in
                 (queue == nil || record.queue == queue) && record.joinedAt < until && record.lastEventAt >= from
             }.sorted { ($0.joinedAt, $0.id ?? 0) < ($1.joinedAt, $1.id ?? 0) }
         }
+        var result = initial
+        for record in records { try update(&result, record) }
+        return result
     }
 }
