@@ -48,7 +48,13 @@ let package = Package(
         .target(name: "VPBXNetwork", dependencies: ["VPBXText", "VPBXSIP", "VPBXRTP", "CLinuxEpoll", nio, nioPosix, nioConcurrency, logging]),
         // epoll and eventfd headers for the RTP relay's poller thread (Linux only).
         .systemLibrary(name: "CLinuxEpoll"),
-        .target(name: "VPBXStore", dependencies: ["VPBXText", "VPBXSchedule", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "VPBXStore",
+            dependencies: [
+                "VPBXText", "VPBXSchedule", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's column functions, to read stored dates in place (StorageDateText).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         .target(name: "VPBXControl", dependencies: [nio, nioPosix, logging]),
         // The engine as a media endpoint (RTP termination for prompts, voicemail) and prompt files.
         .target(name: "VPBXMediaIO", dependencies: ["VPBXText", "VPBXMedia", "VPBXRTP", "VPBXNetwork", nio, logging]),

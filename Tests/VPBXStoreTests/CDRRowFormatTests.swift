@@ -154,4 +154,23 @@ struct StorageDateTextTests {
             #expect(StorageDateText.date(other) == nil, "\(other)")
         }
     }
+
+    /// A row's dates read as GRDB reads them, whatever their form, from a live statement's
+    /// row and from a copied one.
+    @Test func rowsReadTheirDatesAsGRDBDoes() async throws {
+        let database = try VPBXDatabase.inMemory()
+        let sql = "SELECT '2026-01-02 03:04:05.678', NULL, '2026-01-02T03:04:05Z', '2026-01-02', '2026-01-02 03:04'"
+        try await database.writer.read { db in
+            let copied = try #require(try Row.fetchOne(db, sql: sql))
+            let cursor = try Row.fetchCursor(db, sql: sql)
+            let live = try #require(try cursor.next())
+            for row in [copied, live] {
+                for index in 0..<row.count {
+                    let expected: Date? = try row.decode(Date?.self, atIndex: index)
+                    #expect(try row.storageDate(atIndex: index) == expected, "column \(index)")
+                }
+                #expect(try row.storageDate(atIndex: 0) != nil && row.storageDate(atIndex: 1) == nil)
+            }
+        }
+    }
 }

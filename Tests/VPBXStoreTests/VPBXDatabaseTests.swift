@@ -18,7 +18,7 @@ struct VPBXDatabaseTests {
                 "v1-extensions", "v1-registrations", "v1-cdr", "v2-schedules", "v3-dialplan", "v4-menus",
                 "v5-voicemail", "v6-feature-codes", "v7-queues", "v8-agent-sessions", "v9-extension-call-center",
                 "v10-agent-unix-user", "v11-queue-music-class", "v12-extension-qualify",
-                "v13-cdr-number-time-indexes",
+                "v13-cdr-number-time-indexes", "v14-queue-call-span-index",
             ])
         #expect(try await database.appliedMigrations() == VPBXDatabase.migrationNames)
         #expect(database.path == directory.path + "/vpbx.db")

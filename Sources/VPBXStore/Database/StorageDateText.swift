@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import VPBXSchedule
 import VPBXText
 
@@ -47,42 +48,70 @@ extension StorageDateText {
     /// report over a year of calls went to decoding rows, most of it dates.
     static func date(_ text: String) -> Date? {
         var text = text
-        return text.withUTF8 { bytes -> Date? in
-            guard bytes.count == 23, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-                bytes[10] == UInt8(ascii: " "), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-                bytes[19] == UInt8(ascii: ".")
-            else { return nil }
-            func number(_ start: Int, _ length: Int) -> Int? {
-                var value = 0
-                for index in start..<(start + length) {
-                    let digit = Int(bytes[index]) &- 48
-                    guard digit >= 0, digit <= 9 else { return nil }
-                    value = value * 10 + digit
-                }
-                return value
+        return text.withUTF8 { date(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// ``date(_:)`` of the text's UTF-8 bytes.
+    static func date(_ bytes: UnsafeRawBufferPointer) -> Date? {
+        guard bytes.count == 23, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+            bytes[10] == UInt8(ascii: " "), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+            bytes[19] == UInt8(ascii: ".")
+        else { return nil }
+        func number(_ start: Int, _ length: Int) -> Int? {
+            var value = 0
+            for index in start..<(start + length) {
+                let digit = Int(bytes[index]) &- 48
+                guard digit >= 0, digit <= 9 else { return nil }
+                value = value * 10 + digit
             }
-            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-                let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-                let millisecond = number(20, 3), hour < 24, minute < 60, second < 60,
-                let calendarDay = LocalDate(year: year, month: month, day: day)
-            else { return nil }
-            // Summed as Foundation's Gregorian calendar sums (GRDB's decoding): whole days since
-            // 2001-01-01, then the time of day with its fraction, so both give the same bits
-            // (`StorageDateTextTests`); adding the parts in another order differs in the last bit
-            // for a third of all dates.
-            let daysSinceReference = Int64(calendarDay.dayNumber) - 11_323
-            let secondOfDay = Double(hour * 3600 + minute * 60 + second) + Double(millisecond) / 1000
-            return Date(timeIntervalSinceReferenceDate: Double(daysSinceReference * 86_400) + secondOfDay)
+            return value
         }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+            let millisecond = number(20, 3), hour < 24, minute < 60, second < 60,
+            let calendarDay = LocalDate(year: year, month: month, day: day)
+        else { return nil }
+        // Summed as Foundation's Gregorian calendar sums (GRDB's decoding): whole days since
+        // 2001-01-01, then the time of day with its fraction, so both give the same bits
+        // (`StorageDateTextTests`); adding the parts in another order differs in the last bit
+        // for a third of all dates.
+        let daysSinceReference = Int64(calendarDay.dayNumber) - 11_323
+        let secondOfDay = Double(hour * 3600 + minute * 60 + second) + Double(millisecond) / 1000
+        return Date(timeIntervalSinceReferenceDate: Double(daysSinceReference * 86_400) + secondOfDay)
+    }
+}
+
+/// A stored date read straight from the statement's column: the storage text parsed where
+/// SQLite keeps it (no `String` or `Data` made per date), any other form as GRDB reads it.
+struct StorageDate: DatabaseValueConvertible, StatementColumnConvertible {
+    let date: Date
+
+    init(_ date: Date) { self.date = date }
+
+    init?(sqliteStatement: SQLiteStatement, index: CInt) {
+        if sqlite3_column_type(sqliteStatement, index) == SQLITE_TEXT, let text = sqlite3_column_text(sqliteStatement, index),
+            let date = StorageDateText.date(
+                UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqliteStatement, index))))
+        {
+            self.date = date
+        } else if let date = Date(sqliteStatement: sqliteStatement, index: index) {
+            self.date = date
+        } else {
+            return nil
+        }
+    }
+
+    var databaseValue: DatabaseValue { date.databaseValue }
+
+    static func fromDatabaseValue(_ value: DatabaseValue) -> StorageDate? {
+        if case .string(let text) = value.storage, let date = StorageDateText.date(text) { return StorageDate(date) }
+        return Date.fromDatabaseValue(value).map(StorageDate.init)
     }
 }
 
 extension Row {
-    /// The date in column `index` (NULL: nil), read from GRDB's storage text without a
-    /// `Calendar` when it has that form, else decoded as GRDB would.
+    /// The date in column `index` (NULL: nil), read as ``StorageDate`` reads it.
     func storageDate(atIndex index: Int) throws -> Date? {
-        let value: DatabaseValue = self[index]
-        if case .string(let text) = value.storage, let date = StorageDateText.date(text) { return date }
-        return try decode(Date?.self, atIndex: index)
+        try decode(StorageDate?.self, atIndex: index)?.date
     }
 }

@@ -18,9 +18,9 @@ extension CDRRecord {
         caller = try row.decode(forColumn: "caller")
         callerName = try row.decode(forColumn: "caller_name")
         callee = try row.decode(forColumn: "callee")
-        startedAt = try row.decode(forColumn: "started_at")
-        answeredAt = try row.decode(forColumn: "answered_at")
-        endedAt = try row.decode(forColumn: "ended_at")
+        startedAt = try row.decode(StorageDate.self, forColumn: "started_at").date
+        answeredAt = try row.decode(StorageDate?.self, forColumn: "answered_at")?.date
+        endedAt = try row.decode(StorageDate?.self, forColumn: "ended_at")?.date
         durationSeconds = try row.decode(forColumn: "duration_seconds")
         billableSeconds = try row.decode(forColumn: "billable_seconds")
         disposition = try row.decode(forColumn: "disposition")
