@@ -47,10 +47,18 @@ extension ControlHandlers {
         }
         registerMonitorMethods(on: router)
         router.register(CDRSearch.self) { params, _ in
+            var before: CDRPosition?
+            if let cursor = params.olderThan {
+                guard let id = UUID(uuidString: cursor.id) else {
+                    throw RPCError.invalidArgument(
+                        "olderThan.id '\(cursor.id)' is not a call record's id (a UUID from cdr.search)", field: "olderThan")
+                }
+                before = CDRPosition(startedAt: cursor.startedAt, id: id)
+            }
             let query = CDRQuery(
                 since: params.since, until: params.until, number: params.number,
                 disposition: params.disposition.flatMap { VPBXStore.CallDisposition(rawValue: $0.rawValue) },
-                limit: params.limit ?? CDRQuery.defaultLimit)
+                limit: params.limit ?? CDRQuery.defaultLimit, before: before, finishedOnly: true)
             let rows = try await storeCall { try await cdrs.search(query) }
             return rows.compactMap(Self.info)
         }

@@ -7,40 +7,83 @@ struct CDRCommand: AsyncParsableCommand {
         commandName: "cdr", abstract: "Search call detail records.", subcommands: [CDRSearchCommand.self])
 }
 
-/// `vpbx cdr search [--since] [--until] [--number] [--disposition] [--limit] [--csv]`.
+/// `vpbx cdr search [--since] [--until] [--number] [--disposition] [--limit N | --all] [--csv]`.
 struct CDRSearchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "search", abstract: "Search call detail records, newest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "search", abstract: "Search call detail records, newest first.",
+        discussion: """
+            Without --limit or --all the newest 100 matching calls are printed, and a note on \
+            stderr says when more match. More than 10,000 records (the most one answer of the \
+            engine carries) are fetched page after page; with --csv each page is written as it \
+            arrives, so an export of a month or a year needs no more memory than one page.
+            """)
+
+    /// Records asked for per answer when more are wanted than one answer may carry.
+    static let pageSize = 5_000
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Calls started at or after this time (ISO-8601 or YYYY-MM-DD).") var since: DateArgument?
     @Option(help: "Calls started before this time (ISO-8601, or YYYY-MM-DD: to the end of that day).") var until: DateArgument?
     @Option(help: "Calls from or to this number.") var number: String?
     @Option(help: "Only calls that ended this way.") var disposition: CallDisposition?
-    @Option(help: "At most this many records.") var limit: Int?
+    @Option(help: "At most this many records (default 100).") var limit: Int?
+    @Flag(help: "Every matching record, however many (an export).") var all = false
     @Flag(help: "Print CSV (with a header row) instead of a table.") var csv = false
+
+    static let headers = ["ID", "STARTED", "CALLER", "CALLEE", "DISPOSITION", "DURATION", "BILLABLE", "CAUSE", "HANGUP", "PATH"]
 
     func validate() throws {
         if csv, global.json { throw ValidationError("choose one output format: --csv or --json") }
         if let limit, limit <= 0 { throw ValidationError("--limit must be a positive number, e.g. --limit 100") }
+        if limit != nil, all { throw ValidationError("choose one: --limit N or --all") }
         if let since, let until, until.endInclusive <= since.date {
             throw ValidationError("--until must be later than --since")
         }
     }
 
     func run() async throws {
-        let params = CDRSearch.Params(
+        var filter = CDRSearch.Params(
             since: since?.date, until: until?.endInclusive, number: number.map { HungarianNumber.normalize($0) ?? $0 },
-            disposition: disposition, limit: limit)
-        let records = try await EngineSession.run(global) { try await $0.call(CDRSearch.self, params) }
-        if global.json { return Output.json(records) }
-        let headers = ["ID", "STARTED", "CALLER", "CALLEE", "DISPOSITION", "DURATION", "BILLABLE", "CAUSE", "HANGUP", "PATH"]
-        let rows = records.map { cdr in
-            [
-                cdr.id, Output.date(cdr.startedAt), cdr.caller, cdr.callee, cdr.disposition.rawValue,
-                "\(cdr.durationSeconds)", "\(cdr.billableSeconds)", cdr.cause ?? "", cdr.hangupSide?.rawValue ?? "",
-                cdr.path?.joined(separator: " > ") ?? "",
-            ]
+            disposition: disposition)
+        let wanted = all ? Int.max : (limit ?? 100)
+        if csv { Output.csv(Self.headers, []) }
+        var collected: [CDRInfo] = []
+        let more = try await EngineSession.run(global) { client in
+            // Page after page from the last record shown: each answer at most one page, one more
+            // than is still wanted when that fits, to tell whether more match than are shown.
+            var remaining = wanted
+            while true {
+                filter.limit = remaining < Self.pageSize ? remaining + 1 : Self.pageSize
+                let page = try await client.call(CDRSearch.self, filter)
+                let shown = Array(page.prefix(remaining))
+                if csv { Output.csv(nil, shown.map(Self.row)) } else { collected += shown }
+                remaining -= shown.count
+                if page.count > shown.count { return true }
+                guard let last = page.last, page.count == filter.limit else { return false }
+                if let previous = filter.olderThan, page.contains(where: { $0.id == previous.id }) {
+                    throw RPCError(
+                        code: RPCError.Code.internalError,
+                        message: "the engine answered the same page again: it does not page call records (an older engine?)",
+                        reason: .internal)
+                }
+                filter.olderThan = CDRCursor(after: last)
+            }
         }
-        csv ? Output.csv(headers, rows) : Output.table(headers, rows)
+        if global.json {
+            Output.json(collected)
+        } else if !csv {
+            Output.table(Self.headers, collected.map(Self.row))
+        }
+        if more {
+            Output.note("more calls match than the \(wanted) shown: use --limit N or --all for more")
+        }
+    }
+
+    static func row(_ cdr: CDRInfo) -> [String] {
+        [
+            cdr.id, Output.date(cdr.startedAt), cdr.caller, cdr.callee, cdr.disposition.rawValue,
+            "\(cdr.durationSeconds)", "\(cdr.billableSeconds)", cdr.cause ?? "", cdr.hangupSide?.rawValue ?? "",
+            cdr.path?.joined(separator: " > ") ?? "",
+        ]
     }
 }

@@ -22,6 +22,12 @@ enum Output {
         write("vpbx: error: " + text + "\n", to: STDERR_FILENO)
     }
 
+    /// Something the reader should know that is not an error, on stderr (stdout stays the
+    /// result alone, for scripts).
+    static func note(_ text: String) {
+        write("vpbx: note: " + text + "\n", to: STDERR_FILENO)
+    }
+
     /// Writes everything or exits. Foundation's `FileHandle.write` traps on a write error, so
     /// `vpbx cdr search --csv | head` crashed when `head` closed the pipe. A reader that has
     /// seen enough is not a failure: exit 0 quietly, as `yes | head` does. Any other error
@@ -64,11 +70,15 @@ enum Output {
         table(["FIELD", "VALUE"], pairs.map { [$0.0, $0.1] })
     }
 
-    /// RFC 4180 CSV.
-    static func csv(_ headers: [String], _ rows: [[String]]) {
-        for row in [headers] + rows {
-            line(row.map(csvField).joined(separator: ","))
+    /// RFC 4180 CSV: the header row (unless nil, for rows that go on an earlier part), then
+    /// the rows, in one write.
+    static func csv(_ headers: [String]?, _ rows: [[String]]) {
+        var text = ""
+        for row in (headers.map { [$0] } ?? []) + rows {
+            text += row.map(csvField).joined(separator: ",")
+            text += "\n"
         }
+        if !text.isEmpty { write(text, to: STDOUT_FILENO) }
     }
 
     private static func csvField(_ text: String) -> String {

@@ -133,6 +133,35 @@ import Testing
         await engine.stop()
     }
 
+    /// More calls than one answer carries: `--all` and a large `--limit` page on from the last
+    /// record shown, every record once and in order; a limit says when more match.
+    @Test func cdrSearchPagesAnExport() async throws {
+        let engine = try await StubEngine()
+        let socket = ["--socket", engine.socketPath]
+        let expected = StubEngine.records.map(\.id)
+
+        let all = try await Self.vpbx(["cdr", "search", "--all", "--csv"] + socket)
+        #expect(all.status == 0, "\(all.stderr)")
+        let lines = all.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("ID,STARTED,CALLER") == true)
+        #expect(lines.dropFirst().map { String($0.prefix { $0 != "," }) } == expected)
+        #expect(all.stderr.isEmpty, "\(all.stderr)")
+
+        let limited = try await Self.vpbx(["cdr", "search", "--limit", "7000", "--json"] + socket)
+        #expect(limited.status == 0, "\(limited.stderr)")
+        let records = try RPCCoding.makeDecoder().decode([CDRInfo].self, from: Data(limited.stdout.utf8))
+        #expect(records.map(\.id) == Array(expected.prefix(7000)))
+        #expect(limited.stderr.contains("more calls match than the 7000 shown"))
+
+        let table = try await Self.vpbx(["cdr", "search"] + socket)
+        #expect(table.stdout.split(separator: "\n").count == 101)
+        #expect(table.stderr.contains("more calls match than the 100 shown"))
+
+        let both = try await Self.vpbx(["cdr", "search", "--all", "--limit", "5"] + socket)
+        #expect(both.status == 2 && both.stderr.contains("--limit N or --all"))
+        await engine.stop()
+    }
+
     @Test(arguments: [
         ["ext", "add", "101", "--name", "A"],  // missing --password
         ["ext", "add", "10a", "--name", "A", "--password", "p"],

@@ -72,11 +72,26 @@ final class StubEngine: Sendable {
             [CallInfo(id: "c1", caller: "101", callerName: "Anna", callee: "102", state: .answered, startedAt: Self.started)]
         }
         router.register(CDRSearch.self) { params, _ in
-            let cdr = CDRInfo(
-                id: "r1", caller: "101", callee: "+3612345678", startedAt: Self.started, endedAt: Self.started,
-                durationSeconds: 0, billableSeconds: 0, disposition: .busy, cause: "486 Busy Here, \"really\"")
-            return Array(repeating: cdr, count: min(params.limit ?? 1, 3))
+            let limit = params.limit ?? 100
+            guard (1...CDRSearch.maximumLimit).contains(limit) else {
+                throw RPCError.invalidArgument("limit \(limit) is outside 1-10000", field: "limit")
+            }
+            var found = Self.records[...]
+            if let cursor = params.olderThan {
+                found = found.drop { ($0.startedAt, $0.id) >= (cursor.startedAt, cursor.id) }
+            }
+            return Array(found.prefix(limit))
         }
+    }
+
+    /// 12,345 finished calls, newest first, two at each instant (ordered by id, as the
+    /// engine orders them), so that a search pages over more than the 10,000 one answer carries.
+    static let records: [CDRInfo] = (0..<12_345).map { index in
+        let number = 12_345 - index
+        return CDRInfo(
+            id: "r" + String(100_000 + number).dropFirst(), caller: "101", callee: "+3612345678",
+            startedAt: started.addingTimeInterval(Double(number / 2)), endedAt: started.addingTimeInterval(Double(number / 2)),
+            durationSeconds: 0, billableSeconds: 0, disposition: .busy, cause: "486 Busy Here, \"really\"")
     }
 
     func stop() async {

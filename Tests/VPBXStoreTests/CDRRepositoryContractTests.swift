@@ -241,6 +241,48 @@ struct CDRRepositoryContractTests {
         }
     }
 
+    /// Page after page from the last record of the previous one: every call once, in the
+    /// newest-first order, ties on the start included, with or without a number; calls still
+    /// in progress left out when asked (the engine asks, so a page is full when more match).
+    @Test(arguments: StoreBackend.allCases)
+    func searchPagesFromAPosition(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            var calls: [CDRRecord] = []
+            for index in 0..<30 {
+                // Three calls at each second; 201 is in two of every three.
+                let time = start.addingTimeInterval(Double(index / 3))
+                let call = index % 3 == 0
+                    ? Fixtures.call(caller: "202", callee: "203", startedAt: time)
+                    : index % 3 == 1 ? Fixtures.call(caller: "201", startedAt: time)
+                    : Fixtures.call(caller: "+3611111111", callee: "201", startedAt: time)
+                calls.append(call)
+            }
+            for call in calls.shuffled() { try await repos.cdr.begin(call) }
+            let unfinished = calls[29]
+            for call in calls where call.id != unfinished.id {
+                try await repos.cdr.finish(
+                    id: call.id, answeredAt: nil, endedAt: call.startedAt.addingTimeInterval(5), disposition: .busy,
+                    cause: "486 Busy Here", hangupSide: .callee)
+            }
+            for number in [nil, "201"] as [String?] {
+                let everything = try await repos.cdr.search(CDRQuery(number: number, limit: 100))
+                var paged: [CDRRecord] = []
+                var position: CDRPosition?
+                while true {
+                    let page = try await repos.cdr.search(CDRQuery(number: number, limit: 4, before: position))
+                    paged += page
+                    guard let last = page.last, page.count == 4 else { break }
+                    position = CDRPosition(startedAt: last.startedAt, id: last.id)
+                }
+                #expect(paged.map(\.id) == everything.map(\.id), "\(number ?? "every number")")
+                #expect(everything.count == (number == nil ? 30 : 20))
+            }
+            let finished = try await repos.cdr.search(CDRQuery(limit: 100, finishedOnly: true))
+            #expect(finished.count == 29 && !finished.contains { $0.id == unfinished.id })
+            #expect(finished.allSatisfy { $0.disposition != .inProgress })
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func searchReturnsAtMostTheDefaultLimit(backend: StoreBackend) async throws {
         try await backend.withRepositories { repos in

@@ -57,6 +57,18 @@ struct CDRSearchPlanTests {
         #expect(details.contains { $0.hasPrefix("SEARCH cdr USING INDEX cdr_on_started_at (started_at>? AND started_at<?)") }, "\(details)")
     }
 
+    /// The next page of an export reads the index from the last record on, as the first
+    /// page reads it from the newest; leaving out calls in progress changes neither plan.
+    @Test func aNextPageStartsFromItsPosition() async throws {
+        let database = try VPBXDatabase.inMemory()
+        let position = CDRPosition(startedAt: start, id: UUID())
+        let all = try await plan(CDRQuery(limit: 5000, before: position, finishedOnly: true), database)
+        #expect(all.contains { $0.hasPrefix("SEARCH cdr USING INDEX cdr_on_started_at (started_at<?)") }, "\(all)")
+        let number = try await plan(CDRQuery(number: "201", limit: 5000, before: position, finishedOnly: true), database)
+        #expect(number.contains("SEARCH cdr USING INDEX cdr_by_caller (caller=? AND started_at<?)"), "\(number)")
+        #expect(number.contains("SEARCH cdr USING INDEX cdr_by_callee (callee=? AND started_at<?)"), "\(number)")
+    }
+
     /// A database made by the previous version (number-only indexes, rows in them) gets the
     /// new indexes on open, says so first (the engine logs it), and keeps its rows.
     @Test func anOlderDatabaseIsReindexedAndKeepsItsCalls() async throws {

@@ -56,7 +56,10 @@ public enum CallPickup: RPCMethod {
 /// `cdr.search`: newest first.
 public enum CDRSearch: RPCMethod {
     public static let name = "cdr.search"
-    public static let summary = "Call detail records, newest first, filtered by time, number and disposition."
+    public static let summary =
+        "Call detail records, newest first, filtered by time, number and disposition; page on with olderThan."
+    /// The most records one answer carries.
+    public static let maximumLimit = 10_000
     public static let allowedRoles: Set<Role> = [.admin, .supervisor]
     public typealias Result = [CDRInfo]
 
@@ -68,18 +71,22 @@ public enum CDRSearch: RPCMethod {
         /// Caller or callee equals this number.
         public var number: String?
         public var disposition: CallDisposition?
-        /// At most this many records (the engine applies its own cap).
+        /// At most this many records (1-10000).
         public var limit: Int?
+        /// Only records older than this one (the last of the previous page): an export of
+        /// more records than one answer carries asks page after page.
+        public var olderThan: CDRCursor?
 
         public init(
             since: Date? = nil, until: Date? = nil, number: String? = nil, disposition: CallDisposition? = nil,
-            limit: Int? = nil
+            limit: Int? = nil, olderThan: CDRCursor? = nil
         ) {
             self.since = since
             self.until = until
             self.number = number
             self.disposition = disposition
             self.limit = limit
+            self.olderThan = olderThan
         }
     }
 }

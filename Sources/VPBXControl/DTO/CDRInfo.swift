@@ -55,3 +55,19 @@ public struct CDRInfo: Codable, Sendable, Hashable {
         self.hangupSide = hangupSide
     }
 }
+
+/// A record's place in `cdr.search`'s newest-first order (its start, then its id): the last
+/// record of a page, from which the next page goes on.
+public struct CDRCursor: Codable, Sendable, Hashable {
+    public var startedAt: Date
+    public var id: String
+
+    public init(startedAt: Date, id: String) {
+        self.startedAt = startedAt
+        self.id = id
+    }
+
+    public init(after record: CDRInfo) {
+        self.init(startedAt: record.startedAt, id: record.id)
+    }
+}

@@ -11,6 +11,12 @@ public struct CDRQuery: Sendable, Equatable {
     public var disposition: CallDisposition?
     /// At most this many rows (1–10000).
     public var limit: Int
+    /// Only records after this one in the newest-first order: the next page of a search
+    /// whose previous page ended with it (an export of more than `limitRange` allows).
+    public var before: CDRPosition?
+    /// Leave out calls still in progress (their rows are written at the start), so that a
+    /// page holds `limit` finished calls whenever that many match.
+    public var finishedOnly: Bool
 
     public static let defaultLimit = 100
     public static let limitRange = 1...10_000
@@ -21,13 +27,17 @@ public struct CDRQuery: Sendable, Equatable {
         until: Date? = nil,
         number: String? = nil,
         disposition: CallDisposition? = nil,
-        limit: Int = CDRQuery.defaultLimit
+        limit: Int = CDRQuery.defaultLimit,
+        before: CDRPosition? = nil,
+        finishedOnly: Bool = false
     ) {
         self.since = since
         self.until = until
         self.number = number
         self.disposition = disposition
         self.limit = limit
+        self.before = before
+        self.finishedOnly = finishedOnly
     }
 
     func validate() throws {
@@ -43,6 +53,8 @@ public struct CDRQuery: Sendable, Equatable {
         if let until, record.startedAt >= until { return false }
         if let number, record.caller != number && record.callee != number { return false }
         if let disposition, record.disposition != disposition { return false }
+        if let before, !before.precedes(record) { return false }
+        if finishedOnly, record.disposition == .inProgress { return false }
         return true
     }
 
@@ -50,5 +62,25 @@ public struct CDRQuery: Sendable, Equatable {
     static func newestFirst(_ a: CDRRecord, _ b: CDRRecord) -> Bool {
         if a.startedAt != b.startedAt { return a.startedAt > b.startedAt }
         return CDRRecord.key(a.id) > CDRRecord.key(b.id)
+    }
+}
+
+/// A record's place in a search's newest-first order: its start, then its id.
+public struct CDRPosition: Sendable, Equatable {
+    public var startedAt: Date
+    public var id: UUID
+
+    public init(startedAt: Date, id: UUID) {
+        self.startedAt = startedAt
+        self.id = id
+    }
+
+    /// Whether `record` comes after this position in the newest-first order. Starts compare
+    /// as stored, to the millisecond (a position read back from the wire has no more).
+    func precedes(_ record: CDRRecord) -> Bool {
+        let mine = StorageDateText.text(startedAt)
+        let theirs = StorageDateText.text(record.startedAt)
+        if theirs != mine { return theirs < mine }
+        return CDRRecord.key(record.id) < CDRRecord.key(id)
     }
 }

@@ -29,6 +29,17 @@ enum CDRSearchSQL {
             conditions.append("disposition = ?")
             arguments += [disposition.rawValue]
         }
+        if query.finishedOnly {
+            conditions.append("disposition <> ?")
+            arguments += [CallDisposition.inProgress.rawValue]
+        }
+        if let before = query.before {
+            // The start bound alone first, so that the time index (or a number's index on
+            // (number, started_at)) is read from the position on; ties on the start by id.
+            let start = StorageDateText.text(before.startedAt)
+            conditions.append("started_at <= ? AND (started_at < ? OR id < ?)")
+            arguments += [start, start, CDRRecord.key(before.id)]
+        }
         guard let number = query.number else {
             let sql = "SELECT * FROM cdr\(whereClause(conditions)) \(order) LIMIT ?"
             return (sql, arguments + [query.limit])
