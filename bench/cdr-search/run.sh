@@ -82,7 +82,9 @@ median_seconds() {
     for _ in $(seq "$repeat"); do
         local before after
         before=$(date +%s.%N)
-        "$cli" "$@" --socket "$socket" --timeout 300 --json >"$work/out.json" || { echo "cdr-search: vpbx $* failed" >&2; exit 1; }
+        # stderr aside: a search cut at its limit says so there ("more calls match").
+        "$cli" "$@" --socket "$socket" --timeout 300 --json >"$work/out.json" 2>>"$work/cli.err" ||
+            { echo "cdr-search: vpbx $* failed:" >&2; tail -3 "$work/cli.err" >&2; exit 1; }
         after=$(date +%s.%N)
         times+=("$(difference "$before" "$after")")
     done
@@ -110,3 +112,23 @@ report "main number 1800, failed, newest 100" cdr search --number 1800 --disposi
 report "busy, newest 100" cdr search --disposition busy
 report "failed (one call in a thousand), newest 100" cdr search --disposition failed
 report "everything on $day, first 10000" cdr search --since "$day" --until "$day" --limit 10000
+
+# An export: every call of the last 30 days as CSV, page after page (`--all`), with the
+# CLI's peak memory (GNU time's maximum resident set, when /usr/bin/time is there).
+month_ago=$(date -u -d "@$(($(date +%s) - 86400 * 30))" +%Y-%m-%d)
+before=$(date +%s.%N)
+ticks_before=$(awk '{ print $14 + $15 }' "/proc/$engine_pid/stat")
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f '%M' -o "$work/cli-peak" "$cli" cdr search --since "$month_ago" --all --csv --socket "$socket" \
+        --timeout 300 >"$work/export.csv"
+else
+    "$cli" cdr search --since "$month_ago" --all --csv --socket "$socket" --timeout 300 >"$work/export.csv"
+fi
+after=$(date +%s.%N)
+ticks=$(( $(awk '{ print $14 + $15 }' "/proc/$engine_pid/stat") - ticks_before ))
+exported=$(( $(wc -l < "$work/export.csv") - 1 ))
+printf 'export since %s (--all --csv): %d rows in %.2f s, %.1f µs a row; engine CPU %.2f s; CLI peak %s\n' \
+    "$month_ago" "$exported" "$(difference "$before" "$after")" \
+    "$(awk -v s="$(difference "$before" "$after")" -v n="$exported" 'BEGIN { printf "%.1f", (n > 0 ? s / n * 1e6 : 0) }')" \
+    "$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')" \
+    "$( [ -s "$work/cli-peak" ] && awk '{ printf "%.0f MB", $1 / 1024 }' "$work/cli-peak" || echo "not measured")"
