@@ -1,3 +1,4 @@
+import CLinuxEpoll
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -56,6 +57,16 @@ final class UDPDirectSender: Sendable {
             throw error
         }
         return (listening, UDPDirectSender(descriptor: duplicate))
+    }
+
+    /// Datagrams the kernel dropped at this socket since it was made (its receive buffer
+    /// full; the duplicate descriptor names the same socket); nil when the kernel cannot say.
+    func kernelDrops() -> Int? {
+        state.withLockedValue { state in
+            guard let descriptor = state.descriptor else { return nil }
+            let drops = vpbx_socket_drops(descriptor)
+            return drops >= 0 ? Int(drops) : nil
+        }
     }
 
     /// Sends one datagram now. False when it did not go out (send buffer full, an error, or

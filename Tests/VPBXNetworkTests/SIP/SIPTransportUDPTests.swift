@@ -91,6 +91,9 @@ struct SIPTransportUDPTests {
         release.withLockedValue { $0 = true }
         let dropped = try #require(transport.udpDatagramsDropped())
         #expect(dropped > 0 && dropped < 200, "\(dropped)")
+        // Asked of the socket (this kernel can), the count is the one /proc/net/udp shows for it.
+        #expect(transport.runningUDPListeners().allSatisfy { $0.sender.kernelDrops() != nil })
+        #expect(transport.udpDatagramsDroppedFromProc(transport.runningUDPListeners()) == dropped)
     }
 
     @Test func aShortReceiveBufferIsNamedWithTheSysctlThatRaisesIt() {
