@@ -5,7 +5,8 @@ import VPBXSignaling
 import VPBXStore
 
 /// `extension.*` methods: the store is changed first, then the live core, so a new extension
-/// can register at once and a removed one is unregistered with its calls ended.
+/// can register at once and a removed one is unregistered with its calls ended. The dial plan
+/// changes only in the extension's voicemail box (`PBXCore.setMailbox`).
 extension ControlHandlers {
     func registerExtensionMethods(on router: ControlRouter) {
         router.register(ExtensionCreate.self) { params, _ in
@@ -28,7 +29,7 @@ extension ControlHandlers {
             let created = try await self.storeCall { try await self.extensions.create(record) }
             let mailbox = try await self.saveMailbox(planned)
             await self.pbx.extensionChanged(created)
-            try await self.reloadDialPlan()
+            await self.pbx.setMailbox(created.number, enabled: mailbox?.enabled ?? false)
             await self.publish("extension", "extension.created", ["number": .string(created.number)])
             return Self.info(created, mailbox: mailbox)
         }
@@ -93,7 +94,8 @@ extension ControlHandlers {
             let updated = try await self.storeCall { try await self.extensions.update(params.number, with: changes) }
             let mailbox = try await self.saveMailbox(planned)
             await self.pbx.extensionChanged(updated)
-            try await self.reloadDialPlan()
+            // Without voicemail parameters the box is as it was.
+            if let mailbox { await self.pbx.setMailbox(updated.number, enabled: mailbox.enabled) }
             await self.publish("extension", "extension.updated", ["number": .string(updated.number)])
             return Self.info(updated, mailbox: mailbox)
         }
@@ -106,6 +108,7 @@ extension ControlHandlers {
             // The box and its rows went with the extension (ON DELETE CASCADE); now its audio.
             if mailbox != nil { self.voicemail.removeMailboxFiles(params.number) }
             await self.pbx.extensionRemoved(params.number)
+            await self.pbx.setMailbox(params.number, enabled: false)
             await self.publish("extension", "extension.deleted", ["number": .string(params.number)])
             return Self.info(record, mailbox: mailbox)
         }

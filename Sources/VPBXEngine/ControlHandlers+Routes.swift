@@ -137,7 +137,7 @@ extension ControlHandlers {
                 onTimeout: parse(record.timeoutDestination), onInvalid: parse(record.invalidDestination))
         }
         plan.mailboxes = Set(
-            try await storeCall { try await self.voicemailStore.mailboxes() }.filter(\.enabled).map(\.extensionNumber))
+            try await storeCall { try await self.voicemailStore.enabledMailboxNumbers() })
         plan.featureCodes = try await currentFeatureCodes()
         await pbx.setDialPlan(plan)
     }

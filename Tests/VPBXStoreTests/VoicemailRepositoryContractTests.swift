@@ -38,6 +38,20 @@ struct VoicemailRepositoryContractTests {
         }
     }
 
+    /// What the dial plan reads on every extension change: only the enabled boxes' numbers.
+    @Test(arguments: StoreBackend.allCases)
+    func enabledMailboxNumbersLeaveOutDisabledBoxes(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            #expect(try await repos.voicemail.enabledMailboxNumbers().isEmpty)
+            for number in ["201", "202", "1001"] {
+                _ = try await repos.extensions.create(Fixtures.extensionRecord(number))
+                try await repos.voicemail.upsertMailbox(
+                    MailboxRecord(extensionNumber: number, enabled: number != "202", pinHash: Self.hash))
+            }
+            #expect(Set(try await repos.voicemail.enabledMailboxNumbers()) == ["201", "1001"])
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func mailboxNeedsItsExtensionAndValidFields(backend: StoreBackend) async throws {
         try await backend.withRepositories { repos in

@@ -22,6 +22,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, required=True, help="how many consecutive numbers")
     parser.add_argument("--password-format", default="pw-{number}", help="each password, {number} replaced")
     parser.add_argument("--name-format", default="Bench {number}", help="each display name")
+    parser.add_argument("--voicemail", action="store_true", help="each with a voicemail box (PIN 4711)")
     parser.add_argument("--window", type=int, default=64, help="requests in flight at once")
     parser.add_argument("--timeout", type=float, default=30, help="seconds to wait for any one answer")
     args = parser.parse_args()
@@ -44,6 +45,8 @@ def main() -> int:
             "name": args.name_format.format(number=number),
             "password": args.password_format.format(number=number),
         }
+        if args.voicemail:
+            params.update(voicemail=True, voicemailPin="4711")
         return (json.dumps({"jsonrpc": "2.0", "id": index, "method": "extension.create", "params": params}) + "\n").encode()
 
     sent = answered = 0

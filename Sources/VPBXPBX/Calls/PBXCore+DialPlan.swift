@@ -7,6 +7,17 @@ extension PBXCore {
         dialPlan = plan
     }
 
+    /// Adds or removes one extension's voicemail box in the dial plan: what an extension's
+    /// change can change in it. Reading every box again for that made creating thousands of
+    /// extensions with voicemail quadratic (35 ms an extension at 10,000 boxes).
+    public func setMailbox(_ number: String, enabled: Bool) {
+        if enabled {
+            dialPlan.mailboxes.insert(number)
+        } else {
+            dialPlan.mailboxes.remove(number)
+        }
+    }
+
     /// The dial plan and the extension numbers, for applications (a menu's direct dial).
     public func routingState() -> (DialPlan, Set<String>) {
         (dialPlan, Set(directory.byNumber.keys))

@@ -21,6 +21,10 @@ public struct InMemoryVoicemailRepository: VoicemailRepository {
         }
     }
 
+    public func enabledMailboxNumbers() async throws -> [String] {
+        try await store.transaction { tables in tables.mailboxes.values.filter(\.enabled).map(\.extensionNumber) }
+    }
+
     @discardableResult
     public func upsertMailbox(_ record: MailboxRecord) async throws -> MailboxRecord {
         try record.validate()

@@ -8,6 +8,10 @@ public protocol VoicemailRepository: Sendable {
     func mailbox(_ number: String) async throws -> MailboxRecord?
     /// All boxes, by extension number.
     func mailboxes() async throws -> [MailboxRecord]
+    /// The extension numbers of the enabled boxes (what the dial plan needs), in no order:
+    /// read on every change of an extension, where decoding every box was most of the cost
+    /// (23 ms of CPU per `vpbx ext add` with 10,000 boxes).
+    func enabledMailboxNumbers() async throws -> [String]
     /// Validates and inserts or replaces a box, keeping `createdAt` of an existing one;
     /// returns it as stored. Throws `notFound` when the extension does not exist.
     @discardableResult
@@ -51,6 +55,12 @@ public struct GRDBVoicemailRepository: VoicemailRepository {
         try await database.read("the mailbox list") { db in
             let number = MailboxRecord.Columns.extensionNumber
             return try MailboxRecord.order(length(number), number).fetchAll(db)
+        }
+    }
+
+    public func enabledMailboxNumbers() async throws -> [String] {
+        try await database.read("the mailbox list") { db in
+            try String.fetchAll(db, sql: "SELECT extension_number FROM mailboxes WHERE enabled")
         }
     }
 
