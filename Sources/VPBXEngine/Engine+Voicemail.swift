@@ -27,13 +27,17 @@ extension Engine {
         } catch {
             logger.error("voicemail recovery failed: \(error); messages may be missing from 'vpbx vm list'")
         }
-        // Message-waiting indication starts from the counts on disk, without NOTIFYs.
-        for box in (try? await repository.mailboxes()) ?? [] {
-            if let counts = try? await repository.counts(mailbox: box.extensionNumber) {
+        // Message-waiting indication starts from the counts on disk, without NOTIFYs; every
+        // box's counts in one read.
+        do {
+            let counts = try await repository.allCounts()
+            for box in try await repository.mailboxes().map(\.extensionNumber) {
+                let boxCounts = counts[box] ?? VoicemailCounts(new: 0, old: 0)
                 await pbx.setMessageSummary(
-                    MessageSummary(newMessages: counts.new, oldMessages: counts.old), mailbox: box.extensionNumber,
-                    notify: false)
+                    MessageSummary(newMessages: boxCounts.new, oldMessages: boxCounts.old), mailbox: box, notify: false)
             }
+        } catch {
+            logger.error("voicemail message counts unreadable at start: \(error); lamps show them after the next message")
         }
         return EngineVoicemail(repository: repository, files: files, logger: logger) { mailbox, counts in
             await pbx.setMessageSummary(

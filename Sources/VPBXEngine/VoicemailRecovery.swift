@@ -32,7 +32,11 @@ public struct VoicemailRecovery: Sendable {
     public func run() async throws -> Report {
         var report = Report()
         let boxes = Set(try await repository.mailboxes().map(\.extensionNumber))
-        for found in files.messageFiles() where try await repository.message(id: found.id) == nil {
+        // One read of the whole index, not one per box and file: a start with 12,600 boxes
+        // spent seconds here before SIP listened.
+        let indexed = try await repository.allMessages()
+        let indexedIDs = Set(indexed.map(\.id))
+        for found in files.messageFiles() where !indexedIDs.contains(found.id) {
             guard boxes.contains(found.mailbox) else {
                 logger.warning("voicemail file \(found.path) belongs to no mailbox; left in place")
                 report.skippedFiles += 1
@@ -56,14 +60,13 @@ public struct VoicemailRecovery: Sendable {
             logger.notice("voicemail message re-indexed after a restart", metadata: ["file": "\(found.path)"])
             report.reindexed += 1
         }
-        for box in boxes.sorted() {
-            for message in try await repository.messages(mailbox: box) where !files.exists(message.audioPath) {
-                logger.error(
-                    "voicemail message \(VoicemailIDs.text(message.id)) of mailbox \(box) lost its file \(message.audioPath); dropped"
-                )
-                try await repository.deleteMessage(id: message.id)
-                report.droppedRows += 1
-            }
+        let byBox = indexed.sorted { ($0.mailbox, $0.audioPath) < ($1.mailbox, $1.audioPath) }
+        for message in byBox where !files.exists(message.audioPath) {
+            logger.error(
+                "voicemail message \(VoicemailIDs.text(message.id)) of mailbox \(message.mailbox) lost its file \(message.audioPath); dropped"
+            )
+            try await repository.deleteMessage(id: message.id)
+            report.droppedRows += 1
         }
         return report
     }

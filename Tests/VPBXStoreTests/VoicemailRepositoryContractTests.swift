@@ -38,6 +38,33 @@ struct VoicemailRepositoryContractTests {
         }
     }
 
+    /// What the engine's start reads at once: every message, every box's counts (the same
+    /// as asked box by box; a box without messages is absent).
+    @Test(arguments: StoreBackend.allCases)
+    func allMessagesAndCountsInOneRead(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            #expect(try await repos.voicemail.allMessages().isEmpty)
+            #expect(try await repos.voicemail.allCounts().isEmpty)
+            var added: [VoicemailMessageRecord] = []
+            for number in ["201", "202", "203"] {
+                _ = try await repos.extensions.create(Fixtures.extensionRecord(number))
+                try await repos.voicemail.upsertMailbox(MailboxRecord(extensionNumber: number, pinHash: Self.hash))
+            }
+            for (mailbox, folder) in [("201", VoicemailFolder.new), ("201", .old), ("201", .new), ("202", .old)] {
+                let message = Self.message(mailbox, at: Double(added.count), folder: folder)
+                try await repos.voicemail.addMessage(message)
+                added.append(message)
+            }
+            let all = try await repos.voicemail.allMessages()
+            #expect(Set(all.map(\.id)) == Set(added.map(\.id)) && all.count == 4)
+            let counts = try await repos.voicemail.allCounts()
+            #expect(counts == ["201": VoicemailCounts(new: 2, old: 1), "202": VoicemailCounts(new: 0, old: 1)])
+            for box in ["201", "202"] {
+                #expect(try await repos.voicemail.counts(mailbox: box) == counts[box])
+            }
+        }
+    }
+
     /// What the dial plan reads on every extension change: only the enabled boxes' numbers.
     @Test(arguments: StoreBackend.allCases)
     func enabledMailboxNumbersLeaveOutDisabledBoxes(backend: StoreBackend) async throws {

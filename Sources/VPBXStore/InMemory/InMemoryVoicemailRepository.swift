@@ -91,6 +91,22 @@ public struct InMemoryVoicemailRepository: VoicemailRepository {
         try await store.transaction { tables in tables.voicemailMessages.removeValue(forKey: id) != nil }
     }
 
+    public func allMessages() async throws -> [VoicemailMessageRecord] {
+        try await store.transaction { tables in Array(tables.voicemailMessages.values) }
+    }
+
+    public func allCounts() async throws -> [String: VoicemailCounts] {
+        try await store.transaction { tables in
+            var counts: [String: VoicemailCounts] = [:]
+            for message in tables.voicemailMessages.values {
+                var box = counts[message.mailbox] ?? VoicemailCounts(new: 0, old: 0)
+                if message.folder == .new { box.new += 1 } else if message.folder == .old { box.old += 1 }
+                counts[message.mailbox] = box
+            }
+            return counts
+        }
+    }
+
     public func counts(mailbox: String) async throws -> VoicemailCounts {
         try await store.transaction { tables in
             let folders = tables.voicemailMessages.values.filter { $0.mailbox == mailbox }.map(\.folder)

@@ -34,6 +34,12 @@ public protocol VoicemailRepository: Sendable {
     func deleteMessage(id: UUID) async throws -> Bool
     /// New and old counts of one box (zero for an unknown box).
     func counts(mailbox: String) async throws -> VoicemailCounts
+
+    /// Every message row, in no order, and the counts of every box with messages: what the
+    /// engine's start reads at once. Asked box by box (two reads per box), a start with
+    /// 12,600 boxes took 5 s before SIP listened.
+    func allMessages() async throws -> [VoicemailMessageRecord]
+    func allCounts() async throws -> [String: VoicemailCounts]
 }
 
 /// ``VoicemailRepository`` on a ``VPBXDatabase``.
@@ -118,6 +124,26 @@ public struct GRDBVoicemailRepository: VoicemailRepository {
         try await database.write("voicemail message \(VoicemailMessageRecord.key(id))") { db in
             try VoicemailMessageRecord.filter(VoicemailMessageRecord.Columns.id == VoicemailMessageRecord.key(id))
                 .deleteAll(db) > 0
+        }
+    }
+
+    public func allMessages() async throws -> [VoicemailMessageRecord] {
+        try await database.read("every voicemail message") { db in try VoicemailMessageRecord.fetchAll(db) }
+    }
+
+    public func allCounts() async throws -> [String: VoicemailCounts] {
+        try await database.read("the counts of every mailbox") { db in
+            var counts: [String: VoicemailCounts] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT mailbox, SUM(folder = 'new') AS new, SUM(folder = 'old') AS old
+                    FROM voicemail_messages GROUP BY mailbox
+                    """)
+            while let row = try rows.next() {
+                counts[row["mailbox"]] = VoicemailCounts(new: row["new"], old: row["old"])
+            }
+            return counts
         }
     }
 
