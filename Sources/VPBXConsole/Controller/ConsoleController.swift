@@ -4,7 +4,7 @@ import VPBXTerminal
 
 /// Runs the console on the main actor (curses wants one thread): one loop over a stream
 /// of inputs (keys polled every few milliseconds, engine updates, signals), redrawing
-/// only when something visible changed.
+/// only when something visible changed, at most once per key poll for engine updates.
 @MainActor
 public final class ConsoleController {
     private var state: ConsoleState
@@ -13,6 +13,10 @@ public final class ConsoleController {
     private let continuation: AsyncStream<ConsoleInput>.Continuation
     private let inputs: AsyncStream<ConsoleInput>
     private var lastSecond = 0
+    /// An engine update changed what is shown; drawn at the next key poll. Drawing after
+    /// every event made a console as slow as its frames: a registration storm is thousands
+    /// of events a second, which are now applied as they come and drawn once per poll.
+    private var drawPending = false
 
     /// How often keys are read.
     static let pollInterval = Duration.milliseconds(30)
@@ -64,7 +68,14 @@ public final class ConsoleController {
             if effects.quit { return }
             for command in effects.commands { start(command) }
             if effects.repaint { screen.invalidate() }
-            if effects.redraw || effects.repaint || secondTicked() { draw() }
+            if case .session = input, effects.redraw, !effects.repaint {
+                drawPending = true
+                continue
+            }
+            if effects.redraw || effects.repaint || drawPending || secondTicked() {
+                drawPending = false
+                draw()
+            }
         }
     }
 

@@ -39,9 +39,7 @@ extension ConsoleModel {
                 let expiresAt = payload.expiresAt
             else { return .unchanged }
             let registration = Registration(number: payload.extension, contact: payload.contact, expiresAt: expiresAt)
-            guard registrations[registration.key] != registration else { return .unchanged }
-            registrations[registration.key] = registration
-            return .changed
+            return setRegistration(registration) ? .changed : .unchanged
         case "contact.reachability":
             guard let number = event.data["extension"]?.stringValue, let contact = event.data["contact"]?.stringValue,
                 let status = event.data["status"]?.stringValue
@@ -50,19 +48,19 @@ extension ConsoleModel {
             if var registration = registrations[Registration.Key(number: number, contact: contact)] {
                 guard registration.unreachable != unreachable else { return .unchanged }
                 registration.unreachable = unreachable
-                registrations[registration.key] = registration
+                setRegistration(registration)
                 return .changed
             }
             guard var info = extensions[number], info.staticContact == contact else { return .unchanged }
             let reachability: ContactReachability = unreachable ? .unreachable : .reachable
             guard info.staticContactReachability != reachability else { return .unchanged }
             info.staticContactReachability = reachability
-            extensions[number] = info
+            upsert(info)
             return .changed
         case "registration.removed":
             guard let payload = try? RPCCoding.decode(RegistrationPayload.self, from: event.data) else { return .unchanged }
             let key = Registration.Key(number: payload.extension, contact: payload.contact)
-            return registrations.removeValue(forKey: key) == nil ? .unchanged : .changed
+            return removeRegistration(key) ? .changed : .unchanged
         case "engine.overload":
             guard case .bool(let overloaded)? = event.data["overloaded"], var status else { return .unchanged }
             let refused = event.data["callsRefusedOverloaded"]?.intValue.map(Int.init)
@@ -75,8 +73,7 @@ extension ConsoleModel {
             return .changed
         case "extension.deleted":
             guard let number = event.data["number"]?.stringValue else { return .unchanged }
-            let removed = extensions.removeValue(forKey: number) != nil
-            return removed ? .changed : .unchanged
+            return removeExtension(number) ? .changed : .unchanged
         case _ where Self.extensionToFetch(after: event) != nil:
             return .needsExtension(Self.extensionToFetch(after: event)!)
         case CallCenterEvents.queueChanged, CallCenterEvents.agentChanged:

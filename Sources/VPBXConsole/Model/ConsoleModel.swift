@@ -7,8 +7,18 @@ public struct ConsoleModel: Sendable, Equatable {
     public internal(set) var connection: ConnectionState = .connecting
     /// From the last snapshot (engine version, start time, listen addresses).
     public internal(set) var status: EngineStatus.Result?
-    public internal(set) var extensions: [String: ExtensionInfo] = [:]
-    public internal(set) var registrations: [Registration.Key: Registration] = [:]
+    /// Change through ``upsert(_:)`` and ``removeExtension(_:)``, which keep
+    /// ``extensionNumbers`` in order.
+    public private(set) var extensions: [String: ExtensionInfo] = [:]
+    /// The extensions' numbers in display order (``ExtensionOrder``), kept as extensions come
+    /// and go: sorting 20,000 of them on every frame made a console a full core behind a
+    /// registration storm, drawing two events a second.
+    public private(set) var extensionNumbers: [String] = []
+    /// Change through ``setRegistration(_:)`` and ``removeRegistration(_:)``, which keep
+    /// the index by number.
+    public private(set) var registrations: [Registration.Key: Registration] = [:]
+    /// The keys of each number's registrations: a row's phones without a pass over all.
+    private var registrationKeys: [String: Set<Registration.Key>] = [:]
     public internal(set) var calls: [String: CallInfo] = [:]
     /// The caller's role from `engine.hello`; nil until known.
     public internal(set) var role: Role?
@@ -39,7 +49,9 @@ public struct ConsoleModel: Sendable, Equatable {
         status = snapshot.status
         seq = snapshot.seq
         extensions = Dictionary(snapshot.extensions.map { ($0.number, $0) }, uniquingKeysWith: { _, last in last })
+        extensionNumbers = extensions.keys.sorted(by: ExtensionOrder.precedes)
         registrations = Dictionary(snapshot.registrations.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+        registrationKeys = Dictionary(grouping: registrations.keys, by: \.number).mapValues { Set($0) }
         calls = Dictionary(
             snapshot.calls.filter { !endedCalls.contains($0.id) }.map { ($0.id, $0) },
             uniquingKeysWith: { _, last in last })
@@ -64,7 +76,40 @@ public struct ConsoleModel: Sendable, Equatable {
     @discardableResult
     public mutating func upsert(_ info: ExtensionInfo) -> Bool {
         guard extensions[info.number] != info else { return false }
-        extensions[info.number] = info
+        if extensions.updateValue(info, forKey: info.number) == nil {
+            extensionNumbers.insert(info.number, at: ExtensionOrder.insertionIndex(of: info.number, in: extensionNumbers))
+        }
+        return true
+    }
+
+    /// Removes one extension; returns whether it was there.
+    @discardableResult
+    mutating func removeExtension(_ number: String) -> Bool {
+        guard extensions.removeValue(forKey: number) != nil else { return false }
+        let index = ExtensionOrder.insertionIndex(of: number, in: extensionNumbers)
+        if index < extensionNumbers.count, extensionNumbers[index] == number {
+            extensionNumbers.remove(at: index)
+        } else {
+            extensionNumbers.removeAll { $0 == number }
+        }
+        return true
+    }
+
+    /// Inserts or replaces one registration; returns whether anything changed.
+    @discardableResult
+    mutating func setRegistration(_ registration: Registration) -> Bool {
+        guard registrations[registration.key] != registration else { return false }
+        registrations[registration.key] = registration
+        registrationKeys[registration.number, default: []].insert(registration.key)
+        return true
+    }
+
+    /// Removes one registration; returns whether it was there.
+    @discardableResult
+    mutating func removeRegistration(_ key: Registration.Key) -> Bool {
+        guard registrations.removeValue(forKey: key) != nil else { return false }
+        registrationKeys[key.number]?.remove(key)
+        if registrationKeys[key.number]?.isEmpty == true { registrationKeys[key.number] = nil }
         return true
     }
 
@@ -72,7 +117,7 @@ public struct ConsoleModel: Sendable, Equatable {
 
     /// Extensions ordered by number (numerically when both are numbers).
     public var sortedExtensions: [ExtensionInfo] {
-        extensions.values.sorted { $0.number.localizedStandardCompare($1.number) == .orderedAscending }
+        extensionNumbers.compactMap { extensions[$0] }
     }
 
     /// Calls oldest first, so rows do not jump around as calls come and go.
@@ -82,12 +127,47 @@ public struct ConsoleModel: Sendable, Equatable {
 
     /// Registrations of `number` that have not expired at `now`.
     public func liveRegistrations(of number: String, now: Date) -> [Registration] {
-        registrations.values.filter { $0.number == number && $0.expiresAt > now }
+        (registrationKeys[number] ?? []).compactMap { registrations[$0] }.filter { $0.expiresAt > now }
     }
 
     /// The display name of a party: the extension's name when it is one of ours.
     public func name(of party: String) -> String? {
         extensions[party]?.name
+    }
+}
+
+/// The console's order of extension numbers: numerically when both are numbers (2 before
+/// 10), else as Finder sorts names.
+enum ExtensionOrder {
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        if let a = digits(a), let b = digits(b) {
+            // Without leading zeros the shorter number is the smaller; then digit by digit,
+            // and "007" after "7" so that distinct texts never tie.
+            if a.significant.count != b.significant.count { return a.significant.count < b.significant.count }
+            if !a.significant.elementsEqual(b.significant) {
+                return a.significant.lexicographicallyPrecedes(b.significant)
+            }
+            return a.all.count < b.all.count
+        }
+        return a.localizedStandardCompare(b) == .orderedAscending
+    }
+
+    /// Where `number` goes in `sorted` (the first index not before it).
+    static func insertionIndex(of number: String, in sorted: [String]) -> Int {
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if precedes(sorted[middle], number) { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    private static func digits(_ text: String) -> (all: String.UTF8View, significant: Substring.UTF8View)? {
+        let bytes = text.utf8
+        guard !bytes.isEmpty, bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        let significant = Substring(text).drop { $0 == "0" }.utf8
+        return (bytes, significant)
     }
 }
 

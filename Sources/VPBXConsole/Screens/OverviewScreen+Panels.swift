@@ -7,21 +7,22 @@ extension OverviewScreen {
     func drawExtensions<C: Canvas>(into canvas: inout C, at area: (row: Int, height: Int), context: ScreenContext) {
         guard area.height >= 2 else { return }
         let model = context.model
-        let entries = model.sortedExtensions
-        drawPanelTitle(into: &canvas, row: area.row, title: "Extensions (\(entries.count))", panel: .extensions)
+        // Only the visible rows are looked up: a console may hold 20,000 extensions.
+        let numbers = model.extensionNumbers
+        drawPanelTitle(into: &canvas, row: area.row, title: "Extensions (\(numbers.count))", panel: .extensions)
         let width = canvas.size.columns
         let nameWidth = max(4, width - 1 - 7 - 9 - 7 - 3)
         let heading = " " + "Ext".fitted(to: 7) + "Name".fitted(to: nameWidth) + " " + "Presence".fitted(to: 9) + " Phones"
         canvas.put(heading.fitted(to: width), row: area.row + 1, column: 0, role: .muted, attributes: .bold)
         let visible = OverviewLayout.listRows(area.height)
-        guard !entries.isEmpty else {
+        guard !numbers.isEmpty else {
             canvas.put("  no extensions yet (add one with: vpbx ext add)", row: area.row + 2, column: 0, role: .muted)
             return
         }
-        let selected = extensionSelection.resolve(entries.map(\.number))
+        let selected = extensionSelection.resolve(numbers)
         let offset = OverviewLayout.scrollOffset(selected: selected, visible: visible)
-        for (line, index) in (offset..<min(entries.count, offset + visible)).enumerated() {
-            let info = entries[index]
+        for (line, index) in (offset..<min(numbers.count, offset + visible)).enumerated() {
+            guard let info = model.extensions[numbers[index]] else { continue }
             let presence = model.presence(of: info, now: context.now)
             let phones = model.liveRegistrations(of: info.number, now: context.now).count
             let row = area.row + 2 + line

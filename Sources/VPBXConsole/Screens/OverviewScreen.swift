@@ -41,14 +41,14 @@ public struct OverviewScreen: Screen {
             guard let id = callSelection.selectedID(calls.map(\.id)) else { return nil }
             return model.calls[id]
         case .extensions:
-            guard let number = extensionSelection.selectedID(model.sortedExtensions.map(\.number)) else { return nil }
+            guard let number = extensionSelection.selectedID(model.extensionNumbers) else { return nil }
             return calls.first { $0.caller == number || $0.callee == number }
         }
     }
 
     private mutating func move(by delta: Int, model: ConsoleModel) -> ScreenOutcome {
         switch focus {
-        case .extensions: extensionSelection.move(by: delta, in: model.sortedExtensions.map(\.number))
+        case .extensions: extensionSelection.move(by: delta, in: model.extensionNumbers)
         case .calls: callSelection.move(by: delta, in: model.sortedCalls.map(\.id))
         }
         return .handled
