@@ -13,17 +13,6 @@
 
 #ifndef SO_MEMINFO
 #define SO_MEMINFO 55
-
-// Datagrams the kernel dropped for this socket (its receive buffer full): the counter
-// /proc/net/udp shows in its drops column, read for one socket (SO_MEMINFO, Linux 4.12)
-// instead of generating and parsing the table of every socket. -1 when unavailable.
-static inline long long vpbx_socket_drops(int descriptor) {
-    unsigned int info[SK_MEMINFO_VARS];
-    socklen_t length = sizeof(info);
-    if (getsockopt(descriptor, SOL_SOCKET, SO_MEMINFO, info, &length) != 0) return -1;
-    if (length < (socklen_t)((SK_MEMINFO_DROPS + 1) * sizeof(unsigned int))) return -1;
-    return info[SK_MEMINFO_DROPS];
-}
 #endif
 
 // Names the calling thread (what top -H and perf show); prctl is variadic, which Swift cannot call.

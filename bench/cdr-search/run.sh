@@ -71,25 +71,10 @@ python3 "$root/bench/cdr-search/fill.py" "$data/vpbx.db" "$rows" "$days"
 filled=$(date +%s.%N)
 start_engine
 ready=$(date +%s.%N)
-# Differences and ratios with awk, as the other benches (bc is not on every machine).
-difference() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 printf 'cdr-search: %d calls over %d days written in %.1f s; the engine ready %.2f s after start; database %s\n' \
-    "$rows" "$days" "$(difference "$begun" "$filled")" "$(difference "$filled" "$ready")" "$(du -h "$data/vpbx.db" | cut -f1)"
+    "$rows" "$days" "$(seconds_between "$begun" "$filled")" "$(seconds_between "$filled" "$ready")" "$(du -h "$data/vpbx.db" | cut -f1)"
 
-# The median wall time of `repeat` runs of a vpbx command, in seconds.
-median_seconds() {
-    local times=()
-    for _ in $(seq "$repeat"); do
-        local before after
-        before=$(date +%s.%N)
-        # stderr aside: a search cut at its limit says so there ("more calls match").
-        "$cli" "$@" --socket "$socket" --timeout 300 --json >"$work/out.json" 2>>"$work/cli.err" ||
-            { echo "cdr-search: vpbx $* failed:" >&2; tail -3 "$work/cli.err" >&2; exit 1; }
-        after=$(date +%s.%N)
-        times+=("$(difference "$before" "$after")")
-    done
-    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((repeat + 1) / 2))p"
-}
+median_seconds() { median_cli_seconds cdr-search "$repeat" "$work/out.json" "$cli" "$socket" "$@"; }
 
 day=$(date -u -d "@$(($(date +%s) - 86400 * (days / 2)))" +%Y-%m-%d)
 baseline=$(median_seconds status)
@@ -128,7 +113,7 @@ after=$(date +%s.%N)
 ticks=$(( $(awk '{ print $14 + $15 }' "/proc/$engine_pid/stat") - ticks_before ))
 exported=$(( $(wc -l < "$work/export.csv") - 1 ))
 printf 'export since %s (--all --csv): %d rows in %.2f s, %.1f µs a row; engine CPU %.2f s; CLI peak %s\n' \
-    "$month_ago" "$exported" "$(difference "$before" "$after")" \
-    "$(awk -v s="$(difference "$before" "$after")" -v n="$exported" 'BEGIN { printf "%.1f", (n > 0 ? s / n * 1e6 : 0) }')" \
+    "$month_ago" "$exported" "$(seconds_between "$before" "$after")" \
+    "$(awk -v s="$(seconds_between "$before" "$after")" -v n="$exported" 'BEGIN { printf "%.1f", (n > 0 ? s / n * 1e6 : 0) }')" \
     "$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')" \
     "$( [ -s "$work/cli-peak" ] && awk '{ printf "%.0f MB", $1 / 1024 }' "$work/cli-peak" || echo "not measured")"

@@ -76,25 +76,18 @@ python3 "$root/bench/queue-report/fill.py" "$data/vpbx.db" "$rows" "$days"
 filled=$(date +%s.%N)
 start_engine
 ready=$(date +%s.%N)
-difference() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 printf 'queue-report: %d queue calls over %d days written in %.1f s; the engine ready %.2f s after start; database %s\n' \
-    "$rows" "$days" "$(difference "$begun" "$filled")" "$(difference "$filled" "$ready")" "$(du -h "$data/vpbx.db" | cut -f1)"
+    "$rows" "$days" "$(seconds_between "$begun" "$filled")" "$(seconds_between "$filled" "$ready")" "$(du -h "$data/vpbx.db" | cut -f1)"
 
 # The median wall time of `repeat` runs of a vpbx command, in seconds; the engine's CPU
-# seconds over all runs in $work/cpu.
+# seconds per run in $work/cpu.
 median_seconds() {
-    local times=() ticks_before
+    local ticks_before median
     ticks_before=$(cpu_ticks "$engine_pid")
-    for _ in $(seq "$repeat"); do
-        local before after
-        before=$(date +%s.%N)
-        "$cli" "$@" --socket "$socket" --timeout 300 --json >"$work/out.json" || { echo "queue-report: vpbx $* failed" >&2; exit 1; }
-        after=$(date +%s.%N)
-        times+=("$(difference "$before" "$after")")
-    done
+    median=$(median_cli_seconds queue-report "$repeat" "$work/out.json" "$cli" "$socket" "$@")
     awk -v t="$(( $(cpu_ticks "$engine_pid") - ticks_before ))" -v hz="$(getconf CLK_TCK)" -v n="$repeat" \
         'BEGIN { printf "%.3f", t / hz / n }' > "$work/cpu"
-    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((repeat + 1) / 2))p"
+    echo "$median"
 }
 
 today=$(date +%Y-%m-%d)
