@@ -11,6 +11,8 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 # shellcheck source=../lib/engine.sh
 source "$root/bench/lib/engine.sh"
+# shellcheck source=../lib/history.sh
+source "$root/bench/lib/history.sh"
 
 rows=3000000
 days=365
@@ -36,43 +38,8 @@ done
 for value in $rows $days $repeat; do
     [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "cdr-search: '$value' is not a positive whole number" >&2; exit 2; }
 done
-engine="$bin_dir/vpbx-engine"
-cli="$bin_dir/vpbx"
-[ -x "$engine" ] && [ -x "$cli" ] || { echo "cdr-search: $engine or $cli missing: run 'swift build -c release'" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "cdr-search: python3 not found" >&2; exit 1; }
-
-work=$(mktemp -d /tmp/vpbx-cdr-search-XXXXXX)
-data="$work/data"
-socket="$work/control.sock"
-engine_pid=""
-cleanup() {
-    [ -n "$engine_pid" ] && kill -TERM "$engine_pid" 2>/dev/null && wait "$engine_pid" 2>/dev/null || true
-    if [ "$keep" -eq 1 ]; then echo "cdr-search: kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
-# Loopback, ports below the ephemeral range and outside 20000-29999 (the tests' RTP ports).
-start_engine() {
-    "$engine" --data-dir "$data" --socket "$socket" --sip-listen 127.0.0.1:37460 \
-        --rtp-ports 38000-38099 >>"$work/engine.log" 2>&1 &
-    engine_pid=$!
-    wait_for_engine cdr-search "$engine_pid" "$cli" "$socket" "$work/engine.log"
-}
-stop_engine() {
-    kill -TERM "$engine_pid"
-    wait "$engine_pid" 2>/dev/null || true
-    engine_pid=""
-}
-
-start_engine # creates the schema of this build
-stop_engine
-begun=$(date +%s.%N)
-python3 "$root/bench/cdr-search/fill.py" "$data/vpbx.db" "$rows" "$days"
-filled=$(date +%s.%N)
-start_engine
-ready=$(date +%s.%N)
-printf 'cdr-search: %d calls over %d days written in %.1f s; the engine ready %.2f s after start; database %s\n' \
-    "$rows" "$days" "$(seconds_between "$begun" "$filled")" "$(seconds_between "$filled" "$ready")" "$(du -h "$data/vpbx.db" | cut -f1)"
+history_prepare cdr-search 37460 38000-38099
+history_fill "$rows calls over $days days" "$root/bench/cdr-search/fill.py" "$rows" "$days"
 
 median_seconds() { median_cli_seconds cdr-search "$repeat" "$work/out.json" "$cli" "$socket" "$@"; }
 

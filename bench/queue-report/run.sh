@@ -13,6 +13,8 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 # shellcheck source=../lib/engine.sh
 source "$root/bench/lib/engine.sh"
+# shellcheck source=../lib/history.sh
+source "$root/bench/lib/history.sh"
 # shellcheck source=../lib/measure.sh
 source "$root/bench/lib/measure.sh"
 
@@ -41,43 +43,8 @@ for value in $rows $days $repeat; do
     [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "queue-report: '$value' is not a positive whole number" >&2; exit 2; }
 done
 [ "$days" -ge 2 ] || { echo "queue-report: --days must be at least 2 (the reports ask for yesterday)" >&2; exit 2; }
-engine="$bin_dir/vpbx-engine"
-cli="$bin_dir/vpbx"
-[ -x "$engine" ] && [ -x "$cli" ] || { echo "queue-report: $engine or $cli missing: run 'swift build -c release'" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "queue-report: python3 not found" >&2; exit 1; }
-
-work=$(mktemp -d /tmp/vpbx-queue-report-XXXXXX)
-data="$work/data"
-socket="$work/control.sock"
-engine_pid=""
-cleanup() {
-    [ -n "$engine_pid" ] && kill -TERM "$engine_pid" 2>/dev/null && wait "$engine_pid" 2>/dev/null || true
-    if [ "$keep" -eq 1 ]; then echo "queue-report: kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
-# Loopback, ports below the ephemeral range and outside 20000-29999 (the tests' RTP ports).
-start_engine() {
-    "$engine" --data-dir "$data" --socket "$socket" --sip-listen 127.0.0.1:37470 \
-        --rtp-ports 38100-38199 >>"$work/engine.log" 2>&1 &
-    engine_pid=$!
-    wait_for_engine queue-report "$engine_pid" "$cli" "$socket" "$work/engine.log"
-}
-stop_engine() {
-    kill -TERM "$engine_pid"
-    wait "$engine_pid" 2>/dev/null || true
-    engine_pid=""
-}
-
-start_engine # creates the schema of this build
-stop_engine
-begun=$(date +%s.%N)
-python3 "$root/bench/queue-report/fill.py" "$data/vpbx.db" "$rows" "$days"
-filled=$(date +%s.%N)
-start_engine
-ready=$(date +%s.%N)
-printf 'queue-report: %d queue calls over %d days written in %.1f s; the engine ready %.2f s after start; database %s\n' \
-    "$rows" "$days" "$(seconds_between "$begun" "$filled")" "$(seconds_between "$filled" "$ready")" "$(du -h "$data/vpbx.db" | cut -f1)"
+history_prepare queue-report 37470 38100-38199
+history_fill "$rows queue calls over $days days" "$root/bench/queue-report/fill.py" "$rows" "$days"
 
 # The median wall time of `repeat` runs of a vpbx command, in seconds; the engine's CPU
 # seconds per run in $work/cpu.
