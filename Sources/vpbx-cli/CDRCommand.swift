@@ -46,7 +46,6 @@ struct CDRSearchCommand: AsyncParsableCommand {
             since: since?.date, until: until?.endInclusive, number: number.map { HungarianNumber.normalize($0) ?? $0 },
             disposition: disposition)
         let wanted = all ? Int.max : (limit ?? 100)
-        if csv { Output.csv(Self.headers, []) }
         var collected: [CDRInfo] = []
         let more = try await EngineSession.run(global) { client in
             // Page after page from the last record shown: each answer at most one page, one more
@@ -56,7 +55,13 @@ struct CDRSearchCommand: AsyncParsableCommand {
                 filter.limit = remaining < Self.pageSize ? remaining + 1 : Self.pageSize
                 let page = try await client.call(CDRSearch.self, filter)
                 let shown = Array(page.prefix(remaining))
-                if csv { Output.csv(nil, shown.map(Self.row)) } else { collected += shown }
+                if csv {
+                    // The header with the first answer: nothing on stdout when the engine
+                    // cannot be reached or refuses the search.
+                    Output.csv(filter.olderThan == nil ? Self.headers : nil, shown.map(Self.row))
+                } else {
+                    collected += shown
+                }
                 remaining -= shown.count
                 if page.count > shown.count { return true }
                 guard let last = page.last, page.count == filter.limit else { return false }
