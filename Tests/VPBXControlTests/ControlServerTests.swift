@@ -112,13 +112,19 @@ import Testing
         for _ in 0..<400 { await engine.hub.publish(topic: "call", type: "call.big", data: blob) }
         // Reading now: whatever was written before the overflow, then the overflow marker,
         // then the end of the subscription.
-        var received: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         let overflow = Array(#""type":"events.overflow""#.utf8)
-        while !received.suffix(1 << 17).contains(overflow) {
-            let count = read(fd, &chunk, chunk.count)
-            guard count > 0 else { break }
-            received += chunk[..<count]
+        // Blocking reads off the cooperative pool, which the engine under test needs.
+        let received: [UInt8] = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var received: [UInt8] = []
+                var chunk = [UInt8](repeating: 0, count: 1 << 16)
+                while !received.suffix(1 << 17).contains(overflow) {
+                    let count = read(fd, &chunk, chunk.count)
+                    guard count > 0 else { break }
+                    received += chunk[..<count]
+                }
+                continuation.resume(returning: received)
+            }
         }
         #expect(received.suffix(1 << 17).contains(overflow))
         let lines = received.split(separator: UInt8(ascii: "\n"))
