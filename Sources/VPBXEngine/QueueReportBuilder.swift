@@ -51,15 +51,6 @@ enum QueueReportBuilder {
         }
     }
 
-    /// The answer of `report.queue` from rows already read (``Tally`` counts them as they are read).
-    static func reports(
-        _ params: ReportQueue.Params, rows: [QueueCallLogRecord], configured: [QueueRecord], timeZone: TimeZone
-    ) throws(RPCError) -> [QueueReportInfo] {
-        var tally = Tally(params, configured: configured, timeZone: timeZone)
-        for row in rows { tally.add(row) }
-        return try tally.reports()
-    }
-
     static func info(
         _ accumulator: QueueReportAccumulator, since: Date, until: Date, interval: QueueReportInterval,
         timeZone: TimeZone

@@ -31,7 +31,6 @@ import VPBXControl
         #expect(model.apply(deleted) == .changed)
         #expect(model.apply(deleted) == .unchanged)
         #expect(model.extensionNumbers == ["999", "1002", "1003", "1500"])
-        #expect(model.sortedExtensions.map(\.number) == model.extensionNumbers)
         #expect(model.extensionNumbers.allSatisfy { model.extensions[$0] != nil } && model.extensions.count == 4)
     }
 

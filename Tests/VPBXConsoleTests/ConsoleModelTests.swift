@@ -95,6 +95,6 @@ struct ConsoleModelTests {
         #expect(model.connection == .connecting)
         model.load(Fixtures.snapshot())
         #expect(model.connection == .connected)
-        #expect(model.sortedExtensions.map(\.number) == ["1001", "1002", "1003"])
+        #expect(model.extensionNumbers == ["1001", "1002", "1003"])
     }
 }

@@ -172,3 +172,15 @@ struct QueueConfigurationTests {
                 == 97)
     }
 }
+
+extension QueueReportBuilder {
+    /// The answer of `report.queue` for rows already at hand, as the handler's tally counts
+    /// them while the store reads them.
+    static func reports(
+        _ params: ReportQueue.Params, rows: [QueueCallLogRecord], configured: [QueueRecord], timeZone: TimeZone
+    ) throws(RPCError) -> [QueueReportInfo] {
+        var tally = Tally(params, configured: configured, timeZone: timeZone)
+        for row in rows { tally.add(row) }
+        return try tally.reports()
+    }
+}

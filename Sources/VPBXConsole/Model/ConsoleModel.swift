@@ -115,11 +115,6 @@ public struct ConsoleModel: Sendable, Equatable {
 
     // MARK: - Derived views
 
-    /// Extensions ordered by number (numerically when both are numbers).
-    public var sortedExtensions: [ExtensionInfo] {
-        extensionNumbers.compactMap { extensions[$0] }
-    }
-
     /// Calls oldest first, so rows do not jump around as calls come and go.
     public var sortedCalls: [CallInfo] {
         calls.values.sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }

@@ -6,11 +6,9 @@ public protocol QueueCallLogRepository: Sendable {
     /// Validates and stores one finished caller; returns it with its id.
     @discardableResult
     func insert(_ record: QueueCallLogRecord) async throws -> QueueCallLogRecord
-    /// The records of `queue` (nil: every queue) with at least one event in `[from, until)`:
-    /// joined before `until` and last event at or after `from`. By joining time, then id.
-    func records(queue: String?, from: Date, until: Date) async throws -> [QueueCallLogRecord]
-    /// Folds `update` over the records ``records(queue:from:until:)`` returns, in the same
-    /// order, without holding them all (a report over a year reads over a million).
+    /// Folds `update` over the records of `queue` (nil: every queue) that can have an event
+    /// in `[from, until)` (joined before `until`, last event at or after `from`), by joining
+    /// time then id, without holding them all (a report over a year reads over a million).
     func reduce<Result: Sendable>(
         queue: String?, from: Date, until: Date, into initial: Result,
         _ update: @escaping @Sendable (inout Result, QueueCallLogRecord) throws -> Void
@@ -18,6 +16,7 @@ public protocol QueueCallLogRepository: Sendable {
 }
 
 extension QueueCallLogRepository {
+    /// The records ``reduce(queue:from:until:into:_:)`` folds over, in its order.
     public func records(queue: String?, from: Date, until: Date) async throws -> [QueueCallLogRecord] {
         try await reduce(queue: queue, from: from, until: until, into: []) { $0.append($1) }
     }
