@@ -13,9 +13,10 @@ struct CDRSearchCommand: AsyncParsableCommand {
         commandName: "search", abstract: "Search call detail records, newest first.",
         discussion: """
             Without --limit or --all the newest 100 matching calls are printed, and a note on \
-            stderr says when more match. More than 10,000 records (the most one answer of the \
-            engine carries) are fetched page after page; with --csv each page is written as it \
-            arrives, so an export of a month or a year needs no more memory than one page.
+            stderr says when more match. Records are fetched 5,000 at a time, each page from the \
+            last record of the one before (one answer of the engine carries at most 10,000); with \
+            --csv each page is written as it arrives, so an export of a month or a year needs no \
+            more memory than one page. Calls still in progress are not listed.
             """)
 
     /// Records asked for per answer when more are wanted than one answer may carry.
