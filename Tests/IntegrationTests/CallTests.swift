@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VPBXControl
 import VPBXMedia
 import VPBXRTP
 
@@ -269,6 +270,45 @@ extension Integration {
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .busy)
                 #expect(cdr.billableSeconds == 0)
+            }
+        }
+
+        /// Three busy calls, then the CLI's paging against the real engine: a limit below what
+        /// matches says so, `--all` lists every call once in the search's order, and
+        /// `cdr.search` with `olderThan` goes on after a record (a bad id is refused).
+        @Test("call records page from the last one shown: --limit notes more, --all lists each call once")
+        func callRecordsPage() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.busy)
+                let caller = try await setUp(pbx, callee: callee, caller: .callExpectBusy)
+                for _ in 0..<3 {
+                    let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+                    try callerResult.requireSuccess()
+                    try calleeResult.requireSuccess()
+                }
+                let all = try await eventually("three finished CDRs") {
+                    let records = try await pbx.cdrs()
+                    return records.count == 3 ? records : nil
+                }
+                #expect(all.map(\.startedAt) == all.map(\.startedAt).sorted(by: >))
+
+                let newest = try await pbx.cli.run(["cdr", "search", "--limit", "1"])
+                #expect(try newest.decode([CDRInfo].self).map(\.id) == [all[0].id])
+                #expect(newest.stderr.contains("more calls match than the 1 shown"), "\(newest.summary)")
+
+                let csv = try await pbx.cli.run(["cdr", "search", "--all", "--csv"], json: false)
+                #expect(csv.succeeded && csv.stderr.isEmpty, "\(csv.summary)")
+                let lines = csv.stdout.split(separator: "\n")
+                #expect(lines.first?.hasPrefix("ID,STARTED") == true)
+                #expect(lines.dropFirst().map { String($0.prefix { $0 != "," }) } == all.map(\.id))
+
+                let cursor = CDRCursor(after: all[0])
+                let params = String(decoding: try RPCCoding.makeEncoder().encode(CDRSearch.Params(limit: 1, olderThan: cursor)), as: UTF8.self)
+                let next = try await pbx.cli.json([CDRInfo].self, ["rpc", "cdr.search", params])
+                #expect(next.map(\.id) == [all[1].id])
+                let bad = try await pbx.cli.run(
+                    ["rpc", "cdr.search", #"{"olderThan":{"startedAt":"2026-01-01T00:00:00.000Z","id":"not-a-call"}}"#])
+                #expect(bad.exitCode == 1 && bad.stderr.contains("invalid_argument"), "\(bad.summary)")
             }
         }
 
