@@ -110,7 +110,9 @@ struct CallCenterSessionTests {
         try await body(updates)
     }
 
-    func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
+    /// A bound for a broken session, not a speed check: `swift test` runs a thousand tests at
+    /// once on two cores, where 10 s was not always enough for the first snapshot.
+    func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while !condition() {
             guard ContinuousClock.now < deadline else { throw WaitTimeout(what: what) }

@@ -51,11 +51,27 @@ import VPBXSIP
             #expect(await harness.core.currentStatistics().callsRefusedOverloaded == 1)
             #expect(!harness.outbound.sent.contains { $0.response?.statusCode == 407 })
             harness.send(caller.ack(failure: refused, of: invite), from: caller)
-            // Small batches since: the next call is handled (challenged) at once.
+            // Small batches since: the next call is handled (challenged) at once, unless the
+            // machine's own load (`swift test` runs a thousand tests at once on two cores) made
+            // its batch wait past the threshold as well; such a call is refused like the first
+            // and the next one tried.
             #expect(overloadedThen)
-            harness.send(caller.invite("2002", sdp: caller.sdp()), from: caller)
-            _ = try await harness.outbound.response(407, .invite, to: caller.address)
-            #expect(await harness.core.currentStatistics().callsRefusedOverloaded == 1)
+            var refusedSince = 0
+            while true {
+                let next = caller.invite("2002", sdp: caller.sdp())
+                harness.send(next, from: caller)
+                let answer = try await harness.outbound.next("407 or 503 for the next call") {
+                    $0.response?.headers.callID == next.headers.callID && [407, 503].contains($0.response?.statusCode)
+                }.response!
+                if answer.statusCode == 407 { break }
+                refusedSince += 1
+                harness.send(caller.ack(failure: answer, of: next), from: caller)
+                guard refusedSince < 5 else {
+                    Issue.record("five calls in a row refused after the overload had passed")
+                    break
+                }
+            }
+            #expect(await harness.core.currentStatistics().callsRefusedOverloaded == 1 + refusedSince)
             // The episode (what `vpbx status` shows and the log reports) ends after a calm second.
             _ = try await eventually("the overload episode to end") {
                 await harness.core.isOverloaded ? nil : true
@@ -64,7 +80,9 @@ import VPBXSIP
             let overloadEvents = events.withLock { $0 }.filter {
                 if case .overload = $0 { return true } else { return false }
             }
-            #expect(overloadEvents == [.overload(refusing: true, refusedTotal: 0), .overload(refusing: false, refusedTotal: 1)])
+            #expect(overloadEvents.first == .overload(refusing: true, refusedTotal: 0))
+            #expect(overloadEvents.last == .overload(refusing: false, refusedTotal: 1 + refusedSince))
+            if refusedSince == 0 { #expect(overloadEvents.count == 2) }
         } catch {
             await harness.core.shutdown()
             throw error

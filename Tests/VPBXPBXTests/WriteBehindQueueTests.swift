@@ -164,9 +164,11 @@ struct WriteBehindQueueTests {
         #expect(writer.batches.flatMap { $0 } == calls.map { .cdrBegin($0) })
     }
 
-    /// Polls `condition` every 5 ms for up to 5 s.
+    /// Polls `condition` every 5 ms for up to 30 s: a bound for a broken queue, not a speed
+    /// check (`swift test` runs a thousand tests at once on two cores; a 5 ms sleep can take
+    /// seconds there).
     private func waitUntil(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(30)
         while !condition() {
             guard ContinuousClock.now < deadline else {
                 Issue.record("timed out waiting")

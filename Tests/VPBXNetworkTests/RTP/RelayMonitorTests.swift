@@ -19,8 +19,7 @@ struct RelayMonitorTests {
 
     @Test("listen: the supervisor hears both parties; the parties hear only each other, untouched")
     func listen() async throws {
-        let rig = try await MonitorRig.start(mode: .listen)
-        try await rig.talk()
+        let rig = try await MonitorRig.talking(mode: .listen)
         let heard = rig.supervisorAudio()
         #expect(heard.has(Self.customerTone) && heard.has(Self.agentTone))
         #expect(!heard.has(Self.supervisorTone))
@@ -31,8 +30,7 @@ struct RelayMonitorTests {
 
     @Test("whisper: the agent hears customer and supervisor; the customer never hears the supervisor")
     func whisper() async throws {
-        let rig = try await MonitorRig.start(mode: .whisper)
-        try await rig.talk()
+        let rig = try await MonitorRig.talking(mode: .whisper)
         let agent = rig.partyAudio(rig.agent, fromPort: rig.session.bPort)
         #expect(agent.has(Self.customerTone) && agent.has(Self.supervisorTone))
         #expect(!agent.has(Self.agentTone))
@@ -43,8 +41,7 @@ struct RelayMonitorTests {
 
     @Test("barge: everybody hears the two others")
     func barge() async throws {
-        let rig = try await MonitorRig.start(mode: .barge)
-        try await rig.talk()
+        let rig = try await MonitorRig.talking(mode: .barge)
         let agent = rig.partyAudio(rig.agent, fromPort: rig.session.bPort)
         let customer = rig.partyAudio(rig.customer, fromPort: rig.session.aPort)
         #expect(agent.has(Self.customerTone) && agent.has(Self.supervisorTone) && !agent.has(Self.agentTone))
@@ -180,8 +177,26 @@ final class MonitorRig: Sendable {
             digits: digits)
     }
 
-    /// One second of the three tones, all phones talking at once in 20 ms packets.
-    func talk(packets: Int = 50) async throws {
+    /// A rig whose phones have talked (``talk(packets:)``) on time. When the machine held the
+    /// test back (`swift test` runs a thousand tests at once on two cores) the packets went out
+    /// in bursts, which a mix's jitter buffers rightly drop or conceal: such a run proves
+    /// nothing about the mix and is repeated, twice at most.
+    static func talking(mode: RelayMonitorMode) async throws -> MonitorRig {
+        var attempt = 1
+        while true {
+            let rig = try await start(mode: mode)
+            let late = try await rig.talk()
+            if late < .milliseconds(60) || attempt == 3 { return rig }
+            await rig.stop()
+            attempt += 1
+        }
+    }
+
+    /// One second of the three tones, all phones talking at once in 20 ms packets; returns how
+    /// late the latest packet went out.
+    @discardableResult
+    func talk(packets: Int = 50) async throws -> Duration {
+        var latest = Duration.zero
         let customerFrames = toneFrames(RelayMonitorTests.customerTone, law: .alaw, packets: packets)
         let agentFrames = toneFrames(RelayMonitorTests.agentTone, law: .alaw, packets: packets)
         let supervisorFrames = toneFrames(RelayMonitorTests.supervisorTone, law: .ulaw, packets: packets)
@@ -190,6 +205,7 @@ final class MonitorRig: Sendable {
             let c = rtp(payloadType: 8, index: index, ssrc: 1, customerFrames[index])
             let a = rtp(payloadType: 8, index: index, ssrc: 2, agentFrames[index])
             let s = rtp(payloadType: 0, index: index, ssrc: 3, supervisorFrames[index])
+            latest = max(latest, ContinuousClock.now - (start + .milliseconds(20 * index)))
             sent.withLockedValue { $0 += [c, a] }
             try await customer.send(c, to: session.aPort)
             try await agent.send(a, to: session.bPort)
@@ -197,6 +213,7 @@ final class MonitorRig: Sendable {
             try await Task.sleep(until: start + .milliseconds(20 * (index + 1)))
         }
         try await Task.sleep(for: .milliseconds(100))
+        return latest
     }
 
     /// What the supervisor's phone got from the monitor, decoded.

@@ -8,7 +8,7 @@ struct HarnessTimeout: Error, CustomStringConvertible {
 /// Polls `probe` until it returns a value or `timeout` passes. Tests wait for asynchronous
 /// effects (store writes, media tasks) this way instead of sleeping for a guessed time.
 func eventually<T>(
-    _ what: String, timeout: Duration = .seconds(3), every interval: Duration = .milliseconds(2),
+    _ what: String, timeout: Duration = .seconds(10), every interval: Duration = .milliseconds(2),
     _ probe: () async throws -> T?
 ) async throws -> T {
     let deadline = ContinuousClock.now + timeout
@@ -20,6 +20,6 @@ func eventually<T>(
 }
 
 /// `eventually` for a condition.
-func eventually(_ what: String, timeout: Duration = .seconds(3), _ condition: () async throws -> Bool) async throws {
+func eventually(_ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
     _ = try await eventually(what, timeout: timeout) { try await condition() ? true : nil }
 }

@@ -82,7 +82,7 @@ final class RecordingOutbound: SIPOutbound {
 
     /// Waits for the first message not yet handed out (nor a copy of one) that matches.
     func next(
-        _ what: String, timeout: Duration = .seconds(3), where predicate: @escaping (SentMessage) -> Bool
+        _ what: String, timeout: Duration = .seconds(10), where predicate: @escaping (SentMessage) -> Bool
     ) async throws -> SentMessage {
         do {
             return try await eventually(what, timeout: timeout) { claim(predicate) }
@@ -93,13 +93,13 @@ final class RecordingOutbound: SIPOutbound {
     }
 
     /// Waits for the next request of `method` sent to `address`.
-    func request(_ method: SIPMethod, to address: SIPPeerAddress, timeout: Duration = .seconds(3)) async throws -> SIPRequest {
+    func request(_ method: SIPMethod, to address: SIPPeerAddress, timeout: Duration = .seconds(10)) async throws -> SIPRequest {
         try await next("\(method.name) to \(address)", timeout: timeout) { $0.isRequest(method, to: address) }.request!
     }
 
     /// Waits for the next `status` response to a `method` request sent to `address`.
     func response(
-        _ status: Int, _ method: SIPMethod, to address: SIPPeerAddress, timeout: Duration = .seconds(3)
+        _ status: Int, _ method: SIPMethod, to address: SIPPeerAddress, timeout: Duration = .seconds(10)
     ) async throws -> SIPResponse {
         try await next("\(status) (\(method.name)) to \(address)", timeout: timeout) {
             $0.isResponse(status, method, to: address)
