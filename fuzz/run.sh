@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Fuzzes what the engine parses from the network before authenticating, with libFuzzer (the
 # Swift toolchain's -sanitize=fuzzer) and AddressSanitizer: every input must be parsed or
-# refused, never crash the process. Two targets, run one after the other, each for --seconds:
+# refused, never crash the process. Three targets, run one after the other, each for --seconds:
 #   sip     SIP messages, TCP framing, typed headers, SDP parse/anchor/write (SIPInputFuzz)
 #   digest  Authorization / Proxy-Authorization / WWW-Authenticate values (DigestHeaderFuzz)
+#   media   RTP packet streams through the media endpoint's path (events, jitter buffer,
+#           in-band DTMF), RTP header offsets, RTCP, WAV files (MediaInputFuzz)
 #
-#   bash fuzz/run.sh [--seconds 300] [--max-len 8192] [--target sip|digest|all] [--workdir /tmp/vpbx-fuzz]
+#   bash fuzz/run.sh [--seconds 300] [--max-len 8192] [--target sip|digest|media|all] [--workdir /tmp/vpbx-fuzz]
 #
 # The digest target links swift-crypto and swift-collections' Deque (the timer queue) from
 # the package's debug build: run 'swift build' first. Each target's corpus grows in
@@ -29,7 +31,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-case "$target" in sip | digest | all) ;; *) echo "fuzz: --target is sip, digest or all" >&2; exit 2 ;; esac
+case "$target" in sip | digest | media | all) ;; *) echo "fuzz: --target is sip, digest, media or all" >&2; exit 2 ;; esac
 mkdir -p "$workdir"
 workdir=$(cd "$workdir" && pwd)
 flags=(-parse-as-library -sanitize=fuzzer,address -O -I "$workdir")
@@ -49,6 +51,21 @@ run() {
         -max_total_time="$seconds" "$1-corpus")
 }
 
+if [ "$target" = media ] || [ "$target" = all ]; then
+    compile VPBXRTP
+    compile VPBXMedia
+    swiftc "${flags[@]}" fuzz/MediaInputFuzz.swift "$workdir/VPBXRTP.o" "$workdir/VPBXMedia.o" \
+        -o "$workdir/fuzz-media"
+    mkdir -p "$workdir/media-corpus"
+    # A PCMA packet then an RFC 4733 key press, each framed as length, step, bytes.
+    printf '\x1c\x01\x80\x08\x00\x01\x00\x00\x00\xa0\x00\x00\x00\x07\xd5\xd5\xd5\xd5\xd5\xd5\xd5\xd5\xd5\xd5\xd5\xd5\xd5\xd5\xd5\xd5\x10\x01\x80\xe5\x00\x02\x00\x00\x01\x40\x00\x00\x00\x07\x05\x8a\x03\x20' \
+        > "$workdir/media-corpus/packets"
+    # Two generated prompts (scripts/make-prompts.sh), if there are any: real WAV headers.
+    find .build/prompts -name '*.wav' -size -16k 2>/dev/null | head -2 | xargs -r cp -t "$workdir/media-corpus/"
+    run media
+    [ "$target" = media ] && exit 0
+fi
+
 compile VPBXText
 compile VPBXSchedule  # VPBXSIP's calendar dates (the Date header)
 compile VPBXSIP
@@ -63,7 +80,7 @@ if [ "$target" != digest ]; then
     run sip
 fi
 
-if [ "$target" != sip ]; then
+if [ "$target" = digest ] || [ "$target" = all ]; then
     modules=.build/debug/Modules
     [ -f "$modules/Crypto.swiftmodule" ] || { echo "fuzz: no $modules/Crypto.swiftmodule: run 'swift build' first" >&2; exit 1; }
     compile VPBXSignaling -I "$modules"

@@ -16,7 +16,8 @@ struct CDRSearchCommand: AsyncParsableCommand {
             stderr says when more match. Records are fetched 5,000 at a time, each page from the \
             last record of the one before (one answer of the engine carries at most 10,000); with \
             --csv each page is written as it arrives, so an export of a month or a year needs no \
-            more memory than one page. Calls still in progress are not listed.
+            more memory than one page; so is --json (the table is printed once all are in). \
+            Calls still in progress are not listed.
             """)
 
     /// Records asked for per answer when more are wanted than one answer may carry.
@@ -48,6 +49,7 @@ struct CDRSearchCommand: AsyncParsableCommand {
             disposition: disposition)
         let wanted = all ? Int.max : (limit ?? 100)
         var collected: [CDRInfo] = []
+        var jsonArray = Output.JSONArrayStream()
         let more = try await EngineSession.run(global) { client in
             // Page after page from the last record shown: each answer at most one page, one more
             // than is still wanted when that fits, to tell whether more match than are shown.
@@ -60,6 +62,8 @@ struct CDRSearchCommand: AsyncParsableCommand {
                     // The header with the first answer: nothing on stdout when the engine
                     // cannot be reached or refuses the search.
                     Output.csv(filter.olderThan == nil ? Self.headers : nil, shown.map(Self.row))
+                } else if global.json {
+                    jsonArray.append(contentsOf: shown)
                 } else {
                     collected += shown
                 }
@@ -76,7 +80,7 @@ struct CDRSearchCommand: AsyncParsableCommand {
             }
         }
         if global.json {
-            Output.json(collected)
+            jsonArray.finish()
         } else if !csv {
             Output.table(Self.headers, collected.map(Self.row))
         }

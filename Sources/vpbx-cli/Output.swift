@@ -14,6 +14,36 @@ enum Output {
         line(String(decoding: data, as: UTF8.self))
     }
 
+    /// A JSON array written a part at a time, byte for byte as ``json(_:)`` writes it whole:
+    /// an export of a year's records never holds them all.
+    struct JSONArrayStream {
+        private var written = 0
+
+        /// Writes `values` as the array's next elements.
+        mutating func append<T: Encodable>(contentsOf values: [T]) {
+            guard !values.isEmpty else { return }
+            let encoder = RPCCoding.makeEncoder(pretty: true)
+            var text = written == 0 ? "[\n" : ",\n"
+            for (index, value) in values.enumerated() {
+                if index > 0 { text += ",\n" }
+                let data = (try? encoder.encode(value)) ?? Data("null".utf8)
+                // An element one level in: every line indented as the whole array's would be
+                // (line breaks inside strings are escaped, so each break is the encoder's own).
+                text += String(decoding: data, as: UTF8.self)
+                    .split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { "  " + $0 }
+                    .joined(separator: "\n")
+            }
+            written += values.count
+            Output.write(text, to: STDOUT_FILENO)
+        }
+
+        /// Closes the array; with nothing appended, writes the empty array as ``json(_:)`` does.
+        func finish() {
+            if written == 0 { Output.json([Int]()) } else { Output.write("\n]\n", to: STDOUT_FILENO) }
+        }
+    }
+
     static func line(_ text: String) {
         write(text + "\n", to: STDOUT_FILENO)
     }

@@ -152,6 +152,15 @@ import Testing
         let records = try RPCCoding.makeDecoder().decode([CDRInfo].self, from: Data(limited.stdout.utf8))
         #expect(records.map(\.id) == Array(expected.prefix(7000)))
         #expect(limited.stderr.contains("more calls match than the 7000 shown"))
+        // Written page by page, yet exactly what encoding the whole array at once gives.
+        let whole = try RPCCoding.makeEncoder(pretty: true).encode(records)
+        #expect(limited.stdout == String(decoding: whole, as: UTF8.self) + "\n")
+        let exported = try await Self.vpbx(["cdr", "search", "--all", "--json"] + socket)
+        let exportedRecords = try RPCCoding.makeDecoder().decode([CDRInfo].self, from: Data(exported.stdout.utf8))
+        #expect(exportedRecords.map(\.id) == expected)
+        let none = try await Self.vpbx(["cdr", "search", "--number", "9999", "--all", "--json"] + socket)
+        let emptyArray = try RPCCoding.makeEncoder(pretty: true).encode([CDRInfo]())
+        #expect(none.status == 0 && none.stdout == String(decoding: emptyArray, as: UTF8.self) + "\n")
 
         let table = try await Self.vpbx(["cdr", "search"] + socket)
         #expect(table.stdout.split(separator: "\n").count == 101)

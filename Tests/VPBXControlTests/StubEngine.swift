@@ -77,6 +77,7 @@ final class StubEngine: Sendable {
                 throw RPCError.invalidArgument("limit \(limit) is outside 1-10000", field: "limit")
             }
             var found = Self.records[...]
+            if let number = params.number { found = found.filter { $0.caller == number || $0.callee == number }[...] }
             if let cursor = params.olderThan {
                 found = found.drop { ($0.startedAt, $0.id) >= (cursor.startedAt, cursor.id) }
             }
