@@ -65,22 +65,35 @@ report "busy, newest 100" cdr search --disposition busy
 report "failed (one call in a thousand), newest 100" cdr search --disposition failed
 report "everything on $day, first 10000" cdr search --since "$day" --until "$day" --limit 10000
 
-# An export: every call of the last 30 days as CSV, page after page (`--all`), with the
-# CLI's peak memory (GNU time's maximum resident set, when /usr/bin/time is there).
+# Exports: every call of the last 30 days, page after page (`--all`), as CSV and as JSON, with
+# the CLI's peak memory (GNU time's maximum resident set, when /usr/bin/time is there): both
+# are written a page at a time, so the peak should be one page's whatever the period.
 month_ago=$(date -u -d "@$(($(date +%s) - 86400 * 30))" +%Y-%m-%d)
-before=$(date +%s.%N)
-ticks_before=$(awk '{ print $14 + $15 }' "/proc/$engine_pid/stat")
-if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f '%M' -o "$work/cli-peak" "$cli" cdr search --since "$month_ago" --all --csv --socket "$socket" \
-        --timeout 300 >"$work/export.csv"
-else
-    "$cli" cdr search --since "$month_ago" --all --csv --socket "$socket" --timeout 300 >"$work/export.csv"
-fi
-after=$(date +%s.%N)
-ticks=$(( $(awk '{ print $14 + $15 }' "/proc/$engine_pid/stat") - ticks_before ))
-exported=$(( $(wc -l < "$work/export.csv") - 1 ))
-printf 'export since %s (--all --csv): %d rows in %.2f s, %.1f µs a row; engine CPU %.2f s; CLI peak %s\n' \
-    "$month_ago" "$exported" "$(seconds_between "$before" "$after")" \
-    "$(awk -v s="$(seconds_between "$before" "$after")" -v n="$exported" 'BEGIN { printf "%.1f", (n > 0 ? s / n * 1e6 : 0) }')" \
-    "$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')" \
-    "$( [ -s "$work/cli-peak" ] && awk '{ printf "%.0f MB", $1 / 1024 }' "$work/cli-peak" || echo "not measured")"
+export_month() {
+    local format=$1
+    local out="$work/export.$format"
+    rm -f "$work/cli-peak"
+    local before after ticks_before ticks exported
+    before=$(date +%s.%N)
+    ticks_before=$(awk '{ print $14 + $15 }' "/proc/$engine_pid/stat")
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f '%M' -o "$work/cli-peak" "$cli" cdr search --since "$month_ago" --all "--$format" \
+            --socket "$socket" --timeout 300 >"$out"
+    else
+        "$cli" cdr search --since "$month_ago" --all "--$format" --socket "$socket" --timeout 300 >"$out"
+    fi
+    after=$(date +%s.%N)
+    ticks=$(( $(awk '{ print $14 + $15 }' "/proc/$engine_pid/stat") - ticks_before ))
+    if [ "$format" = csv ]; then
+        exported=$(( $(wc -l < "$out") - 1 ))
+    else
+        exported=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$out")
+    fi
+    printf 'export since %s (--all --%s): %d rows in %.2f s, %.1f µs a row; engine CPU %.2f s; CLI peak %s\n' \
+        "$month_ago" "$format" "$exported" "$(seconds_between "$before" "$after")" \
+        "$(awk -v s="$(seconds_between "$before" "$after")" -v n="$exported" 'BEGIN { printf "%.1f", (n > 0 ? s / n * 1e6 : 0) }')" \
+        "$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')" \
+        "$( [ -s "$work/cli-peak" ] && awk '{ printf "%.0f MB", $1 / 1024 }' "$work/cli-peak" || echo "not measured")"
+}
+export_month csv
+export_month json
