@@ -21,21 +21,12 @@ enum Output {
 
         /// Writes `values` as the array's next elements.
         mutating func append<T: Encodable>(contentsOf values: [T]) {
-            guard !values.isEmpty else { return }
-            let encoder = RPCCoding.makeEncoder(pretty: true)
-            var text = written == 0 ? "[\n" : ",\n"
-            for (index, value) in values.enumerated() {
-                if index > 0 { text += ",\n" }
-                let data = (try? encoder.encode(value)) ?? Data("null".utf8)
-                // An element one level in: every line indented as the whole array's would be
-                // (line breaks inside strings are escaped, so each break is the encoder's own).
-                text += String(decoding: data, as: UTF8.self)
-                    .split(separator: "\n", omittingEmptySubsequences: false)
-                    .map { "  " + $0 }
-                    .joined(separator: "\n")
-            }
+            guard !values.isEmpty, let data = try? RPCCoding.makeEncoder(pretty: true).encode(values) else { return }
+            // The part as an array of its own is "[\n", its elements indented as the whole
+            // array's would be, "\n]": written without its brackets, joined by ",\n".
+            let elements = data.dropFirst(2).dropLast(2)
+            Output.write((written == 0 ? "[\n" : ",\n") + String(decoding: elements, as: UTF8.self), to: STDOUT_FILENO)
             written += values.count
-            Output.write(text, to: STDOUT_FILENO)
         }
 
         /// Closes the array; with nothing appended, writes the empty array as ``json(_:)`` does.
