@@ -5,13 +5,14 @@ import VPBXControl
 /// Connects, checks the protocol version, runs `body`, and turns failures into the
 /// documented exit codes with a message on stderr (and a JSON error on stdout under --json).
 enum EngineSession {
+    /// `defaultTimeout`: seconds each answer may take unless `--timeout` says otherwise.
     static func run<T: Sendable>(
-        _ global: GlobalOptions, _ body: (ControlClient) async throws -> T
+        _ global: GlobalOptions, defaultTimeout: Double = 10, _ body: (ControlClient) async throws -> T
     ) async throws -> T {
         var client: ControlClient?
         do {
             let connected = try await ControlClient.connect(
-                socketPath: global.socketPath, timeout: .milliseconds(Int64(global.timeout * 1000)))
+                socketPath: global.socketPath, timeout: global.answerTimeout(default: defaultTimeout))
             client = connected
             _ = try await connected.hello(client: "vpbx")
             let result = try await body(connected)

@@ -171,6 +171,19 @@ import Testing
         await engine.stop()
     }
 
+    @Test func aReportMayTakeLongerThanOtherAnswersUnlessTimedOtherwise() async throws {
+        let engine = try await StubEngine()
+        let report = ["report", "queue", "--since", "2026-01-01", "--until", "2026-01-02", "--json", "--socket", engine.socketPath]
+        // The stub answers after 11 s: past every other command's 10 s, within a report's 300.
+        let patient = try await Self.vpbx(report)
+        #expect(patient.status == 0, "\(patient.stderr)")
+        #expect(try RPCCoding.makeDecoder().decode([QueueReportInfo].self, from: Data(patient.stdout.utf8)).isEmpty)
+        let impatient = try await Self.vpbx(report + ["--timeout", "1"])
+        #expect(impatient.status == 3)
+        #expect(impatient.stderr.contains("did not answer report.queue within 1"), "\(impatient.stderr)")
+        await engine.stop()
+    }
+
     @Test(arguments: [
         ["ext", "add", "101", "--name", "A"],  // missing --password
         ["ext", "add", "10a", "--name", "A", "--password", "p"],

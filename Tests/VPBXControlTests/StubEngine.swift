@@ -42,6 +42,9 @@ final class StubEngine: Sendable {
         var all: [ExtensionInfo] { extensions.values.sorted { $0.number < $1.number } }
     }
 
+    /// How long `report.queue` takes to answer.
+    static let reportTime = Duration.seconds(11)
+
     static let started = Date(timeIntervalSince1970: 1_738_324_800)
 
     init(bufferLimit: Int = 1000, maximumLineLength: Int = 1 << 20) async throws {
@@ -70,6 +73,11 @@ final class StubEngine: Sendable {
         router.register(ExtensionDelete.self) { params, _ in try await store.delete(params.number) }
         router.register(CallList.self) { _, _ in
             [CallInfo(id: "c1", caller: "101", callerName: "Anna", callee: "102", state: .answered, startedAt: Self.started)]
+        }
+        // Slower than the CLI's usual 10 s per answer, as a year's report of a big call center is.
+        router.register(ReportQueue.self) { _, _ in
+            try await Task.sleep(for: Self.reportTime)
+            return []
         }
         router.register(CDRSearch.self) { params, _ in
             let limit = params.limit ?? 100

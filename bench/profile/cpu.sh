@@ -3,7 +3,7 @@
 # engine in the middle of a bench/sip-load step, written out as demangled stacks for
 # stacks.py. See README.md.
 #
-#   bash bench/profile/cpu.sh [--rate 2000] [--seconds 3] [--bin-dir .build/release] [--out DIR]
+#   bash bench/profile/cpu.sh [--rate 2000] [--seconds 3] [--digest] [--bin-dir .build/release] [--out DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -20,7 +20,7 @@ mkdir -p "$out"
 # sample $seconds s well inside it.
 duration=$((seconds + 5))
 log="$out/sip-load.log"
-bash bench/sip-load/run.sh --rates "$rate" --duration "$duration" --bin-dir "$bin_dir" > "$log" 2>&1 &
+bash bench/sip-load/run.sh --rates "$rate" --duration "$duration" --bin-dir "$bin_dir" "${load_options[@]}" > "$log" 2>&1 &
 load_pid=$!
 trap 'kill "$load_pid" 2>/dev/null || true' EXIT
 
