@@ -112,8 +112,9 @@ let package = Package(
             dependencies: ["VPBXPBX", "VPBXStore", "VPBXSIP", "VPBXSDP", "VPBXSchedule", "VPBXACD", "VPBXTestSupport"]),
         .testTarget(
             name: "VPBXEngineTests", dependencies: ["VPBXEngine", "VPBXPBX", "VPBXStore", "VPBXMediaIO", "VPBXACD", logging]),
-        .testTarget(name: "VPBXConsoleTests", dependencies: ["VPBXConsole"]),
+        .testTarget(name: "VPBXConsoleTests", dependencies: ["VPBXConsole", "VPBXTestSupport"]),
         .testTarget(
-            name: "IntegrationTests", dependencies: ["VPBXControl", "VPBXRTP", "VPBXMedia"], resources: [.copy("Scenarios")]),
+            name: "IntegrationTests", dependencies: ["VPBXControl", "VPBXRTP", "VPBXMedia", "VPBXTestSupport"],
+            resources: [.copy("Scenarios")]),
     ]
 )

@@ -103,7 +103,8 @@ public actor Engine {
         let transport = SIPTransport(
             group: group,
             configuration: SIPTransportConfiguration(
-                host: config.sipHost, port: config.sipPort, maximumTCPConnections: config.maximumTCPConnections,
+                host: config.sipHost, port: config.sipPort, tcpIdleTimeout: .seconds(Int64(config.tcpIdleTimeoutSeconds)),
+                maximumTCPConnections: config.maximumTCPConnections,
                 logger: logger))
         self.transport = transport
 

@@ -25,6 +25,9 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var overloadDelayMilliseconds: Int = 300
     /// SIP TCP connections open at once beyond which new incoming ones are closed when accepted.
     public var maximumTCPConnections: Int = 4096
+    /// A SIP TCP connection that carries nothing this long is closed, unless a phone is
+    /// registered on it (then it stays while the registration lasts).
+    public var tcpIdleTimeoutSeconds: Int = 600
     /// Failed authentications within a minute that ban a source; 0: never ban.
     public var authFailureLimit: Int = 10
     /// How long a ban lasts.
@@ -80,6 +83,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         var maxCalls: Int?
         var overloadDelay: Int?
         var maxTcpConnections: Int?
+        var tcpIdleTimeout: Int?
         var authFailLimit: Int?
         var authBanTime: Int?
         var authBanExempt: [String]?
@@ -117,6 +121,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.maxCalls { try setMaximumCalls(value) }
         if let value = file.overloadDelay { try setOverloadDelay(milliseconds: value) }
         if let value = file.maxTcpConnections { try setMaximumTCPConnections(value) }
+        if let value = file.tcpIdleTimeout { try setTCPIdleTimeout(seconds: value) }
         if let value = file.authFailLimit { try setAuthFailureLimit(value) }
         if let value = file.authBanTime { try setAuthBanTime(seconds: value) }
         if let value = file.authBanExempt { authBanExempt = value }
@@ -176,6 +181,10 @@ public struct EngineConfiguration: Sendable, Equatable {
 
     public mutating func setMaximumTCPConnections(_ value: Int) throws {
         maximumTCPConnections = try Self.checked(value, in: 1...1_000_000, "maximum TCP connections", expected: "1 to 1000000")
+    }
+
+    public mutating func setTCPIdleTimeout(seconds value: Int) throws {
+        tcpIdleTimeoutSeconds = try Self.checked(value, in: 1...86_400, "TCP idle timeout", expected: "seconds from 1 to 86400")
     }
 
     public mutating func setAuthFailureLimit(_ value: Int) throws {

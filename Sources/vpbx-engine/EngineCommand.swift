@@ -49,6 +49,9 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Close new incoming SIP TCP connections while this many are open (default 4096).", valueName: "n"))
     var maxTcpConnections: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Close a SIP TCP connection idle this long, unless a phone is registered on it (default 600).", valueName: "seconds"))
+    var tcpIdleTimeout: Int?
+
     @Option(name: .long, help: ArgumentHelp("Ban a source after this many failed authentications within a minute; 0 never bans (default 10).", valueName: "n"))
     var authFailLimit: Int?
 
@@ -117,6 +120,7 @@ struct EngineCommand: AsyncParsableCommand {
         if let maxCalls { try configuration.setMaximumCalls(maxCalls) }
         if let overloadDelay { try configuration.setOverloadDelay(milliseconds: overloadDelay) }
         if let maxTcpConnections { try configuration.setMaximumTCPConnections(maxTcpConnections) }
+        if let tcpIdleTimeout { try configuration.setTCPIdleTimeout(seconds: tcpIdleTimeout) }
         if let authFailLimit { try configuration.setAuthFailureLimit(authFailLimit) }
         if let maxContacts { try configuration.setMaximumContacts(maxContacts) }
         if let sourceRateLimit { try configuration.setSourceRateLimit(sourceRateLimit) }

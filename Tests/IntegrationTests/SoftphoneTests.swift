@@ -157,6 +157,26 @@ extension Integration {
             }
         }
 
+        @Test("a softphone registered over TCP is called through its connection after idling past the TCP idle timeout")
+        func tcpPhoneCalledAfterIdling() async throws {
+            // Behind NAT nothing can connect to a phone: calls reach it only through the
+            // connection it registered on, which must outlive idleness while it is registered.
+            try await TestPBX.run(configure: { $0.tcpIdleTimeout = 1 }) { pbx in
+                let (anna, bela) = try await twoRegisteredPhones(pbx, annaTransport: "tcp")
+                try await Task.sleep(for: .seconds(4))  // several idle periods with nothing sent
+                try bela.send("/dial sip:\(Fixture.caller)@\(pbx.options.sipAddress)")
+                try await eventually("the call to Anna answered") {
+                    try await pbx.liveCalls().first { $0.state == "answered" }
+                }
+                try bela.send("/hangup")
+                let cdr = try await eventually("the call to Anna recorded") {
+                    try await pbx.cdrs().first(where: { $0.callee == Fixture.caller })
+                }
+                #expect(cdr.disposition == .answered)
+                #expect(anna.transports(ofReceived: "INVITE ") == ["TCP"])
+            }
+        }
+
         @Test("a softphone rings: the caller gives up (CANCEL), then calls again and the callee rejects it (busy)")
         func cancelThenReject() async throws {
             try await TestPBX.run { pbx in

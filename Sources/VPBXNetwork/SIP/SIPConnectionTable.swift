@@ -13,6 +13,9 @@ final class SIPConnectionTable: Sendable {
     private struct State {
         var byAddress: [SocketAddress: Entry] = [:]
         var byID: [SIPConnectionID: any Channel] = [:]
+        /// Connections kept open however idle until then: they carry a registration, and a
+        /// phone behind NAT can be reached only through the connection it registered on.
+        var heldUntil: [SIPConnectionID: NIODeadline] = [:]
         var nextID: UInt64 = 1
     }
 
@@ -37,10 +40,25 @@ final class SIPConnectionTable: Sendable {
     func closed(_ id: SIPConnectionID, remote: SocketAddress?) {
         state.withLockedValue { state in
             state.byID[id] = nil
+            state.heldUntil[id] = nil
             if let remote, case .open(let openID, _) = state.byAddress[remote], openID == id {
                 state.byAddress[remote] = nil
             }
         }
+    }
+
+    /// Keeps the open connection `id` from being closed for idleness before `deadline` (a
+    /// later deadline already set stays). Nothing for a connection that is not open.
+    func hold(_ id: SIPConnectionID, until deadline: NIODeadline) {
+        state.withLockedValue { state in
+            guard state.byID[id] != nil else { return }
+            state.heldUntil[id] = max(deadline, state.heldUntil[id] ?? deadline)
+        }
+    }
+
+    /// Whether `id` is held open at `now` (``hold(_:until:)``).
+    func isHeld(_ id: SIPConnectionID, at now: NIODeadline) -> Bool {
+        state.withLockedValue { state in state.heldUntil[id].map { $0 > now } ?? false }
     }
 
     func channel(for id: SIPConnectionID) -> (any Channel)? {

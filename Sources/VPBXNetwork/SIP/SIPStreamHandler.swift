@@ -2,7 +2,8 @@ import NIOCore
 import VPBXSIP
 
 /// One TCP connection, accepted or opened by us: registers it in the connection table while it
-/// is open, hands frames to the core, answers pings, and closes on idleness or bad framing.
+/// is open, hands frames to the core, answers pings, and closes on idleness (unless the
+/// connection is held for a registration) or bad framing.
 final class SIPStreamHandler: ChannelInboundHandler {
     typealias InboundIn = SIPStreamFrame
     typealias OutboundOut = ByteBuffer
@@ -62,6 +63,9 @@ final class SIPStreamHandler: ChannelInboundHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is IdleStateHandler.IdleStateEvent {
+            // A held connection (a phone registered on it) stays; the event comes again after
+            // another idle period, and the connection closes once the hold has lapsed.
+            guard !core.connections.isHeld(id, at: .now()) else { return }
             core.logger.debug("closing idle SIP connection to \(remote.map(String.init(describing:)) ?? "?")")
             context.close(promise: nil)
         } else {

@@ -154,6 +154,15 @@ public final class SIPTransport: Sendable {
         }
     }
 
+    /// Keeps the TCP connection a message arrived on open, however idle, for `duration` (a
+    /// longer hold already set stays): the registrar's, for a phone registered on it, which
+    /// behind NAT can be called only through that connection. Nothing for UDP, for an endpoint
+    /// without a connection, or one already closed.
+    public func holdConnection(of endpoint: SIPEndpoint, for duration: TimeAmount) {
+        guard endpoint.transport == .tcp, let connection = endpoint.connection, let running = runningState() else { return }
+        running.core.connections.hold(connection, until: .now() + duration)
+    }
+
     /// Runs `body` and sends the UDP datagrams ``send(_:to:)`` was given from other threads
     /// meanwhile when it returns: one `sendmmsg` per socket (on this thread, or from the
     /// socket's loop with ``sendsFromEventLoops``) instead of a system call each. For the PBX

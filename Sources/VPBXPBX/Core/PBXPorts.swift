@@ -45,6 +45,9 @@ public protocol SIPOutbound: Sendable {
     /// Runs `body`, a batch of the core's work; a transport may hold the messages sent in it
     /// and send them together when it returns (fewer system calls per message).
     func gatheringSends(_ body: () -> Void)
+    /// Keeps the stream connection (TCP) `peer` sent its message on open, however idle, for
+    /// `duration`: a phone registered over it, behind NAT, can be called only through it.
+    func holdConnection(of peer: SIPPeerAddress, for duration: Duration)
 }
 
 extension SIPOutbound {
@@ -56,6 +59,7 @@ extension SIPOutbound {
 
     public func coreLoadChanged(busy: Bool) {}
     public func gatheringSends(_ body: () -> Void) { body() }
+    public func holdConnection(of peer: SIPPeerAddress, for duration: Duration) {}
 }
 
 public enum MediaSide: Sendable { case a, b }

@@ -7,6 +7,10 @@ import VPBXStore
 /// Expires bounds with 423, unregister by contact or `*`, bindings persisted so they survive a
 /// restart.
 extension PBXCore {
+    /// How much longer than its registration a phone's TCP connection is held open: a refresh
+    /// sent at the last moment, or resent, still finds it.
+    static let connectionHoldMargin = Duration.seconds(60)
+
     func register(_ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress) {
         guard let to = try? request.headers.to(), let number = to.uri.user else {
             respond(key, to: request, status: 404)
@@ -97,6 +101,11 @@ extension PBXCore {
             if isNew { checkNewContact(binding) }
             writes.enqueue(.registrationUpsert(binding.record))
             emit(.registrationAdded(extensionNumber: number, contact: text, expiresAt: binding.expiresAt))
+            if source.transport == .tcp {
+                // Not closed for idleness while it is registered (and a little longer, for a
+                // refresh that comes late): calls reach a phone behind NAT only through it.
+                outbound.holdConnection(of: source, for: .seconds(expires) + Self.connectionHoldMargin)
+            }
         }
         let named = Set(accepted.map { $0.0.uri.serialized })
         for replaced in bindings.trim(number, to: limit, keeping: named, now: now) {

@@ -1,4 +1,5 @@
 import Foundation
+import VPBXTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -112,6 +113,10 @@ final class ChildProcess {
         } else {
             posix_spawn_file_actions_addopen(&actions, 2, stderr, create, 0o644)
         }
+        // Nothing else of the test process: NIO opens its sockets without close-on-exec, so a
+        // child would hold the sockets of tests running alongside and keep their connections
+        // open after those tests closed them (a peer then never sees the close).
+        SpawnDescriptors.closeTheRest(&actions)
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }

@@ -18,6 +18,7 @@ struct EngineOptions: Sendable {
     var sourceRateLimit: Int?
     /// `--relay-threads`: nil leaves the engine's default.
     var relayThreads: Int?
+    var tcpIdleTimeout: Int?
     var logLevel = "debug"
     /// The default prompts: empty at first; tests put the files they need there.
     var promptsDirectory: String
@@ -55,6 +56,7 @@ struct EngineOptions: Sendable {
         if let authFailLimit { arguments += ["--auth-fail-limit", String(authFailLimit)] }
         if let sourceRateLimit { arguments += ["--source-rate-limit", String(sourceRateLimit)] }
         if let relayThreads { arguments += ["--relay-threads", String(relayThreads)] }
+        if let tcpIdleTimeout { arguments += ["--tcp-idle-timeout", String(tcpIdleTimeout)] }
         return arguments
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import VPBXTestSupport
 
 /// Runs short helper commands (tmux, vpbx) to completion, with a bound on the wait.
 ///
@@ -20,6 +21,9 @@ enum Shell {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // None of the test process's other descriptors (its sockets, opened by NIO without
+        // close-on-exec), which a long-lived child such as a tmux server would keep open.
+        SpawnDescriptors.closeTheRest(&actions)
         // Swift's worker threads block most signals and a spawned child inherits that mask;
         // tmux (and the shells it starts) must get SIGHUP and SIGTERM like anywhere else.
         var attributes = posix_spawnattr_t()

@@ -83,6 +83,37 @@ struct SIPTransportTCPTests {
         try await peer.waitUntilClosed(timeout: .seconds(5))
     }
 
+    @Test func aConnectionHeldForARegistrationOutlivesTheIdleTimeout() async throws {
+        // A second of idleness: the hold is set well within it even on a loaded machine.
+        let harness = try await TransportHarness.start(idleTimeout: .seconds(1))
+        let held = try await TCPPeer.connect(port: harness.port)
+        let idle = try await TCPPeer.connect(port: harness.port)
+        defer { Task { await held.close(); await idle.close(); await harness.stop() } }
+        try await held.send(optionsBytes(viaPort: held.localPort, transport: "TCP", callID: "held"))
+        _ = try await held.waitForResponses(1)
+        let inbound = try #require(harness.received.first { $0.request?.headers.callID == "held" })
+        harness.transport.holdConnection(of: inbound.source, for: .seconds(30))
+        // The other one, as idle and not held, is closed after its second; the held one stays
+        // through more idle periods.
+        try await idle.waitUntilClosed(timeout: .seconds(10))
+        try await Task.sleep(for: .milliseconds(2_500))
+        #expect(!held.isClosed)
+        #expect(harness.transport.connectionCount == 1)
+    }
+
+    @Test func aHeldConnectionIsClosedForIdlenessOnceTheHoldLapses() async throws {
+        let harness = try await TransportHarness.start(idleTimeout: .seconds(1))
+        let peer = try await TCPPeer.connect(port: harness.port)
+        defer { Task { await peer.close(); await harness.stop() } }
+        try await peer.send(optionsBytes(viaPort: peer.localPort, transport: "TCP", callID: "short"))
+        _ = try await peer.waitForResponses(1)
+        let inbound = try #require(harness.received.first)
+        let held = ContinuousClock.now
+        harness.transport.holdConnection(of: inbound.source, for: .seconds(2))
+        try await peer.waitUntilClosed(timeout: .seconds(10))
+        #expect(ContinuousClock.now - held >= .seconds(2), "closed before the hold lapsed")
+    }
+
     @Test func connectionsBeyondTheMaximumAreClosedAtOnceAndAdmittedAgainOnceOneCloses() async throws {
         let harness = try await TransportHarness.start(maximumTCPConnections: 2)
         var peers: [TCPPeer] = []

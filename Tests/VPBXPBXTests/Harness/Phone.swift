@@ -13,17 +13,18 @@ struct Phone: Sendable {
     let password: String
     let address: SIPPeerAddress
 
-    init(_ number: String, password: String? = nil, at host: String, port: Int = 5060) {
+    /// `connection`: a phone on TCP, its messages arriving on that connection.
+    init(_ number: String, password: String? = nil, at host: String, port: Int = 5060, connection: UInt64? = nil) {
         self.number = number
         self.password = password ?? "secret-\(number)"
-        self.address = SIPPeerAddress(transport: .udp, host: host, port: port)
+        self.address = SIPPeerAddress(transport: connection == nil ? .udp : .tcp, host: host, port: port, connectionID: connection)
     }
 
     var contact: String { "sip:\(number)@\(address.host):\(address.port)" }
     var aor: String { "sip:\(number)@\(Phone.domain)" }
 
     func via(branch: String = SIPIdentifiers.branch()) -> String {
-        "SIP/2.0/UDP \(address.host):\(address.port);branch=\(branch);rport"
+        "SIP/2.0/\(address.transport.rawValue.uppercased()) \(address.host):\(address.port);branch=\(branch);rport"
     }
 
     func sdp(port: Int = 4000, direction: String = "sendrecv") -> String {

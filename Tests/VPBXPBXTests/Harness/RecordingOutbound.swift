@@ -48,6 +48,7 @@ final class RecordingOutbound: SIPOutbound {
         var sent: [SentMessage] = []
         var handedOut: Set<Int> = []
         var loadChanges: [Bool] = []
+        var holds: [ConnectionHold] = []
         var gatheringDepth = 0
         var sentOutsideGathering = 0
     }
@@ -69,6 +70,19 @@ final class RecordingOutbound: SIPOutbound {
 
     /// Messages the core sent outside ``gatheringSends(_:)`` (the transport would not batch them).
     var sentOutsideGathering: Int { state.withLock { $0.sentOutsideGathering } }
+
+    /// A connection the core asked to keep open (``SIPOutbound/holdConnection(of:for:)``).
+    struct ConnectionHold: Equatable {
+        let peer: SIPPeerAddress
+        let duration: Duration
+    }
+
+    func holdConnection(of peer: SIPPeerAddress, for duration: Duration) {
+        state.withLock { $0.holds.append(ConnectionHold(peer: peer, duration: duration)) }
+    }
+
+    /// Every hold asked for, in order.
+    var holds: [ConnectionHold] { state.withLock { $0.holds } }
 
     func coreLoadChanged(busy: Bool) {
         state.withLock { $0.loadChanges.append(busy) }
