@@ -224,4 +224,7 @@ public final class SIPTransport: Sendable {
 extension SIPTransport {
     /// Open TCP connections (accepted and outbound), for monitoring.
     public var connectionCount: Int { runningState()?.core.connections.count ?? 0 }
+
+    /// The open TCP connection `id` (for tests that look at its socket).
+    func channel(of id: SIPConnectionID) -> (any Channel)? { runningState()?.core.connections.channel(for: id) }
 }

@@ -31,11 +31,33 @@ extension SIPTransportCore {
 
     /// The pipeline of every TCP connection, accepted or outbound.
     func configureStream(_ channel: any Channel) throws {
+        try Self.enableKeepAliveProbes(channel)
         let handlers = channel.pipeline.syncOperations
         try handlers.addHandler(IdleStateHandler(allTimeout: configuration.tcpIdleTimeout))
         try handlers.addHandler(ByteToMessageHandler(SIPStreamDecoder(limits: configuration.limits)))
         try handlers.addHandler(SIPStreamHandler(core: self, id: connections.makeID()))
     }
+
+    /// The kernel's keep-alive probes on a SIP connection: after ``keepAliveIdleSeconds``
+    /// without traffic, one every ``keepAliveIntervalSeconds``, the connection failing after
+    /// ``keepAliveProbes`` unanswered. A phone that vanished without closing (switched off,
+    /// its NAT mapping gone) is then noticed within about four minutes, instead of its
+    /// connection staying open as long as the registration holds it (up to an hour); and the
+    /// probes keep a live phone's NAT mapping from timing out meanwhile.
+    static func enableKeepAliveProbes(_ channel: any Channel) throws {
+        guard let options = channel.syncOptions else { return }
+        try options.setOption(.socketOption(.so_keepalive), value: 1)
+        for (name, value) in [
+            (TCP_KEEPIDLE, keepAliveIdleSeconds), (TCP_KEEPINTVL, keepAliveIntervalSeconds), (TCP_KEEPCNT, keepAliveProbes),
+        ] {
+            try options.setOption(
+                ChannelOptions.Types.SocketOption(level: .tcp, name: NIOBSDSocket.Option(rawValue: name)), value: value)
+        }
+    }
+
+    static let keepAliveIdleSeconds = 120
+    static let keepAliveIntervalSeconds = 30
+    static let keepAliveProbes = 4
 
     /// Sends on the endpoint's own connection if it is still open, else on any open connection
     /// to its address, else on a new one (an outbound request to a phone's TCP contact).

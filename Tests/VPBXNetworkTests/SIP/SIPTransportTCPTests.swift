@@ -101,6 +101,24 @@ struct SIPTransportTCPTests {
         #expect(harness.transport.connectionCount == 1)
     }
 
+    @Test func connectionsProbeTheirPeerWithKeepAlives() async throws {
+        let harness = try await TransportHarness.start()
+        let peer = try await TCPPeer.connect(port: harness.port)
+        defer { Task { await peer.close(); await harness.stop() } }
+        try await peer.send(optionsBytes(viaPort: peer.localPort, transport: "TCP", callID: "probed"))
+        _ = try await peer.waitForResponses(1)
+        let inbound = try #require(harness.received.first)
+        let connection = try #require(inbound.source.connection)
+        let channel = try #require(harness.transport.channel(of: connection))
+        func option(_ level: NIOBSDSocket.OptionLevel, _ name: CInt) async throws -> Int {
+            try await channel.getOption(ChannelOptions.Types.SocketOption(level: level, name: NIOBSDSocket.Option(rawValue: name))).get()
+        }
+        #expect(try await option(.socket, SO_KEEPALIVE) != 0)
+        #expect(try await option(.tcp, TCP_KEEPIDLE) == 120)
+        #expect(try await option(.tcp, TCP_KEEPINTVL) == 30)
+        #expect(try await option(.tcp, TCP_KEEPCNT) == 4)
+    }
+
     @Test func aHeldConnectionIsClosedForIdlenessOnceTheHoldLapses() async throws {
         let harness = try await TransportHarness.start(idleTimeout: .seconds(1))
         let peer = try await TCPPeer.connect(port: harness.port)
