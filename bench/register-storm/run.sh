@@ -7,6 +7,7 @@
 #
 #   bash bench/register-storm/run.sh [--rates "250 500 1000 2000"] [--duration 10]
 #                                    [--extensions 5000] [--sources 4] [--source-rate-limit 0]
+#                                    [--transport udp|tcp] [--hold 30]
 #                                    [--bin-dir .build/release] [--baseline-only]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,11 +23,13 @@ extensions=5000
 sources=4
 source_rate_limit=0
 baseline_only=0
+transport=udp
+hold=30
 bin_dir="$root/.build/release"
 usage() { sed -n '2,10p' "$0"; }
 while [ $# -gt 0 ]; do
     case "$1" in
-        --rates | --duration | --extensions | --sources | --source-rate-limit | --bin-dir)
+        --rates | --duration | --extensions | --sources | --source-rate-limit | --bin-dir | --transport | --hold)
             [ $# -ge 2 ] || { echo "register-storm: $1 needs a value" >&2; exit 2; } ;;
     esac
     case "$1" in
@@ -36,12 +39,15 @@ while [ $# -gt 0 ]; do
         --sources) sources=$2; shift 2 ;;
         --source-rate-limit) source_rate_limit=$2; shift 2 ;;
         --bin-dir) bin_dir=$2; shift 2 ;;
+        --transport) transport=$2; shift 2 ;;
+        --hold) hold=$2; shift 2 ;;
         --baseline-only) baseline_only=1; shift ;;
         -h | --help) usage; exit 0 ;;
         *) echo "register-storm: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
-for value in $rates $duration $extensions $sources; do
+case "$transport" in udp | tcp) ;; *) echo "register-storm: --transport is udp or tcp" >&2; exit 2 ;; esac
+for value in $rates $duration $extensions $sources $hold; do
     [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "register-storm: '$value' is not a positive whole number" >&2; exit 2; }
 done
 [[ $source_rate_limit =~ ^[0-9]+$ ]] || { echo "register-storm: --source-rate-limit takes a number" >&2; exit 2; }
@@ -69,6 +75,14 @@ phone_control=$((base + 200))  # + k
 phone_media=$((base + 300))    # + 10·k
 rtp_range=${REGISTER_STORM_RTP_PORTS:-52000-52999}
 hz=$(getconf CLK_TCK)
+# Over TCP every phone has its own connection (sipp -t tn) and keeps it --hold seconds after
+# its 200, as a registered phone does; the engine then holds thousands of connections open.
+sipp_transport=(-t u1)
+phone_pause=(-d 0)
+if [ "$transport" = tcp ]; then
+    sipp_transport=(-t tn -max_socket 15000)
+    phone_pause=(-d $((hold * 1000)))
+fi
 first_number=10000
 sipp_buffer=4194304  # as bench/sip-load: sipp's default buffers overflow under load
 
@@ -117,13 +131,13 @@ phones_of() { echo $(( $(wc -l < "$work/phones-$1.csv") - 1 )); }
 start_engine() {
     "$engine" --data-dir "$work/data" --sip-listen "127.0.0.1:$engine_port" --rtp-ports "$rtp_range" \
         --rtp-address 127.0.0.1 --socket "$socket" --source-rate-limit "$source_rate_limit" \
-        --log-level warning 2>> "$work/engine.log" &
+        --max-tcp-connections $((extensions + 1000)) --log-level warning 2>> "$work/engine.log" &
     engine_pid=$!
     wait_for_engine register-storm "$engine_pid" "$cli" "$socket" "$work/engine.log"
 }
 
 start_registrar() {
-    sipp -sf "$root/bench/register-storm/registrar.xml" -i 127.0.0.1 -bind_local -p "$registrar_port" \
+    sipp -sf "$root/bench/register-storm/registrar.xml" "${sipp_transport[@]}" -i 127.0.0.1 -bind_local -p "$registrar_port" \
         -cp "$registrar_control" -mi 127.0.0.1 -mp "$registrar_media" -buff_size "$sipp_buffer" -nostdin \
         > "$work/registrar-$1.screen" 2>&1 &
     registrar_pid=$!
@@ -145,14 +159,22 @@ storm() {
     for k in $(seq "$sources"); do
         # RATE/K a second, as a count per 10 s so that shares need not be whole numbers.
         local per_ten=$(( rate * 10 / sources )) count=$(( rate * duration / sources ))
-        timeout $((duration + 60)) sipp -sf "$root/bench/register-storm/phone.xml" -inf "$work/phones-$k.csv" \
+        timeout $((duration + hold + 60)) sipp -sf "$root/bench/register-storm/phone.xml" -inf "$work/phones-$k.csv" \
+            "${sipp_transport[@]}" "${phone_pause[@]}" \
             -i "127.0.1.$k" -bind_local -p $((phone_port + k)) -cp $((phone_control + k)) \
             -mi "127.0.1.$k" -mp $((phone_media + 10 * k)) -r "$per_ten" -rp 10000 -m "$count" \
-            -recv_timeout 5000 -max_retrans 3 -timeout "$((duration + 45))s" -buff_size "$sipp_buffer" -nostdin \
+            -recv_timeout 5000 -max_retrans 3 -timeout "$((duration + hold + 45))s" -buff_size "$sipp_buffer" -nostdin \
             -trace_stat -stf "$work/$tag-$k.csv" -fd 1 -trace_err -error_file "$work/$tag-$k.errors" \
             "$target" > "$work/$tag-$k.screen" 2>&1 &
         phone_pids+=($!)
     done
+    if [ "$transport" = tcp ]; then
+        # Halfway through the hold every phone that registered is connected: count the
+        # connections at the target's port and its memory then.
+        local middle_pid=$4
+        sleep $((duration + hold / 2))
+        echo "$(ss -Htn state established "( sport = :${target##*:} )" | wc -l) $(rss_kb "$middle_pid")" > "$work/$tag.held"
+    fi
     for pid in "${phone_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     phone_pids=()
     sipp_counts "$work/$tag"-*.csv
@@ -176,12 +198,17 @@ measure() {
     [ "$path" = engine ] && { limited_before=$(status_field requestsRateLimited); failures_before=$(status_field authenticationFailures); }
     drops_before=$(socket_drops "${target##*:}")
     before=$(cpu_ticks "$middle")
-    read -r ok failed < <(storm "$path-$rate" "$rate" "$target")
+    read -r ok failed < <(storm "$path-$rate" "$rate" "$target" "$middle")
     after=$(cpu_ticks "$middle")
     drops=$(( $(socket_drops "${target##*:}") - drops_before ))
     record "$path" "$rate" "$ok" "$failed" $((after - before)) "$(rss_kb "$middle")"
     [ "$path" = baseline ] && stop_registrar
     [ "$drops" -gt 0 ] && extra+=", $drops datagrams dropped at its SIP socket"
+    if [ -s "$work/$path-$rate.held" ]; then
+        local held_connections held_rss
+        read -r held_connections held_rss < "$work/$path-$rate.held"
+        extra+=", $held_connections TCP connections open during the hold at $(awk -v k="$held_rss" 'BEGIN { printf "%.1f", k / 1024 }') MB"
+    fi
     if [ "$path" = engine ]; then
         local limited=$(( $(status_field requestsRateLimited) - limited_before ))
         local failures=$(( $(status_field authenticationFailures) - failures_before ))
@@ -240,7 +267,14 @@ bindings() {  # once the registrar's store writes (behind its answers) are done
         [ "$(status_field storeWritesPending)" -eq 0 ] && break
         sleep 0.2
     done
-    status_field registrations
+    if [ "$transport" = tcp ]; then
+        # Over TCP each registration comes from a new connection whose port is in its
+        # Contact, so a phone that registered in two steps has two contacts: count extensions.
+        "$cli" reg list --socket "$socket" --json --timeout 30 |
+            python3 -c 'import json, sys; print(len({r["extension"] for r in json.load(sys.stdin)}))'
+    else
+        status_field registrations
+    fi
 }
 after_storm=$(bindings)
 if [ "$failed_total" -eq 0 ] && [ "$after_storm" -ne "$expected" ]; then
