@@ -51,42 +51,40 @@ struct RelaySessionTimeoutTests {
     }
 
     @Test func suspendedTimeoutDoesNotFireAndResumingRestartsIt() async throws {
-        // Suspended as soon as the session is made; if the machine delayed that past the
-        // timeout, the run proves nothing and is repeated.
         let timeout = Duration.milliseconds(1_000)
         let relay = try makeRelay(timeout: .milliseconds(1_000))
-        for attempt in 1...Self.attempts {
-            let counter = TimeoutCounter()
-            let started = ContinuousClock.now
-            let session = try await relay.makeSession(bindHost: "127.0.0.1", onTimeout: counter.callback)
-            try await session.setTimeoutSuspended(true)
-            if ContinuousClock.now - started >= timeout / 2 && attempt < Self.attempts {
-                await session.close()
-                continue
-            }
-            try await Task.sleep(for: timeout * 1.5)
-            #expect(counter.value == 0)
-            try await session.setTimeoutSuspended(false)
-            try await eventually(timeout: .seconds(10), "timeout fired after resume") { counter.value == 1 }
-            await session.close()
-            return
-        }
+        let (session, counter) = try await promptly(relay, timeout: timeout) { try await $0.setTimeoutSuspended(true) }
+        try await Task.sleep(for: timeout * 1.5)
+        #expect(counter.value == 0)
+        try await session.setTimeoutSuspended(false)
+        try await eventually(timeout: .seconds(10), "timeout fired after resume") { counter.value == 1 }
+        await session.close()
     }
 
     @Test func closingStopsTheTimeout() async throws {
-        // The timeout is armed when the session is made. A close that comes later than the
-        // timeout (a loaded machine) proves nothing and is repeated.
         let timeout = Duration.milliseconds(1_000)
         let relay = try makeRelay(timeout: .milliseconds(1_000))
-        for attempt in 1...Self.attempts {
+        let (_, counter) = try await promptly(relay, timeout: timeout) { await $0.close() }
+        try await Task.sleep(for: timeout * 1.5)
+        #expect(counter.value == 0)
+    }
+
+    /// A new session with its own counter, and `act` done to it at once (the timeout is armed
+    /// when the session is made). When the machine delayed that past half the timeout, the
+    /// run would prove nothing: the session is closed and made again, up to ``attempts``
+    /// times (the last one counts whatever happened).
+    private func promptly(
+        _ relay: RTPRelay, timeout: Duration, _ act: (RelaySession) async throws -> Void
+    ) async throws -> (RelaySession, TimeoutCounter) {
+        var attempt = 1
+        while true {
             let counter = TimeoutCounter()
             let started = ContinuousClock.now
             let session = try await relay.makeSession(bindHost: "127.0.0.1", onTimeout: counter.callback)
+            try await act(session)
+            if ContinuousClock.now - started < timeout / 2 || attempt == Self.attempts { return (session, counter) }
             await session.close()
-            if ContinuousClock.now - started >= timeout / 2 && attempt < Self.attempts { continue }
-            try await Task.sleep(for: timeout * 1.5)
-            #expect(counter.value == 0)
-            return
+            attempt += 1
         }
     }
 
