@@ -6,13 +6,29 @@
 Subscribes to every topic and reads event lines as fast as they come. It stops when the
 engine closes the connection, when the engine drops it for falling behind (an
 `events.overflow` event), or on SIGTERM, and then prints one line:
-`events N overflow yes|no by-type type=count,...`. It reads only each line's type, so what
-it measures is the engine's delivery, not a full client's decoding.
+`events N overflow yes|no by-type type=count,...`. It reads only each line's type, found by
+a byte search rather than a JSON parse (parsing every event cost this process about a tenth
+of a core at 4,000 events a second, taken from the two cores the engine runs on), so what
+it measures is the engine's delivery, not a client's decoding.
 """
 import json
 import signal
 import socket
 import sys
+
+
+TYPE_KEY = b'"type":"'
+
+
+def event_type(line):
+    """The `type` of an event notification line. The engine writes its keys sorted and
+    without spaces, so the event's `type` is the line's last `"type":"` (one inside the
+    event's data comes before it); a line without one is parsed as JSON."""
+    start = line.rfind(TYPE_KEY)
+    if start < 0:
+        return json.loads(line)["params"]["type"]
+    start += len(TYPE_KEY)
+    return line[start:line.index(b'"', start)].decode()
 
 
 def main():
@@ -43,7 +59,7 @@ def main():
                 if b'"error"' in line:
                     sys.exit(f"subscriber.py: subscription refused: {line.decode(errors='replace')}")
                 continue
-            kind = json.loads(line)["params"]["type"]
+            kind = event_type(line)
             counts[kind] = counts.get(kind, 0) + 1
             overflow = overflow or kind == "events.overflow"
     total = sum(counts.values())

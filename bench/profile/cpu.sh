@@ -3,7 +3,7 @@
 # engine in the middle of a bench/sip-load step, written out as demangled stacks for
 # stacks.py. See README.md.
 #
-#   bash bench/profile/cpu.sh [--rate 2000] [--seconds 3] [--digest] [--bin-dir .build/release] [--out DIR]
+#   bash bench/profile/cpu.sh [--rate 2000] [--seconds 3] [--digest] [--subscribers N] [--bin-dir .build/release] [--out DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD

@@ -15,7 +15,7 @@ rate=1000
 seconds=5
 source bench/profile/options.sh
 parse_profile_options heap 7 "$@"
-[ ${#load_options[@]} -eq 0 ] || { echo "profile heap: --digest is cpu.sh's (this one drives sipp itself)" >&2; exit 2; }
+[ ${#load_options[@]} -eq 0 ] || { echo "profile heap: --digest and --subscribers are cpu.sh's (this one drives sipp itself)" >&2; exit 2; }
 command -v heaptrack >/dev/null || { echo "profile heap: heaptrack not found (apt-get install heaptrack)" >&2; exit 1; }
 command -v sipp >/dev/null || { echo "profile heap: sipp not found; run bash scripts/setup-deps.sh" >&2; exit 1; }
 [ -n "$out" ] || out=$(mktemp -d /tmp/vpbx-heap-XXXXXX)

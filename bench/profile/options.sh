@@ -5,7 +5,7 @@
 #
 # sets rate, seconds, bin_dir (absolute), out (empty: the caller makes a temp dir) and
 # load_options (what the caller passes on to bench/sip-load/run.sh: --digest for callers
-# challenged as phones are).
+# challenged as phones are, --subscribers N for event subscribers following the calls).
 # --help prints the calling script's header comment, lines 2 to HELP_LAST_LINE.
 parse_profile_options() {
     local name=$1 help_last=$2
@@ -20,6 +20,7 @@ parse_profile_options() {
             --bin-dir) bin_dir=$(cd "$2" && pwd); shift 2 ;;
             --out) out=$2; shift 2 ;;
             --digest) load_options+=(--digest); shift ;;
+            --subscribers) load_options+=(--subscribers "$2"); shift 2 ;;
             -h | --help) sed -n "2,${help_last}p" "$0"; exit 0 ;;
             *) echo "profile $name: unknown argument '$1' (see --help)" >&2; exit 2 ;;
         esac

@@ -114,6 +114,14 @@ public actor EventHub {
         return lastSeq
     }
 
+    /// Publishes events in order, in one call (one hop to the hub for all of them); returns
+    /// the last one's seq.
+    @discardableResult
+    public func publish(_ events: [(topic: String, type: String, data: JSONValue)]) -> UInt64 {
+        for event in events { publish(topic: event.topic, type: event.type, data: event.data) }
+        return lastSeq
+    }
+
     /// Publishes an event whose data is any `Encodable` DTO.
     @discardableResult
     public func publish<T: Encodable & Sendable>(topic: String, type: String, payload: T) throws -> UInt64 {
