@@ -40,8 +40,14 @@ import Testing
         var json: JSONValue? { try? RPCCoding.makeDecoder().decode(JSONValue.self, from: Data(stdout.utf8)) }
     }
 
-    static func vpbx(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+    /// Runs `vpbx arguments`. Unless they say `--timeout` or `patient` is nil, the CLI waits
+    /// up to `patient` seconds for each answer: the engines here run inside the test process,
+    /// which `swift test`'s parallel run shares with a thousand other tests on two cores, and
+    /// there a CLI's usual 10 s was not always enough for an answer.
+    static func vpbx(_ arguments: [String], environment: [String: String] = [:], patient: Int? = 60) async throws -> Run {
         let binary = try binary()
+        let arguments =
+            if let patient, !arguments.contains("--timeout") { arguments + ["--timeout", String(patient)] } else { arguments }
         // Blocking pipe reads and waits run off the cooperative pool, which the in-test
         // engine needs (it has as few threads as there are cores).
         return try await withCheckedThrowingContinuation { continuation in
@@ -175,7 +181,7 @@ import Testing
         let engine = try await StubEngine()
         let report = ["report", "queue", "--since", "2026-01-01", "--until", "2026-01-02", "--json", "--socket", engine.socketPath]
         // The stub answers after 11 s: past every other command's 10 s, within a report's 300.
-        let patient = try await Self.vpbx(report)
+        let patient = try await Self.vpbx(report, patient: nil)
         #expect(patient.status == 0, "\(patient.stderr)")
         #expect(try RPCCoding.makeDecoder().decode([QueueReportInfo].self, from: Data(patient.stdout.utf8)).isEmpty)
         let impatient = try await Self.vpbx(report + ["--timeout", "1"])
@@ -223,7 +229,7 @@ import Testing
         let engine = try await StubEngine()
         let process = Process()
         process.executableURL = try Self.binary()
-        process.arguments = ["rpc", "call.list", "--socket", engine.socketPath]
+        process.arguments = ["rpc", "call.list", "--socket", engine.socketPath, "--timeout", "60"]
         let out = Pipe()
         process.standardOutput = out
         let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-t-\(UUID().uuidString).err")
@@ -250,7 +256,7 @@ import Testing
         await engine.hub.setSnapshotProvider { _ in ["calls": []] }
         let process = Process()
         process.executableURL = try Self.binary()
-        process.arguments = ["events", "--topic", "call", "--socket", engine.socketPath]
+        process.arguments = ["events", "--topic", "call", "--socket", engine.socketPath, "--timeout", "60"]
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
