@@ -4,9 +4,9 @@
 // jitter buffer and its play-out, in-band DTMF detection), RTCP reports, and WAV files (an
 // administrator's upload). Built and run by fuzz/run.sh (--target media).
 //
-// One input is a stream of packets: each is a length byte, an arrival step byte and that many
-// bytes (the last takes what is left), so the fuzzer can shape sequences, timestamps, SSRC
-// changes and timing across packets. The whole input is also read as a WAV file.
+// One input is a stream of packets: each is a length byte, a byte of milliseconds since the
+// previous packet arrived, and that many bytes (the last takes what is left), so the fuzzer
+// can shape sequences, timestamps, SSRC changes and arrival jitter across packets. The whole input is also read as a WAV file.
 import VPBXMedia
 import VPBXRTP
 
@@ -17,9 +17,9 @@ public func fuzzOne(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     var offset = 0
     while offset + 2 <= bytes.count {
         let length = Int(bytes[offset])
-        let step = Int(bytes[offset + 1])
+        let milliseconds = Int(bytes[offset + 1])
         let end = min(bytes.count, offset + 2 + length)
-        endpoint.receive(Array(bytes[(offset + 2)..<end]), after: step)
+        endpoint.receive(Array(bytes[(offset + 2)..<end]), after: milliseconds)
         offset = end
     }
     endpoint.playOut(ticks: 10)
@@ -36,12 +36,13 @@ struct FuzzedEndpoint {
     var jitter = JitterBuffer(configuration: JitterBufferConfiguration())
     var receiver = TelephoneEventReceiver()
     var detector = DTMFDetector()
+    /// Media time in 8 kHz samples, as the endpoint's jitter buffer counts arrivals.
     var now = 0
     let law = G711.Law.alaw
     let eventPayloadType: UInt8 = 101
 
-    mutating func receive(_ datagram: [UInt8], after step: Int) {
-        now += step * 20
+    mutating func receive(_ datagram: [UInt8], after milliseconds: Int) {
+        now += milliseconds * 8
         if let header = datagram.withUnsafeBytes({ RTPHeader(bytes: $0) }) {
             // The relay's law conversion rewrites exactly these bytes in place.
             precondition(header.payloadOffset >= RTPHeader.fixedSize && header.payloadLength >= 0)
@@ -66,7 +67,7 @@ struct FuzzedEndpoint {
         for _ in 0..<ticks {
             let frame = jitter.nextFrame()
             _ = detector.process(frame.samples)
-            now += 160
+            now += AudioFormat.frameSamples
         }
     }
 }
