@@ -40,8 +40,8 @@ struct SIPTransportAdapter: SIPOutbound {
     }
 
     func holdConnection(of peer: SIPPeerAddress, for duration: Duration) {
-        guard peer.transport == .tcp, let endpoint = Self.endpoint(of: peer) else { return }
-        transport.holdConnection(of: endpoint, for: .nanoseconds(Int64(duration / .nanoseconds(1))))
+        guard let endpoint = Self.endpoint(of: peer) else { return }
+        transport.holdConnection(of: endpoint, for: TimeAmount(duration))
     }
 
     func coreLoadChanged(busy: Bool) {
