@@ -45,6 +45,9 @@ struct SippPeer: Sendable {
     /// Signalling over one TCP connection (`-t t1`) instead of UDP.
     func overTCP() -> SippPeer { adding(["-t", "t1"]) }
 
+    /// At most `limit` calls up at once (`-l`): the test engine's RTP range is small.
+    func concurrentCalls(_ limit: Int) -> SippPeer { adding(["-l", String(limit)]) }
+
     func echoingRTP() -> SippPeer {
         var copy = self
         copy.rtpEcho = true
