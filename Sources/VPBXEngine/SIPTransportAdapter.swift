@@ -44,6 +44,11 @@ struct SIPTransportAdapter: SIPOutbound {
         transport.holdConnection(of: endpoint, for: TimeAmount(duration))
     }
 
+    func releaseConnection(of peer: SIPPeerAddress) {
+        guard let endpoint = Self.endpoint(of: peer) else { return }
+        transport.releaseConnection(of: endpoint)
+    }
+
     func coreLoadChanged(busy: Bool) {
         transport.sendsFromEventLoops = busy
     }

@@ -37,5 +37,48 @@ extension Integration {
                 #expect(cdr.disposition == .answered)
             }
         }
+
+        /// Behind NAT a phone's TCP connection can break without a close reaching the engine,
+        /// and the phone registers again on a new one. The engine holds a registered phone's
+        /// connection open however idle (calls reach the phone only through it); the old one
+        /// must then be let go, not held for the rest of the registration's hour.
+        @Test("the same contact registered again on a new TCP connection: the old one closes once idle, the new one is held")
+        func registeringAgainOnANewConnection() async throws {
+            try await TestPBX.run(configure: {
+                $0.trusted = ["127.0.0.0/8"]
+                $0.tcpIdleTimeout = 1
+            }) { pbx in
+                try await pbx.addExtension("1001", password: Fixture.password("1001"))
+                let first = try TCPClient(port: pbx.options.sipPort)
+                try first.send(Self.register("1001", from: first.localPort, callID: "first"))
+                #expect(try first.readHeaders().hasPrefix("SIP/2.0 200"))
+                #expect(try !first.closedByPeer(within: .seconds(3)), "the registered connection was closed for idleness")
+
+                let second = try TCPClient(port: pbx.options.sipPort)
+                try second.send(Self.register("1001", from: second.localPort, callID: "second"))
+                #expect(try second.readHeaders().hasPrefix("SIP/2.0 200"))
+                #expect(try first.closedByPeer(within: .seconds(10)), "the replaced connection is still open")
+                #expect(try !second.closedByPeer(within: .seconds(3)), "the new registration's connection was closed")
+                let registrations = try await pbx.registrations().filter { $0.extension == "1001" }
+                #expect(registrations.count == 1, "\(registrations)")
+            }
+        }
+
+        /// A REGISTER over TCP from `port`, for one contact that stays the same across connections.
+        private static func register(_ number: String, from port: UInt16, callID: String) -> String {
+            [
+                "REGISTER sip:127.0.0.1 SIP/2.0",
+                "Via: SIP/2.0/TCP 127.0.0.1:\(port);branch=z9hG4bK-\(callID);rport",
+                "Max-Forwards: 70",
+                "From: <sip:\(number)@127.0.0.1>;tag=\(callID)",
+                "To: <sip:\(number)@127.0.0.1>",
+                "Call-ID: \(callID)@test",
+                "CSeq: 1 REGISTER",
+                "Contact: <sip:\(number)@192.168.1.50:5060;transport=tcp>",
+                "Expires: 600",
+                "Content-Length: 0",
+                "", "",
+            ].joined(separator: "\r\n")
+        }
     }
 }

@@ -24,10 +24,40 @@ struct TCPRegistrationHoldTests {
             #expect(pbx.outbound.holds.last?.duration == .seconds(3660))
             let overUDP = try await pbx.register(Cast.bobDesk)
             #expect(overUDP.statusCode == 200)
-            // Unregistering holds nothing more (the earlier hold lapses by itself).
+            #expect(pbx.outbound.releases.isEmpty, "refreshing on the same connection releases nothing")
+            // Unregistering holds nothing more, and ends the hold.
             let unregistered = try await pbx.register(Self.tcpPhone, expires: 0)
             #expect(unregistered.statusCode == 200)
             #expect(pbx.outbound.holds.count == 2)
+            #expect(pbx.outbound.releases == [Self.tcpPhone.address])
+        }
+    }
+
+    /// Behind NAT a phone's connection breaks without a close reaching the engine (the NAT
+    /// forgot the mapping), and the phone registers the same contact again on a new one.
+    @Test("a phone registering its contact again on a new connection ends the hold on the old one")
+    func registeringOnANewConnectionReleasesTheOld() async throws {
+        let rebound = Phone("100", at: "192.0.2.60", port: 40_999, connection: 8)
+        try await PBXHarness.run([Self.tcpPhone, Cast.bobDesk]) { (pbx: PBXHarness) async throws in
+            #expect(try await pbx.register(Self.tcpPhone).statusCode == 200)
+            #expect(try await pbx.register(rebound, contact: "<\(Self.tcpPhone.contact)>").statusCode == 200)
+            #expect(pbx.outbound.holds.map(\.peer.connectionID) == [7, 8])
+            #expect(pbx.outbound.releases == [Self.tcpPhone.address])
+        }
+    }
+
+    /// A phone with two lines (or a gateway) registers two extensions on one connection: it is
+    /// held while either is registered.
+    @Test("a connection two extensions registered on is released only when neither is")
+    func sharedConnectionReleasedWhenTheLastBindingGoes() async throws {
+        let secondLine = Phone("101", at: "192.0.2.60", port: 40_123, connection: 7)
+        try await PBXHarness.run([Self.tcpPhone, secondLine]) { (pbx: PBXHarness) async throws in
+            #expect(try await pbx.register(Self.tcpPhone).statusCode == 200)
+            #expect(try await pbx.register(secondLine).statusCode == 200)
+            #expect(try await pbx.register(Self.tcpPhone, expires: 0).statusCode == 200)
+            #expect(pbx.outbound.releases.isEmpty, "line 101 is still registered on connection 7")
+            #expect(try await pbx.register(secondLine, expires: 0).statusCode == 200)
+            #expect(pbx.outbound.releases == [secondLine.address])
         }
     }
 }

@@ -56,6 +56,11 @@ final class SIPConnectionTable: Sendable {
         }
     }
 
+    /// Ends `id`'s hold, whatever its deadline.
+    func release(_ id: SIPConnectionID) {
+        state.withLockedValue { state in state.heldUntil[id] = nil }
+    }
+
     /// Whether `id` is held open at `now` (``hold(_:until:)``).
     func isHeld(_ id: SIPConnectionID, at now: NIODeadline) -> Bool {
         state.withLockedValue { state in state.heldUntil[id].map { $0 > now } ?? false }

@@ -163,6 +163,14 @@ public final class SIPTransport: Sendable {
         running.core.connections.hold(connection, until: .now() + duration)
     }
 
+    /// Ends ``holdConnection(of:for:)``'s hold at once: the connection is closed once it has
+    /// been idle for the idle timeout, like one nobody registered on. Not closed here: the
+    /// phone may still be using it.
+    public func releaseConnection(of endpoint: SIPEndpoint) {
+        guard endpoint.transport == .tcp, let connection = endpoint.connection, let running = runningState() else { return }
+        running.core.connections.release(connection)
+    }
+
     /// Runs `body` and sends the UDP datagrams ``send(_:to:)`` was given from other threads
     /// meanwhile when it returns: one `sendmmsg` per socket (on this thread, or from the
     /// socket's loop with ``sendsFromEventLoops``) instead of a system call each. For the PBX

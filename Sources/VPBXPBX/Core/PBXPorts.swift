@@ -48,6 +48,10 @@ public protocol SIPOutbound: Sendable {
     /// Keeps the stream connection (TCP) `peer` sent its message on open, however idle, for
     /// `duration`: a phone registered over it, behind NAT, can be called only through it.
     func holdConnection(of peer: SIPPeerAddress, for duration: Duration)
+    /// Ends the hold on `peer`'s stream connection: no binding is reached through it any
+    /// more (the phone registered again from another connection, unregistered, or its
+    /// binding expired). It then closes once idle, like any other.
+    func releaseConnection(of peer: SIPPeerAddress)
 }
 
 extension SIPOutbound {
@@ -60,6 +64,7 @@ extension SIPOutbound {
     public func coreLoadChanged(busy: Bool) {}
     public func gatheringSends(_ body: () -> Void) { body() }
     public func holdConnection(of peer: SIPPeerAddress, for duration: Duration) {}
+    public func releaseConnection(of peer: SIPPeerAddress) {}
 }
 
 public enum MediaSide: Sendable { case a, b }

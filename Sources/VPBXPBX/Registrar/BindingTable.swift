@@ -20,6 +20,12 @@ public struct Binding: Sendable, Equatable {
 /// The in-memory registrar state; the store holds the durable copy.
 struct BindingTable: Sendable {
     private(set) var byExtension: [String: [Binding]] = [:]
+    /// How many bindings (expired ones not yet removed included) were registered on each TCP
+    /// connection: the registrar holds a connection open while any is.
+    private var bindingsByConnection: [UInt64: Int] = [:]
+
+    /// Whether a binding still names the stream connection `id`.
+    func isUsing(connection id: UInt64) -> Bool { bindingsByConnection[id] != nil }
 
     func bindings(for number: String, now: Date = Date()) -> [Binding] {
         (byExtension[number] ?? []).filter { $0.expiresAt > now }
@@ -32,10 +38,12 @@ struct BindingTable: Sendable {
         if let index = list.firstIndex(where: { $0.contactText == binding.contactText }) {
             var updated = binding
             updated.registeredAt = list[index].registeredAt
+            count(list[index], -1)
             list[index] = updated
         } else {
             list.append(binding)
         }
+        count(binding, +1)
         byExtension[binding.extensionNumber] = list
     }
 
@@ -44,6 +52,7 @@ struct BindingTable: Sendable {
             return nil
         }
         let removed = list.remove(at: index)
+        count(removed, -1)
         byExtension[number] = list.isEmpty ? nil : list
         return removed
     }
@@ -62,7 +71,9 @@ struct BindingTable: Sendable {
     }
 
     mutating func removeAll(_ number: String) -> [Binding] {
-        byExtension.removeValue(forKey: number) ?? []
+        let removed = byExtension.removeValue(forKey: number) ?? []
+        for binding in removed { count(binding, -1) }
+        return removed
     }
 
     mutating func removeExpired(now: Date) -> [Binding] {
@@ -72,7 +83,14 @@ struct BindingTable: Sendable {
             expired += dead
             byExtension[number] = alive.isEmpty ? nil : alive
         }
+        for binding in expired { count(binding, -1) }
         return expired
+    }
+
+    private mutating func count(_ binding: Binding, _ change: Int) {
+        guard let id = binding.source.connectionID else { return }
+        let total = (bindingsByConnection[id] ?? 0) + change
+        bindingsByConnection[id] = total > 0 ? total : nil
     }
 
     /// Re-creates a binding saved by an earlier run.

@@ -95,8 +95,10 @@ extension PBXCore {
                 extensionNumber: number, contact: contact.uri, contactText: text,
                 expiresAt: now.addingTimeInterval(TimeInterval(expires)), callID: callID, cseq: cseq, source: source,
                 userAgent: request.headers["User-Agent"], registeredAt: now)
-            let isNew = !existing.contains { $0.contactText == text }
+            let previous = existing.first { $0.contactText == text }
             bindings.upsert(binding)
+            if let previous, previous.source.connectionID != source.connectionID { releaseConnectionIfUnused(previous.source) }
+            let isNew = previous == nil
             reachability.registered(ContactReachability.Key(extensionNumber: number, contact: text))
             if isNew { checkNewContact(binding) }
             writes.enqueue(.registrationUpsert(binding.record))
@@ -144,6 +146,16 @@ extension PBXCore {
         writes.enqueue(.registrationRemove(extensionNumber: number, contactURI: contact))
         reachability.forget(ContactReachability.Key(extensionNumber: number, contact: contact))
         emit(.registrationRemoved(extensionNumber: number, contact: contact, reason: reason))
+        releaseConnectionIfUnused(binding.source)
+    }
+
+    /// Ends the hold on the TCP connection a binding was registered on once no binding is
+    /// (a phone behind NAT that registers again on a new connection leaves its old one; a
+    /// phone that unregisters or lapses): it then closes when idle instead of staying open
+    /// for the rest of the registration's hour, or until keep-alive probes find it dead.
+    private func releaseConnectionIfUnused(_ source: SIPPeerAddress) {
+        guard source.transport == .tcp, let id = source.connectionID, !bindings.isUsing(connection: id) else { return }
+        outbound.releaseConnection(of: source)
     }
 
     func expireBindings(now: Date) {

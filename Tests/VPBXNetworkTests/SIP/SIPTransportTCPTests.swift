@@ -132,6 +132,20 @@ struct SIPTransportTCPTests {
         #expect(ContinuousClock.now - held >= .seconds(2), "closed before the hold lapsed")
     }
 
+    @Test func aReleasedConnectionIsClosedForIdlenessDespiteItsHold() async throws {
+        let harness = try await TransportHarness.start(idleTimeout: .seconds(1))
+        let peer = try await TCPPeer.connect(port: harness.port)
+        defer { Task { await peer.close(); await harness.stop() } }
+        try await peer.send(optionsBytes(viaPort: peer.localPort, transport: "TCP", callID: "released"))
+        _ = try await peer.waitForResponses(1)
+        let inbound = try #require(harness.received.first)
+        harness.transport.holdConnection(of: inbound.source, for: .seconds(3600))
+        try await Task.sleep(for: .seconds(2))
+        #expect(!peer.isClosed, "held: not closed for idleness")
+        harness.transport.releaseConnection(of: inbound.source)
+        try await peer.waitUntilClosed(timeout: .seconds(10))
+    }
+
     @Test func connectionsBeyondTheMaximumAreClosedAtOnceAndAdmittedAgainOnceOneCloses() async throws {
         let harness = try await TransportHarness.start(maximumTCPConnections: 2)
         var peers: [TCPPeer] = []

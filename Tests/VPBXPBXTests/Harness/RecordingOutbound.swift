@@ -49,6 +49,7 @@ final class RecordingOutbound: SIPOutbound {
         var handedOut: Set<Int> = []
         var loadChanges: [Bool] = []
         var holds: [ConnectionHold] = []
+        var releases: [SIPPeerAddress] = []
         var gatheringDepth = 0
         var sentOutsideGathering = 0
     }
@@ -83,6 +84,13 @@ final class RecordingOutbound: SIPOutbound {
 
     /// Every hold asked for, in order.
     var holds: [ConnectionHold] { state.withLock { $0.holds } }
+
+    func releaseConnection(of peer: SIPPeerAddress) {
+        state.withLock { $0.releases.append(peer) }
+    }
+
+    /// Every hold ended early (``SIPOutbound/releaseConnection(of:)``), in order.
+    var releases: [SIPPeerAddress] { state.withLock { $0.releases } }
 
     func coreLoadChanged(busy: Bool) {
         state.withLock { $0.loadChanges.append(busy) }
