@@ -102,4 +102,25 @@ struct NonceTests {
         #expect(tracker.count == 1)
         #expect(tracker.record(nonce: "old", nonceCount: 2, issuedAt: start, now: later) == .forgotten)
     }
+
+    /// A registration storm after a power cut: 16,000 challenges a second, each answered two
+    /// seconds after it was issued (the core's queue, the phone's round trip). With room for
+    /// 10,000 nonces (before stop 37) everything answered after the first second was stale.
+    @Test func trackerKeepsChallengesAnswerableThroughAStorm() {
+        var tracker = NonceCountTracker()
+        var outcomes: [NonceCountTracker.Outcome: Int] = [:]
+        for index in 0..<80_000 {
+            let issued = start.addingTimeInterval((Double(index) / 16_000).rounded(.down))
+            let answered = start.addingTimeInterval(Double(index) / 16_000 + 2)
+            outcomes[tracker.record(nonce: "storm-\(index)", nonceCount: 1, issuedAt: issued, now: answered), default: 0] += 1
+        }
+        #expect(outcomes == [.accepted: 80_000])
+        var small = NonceCountTracker(capacity: 10_000, retention: 300)
+        let forgotten = (0..<80_000).count { index in
+            let issued = start.addingTimeInterval((Double(index) / 16_000).rounded(.down))
+            let answered = start.addingTimeInterval(Double(index) / 16_000 + 2)
+            return small.record(nonce: "storm-\(index)", nonceCount: 1, issuedAt: issued, now: answered) == .forgotten
+        }
+        #expect(forgotten > 40_000, "the old capacity forgot \(forgotten) of them: the premise of this test")
+    }
 }
