@@ -5,7 +5,7 @@
 #   bash bench/sip-load/run.sh [--rates "250 500 1000 2000 4000"] [--duration 10]
 #                              [--baseline-only] [--bin-dir .build/release]
 #                              [--engine-args "--overload-delay 0"] [--digest]
-#                              [--history FILE] [--subscribers N]
+#                              [--history FILE] [--subscribers N] [--check-events]
 #
 # --digest: callers as phones are, challenged with 407 on every call and answering with MD5
 # digest (extension 1000); by default they come from a trusted address and are not.
@@ -13,6 +13,8 @@
 # bench/cdr-search/run.sh --keep filled with a year of calls) instead of an empty database.
 # --subscribers N: N event subscribers (bench/lib/subscriber.py) follow the engine's events
 # through all the steps, as wallboards and CRM connectors do; they must not be overflowed.
+# --check-events: the subscribers also check that seqs run without gaps and each call's
+# events come in order (subscriber.py --check); any fault fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -29,6 +31,7 @@ engine_args=""
 digest=0
 history=""
 subscribers=0
+check_events=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --rates) rates=$2; shift 2 ;;
@@ -39,6 +42,7 @@ while [ $# -gt 0 ]; do
         --digest) digest=1; shift ;;
         --history) history=$2; shift 2 ;;
         --subscribers) subscribers=$2; shift 2 ;;
+        --check-events) check_events="--check"; shift ;;
         -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "sip-load: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
@@ -203,7 +207,7 @@ subscriber_pids=()
 if [ "$baseline_only" -eq 0 ]; then
     start_engine
     for index in $(seq "$subscribers"); do
-        python3 "$root/bench/lib/subscriber.py" "$work/control.sock" > "$work/subscriber-$index.out" 2>&1 &
+        python3 "$root/bench/lib/subscriber.py" "$work/control.sock" $check_events > "$work/subscriber-$index.out" 2>&1 &
         subscriber_pids+=($!)
     done
 fi
@@ -237,8 +241,9 @@ if [ "${#subscriber_pids[@]}" -gt 0 ]; then
         summary=$(cat "$work/subscriber-$((index + 1)).out")
         echo "subscriber $((index + 1)): $summary"
         [[ $summary == *"overflow no"* ]] || overflowed=1
+        if [ -n "$check_events" ] && [[ $summary != *"seq-gaps 0 order-errors 0 unfinished 0"* ]]; then overflowed=1; fi
     done
-    [ "$overflowed" -eq 0 ] || { echo "sip-load: a subscriber was overflowed or failed"; exit 1; }
+    [ "$overflowed" -eq 0 ] || { echo "sip-load: a subscriber was overflowed, failed or saw events out of order"; exit 1; }
 fi
 echo
 echo "sip-load: results in $results"
