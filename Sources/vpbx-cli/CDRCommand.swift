@@ -16,7 +16,8 @@ struct CDRSearchCommand: AsyncParsableCommand {
             stderr says when more match. Records are fetched 5,000 at a time, each page from the \
             last record of the one before (one answer of the engine carries at most 10,000); with \
             --csv each page is written as it arrives, so an export of a month or a year needs no \
-            more memory than one page; so is --json (the table is printed once all are in). \
+            more memory than one page; so are --json and the table (whose columns are as wide as \
+            the first page needs). \
             Calls still in progress are not listed.
             """)
 
@@ -48,7 +49,7 @@ struct CDRSearchCommand: AsyncParsableCommand {
             since: since?.date, until: until?.endInclusive, number: number.map { HungarianNumber.normalize($0) ?? $0 },
             disposition: disposition)
         let wanted = all ? Int.max : (limit ?? 100)
-        var collected: [CDRInfo] = []
+        var table = Output.TableStream(headers: Self.headers)
         var jsonArray = Output.JSONArrayStream()
         let more = try await EngineSession.run(global) { client in
             // Page after page from the last record shown: each answer at most one page, one more
@@ -65,7 +66,7 @@ struct CDRSearchCommand: AsyncParsableCommand {
                 } else if global.json {
                     jsonArray.append(contentsOf: shown)
                 } else {
-                    collected += shown
+                    table.append(shown.map(Self.row))
                 }
                 remaining -= shown.count
                 if page.count > shown.count { return true }
@@ -82,7 +83,7 @@ struct CDRSearchCommand: AsyncParsableCommand {
         if global.json {
             jsonArray.finish()
         } else if !csv {
-            Output.table(Self.headers, collected.map(Self.row))
+            table.finish()
         }
         if more {
             Output.note("more calls match than the \(wanted) shown: use --limit N or --all for more")

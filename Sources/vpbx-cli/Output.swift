@@ -73,16 +73,50 @@ enum Output {
 
     /// A table with a header row; columns padded to their widest cell.
     static func table(_ headers: [String], _ rows: [[String]]) {
-        let widths = headers.indices.map { column in
-            ([headers] + rows).map { $0[column].count }.max() ?? 0
+        var stream = TableStream(headers: headers)
+        stream.append(rows)
+        stream.finish()
+    }
+
+    /// A table written a page at a time, so an export of a year never holds more than a page:
+    /// the columns are as wide as the header and the first page need (for a single page,
+    /// exactly ``table(_:_:)``); a later cell wider than its column is written whole, pushing
+    /// the rest of its line to the right, as `ps` does.
+    struct TableStream {
+        private let headers: [String]
+        private var widths: [Int]?
+
+        init(headers: [String]) {
+            self.headers = headers
         }
-        for row in [headers] + rows {
+
+        /// Writes `rows`; the first call sets the widths and writes the header line first.
+        mutating func append(_ rows: [[String]]) {
+            var text = ""
+            if widths == nil {
+                let widths = headers.indices.map { column in
+                    ([headers] + rows).map { $0[column].count }.max() ?? 0
+                }
+                self.widths = widths
+                text += Self.line(headers, widths: widths)
+            }
+            guard let widths else { return }
+            for row in rows { text += Self.line(row, widths: widths) }
+            if !text.isEmpty { Output.write(text, to: STDOUT_FILENO) }
+        }
+
+        /// With nothing appended, writes the header line alone, as an empty table has.
+        mutating func finish() {
+            if widths == nil { append([]) }
+        }
+
+        private static func line(_ row: [String], widths: [Int]) -> String {
             let cells = row.enumerated().map { column, cell in
                 // Padded by characters, as the widths are counted (NSString's padding counts
                 // UTF-16 units, and went through a bridge per cell: a fifth of a 10,000-row table).
-                column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+                column == row.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[column] - cell.count))
             }
-            line(cells.joined(separator: "  "))
+            return cells.joined(separator: "  ") + "\n"
         }
     }
 

@@ -171,6 +171,15 @@ import Testing
         let table = try await Self.vpbx(["cdr", "search"] + socket)
         #expect(table.stdout.split(separator: "\n").count == 101)
         #expect(table.stderr.contains("more calls match than the 100 shown"))
+        // Over two pages the table is written a page at a time, in the widths of the first.
+        let longTable = try await Self.vpbx(["cdr", "search", "--limit", "7000"] + socket)
+        let tableLines = longTable.stdout.split(separator: "\n")
+        #expect(tableLines.count == 7001, "\(longTable.stderr)")
+        #expect(tableLines.dropFirst().map { String($0.prefix { $0 != " " }) } == Array(expected.prefix(7000)))
+        let startedColumn = try #require(tableLines.first?.range(of: "STARTED")?.lowerBound.utf16Offset(in: tableLines[0]))
+        for line in [tableLines[1], tableLines[5_001], tableLines[7_000]] {
+            #expect(line.dropFirst(startedColumn).hasPrefix("20"), "a STARTED cell out of its column: \(line)")
+        }
 
         let both = try await Self.vpbx(["cdr", "search", "--all", "--limit", "5"] + socket)
         #expect(both.status == 2 && both.stderr.contains("--limit N or --all"))

@@ -71,25 +71,27 @@ report "everything on $day, first 10000" cdr search --since "$day" --until "$day
 month_ago=$(date -u -d "@$(($(date +%s) - 86400 * 30))" +%Y-%m-%d)
 export_month() {
     local format=$1
+    local flag=("--$format")
+    [ "$format" = table ] && flag=()  # the table is the default output
     local out="$work/export.$format"
     rm -f "$work/cli-peak"
     local before after ticks_before ticks exported
     before=$(date +%s.%N)
     ticks_before=$(awk '{ print $14 + $15 }' "/proc/$engine_pid/stat")
     if [ -x /usr/bin/time ]; then
-        /usr/bin/time -f '%M' -o "$work/cli-peak" "$cli" cdr search --since "$month_ago" --all "--$format" \
+        /usr/bin/time -f '%M' -o "$work/cli-peak" "$cli" cdr search --since "$month_ago" --all "${flag[@]}" \
             --socket "$socket" --timeout 300 >"$out"
     else
-        "$cli" cdr search --since "$month_ago" --all "--$format" --socket "$socket" --timeout 300 >"$out"
+        "$cli" cdr search --since "$month_ago" --all "${flag[@]}" --socket "$socket" --timeout 300 >"$out"
     fi
     after=$(date +%s.%N)
     ticks=$(( $(awk '{ print $14 + $15 }' "/proc/$engine_pid/stat") - ticks_before ))
-    if [ "$format" = csv ]; then
+    if [ "$format" != json ]; then
         exported=$(( $(wc -l < "$out") - 1 ))
     else
         exported=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$out")
     fi
-    printf 'export since %s (--all --%s): %d rows in %.2f s, %.1f µs a row; engine CPU %.2f s; CLI peak %s\n' \
+    printf 'export since %s (--all, %s): %d rows in %.2f s, %.1f µs a row; engine CPU %.2f s; CLI peak %s\n' \
         "$month_ago" "$format" "$exported" "$(seconds_between "$before" "$after")" \
         "$(awk -v s="$(seconds_between "$before" "$after")" -v n="$exported" 'BEGIN { printf "%.1f", (n > 0 ? s / n * 1e6 : 0) }')" \
         "$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')" \
@@ -97,3 +99,4 @@ export_month() {
 }
 export_month csv
 export_month json
+export_month table
