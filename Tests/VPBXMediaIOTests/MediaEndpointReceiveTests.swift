@@ -92,23 +92,39 @@ extension MediaEndpointTests {
             for peer in [sdpAddress, natAddress, stranger] { await peer.close() }
         }
 
+        /// Detection needs the tones paced as a phone sends them; when the machine running
+        /// the tests sent a run of frames late (in parallel `swift test` runs), the endpoint
+        /// rightly heard gaps, so such a run is repeated (three at most; the last one counts).
         @Test func hearsInBandKeysWhenAsked() async throws {
             let relay = try makeRelay()
-            let peer = try await TestPeer.bind()
-            let endpoint = try await MediaEndpoint.open(
-                relay: relay, bindHost: "127.0.0.1",
-                parameters: MediaChannelParameters(law: .alaw, telephoneEventPayloadType: nil, detectsInBandDTMF: true))
-            var phone = PhoneStream(peer: peer, target: endpoint.localPort)
-            try await phone.sendTone(.dtmf(.eight, milliseconds: 100), frames: 5)
-            try await phone.sendTone(.silence(milliseconds: 100), frames: 5)
-            try await phone.sendTone(.dtmf(.star, milliseconds: 100), frames: 5)
-            try await phone.sendTone(.silence(milliseconds: 100), frames: 5)
-            var iterator = endpoint.digits.makeAsyncIterator()
-            #expect(await iterator.next() == .eight)
-            #expect(await iterator.next() == .star)
-            #expect(await endpoint.statistics().keysReceived == 2)
-            await endpoint.close()
-            await peer.close()
+            for attempt in 1...3 {
+                let peer = try await TestPeer.bind()
+                let endpoint = try await MediaEndpoint.open(
+                    relay: relay, bindHost: "127.0.0.1",
+                    parameters: MediaChannelParameters(law: .alaw, telephoneEventPayloadType: nil, detectsInBandDTMF: true))
+                var phone = PhoneStream(peer: peer, target: endpoint.localPort)
+                try await phone.sendTone(.dtmf(.eight, milliseconds: 100), frames: 5)
+                try await phone.sendTone(.silence(milliseconds: 100), frames: 5)
+                try await phone.sendTone(.dtmf(.star, milliseconds: 100), frames: 5)
+                try await phone.sendTone(.silence(milliseconds: 100), frames: 5)
+                // Until what was sent has been played out (the jitter buffer's delay), bounded.
+                var keys = await endpoint.statistics().keysReceived
+                let deadline = ContinuousClock.now + .seconds(5)
+                while keys < 2, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                    keys = await endpoint.statistics().keysReceived
+                }
+                await endpoint.close()  // ends the digit stream
+                var heard: [DTMFDigit] = []
+                for await digit in endpoint.digits { heard.append(digit) }
+                await peer.close()
+                let paced = phone.worstLateness < .milliseconds(40)
+                if heard == [.eight, .star] || paced || attempt == 3 {
+                    #expect(heard == [.eight, .star], "sent with frames up to \(phone.worstLateness) late")
+                    #expect(keys == 2)
+                    return
+                }
+            }
         }
 
         @Test func survivesGarbageAndStillHearsKeys() async throws {

@@ -108,6 +108,9 @@ struct PhoneStream {
     var sender: RTPSender
     let peer: TestPeer
     let target: Int
+    /// The latest a frame of ``sendTone(_:frames:)`` went out after its due time: a loaded
+    /// machine sends in bursts, which a receiver's jitter buffer rightly conceals as loss.
+    private(set) var worstLateness: Duration = .zero
 
     init(peer: TestPeer, target: Int, law: G711.Law = .alaw) {
         self.peer = peer
@@ -121,6 +124,7 @@ struct PhoneStream {
         let clock = ContinuousClock()
         let start = clock.now
         for frame in 0..<frames {
+            worstLateness = max(worstLateness, clock.now - (start + .milliseconds(20 * frame)))
             try await peer.send(sender.audioPacket(generator.nextFrame() ?? []), to: target)
             // Absolute deadlines, like a phone's sound card clock: sleeping 20 ms each time
             // would run slow and drain the receiver's jitter buffer.

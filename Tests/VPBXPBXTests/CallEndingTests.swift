@@ -80,8 +80,12 @@ struct CallEndingTests {
 
     @Test("a caller that never ACKs the 200 is hung up when the transaction gives up")
     func ackNeverArrives() async throws {
+        // Timer H (64·T1) ends the call 2.56 s after the 200: short, and still much longer than
+        // the callee's 200 can take to arrive on a loaded machine (with T1 at 10 ms, in parallel
+        // `swift test` runs, the callee's INVITE transaction timed out first, 64·T1 after the
+        // INVITE, and there was no 200 to wait for).
         var fast = PBXHarness.configuration
-        fast.timings = TransactionTimings(t1: .milliseconds(10), t2: .milliseconds(80), t4: .milliseconds(100))
+        fast.timings = TransactionTimings(t1: .milliseconds(40), t2: .milliseconds(320), t4: .milliseconds(400))
         try await PBXHarness.run(Cast.everyone, configuration: fast) { pbx in
             let ringing = try await pbx.dial(from: alice, to: [desk])
             pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag", sdp: desk.sdp()), from: desk)
