@@ -83,29 +83,37 @@ struct SIPTransportTCPTests {
         try await peer.waitUntilClosed(timeout: .seconds(5))
     }
 
-    @Test func aConnectionHeldForARegistrationOutlivesTheIdleTimeout() async throws {
-        // A second of idleness: the hold is set well within it even on a loaded machine.
-        let harness = try await TransportHarness.start(idleTimeout: .seconds(1))
-        // On a machine loaded by a parallel test run a second can pass between connecting and
-        // the answer, and the connection is then rightly closed before it could be held: such
-        // a try is repeated (three at most).
-        var attempt = 0
-        var connected: TCPPeer?
-        while connected == nil {
-            attempt += 1
+    /// A connection that has carried an OPTIONS and its answer, and that message as the
+    /// transport saw it (whose source the registrar would hold). With a 1 s idle timeout, on
+    /// a machine loaded by a parallel test run a second can pass between connecting and the
+    /// answer, and the connection is then rightly closed before a test could hold it: such a
+    /// try is repeated (three at most).
+    private func answeredConnection(_ harness: TransportHarness, callID: String) async throws
+        -> (peer: TCPPeer, inbound: InboundSIPMessage)
+    {
+        for attempt in 1...3 {
             let peer = try await TCPPeer.connect(port: harness.port)
+            let id = "\(callID)-\(attempt)"
             do {
-                try await peer.send(optionsBytes(viaPort: peer.localPort, transport: "TCP", callID: "held-\(attempt)"))
+                try await peer.send(optionsBytes(viaPort: peer.localPort, transport: "TCP", callID: id))
                 _ = try await peer.waitForResponses(1)
-                connected = peer
+                // Not `#require`: a miss here is a try to repeat, not yet a failure.
+                guard let inbound = harness.received.first(where: { $0.request?.headers.callID == id }) else {
+                    throw SIPTransportTCPTestError.notReceived(callID: id)
+                }
+                return (peer, inbound)
             } catch where attempt < 3 {
                 await peer.close()
             }
         }
-        let held = try #require(connected)
+        preconditionFailure("the third attempt returns or throws")
+    }
+
+    @Test func aConnectionHeldForARegistrationOutlivesTheIdleTimeout() async throws {
+        let harness = try await TransportHarness.start(idleTimeout: .seconds(1))
+        let (held, inbound) = try await answeredConnection(harness, callID: "held")
         let idle = try await TCPPeer.connect(port: harness.port)
         defer { Task { await held.close(); await idle.close(); await harness.stop() } }
-        let inbound = try #require(harness.received.first { $0.request?.headers.callID == "held-\(attempt)" })
         harness.transport.holdConnection(of: inbound.source, for: .seconds(30))
         // The other one, as idle and not held, is closed after its second; the held one stays
         // through more idle periods.
@@ -135,11 +143,8 @@ struct SIPTransportTCPTests {
 
     @Test func aHeldConnectionIsClosedForIdlenessOnceTheHoldLapses() async throws {
         let harness = try await TransportHarness.start(idleTimeout: .seconds(1))
-        let peer = try await TCPPeer.connect(port: harness.port)
+        let (peer, inbound) = try await answeredConnection(harness, callID: "short")
         defer { Task { await peer.close(); await harness.stop() } }
-        try await peer.send(optionsBytes(viaPort: peer.localPort, transport: "TCP", callID: "short"))
-        _ = try await peer.waitForResponses(1)
-        let inbound = try #require(harness.received.first)
         let held = ContinuousClock.now
         harness.transport.holdConnection(of: inbound.source, for: .seconds(2))
         try await peer.waitUntilClosed(timeout: .seconds(10))
@@ -148,11 +153,8 @@ struct SIPTransportTCPTests {
 
     @Test func aReleasedConnectionIsClosedForIdlenessDespiteItsHold() async throws {
         let harness = try await TransportHarness.start(idleTimeout: .seconds(1))
-        let peer = try await TCPPeer.connect(port: harness.port)
+        let (peer, inbound) = try await answeredConnection(harness, callID: "released")
         defer { Task { await peer.close(); await harness.stop() } }
-        try await peer.send(optionsBytes(viaPort: peer.localPort, transport: "TCP", callID: "released"))
-        _ = try await peer.waitForResponses(1)
-        let inbound = try #require(harness.received.first)
         harness.transport.holdConnection(of: inbound.source, for: .seconds(3600))
         try await Task.sleep(for: .seconds(2))
         #expect(!peer.isClosed, "held: not closed for idleness")
@@ -224,4 +226,8 @@ struct SIPTransportTCPTests {
         harness.transport.send(try SIPParser().parse(optionsBytes(viaPort: harness.port)), to: .tcp(try localhost(port)))
         try await eventually(timeout: .seconds(6)) { harness.transport.statistics.sendFailures == 1 }
     }
+}
+
+private enum SIPTransportTCPTestError: Error {
+    case notReceived(callID: String)
 }
