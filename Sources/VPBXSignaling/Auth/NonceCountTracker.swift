@@ -17,7 +17,8 @@ import Foundation
 /// challenge again and again (docs/performance.md, stop 37). Entries are kept by a 64-bit
 /// hash of the nonce (about 40 bytes each, 8 MB at the default capacity) rather than the
 /// 64-character text; two nonces sharing a hash would share a count, which only makes the
-/// second one's first use look like a replay.
+/// second one's first use look like a replay, and a replay is answered with a fresh
+/// challenge by the registrar and the call path (`RequestAuthenticator`), not refused.
 public struct NonceCountTracker: Sendable {
     /// What `record` decided.
     public enum Outcome: Sendable, Equatable {
