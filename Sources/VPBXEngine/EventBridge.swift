@@ -100,96 +100,133 @@ final class EventBridge: Sendable {
         await consumer.value
     }
 
-    static func encode(_ event: PBXEvent) -> (String, String, JSONValue) {
+    /// The event's topic, type and data, the data written as JSON directly (members in key
+    /// order, as ``JSONObjectWriter`` requires).
+    static func encode(_ event: PBXEvent) -> EncodedEvent {
+        var data = JSONObjectWriter()
+        let topic: String
+        let type: String
         switch event {
         case .registrationAdded(let number, let contact, let expiresAt):
-            return ("registration", "registration.added", .object([
-                "extension": .string(number), "contact": .string(contact), "expiresAt": .string(RPCCoding.formatDate(expiresAt)),
-            ]))
+            (topic, type) = (EventTopic.registration, "registration.added")
+            data.string("contact", contact)
+            data.date("expiresAt", expiresAt)
+            data.string("extension", number)
         case .registrationRemoved(let number, let contact, let reason):
-            return ("registration", "registration.removed", .object([
-                "extension": .string(number), "contact": .string(contact), "reason": .string(reason),
-            ]))
+            (topic, type) = (EventTopic.registration, "registration.removed")
+            data.string("contact", contact)
+            data.string("extension", number)
+            data.string("reason", reason)
         case .contactReachability(let number, let contact, let reachable, let roundTrip):
-            var fields: [String: JSONValue] = [
-                "extension": .string(number), "contact": .string(contact),
-                "status": .string(reachable ? "reachable" : "unreachable"),
-            ]
-            if let roundTrip { fields["rttMs"] = .int(Int64(roundTrip)) }
-            return ("registration", "contact.reachability", .object(fields))
+            (topic, type) = (EventTopic.registration, "contact.reachability")
+            data.string("contact", contact)
+            data.string("extension", number)
+            if let roundTrip { data.int("rttMs", roundTrip) }
+            data.string("status", reachable ? "reachable" : "unreachable")
         case .callRouted(let caller, let dialled, let path):
-            return ("call", "call.routed", .object([
-                "caller": .string(caller), "dialled": .string(dialled), "path": .array(path.map(JSONValue.string)),
-            ]))
-        case .callStarted(let call): return ("call", "call.started", callJSON(call))
-        case .callRinging(let call): return ("call", "call.ringing", callJSON(call))
-        case .callAnswered(let call): return ("call", "call.answered", callJSON(call))
-        case .callHeld(let call, let party): return ("call", "call.held", withField(callJSON(call), "by", .string(party)))
+            (topic, type) = (EventTopic.call, "call.routed")
+            data.string("caller", caller)
+            data.string("dialled", dialled)
+            data.strings("path", path)
+        case .callStarted(let call):
+            (topic, type) = (EventTopic.call, "call.started")
+            writeCall(call, to: &data)
+        case .callRinging(let call):
+            (topic, type) = (EventTopic.call, "call.ringing")
+            writeCall(call, to: &data)
+        case .callAnswered(let call):
+            (topic, type) = (EventTopic.call, "call.answered")
+            writeCall(call, to: &data)
+        case .callHeld(let call, let party):
+            (topic, type) = (EventTopic.call, "call.held")
+            writeCall(call, by: party, to: &data)
         case .callResumed(let call, let party):
-            return ("call", "call.resumed", withField(callJSON(call), "by", .string(party)))
+            (topic, type) = (EventTopic.call, "call.resumed")
+            writeCall(call, by: party, to: &data)
         case .callEnded(let call, let disposition, let cause):
-            var json = callJSON(call)
-            if case .object(var fields) = json {
-                fields["disposition"] = .string(disposition)
-                fields["cause"] = .string(cause)
-                json = .object(fields)
-            }
-            return ("call", "call.ended", json)
-        case .monitorStarted(let monitor): return ("call", "monitor.started", monitorJSON(monitor))
-        case .monitorChanged(let monitor): return ("call", "monitor.changed", monitorJSON(monitor))
+            (topic, type) = (EventTopic.call, "call.ended")
+            writeCall(call, ending: (disposition, cause), to: &data)
+        case .monitorStarted(let monitor):
+            (topic, type) = (EventTopic.call, "monitor.started")
+            writeMonitor(monitor, to: &data)
+        case .monitorChanged(let monitor):
+            (topic, type) = (EventTopic.call, "monitor.changed")
+            writeMonitor(monitor, to: &data)
         case .monitorEnded(let monitor, let cause):
-            return ("call", "monitor.ended", withField(monitorJSON(monitor), "cause", .string(cause)))
+            (topic, type) = (EventTopic.call, "monitor.ended")
+            writeMonitor(monitor, cause: cause, to: &data)
         case .overload(let refusing, let refusedTotal):
-            return (EventTopic.engine, "engine.overload", .object([
-                "overloaded": .bool(refusing), "callsRefusedOverloaded": .int(Int64(refusedTotal)),
-            ]))
+            (topic, type) = (EventTopic.engine, "engine.overload")
+            data.int("callsRefusedOverloaded", refusedTotal)
+            data.bool("overloaded", refusing)
         case .sourceBanned(let source, let failures, let seconds):
-            return (EventTopic.ban, "ban.added", .object([
-                "source": .string(source), "failures": .int(Int64(failures)), "banSeconds": .int(Int64(seconds)),
-            ]))
+            (topic, type) = (EventTopic.ban, "ban.added")
+            data.int("banSeconds", seconds)
+            data.int("failures", failures)
+            data.string("source", source)
         case .sourceBanEnded(let source, let reason):
-            return (EventTopic.ban, "ban.removed", .object(["source": .string(source), "reason": .string(reason)]))
+            (topic, type) = (EventTopic.ban, "ban.removed")
+            data.string("reason", reason)
+            data.string("source", source)
         }
+        return EncodedEvent(topic: topic, type: type, data: data.finish())
     }
 
-    /// The fields of ``MonitorInfo``.
-    static func monitorJSON(_ monitor: MonitorSnapshot) -> JSONValue {
-        .object([
-            "id": .string(monitor.id.lowercaseText), "supervisor": .string(monitor.supervisor),
-            "extension": .string(monitor.target), "call": .string(monitor.callID.lowercaseText),
-            "mode": .string(monitor.mode.rawValue), "startedAt": .string(RPCCoding.formatDate(monitor.startedAt)),
-            "state": .string(monitor.answeredAt == nil ? "ringing" : "active"),
-        ])
+    /// The fields of ``MonitorInfo``, and the cause of an ended monitor.
+    private static func writeMonitor(_ monitor: MonitorSnapshot, cause: String? = nil, to data: inout JSONObjectWriter) {
+        data.string("call", monitor.callID.lowercaseText)
+        data.string("cause", ifPresent: cause)
+        data.string("extension", monitor.target)
+        data.string("id", monitor.id.lowercaseText)
+        data.string("mode", monitor.mode.rawValue)
+        data.date("startedAt", monitor.startedAt)
+        data.string("state", monitor.answeredAt == nil ? "ringing" : "active")
+        data.string("supervisor", monitor.supervisor)
     }
 
-    static func callJSON(_ call: CallSnapshot) -> JSONValue {
-        var fields: [String: JSONValue] = [
-            "id": .string(call.id.lowercaseText), "caller": .string(call.caller), "callee": .string(call.callee),
-            "state": .string(call.state.rawValue), "startedAt": .string(RPCCoding.formatDate(call.startedAt)),
-        ]
-        if let name = call.callerName { fields["callerName"] = .string(name) }
-        if let answeredAt = call.answeredAt { fields["answeredAt"] = .string(RPCCoding.formatDate(answeredAt)) }
-        fields["heldBy"] = .array(call.heldBy.map(JSONValue.string))
-        return .object(fields)
+    /// A call's fields (those of ``CallInfo`` in snapshots), with the party of a hold or
+    /// resume, or the disposition and cause of an ended call.
+    static func writeCall(
+        _ call: CallSnapshot, by party: String? = nil, ending: (disposition: String, cause: String)? = nil,
+        to data: inout JSONObjectWriter
+    ) {
+        data.date("answeredAt", ifPresent: call.answeredAt)
+        data.string("by", ifPresent: party)
+        data.string("callee", call.callee)
+        data.string("caller", call.caller)
+        data.string("callerName", ifPresent: call.callerName)
+        data.string("cause", ifPresent: ending?.cause)
+        data.string("disposition", ifPresent: ending?.disposition)
+        data.strings("heldBy", call.heldBy)
+        data.string("id", call.id.lowercaseText)
+        data.date("startedAt", call.startedAt)
+        data.string("state", call.state.rawValue)
     }
 
-    private static func withField(_ json: JSONValue, _ name: String, _ value: JSONValue) -> JSONValue {
-        guard case .object(var fields) = json else { return json }
-        fields[name] = value
-        return .object(fields)
+    /// The calls as the snapshot's array: written as events are, read back once.
+    static func callsJSON(_ calls: [CallSnapshot]) -> JSONValue {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        for (index, call) in calls.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            var data = JSONObjectWriter()
+            writeCall(call, to: &data)
+            bytes.append(contentsOf: data.finish())
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return (try? RPCCoding.makeDecoder().decode(JSONValue.self, from: Data(bytes))) ?? .array([])
     }
 }
 
 /// What a (re)connecting client needs to draw the current state before applying events.
 enum EngineSnapshot {
     static func make(pbx: PBXCore) async -> JSONValue {
-        let calls = await pbx.callSnapshots().map(EventBridge.callJSON)
+        let calls = EventBridge.callsJSON(await pbx.callSnapshots())
         let registrations = await pbx.registrations().map { binding -> JSONValue in
             .object([
                 "extension": .string(binding.extensionNumber), "contact": .string(binding.contactText),
                 "expiresAt": .string(RPCCoding.formatDate(binding.expiresAt)),
             ])
         }
-        return .object(["calls": .array(calls), "registrations": .array(registrations)])
+        return .object(["calls": calls, "registrations": .array(registrations)])
     }
 }

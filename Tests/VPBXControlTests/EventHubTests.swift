@@ -44,6 +44,31 @@ import Testing
         await hub.unsubscribe(subscription.id)
     }
 
+    /// Events written as JSON by their publisher reach a connection as the same lines, and
+    /// the in-process stream as the same values, as events published as trees.
+    @Test func encodedEventsAreDeliveredAsTreesAre() async throws {
+        let hub = EventHub()
+        let subscription = try await hub.subscribe(topics: ["call"])
+        var writer = JSONObjectWriter()
+        writer.string("caller", "Kovács \"Ödön\"")
+        writer.string("id", "a")
+        let data = writer.finish()
+        await hub.publish([
+            EncodedEvent(topic: "call", type: "call.started", data: data),
+            EncodedEvent(topic: "registration", type: "registration.added", data: Array("{}".utf8)),
+        ])
+        var lines = subscription.lines.makeAsyncIterator()
+        let batch = try #require(await lines.next())
+        let expected = RPCEvent(seq: 1, topic: "call", type: "call.started", data: ["caller": "Kovács \"Ödön\"", "id": "a"])
+        #expect(batch == Array(try ControlConnection.encodeLine(RPCEventLine(params: expected)).readableBytesView))
+        await hub.unsubscribe(subscription.id)
+
+        let values = try await hub.subscribe()
+        await hub.publish([EncodedEvent(topic: "call", type: "call.ended", data: data)])
+        var events = values.events.makeAsyncIterator()
+        #expect(await events.next() == RPCEvent(seq: 3, topic: "call", type: "call.ended", data: expected.data))
+    }
+
     @Test func topicsFilter() async throws {
         let hub = EventHub()
         let subscription = try await hub.subscribe(topics: ["registration"])

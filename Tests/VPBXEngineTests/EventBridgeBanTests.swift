@@ -8,40 +8,40 @@ import VPBXPBX
 /// which a wallboard (held to `queue`, `agent` and `engine`) does not get
 /// (docs/control-protocol.md).
 @Suite struct EventBridgeBanTests {
-    @Test func aBanBecomesBanAdded() {
-        let (topic, type, data) = EventBridge.encode(.sourceBanned(source: "192.0.2.7", failures: 10, seconds: 900))
-        #expect(topic == EventTopic.ban)
-        #expect(type == "ban.added")
-        #expect(data == .object(["source": .string("192.0.2.7"), "failures": .int(10), "banSeconds": .int(900)]))
+    @Test func aBanBecomesBanAdded() throws {
+        let event = EventBridge.encode(.sourceBanned(source: "192.0.2.7", failures: 10, seconds: 900))
+        #expect(event.topic == EventTopic.ban)
+        #expect(event.type == "ban.added")
+        #expect(try event.decodedData() == .object(["source": .string("192.0.2.7"), "failures": .int(10), "banSeconds": .int(900)]))
     }
 
-    @Test func anEndedBanBecomesBanRemovedWithItsReason() {
-        let (topic, type, data) = EventBridge.encode(.sourceBanEnded(source: "192.0.2.7", reason: "lifted"))
-        #expect(topic == EventTopic.ban)
-        #expect(type == "ban.removed")
-        #expect(data == .object(["source": .string("192.0.2.7"), "reason": .string("lifted")]))
+    @Test func anEndedBanBecomesBanRemovedWithItsReason() throws {
+        let event = EventBridge.encode(.sourceBanEnded(source: "192.0.2.7", reason: "lifted"))
+        #expect(event.topic == EventTopic.ban)
+        #expect(event.type == "ban.removed")
+        #expect(try event.decodedData() == .object(["source": .string("192.0.2.7"), "reason": .string("lifted")]))
     }
 }
 
 /// Contact checks reach control clients as `contact.reachability` on the `registration` topic.
 @Suite struct EventBridgeReachabilityTests {
-    @Test func aReachableContactCarriesItsRoundTrip() {
-        let (topic, type, data) = EventBridge.encode(
+    @Test func aReachableContactCarriesItsRoundTrip() throws {
+        let event = EventBridge.encode(
             .contactReachability(extensionNumber: "1002", contact: "sip:1002@192.0.2.9", reachable: true, roundTripMilliseconds: 12))
-        #expect(topic == "registration")
-        #expect(type == "contact.reachability")
+        #expect(event.topic == "registration")
+        #expect(event.type == "contact.reachability")
         #expect(
-            data == .object([
+            try event.decodedData() == .object([
                 "extension": .string("1002"), "contact": .string("sip:1002@192.0.2.9"), "status": .string("reachable"),
                 "rttMs": .int(12),
             ]))
     }
 
-    @Test func anUnreachableContactHasNoRoundTrip() {
-        let (_, _, data) = EventBridge.encode(
+    @Test func anUnreachableContactHasNoRoundTrip() throws {
+        let event = EventBridge.encode(
             .contactReachability(extensionNumber: "1002", contact: "sip:1002@192.0.2.9", reachable: false, roundTripMilliseconds: nil))
         #expect(
-            data == .object([
+            try event.decodedData() == .object([
                 "extension": .string("1002"), "contact": .string("sip:1002@192.0.2.9"), "status": .string("unreachable"),
             ]))
     }

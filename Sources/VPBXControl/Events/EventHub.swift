@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Fans engine events out to subscribers with a global, gap-free `seq`.
@@ -21,14 +22,41 @@ public actor EventHub {
     /// One published event with its notification line, encoded once for every subscriber
     /// (the array is shared, not copied, between their queues).
     private struct Queued {
-        let event: RPCEvent
+        enum Data {
+            case value(JSONValue)
+            /// Written as JSON by the publisher (``EncodedEvent``).
+            case json([UInt8])
+        }
+
+        let seq: UInt64
+        let topic: String
+        let type: String
+        let data: Data
         /// Nil when the event cannot be written as JSON (a NaN in its data): connections skip
         /// it, and the gap in `seq` shows it.
         let line: [UInt8]?
 
-        init(_ event: RPCEvent) {
-            self.event = event
-            line = try? RPCEventLine.line(event)
+        init(seq: UInt64, topic: String, type: String, data: Data) {
+            self.seq = seq
+            self.topic = topic
+            self.type = type
+            self.data = data
+            line = try? RPCEventLine.line(seq: seq, topic: topic, type: type) { bytes in
+                switch data {
+                case .value(let value): try value.writeJSON(to: &bytes)
+                case .json(let json): bytes.append(contentsOf: json)
+                }
+            }
+        }
+
+        /// The event as a value, for the in-process stream (``EventSubscription/events``).
+        var event: RPCEvent {
+            let value: JSONValue
+            switch data {
+            case .value(let tree): value = tree
+            case .json(let json): value = (try? RPCCoding.makeDecoder().decode(JSONValue.self, from: Foundation.Data(json))) ?? .null
+            }
+            return RPCEvent(seq: seq, topic: topic, type: type, data: value)
         }
     }
 
@@ -103,15 +131,7 @@ public actor EventHub {
     /// Publishes one event and returns its seq.
     @discardableResult
     public func publish(topic: String, type: String, data: JSONValue) -> UInt64 {
-        lastSeq += 1
-        let event = RPCEvent(seq: lastSeq, topic: topic, type: type, data: data)
-        var queued: Queued?
-        for subscriber in subscribers.values where !subscriber.closing {
-            if let topics = subscriber.topics, !topics.contains(topic) { continue }
-            if queued == nil { queued = Queued(event) }
-            deliver(queued!, to: subscriber)
-        }
-        return lastSeq
+        publish(topic: topic, type: type, queuedData: .value(data))
     }
 
     /// Publishes events in order, in one call (one hop to the hub for all of them); returns
@@ -119,6 +139,26 @@ public actor EventHub {
     @discardableResult
     public func publish(_ events: [(topic: String, type: String, data: JSONValue)]) -> UInt64 {
         for event in events { publish(topic: event.topic, type: event.type, data: event.data) }
+        return lastSeq
+    }
+
+    /// Publishes events written as JSON already, in order, in one call; returns the last
+    /// one's seq.
+    @discardableResult
+    public func publish(_ events: [EncodedEvent]) -> UInt64 {
+        for event in events { publish(topic: event.topic, type: event.type, queuedData: .json(event.data)) }
+        return lastSeq
+    }
+
+    @discardableResult
+    private func publish(topic: String, type: String, queuedData: Queued.Data) -> UInt64 {
+        lastSeq += 1
+        var queued: Queued?
+        for subscriber in subscribers.values where !subscriber.closing {
+            if let topics = subscriber.topics, !topics.contains(topic) { continue }
+            if queued == nil { queued = Queued(seq: lastSeq, topic: topic, type: type, data: queuedData) }
+            deliver(queued!, to: subscriber)
+        }
         return lastSeq
     }
 
@@ -161,9 +201,8 @@ public actor EventHub {
         if subscriber.pending >= bufferLimit {
             subscriber.queue = [
                 Queued(
-                    RPCEvent(
-                        seq: queued.event.seq, topic: EventTopic.events, type: RPCEvent.overflowType,
-                        data: ["reason": "subscriber too slow", "bufferLimit": .int(Int64(bufferLimit))]))
+                    seq: queued.seq, topic: EventTopic.events, type: RPCEvent.overflowType,
+                    data: .value(["reason": "subscriber too slow", "bufferLimit": .int(Int64(bufferLimit))]))
             ]
             subscriber.head = 0
             subscriber.closing = true

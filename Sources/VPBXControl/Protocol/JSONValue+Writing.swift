@@ -66,16 +66,21 @@ extension JSONValue {
 extension RPCEventLine {
     /// The notification line of `event`, newline-terminated, as `encodeLine` would write it.
     static func line(_ event: RPCEvent) throws -> [UInt8] {
+        try line(seq: event.seq, topic: event.topic, type: event.type) { try event.data.writeJSON(to: &$0) }
+    }
+
+    /// The notification line of an event whose data `writeData` writes.
+    static func line(seq: UInt64, topic: String, type: String, writeData: (inout [UInt8]) throws -> Void) throws -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
         bytes.append(contentsOf: #"{"jsonrpc":"2.0","method":"event","params":{"data":"#.utf8)
-        try event.data.writeJSON(to: &bytes)
+        try writeData(&bytes)
         bytes.append(contentsOf: #","seq":"#.utf8)
-        bytes.append(contentsOf: String(event.seq).utf8)
+        bytes.append(contentsOf: String(seq).utf8)
         bytes.append(contentsOf: #","topic":"#.utf8)
-        JSONValue.writeString(event.topic, to: &bytes)
+        JSONValue.writeString(topic, to: &bytes)
         bytes.append(contentsOf: #","type":"#.utf8)
-        JSONValue.writeString(event.type, to: &bytes)
+        JSONValue.writeString(type, to: &bytes)
         bytes.append(contentsOf: "}}\n".utf8)
         return bytes
     }
