@@ -23,6 +23,8 @@ struct CallForkingTests {
                 #expect(invite.uri.serialized == (invite == ringing.calleeInvites[0] ? desk.contact : soft.contact))
             }
             let session = try await pbx.media.onlySession()
+            // `call.list` shows both ringing phones (events leave them out).
+            #expect(await pbx.core.callSnapshots().first?.calleeContacts == [desk.contact, soft.contact])
 
             pbx.send(soft.respond(to: ringing.calleeInvites[1], status: 180, toTag: "soft-tag"), from: soft)
             pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "desk-tag", sdp: desk.sdp(port: 4002)), from: desk)

@@ -45,7 +45,8 @@ public struct CallSnapshot: Sendable, Equatable {
     /// The parties holding the call (`caller`, `callee`), empty when nobody does.
     public var heldBy: [String]
     public var answeredAt: Date?
-    /// Callee contacts being rung or connected.
+    /// Callee contacts being rung or connected; listed by `PBXCore.callSnapshots()` only,
+    /// empty in events.
     public var calleeContacts: [String]
     /// The engine's RTP ports for the caller's and the callees' phones, once media is anchored.
     public var callerMediaPort: Int? = nil
