@@ -4,7 +4,7 @@
 # accepted was lost and nothing it took stayed taken. See README.md.
 #
 #   bash bench/soak/run.sh [--minutes 30] [--interval 10] [--scale 1] [--bin-dir .build/release]
-#                          [--quiesce 90] [--max-growth-mb-per-hour 20]
+#                          [--quiesce 90] [--max-growth-mb-per-hour 20] [--subscribers 1]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -16,6 +16,7 @@ interval=10
 scale=1
 quiesce=90
 max_growth=20
+subscribers=1
 bin_dir="$root/.build/release"
 usage() { sed -n '2,7p' "$0"; }
 number() {  # option name, value: a positive number or exit 2
@@ -24,7 +25,7 @@ number() {  # option name, value: a positive number or exit 2
 }
 while [ $# -gt 0 ]; do
     case "$1" in
-        --minutes | --interval | --scale | --quiesce | --max-growth-mb-per-hour | --bin-dir)
+        --minutes | --interval | --scale | --quiesce | --max-growth-mb-per-hour | --subscribers | --bin-dir)
             [ $# -ge 2 ] || { echo "soak: $1 needs a value" >&2; exit 2; } ;;
     esac
     case "$1" in
@@ -33,6 +34,9 @@ while [ $# -gt 0 ]; do
         --scale) number "$1" "$2"; scale=$2; shift 2 ;;
         --quiesce) number "$1" "$2"; quiesce=$2; shift 2 ;;
         --max-growth-mb-per-hour) number "$1" "$2"; max_growth=$2; shift 2 ;;
+        --subscribers)
+            [[ $2 =~ ^[0-9]+$ ]] || { echo "soak: --subscribers takes a whole number, not '$2'" >&2; exit 2; }
+            subscribers=$2; shift 2 ;;
         --bin-dir) bin_dir=$2; shift 2 ;;
         -h | --help) usage; exit 0 ;;
         *) echo "soak: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -126,6 +130,16 @@ while read -r name rate scenario callee uas trusted transport; do
     admin ext add "$callee" --name "Soak $callee" --password "soak-$callee-$$" --static-contact "sip:$callee@127.0.0.1:$port"
 done <<< "$streams"
 
+# --- event subscribers: the consoles and wallboards a call center always has -------------------
+# Each follows every topic and checks as it reads (bench/lib/subscriber.py --check): seqs
+# without a gap, each call's events in order, every call ended.
+subscriber_pids=()
+for index in $(seq "$subscribers"); do
+    python3 "$root/bench/lib/subscriber.py" "$socket" --check > "$work/subscriber-$index.out" 2>&1 &
+    subscriber_pids+=($!)
+    pids+=($!)
+done
+
 # --- samples ----------------------------------------------------------------------------
 echo "elapsed_s,phase,rss_kb,anon_kb,file_kb,shmem_kb,fds,threads,cpu_s,active_calls,rtp_pairs_in_use,rtp_sets_parked,registrations,store_writes_pending,sip_datagrams_dropped,refused" > "$samples"
 started_at=$(date +%s)
@@ -207,6 +221,17 @@ sample drained
 quiesce_end=$(( $(date +%s) + quiesce ))
 while [ "$(date +%s)" -lt "$quiesce_end" ]; do sleep "$interval"; sample quiet; done
 
+# The subscribers print their counts and checks when told to stop.
+: > "$work/subscribers.txt"
+for index in "${!subscriber_pids[@]}"; do
+    pid=${subscriber_pids[$index]}
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    wait "$pid" 2>/dev/null || true
+    summary=$(head -n 1 "$work/subscriber-$((index + 1)).out" 2>/dev/null || true)
+    echo "$summary" >> "$work/subscribers.txt"
+done
+
 # --- what the callers saw, and what the engine wrote ---------------------------------------
 sipp_counts() {  # name -> "successful failed" from the last line of its statistics file
     awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
@@ -221,9 +246,10 @@ while read -r name rate scenario callee uas trusted transport; do
     echo "$name $callee $(cat "$work/$name.planned") $ok $failed" >> "$report"
 done <<< "$streams"
 
-python3 - "$work/data/vpbx.db" "$report" "$samples" "$max_growth" <<'EOF'
-import csv, sqlite3, sys
+python3 - "$work/data/vpbx.db" "$report" "$samples" "$max_growth" "$work/subscribers.txt" <<'EOF'
+import csv, re, sqlite3, sys
 db_path, report_path, samples_path, max_growth = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+subscriber_lines = [line.strip() for line in open(sys.argv[5])]
 streams = [line.split() for line in open(report_path) if line.strip()]
 db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
 rows = {(callee, disposition): n for callee, disposition, n in
@@ -258,6 +284,22 @@ for callee, disposition in expected.items():
         problems.append(f"callee {callee}: {other} rows not '{disposition}'")
 if unfinished:
     problems.append(f"{unfinished} CDR rows never finished")
+
+# Every subscriber saw every call that reached an extension (a 404 is refused before a call
+# exists: a CDR row, no events) end, in order and without a seq gap.
+with_events = sum(n for (c, _), n in rows.items() if c != "2999")
+for index, line in enumerate(subscriber_lines, 1):
+    match = re.match(r"events (\d+) overflow (\w+) .* check seq-gaps (\d+) order-errors (\d+) unfinished (\d+) ended (\d+)$", line)
+    if not match:
+        problems.append(f"subscriber {index}: no summary ({line or 'nothing'})")
+        continue
+    events, overflow, gaps, disorder, unfinished_calls, ended = match.groups()
+    print(f"subscriber {index}: {events} events, {ended} calls ended, seq gaps {gaps}, out of order {disorder}, "
+          f"unfinished {unfinished_calls}, overflowed {overflow}")
+    if overflow != "no" or int(gaps) or int(disorder) or int(unfinished_calls):
+        problems.append(f"subscriber {index}: {line}")
+    if int(ended) != with_events:
+        problems.append(f"subscriber {index}: {ended} calls ended, {with_events} CDR rows of calls that rang an extension")
 
 samples = list(csv.DictReader(open(samples_path)))
 num = lambda row, key: float(row[key]) if row[key] not in ("", None) else None
