@@ -32,6 +32,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callAgentLogin = "call-agent-login"
     // Phones the engine calls (sipp as UAS).
     case answer
+    case answerAtOnce = "answer-at-once"
     case answerHangup = "answer-hangup"
     case answerListen = "answer-listen"
     case answerMuLawHangup = "answer-mulaw-hangup"
