@@ -83,7 +83,8 @@ struct ControlHandlers: Sendable {
                 requestsRateLimited: statistics.requestsRateLimited,
                 callsRefusedStoreBacklog: statistics.callsRefusedStoreBacklog, rtpPortPairs: relay.pool.limit,
                 rtpPortPairsInUse: relay.pool.inUseCount, rtpSocketSetsParked: relay.idleSessionCount,
-                sipDatagramsDropped: sipTransport.udpDatagramsDropped())
+                sipDatagramsDropped: sipTransport.udpDatagramsDropped(), eventSubscribers: await events.subscriberCount,
+                eventSubscribersDropped: await events.subscribersDropped)
         }
     }
 

@@ -108,7 +108,7 @@ public actor Engine {
                 logger: logger))
         self.transport = transport
 
-        let events = EventHub()
+        let events = EventHub(logger: logger)
         let bridge = EventBridge(hub: events)
         self.eventBridge = bridge
         var pbxConfiguration = PBXConfiguration(

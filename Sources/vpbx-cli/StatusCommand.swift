@@ -29,7 +29,17 @@ struct StatusCommand: AsyncParsableCommand {
             ("extensions", "\(status.extensions)"),
             ("registrations", "\(status.registrations)"),
             ("active calls", status.maximumCalls.map { "\(status.activeCalls) (limit \($0))" } ?? "\(status.activeCalls)"),
-        ] + Self.admission(status) + Self.media(status) + Self.authentication(status) + Self.store(status))
+        ] + Self.admission(status) + Self.media(status) + Self.authentication(status) + Self.store(status) + Self.events(status))
+    }
+
+    /// Who follows the engine's events, when the engine reports it.
+    static func events(_ status: EngineStatus.Result) -> [(String, String)] {
+        guard let subscribers = status.eventSubscribers else { return [] }
+        var text = "\(subscribers) \(subscribers == 1 ? "subscriber" : "subscribers")"
+        if let dropped = status.eventSubscribersDropped, dropped > 0 {
+            text += "; \(dropped) dropped since the start for falling behind (see the engine log)"
+        }
+        return [("events", text)]
     }
 
     /// The RTP ports in use, and datagrams lost at the SIP socket (when there were any), when

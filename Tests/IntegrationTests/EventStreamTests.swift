@@ -26,6 +26,9 @@ extension Integration {
                     staticContact: pbx.contact(of: callee, number: Fixture.callee))
                 let follower = try EventFollower(pbx.cli)
                 let snapshotSeq = try await follower.snapshotSeq()
+                let status = try await pbx.cli.json(AdmissionTests.StatusReport.self, ["status"]).status
+                #expect(status.eventSubscribers == 1, "vpbx status counts the follower")
+                #expect(status.eventSubscribersDropped == 0)
 
                 // sipp's default rate (10 a second) with the callee answering after 0.5 s:
                 // calls overlap, so their events interleave; four at most, as the test

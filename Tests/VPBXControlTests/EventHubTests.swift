@@ -102,6 +102,7 @@ import Testing
         #expect(events.last?.isOverflow == true)
         #expect(events.last?.topic == EventTopic.events)
         #expect(await hub.subscriberCount == 0)
+        #expect(await hub.subscribersDropped == 1)
         #expect(await hub.lastSeq == 10)
     }
 

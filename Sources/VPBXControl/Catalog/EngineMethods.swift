@@ -82,6 +82,12 @@ public enum EngineStatus: RPCMethod {
         /// Datagrams the kernel dropped at the SIP UDP sockets since the start because their
         /// receive buffer was full (the engine fell behind reading them).
         public var sipDatagramsDropped: Int?
+        /// Control clients following events now (`events.subscribe`: consoles, wallboards,
+        /// CRM connectors).
+        public var eventSubscribers: Int?
+        /// Subscribers dropped since the start for falling too far behind reading events
+        /// (each got `events.overflow` and had to subscribe again).
+        public var eventSubscribersDropped: Int?
         public init(
             engineVersion: String, startedAt: Date, uptimeSeconds: Int, sipListen: [String], extensions: Int,
             registrations: Int, activeCalls: Int, maximumCalls: Int? = nil, overloaded: Bool? = nil,
@@ -89,9 +95,11 @@ public enum EngineStatus: RPCMethod {
             authenticationFailures: Int? = nil, bannedSources: Int? = nil, storeWritesPending: Int? = nil,
             storeFailingSeconds: Int? = nil, requestsRateLimited: Int? = nil, callsRefusedStoreBacklog: Int? = nil,
             rtpPortPairs: Int? = nil, rtpPortPairsInUse: Int? = nil, rtpSocketSetsParked: Int? = nil,
-            sipDatagramsDropped: Int? = nil
+            sipDatagramsDropped: Int? = nil, eventSubscribers: Int? = nil, eventSubscribersDropped: Int? = nil
         ) {
             self.sipDatagramsDropped = sipDatagramsDropped
+            self.eventSubscribers = eventSubscribers
+            self.eventSubscribersDropped = eventSubscribersDropped
             self.engineVersion = engineVersion
             self.startedAt = startedAt
             self.uptimeSeconds = uptimeSeconds

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// Fans engine events out to subscribers with a global, gap-free `seq`.
@@ -14,6 +15,10 @@ public actor EventHub {
     public nonisolated let bufferLimit: Int
     /// Seq of the last published event; 0 before the first.
     public private(set) var lastSeq: UInt64 = 0
+    /// Subscribers dropped since the start for falling ``bufferLimit`` events behind (each
+    /// got `events.overflow`): a wallboard that froze and had to subscribe again.
+    public private(set) var subscribersDropped = 0
+    private nonisolated let logger: Logger?
     private var snapshotProvider: SnapshotProvider?
     private var subscribers: [UInt64: Subscriber] = [:]
     private nonisolated let liveSubscribers = Atomic<Int>(0)
@@ -65,6 +70,7 @@ public actor EventHub {
     /// appended to while the dictionary still held it, put back), and a wallboard following
     /// 1,000 calls a second fell 1,000 events behind within two seconds.
     private final class Subscriber {
+        let id: UInt64
         var topics: Set<String>?
         var queue: [Queued] = []
         var head = 0
@@ -73,7 +79,8 @@ public actor EventHub {
         /// Set after an overflow: no more events are queued, the stream ends once drained.
         var closing = false
 
-        init(topics: Set<String>?) {
+        init(id: UInt64, topics: Set<String>?) {
+            self.id = id
             self.topics = topics
         }
 
@@ -109,9 +116,11 @@ public actor EventHub {
     /// How long a connection waits for more events before writing what it has.
     static let linger = Duration.milliseconds(10)
 
-    public init(bufferLimit: Int = 1000) {
+    /// - Parameter logger: where a subscriber dropped for falling behind is reported.
+    public init(bufferLimit: Int = 1000, logger: Logger? = nil) {
         precondition(bufferLimit > 0, "bufferLimit must be positive")
         self.bufferLimit = bufferLimit
+        self.logger = logger
     }
 
     /// Whether anyone is subscribed, readable from any thread: a publisher may skip building
@@ -175,7 +184,7 @@ public actor EventHub {
         let id = nextID
         nextID += 1
         let seq = lastSeq
-        subscribers[id] = Subscriber(topics: topicSet)
+        subscribers[id] = Subscriber(id: id, topics: topicSet)
         countSubscribers()
         let snapshot: JSONValue
         do {
@@ -206,6 +215,10 @@ public actor EventHub {
             ]
             subscriber.head = 0
             subscriber.closing = true
+            subscribersDropped += 1
+            logger?.warning(
+                "event subscriber dropped for falling behind: it must subscribe again",
+                metadata: ["subscription": "\(subscriber.id)", "unread": "\(bufferLimit)"])
         } else {
             subscriber.queue.append(queued)
         }
