@@ -120,6 +120,8 @@ import Testing
         #expect(status.status == 0)
         #expect(status.json?["status"]?["uptimeSeconds"] == 3723)
         #expect(status.json?["hello"]?["protocolVersion"] == "1")
+        let text = try await Self.vpbx(["status"] + socket)
+        #expect(text.stdout.contains("2 subscribers; 1 dropped since the start for falling behind"), "\(text.stdout)")
 
         let rpc = try await Self.vpbx(["rpc", "call.list"] + socket)
         #expect(rpc.status == 0)

@@ -64,7 +64,8 @@ final class StubEngine: Sendable {
         router.register(EngineStatus.self) { _, _ in
             EngineStatus.Result(
                 engineVersion: "test", startedAt: Self.started, uptimeSeconds: 3723, sipListen: ["udp:127.0.0.1:5060"],
-                extensions: await store.all.count, registrations: 0, activeCalls: 1)
+                extensions: await store.all.count, registrations: 0, activeCalls: 1, eventSubscribers: 2,
+                eventSubscribersDropped: 1)
         }
         router.register(ExtensionCreate.self) { params, _ in try await store.create(params) }
         router.register(ExtensionList.self) { _, _ in await store.all }
