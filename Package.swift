@@ -55,7 +55,9 @@ let package = Package(
                 // SQLite's column functions, to read stored dates in place (StorageDateText).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
-        .target(name: "VPBXControl", dependencies: [nio, nioPosix, logging]),
+        .target(
+            name: "VPBXControl",
+            dependencies: [nio, nioPosix, logging, .product(name: "DequeModule", package: "swift-collections")]),
         // The engine as a media endpoint (RTP termination for prompts, voicemail) and prompt files.
         .target(name: "VPBXMediaIO", dependencies: ["VPBXText", "VPBXMedia", "VPBXRTP", "VPBXNetwork", nio, logging]),
         // The product.

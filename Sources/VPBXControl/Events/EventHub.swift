@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import Logging
 import Synchronization
@@ -72,8 +73,7 @@ public actor EventHub {
     private final class Subscriber {
         let id: UInt64
         var topics: Set<String>?
-        var queue: [Queued] = []
-        var head = 0
+        var queue = Deque<Queued>()
         /// The reader waiting for the queue to fill: resumed by the next event or the end.
         var waiter: CheckedContinuation<Void, Never>?
         /// Set after an overflow: no more events are queued, the stream ends once drained.
@@ -84,32 +84,20 @@ public actor EventHub {
             self.topics = topics
         }
 
-        var pending: Int { queue.count - head }
+        var pending: Int { queue.count }
 
         func pop() -> Queued? {
-            guard head < queue.count else { return nil }
-            let queued = queue[head]
-            head += 1
-            compact()
-            return queued
+            queue.popFirst()
         }
 
         /// The lines of the queued events, up to about `limit` bytes (at least one event).
         func popLines(limit: Int) -> [UInt8] {
             var bytes: [UInt8] = []
-            while head < queue.count, bytes.isEmpty || bytes.count + (queue[head].line?.count ?? 0) <= limit {
-                if let line = queue[head].line { bytes.append(contentsOf: line) }
-                head += 1
+            while let next = queue.first, bytes.isEmpty || bytes.count + (next.line?.count ?? 0) <= limit {
+                if let line = next.line { bytes.append(contentsOf: line) }
+                queue.removeFirst()
             }
-            compact()
             return bytes
-        }
-
-        private func compact() {
-            if head >= 256, head * 2 >= queue.count {  // now and then, O(1) amortised
-                queue.removeFirst(head)
-                head = 0
-            }
         }
     }
 
@@ -213,7 +201,6 @@ public actor EventHub {
                     seq: queued.seq, topic: EventTopic.events, type: RPCEvent.overflowType,
                     data: .value(["reason": "subscriber too slow", "bufferLimit": .int(Int64(bufferLimit))]))
             ]
-            subscriber.head = 0
             subscriber.closing = true
             subscribersDropped += 1
             logger?.warning(
