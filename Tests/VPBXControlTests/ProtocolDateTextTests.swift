@@ -17,6 +17,7 @@ import Testing
         1_733_000_000.5, 1_764_547_200.25, 4_102_444_799.999, 253_402_300_799.999,  // 9999-12-31T23:59:59.999
         -0.001, -1.5, -86_400.125, -2_208_988_800,  // 1900-01-01
         -62_135_596_800,  // 0001-01-01
+        .infinity, -.infinity, 1e300,  // Foundation's to write, whatever it writes: no trap here
     ] as [Double])
     func fixedDatesMatchFoundation(seconds: Double) {
         let date = Date(timeIntervalSince1970: seconds)

@@ -7,13 +7,16 @@ import Foundation
 enum ProtocolDateText {
     static func write(_ date: Date, to bytes: inout [UInt8]) {
         let interval = date.timeIntervalSince1970
+        // Dates before 1900 are Foundation's (its calendar is Julian before 1582, gmtime's is
+        // not), as are years past four digits and anything gmtime cannot place.
+        guard interval >= -2_208_988_800, interval < 253_402_300_800 else {  // false for NaN too
+            bytes.append(contentsOf: RPCCoding.formatDate(date).utf8)
+            return
+        }
         let wholeSeconds = interval.rounded(.down)
         var time = time_t(wholeSeconds)
         var fields = tm()
-        // Dates before 1900 are Foundation's (its calendar is Julian before 1582, gmtime's is
-        // not), as are years past four digits and anything gmtime cannot place.
-        guard interval.isFinite, interval >= -2_208_988_800, interval < 253_402_300_800, gmtime_r(&time, &fields) != nil
-        else {
+        guard gmtime_r(&time, &fields) != nil else {
             bytes.append(contentsOf: RPCCoding.formatDate(date).utf8)
             return
         }
