@@ -74,6 +74,7 @@ tcp         2     call-hangup.xml             2000    echo           no       tn
 quick       40    uac                         2000    echo           yes      u1
 busy        2     call-expect-busy.xml        2001    busy.xml       no       u1
 cancel      2     call-cancel.xml             2002    ring.xml       no       u1
+hold        1     call-hold-resume.xml        2000    echo           no       u1
 unknown     1     call-expect-not-found.xml   2999    -              no       u1
 register    2     register.xml                3000    -              no       u1
 "
@@ -190,6 +191,9 @@ start_uac() {  # name rate scenario callee trusted transport
         args=(-sf "$scenarios/$scenario" -key caller 1001 -au 1001 -ap "$caller_password")
     fi
     [ "$name" = register ] && args=(-sf "$scenarios/$scenario" -au "$callee" -ap "soak-phone-$$")
+    # The holding phone's SDP names rtp_listen as its audio port: its own media port, where
+    # -rtp_echo sends what it hears (the callee's echo of the music) back.
+    [ "$name" = hold ] && args+=(-key rtp_listen $((port + 4)) -rtp_echo)
     [ "$trusted" = yes ] && ip=$trusted_ip
     # A connection per call: sipp refuses to start while its socket limit (50,000) is above
     # the open-file limit.
