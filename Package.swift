@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "VPBXStoreTests", dependencies: ["VPBXStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "VPBXControlTests",
-            dependencies: ["VPBXControl", nio, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")]
+            dependencies: ["VPBXControl", nio, nioPosix, logging, .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         .testTarget(
             name: "VPBXPBXTests",

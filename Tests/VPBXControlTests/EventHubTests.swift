@@ -106,6 +106,30 @@ import Testing
         #expect(await hub.lastSeq == 10)
     }
 
+    /// The administrator learns from the engine's log which console fell behind, not only
+    /// the client from its `events.overflow`.
+    @Test func droppedSubscriberIsLoggedWithWhoItWas() async throws {
+        let log = CapturedLog()
+        let hub = EventHub(bufferLimit: 3, logger: log.logger)
+        let slow = try await hub.subscribe(client: "uid=1001 gid=1001 pid=4242 role=supervisor")
+        let keeping = try await hub.subscribe(client: "uid=1002 gid=1002 pid=4343 role=agent")
+        for _ in 0..<3 { await hub.publish(topic: "call", type: "call.x", data: nil) }
+        #expect(log.lines.isEmpty)
+        for await _ in keeping.events.prefix(3) {}
+        await hub.publish(topic: "call", type: "call.x", data: nil)
+
+        let warnings = log.lines.filter { $0.level == .warning }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.message.contains("dropped for falling behind") == true)
+        #expect(warnings.first?.metadata["client"] == "uid=1001 gid=1001 pid=4242 role=supervisor")
+        #expect(warnings.first?.metadata["subscription"] == "\(slow.id)")
+        #expect(await hub.subscribersDropped == 1)
+        var last: RPCEvent?
+        for await event in slow.events { last = event }
+        #expect(last?.isOverflow == true)
+        #expect(await hub.subscriberCount == 1)
+    }
+
     @Test func unsubscribeAndCancellationEndTheStream() async throws {
         let hub = EventHub()
         let first = try await hub.subscribe()

@@ -73,15 +73,19 @@ public actor EventHub {
     private final class Subscriber {
         let id: UInt64
         var topics: Set<String>?
+        /// Who subscribed (the control connection's peer), for the log line that says it was
+        /// dropped: an administrator then knows which console or wallboard to look at.
+        let client: String?
         var queue = Deque<Queued>()
         /// The reader waiting for the queue to fill: resumed by the next event or the end.
         var waiter: CheckedContinuation<Void, Never>?
         /// Set after an overflow: no more events are queued, the stream ends once drained.
         var closing = false
 
-        init(id: UInt64, topics: Set<String>?) {
+        init(id: UInt64, topics: Set<String>?, client: String?) {
             self.id = id
             self.topics = topics
+            self.client = client
         }
 
         var pending: Int { queue.count }
@@ -166,13 +170,14 @@ public actor EventHub {
     }
 
     /// Subscribes to `topics` (nil or empty: all). Events published while the snapshot is
-    /// being built are queued, so nothing after `seq` is missed.
-    public func subscribe(topics: [String]? = nil) async throws -> EventSubscription {
+    /// being built are queued, so nothing after `seq` is missed. `client` says who
+    /// subscribed, in the log line should the subscriber be dropped.
+    public func subscribe(topics: [String]? = nil, client: String? = nil) async throws -> EventSubscription {
         let topicSet = topics.flatMap { $0.isEmpty ? nil : Set($0) }
         let id = nextID
         nextID += 1
         let seq = lastSeq
-        subscribers[id] = Subscriber(id: id, topics: topicSet)
+        subscribers[id] = Subscriber(id: id, topics: topicSet, client: client)
         countSubscribers()
         let snapshot: JSONValue
         do {
@@ -203,9 +208,9 @@ public actor EventHub {
             ]
             subscriber.closing = true
             subscribersDropped += 1
-            logger?.warning(
-                "event subscriber dropped for falling behind: it must subscribe again",
-                metadata: ["subscription": "\(subscriber.id)", "unread": "\(bufferLimit)"])
+            var metadata: Logger.Metadata = ["subscription": "\(subscriber.id)", "unread": "\(bufferLimit)"]
+            if let client = subscriber.client { metadata["client"] = "\(client)" }
+            logger?.warning("event subscriber dropped for falling behind: it must subscribe again", metadata: metadata)
         } else {
             subscriber.queue.append(queued)
         }

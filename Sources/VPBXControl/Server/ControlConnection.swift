@@ -91,7 +91,7 @@ struct ControlConnection: Sendable {
             let params = try EventsSubscribe.decodeParams(request.params)
             if already { throw RPCError.conflict("this connection is already subscribed; open another connection") }
             let topics = try EventTopicPolicy.topics(params.topics, role: role)
-            let subscription = try await events.subscribe(topics: topics)
+            let subscription = try await events.subscribe(topics: topics, client: clientDescription)
             let snapshot = EventTopicPolicy.showsSnapshot(to: role) ? subscription.snapshot : .object([:])
             let result = EventsSubscribe.Result(seq: subscription.seq, snapshot: snapshot)
             // The response goes out before the first event: the pump starts after this.
@@ -101,6 +101,11 @@ struct ControlConnection: Sendable {
             try await send(.failure(id: id, error), outbound)
             return nil
         }
+    }
+
+    /// The peer as the engine's log names it: the kernel's uid, gid and pid, and the role.
+    private var clientDescription: String {
+        "\(peer) role=\(role?.rawValue ?? "none")"
     }
 
     private func pump(_ subscription: EventSubscription, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async {
