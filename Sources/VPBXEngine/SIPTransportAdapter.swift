@@ -49,6 +49,11 @@ struct SIPTransportAdapter: SIPOutbound {
         transport.releaseConnection(of: endpoint)
     }
 
+    func isConnectionOpen(_ peer: SIPPeerAddress) -> Bool {
+        guard let id = peer.connectionID else { return false }
+        return transport.isConnectionOpen(SIPConnectionID(rawValue: id))
+    }
+
     func coreLoadChanged(busy: Bool) {
         transport.sendsFromEventLoops = busy
     }

@@ -64,8 +64,54 @@ extension Integration {
             }
         }
 
+        /// Calls reach a TCP phone through the connection it registered on; an engine restart
+        /// closes that connection, and the phone's registration, which survives, is then
+        /// reached at its Contact over a new connection (RFC 3261 §18.1.1: a phone listens
+        /// there), not at the ephemeral port its old connection came from.
+        @Test("a phone registered over TCP is called on its connection, and after an engine restart at its Contact")
+        func calledOnItsConnectionThenAtItsContactAfterARestart() async throws {
+            try await TestPBX.run(configure: { $0.trusted = ["127.0.0.0/8"] }) { pbx in
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(Fixture.callee, password: Fixture.password(Fixture.callee))
+                let listening = try SippPeer(.answer).overTCP().echoingRTP()
+                let contact = "sip:\(Fixture.callee)@127.0.0.1:\(listening.port);transport=tcp"
+                let connection = try TCPClient(port: pbx.options.sipPort)
+                try connection.send(Self.register(Fixture.callee, from: connection.localPort, callID: "restart", contact: contact))
+                #expect(try connection.readHeaders().hasPrefix("SIP/2.0 200"))
+
+                let busyCaller = try pbx.phone(.callExpectBusy).service(Fixture.callee).caller(Fixture.caller)
+                let busyCall = try pbx.start(busyCaller, name: "busy-caller")
+                let invite = try connection.readHeaders(timeout: .seconds(10))
+                #expect(invite.hasPrefix("INVITE \(contact) SIP/2.0"), "\(invite)")
+                try connection.send(Self.busy(answering: invite))
+                try (await busyCall.finish()).requireSuccess()
+
+                try await pbx.restart()
+                #expect(try await pbx.registrations().contains { $0.extension == Fixture.callee && $0.contact.contains(contact) })
+                let caller = try pbx.phone(.callHangup).service(Fixture.callee).caller(Fixture.caller)
+                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: listening)
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+                let answered = try await pbx.cdrs().filter { $0.callee == Fixture.callee && $0.disposition == .answered }
+                #expect(answered.count == 1, "\(answered)")
+            }
+        }
+
+        /// `486 Busy Here` for `invite` (its start line and headers as read), as the phone sends it.
+        private static func busy(answering invite: String) -> String {
+            let copied = invite.split(separator: "\r\n").filter { line in
+                ["via:", "from:", "call-id:", "cseq:"].contains { line.lowercased().hasPrefix($0) }
+            }
+            let to = invite.split(separator: "\r\n").first { $0.lowercased().hasPrefix("to:") } ?? "To: <sip:\(Fixture.callee)@127.0.0.1>"
+            return (["SIP/2.0 486 Busy Here"] + copied.map(String.init) + ["\(to);tag=busy-callee", "Content-Length: 0", "", ""])
+                .joined(separator: "\r\n")
+        }
+
         /// A REGISTER over TCP from `port`, for one contact that stays the same across connections.
-        private static func register(_ number: String, from port: UInt16, callID: String) -> String {
+        private static func register(
+            _ number: String, from port: UInt16, callID: String,
+            contact: String? = nil
+        ) -> String {
             [
                 "REGISTER sip:127.0.0.1 SIP/2.0",
                 "Via: SIP/2.0/TCP 127.0.0.1:\(port);branch=z9hG4bK-\(callID);rport",
@@ -74,7 +120,7 @@ extension Integration {
                 "To: <sip:\(number)@127.0.0.1>",
                 "Call-ID: \(callID)@test",
                 "CSeq: 1 REGISTER",
-                "Contact: <sip:\(number)@192.168.1.50:5060;transport=tcp>",
+                "Contact: <\(contact ?? "sip:\(number)@192.168.1.50:5060;transport=tcp")>",
                 "Expires: 600",
                 "Content-Length: 0",
                 "", "",

@@ -46,6 +46,34 @@ struct TCPRegistrationHoldTests {
         }
     }
 
+    /// Calls reach a TCP phone through its connection while it is open; once it is gone (the
+    /// phone closed it, or the engine restarted), at the Contact's address over a new one:
+    /// the source is the phone's ephemeral port, where nothing listens.
+    @Test("a TCP phone is called on its connection, and at its Contact once that connection is gone")
+    func callsGoToTheContactOnceTheConnectionIsGone() async throws {
+        let caller = Cast.bobDesk
+        let contact = "sip:100@192.0.2.61:5070;transport=tcp"
+        let atContact = SIPPeerAddress(transport: .tcp, host: "192.0.2.61", port: 5070)
+        try await PBXHarness.run([Self.tcpPhone, caller]) { (pbx: PBXHarness) async throws in
+            #expect(try await pbx.register(Self.tcpPhone, contact: "<\(contact)>").statusCode == 200)
+            _ = try await pbx.register(caller)
+
+            _ = try await pbx.placeCall(from: caller, to: "100", sdp: caller.sdp())
+            let onConnection = try await pbx.outbound.request(.invite, to: Self.tcpPhone.address)
+            #expect(onConnection.uri.description == contact)
+            pbx.send(Self.tcpPhone.respond(to: onConnection, status: 486, toTag: "busy"), from: Self.tcpPhone)
+            _ = try await pbx.outbound.request(.ack, to: Self.tcpPhone.address)
+
+            pbx.outbound.closeConnection(7)
+            _ = try await pbx.placeCall(from: caller, to: "100", sdp: caller.sdp())
+            let atItsContact = try await pbx.outbound.request(.invite, to: atContact)
+            #expect(atItsContact.uri.description == contact)
+            #expect(
+                pbx.outbound.sent.filter { $0.isRequest(.invite, to: Self.tcpPhone.address) }.count == 1,
+                "the second INVITE also went to the closed connection")
+        }
+    }
+
     /// A phone with two lines (or a gateway) registers two extensions on one connection: it is
     /// held while either is registered.
     @Test("a connection two extensions registered on is released only when neither is")

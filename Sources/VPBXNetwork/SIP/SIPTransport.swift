@@ -171,6 +171,13 @@ public final class SIPTransport: Sendable {
         running.core.connections.release(connection)
     }
 
+    /// Whether the stream connection `id` is open: requests for a phone registered on it
+    /// can still reach it that way.
+    public func isConnectionOpen(_ id: SIPConnectionID) -> Bool {
+        guard let running = runningState(), let channel = running.core.connections.channel(for: id) else { return false }
+        return channel.isActive
+    }
+
     /// Runs `body` and sends the UDP datagrams ``send(_:to:)`` was given from other threads
     /// meanwhile when it returns: one `sendmmsg` per socket (on this thread, or from the
     /// socket's loop with ``sendsFromEventLoops``) instead of a system call each. For the PBX

@@ -183,7 +183,7 @@ extension PBXCore {
         of record: ExtensionRecord, now: Date
     ) -> [(uri: SIPURI, text: String, destination: SIPPeerAddress, registered: Bool)] {
         var result = bindings.bindings(for: record.number, now: now).map {
-            (uri: $0.contact, text: $0.contactText, destination: $0.source, registered: true)
+            (uri: $0.contact, text: $0.contactText, destination: destination(of: $0), registered: true)
         }
         if let text = record.staticContact, let uri = try? SIPURI(parsing: text) {
             let transport: SIPPeerAddress.Transport = uri.transportParameter == "tcp" ? .tcp : .udp

@@ -24,7 +24,7 @@ extension PBXCore {
         }
         for binding in bindings.bindings(for: mailbox, now: now)
         where !subscribedSources.contains("\(binding.source.host):\(binding.source.port)") {
-            sendUnsolicitedNotify(to: binding.contact, at: binding.source, mailbox: mailbox, summary: summary)
+            sendUnsolicitedNotify(to: binding.contact, at: destination(of: binding), mailbox: mailbox, summary: summary)
         }
     }
 

@@ -52,6 +52,8 @@ public protocol SIPOutbound: Sendable {
     /// more (the phone registered again from another connection, unregistered, or its
     /// binding expired). It then closes once idle, like any other.
     func releaseConnection(of peer: SIPPeerAddress)
+    /// Whether `peer`'s stream connection (its ``SIPPeerAddress/connectionID``) is still open.
+    func isConnectionOpen(_ peer: SIPPeerAddress) -> Bool
 }
 
 extension SIPOutbound {
@@ -65,6 +67,8 @@ extension SIPOutbound {
     public func gatheringSends(_ body: () -> Void) { body() }
     public func holdConnection(of peer: SIPPeerAddress, for duration: Duration) {}
     public func releaseConnection(of peer: SIPPeerAddress) {}
+    /// Outbounds without connections of their own (tests) say every connection is open.
+    public func isConnectionOpen(_ peer: SIPPeerAddress) -> Bool { peer.connectionID != nil }
 }
 
 public enum MediaSide: Sendable { case a, b }

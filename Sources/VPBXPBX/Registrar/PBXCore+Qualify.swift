@@ -47,7 +47,7 @@ extension PBXCore {
         guard let record = directory[binding.extensionNumber], isChecked(record) else { return }
         probe(
             ContactReachability.Key(extensionNumber: binding.extensionNumber, contact: binding.contactText),
-            uri: binding.contact, at: binding.source)
+            uri: binding.contact, at: destination(of: binding))
     }
 
     /// Checks every contact of `number` now, whether or not it asks for regular checks

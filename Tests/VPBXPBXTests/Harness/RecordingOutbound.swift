@@ -50,6 +50,7 @@ final class RecordingOutbound: SIPOutbound {
         var loadChanges: [Bool] = []
         var holds: [ConnectionHold] = []
         var releases: [SIPPeerAddress] = []
+        var closedConnections: Set<UInt64> = []
         var gatheringDepth = 0
         var sentOutsideGathering = 0
     }
@@ -91,6 +92,16 @@ final class RecordingOutbound: SIPOutbound {
 
     /// Every hold ended early (``SIPOutbound/releaseConnection(of:)``), in order.
     var releases: [SIPPeerAddress] { state.withLock { $0.releases } }
+
+    /// The phone closed stream connection `id` (or the network broke it).
+    func closeConnection(_ id: UInt64) {
+        state.withLock { _ = $0.closedConnections.insert(id) }
+    }
+
+    func isConnectionOpen(_ peer: SIPPeerAddress) -> Bool {
+        guard let id = peer.connectionID else { return false }
+        return state.withLock { !$0.closedConnections.contains(id) }
+    }
 
     func coreLoadChanged(busy: Bool) {
         state.withLock { $0.loadChanges.append(busy) }
