@@ -7,6 +7,7 @@
 #          [--warmup 2] [--rate 150] [--repeat 1] [--gen-sockets shared|per-phone]
 #          [--gen-tick-us 500] [--gen-poll-us 500]
 #          [--nice N] [--no-engine] [--engine-args "--relay-threads 2"] [--bin-dir .build/release]
+#          [--uring-echo]   (also the C relay on io_uring, uring_relay.c: needs liburing-dev)
 #   bash bench/rtp-relay/run.sh --report bench/results/rtp-relay-DATE.csv   (the tables again)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,6 +26,7 @@ nice_level=0
 report_only=""
 repeat=1
 no_engine=0
+uring_echo=0
 engine_args=()
 bin_dir="$root/.build/release"
 while [ $# -gt 0 ]; do
@@ -40,9 +42,10 @@ while [ $# -gt 0 ]; do
         --report) report_only=$2; shift 2 ;;
         --repeat) repeat=$2; shift 2 ;;
         --no-engine) no_engine=1; shift ;;
+        --uring-echo) uring_echo=1; shift ;;
         --engine-args) read -r -a engine_args <<< "$2"; shift 2 ;;
         --bin-dir) bin_dir=$2; shift 2 ;;
-        -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "rtp-relay: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -149,6 +152,11 @@ cc=${CC:-cc}
 command -v "$cc" >/dev/null || cc=clang
 blast="$work/rtp_blast"
 "$cc" -O2 -pthread -o "$blast" "$root/bench/rtp-relay/rtp_blast.c" || { echo "rtp-relay: cannot compile rtp_blast.c with $cc" >&2; exit 1; }
+uring_relay="$work/uring_relay"
+if [ "$uring_echo" -eq 1 ]; then
+    "$cc" -O2 -o "$uring_relay" "$root/bench/rtp-relay/uring_relay.c" -luring ||
+        { echo "rtp-relay: cannot compile uring_relay.c (apt-get install liburing-dev)" >&2; exit 1; }
+fi
 
 engine_pid=""
 uas_pid=""
@@ -354,20 +362,23 @@ measure_engine() {
     fi
 }
 
-# The C echo relay: the baseline. run n direct_p99
+# The C echo relay: the baseline. run n direct_p99 [echo|uring]: `uring` is the same relay
+# on io_uring (uring_relay.c, --uring-echo).
 measure_echo() {
-    local run=$1 n=$2 direct_p99=$3
-    rm -f "$work/pairs-echo"
-    "${run_nice[@]}" "$blast" relay --calls "$((n / 2))" --pairs-out "$work/pairs-echo" 2>> "$work/echo.err" &
+    local run=$1 n=$2 direct_p99=$3 path=${4:-echo}
+    local relay=("$blast" relay)
+    [ "$path" = uring ] && relay=("$uring_relay")
+    rm -f "$work/pairs-$path"
+    "${run_nice[@]}" "${relay[@]}" --calls "$((n / 2))" --pairs-out "$work/pairs-$path" 2>> "$work/$path.err" &
     echo_pid=$!
-    for _ in $(seq 100); do [ -f "$work/pairs-echo" ] && break; sleep 0.1; done
-    [ -f "$work/pairs-echo" ] || { echo "rtp-relay: the echo relay did not start"; cat "$work/echo.err"; exit 1; }
+    for _ in $(seq 100); do [ -f "$work/pairs-$path" ] && break; sleep 0.1; done
+    [ -f "$work/pairs-$path" ] || { echo "rtp-relay: the $path relay did not start"; cat "$work/$path.err"; exit 1; }
     renice_threads "$echo_pid"
-    relay_of=$echo_pid measured --pairs "$work/pairs-echo" --label echo
+    relay_of=$echo_pid measured --pairs "$work/pairs-$path" --label "$path"
     stop_pid "$echo_pid" 2
     echo_pid=""
-    record "$run" echo "$n" "$direct_p99" ""
-    show echo "$n"
+    record "$run" "$path" "$n" "$direct_p99" ""
+    show "$path" "$n"
 }
 
 show() { # path n (the last 'measured')
@@ -398,6 +409,7 @@ for run in $(seq "$repeat"); do
             [ "$no_engine" -eq 0 ] && measure_engine "$run" "$n" "$direct_p99"
             measure_echo "$run" "$n" "$direct_p99"
         fi
+        [ "$uring_echo" -eq 1 ] && measure_echo "$run" "$n" "$direct_p99" uring
         sleep 1
     done
 done
