@@ -57,6 +57,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define PROGRAM "rtp_blast"
+#include "relay_common.h"
+
 #define PAYLOAD 160
 #define HEADER 12
 #define PACKET_SIZE (HEADER + PAYLOAD)
@@ -67,45 +70,6 @@ static int64_t now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void die(const char *what) {
-    fprintf(stderr, "rtp_blast: %s: %s\n", what, strerror(errno));
-    exit(1);
-}
-
-static void raise_nofile(long needed) {
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
-    if ((long)rl.rlim_cur >= needed) return;
-    rl.rlim_cur = (rlim_t)needed <= rl.rlim_max ? (rlim_t)needed : rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
-    getrlimit(RLIMIT_NOFILE, &rl);
-    if ((long)rl.rlim_cur < needed) {
-        fprintf(stderr, "rtp_blast: need %ld file descriptors, the hard limit is %ld (ulimit -Hn)\n", needed,
-                (long)rl.rlim_max);
-        exit(1);
-    }
-}
-
-static int udp_socket(const char *host, int rcvbuf) {
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) die("socket");
-    if (rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
-    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
-        fprintf(stderr, "rtp_blast: bad IPv4 address '%s'\n", host);
-        exit(2);
-    }
-    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) die("bind");
-    return fd;
-}
-
-static int local_port(int fd) {
-    struct sockaddr_in sa;
-    socklen_t len = sizeof sa;
-    if (getsockname(fd, (struct sockaddr *)&sa, &len) != 0) die("getsockname");
-    return ntohs(sa.sin_port);
 }
 
 static double arg_double(const char *name, const char *value) {
@@ -154,12 +118,7 @@ static int relay_main(int argc, char **argv) {
         struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t)i};
         if (epoll_ctl(ep, EPOLL_CTL_ADD, legs[i].fd, &ev) != 0) die("epoll_ctl");
     }
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", out);
-    FILE *f = fopen(tmp, "w");
-    if (!f) die(tmp);
-    for (long i = 0; i < streams; i++) fprintf(f, "%d %d\n", local_port(legs[2 * i].fd), local_port(legs[2 * i + 1].fd));
-    if (fclose(f) != 0 || rename(tmp, out) != 0) die(out);
+    write_pairs(out, streams, &legs[0].fd, sizeof *legs);
 
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGTERM, &sa, NULL);

@@ -30,10 +30,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void die(const char *what) {
-    perror(what);
-    exit(1);
-}
+#define PROGRAM "uring_relay"
+#include "relay_common.h"
 
 static void die_code(const char *what, int code) {
     fprintf(stderr, "uring_relay: %s: %s\n", what, strerror(code));
@@ -89,22 +87,6 @@ static void recycle(unsigned id) {
     recycled++;
 }
 
-static int udp_socket(const char *host) {
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) die("socket");
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
-    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) die("inet_pton");
-    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) die("bind");
-    return fd;
-}
-
-static int local_port(int fd) {
-    struct sockaddr_in sa;
-    socklen_t len = sizeof sa;
-    if (getsockname(fd, (struct sockaddr *)&sa, &len) != 0) die("getsockname");
-    return ntohs(sa.sin_port);
-}
-
 int main(int argc, char **argv) {
     long calls = 0;
     unsigned wanted_buffers = 8192;
@@ -127,16 +109,11 @@ int main(int argc, char **argv) {
     for (buffer_count = 1; buffer_count < wanted_buffers && buffer_count < 32768; buffer_count <<= 1) {}
     buffer_mask = io_uring_buf_ring_mask(buffer_count);
 
-    struct rlimit limit = {.rlim_cur = (rlim_t)(2 * calls + 64), .rlim_max = (rlim_t)(2 * calls + 64)};
-    struct rlimit current;
-    if (getrlimit(RLIMIT_NOFILE, &current) == 0 && current.rlim_cur < limit.rlim_cur) {
-        if (current.rlim_max > limit.rlim_max) limit.rlim_max = current.rlim_max;
-        if (setrlimit(RLIMIT_NOFILE, &limit) != 0) die("setrlimit");
-    }
+    raise_nofile(2 * calls + 64);
     struct leg *legs = calloc((size_t)(2 * calls), sizeof *legs);
     struct pending_send *sends = calloc(buffer_count, sizeof *sends);
     if (!legs || !sends) die("calloc");
-    for (long i = 0; i < 2 * calls; i++) legs[i].fd = udp_socket(host);
+    for (long i = 0; i < 2 * calls; i++) legs[i].fd = udp_socket(host, 0);
 
     struct io_uring_params params = {0};
     params.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
@@ -164,12 +141,7 @@ int main(int argc, char **argv) {
     for (long i = 0; i < 2 * calls; i++) arm_receive(legs, i);
     io_uring_submit(&ring);
 
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", out);
-    FILE *f = fopen(tmp, "w");
-    if (!f) die(tmp);
-    for (long i = 0; i < calls; i++) fprintf(f, "%d %d\n", local_port(legs[2 * i].fd), local_port(legs[2 * i + 1].fd));
-    if (fclose(f) != 0 || rename(tmp, out) != 0) die(out);
+    write_pairs(out, calls, &legs[0].fd, sizeof *legs);
 
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGTERM, &sa, NULL);
