@@ -67,7 +67,7 @@ extension SIPOutbound {
     public func gatheringSends(_ body: () -> Void) { body() }
     public func holdConnection(of peer: SIPPeerAddress, for duration: Duration) {}
     public func releaseConnection(of peer: SIPPeerAddress) {}
-    /// Outbounds without connections of their own (tests) say every connection is open.
+    /// Outbounds that keep no connections of their own (tests) take any a peer names as open.
     public func isConnectionOpen(_ peer: SIPPeerAddress) -> Bool { peer.connectionID != nil }
 }
 
