@@ -97,13 +97,66 @@ extension Integration {
             }
         }
 
+        /// A phone's TCP connection can break during a call (its NAT or the network). The
+        /// engine's BYE then goes to the phone's remote target, the Contact of its 200,
+        /// instead of the ephemeral port the broken connection came from.
+        @Test("a TCP phone whose connection broke during the call gets the BYE at its Contact")
+        func byeReachesTheContactAfterTheConnectionBroke() async throws {
+            try await TestPBX.run(configure: { $0.trusted = ["127.0.0.0/8"] }) { pbx in
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(Fixture.callee, password: Fixture.password(Fixture.callee))
+                let listening = try TCPListener()
+                let contact = "sip:\(Fixture.callee)@127.0.0.1:\(listening.port);transport=tcp"
+                let connection = try TCPClient(port: pbx.options.sipPort)
+                try connection.send(Self.register(Fixture.callee, from: connection.localPort, callID: "broken", contact: contact))
+                #expect(try connection.readHeaders().hasPrefix("SIP/2.0 200"))
+
+                let caller = try pbx.phone(.callAwaitBye).service(Fixture.callee).caller(Fixture.caller)
+                let call = try pbx.start(caller, name: "caller")
+                let invite = try connection.readHeaders(timeout: .seconds(10))
+                #expect(invite.hasPrefix("INVITE \(contact) SIP/2.0"), "\(invite)")
+                try connection.send(Self.answer(invite, contact: contact, port: listening.port))
+                let answered = try await eventually("the call answered", timeout: .seconds(10)) {
+                    try await pbx.liveCalls().first { $0.state == "answered" }
+                }
+                connection.closeConnection()
+                try await Task.sleep(for: .milliseconds(500))  // the engine sees the connection end
+
+                try await pbx.cli.succeed(["call", "hangup", answered.id])
+                let reconnected = try #require(listening.accept(timeout: .seconds(10)), "the engine did not connect to the Contact")
+                let bye = try reconnected.readHeaders(timeout: .seconds(10))
+                #expect(bye.hasPrefix("BYE \(contact) SIP/2.0"), "\(bye)")
+                try (await call.finish()).requireSuccess()
+            }
+        }
+
         /// `486 Busy Here` for `invite` (its start line and headers as read), as the phone sends it.
         private static func busy(answering invite: String) -> String {
-            let copied = invite.split(separator: "\r\n").filter { line in
+            response(to: invite, status: "486 Busy Here", toTag: "busy-callee", extra: ["Content-Length: 0"], body: "")
+        }
+
+        /// `200 OK` for `invite` with an SDP answer (PCMU, RTP on `port`, nothing sent there)
+        /// and `contact` as the phone's remote target.
+        private static func answer(_ invite: String, contact: String, port: UInt16) -> String {
+            let sdp = [
+                "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
+                "m=audio \(port) RTP/AVP 0", "a=rtpmap:0 PCMU/8000", "a=sendrecv", "",
+            ].joined(separator: "\r\n")
+            return response(
+                to: invite, status: "200 OK", toTag: "answer-callee",
+                extra: ["Contact: <\(contact)>", "Content-Type: application/sdp", "Content-Length: \(sdp.utf8.count)"],
+                body: sdp)
+        }
+
+        /// A response to `invite` (its start line and headers as read) with its Vias, From,
+        /// Call-ID and CSeq, and its To with `toTag`.
+        private static func response(to invite: String, status: String, toTag: String, extra: [String], body: String) -> String {
+            let lines = invite.split(separator: "\r\n")
+            let copied = lines.filter { line in
                 ["via:", "from:", "call-id:", "cseq:"].contains { line.lowercased().hasPrefix($0) }
             }
-            let to = invite.split(separator: "\r\n").first { $0.lowercased().hasPrefix("to:") } ?? "To: <sip:\(Fixture.callee)@127.0.0.1>"
-            return (["SIP/2.0 486 Busy Here"] + copied.map(String.init) + ["\(to);tag=busy-callee", "Content-Length: 0", "", ""])
+            let to = lines.first { $0.lowercased().hasPrefix("to:") } ?? "To: <sip:\(Fixture.callee)@127.0.0.1>"
+            return (["SIP/2.0 \(status)"] + copied.map(String.init) + ["\(to);tag=\(toTag)"] + extra + ["", body])
                 .joined(separator: "\r\n")
         }
 

@@ -74,6 +74,36 @@ struct TCPRegistrationHoldTests {
         }
     }
 
+    /// A call's own requests (a BYE here) go the way the call was set up; once a TCP phone's
+    /// connection has closed during the call, to its remote target (the Contact of its 200).
+    @Test("a BYE for a TCP phone whose connection closed during the call goes to the phone's remote target")
+    func inDialogRequestsGoToTheRemoteTargetOnceTheConnectionIsGone() async throws {
+        let caller = Cast.bobDesk
+        let remoteTarget = "sip:100@192.0.2.61:5070;transport=tcp"
+        let atRemoteTarget = SIPPeerAddress(transport: .tcp, host: "192.0.2.61", port: 5070)
+        try await PBXHarness.run([Self.tcpPhone, caller]) { (pbx: PBXHarness) async throws in
+            #expect(try await pbx.register(Self.tcpPhone).statusCode == 200)
+            _ = try await pbx.register(caller)
+            let invite = try await pbx.placeCall(from: caller, to: "100", sdp: caller.sdp())
+            let calleeInvite = try await pbx.outbound.request(.invite, to: Self.tcpPhone.address)
+            var ok = SIPResponse(to: calleeInvite, status: 200, toTag: "callee-tag")
+            ok.headers.add("Contact", "<\(remoteTarget)>")
+            ok.headers.add("Content-Type", "application/sdp")
+            ok.body = Array(Self.tcpPhone.sdp(port: 4002).utf8)
+            pbx.send(ok, from: Self.tcpPhone)
+            _ = try await pbx.outbound.request(.ack, to: Self.tcpPhone.address)
+            let callerOK = try await pbx.outbound.response(200, .invite, to: caller.address)
+            var callerDialog = try PhoneDialog(caller: caller, invite: invite, ok: callerOK)
+            pbx.send(callerDialog.ack(inviteCSeq: try invite.headers.cseq().number), from: caller)
+
+            pbx.outbound.closeConnection(7)
+            pbx.send(callerDialog.request(.bye), from: caller)
+            let bye = try await pbx.outbound.request(.bye, to: atRemoteTarget)
+            #expect(bye.uri.description == remoteTarget)
+            #expect(!pbx.outbound.sent.contains { $0.isRequest(.bye, to: Self.tcpPhone.address) })
+        }
+    }
+
     /// A phone with two lines (or a gateway) registers two extensions on one connection: it is
     /// held while either is registered.
     @Test("a connection two extensions registered on is released only when neither is")

@@ -144,6 +144,7 @@ extension PBXCore {
     /// Starts a client transaction for `request` (whose top Via we set) toward `destination`.
     @discardableResult
     func startClient(_ request: SIPRequest, to destination: SIPPeerAddress, purpose: ClientPurpose) -> TransactionKey {
+        let destination = reachable(destination, for: request)
         let branch = (try? request.headers.topVia().branch) ?? nil
         let key = TransactionKey(branch: branch ?? "", sentBy: "", method: request.method)
         let reliability = destination.reliability

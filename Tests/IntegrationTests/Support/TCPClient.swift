@@ -31,7 +31,21 @@ final class TCPClient {
         }
     }
 
-    deinit { close(fd) }
+    /// A connection `TCPListener` accepted.
+    init(accepted descriptor: Int32) {
+        fd = descriptor
+    }
+
+    private var isClosed = false
+
+    deinit { closeConnection() }
+
+    /// Closes the connection now, as a phone whose connection breaks (its peer sees the end).
+    func closeConnection() {
+        guard !isClosed else { return }
+        isClosed = true
+        close(fd)
+    }
 
     /// The local port, for the Via header.
     var localPort: UInt16 {

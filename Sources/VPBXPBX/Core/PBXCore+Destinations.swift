@@ -1,0 +1,41 @@
+import VPBXSIP
+
+extension PBXCore {
+    /// Where requests to a registered contact go.
+    ///
+    /// To the address its REGISTER came from: a phone behind NAT names a private address in
+    /// its Contact, and only its source (for TCP, its connection) reaches it. A TCP binding
+    /// whose connection is gone (the phone's connection closed, or the engine restarted: a
+    /// connection does not survive that) has no such path: its source is the phone's own
+    /// ephemeral port, where nothing listens. Then the request goes where RFC 3261 sends it,
+    /// to the Contact's address over a new connection: a phone on the exchange's network
+    /// listens there (§18.1.1); one behind NAT cannot be reached until it registers again,
+    /// which it would not be through its old source either.
+    func destination(of binding: Binding) -> SIPPeerAddress {
+        let source = binding.source
+        guard source.transport == .tcp, !outbound.isConnectionOpen(source) else { return source }
+        return address(of: binding.contact) ?? source
+    }
+
+    /// Where an in-dialog request goes when `destination`, a connection the peer opened to
+    /// us, has closed during the call: to the dialog's remote target (its Request-URI), for
+    /// the same reason as ``destination(of:)``. Requests with a route set keep their next
+    /// hop, and connections the engine opened itself (to a Contact or a trunk) are opened
+    /// again by the transport at the same address.
+    func reachable(_ destination: SIPPeerAddress, for request: SIPRequest) -> SIPPeerAddress {
+        guard destination.transport == .tcp, destination.connectionID != nil,
+            request.method != .cancel, request.method != .ack,
+            (try? request.headers.toTag()).flatMap({ $0 }) != nil, request.headers["Route"] == nil,
+            !outbound.isConnectionOpen(destination)
+        else { return destination }
+        return address(of: request.uri) ?? destination
+    }
+
+    /// The address a SIP URI names (RFC 3263 without DNS records: its host, resolved when a
+    /// name, its port or 5060, TCP when `transport=tcp`, else UDP); nil while a name has not
+    /// resolved.
+    private func address(of uri: SIPURI) -> SIPPeerAddress? {
+        guard let host = uri.hostIsIPAddress ? uri.host : hosts.address(of: uri.host) else { return nil }
+        return SIPPeerAddress(transport: uri.transportParameter == "tcp" ? .tcp : .udp, host: host, port: uri.port ?? 5060)
+    }
+}
