@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
         --uring-echo) uring_echo=1; shift ;;
         --engine-args) read -r -a engine_args <<< "$2"; shift 2 ;;
         --bin-dir) bin_dir=$2; shift 2 ;;
-        -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "rtp-relay: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
