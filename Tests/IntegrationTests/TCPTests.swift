@@ -71,13 +71,9 @@ extension Integration {
         @Test("a phone registered over TCP is called on its connection, and after an engine restart at its Contact")
         func calledOnItsConnectionThenAtItsContactAfterARestart() async throws {
             try await TestPBX.run(configure: { $0.trusted = ["127.0.0.0/8"] }) { pbx in
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                try await pbx.addExtension(Fixture.callee, password: Fixture.password(Fixture.callee))
                 let listening = try SippPeer(.answer).overTCP().echoingRTP()
                 let contact = "sip:\(Fixture.callee)@127.0.0.1:\(listening.port);transport=tcp"
-                let connection = try TCPClient(port: pbx.options.sipPort)
-                try connection.send(Self.register(Fixture.callee, from: connection.localPort, callID: "restart", contact: contact))
-                #expect(try connection.readHeaders().hasPrefix("SIP/2.0 200"))
+                let connection = try await Self.calleeRegisteredOnRawConnection(pbx, contact: contact)
 
                 let busyCaller = try pbx.phone(.callExpectBusy).service(Fixture.callee).caller(Fixture.caller)
                 let busyCall = try pbx.start(busyCaller, name: "busy-caller")
@@ -103,13 +99,9 @@ extension Integration {
         @Test("a TCP phone whose connection broke during the call gets the BYE at its Contact")
         func byeReachesTheContactAfterTheConnectionBroke() async throws {
             try await TestPBX.run(configure: { $0.trusted = ["127.0.0.0/8"] }) { pbx in
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                try await pbx.addExtension(Fixture.callee, password: Fixture.password(Fixture.callee))
                 let listening = try TCPListener()
                 let contact = "sip:\(Fixture.callee)@127.0.0.1:\(listening.port);transport=tcp"
-                let connection = try TCPClient(port: pbx.options.sipPort)
-                try connection.send(Self.register(Fixture.callee, from: connection.localPort, callID: "broken", contact: contact))
-                #expect(try connection.readHeaders().hasPrefix("SIP/2.0 200"))
+                let connection = try await Self.calleeRegisteredOnRawConnection(pbx, contact: contact)
 
                 let caller = try pbx.phone(.callAwaitBye).service(Fixture.callee).caller(Fixture.caller)
                 let call = try pbx.start(caller, name: "caller")
@@ -128,6 +120,18 @@ extension Integration {
                 #expect(bye.hasPrefix("BYE \(contact) SIP/2.0"), "\(bye)")
                 try (await call.finish()).requireSuccess()
             }
+        }
+
+        /// Creates the caller and callee extensions and registers the callee with `contact` on
+        /// a raw TCP connection (the engine trusts loopback: no digest), which it returns.
+        private static func calleeRegisteredOnRawConnection(_ pbx: TestPBX, contact: String) async throws -> TCPClient {
+            try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+            try await pbx.addExtension(Fixture.callee, password: Fixture.password(Fixture.callee))
+            let connection = try TCPClient(port: pbx.options.sipPort)
+            try connection.send(register(Fixture.callee, from: connection.localPort, callID: "raw-callee", contact: contact))
+            let answer = try connection.readHeaders()
+            guard answer.hasPrefix("SIP/2.0 200") else { throw HarnessError("REGISTER on the raw connection: \(answer)") }
+            return connection
         }
 
         /// `486 Busy Here` for `invite` (its start line and headers as read), as the phone sends it.
