@@ -74,33 +74,68 @@ struct TCPRegistrationHoldTests {
         }
     }
 
+    static let remoteTarget = "sip:100@192.0.2.61:5070;transport=tcp"
+    static let atRemoteTarget = SIPPeerAddress(transport: .tcp, host: "192.0.2.61", port: 5070)
+
+    /// The TCP phone's 200 to `invite`, its Contact the ``remoteTarget``.
+    private static func answer(_ invite: SIPRequest) -> SIPResponse {
+        var ok = SIPResponse(to: invite, status: 200, toTag: "callee-tag")
+        ok.headers.add("Contact", "<\(remoteTarget)>")
+        ok.headers.add("Content-Type", "application/sdp")
+        ok.body = Array(tcpPhone.sdp(port: 4002).utf8)
+        return ok
+    }
+
+    /// `caller` calls the TCP phone, which answers naming ``remoteTarget`` in its Contact, and
+    /// both ACKs are exchanged: an established call, with the caller's side of its dialog.
+    private static func establishCallToTheTCPPhone(from caller: Phone, in pbx: PBXHarness) async throws -> PhoneDialog {
+        #expect(try await pbx.register(Self.tcpPhone).statusCode == 200)
+        _ = try await pbx.register(caller)
+        let invite = try await pbx.placeCall(from: caller, to: "100", sdp: caller.sdp())
+        let calleeInvite = try await pbx.outbound.request(.invite, to: Self.tcpPhone.address)
+        pbx.send(answer(calleeInvite), from: Self.tcpPhone)
+        _ = try await pbx.outbound.request(.ack, to: Self.tcpPhone.address)
+        let callerOK = try await pbx.outbound.response(200, .invite, to: caller.address)
+        var callerDialog = try PhoneDialog(caller: caller, invite: invite, ok: callerOK)
+        pbx.send(callerDialog.ack(inviteCSeq: try invite.headers.cseq().number), from: caller)
+        return callerDialog
+    }
+
     /// A call's own requests (a BYE here) go the way the call was set up; once a TCP phone's
     /// connection has closed during the call, to its remote target (the Contact of its 200).
     @Test("a BYE for a TCP phone whose connection closed during the call goes to the phone's remote target")
     func inDialogRequestsGoToTheRemoteTargetOnceTheConnectionIsGone() async throws {
         let caller = Cast.bobDesk
-        let remoteTarget = "sip:100@192.0.2.61:5070;transport=tcp"
-        let atRemoteTarget = SIPPeerAddress(transport: .tcp, host: "192.0.2.61", port: 5070)
         try await PBXHarness.run([Self.tcpPhone, caller]) { (pbx: PBXHarness) async throws in
-            #expect(try await pbx.register(Self.tcpPhone).statusCode == 200)
-            _ = try await pbx.register(caller)
-            let invite = try await pbx.placeCall(from: caller, to: "100", sdp: caller.sdp())
-            let calleeInvite = try await pbx.outbound.request(.invite, to: Self.tcpPhone.address)
-            var ok = SIPResponse(to: calleeInvite, status: 200, toTag: "callee-tag")
-            ok.headers.add("Contact", "<\(remoteTarget)>")
-            ok.headers.add("Content-Type", "application/sdp")
-            ok.body = Array(Self.tcpPhone.sdp(port: 4002).utf8)
-            pbx.send(ok, from: Self.tcpPhone)
-            _ = try await pbx.outbound.request(.ack, to: Self.tcpPhone.address)
-            let callerOK = try await pbx.outbound.response(200, .invite, to: caller.address)
-            var callerDialog = try PhoneDialog(caller: caller, invite: invite, ok: callerOK)
-            pbx.send(callerDialog.ack(inviteCSeq: try invite.headers.cseq().number), from: caller)
-
+            var callerDialog = try await Self.establishCallToTheTCPPhone(from: caller, in: pbx)
             pbx.outbound.closeConnection(7)
             pbx.send(callerDialog.request(.bye), from: caller)
-            let bye = try await pbx.outbound.request(.bye, to: atRemoteTarget)
-            #expect(bye.uri.description == remoteTarget)
+            let bye = try await pbx.outbound.request(.bye, to: Self.atRemoteTarget)
+            #expect(bye.uri.description == Self.remoteTarget)
             #expect(!pbx.outbound.sent.contains { $0.isRequest(.bye, to: Self.tcpPhone.address) })
+        }
+    }
+
+    /// The ACK of a 2xx is a request of the dialog of its own (RFC 3261 §17.1.1.3): after a
+    /// relayed re-INVITE reached the phone at its remote target, the phone's 200 came over
+    /// that new connection, and the ACK must go there too, or the phone retransmits its 200
+    /// and ends the call when no ACK comes.
+    @Test("a re-INVITE relayed to a TCP phone whose connection closed, and the ACK of its 200, go to its remote target")
+    func reInviteAndItsAckGoToTheRemoteTargetOnceTheConnectionIsGone() async throws {
+        let caller = Cast.bobDesk
+        let overNewConnection = Phone("100", at: "192.0.2.61", port: 5070, connection: 9)
+        try await PBXHarness.run([Self.tcpPhone, caller]) { (pbx: PBXHarness) async throws in
+            var callerDialog = try await Self.establishCallToTheTCPPhone(from: caller, in: pbx)
+            pbx.outbound.closeConnection(7)
+            pbx.send(callerDialog.request(.invite, sdp: caller.sdp(port: 4030)), from: caller)
+            let relayed = try await pbx.outbound.request(.invite, to: Self.atRemoteTarget)
+            #expect(relayed.uri.description == Self.remoteTarget)
+            pbx.send(Self.answer(relayed), from: overNewConnection)
+            let ack = try await pbx.outbound.request(.ack, to: Self.atRemoteTarget)
+            #expect(try ack.headers.cseq().number == (try relayed.headers.cseq().number))
+            _ = try await pbx.outbound.response(200, .invite, to: caller.address)
+            let acksOnTheClosedConnection = pbx.outbound.sent.filter { $0.isRequest(.ack, to: Self.tcpPhone.address) }
+            #expect(acksOnTheClosedConnection.count == 1, "only the first call's ACK, sent while connection 7 was open")
         }
     }
 

@@ -144,12 +144,12 @@ extension PBXCore {
             if let ack = call.legs[index].dialog?.makeAck(
                 inviteCSeq: inviteCSeq, via: newVia(for: destination), body: body, contentType: contentType)
             {
-                outbound.send(.request(ack), to: destination)
+                outbound.send(.request(ack), to: reachable(destination, for: ack))
             }
         } else {
             let ack = call.callerDialog.makeAck(
                 inviteCSeq: inviteCSeq, via: newVia(for: call.callerSource), body: body, contentType: contentType)
-            outbound.send(.request(ack), to: call.callerSource)
+            outbound.send(.request(ack), to: reachable(call.callerSource, for: ack))
         }
     }
 
