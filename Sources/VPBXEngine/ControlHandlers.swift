@@ -84,8 +84,7 @@ struct ControlHandlers: Sendable {
                 callsRefusedStoreBacklog: statistics.callsRefusedStoreBacklog, rtpPortPairs: relay.pool.limit,
                 rtpPortPairsInUse: relay.pool.inUseCount, rtpSocketSetsParked: relay.idleSessionCount,
                 sipDatagramsDropped: sipTransport.udpDatagramsDropped(), eventSubscribers: await events.subscriberCount,
-                eventSubscribersDropped: await events.subscribersDropped,
-                registrationsRefusedOverloaded: statistics.registrationsRefusedOverloaded)
+                eventSubscribersDropped: await events.subscribersDropped)
         }
     }
 

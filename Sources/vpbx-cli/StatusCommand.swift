@@ -76,14 +76,10 @@ struct StatusCommand: AsyncParsableCommand {
     /// Refused calls and overload, when the engine reports them.
     static func admission(_ status: EngineStatus.Result) -> [(String, String)] {
         guard let atLimit = status.callsRefusedAtLimit, let overloaded = status.callsRefusedOverloaded else { return [] }
-        let state = status.overloaded == true ? "OVERLOADED, refusing new calls and registrations" : "normal"
+        let state = status.overloaded == true ? "OVERLOADED, refusing new calls" : "normal"
         var refused = "\(atLimit) at the call limit, \(overloaded) overloaded"
         if let noPorts = status.callsRefusedNoMediaPorts { refused += ", \(noPorts) without media ports" }
         if let backlog = status.callsRefusedStoreBacklog, backlog > 0 { refused += ", \(backlog) while records could not be written" }
-        var lines = [("load", state), ("calls refused", refused)]
-        if let registrations = status.registrationsRefusedOverloaded, registrations > 0 {
-            lines.append(("registrations refused", "\(registrations) overloaded (told to retry within 10 s)"))
-        }
-        return lines
+        return [("load", state), ("calls refused", refused)]
     }
 }

@@ -43,7 +43,7 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Refuse new calls with 503 beyond this many at once (default: no limit).", valueName: "n"))
     var maxCalls: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Refuse new calls and registrations with 503 while SIP input waits this long for the core; 0 never sheds load (default 300).", valueName: "ms"))
+    @Option(name: .long, help: ArgumentHelp("Refuse new calls with 503 while SIP input waits this long for the core; 0 never sheds load (default 300).", valueName: "ms"))
     var overloadDelay: Int?
 
     @Option(name: .long, help: ArgumentHelp("Close new incoming SIP TCP connections while this many are open (default 4096).", valueName: "n"))

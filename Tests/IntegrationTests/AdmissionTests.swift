@@ -47,7 +47,6 @@ extension Integration {
                 #expect(status.maximumCalls == 1)
                 #expect(status.callsRefusedAtLimit == 1)
                 #expect(status.callsRefusedOverloaded == 0)
-                #expect(status.registrationsRefusedOverloaded == 0, "reported (nil: not wired to engine.status)")
                 #expect(status.overloaded == false)
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .answered, "the admitted call completes normally")

@@ -58,9 +58,6 @@ public enum EngineStatus: RPCMethod {
         /// New calls refused with 503 since the start while too many store writes waited
         /// (`--max-pending-writes`, a full disk).
         public var callsRefusedStoreBacklog: Int?
-        /// REGISTERs starting a registration (no credentials yet) refused with 503 since the
-        /// start while overloaded.
-        public var registrationsRefusedOverloaded: Int?
         /// Requests refused 403 for wrong credentials since the start.
         public var authenticationFailures: Int?
         /// Sources banned right now for repeated authentication failures (`ban.list`).
@@ -98,10 +95,8 @@ public enum EngineStatus: RPCMethod {
             authenticationFailures: Int? = nil, bannedSources: Int? = nil, storeWritesPending: Int? = nil,
             storeFailingSeconds: Int? = nil, requestsRateLimited: Int? = nil, callsRefusedStoreBacklog: Int? = nil,
             rtpPortPairs: Int? = nil, rtpPortPairsInUse: Int? = nil, rtpSocketSetsParked: Int? = nil,
-            sipDatagramsDropped: Int? = nil, eventSubscribers: Int? = nil, eventSubscribersDropped: Int? = nil,
-            registrationsRefusedOverloaded: Int? = nil
+            sipDatagramsDropped: Int? = nil, eventSubscribers: Int? = nil, eventSubscribersDropped: Int? = nil
         ) {
-            self.registrationsRefusedOverloaded = registrationsRefusedOverloaded
             self.sipDatagramsDropped = sipDatagramsDropped
             self.eventSubscribers = eventSubscribers
             self.eventSubscribersDropped = eventSubscribersDropped

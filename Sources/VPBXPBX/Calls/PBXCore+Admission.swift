@@ -2,8 +2,7 @@ import Foundation
 import VPBXSIP
 import VPBXSignaling
 
-/// Refusing new calls at the call limit and while overloaded, and new registrations while
-/// overloaded (``CallAdmission``).
+/// Refusing new calls at the call limit and while overloaded (``CallAdmission``).
 extension PBXCore {
     /// Answers a new INVITE `503` when it may not start; true when it may. Checked before
     /// authentication, so a refused call costs only its transaction.
@@ -27,25 +26,6 @@ extension PBXCore {
         return false
     }
 
-    /// Answers a REGISTER `503` while overloaded when it starts a registration (it carries no
-    /// credentials yet); true when it may go on. One that answers a challenge finishes the
-    /// exchange already begun, as calls already admitted do.
-    ///
-    /// Without it a registration storm past capacity (every phone of the exchange after an
-    /// outage) is answered late: each phone retransmits after T1, 2·T1, 4·T1 (RFC 3261
-    /// §17.1.2.2), multiplying the load, and the challenges a retransmission got arrive after
-    /// the phone moved on. A 503 costs the core no digest work and no store write, and its
-    /// Retry-After, spread at random over ``CallAdmission/registrationRetryAfter``, brings
-    /// the phones back over several seconds instead of in the same one.
-    func admitRegistration(_ request: SIPRequest, key: TransactionKey) -> Bool {
-        guard admission.isOverloaded, request.headers["Authorization"] == nil else { return true }
-        statistics.registrationsRefusedOverloaded += 1
-        var response = SIPResponse(to: request, status: 503, reason: "Overloaded", toTag: SIPIdentifiers.tag())
-        response.headers.add("Retry-After", String(Int.random(in: CallAdmission.registrationRetryAfter)))
-        respond(key, with: response)
-        return false
-    }
-
     /// A batch waited past the threshold: starts or extends the overload episode.
     func overloaded(waited: Duration) {
         let now = ContinuousClock.now
@@ -54,11 +34,10 @@ extension PBXCore {
             return
         }
         overloadEpisode = OverloadEpisode(
-            started: now, lastOverloaded: now, refusedBefore: statistics.callsRefusedOverloaded,
-            registrationsRefusedBefore: statistics.registrationsRefusedOverloaded)
+            started: now, lastOverloaded: now, refusedBefore: statistics.callsRefusedOverloaded)
         emit(.overload(refusing: true, refusedTotal: statistics.callsRefusedOverloaded))
         logger.warning(
-            "overloaded: refusing new calls and registrations with 503 while input waits longer than the threshold",
+            "overloaded: refusing new calls with 503 while input waits longer than the threshold",
             metadata: [
                 "queue_delay_ms": "\(waited.milliseconds)",
                 "threshold_ms": "\((admission.overloadDelay ?? .zero).milliseconds)",
@@ -71,11 +50,10 @@ extension PBXCore {
         overloadEpisode = nil
         emit(.overload(refusing: false, refusedTotal: statistics.callsRefusedOverloaded))
         logger.notice(
-            "caught up: accepting every new call and registration again",
+            "caught up: accepting every new call again",
             metadata: [
                 "overload_ms": "\((episode.lastOverloaded - episode.started).milliseconds)",
                 "refused": "\(statistics.callsRefusedOverloaded - episode.refusedBefore)",
-                "registrations_refused": "\(statistics.registrationsRefusedOverloaded - episode.registrationsRefusedBefore)",
             ])
     }
 
@@ -108,7 +86,6 @@ struct OverloadEpisode {
     let started: ContinuousClock.Instant
     var lastOverloaded: ContinuousClock.Instant
     let refusedBefore: Int
-    let registrationsRefusedBefore: Int
 }
 
 extension Duration {

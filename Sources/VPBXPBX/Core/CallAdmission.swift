@@ -54,11 +54,6 @@ struct CallAdmission {
         }
     }
 
-    /// The seconds a REGISTER refused for overload is told to wait (Retry-After), one picked
-    /// at random per refusal: a crowd of phones refused in the same second comes back spread
-    /// over ten.
-    static let registrationRetryAfter = 1...10
-
     let maximumCalls: Int?
     let overloadDelay: Duration?
     let maximumPendingWrites: Int?

@@ -291,6 +291,4 @@ public struct PBXStatistics: Sendable, Equatable {
     public var callsRefusedStoreBacklog = 0
     /// New calls refused with 503 while the core was overloaded.
     public var callsRefusedOverloaded = 0
-    /// REGISTERs without credentials (new registrations) refused with 503 while overloaded.
-    public var registrationsRefusedOverloaded = 0
 }

@@ -12,7 +12,6 @@ extension PBXCore {
     static let connectionHoldMargin = Duration.seconds(60)
 
     func register(_ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress) {
-        guard admitRegistration(request, key: key) else { return }
         guard let to = try? request.headers.to(), let number = to.uri.user else {
             respond(key, to: request, status: 404)
             return
