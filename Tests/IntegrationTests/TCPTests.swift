@@ -122,6 +122,41 @@ extension Integration {
             }
         }
 
+        /// After the connection broke, the caller re-INVITEs (not a hold, so the engine relays
+        /// it): the re-INVITE goes to the phone's Contact over a new connection, the phone's
+        /// 200 comes back on it, and the ACK of that 200 must follow, or the phone would
+        /// resend its 200 and end the call for want of an ACK.
+        @Test("a TCP phone whose connection broke during the call gets a relayed re-INVITE and its ACK at its Contact")
+        func reInviteAndItsAckReachTheContactAfterTheConnectionBroke() async throws {
+            try await TestPBX.run(configure: { $0.trusted = ["127.0.0.0/8"] }) { pbx in
+                let listening = try TCPListener()
+                let contact = "sip:\(Fixture.callee)@127.0.0.1:\(listening.port);transport=tcp"
+                let connection = try await Self.calleeRegisteredOnRawConnection(pbx, contact: contact)
+
+                let caller = try pbx.phone(.callReInviteAwaitBye).service(Fixture.callee).caller(Fixture.caller)
+                let call = try pbx.start(caller, name: "caller")
+                let invite = try connection.readMessage(timeout: .seconds(10))
+                try connection.send(Self.answer(invite, contact: contact, port: listening.port))
+                let answered = try await eventually("the call answered", timeout: .seconds(10)) {
+                    try await pbx.liveCalls().first { $0.state == "answered" }
+                }
+                connection.closeConnection()  // the caller's re-INVITE comes 2 s after its ACK
+
+                let reconnected = try #require(listening.accept(timeout: .seconds(10)), "the engine did not connect to the Contact")
+                let reInvite = try reconnected.readMessage(timeout: .seconds(10))
+                #expect(reInvite.hasPrefix("INVITE \(contact) SIP/2.0"), "\(reInvite)")
+                try reconnected.send(Self.answer(reInvite, contact: contact, port: listening.port))
+                let ack = try reconnected.readMessage(timeout: .seconds(10))
+                #expect(ack.hasPrefix("ACK \(contact) SIP/2.0"), "\(ack)")
+                #expect(ack.contains("CSeq: 2 ACK") || ack.lowercased().contains("cseq: 2 ack"), "the ACK of the re-INVITE's 200: \(ack)")
+
+                try await pbx.cli.succeed(["call", "hangup", answered.id])
+                let bye = try reconnected.readMessage(timeout: .seconds(10))
+                #expect(bye.hasPrefix("BYE \(contact) SIP/2.0"), "\(bye)")
+                try (await call.finish()).requireSuccess()
+            }
+        }
+
         /// Creates the caller and callee extensions and registers the callee with `contact` on
         /// a raw TCP connection (the engine trusts loopback: no digest), which it returns.
         private static func calleeRegisteredOnRawConnection(_ pbx: TestPBX, contact: String) async throws -> TCPClient {
@@ -160,7 +195,9 @@ extension Integration {
                 ["via:", "from:", "call-id:", "cseq:"].contains { line.lowercased().hasPrefix($0) }
             }
             let to = lines.first { $0.lowercased().hasPrefix("to:") } ?? "To: <sip:\(Fixture.callee)@127.0.0.1>"
-            return (["SIP/2.0 \(status)"] + copied.map(String.init) + ["\(to);tag=\(toTag)"] + extra + ["", body])
+            // A request within the dialog (a re-INVITE) already carries our tag.
+            let taggedTo = to.contains(";tag=") ? String(to) : "\(to);tag=\(toTag)"
+            return (["SIP/2.0 \(status)"] + copied.map(String.init) + [taggedTo] + extra + ["", body])
                 .joined(separator: "\r\n")
         }
 

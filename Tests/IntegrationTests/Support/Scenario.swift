@@ -10,6 +10,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callHangupResendBye = "call-hangup-resend-bye"
     case callLateOffer = "call-late-offer"
     case callAwaitBye = "call-await-bye"
+    case callReInviteAwaitBye = "call-reinvite-await-bye"
     case callExpectBusy = "call-expect-busy"
     case callExpectNotFound = "call-expect-not-found"
     case callExpectBadExtension = "call-expect-bad-extension"

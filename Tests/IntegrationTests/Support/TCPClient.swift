@@ -80,6 +80,26 @@ final class TCPClient {
         }
     }
 
+    /// The next whole message: its start line and headers as ``readHeaders(timeout:)`` gives
+    /// them, its body (Content-Length bytes, `l` in the compact form) read and dropped, so the
+    /// message after it starts clean.
+    func readMessage(timeout: Duration = .seconds(5)) throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        let head = try readHeaders(timeout: timeout)
+        let length = head.split(separator: "\r\n").lazy.compactMap { line -> Int? in
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, ["content-length", "l"].contains(parts[0].trimmingCharacters(in: .whitespaces).lowercased())
+            else { return nil }
+            return Int(parts[1].trimmingCharacters(in: .whitespaces))
+        }.first ?? 0
+        while received.count < length {
+            guard ContinuousClock.now < deadline else { throw HarnessError("timed out reading a body of \(length) bytes") }
+            guard readSome(until: deadline) else { throw HarnessError("connection closed in the middle of a body") }
+        }
+        received.removeSubrange(..<length)
+        return head
+    }
+
     /// Whether the peer closes the connection within `timeout` (anything it sends meanwhile
     /// is kept for ``readHeaders(timeout:)``).
     func closedByPeer(within timeout: Duration) -> Bool {
