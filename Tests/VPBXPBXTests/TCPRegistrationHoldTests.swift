@@ -116,10 +116,10 @@ struct TCPRegistrationHoldTests {
         }
     }
 
-    /// The ACK of a 2xx is a request of the dialog of its own (RFC 3261 §17.1.1.3): after a
-    /// relayed re-INVITE reached the phone at its remote target, the phone's 200 came over
-    /// that new connection, and the ACK must go there too, or the phone retransmits its 200
-    /// and ends the call when no ACK comes.
+    /// The ACK of a 2xx is the dialog's to send, not the transaction's (RFC 3261 §13.2.2.4):
+    /// after a relayed re-INVITE reached the phone at its remote target, the phone's 200 came
+    /// over that new connection, and the ACK must go there too, or the phone retransmits its
+    /// 200 and ends the call when no ACK comes.
     @Test("a re-INVITE relayed to a TCP phone whose connection closed, and the ACK of its 200, go to its remote target")
     func reInviteAndItsAckGoToTheRemoteTargetOnceTheConnectionIsGone() async throws {
         let caller = Cast.bobDesk

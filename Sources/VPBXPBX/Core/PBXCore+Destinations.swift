@@ -23,10 +23,11 @@ extension PBXCore {
     /// hop, and connections the engine opened itself (to a Contact or a trunk) are opened
     /// again by the transport at the same address.
     ///
-    /// The ACK of a 2xx is such a request too (its own transaction, RFC 3261 §17.1.1.3): after
-    /// a re-INVITE went to the remote target, its 2xx came back over the new connection and
-    /// the ACK must follow it there. A CANCEL goes where its INVITE went, so it keeps its
-    /// destination; the ACK of an error is the transaction layer's and does not come here.
+    /// The ACK of a 2xx is such a request too (the dialog sends it, not the INVITE's
+    /// transaction: RFC 3261 §13.2.2.4): after a re-INVITE went to the remote target, its 2xx
+    /// came back over the new connection and the ACK must follow it there. A CANCEL goes
+    /// where its INVITE went, so it keeps its destination; the ACK of an error is the
+    /// transaction layer's and does not come here.
     func reachable(_ destination: SIPPeerAddress, for request: SIPRequest) -> SIPPeerAddress {
         guard destination.transport == .tcp, destination.connectionID != nil, request.method != .cancel,
             (try? request.headers.toTag()).flatMap({ $0 }) != nil, request.headers["Route"] == nil,
