@@ -62,12 +62,17 @@ final class RelayActivity {
 
     private func check() {
         self.scheduledCheck = nil
-        guard let beforeCheck = self.beforeCheck else { return self.decide() }
-        beforeCheck { self.decide() }
+        guard let beforeCheck = self.beforeCheck else { return self.decide(asOf: .now()) }
+        // Decided as of the moment the poller's arrival times were asked for, not when they
+        // are back: the reply waits for the loop, and a loop kept busy meanwhile (by SIP under
+        // load, or a stalled task) must not count its own delay as silence on the call. Every
+        // packet read before this moment is in the reply.
+        let asked = NIODeadline.now()
+        beforeCheck { self.decide(asOf: asked) }
     }
 
-    private func decide() {
-        guard let action = self.monitor?.check(now: .now()) else { return }
+    private func decide(asOf time: NIODeadline) {
+        guard let action = self.monitor?.check(now: time) else { return }
         self.perform(action)
     }
 
