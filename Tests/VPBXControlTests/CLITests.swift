@@ -48,13 +48,9 @@ import Testing
         let binary = try binary()
         let arguments =
             if let patient, !arguments.contains("--timeout") { arguments + ["--timeout", String(patient)] } else { arguments }
-        // Blocking pipe reads and waits run off the cooperative pool, which the in-test
-        // engine needs (it has as few threads as there are cores).
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try runBlocking(binary, arguments, environment) })
-            }
-        }
+        // Blocking pipe reads and waits run on a thread of their own, off the cooperative
+        // pool, which the in-test engine needs (``onOwnThread(_:)``).
+        return try await onOwnThread { try runBlocking(binary, arguments, environment) }
     }
 
     private static func runBlocking(_ binary: URL, _ arguments: [String], _ environment: [String: String]) throws -> Run
@@ -249,12 +245,7 @@ import Testing
         process.standardError = try FileHandle(forWritingTo: errURL)
         try out.fileHandleForReading.close()  // nobody will ever read
         try process.run()
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                continuation.resume()
-            }
-        }
+        await onOwnThread { process.waitUntilExit() }
         await engine.stop()
         let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
         #expect(process.terminationReason == .exit, "vpbx died of a signal: \(stderr)")
@@ -278,11 +269,10 @@ import Testing
         await engine.hub.publish(topic: "call", type: "call.answered", data: ["id": "c1"])
         try await Task.sleep(for: .milliseconds(200))
         await engine.stop()  // ends the stream: vpbx exits 3 (engine gone)
-        let output: Data = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try out.fileHandleForReading.readToEnd() ?? Data() })
-                process.waitUntilExit()
-            }
+        let output: Data = try await onOwnThread {
+            let data = try out.fileHandleForReading.readToEnd() ?? Data()
+            process.waitUntilExit()
+            return data
         }
         process.waitUntilExit()
         let lines = String(decoding: output, as: UTF8.self)

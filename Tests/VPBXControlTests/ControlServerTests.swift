@@ -114,17 +114,15 @@ import Testing
         // then the end of the subscription.
         let overflow = Array(#""type":"events.overflow""#.utf8)
         // Blocking reads off the cooperative pool, which the engine under test needs.
-        let received: [UInt8] = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var received: [UInt8] = []
-                var chunk = [UInt8](repeating: 0, count: 1 << 16)
-                while !received.suffix(1 << 17).contains(overflow) {
-                    let count = read(fd, &chunk, chunk.count)
-                    guard count > 0 else { break }
-                    received += chunk[..<count]
-                }
-                continuation.resume(returning: received)
+        let received: [UInt8] = await onOwnThread {
+            var received: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while !received.suffix(1 << 17).contains(overflow) {
+                let count = read(fd, &chunk, chunk.count)
+                guard count > 0 else { break }
+                received += chunk[..<count]
             }
+            return received
         }
         #expect(received.suffix(1 << 17).contains(overflow))
         let lines = received.split(separator: UInt8(ascii: "\n"))

@@ -48,21 +48,16 @@ import Testing
     /// there starves the in-test engines of suites running alongside (two threads here).
     static func help(_ command: [String]) async throws -> String {
         let binary = try CLITests.binary()
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    with: Result {
-                        let process = Process()
-                        process.executableURL = binary
-                        process.arguments = command + ["--help"]
-                        let out = Pipe()
-                        process.standardOutput = out
-                        try process.run()
-                        let data = try out.fileHandleForReading.readToEnd() ?? Data()
-                        process.waitUntilExit()
-                        return String(decoding: data, as: UTF8.self)
-                    })
-            }
+        return try await onOwnThread {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = command + ["--help"]
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            let data = try out.fileHandleForReading.readToEnd() ?? Data()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
         }
     }
 
