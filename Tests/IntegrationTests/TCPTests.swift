@@ -99,26 +99,15 @@ extension Integration {
         @Test("a TCP phone whose connection broke during the call gets the BYE at its Contact")
         func byeReachesTheContactAfterTheConnectionBroke() async throws {
             try await TestPBX.run(configure: { $0.trusted = ["127.0.0.0/8"] }) { pbx in
-                let listening = try TCPListener()
-                let contact = "sip:\(Fixture.callee)@127.0.0.1:\(listening.port);transport=tcp"
-                let connection = try await Self.calleeRegisteredOnRawConnection(pbx, contact: contact)
-
-                let caller = try pbx.phone(.callAwaitBye).service(Fixture.callee).caller(Fixture.caller)
-                let call = try pbx.start(caller, name: "caller")
-                let invite = try connection.readHeaders(timeout: .seconds(10))
-                #expect(invite.hasPrefix("INVITE \(contact) SIP/2.0"), "\(invite)")
-                try connection.send(Self.answer(invite, contact: contact, port: listening.port))
-                let answered = try await eventually("the call answered", timeout: .seconds(10)) {
-                    try await pbx.liveCalls().first { $0.state == "answered" }
-                }
-                connection.closeConnection()
+                let call = try await Self.callAnsweredOnRawConnection(pbx, caller: .callAwaitBye)
+                call.connection.closeConnection()
                 try await Task.sleep(for: .milliseconds(500))  // the engine sees the connection end
 
-                try await pbx.cli.succeed(["call", "hangup", answered.id])
-                let reconnected = try #require(listening.accept(timeout: .seconds(10)), "the engine did not connect to the Contact")
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                let reconnected = try #require(call.listening.accept(timeout: .seconds(10)), "the engine did not connect to the Contact")
                 let bye = try reconnected.readHeaders(timeout: .seconds(10))
-                #expect(bye.hasPrefix("BYE \(contact) SIP/2.0"), "\(bye)")
-                try (await call.finish()).requireSuccess()
+                #expect(bye.hasPrefix("BYE \(call.contact) SIP/2.0"), "\(bye)")
+                try (await call.caller.finish()).requireSuccess()
             }
         }
 
@@ -129,32 +118,52 @@ extension Integration {
         @Test("a TCP phone whose connection broke during the call gets a relayed re-INVITE and its ACK at its Contact")
         func reInviteAndItsAckReachTheContactAfterTheConnectionBroke() async throws {
             try await TestPBX.run(configure: { $0.trusted = ["127.0.0.0/8"] }) { pbx in
-                let listening = try TCPListener()
-                let contact = "sip:\(Fixture.callee)@127.0.0.1:\(listening.port);transport=tcp"
-                let connection = try await Self.calleeRegisteredOnRawConnection(pbx, contact: contact)
+                let call = try await Self.callAnsweredOnRawConnection(pbx, caller: .callReInviteAwaitBye)
+                call.connection.closeConnection()  // the caller's re-INVITE comes 2 s after its ACK
 
-                let caller = try pbx.phone(.callReInviteAwaitBye).service(Fixture.callee).caller(Fixture.caller)
-                let call = try pbx.start(caller, name: "caller")
-                let invite = try connection.readMessage(timeout: .seconds(10))
-                try connection.send(Self.answer(invite, contact: contact, port: listening.port))
-                let answered = try await eventually("the call answered", timeout: .seconds(10)) {
-                    try await pbx.liveCalls().first { $0.state == "answered" }
-                }
-                connection.closeConnection()  // the caller's re-INVITE comes 2 s after its ACK
-
-                let reconnected = try #require(listening.accept(timeout: .seconds(10)), "the engine did not connect to the Contact")
+                let reconnected = try #require(call.listening.accept(timeout: .seconds(10)), "the engine did not connect to the Contact")
                 let reInvite = try reconnected.readMessage(timeout: .seconds(10))
-                #expect(reInvite.hasPrefix("INVITE \(contact) SIP/2.0"), "\(reInvite)")
-                try reconnected.send(Self.answer(reInvite, contact: contact, port: listening.port))
+                #expect(reInvite.hasPrefix("INVITE \(call.contact) SIP/2.0"), "\(reInvite)")
+                try reconnected.send(Self.answer(reInvite, contact: call.contact, port: call.listening.port))
                 let ack = try reconnected.readMessage(timeout: .seconds(10))
-                #expect(ack.hasPrefix("ACK \(contact) SIP/2.0"), "\(ack)")
-                #expect(ack.contains("CSeq: 2 ACK") || ack.lowercased().contains("cseq: 2 ack"), "the ACK of the re-INVITE's 200: \(ack)")
+                #expect(ack.hasPrefix("ACK \(call.contact) SIP/2.0"), "\(ack)")
+                #expect(ack.lowercased().contains("cseq: 2 ack"), "the ACK of the re-INVITE's 200: \(ack)")
 
-                try await pbx.cli.succeed(["call", "hangup", answered.id])
+                try await pbx.cli.succeed(["call", "hangup", call.id])
                 let bye = try reconnected.readMessage(timeout: .seconds(10))
-                #expect(bye.hasPrefix("BYE \(contact) SIP/2.0"), "\(bye)")
-                try (await call.finish()).requireSuccess()
+                #expect(bye.hasPrefix("BYE \(call.contact) SIP/2.0"), "\(bye)")
+                try (await call.caller.finish()).requireSuccess()
             }
+        }
+
+        /// A call up between a sipp caller and the callee registered on a raw TCP connection,
+        /// which answered by hand naming a listener of the test's as its Contact.
+        private struct CallToRawConnection {
+            let listening: TCPListener
+            let contact: String
+            let connection: TCPClient
+            let caller: SippProcess
+            /// The engine's id of the call (`vpbx call hangup`).
+            let id: String
+        }
+
+        /// Registers the callee on a raw connection with a Contact at a new listener, starts a
+        /// caller running `scenario`, answers the engine's INVITE on the connection and waits
+        /// until the engine has the call answered.
+        private static func callAnsweredOnRawConnection(_ pbx: TestPBX, caller scenario: Scenario) async throws
+            -> CallToRawConnection
+        {
+            let listening = try TCPListener()
+            let contact = "sip:\(Fixture.callee)@127.0.0.1:\(listening.port);transport=tcp"
+            let connection = try await calleeRegisteredOnRawConnection(pbx, contact: contact)
+            let caller = try pbx.start(pbx.phone(scenario).service(Fixture.callee).caller(Fixture.caller), name: "caller")
+            let invite = try connection.readMessage(timeout: .seconds(10))
+            #expect(invite.hasPrefix("INVITE \(contact) SIP/2.0"), "\(invite)")
+            try connection.send(answer(invite, contact: contact, port: listening.port))
+            let answered = try await eventually("the call answered", timeout: .seconds(10)) {
+                try await pbx.liveCalls().first { $0.state == "answered" }
+            }
+            return CallToRawConnection(listening: listening, contact: contact, connection: connection, caller: caller, id: answered.id)
         }
 
         /// Creates the caller and callee extensions and registers the callee with `contact` on
