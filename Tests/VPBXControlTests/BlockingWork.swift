@@ -16,12 +16,3 @@ func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async 
         thread.start()
     }
 }
-
-/// ``onOwnThread(_:)`` for work that cannot fail.
-func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        let thread = Thread { continuation.resume(returning: body()) }
-        thread.name = "vpbx-test-blocking"
-        thread.start()
-    }
-}

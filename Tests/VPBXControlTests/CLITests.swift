@@ -245,7 +245,7 @@ import Testing
         process.standardError = try FileHandle(forWritingTo: errURL)
         try out.fileHandleForReading.close()  // nobody will ever read
         try process.run()
-        await onOwnThread { process.waitUntilExit() }
+        try await onOwnThread { process.waitUntilExit() }
         await engine.stop()
         let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
         #expect(process.terminationReason == .exit, "vpbx died of a signal: \(stderr)")

@@ -114,7 +114,7 @@ import Testing
         // then the end of the subscription.
         let overflow = Array(#""type":"events.overflow""#.utf8)
         // Blocking reads off the cooperative pool, which the engine under test needs.
-        let received: [UInt8] = await onOwnThread {
+        let received: [UInt8] = try await onOwnThread {
             var received: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
             while !received.suffix(1 << 17).contains(overflow) {

@@ -44,8 +44,9 @@ import Testing
         }
     }
 
-    /// `vpbx COMMAND --help`, run off the cooperative pool: a test blocked in a child's pipe
-    /// there starves the in-test engines of suites running alongside (two threads here).
+    /// `vpbx COMMAND --help`, run on a thread of its own (``onOwnThread(_:)``): a test blocked
+    /// in a child's pipe on the cooperative pool starves the in-test engines of suites running
+    /// alongside.
     static func help(_ command: [String]) async throws -> String {
         let binary = try CLITests.binary()
         return try await onOwnThread {
