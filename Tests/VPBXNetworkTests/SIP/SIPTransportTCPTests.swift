@@ -110,15 +110,17 @@ struct SIPTransportTCPTests {
     }
 
     @Test func aConnectionHeldForARegistrationOutlivesTheIdleTimeout() async throws {
-        let harness = try await TransportHarness.start(idleTimeout: .seconds(1))
+        let harness = try await TransportHarness.start(idleTimeout: .seconds(2))
         let (held, inbound) = try await answeredConnection(harness, callID: "held")
+        // Held at once: the idle period runs from the answer, and a parallel test run once
+        // took a whole second (the timeout was 1 s then) to get from it to the hold.
+        harness.transport.holdConnection(of: inbound.source, for: .seconds(30))
         let idle = try await TCPPeer.connect(port: harness.port)
         defer { Task { await held.close(); await idle.close(); await harness.stop() } }
-        harness.transport.holdConnection(of: inbound.source, for: .seconds(30))
-        // The other one, as idle and not held, is closed after its second; the held one stays
-        // through more idle periods.
+        // The other one, as idle and not held, is closed after its two seconds; the held one
+        // stays through more idle periods.
         try await idle.waitUntilClosed(timeout: .seconds(10))
-        try await Task.sleep(for: .milliseconds(2_500))
+        try await Task.sleep(for: .milliseconds(4_500))
         #expect(!held.isClosed)
         #expect(harness.transport.connectionCount == 1)
     }
