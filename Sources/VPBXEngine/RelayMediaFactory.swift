@@ -18,7 +18,8 @@ struct RelayMediaFactory: MediaSessionFactory {
         let relay = self.relay
         let bindHost = self.bindHost
         relay.makeSession(
-            bindHost: bindHost, expectingA: callerMedia.map { ($0.host, $0.port) }, onTimeout: onTimeout
+            bindHost: bindHost, expectingA: callerMedia.map { ($0.host, $0.port) }, timeoutSuspended: true,
+            onTimeout: onTimeout
         ) { result in
             completion(result.map { RelayMediaSession(session: $0, music: music, relay: relay, bindHost: bindHost) })
         }
@@ -28,7 +29,8 @@ struct RelayMediaFactory: MediaSessionFactory {
         -> (any MediaSession)?
     {
         relay.makeSessionAtOnce(
-            bindHost: bindHost, expectingA: callerMedia.map { ($0.host, $0.port) }, onTimeout: onTimeout
+            bindHost: bindHost, expectingA: callerMedia.map { ($0.host, $0.port) }, timeoutSuspended: true,
+            onTimeout: onTimeout
         ).map { RelayMediaSession(session: $0, music: music, relay: relay, bindHost: bindHost) }
     }
 
@@ -102,7 +104,7 @@ final class RelayMediaSession: MediaSession {
 
     func relatch(side: MediaSide) async { try? await session.relatch(side: side.relaySide) }
 
-    func setTimeoutSuspended(_ suspended: Bool) async { try? await session.setTimeoutSuspended(suspended) }
+    func updateTimeoutSuspended(_ suspended: Bool) { session.updateTimeoutSuspended(suspended) }
 
     func counters() async -> MediaCounters? {
         guard let stats = try? await session.statistics() else { return nil }

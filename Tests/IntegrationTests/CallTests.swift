@@ -370,9 +370,12 @@ extension Integration {
             }
         }
 
-        @Test("no answer within the extension's 5 s timeout: callee cancelled, caller gets 480, CDR no_answer")
+        /// The engine's RTP timeout (2 s here) is shorter than the ringing: a ringing call has
+        /// no media, and only its no-answer timeout ends it (it was ended at 2 s with cause
+        /// `rtp_timeout` before the timeout waited for the answer).
+        @Test("no answer within the extension's 5 s timeout, past a 2 s RTP timeout: callee cancelled, caller gets 480, CDR no_answer")
         func noAnswer() async throws {
-            try await TestPBX.run { pbx in
+            try await TestPBX.run(configure: { $0.rtpTimeout = 2 }) { pbx in
                 let callee = try SippPeer(.ring)
                 let caller = try await setUp(pbx, callee: callee, caller: .callExpectUnavailable, noAnswerTimeout: 5)
                 let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
@@ -380,7 +383,28 @@ extension Integration {
                 try calleeResult.requireSuccess()
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .noAnswer)
+                #expect(cdr.cause != "rtp_timeout")
+                #expect(cdr.durationSeconds >= 5, "rang \(cdr.durationSeconds) s")
                 #expect(cdr.billableSeconds == 0)
+            }
+        }
+
+        /// The other half of the RTP timeout, with a real engine: counted from the answer, kept
+        /// off by media flowing (the caller's 7 s recording, one way only: the callee sends
+        /// nothing), and ending the call once the media stops.
+        @Test("an answered call outlives a 2 s RTP timeout while RTP flows one way, and ends 2 s after it stops: BYE to both, CDR rtp_timeout")
+        func rtpTimeoutEndsAnAnsweredCallOnceItsMediaStops() async throws {
+            try await TestPBX.run(configure: { $0.rtpTimeout = 2 }) { pbx in
+                let callee = try SippPeer(.answer)
+                let caller = try await setUp(pbx, callee: callee, caller: .callAwaitBye)
+                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+                #expect(cdr.cause == "rtp_timeout")
+                #expect(cdr.hangupSide == .system)
+                #expect(cdr.billableSeconds >= 7, "answered for \(cdr.billableSeconds) s, the RTP lasting 7 s")
             }
         }
 

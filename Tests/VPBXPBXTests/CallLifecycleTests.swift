@@ -41,9 +41,30 @@ struct CallLifecycleTests {
             try await eventually("the caller's new RTP address given to the relay") {
                 call.session.remotes.contains(.init(side: .a, host: alice.address.host, port: 4010))
             }
-            try await eventually("the media timeout suspended while on hold") { call.session.isTimeoutSuspended }
+            // Lifted at the answer, suspended again for the hold.
+            try await eventually("the media timeout suspended while on hold") { call.session.timeoutChanges == [false, true] }
             #expect(await pbx.core.callSnapshots().first?.state == .answered)
             #expect(call.session.music.isEmpty)
+        }
+    }
+
+    @Test("the RTP timeout waits while the call rings and starts at the answer, once")
+    func mediaTimeoutStartsAtTheAnswer() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            let session = try await pbx.media.onlySession()
+            // Ringing has no media to miss (the no-answer timeout bounds it): still suspended,
+            // as the session was made, and nothing asked of it.
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "callee-tag"), from: desk)
+            _ = try await pbx.outbound.response(180, .invite, to: alice.address)
+            #expect(session.isTimeoutSuspended)
+            #expect(session.timeoutChanges.isEmpty)
+
+            let ok = desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "callee-tag", sdp: desk.sdp(port: 4002))
+            pbx.send(ok, from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            #expect(session.timeoutChanges == [false])
+            #expect(!session.isTimeoutSuspended)
         }
     }
 

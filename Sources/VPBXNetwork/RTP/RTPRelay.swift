@@ -171,6 +171,9 @@ public final class RTPRelay: Sendable {
     ///   - expectingA: where the A side's phone said it receives (its SDP), set as with
     ///     ``RelaySession/updateExpectedRemote(side:host:port:rtcpPort:)`` in the same hand-off
     ///     that builds the session. A non-numeric host is ignored.
+    ///   - timeoutSuspended: the inactivity timeout starts only when
+    ///     ``RelaySession/updateTimeoutSuspended(_:)`` lifts it: a call still ringing sends
+    ///     no media, however long it rings.
     ///   - onTimeout: called once, on the session's event loop, when no RTP arrived on either
     ///     side for ``Configuration/inactivityTimeout``. The session stays open; close it.
     /// - Throws: ``RTPRelayError/Code/portsExhausted`` when no free pair is left, or the bind
@@ -178,6 +181,7 @@ public final class RTPRelay: Sendable {
     public func makeSession(
         bindHost: String,
         expectingA: (host: String, port: Int)? = nil,
+        timeoutSuspended: Bool = false,
         onTimeout: (@Sendable () -> Void)? = nil
     ) async throws -> RelaySession {
         let expectedA = expectingA.flatMap { RelaySession.expectedAddresses(host: $0.host, port: $0.port) }
@@ -195,7 +199,9 @@ public final class RTPRelay: Sendable {
         let loop = sockets.a.rtp.eventLoop
         do {
             let core = try await loop.submit {
-                RelayCoreCell(self.buildCore(on: sockets, expectedA: expectedA, onTimeout: onTimeout), eventLoop: loop)
+                RelayCoreCell(
+                    self.buildCore(on: sockets, expectedA: expectedA, timeoutSuspended: timeoutSuspended, onTimeout: onTimeout),
+                    eventLoop: loop)
             }.get()
             return self.session(on: sockets, core: core)
         } catch {
@@ -204,23 +210,28 @@ public final class RTPRelay: Sendable {
         }
     }
 
-    /// ``makeSession(bindHost:expectingA:onTimeout:)`` for a caller that does not wait for it,
+    /// ``makeSession(bindHost:expectingA:timeoutSuspended:onTimeout:)`` for a caller that does not wait for it,
     /// such as the PBX core: a parked socket set ready for reuse makes the session at once
-    /// (see ``makeSessionAtOnce(bindHost:expectingA:onTimeout:)``) and `completion` runs before
+    /// (see ``makeSessionAtOnce(bindHost:expectingA:timeoutSuspended:onTimeout:)``) and `completion` runs before
     /// this returns; otherwise new sockets are bound in a Swift task and `completion` runs there.
     public func makeSession(
         bindHost: String,
         expectingA: (host: String, port: Int)?,
+        timeoutSuspended: Bool = false,
         onTimeout: (@Sendable () -> Void)?,
         completion: @escaping @Sendable (Result<RelaySession, any Error>) -> Void
     ) {
-        if let session = self.makeSessionAtOnce(bindHost: bindHost, expectingA: expectingA, onTimeout: onTimeout) {
+        if let session = self.makeSessionAtOnce(
+            bindHost: bindHost, expectingA: expectingA, timeoutSuspended: timeoutSuspended, onTimeout: onTimeout)
+        {
             completion(.success(session))
             return
         }
         Task {
             do {
-                completion(.success(try await self.makeSession(bindHost: bindHost, expectingA: expectingA, onTimeout: onTimeout)))
+                let session = try await self.makeSession(
+                    bindHost: bindHost, expectingA: expectingA, timeoutSuspended: timeoutSuspended, onTimeout: onTimeout)
+                completion(.success(session))
             } catch {
                 completion(.failure(error))
             }
@@ -229,7 +240,7 @@ public final class RTPRelay: Sendable {
 
     /// A session on a parked socket set, usable as soon as this returns: its ports are known
     /// and its methods may be called at once, or nil when no parked set is ready for reuse
-    /// (then ``makeSession(bindHost:expectingA:onTimeout:)`` binds new sockets).
+    /// (then ``makeSession(bindHost:expectingA:timeoutSuspended:onTimeout:)`` binds new sockets).
     ///
     /// The session's state is built by one task on the set's event loop (gathered with the
     /// caller's other loop work, ``gatheringLoopWork(_:)``); whatever the session is asked
@@ -241,6 +252,7 @@ public final class RTPRelay: Sendable {
     public func makeSessionAtOnce(
         bindHost: String,
         expectingA: (host: String, port: Int)?,
+        timeoutSuspended: Bool = false,
         onTimeout: (@Sendable () -> Void)?
     ) -> RelaySession? {
         guard let sockets = self.idle?.take() else { return nil }
@@ -256,7 +268,8 @@ public final class RTPRelay: Sendable {
         let loop = sockets.a.rtp.eventLoop
         let cell = RelayCoreCell(eventLoop: loop)
         self.hops.execute(on: loop) {
-            cell.fill(self.buildCore(on: sockets, expectedA: expectedA, onTimeout: onTimeout))
+            cell.fill(
+                self.buildCore(on: sockets, expectedA: expectedA, timeoutSuspended: timeoutSuspended, onTimeout: onTimeout))
         }
         return self.session(on: sockets, core: cell)
     }
@@ -264,9 +277,11 @@ public final class RTPRelay: Sendable {
     /// The state of a session on `sockets`, forwarding; on their event loop.
     private func buildCore(
         on sockets: RelaySockets, expectedA: (rtp: SocketAddress, rtcp: SocketAddress)?,
-        onTimeout: (@Sendable () -> Void)?
+        timeoutSuspended: Bool, onTimeout: (@Sendable () -> Void)?
     ) -> RelayCore {
-        let core = RelayCore(sockets: sockets, timeout: self.configuration.inactivityTimeout, onTimeout: onTimeout)
+        let core = RelayCore(
+            sockets: sockets, timeout: self.configuration.inactivityTimeout, timeoutSuspended: timeoutSuspended,
+            onTimeout: onTimeout)
         if let expectedA {
             core.setExpected(side: .a, rtp: expectedA.rtp, rtcp: expectedA.rtcp)
         }

@@ -18,12 +18,13 @@ final class RelayActivity {
 
     /// - Parameters:
     ///   - timeout: no RTP on either side for this long ends the session; `nil` disables it.
+    ///   - suspended: the timeout waits for ``setSuspended(_:)`` to start counting.
     ///   - onTimeout: called on the event loop, at most once.
-    init(eventLoop: EventLoop, timeout: TimeAmount?, onTimeout: (@Sendable () -> Void)?) {
+    init(eventLoop: EventLoop, timeout: TimeAmount?, suspended: Bool = false, onTimeout: (@Sendable () -> Void)?) {
         self.eventLoop = eventLoop
         self.onTimeout = onTimeout
         if let timeout {
-            self.monitor = RelayInactivityMonitor(timeout: timeout, now: .now())
+            self.monitor = RelayInactivityMonitor(timeout: timeout, now: .now(), suspended: suspended)
         }
     }
 

@@ -29,15 +29,15 @@ final class RelayCore {
     var handedOverBefore = false
 
     /// Attaches the sockets' forwarding handlers to this session's endpoints and starts the
-    /// timeout. Must run on the channels' event loop.
-    init(sockets: RelaySockets, timeout: TimeAmount?, onTimeout: (@Sendable () -> Void)?) {
+    /// timeout (unless `timeoutSuspended`). Must run on the channels' event loop.
+    init(sockets: RelaySockets, timeout: TimeAmount?, timeoutSuspended: Bool = false, onTimeout: (@Sendable () -> Void)?) {
         let loop = sockets.a.rtp.eventLoop
         loop.preconditionInEventLoop()
         self.rtpA = RelayEndpoint(side: .a, channel: sockets.a.rtp, sender: sockets.a.rtpSender)
         self.rtcpA = RelayEndpoint(side: .a, channel: sockets.a.rtcp, sender: sockets.a.rtcpSender)
         self.rtpB = RelayEndpoint(side: .b, channel: sockets.b.rtp, sender: sockets.b.rtpSender)
         self.rtcpB = RelayEndpoint(side: .b, channel: sockets.b.rtcp, sender: sockets.b.rtcpSender)
-        self.activity = RelayActivity(eventLoop: loop, timeout: timeout, onTimeout: onTimeout)
+        self.activity = RelayActivity(eventLoop: loop, timeout: timeout, suspended: timeoutSuspended, onTimeout: onTimeout)
         self.forwarders = sockets.forwarders.value
         self.sockets = sockets
 

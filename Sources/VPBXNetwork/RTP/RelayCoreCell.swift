@@ -2,7 +2,7 @@ import NIOCore
 
 /// Where a ``RelaySession`` finds its ``RelayCore``, on the session's event loop.
 ///
-/// A session made from a parked socket set (``RTPRelay/makeSessionAtOnce(bindHost:expectingA:onTimeout:)``)
+/// A session made from a parked socket set (``RTPRelay/makeSessionAtOnce(bindHost:expectingA:timeoutSuspended:onTimeout:)``)
 /// is handed out before its core exists: the core is built by a task on the loop, and the
 /// caller (the PBX core) may already have asked the session for things whose tasks reach the
 /// loop first (they travel by different routes: the relay's gatherer, a plain `execute`, a

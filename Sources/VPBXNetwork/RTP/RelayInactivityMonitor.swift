@@ -21,14 +21,17 @@ struct RelayInactivityMonitor {
     private var isSuspended = false
     private var hasFired = false
 
-    /// Starts counting at `now`, so a session nobody ever sends to times out too.
-    init(timeout: TimeAmount, now: NIODeadline) {
+    /// Starts counting at `now`, so a session nobody ever sends to times out too; or, when
+    /// `suspended`, only once ``setSuspended(_:now:)`` lifts it (a call still ringing has no
+    /// media to miss).
+    init(timeout: TimeAmount, now: NIODeadline, suspended: Bool = false) {
         self.timeout = timeout
         self.lastActivity = now
+        self.isSuspended = suspended
     }
 
     /// The first check, right after creation.
-    var firstCheck: Action { .checkAgain(at: self.lastActivity + self.timeout) }
+    var firstCheck: Action { self.isSuspended ? .idle : .checkAgain(at: self.lastActivity + self.timeout) }
 
     /// Notes that RTP arrived at `time`.
     mutating func recordActivity(at time: NIODeadline) {

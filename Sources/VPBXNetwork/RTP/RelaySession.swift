@@ -110,6 +110,17 @@ public final class RelaySession: Sendable {
         try await self.onLoop { core in core.activity.setSuspended(suspended) }
     }
 
+    /// ``setTimeoutSuspended(_:)`` without waiting; applies in call order with
+    /// ``updateExpectedRemote(side:host:port:rtcpPort:)`` and the other non-waiting methods.
+    /// Two hold changes in a row must not land the other way round: the call would then stay
+    /// on hold as far as its timeout knows.
+    public func updateTimeoutSuspended(_ suspended: Bool) {
+        let core = self.core
+        self.hops.execute(on: self.eventLoop) {
+            core.withCore { $0.activity.setSuspended(suspended) }
+        }
+    }
+
     /// Plays `audio` in a loop to `side`'s phone, out of the side's own RTP socket (so a phone
     /// behind NAT, latched or not, gets it like the call's media), instead of forwarding what
     /// the other side sends: music on hold. Applies in call order with the other non-waiting

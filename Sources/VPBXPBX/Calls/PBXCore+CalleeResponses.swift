@@ -139,6 +139,9 @@ extension PBXCore {
         let now = Date()
         call.answeredAt = now
         cancelNoAnswerTimer(of: call, id: call.id)
+        // Media is due from now: the RTP timeout, suspended while the call rang (which the
+        // no-answer timeout bounds, not silence), counts from the answer.
+        call.media?.updateTimeoutSuspended(false)
         var ok = SIPResponse(to: call.invite, status: 200, toTag: call.callerDialog.localTag)
         ok.headers.add("Contact", ourContact(user: call.callee, transport: call.callerSource.transport).serialized)
         ok.headers.add("Allow", PBXCore.allowedMethods)

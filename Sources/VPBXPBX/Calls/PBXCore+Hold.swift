@@ -76,7 +76,7 @@ extension PBXCore {
         }
         if wasHeld != !call.heldBy.isEmpty {
             let suspended = !call.heldBy.isEmpty
-            Task { await media.setTimeoutSuspended(suspended) }
+            media.updateTimeoutSuspended(suspended)
         }
         respond(key, with: ok)
         emit(holding ? .callHeld(call.snapshot, by: side.partyName) : .callResumed(call.snapshot, by: side.partyName))

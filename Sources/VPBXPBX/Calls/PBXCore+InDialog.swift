@@ -63,7 +63,7 @@ extension PBXCore {
                 }
             }
             let hold = offer.isHold
-            Task { await media.setTimeoutSuspended(hold) }
+            media.updateTimeoutSuspended(hold)
             let port = target == .caller ? media.aPort : media.bPort
             // Both G.711 laws, as in the call's first offer: the other phone may keep its own.
             let anchored = offer.offeringBothG711Laws().anchored(at: configuration.mediaAddress, audioPort: port)

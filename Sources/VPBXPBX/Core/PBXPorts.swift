@@ -94,7 +94,9 @@ public protocol MediaSession: AnyObject, Sendable {
     var bPort: Int { get }
     func setRemote(side: MediaSide, host: String, port: Int) async
     func relatch(side: MediaSide) async
-    func setTimeoutSuspended(_ suspended: Bool) async
+    /// Suspends (or resumes) the RTP inactivity timeout without waiting; calls apply in order
+    /// with ``updateRemote(side:host:port:)``. Resuming starts a fresh period.
+    func updateTimeoutSuspended(_ suspended: Bool)
     func counters() async -> MediaCounters?
     func close() async
     /// ``setRemote(side:host:port:)`` without waiting; calls apply in order.
@@ -157,7 +159,10 @@ public protocol MediaSessionFactory: Sendable {
     /// Makes a session whose A side already expects the caller's media at `callerMedia` (from
     /// the caller's offer), so setting up a call costs the relay one hand-off, not two. The
     /// core does not wait: `completion` runs wherever the session is ready (possibly before
-    /// this returns). `onTimeout` fires when no RTP flowed for the configured time.
+    /// this returns). `onTimeout` fires when no RTP flowed for the configured time, counted
+    /// from when the core lifts the timeout's suspension: a session starts with it suspended,
+    /// since a call rings without media (for up to its no-answer timeout, or a forwarding
+    /// chain's) and only the answer starts it (``MediaSession/updateTimeoutSuspended(_:)``).
     func makeSession(
         callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void,
         completion: @escaping @Sendable (Result<any MediaSession, any Error>) -> Void)

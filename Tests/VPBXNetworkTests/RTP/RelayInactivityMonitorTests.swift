@@ -34,4 +34,16 @@ struct RelayInactivityMonitorTests {
         #expect(monitor.check(now: resumed + .seconds(59)) == .checkAgain(at: resumed + self.timeout))
         #expect(monitor.check(now: resumed + self.timeout) == .fire)
     }
+
+    @Test func madeSuspendedItWaitsForTheResumeThenCountsFromThere() {
+        // A ringing call: no first check at all, and packets (early media) do not start it.
+        var monitor = RelayInactivityMonitor(timeout: self.timeout, now: self.start, suspended: true)
+        #expect(monitor.firstCheck == .idle)
+        monitor.recordActivity(at: self.start + .seconds(5))
+        #expect(monitor.check(now: self.start + .seconds(500)) == .idle)
+        let answered = self.start + .seconds(550)
+        #expect(monitor.setSuspended(false, now: answered) == .checkAgain(at: answered + self.timeout))
+        #expect(monitor.check(now: answered + .seconds(59)) == .checkAgain(at: answered + self.timeout))
+        #expect(monitor.check(now: answered + self.timeout) == .fire)
+    }
 }

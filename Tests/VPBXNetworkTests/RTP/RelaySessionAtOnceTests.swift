@@ -6,7 +6,7 @@ import Testing
 
 @testable import VPBXNetwork
 
-/// Sessions made at once from parked socket sets (``RTPRelay/makeSessionAtOnce(bindHost:expectingA:onTimeout:)``):
+/// Sessions made at once from parked socket sets (``RTPRelay/makeSessionAtOnce(bindHost:expectingA:timeoutSuspended:onTimeout:)``):
 /// handed out before their state is built on the loop.
 @Suite("RTPRelay sessions at once", .timeLimit(.minutes(1)))
 struct RelaySessionAtOnceTests {

@@ -63,6 +63,23 @@ struct RelaySessionTimeoutTests {
         await session.close()
     }
 
+    @Test func aSessionMadeSuspendedWaitsForTheResumeInCallOrder() async throws {
+        // A ringing call's session: silent for longer than its timeout, and not ended.
+        let timeout = Duration.milliseconds(300)
+        let relay = try makeRelay(timeout: .milliseconds(300))
+        let counter = TimeoutCounter()
+        let session = try await relay.makeSession(bindHost: "127.0.0.1", timeoutSuspended: true, onTimeout: counter.callback)
+        try await Task.sleep(for: timeout * 4)
+        #expect(counter.value == 0)
+        // Hold and resume given in a row without waiting apply in that order: the last
+        // (resumed) leaves the timeout running.
+        session.updateTimeoutSuspended(false)
+        session.updateTimeoutSuspended(true)
+        session.updateTimeoutSuspended(false)
+        try await eventually(timeout: .seconds(10), "timeout fired after the answer") { counter.value == 1 }
+        await session.close()
+    }
+
     @Test func closingStopsTheTimeout() async throws {
         let timeout = Duration.milliseconds(1_000)
         let relay = try makeRelay(timeout: .milliseconds(1_000))

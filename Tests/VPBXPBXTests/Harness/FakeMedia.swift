@@ -14,7 +14,10 @@ final class FakeMediaSession: MediaSession {
     private struct State {
         var remotes: [Remote] = []
         var relatched: [MediaSide] = []
-        var timeoutSuspended = false
+        /// As the relay's: suspended until the core lifts it at the answer.
+        var timeoutSuspended = true
+        /// Every ``updateTimeoutSuspended(_:)`` the core asked for, in order.
+        var timeoutChanges: [Bool] = []
         var closed = false
         var music: [MediaSide: MusicOnHold.Codec] = [:]
         /// Every ``bridgeG711(_:)`` the core asked for, in order.
@@ -36,6 +39,7 @@ final class FakeMediaSession: MediaSession {
     var remotes: [Remote] { state.withLock { $0.remotes } }
     var isClosed: Bool { state.withLock { $0.closed } }
     var isTimeoutSuspended: Bool { state.withLock { $0.timeoutSuspended } }
+    var timeoutChanges: [Bool] { state.withLock { $0.timeoutChanges } }
     /// Who hears music on hold now, in which codec.
     var music: [MediaSide: MusicOnHold.Codec] { state.withLock { $0.music } }
 
@@ -58,8 +62,11 @@ final class FakeMediaSession: MediaSession {
         state.withLock { $0.relatched.append(side) }
     }
 
-    func setTimeoutSuspended(_ suspended: Bool) async {
-        state.withLock { $0.timeoutSuspended = suspended }
+    func updateTimeoutSuspended(_ suspended: Bool) {
+        state.withLock {
+            $0.timeoutSuspended = suspended
+            $0.timeoutChanges.append(suspended)
+        }
     }
 
     func counters() async -> MediaCounters? {
