@@ -62,7 +62,8 @@ trusted_ip=127.0.0.2  # the only trusted source: everyone on 127.0.0.1 answers d
 hz=$(getconf CLK_TCK)
 seconds=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 }')
 
-# The mix, calls per second at --scale 1. Each stream is one sipp process; its calls are
+# The mix, calls per second at --scale 1. The long stream's calls carry RTP for 78 s, past the
+# engine's RTP timeout (60 s): none may be ended by it while its media flows. Each stream is one sipp process; its calls are
 # rate × seconds, and each has its own ports at base + offset: SIP, control at +1, media at
 # +4 (sipp takes up to four from there: audio and video, RTP and RTCP).
 # Transport: sipp's -t (u1: UDP, one socket; tn: TCP, a connection per call, opened and
@@ -70,6 +71,7 @@ seconds=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 }')
 #   name      rate  scenario (UAC)              callee  UAS scenario   trusted  transport
 streams="
 media       8     call-hangup.xml             2000    echo           no       u1
+long        0.1   call-long-media.xml         2003    echo           no       u1
 tcp         2     call-hangup.xml             2000    echo           no       tn
 quick       40    uac                         2000    echo           yes      u1
 busy        2     call-expect-busy.xml        2001    busy.xml       no       u1
@@ -199,10 +201,12 @@ start_uac() {  # name rate scenario callee trusted transport
     # the open-file limit.
     [ "$transport" = tn ] && args+=(-max_socket 2000)
     echo "$calls" > "$work/$name.planned"
-    # Bounded: sipp's own global timeout, and 'timeout' around it.
-    timeout $((seconds + 120)) sipp "${args[@]}" -t "$transport" -s "$callee" -i "$ip" -bind_local -p "$port" \
-        -mi "$ip" -mp $((port + 4)) -cp $((port + 1)) -r "$rate" -rp 10000 -m "$calls" \
-        -max_retrans 5 -timeout "$((seconds + 90))s" -buff_size 4194304 -nostdin \
+    # Bounded: sipp's own global timeout, and 'timeout' around it; the last long call starts
+    # at the end of the load and lasts 78 s. No limit on calls at once (-l): sipp's default,
+    # from the rate and -d, let the long stream have two up at a time and start 16 of its 60.
+    timeout $((seconds + 180)) sipp "${args[@]}" -t "$transport" -s "$callee" -i "$ip" -bind_local -p "$port" \
+        -mi "$ip" -mp $((port + 4)) -cp $((port + 1)) -r "$rate" -rp 10000 -m "$calls" -l 100000 \
+        -max_retrans 5 -timeout "$((seconds + 150))s" -buff_size 4194304 -nostdin \
         -trace_stat -stf "$work/$name.csv" -fd "$interval" -trace_err -error_file "$work/$name.errors" \
         "127.0.0.1:$engine_port" > "$work/$name.screen" 2>&1 &
     uac_pid[$name]=$!
@@ -218,7 +222,7 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
 done
 # The callers end by their call counts; the last calls still hold media for a few seconds.
 for name in "${!uac_pid[@]}"; do
-    for _ in $(seq 120); do kill -0 "${uac_pid[$name]}" 2>/dev/null || break; sleep 1; done
+    for _ in $(seq 150); do kill -0 "${uac_pid[$name]}" 2>/dev/null || break; sleep 1; done
 done
 sample drained
 # Parked RTP socket sets close after 75 s, finished transactions after 32 s.
@@ -281,13 +285,25 @@ for callee, attempts in sorted(calls_by_callee.items()):
     written = sum(n for (c, _), n in rows.items() if c == callee)
     if written != attempts:
         problems.append(f"callee {callee}: {attempts} calls placed, {written} CDR rows")
-expected = {"2000": "answered", "2001": "busy", "2002": "cancelled", "2999": "failed"}
+expected = {"2000": "answered", "2001": "busy", "2002": "cancelled", "2003": "answered", "2999": "failed"}
 for callee, disposition in expected.items():
     other = sum(n for (c, d), n in rows.items() if c == callee and d != disposition)
     if other:
         problems.append(f"callee {callee}: {other} rows not '{disposition}'")
 if unfinished:
     problems.append(f"{unfinished} CDR rows never finished")
+# Every call's media flowed (or was on hold) until it was hung up: none ended by the RTP
+# timeout, and each long call lasted its 78 s and was ended by its caller's BYE.
+timed_out = db.execute("SELECT COUNT(*) FROM cdr WHERE cause = 'rtp_timeout'").fetchone()[0]
+if timed_out:
+    problems.append(f"{timed_out} calls ended by the RTP timeout")
+long_calls, long_short = db.execute(
+    "SELECT COUNT(*), COUNT(*) FILTER (WHERE billable_seconds < 75 OR hangup_side IS NOT 'caller') "
+    "FROM cdr WHERE callee = '2003'").fetchone()
+print(f"long calls: {long_calls}, shorter than 75 s or not ended by the caller: {long_short}; "
+      f"calls ended by the RTP timeout: {timed_out}")
+if long_short:
+    problems.append(f"callee 2003: {long_short} of {long_calls} long calls shorter than 75 s or not ended by the caller")
 
 # Every subscriber saw every call that reached an extension (a 404 is refused before a call
 # exists: a CDR row, no events) end, in order and without a seq gap.
