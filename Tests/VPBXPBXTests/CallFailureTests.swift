@@ -137,4 +137,47 @@ struct CallFailureTests {
             #expect(cdr.hangupSide == .system)
         }
     }
+
+    /// RFC 3261 §13.3.1.1: a call ringing longer than the refresh interval (a minute; 1 s here)
+    /// repeats its provisional to the caller, so that a proxy in front does not cancel it.
+    @Test("a call ringing past the refresh interval repeats its 180 to the caller, the same each time, until its no-answer timeout")
+    func longRingingRepeatsTheProvisional() async throws {
+        var configuration = PBXHarness.configuration
+        configuration.provisionalRefreshInterval = .seconds(1)
+        try await PBXHarness.run(Cast.everyone, configuration: configuration) { pbx in
+            await pbx.core.extensionChanged(PBXHarness.extensionRecord(desk.number, password: desk.password, noAnswerTimeout: 3))
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "desk-tag"), from: desk)
+            let first = try await pbx.outbound.response(180, .invite, to: alice.address)
+
+            let unavailable = try await pbx.outbound.response(480, .invite, to: alice.address, timeout: .seconds(10))
+            let ringingToCaller = pbx.outbound.sent.compactMap(\.response).filter {
+                $0.statusCode == 180 && $0.headers.callID == ringing.callerInvite.headers.callID
+            }
+            // Steps at 1 s and 2 s of a 3 s phase: two repeats, one if the machine delayed the
+            // first step far enough; none without the refresh.
+            #expect((2...3).contains(ringingToCaller.count), "180s to the caller: \(ringingToCaller.count)")
+            #expect(ringingToCaller.allSatisfy { $0.serialized() == first.serialized() })
+            pbx.send(alice.ack(failure: unavailable, of: ringing.callerInvite), from: alice)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.disposition == .noAnswer)
+        }
+    }
+
+    @Test("a call ringing no longer than the refresh interval sends its 180 once")
+    func shortRingingSendsOneProvisional() async throws {
+        var configuration = PBXHarness.configuration
+        configuration.provisionalRefreshInterval = .seconds(2)
+        try await PBXHarness.run(Cast.everyone, configuration: configuration) { pbx in
+            await pbx.core.extensionChanged(PBXHarness.extensionRecord(desk.number, password: desk.password, noAnswerTimeout: 1))
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "desk-tag"), from: desk)
+            _ = try await pbx.outbound.response(480, .invite, to: alice.address, timeout: .seconds(5))
+            let ringingToCaller = pbx.outbound.sent.compactMap(\.response).filter {
+                $0.statusCode == 180 && $0.headers.callID == ringing.callerInvite.headers.callID
+            }
+            #expect(ringingToCaller.count == 1)
+        }
+    }
 }
+

@@ -103,6 +103,12 @@ final class Call {
     /// When the current ringing phase gives up; a no-answer timer of an earlier phase (before
     /// an application answered and handed the caller on) finds a later deadline and does nothing.
     var noAnswerAt: ContinuousClock.Instant?
+    /// When the current ringing phase gives up, if that is more than a provisional refresh
+    /// away: its no-answer timer then waits in steps (``noAnswerAt`` is the next one), each
+    /// repeating ``lastProvisional`` to the caller (``PBXConfiguration/provisionalRefreshInterval``).
+    var ringingEndsAt: ContinuousClock.Instant?
+    /// The last provisional response relayed to the caller, while the call rings.
+    var lastProvisional: SIPResponse?
     /// The voice codec each phone was answered with, for music on hold in the right encoding.
     var callerCodec: MusicOnHold.Codec?
     var calleeCodec: MusicOnHold.Codec?

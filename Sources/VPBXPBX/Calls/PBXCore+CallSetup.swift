@@ -254,7 +254,7 @@ extension PBXCore {
             let key = startClient(invite, to: destination, purpose: .calleeInvite(call: id, leg: call.legs.count))
             call.legs.append(CalleeLeg(contact: contact, destination: destination, invite: invite, transactionKey: key))
         }
-        call.noAnswerAt = schedule(.noAnswer(id), after: .seconds(call.noAnswerTimeout))
+        armNoAnswerTimer(of: call, id: id, after: .seconds(call.noAnswerTimeout))
     }
 
     func calleeInvite(

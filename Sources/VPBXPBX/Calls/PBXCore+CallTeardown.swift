@@ -24,6 +24,9 @@ extension PBXCore {
         guard let call = calls[id], call.answeredLeg == nil, call.state != .ending else { return }
         // A timer of an earlier ringing phase (timers fire on a 10 ms tick: allow for it).
         if let due = call.noAnswerAt, ContinuousClock.now < due - .milliseconds(50) { return }
+        if let ends = call.ringingEndsAt, ContinuousClock.now < ends - .milliseconds(50) {
+            return ringingGoesOn(call, id: id, until: ends)
+        }
         if divertToVoicemail(id, busy: false) { return }
         if returnToApplication(id, busy: false) { return }
         // A caller handed on by an application was answered already: the call stays answered.

@@ -63,6 +63,7 @@ extension PBXCore {
                 provisional.body = Array(anchored.serialized().utf8)
             }
             respond(call.inviteKey, with: provisional)
+            call.lastProvisional = provisional
             if firstRinging { emit(.callRinging(call.snapshot)) }
         case 200..<300:
             calleeAnswered(response, call: call, leg: index)
@@ -139,6 +140,7 @@ extension PBXCore {
         let now = Date()
         call.answeredAt = now
         cancelNoAnswerTimer(of: call, id: call.id)
+        call.lastProvisional = nil
         // Media is due from now: the RTP timeout, suspended while the call rang (which the
         // no-answer timeout bounds, not silence), counts from the answer.
         call.media?.updateTimeoutSuspended(false)

@@ -148,7 +148,7 @@ extension PBXCore {
             call.legs.append(leg)
         }
         cancelNoAnswerTimer(of: call, id: id)  // an earlier phase's, if it is still waiting
-        call.noAnswerAt = schedule(.noAnswer(id), after: .seconds(timeout))
+        armNoAnswerTimer(of: call, id: id, after: .seconds(timeout))
     }
 
     /// An unanswered or busy extension with a mailbox: the caller goes to its voicemail instead

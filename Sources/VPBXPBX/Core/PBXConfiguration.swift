@@ -44,6 +44,10 @@ public struct PBXConfiguration: Sendable {
     /// How long a contact check (OPTIONS, PBXCore+Qualify) waits for an answer before the
     /// contact counts as unreachable (Asterisk's `qualify_timeout` default).
     public var contactCheckTimeout: Duration = .seconds(3)
+    /// How often a call still ringing repeats its last provisional response (180 or 183) to
+    /// the caller: RFC 3261 §13.3.1.1 asks for one every minute, since a proxy in front may
+    /// cancel a transaction after three minutes without a response.
+    public var provisionalRefreshInterval: Duration = .seconds(60)
     /// Store writes (CDRs, registrations) that may wait in memory while the database refuses
     /// them (a full disk) before new calls are refused with 503; nil: no bound. The writes
     /// already accepted are never dropped: the bound keeps them from growing until the

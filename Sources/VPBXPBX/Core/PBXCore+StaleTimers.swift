@@ -19,6 +19,7 @@ extension PBXCore {
     /// The no-answer timer of the call's ringing phase, once that phase is over (answered,
     /// ended, handed back to an application, or followed by another phase).
     func cancelNoAnswerTimer(of call: Call, id: UUID) {
+        call.ringingEndsAt = nil
         guard let deadline = call.noAnswerAt else { return }
         call.noAnswerAt = nil
         timers.cancel(at: deadline) { timer in
