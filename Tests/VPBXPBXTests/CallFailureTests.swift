@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import VPBXPBX
+@testable import VPBXPBX
 import VPBXSIP
 import VPBXStore
 
@@ -177,6 +177,28 @@ struct CallFailureTests {
                 $0.statusCode == 180 && $0.headers.callID == ringing.callerInvite.headers.callID
             }
             #expect(ringingToCaller.count == 1)
+        }
+    }
+
+    /// Timer B (64·T1: 3.2 s with the harness's T1 of 50 ms) bounds the wait for a callee's
+    /// first response only: a phone that rings outlives it, and the extension's ring time
+    /// decides. Once cancelled, the INVITE's final response is due within 64·T1 (RFC 3261
+    /// §9.1): a phone that answers neither the CANCEL nor the INVITE is given up then.
+    @Test("a phone ringing past timer B rings on until the no-answer timeout; cancelled and silent, its INVITE is given up 64·T1 later")
+    func ringingOutlivesTimerB() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.extensionChanged(PBXHarness.extensionRecord(desk.number, password: desk.password, noAnswerTimeout: 5))
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "desk-tag"), from: desk)
+            let unavailable = try await pbx.outbound.response(480, .invite, to: alice.address, timeout: .seconds(10))
+            pbx.send(alice.ack(failure: unavailable, of: ringing.callerInvite), from: alice)
+            _ = try await pbx.outbound.request(.cancel, to: desk.address)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.disposition == .noAnswer, "ended as \(cdr.disposition), cause \(cdr.cause ?? "none")")
+            #expect(cdr.cause == "no_answer_timeout")
+            try await eventually("the unanswered INVITE given up", timeout: .seconds(10)) {
+                await !pbx.core.clientTransactionMethods().contains(.invite)
+            }
         }
     }
 }

@@ -232,6 +232,7 @@ extension PBXCore {
         for name in ["From", "To", "Call-ID"] { if let value = invite.headers[name] { headers.add(name, value) } }
         headers.add("CSeq", CSeq(1, .cancel).description)
         startClient(SIPRequest(method: .cancel, uri: invite.uri, headers: headers), to: destination, purpose: .fireAndForget)
+        inviteCancelled(invite)
     }
 
     /// A contact answers after its call ended: CANCEL what still rings, hang up what answered.

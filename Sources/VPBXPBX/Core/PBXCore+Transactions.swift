@@ -162,6 +162,18 @@ extension PBXCore {
         return key
     }
 
+    /// Tells the client transaction of `invite` that its CANCEL went out, so that it waits
+    /// 64·T1 at most for the INVITE's final response (RFC 3261 §9.1).
+    func inviteCancelled(_ invite: SIPRequest) {
+        guard let branch = (try? invite.headers.topVia().branch) ?? nil else { return }
+        let key = TransactionKey(branch: branch, sentBy: "", method: .invite)
+        guard let entry = transactions.clients[key] else { return }
+        let actions = entry.transaction.cancelSent()
+        guard !actions.isEmpty else { return }
+        cancelTimeoutTimer(of: entry, key: key)  // the restarted timer B replaces the first
+        perform(actions, client: key, entry: entry)
+    }
+
     /// A Via for a request we originate, with a fresh branch.
     func newVia(for destination: SIPPeerAddress) -> Via {
         Via(
@@ -215,6 +227,9 @@ extension PBXCore {
 
     /// How many INVITEs are registered for merged-request detection (tests).
     func mergedRequestRegistrations() -> Int { transactions.serverByRequestIdentity.count }
+
+    /// The methods of the client transactions still in the table (tests).
+    func clientTransactionMethods() -> [SIPMethod] { transactions.clients.keys.map(\.method) }
 
     /// Unregisters the entry's request from merged-request detection.
     private func forgetIdentity(of entry: TransactionTable.ServerEntry, key: TransactionKey) {
@@ -314,6 +329,18 @@ extension TransactionTable.Client {
         case .nonInvite(var txn):
             defer { self = .nonInvite(txn) }
             return txn.timerFired(timer)
+        }
+    }
+
+    /// An INVITE's CANCEL went out (nothing for other methods).
+    mutating func cancelSent() -> [TransactionAction] {
+        switch consume self {
+        case .invite(var txn):
+            defer { self = .invite(txn) }
+            return txn.cancelSent()
+        case .nonInvite(let txn):
+            self = .nonInvite(txn)
+            return []
         }
     }
 }

@@ -17,6 +17,9 @@ public struct ClientInviteTransaction: Sendable {
     private let reliability: TransportReliability
     private let timings: TransactionTimings
     private var retransmitInterval: Duration
+    /// A CANCEL went out for this INVITE: from then on the wait for its final response is
+    /// bounded again (``cancelSent()``).
+    private var cancelled = false
 
     /// Creates the transaction and returns the actions that send the INVITE.
     public static func start(
@@ -62,7 +65,16 @@ public struct ClientInviteTransaction: Sendable {
             guard let request else { return [] }
             retransmitInterval = retransmitInterval * 2
             return [.sendRequest(request), .startTimer(.a, retransmitInterval)]
-        case (.calling, .b), (.proceeding, .b):
+        case (.calling, .b):
+            state = .terminated
+            return [.timedOut, .terminated]
+        case (.proceeding, .b):
+            // RFC 3261 §17.1.1.2: timer B bounds the wait for a first response only. A phone
+            // that rings may ring as long as the caller waits (the TU's no-answer timer says
+            // how long); ended at 32 s, every ring time above that failed with a 408. Once
+            // the INVITE was cancelled, its final response is due (§9.1: 64·T1 after the
+            // CANCEL, the transaction is given up).
+            guard cancelled else { return [] }
             state = .terminated
             return [.timedOut, .terminated]
         case (.completed, .d), (.accepted, .m):
@@ -72,6 +84,14 @@ public struct ClientInviteTransaction: Sendable {
         default:
             return []
         }
+    }
+
+    /// The TU sent a CANCEL for this INVITE: if no final response arrives within 64·T1 of it,
+    /// the transaction is given up as timed out (RFC 3261 §9.1), which restarts timer B.
+    public mutating func cancelSent() -> [TransactionAction] {
+        guard state == .calling || state == .proceeding, !cancelled else { return [] }
+        cancelled = true
+        return [.startTimer(.b, timings.timeout)]
     }
 
     public mutating func transportFailed() -> [TransactionAction] {

@@ -21,6 +21,29 @@ import VPBXSIP
         #expect(txn.state == .terminated)
     }
 
+    @Test func aRingingInviteOutlivesTimerBUntilItIsCancelled() {
+        var (txn, _) = ClientInviteTransaction.start(invite, reliability: .unreliable)
+        _ = txn.receive(TransactionFixtures.response(180, to: invite))
+        // Ringing past 32 s: the TU's no-answer timer decides, not timer B.
+        #expect(txn.timerFired(.b).isEmpty)
+        #expect(txn.state == .proceeding)
+        // Cancelled: the final response is due within 64·T1 of the CANCEL, by timer B again.
+        #expect(txn.cancelSent().timers == [.b: .seconds(32)])
+        #expect(txn.cancelSent().isEmpty, "one restart, however many CANCELs")
+        #expect(txn.timerFired(.b) == [.timedOut, .terminated])
+        #expect(txn.state == .terminated)
+    }
+
+    @Test func aCancelledInviteAnsweredInTimeCompletes() {
+        var (txn, _) = ClientInviteTransaction.start(invite, reliability: .unreliable)
+        _ = txn.receive(TransactionFixtures.response(180, to: invite))
+        _ = txn.cancelSent()
+        let terminated = TransactionFixtures.response(487, to: invite)
+        #expect(txn.receive(terminated).delivered == [terminated])
+        #expect(txn.state == .completed)
+        #expect(txn.timerFired(.b).isEmpty, "timer B is stale once the final response arrived")
+    }
+
     @Test func reliableTransportHasNoRetransmissionTimer() {
         let (_, actions) = ClientInviteTransaction.start(invite, reliability: .reliable)
         #expect(actions.timers[.a] == nil)
