@@ -1,20 +1,25 @@
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// Hands out RTP ports from a configured range: always even, with RTCP on `port + 1`, and never
 /// the same port twice while it is in use.
 ///
 /// The pool only does bookkeeping; it never opens a socket. Whoever binds the sockets reserves a
 /// port, and on a bind failure (another process holds the port) releases it and reserves again:
-/// the pool walks the range round-robin, so the next reservation is a different port. Walking
-/// round-robin also means a port just given back is reused as late as possible, which keeps stray
-/// late packets of an ended call away from the next one.
+/// the free ports wait in a queue, least recently released first, so the next reservation is a
+/// different port. The queue also means a port just given back is reused as late as possible,
+/// which keeps stray late packets of an ended call away from the next one. Reserving and
+/// releasing cost the same however full the range is (a cursor walking the range past the
+/// ports in use cost a hash lookup per port skipped, under the lock: thousands a call with the
+/// range nearly full, a profile's largest item in one overloaded run).
 ///
 /// Thread-safe. It is used once per session set-up and tear-down, never per packet, so a lock is
 /// fine here.
 public final class RTPPortPool: Sendable {
     private struct State {
         var inUse: Set<Int> = []
-        var cursor: Int
+        /// Every RTP port not in use, least recently released first.
+        var free: CircularBuffer<Int>
     }
 
     /// The lowest RTP port the pool hands out (even).
@@ -46,7 +51,7 @@ public final class RTPPortPool: Sendable {
         }
         self.firstPort = first
         self.lastPort = last
-        self.state = NIOLockedValueBox(State(cursor: first))
+        self.state = NIOLockedValueBox(State(free: CircularBuffer(stride(from: first, through: last, by: 2))))
         self.limit = max(1, min((last - first) / 2 + 1, maxInUse ?? Int.max))
     }
 
@@ -59,16 +64,13 @@ public final class RTPPortPool: Sendable {
     /// Whether `port` is reserved right now.
     public func isInUse(_ port: Int) -> Bool { self.state.withLockedValue { $0.inUse.contains(port) } }
 
-    /// Reserves the next free even port, walking the range round-robin.
+    /// Reserves the free even port released longest ago (at first, in order from the bottom).
     ///
     /// - Throws: ``RTPRelayError/Code/portsExhausted`` when every pair is reserved.
     public func reserve() throws -> Int {
         let reserved: Int? = self.state.withLockedValue { state in
-            guard state.inUse.count < self.limit else { return nil }
-            while state.inUse.contains(state.cursor) { self.advance(&state.cursor) }
-            let port = state.cursor
+            guard state.inUse.count < self.limit, let port = state.free.popFirst() else { return nil }
             state.inUse.insert(port)
-            self.advance(&state.cursor)
             return port
         }
         guard let reserved else {
@@ -91,10 +93,8 @@ public final class RTPPortPool: Sendable {
     /// Gives `port` back. Releasing a port that is not reserved does nothing, so tear-down paths
     /// may release without tracking whether they already did.
     public func release(_ port: Int) {
-        _ = self.state.withLockedValue { $0.inUse.remove(port) }
-    }
-
-    private func advance(_ cursor: inout Int) {
-        cursor = cursor >= self.lastPort ? self.firstPort : cursor + 2
+        self.state.withLockedValue { state in
+            if state.inUse.remove(port) != nil { state.free.append(port) }
+        }
     }
 }

@@ -42,13 +42,25 @@ struct RTPPortPoolTests {
         let first = try pool.reserve()
         let second = try pool.reserve()
         pool.release(first)
-        // The cursor moved on: the untouched pair comes before the one just released.
+        // The untouched pair comes before the one just released.
         #expect(try pool.reserve() == 20004)
         #expect(try pool.reserve() == first)
         #expect(pool.isInUse(second))
         pool.release(second)
         pool.release(second)  // releasing twice is harmless
         #expect(pool.inUseCount == 2)
+    }
+
+    @Test func aFullRangeHandsOutItsLastFreePortsInTheOrderTheyCameBack() throws {
+        // The whole port space: every pair reserved, three given back in a scattered order.
+        let pool = try RTPPortPool(range: 2...65535)
+        let all = try (0..<pool.capacity).map { _ in try pool.reserve() }
+        #expect(all.count == 32_767 && Set(all).count == all.count)
+        #expect(throws: RTPRelayError.self) { try pool.reserve() }
+        for port in [40_000, 2, 65_532] { pool.release(port) }
+        #expect(try [pool.reserve(), pool.reserve(), pool.reserve()] == [40_000, 2, 65_532])
+        #expect(throws: RTPRelayError.self) { try pool.reserve() }
+        #expect(pool.inUseCount == pool.capacity)
     }
 
     @Test(arguments: [0...100, 20000...20000, 20001...20002, 65000...65536])
