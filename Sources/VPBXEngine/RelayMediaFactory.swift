@@ -106,6 +106,8 @@ final class RelayMediaSession: MediaSession {
 
     func updateTimeoutSuspended(_ suspended: Bool) { session.updateTimeoutSuspended(suspended) }
 
+    func updateTimeoutCountsCallerOnly(_ callerOnly: Bool) { session.updateTimeoutIgnoresSideB(callerOnly) }
+
     func counters() async -> MediaCounters? {
         guard let stats = try? await session.statistics() else { return nil }
         return MediaCounters(

@@ -146,6 +146,25 @@ extension Integration {
             }
         }
 
+        /// A caller's phone that vanishes without a BYE while waiting: the queue's music goes on
+        /// into the relay, but only the caller's RTP keeps the call up. Here the caller's 7 s
+        /// recording ends and its phone sends nothing more; with a 4 s RTP timeout the engine
+        /// ends the call (before, the music kept it up until the caller's sipp gave up, 25 s on).
+        @Test("a waiting caller whose phone goes silent is ended by the RTP timeout, though the queue's music plays on")
+        func silentWaitingCallerIsTimedOut() async throws {
+            try await TestPBX.run(configure: { $0.rtpTimeout = 4 }) { pbx in
+                try await setUp(pbx, agents: [], options: [])
+                let caller = try pbx.phone(.callAwaitBye).service("300").caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.run(caller, name: "caller").requireSuccess()  // it got the engine's BYE
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: "300")
+                #expect(cdr.disposition == .answered)
+                #expect(cdr.cause == "rtp_timeout")
+                #expect(cdr.hangupSide == .system)
+                #expect(cdr.billableSeconds >= 7, "answered for \(cdr.billableSeconds) s, the caller's RTP lasting 7 s")
+            }
+        }
+
         @Test("a queue with its own music class: the waiting caller hears that music, not the default; the class cannot go while used")
         func queueMusicClass() async throws {
             try await TestPBX.run { pbx in

@@ -68,6 +68,24 @@ struct CallLifecycleTests {
         }
     }
 
+    @Test("answered by one of the engine's applications, the RTP timeout counts the caller's RTP alone")
+    func applicationAnswerCountsTheCallerOnly() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            _ = try await pbx.placeCall(from: alice, to: "*97", sdp: alice.sdp())
+            let invite = try await pbx.outbound.request(.invite, to: Application.peer)
+            let session = try await pbx.media.onlySession()
+            var ok = SIPResponse(to: invite, status: 200, toTag: "app-tag")
+            ok.headers.add("Contact", "<sip:app@\(Application.peer.host):5060;transport=tcp>")
+            ok.headers.add("Content-Type", "application/sdp")
+            ok.body = Array(desk.sdp(port: 4060).utf8)
+            pbx.core.receive(IncomingSIP(message: .response(ok), source: Application.peer))
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            // The application's music says nothing about the caller's phone.
+            #expect(session.callerOnlyChanges == [true])
+            #expect(session.timeoutChanges == [false])
+        }
+    }
+
     @Test("media timeout: BYE to both sides, CDR cause rtp_timeout")
     func mediaTimeout() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

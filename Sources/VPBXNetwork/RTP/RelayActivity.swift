@@ -12,6 +12,9 @@ final class RelayActivity {
     private var monitor: RelayInactivityMonitor?
     private var onTimeout: (@Sendable () -> Void)?
     private var scheduledCheck: Scheduled<Void>?
+    /// Side B's packets do not keep the session alive: they come from the engine itself (an
+    /// application such as a queue's music), which goes on sending after the caller is gone.
+    var ignoresSideB = false
     /// Brings in arrival times recorded elsewhere (the relay poller) before a check decides;
     /// calls its argument on the loop when done.
     var beforeCheck: ((@escaping () -> Void) -> Void)?
@@ -44,6 +47,7 @@ final class RelayActivity {
             if time > (self.lastRTPA ?? .uptimeNanoseconds(0)) { self.lastRTPA = time }
         } else {
             if time > (self.lastRTPB ?? .uptimeNanoseconds(0)) { self.lastRTPB = time }
+            if self.ignoresSideB { return }
         }
         self.monitor?.recordActivity(at: time)
     }

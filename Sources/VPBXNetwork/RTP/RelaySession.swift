@@ -110,6 +110,17 @@ public final class RelaySession: Sendable {
         try await self.onLoop { core in core.activity.setSuspended(suspended) }
     }
 
+    /// Whether side B's RTP keeps the session alive (by default either side's does). A caller
+    /// talking to one of the engine's own applications (a queue's music, a menu) must be
+    /// timed out on its own silence: the application sends on after the caller's phone is
+    /// gone. Applies in call order with the other non-waiting methods.
+    public func updateTimeoutIgnoresSideB(_ ignores: Bool) {
+        let core = self.core
+        self.hops.execute(on: self.eventLoop) {
+            core.withCore { $0.activity.ignoresSideB = ignores }
+        }
+    }
+
     /// ``setTimeoutSuspended(_:)`` without waiting; applies in call order with
     /// ``updateExpectedRemote(side:host:port:rtcpPort:)`` and the other non-waiting methods.
     /// Two hold changes in a row must not land the other way round: the call would then stay

@@ -119,6 +119,9 @@ extension PBXCore {
             }
             settleHandOn(call.handOnOrigin, .connected(answeredBy: call.legs[index].extensionNumber))
             call.handOnOrigin = nil
+            // A phone's RTP counts again; another application's (a menu handing on to a
+            // queue) does not.
+            call.media?.updateTimeoutCountsCallerOnly(call.legs[index].destination == Application.peer)
             if let answer = sdp(of: response) {
                 call.calleeCodec = answer.voiceCodec
                 if let media = call.media {
@@ -142,7 +145,9 @@ extension PBXCore {
         cancelNoAnswerTimer(of: call, id: call.id)
         call.lastProvisional = nil
         // Media is due from now: the RTP timeout, suspended while the call rang (which the
-        // no-answer timeout bounds, not silence), counts from the answer.
+        // no-answer timeout bounds, not silence), counts from the answer; with one of the
+        // engine's applications answering, on the caller's RTP alone.
+        if call.legs[index].destination == Application.peer { call.media?.updateTimeoutCountsCallerOnly(true) }
         call.media?.updateTimeoutSuspended(false)
         var ok = SIPResponse(to: call.invite, status: 200, toTag: call.callerDialog.localTag)
         ok.headers.add("Contact", ourContact(user: call.callee, transport: call.callerSource.transport).serialized)

@@ -97,6 +97,10 @@ public protocol MediaSession: AnyObject, Sendable {
     /// Suspends (or resumes) the RTP inactivity timeout without waiting; calls apply in order
     /// with ``updateRemote(side:host:port:)``. Resuming starts a fresh period.
     func updateTimeoutSuspended(_ suspended: Bool)
+    /// Whether only the caller's (A side's) RTP keeps the call alive: while one of the
+    /// engine's own applications is the B side, its audio says nothing about the caller.
+    /// Applies in order with the other non-waiting calls.
+    func updateTimeoutCountsCallerOnly(_ callerOnly: Bool)
     func counters() async -> MediaCounters?
     func close() async
     /// ``setRemote(side:host:port:)`` without waiting; calls apply in order.

@@ -80,6 +80,34 @@ struct RelaySessionTimeoutTests {
         await session.close()
     }
 
+    @Test func sideBPacketsDoNotKeepASessionAliveThatIgnoresThem() async throws {
+        // A caller gone silent while one of the engine's applications (side B) plays on.
+        let relay = try makeRelay(timeout: .milliseconds(1_000))
+        for attempt in 1...Self.attempts {
+            let counter = TimeoutCounter()
+            let session = try await relay.makeSession(bindHost: "127.0.0.1", onTimeout: counter.callback)
+            session.updateTimeoutIgnoresSideB(true)
+            let application = try await UDPPhone.bind()
+            // Side B's packets every 50 ms for up to 5 s, five timeouts' worth: counted, they
+            // would keep the session alive throughout (as in the test above).
+            var sentBeforeTheTimeout = 0
+            for sequence in 0..<100 where counter.value == 0 {
+                try await application.send(rtpPacket(sequence: UInt16(sequence)), to: session.bPort)
+                sentBeforeTheTimeout += 1
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let arrived = try await session.statistics().b.rtp.packetsIn
+            await application.close()
+            await session.close()
+            // A machine so loaded that the timeout ran out before side B's packets came proves
+            // nothing: that run is repeated.
+            if arrived < 2 && attempt < Self.attempts { continue }
+            #expect(counter.value == 1, "the timeout fired while only side B sent")
+            #expect(arrived >= 2, "side B's packets reached the relay: \(arrived) of \(sentBeforeTheTimeout)")
+            return
+        }
+    }
+
     @Test func closingStopsTheTimeout() async throws {
         let timeout = Duration.milliseconds(1_000)
         let relay = try makeRelay(timeout: .milliseconds(1_000))

@@ -18,6 +18,8 @@ final class FakeMediaSession: MediaSession {
         var timeoutSuspended = true
         /// Every ``updateTimeoutSuspended(_:)`` the core asked for, in order.
         var timeoutChanges: [Bool] = []
+        /// Every ``updateTimeoutCountsCallerOnly(_:)`` the core asked for, in order.
+        var callerOnlyChanges: [Bool] = []
         var closed = false
         var music: [MediaSide: MusicOnHold.Codec] = [:]
         /// Every ``bridgeG711(_:)`` the core asked for, in order.
@@ -40,6 +42,7 @@ final class FakeMediaSession: MediaSession {
     var isClosed: Bool { state.withLock { $0.closed } }
     var isTimeoutSuspended: Bool { state.withLock { $0.timeoutSuspended } }
     var timeoutChanges: [Bool] { state.withLock { $0.timeoutChanges } }
+    var callerOnlyChanges: [Bool] { state.withLock { $0.callerOnlyChanges } }
     /// Who hears music on hold now, in which codec.
     var music: [MediaSide: MusicOnHold.Codec] { state.withLock { $0.music } }
 
@@ -60,6 +63,10 @@ final class FakeMediaSession: MediaSession {
 
     func relatch(side: MediaSide) async {
         state.withLock { $0.relatched.append(side) }
+    }
+
+    func updateTimeoutCountsCallerOnly(_ callerOnly: Bool) {
+        state.withLock { $0.callerOnlyChanges.append(callerOnly) }
     }
 
     func updateTimeoutSuspended(_ suspended: Bool) {
