@@ -4,11 +4,13 @@ import Foundation
 final class SippProcess {
     static let sipp = Shell.which("sipp")
     private let process = Process()
+    private let port: Int
 
     /// `scenario` is a built-in name (`uac`, `uas`) or, with `file`, a name for the log of
     /// the scenario in that file.
     init(scenario: String, file: URL? = nil, port: Int, arguments: [String], logDirectory: URL) throws {
         guard let sipp = Self.sipp else { throw HarnessError("sipp is not installed") }
+        self.port = port
         process.executableURL = URL(fileURLWithPath: sipp)
         let source = file.map { ["-sf", $0.path] } ?? ["-sn", scenario]
         process.arguments = source + ["-i", "127.0.0.1", "-p", "\(port)", "-m", "1", "-nostdin"] + arguments
@@ -18,6 +20,25 @@ final class SippProcess {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
+    }
+
+    /// Waits until sipp has bound its SIP port on 127.0.0.1 (read from /proc/net/udp, so
+    /// the check never holds the port itself). A phone started just before the call it is to
+    /// answer may not be listening yet: the INVITE's first send is lost, and its
+    /// retransmissions (0.5, 1.5, 3.5 s later) can come after a caller that hangs up 3 s
+    /// after its answer has gone (the agent screen test failed so once in CI).
+    func waitUntilListening(timeout: Duration = .seconds(10)) async throws {
+        let local = String(format: "0100007F:%04X", self.port)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let table = (try? String(contentsOfFile: "/proc/net/udp", encoding: .utf8)) ?? ""
+            if table.split(separator: "\n").contains(where: { $0.split(separator: " ").dropFirst().first == Substring(local) }) {
+                return
+            }
+            guard process.isRunning else { throw HarnessError("sipp on port \(self.port) ended right after starting") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw HarnessError("sipp did not bind 127.0.0.1:\(self.port) within \(timeout)")
     }
 
     func stop() {

@@ -85,6 +85,7 @@ struct TmuxAgentScreenTests {
         // A live queue call: the caller dials 300, the desk answers, the caller hangs up after 3 s.
         let desk = try SippProcess(scenario: "uas", port: deskPort, arguments: [], logDirectory: engine.directory)
         defer { desk.stop() }
+        try await desk.waitUntilListening()
         let caller = try SippProcess(
             scenario: "queue-caller", file: try QueueCallerScenario.write(into: engine.directory),
             port: try EngineProcess.freePort(),

@@ -22,6 +22,7 @@ struct TmuxHangUpTests {
         ])
         let answering = try SippProcess(scenario: "uas", port: answeringPort, arguments: [], logDirectory: engine.directory)
         defer { answering.stop() }
+        try await answering.waitUntilListening()
         let session = try TmuxSession(command: "env LANG=C.UTF-8 \(EngineProcess.binary("vpbx-tui")) --socket \(engine.socketPath)")
         defer { session.close() }
         try await session.waitFor("connected", "no calls in progress")
