@@ -91,9 +91,20 @@ struct TmuxAgentScreenTests {
             port: try EngineProcess.freePort(),
             arguments: ["-s", "300", "-d", "3000", "127.0.0.1:\(engine.sipPort)"], logDirectory: engine.directory)
         defer { caller.stop() }
-        let pop = try await session.waitFor(
-            "☎ \(QueueCallerScenario.number) \(QueueCallerScenario.name)", "queue sales", "talking",
-            timeout: .seconds(20))
+        let pop: String
+        do {
+            pop = try await session.waitFor(
+                "☎ \(QueueCallerScenario.number) \(QueueCallerScenario.name)", "queue sales", "talking",
+                timeout: .seconds(20))
+        } catch {
+            // Once in CI the call never popped up and the agent had missed an offer; what the
+            // phones and the engine said then was gone with the test's directory.
+            let logs = ["engine.log", "sipp-uas.log", "sipp-queue-caller.log"].map { name in
+                let text = (try? String(contentsOf: engine.directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
+                return "--- \(name) (end):\n" + String(text.suffix(3_000))
+            }
+            throw HarnessError("\(error)\n" + logs.joined(separator: "\n"))
+        }
         #expect(pop.contains("on call"), "\(pop)")
         let wrapUp = try await session.waitFor("wrap-up:", "left", "Recent calls (1)", timeout: .seconds(20))
         #expect(wrapUp.contains("talked"), "\(wrapUp)")
