@@ -48,6 +48,25 @@ struct CallLifecycleTests {
         }
     }
 
+    /// Timer B no longer ends a ringing callee's INVITE after a provisional; a relayed
+    /// re-INVITE rings nobody and keeps it (64·T1: 3.2 s with the harness's T1).
+    @Test("a relayed re-INVITE the other phone answers only with 100 is given up at timer B: the re-INVITEing phone gets a final answer")
+    func relayedReInviteAnsweredOnlyTryingTimesOut() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(
+                from: alice, to: desk, calleeAnswer: SampleSDP.g722(host: desk.address.host, port: 4002))
+            let hold = call.caller.request(.invite, sdp: alice.sdp(port: 4010, direction: "sendonly"))
+            pbx.send(hold, from: alice)
+            let relayed = try await pbx.outbound.request(.invite, to: desk.address)
+            pbx.send(desk.respond(to: relayed, status: 100, toTag: "callee-tag"), from: desk)
+            let final = try await pbx.outbound.next("a final answer to alice's re-INVITE", timeout: .seconds(10)) { sent in
+                guard let response = sent.response, sent.destination == alice.address else { return false }
+                return response.statusCode >= 300 && response.headers.callID == hold.headers.callID
+            }
+            #expect(final.response?.statusCode == 408)
+        }
+    }
+
     @Test("the RTP timeout waits while the call rings and starts at the answer, once")
     func mediaTimeoutStartsAtTheAnswer() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

@@ -149,7 +149,11 @@ extension PBXCore {
         let key = TransactionKey(branch: branch ?? "", sentBy: "", method: request.method)
         let reliability = destination.reliability
         if request.method == .invite {
-            let (txn, actions) = ClientInviteTransaction.start(request, reliability: reliability, timings: configuration.timings)
+            // A relayed re-INVITE rings nobody: its transaction keeps timer B after a 100.
+            var ringing = true
+            if case .relayed = purpose { ringing = false }
+            let (txn, actions) = ClientInviteTransaction.start(
+                request, reliability: reliability, timings: configuration.timings, ringing: ringing)
             let entry = TransactionTable.ClientEntry(transaction: .invite(txn), destination: destination, purpose: purpose)
             transactions.clients[key] = entry
             perform(actions, client: key, entry: entry)

@@ -17,15 +17,23 @@ public struct ClientInviteTransaction: Sendable {
     private let reliability: TransportReliability
     private let timings: TransactionTimings
     private var retransmitInterval: Duration
-    /// A CANCEL went out for this INVITE: from then on the wait for its final response is
-    /// bounded again (``cancelSent()``).
-    private var cancelled = false
+    /// Timer B also ends the wait for a final response after a provisional one: from the
+    /// start for a request no phone rings for (a re-INVITE), or once a CANCEL went out
+    /// (``cancelSent()``).
+    private var boundedWhileProceeding: Bool
 
     /// Creates the transaction and returns the actions that send the INVITE.
+    ///
+    /// - Parameter ringing: the request may ring (a call's INVITE): after a provisional
+    ///   response only the TU's own timer ends the wait. A re-INVITE rings nobody, and a
+    ///   phone that answers it 100 and nothing more is given up at timer B as before.
     public static func start(
-        _ request: SIPRequest, reliability: TransportReliability, timings: TransactionTimings = .rfc3261
+        _ request: SIPRequest, reliability: TransportReliability, timings: TransactionTimings = .rfc3261,
+        ringing: Bool = true
     ) -> (ClientInviteTransaction, [TransactionAction]) {
-        let transaction = ClientInviteTransaction(heldRequest: HeldMessage(request), reliability: reliability, timings: timings, retransmitInterval: timings.t1)
+        let transaction = ClientInviteTransaction(
+            heldRequest: HeldMessage(request), reliability: reliability, timings: timings, retransmitInterval: timings.t1,
+            boundedWhileProceeding: !ringing)
         var actions: [TransactionAction] = [.sendRequest(request)]
         if reliability == .unreliable { actions.append(.startTimer(.a, timings.t1)) }
         actions.append(.startTimer(.b, timings.timeout))
@@ -74,7 +82,7 @@ public struct ClientInviteTransaction: Sendable {
             // how long); ended at 32 s, every ring time above that failed with a 408. Once
             // the INVITE was cancelled, its final response is due (§9.1: 64·T1 after the
             // CANCEL, the transaction is given up).
-            guard cancelled else { return [] }
+            guard boundedWhileProceeding else { return [] }
             state = .terminated
             return [.timedOut, .terminated]
         case (.completed, .d), (.accepted, .m):
@@ -89,8 +97,8 @@ public struct ClientInviteTransaction: Sendable {
     /// The TU sent a CANCEL for this INVITE: if no final response arrives within 64·T1 of it,
     /// the transaction is given up as timed out (RFC 3261 §9.1), which restarts timer B.
     public mutating func cancelSent() -> [TransactionAction] {
-        guard state == .calling || state == .proceeding, !cancelled else { return [] }
-        cancelled = true
+        guard state == .calling || state == .proceeding, !boundedWhileProceeding else { return [] }
+        boundedWhileProceeding = true
         return [.startTimer(.b, timings.timeout)]
     }
 

@@ -34,6 +34,12 @@ import VPBXSIP
         #expect(txn.state == .terminated)
     }
 
+    @Test func aReInviteThatRingsNobodyStillTimesOutAfterAProvisional() {
+        var (txn, _) = ClientInviteTransaction.start(invite, reliability: .unreliable, ringing: false)
+        _ = txn.receive(TransactionFixtures.response(100, to: invite))
+        #expect(txn.timerFired(.b) == [.timedOut, .terminated])
+    }
+
     @Test func aCancelledInviteAnsweredInTimeCompletes() {
         var (txn, _) = ClientInviteTransaction.start(invite, reliability: .unreliable)
         _ = txn.receive(TransactionFixtures.response(180, to: invite))
