@@ -106,7 +106,7 @@ final class RelayMediaSession: MediaSession {
 
     func updateTimeoutSuspended(_ suspended: Bool) { session.updateTimeoutSuspended(suspended) }
 
-    func updateTimeoutCountsCallerOnly(_ callerOnly: Bool) { session.updateTimeoutIgnoresSideB(callerOnly) }
+    func updateTimeoutWatches(caller: Bool, callee: Bool) { session.updateTimeoutWatchedSides(a: caller, b: callee) }
 
     func counters() async -> MediaCounters? {
         guard let stats = try? await session.statistics() else { return nil }

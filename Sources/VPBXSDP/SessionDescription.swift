@@ -62,6 +62,13 @@ public struct SessionDescription: Sendable, Equatable {
         return direction(ofMediaAt: index).isHold
     }
 
+    /// Whether the writer will send audio: its first enabled audio stream is `sendrecv` or
+    /// `sendonly`. False when it has no enabled audio stream.
+    public var sendsAudio: Bool {
+        guard let index = firstAudioIndex else { return false }
+        return direction(ofMediaAt: index).sends
+    }
+
     /// Where the peer wants to receive RTP for the first enabled audio stream: the
     /// media-level `c=` address (else the session-level one) and the m-line port.
     ///

@@ -390,10 +390,29 @@ extension Integration {
         }
 
         /// The other half of the RTP timeout, with a real engine: counted from the answer, kept
-        /// off by media flowing (the caller's 7 s recording, one way only: the callee sends
-        /// nothing), and ending the call once the media stops.
-        @Test("an answered call outlives a 2 s RTP timeout while RTP flows one way, and ends 2 s after it stops: BYE to both, CDR rtp_timeout")
+        /// off by media flowing (the caller's 7 s recording, echoed back by the callee), and
+        /// ending the call once the media stops.
+        @Test("an answered call outlives a 2 s RTP timeout while RTP flows both ways, and ends 2 s after it stops: BYE to both, CDR rtp_timeout")
         func rtpTimeoutEndsAnAnsweredCallOnceItsMediaStops() async throws {
+            try await TestPBX.run(configure: { $0.rtpTimeout = 2 }) { pbx in
+                let callee = try SippPeer(.answer).echoingRTP()
+                let caller = try await setUp(pbx, callee: callee, caller: .callAwaitBye)
+                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+                #expect(cdr.cause == "rtp_timeout")
+                #expect(cdr.hangupSide == .system)
+                #expect(cdr.billableSeconds >= 7, "answered for \(cdr.billableSeconds) s, the RTP lasting 7 s")
+            }
+        }
+
+        /// Each phone is timed on its own silence, as Asterisk's `rtptimeout` times each
+        /// channel: a callee whose phone sends nothing (gone without a BYE) ends the call
+        /// although the caller talks on. It lasted the caller's 7 s while either side counted.
+        @Test("a callee that sends no RTP ends the call after a 2 s RTP timeout although the caller's RTP flows: CDR rtp_timeout")
+        func rtpTimeoutEndsACallWhoseCalleeFellSilent() async throws {
             try await TestPBX.run(configure: { $0.rtpTimeout = 2 }) { pbx in
                 let callee = try SippPeer(.answer)
                 let caller = try await setUp(pbx, callee: callee, caller: .callAwaitBye)
@@ -404,7 +423,7 @@ extension Integration {
                 #expect(cdr.disposition == .answered)
                 #expect(cdr.cause == "rtp_timeout")
                 #expect(cdr.hangupSide == .system)
-                #expect(cdr.billableSeconds >= 7, "answered for \(cdr.billableSeconds) s, the RTP lasting 7 s")
+                #expect(cdr.billableSeconds >= 1 && cdr.billableSeconds <= 5, "answered for \(cdr.billableSeconds) s, the timeout 2 s")
             }
         }
 

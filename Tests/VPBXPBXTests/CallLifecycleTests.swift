@@ -67,6 +67,53 @@ struct CallLifecycleTests {
         }
     }
 
+    @Test("a hold the other phone refuses (491) leaves the RTP timeout running; an accepted one suspends it")
+    func refusedHoldKeepsTheTimeout() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            // G.722: no music on hold for it, so the engine relays the hold.
+            var call = try await pbx.establish(
+                from: alice, to: desk, calleeAnswer: SampleSDP.g722(host: desk.address.host, port: 4002))
+            let hold = call.caller.request(.invite, sdp: alice.sdp(port: 4010, direction: "sendonly"))
+            pbx.send(hold, from: alice)
+            let relayed = try await pbx.outbound.request(.invite, to: desk.address)
+            pbx.send(desk.respond(to: relayed, status: 491, toTag: "callee-tag"), from: desk)
+            _ = try await pbx.outbound.response(491, .invite, to: alice.address)
+            // Both phones still send as before: the call must still time out if one vanishes.
+            #expect(call.session.timeoutChanges == [false])
+            #expect(!call.session.isTimeoutSuspended)
+
+            // The non-2xx's ACK is the transaction layer's business; the phone tries again.
+            let again = call.caller.request(.invite, sdp: alice.sdp(port: 4010, direction: "sendonly"))
+            pbx.send(again, from: alice)
+            let relayedAgain = try await pbx.outbound.request(.invite, to: desk.address)
+            pbx.send(
+                desk.respond(
+                    to: relayedAgain, status: 200, toTag: "callee-tag",
+                    sdp: SampleSDP.g722(host: desk.address.host, port: 4002, direction: "recvonly")),
+                from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            #expect(call.session.timeoutChanges == [false, true])
+        }
+    }
+
+    @Test("a phone whose answer says recvonly is not missed when it sends nothing; the caller still is")
+    func recvonlyAnswerIsNotWatched() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let call = try await pbx.establish(from: alice, to: desk, calleeAnswer: desk.sdp(port: 4002, direction: "recvonly"))
+            #expect(call.session.watchChanges == [.init(caller: true, callee: false)])
+            #expect(call.session.timeoutChanges == [false])
+        }
+    }
+
+    @Test("a call both phones answer sendrecv tells the relay nothing about whom to watch: both are, by default")
+    func ordinaryCallKeepsTheDefaultWatch() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let call = try await pbx.establish(from: alice, to: desk)
+            #expect(call.session.watchChanges.isEmpty)
+            #expect(call.session.timeoutChanges == [false])
+        }
+    }
+
     @Test("the RTP timeout waits while the call rings and starts at the answer, once")
     func mediaTimeoutStartsAtTheAnswer() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
@@ -100,7 +147,7 @@ struct CallLifecycleTests {
             pbx.core.receive(IncomingSIP(message: .response(ok), source: Application.peer))
             _ = try await pbx.outbound.response(200, .invite, to: alice.address)
             // The application's music says nothing about the caller's phone.
-            #expect(session.callerOnlyChanges == [true])
+            #expect(session.watchChanges == [.init(caller: true, callee: false)])
             #expect(session.timeoutChanges == [false])
         }
     }

@@ -104,6 +104,22 @@ struct MediaDescriptionTests {
         #expect(offer.direction(ofMediaAt: 0) == .sendonly)
     }
 
+    @Test func whetherTheWriterSendsAudio() throws {
+        var offer = try SessionDescription(parsing: SampleOffers.deskPhone)
+        #expect(offer.sendsAudio)
+        offer.media[0].direction = .sendonly  // holding: it may still send (music)
+        #expect(offer.sendsAudio)
+        offer.media[0].direction = .recvonly
+        #expect(!offer.sendsAudio)
+        offer.media[0].direction = .inactive
+        #expect(!offer.sendsAudio)
+        // The hold address stops the other side's sending, not the writer's.
+        #expect(try SessionDescription(parsing: SampleOffers.holdByAddress).sendsAudio)
+        offer.media[0].direction = .sendrecv
+        offer.media[0].port = 0  // audio refused: nothing will be sent
+        #expect(!offer.sendsAudio)
+    }
+
     @Test func holdByZeroAddress() throws {
         let offer = try SessionDescription(parsing: SampleOffers.holdByAddress)
         #expect(offer.isHold)

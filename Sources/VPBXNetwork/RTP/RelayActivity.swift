@@ -12,15 +12,12 @@ final class RelayActivity {
     private var monitor: RelayInactivityMonitor?
     private var onTimeout: (@Sendable () -> Void)?
     private var scheduledCheck: Scheduled<Void>?
-    /// Side B's packets do not keep the session alive: they come from the engine itself (an
-    /// application such as a queue's music), which goes on sending after the caller is gone.
-    var ignoresSideB = false
     /// Brings in arrival times recorded elsewhere (the relay poller) before a check decides;
     /// calls its argument on the loop when done.
     var beforeCheck: ((@escaping () -> Void) -> Void)?
 
     /// - Parameters:
-    ///   - timeout: no RTP on either side for this long ends the session; `nil` disables it.
+    ///   - timeout: no RTP on a watched side for this long ends the session; `nil` disables it.
     ///   - suspended: the timeout waits for ``setSuspended(_:)`` to start counting.
     ///   - onTimeout: called on the event loop, at most once.
     init(eventLoop: EventLoop, timeout: TimeAmount?, suspended: Bool = false, onTimeout: (@Sendable () -> Void)?) {
@@ -47,9 +44,14 @@ final class RelayActivity {
             if time > (self.lastRTPA ?? .uptimeNanoseconds(0)) { self.lastRTPA = time }
         } else {
             if time > (self.lastRTPB ?? .uptimeNanoseconds(0)) { self.lastRTPB = time }
-            if self.ignoresSideB { return }
         }
-        self.monitor?.recordActivity(at: time)
+        self.monitor?.recordActivity(side: side, at: time)
+    }
+
+    /// Chooses the sides whose silence ends the session (``RelayInactivityMonitor``).
+    func setWatched(a: Bool, b: Bool) {
+        guard let action = self.monitor?.setWatched(a: a, b: b, now: .now()) else { return }
+        self.perform(action)
     }
 
     func setSuspended(_ suspended: Bool) {

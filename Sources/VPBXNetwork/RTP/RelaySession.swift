@@ -110,14 +110,15 @@ public final class RelaySession: Sendable {
         try await self.onLoop { core in core.activity.setSuspended(suspended) }
     }
 
-    /// Whether side B's RTP keeps the session alive (by default either side's does). A caller
-    /// talking to one of the engine's own applications (a queue's music, a menu) must be
-    /// timed out on its own silence: the application sends on after the caller's phone is
-    /// gone. Applies in call order with the other non-waiting methods.
-    public func updateTimeoutIgnoresSideB(_ ignores: Bool) {
+    /// Which sides' silence ends the session (by default either side's). A side not expected
+    /// to send is not watched: one of the engine's own applications (a queue's music, a menu),
+    /// which sends on after the caller's phone is gone, or a phone whose SDP says `recvonly`
+    /// or `inactive`. A side watched anew gets a whole period from now. Applies in call order
+    /// with the other non-waiting methods.
+    public func updateTimeoutWatchedSides(a: Bool, b: Bool) {
         let core = self.core
         self.hops.execute(on: self.eventLoop) {
-            core.withCore { $0.activity.ignoresSideB = ignores }
+            core.withCore { $0.activity.setWatched(a: a, b: b) }
         }
     }
 

@@ -129,6 +129,10 @@ final class Call {
     /// Which parties hold the call now (their last offer was `sendonly` or `inactive`); the
     /// other party hears music meanwhile.
     var heldBy: Set<CallSide> = []
+    /// Whose silence the media session's RTP timeout watches now (both, until told otherwise).
+    var silenceWatch = SilenceWatch()
+    /// Whether the answered B leg is one of the engine's applications (a menu, a queue).
+    var answeredByApplication: Bool { answeredLeg.map { legs[$0].destination == Application.peer } ?? false }
 
     init(
         id: UUID, caller: String, callerName: String?, callee: String, inviteKey: TransactionKey, invite: SIPRequest,

@@ -119,10 +119,13 @@ extension PBXCore {
             }
             settleHandOn(call.handOnOrigin, .connected(answeredBy: call.legs[index].extensionNumber))
             call.handOnOrigin = nil
-            // A phone's RTP counts again; another application's (a menu handing on to a
+            // A phone's silence counts again; another application's (a menu handing on to a
             // queue) does not.
-            call.media?.updateTimeoutCountsCallerOnly(call.legs[index].destination == Application.peer)
-            if let answer = sdp(of: response) {
+            let answer = sdp(of: response)
+            watchSilence(
+                of: call, callerSDP: call.offer, calleeSDP: answer,
+                calleeIsApplication: call.answeredByApplication)
+            if let answer {
                 call.calleeCodec = answer.voiceCodec
                 if let media = call.media {
                     // The caller keeps the codec the application agreed with it.
@@ -147,12 +150,15 @@ extension PBXCore {
         // Media is due from now: the RTP timeout, suspended while the call rang (which the
         // no-answer timeout bounds, not silence), counts from the answer; with one of the
         // engine's applications answering, on the caller's RTP alone.
-        if call.legs[index].destination == Application.peer { call.media?.updateTimeoutCountsCallerOnly(true) }
+        let answer = sdp(of: response)
+        watchSilence(
+            of: call, callerSDP: call.offer, calleeSDP: answer,
+            calleeIsApplication: call.answeredByApplication)
         call.media?.updateTimeoutSuspended(false)
         var ok = SIPResponse(to: call.invite, status: 200, toTag: call.callerDialog.localTag)
         ok.headers.add("Contact", ourContact(user: call.callee, transport: call.callerSource.transport).serialized)
         ok.headers.add("Allow", PBXCore.allowedMethods)
-        if let answer = sdp(of: response), let media = call.media {
+        if let answer, let media = call.media {
             // The caller gets this answer relayed, so both phones use its codec, unless the
             // callee chose the G.711 law the caller does not have.
             let forCaller = bridgeLaws(of: call, offer: call.offer, answer: answer, offerer: .caller, media: media)

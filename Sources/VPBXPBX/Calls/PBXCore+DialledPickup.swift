@@ -84,6 +84,7 @@ extension PBXCore {
         call.path.append("pickup:\(picker)")
         call.state = .answered
         call.answeredAt = now
+        watchSilence(of: call, callerSDP: call.offer, calleeSDP: offer, calleeIsApplication: false)
         media.updateTimeoutSuspended(false)  // as at any answer: media is due from now
         call.callerCodec = MusicOnHold.Codec(
             encoding: toCaller.codec.encodingName.uppercased(), payloadType: toCaller.codec.payloadType)

@@ -62,8 +62,6 @@ extension PBXCore {
                     await media.relatch(side: mediaSide)
                 }
             }
-            let hold = offer.isHold
-            media.updateTimeoutSuspended(hold)
             let port = target == .caller ? media.aPort : media.bPort
             // Both G.711 laws, as in the call's first offer: the other phone may keep its own.
             let anchored = offer.offeringBothG711Laws().anchored(at: configuration.mediaAddress, audioPort: port)
@@ -115,6 +113,7 @@ extension PBXCore {
                 // An end-to-end renegotiation may change the codec each phone uses.
                 if let offer = sdpBody(original.body, contentType: original.headers.contentType) {
                     forNearSide = bridgeLaws(of: call, offer: offer, answer: sdp, offerer: target.other, media: media)
+                    if response.isSuccess { followRenegotiation(of: call, offer: offer, answer: sdp, offerer: target.other, media: media) }
                 } else {
                     // The offer came in this 2xx; the near side answers in its ACK, passed on as it is.
                     call.callerCodec = sdp.voiceCodec
@@ -132,6 +131,17 @@ extension PBXCore {
             answer.body = Array(stamped.serialized().utf8)
         }
         respond(key, with: answer)
+    }
+
+    /// The RTP timeout follows an accepted re-INVITE, not the offer alone: a hold the other
+    /// phone refused (491, 488) leaves the call timed as it was. A hold suspends it; otherwise
+    /// each phone is watched as its new SDP says it sends.
+    private func followRenegotiation(
+        of call: Call, offer: SessionDescription, answer: SessionDescription, offerer: CallSide, media: any MediaSession
+    ) {
+        let (callerSDP, calleeSDP) = offerer == .caller ? (offer, answer) : (answer, offer)
+        watchSilence(of: call, callerSDP: callerSDP, calleeSDP: calleeSDP, calleeIsApplication: call.answeredByApplication)
+        media.updateTimeoutSuspended(offer.isHold)
     }
 
     /// The ACK for a 2xx that `side` sent to a relayed INVITE, with `body` when it carries

@@ -97,10 +97,12 @@ public protocol MediaSession: AnyObject, Sendable {
     /// Suspends (or resumes) the RTP inactivity timeout without waiting; calls apply in order
     /// with ``updateRemote(side:host:port:)``. Resuming starts a fresh period.
     func updateTimeoutSuspended(_ suspended: Bool)
-    /// Whether only the caller's (A side's) RTP keeps the call alive: while one of the
-    /// engine's own applications is the B side, its audio says nothing about the caller.
-    /// Applies in order with the other non-waiting calls.
-    func updateTimeoutCountsCallerOnly(_ callerOnly: Bool)
+    /// Whose silence ends the call (the RTP timeout times each watched side on its own): a
+    /// side not expected to send is not watched, such as one of the engine's own applications
+    /// as the B side (its audio says nothing about the caller) or a phone whose SDP says
+    /// `recvonly`. A side watched anew gets a whole period from now. Applies in order with
+    /// the other non-waiting calls.
+    func updateTimeoutWatches(caller: Bool, callee: Bool)
     func counters() async -> MediaCounters?
     func close() async
     /// ``setRemote(side:host:port:)`` without waiting; calls apply in order.

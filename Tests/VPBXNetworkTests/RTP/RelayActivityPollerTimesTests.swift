@@ -30,8 +30,11 @@ struct RelayActivityPollerTimesTests {
                 checks.withLockedValue { $0 += 1 }
                 let sawPacket = flowing.withLockedValue { $0 }
                 loop.assumeIsolated().scheduleTask(in: .milliseconds(300)) {
-                    // The poller's answer: a packet read 5 ms before it was asked.
-                    if sawPacket { activity.record(side: .a, at: asked - .milliseconds(5)) }
+                    // The poller's answer: a packet from each phone read 5 ms before it was asked.
+                    if sawPacket {
+                        activity.record(side: .a, at: asked - .milliseconds(5))
+                        activity.record(side: .b, at: asked - .milliseconds(5))
+                    }
                     done()
                 }
             }

@@ -215,8 +215,11 @@ struct RelayPollerHandOffTests {
             var longestGap = Duration.zero
             let session = try await relay.makeSession(bindHost: "127.0.0.1", onTimeout: counter.callback)
             let phoneA = try await UDPPhone.bind()
+            let phoneB = try await UDPPhone.bind()
+            // Both phones send: each side is timed on its own silence.
             func send(_ sequence: Int) async throws {
                 try await phoneA.send(rtpPacket(sequence: UInt16(sequence)), to: session.aPort)
+                try await phoneB.send(rtpPacket(sequence: UInt16(sequence)), to: session.bPort)
                 let now = ContinuousClock.now
                 longestGap = max(longestGap, now - lastSent)
                 lastSent = now
@@ -242,6 +245,7 @@ struct RelayPollerHandOffTests {
             }
             #expect(allReturned, "a statistics call or a close waited for the ended poller thread")
             await phoneA.close()
+            await phoneB.close()
             if !premiseBroken { return }
         }
     }

@@ -17,7 +17,19 @@ struct RelaySessionTimeoutTests {
         await session.close()
     }
 
-    @Test func doesNotFireWhileRTPFlowsAndFiresAfterItStops() async throws {
+    /// Who sends in ``doesNotFireWhileRTPFlowsAndFiresAfterItStops(_:)``.
+    enum Flow: String, CaseIterable, CustomTestStringConvertible {
+        /// Both phones, both watched (a bridged call).
+        case bothSides
+        /// Side A alone, side B not watched (a caller talking to one of the engine's
+        /// applications, or to a phone that said `recvonly`).
+        case sideAWithBUnwatched
+
+        var testDescription: String { self.rawValue }
+    }
+
+    @Test(arguments: Flow.allCases)
+    func doesNotFireWhileRTPFlowsAndFiresAfterItStops(_ flow: Flow) async throws {
         // A wider timeout than the other tests: the sender sleeps between packets. On a loaded
         // machine (`swift test` runs a thousand tests at once on two cores) a 50 ms sleep can
         // still stretch past it; such a run proves nothing either way and is repeated.
@@ -26,21 +38,25 @@ struct RelaySessionTimeoutTests {
         for attempt in 1...Self.attempts {
             let counter = TimeoutCounter()
             // The timeout counts from the session's creation, so the first gap is from before
-            // it: a slow bind of the test's phone is silence to the relay as much as a slow send.
+            // it: a slow bind of the test's phones is silence to the relay as much as a slow send.
             var lastSent = ContinuousClock.now
             let session = try await relay.makeSession(bindHost: "127.0.0.1", onTimeout: counter.callback)
+            if flow == .sideAWithBUnwatched { session.updateTimeoutWatchedSides(a: true, b: false) }
             let phoneA = try await UDPPhone.bind()
+            let phoneB = try await UDPPhone.bind()
             // 3.5 s of packets every 50 ms: more than two timeout periods, so only flowing
             // media keeps the session alive. Packets to a side without a remote still count.
             var longestGap = Duration.zero
             for sequence in 0..<70 {
                 try await phoneA.send(rtpPacket(sequence: UInt16(sequence)), to: session.aPort)
+                if flow == .bothSides { try await phoneB.send(rtpPacket(sequence: UInt16(sequence)), to: session.bPort) }
                 let now = ContinuousClock.now
                 longestGap = max(longestGap, now - lastSent)
                 lastSent = now
                 try await Task.sleep(for: .milliseconds(50))
             }
             await phoneA.close()
+            await phoneB.close()
             if counter.value > 0 && longestGap >= timeout / 2 && attempt < Self.attempts {
                 await session.close()  // the sender itself stalled: try again
                 continue
@@ -80,30 +96,47 @@ struct RelaySessionTimeoutTests {
         await session.close()
     }
 
-    @Test func sideBPacketsDoNotKeepASessionAliveThatIgnoresThem() async throws {
-        // A caller gone silent while one of the engine's applications (side B) plays on.
+    /// Who stays silent in ``aSideThatSendsDoesNotKeepASilentOneAlive(_:)``.
+    enum Silence: String, CaseIterable, CustomTestStringConvertible {
+        /// Side A's phone vanished while side B's talks on (both watched: a bridged call).
+        case sideAOfABridgedCall
+        /// The same with side B's phone gone.
+        case sideBOfABridgedCall
+        /// A caller gone silent while one of the engine's applications (side B, not watched)
+        /// plays on.
+        case callerOfAnApplication
+
+        var testDescription: String { self.rawValue }
+        var silentSide: RelaySide { self == .sideBOfABridgedCall ? .b : .a }
+    }
+
+    @Test(arguments: Silence.allCases)
+    func aSideThatSendsDoesNotKeepASilentOneAlive(_ silence: Silence) async throws {
         let relay = try makeRelay(timeout: .milliseconds(1_000))
         for attempt in 1...Self.attempts {
             let counter = TimeoutCounter()
             let session = try await relay.makeSession(bindHost: "127.0.0.1", onTimeout: counter.callback)
-            session.updateTimeoutIgnoresSideB(true)
-            let application = try await UDPPhone.bind()
-            // Side B's packets every 50 ms for up to 5 s, five timeouts' worth: counted, they
-            // would keep the session alive throughout (as in the test above).
+            if silence == .callerOfAnApplication { session.updateTimeoutWatchedSides(a: true, b: false) }
+            let talker = try await UDPPhone.bind()
+            let talking = silence.silentSide.opposite
+            let port = talking == .a ? session.aPort : session.bPort
+            // The other side's packets every 50 ms for up to 5 s, five timeouts' worth: if
+            // they counted for the silent side, they would keep the session alive throughout
+            // (as in the test above).
             var sentBeforeTheTimeout = 0
             for sequence in 0..<100 where counter.value == 0 {
-                try await application.send(rtpPacket(sequence: UInt16(sequence)), to: session.bPort)
+                try await talker.send(rtpPacket(sequence: UInt16(sequence)), to: port)
                 sentBeforeTheTimeout += 1
                 try await Task.sleep(for: .milliseconds(50))
             }
-            let arrived = try await session.statistics().b.rtp.packetsIn
-            await application.close()
+            let arrived = try await session.statistics()[talking].rtp.packetsIn
+            await talker.close()
             await session.close()
-            // A machine so loaded that the timeout ran out before side B's packets came proves
-            // nothing: that run is repeated.
+            // A machine so loaded that the timeout ran out before the talker's packets came
+            // proves nothing: that run is repeated.
             if arrived < 2 && attempt < Self.attempts { continue }
-            #expect(counter.value == 1, "the timeout fired while only side B sent")
-            #expect(arrived >= 2, "side B's packets reached the relay: \(arrived) of \(sentBeforeTheTimeout)")
+            #expect(counter.value == 1, "the timeout fired while only side \(talking) sent")
+            #expect(arrived >= 2, "side \(talking)'s packets reached the relay: \(arrived) of \(sentBeforeTheTimeout)")
             return
         }
     }

@@ -5,6 +5,12 @@ import VPBXSDP
 
 /// A media session with fixed ports that records what the core asks of it.
 final class FakeMediaSession: MediaSession {
+    /// Whose silence the RTP timeout watches.
+    struct Watch: Equatable, Sendable {
+        let caller: Bool
+        let callee: Bool
+    }
+
     struct Remote: Equatable, Sendable {
         let side: MediaSide
         let host: String
@@ -18,8 +24,8 @@ final class FakeMediaSession: MediaSession {
         var timeoutSuspended = true
         /// Every ``updateTimeoutSuspended(_:)`` the core asked for, in order.
         var timeoutChanges: [Bool] = []
-        /// Every ``updateTimeoutCountsCallerOnly(_:)`` the core asked for, in order.
-        var callerOnlyChanges: [Bool] = []
+        /// Every ``updateTimeoutWatches(caller:callee:)`` the core asked for, in order.
+        var watchChanges: [Watch] = []
         var closed = false
         var music: [MediaSide: MusicOnHold.Codec] = [:]
         /// Every ``bridgeG711(_:)`` the core asked for, in order.
@@ -42,7 +48,7 @@ final class FakeMediaSession: MediaSession {
     var isClosed: Bool { state.withLock { $0.closed } }
     var isTimeoutSuspended: Bool { state.withLock { $0.timeoutSuspended } }
     var timeoutChanges: [Bool] { state.withLock { $0.timeoutChanges } }
-    var callerOnlyChanges: [Bool] { state.withLock { $0.callerOnlyChanges } }
+    var watchChanges: [Watch] { state.withLock { $0.watchChanges } }
     /// Who hears music on hold now, in which codec.
     var music: [MediaSide: MusicOnHold.Codec] { state.withLock { $0.music } }
 
@@ -65,8 +71,8 @@ final class FakeMediaSession: MediaSession {
         state.withLock { $0.relatched.append(side) }
     }
 
-    func updateTimeoutCountsCallerOnly(_ callerOnly: Bool) {
-        state.withLock { $0.callerOnlyChanges.append(callerOnly) }
+    func updateTimeoutWatches(caller: Bool, callee: Bool) {
+        state.withLock { $0.watchChanges.append(Watch(caller: caller, callee: callee)) }
     }
 
     func updateTimeoutSuspended(_ suspended: Bool) {

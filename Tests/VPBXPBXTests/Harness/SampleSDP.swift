@@ -12,11 +12,11 @@ enum SampleSDP {
     }
 
     /// An answer in G.722 only: a codec the engine has no music on hold for.
-    static func g722(host: String, port: Int) -> String {
+    static func g722(host: String, port: Int, direction: String = "sendrecv") -> String {
         [
             "v=0", "o=- 2 2 IN IP4 \(host)", "s=-", "c=IN IP4 \(host)", "t=0 0",
             "m=audio \(port) RTP/AVP 9 101", "a=rtpmap:9 G722/8000", "a=rtpmap:101 telephone-event/8000",
-            "a=fmtp:101 0-16", "a=sendrecv", "",
+            "a=fmtp:101 0-16", "a=\(direction)", "",
         ].joined(separator: "\r\n")
     }
 
