@@ -27,6 +27,48 @@ struct CallFailureTests {
         }
     }
 
+    /// The engine is a B2BUA: what the phone said about the engine's own INVITE is no fault of
+    /// the caller's; the phone's answers to the call itself pass through.
+    @Test(
+        "a callee's failure reaches the caller as its answer to the call, or as 480 when it was about the engine's request",
+        arguments: [
+            (400, 480), (405, 480), (420, 480), (422, 480), (481, 480), (491, 480), (404, 480), (500, 480),
+            (403, 403), (488, 488), (603, 603), (600, 600),
+        ])
+    func calleeFailureAsTheCallerHearsIt(calleeStatus: Int, callerStatus: Int) async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: calleeStatus, toTag: "desk-tag"), from: desk)
+            let final = try await pbx.outbound.response(callerStatus, .invite, to: alice.address)
+            pbx.send(alice.ack(failure: final, of: ringing.callerInvite), from: alice)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.disposition == (calleeStatus == 600 ? .busy : .failed))
+            #expect(cdr.cause?.hasPrefix(String(calleeStatus)) == true, "the CDR keeps what the phone said")
+        }
+    }
+
+    @Test("a callee's redirection reaches the caller with its Contacts; one without any is a 480")
+    func redirection() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            var moved = desk.respond(to: ringing.calleeInvites[0], status: 302, toTag: "desk-tag")
+            moved.headers.add("Contact", "<sip:1002@pbx.example.com>;q=0.9, <sip:+36301234567@pbx.example.com>;q=0.5")
+            pbx.send(moved, from: desk)
+            let redirected = try await pbx.outbound.response(302, .invite, to: alice.address)
+            #expect(redirected.headers.values("Contact") == ["<sip:1002@pbx.example.com>;q=0.9", "<sip:+36301234567@pbx.example.com>;q=0.5"])
+            pbx.send(alice.ack(failure: redirected, of: ringing.callerInvite), from: alice)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.disposition == .failed)
+            #expect(cdr.cause?.hasPrefix("302") == true)
+        }
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 302, toTag: "desk-tag"), from: desk)
+            let unavailable = try await pbx.outbound.response(480, .invite, to: alice.address)
+            #expect(unavailable.headers.values("Contact").isEmpty)
+        }
+    }
+
     @Test("an extension with no registered phone: 480 and a failed CDR")
     func noContacts() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

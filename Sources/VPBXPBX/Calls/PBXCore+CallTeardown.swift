@@ -59,13 +59,19 @@ extension PBXCore {
     ///   - side: who ended it; that side gets no BYE.
     ///   - disposition: nil lets the state decide (answered, or failed before answer).
     ///   - callerStatus: the final response for an unanswered caller.
-    func endCall(_ id: UUID, cause: String, side: HangupSide, disposition: CallDisposition?, callerStatus: Int = 480) {
+    ///   - callerContacts: `Contact` values for that response (a redirection's targets).
+    func endCall(
+        _ id: UUID, cause: String, side: HangupSide, disposition: CallDisposition?, callerStatus: Int = 480,
+        callerContacts: [String] = []
+    ) {
         guard let call = calls[id], call.state != .ending else { return }
         call.state = .ending
         cancelNoAnswerTimer(of: call, id: id)
         if !call.finalSentToCaller {
             call.finalSentToCaller = true
-            respond(call.inviteKey, to: call.invite, status: callerStatus, toTag: call.callerDialog.localTag)
+            var final = SIPResponse(to: call.invite, status: callerStatus, toTag: call.callerDialog.localTag)
+            for contact in callerContacts { final.headers.add("Contact", contact) }
+            respond(call.inviteKey, with: final)
         } else if call.answeredAt != nil, side != .caller {
             var dialog = call.callerDialog
             let bye = dialog.makeRequest(.bye, via: newVia(for: call.callerSource), contact: nil)

@@ -188,16 +188,36 @@ extension PBXCore {
         let status = call.bestFailure?.statusCode ?? 480
         if divertToVoicemail(call.id, busy: status == 486 || status == 600) { return }
         if returnToApplication(call.id, busy: status == 486 || status == 600) { return }
-        let mapped: Int
-        switch status {
-        case 401, 407, 408, 404, 410, 480, 500...599: mapped = 480  // the callee's problems are not the caller's
-        default: mapped = status
+        var callerStatus = PBXCore.callerStatus(forCalleeFailure: status)
+        var contacts: [String] = []
+        if (300...399).contains(callerStatus) {
+            // A redirection goes with its Contacts, for the caller's phone to try (RFC 3261
+            // §8.1.3.4); without any it leads nowhere.
+            contacts = call.bestFailure?.headers.values("Contact") ?? []
+            if contacts.isEmpty { callerStatus = 480 }
         }
         let busy = status == 486 || status == 600
         let reason = call.bestFailure.map { "\($0.statusCode) \($0.reason)" } ?? "480 Temporarily Unavailable"
         // A caller handed on by an application stays an answered call whatever the new leg did.
         let disposition: CallDisposition? = call.answeredAt != nil ? nil : (busy ? .busy : .failed)
-        endCall(call.id, cause: reason, side: .callee, disposition: disposition, callerStatus: mapped)
+        endCall(
+            call.id, cause: reason, side: .callee, disposition: disposition, callerStatus: callerStatus,
+            callerContacts: contacts)
+    }
+
+    /// What the caller hears when every contact failed and the best failure was `status`.
+    ///
+    /// The engine is a B2BUA: the callee answered the engine's own request. What the phone
+    /// said about that request (its syntax, a SIP extension, authentication, a session timer,
+    /// a dialog, a loop) is no fault of the caller's and nothing it could act on, nor is the
+    /// phone's own trouble (a timeout, a 5xx); all of those become 480, as Asterisk turns them
+    /// into a hangup cause rather than passing them on. The callee's answers to the call pass
+    /// through: busy, declined, forbidden, its media not acceptable, and a redirection.
+    static func callerStatus(forCalleeFailure status: Int) -> Int {
+        switch status {
+        case 300...399, 403, 486, 488, 600, 603, 606: status
+        default: 480
+        }
     }
 
     static func failurePriority(_ status: Int) -> Int {
