@@ -96,6 +96,57 @@ struct CallLifecycleTests {
         }
     }
 
+    @Test("a relayed re-INVITE's 200 sent again (the ACK lost) is ACKed again, so the phone does not end the call")
+    func retransmittedReInviteAnswerIsAckedAgain() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(
+                from: alice, to: desk, calleeAnswer: SampleSDP.g722(host: desk.address.host, port: 4002))
+            let hold = call.caller.request(.invite, sdp: alice.sdp(port: 4010, direction: "sendonly"))
+            pbx.send(hold, from: alice)
+            let relayed = try await pbx.outbound.request(.invite, to: desk.address)
+            let ok = desk.respond(to: relayed, status: 200, toTag: "callee-tag", sdp: SampleSDP.g722(host: desk.address.host, port: 4002))
+            pbx.send(ok, from: desk)
+            let first = try await pbx.outbound.request(.ack, to: desk.address)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            pbx.send(call.caller.ack(inviteCSeq: call.caller.cseq), from: alice)
+            // The ACK was lost: the phone sends its 200 again (RFC 3261 §13.3.1.4), and
+            // without an ACK ends the call after 64·T1.
+            pbx.send(ok, from: desk)
+            // The harness hands out a copy of a message only once: count them instead.
+            let firstBytes = first.serialized()
+            try await eventually("the same ACK sent again") {
+                pbx.outbound.sent.filter { $0.isRequest(.ack, to: desk.address) && $0.request?.serialized() == firstBytes }.count == 2
+            }
+            #expect(await pbx.core.callSnapshots().first?.state == .answered)
+        }
+    }
+
+    @Test("a relayed re-INVITE answered 200 after the call ended is still ACKed; the re-INVITE gets 487")
+    func reInviteAnsweredAfterTheCallEndedIsAcked() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(
+                from: alice, to: desk, calleeAnswer: SampleSDP.g722(host: desk.address.host, port: 4002))
+            let hold = call.caller.request(.invite, sdp: alice.sdp(port: 4010, direction: "sendonly"))
+            pbx.send(hold, from: alice)
+            let relayed = try await pbx.outbound.request(.invite, to: desk.address)
+            // The caller hangs up before the other phone answered the hold.
+            pbx.send(call.caller.request(.bye), from: alice)
+            _ = try await pbx.outbound.response(200, .bye, to: alice.address)
+            let bye = try await pbx.outbound.request(.bye, to: desk.address)
+            pbx.send(
+                desk.respond(to: relayed, status: 200, toTag: "callee-tag", sdp: SampleSDP.g722(host: desk.address.host, port: 4002)),
+                from: desk)
+            pbx.send(desk.respond(to: bye, status: 200, toTag: "callee-tag"), from: desk)
+            // Unacknowledged, the phone would resend its 200 for 32 s and then hang up a
+            // dialog long gone (RFC 3261 §13.3.1.4).
+            let ack = try await pbx.outbound.request(.ack, to: desk.address)
+            #expect(try ack.headers.cseq().number == (try relayed.headers.cseq().number))
+            // The caller's re-INVITE, still waiting, is ended by its BYE (RFC 3261 §15.1.2).
+            let terminated = try await pbx.outbound.response(487, .invite, to: alice.address)
+            #expect(try terminated.headers.cseq().number == (try hold.headers.cseq().number))
+        }
+    }
+
     @Test("a phone whose answer says recvonly is not missed when it sends nothing; the caller still is")
     func recvonlyAnswerIsNotWatched() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

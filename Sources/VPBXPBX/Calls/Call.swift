@@ -25,6 +25,8 @@ struct DeferredAck: Sendable {
     /// The side whose 2xx waits for it.
     let toward: CallSide
     let inviteCSeq: UInt32
+    /// The relayed re-INVITE's client transaction, which keeps what the ACK is made from.
+    let transaction: TransactionKey
 }
 
 /// One contact of the callee being rung (parallel forking: first answer wins).

@@ -11,7 +11,8 @@ extension PBXCore {
     func clientResponse(_ response: SIPResponse, purpose: ClientPurpose, key: TransactionKey) {
         switch purpose {
         case .calleeInvite(let id, let leg): calleeInviteResponse(response, call: id, leg: leg)
-        case .relayed(let id, let answering, let toward): relayedResponse(response, call: id, answering: answering, toward: toward)
+        case .relayed(let id, let answering, let toward):
+            relayedResponse(response, call: id, answering: answering, toward: toward, client: key)
         case .monitorInvite(let id): monitorInviteResponse(response, monitor: id)
         case .qualify(let key, let probe): qualifyResponse(response, key: key, probe: probe)
         case .fireAndForget: break

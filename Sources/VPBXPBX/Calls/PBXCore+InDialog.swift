@@ -71,37 +71,62 @@ extension PBXCore {
         let destination: SIPPeerAddress
         let outgoing: SIPRequest
         let contact: NameAddress?
+        let farDialog: Dialog
         if target == .caller {
             destination = call.callerSource
             contact = request.method == .invite || request.method == .update ? ourContact(user: call.callee, transport: destination.transport) : nil
             outgoing = call.callerDialog.makeRequest(request.method, via: newVia(for: destination), contact: contact, body: body, contentType: body.isEmpty ? nil : contentType)
+            farDialog = call.callerDialog
         } else {
             guard let index = call.answeredLeg, var dialog = call.legs[index].dialog else { return }
             destination = call.legs[index].destination
             contact = request.method == .invite || request.method == .update ? ourContact(user: call.caller, transport: destination.transport) : nil
             outgoing = dialog.makeRequest(request.method, via: newVia(for: destination), contact: contact, body: body, contentType: body.isEmpty ? nil : contentType)
             call.legs[index].dialog = dialog
+            farDialog = dialog
         }
-        startClient(outgoing, to: destination, purpose: .relayed(call: call.id, answering: key, toward: target))
+        let client = startClient(outgoing, to: destination, purpose: .relayed(call: call.id, answering: key, toward: target))
+        if request.method == .invite {
+            transactions.clients[client]?.relayedInvite = RelayedInvite(dialog: farDialog, destination: destination)
+        }
     }
 
     /// The other party answered a relayed request: pass the final answer back.
-    func relayedResponse(_ response: SIPResponse, call id: UUID, answering key: TransactionKey, toward target: CallSide) {
-        // A server transaction that already answered has let go of its request: nothing to relay.
-        guard response.statusCode >= 200, let call = calls[id], let entry = transactions.servers[key],
-            let original = entry.originalRequest
-        else { return }
+    func relayedResponse(
+        _ response: SIPResponse, call id: UUID, answering key: TransactionKey, toward target: CallSide,
+        client: TransactionKey
+    ) {
+        guard response.statusCode >= 200 else { return }
+        let relayedInvite = transactions.clients[client]?.relayedInvite
+        let ackCSeq = (try? response.headers.cseq().number) ?? 1
+        if response.isSuccess, let relayedInvite {
+            if relayedInvite.answered {
+                // A retransmitted 2xx: our ACK was lost. The same ACK again (none yet while it
+                // waits for the near side's answer), and nothing more.
+                if let ack = relayedInvite.ack { outbound.send(.request(ack), to: reachable(relayedInvite.destination, for: ack)) }
+                return
+            }
+            relayedInvite.answered = true
+        }
+        guard let call = calls[id] else {
+            return relayedResponseAfterTheCall(response, answering: key, relayedInvite: relayedInvite, cseq: ackCSeq)
+        }
+        // A server transaction that already answered has let go of its request: nothing to
+        // relay (a 2xx is still ACKed: the far side would end the call without).
+        guard let entry = transactions.servers[key], let original = entry.originalRequest else {
+            if response.isSuccess, let relayedInvite { sendAck(relayedInvite, cseq: ackCSeq) }
+            return
+        }
         let localTag = target == .callee ? call.callerDialog.localTag : call.calleeFromTag
         var answer = SIPResponse(to: original, status: response.statusCode, reason: response.reason, toTag: localTag)
         if original.method == .invite, response.isSuccess {
-            let ackCSeq = (try? response.headers.cseq().number) ?? 1
             if original.body.isEmpty, sdp(of: response) != nil {
                 // A re-INVITE without SDP: the far side's 2xx carries an offer, whose answer
                 // comes in the near side's ACK; the far side's ACK waits for it.
-                call.deferredAck = DeferredAck(toward: target, inviteCSeq: ackCSeq)
-            } else {
+                call.deferredAck = DeferredAck(toward: target, inviteCSeq: ackCSeq, transaction: client)
+            } else if let relayedInvite {
                 // ACK the far side's 2xx ourselves; the near side's ACK only confirms our 2xx.
-                sendAck(toward: target, of: call, inviteCSeq: ackCSeq)
+                sendAck(relayedInvite, cseq: ackCSeq)
             }
             let nearSide = target.other
             answer.headers.add("Contact", ourContact(user: nearSide == .caller ? call.callee : call.caller, transport: entry.source.transport).serialized)
@@ -144,23 +169,24 @@ extension PBXCore {
         media.updateTimeoutSuspended(offer.isHold)
     }
 
-    /// The ACK for a 2xx that `side` sent to a relayed INVITE, with `body` when it carries
-    /// the answer to an offer that 2xx made.
-    private func sendAck(toward side: CallSide, of call: Call, inviteCSeq: UInt32, body: [UInt8] = []) {
-        let contentType = body.isEmpty ? nil : "application/sdp"
-        if side == .callee {
-            guard let index = call.answeredLeg, call.legs[index].dialog != nil else { return }
-            let destination = call.legs[index].destination
-            if let ack = call.legs[index].dialog?.makeAck(
-                inviteCSeq: inviteCSeq, via: newVia(for: destination), body: body, contentType: contentType)
-            {
-                outbound.send(.request(ack), to: reachable(destination, for: ack))
-            }
-        } else {
-            let ack = call.callerDialog.makeAck(
-                inviteCSeq: inviteCSeq, via: newVia(for: call.callerSource), body: body, contentType: contentType)
-            outbound.send(.request(ack), to: reachable(call.callerSource, for: ack))
+    /// ACKs the far side's 2xx to a relayed re-INVITE, with `body` when it carries the answer
+    /// to an offer that 2xx made.
+    private func sendAck(_ relayedInvite: RelayedInvite, cseq: UInt32, body: [UInt8] = []) {
+        let destination = relayedInvite.destination
+        let ack = relayedInvite.makeAck(cseq: cseq, via: newVia(for: destination), body: body)
+        outbound.send(.request(ack), to: reachable(destination, for: ack))
+    }
+
+    /// The call ended while its re-INVITE (or INFO, UPDATE) was out. A 2xx is ACKed all the
+    /// same (the BYE went out already), and the phone that sent the request, if it still
+    /// waits, hears 487 (RFC 3261 §15.1.2) instead of nothing until its own timeout.
+    private func relayedResponseAfterTheCall(
+        _ response: SIPResponse, answering key: TransactionKey, relayedInvite: RelayedInvite?, cseq: UInt32
+    ) {
+        if let original = transactions.servers[key]?.originalRequest {
+            respond(key, to: original, status: 487)
         }
+        if response.isSuccess, let relayedInvite { sendAck(relayedInvite, cseq: cseq) }
     }
 
     /// The near side's ACK answered the offer in the far side's 2xx (a re-INVITE without SDP):
@@ -177,7 +203,9 @@ extension PBXCore {
             let stamped = deferred.toward == .callee ? call.calleeOrigin.stamp(anchored) : call.callerOrigin.stamp(anchored)
             body = Array(stamped.serialized().utf8)
         }
-        sendAck(toward: deferred.toward, of: call, inviteCSeq: deferred.inviteCSeq, body: body)
+        // The far side gives its 2xx up after 64·T1, and its transaction with it.
+        guard let relayedInvite = transactions.clients[deferred.transaction]?.relayedInvite else { return }
+        sendAck(relayedInvite, cseq: deferred.inviteCSeq, body: body)
     }
 
     /// An ACK that matched no server transaction: the end-to-end ACK for one of our 2xx.

@@ -77,6 +77,8 @@ struct TransactionTable {
         /// When timer B or F (the transaction's timeout) is due, until a final response makes
         /// it stale and it is taken out of the timer wheel (``PBXCore/cancelTimeoutTimer(of:key:)``).
         var timeoutDeadline: ContinuousClock.Instant?
+        /// For a relayed re-INVITE: what its 2xx needs to be ACKed.
+        var relayedInvite: RelayedInvite?
 
         init(transaction: Client, destination: SIPPeerAddress, purpose: ClientPurpose) {
             self.transaction = transaction
