@@ -37,7 +37,7 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Source network accepted without digest challenge; repeatable.", valueName: "cidr"))
     var trusted: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Seconds without RTP from either phone before an answered call is ended (default 60; not while ringing or on hold).", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("Seconds without RTP or RTCP from either phone before an answered call is ended (default 60; not while ringing or on hold).", valueName: "seconds"))
     var rtpTimeout: Int?
 
     @Option(name: .long, help: ArgumentHelp("Refuse new calls with 503 beyond this many at once (default: no limit).", valueName: "n"))

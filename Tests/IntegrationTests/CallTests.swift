@@ -349,6 +349,27 @@ extension Integration {
             }
         }
 
+        /// The 2xx to a re-INVITE the engine relayed, sent again as when the engine's ACK was
+        /// lost: the same ACK again (during the call a phone without it would end the call
+        /// 32 s later). sipp can send it again only after its BYE (see the scenario), when
+        /// the same kept ACK answers it.
+        @Test("callee resends its 200 to a relayed re-INVITE: the same ACK again")
+        func reInviteAnswerRetransmitted() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.answerReInviteResendHangup)
+                let caller = try await setUp(pbx, callee: callee, caller: .callReInviteAwaitBye)
+                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+                let acks = calleeResult.receivedMessages().filter { $0.hasPrefix("ACK") && $0.contains("CSeq: 2 ACK") }
+                #expect(acks.count == 2, "the re-INVITE's ACKs the callee received: \(acks)")
+                #expect(Set(acks).count == 1, "the second ACK differs: \(acks)")
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+                #expect(cdr.hangupSide == .callee)
+            }
+        }
+
         /// The BYE's server transaction keeps its 200 as bytes for timer J (`SerializedSIPMessage`):
         /// a BYE sent again gets those same bytes, and the callee hears of the hang-up once.
         @Test("caller sends its BYE again: the same 200 again, one BYE to the callee")

@@ -53,11 +53,7 @@ struct CallLifecycleTests {
     @Test("a relayed re-INVITE the other phone answers only with 100 is given up at timer B: the re-INVITEing phone gets a final answer")
     func relayedReInviteAnsweredOnlyTryingTimesOut() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            var call = try await pbx.establish(
-                from: alice, to: desk, calleeAnswer: SampleSDP.g722(host: desk.address.host, port: 4002))
-            let hold = call.caller.request(.invite, sdp: alice.sdp(port: 4010, direction: "sendonly"))
-            pbx.send(hold, from: alice)
-            let relayed = try await pbx.outbound.request(.invite, to: desk.address)
+            let (_, hold, relayed) = try await relayedHold(pbx)
             pbx.send(desk.respond(to: relayed, status: 100, toTag: "callee-tag"), from: desk)
             let final = try await pbx.outbound.next("a final answer to alice's re-INVITE", timeout: .seconds(10)) { sent in
                 guard let response = sent.response, sent.destination == alice.address else { return false }
@@ -70,12 +66,7 @@ struct CallLifecycleTests {
     @Test("a hold the other phone refuses (491) leaves the RTP timeout running; an accepted one suspends it")
     func refusedHoldKeepsTheTimeout() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            // G.722: no music on hold for it, so the engine relays the hold.
-            var call = try await pbx.establish(
-                from: alice, to: desk, calleeAnswer: SampleSDP.g722(host: desk.address.host, port: 4002))
-            let hold = call.caller.request(.invite, sdp: alice.sdp(port: 4010, direction: "sendonly"))
-            pbx.send(hold, from: alice)
-            let relayed = try await pbx.outbound.request(.invite, to: desk.address)
+            var (call, _, relayed) = try await relayedHold(pbx)
             pbx.send(desk.respond(to: relayed, status: 491, toTag: "callee-tag"), from: desk)
             _ = try await pbx.outbound.response(491, .invite, to: alice.address)
             // Both phones still send as before: the call must still time out if one vanishes.
@@ -99,11 +90,7 @@ struct CallLifecycleTests {
     @Test("a relayed re-INVITE's 200 sent again (the ACK lost) is ACKed again, so the phone does not end the call")
     func retransmittedReInviteAnswerIsAckedAgain() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            var call = try await pbx.establish(
-                from: alice, to: desk, calleeAnswer: SampleSDP.g722(host: desk.address.host, port: 4002))
-            let hold = call.caller.request(.invite, sdp: alice.sdp(port: 4010, direction: "sendonly"))
-            pbx.send(hold, from: alice)
-            let relayed = try await pbx.outbound.request(.invite, to: desk.address)
+            let (call, _, relayed) = try await relayedHold(pbx)
             let ok = desk.respond(to: relayed, status: 200, toTag: "callee-tag", sdp: SampleSDP.g722(host: desk.address.host, port: 4002))
             pbx.send(ok, from: desk)
             let first = try await pbx.outbound.request(.ack, to: desk.address)
@@ -124,11 +111,7 @@ struct CallLifecycleTests {
     @Test("a relayed re-INVITE answered 200 after the call ended is still ACKed; the re-INVITE gets 487")
     func reInviteAnsweredAfterTheCallEndedIsAcked() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            var call = try await pbx.establish(
-                from: alice, to: desk, calleeAnswer: SampleSDP.g722(host: desk.address.host, port: 4002))
-            let hold = call.caller.request(.invite, sdp: alice.sdp(port: 4010, direction: "sendonly"))
-            pbx.send(hold, from: alice)
-            let relayed = try await pbx.outbound.request(.invite, to: desk.address)
+            var (call, hold, relayed) = try await relayedHold(pbx)
             // The caller hangs up before the other phone answered the hold.
             pbx.send(call.caller.request(.bye), from: alice)
             _ = try await pbx.outbound.response(200, .bye, to: alice.address)
@@ -252,5 +235,18 @@ struct CallLifecycleTests {
                 try await pbx.registrations.list(extensionNumber: desk.number).isEmpty
             }
         }
+    }
+
+    /// A call in G.722 (no music on hold exists in it, so the engine relays a hold) whose
+    /// caller sent a hold re-INVITE, and that re-INVITE as relayed to the desk phone.
+    private func relayedHold(
+        _ pbx: PBXHarness
+    ) async throws -> (call: PBXHarness.Established, hold: SIPRequest, relayed: SIPRequest) {
+        var call = try await pbx.establish(
+            from: alice, to: desk, calleeAnswer: SampleSDP.g722(host: desk.address.host, port: 4002))
+        let hold = call.caller.request(.invite, sdp: alice.sdp(port: 4010, direction: "sendonly"))
+        pbx.send(hold, from: alice)
+        let relayed = try await pbx.outbound.request(.invite, to: desk.address)
+        return (call, hold, relayed)
     }
 }

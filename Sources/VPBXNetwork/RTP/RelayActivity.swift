@@ -48,6 +48,23 @@ final class RelayActivity {
         self.monitor?.recordActivity(side: side, at: time)
     }
 
+    /// Brings in the arrival times the poller recorded, its four sockets in group order (RTP
+    /// A, RTCP A, RTP B, RTCP B).
+    func record(polled states: [RelayLegState]) {
+        guard states.count == 4 else { return }
+        if let time = states[0].lastReceived { self.record(side: .a, at: time) }
+        if let time = states[1].lastReceived { self.recordControl(side: .a, at: time) }
+        if let time = states[2].lastReceived { self.record(side: .b, at: time) }
+        if let time = states[3].lastReceived { self.recordControl(side: .b, at: time) }
+    }
+
+    /// Notes that RTCP arrived on `side`: the phone is there, though it may send no media
+    /// (silence suppressed), as Asterisk's `rtptimeout` counts RTCP too. Not media: the
+    /// last-RTP time stays.
+    func recordControl(side: RelaySide, at time: NIODeadline) {
+        self.monitor?.recordActivity(side: side, at: time)
+    }
+
     /// Chooses the sides whose silence ends the session (``RelayInactivityMonitor``).
     func setWatched(a: Bool, b: Bool) {
         guard let action = self.monitor?.setWatched(a: a, b: b, now: .now()) else { return }

@@ -102,8 +102,7 @@ extension RelayCore {
     private func takeBack(_ states: [RelayLegState]) {
         guard states.count == 4 else { return }
         for (endpoint, state) in zip(self.endpoints, states) { endpoint.legState = state }
-        if let time = states[0].lastReceived { self.activity.record(side: .a, at: time) }
-        if let time = states[2].lastReceived { self.activity.record(side: .b, at: time) }
+        self.activity.record(polled: states)
     }
 
     /// Whether the poller forwards this session's packets now: it has them and its thread runs.
@@ -159,8 +158,7 @@ extension RelayCore {
             }
         }
         self.withPolledStates { core, states in
-            if let time = states[0].lastReceived { core.activity.record(side: .a, at: time) }
-            if let time = states[2].lastReceived { core.activity.record(side: .b, at: time) }
+            core.activity.record(polled: states)
             then()
         }
     }

@@ -43,8 +43,8 @@ final class RelayCore {
 
         self.forwarders.rtpA.attach(from: self.rtpA, to: self.rtpB, activity: self.activity)
         self.forwarders.rtpB.attach(from: self.rtpB, to: self.rtpA, activity: self.activity)
-        self.forwarders.rtcpA.attach(from: self.rtcpA, to: self.rtcpB, activity: nil)
-        self.forwarders.rtcpB.attach(from: self.rtcpB, to: self.rtcpA, activity: nil)
+        self.forwarders.rtcpA.attach(from: self.rtcpA, to: self.rtcpB, activity: self.activity, isControl: true)
+        self.forwarders.rtcpB.attach(from: self.rtcpB, to: self.rtcpA, activity: self.activity, isControl: true)
         self.activity.beforeCheck = { [weak self] done in
             guard let self else { return done() }
             self.refreshActivity(then: done)

@@ -18,15 +18,20 @@ final class RelayForwardingHandler: ChannelInboundHandler {
 
     private var inbound: RelayEndpoint?
     private var outbound: RelayEndpoint?
-    /// RTP sockets feed the inactivity monitor and the last-packet time; RTCP sockets do not.
+    /// Arrivals keep the side alive for the inactivity timeout; an RTP socket's also make
+    /// its last-packet time.
     private var activity: RelayActivity?
+    private var isControl = false
     private var sawPacketInBatch = false
 
     /// Forwards what arrives for `inbound` to `outbound`'s phone from now on.
-    func attach(from inbound: RelayEndpoint, to outbound: RelayEndpoint, activity: RelayActivity?) {
+    /// - Parameter isControl: the sockets are RTCP ones: their packets count as a sign of
+    ///   life, not as media.
+    func attach(from inbound: RelayEndpoint, to outbound: RelayEndpoint, activity: RelayActivity?, isControl: Bool = false) {
         self.inbound = inbound
         self.outbound = outbound
         self.activity = activity
+        self.isControl = isControl
         self.sawPacketInBatch = false
     }
 
@@ -93,7 +98,11 @@ final class RelayForwardingHandler: ChannelInboundHandler {
         if self.sawPacketInBatch {
             self.sawPacketInBatch = false
             // One clock read per batch, not per packet.
-            self.activity?.record(side: inbound.side, at: .now())
+            if self.isControl {
+                self.activity?.recordControl(side: inbound.side, at: .now())
+            } else {
+                self.activity?.record(side: inbound.side, at: .now())
+            }
         }
     }
 

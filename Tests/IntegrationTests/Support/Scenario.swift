@@ -40,6 +40,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case busy
     case busyRetransmit = "busy-retransmit"
     case answerRetransmitAfterBye = "answer-retransmit-after-bye"
+    case answerReInviteResendHangup = "answer-reinvite-resend-hangup"
     case answerOptions = "answer-options"
     case ring
     // Stand-ins for the engine, only for checking the scenarios above sipp-to-sipp.

@@ -24,6 +24,9 @@ struct RelaySessionTimeoutTests {
         /// Side A alone, side B not watched (a caller talking to one of the engine's
         /// applications, or to a phone that said `recvonly`).
         case sideAWithBUnwatched
+        /// Side A's RTP, and side B's RTCP alone: a phone that suppresses silence without
+        /// comfort noise is still there.
+        case sideAWithRTCPFromB
 
         var testDescription: String { self.rawValue }
     }
@@ -49,7 +52,11 @@ struct RelaySessionTimeoutTests {
             var longestGap = Duration.zero
             for sequence in 0..<70 {
                 try await phoneA.send(rtpPacket(sequence: UInt16(sequence)), to: session.aPort)
-                if flow == .bothSides { try await phoneB.send(rtpPacket(sequence: UInt16(sequence)), to: session.bPort) }
+                switch flow {
+                case .bothSides: try await phoneB.send(rtpPacket(sequence: UInt16(sequence)), to: session.bPort)
+                case .sideAWithRTCPFromB: if sequence % 4 == 0 { try await phoneB.send(Self.rtcpReceiverReport, to: session.bPort + 1) }
+                case .sideAWithBUnwatched: break
+                }
                 let now = ContinuousClock.now
                 longestGap = max(longestGap, now - lastSent)
                 lastSent = now
@@ -167,6 +174,9 @@ struct RelaySessionTimeoutTests {
             attempt += 1
         }
     }
+
+    /// An RTCP receiver report with no report blocks (RFC 3550 §6.4.2).
+    static let rtcpReceiverReport: [UInt8] = [0x80, 201, 0, 1, 0x12, 0x34, 0x56, 0x78]
 
     /// How often a test whose premise the machine's load broke (a sleep or a close that took
     /// far longer than asked) is run again before its result counts anyway.

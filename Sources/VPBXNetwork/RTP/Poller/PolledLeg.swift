@@ -29,8 +29,6 @@ struct PolledLeg {
     var descriptor: CInt = -1
     /// The slot of the socket packets go out of: the other side's socket of the same kind.
     var peer = -1
-    /// RTP sockets record when packets arrive (for the inactivity timeout); RTCP sockets not.
-    var isRTP = false
     var mode = Mode.free
     var target = RawSocketAddress()
     var hasTarget = false

@@ -307,7 +307,7 @@ final class RelayPoller: @unchecked Sendable {
         }
         leg.pointee.counters.packetsIn &+= 1
         leg.pointee.counters.bytesIn &+= UInt64(size)
-        if leg.pointee.isRTP { leg.pointee.lastReceived = now }
+        leg.pointee.lastReceived = now  // RTP or RTCP: both keep the side alive
 
         let out = self.legs + leg.pointee.peer
         guard out.pointee.hasTarget else {
@@ -415,7 +415,6 @@ final class RelayPoller: @unchecked Sendable {
         }
         for (index, slot) in slots.enumerated() {
             self.legs[slot].peer = slots[Group.peer(of: index)]
-            self.legs[slot].isRTP = index % 2 == 0
             self.setMode(.discarding, slot: slot)
         }
         group.slots = slots
