@@ -87,6 +87,29 @@ struct CallLifecycleTests {
         }
     }
 
+    @Test("a CANCEL of a relayed re-INVITE is answered 200 and passed on; the other phone's 487 comes back")
+    func cancelledReInvite() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let (call, hold, relayed) = try await relayedHold(pbx)
+            pbx.send(desk.respond(to: relayed, status: 100, toTag: "callee-tag"), from: desk)
+            pbx.send(alice.cancel(hold), from: alice)
+            _ = try await pbx.outbound.response(200, .cancel, to: alice.address)
+            // RFC 3261 §9.1: the CANCEL names the INVITE it cancels by its Via, Call-ID and
+            // CSeq number.
+            let cancel = try await pbx.outbound.request(.cancel, to: desk.address)
+            #expect(try cancel.headers.cseq().number == (try relayed.headers.cseq().number))
+            #expect(cancel.headers.values("Via").first == relayed.headers.values("Via").first)
+            #expect(cancel.headers.callID == relayed.headers.callID)
+            pbx.send(desk.respond(to: cancel, status: 200, toTag: "callee-tag"), from: desk)
+            pbx.send(desk.respond(to: relayed, status: 487, toTag: "callee-tag"), from: desk)
+            let terminated = try await pbx.outbound.response(487, .invite, to: alice.address)
+            #expect(try terminated.headers.cseq().number == (try hold.headers.cseq().number))
+            // The hold never happened: the call goes on, timed as before.
+            #expect(call.session.timeoutChanges == [false])
+            #expect(await pbx.core.callSnapshots().first?.state == .answered)
+        }
+    }
+
     @Test("a relayed re-INVITE's 200 sent again (the ACK lost) is ACKed again, so the phone does not end the call")
     func retransmittedReInviteAnswerIsAckedAgain() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

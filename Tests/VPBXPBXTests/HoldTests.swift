@@ -15,6 +15,31 @@ struct HoldTests {
         pbx.outbound.distinctCount { $0.isRequest(.invite, to: phone.address) }
     }
 
+    /// The held phone may renegotiate meanwhile (a session refresh, a codec change): that
+    /// re-INVITE goes to the holder, and the hold, and with it the RTP timeout's pause, lasts.
+    @Test("a re-INVITE from the held phone, relayed and accepted, leaves the RTP timeout suspended while the hold lasts")
+    func heldPhonesReInviteKeepsTheTimeoutSuspended() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(from: alice, to: desk)
+            let hold = call.caller.request(.invite, sdp: alice.sdp(port: 4010, direction: "sendonly"))
+            pbx.send(hold, from: alice)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            pbx.send(call.caller.ack(inviteCSeq: call.caller.cseq), from: alice)
+            try await eventually("the media timeout suspended while on hold") { call.session.timeoutChanges == [false, true] }
+
+            pbx.send(call.callee.request(.invite, sdp: desk.sdp(port: 4002, direction: "sendrecv")), from: desk)
+            let relayed = try await pbx.outbound.request(.invite, to: alice.address)
+            var ok = SIPResponse(to: relayed, status: 200, toTag: nil)
+            ok.headers.add("Contact", "<\(alice.contact)>")
+            ok.headers.add("Content-Type", "application/sdp")
+            ok.body = Array(alice.sdp(port: 4010, direction: "sendonly").utf8)
+            pbx.send(ok, from: alice)
+            _ = try await pbx.outbound.response(200, .invite, to: desk.address)
+            #expect(call.session.isTimeoutSuspended, "timeout changes: \(call.session.timeoutChanges)")
+            #expect(await pbx.core.callSnapshots().first?.heldBy == ["caller"])
+        }
+    }
+
     @Test("the caller holds (sendonly): the engine answers recvonly itself, the callee hears music in its codec")
     func callerHolds() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

@@ -12,6 +12,7 @@ extension PBXCore {
                 respond(key, to: request, status: 200)
                 return
             }
+            if cancelRelayedReInvite(request, key: key) { return }
             respond(key, to: request, status: 481)
             return
         }

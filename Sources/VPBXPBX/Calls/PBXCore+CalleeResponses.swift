@@ -256,13 +256,16 @@ extension PBXCore {
         sendCancel(of: leg.invite, to: leg.destination)
     }
 
-    /// CANCEL of an INVITE we sent to `destination` (callee legs, a supervisor's phone rung).
+    /// CANCEL of an INVITE we sent to `destination` (callee legs, a supervisor's phone rung, a
+    /// relayed re-INVITE): its Request-URI, top Via, From, To, Call-ID, CSeq number and Route
+    /// set, as RFC 3261 §9.1 has them.
     func sendCancel(of invite: SIPRequest, to destination: SIPPeerAddress) {
         var headers = SIPHeaders()
         if let via = invite.headers.values("Via").first { headers.add("Via", via) }
         headers.add("Max-Forwards", "70")
         for name in ["From", "To", "Call-ID"] { if let value = invite.headers[name] { headers.add(name, value) } }
-        headers.add("CSeq", CSeq(1, .cancel).description)
+        headers.add("CSeq", CSeq((try? invite.headers.cseq().number) ?? 1, .cancel).description)
+        for route in invite.headers.lines("Route") { headers.add("Route", route) }
         startClient(SIPRequest(method: .cancel, uri: invite.uri, headers: headers), to: destination, purpose: .fireAndForget)
         inviteCancelled(invite)
     }

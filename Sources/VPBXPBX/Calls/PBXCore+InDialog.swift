@@ -86,8 +86,9 @@ extension PBXCore {
             farDialog = dialog
         }
         let client = startClient(outgoing, to: destination, purpose: .relayed(call: call.id, answering: key, toward: target))
-        if request.method == .invite {
-            transactions.clients[client]?.relayedInvite = RelayedInvite(dialog: farDialog, destination: destination)
+        if request.method == .invite, let entry = transactions.clients[client] {
+            entry.relayedInvite = RelayedInvite(dialog: farDialog, destination: destination)
+            transactions.relayedInviteByServer[key] = client
         }
     }
 
@@ -97,6 +98,7 @@ extension PBXCore {
         client: TransactionKey
     ) {
         guard response.statusCode >= 200 else { return }
+        if transactions.relayedInviteByServer[key] == client { transactions.relayedInviteByServer[key] = nil }
         let relayedInvite = transactions.clients[client]?.relayedInvite
         let ackCSeq = (try? response.headers.cseq().number) ?? 1
         if response.isSuccess, let relayedInvite {
@@ -159,14 +161,27 @@ extension PBXCore {
     }
 
     /// The RTP timeout follows an accepted re-INVITE, not the offer alone: a hold the other
-    /// phone refused (491, 488) leaves the call timed as it was. A hold suspends it; otherwise
-    /// each phone is watched as its new SDP says it sends.
+    /// phone refused (491, 488) leaves the call timed as it was. A hold suspends it, as does
+    /// one the engine answered itself and that still lasts; otherwise each phone is watched
+    /// as its new SDP says it sends.
     private func followRenegotiation(
         of call: Call, offer: SessionDescription, answer: SessionDescription, offerer: CallSide, media: any MediaSession
     ) {
         let (callerSDP, calleeSDP) = offerer == .caller ? (offer, answer) : (answer, offer)
         watchSilence(of: call, callerSDP: callerSDP, calleeSDP: calleeSDP, calleeIsApplication: call.answeredByApplication)
-        media.updateTimeoutSuspended(offer.isHold)
+        media.updateTimeoutSuspended(offer.isHold || !call.heldBy.isEmpty)
+    }
+
+    /// A CANCEL of a re-INVITE the engine relayed (RFC 3261 §9.2): 200 for the CANCEL, and the
+    /// CANCEL goes on to the other phone, whose 487 (or 2xx, had it answered first) comes
+    /// back as the re-INVITE's answer. False when `key` cancels no such re-INVITE.
+    func cancelRelayedReInvite(_ request: SIPRequest, key: TransactionKey) -> Bool {
+        guard let client = transactions.relayedInviteByServer[key.cancelTarget()],
+            let entry = transactions.clients[client], let invite = entry.request
+        else { return false }
+        respond(key, to: request, status: 200)
+        sendCancel(of: invite, to: entry.destination)
+        return true
     }
 
     /// ACKs the far side's 2xx to a relayed re-INVITE, with `body` when it carries the answer

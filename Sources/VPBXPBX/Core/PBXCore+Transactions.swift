@@ -72,6 +72,12 @@ extension PBXCore {
             subscribe(request, key: key, source: source)  // in and out of dialog
             return
         }
+        // A CANCEL is hop by hop, whatever its To: one of a re-INVITE carries the dialog's
+        // tag, and relayed into the other dialog as a request of its own it cancelled nothing.
+        if request.method == .cancel {
+            cancel(request, key: key)
+            return
+        }
         if (try? request.headers.toTag()) != nil {
             inDialogRequest(request, key: key, source: source)
             return
@@ -79,7 +85,6 @@ extension PBXCore {
         switch request.method {
         case .register: register(request, key: key, source: source)
         case .invite: newCall(request, key: key, source: source)
-        case .cancel: cancel(request, key: key)
         case .options:
             var response = SIPResponse(to: request, status: 200, toTag: SIPIdentifiers.tag())
             response.headers.add("Allow", PBXCore.allowedMethods)

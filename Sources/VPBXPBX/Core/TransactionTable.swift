@@ -100,6 +100,9 @@ struct TransactionTable {
     /// Out-of-dialog requests by (Call-ID, From tag, CSeq) → the transaction that owns them,
     /// to spot the same request arriving again by another path (RFC 3261 §8.2.2.2).
     var serverByRequestIdentity: [RequestIdentity: TransactionKey] = [:]
+    /// A re-INVITE's server transaction → the client transaction relaying it, until the other
+    /// phone's final answer: so that a CANCEL of the re-INVITE is passed on.
+    var relayedInviteByServer: [TransactionKey: TransactionKey] = [:]
 }
 
 /// What makes two out-of-dialog requests "the same request" for merged-request detection.
