@@ -114,4 +114,28 @@ struct CallForkingTests {
             #expect(await pbx.core.callSnapshots().first?.state == .answered)
         }
     }
+
+    /// Both contacts share the call's Call-ID and the engine's tag; only the remote tag tells
+    /// their dialogs apart (RFC 3261 §12.2.2). A BYE from the one that lost, crossing the
+    /// engine's, must not end the call the other answered.
+    @Test("a BYE from the contact that answered second does not end the call the first answered")
+    func losingContactsByeLeavesTheCall() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk, soft])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag", sdp: desk.sdp()), from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let lateOK = soft.respond(to: ringing.calleeInvites[1], status: 200, toTag: "soft-tag", sdp: soft.sdp())
+            pbx.send(lateOK, from: soft)
+            _ = try await pbx.outbound.request(.ack, to: soft.address)
+            _ = try await pbx.outbound.request(.bye, to: soft.address)
+
+            var softDialog = try PhoneDialog(callee: soft, invite: ringing.calleeInvites[1], ok: lateOK)
+            pbx.send(softDialog.request(.bye), from: soft)
+            _ = try await pbx.outbound.response(481, .bye, to: soft.address)
+            try await pbx.settle(via: alice)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.bye, to: alice.address) } == 0)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.bye, to: desk.address) } == 0)
+            #expect(await pbx.core.callSnapshots().first?.state == .answered)
+        }
+    }
 }

@@ -16,13 +16,25 @@ extension PBXCore {
             return
         }
         let side: CallSide = callID == call.callerDialog.callID && toTag == call.callerDialog.localTag ? .caller : .callee
+        // A dialog is its Call-ID and both tags (RFC 3261 §12.2.2). The callee's contacts share
+        // the Call-ID and the engine's tag: a second one that answered (and got ACK and BYE)
+        // is told apart by its own tag, and its requests must not reach the call.
+        let fromTag = (try? request.headers.fromTag()).flatMap { $0 }
         // CSeq ordering (RFC 3261 §12.2.2) per dialog.
         if side == .caller {
+            guard call.callerDialog.remoteTag == fromTag else {
+                respond(key, to: request, status: 481)
+                return
+            }
             guard call.callerDialog.acceptRemoteRequest(request) else {
                 respond(key, to: request, status: 500, reason: "CSeq Out of Order")
                 return
             }
         } else if let index = call.answeredLeg, var dialog = call.legs[index].dialog {
+            guard dialog.remoteTag == fromTag else {
+                respond(key, to: request, status: 481)
+                return
+            }
             guard dialog.acceptRemoteRequest(request) else {
                 respond(key, to: request, status: 500, reason: "CSeq Out of Order")
                 return
