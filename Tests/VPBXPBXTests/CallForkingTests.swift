@@ -115,6 +115,57 @@ struct CallForkingTests {
         }
     }
 
+    /// The relay's B side latches to the first RTP it gets, early media included, and keeps
+    /// that address: a contact whose early media came first but lost must not keep the
+    /// answering phone's RTP out for the whole call.
+    @Test("another contact's early media: the relay's B side latches anew once that contact has stopped")
+    func earlyMediaOfTheLosingContactIsUnlatched() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk, soft])
+            pbx.send(soft.respond(to: ringing.calleeInvites[1], status: 183, toTag: "soft-tag", sdp: soft.sdp(port: 4100)), from: soft)
+            _ = try await pbx.outbound.response(183, .invite, to: alice.address)
+            let session = try await pbx.media.onlySession()
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag", sdp: desk.sdp()), from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let cancel = try await pbx.outbound.request(.cancel, to: soft.address)
+            // Still sending until its CANCEL ends it: a relatch now could latch to it again.
+            #expect(!session.relatched.contains(.b))
+            pbx.send(soft.respond(to: cancel, status: 200, toTag: "soft-tag"), from: soft)
+            pbx.send(soft.respond(to: ringing.calleeInvites[1], status: 487, toTag: "soft-tag"), from: soft)
+            try await eventually("the B side latches anew") { session.relatched.contains(.b) }
+            #expect(session.remotes.last == .init(side: .b, host: desk.address.host, port: 4000))
+        }
+    }
+
+    @Test("a contact whose early media came before it failed: the B side latches anew at the other's answer")
+    func earlyMediaOfAFailedContactIsUnlatchedAtTheAnswer() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk, soft])
+            pbx.send(soft.respond(to: ringing.calleeInvites[1], status: 183, toTag: "soft-tag", sdp: soft.sdp(port: 4100)), from: soft)
+            _ = try await pbx.outbound.response(183, .invite, to: alice.address)
+            let session = try await pbx.media.onlySession()
+            pbx.send(soft.respond(to: ringing.calleeInvites[1], status: 486, toTag: "soft-tag"), from: soft)
+            _ = try await pbx.outbound.request(.ack, to: soft.address)
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag", sdp: desk.sdp()), from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            try await eventually("the B side latches anew") { session.relatched.contains(.b) }
+        }
+    }
+
+    @Test("early media from the contact that answers: its latch stays")
+    func earlyMediaOfTheAnsweringContactStaysLatched() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 183, toTag: "desk-tag", sdp: desk.sdp()), from: desk)
+            _ = try await pbx.outbound.response(183, .invite, to: alice.address)
+            let session = try await pbx.media.onlySession()
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag", sdp: desk.sdp()), from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            try await pbx.settle(via: alice)
+            #expect(session.relatched.isEmpty)
+        }
+    }
+
     /// Both contacts share the call's Call-ID and the engine's tag; only the remote tag tells
     /// their dialogs apart (RFC 3261 §12.2.2). A BYE from the one that lost, crossing the
     /// engine's, must not end the call the other answered.

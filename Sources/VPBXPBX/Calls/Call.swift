@@ -49,6 +49,9 @@ struct CalleeLeg: Sendable {
     /// Re-sent whenever the 2xx is retransmitted, as its bytes (kept up to 64·T1 after the
     /// call ends, in ``EndedLeg``).
     var ack: SerializedSIPMessage?
+    /// A provisional response of this contact carried SDP: its early media may have latched
+    /// the relay's B side, and another contact answering must have it latch anew.
+    var sentEarlyMedia = false
 
     var isDone: Bool { state == .failed || state == .cancelled }
 }

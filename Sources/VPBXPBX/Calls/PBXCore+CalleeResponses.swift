@@ -46,6 +46,7 @@ extension PBXCore {
             call.legs[index].state = .early
             if let answer = sdp(of: response), let endpoint = answer.audioEndpoint, let media = call.media {
                 media.updateRemote(side: .b, host: endpoint.address, port: endpoint.port)
+                call.legs[index].sentEarlyMedia = true
             }
             guard call.state == .routing || call.state == .ringing, !call.finalSentToCaller else {
                 return
@@ -69,6 +70,10 @@ extension PBXCore {
         case 200..<300:
             calleeAnswered(response, call: call, leg: index)
         default:
+            if let answered = call.answeredLeg, answered != index, call.legs[index].sentEarlyMedia {
+                // It has stopped sending now: the answering contact's RTP may latch.
+                relatchCallee(of: call)
+            }
             if call.legs[index].state != .cancelled { call.legs[index].state = .failed }
             if PBXCore.failurePriority(response.statusCode) > PBXCore.failurePriority(call.bestFailure?.statusCode ?? 0) {
                 call.bestFailure = response
@@ -104,6 +109,14 @@ extension PBXCore {
         call.legs[index].ack = ack
         call.answeredLeg = index
         call.state = .answered
+        // Another contact's early media latched the relay's B side to that phone, and a
+        // latched address stays: the answering phone's RTP would be dropped as a stranger's
+        // for the whole call. A contact that already ended has stopped sending: latch anew
+        // now; one still ringing does so once its CANCEL has ended it (above), or its last
+        // packets could latch the relay again.
+        if call.legs.indices.contains(where: { $0 != index && call.legs[$0].sentEarlyMedia && call.legs[$0].state == .failed }) {
+            relatchCallee(of: call)
+        }
         for other in call.legs.indices where other != index && !call.legs[other].isDone {
             call.legs[other] = cancelLeg(call.legs[other])
         }
@@ -219,6 +232,13 @@ extension PBXCore {
         case 300...399, 403, 486, 488, 600, 603, 606: status
         default: 480
         }
+    }
+
+    /// The relay's B side latches to the next packet; until then it sends to the answer's
+    /// SDP address.
+    private func relatchCallee(of call: Call) {
+        guard let media = call.media else { return }
+        Task { await media.relatch(side: .b) }
     }
 
     static func failurePriority(_ status: Int) -> Int {
