@@ -31,7 +31,7 @@ final class SippProcess {
         let local = String(format: "0100007F:%04X", self.port)
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let table = (try? String(contentsOfFile: "/proc/net/udp", encoding: .utf8)) ?? ""
+            let table = Self.udpSocketTable()
             if table.split(separator: "\n").contains(where: { $0.split(separator: " ").dropFirst().first == Substring(local) }) {
                 return
             }
@@ -39,6 +39,16 @@ final class SippProcess {
             try await Task.sleep(for: .milliseconds(20))
         }
         throw HarnessError("sipp did not bind 127.0.0.1:\(self.port) within \(timeout)")
+    }
+
+    /// `/proc/net/udp`, read to its end. The kernel hands it out a page per read and reports
+    /// its size as 0; a read that trusts the size gets the first page only, and in a parallel
+    /// test run (hundreds of sockets) the socket looked for was often beyond it.
+    private static func udpSocketTable() -> String {
+        guard let handle = FileHandle(forReadingAtPath: "/proc/net/udp") else { return "" }
+        defer { try? handle.close() }
+        let data = (try? handle.readToEnd()) ?? Data()
+        return String(decoding: data, as: UTF8.self)
     }
 
     func stop() {
