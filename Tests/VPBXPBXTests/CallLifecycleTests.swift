@@ -87,6 +87,20 @@ struct CallLifecycleTests {
         }
     }
 
+    @Test("a hold by UPDATE (RFC 3311), relayed and accepted, suspends the RTP timeout as a re-INVITE's does")
+    func holdByUpdate() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(from: alice, to: desk)
+            pbx.send(call.caller.request(.update, sdp: alice.sdp(port: 4000, direction: "sendonly")), from: alice)
+            let relayed = try await pbx.outbound.request(.update, to: desk.address)
+            #expect(SampleSDP.parse(relayed.body)?.isHold == true)
+            pbx.send(desk.respond(to: relayed, status: 200, toTag: "callee-tag", sdp: desk.sdp(port: 4002, direction: "recvonly")), from: desk)
+            _ = try await pbx.outbound.response(200, .update, to: alice.address)
+            #expect(call.session.timeoutChanges == [false, true])
+            #expect(call.session.watchChanges == [.init(caller: true, callee: false)])
+        }
+    }
+
     @Test("a CANCEL of a relayed re-INVITE is answered 200 and passed on; the other phone's 487 comes back")
     func cancelledReInvite() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

@@ -158,6 +158,11 @@ extension PBXCore {
                     call.callerCodec = sdp.voiceCodec
                     call.calleeCodec = sdp.voiceCodec
                 }
+            } else if original.method == .update, response.isSuccess,
+                let offer = sdpBody(original.body, contentType: original.headers.contentType)
+            {
+                // An UPDATE renegotiates as a re-INVITE does (RFC 3311), a hold included.
+                followRenegotiation(of: call, offer: offer, answer: sdp, offerer: target.other, media: media)
             }
             if let endpoint = sdp.audioEndpoint {
                 let mediaSide = target.mediaSide
