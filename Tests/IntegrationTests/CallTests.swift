@@ -21,6 +21,18 @@ extension Integration {
                 .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
         }
 
+        /// `caller` (a scenario of the calling extension's) calls the callee's sipp through
+        /// the engine; both must play their scenarios through.
+        private func completedCall(_ pbx: TestPBX, callee: SippPeer, caller scenario: Scenario, noAnswerTimeout: Int? = nil)
+            async throws -> (caller: SippResult, callee: SippResult)
+        {
+            let caller = try await setUp(pbx, callee: callee, caller: scenario, noAnswerTimeout: noAnswerTimeout)
+            let results = try await pbx.call(caller: caller, callee: callee)
+            try results.caller.requireSuccess()
+            try results.callee.requireSuccess()
+            return results
+        }
+
         /// A call whose phones play and hear RTP through test ears (sipp's `rtp_listen`): the
         /// callee's sipp started and listening, then the caller's.
         private func startWithEars(_ pbx: TestPBX, callee calleeScenario: Scenario, caller callerScenario: Scenario)
@@ -182,10 +194,7 @@ extension Integration {
         func calleeHangsUp() async throws {
             try await TestPBX.run { pbx in
                 let callee = try SippPeer(.answerHangup).echoingRTP()
-                let caller = try await setUp(pbx, callee: callee, caller: .callAwaitBye)
-                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
-                try callerResult.requireSuccess()
-                try calleeResult.requireSuccess()
+                _ = try await completedCall(pbx, callee: callee, caller: .callAwaitBye)
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .answered)
                 #expect(cdr.hangupSide == .callee)
@@ -263,10 +272,7 @@ extension Integration {
         func busy() async throws {
             try await TestPBX.run { pbx in
                 let callee = try SippPeer(.busy)
-                let caller = try await setUp(pbx, callee: callee, caller: .callExpectBusy)
-                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
-                try callerResult.requireSuccess()
-                try calleeResult.requireSuccess()
+                _ = try await completedCall(pbx, callee: callee, caller: .callExpectBusy)
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .busy)
                 #expect(cdr.billableSeconds == 0)
@@ -318,10 +324,7 @@ extension Integration {
         func busyRetransmitted() async throws {
             try await TestPBX.run { pbx in
                 let callee = try SippPeer(.busyRetransmit)
-                let caller = try await setUp(pbx, callee: callee, caller: .callExpectBusy)
-                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
-                try callerResult.requireSuccess()
-                try calleeResult.requireSuccess()
+                let (callerResult, calleeResult) = try await completedCall(pbx, callee: callee, caller: .callExpectBusy)
                 let acks = calleeResult.receivedMessages().filter { $0.hasPrefix("ACK") }
                 #expect(acks.count == 2, "ACKs the callee received: \(acks)")
                 #expect(Set(acks).count == 1, "the second ACK differs: \(acks)")
@@ -336,10 +339,7 @@ extension Integration {
         func answerRetransmittedAfterTheCallEnded() async throws {
             try await TestPBX.run { pbx in
                 let callee = try SippPeer(.answerRetransmitAfterBye).echoingRTP()
-                let caller = try await setUp(pbx, callee: callee, caller: .callHangup)
-                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
-                try callerResult.requireSuccess()
-                try calleeResult.requireSuccess()
+                let (_, calleeResult) = try await completedCall(pbx, callee: callee, caller: .callHangup)
                 let received = calleeResult.receivedMessages()
                 let acks = received.filter { $0.hasPrefix("ACK") }
                 #expect(acks.count == 2, "ACKs the callee received: \(acks)")
@@ -357,10 +357,7 @@ extension Integration {
         func reInviteAnswerRetransmitted() async throws {
             try await TestPBX.run { pbx in
                 let callee = try SippPeer(.answerReInviteResendHangup)
-                let caller = try await setUp(pbx, callee: callee, caller: .callReInviteAwaitBye)
-                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
-                try callerResult.requireSuccess()
-                try calleeResult.requireSuccess()
+                let (_, calleeResult) = try await completedCall(pbx, callee: callee, caller: .callReInviteAwaitBye)
                 let acks = calleeResult.receivedMessages().filter { $0.hasPrefix("ACK") && $0.contains("CSeq: 2 ACK") }
                 #expect(acks.count == 2, "the re-INVITE's ACKs the callee received: \(acks)")
                 #expect(Set(acks).count == 1, "the second ACK differs: \(acks)")
@@ -376,10 +373,7 @@ extension Integration {
         func byeRetransmitted() async throws {
             try await TestPBX.run { pbx in
                 let callee = try SippPeer(.answer)  // no audio in this call: nothing to echo
-                let caller = try await setUp(pbx, callee: callee, caller: .callHangupResendBye)
-                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
-                try callerResult.requireSuccess()
-                try calleeResult.requireSuccess()
+                let (callerResult, calleeResult) = try await completedCall(pbx, callee: callee, caller: .callHangupResendBye)
                 let byeAnswers = callerResult.receivedMessages().filter { message in
                     message.hasPrefix("SIP/2.0 200")
                         && message.split(whereSeparator: \.isNewline).contains { $0.hasPrefix("CSeq:") && $0.hasSuffix(" BYE") }
@@ -398,10 +392,7 @@ extension Integration {
         func noAnswer() async throws {
             try await TestPBX.run(configure: { $0.rtpTimeout = 2 }) { pbx in
                 let callee = try SippPeer(.ring)
-                let caller = try await setUp(pbx, callee: callee, caller: .callExpectUnavailable, noAnswerTimeout: 5)
-                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
-                try callerResult.requireSuccess()
-                try calleeResult.requireSuccess()
+                _ = try await completedCall(pbx, callee: callee, caller: .callExpectUnavailable, noAnswerTimeout: 5)
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .noAnswer)
                 #expect(cdr.cause != "rtp_timeout")
@@ -417,10 +408,7 @@ extension Integration {
         func rtpTimeoutEndsAnAnsweredCallOnceItsMediaStops() async throws {
             try await TestPBX.run(configure: { $0.rtpTimeout = 2 }) { pbx in
                 let callee = try SippPeer(.answer).echoingRTP()
-                let caller = try await setUp(pbx, callee: callee, caller: .callAwaitBye)
-                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
-                try callerResult.requireSuccess()
-                try calleeResult.requireSuccess()
+                _ = try await completedCall(pbx, callee: callee, caller: .callAwaitBye)
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .answered)
                 #expect(cdr.cause == "rtp_timeout")
@@ -436,10 +424,7 @@ extension Integration {
         func rtpTimeoutEndsACallWhoseCalleeFellSilent() async throws {
             try await TestPBX.run(configure: { $0.rtpTimeout = 2 }) { pbx in
                 let callee = try SippPeer(.answer)
-                let caller = try await setUp(pbx, callee: callee, caller: .callAwaitBye)
-                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
-                try callerResult.requireSuccess()
-                try calleeResult.requireSuccess()
+                _ = try await completedCall(pbx, callee: callee, caller: .callAwaitBye)
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .answered)
                 #expect(cdr.cause == "rtp_timeout")
@@ -452,10 +437,7 @@ extension Integration {
         func cancelled() async throws {
             try await TestPBX.run { pbx in
                 let callee = try SippPeer(.ring)
-                let caller = try await setUp(pbx, callee: callee, caller: .callCancel)
-                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
-                try callerResult.requireSuccess()
-                try calleeResult.requireSuccess()
+                _ = try await completedCall(pbx, callee: callee, caller: .callCancel)
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .cancelled)
                 #expect(cdr.hangupSide == .caller)
