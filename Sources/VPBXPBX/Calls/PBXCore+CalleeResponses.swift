@@ -70,7 +70,7 @@ extension PBXCore {
         case 200..<300:
             calleeAnswered(response, call: call, leg: index)
         default:
-            if let answered = call.answeredLeg, answered != index, call.legs[index].sentEarlyMedia {
+            if let answered = call.answeredLeg, answered != index, !call.handingOn, call.legs[index].sentEarlyMedia {
                 // It has stopped sending now: the answering contact's RTP may latch.
                 relatchCallee(of: call)
             }
