@@ -101,6 +101,24 @@ struct CallLifecycleTests {
         }
     }
 
+    @Test("a relayed re-INVITE's 2xx with a new Contact: its ACK and the call's later requests go there")
+    func reInviteAnswerRefreshesTheTarget() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var (call, _, relayed) = try await relayedHold(pbx)
+            var ok = desk.respond(to: relayed, status: 200, toTag: "callee-tag", sdp: SampleSDP.g722(host: desk.address.host, port: 4002))
+            // A target refresh (RFC 3261 §12.2.1.2): the phone takes requests elsewhere now.
+            ok.headers["Contact"] = "<sip:101@192.0.2.21:5090>"
+            pbx.send(ok, from: desk)
+            let ack = try await pbx.outbound.request(.ack, to: desk.address)
+            #expect(ack.uri.serialized == "sip:101@192.0.2.21:5090")
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            pbx.send(call.caller.ack(inviteCSeq: call.caller.cseq), from: alice)
+            pbx.send(call.caller.request(.bye), from: alice)
+            let bye = try await pbx.outbound.request(.bye, to: desk.address)
+            #expect(bye.uri.serialized == "sip:101@192.0.2.21:5090")
+        }
+    }
+
     @Test("a CANCEL of a relayed re-INVITE is answered 200 and passed on; the other phone's 487 comes back")
     func cancelledReInvite() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

@@ -121,6 +121,7 @@ extension PBXCore {
                 return
             }
             relayedInvite.answered = true
+            relayedInvite.acceptTargetRefresh(response)
         }
         guard let call = calls[id] else {
             return relayedResponseAfterTheCall(response, answering: key, relayedInvite: relayedInvite, cseq: ackCSeq)
@@ -130,6 +131,9 @@ extension PBXCore {
         guard let entry = transactions.servers[key], let original = entry.originalRequest else {
             if response.isSuccess, let relayedInvite { sendAck(relayedInvite, cseq: ackCSeq) }
             return
+        }
+        if response.isSuccess, original.method == .invite || original.method == .update {
+            refreshTarget(of: call, toward: target, from: response)
         }
         let localTag = target == .callee ? call.callerDialog.localTag : call.calleeFromTag
         var answer = SIPResponse(to: original, status: response.statusCode, reason: response.reason, toTag: localTag)
@@ -199,6 +203,16 @@ extension PBXCore {
         respond(key, to: request, status: 200)
         sendCancel(of: invite, to: entry.destination)
         return true
+    }
+
+    /// The far side answered a relayed target refresh (re-INVITE, UPDATE): its Contact is
+    /// where that phone takes the call's requests from now on (RFC 3261 §12.2.1.2).
+    private func refreshTarget(of call: Call, toward side: CallSide, from response: SIPResponse) {
+        if side == .caller {
+            call.callerDialog.acceptTargetRefresh(response)
+        } else if let index = call.answeredLeg {
+            call.legs[index].dialog?.acceptTargetRefresh(response)
+        }
     }
 
     /// ACKs the far side's 2xx to a relayed re-INVITE, with `body` when it carries the answer

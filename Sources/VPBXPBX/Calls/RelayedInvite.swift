@@ -19,6 +19,11 @@ final class RelayedInvite {
         self.destination = destination
     }
 
+    /// The 2xx's Contact is the far side's target from now on, for its ACK as well.
+    func acceptTargetRefresh(_ response: SIPResponse) {
+        self.dialog.acceptTargetRefresh(response)
+    }
+
     /// The ACK for the 2xx to the INVITE with `cseq`, with `body` when it carries the answer
     /// to an offer that 2xx made; kept for the retransmissions.
     func makeAck(cseq: UInt32, via: Via, body: [UInt8] = []) -> SIPRequest {

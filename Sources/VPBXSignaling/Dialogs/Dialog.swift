@@ -81,6 +81,13 @@ public struct Dialog: Sendable, Equatable {
         return true
     }
 
+    /// A 2xx to a target refresh request of ours (re-INVITE, UPDATE): its Contact is where the
+    /// other side takes requests from now on (RFC 3261 §12.2.1.2), the ACK included.
+    public mutating func acceptTargetRefresh(_ response: SIPResponse) {
+        guard response.isSuccess, let contact = try? response.headers.contacts().addresses.first else { return }
+        remoteTarget = contact.uri
+    }
+
     /// A new in-dialog request (BYE, re-INVITE, INFO, ...), taking the next local CSeq.
     public mutating func makeRequest(_ method: SIPMethod, via: Via, contact: NameAddress?, body: [UInt8] = [], contentType: String? = nil) -> SIPRequest {
         localSeq += 1

@@ -37,6 +37,19 @@ import VPBXSIP
         #expect(!acceptedAgain, "same CSeq again is out of order")
     }
 
+    @Test func aSuccessToOurTargetRefreshMovesTheRemoteTarget() throws {
+        let invite = TransactionFixtures.request(.invite)
+        var dialog = try Dialog(uacInvite: invite, response: TransactionFixtures.response(200, to: invite, tag: "remote"))
+        var refused = TransactionFixtures.response(491, to: invite, tag: "remote")
+        refused.headers["Contact"] = "<sip:1002@127.0.0.7:6000>"
+        dialog.acceptTargetRefresh(refused)
+        #expect(dialog.remoteTarget.port == 5080, "only a 2xx refreshes the target")
+        var ok = TransactionFixtures.response(200, to: invite, tag: "remote")
+        ok.headers["Contact"] = "<sip:1002@127.0.0.7:6000>"
+        dialog.acceptTargetRefresh(ok)
+        #expect(dialog.remoteTarget.port == 6000)
+    }
+
     @Test func requestsAfterTheFirstWriteTheSameFromAndToUntilTheRemoteTagChanges() throws {
         let invite = TransactionFixtures.request(.invite)
         var dialog = try Dialog(uacInvite: invite, response: TransactionFixtures.response(200, to: invite, tag: "remote"))
