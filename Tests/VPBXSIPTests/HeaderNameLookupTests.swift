@@ -34,7 +34,7 @@ struct HeaderNameLookupTests {
     @Test func theNamesTheCallPathUsesByNumberAreTheirNames() {
         let byNumber: [(SIPHeaderName, String)] = [
             (.via, "Via"), (.from, "From"), (.to, "To"), (.callID, "Call-ID"), (.cseq, "CSeq"), (.route, "Route"),
-            (.contentLength, "Content-Length"),
+            (.recordRoute, "Record-Route"), (.contentLength, "Content-Length"),
         ]
         for (name, spelling) in byNumber {
             #expect(SIPHeaderName.named(spelling) == name, "\(spelling)")

@@ -46,6 +46,29 @@ import Testing
         #expect(try trying.headers.to().tag == nil)
     }
 
+    /// RFC 3261 §12.1.1: a response that makes a dialog copies the request's Record-Route,
+    /// in order; a proxy in front that record-routes stays on the dialog's path.
+    @Test func dialogMakingResponsesCarryTheRecordRoute() throws {
+        var headers = SIPHeaders()
+        headers.add("Via", "SIP/2.0/UDP proxy;branch=z9hG4bK1")
+        headers.add("Record-Route", "<sip:p2.example;lr>")
+        headers.add("From", "<sip:a@x>;tag=f")
+        headers.add("To", "<sip:b@x>")
+        headers.add("Record-Route", "<sip:p1.example;lr;ftag=f>")
+        headers.add("Call-ID", "c")
+        headers.add("CSeq", "1 INVITE")
+        let invite = SIPRequest(method: .invite, uri: SIPURI(user: "b", host: "x"), headers: headers)
+        let routes = ["<sip:p2.example;lr>", "<sip:p1.example;lr;ftag=f>"]
+        #expect(SIPResponse(to: invite, status: 180, toTag: "tt").headers.lines("Record-Route") == routes)
+        #expect(SIPResponse(to: invite, status: 200, toTag: "tt").headers.lines("Record-Route") == routes)
+        #expect(SIPResponse(to: invite, status: 100).headers.lines("Record-Route").isEmpty)
+        #expect(SIPResponse(to: invite, status: 486, toTag: "tt").headers.lines("Record-Route").isEmpty)
+        var bye = invite
+        bye.method = .bye
+        bye.headers["CSeq"] = "2 BYE"
+        #expect(SIPResponse(to: bye, status: 200).headers.lines("Record-Route").isEmpty)
+    }
+
     @Test(arguments: [
         ("\"Bob  B\" <sip:b@x;transport=udp>;foo=bar", "\"Bob  B\" <sip:b@x;transport=udp>;foo=bar;tag=tt"),
         ("sip:b@x;user=phone", "sip:b@x;user=phone;tag=tt"),

@@ -46,6 +46,7 @@ struct SIPHeaderName: Sendable, Equatable {
     static var callID: SIPHeaderName { SIPHeaderName(id: 4) }
     static var cseq: SIPHeaderName { SIPHeaderName(id: 5) }
     static var route: SIPHeaderName { SIPHeaderName(id: 10) }
+    static var recordRoute: SIPHeaderName { SIPHeaderName(id: 11) }
     static var contentLength: SIPHeaderName { SIPHeaderName(id: 8) }
 
     /// The known names, by number (0 is no name). Every name the engine reads or writes on a

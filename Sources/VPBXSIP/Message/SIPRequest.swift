@@ -76,6 +76,11 @@ public struct SIPResponse: Sendable, Equatable {
         }
         headers.appendFirstField(of: .callID, from: copied)
         headers.appendFirstField(of: .cseq, from: copied)
+        // A response that makes a dialog carries the request's Record-Route, in order (RFC
+        // 3261 §12.1.1): a proxy in front that record-routes stays on the dialog's path.
+        if status > 100, status < 300, request.method == .invite || request.method == .subscribe {
+            headers.appendFields(of: .recordRoute, from: copied)
+        }
         self.init(statusCode: status, reason: reason, headers: headers)
     }
 
