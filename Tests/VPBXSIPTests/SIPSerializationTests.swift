@@ -25,16 +25,19 @@ import Testing
         #expect(parsed.body == request.body)
     }
 
-    @Test func responseCopiesTransactionHeadersAndAddsToTag() throws {
+    /// An INVITE to `b@x` with these header lines, in order.
+    private static func invite(_ lines: [(String, String)]) -> SIPRequest {
         var headers = SIPHeaders()
-        headers.add("Via", "SIP/2.0/UDP a;branch=z9hG4bK1")
-        headers.add("Via", "SIP/2.0/UDP b;branch=z9hG4bK2")
-        headers.add("From", "<sip:a@x>;tag=f")
-        headers.add("To", "<sip:b@x>")
-        headers.add("Call-ID", "c")
-        headers.add("CSeq", "1 INVITE")
-        headers.add("Max-Forwards", "70")
-        let request = SIPRequest(method: .invite, uri: SIPURI(user: "b", host: "x"), headers: headers)
+        for (name, value) in lines { headers.add(name, value) }
+        return SIPRequest(method: .invite, uri: SIPURI(user: "b", host: "x"), headers: headers)
+    }
+
+    @Test func responseCopiesTransactionHeadersAndAddsToTag() throws {
+        let request = Self.invite([
+            ("Via", "SIP/2.0/UDP a;branch=z9hG4bK1"), ("Via", "SIP/2.0/UDP b;branch=z9hG4bK2"),
+            ("From", "<sip:a@x>;tag=f"), ("To", "<sip:b@x>"), ("Call-ID", "c"), ("CSeq", "1 INVITE"),
+            ("Max-Forwards", "70"),
+        ])
         let ringing = SIPResponse(to: request, status: 180, toTag: "tt")
         #expect(ringing.reason == "Ringing")
         #expect(ringing.headers.lines("Via") == ["SIP/2.0/UDP a;branch=z9hG4bK1", "SIP/2.0/UDP b;branch=z9hG4bK2"])
@@ -49,15 +52,11 @@ import Testing
     /// RFC 3261 §12.1.1: a response that makes a dialog copies the request's Record-Route,
     /// in order; a proxy in front that record-routes stays on the dialog's path.
     @Test func dialogMakingResponsesCarryTheRecordRoute() throws {
-        var headers = SIPHeaders()
-        headers.add("Via", "SIP/2.0/UDP proxy;branch=z9hG4bK1")
-        headers.add("Record-Route", "<sip:p2.example;lr>")
-        headers.add("From", "<sip:a@x>;tag=f")
-        headers.add("To", "<sip:b@x>")
-        headers.add("Record-Route", "<sip:p1.example;lr;ftag=f>")
-        headers.add("Call-ID", "c")
-        headers.add("CSeq", "1 INVITE")
-        let invite = SIPRequest(method: .invite, uri: SIPURI(user: "b", host: "x"), headers: headers)
+        let invite = Self.invite([
+            ("Via", "SIP/2.0/UDP proxy;branch=z9hG4bK1"), ("Record-Route", "<sip:p2.example;lr>"),
+            ("From", "<sip:a@x>;tag=f"), ("To", "<sip:b@x>"), ("Record-Route", "<sip:p1.example;lr;ftag=f>"),
+            ("Call-ID", "c"), ("CSeq", "1 INVITE"),
+        ])
         let routes = ["<sip:p2.example;lr>", "<sip:p1.example;lr;ftag=f>"]
         #expect(SIPResponse(to: invite, status: 180, toTag: "tt").headers.lines("Record-Route") == routes)
         #expect(SIPResponse(to: invite, status: 200, toTag: "tt").headers.lines("Record-Route") == routes)
