@@ -12,7 +12,7 @@ public final class RTPRelay: Sendable {
     public struct Configuration: Sendable {
         /// The ports sessions are given: even RTP ports, RTCP on the next odd one.
         public var portRange: ClosedRange<Int>
-        /// A session whose watched side sent no RTP for this long (either side by default,
+        /// A session whose watched side sent no RTP nor RTCP for this long (either side by default,
         /// ``RelaySession/updateTimeoutWatchedSides(a:b:)``) reports a timeout; `nil` never.
         public var inactivityTimeout: TimeAmount?
         /// `SO_RCVBUF` of every socket, so a burst (or a late event loop) does not overflow the
@@ -175,7 +175,7 @@ public final class RTPRelay: Sendable {
     ///   - timeoutSuspended: the inactivity timeout starts only when
     ///     ``RelaySession/updateTimeoutSuspended(_:)`` lifts it: a call still ringing sends
     ///     no media, however long it rings.
-    ///   - onTimeout: called once, on the session's event loop, when no RTP arrived on a
+    ///   - onTimeout: called once, on the session's event loop, when nothing arrived on a
     ///     watched side for ``Configuration/inactivityTimeout``. The session stays open; close it.
     /// - Throws: ``RTPRelayError/Code/portsExhausted`` when no free pair is left, or the bind
     ///   error (e.g. `bindHost` is not a local address). Nothing stays reserved or open then.

@@ -17,7 +17,7 @@ final class RelayActivity {
     var beforeCheck: ((@escaping () -> Void) -> Void)?
 
     /// - Parameters:
-    ///   - timeout: no RTP on a watched side for this long ends the session; `nil` disables it.
+    ///   - timeout: nothing (RTP, RTCP) from a watched side for this long ends the session; `nil` disables it.
     ///   - suspended: the timeout waits for ``setSuspended(_:)`` to start counting.
     ///   - onTimeout: called on the event loop, at most once.
     init(eventLoop: EventLoop, timeout: TimeAmount?, suspended: Bool = false, onTimeout: (@Sendable () -> Void)?) {

@@ -1,6 +1,7 @@
 import NIOCore
 
-/// Decides when a relay session counts as dead: a watched side sent no RTP for `timeout`.
+/// Decides when a relay session counts as dead: a watched side sent no RTP (nor RTCP) for
+/// `timeout`.
 ///
 /// Each side is timed on its own silence, as Asterisk's `rtptimeout` and FreeSWITCH's
 /// `media_timeout` time each leg: a phone that vanished without a BYE ends its call although
@@ -43,7 +44,7 @@ struct RelayInactivityMonitor {
     /// The first check, right after creation.
     var firstCheck: Action { self.nextCheck }
 
-    /// Notes that RTP arrived on `side` at `time`.
+    /// Notes that RTP or RTCP arrived on `side` at `time`.
     mutating func recordActivity(side: RelaySide, at time: NIODeadline) {
         if side == .a {
             if time > self.lastActivityA { self.lastActivityA = time }
