@@ -367,6 +367,22 @@ extension Integration {
             }
         }
 
+        /// Glare (RFC 3261 §14.2): the callee's re-INVITE crosses the caller's, which the engine
+        /// relayed and waits on. The engine answers it 491 itself; relaying it to the caller,
+        /// as it did, sent a second re-INVITE into a dialog with one pending (the caller's
+        /// scenario fails on any INVITE it did not send).
+        @Test("glare: the callee's re-INVITE crossing the caller's relayed one gets 491 from the engine; the first goes through")
+        func reInviteGlare() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.answerReInviteGlareHangup)
+                let (callerResult, _) = try await completedCall(pbx, callee: callee, caller: .callReInviteAwaitBye)
+                #expect(!callerResult.receivedMessages().contains { $0.hasPrefix("INVITE") })
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+                #expect(cdr.hangupSide == .callee)
+            }
+        }
+
         /// The BYE's server transaction keeps its 200 as bytes for timer J (`SerializedSIPMessage`):
         /// a BYE sent again gets those same bytes, and the callee hears of the hang-up once.
         @Test("caller sends its BYE again: the same 200 again, one BYE to the callee")

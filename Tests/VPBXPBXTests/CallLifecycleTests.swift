@@ -142,6 +142,62 @@ struct CallLifecycleTests {
         }
     }
 
+    @Test("glare: the other phone's re-INVITE crossing a relayed one gets 491 and is not relayed; once answered, the next one is")
+    func crossingReInviteGets491() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var (call, _, relayed) = try await relayedHold(pbx)
+            // The desk phone sends its own re-INVITE before answering ours (RFC 3261 §14.2:
+            // a UAS with an INVITE of its own pending in the dialog answers 491).
+            let crossing = call.callee.request(.invite, sdp: SampleSDP.g722(host: desk.address.host, port: 4030))
+            pbx.send(crossing, from: desk)
+            let refused = try await pbx.outbound.response(491, .invite, to: desk.address)
+            #expect(try refused.headers.cseq().number == (try crossing.headers.cseq().number))
+            #expect(!pbx.outbound.sent.contains { $0.isRequest(.invite, to: alice.address) })
+
+            pbx.send(
+                desk.respond(to: relayed, status: 200, toTag: "callee-tag", sdp: SampleSDP.g722(host: desk.address.host, port: 4002)),
+                from: desk)
+            _ = try await pbx.outbound.request(.ack, to: desk.address)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            pbx.send(call.caller.ack(inviteCSeq: call.caller.cseq), from: alice)
+            // Its retry after the answer goes through.
+            pbx.send(call.callee.request(.invite, sdp: SampleSDP.g722(host: desk.address.host, port: 4030)), from: desk)
+            _ = try await pbx.outbound.request(.invite, to: alice.address)
+        }
+    }
+
+    @Test("a second re-INVITE from the same phone while its first is relayed gets 500 with a Retry-After of 0-10 s")
+    func secondReInviteFromTheSamePhoneGets500() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var (call, _, _) = try await relayedHold(pbx)
+            let again = call.caller.request(.invite, sdp: alice.sdp(port: 4012, direction: "sendonly"))
+            pbx.send(again, from: alice)
+            let refused = try await pbx.outbound.response(500, .invite, to: alice.address)
+            #expect(try refused.headers.cseq().number == (try again.headers.cseq().number))
+            let retryAfter = try #require(refused.headers["Retry-After"].flatMap { Int($0) })
+            #expect((0...10).contains(retryAfter))
+            // Only the first went to the desk phone (besides the call's INVITE; a resend of
+            // either has the same CSeq).
+            let cseqs = Set(pbx.outbound.sent.compactMap { sent in
+                sent.isRequest(.invite, to: desk.address) ? (try? sent.request?.headers.cseq().number) : nil
+            })
+            #expect(cseqs.count == 2)
+        }
+    }
+
+    @Test("a relayed re-INVITE that timed out (408) lets the next one through")
+    func timedOutReInviteEndsTheWait() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var (call, hold, relayed) = try await relayedHold(pbx)
+            pbx.send(desk.respond(to: relayed, status: 408, toTag: "callee-tag"), from: desk)
+            _ = try await pbx.outbound.request(.ack, to: desk.address)
+            let failed = try await pbx.outbound.response(408, .invite, to: alice.address)
+            #expect(try failed.headers.cseq().number == (try hold.headers.cseq().number))
+            pbx.send(call.caller.request(.invite, sdp: alice.sdp(port: 4012, direction: "sendonly")), from: alice)
+            _ = try await pbx.outbound.request(.invite, to: desk.address)
+        }
+    }
+
     @Test("a relayed re-INVITE's 200 sent again (the ACK lost) is ACKed again, so the phone does not end the call")
     func retransmittedReInviteAnswerIsAckedAgain() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

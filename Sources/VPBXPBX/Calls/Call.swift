@@ -29,6 +29,14 @@ struct DeferredAck: Sendable {
     let transaction: TransactionKey
 }
 
+/// A renegotiation the engine relayed and whose answer it waits for.
+struct PendingRenegotiation: Sendable {
+    /// The phone that sent it.
+    let offerer: CallSide
+    /// Its server transaction, which the relayed answer completes.
+    let server: TransactionKey
+}
+
 /// One contact of the callee being rung (parallel forking: first answer wins).
 struct CalleeLeg: Sendable {
     /// `early`: some provisional response (100 Trying included) arrived, so a CANCEL may be
@@ -131,6 +139,9 @@ final class Call {
     /// A relayed re-INVITE without SDP was answered with an offer: its ACK waits for the
     /// answer in the other side's ACK.
     var deferredAck: DeferredAck?
+    /// A re-INVITE (or an UPDATE with an offer) relayed to the other phone and not yet
+    /// answered: a second one in either direction must wait (RFC 3261 §14, RFC 3311 §5).
+    var pendingRenegotiation: PendingRenegotiation?
     /// Which parties hold the call now (their last offer was `sendonly` or `inactive`); the
     /// other party hears music meanwhile.
     var heldBy: Set<CallSide> = []

@@ -53,12 +53,35 @@ extension PBXCore {
             respond(key, to: request, status: 491)  // re-INVITE before answer: try later
             return
         }
+        if request.startsRenegotiation, let pending = call.pendingRenegotiation {
+            refuseWhileRenegotiating(request, key: key, from: side, pending: pending)
+            return
+        }
         if request.method == .invite, let offer = sdpBody(request.body, contentType: request.headers.contentType),
             answerHoldLocally(request, offer: offer, from: side, call: id, key: key, source: source)
         {
             return
         }
         relay(request, from: side, call: call, answering: key)
+    }
+
+    /// One re-INVITE at a time in a dialog, in either direction (RFC 3261 §14.1), and one
+    /// offer at a time (RFC 3311 §5.2). The engine relays a phone's re-INVITE into the other
+    /// dialog, so while it waits for that answer, both dialogs have one in progress: the
+    /// other phone's crossing request gets 491 (glare, §14.2: each phone retries after its own
+    /// random wait), and a second one from the same phone 500 with a Retry-After of 0-10 s.
+    /// Relaying the crossing request instead, as the engine did, sent a re-INVITE into a
+    /// dialog with one pending, which the phones then refused for it.
+    private func refuseWhileRenegotiating(
+        _ request: SIPRequest, key: TransactionKey, from side: CallSide, pending: PendingRenegotiation
+    ) {
+        if pending.offerer == side {
+            var response = SIPResponse(to: request, status: 500)
+            response.headers.add("Retry-After", String(Int.random(in: 0...10)))
+            respond(key, with: response)
+        } else {
+            respond(key, to: request, status: 491)
+        }
     }
 
     /// Sends `request`'s equivalent into the other leg's dialog.
@@ -98,6 +121,9 @@ extension PBXCore {
             farDialog = dialog
         }
         let client = startClient(outgoing, to: destination, purpose: .relayed(call: call.id, answering: key, toward: target))
+        if request.startsRenegotiation {
+            call.pendingRenegotiation = PendingRenegotiation(offerer: side, server: key)
+        }
         if request.method == .invite, let entry = transactions.clients[client] {
             entry.relayedInvite = RelayedInvite(dialog: farDialog, destination: destination)
             transactions.relayedInviteByServer[key] = client
@@ -111,6 +137,7 @@ extension PBXCore {
     ) {
         guard response.statusCode >= 200 else { return }
         if transactions.relayedInviteByServer[key] == client { transactions.relayedInviteByServer[key] = nil }
+        if let call = calls[id], call.pendingRenegotiation?.server == key { call.pendingRenegotiation = nil }
         let relayedInvite = transactions.clients[client]?.relayedInvite
         let ackCSeq = (try? response.headers.cseq().number) ?? 1
         if response.isSuccess, let relayedInvite {
@@ -310,4 +337,10 @@ extension PBXCore {
         guard !body.isEmpty, contentType?.lowercased().hasPrefix("application/sdp") == true else { return nil }
         return try? SessionDescription(parsing: String(decoding: body, as: UTF8.self))
     }
+}
+
+extension SIPRequest {
+    /// A re-INVITE (with or without an offer) or an UPDATE with one: at most one of these may
+    /// be in progress in a dialog.
+    fileprivate var startsRenegotiation: Bool { method == .invite || (method == .update && !body.isEmpty) }
 }
