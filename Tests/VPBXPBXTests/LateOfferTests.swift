@@ -134,6 +134,35 @@ struct LateOfferTests {
         }
     }
 
+    @Test("a re-INVITE without SDP whose 2xx offers a hold: the answer in the caller's ACK suspends the RTP timeout and fixes the codec")
+    func reInviteWithoutOfferAnsweredInTheAck() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(from: alice, to: desk)
+            #expect(call.session.timeoutChanges == [false])
+            pbx.send(call.caller.request(.invite), from: alice)
+            let relayed = try await pbx.outbound.request(.invite, to: desk.address)
+            // The desk phone's 2xx offers PCMU and PCMA, and a hold.
+            pbx.send(
+                desk.respond(to: relayed, status: 200, toTag: "callee-tag", sdp: desk.sdp(port: 4004, direction: "sendonly")),
+                from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            // The caller answers with the second of them.
+            let answer = [
+                "v=0", "o=- 1 2 IN IP4 \(alice.address.host)", "s=-", "c=IN IP4 \(alice.address.host)", "t=0 0",
+                "m=audio 4012 RTP/AVP 8", "a=rtpmap:8 PCMA/8000", "a=recvonly", "",
+            ].joined(separator: "\r\n")
+            pbx.send(call.caller.ack(inviteCSeq: call.caller.cseq, sdp: answer), from: alice)
+            try await eventually("the desk phone's ACK with the answer") {
+                pbx.outbound.sent.contains { $0.isRequest(.ack, to: desk.address) && $0.request?.body.isEmpty == false }
+            }
+            #expect(call.session.timeoutChanges == [false, true])
+            // Music on hold for the desk phone comes in the law the two phones settled on.
+            pbx.send(call.caller.request(.invite, sdp: alice.sdp(port: 4012, direction: "sendonly")), from: alice)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            #expect(call.session.music[.b]?.encoding == "PCMA")
+        }
+    }
+
     @Test("a re-INVITE without SDP whose caller never ACKs the relayed offer: both sides get BYE when the transaction gives up")
     func reInviteWithoutOfferNeverAcknowledged() async throws {
         var fast = PBXHarness.configuration

@@ -27,6 +27,8 @@ struct DeferredAck: Sendable {
     let inviteCSeq: UInt32
     /// The relayed re-INVITE's client transaction, which keeps what the ACK is made from.
     let transaction: TransactionKey
+    /// The offer the far side's 2xx made, which the near side's ACK answers.
+    let offer: SessionDescription
 }
 
 /// A renegotiation the engine relayed and whose answer it waits for.

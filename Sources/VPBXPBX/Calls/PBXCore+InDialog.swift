@@ -165,10 +165,10 @@ extension PBXCore {
         let localTag = target == .callee ? call.callerDialog.localTag : call.calleeFromTag
         var answer = SIPResponse(to: original, status: response.statusCode, reason: response.reason, toTag: localTag)
         if original.method == .invite, response.isSuccess {
-            if original.body.isEmpty, sdp(of: response) != nil {
+            if original.body.isEmpty, let offer = sdp(of: response) {
                 // A re-INVITE without SDP: the far side's 2xx carries an offer, whose answer
                 // comes in the near side's ACK; the far side's ACK waits for it.
-                call.deferredAck = DeferredAck(toward: target, inviteCSeq: ackCSeq, transaction: client)
+                call.deferredAck = DeferredAck(toward: target, inviteCSeq: ackCSeq, transaction: client, offer: offer)
             } else if let relayedInvite {
                 // ACK the far side's 2xx ourselves; the near side's ACK only confirms our 2xx.
                 sendAck(relayedInvite, cseq: ackCSeq)
@@ -184,11 +184,10 @@ extension PBXCore {
                 if let offer = sdpBody(original.body, contentType: original.headers.contentType) {
                     forNearSide = bridgeLaws(of: call, offer: offer, answer: sdp, offerer: target.other, media: media)
                     if response.isSuccess { followRenegotiation(of: call, offer: offer, answer: sdp, offerer: target.other, media: media) }
-                } else {
-                    // The offer came in this 2xx; the near side answers in its ACK, passed on as it is.
-                    call.callerCodec = sdp.voiceCodec
-                    call.calleeCodec = sdp.voiceCodec
                 }
+                // Else the offer came in this 2xx, passed on as it is: the near side's ACK
+                // answers it (completeDeferredAck).
+
             } else if original.method == .update, response.isSuccess,
                 let offer = sdpBody(original.body, contentType: original.headers.contentType)
             {
@@ -271,8 +270,12 @@ extension PBXCore {
             if let endpoint = answer.audioEndpoint {
                 media.updateRemote(side: deferred.toward.other.mediaSide, host: endpoint.address, port: endpoint.port)
             }
+            // The codec both phones use now, the bridge between laws with it, and whom the
+            // RTP timeout watches (a hold offered in the 2xx suspends it) follow this answer.
+            let forFarSide = bridgeLaws(of: call, offer: deferred.offer, answer: answer, offerer: deferred.toward, media: media)
+            followRenegotiation(of: call, offer: deferred.offer, answer: answer, offerer: deferred.toward, media: media)
             let port = deferred.toward == .callee ? media.bPort : media.aPort
-            let anchored = answer.anchored(at: configuration.mediaAddress, audioPort: port)
+            let anchored = forFarSide.anchored(at: configuration.mediaAddress, audioPort: port)
             let stamped = deferred.toward == .callee ? call.calleeOrigin.stamp(anchored) : call.callerOrigin.stamp(anchored)
             body = Array(stamped.serialized().utf8)
         }
