@@ -71,6 +71,13 @@ extension Integration {
             try await TestPBX.run { pbx in try await pressOneInMenu(pbx, caller: .callInfo1) }
         }
 
+        /// The core answers a re-INVITE to one of its applications itself, and the
+        /// application answers an UPDATE without an offer: before, both got 488.
+        @Test("a menu: the caller's session refreshes (a re-INVITE with its offer, an UPDATE without) get 200; then it presses 1 by INFO")
+        func menuAfterSessionRefreshes() async throws {
+            try await TestPBX.run { pbx in try await pressOneInMenu(pbx, caller: .callRefreshInfo1) }
+        }
+
         @Test("a menu: the caller presses 1 during the greeting and is put through to 1002")
         func menuToExtension() async throws {
             try await TestPBX.run { pbx in

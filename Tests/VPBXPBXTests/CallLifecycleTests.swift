@@ -282,19 +282,47 @@ struct CallLifecycleTests {
     @Test("answered by one of the engine's applications, the RTP timeout counts the caller's RTP alone")
     func applicationAnswerCountsTheCallerOnly() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            _ = try await pbx.placeCall(from: alice, to: "*97", sdp: alice.sdp())
-            let invite = try await pbx.outbound.request(.invite, to: Application.peer)
-            let session = try await pbx.media.onlySession()
-            var ok = SIPResponse(to: invite, status: 200, toTag: "app-tag")
-            ok.headers.add("Contact", "<sip:app@\(Application.peer.host):5060;transport=tcp>")
-            ok.headers.add("Content-Type", "application/sdp")
-            ok.body = Array(desk.sdp(port: 4060).utf8)
-            pbx.core.receive(IncomingSIP(message: .response(ok), source: Application.peer))
-            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let (_, session) = try await applicationCall(pbx)
             // The application's music says nothing about the caller's phone.
             #expect(session.watchChanges == [.init(caller: true, callee: false)])
             #expect(session.timeoutChanges == [false])
         }
+    }
+
+    @Test("a caller's re-INVITE to one of the engine's applications (a refresh, a new address) is answered by the core, and the new address followed")
+    func reInviteToAnApplicationIsAnsweredByTheCore() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var (caller, session) = try await applicationCall(pbx)
+            let applicationInvites = pbx.outbound.sent.filter { $0.isRequest(.invite, to: Application.peer) }.count
+            let reInvite = caller.request(.invite, sdp: alice.sdp(port: 4020))
+            pbx.send(reInvite, from: alice)
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            #expect(try ok.headers.cseq().number == (try reInvite.headers.cseq().number))
+            #expect(SampleSDP.endpoint(of: ok)?.port == FakeMediaFactory.aPort)
+            #expect(SampleSDP.parse(ok.body)?.isHold == false)
+            try await eventually("the caller's new address given to the relay") {
+                session.remotes.contains(.init(side: .a, host: alice.address.host, port: 4020))
+            }
+            #expect(pbx.outbound.sent.filter { $0.isRequest(.invite, to: Application.peer) }.count == applicationInvites)
+            #expect(session.music.isEmpty)
+            #expect(session.timeoutChanges == [false])
+        }
+    }
+
+    /// A call from alice answered by the voicemail application (`*97`): her dialog, and the session.
+    private func applicationCall(_ pbx: PBXHarness) async throws -> (PhoneDialog, FakeMediaSession) {
+        let callerInvite = try await pbx.placeCall(from: alice, to: "*97", sdp: alice.sdp())
+        let invite = try await pbx.outbound.request(.invite, to: Application.peer)
+        let session = try await pbx.media.onlySession()
+        var ok = SIPResponse(to: invite, status: 200, toTag: "app-tag")
+        ok.headers.add("Contact", "<sip:app@\(Application.peer.host):5060;transport=tcp>")
+        ok.headers.add("Content-Type", "application/sdp")
+        ok.body = Array(desk.sdp(port: 4060).utf8)
+        pbx.core.receive(IncomingSIP(message: .response(ok), source: Application.peer))
+        let callerOK = try await pbx.outbound.response(200, .invite, to: alice.address)
+        let dialog = try PhoneDialog(caller: alice, invite: callerInvite, ok: callerOK)
+        pbx.send(dialog.ack(inviteCSeq: try callerInvite.headers.cseq().number), from: alice)
+        return (dialog, session)
     }
 
     @Test("media timeout: BYE to both sides, CDR cause rtp_timeout")

@@ -133,8 +133,12 @@ public actor ApplicationUserAgent {
                 reply(session.invite, status: 487, toTag: session.dialog.localTag)
                 await end(callID)
             }
+        case .update where request.body.isEmpty:
+            // A session refresh without an offer (RFC 4028, RFC 3311): nothing to change.
+            reply(request, status: 200, toTag: sessions[callID]?.dialog.localTag)
         case .invite, .update:
-            // A re-INVITE (the caller put us on hold): keep our media as it is.
+            // An offer the core did not answer itself (it answers those it can keep the
+            // call's codec for): keep our media as it is.
             reply(request, status: 488, toTag: sessions[callID]?.dialog.localTag)
         case .info:
             // SIP INFO keys (application/dtmf-relay, application/dtmf): the fallback for phones

@@ -15,10 +15,17 @@ import VPBXSignaling
 /// The core answers only when it can do so faithfully: the call's codec is one the music
 /// exists in, and the offer still carries that codec under the same payload type. Anything
 /// else (a codec change, a video stream added) is relayed end to end as before.
+///
+/// It answers the same way any re-INVITE of a caller talking to one of the engine's
+/// applications (a menu, a queue's wait, voicemail): a session refresh (RFC 4028), a phone
+/// that moved its media. The application's audio is the engine's own, so there is no other
+/// phone to ask, and refusing it (488, the application's answer before) left the caller's
+/// new address unfollowed.
 extension PBXCore {
-    /// Answers a hold or resume re-INVITE locally, if it is one the core can answer.
-    /// Returns false when the request must be relayed to the other party instead.
-    func answerHoldLocally(
+    /// Answers a hold or resume re-INVITE (or one toward an application) locally, if it is
+    /// one the core can answer. Returns false when the request must be relayed to the other
+    /// party instead.
+    func answerReInviteLocally(
         _ request: SIPRequest, offer: SessionDescription, from side: CallSide, call id: UUID, key: TransactionKey,
         source: SIPPeerAddress
     ) -> Bool {
@@ -26,7 +33,8 @@ extension PBXCore {
             let codec = call.codec(of: side), MusicOnHold.encodings.contains(codec.encoding.uppercased())
         else { return false }
         let holding = offer.isHold
-        guard holding || call.heldBy.contains(side) else { return false }
+        let wasHolding = call.heldBy.contains(side)
+        guard holding || wasHolding || call.answeredByApplication else { return false }
 
         let port = side == .caller ? media.aPort : media.bPort
         let negotiated: NegotiatedAudio
@@ -70,7 +78,7 @@ extension PBXCore {
             if let listenerCodec = call.codec(of: listener), MusicOnHold.encodings.contains(listenerCodec.encoding.uppercased()) {
                 media.playMusic(toward: listener.mediaSide, codec: listenerCodec)
             }
-        } else {
+        } else if wasHolding {
             call.heldBy.remove(side)
             media.stopMusic(toward: listener.mediaSide)
         }
@@ -79,6 +87,7 @@ extension PBXCore {
             media.updateTimeoutSuspended(suspended)
         }
         respond(key, with: ok)
+        guard holding || wasHolding else { return true }  // a refresh: no change to tell of
         emit(holding ? .callHeld(call.snapshot, by: side.partyName) : .callResumed(call.snapshot, by: side.partyName))
         logger.info(
             holding ? "call put on hold, music to the other party" : "call resumed",

@@ -58,7 +58,7 @@ extension PBXCore {
             return
         }
         if request.method == .invite, let offer = sdpBody(request.body, contentType: request.headers.contentType),
-            answerHoldLocally(request, offer: offer, from: side, call: id, key: key, source: source)
+            answerReInviteLocally(request, offer: offer, from: side, call: id, key: key, source: source)
         {
             return
         }

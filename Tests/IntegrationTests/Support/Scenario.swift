@@ -28,6 +28,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callSayHangUp = "call-say-hang-up"
     case callInfo1 = "call-info-1"
     case callListenInfo1 = "call-listen-info-1"
+    case callRefreshInfo1 = "call-refresh-info-1"
     case callListenInfo1HangUp = "call-listen-info-1-hang-up"
     case callHoldResume = "call-hold-resume"
     case callAgentLogin = "call-agent-login"
