@@ -11,7 +11,11 @@ import VPBXRTP
 /// - the two tones carry at least `minimumToneShare` of the block's energy (speech and music
 ///   spread their energy; a key does not).
 /// A key is reported once, after `minimumBlocks` consecutive hits; the same key is reported
-/// again only after at least one block without it.
+/// again only after `minimumGapBlocks` consecutive blocks without it. One block was enough
+/// before, and a key held across a lost or late packet (20 ms of concealment or silence from
+/// the jitter buffer, everyday jitter on a phone's network) was heard twice: a menu choice
+/// or a PIN digit doubled. Asterisk's detector likewise waits three blocks of its own
+/// 102-sample size for a key's end.
 public struct DTMFDetector: Sendable {
     /// Detection thresholds; the defaults follow ITU-T Q.24 where it gives numbers.
     public struct Configuration: Sendable {
@@ -19,6 +23,10 @@ public struct DTMFDetector: Sendable {
         public var blockSize = 102
         /// Consecutive hits before a key counts (2 × 12.75 ms ≈ 26 ms of steady tone).
         public var minimumBlocks = 2
+        /// Consecutive blocks without the key before it may count again (3 × 12.75 ms ≈ 38 ms:
+        /// a gap of one 20 ms frame never reaches it, Q.24's shortest pause of 40 ms mostly
+        /// does, a phone's pause of 50 ms or more always).
+        public var minimumGapBlocks = 3
         /// Weakest tone accepted, dBm0 (Q.24 asks for operation down to about -26 dBm0).
         public var minimumLevel = -30.0
         /// Row tone stronger than column tone by at most this, dB (Q.24 allows 8 dB).
@@ -39,6 +47,7 @@ public struct DTMFDetector: Sendable {
     private var pending: [Int16] = []
     private var candidate: DTMFDigit?
     private var hits = 0
+    private var misses = 0
     private var reported = false
 
     /// A detector that has heard nothing yet.
@@ -64,11 +73,16 @@ public struct DTMFDetector: Sendable {
     private mutating func analyseBlock() -> DTMFDigit? {
         let key = Self.classify(pending, configuration)
         guard let key else {
-            candidate = nil
-            hits = 0
-            reported = false
+            misses += 1
+            if misses >= configuration.minimumGapBlocks || !reported {
+                // A key not yet reported needs its hits in a row; one reported has ended.
+                candidate = nil
+                hits = 0
+                reported = false
+            }
             return nil
         }
+        misses = 0
         if key == candidate {
             hits += 1
         } else {
