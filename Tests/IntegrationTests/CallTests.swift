@@ -383,6 +383,20 @@ extension Integration {
             }
         }
 
+        /// A second 2xx to the engine's one INVITE, with another To tag: a second dialog
+        /// (forked behind the contact). The engine ACKs and ends it, and the call goes on in
+        /// the first; before, that 2xx got the first dialog's ACK and no BYE.
+        @Test("a callee answering one INVITE twice with different tags: the second dialog gets its ACK and BYE, the call goes on")
+        func secondDialogFromOneInvite() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.answerForkTwice)
+                _ = try await completedCall(pbx, callee: callee, caller: .callHangup)
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+                #expect(cdr.hangupSide == .caller)
+            }
+        }
+
         /// The BYE's server transaction keeps its 200 as bytes for timer J (`SerializedSIPMessage`):
         /// a BYE sent again gets those same bytes, and the callee hears of the hang-up once.
         @Test("caller sends its BYE again: the same 200 again, one BYE to the callee")

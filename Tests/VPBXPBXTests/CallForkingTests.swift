@@ -115,6 +115,28 @@ struct CallForkingTests {
         }
     }
 
+    @Test("a second 2xx to one INVITE with another To tag (forked behind the contact): ACK and BYE to that dialog; the first goes on")
+    func secondDialogFromOneContact() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "first-tag", sdp: desk.sdp()), from: desk)
+            _ = try await pbx.outbound.request(.ack, to: desk.address)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "second-tag", sdp: desk.sdp(port: 4010)), from: desk)
+            let ack = try await pbx.outbound.request(.ack, to: desk.address)
+            #expect(try ack.headers.toTag() == "second-tag")
+            let bye = try await pbx.outbound.request(.bye, to: desk.address)
+            #expect(try bye.headers.toTag() == "second-tag")
+            // The first dialog's 2xx again still gets its own ACK, and the call is up.
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "first-tag", sdp: desk.sdp()), from: desk)
+            try await eventually("the first dialog's ACK again") {
+                pbx.outbound.sent.filter { $0.isRequest(.ack, to: desk.address) && (try? $0.request?.headers.toTag()) == "first-tag" }.count == 2
+            }
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.bye, to: alice.address) } == 0)
+            #expect(await pbx.core.callSnapshots().first?.state == .answered)
+        }
+    }
+
     /// The relay's B side latches to the first RTP it gets, early media included, and keeps
     /// that address: a contact whose early media came first but lost must not keep the
     /// answering phone's RTP out for the whole call.

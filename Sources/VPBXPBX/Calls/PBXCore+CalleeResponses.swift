@@ -91,15 +91,22 @@ extension PBXCore {
         // a reference count per string in them, twice, for the three fields that change.
         let destination = call.legs[index].destination
         if call.answeredLeg == index, let ack = call.legs[index].ack {
-            outbound.send(ack, to: destination)  // retransmitted 2xx: ACK again
-            return
+            // The same dialog's 2xx again: our ACK was lost. Another To tag is a second
+            // dialog from this one INVITE (a proxy or gateway behind this contact forked it,
+            // RFC 3261 §13.2.2.4): it gets its own ACK and a BYE below, as a second contact's
+            // answer does, and the call goes on with the first.
+            if (try? response.headers.toTag()) == call.legs[index].dialog?.remoteTag {
+                outbound.send(ack, to: destination)
+                return
+            }
         }
         guard var dialog = try? Dialog(uacInvite: call.legs[index].invite, response: response) else { return }
         // Serialized once, to send now and again to each retransmitted 2xx.
         let ack = SerializedSIPMessage(.request(dialog.makeAck(inviteCSeq: 1, via: newVia(for: destination))))
         outbound.send(ack, to: destination)
         guard call.answeredLeg == nil, call.state != .ending, !call.finalSentToCaller || call.handingOn else {
-            // Another contact answered first, or the caller gave up: this one hangs up at once.
+            // Another contact (or dialog) answered first, or the caller gave up: this one
+            // hangs up at once.
             let bye = dialog.makeRequest(.bye, via: newVia(for: destination), contact: nil)
             startClient(bye, to: destination, purpose: .fireAndForget)
             return

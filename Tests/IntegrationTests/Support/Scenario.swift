@@ -43,6 +43,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case answerRetransmitAfterBye = "answer-retransmit-after-bye"
     case answerReInviteResendHangup = "answer-reinvite-resend-hangup"
     case answerReInviteGlareHangup = "answer-reinvite-glare-hangup"
+    case answerForkTwice = "answer-fork-twice"
     case answerOptions = "answer-options"
     case ring
     // Stand-ins for the engine, only for checking the scenarios above sipp-to-sipp.
