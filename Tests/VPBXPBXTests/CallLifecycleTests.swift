@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VPBXPBX
 import VPBXSIP
+import VPBXSignaling
 import VPBXStore
 
 /// Established calls: re-INVITE relay, media timeout, an extension deleted mid-call.
@@ -195,6 +196,40 @@ struct CallLifecycleTests {
             #expect(try failed.headers.cseq().number == (try hold.headers.cseq().number))
             pbx.send(call.caller.request(.invite, sdp: alice.sdp(port: 4012, direction: "sendonly")), from: alice)
             _ = try await pbx.outbound.request(.invite, to: desk.address)
+        }
+    }
+
+    @Test("a callee's re-INVITE answered before the caller's ACK of the call's 200: each ACK confirms its own 2xx")
+    func reInviteAnsweredBeforeTheCallersAck() async throws {
+        var fast = PBXHarness.configuration
+        fast.timings = TransactionTimings(t1: .milliseconds(50), t2: .milliseconds(400), t4: .milliseconds(500))
+        try await PBXHarness.run(Cast.everyone, configuration: fast) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            let ok = desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "callee-tag", sdp: desk.sdp(port: 4002))
+            pbx.send(ok, from: desk)
+            _ = try await pbx.outbound.request(.ack, to: desk.address)
+            let callerOK = try await pbx.outbound.response(200, .invite, to: alice.address)
+            // The desk phone re-INVITEs at once; the caller's ACK is still on its way.
+            var deskDialog = try PhoneDialog(callee: desk, invite: ringing.calleeInvites[0], ok: ok)
+            let reInvite = deskDialog.request(.invite, sdp: desk.sdp(port: 4010))
+            pbx.send(reInvite, from: desk)
+            let relayed = try await pbx.outbound.request(.invite, to: alice.address)
+            pbx.send(alice.respond(to: relayed, status: 200, toTag: "unused", sdp: alice.sdp(port: 4000)), from: alice)
+            _ = try await pbx.outbound.request(.ack, to: alice.address)
+            _ = try await pbx.outbound.response(200, .invite, to: desk.address)
+            // Now both ACKs: the caller's for the call, the desk phone's for its re-INVITE.
+            let callerDialog = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: callerOK)
+            pbx.send(callerDialog.ack(inviteCSeq: try ringing.callerInvite.headers.cseq().number), from: alice)
+            pbx.send(deskDialog.ack(inviteCSeq: try reInvite.headers.cseq().number), from: desk)
+            try await pbx.settle(via: alice)
+            let okCount = { (phone: Phone) in pbx.outbound.sent.filter { $0.isResponse(200, .invite, to: phone.address) }.count }
+            let (callerOKs, deskOKs) = (okCount(alice), okCount(desk))
+            // Unacknowledged, a 2xx goes again after 50, 100, 200 ms...
+            try await Task.sleep(for: .milliseconds(600))
+            let (callerOKsLater, deskOKsLater) = (okCount(alice), okCount(desk))
+            #expect(callerOKsLater == callerOKs, "the call's 200 sent again to the caller: its ACK was not taken for it")
+            #expect(deskOKsLater == deskOKs, "the re-INVITE's 200 sent again to the desk phone")
+            #expect(await pbx.core.callSnapshots().first?.state == .answered)
         }
     }
 

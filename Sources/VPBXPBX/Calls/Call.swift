@@ -31,6 +31,27 @@ struct DeferredAck: Sendable {
     let offer: SessionDescription
 }
 
+/// The server transactions of a call whose 2xx waits for the ACK, by the side that owes it
+/// and the INVITE's CSeq number, which the ACK repeats (RFC 3261 §13.2.2.4): a late ACK of
+/// an earlier INVITE must not confirm a later one.
+struct AwaitedAcks: Sendable {
+    private var caller: (key: TransactionKey, cseq: UInt32)?
+    private var callee: (key: TransactionKey, cseq: UInt32)?
+
+    mutating func expect(_ key: TransactionKey, cseq: UInt32, from side: CallSide) {
+        if side == .caller { caller = (key, cseq) } else { callee = (key, cseq) }
+    }
+
+    /// The transaction an ACK from `side` with `cseq` confirms, no longer awaited.
+    mutating func take(from side: CallSide, cseq: UInt32) -> TransactionKey? {
+        guard let awaited = side == .caller ? caller : callee, awaited.cseq == cseq else { return nil }
+        if side == .caller { caller = nil } else { callee = nil }
+        return awaited.key
+    }
+
+    func contains(_ key: TransactionKey) -> Bool { caller?.key == key || callee?.key == key }
+}
+
 /// A renegotiation the engine relayed and whose answer it waits for.
 struct PendingRenegotiation: Sendable {
     /// The phone that sent it.
@@ -94,8 +115,9 @@ final class Call {
     /// The caller's INVITE got its final response.
     var finalSentToCaller = false
     let noAnswerTimeout: Int
-    /// Server transaction whose 2xx waits for the caller's ACK.
-    var awaitingAck: TransactionKey?
+    /// Server transactions whose 2xx waits for its ACK, one a side: the callee's re-INVITE
+    /// may be answered before the caller has ACKed the call's own 2xx.
+    var awaitingAck = AwaitedAcks()
     /// The 2xx answering a phone that picked the call up (`*8`) waits for its ACK too.
     var pickerAwaitingAck: TransactionKey?
     /// The picker's INVITE carried no offer: its 2xx carried the engine's, its ACK answers.
@@ -149,6 +171,8 @@ final class Call {
     var heldBy: Set<CallSide> = []
     /// Whose silence the media session's RTP timeout watches now (both, until told otherwise).
     var silenceWatch = SilenceWatch()
+    /// The CSeq number of the caller's INVITE, which its ACK repeats.
+    var inviteCSeq: UInt32 { (try? invite.headers.cseq().number) ?? 0 }
     /// Whether the answered B leg is one of the engine's applications (a menu, a queue).
     var answeredByApplication: Bool { answeredLeg.map { legs[$0].destination == Application.peer } ?? false }
 

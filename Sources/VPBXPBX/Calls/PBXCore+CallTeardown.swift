@@ -42,8 +42,8 @@ extension PBXCore {
         if monitorAckNeverArrived(serverKey) { return }
         // A re-INVITE's transaction is in no index: the search is over calls, once per
         // timed-out ACK (rare), not per message.
-        guard let id = callByInvite[serverKey] ?? calls.values.first(where: { $0.awaitingAck == serverKey })?.id,
-            calls[id]?.awaitingAck == serverKey
+        guard let id = callByInvite[serverKey] ?? calls.values.first(where: { $0.awaitingAck.contains(serverKey) })?.id,
+            calls[id]?.awaitingAck.contains(serverKey) == true
         else { return }
         endCall(id, cause: "ack_timeout", side: .system, disposition: nil)
     }

@@ -197,7 +197,7 @@ extension PBXCore {
             ok.body = Array(offer.serialized().utf8)
         }
         call.finalSentToCaller = true
-        call.awaitingAck = call.inviteKey
+        call.awaitingAck.expect(call.inviteKey, cseq: call.inviteCSeq, from: .caller)
         respond(call.inviteKey, with: ok)
         writes.enqueue(.cdrAnswered(id: call.id, at: now))
         emit(.callAnswered(call.snapshot))

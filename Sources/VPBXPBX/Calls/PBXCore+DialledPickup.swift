@@ -104,7 +104,7 @@ extension PBXCore {
         callerOK.headers.add("Content-Type", "application/sdp")
         callerOK.body = Array(call.callerOrigin.stamp(toCaller.answer).serialized().utf8)
         call.finalSentToCaller = true
-        call.awaitingAck = call.inviteKey
+        call.awaitingAck.expect(call.inviteKey, cseq: call.inviteCSeq, from: .caller)
         call.pickerAwaitingAck = key
         respond(key, with: pickerOK)
         respond(call.inviteKey, with: callerOK)

@@ -175,7 +175,7 @@ extension PBXCore {
             }
             let nearSide = target.other
             answer.headers.add("Contact", ourContact(user: nearSide == .caller ? call.callee : call.caller, transport: entry.source.transport).serialized)
-            call.awaitingAck = key
+            call.awaitingAck.expect(key, cseq: (try? original.headers.cseq().number) ?? 0, from: nearSide)
         }
         if let sdp = sdp(of: response), let media = call.media {
             var forNearSide = sdp
@@ -299,14 +299,14 @@ extension PBXCore {
             }
             return
         }
-        guard let key = call.awaitingAck else { return }
-        call.awaitingAck = nil
+        let side: CallSide = callID == call.callerDialog.callID && toTag == call.callerDialog.localTag ? .caller : .callee
+        guard let cseq = try? request.headers.cseq().number, let key = call.awaitingAck.take(from: side, cseq: cseq) else { return }
         runServer(key) { txn in txn.acknowledged() }
         if call.lateOffer, key == call.inviteKey {
             call.lateOffer = false  // answered (or ended) once; a retransmitted ACK changes nothing
             acceptLateAnswer(request, call: call, side: .caller)
         }
-        if let deferred = call.deferredAck {
+        if let deferred = call.deferredAck, deferred.toward == side.other {
             call.deferredAck = nil
             completeDeferredAck(deferred, nearAck: request, call: call)
         }
