@@ -50,6 +50,12 @@ struct AwaitedAcks: Sendable {
     }
 
     func contains(_ key: TransactionKey) -> Bool { caller?.key == key || callee?.key == key }
+
+    /// The transaction gave up on its ACK.
+    mutating func remove(_ key: TransactionKey) {
+        if caller?.key == key { caller = nil }
+        if callee?.key == key { callee = nil }
+    }
 }
 
 /// A renegotiation the engine relayed and whose answer it waits for.

@@ -40,11 +40,13 @@ extension PBXCore {
     /// this also releases the far side, whose 2xx waits for the answer in that ACK.
     func ackNeverArrived(serverKey: TransactionKey) {
         if monitorAckNeverArrived(serverKey) { return }
+        if byeWhenAckNeverCame(serverKey: serverKey) { return }
         // A re-INVITE's transaction is in no index: the search is over calls, once per
         // timed-out ACK (rare), not per message.
         guard let id = callByInvite[serverKey] ?? calls.values.first(where: { $0.awaitingAck.contains(serverKey) })?.id,
-            calls[id]?.awaitingAck.contains(serverKey) == true
+            let call = calls[id], call.awaitingAck.contains(serverKey)
         else { return }
+        call.awaitingAck.remove(serverKey)  // the BYE need not wait for it any longer
         endCall(id, cause: "ack_timeout", side: .system, disposition: nil)
     }
 
@@ -77,7 +79,7 @@ extension PBXCore {
             var dialog = call.callerDialog
             let bye = dialog.makeRequest(.bye, via: newVia(for: call.callerSource), contact: nil)
             call.callerDialog = dialog
-            startClient(bye, to: call.callerSource, purpose: .fireAndForget)
+            sendCallerBye(bye, of: call)
         }
         // Each leg read in place, not copied out (see calleeAnswered).
         for index in call.legs.indices {

@@ -287,9 +287,12 @@ extension PBXCore {
     /// An ACK that matched no server transaction: the end-to-end ACK for one of our 2xx.
     func dialogAck(_ request: SIPRequest) {
         if monitorAck(request) { return }
-        guard let toTag = try? request.headers.toTag(), let callID = request.headers.callID,
-            let id = callByDialog[DialogID(callID: callID, localTag: toTag)], let call = calls[id]
-        else { return }
+        guard let toTag = try? request.headers.toTag(), let callID = request.headers.callID else { return }
+        let dialogID = DialogID(callID: callID, localTag: toTag)
+        guard let id = callByDialog[dialogID], let call = calls[id] else {
+            _ = byeWhenAcknowledged(request, dialog: dialogID)
+            return
+        }
         if callID != call.callerDialog.callID, let key = call.pickerAwaitingAck {
             call.pickerAwaitingAck = nil
             runServer(key) { txn in txn.acknowledged() }

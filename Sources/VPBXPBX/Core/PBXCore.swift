@@ -60,6 +60,9 @@ public actor PBXCore {
     /// Callee legs of ended calls, kept for one transaction timeout so a late 1xx still gets
     /// its CANCEL and a late 2xx its ACK and BYE.
     var endedCalls = EndedCalls()
+    /// BYEs for callers whose call ended before they ACKed its 2xx, by the caller's dialog:
+    /// sent when that ACK comes or the 2xx gives up (``PBXCore/byeWhenAcknowledged(_:)``).
+    var byesAwaitingAck: [DialogID: ByeAwaitingAck] = [:]
     var lastExpiryCheck = ContinuousClock.now
     var statistics = PBXStatistics()
     var admission: CallAdmission
@@ -157,6 +160,7 @@ public actor PBXCore {
     /// Ends every call with BYE/CANCEL, then waits until every CDR is written.
     public func shutdown() async {
         for id in Array(calls.keys) { endCall(id, cause: "engine_shutdown", side: .system, disposition: nil) }
+        sendByesAwaitingAck()  // no ACK will be waited for now
         tickTask?.cancel()
         inbox.finish()
         await loopTask?.value
