@@ -141,6 +141,23 @@ struct CallEndingTests {
         return (ringing, callerOK)
     }
 
+    @Test("a caller's BYE in the early dialog (RFC 3261 §15.1.2): 200, the INVITE gets 487, the callee is cancelled, CDR cancelled")
+    func byeInTheEarlyDialog() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "desk-tag"), from: desk)
+            let progress = try await pbx.outbound.response(180, .invite, to: alice.address)
+            var early = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: progress)
+            pbx.send(early.request(.bye), from: alice)
+            _ = try await pbx.outbound.response(200, .bye, to: alice.address)
+            _ = try await pbx.outbound.response(487, .invite, to: alice.address)
+            _ = try await pbx.outbound.request(.cancel, to: desk.address)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.disposition == .cancelled)
+            #expect(cdr.hangupSide == .caller)
+        }
+    }
+
     @Test("every contact fails: busy beats unavailable")
     func busyBeatsUnavailable() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

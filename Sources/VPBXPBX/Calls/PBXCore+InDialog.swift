@@ -46,6 +46,12 @@ extension PBXCore {
         }
         if request.method == .bye {
             respond(key, to: request, status: 200)
+            if call.answeredAt == nil {
+                // A caller may end its early dialog with BYE instead of CANCEL: the INVITE
+                // then gets 487 (RFC 3261 §15.1.2), and the call was given up, as cancelled.
+                endCall(id, cause: "BYE", side: .caller, disposition: .cancelled, callerStatus: 487)
+                return
+            }
             endCall(id, cause: "BYE", side: side == .caller ? .caller : .callee, disposition: nil)
             return
         }
