@@ -191,6 +191,20 @@ struct CallForkingTests {
     /// Both contacts share the call's Call-ID and the engine's tag; only the remote tag tells
     /// their dialogs apart (RFC 3261 §12.2.2). A BYE from the one that lost, crossing the
     /// engine's, must not end the call the other answered.
+    @Test("a 2xx without SDP after early media with it (some gateways): the caller's 200 carries that answer, anchored")
+    func answerWithoutSDPAfterEarlyMedia() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 183, toTag: "desk-tag", sdp: desk.sdp(port: 4002)), from: desk)
+            let progress = try await pbx.outbound.response(183, .invite, to: alice.address)
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag"), from: desk)
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let answer = try #require(SampleSDP.endpoint(of: ok), "no SDP in the caller's 200")
+            #expect(answer.address == PBXHarness.mediaAddress && answer.port == FakeMediaFactory.aPort)
+            #expect(SampleSDP.parse(ok.body)?.media.first?.formats == SampleSDP.parse(progress.body)?.media.first?.formats)
+        }
+    }
+
     @Test("a BYE from the contact that answered second does not end the call the first answered")
     func losingContactsByeLeavesTheCall() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

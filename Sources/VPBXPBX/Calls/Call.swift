@@ -86,9 +86,11 @@ struct CalleeLeg: Sendable {
     /// Re-sent whenever the 2xx is retransmitted, as its bytes (kept up to 64·T1 after the
     /// call ends, in ``EndedLeg``).
     var ack: SerializedSIPMessage?
-    /// A provisional response of this contact carried SDP: its early media may have latched
-    /// the relay's B side, and another contact answering must have it latch anew.
-    var sentEarlyMedia = false
+    /// The answer a provisional response of this contact carried (early media). Its media
+    /// may have latched the relay's B side, and another contact answering must have it
+    /// latch anew; and a 2xx of this contact without SDP stands by it (RFC 3261 §13.2.1).
+    var earlyAnswer: SessionDescription?
+    var sentEarlyMedia: Bool { earlyAnswer != nil }
 
     var isDone: Bool { state == .failed || state == .cancelled }
 }

@@ -46,7 +46,7 @@ extension PBXCore {
             call.legs[index].state = .early
             if let answer = sdp(of: response), let endpoint = answer.audioEndpoint, let media = call.media {
                 media.updateRemote(side: .b, host: endpoint.address, port: endpoint.port)
-                call.legs[index].sentEarlyMedia = true
+                call.legs[index].earlyAnswer = answer
             }
             guard call.state == .routing || call.state == .ringing, !call.finalSentToCaller else {
                 return
@@ -171,7 +171,10 @@ extension PBXCore {
         // Media is due from now: the RTP timeout, suspended while the call rang (which the
         // no-answer timeout bounds, not silence), counts from the answer; with one of the
         // engine's applications answering, on the caller's RTP alone.
-        let answer = sdp(of: response)
+        // A 2xx without SDP after early media with it: that early answer was the answer, and
+        // the caller's 2xx must carry it (RFC 3261 §13.2.1: an answer in an unreliable
+        // response is repeated in the 2xx). Some gateways leave it out of their own 2xx.
+        let answer = sdp(of: response) ?? call.legs[index].earlyAnswer
         watchSilence(
             of: call, callerSDP: call.offer, calleeSDP: answer,
             calleeIsApplication: call.answeredByApplication)
