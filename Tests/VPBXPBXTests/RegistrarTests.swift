@@ -130,6 +130,16 @@ struct RegistrarTests {
         }
     }
 
+    @Test("Contact * beside another contact is refused with 400 and removes nothing (RFC 3261 §10.3 step 6)")
+    func wildcardMustStandAlone() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(bob)
+            let answer = try await pbx.register(bob, expires: 0, contact: "*, <sip:\(bob.number)@192.0.2.99:5060>")
+            #expect(answer.statusCode == 400)
+            #expect(await pbx.core.registrations(extension: bob.number).count == 1)
+        }
+    }
+
     @Test("a REGISTER older than the binding's (same Call-ID, lower CSeq) gets 500 and changes nothing (RFC 3261 §10.3 step 7)")
     func outOfOrderRegister() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

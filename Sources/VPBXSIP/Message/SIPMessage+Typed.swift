@@ -49,11 +49,15 @@ extension SIPHeaders {
 
     /// Contact entries; `*` (unregister all) is returned as `nil` in `isWildcard`.
     public func contacts() throws(SIPParseError) -> (addresses: [NameAddress], isWildcard: Bool) {
-        var result: [NameAddress] = []
-        for value in values("Contact") {
-            if value == "*" { return ([], true) }
-            result.append(try NameAddress(parsing: value))
+        let values = values("Contact")
+        if values.contains("*") {
+            // RFC 3261 §10.3 step 6: "*" stands alone; with other contacts the request is
+            // invalid (it was read as "remove every binding").
+            guard values.count == 1 else { throw .bad("a '*' Contact must be the only Contact") }
+            return ([], true)
         }
+        var result: [NameAddress] = []
+        for value in values { result.append(try NameAddress(parsing: value)) }
         return (result, false)
     }
 
