@@ -125,6 +125,24 @@ struct MonitorTests {
         }
     }
 
+    @Test("the supervisor's phone re-INVITEs with its media moved: 200 with the same answer, the monitor follows the new address")
+    func supervisorsReInviteMovesTheMonitor() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await allowMonitoring(pbx)
+            _ = try await pbx.establish(from: alice, to: desk)
+            let (invite, ok) = try await dialMonitor(pbx)
+            let monitor = try #require(try await pbx.media.onlySession().monitors.first)
+            var dialog = try PhoneDialog(caller: supervisor, invite: invite, ok: ok)
+            pbx.send(dialog.ack(inviteCSeq: try invite.headers.cseq().number), from: supervisor)
+            pbx.send(dialog.request(.invite, sdp: supervisor.sdp(port: 4040)), from: supervisor)
+            let refreshed = try await pbx.outbound.next("the re-INVITE's 200") {
+                $0.isResponse(200, .invite, to: supervisor.address) && (try? $0.message.headers.cseq().number) == dialog.cseq
+            }
+            #expect(refreshed.response?.body == ok.body)
+            #expect(monitor.remote == "\(supervisor.address.host):4040")
+        }
+    }
+
     @Test("a supervisor dialling without an offer is offered the call's codec; the ACK's answer points the monitor's port")
     func lateOffer() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

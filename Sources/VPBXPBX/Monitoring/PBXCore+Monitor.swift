@@ -243,7 +243,11 @@ extension PBXCore {
             respond(key, to: request, status: 200)
             endMonitor(id, cause: "BYE", bySupervisor: true)
         case .invite:
-            // A session refresh or hold: the monitoring session stays as it is.
+            // A session refresh or hold: the monitoring session stays as it is, but follows
+            // the supervisor's phone to a new address (it moved its media: a network change).
+            if let offer = sdpBody(request.body, contentType: request.headers.contentType), let endpoint = offer.audioEndpoint {
+                leg.media?.setRemote(host: endpoint.address, port: endpoint.port)
+            }
             var ok = SIPResponse(to: request, status: 200, toTag: dialog.localTag)
             ok.headers.add("Contact", ourContact(user: leg.target, transport: leg.source.transport).serialized)
             ok.headers.add("Content-Type", "application/sdp")
