@@ -50,6 +50,12 @@ extension PBXCore {
                 respond(key, to: request, status: 400, reason: "Wildcard Contact Needs Expires 0")
                 return
             }
+            // RFC 3261 §10.3 step 6: a binding from the same Call-ID with this CSeq or a later
+            // one means the request is older than it (reordered over UDP): nothing is removed.
+            if bindings.bindings(for: number, now: now).contains(where: { $0.callID == callID && cseq <= $0.cseq }) {
+                respond(key, to: request, status: 500, reason: "CSeq Out of Order")
+                return
+            }
             for binding in bindings.removeAll(number) { bindingRemoved(binding, reason: "unregistered") }
             registrationOK(request, key: key, number: number, now: now)
             return
