@@ -105,6 +105,31 @@ struct RegistrarTests {
         }
     }
 
+    /// RFC 3261 §10.3 step 7 compares contacts by §19.1.4's URI equality: a phone that writes
+    /// its contact again with the parameters in another order (or the host in other letters)
+    /// refreshes its binding rather than gaining a second one beside it.
+    @Test("a contact registered again in another spelling refreshes its binding, and unregisters in a third")
+    func contactsMatchByURIEquality() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let host = "\(bob.address.host):\(bob.address.port)"
+            let first = "sip:\(bob.number)@\(host);transport=udp;line=abc"
+            let second = "sip:\(bob.number)@\(host.uppercased());line=abc;transport=UDP"
+            #expect(try await pbx.register(bob, contact: "<\(first)>").statusCode == 200)
+            let again = try await pbx.register(bob, contact: "<\(second)>")
+            #expect(again.statusCode == 200)
+            #expect(again.headers.values("Contact").count == 1)
+            #expect(await pbx.core.registrations(extension: bob.number).map(\.contactText) == [second])
+            try await eventually("one row, in the new spelling") {
+                try await pbx.registrations.list().map(\.contactURI) == [second]
+            }
+
+            let gone = try await pbx.register(bob, expires: 0, contact: "<sip:\(bob.number)@\(host);TRANSPORT=udp>")
+            #expect(gone.statusCode == 200)
+            #expect(await pbx.core.registrations(extension: bob.number).isEmpty)
+            try await eventually("the row removed") { try await pbx.registrations.list().isEmpty }
+        }
+    }
+
     @Test("Contact * with Expires 0 removes every binding of the extension")
     func unregisterAll() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

@@ -132,7 +132,11 @@ public actor PBXCore {
         }
         let now = Date()
         _ = try await registrationStore.purgeExpired(now: now)
-        for record in try await registrationStore.list() { bindings.restore(record) }
+        for record in try await registrationStore.list() {
+            if let stale = bindings.restore(record) {
+                writes.enqueue(.registrationRemove(extensionNumber: stale.extensionNumber, contactURI: stale.contactText))
+            }
+        }
         let recovered = try await cdrStore.recoverUnfinished(now: now)
         if recovered > 0 { logger.notice("closed CDRs left open by an earlier run", metadata: ["count": "\(recovered)"]) }
         let inbox = self.inbox

@@ -33,18 +33,37 @@ struct BindingTable: Sendable {
 
     var all: [Binding] { byExtension.values.flatMap { $0 } }
 
-    mutating func upsert(_ binding: Binding) {
+    /// Adds `binding`, or updates the extension's binding of the same contact: the same by
+    /// RFC 3261 §19.1.4's URI equality, not by text, so a phone that registers its contact
+    /// again with parameters reordered or a host's letters in another case refreshes its
+    /// binding instead of gaining a second one. Returns the binding replaced when its text
+    /// differed (the store holds rows by that text).
+    @discardableResult
+    mutating func upsert(_ binding: Binding) -> Binding? {
         var list = byExtension[binding.extensionNumber] ?? []
-        if let index = list.firstIndex(where: { $0.contactText == binding.contactText }) {
+        var renamed: Binding?
+        if let index = list.firstIndex(where: { $0.contact.isEquivalent(to: binding.contact) }) {
             var updated = binding
             updated.registeredAt = list[index].registeredAt
             count(list[index], -1)
+            if list[index].contactText != binding.contactText { renamed = list[index] }
             list[index] = updated
         } else {
             list.append(binding)
         }
         count(binding, +1)
         byExtension[binding.extensionNumber] = list
+        return renamed
+    }
+
+    /// The extension's binding of `contact` (RFC 3261 §19.1.4 equality), expired or not.
+    func binding(of number: String, contact: SIPURI) -> Binding? {
+        byExtension[number]?.first { $0.contact.isEquivalent(to: contact) }
+    }
+
+    mutating func remove(_ number: String, contact: SIPURI) -> Binding? {
+        guard let text = binding(of: number, contact: contact)?.contactText else { return nil }
+        return remove(number, contactText: text)
     }
 
     mutating func remove(_ number: String, contactText: String) -> Binding? {
@@ -93,15 +112,21 @@ struct BindingTable: Sendable {
         bindingsByConnection[id] = total > 0 ? total : nil
     }
 
-    /// Re-creates a binding saved by an earlier run.
-    mutating func restore(_ record: RegistrationRecord) {
-        guard let contact = try? SIPURI(parsing: record.contactURI) else { return }
+    /// Re-creates a binding saved by an earlier run. Of two rows of one contact in two
+    /// spellings (an older registrar matched contacts by their text) the one that lasts
+    /// longer is kept; the other is returned, its row stale.
+    mutating func restore(_ record: RegistrationRecord) -> Binding? {
+        guard let contact = try? SIPURI(parsing: record.contactURI) else { return nil }
         let transport: SIPPeerAddress.Transport = record.transport == .udp ? .udp : .tcp
-        upsert(Binding(
+        let restored = Binding(
             extensionNumber: record.extensionNumber, contact: contact, contactText: record.contactURI,
             expiresAt: record.expiresAt, callID: record.callID, cseq: record.cseq,
             source: SIPPeerAddress(transport: transport, host: record.sourceHost, port: record.sourcePort),
-            userAgent: record.userAgent, registeredAt: record.registeredAt))
+            userAgent: record.userAgent, registeredAt: record.registeredAt)
+        if let kept = binding(of: record.extensionNumber, contact: contact), kept.expiresAt >= restored.expiresAt {
+            return restored
+        }
+        return upsert(restored)
     }
 }
 

@@ -78,8 +78,7 @@ extension PBXCore {
         // Call-ID (a delayed retransmission, reordered over UDP) must not undo a newer one.
         let existing = bindings.bindings(for: number, now: now)
         for (contact, _) in accepted {
-            let text = contact.uri.serialized
-            if let binding = existing.first(where: { $0.contactText == text }), binding.callID == callID,
+            if let binding = existing.first(where: { $0.contact.isEquivalent(to: contact.uri) }), binding.callID == callID,
                 cseq <= binding.cseq
             {
                 respond(key, to: request, status: 500, reason: "CSeq Out of Order")
@@ -94,17 +93,22 @@ extension PBXCore {
         for (contact, expires) in accepted {
             let text = contact.uri.serialized
             if expires == 0 {
-                if let removed = bindings.remove(number, contactText: text) { bindingRemoved(removed, reason: "unregistered") }
+                if let removed = bindings.remove(number, contact: contact.uri) { bindingRemoved(removed, reason: "unregistered") }
                 continue
             }
             let binding = Binding(
                 extensionNumber: number, contact: contact.uri, contactText: text,
                 expiresAt: now.addingTimeInterval(TimeInterval(expires)), callID: callID, cseq: cseq, source: source,
                 userAgent: request.headers["User-Agent"], registeredAt: now)
-            let previous = existing.first { $0.contactText == text }
-            bindings.upsert(binding)
-            if let previous, previous.source.connectionID != source.connectionID { releaseConnectionIfUnused(previous.source) }
-            let isNew = previous == nil
+            let previous = existing.first { $0.contact.isEquivalent(to: contact.uri) }
+            if let renamed = bindings.upsert(binding) {
+                // The same contact written differently: its row and what is known of it
+                // move to the text the phone now uses.
+                bindingRemoved(renamed, reason: "re-registered")
+            } else if let previous, previous.source.connectionID != source.connectionID {
+                releaseConnectionIfUnused(previous.source)
+            }
+            let isNew = previous == nil || previous?.contactText != text
             reachability.registered(ContactReachability.Key(extensionNumber: number, contact: text))
             if isNew { checkNewContact(binding) }
             writes.enqueue(.registrationUpsert(binding.record))
