@@ -473,5 +473,16 @@ extension Integration {
                 #expect(cdr.hangupSide == .caller)
             }
         }
+
+        @Test("caller ends its early dialog with BYE while ringing: 200 to the BYE, 487 to the INVITE, callee cancelled, CDR cancelled")
+        func byeInTheEarlyDialog() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.ring)
+                _ = try await completedCall(pbx, callee: callee, caller: .callEarlyBye)
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .cancelled)
+                #expect(cdr.hangupSide == .caller)
+            }
+        }
     }
 }

@@ -18,6 +18,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callExpectForbidden = "call-expect-forbidden"
     case callExpectServiceUnavailable = "call-expect-service-unavailable"
     case callCancel = "call-cancel"
+    case callEarlyBye = "call-early-bye"
     case callListen = "call-listen"
     case callListenALaw = "call-listen-alaw"
     case callListenLateOffer = "call-listen-late-offer"
