@@ -133,6 +133,23 @@ extension Integration {
             }
         }
 
+        /// A gateway whose answer is in its 183 and not in its 200 (RFC 3261 §13.2.1 has it
+        /// repeated in the 2xx): the caller's 200 must still carry the engine's answer.
+        @Test("a callee's 200 without SDP after its 183 with SDP: the caller's 200 carries the anchored answer, RTP both ways")
+        func answerOnlyInEarlyMedia() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.answerEarlyMediaBare200).echoingRTP()
+                let caller = try await setUp(pbx, callee: callee, caller: .callHangup)
+                let (callerResult, _) = try await talkingCall(pbx, caller: caller, callee: callee)
+                let answer = try #require(
+                    callerResult.receivedMessages().first { $0.hasPrefix("SIP/2.0 200") && $0.contains("INVITE") },
+                    "no 200 to the INVITE")
+                try expectAnchored(pbx, [("200 OK to the caller", answer)])
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+            }
+        }
+
         /// RFC 3261 §8.2.2.3 against sipp: an INVITE requiring 100rel, which the engine does not
         /// implement, is refused 420 with Unsupported: 100rel; nothing rings.
         @Test("an INVITE requiring 100rel gets 420 Bad Extension with Unsupported: 100rel; the callee is not rung")

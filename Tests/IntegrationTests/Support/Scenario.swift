@@ -45,6 +45,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case answerReInviteResendHangup = "answer-reinvite-resend-hangup"
     case answerReInviteGlareHangup = "answer-reinvite-glare-hangup"
     case answerForkTwice = "answer-fork-twice"
+    case answerEarlyMediaBare200 = "answer-early-media-bare-200"
     case answerOptions = "answer-options"
     case ring
     // Stand-ins for the engine, only for checking the scenarios above sipp-to-sipp.
