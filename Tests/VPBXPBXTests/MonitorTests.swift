@@ -143,6 +143,32 @@ struct MonitorTests {
         }
     }
 
+    @Test("the supervisor's phone re-INVITEs without an offer: 200 offers the session again, the ACK's answer moves the monitor")
+    func supervisorsOfferlessReInvite() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await allowMonitoring(pbx)
+            _ = try await pbx.establish(from: alice, to: desk)
+            let (invite, ok) = try await dialMonitor(pbx)
+            let monitor = try #require(try await pbx.media.onlySession().monitors.first)
+            var dialog = try PhoneDialog(caller: supervisor, invite: invite, ok: ok)
+            pbx.send(dialog.ack(inviteCSeq: try invite.headers.cseq().number), from: supervisor)
+            pbx.send(dialog.request(.invite), from: supervisor)
+            let refreshed = try await pbx.outbound.next("the re-INVITE's 200") {
+                $0.isResponse(200, .invite, to: supervisor.address) && (try? $0.message.headers.cseq().number) == dialog.cseq
+            }
+            #expect(refreshed.response?.body == ok.body)
+            pbx.send(dialog.ack(inviteCSeq: dialog.cseq, sdp: supervisor.sdp(port: 4044)), from: supervisor)
+            try await eventually("the ACK's answer address given to the monitor") {
+                monitor.remote == "\(supervisor.address.host):4044"
+            }
+            // A later ACK without an answer (a retransmission) changes nothing.
+            pbx.send(dialog.ack(inviteCSeq: dialog.cseq), from: supervisor)
+            try await pbx.settle(via: supervisor)
+            #expect(monitor.remote == "\(supervisor.address.host):4044")
+            #expect(await pbx.core.monitorSnapshots().count == 1)
+        }
+    }
+
     @Test("a supervisor dialling without an offer is offered the call's codec; the ACK's answer points the monitor's port")
     func lateOffer() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

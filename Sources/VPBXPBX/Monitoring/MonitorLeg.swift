@@ -39,6 +39,10 @@ struct MonitorLeg: Sendable {
     var awaitingAck: TransactionKey?
     /// The supervisor dialled without an offer: the ACK carries the answer to ours.
     var awaitingAnswer = false
+    /// The supervisor's re-INVITE carried no offer: our 2xx offers the session again and the
+    /// ACK answers it (RFC 3264 §8), from where its phone now takes the audio. Unlike the
+    /// first answer, one missing here leaves the session as it was.
+    var awaitingRefreshAnswer = false
     let startedAt: Date
 
     var dialogID: DialogID? { dialog.map { DialogID(callID: $0.callID, localTag: $0.localTag) } }

@@ -245,8 +245,10 @@ extension PBXCore {
         case .invite:
             // A session refresh or hold: the monitoring session stays as it is, but follows
             // the supervisor's phone to a new address (it moved its media: a network change).
-            if let offer = sdpBody(request.body, contentType: request.headers.contentType), let endpoint = offer.audioEndpoint {
-                leg.media?.setRemote(host: endpoint.address, port: endpoint.port)
+            if let offer = sdpBody(request.body, contentType: request.headers.contentType) {
+                if let endpoint = offer.audioEndpoint { leg.media?.setRemote(host: endpoint.address, port: endpoint.port) }
+            } else {
+                leg.awaitingRefreshAnswer = true
             }
             var ok = SIPResponse(to: request, status: 200, toTag: dialog.localTag)
             ok.headers.add("Contact", ourContact(user: leg.target, transport: leg.source.transport).serialized)
@@ -275,6 +277,12 @@ extension PBXCore {
         else { return false }
         if let key = leg.awaitingAck {
             leg.awaitingAck = nil
+            if leg.awaitingRefreshAnswer {
+                leg.awaitingRefreshAnswer = false
+                if let answer = sdpBody(request.body, contentType: request.headers.contentType), let endpoint = answer.audioEndpoint {
+                    leg.media?.setRemote(host: endpoint.address, port: endpoint.port)
+                }
+            }
             let lateAnswer = leg.awaitingAnswer ? sdpBody(request.body, contentType: request.headers.contentType) : nil
             let wanted = leg.awaitingAnswer
             leg.awaitingAnswer = false
