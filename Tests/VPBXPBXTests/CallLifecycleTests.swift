@@ -119,6 +119,30 @@ struct CallLifecycleTests {
         }
     }
 
+    /// RFC 6141 §3.4: a re-INVITE's Contact becomes the phone's target only with a 2xx; a
+    /// refused one (here the other phone's 488) leaves the target as it was.
+    @Test(
+        "a caller's re-INVITE naming a new Contact moves its target when answered 2xx, not when refused",
+        arguments: [(200, true), (488, false)])
+    func reInviteMovesTheTargetOnlyWhenAccepted(status: Int, moves: Bool) async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(from: alice, to: desk)
+            let moved = "sip:\(alice.number)@192.0.2.30:5099"
+            var reInvite = call.caller.request(.invite, sdp: alice.sdp(port: 4012))
+            reInvite.headers["Contact"] = "<\(moved)>"
+            pbx.send(reInvite, from: alice)
+            let relayed = try await pbx.outbound.request(.invite, to: desk.address)
+            let answer = status == 200 ? desk.sdp(port: 4002) : nil
+            pbx.send(desk.respond(to: relayed, status: status, toTag: "callee-tag", sdp: answer), from: desk)
+            _ = try await pbx.outbound.response(status, .invite, to: alice.address)
+            if status == 200 { pbx.send(call.caller.ack(inviteCSeq: call.caller.cseq), from: alice) }
+
+            pbx.send(call.callee.request(.bye), from: desk)
+            let bye = try await pbx.outbound.request(.bye, to: alice.address)
+            #expect(bye.uri.serialized == (moves ? moved : alice.contact))
+        }
+    }
+
     @Test("a CANCEL of a relayed re-INVITE is answered 200 and passed on; the other phone's 487 comes back")
     func cancelledReInvite() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

@@ -62,6 +62,7 @@ extension PBXCore {
         ok.headers.add("Content-Type", "application/sdp")
         ok.body = Array(body.serialized().utf8)
         call.awaitingAck.expect(key, cseq: (try? request.headers.cseq().number) ?? 0, from: side)
+        acceptNearTargetRefresh(request, from: side, of: call)
 
         // The holder may have moved its media (or, inactive, stopped sending): follow its SDP.
         if let endpoint = offer.audioEndpoint {

@@ -167,6 +167,7 @@ extension PBXCore {
         }
         if response.isSuccess, original.method == .invite || original.method == .update {
             refreshTarget(of: call, toward: target, from: response)
+            acceptNearTargetRefresh(original, from: target.other, of: call)
         }
         let localTag = target == .callee ? call.callerDialog.localTag : call.calleeFromTag
         var answer = SIPResponse(to: original, status: response.statusCode, reason: response.reason, toTag: localTag)
@@ -244,6 +245,16 @@ extension PBXCore {
             call.callerDialog.acceptTargetRefresh(response)
         } else if let index = call.answeredLeg {
             call.legs[index].dialog?.acceptTargetRefresh(response)
+        }
+    }
+
+    /// `side`'s own re-INVITE or UPDATE is being answered with a 2xx: its Contact becomes
+    /// that phone's target in the call (RFC 6141 §3.4: not before, nor on a refusal).
+    func acceptNearTargetRefresh(_ request: SIPRequest, from side: CallSide, of call: Call) {
+        if side == .caller {
+            call.callerDialog.acceptTargetRefresh(answering: request)
+        } else if let index = call.answeredLeg {
+            call.legs[index].dialog?.acceptTargetRefresh(answering: request)
         }
     }
 

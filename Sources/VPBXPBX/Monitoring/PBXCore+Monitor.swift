@@ -250,6 +250,8 @@ extension PBXCore {
             } else {
                 leg.awaitingRefreshAnswer = true
             }
+            dialog.acceptTargetRefresh(answering: request)
+            leg.dialog = dialog
             var ok = SIPResponse(to: request, status: 200, toTag: dialog.localTag)
             ok.headers.add("Contact", ourContact(user: leg.target, transport: leg.source.transport).serialized)
             ok.headers.add("Content-Type", "application/sdp")

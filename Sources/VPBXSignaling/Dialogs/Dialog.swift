@@ -68,17 +68,24 @@ public struct Dialog: Sendable, Equatable {
     }
 
     /// RFC 3261 §12.2.2: a lower CSeq than the last one seen is out of order (answer 500).
+    /// A target refresh request's Contact is taken only once it is answered with a 2xx
+    /// (``acceptTargetRefresh(answering:)``).
     public mutating func acceptRemoteRequest(_ request: SIPRequest) -> Bool {
         guard let cseq = try? request.headers.cseq() else { return false }
         if request.method == .ack || request.method == .cancel { return true }
         if let remoteSeq, cseq.number <= remoteSeq { return false }
         remoteSeq = cseq.number
-        if request.method == .invite || request.method == .update,
-            let contact = try? request.headers.contacts().addresses.first
-        {
-            remoteTarget = contact.uri
-        }
         return true
+    }
+
+    /// The other side's target refresh request (re-INVITE, UPDATE) was answered with a 2xx:
+    /// its Contact is where that side takes requests from now on. Only then (RFC 6141 §3.4):
+    /// a refused one (491 for glare, 488, 500) leaves the target as it was.
+    public mutating func acceptTargetRefresh(answering request: SIPRequest) {
+        guard request.method == .invite || request.method == .update,
+            let contact = try? request.headers.contacts().addresses.first
+        else { return }
+        remoteTarget = contact.uri
     }
 
     /// A 2xx to a target refresh request of ours (re-INVITE, UPDATE): its Contact is where the

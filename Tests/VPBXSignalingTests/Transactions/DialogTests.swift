@@ -32,6 +32,8 @@ import VPBXSIP
         reinvite.headers["Contact"] = "<sip:1001@127.0.0.9:5999>"
         let accepted = dialog.acceptRemoteRequest(reinvite)
         #expect(accepted)
+        #expect(dialog.remoteTarget.port != 5999, "not before its 2xx (RFC 6141 §3.4)")
+        dialog.acceptTargetRefresh(answering: reinvite)
         #expect(dialog.remoteTarget.port == 5999)
         let acceptedAgain = dialog.acceptRemoteRequest(reinvite)
         #expect(!acceptedAgain, "same CSeq again is out of order")
