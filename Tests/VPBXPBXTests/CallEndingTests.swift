@@ -105,7 +105,14 @@ struct CallEndingTests {
             #expect(byesBeforeAck == 0, "a BYE to the caller before its ACK")
 
             let callerDialog = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: callerOK)
-            pbx.send(callerDialog.ack(inviteCSeq: try ringing.callerInvite.headers.cseq().number), from: alice)
+            let inviteCSeq = try ringing.callerInvite.headers.cseq().number
+            // An ACK of some other 2xx (another CSeq) is not the one the BYE waits for.
+            pbx.send(callerDialog.ack(inviteCSeq: inviteCSeq + 7), from: alice)
+            try await pbx.settle(via: alice)
+            let byesAfterOtherAck = pbx.outbound.sent.filter { $0.isRequest(.bye, to: alice.address) }.count
+            #expect(byesAfterOtherAck == 0, "a BYE after an ACK of another INVITE")
+
+            pbx.send(callerDialog.ack(inviteCSeq: inviteCSeq), from: alice)
             let bye = try await pbx.outbound.request(.bye, to: alice.address)
             #expect(bye.headers.callID == ringing.callerInvite.headers.callID)
             // The ACK stopped the 200 (the harness's T1 is 50 ms: it went again after 50,

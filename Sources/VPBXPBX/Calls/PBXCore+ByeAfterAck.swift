@@ -7,6 +7,8 @@ struct ByeAwaitingAck {
     let destination: SIPPeerAddress
     /// The caller's INVITE transaction, whose 2xx waits for the ACK.
     let serverKey: TransactionKey
+    /// That INVITE's CSeq number, which its ACK carries (RFC 3261 §13.2.2.4).
+    let inviteCSeq: UInt32
 }
 
 /// RFC 3261 §15: the callee's side of a dialog "MUST NOT send a BYE on a confirmed dialog
@@ -24,13 +26,17 @@ extension PBXCore {
             return
         }
         let dialog = DialogID(callID: call.callerDialog.callID, localTag: call.callerDialog.localTag)
-        byesAwaitingAck[dialog] = ByeAwaitingAck(bye: bye, destination: call.callerSource, serverKey: key)
+        byesAwaitingAck[dialog] = ByeAwaitingAck(
+            bye: bye, destination: call.callerSource, serverKey: key, inviteCSeq: call.inviteCSeq)
     }
 
     /// An ACK for a call that has ended: if its BYE waited for it, the 2xx is acknowledged
-    /// and the BYE goes. True when the ACK was such a one.
+    /// and the BYE goes. True when the ACK was such a one (its dialog's, and the INVITE's
+    /// CSeq: not a late ACK of some other 2xx).
     func byeWhenAcknowledged(_ ack: SIPRequest, dialog: DialogID) -> Bool {
-        guard let waiting = byesAwaitingAck.removeValue(forKey: dialog) else { return false }
+        guard let cseq = try? ack.headers.cseq().number, byesAwaitingAck[dialog]?.inviteCSeq == cseq,
+            let waiting = byesAwaitingAck.removeValue(forKey: dialog)
+        else { return false }
         runServer(waiting.serverKey) { txn in txn.acknowledged() }
         startClient(waiting.bye, to: waiting.destination, purpose: .fireAndForget)
         return true
