@@ -165,6 +165,36 @@ struct CallEndingTests {
         }
     }
 
+    /// The caller's other requests in its early dialog: a new offer waits for the INVITE's
+    /// (RFC 3261 §14.2, RFC 3311 §5.2); a refresh and an OPTIONS are answered; the call rings on.
+    @Test("a caller's requests in its early dialog: re-INVITE and UPDATE with an offer 500 with Retry-After, UPDATE without one and OPTIONS 200, INFO 491")
+    func otherRequestsInTheEarlyDialog() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "desk-tag"), from: desk)
+            let progress = try await pbx.outbound.response(180, .invite, to: alice.address)
+            var early = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: progress)
+            let cases: [(SIPMethod, String?, Int)] = [
+                (.invite, alice.sdp(port: 4020), 500), (.update, alice.sdp(port: 4020), 500), (.update, nil, 200),
+                (.options, nil, 200), (.info, nil, 491),
+            ]
+            for (method, sdp, status) in cases {
+                pbx.send(early.request(method, sdp: sdp), from: alice)
+                let cseq = early.cseq
+                let answer = try await pbx.outbound.next("the answer to \(method.name)") {
+                    $0.destination == alice.address && $0.response != nil && (try? $0.message.headers.cseq())?.number == cseq
+                }.response!
+                #expect(answer.statusCode == status, "\(method.name)")
+                if status == 500 { #expect(answer.headers["Retry-After"] != nil, "\(method.name)") }
+            }
+            // Nothing reached the ringing phone, which still rings and can answer.
+            let toDesk = pbx.outbound.sent.filter { $0.destination == desk.address && $0.request != nil }.count
+            #expect(toDesk == 1, "only the INVITE went to the desk phone")
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag", sdp: desk.sdp()), from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+        }
+    }
+
     @Test("every contact fails: busy beats unavailable")
     func busyBeatsUnavailable() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

@@ -56,7 +56,7 @@ extension PBXCore {
             return
         }
         guard call.answeredLeg != nil else {
-            respond(key, to: request, status: 491)  // re-INVITE before answer: try later
+            callerEarlyDialogRequest(request, key: key)
             return
         }
         if request.startsRenegotiation, let pending = call.pendingRenegotiation {
@@ -71,6 +71,28 @@ extension PBXCore {
         relay(request, from: side, call: call, answering: key)
     }
 
+    /// A caller's request in its early dialog (the call rings; BYE is handled before). The
+    /// call's INVITE is still in progress and its offer answered, if at all, only in an
+    /// unreliable 18x (no PRACK here), so a new offer must wait: a re-INVITE (RFC 3261 §14.2)
+    /// or an UPDATE with an offer (RFC 3311 §5.2) gets 500 with a Retry-After. An UPDATE
+    /// without one (a session refresh) and an OPTIONS are the engine's to answer, 200. Others
+    /// (an INFO) have nowhere to go while no callee has answered: 491, try again later.
+    private func callerEarlyDialogRequest(_ request: SIPRequest, key: TransactionKey) {
+        switch request.method {
+        case .invite, .update where !request.body.isEmpty:
+            respondRetryLater(request, key: key)
+        case .update:
+            respond(key, to: request, status: 200)
+        case .options:
+            var response = SIPResponse(to: request, status: 200)
+            response.headers.add("Allow", PBXCore.allowedMethods)
+            response.headers.add("Accept", "application/sdp")
+            respond(key, with: response)
+        default:
+            respond(key, to: request, status: 491)
+        }
+    }
+
     /// One re-INVITE at a time in a dialog, in either direction (RFC 3261 §14.1), and one
     /// offer at a time (RFC 3311 §5.2). The engine relays a phone's re-INVITE into the other
     /// dialog, so while it waits for that answer, both dialogs have one in progress: the
@@ -82,12 +104,18 @@ extension PBXCore {
         _ request: SIPRequest, key: TransactionKey, from side: CallSide, pending: PendingRenegotiation
     ) {
         if pending.offerer == side {
-            var response = SIPResponse(to: request, status: 500)
-            response.headers.add("Retry-After", String(Int.random(in: 0...10)))
-            respond(key, with: response)
+            respondRetryLater(request, key: key)
         } else {
             respond(key, to: request, status: 491)
         }
+    }
+
+    /// 500 with a Retry-After of 0-10 s: what RFC 3261 §14.2 and RFC 3311 §5.2 answer a new
+    /// offer from a phone whose earlier one is still in progress.
+    private func respondRetryLater(_ request: SIPRequest, key: TransactionKey) {
+        var response = SIPResponse(to: request, status: 500)
+        response.headers.add("Retry-After", String(Int.random(in: 0...10)))
+        respond(key, with: response)
     }
 
     /// Sends `request`'s equivalent into the other leg's dialog.
