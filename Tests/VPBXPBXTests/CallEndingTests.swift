@@ -188,8 +188,9 @@ struct CallEndingTests {
                 if status == 500 { #expect(answer.headers["Retry-After"] != nil, "\(method.name)") }
             }
             // Nothing reached the ringing phone, which still rings and can answer.
-            let toDesk = pbx.outbound.sent.filter { $0.destination == desk.address && $0.request != nil }.count
-            #expect(toDesk == 1, "only the INVITE went to the desk phone")
+            // (Its INVITE may have gone twice: the harness's T1 is 50 ms.)
+            let toDesk = pbx.outbound.sent.filter { $0.destination == desk.address && ($0.request.map { $0.method != .invite } ?? false) }
+            #expect(toDesk.isEmpty, "only the INVITE went to the desk phone")
             pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag", sdp: desk.sdp()), from: desk)
             _ = try await pbx.outbound.response(200, .invite, to: alice.address)
         }
