@@ -196,6 +196,42 @@ struct CallEndingTests {
         }
     }
 
+    /// A ringing phone's requests in its early dialog: not 481 (RFC 5057: the dialog would be
+    /// gone for it); an offer waits for the answer to the engine's own (RFC 3311 §5.2).
+    @Test("a ringing phone's requests in its early dialog: UPDATE without an offer and OPTIONS 200, UPDATE with one and INFO 491, another tag 481")
+    func calleeRequestsInTheEarlyDialog() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            let progress = desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "desk-tag")
+            pbx.send(progress, from: desk)
+            _ = try await pbx.outbound.response(180, .invite, to: alice.address)
+            var early = try PhoneDialog(callee: desk, invite: ringing.calleeInvites[0], ok: progress)
+            let cases: [(SIPMethod, String?, Int)] = [
+                (.update, nil, 200), (.options, nil, 200), (.update, desk.sdp(port: 4030), 491), (.info, nil, 491),
+            ]
+            for (method, sdp, status) in cases {
+                pbx.send(early.request(method, sdp: sdp), from: desk)
+                let cseq = early.cseq
+                let answer = try await pbx.outbound.next("the answer to \(method.name)") {
+                    $0.destination == desk.address && $0.response != nil && (try? $0.message.headers.cseq())?.number == cseq
+                }.response!
+                #expect(answer.statusCode == status, "\(method.name)")
+            }
+            var stranger = early.request(.update)
+            stranger.headers["From"] = "<\(desk.aor)>;tag=not-this-one"
+            pbx.send(stranger, from: desk)
+            let refused = try await pbx.outbound.next("the answer to an unknown early dialog") {
+                $0.destination == desk.address && $0.response != nil && (try? $0.message.headers.cseq())?.number == early.cseq
+            }.response!
+            #expect(refused.statusCode == 481)
+            // Nothing reached the caller but the ringing, and the call is answered as usual.
+            let toAlice = pbx.outbound.sent.filter { $0.destination == alice.address && $0.request != nil }
+            #expect(toAlice.isEmpty)
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag", sdp: desk.sdp()), from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+        }
+    }
+
     @Test("every contact fails: busy beats unavailable")
     func busyBeatsUnavailable() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

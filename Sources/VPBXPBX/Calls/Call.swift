@@ -91,6 +91,9 @@ struct CalleeLeg: Sendable {
     /// latch anew; and a 2xx of this contact without SDP stands by it (RFC 3261 §13.2.1).
     var earlyAnswer: SessionDescription?
     var sentEarlyMedia: Bool { earlyAnswer != nil }
+    /// The To tag of this contact's latest provisional response: its early dialog, in which
+    /// it may send requests before it answers.
+    var earlyTag: String?
 
     var isDone: Bool { state == .failed || state == .cancelled }
 }

@@ -40,8 +40,13 @@ extension PBXCore {
                 return
             }
             call.legs[index].dialog = dialog
+        } else if let fromTag, call.answeredLeg == nil,
+            call.legs.contains(where: { $0.state == .early && $0.earlyTag == fromTag })
+        {
+            earlyDialogRequest(request, key: key, from: .callee)
+            return
         } else {
-            respond(key, to: request, status: 481)  // early-dialog requests from a callee: not yet
+            respond(key, to: request, status: 481)
             return
         }
         if request.method == .bye {
@@ -56,7 +61,7 @@ extension PBXCore {
             return
         }
         guard call.answeredLeg != nil else {
-            callerEarlyDialogRequest(request, key: key)
+            earlyDialogRequest(request, key: key, from: .caller)
             return
         }
         if request.startsRenegotiation, let pending = call.pendingRenegotiation {
@@ -71,16 +76,20 @@ extension PBXCore {
         relay(request, from: side, call: call, answering: key)
     }
 
-    /// A caller's request in its early dialog (the call rings; BYE is handled before). The
-    /// call's INVITE is still in progress and its offer answered, if at all, only in an
-    /// unreliable 18x (no PRACK here), so a new offer must wait: a re-INVITE (RFC 3261 §14.2)
-    /// or an UPDATE with an offer (RFC 3311 §5.2) gets 500 with a Retry-After. An UPDATE
-    /// without one (a session refresh) and an OPTIONS are the engine's to answer, 200. Others
-    /// (an INFO) have nowhere to go while no callee has answered: 491, try again later.
-    private func callerEarlyDialogRequest(_ request: SIPRequest, key: TransactionKey) {
+    /// A request in an early dialog (the call rings; a caller's BYE is handled before). The
+    /// call's INVITE is in progress and its offer answered, if at all, only in an unreliable
+    /// 18x (no PRACK here), so no new offer may start: the caller's re-INVITE (RFC 3261
+    /// §14.2) or UPDATE with an offer (RFC 3311 §5.2) gets 500 with a Retry-After, and a
+    /// ringing phone's UPDATE with one 491, the engine's own offer (the INVITE) awaiting its
+    /// answer (§5.2). An UPDATE without an offer (a refresh) and an OPTIONS are the engine's
+    /// to answer, 200. Anything else (an INFO) has nowhere to go before an answer: 491, try
+    /// again later. A 481 would tell the phone the dialog is gone (RFC 5057).
+    private func earlyDialogRequest(_ request: SIPRequest, key: TransactionKey, from side: CallSide) {
         switch request.method {
-        case .invite, .update where !request.body.isEmpty:
+        case .invite where side == .caller, .update where !request.body.isEmpty && side == .caller:
             respondRetryLater(request, key: key)
+        case .update where !request.body.isEmpty:
+            respond(key, to: request, status: 491)
         case .update:
             respond(key, to: request, status: 200)
         case .options:
