@@ -19,7 +19,9 @@ extension PBXCore {
             request, headerName: "Proxy-Authorization", claimedUser: claimed, source: source, directory: directory)
         {
         case .challenge(let challenges):
-            challenge(request, key: key, status: 407, header: "Proxy-Authenticate", challenges: challenges)
+            var response = SIPResponse(to: request, status: 407, toTag: SIPIdentifiers.tag())
+            for challenge in challenges { response.headers.add("Proxy-Authenticate", challenge.headerValue) }
+            respond(key, with: response)
             return
         case .forbidden(let why):
             authenticationFailed(from: source)

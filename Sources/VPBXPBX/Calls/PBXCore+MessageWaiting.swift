@@ -59,7 +59,9 @@ extension PBXCore {
             request, headerName: "Authorization", claimedUser: claimed, source: source, directory: directory)
         {
         case .challenge(let challenges):
-            challenge(request, key: key, status: 401, header: "WWW-Authenticate", challenges: challenges)
+            var response = SIPResponse(to: request, status: 401, toTag: SIPIdentifiers.tag())
+            for challenge in challenges { response.headers.add("WWW-Authenticate", challenge.headerValue) }
+            respond(key, with: response)
             return
         case .forbidden:
             authenticationFailed(from: source)

@@ -144,18 +144,6 @@ extension PBXCore {
         runServer(key) { txn in txn.respond(response) }
     }
 
-    /// Sends `response` to the request of server transaction `key` and drops that
-    /// transaction: retransmissions of the request are answered anew, not from its state
-    /// (RFC 3261 §8.2.7; only for answers every copy of the request would get alike).
-    func respondStatelessly(_ key: TransactionKey, with response: consuming SIPResponse) {
-        var response = response
-        guard let entry = transactions.servers[key] else { return }
-        if response.headers["Server"] == nil { response.headers.add("Server", configuration.userAgent) }
-        forgetIdentity(of: entry, key: key)
-        transactions.servers[key] = nil
-        outbound.send(.response(response), to: entry.source)
-    }
-
     // MARK: Client side
 
     /// Starts a client transaction for `request` (whose top Via we set) toward `destination`.
@@ -248,9 +236,6 @@ extension PBXCore {
 
     /// How many INVITEs are registered for merged-request detection (tests).
     func mergedRequestRegistrations() -> Int { transactions.serverByRequestIdentity.count }
-
-    /// The methods of the server transactions still in the table (tests).
-    func serverTransactionMethods() -> [SIPMethod] { transactions.servers.keys.map(\.method) }
 
     /// The methods of the client transactions still in the table (tests).
     func clientTransactionMethods() -> [SIPMethod] { transactions.clients.keys.map(\.method) }

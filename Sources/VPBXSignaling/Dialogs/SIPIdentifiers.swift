@@ -5,15 +5,6 @@ import VPBXSIP
 public enum SIPIdentifiers {
     public static func tag() -> String { hex(RandomWords.shared.next()) }
 
-    /// The To tag of a response sent without a transaction: the same for every copy of one
-    /// request (RFC 3261 §8.2.7), as unguessable as a random one (the hasher's seed is random
-    /// per process).
-    public static func statelessTag(for key: TransactionKey) -> String {
-        var hasher = Hasher()
-        hasher.combine(key)
-        return hex(UInt64(truncatingIfNeeded: hasher.finalize()))
-    }
-
     /// Written into one buffer: concatenating the cookie and the hex parts cost three
     /// allocations per branch, and a call makes three branches (heaptrack, stop 30).
     public static func branch() -> String {
