@@ -151,10 +151,7 @@ struct CallEndingTests {
     @Test("a caller's BYE in the early dialog (RFC 3261 §15.1.2): 200, the INVITE gets 487, the callee is cancelled, CDR cancelled")
     func byeInTheEarlyDialog() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            let ringing = try await pbx.dial(from: alice, to: [desk])
-            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "desk-tag"), from: desk)
-            let progress = try await pbx.outbound.response(180, .invite, to: alice.address)
-            var early = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: progress)
+            var (_, early, _) = try await ringingWithEarlyDialogs(pbx)
             pbx.send(early.request(.bye), from: alice)
             _ = try await pbx.outbound.response(200, .bye, to: alice.address)
             _ = try await pbx.outbound.response(487, .invite, to: alice.address)
@@ -170,20 +167,13 @@ struct CallEndingTests {
     @Test("a caller's requests in its early dialog: re-INVITE and UPDATE with an offer 500 with Retry-After, UPDATE without one and OPTIONS 200, INFO 491")
     func otherRequestsInTheEarlyDialog() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            let ringing = try await pbx.dial(from: alice, to: [desk])
-            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "desk-tag"), from: desk)
-            let progress = try await pbx.outbound.response(180, .invite, to: alice.address)
-            var early = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: progress)
+            var (ringing, early, _) = try await ringingWithEarlyDialogs(pbx)
             let cases: [(SIPMethod, String?, Int)] = [
                 (.invite, alice.sdp(port: 4020), 500), (.update, alice.sdp(port: 4020), 500), (.update, nil, 200),
                 (.options, nil, 200), (.info, nil, 491),
             ]
             for (method, sdp, status) in cases {
-                pbx.send(early.request(method, sdp: sdp), from: alice)
-                let cseq = early.cseq
-                let answer = try await pbx.outbound.next("the answer to \(method.name)") {
-                    $0.destination == alice.address && $0.response != nil && (try? $0.message.headers.cseq())?.number == cseq
-                }.response!
+                let answer = try await answer(to: early.request(method, sdp: sdp), from: alice, pbx)
                 #expect(answer.statusCode == status, "\(method.name)")
                 if status == 500 { #expect(answer.headers["Retry-After"] != nil, "\(method.name)") }
             }
@@ -201,35 +191,48 @@ struct CallEndingTests {
     @Test("a ringing phone's requests in its early dialog: UPDATE without an offer and OPTIONS 200, UPDATE with one and INFO 491, another tag 481")
     func calleeRequestsInTheEarlyDialog() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            let ringing = try await pbx.dial(from: alice, to: [desk])
-            let progress = desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "desk-tag")
-            pbx.send(progress, from: desk)
-            _ = try await pbx.outbound.response(180, .invite, to: alice.address)
-            var early = try PhoneDialog(callee: desk, invite: ringing.calleeInvites[0], ok: progress)
+            var (ringing, _, early) = try await ringingWithEarlyDialogs(pbx)
             let cases: [(SIPMethod, String?, Int)] = [
                 (.update, nil, 200), (.options, nil, 200), (.update, desk.sdp(port: 4030), 491), (.info, nil, 491),
             ]
             for (method, sdp, status) in cases {
-                pbx.send(early.request(method, sdp: sdp), from: desk)
-                let cseq = early.cseq
-                let answer = try await pbx.outbound.next("the answer to \(method.name)") {
-                    $0.destination == desk.address && $0.response != nil && (try? $0.message.headers.cseq())?.number == cseq
-                }.response!
+                let answer = try await answer(to: early.request(method, sdp: sdp), from: desk, pbx)
                 #expect(answer.statusCode == status, "\(method.name)")
             }
             var stranger = early.request(.update)
             stranger.headers["From"] = "<\(desk.aor)>;tag=not-this-one"
-            pbx.send(stranger, from: desk)
-            let refused = try await pbx.outbound.next("the answer to an unknown early dialog") {
-                $0.destination == desk.address && $0.response != nil && (try? $0.message.headers.cseq())?.number == early.cseq
-            }.response!
-            #expect(refused.statusCode == 481)
+            #expect(try await answer(to: stranger, from: desk, pbx).statusCode == 481)
             // Nothing reached the caller but the ringing, and the call is answered as usual.
             let toAlice = pbx.outbound.sent.filter { $0.destination == alice.address && $0.request != nil }
             #expect(toAlice.isEmpty)
             pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag", sdp: desk.sdp()), from: desk)
             _ = try await pbx.outbound.response(200, .invite, to: alice.address)
         }
+    }
+
+    /// Alice calls the desk phone, which rings (180 with its tag, relayed): the call's two
+    /// early dialogs, Alice's with the engine and the desk phone's.
+    private func ringingWithEarlyDialogs(
+        _ pbx: PBXHarness
+    ) async throws -> (ringing: PBXHarness.Ringing, caller: PhoneDialog, callee: PhoneDialog) {
+        let ringing = try await pbx.dial(from: alice, to: [desk])
+        let deskProgress = desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "desk-tag")
+        pbx.send(deskProgress, from: desk)
+        let progress = try await pbx.outbound.response(180, .invite, to: alice.address)
+        return (
+            ringing, try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: progress),
+            try PhoneDialog(callee: desk, invite: ringing.calleeInvites[0], ok: deskProgress)
+        )
+    }
+
+    /// Sends `request` from `phone` and returns the final answer to it (matched by CSeq).
+    private func answer(to request: SIPRequest, from phone: Phone, _ pbx: PBXHarness) async throws -> SIPResponse {
+        pbx.send(request, from: phone)
+        let cseq = try request.headers.cseq().number
+        return try await pbx.outbound.next("the answer to \(request.method.name)") {
+            $0.destination == phone.address && ($0.response?.statusCode ?? 0) >= 200
+                && (try? $0.message.headers.cseq())?.number == cseq
+        }.response!
     }
 
     @Test("every contact fails: busy beats unavailable")

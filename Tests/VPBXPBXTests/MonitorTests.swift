@@ -68,7 +68,7 @@ struct MonitorTests {
     func callWithTheConversionBeforeTheAnswerIsMonitored() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             try await allowMonitoring(pbx)
-            var call = try await pbx.establish(
+            let call = try await pbx.establish(
                 from: alice, to: desk, callerOffer: CodecTests.pcmaOffer(host: alice.address.host, port: 4000),
                 calleeAnswer: CodecTests.pcmaAnswer(host: desk.address.host, port: 4002))
             #expect(call.session.bridges.count == 1 && call.session.bridges.first??.awaitsAnswer == true)
@@ -128,17 +128,7 @@ struct MonitorTests {
     @Test("the supervisor's phone re-INVITEs with its media moved: 200 with the same answer, the monitor follows the new address")
     func supervisorsReInviteMovesTheMonitor() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            try await allowMonitoring(pbx)
-            _ = try await pbx.establish(from: alice, to: desk)
-            let (invite, ok) = try await dialMonitor(pbx)
-            let monitor = try #require(try await pbx.media.onlySession().monitors.first)
-            var dialog = try PhoneDialog(caller: supervisor, invite: invite, ok: ok)
-            pbx.send(dialog.ack(inviteCSeq: try invite.headers.cseq().number), from: supervisor)
-            pbx.send(dialog.request(.invite, sdp: supervisor.sdp(port: 4040)), from: supervisor)
-            let refreshed = try await pbx.outbound.next("the re-INVITE's 200") {
-                $0.isResponse(200, .invite, to: supervisor.address) && (try? $0.message.headers.cseq().number) == dialog.cseq
-            }
-            #expect(refreshed.response?.body == ok.body)
+            let (monitor, _) = try await supervisorReInvites(pbx, sdp: supervisor.sdp(port: 4040))
             #expect(monitor.remote == "\(supervisor.address.host):4040")
         }
     }
@@ -146,17 +136,7 @@ struct MonitorTests {
     @Test("the supervisor's phone re-INVITEs without an offer: 200 offers the session again, the ACK's answer moves the monitor")
     func supervisorsOfferlessReInvite() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            try await allowMonitoring(pbx)
-            _ = try await pbx.establish(from: alice, to: desk)
-            let (invite, ok) = try await dialMonitor(pbx)
-            let monitor = try #require(try await pbx.media.onlySession().monitors.first)
-            var dialog = try PhoneDialog(caller: supervisor, invite: invite, ok: ok)
-            pbx.send(dialog.ack(inviteCSeq: try invite.headers.cseq().number), from: supervisor)
-            pbx.send(dialog.request(.invite), from: supervisor)
-            let refreshed = try await pbx.outbound.next("the re-INVITE's 200") {
-                $0.isResponse(200, .invite, to: supervisor.address) && (try? $0.message.headers.cseq().number) == dialog.cseq
-            }
-            #expect(refreshed.response?.body == ok.body)
+            let (monitor, dialog) = try await supervisorReInvites(pbx, sdp: nil)
             pbx.send(dialog.ack(inviteCSeq: dialog.cseq, sdp: supervisor.sdp(port: 4044)), from: supervisor)
             try await eventually("the ACK's answer address given to the monitor") {
                 monitor.remote == "\(supervisor.address.host):4044"
@@ -167,6 +147,26 @@ struct MonitorTests {
             #expect(monitor.remote == "\(supervisor.address.host):4044")
             #expect(await pbx.core.monitorSnapshots().count == 1)
         }
+    }
+
+    /// A supervisor listening in to Alice's call with the desk phone re-INVITEs with `sdp`
+    /// (nil: without an offer); its 200 offers or answers with the monitoring session as
+    /// it was. Returns the monitor and the supervisor's dialog.
+    private func supervisorReInvites(
+        _ pbx: PBXHarness, sdp: String?
+    ) async throws -> (monitor: FakeMonitorMedia, dialog: PhoneDialog) {
+        try await allowMonitoring(pbx)
+        _ = try await pbx.establish(from: alice, to: desk)
+        let (invite, ok) = try await dialMonitor(pbx)
+        let monitor = try #require(try await pbx.media.onlySession().monitors.first)
+        var dialog = try PhoneDialog(caller: supervisor, invite: invite, ok: ok)
+        pbx.send(dialog.ack(inviteCSeq: try invite.headers.cseq().number), from: supervisor)
+        pbx.send(dialog.request(.invite, sdp: sdp), from: supervisor)
+        let refreshed = try await pbx.outbound.next("the re-INVITE's 200") {
+            $0.isResponse(200, .invite, to: supervisor.address) && (try? $0.message.headers.cseq().number) == dialog.cseq
+        }
+        #expect(refreshed.response?.body == ok.body)
+        return (monitor, dialog)
     }
 
     @Test("a supervisor dialling without an offer is offered the call's codec; the ACK's answer points the monitor's port")
