@@ -12,6 +12,33 @@ struct CallForkingTests {
     let desk = Cast.bobDesk
     let soft = Cast.bobSoft
 
+    /// A phone that has not yet said it rings is cancelled once it does (RFC 3261 §9.1); its
+    /// CANCEL says the call was answered elsewhere all the same. A call the caller gave up
+    /// says nothing of the kind: that one was missed.
+    @Test("a contact cancelled before its first provisional response hears 'completed elsewhere' too; the caller's CANCEL carries no such Reason")
+    func answeredElsewhereReasonOnlyWhenAnswered() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk, soft])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag", sdp: desk.sdp(port: 4002)), from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            try await pbx.settle(via: alice)
+            let early = pbx.outbound.sent.filter { $0.isRequest(.cancel, to: soft.address) }.count
+            #expect(early == 0, "a CANCEL before the soft phone's provisional response")
+            pbx.send(soft.respond(to: ringing.calleeInvites[1], status: 100, toTag: "soft-tag"), from: soft)
+            let cancel = try await pbx.outbound.request(.cancel, to: soft.address)
+            #expect(cancel.headers["Reason"] == "SIP;cause=200;text=\"Call completed elsewhere\"")
+
+            let second = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: second.calleeInvites[0], status: 180, toTag: "desk-tag-2"), from: desk)
+            _ = try await pbx.outbound.response(180, .invite, to: alice.address)
+            pbx.send(alice.cancel(second.callerInvite), from: alice)
+            let given = try await pbx.outbound.next("the CANCEL of the second call") {
+                $0.isRequest(.cancel, to: desk.address) && $0.message.headers.callID == second.calleeInvites[0].headers.callID
+            }.request!
+            #expect(given.headers["Reason"] == nil)
+        }
+    }
+
     @Test("answered call: ringing and answer relayed with anchored SDP, the other phone cancelled, BYE, CDR")
     func answeredCall() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
@@ -44,6 +71,8 @@ struct CallForkingTests {
             #expect(ack.headers.callID == ringing.calleeInvites[0].headers.callID)
             let cancel = try await pbx.outbound.request(.cancel, to: soft.address)
             #expect(try cancel.headers.topVia().branch == (try ringing.calleeInvites[1].headers.topVia().branch))
+            // RFC 3326: the soft phone lists no missed call.
+            #expect(cancel.headers["Reason"] == "SIP;cause=200;text=\"Call completed elsewhere\"")
             pbx.send(soft.respond(to: cancel, status: 200, toTag: "soft-tag"), from: soft)
             pbx.send(soft.respond(to: ringing.calleeInvites[1], status: 487, toTag: "soft-tag"), from: soft)
             _ = try await pbx.outbound.request(.ack, to: soft.address)  // the transaction ACKs the 487

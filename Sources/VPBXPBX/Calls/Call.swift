@@ -82,6 +82,9 @@ struct CalleeLeg: Sendable {
     var extensionNumber: String?
     /// CANCEL must wait for a provisional response (RFC 3261 §9.1).
     var cancelPending = false
+    /// Cancelled because the call was answered elsewhere (another contact, a pickup): its
+    /// CANCEL says so, and the phone shows no missed call (RFC 3326).
+    var answeredElsewhere = false
     var dialog: Dialog?
     /// Re-sent whenever the 2xx is retransmitted, as its bytes (kept up to 64·T1 after the
     /// call ends, in ``EndedLeg``).

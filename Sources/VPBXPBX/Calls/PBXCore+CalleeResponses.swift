@@ -126,7 +126,7 @@ extension PBXCore {
             relatchCallee(of: call)
         }
         for other in call.legs.indices where other != index && !call.legs[other].isDone {
-            call.legs[other] = cancelLeg(call.legs[other])
+            call.legs[other] = cancelLeg(call.legs[other], answeredElsewhere: true)
         }
         if call.handingOn {
             // The caller was answered by an application: no new answer, the relay just
@@ -271,8 +271,10 @@ extension PBXCore {
     }
 
     /// CANCEL a ringing contact now, or as soon as it sent a provisional response.
-    func cancelLeg(_ leg: CalleeLeg) -> CalleeLeg {
+    /// `answeredElsewhere`: the call was answered by another phone.
+    func cancelLeg(_ leg: CalleeLeg, answeredElsewhere: Bool = false) -> CalleeLeg {
         var leg = leg
+        leg.answeredElsewhere = answeredElsewhere
         switch leg.state {
         case .early: sendCancel(for: leg)
         case .trying: leg.cancelPending = true
@@ -284,19 +286,25 @@ extension PBXCore {
 
     /// RFC 3261 §9.1: same Request-URI, Call-ID, From, To, top Via and CSeq number as the INVITE.
     func sendCancel(for leg: CalleeLeg) {
-        sendCancel(of: leg.invite, to: leg.destination)
+        sendCancel(of: leg.invite, to: leg.destination, reason: leg.answeredElsewhere ? Self.answeredElsewhereReason : nil)
     }
+
+    /// RFC 3326's own example: with it, phones (and ring-all queues' agents) do not list a
+    /// call another phone answered as missed, as Asterisk and FreeSWITCH tell them too.
+    static let answeredElsewhereReason = "SIP;cause=200;text=\"Call completed elsewhere\""
 
     /// CANCEL of an INVITE we sent to `destination` (callee legs, a supervisor's phone rung, a
     /// relayed re-INVITE): its Request-URI, top Via, From, To, Call-ID, CSeq number and Route
-    /// set, as RFC 3261 §9.1 has them.
-    func sendCancel(of invite: SIPRequest, to destination: SIPPeerAddress) {
+    /// set, as RFC 3261 §9.1 has them, and why, when that matters to the phone (`reason`, a
+    /// Reason header value, RFC 3326).
+    func sendCancel(of invite: SIPRequest, to destination: SIPPeerAddress, reason: String? = nil) {
         var headers = SIPHeaders()
         if let via = invite.headers.values("Via").first { headers.add("Via", via) }
         headers.add("Max-Forwards", "70")
         for name in ["From", "To", "Call-ID"] { if let value = invite.headers[name] { headers.add(name, value) } }
         headers.add("CSeq", CSeq((try? invite.headers.cseq().number) ?? 1, .cancel).description)
         for route in invite.headers.lines("Route") { headers.add("Route", route) }
+        if let reason { headers.add("Reason", reason) }
         startClient(SIPRequest(method: .cancel, uri: invite.uri, headers: headers), to: destination, purpose: .fireAndForget)
         inviteCancelled(invite)
     }

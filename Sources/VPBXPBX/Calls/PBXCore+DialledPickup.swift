@@ -66,7 +66,7 @@ extension PBXCore {
         }
         let id = call.id
         for index in call.legs.indices where !call.legs[index].isDone {
-            call.legs[index] = cancelLeg(call.legs[index])
+            call.legs[index] = cancelLeg(call.legs[index], answeredElsewhere: true)
         }
         var leg = CalleeLeg(contact: dialog.remoteTarget, destination: source, invite: request, transactionKey: key)
         leg.state = .answered
