@@ -484,7 +484,9 @@ extension Integration {
         func cancelled() async throws {
             try await TestPBX.run { pbx in
                 let callee = try SippPeer(.ring)
-                _ = try await completedCall(pbx, callee: callee, caller: .callCancel)
+                let (_, calleeResult) = try await completedCall(pbx, callee: callee, caller: .callCancel)
+                let cancel = try #require(calleeResult.receivedMessages().first { $0.hasPrefix("CANCEL") })
+                #expect(!cancel.contains("Reason:"), "a call the caller gave up is a missed call")
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .cancelled)
                 #expect(cdr.hangupSide == .caller)

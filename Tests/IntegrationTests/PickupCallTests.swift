@@ -47,6 +47,8 @@ extension Integration {
                 #expect(answered.id == ringing.id && answered.callee == Self.picker)
                 let deskResult = await deskProcess.finish()
                 try deskResult.requireSuccess()  // it got the CANCEL
+                let cancel = try #require(deskResult.receivedMessages().first { $0.hasPrefix("CANCEL") })
+                #expect(cancel.contains("Reason: SIP;cause=200;"), "picked up: its CANCEL says completed elsewhere (RFC 3326)")
                 let ports = (answered.legs ?? []).compactMap { $0.mediaPort }
                 #expect(ports.count == 2)
                 callerEar.talk(frequency: 500, to: UInt16(ports[0]))
