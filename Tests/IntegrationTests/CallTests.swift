@@ -150,6 +150,20 @@ extension Integration {
             }
         }
 
+        /// A ringing phone's requests in its early dialog are the engine's to answer: an
+        /// UPDATE without an offer 200, an INFO 491, neither reaching the caller.
+        @Test("a ringing phone's UPDATE without an offer gets 200 and its INFO 491 before it answers; the call goes on")
+        func ringingPhonesEarlyRequests() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.answerEarlyUpdate)
+                let (callerResult, _) = try await completedCall(pbx, callee: callee, caller: .callHangup)
+                let relayed = callerResult.receivedMessages().filter { $0.hasPrefix("UPDATE") || $0.hasPrefix("INFO") }
+                #expect(relayed.isEmpty, "an early-dialog request reached the caller")
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+            }
+        }
+
         /// RFC 3261 §8.2.2.3 against sipp: an INVITE requiring 100rel, which the engine does not
         /// implement, is refused 420 with Unsupported: 100rel; nothing rings.
         @Test("an INVITE requiring 100rel gets 420 Bad Extension with Unsupported: 100rel; the callee is not rung")

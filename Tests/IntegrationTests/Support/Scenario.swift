@@ -46,6 +46,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case answerReInviteGlareHangup = "answer-reinvite-glare-hangup"
     case answerForkTwice = "answer-fork-twice"
     case answerEarlyMediaBare200 = "answer-early-media-bare-200"
+    case answerEarlyUpdate = "answer-early-update"
     case answerOptions = "answer-options"
     case ring
     // Stand-ins for the engine, only for checking the scenarios above sipp-to-sipp.
