@@ -26,6 +26,20 @@ extension Integration {
             }
         }
 
+        /// RFC 3261 §10.3 step 7 with §19.1.4's URI equality: one contact written three ways
+        /// is one binding (the scenario checks each 200's Contacts).
+        @Test("a contact registered again with parameters reordered and in other letters refreshes its one binding; a third spelling unregisters it")
+        func respelledContactIsOneBinding() async throws {
+            try await TestPBX.run { pbx in
+                try await pbx.addExtension("1001", password: Fixture.password("1001"))
+                let phone = try pbx.phone(.registerRespelled).service("1001").credentials(
+                    user: "1001", password: Fixture.password("1001"))
+                try await pbx.run(phone, name: "phone").requireSuccess()
+                let registrations = try await pbx.registrations()
+                #expect(!registrations.contains { $0.extension == "1001" }, "left registered: \(registrations)")
+            }
+        }
+
         @Test("a phone subscribes to its mailbox (message-summary): challenged, NOTIFY with no messages, unsubscribed")
         func messageWaitingSubscription() async throws {
             try await TestPBX.run { pbx in

@@ -5,6 +5,7 @@ enum Scenario: String, CaseIterable, Sendable {
     // Phones towards the engine (sipp as UAC).
     case register
     case registerForbidden = "register-forbidden"
+    case registerRespelled = "register-respelled"
     case options
     case callHangup = "call-hangup"
     case callHangupResendBye = "call-hangup-resend-bye"
