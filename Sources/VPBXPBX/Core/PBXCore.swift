@@ -61,7 +61,7 @@ public actor PBXCore {
     /// its CANCEL and a late 2xx its ACK and BYE.
     var endedCalls = EndedCalls()
     /// BYEs for callers whose call ended before they ACKed its 2xx, by the caller's dialog:
-    /// sent when that ACK comes or the 2xx gives up (``PBXCore/byeWhenAcknowledged(_:)``).
+    /// sent when that ACK comes or the 2xx gives up (``PBXCore/byeWhenAcknowledged(_:dialog:)``).
     var byesAwaitingAck: [DialogID: ByeAwaitingAck] = [:]
     var lastExpiryCheck = ContinuousClock.now
     var statistics = PBXStatistics()

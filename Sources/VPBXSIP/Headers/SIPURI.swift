@@ -88,13 +88,6 @@ public struct SIPURI: Sendable, Equatable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// RFC 3261 §19.1.4 equality, reduced to what routing needs: scheme, user (case-sensitive),
-    /// host (case-insensitive) and port.
-    public func addressEquals(_ other: SIPURI) -> Bool {
-        scheme.caseInsensitiveEquals(other.scheme) && user == other.user
-            && host.caseInsensitiveEquals(other.host) && port == other.port
-    }
-
     private static func writeEscapedUser(_ user: String, to text: inout String) {
         // The usual user part (digits, letters) needs no escaping: appended as it is.
         guard !user.utf8.allSatisfy(isUserSafe) else {
