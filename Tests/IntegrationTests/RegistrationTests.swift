@@ -40,6 +40,20 @@ extension Integration {
             }
         }
 
+        /// RFC 5626 §6: the binding belongs to the device's `+sip.instance`, so a phone back
+        /// from a new address replaces it (the scenario checks each 200's Contacts).
+        @Test("a phone registering from a new address under its +sip.instance replaces its binding; an unregister naming the instance removes it")
+        func instanceMovesTheBinding() async throws {
+            try await TestPBX.run { pbx in
+                try await pbx.addExtension("1001", password: Fixture.password("1001"))
+                let phone = try pbx.phone(.registerInstanceMoved).service("1001").credentials(
+                    user: "1001", password: Fixture.password("1001"))
+                try await pbx.run(phone, name: "phone").requireSuccess()
+                let registrations = try await pbx.registrations()
+                #expect(!registrations.contains { $0.extension == "1001" }, "left registered: \(registrations)")
+            }
+        }
+
         @Test("a phone subscribes to its mailbox (message-summary): challenged, NOTIFY with no messages, unsubscribed")
         func messageWaitingSubscription() async throws {
             try await TestPBX.run { pbx in

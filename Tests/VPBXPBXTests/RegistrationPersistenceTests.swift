@@ -52,4 +52,29 @@ struct RegistrationPersistenceTests {
         await harness.core.shutdown()
         #expect(try await harness.registrations.list().map(\.contactURI) == [newer])
     }
+
+    /// The instance is stored with the binding: after a restart the device that comes back
+    /// from a new address still replaces its binding rather than gaining a second.
+    @Test("a binding's device instance survives a restart, and the device at a new address then replaces it")
+    func instanceRestored() async throws {
+        let bob = Cast.bobDesk
+        let instance = "<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>"
+        let first = PBXHarness()
+        try await first.provision(Cast.everyone)
+        try await first.core.start()
+        let old = "sip:\(bob.number)@192.0.2.10:5060"
+        #expect(try await first.register(bob, contact: "<\(old)>;+sip.instance=\"\(instance)\";reg-id=1").statusCode == 200)
+        await first.core.shutdown()
+
+        let second = PBXHarness(store: first.store)
+        try await second.core.start()
+        let moved = "sip:\(bob.number)@198.51.100.20:40000"
+        #expect(try await second.register(bob, contact: "<\(moved)>;+sip.instance=\"\(instance)\";reg-id=1").statusCode == 200)
+        #expect(await second.core.registrations(extension: bob.number).map(\.contactText) == [moved])
+        await second.core.shutdown()
+        let rows = try await second.registrations.list()
+        #expect(rows.map(\.contactURI) == [moved])
+        #expect(rows.first?.instanceID == instance)
+        #expect(rows.first?.registrationID == 1)
+    }
 }

@@ -23,7 +23,8 @@ struct RegistrationRowFormatTests {
                 extensionNumber: number, contactURI: "sip:\(number)@192.0.2.10:5060;transport=tcp",
                 expiresAt: registered.addingTimeInterval(3600.5), callID: "abc@phone", cseq: 4_000_000_000,
                 transport: .tcp, sourceHost: "198.51.100.7", sourcePort: 50_123, userAgent: "Yealink T46U",
-                instanceID: "<urn:uuid:00000000-0000-1000-8000-000000000001>", registeredAt: registered)
+                instanceID: "<urn:uuid:00000000-0000-1000-8000-000000000001>", registrationID: 2,
+                registeredAt: registered)
         }
         let columns = try await database.writer.write { db -> [Row] in
             var earlier = binding("201")
@@ -33,13 +34,14 @@ struct RegistrationRowFormatTests {
                 db,
                 sql: """
                     SELECT expires_at, call_id, cseq, transport, source_host, source_port, user_agent,
-                      instance_id, registered_at FROM registrations ORDER BY extension_number
+                      instance_id, reg_id, registered_at FROM registrations ORDER BY extension_number
                     """)
         }
         #expect(columns.count == 2)
         #expect(columns.first == columns.last, "\(columns)")
         #expect(columns.first?["registered_at"] as String? == "2026-11-30 12:00:00.124")
         #expect(columns.first?["transport"] as String? == "tcp")
+        #expect(columns.first?["reg_id"] as Int? == 2)
     }
 
     @Test func aRefreshKeepsTheIdAndFirstTimeAndChangesTheRest() async throws {

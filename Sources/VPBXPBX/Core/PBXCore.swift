@@ -133,7 +133,7 @@ public actor PBXCore {
         let now = Date()
         _ = try await registrationStore.purgeExpired(now: now)
         for record in try await registrationStore.list() {
-            if let stale = bindings.restore(record) {
+            for stale in bindings.restore(record) {
                 writes.enqueue(.registrationRemove(extensionNumber: stale.extensionNumber, contactURI: stale.contactText))
             }
         }

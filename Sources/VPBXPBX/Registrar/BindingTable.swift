@@ -15,6 +15,8 @@ public struct Binding: Sendable, Equatable {
     public var source: SIPPeerAddress
     public var userAgent: String?
     public var registeredAt: Date
+    /// The device's RFC 5626 instance and flow, when its Contact named one.
+    var instance: DeviceInstance?
 }
 
 /// The in-memory registrar state; the store holds the durable copy.
@@ -33,37 +35,45 @@ struct BindingTable: Sendable {
 
     var all: [Binding] { byExtension.values.flatMap { $0 } }
 
-    /// Adds `binding`, or updates the extension's binding of the same contact: the same by
-    /// RFC 3261 §19.1.4's URI equality, not by text, so a phone that registers its contact
-    /// again with parameters reordered or a host's letters in another case refreshes its
-    /// binding instead of gaining a second one. Returns the binding replaced when its text
-    /// differed (the store holds rows by that text).
+    /// Adds `binding`, or updates the extension's binding it registers again (``Binding/isSame(contact:instance:)``):
+    /// a phone that registers its contact again with parameters reordered, a host's letters
+    /// in another case, or from a new address under its RFC 5626 instance refreshes its
+    /// binding instead of gaining a second one. Returns the bindings it replaced under
+    /// another text (the store holds rows by that text): the one it updated when its text
+    /// differed, and any other it also matched (a phone that added an instance to a contact
+    /// it had registered without one, while the instance's binding was elsewhere).
     @discardableResult
-    mutating func upsert(_ binding: Binding) -> Binding? {
+    mutating func upsert(_ binding: Binding) -> [Binding] {
         var list = byExtension[binding.extensionNumber] ?? []
-        var renamed: Binding?
-        if let index = list.firstIndex(where: { $0.contact.isEquivalent(to: binding.contact) }) {
+        var replaced: [Binding] = []
+        let matches = list.indices.filter { list[$0].isSame(contact: binding.contact, instance: binding.instance) }
+        if let index = matches.first {
             var updated = binding
             updated.registeredAt = list[index].registeredAt
             count(list[index], -1)
-            if list[index].contactText != binding.contactText { renamed = list[index] }
+            if list[index].contactText != binding.contactText { replaced.append(list[index]) }
             list[index] = updated
+            for extra in matches.dropFirst().reversed() {
+                count(list[extra], -1)
+                replaced.append(list.remove(at: extra))
+            }
         } else {
             list.append(binding)
         }
         count(binding, +1)
         byExtension[binding.extensionNumber] = list
-        return renamed
+        return replaced
     }
 
-    /// The extension's binding of `contact` (RFC 3261 §19.1.4 equality), expired or not.
-    func binding(of number: String, contact: SIPURI) -> Binding? {
-        byExtension[number]?.first { $0.contact.isEquivalent(to: contact) }
+    /// The extension's bindings, expired or not, that a REGISTER's `contact` with its
+    /// `instance` names (``Binding/isSame(contact:instance:)``).
+    func bindings(of number: String, contact: SIPURI, instance: DeviceInstance?) -> [Binding] {
+        byExtension[number]?.filter { $0.isSame(contact: contact, instance: instance) } ?? []
     }
 
-    mutating func remove(_ number: String, contact: SIPURI) -> Binding? {
-        guard let text = binding(of: number, contact: contact)?.contactText else { return nil }
-        return remove(number, contactText: text)
+    /// Removes the bindings a REGISTER's `contact` with its `instance` names; returns them.
+    mutating func remove(_ number: String, contact: SIPURI, instance: DeviceInstance?) -> [Binding] {
+        bindings(of: number, contact: contact, instance: instance).compactMap { remove(number, contactText: $0.contactText) }
     }
 
     mutating func remove(_ number: String, contactText: String) -> Binding? {
@@ -113,19 +123,19 @@ struct BindingTable: Sendable {
     }
 
     /// Re-creates a binding saved by an earlier run. Of two rows of one contact in two
-    /// spellings (an older registrar matched contacts by their text) the one that lasts
-    /// longer is kept; the other is returned, its row stale.
-    mutating func restore(_ record: RegistrationRecord) -> Binding? {
-        guard let contact = try? SIPURI(parsing: record.contactURI) else { return nil }
+    /// spellings, or of one device instance (older registrars matched contacts by their
+    /// text), the one that lasts longer is kept; the others are returned, their rows stale.
+    mutating func restore(_ record: RegistrationRecord) -> [Binding] {
+        guard let contact = try? SIPURI(parsing: record.contactURI) else { return [] }
         let transport: SIPPeerAddress.Transport = record.transport == .udp ? .udp : .tcp
         let restored = Binding(
             extensionNumber: record.extensionNumber, contact: contact, contactText: record.contactURI,
             expiresAt: record.expiresAt, callID: record.callID, cseq: record.cseq,
             source: SIPPeerAddress(transport: transport, host: record.sourceHost, port: record.sourcePort),
-            userAgent: record.userAgent, registeredAt: record.registeredAt)
-        if let kept = binding(of: record.extensionNumber, contact: contact), kept.expiresAt >= restored.expiresAt {
-            return restored
-        }
+            userAgent: record.userAgent, registeredAt: record.registeredAt,
+            instance: DeviceInstance(stored: record.instanceID, registrationID: record.registrationID))
+        let kept = bindings(of: record.extensionNumber, contact: contact, instance: restored.instance)
+        if kept.contains(where: { $0.expiresAt >= restored.expiresAt }) { return [restored] }
         return upsert(restored)
     }
 }
@@ -135,6 +145,15 @@ extension Binding {
         RegistrationRecord(
             extensionNumber: extensionNumber, contactURI: contactText, expiresAt: expiresAt, callID: callID, cseq: cseq,
             transport: source.transport == .udp ? .udp : .tcp, sourceHost: source.host, sourcePort: source.port,
-            userAgent: userAgent, instanceID: nil, registeredAt: registeredAt)
+            userAgent: userAgent, instanceID: instance?.text, registrationID: instance?.registrationID,
+            registeredAt: registeredAt)
+    }
+
+    /// Whether a REGISTER's `contact` with its `instance` names this binding again: the same
+    /// device instance and flow (RFC 5626 §6), whatever its Contact now; or the same contact
+    /// by RFC 3261 §19.1.4's URI equality.
+    func isSame(contact: SIPURI, instance: DeviceInstance?) -> Bool {
+        if let instance, instance == self.instance { return true }
+        return self.contact.isEquivalent(to: contact)
     }
 }

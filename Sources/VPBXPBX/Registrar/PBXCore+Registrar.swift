@@ -60,7 +60,7 @@ extension PBXCore {
             registrationOK(request, key: key, number: number, now: now)
             return
         }
-        var accepted: [(NameAddress, Int)] = []
+        var accepted: [(contact: NameAddress, instance: DeviceInstance?, expires: Int)] = []
         for contact in contacts {
             guard let requested = requestedExpiry(of: contact, in: request) else {
                 respond(key, to: request, status: 400, reason: "Invalid Expires")
@@ -72,40 +72,48 @@ extension PBXCore {
                 respond(key, with: response)
                 return
             }
-            accepted.append((contact, min(requested, configuration.maximumRegistrationExpiry)))
+            let instance = DeviceInstance(contact: contact)
+            // Two Contacts of one device and flow would be one binding, which of them
+            // undecidable (the order would decide whether an unregister beside a new address
+            // removed the new one).
+            if let instance, accepted.contains(where: { $0.instance == instance }) {
+                respond(key, to: request, status: 400, reason: "Duplicate Instance")
+                return
+            }
+            accepted.append((contact, instance, min(requested, configuration.maximumRegistrationExpiry)))
         }
         // RFC 3261 §10.3 step 7: a REGISTER older than what a binding holds from the same
         // Call-ID (a delayed retransmission, reordered over UDP) must not undo a newer one.
         let existing = bindings.bindings(for: number, now: now)
-        for (contact, _) in accepted {
-            if let binding = existing.first(where: { $0.contact.isEquivalent(to: contact.uri) }), binding.callID == callID,
-                cseq <= binding.cseq
-            {
+        for (contact, instance, _) in accepted {
+            if existing.contains(where: { $0.isSame(contact: contact.uri, instance: instance) && $0.callID == callID && cseq <= $0.cseq }) {
                 respond(key, to: request, status: 500, reason: "CSeq Out of Order")
                 return
             }
         }
         let limit = configuration.maximumContactsPerExtension
-        guard accepted.count(where: { $0.1 > 0 }) <= limit else {
+        guard accepted.count(where: { $0.expires > 0 }) <= limit else {
             respond(key, to: request, status: 403, reason: "Too Many Contacts")
             return
         }
-        for (contact, expires) in accepted {
+        for (contact, instance, expires) in accepted {
             let text = contact.uri.serialized
             if expires == 0 {
-                if let removed = bindings.remove(number, contact: contact.uri) { bindingRemoved(removed, reason: "unregistered") }
+                for removed in bindings.remove(number, contact: contact.uri, instance: instance) {
+                    bindingRemoved(removed, reason: "unregistered")
+                }
                 continue
             }
             let binding = Binding(
                 extensionNumber: number, contact: contact.uri, contactText: text,
                 expiresAt: now.addingTimeInterval(TimeInterval(expires)), callID: callID, cseq: cseq, source: source,
-                userAgent: request.headers["User-Agent"], registeredAt: now)
-            let previous = existing.first { $0.contact.isEquivalent(to: contact.uri) }
-            if let renamed = bindings.upsert(binding) {
-                // The same contact written differently: its row and what is known of it
-                // move to the text the phone now uses.
-                bindingRemoved(renamed, reason: "re-registered")
-            } else if let previous, previous.source.connectionID != source.connectionID {
+                userAgent: request.headers["User-Agent"], registeredAt: now, instance: instance)
+            let previous = existing.first { $0.isSame(contact: contact.uri, instance: instance) }
+            let replaced = bindings.upsert(binding)
+            // The same contact written differently, or the same device at a new address: the
+            // old row and what is known of it make way for the text the phone now uses.
+            for old in replaced { bindingRemoved(old, reason: "re-registered") }
+            if replaced.isEmpty, let previous, previous.source.connectionID != source.connectionID {
                 releaseConnectionIfUnused(previous.source)
             }
             let isNew = previous == nil || previous?.contactText != text
@@ -119,7 +127,7 @@ extension PBXCore {
                 outbound.holdConnection(of: source, for: .seconds(expires) + Self.connectionHoldMargin)
             }
         }
-        let named = Set(accepted.map { $0.0.uri.serialized })
+        let named = Set(accepted.map { $0.contact.uri.serialized })
         for replaced in bindings.trim(number, to: limit, keeping: named, now: now) {
             logger.notice(
                 "contact replaced: the extension has its maximum of registered contacts",
@@ -144,7 +152,8 @@ extension PBXCore {
         var response = SIPResponse(to: request, status: 200, toTag: SIPIdentifiers.tag())
         for binding in bindings.bindings(for: number, now: now) {
             let remaining = max(0, Int(binding.expiresAt.timeIntervalSince(now).rounded()))
-            response.headers.add("Contact", "<\(binding.contactText)>;expires=\(remaining)")
+            response.headers.add(
+                "Contact", "<\(binding.contactText)>;expires=\(remaining)\(binding.instance?.contactParameters ?? "")")
         }
         response.headers.add("Date", SIPDate.text(secondsSince1970: Int64(now.timeIntervalSince1970.rounded(.down))))
         respond(key, with: response)

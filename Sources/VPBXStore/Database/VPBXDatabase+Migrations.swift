@@ -33,6 +33,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v12-extension-qualify", migrate: addExtensionQualify)
         migrator.registerMigration("v13-cdr-number-time-indexes", migrate: indexCDRNumbersByTime)
         migrator.registerMigration("v14-queue-call-span-index", migrate: indexQueueCallSpans)
+        migrator.registerMigration("v15-registration-reg-id", migrate: addRegistrationFlow)
         return migrator
     }
 
@@ -296,5 +297,11 @@ extension VPBXDatabase {
     private static func indexQueueCallSpans(_ db: Database) throws {
         try db.execute(
             sql: "CREATE INDEX queue_calls_by_span ON queue_calls ((julianday(last_event_at) - julianday(joined_at)))")
+    }
+
+    /// The `reg-id` beside the `+sip.instance`: RFC 5626 binds a device's flow, the pair of
+    /// them, rather than its Contact URI.
+    private static func addRegistrationFlow(_ db: Database) throws {
+        try db.alter(table: "registrations") { t in t.add(column: "reg_id", .integer) }
     }
 }

@@ -27,6 +27,8 @@ public struct RegistrationRecord: Codable, Sendable, Equatable, Identifiable {
     public var userAgent: String?
     /// The `+sip.instance` of the device (RFC 5626), when it sent one.
     public var instanceID: String?
+    /// The `reg-id` of the device's flow (RFC 5626), when it sent one with its instance.
+    public var registrationID: Int?
     /// When the binding was first registered; kept across refreshes.
     public var registeredAt: Date
 
@@ -43,6 +45,7 @@ public struct RegistrationRecord: Codable, Sendable, Equatable, Identifiable {
         sourcePort: Int,
         userAgent: String? = nil,
         instanceID: String? = nil,
+        registrationID: Int? = nil,
         registeredAt: Date
     ) {
         self.id = id
@@ -56,6 +59,7 @@ public struct RegistrationRecord: Codable, Sendable, Equatable, Identifiable {
         self.sourcePort = sourcePort
         self.userAgent = userAgent
         self.instanceID = instanceID
+        self.registrationID = registrationID
         self.registeredAt = registeredAt
     }
 
@@ -91,6 +95,7 @@ public struct RegistrationRecord: Codable, Sendable, Equatable, Identifiable {
         case sourcePort = "source_port"
         case userAgent = "user_agent"
         case instanceID = "instance_id"
+        case registrationID = "reg_id"
         case registeredAt = "registered_at"
     }
 }

@@ -6,6 +6,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case register
     case registerForbidden = "register-forbidden"
     case registerRespelled = "register-respelled"
+    case registerInstanceMoved = "register-instance-moved"
     case options
     case callHangup = "call-hangup"
     case callHangupResendBye = "call-hangup-resend-bye"
