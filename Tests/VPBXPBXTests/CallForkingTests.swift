@@ -39,6 +39,28 @@ struct CallForkingTests {
         }
     }
 
+    /// The CANCEL held back for a phone's first provisional response outlives the call: it
+    /// still says the call was answered elsewhere when it goes after the call ended.
+    @Test("a phone silent until the answered call ended gets its CANCEL with the Reason")
+    func answeredElsewhereReasonAfterTheCallEnded() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let ringing = try await pbx.dial(from: alice, to: [desk, soft])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "desk-tag", sdp: desk.sdp(port: 4002)), from: desk)
+            let answer = try await pbx.outbound.response(200, .invite, to: alice.address)
+            var caller = try PhoneDialog(caller: alice, invite: ringing.callerInvite, ok: answer)
+            pbx.send(caller.ack(inviteCSeq: try ringing.callerInvite.headers.cseq().number), from: alice)
+            pbx.send(caller.request(.bye), from: alice)
+            _ = try await pbx.outbound.response(200, .bye, to: alice.address)
+            _ = try await pbx.outbound.request(.bye, to: desk.address)
+            #expect(await pbx.core.callSnapshots().isEmpty)
+
+            pbx.send(soft.respond(to: ringing.calleeInvites[1], status: 180, toTag: "soft-tag"), from: soft)
+            let cancel = try await pbx.outbound.request(.cancel, to: soft.address)
+            #expect(try cancel.headers.topVia().branch == (try ringing.calleeInvites[1].headers.topVia().branch))
+            #expect(cancel.headers["Reason"] == "SIP;cause=200;text=\"Call completed elsewhere\"")
+        }
+    }
+
     @Test("answered call: ringing and answer relayed with anchored SDP, the other phone cancelled, BYE, CDR")
     func answeredCall() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

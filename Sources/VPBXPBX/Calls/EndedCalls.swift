@@ -14,9 +14,17 @@ struct EndedLeg: Sendable {
         /// the INVITE's identifying lines (``SIPRequest/trimmedForMatching()``). Boxed
         /// (`indirect`): inline, a request's room (about 140 bytes) stayed in every ended leg,
         /// though an answered leg keeps only its ACK's bytes.
-        indirect case invite(SIPRequest, cancelPending: Bool)
+        indirect case invite(SIPRequest, cancel: PendingCancel)
         /// Failed: its client transaction absorbs retransmitted failures, and no 2xx can follow.
         case nothing
+    }
+
+    /// The CANCEL held back for the leg's first provisional response, if any.
+    enum PendingCancel: Sendable {
+        case none
+        case plain
+        /// With RFC 3326's Reason: another phone answered the call before it ended.
+        case answeredElsewhere
     }
 
     let destination: SIPPeerAddress
@@ -29,7 +37,8 @@ struct EndedLeg: Sendable {
         } else if leg.state == .failed {
             pending = .nothing
         } else {
-            pending = .invite(leg.invite.trimmedForMatching().keptForResending(), cancelPending: leg.cancelPending)
+            let cancel: PendingCancel = !leg.cancelPending ? .none : leg.answeredElsewhere ? .answeredElsewhere : .plain
+            pending = .invite(leg.invite.trimmedForMatching().keptForResending(), cancel: cancel)
         }
     }
 }

@@ -314,9 +314,9 @@ extension PBXCore {
         guard let ended = endedCalls[id], ended.indices.contains(index) else { return }
         var leg = ended[index]
         switch (response.statusCode, leg.pending) {
-        case (100..<200, .invite(let invite, cancelPending: true)):  // 100 Trying counts (RFC 3261 §9.1)
-            leg.pending = .invite(invite, cancelPending: false)
-            sendCancel(of: invite, to: leg.destination)
+        case (100..<200, .invite(let invite, let cancel)) where cancel != .none:  // 100 Trying counts (RFC 3261 §9.1)
+            leg.pending = .invite(invite, cancel: .none)
+            sendCancel(of: invite, to: leg.destination, reason: cancel == .answeredElsewhere ? Self.answeredElsewhereReason : nil)
         case (200..<300, .ack(let ack)):
             outbound.send(ack, to: leg.destination)
         case (200..<300, .invite(let invite, _)):
