@@ -47,7 +47,8 @@ struct CallFailureTests {
         }
     }
 
-    @Test("a callee's redirection reaches the caller with its Contacts; one without any is a 480")
+    /// Neither Contact names an extension here (RedirectionTests has those the engine follows).
+    @Test("a callee's redirection the engine cannot follow reaches the caller with its Contacts; one without any is a 480")
     func redirection() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             let ringing = try await pbx.dial(from: alice, to: [desk])

@@ -126,6 +126,8 @@ final class Call {
     let startedAt: Date
     var answeredAt: Date?
     var bestFailure: SIPResponse?
+    /// How many of its phones' redirections (3xx) the call followed (``PBXCore/followRedirection(_:call:leg:)``).
+    var redirections = 0
     /// The caller's INVITE got its final response.
     var finalSentToCaller = false
     let noAnswerTimeout: Int

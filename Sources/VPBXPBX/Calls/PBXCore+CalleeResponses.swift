@@ -75,7 +75,12 @@ extension PBXCore {
                 // It has stopped sending now: the answering contact's RTP may latch.
                 relatchCallee(of: call)
             }
-            if call.legs[index].state != .cancelled { call.legs[index].state = .failed }
+            if call.legs[index].state != .cancelled {
+                call.legs[index].state = .failed
+                // Followed, the redirection is no failure: the caller must not be sent it
+                // (its phone would dial the target again) if the new target fails too.
+                if (300...399).contains(response.statusCode), followRedirection(response, call: call, leg: index) { return }
+            }
             if PBXCore.failurePriority(response.statusCode) > PBXCore.failurePriority(call.bestFailure?.statusCode ?? 0) {
                 call.bestFailure = response
             }

@@ -39,6 +39,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case answer
     case answerAtOnce = "answer-at-once"
     case answerHangup = "answer-hangup"
+    case forward
     case answerListen = "answer-listen"
     case answerMuLawHangup = "answer-mulaw-hangup"
     case busy
