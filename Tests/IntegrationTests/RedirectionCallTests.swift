@@ -29,7 +29,10 @@ extension Integration {
                 let (callerResult, forwardingResult) = try await pbx.call(caller: caller, callee: forwarding)
                 try callerResult.requireSuccess()
                 try forwardingResult.requireSuccess()  // its 302 was ACKed
-                try (await answeringProcess.finish()).requireSuccess()
+                let answeringResult = await answeringProcess.finish()
+                try answeringResult.requireSuccess()
+                let invite = try #require(answeringResult.receivedMessages().first { $0.hasPrefix("INVITE") })
+                #expect(invite.contains("Diversion: <sip:\(Fixture.callee)@"), "the forwarded-to phone is told whom the call was for")
                 #expect(!callerResult.receivedMessages().contains { $0.hasPrefix("SIP/2.0 302") })
 
                 let cdr = try await eventually("the call's finished record") {

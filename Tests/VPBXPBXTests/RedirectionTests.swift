@@ -30,6 +30,10 @@ struct RedirectionTests {
             #expect(ack.headers.callID == ringing.calleeInvites[0].headers.callID)
             let forwarded = try await pbx.outbound.request(.invite, to: carol.address)
             #expect(forwarded.uri.serialized == carol.contact)
+            // RFC 5806: the forwarded-to phone can show whom the call was for.
+            let diversion = forwarded.headers["Diversion"] ?? ""
+            #expect(diversion.hasPrefix("<sip:\(desk.number)@") && diversion.hasSuffix(">;reason=unknown"), "\(diversion)")
+            #expect(ringing.calleeInvites[0].headers["Diversion"] == nil)
             pbx.send(carol.respond(to: forwarded, status: 180, toTag: "carol-tag"), from: carol)
             _ = try await pbx.outbound.response(180, .invite, to: alice.address)
             pbx.send(carol.respond(to: forwarded, status: 200, toTag: "carol-tag", sdp: carol.sdp(port: 4004)), from: carol)

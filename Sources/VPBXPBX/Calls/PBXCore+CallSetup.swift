@@ -257,8 +257,11 @@ extension PBXCore {
         armNoAnswerTimer(of: call, id: id, after: .seconds(call.noAnswerTimeout))
     }
 
+    /// `divertedFrom`: the extension whose phone redirected the call here, named in a
+    /// Diversion header (RFC 5806) so the phone can show whom the call was for.
     func calleeInvite(
-        for call: Call, contact: SIPURI, destination: SIPPeerAddress, maxForwards: Int, body: [UInt8]
+        for call: Call, contact: SIPURI, destination: SIPPeerAddress, maxForwards: Int, body: [UInt8],
+        divertedFrom: String? = nil
     ) -> SIPRequest {
         var headers = SIPHeaders()
         headers.addVia(newVia(for: destination))
@@ -273,6 +276,11 @@ extension PBXCore {
         headers.add("Contact", ourContact(user: call.caller, transport: destination.transport).serialized)
         headers.add("Allow", PBXCore.allowedMethods)
         headers.add("User-Agent", configuration.userAgent)
+        if let divertedFrom {
+            // The phone's 3xx says nothing of why it forwarded (busy, no answer, always).
+            let diverting = NameAddress(uri: SIPURI(user: divertedFrom, host: configuration.advertisedHost))
+            headers.add("Diversion", "\(diverting.serialized);reason=unknown")
+        }
         headers.add("Content-Type", "application/sdp")
         if destination.host == Application.host {
             // The engine's own applications speak the caller's language.

@@ -132,8 +132,11 @@ extension PBXCore {
         ringNewPhase(call, id: id, targets: targets, timeout: timeout)
     }
 
-    /// Rings `targets` as the call's new B legs, with the relay's B side in the offer.
-    func ringNewPhase(_ call: Call, id: UUID, targets: [(SIPURI, SIPPeerAddress, String?)], timeout: Int) {
+    /// Rings `targets` as the call's new B legs, with the relay's B side in the offer
+    /// (`divertedFrom`: see ``calleeInvite(for:contact:destination:maxForwards:body:divertedFrom:)``).
+    func ringNewPhase(
+        _ call: Call, id: UUID, targets: [(SIPURI, SIPPeerAddress, String?)], timeout: Int, divertedFrom: String? = nil
+    ) {
         guard let media = call.media else { return }
         let maxForwards = (call.invite.headers.maxForwards ?? 70) - 1
         let offer = offerForCallees(call.offerForNewLegs, of: call, media: media)
@@ -141,7 +144,8 @@ extension PBXCore {
         let body = Array(sdp.serialized().utf8)
         for (contact, target, number) in targets {
             let invite = calleeInvite(
-                for: call, contact: contact, destination: target, maxForwards: maxForwards, body: body)
+                for: call, contact: contact, destination: target, maxForwards: maxForwards, body: body,
+                divertedFrom: divertedFrom)
             let key = startClient(invite, to: target, purpose: .calleeInvite(call: id, leg: call.legs.count))
             var leg = CalleeLeg(contact: contact, destination: target, invite: invite, transactionKey: key)
             leg.extensionNumber = number

@@ -52,7 +52,9 @@ extension PBXCore {
             call.path += steps
             writes.enqueue(.cdrPath(id: call.id, path: call.path))
             call.redirections += 1
-            ringNewPhase(call, id: call.id, targets: targets, timeout: timeout)
+            ringNewPhase(
+                call, id: call.id, targets: targets, timeout: timeout,
+                divertedFrom: call.legs[index].extensionNumber ?? call.callee)
             return true
         }
         return false
