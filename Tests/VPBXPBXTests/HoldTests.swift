@@ -85,6 +85,40 @@ struct HoldTests {
         }
     }
 
+    /// While an application hands its caller on (a queue rings an agent), the caller's phone
+    /// may refresh its session or move its media: the engine answers, as it does toward the
+    /// application itself, and the relay follows the new address.
+    @Test("a caller's re-INVITE while it is handed on is answered by the engine; the relay follows; the new phone still answers")
+    func reInviteWhileHandedOn() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let carol = Cast.carol
+            try await pbx.register(carol)
+            var call = try await pbx.establish(from: alice, to: desk)
+            #expect(await pbx.core.handOn(callID: call.callee.callID, to: .extension(carol.number), step: "test"))
+            let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            pbx.send(carol.respond(to: invite, status: 180, toTag: "carol-tag"), from: carol)
+
+            let moved = call.caller.request(.invite, sdp: alice.sdp(port: 4020))
+            pbx.send(moved, from: alice)
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            #expect(try ok.headers.cseq().number == (try moved.headers.cseq().number))
+            let answer = try #require(SampleSDP.parse(ok.body))
+            #expect(answer.audioEndpoint?.port == FakeMediaFactory.aPort)
+            #expect(answer.direction(ofMediaAt: 0) == .sendrecv)
+            pbx.send(call.caller.ack(inviteCSeq: call.caller.cseq), from: alice)
+            try await eventually("the caller's new RTP address given to the relay") {
+                call.session.remotes.contains(.init(side: .a, host: alice.address.host, port: 4020))
+            }
+
+            pbx.send(carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: carol.sdp(port: 4004)), from: carol)
+            _ = try await pbx.outbound.request(.ack, to: carol.address)
+            try await eventually("the call connected to carol") {
+                await pbx.core.callSnapshots().first.map { $0.callee == carol.number && $0.state == .answered } == true
+            }
+            #expect(invites(to: carol, in: pbx) == 1, "the re-INVITE reached the ringing phone")
+        }
+    }
+
     @Test("the callee holds (inactive): the caller hears the music; the call still ends normally")
     func calleeHolds() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

@@ -29,12 +29,17 @@ extension PBXCore {
         _ request: SIPRequest, offer: SessionDescription, from side: CallSide, call id: UUID, key: TransactionKey,
         source: SIPPeerAddress
     ) -> Bool {
-        guard let call = calls[id], let media = call.media, call.answeredLeg != nil, !call.handingOn,
+        guard let call = calls[id], let media = call.media else { return false }
+        // While an application hands its caller on (a queue's agent rings), the caller's far
+        // end is still the engine's: the application's audio, then the answering phone's
+        // through the relay, which follows the caller's new address either way.
+        let callerHandedOn = call.handingOn && side == .caller
+        guard call.answeredLeg != nil && !call.handingOn || callerHandedOn,
             let codec = call.codec(of: side), MusicOnHold.encodings.contains(codec.encoding.uppercased())
         else { return false }
         let holding = offer.isHold
         let wasHolding = call.heldBy.contains(side)
-        guard holding || wasHolding || call.answeredByApplication else { return false }
+        guard holding || wasHolding || call.answeredByApplication || callerHandedOn else { return false }
 
         let port = side == .caller ? media.aPort : media.bPort
         let negotiated: NegotiatedAudio

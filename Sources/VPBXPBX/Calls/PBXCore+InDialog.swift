@@ -60,6 +60,12 @@ extension PBXCore {
             endCall(id, cause: "BYE", side: side == .caller ? .caller : .callee, disposition: nil)
             return
         }
+        if call.handingOn, side == .caller, request.method == .invite,
+            let offer = sdpBody(request.body, contentType: request.headers.contentType),
+            answerReInviteLocally(request, offer: offer, from: side, call: id, key: key, source: source)
+        {
+            return
+        }
         guard call.answeredLeg != nil else {
             earlyDialogRequest(request, key: key, from: .caller)
             return
