@@ -102,6 +102,42 @@ extension Integration {
             }
         }
 
+        /// baresip's Contact carries a new random part each time it starts: a phone that died
+        /// without unregistering (a crash, a power cut) and came back used to leave its old
+        /// binding to be rung, unanswered, until it expired. Under its RFC 5626 instance the
+        /// new Contact replaces it.
+        @Test("a softphone killed without unregistering comes back under its +sip.instance: one binding, the new one, and it is rung")
+        func restartedSoftphoneReplacesItsBinding() async throws {
+            try await TestPBX.run { pbx in
+                for number in [Fixture.caller, Fixture.callee] {
+                    try await pbx.addExtension(number, password: Fixture.password(number))
+                }
+                let first = try pbx.softphone(Fixture.callee, tone: Self.belaTone, sendsInstance: true)
+                let before = try await eventually("the phone registered") {
+                    try await pbx.registrations().first { $0.extension == Fixture.callee }
+                }
+                await first.crash()
+                let again = try pbx.softphone(Fixture.callee, tone: Self.belaTone, sendsInstance: true)
+                let after = try await eventually("one binding, the restarted phone's") {
+                    let bindings = try await pbx.registrations().filter { $0.extension == Fixture.callee }
+                    return bindings.count == 1 && bindings[0].contact != before.contact ? bindings[0] : nil
+                }
+                #expect(again.log.contains("+sip.instance=\"<urn:uuid:"), "baresip sent no instance")
+                #expect(after.contact.contains(":\(again.sipPort)"), "\(after.contact)")
+
+                let anna = try pbx.softphone(Fixture.caller, tone: Self.annaTone)
+                try await eventually("Anna registered") {
+                    try await pbx.registrations().contains { $0.extension == Fixture.caller } ? true : nil
+                }
+                _ = try await annaCallsBela(pbx, anna)
+                try await Task.sleep(for: .seconds(1))
+                try anna.send("/hangup")
+                try await waitForCallEnd(anna)
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+            }
+        }
+
         @Test("an A-law-only softphone calls a µ-law-only one: the engine converts, each hears the other's tone")
         func aLawCallsMuLaw() async throws {
             try await TestPBX.run { pbx in

@@ -35,10 +35,14 @@ final class BaresipPhone {
     /// Starts a phone for extension `number` registering at `registrar` (`host:port`) with
     /// `password` over `transport` (`udp` or `tcp`); it answers calls at once when
     /// `answersAutomatically`, talks a sine of `tone` Hz, and offers and accepts `codecs`
-    /// (baresip's names, in preference order).
+    /// (baresip's names, in preference order). `sendsInstance`: the phone names itself with
+    /// an RFC 5626 `+sip.instance` (and `reg-id`), which baresip sends only in its outbound
+    /// mode, its UUID kept in the phone's directory (a second phone for the same number is
+    /// the same device, restarted).
     init(
         number: String, password: String, registrar: String, transport: String = "udp", tone: Int,
-        codecs: String = "PCMA,PCMU", answersAutomatically: Bool = true, scratch: ScratchDirectory
+        codecs: String = "PCMA,PCMU", answersAutomatically: Bool = true, sendsInstance: Bool = false,
+        scratch: ScratchDirectory
     ) throws {
         self.number = number
         self.registrar = registrar
@@ -68,13 +72,14 @@ final class BaresipPhone {
             module aubridge.so
             module sndfile.so
             module cons.so
-            module_tmp account.so
+            \(sendsInstance ? "module_tmp uuid.so\n" : "")module_tmp account.so
             module_app menu.so
 
             """
         try config.write(to: directory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
         let answerMode = answersAutomatically ? ";answermode=auto" : ""
-        let account = "<sip:\(number)@\(registrar);transport=\(transport)>;auth_pass=\(password);audio_codecs=\(codecs);regint=600\(answerMode)\n"
+        let outbound = sendsInstance ? ";sipnat=outbound;outbound=\"sip:\(registrar);transport=\(transport)\"" : ""
+        let account = "<sip:\(number)@\(registrar);transport=\(transport)>;auth_pass=\(password);audio_codecs=\(codecs);regint=600\(answerMode)\(outbound)\n"
         try account.write(to: directory.appendingPathComponent("accounts"), atomically: true, encoding: .utf8)
         try "".write(to: directory.appendingPathComponent("contacts"), atomically: true, encoding: .utf8)
         logFile = scratch.file("baresip-\(number).log")
@@ -84,6 +89,11 @@ final class BaresipPhone {
     }
 
     var isRunning: Bool { child.isRunning }
+
+    /// Kills the phone (SIGKILL) as a crash or a power cut would: it does not unregister.
+    func crash() async {
+        _ = await child.wait(timeout: .zero)
+    }
 
     /// What baresip printed so far: its SIP trace and its call events.
     var log: String {

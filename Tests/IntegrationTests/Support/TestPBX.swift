@@ -111,11 +111,12 @@ final class TestPBX {
     /// engine over `transport`, offering `codecs`; it is stopped at cleanup.
     func softphone(
         _ number: String, password: String? = nil, transport: String = "udp", tone: Int, codecs: String = "PCMA,PCMU",
-        answersAutomatically: Bool = true
+        answersAutomatically: Bool = true, sendsInstance: Bool = false
     ) throws -> BaresipPhone {
         let phone = try BaresipPhone(
             number: number, password: password ?? Fixture.password(number), registrar: options.sipAddress,
-            transport: transport, tone: tone, codecs: codecs, answersAutomatically: answersAutomatically, scratch: scratch)
+            transport: transport, tone: tone, codecs: codecs, answersAutomatically: answersAutomatically,
+            sendsInstance: sendsInstance, scratch: scratch)
         softphones.append(phone)
         return phone
     }
