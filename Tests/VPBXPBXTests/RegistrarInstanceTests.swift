@@ -104,6 +104,21 @@ struct RegistrarInstanceTests {
             #expect(now.first?.instance?.urn == Self.instance)
         }
     }
+
+    @Test("a contact that matches one binding by its URI and another by its instance merges them into one")
+    func oneRegisterMatchingTwoBindings() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let byInstance = try await pbx.register(bob, contact: contact("192.0.2.10:5060"))
+            let byURI = try await pbx.register(bob, contact: contact("192.0.2.11:5060", instance: nil))
+            let both = try await pbx.register(bob, contact: contact("192.0.2.11:5060"))
+            #expect([byInstance.statusCode, byURI.statusCode, both.statusCode] == [200, 200, 200] as [Int])
+            #expect(both.headers.values("Contact").count == 1)
+            let now = await pbx.core.registrations(extension: bob.number)
+            #expect(now.map(\.contactText) == ["sip:\(bob.number)@192.0.2.11:5060"])
+            #expect(now.first?.instance?.urn == Self.instance)
+            try await eventually("one row") { try await pbx.registrations.list().count == 1 }
+        }
+    }
 }
 
 @Suite("Device instance")

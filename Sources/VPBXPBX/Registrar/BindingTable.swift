@@ -46,16 +46,21 @@ struct BindingTable: Sendable {
     mutating func upsert(_ binding: Binding) -> [Binding] {
         var list = byExtension[binding.extensionNumber] ?? []
         var replaced: [Binding] = []
-        let matches = list.indices.filter { list[$0].isSame(contact: binding.contact, instance: binding.instance) }
-        if let index = matches.first {
+        if let index = list.firstIndex(where: { $0.isSame(contact: binding.contact, instance: binding.instance) }) {
             var updated = binding
             updated.registeredAt = list[index].registeredAt
             count(list[index], -1)
             if list[index].contactText != binding.contactText { replaced.append(list[index]) }
             list[index] = updated
-            for extra in matches.dropFirst().reversed() {
-                count(list[extra], -1)
-                replaced.append(list.remove(at: extra))
+            // No two bindings of an extension match one contact (each REGISTER merges them),
+            // so a second match needs an instance: its binding and the contact's own.
+            if binding.instance != nil {
+                for extra in list.indices.reversed() where extra != index
+                    && list[extra].isSame(contact: binding.contact, instance: binding.instance)
+                {
+                    count(list[extra], -1)
+                    replaced.append(list.remove(at: extra))
+                }
             }
         } else {
             list.append(binding)
