@@ -210,6 +210,27 @@ struct CallEndingTests {
         }
     }
 
+    /// A proxy or gateway behind one contact forked the INVITE: two early dialogs, each with
+    /// its own tag, and requests in either belong to the call (RFC 3261 §12.1.1).
+    @Test("two early dialogs behind one contact: requests under either tag are answered, another tag gets 481")
+    func forkedEarlyDialogsBehindOneContact() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var (ringing, _, first) = try await ringingWithEarlyDialogs(pbx)
+            let secondProgress = desk.respond(to: ringing.calleeInvites[0], status: 180, toTag: "desk-tag-2")
+            pbx.send(secondProgress, from: desk)
+            var second = try PhoneDialog(callee: desk, invite: ringing.calleeInvites[0], ok: secondProgress)
+            try await pbx.settle(via: desk)
+            let statuses = [
+                try await answer(to: first.request(.options), from: desk, pbx).statusCode,
+                try await answer(to: second.request(.options), from: desk, pbx).statusCode,
+            ]
+            #expect(statuses == [200, 200] as [Int])
+            var stranger = second.request(.update)
+            stranger.headers["From"] = "<\(desk.aor)>;tag=not-this-one"
+            #expect(try await answer(to: stranger, from: desk, pbx).statusCode == 481)
+        }
+    }
+
     /// Alice calls the desk phone, which rings (180 with its tag, relayed): the call's two
     /// early dialogs, Alice's with the engine and the desk phone's.
     private func ringingWithEarlyDialogs(

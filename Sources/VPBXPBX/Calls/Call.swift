@@ -94,9 +94,24 @@ struct CalleeLeg: Sendable {
     /// latch anew; and a 2xx of this contact without SDP stands by it (RFC 3261 §13.2.1).
     var earlyAnswer: SessionDescription?
     var sentEarlyMedia: Bool { earlyAnswer != nil }
-    /// The To tag of this contact's latest provisional response: its early dialog, in which
+    /// The To tag of this contact's first provisional response: its early dialog, in which
     /// it may send requests before it answers.
     var earlyTag: String?
+    /// The tags of further early dialogs of this contact (a proxy or gateway behind it forked
+    /// the INVITE, RFC 3261 §12.1.1): empty, so unallocated, for nearly every phone.
+    var otherEarlyTags: [String] = []
+
+    /// Whether `tag` is one of this contact's early dialogs.
+    func hasEarlyDialog(_ tag: String) -> Bool { earlyTag == tag || otherEarlyTags.contains(tag) }
+
+    /// Notes the To tag of a provisional response: a new early dialog unless it is known.
+    mutating func noteEarlyDialog(_ tag: String) {
+        if earlyTag == nil {
+            earlyTag = tag
+        } else if !hasEarlyDialog(tag) {
+            otherEarlyTags.append(tag)
+        }
+    }
 
     var isDone: Bool { state == .failed || state == .cancelled }
 }

@@ -41,7 +41,7 @@ extension PBXCore {
             }
             call.legs[index].dialog = dialog
         } else if let fromTag, call.answeredLeg == nil,
-            call.legs.contains(where: { $0.state == .early && $0.earlyTag == fromTag })
+            call.legs.contains(where: { $0.state == .early && $0.hasEarlyDialog(fromTag) })
         {
             earlyDialogRequest(request, key: key, from: .callee)
             return
