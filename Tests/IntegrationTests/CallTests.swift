@@ -414,6 +414,23 @@ extension Integration {
             }
         }
 
+        /// RFC 6141 §3.4: a re-INVITE's Contact moves the phone's target only with a 2xx. The
+        /// callee's re-INVITE names port 9 and the caller refuses it (488); the BYE of the
+        /// caller's hang-up must then name the Contact the callee answered with (its
+        /// Request-URI, which the callee's sipp checks). Moved on receipt, as before stop 44,
+        /// it named port 9.
+        @Test("a refused re-INVITE does not move the phone's target: the caller's hang-up reaches the callee's Contact from its answer")
+        func refusedReInviteKeepsTheTarget() async throws {
+            try await TestPBX.run { pbx in
+                let callee = try SippPeer(.answerReInviteRefusedAwaitBye)
+                let (callerResult, calleeResult) = try await completedCall(pbx, callee: callee, caller: .callRefuseReInviteHangup)
+                #expect(callerResult.receivedMessages().contains { $0.hasPrefix("INVITE") }, "the re-INVITE was not relayed")
+                #expect(calleeResult.receivedMessages().contains { $0.hasPrefix("SIP/2.0 488") })
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.hangupSide == .caller)
+            }
+        }
+
         /// A second 2xx to the engine's one INVITE, with another To tag: a second dialog
         /// (forked behind the contact). The engine ACKs and ends it, and the call goes on in
         /// the first; before, that 2xx got the first dialog's ACK and no BYE.

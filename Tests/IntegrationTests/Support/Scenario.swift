@@ -10,6 +10,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case options
     case callHangup = "call-hangup"
     case callHangupResendBye = "call-hangup-resend-bye"
+    case callRefuseReInviteHangup = "call-refuse-reinvite-hangup"
     case callLateOffer = "call-late-offer"
     case callAwaitBye = "call-await-bye"
     case callReInviteAwaitBye = "call-reinvite-await-bye"
@@ -47,6 +48,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case answerRetransmitAfterBye = "answer-retransmit-after-bye"
     case answerReInviteResendHangup = "answer-reinvite-resend-hangup"
     case answerReInviteGlareHangup = "answer-reinvite-glare-hangup"
+    case answerReInviteRefusedAwaitBye = "answer-reinvite-refused-await-bye"
     case answerForkTwice = "answer-fork-twice"
     case answerEarlyMediaBare200 = "answer-early-media-bare-200"
     case answerEarlyUpdate = "answer-early-update"
