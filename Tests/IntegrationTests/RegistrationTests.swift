@@ -53,6 +53,28 @@ extension Integration {
             }
         }
 
+        /// RFC 3327 against sipp: a REGISTER that came through a proxy names it in Path; the
+        /// engine gives the Path back in its 200 and puts it as the Route of the INVITE to the
+        /// contact (both checked by the scenarios). The answering sipp takes the registering
+        /// one's port, where the engine sends.
+        @Test("a registration's Path is given back and becomes the Route of the call to the contact")
+        func pathIsTheRouteToTheContact() async throws {
+            try await TestPBX.run { pbx in
+                for number in [Fixture.caller, Fixture.callee] {
+                    try await pbx.addExtension(number, password: Fixture.password(number))
+                }
+                let registering = try pbx.phone(.registerPath).service(Fixture.callee).credentials(
+                    user: Fixture.callee, password: Fixture.password(Fixture.callee))
+                try await pbx.run(registering, name: "register").requireSuccess()
+                let callee = try SippPeer(.answerRouted, port: registering.port)
+                let caller = try pbx.phone(.callHangup).service(Fixture.callee).caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let (callerResult, calleeResult) = try await pbx.call(caller: caller, callee: callee)
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+            }
+        }
+
         @Test("a phone subscribes to its mailbox (message-summary): challenged, NOTIFY with no messages, unsubscribed")
         func messageWaitingSubscription() async throws {
             try await TestPBX.run { pbx in

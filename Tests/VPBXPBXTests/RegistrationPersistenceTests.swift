@@ -77,4 +77,27 @@ struct RegistrationPersistenceTests {
         #expect(rows.first?.instanceID == instance)
         #expect(rows.first?.registrationID == 1)
     }
+
+    @Test("a binding's Path survives a restart: the INVITE to the contact still carries it as its Route")
+    func pathRestored() async throws {
+        let (alice, bob) = (Cast.alice, Cast.bobDesk)
+        let path = "<sip:edge.example.net;lr>, <sip:198.51.100.7:5070;lr>"
+        let first = PBXHarness()
+        try await first.provision(Cast.everyone)
+        try await first.core.start()
+        var request = bob.register(expires: 3600)
+        request.headers.add("Path", path)
+        first.send(request, from: bob)
+        let challenge = try await first.outbound.response(401, .register, to: bob.address)
+        first.send(try bob.authorized(request, answering: challenge), from: bob)
+        _ = try await first.outbound.response(200, .register, to: bob.address)
+        await first.core.shutdown()
+
+        let second = PBXHarness(store: first.store)
+        try await second.core.start()
+        _ = try await second.placeCall(from: alice, to: bob.number, sdp: alice.sdp())
+        let invite = try await second.outbound.request(.invite, to: bob.address)
+        #expect(invite.headers.values("Route") == ["<sip:edge.example.net;lr>", "<sip:198.51.100.7:5070;lr>"])
+        await second.core.shutdown()
+    }
 }

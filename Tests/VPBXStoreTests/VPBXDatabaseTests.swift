@@ -18,7 +18,7 @@ struct VPBXDatabaseTests {
                 "v1-extensions", "v1-registrations", "v1-cdr", "v2-schedules", "v3-dialplan", "v4-menus",
                 "v5-voicemail", "v6-feature-codes", "v7-queues", "v8-agent-sessions", "v9-extension-call-center",
                 "v10-agent-unix-user", "v11-queue-music-class", "v12-extension-qualify",
-                "v13-cdr-number-time-indexes", "v14-queue-call-span-index", "v15-registration-reg-id",
+                "v13-cdr-number-time-indexes", "v14-queue-call-span-index", "v15-registration-routing",
             ])
         #expect(try await database.appliedMigrations() == VPBXDatabase.migrationNames)
         #expect(database.path == directory.path + "/vpbx.db")
@@ -88,7 +88,7 @@ struct VPBXDatabaseTests {
             columns[1] == [
                 "id", "extension_number", "contact_uri", "expires_at", "call_id", "cseq",
                 "transport", "source_host", "source_port", "user_agent", "instance_id",
-                "registered_at", "reg_id",
+                "registered_at", "reg_id", "path",
             ])
         #expect(
             columns[2] == [

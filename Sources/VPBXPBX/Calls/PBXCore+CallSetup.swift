@@ -282,6 +282,7 @@ extension PBXCore {
             headers.add("Diversion", "\(diverting.serialized);reason=unknown")
         }
         headers.add("Content-Type", "application/sdp")
+        addPathRoute(toContact: contact.serialized, to: &headers)
         if destination.host == Application.host {
             // The engine's own applications speak the caller's language.
             headers.add(Application.languageHeader, directory[call.caller]?.language == .en ? "en" : "hu")

@@ -189,6 +189,7 @@ extension PBXCore {
         headers.add("Event", "message-summary")
         headers.add("Subscription-State", "active")
         headers.add("Content-Type", MessageSummary.contentType)
+        addPathRoute(toContact: contact.serialized, to: &headers)
         let body = summary.body(account: "sip:\(mailbox)@\(configuration.advertisedHost)")
         let notify = SIPRequest(method: .notify, uri: contact, headers: headers, body: Array(body.utf8))
         startClient(notify, to: destination, purpose: .fireAndForget)

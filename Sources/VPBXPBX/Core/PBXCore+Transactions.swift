@@ -103,9 +103,14 @@ extension PBXCore {
 
     static let allowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, SUBSCRIBE, NOTIFY"
 
-    /// SIP extensions (option tags) the engine implements as a UAS and registrar: none yet
-    /// (no 100rel, timer, path or replaces).
+    /// SIP extensions (option tags) the engine implements as a UAS: none yet (no 100rel,
+    /// timer or replaces). As a registrar it implements `path` (RFC 3327).
     static let supportedExtensions: Set<String> = []
+
+    /// Whether the engine implements option tag `tag` (lower-cased) for `method`'s requests.
+    static func supports(_ tag: String, for method: SIPMethod) -> Bool {
+        supportedExtensions.contains(tag) || (method == .register && tag == "path")
+    }
 
     /// The option tags in `request`'s Require header that the engine does not implement, or
     /// nil when there are none. RFC 3261 §8.2.2.3: such a request gets 420 Bad Extension
@@ -114,7 +119,7 @@ extension PBXCore {
     func unsupportedRequirements(of request: SIPRequest) -> [String]? {
         guard request.headers["Require"] != nil else { return nil }
         let missing = request.headers.values("Require").filter {
-            !$0.isEmpty && !Self.supportedExtensions.contains($0.lowercased())
+            !$0.isEmpty && !Self.supports($0.lowercased(), for: request.method)
         }
         return missing.isEmpty ? nil : missing
     }

@@ -116,6 +116,7 @@ extension PBXCore {
         headers.add("Allow", PBXCore.allowedMethods)
         headers.add("User-Agent", configuration.userAgent)
         headers.add("Content-Type", "application/sdp")
+        addPathRoute(toContact: ring.contact.serialized, to: &headers)
         let invite = SIPRequest(method: .invite, uri: ring.contact, headers: headers, body: body)
         leg.invite = invite
         leg.inviteKey = startClient(invite, to: leg.source, purpose: .monitorInvite(monitor: id))

@@ -17,6 +17,9 @@ public struct Binding: Sendable, Equatable {
     public var registeredAt: Date
     /// The device's RFC 5626 instance and flow, when its Contact named one.
     var instance: DeviceInstance?
+    /// The proxies the REGISTER came through (its Path, RFC 3327), in order: requests to the
+    /// contact carry them as their Route. Empty when it came directly.
+    var path: [NameAddress] = []
 }
 
 /// The in-memory registrar state; the store holds the durable copy.
@@ -25,6 +28,15 @@ struct BindingTable: Sendable {
     /// How many bindings (expired ones not yet removed included) were registered on each TCP
     /// connection: the registrar holds a connection open while any is.
     private var bindingsByConnection: [UInt64: Int] = [:]
+    /// The Path of each binding registered through proxies, by contact text: what requests to
+    /// that contact take as their Route (``route(toContact:)``). Empty when no proxy is in
+    /// front, which requests to contacts check first.
+    private var pathByContact: [String: [NameAddress]] = [:]
+
+    /// The Route for a request to the contact written `text`: its binding's Path.
+    func route(toContact text: @autoclosure () -> String) -> [NameAddress] {
+        pathByContact.isEmpty ? [] : pathByContact[text()] ?? []
+    }
 
     /// Whether a binding still names the stream connection `id`.
     func isUsing(connection id: UInt64) -> Bool { bindingsByConnection[id] != nil }
@@ -49,7 +61,7 @@ struct BindingTable: Sendable {
         if let index = list.firstIndex(where: { $0.isSame(contact: binding.contact, instance: binding.instance) }) {
             var updated = binding
             updated.registeredAt = list[index].registeredAt
-            count(list[index], -1)
+            track(list[index], -1)
             if list[index].contactText != binding.contactText { replaced.append(list[index]) }
             list[index] = updated
             // No two bindings of an extension match one contact (each REGISTER merges them),
@@ -58,14 +70,14 @@ struct BindingTable: Sendable {
                 for extra in list.indices.reversed() where extra != index
                     && list[extra].isSame(contact: binding.contact, instance: binding.instance)
                 {
-                    count(list[extra], -1)
+                    track(list[extra], -1)
                     replaced.append(list.remove(at: extra))
                 }
             }
         } else {
             list.append(binding)
         }
-        count(binding, +1)
+        track(binding, +1)
         byExtension[binding.extensionNumber] = list
         return replaced
     }
@@ -86,7 +98,7 @@ struct BindingTable: Sendable {
             return nil
         }
         let removed = list.remove(at: index)
-        count(removed, -1)
+        track(removed, -1)
         byExtension[number] = list.isEmpty ? nil : list
         return removed
     }
@@ -106,7 +118,7 @@ struct BindingTable: Sendable {
 
     mutating func removeAll(_ number: String) -> [Binding] {
         let removed = byExtension.removeValue(forKey: number) ?? []
-        for binding in removed { count(binding, -1) }
+        for binding in removed { track(binding, -1) }
         return removed
     }
 
@@ -117,11 +129,16 @@ struct BindingTable: Sendable {
             expired += dead
             byExtension[number] = alive.isEmpty ? nil : alive
         }
-        for binding in expired { count(binding, -1) }
+        for binding in expired { track(binding, -1) }
         return expired
     }
 
-    private mutating func count(_ binding: Binding, _ change: Int) {
+    /// Keeps what is indexed by binding in step as `binding` comes (+1) or goes (-1): the
+    /// count of its TCP connection and its Path.
+    private mutating func track(_ binding: Binding, _ change: Int) {
+        if !binding.path.isEmpty || !pathByContact.isEmpty {
+            pathByContact[binding.contactText] = change > 0 && !binding.path.isEmpty ? binding.path : nil
+        }
         guard let id = binding.source.connectionID else { return }
         let total = (bindingsByConnection[id] ?? 0) + change
         bindingsByConnection[id] = total > 0 ? total : nil
@@ -138,7 +155,8 @@ struct BindingTable: Sendable {
             expiresAt: record.expiresAt, callID: record.callID, cseq: record.cseq,
             source: SIPPeerAddress(transport: transport, host: record.sourceHost, port: record.sourcePort),
             userAgent: record.userAgent, registeredAt: record.registeredAt,
-            instance: DeviceInstance(stored: record.instanceID, registrationID: record.registrationID))
+            instance: DeviceInstance(stored: record.instanceID, registrationID: record.registrationID),
+            path: record.path.flatMap { try? SIPHeaders([("Path", $0)]).routeSet("Path") } ?? [])
         let kept = bindings(of: record.extensionNumber, contact: contact, instance: restored.instance)
         if kept.contains(where: { $0.expiresAt >= restored.expiresAt }) { return [restored] }
         return upsert(restored)
@@ -151,7 +169,7 @@ extension Binding {
             extensionNumber: extensionNumber, contactURI: contactText, expiresAt: expiresAt, callID: callID, cseq: cseq,
             transport: source.transport == .udp ? .udp : .tcp, sourceHost: source.host, sourcePort: source.port,
             userAgent: userAgent, instanceID: instance?.text, registrationID: instance?.registrationID,
-            registeredAt: registeredAt)
+            path: path.isEmpty ? nil : path.map(\.serialized).joined(separator: ", "), registeredAt: registeredAt)
     }
 
     /// Whether a REGISTER's `contact` with its `instance` names this binding again: the same

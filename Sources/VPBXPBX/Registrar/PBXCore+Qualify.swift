@@ -101,6 +101,7 @@ extension PBXCore {
         headers.add("CSeq", CSeq(1, .options).description)
         headers.add("Accept", "application/sdp")
         headers.add("User-Agent", configuration.userAgent)
+        addPathRoute(toContact: key.contact, to: &headers)
         startClient(
             SIPRequest(method: .options, uri: uri, headers: headers), to: destination,
             purpose: .qualify(key, probe: probe))

@@ -60,6 +60,12 @@ extension PBXCore {
             registrationOK(request, key: key, number: number, now: now)
             return
         }
+        // RFC 3327: the proxies in front of the registrar (an SBC, Kamailio) that asked to
+        // stay on the way to the phone; requests to its contacts go back through them.
+        guard let path = try? request.headers.routeSet("Path") else {
+            respond(key, to: request, status: 400, reason: "Bad Path")
+            return
+        }
         var accepted: [(contact: NameAddress, instance: DeviceInstance?, expires: Int)] = []
         for contact in contacts {
             guard let requested = requestedExpiry(of: contact, in: request) else {
@@ -107,7 +113,7 @@ extension PBXCore {
             let binding = Binding(
                 extensionNumber: number, contact: contact.uri, contactText: text,
                 expiresAt: now.addingTimeInterval(TimeInterval(expires)), callID: callID, cseq: cseq, source: source,
-                userAgent: request.headers["User-Agent"], registeredAt: now, instance: instance)
+                userAgent: request.headers["User-Agent"], registeredAt: now, instance: instance, path: path)
             let previous = existing.first { $0.isSame(contact: contact.uri, instance: instance) }
             let replaced = bindings.upsert(binding)
             // The same contact written differently, or the same device at a new address: the
@@ -147,9 +153,13 @@ extension PBXCore {
         return SIPHeaders.deltaSeconds(header)
     }
 
-    /// 200 OK listing every current binding with its remaining lifetime (§10.3 step 8).
+    /// 200 OK listing every current binding with its remaining lifetime (§10.3 step 8), and
+    /// the Path it stored when the phone said it supports it (RFC 3327 §5.3).
     private func registrationOK(_ request: SIPRequest, key: TransactionKey, number: String, now: Date) {
         var response = SIPResponse(to: request, status: 200, toTag: SIPIdentifiers.tag())
+        if request.headers["Path"] != nil, request.headers.values("Supported").contains(where: { $0.lowercased() == "path" }) {
+            for hop in request.headers.values("Path") { response.headers.add("Path", hop) }
+        }
         for binding in bindings.bindings(for: number, now: now) {
             let remaining = max(0, Int(binding.expiresAt.timeIntervalSince(now).rounded()))
             response.headers.add(
@@ -157,6 +167,12 @@ extension PBXCore {
         }
         response.headers.add("Date", SIPDate.text(secondsSince1970: Int64(now.timeIntervalSince1970.rounded(.down))))
         respond(key, with: response)
+    }
+
+    /// Adds the Route a request to the contact written `text` takes: the Path its binding was
+    /// registered through (RFC 3327), none for a phone that registered directly.
+    func addPathRoute(toContact text: @autoclosure () -> String, to headers: inout SIPHeaders) {
+        for hop in bindings.route(toContact: text()) { headers.add("Route", hop.serialized) }
     }
 
     func bindingRemoved(_ binding: Binding, reason: String) {

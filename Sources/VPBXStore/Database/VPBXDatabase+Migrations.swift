@@ -33,7 +33,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v12-extension-qualify", migrate: addExtensionQualify)
         migrator.registerMigration("v13-cdr-number-time-indexes", migrate: indexCDRNumbersByTime)
         migrator.registerMigration("v14-queue-call-span-index", migrate: indexQueueCallSpans)
-        migrator.registerMigration("v15-registration-reg-id", migrate: addRegistrationFlow)
+        migrator.registerMigration("v15-registration-routing", migrate: addRegistrationRouting)
         return migrator
     }
 
@@ -299,9 +299,13 @@ extension VPBXDatabase {
             sql: "CREATE INDEX queue_calls_by_span ON queue_calls ((julianday(last_event_at) - julianday(joined_at)))")
     }
 
-    /// The `reg-id` beside the `+sip.instance`: RFC 5626 binds a device's flow, the pair of
-    /// them, rather than its Contact URI.
-    private static func addRegistrationFlow(_ db: Database) throws {
-        try db.alter(table: "registrations") { t in t.add(column: "reg_id", .integer) }
+    /// The `reg-id` beside the `+sip.instance` (RFC 5626 binds a device's flow, the pair of
+    /// them, rather than its Contact URI), and the Path of proxies a REGISTER came through
+    /// (RFC 3327), which requests to the contact take back: one header value.
+    private static func addRegistrationRouting(_ db: Database) throws {
+        try db.alter(table: "registrations") { t in
+            t.add(column: "reg_id", .integer)
+            t.add(column: "path", .text)
+        }
     }
 }

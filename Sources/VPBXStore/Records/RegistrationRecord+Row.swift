@@ -19,7 +19,7 @@ extension RegistrationRecord {
             extensionNumber.databaseValue, contactURI.databaseValue, StorageDateText.databaseValue(expiresAt),
             callID.databaseValue, Int64(cseq).databaseValue, transport.rawValue.databaseValue,
             sourceHost.databaseValue, sourcePort.databaseValue, userAgent.databaseValue, instanceID.databaseValue,
-            registrationID.databaseValue,
+            registrationID.databaseValue, path.databaseValue,
             StorageDateText.databaseValue(registeredAt),
         ]
         // Through the existential initializer, as CDRRecord.arguments explains.
@@ -40,12 +40,13 @@ extension RegistrationRecord {
     /// SQLite's upsert (3.24) with RETURNING (3.35); Debian 12, the platform, has 3.40.
     static let upsertSQL = """
         INSERT INTO registrations (extension_number, contact_uri, expires_at, call_id, cseq, transport, \
-        source_host, source_port, user_agent, instance_id, reg_id, registered_at) \
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+        source_host, source_port, user_agent, instance_id, reg_id, path, registered_at) \
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
         ON CONFLICT (extension_number, contact_uri) DO UPDATE SET \
         expires_at = excluded.expires_at, call_id = excluded.call_id, cseq = excluded.cseq, \
         transport = excluded.transport, source_host = excluded.source_host, source_port = excluded.source_port, \
-        user_agent = excluded.user_agent, instance_id = excluded.instance_id, reg_id = excluded.reg_id \
+        user_agent = excluded.user_agent, instance_id = excluded.instance_id, reg_id = excluded.reg_id, \
+        path = excluded.path \
         RETURNING id, registered_at
         """
 }

@@ -29,6 +29,10 @@ public struct RegistrationRecord: Codable, Sendable, Equatable, Identifiable {
     public var instanceID: String?
     /// The `reg-id` of the device's flow (RFC 5626), when it sent one with its instance.
     public var registrationID: Int?
+    /// The Path (RFC 3327) of the REGISTER, its values in order as one header value (joined
+    /// by commas, RFC 3261 §7.3.1): the proxies requests to this contact go back through.
+    /// Nil when it came directly.
+    public var path: String?
     /// When the binding was first registered; kept across refreshes.
     public var registeredAt: Date
 
@@ -46,6 +50,7 @@ public struct RegistrationRecord: Codable, Sendable, Equatable, Identifiable {
         userAgent: String? = nil,
         instanceID: String? = nil,
         registrationID: Int? = nil,
+        path: String? = nil,
         registeredAt: Date
     ) {
         self.id = id
@@ -60,6 +65,7 @@ public struct RegistrationRecord: Codable, Sendable, Equatable, Identifiable {
         self.userAgent = userAgent
         self.instanceID = instanceID
         self.registrationID = registrationID
+        self.path = path
         self.registeredAt = registeredAt
     }
 
@@ -77,6 +83,9 @@ public struct RegistrationRecord: Codable, Sendable, Equatable, Identifiable {
         }
         if let instanceID {
             try Validation.text(instanceID, field: "instance ID of \(object)", maxLength: 256)
+        }
+        if let path {
+            try Validation.text(path, field: "Path of \(object)", maxLength: 4096)
         }
     }
 
@@ -96,6 +105,7 @@ public struct RegistrationRecord: Codable, Sendable, Equatable, Identifiable {
         case userAgent = "user_agent"
         case instanceID = "instance_id"
         case registrationID = "reg_id"
+        case path
         case registeredAt = "registered_at"
     }
 }

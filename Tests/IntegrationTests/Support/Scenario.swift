@@ -7,6 +7,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case registerForbidden = "register-forbidden"
     case registerRespelled = "register-respelled"
     case registerInstanceMoved = "register-instance-moved"
+    case registerPath = "register-path"
     case options
     case callHangup = "call-hangup"
     case callHangupResendBye = "call-hangup-resend-bye"
@@ -41,6 +42,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case answerAtOnce = "answer-at-once"
     case answerHangup = "answer-hangup"
     case forward
+    case answerRouted = "answer-routed"
     case answerListen = "answer-listen"
     case answerMuLawHangup = "answer-mulaw-hangup"
     case busy
