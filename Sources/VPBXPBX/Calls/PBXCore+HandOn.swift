@@ -1,6 +1,7 @@
 import Foundation
 import VPBXSIP
 import VPBXSignaling
+import VPBXStore
 
 /// An application (a menu) hands its answered caller on to another destination: the core
 /// replaces the call's B leg. The caller's leg, its SDP and the relay's A side stay as they
@@ -13,20 +14,27 @@ extension PBXCore {
     public func handOn(callID: String, to destination: Destination, step: String) -> Bool {
         guard let id = handOnCall(callID) else { return false }
         let routing = dialPlan.follow(destination, path: [step], at: Date())
-        switch routing.target {
-        case .extension(let number):
-            guard let record = directory[number], record.enabled else { return false }
-            let found = contacts(of: record, now: Date()).map { ($0.0, $0.1, Optional(number)) }
-            guard !found.isEmpty else { return false }
-            beginHandOn(id, callee: number, targets: found, timeout: record.noAnswerTimeout, path: routing.path)
-        case .application(let application):
-            beginHandOn(
-                id, callee: application.user, targets: [(application.contact, Application.peer, nil)], timeout: 30,
-                path: routing.path)
-        case .hangup, .unroutable, .monitor, .pickup:
-            return false
-        }
+        guard let ring = ringing(routing.target, now: Date()) else { return false }
+        beginHandOn(id, callee: ring.callee, targets: ring.targets, timeout: ring.timeout, path: routing.path)
         return true
+    }
+
+    /// What a call handed to `target` rings: an enabled extension's contacts (with its
+    /// no-answer timeout), or one of the engine's applications. Nil when there is nothing
+    /// to ring (an unknown or disabled extension, one without a phone, a hang-up).
+    func ringing(_ target: Routing.Target, now: Date)
+        -> (callee: String, targets: [(SIPURI, SIPPeerAddress, String?)], timeout: Int)?
+    {
+        switch target {
+        case .extension(let number):
+            guard let record = directory[number], record.enabled else { return nil }
+            let found = contacts(of: record, now: now).map { ($0.0, $0.1, Optional(number)) }
+            return found.isEmpty ? nil : (number, found, record.noAnswerTimeout)
+        case .application(let application):
+            return (application.user, [(application.contact, Application.peer, nil)], ExtensionRecord.defaultNoAnswerTimeout)
+        case .hangup, .unroutable, .monitor, .pickup:
+            return nil
+        }
     }
 
     /// Rings several extensions at once for the caller (a ring-all queue offer): the first to

@@ -1,6 +1,5 @@
 import Foundation
 import VPBXSIP
-import VPBXStore
 
 /// A ringing phone's redirection (3xx: its own call forwarding, "forward all" or "forward on
 /// no answer" set on the phone) is followed by the engine, as Asterisk's Dial does by default
@@ -27,23 +26,13 @@ extension PBXCore {
         for contact in Self.byPreference(redirected) {
             guard let number = contact.uri.user, !number.isEmpty else { continue }
             let routing = dialPlan.resolve(number, at: now)
-            let targets: [(SIPURI, SIPPeerAddress, String?)]
-            let timeout: Int
-            switch routing.target {
-            case .extension(let extensionNumber):
-                // A chain back to a phone this call already rings (or rang) is a loop.
-                guard extensionNumber != call.callee, !call.legs.contains(where: { $0.extensionNumber == extensionNumber }),
-                    let record = directory[extensionNumber], record.enabled
-                else { continue }
-                targets = contacts(of: record, now: now).map { ($0.0, $0.1, Optional(extensionNumber)) }
-                timeout = record.noAnswerTimeout
-            case .application(let application):
-                targets = [(application.contact, Application.peer, nil)]
-                timeout = ExtensionRecord.defaultNoAnswerTimeout
-            case .hangup, .unroutable, .monitor, .pickup:
+            // A chain back to a phone this call already rings (or rang) is a loop.
+            if case .extension(let extensionNumber) = routing.target,
+                extensionNumber == call.callee || call.legs.contains(where: { $0.extensionNumber == extensionNumber })
+            {
                 continue
             }
-            guard !targets.isEmpty else { continue }
+            guard let ring = ringing(routing.target, now: now) else { continue }
             let steps = ["redirect:\(number)"] + routing.path
             logger.info(
                 "following a phone's redirection",
@@ -53,7 +42,7 @@ extension PBXCore {
             writes.enqueue(.cdrPath(id: call.id, path: call.path))
             call.redirections += 1
             ringNewPhase(
-                call, id: call.id, targets: targets, timeout: timeout,
+                call, id: call.id, targets: ring.targets, timeout: ring.timeout,
                 divertedFrom: call.legs[index].extensionNumber ?? call.callee)
             return true
         }
