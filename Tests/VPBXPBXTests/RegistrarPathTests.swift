@@ -13,15 +13,8 @@ struct RegistrarPathTests {
     static let path = ["<sip:edge.example.net;lr>", "<sip:198.51.100.7:5070;lr;received=sip:192.0.2.21:5060>"]
 
     /// Registers `bob` (answering the 401) with `extra` header lines; returns the final answer.
-    func register(_ pbx: PBXHarness, _ extra: [(String, String)], expires: Int = 3600) async throws -> SIPResponse {
-        var request = bob.register(expires: expires)
-        for (name, value) in extra { request.headers.add(name, value) }
-        pbx.send(request, from: bob)
-        let challenge = try await pbx.outbound.response(401, .register, to: bob.address)
-        pbx.send(try bob.authorized(request, answering: challenge), from: bob)
-        return try await pbx.outbound.next("final answer to REGISTER") {
-            $0.destination == bob.address && $0.cseqMethod == .register && ($0.response?.statusCode ?? 0) >= 200
-        }.response!
+    func register(_ pbx: PBXHarness, _ extra: [(String, String)]) async throws -> SIPResponse {
+        try await pbx.register(bob, headers: extra)
     }
 
     @Test("a REGISTER's Path is kept, echoed to a phone that supports it, and is the Route of the INVITE to the contact")

@@ -30,7 +30,8 @@ struct BindingTable: Sendable {
     private var bindingsByConnection: [UInt64: Int] = [:]
     /// The Path of each binding registered through proxies, by contact text: what requests to
     /// that contact take as their Route (``route(toContact:)``). Empty when no proxy is in
-    /// front, which requests to contacts check first.
+    /// front, which requests to contacts check first. (One contact text registered by two
+    /// extensions through two Paths would share an entry: a device has one Contact per line.)
     private var pathByContact: [String: [NameAddress]] = [:]
 
     /// The Route for a request to the contact written `text`: its binding's Path.

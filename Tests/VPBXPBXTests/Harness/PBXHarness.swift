@@ -112,8 +112,12 @@ final class PBXHarness: Sendable {
 
     /// REGISTER with the digest exchange; returns the final response.
     @discardableResult
-    func register(_ phone: Phone, expires: Int? = 3600, contact: String? = nil, password: String? = nil) async throws -> SIPResponse {
-        let request = phone.register(expires: expires, contact: contact)
+    func register(
+        _ phone: Phone, expires: Int? = 3600, contact: String? = nil, password: String? = nil,
+        headers extra: [(String, String)] = []
+    ) async throws -> SIPResponse {
+        var request = phone.register(expires: expires, contact: contact)
+        for (name, value) in extra { request.headers.add(name, value) }
         send(request, from: phone)
         let challenge = try await outbound.response(401, .register, to: phone.address)
         send(try phone.authorized(request, answering: challenge, password: password), from: phone)
