@@ -156,6 +156,9 @@ final class Call {
     /// Call-ID and From tag of the B legs; new ones when an application hands the caller on.
     var calleeCallID: String
     var calleeFromTag: String
+    /// The Call-IDs and From tags of earlier ringing phases (``PBXCore/startCalleePhase(of:)``),
+    /// whose dialogs find the call until it ends: empty for nearly every call.
+    var earlierCalleeDialogs: [DialogID] = []
     /// An application handed the answered caller on: the next B leg to answer is connected
     /// without a new answer to the caller.
     var handingOn = false
@@ -164,6 +167,9 @@ final class Call {
     var applicationLeg: Int?
     /// While handing on: the application leg to return to if the destination fails.
     var handOnOrigin: HandOnOrigin?
+    /// The callee's phone transferred the caller (REFER): the hand-on under way is that
+    /// transfer, reported to the transferring phone instead of an application.
+    var transfer: CallTransfer?
     /// The callee did not answer (or was busy) and the caller went to voicemail: no second time.
     var divertedToVoicemail = false
     /// The steps so far (`route:100`, `ivr:main=1`, `ext:1002`), as the CDR keeps them.

@@ -94,7 +94,7 @@ extension PBXCore {
         }
         endMonitors(ofCall: id)
         call.media?.closeWithoutWaiting()
-        settleHandOn(call.handOnOrigin, .callEnded)
+        settleHandOn(of: call, origin: call.handOnOrigin, .callEnded)
         let now = Date()
         let final: CallDisposition = disposition ?? (call.answeredAt != nil ? .answered : .failed)
         writes.enqueue(
@@ -110,12 +110,7 @@ extension PBXCore {
         callByInvite[call.inviteKey] = nil
         callByDialog[DialogID(callID: call.callerDialog.callID, localTag: call.callerDialog.localTag)] = nil
         callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = nil
-        if let application = call.applicationLeg {
-            let invite = call.legs[application].invite
-            if let callID = invite.headers.callID, let tag = try? invite.headers.fromTag() {
-                callByDialog[DialogID(callID: callID, localTag: tag)] = nil
-            }
-        }
+        for earlier in call.earlierCalleeDialogs { callByDialog[earlier] = nil }
         pendingDestinations[call.id] = nil
         endedCalls.add(call.legs.map(EndedLeg.init), of: call.id, endedAt: ContinuousClock.now)
     }

@@ -137,14 +137,15 @@ extension PBXCore {
             // The caller was answered by an application: no new answer, the relay just
             // follows the new far end.
             call.handingOn = false
+            // Settled before the BYE: a transferring phone hears its NOTIFY first.
+            settleHandOn(of: call, origin: call.handOnOrigin, .connected(answeredBy: call.legs[index].extensionNumber))
             if let application = call.applicationLeg, var dialog = call.legs[application].dialog {
                 let destination = call.legs[application].destination
                 let bye = dialog.makeRequest(.bye, via: newVia(for: destination), contact: nil)
                 startClient(bye, to: destination, purpose: .fireAndForget)
                 call.legs[application].state = .failed
-                call.applicationLeg = nil
             }
-            settleHandOn(call.handOnOrigin, .connected(answeredBy: call.legs[index].extensionNumber))
+            call.applicationLeg = nil
             call.handOnOrigin = nil
             // A phone's silence counts again; another application's (a menu handing on to a
             // queue) does not.

@@ -86,9 +86,7 @@ extension PBXCore {
         call.path.append(step)
         writes.enqueue(.cdrPath(id: id, path: call.path))
         call.callee = extensionNumber
-        call.calleeCallID = SIPIdentifiers.callID(host: configuration.advertisedHost)
-        call.calleeFromTag = SIPIdentifiers.tag()
-        callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id
+        startCalleePhase(of: call)
         ringNewPhase(call, id: id, targets: targets, timeout: record.noAnswerTimeout)
         return true
     }
@@ -116,7 +114,7 @@ extension PBXCore {
         return id
     }
 
-    private func beginHandOn(
+    func beginHandOn(
         _ id: UUID, callee: String, targets: [(SIPURI, SIPPeerAddress, String?)], timeout: Int, path: [String]
     ) {
         guard let call = calls[id], let answered = call.answeredLeg else { return }
@@ -133,9 +131,7 @@ extension PBXCore {
         call.answeredLeg = nil
         call.handingOn = true
         call.callee = callee
-        call.calleeCallID = SIPIdentifiers.callID(host: configuration.advertisedHost)
-        call.calleeFromTag = SIPIdentifiers.tag()
-        callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id
+        startCalleePhase(of: call)
 
         ringNewPhase(call, id: id, targets: targets, timeout: timeout)
     }
@@ -183,10 +179,19 @@ extension PBXCore {
         call.path.append("vm:\(call.callee)=\(busy ? "busy" : "unavailable")")
         writes.enqueue(.cdrPath(id: id, path: call.path))
         call.callee = voicemail.user
-        call.calleeCallID = SIPIdentifiers.callID(host: configuration.advertisedHost)
-        call.calleeFromTag = SIPIdentifiers.tag()
-        callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id
+        startCalleePhase(of: call)
         ringNewPhase(call, id: id, targets: [(voicemail.contact, Application.peer, nil)], timeout: 30)
         return true
+    }
+
+    /// The call's next B legs ring under a new Call-ID and From tag (a fresh fork group, so
+    /// their dialogs never mix with the earlier ones'). The earlier phase's dialogs still find
+    /// the call (an application's leg handing its caller on is up until the new leg answers)
+    /// and are forgotten with it.
+    func startCalleePhase(of call: Call) {
+        call.earlierCalleeDialogs.append(DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag))
+        call.calleeCallID = SIPIdentifiers.callID(host: configuration.advertisedHost)
+        call.calleeFromTag = SIPIdentifiers.tag()
+        callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = call.id
     }
 }

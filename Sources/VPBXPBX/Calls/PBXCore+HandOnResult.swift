@@ -32,7 +32,13 @@ extension PBXCore {
         return await withCheckedContinuation { waiter in handOnWaiters[callID] = waiter }
     }
 
-    func settleHandOn(_ origin: HandOnOrigin?, _ result: HandOnResult) {
+    /// Tells whoever asked for the call's hand-on how it ended: the application that waits
+    /// for it, or the phone whose transfer it is.
+    func settleHandOn(of call: Call, origin: HandOnOrigin?, _ result: HandOnResult) {
+        if call.transfer != nil {
+            finishTransfer(call, result)
+            return
+        }
         guard let origin else { return }
         if let waiter = handOnWaiters.removeValue(forKey: origin.callID) {
             waiter.resume(returning: result)
@@ -62,7 +68,7 @@ extension PBXCore {
         call.calleeCallID = origin.callID
         call.calleeFromTag = origin.fromTag
         cancelNoAnswerTimer(of: call, id: id)
-        settleHandOn(origin, .failed(busy: busy))
+        settleHandOn(of: call, origin: origin, .failed(busy: busy))
         return true
     }
 }

@@ -40,6 +40,8 @@ extension PBXCore {
                 return
             }
             call.legs[index].dialog = dialog
+        } else if call.transfer != nil, transferorRequest(request, key: key, fromTag: fromTag, call: call) {
+            return
         } else if let fromTag, call.answeredLeg == nil,
             call.legs.contains(where: { $0.state == .early && $0.hasEarlyDialog(fromTag) })
         {
@@ -79,6 +81,7 @@ extension PBXCore {
         {
             return
         }
+        if acceptTransfer(request, key: key, from: side, call: call) { return }
         relay(request, from: side, call: call, answering: key)
     }
 

@@ -12,3 +12,9 @@ extension PBXCore {
         return await media.counters()
     }
 }
+
+extension PBXCore {
+    /// How many dialogs lead to a call: both legs of each call, and the earlier phases of one
+    /// handed on. Zero once every call has ended (the tests check that nothing is left behind).
+    public var callDialogCount: Int { callByDialog.count }
+}

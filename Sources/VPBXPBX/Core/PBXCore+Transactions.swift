@@ -101,7 +101,7 @@ extension PBXCore {
         }
     }
 
-    static let allowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, SUBSCRIBE, NOTIFY"
+    static let allowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, SUBSCRIBE, NOTIFY, REFER"
 
     /// SIP extensions (option tags) the engine implements as a UAS: none yet (no 100rel,
     /// timer or replaces). As a registrar it implements `path` (RFC 3327).

@@ -1,0 +1,169 @@
+import Foundation
+import VPBXSIP
+import VPBXSignaling
+
+/// Blind transfer from the answering phone (RFC 3515 REFER, as RFC 5589 §6 describes it): the
+/// receptionist's phone, talking to a caller, presses Transfer and dials 102. The phone sends
+/// REFER with `Refer-To: <sip:102@exchange>`; the engine accepts it (202) and hands the caller
+/// on to 102 as a menu hands its caller on (``beginHandOn(_:callee:targets:timeout:path:)``):
+/// the caller's leg and relay side stay, 102 rings with the relay's B side in its offer, and
+/// the caller hears music meanwhile. The transferring phone hears how it goes in NOTIFYs
+/// (`message/sipfrag`: 100 Trying, then 200 OK or the failure) and usually hangs up at once.
+/// When 102 answers, a transferor still on the line gets its BYE; when 102 fails, one still on
+/// the line has the caller back (its phone shows the failed transfer), and for one that has
+/// hung up the call goes to 102's voicemail if it has one, or ends.
+///
+/// Relayed to the caller's phone instead, as the engine did before, the REFER asked a trunk
+/// or gateway (most callers a receptionist transfers) to call the exchange's own extension,
+/// which it cannot. Only the callee's REFER is carried out: the caller's would need the
+/// callee's leg to become the call's caller, which the engine does not do, and is refused
+/// (501). Attended transfer (a Refer-To with Replaces) joins two calls, which the engine does
+/// not either: refused too.
+struct CallTransfer: Sendable {
+    /// The transferor's leg: the callee leg that sent the REFER, up until the target answers
+    /// or it hangs up.
+    let transferorLeg: Int
+    /// The REFER's CSeq number, which the NOTIFYs name (`Event: refer;id=N`, RFC 3515 §2.4.6).
+    let eventID: UInt32
+    /// Whether the transferor still wants NOTIFYs: not after `Refer-Sub: false` (RFC 4488),
+    /// its BYE, or the final one.
+    var notifies: Bool
+    /// The music the caller hears while the target rings was started for the transfer, not by
+    /// the transferor's hold (whose music goes on until the target answers either way).
+    let startedMusic: Bool
+}
+
+extension PBXCore {
+    /// Takes a REFER from the callee's phone in an answered call: refused with a reason
+    /// (400, 404, 491, 501), or accepted (202) and the caller handed on to its target. False
+    /// when the REFER is not the engine's to act on (the caller's, or the call is not
+    /// between two phones) and is relayed as any request.
+    func acceptTransfer(_ request: SIPRequest, key: TransactionKey, from side: CallSide, call: Call) -> Bool {
+        guard request.method == .refer else { return false }
+        let referTo = request.headers["Refer-To"].flatMap { try? NameAddress(parsing: $0) }
+        // Attended transfer, from either phone: passed on, its INVITE with Replaces would
+        // reach the engine as a new call, the target ringing a second time.
+        if let referTo, referTo.uri.headers?.lowercased().contains("replaces=") == true {
+            respond(key, to: request, status: 501, reason: "Attended Transfer Not Supported")
+            return true
+        }
+        if side == .caller, !call.answeredByApplication {
+            // Relayed, it reached the callee's phone without its Refer-To (in-dialog requests
+            // are relayed with their body only), which that phone must refuse anyway.
+            respond(key, to: request, status: 501, reason: "Transfer By The Caller Not Supported")
+            return true
+        }
+        guard side == .callee, let transferor = call.answeredLeg, !call.answeredByApplication,
+            call.answeredAt != nil, !call.handingOn, call.state == .answered, call.media != nil
+        else { return false }
+        guard let referTo, request.headers.values("Refer-To").count == 1, let number = referTo.uri.user,
+            !number.isEmpty
+        else {
+            respond(key, to: request, status: 400, reason: "Bad Refer-To")
+            return true
+        }
+        if call.pendingRenegotiation != nil {
+            respond(key, to: request, status: 491)
+            return true
+        }
+        let now = Date()
+        let routing = dialPlan.resolve(number, at: now)
+        guard let ring = ringing(routing.target, now: now) else {
+            respond(key, to: request, status: 404, reason: "Transfer Target Not Found")
+            return true
+        }
+        let eventID = (try? request.headers.cseq().number) ?? 0
+        let notifies = request.headers["Refer-Sub"]?.trimmingCharacters(in: .whitespaces).lowercased() != "false"
+        var accepted = SIPResponse(to: request, status: 202)
+        if !notifies { accepted.headers.add("Refer-Sub", "false") }
+        respond(key, with: accepted)
+
+        logger.info(
+            "the callee's phone transfers the caller",
+            metadata: ["call": "\(call.id)", "from": "\(call.callee)", "to": "\(number)"])
+        call.transfer = CallTransfer(
+            transferorLeg: transferor, eventID: eventID, notifies: notifies, startedMusic: playMusicForTransfer(call))
+        notifyTransferor(call, sipfrag: "SIP/2.0 100 Trying", final: false)
+        beginHandOn(call.id, callee: ring.callee, targets: ring.targets, timeout: ring.timeout, path: ["transfer:\(number)"] + routing.path)
+        return true
+    }
+
+    /// A request from the transferor's phone while its transfer rings: its BYE lets it go
+    /// (the caller stays and the target rings on); nothing else is taken meanwhile. Returns
+    /// false when `request` is not from the transferor's dialog.
+    func transferorRequest(_ request: SIPRequest, key: TransactionKey, fromTag: String?, call: Call) -> Bool {
+        guard let transfer = call.transfer, call.handingOn, call.applicationLeg == transfer.transferorLeg,
+            var dialog = call.legs[transfer.transferorLeg].dialog, dialog.remoteTag == fromTag,
+            request.headers.callID == dialog.callID
+        else { return false }
+        guard dialog.acceptRemoteRequest(request) else {
+            respond(key, to: request, status: 500, reason: "CSeq Out of Order")
+            return true
+        }
+        call.legs[transfer.transferorLeg].dialog = dialog
+        switch request.method {
+        case .bye:
+            respond(key, to: request, status: 200)
+            call.legs[transfer.transferorLeg].dialog = nil
+            call.legs[transfer.transferorLeg].state = .failed
+            call.transfer?.notifies = false
+            logger.info("the transferor hung up, the target rings on", metadata: ["call": "\(call.id)"])
+        case .options:
+            var response = SIPResponse(to: request, status: 200)
+            response.headers.add("Allow", PBXCore.allowedMethods)
+            respond(key, with: response)
+        default:
+            respond(key, to: request, status: 491)
+        }
+        return true
+    }
+
+    /// The hand-on a transfer began is settled: the transferor hears how (a NOTIFY with the
+    /// target's answer or failure) and the caller's music stops once it talks to someone.
+    func finishTransfer(_ call: Call, _ result: HandOnResult) {
+        guard let transfer = call.transfer else { return }
+        switch result {
+        case .connected:
+            notifyTransferor(call, sipfrag: "SIP/2.0 200 OK", final: true)
+            // The transferor's hold (its music) ends with its part in the call.
+            let wasHeld = !call.heldBy.isEmpty
+            call.heldBy.remove(.callee)
+            if transfer.startedMusic || !call.heldBy.contains(.caller) { call.media?.stopMusic(toward: .a) }
+            if wasHeld, call.heldBy.isEmpty { call.media?.updateTimeoutSuspended(false) }
+        case .failed(let busy):
+            notifyTransferor(call, sipfrag: busy ? "SIP/2.0 486 Busy Here" : "SIP/2.0 480 Temporarily Unavailable", final: true)
+            // The transferor has the caller back: still held (music on) if it held, else talking.
+            if transfer.startedMusic { call.media?.stopMusic(toward: .a) }
+        case .callEnded:
+            break  // the transferor gets the call's BYE
+        }
+        call.transfer = nil
+    }
+
+    /// Music to the caller while the target rings, unless the transferor's hold plays it
+    /// already. True when started here.
+    private func playMusicForTransfer(_ call: Call) -> Bool {
+        guard call.heldBy.isEmpty, let media = call.media, let codec = call.codec(of: .caller),
+            MusicOnHold.encodings.contains(codec.encoding.uppercased())
+        else { return false }
+        media.playMusic(toward: .a, codec: codec)
+        return true
+    }
+
+    /// A NOTIFY of the transfer's subscription to the transferor (RFC 3515 §2.4.5), if it
+    /// still wants them.
+    private func notifyTransferor(_ call: Call, sipfrag: String, final: Bool) {
+        guard let transfer = call.transfer, transfer.notifies, var dialog = call.legs[transfer.transferorLeg].dialog
+        else { return }
+        let destination = call.legs[transfer.transferorLeg].destination
+        var notify = dialog.makeRequest(
+            .notify, via: newVia(for: destination),
+            contact: ourContact(user: call.caller, transport: destination.transport),
+            body: Array("\(sipfrag)\r\n".utf8), contentType: "message/sipfrag;version=2.0")
+        call.legs[transfer.transferorLeg].dialog = dialog
+        notify.headers.add("Event", "refer;id=\(transfer.eventID)")
+        notify.headers.add("Subscription-State", final ? "terminated;reason=noresource" : "active;expires=60")
+        startClient(notify, to: destination, purpose: .fireAndForget)
+        if final { call.transfer?.notifies = false }
+    }
+}

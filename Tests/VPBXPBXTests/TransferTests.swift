@@ -1,0 +1,199 @@
+import Foundation
+import Testing
+import VPBXPBX
+import VPBXSIP
+
+/// Blind transfer from the answering phone: its REFER hands the caller on to the target.
+@Suite("Calls: blind transfer (REFER)", .timeLimit(.minutes(1)))
+struct TransferTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+    let carol = Cast.carol
+
+    /// The callee's REFER to `target` (`extra`: further header lines).
+    private func refer(_ dialog: inout PhoneDialog, to target: String, _ extra: [(String, String)] = []) -> SIPRequest {
+        var request = dialog.request(.refer)
+        request.headers.add("Refer-To", target)
+        request.headers.add("Referred-By", "<\(desk.aor)>")
+        for (name, value) in extra { request.headers.add(name, value) }
+        return request
+    }
+
+    /// The next NOTIFY to the transferor, answered 200 as a phone does; returns it.
+    private func notify(in pbx: PBXHarness) async throws -> SIPRequest {
+        let notify = try await pbx.outbound.request(.notify, to: desk.address)
+        pbx.send(SIPResponse(to: notify, status: 200, toTag: nil), from: desk)
+        return notify
+    }
+
+    private func sipfrag(_ notify: SIPRequest) -> String {
+        String(decoding: notify.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("the callee's REFER: 202, NOTIFY 100, music to the caller, the target rung; the transferor hangs up and the target answers")
+    func transferorHangsUpThenTargetAnswers() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(from: alice, to: desk)
+            try await pbx.register(carol)
+            let request = refer(&call.callee, to: "<sip:102@\(PBXHarness.advertisedHost)>")
+            pbx.send(request, from: desk)
+            let accepted = try await pbx.outbound.response(202, .refer, to: desk.address)
+            #expect(accepted.headers.callID == request.headers.callID)
+
+            let trying = try await notify(in: pbx)
+            #expect(sipfrag(trying) == "SIP/2.0 100 Trying")
+            #expect(trying.headers["Event"] == "refer;id=\(try request.headers.cseq().number)")
+            #expect(trying.headers["Subscription-State"] == "active;expires=60")
+            #expect(trying.headers.contentType == "message/sipfrag;version=2.0")
+            #expect(trying.headers.callID == call.callee.callID)
+            #expect(call.session.music[.a] == MusicOnHold.Codec(encoding: "PCMU", payloadType: 0))
+
+            let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            let offer = try #require(SampleSDP.parse(invite.body))
+            #expect(offer.audioEndpoint?.port == FakeMediaFactory.bPort)
+            #expect(invite.headers.callID != call.callee.callID)
+
+            // The transferor leaves at once, as most phones do: the target rings on.
+            pbx.send(call.callee.request(.bye), from: desk)
+            _ = try await pbx.outbound.response(200, .bye, to: desk.address)
+            pbx.send(carol.respond(to: invite, status: 180, toTag: "carol-tag"), from: carol)
+            pbx.send(carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: carol.sdp(port: 4030)), from: carol)
+            _ = try await pbx.outbound.request(.ack, to: carol.address)
+            try await eventually("the caller's music stopped") { call.session.music[.a] == nil }
+            try await eventually("the relay's B side follows the target") {
+                call.session.remotes.contains(.init(side: .b, host: carol.address.host, port: 4030))
+            }
+            let snapshot = try #require(await pbx.core.callSnapshots().first)
+            #expect(snapshot.callee == "102")
+            #expect(snapshot.state == .answered)
+            // The transferor hung up: no NOTIFY after its BYE, and no BYE to it.
+            try await pbx.settle(via: alice)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.notify, to: desk.address) } == 1)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.bye, to: desk.address) } == 0)
+
+            pbx.send(call.caller.request(.bye), from: alice)
+            _ = try await pbx.outbound.request(.bye, to: carol.address)
+            let record = try await pbx.finishedCDR(of: "100")
+            #expect(record.disposition == .answered)
+            #expect(record.path?.contains("transfer:102") == true, "path: \(record.path ?? [])")
+            try await eventually("no dialog left behind") { await pbx.core.callDialogCount == 0 }
+        }
+    }
+
+    @Test("a transferor still on the line when the target answers gets NOTIFY 200 (terminated), then BYE")
+    func transferorOnTheLineGetsNotifyThenBye() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(from: alice, to: desk)
+            try await pbx.register(carol)
+            pbx.send(refer(&call.callee, to: "sip:102@\(Phone.domain)"), from: desk)
+            _ = try await pbx.outbound.response(202, .refer, to: desk.address)
+            _ = try await notify(in: pbx)
+            let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            pbx.send(carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: carol.sdp(port: 4030)), from: carol)
+
+            let done = try await notify(in: pbx)
+            #expect(sipfrag(done) == "SIP/2.0 200 OK")
+            #expect(done.headers["Subscription-State"] == "terminated;reason=noresource")
+            let bye = try await pbx.outbound.request(.bye, to: desk.address)
+            #expect(try bye.headers.cseq().number > (try done.headers.cseq().number), "the NOTIFY goes first")
+            #expect(call.session.music[.a] == nil)
+        }
+    }
+
+    @Test("a busy target gives the caller back to the transferor still on the line, with NOTIFY 486")
+    func busyTargetGivesTheCallerBack() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(from: alice, to: desk)
+            try await pbx.register(carol)
+            pbx.send(refer(&call.callee, to: "<sip:102@\(Phone.domain)>"), from: desk)
+            _ = try await pbx.outbound.response(202, .refer, to: desk.address)
+            _ = try await notify(in: pbx)
+            let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            pbx.send(carol.respond(to: invite, status: 486, toTag: "carol-tag"), from: carol)
+
+            let failed = try await notify(in: pbx)
+            #expect(sipfrag(failed) == "SIP/2.0 486 Busy Here")
+            #expect(failed.headers["Subscription-State"] == "terminated;reason=noresource")
+            try await eventually("the caller's music stopped") { call.session.music[.a] == nil }
+            let snapshot = try #require(await pbx.core.callSnapshots().first)
+            #expect(snapshot.callee == "101")
+            #expect(snapshot.state == .answered)
+
+            // The call is the transferor's again: its BYE ends it.
+            pbx.send(call.callee.request(.bye), from: desk)
+            _ = try await pbx.outbound.response(200, .bye, to: desk.address)
+            _ = try await pbx.outbound.request(.bye, to: alice.address)
+            try await eventually("no dialog left behind") { await pbx.core.callDialogCount == 0 }
+        }
+    }
+
+    @Test("the transferor gone and the target failing, the call ends with the caller's BYE")
+    func targetFailsAfterTheTransferorLeft() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(from: alice, to: desk)
+            try await pbx.register(carol)
+            pbx.send(refer(&call.callee, to: "<sip:102@\(Phone.domain)>"), from: desk)
+            _ = try await pbx.outbound.response(202, .refer, to: desk.address)
+            _ = try await notify(in: pbx)
+            let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            pbx.send(call.callee.request(.bye), from: desk)
+            _ = try await pbx.outbound.response(200, .bye, to: desk.address)
+            pbx.send(carol.respond(to: invite, status: 486, toTag: "carol-tag"), from: carol)
+
+            _ = try await pbx.outbound.request(.bye, to: alice.address)
+            let record = try await pbx.finishedCDR(of: "100")
+            #expect(record.disposition == .answered)
+            try await pbx.settle(via: alice)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.notify, to: desk.address) } == 1)
+        }
+    }
+
+    @Test("refused: an unknown target (404), a Replaces (501), a missing Refer-To (400); the call goes on")
+    func refusedTransfers() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(from: alice, to: desk)
+            pbx.send(refer(&call.callee, to: "<sip:999@\(Phone.domain)>"), from: desk)
+            _ = try await pbx.outbound.response(404, .refer, to: desk.address)
+            let replaces = "<sip:102@\(Phone.domain)?Replaces=abc%40phone%3Bto-tag%3D1%3Bfrom-tag%3D2>"
+            pbx.send(refer(&call.callee, to: replaces), from: desk)
+            _ = try await pbx.outbound.response(501, .refer, to: desk.address)
+            pbx.send(call.callee.request(.refer), from: desk)
+            _ = try await pbx.outbound.response(400, .refer, to: desk.address)
+            try await pbx.settle(via: alice)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.notify, to: desk.address) } == 0)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.refer, to: alice.address) } == 0)
+            #expect(call.session.music[.a] == nil)
+            let snapshot = try #require(await pbx.core.callSnapshots().first)
+            #expect(snapshot.callee == "101")
+        }
+    }
+
+    @Test("Refer-Sub: false (RFC 4488): accepted without NOTIFYs")
+    func noSubscription() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(from: alice, to: desk)
+            try await pbx.register(carol)
+            pbx.send(refer(&call.callee, to: "<sip:102@\(Phone.domain)>", [("Refer-Sub", "false")]), from: desk)
+            let accepted = try await pbx.outbound.response(202, .refer, to: desk.address)
+            #expect(accepted.headers["Refer-Sub"] == "false")
+            let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            pbx.send(carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: carol.sdp(port: 4030)), from: carol)
+            _ = try await pbx.outbound.request(.bye, to: desk.address)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.notify, to: desk.address) } == 0)
+        }
+    }
+
+    @Test("the caller's REFER is refused (501): a relayed one would reach the callee's phone without its Refer-To")
+    func callersReferIsRefused() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var call = try await pbx.establish(from: alice, to: desk)
+            var request = call.caller.request(.refer)
+            request.headers.add("Refer-To", "<sip:102@\(Phone.domain)>")
+            pbx.send(request, from: alice)
+            let refused = try await pbx.outbound.response(501, .refer, to: alice.address)
+            #expect(refused.reason == "Transfer By The Caller Not Supported")
+            try await pbx.settle(via: alice)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.refer, to: desk.address) } == 0)
+        }
+    }
+}
