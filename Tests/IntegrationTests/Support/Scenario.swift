@@ -55,6 +55,8 @@ enum Scenario: String, CaseIterable, Sendable {
     case answerEarlyMediaBare200 = "answer-early-media-bare-200"
     case answerEarlyUpdate = "answer-early-update"
     case answerOptions = "answer-options"
+    case answerTransferHangUp = "answer-transfer-hang-up"
+    case answerTransferAwaitBye = "answer-transfer-await-bye"
     case ring
     // Stand-ins for the engine, only for checking the scenarios above sipp-to-sipp.
     case selftestRegistrar = "selftest/registrar"
