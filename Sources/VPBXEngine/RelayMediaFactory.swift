@@ -102,7 +102,9 @@ final class RelayMediaSession: MediaSession {
 
     func closeWithoutWaiting() { session.closeWithoutWaiting() }
 
-    func relatch(side: MediaSide) async { try? await session.relatch(side: side.relaySide) }
+    func relatch(side: MediaSide, awayFromCurrent: Bool) async {
+        try? await session.relatch(side: side.relaySide, awayFromCurrent: awayFromCurrent)
+    }
 
     func updateTimeoutSuspended(_ suspended: Bool) { session.updateTimeoutSuspended(suspended) }
 

@@ -390,5 +390,40 @@ extension Integration {
                 #expect(cdr.billableSeconds >= 6)
             }
         }
+
+        @Test("a softphone transfers its caller (REFER): the caller then hears the third softphone's tone, and it the caller's")
+        func blindTransfer() async throws {
+            try await TestPBX.run { pbx in
+                let target = "1003"
+                let targetTone = 1500
+                let (anna, bela) = try await twoRegisteredPhones(pbx)
+                try await pbx.addExtension(target, password: Fixture.password(target))
+                let cecil = try pbx.softphone(target, tone: targetTone)
+                try await eventually("1003's softphone registered") {
+                    try await pbx.registrations().contains { $0.extension == target } ? true : nil
+                }
+                _ = try await annaCallsBela(pbx, anna)
+                try await Task.sleep(for: .seconds(2))
+                try bela.send("/transfer sip:\(target)@\(pbx.options.sipAddress)")
+                let call = try await eventually("the call transferred to 1003 and answered there") {
+                    try await pbx.liveCalls().first { $0.callee == target && $0.state == "answered" }
+                }
+                try await waitForCallEnd(bela)
+                try await Task.sleep(for: .seconds(3))
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                for phone in [anna, cecil] { try await waitForCallEnd(phone) }
+
+                #expect(bela.log.contains("202 Accepted"), "\(bela.logTail)")
+                try expectHeard(Self.annaTone, by: cecil, seconds: 2)
+                // Anna heard Bela, then (after a moment of music while 1003 rang) 1003.
+                let tones = Self.frameTones(try anna.heardAudio())
+                let firstTarget = try #require(tones.firstIndex { Self.isTone($0, targetTone) }, "\(tones.compactMap { $0 })")
+                #expect(tones[..<firstTarget].filter { Self.isTone($0, Self.belaTone) }.count >= 15)
+                #expect(tones[firstTarget...].filter { Self.isTone($0, targetTone) }.count >= 25)
+                #expect(!tones[firstTarget...].contains { Self.isTone($0, Self.belaTone) })
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.path == ["transfer:\(target)"])
+            }
+        }
     }
 }

@@ -63,6 +63,8 @@ struct TransferTests {
             try await eventually("the relay's B side follows the target") {
                 call.session.remotes.contains(.init(side: .b, host: carol.address.host, port: 4030))
             }
+            // The transferor's last packets (it may still send) must not take the latch.
+            try await eventually("relatched away from the transferor") { call.session.relatchedAway == [.b] }
             let snapshot = try #require(await pbx.core.callSnapshots().first)
             #expect(snapshot.callee == "102")
             #expect(snapshot.state == .answered)

@@ -190,16 +190,16 @@ extension RelayCore {
     }
 
     /// Lets `side` latch again, in the poller or in the endpoints.
-    func relatch(side: RelaySide) {
+    func relatch(side: RelaySide, awayFromCurrent: Bool) {
         if self.pollerForwards, let poller = self.sockets.poller, let group = self.sockets.group {
-            poller.send(.relatch(group, index: side == .a ? 0 : 2), urgent: false)
-            self.rtp(side).relatch()
-            self.rtcp(side).relatch()
+            poller.send(.relatch(group, index: side == .a ? 0 : 2, awayFromCurrent: awayFromCurrent), urgent: false)
+            self.rtp(side).relatch(awayFromCurrent: awayFromCurrent)
+            self.rtcp(side).relatch(awayFromCurrent: awayFromCurrent)
             return
         }
         self.onEndpoints {
-            self.rtp(side).relatch()
-            self.rtcp(side).relatch()
+            self.rtp(side).relatch(awayFromCurrent: awayFromCurrent)
+            self.rtcp(side).relatch(awayFromCurrent: awayFromCurrent)
         }
     }
 

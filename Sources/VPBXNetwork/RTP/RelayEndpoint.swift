@@ -13,6 +13,9 @@ final class RelayEndpoint {
     private(set) var expected: SocketAddress?
     /// Whether ``target`` was learnt from a received packet.
     private(set) var isLatched = false
+    /// An address that may not latch this side (its earlier phone, ``relatch(awayFromCurrent:)``)
+    /// unless it is ``expected``; forgotten once another one latched.
+    private(set) var shunned: SocketAddress?
     var counters = RelayStreamCounters()
     /// Set when something was written to ``channel`` in the current read batch and not flushed.
     var needsFlush = false
@@ -50,6 +53,13 @@ final class RelayEndpoint {
             self.counters.droppedForeignSource &+= 1
             return false
         }
+        if let shunned = self.shunned {
+            guard source != shunned || source == self.expected else {
+                self.counters.droppedForeignSource &+= 1
+                return false
+            }
+            self.shunned = nil
+        }
         self.target = source
         self.isLatched = true
         return true
@@ -64,15 +74,19 @@ final class RelayEndpoint {
 
     /// After a re-INVITE the phone may send from somewhere else: the next packet latches anew.
     /// Meanwhile send to the SDP address if there is one, else keep the old address.
-    func relatch() {
+    /// `awayFromCurrent`: another phone takes the side over, and the latched one's last packets
+    /// must not latch it again.
+    func relatch(awayFromCurrent: Bool = false) {
+        if awayFromCurrent, self.isLatched { self.shunned = self.target }
         self.isLatched = false
         if let expected = self.expected { self.target = expected }
     }
 
     /// Takes over what the poller learnt while it forwarded this socket's packets.
-    func restore(target: SocketAddress?, expected: SocketAddress?, isLatched: Bool) {
+    func restore(target: SocketAddress?, expected: SocketAddress?, isLatched: Bool, shunned: SocketAddress?) {
         self.target = target
         self.expected = expected
         self.isLatched = isLatched
+        self.shunned = shunned
     }
 }

@@ -99,9 +99,12 @@ public final class RelaySession: Sendable {
 
     /// Lets `side` latch again: the next packet received on it, from whatever source, becomes
     /// its address. Call after a re-INVITE (the phone may have moved); until that packet arrives,
-    /// media goes to the latest SDP address if one was given.
-    public func relatch(side: RelaySide) async throws {
-        try await self.onLoop { core in core.relatch(side: side) }
+    /// media goes to the latest SDP address if one was given. `awayFromCurrent`: another phone
+    /// takes the side over (a transfer's target answered), and packets from the address
+    /// latched now (the phone leaving, which may still send for a moment) do not latch it,
+    /// unless that is the new SDP address.
+    public func relatch(side: RelaySide, awayFromCurrent: Bool = false) async throws {
+        try await self.onLoop { core in core.relatch(side: side, awayFromCurrent: awayFromCurrent) }
     }
 
     /// Suspends (or resumes) the inactivity timeout, for hold (`sendonly`/`inactive`), when a

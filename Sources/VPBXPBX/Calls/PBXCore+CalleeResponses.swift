@@ -162,9 +162,11 @@ extension PBXCore {
                     call.callerCodec = callerCodec
                 }
                 if let endpoint = answer.audioEndpoint, let media = call.media {
+                    // The leg handing on (a transferring phone) may still send for a moment:
+                    // its packets must not take the latch from the new phone.
                     Task {
                         await media.setRemote(side: .b, host: endpoint.address, port: endpoint.port)
-                        await media.relatch(side: .b)
+                        await media.relatch(side: .b, awayFromCurrent: true)
                     }
                 }
             }

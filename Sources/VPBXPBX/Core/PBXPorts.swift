@@ -93,7 +93,9 @@ public protocol MediaSession: AnyObject, Sendable {
     var aPort: Int { get }
     var bPort: Int { get }
     func setRemote(side: MediaSide, host: String, port: Int) async
-    func relatch(side: MediaSide) async
+    /// Lets `side` latch again to the next packet's source. `awayFromCurrent`: another phone
+    /// takes the side over, and the one latched now (which may send on for a moment) may not.
+    func relatch(side: MediaSide, awayFromCurrent: Bool) async
     /// Suspends (or resumes) the RTP inactivity timeout without waiting; calls apply in order
     /// with ``updateRemote(side:host:port:)``. Resuming starts a fresh period.
     func updateTimeoutSuspended(_ suspended: Bool)
@@ -205,4 +207,10 @@ public struct MediaAddress: Sendable, Equatable {
         self.host = host
         self.port = port
     }
+}
+
+extension MediaSession {
+    /// Lets `side` latch again to the next packet's source (after a re-INVITE: the phone may
+    /// have moved).
+    public func relatch(side: MediaSide) async { await relatch(side: side, awayFromCurrent: false) }
 }

@@ -70,4 +70,65 @@ struct RelaySessionLatchingTests {
         #expect(try await session.statistics().a.rtpRemote?.port == intruder.port)
         await session.close()
     }
+
+    /// A transfer: the target answers while the transferor still sends. Relatched away from
+    /// the transferor, the side latches to the target however the packets interleave, on the
+    /// poller (1) and on the event loop's handlers (0).
+    @Test(arguments: [1, 0])
+    func relatchedAwayTheLeavingPhoneCannotTakeTheLatch(pollerThreads: Int) async throws {
+        let relay = try makeRelay(pollerThreads: pollerThreads)
+        let session = try await relay.makeSession(bindHost: "127.0.0.1")
+        let phoneA = try await UDPPhone.bind()
+        let transferor = try await UDPPhone.bind()
+        let target = try await UDPPhone.bind()
+        defer {
+            Task {
+                await phoneA.close()
+                await transferor.close()
+                await target.close()
+            }
+        }
+        try await session.setExpectedRemote(side: .a, host: "127.0.0.1", port: phoneA.port)
+        try await transferor.send(rtpPacket(sequence: 1), to: session.bPort)
+        _ = try await phoneA.waitForPackets(1)
+
+        try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: target.port)
+        try await session.relatch(side: .b, awayFromCurrent: true)
+        try await transferor.send(rtpPacket(sequence: 2), to: session.bPort)
+        try await eventually("the transferor's late packet dropped") {
+            try await session.statistics().b.rtp.droppedForeignSource == 1
+        }
+        try await target.send(rtpPacket(sequence: 3), to: session.bPort)
+        let atA = try await phoneA.waitForPackets(2)
+        #expect(atA.map(\.bytes) == [rtpPacket(sequence: 1), rtpPacket(sequence: 3)])
+        try await phoneA.send(rtpPacket(sequence: 4), to: session.aPort)
+        #expect(try await target.waitForPackets(1).map(\.bytes) == [rtpPacket(sequence: 4)])
+        #expect(try await session.statistics().b.rtpRemote?.port == target.port)
+        await session.close()
+    }
+
+    /// The phone that was latched may take the side again when it is the new SDP address
+    /// (a transfer to another line of the same phone reusing its port).
+    @Test(arguments: [1, 0])
+    func relatchedAwayTheSamePhoneLatchesWhenItIsTheNewSDPAddress(pollerThreads: Int) async throws {
+        let relay = try makeRelay(pollerThreads: pollerThreads)
+        let session = try await relay.makeSession(bindHost: "127.0.0.1")
+        let phoneA = try await UDPPhone.bind()
+        let phoneB = try await UDPPhone.bind()
+        defer {
+            Task {
+                await phoneA.close()
+                await phoneB.close()
+            }
+        }
+        try await session.setExpectedRemote(side: .a, host: "127.0.0.1", port: phoneA.port)
+        try await phoneB.send(rtpPacket(sequence: 1), to: session.bPort)
+        _ = try await phoneA.waitForPackets(1)
+        try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
+        try await session.relatch(side: .b, awayFromCurrent: true)
+        try await phoneB.send(rtpPacket(sequence: 2), to: session.bPort)
+        let atA = try await phoneA.waitForPackets(2)
+        #expect(atA.map(\.bytes) == [rtpPacket(sequence: 1), rtpPacket(sequence: 2)])
+        await session.close()
+    }
 }

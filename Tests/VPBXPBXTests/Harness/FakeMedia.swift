@@ -20,6 +20,8 @@ final class FakeMediaSession: MediaSession {
     private struct State {
         var remotes: [Remote] = []
         var relatched: [MediaSide] = []
+        /// The sides relatched away from their latched phone, in order.
+        var relatchedAway: [MediaSide] = []
         /// As the relay's: suspended until the core lifts it at the answer.
         var timeoutSuspended = true
         /// Every ``updateTimeoutSuspended(_:)`` the core asked for, in order.
@@ -55,6 +57,7 @@ final class FakeMediaSession: MediaSession {
     /// The G.711 bridges asked for, in order (nil: back to unchanged packets).
     var bridges: [G711Bridge?] { state.withLock { $0.bridges } }
     var relatched: [MediaSide] { state.withLock { $0.relatched } }
+    var relatchedAway: [MediaSide] { state.withLock { $0.relatchedAway } }
 
     /// Pretends no RTP flowed for the configured time.
     func triggerTimeout() { onTimeout() }
@@ -67,8 +70,11 @@ final class FakeMediaSession: MediaSession {
         state.withLock { $0.remotes.append(Remote(side: side, host: host, port: port)) }
     }
 
-    func relatch(side: MediaSide) async {
-        state.withLock { $0.relatched.append(side) }
+    func relatch(side: MediaSide, awayFromCurrent: Bool) async {
+        state.withLock {
+            $0.relatched.append(side)
+            if awayFromCurrent { $0.relatchedAway.append(side) }
+        }
     }
 
     func updateTimeoutWatches(caller: Bool, callee: Bool) {

@@ -35,6 +35,10 @@ struct PolledLeg {
     var expected = RawSocketAddress()
     var hasExpected = false
     var isLatched = false
+    /// An address that may not latch this socket (its earlier phone, ``relatch(awayFromCurrent:)``)
+    /// unless it is ``expected``; forgotten once another one latched.
+    var shunned = RawSocketAddress()
+    var hasShunned = false
     var counters = RelayStreamCounters()
     var lastReceived: NIODeadline?
     /// Two G.711 laws: how this socket's packets are changed before they go out of the peer's.
@@ -49,6 +53,9 @@ struct PolledLeg {
         self.expected = expected ?? RawSocketAddress()
         self.hasExpected = expected != nil
         self.isLatched = state.isLatched && target != nil
+        let shunned = state.shunned.flatMap(RawSocketAddress.init)
+        self.shunned = shunned ?? RawSocketAddress()
+        self.hasShunned = shunned != nil
         self.counters = state.counters
         self.lastReceived = state.lastReceived
         self.translation = state.translation
@@ -59,7 +66,7 @@ struct PolledLeg {
         RelayLegState(
             target: self.hasTarget ? self.target.socketAddress : nil,
             expected: self.hasExpected ? self.expected.socketAddress : nil,
-            isLatched: self.isLatched, counters: self.counters, lastReceived: self.lastReceived,
+            isLatched: self.isLatched, shunned: self.hasShunned ? self.shunned.socketAddress : nil, counters: self.counters, lastReceived: self.lastReceived,
             translation: self.translation)
     }
 
@@ -73,8 +80,12 @@ struct PolledLeg {
         }
     }
 
-    /// As ``RelayEndpoint/relatch()``.
-    mutating func relatch() {
+    /// As ``RelayEndpoint/relatch(awayFromCurrent:)``.
+    mutating func relatch(awayFromCurrent: Bool = false) {
+        if awayFromCurrent && self.isLatched {
+            self.shunned = self.target
+            self.hasShunned = true
+        }
         self.isLatched = false
         if self.hasExpected {
             self.target = self.expected

@@ -9,6 +9,8 @@ struct RelayLegState: Sendable {
     /// The address from SDP, kept to fall back on when re-latching.
     var expected: SocketAddress?
     var isLatched = false
+    /// An address that may not latch the socket (``PolledLeg/shunned``).
+    var shunned: SocketAddress?
     var counters = RelayStreamCounters()
     /// When the last RTP packet from the phone arrived (nil for RTCP sockets): the poller
     /// stamps it once per read batch; on the loop it lives in ``RelayActivity`` and is copied
@@ -24,12 +26,14 @@ extension RelayEndpoint {
     var legState: RelayLegState {
         get {
             RelayLegState(
-                target: self.target, expected: self.expected, isLatched: self.isLatched, counters: self.counters,
-                translation: self.translation)
+                target: self.target, expected: self.expected, isLatched: self.isLatched, shunned: self.shunned,
+                counters: self.counters, translation: self.translation)
         }
         // The translation is not taken back: the loop decides it (and tells the poller).
         set {
-            self.restore(target: newValue.target, expected: newValue.expected, isLatched: newValue.isLatched)
+            self.restore(
+                target: newValue.target, expected: newValue.expected, isLatched: newValue.isLatched,
+                shunned: newValue.shunned)
             self.counters = newValue.counters
         }
     }

@@ -60,7 +60,7 @@ final class RelayPoller: @unchecked Sendable {
         /// A side's new SDP addresses: `index` is its RTP socket's (0 or 2), RTCP is the next.
         case setExpected(Group, index: Int, rtp: SocketAddress, rtcp: SocketAddress)
         /// Lets a side's RTP socket (`index` 0 or 2) and its RTCP socket latch again.
-        case relatch(Group, index: Int)
+        case relatch(Group, index: Int, awayFromCurrent: Bool)
         /// How a side's RTP socket (`index` 0 or 2) changes its packets for the other side
         /// (two G.711 laws), or nil for unchanged.
         case translate(Group, index: Int, RelayVoiceTranslation?)
@@ -301,6 +301,17 @@ final class RelayPoller: @unchecked Sendable {
                 return
             }
         } else {
+            if leg.pointee.hasShunned {
+                // The side's earlier phone (a transferor still sending as the target answers)
+                // must not take the latch from the new one.
+                guard !source.sameEndpoint(as: leg.pointee.shunned)
+                    || (leg.pointee.hasExpected && source.sameEndpoint(as: leg.pointee.expected))
+                else {
+                    leg.pointee.counters.droppedForeignSource &+= 1
+                    return
+                }
+                leg.pointee.hasShunned = false
+            }
             leg.pointee.target = source
             leg.pointee.hasTarget = true
             leg.pointee.isLatched = true
@@ -384,10 +395,10 @@ final class RelayPoller: @unchecked Sendable {
         case .translate(let group, let index, let translation):
             guard index < group.slots.count else { return }
             self.legs[group.slots[index]].translation = translation
-        case .relatch(let group, let index):
+        case .relatch(let group, let index, let awayFromCurrent):
             guard index + 1 < group.slots.count else { return }
-            self.legs[group.slots[index]].relatch()
-            self.legs[group.slots[index + 1]].relatch()
+            self.legs[group.slots[index]].relatch(awayFromCurrent: awayFromCurrent)
+            self.legs[group.slots[index + 1]].relatch(awayFromCurrent: awayFromCurrent)
         case .unregister(let group, let reply):
             for slot in group.slots {
                 self.setMode(.free, slot: slot)
