@@ -45,6 +45,20 @@ extension ControlHandlers {
             }
             return Acknowledged()
         }
+        router.register(CallTransfer.self) { params, _ in
+            guard let id = UUID(uuidString: params.id) else {
+                throw RPCError.invalidArgument("'\(params.id)' is not a call id (see 'vpbx call list')", field: "id")
+            }
+            switch await pbx.transfer(callID: id, to: params.to) {
+            case .started: return Acknowledged()
+            case .noSuchCall: throw RPCError.notFound("call \(params.id) is not in progress (see 'vpbx call list')")
+            case .notTransferable:
+                throw RPCError.conflict(
+                    "call \(params.id) cannot be transferred now: only an answered call between the caller and a phone, not being transferred already")
+            case .unknownTarget:
+                throw RPCError.notFound("'\(params.to)' leads nowhere a caller can be put through to (an unknown, disabled or unregistered extension?)")
+            }
+        }
         registerMonitorMethods(on: router)
         router.register(CDRSearch.self) { params, _ in
             var before: CDRPosition?

@@ -5,7 +5,8 @@ import VPBXControl
 /// `vpbx call ...`.
 struct CallCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "call", abstract: "Show, end and pick up calls in progress.", subcommands: [CallListCommand.self, CallHangupCommand.self, CallPickupCommand.self])
+        commandName: "call", abstract: "Show, end, pick up and transfer calls in progress.",
+        subcommands: [CallListCommand.self, CallHangupCommand.self, CallPickupCommand.self, CallTransferCommand.self])
 }
 
 /// `vpbx call list`.
@@ -57,5 +58,28 @@ struct CallPickupCommand: AsyncParsableCommand {
         }
         if global.json { return Output.json(ack) }
         Output.line("call \(id) rings \(extensionNumber) now")
+    }
+}
+
+/// `vpbx call transfer ID --to NUMBER`.
+struct CallTransferCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transfer",
+        abstract: "Transfer an answered call's caller to a number (blind transfer).",
+        discussion: """
+            The caller is put through to NUMBER, dialled as the callee's phone would dial it (an \
+            extension, a queue's or menu's number), and hears music while it rings. The callee's \
+            phone stays in the call until NUMBER answers, then is hung up; if NUMBER fails, the \
+            caller is back with it.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Call id, as shown by 'vpbx call list'.") var id: String
+    @Option(name: .customLong("to"), help: "The number to put the caller through to.") var number: String
+
+    func run() async throws {
+        let ack = try await EngineSession.run(global) { try await $0.call(CallTransfer.self, .init(id: id, to: number)) }
+        if global.json { return Output.json(ack) }
+        Output.line("call \(id) is being transferred to \(number)")
     }
 }

@@ -3,10 +3,11 @@ import Testing
 import VPBXControl
 
 extension Integration {
-    /// Blind transfer with real phones: 1001 calls 1002 (a sipp phone), which transfers the
-    /// call to 1003 (another sipp phone) with REFER. The caller's and the target's ears are UDP
-    /// sockets the test reads and talks from: once 1003 answered, the caller sends 500 Hz and
-    /// the target 1000 Hz, and each must hear the other's tone through the relay.
+    /// Blind transfer with real phones: 1001 calls 1002 (a sipp phone), whose phone (REFER) or
+    /// whose receptionist's console (`vpbx call transfer`) transfers the call to 1003 (another
+    /// sipp phone). The caller's and the target's ears are UDP sockets the test reads and talks
+    /// from: once 1003 answered, the caller sends 500 Hz and the target 1000 Hz, and each must
+    /// hear the other's tone through the relay.
     @Suite("Transfer")
     struct TransferCallTests {
         static let target = "1003"
@@ -18,41 +19,89 @@ extension Integration {
             arguments: [Scenario.answerTransferHangUp, .answerTransferAwaitBye])
         func blindTransfer(transferorScenario: Scenario) async throws {
             try await TestPBX.run { pbx in
+                let transferor = try SippPeer(transferorScenario).key("target", Self.target)
+                let call = try await ThreeParties.start(pbx, callee: transferor)
+                let transferred = try await call.transferred(pbx)
+                let transferorResult = await call.calleeProcess.finish()
+                try transferorResult.requireSuccess()
+                let refer = try #require(transferorResult.receivedMessages().first { $0.hasPrefix("SIP/2.0 202") })
+                #expect(refer.contains("CSeq: 1 REFER"))
+                try await call.expectCallerAndTargetTalk(pbx, transferred)
+            }
+        }
+
+        @Test("vpbx call transfer: the console transfers an answered call's caller; the callee's phone is hung up when the target answers")
+        func fromTheConsole() async throws {
+            try await TestPBX.run { pbx in
+                let calleeEar = try RTPCapture()
+                let callee = try SippPeer(.answerListen).key("rtp_listen", String(calleeEar.port))
+                let call = try await ThreeParties.start(pbx, callee: callee)
+                let answered = try await eventually("the call answered by \(Fixture.callee)") {
+                    guard call.callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
+                    return try await pbx.cli.json([CallInfo].self, ["call", "list"]).first { $0.state == .answered }
+                }
+                let refused = try await pbx.cli.run(["call", "transfer", answered.id, "--to", "999"])
+                #expect(refused.exitCode == 1 && refused.stderr.contains("999"), "\(refused)")
+                try await pbx.cli.succeed(["call", "transfer", answered.id, "--to", Self.target])
+                let transferred = try await call.transferred(pbx)
+                let calleeResult = await call.calleeProcess.finish()
+                calleeEar.stop()
+                try calleeResult.requireSuccess()  // it got the engine's BYE at the target's answer
+                try await call.expectCallerAndTargetTalk(pbx, transferred)
+            }
+        }
+
+        /// 1001 (a listening sipp with an ear) calling 1002 (`callee`), and 1003 (a listening
+        /// sipp with an ear) ready to answer.
+        struct ThreeParties {
+            let callerEar: RTPCapture
+            let targetEar: RTPCapture
+            let callerProcess: SippProcess
+            let calleeProcess: SippProcess
+            let targetProcess: SippProcess
+
+            static func start(_ pbx: TestPBX, callee: SippPeer) async throws -> ThreeParties {
                 let callerEar = try RTPCapture()
                 let targetEar = try RTPCapture()
-                let transferor = try SippPeer(transferorScenario).key("target", Self.target)
                 let target = try SippPeer(.answerListen).key("rtp_listen", String(targetEar.port))
                 try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
                 try await pbx.addExtension(
                     Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: transferor, number: Fixture.callee))
+                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
                 try await pbx.addExtension(
-                    Self.target, password: Fixture.password(Self.target),
-                    staticContact: pbx.contact(of: target, number: Self.target))
-                let transferorProcess = try pbx.start(transferor, name: "transferor")
+                    TransferCallTests.target, password: Fixture.password(TransferCallTests.target),
+                    staticContact: pbx.contact(of: target, number: TransferCallTests.target))
+                let calleeProcess = try pbx.start(callee, name: "callee")
                 let targetProcess = try pbx.start(target, name: "target")
                 try await Task.sleep(for: .milliseconds(300))
-                try await transferorProcess.requireListening()
+                try await calleeProcess.requireListening()
                 try await targetProcess.requireListening()
                 let caller = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
                     .key("rtp_listen", String(callerEar.port))
                     .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let callerProcess = try pbx.start(caller, name: "caller")
+                return ThreeParties(
+                    callerEar: callerEar, targetEar: targetEar, callerProcess: try pbx.start(caller, name: "caller"),
+                    calleeProcess: calleeProcess, targetProcess: targetProcess)
+            }
 
-                let call = try await eventually("the call transferred to \(Self.target) and answered there") {
+            /// The call once the target answered it, both its media ports known.
+            func transferred(_ pbx: TestPBX) async throws -> CallInfo {
+                try await eventually("the call transferred to \(TransferCallTests.target) and answered there") {
                     guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
                     let calls = try await pbx.cli.json([CallInfo].self, ["call", "list"])
                     return calls.first { call in
-                        call.callee == Self.target && call.state == .answered
+                        call.callee == TransferCallTests.target && call.state == .answered
                             && (call.legs ?? []).filter { $0.mediaPort != nil }.count == 2
                     }
                 }
-                let transferorResult = await transferorProcess.finish()
-                try transferorResult.requireSuccess()
+            }
 
+            /// Caller and target talk for 2 s and must hear each other; then the call is hung
+            /// up from the console, and its record shows the transfer.
+            func expectCallerAndTargetTalk(_ pbx: TestPBX, _ call: CallInfo) async throws {
                 let ports = try #require(call.legs).compactMap(\.mediaPort)
-                callerEar.talk(frequency: Self.callerTone, to: UInt16(ports[0]))
-                targetEar.talk(frequency: Self.targetTone, to: UInt16(ports[1]))
+                callerEar.talk(frequency: TransferCallTests.callerTone, to: UInt16(ports[0]))
+                targetEar.talk(frequency: TransferCallTests.targetTone, to: UInt16(ports[1]))
                 let start = (caller: callerEar.received.count, target: targetEar.received.count)
                 try await Task.sleep(for: .seconds(2))
                 let end = (caller: callerEar.received.count, target: targetEar.received.count)
@@ -65,17 +114,14 @@ extension Integration {
                 try targetResult.requireSuccess()
 
                 let heardByCaller = MonitorCallTests.Heard(callerEar, from: start.caller, to: end.caller)
-                #expect(heardByCaller.has(Self.targetTone), "\(heardByCaller)")
+                #expect(heardByCaller.has(TransferCallTests.targetTone), "\(heardByCaller)")
                 let heardByTarget = MonitorCallTests.Heard(targetEar, from: start.target, to: end.target)
-                #expect(heardByTarget.has(Self.callerTone), "\(heardByTarget)")
-                let refer = try #require(transferorResult.receivedMessages().first { $0.hasPrefix("SIP/2.0 202") })
-                #expect(refer.contains("CSeq: 1 REFER"))
-
+                #expect(heardByTarget.has(TransferCallTests.callerTone), "\(heardByTarget)")
                 let cdr = try await eventually("the call's finished record") {
                     let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                     return cdr.disposition == .answered ? cdr : nil
                 }
-                #expect(cdr.path == ["transfer:\(Self.target)"])
+                #expect(cdr.path == ["transfer:\(TransferCallTests.target)"])
             }
         }
     }

@@ -198,4 +198,27 @@ struct TransferTests {
             #expect(pbx.outbound.distinctCount { $0.isRequest(.refer, to: desk.address) } == 0)
         }
     }
+
+    @Test("from the control socket: a ringing call or an unknown one is refused, as is a number leading nowhere; an answered call's caller rings the target and the callee's phone is hung up at its answer, without NOTIFYs")
+    func fromTheControlSocket() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(carol)
+            #expect(await pbx.core.transfer(callID: UUID(), to: "102") == .noSuchCall)
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            let id = try #require(await pbx.core.callSnapshots().first?.id)
+            #expect(await pbx.core.transfer(callID: id, to: "102") == .notTransferable)
+            let ok = desk.respond(to: ringing.calleeInvites[0], status: 200, toTag: "callee-tag", sdp: desk.sdp(port: 4002))
+            pbx.send(ok, from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            #expect(await pbx.core.transfer(callID: id, to: "999") == .unknownTarget)
+            #expect(await pbx.core.transfer(callID: id, to: "102") == .started)
+            #expect(await pbx.core.transfer(callID: id, to: "102") == .notTransferable, "transferred already")
+
+            let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            pbx.send(carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: carol.sdp(port: 4030)), from: carol)
+            _ = try await pbx.outbound.request(.bye, to: desk.address)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.notify, to: desk.address) } == 0)
+            #expect(await pbx.core.callSnapshots().first?.callee == "102")
+        }
+    }
 }

@@ -53,6 +53,26 @@ public enum CallPickup: RPCMethod {
     }
 }
 
+/// `call.transfer`: the caller of an answered call is put through to another number (blind
+/// transfer, as the callee's phone's Transfer key does).
+public enum CallTransfer: RPCMethod {
+    public static let name = "call.transfer"
+    public static let summary =
+        "Transfer an answered call's caller to a number (blind): it rings there, and the callee's phone leaves the call when it answers."
+    public static let allowedRoles: Set<Role> = .staff
+    public typealias Result = Acknowledged
+
+    public struct Params: Codable, Sendable, Hashable {
+        public var id: String
+        /// Dialled as the callee's phone would dial it: an extension, a queue, a menu's number.
+        public var to: String
+        public init(id: String, to: String) {
+            self.id = id
+            self.to = to
+        }
+    }
+}
+
 /// `cdr.search`: newest first.
 public enum CDRSearch: RPCMethod {
     public static let name = "cdr.search"

@@ -74,6 +74,7 @@ public enum RPCCatalog {
         .init(QueueStats.self),
         .init(QueuePickup.self),
         .init(CallPickup.self),
+        .init(CallTransfer.self),
         .init(QueueMove.self),
         .init(VoicemailList.self),
         .init(VoicemailGet.self),

@@ -169,7 +169,7 @@ final class Call {
     var handOnOrigin: HandOnOrigin?
     /// The callee's phone transferred the caller (REFER): the hand-on under way is that
     /// transfer, reported to the transferring phone instead of an application.
-    var transfer: CallTransfer?
+    var transfer: TransferInProgress?
     /// The callee did not answer (or was busy) and the caller went to voicemail: no second time.
     var divertedToVoicemail = false
     /// The steps so far (`route:100`, `ivr:main=1`, `ext:1002`), as the CDR keeps them.

@@ -19,7 +19,7 @@ import VPBXSignaling
 /// callee's leg to become the call's caller, which the engine does not do, and is refused
 /// (501). Attended transfer (a Refer-To with Replaces) joins two calls, which the engine does
 /// not either: refused too.
-struct CallTransfer: Sendable {
+struct TransferInProgress: Sendable {
     /// The transferor's leg: the callee leg that sent the REFER, up until the target answers
     /// or it hangs up.
     let transferorLeg: Int
@@ -66,25 +66,58 @@ extension PBXCore {
             respond(key, to: request, status: 491)
             return true
         }
+        let notifies = request.headers["Refer-Sub"]?.trimmingCharacters(in: .whitespaces).lowercased() != "false"
+        let started = startTransfer(call, transferor: transferor, to: number, eventID: (try? request.headers.cseq().number) ?? 0, notifies: notifies) {
+            var accepted = SIPResponse(to: request, status: 202)
+            if !notifies { accepted.headers.add("Refer-Sub", "false") }
+            self.respond(key, with: accepted)
+        }
+        if !started { respond(key, to: request, status: 404, reason: "Transfer Target Not Found") }
+        return true
+    }
+
+    /// What ``transfer(callID:to:)`` did.
+    public enum TransferOutcome: Sendable, Equatable {
+        /// The target rings; the callee's phone stays in the call until it answers.
+        case started
+        case noSuchCall
+        /// Not an answered call between the caller and a phone (still ringing, with one of the
+        /// engine's applications, already being handed on).
+        case notTransferable
+        /// The number leads nowhere the caller can be put through to.
+        case unknownTarget
+    }
+
+    /// Transfers an answered call's caller to `number` (dialled as the callee's phone would
+    /// dial it) from the control socket: a receptionist's console does what the phone's
+    /// Transfer key does, without NOTIFYs. The callee's phone stays in the call until the
+    /// target answers, then gets BYE; it may hang up before.
+    public func transfer(callID id: UUID, to number: String) -> TransferOutcome {
+        guard let call = calls[id] else { return .noSuchCall }
+        guard let transferor = call.answeredLeg, !call.answeredByApplication, call.answeredAt != nil,
+            !call.handingOn, call.state == .answered, call.media != nil, call.pendingRenegotiation == nil
+        else { return .notTransferable }
+        return startTransfer(call, transferor: transferor, to: number, eventID: 0, notifies: false) {} ? .started : .unknownTarget
+    }
+
+    /// Hands the caller on to what `number` routes to, for the transfer from leg `transferor`;
+    /// `accepted` runs first, once the number is known to lead somewhere. False when it does not.
+    private func startTransfer(
+        _ call: Call, transferor: Int, to number: String, eventID: UInt32, notifies: Bool, accepted: () -> Void
+    ) -> Bool {
         let now = Date()
         let routing = dialPlan.resolve(number, at: now)
-        guard let ring = ringing(routing.target, now: now) else {
-            respond(key, to: request, status: 404, reason: "Transfer Target Not Found")
-            return true
-        }
-        let eventID = (try? request.headers.cseq().number) ?? 0
-        let notifies = request.headers["Refer-Sub"]?.trimmingCharacters(in: .whitespaces).lowercased() != "false"
-        var accepted = SIPResponse(to: request, status: 202)
-        if !notifies { accepted.headers.add("Refer-Sub", "false") }
-        respond(key, with: accepted)
-
+        guard let ring = ringing(routing.target, now: now) else { return false }
+        accepted()
         logger.info(
-            "the callee's phone transfers the caller",
+            "the callee's side transfers the caller",
             metadata: ["call": "\(call.id)", "from": "\(call.callee)", "to": "\(number)"])
-        call.transfer = CallTransfer(
+        call.transfer = TransferInProgress(
             transferorLeg: transferor, eventID: eventID, notifies: notifies, startedMusic: playMusicForTransfer(call))
         notifyTransferor(call, sipfrag: "SIP/2.0 100 Trying", final: false)
-        beginHandOn(call.id, callee: ring.callee, targets: ring.targets, timeout: ring.timeout, path: ["transfer:\(number)"] + routing.path)
+        beginHandOn(
+            call.id, callee: ring.callee, targets: ring.targets, timeout: ring.timeout,
+            path: ["transfer:\(number)"] + routing.path)
         return true
     }
 
