@@ -89,6 +89,25 @@ struct KeysAndScreensTests {
         #expect(answered.model.notice == "that call is not ringing")
     }
 
+    @Test("t transfers the caller of the user's own answered call to the selected extension, after asking; refused without one")
+    func transferToTheSelectedExtension() {
+        var state = ConsoleState(ownExtension: "1002")
+        _ = state.apply(.synced(Fixtures.snapshot()))  // c1: 1001 → 1002, answered
+        _ = state.press(.down, now: Fixtures.now)
+        _ = state.press(.down, now: Fixtures.now)  // 1003 selected
+        #expect(state.press(.character("t"), now: Fixtures.now).commands.isEmpty)
+        var grid = GridCanvas(rows: 24, columns: 80)
+        state.render(into: &grid, now: Fixtures.now)
+        #expect(grid.row(containing: "Transfer 1001 Kovács Ödön to 1003 Tóth Győző?") != nil, "\(grid.text)")
+        #expect(state.press(.character("y"), now: Fixtures.now).commands == [.transfer(callID: "c1", to: "1003")])
+
+        var notMine = ConsoleState(ownExtension: "1003")
+        _ = notMine.apply(.synced(Fixtures.snapshot()))
+        #expect(notMine.press(.character("t"), now: Fixtures.now).commands.isEmpty)
+        #expect(notMine.model.notice == "you have no answered call to transfer (only a call to your phone)")
+        #expect(notMine.stack.screens.count == 1)
+    }
+
     @Test func hangUpAnsweredNoDoesNothing() {
         var state = connected()
         _ = state.press(.character("h"), now: Fixtures.now)  // 1001 is selected and in call c1

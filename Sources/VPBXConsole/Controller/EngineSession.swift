@@ -139,6 +139,13 @@ public actor EngineSession {
         }
     }
 
+    /// `call.transfer` of the call's caller to `number`; returns the line for the status bar.
+    public func transfer(callID: String, to number: String) async -> String {
+        await perform("transfer", done: "the caller rings \(number) now") {
+            try await $0.call(CallTransfer.self, .init(id: callID, to: number))
+        }
+    }
+
     /// Listens to (whispers to, barges into) `target`'s call from `supervisor`'s phone: switches
     /// the supervisor's running monitoring of that extension, or moves it from another one, or
     /// has the engine ring the phone. Returns the line for the status bar.

@@ -25,6 +25,7 @@ public enum ConsoleAction: String, Sendable, Hashable, CaseIterable {
     case logout
     case choose
     case pickUp
+    case transfer
     case monitor
 }
 
@@ -40,6 +41,8 @@ public enum ConsoleCommand: Sendable, Hashable {
     case pickUpCall(callID: String, extensionNumber: String)
     /// `queue.pickup`: a waiting caller is taken out of the queue to this extension.
     case pickUpQueueCaller(callID: String, extensionNumber: String)
+    /// `call.transfer`: the caller of this answered call is put through to `number`.
+    case transfer(callID: String, to: String)
     /// Listen to, whisper to or barge into the call of `extensionNumber` from the user's own
     /// phone: switches the user's running monitoring, or has the engine ring their phone.
     case monitor(extensionNumber: String, supervisor: String, mode: MonitorModeName)

@@ -14,11 +14,19 @@ public struct HelpOverlay: Screen {
 
     public var isOverlay: Bool { true }
 
-    /// The lines shown, one per binding: keys, then what they do.
+    /// The lines shown, one per binding (consecutive bindings with one summary share a line,
+    /// as PgUp and PgDn do): keys, then what they do.
     public static func lines(for table: KeyTable, actions: Set<ConsoleAction>? = nil) -> [String] {
-        let bindings = table.bindings.filter { actions?.contains($0.action) ?? true }
-        let keyWidth = bindings.map(\.keyLabel.count).max() ?? 0
-        return bindings.map { $0.keyLabel.fitted(to: keyWidth) + "  " + $0.summary }
+        var entries: [(keys: String, summary: String)] = []
+        for binding in table.bindings where actions?.contains(binding.action) ?? true {
+            if let last = entries.last, last.summary == binding.summary {
+                entries[entries.count - 1].keys += "/" + binding.keyLabel
+            } else {
+                entries.append((binding.keyLabel, binding.summary))
+            }
+        }
+        let keyWidth = entries.map(\.keys.count).max() ?? 0
+        return entries.map { $0.keys.fitted(to: keyWidth) + "  " + $0.summary }
     }
 
     public func draw<C: Canvas>(into canvas: inout C, context: ScreenContext) {

@@ -29,6 +29,7 @@ public struct OverviewScreen: Screen {
         case .pageDown: return move(by: 10, model: model)
         case .hangUp: return askToHangUp(model: model)
         case .pickUp: return pickUp(context: context)
+        case .transfer: return askToTransfer(context: context)
         default: return .ignored
         }
     }
@@ -66,6 +67,26 @@ public struct OverviewScreen: Screen {
         }
         guard call.state == .ringing || call.state == .dialing else { return .notice("that call is not ringing") }
         return .run(.pickUpCall(callID: call.id, extensionNumber: own))
+    }
+
+    /// `t`: the caller of the user's own answered call (its phone the callee, as a
+    /// receptionist's is) is put through to the extension selected in the extensions panel,
+    /// as the phone's Transfer key would; asks first.
+    private func askToTransfer(context: ScreenContext) -> ScreenOutcome {
+        let model = context.model
+        guard model.connection.isConnected else { return .notice("not connected to the engine") }
+        guard let own = context.ownExtension else {
+            return .notice("start vpbx-tui with --extension YOUR-NUMBER to transfer your calls")
+        }
+        guard focus == .extensions, let target = extensionSelection.selectedID(model.extensionNumbers) else {
+            return .notice("select the extension to transfer to in the extensions panel")
+        }
+        guard let call = model.sortedCalls.first(where: { $0.callee == own && ($0.state == .answered || $0.state == .held) })
+        else { return .notice("you have no answered call to transfer (only a call to your phone)") }
+        guard target != own else { return .notice("select another extension than your own") }
+        let caller = Format.party(call.caller, name: call.callerName ?? model.name(of: call.caller))
+        let to = Format.party(target, name: model.name(of: target))
+        return .push(ConfirmDialog(question: "Transfer \(caller) to \(to)?", command: .transfer(callID: call.id, to: target)))
     }
 
     private func askToHangUp(model: ConsoleModel) -> ScreenOutcome {
