@@ -34,7 +34,8 @@ final class QueueCenterLink: Sendable {
     func observe(_ event: PBXEvent) {
         guard isWanted else { return }
         switch event {
-        case .callStarted, .callRinging, .callAnswered, .callEnded, .callHeld, .callResumed: events.yield(event)
+        case .callStarted, .callRinging, .callAnswered, .callEnded, .callHeld, .callResumed, .callTransferred:
+            events.yield(event)
         default: break
         }
     }
@@ -49,6 +50,8 @@ final class QueueCenterLink: Sendable {
             let id = call.id.lowercaseText
             await center.observe(callID: id, parties: [], ended: true)
             await center.callEnded(callID: id)
+        case .callTransferred(let call):
+            await center.callTransferred(callID: call.id.lowercaseText)
         case .callHeld(let call, _):
             await center.callHeld(callID: call.id.lowercaseText, held: true)
         case .callResumed(let call, _):

@@ -51,6 +51,57 @@ extension Integration {
             }
         }
 
+        @Test("an agent transfers a queue call: free for the next queue call once the target answers, while the call goes on")
+        func agentTransfersAQueueCall() async throws {
+            try await TestPBX.run { pbx in
+                let targetEar = try RTPCapture()
+                let agentPhone = try SippPeer(.answerTransferHangUp).key("target", Self.target)
+                let target = try SippPeer(.answerListen).key("rtp_listen", String(targetEar.port))
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: agentPhone, number: Fixture.callee))
+                try await pbx.addExtension(
+                    Self.target, password: Fixture.password(Self.target),
+                    staticContact: pbx.contact(of: target, number: Self.target))
+                try await pbx.cli.succeed(["queue", "add", "sales", "--wrap-up", "0"])
+                try await pbx.cli.succeed(["agent", "add", "2001", "--name", "Ügynök"])
+                try await pbx.cli.succeed(["queue", "member", "add", "sales", "2001"])
+                try await pbx.cli.succeed(["agent", "login", "2001", "--at", Fixture.callee])
+                try await pbx.cli.succeed(["route", "add", "300", "--to", "queue:sales"])
+                let agentProcess = try pbx.start(agentPhone, name: "agent")
+                let targetProcess = try pbx.start(target, name: "target")
+                try await Task.sleep(for: .milliseconds(300))
+                try await agentProcess.requireListening()
+                try await targetProcess.requireListening()
+                let caller = try pbx.phone(.callAwaitBye).service("300").caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let callerProcess = try pbx.start(caller, name: "caller")
+
+                let call = try await eventually("the queue call transferred to \(Self.target) and answered there") {
+                    guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
+                    return try await pbx.cli.json([CallInfo].self, ["call", "list"]).first {
+                        $0.callee == Self.target && $0.state == .answered
+                    }
+                }
+                try await agentProcess.finish().requireSuccess()
+                let agent = try await eventually("the agent free again, the call still up") {
+                    let agents = try await pbx.cli.json([AgentStatusInfo].self, ["agent", "status"])
+                    return agents.first { $0.number == "2001" && $0.state == "available" && $0.callsHandled == 1 }
+                }
+                #expect(agent.extensionNumber == Fixture.callee)
+                #expect(try await pbx.cli.json([CallInfo].self, ["call", "list"]).map(\.id) == [call.id])
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                let callerResult = await callerProcess.finish()
+                let targetResult = await targetProcess.finish()
+                targetEar.stop()
+                try callerResult.requireSuccess()
+                try targetResult.requireSuccess()
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: "300")
+                #expect(cdr.path?.contains("transfer:\(Self.target)") == true, "path: \(cdr.path ?? [])")
+            }
+        }
+
         /// 1001 (a listening sipp with an ear) calling 1002 (`callee`), and 1003 (a listening
         /// sipp with an ear) ready to answer.
         struct ThreeParties {

@@ -48,6 +48,7 @@ import VPBXControl
             (.callAnswered(call), "call.answered", [:]),
             (.callHeld(call, by: "caller"), "call.held", ["by": "caller"]),
             (.callResumed(call, by: "callee"), "call.resumed", ["by": "callee"]),
+            (.callTransferred(call), "call.transferred", ["by": "callee"]),
             (.callEnded(call, disposition: "answered", cause: "caller_bye"), "call.ended", ["disposition": "answered", "cause": "caller_bye"]),
         ]
         for (pbxEvent, type, extra) in cases {

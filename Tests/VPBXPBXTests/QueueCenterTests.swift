@@ -63,6 +63,32 @@ struct QueueCenterTests {
         #expect(recorder.records.withLock { $0.first?.agent } == "2001")
     }
 
+    @Test("an agent who transfers a queue call is done with it when the target answers: free again, the record ends there, the call's later end changes nothing")
+    func transferredQueueCall() async throws {
+        let recorder = Recorder()
+        let sales = QueueSettings(name: "sales", strategy: .ringAll, members: [QueueMember(agent: "2001")])
+        let center = await center(recorder, queue: sales, agents: [AgentProfile(number: "2001", name: "Éva")])
+        try await center.login(agent: "2001", at: "1002", queues: nil)
+        let join = try #require(await center.join(queue: "sales", caller: caller("c1")))
+        var instructions = join.instructions.makeAsyncIterator()
+        guard case .ring(let offer, _, _) = await instructions.next() else {
+            Issue.record("expected a ring instruction")
+            return
+        }
+        await center.offerSettled(caller: "c1", offer: offer, result: .connected(answeredBy: "1002"))
+        #expect(await center.agent("2001")?.agent.state == .onCall(caller: "c1"))
+
+        await center.callTransferred(callID: "c1")
+        #expect(await center.agent("2001")?.agent.state == .available)
+        #expect(recorder.records.withLock { $0.map(\.agent) } == ["2001"])
+        // The call goes on with the target (a direct call now), then ends.
+        await center.observe(callID: "c1", parties: ["1001", "1003"], ended: false)
+        await center.callEnded(callID: "c1")
+        #expect(recorder.records.withLock { $0.count } == 1)
+        let figures = try #require(await center.statistics(of: "sales"))
+        #expect(figures.today.answered == 1 && figures.live.agentsOnCall == 0 && figures.live.agentsAvailable == 1)
+    }
+
     @Test("hold of a bridged queue call counts as the agent's hold time; holds before the answer do not")
     func holdTime() async throws {
         let recorder = Recorder()

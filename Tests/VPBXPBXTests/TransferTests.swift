@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VPBXPBX
 import VPBXSIP
@@ -32,7 +33,8 @@ struct TransferTests {
 
     @Test("the callee's REFER: 202, NOTIFY 100, music to the caller, the target rung; the transferor hangs up and the target answers")
     func transferorHangsUpThenTargetAnswers() async throws {
-        try await PBXHarness.run(Cast.everyone) { pbx in
+        let events = Mutex<[PBXEvent]>([])
+        try await PBXHarness.run(Cast.everyone, events: { event in events.withLock { $0.append(event) } }) { pbx in
             var call = try await pbx.establish(from: alice, to: desk)
             try await pbx.register(carol)
             let request = refer(&call.callee, to: "<sip:102@\(PBXHarness.advertisedHost)>")
@@ -68,6 +70,10 @@ struct TransferTests {
             let snapshot = try #require(await pbx.core.callSnapshots().first)
             #expect(snapshot.callee == "102")
             #expect(snapshot.state == .answered)
+            let transferred = events.withLock { $0 }.compactMap { event -> CallSnapshot? in
+                if case .callTransferred(let call) = event { return call } else { return nil }
+            }
+            #expect(transferred.map(\.callee) == ["102"])
             // The transferor hung up: no NOTIFY after its BYE, and no BYE to it.
             try await pbx.settle(via: alice)
             #expect(pbx.outbound.distinctCount { $0.isRequest(.notify, to: desk.address) } == 1)

@@ -158,6 +158,7 @@ extension PBXCore {
         switch result {
         case .connected:
             notifyTransferor(call, sipfrag: "SIP/2.0 200 OK", final: true)
+            emit(.callTransferred(call.snapshot))
             // The transferor's hold (its music) ends with its part in the call.
             let wasHeld = !call.heldBy.isEmpty
             call.heldBy.remove(.callee)

@@ -316,6 +316,13 @@ public actor QueueCenter: QueueService {
         if let agent = entry.answered?.agent { agentChanged(agent) }
     }
 
+    /// The agent transferred a queue call they answered and its target answered: the agent's
+    /// part of it is over (their wrap-up starts, the queue call's record ends here), and the
+    /// call goes on as a direct call between the caller and the target.
+    public func callTransferred(callID: String) {
+        callEnded(callID: callID)
+    }
+
     /// A bridged queue call was put on hold or taken off it (agent hold time).
     public func callHeld(callID: String, held: Bool) {
         guard let entry = entries[callID], entry.bridged else { return }
