@@ -170,6 +170,8 @@ final class Call {
     /// The callee's phone transferred the caller (REFER): the hand-on under way is that
     /// transfer, reported to the transferring phone instead of an application.
     var transfer: TransferInProgress?
+    /// An attended transfer joins this call and another: the moving phone's re-INVITE is out.
+    var join: PendingJoin?
     /// The callee did not answer (or was busy) and the caller went to voicemail: no second time.
     var divertedToVoicemail = false
     /// The steps so far (`route:100`, `ivr:main=1`, `ext:1002`), as the CDR keeps them.

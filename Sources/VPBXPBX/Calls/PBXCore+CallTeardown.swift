@@ -95,6 +95,9 @@ extension PBXCore {
         endMonitors(ofCall: id)
         call.media?.closeWithoutWaiting()
         settleHandOn(of: call, origin: call.handOnOrigin, .callEnded)
+        // A join waiting for the moving phone: the keeper may be joined again once the donor
+        // is gone; a gone keeper is the response's to handle (the phone then sends nowhere).
+        if let join = call.join, join.donor == id { calls[join.keeper]?.join = nil }
         let now = Date()
         let final: CallDisposition = disposition ?? (call.answeredAt != nil ? .answered : .failed)
         writes.enqueue(

@@ -14,6 +14,7 @@ extension PBXCore {
         case .relayed(let id, let answering, let toward):
             relayedResponse(response, call: id, answering: answering, toward: toward, client: key)
         case .monitorInvite(let id): monitorInviteResponse(response, monitor: id)
+        case .joinReInvite(let donor): joinReInviteResponse(response, donor: donor, client: key)
         case .qualify(let key, let probe): qualifyResponse(response, key: key, probe: probe)
         case .fireAndForget: break
         }

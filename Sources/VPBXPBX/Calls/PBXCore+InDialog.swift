@@ -76,6 +76,11 @@ extension PBXCore {
             refuseWhileRenegotiating(request, key: key, from: side, pending: pending)
             return
         }
+        if request.startsRenegotiation, call.join != nil {
+            // An attended transfer's re-INVITE moves this call's media: try again after it.
+            respond(key, to: request, status: 491)
+            return
+        }
         if request.method == .invite, let offer = sdpBody(request.body, contentType: request.headers.contentType),
             answerReInviteLocally(request, offer: offer, from: side, call: id, key: key, source: source)
         {
@@ -306,7 +311,7 @@ extension PBXCore {
 
     /// ACKs the far side's 2xx to a relayed re-INVITE, with `body` when it carries the answer
     /// to an offer that 2xx made.
-    private func sendAck(_ relayedInvite: RelayedInvite, cseq: UInt32, body: [UInt8] = []) {
+    func sendAck(_ relayedInvite: RelayedInvite, cseq: UInt32, body: [UInt8] = []) {
         let destination = relayedInvite.destination
         let ack = relayedInvite.makeAck(cseq: cseq, via: newVia(for: destination), body: body)
         outbound.send(.request(ack), to: reachable(destination, for: ack))

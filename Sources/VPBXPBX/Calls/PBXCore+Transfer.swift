@@ -17,8 +17,8 @@ import VPBXSignaling
 /// or gateway (most callers a receptionist transfers) to call the exchange's own extension,
 /// which it cannot. Only the callee's REFER is carried out: the caller's would need the
 /// callee's leg to become the call's caller, which the engine does not do, and is refused
-/// (501). Attended transfer (a Refer-To with Replaces) joins two calls, which the engine does
-/// not either: refused too.
+/// (501). A Refer-To with Replaces is an attended transfer, which joins two calls
+/// (PBXCore+AttendedTransfer.swift).
 struct TransferInProgress: Sendable {
     /// The transferor's leg: the callee leg that sent the REFER, up until the target answers
     /// or it hangs up.
@@ -41,10 +41,13 @@ extension PBXCore {
     func acceptTransfer(_ request: SIPRequest, key: TransactionKey, from side: CallSide, call: Call) -> Bool {
         guard request.method == .refer else { return false }
         let referTo = request.headers["Refer-To"].flatMap { try? NameAddress(parsing: $0) }
-        // Attended transfer, from either phone: passed on, its INVITE with Replaces would
-        // reach the engine as a new call, the target ringing a second time.
-        if let referTo, referTo.uri.headers?.lowercased().contains("replaces=") == true {
-            respond(key, to: request, status: 501, reason: "Attended Transfer Not Supported")
+        // Attended transfer, from either of the transferor's calls (PBXCore+AttendedTransfer).
+        if let headers = referTo?.uri.headers, headers.lowercased().contains("replaces=") {
+            if let replaces = ReplacesDialog(uriHeaders: headers) {
+                acceptAttendedTransfer(request, key: key, from: side, call: call, replaces: replaces)
+            } else {
+                respond(key, to: request, status: 400, reason: "Bad Replaces")
+            }
             return true
         }
         if side == .caller, !call.answeredByApplication {
@@ -62,7 +65,7 @@ extension PBXCore {
             respond(key, to: request, status: 400, reason: "Bad Refer-To")
             return true
         }
-        if call.pendingRenegotiation != nil {
+        if call.pendingRenegotiation != nil || call.join != nil {
             respond(key, to: request, status: 491)
             return true
         }
@@ -95,7 +98,8 @@ extension PBXCore {
     public func transfer(callID id: UUID, to number: String) -> TransferOutcome {
         guard let call = calls[id] else { return .noSuchCall }
         guard let transferor = call.answeredLeg, !call.answeredByApplication, call.answeredAt != nil,
-            !call.handingOn, call.state == .answered, call.media != nil, call.pendingRenegotiation == nil
+            !call.handingOn, call.state == .answered, call.media != nil, call.pendingRenegotiation == nil,
+            call.join == nil
         else { return .notTransferable }
         return startTransfer(call, transferor: transferor, to: number, eventID: 0, notifies: false) {} ? .started : .unknownTarget
     }
@@ -190,13 +194,9 @@ extension PBXCore {
         guard let transfer = call.transfer, transfer.notifies, var dialog = call.legs[transfer.transferorLeg].dialog
         else { return }
         let destination = call.legs[transfer.transferorLeg].destination
-        var notify = dialog.makeRequest(
-            .notify, via: newVia(for: destination),
-            contact: ourContact(user: call.caller, transport: destination.transport),
-            body: Array("\(sipfrag)\r\n".utf8), contentType: "message/sipfrag;version=2.0")
+        let notify = referNotify(
+            in: &dialog, to: destination, user: call.caller, eventID: transfer.eventID, sipfrag: sipfrag, final: final)
         call.legs[transfer.transferorLeg].dialog = dialog
-        notify.headers.add("Event", "refer;id=\(transfer.eventID)")
-        notify.headers.add("Subscription-State", final ? "terminated;reason=noresource" : "active;expires=60")
         startClient(notify, to: destination, purpose: .fireAndForget)
         if final { call.transfer?.notifies = false }
     }

@@ -14,6 +14,8 @@ enum ClientPurpose: Sendable, Equatable {
     indirect case relayed(call: UUID, answering: TransactionKey, toward: CallSide)
     /// The INVITE ringing a supervisor's phone for monitoring leg `monitor`.
     case monitorInvite(monitor: UUID)
+    /// The re-INVITE moving call `donor`'s callee into another call (attended transfer).
+    case joinReInvite(donor: UUID)
     /// A contact check (OPTIONS) of an extension's contact.
     case qualify(ContactReachability.Key, probe: Int)
 }

@@ -1,0 +1,258 @@
+import Foundation
+import VPBXSDP
+import VPBXSIP
+import VPBXSignaling
+
+/// Attended transfer (RFC 5589 §7): the receptionist talks to the caller (call X, the
+/// receptionist's phone its callee), puts them on hold, calls the colleague (call Y, the
+/// receptionist's phone its caller), announces the caller, and presses Transfer. The phone
+/// sends REFER, in either call's dialog, whose Refer-To names the other call's dialog in a
+/// `Replaces` (RFC 3891): "put the far end of this call in place of me in that one".
+///
+/// Both far ends talk to the engine, not to each other, so the engine joins the two calls
+/// itself instead of passing the REFER on: the colleague (Y's callee) gets a re-INVITE
+/// pointing its media at X's relay B side, and once it accepts, its leg becomes X's answered
+/// leg, the receptionist's phone is hung up in both calls (after the last NOTIFY), and Y
+/// ends. Nothing changes before the colleague's phone accepts: if it refuses, the
+/// receptionist hears so (NOTIFY) and both calls go on as they were.
+///
+/// Only this shape is joined: the receptionist the callee of one call and the caller of the
+/// other. Two calls that both came in (or both went out) would leave two caller (or two
+/// callee) legs, which a call of this engine cannot hold: refused (501).
+struct PendingJoin: Sendable {
+    /// The call that keeps its caller and takes the other's callee (the transferor was its
+    /// callee).
+    let keeper: UUID
+    /// The call whose callee moves (the transferor was its caller); it ends when the join is
+    /// done.
+    let donor: UUID
+    /// Where the transferor's REFER came, for its NOTIFYs.
+    let referCall: UUID
+    let referSide: CallSide
+    let eventID: UInt32
+    let notifies: Bool
+}
+
+/// A `Replaces` as a Refer-To's header carries it (RFC 3891 §6.1, URI-escaped): the dialog
+/// the transferor has with the engine in its other call. `toTag` is the engine's tag there,
+/// `fromTag` the transferor's.
+struct ReplacesDialog: Sendable, Equatable {
+    let callID: String
+    let toTag: String
+    let fromTag: String
+
+    /// From a URI's headers (`Replaces=call%40host%3Bto-tag%3D1%3Bfrom-tag%3D2&...`); nil
+    /// when there is no Replaces or it lacks a part.
+    init?(uriHeaders: String) {
+        let fields = uriHeaders.split(separator: "&")
+        guard let field = fields.first(where: { $0.lowercased().hasPrefix("replaces=") }),
+            let value = String(field.dropFirst("replaces=".count)).removingPercentEncoding
+        else { return nil }
+        let parts = value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let callID = parts.first, !callID.isEmpty else { return nil }
+        var toTag: String?
+        var fromTag: String?
+        for part in parts.dropFirst() {
+            let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
+            guard pair.count == 2 else { continue }
+            switch pair[0].lowercased() {
+            case "to-tag": toTag = pair[1]
+            case "from-tag": fromTag = pair[1]
+            default: break
+            }
+        }
+        guard let toTag, let fromTag else { return nil }
+        self.callID = callID
+        self.toTag = toTag
+        self.fromTag = fromTag
+    }
+}
+
+extension PBXCore {
+    /// Takes a REFER whose Refer-To carries `replaces`, from the phone on `side` of `call`:
+    /// refused with a reason, or accepted (202) and the other party's phone re-INVITEd.
+    func acceptAttendedTransfer(
+        _ request: SIPRequest, key: TransactionKey, from side: CallSide, call: Call, replaces: ReplacesDialog
+    ) {
+        guard let otherID = callByDialog[DialogID(callID: replaces.callID, localTag: replaces.toTag)],
+            otherID != call.id, let other = calls[otherID],
+            let otherSide = transferorSide(in: other, replaces: replaces)
+        else {
+            respond(key, to: request, status: 404, reason: "Replaced Call Not Found")
+            return
+        }
+        guard side != otherSide else {
+            respond(key, to: request, status: 501, reason: "Attended Transfer Between These Calls Not Supported")
+            return
+        }
+        let (keeper, donor) = side == .callee ? (call, other) : (other, call)
+        guard isJoinable(keeper), isJoinable(donor), let moving = donor.answeredLeg,
+            var dialog = donor.legs[moving].dialog, let keeperMedia = keeper.media
+        else {
+            respond(key, to: request, status: 491)
+            return
+        }
+        let notifies = request.headers["Refer-Sub"]?.trimmingCharacters(in: .whitespaces).lowercased() != "false"
+        var accepted = SIPResponse(to: request, status: 202)
+        if !notifies { accepted.headers.add("Refer-Sub", "false") }
+        respond(key, with: accepted)
+        let join = PendingJoin(
+            keeper: keeper.id, donor: donor.id, referCall: call.id, referSide: side,
+            eventID: (try? request.headers.cseq().number) ?? 0, notifies: notifies)
+        keeper.join = join
+        donor.join = join
+        sendReferNotify(join, sipfrag: "SIP/2.0 100 Trying", final: false)
+
+        // The moving phone is offered what the keeper's caller agreed (its codec and
+        // telephone-event, under the caller's payload types: the relay passes packets as they
+        // are) at the keeper's B side, in its own SDP session.
+        let offer = keeper.offerForNewLegs.anchored(at: configuration.mediaAddress, audioPort: keeperMedia.bPort)
+        let body = Array(donor.calleeOrigin.stamp(offer).serialized().utf8)
+        let destination = donor.legs[moving].destination
+        let reInvite = dialog.makeRequest(
+            .invite, via: newVia(for: destination), contact: ourContact(user: keeper.caller, transport: destination.transport),
+            body: body, contentType: "application/sdp")
+        donor.legs[moving].dialog = dialog
+        let client = startClient(reInvite, to: destination, purpose: .joinReInvite(donor: donor.id))
+        transactions.clients[client]?.relayedInvite = RelayedInvite(dialog: dialog, destination: destination)
+        logger.info(
+            "attended transfer: joining two calls",
+            metadata: ["keeper": "\(keeper.id)", "donor": "\(donor.id)", "to": "\(donor.callee)"])
+    }
+
+    /// Which party of `call` the dialog `replaces` names (the transferor's), nil when neither.
+    private func transferorSide(in call: Call, replaces: ReplacesDialog) -> CallSide? {
+        if call.callerDialog.callID == replaces.callID, call.callerDialog.localTag == replaces.toTag,
+            call.callerDialog.remoteTag == replaces.fromTag
+        {
+            return .caller
+        }
+        if call.calleeCallID == replaces.callID, call.calleeFromTag == replaces.toTag,
+            call.answered?.dialog?.remoteTag == replaces.fromTag
+        {
+            return .callee
+        }
+        return nil
+    }
+
+    /// An answered call between two phones with nothing in progress that a join would cross.
+    private func isJoinable(_ call: Call) -> Bool {
+        call.answeredAt != nil && call.state == .answered && !call.handingOn && call.media != nil
+            && !call.answeredByApplication && call.pendingRenegotiation == nil && call.transfer == nil
+            && call.join == nil && call.answered?.dialog != nil
+    }
+
+    /// The moving phone answered the join's re-INVITE.
+    func joinReInviteResponse(_ response: SIPResponse, donor donorID: UUID, client: TransactionKey) {
+        guard response.statusCode >= 200 else { return }
+        let relayedInvite = transactions.clients[client]?.relayedInvite
+        let ackCSeq = (try? response.headers.cseq().number) ?? 1
+        if response.isSuccess, let relayedInvite {
+            if relayedInvite.answered {
+                if let ack = relayedInvite.ack { outbound.send(.request(ack), to: reachable(relayedInvite.destination, for: ack)) }
+                return
+            }
+            relayedInvite.answered = true
+            relayedInvite.acceptTargetRefresh(response)
+            sendAck(relayedInvite, cseq: ackCSeq)
+        }
+        guard let donor = calls[donorID], let join = donor.join else { return }
+        let keeper = calls[join.keeper]
+        guard response.isSuccess, let keeper, keeper.join?.donor == donorID else {
+            donor.join = nil
+            keeper?.join = nil
+            if response.isSuccess {
+                // The keeper ended meanwhile, and the phone now sends to its closed port.
+                endCall(donorID, cause: "transfer_failed", side: .system, disposition: nil)
+            } else {
+                sendReferNotify(join, sipfrag: "SIP/2.0 \(response.statusCode) \(response.reason)", final: true)
+            }
+            return
+        }
+        completeJoin(join, keeper: keeper, donor: donor, answer: sdp(of: response))
+    }
+
+    /// The moving phone's leg becomes the keeper's answered leg; the transferor leaves both
+    /// calls and the donor ends.
+    private func completeJoin(_ join: PendingJoin, keeper: Call, donor: Call, answer: SessionDescription?) {
+        guard let moving = donor.answeredLeg, let transferorLeg = keeper.answeredLeg else { return }
+        sendReferNotify(join, sipfrag: "SIP/2.0 200 OK", final: true)
+        keeper.join = nil
+        donor.join = nil
+
+        // The transferor's leg of the keeper: BYE. Its dialog still finds the keeper until it
+        // ends (a BYE of its own may cross ours).
+        if var dialog = keeper.legs[transferorLeg].dialog {
+            let destination = keeper.legs[transferorLeg].destination
+            let bye = dialog.makeRequest(.bye, via: newVia(for: destination), contact: nil)
+            startClient(bye, to: destination, purpose: .fireAndForget)
+        }
+        keeper.legs[transferorLeg].state = .failed
+        keeper.earlierCalleeDialogs.append(DialogID(callID: keeper.calleeCallID, localTag: keeper.calleeFromTag))
+
+        // The moving leg, its dialog and its SDP session, into the keeper.
+        keeper.legs.append(donor.legs[moving])
+        keeper.answeredLeg = keeper.legs.count - 1
+        keeper.calleeCallID = donor.calleeCallID
+        keeper.calleeFromTag = donor.calleeFromTag
+        keeper.calleeOrigin = donor.calleeOrigin
+        callByDialog[DialogID(callID: keeper.calleeCallID, localTag: keeper.calleeFromTag)] = keeper.id
+        keeper.callee = donor.callee
+        keeper.path.append("transfer:\(donor.callee)")
+        writes.enqueue(.cdrPath(id: keeper.id, path: keeper.path))
+        if let answer {
+            keeper.calleeCodec = answer.voiceCodec
+            watchSilence(of: keeper, callerSDP: keeper.offer, calleeSDP: answer, calleeIsApplication: false)
+            if let endpoint = answer.audioEndpoint, let media = keeper.media {
+                Task {
+                    await media.setRemote(side: .b, host: endpoint.address, port: endpoint.port)
+                    await media.relatch(side: .b, awayFromCurrent: true)
+                }
+            }
+        }
+        // The transferor's hold of the caller (its music) ends with its part in the call.
+        if keeper.heldBy.remove(.callee) != nil {
+            keeper.media?.stopMusic(toward: .a)
+            if keeper.heldBy.isEmpty { keeper.media?.updateTimeoutSuspended(false) }
+        }
+
+        // The donor ends without its moved leg: the transferor (its caller) gets BYE.
+        donor.legs[moving].state = .failed
+        donor.legs[moving].dialog = nil
+        donor.calleeCallID = ""
+        donor.calleeFromTag = ""
+        endCall(donor.id, cause: "transferred", side: .system, disposition: nil)
+        emit(.callTransferred(keeper.snapshot))
+        logger.info("attended transfer done", metadata: ["call": "\(keeper.id)", "to": "\(keeper.callee)"])
+    }
+
+    /// A NOTIFY of the join's REFER subscription to the transferor, where the REFER came.
+    private func sendReferNotify(_ join: PendingJoin, sipfrag: String, final: Bool) {
+        guard join.notifies, let call = calls[join.referCall] else { return }
+        if join.referSide == .caller {
+            var dialog = call.callerDialog
+            let notify = referNotify(in: &dialog, to: call.callerSource, user: call.callee, eventID: join.eventID, sipfrag: sipfrag, final: final)
+            call.callerDialog = dialog
+            startClient(notify, to: call.callerSource, purpose: .fireAndForget)
+        } else if let index = call.answeredLeg, var dialog = call.legs[index].dialog {
+            let destination = call.legs[index].destination
+            let notify = referNotify(in: &dialog, to: destination, user: call.caller, eventID: join.eventID, sipfrag: sipfrag, final: final)
+            call.legs[index].dialog = dialog
+            startClient(notify, to: destination, purpose: .fireAndForget)
+        }
+    }
+
+    /// A NOTIFY of a REFER's implicit subscription (RFC 3515 §2.4.5): `sipfrag` is the status
+    /// line of how the referred request went.
+    func referNotify(
+        in dialog: inout Dialog, to destination: SIPPeerAddress, user: String, eventID: UInt32, sipfrag: String,
+        final: Bool
+    ) -> SIPRequest {
+        var notify = dialog.makeRequest(
+            .notify, via: newVia(for: destination), contact: ourContact(user: user, transport: destination.transport),
+            body: Array("\(sipfrag)\r\n".utf8), contentType: "message/sipfrag;version=2.0")
+        notify.headers.add("Event", "refer;id=\(eventID)")
+        notify.headers.add("Subscription-State", final ? "terminated;reason=noresource" : "active;expires=60")
+        return notify
+    }
+}
