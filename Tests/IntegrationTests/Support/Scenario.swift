@@ -37,6 +37,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callListenInfo1HangUp = "call-listen-info-1-hang-up"
     case callHoldResume = "call-hold-resume"
     case callAgentLogin = "call-agent-login"
+    case callConsultTransfer = "call-consult-transfer"
     // Phones the engine calls (sipp as UAS).
     case answer
     case answerAtOnce = "answer-at-once"
@@ -57,6 +58,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case answerOptions = "answer-options"
     case answerTransferHangUp = "answer-transfer-hang-up"
     case answerTransferAwaitBye = "answer-transfer-await-bye"
+    case answerListenReInvite = "answer-listen-reinvite"
     case ring
     // Stand-ins for the engine, only for checking the scenarios above sipp-to-sipp.
     case selftestRegistrar = "selftest/registrar"

@@ -52,6 +52,14 @@ final class SippProcess {
             messages: scratch.file("\(stem).messages"))
     }
 
+    /// The SIP messages sipp received so far (its `-trace_msg` file is written as it goes):
+    /// what a test reads of a dialog while the call is up.
+    func receivedSoFar() -> [String] {
+        let file = scratch.file("\(stem).messages")
+        let text = FileManager.default.contents(atPath: file.path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return SippMessageLog.received(in: text)
+    }
+
     /// Kills sipp now (cleanup after a failed test); no-op once it has ended.
     func kill() async {
         if child.isRunning { await child.stop(grace: .seconds(2)) }
