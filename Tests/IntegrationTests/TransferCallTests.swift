@@ -105,28 +105,11 @@ extension Integration {
         @Test("attended transfer: 1002 answers 1001, calls 1003 on a second line and transfers with Replaces; 1003 is re-INVITEd into 1001's call and they hear each other")
         func attendedTransfer() async throws {
             try await TestPBX.run { pbx in
-                let callerEar = try RTPCapture()
-                let targetEar = try RTPCapture()
                 let desk = try SippPeer(.answer)
-                let target = try SippPeer(.answerListenReInvite).key("rtp_listen", String(targetEar.port))
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                try await pbx.addExtension(
-                    Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: desk, number: Fixture.callee))
-                try await pbx.addExtension(
-                    Self.target, password: Fixture.password(Self.target),
-                    staticContact: pbx.contact(of: target, number: Self.target))
-                let deskProcess = try pbx.start(desk, name: "desk")
-                let targetProcess = try pbx.start(target, name: "target")
-                try await Task.sleep(for: .milliseconds(300))
-                try await deskProcess.requireListening()
-                try await targetProcess.requireListening()
-                let caller = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
-                    .key("rtp_listen", String(callerEar.port))
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let callerProcess = try pbx.start(caller, name: "caller")
+                let call = try await ThreeParties.start(pbx, callee: desk, target: .answerListenReInvite)
+                let (deskProcess, callerProcess) = (call.calleeProcess, call.callerProcess)
 
-                // The held call's dialog as the desk's phone has it: the engine's INVITE (its
+                // 1001's call's dialog as the desk's phone has it: the engine's INVITE (its
                 // Call-ID and tag) and ACK (the desk's tag).
                 let (callID, engineTag, deskTag) = try await eventually("1001's call answered by the desk") {
                     () -> (String, String, String)? in
@@ -146,39 +129,11 @@ extension Integration {
                     .credentials(user: Fixture.callee, password: Fixture.password(Fixture.callee))
                 let consultProcess = try pbx.start(consult, name: "consult")
 
-                let joined = try await eventually("one call left, 1001 with 1003") { () -> CallInfo? in
-                    guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
-                    let calls = try await pbx.cli.json([CallInfo].self, ["call", "list"])
-                    guard calls.count == 1, let call = calls.first, call.caller == Fixture.caller, call.callee == Self.target,
-                        (call.legs ?? []).filter({ $0.mediaPort != nil }).count == 2
-                    else { return nil }
-                    return call
-                }
+                let joined = try await call.transferred(pbx)
                 try await consultProcess.finish().requireSuccess()  // 202, both NOTIFYs, the BYE
                 try await deskProcess.finish().requireSuccess()  // hung up by the engine
-
-                let ports = try #require(joined.legs).compactMap(\.mediaPort)
-                callerEar.talk(frequency: Self.callerTone, to: UInt16(ports[0]))
-                targetEar.talk(frequency: Self.targetTone, to: UInt16(ports[1]))
-                let start = (caller: callerEar.received.count, target: targetEar.received.count)
-                try await Task.sleep(for: .seconds(2))
-                let end = (caller: callerEar.received.count, target: targetEar.received.count)
-                try await pbx.cli.succeed(["call", "hangup", joined.id])
-                let callerResult = await callerProcess.finish()
-                let targetResult = await targetProcess.finish()
-                callerEar.stop()
-                targetEar.stop()
-                try callerResult.requireSuccess()
-                try targetResult.requireSuccess()  // answered, re-INVITEd, then hung up
-                let heardByCaller = MonitorCallTests.Heard(callerEar, from: start.caller, to: end.caller)
-                #expect(heardByCaller.has(Self.targetTone), "\(heardByCaller)")
-                let heardByTarget = MonitorCallTests.Heard(targetEar, from: start.target, to: end.target)
-                #expect(heardByTarget.has(Self.callerTone), "\(heardByTarget)")
-                let cdr = try await eventually("the held call's finished record") {
-                    let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
-                    return cdr.disposition == .answered ? cdr : nil
-                }
-                #expect(cdr.path == ["transfer:\(Self.target)"])
+                #expect(try await pbx.cli.json([CallInfo].self, ["call", "list"]).count == 1, "the consultation ended")
+                try await call.expectCallerAndTargetTalk(pbx, joined)  // the target: answered, re-INVITEd, hung up
             }
         }
 
@@ -203,10 +158,13 @@ extension Integration {
             let calleeProcess: SippProcess
             let targetProcess: SippProcess
 
-            static func start(_ pbx: TestPBX, callee: SippPeer) async throws -> ThreeParties {
+            /// `target`: 1003's scenario, one that listens on `rtp_listen`.
+            static func start(_ pbx: TestPBX, callee: SippPeer, target targetScenario: Scenario = .answerListen)
+                async throws -> ThreeParties
+            {
                 let callerEar = try RTPCapture()
                 let targetEar = try RTPCapture()
-                let target = try SippPeer(.answerListen).key("rtp_listen", String(targetEar.port))
+                let target = try SippPeer(targetScenario).key("rtp_listen", String(targetEar.port))
                 try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
                 try await pbx.addExtension(
                     Fixture.callee, password: Fixture.password(Fixture.callee),
@@ -233,7 +191,7 @@ extension Integration {
                     guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
                     let calls = try await pbx.cli.json([CallInfo].self, ["call", "list"])
                     return calls.first { call in
-                        call.callee == TransferCallTests.target && call.state == .answered
+                        call.caller == Fixture.caller && call.callee == TransferCallTests.target && call.state == .answered
                             && (call.legs ?? []).filter { $0.mediaPort != nil }.count == 2
                     }
                 }

@@ -67,25 +67,18 @@ struct AttendedTransferTests {
         return refer
     }
 
-    /// The NOTIFY to the desk saying `status`, answered 200; matched by what it says, so that
-    /// one resent at the harness's 50 ms T1 is not taken for the next.
-    private func notify(in pbx: PBXHarness, saying status: String) async throws -> SIPRequest {
-        let notify = try await pbx.outbound.next("NOTIFY \(status) to the desk") {
-            $0.isRequest(.notify, to: desk.address) && $0.request.map(sipfrag) == status
-        }.request!
-        pbx.send(SIPResponse(to: notify, status: 200, toTag: nil), from: desk)
-        return notify
-    }
 
-    private func sipfrag(_ notify: SIPRequest) -> String {
-        String(decoding: notify.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+
+    /// The join's re-INVITE to carol, in her dialog of the consultation.
+    private func reInviteToCarol(_ pbx: PBXHarness, calls: TwoCalls) async throws -> SIPRequest {
+        try await pbx.outbound.next("the re-INVITE to carol") {
+            $0.request?.method == .invite && $0.destination == carol.address && $0.request?.headers.callID == calls.carolConsult.callID
+        }.request!
     }
 
     /// Carol answers the join's re-INVITE; returns it.
     private func carolAcceptsTheMove(_ pbx: PBXHarness, calls: TwoCalls) async throws -> SIPRequest {
-        let reInvite = try await pbx.outbound.next("the re-INVITE to carol") {
-            $0.request?.method == .invite && $0.destination == carol.address && $0.request?.headers.callID == calls.carolConsult.callID
-        }.request!
+        let reInvite = try await reInviteToCarol(pbx, calls: calls)
         var ok = SIPResponse(to: reInvite, status: 200, toTag: nil)
         ok.headers.add("Contact", "<\(carol.contact)>")
         ok.headers.add("Content-Type", "application/sdp")
@@ -117,7 +110,7 @@ struct AttendedTransferTests {
             var calls = try await twoCalls(pbx)
             pbx.send(try referInIncoming(&calls), from: desk)
             _ = try await pbx.outbound.response(202, .refer, to: desk.address)
-            let trying = try await notify(in: pbx, saying: "SIP/2.0 100 Trying")
+            let trying = try await pbx.notify(to: desk, saying: "SIP/2.0 100 Trying")
             #expect(trying.headers.callID == calls.incoming.callee.callID)
 
             let reInvite = try await carolAcceptsTheMove(pbx, calls: calls)
@@ -126,7 +119,7 @@ struct AttendedTransferTests {
             _ = try await pbx.outbound.next("the ACK of carol's 200") {
                 $0.request?.method == .ack && $0.destination == carol.address && (try? $0.request?.headers.cseq().number) == 2
             }
-            let done = try await notify(in: pbx, saying: "SIP/2.0 200 OK")
+            let done = try await pbx.notify(to: desk, saying: "SIP/2.0 200 OK")
             #expect(done.headers["Subscription-State"] == "terminated;reason=noresource")
             try await expectJoined(pbx, calls: calls)
 
@@ -162,7 +155,7 @@ struct AttendedTransferTests {
                 var seen = Set<UInt32>()
                 let notifies = pbx.outbound.sent.filter { $0.isRequest(.notify, to: desk.address) }.compactMap(\.request)
                     .filter { seen.insert((try? $0.headers.cseq().number) ?? 0).inserted }
-                return notifies.map(sipfrag) == ["SIP/2.0 100 Trying", "SIP/2.0 200 OK"]
+                return notifies.map(\.sipfrag) == ["SIP/2.0 100 Trying", "SIP/2.0 200 OK"]
                     && notifies.allSatisfy { $0.headers.callID == calls.deskConsult.callID }
             }
             try await expectJoined(pbx, calls: calls)
@@ -175,13 +168,11 @@ struct AttendedTransferTests {
             var calls = try await twoCalls(pbx)
             pbx.send(try referInIncoming(&calls), from: desk)
             _ = try await pbx.outbound.response(202, .refer, to: desk.address)
-            let reInvite = try await pbx.outbound.next("the re-INVITE to carol") {
-                $0.request?.method == .invite && $0.destination == carol.address && $0.request?.headers.callID == calls.carolConsult.callID
-            }.request!
+            let reInvite = try await reInviteToCarol(pbx, calls: calls)
             pbx.send(SIPResponse(to: reInvite, status: 488, toTag: nil), from: carol)
             let failed = try await pbx.outbound.next("NOTIFY with the failure") {
                 $0.isRequest(.notify, to: desk.address) && (try? $0.request?.headers.cseq().number) != nil
-                    && $0.request.map(sipfrag)?.hasPrefix("SIP/2.0 488") == true
+                    && $0.request?.sipfrag.hasPrefix("SIP/2.0 488") == true
             }.request!
             #expect(failed.headers["Subscription-State"] == "terminated;reason=noresource")
             try await pbx.settle(via: desk)

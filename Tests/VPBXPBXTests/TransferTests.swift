@@ -20,19 +20,15 @@ struct TransferTests {
         return request
     }
 
-    /// The NOTIFY to the transferor saying `sipfrag`, answered 200 as a phone does; returns
-    /// it. (Matched by what it says: one the core resent at the harness's 50 ms T1 before our
-    /// 200 reached it is not taken for the next.)
-    private func notify(in pbx: PBXHarness, saying status: String) async throws -> SIPRequest {
-        let notify = try await pbx.outbound.next("NOTIFY \(status) to the transferor") {
-            $0.isRequest(.notify, to: desk.address) && $0.request.map(sipfrag) == status
-        }.request!
-        pbx.send(SIPResponse(to: notify, status: 200, toTag: nil), from: desk)
-        return notify
-    }
-
-    private func sipfrag(_ notify: SIPRequest) -> String {
-        String(decoding: notify.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    /// Alice's answered call to the desk, which transfers it to carol (REFER, 202, NOTIFY
+    /// 100 answered); returns the call and the engine's INVITE to carol.
+    private func transferToCarol(_ pbx: PBXHarness) async throws -> (PBXHarness.Established, SIPRequest) {
+        var call = try await pbx.establish(from: alice, to: desk)
+        try await pbx.register(carol)
+        pbx.send(refer(&call.callee, to: "<sip:102@\(Phone.domain)>"), from: desk)
+        _ = try await pbx.outbound.response(202, .refer, to: desk.address)
+        _ = try await pbx.notify(to: desk, saying: "SIP/2.0 100 Trying")
+        return (call, try await pbx.outbound.request(.invite, to: carol.address))
     }
 
     @Test("the callee's REFER: 202, NOTIFY 100, music to the caller, the target rung; the transferor hangs up and the target answers")
@@ -46,7 +42,7 @@ struct TransferTests {
             let accepted = try await pbx.outbound.response(202, .refer, to: desk.address)
             #expect(accepted.headers.callID == request.headers.callID)
 
-            let trying = try await notify(in: pbx, saying: "SIP/2.0 100 Trying")
+            let trying = try await pbx.notify(to: desk, saying: "SIP/2.0 100 Trying")
             #expect(trying.headers["Event"] == "refer;id=\(try request.headers.cseq().number)")
             #expect(trying.headers["Subscription-State"] == "active;expires=60")
             #expect(trying.headers.contentType == "message/sipfrag;version=2.0")
@@ -94,15 +90,10 @@ struct TransferTests {
     @Test("a transferor still on the line when the target answers gets NOTIFY 200 (terminated), then BYE")
     func transferorOnTheLineGetsNotifyThenBye() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            var call = try await pbx.establish(from: alice, to: desk)
-            try await pbx.register(carol)
-            pbx.send(refer(&call.callee, to: "sip:102@\(Phone.domain)"), from: desk)
-            _ = try await pbx.outbound.response(202, .refer, to: desk.address)
-            _ = try await notify(in: pbx, saying: "SIP/2.0 100 Trying")
-            let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            let (call, invite) = try await transferToCarol(pbx)
             pbx.send(carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: carol.sdp(port: 4030)), from: carol)
 
-            let done = try await notify(in: pbx, saying: "SIP/2.0 200 OK")
+            let done = try await pbx.notify(to: desk, saying: "SIP/2.0 200 OK")
             #expect(done.headers["Subscription-State"] == "terminated;reason=noresource")
             let bye = try await pbx.outbound.request(.bye, to: desk.address)
             #expect(try bye.headers.cseq().number > (try done.headers.cseq().number), "the NOTIFY goes first")
@@ -113,15 +104,10 @@ struct TransferTests {
     @Test("a busy target gives the caller back to the transferor still on the line, with NOTIFY 486")
     func busyTargetGivesTheCallerBack() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            var call = try await pbx.establish(from: alice, to: desk)
-            try await pbx.register(carol)
-            pbx.send(refer(&call.callee, to: "<sip:102@\(Phone.domain)>"), from: desk)
-            _ = try await pbx.outbound.response(202, .refer, to: desk.address)
-            _ = try await notify(in: pbx, saying: "SIP/2.0 100 Trying")
-            let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            var (call, invite) = try await transferToCarol(pbx)
             pbx.send(carol.respond(to: invite, status: 486, toTag: "carol-tag"), from: carol)
 
-            let failed = try await notify(in: pbx, saying: "SIP/2.0 486 Busy Here")
+            let failed = try await pbx.notify(to: desk, saying: "SIP/2.0 486 Busy Here")
             #expect(failed.headers["Subscription-State"] == "terminated;reason=noresource")
             try await eventually("the caller's music stopped") { call.session.music[.a] == nil }
             let snapshot = try #require(await pbx.core.callSnapshots().first)
@@ -139,12 +125,7 @@ struct TransferTests {
     @Test("the transferor gone and the target failing, the call ends with the caller's BYE")
     func targetFailsAfterTheTransferorLeft() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            var call = try await pbx.establish(from: alice, to: desk)
-            try await pbx.register(carol)
-            pbx.send(refer(&call.callee, to: "<sip:102@\(Phone.domain)>"), from: desk)
-            _ = try await pbx.outbound.response(202, .refer, to: desk.address)
-            _ = try await notify(in: pbx, saying: "SIP/2.0 100 Trying")
-            let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            var (call, invite) = try await transferToCarol(pbx)
             pbx.send(call.callee.request(.bye), from: desk)
             _ = try await pbx.outbound.response(200, .bye, to: desk.address)
             pbx.send(carol.respond(to: invite, status: 486, toTag: "carol-tag"), from: carol)

@@ -145,16 +145,9 @@ extension PBXCore {
     /// The moving phone answered the join's re-INVITE.
     func joinReInviteResponse(_ response: SIPResponse, donor donorID: UUID, client: TransactionKey) {
         guard response.statusCode >= 200 else { return }
-        let relayedInvite = transactions.clients[client]?.relayedInvite
-        let ackCSeq = (try? response.headers.cseq().number) ?? 1
-        if response.isSuccess, let relayedInvite {
-            if relayedInvite.answered {
-                if let ack = relayedInvite.ack { outbound.send(.request(ack), to: reachable(relayedInvite.destination, for: ack)) }
-                return
-            }
-            relayedInvite.answered = true
-            relayedInvite.acceptTargetRefresh(response)
-            sendAck(relayedInvite, cseq: ackCSeq)
+        if let relayedInvite = transactions.clients[client]?.relayedInvite {
+            if isRetransmitted2xx(response, of: relayedInvite) { return }
+            if response.isSuccess { sendAck(relayedInvite, cseq: (try? response.headers.cseq().number) ?? 1) }
         }
         guard let donor = calls[donorID], let join = donor.join else { return }
         let keeper = calls[join.keeper]

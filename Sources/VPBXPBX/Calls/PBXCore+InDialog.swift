@@ -197,16 +197,7 @@ extension PBXCore {
         if let call = calls[id], call.pendingRenegotiation?.server == key { call.pendingRenegotiation = nil }
         let relayedInvite = transactions.clients[client]?.relayedInvite
         let ackCSeq = (try? response.headers.cseq().number) ?? 1
-        if response.isSuccess, let relayedInvite {
-            if relayedInvite.answered {
-                // A retransmitted 2xx: our ACK was lost. The same ACK again (none yet while it
-                // waits for the near side's answer), and nothing more.
-                if let ack = relayedInvite.ack { outbound.send(.request(ack), to: reachable(relayedInvite.destination, for: ack)) }
-                return
-            }
-            relayedInvite.answered = true
-            relayedInvite.acceptTargetRefresh(response)
-        }
+        if let relayedInvite, isRetransmitted2xx(response, of: relayedInvite) { return }
         guard let call = calls[id] else {
             return relayedResponseAfterTheCall(response, answering: key, relayedInvite: relayedInvite, cseq: ackCSeq)
         }
@@ -307,6 +298,21 @@ extension PBXCore {
         } else if let index = call.answeredLeg {
             call.legs[index].dialog?.acceptTargetRefresh(answering: request)
         }
+    }
+
+    /// Whether `response` is a 2xx to the engine's re-INVITE that came before (our ACK was
+    /// lost): then the same ACK goes again (none yet while it waits for the near side's
+    /// answer), and there is nothing more to do. A first 2xx is noted, its Contact the far
+    /// side's target from now on.
+    func isRetransmitted2xx(_ response: SIPResponse, of relayedInvite: RelayedInvite) -> Bool {
+        guard response.isSuccess else { return false }
+        if relayedInvite.answered {
+            if let ack = relayedInvite.ack { outbound.send(.request(ack), to: reachable(relayedInvite.destination, for: ack)) }
+            return true
+        }
+        relayedInvite.answered = true
+        relayedInvite.acceptTargetRefresh(response)
+        return false
     }
 
     /// ACKs the far side's 2xx to a relayed re-INVITE, with `body` when it carries the answer
