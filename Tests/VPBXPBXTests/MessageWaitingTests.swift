@@ -71,7 +71,7 @@ struct MessageWaitingTests {
             presence.headers.add("Event", "presence")
             harness.send(presence, from: phone)
             let bad = try await harness.outbound.response(489, .subscribe, to: phone.address)
-            #expect(bad.headers["Allow-Events"] == "message-summary")
+            #expect(bad.headers["Allow-Events"] == "message-summary, dialog")
 
             let short = subscribe(phone, expires: 10, callID: "mwi-3")
             harness.send(short, from: phone)

@@ -252,8 +252,12 @@ extension PBXCore {
             let invite = calleeInvite(
                 for: call, contact: contact, destination: destination, maxForwards: maxForwards, body: body)
             let key = startClient(invite, to: destination, purpose: .calleeInvite(call: id, leg: call.legs.count))
-            call.legs.append(CalleeLeg(contact: contact, destination: destination, invite: invite, transactionKey: key))
+            var leg = CalleeLeg(contact: contact, destination: destination, invite: invite, transactionKey: key)
+            // The called extension's phones (an application's leg names none): its busy lamp.
+            if !toApplication { leg.extensionNumber = call.callee }
+            call.legs.append(leg)
         }
+        noteDialogChange()
         armNoAnswerTimer(of: call, id: id, after: .seconds(call.noAnswerTimeout))
     }
 

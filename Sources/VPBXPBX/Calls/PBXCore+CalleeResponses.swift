@@ -78,6 +78,7 @@ extension PBXCore {
             }
             if call.legs[index].state != .cancelled {
                 call.legs[index].state = .failed
+                noteDialogChange()
                 // Followed, the redirection is no failure: the caller must not be sent it
                 // (its phone would dial the target again) if the new target fails too.
                 if (300...399).contains(response.statusCode), followRedirection(response, call: call, leg: index) { return }
@@ -290,6 +291,7 @@ extension PBXCore {
         default: return leg
         }
         leg.state = .cancelled
+        noteDialogChange()
         return leg
     }
 

@@ -155,6 +155,7 @@ extension PBXCore {
             leg.extensionNumber = number
             call.legs.append(leg)
         }
+        noteDialogChange()
         cancelNoAnswerTimer(of: call, id: id)  // an earlier phase's, if it is still waiting
         armNoAnswerTimer(of: call, id: id, after: .seconds(timeout))
     }

@@ -18,6 +18,9 @@ public actor PBXCore {
         case mediaTimeout(UUID)
         case monitorReady(UUID, Result<any MonitorMedia, any Error>)
         case monitorKey(UUID, Character)
+        /// Calls changed while phones watch extensions' calls (busy lamps): tell them, once
+        /// for all the changes queued before.
+        case publishDialogStates
     }
 
     let configuration: PBXConfiguration
@@ -37,8 +40,16 @@ public actor PBXCore {
 
     var directory = ExtensionDirectory()
     var dialPlan = DialPlan()
-    /// `message-summary` subscriptions by their dialog, and the counts they report.
-    var subscriptions: [DialogID: MessageSubscription] = [:]
+    /// `message-summary` and `dialog` subscriptions by their dialog, and the counts the
+    /// former report.
+    var subscriptions: [DialogID: EventSubscription] = [:]
+    /// How many of ``subscriptions`` watch an extension's calls (`dialog`): while none does,
+    /// calls cost nothing here.
+    var dialogSubscriptionCount = 0
+    /// What each watched extension's phones were last told of its calls (``DialogInfo``'s
+    /// signature), and whether a new look is already queued.
+    var publishedDialogStates: [String: String] = [:]
+    var dialogStatesQueued = false
     var messageSummaries: [String: MessageSummary] = [:]
     var bindings = BindingTable()
     /// What the contact checks know (PBXCore+Qualify), and each extension's current check
@@ -146,6 +157,7 @@ public actor PBXCore {
     }
 
     func emit(_ event: @autoclosure () -> PBXEvent) {
+        noteDialogChange()
         guard wantsEvents() else { return }
         eventSink(event())
     }
@@ -204,6 +216,7 @@ public actor PBXCore {
         case .mediaTimeout(let id): endCall(id, cause: "rtp_timeout", side: .system, disposition: nil)
         case .monitorReady(let id, let result): monitorReady(id, result)
         case .monitorKey(let id, let digit): monitorKey(id, digit)
+        case .publishDialogStates: publishDialogStates()
         }
     }
 
