@@ -30,6 +30,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callPress1Then2 = "call-press-1-then-2"
     case subscribeMWI = "subscribe-mwi"
     case subscribeMWICounts = "subscribe-mwi-counts"
+    case subscribeDialog = "subscribe-dialog"
     case callSayHangUp = "call-say-hang-up"
     case callInfo1 = "call-info-1"
     case callListenInfo1 = "call-listen-info-1"
