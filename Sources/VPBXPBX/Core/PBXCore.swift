@@ -43,9 +43,9 @@ public actor PBXCore {
     /// `message-summary` and `dialog` subscriptions by their dialog, and the counts the
     /// former report.
     var subscriptions: [DialogID: EventSubscription] = [:]
-    /// How many of ``subscriptions`` watch an extension's calls (`dialog`): while none does,
-    /// calls cost nothing here.
-    var dialogSubscriptionCount = 0
+    /// The ``subscriptions`` that watch each extension's calls (`dialog`): while there are
+    /// none, calls cost nothing here.
+    var dialogWatchers: [String: Set<DialogID>] = [:]
     /// What each watched extension's phones were last told of its calls (``DialogInfo``'s
     /// signature), and whether a new look is already queued.
     var publishedDialogStates: [String: String] = [:]

@@ -14,7 +14,7 @@ extension PBXCore {
     /// A change of calls that no event reports (a ringing phone refused, was cancelled, or a
     /// new phase rings): a look for the busy lamps, if anyone watches.
     func noteDialogChange() {
-        if dialogSubscriptionCount > 0 { dialogStatesMayHaveChanged() }
+        if !dialogWatchers.isEmpty { dialogStatesMayHaveChanged() }
     }
 
     func dialogStatesMayHaveChanged() {
@@ -25,17 +25,19 @@ extension PBXCore {
 
     func publishDialogStates() {
         dialogStatesQueued = false
-        let watched = Set(subscriptions.values.compactMap(\.watchedExtension))
-        guard !watched.isEmpty else { return }
-        let infos = dialogInfos(of: watched)
+        guard !dialogWatchers.isEmpty else { return }
+        let infos = dialogInfos(of: Set(dialogWatchers.keys))
         let now = Date()
-        for number in watched {
+        for (number, watchers) in dialogWatchers {
             let info = infos[number] ?? DialogInfo(number: number, host: configuration.advertisedHost)
             let signature = info.signature
             guard publishedDialogStates[number] != signature else { continue }
             publishedDialogStates[number] = signature
-            for (id, subscription) in subscriptions where subscription.watchedExtension == number {
-                sendNotify(id, state: "active;expires=\(max(0, Int(subscription.expiresAt.timeIntervalSince(now))))")
+            for id in watchers {
+                guard let subscription = subscriptions[id] else { continue }
+                sendNotify(
+                    id, state: "active;expires=\(max(0, Int(subscription.expiresAt.timeIntervalSince(now))))",
+                    dialogInfo: info)
             }
         }
     }

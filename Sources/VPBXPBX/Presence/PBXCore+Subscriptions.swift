@@ -138,21 +138,24 @@ extension PBXCore {
     }
 
     private func store(_ subscription: EventSubscription, as id: DialogID) {
-        if subscription.watchedExtension != nil, subscriptions[id]?.watchedExtension == nil { dialogSubscriptionCount += 1 }
+        if let watched = subscription.watchedExtension { dialogWatchers[watched, default: []].insert(id) }
         subscriptions[id] = subscription
     }
 
     private func dropSubscription(_ id: DialogID) {
-        guard let subscription = subscriptions.removeValue(forKey: id) else { return }
-        guard let watched = subscription.watchedExtension else { return }
-        dialogSubscriptionCount -= 1
-        if !subscriptions.values.contains(where: { $0.watchedExtension == watched }) {
+        guard let subscription = subscriptions.removeValue(forKey: id),
+            let watched = subscription.watchedExtension
+        else { return }
+        dialogWatchers[watched]?.remove(id)
+        if dialogWatchers[watched]?.isEmpty == true {
+            dialogWatchers[watched] = nil
             publishedDialogStates[watched] = nil
         }
     }
 
-    /// A NOTIFY of subscription `id` with its package's current state.
-    func sendNotify(_ id: DialogID, state: String) {
+    /// A NOTIFY of subscription `id` with its package's current state (`dialogInfo`: the
+    /// watched extension's, when the caller has it already).
+    func sendNotify(_ id: DialogID, state: String, dialogInfo known: DialogInfo? = nil) {
         guard var subscription = subscriptions[id] else { return }
         let body: String
         let contentType: String
@@ -164,7 +167,7 @@ extension PBXCore {
             contentType = MessageSummary.contentType
             user = mailbox
         case .dialog(let watched):
-            let info = dialogInfo(of: watched)
+            let info = known ?? dialogInfo(of: watched)
             body = info.document(version: subscription.version)
             // The first phone to watch `watched` knows its state now. (With others watching,
             // the last state they were told stays, so that none of them misses a change.)
