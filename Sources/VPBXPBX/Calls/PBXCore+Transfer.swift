@@ -34,10 +34,11 @@ struct TransferInProgress: Sendable {
 }
 
 extension PBXCore {
-    /// Takes a REFER from the callee's phone in an answered call: refused with a reason
-    /// (400, 404, 491, 501), or accepted (202) and the caller handed on to its target. False
-    /// when the REFER is not the engine's to act on (the caller's, or the call is not
-    /// between two phones) and is relayed as any request.
+    /// Takes a REFER from the callee's phone in an answered call (blind), or one from either
+    /// phone with Replaces (attended): refused with a reason (400, 404, 491, 501), or
+    /// accepted (202) and carried out. False when the REFER is not the engine's to act on
+    /// (the call still rings, or one of the engine's applications has it) and is relayed as
+    /// any request.
     func acceptTransfer(_ request: SIPRequest, key: TransactionKey, from side: CallSide, call: Call) -> Bool {
         guard request.method == .refer else { return false }
         let referTo = request.headers["Refer-To"].flatMap { try? NameAddress(parsing: $0) }
@@ -70,7 +71,8 @@ extension PBXCore {
             return true
         }
         let notifies = request.headers["Refer-Sub"]?.trimmingCharacters(in: .whitespaces).lowercased() != "false"
-        let started = startTransfer(call, transferor: transferor, to: number, eventID: (try? request.headers.cseq().number) ?? 0, notifies: notifies) {
+        let eventID = (try? request.headers.cseq().number) ?? 0
+        let started = startTransfer(call, transferor: transferor, to: number, eventID: eventID, notifies: notifies) {
             var accepted = SIPResponse(to: request, status: 202)
             if !notifies { accepted.headers.add("Refer-Sub", "false") }
             self.respond(key, with: accepted)
