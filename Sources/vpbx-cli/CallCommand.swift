@@ -70,12 +70,13 @@ struct CallTransferCommand: AsyncParsableCommand {
             The caller is put through to NUMBER, dialled as the callee's phone would dial it (an \
             extension, a queue's or menu's number), and hears music while it rings. The callee's \
             phone stays in the call until NUMBER answers, then is hung up; if NUMBER fails, the \
-            caller is back with it.
+            caller is back with the callee's phone.
             """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Call id, as shown by 'vpbx call list'.") var id: String
-    @Option(name: .customLong("to"), help: "The number to put the caller through to.") var number: String
+    @Option(name: .customLong("to"), help: ArgumentHelp("The number to put the caller through to.", valueName: "number"))
+    var number: String
 
     func run() async throws {
         let ack = try await EngineSession.run(global) { try await $0.call(CallTransfer.self, .init(id: id, to: number)) }
