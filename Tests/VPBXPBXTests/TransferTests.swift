@@ -53,6 +53,7 @@ struct TransferTests {
             let offer = try #require(SampleSDP.parse(invite.body))
             #expect(offer.audioEndpoint?.port == FakeMediaFactory.bPort)
             #expect(invite.headers.callID != call.callee.callID)
+            #expect(invite.headers["Referred-By"] == "<sip:101@\(PBXHarness.advertisedHost)>", "who put the call through")
 
             // The transferor leaves at once, as most phones do: the target rings on.
             pbx.send(call.callee.request(.bye), from: desk)
@@ -207,6 +208,7 @@ struct TransferTests {
             #expect(await pbx.core.transfer(callID: id, to: "102") == .notTransferable, "transferred already")
 
             let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            #expect(invite.headers["Referred-By"] == "<sip:101@\(PBXHarness.advertisedHost)>")
             pbx.send(carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: carol.sdp(port: 4030)), from: carol)
             _ = try await pbx.outbound.request(.bye, to: desk.address)
             #expect(pbx.outbound.distinctCount { $0.isRequest(.notify, to: desk.address) } == 0)

@@ -285,6 +285,7 @@ extension PBXCore {
             let diverting = NameAddress(uri: SIPURI(user: divertedFrom, host: configuration.advertisedHost))
             headers.add("Diversion", "\(diverting.serialized);reason=unknown")
         }
+        if let referredBy = call.transfer?.referredBy { headers.add("Referred-By", referredBy) }
         headers.add("Content-Type", "application/sdp")
         addPathRoute(toContact: contact.serialized, to: &headers)
         if destination.host == Application.host {

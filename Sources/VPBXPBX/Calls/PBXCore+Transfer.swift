@@ -31,6 +31,9 @@ struct TransferInProgress: Sendable {
     /// The music the caller hears while the target rings was started for the transfer, not by
     /// the transferor's hold (whose music goes on until the target answers either way).
     let startedMusic: Bool
+    /// The transferring extension, which the target's INVITE names in Referred-By (RFC 3892)
+    /// so that its phone can show who put the call through.
+    let referredBy: String
 }
 
 extension PBXCore {
@@ -118,8 +121,10 @@ extension PBXCore {
         logger.info(
             "the callee's side transfers the caller",
             metadata: ["call": "\(call.id)", "from": "\(call.callee)", "to": "\(number)"])
+        let transferring = call.legs[transferor].extensionNumber ?? call.callee
         call.transfer = TransferInProgress(
-            transferorLeg: transferor, eventID: eventID, notifies: notifies, startedMusic: playMusicForTransfer(call))
+            transferorLeg: transferor, eventID: eventID, notifies: notifies, startedMusic: playMusicForTransfer(call),
+            referredBy: NameAddress(uri: SIPURI(user: transferring, host: configuration.advertisedHost)).serialized)
         notifyTransferor(call, sipfrag: "SIP/2.0 100 Trying", final: false)
         beginHandOn(
             call.id, callee: ring.callee, targets: ring.targets, timeout: ring.timeout,
