@@ -29,8 +29,7 @@ struct PendingJoin: Sendable {
     /// Where the transferor's REFER came, for its NOTIFYs.
     let referCall: UUID
     let referSide: CallSide
-    let eventID: UInt32
-    let notifies: Bool
+    let subscription: ReferSubscription
 }
 
 /// A `Replaces` as a Refer-To's header carries it (RFC 3891 §6.1, URI-escaped): the dialog
@@ -92,13 +91,11 @@ extension PBXCore {
             respond(key, to: request, status: 491)
             return
         }
-        let notifies = request.headers["Refer-Sub"]?.trimmingCharacters(in: .whitespaces).lowercased() != "false"
-        var accepted = SIPResponse(to: request, status: 202)
-        if !notifies { accepted.headers.add("Refer-Sub", "false") }
-        respond(key, with: accepted)
+        let subscription = ReferSubscription(request)
+        acceptRefer(request, key: key, subscription: subscription)
         let join = PendingJoin(
             keeper: keeper.id, donor: donor.id, referCall: call.id, referSide: side,
-            eventID: (try? request.headers.cseq().number) ?? 0, notifies: notifies)
+            subscription: subscription)
         keeper.join = join
         donor.join = join
         sendReferNotify(join, sipfrag: "SIP/2.0 100 Trying", final: false)
@@ -221,18 +218,25 @@ extension PBXCore {
 
     /// A NOTIFY of the join's REFER subscription to the transferor, where the REFER came.
     private func sendReferNotify(_ join: PendingJoin, sipfrag: String, final: Bool) {
-        guard join.notifies, let call = calls[join.referCall] else { return }
+        guard join.subscription.notifies, let call = calls[join.referCall] else { return }
         if join.referSide == .caller {
             var dialog = call.callerDialog
-            let notify = referNotify(in: &dialog, to: call.callerSource, user: call.callee, eventID: join.eventID, sipfrag: sipfrag, final: final)
+            let notify = referNotify(in: &dialog, to: call.callerSource, user: call.callee, eventID: join.subscription.eventID, sipfrag: sipfrag, final: final)
             call.callerDialog = dialog
             startClient(notify, to: call.callerSource, purpose: .fireAndForget)
         } else if let index = call.answeredLeg, var dialog = call.legs[index].dialog {
             let destination = call.legs[index].destination
-            let notify = referNotify(in: &dialog, to: destination, user: call.caller, eventID: join.eventID, sipfrag: sipfrag, final: final)
+            let notify = referNotify(in: &dialog, to: destination, user: call.caller, eventID: join.subscription.eventID, sipfrag: sipfrag, final: final)
             call.legs[index].dialog = dialog
             startClient(notify, to: destination, purpose: .fireAndForget)
         }
+    }
+
+    /// 202 Accepted for a REFER the engine carries out, saying so when it sends no NOTIFYs.
+    func acceptRefer(_ request: SIPRequest, key: TransactionKey, subscription: ReferSubscription) {
+        var accepted = SIPResponse(to: request, status: 202)
+        if !subscription.notifies { accepted.headers.add("Refer-Sub", "false") }
+        respond(key, with: accepted)
     }
 
     /// A NOTIFY of a REFER's implicit subscription (RFC 3515 §2.4.5): `sipfrag` is the status
@@ -248,4 +252,25 @@ extension PBXCore {
         notify.headers.add("Subscription-State", final ? "terminated;reason=noresource" : "active;expires=60")
         return notify
     }
+}
+
+/// A REFER's implicit subscription (RFC 3515 §2.4.4), blind or attended: the id its NOTIFYs
+/// name (`Event: refer;id=<the REFER's CSeq>`, §2.4.6) and whether the phone still wants
+/// them (not after `Refer-Sub: false`, RFC 4488, nor after the last one).
+struct ReferSubscription: Sendable {
+    let eventID: UInt32
+    var notifies: Bool
+
+    init(_ refer: SIPRequest) {
+        eventID = (try? refer.headers.cseq().number) ?? 0
+        notifies = refer.headers["Refer-Sub"]?.trimmingCharacters(in: .whitespaces).lowercased() != "false"
+    }
+
+    private init(eventID: UInt32, notifies: Bool) {
+        self.eventID = eventID
+        self.notifies = notifies
+    }
+
+    /// A transfer nobody asked for by REFER (the console's): no NOTIFYs.
+    static let none = ReferSubscription(eventID: 0, notifies: false)
 }

@@ -23,11 +23,8 @@ struct TransferInProgress: Sendable {
     /// The transferor's leg: the callee leg that sent the REFER, up until the target answers
     /// or it hangs up.
     let transferorLeg: Int
-    /// The REFER's CSeq number, which the NOTIFYs name (`Event: refer;id=N`, RFC 3515 §2.4.6).
-    let eventID: UInt32
-    /// Whether the transferor still wants NOTIFYs: not after `Refer-Sub: false` (RFC 4488),
-    /// its BYE, or the final one.
-    var notifies: Bool
+    /// The REFER's implicit subscription: NOTIFYs until the last, its BYE or none at all.
+    var subscription: ReferSubscription
     /// The music the caller hears while the target rings was started for the transfer, not by
     /// the transferor's hold (whose music goes on until the target answers either way).
     let startedMusic: Bool
@@ -73,12 +70,9 @@ extension PBXCore {
             respond(key, to: request, status: 491)
             return true
         }
-        let notifies = request.headers["Refer-Sub"]?.trimmingCharacters(in: .whitespaces).lowercased() != "false"
-        let eventID = (try? request.headers.cseq().number) ?? 0
-        let started = startTransfer(call, transferor: transferor, to: number, eventID: eventID, notifies: notifies) {
-            var accepted = SIPResponse(to: request, status: 202)
-            if !notifies { accepted.headers.add("Refer-Sub", "false") }
-            self.respond(key, with: accepted)
+        let subscription = ReferSubscription(request)
+        let started = startTransfer(call, transferor: transferor, to: number, subscription: subscription) {
+            self.acceptRefer(request, key: key, subscription: subscription)
         }
         if !started { respond(key, to: request, status: 404, reason: "Transfer Target Not Found") }
         return true
@@ -106,13 +100,14 @@ extension PBXCore {
             !call.handingOn, call.state == .answered, call.media != nil, call.pendingRenegotiation == nil,
             call.join == nil
         else { return .notTransferable }
-        return startTransfer(call, transferor: transferor, to: number, eventID: 0, notifies: false) {} ? .started : .unknownTarget
+        let started = startTransfer(call, transferor: transferor, to: number, subscription: .none) {}
+        return started ? .started : .unknownTarget
     }
 
     /// Hands the caller on to what `number` routes to, for the transfer from leg `transferor`;
     /// `accepted` runs first, once the number is known to lead somewhere. False when it does not.
     private func startTransfer(
-        _ call: Call, transferor: Int, to number: String, eventID: UInt32, notifies: Bool, accepted: () -> Void
+        _ call: Call, transferor: Int, to number: String, subscription: ReferSubscription, accepted: () -> Void
     ) -> Bool {
         let now = Date()
         let routing = dialPlan.resolve(number, at: now)
@@ -123,7 +118,7 @@ extension PBXCore {
             metadata: ["call": "\(call.id)", "from": "\(call.callee)", "to": "\(number)"])
         let transferring = call.legs[transferor].extensionNumber ?? call.callee
         call.transfer = TransferInProgress(
-            transferorLeg: transferor, eventID: eventID, notifies: notifies, startedMusic: playMusicForTransfer(call),
+            transferorLeg: transferor, subscription: subscription, startedMusic: playMusicForTransfer(call),
             referredBy: NameAddress(uri: SIPURI(user: transferring, host: configuration.advertisedHost)).serialized)
         notifyTransferor(call, sipfrag: "SIP/2.0 100 Trying", final: false)
         beginHandOn(
@@ -150,7 +145,7 @@ extension PBXCore {
             respond(key, to: request, status: 200)
             call.legs[transfer.transferorLeg].dialog = nil
             call.legs[transfer.transferorLeg].state = .failed
-            call.transfer?.notifies = false
+            call.transfer?.subscription.notifies = false
             logger.info("the transferor hung up, the target rings on", metadata: ["call": "\(call.id)"])
         case .options:
             var response = SIPResponse(to: request, status: 200)
@@ -198,13 +193,15 @@ extension PBXCore {
     /// A NOTIFY of the transfer's subscription to the transferor (RFC 3515 §2.4.5), if it
     /// still wants them.
     private func notifyTransferor(_ call: Call, sipfrag: String, final: Bool) {
-        guard let transfer = call.transfer, transfer.notifies, var dialog = call.legs[transfer.transferorLeg].dialog
+        guard let transfer = call.transfer, transfer.subscription.notifies,
+            var dialog = call.legs[transfer.transferorLeg].dialog
         else { return }
         let destination = call.legs[transfer.transferorLeg].destination
         let notify = referNotify(
-            in: &dialog, to: destination, user: call.caller, eventID: transfer.eventID, sipfrag: sipfrag, final: final)
+            in: &dialog, to: destination, user: call.caller, eventID: transfer.subscription.eventID, sipfrag: sipfrag,
+            final: final)
         call.legs[transfer.transferorLeg].dialog = dialog
         startClient(notify, to: destination, purpose: .fireAndForget)
-        if final { call.transfer?.notifies = false }
+        if final { call.transfer?.subscription.notifies = false }
     }
 }
