@@ -143,9 +143,9 @@ final class EventBridge: Sendable {
         case .callResumed(let call, let party):
             (topic, type) = (EventTopic.call, "call.resumed")
             writeCall(call, by: party, to: &data)
-        case .callTransferred(let call):
+        case .callTransferred(let call, let party):
             (topic, type) = (EventTopic.call, "call.transferred")
-            writeCall(call, by: "callee", to: &data)
+            writeCall(call, by: party, to: &data)
         case .callEnded(let call, let disposition, let cause):
             (topic, type) = (EventTopic.call, "call.ended")
             writeCall(call, ending: (disposition, cause), to: &data)

@@ -50,7 +50,7 @@ final class QueueCenterLink: Sendable {
             let id = call.id.lowercaseText
             await center.observe(callID: id, parties: [], ended: true)
             await center.callEnded(callID: id)
-        case .callTransferred(let call):
+        case .callTransferred(let call, _):
             await center.callTransferred(callID: call.id.lowercaseText)
         case .callHeld(let call, _):
             await center.callHeld(callID: call.id.lowercaseText, held: true)

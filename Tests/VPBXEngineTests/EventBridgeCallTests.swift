@@ -48,7 +48,8 @@ import VPBXControl
             (.callAnswered(call), "call.answered", [:]),
             (.callHeld(call, by: "caller"), "call.held", ["by": "caller"]),
             (.callResumed(call, by: "callee"), "call.resumed", ["by": "callee"]),
-            (.callTransferred(call), "call.transferred", ["by": "callee"]),
+            (.callTransferred(call, by: "callee"), "call.transferred", ["by": "callee"]),
+            (.callTransferred(call, by: "caller"), "call.transferred", ["by": "caller"]),
             (.callEnded(call, disposition: "answered", cause: "caller_bye"), "call.ended", ["disposition": "answered", "cause": "caller_bye"]),
         ]
         for (pbxEvent, type, extra) in cases {

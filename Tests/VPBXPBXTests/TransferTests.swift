@@ -4,7 +4,8 @@ import Testing
 import VPBXPBX
 import VPBXSIP
 
-/// Blind transfer from the answering phone: its REFER hands the caller on to the target.
+/// Blind transfer: the answering phone's REFER hands the caller on to the target, the
+/// calling phone's puts the phone it called through to the target.
 @Suite("Calls: blind transfer (REFER)", .timeLimit(.minutes(1)))
 struct TransferTests {
     let alice = Cast.alice
@@ -71,7 +72,7 @@ struct TransferTests {
             #expect(snapshot.callee == "102")
             #expect(snapshot.state == .answered)
             let transferred = events.withLock { $0 }.compactMap { event -> CallSnapshot? in
-                if case .callTransferred(let call) = event { return call } else { return nil }
+                if case .callTransferred(let call, _) = event { return call } else { return nil }
             }
             #expect(transferred.map(\.callee) == ["102"])
             // The transferor hung up: no NOTIFY after its BYE, and no BYE to it.
@@ -178,17 +179,118 @@ struct TransferTests {
         }
     }
 
-    @Test("the caller's REFER is refused (501): a relayed one would reach the callee's phone without its Refer-To")
-    func callersReferIsRefused() async throws {
+    /// Alice's REFER to carol in her answered call to the desk, accepted (202) with NOTIFY 100
+    /// to alice; returns the call and the engine's INVITE to carol.
+    private func callerTransfersToCarol(
+        _ pbx: PBXHarness, _ extra: [(String, String)] = []
+    ) async throws -> (PBXHarness.Established, SIPRequest) {
+        var call = try await pbx.establish(from: alice, to: desk)
+        try await pbx.register(carol)
+        var request = call.caller.request(.refer)
+        request.headers.add("Refer-To", "<sip:102@\(Phone.domain)>")
+        for (name, value) in extra { request.headers.add(name, value) }
+        pbx.send(request, from: alice)
+        let accepted = try await pbx.outbound.response(202, .refer, to: alice.address)
+        #expect(accepted.headers.callID == call.caller.callID)
+        let trying = try await pbx.notify(to: alice, saying: "SIP/2.0 100 Trying")
+        #expect(trying.headers.callID == call.caller.callID, "in the caller's own dialog")
+        #expect(trying.headers["Event"] == "refer;id=\(try request.headers.cseq().number)")
+        return (call, try await pbx.outbound.request(.invite, to: carol.address))
+    }
+
+    @Test("the caller's REFER: the desk it called hears music and is put through to the target, which rings as the desk's call at the caller's relay side; the caller gets NOTIFY 200 and BYE")
+    func callerTransfersTheCallee() async throws {
+        let events = Mutex<[PBXEvent]>([])
+        try await PBXHarness.run(Cast.everyone, events: { event in events.withLock { $0.append(event) } }) { pbx in
+            var (call, invite) = try await callerTransfersToCarol(pbx)
+            #expect(call.session.music[.b] == MusicOnHold.Codec(encoding: "PCMU", payloadType: 0), "the desk hears music")
+            #expect(call.session.music[.a] == nil)
+            let offer = try #require(SampleSDP.parse(invite.body))
+            #expect(offer.audioEndpoint?.port == FakeMediaFactory.aPort, "the relay side the caller leaves")
+            let from = try #require(invite.headers["From"])
+            #expect(from.contains("sip:101@"), "carol sees the desk's call: \(from)")
+            #expect(invite.headers["Referred-By"] == "<sip:100@\(PBXHarness.advertisedHost)>")
+            #expect(invite.headers.callID != call.caller.callID && invite.headers.callID != call.callee.callID)
+
+            pbx.send(carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: carol.sdp(port: 4030)), from: carol)
+            _ = try await pbx.outbound.request(.ack, to: carol.address)
+            let done = try await pbx.notify(to: alice, saying: "SIP/2.0 200 OK")
+            #expect(done.headers["Subscription-State"] == "terminated;reason=noresource")
+            let bye = try await pbx.outbound.request(.bye, to: alice.address)
+            #expect(bye.headers.callID == call.caller.callID)
+            try await eventually("the desk's music stopped") { call.session.music[.b] == nil }
+            try await eventually("the caller's relay side follows the target, away from the caller") {
+                call.session.remotes.contains(.init(side: .a, host: carol.address.host, port: 4030))
+                    && call.session.relatchedAway == [.a]
+            }
+            let snapshot = try #require(await pbx.core.callSnapshots().first)
+            #expect(snapshot.caller == "101")
+            #expect(snapshot.callee == "102")
+            #expect(snapshot.callerMediaPort == FakeMediaFactory.bPort)
+            let transferred = events.withLock { $0 }.compactMap { event -> String? in
+                if case .callTransferred(_, let by) = event { return by } else { return nil }
+            }
+            #expect(transferred == ["caller"])
+
+            // The desk is the call's caller now: its re-INVITE (hold) reaches carol's side, its
+            // BYE ends the call.
+            pbx.send(call.callee.request(.bye), from: desk)
+            _ = try await pbx.outbound.response(200, .bye, to: desk.address)
+            let carolsBye = try await pbx.outbound.request(.bye, to: carol.address)
+            #expect(carolsBye.headers.callID == invite.headers.callID)
+            let record = try await pbx.finishedCDR(of: "100")
+            #expect(record.disposition == .answered)
+            #expect(record.path?.contains("transfer:102") == true, "path: \(record.path ?? [])")
+            try await eventually("no dialog left behind") { await pbx.core.callDialogCount == 0 }
+        }
+    }
+
+    @Test("the caller's transfer to a busy target: NOTIFY 486, and the call is the caller's and the desk's again as it began")
+    func callersTransferFailsBack() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            var call = try await pbx.establish(from: alice, to: desk)
-            var request = call.caller.request(.refer)
-            request.headers.add("Refer-To", "<sip:102@\(Phone.domain)>")
-            pbx.send(request, from: alice)
-            let refused = try await pbx.outbound.response(501, .refer, to: alice.address)
-            #expect(refused.reason == "Transfer By The Caller Not Supported")
-            try await pbx.settle(via: alice)
-            #expect(pbx.outbound.distinctCount { $0.isRequest(.refer, to: desk.address) } == 0)
+            var (call, invite) = try await callerTransfersToCarol(pbx)
+            pbx.send(carol.respond(to: invite, status: 486, toTag: "carol-tag"), from: carol)
+            _ = try await pbx.notify(to: alice, saying: "SIP/2.0 486 Busy Here")
+            try await eventually("the desk's music stopped") { call.session.music[.b] == nil }
+            let snapshot = try #require(await pbx.core.callSnapshots().first)
+            #expect(snapshot.caller == "100")
+            #expect(snapshot.callee == "101")
+            #expect(snapshot.state == .answered)
+            #expect(snapshot.callerMediaPort == FakeMediaFactory.aPort)
+
+            // The caller's re-INVITE is relayed to the desk as before.
+            pbx.send(call.caller.request(.invite, sdp: alice.sdp(port: 4000, direction: "sendonly")), from: alice)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+
+            pbx.send(call.caller.request(.bye), from: alice)
+            _ = try await pbx.outbound.response(200, .bye, to: alice.address)
+            let bye = try await pbx.outbound.request(.bye, to: desk.address)
+            #expect(bye.headers.callID == call.callee.callID)
+            let record = try await pbx.finishedCDR(of: "100")
+            #expect(record.hangupSide == .caller)
+            try await eventually("no dialog left behind") { await pbx.core.callDialogCount == 0 }
+        }
+    }
+
+    @Test("the caller leaves while the target rings; the target's answer connects it to the desk")
+    func callerLeavesThenTargetAnswers() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var (call, invite) = try await callerTransfersToCarol(pbx)
+            pbx.send(call.caller.request(.bye), from: alice)
+            _ = try await pbx.outbound.response(200, .bye, to: alice.address)
+            let ok = carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: carol.sdp(port: 4030))
+            pbx.send(ok, from: carol)
+            _ = try await pbx.outbound.request(.ack, to: carol.address)
+            try await eventually("the desk's music stopped") { call.session.music[.b] == nil }
+            try await pbx.settle(via: desk)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.bye, to: desk.address) } == 0, "the desk stays")
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.bye, to: alice.address) } == 0)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.notify, to: alice.address) } == 1)
+
+            var carolsSide = try PhoneDialog(callee: carol, invite: invite, ok: ok)
+            pbx.send(carolsSide.request(.bye), from: carol)
+            _ = try await pbx.outbound.request(.bye, to: desk.address)
+            try await eventually("no dialog left behind") { await pbx.core.callDialogCount == 0 }
         }
     }
 

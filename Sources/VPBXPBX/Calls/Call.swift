@@ -51,6 +51,8 @@ struct AwaitedAcks: Sendable {
 
     func contains(_ key: TransactionKey) -> Bool { caller?.key == key || callee?.key == key }
 
+    var isEmpty: Bool { caller == nil && callee == nil }
+
     /// The transaction gave up on its ACK.
     mutating func remove(_ key: TransactionKey) {
         if caller?.key == key { caller = nil }
@@ -123,13 +125,16 @@ struct CalleeLeg: Sendable {
 /// thirty reference counts) in and out of the table each time.
 final class Call {
     let id: UUID
-    let caller: String
-    let callerName: String?
+    /// Who the caller is: after a caller's transfer (``swapParties(callerExtension:)``), the
+    /// party that was called.
+    var caller: String
+    var callerName: String?
     /// What is being rung or talked to: an extension number, or an application (`ivr-main`).
     var callee: String
     let inviteKey: TransactionKey
     let invite: SIPRequest
-    let callerSource: SIPPeerAddress
+    /// Where requests to the caller go.
+    var callerSource: SIPPeerAddress
     var callerDialog: Dialog
     let offer: SessionDescription
     var callerOrigin: OriginTracker
@@ -170,6 +175,13 @@ final class Call {
     /// The callee's phone transferred the caller (REFER): the hand-on under way is that
     /// transfer, reported to the transferring phone instead of an application.
     var transfer: TransferInProgress?
+    /// The caller transferred the call: its parties changed places (``swapParties(callerExtension:)``)
+    /// and ``media`` is seen through ``PartySwappedMediaSession``.
+    var partiesSwapped = false
+    /// While swapped: the leg of the phone now in the caller's place, restored if the parties
+    /// change back; and the display name of the party not in the caller's place.
+    var swappedOutLeg: CalleeLeg?
+    var otherPartyName: String?
     /// An attended transfer joins this call and another: the moving phone's re-INVITE is out.
     var join: PendingJoin?
     /// The callee did not answer (or was busy) and the caller went to voicemail: no second time.
@@ -268,5 +280,69 @@ final class Call {
         var snapshot = self.snapshot
         snapshot.calleeContacts = legs.compactMap { $0.isDone ? nil : $0.contact.serialized }
         return snapshot
+    }
+}
+
+extension Call {
+    /// The caller and the answered callee change places, so that the caller's transfer can be
+    /// carried out as the callee's: the phone that stays (the one called) becomes the call's
+    /// caller, and the transferring phone its answered callee leg, which a hand-on replaces
+    /// (PBXCore+Transfer.swift). Everything kept per side moves with its phone: dialogs and
+    /// where requests go, SDP origins, codecs, who holds, whose silence is watched, and the
+    /// media session's sides (the relay's own sides stay where the phones send; only the
+    /// call's view of them turns). The caller's INVITE stays what the call was set up with,
+    /// and its offer what new legs are offered, restricted to the codec the kept phone uses.
+    ///
+    /// Only for an answered call between two phones that converts no voice, with no
+    /// renegotiation, ACK or join pending (``canSwapParties``). `callerExtension`: the
+    /// transferring phone's extension, if the caller was one (its busy lamp follows the leg).
+    func swapParties(callerExtension: String?) {
+        guard let index = answeredLeg, let keptDialog = legs[index].dialog else { return }
+        let kept = legs[index]
+        var leaving: CalleeLeg
+        if var original = swappedOutLeg, original.dialog?.callID == callerDialog.callID,
+            original.dialog?.localTag == callerDialog.localTag
+        {
+            // Changing back (the transfer failed): the callee's leg as it was, its dialog as it is.
+            original.dialog = callerDialog
+            leaving = original
+        } else {
+            leaving = CalleeLeg(
+                contact: callerDialog.remoteTarget, destination: callerSource, invite: invite, transactionKey: inviteKey)
+            leaving.state = .answered
+            leaving.dialog = callerDialog
+            leaving.extensionNumber = callerExtension
+        }
+        swappedOutLeg = kept
+        legs[index] = leaving
+        // The leaving phone's dialog is the B legs' dialog now, found by its ID until the call
+        // is forgotten (a hand-on keeps it among the earlier ones).
+        calleeCallID = callerDialog.callID
+        calleeFromTag = callerDialog.localTag
+        callerDialog = keptDialog
+        callerSource = kept.destination
+        (caller, callee) = (kept.extensionNumber ?? callee, caller)
+        (callerName, otherPartyName) = (otherPartyName, callerName)
+        swap(&callerOrigin, &calleeOrigin)
+        swap(&callerCodec, &calleeCodec)
+        heldBy = Set(heldBy.map(\.other))
+        silenceWatch = SilenceWatch(caller: silenceWatch.callee, callee: silenceWatch.caller)
+        // What the relay was told before the answer converts only the callee's packets in a
+        // law the caller lacked; the callee answered in the caller's own, so it converts nothing.
+        if g711Bridge != nil {
+            g711Bridge = nil
+            media?.bridgeG711(nil)
+        }
+        media = media.map(PartySwappedMediaSession.turning)
+        partiesSwapped.toggle()
+    }
+
+    /// Whether ``swapParties(callerExtension:)`` may be done now.
+    var canSwapParties: Bool {
+        guard let index = answeredLeg, legs[index].dialog != nil, !answeredByApplication, answeredAt != nil,
+            finalSentToCaller, state == .answered, media != nil, !handingOn, !convertsVoice, !lateOffer,
+            pendingRenegotiation == nil, join == nil, deferredAck == nil, transfer == nil, pickerAwaitingAck == nil
+        else { return false }
+        return awaitingAck.isEmpty
     }
 }

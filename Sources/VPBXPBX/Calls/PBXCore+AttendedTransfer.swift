@@ -212,7 +212,7 @@ extension PBXCore {
         donor.calleeCallID = ""
         donor.calleeFromTag = ""
         endCall(donor.id, cause: "transferred", side: .system, disposition: nil)
-        emit(.callTransferred(keeper.snapshot))
+        emit(.callTransferred(keeper.snapshot, by: "callee"))
         logger.info("attended transfer done", metadata: ["call": "\(keeper.id)", "to": "\(keeper.callee)"])
     }
 

@@ -50,7 +50,11 @@ extension PBXCore {
     /// the added law (``SessionDescription/passedOnWithBothG711Laws()``), before the callee has the
     /// INVITE: a phone sends its first packets with its answer, which reach the relay before
     /// the answer reaches the core.
+    /// A call whose parties changed places (a caller's transfer) offers its next callee the
+    /// kept phone's codec only: the relay's bridge before an answer converts its own B side's
+    /// packets, which are the kept phone's then, not the new callee's.
     func offerForCallees(_ offer: SessionDescription, of call: Call, media: any MediaSession) -> SessionDescription {
+        guard !call.partiesSwapped else { return offer }
         let (passedOn, early) = offer.passedOnWithBothG711Laws()
         if !call.convertsVoice, early != call.g711Bridge {
             call.g711Bridge = early

@@ -15,14 +15,18 @@ import VPBXSignaling
 ///
 /// Relayed to the caller's phone instead, as the engine did before, the REFER asked a trunk
 /// or gateway (most callers a receptionist transfers) to call the exchange's own extension,
-/// which it cannot. Only the callee's REFER is carried out: the caller's would need the
-/// callee's leg to become the call's caller, which the engine does not do, and is refused
-/// (501). A Refer-To with Replaces is an attended transfer, which joins two calls
+/// which it cannot. The caller's phone transfers too (an agent who called a customer puts
+/// the customer through to a colleague): the call's parties change places first
+/// (``Call/swapParties(callerExtension:)``), so that the phone called is the caller kept and
+/// the transferring phone the callee replaced, and the rest is the callee's transfer. A
+/// Refer-To with Replaces is an attended transfer, which joins two calls
 /// (PBXCore+AttendedTransfer.swift).
 struct TransferInProgress: Sendable {
     /// The transferor's leg: the callee leg that sent the REFER, up until the target answers
     /// or it hangs up.
     let transferorLeg: Int
+    /// The call's caller sent the REFER (its parties changed places for it).
+    let byCaller: Bool
     /// The REFER's implicit subscription: NOTIFYs until the last, its BYE or none at all.
     var subscription: ReferSubscription
     /// The music the caller hears while the target rings was started for the transfer, not by
@@ -34,8 +38,8 @@ struct TransferInProgress: Sendable {
 }
 
 extension PBXCore {
-    /// Takes a REFER from the callee's phone in an answered call (blind), or one from either
-    /// phone with Replaces (attended): refused with a reason (400, 404, 491, 501), or
+    /// Takes a REFER from either phone of an answered call (blind, or attended with
+    /// Replaces): refused with a reason (400, 404, 491, 501), or
     /// accepted (202) and carried out. False when the REFER is not the engine's to act on
     /// (the call still rings, or one of the engine's applications has it) and is relayed as
     /// any request.
@@ -51,14 +55,8 @@ extension PBXCore {
             }
             return true
         }
-        if side == .caller, !call.answeredByApplication {
-            // Relayed, it reached the callee's phone without its Refer-To (in-dialog requests
-            // are relayed with their body only), which that phone must refuse anyway.
-            respond(key, to: request, status: 501, reason: "Transfer By The Caller Not Supported")
-            return true
-        }
-        guard side == .callee, let transferor = call.answeredLeg, !call.answeredByApplication,
-            call.answeredAt != nil, !call.handingOn, call.state == .answered, call.media != nil
+        guard call.answeredLeg != nil, !call.answeredByApplication, call.answeredAt != nil, !call.handingOn,
+            call.state == .answered, call.media != nil
         else { return false }
         guard let referTo, request.headers.values("Refer-To").count == 1, let number = referTo.uri.user,
             !number.isEmpty
@@ -70,8 +68,12 @@ extension PBXCore {
             respond(key, to: request, status: 491)
             return true
         }
+        if side == .caller, let (status, reason) = callerTransferRefusal(call) {
+            respond(key, to: request, status: status, reason: reason)
+            return true
+        }
         let subscription = ReferSubscription(request)
-        let started = startTransfer(call, transferor: transferor, to: number, subscription: subscription) {
+        let started = startTransfer(call, byCaller: side == .caller, to: number, subscription: subscription) {
             self.acceptRefer(request, key: key, subscription: subscription)
         }
         if !started { respond(key, to: request, status: 404, reason: "Transfer Target Not Found") }
@@ -96,29 +98,55 @@ extension PBXCore {
     /// target answers, then gets BYE; it may hang up before.
     public func transfer(callID id: UUID, to number: String) -> TransferOutcome {
         guard let call = calls[id] else { return .noSuchCall }
-        guard let transferor = call.answeredLeg, !call.answeredByApplication, call.answeredAt != nil,
+        guard call.answeredLeg != nil, !call.answeredByApplication, call.answeredAt != nil,
             !call.handingOn, call.state == .answered, call.media != nil, call.pendingRenegotiation == nil,
             call.join == nil
         else { return .notTransferable }
-        let started = startTransfer(call, transferor: transferor, to: number, subscription: .none) {}
+        let started = startTransfer(call, byCaller: false, to: number, subscription: .none) {}
         return started ? .started : .unknownTarget
     }
 
-    /// Hands the caller on to what `number` routes to, for the transfer from leg `transferor`;
-    /// `accepted` runs first, once the number is known to lead somewhere. False when it does not.
+    /// Why the caller's phone may not transfer this call now (status and reason), if it may not.
+    private func callerTransferRefusal(_ call: Call) -> (Int, String)? {
+        if call.path.contains(where: { $0.hasPrefix("queue:") }) {
+            // The queue's agent is the callee; the customer's own transfer is not the agent's
+            // to end (a queue call's record ends with the agent's part).
+            return (501, "Transfer Of A Queue Call By The Caller Not Supported")
+        }
+        if call.convertsVoice {
+            return (501, "Transfer Between A-law And mu-law Phones Not Supported")
+        }
+        if monitors.values.contains(where: { $0.callID == call.id }) {
+            return (491, "Call Is Being Monitored")
+        }
+        return call.canSwapParties ? nil : (491, "Request Pending")
+    }
+
+    /// Hands the caller on to what `number` routes to, for the transfer by the callee's phone
+    /// (or, `byCaller`, by the caller's, whose parties change places first); `accepted` runs
+    /// first, once the number is known to lead somewhere. False when it does not.
     private func startTransfer(
-        _ call: Call, transferor: Int, to number: String, subscription: ReferSubscription, accepted: () -> Void
+        _ call: Call, byCaller: Bool, to number: String, subscription: ReferSubscription, accepted: () -> Void
     ) -> Bool {
         let now = Date()
         let routing = dialPlan.resolve(number, at: now)
         guard let ring = ringing(routing.target, now: now) else { return false }
         accepted()
+        if byCaller {
+            let transferring = call.caller
+            call.swapParties(callerExtension: directory[transferring] != nil ? transferring : nil)
+            if call.callerName == nil { call.callerName = directory[call.caller]?.displayName }
+        }
+        guard let transferor = call.answeredLeg else { return true }
         logger.info(
-            "the callee's side transfers the caller",
-            metadata: ["call": "\(call.id)", "from": "\(call.callee)", "to": "\(number)"])
+            "a phone transfers the other party",
+            metadata: [
+                "call": "\(call.id)", "from": "\(call.callee)", "to": "\(number)", "by": byCaller ? "caller" : "callee",
+            ])
         let transferring = call.legs[transferor].extensionNumber ?? call.callee
         call.transfer = TransferInProgress(
-            transferorLeg: transferor, subscription: subscription, startedMusic: playMusicForTransfer(call),
+            transferorLeg: transferor, byCaller: byCaller, subscription: subscription,
+            startedMusic: playMusicForTransfer(call),
             referredBy: NameAddress(uri: SIPURI(user: transferring, host: configuration.advertisedHost)).serialized)
         notifyTransferor(call, sipfrag: "SIP/2.0 100 Trying", final: false)
         beginHandOn(
@@ -164,7 +192,7 @@ extension PBXCore {
         switch result {
         case .connected:
             notifyTransferor(call, sipfrag: "SIP/2.0 200 OK", final: true)
-            emit(.callTransferred(call.snapshot))
+            emit(.callTransferred(call.snapshot, by: transfer.byCaller ? "caller" : "callee"))
             // The transferor's hold (its music) ends with its part in the call.
             let wasHeld = !call.heldBy.isEmpty
             call.heldBy.remove(.callee)
@@ -174,6 +202,10 @@ extension PBXCore {
             notifyTransferor(call, sipfrag: busy ? "SIP/2.0 486 Busy Here" : "SIP/2.0 480 Temporarily Unavailable", final: true)
             // The transferor has the caller back: still held (music on) if it held, else talking.
             if transfer.startedMusic { call.media?.stopMusic(toward: .a) }
+            if transfer.byCaller, call.answeredLeg == transfer.transferorLeg {
+                // The transferor is the caller again, as the call began.
+                call.swapParties(callerExtension: nil)
+            }
         case .callEnded:
             break  // the transferor gets the call's BYE
         }

@@ -18,9 +18,10 @@ public enum PBXEvent: Sendable, Equatable {
     /// A party took the call off hold.
     case callResumed(CallSnapshot, by: String)
     case callEnded(CallSnapshot, disposition: String, cause: String)
-    /// The callee's side transferred the call and the target answered: the caller talks to the
-    /// snapshot's callee now, and the phone (an agent's) that transferred it is free.
-    case callTransferred(CallSnapshot)
+    /// A party (`caller` or `callee`, as the call was before) transferred the call and the
+    /// target answered: the snapshot's caller (the party kept) talks to its callee now, and
+    /// the phone (an agent's) that transferred it is free.
+    case callTransferred(CallSnapshot, by: String)
     /// A supervisor attached to a call (listen, whisper, barge), switched mode, or left.
     case monitorStarted(MonitorSnapshot)
     case monitorChanged(MonitorSnapshot)
