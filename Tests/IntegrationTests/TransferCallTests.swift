@@ -30,6 +30,24 @@ extension Integration {
             }
         }
 
+        @Test("the calling phone transfers: 1001 calls 1002, REFERs it to 1003 and hangs up at once; 1002 and 1003 hear each other")
+        func callerTransfers() async throws {
+            try await TestPBX.run { pbx in
+                let keptEar = try RTPCapture()
+                let kept = try SippPeer(.answerListen).key("rtp_listen", String(keptEar.port))
+                let parties = try await ThreeParties.start(pbx, callee: kept, caller: .callTransferHangUp)
+                // 1002 is the call's caller now, its ear the one that talks to the target.
+                let call = ThreeParties(
+                    callerEar: keptEar, targetEar: parties.targetEar, callerProcess: parties.calleeProcess,
+                    calleeProcess: parties.callerProcess, targetProcess: parties.targetProcess)
+                let transferred = try await call.transferred(pbx, keeping: Fixture.callee)
+                let transferorResult = await parties.callerProcess.finish()
+                parties.callerEar.stop()
+                try transferorResult.requireSuccess()  // 202, NOTIFY 100 Trying, its BYE answered
+                try await call.expectCallerAndTargetTalk(pbx, transferred)
+            }
+        }
+
         @Test("vpbx call transfer: the console transfers an answered call's caller; the callee's phone is hung up when the target answers")
         func fromTheConsole() async throws {
             try await TestPBX.run { pbx in
@@ -158,10 +176,12 @@ extension Integration {
             let calleeProcess: SippProcess
             let targetProcess: SippProcess
 
-            /// `target`: 1003's scenario, one that listens on `rtp_listen`.
-            static func start(_ pbx: TestPBX, callee: SippPeer, target targetScenario: Scenario = .answerListen)
-                async throws -> ThreeParties
-            {
+            /// `target`: 1003's scenario, one that listens on `rtp_listen`; `caller`: 1001's, one
+            /// that listens on `rtp_listen` or transfers to `target`.
+            static func start(
+                _ pbx: TestPBX, callee: SippPeer, target targetScenario: Scenario = .answerListen,
+                caller callerScenario: Scenario = .callListen
+            ) async throws -> ThreeParties {
                 let callerEar = try RTPCapture()
                 let targetEar = try RTPCapture()
                 let target = try SippPeer(targetScenario).key("rtp_listen", String(targetEar.port))
@@ -177,21 +197,22 @@ extension Integration {
                 try await Task.sleep(for: .milliseconds(300))
                 try await calleeProcess.requireListening()
                 try await targetProcess.requireListening()
-                let caller = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
-                    .key("rtp_listen", String(callerEar.port))
+                let caller = try pbx.phone(callerScenario).service(Fixture.callee).caller(Fixture.caller)
+                    .key("rtp_listen", String(callerEar.port)).key("target", TransferCallTests.target)
                     .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
                 return ThreeParties(
                     callerEar: callerEar, targetEar: targetEar, callerProcess: try pbx.start(caller, name: "caller"),
                     calleeProcess: calleeProcess, targetProcess: targetProcess)
             }
 
-            /// The call once the target answered it, both its media ports known.
-            func transferred(_ pbx: TestPBX) async throws -> CallInfo {
+            /// The call once the target answered it, both its media ports known; `keeping`: its
+            /// caller then (the party put through to the target).
+            func transferred(_ pbx: TestPBX, keeping kept: String = Fixture.caller) async throws -> CallInfo {
                 try await eventually("the call transferred to \(TransferCallTests.target) and answered there") {
                     guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
                     let calls = try await pbx.cli.json([CallInfo].self, ["call", "list"])
                     return calls.first { call in
-                        call.caller == Fixture.caller && call.callee == TransferCallTests.target && call.state == .answered
+                        call.caller == kept && call.callee == TransferCallTests.target && call.state == .answered
                             && (call.legs ?? []).filter { $0.mediaPort != nil }.count == 2
                     }
                 }

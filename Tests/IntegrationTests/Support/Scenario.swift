@@ -39,6 +39,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callHoldResume = "call-hold-resume"
     case callAgentLogin = "call-agent-login"
     case callConsultTransfer = "call-consult-transfer"
+    case callTransferHangUp = "call-transfer-hang-up"
     // Phones the engine calls (sipp as UAS).
     case answer
     case answerAtOnce = "answer-at-once"
