@@ -391,8 +391,10 @@ extension Integration {
             }
         }
 
-        @Test("a softphone transfers its caller (REFER): the caller then hears the third softphone's tone, and it the caller's")
-        func blindTransfer() async throws {
+        @Test(
+            "a softphone transfers the other party (REFER), as the callee or as the caller: the party kept then hears the third softphone's tone, and it the kept party's",
+            arguments: [false, true])
+        func blindTransfer(byCaller: Bool) async throws {
             try await TestPBX.run { pbx in
                 let target = "1003"
                 let targetTone = 1500
@@ -404,23 +406,26 @@ extension Integration {
                 }
                 _ = try await annaCallsBela(pbx, anna)
                 try await Task.sleep(for: .seconds(2))
-                try bela.send("/transfer sip:\(target)@\(pbx.options.sipAddress)")
+                let (transferor, kept) = byCaller ? (anna, bela) : (bela, anna)
+                let (transferorTone, keptTone) = byCaller ? (Self.annaTone, Self.belaTone) : (Self.belaTone, Self.annaTone)
+                try transferor.send("/transfer sip:\(target)@\(pbx.options.sipAddress)")
                 let call = try await eventually("the call transferred to 1003 and answered there") {
                     try await pbx.liveCalls().first { $0.callee == target && $0.state == "answered" }
                 }
-                try await waitForCallEnd(bela)
+                try await waitForCallEnd(transferor)
                 try await Task.sleep(for: .seconds(3))
                 try await pbx.cli.succeed(["call", "hangup", call.id])
-                for phone in [anna, cecil] { try await waitForCallEnd(phone) }
+                for phone in [kept, cecil] { try await waitForCallEnd(phone) }
 
-                #expect(bela.log.contains("202 Accepted"), "\(bela.logTail)")
-                try expectHeard(Self.annaTone, by: cecil, seconds: 2)
-                // Anna heard Bela, then (after a moment of music while 1003 rang) 1003.
-                let tones = Self.frameTones(try anna.heardAudio())
+                #expect(transferor.log.contains("202 Accepted"), "\(transferor.logTail)")
+                try expectHeard(keptTone, by: cecil, seconds: 2)
+                // The phone kept heard the transferor, then (after a moment of music while 1003
+                // rang) 1003, and never the transferor again.
+                let tones = Self.frameTones(try kept.heardAudio())
                 let firstTarget = try #require(tones.firstIndex { Self.isTone($0, targetTone) }, "\(tones.compactMap { $0 })")
-                #expect(tones[..<firstTarget].filter { Self.isTone($0, Self.belaTone) }.count >= 15)
+                #expect(tones[..<firstTarget].filter { Self.isTone($0, transferorTone) }.count >= 15)
                 #expect(tones[firstTarget...].filter { Self.isTone($0, targetTone) }.count >= 25)
-                #expect(!tones[firstTarget...].contains { Self.isTone($0, Self.belaTone) })
+                #expect(!tones[firstTarget...].contains { Self.isTone($0, transferorTone) })
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.path == ["transfer:\(target)"])
             }
