@@ -186,7 +186,7 @@ struct AttendedTransferTests {
         }
     }
 
-    @Test("refused: a Replaces without its tags (400), one naming no call (404), two calls that both came in to the desk (501)")
+    @Test("refused: a Replaces without its tags (400), one naming no call (404)")
     func refusedJoins() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             try await pbx.register(carol)
@@ -200,22 +200,122 @@ struct AttendedTransferTests {
             pbx.send(refer, from: desk)
             _ = try await pbx.outbound.response(404, .refer, to: desk.address)
 
-            // Carol calls the desk's other line: a second call into the desk.
-            let carolInvite = try await pbx.placeCall(from: carol, to: desk.number, sdp: carol.sdp(port: 4030))
-            let toDesk = try await pbx.outbound.next("the second INVITE to the desk") {
-                $0.request?.method == .invite && $0.destination == desk.address && $0.request?.headers.callID != incoming.callee.callID
+        }
+    }
+
+    /// An answered, ACKed call from `caller` to `callee`, whose phone answers with `calleeTag`
+    /// at `calleePort`: each side's dialog, as its phone has it.
+    private func answeredCall(
+        _ pbx: PBXHarness, from caller: Phone, to callee: Phone, calleeTag: String, calleePort: Int
+    ) async throws -> (caller: PhoneDialog, callee: PhoneDialog) {
+        let invite = try await pbx.placeCall(from: caller, to: callee.number, sdp: caller.sdp(port: calleePort + 100))
+        let toCallee = try await pbx.outbound.request(.invite, to: callee.address)
+        let ok = callee.respond(to: toCallee, status: 200, toTag: calleeTag, sdp: callee.sdp(port: calleePort))
+        pbx.send(ok, from: callee)
+        _ = try await pbx.outbound.request(.ack, to: callee.address)
+        let callerOK = try await pbx.outbound.response(200, .invite, to: caller.address)
+        let callerSide = try PhoneDialog(caller: caller, invite: invite, ok: callerOK)
+        pbx.send(callerSide.ack(inviteCSeq: try invite.headers.cseq().number), from: caller)
+        try await pbx.settle(via: caller)
+        return (callerSide, try PhoneDialog(callee: callee, invite: toCallee, ok: ok))
+    }
+
+    /// The desk's REFER in `dialog` naming `other` (the desk's dialog of its other call, the
+    /// engine's tag and the desk's as the desk sees them).
+    private func join(_ dialog: inout PhoneDialog, naming other: PhoneDialog, to number: String) throws -> SIPRequest {
+        var refer = dialog.request(.refer)
+        let engineTag = try #require(Self.tag(other.remote))
+        let deskTag = try #require(Self.tag(other.local))
+        refer.headers.add("Refer-To", referTo(number, callID: other.callID, engineTag: engineTag, deskTag: deskTag))
+        return refer
+    }
+
+    private static func tag(_ value: String) -> String? {
+        value.range(of: ";tag=").map { String(value[$0.upperBound...].prefix { $0 != ";" }) }
+    }
+
+    @Test(
+        "two calls that both came in to the desk (or both went out): the other call's parties change places, and the desk's REFER joins them",
+        arguments: [true, false])
+    func joinOfTwoCallsAlike(incoming: Bool) async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(carol)
+            try await pbx.register(desk)
+            try await pbx.register(alice)
+            // Incoming: alice calls the desk, then carol does. Outgoing: the desk calls alice,
+            // then carol.
+            let first = incoming
+                ? try await answeredCall(pbx, from: alice, to: desk, calleeTag: "desk-line-1", calleePort: 4002)
+                : try await answeredCall(pbx, from: desk, to: alice, calleeTag: "alice-tag", calleePort: 4000)
+            let second = incoming
+                ? try await answeredCall(pbx, from: carol, to: desk, calleeTag: "desk-line-2", calleePort: 4008)
+                : try await answeredCall(pbx, from: desk, to: carol, calleeTag: "carol-tag", calleePort: 4030)
+            var deskFirst = incoming ? first.callee : first.caller
+            let deskSecond = incoming ? second.callee : second.caller
+            let carolsSide = incoming ? second.caller : second.callee
+            let sessions = pbx.media.all
+            #expect(sessions.count == 2)
+
+            pbx.send(try join(&deskFirst, naming: deskSecond, to: carol.number), from: desk)
+            _ = try await pbx.outbound.response(202, .refer, to: desk.address)
+            _ = try await pbx.notify(to: desk, saying: "SIP/2.0 100 Trying")
+            // Incoming: carol moves into alice's call (its relay's B side). Outgoing: alice
+            // moves into carol's call, whose parties changed places (carol its caller, so its
+            // B side is the relay's A side, where the desk's phone sent).
+            let moving = incoming ? carol : alice
+            let movingCallID = incoming ? carolsSide.callID : first.callee.callID
+            let reInvite = try await pbx.outbound.next("the re-INVITE moving \(moving.number)") {
+                $0.request?.method == .invite && $0.destination == moving.address && $0.request?.headers.callID == movingCallID
             }.request!
-            let deskOK = desk.respond(to: toDesk, status: 200, toTag: "desk-line-2", sdp: desk.sdp(port: 4008))
-            pbx.send(deskOK, from: desk)
-            _ = try await pbx.outbound.response(200, .invite, to: carol.address)
-            _ = carolInvite
-            var join = incoming.callee.request(.refer)
-            join.headers.add(
-                "Refer-To",
-                referTo("102", callID: toDesk.headers.callID ?? "", engineTag: try #require(try toDesk.headers.fromTag()), deskTag: "desk-line-2"))
-            pbx.send(join, from: desk)
-            _ = try await pbx.outbound.response(501, .refer, to: desk.address)
-            #expect(await pbx.core.callSnapshots().count == 2)
+            let keeperSession = incoming ? sessions[0] : sessions[1]
+            let keeperPort = incoming ? FakeMediaFactory.bPort : FakeMediaFactory.aPort
+            #expect(SampleSDP.parse(reInvite.body)?.audioEndpoint?.port == keeperPort)
+            var ok = SIPResponse(to: reInvite, status: 200, toTag: nil)
+            ok.headers.add("Contact", "<\(moving.contact)>")
+            ok.headers.add("Content-Type", "application/sdp")
+            ok.body = Array(moving.sdp(port: 4032).utf8)
+            pbx.send(ok, from: moving)
+            _ = try await pbx.notify(to: desk, saying: "SIP/2.0 200 OK")
+            try await eventually("the desk hung up in both calls") {
+                Set(pbx.outbound.sent.filter { $0.isRequest(.bye, to: desk.address) }.compactMap { $0.request?.headers.callID })
+                    == [deskFirst.callID, deskSecond.callID]
+            }
+            let snapshots = await pbx.core.callSnapshots()
+            let expected = incoming ? ("100", "102") : ("102", "100")
+            #expect(snapshots.map(\.caller) == [expected.0] && snapshots.map(\.callee) == [expected.1], "\(snapshots)")
+            let keeperSide: MediaSide = incoming ? .b : .a
+            try await eventually("the keeper's relay side at the moved phone, away from the desk") {
+                keeperSession.remotes.contains(.init(side: keeperSide, host: moving.address.host, port: 4032))
+                    && keeperSession.relatchedAway == [keeperSide]
+            }
+        }
+    }
+
+    @Test("two calls into the desk, the moving phone refusing the re-INVITE: NOTIFY 488, and both calls are as they were (carol the caller of hers)")
+    func refusedJoinOfTwoIncomingCalls() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(carol)
+            try await pbx.register(desk)
+            let first = try await answeredCall(pbx, from: alice, to: desk, calleeTag: "desk-line-1", calleePort: 4002)
+            var second = try await answeredCall(pbx, from: carol, to: desk, calleeTag: "desk-line-2", calleePort: 4008)
+            var deskFirst = first.callee
+            pbx.send(try join(&deskFirst, naming: second.callee, to: carol.number), from: desk)
+            _ = try await pbx.outbound.response(202, .refer, to: desk.address)
+            let reInvite = try await pbx.outbound.next("the re-INVITE to carol") {
+                $0.request?.method == .invite && $0.destination == carol.address && $0.request?.headers.callID == second.caller.callID
+            }.request!
+            pbx.send(SIPResponse(to: reInvite, status: 488, toTag: nil), from: carol)
+            _ = try await pbx.notify(to: desk, saying: "SIP/2.0 488 Not Acceptable Here")
+            let snapshots = await pbx.core.callSnapshots().sorted { $0.caller < $1.caller }
+            #expect(snapshots.map(\.caller) == ["100", "102"] && snapshots.map(\.callee) == ["101", "101"], "\(snapshots)")
+            #expect(snapshots.last?.callerMediaPort == FakeMediaFactory.aPort)
+
+            // Carol's call is hers again: her BYE ends it, the desk gets BYE in its dialog.
+            pbx.send(second.caller.request(.bye), from: carol)
+            _ = try await pbx.outbound.response(200, .bye, to: carol.address)
+            let bye = try await pbx.outbound.request(.bye, to: desk.address)
+            #expect(bye.headers.callID == second.callee.callID)
+            #expect(await pbx.core.callSnapshots().map(\.caller) == ["100"])
         }
     }
 }

@@ -16,9 +16,9 @@ import VPBXSignaling
 /// ends. Nothing changes before the colleague's phone accepts: if it refuses, the
 /// receptionist hears so (NOTIFY) and both calls go on as they were.
 ///
-/// Only this shape is joined: the receptionist the callee of one call and the caller of the
-/// other. Two calls that both came in (or both went out) would leave two caller (or two
-/// callee) legs, which a call of this engine cannot hold: refused (501).
+/// The join takes the receptionist as the callee of one call and the caller of the other.
+/// When both calls came in to it (or both went out), the parties of the other call change
+/// places first (``Call/swapParties(callerExtension:)``), and back if the join fails.
 struct PendingJoin: Sendable {
     /// The call that keeps its caller and takes the other's callee (the transferor was its
     /// callee).
@@ -30,6 +30,8 @@ struct PendingJoin: Sendable {
     let referCall: UUID
     let referSide: CallSide
     let subscription: ReferSubscription
+    /// The call whose parties changed places for the join, if one did.
+    let swapped: UUID?
 }
 
 /// A `Replaces` as a Refer-To's header carries it (RFC 3891 §6.1, URI-escaped): the dialog
@@ -80,22 +82,30 @@ extension PBXCore {
             respond(key, to: request, status: 404, reason: "Replaced Call Not Found")
             return
         }
-        guard side != otherSide else {
-            respond(key, to: request, status: 501, reason: "Attended Transfer Between These Calls Not Supported")
+        guard isJoinable(call), isJoinable(other) else {
+            respond(key, to: request, status: 491)
             return
         }
+        if side == otherSide {
+            // Both came in to the transferor (or both went out): in the other call it changes
+            // places with its party, so that it is the callee of one and the caller of the other.
+            if let (status, reason) = swapRefusal(other) {
+                respond(key, to: request, status: status, reason: reason)
+                return
+            }
+            swapParties(of: other)
+        }
         let (keeper, donor) = side == .callee ? (call, other) : (other, call)
-        guard isJoinable(keeper), isJoinable(donor), let moving = donor.answeredLeg,
-            var dialog = donor.legs[moving].dialog, let keeperMedia = keeper.media
+        guard let moving = donor.answeredLeg, var dialog = donor.legs[moving].dialog, let keeperMedia = keeper.media
         else {
-            respond(key, to: request, status: 491)
+            respond(key, to: request, status: 500)
             return
         }
         let subscription = ReferSubscription(request)
         acceptRefer(request, key: key, subscription: subscription)
         let join = PendingJoin(
             keeper: keeper.id, donor: donor.id, referCall: call.id, referSide: side,
-            subscription: subscription)
+            subscription: subscription, swapped: side == otherSide ? other.id : nil)
         keeper.join = join
         donor.join = join
         sendReferNotify(join, sipfrag: "SIP/2.0 100 Trying", final: false)
@@ -151,6 +161,11 @@ extension PBXCore {
         guard response.isSuccess, let keeper, keeper.join?.donor == donorID else {
             donor.join = nil
             keeper?.join = nil
+            // The call that changed places for the join, as it was (a refusal leaves both as
+            // they were).
+            if let swapped = join.swapped.flatMap({ calls[$0] }), swapped.canSwapParties {
+                swapped.swapParties(callerExtension: nil)
+            }
             if response.isSuccess {
                 // The keeper ended meanwhile, and the phone now sends to its closed port.
                 endCall(donorID, cause: "transfer_failed", side: .system, disposition: nil)
@@ -212,7 +227,7 @@ extension PBXCore {
         donor.calleeCallID = ""
         donor.calleeFromTag = ""
         endCall(donor.id, cause: "transferred", side: .system, disposition: nil)
-        emit(.callTransferred(keeper.snapshot, by: "callee"))
+        emit(.callTransferred(keeper.snapshot, by: join.swapped == keeper.id ? "caller" : "callee"))
         logger.info("attended transfer done", metadata: ["call": "\(keeper.id)", "to": "\(keeper.callee)"])
     }
 

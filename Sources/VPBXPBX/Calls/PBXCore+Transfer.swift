@@ -68,7 +68,7 @@ extension PBXCore {
             respond(key, to: request, status: 491)
             return true
         }
-        if side == .caller, let (status, reason) = callerTransferRefusal(call) {
+        if side == .caller, let (status, reason) = swapRefusal(call) {
             respond(key, to: request, status: status, reason: reason)
             return true
         }
@@ -106,11 +106,12 @@ extension PBXCore {
         return started ? .started : .unknownTarget
     }
 
-    /// Why the caller's phone may not transfer this call now (status and reason), if it may not.
-    private func callerTransferRefusal(_ call: Call) -> (Int, String)? {
+    /// Why the call's parties may not change places now for a transfer (status and reason),
+    /// if they may not (``Call/swapParties(callerExtension:)``).
+    func swapRefusal(_ call: Call) -> (Int, String)? {
         if call.path.contains(where: { $0.hasPrefix("queue:") }) {
-            // The queue's agent is the callee; the customer's own transfer is not the agent's
-            // to end (a queue call's record ends with the agent's part).
+            // The queue's agent is the callee; a transfer by the customer's side is not the
+            // agent's to end (a queue call's record ends with the agent's part).
             return (501, "Transfer Of A Queue Call By The Caller Not Supported")
         }
         if call.convertsVoice {
@@ -120,6 +121,14 @@ extension PBXCore {
             return (491, "Call Is Being Monitored")
         }
         return call.canSwapParties ? nil : (491, "Request Pending")
+    }
+
+    /// The call's parties change places for a transfer (``Call/swapParties(callerExtension:)``),
+    /// the leaving caller's extension and the new caller's name as the directory has them.
+    func swapParties(of call: Call) {
+        let leaving = call.caller
+        call.swapParties(callerExtension: directory[leaving] != nil ? leaving : nil)
+        if call.callerName == nil { call.callerName = directory[call.caller]?.displayName }
     }
 
     /// Hands the caller on to what `number` routes to, for the transfer by the callee's phone
@@ -132,11 +141,7 @@ extension PBXCore {
         let routing = dialPlan.resolve(number, at: now)
         guard let ring = ringing(routing.target, now: now) else { return false }
         accepted()
-        if byCaller {
-            let transferring = call.caller
-            call.swapParties(callerExtension: directory[transferring] != nil ? transferring : nil)
-            if call.callerName == nil { call.callerName = directory[call.caller]?.displayName }
-        }
+        if byCaller { swapParties(of: call) }
         guard let transferor = call.answeredLeg else { return true }
         logger.info(
             "a phone transfers the other party",
