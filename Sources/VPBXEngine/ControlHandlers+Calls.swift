@@ -49,12 +49,12 @@ extension ControlHandlers {
             guard let id = UUID(uuidString: params.id) else {
                 throw RPCError.invalidArgument("'\(params.id)' is not a call id (see 'vpbx call list')", field: "id")
             }
-            switch await pbx.transfer(callID: id, to: params.to) {
+            switch await pbx.transfer(callID: id, to: params.to, keepingCallee: params.keep == .callee) {
             case .started: return Acknowledged()
             case .noSuchCall: throw RPCError.notFound("call \(params.id) is not in progress (see 'vpbx call list')")
             case .notTransferable:
                 throw RPCError.conflict(
-                    "call \(params.id) cannot be transferred now: only an answered call between the caller and a phone, not being transferred already")
+                    "call \(params.id) cannot be transferred now: only an answered call between the caller and a phone, not being transferred already (and keeping its callee, not a queue call, nor one converting between A-law and µ-law or listened to)")
             case .unknownTarget:
                 throw RPCError.notFound("'\(params.to)' leads nowhere a caller can be put through to (an unknown, disabled or unregistered extension?)")
             }

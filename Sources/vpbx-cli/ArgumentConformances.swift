@@ -6,6 +6,7 @@ import VPBXControl
 extension ExtensionKind: ExpressibleByArgument {}
 extension PromptLanguage: ExpressibleByArgument {}
 extension CallDisposition: ExpressibleByArgument {}
+extension CallTransfer.Party: ExpressibleByArgument {}
 extension OverrideMode: ExpressibleByArgument {}
 extension QueueStrategy: ExpressibleByArgument {}
 extension QueueEmptyRule: ExpressibleByArgument {}

@@ -65,21 +65,26 @@ struct CallPickupCommand: AsyncParsableCommand {
 struct CallTransferCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transfer",
-        abstract: "Transfer an answered call's caller to a number (blind transfer).",
+        abstract: "Transfer an answered call's caller (or callee) to a number (blind transfer).",
         discussion: """
             The caller is put through to NUMBER, dialled as the callee's phone would dial it (an \
             extension, a queue's or menu's number), and hears music while it rings. The callee's \
             phone stays in the call until NUMBER answers, then is hung up; if NUMBER fails, the \
-            caller is back with the callee's phone.
+            caller is back with the callee's phone. With --keep callee the other way round: the \
+            callee is put through (an agent's call to a customer) and the caller's phone leaves.
             """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Call id, as shown by 'vpbx call list'.") var id: String
-    @Option(name: .customLong("to"), help: ArgumentHelp("The number to put the caller through to.", valueName: "number"))
+    @Option(name: .customLong("to"), help: ArgumentHelp("The number to put the party through to.", valueName: "number"))
     var number: String
+    @Option(help: ArgumentHelp("The party put through, who stays in the call: caller or callee.", valueName: "party"))
+    var keep: CallTransfer.Party = .caller
 
     func run() async throws {
-        let ack = try await EngineSession.run(global) { try await $0.call(CallTransfer.self, .init(id: id, to: number)) }
+        let ack = try await EngineSession.run(global) {
+            try await $0.call(CallTransfer.self, .init(id: id, to: number, keep: keep == .caller ? nil : keep))
+        }
         if global.json { return Output.json(ack) }
         Output.line("call \(id) is being transferred to \(number)")
     }

@@ -89,7 +89,7 @@ struct KeysAndScreensTests {
         #expect(answered.model.notice == "that call is not ringing")
     }
 
-    @Test("t transfers the caller of the user's own answered call to the selected extension, after asking; refused without one")
+    @Test("t transfers the other party of the user's own answered call (its caller, or its callee when the user called) to the selected extension, after asking; refused without one")
     func transferToTheSelectedExtension() {
         var state = ConsoleState(ownExtension: "1002")
         _ = state.apply(.synced(Fixtures.snapshot()))  // c1: 1001 → 1002, answered
@@ -99,12 +99,29 @@ struct KeysAndScreensTests {
         var grid = GridCanvas(rows: 24, columns: 80)
         state.render(into: &grid, now: Fixtures.now)
         #expect(grid.row(containing: "Transfer 1001 Kovács Ödön to 1003 Tóth Győző?") != nil, "\(grid.text)")
-        #expect(state.press(.character("y"), now: Fixtures.now).commands == [.transfer(callID: "c1", to: "1003")])
+        #expect(
+            state.press(.character("y"), now: Fixtures.now).commands == [
+                .transfer(callID: "c1", to: "1003", keepingCallee: false)
+            ])
+
+        // The user's phone made the call: its callee is put through.
+        var calling = ConsoleState(ownExtension: "1001")
+        _ = calling.apply(.synced(Fixtures.snapshot()))
+        _ = calling.press(.down, now: Fixtures.now)
+        _ = calling.press(.down, now: Fixtures.now)  // 1003 selected
+        _ = calling.press(.character("t"), now: Fixtures.now)
+        var callingGrid = GridCanvas(rows: 24, columns: 80)
+        calling.render(into: &callingGrid, now: Fixtures.now)
+        #expect(callingGrid.row(containing: "Transfer 1002 Szabó Erzsébet to 1003 Tóth Győző?") != nil, "\(callingGrid.text)")
+        #expect(
+            calling.press(.character("y"), now: Fixtures.now).commands == [
+                .transfer(callID: "c1", to: "1003", keepingCallee: true)
+            ])
 
         var notMine = ConsoleState(ownExtension: "1003")
         _ = notMine.apply(.synced(Fixtures.snapshot()))
         #expect(notMine.press(.character("t"), now: Fixtures.now).commands.isEmpty)
-        #expect(notMine.model.notice == "you have no answered call to transfer (only a call to your phone)")
+        #expect(notMine.model.notice == "you have no answered call to transfer")
         #expect(notMine.stack.screens.count == 1)
     }
 

@@ -317,4 +317,27 @@ struct TransferTests {
             #expect(await pbx.core.callSnapshots().first?.callee == "102")
         }
     }
+
+    @Test("from the control socket, keeping the callee: the desk is put through to the target, and the caller's phone is hung up at its answer")
+    func fromTheControlSocketKeepingTheCallee() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let call = try await pbx.establish(from: alice, to: desk)
+            try await pbx.register(carol)
+            let id = try #require(await pbx.core.callSnapshots().first?.id)
+            #expect(await pbx.core.transfer(callID: id, to: "999", keepingCallee: true) == .unknownTarget)
+            #expect(await pbx.core.callSnapshots().first?.caller == "100", "nothing changed for a number leading nowhere")
+            #expect(await pbx.core.transfer(callID: id, to: "102", keepingCallee: true) == .started)
+
+            let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            #expect(invite.headers["From"]?.contains("sip:101@") == true)
+            #expect(SampleSDP.parse(invite.body)?.audioEndpoint?.port == FakeMediaFactory.aPort)
+            #expect(call.session.music[.b] != nil, "the desk hears music")
+            pbx.send(carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: carol.sdp(port: 4030)), from: carol)
+            let bye = try await pbx.outbound.request(.bye, to: alice.address)
+            #expect(bye.headers.callID == call.caller.callID)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.notify, to: alice.address) } == 0)
+            let snapshot = try #require(await pbx.core.callSnapshots().first)
+            #expect(snapshot.caller == "101" && snapshot.callee == "102")
+        }
+    }
 }

@@ -123,8 +123,11 @@ public final class ConsoleController {
             Task.detached { continuation.yield(.commandFinished(await session.pickUp(callID: id, to: own, fromQueue: false))) }
         case .pickUpQueueCaller(let id, let own):
             Task.detached { continuation.yield(.commandFinished(await session.pickUp(callID: id, to: own, fromQueue: true))) }
-        case .transfer(let id, let number):
-            Task.detached { continuation.yield(.commandFinished(await session.transfer(callID: id, to: number))) }
+        case .transfer(let id, let number, let keepingCallee):
+            Task.detached {
+                continuation.yield(
+                    .commandFinished(await session.transfer(callID: id, to: number, keepingCallee: keepingCallee)))
+            }
         case .monitor(let target, let supervisor, let mode):
             Task.detached {
                 continuation.yield(.commandFinished(await session.monitor(target, from: supervisor, mode: mode)))

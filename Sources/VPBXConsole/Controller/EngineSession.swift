@@ -139,10 +139,12 @@ public actor EngineSession {
         }
     }
 
-    /// `call.transfer` of the call's caller to `number`; returns the line for the status bar.
-    public func transfer(callID: String, to number: String) async -> String {
-        await perform("transfer", done: "the caller rings \(number) now") {
-            try await $0.call(CallTransfer.self, .init(id: callID, to: number))
+    /// `call.transfer` of the call's caller (or, `keepingCallee`, its callee) to `number`;
+    /// returns the line for the status bar.
+    public func transfer(callID: String, to number: String, keepingCallee: Bool) async -> String {
+        let party = keepingCallee ? "callee" : "caller"
+        return await perform("transfer", done: "the \(party) rings \(number) now") {
+            try await $0.call(CallTransfer.self, .init(id: callID, to: number, keep: keepingCallee ? .callee : nil))
         }
     }
 

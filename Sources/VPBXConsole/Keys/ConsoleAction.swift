@@ -41,8 +41,9 @@ public enum ConsoleCommand: Sendable, Hashable {
     case pickUpCall(callID: String, extensionNumber: String)
     /// `queue.pickup`: a waiting caller is taken out of the queue to this extension.
     case pickUpQueueCaller(callID: String, extensionNumber: String)
-    /// `call.transfer`: the caller of this answered call is put through to `number`.
-    case transfer(callID: String, to: String)
+    /// `call.transfer`: the caller of this answered call (or, `keepingCallee`, its callee) is
+    /// put through to `number`.
+    case transfer(callID: String, to: String, keepingCallee: Bool)
     /// Listen to, whisper to or barge into the call of `extensionNumber` from the user's own
     /// phone: switches the user's running monitoring, or has the engine ring their phone.
     case monitor(extensionNumber: String, supervisor: String, mode: MonitorModeName)

@@ -69,9 +69,10 @@ public struct OverviewScreen: Screen {
         return .run(.pickUpCall(callID: call.id, extensionNumber: own))
     }
 
-    /// `t`: the caller of the user's own answered call (its phone the callee, as a
-    /// receptionist's is) is put through to the extension selected in the extensions panel,
-    /// as the phone's Transfer key would; asks first.
+    /// `t`: the other party of the user's own answered call (the caller, when the user's phone
+    /// answered as a receptionist's does; the callee, when it called out as an agent's does)
+    /// is put through to the extension selected in the extensions panel, as the phone's
+    /// Transfer key would; asks first.
     private func askToTransfer(context: ScreenContext) -> ScreenOutcome {
         let model = context.model
         guard model.connection.isConnected else { return .notice("not connected to the engine") }
@@ -81,12 +82,22 @@ public struct OverviewScreen: Screen {
         guard focus == .extensions, let target = extensionSelection.selectedID(model.extensionNumbers) else {
             return .notice("select the extension to transfer to in the extensions panel")
         }
-        guard let call = model.sortedCalls.first(where: { $0.callee == own && ($0.state == .answered || $0.state == .held) })
-        else { return .notice("you have no answered call to transfer (only a call to your phone)") }
+        guard
+            let call = model.sortedCalls.first(where: {
+                ($0.callee == own || $0.caller == own) && ($0.state == .answered || $0.state == .held)
+            })
+        else { return .notice("you have no answered call to transfer") }
         guard target != own else { return .notice("select another extension than your own") }
-        let caller = Format.party(call.caller, name: call.callerName ?? model.name(of: call.caller))
+        let keepingCallee = call.callee != own
+        let other =
+            keepingCallee
+            ? Format.party(call.callee, name: model.name(of: call.callee))
+            : Format.party(call.caller, name: call.callerName ?? model.name(of: call.caller))
         let to = Format.party(target, name: model.name(of: target))
-        return .push(ConfirmDialog(question: "Transfer \(caller) to \(to)?", command: .transfer(callID: call.id, to: target)))
+        return .push(
+            ConfirmDialog(
+                question: "Transfer \(other) to \(to)?",
+                command: .transfer(callID: call.id, to: target, keepingCallee: keepingCallee)))
     }
 
     private func askToHangUp(model: ConsoleModel) -> ScreenOutcome {

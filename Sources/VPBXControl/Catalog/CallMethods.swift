@@ -53,22 +53,31 @@ public enum CallPickup: RPCMethod {
     }
 }
 
-/// `call.transfer`: the caller of an answered call is put through to another number (blind
-/// transfer, as the callee's phone's Transfer key does).
+/// `call.transfer`: one party of an answered call (the caller, unless `keep` says `callee`)
+/// is put through to another number (blind transfer, as the other party's phone's Transfer
+/// key does).
 public enum CallTransfer: RPCMethod {
     public static let name = "call.transfer"
     public static let summary =
-        "Transfer an answered call's caller to a number (blind): it rings there, and the callee's phone leaves the call when it answers."
+        "Transfer an answered call's caller (or, keep: callee, its callee) to a number (blind): it rings there, and the other party's phone leaves the call when it answers."
     public static let allowedRoles: Set<Role> = .staff
     public typealias Result = Acknowledged
 
+    /// The party that stays in the call and is put through.
+    public enum Party: String, Codable, Sendable, Hashable, CaseIterable {
+        case caller, callee
+    }
+
     public struct Params: Codable, Sendable, Hashable {
         public var id: String
-        /// Dialled as the callee's phone would dial it: an extension, a queue, a menu's number.
+        /// Dialled as the transferring phone would dial it: an extension, a queue, a menu's number.
         public var to: String
-        public init(id: String, to: String) {
+        /// Absent: the caller (the callee's phone transfers it).
+        public var keep: Party?
+        public init(id: String, to: String, keep: Party? = nil) {
             self.id = id
             self.to = to
+            self.keep = keep
         }
     }
 }

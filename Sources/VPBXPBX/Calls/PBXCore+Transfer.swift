@@ -92,17 +92,18 @@ extension PBXCore {
         case unknownTarget
     }
 
-    /// Transfers an answered call's caller to `number` (dialled as the callee's phone would
-    /// dial it) from the control socket: a receptionist's console does what the phone's
-    /// Transfer key does, without NOTIFYs. The callee's phone stays in the call until the
-    /// target answers, then gets BYE; it may hang up before.
-    public func transfer(callID id: UUID, to number: String) -> TransferOutcome {
+    /// Transfers an answered call's caller (or, `keepingCallee`, its callee) to `number`
+    /// (dialled as the other party's phone would dial it) from the control socket: a
+    /// receptionist's or agent's console does what the phone's Transfer key does, without
+    /// NOTIFYs. The other party's phone stays in the call until the target answers, then gets
+    /// BYE; it may hang up before.
+    public func transfer(callID id: UUID, to number: String, keepingCallee: Bool = false) -> TransferOutcome {
         guard let call = calls[id] else { return .noSuchCall }
         guard call.answeredLeg != nil, !call.answeredByApplication, call.answeredAt != nil,
             !call.handingOn, call.state == .answered, call.media != nil, call.pendingRenegotiation == nil,
-            call.join == nil
+            call.join == nil, !keepingCallee || swapRefusal(call) == nil
         else { return .notTransferable }
-        let started = startTransfer(call, byCaller: false, to: number, subscription: .none) {}
+        let started = startTransfer(call, byCaller: keepingCallee, to: number, subscription: .none) {}
         return started ? .started : .unknownTarget
     }
 
