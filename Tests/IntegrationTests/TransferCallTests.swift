@@ -36,10 +36,7 @@ extension Integration {
                 let keptEar = try RTPCapture()
                 let kept = try SippPeer(.answerListen).key("rtp_listen", String(keptEar.port))
                 let parties = try await ThreeParties.start(pbx, callee: kept, caller: .callTransferHangUp)
-                // 1002 is the call's caller now, its ear the one that talks to the target.
-                let call = ThreeParties(
-                    callerEar: keptEar, targetEar: parties.targetEar, callerProcess: parties.calleeProcess,
-                    calleeProcess: parties.callerProcess, targetProcess: parties.targetProcess)
+                let call = parties.keepingCallee(ear: keptEar)
                 let transferred = try await call.transferred(pbx, keeping: Fixture.callee)
                 let transferorResult = await parties.callerProcess.finish()
                 parties.callerEar.stop()
@@ -48,23 +45,27 @@ extension Integration {
             }
         }
 
-        @Test("vpbx call transfer: the console transfers an answered call's caller; the callee's phone is hung up when the target answers")
-        func fromTheConsole() async throws {
+        @Test(
+            "vpbx call transfer: the console transfers an answered call's caller (or, --keep callee, its callee); the other party's phone is hung up when the target answers",
+            arguments: [false, true])
+        func fromTheConsole(keepingCallee: Bool) async throws {
             try await TestPBX.run { pbx in
                 let calleeEar = try RTPCapture()
                 let callee = try SippPeer(.answerListen).key("rtp_listen", String(calleeEar.port))
-                let call = try await ThreeParties.start(pbx, callee: callee)
+                let parties = try await ThreeParties.start(pbx, callee: callee)
                 let answered = try await eventually("the call answered by \(Fixture.callee)") {
-                    guard call.callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
+                    guard parties.callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
                     return try await pbx.cli.json([CallInfo].self, ["call", "list"]).first { $0.state == .answered }
                 }
                 let refused = try await pbx.cli.run(["call", "transfer", answered.id, "--to", "999"])
                 #expect(refused.exitCode == 1 && refused.stderr.contains("999"), "\(refused)")
-                try await pbx.cli.succeed(["call", "transfer", answered.id, "--to", Self.target])
-                let transferred = try await call.transferred(pbx)
-                let calleeResult = await call.calleeProcess.finish()
-                calleeEar.stop()
-                try calleeResult.requireSuccess()  // it got the engine's BYE at the target's answer
+                try await pbx.cli.succeed(
+                    ["call", "transfer", answered.id, "--to", Self.target] + (keepingCallee ? ["--keep", "callee"] : []))
+                let call = keepingCallee ? parties.keepingCallee(ear: calleeEar) : parties
+                let transferred = try await call.transferred(pbx, keeping: keepingCallee ? Fixture.callee : Fixture.caller)
+                let leftResult = await call.calleeProcess.finish()
+                (keepingCallee ? parties.callerEar : calleeEar).stop()
+                try leftResult.requireSuccess()  // it got the engine's BYE at the target's answer
                 try await call.expectCallerAndTargetTalk(pbx, transferred)
             }
         }
@@ -203,6 +204,15 @@ extension Integration {
                 return ThreeParties(
                     callerEar: callerEar, targetEar: targetEar, callerProcess: try pbx.start(caller, name: "caller"),
                     calleeProcess: calleeProcess, targetProcess: targetProcess)
+            }
+
+            /// The parties once 1002 (listening with `ear`) is the one put through to the target:
+            /// the call's parties changed places (the transferring phone was 1001), so 1002 is
+            /// its caller and talks to the target.
+            func keepingCallee(ear: RTPCapture) -> ThreeParties {
+                ThreeParties(
+                    callerEar: ear, targetEar: targetEar, callerProcess: calleeProcess, calleeProcess: callerProcess,
+                    targetProcess: targetProcess)
             }
 
             /// The call once the target answered it, both its media ports known; `keeping`: its
