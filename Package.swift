@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
     ],
     targets: [
         // Pure protocol layers: no NIO, GRDB or ncurses.
@@ -45,7 +46,13 @@ let package = Package(
         // Media: signal processing and RTP/DTMF state machines under the players and recorders; pure.
         .target(name: "VPBXMedia", dependencies: ["VPBXRTP"]),
         // I/O layers.
-        .target(name: "VPBXNetwork", dependencies: ["VPBXText", "VPBXSIP", "VPBXRTP", "CLinuxEpoll", nio, nioPosix, nioConcurrency, logging]),
+        // SIP over TLS (RFC 3261 §26, RFC 5630) through NIOSSL.
+        .target(
+            name: "VPBXNetwork",
+            dependencies: [
+                "VPBXText", "VPBXSIP", "VPBXRTP", "CLinuxEpoll", nio, nioPosix, nioConcurrency, logging,
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
         // epoll and eventfd headers for the RTP relay's poller thread (Linux only).
         .systemLibrary(name: "CLinuxEpoll"),
         .target(
@@ -98,7 +105,11 @@ let package = Package(
         .testTarget(name: "VPBXMediaTests", dependencies: ["VPBXMedia", "VPBXRTP", "VPBXTestSupport"]),
         // The sipp scenario is read from the source tree (#filePath), not bundled.
         .testTarget(
-            name: "VPBXNetworkTests", dependencies: ["VPBXNetwork", "VPBXSIP", "VPBXRTP", "VPBXMedia", nio, nioPosix, nioConcurrency],
+            name: "VPBXNetworkTests",
+            dependencies: [
+                "VPBXNetwork", "VPBXSIP", "VPBXRTP", "VPBXMedia", nio, nioPosix, nioConcurrency,
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             exclude: ["SIP/Scenarios"]),
         .testTarget(
             name: "VPBXMediaIOTests",

@@ -14,11 +14,12 @@
 # Tests: sip-tester (sipp, the independent SIP peer of the integration tests), baresip-core
 # (a real softphone, the second independent peer: registers, calls, holds, talks a tone and
 # records what it hears), tmux (drives the real vpbx-tui in a terminal), sqlite3 (writes
-# finished queue calls for the report tests, as only the queue runtime would).
+# finished queue calls for the report tests, as only the queue runtime would), openssl (makes
+# the certificate of the SIP over TLS tests).
 set -euo pipefail
 
 build_packages=(libsqlite3-dev libncurses-dev libjemalloc-dev tzdata espeak-ng sox)
-test_packages=(sip-tester baresip-core tmux sqlite3)
+test_packages=(sip-tester baresip-core tmux sqlite3 openssl)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in

@@ -105,6 +105,9 @@ public actor Engine {
             configuration: SIPTransportConfiguration(
                 host: config.sipHost, port: config.sipPort, tcpIdleTimeout: .seconds(Int64(config.tcpIdleTimeoutSeconds)),
                 maximumTCPConnections: config.maximumTCPConnections,
+                tls: try config.sipTLS().map {
+                    SIPTLSConfiguration(port: $0.port, certificateFile: $0.certificate, privateKeyFile: $0.key)
+                },
                 logger: logger))
         self.transport = transport
 
@@ -119,6 +122,7 @@ public actor Engine {
             authBanDuration: .seconds(config.authBanSeconds), authBanExempt: try config.banExemptNetworks(),
             maximumContactsPerExtension: config.maximumContacts, sourceRateLimit: config.sourceRateLimit)
         pbxConfiguration.maximumPendingWrites = config.maximumPendingWrites > 0 ? config.maximumPendingWrites : nil
+        pbxConfiguration.advertisedTLSPort = try config.sipTLS()?.port
         let rtpBindHost = config.sipHost == "::" ? "0.0.0.0" : config.sipHost
         let mailbox = ApplicationMailbox()
         let music = HoldMusicLibrary(dataDirectory: config.dataDirectory, logger: logger)
@@ -161,7 +165,9 @@ public actor Engine {
             agents: GRDBAgentRepository(database: database), queueCalls: GRDBQueueCallLogRepository(database: database),
             prompts: prompts, music: music, voicemail: voicemail, queueCenter: queueCenter, events: events, realm: config.realm,
             engineVersion: Engine.version,
-            startedAt: Date(), sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"],
+            startedAt: Date(),
+            sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"]
+                + (transport.localTLSPort.map { ["tls:\(config.sipHost):\($0)"] } ?? []),
             logger: logger)
         handlers.register(on: router)
         try await handlers.reloadDialPlan()

@@ -10,6 +10,10 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var dataDirectory: String = "./vpbx-data"
     public var sipHost: String = "0.0.0.0"
     public var sipPort: Int = 5060
+    /// SIP over TLS, on `sipTLSPort` of the SIP address, when a certificate and key are given.
+    public var sipTLSPort: Int = 5061
+    public var tlsCertificateFile: String?
+    public var tlsKeyFile: String?
     public var rtpPorts: ClosedRange<Int> = 10_000...20_000
     /// Address written into SDP; defaults to the SIP host, or 127.0.0.1 when that is a wildcard.
     public var rtpAddress: String?
@@ -75,6 +79,9 @@ public struct EngineConfiguration: Sendable, Equatable {
     struct File: Decodable {
         var dataDir: String?
         var sipListen: String?
+        var sipTlsPort: Int?
+        var tlsCertificate: String?
+        var tlsKey: String?
         var rtpPorts: String?
         var rtpAddress: String?
         var socket: String?
@@ -113,6 +120,9 @@ public struct EngineConfiguration: Sendable, Equatable {
         }
         if let value = file.dataDir { dataDirectory = value }
         if let value = file.sipListen { try setSIPListen(value) }
+        if let value = file.sipTlsPort { try setSIPTLSPort(value) }
+        if let value = file.tlsCertificate { tlsCertificateFile = value }
+        if let value = file.tlsKey { tlsKeyFile = value }
         if let value = file.rtpPorts { try setRTPPorts(value) }
         if let value = file.rtpAddress { rtpAddress = value }
         if let value = file.socket { socketPath = value }
@@ -159,6 +169,24 @@ public struct EngineConfiguration: Sendable, Equatable {
         }
         sipHost = host
         sipPort = port
+    }
+
+    public mutating func setSIPTLSPort(_ value: Int) throws {
+        sipTLSPort = try Self.checked(value, in: 1...65_535, "SIP TLS port", expected: "a port from 1 to 65535")
+    }
+
+    /// The TLS listener's settings: nil without a certificate; both files or neither.
+    public func sipTLS() throws -> (port: Int, certificate: String, key: String)? {
+        switch (tlsCertificateFile, tlsKeyFile) {
+        case (nil, nil): return nil
+        case (let certificate?, let key?):
+            guard sipTLSPort != sipPort else {
+                throw EngineConfigurationError("the SIP TLS port \(sipTLSPort) is the UDP and TCP port too: choose another (5061 by convention)")
+            }
+            return (sipTLSPort, certificate, key)
+        default:
+            throw EngineConfigurationError("SIP over TLS needs both --tls-certificate and --tls-key (PEM files)")
+        }
     }
 
     /// `LO-HI`, even and odd bounds allowed (the pool uses even RTP ports).

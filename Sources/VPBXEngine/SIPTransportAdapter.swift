@@ -36,6 +36,7 @@ struct SIPTransportAdapter: SIPOutbound {
         switch destination.transport {
         case .udp: return .udp(address)
         case .tcp: return .tcp(address, connection: destination.connectionID.map { SIPConnectionID(rawValue: $0) })
+        case .tls: return .tls(address, connection: destination.connectionID.map { SIPConnectionID(rawValue: $0) })
         }
     }
 
@@ -65,7 +66,8 @@ struct SIPTransportAdapter: SIPOutbound {
     static func peer(of inbound: InboundSIPMessage) -> SIPPeerAddress {
         let source = inbound.source
         return SIPPeerAddress(
-            transport: source.transport == .udp ? .udp : .tcp, host: source.address.numericHost ?? "0.0.0.0",
+            transport: SIPPeerAddress.Transport(rawValue: source.transport.rawValue.lowercased()) ?? .udp,
+            host: source.address.numericHost ?? "0.0.0.0",
             port: source.address.port ?? 0, connectionID: source.connection?.rawValue)
     }
 }

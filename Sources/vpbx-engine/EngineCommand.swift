@@ -25,6 +25,15 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("SIP listen address for UDP and TCP (default 0.0.0.0:5060).", valueName: "addr:port"))
     var sipListen: String?
 
+    @Option(name: .long, help: ArgumentHelp("SIP over TLS port on the SIP address, with --tls-certificate and --tls-key (default 5061).", valueName: "port"))
+    var sipTlsPort: Int?
+
+    @Option(name: .long, help: ArgumentHelp("PEM file of the engine's TLS certificate (chain, leaf first): turns SIP over TLS on.", valueName: "file"))
+    var tlsCertificate: String?
+
+    @Option(name: .long, help: ArgumentHelp("PEM file of the TLS certificate's private key.", valueName: "file"))
+    var tlsKey: String?
+
     @Option(name: .long, help: ArgumentHelp("RTP port range (default 10000-20000).", valueName: "lo-hi"))
     var rtpPorts: String?
 
@@ -109,6 +118,9 @@ struct EngineCommand: AsyncParsableCommand {
         if let config { try configuration.load(file: config) }
         if let dataDir { configuration.dataDirectory = dataDir }
         if let sipListen { try configuration.setSIPListen(sipListen) }
+        if let sipTlsPort { try configuration.setSIPTLSPort(sipTlsPort) }
+        if let tlsCertificate { configuration.tlsCertificateFile = tlsCertificate }
+        if let tlsKey { configuration.tlsKeyFile = tlsKey }
         if let rtpPorts { try configuration.setRTPPorts(rtpPorts) }
         if let rtpAddress { configuration.rtpAddress = rtpAddress }
         if let socket { configuration.socketPath = socket }
@@ -131,6 +143,7 @@ struct EngineCommand: AsyncParsableCommand {
         if let realm { configuration.realm = realm }
         if let promptsDir { configuration.promptsDirectory = promptsDir }
         if let logLevel { try configuration.setLogLevel(logLevel) }
+        _ = try configuration.sipTLS()
         _ = try configuration.trustedNetworks()
         _ = try configuration.banExemptNetworks()
         return configuration

@@ -34,7 +34,7 @@ extension Integration {
 
         /// Anna dials Bela, who answers by herself; returns once the engine has the call answered.
         private func annaCallsBela(_ pbx: TestPBX, _ anna: BaresipPhone, transport: String = "udp") async throws -> LiveCall {
-            try anna.send("/dial sip:\(Fixture.callee)@\(pbx.options.sipAddress);transport=\(transport)")
+            try anna.send("/dial sip:\(Fixture.callee)@\(anna.registrar);transport=\(transport)")
             return try await eventually("the call answered") {
                 try await pbx.liveCalls().first { $0.state == "answered" }
             }
@@ -190,6 +190,46 @@ extension Integration {
                 #expect(anna.transports(ofReceived: "INVITE ") == ["TCP"])
                 #expect(anna.transports(ofReceived: "SIP/2.0 200").allSatisfy { $0 == "TCP" })
                 #expect(try await pbx.registrations().first { $0.extension == Fixture.caller }?.transport == "tcp")
+            }
+        }
+
+        @Test("a softphone registers over TLS and calls a UDP one, each hears the other; the engine calls it back on its TLS connection")
+        func tlsCallsUDP() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-tls-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let certificate = try await TLSCertificate.make(in: directory)
+            try await TestPBX.run(configure: { try $0.enableTLS(certificate) }) { pbx in
+                let tlsAddress = try #require(pbx.options.sipTLSAddress)
+                let (anna, bela) = try await twoRegisteredPhones(pbx, annaTransport: "tls")
+                let transports = Dictionary(try await pbx.registrations().map { ($0.extension, $0.transport) }) { $1 }
+                #expect(transports == [Fixture.caller: "tls", Fixture.callee: "udp"])
+                _ = try await annaCallsBela(pbx, anna, transport: "tls")
+                try await Task.sleep(for: .seconds(3))
+                try anna.send("/hangup")
+                for phone in [anna, bela] { try await waitForCallEnd(phone) }
+
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered && cdr.hangupSide == .caller)
+                #expect(anna.log.contains("TLS \(tlsAddress) -> "), "Anna's SIP came over TLS")
+                #expect(!anna.log.contains("UDP \(pbx.options.sipAddress) -> "), "and none in the clear")
+                try expectHeard(Self.belaTone, by: anna, seconds: 2)
+                try expectHeard(Self.annaTone, by: bela, seconds: 2)
+
+                // The other way: the engine calls the TLS phone on its connection.
+                try bela.send("/dial sip:\(Fixture.caller)@\(pbx.options.sipAddress)")
+                try await eventually("the call to Anna answered") {
+                    try await pbx.liveCalls().first { $0.state == "answered" }
+                }
+                try await Task.sleep(for: .seconds(2))
+                try bela.send("/hangup")
+                try await eventually("the call to Anna recorded") {
+                    let records = try await pbx.cdrs()
+                    return records.count == 2 ? records : nil
+                }
+                let back = try await pbx.cdr(from: Fixture.callee, to: Fixture.caller)
+                #expect(back.disposition == .answered && back.hangupSide == .caller)
+                #expect(anna.transports(ofReceived: "INVITE ") == ["TLS"])
+                #expect(anna.transports(ofReceived: "SIP/2.0 200").allSatisfy { $0 == "TLS" })
             }
         }
 

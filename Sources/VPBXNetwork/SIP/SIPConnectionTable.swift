@@ -1,17 +1,24 @@
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// The open TCP connections of a transport, by identity (to answer on the connection a request
-/// came on) and by remote address (to reuse one for outbound requests). Entries go away when
-/// their connection closes.
+/// The open TCP and TLS connections of a transport, by identity (to answer on the connection a
+/// request came on) and by remote address and transport (to reuse one for outbound requests:
+/// a request for TLS never goes on a plain TCP connection to the same address, nor the other
+/// way round). Entries go away when their connection closes.
 final class SIPConnectionTable: Sendable {
+    /// A remote address and whether its connection is TLS.
+    struct Peer: Hashable {
+        let address: SocketAddress
+        let secure: Bool
+    }
+
     private enum Entry {
         case connecting(EventLoopFuture<any Channel>)
         case open(SIPConnectionID, any Channel)
     }
 
     private struct State {
-        var byAddress: [SocketAddress: Entry] = [:]
+        var byAddress: [Peer: Entry] = [:]
         var byID: [SIPConnectionID: any Channel] = [:]
         /// Connections kept open however idle until then: they carry a registration, and a
         /// phone behind NAT can be reached only through the connection it registered on.
@@ -30,14 +37,14 @@ final class SIPConnectionTable: Sendable {
 
     var count: Int { state.withLockedValue { $0.byID.count } }
 
-    func opened(_ id: SIPConnectionID, channel: any Channel, remote: SocketAddress) {
+    func opened(_ id: SIPConnectionID, channel: any Channel, remote: Peer) {
         state.withLockedValue { state in
             state.byID[id] = channel
             state.byAddress[remote] = .open(id, channel)
         }
     }
 
-    func closed(_ id: SIPConnectionID, remote: SocketAddress?) {
+    func closed(_ id: SIPConnectionID, remote: Peer?) {
         state.withLockedValue { state in
             state.byID[id] = nil
             state.heldUntil[id] = nil
@@ -73,7 +80,7 @@ final class SIPConnectionTable: Sendable {
     /// The open or pending connection to `address`, else a new one from `connect`. Concurrent
     /// callers share one connect, so a burst of requests to a phone opens one connection.
     func connection(
-        to address: SocketAddress, on eventLoop: any EventLoop, connect: () -> EventLoopFuture<any Channel>
+        to address: Peer, on eventLoop: any EventLoop, connect: () -> EventLoopFuture<any Channel>
     ) -> EventLoopFuture<any Channel> {
         enum Decision {
             case reuse(EventLoopFuture<any Channel>)

@@ -1,13 +1,19 @@
 import NIOCore
 
 /// Where a SIP message came from or goes to: a transport and a remote socket address, plus for
-/// TCP the connection it travelled on, so a response goes back on that same connection
+/// TCP and TLS the connection it travelled on, so a response goes back on that same connection
 /// (RFC 3261 §18.2.2) even if the peer has several open to us.
 public struct SIPEndpoint: Hashable, Sendable, CustomStringConvertible {
     /// The transport protocols this engine listens on.
     public enum Transport: String, Hashable, Sendable {
         case udp = "UDP"
         case tcp = "TCP"
+        /// SIP over TLS over TCP (RFC 3261 §26.2.1, RFC 5630): a TCP connection whose bytes
+        /// go through TLS, framed and used as TCP's.
+        case tls = "TLS"
+
+        /// Connection-oriented: messages travel on connections, framed by Content-Length.
+        public var isStream: Bool { self != .udp }
     }
 
     public var transport: Transport
@@ -20,7 +26,7 @@ public struct SIPEndpoint: Hashable, Sendable, CustomStringConvertible {
     public init(transport: Transport, address: SocketAddress, connection: SIPConnectionID? = nil) {
         self.transport = transport
         self.address = address
-        self.connection = transport == .tcp ? connection : nil
+        self.connection = transport.isStream ? connection : nil
     }
 
     /// A UDP peer.
@@ -33,13 +39,18 @@ public struct SIPEndpoint: Hashable, Sendable, CustomStringConvertible {
         SIPEndpoint(transport: .tcp, address: address, connection: connection)
     }
 
+    /// A TLS peer, optionally pinned to one connection.
+    public static func tls(_ address: SocketAddress, connection: SIPConnectionID? = nil) -> SIPEndpoint {
+        SIPEndpoint(transport: .tls, address: address, connection: connection)
+    }
+
     public var description: String {
         let connectionText = connection.map { "#\($0.rawValue)" } ?? ""
         return "\(transport.rawValue):\(address)\(connectionText)"
     }
 }
 
-/// Opaque identity of one TCP connection, unique for the lifetime of a transport (never reused,
+/// Opaque identity of one TCP or TLS connection, unique for the lifetime of a transport (never reused,
 /// unlike a file descriptor or an object address).
 public struct SIPConnectionID: Hashable, Sendable {
     public let rawValue: UInt64

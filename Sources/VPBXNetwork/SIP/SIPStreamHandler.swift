@@ -1,7 +1,7 @@
 import NIOCore
 import VPBXSIP
 
-/// One TCP connection, accepted or opened by us: registers it in the connection table while it
+/// One TCP or TLS connection, accepted or opened by us: registers it in the connection table while it
 /// is open, hands frames to the core, answers pings, and closes on idleness (unless the
 /// connection is held for a registration) or bad framing.
 final class SIPStreamHandler: ChannelInboundHandler {
@@ -10,12 +10,18 @@ final class SIPStreamHandler: ChannelInboundHandler {
 
     private let core: SIPTransportCore
     private let id: SIPConnectionID
+    private let transport: SIPEndpoint.Transport
     private var remote: SocketAddress?
     private var batch: SIPReadBatch?
 
-    init(core: SIPTransportCore, id: SIPConnectionID) {
+    init(core: SIPTransportCore, id: SIPConnectionID, transport: SIPEndpoint.Transport) {
         self.core = core
         self.id = id
+        self.transport = transport
+    }
+
+    private func peer(_ address: SocketAddress) -> SIPConnectionTable.Peer {
+        SIPConnectionTable.Peer(address: address, secure: transport == .tls)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -31,12 +37,12 @@ final class SIPStreamHandler: ChannelInboundHandler {
     private func register(_ context: ChannelHandlerContext) {
         guard remote == nil, let address = context.channel.remoteAddress else { return }
         remote = address
-        core.connections.opened(id, channel: context.channel, remote: address)
+        core.connections.opened(id, channel: context.channel, remote: peer(address))
         core.counters.update { $0.connectionsOpened += 1 }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        core.connections.closed(id, remote: remote)
+        core.connections.closed(id, remote: remote.map(peer))
         context.fireChannelInactive()
     }
 
@@ -48,7 +54,7 @@ final class SIPStreamHandler: ChannelInboundHandler {
             core.counters.update { $0.keepAlives += 1 }
             context.write(Self.wrapOutboundOut(context.channel.allocator.buffer(string: "\r\n")), promise: nil)
         case .message(let bytes):
-            let source = SIPEndpoint.tcp(remote, connection: id)
+            let source = SIPEndpoint(transport: transport, address: remote, connection: id)
             if !core.receive(bytes, from: source, channel: context.channel, batch: batch) {
                 context.close(promise: nil)
             }

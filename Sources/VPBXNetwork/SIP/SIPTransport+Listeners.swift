@@ -40,7 +40,7 @@ extension SIPTransport {
                 for index in 1..<socketCount {
                     udp.append(try await bindUDP(on: loops[index % loops.count], port: port, core: core))
                 }
-                let tcp = try await bindTCP(port: port, core: core)
+                let tcp = try await bindStreamListener(port: port, transport: .tcp, core: core)
                 return (udp, tcp)
             } catch {
                 lastError = error
@@ -99,14 +99,17 @@ extension SIPTransport {
             }
     }
 
-    private func bindTCP(port: Int, core: SIPTransportCore) async throws -> any Channel {
+    /// The listener of TCP connections, or (`transport` .tls) of TLS ones.
+    func bindStreamListener(port: Int, transport: SIPEndpoint.Transport, core: SIPTransportCore) async throws
+        -> any Channel
+    {
         try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 1024)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: UInt(Self.readsPerTick))
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try core.acceptStream(channel) }
+                channel.eventLoop.makeCompletedFuture { try core.acceptStream(channel, transport: transport) }
             }
             .bind(host: configuration.host, port: port)
             .get()

@@ -3,7 +3,8 @@ import NIOCore
 import Synchronization
 import VPBXSIP
 
-/// SIP over UDP and TCP on one address and port (RFC 3261 §18).
+/// SIP over UDP and TCP on one address and port (RFC 3261 §18), and over TLS on a port of its
+/// own when configured (§26.2.1).
 ///
 /// Messages are parsed on the event loop that read them and handed to `onMessage` right there:
 /// the callback must not block (hand the message to an actor or a stream and return). Requests
@@ -14,6 +15,7 @@ public final class SIPTransport: Sendable {
         var core: SIPTransportCore
         var udp: [UDPListener]
         var tcp: any Channel
+        var tls: (any Channel)?
     }
 
     private enum State {
@@ -50,6 +52,12 @@ public final class SIPTransport: Sendable {
         return running.udp.first?.channel.localAddress?.port
     }
 
+    /// The port TLS listens on, once started with it.
+    public var localTLSPort: Int? {
+        guard case .running(let running) = state.withLockedValue({ $0 }) else { return nil }
+        return running.tls?.localAddress?.port
+    }
+
     /// The UDP listeners while running; empty otherwise.
     func runningUDPListeners() -> [UDPListener] {
         guard case .running(let running) = state.withLockedValue({ $0 }) else { return [] }
@@ -81,21 +89,37 @@ public final class SIPTransport: Sendable {
             guard case .idle = state else { throw SIPTransportError.alreadyStarted }
             state = .starting
         }
-        let core = SIPTransportCore(configuration: configuration, group: group, counters: counters, onMessage: onMessage)
         do {
+            let tlsContexts = try configuration.tls?.makeContexts()
+            let core = SIPTransportCore(
+                configuration: configuration, group: group, counters: counters, tls: tlsContexts, onMessage: onMessage)
             let (udp, tcp) = try await bindListeners(core: core)
+            var tls: (any Channel)?
+            do {
+                if let settings = configuration.tls {
+                    tls = try await bindStreamListener(port: settings.port, transport: .tls, core: core)
+                }
+            } catch {
+                for listener in udp { await listener.close() }
+                try? await tcp.close()
+                throw error
+            }
             let stoppedMeanwhile = state.withLockedValue { state in
                 guard case .starting = state else { return true }
-                state = .running(Running(core: core, udp: udp, tcp: tcp))
+                state = .running(Running(core: core, udp: udp, tcp: tcp, tls: tls))
                 return false
             }
             if stoppedMeanwhile {
                 // stop() ran while we were binding: it had nothing to close, so close here.
                 for listener in udp { await listener.close() }
                 try? await tcp.close()
+                try? await tls?.close()
                 return
             }
             configuration.logger.info("SIP listening on UDP and TCP \(configuration.host):\(udp.first?.channel.localAddress?.port ?? 0)")
+            if let port = tls?.localAddress?.port {
+                configuration.logger.info("SIP listening on TLS \(configuration.host):\(port)")
+            }
             if let first = udp.first, let granted = await Self.receiveBufferBytes(of: first.channel),
                 let warning = Self.receiveBufferShortfall(granted: granted, requested: configuration.socketBufferBytes)
             {
@@ -115,7 +139,7 @@ public final class SIPTransport: Sendable {
             return nil
         }
         guard let running else { return }
-        let channels = [running.tcp] + running.core.connections.removeAll()
+        let channels = [running.tcp] + (running.tls.map { [$0] } ?? []) + running.core.connections.removeAll()
         for channel in channels { try? await channel.close() }
         for listener in running.udp { await listener.close() }
     }
@@ -149,7 +173,7 @@ public final class SIPTransport: Sendable {
             let listener = udpSocket(of: running, for: endpoint.address)
             running.core.write(
                 bytes, on: listener.channel, to: endpoint, batch: nil, direct: listener.sender, handOff: sendsFromEventLoops)
-        case .tcp:
+        case .tcp, .tls:
             running.core.sendStream(bytes, to: endpoint)
         }
     }
@@ -159,7 +183,7 @@ public final class SIPTransport: Sendable {
     /// behind NAT can be called only through that connection. Nothing for UDP, for an endpoint
     /// without a connection, or one already closed.
     public func holdConnection(of endpoint: SIPEndpoint, for duration: TimeAmount) {
-        guard endpoint.transport == .tcp, let connection = endpoint.connection, let running = runningState() else { return }
+        guard endpoint.transport.isStream, let connection = endpoint.connection, let running = runningState() else { return }
         running.core.connections.hold(connection, until: .now() + duration)
     }
 
@@ -167,7 +191,7 @@ public final class SIPTransport: Sendable {
     /// been idle for the idle timeout, like one nobody registered on. Not closed here: the
     /// phone may still be using it.
     public func releaseConnection(of endpoint: SIPEndpoint) {
-        guard endpoint.transport == .tcp, let connection = endpoint.connection, let running = runningState() else { return }
+        guard endpoint.transport.isStream, let connection = endpoint.connection, let running = runningState() else { return }
         running.core.connections.release(connection)
     }
 
@@ -213,10 +237,10 @@ public final class SIPTransport: Sendable {
             running.core.write(
                 bytes, on: request.channel, to: request.source, batch: request.batch, direct: listener?.sender,
                 handOff: sendsFromEventLoops)
-        case .tcp where request.channel.isActive:
+        case .tcp where request.channel.isActive, .tls where request.channel.isActive:
             running.core.write(bytes, on: request.channel, to: request.source, batch: request.batch)
-        case .tcp:
-            running.core.sendStream(bytes, to: .tcp(request.source.address))
+        case .tcp, .tls:
+            running.core.sendStream(bytes, to: SIPEndpoint(transport: request.source.transport, address: request.source.address))
         }
     }
 

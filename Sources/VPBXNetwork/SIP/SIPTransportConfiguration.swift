@@ -25,6 +25,8 @@ public struct SIPTransportConfiguration: Sendable {
     public var tcpConnectTimeout: TimeAmount
     /// Requested socket buffer sizes (the kernel caps them at net.core.rmem_max / wmem_max).
     public var socketBufferBytes: Int
+    /// SIP over TLS on a port of its own (5061 by convention), if set.
+    public var tls: SIPTLSConfiguration?
     public var logger: Logger
 
     public init(
@@ -36,8 +38,10 @@ public struct SIPTransportConfiguration: Sendable {
         tcpConnectTimeout: TimeAmount = .seconds(5),
         maximumTCPConnections: Int = 4096,
         socketBufferBytes: Int = 4 << 20,
+        tls: SIPTLSConfiguration? = nil,
         logger: Logger = Logger(label: "vpbx.sip.transport")
     ) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.limits = limits

@@ -1,11 +1,12 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 extension SIPTransportCore {
     /// An accepted connection: refused (NIO closes it) while
     /// ``SIPTransportConfiguration/maximumTCPConnections`` are open, else set up. Outbound
     /// connections (to phones' TCP contacts) are not capped: a flood must not stop calls out.
-    func acceptStream(_ channel: any Channel) throws {
+    func acceptStream(_ channel: any Channel, transport: SIPEndpoint.Transport) throws {
         guard connections.count < configuration.maximumTCPConnections else {
             var refused: UInt64 = 0
             counters.update {
@@ -20,7 +21,7 @@ extension SIPTransportCore {
             }
             throw SIPTransportError.tooManyConnections(configuration.maximumTCPConnections)
         }
-        try configureStream(channel)
+        try configureStream(channel, transport: transport, accepted: true)
     }
 
     static func isPowerOfTen(_ value: UInt64) -> Bool {
@@ -29,13 +30,22 @@ extension SIPTransportCore {
         return value == 1
     }
 
-    /// The pipeline of every TCP connection, accepted or outbound.
-    func configureStream(_ channel: any Channel) throws {
+    /// The pipeline of every TCP or TLS connection, accepted or outbound: for TLS the
+    /// handshake and encryption first, then the same framing as TCP.
+    func configureStream(_ channel: any Channel, transport: SIPEndpoint.Transport, accepted: Bool) throws {
         try Self.enableKeepAliveProbes(channel)
         let handlers = channel.pipeline.syncOperations
+        if transport == .tls {
+            guard let tls else { throw SIPTransportError.badTLSFile("(none)", "SIP over TLS is not configured") }
+            if accepted {
+                try handlers.addHandler(NIOSSLServerHandler(context: tls.server))
+            } else {
+                try handlers.addHandler(try NIOSSLClientHandler(context: tls.client, serverHostname: nil))
+            }
+        }
         try handlers.addHandler(IdleStateHandler(allTimeout: configuration.tcpIdleTimeout))
         try handlers.addHandler(ByteToMessageHandler(SIPStreamDecoder(limits: configuration.limits)))
-        try handlers.addHandler(SIPStreamHandler(core: self, id: connections.makeID()))
+        try handlers.addHandler(SIPStreamHandler(core: self, id: connections.makeID(), transport: transport))
     }
 
     /// The kernel's keep-alive probes on a SIP connection: after ``keepAliveIdleSeconds``
@@ -60,34 +70,39 @@ extension SIPTransportCore {
     static let keepAliveProbes = 4
 
     /// Sends on the endpoint's own connection if it is still open, else on any open connection
-    /// to its address, else on a new one (an outbound request to a phone's TCP contact).
+    /// to its address over the same transport, else on a new one (an outbound request to a
+    /// phone's TCP or TLS contact).
     func sendStream(_ bytes: [UInt8], to endpoint: SIPEndpoint) {
         if let id = endpoint.connection, let channel = connections.channel(for: id), channel.isActive {
             write(bytes, on: channel, to: endpoint, batch: nil)
             return
         }
         let address = endpoint.address
+        let transport = endpoint.transport
         // The pending promise and the new channel share one event loop, so the writes queued
         // on the promise run, in order, before any later send finds the connection open and
         // writes directly: requests to a phone leave in the order they were sent.
         let loop = group.next()
-        connections.connection(to: address, on: loop) { connect(to: address, on: loop) }
+        let peer = SIPConnectionTable.Peer(address: address, secure: transport == .tls)
+        connections.connection(to: peer, on: loop) { connect(to: address, transport: transport, on: loop) }
             .whenComplete { [self] result in
                 switch result {
                 case .success(let channel):
-                    write(bytes, on: channel, to: .tcp(address), batch: nil)
+                    write(bytes, on: channel, to: SIPEndpoint(transport: transport, address: address), batch: nil)
                 case .failure(let error):
                     countSendFailure("cannot open a SIP connection to \(address): \(error)")
                 }
             }
     }
 
-    private func connect(to address: SocketAddress, on loop: any EventLoop) -> EventLoopFuture<any Channel> {
+    private func connect(
+        to address: SocketAddress, transport: SIPEndpoint.Transport, on loop: any EventLoop
+    ) -> EventLoopFuture<any Channel> {
         ClientBootstrap(group: loop)
             .connectTimeout(configuration.tcpConnectTimeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
-                channel.eventLoop.makeCompletedFuture { try configureStream(channel) }
+                channel.eventLoop.makeCompletedFuture { try configureStream(channel, transport: transport, accepted: false) }
             }
             .connect(to: address)
     }

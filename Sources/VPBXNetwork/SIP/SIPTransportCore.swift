@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import NIOSSL
 import VPBXSIP
 
 /// What every socket handler of one running transport shares: the ingress rules, the counters,
@@ -14,14 +15,18 @@ final class SIPTransportCore: Sendable {
     let outbox: SIPSendCoalescer
     let gatherer = SIPDatagramGatherer()
     let onMessage: @Sendable (InboundSIPMessage) -> Void
+    /// For SIP over TLS, when configured: accepted connections' and outbound ones'.
+    let tls: (server: NIOSSLContext, client: NIOSSLContext)?
 
     var logger: Logger { configuration.logger }
 
     init(
         configuration: SIPTransportConfiguration, group: any EventLoopGroup, counters: SIPTransportCounters,
+        tls: (server: NIOSSLContext, client: NIOSSLContext)? = nil,
         onMessage: @escaping @Sendable (InboundSIPMessage) -> Void
     ) {
         self.configuration = configuration
+        self.tls = tls
         self.group = group
         self.ingress = SIPIngress(limits: configuration.limits)
         self.counters = counters
@@ -107,7 +112,7 @@ final class SIPTransportCore: Sendable {
             switch endpoint.transport {
             case .udp:
                 outbox.send(.datagram(AddressedEnvelope(remoteAddress: endpoint.address, data: buffer)), on: channel, promise: promise)
-            case .tcp:
+            case .tcp, .tls:
                 outbox.send(.stream(buffer), on: channel, promise: promise)
             }
             return
@@ -116,7 +121,7 @@ final class SIPTransportCore: Sendable {
         case .udp:
             let envelope = AddressedEnvelope(remoteAddress: endpoint.address, data: buffer)
             if flushNow { channel.writeAndFlush(envelope, promise: promise) } else { channel.write(envelope, promise: promise) }
-        case .tcp:
+        case .tcp, .tls:
             if flushNow { channel.writeAndFlush(buffer, promise: promise) } else { channel.write(buffer, promise: promise) }
         }
     }

@@ -5,6 +5,7 @@ public struct SIPTransportError: Error, Sendable, Equatable, CustomStringConvert
         case alreadyStarted
         case noEventLoops
         case tooManyConnections(Int)
+        case badTLSFile(String, String)
     }
 
     private let reason: Reason
@@ -12,12 +13,16 @@ public struct SIPTransportError: Error, Sendable, Equatable, CustomStringConvert
     public static let alreadyStarted = SIPTransportError(reason: .alreadyStarted)
     public static let noEventLoops = SIPTransportError(reason: .noEventLoops)
     static func tooManyConnections(_ limit: Int) -> SIPTransportError { SIPTransportError(reason: .tooManyConnections(limit)) }
+    static func badTLSFile(_ path: String, _ problem: String) -> SIPTransportError {
+        SIPTransportError(reason: .badTLSFile(path, problem))
+    }
 
     public var description: String {
         switch reason {
         case .alreadyStarted: "the SIP transport was already started (create a new one to listen again)"
         case .noEventLoops: "the event loop group has no event loops to run the SIP transport on"
         case .tooManyConnections(let limit): "\(limit) SIP connections are open, the most allowed; the new one was closed"
+        case .badTLSFile(let path, let problem): "cannot use \(path) for SIP over TLS: \(problem)"
         }
     }
 }

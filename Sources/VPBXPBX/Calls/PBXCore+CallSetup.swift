@@ -186,11 +186,11 @@ extension PBXCore {
             (uri: $0.contact, text: $0.contactText, destination: destination(of: $0), registered: true)
         }
         if let text = record.staticContact, let uri = try? SIPURI(parsing: text) {
-            let transport: SIPPeerAddress.Transport = uri.transportParameter == "tcp" ? .tcp : .udp
+            let transport = SIPPeerAddress.Transport(of: uri)
             // A host name keeps its name in the Request-URI; the datagrams go to its address.
             if let host = uri.hostIsIPAddress ? uri.host : hosts.address(of: uri.host) {
                 result.append(
-                    (uri: uri, text: text, destination: SIPPeerAddress(transport: transport, host: host, port: uri.port ?? 5060),
+                    (uri: uri, text: text, destination: SIPPeerAddress(transport: transport, host: host, port: uri.port ?? transport.defaultPort),
                      registered: false))
             } else {
                 logger.warning(
@@ -297,8 +297,8 @@ extension PBXCore {
     }
 
     func ourContact(user: String, transport: SIPPeerAddress.Transport) -> NameAddress {
-        var uri = SIPURI(user: user, host: configuration.advertisedHost, port: configuration.advertisedPort)
-        if transport == .tcp { uri.parameters.append(SIPParameter(name: "transport", value: "tcp")) }
+        var uri = SIPURI(user: user, host: configuration.advertisedHost, port: configuration.advertisedPort(for: transport))
+        if transport.isStream { uri.parameters.append(SIPParameter(name: "transport", value: transport.rawValue)) }
         return NameAddress(uri: uri)
     }
 }

@@ -8,6 +8,14 @@ public struct PBXConfiguration: Sendable {
     /// Host we put in Via, Contact and From of requests we originate (never 0.0.0.0).
     public var advertisedHost: String
     public var advertisedPort: Int
+    /// The port the engine takes SIP over TLS on, named in its Via and Contact toward TLS
+    /// peers; nil without TLS.
+    public var advertisedTLSPort: Int?
+
+    /// The port the engine's Via and Contact name toward a peer over `transport`.
+    func advertisedPort(for transport: SIPPeerAddress.Transport) -> Int {
+        transport == .tls ? advertisedTLSPort ?? advertisedPort : advertisedPort
+    }
     /// Address written into anchored SDP: where phones send RTP.
     public var mediaAddress: String
     /// Sources accepted without a digest challenge (front proxies, gateways, load generators).

@@ -13,7 +13,7 @@ extension PBXCore {
     /// which it would not be through its old source either.
     func destination(of binding: Binding) -> SIPPeerAddress {
         let source = binding.source
-        guard source.transport == .tcp, !outbound.isConnectionOpen(source) else { return source }
+        guard source.transport.isStream, !outbound.isConnectionOpen(source) else { return source }
         return address(of: binding.contact) ?? source
     }
 
@@ -29,7 +29,7 @@ extension PBXCore {
     /// where its INVITE went, so it keeps its destination; the ACK of an error is the
     /// transaction layer's and does not come here.
     func reachable(_ destination: SIPPeerAddress, for request: SIPRequest) -> SIPPeerAddress {
-        guard destination.transport == .tcp, destination.connectionID != nil, request.method != .cancel,
+        guard destination.transport.isStream, destination.connectionID != nil, request.method != .cancel,
             (try? request.headers.toTag()).flatMap({ $0 }) != nil, request.headers["Route"] == nil,
             !outbound.isConnectionOpen(destination)
         else { return destination }
@@ -37,10 +37,11 @@ extension PBXCore {
     }
 
     /// The address a SIP URI names (RFC 3263 without DNS records: its host, resolved when a
-    /// name, its port or 5060, TCP when `transport=tcp`, else UDP); nil while a name has not
-    /// resolved.
+    /// name, its port or the transport's default, TLS for `sips:` or `transport=tls`, TCP for
+    /// `transport=tcp`, else UDP); nil while a name has not resolved.
     private func address(of uri: SIPURI) -> SIPPeerAddress? {
         guard let host = uri.hostIsIPAddress ? uri.host : hosts.address(of: uri.host) else { return nil }
-        return SIPPeerAddress(transport: uri.transportParameter == "tcp" ? .tcp : .udp, host: host, port: uri.port ?? 5060)
+        let transport = SIPPeerAddress.Transport(of: uri)
+        return SIPPeerAddress(transport: transport, host: host, port: uri.port ?? transport.defaultPort)
     }
 }

@@ -192,7 +192,7 @@ extension PBXCore {
     func newVia(for destination: SIPPeerAddress) -> Via {
         Via(
             transport: destination.transport.rawValue.uppercased(), host: configuration.advertisedHost,
-            port: configuration.advertisedPort,
+            port: configuration.advertisedPort(for: destination.transport),
             parameters: [SIPParameter(name: "branch", value: SIPIdentifiers.branch()), SIPParameter(name: "rport", value: nil)])
     }
 

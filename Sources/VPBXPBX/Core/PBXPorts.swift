@@ -4,7 +4,25 @@ import VPBXSIP
 /// A SIP peer's transport address as the core sees it. For stream transports `connectionID`
 /// names the connection a message arrived on, so a response goes back on it.
 public struct SIPPeerAddress: Hashable, Sendable, CustomStringConvertible {
-    public enum Transport: String, Sendable { case udp, tcp }
+    public enum Transport: String, Sendable {
+        case udp, tcp, tls
+
+        /// Connection-oriented (TCP, TLS): requests to a phone go on its connection.
+        public var isStream: Bool { self != .udp }
+
+        /// What a URI asks to be reached over (RFC 3263 §4.1 without DNS records): TLS for a
+        /// `sips:` URI or `transport=tls`, TCP for `transport=tcp`, else UDP.
+        public init(of uri: SIPURI) {
+            switch uri.transportParameter?.lowercased() {
+            case "tls": self = .tls
+            case "tcp": self = uri.scheme.lowercased() == "sips" ? .tls : .tcp
+            default: self = uri.scheme.lowercased() == "sips" ? .tls : .udp
+            }
+        }
+
+        /// The port a URI without one is reached at: 5061 for TLS, else 5060 (RFC 3261 §19.1.2).
+        public var defaultPort: Int { self == .tls ? 5061 : 5060 }
+    }
 
     public var transport: Transport
     public var host: String

@@ -150,7 +150,12 @@ struct BindingTable: Sendable {
     /// text), the one that lasts longer is kept; the others are returned, their rows stale.
     mutating func restore(_ record: RegistrationRecord) -> [Binding] {
         guard let contact = try? SIPURI(parsing: record.contactURI) else { return [] }
-        let transport: SIPPeerAddress.Transport = record.transport == .udp ? .udp : .tcp
+        let transport: SIPPeerAddress.Transport =
+            switch record.transport {
+            case .udp: .udp
+            case .tcp: .tcp
+            case .tls: .tls
+            }
         let restored = Binding(
             extensionNumber: record.extensionNumber, contact: contact, contactText: record.contactURI,
             expiresAt: record.expiresAt, callID: record.callID, cseq: record.cseq,
@@ -168,7 +173,7 @@ extension Binding {
     var record: RegistrationRecord {
         RegistrationRecord(
             extensionNumber: extensionNumber, contactURI: contactText, expiresAt: expiresAt, callID: callID, cseq: cseq,
-            transport: source.transport == .udp ? .udp : .tcp, sourceHost: source.host, sourcePort: source.port,
+            transport: RegistrationTransport(rawValue: source.transport.rawValue) ?? .udp, sourceHost: source.host, sourcePort: source.port,
             userAgent: userAgent, instanceID: instance?.text, registrationID: instance?.registrationID,
             path: path.isEmpty ? nil : path.map(\.serialized).joined(separator: ", "), registeredAt: registeredAt)
     }

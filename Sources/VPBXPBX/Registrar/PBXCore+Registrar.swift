@@ -127,7 +127,7 @@ extension PBXCore {
             if isNew { checkNewContact(binding) }
             writes.enqueue(.registrationUpsert(binding.record))
             emit(.registrationAdded(extensionNumber: number, contact: text, expiresAt: binding.expiresAt))
-            if source.transport == .tcp {
+            if source.transport.isStream {
                 // Not closed for idleness while it is registered (and a little longer, for a
                 // refresh that comes late): calls reach a phone behind NAT only through it.
                 outbound.holdConnection(of: source, for: .seconds(expires) + Self.connectionHoldMargin)
@@ -189,7 +189,7 @@ extension PBXCore {
     /// phone that unregisters or lapses): it then closes when idle instead of staying open
     /// for the rest of the registration's hour, or until keep-alive probes find it dead.
     private func releaseConnectionIfUnused(_ source: SIPPeerAddress) {
-        guard source.transport == .tcp, let id = source.connectionID, !bindings.isUsing(connection: id) else { return }
+        guard source.transport.isStream, let id = source.connectionID, !bindings.isUsing(connection: id) else { return }
         outbound.releaseConnection(of: source)
     }
 

@@ -140,7 +140,7 @@ final class BaresipPhone {
         var found: [String] = []
         for line in log.split(whereSeparator: \.isNewline) {
             let words = line.split(separator: " ")
-            if words.count == 4, ["UDP", "TCP"].contains(words[0]), words[2] == "->" {
+            if words.count == 4, ["UDP", "TCP", "TLS"].contains(words[0]), words[2] == "->" {
                 header = (String(words[0]), words[1] == registrar)
                 continue
             }
@@ -162,7 +162,7 @@ final class BaresipPhone {
         for line in log.split(whereSeparator: \.isNewline) {
             let text = line.trimmingCharacters(in: .whitespaces)
             let words = text.split(separator: " ")
-            if words.count == 4, ["UDP", "TCP"].contains(words[0]), words[2] == "->" {
+            if words.count == 4, ["UDP", "TCP", "TLS"].contains(words[0]), words[2] == "->" {
                 inbound = words[1] == registrar
             } else if inbound == received, ["a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive"].contains(text) {
                 found.append(String(text.dropFirst(2)))

@@ -19,6 +19,9 @@ struct EngineOptions: Sendable {
     /// `--relay-threads`: nil leaves the engine's default.
     var relayThreads: Int?
     var tcpIdleTimeout: Int?
+    /// SIP over TLS on `sipTLSPort` with `tlsCertificate`, when set.
+    var sipTLSPort: UInt16?
+    var tlsCertificate: TLSCertificate?
     var logLevel = "debug"
     /// The default prompts: empty at first; tests put the files they need there.
     var promptsDirectory: String
@@ -37,6 +40,13 @@ struct EngineOptions: Sendable {
     }
 
     var sipAddress: String { "127.0.0.1:\(sipPort)" }
+    var sipTLSAddress: String? { sipTLSPort.map { "127.0.0.1:\($0)" } }
+
+    /// Turns SIP over TLS on, on a free port, with `certificate`.
+    mutating func enableTLS(_ certificate: TLSCertificate) throws {
+        sipTLSPort = try FreePorts.sipPort()
+        tlsCertificate = certificate
+    }
 
     /// The vpbx-engine command line (see man/vpbx-engine.8).
     var arguments: [String] {
@@ -57,6 +67,12 @@ struct EngineOptions: Sendable {
         if let sourceRateLimit { arguments += ["--source-rate-limit", String(sourceRateLimit)] }
         if let relayThreads { arguments += ["--relay-threads", String(relayThreads)] }
         if let tcpIdleTimeout { arguments += ["--tcp-idle-timeout", String(tcpIdleTimeout)] }
+        if let sipTLSPort, let tlsCertificate {
+            arguments += [
+                "--sip-tls-port", String(sipTLSPort), "--tls-certificate", tlsCertificate.certificateFile, "--tls-key",
+                tlsCertificate.keyFile,
+            ]
+        }
         return arguments
     }
 }

@@ -25,11 +25,11 @@ final class TestPBX {
 
     /// Starts an engine with options changed by `configure`.
     static func run<T>(
-        configure: (inout EngineOptions) -> Void, _ body: (TestPBX) async throws -> T
+        configure: (inout EngineOptions) throws -> Void, _ body: (TestPBX) async throws -> T
     ) async throws -> T {
         let scratch = try ScratchDirectory()
         var options = try EngineOptions(scratch: scratch)
-        configure(&options)
+        try configure(&options)
         let cli = try VPBXCommand(socket: options.socket, scratch: scratch)
         let engine: EngineProcess
         do {
@@ -113,8 +113,9 @@ final class TestPBX {
         _ number: String, password: String? = nil, transport: String = "udp", tone: Int, codecs: String = "PCMA,PCMU",
         answersAutomatically: Bool = true, sendsInstance: Bool = false
     ) throws -> BaresipPhone {
+        let registrar = transport == "tls" ? options.sipTLSAddress ?? options.sipAddress : options.sipAddress
         let phone = try BaresipPhone(
-            number: number, password: password ?? Fixture.password(number), registrar: options.sipAddress,
+            number: number, password: password ?? Fixture.password(number), registrar: registrar,
             transport: transport, tone: tone, codecs: codecs, answersAutomatically: answersAutomatically,
             sendsInstance: sendsInstance, scratch: scratch)
         softphones.append(phone)

@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 import VPBXSIP
 
 /// A plain NIO TCP connection standing in for a phone: writes raw bytes, collects the bytes it
@@ -18,11 +19,15 @@ final class TCPPeer: Sendable {
     var received: [UInt8] { log.bytes }
     var isClosed: Bool { log.isClosed }
 
-    static func connect(port: Int) async throws -> TCPPeer {
+    /// `tls`: the connection speaks TLS with this client context (a TLS phone).
+    static func connect(port: Int, tls: NIOSSLContext? = nil) async throws -> TCPPeer {
         let log = ByteLog()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ByteCollector(log: log)) }
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: nil)) }
+                    try channel.pipeline.syncOperations.addHandler(ByteCollector(log: log))
+                }
             }
             .connect(host: "127.0.0.1", port: port)
             .get()
@@ -128,11 +133,15 @@ final class TCPTestServer: Sendable {
 
     var port: Int { channel.localAddress?.port ?? 0 }
 
-    static func start() async throws -> TCPTestServer {
+    /// `tls`: the server speaks TLS with this server context (a phone listening for TLS).
+    static func start(tls: NIOSSLContext? = nil) async throws -> TCPTestServer {
         let log = ByteLog()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ByteCollector(log: log)) }
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    try channel.pipeline.syncOperations.addHandler(ByteCollector(log: log))
+                }
             }
             .bind(host: "127.0.0.1", port: 0)
             .get()

@@ -13,11 +13,15 @@ struct Phone: Sendable {
     let password: String
     let address: SIPPeerAddress
 
-    /// `connection`: a phone on TCP, its messages arriving on that connection.
-    init(_ number: String, password: String? = nil, at host: String, port: Int = 5060, connection: UInt64? = nil) {
+    /// `connection`: a phone on TCP (or on `tls`), its messages arriving on that connection.
+    init(
+        _ number: String, password: String? = nil, at host: String, port: Int = 5060, connection: UInt64? = nil,
+        tls: Bool = false
+    ) {
         self.number = number
         self.password = password ?? "secret-\(number)"
-        self.address = SIPPeerAddress(transport: connection == nil ? .udp : .tcp, host: host, port: port, connectionID: connection)
+        let transport: SIPPeerAddress.Transport = connection == nil ? .udp : tls ? .tls : .tcp
+        self.address = SIPPeerAddress(transport: transport, host: host, port: port, connectionID: connection)
     }
 
     var contact: String { "sip:\(number)@\(address.host):\(address.port)" }

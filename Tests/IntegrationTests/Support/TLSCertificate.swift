@@ -1,0 +1,34 @@
+import Foundation
+
+/// A self-signed certificate for 127.0.0.1 and its key (PEM), made with the `openssl` command
+/// for the engine's SIP over TLS: the phones in these tests (baresip) do not check it, as
+/// desk phones given no CA do not.
+struct TLSCertificate: Sendable {
+    let certificateFile: String
+    let keyFile: String
+
+    /// Makes one in `directory` (bounded: 30 s).
+    static func make(in directory: URL) async throws -> TLSCertificate {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        guard let openssl = path.split(separator: ":").map({ "\($0)/openssl" }).first(where: {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }) else {
+            throw HarnessError("openssl is not installed (not found in PATH); run 'bash scripts/setup-deps.sh' (package openssl)")
+        }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let certificate = directory.appendingPathComponent("engine-cert.pem").path
+        let key = directory.appendingPathComponent("engine-key.pem").path
+        let log = directory.appendingPathComponent("openssl.log")
+        let status = try await ChildProcess.run(
+            URL(fileURLWithPath: openssl),
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
+            ],
+            stdout: log, stderr: log, timeout: .seconds(30))
+        guard status == 0 else {
+            throw HarnessError("openssl could not make a test certificate (status \(status.map(String.init) ?? "killed")): \(tail(of: log, lines: 20))")
+        }
+        return TLSCertificate(certificateFile: certificate, keyFile: key)
+    }
+}
