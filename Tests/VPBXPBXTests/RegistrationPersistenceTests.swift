@@ -29,6 +29,24 @@ struct RegistrationPersistenceTests {
         await second.core.shutdown()
     }
 
+    @Test("a binding made over TLS is stored as tls and restored as a TLS binding (without its connection)")
+    func tlsBindingRestored() async throws {
+        let phone = Phone("100", at: "192.0.2.80", port: 40_300, connection: 5, tls: true)
+        let first = PBXHarness()
+        try await first.provision([phone])
+        try await first.core.start()
+        #expect(try await first.register(phone, contact: "<sip:100@192.0.2.80:40300;transport=tls>").statusCode == 200)
+        await first.core.shutdown()
+        #expect(try await first.registrations.list().map(\.transport) == [.tls])
+
+        let second = PBXHarness(store: first.store)
+        try await second.core.start()
+        let restored = await second.core.registrations(extension: phone.number)
+        #expect(restored.first?.source.transport == .tls)
+        #expect(restored.first?.source.connectionID == nil)
+        await second.core.shutdown()
+    }
+
     /// Rows an older registrar kept apart (it matched contacts by their text) become one
     /// binding, and the stale row is removed.
     @Test("two stored rows of one contact in two spellings are restored as the one that lasts longer, the other row removed")
