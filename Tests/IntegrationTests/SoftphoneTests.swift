@@ -155,13 +155,19 @@ extension Integration {
             }
         }
 
-        @Test("a softphone on TCP calls one on UDP and is called back over TCP: both registered on their transport, both tones heard")
-        func tcpCallsUDP() async throws {
-            try await TestPBX.run { pbx in
-                let (anna, bela) = try await twoRegisteredPhones(pbx, annaTransport: "tcp")
+        @Test(
+            "a softphone on TCP (or TLS) calls one on UDP and is called back on its connection: both registered on their transport, both tones heard",
+            arguments: ["tcp", "tls"])
+        func streamPhoneCallsUDP(transport: String) async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-tls-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let certificate = transport == "tls" ? try await TLSCertificate.make(in: directory) : nil
+            let name = transport.uppercased()
+            try await TestPBX.run(configure: { if let certificate { try $0.enableTLS(certificate) } }) { pbx in
+                let (anna, bela) = try await twoRegisteredPhones(pbx, annaTransport: transport)
                 let transports = Dictionary(try await pbx.registrations().map { ($0.extension, $0.transport) }) { $1 }
-                #expect(transports == [Fixture.caller: "tcp", Fixture.callee: "udp"])
-                _ = try await annaCallsBela(pbx, anna, transport: "tcp")
+                #expect(transports == [Fixture.caller: transport, Fixture.callee: "udp"])
+                _ = try await annaCallsBela(pbx, anna, transport: transport)
                 try await Task.sleep(for: .seconds(3))
                 try anna.send("/hangup")
                 for phone in [anna, bela] { try await waitForCallEnd(phone) }
@@ -169,11 +175,12 @@ extension Integration {
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .answered)
                 #expect(cdr.hangupSide == .caller)
-                #expect(anna.log.contains("TCP 127.0.0.1:\(pbx.options.sipPort) -> "), "Anna's SIP came over TCP")
+                #expect(anna.log.contains("\(name) \(anna.registrar) -> "), "Anna's SIP came over \(name)")
+                #expect(!anna.log.contains("UDP \(pbx.options.sipAddress) -> "), "none of it over UDP")
                 try expectHeard(Self.belaTone, by: anna, seconds: 2)
                 try expectHeard(Self.annaTone, by: bela, seconds: 2)
 
-                // The other way: the engine calls the TCP phone, over TCP.
+                // The other way: the engine calls Anna on her connection.
                 #expect(anna.transports(ofReceived: "INVITE ").isEmpty)
                 try bela.send("/dial sip:\(Fixture.caller)@\(pbx.options.sipAddress)")
                 try await eventually("the call to Anna answered") {
@@ -187,49 +194,9 @@ extension Integration {
                 }
                 let back = try await pbx.cdr(from: Fixture.callee, to: Fixture.caller)
                 #expect(back.disposition == .answered && back.hangupSide == .caller)
-                #expect(anna.transports(ofReceived: "INVITE ") == ["TCP"])
-                #expect(anna.transports(ofReceived: "SIP/2.0 200").allSatisfy { $0 == "TCP" })
-                #expect(try await pbx.registrations().first { $0.extension == Fixture.caller }?.transport == "tcp")
-            }
-        }
-
-        @Test("a softphone registers over TLS and calls a UDP one, each hears the other; the engine calls it back on its TLS connection")
-        func tlsCallsUDP() async throws {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-tls-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let certificate = try await TLSCertificate.make(in: directory)
-            try await TestPBX.run(configure: { try $0.enableTLS(certificate) }) { pbx in
-                let tlsAddress = try #require(pbx.options.sipTLSAddress)
-                let (anna, bela) = try await twoRegisteredPhones(pbx, annaTransport: "tls")
-                let transports = Dictionary(try await pbx.registrations().map { ($0.extension, $0.transport) }) { $1 }
-                #expect(transports == [Fixture.caller: "tls", Fixture.callee: "udp"])
-                _ = try await annaCallsBela(pbx, anna, transport: "tls")
-                try await Task.sleep(for: .seconds(3))
-                try anna.send("/hangup")
-                for phone in [anna, bela] { try await waitForCallEnd(phone) }
-
-                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
-                #expect(cdr.disposition == .answered && cdr.hangupSide == .caller)
-                #expect(anna.log.contains("TLS \(tlsAddress) -> "), "Anna's SIP came over TLS")
-                #expect(!anna.log.contains("UDP \(pbx.options.sipAddress) -> "), "and none in the clear")
-                try expectHeard(Self.belaTone, by: anna, seconds: 2)
-                try expectHeard(Self.annaTone, by: bela, seconds: 2)
-
-                // The other way: the engine calls the TLS phone on its connection.
-                try bela.send("/dial sip:\(Fixture.caller)@\(pbx.options.sipAddress)")
-                try await eventually("the call to Anna answered") {
-                    try await pbx.liveCalls().first { $0.state == "answered" }
-                }
-                try await Task.sleep(for: .seconds(2))
-                try bela.send("/hangup")
-                try await eventually("the call to Anna recorded") {
-                    let records = try await pbx.cdrs()
-                    return records.count == 2 ? records : nil
-                }
-                let back = try await pbx.cdr(from: Fixture.callee, to: Fixture.caller)
-                #expect(back.disposition == .answered && back.hangupSide == .caller)
-                #expect(anna.transports(ofReceived: "INVITE ") == ["TLS"])
-                #expect(anna.transports(ofReceived: "SIP/2.0 200").allSatisfy { $0 == "TLS" })
+                #expect(anna.transports(ofReceived: "INVITE ") == [name])
+                #expect(anna.transports(ofReceived: "SIP/2.0 200").allSatisfy { $0 == name })
+                #expect(try await pbx.registrations().first { $0.extension == Fixture.caller }?.transport == transport)
             }
         }
 
