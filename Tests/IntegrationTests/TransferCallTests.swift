@@ -156,6 +156,57 @@ extension Integration {
             }
         }
 
+        @Test("attended transfer of two calls the desk made: 1002 calls 1001, then 1003, and joins them (the first call's parties change places); 1001 and 1003 hear each other")
+        func attendedTransferOfTwoOutgoingCalls() async throws {
+            try await TestPBX.run { pbx in
+                let aliceEar = try RTPCapture()
+                let carolEar = try RTPCapture()
+                let alice = try SippPeer(.answerListen).key("rtp_listen", String(aliceEar.port))
+                let carol = try SippPeer(.answerListenReInvite).key("rtp_listen", String(carolEar.port))
+                try await pbx.addExtension(
+                    Fixture.caller, password: Fixture.password(Fixture.caller),
+                    staticContact: pbx.contact(of: alice, number: Fixture.caller))
+                try await pbx.addExtension(Fixture.callee, password: Fixture.password(Fixture.callee))
+                try await pbx.addExtension(
+                    Self.target, password: Fixture.password(Self.target), staticContact: pbx.contact(of: carol, number: Self.target))
+                let aliceProcess = try pbx.start(alice, name: "alice")
+                let carolProcess = try pbx.start(carol, name: "carol")
+                try await Task.sleep(for: .milliseconds(300))
+                try await aliceProcess.requireListening()
+                try await carolProcess.requireListening()
+
+                // The desk's first line calls 1001 (and sends RTP until the engine hangs it up).
+                let firstLine = try pbx.phone(.callAwaitBye).service(Fixture.caller).caller(Fixture.callee)
+                    .credentials(user: Fixture.callee, password: Fixture.password(Fixture.callee))
+                let firstProcess = try pbx.start(firstLine, name: "desk-line-1")
+                let (callID, engineTag, deskTag) = try await eventually("1002's call to 1001 answered") {
+                    () -> (String, String, String)? in
+                    guard firstProcess.isRunning else { throw StopWaiting(reason: "the desk's first line has ended") }
+                    guard let ok = firstProcess.receivedSoFar().first(where: { $0.hasPrefix("SIP/2.0 200") && $0.contains("INVITE") }),
+                        let callID = Self.header("Call-ID", in: ok), let from = Self.header("From", in: ok),
+                        let to = Self.header("To", in: ok), let deskTag = Self.tag(from), let engineTag = Self.tag(to)
+                    else { return nil }
+                    return (callID, engineTag, deskTag)
+                }
+                // Its second line calls 1003 and transfers with Replaces naming the first call.
+                let replaces = "\(callID);to-tag=\(engineTag);from-tag=\(deskTag)"
+                    .addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+                let consult = try pbx.phone(.callConsultTransfer).service(Self.target).caller(Fixture.callee)
+                    .key("party", Fixture.caller).key("replaces", replaces)
+                    .credentials(user: Fixture.callee, password: Fixture.password(Fixture.callee))
+                let consultProcess = try pbx.start(consult, name: "desk-line-2")
+
+                let call = ThreeParties(
+                    callerEar: aliceEar, targetEar: carolEar, callerProcess: aliceProcess, calleeProcess: firstProcess,
+                    targetProcess: carolProcess)
+                let joined = try await call.transferred(pbx)  // 1001 now the call's caller, 1003 its callee
+                try await consultProcess.finish().requireSuccess()  // 202, both NOTIFYs, the BYE
+                try await firstProcess.finish().requireSuccess()  // hung up by the engine
+                #expect(try await pbx.cli.json([CallInfo].self, ["call", "list"]).count == 1, "the consultation ended")
+                try await call.expectCallerAndTargetTalk(pbx, joined, recordedFrom: Fixture.callee, to: Fixture.caller)
+            }
+        }
+
         /// The value of header `name` in a message's text.
         static func header(_ name: String, in message: String) -> String? {
             message.split(whereSeparator: \.isNewline).first { $0.lowercased().hasPrefix(name.lowercased() + ":") }
@@ -229,8 +280,11 @@ extension Integration {
             }
 
             /// Caller and target talk for 2 s and must hear each other; then the call is hung
-            /// up from the console, and its record shows the transfer.
-            func expectCallerAndTargetTalk(_ pbx: TestPBX, _ call: CallInfo) async throws {
+            /// up from the console, and its record (of the call from `recordedFrom` to `to`, as
+            /// it began) shows the transfer.
+            func expectCallerAndTargetTalk(
+                _ pbx: TestPBX, _ call: CallInfo, recordedFrom caller: String = Fixture.caller, to callee: String = Fixture.callee
+            ) async throws {
                 let ports = try #require(call.legs).compactMap(\.mediaPort)
                 callerEar.talk(frequency: TransferCallTests.callerTone, to: UInt16(ports[0]))
                 targetEar.talk(frequency: TransferCallTests.targetTone, to: UInt16(ports[1]))
@@ -250,7 +304,7 @@ extension Integration {
                 let heardByTarget = MonitorCallTests.Heard(targetEar, from: start.target, to: end.target)
                 #expect(heardByTarget.has(TransferCallTests.callerTone), "\(heardByTarget)")
                 let cdr = try await eventually("the call's finished record") {
-                    let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                    let cdr = try await pbx.cdr(from: caller, to: callee)
                     return cdr.disposition == .answered ? cdr : nil
                 }
                 #expect(cdr.path == ["transfer:\(TransferCallTests.target)"])
