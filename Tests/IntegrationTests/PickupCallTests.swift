@@ -6,13 +6,17 @@ import VPBXRTP
 
 extension Integration {
     /// Pickup dialled from a real phone: 1001 calls 1002 (a sipp phone that only rings), 1003
-    /// dials *8 (group) or *81002 (directed) and talks to 1001 through the relay; a picker
-    /// whose INVITE has no offer answers the engine's in its ACK.
+    /// dials *8 (group) or *81002 (directed), or calls 1002 with Replaces naming its ringing
+    /// dialog (as a busy lamp key of some phones does), and talks to 1001 through the relay; a
+    /// picker whose INVITE has no offer answers the engine's in its ACK.
     @Suite("Pickup from a phone")
     struct PickupCallTests {
         static let picker = "1003"
 
-        @Test(arguments: [("*81002", Scenario.callListen), ("*8", .callListen), ("*81002", .callListenLateOffer)])
+        @Test(arguments: [
+            ("*81002", Scenario.callListen), ("*8", .callListen), ("*81002", .callListenLateOffer),
+            (Fixture.callee, .callReplacesListen),
+        ])
         func pickUpTheRingingCall(code: String, pickerScenario: Scenario) async throws {
             try await TestPBX.run { pbx in
                 let callerEar = try RTPCapture()
@@ -37,9 +41,17 @@ extension Integration {
                     try await pbx.cli.json([CallInfo].self, ["call", "list"]).first { $0.state == .ringing }
                 }
 
-                let picker = try pbx.phone(pickerScenario).service(code).caller(Self.picker)
+                var picker = try pbx.phone(pickerScenario).service(code).caller(Self.picker)
                     .key("rtp_listen", String(pickerEar.port))
                     .credentials(user: Self.picker, password: Fixture.password(Self.picker))
+                if pickerScenario == .callReplacesListen {
+                    // The desk's early dialog: the engine's INVITE (Call-ID, its tag) and the
+                    // tag the desk's sipp gave its 180 ([pid]uas[call_number]).
+                    let invite = try #require(deskProcess.receivedSoFar().first { $0.hasPrefix("INVITE") })
+                    let callID = try #require(TransferCallTests.header("Call-ID", in: invite))
+                    let engineTag = try #require(TransferCallTests.header("From", in: invite).flatMap(TransferCallTests.tag))
+                    picker = picker.key("replaces", "\(callID);to-tag=\(engineTag);from-tag=\(deskProcess.pid)uas1")
+                }
                 let pickerProcess = try pbx.start(picker, name: "picker")
                 let answered = try await eventually("picked up") {
                     try await pbx.cli.json([CallInfo].self, ["call", "list"]).first { $0.state == .answered }

@@ -73,6 +73,26 @@ struct BusyLampTests {
         }
     }
 
+    @Test("a ringing phone's early dialog (call-id, its tag, the engine's) is in the document once it sent a tag, and none once answered")
+    func earlyDialogTags() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(carol)
+            _ = try await carolWatches("101", in: pbx)
+            _ = try await document(0, in: pbx)
+            let invite = try await pbx.dial(from: alice, to: [desk]).calleeInvites[0]
+            let untagged = try await document(1, in: pbx)
+            #expect(untagged.contains("<state>early</state>") && !untagged.contains("call-id="), "\(untagged)")
+            pbx.send(desk.respond(to: invite, status: 180, toTag: "desk-tag"), from: desk)
+            let tagged = try await document(2, in: pbx)
+            let engineTag = try #require(try invite.headers.fromTag())
+            let dialog = "call-id=\"\(invite.headers.callID ?? "")\" local-tag=\"desk-tag\" remote-tag=\"\(engineTag)\""
+            #expect(tagged.contains(dialog), "\(tagged)")
+            pbx.send(desk.respond(to: invite, status: 200, toTag: "desk-tag", sdp: desk.sdp(port: 4002)), from: desk)
+            let confirmed = try await document(3, in: pbx)
+            #expect(confirmed.contains("<state>confirmed</state>") && !confirmed.contains("call-id="), "\(confirmed)")
+        }
+    }
+
     @Test("a phone watching 100 sees its outgoing call: initiator, early while it rings, confirmed once answered")
     func watchingTheCaller() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

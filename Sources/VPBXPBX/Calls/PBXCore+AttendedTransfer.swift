@@ -34,9 +34,10 @@ struct PendingJoin: Sendable {
     let swapped: UUID?
 }
 
-/// A `Replaces` as a Refer-To's header carries it (RFC 3891 §6.1, URI-escaped): the dialog
-/// the transferor has with the engine in its other call. `toTag` is the engine's tag there,
-/// `fromTag` the transferor's.
+/// A `Replaces` (RFC 3891): a dialog the sender names at the engine, as a Refer-To's header
+/// carries it (the transferor's dialog in its other call, §6.1, URI-escaped) or as an
+/// INVITE's header (a ringing phone's dialog, to pick its call up). `toTag` is the engine's
+/// tag in it, `fromTag` the other phone's.
 struct ReplacesDialog: Sendable, Equatable {
     let callID: String
     let toTag: String
@@ -49,6 +50,11 @@ struct ReplacesDialog: Sendable, Equatable {
         guard let field = fields.first(where: { $0.lowercased().hasPrefix("replaces=") }),
             let value = String(field.dropFirst("replaces=".count)).removingPercentEncoding
         else { return nil }
+        self.init(headerValue: value)
+    }
+
+    /// From a Replaces header's value (`call@host;to-tag=1;from-tag=2`); nil when it lacks a part.
+    init?(headerValue value: String) {
         let parts = value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
         guard let callID = parts.first, !callID.isEmpty else { return nil }
         var toTag: String?

@@ -32,6 +32,10 @@ extension PBXCore {
         case .accepted(let user):
             caller = user
         }
+        if request.headers["Replaces"] != nil {
+            pickUpByReplacing(request, key: key, source: source, picker: caller)
+            return
+        }
         let callerName = directory[caller]?.displayName ?? from.displayName
         let dialled = request.uri.user ?? ""
         let now = Date()

@@ -45,7 +45,11 @@ extension PBXCore {
             }
             guard call.legs[index].state == .trying || call.legs[index].state == .early else { return }
             call.legs[index].state = .early
-            if let tag = try? response.headers.toTag() { call.legs[index].noteEarlyDialog(tag) }
+            if let tag = try? response.headers.toTag() {
+                // A phone's first tag: busy lamps watching it may show its early dialog now.
+                if call.legs[index].earlyTag == nil { noteDialogChange() }
+                call.legs[index].noteEarlyDialog(tag)
+            }
             if let answer = sdp(of: response), let endpoint = answer.audioEndpoint, let media = call.media {
                 media.updateRemote(side: .b, host: endpoint.address, port: endpoint.port)
                 call.legs[index].earlyAnswer = answer

@@ -43,7 +43,22 @@ extension PBXCore {
                 call.ringingExtensions.contains { $0 != picker && directory[$0]?.pickupGroup == group }
             }.min { $0.startedAt < $1.startedAt }
         }
-        guard let call = chosen, let media = call.media else {
+        guard let call = chosen else {
+            refuse(480, "No Call To Pick Up")
+            return
+        }
+        connectPicker(request, key: key, source: source, picker: picker, to: call, path: path, refuse: refuse)
+    }
+
+    /// Answers `call`, still ringing, with the picker's INVITE in place of the phones that
+    /// ring; `refuse` answers the INVITE when that cannot be done.
+    func connectPicker(
+        _ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress, picker: String, to call: Call, path: [String],
+        refuse: (Int, String?) -> Void
+    ) {
+        let now = Date()
+        let dialled = request.uri.user ?? ""
+        guard let media = call.media else {
             refuse(480, "No Call To Pick Up")
             return
         }
@@ -113,7 +128,7 @@ extension PBXCore {
         emit(.callAnswered(call.snapshot))
         logger.info(
             "call picked up from a phone",
-            metadata: ["call": "\(id)", "picker": "\(picker)", "target": "\(target ?? "group")", "lateOffer": "\(lateOffer)"])
+            metadata: ["call": "\(id)", "picker": "\(picker)", "lateOffer": "\(lateOffer)"])
     }
 
     /// What the core sends each side of a picked-up call: both are answered in a codec they

@@ -103,9 +103,10 @@ extension PBXCore {
 
     static let allowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, SUBSCRIBE, NOTIFY, REFER"
 
-    /// SIP extensions (option tags) the engine implements as a UAS: none yet (no 100rel,
-    /// timer or replaces). As a registrar it implements `path` (RFC 3327).
-    static let supportedExtensions: Set<String> = []
+    /// SIP extensions (option tags) the engine implements as a UAS: `replaces` (RFC 3891: an
+    /// INVITE picking up a ringing call, a REFER's Refer-To joining two calls), not 100rel or
+    /// timer. As a registrar it implements `path` (RFC 3327).
+    static let supportedExtensions: Set<String> = ["replaces"]
 
     /// Whether the engine implements option tag `tag` (lower-cased) for `method`'s requests.
     static func supports(_ tag: String, for method: SIPMethod) -> Bool {

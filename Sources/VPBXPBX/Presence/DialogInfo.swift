@@ -2,9 +2,11 @@
 /// what a phone's busy lamp field shows (idle, ringing, on a call) and, for a ringing call,
 /// who calls.
 ///
-/// No call-id or tags are given: phones that find them use them for an INVITE with Replaces
-/// to pick the call up, which the engine does not take; without them, a phone's busy lamp
-/// picks up with the pickup feature code (`*8` and the extension), which it does.
+/// A ringing call's dialog comes with its call-id and tags (the dialog between the engine and
+/// the ringing phone: `local-tag` the phone's, `remote-tag` the engine's), which phones use
+/// for an INVITE with Replaces to pick it up (PBXCore+ReplacesPickup.swift); others dial the
+/// pickup code (`*8` and the extension). An answered call's are not given: they would let
+/// any watcher that can register take it over.
 struct DialogInfo: Sendable, Equatable {
     static let contentType = "application/dialog-info+xml"
 
@@ -19,6 +21,17 @@ struct DialogInfo: Sendable, Equatable {
         /// The other party's number and, when known, name.
         let remote: String
         let remoteName: String?
+        /// A ringing phone's early dialog with the engine, once its provisional response gave
+        /// it a tag.
+        var early: EarlyDialog? = nil
+    }
+
+    struct EarlyDialog: Sendable, Equatable {
+        let callID: String
+        /// The ringing phone's tag.
+        let localTag: String
+        /// The engine's.
+        let remoteTag: String
     }
 
     let number: String
@@ -27,7 +40,8 @@ struct DialogInfo: Sendable, Equatable {
 
     /// What the phones were last told, to tell them again only when it changes.
     var signature: String {
-        entries.map { "\($0.id) \($0.direction.rawValue) \($0.state.rawValue)" }.sorted().joined(separator: ",")
+        entries.map { "\($0.id) \($0.direction.rawValue) \($0.state.rawValue) \($0.early?.localTag ?? "")" }.sorted()
+            .joined(separator: ",")
     }
 
     /// The document with `version` (one more in each NOTIFY of a subscription, RFC 4235 §4.1).
@@ -36,7 +50,10 @@ struct DialogInfo: Sendable, Equatable {
         xml += "<dialog-info xmlns=\"urn:ietf:params:xml:ns:dialog-info\" version=\"\(version)\" state=\"full\""
         xml += " entity=\"\(Self.escaped(uri(number)))\">\r\n"
         for entry in entries.sorted(by: { $0.id < $1.id }) {
-            xml += "<dialog id=\"\(Self.escaped(entry.id))\" direction=\"\(entry.direction.rawValue)\">\r\n"
+            let tags = entry.early.map {
+                " call-id=\"\(Self.escaped($0.callID))\" local-tag=\"\(Self.escaped($0.localTag))\" remote-tag=\"\(Self.escaped($0.remoteTag))\""
+            } ?? ""
+            xml += "<dialog id=\"\(Self.escaped(entry.id))\"\(tags) direction=\"\(entry.direction.rawValue)\">\r\n"
             xml += "<state>\(entry.state.rawValue)</state>\r\n"
             let display = entry.remoteName.map { " display=\"\(Self.escaped($0))\"" } ?? ""
             xml += "<remote><identity\(display)>\(Self.escaped(uri(entry.remote)))</identity>"

@@ -71,11 +71,13 @@ extension PBXCore {
                 let talking = leg.state == .answered && (index == call.answeredLeg || index == call.applicationLeg)
                 guard talking || (!leg.isDone && leg.state != .answered) else { continue }
                 seen.insert(number)
-                add(
-                    .init(
-                        id: "\(id)-in-\(number)", direction: .recipient, state: talking ? .confirmed : .early,
-                        remote: call.caller, remoteName: call.callerName),
-                    to: number)
+                var entry = DialogInfo.Entry(
+                    id: "\(id)-in-\(number)", direction: .recipient, state: talking ? .confirmed : .early,
+                    remote: call.caller, remoteName: call.callerName)
+                if !talking, let tag = leg.earlyTag {
+                    entry.early = DialogInfo.EarlyDialog(callID: call.calleeCallID, localTag: tag, remoteTag: call.calleeFromTag)
+                }
+                add(entry, to: number)
             }
         }
         return infos

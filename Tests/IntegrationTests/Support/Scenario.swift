@@ -40,6 +40,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case callAgentLogin = "call-agent-login"
     case callConsultTransfer = "call-consult-transfer"
     case callTransferHangUp = "call-transfer-hang-up"
+    case callReplacesListen = "call-replaces-listen"
     // Phones the engine calls (sipp as UAS).
     case answer
     case answerAtOnce = "answer-at-once"

@@ -6,6 +6,8 @@ final class SippProcess {
     let peer: SippPeer
     let stem: String
     private let child: ChildProcess
+    /// The sipp process's id: what its scenarios' `[pid]` is (in the tags it makes).
+    var pid: pid_t { child.pid }
     private let scratch: ScratchDirectory
 
     /// The sipp executable from PATH, or an error saying how to install it.

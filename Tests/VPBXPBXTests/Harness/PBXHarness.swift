@@ -127,8 +127,11 @@ final class PBXHarness: Sendable {
     }
 
     /// Sends an INVITE, answers the 407 (ACKing it), and returns the authenticated INVITE.
-    func placeCall(from phone: Phone, to callee: String, sdp: String?) async throws -> SIPRequest {
-        let invite = phone.invite(callee, sdp: sdp)
+    func placeCall(
+        from phone: Phone, to callee: String, sdp: String?, headers: [(String, String)] = []
+    ) async throws -> SIPRequest {
+        var invite = phone.invite(callee, sdp: sdp)
+        for (name, value) in headers { invite.headers.add(name, value) }
         send(invite, from: phone)
         let challenge = try await outbound.response(407, .invite, to: phone.address)
         send(phone.ack(failure: challenge, of: invite), from: phone)
