@@ -141,12 +141,8 @@ extension Integration {
                     else { return nil }
                     return (callID, engineTag, deskTag)
                 }
-                let replaces = "\(callID);to-tag=\(engineTag);from-tag=\(deskTag)"
-                    .addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
-                let consult = try pbx.phone(.callConsultTransfer).service(Self.target).caller(Fixture.callee)
-                    .key("party", Fixture.caller).key("replaces", replaces)
-                    .credentials(user: Fixture.callee, password: Fixture.password(Fixture.callee))
-                let consultProcess = try pbx.start(consult, name: "consult")
+                let consultProcess = try Self.consultAndTransfer(
+                    pbx, naming: (callID, engineTag, deskTag), name: "consult")
 
                 let joined = try await call.transferred(pbx)
                 try await consultProcess.finish().requireSuccess()  // 202, both NOTIFYs, the BYE
@@ -189,12 +185,8 @@ extension Integration {
                     return (callID, engineTag, deskTag)
                 }
                 // Its second line calls 1003 and transfers with Replaces naming the first call.
-                let replaces = "\(callID);to-tag=\(engineTag);from-tag=\(deskTag)"
-                    .addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
-                let consult = try pbx.phone(.callConsultTransfer).service(Self.target).caller(Fixture.callee)
-                    .key("party", Fixture.caller).key("replaces", replaces)
-                    .credentials(user: Fixture.callee, password: Fixture.password(Fixture.callee))
-                let consultProcess = try pbx.start(consult, name: "desk-line-2")
+                let consultProcess = try Self.consultAndTransfer(
+                    pbx, naming: (callID, engineTag, deskTag), name: "desk-line-2")
 
                 let call = ThreeParties(
                     callerEar: aliceEar, targetEar: carolEar, callerProcess: aliceProcess, calleeProcess: firstProcess,
@@ -205,6 +197,19 @@ extension Integration {
                 #expect(try await pbx.cli.json([CallInfo].self, ["call", "list"]).count == 1, "the consultation ended")
                 try await call.expectCallerAndTargetTalk(pbx, joined, recordedFrom: Fixture.callee, to: Fixture.caller)
             }
+        }
+
+        /// 1002's second line: calls 1003, then transfers with a Replaces naming the desk's
+        /// dialog of its other call (`callID`, the engine's tag, the desk's), escaped.
+        static func consultAndTransfer(
+            _ pbx: TestPBX, naming dialog: (callID: String, engineTag: String, deskTag: String), name: String
+        ) throws -> SippProcess {
+            let replaces = "\(dialog.callID);to-tag=\(dialog.engineTag);from-tag=\(dialog.deskTag)"
+                .addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+            let consult = try pbx.phone(.callConsultTransfer).service(target).caller(Fixture.callee)
+                .key("party", Fixture.caller).key("replaces", replaces)
+                .credentials(user: Fixture.callee, password: Fixture.password(Fixture.callee))
+            return try pbx.start(consult, name: name)
         }
 
         /// The value of header `name` in a message's text.
