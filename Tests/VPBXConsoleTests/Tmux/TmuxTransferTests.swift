@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// `t` then `y` in the real console transfers the user's real call: sipp calls 1002 (a sipp
+/// answering machine), whose console (`--extension 1002`) puts the caller through to 1003
+/// (another one); 1002's phone is hung up when 1003 answers.
+@Suite(
+    "vpbx-tui transfers a real call", .serialized,
+    .enabled(if: TmuxSession.tmux != nil && SippProcess.sipp != nil, "needs tmux and sipp"),
+    .enabled(
+        if: ["vpbx-engine", "vpbx", "vpbx-tui"].allSatisfy {
+            FileManager.default.isExecutableFile(atPath: EngineProcess.binary($0))
+        }, "build the whole package first (swift build)"))
+struct TmuxTransferTests {
+    @Test func transferKeyPutsTheCallerThroughToTheSelectedExtension() async throws {
+        let engine = try EngineProcess(extraArguments: ["--trusted", "127.0.0.1/32"])
+        defer { engine.stop() }
+        try await engine.waitUntilReady()
+        var machines: [SippProcess] = []
+        defer { machines.forEach { $0.stop() } }
+        for (number, name) in [("1002", "Szabó Erzsébet"), ("1003", "Tóth Győző")] {
+            let port = try EngineProcess.freePort()
+            try engine.vpbx([
+                "ext", "add", number, "--name", name, "--password", "x", "--static-contact", "sip:\(number)@127.0.0.1:\(port)",
+            ])
+            let machine = try SippProcess(scenario: "uas", port: port, arguments: [], logDirectory: engine.directory)
+            machines.append(machine)
+            try await machine.waitUntilListening()
+        }
+        let session = try TmuxSession(
+            command: "env LANG=C.UTF-8 \(EngineProcess.binary("vpbx-tui")) --socket \(engine.socketPath) --extension 1002")
+        defer { session.close() }
+        try await session.waitFor("connected", "no calls in progress")
+        let caller = try SippProcess(
+            scenario: "uac", port: try EngineProcess.freePort(),
+            arguments: ["-s", "1002", "-d", "30000", "127.0.0.1:\(engine.sipPort)"], logDirectory: engine.directory)
+        defer { caller.stop() }
+        try await session.waitFor("→ 1002 Szabó Erzsébet", "answered")
+        try session.send("Down")  // 1003 in the extensions panel
+        try session.send("t")
+        try await session.waitFor("Transfer", "to 1003 Tóth Győző?", "y: yes")
+        try session.send("y")
+        let text = try await session.waitFor("→ 1003 Tóth Győző", "answered")
+        #expect(!text.contains("→ 1002"), "1002's phone left the call: \(text)")
+        try session.send("q")
+        try await session.waitUntilEnded()
+    }
+}
