@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import VPBXPBX
 import VPBXSIP
+import VPBXStore
 
 /// Blind transfer: the answering phone's REFER hands the caller on to the target, the
 /// calling phone's puts the phone it called through to the target.
@@ -338,6 +339,32 @@ struct TransferTests {
             #expect(pbx.outbound.distinctCount { $0.isRequest(.notify, to: alice.address) } == 0)
             let snapshot = try #require(await pbx.core.callSnapshots().first)
             #expect(snapshot.caller == "101" && snapshot.callee == "102")
+        }
+    }
+
+    @Test("after the caller's transfer a supervisor listens to either phone of the call: the relay side of the one monitored, as the relay has it")
+    func monitoringAfterTheCallersTransfer() async throws {
+        let supervisor = Phone("103", at: "192.0.2.40")
+        try await PBXHarness.run(Cast.everyone + [supervisor]) { pbx in
+            let record = try await pbx.extensions.update(supervisor.number, with: ExtensionPatch(mayMonitor: true))
+            await pbx.core.extensionChanged(record)
+            let (call, invite) = try await callerTransfersToCarol(pbx)
+            pbx.send(carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: carol.sdp(port: 4030)), from: carol)
+            _ = try await pbx.outbound.request(.bye, to: alice.address)
+            // The desk (101) is the call's caller now and sends to the relay's B port; carol
+            // took the A port alice left.
+            for (target, side) in [(desk.number, MediaSide.b), (carol.number, MediaSide.a)] {
+                let monitorInvite = try await pbx.placeCall(from: supervisor, to: "*222" + target, sdp: supervisor.sdp(port: 4050))
+                let ok = try await pbx.outbound.next("the monitor answered") {
+                    $0.destination == supervisor.address && $0.response?.statusCode == 200
+                        && $0.response?.headers.callID == monitorInvite.headers.callID
+                }.response!
+                var dialog = try PhoneDialog(caller: supervisor, invite: monitorInvite, ok: ok)
+                pbx.send(dialog.ack(inviteCSeq: try monitorInvite.headers.cseq().number), from: supervisor)
+                #expect(call.session.monitors.last?.request.agentSide == side, "monitoring \(target)")
+                pbx.send(dialog.request(.bye), from: supervisor)
+                _ = try await pbx.outbound.response(200, .bye, to: supervisor.address)
+            }
         }
     }
 }
