@@ -199,6 +199,21 @@ public actor Engine {
             ])
     }
 
+    /// SIGHUP: the TLS certificate and key files are read again (a renewed certificate), for
+    /// the connections made from now on; without a restart, so no call ends. Logs the
+    /// outcome; a file that cannot be used leaves the certificate in use as it was.
+    public func reloadTLSCertificate() {
+        guard let transport, configuration.tlsCertificateFile != nil else {
+            logger.notice("SIGHUP: nothing to reload (SIP over TLS is not configured)")
+            return
+        }
+        do {
+            try transport.reloadTLSCertificate()
+        } catch {
+            logger.error("SIGHUP: the TLS certificate was not reloaded, the one in use stays: \(error)")
+        }
+    }
+
     /// Ends calls with BYE, flushes every CDR, then closes sockets and the store.
     public func stop() async {
         logger.notice("vpbx-engine stopping")

@@ -177,6 +177,7 @@ struct EngineCommand: AsyncParsableCommand {
             await engine.stop()
             throw ExitCode.failure
         }
+        ReloadSignal.install { Task { await engine.reloadTLSCertificate() } }
         let signal = await ShutdownSignal.wait()
         logger.notice("received \(signal), shutting down")
         await engine.stop()

@@ -24,10 +24,22 @@ enum ShutdownSignal {
     }
 }
 
+/// Runs `handler` at each SIGHUP (the engine reloads its TLS certificate), instead of the
+/// default, which ends the process.
+enum ReloadSignal {
+    static func install(_ handler: @escaping @Sendable () -> Void) {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "vpbx.reload"))
+        source.setEventHandler(handler: handler)
+        source.resume()
+        SignalSources.keep([source])
+    }
+}
+
 /// Keeps the dispatch sources alive for the life of the process.
 enum SignalSources {
     nonisolated(unsafe) private static var retained: [DispatchSourceSignal] = []
-    static func keep(_ sources: [DispatchSourceSignal]) { retained = sources }
+    static func keep(_ sources: [DispatchSourceSignal]) { retained += sources }
 }
 
 /// Resumes the continuation once even if both signals arrive.

@@ -131,6 +131,17 @@ public final class SIPTransport: Sendable {
         }
     }
 
+    /// Reads the TLS certificate and key files again (a renewed certificate): connections made
+    /// from now on use them, open ones keep theirs. Throws, the old ones staying, when the
+    /// files cannot be used, or when the transport runs without TLS.
+    public func reloadTLSCertificate() throws {
+        guard let settings = configuration.tls, let running = runningState() else {
+            throw SIPTransportError.badTLSFile("(none)", "SIP over TLS is not running")
+        }
+        running.core.replaceTLS(try settings.makeContexts())
+        configuration.logger.notice("SIP over TLS: certificate reloaded from \(settings.certificateFile)")
+    }
+
     /// Closes the listeners and every TCP connection. Sends afterwards count as failures.
     public func stop() async {
         let running: Running? = state.withLockedValue { state in

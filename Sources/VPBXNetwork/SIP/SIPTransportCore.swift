@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
 import VPBXSIP
@@ -15,8 +16,14 @@ final class SIPTransportCore: Sendable {
     let outbox: SIPSendCoalescer
     let gatherer = SIPDatagramGatherer()
     let onMessage: @Sendable (InboundSIPMessage) -> Void
-    /// For SIP over TLS, when configured: accepted connections' and outbound ones'.
-    let tls: (server: NIOSSLContext, client: NIOSSLContext)?
+    /// For SIP over TLS, when configured: accepted connections' and outbound ones'. A
+    /// reloaded certificate replaces them for the connections made afterwards.
+    private let tlsContexts: NIOLockedValueBox<(server: NIOSSLContext, client: NIOSSLContext)?>
+    var tls: (server: NIOSSLContext, client: NIOSSLContext)? { tlsContexts.withLockedValue { $0 } }
+
+    func replaceTLS(_ contexts: (server: NIOSSLContext, client: NIOSSLContext)) {
+        tlsContexts.withLockedValue { $0 = contexts }
+    }
 
     var logger: Logger { configuration.logger }
 
@@ -26,7 +33,7 @@ final class SIPTransportCore: Sendable {
         onMessage: @escaping @Sendable (InboundSIPMessage) -> Void
     ) {
         self.configuration = configuration
-        self.tls = tls
+        self.tlsContexts = NIOLockedValueBox(tls)
         self.group = group
         self.ingress = SIPIngress(limits: configuration.limits)
         self.counters = counters

@@ -7,8 +7,9 @@ struct TLSCertificate: Sendable {
     let certificateFile: String
     let keyFile: String
 
-    /// Makes one in `directory` (bounded: 30 s).
-    static func make(in directory: URL) async throws -> TLSCertificate {
+    /// Makes one in `directory` (bounded: 30 s), named `commonName`; a second one made in the
+    /// same directory replaces the files (a renewal).
+    static func make(in directory: URL, commonName: String = "127.0.0.1") async throws -> TLSCertificate {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         guard let openssl = path.split(separator: ":").map({ "\($0)/openssl" }).first(where: {
             FileManager.default.isExecutableFile(atPath: $0)
@@ -23,7 +24,7 @@ struct TLSCertificate: Sendable {
             URL(fileURLWithPath: openssl),
             [
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
+                "-subj", "/CN=\(commonName)", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
             ],
             stdout: log, stderr: log, timeout: .seconds(30))
         guard status == 0 else {

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -30,6 +31,28 @@ struct SIPTransportTLSTests {
         MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgiM3jGROpzpGBoXLG
         B/zeegdSFaSLlMGygK0MED8PkXehRANCAAQPm/DDcj7MU/DgTUQWD72XQcs6xtA/
         d52z51YortfXhm272ZnePz7myVbARBvSD1wyJNgRwdx8yygwf4tCqNpQ
+        -----END PRIVATE KEY-----
+        """
+
+    /// A second one (CN "vpbx test renewed"), for a renewal: test data only as well.
+    static let renewedCertificatePEM = """
+        -----BEGIN CERTIFICATE-----
+        MIIBoDCCAUagAwIBAgIUOjtOvMItmZnoZIL9bRBVeQ4EW6EwCgYIKoZIzj0EAwIw
+        HDEaMBgGA1UEAwwRdnBieCB0ZXN0IHJlbmV3ZWQwIBcNMjYxMjA1MjEwNDQxWhgP
+        MjEyNjExMTEyMTA0NDFaMBwxGjAYBgNVBAMMEXZwYnggdGVzdCByZW5ld2VkMFkw
+        EwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEdsHLTAD6UCqmWwJMaxn3sUudh9K5HxD8
+        TZPnLhzVLmCBeXAkAXKqVgE9DoEx5GlNhf7ZUg47cEEywonp8rVlP6NkMGIwHQYD
+        VR0OBBYEFMp32MbFuAut4mCPBr3BLsPQJL3GMB8GA1UdIwQYMBaAFMp32MbFuAut
+        4mCPBr3BLsPQJL3GMA8GA1UdEwEB/wQFMAMBAf8wDwYDVR0RBAgwBocEfwAAATAK
+        BggqhkjOPQQDAgNIADBFAiEA1nNsrCv/aHcqikIFIEv9wXNLXHr+E17zHsdiQG3h
+        8e8CIETupeqmoGpnxG6VwM5hV4aIZif/rb8G93udvLQrWOls
+        -----END CERTIFICATE-----
+        """
+    static let renewedKeyPEM = """
+        -----BEGIN PRIVATE KEY-----
+        MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgrESxDQzqGg8q2Kln
+        sNOtxHe19DqkdEXZGS+81awGdfehRANCAAR2wctMAPpQKqZbAkxrGfexS52H0rkf
+        EPxNk+cuHNUuYIF5cCQBcqpWAT0OgTHkaU2F/tlSDjtwQTLCienytWU/
         -----END PRIVATE KEY-----
         """
 
@@ -98,6 +121,48 @@ struct SIPTransportTLSTests {
         }
         #expect(phone.log.channels.count == 1)
         #expect(harness.transport.connectionCount == 1)
+    }
+
+    @Test func aReloadedCertificateIsPresentedToNewConnectionsAndABrokenOneLeavesTheOldInUse() async throws {
+        let files = try Self.files()
+        let harness = try await TransportHarness.start(tls: files)
+        defer { Task { await harness.stop() } }
+        let port = try #require(harness.transport.localTLSPort)
+        let original = try NIOSSLCertificate(bytes: Array(Self.certificatePEM.utf8), format: .pem)
+        let renewed = try NIOSSLCertificate(bytes: Array(Self.renewedCertificatePEM.utf8), format: .pem)
+        #expect(try await Self.presentedCertificate(port: port) == original)
+
+        try "not a certificate".write(toFile: files.certificateFile, atomically: true, encoding: .utf8)
+        #expect(throws: SIPTransportError.self) { try harness.transport.reloadTLSCertificate() }
+        #expect(try await Self.presentedCertificate(port: port) == original, "the certificate in use stays")
+
+        try Self.renewedCertificatePEM.write(toFile: files.certificateFile, atomically: true, encoding: .utf8)
+        try Self.renewedKeyPEM.write(toFile: files.privateKeyFile, atomically: true, encoding: .utf8)
+        try harness.transport.reloadTLSCertificate()
+        #expect(try await Self.presentedCertificate(port: port) == renewed)
+    }
+
+    /// The certificate the TLS listener on `port` presents to a new connection.
+    static func presentedCertificate(port: Int) async throws -> NIOSSLCertificate? {
+        let seen = NIOLockedValueBox<NIOSSLCertificate?>(nil)
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .noHostnameVerification
+        let context = try NIOSSLContext(configuration: configuration)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = try NIOSSLClientHandler(context: context, serverHostname: nil) { certificates, verdict in
+                        seen.withLockedValue { $0 = certificates.first }
+                        verdict.succeed(.certificateVerified)
+                    }
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+            .connect(host: "127.0.0.1", port: port)
+            .get()
+        defer { channel.close(promise: nil) }
+        try await eventually("the TLS handshake") { seen.withLockedValue { $0 } != nil }
+        return seen.withLockedValue { $0 }
     }
 
     @Test func unreadableCertificateOrKeyStopsTheStartNamingTheFile() async throws {
