@@ -5,7 +5,7 @@ import VPBXControl
 extension Integration {
     /// A busy lamp field against the real engine: extension 1003's phone (sipp) watches
     /// 1002's calls while 1001 calls 1002 (two more sipps), and must be told, in order, that
-    /// 1002 is idle, rung by 1001, talking, and idle again.
+    /// 1002 is idle, rung by 1001 (then with its ringing dialog's tags), talking, and idle again.
     @Suite("Busy lamps")
     struct BusyLampCallTests {
         static let watcher = "1003"
@@ -33,7 +33,8 @@ extension Integration {
                 let lampResult = await lampProcess.finish()
                 try lampResult.requireSuccess()
                 let notifies = lampResult.receivedMessages().filter { $0.hasPrefix("NOTIFY") }
-                #expect(notifies.count == 5, "idle, ringing, talking, idle, terminated: \(notifies.count)")
+                #expect(
+                    notifies.count == 6, "idle, ringing, ringing with the dialog's tags, talking, idle, terminated: \(notifies.count)")
             }
         }
     }
