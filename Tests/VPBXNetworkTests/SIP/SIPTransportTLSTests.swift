@@ -67,6 +67,11 @@ struct SIPTransportTLSTests {
         return SIPTLSConfiguration(port: 0, certificateFile: certificateFile.path, privateKeyFile: keyFile.path)
     }
 
+    /// Removes the directory ``files(certificate:key:)`` made.
+    static func remove(_ files: SIPTLSConfiguration) {
+        try? FileManager.default.removeItem(at: URL(fileURLWithPath: files.certificateFile).deletingLastPathComponent())
+    }
+
     /// What a phone that does not check the engine's certificate connects with.
     static func phoneContext() throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
@@ -75,7 +80,9 @@ struct SIPTransportTLSTests {
     }
 
     @Test func optionsOverTLSIsAnsweredOnTheSameConnection() async throws {
-        let harness = try await TransportHarness.start(tls: try Self.files())
+        let files = try Self.files()
+        defer { Self.remove(files) }
+        let harness = try await TransportHarness.start(tls: files)
         let tlsPort = try #require(harness.transport.localTLSPort)
         #expect(tlsPort != harness.port)
         let peer = try await TCPPeer.connect(port: tlsPort, tls: try Self.phoneContext())
@@ -91,7 +98,9 @@ struct SIPTransportTLSTests {
     }
 
     @Test func plainSIPOnTheTLSPortIsNeverTakenAndTheConnectionCloses() async throws {
-        let harness = try await TransportHarness.start(tls: try Self.files())
+        let files = try Self.files()
+        defer { Self.remove(files) }
+        let harness = try await TransportHarness.start(tls: files)
         let peer = try await TCPPeer.connect(port: try #require(harness.transport.localTLSPort))
         defer { Task { await peer.close(); await harness.stop() } }
 
@@ -102,7 +111,9 @@ struct SIPTransportTLSTests {
     }
 
     @Test func aRequestToATLSContactOpensATLSConnection() async throws {
-        let harness = try await TransportHarness.start(tls: try Self.files())
+        let files = try Self.files()
+        defer { Self.remove(files) }
+        let harness = try await TransportHarness.start(tls: files)
         let phone = try await TCPTestServer.start(tls: try NIOSSLContext(configuration: .makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(Self.certificatePEM.utf8)).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(Self.keyPEM.utf8), format: .pem)))))
@@ -125,6 +136,7 @@ struct SIPTransportTLSTests {
 
     @Test func aReloadedCertificateIsPresentedToNewConnectionsAndABrokenOneLeavesTheOldInUse() async throws {
         let files = try Self.files()
+        defer { Self.remove(files) }
         let harness = try await TransportHarness.start(tls: files)
         defer { Task { await harness.stop() } }
         let port = try #require(harness.transport.localTLSPort)
@@ -174,6 +186,7 @@ struct SIPTransportTLSTests {
             #expect("\(error)".contains("/nonexistent/cert.pem"), "\(error)")
         }
         let notAKey = try Self.files(key: "not a key")
+        defer { Self.remove(notAKey) }
         do {
             _ = try await TransportHarness.start(tls: notAKey)
             Issue.record("started with a broken key")
