@@ -65,9 +65,14 @@ struct SIPTransportAdapter: SIPOutbound {
 
     static func peer(of inbound: InboundSIPMessage) -> SIPPeerAddress {
         let source = inbound.source
+        let transport: SIPPeerAddress.Transport =
+            switch source.transport {
+            case .udp: .udp
+            case .tcp: .tcp
+            case .tls: .tls
+            }
         return SIPPeerAddress(
-            transport: SIPPeerAddress.Transport(rawValue: source.transport.rawValue.lowercased()) ?? .udp,
-            host: source.address.numericHost ?? "0.0.0.0",
+            transport: transport, host: source.address.numericHost ?? "0.0.0.0",
             port: source.address.port ?? 0, connectionID: source.connection?.rawValue)
     }
 }

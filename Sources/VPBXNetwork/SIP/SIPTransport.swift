@@ -136,7 +136,7 @@ public final class SIPTransport: Sendable {
     /// files cannot be used, or when the transport runs without TLS.
     public func reloadTLSCertificate() throws {
         guard let settings = configuration.tls, let running = runningState() else {
-            throw SIPTransportError.badTLSFile("(none)", "SIP over TLS is not running")
+            throw SIPTransportError.tlsNotConfigured
         }
         running.core.replaceTLS(try settings.makeContexts())
         configuration.logger.notice("SIP over TLS: certificate reloaded from \(settings.certificateFile)")

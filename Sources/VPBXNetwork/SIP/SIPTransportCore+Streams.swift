@@ -36,7 +36,7 @@ extension SIPTransportCore {
         try Self.enableKeepAliveProbes(channel)
         let handlers = channel.pipeline.syncOperations
         if transport == .tls {
-            guard let tls else { throw SIPTransportError.badTLSFile("(none)", "SIP over TLS is not configured") }
+            guard let tls else { throw SIPTransportError.tlsNotConfigured }
             if accepted {
                 try handlers.addHandler(NIOSSLServerHandler(context: tls.server))
             } else {

@@ -6,6 +6,7 @@ public struct SIPTransportError: Error, Sendable, Equatable, CustomStringConvert
         case noEventLoops
         case tooManyConnections(Int)
         case badTLSFile(String, String)
+        case tlsNotConfigured
     }
 
     private let reason: Reason
@@ -13,6 +14,7 @@ public struct SIPTransportError: Error, Sendable, Equatable, CustomStringConvert
     public static let alreadyStarted = SIPTransportError(reason: .alreadyStarted)
     public static let noEventLoops = SIPTransportError(reason: .noEventLoops)
     static func tooManyConnections(_ limit: Int) -> SIPTransportError { SIPTransportError(reason: .tooManyConnections(limit)) }
+    public static let tlsNotConfigured = SIPTransportError(reason: .tlsNotConfigured)
     static func badTLSFile(_ path: String, _ problem: String) -> SIPTransportError {
         SIPTransportError(reason: .badTLSFile(path, problem))
     }
@@ -23,6 +25,7 @@ public struct SIPTransportError: Error, Sendable, Equatable, CustomStringConvert
         case .noEventLoops: "the event loop group has no event loops to run the SIP transport on"
         case .tooManyConnections(let limit): "\(limit) SIP connections are open, the most allowed; the new one was closed"
         case .badTLSFile(let path, let problem): "cannot use \(path) for SIP over TLS: \(problem)"
+        case .tlsNotConfigured: "SIP over TLS is not configured (or the transport is not running)"
         }
     }
 }

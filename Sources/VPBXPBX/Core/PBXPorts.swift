@@ -1,5 +1,6 @@
 import VPBXSDP
 import VPBXSIP
+import VPBXText
 
 /// A SIP peer's transport address as the core sees it. For stream transports `connectionID`
 /// names the connection a message arrived on, so a response goes back on it.
@@ -13,10 +14,11 @@ public struct SIPPeerAddress: Hashable, Sendable, CustomStringConvertible {
         /// What a URI asks to be reached over (RFC 3263 §4.1 without DNS records): TLS for a
         /// `sips:` URI or `transport=tls`, TCP for `transport=tcp`, else UDP.
         public init(of uri: SIPURI) {
-            switch uri.transportParameter?.lowercased() {
+            let secure = uri.scheme.caseInsensitiveEquals("sips")
+            switch uri.transportParameter {  // lower-cased already
             case "tls": self = .tls
-            case "tcp": self = uri.scheme.lowercased() == "sips" ? .tls : .tcp
-            default: self = uri.scheme.lowercased() == "sips" ? .tls : .udp
+            case "tcp": self = secure ? .tls : .tcp
+            default: self = secure ? .tls : .udp
             }
         }
 

@@ -169,11 +169,22 @@ struct BindingTable: Sendable {
     }
 }
 
+extension SIPPeerAddress.Transport {
+    /// How a binding's transport is stored.
+    var registration: RegistrationTransport {
+        switch self {
+        case .udp: .udp
+        case .tcp: .tcp
+        case .tls: .tls
+        }
+    }
+}
+
 extension Binding {
     var record: RegistrationRecord {
         RegistrationRecord(
             extensionNumber: extensionNumber, contactURI: contactText, expiresAt: expiresAt, callID: callID, cseq: cseq,
-            transport: RegistrationTransport(rawValue: source.transport.rawValue) ?? .udp, sourceHost: source.host, sourcePort: source.port,
+            transport: source.transport.registration, sourceHost: source.host, sourcePort: source.port,
             userAgent: userAgent, instanceID: instance?.text, registrationID: instance?.registrationID,
             path: path.isEmpty ? nil : path.map(\.serialized).joined(separator: ", "), registeredAt: registeredAt)
     }
