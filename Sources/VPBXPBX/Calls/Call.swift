@@ -175,9 +175,9 @@ final class Call {
     /// The callee's phone transferred the caller (REFER): the hand-on under way is that
     /// transfer, reported to the transferring phone instead of an application.
     var transfer: TransferInProgress?
-    /// The caller transferred the call: its parties changed places (``swapParties(callerExtension:)``)
-    /// and ``media`` is seen through ``PartySwappedMediaSession``.
-    var partiesSwapped = false
+    /// The call's parties changed places (``swapParties(callerExtension:)``: the caller's
+    /// transfer, a join of two calls alike), seen in ``media`` being a ``PartySwappedMediaSession``.
+    var partiesSwapped: Bool { media is PartySwappedMediaSession }
     /// While swapped: the leg of the phone now in the caller's place, restored if the parties
     /// change back; and the display name of the party not in the caller's place.
     var swappedOutLeg: CalleeLeg?
@@ -334,7 +334,6 @@ extension Call {
             media?.bridgeG711(nil)
         }
         media = media.map(PartySwappedMediaSession.turning)
-        partiesSwapped.toggle()
     }
 
     /// Whether ``swapParties(callerExtension:)`` may be done now.

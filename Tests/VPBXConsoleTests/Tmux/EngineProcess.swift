@@ -20,6 +20,12 @@ final class EngineProcess {
 
     static func binary(_ name: String) -> String { binDirectory.appendingPathComponent(name).path }
 
+    /// Whether the executables `names` have been built (the suites that run them are
+    /// disabled otherwise, saying so).
+    static func built(_ names: [String] = ["vpbx-engine", "vpbx", "vpbx-tui"]) -> Bool {
+        names.allSatisfy { FileManager.default.isExecutableFile(atPath: binary($0)) }
+    }
+
     /// The SIP port, on 127.0.0.1.
     let sipPort: Int
 
@@ -62,6 +68,18 @@ final class EngineProcess {
     func vpbx(_ arguments: [String]) throws {
         let result = try Shell.run(Self.binary("vpbx"), arguments + ["--socket", socketPath])
         guard result.status == 0 else { throw HarnessError("vpbx \(arguments) failed: \(result.output)") }
+    }
+
+    /// Adds extension `number` (`name`) whose static contact is a sipp answering machine
+    /// (sipp's own `uas`), started and listening; the caller stops it.
+    func addAnsweringExtension(_ number: String, name: String) async throws -> SippProcess {
+        let port = try Self.freePort()
+        try vpbx([
+            "ext", "add", number, "--name", name, "--password", "x", "--static-contact", "sip:\(number)@127.0.0.1:\(port)",
+        ])
+        let machine = try SippProcess(scenario: "uas", port: port, arguments: [], logDirectory: directory)
+        try await machine.waitUntilListening()
+        return machine
     }
 
     func stop() {

@@ -11,10 +11,7 @@ import Testing
     .enabled(if: getuid() == 0, "needs root to run clients as nobody"),
     .enabled(if: NobodyAccount.current != nil && Shell.which("setpriv") != nil, "needs user nobody and setpriv"),
     .enabled(if: TmuxSession.tmux != nil, "tmux is not installed"),
-    .enabled(
-        if: ["vpbx-engine", "vpbx", "vpbx-tui"].allSatisfy {
-            FileManager.default.isExecutableFile(atPath: EngineProcess.binary($0))
-        }, "build the whole package first (swift build)"))
+    .enabled(if: EngineProcess.built(), "build the whole package first (swift build)"))
 struct TmuxAgentRoleTests {
     static let nobody = NobodyAccount.current
 

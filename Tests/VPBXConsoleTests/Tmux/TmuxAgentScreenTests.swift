@@ -12,10 +12,7 @@ import Testing
 @Suite(
     "vpbx-tui agent screen in tmux", .serialized,
     .enabled(if: TmuxSession.tmux != nil && SippProcess.sipp != nil, "needs tmux and sipp"),
-    .enabled(
-        if: ["vpbx-engine", "vpbx", "vpbx-tui"].allSatisfy {
-            FileManager.default.isExecutableFile(atPath: EngineProcess.binary($0))
-        }, "build the whole package first (swift build)"))
+    .enabled(if: EngineProcess.built(), "build the whole package first (swift build)"))
 struct TmuxAgentScreenTests {
     static var userName: String {
         guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return "root" }

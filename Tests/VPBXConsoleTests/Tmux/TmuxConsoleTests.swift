@@ -6,10 +6,7 @@ import Testing
 @Suite(
     "vpbx-tui in tmux", .serialized,
     .enabled(if: TmuxSession.tmux != nil, "tmux is not installed"),
-    .enabled(
-        if: ["vpbx-engine", "vpbx", "vpbx-tui"].allSatisfy {
-            FileManager.default.isExecutableFile(atPath: EngineProcess.binary($0))
-        }, "build the whole package first (swift build)"))
+    .enabled(if: EngineProcess.built(), "build the whole package first (swift build)"))
 struct TmuxConsoleTests {
     let tui = EngineProcess.binary("vpbx-tui")
 

@@ -6,23 +6,14 @@ import Testing
 @Suite(
     "vpbx-tui hangs up a real call", .serialized,
     .enabled(if: TmuxSession.tmux != nil && SippProcess.sipp != nil, "needs tmux and sipp"),
-    .enabled(
-        if: ["vpbx-engine", "vpbx", "vpbx-tui"].allSatisfy {
-            FileManager.default.isExecutableFile(atPath: EngineProcess.binary($0))
-        }, "build the whole package first (swift build)"))
+    .enabled(if: EngineProcess.built(), "build the whole package first (swift build)"))
 struct TmuxHangUpTests {
     @Test func hangUpKeyEndsTheSelectedCall() async throws {
         let engine = try EngineProcess(extraArguments: ["--trusted", "127.0.0.1/32"])
         defer { engine.stop() }
         try await engine.waitUntilReady()
-        let answeringPort = try EngineProcess.freePort()
-        try engine.vpbx([
-            "ext", "add", "1002", "--name", "Szabó Erzsébet", "--password", "x",
-            "--static-contact", "sip:1002@127.0.0.1:\(answeringPort)",
-        ])
-        let answering = try SippProcess(scenario: "uas", port: answeringPort, arguments: [], logDirectory: engine.directory)
+        let answering = try await engine.addAnsweringExtension("1002", name: "Szabó Erzsébet")
         defer { answering.stop() }
-        try await answering.waitUntilListening()
         let session = try TmuxSession(command: "env LANG=C.UTF-8 \(EngineProcess.binary("vpbx-tui")) --socket \(engine.socketPath)")
         defer { session.close() }
         try await session.waitFor("connected", "no calls in progress")

@@ -7,26 +7,16 @@ import Testing
 @Suite(
     "vpbx-tui transfers a real call", .serialized,
     .enabled(if: TmuxSession.tmux != nil && SippProcess.sipp != nil, "needs tmux and sipp"),
-    .enabled(
-        if: ["vpbx-engine", "vpbx", "vpbx-tui"].allSatisfy {
-            FileManager.default.isExecutableFile(atPath: EngineProcess.binary($0))
-        }, "build the whole package first (swift build)"))
+    .enabled(if: EngineProcess.built(), "build the whole package first (swift build)"))
 struct TmuxTransferTests {
     @Test func transferKeyPutsTheCallerThroughToTheSelectedExtension() async throws {
         let engine = try EngineProcess(extraArguments: ["--trusted", "127.0.0.1/32"])
         defer { engine.stop() }
         try await engine.waitUntilReady()
-        var machines: [SippProcess] = []
-        defer { machines.forEach { $0.stop() } }
-        for (number, name) in [("1002", "Szabó Erzsébet"), ("1003", "Tóth Győző")] {
-            let port = try EngineProcess.freePort()
-            try engine.vpbx([
-                "ext", "add", number, "--name", name, "--password", "x", "--static-contact", "sip:\(number)@127.0.0.1:\(port)",
-            ])
-            let machine = try SippProcess(scenario: "uas", port: port, arguments: [], logDirectory: engine.directory)
-            machines.append(machine)
-            try await machine.waitUntilListening()
-        }
+        let desk = try await engine.addAnsweringExtension("1002", name: "Szabó Erzsébet")
+        defer { desk.stop() }
+        let target = try await engine.addAnsweringExtension("1003", name: "Tóth Győző")
+        defer { target.stop() }
         let session = try TmuxSession(
             command: "env LANG=C.UTF-8 \(EngineProcess.binary("vpbx-tui")) --socket \(engine.socketPath) --extension 1002")
         defer { session.close() }

@@ -7,10 +7,7 @@ import Testing
 @Suite(
     "vpbx-tui --wallboard in tmux", .serialized,
     .enabled(if: TmuxSession.tmux != nil, "tmux is not installed"),
-    .enabled(
-        if: ["vpbx-engine", "vpbx-tui"].allSatisfy {
-            FileManager.default.isExecutableFile(atPath: EngineProcess.binary($0))
-        }, "build the whole package first (swift build)"))
+    .enabled(if: EngineProcess.built(["vpbx-engine", "vpbx-tui"]), "build the whole package first (swift build)"))
 struct TmuxWallboardTests {
     let tui = EngineProcess.binary("vpbx-tui")
 
