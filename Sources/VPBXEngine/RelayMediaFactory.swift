@@ -79,6 +79,13 @@ final class RelayMediaSession: MediaSession {
         session.play(loop, toward: side.relaySide)
     }
 
+    func playRingback(toward side: MediaSide, codec: MusicOnHold.Codec) {
+        guard (0..<128).contains(codec.payloadType), let payload = music.ringbackPayload(encoding: codec.encoding),
+            let loop = try? RelayAudioLoop(payloadType: UInt8(codec.payloadType), payload: payload)
+        else { return }
+        session.play(loop, toward: side.relaySide)
+    }
+
     func stopMusic(toward side: MediaSide) { session.stopPlaying(toward: side.relaySide) }
 
     func bridgeG711(_ bridge: G711Bridge?) {

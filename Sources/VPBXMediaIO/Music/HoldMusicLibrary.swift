@@ -95,6 +95,24 @@ public final class HoldMusicLibrary: Sendable {
         }
     }
 
+    /// The ringing tone (``Tone/ringback``: 425 Hz, 1 s on, 4 s off) as one 5 s cadence encoded
+    /// for `encoding`, for a phone that is answered while the engine rings the other party for
+    /// it (click-to-call); nil for codecs other than G.711.
+    public func ringbackPayload(encoding: String) -> [UInt8]? {
+        switch encoding.uppercased() {
+        case "PCMA": return Self.ringback.alaw
+        case "PCMU": return Self.ringback.ulaw
+        default: return nil
+        }
+    }
+
+    /// Generated once for the process: 40,000 bytes a law.
+    private static let ringback: (alaw: [UInt8], ulaw: [UInt8]) = {
+        var generator = ToneGenerator(.ringback)
+        let samples = generator.next(Tone.ringback.cadence.period)
+        return (samples.map { G711.Law.alaw.encode($0) }, samples.map { G711.Law.ulaw.encode($0) })
+    }()
+
     /// A class's music as 8 kHz samples, for players that encode it themselves (queue
     /// callers); the default class for nil or a class that is gone.
     public func samples(of musicClass: String? = nil) -> [Int16] {

@@ -184,6 +184,11 @@ final class Call {
     var otherPartyName: String?
     /// An attended transfer joins this call and another: the moving phone's re-INVITE is out.
     var join: PendingJoin?
+    /// Click-to-call (PBXCore+Originate): the engine called the caller's phone, whose 2xx this
+    /// acknowledged (sent again for each retransmission of it); the caller hears ringback
+    /// until the callee answers. Nil for every call a phone made.
+    var callerAck: SerializedSIPMessage?
+    var engineCalledCaller: Bool { callerAck != nil }
     /// The callee did not answer (or was busy) and the caller went to voicemail: no second time.
     var divertedToVoicemail = false
     /// The steps so far (`route:100`, `ivr:main=1`, `ext:1002`), as the CDR keeps them.

@@ -52,6 +52,10 @@ extension PBXCore {
 
     /// Hangs up a call from the control socket. Returns false when there is no such call.
     public func hangup(callID id: UUID) -> Bool {
+        if originations[id] != nil {
+            endOrigination(id, cause: "hangup_by_operator", disposition: .cancelled)
+            return true
+        }
         guard calls[id] != nil else { return false }
         endCall(id, cause: "hangup_by_operator", side: .system, disposition: nil, callerStatus: 480)
         return true
@@ -75,7 +79,7 @@ extension PBXCore {
             var final = SIPResponse(to: call.invite, status: callerStatus, toTag: call.callerDialog.localTag)
             for contact in callerContacts { final.headers.add("Contact", contact) }
             respond(call.inviteKey, with: final)
-        } else if call.answeredAt != nil, side != .caller {
+        } else if call.answeredAt != nil || call.engineCalledCaller, side != .caller {
             var dialog = call.callerDialog
             let bye = dialog.makeRequest(.bye, via: newVia(for: call.callerSource), contact: nil)
             call.callerDialog = dialog

@@ -14,6 +14,7 @@ extension PBXCore {
         case .relayed(let id, let answering, let toward):
             relayedResponse(response, call: id, answering: answering, toward: toward, client: key)
         case .monitorInvite(let id): monitorInviteResponse(response, monitor: id)
+        case .originationInvite(let id): originationInviteResponse(response, call: id)
         case .joinReInvite(let donor): joinReInviteResponse(response, donor: donor, client: key)
         case .qualify(let key, let probe): qualifyResponse(response, key: key, probe: probe)
         case .fireAndForget: break
@@ -53,6 +54,9 @@ extension PBXCore {
             if let answer = sdp(of: response), let endpoint = answer.audioEndpoint, let media = call.media {
                 media.updateRemote(side: .b, host: endpoint.address, port: endpoint.port)
                 call.legs[index].earlyAnswer = answer
+                // A click-to-call's caller hears the callee's own early media (a gateway's
+                // announcement) instead of the engine's ringback.
+                if call.engineCalledCaller, call.answeredAt == nil { media.stopMusic(toward: .a) }
             }
             guard call.state == .routing || call.state == .ringing, !call.finalSentToCaller else {
                 return
@@ -153,6 +157,7 @@ extension PBXCore {
             }
             call.applicationLeg = nil
             call.handOnOrigin = nil
+            if call.answeredAt == nil { originatedCallAnswered(call) }
             // A phone's silence counts again; another application's (a menu handing on to a
             // queue) does not.
             let answer = sdp(of: response)

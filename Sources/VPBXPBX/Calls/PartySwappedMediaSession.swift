@@ -55,6 +55,10 @@ final class PartySwappedMediaSession: MediaSession {
         base.playMusic(toward: Self.turned(side), codec: codec)
     }
 
+    func playRingback(toward side: MediaSide, codec: MusicOnHold.Codec) {
+        base.playRingback(toward: Self.turned(side), codec: codec)
+    }
+
     func stopMusic(toward side: MediaSide) { base.stopMusic(toward: Self.turned(side)) }
 
     /// The relay's bridges are oriented from its A side. A bridge that converts both ways is

@@ -18,6 +18,8 @@ public actor PBXCore {
         case mediaTimeout(UUID)
         case monitorReady(UUID, Result<any MonitorMedia, any Error>)
         case monitorKey(UUID, Character)
+        /// The media session of a click-to-call is ready: the caller's phone may be rung.
+        case originationMediaReady(UUID, Result<any MediaSession, any Error>)
         /// Calls changed while phones watch extensions' calls (busy lamps): tell them, once
         /// for all the changes queued before.
         case publishDialogStates
@@ -93,6 +95,10 @@ public actor PBXCore {
     var monitorByInvite: [TransactionKey: UUID] = [:]
     /// Rung monitoring legs that ended before their INVITE got a final response.
     var endedMonitorRings: [UUID: MonitorLeg] = [:]
+    /// Click-to-calls whose caller's phone rings (PBXCore+Originate), and those given up
+    /// before their INVITE got a final response.
+    var originations: [UUID: Origination] = [:]
+    var endedOriginations: [UUID: Origination] = [:]
 
     private let inbox = BatchInbox<Input>()
     /// When the next tick comes: every `tickInterval` while timers are due, seldom when idle.
@@ -176,6 +182,7 @@ public actor PBXCore {
     /// Ends every call with BYE/CANCEL, then waits until every CDR is written.
     public func shutdown() async {
         for id in Array(calls.keys) { endCall(id, cause: "engine_shutdown", side: .system, disposition: nil) }
+        for id in Array(originations.keys) { endOrigination(id, cause: "engine_shutdown", disposition: .cancelled) }
         sendByesAwaitingAck()  // no ACK will be waited for now
         tickTask?.cancel()
         inbox.finish()
@@ -216,6 +223,7 @@ public actor PBXCore {
         case .mediaTimeout(let id): endCall(id, cause: "rtp_timeout", side: .system, disposition: nil)
         case .monitorReady(let id, let result): monitorReady(id, result)
         case .monitorKey(let id, let digit): monitorKey(id, digit)
+        case .originationMediaReady(let id, let result): originationMediaReady(id, result)
         case .publishDialogStates: publishDialogStates()
         }
     }
@@ -285,6 +293,7 @@ public actor PBXCore {
         case .client(let key, let name): clientTimerFired(key, name)
         case .noAnswer(let id): noAnswerTimeout(call: id)
         case .monitorNoAnswer(let id): monitorNoAnswer(id)
+        case .originationNoAnswer(let id): originationNoAnswer(id)
         case .qualify(let number, let generation): qualifyDue(number, generation: generation)
         case .qualifyTimeout(let key, let probe): qualifyTimedOut(key, probe: probe)
         }

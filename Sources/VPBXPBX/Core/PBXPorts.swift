@@ -135,7 +135,11 @@ public protocol MediaSession: AnyObject, Sendable {
     /// encoded as `codec` under the leg's payload type, until ``stopMusic(toward:)``. Returns
     /// at once. Only the encodings in ``MusicOnHold/encodings`` are asked for.
     func playMusic(toward side: MediaSide, codec: MusicOnHold.Codec)
-    /// Goes back to relaying the other side's media to `side`.
+    /// Plays the ringing tone to `side`'s phone instead of the other side's media, as
+    /// ``playMusic(toward:codec:)`` plays music: for a phone the engine called and that now
+    /// waits while the other party rings (click-to-call). ``stopMusic(toward:)`` ends it.
+    func playRingback(toward side: MediaSide, codec: MusicOnHold.Codec)
+    /// Goes back to relaying the other side's media to `side` (after music or ringback).
     func stopMusic(toward side: MediaSide)
     /// Converts the voice between the two G.711 laws of `bridge` from now on (the caller's
     /// packets into the callee's codec and payload types, and back); nil relays packets

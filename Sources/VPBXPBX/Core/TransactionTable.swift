@@ -14,6 +14,8 @@ enum ClientPurpose: Sendable, Equatable {
     indirect case relayed(call: UUID, answering: TransactionKey, toward: CallSide)
     /// The INVITE ringing a supervisor's phone for monitoring leg `monitor`.
     case monitorInvite(monitor: UUID)
+    /// The INVITE ringing the phone of click-to-call `call` (PBXCore+Originate).
+    case originationInvite(UUID)
     /// The re-INVITE moving call `donor`'s callee into another call (attended transfer).
     case joinReInvite(donor: UUID)
     /// A contact check (OPTIONS) of an extension's contact.
@@ -132,6 +134,8 @@ enum CoreTimer: Sendable {
     case noAnswer(UUID)
     /// A supervisor's phone rung for monitoring did not answer in time.
     case monitorNoAnswer(UUID)
+    /// The phone rung for a click-to-call did not answer in time.
+    case originationNoAnswer(UUID)
     /// The next contact checks of an extension are due.
     case qualify(String, generation: Int)
     /// A contact check went unanswered long enough.

@@ -30,6 +30,7 @@ final class FakeMediaSession: MediaSession {
         var watchChanges: [Watch] = []
         var closed = false
         var music: [MediaSide: MusicOnHold.Codec] = [:]
+        var ringback: [MediaSide: MusicOnHold.Codec] = [:]
         /// Every ``bridgeG711(_:)`` the core asked for, in order.
         var bridges: [G711Bridge?] = []
         var monitors: [FakeMonitorMedia] = []
@@ -53,6 +54,8 @@ final class FakeMediaSession: MediaSession {
     var watchChanges: [Watch] { state.withLock { $0.watchChanges } }
     /// Who hears music on hold now, in which codec.
     var music: [MediaSide: MusicOnHold.Codec] { state.withLock { $0.music } }
+    /// Who hears the ringing tone now, in which codec.
+    var ringback: [MediaSide: MusicOnHold.Codec] { state.withLock { $0.ringback } }
 
     /// The G.711 bridges asked for, in order (nil: back to unchanged packets).
     var bridges: [G711Bridge?] { state.withLock { $0.bridges } }
@@ -104,8 +107,15 @@ final class FakeMediaSession: MediaSession {
         state.withLock { $0.bridges.append(bridge) }
     }
 
+    func playRingback(toward side: MediaSide, codec: MusicOnHold.Codec) {
+        state.withLock { $0.ringback[side] = codec }
+    }
+
     func stopMusic(toward side: MediaSide) {
-        state.withLock { $0.music[side] = nil }
+        state.withLock {
+            $0.music[side] = nil
+            $0.ringback[side] = nil
+        }
     }
 
     /// Supervisors attached so far, oldest first.
