@@ -59,6 +59,18 @@ extension ControlHandlers {
                 throw RPCError.notFound("'\(params.to)' leads nowhere a caller can be put through to (an unknown, disabled or unregistered extension?)")
             }
         }
+        router.register(CallOriginate.self) { params, context in
+            if context.role == .agent { try await requireLoggedIn(context, at: params.from) }
+            do {
+                let started = try await pbx.originate(from: params.from, to: params.to, autoAnswer: params.autoAnswer ?? false)
+                return Self.info(started, counters: nil)
+            } catch let error as OriginateError {
+                switch error.kind {
+                case .notFound: throw RPCError.notFound(error.description)
+                case .conflict: throw RPCError.conflict(error.description)
+                }
+            }
+        }
         registerMonitorMethods(on: router)
         router.register(CDRSearch.self) { params, _ in
             var before: CDRPosition?
@@ -75,6 +87,17 @@ extension ControlHandlers {
                 limit: params.limit ?? CDRQuery.defaultLimit, before: before, finishedOnly: true)
             let rows = try await storeCall { try await cdrs.search(query) }
             return rows.compactMap(Self.info)
+        }
+    }
+
+    /// An agent's console calls from the phone the agent sits at, not from anyone else's.
+    private func requireLoggedIn(_ context: RequestContext, at extensionNumber: String) async throws {
+        let own = try AgentIdentity.ownAgent(context)
+        guard let (agent, _) = await queueCenter.agent(own), agent.state != .loggedOut,
+            agent.extensionNumber == extensionNumber
+        else {
+            throw RPCError.forbidden(
+                "you are agent \(own): as an agent you may call only from the extension you are logged in at, not from \(extensionNumber)")
         }
     }
 

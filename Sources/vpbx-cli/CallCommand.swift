@@ -5,8 +5,11 @@ import VPBXControl
 /// `vpbx call ...`.
 struct CallCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "call", abstract: "Show, end, pick up and transfer calls in progress.",
-        subcommands: [CallListCommand.self, CallHangupCommand.self, CallPickupCommand.self, CallTransferCommand.self])
+        commandName: "call", abstract: "Show, place (click-to-call), end, pick up and transfer calls.",
+        subcommands: [
+            CallListCommand.self, CallOriginateCommand.self, CallHangupCommand.self, CallPickupCommand.self,
+            CallTransferCommand.self,
+        ])
 }
 
 /// `vpbx call list`.
@@ -87,5 +90,35 @@ struct CallTransferCommand: AsyncParsableCommand {
         }
         if global.json { return Output.json(ack) }
         Output.line("call \(id) is being transferred to \(number)")
+    }
+}
+
+/// `vpbx call originate --from EXT --to NUMBER [--auto-answer]`.
+struct CallOriginateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "originate",
+        abstract: "Click-to-call: ring an extension's phone, then call a number for it.",
+        discussion: """
+            The phone of the --from extension rings first, showing NUMBER as the caller. Once it \
+            answers, NUMBER is dialled for it as that phone would dial it (an extension, a queue's \
+            or menu's number) and the phone hears ringback until NUMBER answers; NUMBER's phone \
+            sees the extension calling. Prints the call's id, which 'vpbx call list', 'vpbx \
+            events' and 'vpbx call hangup' know it by.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("from"), help: ArgumentHelp("The extension whose phone rings first.", valueName: "extension"))
+    var extensionNumber: String
+    @Option(name: .customLong("to"), help: ArgumentHelp("The number to call for it.", valueName: "number"))
+    var number: String
+    @Flag(help: "Ask the phone to answer by itself (Call-Info answer-after=0, Alert-Info alert-autoanswer).")
+    var autoAnswer = false
+
+    func run() async throws {
+        let call = try await EngineSession.run(global) {
+            try await $0.call(CallOriginate.self, .init(from: extensionNumber, to: number, autoAnswer: autoAnswer ? true : nil))
+        }
+        if global.json { return Output.json(call) }
+        Output.line("ringing \(extensionNumber) to call \(number) (\(call.id))")
     }
 }

@@ -82,6 +82,35 @@ public enum CallTransfer: RPCMethod {
     }
 }
 
+/// `call.originate`: click-to-call. The engine rings `from`'s phone (showing the number it
+/// is about to call); once it answers, `to` is dialled for it as that phone would dial it, and
+/// the phone hears ringback until `to` answers. A CRM's "call this customer" button, an
+/// agent's console.
+public enum CallOriginate: RPCMethod {
+    public static let name = "call.originate"
+    public static let summary =
+        "Click-to-call: ring an extension's phone, and once it answers, call a number for it (the phone hears ringback meanwhile)."
+    /// Staff for any extension; an agent only from the extension it is logged in at.
+    public static let allowedRoles: Set<Role> = .people
+    public static let ownAgentRoles: Set<Role> = [.agent]
+    /// The call, dialling while the extension's phone rings; its events follow it by `id`.
+    public typealias Result = CallInfo
+
+    public struct Params: Codable, Sendable, Hashable {
+        /// The extension whose phone rings first and who the call is from.
+        public var from: String
+        /// Dialled as that phone would dial it: an extension, a queue's or menu's number.
+        public var to: String
+        /// Ask the phone to answer by itself (a headset agent's softphone); default false.
+        public var autoAnswer: Bool?
+        public init(from: String, to: String, autoAnswer: Bool? = nil) {
+            self.from = from
+            self.to = to
+            self.autoAnswer = autoAnswer
+        }
+    }
+}
+
 /// `cdr.search`: newest first.
 public enum CDRSearch: RPCMethod {
     public static let name = "cdr.search"

@@ -75,6 +75,7 @@ public enum RPCCatalog {
         .init(QueuePickup.self),
         .init(CallPickup.self),
         .init(CallTransfer.self),
+        .init(CallOriginate.self),
         .init(QueueMove.self),
         .init(VoicemailList.self),
         .init(VoicemailGet.self),
