@@ -48,6 +48,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case forward
     case answerRouted = "answer-routed"
     case answerListen = "answer-listen"
+    case answerListenAfterRinging = "answer-listen-after-ringing"
     case answerMuLawHangup = "answer-mulaw-hangup"
     case busy
     case busyRetransmit = "busy-retransmit"
