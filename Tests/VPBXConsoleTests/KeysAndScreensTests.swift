@@ -125,6 +125,28 @@ struct KeysAndScreensTests {
         #expect(notMine.stack.screens.count == 1)
     }
 
+    @Test func callTheSelectedExtensionFromTheOwnPhone() {
+        var state = ConsoleState(ownExtension: "1002")
+        _ = state.apply(.synced(Fixtures.snapshot()))
+        _ = state.press(.down, now: Fixtures.now)
+        _ = state.press(.down, now: Fixtures.now)  // 1003 selected
+        #expect(state.press(.character("c"), now: Fixtures.now).commands.isEmpty)
+        var grid = GridCanvas(rows: 24, columns: 80)
+        state.render(into: &grid, now: Fixtures.now)
+        #expect(grid.row(containing: "Call 1003 Tóth Győző? Your phone 1002 rings first.") != nil, "\(grid.text)")
+        #expect(state.press(.character("y"), now: Fixtures.now).commands == [.originate(from: "1002", to: "1003")])
+
+        var own = ConsoleState(ownExtension: "1001")
+        _ = own.apply(.synced(Fixtures.snapshot()))  // 1001, its own, is selected
+        #expect(own.press(.character("c"), now: Fixtures.now).commands.isEmpty)
+        #expect(own.model.notice == "select another extension than your own")
+
+        var anonymous = connected()
+        _ = anonymous.press(.character("c"), now: Fixtures.now)
+        #expect(anonymous.model.notice == "start vpbx-tui with --extension YOUR-NUMBER to call from your phone")
+        #expect(anonymous.stack.screens.count == 1)
+    }
+
     @Test func hangUpAnsweredNoDoesNothing() {
         var state = connected()
         _ = state.press(.character("h"), now: Fixtures.now)  // 1001 is selected and in call c1

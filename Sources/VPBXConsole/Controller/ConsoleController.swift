@@ -128,6 +128,8 @@ public final class ConsoleController {
                 continuation.yield(
                     .commandFinished(await session.transfer(callID: id, to: number, keepingCallee: keepingCallee)))
             }
+        case .originate(let from, let number):
+            Task.detached { continuation.yield(.commandFinished(await session.originate(from: from, to: number))) }
         case .monitor(let target, let supervisor, let mode):
             Task.detached {
                 continuation.yield(.commandFinished(await session.monitor(target, from: supervisor, mode: mode)))

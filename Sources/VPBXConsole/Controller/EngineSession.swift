@@ -148,6 +148,14 @@ public actor EngineSession {
         }
     }
 
+    /// `call.originate` from the user's phone `from` to `number`; returns the line for the
+    /// status bar.
+    public func originate(from: String, to number: String) async -> String {
+        await perform("call", done: "your phone \(from) rings: pick it up to call \(number)") {
+            try await $0.call(CallOriginate.self, .init(from: from, to: number))
+        }
+    }
+
     /// Listens to (whispers to, barges into) `target`'s call from `supervisor`'s phone: switches
     /// the supervisor's running monitoring of that extension, or moves it from another one, or
     /// has the engine ring the phone. Returns the line for the status bar.

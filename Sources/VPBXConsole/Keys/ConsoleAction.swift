@@ -27,6 +27,8 @@ public enum ConsoleAction: String, Sendable, Hashable, CaseIterable {
     case pickUp
     case transfer
     case monitor
+    /// Click-to-call: the user's phone calls the selected extension.
+    case dial
 }
 
 /// Work a screen asks the controller to do against the engine.
@@ -47,6 +49,8 @@ public enum ConsoleCommand: Sendable, Hashable {
     /// Listen to, whisper to or barge into the call of `extensionNumber` from the user's own
     /// phone: switches the user's running monitoring, or has the engine ring their phone.
     case monitor(extensionNumber: String, supervisor: String, mode: MonitorModeName)
+    /// `call.originate`: the engine rings the user's phone `from`, then calls `to` for it.
+    case originate(from: String, to: String)
 }
 
 /// What a supervisor can do to an agent from the queues screen, and an agent to themselves

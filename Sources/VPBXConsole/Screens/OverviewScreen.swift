@@ -30,6 +30,7 @@ public struct OverviewScreen: Screen {
         case .hangUp: return askToHangUp(model: model)
         case .pickUp: return pickUp(context: context)
         case .transfer: return askToTransfer(context: context)
+        case .dial: return askToCall(context: context)
         default: return .ignored
         }
     }
@@ -98,6 +99,24 @@ public struct OverviewScreen: Screen {
             ConfirmDialog(
                 question: "Transfer \(other) to \(to)?",
                 command: .transfer(callID: call.id, to: target, keepingCallee: keepingCallee)))
+    }
+
+    /// `c`: click-to-call. The engine rings the user's own phone and, once it is picked up,
+    /// calls the extension selected in the extensions panel for it; asks first.
+    private func askToCall(context: ScreenContext) -> ScreenOutcome {
+        let model = context.model
+        guard model.connection.isConnected else { return .notice("not connected to the engine") }
+        guard let own = context.ownExtension else {
+            return .notice("start vpbx-tui with --extension YOUR-NUMBER to call from your phone")
+        }
+        guard focus == .extensions, let target = extensionSelection.selectedID(model.extensionNumbers) else {
+            return .notice("select the extension to call in the extensions panel")
+        }
+        guard target != own else { return .notice("select another extension than your own") }
+        let to = Format.party(target, name: model.name(of: target))
+        return .push(
+            ConfirmDialog(
+                question: "Call \(to)? Your phone \(own) rings first.", command: .originate(from: own, to: target)))
     }
 
     private func askToHangUp(model: ConsoleModel) -> ScreenOutcome {
