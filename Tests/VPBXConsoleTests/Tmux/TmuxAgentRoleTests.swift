@@ -68,6 +68,9 @@ struct TmuxAgentRoleTests {
         #expect(everyone.status == 1 && everyone.output.contains("forbidden"), "\(everyone.output)")
         let unpaused = try vpbxAsNobody(engine, ["agent", "unpause", "2001"])
         #expect(unpaused.status == 0, "\(unpaused.output)")
+        // Click-to-call: only from the extension the agent is logged in at.
+        let loggedOut = try vpbxAsNobody(engine, ["call", "originate", "--from", "1002", "--to", "1099"])
+        #expect(loggedOut.status == 1 && loggedOut.output.contains("forbidden"), "\(loggedOut.output)")
 
         let tui = EngineProcess.binary("vpbx-tui")
         let command =
@@ -80,6 +83,10 @@ struct TmuxAgentRoleTests {
         try await session.waitFor("agent 2001", "2001 Kovács Éva", "logged out", "My queues (1)")
         try session.send("a")
         try await session.waitFor("available", "at 1002")
+        let fromOwn = try vpbxAsNobody(engine, ["call", "originate", "--from", "1002", "--to", "1099"])
+        #expect(fromOwn.status == 1 && fromOwn.output.contains("leads nowhere"), "allowed, refused by the engine: \(fromOwn.output)")
+        let fromOther = try vpbxAsNobody(engine, ["call", "originate", "--from", "1003", "--to", "1002"])
+        #expect(fromOther.status == 1 && fromOther.output.contains("logged in at"), "\(fromOther.output)")
         let status = try Shell.run(
             EngineProcess.binary("vpbx"), ["agent", "status", "--json", "--socket", engine.socketPath])
         #expect(status.output.contains("\"available\""), "\(status.output)")
