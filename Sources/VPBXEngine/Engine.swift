@@ -22,6 +22,7 @@ public actor Engine {
     private var control: ControlServer?
     private var eventBridge: EventBridge?
     private var applications: ApplicationUserAgent?
+    private var webhooks: WebhookForwarder?
 
     public init(configuration: EngineConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -180,6 +181,11 @@ public actor Engine {
             roles: RoleResolver(groupRoles: config.roles), group: group, logger: logger)
         try await control.start()
         self.control = control
+        if !config.webhooks.isEmpty {
+            webhooks = WebhookForwarder(
+                targets: config.webhooks, hub: events, group: group, userAgent: "vpbx/\(Engine.version)", logger: logger)
+            logger.notice("webhooks: events are POSTed", metadata: ["urls": "\(config.webhooks.map(\.url))"])
+        }
         if let prompts = config.promptsDirectory {
             if !FileManager.default.fileExists(atPath: prompts) {
                 logger.warning(
@@ -224,6 +230,7 @@ public actor Engine {
         try? await Task.sleep(for: .milliseconds(200))
         await transport?.stop()
         await eventBridge?.finish()
+        await webhooks?.stop()
         try? database?.close()
         try? await group?.shutdownGracefully()
         logger.notice("vpbx-engine stopped")

@@ -55,6 +55,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var promptsDirectory: String?
     /// Unix group name → control-socket role.
     public var roles: [String: Role] = [:]
+    /// URLs the engine POSTs its events to (CTI hooks for CRM systems).
+    public var webhooks: [WebhookTarget] = []
 
     public init() {}
 
@@ -102,6 +104,12 @@ public struct EngineConfiguration: Sendable, Equatable {
         var logLevel: String?
         var roles: [String: String]?
         var promptsDir: String?
+        var webhooks: [Webhook]?
+
+        struct Webhook: Decodable {
+            var url: String
+            var topics: [String]?
+        }
     }
 
     /// Applies a JSON configuration file on top of the defaults.
@@ -142,6 +150,9 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.realm { realm = value }
         if let value = file.logLevel { try setLogLevel(value) }
         if let value = file.promptsDir { promptsDirectory = value }
+        for webhook in file.webhooks ?? [] {
+            try addWebhook(WebhookTarget(url: webhook.url, topics: webhook.topics ?? [EventTopic.call]))
+        }
         if let value = file.roles {
             for (group, roleName) in value {
                 guard let role = Role(rawValue: roleName) else {
@@ -150,6 +161,26 @@ public struct EngineConfiguration: Sendable, Equatable {
                 roles[group] = role
             }
         }
+    }
+
+    /// Topics a webhook may ask for.
+    static let webhookTopics: Set<String> = [
+        EventTopic.call, EventTopic.extension, EventTopic.registration, EventTopic.engine, EventTopic.ban,
+    ]
+
+    /// Adds a webhook after checking its URL (`http` or `https`, with a host) and topics.
+    public mutating func addWebhook(_ target: WebhookTarget) throws {
+        guard let url = URL(string: target.url), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+            let host = url.host, !host.isEmpty
+        else {
+            throw EngineConfigurationError(
+                "webhook URL '\(target.url)' is invalid: expected http:// or https:// and a host, e.g. http://127.0.0.1:8080/pbx")
+        }
+        if let unknown = target.topics.first(where: { !Self.webhookTopics.contains($0) }) {
+            throw EngineConfigurationError(
+                "webhook topic '\(unknown)' is unknown (\(Self.webhookTopics.sorted().joined(separator: ", ")))")
+        }
+        webhooks.append(target)
     }
 
     /// `ADDR:PORT`, `[v6]:PORT` or just `ADDR`.

@@ -34,6 +34,9 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("PEM file of the TLS certificate's private key.", valueName: "file"))
     var tlsKey: String?
 
+    @Option(name: .long, help: ArgumentHelp("URL to POST call events to, as JSON (a CRM's screen pop); repeatable.", valueName: "url"))
+    var webhook: [String] = []
+
     @Option(name: .long, help: ArgumentHelp("RTP port range (default 10000-20000).", valueName: "lo-hi"))
     var rtpPorts: String?
 
@@ -122,6 +125,7 @@ struct EngineCommand: AsyncParsableCommand {
         if let tlsCertificate { configuration.tlsCertificateFile = tlsCertificate }
         if let tlsKey { configuration.tlsKeyFile = tlsKey }
         if let rtpPorts { try configuration.setRTPPorts(rtpPorts) }
+        for url in webhook { try configuration.addWebhook(WebhookTarget(url: url)) }
         if let rtpAddress { configuration.rtpAddress = rtpAddress }
         if let socket { configuration.socketPath = socket }
         if !trusted.isEmpty { configuration.trusted = trusted }

@@ -27,7 +27,7 @@ struct ManPageTests {
         ["--rtp-ports", "abc"], ["--sip-listen", "x:99999"], ["--bogus"], ["--max-calls", "0"], ["--overload-delay", "70000"],
         ["--auth-ban-time", "0"], ["--auth-fail-limit", "10001"], ["--auth-ban-exempt", "10.0.0.0/99"],
         ["--max-tcp-connections", "0"], ["--max-contacts", "0"],
-        ["--source-rate-limit", "-1"], ["--relay-threads", "0"], ["--relay-threads", "65"],
+        ["--source-rate-limit", "-1"], ["--relay-threads", "0"], ["--relay-threads", "65"], ["--webhook", "ftp://crm/x"],
     ])
     func badUsageExitsTwo(arguments: [String]) async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-usage-\(UUID().uuidString.prefix(8))")

@@ -19,6 +19,8 @@ struct EngineOptions: Sendable {
     /// `--relay-threads`: nil leaves the engine's default.
     var relayThreads: Int?
     var tcpIdleTimeout: Int?
+    /// `--webhook` URLs.
+    var webhooks: [String] = []
     /// SIP over TLS on `sipTLSPort` with `tlsCertificate`, when set.
     var sipTLSPort: UInt16?
     var tlsCertificate: TLSCertificate?
@@ -67,6 +69,7 @@ struct EngineOptions: Sendable {
         if let sourceRateLimit { arguments += ["--source-rate-limit", String(sourceRateLimit)] }
         if let relayThreads { arguments += ["--relay-threads", String(relayThreads)] }
         if let tcpIdleTimeout { arguments += ["--tcp-idle-timeout", String(tcpIdleTimeout)] }
+        for url in webhooks { arguments += ["--webhook", url] }
         if let sipTLSPort, let tlsCertificate {
             arguments += [
                 "--sip-tls-port", String(sipTLSPort), "--tls-certificate", tlsCertificate.certificateFile, "--tls-key",

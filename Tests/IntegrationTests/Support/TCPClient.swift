@@ -84,6 +84,11 @@ final class TCPClient {
     /// them, its body (Content-Length bytes, `l` in the compact form) read and dropped, so the
     /// message after it starts clean.
     func readMessage(timeout: Duration = .seconds(5)) throws -> String {
+        try readMessageWithBody(timeout: timeout).head
+    }
+
+    /// The next whole message, its body too (Content-Length bytes, `l` in the compact form).
+    func readMessageWithBody(timeout: Duration = .seconds(5)) throws -> (head: String, body: [UInt8]) {
         let deadline = ContinuousClock.now + timeout
         let head = try readHeaders(timeout: timeout)
         let length = head.split(separator: "\r\n").lazy.compactMap { line -> Int? in
@@ -96,8 +101,9 @@ final class TCPClient {
             guard ContinuousClock.now < deadline else { throw HarnessError("timed out reading a body of \(length) bytes") }
             guard readSome(until: deadline) else { throw HarnessError("connection closed in the middle of a body") }
         }
+        let body = Array(received[..<length])
         received.removeSubrange(..<length)
-        return head
+        return (head, body)
     }
 
     /// Whether the peer closes the connection within `timeout` (anything it sends meanwhile

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+extension Integration {
+    /// CTI hooks: the engine POSTs call events to a CRM's URL (a web server in the test). A
+    /// receiver that fails or is not there at all costs the calls nothing.
+    @Suite("Webhooks")
+    struct WebhookTests {
+        @Test("a call's events reach the CRM as JSON POSTs, in order; a failing and an absent receiver do not hold calls up")
+        func callEventsArePosted() async throws {
+            let crm = try HTTPReceiver()
+            defer { crm.stop() }
+            let failing = try HTTPReceiver(status: 500)
+            defer { failing.stop() }
+            let absent = try TCPListener().port  // closed again at once: nobody listens there
+            try await TestPBX.run(configure: {
+                $0.webhooks = [
+                    "http://127.0.0.1:\(crm.port)/pbx/events", "http://127.0.0.1:\(failing.port)/x",
+                    "http://127.0.0.1:\(absent)/y",
+                ]
+            }) { pbx in
+                let callee = try SippPeer(.answer)
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
+                let caller = try pbx.phone(.callHangup).service(Fixture.callee).caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let results = try await pbx.call(caller: caller, callee: callee)
+                try results.caller.requireSuccess()
+                try results.callee.requireSuccess()
+
+                let posts = try await eventually("the call's end POSTed") {
+                    crm.received.contains { $0.json?["type"] as? String == "call.ended" } ? crm.received : nil
+                }
+                for post in posts {
+                    #expect(post.requestLine == "POST /pbx/events HTTP/1.1", "\(post.head)")
+                    #expect(post.header("Content-Type") == "application/json")
+                    #expect(post.header("User-Agent")?.hasPrefix("vpbx/") == true)
+                }
+                let events = posts.compactMap(\.json)
+                let types = events.compactMap { $0["type"] as? String }
+                #expect(types.filter { !$0.hasPrefix("call.routed") } == ["call.started", "call.ringing", "call.answered", "call.ended"], "\(types)")
+                #expect(events.allSatisfy { $0["topic"] as? String == "call" }, "only the call topic by default")
+                let seqs = events.compactMap { ($0["seq"] as? NSNumber)?.intValue }
+                #expect(seqs.count == events.count && seqs == seqs.sorted() && Set(seqs).count == seqs.count, "\(seqs)")
+                let ringing = try #require(events.first { $0["type"] as? String == "call.ringing" }?["data"] as? [String: Any])
+                #expect(ringing["caller"] as? String == Fixture.caller && ringing["callee"] as? String == Fixture.callee)
+                let ended = try #require(events.last?["data"] as? [String: Any])
+                #expect(ended["disposition"] as? String == "answered")
+                try await eventually("the failing receiver was asked too") { failing.received.count >= 4 }
+            }
+        }
+    }
+}
