@@ -40,7 +40,8 @@ extension Engine {
     /// The user agent that answers calls routed to menus and announcements.
     static func makeApplications(
         pbx: PBXCore, relay: RTPRelay, bindHost: String, prompts: PromptLibrary, voicemail: EngineVoicemail,
-        queues: QueueCenter, agents: any AgentRepository, music: HoldMusicLibrary, logger: Logger
+        queues: QueueCenter, agents: any AgentRepository, music: HoldMusicLibrary, conferences: ConferenceRooms,
+        logger: Logger
     ) -> ApplicationUserAgent {
         // The relay reaches the channels in process: over loopback when they bind everywhere.
         let address = bindHost == "0.0.0.0" || bindHost == "::" ? "127.0.0.1" : bindHost
@@ -59,7 +60,7 @@ extension Engine {
                 ringExtensions: { callID, extensions, step, timeout in
                     await pbx.handOn(callID: callID, toExtensions: extensions, step: step, timeoutSeconds: timeout)
                 },
-                holdMusic: { music.samples(of: $0) }),
+                holdMusic: { music.samples(of: $0) }, conferences: conferences),
             logger: logger)
     }
 }

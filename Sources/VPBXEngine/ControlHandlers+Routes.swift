@@ -168,6 +168,8 @@ extension ControlHandlers {
             _ = try await existingMenu(name)
         case .playback:
             break  // a missing prompt falls back to the other language, then is skipped (logged)
+        case .conference:
+            break  // rooms are made when the first caller comes
         case .hangup:
             break
         case .queue(let name):

@@ -28,6 +28,7 @@ struct ControlHandlers: Sendable {
     let music: HoldMusicLibrary
     let voicemail: EngineVoicemail
     let queueCenter: QueueCenter
+    let conferences: ConferenceRooms
     let events: EventHub
     let realm: String
     let engineVersion: String

@@ -146,9 +146,10 @@ public actor Engine {
             database: database, dataDirectory: config.dataDirectory, events: events, pbx: pbx, logger: logger)
         let queueCenter = Engine.makeQueueCenter(pbx: pbx, database: database, events: events, logger: logger)
         queueLink.set(queueCenter)
+        let conferences = ConferenceRooms()
         let applications = Engine.makeApplications(
             pbx: pbx, relay: relay, bindHost: rtpBindHost, prompts: prompts, voicemail: voicemail, queues: queueCenter,
-            agents: GRDBAgentRepository(database: database), music: music, logger: logger)
+            agents: GRDBAgentRepository(database: database), music: music, conferences: conferences, logger: logger)
         mailbox.set(applications)
         self.applications = applications
         await events.setSnapshotProvider { _ in await EngineSnapshot.make(pbx: pbx) }
@@ -164,7 +165,8 @@ public actor Engine {
             menus: GRDBMenuRepository(database: database),
             featureCodes: GRDBFeatureCodeRepository(database: database), queues: GRDBQueueRepository(database: database),
             agents: GRDBAgentRepository(database: database), queueCalls: GRDBQueueCallLogRepository(database: database),
-            prompts: prompts, music: music, voicemail: voicemail, queueCenter: queueCenter, events: events, realm: config.realm,
+            prompts: prompts, music: music, voicemail: voicemail, queueCenter: queueCenter, conferences: conferences,
+            events: events, realm: config.realm,
             engineVersion: Engine.version,
             startedAt: Date(),
             sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"]

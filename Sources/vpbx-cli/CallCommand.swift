@@ -8,7 +8,7 @@ struct CallCommand: AsyncParsableCommand {
         commandName: "call", abstract: "Show, place (click-to-call), end, pick up and transfer calls.",
         subcommands: [
             CallListCommand.self, CallOriginateCommand.self, CallHangupCommand.self, CallPickupCommand.self,
-            CallTransferCommand.self,
+            CallTransferCommand.self, CallConferencesCommand.self,
         ])
 }
 
@@ -120,5 +120,21 @@ struct CallOriginateCommand: AsyncParsableCommand {
         }
         if global.json { return Output.json(call) }
         Output.line("ringing \(extensionNumber) to call \(number) (\(call.id))")
+    }
+}
+
+/// `vpbx call conferences`.
+struct CallConferencesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conferences",
+        abstract: "List the conference rooms in use and who is in each (a route to conf:NAME makes a room).")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let rooms = try await EngineSession.run(global) { try await $0.call(ConferenceList.self, .init()) }
+        if global.json { return Output.json(rooms) }
+        Output.table(
+            ["ROOM", "PARTICIPANTS", "WHO"], rooms.map { [$0.name, String($0.participants.count), $0.participants.joined(separator: " ")] })
     }
 }

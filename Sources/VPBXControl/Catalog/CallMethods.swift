@@ -148,3 +148,24 @@ public enum CDRSearch: RPCMethod {
         }
     }
 }
+
+/// `conference.list`: the conference rooms with somebody in them.
+public enum ConferenceList: RPCMethod {
+    public static let name = "conference.list"
+    public static let summary = "Conference rooms in use (a route to conf:NAME makes one) and who is in each."
+    public static let allowedRoles: Set<Role> = .staff
+    public typealias Params = NoParams
+    public typealias Result = [ConferenceInfo]
+}
+
+/// A conference room in use.
+public struct ConferenceInfo: Codable, Sendable, Hashable {
+    public var name: String
+    /// The callers' numbers, in the order they came.
+    public var participants: [String]
+
+    public init(name: String, participants: [String]) {
+        self.name = name
+        self.participants = participants
+    }
+}

@@ -76,6 +76,7 @@ public enum RPCCatalog {
         .init(CallPickup.self),
         .init(CallTransfer.self),
         .init(CallOriginate.self),
+        .init(ConferenceList.self),
         .init(QueueMove.self),
         .init(VoicemailList.self),
         .init(VoicemailGet.self),

@@ -46,6 +46,10 @@ public protocol MediaChannel: AnyObject, Sendable {
     func receiveSignalledDigit(_ digit: DTMFDigit) async
     /// Sends keys to the phone as RFC 4733 events, one after the other (100 ms each).
     func sendDigits(_ digits: [DTMFDigit]) async
+    /// Connects the channel to a conference room (nil: disconnects it): from now on every
+    /// frame the phone sends goes to `port`, and the phone hears the room's mix whenever
+    /// nothing is being played to it (a playback, such as a join tone, goes first).
+    func connect(to port: ConferencePort?) async
     /// Stops everything, ends waiting calls (`.closed`, recording `.stopped`), ends `digits`,
     /// closes the sockets and frees the ports. Idempotent.
     func close() async

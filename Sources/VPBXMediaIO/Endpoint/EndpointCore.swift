@@ -25,6 +25,9 @@ final class EndpointCore {
     var nextKeyAt = 0
     var player: Player?
     var playWaiter: CheckedContinuation<PlaybackOutcome, Never>?
+    /// The conference room the phone is in: what it says goes there, and it hears the room
+    /// when nothing is played to it.
+    var conference: ConferencePort?
 
     // Receiving.
     var jitter: JitterBuffer
@@ -128,7 +131,8 @@ final class EndpointCore {
             sender.skipSilence()
             return
         }
-        var samples: [Int16]?
+        // Taken every frame, also under a playback, so that the room's queues keep pace.
+        var samples = conference?.nextFrame()
         if var current = player {
             switch current.nextFrame() {
             case .play(let frame): samples = frame
@@ -141,6 +145,7 @@ final class EndpointCore {
 
     private func receiveFrame() {
         let playout = jitter.nextFrame()
+        conference?.deliver(playout.samples)
         if var detector {
             let keys = detector.process(playout.samples)
             self.detector = detector

@@ -108,6 +108,8 @@ public final class MediaEndpoint: MediaChannel {
 
     public func stopPlayback() async { try? await onLoop { $0.endPlayback(.stopped) } }
 
+    public func connect(to port: ConferencePort?) async { try? await onLoop { $0.conference = port } }
+
     public func record(_ configuration: RecorderConfiguration) async -> Recording {
         let core = self.core
         return await withTaskCancellationHandler {

@@ -17,6 +17,8 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
     case queue(String)
     /// Agent login and logout from a phone (`*45`), at the calling extension.
     case agentLogin(String)
+    /// A conference room (``ConferenceApplication``).
+    case conference(String)
 
     /// The caller's prompt language (`hu`, `en`), on INVITEs to applications.
     public static let languageHeader = "X-VPBX-Language"
@@ -40,6 +42,7 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
         case .mailbox(let own): own.map { "vmbox-\($0)" } ?? "vmbox"
         case .queue(let name): "queue-\(name)"
         case .agentLogin(let extensionNumber): "agentlogin-\(extensionNumber)"
+        case .conference(let name): "conf-\(name)"
         }
     }
 
@@ -55,6 +58,8 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
             self = .voicemail(mailbox: String(user.dropFirst(15)), busy: false)
         } else if user.hasPrefix("agentlogin-"), user.count > 11 {
             self = .agentLogin(String(user.dropFirst(11)))
+        } else if user.hasPrefix("conf-"), user.count > 5 {
+            self = .conference(String(user.dropFirst(5)))
         } else if user.hasPrefix("queue-"), user.count > 6 {
             self = .queue(String(user.dropFirst(6)))
         } else if user == "vmbox" {

@@ -40,6 +40,8 @@ public actor ApplicationUserAgent {
         /// The music on hold, 8 kHz samples, for callers waiting in queues.
         /// A music class's music on hold (nil: the default class), 8 kHz samples.
         public var holdMusic: @Sendable (String?) -> [Int16]
+        /// The conference rooms.
+        public var conferences: ConferenceRooms
 
         public init(
             media: any MediaChannelFactory, prompts: any PromptProvider,
@@ -51,8 +53,10 @@ public actor ApplicationUserAgent {
             queues: (any QueueService)? = nil,
             agentLogin: (any AgentLoginService)? = nil,
             ringExtensions: @escaping @Sendable (String, [String], String, Int) async -> Bool = { _, _, _, _ in false },
-            holdMusic: @escaping @Sendable (String?) -> [Int16] = { _ in [] }
+            holdMusic: @escaping @Sendable (String?) -> [Int16] = { _ in [] },
+            conferences: ConferenceRooms = ConferenceRooms()
         ) {
+            self.conferences = conferences
             self.voicemail = voicemail
             self.queues = queues
             self.agentLogin = agentLogin
@@ -258,6 +262,9 @@ public actor ApplicationUserAgent {
             outcome = await AgentLoginApplication(
                 extensionNumber: extensionNumber, service: service, prompts: dependencies.prompts, language: language
             ).run(on: channel)
+        case .conference(let name):
+            outcome = await ConferenceApplication(room: name, caller: caller.number, rooms: dependencies.conferences)
+                .run(on: channel)
         case .queue(let name):
             guard let service = dependencies.queues else {
                 outcome = .hangup(step: "queue:\(name)=unavailable")

@@ -16,6 +16,8 @@ public enum Destination: Sendable, Hashable, CustomStringConvertible {
     case queue(String)
     /// Straight to an extension's mailbox (its unavailable greeting).
     case voicemail(String)
+    /// Into a conference room, made when the first caller comes.
+    case conference(String)
 
     /// Parses `ext:NUMBER`, `time:NAME`, `ivr:NAME` or `hangup`.
     public init(parsing text: String) throws(DestinationError) {
@@ -37,6 +39,8 @@ public enum Destination: Sendable, Hashable, CustomStringConvertible {
             self = .playback(name)
         case "queue" where DestinationError.isQueueName(name):
             self = .queue(name)
+        case "conf" where DestinationError.isQueueName(name):
+            self = .conference(name)
         case "vm" where !name.isEmpty && name.utf8.count <= 15 && name.utf8.allSatisfy({ (0x30...0x39).contains($0) }):
             self = .voicemail(name)
         default:
@@ -53,6 +57,7 @@ public enum Destination: Sendable, Hashable, CustomStringConvertible {
         case .hangup: "hangup"
         case .queue(let name): "queue:\(name)"
         case .voicemail(let number): "vm:\(number)"
+        case .conference(let name): "conf:\(name)"
         }
     }
 }
@@ -66,7 +71,7 @@ public struct DestinationError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String {
         "'\(text)' is not a destination: write ext:NUMBER (an extension), time:NAME (a time condition), "
             + "ivr:NAME (a menu), play:PROMPT (play it, then hang up), queue:NAME (an ACD queue), "
-            + "vm:NUMBER (an extension's voicemail) or hangup"
+            + "vm:NUMBER (an extension's voicemail), conf:NAME (a conference room) or hangup"
     }
 
     static func isPromptName(_ name: String) -> Bool {

@@ -113,6 +113,9 @@ public struct DialPlan: Sendable {
             case .queue(let name):
                 path.append("queue:\(name)")
                 return Routing(target: .application(.queue(name)), path: path)
+            case .conference(let name):
+                path.append("conf:\(name)")
+                return Routing(target: .application(.conference(name)), path: path)
             case .voicemail(let number):
                 path.append("vm:\(number)")
                 return Routing(target: .application(.voicemail(mailbox: number, busy: false)), path: path)

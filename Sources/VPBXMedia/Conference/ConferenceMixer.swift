@@ -1,0 +1,110 @@
+import Synchronization
+
+/// The audio of one conference room: every participant hears the sum of everyone else.
+///
+/// Each participant's media endpoint runs its own 20 ms clock. Every frame it plays out of its
+/// jitter buffer (what the phone said) it hands to ``ConferencePort/deliver(_:)``, and every
+/// frame it sends it asks of ``ConferencePort/nextFrame()``. A delivered frame is queued once
+/// for each other participant; a participant's next frame pops one frame from each of those
+/// queues and adds them up (in linear PCM, clipped to 16 bits). So no frame is heard twice or
+/// skipped while the clocks keep pace, whatever their phase; a queue longer than
+/// ``maximumQueuedFrames`` (the two clocks drifted apart, or a participant's clock stalled)
+/// loses its oldest frame, which bounds the delay a participant can add to 60 ms.
+///
+/// Thread-safe: endpoints run on several event loops. The work is one lock and
+/// N - 1 additions of 160 samples a frame per participant.
+public final class ConferenceMixer: Sendable {
+    /// The most frames one participant's speech waits for another participant's clock.
+    public static let maximumQueuedFrames = 3
+
+    private struct Participant {
+        /// What each other participant said and this one has not heard yet, by speaker.
+        var heard: [Int: [[Int16]]] = [:]
+        var muted = false
+    }
+
+    private struct State {
+        var participants: [Int: Participant] = [:]
+        var nextID = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// How many are in the room.
+    public var count: Int { state.withLock { $0.participants.count } }
+
+    /// A new participant's port; the others hear it from its first delivered frame.
+    public func join() -> ConferencePort {
+        let id = state.withLock { state in
+            let id = state.nextID
+            state.nextID += 1
+            state.participants[id] = Participant()
+            return id
+        }
+        return ConferencePort(mixer: self, id: id)
+    }
+
+    /// The participant leaves: nobody hears it any more, and what it had not heard is dropped.
+    func leave(_ id: Int) {
+        state.withLock { state in
+            state.participants[id] = nil
+            for key in state.participants.keys { state.participants[key]?.heard[id] = nil }
+        }
+    }
+
+    /// A muted participant is heard by nobody (it still hears the others).
+    func setMuted(_ muted: Bool, _ id: Int) {
+        state.withLock { $0.participants[id]?.muted = muted }
+    }
+
+    func deliver(_ frame: [Int16], from speaker: Int) {
+        state.withLock { state in
+            guard let participant = state.participants[speaker], !participant.muted else { return }
+            for listener in state.participants.keys where listener != speaker {
+                var queue = state.participants[listener]!.heard[speaker] ?? []
+                if queue.count >= Self.maximumQueuedFrames { queue.removeFirst() }
+                queue.append(frame)
+                state.participants[listener]!.heard[speaker] = queue
+            }
+        }
+    }
+
+    func nextFrame(for listener: Int) -> [Int16] {
+        var sum = [Int32](repeating: 0, count: AudioFormat.frameSamples)
+        state.withLock { state in
+            guard var participant = state.participants[listener] else { return }
+            for speaker in participant.heard.keys {
+                guard var queue = participant.heard[speaker], !queue.isEmpty else { continue }
+                let frame = queue.removeFirst()
+                participant.heard[speaker] = queue
+                for index in 0..<min(frame.count, sum.count) { sum[index] += Int32(frame[index]) }
+            }
+            state.participants[listener] = participant
+        }
+        return sum.map { Int16(clamping: $0) }
+    }
+}
+
+/// One participant's connection to a ``ConferenceMixer``: its media endpoint delivers what
+/// the phone says and asks for what it hears. Leaving the room is ``leave()``.
+public final class ConferencePort: Sendable {
+    private let mixer: ConferenceMixer
+    public let id: Int
+
+    init(mixer: ConferenceMixer, id: Int) {
+        self.mixer = mixer
+        self.id = id
+    }
+
+    /// A 20 ms frame (160 samples) of what the phone said.
+    public func deliver(_ frame: [Int16]) { mixer.deliver(frame, from: id) }
+
+    /// The next 20 ms frame the phone hears: everyone else, added up.
+    public func nextFrame() -> [Int16] { mixer.nextFrame(for: id) }
+
+    public func setMuted(_ muted: Bool) { mixer.setMuted(muted, id) }
+
+    public func leave() { mixer.leave(id) }
+}

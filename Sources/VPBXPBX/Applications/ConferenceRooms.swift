@@ -1,0 +1,51 @@
+import Foundation
+import Synchronization
+import VPBXMedia
+
+/// The engine's conference rooms, made when the first caller dials in and gone with the
+/// last, as Asterisk's ConfBridge rooms are: a route to `conf:sales` is all a room needs.
+public final class ConferenceRooms: Sendable {
+    /// A room as `conference.list` shows it.
+    public struct Room: Sendable, Equatable {
+        public var name: String
+        /// Who is in it (the callers' numbers), in the order they came.
+        public var participants: [String]
+    }
+
+    private struct Entry {
+        let mixer: ConferenceMixer
+        var participants: [(port: Int, caller: String)] = []
+    }
+
+    private let rooms = Mutex<[String: Entry]>([:])
+
+    public init() {}
+
+    /// Joins `caller` to room `name`, making the room if it has nobody in it.
+    public func join(_ name: String, caller: String) -> ConferencePort {
+        rooms.withLock { rooms in
+            var entry = rooms[name] ?? Entry(mixer: ConferenceMixer())
+            let port = entry.mixer.join()
+            entry.participants.append((port.id, caller))
+            rooms[name] = entry
+            return port
+        }
+    }
+
+    /// The participant on `port` leaves room `name`; the room goes with its last participant.
+    public func leave(_ name: String, _ port: ConferencePort) {
+        port.leave()
+        rooms.withLock { rooms in
+            guard var entry = rooms[name] else { return }
+            entry.participants.removeAll { $0.port == port.id }
+            rooms[name] = entry.participants.isEmpty ? nil : entry
+        }
+    }
+
+    /// The rooms with somebody in them, by name.
+    public var list: [Room] {
+        rooms.withLock { rooms in
+            rooms.map { Room(name: $0.key, participants: $0.value.participants.map(\.caller)) }.sorted { $0.name < $1.name }
+        }
+    }
+}
