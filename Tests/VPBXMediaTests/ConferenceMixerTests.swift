@@ -6,9 +6,16 @@ import Testing
 @Suite struct ConferenceMixerTests {
     static func frame(_ value: Int16) -> [Int16] { [Int16](repeating: value, count: AudioFormat.frameSamples) }
 
-    @Test func eachHearsTheOthersAddedUpNotItself() {
+    /// Joins three and lets the join cues play out.
+    static func room() -> (ConferenceMixer, ConferencePort, ConferencePort, ConferencePort) {
         let mixer = ConferenceMixer()
         let (a, b, c) = (mixer.join(), mixer.join(), mixer.join())
+        for port in [a, b, c] { for _ in 0..<12 { _ = port.nextFrame() } }
+        return (mixer, a, b, c)
+    }
+
+    @Test func eachHearsTheOthersAddedUpNotItself() {
+        let (mixer, a, b, c) = Self.room()
         a.deliver(Self.frame(100))
         b.deliver(Self.frame(20))
         c.deliver(Self.frame(3))
@@ -20,15 +27,13 @@ import Testing
     }
 
     @Test func framesQueueUpToThreeThenTheOldestGoes() {
-        let mixer = ConferenceMixer()
-        let (a, b) = (mixer.join(), mixer.join())
+        let (_, a, b, _) = Self.room()
         for value in [1, 2, 3, 4] as [Int16] { a.deliver(Self.frame(value)) }
         #expect([b.nextFrame(), b.nextFrame(), b.nextFrame(), b.nextFrame()] == [2, 3, 4, 0].map(Self.frame))
     }
 
     @Test func mutedIsHeardByNobodyAndLeavingDropsWhatWasQueued() {
-        let mixer = ConferenceMixer()
-        let (a, b, c) = (mixer.join(), mixer.join(), mixer.join())
+        let (mixer, a, b, c) = Self.room()
         a.setMuted(true)
         a.deliver(Self.frame(100))
         b.deliver(Self.frame(20))
@@ -37,13 +42,31 @@ import Testing
         a.setMuted(false)
         a.deliver(Self.frame(100))
         a.leave()
-        #expect(c.nextFrame() == Self.frame(0))
+        #expect(c.nextFrame() == Array(ConferenceMixer.leaveCue.prefix(160)), "only the leave cue")
         #expect(mixer.count == 2)
     }
 
-    @Test func loudVoicesAreClippedNotWrapped() {
+    @Test func joiningAndLeavingAreHeardAsRisingAndFallingTones() {
         let mixer = ConferenceMixer()
-        let (a, b, c) = (mixer.join(), mixer.join(), mixer.join())
+        let a = mixer.join()
+        #expect(a.nextFrame() == Self.frame(0), "nobody else: nothing")
+        let b = mixer.join()
+        var heard: [Int16] = []
+        for _ in 0..<12 { heard += a.nextFrame() }
+        #expect(heard == ConferenceMixer.joinCue && heard.count == 1920)
+        #expect(Goertzel.amplitude(of: 600, in: Array(heard[0..<960])) > 1000)
+        #expect(Goertzel.amplitude(of: 900, in: Array(heard[960...])) > 1000)
+        #expect(b.nextFrame() == Self.frame(0), "the newcomer hears no cue of its own")
+        b.leave()
+        heard = []
+        for _ in 0..<12 { heard += a.nextFrame() }
+        #expect(heard == ConferenceMixer.leaveCue)
+        b.leave()
+        #expect(a.nextFrame() == Self.frame(0), "leaving twice is heard once")
+    }
+
+    @Test func loudVoicesAreClippedNotWrapped() {
+        let (_, a, b, c) = Self.room()
         a.deliver(Self.frame(30_000))
         b.deliver(Self.frame(30_000))
         #expect(c.nextFrame() == Self.frame(Int16.max))

@@ -11,6 +11,9 @@ import Synchronization
 /// ``maximumQueuedFrames`` (the two clocks drifted apart, or a participant's clock stalled)
 /// loses its oldest frame, which bounds the delay a participant can add to 60 ms.
 ///
+/// The others hear a rising pair of tones when somebody joins and a falling pair when somebody
+/// leaves (``joinCue``, ``leaveCue``), mixed in with the voices.
+///
 /// Thread-safe: endpoints run on several event loops. The work is one lock and
 /// N - 1 additions of 160 samples a frame per participant.
 public final class ConferenceMixer: Sendable {
@@ -21,6 +24,26 @@ public final class ConferenceMixer: Sendable {
         /// What each other participant said and this one has not heard yet, by speaker.
         var heard: [Int: [[Int16]]] = [:]
         var muted = false
+        /// A cue still to be heard (samples, from `cueOffset` on).
+        var cue: [Int16] = []
+        var cueOffset = 0
+
+        mutating func hear(_ samples: [Int16]) {
+            cue = samples
+            cueOffset = 0
+        }
+    }
+
+    /// Somebody came in: 600 Hz then 900 Hz, 120 ms each.
+    public static let joinCue = cue(600, 900)
+    /// Somebody left: 900 Hz then 600 Hz.
+    public static let leaveCue = cue(900, 600)
+
+    private static func cue(_ first: Double, _ second: Double) -> [Int16] {
+        [first, second].flatMap { frequency in
+            var generator = ToneGenerator(Tone(frequencies: [frequency], level: -12, cadence: .once(milliseconds: 120)))
+            return generator.next(AudioFormat.samples(milliseconds: 120))
+        }
     }
 
     private struct State {
@@ -40,6 +63,7 @@ public final class ConferenceMixer: Sendable {
         let id = state.withLock { state in
             let id = state.nextID
             state.nextID += 1
+            for key in state.participants.keys { state.participants[key]?.hear(Self.joinCue) }
             state.participants[id] = Participant()
             return id
         }
@@ -49,8 +73,11 @@ public final class ConferenceMixer: Sendable {
     /// The participant leaves: nobody hears it any more, and what it had not heard is dropped.
     func leave(_ id: Int) {
         state.withLock { state in
-            state.participants[id] = nil
-            for key in state.participants.keys { state.participants[key]?.heard[id] = nil }
+            guard state.participants.removeValue(forKey: id) != nil else { return }
+            for key in state.participants.keys {
+                state.participants[key]?.heard[id] = nil
+                state.participants[key]?.hear(Self.leaveCue)
+            }
         }
     }
 
@@ -80,6 +107,11 @@ public final class ConferenceMixer: Sendable {
                 let frame = queue.removeFirst()
                 participant.heard[speaker] = queue
                 for index in 0..<min(frame.count, sum.count) { sum[index] += Int32(frame[index]) }
+            }
+            if participant.cueOffset < participant.cue.count {
+                let end = min(participant.cueOffset + sum.count, participant.cue.count)
+                for (index, sample) in participant.cue[participant.cueOffset..<end].enumerated() { sum[index] += Int32(sample) }
+                participant.cueOffset = end
             }
             state.participants[listener] = participant
         }

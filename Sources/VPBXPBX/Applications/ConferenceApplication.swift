@@ -5,8 +5,9 @@ import VPBXRTP
 /// so) and hears everyone else in it; `*` mutes and unmutes the caller (one tone muted, two
 /// unmuted). The caller leaves by hanging up.
 ///
-/// Tones rather than prompts: what they say needs no translation. Not yet: a PIN, a moderator,
-/// "you are the only participant", join and leave tones for the others.
+/// The others hear a rising pair of tones when a caller joins, a falling pair when one leaves
+/// (``ConferenceMixer``). Tones rather than prompts: what they say needs no translation. Not
+/// yet: a PIN, a moderator, "you are the only participant".
 struct ConferenceApplication {
     let room: String
     let caller: String
