@@ -76,19 +76,17 @@ public struct OverviewScreen: Screen {
     /// Transfer key would; asks first.
     private func askToTransfer(context: ScreenContext) -> ScreenOutcome {
         let model = context.model
-        guard model.connection.isConnected else { return .notice("not connected to the engine") }
-        guard let own = context.ownExtension else {
-            return .notice("start vpbx-tui with --extension YOUR-NUMBER to transfer your calls")
-        }
-        guard focus == .extensions, let target = extensionSelection.selectedID(model.extensionNumbers) else {
-            return .notice("select the extension to transfer to in the extensions panel")
+        let own: String
+        let target: String
+        switch ownAndSelected(context: context, doing: "transfer your calls", selecting: "to transfer to") {
+        case .success(let pair): (own, target) = pair
+        case .failure(let notice): return notice.outcome
         }
         guard
             let call = model.sortedCalls.first(where: {
                 ($0.callee == own || $0.caller == own) && ($0.state == .answered || $0.state == .held)
             })
         else { return .notice("you have no answered call to transfer") }
-        guard target != own else { return .notice("select another extension than your own") }
         let keepingCallee = call.callee != own
         let other =
             keepingCallee
@@ -104,19 +102,39 @@ public struct OverviewScreen: Screen {
     /// `c`: click-to-call. The engine rings the user's own phone and, once it is picked up,
     /// calls the extension selected in the extensions panel for it; asks first.
     private func askToCall(context: ScreenContext) -> ScreenOutcome {
-        let model = context.model
-        guard model.connection.isConnected else { return .notice("not connected to the engine") }
-        guard let own = context.ownExtension else {
-            return .notice("start vpbx-tui with --extension YOUR-NUMBER to call from your phone")
+        let own: String
+        let target: String
+        switch ownAndSelected(context: context, doing: "call from your phone", selecting: "to call") {
+        case .success(let pair): (own, target) = pair
+        case .failure(let notice): return notice.outcome
         }
-        guard focus == .extensions, let target = extensionSelection.selectedID(model.extensionNumbers) else {
-            return .notice("select the extension to call in the extensions panel")
-        }
-        guard target != own else { return .notice("select another extension than your own") }
-        let to = Format.party(target, name: model.name(of: target))
+        let to = Format.party(target, name: context.model.name(of: target))
         return .push(
             ConfirmDialog(
                 question: "Call \(to)? Your phone \(own) rings first.", command: .originate(from: own, to: target)))
+    }
+
+    /// Why a key acting between the user's phone and the selected extension cannot act.
+    private struct Notice: Error {
+        let text: String
+        var outcome: ScreenOutcome { .notice(text) }
+    }
+
+    /// The user's own extension and the one selected in the extensions panel, another one; or
+    /// what is missing (`doing`: what the key does, for the hint; `selecting`: which extension).
+    private func ownAndSelected(context: ScreenContext, doing: String, selecting: String)
+        -> Result<(own: String, target: String), Notice>
+    {
+        let model = context.model
+        guard model.connection.isConnected else { return .failure(Notice(text: "not connected to the engine")) }
+        guard let own = context.ownExtension else {
+            return .failure(Notice(text: "start vpbx-tui with --extension YOUR-NUMBER to \(doing)"))
+        }
+        guard focus == .extensions, let target = extensionSelection.selectedID(model.extensionNumbers) else {
+            return .failure(Notice(text: "select the extension \(selecting) in the extensions panel"))
+        }
+        guard target != own else { return .failure(Notice(text: "select another extension than your own")) }
+        return .success((own, target))
     }
 
     private func askToHangUp(model: ConsoleModel) -> ScreenOutcome {
