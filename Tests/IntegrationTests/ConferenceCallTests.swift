@@ -11,7 +11,7 @@ extension Integration {
         static let members = ["1001", "1002", "1003"]
         static let tones = [500.0, 1000.0, 1500.0]
 
-        @Test("three callers in one room: each hears the other two, not itself; conference.list shows them; hanging up leaves")
+        @Test("three callers in one room: the first, alone, hears music; then each hears the other two, not itself; conference.list shows them; hanging up leaves")
         func threeCallersHearEachOther() async throws {
             try await TestPBX.run { pbx in
                 try await pbx.cli.succeed(["route", "add", "800", "--to", "conf:team"])
@@ -24,6 +24,15 @@ extension Integration {
                         .key("rtp_listen", String(ear.port)).credentials(user: member, password: Fixture.password(member))
                     ears.append(ear)
                     phones.append(try pbx.start(phone, name: "caller-\(member)"))
+                    if member == Self.members[0] {
+                        // Alone in the room, the first caller hears the hold music, not silence.
+                        _ = try await eventually("1001 in the room for a second") { ear.received.count >= 75 ? true : nil }
+                        let alone = ear.receivedAudio.suffix(4000).map { Double($0) * Double($0) }
+                        let rms = (alone.reduce(0, +) / Double(max(alone.count, 1))).squareRoot()
+                        let seen = "RMS \(rms) of \(alone.count) samples, packets \(ear.received.count), sizes \(Set(ear.received.map(\.count)))"
+                        #expect(alone.count == 4000, "\(seen)")
+                        #expect(rms > 300, "the last 0.5 s alone: \(seen)")
+                    }
                 }
                 let calls = try await eventually("the three calls answered by the room") {
                     for phone in phones where !phone.isRunning { throw StopWaiting(reason: "a caller's sipp has ended") }

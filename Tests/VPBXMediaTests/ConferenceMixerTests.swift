@@ -65,6 +65,23 @@ import Testing
         #expect(a.nextFrame() == Self.frame(0), "leaving twice is heard once")
     }
 
+    @Test func aParticipantAloneHearsTheWaitingMusicUntilSomebodyComes() {
+        let music = (0..<400).map { Int16($0) }
+        let mixer = ConferenceMixer(waitingMusic: music)
+        let a = mixer.join()
+        #expect(a.nextFrame() == Array(music[0..<160]))
+        #expect(a.nextFrame() == Array(music[160..<320]))
+        #expect(a.nextFrame() == Array(music[320..<400] + music[0..<80]), "the music loops")
+        let b = mixer.join()
+        #expect(a.nextFrame() == Array(ConferenceMixer.joinCue.prefix(160)), "company: no music, the join cue")
+        #expect(b.nextFrame() == Self.frame(0))
+        b.leave()
+        let withCue = a.nextFrame()  // alone again: the music goes on, the leave cue over it
+        #expect(withCue == zip(music[80..<240], ConferenceMixer.leaveCue.prefix(160)).map { Int16(clamping: Int32($0) + Int32($1)) })
+        for _ in 0..<11 { _ = a.nextFrame() }
+        #expect(a.nextFrame() == Array(music[0..<160]), "(80 + 12 × 160) mod 400: the music alone")
+    }
+
     @Test func loudVoicesAreClippedNotWrapped() {
         let (_, a, b, c) = Self.room()
         a.deliver(Self.frame(30_000))

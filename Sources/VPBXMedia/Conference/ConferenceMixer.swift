@@ -11,6 +11,9 @@ import Synchronization
 /// ``maximumQueuedFrames`` (the two clocks drifted apart, or a participant's clock stalled)
 /// loses its oldest frame, which bounds the delay a participant can add to 60 ms.
 ///
+/// A participant alone in the room hears the room's waiting music (the hold music), so that it
+/// knows the line is alive while it waits for the others.
+///
 /// The others hear a rising pair of tones when somebody joins and a falling pair when somebody
 /// leaves (``joinCue``, ``leaveCue``), mixed in with the voices.
 ///
@@ -27,6 +30,8 @@ public final class ConferenceMixer: Sendable {
         /// A cue still to be heard (samples, from `cueOffset` on).
         var cue: [Int16] = []
         var cueOffset = 0
+        /// Where in the waiting music this participant is, while it is alone.
+        var musicOffset = 0
 
         mutating func hear(_ samples: [Int16]) {
             cue = samples
@@ -52,8 +57,12 @@ public final class ConferenceMixer: Sendable {
     }
 
     private let state = Mutex(State())
+    /// 8 kHz samples played to a participant alone in the room; empty: silence.
+    private let waitingMusic: [Int16]
 
-    public init() {}
+    public init(waitingMusic: [Int16] = []) {
+        self.waitingMusic = waitingMusic
+    }
 
     /// How many are in the room.
     public var count: Int { state.withLock { $0.participants.count } }
@@ -102,6 +111,12 @@ public final class ConferenceMixer: Sendable {
         var sum = [Int32](repeating: 0, count: AudioFormat.frameSamples)
         state.withLock { state in
             guard var participant = state.participants[listener] else { return }
+            if state.participants.count == 1, !waitingMusic.isEmpty {
+                for index in sum.indices {
+                    sum[index] = Int32(waitingMusic[(participant.musicOffset + index) % waitingMusic.count])
+                }
+                participant.musicOffset = (participant.musicOffset + sum.count) % waitingMusic.count
+            }
             for speaker in participant.heard.keys {
                 guard var queue = participant.heard[speaker], !queue.isEmpty else { continue }
                 let frame = queue.removeFirst()

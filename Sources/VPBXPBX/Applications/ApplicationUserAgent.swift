@@ -263,8 +263,10 @@ public actor ApplicationUserAgent {
                 extensionNumber: extensionNumber, service: service, prompts: dependencies.prompts, language: language
             ).run(on: channel)
         case .conference(let name):
-            outcome = await ConferenceApplication(room: name, caller: caller.number, rooms: dependencies.conferences)
-                .run(on: channel)
+            let music = dependencies.holdMusic
+            outcome = await ConferenceApplication(
+                room: name, caller: caller.number, rooms: dependencies.conferences, music: { music(nil) }
+            ).run(on: channel)
         case .queue(let name):
             guard let service = dependencies.queues else {
                 outcome = .hangup(step: "queue:\(name)=unavailable")

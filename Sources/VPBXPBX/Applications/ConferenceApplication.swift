@@ -6,12 +6,14 @@ import VPBXRTP
 /// unmuted). The caller leaves by hanging up.
 ///
 /// The others hear a rising pair of tones when a caller joins, a falling pair when one leaves
-/// (``ConferenceMixer``). Tones rather than prompts: what they say needs no translation. Not
-/// yet: a PIN, a moderator, "you are the only participant".
+/// (``ConferenceMixer``); a caller alone in the room hears the hold music. Tones rather than
+/// prompts: what they say needs no translation. Not yet: a PIN, a moderator.
 struct ConferenceApplication {
     let room: String
     let caller: String
     let rooms: ConferenceRooms
+    /// The hold music, heard by a caller alone in the room.
+    let music: @Sendable () -> [Int16]
 
     /// The join tone: 1 kHz, 200 ms.
     static let joined: [PlayItem] = [.tone(.beep(milliseconds: 200), bargeIn: false)]
@@ -23,7 +25,7 @@ struct ConferenceApplication {
     ]
 
     func run(on channel: any MediaChannel) async -> ApplicationOutcome {
-        let port = rooms.join(room, caller: caller)
+        let port = rooms.join(room, caller: caller, waitingMusic: music())
         await channel.connect(to: port)
         _ = await channel.play(Self.joined)
         var isMuted = false

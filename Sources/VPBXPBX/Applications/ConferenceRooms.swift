@@ -21,10 +21,11 @@ public final class ConferenceRooms: Sendable {
 
     public init() {}
 
-    /// Joins `caller` to room `name`, making the room if it has nobody in it.
-    public func join(_ name: String, caller: String) -> ConferencePort {
+    /// Joins `caller` to room `name`, making the room if it has nobody in it (with
+    /// `waitingMusic` for a caller alone in it).
+    public func join(_ name: String, caller: String, waitingMusic: @autoclosure () -> [Int16] = []) -> ConferencePort {
         rooms.withLock { rooms in
-            var entry = rooms[name] ?? Entry(mixer: ConferenceMixer())
+            var entry = rooms[name] ?? Entry(mixer: ConferenceMixer(waitingMusic: waitingMusic()))
             let port = entry.mixer.join()
             entry.participants.append((port.id, caller))
             rooms[name] = entry

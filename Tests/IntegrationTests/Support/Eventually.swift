@@ -29,3 +29,12 @@ func eventually<T>(
 struct StopWaiting: Error {
     var reason: String
 }
+
+/// `eventually` for a condition: waits until it holds. (Without it a closure returning a Bool
+/// met the generic form, whose `false` is a value, and returned at once.)
+func eventually(
+    _ what: String, timeout: Duration = .seconds(10), every interval: Duration = .milliseconds(200),
+    _ condition: () async throws -> Bool
+) async throws {
+    try await eventually(what, timeout: timeout, every: interval) { try await condition() ? true : nil }
+}
