@@ -28,6 +28,8 @@ struct ControlHandlers: Sendable {
     let music: HoldMusicLibrary
     let voicemail: EngineVoicemail
     let queueCenter: QueueCenter
+    /// Nil without `--webhook`.
+    let webhooks: WebhookForwarder?
     let conferences: ConferenceRooms
     let events: EventHub
     let realm: String
@@ -66,27 +68,36 @@ struct ControlHandlers: Sendable {
                 role: context.role)
         }
         router.register(EngineStatus.self) { _, _ in
-            let counts = await pbx.counts()
-            let statistics = await pbx.currentStatistics()
-            let overloaded = await pbx.isOverloaded
-            let store = pbx.storeWrites
-            return EngineStatus.Result(
-                engineVersion: engineVersion, startedAt: startedAt,
-                uptimeSeconds: Int(Date().timeIntervalSince(startedAt)),
-                sipListen: sipListen, extensions: counts.extensions, registrations: counts.registrations,
-                activeCalls: counts.calls, maximumCalls: pbx.maximumCalls,
-                overloaded: overloaded, callsRefusedAtLimit: statistics.callsRefusedAtLimit,
-                callsRefusedOverloaded: statistics.callsRefusedOverloaded,
-                callsRefusedNoMediaPorts: statistics.callsRefusedNoMediaPorts,
-                authenticationFailures: statistics.authenticationFailures,
-                bannedSources: await pbx.authBans().count, storeWritesPending: store.pending,
-                storeFailingSeconds: store.failingFor.map { Int($0.components.seconds) },
-                requestsRateLimited: statistics.requestsRateLimited,
-                callsRefusedStoreBacklog: statistics.callsRefusedStoreBacklog, rtpPortPairs: relay.pool.limit,
-                rtpPortPairsInUse: relay.pool.inUseCount, rtpSocketSetsParked: relay.idleSessionCount,
-                sipDatagramsDropped: sipTransport.udpDatagramsDropped(), eventSubscribers: await events.subscriberCount,
-                eventSubscribersDropped: await events.subscribersDropped)
+            var result = await status()
+            result.webhooks = webhooks?.deliveries.map {
+                WebhookStatus(url: WebhookForwarder.redacted($0.key), delivered: $0.value.delivered, failed: $0.value.failed)
+            }.sorted { $0.url < $1.url }
+            return result
         }
+    }
+
+    /// The engine's health, from the core, the relay, the transport and the event hub.
+    private func status() async -> EngineStatus.Result {
+        let counts = await pbx.counts()
+        let statistics = await pbx.currentStatistics()
+        let overloaded = await pbx.isOverloaded
+        let store = pbx.storeWrites
+        return EngineStatus.Result(
+            engineVersion: engineVersion, startedAt: startedAt,
+            uptimeSeconds: Int(Date().timeIntervalSince(startedAt)),
+            sipListen: sipListen, extensions: counts.extensions, registrations: counts.registrations,
+            activeCalls: counts.calls, maximumCalls: pbx.maximumCalls,
+            overloaded: overloaded, callsRefusedAtLimit: statistics.callsRefusedAtLimit,
+            callsRefusedOverloaded: statistics.callsRefusedOverloaded,
+            callsRefusedNoMediaPorts: statistics.callsRefusedNoMediaPorts,
+            authenticationFailures: statistics.authenticationFailures,
+            bannedSources: await pbx.authBans().count, storeWritesPending: store.pending,
+            storeFailingSeconds: store.failingFor.map { Int($0.components.seconds) },
+            requestsRateLimited: statistics.requestsRateLimited,
+            callsRefusedStoreBacklog: statistics.callsRefusedStoreBacklog, rtpPortPairs: relay.pool.limit,
+            rtpPortPairsInUse: relay.pool.inUseCount, rtpSocketSetsParked: relay.idleSessionCount,
+            sipDatagramsDropped: sipTransport.udpDatagramsDropped(), eventSubscribers: await events.subscriberCount,
+            eventSubscribersDropped: await events.subscribersDropped)
     }
 
     /// Runs a store operation, turning `StoreError` into the matching RPC error.

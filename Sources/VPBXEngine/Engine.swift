@@ -157,6 +157,12 @@ public actor Engine {
         try await transport.start { inbound in
             pbx.receive(IncomingSIP(message: inbound.message, source: SIPTransportAdapter.peer(of: inbound)))
         }
+        if !config.webhooks.isEmpty {
+            webhooks = WebhookForwarder(
+                targets: config.webhooks, hub: events, group: group, userAgent: "vpbx/\(Engine.version)", logger: logger)
+            logger.notice(
+                "webhooks: events are POSTed", metadata: ["urls": "\(config.webhooks.map { WebhookForwarder.redacted($0.url) })"])
+        }
         let router = ControlRouter(logger: logger)
         let boundPort = transport.localPort ?? config.sipPort
         let handlers = ControlHandlers(
@@ -165,7 +171,7 @@ public actor Engine {
             menus: GRDBMenuRepository(database: database),
             featureCodes: GRDBFeatureCodeRepository(database: database), queues: GRDBQueueRepository(database: database),
             agents: GRDBAgentRepository(database: database), queueCalls: GRDBQueueCallLogRepository(database: database),
-            prompts: prompts, music: music, voicemail: voicemail, queueCenter: queueCenter, conferences: conferences,
+            prompts: prompts, music: music, voicemail: voicemail, queueCenter: queueCenter, webhooks: webhooks, conferences: conferences,
             events: events, realm: config.realm,
             engineVersion: Engine.version,
             startedAt: Date(),
@@ -183,11 +189,6 @@ public actor Engine {
             roles: RoleResolver(groupRoles: config.roles), group: group, logger: logger)
         try await control.start()
         self.control = control
-        if !config.webhooks.isEmpty {
-            webhooks = WebhookForwarder(
-                targets: config.webhooks, hub: events, group: group, userAgent: "vpbx/\(Engine.version)", logger: logger)
-            logger.notice("webhooks: events are POSTed", metadata: ["urls": "\(config.webhooks.map(\.url))"])
-        }
         if let prompts = config.promptsDirectory {
             if !FileManager.default.fileExists(atPath: prompts) {
                 logger.warning(

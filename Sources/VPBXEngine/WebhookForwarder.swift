@@ -73,6 +73,17 @@ final class WebhookForwarder: Sendable {
     /// Each target's figures, by URL.
     var deliveries: [String: Figures] { figures.byURL.withLock { $0 } }
 
+    /// `url` as status and logs may show it: without user, password and query, which may hold
+    /// the receiver's secret.
+    static func redacted(_ url: String) -> String {
+        guard var parts = URLComponents(string: url) else { return "(unreadable URL)" }
+        parts.user = nil
+        parts.password = nil
+        parts.query = nil
+        parts.fragment = nil
+        return parts.string ?? "(unreadable URL)"
+    }
+
     /// Stops sending (what is in flight is abandoned) and closes the HTTP client.
     func stop() async {
         for task in tasks.withLock({ $0 }) { task.cancel() }

@@ -29,7 +29,16 @@ struct StatusCommand: AsyncParsableCommand {
             ("extensions", "\(status.extensions)"),
             ("registrations", "\(status.registrations)"),
             ("active calls", status.maximumCalls.map { "\(status.activeCalls) (limit \($0))" } ?? "\(status.activeCalls)"),
-        ] + Self.admission(status) + Self.media(status) + Self.authentication(status) + Self.store(status) + Self.events(status))
+        ] + Self.admission(status) + Self.media(status) + Self.authentication(status) + Self.store(status) + Self.events(status)
+            + Self.webhooks(status))
+    }
+
+    /// Each webhook's deliveries, when the engine has any.
+    static func webhooks(_ status: EngineStatus.Result) -> [(String, String)] {
+        (status.webhooks ?? []).map { webhook in
+            let failed = webhook.failed > 0 ? ", \(webhook.failed) FAILED (see the engine log)" : ""
+            return ("webhook", "\(webhook.url): \(webhook.delivered) delivered\(failed)")
+        }
     }
 
     /// Who follows the engine's events, when the engine reports it.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VPBXControl
 
 extension Integration {
     /// CTI hooks: the engine POSTs call events to a CRM's URL (a web server in the test). A
@@ -49,6 +50,16 @@ extension Integration {
                 let ended = try #require(events.last?["data"] as? [String: Any])
                 #expect(ended["disposition"] as? String == "answered")
                 try await eventually("the failing receiver was asked too") { failing.received.count >= 4 }
+                let status = try await pbx.cli.json(AdmissionTests.StatusReport.self, ["status"]).status
+                let figures = Dictionary(uniqueKeysWithValues: (status.webhooks ?? []).map { ($0.url, $0) })
+                #expect(figures.count == 3, "\(status.webhooks ?? [])")
+                #expect(figures["http://127.0.0.1:\(crm.port)/pbx/events"]?.delivered ?? 0 >= 4)
+                #expect(figures["http://127.0.0.1:\(crm.port)/pbx/events"]?.failed == 0)
+                #expect(figures["http://127.0.0.1:\(failing.port)/x"]?.failed ?? 0 >= 4)
+                #expect(figures["http://127.0.0.1:\(failing.port)/x"]?.delivered == 0)
+                #expect(figures["http://127.0.0.1:\(absent)/y"]?.failed ?? 0 >= 1)
+                let text = try await pbx.cli.run(["status"], json: false)
+                #expect(text.stdout.contains("/x: 0 delivered,") && text.stdout.contains("FAILED"), "\(text.stdout)")
             }
         }
     }

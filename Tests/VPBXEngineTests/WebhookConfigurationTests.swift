@@ -40,4 +40,9 @@ import VPBXControl
         let error = #expect(throws: EngineConfigurationError.self) { try unknownTopic.load(file: file.path) }
         #expect(error?.description.contains("'calls'") == true)
     }
+
+    @Test func statusShowsURLsWithoutTheirSecrets() {
+        #expect(WebhookForwarder.redacted("https://user:pw@crm.example.com/pbx?key=s3cret#x") == "https://crm.example.com/pbx")
+        #expect(WebhookForwarder.redacted("http://127.0.0.1:8080/a/b") == "http://127.0.0.1:8080/a/b")
+    }
 }

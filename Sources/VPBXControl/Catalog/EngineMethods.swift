@@ -88,6 +88,8 @@ public enum EngineStatus: RPCMethod {
         /// Subscribers dropped since the start for falling too far behind reading events
         /// (each got `events.overflow` and had to subscribe again).
         public var eventSubscribersDropped: Int?
+        /// What each `--webhook` delivered and failed to since the start.
+        public var webhooks: [WebhookStatus]?
         public init(
             engineVersion: String, startedAt: Date, uptimeSeconds: Int, sipListen: [String], extensions: Int,
             registrations: Int, activeCalls: Int, maximumCalls: Int? = nil, overloaded: Bool? = nil,
@@ -98,6 +100,7 @@ public enum EngineStatus: RPCMethod {
             sipDatagramsDropped: Int? = nil, eventSubscribers: Int? = nil, eventSubscribersDropped: Int? = nil
         ) {
             self.sipDatagramsDropped = sipDatagramsDropped
+            self.webhooks = nil
             self.eventSubscribers = eventSubscribers
             self.eventSubscribersDropped = eventSubscribersDropped
             self.engineVersion = engineVersion
@@ -122,6 +125,21 @@ public enum EngineStatus: RPCMethod {
             self.rtpPortPairsInUse = rtpPortPairsInUse
             self.rtpSocketSetsParked = rtpSocketSetsParked
         }
+    }
+}
+
+/// A webhook's deliveries, for `engine.status`.
+public struct WebhookStatus: Codable, Sendable, Hashable {
+    /// Its URL without user, password or query (which may hold a secret).
+    public var url: String
+    /// Events the receiver took (2xx) and events that failed (no answer in time, not 2xx).
+    public var delivered: Int
+    public var failed: Int
+
+    public init(url: String, delivered: Int, failed: Int) {
+        self.url = url
+        self.delivered = delivered
+        self.failed = failed
     }
 }
 
