@@ -300,6 +300,34 @@ extension PBXCore {
         return SIPRequest(method: .invite, uri: contact, headers: headers, body: body)
     }
 
+    /// An INVITE the engine sends on its own (not on a caller's behalf) to ring one phone: a
+    /// supervisor's for monitoring, the asking phone of a click-to-call. `shownCaller` is who
+    /// the phone shows as calling (its number also names our Contact), `extraHeaders` come
+    /// before the SDP body.
+    func engineInvite(
+        to contact: SIPURI, at destination: SIPPeerAddress, ringing user: String, shownCaller: String,
+        shownName: String?, callID: String, body: [UInt8], extraHeaders: [(String, String)] = []
+    ) -> SIPRequest {
+        var headers = SIPHeaders()
+        headers.addVia(newVia(for: destination))
+        headers.add("Max-Forwards", "70")
+        headers.add(
+            "From",
+            NameAddress(
+                displayName: shownName, uri: SIPURI(user: shownCaller, host: configuration.advertisedHost),
+                parameters: [SIPParameter(name: "tag", value: SIPIdentifiers.tag())]))
+        headers.add("To", NameAddress(uri: SIPURI(user: user, host: configuration.advertisedHost)))
+        headers.add("Call-ID", callID)
+        headers.add(CSeq(1, .invite))
+        headers.add("Contact", ourContact(user: shownCaller, transport: destination.transport).serialized)
+        headers.add("Allow", PBXCore.allowedMethods)
+        headers.add("User-Agent", configuration.userAgent)
+        for (name, value) in extraHeaders { headers.add(name, value) }
+        headers.add("Content-Type", "application/sdp")
+        addPathRoute(toContact: contact.serialized, to: &headers)
+        return SIPRequest(method: .invite, uri: contact, headers: headers, body: body)
+    }
+
     func ourContact(user: String, transport: SIPPeerAddress.Transport) -> NameAddress {
         var uri = SIPURI(user: user, host: configuration.advertisedHost, port: configuration.advertisedPort(for: transport))
         if transport.isStream { uri.parameters.append(SIPParameter(name: "transport", value: transport.rawValue)) }

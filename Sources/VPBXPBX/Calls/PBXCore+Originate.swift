@@ -110,29 +110,16 @@ extension PBXCore {
             origin: Origin(sessionID: "0", sessionVersion: 0, address: configuration.mediaAddress),
             address: configuration.mediaAddress, audioPort: media.aPort)
         let body = Array(origination.origin.stamp(offer).serialized().utf8)
-        var headers = SIPHeaders()
-        headers.addVia(newVia(for: origination.destination))
-        headers.add("Max-Forwards", "70")
-        // The phone shows whom it is about to call.
-        let from = NameAddress(
-            displayName: directory[origination.number]?.displayName,
-            uri: SIPURI(user: origination.number, host: configuration.advertisedHost),
-            parameters: [SIPParameter(name: "tag", value: SIPIdentifiers.tag())])
-        headers.add("From", from)
-        headers.add("To", NameAddress(uri: SIPURI(user: origination.caller, host: configuration.advertisedHost)))
-        headers.add("Call-ID", origination.callID)
-        headers.add(CSeq(1, .invite))
-        headers.add("Contact", ourContact(user: origination.number, transport: origination.destination.transport).serialized)
-        headers.add("Allow", PBXCore.allowedMethods)
-        headers.add("User-Agent", configuration.userAgent)
-        if origination.autoAnswer {
-            // Phones differ in which they honour; none minds the other.
-            headers.add("Call-Info", "<sip:\(configuration.advertisedHost)>;answer-after=0")
-            headers.add("Alert-Info", "<sip:\(configuration.advertisedHost)>;info=alert-autoanswer;delay=0")
-        }
-        headers.add("Content-Type", "application/sdp")
-        addPathRoute(toContact: origination.contact.serialized, to: &headers)
-        let invite = SIPRequest(method: .invite, uri: origination.contact, headers: headers, body: body)
+        // The phone shows whom it is about to call. Phones differ in which auto-answer header
+        // they honour; none minds the other.
+        let autoAnswer = [
+            ("Call-Info", "<sip:\(configuration.advertisedHost)>;answer-after=0"),
+            ("Alert-Info", "<sip:\(configuration.advertisedHost)>;info=alert-autoanswer;delay=0"),
+        ]
+        let invite = engineInvite(
+            to: origination.contact, at: origination.destination, ringing: origination.caller,
+            shownCaller: origination.number, shownName: directory[origination.number]?.displayName,
+            callID: origination.callID, body: body, extraHeaders: origination.autoAnswer ? autoAnswer : [])
         origination.invite = invite
         origination.inviteKey = startClient(invite, to: origination.destination, purpose: .originationInvite(id))
         origination.noAnswerAt = schedule(.originationNoAnswer(id), after: .seconds(origination.noAnswerTimeout))

@@ -100,24 +100,10 @@ extension PBXCore {
         guard var leg = monitors[id], let media = leg.media, var ring = leg.ring else { return }
         let offer = monitorOffer(codec: leg.request.callCodec, port: media.port)
         let body = Array(leg.origin.stamp(offer).serialized().utf8)
-        var headers = SIPHeaders()
-        headers.add("Via", newVia(for: leg.source).serialized)
-        headers.add("Max-Forwards", "70")
         // The phone shows whom the supervisor is about to hear.
-        let from = NameAddress(
-            displayName: "\(leg.mode.rawValue) \(leg.target)",
-            uri: SIPURI(user: leg.target, host: configuration.advertisedHost),
-            parameters: [SIPParameter(name: "tag", value: SIPIdentifiers.tag())])
-        headers.add("From", from.serialized)
-        headers.add("To", NameAddress(uri: SIPURI(user: leg.supervisor, host: configuration.advertisedHost)).serialized)
-        headers.add("Call-ID", ring.callID)
-        headers.add("CSeq", CSeq(1, .invite).description)
-        headers.add("Contact", ourContact(user: leg.target, transport: leg.source.transport).serialized)
-        headers.add("Allow", PBXCore.allowedMethods)
-        headers.add("User-Agent", configuration.userAgent)
-        headers.add("Content-Type", "application/sdp")
-        addPathRoute(toContact: ring.contact.serialized, to: &headers)
-        let invite = SIPRequest(method: .invite, uri: ring.contact, headers: headers, body: body)
+        let invite = engineInvite(
+            to: ring.contact, at: leg.source, ringing: leg.supervisor, shownCaller: leg.target,
+            shownName: "\(leg.mode.rawValue) \(leg.target)", callID: ring.callID, body: body)
         leg.invite = invite
         leg.inviteKey = startClient(invite, to: leg.source, purpose: .monitorInvite(monitor: id))
         ring.provisional = false
