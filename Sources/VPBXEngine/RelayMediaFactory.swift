@@ -73,14 +73,16 @@ final class RelayMediaSession: MediaSession {
     }
 
     func playMusic(toward side: MediaSide, codec: MusicOnHold.Codec) {
-        guard (0..<128).contains(codec.payloadType), let payload = music.payload(encoding: codec.encoding),
-            let loop = try? RelayAudioLoop(payloadType: UInt8(codec.payloadType), payload: payload)
-        else { return }
-        session.play(loop, toward: side.relaySide)
+        playLoop(music.payload(encoding: codec.encoding), as: codec, toward: side)
     }
 
     func playRingback(toward side: MediaSide, codec: MusicOnHold.Codec) {
-        guard (0..<128).contains(codec.payloadType), let payload = music.ringbackPayload(encoding: codec.encoding),
+        playLoop(music.ringbackPayload(encoding: codec.encoding), as: codec, toward: side)
+    }
+
+    /// Loops `payload` (encoded for `codec`) to `side` instead of the other side's media.
+    private func playLoop(_ payload: [UInt8]?, as codec: MusicOnHold.Codec, toward side: MediaSide) {
+        guard (0..<128).contains(codec.payloadType), let payload,
             let loop = try? RelayAudioLoop(payloadType: UInt8(codec.payloadType), payload: payload)
         else { return }
         session.play(loop, toward: side.relaySide)
