@@ -68,11 +68,7 @@ struct ControlHandlers: Sendable {
                 role: context.role)
         }
         router.register(EngineStatus.self) { _, _ in
-            var result = await status()
-            result.webhooks = webhooks?.deliveries.map {
-                WebhookStatus(url: WebhookForwarder.redacted($0.key), delivered: $0.value.delivered, failed: $0.value.failed)
-            }.sorted { $0.url < $1.url }
-            return result
+            await status()
         }
     }
 
@@ -97,7 +93,10 @@ struct ControlHandlers: Sendable {
             callsRefusedStoreBacklog: statistics.callsRefusedStoreBacklog, rtpPortPairs: relay.pool.limit,
             rtpPortPairsInUse: relay.pool.inUseCount, rtpSocketSetsParked: relay.idleSessionCount,
             sipDatagramsDropped: sipTransport.udpDatagramsDropped(), eventSubscribers: await events.subscriberCount,
-            eventSubscribersDropped: await events.subscribersDropped)
+            eventSubscribersDropped: await events.subscribersDropped,
+            webhooks: webhooks?.deliveries.map {
+                WebhookStatus(url: WebhookForwarder.redacted($0.key), delivered: $0.value.delivered, failed: $0.value.failed)
+            }.sorted { $0.url < $1.url })
     }
 
     /// Runs a store operation, turning `StoreError` into the matching RPC error.

@@ -97,10 +97,11 @@ public enum EngineStatus: RPCMethod {
             authenticationFailures: Int? = nil, bannedSources: Int? = nil, storeWritesPending: Int? = nil,
             storeFailingSeconds: Int? = nil, requestsRateLimited: Int? = nil, callsRefusedStoreBacklog: Int? = nil,
             rtpPortPairs: Int? = nil, rtpPortPairsInUse: Int? = nil, rtpSocketSetsParked: Int? = nil,
-            sipDatagramsDropped: Int? = nil, eventSubscribers: Int? = nil, eventSubscribersDropped: Int? = nil
+            sipDatagramsDropped: Int? = nil, eventSubscribers: Int? = nil, eventSubscribersDropped: Int? = nil,
+            webhooks: [WebhookStatus]? = nil
         ) {
             self.sipDatagramsDropped = sipDatagramsDropped
-            self.webhooks = nil
+            self.webhooks = webhooks
             self.eventSubscribers = eventSubscribers
             self.eventSubscribersDropped = eventSubscribersDropped
             self.engineVersion = engineVersion
