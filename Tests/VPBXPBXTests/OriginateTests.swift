@@ -92,6 +92,20 @@ struct OriginateTests {
         }
     }
 
+    @Test("the callee's early media (a gateway's announcement) replaces the ringback; a plain 180 does not")
+    func earlyMediaReplacesRingback() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let (_, _, deskInvite, session) = try await answeredByTheCaller(pbx)
+            pbx.send(desk.respond(to: deskInvite, status: 180, toTag: "desk"), from: desk)
+            try await pbx.settle(via: desk)
+            #expect(session.ringback[.a] != nil, "a 180 without SDP: ringback goes on")
+            pbx.send(desk.respond(to: deskInvite, status: 183, toTag: "desk", sdp: desk.sdp(port: 4002)), from: desk)
+            try await pbx.settle(via: desk)
+            #expect(session.ringback.isEmpty, "alice hears the desk's early media")
+            #expect(await pbx.core.callSnapshots().first?.answeredAt == nil)
+        }
+    }
+
     @Test("the number is busy: the caller's phone gets BYE and the record says busy")
     func numberBusy() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

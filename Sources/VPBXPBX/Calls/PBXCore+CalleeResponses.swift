@@ -157,7 +157,9 @@ extension PBXCore {
             }
             call.applicationLeg = nil
             call.handOnOrigin = nil
-            if call.answeredAt == nil { originatedCallAnswered(call) }
+            // A click-to-call's callee answering is the call's answer (an application's hand-on
+            // follows an answer already given).
+            if call.engineCalledCaller, call.answeredAt == nil { originatedCallAnswered(call) }
             // A phone's silence counts again; another application's (a menu handing on to a
             // queue) does not.
             let answer = sdp(of: response)
