@@ -68,7 +68,11 @@ let package = Package(
             name: "VPBXControl",
             dependencies: [nio, nioPosix, logging, .product(name: "DequeModule", package: "swift-collections")]),
         // The engine as a media endpoint (RTP termination for prompts, voicemail) and prompt files.
-        .target(name: "VPBXMediaIO", dependencies: ["VPBXText", "VPBXMedia", "VPBXRTP", "VPBXNetwork", nio, logging]),
+        .target(
+            name: "VPBXMediaIO",
+            dependencies: [
+                "VPBXText", "VPBXMedia", "VPBXRTP", "VPBXNetwork", nio, logging, .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // The product.
         .target(
             name: "VPBXPBX",
@@ -93,7 +97,8 @@ let package = Package(
         // (docs/performance.md, "Stop 21").
         .systemLibrary(name: "CJemalloc", providers: [.apt(["libjemalloc-dev"])]),
         .executableTarget(name: "vpbx-engine", dependencies: ["VPBXEngine", "CJemalloc", argumentParser, logging]),
-        .executableTarget(name: "vpbx-cli", dependencies: ["VPBXControl", argumentParser]),
+        .executableTarget(
+            name: "vpbx-cli", dependencies: ["VPBXControl", argumentParser, .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "vpbx-tui", dependencies: ["VPBXConsole", "VPBXControl", argumentParser]),
         // Tests mirror the targets.
         // Helpers several test targets share (a seeded generator, a message mangler); no product uses it.

@@ -20,7 +20,7 @@ extension ControlHandlers {
                 language: params.language == .en ? .en : .hu, staticContact: try Self.validContact(params.staticContact),
                 mayMonitor: params.mayMonitor ?? false,
                 pickupGroup: params.pickupGroup.flatMap { $0.isEmpty ? nil : $0 },
-                qualifySeconds: params.qualifySeconds ?? 0
+                qualifySeconds: params.qualifySeconds ?? 0, recordCalls: params.recordCalls ?? false
             )
             // Checked first, so a refused PIN leaves no extension behind.
             let planned = try await self.plannedMailbox(
@@ -83,6 +83,7 @@ extension ControlHandlers {
             }
             patch.mayMonitor = params.mayMonitor
             patch.qualifySeconds = params.qualifySeconds
+            patch.recordCalls = params.recordCalls
             if let group = params.pickupGroup { patch.pickupGroup = group.isEmpty ? .clear : .set(group) }
             let changes = patch
             guard try await self.storeCall({ try await self.extensions.get(params.number) }) != nil else {
@@ -146,7 +147,8 @@ extension ControlHandlers {
             number: record.number, name: record.displayName, kind: ExtensionKindMapping.wire(record.kind),
             mobileNumber: record.mobileNumber, language: record.language == .en ? .en : .hu,
             noAnswerTimeout: record.noAnswerTimeout, staticContact: record.staticContact, enabled: record.enabled,
-            mayMonitor: record.mayMonitor, pickupGroup: record.pickupGroup, qualifySeconds: record.qualifySeconds)
+            mayMonitor: record.mayMonitor, pickupGroup: record.pickupGroup, qualifySeconds: record.qualifySeconds,
+            recordCalls: record.recordCalls)
     }
 
     /// `extension.get`: the extension with its contacts' state.

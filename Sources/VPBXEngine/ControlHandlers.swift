@@ -31,6 +31,8 @@ struct ControlHandlers: Sendable {
     /// Nil without `--webhook`.
     let webhooks: WebhookForwarder?
     let conferences: ConferenceRooms
+    /// Nil when recording could not start (the log says why).
+    let recordings: EngineRecordings?
     let events: EventHub
     let realm: String
     let engineVersion: String
@@ -55,6 +57,7 @@ struct ControlHandlers: Sendable {
         registerMusicMethods(on: router)
         registerCallCenterMethods(on: router)
         registerVoicemailMethods(on: router)
+        registerRecordingMethods(on: router)
     }
 
     private func registerEngineMethods(on router: ControlRouter) {

@@ -23,6 +23,8 @@ public actor Engine {
     private var eventBridge: EventBridge?
     private var applications: ApplicationUserAgent?
     private var webhooks: WebhookForwarder?
+    private var recordings: EngineRecordings?
+    private var retentionSweeps: Task<Void, Never>?
 
     public init(configuration: EngineConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -144,6 +146,14 @@ public actor Engine {
         // Voicemail recovery finishes before SIP listens, so no call reaches a box mid-recovery.
         let voicemail = await Engine.makeVoicemail(
             database: database, dataDirectory: config.dataDirectory, events: events, pbx: pbx, logger: logger)
+        let recordings = await Engine.makeRecordings(
+            database: database, dataDirectory: config.dataDirectory, retentionDays: config.recordingRetentionDays,
+            events: events, logger: logger)
+        self.recordings = recordings
+        if let recordings {
+            await pbx.setRecordingService(recordings)
+            retentionSweeps = Engine.startRetentionSweeps(recordings, logger: logger)
+        }
         let queueCenter = Engine.makeQueueCenter(pbx: pbx, database: database, events: events, logger: logger)
         queueLink.set(queueCenter)
         let conferences = ConferenceRooms()
@@ -172,7 +182,7 @@ public actor Engine {
             featureCodes: GRDBFeatureCodeRepository(database: database), queues: GRDBQueueRepository(database: database),
             agents: GRDBAgentRepository(database: database), queueCalls: GRDBQueueCallLogRepository(database: database),
             prompts: prompts, music: music, voicemail: voicemail, queueCenter: queueCenter, webhooks: webhooks, conferences: conferences,
-            events: events, realm: config.realm,
+            recordings: recordings, events: events, realm: config.realm,
             engineVersion: Engine.version,
             startedAt: Date(),
             sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"]
@@ -229,6 +239,9 @@ public actor Engine {
         await control?.stop()
         await pbx?.shutdown()
         await applications?.stop()
+        retentionSweeps?.cancel()
+        // The calls' recordings finish their files and rows before the store closes.
+        await recordings?.drain(timeout: .seconds(5))
         // Let the final BYEs leave before the sockets close.
         try? await Task.sleep(for: .milliseconds(200))
         await transport?.stop()

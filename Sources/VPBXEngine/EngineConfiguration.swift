@@ -1,4 +1,5 @@
 import Foundation
+import VPBXStore
 import Logging
 import VPBXControl
 import VPBXPBX
@@ -57,8 +58,19 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var roles: [String: Role] = [:]
     /// URLs the engine POSTs its events to (CTI hooks for CRM systems).
     public var webhooks: [WebhookTarget] = []
+    /// Days a call recording is kept from its start before its file is deleted (GDPR: no
+    /// longer than needed); at most ten years.
+    public private(set) var recordingRetentionDays: Int = 365
 
     public init() {}
+
+    public mutating func setRecordingRetentionDays(_ days: Int) throws {
+        guard (1...RecordingRecord.maximumRetentionDays).contains(days) else {
+            throw EngineConfigurationError(
+                "recording retention must be 1 to \(RecordingRecord.maximumRetentionDays) days (ten years), not \(days)")
+        }
+        recordingRetentionDays = days
+    }
 
     public var resolvedSocketPath: String { socketPath ?? (dataDirectory as NSString).appendingPathComponent("control.sock") }
 
@@ -105,6 +117,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         var roles: [String: String]?
         var promptsDir: String?
         var webhooks: [Webhook]?
+        var recordingRetentionDays: Int?
 
         struct Webhook: Decodable {
             var url: String
@@ -150,6 +163,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.realm { realm = value }
         if let value = file.logLevel { try setLogLevel(value) }
         if let value = file.promptsDir { promptsDirectory = value }
+        if let value = file.recordingRetentionDays { try setRecordingRetentionDays(value) }
         for webhook in file.webhooks ?? [] {
             try addWebhook(WebhookTarget(url: webhook.url, topics: webhook.topics ?? [EventTopic.call]))
         }

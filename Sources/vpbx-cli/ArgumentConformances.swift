@@ -18,6 +18,11 @@ enum VoicemailSwitch: String, ExpressibleByArgument, CaseIterable {
     case on, off
 }
 
+/// `--record on|off` of `vpbx ext add/set`.
+enum RecordingSwitch: String, ExpressibleByArgument, CaseIterable {
+    case on, off
+}
+
 /// `--monitor allow|deny`: may the extension's user listen in, whisper and barge.
 enum MonitorPermission: String, ExpressibleByArgument, CaseIterable {
     case allow, deny

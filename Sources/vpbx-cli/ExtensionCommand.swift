@@ -38,6 +38,7 @@ struct ExtensionCommand: AsyncParsableCommand {
             ("monitor", info.mayMonitor ? "allowed" : "denied"),
             ("pickup group", info.pickupGroup ?? "-"),
             ("voicemail", info.voicemail ? "on (\(info.voicemailMaxSeconds ?? 0) s per message)" : "off"),
+            ("recording", info.recordCalls ? "every answered call" : "off"),
             ("contact checks", info.qualifySeconds > 0 ? "every \(info.qualifySeconds) s" : "off"),
         ])
         guard let contacts = info.contacts else { return }
@@ -87,6 +88,9 @@ struct ExtensionSettings: ParsableArguments {
     @Option(help: "Allow or deny this extension's user to listen in on, whisper to and barge into calls (default deny).")
     var monitor: MonitorPermission?
 
+    @Option(help: "Record every answered call this extension makes or takes: on or off (default off; see 'vpbx rec').")
+    var record: RecordingSwitch?
+
     @Option(name: .customLong("pickup-group"), help: "Pickup group: *8 answers calls ringing the group (\"\" leaves it in 'set').")
     var pickupGroup: String?
 
@@ -129,6 +133,6 @@ struct ExtensionSettings: ParsableArguments {
     var isEmpty: Bool {
         kind == nil && mobile == nil && language == nil && noAnswerTimeout == nil && staticContact == nil
             && voicemail == nil && vmPin == nil && vmMaxSeconds == nil && monitor == nil && pickupGroup == nil
-            && qualify == nil
+            && qualify == nil && record == nil
     }
 }

@@ -27,7 +27,8 @@ struct ExtensionAdd: AsyncParsableCommand {
             staticContact: settings.staticContact, enabled: disabled ? false : nil,
             voicemail: settings.voicemail.map { $0 == .on }, voicemailPin: settings.vmPin,
             voicemailMaxSeconds: settings.vmMaxSeconds, mayMonitor: settings.monitor.map { $0 == .allow },
-            pickupGroup: settings.pickupGroup, qualifySeconds: settings.qualify)
+            pickupGroup: settings.pickupGroup, qualifySeconds: settings.qualify,
+            recordCalls: settings.record.map { $0 == .on })
         let info = try await EngineSession.run(global) { try await $0.call(ExtensionCreate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("created extension \(info.number) (\(info.name))")
@@ -96,7 +97,8 @@ struct ExtensionSet: AsyncParsableCommand {
             enabled: enabled.map { $0 == .enable }, voicemail: settings.voicemail.map { $0 == .on },
             voicemailPin: settings.vmPin, voicemailMaxSeconds: settings.vmMaxSeconds,
             mayMonitor: settings.monitor.map { $0 == .allow },
-            pickupGroup: settings.pickupGroup, qualifySeconds: settings.qualify)
+            pickupGroup: settings.pickupGroup, qualifySeconds: settings.qualify,
+            recordCalls: settings.record.map { $0 == .on })
         let info = try await EngineSession.run(global) { try await $0.call(ExtensionUpdate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("updated extension \(info.number)")

@@ -37,6 +37,9 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("URL to POST call events to, as JSON (a CRM's screen pop); repeatable.", valueName: "url"))
     var webhook: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Days call recordings are kept before their files are deleted (1-3653, default 365).", valueName: "days"))
+    var recordingRetention: Int?
+
     @Option(name: .long, help: ArgumentHelp("RTP port range (default 10000-20000).", valueName: "lo-hi"))
     var rtpPorts: String?
 
@@ -126,6 +129,7 @@ struct EngineCommand: AsyncParsableCommand {
         if let tlsKey { configuration.tlsKeyFile = tlsKey }
         if let rtpPorts { try configuration.setRTPPorts(rtpPorts) }
         for url in webhook { try configuration.addWebhook(WebhookTarget(url: url)) }
+        if let recordingRetention { try configuration.setRecordingRetentionDays(recordingRetention) }
         if let rtpAddress { configuration.rtpAddress = rtpAddress }
         if let socket { configuration.socketPath = socket }
         if !trusted.isEmpty { configuration.trusted = trusted }

@@ -128,7 +128,7 @@ struct EngineVoicemailTests {
         // A plain file where the mailbox folder belongs: fails for root too, unlike chmod.
         try FileManager.default.createDirectory(at: fixture.files.root, withIntermediateDirectories: true)
         try Data("x".utf8).write(to: fixture.files.root.appendingPathComponent("1001"))
-        let error = await #expect(throws: VoicemailFileError.self) {
+        let error = await #expect(throws: MediaFileError.self) {
             try await fixture.service.store(
                 mailbox: "1001", caller: "1002", callerName: nil, callID: nil, samples: Self.tone, receivedAt: Date())
         }

@@ -43,7 +43,7 @@ struct VoicemailFilesTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: files.root, withIntermediateDirectories: true)
         try Data("not a folder".utf8).write(to: files.root.appendingPathComponent("1001"))
-        let error = #expect(throws: VoicemailFileError.self) {
+        let error = #expect(throws: MediaFileError.self) {
             try files.writeMessage(mailbox: "1001", id: UUID(), samples: samples)
         }
         #expect(error?.description.contains("voicemail/1001") == true)
@@ -58,7 +58,7 @@ struct VoicemailFilesTests {
         }
         try files.writeGreeting(mailbox: "1001", .busy, samples: samples)
         chmod(files.root.appendingPathComponent("1001").path, 0o555)
-        let error = #expect(throws: VoicemailFileError.self) {
+        let error = #expect(throws: MediaFileError.self) {
             try files.writeMessage(mailbox: "1001", id: UUID(), samples: samples)
         }
         #expect(error?.description.contains("must be able to write") == true)
@@ -66,7 +66,7 @@ struct VoicemailFilesTests {
     }
 
     @Test func aFullDiskIsNamedAsSuch() {
-        let error = VoicemailFileError.system(ENOSPC, "cannot write x.wav")
+        let error = MediaFileError.system(ENOSPC, "cannot write x.wav")
         #expect(error.isDiskFull && error.description.contains("disk is full"))
     }
 }

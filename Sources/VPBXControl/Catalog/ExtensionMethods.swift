@@ -37,12 +37,14 @@ public enum ExtensionCreate: RPCMethod {
         public var pickupGroup: String?
         /// Seconds between OPTIONS checks of the contacts, 5 to 3600; 0 or absent: none.
         public var qualifySeconds: Int?
+        /// Record every answered call of the extension.
+        public var recordCalls: Bool?
 
         public init(
             number: String, name: String, password: String, kind: ExtensionKind? = nil, mobileNumber: String? = nil,
             language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
             enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil, voicemailMaxSeconds: Int? = nil,
-            mayMonitor: Bool? = nil, pickupGroup: String? = nil, qualifySeconds: Int? = nil
+            mayMonitor: Bool? = nil, pickupGroup: String? = nil, qualifySeconds: Int? = nil, recordCalls: Bool? = nil
         ) {
             self.number = number
             self.name = name
@@ -59,6 +61,7 @@ public enum ExtensionCreate: RPCMethod {
             self.mayMonitor = mayMonitor
             self.pickupGroup = pickupGroup
             self.qualifySeconds = qualifySeconds
+            self.recordCalls = recordCalls
         }
     }
 }
@@ -113,13 +116,15 @@ public enum ExtensionUpdate: RPCMethod {
         public var pickupGroup: String?
         /// Seconds between OPTIONS checks of the contacts, 5 to 3600; 0 switches them off.
         public var qualifySeconds: Int?
+        /// Record every answered call of the extension.
+        public var recordCalls: Bool?
 
         public init(
             number: String, name: String? = nil, password: String? = nil, kind: ExtensionKind? = nil,
             mobileNumber: String? = nil, language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil,
             staticContact: String? = nil, enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil,
             voicemailMaxSeconds: Int? = nil, mayMonitor: Bool? = nil, pickupGroup: String? = nil,
-            qualifySeconds: Int? = nil
+            qualifySeconds: Int? = nil, recordCalls: Bool? = nil
         ) {
             self.number = number
             self.name = name
@@ -136,6 +141,7 @@ public enum ExtensionUpdate: RPCMethod {
             self.mayMonitor = mayMonitor
             self.pickupGroup = pickupGroup
             self.qualifySeconds = qualifySeconds
+            self.recordCalls = recordCalls
         }
     }
 }

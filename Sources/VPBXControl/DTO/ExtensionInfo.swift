@@ -37,6 +37,8 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
     public var pickupGroup: String?
     /// Seconds between the engine's OPTIONS checks of the contacts; 0: not checked.
     public var qualifySeconds: Int
+    /// Every answered call of the extension is recorded.
+    public var recordCalls: Bool
     /// The contacts and their reachability; only in `extension.get` (nil in lists).
     public var contacts: [ContactStatusInfo]?
     /// What the contact checks know of the static contact (lists too); nil without a static
@@ -47,7 +49,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         number: String, name: String, kind: ExtensionKind, mobileNumber: String? = nil,
         language: PromptLanguage = .hu, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
         enabled: Bool = true, voicemail: Bool = false, voicemailMaxSeconds: Int? = nil,
-        mayMonitor: Bool = false, pickupGroup: String? = nil, qualifySeconds: Int = 0,
+        mayMonitor: Bool = false, pickupGroup: String? = nil, qualifySeconds: Int = 0, recordCalls: Bool = false,
         contacts: [ContactStatusInfo]? = nil
     ) {
         self.number = number
@@ -63,6 +65,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         self.mayMonitor = mayMonitor
         self.pickupGroup = pickupGroup
         self.qualifySeconds = qualifySeconds
+        self.recordCalls = recordCalls
         self.contacts = contacts
     }
 
@@ -82,6 +85,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         mayMonitor = try container.decodeIfPresent(Bool.self, forKey: .mayMonitor) ?? false
         pickupGroup = try container.decodeIfPresent(String.self, forKey: .pickupGroup)
         qualifySeconds = try container.decodeIfPresent(Int.self, forKey: .qualifySeconds) ?? 0
+        recordCalls = try container.decodeIfPresent(Bool.self, forKey: .recordCalls) ?? false
         contacts = try container.decodeIfPresent([ContactStatusInfo].self, forKey: .contacts)
         staticContactReachability = try container.decodeIfPresent(
             ContactReachability.self, forKey: .staticContactReachability)

@@ -47,35 +47,35 @@ public struct VoicemailFiles: Sendable {
 
     /// Writes a message durably and returns its relative path. On failure nothing is left.
     @discardableResult
-    public func writeMessage(mailbox: String, id: UUID, samples: [Int16]) throws(VoicemailFileError) -> String {
+    public func writeMessage(mailbox: String, id: UUID, samples: [Int16]) throws(MediaFileError) -> String {
         let path = Self.messagePath(mailbox: mailbox, id: id)
         try write(samples, to: url(path))
         return path
     }
 
     /// The 8 kHz samples of a stored WAV (message or greeting).
-    public func samples(_ relativePath: String) throws(VoicemailFileError) -> [Int16] {
+    public func samples(_ relativePath: String) throws(MediaFileError) -> [Int16] {
         let file = url(relativePath)
         let bytes: [UInt8]
         do {
             bytes = try [UInt8](Data(contentsOf: file))
         } catch {
-            throw VoicemailFileError("cannot read \(file.path): \(error.localizedDescription)")
+            throw MediaFileError("cannot read \(file.path): \(error.localizedDescription)")
         }
         do {
             return try WAVReader.read(bytes, name: file.path).telephoneAudio()
         } catch {
-            throw VoicemailFileError("\(file.path) is not usable audio: \(error.message)")
+            throw MediaFileError("\(file.path) is not usable audio: \(error.message)")
         }
     }
 
     /// The raw bytes of a stored WAV, for export.
-    public func bytes(_ relativePath: String) throws(VoicemailFileError) -> [UInt8] {
+    public func bytes(_ relativePath: String) throws(MediaFileError) -> [UInt8] {
         let file = url(relativePath)
         do {
             return try [UInt8](Data(contentsOf: file))
         } catch {
-            throw VoicemailFileError("cannot read \(file.path): \(error.localizedDescription)")
+            throw MediaFileError("cannot read \(file.path): \(error.localizedDescription)")
         }
     }
 
@@ -85,18 +85,18 @@ public struct VoicemailFiles: Sendable {
     }
 
     /// Removes a file; a file already gone is not an error.
-    public func remove(_ relativePath: String) throws(VoicemailFileError) {
+    public func remove(_ relativePath: String) throws(MediaFileError) {
         let file = url(relativePath)
         guard FileManager.default.fileExists(atPath: file.path) else { return }
         do {
             try FileManager.default.removeItem(at: file)
         } catch {
-            throw VoicemailFileError("cannot remove \(file.path): \(error.localizedDescription)")
+            throw MediaFileError("cannot remove \(file.path): \(error.localizedDescription)")
         }
     }
 
     /// Writes the owner's greeting durably, replacing the previous one.
-    public func writeGreeting(mailbox: String, _ greeting: Greeting, samples: [Int16]) throws(VoicemailFileError) {
+    public func writeGreeting(mailbox: String, _ greeting: Greeting, samples: [Int16]) throws(MediaFileError) {
         try write(samples, to: url(Self.greetingPath(mailbox: mailbox, greeting)))
     }
 
@@ -112,7 +112,7 @@ public struct VoicemailFiles: Sendable {
     }
 
     /// Removes a mailbox's folder with every message and greeting in it.
-    public func removeMailbox(_ mailbox: String) throws(VoicemailFileError) {
+    public func removeMailbox(_ mailbox: String) throws(MediaFileError) {
         try remove("\(Self.folder)/\(mailbox)")
     }
 
@@ -137,7 +137,7 @@ public struct VoicemailFiles: Sendable {
         return found
     }
 
-    private func write(_ samples: [Int16], to file: URL) throws(VoicemailFileError) {
+    private func write(_ samples: [Int16], to file: URL) throws(MediaFileError) {
         try DurableFile.makeDirectory(file.deletingLastPathComponent().path)
         try DurableFile.write(WAVWriter.write(samples), to: file.path)
     }

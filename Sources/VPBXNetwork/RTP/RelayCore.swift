@@ -17,6 +17,8 @@ final class RelayCore {
     private let forwarders: RelayForwarders
     /// The supervisor attached to this call, if any (one at a time).
     var monitor: RelayMonitor?
+    /// The recording running on this call, if any.
+    var recorder: RelayRecorder?
     /// Set once the session is closed or parked: nothing may attach any more.
     private(set) var isFinished = false
     let sockets: RelaySockets
@@ -58,7 +60,7 @@ final class RelayCore {
     /// Whether something on the loop needs this session's packets (so the poller must not
     /// forward them): music on hold, or a supervisor.
     var needsPacketsOnLoop: Bool {
-        self.monitor != nil || self.rtpA.injector != nil || self.rtpB.injector != nil || self.rtpA.mixedByMonitor
+        self.monitor != nil || self.recorder != nil || self.rtpA.injector != nil || self.rtpB.injector != nil || self.rtpA.mixedByMonitor
             || self.rtpB.mixedByMonitor
     }
 
@@ -90,6 +92,8 @@ final class RelayCore {
         self.activity.stop()
         self.monitor?.end()
         self.monitor = nil
+        self.recorder?.end()
+        self.recorder = nil
         self.stopPlaying(toward: .a)
         self.stopPlaying(toward: .b)
     }

@@ -25,6 +25,8 @@ final class RelayEndpoint {
     /// A supervisor attached to the call: it gets a copy of what this side's phone sends
     /// (RTP endpoints only).
     var monitor: RelayMonitor?
+    /// A recording of the call: it gets a copy of what this side's phone sends (RTP only).
+    var recorder: RelayRecorder?
     /// The monitor sends this side's phone a mix (whisper, barge) instead of the forwarding.
     var mixedByMonitor = false
     /// What is changed in packets from this side's phone before they go to the other side,

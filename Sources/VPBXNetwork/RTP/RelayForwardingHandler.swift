@@ -52,9 +52,10 @@ final class RelayForwardingHandler: ChannelInboundHandler {
         inbound.counters.bytesIn &+= size
         self.sawPacketInBatch = true
 
-        // Features that need the audio (listen, whisper, barge) get a copy; a plain bridged
+        // Features that need the audio (listen, whisper, barge, recording) get a copy; a plain bridged
         // call pays one nil check.
         inbound.monitor?.heard(envelope.data, from: inbound.side)
+        inbound.recorder?.heard(envelope.data, from: inbound.side)
 
         // Music on hold, or a supervisor's mix, replaces the other side's media for now.
         guard outbound.injector == nil, !outbound.mixedByMonitor else {

@@ -203,6 +203,8 @@ final class Call {
     /// The last provisional response relayed to the caller, while the call rings.
     var lastProvisional: SIPResponse?
     /// The voice codec each phone was answered with, for music on hold in the right encoding.
+    /// Whether a recording of this call was asked for (it is, once a call).
+    var recordingStarted = false
     var callerCodec: MusicOnHold.Codec?
     var calleeCodec: MusicOnHold.Codec?
     /// The two phones answered in different G.711 laws and the relay converts between them

@@ -184,6 +184,7 @@ extension PBXCore {
                 }
             }
             emit(.callAnswered(call.snapshot))
+            recordIfWanted(call)
             return
         }
         let now = Date()
@@ -226,6 +227,7 @@ extension PBXCore {
         respond(call.inviteKey, with: ok)
         writes.enqueue(.cdrAnswered(id: call.id, at: now))
         emit(.callAnswered(call.snapshot))
+        recordIfWanted(call)
     }
 
     /// Every contact failed: the caller hears the most telling failure (RFC 3261 §16.7 step 6

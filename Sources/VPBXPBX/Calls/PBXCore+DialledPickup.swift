@@ -126,6 +126,7 @@ extension PBXCore {
         writes.enqueue(.cdrAnswered(id: id, at: now))
         emit(.callRouted(caller: picker, dialled: dialled, path: path + ["pickup:\(call.id.lowercaseText)"]))
         emit(.callAnswered(call.snapshot))
+        recordIfWanted(call)
         logger.info(
             "call picked up from a phone",
             metadata: ["call": "\(id)", "picker": "\(picker)", "lateOffer": "\(lateOffer)"])

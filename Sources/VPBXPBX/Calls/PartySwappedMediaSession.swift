@@ -1,3 +1,4 @@
+import VPBXNetwork
 import VPBXSDP
 
 /// A call's media session seen with its sides turned: after a caller's transfer the call's
@@ -72,5 +73,11 @@ final class PartySwappedMediaSession: MediaSession {
         var turned = request
         turned.agentSide = Self.turned(request.agentSide)
         return try await base.attachMonitor(turned, onDigit: onDigit)
+    }
+
+    func startRecording(caller: MusicOnHold.Codec, callee: MusicOnHold.Codec, into sink: any RelayRecordingSink)
+        async throws -> any MediaRecording
+    {
+        try await base.startRecording(caller: callee, callee: caller, into: ChannelSwappingSink(base: sink))
     }
 }

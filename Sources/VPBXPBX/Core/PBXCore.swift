@@ -98,6 +98,8 @@ public actor PBXCore {
     /// Click-to-calls whose caller's phone rings (PBXCore+Originate), and those given up
     /// before their INVITE got a final response.
     var originations: [UUID: Origination] = [:]
+    /// Keeps call recordings; nil: nothing is recorded.
+    var recordingService: (any CallRecordingService)?
     var endedOriginations: [UUID: Origination] = [:]
 
     private let inbox = BatchInbox<Input>()

@@ -1,3 +1,4 @@
+import VPBXNetwork
 import VPBXSDP
 import VPBXSIP
 import VPBXText
@@ -149,6 +150,10 @@ public protocol MediaSession: AnyObject, Sendable {
     /// supervisor's phone sends (RFC 4733), on any thread.
     func attachMonitor(_ request: MonitorMediaRequest, onDigit: @escaping @Sendable (Character) -> Void) async throws
         -> any MonitorMedia
+    /// Records what each phone sends, the caller on the left channel and the callee on the
+    /// right, into `sink` until the session closes or the recording is stopped.
+    func startRecording(caller: MusicOnHold.Codec, callee: MusicOnHold.Codec, into sink: any RelayRecordingSink)
+        async throws -> any MediaRecording
 }
 
 /// What the core needs to know about music on hold: which codecs the engine can play it in.
@@ -175,6 +180,12 @@ extension MediaSession {
         -> any MonitorMedia
     {
         throw MonitorUnsupported()
+    }
+
+    public func startRecording(caller: MusicOnHold.Codec, callee: MusicOnHold.Codec, into sink: any RelayRecordingSink)
+        async throws -> any MediaRecording
+    {
+        throw RecordingUnsupported()
     }
 
     /// A task per call; sessions that can hand the change to their own thread do better.

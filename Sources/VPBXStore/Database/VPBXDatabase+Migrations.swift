@@ -34,6 +34,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v13-cdr-number-time-indexes", migrate: indexCDRNumbersByTime)
         migrator.registerMigration("v14-queue-call-span-index", migrate: indexQueueCallSpans)
         migrator.registerMigration("v15-registration-routing", migrate: addRegistrationRouting)
+        migrator.registerMigration("v16-call-recordings", migrate: addCallRecordings)
         return migrator
     }
 
@@ -307,5 +308,34 @@ extension VPBXDatabase {
             t.add(column: "reg_id", .integer)
             t.add(column: "path", .text)
         }
+    }
+
+    /// Call recordings: which extensions' calls are recorded, and the index of the files
+    /// (the audio is in `recordings/`). A deleted recording keeps its row, without the file,
+    /// so the audit trail can still say what existed and why it went.
+    private static func addCallRecordings(_ db: Database) throws {
+        try db.alter(table: "extensions") { t in
+            t.add(column: "record_calls", .boolean).notNull().defaults(to: false)
+        }
+        try db.create(table: "recordings") { t in
+            t.primaryKey("id", .text)
+            t.column("call_id", .text).notNull()
+            t.column("caller", .text).notNull()
+            t.column("callee", .text).notNull()
+            t.column("started_at", .text).notNull()
+            t.column("ended_at", .text)
+            t.column("duration_ms", .integer).notNull().defaults(to: 0)
+            t.column("bytes", .integer).notNull().defaults(to: 0)
+            t.column("sha256", .text)
+            t.column("path", .text).notNull()
+            t.column("state", .text).notNull()
+            t.column("error", .text)
+            t.column("retain_until", .text).notNull()
+            t.column("deleted_at", .text)
+            t.column("deleted_reason", .text)
+        }
+        try db.create(index: "recordings_by_start", on: "recordings", columns: ["started_at"])
+        try db.create(index: "recordings_by_call", on: "recordings", columns: ["call_id"])
+        try db.create(index: "recordings_by_retention", on: "recordings", columns: ["retain_until"])
     }
 }

@@ -31,6 +31,7 @@ public struct ExtensionPatch: Sendable, Equatable {
     public var pickupGroup: Nullable<String>?
     /// 0 switches the contact checks off.
     public var qualifySeconds: Int?
+    public var recordCalls: Bool?
 
     /// Creates a patch; pass only the fields to change.
     public init(
@@ -45,7 +46,8 @@ public struct ExtensionPatch: Sendable, Equatable {
         staticContact: Nullable<String>? = nil,
         mayMonitor: Bool? = nil,
         pickupGroup: Nullable<String>? = nil,
-        qualifySeconds: Int? = nil
+        qualifySeconds: Int? = nil,
+        recordCalls: Bool? = nil
     ) {
         self.displayName = displayName
         self.ha1MD5 = ha1MD5
@@ -59,6 +61,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         self.mayMonitor = mayMonitor
         self.pickupGroup = pickupGroup
         self.qualifySeconds = qualifySeconds
+        self.recordCalls = recordCalls
     }
 
     /// True when the patch changes nothing.
@@ -81,6 +84,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         if let mayMonitor { result.mayMonitor = mayMonitor }
         if let pickupGroup { result.pickupGroup = pickupGroup.value }
         if let qualifySeconds { result.qualifySeconds = qualifySeconds }
+        if let recordCalls { result.recordCalls = recordCalls }
         try result.validate()
         result.updatedAt = now
         return result

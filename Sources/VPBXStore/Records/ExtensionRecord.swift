@@ -36,6 +36,10 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
     /// Seconds between the engine's OPTIONS checks of this extension's contacts (Asterisk's
     /// `qualify_frequency`); a contact that stops answering is not rung. 0: not checked.
     public var qualifySeconds: Int
+    /// Whether every answered call this extension makes or takes is recorded (Asterisk's
+    /// MixMonitor from the dial plan, FreePBX's "Force"). Off by default: recording is
+    /// processing of personal data and must be decided on purpose.
+    public var recordCalls: Bool
     /// Set by the repository on create.
     public var createdAt: Date
     /// Set by the repository on create and on every update.
@@ -65,6 +69,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         mayMonitor: Bool = false,
         pickupGroup: String? = nil,
         qualifySeconds: Int = 0,
+        recordCalls: Bool = false,
         createdAt: Date = Date(timeIntervalSince1970: 0),
         updatedAt: Date = Date(timeIntervalSince1970: 0)
     ) {
@@ -81,6 +86,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         self.mayMonitor = mayMonitor
         self.pickupGroup = pickupGroup
         self.qualifySeconds = qualifySeconds
+        self.recordCalls = recordCalls
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -134,6 +140,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         case mayMonitor = "may_monitor"
         case pickupGroup = "pickup_group"
         case qualifySeconds = "qualify_seconds"
+        case recordCalls = "record_calls"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }

@@ -9,14 +9,14 @@
 /// folder, written in full, fsync'd, renamed over the final name, then the folder fsync'd so
 /// the rename itself survives a power cut. Foundation's `.atomic` write skips both fsyncs.
 enum DurableFile {
-    /// - Throws: ``VoicemailFileError`` naming the path and the system's reason.
-    static func write(_ bytes: [UInt8], to path: String) throws(VoicemailFileError) {
+    /// - Throws: ``MediaFileError`` naming the path and the system's reason.
+    static func write(_ bytes: [UInt8], to path: String) throws(MediaFileError) {
         let directory = parent(of: path)
         let name = String(path.split(separator: "/").last ?? "")
         let temporary = "\(directory)/.\(name).\(UInt64.random(in: 0...UInt64.max)).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw .system(errno, "cannot create a file in \(directory)") }
-        var failure: VoicemailFileError?
+        var failure: MediaFileError?
         var written = 0
         bytes.withUnsafeBytes { buffer in
             while written < buffer.count {
@@ -41,7 +41,7 @@ enum DurableFile {
 
     /// Creates `path` (and missing parents) as a directory, syncing each parent it adds to so
     /// that the new folder survives a power cut along with the file written into it.
-    static func makeDirectory(_ path: String) throws(VoicemailFileError) {
+    static func makeDirectory(_ path: String) throws(MediaFileError) {
         var info = stat()
         if stat(path, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFDIR else {
@@ -55,7 +55,7 @@ enum DurableFile {
         try syncDirectory(up)
     }
 
-    static func syncDirectory(_ path: String) throws(VoicemailFileError) {
+    static func syncDirectory(_ path: String) throws(MediaFileError) {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw .system(errno, "cannot open the folder \(path)") }
         defer { close(fd) }

@@ -4,9 +4,9 @@
     import Darwin
 #endif
 
-/// A voicemail file could not be written, read or removed. The ``description`` names the
+/// A voicemail or recording file could not be written, read or removed. The ``description`` names the
 /// path, the system's reason and what to do.
-public struct VoicemailFileError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct MediaFileError: Error, CustomStringConvertible, Sendable, Equatable {
     /// True when the disk (or the user's quota) is full.
     public let isDiskFull: Bool
     public let description: String
@@ -16,16 +16,16 @@ public struct VoicemailFileError: Error, CustomStringConvertible, Sendable, Equa
         self.isDiskFull = isDiskFull
     }
 
-    static func system(_ code: Int32, _ what: String) -> VoicemailFileError {
+    static func system(_ code: Int32, _ what: String) -> MediaFileError {
         let reason = String(cString: strerror(code))
         switch code {
         case ENOSPC, EDQUOT:
-            return VoicemailFileError(
+            return MediaFileError(
                 "\(what): \(reason); the disk is full, free space in the data directory", isDiskFull: true)
         case EACCES, EPERM, EROFS:
-            return VoicemailFileError("\(what): \(reason); the engine's user must be able to write the data directory")
+            return MediaFileError("\(what): \(reason); the engine's user must be able to write the data directory")
         default:
-            return VoicemailFileError("\(what): \(reason)")
+            return MediaFileError("\(what): \(reason)")
         }
     }
 }

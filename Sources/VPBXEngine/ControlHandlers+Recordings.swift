@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Foundation
+import VPBXControl
+import VPBXStore
+
+/// `recording.*` and `audit.list`: call recordings and the audit trail of what was done with
+/// them (docs/recording.md). Reading a recording from its start and deleting one are written
+/// to the audit log, with the Unix user and role that asked, before the answer goes out.
+extension ControlHandlers {
+    static let recordingChunkLimit = 1 << 20
+
+    func registerRecordingMethods(on router: ControlRouter) {
+        router.register(RecordingList.self) { params, _ in
+            let recordings = try requireRecordings()
+            let limit = params.limit ?? 100
+            guard (1...10_000).contains(limit) else {
+                throw RPCError.invalidArgument("limit must be 1 to 10000, not \(limit)", field: "limit")
+            }
+            let query = RecordingQuery(
+                since: params.since, until: params.until, number: params.number, callID: params.call,
+                includeDeleted: params.includeDeleted ?? false, limit: limit)
+            return try await storeCall { try await recordings.repository.search(query) }.map(Self.info)
+        }
+        router.register(RecordingRead.self) { params, context in
+            let recordings = try requireRecordings()
+            let record = try await recording(params.id, in: recordings)
+            guard record.state != .deleted else {
+                throw RPCError.notFound("recording \(record.id) was deleted (\(record.deletedReason ?? "no reason given"))")
+            }
+            guard record.state != .recording else {
+                throw RPCError.conflict("recording \(record.id) is still being written (its call goes on)")
+            }
+            let offset = params.offset ?? 0
+            let length = params.length ?? Self.recordingChunkLimit
+            guard offset >= 0 else { throw RPCError.invalidArgument("offset must not be negative", field: "offset") }
+            guard (1...Self.recordingChunkLimit).contains(length) else {
+                throw RPCError.invalidArgument("length must be 1 to \(Self.recordingChunkLimit) bytes", field: "length")
+            }
+            if offset == 0 {
+                do {
+                    try recordings.audit.record(
+                        actor: Self.actor(context), action: "recording.exported", object: "recording \(record.id)",
+                        detail: "\(record.caller) to \(record.callee), started \(record.startedAt)")
+                } catch {
+                    throw RPCError.unavailable("the export was not allowed because it could not be audited: \(error)")
+                }
+            }
+            let (bytes, size) = try Self.readChunk(recordings.absolutePath(record.path), offset: offset, length: length)
+            return RecordingChunk(offset: offset, data: Data(bytes).base64EncodedString(), size: size, sha256: record.sha256)
+        }
+        router.register(RecordingDelete.self) { params, context in
+            let recordings = try requireRecordings()
+            let reason = params.reason.trimmingCharacters(in: .whitespaces)
+            guard !reason.isEmpty, reason.count <= 200 else {
+                throw RPCError.invalidArgument("give a reason of 1 to 200 characters (it goes to the audit log)", field: "reason")
+            }
+            let record = try await recording(params.id, in: recordings)
+            guard record.state != .deleted else { throw RPCError.conflict("recording \(record.id) is already deleted") }
+            guard record.state != .recording else {
+                throw RPCError.conflict("recording \(record.id) is still being written; delete it after its call ends")
+            }
+            try await storeCall { try await recordings.delete(record, reason: reason, actor: Self.actor(context)) }
+            return try await Self.info(storeCall { try await recordings.repository.recording(id: record.id) } ?? record)
+        }
+        router.register(AuditList.self) { params, _ in
+            let recordings = try requireRecordings()
+            let limit = params.limit ?? 100
+            guard (1...100_000).contains(limit) else {
+                throw RPCError.invalidArgument("limit must be 1 to 100000, not \(limit)", field: "limit")
+            }
+            do {
+                let (entries, broken) = try recordings.audit.read(limit: limit)
+                return AuditLogInfo(
+                    entries: entries.map {
+                        AuditEntryInfo(seq: $0.seq, at: $0.at, actor: $0.actor, action: $0.action, object: $0.object, detail: $0.detail)
+                    }, brokenAtLine: broken)
+            } catch {
+                throw RPCError.internal("the audit log cannot be read: \(error)")
+            }
+        }
+    }
+
+    private func requireRecordings() throws -> EngineRecordings {
+        guard let recordings else {
+            throw RPCError.unavailable("call recording is off: the engine could not open its audit log (see its log)")
+        }
+        return recordings
+    }
+
+    private func recording(_ id: String, in recordings: EngineRecordings) async throws -> RecordingRecord {
+        guard let uuid = UUID(uuidString: id) else {
+            throw RPCError.invalidArgument("'\(id)' is not a recording id (see 'vpbx rec list')", field: "id")
+        }
+        let key = uuid.uuidString.lowercased()
+        guard let record = try await storeCall({ try await recordings.repository.recording(id: key) }) else {
+            throw RPCError.notFound("no recording \(key) (see 'vpbx rec list')")
+        }
+        return record
+    }
+
+    /// Who asked, as the audit log names them: the kernel's uid and the role it maps to.
+    static func actor(_ context: RequestContext) -> String {
+        "uid \(context.peer.uid) (\(context.role.rawValue))"
+    }
+
+    static func readChunk(_ path: String, offset: Int, length: Int) throws -> ([UInt8], Int) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw RPCError.internal("cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw RPCError.internal("cannot read \(path): \(String(cString: strerror(errno)))") }
+        let size = Int(info.st_size)
+        let wanted = max(0, min(length, size - offset))
+        var bytes = [UInt8](repeating: 0, count: wanted)
+        var done = 0
+        while done < wanted {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, wanted - done, off_t(offset + done)) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { throw RPCError.internal("cannot read \(path): \(String(cString: strerror(errno)))") }
+            done += n
+        }
+        return (bytes, size)
+    }
+
+    static func info(_ record: RecordingRecord) -> RecordingInfo {
+        RecordingInfo(
+            id: record.id, caller: record.caller, callee: record.callee, startedAt: record.startedAt, endedAt: record.endedAt,
+            durationMs: record.durationMilliseconds, bytes: record.bytes, sha256: record.sha256, state: record.state.rawValue,
+            error: record.error, path: record.path, retainUntil: record.retainUntil, deletedAt: record.deletedAt,
+            deletedReason: record.deletedReason)
+    }
+}

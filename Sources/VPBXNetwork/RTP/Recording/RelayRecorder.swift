@@ -1,0 +1,107 @@
+import NIOCore
+import VPBXRTP
+
+/// Records a relayed call: what each side's phone sends, side A on the left channel and side
+/// B on the right, on the relay's own 20 ms clock.
+///
+/// Confined to the call's event loop like the monitor: the forwarding handlers give it a
+/// copy of every packet (decoded into a ``SampleFIFO`` per side) and a ``RelayFramePacer``
+/// takes one frame of each every 20 ms, silence where a side sent nothing (a muted phone, a
+/// side on hold, a lost packet). The recording's length is therefore the time it ran, and the
+/// two channels stay aligned however the phones' packets jitter (as Asterisk's MixMonitor
+/// works). Samples go to the sink about once a second; nothing here touches a file.
+final class RelayRecorder {
+    static let samplesPerFrame = 160
+    /// A side may run up to 100 ms ahead of the clock (jitter, a burst after a stall) before
+    /// its oldest samples are dropped.
+    static let fifoCapacity = 5 * samplesPerFrame
+    /// Frames gathered before they go to the sink: a second of audio.
+    static let framesPerChunk = 50
+
+    private weak var core: RelayCore?
+    private let format: RelayRecordingFormat
+    private let sink: any RelayRecordingSink
+    private var fromSide: [RelaySide: SampleFIFO]
+    private var chunk: [Int16] = []
+    private var frame = [Int16](repeating: 0, count: samplesPerFrame)
+    private var pacer: RelayFramePacer?
+    private var ended = false
+
+    init(core: RelayCore, format: RelayRecordingFormat, sink: any RelayRecordingSink) {
+        self.core = core
+        self.format = format
+        self.sink = sink
+        self.fromSide = [.a: SampleFIFO(capacity: Self.fifoCapacity), .b: SampleFIFO(capacity: Self.fifoCapacity)]
+        self.chunk.reserveCapacity(2 * Self.samplesPerFrame * Self.framesPerChunk)
+    }
+
+    /// Taps both sides and starts the clock.
+    func begin(on loop: any EventLoop) {
+        guard let core else { return }
+        for side in RelaySide.allCases { core.rtp(side).recorder = self }
+        let pacer = RelayFramePacer(
+            eventLoop: loop,
+            produce: { [weak self] frames in
+                guard let self, !self.ended else { return false }
+                for _ in 0..<frames { self.takeFrame() }
+                return true
+            },
+            skip: { [weak self] frames in
+                // The loop stalled: the time still passed, so it is recorded as silence.
+                guard let self else { return }
+                for _ in 0..<min(frames, 50 * 60) { self.appendSilentFrame() }
+            })
+        self.pacer = pacer
+        pacer.begin()
+    }
+
+    /// Unhooks, hands the last samples over and tells the sink the recording is over. Safe
+    /// to call twice.
+    func end() {
+        guard !ended else { return }
+        ended = true
+        pacer?.stop()
+        pacer = nil
+        if let core {
+            for side in RelaySide.allCases where core.rtp(side).recorder === self { core.rtp(side).recorder = nil }
+        }
+        if !chunk.isEmpty { sink.append(interleaved: chunk) }
+        chunk = []
+        sink.finish()
+    }
+
+    /// A packet `side`'s phone sent (forwarded as usual besides). Anything but the side's
+    /// voice payload type (RFC 4733 keys, comfort noise) is not audio to record.
+    func heard(_ packet: ByteBuffer, from side: RelaySide) {
+        let payloadType = format.payloadType(of: side)
+        let law = format.law(of: side)
+        packet.withUnsafeReadableBytes { bytes in
+            guard let header = RTPHeader(bytes: bytes), header.payloadType == payloadType else { return }
+            let start = header.payloadOffset
+            for index in start..<(start + header.payloadLength) { fromSide[side]!.append(law.decode(bytes[index])) }
+        }
+    }
+
+    private func takeFrame() {
+        var left = frame
+        var right = frame
+        _ = fromSide[.a]!.pop(into: &left)
+        _ = fromSide[.b]!.pop(into: &right)
+        for index in 0..<Self.samplesPerFrame {
+            chunk.append(left[index])
+            chunk.append(right[index])
+        }
+        handOverIfFull()
+    }
+
+    private func appendSilentFrame() {
+        chunk.append(contentsOf: repeatElement(0, count: 2 * Self.samplesPerFrame))
+        handOverIfFull()
+    }
+
+    private func handOverIfFull() {
+        guard chunk.count >= 2 * Self.samplesPerFrame * Self.framesPerChunk else { return }
+        sink.append(interleaved: chunk)
+        chunk.removeAll(keepingCapacity: true)
+    }
+}

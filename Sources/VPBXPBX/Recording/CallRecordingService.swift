@@ -1,0 +1,69 @@
+import Foundation
+import VPBXNetwork
+
+/// What the core asks of whoever keeps call recordings (the engine: files and the store).
+/// The core only decides when a call is recorded; the service makes the file, writes the
+/// record and its audit entry, and finishes both when the recording ends.
+public protocol CallRecordingService: Sendable {
+    /// Starts recording `media` as `request` says. Returns once the relay taps the call.
+    func startRecording(_ request: CallRecordingRequest, media: any MediaSession) async throws
+}
+
+/// A call about to be recorded.
+public struct CallRecordingRequest: Sendable, Equatable {
+    /// The call's id: its CDR's.
+    public var callID: UUID
+    public var caller: String
+    /// The extension (or number) that answered.
+    public var callee: String
+    public var startedAt: Date
+    /// Each phone's voice codec, to decode what it sends.
+    public var callerCodec: MusicOnHold.Codec
+    public var calleeCodec: MusicOnHold.Codec
+    /// Why the call is recorded (`extension 1001`), for the audit trail.
+    public var reason: String
+
+    public init(
+        callID: UUID, caller: String, callee: String, startedAt: Date, callerCodec: MusicOnHold.Codec,
+        calleeCodec: MusicOnHold.Codec, reason: String
+    ) {
+        self.callID = callID
+        self.caller = caller
+        self.callee = callee
+        self.startedAt = startedAt
+        self.callerCodec = callerCodec
+        self.calleeCodec = calleeCodec
+        self.reason = reason
+    }
+}
+
+/// The media side of a recording: ended by the call's media closing, or earlier by ``stop()``.
+public protocol MediaRecording: Sendable {
+    func stop()
+}
+
+/// A media session that cannot record (a test's, or one in a codec that is not G.711).
+public struct RecordingUnsupported: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "this call's media cannot be recorded (G.711 on the relay only)" }
+}
+
+/// Swaps each interleaved pair, for a session whose sides are turned (the caller on the
+/// relay's B side after a transfer): the caller stays on the left.
+final class ChannelSwappingSink: RelayRecordingSink {
+    let base: any RelayRecordingSink
+
+    init(base: any RelayRecordingSink) { self.base = base }
+
+    func append(interleaved samples: [Int16]) {
+        var swapped = samples
+        var index = 0
+        while index + 1 < swapped.count {
+            swapped.swapAt(index, index + 1)
+            index += 2
+        }
+        base.append(interleaved: swapped)
+    }
+
+    func finish() { base.finish() }
+}
