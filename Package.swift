@@ -135,7 +135,8 @@ let package = Package(
             name: "VPBXEngineTests", dependencies: ["VPBXEngine", "VPBXPBX", "VPBXStore", "VPBXMediaIO", "VPBXACD", logging]),
         .testTarget(name: "VPBXConsoleTests", dependencies: ["VPBXConsole", "VPBXTestSupport"]),
         .testTarget(
-            name: "IntegrationTests", dependencies: ["VPBXControl", "VPBXRTP", "VPBXMedia", "VPBXTestSupport"],
+            name: "IntegrationTests",
+            dependencies: ["VPBXControl", "VPBXRTP", "VPBXMedia", "VPBXTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Scenarios")]),
     ]
 )

@@ -61,8 +61,7 @@ public struct EngineRecordings: CallRecordingService {
         do {
             try await repository.add(record)
         } catch {
-            // No row, no recording: the empty file goes again.
-            file.finish()
+            file.abandon("its record could not be stored: \(error)")
             throw error
         }
         try? audit.record(
@@ -71,7 +70,7 @@ public struct EngineRecordings: CallRecordingService {
         do {
             _ = try await media.startRecording(caller: request.callerCodec, callee: request.calleeCodec, into: file)
         } catch {
-            file.finish()
+            file.abandon("the call's media could not be tapped: \(error)")
             throw error
         }
         _ = await events.publish(

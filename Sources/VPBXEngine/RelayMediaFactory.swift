@@ -72,6 +72,17 @@ final class RelayMediaSession: MediaSession {
         return RelayMonitorMedia(handle: handle)
     }
 
+    func startRecording(caller: MusicOnHold.Codec, callee: MusicOnHold.Codec, into sink: any RelayRecordingSink)
+        async throws -> any MediaRecording
+    {
+        guard let callerLaw = G711.Law(encodingName: caller.encoding), let calleeLaw = G711.Law(encodingName: callee.encoding),
+            let callerType = UInt8(exactly: caller.payloadType), let calleeType = UInt8(exactly: callee.payloadType)
+        else { throw RecordingUnsupported() }
+        // The relay's A side is the caller's phone, B the callee's.
+        let format = RelayRecordingFormat(lawA: callerLaw, payloadTypeA: callerType, lawB: calleeLaw, payloadTypeB: calleeType)
+        return RelayMediaRecording(handle: try await session.startRecording(format: format, into: sink))
+    }
+
     func playMusic(toward side: MediaSide, codec: MusicOnHold.Codec) {
         playLoop(music.payload(encoding: codec.encoding), as: codec, toward: side)
     }
@@ -165,4 +176,11 @@ extension RelayVoiceTranslation {
             law: voice.hasEncoding("PCMA") ? .alaw : .ulaw,
             eventsIn: bothEvents.map { UInt8($0.0.payloadType) }, eventsOut: bothEvents.map { UInt8($0.1.payloadType) })
     }
+}
+
+/// A recording on the relay, as the core sees it.
+struct RelayMediaRecording: MediaRecording {
+    let handle: RelayRecordingHandle
+
+    func stop() { handle.stop() }
 }

@@ -73,6 +73,16 @@ public final class CallRecordingFile: RelayRecordingSink, @unchecked Sendable {
     }
 
     public func finish() {
+        finish(reason: nil)
+    }
+
+    /// Finishes the file as a failed recording: the recording could not start (the call's
+    /// media went away first); the summary carries `reason`.
+    public func abandon(_ reason: String) {
+        finish(reason: reason)
+    }
+
+    private func finish(reason: String?) {
         queue.async {
             guard !self.finished else { return }
             self.finished = true
@@ -80,6 +90,7 @@ public final class CallRecordingFile: RelayRecordingSink, @unchecked Sendable {
             self.fd = -1
             var summary = outcome.summary
             if let failure = self.failure { summary.error = failure.description }
+            if let reason { summary.error = reason }
             self.completion(summary)
         }
     }
