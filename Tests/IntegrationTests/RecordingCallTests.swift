@@ -140,5 +140,60 @@ extension Integration {
                 #expect(!FileManager.default.fileExists(atPath: pbx.options.dataDirectory + "/recordings"))
             }
         }
+
+        @Test("a crash during a recorded call loses no audio: the next start finishes the file from what reached the disk")
+        func crashDuringARecordedCall() async throws {
+            try await TestPBX.run { pbx in
+                let (callerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
+                defer {
+                    callerEar.stop()
+                    calleeEar.stop()
+                }
+                let calleePhone = try SippPeer(.answerListen).key("rtp_listen", String(calleeEar.port))
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: calleePhone, number: Fixture.callee))
+                try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--record", "on"])
+                let calleeProcess = try pbx.start(calleePhone, name: "callee")
+                try await Task.sleep(for: .milliseconds(300))
+                try await calleeProcess.requireListening()
+                let caller = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
+                    .key("rtp_listen", String(callerEar.port))
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let callerProcess = try pbx.start(caller, name: "caller")
+                let call = try await eventually("the call answered, its media anchored") {
+                    try await pbx.cli.json([CallInfo].self, ["call", "list"]).first { call in
+                        call.state == .answered && (call.legs ?? []).count == 2 && call.legs!.allSatisfy { $0.mediaPort != nil }
+                    }
+                }
+                callerEar.talk(frequency: Self.callerTone, to: UInt16(call.legs![0].mediaPort!))
+                calleeEar.talk(frequency: Self.calleeTone, to: UInt16(call.legs![1].mediaPort!))
+                // Recording because the callee records its calls; 3 s of it reach the disk
+                // (written about once a second).
+                let running = try await eventually("the recording running") {
+                    try await pbx.cli.json([RecordingInfo].self, ["rec", "list"]).first { $0.state == "recording" }
+                }
+                try await Task.sleep(for: .seconds(3.5))
+                try await pbx.crashAndRestart()
+                // The phones' call died with the engine.
+                await callerProcess.kill()
+                await calleeProcess.kill()
+
+                let recovered = try await eventually("the recording finished after the restart") {
+                    try await pbx.cli.json([RecordingInfo].self, ["rec", "list"]).first { $0.id == running.id && $0.state == "complete" }
+                }
+                #expect((2_000...4_000).contains(recovered.durationMs), "\(recovered.durationMs) ms survived")
+                let exported = pbx.scratch.file("recovered.wav")
+                try await pbx.cli.succeed(["rec", "export", recovered.id, exported.path])
+                let wav = try WAVReader.read(try [UInt8](Data(contentsOf: exported)), name: "recovered.wav")
+                let frames = wav.samples.count / 2
+                let right = ((frames / 2)..<frames).map { wav.samples[2 * $0 + 1] }
+                #expect(Goertzel.amplitude(of: Self.calleeTone, in: right) > 1500)
+                let audit = try await pbx.cli.json(AuditLogInfo.self, ["rec", "audit"])
+                #expect(audit.brokenAtLine == nil)
+                #expect(audit.entries.map(\.action).contains("recording.recovered"))
+            }
+        }
     }
 }

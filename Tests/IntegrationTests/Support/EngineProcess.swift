@@ -60,6 +60,12 @@ final class EngineProcess {
         await child.stop(grace: .seconds(10))
     }
 
+    /// SIGKILL at once: a crash or a power cut, nothing finished on the way out.
+    func crash() async {
+        kill(child.pid, SIGKILL)
+        _ = await child.wait(timeout: .seconds(10))
+    }
+
     /// The end of the engine's log, labelled, for failure messages.
     func logTail(lines: Int = 80) -> String {
         "--- vpbx-engine log (\(logFile.path)) ---\n" + tail(of: logFile, lines: lines)

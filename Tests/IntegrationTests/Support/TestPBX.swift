@@ -75,6 +75,14 @@ final class TestPBX {
         engine = try await EngineProcess.start(options, scratch: scratch, cli: cli, generation: generation)
     }
 
+    /// Kills the engine with SIGKILL (a crash) and starts it again on the same data dir and
+    /// ports: what it had accepted must be there after the restart.
+    func crashAndRestart() async throws {
+        await engine.crash()
+        generation += 1
+        engine = try await EngineProcess.start(options, scratch: scratch, cli: cli, generation: generation)
+    }
+
     // MARK: Configuration through the CLI
 
     /// `vpbx ext add NUMBER --name ... --password ...`.
