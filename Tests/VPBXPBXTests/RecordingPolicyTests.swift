@@ -1,0 +1,71 @@
+import Foundation
+import Synchronization
+import Testing
+import VPBXPBX
+import VPBXStore
+
+/// Which calls the core asks to be recorded (`vpbx ext set N --record on`), and with what.
+@Suite("Recording policy", .timeLimit(.minutes(1)))
+struct RecordingPolicyTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+
+    /// Keeps the requests instead of recording.
+    final class RecordingRequests: CallRecordingService {
+        let requests = Mutex<[CallRecordingRequest]>([])
+        func startRecording(_ request: CallRecordingRequest, media: any MediaSession) async throws {
+            requests.withLock { $0.append(request) }
+        }
+        var all: [CallRecordingRequest] { requests.withLock { $0 } }
+    }
+
+    private func recordCalls(of number: String, _ pbx: PBXHarness) async throws {
+        let record = try await pbx.extensions.update(number, with: ExtensionPatch(recordCalls: true))
+        await pbx.core.extensionChanged(record)
+    }
+
+    @Test("the callee records its calls: one request at the answer, with both phones' codecs and why")
+    func calleeRecords() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let service = RecordingRequests()
+            await pbx.core.setRecordingService(service)
+            try await recordCalls(of: desk.number, pbx)
+            _ = try await pbx.establish(from: alice, to: desk)
+            try await pbx.settle(via: alice)
+            try await eventually("the recording asked for") { service.all.count == 1 }
+            let request = try #require(service.all.first)
+            #expect(request.caller == alice.number && request.callee == desk.number)
+            #expect(request.callerCodec == request.calleeCodec && MusicOnHold.encodings.contains(request.callerCodec.encoding))
+            #expect(request.reason == "extension \(desk.number) records its calls")
+            #expect(await pbx.core.callSnapshots().first?.id == request.callID)
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(service.all.count == 1, "asked once a call")
+        }
+    }
+
+    @Test("nobody in the call records its calls: nothing asked")
+    func nobodyRecords() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let service = RecordingRequests()
+            await pbx.core.setRecordingService(service)
+            try await recordCalls(of: Cast.carol.number, pbx)
+            _ = try await pbx.establish(from: alice, to: desk)
+            try await pbx.settle(via: alice)
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(service.all.isEmpty, "neither extension records its calls")
+        }
+    }
+
+    @Test("the caller records its calls")
+    func callerRecords() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let service = RecordingRequests()
+            await pbx.core.setRecordingService(service)
+            try await recordCalls(of: Cast.carol.number, pbx)
+            _ = try await pbx.establish(from: Cast.carol, to: desk)
+            try await eventually("the caller's recording asked for") { service.all.count == 1 }
+            #expect(service.all.first?.reason == "extension \(Cast.carol.number) records its calls")
+            #expect(service.all.first?.caller == Cast.carol.number)
+        }
+    }
+}
