@@ -68,4 +68,25 @@ struct RecordingPolicyTests {
             #expect(service.all.first?.caller == Cast.carol.number)
         }
     }
+
+    /// A queue or menu hands its caller on to an agent's extension: the recording starts
+    /// when that extension answers (a phone stands in for the menu here).
+    @Test("a caller handed on to an extension that records is recorded from that answer, with that extension as callee")
+    func handedOnToARecordingExtension() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let service = RecordingRequests()
+            await pbx.core.setRecordingService(service)
+            try await recordCalls(of: Cast.carol.number, pbx)
+            try await pbx.register(Cast.carol)
+            let call = try await pbx.establish(from: alice, to: desk)
+            try await pbx.settle(via: alice)
+            #expect(service.all.isEmpty)
+            #expect(await pbx.core.handOn(callID: call.callee.callID, to: .extension(Cast.carol.number), step: "test"))
+            let invite = try await pbx.outbound.request(.invite, to: Cast.carol.address)
+            pbx.send(
+                Cast.carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: Cast.carol.sdp(port: 4030)), from: Cast.carol)
+            try await eventually("the recording asked for at carol's answer") { service.all.count == 1 }
+            #expect(service.all.first?.callee == Cast.carol.number && service.all.first?.caller == alice.number)
+        }
+    }
 }
