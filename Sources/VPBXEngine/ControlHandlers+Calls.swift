@@ -121,7 +121,7 @@ extension ControlHandlers {
         if call.state == .answered, !call.heldBy.isEmpty { state = .held }
         return CallInfo(
             id: call.id.lowercaseText, caller: call.caller, callerName: call.callerName, callee: call.callee,
-            state: state, startedAt: call.startedAt, answeredAt: call.answeredAt, legs: legs)
+            state: state, startedAt: call.startedAt, answeredAt: call.answeredAt, legs: legs, recording: call.recording)
     }
 
     /// Rows still `in_progress` are live calls: `call.list` shows those.

@@ -5,6 +5,7 @@
 #endif
 import Foundation
 import VPBXControl
+import VPBXPBX
 import VPBXStore
 
 /// `recording.*` and `audit.list`: call recordings and the audit trail of what was done with
@@ -66,6 +67,50 @@ extension ControlHandlers {
             try await storeCall { try await recordings.delete(record, reason: reason, actor: Self.actor(context)) }
             return try await Self.info(storeCall { try await recordings.repository.recording(id: record.id) } ?? record)
         }
+        router.register(CallRecord.self) { params, context in
+            guard let action = RecordingAction(rawValue: params.action) else {
+                throw RPCError.invalidArgument("action must be start, pause or resume, not '\(params.action)'", field: "action")
+            }
+            guard let id = UUID(uuidString: params.id) else {
+                throw RPCError.invalidArgument("'\(params.id)' is not a call id (see 'vpbx call list')", field: "id")
+            }
+            if context.role == .agent { try await requireOwnCall(context, id) }
+            let recordings = try requireRecordings()
+            let actor = Self.actor(context)
+            if action != .start {
+                // Checked first, so a refused pause leaves no audit entry.
+                guard let call = await pbx.callSnapshots().first(where: { $0.id == id }) else {
+                    throw RPCError.notFound("no call \(id.lowercaseText) in progress (see 'vpbx call list')")
+                }
+                guard call.recording != nil else { throw RPCError.conflict("call \(id.lowercaseText) is not being recorded") }
+                // Audited before it takes effect: a pause nobody can account for is not allowed.
+                do {
+                    try recordings.audit.record(
+                        actor: actor, action: "recording.\(action == .pause ? "paused" : "resumed")",
+                        object: "recording \(id.lowercaseText)")
+                } catch {
+                    throw RPCError.unavailable("the recording was not \(action.rawValue)d because it could not be audited: \(error)")
+                }
+            }
+            do {
+                try await pbx.controlRecording(callID: id, action, reason: "asked for by \(actor)")
+            } catch let error as RecordingControlError {
+                switch error.kind {
+                case .notFound: throw RPCError.notFound(error.description)
+                case .conflict: throw RPCError.conflict(error.description)
+                case .unavailable: throw RPCError.unavailable(error.description)
+                }
+            }
+            if action != .start {
+                await publish(
+                    "recording", "recording.\(action == .pause ? "paused" : "resumed")",
+                    ["id": .string(id.lowercaseText), "by": .string(actor)])
+            }
+            guard let call = await pbx.callSnapshots().first(where: { $0.id == id }) else {
+                throw RPCError.notFound("call \(id.lowercaseText) ended meanwhile")
+            }
+            return Self.info(call, counters: nil)
+        }
         router.register(AuditList.self) { params, _ in
             let recordings = try requireRecordings()
             let limit = params.limit ?? 100
@@ -81,6 +126,17 @@ extension ControlHandlers {
             } catch {
                 throw RPCError.internal("the audit log cannot be read: \(error)")
             }
+        }
+    }
+
+    /// An agent controls the recording of the call its logged-in extension is answering only.
+    private func requireOwnCall(_ context: RequestContext, _ id: UUID) async throws {
+        let own = try AgentIdentity.ownAgent(context)
+        guard let (agent, _) = await queueCenter.agent(own), agent.state != .loggedOut, let at = agent.extensionNumber,
+            await pbx.answeredCallID(of: at) == id
+        else {
+            throw RPCError.forbidden(
+                "you are agent \(own): as an agent you may control the recording of your own call only, at the extension you are logged in at")
         }
     }
 

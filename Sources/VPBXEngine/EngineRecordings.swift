@@ -44,7 +44,7 @@ public struct EngineRecordings: CallRecordingService {
 
     func absolutePath(_ relative: String) -> String { dataDirectory + "/" + relative }
 
-    public func startRecording(_ request: CallRecordingRequest, media: any MediaSession) async throws {
+    public func startRecording(_ request: CallRecordingRequest, media: any MediaSession) async throws -> any MediaRecording {
         let id = request.callID.lowercaseText
         let relative = RecordingRecord.relativePath(id: id, startedAt: request.startedAt)
         let record = RecordingRecord(
@@ -67,8 +67,9 @@ public struct EngineRecordings: CallRecordingService {
         try? audit.record(
             actor: "engine", action: "recording.started", object: "recording \(id)",
             detail: "\(request.caller) to \(request.callee): \(request.reason)")
+        let recording: any MediaRecording
         do {
-            _ = try await media.startRecording(caller: request.callerCodec, callee: request.calleeCodec, into: file)
+            recording = try await media.startRecording(caller: request.callerCodec, callee: request.calleeCodec, into: file)
         } catch {
             file.abandon("the call's media could not be tapped: \(error)")
             throw error
@@ -79,6 +80,7 @@ public struct EngineRecordings: CallRecordingService {
                 "id": .string(id), "call": .string(id), "caller": .string(request.caller), "callee": .string(request.callee),
             ]))
         logger.info("call recording started", metadata: ["call": "\(id)", "reason": "\(request.reason)"])
+        return recording
     }
 
     /// The file is finished on disk: the row says how it went.

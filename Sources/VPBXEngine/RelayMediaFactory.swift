@@ -182,5 +182,5 @@ extension RelayVoiceTranslation {
 struct RelayMediaRecording: MediaRecording {
     let handle: RelayRecordingHandle
 
-    func stop() { handle.stop() }
+    func setPaused(_ paused: Bool) { handle.setPaused(paused) }
 }

@@ -5,10 +5,10 @@ import VPBXControl
 /// `vpbx call ...`.
 struct CallCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "call", abstract: "Show, place (click-to-call), end, pick up and transfer calls.",
+        commandName: "call", abstract: "Show, place (click-to-call), end, pick up, transfer and record calls.",
         subcommands: [
             CallListCommand.self, CallOriginateCommand.self, CallHangupCommand.self, CallPickupCommand.self,
-            CallTransferCommand.self, CallConferencesCommand.self,
+            CallTransferCommand.self, CallRecordCommand.self, CallConferencesCommand.self,
         ])
 }
 
@@ -23,11 +23,14 @@ struct CallListCommand: AsyncParsableCommand {
         if global.json { return Output.json(calls) }
         let now = Date()
         Output.table(
-            ["ID", "STATE", "CALLER", "CALLEE", "STARTED", "DURATION"],
+            ["ID", "STATE", "CALLER", "CALLEE", "STARTED", "DURATION", "RECORDING"],
             calls.map { call in
                 let caller = call.callerName.map { "\(call.caller) (\($0))" } ?? call.caller
                 let duration = Output.duration(seconds: max(0, Int(now.timeIntervalSince(call.startedAt))))
-                return [call.id, call.state.rawValue, caller, call.callee, Output.date(call.startedAt), duration]
+                return [
+                    call.id, call.state.rawValue, caller, call.callee, Output.date(call.startedAt), duration,
+                    call.recording ?? "",
+                ]
             })
     }
 }
@@ -136,5 +139,31 @@ struct CallConferencesCommand: AsyncParsableCommand {
         if global.json { return Output.json(rooms) }
         Output.table(
             ["ROOM", "PARTICIPANTS", "WHO"], rooms.map { [$0.name, String($0.participants.count), $0.participants.joined(separator: " ")] })
+    }
+}
+
+/// `vpbx call record ID start|pause|resume`.
+struct CallRecordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Start recording a call in progress, or pause and resume its recording (audited).",
+        discussion: """
+            Paused, the recording gets silence instead of the call (a card number read out), so \
+            what follows stays where it happened in the file. An agent may do it for the call \
+            of the extension it is logged in at.
+            """)
+
+    enum Action: String, ExpressibleByArgument, CaseIterable {
+        case start, pause, resume
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Call id, as shown by 'vpbx call list'.") var id: String
+    @Argument(help: "start, pause or resume.") var action: Action
+
+    func run() async throws {
+        let call = try await EngineSession.run(global) { try await $0.call(CallRecord.self, .init(id: id, action: action.rawValue)) }
+        if global.json { return Output.json(call) }
+        Output.line("call \(id): recording \(call.recording ?? "off")")
     }
 }

@@ -176,6 +176,9 @@ struct EngineCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "vpbx.engine")
+        // A file size limit (ulimit -f) would otherwise kill the engine at the first write
+        // past it; ignored, the write fails with EFBIG and is handled like a full disk.
+        Foundation.signal(SIGXFSZ, SIG_IGN)
         MemoryAllocator.report(to: logger)
         let engine = Engine(configuration: configuration, logger: logger)
         do {

@@ -14,20 +14,24 @@ extension Integration {
         static let callerTone = 500.0
         static let calleeTone = 1000.0
 
-        @Test("a recorded call: two channels, caller left and callee right, its length; export and delete audited")
-        func recordedCall() async throws {
-            try await TestPBX.run { pbx in
-                let callerEar = try RTPCapture()
-                let calleeEar = try RTPCapture()
+        /// 1001 calls 1002 (a sipp phone answering at once); once the call is answered and its
+        /// media anchored, the caller's ear sends 500 Hz and the callee's 1000 Hz.
+        /// `recording`: the extension set to record its calls first, if any.
+        struct TalkingCall {
+            let call: CallInfo
+            let caller: SippProcess
+            let callee: SippProcess
+            let callerEar: RTPCapture
+            let calleeEar: RTPCapture
+
+            static func start(_ pbx: TestPBX, recording: String?) async throws -> TalkingCall {
+                let (callerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
                 let calleePhone = try SippPeer(.answerListen).key("rtp_listen", String(calleeEar.port))
                 try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
                 try await pbx.addExtension(
                     Fixture.callee, password: Fixture.password(Fixture.callee),
                     staticContact: pbx.contact(of: calleePhone, number: Fixture.callee))
-                try await pbx.cli.succeed(["ext", "set", Fixture.caller, "--record", "on"])
-                let shown = try await pbx.cli.json(ExtensionInfo.self, ["ext", "show", Fixture.caller])
-                #expect(shown.recordCalls)
-
+                if let recording { try await pbx.cli.succeed(["ext", "set", recording, "--record", "on"]) }
                 let calleeProcess = try pbx.start(calleePhone, name: "callee")
                 try await Task.sleep(for: .milliseconds(300))
                 try await calleeProcess.requireListening()
@@ -40,8 +44,34 @@ extension Integration {
                         call.state == .answered && (call.legs ?? []).count == 2 && call.legs!.allSatisfy { $0.mediaPort != nil }
                     }
                 }
-                callerEar.talk(frequency: Self.callerTone, to: UInt16(call.legs![0].mediaPort!))
-                calleeEar.talk(frequency: Self.calleeTone, to: UInt16(call.legs![1].mediaPort!))
+                callerEar.talk(frequency: callerTone, to: UInt16(call.legs![0].mediaPort!))
+                calleeEar.talk(frequency: calleeTone, to: UInt16(call.legs![1].mediaPort!))
+                return TalkingCall(call: call, caller: callerProcess, callee: calleeProcess, callerEar: callerEar, calleeEar: calleeEar)
+            }
+
+            /// Hangs up from the console and waits for both phones to end cleanly.
+            func hangUp(_ pbx: TestPBX) async throws {
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                let callerResult = await caller.finish()
+                let calleeResult = await callee.finish()
+                stopEars()
+                try callerResult.requireSuccess()
+                try calleeResult.requireSuccess()
+            }
+
+            func stopEars() {
+                callerEar.stop()
+                calleeEar.stop()
+            }
+        }
+
+        @Test("a recorded call: two channels, caller left and callee right, its length; export and delete audited")
+        func recordedCall() async throws {
+            try await TestPBX.run { pbx in
+                let talk = try await TalkingCall.start(pbx, recording: Fixture.caller)
+                let call = talk.call
+                let shown = try await pbx.cli.json(ExtensionInfo.self, ["ext", "show", Fixture.caller])
+                #expect(shown.recordCalls)
                 let running = try await eventually("the recording listed while the call goes on") {
                     try await pbx.cli.json([RecordingInfo].self, ["rec", "list"]).first
                 }
@@ -50,13 +80,7 @@ extension Integration {
                 let early = try await pbx.cli.run(["rec", "export", running.id, pbx.scratch.file("early.wav").path])
                 #expect(early.exitCode == 1, "\(early.summary)")
                 try await Task.sleep(for: .seconds(3))
-                try await pbx.cli.succeed(["call", "hangup", call.id])
-                let callerResult = await callerProcess.finish()
-                let calleeResult = await calleeProcess.finish()
-                callerEar.stop()
-                calleeEar.stop()
-                try callerResult.requireSuccess()
-                try calleeResult.requireSuccess()
+                try await talk.hangUp(pbx)
 
                 let finished = try await eventually("the recording finished") {
                     try await pbx.cli.json([RecordingInfo].self, ["rec", "list"]).first { $0.state == "complete" }
@@ -111,30 +135,9 @@ extension Integration {
         @Test("a call of extensions that do not record leaves no recording")
         func unrecordedCall() async throws {
             try await TestPBX.run { pbx in
-                let (callerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
-                defer {
-                    callerEar.stop()
-                    calleeEar.stop()
-                }
-                let calleePhone = try SippPeer(.answerListen).key("rtp_listen", String(calleeEar.port))
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                try await pbx.addExtension(
-                    Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: calleePhone, number: Fixture.callee))
-                let calleeProcess = try pbx.start(calleePhone, name: "callee")
-                try await Task.sleep(for: .milliseconds(300))
-                try await calleeProcess.requireListening()
-                let caller = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
-                    .key("rtp_listen", String(callerEar.port))
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let callerProcess = try pbx.start(caller, name: "caller")
-                let call = try await eventually("the call answered") {
-                    try await pbx.cli.json([CallInfo].self, ["call", "list"]).first { $0.state == .answered }
-                }
+                let talk = try await TalkingCall.start(pbx, recording: nil)
                 try await Task.sleep(for: .seconds(1))
-                try await pbx.cli.succeed(["call", "hangup", call.id])
-                _ = await callerProcess.finish()
-                _ = await calleeProcess.finish()
+                try await talk.hangUp(pbx)
                 _ = try await eventually("the call's record") { try await pbx.cdrs().first { $0.disposition == .answered } }
                 #expect(try await pbx.cli.json([RecordingInfo].self, ["rec", "list", "--deleted"]).isEmpty)
                 #expect(!FileManager.default.fileExists(atPath: pbx.options.dataDirectory + "/recordings"))
@@ -144,31 +147,8 @@ extension Integration {
         @Test("a crash during a recorded call loses no audio: the next start finishes the file from what reached the disk")
         func crashDuringARecordedCall() async throws {
             try await TestPBX.run { pbx in
-                let (callerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
-                defer {
-                    callerEar.stop()
-                    calleeEar.stop()
-                }
-                let calleePhone = try SippPeer(.answerListen).key("rtp_listen", String(calleeEar.port))
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                try await pbx.addExtension(
-                    Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: calleePhone, number: Fixture.callee))
-                try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--record", "on"])
-                let calleeProcess = try pbx.start(calleePhone, name: "callee")
-                try await Task.sleep(for: .milliseconds(300))
-                try await calleeProcess.requireListening()
-                let caller = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
-                    .key("rtp_listen", String(callerEar.port))
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let callerProcess = try pbx.start(caller, name: "caller")
-                let call = try await eventually("the call answered, its media anchored") {
-                    try await pbx.cli.json([CallInfo].self, ["call", "list"]).first { call in
-                        call.state == .answered && (call.legs ?? []).count == 2 && call.legs!.allSatisfy { $0.mediaPort != nil }
-                    }
-                }
-                callerEar.talk(frequency: Self.callerTone, to: UInt16(call.legs![0].mediaPort!))
-                calleeEar.talk(frequency: Self.calleeTone, to: UInt16(call.legs![1].mediaPort!))
+                let talk = try await TalkingCall.start(pbx, recording: Fixture.callee)
+                defer { talk.stopEars() }
                 // Recording because the callee records its calls; 3 s of it reach the disk
                 // (written about once a second).
                 let running = try await eventually("the recording running") {
@@ -177,8 +157,8 @@ extension Integration {
                 try await Task.sleep(for: .seconds(3.5))
                 try await pbx.crashAndRestart()
                 // The phones' call died with the engine.
-                await callerProcess.kill()
-                await calleeProcess.kill()
+                await talk.caller.kill()
+                await talk.callee.kill()
 
                 let recovered = try await eventually("the recording finished after the restart") {
                     try await pbx.cli.json([RecordingInfo].self, ["rec", "list"]).first { $0.id == running.id && $0.state == "complete" }
@@ -193,6 +173,56 @@ extension Integration {
                 let audit = try await pbx.cli.json(AuditLogInfo.self, ["rec", "audit"])
                 #expect(audit.brokenAtLine == nil)
                 #expect(audit.entries.map(\.action).contains("recording.recovered"))
+            }
+        }
+
+        @Test("vpbx call record: a call recorded on demand, paused for two seconds (silence in the file), resumed; audited")
+        func pausedRecording() async throws {
+            try await TestPBX.run { pbx in
+                let talk = try await TalkingCall.start(pbx, recording: nil)
+                let call = talk.call
+                #expect(call.recording == nil)
+                let bad = try await pbx.cli.run(["call", "record", call.id, "pause"])
+                #expect(bad.exitCode == 1, "not recorded yet: \(bad.summary)")
+
+                let started = try await pbx.cli.json(CallInfo.self, ["call", "record", call.id, "start"])
+                #expect(started.recording == "on")
+                try await Task.sleep(for: .seconds(1.5))
+                let paused = try await pbx.cli.json(CallInfo.self, ["call", "record", call.id, "pause"])
+                #expect(paused.recording == "paused")
+                try await Task.sleep(for: .seconds(2))
+                _ = try await pbx.cli.json(CallInfo.self, ["call", "record", call.id, "resume"])
+                try await Task.sleep(for: .seconds(1.5))
+                try await talk.hangUp(pbx)
+
+                let finished = try await eventually("the recording finished") {
+                    try await pbx.cli.json([RecordingInfo].self, ["rec", "list"]).first { $0.state == "complete" }
+                }
+                #expect((4_000...7_000).contains(finished.durationMs), "\(finished.durationMs) ms")
+                let exported = pbx.scratch.file("paused.wav")
+                try await pbx.cli.succeed(["rec", "export", finished.id, exported.path])
+                let wav = try WAVReader.read(try [UInt8](Data(contentsOf: exported)), name: "paused.wav")
+                /// Both channels of the file between two times, as one list of samples.
+                func between(_ from: Double, _ to: Double) -> (left: [Int16], right: [Int16]) {
+                    let range = Int(from * 8000)..<min(Int(to * 8000), wav.samples.count / 2)
+                    return (range.map { wav.samples[2 * $0] }, range.map { wav.samples[2 * $0 + 1] })
+                }
+                let before = between(0.4, 1.2)
+                let during = between(2.1, 3.2)
+                let after = between(Double(finished.durationMs) / 1000 - 1.1, Double(finished.durationMs) / 1000 - 0.3)
+                #expect(Goertzel.amplitude(of: Self.callerTone, in: before.left) > 1500)
+                #expect(Goertzel.amplitude(of: Self.calleeTone, in: before.right) > 1500)
+                let loudest = (during.left + during.right).map { abs(Int($0)) }.max() ?? -1
+                #expect(loudest == 0, "paused, yet the file has audio up to \(loudest)")
+                #expect(Goertzel.amplitude(of: Self.callerTone, in: after.left) > 1500)
+                #expect(Goertzel.amplitude(of: Self.calleeTone, in: after.right) > 1500)
+
+                let audit = try await pbx.cli.json(AuditLogInfo.self, ["rec", "audit"])
+                let actions = audit.entries.filter { $0.object == "recording \(call.id)" }.map(\.action)
+                #expect(
+                    actions == ["recording.started", "recording.paused", "recording.resumed", "recording.finished", "recording.exported"],
+                    "\(actions)")
+                #expect(audit.entries.first { $0.action == "recording.started" }?.detail?.hasSuffix("asked for by uid \(getuid()) (admin)") == true)
             }
         }
     }

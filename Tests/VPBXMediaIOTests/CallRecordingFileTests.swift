@@ -1,4 +1,5 @@
 import Crypto
+import Glibc
 import Foundation
 import Synchronization
 import Testing
@@ -109,5 +110,44 @@ struct CallRecordingFileTests {
         } throws: { error in
             "\(error)".contains("recordings")
         }
+    }
+
+    /// A disk with `room` bytes left: writes get what fits (a short write), then ENOSPC.
+    final class NearlyFullDisk: Sendable {
+        let room: Mutex<Int>
+        init(room: Int) { self.room = Mutex(room) }
+
+        func write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+            let allowed = room.withLock { room in
+                let allowed = min(room, count)
+                room -= allowed
+                return allowed
+            }
+            guard allowed > 0 else {
+                errno = ENOSPC
+                return -1
+            }
+            return Glibc.write(fd, buffer, allowed)
+        }
+    }
+
+    @Test func aFullDiskStopsTheWritingAndKeepsEveryWholeFrameWritten() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/r/full.wav"
+        let done = SummaryBox()
+        // Room for the header, 1,000 frames and half of one more.
+        let disk = NearlyFullDisk(room: 44 + 4000 + 2)
+        let file = try CallRecordingFile(
+            path: path, completion: { summary in done.set(summary) }, writeBytes: { disk.write($0, $1, $2) })
+        file.append(interleaved: Self.frames(600))
+        file.append(interleaved: Self.frames(600, from: 600))  // the disk fills in this one
+        file.append(interleaved: Self.frames(600, from: 1200))  // not written any more
+        file.finish()
+        let summary = try await Self.summary(of: done)
+        #expect(summary.error?.contains("disk is full") == true, "\(summary.error ?? "no error")")
+        #expect(summary.durationMilliseconds == 125 && summary.bytes == 44 + 4000)
+        let wav = try WAVReader.read(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))), name: "full.wav")
+        #expect(wav.samples == Self.frames(1000))
+        #expect(summary.sha256 == (try Self.sha256(path)))
     }
 }

@@ -10,13 +10,21 @@ struct RecordingPolicyTests {
     let alice = Cast.alice
     let desk = Cast.bobDesk
 
-    /// Keeps the requests instead of recording.
+    /// Keeps the requests instead of recording, and what was asked of the recordings.
     final class RecordingRequests: CallRecordingService {
         let requests = Mutex<[CallRecordingRequest]>([])
-        func startRecording(_ request: CallRecordingRequest, media: any MediaSession) async throws {
+        let recording = FakeRecording()
+        func startRecording(_ request: CallRecordingRequest, media: any MediaSession) async throws -> any MediaRecording {
             requests.withLock { $0.append(request) }
+            return recording
         }
         var all: [CallRecordingRequest] { requests.withLock { $0 } }
+    }
+
+    final class FakeRecording: MediaRecording {
+        let pauses = Mutex<[Bool]>([])
+        func setPaused(_ paused: Bool) { pauses.withLock { $0.append(paused) } }
+        var all: [Bool] { pauses.withLock { $0 } }
     }
 
     private func recordCalls(of number: String, _ pbx: PBXHarness) async throws {
@@ -87,6 +95,33 @@ struct RecordingPolicyTests {
                 Cast.carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: Cast.carol.sdp(port: 4030)), from: Cast.carol)
             try await eventually("the recording asked for at carol's answer") { service.all.count == 1 }
             #expect(service.all.first?.callee == Cast.carol.number && service.all.first?.caller == alice.number)
+        }
+    }
+
+    @Test("call.record: start on demand, pause and resume reach the relay's recording, and the call shows it; refusals")
+    func recordingOnDemand() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let service = RecordingRequests()
+            await pbx.core.setRecordingService(service)
+            _ = try await pbx.establish(from: alice, to: desk)
+            try await pbx.settle(via: alice)
+            let id = try #require(await pbx.core.callSnapshots().first?.id)
+            #expect(service.all.isEmpty)
+            await #expect(throws: RecordingControlError.self) { try await pbx.core.controlRecording(callID: id, .pause, reason: "x") }
+            await #expect(throws: RecordingControlError.self) { try await pbx.core.controlRecording(callID: UUID(), .start, reason: "x") }
+
+            // Paused before the relay's tap is back: applied once it is.
+            try await pbx.core.controlRecording(callID: id, .start, reason: "asked for by uid 0 (admin)")
+            #expect(try await pbx.core.controlRecording(callID: id, .pause, reason: "x"))
+            try await eventually("the recording asked for") { service.all.count == 1 }
+            #expect(service.all.first?.reason == "asked for by uid 0 (admin)")
+            try await eventually("the pause applied at the tap") { service.recording.all == [true] }
+            #expect(await pbx.core.callSnapshots().first?.recording == "paused")
+            #expect(try await pbx.core.controlRecording(callID: id, .resume, reason: "x") == false)
+            #expect(service.recording.all == [true, false])
+            #expect(await pbx.core.callSnapshots().first?.recording == "on")
+            await #expect(throws: RecordingControlError.self) { try await pbx.core.controlRecording(callID: id, .start, reason: "x") }
+            #expect(service.all.count == 1)
         }
     }
 }

@@ -22,6 +22,7 @@ public enum RPCCatalog {
         .init(RecordingRead.self),
         .init(RecordingDelete.self),
         .init(AuditList.self),
+        .init(CallRecord.self),
         .init(CallHangup.self),
         .init(CDRSearch.self),
         .init(ScheduleCreate.self),

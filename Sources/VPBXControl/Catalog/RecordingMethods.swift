@@ -86,3 +86,26 @@ public enum AuditList: RPCMethod {
         public init(limit: Int? = nil) { self.limit = limit }
     }
 }
+
+/// `call.record`: start recording a call in progress that is not recorded, or pause and
+/// resume its recording (a card number read out is not recorded: silence is, for that time).
+/// Audited. An agent may do it for calls of the extension it is logged in at.
+public enum CallRecord: RPCMethod {
+    public static let name = "call.record"
+    public static let summary = "Start, pause or resume the recording of a call in progress (audited)."
+    public static let allowedRoles: Set<Role> = [.admin, .supervisor, .agent]
+    public static let ownAgentRoles: Set<Role> = [.agent]
+    public typealias Result = CallInfo
+
+    public struct Params: Codable, Sendable, Hashable {
+        /// The call's id (`call.list`).
+        public var id: String
+        /// `start`, `pause` or `resume`.
+        public var action: String
+
+        public init(id: String, action: String) {
+            self.id = id
+            self.action = action
+        }
+    }
+}

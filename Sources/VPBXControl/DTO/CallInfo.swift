@@ -56,10 +56,12 @@ public struct CallInfo: Codable, Sendable, Hashable {
     public var startedAt: Date
     public var answeredAt: Date?
     public var legs: [CallLegInfo]?
+    /// `on` or `paused` while the call is recorded (`call.record`); absent when it is not.
+    public var recording: String?
 
     public init(
         id: String, caller: String, callerName: String? = nil, callee: String, state: CallState,
-        startedAt: Date, answeredAt: Date? = nil, legs: [CallLegInfo]? = nil
+        startedAt: Date, answeredAt: Date? = nil, legs: [CallLegInfo]? = nil, recording: String? = nil
     ) {
         self.id = id
         self.caller = caller
@@ -69,5 +71,6 @@ public struct CallInfo: Codable, Sendable, Hashable {
         self.startedAt = startedAt
         self.answeredAt = answeredAt
         self.legs = legs
+        self.recording = recording
     }
 }

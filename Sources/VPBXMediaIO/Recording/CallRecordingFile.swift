@@ -26,21 +26,33 @@ public final class CallRecordingFile: RelayRecordingSink, @unchecked Sendable {
     private var dataBytes = 0
     private var failure: MediaFileError?
     private var finished = false
+    /// The system's `write`; tests put a full disk in its place.
+    let writeBytes: @Sendable (Int32, UnsafeRawPointer, Int) -> Int
 
     /// Creates the folder and the `.part` file with a provisional header.
     ///
     /// - Parameter completion: called once, on the file's queue, when the recording has been
     ///   finished on disk (after the sink's `finish()`).
     /// - Throws: ``MediaFileError`` if the folder or file cannot be made (nothing is left).
-    public init(path: String, completion: @escaping @Sendable (CallRecordingSummary) -> Void) throws(MediaFileError) {
+    public convenience init(path: String, completion: @escaping @Sendable (CallRecordingSummary) -> Void)
+        throws(MediaFileError)
+    {
+        try self.init(path: path, completion: completion, writeBytes: { write($0, $1, $2) })
+    }
+
+    init(
+        path: String, completion: @escaping @Sendable (CallRecordingSummary) -> Void,
+        writeBytes: @escaping @Sendable (Int32, UnsafeRawPointer, Int) -> Int
+    ) throws(MediaFileError) {
         self.path = path
         self.completion = completion
+        self.writeBytes = writeBytes
         try DurableFile.makeDirectory(DurableFile.parent(of: path))
         let partial = Self.partialPath(path)
         let fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw .system(errno, "cannot create the recording \(partial)") }
         self.fd = fd
-        if let error = Self.writeAll(fd, WAVWriter.header(channels: 2, dataBytes: 0), what: partial) {
+        if let error = Self.writeAll(fd, WAVWriter.header(channels: 2, dataBytes: 0), what: partial, using: writeBytes) {
             close(fd)
             unlink(partial)
             throw error
@@ -58,7 +70,7 @@ public final class CallRecordingFile: RelayRecordingSink, @unchecked Sendable {
                 bytes[2 * index] = UInt8(truncatingIfNeeded: value)
                 bytes[2 * index + 1] = UInt8(truncatingIfNeeded: value >> 8)
             }
-            if let error = Self.writeAll(self.fd, bytes, what: Self.partialPath(self.path)) {
+            if let error = Self.writeAll(self.fd, bytes, what: Self.partialPath(self.path), using: self.writeBytes) {
                 // Part of the buffer may have reached the file: cut back to whole frames.
                 self.failure = error
                 let size = lseek(self.fd, 0, SEEK_END)
@@ -138,11 +150,13 @@ public final class CallRecordingFile: RelayRecordingSink, @unchecked Sendable {
             durationMilliseconds: dataBytes / 32, sha256: digest, error: error?.description), error == nil)
     }
 
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], what: String) -> MediaFileError? {
+    private static func writeAll(
+        _ fd: Int32, _ bytes: [UInt8], what: String, using writeBytes: (Int32, UnsafeRawPointer, Int) -> Int
+    ) -> MediaFileError? {
         var written = 0
         return bytes.withUnsafeBytes { buffer -> MediaFileError? in
             while written < buffer.count {
-                let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
+                let n = writeBytes(fd, buffer.baseAddress! + written, buffer.count - written)
                 if n < 0 {
                     if errno == EINTR { continue }
                     return .system(errno, "cannot write \(what)")

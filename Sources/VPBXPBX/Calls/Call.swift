@@ -205,6 +205,10 @@ final class Call {
     /// The voice codec each phone was answered with, for music on hold in the right encoding.
     /// Whether a recording of this call was asked for (it is, once a call).
     var recordingStarted = false
+    /// The recording's control, once the relay taps the call.
+    var recording: (any MediaRecording)?
+    /// Whether the recording is paused (asked for before the tap too).
+    var recordingPaused = false
     var callerCodec: MusicOnHold.Codec?
     var calleeCodec: MusicOnHold.Codec?
     /// The two phones answered in different G.711 laws and the relay converts between them
@@ -279,7 +283,8 @@ final class Call {
             id: id, caller: caller, callerName: callerName, callee: callee, state: state, startedAt: startedAt,
             heldBy: heldBy.isEmpty ? [] : heldBy.map(\.partyName).sorted(),
             answeredAt: answeredAt, calleeContacts: [],
-            callerMediaPort: media?.aPort, calleeMediaPort: media?.bPort)
+            callerMediaPort: media?.aPort, calleeMediaPort: media?.bPort,
+            recording: recordingStarted ? (recordingPaused ? "paused" : "on") : nil)
     }
 
     /// The call as `call.list` shows it, with the contacts being rung or connected.

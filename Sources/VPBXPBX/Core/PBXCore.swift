@@ -23,6 +23,8 @@ public actor PBXCore {
         /// Calls changed while phones watch extensions' calls (busy lamps): tell them, once
         /// for all the changes queued before.
         case publishDialogStates
+        /// The relay taps a recorded call: the recording's control.
+        case recordingReady(UUID, any MediaRecording)
     }
 
     let configuration: PBXConfiguration
@@ -227,6 +229,7 @@ public actor PBXCore {
         case .monitorKey(let id, let digit): monitorKey(id, digit)
         case .originationMediaReady(let id, let result): originationMediaReady(id, result)
         case .publishDialogStates: publishDialogStates()
+        case .recordingReady(let id, let recording): recordingReady(id, recording)
         }
     }
 

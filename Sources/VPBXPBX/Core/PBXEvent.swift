@@ -55,4 +55,6 @@ public struct CallSnapshot: Sendable, Equatable {
     /// The engine's RTP ports for the caller's and the callees' phones, once media is anchored.
     public var callerMediaPort: Int? = nil
     public var calleeMediaPort: Int? = nil
+    /// `on` or `paused` while the call is recorded; nil when it is not.
+    public var recording: String? = nil
 }

@@ -5,8 +5,9 @@ import VPBXNetwork
 /// The core only decides when a call is recorded; the service makes the file, writes the
 /// record and its audit entry, and finishes both when the recording ends.
 public protocol CallRecordingService: Sendable {
-    /// Starts recording `media` as `request` says. Returns once the relay taps the call.
-    func startRecording(_ request: CallRecordingRequest, media: any MediaSession) async throws
+    /// Starts recording `media` as `request` says. Returns once the relay taps the call,
+    /// with the recording's control.
+    func startRecording(_ request: CallRecordingRequest, media: any MediaSession) async throws -> any MediaRecording
 }
 
 /// A call about to be recorded.
@@ -37,9 +38,11 @@ public struct CallRecordingRequest: Sendable, Equatable {
     }
 }
 
-/// The media side of a recording: ended by the call's media closing, or earlier by ``stop()``.
+/// The media side of a recording, which ends when the call's media closes.
 public protocol MediaRecording: Sendable {
-    func stop()
+    /// Paused, the recording gets silence instead of what the phones send (a card number
+    /// read out); resumed, their audio again. Returns at once.
+    func setPaused(_ paused: Bool)
 }
 
 /// A media session that cannot record (a test's, or one in a codec that is not G.711).

@@ -2,10 +2,11 @@ import Foundation
 
 /// Which calls are recorded: every answered call between phones in which an extension that
 /// records its calls (`vpbx ext set N --record on`) takes part, as caller or as the phone
-/// that answered (an agent answering a queue call included). A call answered by one of the
-/// engine's own applications (voicemail, a menu, a queue's waiting) is not recorded until a
-/// phone takes it over. The recording runs until the call's media closes; the service keeps
-/// the file and its record.
+/// that answered (an agent answering a queue call included), and any answered call someone
+/// asks to record (`call.record`). A call answered by one of the engine's own applications
+/// (voicemail, a menu, a queue's waiting) is not recorded until a phone takes it over. The
+/// recording runs until the call's media closes, and may be paused meanwhile (a card number
+/// read out); the service keeps the file and its record.
 extension PBXCore {
     public func setRecordingService(_ service: (any CallRecordingService)?) {
         recordingService = service
@@ -14,37 +15,101 @@ extension PBXCore {
     /// Starts recording `call` if it is answered by a phone and its policy asks for it; once
     /// a call. Called wherever a call becomes answered (directly, after a hand-on, picked up).
     func recordIfWanted(_ call: Call) {
-        guard let service = recordingService, !call.recordingStarted, call.answeredAt != nil,
-            !call.answeredByApplication, let media = call.media
-        else { return }
+        guard recordingService != nil, !call.recordingStarted, isRecordable(call) else { return }
         let answeredBy = call.answered?.extensionNumber ?? call.callee
-        let reason: String
         if directory[call.caller]?.recordCalls == true {
-            reason = "extension \(call.caller) records its calls"
+            try? startRecording(call, reason: "extension \(call.caller) records its calls")
         } else if directory[answeredBy]?.recordCalls == true {
-            reason = "extension \(answeredBy) records its calls"
-        } else {
-            return
+            try? startRecording(call, reason: "extension \(answeredBy) records its calls")
+        }
+    }
+
+    private func isRecordable(_ call: Call) -> Bool {
+        call.answeredAt != nil && !call.answeredByApplication && call.media != nil && !call.handingOn
+    }
+
+    /// Asks the service to record `call`; the control comes back as `.recordingReady`.
+    private func startRecording(_ call: Call, reason: String) throws(RecordingControlError) {
+        guard let service = recordingService, let media = call.media else {
+            throw RecordingControlError(.unavailable, "call recording is off in this engine (see its log)")
         }
         guard let callerCodec = call.callerCodec ?? call.calleeCodec, let calleeCodec = call.calleeCodec ?? call.callerCodec,
             MusicOnHold.encodings.contains(callerCodec.encoding), MusicOnHold.encodings.contains(calleeCodec.encoding)
         else {
-            logger.warning(
-                "call not recorded: its codec is not G.711",
-                metadata: ["call": "\(call.id)", "reason": "\(reason)"])
-            return
+            logger.warning("call not recorded: its codec is not G.711", metadata: ["call": "\(call.id)", "reason": "\(reason)"])
+            throw RecordingControlError(.conflict, "call \(call.id.lowercaseText) cannot be recorded: its codec is not G.711")
         }
         call.recordingStarted = true
         let request = CallRecordingRequest(
-            callID: call.id, caller: call.caller, callee: answeredBy, startedAt: Date(), callerCodec: callerCodec,
-            calleeCodec: calleeCodec, reason: reason)
+            callID: call.id, caller: call.caller, callee: call.answered?.extensionNumber ?? call.callee, startedAt: Date(),
+            callerCodec: callerCodec, calleeCodec: calleeCodec, reason: reason)
         let logger = self.logger
+        let post = inputSink
         Task {
             do {
-                try await service.startRecording(request, media: media)
+                post(.recordingReady(request.callID, try await service.startRecording(request, media: media)))
             } catch {
                 logger.error("call recording did not start", metadata: ["call": "\(request.callID)", "error": "\(error)"])
             }
         }
+    }
+
+    /// The relay taps the call: pauses asked for meanwhile apply now.
+    func recordingReady(_ id: UUID, _ recording: any MediaRecording) {
+        // A call that ended meanwhile closed its media, which finished the recording.
+        guard let call = calls[id] else { return }
+        call.recording = recording
+        if call.recordingPaused { recording.setPaused(true) }
+    }
+
+    /// The answered call extension `number` takes part in, if any.
+    public func answeredCallID(of number: String) -> UUID? {
+        monitorableCall(of: number)?.0.id
+    }
+
+    /// Starts, pauses or resumes the recording of call `id` (`call.record`); returns whether
+    /// it is paused now.
+    @discardableResult
+    public func controlRecording(callID id: UUID, _ action: RecordingAction, reason: String) throws(RecordingControlError)
+        -> Bool
+    {
+        guard let call = calls[id] else {
+            throw RecordingControlError(.notFound, "no call \(id.lowercaseText) in progress (see 'vpbx call list')")
+        }
+        switch action {
+        case .start:
+            guard !call.recordingStarted else {
+                throw RecordingControlError(.conflict, "call \(id.lowercaseText) is already being recorded")
+            }
+            guard isRecordable(call) else {
+                throw RecordingControlError(.conflict, "call \(id.lowercaseText) is not answered by a phone yet: nothing to record")
+            }
+            try startRecording(call, reason: reason)
+            return false
+        case .pause, .resume:
+            guard call.recordingStarted else {
+                throw RecordingControlError(.conflict, "call \(id.lowercaseText) is not being recorded")
+            }
+            call.recordingPaused = action == .pause
+            call.recording?.setPaused(call.recordingPaused)
+            return call.recordingPaused
+        }
+    }
+}
+
+/// What `call.record` does to a call's recording.
+public enum RecordingAction: String, Sendable, CaseIterable {
+    case start, pause, resume
+}
+
+/// Why a recording could not be started, paused or resumed.
+public struct RecordingControlError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable { case notFound, conflict, unavailable }
+    public let kind: Kind
+    public let description: String
+
+    init(_ kind: Kind, _ description: String) {
+        self.kind = kind
+        self.description = description
     }
 }

@@ -26,6 +26,9 @@ final class RelayRecorder {
     private var frame = [Int16](repeating: 0, count: samplesPerFrame)
     private var pacer: RelayFramePacer?
     private var ended = false
+    /// While paused (a card number read out) what the phones send is not kept: the file gets
+    /// silence for that time, so what follows stays where it happened.
+    private(set) var paused = false
 
     init(core: RelayCore, format: RelayRecordingFormat, sink: any RelayRecordingSink) {
         self.core = core
@@ -70,9 +73,17 @@ final class RelayRecorder {
         sink.finish()
     }
 
+    func setPaused(_ paused: Bool) {
+        guard paused != self.paused else { return }
+        self.paused = paused
+        // What waited for the clock when the pause began is not kept either.
+        for side in RelaySide.allCases { fromSide[side]!.removeAll() }
+    }
+
     /// A packet `side`'s phone sent (forwarded as usual besides). Anything but the side's
     /// voice payload type (RFC 4733 keys, comfort noise) is not audio to record.
     func heard(_ packet: ByteBuffer, from side: RelaySide) {
+        guard !paused else { return }
         let payloadType = format.payloadType(of: side)
         let law = format.law(of: side)
         packet.withUnsafeReadableBytes { bytes in

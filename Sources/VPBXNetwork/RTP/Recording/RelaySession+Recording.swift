@@ -50,16 +50,15 @@ public final class RelayRecordingHandle: Sendable {
         self.recorder = recorder
     }
 
-    /// Ends the recording (the sink is finished) while the call goes on; a plain bridge goes
-    /// back to the poller. Safe to call twice and after the call ended.
-    public func stop() {
+    /// Pauses the recording (silence is recorded meanwhile) or resumes it; applies in call
+    /// order, and not after the call ended.
+    public func setPaused(_ paused: Bool) {
         let recorder = self.recorder
         let core = self.session.core
         self.session.eventLoop.execute {
             core.withCore { core in
-                if core.recorder === recorder.value { core.recorder = nil }
-                recorder.value.end()
-                core.forwardOnPollerIfIdle()
+                guard core.recorder === recorder.value else { return }
+                recorder.value.setPaused(paused)
             }
         }
     }
