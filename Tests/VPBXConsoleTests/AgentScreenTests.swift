@@ -289,3 +289,31 @@ struct AgentScreenTests {
         #expect(state.model.notice?.contains("staff role") == true)
     }
 }
+
+/// `R` on the agent screen: the recording of the call in progress, paused or resumed.
+@Suite("Agent screen: recording key")
+struct AgentRecordingKeyTests {
+    @Test("R during a call asks to toggle its recording; without a call it explains; help lists it here only")
+    func recordingKey() {
+        var talking = AgentScreenTests.agentConsole(AgentScreenTests.me(state: "busy", call: AgentScreenTests.call("q7")))
+        #expect(talking.press(.character("R"), now: AgentScreenTests.now).commands == [.toggleRecording(callID: "q7")])
+
+        var ringing = AgentScreenTests.agentConsole(
+            AgentScreenTests.me(state: "busy", call: AgentScreenTests.call("q8", answeredSecondsAgo: nil)))
+        #expect(ringing.press(.character("R"), now: AgentScreenTests.now).commands.isEmpty)
+        #expect(ringing.model.notice == "no call in progress: R pauses and resumes the recording of your call")
+
+        var idle = AgentScreenTests.agentConsole()
+        #expect(idle.press(.character("R"), now: AgentScreenTests.now).commands.isEmpty)
+        _ = idle.press(.character("?"), now: AgentScreenTests.now)
+        let help = AgentScreenTests.render(idle)
+        #expect(help.row(containing: "pause or resume recording of your call") != nil, "\(help.text)")
+
+        var staff = ConsoleState(ownExtension: "1001")
+        _ = staff.apply(.synced(Fixtures.snapshot()))
+        _ = staff.press(.character("?"), now: AgentScreenTests.now)
+        var grid = GridCanvas(rows: 24, columns: 80)
+        staff.render(into: &grid, now: AgentScreenTests.now)
+        #expect(grid.row(containing: "recording of your call") == nil, "only the agent screen has it")
+    }
+}

@@ -18,8 +18,9 @@ struct KeysAndScreensTests {
         var grid = GridCanvas(rows: 24, columns: 80)
         state.render(into: &grid, now: Fixtures.now)
         // Over the overview: every binding but the agent screen's own.
-        #expect(grid.row(containing: KeyTable.standard.binding(for: .loginAll)!.summary) == nil)
-        for binding in KeyTable.standard.bindings where binding.action != .loginAll {
+        let agentScreens: Set<ConsoleAction> = [.loginAll, .recording]
+        for action in agentScreens { #expect(grid.row(containing: KeyTable.standard.binding(for: action)!.summary) == nil) }
+        for binding in KeyTable.standard.bindings where !agentScreens.contains(binding.action) {
             let row = grid.row(containing: binding.summary)
             #expect(row != nil, "missing \(binding.summary)\n\(grid.text)")
             if let row { #expect(grid.line(row).contains(binding.keyLabel)) }

@@ -5,7 +5,8 @@ import VPBXTerminal
 /// The agent's own screen: their state and time in it, their queues (logged in to each or
 /// not), the queue call ringing or in progress (the screen pop), the wrap-up countdown and
 /// the recent queue calls. `a` logs in to all queues, Enter in or out of the selected one,
-/// `p` pauses with a reason, `u` unpauses, `o` logs out. The root screen of the agent role;
+/// `p` pauses with a reason, `u` unpauses, `o` logs out, `R` pauses and resumes the
+/// recording of the call in progress. The root screen of the agent role;
 /// staff who also take calls open it with `3` when started with `--agent`.
 public struct AgentScreen: Screen {
     public internal(set) var queueSelection = Selection()
@@ -38,6 +39,12 @@ public struct AgentScreen: Screen {
             return .handled
         case .loginAll, .choose, .pause, .unpause, .logout:
             return act(action, context: context)
+        case .recording:
+            guard context.model.connection.isConnected else { return .notice("not connected to the engine") }
+            guard let call = agent(context)?.call, call.answeredAt != nil, call.endedAt == nil else {
+                return .notice("no call in progress: R pauses and resumes the recording of your call")
+            }
+            return .run(.toggleRecording(callID: call.callID))
         default:
             return .ignored
         }

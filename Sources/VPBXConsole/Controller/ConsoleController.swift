@@ -130,6 +130,8 @@ public final class ConsoleController {
             }
         case .originate(let from, let number):
             Task.detached { continuation.yield(.commandFinished(await session.originate(from: from, to: number))) }
+        case .toggleRecording(let id):
+            Task.detached { continuation.yield(.commandFinished(await session.toggleRecording(callID: id))) }
         case .monitor(let target, let supervisor, let mode):
             Task.detached {
                 continuation.yield(.commandFinished(await session.monitor(target, from: supervisor, mode: mode)))

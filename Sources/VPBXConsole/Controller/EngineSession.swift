@@ -156,6 +156,26 @@ public actor EngineSession {
         }
     }
 
+    /// Pauses the recording of call `id`, or resumes it when paused; returns the line for the
+    /// status bar.
+    public func toggleRecording(callID id: String) async -> String {
+        guard let client else { return "cannot change the recording: not connected to the engine" }
+        do {
+            guard let call = try await client.call(CallList.self, .init()).first(where: { $0.id == id }) else {
+                return "your call has ended"
+            }
+            guard let recording = call.recording else { return "your call is not being recorded" }
+            let action = recording == "paused" ? "resume" : "pause"
+            let changed = try await client.call(CallRecord.self, .init(id: id, action: action))
+            return changed.recording == "paused"
+                ? "recording paused: your call is not recorded now (R resumes)" : "recording resumed"
+        } catch let error as RPCError {
+            return "recording not changed: \(error.message)"
+        } catch {
+            return "recording not changed: \(error)"
+        }
+    }
+
     /// Listens to (whispers to, barges into) `target`'s call from `supervisor`'s phone: switches
     /// the supervisor's running monitoring of that extension, or moves it from another one, or
     /// has the engine ring the phone. Returns the line for the status bar.

@@ -29,6 +29,8 @@ public enum ConsoleAction: String, Sendable, Hashable, CaseIterable {
     case monitor
     /// Click-to-call: the user's phone calls the selected extension.
     case dial
+    /// Pause or resume the recording of the agent's call (a card number read out).
+    case recording
 }
 
 /// Work a screen asks the controller to do against the engine.
@@ -51,6 +53,8 @@ public enum ConsoleCommand: Sendable, Hashable {
     case monitor(extensionNumber: String, supervisor: String, mode: MonitorModeName)
     /// `call.originate`: the engine rings the user's phone `from`, then calls `to` for it.
     case originate(from: String, to: String)
+    /// `call.record`: pauses the recording of this call, or resumes it when paused.
+    case toggleRecording(callID: String)
 }
 
 /// What a supervisor can do to an agent from the queues screen, and an agent to themselves

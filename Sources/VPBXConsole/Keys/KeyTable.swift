@@ -53,6 +53,7 @@ public struct KeyTable: Sendable {
         Binding([.character("g")], .pickUp, "Pick up the ringing call or next queue caller (--extension)"),
         Binding([.character("t")], .transfer, "Transfer your call to the selected extension (--extension)"),
         Binding([.character("c")], .dial, "Call the selected extension: your phone rings first (--extension)"),
+        Binding([.character("R")], .recording, "Agent screen: pause or resume recording of your call"),
         Binding([.character("m")], .monitor, "Listen/whisper/barge on the selected agent's call (--extension)"),
         Binding([.enter], .choose, "Choose the highlighted entry; agent screen: log in/out of it"),
         Binding([.character("r")], .refresh, "Refresh: reload everything from the engine"),

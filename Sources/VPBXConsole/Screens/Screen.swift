@@ -60,5 +60,5 @@ public protocol Screen {
 
 extension Screen {
     /// The agent screen's own actions are hidden elsewhere; everything else is listed.
-    public func helpLists(_ action: ConsoleAction) -> Bool { action != .loginAll }
+    public func helpLists(_ action: ConsoleAction) -> Bool { action != .loginAll && action != .recording }
 }

@@ -23,7 +23,7 @@ struct TmuxAgentScreenTests {
         try Shell.run(EngineProcess.binary("vpbx"), ["agent", "status", "--json", "--socket", engine.socketPath]).output
     }
 
-    @Test("keys log the agent in, pause with a reason, unpause, leave and rejoin a queue; a queue call pops up")
+    @Test("keys log the agent in, pause with a reason, unpause, leave and rejoin a queue; a queue call pops up, R pauses its recording")
     func agentScreen() async throws {
         let engine = try EngineProcess(extraArguments: ["--trusted", "127.0.0.1/32"])
         defer { engine.stop() }
@@ -31,7 +31,7 @@ struct TmuxAgentScreenTests {
         let deskPort = try EngineProcess.freePort()
         try engine.vpbx([
             "ext", "add", "1002", "--name", "Asztal 2", "--password", "x", "--static-contact",
-            "sip:1002@127.0.0.1:\(deskPort)",
+            "sip:1002@127.0.0.1:\(deskPort)", "--record", "on",
         ])
         try engine.vpbx(["agent", "add", "2001", "--name", "Kovács Éva", "--unix-user", Self.userName])
         for queue in ["sales", "support"] {
@@ -79,14 +79,15 @@ struct TmuxAgentScreenTests {
         try session.send("Enter")
         try await session.waitFor("logged in at 1002 (sales, support)")
 
-        // A live queue call: the caller dials 300, the desk answers, the caller hangs up after 3 s.
+        // A live queue call: the caller dials 300, the desk answers, the caller hangs up after 4 s.
+        // The desk's extension records its calls, so the queue call is recorded from the answer.
         let desk = try SippProcess(scenario: "uas", port: deskPort, arguments: [], logDirectory: engine.directory)
         defer { desk.stop() }
         try await desk.waitUntilListening()
         let caller = try SippProcess(
             scenario: "queue-caller", file: try QueueCallerScenario.write(into: engine.directory),
             port: try EngineProcess.freePort(),
-            arguments: ["-s", "300", "-d", "3000", "127.0.0.1:\(engine.sipPort)"], logDirectory: engine.directory)
+            arguments: ["-s", "300", "-d", "4000", "127.0.0.1:\(engine.sipPort)"], logDirectory: engine.directory)
         defer { caller.stop() }
         let pop: String
         do {
@@ -103,12 +104,20 @@ struct TmuxAgentScreenTests {
             throw HarnessError("\(error)\n" + logs.joined(separator: "\n"))
         }
         #expect(pop.contains("on call"), "\(pop)")
+        try session.send("R")
+        try await session.waitFor("recording paused")
         let wrapUp = try await session.waitFor("wrap-up:", "left", "Recent calls (1)", timeout: .seconds(20))
         #expect(wrapUp.contains("talked"), "\(wrapUp)")
         let recent = try #require(
             wrapUp.split(separator: "\n").last { $0.contains("sales") && $0.contains(QueueCallerScenario.number) })
         #expect(recent.contains(QueueCallerScenario.name), "the recent call names the caller: \(recent)")
         try await session.waitFor("available", "Recent calls (1)", timeout: .seconds(20))
+        let recordings = try Shell.run(vpbx, ["rec", "list", "--json", "--socket", engine.socketPath])
+        let listed = try JSONSerialization.jsonObject(with: Data(recordings.output.utf8)) as? [[String: Any]]
+        #expect(listed?.count == 1 && listed?.first?["callee"] as? String == "1002", "\(recordings.output)")
+        #expect(listed?.first?["state"] as? String == "complete", "\(recordings.output)")
+        let audit = try Shell.run(vpbx, ["rec", "audit", "--json", "--socket", engine.socketPath])
+        #expect(audit.output.contains("recording.paused"), "\(audit.output)")
 
         try session.send("q")
         try await session.waitUntilEnded()
