@@ -8,6 +8,7 @@
 #          [--gen-tick-us 500] [--gen-poll-us 500]
 #          [--nice N] [--no-engine] [--engine-args "--relay-threads 2"] [--bin-dir .build/release]
 #          [--uring-echo]   (also the C relay on io_uring, uring_relay.c: needs liburing-dev)
+#          [--record]       (the engine records every call: extension 2000 --record on)
 #   bash bench/rtp-relay/run.sh --report bench/results/rtp-relay-DATE.csv   (the tables again)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,6 +28,7 @@ report_only=""
 repeat=1
 no_engine=0
 uring_echo=0
+record_calls=0
 engine_args=()
 bin_dir="$root/.build/release"
 while [ $# -gt 0 ]; do
@@ -43,9 +45,10 @@ while [ $# -gt 0 ]; do
         --repeat) repeat=$2; shift 2 ;;
         --no-engine) no_engine=1; shift ;;
         --uring-echo) uring_echo=1; shift ;;
+        --record) record_calls=1; shift ;;
         --engine-args) read -r -a engine_args <<< "$2"; shift 2 ;;
         --bin-dir) bin_dir=$2; shift 2 ;;
-        -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "rtp-relay: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -283,7 +286,7 @@ start_engine() {
     engine_pid=$!
     wait_for_engine rtp-relay "$engine_pid" "$cli" "$work/control.sock" "$work/engine.log"
     "$cli" ext add 2000 --name Bench --password "bench-$$" --static-contact "sip:2000@127.0.0.1:$uas_port" \
-        --socket "$work/control.sock" >/dev/null
+        --record "$([ "$record_calls" = 1 ] && echo on || echo off)" --socket "$work/control.sock" >/dev/null
     # The callee: sipp's embedded 'uas' (180, 200 with SDP, then waits for ACK and BYE; sends
     # no RTP). -l: no cap on simultaneous calls in its seat.
     "${run_nice[@]}" sipp -sn uas -i 127.0.0.1 -bind_local -p "$uas_port" -mi 127.0.0.1 -mp "$uas_media" -cp "$uas_control" \

@@ -14,10 +14,10 @@ final class RelayFramePacer {
     static let maxCatchUpFrames: Int64 = 5
 
     private let eventLoop: any EventLoop
-    /// Called with the number of frames due now (at least 1); returns false when its owner is
+    /// Called with the number of steps due now (at least 1); returns false when its owner is
     /// gone, which stops the pacer (a stream must never outlive what feeds it).
     private let produce: (Int) -> Bool
-    /// Called with the number of frames skipped after a stall.
+    /// Called with the number of steps skipped after a stall.
     private let skip: (Int64) -> Void
     private var start: NIODeadline = .now()
     private var produced: Int64 = 0
@@ -25,9 +25,16 @@ final class RelayFramePacer {
     /// A wake-up the loop had already taken off its timer queue when ``stop()`` cancelled it
     /// still runs; this makes it do nothing.
     private var stopped = false
+    /// The grid's step: one frame, or several for a consumer that needs no 20 ms latency (a
+    /// recording takes five frames every 100 ms: a fifth of the wake-ups).
+    private let interval: TimeAmount
 
-    init(eventLoop: any EventLoop, produce: @escaping (Int) -> Bool, skip: @escaping (Int64) -> Void) {
+    init(
+        eventLoop: any EventLoop, interval: TimeAmount = RelayFramePacer.frameInterval, produce: @escaping (Int) -> Bool,
+        skip: @escaping (Int64) -> Void
+    ) {
         self.eventLoop = eventLoop
+        self.interval = interval
         self.produce = produce
         self.skip = skip
     }
@@ -49,7 +56,7 @@ final class RelayFramePacer {
     private func wake() {
         guard !self.stopped else { return }
         let elapsed = NIODeadline.now() - self.start
-        var due = elapsed.nanoseconds / Self.frameInterval.nanoseconds + 1 - self.produced
+        var due = elapsed.nanoseconds / self.interval.nanoseconds + 1 - self.produced
         if due > Self.maxCatchUpFrames {
             let skipped = due - 1
             self.produced += skipped
@@ -63,7 +70,7 @@ final class RelayFramePacer {
                 return
             }
         }
-        let next = self.start + .nanoseconds(Self.frameInterval.nanoseconds * self.produced)
+        let next = self.start + .nanoseconds(self.interval.nanoseconds * self.produced)
         self.scheduled = self.eventLoop.assumeIsolated().scheduleTask(deadline: next) { self.wake() }
     }
 }

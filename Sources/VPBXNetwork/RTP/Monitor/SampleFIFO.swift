@@ -1,3 +1,5 @@
+import VPBXRTP
+
 /// Decoded audio from one source waiting for the mixer's next 20 ms frame.
 ///
 /// Bounded: a source that sends faster than the mixer's clock (clock drift, a burst after a
@@ -39,6 +41,54 @@ struct SampleFIFO {
             head = (head + 1) % storage.count
         }
         count -= frame.count
+        return true
+    }
+
+    /// Appends a G.711 payload decoded in `law`, in at most two runs of the ring (a recorder
+    /// gets 160 samples a packet from every recorded phone: no per-sample index arithmetic).
+    mutating func append(decoding payload: UnsafeRawBufferPointer, law: G711.Law) {
+        let capacity = storage.count
+        var input = payload
+        if input.count > capacity { input = UnsafeRawBufferPointer(rebasing: input[(input.count - capacity)...]) }
+        let overflow = max(0, count + input.count - capacity)
+        if overflow > 0 {
+            head = (head + overflow) % capacity
+            count -= overflow
+            overflowed += overflow
+        }
+        let tail = (head + count) % capacity
+        let first = min(input.count, capacity - tail)
+        storage.withUnsafeMutableBufferPointer { ring in
+            G711.decode(
+                law, UnsafeRawBufferPointer(rebasing: input[..<first]),
+                into: UnsafeMutableBufferPointer(rebasing: ring[tail..<(tail + first)]))
+            if first < input.count {
+                G711.decode(
+                    law, UnsafeRawBufferPointer(rebasing: input[first...]),
+                    into: UnsafeMutableBufferPointer(rebasing: ring[0..<(input.count - first)]))
+            }
+        }
+        count += input.count
+    }
+
+    /// Moves the oldest `samples` into every `stride`-th place of `output` from `offset` (one
+    /// channel of an interleaved frame), or leaves `output` as it is and returns false when
+    /// fewer are waiting.
+    mutating func pop(_ samples: Int, into output: UnsafeMutableBufferPointer<Int16>, offset: Int, stride: Int) -> Bool {
+        guard count >= samples else { return false }
+        let capacity = storage.count
+        storage.withUnsafeBufferPointer { ring in
+            var from = head
+            var to = offset
+            for _ in 0..<samples {
+                output[to] = ring[from]
+                from += 1
+                if from == capacity { from = 0 }
+                to += stride
+            }
+        }
+        head = (head + samples) % capacity
+        count -= samples
         return true
     }
 

@@ -6,24 +6,28 @@ import VPBXRTP
 ///
 /// Confined to the call's event loop like the monitor: the forwarding handlers give it a
 /// copy of every packet (decoded into a ``SampleFIFO`` per side) and a ``RelayFramePacer``
-/// takes one frame of each every 20 ms, silence where a side sent nothing (a muted phone, a
+/// takes one frame of each per 20 ms (five at a time), silence where a side sent nothing (a muted phone, a
 /// side on hold, a lost packet). The recording's length is therefore the time it ran, and the
 /// two channels stay aligned however the phones' packets jitter (as Asterisk's MixMonitor
 /// works). Samples go to the sink about once a second; nothing here touches a file.
 final class RelayRecorder {
     static let samplesPerFrame = 160
-    /// A side may run up to 100 ms ahead of the clock (jitter, a burst after a stall) before
-    /// its oldest samples are dropped.
-    static let fifoCapacity = 5 * samplesPerFrame
+    /// The clock takes this many frames at a time: a recording needs no 20 ms latency, and
+    /// 250 recorded calls woke the loop 12,500 times a second with one.
+    static let framesPerStep = 5
+    /// A side may run up to 300 ms ahead of the clock (a step, jitter, a burst after a stall)
+    /// before its oldest samples are dropped.
+    static let fifoCapacity = 15 * samplesPerFrame
     /// Frames gathered before they go to the sink: a second of audio.
     static let framesPerChunk = 50
 
     private weak var core: RelayCore?
     private let format: RelayRecordingFormat
     private let sink: any RelayRecordingSink
-    private var fromSide: [RelaySide: SampleFIFO]
+    // One FIFO a side, not a dictionary: every sample of every recorded phone passes here.
+    private var fromA = SampleFIFO(capacity: fifoCapacity)
+    private var fromB = SampleFIFO(capacity: fifoCapacity)
     private var chunk: [Int16] = []
-    private var frame = [Int16](repeating: 0, count: samplesPerFrame)
     private var pacer: RelayFramePacer?
     private var ended = false
     /// While paused (a card number read out) what the phones send is not kept: the file gets
@@ -34,7 +38,6 @@ final class RelayRecorder {
         self.core = core
         self.format = format
         self.sink = sink
-        self.fromSide = [.a: SampleFIFO(capacity: Self.fifoCapacity), .b: SampleFIFO(capacity: Self.fifoCapacity)]
         self.chunk.reserveCapacity(2 * Self.samplesPerFrame * Self.framesPerChunk)
     }
 
@@ -43,16 +46,16 @@ final class RelayRecorder {
         guard let core else { return }
         for side in RelaySide.allCases { core.rtp(side).recorder = self }
         let pacer = RelayFramePacer(
-            eventLoop: loop,
-            produce: { [weak self] frames in
+            eventLoop: loop, interval: .milliseconds(20 * Int64(Self.framesPerStep)),
+            produce: { [weak self] steps in
                 guard let self, !self.ended else { return false }
-                for _ in 0..<frames { self.takeFrame() }
+                for _ in 0..<(steps * Self.framesPerStep) { self.takeFrame() }
                 return true
             },
-            skip: { [weak self] frames in
+            skip: { [weak self] steps in
                 // The loop stalled: the time still passed, so it is recorded as silence.
                 guard let self else { return }
-                for _ in 0..<min(frames, 50 * 60) { self.appendSilentFrame() }
+                for _ in 0..<min(Int(steps) * Self.framesPerStep, 50 * 60) { self.appendSilentFrame() }
             })
         self.pacer = pacer
         pacer.begin()
@@ -77,7 +80,8 @@ final class RelayRecorder {
         guard paused != self.paused else { return }
         self.paused = paused
         // What waited for the clock when the pause began is not kept either.
-        for side in RelaySide.allCases { fromSide[side]!.removeAll() }
+        fromA.removeAll()
+        fromB.removeAll()
     }
 
     /// A packet `side`'s phone sent (forwarded as usual besides). Anything but the side's
@@ -88,19 +92,18 @@ final class RelayRecorder {
         let law = format.law(of: side)
         packet.withUnsafeReadableBytes { bytes in
             guard let header = RTPHeader(bytes: bytes), header.payloadType == payloadType else { return }
-            let start = header.payloadOffset
-            for index in start..<(start + header.payloadLength) { fromSide[side]!.append(law.decode(bytes[index])) }
+            let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
+            if side == .a { fromA.append(decoding: payload, law: law) } else { fromB.append(decoding: payload, law: law) }
         }
     }
 
+    /// One frame of each side, interleaved into the chunk; silence for a side short of one.
     private func takeFrame() {
-        var left = frame
-        var right = frame
-        _ = fromSide[.a]!.pop(into: &left)
-        _ = fromSide[.b]!.pop(into: &right)
-        for index in 0..<Self.samplesPerFrame {
-            chunk.append(left[index])
-            chunk.append(right[index])
+        let base = chunk.count
+        chunk.append(contentsOf: repeatElement(0, count: 2 * Self.samplesPerFrame))
+        chunk.withUnsafeMutableBufferPointer { out in
+            _ = fromA.pop(Self.samplesPerFrame, into: out, offset: base, stride: 2)
+            _ = fromB.pop(Self.samplesPerFrame, into: out, offset: base + 1, stride: 2)
         }
         handOverIfFull()
     }
