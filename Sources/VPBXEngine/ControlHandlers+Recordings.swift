@@ -67,6 +67,18 @@ extension ControlHandlers {
             try await storeCall { try await recordings.delete(record, reason: reason, actor: Self.actor(context)) }
             return try await Self.info(storeCall { try await recordings.repository.recording(id: record.id) } ?? record)
         }
+        router.register(RecordingRetain.self) { params, context in
+            let recordings = try requireRecordings()
+            let reason = params.reason.trimmingCharacters(in: .whitespaces)
+            guard !reason.isEmpty, reason.count <= 200 else {
+                throw RPCError.invalidArgument("give a reason of 1 to 200 characters (it goes to the audit log)", field: "reason")
+            }
+            let record = try await recording(params.id, in: recordings)
+            let kept = try await storeCall {
+                try await recordings.retain(record, until: params.until, reason: reason, actor: Self.actor(context))
+            }
+            return Self.info(kept)
+        }
         router.register(CallRecord.self) { params, context in
             guard let action = RecordingAction(rawValue: params.action) else {
                 throw RPCError.invalidArgument("action must be start, pause or resume, not '\(params.action)'", field: "action")

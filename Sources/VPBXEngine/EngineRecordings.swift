@@ -158,6 +158,30 @@ public struct EngineRecordings: CallRecordingService {
         }
     }
 
+    /// Keeps `record` until `until` instead; audited. Throws `invalidArgument` for a day in
+    /// the past or more than ten years after the recording started, `conflict` for a
+    /// recording already deleted.
+    func retain(_ record: RecordingRecord, until: Date, reason: String, actor: String, now: Date = Date()) async throws
+        -> RecordingRecord
+    {
+        guard record.state != .deleted else {
+            throw StoreError(.conflict, "recording \(record.id) is deleted already: nothing to keep")
+        }
+        let latest = record.startedAt.addingTimeInterval(Double(RecordingRecord.maximumRetentionDays) * 86_400)
+        guard until > now, until <= latest else {
+            throw StoreError(
+                .invalidArgument,
+                "keep recording \(record.id) until a day after now and at most ten years after it started (\(latest))")
+        }
+        var updated = record
+        updated.retainUntil = until
+        try await repository.update(updated)
+        try audit.record(
+            actor: actor, action: "recording.retained", object: "recording \(record.id)",
+            detail: "until \(until) (was \(record.retainUntil)): \(reason)", at: now)
+        return updated
+    }
+
     /// Removes `record`'s file and marks its row; audited.
     func delete(_ record: RecordingRecord, reason: String, actor: String, at now: Date = Date()) async throws {
         let path = absolutePath(record.path)

@@ -17,7 +17,8 @@ struct RecordingCommand: AsyncParsableCommand {
             Exports and deletions are written to the engine's audit log ('vpbx rec audit').
             """,
         subcommands: [
-            RecordingListCommand.self, RecordingExportCommand.self, RecordingDeleteCommand.self, RecordingAuditCommand.self,
+            RecordingListCommand.self, RecordingExportCommand.self, RecordingRetainCommand.self, RecordingDeleteCommand.self,
+            RecordingAuditCommand.self,
         ])
 
     static func describe(_ recording: RecordingInfo) -> String {
@@ -127,6 +128,26 @@ struct RecordingDeleteCommand: AsyncParsableCommand {
         let recording = try await EngineSession.run(global) { try await $0.call(RecordingDelete.self, .init(id: id, reason: reason)) }
         if global.json { return Output.json(recording) }
         Output.line("deleted the audio of \(RecordingCommand.describe(recording))")
+    }
+}
+
+/// `vpbx rec retain ID --until DAY --reason TEXT`.
+struct RecordingRetainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retain",
+        abstract: "Keep a call recording until another day: longer (a legal hold) or shorter; at most ten years (audited).")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The recording's id ('vpbx rec list').") var id: String
+    @Option(help: "Keep it until this day (YYYY-MM-DD: to the end of it) or time (ISO-8601).") var until: DateArgument
+    @Option(help: "Why (goes to the audit log), e.g. \"complaint 2026/311\".") var reason: String
+
+    func run() async throws {
+        let recording = try await EngineSession.run(global) {
+            try await $0.call(RecordingRetain.self, .init(id: id, until: until.endInclusive, reason: reason))
+        }
+        if global.json { return Output.json(recording) }
+        Output.line("keeping \(RecordingCommand.describe(recording)) until \(Output.date(recording.retainUntil))")
     }
 }
 

@@ -110,6 +110,15 @@ extension Integration {
                 #expect(Goertzel.amplitude(of: Self.calleeTone, in: right) > 1500, "\(levels)")
                 #expect(Goertzel.amplitude(of: Self.callerTone, in: right) < 300, "\(levels)")
 
+                // Kept longer (a complaint), not beyond ten years from its start.
+                let inTwoYears = Calendar(identifier: .gregorian).date(byAdding: .year, value: 2, to: finished.startedAt)!
+                let day = ISO8601DateFormatter.string(from: inTwoYears, timeZone: .gmt, formatOptions: [.withFullDate])
+                let kept = try await pbx.cli.json(
+                    RecordingInfo.self, ["rec", "retain", finished.id, "--until", day, "--reason", "complaint 311"])
+                #expect(abs(kept.retainUntil.timeIntervalSince(inTwoYears)) < 2 * 86_400, "\(kept.retainUntil)")
+                let tooLong = try await pbx.cli.run(["rec", "retain", finished.id, "--until", "2040-01-01", "--reason", "x"])
+                #expect(tooLong.exitCode == 1 && tooLong.stderr.contains("ten years"), "\(tooLong.summary)")
+
                 // Deleting needs a reason; then the audio is gone and the row says why.
                 let noReason = try await pbx.cli.run(["rec", "delete", finished.id])
                 #expect(noReason.exitCode == 2, "\(noReason.summary)")
@@ -125,7 +134,10 @@ extension Integration {
                 let audit = try await pbx.cli.json(AuditLogInfo.self, ["rec", "audit"])
                 #expect(audit.brokenAtLine == nil)
                 let actions = audit.entries.filter { $0.object == "recording \(finished.id)" }.map(\.action)
-                #expect(actions == ["recording.started", "recording.finished", "recording.exported", "recording.deleted"], "\(actions)")
+                #expect(
+                    actions == ["recording.started", "recording.finished", "recording.exported", "recording.retained", "recording.deleted"],
+                    "\(actions)")
+                #expect(audit.entries.first { $0.action == "recording.retained" }?.detail?.hasSuffix(": complaint 311") == true)
                 let export = try #require(audit.entries.first { $0.action == "recording.exported" })
                 #expect(export.actor == "uid \(getuid()) (admin)")
                 #expect(audit.entries.first { $0.action == "recording.deleted" }?.detail == "erasure request 17")

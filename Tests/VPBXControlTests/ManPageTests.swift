@@ -34,7 +34,7 @@ import Testing
             ["prompt", "list"], ["prompt", "set"], ["prompt", "reset"], ["vm", "list"], ["vm", "play"],
             ["vm", "export"], ["vm", "delete"], ["featurecode", "list"], ["featurecode", "set"],
             ["featurecode", "reset"], ["queue", "add"], ["queue", "set"], ["queue", "member", "add"], ["agent", "add"],
-            ["agent", "set"], ["report", "queue"], ["rec", "list"], ["rec", "export"], ["rec", "delete"], ["rec", "audit"],
+            ["agent", "set"], ["report", "queue"], ["rec", "list"], ["rec", "export"], ["rec", "retain"], ["rec", "delete"], ["rec", "audit"],
         ] {
             let help = try await Self.help(command)
             let options = Set(help.matches(of: /--([a-z][a-z-]+)/).map { String($0.output.1) })

@@ -69,6 +69,33 @@ struct EngineRecordingsTests {
         #expect(entries.first?.actor == "retention" && entries.first?.object == "recording \(old.id)")
     }
 
+    @Test func aRecordingKeptLongerOutlivesItsRetentionWithinTenYears() async throws {
+        let fixture = try Fixture()
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let record = try await fixture.finished(
+            id: "00000000-0000-4000-8000-000000000005", startedAt: now.addingTimeInterval(-20 * 86_400),
+            retainUntil: now.addingTimeInterval(10 * 86_400))
+        let later = now.addingTimeInterval(400 * 86_400)
+        let kept = try await fixture.recordings.retain(record, until: later, reason: "complaint 311", actor: "uid 0 (admin)", now: now)
+        #expect(kept.retainUntil == later)
+        #expect(try await fixture.recordings.applyRetention(now: now.addingTimeInterval(30 * 86_400)) == 0)
+        #expect(FileManager.default.fileExists(atPath: fixture.directory + "/" + record.path))
+        #expect(try await fixture.recordings.applyRetention(now: later.addingTimeInterval(1)) == 1)
+
+        let tenYears = record.startedAt.addingTimeInterval(Double(RecordingRecord.maximumRetentionDays) * 86_400)
+        for wrong in [now.addingTimeInterval(-1), tenYears.addingTimeInterval(1)] {
+            await #expect(throws: StoreError.self) {
+                _ = try await fixture.recordings.retain(kept, until: wrong, reason: "x", actor: "a", now: now)
+            }
+        }
+        let deleted = try #require(try await fixture.repository.recording(id: record.id))
+        await #expect(throws: StoreError.self) {
+            _ = try await fixture.recordings.retain(deleted, until: later, reason: "x", actor: "a", now: now)
+        }
+        let actions = try fixture.audit.read(limit: 10).entries.map(\.action)
+        #expect(actions == ["recording.retained", "recording.deleted"])
+    }
+
     @Test func aRecordingLeftOpenByAStopIsFinishedFromItsPartFileAtTheNextStart() async throws {
         let fixture = try Fixture()
         let started = Date(timeIntervalSince1970: 1_800_000_000)

@@ -21,6 +21,7 @@ public enum RPCCatalog {
         .init(RecordingList.self),
         .init(RecordingRead.self),
         .init(RecordingDelete.self),
+        .init(RecordingRetain.self),
         .init(AuditList.self),
         .init(CallRecord.self),
         .init(CallHangup.self),

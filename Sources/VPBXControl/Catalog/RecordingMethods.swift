@@ -73,6 +73,28 @@ public enum RecordingDelete: RPCMethod {
     }
 }
 
+/// `recording.retain`: keeps a recording until another day than its retention said (longer:
+/// a legal hold or a complaint being handled; shorter: no longer needed), at most ten years
+/// from its start. Audited with the reason.
+public enum RecordingRetain: RPCMethod {
+    public static let name = "recording.retain"
+    public static let summary = "Keep a call recording until another day (at most ten years from its start), with a reason (audited)."
+    public static let allowedRoles: Set<Role> = [.admin]
+    public typealias Result = RecordingInfo
+
+    public struct Params: Codable, Sendable, Hashable {
+        public var id: String
+        public var until: Date
+        public var reason: String
+
+        public init(id: String, until: Date, reason: String) {
+            self.id = id
+            self.until = until
+            self.reason = reason
+        }
+    }
+}
+
 /// `audit.list`: the last entries of the engine's audit log.
 public enum AuditList: RPCMethod {
     public static let name = "audit.list"
