@@ -37,16 +37,27 @@ public final class AuditLog: Sendable {
     }
     private let state: Mutex<State>
 
-    /// Opens (creating if needed) the log and finds where its chain ends.
+    /// Opens (creating if needed) the log and finds where its chain ends: from the file's last
+    /// line only (a busy exchange writes gigabytes of it over the years).
     public init(path: String) throws {
         self.path = path
-        let lines = (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n") ?? []
-        let last = lines.last.map(String.init)
+        let fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw AuditLogError(description: "cannot open the audit log \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let last = Self.lastLine(of: fd)
         let seq = last.flatMap { try? Self.decoder.decode(Entry.self, from: Data($0.utf8)).seq } ?? 0
         self.state = Mutex(State(lastHash: last.map(Self.hash) ?? "", seq: seq))
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw AuditLogError(description: "cannot open the audit log \(path): \(String(cString: strerror(errno)))") }
-        close(fd)
+    }
+
+    /// The last non-empty line, read from the file's last 64 kB (an entry is far shorter).
+    private static func lastLine(of fd: Int32) -> String? {
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        let length = Int(min(info.st_size, 1 << 16))
+        var tail = [UInt8](repeating: 0, count: length)
+        let read = tail.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, length, off_t(Int(info.st_size) - length)) }
+        guard read == length else { return nil }
+        return String(decoding: tail, as: UTF8.self).split(separator: "\n").last.map(String.init)
     }
 
     /// Appends an entry and syncs it to disk.
@@ -72,24 +83,52 @@ public final class AuditLog: Sendable {
     }
 
     /// The last `limit` entries (oldest first), and the line number where the chain first
-    /// breaks, if it does anywhere in the file.
+    /// breaks, if it does anywhere in the file. Reads the file line by line (never whole)
+    /// and decodes only the entries it returns.
     public func read(limit: Int) throws -> (entries: [Entry], brokenAt: Int?) {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        guard let file = fopen(path, "r") else {
+            throw AuditLogError(description: "cannot read the audit log \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(file) }
+        var buffer: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(buffer) }
         var previous = ""
         var brokenAt: Int?
-        var entries: [Entry] = []
-        for (index, line) in lines.enumerated() {
-            let entry = try? Self.decoder.decode(Entry.self, from: Data(line.utf8))
-            if brokenAt == nil, entry?.prev != previous { brokenAt = index + 1 }
-            if let entry { entries.append(entry) }
+        var number = 0
+        var kept: [String] = []
+        while getline(&buffer, &capacity, file) >= 0, let buffer {
+            var line = String(cString: buffer)
+            if line.hasSuffix("\n") { line.removeLast() }
+            if line.isEmpty { continue }
+            number += 1
+            if brokenAt == nil, Self.previousHash(in: line) != previous { brokenAt = number }
             previous = Self.hash(line)
+            kept.append(line)
+            if kept.count > 2 * max(1, limit) { kept.removeFirst(kept.count - max(0, limit)) }
         }
-        return (Array(entries.suffix(max(0, limit))), brokenAt)
+        let entries = kept.suffix(max(0, limit)).compactMap { try? Self.decoder.decode(Entry.self, from: Data($0.utf8)) }
+        return (entries, brokenAt)
+    }
+
+    /// The `prev` of an entry's line, without decoding the rest (the keys are written sorted
+    /// and `prev` is a hex string, so it is found as written); nil for a line that has none.
+    static func previousHash(in line: String) -> String? {
+        guard let start = line.range(of: "\"prev\":\"") else { return nil }
+        let rest = line[start.upperBound...]
+        guard let end = rest.firstIndex(of: "\"") else { return nil }
+        return String(rest[..<end])
     }
 
     static func hash(_ line: String) -> String {
-        SHA256.hash(data: Array(line.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(line.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     private static var encoder: JSONEncoder {

@@ -168,6 +168,21 @@ struct AuditLogTests {
         #expect(try reopened.read(limit: 10).brokenAt == 1)
     }
 
+    @Test func aLongLogIsReopenedFromItsTailAndListedFromItsEnd() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-audit-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let log = try AuditLog(path: path)
+        for index in 1...300 {
+            try log.record(actor: "engine", action: "recording.started", object: "recording \(index)", detail: String(repeating: "x", count: 300))
+        }
+        let reopened = try AuditLog(path: path)
+        try reopened.record(actor: "engine", action: "recording.finished", object: "recording 301")
+        let (entries, broken) = try reopened.read(limit: 2)
+        #expect(broken == nil)
+        #expect(entries.map(\.seq) == [300, 301] && entries.map(\.object) == ["recording 300", "recording 301"])
+        #expect(try reopened.read(limit: 1000).entries.count == 301)
+    }
+
     static func lines(_ path: String) throws -> [String] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
     }
