@@ -87,6 +87,14 @@ struct TmuxAgentRoleTests {
         #expect(fromOwn.status == 1 && fromOwn.output.contains("leads nowhere"), "allowed, refused by the engine: \(fromOwn.output)")
         let fromOther = try vpbxAsNobody(engine, ["call", "originate", "--from", "1003", "--to", "1002"])
         #expect(fromOther.status == 1 && fromOther.output.contains("logged in at"), "\(fromOther.output)")
+        // Recordings: an agent may pause only the recording of its own call, and may not list
+        // or export recordings at all.
+        let notMine = try vpbxAsNobody(engine, ["call", "record", UUID().uuidString, "pause"])
+        #expect(
+            notMine.status == 1 && notMine.output.contains("forbidden")
+                && notMine.output.contains("the recording of your own call only"), "\(notMine.output)")
+        let listed = try vpbxAsNobody(engine, ["rec", "list"])
+        #expect(listed.status == 1 && listed.output.contains("forbidden"), "\(listed.output)")
         let status = try Shell.run(
             EngineProcess.binary("vpbx"), ["agent", "status", "--json", "--socket", engine.socketPath])
         #expect(status.output.contains("\"available\""), "\(status.output)")
