@@ -9,12 +9,14 @@ import VPBXControl
 struct RecordingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rec",
-        abstract: "List, export and delete call recordings; show the audit log.",
+        abstract: "List, export, keep and delete call recordings; show the audit log.",
         discussion: """
             Calls of an extension with 'vpbx ext set NUMBER --record on' are recorded from the answer: \
             a two-channel WAV (the caller left, the callee right) in the engine's data directory, kept \
-            for the engine's retention (--recording-retention, default 365 days) and then deleted. \
-            Exports and deletions are written to the engine's audit log ('vpbx rec audit').
+            for the engine's retention (--recording-retention, default 365 days; 'vpbx rec retain' \
+            changes one recording's) and then deleted. 'vpbx call record' starts, pauses and resumes \
+            the recording of a call in progress. Exports, retention changes, pauses and deletions \
+            are written to the engine's audit log ('vpbx rec audit').
             """,
         subcommands: [
             RecordingListCommand.self, RecordingExportCommand.self, RecordingRetainCommand.self, RecordingDeleteCommand.self,

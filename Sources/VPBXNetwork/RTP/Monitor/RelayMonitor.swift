@@ -130,7 +130,7 @@ final class RelayMonitor {
         packet.withUnsafeReadableBytes { bytes in
             guard let header = RTPHeader(bytes: bytes), header.payloadType == payloadType else { return false }
             let start = header.payloadOffset
-            for index in start..<(start + header.payloadLength) { fifo.append(law.decode(bytes[index])) }
+            fifo.append(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + header.payloadLength)]), law: law)
             return true
         }
     }
