@@ -66,7 +66,7 @@ let package = Package(
             ]),
         .target(
             name: "VPBXControl",
-            dependencies: [nio, nioPosix, logging, .product(name: "DequeModule", package: "swift-collections")]),
+            dependencies: ["VPBXText", nio, nioPosix, logging, .product(name: "DequeModule", package: "swift-collections")]),
         // The engine as a media endpoint (RTP termination for prompts, voicemail) and prompt files.
         .target(
             name: "VPBXMediaIO",
@@ -98,7 +98,7 @@ let package = Package(
         .systemLibrary(name: "CJemalloc", providers: [.apt(["libjemalloc-dev"])]),
         .executableTarget(name: "vpbx-engine", dependencies: ["VPBXEngine", "CJemalloc", argumentParser, logging]),
         .executableTarget(
-            name: "vpbx-cli", dependencies: ["VPBXControl", argumentParser, .product(name: "Crypto", package: "swift-crypto")]),
+            name: "vpbx-cli", dependencies: ["VPBXControl", "VPBXText", argumentParser, .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "vpbx-tui", dependencies: ["VPBXConsole", "VPBXControl", argumentParser]),
         // Tests mirror the targets.
         // Helpers several test targets share (a seeded generator, a message mangler); no product uses it.

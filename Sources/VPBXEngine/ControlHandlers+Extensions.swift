@@ -3,6 +3,7 @@ import VPBXControl
 import VPBXPBX
 import VPBXSignaling
 import VPBXStore
+import VPBXText
 
 /// `extension.*` methods: the store is changed first, then the live core, so a new extension
 /// can register at once and a removed one is unregistered with its calls ended. The dial plan

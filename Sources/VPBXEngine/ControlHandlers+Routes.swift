@@ -139,6 +139,7 @@ extension ControlHandlers {
         plan.mailboxes = Set(
             try await storeCall { try await self.voicemailStore.enabledMailboxNumbers() })
         plan.featureCodes = try await currentFeatureCodes()
+        plan.trunks = try await loadTrunks()
         await pbx.setDialPlan(plan)
     }
 

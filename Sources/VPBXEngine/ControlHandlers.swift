@@ -48,6 +48,7 @@ struct ControlHandlers: Sendable {
         registerScheduleMethods(on: router)
         registerHolidayMethods(on: router)
         registerRouteMethods(on: router)
+        registerTrunkMethods(on: router)
         registerFeatureCodeMethods(on: router)
         registerMenuMethods(on: router)
         registerQueueMethods(on: router)

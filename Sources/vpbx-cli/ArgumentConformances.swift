@@ -27,3 +27,20 @@ enum RecordingSwitch: String, ExpressibleByArgument, CaseIterable {
 enum MonitorPermission: String, ExpressibleByArgument, CaseIterable {
     case allow, deny
 }
+
+/// `--outbound on|off` and `--register on|off` of `vpbx trunk add/set`.
+enum TrunkSwitch: String, ExpressibleByArgument, CaseIterable {
+    case on, off
+
+    var isOn: Bool { self == .on }
+}
+
+/// `--transport udp|tcp` of `vpbx trunk add/set`.
+enum TrunkTransport: String, ExpressibleByArgument, CaseIterable {
+    case udp, tcp
+}
+
+/// `--number-format` of `vpbx trunk add/set`: how the provider wants dialled numbers.
+enum TrunkNumberFormat: String, ExpressibleByArgument, CaseIterable {
+    case e164, digits, national
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import VPBXControl
+import VPBXText
 
 /// `vpbx cdr ...`.
 struct CDRCommand: AsyncParsableCommand {

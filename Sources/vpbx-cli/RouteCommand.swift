@@ -1,5 +1,6 @@
 import ArgumentParser
 import VPBXControl
+import VPBXText
 
 /// `vpbx route ...`: numbers the exchange answers besides extensions.
 struct RouteCommand: AsyncParsableCommand {
@@ -10,6 +11,19 @@ struct RouteCommand: AsyncParsableCommand {
             or hangup (refuse the call).
             """,
         subcommands: [RouteAdd.self, RouteListCommand.self, RouteRemove.self])
+
+    /// A short number as typed, or a public number (a trunk's DID: `+36...`, `06...`,
+    /// `0036...`) in E.164, as calls from trunks are routed by.
+    static func routeNumber(_ text: String) throws -> String {
+        if text.hasPrefix("+") || text.hasPrefix("06") || text.hasPrefix("00") {
+            guard let e164 = HungarianNumber.normalize(text) else {
+                throw ValidationError("'\(text)' is not a phone number; type a DID like '+36 1 234 5600' or '06 1 234 5600'")
+            }
+            return e164
+        }
+        try ExtensionCommand.validateNumber(text)
+        return text
+    }
 }
 
 /// `vpbx route add NUMBER --to DEST`.
@@ -17,12 +31,14 @@ struct RouteAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "add", abstract: "Answer a number.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The number callers dial, e.g. 100.") var number: String
+    @Argument(help: "The number callers dial, e.g. 100, or a trunk's number (DID), e.g. '+36 1 234 5600' or '06 1 234 5600'.")
+    var number: String
     @Option(help: "Where its calls go: ext:NUMBER, time:NAME or hangup.") var to: String
 
-    func validate() throws { try ExtensionCommand.validateNumber(number) }
+    func validate() throws { _ = try RouteCommand.routeNumber(number) }
 
     func run() async throws {
+        let number = try RouteCommand.routeNumber(number)
         let info = try await EngineSession.run(global) {
             try await $0.call(RouteCreate.self, .init(number: number, destination: to))
         }
@@ -51,9 +67,10 @@ struct RouteRemove: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The number.") var number: String
 
-    func validate() throws { try ExtensionCommand.validateNumber(number) }
+    func validate() throws { _ = try RouteCommand.routeNumber(number) }
 
     func run() async throws {
+        let number = try RouteCommand.routeNumber(number)
         let info = try await EngineSession.run(global) { try await $0.call(RouteDelete.self, .init(number: number)) }
         if global.json { return Output.json(info) }
         Output.line("removed the route of \(info.number)")

@@ -26,6 +26,67 @@ struct DialPlanRepositoryContractTests {
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func didRoutesAreKeptInE164(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            try await repos.dialPlan.create(RouteRecord(number: "+3612345600", destination: "ivr:main"))
+            #expect(try await repos.dialPlan.routes().map(\.number) == ["+3612345600"])
+            for number in ["+0612345600", "+36 1 234", "+"] {
+                let bad = await #expect(throws: StoreError.self) {
+                    try await repos.dialPlan.create(RouteRecord(number: number, destination: "hangup"))
+                }
+                #expect(bad?.kind == .invalidArgument, "\(number)")
+            }
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func trunksInPriorityOrderWithTheirSettings(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            let main = TrunkRecord(
+                name: "telekom", host: "sip.example.hu", username: "office", password: "s3cret",
+                callerID: "+3612345600", numberFormat: "national", inboundDestination: "ivr:main", priority: 2,
+                register: true)
+            let backup = TrunkRecord(name: "backup", host: "192.0.2.7", port: 5070, transport: "tcp", priority: 5)
+            let gateway = TrunkRecord(name: "gateway", host: "2001:db8::5", outbound: false, priority: 1)
+            for trunk in [backup, main, gateway] { try await repos.dialPlan.create(trunk) }
+            #expect(try await repos.dialPlan.trunks() == [gateway, main, backup])
+            let twice = await #expect(throws: StoreError.self) { try await repos.dialPlan.create(main) }
+            #expect(twice?.kind == .conflict)
+
+            var changed = main
+            changed.password = nil
+            changed.username = nil
+            changed.register = false
+            try await repos.dialPlan.replace(changed)
+            #expect(try await repos.dialPlan.trunks().first { $0.name == "telekom" } == changed)
+            let missing = await #expect(throws: StoreError.self) {
+                try await repos.dialPlan.replace(TrunkRecord(name: "nobody", host: "192.0.2.9"))
+            }
+            #expect(missing?.kind == .notFound)
+            #expect(try await repos.dialPlan.deleteTrunk("backup"))
+            #expect(try await repos.dialPlan.deleteTrunk("backup") == false)
+        }
+    }
+
+    @Test(arguments: [
+        TrunkRecord(name: "Bad Name", host: "sip.example.hu"),
+        TrunkRecord(name: "t", host: "sip example"),
+        TrunkRecord(name: "t", host: "sip.example.hu", port: 0),
+        TrunkRecord(name: "t", host: "sip.example.hu", transport: "sctp"),
+        TrunkRecord(name: "t", host: "sip.example.hu", numberFormat: "local"),
+        TrunkRecord(name: "t", host: "sip.example.hu", password: "x"),
+        TrunkRecord(name: "t", host: "sip.example.hu", register: true),
+        TrunkRecord(name: "t", host: "sip.example.hu", callerID: "0612345600"),
+        TrunkRecord(name: "t", host: "sip.example.hu", priority: 100),
+    ])
+    func badTrunksAreRefused(trunk: TrunkRecord) async throws {
+        try await StoreBackend.sqliteMemory.withRepositories { repos in
+            let error = await #expect(throws: StoreError.self) { try await repos.dialPlan.create(trunk) }
+            #expect(error?.kind == .invalidArgument, "\(trunk)")
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func timeConditionsNeedTheirSchedule(backend: StoreBackend) async throws {
         try await backend.withRepositories { repos in
             let condition = TimeConditionRecord(

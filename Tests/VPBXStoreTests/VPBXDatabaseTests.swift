@@ -19,11 +19,25 @@ struct VPBXDatabaseTests {
                 "v5-voicemail", "v6-feature-codes", "v7-queues", "v8-agent-sessions", "v9-extension-call-center",
                 "v10-agent-unix-user", "v11-queue-music-class", "v12-extension-qualify",
                 "v13-cdr-number-time-indexes", "v14-queue-call-span-index", "v15-registration-routing",
-                "v16-call-recordings",
+                "v16-call-recordings", "v17-trunks",
             ])
         #expect(try await database.appliedMigrations() == VPBXDatabase.migrationNames)
         #expect(database.path == directory.path + "/vpbx.db")
         #expect(FileManager.default.fileExists(atPath: directory.path + "/vpbx.db"))
+    }
+
+    @Test("the database files are the engine user's alone (password digests, trunk passwords)")
+    func databaseFilesAreOwnerOnly() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try VPBXDatabase.open(dataDirectory: directory.path)
+        defer { try? database.close() }
+        _ = try await GRDBExtensionRepository(database: database).create(Fixtures.extensionRecord("201"))
+        for name in ["vpbx.db", "vpbx.db-wal"] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: directory.path + "/" + name)
+            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
+            #expect(mode == 0o600, "\(name): \(String(mode, radix: 8))")
+        }
     }
 
     @Test func reopeningKeepsDataAndDoesNotRerunMigrations() async throws {

@@ -77,8 +77,12 @@ struct CalleeLeg: Sendable {
     let contact: SIPURI
     let destination: SIPPeerAddress
     private(set) var invite: SIPRequest
-    let transactionKey: TransactionKey
+    private(set) var transactionKey: TransactionKey
     var state: State = .trying
+    /// The trunk this leg rings a public number through (PBXCore+Trunks), and whether its
+    /// challenge was answered already (only once: a second means the credentials are wrong).
+    var trunk: String?
+    private(set) var challengesAnswered = 0
     /// The extension this contact belongs to, when the leg rings an extension (a queue offer
     /// rings several at once and must know which one answered).
     var extensionNumber: String?
@@ -116,6 +120,15 @@ struct CalleeLeg: Sendable {
     }
 
     var isDone: Bool { state == .failed || state == .cancelled }
+
+    /// The INVITE sent again in a new transaction, answering a trunk's challenge: CANCEL and
+    /// ACK now belong to it.
+    mutating func resend(_ invite: SIPRequest, key: TransactionKey) {
+        self.invite = invite
+        transactionKey = key
+        state = .trying
+        challengesAnswered += 1
+    }
 }
 
 /// A B2BUA call: the caller's INVITE and dialog, the callee legs, the media session.

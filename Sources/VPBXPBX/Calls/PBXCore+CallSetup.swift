@@ -14,54 +14,80 @@ extension PBXCore {
             respond(key, to: request, status: 400, reason: "Bad From")
             return
         }
+        let now = Date()
+        let fromTrunk = trunk(sending: source)
+        // A provider's call is shown and searched for by the number in E.164.
+        let dialled = fromTrunk == nil ? request.uri.user ?? "" : PublicNumber.fromNetwork(request.uri.user ?? "")
         let caller: String
-        switch authenticator.check(
-            request, headerName: "Proxy-Authorization", claimedUser: claimed, source: source, directory: directory)
-        {
-        case .challenge(let challenges):
-            var response = SIPResponse(to: request, status: 407, toTag: SIPIdentifiers.tag())
-            for challenge in challenges { response.headers.add("Proxy-Authenticate", challenge.headerValue) }
-            respond(key, with: response)
-            return
-        case .forbidden(let why):
-            authenticationFailed(from: source)
-            logger.notice(
-                "INVITE refused", metadata: ["caller": "\(claimed)", "source": "\(source)", "reason": "\(why)"])
-            respond(key, to: request, status: 403)
-            return
-        case .accepted(let user):
-            caller = user
-        }
-        if request.headers["Replaces"] != nil {
-            pickUpByReplacing(request, key: key, source: source, picker: caller)
-            return
+        let routing: Routing
+        if let fromTrunk {
+            // A provider's call: taken by its address, its caller shown in E.164.
+            caller = PublicNumber.fromNetwork(claimed)
+            guard let inbound = inboundRouting(of: request.uri.user ?? "", from: fromTrunk, at: now) else {
+                logger.notice(
+                    "call from a trunk to a number nothing answers",
+                    metadata: ["trunk": "\(fromTrunk.name)", "number": "\(request.uri.user ?? "")"])
+                rejectAttempt(
+                    request, key: key, status: 404, caller: caller, callerName: from.displayName,
+                    callee: dialled, at: now, path: ["trunk:\(fromTrunk.name)"])
+                return
+            }
+            routing = inbound
+        } else {
+            switch authenticator.check(
+                request, headerName: "Proxy-Authorization", claimedUser: claimed, source: source, directory: directory)
+            {
+            case .challenge(let challenges):
+                var response = SIPResponse(to: request, status: 407, toTag: SIPIdentifiers.tag())
+                for challenge in challenges { response.headers.add("Proxy-Authenticate", challenge.headerValue) }
+                respond(key, with: response)
+                return
+            case .forbidden(let why):
+                authenticationFailed(from: source)
+                logger.notice(
+                    "INVITE refused", metadata: ["caller": "\(claimed)", "source": "\(source)", "reason": "\(why)"])
+                respond(key, to: request, status: 403)
+                return
+            case .accepted(let user):
+                caller = user
+            }
+            if request.headers["Replaces"] != nil {
+                pickUpByReplacing(request, key: key, source: source, picker: caller)
+                return
+            }
+            routing = dialPlan.featureCode(dialled, caller: caller) ?? internalRouting(of: dialled, at: now)
         }
         let callerName = directory[caller]?.displayName ?? from.displayName
-        let dialled = request.uri.user ?? ""
-        let now = Date()
-        let routing = dialPlan.featureCode(dialled, caller: caller) ?? dialPlan.resolve(dialled, at: now)
         var path = routing.path.isEmpty ? nil : routing.path
         if !routing.path.isEmpty {
             emit(.callRouted(caller: caller, dialled: dialled, path: routing.path))
         }
         let callee: String
-        let destinations: [(SIPURI, SIPPeerAddress)]
+        var destinations: [RingTarget]
         let noAnswerTimeout: Int
         switch routing.target {
         case .extension(let number):
             guard let calleeRecord = directory[number] else {
+                // Not an extension: a public number goes out through a trunk, if the caller
+                // is one of ours (never a provider's caller back out: toll fraud).
+                if fromTrunk == nil, routing.path.isEmpty, let number = PublicNumber(dialled: number) {
+                    callOut(request, key: key, source: source, caller: caller, callerName: callerName, number: number, at: now)
+                    return
+                }
                 rejectAttempt(
                     request, key: key, status: 404, caller: caller, callerName: callerName, callee: dialled, at: now,
                     path: path)
                 return
             }
-            let contacts = contacts(of: calleeRecord, now: now)
-            if calleeRecord.enabled, !contacts.isEmpty {
+            let contacts = contacts(of: calleeRecord, now: now).map { RingTarget(contact: $0.0, destination: $0.1) }
+            let mobile = mobileTarget(of: calleeRecord)
+            if calleeRecord.enabled, !contacts.isEmpty || mobile != nil {
                 (callee, destinations, noAnswerTimeout) = (number, contacts, calleeRecord.noAnswerTimeout)
+                if let mobile { destinations.append(mobile) }
             } else if calleeRecord.enabled, dialPlan.mailboxes.contains(number) {
                 // No phone registered: straight to the unavailable greeting.
                 let voicemail = Application.voicemail(mailbox: number, busy: false)
-                (callee, destinations) = (voicemail.user, [(voicemail.contact, Application.peer)])
+                (callee, destinations) = (voicemail.user, [RingTarget(contact: voicemail.contact, destination: Application.peer)])
                 noAnswerTimeout = ExtensionRecord.defaultNoAnswerTimeout
                 path = (path ?? []) + ["vm:\(number)"]
             } else {
@@ -72,7 +98,7 @@ extension PBXCore {
             }
         case .application(let application):
             // The engine's own applications are rung like a phone (docs/applications.md).
-            (callee, destinations) = (application.user, [(application.contact, Application.peer)])
+            (callee, destinations) = (application.user, [RingTarget(contact: application.contact, destination: Application.peer)])
             noAnswerTimeout = ExtensionRecord.defaultNoAnswerTimeout
         case .pickup(let target):
             pickUpByDialling(request, key: key, source: source, picker: caller, target: target, path: routing.path)
@@ -93,6 +119,27 @@ extension PBXCore {
                 path: path)
             return
         }
+        startCall(
+            request, key: key, source: source, caller: caller, callerName: callerName, callee: callee, dialled: dialled,
+            destinations: destinations, noAnswerTimeout: noAnswerTimeout, path: path, at: now)
+    }
+
+    /// An extension's call: its dial plan, and a public number that is one of the exchange's
+    /// own (a DID dialled from inside) routed as if it came in, not out and back.
+    private func internalRouting(of dialled: String, at now: Date) -> Routing {
+        if dialPlan.routes[dialled] == nil, directory[dialled] == nil, !dialPlan.trunks.isEmpty,
+            let number = PublicNumber(dialled: dialled), dialPlan.routes[number.e164] != nil
+        {
+            return dialPlan.resolve(number.e164, at: now)
+        }
+        return dialPlan.resolve(dialled, at: now)
+    }
+
+    /// Anchors the media of a call that will ring `destinations`, and rings them once it is.
+    func startCall(
+        _ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress, caller: String, callerName: String?,
+        callee: String, dialled: String, destinations: [RingTarget], noAnswerTimeout: Int, path: [String]?, at now: Date
+    ) {
         let offer: SessionDescription
         let lateOffer = request.body.isEmpty
         do {
@@ -248,17 +295,27 @@ extension PBXCore {
         let maxForwards = (call.invite.headers.maxForwards ?? 70) - 1
         // Both G.711 laws for phones: a callee that has only the other one is bridged, not
         // refused. The engine's own applications speak both, so they answer in the caller's.
-        let toApplication = destinations.contains { $0.1.host == Application.host }
+        let toApplication = destinations.contains { $0.destination.host == Application.host }
         let offer = toApplication ? call.offer : offerForCallees(call.offer, of: call, media: session)
         let sdp = call.calleeOrigin.stamp(offer.anchored(at: configuration.mediaAddress, audioPort: session.bPort))
         let body = Array(sdp.serialized().utf8)
-        for (contact, destination) in destinations {
-            let invite = calleeInvite(
-                for: call, contact: contact, destination: destination, maxForwards: maxForwards, body: body)
+        for target in destinations {
+            let (contact, destination) = (target.contact, target.destination)
+            let trunk = target.trunk.flatMap { name in dialPlan.trunks.first { $0.name == name } }
+            let invite =
+                if let trunk {
+                    trunkInvite(
+                        for: call, trunk: trunk, contact: contact, destination: destination, maxForwards: maxForwards,
+                        body: body)
+                } else {
+                    calleeInvite(for: call, contact: contact, destination: destination, maxForwards: maxForwards, body: body)
+                }
             let key = startClient(invite, to: destination, purpose: .calleeInvite(call: id, leg: call.legs.count))
             var leg = CalleeLeg(contact: contact, destination: destination, invite: invite, transactionKey: key)
-            // The called extension's phones (an application's leg names none): its busy lamp.
-            if !toApplication { leg.extensionNumber = call.callee }
+            leg.trunk = trunk?.name
+            // The called extension's phones and mobile (an application's leg, or a number
+            // called out, names none): its busy lamp.
+            if !toApplication, trunk == nil || directory[call.callee] != nil { leg.extensionNumber = call.callee }
             call.legs.append(leg)
         }
         noteDialogChange()

@@ -84,6 +84,16 @@ extension PBXCore {
                 // It has stopped sending now: the answering contact's RTP may latch.
                 relatchCallee(of: call)
             }
+            if answerTrunkChallenge(response, call: call, leg: index) { return }
+            var response = response
+            if call.legs[index].trunk != nil, response.statusCode == 401 || response.statusCode == 407 {
+                // The provider refused the trunk's credentials (or asked for some it has not):
+                // the CDR's cause says so rather than show a challenge (the caller gets 480).
+                logger.error(
+                    "trunk refused our credentials", metadata: ["trunk": "\(call.legs[index].trunk ?? "")", "call": "\(call.id)"])
+                response.statusCode = 503
+                response.reason = "Trunk Authentication Failed"
+            }
             if call.legs[index].state != .cancelled {
                 call.legs[index].state = .failed
                 noteDialogChange()
@@ -118,7 +128,10 @@ extension PBXCore {
         }
         guard var dialog = try? Dialog(uacInvite: call.legs[index].invite, response: response) else { return }
         // Serialized once, to send now and again to each retransmitted 2xx.
-        let ack = SerializedSIPMessage(.request(dialog.makeAck(inviteCSeq: 1, via: newVia(for: destination))))
+        // A trunk's INVITE answering its challenge has CSeq 2: the ACK carries the INVITE's
+        // (counted, not parsed again on every call's answer).
+        let inviteCSeq = 1 + UInt32(call.legs[index].challengesAnswered)
+        let ack = SerializedSIPMessage(.request(dialog.makeAck(inviteCSeq: inviteCSeq, via: newVia(for: destination))))
         outbound.send(ack, to: destination)
         guard call.answeredLeg == nil, call.state != .ending, !call.finalSentToCaller || call.handingOn else {
             // Another contact (or dialog) answered first, or the caller gave up: this one
@@ -345,7 +358,8 @@ extension PBXCore {
             outbound.send(ack, to: leg.destination)
         case (200..<300, .invite(let invite, _)):
             guard var dialog = try? Dialog(uacInvite: invite, response: response) else { break }
-            let ack = SerializedSIPMessage(.request(dialog.makeAck(inviteCSeq: 1, via: newVia(for: leg.destination))))
+            let inviteCSeq = (try? invite.headers.cseq().number) ?? 1
+            let ack = SerializedSIPMessage(.request(dialog.makeAck(inviteCSeq: inviteCSeq, via: newVia(for: leg.destination))))
             leg.pending = .ack(ack)
             outbound.send(ack, to: leg.destination)
             let bye = dialog.makeRequest(.bye, via: newVia(for: leg.destination), contact: nil)

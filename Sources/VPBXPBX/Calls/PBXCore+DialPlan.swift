@@ -5,6 +5,7 @@ extension PBXCore {
     /// Replaces the dial plan; calls already routed are not affected.
     public func setDialPlan(_ plan: DialPlan) {
         dialPlan = plan
+        resolveTrunkHosts()
     }
 
     /// Adds or removes one extension's voicemail box in the dial plan: what an extension's

@@ -71,7 +71,7 @@ public actor PBXCore {
     var callByInvite: [TransactionKey: UUID] = [:]
     var callByDialog: [DialogID: UUID] = [:]
     /// Contacts to ring once a call's media session is ready.
-    var pendingDestinations: [UUID: [(SIPURI, SIPPeerAddress)]] = [:]
+    var pendingDestinations: [UUID: [RingTarget]] = [:]
     /// Callee legs of ended calls, kept for one transaction timeout so a late 1xx still gets
     /// its CANCEL and a late 2xx its ACK and BYE.
     var endedCalls = EndedCalls()

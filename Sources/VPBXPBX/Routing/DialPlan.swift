@@ -9,6 +9,8 @@ public struct DialPlan: Sendable {
     public var timeConditions: [String: TimeCondition]
     /// IVR menus by name, for the menu application.
     public var menus: [String: MenuDefinition]
+    /// SIP trunks, in the order outgoing calls try them (priority, then name).
+    public var trunks: [Trunk] = []
     /// Extensions whose unanswered and busy calls go to voicemail.
     public var mailboxes: Set<String> = []
     /// The codes phones dial for features (`*97`: the caller's own mailbox), defaults unless

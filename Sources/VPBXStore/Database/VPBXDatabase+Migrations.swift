@@ -35,6 +35,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v14-queue-call-span-index", migrate: indexQueueCallSpans)
         migrator.registerMigration("v15-registration-routing", migrate: addRegistrationRouting)
         migrator.registerMigration("v16-call-recordings", migrate: addCallRecordings)
+        migrator.registerMigration("v17-trunks", migrate: createTrunks)
         return migrator
     }
 
@@ -337,5 +338,22 @@ extension VPBXDatabase {
         try db.create(index: "recordings_by_start", on: "recordings", columns: ["started_at"])
         try db.create(index: "recordings_by_call", on: "recordings", columns: ["call_id"])
         try db.create(index: "recordings_by_retention", on: "recordings", columns: ["retain_until"])
+    }
+
+    private static func createTrunks(_ db: Database) throws {
+        try db.create(table: "trunks") { t in
+            t.primaryKey("name", .text)
+            t.column("host", .text).notNull()
+            t.column("port", .integer).notNull()
+            t.column("transport", .text).notNull()
+            t.column("username", .text)
+            t.column("password", .text)
+            t.column("caller_id", .text)
+            t.column("number_format", .text).notNull()
+            t.column("inbound_destination", .text)
+            t.column("outbound", .boolean).notNull()
+            t.column("priority", .integer).notNull()
+            t.column("register", .boolean).notNull()
+        }
     }
 }

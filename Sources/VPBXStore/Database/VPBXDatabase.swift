@@ -57,6 +57,7 @@ public final class VPBXDatabase: Sendable {
         do {
             let pool = try DatabasePool(path: path, configuration: makeConfiguration())
             try prepare(pool, migrating: migrating)
+            restrictToOwner(path)
             return VPBXDatabase(writer: pool, path: path)
         } catch let error as StoreError {
             throw StoreError(error.kind, "cannot open the database at \(path): \(error.message)")
@@ -67,6 +68,13 @@ public final class VPBXDatabase: Sendable {
                     + "(check that it is a vpbx database and that the engine may write to it "
                     + "and to its directory)")
         }
+    }
+
+    /// The database holds password digests and trunk passwords: readable by the engine's
+    /// user alone, whatever the umask made it. SQLite gives the WAL and shared-memory files
+    /// it creates later the database file's mode.
+    private static func restrictToOwner(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { _ = chmod(path + suffix, 0o600) }
     }
 
     /// Creates a private in-memory database with the full schema, for tests and tools.

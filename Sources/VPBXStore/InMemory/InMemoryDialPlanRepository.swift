@@ -59,4 +59,33 @@ public struct InMemoryDialPlanRepository: DialPlanRepository {
     public func deleteTimeCondition(_ name: String) async throws -> Bool {
         try await store.transaction { tables in tables.timeConditions.removeValue(forKey: name) != nil }
     }
+
+    public func trunks() async throws -> [TrunkRecord] {
+        try await store.transaction { tables in
+            tables.trunks.values.sorted {
+                $0.priority != $1.priority ? $0.priority < $1.priority : $0.name.precedesInBinaryCollation($1.name)
+            }
+        }
+    }
+
+    public func create(_ trunk: TrunkRecord) async throws {
+        try trunk.validate()
+        try await store.transaction { tables in
+            guard tables.trunks[trunk.name] == nil else { throw StoreError.alreadyExists("trunk \(trunk.name)") }
+            tables.trunks[trunk.name] = trunk
+        }
+    }
+
+    public func replace(_ trunk: TrunkRecord) async throws {
+        try trunk.validate()
+        try await store.transaction { tables in
+            guard tables.trunks[trunk.name] != nil else { throw StoreError.notFound("trunk \(trunk.name)") }
+            tables.trunks[trunk.name] = trunk
+        }
+    }
+
+    @discardableResult
+    public func deleteTrunk(_ name: String) async throws -> Bool {
+        try await store.transaction { tables in tables.trunks.removeValue(forKey: name) != nil }
+    }
 }

@@ -17,6 +17,7 @@ public actor InMemoryStore {
         var holidays: [String: HolidayRecord] = [:]
         var swaps: [String: WorkdaySwapRecord] = [:]
         var routes: [String: RouteRecord] = [:]
+        var trunks: [String: TrunkRecord] = [:]
         var timeConditions: [String: TimeConditionRecord] = [:]
         var menus: [String: MenuRecord] = [:]
         var mailboxes: [String: MailboxRecord] = [:]

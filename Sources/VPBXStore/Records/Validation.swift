@@ -96,3 +96,17 @@ enum Validation {
         isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 }
+
+extension Validation {
+    /// A host name (RFC 1123 labels) or an IPv4/IPv6 address, as a trunk's server is named.
+    static func hostName(_ value: String, field: String) throws {
+        let bytes = Array(value.utf8)
+        let allowed = bytes.allSatisfy {
+            (0x61...0x7A).contains($0 | 0x20) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x2E || $0 == 0x3A
+        }
+        guard (1...253).contains(bytes.count), allowed, bytes.first != 0x2D, bytes.first != 0x2E else {
+            throw StoreError.invalid(
+                "\(field) '\(value)' is invalid: expected a host name or an address such as sip.example.hu or 192.0.2.7")
+        }
+    }
+}

@@ -14,4 +14,13 @@ public protocol DialPlanRepository: Sendable {
     func replace(_ condition: TimeConditionRecord) async throws
     @discardableResult
     func deleteTimeCondition(_ name: String) async throws -> Bool
+
+    /// Trunks, by priority then name (the order outgoing calls try them).
+    func trunks() async throws -> [TrunkRecord]
+    /// Inserts a trunk; `conflict` if the name exists.
+    func create(_ trunk: TrunkRecord) async throws
+    /// Replaces a trunk; `notFound` if it does not exist.
+    func replace(_ trunk: TrunkRecord) async throws
+    @discardableResult
+    func deleteTrunk(_ name: String) async throws -> Bool
 }

@@ -55,4 +55,28 @@ public struct GRDBDialPlanRepository: DialPlanRepository {
     public func deleteTimeCondition(_ name: String) async throws -> Bool {
         try await database.write("time condition \(name)") { db in try TimeConditionRecord.deleteOne(db, key: name) }
     }
+
+    public func trunks() async throws -> [TrunkRecord] {
+        try await database.read("the trunk list") { db in
+            try TrunkRecord.order(Column("priority"), Column("name")).fetchAll(db)
+        }
+    }
+
+    public func create(_ trunk: TrunkRecord) async throws {
+        try trunk.validate()
+        try await database.write("trunk \(trunk.name)") { db in try trunk.insert(db) }
+    }
+
+    public func replace(_ trunk: TrunkRecord) async throws {
+        try trunk.validate()
+        try await database.write("trunk \(trunk.name)") { db in
+            guard try TrunkRecord.exists(db, key: trunk.name) else { throw StoreError.notFound("trunk \(trunk.name)") }
+            try trunk.update(db)
+        }
+    }
+
+    @discardableResult
+    public func deleteTrunk(_ name: String) async throws -> Bool {
+        try await database.write("trunk \(name)") { db in try TrunkRecord.deleteOne(db, key: name) }
+    }
 }

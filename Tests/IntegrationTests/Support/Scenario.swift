@@ -48,6 +48,9 @@ enum Scenario: String, CaseIterable, Sendable {
     case forward
     case answerRouted = "answer-routed"
     case answerListen = "answer-listen"
+    /// A provider behind a trunk: challenges the INVITE, checks the digest (-key trunk_user,
+    /// -key trunk_password, -key challenges 1|2), answers listening on [rtp_listen].
+    case trunkAnswerChallenged = "trunk-answer-challenged"
     case answerListenAfterRinging = "answer-listen-after-ringing"
     case answerMuLawHangup = "answer-mulaw-hangup"
     case busy

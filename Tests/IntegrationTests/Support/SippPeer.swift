@@ -20,6 +20,9 @@ struct SippPeer: Sendable {
     var timeoutSeconds = 30
     /// Number of calls (`-m`).
     var calls = 1
+    /// The address sipp's SIP socket binds (`-i`): another loopback address than the phones'
+    /// 127.0.0.1 makes it a separate host, as a trunk's provider is. Media stays on 127.0.0.1.
+    var signallingAddress = "127.0.0.1"
 
     /// A peer on fresh free ports.
     init(_ scenario: Scenario, remote: String? = nil, port: UInt16? = nil) throws {
@@ -48,6 +51,13 @@ struct SippPeer: Sendable {
     /// At most `limit` calls up at once (`-l`): the test engine's RTP range is small.
     func concurrentCalls(_ limit: Int) -> SippPeer { adding(["-l", String(limit)]) }
 
+    /// Signalling from another loopback address (a provider's server, `-i`).
+    func signalling(from address: String) -> SippPeer {
+        var copy = self
+        copy.signallingAddress = address
+        return copy
+    }
+
     func echoingRTP() -> SippPeer {
         var copy = self
         copy.rtpEcho = true
@@ -64,7 +74,7 @@ struct SippPeer: Sendable {
     func arguments(scenarioPath: String, directory: ScratchDirectory, stem: String) -> [String] {
         var arguments = [
             "-sf", scenarioPath,
-            "-i", "127.0.0.1", "-bind_local",
+            "-i", signallingAddress, "-bind_local",
             "-p", String(port),
             "-mi", "127.0.0.1", "-mp", String(mediaPort),
             "-cp", String(controlPort),

@@ -1,10 +1,11 @@
 import GRDB
 
-/// A number the exchange answers besides its extensions (a service number, later a trunk
-/// DID), and where calls to it go. The destination is kept as text (`time:office`); the
+/// A number the exchange answers besides its extensions (a service number, or a trunk's
+/// DID in E.164), and where calls to it go. The destination is kept as text (`time:office`); the
 /// engine parses it into the PBX's typed model.
 public struct RouteRecord: Codable, Sendable, Equatable, Identifiable {
-    /// Digits, 2-15, like an extension number (and never equal to one).
+    /// Digits, 2-15, like an extension number (and never equal to one), or a number calls
+    /// from a trunk were sent to, in E.164 (`+3612345600`).
     public var number: String
     /// `ext:1001`, `time:office`, `hangup`, ...
     public var destination: String
@@ -17,7 +18,11 @@ public struct RouteRecord: Codable, Sendable, Equatable, Identifiable {
     }
 
     public func validate() throws {
-        try Validation.extensionNumber(number, field: "route number")
+        if number.hasPrefix("+") {
+            try Validation.e164(number, field: "route number")
+        } else {
+            try Validation.extensionNumber(number, field: "route number")
+        }
         try Validation.text(destination, field: "destination of route \(number)", maxLength: 100)
     }
 }

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import VPBXControl
+@testable import VPBXText
 
 @Suite struct HungarianNumberTests {
     @Test(arguments: [

@@ -1,0 +1,73 @@
+/// A SIP trunk as `trunk.*` shows it. The password is never shown, only whether there is one.
+public struct TrunkInfo: Codable, Sendable, Hashable {
+    public var name: String
+    public var host: String
+    public var port: Int
+    /// `udp` or `tcp`.
+    public var transport: String
+    public var username: String?
+    public var hasPassword: Bool
+    /// The E.164 number outgoing calls show.
+    public var callerID: String?
+    /// `e164` (`+3612345678`), `digits` (`3612345678`) or `national` (`0612345678`).
+    public var numberFormat: String
+    /// Where calls from the trunk to a number without a route go.
+    public var inbound: String?
+    public var outbound: Bool
+    public var priority: Int
+    public var register: Bool
+
+    public init(
+        name: String, host: String, port: Int, transport: String, username: String?, hasPassword: Bool,
+        callerID: String?, numberFormat: String, inbound: String?, outbound: Bool, priority: Int, register: Bool
+    ) {
+        self.name = name
+        self.host = host
+        self.port = port
+        self.transport = transport
+        self.username = username
+        self.hasPassword = hasPassword
+        self.callerID = callerID
+        self.numberFormat = numberFormat
+        self.inbound = inbound
+        self.outbound = outbound
+        self.priority = priority
+        self.register = register
+    }
+}
+
+/// Params of `trunk.create` and `trunk.update`: absent fields keep their value (on create,
+/// their default); an empty string clears an optional one.
+public struct TrunkParams: Codable, Sendable, Hashable {
+    public var name: String
+    public var host: String?
+    public var port: Int?
+    public var transport: String?
+    public var username: String?
+    public var password: String?
+    public var callerID: String?
+    public var numberFormat: String?
+    public var inbound: String?
+    public var outbound: Bool?
+    public var priority: Int?
+    public var register: Bool?
+
+    public init(
+        name: String, host: String? = nil, port: Int? = nil, transport: String? = nil, username: String? = nil,
+        password: String? = nil, callerID: String? = nil, numberFormat: String? = nil, inbound: String? = nil,
+        outbound: Bool? = nil, priority: Int? = nil, register: Bool? = nil
+    ) {
+        self.name = name
+        self.host = host
+        self.port = port
+        self.transport = transport
+        self.username = username
+        self.password = password
+        self.callerID = callerID
+        self.numberFormat = numberFormat
+        self.inbound = inbound
+        self.outbound = outbound
+        self.priority = priority
+        self.register = register
+    }
+}

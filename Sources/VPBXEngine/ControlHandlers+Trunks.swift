@@ -1,0 +1,105 @@
+import Foundation
+import VPBXControl
+import VPBXPBX
+import VPBXStore
+import VPBXText
+
+/// `trunk.*`: SIP trunks are part of the dial plan (docs/trunks.md); every change rebuilds it,
+/// so the next call uses the new settings and calls in progress go on.
+extension ControlHandlers {
+    func registerTrunkMethods(on router: ControlRouter) {
+        router.register(TrunkCreate.self) { params, _ in
+            var record = TrunkRecord(name: params.name, host: params.host ?? "")
+            guard params.host != nil else { throw RPCError.invalidArgument("a trunk needs a host", field: "host") }
+            try await apply(params, to: &record)
+            let created = record
+            try await self.storeCall { try await self.dialPlan.create(created) }
+            try await self.reloadDialPlan()
+            await self.publish("dialplan", "trunk.created", ["name": .string(record.name)])
+            return Self.trunkInfo(record)
+        }
+        router.register(TrunkList.self) { _, _ in
+            try await self.storeCall { try await self.dialPlan.trunks() }.map(Self.trunkInfo)
+        }
+        router.register(TrunkGet.self) { params, _ in
+            Self.trunkInfo(try await existingTrunk(params.name))
+        }
+        router.register(TrunkUpdate.self) { params, _ in
+            var record = try await existingTrunk(params.name)
+            try await apply(params, to: &record)
+            let changed = record
+            try await self.storeCall { try await self.dialPlan.replace(changed) }
+            try await self.reloadDialPlan()
+            await self.publish("dialplan", "trunk.updated", ["name": .string(record.name)])
+            return Self.trunkInfo(record)
+        }
+        router.register(TrunkDelete.self) { params, _ in
+            let record = try await existingTrunk(params.name)
+            _ = try await self.storeCall { try await self.dialPlan.deleteTrunk(params.name) }
+            try await self.reloadDialPlan()
+            await self.publish("dialplan", "trunk.deleted", ["name": .string(record.name)])
+            return Self.trunkInfo(record)
+        }
+    }
+
+    private func existingTrunk(_ name: String) async throws -> TrunkRecord {
+        guard let record = try await storeCall({ try await self.dialPlan.trunks() }).first(where: { $0.name == name })
+        else { throw RPCError.notFound("no trunk \(name) (see vpbx trunk list)") }
+        return record
+    }
+
+    /// The given fields onto `record`; "" clears an optional one. The store checks the rest.
+    private func apply(_ params: TrunkParams, to record: inout TrunkRecord) async throws {
+        let cleared = { (text: String?) -> String?? in text.map { $0.isEmpty ? nil : $0 } }
+        if let host = params.host { record.host = host }
+        if let port = params.port { record.port = port }
+        if let transport = params.transport { record.transport = transport }
+        if let username = cleared(params.username) { record.username = username }
+        if let password = cleared(params.password) { record.password = password }
+        if let callerID = params.callerID {
+            if callerID.isEmpty {
+                record.callerID = nil
+            } else if let e164 = HungarianNumber.normalize(callerID) {
+                record.callerID = e164
+            } else {
+                throw RPCError.invalidArgument(
+                    "caller ID '\(callerID)' is not a phone number: write it like +3612345678 or 06 1 234 5678",
+                    field: "callerID")
+            }
+        }
+        if let format = params.numberFormat { record.numberFormat = format }
+        if let inbound = params.inbound {
+            record.inboundDestination =
+                inbound.isEmpty ? nil : try await checkedDestination(inbound, field: "inbound").description
+        }
+        if let outbound = params.outbound { record.outbound = outbound }
+        if let priority = params.priority { record.priority = priority }
+        if let register = params.register { record.register = register }
+    }
+
+    static func trunkInfo(_ record: TrunkRecord) -> TrunkInfo {
+        TrunkInfo(
+            name: record.name, host: record.host, port: record.port, transport: record.transport,
+            username: record.username, hasPassword: record.password != nil, callerID: record.callerID,
+            numberFormat: record.numberFormat, inbound: record.inboundDestination, outbound: record.outbound,
+            priority: record.priority, register: record.register)
+    }
+
+    /// The dial plan's trunks from the store's rows; a row that cannot be read (written by a
+    /// newer engine) is left out and logged.
+    func loadTrunks() async throws -> [Trunk] {
+        try await storeCall { try await self.dialPlan.trunks() }.compactMap { record in
+            guard let format = PublicNumber.Format(rawValue: record.numberFormat),
+                let transport = SIPPeerAddress.Transport(rawValue: record.transport)
+            else {
+                logger.error("trunk left out: unknown number format or transport", metadata: ["trunk": "\(record.name)"])
+                return nil
+            }
+            return Trunk(
+                name: record.name, host: record.host, port: record.port, transport: transport, username: record.username,
+                password: record.password, callerID: record.callerID, numberFormat: format,
+                inbound: record.inboundDestination.flatMap { try? Destination(parsing: $0) }, outbound: record.outbound,
+                priority: record.priority)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import VPBXSIP
+import VPBXSignaling
+import VPBXStore
+import VPBXText
+
+/// SIP trunks (docs/trunks.md): calls from a provider are taken by its address and routed by
+/// the number they were sent to; calls to public numbers go out through the first outbound
+/// trunk, with the trunk's credentials answering its challenge.
+extension PBXCore {
+    /// The trunk `source` is, by address: providers send from their server's address, often
+    /// from another port than 5060, and do not answer challenges, as Asterisk's `identify`
+    /// and FreeSWITCH's gateway ACLs match them.
+    func trunk(sending source: SIPPeerAddress) -> Trunk? {
+        guard !dialPlan.trunks.isEmpty else { return nil }
+        return dialPlan.trunks.first { peer(of: $0)?.host == source.host }
+    }
+
+    /// Where a trunk's requests go; nil while its host name has not resolved.
+    func peer(of trunk: Trunk) -> SIPPeerAddress? {
+        let isAddress = IPv4Text.value(of: trunk.host) != nil || trunk.host.contains(":")
+        guard let host = isAddress ? trunk.host : hosts.address(of: trunk.host) else { return nil }
+        return SIPPeerAddress(transport: trunk.transport, host: host, port: trunk.port)
+    }
+
+    /// Asks for the addresses of trunks named by host name, so their first call finds them.
+    func resolveTrunkHosts() {
+        for trunk in dialPlan.trunks { _ = peer(of: trunk) }
+    }
+
+    /// Where a call from `trunk` to `dialled` (its Request-URI's user) goes: the route of the
+    /// number in E.164 (a DID), else of the number as it came, else the trunk's inbound
+    /// destination; nil: nothing answers it. An extension number alone is no way in: callers
+    /// from outside reach extensions only through routes.
+    func inboundRouting(of dialled: String, from trunk: Trunk, at now: Date) -> Routing? {
+        let number = PublicNumber.fromNetwork(dialled)
+        for candidate in [number, dialled] where dialPlan.routes[candidate] != nil {
+            let routed = dialPlan.resolve(candidate, at: now)
+            return Routing(target: routed.target, path: ["trunk:\(trunk.name)"] + routed.path)
+        }
+        guard let inbound = trunk.inbound else { return nil }
+        return dialPlan.follow(inbound, path: ["trunk:\(trunk.name)"], at: now)
+    }
+
+    /// The trunks an outgoing call may use, in order, with where each is reached.
+    func outboundTrunks() -> [(trunk: Trunk, peer: SIPPeerAddress)] {
+        dialPlan.trunks.filter(\.outbound).compactMap { trunk in peer(of: trunk).map { (trunk, $0) } }
+    }
+
+    /// What rings `number` through the first outbound trunk; nil when no trunk is usable
+    /// (none configured, or its host has not resolved).
+    func trunkTarget(for number: PublicNumber) -> RingTarget? {
+        guard let (trunk, peer) = outboundTrunks().first else { return nil }
+        let written = number.written(trunk.numberFormat)
+        var uri = SIPURI(user: written, host: trunk.host, port: trunk.port == 5060 ? nil : trunk.port)
+        if trunk.transport == .tcp { uri.parameters.append(SIPParameter(name: "transport", value: "tcp")) }
+        return RingTarget(contact: uri, destination: peer, trunk: trunk.name)
+    }
+
+    /// An extension's call to a public number: out through the first outbound trunk, if the
+    /// extension may call that far; refused with 403 if not, 503 without a usable trunk.
+    func callOut(
+        _ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress, caller: String, callerName: String?,
+        number: PublicNumber, at now: Date
+    ) {
+        guard let target = trunkTarget(for: number) else {
+            logger.warning("no trunk for a call to a public number", metadata: ["caller": "\(caller)", "number": "\(number.e164)"])
+            rejectAttempt(
+                request, key: key, status: 503, reason: "No Trunk Available", caller: caller, callerName: callerName,
+                callee: number.e164, at: now)
+            return
+        }
+        startCall(
+            request, key: key, source: source, caller: caller, callerName: callerName, callee: number.e164,
+            dialled: number.e164, destinations: [target], noAnswerTimeout: Self.outboundNoAnswerTimeout,
+            path: ["trunk:\(target.trunk ?? "")"], at: now)
+    }
+
+    /// How long a number called out may ring: the network gives up first (typically after 1-3
+    /// minutes), as it does for a phone dialling it directly.
+    static let outboundNoAnswerTimeout = 180
+
+    /// A mobile extension's mobile number, rung through a trunk with its phones.
+    func mobileTarget(of record: ExtensionRecord) -> RingTarget? {
+        guard record.kind == .mobile, let mobile = record.mobileNumber, let number = PublicNumber(dialled: mobile) else {
+            return nil
+        }
+        return trunkTarget(for: number)
+    }
+
+    /// The INVITE ringing a number through `trunk`: From shows the trunk's number with the
+    /// caller's name (providers refuse numbers that are not theirs), To the number dialled.
+    /// `cseq` and `authorization` (header name, value) for the INVITE answering a challenge.
+    func trunkInvite(
+        for call: Call, trunk: Trunk, contact: SIPURI, destination: SIPPeerAddress, maxForwards: Int, body: [UInt8],
+        cseq: UInt32 = 1, authorization: (name: String, value: String)? = nil
+    ) -> SIPRequest {
+        var headers = SIPHeaders()
+        headers.addVia(newVia(for: destination))
+        headers.add("Max-Forwards", String(maxForwards))
+        let shownName = call.callerName ?? call.caller
+        let from = NameAddress(
+            displayName: shownName, uri: SIPURI(user: trunk.shownNumber, host: trunk.host),
+            parameters: [SIPParameter(name: "tag", value: call.calleeFromTag)])
+        headers.add("From", from)
+        headers.add("To", NameAddress(uri: contact))
+        headers.add("Call-ID", call.calleeCallID)
+        headers.add(CSeq(cseq, .invite))
+        headers.add("Contact", ourContact(user: trunk.shownNumber, transport: destination.transport).serialized)
+        headers.add("Allow", PBXCore.allowedMethods)
+        headers.add("User-Agent", configuration.userAgent)
+        if let authorization { headers.add(authorization.name, authorization.value) }
+        headers.add("Content-Type", "application/sdp")
+        return SIPRequest(method: .invite, uri: contact, headers: headers, body: body)
+    }
+
+    /// A trunk leg's 401 or 407: the INVITE again with the trunk's credentials (RFC 3261
+    /// §22.2), once; a second challenge means they are wrong. True when it was sent.
+    func answerTrunkChallenge(_ response: SIPResponse, call: Call, leg index: Int) -> Bool {
+        let leg = call.legs[index]
+        guard response.statusCode == 401 || response.statusCode == 407, let name = leg.trunk,
+            leg.challengesAnswered == 0, call.answeredLeg == nil, call.state != .ending, !leg.cancelPending,
+            let trunk = dialPlan.trunks.first(where: { $0.name == name }), let username = trunk.username,
+            let password = trunk.password
+        else { return false }
+        let challengeHeader = response.statusCode == 401 ? "WWW-Authenticate" : "Proxy-Authenticate"
+        let challenges = response.headers.lines(challengeHeader).compactMap { try? DigestChallenge(parsing: $0) }
+        // SHA-256 when offered (RFC 8760), else the first.
+        guard let challenge = challenges.first(where: { $0.algorithm == .sha256 }) ?? challenges.first else {
+            logger.warning("trunk challenged without a digest challenge we can answer", metadata: ["trunk": "\(name)"])
+            return false
+        }
+        let credentials = DigestCredentials.answering(
+            challenge, username: username, password: password, method: "INVITE", uri: leg.contact.serialized,
+            cnonce: SIPIdentifiers.tag())
+        let cseq = ((try? leg.invite.headers.cseq().number) ?? 1) + 1
+        let invite = trunkInvite(
+            for: call, trunk: trunk, contact: leg.contact, destination: leg.destination,
+            maxForwards: leg.invite.headers.maxForwards ?? 70, body: leg.invite.body, cseq: cseq,
+            authorization: (response.statusCode == 401 ? "Authorization" : "Proxy-Authorization", credentials.headerValue))
+        let key = startClient(invite, to: leg.destination, purpose: .calleeInvite(call: call.id, leg: index))
+        call.legs[index].resend(invite, key: key)
+        return true
+    }
+}
+
+/// One thing a call rings: a phone's contact, an application, or a number through a trunk.
+struct RingTarget: Sendable {
+    let contact: SIPURI
+    let destination: SIPPeerAddress
+    /// The trunk's name when this rings a public number through it.
+    var trunk: String?
+
+    init(contact: SIPURI, destination: SIPPeerAddress, trunk: String? = nil) {
+        self.contact = contact
+        self.destination = destination
+        self.trunk = trunk
+    }
+}

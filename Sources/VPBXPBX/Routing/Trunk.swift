@@ -1,0 +1,43 @@
+import VPBXText
+
+/// A SIP trunk as the core routes with it (the store's ``TrunkRecord``, parsed): where it is,
+/// how it answers challenges, how it wants numbers, and where its calls go.
+public struct Trunk: Sendable, Equatable {
+    public var name: String
+    /// A host name or an IP address; a name is resolved off the core's thread.
+    public var host: String
+    public var port: Int
+    public var transport: SIPPeerAddress.Transport
+    public var username: String?
+    public var password: String?
+    /// The E.164 number outgoing calls show; nil: the username.
+    public var callerID: String?
+    public var numberFormat: PublicNumber.Format
+    /// Where calls from the trunk to a number without a route go; nil: refused.
+    public var inbound: Destination?
+    /// Whether outgoing calls use it, and in which order (lowest first).
+    public var outbound: Bool
+    public var priority: Int
+
+    public init(
+        name: String, host: String, port: Int = 5060, transport: SIPPeerAddress.Transport = .udp,
+        username: String? = nil, password: String? = nil, callerID: String? = nil,
+        numberFormat: PublicNumber.Format = .e164, inbound: Destination? = nil, outbound: Bool = true,
+        priority: Int = 1
+    ) {
+        self.name = name
+        self.host = host
+        self.port = port
+        self.transport = transport
+        self.username = username
+        self.password = password
+        self.callerID = callerID
+        self.numberFormat = numberFormat
+        self.inbound = inbound
+        self.outbound = outbound
+        self.priority = priority
+    }
+
+    /// The From user of calls sent through it: the number it shows.
+    var shownNumber: String { callerID ?? username ?? "anonymous" }
+}

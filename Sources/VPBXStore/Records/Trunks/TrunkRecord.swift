@@ -1,0 +1,97 @@
+import GRDB
+
+/// A SIP trunk: the provider (or gateway) through which calls reach and come from the public
+/// network. Calls from its address are taken without a challenge and routed by the number
+/// they were sent to; calls the exchange sends it are answered for with its credentials.
+public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
+    /// `telekom`, `backup`: an object name.
+    public var name: String
+    /// The provider's SIP server: a host name or an IP address.
+    public var host: String
+    public var port: Int
+    /// `udp` or `tcp`.
+    public var transport: String
+    /// The account name the provider's challenges are answered with (and registered as);
+    /// nil for a trunk that authenticates by address only.
+    public var username: String?
+    /// Kept readable, not hashed as extension passwords are: a digest answer is computed from
+    /// it and the realm the provider names in its challenge, which is not known beforehand.
+    /// The database file is the engine's own (docs/trunks.md).
+    public var password: String?
+    /// The number calls through the trunk show (E.164), the From of outgoing calls; nil: the
+    /// username's.
+    public var callerID: String?
+    /// How the provider wants dialled numbers: `e164`, `digits` or `national`.
+    public var numberFormat: String
+    /// Where calls from the trunk to a number without a route go (`ivr:main`); nil: refused
+    /// with 404.
+    public var inboundDestination: String?
+    /// Whether outgoing calls may use this trunk; among several, the lowest `priority` is
+    /// tried first and the next one when it fails.
+    public var outbound: Bool
+    public var priority: Int
+    /// Whether the exchange registers to the provider (most providers want it, gateways do not).
+    public var register: Bool
+
+    public var id: String { name }
+
+    public static let transports = ["udp", "tcp"]
+    public static let numberFormats = ["e164", "digits", "national"]
+
+    public init(
+        name: String, host: String, port: Int = 5060, transport: String = "udp", username: String? = nil,
+        password: String? = nil, callerID: String? = nil, numberFormat: String = "e164",
+        inboundDestination: String? = nil, outbound: Bool = true, priority: Int = 1, register: Bool = false
+    ) {
+        self.name = name
+        self.host = host
+        self.port = port
+        self.transport = transport
+        self.username = username
+        self.password = password
+        self.callerID = callerID
+        self.numberFormat = numberFormat
+        self.inboundDestination = inboundDestination
+        self.outbound = outbound
+        self.priority = priority
+        self.register = register
+    }
+
+    public func validate() throws {
+        try Validation.objectName(name, field: "trunk name")
+        try Validation.hostName(host, field: "host of trunk \(name)")
+        try Validation.range(port, 1...65535, field: "port of trunk \(name)")
+        guard Self.transports.contains(transport) else {
+            throw StoreError.invalid("transport '\(transport)' of trunk \(name) is invalid: expected udp or tcp")
+        }
+        guard Self.numberFormats.contains(numberFormat) else {
+            throw StoreError.invalid(
+                "number format '\(numberFormat)' of trunk \(name) is invalid: expected e164, digits or national")
+        }
+        if let username { try Validation.text(username, field: "username of trunk \(name)", maxLength: 64) }
+        if let password { try Validation.text(password, field: "password of trunk \(name)", maxLength: 128) }
+        if password != nil, username == nil {
+            throw StoreError.invalid("trunk \(name) has a password but no username to answer challenges with")
+        }
+        if register, username == nil {
+            throw StoreError.invalid("trunk \(name) cannot register without a username")
+        }
+        if let callerID { try Validation.e164(callerID, field: "caller ID of trunk \(name)") }
+        if let inboundDestination {
+            try Validation.text(inboundDestination, field: "inbound destination of trunk \(name)", maxLength: 100)
+        }
+        try Validation.range(priority, 1...99, field: "priority of trunk \(name)")
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, host, port, transport, username, password
+        case callerID = "caller_id"
+        case numberFormat = "number_format"
+        case inboundDestination = "inbound_destination"
+        case outbound, priority, register
+    }
+}
+
+extension TrunkRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "trunks"
+}

@@ -1,0 +1,80 @@
+/// A number an extension dialled toward the public network, read by the Hungarian numbering
+/// plan: what it is in E.164 and how far it reaches, which decides whether the extension may
+/// call it (its outbound class) and how a trunk is sent it.
+public struct PublicNumber: Sendable, Hashable {
+    /// How far a number reaches, in the order an outbound class allows them: an extension
+    /// allowed `international` may also call premium-rate and national numbers.
+    public enum Reach: Int, Sendable, Comparable, CaseIterable {
+        /// 112 and the services it replaced (104 ambulance, 105 fire, 107 police): dialled from
+        /// every extension, whatever its class.
+        case emergency
+        /// Hungarian fixed and mobile numbers, toll-free 06-80 included.
+        case national
+        /// Hungarian premium-rate numbers (06-90, 06-91): where toll fraud and mistakes cost.
+        case premium
+        /// Other countries.
+        case international
+
+        public static func < (lhs: Reach, rhs: Reach) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    /// `+3612345678`, or the short number itself for an emergency number (short numbers have
+    /// no E.164 form).
+    public let e164: String
+    public let reach: Reach
+
+    /// The emergency short numbers the exchange always lets through.
+    public static let emergencyNumbers: Set<String> = ["112", "104", "105", "107"]
+
+    /// Premium-rate prefixes after 06 (NMHH numbering plan: "emelt díjas" services).
+    static let premiumPrefixes: Set<String> = ["90", "91"]
+
+    /// Reads `dialled` (`06 30 123 4567`, `+36...`, `0036...`, `00 49 ...`, `112`); nil when
+    /// it is no public number (an extension number, a typo, a Hungarian number of the wrong
+    /// length).
+    public init?(dialled: String) {
+        if Self.emergencyNumbers.contains(dialled) {
+            (e164, reach) = (dialled, .emergency)
+            return
+        }
+        guard let e164 = HungarianNumber.normalize(dialled) else { return nil }
+        self.e164 = e164
+        if e164.hasPrefix("+36") {
+            let national = e164.dropFirst(3)
+            reach = Self.premiumPrefixes.contains(String(national.prefix(2))) ? .premium : .national
+        } else {
+            reach = .international
+        }
+    }
+
+    /// How a trunk wants numbers written in its Request-URI and To.
+    public enum Format: String, Sendable, CaseIterable, Codable {
+        /// `+3612345678` (most SIP providers).
+        case e164
+        /// `3612345678`: E.164 without the plus.
+        case digits
+        /// `0612345678` at home, `0049...` abroad: as a Hungarian phone dials.
+        case national
+    }
+
+    /// This number as a trunk in `format` wants it.
+    public func written(_ format: Format) -> String {
+        guard reach != .emergency else { return e164 }
+        let digits = e164.dropFirst()
+        switch format {
+        case .e164: return e164
+        case .digits: return String(digits)
+        case .national: return digits.hasPrefix("36") ? "06" + digits.dropFirst(2) : "00" + digits
+        }
+    }
+
+    /// A caller's number as a trunk gives it (`+36301234567`, `36301234567`, `06301234567`,
+    /// `0036...`), in E.164 when it can be read as one, else as it came (`anonymous`, a
+    /// short number): calls from outside are shown and searched for in one form.
+    public static func fromNetwork(_ text: String) -> String {
+        if let e164 = HungarianNumber.normalize(text) { return e164 }
+        // A provider that leaves out the plus: 36 and a national number of the right length.
+        if text.hasPrefix("36"), let e164 = HungarianNumber.normalize("+" + text) { return e164 }
+        return text
+    }
+}

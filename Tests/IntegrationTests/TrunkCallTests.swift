@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+import VPBXControl
+import VPBXMedia
+
+extension Integration {
+    /// SIP trunks against a sipp "provider" on its own loopback address (127.0.0.2): calls out
+    /// through it answer its digest challenge, calls from it are routed by their DID, and a
+    /// mobile extension rings its mobile number through it. Audio is checked both ways: the
+    /// side calling sends 500 Hz, the side called 1000 Hz.
+    @Suite("Trunks")
+    struct TrunkCallTests {
+        static let providerAddress = "127.0.0.2"
+        static let trunkUser = "vpbx-office"
+        static let trunkPassword = "tr-secret-77"
+        static let callerTone = 500.0
+        static let calleeTone = 1000.0
+
+        /// The provider (sipp UAS on 127.0.0.2) and the trunk pointing at it.
+        static func provider(
+            _ pbx: TestPBX, ear: RTPCapture, challenges: Int = 1, password: String = trunkPassword,
+            extraTrunkOptions: [String] = []
+        ) async throws -> SippProcess {
+            let peer = try SippPeer(.trunkAnswerChallenged).signalling(from: providerAddress)
+                .key("rtp_listen", String(ear.port)).key("trunk_user", trunkUser).key("trunk_password", trunkPassword)
+                .key("challenges", String(challenges))
+            try await pbx.cli.succeed(
+                [
+                    "trunk", "add", "provider", "--host", "\(providerAddress):\(peer.port)", "--username", trunkUser,
+                    "--password", password, "--caller-id", "06 1 234 5600",
+                ] + extraTrunkOptions)
+            let process = try pbx.start(peer, name: "provider")
+            try await Task.sleep(for: .milliseconds(300))
+            try await process.requireListening()
+            return process
+        }
+
+        /// Once the call is answered with both legs' media anchored, each ear talks to its leg's
+        /// engine port for 1.5 s; then each must have heard the other's tone.
+        static func talk(_ pbx: TestPBX, callerEar: RTPCapture, calleeEar: RTPCapture) async throws -> LiveCall {
+            let call = try await eventually("the call answered, its media anchored") {
+                try await pbx.liveCalls().first { call in
+                    call.state == "answered" && (call.legs ?? []).count == 2 && call.legs!.allSatisfy { $0.mediaPort != nil }
+                }
+            }
+            callerEar.talk(frequency: callerTone, to: UInt16(call.legs![0].mediaPort!))
+            calleeEar.talk(frequency: calleeTone, to: UInt16(call.legs![1].mediaPort!))
+            try await Task.sleep(for: .milliseconds(1500))
+            let heardByCallee = calleeEar.receivedAudio
+            let heardByCaller = callerEar.receivedAudio
+            let levels =
+                "callee heard 500: \(Goertzel.amplitude(of: callerTone, in: heardByCallee)) of \(heardByCallee.count) samples; "
+                + "caller heard 1000: \(Goertzel.amplitude(of: calleeTone, in: heardByCaller)) of \(heardByCaller.count)"
+            #expect(Goertzel.amplitude(of: callerTone, in: heardByCallee) > 1000, "\(levels)")
+            #expect(Goertzel.amplitude(of: calleeTone, in: heardByCaller) > 1000, "\(levels)")
+            return call
+        }
+
+        @Test("a call out: 06 dialled, the provider's 401 answered with the trunk's credentials, E.164 sent, audio both ways")
+        func callOut() async throws {
+            try await TestPBX.run { pbx in
+                let (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                let provider = try await Self.provider(pbx, ear: providerEar)
+                let trunks = try await pbx.cli.json([TrunkInfo].self, ["trunk", "list"])
+                #expect(trunks.map(\.name) == ["provider"] && trunks[0].hasPassword && trunks[0].callerID == "+3612345600")
+                let caller = try pbx.phone(.callListen).service("06301234567").caller(Fixture.caller)
+                    .key("rtp_listen", String(callerEar.port))
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let callerProcess = try pbx.start(caller, name: "caller")
+                let call = try await Self.talk(pbx, callerEar: callerEar, calleeEar: providerEar)
+                #expect(call.callee == "+36301234567")
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                let callerResult = await callerProcess.finish()
+                let providerResult = await provider.finish()
+                callerEar.stop()
+                providerEar.stop()
+                try callerResult.requireSuccess()
+                try providerResult.requireSuccess()
+
+                let invites = providerResult.receivedMessages().filter { $0.hasPrefix("INVITE ") }
+                #expect(invites.count == 2, "\(invites)")
+                let answered = try #require(invites.last)
+                #expect(answered.hasPrefix("INVITE sip:+36301234567@\(Self.providerAddress):"), "\(answered)")
+                #expect(answered.contains("<sip:+3612345600@\(Self.providerAddress)>;tag="), "From shows the trunk's number")
+                #expect(answered.contains("username=\"\(Self.trunkUser)\""), "\(answered)")
+                #expect(answered.contains("CSeq: 2 INVITE"), "\(answered)")
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: "+36301234567")
+                #expect(cdr.disposition == .answered && cdr.path == ["trunk:provider"], "\(cdr)")
+            }
+        }
+
+        @Test("a provider that refuses the trunk's credentials: one answer to its challenge, the caller gets 480, not its 401")
+        func wrongTrunkPassword() async throws {
+            try await TestPBX.run { pbx in
+                let providerEar = try RTPCapture()
+                defer { providerEar.stop() }
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                let provider = try await Self.provider(pbx, ear: providerEar, challenges: 2, password: "wrong")
+                let caller = try pbx.phone(.callExpectUnavailable).service("+36301234567").caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let results = try await pbx.run(caller, name: "caller")
+                try results.requireSuccess()
+                let providerResult = await provider.finish()
+                try providerResult.requireSuccess()
+                #expect(providerResult.receivedMessages().filter { $0.hasPrefix("INVITE ") }.count == 2)
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: "+36301234567")
+                #expect(cdr.disposition == .failed && cdr.cause == "503 Trunk Authentication Failed", "\(cdr)")
+            }
+        }
+
+        @Test("a call in: the provider's call to a DID is taken without a challenge, routed to 1002, caller in E.164")
+        func callIn() async throws {
+            try await TestPBX.run { pbx in
+                let (providerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
+                let callee = try SippPeer(.answerListen).key("rtp_listen", String(calleeEar.port))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
+                let providerPort = try FreePorts.udpPort()
+                try await pbx.cli.succeed(["trunk", "add", "provider", "--host", "\(Self.providerAddress):\(providerPort)"])
+                try await pbx.cli.succeed(["route", "add", "06 1 234 5600", "--to", "ext:\(Fixture.callee)"])
+                let routes = try await pbx.cli.json([RouteInfo].self, ["route", "list"])
+                #expect(routes.map(\.number) == ["+3612345600"])
+                let calleeProcess = try pbx.start(callee, name: "callee")
+                try await Task.sleep(for: .milliseconds(300))
+                try await calleeProcess.requireListening()
+                // The provider sends the DID without the plus, the caller in national form.
+                let incoming = try pbx.phone(.callListen, port: providerPort).signalling(from: Self.providerAddress)
+                    .service("3612345600").caller("06301234567").key("rtp_listen", String(providerEar.port))
+                let incomingProcess = try pbx.start(incoming, name: "incoming")
+                let call = try await Self.talk(pbx, callerEar: providerEar, calleeEar: calleeEar)
+                #expect(call.caller == "+36301234567" && call.callee == Fixture.callee, "\(call)")
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                let incomingResult = await incomingProcess.finish()
+                let calleeResult = await calleeProcess.finish()
+                providerEar.stop()
+                calleeEar.stop()
+                try incomingResult.requireSuccess()
+                try calleeResult.requireSuccess()
+                #expect(!incomingResult.receivedMessages().contains { $0.hasPrefix("SIP/2.0 407") })
+                let cdr = try await pbx.cdr(from: "+36301234567", to: "+3612345600")
+                #expect(cdr.disposition == .answered, "\(cdr)")
+                #expect(cdr.path == ["trunk:provider", "route:+3612345600", "ext:\(Fixture.callee)"], "\(cdr)")
+
+                // A number without a route, and an extension's number, are not ways in.
+                for number in ["3612345699", Fixture.callee] {
+                    let refused = try pbx.phone(.callExpectNotFound, port: providerPort).signalling(from: Self.providerAddress)
+                        .service(number).caller("06301234567")
+                    try await pbx.run(refused, name: "refused-\(number)").requireSuccess()
+                }
+            }
+        }
+
+        @Test("a mobile extension without a phone rings its mobile number through the trunk; the CDR names the extension")
+        func mobileExtension() async throws {
+            try await TestPBX.run { pbx in
+                let (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.cli.succeed([
+                    "ext", "add", "1003", "--name", "Mobile Mari", "--password", "pw-1003-secret", "--type", "mobile",
+                    "--mobile", "06 30 999 8877",
+                ])
+                let provider = try await Self.provider(pbx, ear: providerEar, extraTrunkOptions: ["--number-format", "national"])
+                let caller = try pbx.phone(.callListen).service("1003").caller(Fixture.caller)
+                    .key("rtp_listen", String(callerEar.port))
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let callerProcess = try pbx.start(caller, name: "caller")
+                let call = try await Self.talk(pbx, callerEar: callerEar, calleeEar: providerEar)
+                #expect(call.callee == "1003")
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                let callerResult = await callerProcess.finish()
+                let providerResult = await provider.finish()
+                callerEar.stop()
+                providerEar.stop()
+                try callerResult.requireSuccess()
+                try providerResult.requireSuccess()
+                let invite = try #require(providerResult.receivedMessages().last { $0.hasPrefix("INVITE ") })
+                #expect(invite.hasPrefix("INVITE sip:06309998877@\(Self.providerAddress):"), "\(invite)")
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: "1003")
+                #expect(cdr.disposition == .answered, "\(cdr)")
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import VPBXPBX
+import VPBXSIP
+import VPBXSignaling
+import VPBXStore
+import VPBXText
+
+/// SIP trunks in the core: the provider's challenge answered with the trunk's credentials,
+/// calls from the provider taken by address and routed by DID, never sent back out.
+@Suite("Trunks", .timeLimit(.minutes(1)))
+struct TrunkTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+    /// The provider's server, as a "phone" that sends and answers what a provider would.
+    let provider = Phone("+3612345600", at: "192.0.2.77")
+
+    private func plan(routes: [String: Destination] = [:], inbound: Destination? = nil) -> DialPlan {
+        var plan = DialPlan(routes: routes)
+        plan.trunks = [
+            Trunk(
+                name: "carrier", host: provider.address.host, username: "office", password: "tr-secret",
+                callerID: "+3612345600", numberFormat: .digits, inbound: inbound)
+        ]
+        return plan
+    }
+
+    @Test("a 407 from the provider is answered once with Proxy-Authorization in a new INVITE; its 2xx is ACKed with CSeq 2")
+    func providerChallengeIsAnswered() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(plan())
+            let invite = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
+            let first = try await pbx.outbound.request(.invite, to: provider.address)
+            #expect(first.uri.user == "36301234567" && first.uri.host == provider.address.host)
+            #expect(try first.headers.from().uri.user == "+3612345600")
+            #expect(first.headers["Proxy-Authorization"] == nil)
+            var challenge = provider.respond(to: first, status: 407, toTag: "p1")
+            challenge.headers.add(
+                "Proxy-Authenticate", "Digest realm=\"carrier.example\", nonce=\"n-42\", qop=\"auth\", algorithm=MD5")
+            pbx.send(challenge, from: provider)
+            _ = try await pbx.outbound.request(.ack, to: provider.address)
+            let second = try await pbx.outbound.request(.invite, to: provider.address)
+            #expect(try second.headers.cseq().number == 2)
+            #expect(second.headers.callID == first.headers.callID)
+            #expect(try second.headers.from().tag == first.headers.from().tag)
+            let credentials = try DigestCredentials(parsing: try #require(second.headers["Proxy-Authorization"]))
+            #expect(credentials.username == "office" && credentials.realm == "carrier.example" && credentials.nonce == "n-42")
+            let ha1 = DigestHash.ha1(username: "office", realm: "carrier.example", password: "tr-secret", algorithm: .md5)
+            #expect(credentials.response == DigestHash.response(ha1: ha1, method: "INVITE", credentials: credentials))
+            #expect(credentials.uri == second.uri.serialized)
+
+            pbx.send(provider.respond(to: second, status: 200, toTag: "p2", sdp: provider.sdp(port: 4100)), from: provider)
+            let ack = try await pbx.outbound.request(.ack, to: provider.address)
+            #expect(try ack.headers.cseq().number == 2)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let cdr = try await eventually("the call's CDR row") {
+                try await pbx.cdrs.search(CDRQuery(number: "+36301234567")).first
+            }
+            #expect(cdr.callee == "+36301234567" && cdr.caller == alice.number && cdr.path == ["trunk:carrier"])
+            #expect(invite.uri.user == "06301234567")
+        }
+    }
+
+    @Test("a call from the provider's address is not challenged and goes where its DID's route says")
+    func providerCallIsRoutedByDID() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(desk)
+            await pbx.core.setDialPlan(plan(routes: ["+3612345601": .extension(desk.number)]))
+            let call = Phone("06301234567", at: provider.address.host, port: 5099).invite("0612345601", sdp: alice.sdp())
+            pbx.send(call, from: Phone("06301234567", at: provider.address.host, port: 5099))
+            let rung = try await pbx.outbound.request(.invite, to: desk.address)
+            #expect(try rung.headers.from().uri.user == "+36301234567")
+            #expect(!pbx.outbound.sent.contains { $0.response?.statusCode == 407 })
+        }
+    }
+
+    @Test("a call from the provider to a number without a route is refused, never sent out again")
+    func providerCallIsNeverSentBackOut() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(plan())
+            let caller = Phone("06301234567", at: provider.address.host, port: 5099)
+            pbx.send(caller.invite("06209876543", sdp: alice.sdp()), from: caller)
+            _ = try await pbx.outbound.response(404, .invite, to: caller.address)
+            try await pbx.settle(via: alice)
+            #expect(!pbx.outbound.sent.contains { $0.isRequest(.invite, to: provider.address) })
+        }
+    }
+
+    @Test("the trunk's inbound destination takes calls to numbers without a route")
+    func inboundDestinationCatchesTheRest() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(desk)
+            await pbx.core.setDialPlan(plan(inbound: .extension(desk.number)))
+            let caller = Phone("+36301234567", at: provider.address.host)
+            pbx.send(caller.invite("3612345699", sdp: alice.sdp()), from: caller)
+            _ = try await pbx.outbound.request(.invite, to: desk.address)
+        }
+    }
+
+    @Test("without an outbound trunk a public number is refused with 503; an extension number still rings")
+    func noTrunkNoCallOut() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            _ = try await pbx.placeCall(from: alice, to: "+36301234567", sdp: alice.sdp())
+            let refused = try await pbx.outbound.response(503, .invite, to: alice.address)
+            #expect(refused.reason == "No Trunk Available")
+        }
+    }
+
+    @Test("a mobile extension rings its mobile number through the trunk along with its phone")
+    func mobileExtensionRingsItsMobile() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(desk)
+            let updated = try await pbx.extensions.update(
+                desk.number, with: ExtensionPatch(kind: .mobile, mobileNumber: .set("+36309998877")))
+            await pbx.core.extensionChanged(updated)
+            await pbx.core.setDialPlan(plan())
+            _ = try await pbx.placeCall(from: alice, to: desk.number, sdp: alice.sdp())
+            _ = try await pbx.outbound.request(.invite, to: desk.address)
+            let mobile = try await pbx.outbound.request(.invite, to: provider.address)
+            #expect(mobile.uri.user == "36309998877")
+        }
+    }
+}
