@@ -21,7 +21,8 @@ extension ControlHandlers {
                 language: params.language == .en ? .en : .hu, staticContact: try Self.validContact(params.staticContact),
                 mayMonitor: params.mayMonitor ?? false,
                 pickupGroup: params.pickupGroup.flatMap { $0.isEmpty ? nil : $0 },
-                qualifySeconds: params.qualifySeconds ?? 0, recordCalls: params.recordCalls ?? false
+                qualifySeconds: params.qualifySeconds ?? 0, recordCalls: params.recordCalls ?? false,
+                outboundClass: params.outboundClass.flatMap { OutboundClass(rawValue: $0.rawValue) } ?? .national
             )
             // Checked first, so a refused PIN leaves no extension behind.
             let planned = try await self.plannedMailbox(
@@ -85,6 +86,7 @@ extension ControlHandlers {
             patch.mayMonitor = params.mayMonitor
             patch.qualifySeconds = params.qualifySeconds
             patch.recordCalls = params.recordCalls
+            patch.outboundClass = params.outboundClass.flatMap { OutboundClass(rawValue: $0.rawValue) }
             if let group = params.pickupGroup { patch.pickupGroup = group.isEmpty ? .clear : .set(group) }
             let changes = patch
             guard try await self.storeCall({ try await self.extensions.get(params.number) }) != nil else {
@@ -149,7 +151,8 @@ extension ControlHandlers {
             mobileNumber: record.mobileNumber, language: record.language == .en ? .en : .hu,
             noAnswerTimeout: record.noAnswerTimeout, staticContact: record.staticContact, enabled: record.enabled,
             mayMonitor: record.mayMonitor, pickupGroup: record.pickupGroup, qualifySeconds: record.qualifySeconds,
-            recordCalls: record.recordCalls)
+            recordCalls: record.recordCalls,
+            outboundClass: OutboundCallClass(rawValue: record.outboundClass.rawValue) ?? .national)
     }
 
     /// `extension.get`: the extension with its contacts' state.

@@ -12,6 +12,7 @@ extension QueueStrategy: ExpressibleByArgument {}
 extension QueueEmptyRule: ExpressibleByArgument {}
 extension QueueReportInterval: ExpressibleByArgument {}
 extension MonitorModeName: ExpressibleByArgument {}
+extension OutboundCallClass: ExpressibleByArgument {}
 
 /// `--voicemail on|off` of `vpbx ext add/set`.
 enum VoicemailSwitch: String, ExpressibleByArgument, CaseIterable {

@@ -40,6 +40,7 @@ struct ExtensionCommand: AsyncParsableCommand {
             ("pickup group", info.pickupGroup ?? "-"),
             ("voicemail", info.voicemail ? "on (\(info.voicemailMaxSeconds ?? 0) s per message)" : "off"),
             ("recording", info.recordCalls ? "every answered call" : "off"),
+            ("calls out", info.outboundClass.rawValue),
             ("contact checks", info.qualifySeconds > 0 ? "every \(info.qualifySeconds) s" : "off"),
         ])
         guard let contacts = info.contacts else { return }
@@ -92,6 +93,9 @@ struct ExtensionSettings: ParsableArguments {
     @Option(help: "Record every answered call this extension makes or takes: on or off (default off; see 'vpbx rec').")
     var record: RecordingSwitch?
 
+    @Option(help: "How far the extension may call out through a trunk: none (emergency numbers only), national (default), premium (also 06-90/91) or international.")
+    var outbound: OutboundCallClass?
+
     @Option(name: .customLong("pickup-group"), help: "Pickup group: *8 answers calls ringing the group (\"\" leaves it in 'set').")
     var pickupGroup: String?
 
@@ -134,6 +138,6 @@ struct ExtensionSettings: ParsableArguments {
     var isEmpty: Bool {
         kind == nil && mobile == nil && language == nil && noAnswerTimeout == nil && staticContact == nil
             && voicemail == nil && vmPin == nil && vmMaxSeconds == nil && monitor == nil && pickupGroup == nil
-            && qualify == nil && record == nil
+            && qualify == nil && record == nil && outbound == nil
     }
 }

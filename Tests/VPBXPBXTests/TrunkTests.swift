@@ -120,4 +120,32 @@ struct TrunkTests {
             #expect(mobile.uri.user == "36309998877")
         }
     }
+
+    @Test("an extension's outbound class: national refuses abroad and premium-rate (403), none still reaches 112")
+    func outboundClassLimitsCallsOut() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(plan())
+            for number in ["0049301234567", "0690123456"] {
+                _ = try await pbx.placeCall(from: alice, to: number, sdp: alice.sdp())
+                let refused = try await pbx.outbound.response(403, .invite, to: alice.address)
+                #expect(refused.reason == "Not Allowed To Call This Number", "\(number)")
+            }
+            #expect(!pbx.outbound.sent.contains { $0.isRequest(.invite, to: provider.address) })
+
+            let none = try await pbx.extensions.update(alice.number, with: ExtensionPatch(outboundClass: OutboundClass.none))
+            await pbx.core.extensionChanged(none)
+            _ = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
+            _ = try await pbx.outbound.response(403, .invite, to: alice.address)
+            _ = try await pbx.placeCall(from: alice, to: "112", sdp: alice.sdp())
+            let emergency = try await pbx.outbound.request(.invite, to: provider.address)
+            #expect(emergency.uri.user == "112")
+
+            let international = try await pbx.extensions.update(
+                alice.number, with: ExtensionPatch(outboundClass: .international))
+            await pbx.core.extensionChanged(international)
+            _ = try await pbx.placeCall(from: alice, to: "0049301234567", sdp: alice.sdp())
+            let abroad = try await pbx.outbound.request(.invite, to: provider.address)
+            #expect(abroad.uri.user == "49301234567")
+        }
+    }
 }

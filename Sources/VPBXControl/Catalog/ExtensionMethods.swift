@@ -39,12 +39,15 @@ public enum ExtensionCreate: RPCMethod {
         public var qualifySeconds: Int?
         /// Record every answered call of the extension.
         public var recordCalls: Bool?
+        /// How far it may call out through a trunk (default national).
+        public var outboundClass: OutboundCallClass?
 
         public init(
             number: String, name: String, password: String, kind: ExtensionKind? = nil, mobileNumber: String? = nil,
             language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
             enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil, voicemailMaxSeconds: Int? = nil,
-            mayMonitor: Bool? = nil, pickupGroup: String? = nil, qualifySeconds: Int? = nil, recordCalls: Bool? = nil
+            mayMonitor: Bool? = nil, pickupGroup: String? = nil, qualifySeconds: Int? = nil, recordCalls: Bool? = nil,
+            outboundClass: OutboundCallClass? = nil
         ) {
             self.number = number
             self.name = name
@@ -62,6 +65,7 @@ public enum ExtensionCreate: RPCMethod {
             self.pickupGroup = pickupGroup
             self.qualifySeconds = qualifySeconds
             self.recordCalls = recordCalls
+            self.outboundClass = outboundClass
         }
     }
 }
@@ -118,13 +122,15 @@ public enum ExtensionUpdate: RPCMethod {
         public var qualifySeconds: Int?
         /// Record every answered call of the extension.
         public var recordCalls: Bool?
+        /// How far it may call out through a trunk.
+        public var outboundClass: OutboundCallClass?
 
         public init(
             number: String, name: String? = nil, password: String? = nil, kind: ExtensionKind? = nil,
             mobileNumber: String? = nil, language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil,
             staticContact: String? = nil, enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil,
             voicemailMaxSeconds: Int? = nil, mayMonitor: Bool? = nil, pickupGroup: String? = nil,
-            qualifySeconds: Int? = nil, recordCalls: Bool? = nil
+            qualifySeconds: Int? = nil, recordCalls: Bool? = nil, outboundClass: OutboundCallClass? = nil
         ) {
             self.number = number
             self.name = name
@@ -142,6 +148,7 @@ public enum ExtensionUpdate: RPCMethod {
             self.pickupGroup = pickupGroup
             self.qualifySeconds = qualifySeconds
             self.recordCalls = recordCalls
+            self.outboundClass = outboundClass
         }
     }
 }

@@ -39,6 +39,8 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
     public var qualifySeconds: Int
     /// Every answered call of the extension is recorded.
     public var recordCalls: Bool
+    /// How far it may call out through a trunk.
+    public var outboundClass: OutboundCallClass
     /// The contacts and their reachability; only in `extension.get` (nil in lists).
     public var contacts: [ContactStatusInfo]?
     /// What the contact checks know of the static contact (lists too); nil without a static
@@ -50,7 +52,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         language: PromptLanguage = .hu, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
         enabled: Bool = true, voicemail: Bool = false, voicemailMaxSeconds: Int? = nil,
         mayMonitor: Bool = false, pickupGroup: String? = nil, qualifySeconds: Int = 0, recordCalls: Bool = false,
-        contacts: [ContactStatusInfo]? = nil
+        outboundClass: OutboundCallClass = .national, contacts: [ContactStatusInfo]? = nil
     ) {
         self.number = number
         self.name = name
@@ -66,6 +68,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         self.pickupGroup = pickupGroup
         self.qualifySeconds = qualifySeconds
         self.recordCalls = recordCalls
+        self.outboundClass = outboundClass
         self.contacts = contacts
     }
 
@@ -86,8 +89,22 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         pickupGroup = try container.decodeIfPresent(String.self, forKey: .pickupGroup)
         qualifySeconds = try container.decodeIfPresent(Int.self, forKey: .qualifySeconds) ?? 0
         recordCalls = try container.decodeIfPresent(Bool.self, forKey: .recordCalls) ?? false
+        outboundClass = try container.decodeIfPresent(OutboundCallClass.self, forKey: .outboundClass) ?? .national
         contacts = try container.decodeIfPresent([ContactStatusInfo].self, forKey: .contacts)
         staticContactReachability = try container.decodeIfPresent(
             ContactReachability.self, forKey: .staticContactReachability)
     }
+}
+
+/// How far an extension may call out through a trunk; each class includes the ones before
+/// it, and emergency numbers are always allowed.
+public enum OutboundCallClass: String, WireEnum {
+    /// Internal calls and emergency numbers only.
+    case none
+    /// Hungarian fixed and mobile numbers (the default).
+    case national
+    /// Also premium-rate numbers (06-90, 06-91).
+    case premium
+    /// Also other countries.
+    case international
 }

@@ -63,6 +63,16 @@ extension PBXCore {
         _ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress, caller: String, callerName: String?,
         number: PublicNumber, at now: Date
     ) {
+        let allowed = Self.farthestReach(of: directory[caller]?.outboundClass ?? .national)
+        guard number.reach <= allowed else {
+            logger.notice(
+                "call out refused by the extension's outbound class",
+                metadata: ["caller": "\(caller)", "number": "\(number.e164)", "reach": "\(number.reach)"])
+            rejectAttempt(
+                request, key: key, status: 403, reason: "Not Allowed To Call This Number", caller: caller,
+                callerName: callerName, callee: number.e164, at: now)
+            return
+        }
         guard let target = trunkTarget(for: number) else {
             logger.warning("no trunk for a call to a public number", metadata: ["caller": "\(caller)", "number": "\(number.e164)"])
             rejectAttempt(
@@ -74,6 +84,16 @@ extension PBXCore {
             request, key: key, source: source, caller: caller, callerName: callerName, callee: number.e164,
             dialled: number.e164, destinations: [target], noAnswerTimeout: Self.outboundNoAnswerTimeout,
             path: ["trunk:\(target.trunk ?? "")"], at: now)
+    }
+
+    /// The farthest numbers an outbound class reaches (emergency numbers are in every one).
+    static func farthestReach(of outboundClass: OutboundClass) -> PublicNumber.Reach {
+        switch outboundClass {
+        case .none: .emergency
+        case .national: .national
+        case .premium: .premium
+        case .international: .international
+        }
     }
 
     /// How long a number called out may ring: the network gives up first (typically after 1-3

@@ -36,6 +36,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v15-registration-routing", migrate: addRegistrationRouting)
         migrator.registerMigration("v16-call-recordings", migrate: addCallRecordings)
         migrator.registerMigration("v17-trunks", migrate: createTrunks)
+        migrator.registerMigration("v18-extension-outbound-class", migrate: addExtensionOutboundClass)
         return migrator
     }
 
@@ -338,6 +339,12 @@ extension VPBXDatabase {
         try db.create(index: "recordings_by_start", on: "recordings", columns: ["started_at"])
         try db.create(index: "recordings_by_call", on: "recordings", columns: ["call_id"])
         try db.create(index: "recordings_by_retention", on: "recordings", columns: ["retain_until"])
+    }
+
+    private static func addExtensionOutboundClass(_ db: Database) throws {
+        try db.alter(table: "extensions") { t in
+            t.add(column: "outbound_class", .text).notNull().defaults(to: OutboundClass.national.rawValue)
+        }
     }
 
     private static func createTrunks(_ db: Database) throws {

@@ -32,6 +32,7 @@ public struct ExtensionPatch: Sendable, Equatable {
     /// 0 switches the contact checks off.
     public var qualifySeconds: Int?
     public var recordCalls: Bool?
+    public var outboundClass: OutboundClass?
 
     /// Creates a patch; pass only the fields to change.
     public init(
@@ -47,7 +48,8 @@ public struct ExtensionPatch: Sendable, Equatable {
         mayMonitor: Bool? = nil,
         pickupGroup: Nullable<String>? = nil,
         qualifySeconds: Int? = nil,
-        recordCalls: Bool? = nil
+        recordCalls: Bool? = nil,
+        outboundClass: OutboundClass? = nil
     ) {
         self.displayName = displayName
         self.ha1MD5 = ha1MD5
@@ -62,6 +64,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         self.pickupGroup = pickupGroup
         self.qualifySeconds = qualifySeconds
         self.recordCalls = recordCalls
+        self.outboundClass = outboundClass
     }
 
     /// True when the patch changes nothing.
@@ -85,6 +88,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         if let pickupGroup { result.pickupGroup = pickupGroup.value }
         if let qualifySeconds { result.qualifySeconds = qualifySeconds }
         if let recordCalls { result.recordCalls = recordCalls }
+        if let outboundClass { result.outboundClass = outboundClass }
         try result.validate()
         result.updatedAt = now
         return result

@@ -40,6 +40,8 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
     /// MixMonitor from the dial plan, FreePBX's "Force"). Off by default: recording is
     /// processing of personal data and must be decided on purpose.
     public var recordCalls: Bool
+    /// How far the extension may call out through a trunk.
+    public var outboundClass: OutboundClass
     /// Set by the repository on create.
     public var createdAt: Date
     /// Set by the repository on create and on every update.
@@ -70,6 +72,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         pickupGroup: String? = nil,
         qualifySeconds: Int = 0,
         recordCalls: Bool = false,
+        outboundClass: OutboundClass = .national,
         createdAt: Date = Date(timeIntervalSince1970: 0),
         updatedAt: Date = Date(timeIntervalSince1970: 0)
     ) {
@@ -87,6 +90,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         self.pickupGroup = pickupGroup
         self.qualifySeconds = qualifySeconds
         self.recordCalls = recordCalls
+        self.outboundClass = outboundClass
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -141,6 +145,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         case pickupGroup = "pickup_group"
         case qualifySeconds = "qualify_seconds"
         case recordCalls = "record_calls"
+        case outboundClass = "outbound_class"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
