@@ -16,13 +16,14 @@ extension ControlHandlers {
             try await self.storeCall { try await self.dialPlan.create(created) }
             try await self.reloadDialPlan()
             await self.publish("dialplan", "trunk.created", ["name": .string(record.name)])
-            return Self.trunkInfo(record)
+            return await trunkInfo(record)
         }
         router.register(TrunkList.self) { _, _ in
-            try await self.storeCall { try await self.dialPlan.trunks() }.map(Self.trunkInfo)
+            let states = await pbx.trunkRegistrationStates()
+            return try await self.storeCall { try await self.dialPlan.trunks() }.map { Self.trunkInfo($0, states[$0.name]) }
         }
         router.register(TrunkGet.self) { params, _ in
-            Self.trunkInfo(try await existingTrunk(params.name))
+            await trunkInfo(try await existingTrunk(params.name))
         }
         router.register(TrunkUpdate.self) { params, _ in
             var record = try await existingTrunk(params.name)
@@ -31,14 +32,14 @@ extension ControlHandlers {
             try await self.storeCall { try await self.dialPlan.replace(changed) }
             try await self.reloadDialPlan()
             await self.publish("dialplan", "trunk.updated", ["name": .string(record.name)])
-            return Self.trunkInfo(record)
+            return await trunkInfo(record)
         }
         router.register(TrunkDelete.self) { params, _ in
             let record = try await existingTrunk(params.name)
             _ = try await self.storeCall { try await self.dialPlan.deleteTrunk(params.name) }
             try await self.reloadDialPlan()
             await self.publish("dialplan", "trunk.deleted", ["name": .string(record.name)])
-            return Self.trunkInfo(record)
+            return Self.trunkInfo(record, nil)
         }
     }
 
@@ -77,12 +78,27 @@ extension ControlHandlers {
         if let register = params.register { record.register = register }
     }
 
-    static func trunkInfo(_ record: TrunkRecord) -> TrunkInfo {
-        TrunkInfo(
+    private func trunkInfo(_ record: TrunkRecord) async -> TrunkInfo {
+        Self.trunkInfo(record, await pbx.trunkRegistrationStates()[record.name])
+    }
+
+    static func trunkInfo(_ record: TrunkRecord, _ state: TrunkRegistrationState?) -> TrunkInfo {
+        var info = TrunkInfo(
             name: record.name, host: record.host, port: record.port, transport: record.transport,
             username: record.username, hasPassword: record.password != nil, callerID: record.callerID,
             numberFormat: record.numberFormat, inbound: record.inboundDestination, outbound: record.outbound,
             priority: record.priority, register: record.register)
+        switch state {
+        case nil: break
+        case .registering: info.registration = "registering"
+        case .registered(let until):
+            info.registration = "registered"
+            info.registeredUntil = until
+        case .failed(let reason, _):
+            info.registration = "failed"
+            info.registrationError = reason
+        }
+        return info
     }
 
     /// The dial plan's trunks from the store's rows; a row that cannot be read (written by a
@@ -99,7 +115,7 @@ extension ControlHandlers {
                 name: record.name, host: record.host, port: record.port, transport: transport, username: record.username,
                 password: record.password, callerID: record.callerID, numberFormat: format,
                 inbound: record.inboundDestination.flatMap { try? Destination(parsing: $0) }, outbound: record.outbound,
-                priority: record.priority)
+                priority: record.priority, register: record.register)
         }
     }
 }

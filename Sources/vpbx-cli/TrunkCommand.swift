@@ -21,8 +21,20 @@ struct TrunkCommand: AsyncParsableCommand {
             ("caller ID", info.callerID ?? "-"), ("number format", info.numberFormat),
             ("inbound", info.inbound ?? "refused (404) unless a route matches"),
             ("outbound", info.outbound ? "yes, priority \(info.priority)" : "no"),
-            ("register", info.register ? "yes" : "no"),
+            ("register", TrunkCommand.registration(of: info)),
         ])
+    }
+}
+
+extension TrunkCommand {
+    /// "no", or the registration's state with its expiry or error.
+    static func registration(of info: TrunkInfo) -> String {
+        guard info.register else { return "no" }
+        switch info.registration {
+        case "registered": return "registered until \(info.registeredUntil.map(Output.date) ?? "?")"
+        case "failed": return "failed: \(info.registrationError ?? "?") (retried every 30 s)"
+        default: return info.registration ?? "registering"
+        }
     }
 }
 
@@ -56,6 +68,9 @@ struct TrunkSettings: ParsableArguments {
 
     @Option(help: "Order among outbound trunks, 1 to 99: the lowest is tried first (default 1).")
     var priority: Int?
+
+    @Option(help: "Register the username at the provider: on or off (default off; needs --username).")
+    var register: TrunkSwitch?
 
     /// The host and port of `--host`, or nil when not given.
     func server() throws -> (host: String, port: Int?)? {
@@ -93,7 +108,7 @@ struct TrunkSettings: ParsableArguments {
         return TrunkParams(
             name: name, host: server?.host, port: server?.port ?? (host == nil ? nil : 5060), transport: transport?.rawValue,
             username: username, password: password, callerID: callerID, numberFormat: numberFormat?.rawValue,
-            inbound: inbound, outbound: outbound?.isOn, priority: priority)
+            inbound: inbound, outbound: outbound?.isOn, priority: priority, register: register?.isOn)
     }
 }
 
@@ -127,11 +142,11 @@ struct TrunkListCommand: AsyncParsableCommand {
         let list = try await EngineSession.run(global) { try await $0.call(TrunkList.self, .init()) }
         if global.json { return Output.json(list) }
         Output.table(
-            ["NAME", "SERVER", "USERNAME", "CALLER ID", "OUTBOUND", "INBOUND"],
+            ["NAME", "SERVER", "USERNAME", "CALLER ID", "OUTBOUND", "INBOUND", "REGISTRATION"],
             list.map {
                 [
                     $0.name, "\($0.transport):\($0.host):\($0.port)", $0.username ?? "-", $0.callerID ?? "-",
-                    $0.outbound ? "priority \($0.priority)" : "no", $0.inbound ?? "-",
+                    $0.outbound ? "priority \($0.priority)" : "no", $0.inbound ?? "-", $0.registration ?? "-",
                 ]
             })
     }
@@ -162,7 +177,7 @@ struct TrunkSet: AsyncParsableCommand {
     func validate() throws {
         let given = [settings.host, settings.username, settings.password, settings.callerID, settings.inbound]
         guard given.contains(where: { $0 != nil }) || settings.transport != nil || settings.numberFormat != nil
-            || settings.outbound != nil || settings.priority != nil
+            || settings.outbound != nil || settings.priority != nil || settings.register != nil
         else { throw ValidationError("nothing to change: give at least one option (see --help)") }
     }
 

@@ -181,5 +181,35 @@ extension Integration {
                 #expect(cdr.disposition == .answered, "\(cdr)")
             }
         }
+    
+        @Test("registering at the provider: challenged, refreshed before its 3 s lapse, unregistered when the trunk is removed")
+        func registration() async throws {
+            try await TestPBX.run { pbx in
+                let registrar = try SippPeer(.trunkRegistrar).signalling(from: Self.providerAddress)
+                    .key("trunk_user", Self.trunkUser).key("trunk_password", Self.trunkPassword)
+                let process = try pbx.start(registrar, name: "registrar")
+                try await Task.sleep(for: .milliseconds(300))
+                try await process.requireListening()
+                try await pbx.cli.succeed([
+                    "trunk", "add", "provider", "--host", "\(Self.providerAddress):\(registrar.port)", "--username",
+                    Self.trunkUser, "--password", Self.trunkPassword, "--register", "on",
+                ])
+                // Registered for an hour only after the 3 s registration was refreshed.
+                let refreshed = try await eventually("the registration refreshed for an hour", timeout: .seconds(15)) {
+                    try await pbx.cli.json(TrunkInfo.self, ["trunk", "show", "provider"]).registeredUntil.flatMap {
+                        $0.timeIntervalSinceNow > 1_800 ? $0 : nil
+                    }
+                }
+                #expect(refreshed.timeIntervalSinceNow < 3_700)
+                let shown = try await pbx.cli.json(TrunkInfo.self, ["trunk", "show", "provider"])
+                #expect(shown.registration == "registered" && shown.registrationError == nil, "\(shown)")
+                try await pbx.cli.succeed(["trunk", "remove", "provider"])
+                let result = await process.finish()
+                try result.requireSuccess()
+                let registers = result.receivedMessages().filter { $0.hasPrefix("REGISTER ") }
+                #expect(registers.count == 6, "\(registers.count) REGISTERs")
+                #expect(registers.last?.contains("Expires: 0") == true)
+            }
+        }
     }
 }

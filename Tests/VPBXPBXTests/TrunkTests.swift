@@ -148,4 +148,46 @@ struct TrunkTests {
             #expect(abroad.uri.user == "49301234567")
         }
     }
+
+    @Test("registering: the challenge answered once, a second one with the same nonce fails it; a 200 registers for what it grants")
+    func registration() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var registering = plan()
+            registering.trunks[0].register = true
+            await pbx.core.setDialPlan(registering)
+            let first = try await pbx.outbound.request(.register, to: provider.address)
+            #expect(first.uri.serialized == "sip:\(provider.address.host)" && first.headers["Expires"] == "600")
+            #expect(try first.headers.to().uri.user == "office")
+            var challenge = provider.respond(to: first, status: 401, toTag: "r1")
+            challenge.headers.add("WWW-Authenticate", "Digest realm=\"carrier.example\", nonce=\"n-1\", qop=\"auth\"")
+            pbx.send(challenge, from: provider)
+            let second = try await pbx.outbound.request(.register, to: provider.address)
+            #expect(try second.headers.cseq().number == 2 && second.headers.callID == first.headers.callID)
+            let credentials = try DigestCredentials(parsing: try #require(second.headers["Authorization"]))
+            let ha1 = DigestHash.ha1(username: "office", realm: "carrier.example", password: "tr-secret", algorithm: .md5)
+            #expect(credentials.response == DigestHash.response(ha1: ha1, method: "REGISTER", credentials: credentials))
+            var again = provider.respond(to: second, status: 401, toTag: "r1")
+            again.headers.add("WWW-Authenticate", "Digest realm=\"carrier.example\", nonce=\"n-1\", qop=\"auth\"")
+            pbx.send(again, from: provider)
+            let failed = try await eventually("the registration failed") {
+                if case .failed(let reason, _) = await pbx.core.trunkRegistrationStates()["carrier"] { return reason }
+                return nil
+            }
+            #expect(failed.contains("refused the credentials"), "\(failed)")
+
+            // The trunk changed (its password put right): a new registration, granted 120 s.
+            registering.trunks[0].password = "tr-secret-2"
+            await pbx.core.setDialPlan(registering)
+            let fresh = try await pbx.outbound.request(.register, to: provider.address)
+            #expect(fresh.headers.callID != first.headers.callID)
+            var ok = provider.respond(to: fresh, status: 200, toTag: "r2")
+            ok.headers.add("Contact", "<sip:office@\(PBXHarness.advertisedHost)>;expires=120")
+            pbx.send(ok, from: provider)
+            let until = try await eventually("registered") {
+                if case .registered(let until) = await pbx.core.trunkRegistrationStates()["carrier"] { return until }
+                return nil
+            }
+            #expect(abs(until.timeIntervalSinceNow - 120) < 5, "\(until)")
+        }
+    }
 }

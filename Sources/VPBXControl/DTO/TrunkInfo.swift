@@ -1,3 +1,5 @@
+import Foundation
+
 /// A SIP trunk as `trunk.*` shows it. The password is never shown, only whether there is one.
 public struct TrunkInfo: Codable, Sendable, Hashable {
     public var name: String
@@ -16,10 +18,17 @@ public struct TrunkInfo: Codable, Sendable, Hashable {
     public var outbound: Bool
     public var priority: Int
     public var register: Bool
+    /// With `register`: `registering`, `registered` or `failed`.
+    public var registration: String?
+    /// When the registration lapses unless refreshed (refreshed well before).
+    public var registeredUntil: Date?
+    /// Why the last registration failed; the next attempt follows within 30 s.
+    public var registrationError: String?
 
     public init(
         name: String, host: String, port: Int, transport: String, username: String?, hasPassword: Bool,
-        callerID: String?, numberFormat: String, inbound: String?, outbound: Bool, priority: Int, register: Bool
+        callerID: String?, numberFormat: String, inbound: String?, outbound: Bool, priority: Int, register: Bool,
+        registration: String? = nil, registeredUntil: Date? = nil, registrationError: String? = nil
     ) {
         self.name = name
         self.host = host
@@ -33,6 +42,9 @@ public struct TrunkInfo: Codable, Sendable, Hashable {
         self.outbound = outbound
         self.priority = priority
         self.register = register
+        self.registration = registration
+        self.registeredUntil = registeredUntil
+        self.registrationError = registrationError
     }
 }
 

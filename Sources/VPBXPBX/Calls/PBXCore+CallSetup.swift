@@ -23,7 +23,8 @@ extension PBXCore {
         if let fromTrunk {
             // A provider's call: taken by its address, its caller shown in E.164.
             caller = PublicNumber.fromNetwork(claimed)
-            guard let inbound = inboundRouting(of: request.uri.user ?? "", from: fromTrunk, at: now) else {
+            let to = (try? request.headers.to())?.uri.user
+            guard let inbound = inboundRouting(of: request.uri.user ?? "", to: to, from: fromTrunk, at: now) else {
                 logger.notice(
                     "call from a trunk to a number nothing answers",
                     metadata: ["trunk": "\(fromTrunk.name)", "number": "\(request.uri.user ?? "")"])

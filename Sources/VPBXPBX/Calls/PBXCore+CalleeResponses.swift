@@ -17,6 +17,12 @@ extension PBXCore {
         case .originationInvite(let id): originationInviteResponse(response, call: id)
         case .joinReInvite(let donor): joinReInviteResponse(response, donor: donor, client: key)
         case .qualify(let key, let probe): qualifyResponse(response, key: key, probe: probe)
+        case .trunkRegister(let name, let generation, let leaving):
+            if leaving {
+                trunkUnregisterResponse(response, trunk: name)
+            } else {
+                trunkRegisterResponse(response, trunk: name, generation: generation)
+            }
         case .fireAndForget: break
         }
     }

@@ -6,6 +6,7 @@ extension PBXCore {
     public func setDialPlan(_ plan: DialPlan) {
         dialPlan = plan
         resolveTrunkHosts()
+        syncTrunkRegistrations()
     }
 
     /// Adds or removes one extension's voicemail box in the dial plan: what an extension's

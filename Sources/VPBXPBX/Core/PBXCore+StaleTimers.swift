@@ -41,6 +41,7 @@ extension PBXCore {
             case .originationNoAnswer: "originationNoAnswer"
             case .qualify: "qualify"
             case .qualifyTimeout: "qualifyTimeout"
+            case .trunkRegistration: "trunkRegistration"
             }
         }
     }

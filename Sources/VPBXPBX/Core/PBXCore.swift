@@ -103,6 +103,11 @@ public actor PBXCore {
     /// Keeps call recordings; nil: nothing is recorded.
     var recordingService: (any CallRecordingService)?
     var endedOriginations: [UUID: Origination] = [:]
+    /// The exchange's registrations at trunks' providers, by trunk name.
+    var trunkRegistrations: [String: TrunkRegistration] = [:]
+    /// Registrations being removed (a trunk deleted or no longer registering), until the
+    /// provider answered their Expires: 0.
+    var leavingTrunkRegistrations: [String: TrunkRegistration] = [:]
 
     private let inbox = BatchInbox<Input>()
     /// When the next tick comes: every `tickInterval` while timers are due, seldom when idle.
@@ -301,6 +306,7 @@ public actor PBXCore {
         case .originationNoAnswer(let id): originationNoAnswer(id)
         case .qualify(let number, let generation): qualifyDue(number, generation: generation)
         case .qualifyTimeout(let key, let probe): qualifyTimedOut(key, probe: probe)
+        case .trunkRegistration(let name, let generation): trunkRegistrationDue(name, generation: generation)
         }
     }
 }

@@ -20,6 +20,9 @@ enum ClientPurpose: Sendable, Equatable {
     case joinReInvite(donor: UUID)
     /// A contact check (OPTIONS) of an extension's contact.
     case qualify(ContactReachability.Key, probe: Int)
+    /// A REGISTER of the exchange at trunk `name`'s provider, of registration round
+    /// `generation`; `leaving`: the one removing the registration (Expires: 0).
+    case trunkRegister(name: String, generation: Int, leaving: Bool)
 }
 
 /// The live transactions of the core, with the metadata needed to act on their actions.
@@ -140,6 +143,8 @@ enum CoreTimer: Sendable {
     case qualify(String, generation: Int)
     /// A contact check went unanswered long enough.
     case qualifyTimeout(ContactReachability.Key, probe: Int)
+    /// A trunk's registration is due for a refresh or a retry.
+    case trunkRegistration(String, generation: Int)
 }
 
 extension SIPPeerAddress {

@@ -18,12 +18,14 @@ public struct Trunk: Sendable, Equatable {
     /// Whether outgoing calls use it, and in which order (lowest first).
     public var outbound: Bool
     public var priority: Int
+    /// Whether the exchange registers its username at the provider.
+    public var register: Bool
 
     public init(
         name: String, host: String, port: Int = 5060, transport: SIPPeerAddress.Transport = .udp,
         username: String? = nil, password: String? = nil, callerID: String? = nil,
         numberFormat: PublicNumber.Format = .e164, inbound: Destination? = nil, outbound: Bool = true,
-        priority: Int = 1
+        priority: Int = 1, register: Bool = false
     ) {
         self.name = name
         self.host = host
@@ -36,6 +38,7 @@ public struct Trunk: Sendable, Equatable {
         self.inbound = inbound
         self.outbound = outbound
         self.priority = priority
+        self.register = register
     }
 
     /// The From user of calls sent through it: the number it shows.

@@ -29,12 +29,14 @@ extension PBXCore {
     }
 
     /// Where a call from `trunk` to `dialled` (its Request-URI's user) goes: the route of the
-    /// number in E.164 (a DID), else of the number as it came, else the trunk's inbound
-    /// destination; nil: nothing answers it. An extension number alone is no way in: callers
-    /// from outside reach extensions only through routes.
-    func inboundRouting(of dialled: String, from trunk: Trunk, at now: Date) -> Routing? {
-        let number = PublicNumber.fromNetwork(dialled)
-        for candidate in [number, dialled] where dialPlan.routes[candidate] != nil {
+    /// number in E.164 (a DID), else of the number as it came, else of its To (a provider we
+    /// register at sends to our Contact, the account, and names the DID in To), else the
+    /// trunk's inbound destination; nil: nothing answers it. An extension number alone is no
+    /// way in: callers from outside reach extensions only through routes.
+    func inboundRouting(of dialled: String, to: String?, from trunk: Trunk, at now: Date) -> Routing? {
+        var candidates = [PublicNumber.fromNetwork(dialled), dialled]
+        if let to { candidates.append(PublicNumber.fromNetwork(to)) }
+        for candidate in candidates where dialPlan.routes[candidate] != nil {
             let routed = dialPlan.resolve(candidate, at: now)
             return Routing(target: routed.target, path: ["trunk:\(trunk.name)"] + routed.path)
         }
