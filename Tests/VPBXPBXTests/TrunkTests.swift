@@ -190,4 +190,48 @@ struct TrunkTests {
             #expect(abs(until.timeIntervalSinceNow - 120) < 5, "\(until)")
         }
     }
+
+    @Test("a blind transfer to a mobile number goes out through the trunk, as far as the transferring extension may call")
+    func transferToAMobile() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(plan())
+            var call = try await pbx.establish(from: alice, to: desk)
+            var refer = call.callee.request(.refer)
+            refer.headers.add("Refer-To", "<sip:06301234567@\(Phone.domain)>")
+            pbx.send(refer, from: desk)
+            _ = try await pbx.outbound.response(202, .refer, to: desk.address)
+            let out = try await pbx.outbound.request(.invite, to: provider.address)
+            #expect(out.uri.user == "36301234567")
+            #expect(try out.headers.from().uri.user == "+3612345600", "the trunk's number, not the transferred caller's")
+
+        }
+        // An extension allowed no calls out cannot transfer out either.
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(plan())
+            let none = try await pbx.extensions.update(desk.number, with: ExtensionPatch(outboundClass: OutboundClass.none))
+            await pbx.core.extensionChanged(none)
+            var call = try await pbx.establish(from: alice, to: desk)
+            var refer = call.callee.request(.refer)
+            refer.headers.add("Refer-To", "<sip:06301234567@\(Phone.domain)>")
+            pbx.send(refer, from: desk)
+            _ = try await pbx.outbound.response(404, .refer, to: desk.address)
+            #expect(!pbx.outbound.sent.contains { $0.isRequest(.invite, to: provider.address) })
+        }
+    }
+
+    @Test("a click-to-call to a customer's number rings the agent's phone, then the number through the trunk")
+    func clickToCallOut() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(plan())
+            try await pbx.register(alice)
+            let started = try await pbx.core.originate(from: alice.number, to: "06 30 123 4567".filter { $0 != " " })
+            #expect(started.caller == alice.number)
+            let invite = try await pbx.outbound.request(.invite, to: alice.address)
+            pbx.send(alice.respond(to: invite, status: 200, toTag: "alice", sdp: alice.sdp(port: 4000)), from: alice)
+            _ = try await pbx.outbound.request(.ack, to: alice.address)
+            let out = try await pbx.outbound.request(.invite, to: provider.address)
+            #expect(out.uri.user == "36301234567")
+            #expect(try out.headers.from().displayName == "Extension \(alice.number)")
+        }
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import VPBXSIP
 import VPBXSignaling
 import VPBXStore
+import VPBXText
 
 /// An application (a menu) hands its answered caller on to another destination: the core
 /// replaces the call's B leg. The caller's leg, its SDP and the relay's A side stay as they
@@ -14,24 +15,41 @@ extension PBXCore {
     public func handOn(callID: String, to destination: Destination, step: String) -> Bool {
         guard let id = handOnCall(callID) else { return false }
         let routing = dialPlan.follow(destination, path: [step], at: Date())
-        guard let ring = ringing(routing.target, now: Date()) else { return false }
+        guard let ring = ringing(routing.target, now: Date(), outboundReach: PublicNumber.Reach?.none) else { return false }
         beginHandOn(id, callee: ring.callee, targets: ring.targets, timeout: ring.timeout, path: routing.path)
         return true
     }
 
-    /// What a call handed to `target` rings: an enabled extension's contacts (with its
-    /// no-answer timeout), or one of the engine's applications. Nil when there is nothing
-    /// to ring (an unknown or disabled extension, one without a phone, a hang-up).
-    func ringing(_ target: Routing.Target, now: Date)
-        -> (callee: String, targets: [(SIPURI, SIPPeerAddress, String?)], timeout: Int)?
+    /// What a call handed to `target` rings: an enabled extension's contacts and its mobile
+    /// (with its no-answer timeout), one of the engine's applications, or a public number
+    /// through a trunk when `outboundReach` allows it that far (a transfer or forward to a
+    /// mobile). Nil when there is nothing to ring (an unknown or disabled extension, one
+    /// without a phone, a hang-up, a number beyond the reach).
+    func ringing(_ target: Routing.Target, now: Date, outboundReach: PublicNumber.Reach?)
+        -> (callee: String, targets: [RingTarget], timeout: Int)?
     {
         switch target {
         case .extension(let number):
-            guard let record = directory[number], record.enabled else { return nil }
-            let found = contacts(of: record, now: now).map { ($0.0, $0.1, Optional(number)) }
+            guard let record = directory[number] else {
+                guard let reach = outboundReach, let publicNumber = PublicNumber(dialled: number),
+                    publicNumber.reach <= reach, let out = trunkTarget(for: publicNumber)
+                else { return nil }
+                return (publicNumber.e164, [out], Self.outboundNoAnswerTimeout)
+            }
+            guard record.enabled else { return nil }
+            var found = contacts(of: record, now: now).map {
+                RingTarget(contact: $0.0, destination: $0.1, extensionNumber: number)
+            }
+            if var mobile = mobileTarget(of: record) {
+                mobile.extensionNumber = number
+                found.append(mobile)
+            }
             return found.isEmpty ? nil : (number, found, record.noAnswerTimeout)
         case .application(let application):
-            return (application.user, [(application.contact, Application.peer, nil)], ExtensionRecord.defaultNoAnswerTimeout)
+            return (
+                application.user, [RingTarget(contact: application.contact, destination: Application.peer)],
+                ExtensionRecord.defaultNoAnswerTimeout
+            )
         case .hangup, .unroutable, .monitor, .pickup:
             return nil
         }
@@ -45,10 +63,12 @@ extension PBXCore {
     public func handOn(callID: String, toExtensions numbers: [String], step: String, timeoutSeconds: Int) -> Bool {
         guard let id = handOnCall(callID) else { return false }
         let now = Date()
-        var targets: [(SIPURI, SIPPeerAddress, String?)] = []
+        var targets: [RingTarget] = []
         for number in numbers {
             guard let record = directory[number], record.enabled else { continue }
-            targets += contacts(of: record, now: now).map { ($0.0, $0.1, Optional(number)) }
+            targets += contacts(of: record, now: now).map {
+                RingTarget(contact: $0.0, destination: $0.1, extensionNumber: number)
+            }
         }
         guard !targets.isEmpty else { return false }
         let callee = numbers.count == 1 ? numbers[0] : numbers.joined(separator: ",")
@@ -76,7 +96,9 @@ extension PBXCore {
             call.state == .ringing || call.state == .routing,
             let record = directory[extensionNumber], record.enabled
         else { return false }
-        let targets = contacts(of: record, now: Date()).map { ($0.0, $0.1, Optional(extensionNumber)) }
+        let targets = contacts(of: record, now: Date()).map {
+            RingTarget(contact: $0.0, destination: $0.1, extensionNumber: extensionNumber)
+        }
         guard !targets.isEmpty else { return false }
         for index in call.legs.indices where !call.legs[index].isDone {
             call.legs[index] = cancelLeg(call.legs[index])
@@ -115,7 +137,7 @@ extension PBXCore {
     }
 
     func beginHandOn(
-        _ id: UUID, callee: String, targets: [(SIPURI, SIPPeerAddress, String?)], timeout: Int, path: [String]
+        _ id: UUID, callee: String, targets: [RingTarget], timeout: Int, path: [String]
     ) {
         guard let call = calls[id], let answered = call.answeredLeg else { return }
         emit(.callRouted(caller: call.caller, dialled: call.callee, path: path))
@@ -139,20 +161,29 @@ extension PBXCore {
     /// Rings `targets` as the call's new B legs, with the relay's B side in the offer
     /// (`divertedFrom`: see ``calleeInvite(for:contact:destination:maxForwards:body:divertedFrom:)``).
     func ringNewPhase(
-        _ call: Call, id: UUID, targets: [(SIPURI, SIPPeerAddress, String?)], timeout: Int, divertedFrom: String? = nil
+        _ call: Call, id: UUID, targets: [RingTarget], timeout: Int, divertedFrom: String? = nil
     ) {
         guard let media = call.media else { return }
         let maxForwards = (call.invite.headers.maxForwards ?? 70) - 1
         let offer = offerForCallees(call.offerForNewLegs, of: call, media: media)
         let sdp = call.calleeOrigin.stamp(offer.anchored(at: configuration.mediaAddress, audioPort: media.bPort))
         let body = Array(sdp.serialized().utf8)
-        for (contact, target, number) in targets {
-            let invite = calleeInvite(
-                for: call, contact: contact, destination: target, maxForwards: maxForwards, body: body,
-                divertedFrom: divertedFrom)
-            let key = startClient(invite, to: target, purpose: .calleeInvite(call: id, leg: call.legs.count))
-            var leg = CalleeLeg(contact: contact, destination: target, invite: invite, transactionKey: key)
-            leg.extensionNumber = number
+        for target in targets {
+            let trunk = target.trunk.flatMap { name in dialPlan.trunks.first { $0.name == name } }
+            let invite =
+                if let trunk {
+                    trunkInvite(
+                        for: call, trunk: trunk, contact: target.contact, destination: target.destination,
+                        maxForwards: maxForwards, body: body)
+                } else {
+                    calleeInvite(
+                        for: call, contact: target.contact, destination: target.destination, maxForwards: maxForwards,
+                        body: body, divertedFrom: divertedFrom)
+                }
+            let key = startClient(invite, to: target.destination, purpose: .calleeInvite(call: id, leg: call.legs.count))
+            var leg = CalleeLeg(contact: target.contact, destination: target.destination, invite: invite, transactionKey: key)
+            leg.extensionNumber = target.extensionNumber
+            leg.trunk = trunk?.name
             call.legs.append(leg)
         }
         noteDialogChange()
@@ -181,7 +212,7 @@ extension PBXCore {
         writes.enqueue(.cdrPath(id: id, path: call.path))
         call.callee = voicemail.user
         startCalleePhase(of: call)
-        ringNewPhase(call, id: id, targets: [(voicemail.contact, Application.peer, nil)], timeout: 30)
+        ringNewPhase(call, id: id, targets: [RingTarget(contact: voicemail.contact, destination: Application.peer)], timeout: 30)
         return true
     }
 

@@ -37,7 +37,7 @@ extension PBXCore {
             throw OriginateError(kind: .conflict, description: "an extension cannot call itself")
         }
         let now = Date()
-        guard originationTarget(number, now: now) != nil else {
+        guard originationTarget(number, for: caller, now: now) != nil else {
             throw OriginateError(
                 kind: .notFound,
                 description:
@@ -77,11 +77,12 @@ extension PBXCore {
 
     /// What `number` rings when dialled for an originated call: what the dial plan routes it
     /// to, or the mailbox of an extension without a phone (as for a call from a phone).
-    func originationTarget(_ number: String, now: Date)
-        -> (callee: String, targets: [(SIPURI, SIPPeerAddress, String?)], timeout: Int, path: [String])?
+    func originationTarget(_ number: String, for caller: String, now: Date)
+        -> (callee: String, targets: [RingTarget], timeout: Int, path: [String])?
     {
         let routing = dialPlan.resolve(number, at: now)
-        if let ring = ringing(routing.target, now: now) {
+        // A CRM's click-to-call to a customer: out through a trunk as far as the caller may call.
+        if let ring = ringing(routing.target, now: now, outboundReach: outboundReach(of: caller)) {
             return (ring.callee, ring.targets, ring.timeout, routing.path)
         }
         guard case .extension(let extensionNumber) = routing.target, directory[extensionNumber]?.enabled == true,
@@ -89,7 +90,8 @@ extension PBXCore {
         else { return nil }
         let voicemail = Application.voicemail(mailbox: extensionNumber, busy: false)
         return (
-            voicemail.user, [(voicemail.contact, Application.peer, nil)], ExtensionRecord.defaultNoAnswerTimeout,
+            voicemail.user, [RingTarget(contact: voicemail.contact, destination: Application.peer)],
+            ExtensionRecord.defaultNoAnswerTimeout,
             routing.path + ["vm:\(extensionNumber)"]
         )
     }
@@ -160,7 +162,7 @@ extension PBXCore {
         let now = Date()
         let answer = sdp(of: response)
         guard let answer, let codec = answer.voiceCodec, MusicOnHold.encodings.contains(codec.encoding),
-            let target = originationTarget(origination.number, now: now)
+            let target = originationTarget(origination.number, for: origination.caller, now: now)
         else {
             let bye = dialog.makeRequest(.bye, via: newVia(for: origination.destination), contact: nil)
             startClient(bye, to: origination.destination, purpose: .fireAndForget)

@@ -32,7 +32,11 @@ extension PBXCore {
             {
                 continue
             }
-            guard let ring = ringing(routing.target, now: now) else { continue }
+            // A phone forwarding to a mobile: out as far as its extension may call.
+            let redirecting = call.legs[index].extensionNumber ?? call.callee
+            guard let ring = ringing(routing.target, now: now, outboundReach: outboundReach(of: redirecting)) else {
+                continue
+            }
             let steps = ["redirect:\(number)"] + routing.path
             logger.info(
                 "following a phone's redirection",

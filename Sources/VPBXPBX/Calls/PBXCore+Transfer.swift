@@ -140,7 +140,12 @@ extension PBXCore {
     ) -> Bool {
         let now = Date()
         let routing = dialPlan.resolve(number, at: now)
-        guard let ring = ringing(routing.target, now: now) else { return false }
+        // Out through a trunk as far as the transferring extension may call (a caller from
+        // outside transfers nowhere outside).
+        let referring = byCaller ? call.caller : call.answeredLeg.flatMap { call.legs[$0].extensionNumber } ?? call.callee
+        guard let ring = ringing(routing.target, now: now, outboundReach: outboundReach(of: referring)) else {
+            return false
+        }
         accepted()
         if byCaller { swapParties(of: call) }
         guard let transferor = call.answeredLeg else { return true }

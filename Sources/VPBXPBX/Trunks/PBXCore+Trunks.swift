@@ -102,6 +102,12 @@ extension PBXCore {
     /// minutes), as it does for a phone dialling it directly.
     static let outboundNoAnswerTimeout = 180
 
+    /// How far calls on behalf of `number` may go out (a transfer, a forward, a click-to-call);
+    /// nil for a party that is no extension (a caller from outside never sends a call out).
+    func outboundReach(of number: String?) -> PublicNumber.Reach? {
+        number.flatMap { directory[$0] }.map { Self.farthestReach(of: $0.outboundClass) }
+    }
+
     /// A mobile extension's mobile number, rung through a trunk with its phones.
     func mobileTarget(of record: ExtensionRecord) -> RingTarget? {
         guard record.kind == .mobile, let mobile = record.mobileNumber, let number = PublicNumber(dialled: mobile) else {
@@ -170,12 +176,16 @@ extension PBXCore {
 struct RingTarget: Sendable {
     let contact: SIPURI
     let destination: SIPPeerAddress
+    /// The extension whose phone this is (its busy lamp, and a queue offer ringing several
+    /// must know which one answered).
+    var extensionNumber: String?
     /// The trunk's name when this rings a public number through it.
     var trunk: String?
 
-    init(contact: SIPURI, destination: SIPPeerAddress, trunk: String? = nil) {
+    init(contact: SIPURI, destination: SIPPeerAddress, extensionNumber: String? = nil, trunk: String? = nil) {
         self.contact = contact
         self.destination = destination
+        self.extensionNumber = extensionNumber
         self.trunk = trunk
     }
 }
