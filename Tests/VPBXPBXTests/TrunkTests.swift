@@ -234,4 +234,25 @@ struct TrunkTests {
             #expect(try out.headers.from().displayName == "Extension \(alice.number)")
         }
     }
+
+    @Test("a trunk that fails (503) hands the number to the next outbound trunk; a busy callee is not retried")
+    func failOverToTheNextTrunk() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let backup = Phone("+3612345600", at: "192.0.2.78")
+            var twoTrunks = plan()
+            twoTrunks.trunks.append(Trunk(name: "backup", host: backup.address.host, numberFormat: .national, priority: 2))
+            await pbx.core.setDialPlan(twoTrunks)
+            _ = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
+            let first = try await pbx.outbound.request(.invite, to: provider.address)
+            pbx.send(provider.respond(to: first, status: 503, toTag: "down"), from: provider)
+            let second = try await pbx.outbound.request(.invite, to: backup.address)
+            #expect(second.uri.user == "06301234567")
+            pbx.send(backup.respond(to: second, status: 486, toTag: "busy"), from: backup)
+            _ = try await pbx.outbound.response(486, .invite, to: alice.address)
+            let cdr = try await eventually("the call's CDR row") {
+                try await pbx.cdrs.search(CDRQuery(number: "+36301234567")).first { $0.disposition != .inProgress }
+            }
+            #expect(cdr.path == ["trunk:carrier", "trunk:backup"] && cdr.disposition == .busy, "\(cdr)")
+        }
+    }
 }

@@ -103,6 +103,7 @@ extension PBXCore {
             if call.legs[index].state != .cancelled {
                 call.legs[index].state = .failed
                 noteDialogChange()
+                if failOver(response, call: call, leg: index) { return }
                 // Followed, the redirection is no failure: the caller must not be sent it
                 // (its phone would dial the target again) if the new target fails too.
                 if (300...399).contains(response.statusCode), followRedirection(response, call: call, leg: index) { return }

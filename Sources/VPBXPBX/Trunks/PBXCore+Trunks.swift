@@ -53,10 +53,48 @@ extension PBXCore {
     /// (none configured, or its host has not resolved).
     func trunkTarget(for number: PublicNumber) -> RingTarget? {
         guard let (trunk, peer) = outboundTrunks().first else { return nil }
-        let written = number.written(trunk.numberFormat)
-        var uri = SIPURI(user: written, host: trunk.host, port: trunk.port == 5060 ? nil : trunk.port)
+        return ringTarget(for: number, through: trunk, at: peer)
+    }
+
+    /// `number` written as `trunk` wants it, at its server.
+    func ringTarget(for number: PublicNumber, through trunk: Trunk, at peer: SIPPeerAddress) -> RingTarget {
+        var uri = SIPURI(user: number.written(trunk.numberFormat), host: trunk.host, port: trunk.port == 5060 ? nil : trunk.port)
         if trunk.transport == .tcp { uri.parameters.append(SIPParameter(name: "transport", value: "tcp")) }
         return RingTarget(contact: uri, destination: peer, trunk: trunk.name)
+    }
+
+    /// A trunk that could not carry the call (408, a 5xx, refused credentials): the number
+    /// goes to the next outbound trunk, as Asterisk's trunk sequence does. The callee's own
+    /// answers (busy, declined, no such number) are not retried. True when a trunk was rung.
+    func failOver(_ response: SIPResponse, call: Call, leg index: Int) -> Bool {
+        let leg = call.legs[index]
+        guard let name = leg.trunk, response.statusCode == 408 || response.statusCode >= 500,
+            response.statusCode < 600, call.answeredLeg == nil, call.state != .ending,
+            !call.finalSentToCaller || call.handingOn, let user = leg.contact.user,
+            let number = PublicNumber(dialled: PublicNumber.fromNetwork(user))
+        else { return false }
+        let trunks = outboundTrunks()
+        guard let position = trunks.firstIndex(where: { $0.trunk.name == name }), position + 1 < trunks.count else {
+            return false
+        }
+        let (next, peer) = trunks[position + 1]
+        logger.warning(
+            "trunk failed; trying the next one",
+            metadata: [
+                "call": "\(call.id)", "trunk": "\(name)", "status": "\(response.statusCode)", "next": "\(next.name)",
+            ])
+        let target = ringTarget(for: number, through: next, at: peer)
+        let invite = trunkInvite(
+            for: call, trunk: next, contact: target.contact, destination: peer,
+            maxForwards: leg.invite.headers.maxForwards ?? 70, body: leg.invite.body)
+        let key = startClient(invite, to: peer, purpose: .calleeInvite(call: call.id, leg: call.legs.count))
+        var replacement = CalleeLeg(contact: target.contact, destination: peer, invite: invite, transactionKey: key)
+        replacement.trunk = next.name
+        replacement.extensionNumber = leg.extensionNumber
+        call.legs.append(replacement)
+        call.path.append("trunk:\(next.name)")
+        writes.enqueue(.cdrPath(id: call.id, path: call.path))
+        return true
     }
 
     /// An extension's call to a public number: out through the first outbound trunk, if the
