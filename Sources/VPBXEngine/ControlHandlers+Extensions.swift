@@ -22,7 +22,8 @@ extension ControlHandlers {
                 mayMonitor: params.mayMonitor ?? false,
                 pickupGroup: params.pickupGroup.flatMap { $0.isEmpty ? nil : $0 },
                 qualifySeconds: params.qualifySeconds ?? 0, recordCalls: params.recordCalls ?? false,
-                outboundClass: params.outboundClass.flatMap { OutboundClass(rawValue: $0.rawValue) } ?? .national
+                outboundClass: params.outboundClass.flatMap { OutboundClass(rawValue: $0.rawValue) } ?? .national,
+                callerID: try Self.normalizedNumber(params.callerID, field: "callerID")
             )
             // Checked first, so a refused PIN leaves no extension behind.
             let planned = try await self.plannedMailbox(
@@ -87,6 +88,9 @@ extension ControlHandlers {
             patch.qualifySeconds = params.qualifySeconds
             patch.recordCalls = params.recordCalls
             patch.outboundClass = params.outboundClass.flatMap { OutboundClass(rawValue: $0.rawValue) }
+            if let callerID = params.callerID {
+                patch.callerID = callerID.isEmpty ? .clear : .set(try Self.normalizedNumber(callerID, field: "callerID") ?? callerID)
+            }
             if let group = params.pickupGroup { patch.pickupGroup = group.isEmpty ? .clear : .set(group) }
             let changes = patch
             guard try await self.storeCall({ try await self.extensions.get(params.number) }) != nil else {
@@ -136,6 +140,16 @@ extension ControlHandlers {
         return e164
     }
 
+    /// A caller ID given in Hungarian or E.164 form, in E.164; nil for none.
+    static func normalizedNumber(_ text: String?, field: String) throws(RPCError) -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let e164 = HungarianNumber.normalize(text) else {
+            throw RPCError.invalidArgument(
+                "caller ID '\(text)' is not a valid number (try +3612345601 or 06 1 234 5601)", field: field)
+        }
+        return e164
+    }
+
     static func validContact(_ text: String?) throws(RPCError) -> String? {
         guard let text, !text.isEmpty else { return nil }
         guard let uri = try? VPBXSIPURI.parse(text) else {
@@ -152,7 +166,8 @@ extension ControlHandlers {
             noAnswerTimeout: record.noAnswerTimeout, staticContact: record.staticContact, enabled: record.enabled,
             mayMonitor: record.mayMonitor, pickupGroup: record.pickupGroup, qualifySeconds: record.qualifySeconds,
             recordCalls: record.recordCalls,
-            outboundClass: OutboundCallClass(rawValue: record.outboundClass.rawValue) ?? .national)
+            outboundClass: OutboundCallClass(rawValue: record.outboundClass.rawValue) ?? .national,
+            callerID: record.callerID)
     }
 
     /// `extension.get`: the extension with its contacts' state.

@@ -41,6 +41,7 @@ struct ExtensionCommand: AsyncParsableCommand {
             ("voicemail", info.voicemail ? "on (\(info.voicemailMaxSeconds ?? 0) s per message)" : "off"),
             ("recording", info.recordCalls ? "every answered call" : "off"),
             ("calls out", info.outboundClass.rawValue),
+            ("caller ID", info.callerID ?? "the trunk's"),
             ("contact checks", info.qualifySeconds > 0 ? "every \(info.qualifySeconds) s" : "off"),
         ])
         guard let contacts = info.contacts else { return }
@@ -93,6 +94,11 @@ struct ExtensionSettings: ParsableArguments {
     @Option(help: "Record every answered call this extension makes or takes: on or off (default off; see 'vpbx rec').")
     var record: RecordingSwitch?
 
+    @Option(
+        name: .customLong("caller-id"),
+        help: "The number its calls out through a trunk show, a DID such as '06 1 234 5601' (\"\" in 'set': the trunk's).")
+    var callerID: String?
+
     @Option(help: "How far the extension may call out through a trunk: none (emergency numbers only), national (default), premium (also 06-90/91) or international.")
     var outbound: OutboundCallClass?
 
@@ -116,6 +122,9 @@ struct ExtensionSettings: ParsableArguments {
             throw ValidationError(
                 "--mobile '\(mobile)' is not a valid phone number; type it like '06 30 123 4567' or '+36301234567'")
         }
+        if let callerID, !callerID.isEmpty, HungarianNumber.normalize(callerID) == nil {
+            throw ValidationError("--caller-id '\(callerID)' is not a phone number; type it like '06 1 234 5601' or '+3612345601'")
+        }
         if let noAnswerTimeout, !(0...600).contains(noAnswerTimeout) {
             throw ValidationError("--no-answer-timeout must be between 0 and 600 seconds, e.g. --no-answer-timeout 20")
         }
@@ -138,6 +147,6 @@ struct ExtensionSettings: ParsableArguments {
     var isEmpty: Bool {
         kind == nil && mobile == nil && language == nil && noAnswerTimeout == nil && staticContact == nil
             && voicemail == nil && vmPin == nil && vmMaxSeconds == nil && monitor == nil && pickupGroup == nil
-            && qualify == nil && record == nil && outbound == nil
+            && qualify == nil && record == nil && outbound == nil && callerID == nil
     }
 }

@@ -28,7 +28,8 @@ struct ExtensionAdd: AsyncParsableCommand {
             voicemail: settings.voicemail.map { $0 == .on }, voicemailPin: settings.vmPin,
             voicemailMaxSeconds: settings.vmMaxSeconds, mayMonitor: settings.monitor.map { $0 == .allow },
             pickupGroup: settings.pickupGroup, qualifySeconds: settings.qualify,
-            recordCalls: settings.record.map { $0 == .on }, outboundClass: settings.outbound)
+            recordCalls: settings.record.map { $0 == .on }, outboundClass: settings.outbound,
+            callerID: settings.callerID)
         let info = try await EngineSession.run(global) { try await $0.call(ExtensionCreate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("created extension \(info.number) (\(info.name))")
@@ -98,7 +99,8 @@ struct ExtensionSet: AsyncParsableCommand {
             voicemailPin: settings.vmPin, voicemailMaxSeconds: settings.vmMaxSeconds,
             mayMonitor: settings.monitor.map { $0 == .allow },
             pickupGroup: settings.pickupGroup, qualifySeconds: settings.qualify,
-            recordCalls: settings.record.map { $0 == .on }, outboundClass: settings.outbound)
+            recordCalls: settings.record.map { $0 == .on }, outboundClass: settings.outbound,
+            callerID: settings.callerID)
         let info = try await EngineSession.run(global) { try await $0.call(ExtensionUpdate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("updated extension \(info.number)")

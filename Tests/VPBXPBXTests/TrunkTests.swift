@@ -255,4 +255,17 @@ struct TrunkTests {
             #expect(cdr.path == ["trunk:carrier", "trunk:backup"] && cdr.disposition == .busy, "\(cdr)")
         }
     }
+
+    @Test("an extension with a caller ID of its own (its DID) shows it on calls out; others show the trunk's")
+    func extensionCallerID() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(plan())
+            let own = try await pbx.extensions.update(alice.number, with: ExtensionPatch(callerID: .set("+3612345601")))
+            await pbx.core.extensionChanged(own)
+            _ = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
+            let out = try await pbx.outbound.request(.invite, to: provider.address)
+            #expect(try out.headers.from().uri.user == "+3612345601")
+            #expect(try out.headers.from().displayName == "Extension \(alice.number)")
+        }
+    }
 }

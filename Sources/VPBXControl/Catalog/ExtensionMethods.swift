@@ -41,13 +41,15 @@ public enum ExtensionCreate: RPCMethod {
         public var recordCalls: Bool?
         /// How far it may call out through a trunk (default national).
         public var outboundClass: OutboundCallClass?
+        /// The number its calls out show (a DID, Hungarian or E.164 form); absent: the trunk's.
+        public var callerID: String?
 
         public init(
             number: String, name: String, password: String, kind: ExtensionKind? = nil, mobileNumber: String? = nil,
             language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
             enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil, voicemailMaxSeconds: Int? = nil,
             mayMonitor: Bool? = nil, pickupGroup: String? = nil, qualifySeconds: Int? = nil, recordCalls: Bool? = nil,
-            outboundClass: OutboundCallClass? = nil
+            outboundClass: OutboundCallClass? = nil, callerID: String? = nil
         ) {
             self.number = number
             self.name = name
@@ -66,6 +68,7 @@ public enum ExtensionCreate: RPCMethod {
             self.qualifySeconds = qualifySeconds
             self.recordCalls = recordCalls
             self.outboundClass = outboundClass
+            self.callerID = callerID
         }
     }
 }
@@ -124,13 +127,16 @@ public enum ExtensionUpdate: RPCMethod {
         public var recordCalls: Bool?
         /// How far it may call out through a trunk.
         public var outboundClass: OutboundCallClass?
+        /// The number its calls out show; "" goes back to the trunk's.
+        public var callerID: String?
 
         public init(
             number: String, name: String? = nil, password: String? = nil, kind: ExtensionKind? = nil,
             mobileNumber: String? = nil, language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil,
             staticContact: String? = nil, enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil,
             voicemailMaxSeconds: Int? = nil, mayMonitor: Bool? = nil, pickupGroup: String? = nil,
-            qualifySeconds: Int? = nil, recordCalls: Bool? = nil, outboundClass: OutboundCallClass? = nil
+            qualifySeconds: Int? = nil, recordCalls: Bool? = nil, outboundClass: OutboundCallClass? = nil,
+            callerID: String? = nil
         ) {
             self.number = number
             self.name = name
@@ -149,6 +155,7 @@ public enum ExtensionUpdate: RPCMethod {
             self.qualifySeconds = qualifySeconds
             self.recordCalls = recordCalls
             self.outboundClass = outboundClass
+            self.callerID = callerID
         }
     }
 }

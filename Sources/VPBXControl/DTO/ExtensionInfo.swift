@@ -41,6 +41,8 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
     public var recordCalls: Bool
     /// How far it may call out through a trunk.
     public var outboundClass: OutboundCallClass
+    /// The number its calls out show (E.164); nil: the trunk's.
+    public var callerID: String?
     /// The contacts and their reachability; only in `extension.get` (nil in lists).
     public var contacts: [ContactStatusInfo]?
     /// What the contact checks know of the static contact (lists too); nil without a static
@@ -52,7 +54,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         language: PromptLanguage = .hu, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
         enabled: Bool = true, voicemail: Bool = false, voicemailMaxSeconds: Int? = nil,
         mayMonitor: Bool = false, pickupGroup: String? = nil, qualifySeconds: Int = 0, recordCalls: Bool = false,
-        outboundClass: OutboundCallClass = .national, contacts: [ContactStatusInfo]? = nil
+        outboundClass: OutboundCallClass = .national, callerID: String? = nil, contacts: [ContactStatusInfo]? = nil
     ) {
         self.number = number
         self.name = name
@@ -69,6 +71,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         self.qualifySeconds = qualifySeconds
         self.recordCalls = recordCalls
         self.outboundClass = outboundClass
+        self.callerID = callerID
         self.contacts = contacts
     }
 
@@ -90,6 +93,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         qualifySeconds = try container.decodeIfPresent(Int.self, forKey: .qualifySeconds) ?? 0
         recordCalls = try container.decodeIfPresent(Bool.self, forKey: .recordCalls) ?? false
         outboundClass = try container.decodeIfPresent(OutboundCallClass.self, forKey: .outboundClass) ?? .national
+        callerID = try container.decodeIfPresent(String.self, forKey: .callerID)
         contacts = try container.decodeIfPresent([ContactStatusInfo].self, forKey: .contacts)
         staticContactReachability = try container.decodeIfPresent(
             ContactReachability.self, forKey: .staticContactReachability)

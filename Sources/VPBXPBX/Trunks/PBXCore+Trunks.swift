@@ -165,14 +165,17 @@ extension PBXCore {
         headers.addVia(newVia(for: destination))
         headers.add("Max-Forwards", String(maxForwards))
         let shownName = call.callerName ?? call.caller
+        // An extension's own DID if it has one; a caller from outside (forwarded to a mobile)
+        // is shown by name only: providers refuse numbers that are not theirs.
+        let shownNumber = directory[call.caller]?.callerID ?? trunk.shownNumber
         let from = NameAddress(
-            displayName: shownName, uri: SIPURI(user: trunk.shownNumber, host: trunk.host),
+            displayName: shownName, uri: SIPURI(user: shownNumber, host: trunk.host),
             parameters: [SIPParameter(name: "tag", value: call.calleeFromTag)])
         headers.add("From", from)
         headers.add("To", NameAddress(uri: contact))
         headers.add("Call-ID", call.calleeCallID)
         headers.add(CSeq(cseq, .invite))
-        headers.add("Contact", ourContact(user: trunk.shownNumber, transport: destination.transport).serialized)
+        headers.add("Contact", ourContact(user: shownNumber, transport: destination.transport).serialized)
         headers.add("Allow", PBXCore.allowedMethods)
         headers.add("User-Agent", configuration.userAgent)
         if let authorization { headers.add(authorization.name, authorization.value) }

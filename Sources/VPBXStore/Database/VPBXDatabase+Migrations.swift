@@ -36,7 +36,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v15-registration-routing", migrate: addRegistrationRouting)
         migrator.registerMigration("v16-call-recordings", migrate: addCallRecordings)
         migrator.registerMigration("v17-trunks", migrate: createTrunks)
-        migrator.registerMigration("v18-extension-outbound-class", migrate: addExtensionOutboundClass)
+        migrator.registerMigration("v18-extension-outbound", migrate: addExtensionOutboundClass)
         return migrator
     }
 
@@ -344,6 +344,7 @@ extension VPBXDatabase {
     private static func addExtensionOutboundClass(_ db: Database) throws {
         try db.alter(table: "extensions") { t in
             t.add(column: "outbound_class", .text).notNull().defaults(to: OutboundClass.national.rawValue)
+            t.add(column: "caller_id", .text)
         }
     }
 

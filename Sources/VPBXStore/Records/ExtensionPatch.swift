@@ -33,6 +33,7 @@ public struct ExtensionPatch: Sendable, Equatable {
     public var qualifySeconds: Int?
     public var recordCalls: Bool?
     public var outboundClass: OutboundClass?
+    public var callerID: Nullable<String>?
 
     /// Creates a patch; pass only the fields to change.
     public init(
@@ -49,7 +50,8 @@ public struct ExtensionPatch: Sendable, Equatable {
         pickupGroup: Nullable<String>? = nil,
         qualifySeconds: Int? = nil,
         recordCalls: Bool? = nil,
-        outboundClass: OutboundClass? = nil
+        outboundClass: OutboundClass? = nil,
+        callerID: Nullable<String>? = nil
     ) {
         self.displayName = displayName
         self.ha1MD5 = ha1MD5
@@ -65,6 +67,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         self.qualifySeconds = qualifySeconds
         self.recordCalls = recordCalls
         self.outboundClass = outboundClass
+        self.callerID = callerID
     }
 
     /// True when the patch changes nothing.
@@ -89,6 +92,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         if let qualifySeconds { result.qualifySeconds = qualifySeconds }
         if let recordCalls { result.recordCalls = recordCalls }
         if let outboundClass { result.outboundClass = outboundClass }
+        if let callerID { result.callerID = callerID.value }
         try result.validate()
         result.updatedAt = now
         return result

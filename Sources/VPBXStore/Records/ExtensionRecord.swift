@@ -42,6 +42,8 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
     public var recordCalls: Bool
     /// How far the extension may call out through a trunk.
     public var outboundClass: OutboundClass
+    /// The number (E.164, a DID of the exchange's) its calls out show; nil: the trunk's.
+    public var callerID: String?
     /// Set by the repository on create.
     public var createdAt: Date
     /// Set by the repository on create and on every update.
@@ -73,6 +75,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         qualifySeconds: Int = 0,
         recordCalls: Bool = false,
         outboundClass: OutboundClass = .national,
+        callerID: String? = nil,
         createdAt: Date = Date(timeIntervalSince1970: 0),
         updatedAt: Date = Date(timeIntervalSince1970: 0)
     ) {
@@ -91,6 +94,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         self.qualifySeconds = qualifySeconds
         self.recordCalls = recordCalls
         self.outboundClass = outboundClass
+        self.callerID = callerID
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -103,6 +107,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         try Validation.text(displayName, field: "display name of \(object)", maxLength: 100)
         try Validation.lowercaseHex(ha1MD5, length: 32, field: "MD5 HA1 of \(object)")
         try Validation.lowercaseHex(ha1SHA256, length: 64, field: "SHA-256 HA1 of \(object)")
+        if let callerID { try Validation.e164(callerID, field: "caller ID of \(object)") }
         if let mobileNumber {
             try Validation.e164(mobileNumber, field: "mobile number of \(object)")
         } else if kind == .mobile {
@@ -146,6 +151,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         case qualifySeconds = "qualify_seconds"
         case recordCalls = "record_calls"
         case outboundClass = "outbound_class"
+        case callerID = "caller_id"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
