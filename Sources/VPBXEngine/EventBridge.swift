@@ -171,6 +171,21 @@ final class EventBridge: Sendable {
             (topic, type) = (EventTopic.ban, "ban.removed")
             data.string("reason", reason)
             data.string("source", source)
+        case .trunkRegistration(let trunk, let state):
+            (topic, type) = (EventTopic.trunk, "trunk.registration")
+            switch state {
+            case .registering:
+                data.string("state", "registering")
+                data.string("trunk", trunk)
+            case .registered(let until):
+                data.string("state", "registered")
+                data.string("trunk", trunk)
+                data.date("until", until)
+            case .failed(let reason, _):
+                data.string("error", reason)
+                data.string("state", "failed")
+                data.string("trunk", trunk)
+            }
         }
         return EncodedEvent(topic: topic, type: type, data: data.finish())
     }

@@ -56,6 +56,26 @@ extension Integration {
             return call
         }
 
+        /// 1001 dials `number`, which the provider answers; both talk (``talk``), the console
+        /// hangs up, and both sipps must have played their scenarios through.
+        static func talkingCall(
+            _ pbx: TestPBX, dialling number: String, provider: SippProcess, ears: (caller: RTPCapture, provider: RTPCapture)
+        ) async throws -> (call: LiveCall, provider: SippResult) {
+            let caller = try pbx.phone(.callListen).service(number).caller(Fixture.caller)
+                .key("rtp_listen", String(ears.caller.port))
+                .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+            let callerProcess = try pbx.start(caller, name: "caller")
+            let call = try await talk(pbx, callerEar: ears.caller, calleeEar: ears.provider)
+            try await pbx.cli.succeed(["call", "hangup", call.id])
+            let callerResult = await callerProcess.finish()
+            let providerResult = await provider.finish()
+            ears.caller.stop()
+            ears.provider.stop()
+            try callerResult.requireSuccess()
+            try providerResult.requireSuccess()
+            return (call, providerResult)
+        }
+
         @Test("a call out: 06 dialled, the provider's 401 answered with the trunk's credentials, E.164 sent, audio both ways")
         func callOut() async throws {
             try await TestPBX.run { pbx in
@@ -64,20 +84,9 @@ extension Integration {
                 let provider = try await Self.provider(pbx, ear: providerEar)
                 let trunks = try await pbx.cli.json([TrunkInfo].self, ["trunk", "list"])
                 #expect(trunks.map(\.name) == ["provider"] && trunks[0].hasPassword && trunks[0].callerID == "+3612345600")
-                let caller = try pbx.phone(.callListen).service("06301234567").caller(Fixture.caller)
-                    .key("rtp_listen", String(callerEar.port))
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let callerProcess = try pbx.start(caller, name: "caller")
-                let call = try await Self.talk(pbx, callerEar: callerEar, calleeEar: providerEar)
+                let (call, providerResult) = try await Self.talkingCall(
+                    pbx, dialling: "06301234567", provider: provider, ears: (callerEar, providerEar))
                 #expect(call.callee == "+36301234567")
-                try await pbx.cli.succeed(["call", "hangup", call.id])
-                let callerResult = await callerProcess.finish()
-                let providerResult = await provider.finish()
-                callerEar.stop()
-                providerEar.stop()
-                try callerResult.requireSuccess()
-                try providerResult.requireSuccess()
-
                 let invites = providerResult.receivedMessages().filter { $0.hasPrefix("INVITE ") }
                 #expect(invites.count == 2, "\(invites)")
                 let answered = try #require(invites.last)
@@ -162,19 +171,9 @@ extension Integration {
                     "--mobile", "06 30 999 8877",
                 ])
                 let provider = try await Self.provider(pbx, ear: providerEar, extraTrunkOptions: ["--number-format", "national"])
-                let caller = try pbx.phone(.callListen).service("1003").caller(Fixture.caller)
-                    .key("rtp_listen", String(callerEar.port))
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let callerProcess = try pbx.start(caller, name: "caller")
-                let call = try await Self.talk(pbx, callerEar: callerEar, calleeEar: providerEar)
+                let (call, providerResult) = try await Self.talkingCall(
+                    pbx, dialling: "1003", provider: provider, ears: (callerEar, providerEar))
                 #expect(call.callee == "1003")
-                try await pbx.cli.succeed(["call", "hangup", call.id])
-                let callerResult = await callerProcess.finish()
-                let providerResult = await provider.finish()
-                callerEar.stop()
-                providerEar.stop()
-                try callerResult.requireSuccess()
-                try providerResult.requireSuccess()
                 let invite = try #require(providerResult.receivedMessages().last { $0.hasPrefix("INVITE ") })
                 #expect(invite.hasPrefix("INVITE sip:06309998877@\(Self.providerAddress):"), "\(invite)")
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: "1003")

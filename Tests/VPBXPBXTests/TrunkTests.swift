@@ -181,7 +181,9 @@ struct TrunkTests {
             let fresh = try await pbx.outbound.request(.register, to: provider.address)
             #expect(fresh.headers.callID != first.headers.callID)
             var ok = provider.respond(to: fresh, status: 200, toTag: "r2")
-            ok.headers.add("Contact", "<sip:office@\(PBXHarness.advertisedHost)>;expires=120")
+            // The account's other binding (a desk phone on it too) is listed first: ours counts.
+            ok.headers.add(
+                "Contact", "<sip:office@192.0.2.200>;expires=3600, <sip:office@\(PBXHarness.advertisedHost)>;expires=120")
             pbx.send(ok, from: provider)
             let until = try await eventually("registered") {
                 if case .registered(let until) = await pbx.core.trunkRegistrationStates()["carrier"] { return until }

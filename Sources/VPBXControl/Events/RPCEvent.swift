@@ -45,6 +45,8 @@ public enum EventTopic {
     /// `ban.removed` when its ban ends. Apart from `engine` so a wallboard (which follows
     /// `engine`) is not shown the addresses.
     public static let ban = "ban"
+    /// `trunk.registration` when the registration at a trunk's provider succeeds or fails.
+    public static let trunk = "trunk"
     /// Events about the subscription itself, e.g. `events.overflow`.
     public static let events = "events"
 }

@@ -301,26 +301,36 @@ extension PBXCore {
         let sdp = call.calleeOrigin.stamp(offer.anchored(at: configuration.mediaAddress, audioPort: session.bPort))
         let body = Array(sdp.serialized().utf8)
         for target in destinations {
-            let (contact, destination) = (target.contact, target.destination)
-            let trunk = target.trunk.flatMap { name in dialPlan.trunks.first { $0.name == name } }
-            let invite =
-                if let trunk {
-                    trunkInvite(
-                        for: call, trunk: trunk, contact: contact, destination: destination, maxForwards: maxForwards,
-                        body: body)
-                } else {
-                    calleeInvite(for: call, contact: contact, destination: destination, maxForwards: maxForwards, body: body)
-                }
-            let key = startClient(invite, to: destination, purpose: .calleeInvite(call: id, leg: call.legs.count))
-            var leg = CalleeLeg(contact: contact, destination: destination, invite: invite, transactionKey: key)
-            leg.trunk = trunk?.name
+            var leg = ring(target, for: call, maxForwards: maxForwards, body: body)
             // The called extension's phones and mobile (an application's leg, or a number
             // called out, names none): its busy lamp.
-            if !toApplication, trunk == nil || directory[call.callee] != nil { leg.extensionNumber = call.callee }
+            if !toApplication, leg.trunk == nil || directory[call.callee] != nil { leg.extensionNumber = call.callee }
             call.legs.append(leg)
         }
         noteDialogChange()
         armNoAnswerTimer(of: call, id: id, after: .seconds(call.noAnswerTimeout))
+    }
+
+    /// Sends the INVITE ringing `target` as the call's next leg (through its trunk if it names
+    /// one, see PBXCore+Trunks) and returns the leg, for the caller to add.
+    func ring(
+        _ target: RingTarget, for call: Call, maxForwards: Int, body: [UInt8], divertedFrom: String? = nil
+    ) -> CalleeLeg {
+        let trunk = target.trunk.flatMap { name in dialPlan.trunks.first { $0.name == name } }
+        let invite =
+            if let trunk {
+                trunkInvite(
+                    for: call, trunk: trunk, contact: target.contact, destination: target.destination,
+                    maxForwards: maxForwards, body: body)
+            } else {
+                calleeInvite(
+                    for: call, contact: target.contact, destination: target.destination, maxForwards: maxForwards,
+                    body: body, divertedFrom: divertedFrom)
+            }
+        let key = startClient(invite, to: target.destination, purpose: .calleeInvite(call: call.id, leg: call.legs.count))
+        var leg = CalleeLeg(contact: target.contact, destination: target.destination, invite: invite, transactionKey: key)
+        leg.trunk = trunk?.name
+        return leg
     }
 
     /// `divertedFrom`: the extension whose phone redirected the call here, named in a

@@ -169,21 +169,8 @@ extension PBXCore {
         let sdp = call.calleeOrigin.stamp(offer.anchored(at: configuration.mediaAddress, audioPort: media.bPort))
         let body = Array(sdp.serialized().utf8)
         for target in targets {
-            let trunk = target.trunk.flatMap { name in dialPlan.trunks.first { $0.name == name } }
-            let invite =
-                if let trunk {
-                    trunkInvite(
-                        for: call, trunk: trunk, contact: target.contact, destination: target.destination,
-                        maxForwards: maxForwards, body: body)
-                } else {
-                    calleeInvite(
-                        for: call, contact: target.contact, destination: target.destination, maxForwards: maxForwards,
-                        body: body, divertedFrom: divertedFrom)
-                }
-            let key = startClient(invite, to: target.destination, purpose: .calleeInvite(call: id, leg: call.legs.count))
-            var leg = CalleeLeg(contact: target.contact, destination: target.destination, invite: invite, transactionKey: key)
+            var leg = ring(target, for: call, maxForwards: maxForwards, body: body, divertedFrom: divertedFrom)
             leg.extensionNumber = target.extensionNumber
-            leg.trunk = trunk?.name
             call.legs.append(leg)
         }
         noteDialogChange()

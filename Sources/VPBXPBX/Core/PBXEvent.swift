@@ -34,6 +34,9 @@ public enum PBXEvent: Sendable, Equatable {
     case sourceBanned(source: String, failures: Int, seconds: Int)
     /// A source's ban ended: `expired`, or `lifted` by an administrator.
     case sourceBanEnded(source: String, reason: String)
+    /// The exchange's registration at a trunk's provider succeeded or failed (refreshes that
+    /// keep it registered are not events).
+    case trunkRegistration(trunk: String, state: TrunkRegistrationState)
 }
 
 /// A read-only view of a call for the control socket.

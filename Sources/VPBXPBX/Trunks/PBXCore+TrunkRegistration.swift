@@ -75,12 +75,16 @@ extension PBXCore {
         else { return }
         switch response.statusCode {
         case 200..<300:
-            let granted = Self.grantedExpiry(in: response, default: TrunkRegistration.requestedExpiry)
+            let granted = Self.grantedExpiry(
+                in: response, ourHost: configuration.advertisedHost, default: TrunkRegistration.requestedExpiry)
             let until = Date().addingTimeInterval(TimeInterval(granted))
-            if case .registered = registration.state {} else {
-                logger.notice("registered at the trunk's provider", metadata: ["trunk": "\(name)", "expires": "\(granted)"])
-            }
+            var newlyRegistered = true
+            if case .registered = registration.state { newlyRegistered = false }
             registration.state = .registered(until: until)
+            if newlyRegistered {
+                logger.notice("registered at the trunk's provider", metadata: ["trunk": "\(name)", "expires": "\(granted)"])
+                emit(.trunkRegistration(trunk: name, state: registration.state))
+            }
             registration.answeredNonce = nil
             trunkRegistrations[name] = registration
             schedule(.trunkRegistration(name, generation: generation), after: TrunkRegistration.refreshDelay(forExpiry: granted))
@@ -136,10 +140,15 @@ extension PBXCore {
     private func failTrunkRegistration(_ name: String, _ reason: String) {
         guard var registration = trunkRegistrations[name] else { return }
         let retryAt = Date().addingTimeInterval(TimeInterval(TrunkRegistration.retryDelay.components.seconds))
-        if registration.state != .failed(reason, retryAt: retryAt) {
-            logger.error("registration at the trunk's provider failed; retrying in 30 s", metadata: ["trunk": "\(name)", "reason": "\(reason)"])
-        }
+        var sameFailure = false
+        if case .failed(reason, _) = registration.state { sameFailure = true }
         registration.state = .failed(reason, retryAt: retryAt)
+        if !sameFailure {
+            logger.error(
+                "registration at the trunk's provider failed; retrying every 30 s",
+                metadata: ["trunk": "\(name)", "reason": "\(reason)"])
+            emit(.trunkRegistration(trunk: name, state: registration.state))
+        }
         registration.answeredNonce = nil
         trunkRegistrations[name] = registration
         schedule(.trunkRegistration(name, generation: registration.generation), after: TrunkRegistration.retryDelay)
@@ -152,13 +161,14 @@ extension PBXCore {
         return registrar
     }
 
-    /// The registration's length the provider granted: our Contact's `expires`, else the
+    /// The registration's length the provider granted: our Contact's `expires` (the account's
+    /// other bindings, a desk phone registered with it too, are listed beside ours), else the
     /// Expires header, else what was asked.
-    static func grantedExpiry(in response: SIPResponse, default requested: Int) -> Int {
-        for value in response.headers.lines("Contact") {
-            if let parameter = value.split(separator: ";").first(where: { $0.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("expires=") }),
-                let seconds = Int(parameter.split(separator: "=")[1].trimmingCharacters(in: .whitespaces))
-            {
+    static func grantedExpiry(in response: SIPResponse, ourHost: String, default requested: Int) -> Int {
+        let addresses = (try? response.headers.contacts().addresses) ?? []
+        let ours = addresses.filter { $0.uri.host == ourHost }
+        for address in ours.isEmpty ? addresses : ours {
+            if let seconds = address.parameters.value(named: "expires").flatMap({ $0 }).flatMap({ Int($0) }) {
                 return seconds
             }
         }

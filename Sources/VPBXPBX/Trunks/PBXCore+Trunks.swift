@@ -83,13 +83,9 @@ extension PBXCore {
             metadata: [
                 "call": "\(call.id)", "trunk": "\(name)", "status": "\(response.statusCode)", "next": "\(next.name)",
             ])
-        let target = ringTarget(for: number, through: next, at: peer)
-        let invite = trunkInvite(
-            for: call, trunk: next, contact: target.contact, destination: peer,
+        var replacement = ring(
+            ringTarget(for: number, through: next, at: peer), for: call,
             maxForwards: leg.invite.headers.maxForwards ?? 70, body: leg.invite.body)
-        let key = startClient(invite, to: peer, purpose: .calleeInvite(call: call.id, leg: call.legs.count))
-        var replacement = CalleeLeg(contact: target.contact, destination: peer, invite: invite, transactionKey: key)
-        replacement.trunk = next.name
         replacement.extensionNumber = leg.extensionNumber
         call.legs.append(replacement)
         call.path.append("trunk:\(next.name)")

@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+import VPBXControl
+import VPBXPBX
+
+@testable import VPBXEngine
+
+/// A trunk's registration reaches control clients as `trunk.registration` on the `trunk`
+/// topic: registered with its expiry, failed with why.
+@Suite struct EventBridgeTrunkTests {
+    @Test func aRegistrationCarriesItsExpiry() throws {
+        let until = Date(timeIntervalSince1970: 1_800_000_000)
+        let event = EventBridge.encode(.trunkRegistration(trunk: "telekom", state: .registered(until: until)))
+        #expect(event.topic == EventTopic.trunk && event.type == "trunk.registration")
+        #expect(
+            try event.decodedData() == .object([
+                "trunk": .string("telekom"), "state": .string("registered"), "until": .string("2027-01-15T08:00:00.000Z"),
+            ]))
+    }
+
+    @Test func aFailureCarriesItsReason() throws {
+        let event = EventBridge.encode(
+            .trunkRegistration(trunk: "telekom", state: .failed("403 Forbidden", retryAt: Date())))
+        #expect(
+            try event.decodedData() == .object([
+                "trunk": .string("telekom"), "state": .string("failed"), "error": .string("403 Forbidden"),
+            ]))
+    }
+}
