@@ -19,16 +19,17 @@ extension Integration {
         /// The provider (sipp UAS on 127.0.0.2) and the trunk pointing at it.
         static func provider(
             _ pbx: TestPBX, ear: RTPCapture, challenges: Int = 1, password: String = trunkPassword,
-            extraTrunkOptions: [String] = []
+            extraTrunkOptions: [String] = [], overTCP: Bool = false
         ) async throws -> SippProcess {
-            let peer = try SippPeer(.trunkAnswerChallenged).signalling(from: providerAddress)
+            var peer = try SippPeer(.trunkAnswerChallenged).signalling(from: providerAddress)
                 .key("rtp_listen", String(ear.port)).key("trunk_user", trunkUser).key("trunk_password", trunkPassword)
                 .key("challenges", String(challenges))
+            if overTCP { peer = peer.overTCP() }
             try await pbx.cli.succeed(
                 [
                     "trunk", "add", "provider", "--host", "\(providerAddress):\(peer.port)", "--username", trunkUser,
                     "--password", password, "--caller-id", "06 1 234 5600",
-                ] + extraTrunkOptions)
+                ] + extraTrunkOptions + (overTCP ? ["--transport", "tcp"] : []))
             let process = try pbx.start(peer, name: "provider")
             try await Task.sleep(for: .milliseconds(300))
             try await process.requireListening()
@@ -59,8 +60,10 @@ extension Integration {
         /// 1001 dials `number`, which the provider answers; both talk (``talk``), the console
         /// hangs up, and both sipps must have played their scenarios through.
         static func talkingCall(
-            _ pbx: TestPBX, dialling number: String, provider: SippProcess, ears: (caller: RTPCapture, provider: RTPCapture)
+            _ pbx: TestPBX, dialling number: String, provider: SippProcess, ears: (caller: RTPCapture, provider: RTPCapture),
+            callerClass: String? = nil
         ) async throws -> (call: LiveCall, provider: SippResult) {
+            if let callerClass { try await pbx.cli.succeed(["ext", "set", Fixture.caller, "--outbound", callerClass]) }
             let caller = try pbx.phone(.callListen).service(number).caller(Fixture.caller)
                 .key("rtp_listen", String(ears.caller.port))
                 .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
@@ -96,6 +99,22 @@ extension Integration {
                 #expect(answered.contains("CSeq: 2 INVITE"), "\(answered)")
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: "+36301234567")
                 #expect(cdr.disposition == .answered && cdr.path == ["trunk:provider"], "\(cdr)")
+            }
+        }
+
+        @Test("a call out over TCP: the engine connects to the provider, the challenge and the call on that connection")
+        func callOutOverTCP() async throws {
+            try await TestPBX.run { pbx in
+                let (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                let provider = try await Self.provider(pbx, ear: providerEar, overTCP: true)
+                let (call, providerResult) = try await Self.talkingCall(
+                    pbx, dialling: "+44 20 7946 0018".filter { $0 != " " }, provider: provider,
+                    ears: (callerEar, providerEar), callerClass: "international")
+                #expect(call.callee == "+442079460018")
+                let invite = try #require(providerResult.receivedMessages().last { $0.hasPrefix("INVITE ") })
+                #expect(invite.hasPrefix("INVITE sip:+442079460018@\(Self.providerAddress):"), "\(invite)")
+                #expect(invite.contains(";transport=tcp") && invite.contains("SIP/2.0/TCP"), "\(invite)")
             }
         }
 
