@@ -82,6 +82,12 @@ struct ControlHandlers: Sendable {
         let statistics = await pbx.currentStatistics()
         let overloaded = await pbx.isOverloaded
         let store = pbx.storeWrites
+        let trunks = (try? await dialPlan.trunks())?.count
+        let registrations = await pbx.trunkRegistrationStates()
+        let registered = registrations.values.filter { if case .registered = $0 { true } else { false } }.count
+        let failing = registrations.compactMap { name, state in
+            if case .failed = state { name } else { nil }
+        }.sorted()
         return EngineStatus.Result(
             engineVersion: engineVersion, startedAt: startedAt,
             uptimeSeconds: Int(Date().timeIntervalSince(startedAt)),
@@ -100,7 +106,8 @@ struct ControlHandlers: Sendable {
             eventSubscribersDropped: await events.subscribersDropped,
             webhooks: webhooks?.deliveries.map {
                 WebhookStatus(url: WebhookForwarder.redacted($0.key), delivered: $0.value.delivered, failed: $0.value.failed)
-            }.sorted { $0.url < $1.url })
+            }.sorted { $0.url < $1.url },
+            trunks: trunks, trunksRegistered: registered, trunksFailing: failing)
     }
 
     /// Runs a store operation, turning `StoreError` into the matching RPC error.

@@ -30,7 +30,17 @@ struct StatusCommand: AsyncParsableCommand {
             ("registrations", "\(status.registrations)"),
             ("active calls", status.maximumCalls.map { "\(status.activeCalls) (limit \($0))" } ?? "\(status.activeCalls)"),
         ] + Self.admission(status) + Self.media(status) + Self.authentication(status) + Self.store(status) + Self.events(status)
-            + Self.webhooks(status))
+            + Self.webhooks(status) + Self.trunks(status))
+    }
+
+    /// The trunks and their registrations, when there are any.
+    static func trunks(_ status: EngineStatus.Result) -> [(String, String)] {
+        guard let trunks = status.trunks, trunks > 0 else { return [] }
+        var text = "\(trunks), \(status.trunksRegistered ?? 0) registered"
+        if let failing = status.trunksFailing, !failing.isEmpty {
+            text += "; registration FAILING: \(failing.joined(separator: ", ")) (see vpbx trunk list)"
+        }
+        return [("trunks", text)]
     }
 
     /// Each webhook's deliveries, when the engine has any.

@@ -7,11 +7,6 @@ extension Integration {
     /// the refusal in `vpbx status`.
     @Suite("Call admission")
     struct AdmissionTests {
-        /// `vpbx status --json`.
-        struct StatusReport: Decodable {
-            var status: EngineStatus.Result
-        }
-
         /// A first call (answered, held 5 s) goes up; a second caller, without credentials,
         /// must get 503 while it is up; the first then completes. The callers' and callee's
         /// sipp scenarios check the messages.

@@ -26,7 +26,7 @@ extension Integration {
                     staticContact: pbx.contact(of: callee, number: Fixture.callee))
                 let follower = try EventFollower(pbx.cli)
                 let snapshotSeq = try await follower.snapshotSeq()
-                let status = try await pbx.cli.json(AdmissionTests.StatusReport.self, ["status"]).status
+                let status = try await pbx.cli.json(StatusReport.self, ["status"]).status
                 #expect(status.eventSubscribers == 1, "vpbx status counts the follower")
                 #expect(status.eventSubscribersDropped == 0)
 

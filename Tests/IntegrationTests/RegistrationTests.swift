@@ -142,10 +142,6 @@ extension Integration {
             }
         }
 
-        struct StatusReport: Decodable {
-            var status: EngineStatus.Result
-        }
-
         @Test("trusted sources are not challenged (REGISTER and INVITE pass with a wrong password)")
         func trustedSource() async throws {
             try await TestPBX.run(trusted: ["127.0.0.0/8"]) { pbx in

@@ -221,6 +221,10 @@ extension Integration {
                 #expect(refreshed.timeIntervalSinceNow < 3_700)
                 let shown = try await pbx.cli.json(TrunkInfo.self, ["trunk", "show", "provider"])
                 #expect(shown.registration == "registered" && shown.registrationError == nil, "\(shown)")
+                let status = try await pbx.cli.json(StatusReport.self, ["status"]).status
+                #expect(status.trunks == 1 && status.trunksRegistered == 1 && status.trunksFailing == [], "\(status)")
+                let text = try await pbx.cli.run(["status"], json: false)
+                #expect(text.stdout.contains("1, 1 registered"), "\(text.summary)")
                 try await pbx.cli.succeed(["trunk", "remove", "provider"])
                 let result = await process.finish()
                 try result.requireSuccess()

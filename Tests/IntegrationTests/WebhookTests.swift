@@ -50,7 +50,7 @@ extension Integration {
                 let ended = try #require(events.last?["data"] as? [String: Any])
                 #expect(ended["disposition"] as? String == "answered")
                 try await eventually("the failing receiver was asked too") { failing.received.count >= 4 }
-                let status = try await pbx.cli.json(AdmissionTests.StatusReport.self, ["status"]).status
+                let status = try await pbx.cli.json(StatusReport.self, ["status"]).status
                 let figures = Dictionary(uniqueKeysWithValues: (status.webhooks ?? []).map { ($0.url, $0) })
                 #expect(figures.count == 3, "\(status.webhooks ?? [])")
                 #expect(figures["http://127.0.0.1:\(crm.port)/pbx/events"]?.delivered ?? 0 >= 4)

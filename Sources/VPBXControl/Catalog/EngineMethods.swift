@@ -90,6 +90,11 @@ public enum EngineStatus: RPCMethod {
         public var eventSubscribersDropped: Int?
         /// What each `--webhook` delivered and failed to since the start.
         public var webhooks: [WebhookStatus]?
+        /// Trunks configured, those registered at their provider now, and those whose
+        /// registration fails (by name).
+        public var trunks: Int?
+        public var trunksRegistered: Int?
+        public var trunksFailing: [String]?
         public init(
             engineVersion: String, startedAt: Date, uptimeSeconds: Int, sipListen: [String], extensions: Int,
             registrations: Int, activeCalls: Int, maximumCalls: Int? = nil, overloaded: Bool? = nil,
@@ -98,8 +103,12 @@ public enum EngineStatus: RPCMethod {
             storeFailingSeconds: Int? = nil, requestsRateLimited: Int? = nil, callsRefusedStoreBacklog: Int? = nil,
             rtpPortPairs: Int? = nil, rtpPortPairsInUse: Int? = nil, rtpSocketSetsParked: Int? = nil,
             sipDatagramsDropped: Int? = nil, eventSubscribers: Int? = nil, eventSubscribersDropped: Int? = nil,
-            webhooks: [WebhookStatus]? = nil
+            webhooks: [WebhookStatus]? = nil, trunks: Int? = nil, trunksRegistered: Int? = nil,
+            trunksFailing: [String]? = nil
         ) {
+            self.trunks = trunks
+            self.trunksRegistered = trunksRegistered
+            self.trunksFailing = trunksFailing
             self.sipDatagramsDropped = sipDatagramsDropped
             self.webhooks = webhooks
             self.eventSubscribers = eventSubscribers
