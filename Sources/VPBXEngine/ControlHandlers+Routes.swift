@@ -3,6 +3,7 @@ import VPBXControl
 import VPBXPBX
 import VPBXSchedule
 import VPBXStore
+import VPBXText
 
 /// `route.*` and `timecondition.*`: the dial plan. The store holds it as text; after every
 /// change (including schedules, holidays and overrides, which time conditions evaluate) the
@@ -10,11 +11,13 @@ import VPBXStore
 extension ControlHandlers {
     func registerRouteMethods(on router: ControlRouter) {
         router.register(RouteCreate.self) { params, _ in
+            // A DID however typed is kept in E.164, as calls from trunks are routed.
+            let number = PublicNumber.routeNumber(params.number)
             let destination = try await self.checkedDestination(params.destination, field: "destination")
-            if try await self.storeCall({ try await self.extensions.get(params.number) }) != nil {
-                throw RPCError.conflict("\(params.number) is an extension; a route needs a number of its own")
+            if try await self.storeCall({ try await self.extensions.get(number) }) != nil {
+                throw RPCError.conflict("\(number) is an extension; a route needs a number of its own")
             }
-            let record = RouteRecord(number: params.number, destination: destination.description)
+            let record = RouteRecord(number: number, destination: destination.description)
             try await self.storeCall { try await self.dialPlan.create(record) }
             try await self.reloadDialPlan()
             await self.publish("dialplan", "route.created", ["number": .string(record.number)])
@@ -26,14 +29,15 @@ extension ControlHandlers {
             }
         }
         router.register(RouteDelete.self) { params, _ in
+            let number = PublicNumber.routeNumber(params.number)
             guard
                 let record = try await self.storeCall({ try await self.dialPlan.routes() }).first(where: {
-                    $0.number == params.number
+                    $0.number == number
                 })
             else {
-                throw RPCError.notFound("no route for \(params.number) (see vpbx route list)")
+                throw RPCError.notFound("no route for \(number) (see vpbx route list)")
             }
-            _ = try await self.storeCall { try await self.dialPlan.deleteRoute(params.number) }
+            _ = try await self.storeCall { try await self.dialPlan.deleteRoute(number) }
             try await self.reloadDialPlan()
             await self.publish("dialplan", "route.deleted", ["number": .string(record.number)])
             return RouteInfo(number: record.number, destination: record.destination)

@@ -68,6 +68,14 @@ public struct PublicNumber: Sendable, Hashable {
         }
     }
 
+    /// A route's number as an administrator types it: a public number (`+36 1 234 5600`,
+    /// `06 1 234 5600`, `0036...`: a trunk's DID) in E.164, calls from trunks being routed
+    /// by that; anything else (a short service number) as it is.
+    public static func routeNumber(_ text: String) -> String {
+        guard text.hasPrefix("+") || text.hasPrefix("06") || text.hasPrefix("00") else { return text }
+        return HungarianNumber.normalize(text) ?? text
+    }
+
     /// A caller's number as a trunk gives it (`+36301234567`, `36301234567`, `06301234567`,
     /// `0036...`), in E.164 when it can be read as one, else as it came (`anonymous`, a
     /// short number): calls from outside are shown and searched for in one form.

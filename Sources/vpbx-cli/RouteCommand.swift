@@ -15,14 +15,15 @@ struct RouteCommand: AsyncParsableCommand {
     /// A short number as typed, or a public number (a trunk's DID: `+36...`, `06...`,
     /// `0036...`) in E.164, as calls from trunks are routed by.
     static func routeNumber(_ text: String) throws -> String {
-        if text.hasPrefix("+") || text.hasPrefix("06") || text.hasPrefix("00") {
-            guard let e164 = HungarianNumber.normalize(text) else {
-                throw ValidationError("'\(text)' is not a phone number; type a DID like '+36 1 234 5600' or '06 1 234 5600'")
-            }
-            return e164
+        guard text.hasPrefix("+") || text.hasPrefix("06") || text.hasPrefix("00") else {
+            try ExtensionCommand.validateNumber(text)
+            return text
         }
-        try ExtensionCommand.validateNumber(text)
-        return text
+        let number = PublicNumber.routeNumber(text)
+        guard number.hasPrefix("+") else {
+            throw ValidationError("'\(text)' is not a phone number; type a DID like '+36 1 234 5600' or '06 1 234 5600'")
+        }
+        return number
     }
 }
 

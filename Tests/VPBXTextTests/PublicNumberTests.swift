@@ -47,3 +47,13 @@ import Testing
         #expect(PublicNumber.Reach.premium < .international)
     }
 }
+
+@Suite struct RouteNumberTests {
+    @Test(arguments: [
+        ("06 1 234 5600", "+3612345600"), ("+36 1 234 5600", "+3612345600"), ("0036 1 234 5600", "+3612345600"),
+        ("100", "100"), ("0600", "0600"), ("+", "+"),
+    ])
+    func publicNumbersAreKeptInE164(typed: String, kept: String) {
+        #expect(PublicNumber.routeNumber(typed) == kept)
+    }
+}

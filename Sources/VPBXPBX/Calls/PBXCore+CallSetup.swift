@@ -128,7 +128,7 @@ extension PBXCore {
     /// An extension's call: its dial plan, and a public number that is one of the exchange's
     /// own (a DID dialled from inside) routed as if it came in, not out and back.
     private func internalRouting(of dialled: String, at now: Date) -> Routing {
-        if dialPlan.routes[dialled] == nil, directory[dialled] == nil, !dialPlan.trunks.isEmpty,
+        if !dialPlan.trunks.isEmpty, dialPlan.routes[dialled] == nil, directory[dialled] == nil,
             let number = PublicNumber(dialled: dialled), dialPlan.routes[number.e164] != nil
         {
             return dialPlan.resolve(number.e164, at: now)
