@@ -104,7 +104,9 @@ struct CallOriginateCommand: AsyncParsableCommand {
         discussion: """
             The phone of the --from extension rings first, showing NUMBER as the caller. Once it \
             answers, NUMBER is dialled for it as that phone would dial it (an extension, a queue's \
-            or menu's number) and the phone hears ringback until NUMBER answers; NUMBER's phone \
+            or menu's number, or a customer's number such as '06 30 123 4567', out through a trunk \
+            within the extension's outbound class) and the phone hears ringback until NUMBER \
+            answers; NUMBER's phone \
             sees the extension calling. Prints the call's id, which 'vpbx call list', 'vpbx \
             events' and 'vpbx call hangup' know it by.
             """)

@@ -226,8 +226,8 @@ struct TrunkTests {
         try await PBXHarness.run(Cast.everyone) { pbx in
             await pbx.core.setDialPlan(plan())
             try await pbx.register(alice)
-            let started = try await pbx.core.originate(from: alice.number, to: "06 30 123 4567".filter { $0 != " " })
-            #expect(started.caller == alice.number)
+            let started = try await pbx.core.originate(from: alice.number, to: "06 30 123 4567")
+            #expect(started.caller == alice.number && started.callee == "+36301234567", "as the CRM typed it, in E.164")
             let invite = try await pbx.outbound.request(.invite, to: alice.address)
             pbx.send(alice.respond(to: invite, status: 200, toTag: "alice", sdp: alice.sdp(port: 4000)), from: alice)
             _ = try await pbx.outbound.request(.ack, to: alice.address)

@@ -3,6 +3,7 @@ import VPBXSDP
 import VPBXSIP
 import VPBXSignaling
 import VPBXStore
+import VPBXText
 
 /// Click-to-call (`call.originate`): a CRM or an agent's console asks the engine to call a
 /// number for an extension. As Asterisk's Originate and FreeSWITCH's `originate` do, the
@@ -24,9 +25,13 @@ extension PBXCore {
     /// Rings `caller`'s phone; once it answers, dials `number` for it. `autoAnswer` asks the
     /// phone to answer by itself (Call-Info `answer-after=0`, Alert-Info `alert-autoanswer`:
     /// Snom, Yealink, Polycom, Grandstream and most softphones honour one of them).
-    public func originate(from caller: String, to number: String, autoAnswer: Bool = false) throws(OriginateError)
+    public func originate(from caller: String, to typed: String, autoAnswer: Bool = false) throws(OriginateError)
         -> CallSnapshot
     {
+        // A customer's number as the CRM holds it (`06 30 123 4567`) is called, listed and
+        // recorded in E.164.
+        let number =
+            directory[typed] == nil && dialPlan.routes[typed] == nil ? PublicNumber(dialled: typed)?.e164 ?? typed : typed
         guard let record = directory[caller] else {
             throw OriginateError(kind: .notFound, description: "extension \(caller) does not exist")
         }
