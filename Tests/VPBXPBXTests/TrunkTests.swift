@@ -270,4 +270,24 @@ struct TrunkTests {
             #expect(try out.headers.from().displayName == "Extension \(alice.number)")
         }
     }
+
+    @Test("the caller hanging up after the provider's challenge cancels the INVITE that answered it (CSeq 2, its branch)")
+    func cancelAfterTheChallenge() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(plan())
+            let invite = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
+            let first = try await pbx.outbound.request(.invite, to: provider.address)
+            var challenge = provider.respond(to: first, status: 407, toTag: "p1")
+            challenge.headers.add("Proxy-Authenticate", "Digest realm=\"carrier.example\", nonce=\"n-7\"")
+            pbx.send(challenge, from: provider)
+            let second = try await pbx.outbound.request(.invite, to: provider.address)
+            pbx.send(provider.respond(to: second, status: 180, toTag: "p2"), from: provider)
+            _ = try await pbx.outbound.response(180, .invite, to: alice.address)
+            pbx.send(alice.cancel(invite), from: alice)
+            let cancel = try await pbx.outbound.request(.cancel, to: provider.address)
+            #expect(try cancel.headers.cseq().number == 2)
+            #expect(try cancel.headers.topVia().branch == second.headers.topVia().branch)
+            _ = try await pbx.outbound.response(487, .invite, to: alice.address)
+        }
+    }
 }
