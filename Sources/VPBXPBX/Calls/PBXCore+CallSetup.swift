@@ -64,7 +64,7 @@ extension PBXCore {
             emit(.callRouted(caller: caller, dialled: dialled, path: routing.path))
         }
         let callee: String
-        var destinations: [RingTarget]
+        let destinations: [RingTarget]
         let noAnswerTimeout: Int
         switch routing.target {
         case .extension(let number):
@@ -80,11 +80,9 @@ extension PBXCore {
                     path: path)
                 return
             }
-            let contacts = contacts(of: calleeRecord, now: now).map { RingTarget(contact: $0.0, destination: $0.1) }
-            let mobile = mobileTarget(of: calleeRecord)
-            if calleeRecord.enabled, !contacts.isEmpty || mobile != nil {
-                (callee, destinations, noAnswerTimeout) = (number, contacts, calleeRecord.noAnswerTimeout)
-                if let mobile { destinations.append(mobile) }
+            let targets = ringTargets(of: calleeRecord, now: now)
+            if calleeRecord.enabled, !targets.isEmpty {
+                (callee, destinations, noAnswerTimeout) = (number, targets, calleeRecord.noAnswerTimeout)
             } else if calleeRecord.enabled, dialPlan.mailboxes.contains(number) {
                 // No phone registered: straight to the unavailable greeting.
                 let voicemail = Application.voicemail(mailbox: number, busy: false)
@@ -301,11 +299,7 @@ extension PBXCore {
         let sdp = call.calleeOrigin.stamp(offer.anchored(at: configuration.mediaAddress, audioPort: session.bPort))
         let body = Array(sdp.serialized().utf8)
         for target in destinations {
-            var leg = ring(target, for: call, maxForwards: maxForwards, body: body)
-            // The called extension's phones and mobile (an application's leg, or a number
-            // called out, names none): its busy lamp.
-            if !toApplication, leg.trunk == nil || directory[call.callee] != nil { leg.extensionNumber = call.callee }
-            call.legs.append(leg)
+            call.legs.append(ring(target, for: call, maxForwards: maxForwards, body: body))
         }
         noteDialogChange()
         armNoAnswerTimer(of: call, id: id, after: .seconds(call.noAnswerTimeout))
@@ -330,6 +324,9 @@ extension PBXCore {
         let key = startClient(invite, to: target.destination, purpose: .calleeInvite(call: call.id, leg: call.legs.count))
         var leg = CalleeLeg(contact: target.contact, destination: target.destination, invite: invite, transactionKey: key)
         leg.trunk = trunk?.name
+        // The extension whose phone or mobile this is (an application's leg, or a number
+        // called out, names none): its busy lamp, and which one answered a queue's offer.
+        leg.extensionNumber = target.extensionNumber
         return leg
     }
 

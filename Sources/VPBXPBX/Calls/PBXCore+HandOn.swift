@@ -37,13 +37,7 @@ extension PBXCore {
                 return (publicNumber.e164, [out], Self.outboundNoAnswerTimeout)
             }
             guard record.enabled else { return nil }
-            var found = contacts(of: record, now: now).map {
-                RingTarget(contact: $0.0, destination: $0.1, extensionNumber: number)
-            }
-            if var mobile = mobileTarget(of: record) {
-                mobile.extensionNumber = number
-                found.append(mobile)
-            }
+            let found = ringTargets(of: record, now: now)
             return found.isEmpty ? nil : (number, found, record.noAnswerTimeout)
         case .application(let application):
             return (
@@ -169,9 +163,7 @@ extension PBXCore {
         let sdp = call.calleeOrigin.stamp(offer.anchored(at: configuration.mediaAddress, audioPort: media.bPort))
         let body = Array(sdp.serialized().utf8)
         for target in targets {
-            var leg = ring(target, for: call, maxForwards: maxForwards, body: body, divertedFrom: divertedFrom)
-            leg.extensionNumber = target.extensionNumber
-            call.legs.append(leg)
+            call.legs.append(ring(target, for: call, maxForwards: maxForwards, body: body, divertedFrom: divertedFrom))
         }
         noteDialogChange()
         cancelNoAnswerTimer(of: call, id: id)  // an earlier phase's, if it is still waiting

@@ -124,17 +124,13 @@ extension PBXCore {
     /// it cannot be answered: no digest, no credentials, or the same nonce answered already
     /// (the credentials are wrong).
     private func answer(_ response: SIPResponse, for registration: inout TrunkRegistration) -> (name: String, value: String)? {
-        let header = response.statusCode == 401 ? "WWW-Authenticate" : "Proxy-Authenticate"
-        let challenges = response.headers.lines(header).compactMap { try? DigestChallenge(parsing: $0) }
-        guard let challenge = challenges.first(where: { $0.algorithm == .sha256 }) ?? challenges.first,
-            let username = registration.trunk.username, let password = registration.trunk.password,
-            challenge.stale || challenge.nonce != registration.answeredNonce
+        guard
+            let answer = Self.credentials(
+                of: registration.trunk, answering: response, method: .register, uri: Self.registrarURI(of: registration.trunk)),
+            answer.challenge.stale || answer.challenge.nonce != registration.answeredNonce
         else { return nil }
-        registration.answeredNonce = challenge.nonce
-        let credentials = DigestCredentials.answering(
-            challenge, username: username, password: password, method: "REGISTER",
-            uri: Self.registrarURI(of: registration.trunk).serialized, cnonce: SIPIdentifiers.tag())
-        return (response.statusCode == 401 ? "Authorization" : "Proxy-Authorization", credentials.headerValue)
+        registration.answeredNonce = answer.challenge.nonce
+        return answer.header
     }
 
     private func failTrunkRegistration(_ name: String, _ reason: String) {

@@ -142,12 +142,20 @@ extension PBXCore {
         number.flatMap { directory[$0] }.map { Self.farthestReach(of: $0.outboundClass) }
     }
 
-    /// A mobile extension's mobile number, rung through a trunk with its phones.
-    func mobileTarget(of record: ExtensionRecord) -> RingTarget? {
-        guard record.kind == .mobile, let mobile = record.mobileNumber, let number = PublicNumber(dialled: mobile) else {
-            return nil
+    /// What ringing extension `record` rings: its phones (``contacts(of:now:)``) and, for a
+    /// mobile extension, its mobile number through the outbound trunk; each names the
+    /// extension (its busy lamp, and which extension answered).
+    func ringTargets(of record: ExtensionRecord, now: Date) -> [RingTarget] {
+        var targets = contacts(of: record, now: now).map {
+            RingTarget(contact: $0.0, destination: $0.1, extensionNumber: record.number)
         }
-        return trunkTarget(for: number)
+        if record.kind == .mobile, let mobile = record.mobileNumber.flatMap({ PublicNumber(dialled: $0) }),
+            var target = trunkTarget(for: mobile)
+        {
+            target.extensionNumber = record.number
+            targets.append(target)
+        }
+        return targets
     }
 
     /// The INVITE ringing a number through `trunk`: From shows the trunk's number with the
@@ -185,27 +193,38 @@ extension PBXCore {
         let leg = call.legs[index]
         guard response.statusCode == 401 || response.statusCode == 407, let name = leg.trunk,
             leg.challengesAnswered == 0, call.answeredLeg == nil, call.state != .ending, !leg.cancelPending,
-            let trunk = dialPlan.trunks.first(where: { $0.name == name }), let username = trunk.username,
-            let password = trunk.password
+            let trunk = dialPlan.trunks.first(where: { $0.name == name }),
+            let answer = Self.credentials(of: trunk, answering: response, method: .invite, uri: leg.contact)
         else { return false }
-        let challengeHeader = response.statusCode == 401 ? "WWW-Authenticate" : "Proxy-Authenticate"
-        let challenges = response.headers.lines(challengeHeader).compactMap { try? DigestChallenge(parsing: $0) }
-        // SHA-256 when offered (RFC 8760), else the first.
-        guard let challenge = challenges.first(where: { $0.algorithm == .sha256 }) ?? challenges.first else {
-            logger.warning("trunk challenged without a digest challenge we can answer", metadata: ["trunk": "\(name)"])
-            return false
-        }
-        let credentials = DigestCredentials.answering(
-            challenge, username: username, password: password, method: "INVITE", uri: leg.contact.serialized,
-            cnonce: SIPIdentifiers.tag())
         let cseq = ((try? leg.invite.headers.cseq().number) ?? 1) + 1
         let invite = trunkInvite(
             for: call, trunk: trunk, contact: leg.contact, destination: leg.destination,
             maxForwards: leg.invite.headers.maxForwards ?? 70, body: leg.invite.body, cseq: cseq,
-            authorization: (response.statusCode == 401 ? "Authorization" : "Proxy-Authorization", credentials.headerValue))
+            authorization: answer.header)
         let key = startClient(invite, to: leg.destination, purpose: .calleeInvite(call: call.id, leg: index))
         call.legs[index].resend(invite, key: key)
         return true
+    }
+}
+
+extension PBXCore {
+    /// The header answering the digest challenge of `response` (a 401 or 407) to a `method`
+    /// request for `uri` with `trunk`'s credentials, and the challenge answered (its nonce
+    /// tells a repeated challenge); nil without credentials or a digest challenge. SHA-256
+    /// when the provider offers it (RFC 8760), else its first challenge.
+    static func credentials(
+        of trunk: Trunk, answering response: SIPResponse, method: SIPMethod, uri: SIPURI
+    ) -> (header: (name: String, value: String), challenge: DigestChallenge)? {
+        let proxy = response.statusCode == 407
+        let challenges = response.headers.lines(proxy ? "Proxy-Authenticate" : "WWW-Authenticate")
+            .compactMap { try? DigestChallenge(parsing: $0) }
+        guard let username = trunk.username, let password = trunk.password,
+            let challenge = challenges.first(where: { $0.algorithm == .sha256 }) ?? challenges.first
+        else { return nil }
+        let credentials = DigestCredentials.answering(
+            challenge, username: username, password: password, method: method.name, uri: uri.serialized,
+            cnonce: SIPIdentifiers.tag())
+        return ((proxy ? "Proxy-Authorization" : "Authorization", credentials.headerValue), challenge)
     }
 }
 
