@@ -58,15 +58,7 @@ extension ControlHandlers {
         if let username = cleared(params.username) { record.username = username }
         if let password = cleared(params.password) { record.password = password }
         if let callerID = params.callerID {
-            if callerID.isEmpty {
-                record.callerID = nil
-            } else if let e164 = HungarianNumber.normalize(callerID) {
-                record.callerID = e164
-            } else {
-                throw RPCError.invalidArgument(
-                    "caller ID '\(callerID)' is not a phone number: write it like +3612345678 or 06 1 234 5678",
-                    field: "callerID")
-            }
+            record.callerID = try Self.normalizedNumber(callerID, field: "callerID")
         }
         if let format = params.numberFormat { record.numberFormat = format }
         if let inbound = params.inbound {
