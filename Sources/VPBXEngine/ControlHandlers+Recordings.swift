@@ -5,6 +5,7 @@
 #endif
 import Foundation
 import VPBXControl
+import VPBXMediaIO
 import VPBXPBX
 import VPBXStore
 
@@ -50,7 +51,10 @@ extension ControlHandlers {
                     throw RPCError.unavailable("the export was not allowed because it could not be audited: \(error)")
                 }
             }
-            let (bytes, size) = try Self.readChunk(recordings.absolutePath(record.path), offset: offset, length: length)
+            let path = recordings.absolutePath(record.path)
+            let (bytes, size) = CallRecordingFile.isSealed(path)
+                ? try Self.readSealedChunk(path, keys: recordings.keys, offset: offset, length: length)
+                : try Self.readChunk(path, offset: offset, length: length)
             return RecordingChunk(offset: offset, data: Data(bytes).base64EncodedString(), size: size, sha256: record.sha256)
         }
         router.register(RecordingDelete.self) { params, context in
@@ -192,6 +196,20 @@ extension ControlHandlers {
             done += n
         }
         return (bytes, size)
+    }
+
+    /// A piece of the WAV an encrypted recording holds, decrypted here: the export is the
+    /// same file a plain recording would have been.
+    static func readSealedChunk(_ path: String, keys: RecordingKeyring?, offset: Int, length: Int) throws -> ([UInt8], Int) {
+        guard let keys else {
+            throw RPCError.unavailable("\(path) is encrypted and the engine was started without --recording-key")
+        }
+        do {
+            let reader = try SealedRecordingReader(path: path, keys: keys)
+            return (try reader.read(offset: offset, length: length), reader.wavSize)
+        } catch {
+            throw RPCError.internal("cannot read the recording: \(error)")
+        }
     }
 
     static func info(_ record: RecordingRecord) -> RecordingInfo {

@@ -107,7 +107,8 @@ struct ControlHandlers: Sendable {
             webhooks: webhooks?.deliveries.map {
                 WebhookStatus(url: WebhookForwarder.redacted($0.key), delivered: $0.value.delivered, failed: $0.value.failed)
             }.sorted { $0.url < $1.url },
-            trunks: trunks, trunksRegistered: registered, trunksFailing: failing)
+            trunks: trunks, trunksRegistered: registered, trunksFailing: failing,
+            recordingKey: recordings?.keys?.current.fingerprintText)
     }
 
     /// Runs a store operation, turning `StoreError` into the matching RPC error.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import VPBXControl
+import VPBXMediaIO
 import VPBXPBX
 import VPBXStore
 
@@ -10,7 +11,8 @@ extension Engine {
     /// retention. A failure here is logged, not fatal: calls must work when recording cannot
     /// (they are then not recorded, and the log says why).
     static func makeRecordings(
-        database: VPBXDatabase, dataDirectory: String, retentionDays: Int, events: EventHub, logger: Logger
+        database: VPBXDatabase, dataDirectory: String, retentionDays: Int, keys: RecordingKeyring?, events: EventHub,
+        logger: Logger
     ) async -> EngineRecordings? {
         let audit: AuditLog
         do {
@@ -21,7 +23,12 @@ extension Engine {
         }
         let recordings = EngineRecordings(
             repository: GRDBRecordingRepository(database: database), dataDirectory: dataDirectory,
-            retentionDays: retentionDays, audit: audit, events: events, logger: logger)
+            retentionDays: retentionDays, keys: keys, audit: audit, events: events, logger: logger)
+        if let keys {
+            logger.notice(
+                "call recordings are encrypted at rest",
+                metadata: ["key": "\(keys.current.fingerprintText)", "older keys": "\(keys.all.count - 1)"])
+        }
         do {
             let recovered = try await recordings.recoverUnfinished()
             if recovered > 0 { logger.notice("call recordings finished after a stop", metadata: ["count": "\(recovered)"]) }

@@ -67,6 +67,9 @@ public actor Engine {
 
     public func start() async throws {
         let config = configuration
+        // Before anything starts: a key that was asked for and cannot be read must stop the
+        // engine, not let it record in the clear.
+        let recordingKeys = try config.recordingKeyring()
         let descriptors = FileDescriptorLimit.raiseToMaximum()
         if descriptors < 4096 {
             logger.warning(
@@ -148,7 +151,7 @@ public actor Engine {
             database: database, dataDirectory: config.dataDirectory, events: events, pbx: pbx, logger: logger)
         let recordings = await Engine.makeRecordings(
             database: database, dataDirectory: config.dataDirectory, retentionDays: config.recordingRetentionDays,
-            events: events, logger: logger)
+            keys: recordingKeys, events: events, logger: logger)
         self.recordings = recordings
         if let recordings {
             await pbx.setRecordingService(recordings)

@@ -2,6 +2,7 @@ import Foundation
 import VPBXStore
 import Logging
 import VPBXControl
+import VPBXMediaIO
 import VPBXPBX
 
 /// The engine process's own settings: where it listens and keeps its data. Everything an
@@ -61,6 +62,9 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// Days a call recording is kept from its start before its file is deleted (GDPR: no
     /// longer than needed); at most ten years.
     public private(set) var recordingRetentionDays: Int = 365
+    /// Files holding the keys call recordings are encrypted with at rest: new recordings
+    /// use the first, all of them open older ones (docs/recording.md); empty: plain WAV.
+    public var recordingKeyFiles: [String] = []
 
     public init() {}
 
@@ -70,6 +74,17 @@ public struct EngineConfiguration: Sendable, Equatable {
                 "recording retention must be 1 to \(RecordingRecord.maximumRetentionDays) days (ten years), not \(days)")
         }
         recordingRetentionDays = days
+    }
+
+    /// The recording keys read from ``recordingKeyFiles``; nil when none are given.
+    /// - Throws: ``EngineConfigurationError`` naming the file and what is wrong with it.
+    public func recordingKeyring() throws -> RecordingKeyring? {
+        guard !recordingKeyFiles.isEmpty else { return nil }
+        do {
+            return try RecordingKeyring(recordingKeyFiles.map { path throws(RecordingKeyError) in try RecordingKey.load(path: path) })
+        } catch {
+            throw EngineConfigurationError("--recording-key: \(error)")
+        }
     }
 
     public var resolvedSocketPath: String { socketPath ?? (dataDirectory as NSString).appendingPathComponent("control.sock") }
@@ -118,6 +133,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         var promptsDir: String?
         var webhooks: [Webhook]?
         var recordingRetentionDays: Int?
+        var recordingKeys: [String]?
 
         struct Webhook: Decodable {
             var url: String
@@ -164,6 +180,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.logLevel { try setLogLevel(value) }
         if let value = file.promptsDir { promptsDirectory = value }
         if let value = file.recordingRetentionDays { try setRecordingRetentionDays(value) }
+        if let value = file.recordingKeys { recordingKeyFiles = value }
         for webhook in file.webhooks ?? [] {
             try addWebhook(WebhookTarget(url: webhook.url, topics: webhook.topics ?? [EventTopic.call]))
         }

@@ -24,6 +24,9 @@ public struct EngineRecordings: CallRecordingService {
     let dataDirectory: String
     /// How long a recording is kept, in days from its start.
     let retentionDays: Int
+    /// Keys to encrypt new recordings with (the current one) and to read old ones; nil:
+    /// recordings are plain WAV files.
+    let keys: RecordingKeyring?
     let audit: AuditLog
     let events: EventHub
     let logger: Logger
@@ -31,9 +34,10 @@ public struct EngineRecordings: CallRecordingService {
     let running = RunningRecordings()
 
     public init(
-        repository: any RecordingRepository, dataDirectory: String, retentionDays: Int, audit: AuditLog, events: EventHub,
-        logger: Logger
+        repository: any RecordingRepository, dataDirectory: String, retentionDays: Int, keys: RecordingKeyring? = nil,
+        audit: AuditLog, events: EventHub, logger: Logger
     ) {
+        self.keys = keys
         self.repository = repository
         self.dataDirectory = dataDirectory
         self.retentionDays = retentionDays
@@ -47,11 +51,12 @@ public struct EngineRecordings: CallRecordingService {
     public func startRecording(_ request: CallRecordingRequest, media: any MediaSession) async throws -> any MediaRecording {
         let id = request.callID.lowercaseText
         let relative = RecordingRecord.relativePath(id: id, startedAt: request.startedAt)
+            + (keys != nil ? SealedRecordingReader.pathSuffix : "")
         let record = RecordingRecord(
             id: id, callID: id, caller: request.caller, callee: request.callee, startedAt: request.startedAt,
             path: relative, retainUntil: request.startedAt.addingTimeInterval(Double(retentionDays) * 86_400))
         let service = self
-        let file = try CallRecordingFile(path: absolutePath(relative)) { summary in
+        let file = try CallRecordingFile(path: absolutePath(relative), sealingWith: keys) { summary in
             Task {
                 await service.finished(id: id, summary: summary)
                 service.running.remove(id)
@@ -128,7 +133,7 @@ public struct EngineRecordings: CallRecordingService {
     public func recoverUnfinished() async throws -> Int {
         var count = 0
         for var record in try await repository.unfinished() {
-            if let summary = CallRecordingFile.recover(path: absolutePath(record.path)) {
+            if let summary = CallRecordingFile.recover(path: absolutePath(record.path), keys: keys) {
                 apply(summary, to: &record, endedAt: record.startedAt.addingTimeInterval(Double(summary.durationMilliseconds) / 1000))
             } else {
                 record.state = .failed

@@ -30,7 +30,8 @@ struct StatusCommand: AsyncParsableCommand {
             ("registrations", "\(status.registrations)"),
             ("active calls", status.maximumCalls.map { "\(status.activeCalls) (limit \($0))" } ?? "\(status.activeCalls)"),
         ] + Self.admission(status) + Self.media(status) + Self.authentication(status) + Self.store(status) + Self.events(status)
-            + Self.webhooks(status) + Self.trunks(status))
+            + Self.webhooks(status) + Self.trunks(status)
+            + [("recordings", status.recordingKey.map { "encrypted at rest, key \($0)" } ?? "plain WAV files (no --recording-key)")])
     }
 
     /// The trunks and their registrations, when there are any.

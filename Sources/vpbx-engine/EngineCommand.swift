@@ -40,6 +40,13 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Days call recordings are kept before their files are deleted (1-3653, default 365).", valueName: "days"))
     var recordingRetention: Int?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Encrypt call recordings at rest with the 256-bit key in this file (64 hex digits or 32 bytes, mode 600). Repeat it after a key change: the first encrypts, all of them decrypt.",
+            valueName: "file"))
+    var recordingKey: [String] = []
+
     @Option(name: .long, help: ArgumentHelp("RTP port range (default 10000-20000).", valueName: "lo-hi"))
     var rtpPorts: String?
 
@@ -130,6 +137,7 @@ struct EngineCommand: AsyncParsableCommand {
         if let rtpPorts { try configuration.setRTPPorts(rtpPorts) }
         for url in webhook { try configuration.addWebhook(WebhookTarget(url: url)) }
         if let recordingRetention { try configuration.setRecordingRetentionDays(recordingRetention) }
+        if !recordingKey.isEmpty { configuration.recordingKeyFiles = recordingKey }
         if let rtpAddress { configuration.rtpAddress = rtpAddress }
         if let socket { configuration.socketPath = socket }
         if !trusted.isEmpty { configuration.trusted = trusted }
@@ -159,7 +167,8 @@ struct EngineCommand: AsyncParsableCommand {
 
     func validate() throws {
         do {
-            _ = try makeConfiguration()
+            // A recording key that cannot be used is bad usage, found before anything starts.
+            _ = try makeConfiguration().recordingKeyring()
         } catch let error as EngineConfigurationError {
             throw ValidationError(error.description)
         } catch let error as CustomStringConvertible {

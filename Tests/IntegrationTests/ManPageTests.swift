@@ -28,7 +28,7 @@ struct ManPageTests {
         ["--auth-ban-time", "0"], ["--auth-fail-limit", "10001"], ["--auth-ban-exempt", "10.0.0.0/99"],
         ["--max-tcp-connections", "0"], ["--max-contacts", "0"],
         ["--source-rate-limit", "-1"], ["--relay-threads", "0"], ["--relay-threads", "65"], ["--webhook", "ftp://crm/x"],
-        ["--recording-retention", "0"], ["--recording-retention", "3654"],
+        ["--recording-retention", "0"], ["--recording-retention", "3654"], ["--recording-key", "/nonexistent/recording.key"],
     ])
     func badUsageExitsTwo(arguments: [String]) async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-usage-\(UUID().uuidString.prefix(8))")

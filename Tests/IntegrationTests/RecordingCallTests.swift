@@ -65,6 +65,33 @@ extension Integration {
             }
         }
 
+        /// The caller's tone on the left channel and the callee's on the right, in the
+        /// talking part of `wav` (away from the answer and the hang-up).
+        static func expectCallerLeftCalleeRight(_ wav: WAVFile) {
+            let frames = wav.samples.count / 2
+            let window = (frames / 4)..<(frames * 3 / 4)
+            let left = window.map { wav.samples[2 * $0] }
+            let right = window.map { wav.samples[2 * $0 + 1] }
+            let levels = "left 500: \(Goertzel.amplitude(of: 500, in: left)), 1000: \(Goertzel.amplitude(of: 1000, in: left)); "
+                + "right 500: \(Goertzel.amplitude(of: 500, in: right)), 1000: \(Goertzel.amplitude(of: 1000, in: right))"
+            #expect(Goertzel.amplitude(of: Self.callerTone, in: left) > 1500, "\(levels)")
+            #expect(Goertzel.amplitude(of: Self.calleeTone, in: left) < 300, "\(levels)")
+            #expect(Goertzel.amplitude(of: Self.calleeTone, in: right) > 1500, "\(levels)")
+            #expect(Goertzel.amplitude(of: Self.callerTone, in: right) < 300, "\(levels)")
+        }
+
+        /// A recording key (64 hex digits, mode 600) next to the test's data directory, given
+        /// to the engine with `--recording-key`; returns its fingerprint as the engine shows it.
+        @discardableResult
+        static func useRecordingKey(_ options: inout EngineOptions) throws -> String {
+            let key = (0..<32).map { _ in UInt8.random(in: 0...255) }
+            let path = (options.dataDirectory as NSString).deletingLastPathComponent + "/recording.key"
+            try Data(key.map { String(format: "%02x", $0) }.joined().utf8).write(to: URL(fileURLWithPath: path))
+            guard chmod(path, 0o600) == 0 else { throw HarnessError("cannot chmod \(path)") }
+            options.recordingKeys = [path]
+            return SHA256.hash(data: Array("vpbx recording key".utf8) + key).prefix(8).map { String(format: "%02x", $0) }.joined()
+        }
+
         @Test("a recorded call: two channels, caller left and callee right, its length; export and delete audited")
         func recordedCall() async throws {
             try await TestPBX.run { pbx in
@@ -98,17 +125,7 @@ extension Integration {
                 let wav = try WAVReader.read(bytes, name: "exported.wav")
                 #expect(wav.format.channels == 2 && wav.format.sampleRate == 8000)
                 #expect(abs(wav.durationMilliseconds - finished.durationMs) <= 1)
-                // The talking part, away from the answer and the hang-up.
-                let frames = wav.samples.count / 2
-                let window = (frames / 4)..<(frames * 3 / 4)
-                let left = window.map { wav.samples[2 * $0] }
-                let right = window.map { wav.samples[2 * $0 + 1] }
-                let levels = "left 500: \(Goertzel.amplitude(of: 500, in: left)), 1000: \(Goertzel.amplitude(of: 1000, in: left)); "
-                    + "right 500: \(Goertzel.amplitude(of: 500, in: right)), 1000: \(Goertzel.amplitude(of: 1000, in: right))"
-                #expect(Goertzel.amplitude(of: Self.callerTone, in: left) > 1500, "\(levels)")
-                #expect(Goertzel.amplitude(of: Self.calleeTone, in: left) < 300, "\(levels)")
-                #expect(Goertzel.amplitude(of: Self.calleeTone, in: right) > 1500, "\(levels)")
-                #expect(Goertzel.amplitude(of: Self.callerTone, in: right) < 300, "\(levels)")
+                Self.expectCallerLeftCalleeRight(wav)
 
                 // Kept longer (a complaint), not beyond ten years from its start.
                 let inTwoYears = Calendar(identifier: .gregorian).date(byAdding: .year, value: 2, to: finished.startedAt)!
@@ -156,9 +173,51 @@ extension Integration {
             }
         }
 
-        @Test("a crash during a recorded call loses no audio: the next start finishes the file from what reached the disk")
-        func crashDuringARecordedCall() async throws {
-            try await TestPBX.run { pbx in
+        @Test("--recording-key: the file on disk is ciphertext; the export is the WAV, its hash the stored one, the tones in place")
+        func encryptedRecording() async throws {
+            var fingerprint = ""
+            try await TestPBX.run(configure: { fingerprint = try Self.useRecordingKey(&$0) }) { pbx in
+                let status = try await pbx.cli.json(StatusReport.self, ["status"])
+                #expect(status.status.recordingKey == fingerprint)
+                let talk = try await TalkingCall.start(pbx, recording: Fixture.caller)
+                try await Task.sleep(for: .seconds(3))
+                try await talk.hangUp(pbx)
+                let finished = try await eventually("the recording finished") {
+                    try await pbx.cli.json([RecordingInfo].self, ["rec", "list"]).first { $0.state == "complete" }
+                }
+                #expect(finished.path.hasSuffix("/\(talk.call.id).wav.enc"), "\(finished.path)")
+                #expect((2_500...6_000).contains(finished.durationMs), "\(finished.durationMs) ms")
+                let onDisk = try [UInt8](Data(contentsOf: URL(fileURLWithPath: pbx.options.dataDirectory + "/" + finished.path)))
+                #expect(Array(onDisk.prefix(8)) == Array("VPBXREC1".utf8))
+                #expect(Array(onDisk[8..<16]).map { String(format: "%02x", $0) }.joined() == fingerprint)
+                #expect(!String(decoding: onDisk, as: UTF8.self).contains("RIFF"))
+                // The audio is not there in the clear: the file's bytes are evenly spread
+                // (a G.711 tone decoded to PCM is far from it).
+                var counts = [Int](repeating: 0, count: 256)
+                for byte in onDisk.dropFirst(32) { counts[Int(byte)] += 1 }
+                let expected = Double(onDisk.count - 32) / 256
+                #expect(counts.allSatisfy { abs(Double($0) - expected) < expected * 0.4 }, "byte counts \(counts.min()!)...\(counts.max()!)")
+
+                let exported = pbx.scratch.file("exported.wav")
+                try await pbx.cli.succeed(["rec", "export", finished.id, exported.path])
+                let bytes = try [UInt8](Data(contentsOf: exported))
+                #expect(bytes.count == finished.bytes)
+                #expect(SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() == finished.sha256)
+                let wav = try WAVReader.read(bytes, name: "exported.wav")
+                #expect(wav.format.channels == 2 && abs(wav.durationMilliseconds - finished.durationMs) <= 1)
+                Self.expectCallerLeftCalleeRight(wav)
+
+                // Deleting removes the ciphertext like a plain file.
+                try await pbx.cli.succeed(["rec", "delete", finished.id, "--reason", "test"])
+                #expect(!FileManager.default.fileExists(atPath: pbx.options.dataDirectory + "/" + finished.path))
+            }
+        }
+
+        @Test(
+            "a crash during a recorded call loses no audio: the next start finishes the file from what reached the disk",
+            arguments: [false, true])
+        func crashDuringARecordedCall(encrypted: Bool) async throws {
+            try await TestPBX.run(configure: { if encrypted { try Self.useRecordingKey(&$0) } }) { pbx in
                 let talk = try await TalkingCall.start(pbx, recording: Fixture.callee)
                 defer { talk.stopEars() }
                 // Recording because the callee records its calls; 3 s of it reach the disk
@@ -175,7 +234,9 @@ extension Integration {
                 let recovered = try await eventually("the recording finished after the restart") {
                     try await pbx.cli.json([RecordingInfo].self, ["rec", "list"]).first { $0.id == running.id && $0.state == "complete" }
                 }
-                #expect((2_000...4_000).contains(recovered.durationMs), "\(recovered.durationMs) ms survived")
+                // Written about once a second, sealed a second at a time when encrypted.
+                #expect((encrypted ? 1_000 : 2_000)...4_000 ~= recovered.durationMs, "\(recovered.durationMs) ms survived")
+                #expect(recovered.path.hasSuffix(encrypted ? ".wav.enc" : ".wav"), "\(recovered.path)")
                 let exported = pbx.scratch.file("recovered.wav")
                 try await pbx.cli.succeed(["rec", "export", recovered.id, exported.path])
                 let wav = try WAVReader.read(try [UInt8](Data(contentsOf: exported)), name: "recovered.wav")

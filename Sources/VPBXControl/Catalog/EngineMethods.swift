@@ -95,6 +95,9 @@ public enum EngineStatus: RPCMethod {
         public var trunks: Int?
         public var trunksRegistered: Int?
         public var trunksFailing: [String]?
+        /// The fingerprint of the key new call recordings are encrypted with at rest; nil:
+        /// they are plain WAV files (no `--recording-key`).
+        public var recordingKey: String?
         public init(
             engineVersion: String, startedAt: Date, uptimeSeconds: Int, sipListen: [String], extensions: Int,
             registrations: Int, activeCalls: Int, maximumCalls: Int? = nil, overloaded: Bool? = nil,
@@ -104,8 +107,9 @@ public enum EngineStatus: RPCMethod {
             rtpPortPairs: Int? = nil, rtpPortPairsInUse: Int? = nil, rtpSocketSetsParked: Int? = nil,
             sipDatagramsDropped: Int? = nil, eventSubscribers: Int? = nil, eventSubscribersDropped: Int? = nil,
             webhooks: [WebhookStatus]? = nil, trunks: Int? = nil, trunksRegistered: Int? = nil,
-            trunksFailing: [String]? = nil
+            trunksFailing: [String]? = nil, recordingKey: String? = nil
         ) {
+            self.recordingKey = recordingKey
             self.trunks = trunks
             self.trunksRegistered = trunksRegistered
             self.trunksFailing = trunksFailing

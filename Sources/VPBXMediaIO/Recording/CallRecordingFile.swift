@@ -14,8 +14,12 @@ import VPBXNetwork
 /// the end the header gets its sizes, the file is fsync'd and renamed to `<path>`, and the
 /// folder fsync'd, so a finished recording survives a power cut. A write that fails (a full
 /// disk) stops the writing but not the call: what was written is kept and finished the same
-/// way, and the summary says what went wrong. After a crash ``recover(path:)`` finishes a
+/// way, and the summary says what went wrong. After a crash ``recover(path:keys:)`` finishes a
 /// `.part` file left behind.
+///
+/// Given a key, the audio is encrypted at rest instead (``SealedRecordingFormat``, a path
+/// ending `.wav.enc`): sealed a second at a time as it comes, the last chunk marked at the
+/// end; the summary's size and hash are then those of the WAV it decrypts to.
 public final class CallRecordingFile: RelayRecordingSink, @unchecked Sendable {
     /// The relative path is the store's; this is where it lives on disk.
     public let path: String
@@ -28,6 +32,8 @@ public final class CallRecordingFile: RelayRecordingSink, @unchecked Sendable {
     // Everything below belongs to `queue`.
     private var fd: Int32
     private var dataBytes = 0
+    private var sealer: RecordingSealer?
+    private let keys: RecordingKeyring?
     private var failure: MediaFileError?
     private var finished = false
     /// The system's `write`; tests put a full disk in its place.
@@ -38,26 +44,32 @@ public final class CallRecordingFile: RelayRecordingSink, @unchecked Sendable {
     /// - Parameter completion: called once, on the file's queue, when the recording has been
     ///   finished on disk (after the sink's `finish()`).
     /// - Throws: ``MediaFileError`` if the folder or file cannot be made (nothing is left).
-    public convenience init(path: String, completion: @escaping @Sendable (CallRecordingSummary) -> Void)
-        throws(MediaFileError)
-    {
-        try self.init(path: path, completion: completion, writeBytes: { write($0, $1, $2) })
+    /// - Parameter keys: encrypt with the current key of these (the path should end `.enc`);
+    ///   nil: a plain WAV.
+    public convenience init(
+        path: String, sealingWith keys: RecordingKeyring? = nil, completion: @escaping @Sendable (CallRecordingSummary) -> Void
+    ) throws(MediaFileError) {
+        try self.init(path: path, sealingWith: keys, completion: completion, writeBytes: { write($0, $1, $2) })
     }
 
     init(
-        path: String, completion: @escaping @Sendable (CallRecordingSummary) -> Void,
+        path: String, sealingWith keys: RecordingKeyring? = nil, completion: @escaping @Sendable (CallRecordingSummary) -> Void,
         writeBytes: @escaping @Sendable (Int32, UnsafeRawPointer, Int) -> Int
     ) throws(MediaFileError) {
         self.path = path
         self.completion = completion
         self.writeBytes = writeBytes
+        self.keys = keys
+        let sealer = keys.map { RecordingSealer(key: $0.current, channels: 2) }
+        self.sealer = sealer
         self.queue = Self.writers[Int(UInt(bitPattern: path.hashValue) % UInt(Self.writers.count))]
         try DurableFile.makeDirectory(DurableFile.parent(of: path))
         let partial = Self.partialPath(path)
         let fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw .system(errno, "cannot create the recording \(partial)") }
         self.fd = fd
-        if let error = Self.writeAll(fd, WAVWriter.header(channels: 2, dataBytes: 0), what: partial, using: writeBytes) {
+        let header = sealer?.format.header ?? WAVWriter.header(channels: 2, dataBytes: 0)
+        if let error = Self.writeAll(fd, header, what: partial, using: writeBytes) {
             close(fd)
             unlink(partial)
             throw error
@@ -75,17 +87,37 @@ public final class CallRecordingFile: RelayRecordingSink, @unchecked Sendable {
                 bytes[2 * index] = UInt8(truncatingIfNeeded: value)
                 bytes[2 * index + 1] = UInt8(truncatingIfNeeded: value >> 8)
             }
-            if let error = Self.writeAll(self.fd, bytes, what: Self.partialPath(self.path), using: self.writeBytes) {
-                // Part of the buffer may have reached the file: cut back to whole frames.
-                self.failure = error
-                let size = lseek(self.fd, 0, SEEK_END)
-                if size >= 0 {
-                    self.dataBytes = max(0, (Int(size) - WAVWriter.headerSize) / 4 * 4)
-                    _ = ftruncate(self.fd, off_t(WAVWriter.headerSize + self.dataBytes))
+            do throws(MediaFileError) {
+                let out = try self.sealer?.seal(bytes) ?? bytes
+                if let error = Self.writeAll(self.fd, out, what: Self.partialPath(self.path), using: self.writeBytes) {
+                    throw error
                 }
-            } else {
                 self.dataBytes += bytes.count
+            } catch {
+                self.failure = error
+                self.cutBackToWholeUnits()
             }
+        }
+    }
+
+    /// After a failed write part of a buffer may have reached the file: cut back to whole
+    /// sample frames (plain) or whole chunks (sealed), which is what the file then holds.
+    private func cutBackToWholeUnits() {
+        let size = lseek(fd, 0, SEEK_END)
+        guard size >= 0 else { return }
+        if var sealer {
+            let format = sealer.format
+            let chunks = max(0, (Int(size) - SealedRecordingFormat.headerSize) / format.sealedChunkSize)
+            dataBytes = chunks * format.chunkSize
+            // The file offset stays where the failed write left it: back to the cut, or the
+            // last chunk would land after a hole.
+            _ = ftruncate(fd, off_t(format.offset(ofChunk: chunks)))
+            _ = lseek(fd, off_t(format.offset(ofChunk: chunks)), SEEK_SET)
+            sealer.restart(after: chunks)
+            self.sealer = sealer
+        } else {
+            dataBytes = max(0, (Int(size) - WAVWriter.headerSize) / 4 * 4)
+            _ = ftruncate(fd, off_t(WAVWriter.headerSize + dataBytes))
         }
     }
 
@@ -103,59 +135,70 @@ public final class CallRecordingFile: RelayRecordingSink, @unchecked Sendable {
         queue.async {
             guard !self.finished else { return }
             self.finished = true
-            let outcome = Self.seal(fd: self.fd, dataBytes: self.dataBytes, path: self.path)
+            if self.sealer != nil { self.writeLastChunk() }
+            var summary = Self.seal(fd: self.fd, dataBytes: self.dataBytes, path: self.path, keys: self.keys)
             self.fd = -1
-            var summary = outcome.summary
             if let failure = self.failure { summary.error = failure.description }
             if let reason { summary.error = reason }
             self.completion(summary)
         }
     }
 
-    /// Finishes a recording a crash interrupted: `<path>.part` gets its header's sizes from
-    /// its length and is moved into place; a `<path>` already there is only measured. Nil
-    /// when neither exists.
-    public static func recover(path: String) -> CallRecordingSummary? {
-        let partial = partialPath(path)
-        var info = stat()
-        if stat(partial, &info) == 0 {
-            let fd = open(partial, O_WRONLY | O_CLOEXEC)
-            guard fd >= 0 else {
-                return CallRecordingSummary(path: path, bytes: Int(info.st_size), durationMilliseconds: 0, sha256: nil,
-                    error: MediaFileError.system(errno, "cannot open \(partial)").description)
-            }
-            let dataBytes = max(0, (Int(info.st_size) - WAVWriter.headerSize) / 4 * 4)
-            _ = ftruncate(fd, off_t(WAVWriter.headerSize + dataBytes))
-            return seal(fd: fd, dataBytes: dataBytes, path: path).summary
+    /// Seals what is waiting as the last chunk, so a reader tells the finished file from
+    /// one cut short. After a failed write the file was cut back to whole chunks, and an
+    /// empty last chunk (16 bytes, in the room the cut freed) finishes it.
+    private func writeLastChunk() {
+        guard var sealer else { return }
+        do throws(MediaFileError) {
+            let out = try sealer.sealLast()
+            self.sealer = sealer
+            if let error = Self.writeAll(fd, out, what: Self.partialPath(path), using: writeBytes) { throw error }
+        } catch {
+            failure = failure ?? error
+            cutBackToWholeUnits()
         }
-        guard stat(path, &info) == 0 else { return nil }
-        let dataBytes = max(0, (Int(info.st_size) - WAVWriter.headerSize) / 4 * 4)
-        return CallRecordingSummary(
-            path: path, bytes: Int(info.st_size), durationMilliseconds: dataBytes / 32, sha256: try? FileDigest.sha256(of: path),
-            error: nil)
     }
 
-    /// Rewrites the header, syncs, closes and renames the `.part` file; measures and hashes it.
-    private static func seal(fd: Int32, dataBytes: Int, path: String) -> (summary: CallRecordingSummary, ok: Bool) {
+    /// Gives a plain file its header's sizes, syncs, closes and renames the `.part` file;
+    /// measures and hashes it (a sealed one as the WAV it decrypts to, which also proves
+    /// that what was written can be read back).
+    static func seal(fd: Int32, dataBytes: Int, path: String, keys: RecordingKeyring?) -> CallRecordingSummary {
         let partial = partialPath(path)
+        let sealed = isSealed(path)
         var error: MediaFileError?
-        let header = WAVWriter.header(channels: 2, dataBytes: dataBytes)
-        let written = header.withUnsafeBytes { pwrite(fd, $0.baseAddress!, $0.count, 0) }
-        if written != header.count { error = .system(errno, "cannot finish the header of \(partial)") }
+        if !sealed {
+            let header = WAVWriter.header(channels: 2, dataBytes: dataBytes)
+            let written = header.withUnsafeBytes { pwrite(fd, $0.baseAddress!, $0.count, 0) }
+            if written != header.count { error = .system(errno, "cannot finish the header of \(partial)") }
+        }
         if fsync(fd) != 0, error == nil { error = .system(errno, "cannot flush \(partial) to disk") }
         close(fd)
         if rename(partial, path) != 0 {
             let failure = MediaFileError.system(errno, "cannot move \(partial) into place")
-            return (CallRecordingSummary(path: partial, bytes: WAVWriter.headerSize + dataBytes,
-                durationMilliseconds: dataBytes / 32, sha256: nil, error: failure.description), false)
+            return CallRecordingSummary(path: partial, bytes: WAVWriter.headerSize + dataBytes,
+                durationMilliseconds: dataBytes / 32, sha256: nil, error: failure.description)
         }
         do { try DurableFile.syncDirectory(DurableFile.parent(of: path)) } catch let failure { error = error ?? failure }
-        let digest = try? FileDigest.sha256(of: path)
-        return (CallRecordingSummary(path: path, bytes: WAVWriter.headerSize + dataBytes,
-            durationMilliseconds: dataBytes / 32, sha256: digest, error: error?.description), error == nil)
+        var digest: String?
+        do throws(MediaFileError) {
+            if sealed, let keys {
+                digest = try SealedRecordingReader(path: path, keys: keys).sha256()
+            } else {
+                digest = try FileDigest.sha256(of: path)
+            }
+        } catch let failure {
+            error = error ?? failure
+        }
+        return CallRecordingSummary(path: path, bytes: WAVWriter.headerSize + dataBytes,
+            durationMilliseconds: dataBytes / 32, sha256: digest, error: error?.description)
     }
 
-    private static func writeAll(
+    /// True for a recording encrypted at rest (its path ends `.wav.enc`).
+    public static func isSealed(_ path: String) -> Bool {
+        path.hasSuffix(SealedRecordingReader.pathSuffix)
+    }
+
+    static func writeAll(
         _ fd: Int32, _ bytes: [UInt8], what: String, using writeBytes: (Int32, UnsafeRawPointer, Int) -> Int
     ) -> MediaFileError? {
         var written = 0

@@ -21,6 +21,8 @@ struct EngineOptions: Sendable {
     var tcpIdleTimeout: Int?
     /// `--webhook` URLs.
     var webhooks: [String] = []
+    /// `--recording-key` files, the current key first.
+    var recordingKeys: [String] = []
     /// SIP over TLS on `sipTLSPort` with `tlsCertificate`, when set.
     var sipTLSPort: UInt16?
     var tlsCertificate: TLSCertificate?
@@ -70,6 +72,7 @@ struct EngineOptions: Sendable {
         if let relayThreads { arguments += ["--relay-threads", String(relayThreads)] }
         if let tcpIdleTimeout { arguments += ["--tcp-idle-timeout", String(tcpIdleTimeout)] }
         for url in webhooks { arguments += ["--webhook", url] }
+        for key in recordingKeys { arguments += ["--recording-key", key] }
         if let sipTLSPort, let tlsCertificate {
             arguments += [
                 "--sip-tls-port", String(sipTLSPort), "--tls-certificate", tlsCertificate.certificateFile, "--tls-key",
