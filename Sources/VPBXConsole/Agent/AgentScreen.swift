@@ -39,6 +39,9 @@ public struct AgentScreen: Screen {
             return .handled
         case .loginAll, .choose, .pause, .unpause, .logout:
             return act(action, context: context)
+        case .dialNumber:
+            // An agent calls a customer back from the phone it takes queue calls at.
+            return NumberEntry.open(from: context.ownExtension ?? agent(context)?.extensionNumber, context: context)
         case .recording:
             guard context.model.connection.isConnected else { return .notice("not connected to the engine") }
             guard let call = agent(context)?.call, call.answeredAt != nil, call.endedAt == nil else {

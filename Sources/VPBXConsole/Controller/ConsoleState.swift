@@ -88,6 +88,9 @@ public struct ConsoleState {
             effects.redraw = true
             return effects
         }
+        if let typed = stack.type(key, context: context(now: now)) {
+            return apply(typed, to: effects)
+        }
         guard let action = keyTable.action(for: key) else { return effects }
         if model.notice != nil {
             model.notice = nil
@@ -97,7 +100,12 @@ public struct ConsoleState {
             effects.repaint = true
             return effects
         }
-        switch stack.handle(action, context: context(now: now)) {
+        return apply(stack.handle(action, context: context(now: now)), to: effects)
+    }
+
+    private mutating func apply(_ result: ScreenStack.Result, to effects: Effects) -> Effects {
+        var effects = effects
+        switch result {
         case .none: break
         case .redraw: effects.redraw = true
         case .run(let command):

@@ -29,6 +29,8 @@ public enum ConsoleAction: String, Sendable, Hashable, CaseIterable {
     case monitor
     /// Click-to-call: the user's phone calls the selected extension.
     case dial
+    /// Click-to-call of a number the user types (a customer, any outside number).
+    case dialNumber
     /// Pause or resume the recording of the agent's call (a card number read out).
     case recording
 }

@@ -52,7 +52,9 @@ public struct KeyTable: Sendable {
         Binding([.character("a")], .loginAll, "Agent screen: log in to all my queues (--extension)"),
         Binding([.character("g")], .pickUp, "Pick up the ringing call or next queue caller (--extension)"),
         Binding([.character("t")], .transfer, "Transfer your call to the selected extension (--extension)"),
-        Binding([.character("c")], .dial, "Call the selected extension: your phone rings first (--extension)"),
+        // One line for both: the help must fit 80x24.
+        Binding([.character("c")], .dial, "Your phone calls: c the selected extension, d a number you type"),
+        Binding([.character("d")], .dialNumber, "Your phone calls: c the selected extension, d a number you type"),
         Binding([.character("R")], .recording, "Agent screen: pause or resume recording of your call"),
         Binding([.character("m")], .monitor, "Listen/whisper/barge on the selected agent's call (--extension)"),
         Binding([.enter], .choose, "Choose the highlighted entry; agent screen: log in/out of it"),

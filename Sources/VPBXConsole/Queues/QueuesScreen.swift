@@ -47,6 +47,7 @@ public struct QueuesScreen: Screen {
         case .pause, .unpause, .logout: return act(action, model: model)
         case .pickUp: return pickUpNextCaller(context: context)
         case .monitor: return monitorSelectedAgent(context: context)
+        case .dialNumber: return NumberEntry.open(from: context.ownExtension, context: context)
         default: return .ignored
         }
     }

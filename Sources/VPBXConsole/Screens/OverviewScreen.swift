@@ -31,6 +31,7 @@ public struct OverviewScreen: Screen {
         case .pickUp: return pickUp(context: context)
         case .transfer: return askToTransfer(context: context)
         case .dial: return askToCall(context: context)
+        case .dialNumber: return NumberEntry.open(from: context.ownExtension, context: context)
         default: return .ignored
         }
     }

@@ -56,9 +56,18 @@ public protocol Screen {
     /// Whether the help overlay over this screen lists `action`: bindings that do nothing
     /// here are left out, so every useful one fits 80×24.
     func helpLists(_ action: ConsoleAction) -> Bool
+    /// True while a text field has the focus: keys then go to ``type(_:context:)`` before
+    /// the key table gives them a meaning (`q` is a letter there, not quit).
+    var takesText: Bool { get }
+    /// A key typed into the screen's text field; `.ignored` lets the key table have it.
+    mutating func type(_ key: Key, context: ScreenContext) -> ScreenOutcome
 }
 
 extension Screen {
     /// The agent screen's own actions are hidden elsewhere; everything else is listed.
     public func helpLists(_ action: ConsoleAction) -> Bool { action != .loginAll && action != .recording }
+
+    public var takesText: Bool { false }
+
+    public mutating func type(_ key: Key, context: ScreenContext) -> ScreenOutcome { .ignored }
 }

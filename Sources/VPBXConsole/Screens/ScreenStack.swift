@@ -37,14 +37,30 @@ public struct ScreenStack {
     /// Shows the parked root of type `S` (or a new one) and parks the current root.
     private mutating func switchRoot<S: Screen>(to _: S.Type, make: () -> S) {
         let current = screens[0]
-        parkedRoots[ObjectIdentifier(type(of: current))] = current
+        parkedRoots[ObjectIdentifier(Swift.type(of: current))] = current
         screens[0] = parkedRoots.removeValue(forKey: ObjectIdentifier(S.self)) ?? make()
     }
 
     public mutating func handle(_ action: ConsoleAction, context: ScreenContext) -> Result {
         let index = screens.count - 1
-        switch screens[index].handle(action, context: context) {
-        case .ignored: return handleGlobally(action, context: context)
+        let outcome = screens[index].handle(action, context: context)
+        if case .ignored = outcome { return handleGlobally(action, context: context) }
+        return apply(outcome)
+    }
+
+    /// A key for the top screen's text field, when it has one (``Screen/takesText``); nil
+    /// when the screen leaves the key to the key table.
+    public mutating func type(_ key: Key, context: ScreenContext) -> Result? {
+        let index = screens.count - 1
+        guard screens[index].takesText else { return nil }
+        let outcome = screens[index].type(key, context: context)
+        if case .ignored = outcome { return nil }
+        return apply(outcome)
+    }
+
+    private mutating func apply(_ outcome: ScreenOutcome) -> Result {
+        switch outcome {
+        case .ignored: return .none
         case .handled: return .redraw
         case .push(let screen):
             screens.append(screen)

@@ -28,4 +28,30 @@ struct TmuxOriginateTests {
         try session.send("q")
         try await session.waitUntilEnded()
     }
+
+    /// `d`, a number typed as people write it (letters are text there, `q` does not quit),
+    /// Enter: the own phone rings, then the typed number.
+    @Test func numberKeyCallsATypedNumber() async throws {
+        let engine = try EngineProcess(extraArguments: ["--trusted", "127.0.0.1/32"])
+        defer { engine.stop() }
+        try await engine.waitUntilReady()
+        let own = try await engine.addAnsweringExtension("1001", name: "Kovács Ödön")
+        defer { own.stop() }
+        let callee = try await engine.addAnsweringExtension("1002", name: "Szabó Erzsébet")
+        defer { callee.stop() }
+        let session = try TmuxSession(
+            command: "env LANG=C.UTF-8 \(EngineProcess.binary("vpbx-tui")) --socket \(engine.socketPath) --extension 1001")
+        defer { session.close() }
+        try await session.waitFor("connected", "no calls in progress")
+        try session.send("d")
+        try await session.waitFor("Call a number", "Your phone 1001 rings first.")
+        try session.send("q")
+        try await session.waitFor("a number has digits, + * # and spaces only")
+        try session.send("1", "0", "Space", "0", "2")
+        try await session.waitFor("> 10 02_")
+        try session.send("Enter")
+        try await session.waitFor("1001 Kovács Ödön", "→ 1002 Szabó Erzsébet", "answered")
+        try session.send("q")
+        try await session.waitUntilEnded()
+    }
 }
