@@ -138,6 +138,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         struct Webhook: Decodable {
             var url: String
             var topics: [String]?
+            var secretFile: String?
         }
     }
 
@@ -182,7 +183,10 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.recordingRetentionDays { try setRecordingRetentionDays(value) }
         if let value = file.recordingKeys { recordingKeyFiles = value }
         for webhook in file.webhooks ?? [] {
-            try addWebhook(WebhookTarget(url: webhook.url, topics: webhook.topics ?? [EventTopic.call]))
+            try addWebhook(
+                WebhookTarget(
+                    url: webhook.url, topics: webhook.topics ?? [EventTopic.call],
+                    secret: try webhook.secretFile.map(WebhookSignature.loadSecret)))
         }
         if let value = file.roles {
             for (group, roleName) in value {

@@ -13,10 +13,13 @@ public struct WebhookTarget: Sendable, Equatable {
     public var url: String
     /// The event topics sent (`call`, `registration`, `engine`, ...); empty: every topic.
     public var topics: [String]
+    /// Signs every request (``WebhookSignature``) when set.
+    public var secret: [UInt8]?
 
-    public init(url: String, topics: [String] = [EventTopic.call]) {
+    public init(url: String, topics: [String] = [EventTopic.call], secret: [UInt8]? = nil) {
         self.url = url
         self.topics = topics
+        self.secret = secret
     }
 }
 
@@ -106,7 +109,7 @@ final class WebhookForwarder: Sendable {
                     logger.warning("webhook fell behind; events were lost", metadata: ["url": "\(target.url)"])
                     break
                 }
-                let failure = await post(event, to: target.url, client: client, userAgent: userAgent)
+                let failure = await post(event, to: target, client: client, userAgent: userAgent)
                 figures.byURL.withLock {
                     if failure == nil { $0[target.url]?.delivered += 1 } else { $0[target.url]?.failed += 1 }
                 }
@@ -127,13 +130,23 @@ final class WebhookForwarder: Sendable {
     }
 
     /// POSTs one event; nil when the receiver answered 2xx, else what went wrong.
-    private static func post(_ event: RPCEvent, to url: String, client: HTTPClient, userAgent: String) async -> String? {
+    private static func post(_ event: RPCEvent, to target: WebhookTarget, client: HTTPClient, userAgent: String) async
+        -> String?
+    {
         do {
-            var request = HTTPClientRequest(url: url)
+            var request = HTTPClientRequest(url: target.url)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "User-Agent", value: userAgent)
-            request.body = .bytes(ByteBuffer(bytes: Array(try RPCCoding.makeEncoder().encode(event))))
+            let body = Array(try RPCCoding.makeEncoder().encode(event))
+            if let secret = target.secret {
+                let timestamp = Int(Date().timeIntervalSince1970)
+                request.headers.add(name: WebhookSignature.timestampHeader, value: String(timestamp))
+                request.headers.add(
+                    name: WebhookSignature.signatureHeader,
+                    value: WebhookSignature.signature(body: body, timestamp: timestamp, secret: secret))
+            }
+            request.body = .bytes(ByteBuffer(bytes: body))
             let response = try await client.execute(request, timeout: requestTimeout)
             _ = try await response.body.collect(upTo: maximumResponseBytes)
             return (200..<300).contains(response.status.code) ? nil : "HTTP status \(response.status.code)"

@@ -37,6 +37,13 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("URL to POST call events to, as JSON (a CRM's screen pop); repeatable.", valueName: "url"))
     var webhook: [String] = []
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "File with the secret that signs every --webhook request (X-VPBX-Signature, HMAC-SHA256; at least 16 bytes, mode 600).",
+            valueName: "file"))
+    var webhookSecret: String?
+
     @Option(name: .long, help: ArgumentHelp("Days call recordings are kept before their files are deleted (1-3653, default 365).", valueName: "days"))
     var recordingRetention: Int?
 
@@ -135,7 +142,11 @@ struct EngineCommand: AsyncParsableCommand {
         if let tlsCertificate { configuration.tlsCertificateFile = tlsCertificate }
         if let tlsKey { configuration.tlsKeyFile = tlsKey }
         if let rtpPorts { try configuration.setRTPPorts(rtpPorts) }
-        for url in webhook { try configuration.addWebhook(WebhookTarget(url: url)) }
+        if webhookSecret != nil, webhook.isEmpty {
+            throw EngineConfigurationError("--webhook-secret signs the --webhook URLs: give at least one --webhook")
+        }
+        let secret = try webhookSecret.map(WebhookSignature.loadSecret)
+        for url in webhook { try configuration.addWebhook(WebhookTarget(url: url, secret: secret)) }
         if let recordingRetention { try configuration.setRecordingRetentionDays(recordingRetention) }
         if !recordingKey.isEmpty { configuration.recordingKeyFiles = recordingKey }
         if let rtpAddress { configuration.rtpAddress = rtpAddress }

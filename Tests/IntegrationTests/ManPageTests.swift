@@ -29,6 +29,7 @@ struct ManPageTests {
         ["--max-tcp-connections", "0"], ["--max-contacts", "0"],
         ["--source-rate-limit", "-1"], ["--relay-threads", "0"], ["--relay-threads", "65"], ["--webhook", "ftp://crm/x"],
         ["--recording-retention", "0"], ["--recording-retention", "3654"], ["--recording-key", "/nonexistent/recording.key"],
+        ["--webhook-secret", "/nonexistent/secret"], ["--webhook", "http://127.0.0.1:9/x", "--webhook-secret", "/nonexistent/secret"],
     ])
     func badUsageExitsTwo(arguments: [String]) async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-usage-\(UUID().uuidString.prefix(8))")

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 import VPBXControl
@@ -60,6 +61,51 @@ extension Integration {
                 #expect(figures["http://127.0.0.1:\(absent)/y"]?.failed ?? 0 >= 1)
                 let text = try await pbx.cli.run(["status"], json: false)
                 #expect(text.stdout.contains("/x: 0 delivered,") && text.stdout.contains("FAILED"), "\(text.stdout)")
+            }
+        }
+    
+        @Test("--webhook-secret: every POST carries a timestamp and the HMAC-SHA256 of it and the body, as the CRM recomputes it")
+        func requestsAreSigned() async throws {
+            let crm = try HTTPReceiver()
+            defer { crm.stop() }
+            let secret = "s3cret-shared-with-the-crm-\(UInt32.random(in: 0...UInt32.max))"
+            try await TestPBX.run(configure: { options in
+                let path = (options.dataDirectory as NSString).deletingLastPathComponent + "/webhook.secret"
+                try Data((secret + "\n").utf8).write(to: URL(fileURLWithPath: path))
+                guard chmod(path, 0o600) == 0 else { throw HarnessError("cannot chmod \(path)") }
+                options.webhooks = ["http://127.0.0.1:\(crm.port)/pbx/events"]
+                options.webhookSecret = path
+            }) { pbx in
+                let callee = try SippPeer(.answer)
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
+                let caller = try pbx.phone(.callHangup).service(Fixture.callee).caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let results = try await pbx.call(caller: caller, callee: callee)
+                try results.caller.requireSuccess()
+                try results.callee.requireSuccess()
+                let posts = try await eventually("the call's end POSTed") {
+                    crm.received.contains { $0.json?["type"] as? String == "call.ended" } ? crm.received : nil
+                }
+                #expect(posts.count >= 4)
+                let now = Date().timeIntervalSince1970
+                for post in posts {
+                    let timestamp = try #require(post.header("X-VPBX-Timestamp").flatMap { Int($0) }, "\(post.head)")
+                    #expect(abs(Double(timestamp) - now) < 120, "timestamp \(timestamp), now \(now)")
+                    let mac = HMAC<SHA256>.authenticationCode(
+                        for: Array("\(timestamp).".utf8) + post.body, using: SymmetricKey(data: Array(secret.utf8)))
+                    let expected = "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+                    #expect(post.header("X-VPBX-Signature") == expected, "\(post.head)")
+                }
+                // The body is what was signed: one changed byte and the signature no longer fits.
+                let first = try #require(posts.first)
+                var altered = first.body
+                altered[altered.count / 2] ^= 0x01
+                let alteredMAC = HMAC<SHA256>.authenticationCode(
+                    for: Array("\(first.header("X-VPBX-Timestamp")!).".utf8) + altered, using: SymmetricKey(data: Array(secret.utf8)))
+                #expect(first.header("X-VPBX-Signature") != "sha256=" + alteredMAC.map { String(format: "%02x", $0) }.joined())
             }
         }
     }

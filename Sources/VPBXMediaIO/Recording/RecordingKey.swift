@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import Crypto
 
 /// A 256-bit AES key that call recordings are encrypted with at rest, read from a file only
@@ -32,26 +27,12 @@ public struct RecordingKey: Sendable {
     /// on one line (`openssl rand -hex 32`). Refused when others than its owner may read it,
     /// as ssh refuses such a private key: a readable key makes the encryption pointless.
     public static func load(path: String) throws(RecordingKeyError) -> RecordingKey {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw RecordingKeyError("cannot open the recording key \(path): \(String(cString: strerror(errno)))")
+        let content: [UInt8]
+        do {
+            content = try SecretFile.contents(of: path, what: "the recording key", maximumBytes: 256)
+        } catch {
+            throw RecordingKeyError(error.description)
         }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw RecordingKeyError("cannot read the recording key \(path): \(String(cString: strerror(errno)))")
-        }
-        guard info.st_mode & 0o077 == 0 else {
-            throw RecordingKeyError(
-                "the recording key \(path) may be read by others (mode \(String(info.st_mode & 0o777, radix: 8))); "
-                    + "make it readable by the engine's user only: chmod 600 \(path)")
-        }
-        var bytes = [UInt8](repeating: 0, count: 256)
-        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-        guard count >= 0 else {
-            throw RecordingKeyError("cannot read the recording key \(path): \(String(cString: strerror(errno)))")
-        }
-        let content = Array(bytes.prefix(count))
         if content.count == 32 { return try RecordingKey(bytes: content) }
         if let decoded = decodeHex(content) { return try RecordingKey(bytes: decoded) }
         throw RecordingKeyError(

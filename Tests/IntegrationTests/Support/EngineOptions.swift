@@ -21,6 +21,8 @@ struct EngineOptions: Sendable {
     var tcpIdleTimeout: Int?
     /// `--webhook` URLs.
     var webhooks: [String] = []
+    /// `--webhook-secret` file, signing the webhooks' requests.
+    var webhookSecret: String?
     /// `--recording-key` files, the current key first.
     var recordingKeys: [String] = []
     /// SIP over TLS on `sipTLSPort` with `tlsCertificate`, when set.
@@ -72,6 +74,7 @@ struct EngineOptions: Sendable {
         if let relayThreads { arguments += ["--relay-threads", String(relayThreads)] }
         if let tcpIdleTimeout { arguments += ["--tcp-idle-timeout", String(tcpIdleTimeout)] }
         for url in webhooks { arguments += ["--webhook", url] }
+        if let webhookSecret { arguments += ["--webhook-secret", webhookSecret] }
         for key in recordingKeys { arguments += ["--recording-key", key] }
         if let sipTLSPort, let tlsCertificate {
             arguments += [
