@@ -71,9 +71,7 @@ extension ControlHandlers {
                 }
             }
         }
-        router.register(ConferenceList.self) { _, _ in
-            conferences.list.map { ConferenceInfo(name: $0.name, participants: $0.participants) }
-        }
+        registerConferenceMethods(on: router)
         registerMonitorMethods(on: router)
         router.register(CDRSearch.self) { params, _ in
             var before: CDRPosition?

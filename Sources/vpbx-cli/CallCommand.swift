@@ -137,7 +137,9 @@ struct CallConferencesCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
+        // Rooms in use only; `vpbx conf list` shows the settings too.
         let rooms = try await EngineSession.run(global) { try await $0.call(ConferenceList.self, .init()) }
+            .filter { !$0.participants.isEmpty }
         if global.json { return Output.json(rooms) }
         Output.table(
             ["ROOM", "PARTICIPANTS", "WHO"], rooms.map { [$0.name, String($0.participants.count), $0.participants.joined(separator: " ")] })

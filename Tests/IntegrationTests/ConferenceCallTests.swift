@@ -73,5 +73,100 @@ extension Integration {
                 #expect(cdr.path?.contains("conf:team") == true, "\(cdr.path ?? [])")
             }
         }
+
+        /// `vpbx conf list --json` for one room.
+        static func room(_ name: String, _ pbx: TestPBX) async throws -> ConferenceInfo? {
+            try await pbx.cli.json([ConferenceInfo].self, ["conf", "list"]).first { $0.name == name }
+        }
+
+        @Test("vpbx conf add --pin: a softphone keys a wrong PIN, then the right one, and is in; one that fails three times is hung up")
+        func roomWithAPIN() async throws {
+            try await TestPBX.run { pbx in
+                try await pbx.cli.succeed(["route", "add", "800", "--to", "conf:board"])
+                try await pbx.cli.succeed(["conf", "add", "board", "--pin", "4711"])
+                let bad = try await pbx.cli.run(["conf", "add", "other", "--pin", "12"])
+                #expect(bad.exitCode == 2, "\(bad.summary)")
+                let settings = try #require(try await Self.room("board", pbx))
+                #expect(settings.hasPIN == true && settings.pin == "4711" && settings.participants.isEmpty)
+                for number in [Fixture.caller, Fixture.callee] {
+                    try await pbx.addExtension(number, password: Fixture.password(number))
+                }
+                let anna = try pbx.softphone(Fixture.caller, tone: 1000)
+                let bela = try pbx.softphone(Fixture.callee, tone: 600)
+                try await eventually("both softphones registered") {
+                    try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }.count == 2 ? true : nil
+                }
+                func key(_ phone: BaresipPhone, _ keys: String) async throws {
+                    for key in keys {
+                        try phone.press(key)
+                        try await Task.sleep(for: .milliseconds(250))
+                    }
+                }
+
+                try anna.send("/dial sip:800@\(pbx.options.sipAddress)")
+                try await eventually("the room answered Anna") { anna.log.contains("Call established") ? true : nil }
+                try await Task.sleep(for: .milliseconds(500))
+                try await key(anna, "1234#")
+                try await Task.sleep(for: .seconds(1))
+                #expect(try await Self.room("board", pbx)?.participants == [], "not in with a wrong PIN")
+                try await key(anna, "4711#")
+                _ = try await eventually("Anna in the room") {
+                    try await Self.room("board", pbx)?.participants == [Fixture.caller] ? true : nil
+                }
+
+                try bela.send("/dial sip:800@\(pbx.options.sipAddress)")
+                try await eventually("the room answered Bela") { bela.log.contains("Call established") ? true : nil }
+                try await Task.sleep(for: .milliseconds(500))
+                for _ in 0..<3 {
+                    try await key(bela, "0000#")
+                    try await Task.sleep(for: .milliseconds(500))
+                }
+                try await eventually("the engine hung Bela up") { bela.log.contains("terminated (duration:") ? true : nil }
+                #expect(try await Self.room("board", pbx)?.participants == [Fixture.caller])
+                let refused = try await pbx.cdr(from: Fixture.callee, to: "800")
+                #expect(refused.path?.contains("conf:board=pin-refused") == true, "\(refused.path ?? [])")
+
+                try anna.send("/hangup")
+                try await eventually("Anna's call ended") { anna.log.contains("terminated (duration:") ? true : nil }
+                // The room keeps its settings once empty; without them it is open again.
+                #expect(try await Self.room("board", pbx)?.participants == [])
+                try await pbx.cli.succeed(["conf", "remove", "board"])
+                #expect(try await Self.room("board", pbx) == nil)
+            }
+        }
+
+        @Test("vpbx conf add --max 2: a third caller hears that the room is full and is hung up; the two stay")
+        func fullRoom() async throws {
+            try await TestPBX.run { pbx in
+                try await pbx.cli.succeed(["route", "add", "801", "--to", "conf:small"])
+                try await pbx.cli.succeed(["conf", "add", "small", "--max", "2"])
+                var phones: [SippProcess] = []
+                var ears: [RTPCapture] = []
+                defer { for ear in ears { ear.stop() } }
+                for member in Self.members {
+                    try await pbx.addExtension(member, password: Fixture.password(member))
+                    let ear = try RTPCapture()
+                    ears.append(ear)
+                    let phone = try pbx.phone(.callListen).service("801").caller(member)
+                        .key("rtp_listen", String(ear.port)).credentials(user: member, password: Fixture.password(member))
+                    phones.append(try pbx.start(phone, name: "caller-\(member)"))
+                    if member != Self.members.last {
+                        _ = try await eventually("\(member) in the room") {
+                            try await Self.room("small", pbx)?.participants.contains(member) == true ? true : nil
+                        }
+                    }
+                }
+                // The third was answered, told, and got the engine's BYE: its scenario ends cleanly.
+                try await phones[2].finish().requireSuccess()
+                let full = try await pbx.cdr(from: Self.members[2], to: "801")
+                #expect(full.path?.contains("conf:small=full") == true, "\(full.path ?? [])")
+                #expect(try await Self.room("small", pbx)?.participants == Array(Self.members.prefix(2)))
+                #expect(try await Self.room("small", pbx)?.maximumParticipants == 2)
+                for call in try await pbx.cli.json([CallInfo].self, ["call", "list"]) {
+                    try await pbx.cli.succeed(["call", "hangup", call.id])
+                }
+                for phone in phones.prefix(2) { try await phone.finish().requireSuccess() }
+            }
+        }
     }
 }

@@ -87,6 +87,40 @@ struct DialPlanRepositoryContractTests {
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func conferenceRoomsWithTheirPINAndLimit(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            let board = ConferenceRoomRecord(name: "board", pin: "4711", maximumParticipants: 8)
+            let team = ConferenceRoomRecord(name: "team", maximumParticipants: 20)
+            for room in [team, board] { try await repos.dialPlan.create(room) }
+            #expect(try await repos.dialPlan.conferenceRooms() == [board, team])
+            let twice = await #expect(throws: StoreError.self) { try await repos.dialPlan.create(board) }
+            #expect(twice?.kind == .conflict)
+            var open = board
+            open.pin = nil
+            try await repos.dialPlan.replace(open)
+            #expect(try await repos.dialPlan.conferenceRooms().first == open)
+            let missing = await #expect(throws: StoreError.self) {
+                try await repos.dialPlan.replace(ConferenceRoomRecord(name: "nobody"))
+            }
+            #expect(missing?.kind == .notFound)
+            #expect(try await repos.dialPlan.deleteConferenceRoom("team"))
+            #expect(try await repos.dialPlan.deleteConferenceRoom("team") == false)
+        }
+    }
+
+    @Test(arguments: [
+        ConferenceRoomRecord(name: "Board Room"), ConferenceRoomRecord(name: "b", pin: "123"),
+        ConferenceRoomRecord(name: "b", pin: "12a4"), ConferenceRoomRecord(name: "b", pin: "1234567890123"),
+        ConferenceRoomRecord(name: "b", maximumParticipants: 1), ConferenceRoomRecord(name: "b", maximumParticipants: 501),
+    ])
+    func badConferenceRoomsAreRefused(room: ConferenceRoomRecord) async throws {
+        try await StoreBackend.sqliteMemory.withRepositories { repos in
+            let error = await #expect(throws: StoreError.self) { try await repos.dialPlan.create(room) }
+            #expect(error?.kind == .invalidArgument, "\(room)")
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func timeConditionsNeedTheirSchedule(backend: StoreBackend) async throws {
         try await backend.withRepositories { repos in
             let condition = TimeConditionRecord(

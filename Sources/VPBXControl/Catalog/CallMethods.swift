@@ -149,23 +149,35 @@ public enum CDRSearch: RPCMethod {
     }
 }
 
-/// `conference.list`: the conference rooms with somebody in them.
+/// `conference.list`: the conference rooms with settings and those with somebody in them.
 public enum ConferenceList: RPCMethod {
     public static let name = "conference.list"
-    public static let summary = "Conference rooms in use (a route to conf:NAME makes one) and who is in each."
+    public static let summary =
+        "Conference rooms: those with settings (conference.create) and those in use (a route to conf:NAME makes one), with who is in each."
     public static let allowedRoles: Set<Role> = .staff
     public typealias Params = NoParams
     public typealias Result = [ConferenceInfo]
 }
 
-/// A conference room in use.
+/// A conference room: its settings, if it has any, and who is in it now.
 public struct ConferenceInfo: Codable, Sendable, Hashable {
     public var name: String
     /// The callers' numbers, in the order they came.
     public var participants: [String]
+    /// Whether callers must key in a PIN; nil from engines before stop 51.
+    public var hasPIN: Bool?
+    /// The PIN itself, shown to admins only.
+    public var pin: String?
+    /// Callers at once beyond which others are told the room is full; nil: no limit.
+    public var maximumParticipants: Int?
 
-    public init(name: String, participants: [String]) {
+    public init(
+        name: String, participants: [String], hasPIN: Bool? = nil, pin: String? = nil, maximumParticipants: Int? = nil
+    ) {
         self.name = name
         self.participants = participants
+        self.hasPIN = hasPIN
+        self.pin = pin
+        self.maximumParticipants = maximumParticipants
     }
 }

@@ -42,6 +42,9 @@ public actor ApplicationUserAgent {
         public var holdMusic: @Sendable (String?) -> [Int16]
         /// The conference rooms.
         public var conferences: ConferenceRooms
+        /// Puts the step an application ended its caller's call at into the call's path
+        /// (`PBXCore.noteApplicationEnd(callID:step:)`).
+        public var noteEnd: @Sendable (_ callID: String, _ step: String) async -> Void
 
         public init(
             media: any MediaChannelFactory, prompts: any PromptProvider,
@@ -54,9 +57,11 @@ public actor ApplicationUserAgent {
             agentLogin: (any AgentLoginService)? = nil,
             ringExtensions: @escaping @Sendable (String, [String], String, Int) async -> Bool = { _, _, _, _ in false },
             holdMusic: @escaping @Sendable (String?) -> [Int16] = { _ in [] },
-            conferences: ConferenceRooms = ConferenceRooms()
+            conferences: ConferenceRooms = ConferenceRooms(),
+            noteEnd: @escaping @Sendable (String, String) async -> Void = { _, _ in }
         ) {
             self.conferences = conferences
+            self.noteEnd = noteEnd
             self.voicemail = voicemail
             self.queues = queues
             self.agentLogin = agentLogin
@@ -264,8 +269,10 @@ public actor ApplicationUserAgent {
             ).run(on: channel)
         case .conference(let name):
             let music = dependencies.holdMusic
+            let settings = await dependencies.dialPlan().0.conferenceRooms[name]
             outcome = await ConferenceApplication(
-                room: name, caller: caller.number, rooms: dependencies.conferences, music: { music(nil) }
+                room: name, caller: caller.number, rooms: dependencies.conferences, settings: settings,
+                prompts: dependencies.prompts, language: language, music: { music(nil) }
             ).run(on: channel)
         case .queue(let name):
             guard let service = dependencies.queues else {
@@ -287,7 +294,9 @@ public actor ApplicationUserAgent {
         }
         switch outcome {
         case .callerLeft: break
-        case .hangup: hangUp(callID)
+        case .hangup(let step):
+            await dependencies.noteEnd(callID, step)
+            hangUp(callID)
         case .handedOn: return  // the core's BYE ends the session
         }
         await end(callID)

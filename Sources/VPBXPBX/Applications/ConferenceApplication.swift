@@ -1,19 +1,26 @@
 import VPBXMedia
 import VPBXRTP
 
-/// A conference room (`conf:NAME`): the caller is answered, joins the room (a short tone says
-/// so) and hears everyone else in it; `*` mutes and unmutes the caller (one tone muted, two
-/// unmuted). The caller leaves by hanging up.
+/// A conference room (`conf:NAME`): the caller is answered, keys in the room's PIN if it has
+/// one (three tries, as a voicemail PIN), joins the room (a short tone says so) unless it is
+/// full, and hears everyone else in it; `*` mutes and unmutes the caller (one tone muted,
+/// two unmuted). The caller leaves by hanging up.
 ///
 /// The others hear a rising pair of tones when a caller joins, a falling pair when one leaves
 /// (``ConferenceMixer``); a caller alone in the room hears the hold music. Tones rather than
-/// prompts: what they say needs no translation. Not yet: a PIN, a moderator.
+/// prompts inside the room: what they say needs no translation. Not yet: a moderator.
 struct ConferenceApplication {
     let room: String
     let caller: String
     let rooms: ConferenceRooms
+    /// The room's PIN and limit; nil: an open room.
+    let settings: ConferenceRoomSettings?
+    let prompts: any PromptProvider
+    let language: String
     /// The hold music, heard by a caller alone in the room.
     let music: @Sendable () -> [Int16]
+
+    static let pinAttempts = 3
 
     /// The join tone: 1 kHz, 200 ms.
     static let joined: [PlayItem] = [.tone(.beep(milliseconds: 200), bargeIn: false)]
@@ -25,12 +32,28 @@ struct ConferenceApplication {
     ]
 
     func run(on channel: any MediaChannel) async -> ApplicationOutcome {
-        let port = rooms.join(room, caller: caller, waitingMusic: music())
+        var keypad = KeypadReader(channel: channel, prompts: prompts, language: language)
+        defer { keypad.stop() }
+        if let pin = settings?.pin {
+            var admitted = false
+            for _ in 0..<Self.pinAttempts where !admitted {
+                guard let keyed = await keypad.ask("conf-enter-pin") else { return .callerLeft }
+                admitted = keyed == pin
+                if !admitted {
+                    _ = await channel.play(await prompts.items(["vm-wrong-pin"], language: language, bargeIn: false))
+                }
+            }
+            guard admitted else { return await keypad.say(["goodbye"], then: "conf:\(room)=pin-refused") }
+        }
+        guard let port = rooms.join(room, caller: caller, limit: settings?.maximumParticipants, waitingMusic: music()) else {
+            return await keypad.say(["conf-full", "goodbye"], then: "conf:\(room)=full")
+        }
         await channel.connect(to: port)
         _ = await channel.play(Self.joined)
         var isMuted = false
-        // The stream ends when the channel closes: the caller hung up.
-        for await digit in channel.digits where digit == .star {
+        // Nil when the channel closes: the caller hung up.
+        while let key = await keypad.nextKey() {
+            guard key == "*" else { continue }
             isMuted.toggle()
             port.setMuted(isMuted)
             _ = await channel.play(isMuted ? Self.muted : Self.unmuted)

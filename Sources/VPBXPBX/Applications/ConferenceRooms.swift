@@ -4,6 +4,7 @@ import VPBXMedia
 
 /// The engine's conference rooms, made when the first caller dials in and gone with the
 /// last, as Asterisk's ConfBridge rooms are: a route to `conf:sales` is all a room needs.
+/// Settings (a PIN, a limit) are the dial plan's (``ConferenceRoomSettings``).
 public final class ConferenceRooms: Sendable {
     /// A room as `conference.list` shows it.
     public struct Room: Sendable, Equatable {
@@ -22,9 +23,14 @@ public final class ConferenceRooms: Sendable {
     public init() {}
 
     /// Joins `caller` to room `name`, making the room if it has nobody in it (with
-    /// `waitingMusic` for a caller alone in it).
-    public func join(_ name: String, caller: String, waitingMusic: @autoclosure () -> [Int16] = []) -> ConferencePort {
+    /// `waitingMusic` for a caller alone in it). Nil when the room holds `limit` callers
+    /// already (checked and joined under one lock, so two callers cannot both take the last
+    /// place).
+    public func join(
+        _ name: String, caller: String, limit: Int? = nil, waitingMusic: @autoclosure () -> [Int16] = []
+    ) -> ConferencePort? {
         rooms.withLock { rooms in
+            if let limit, let entry = rooms[name], entry.participants.count >= limit { return nil }
             var entry = rooms[name] ?? Entry(mixer: ConferenceMixer(waitingMusic: waitingMusic()))
             let port = entry.mixer.join()
             entry.participants.append((port.id, caller))
@@ -48,5 +54,19 @@ public final class ConferenceRooms: Sendable {
         rooms.withLock { rooms in
             rooms.map { Room(name: $0.key, participants: $0.value.participants.map(\.caller)) }.sorted { $0.name < $1.name }
         }
+    }
+}
+
+/// What a conference room asks of its callers (`vpbx conf add`); a room without settings is
+/// open to anyone a route brings to it.
+public struct ConferenceRoomSettings: Sendable, Equatable {
+    /// Keyed in before joining, followed by `#`; nil: none asked.
+    public var pin: String?
+    /// Callers in the room at once; nil: no limit.
+    public var maximumParticipants: Int?
+
+    public init(pin: String? = nil, maximumParticipants: Int? = nil) {
+        self.pin = pin
+        self.maximumParticipants = maximumParticipants
     }
 }

@@ -123,6 +123,16 @@ extension PBXCore {
     }
 
     /// The answered call whose application leg uses `callID`, if it can be handed on.
+    /// An application ends its caller's call at `step` (`conf:board=pin-refused`,
+    /// `agent-login=refused`): the step goes into the call's path, so its record says why,
+    /// before the application's BYE ends it.
+    public func noteApplicationEnd(callID: String, step: String) {
+        // A prompt played to its end (`play:closed`) is in the path already.
+        guard let (id, call) = calls.first(where: { $0.value.calleeCallID == callID }), call.path.last != step else { return }
+        call.path.append(step)
+        writes.enqueue(.cdrPath(id: id, path: call.path))
+    }
+
     private func handOnCall(_ callID: String) -> UUID? {
         guard let id = calls.first(where: { $0.value.calleeCallID == callID })?.key, let call = calls[id],
             call.answeredLeg != nil, call.media != nil, call.state == .answered, !call.handingOn

@@ -37,6 +37,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v16-call-recordings", migrate: addCallRecordings)
         migrator.registerMigration("v17-trunks", migrate: createTrunks)
         migrator.registerMigration("v18-extension-outbound", migrate: addExtensionOutboundClass)
+        migrator.registerMigration("v19-conference-rooms", migrate: createConferenceRooms)
         return migrator
     }
 
@@ -345,6 +346,14 @@ extension VPBXDatabase {
         try db.alter(table: "extensions") { t in
             t.add(column: "outbound_class", .text).notNull().defaults(to: OutboundClass.national.rawValue)
             t.add(column: "caller_id", .text)
+        }
+    }
+
+    private static func createConferenceRooms(_ db: Database) throws {
+        try db.create(table: "conference_rooms") { t in
+            t.primaryKey("name", .text)
+            t.column("pin", .text)
+            t.column("maximum_participants", .integer)
         }
     }
 

@@ -88,4 +88,33 @@ public struct InMemoryDialPlanRepository: DialPlanRepository {
     public func deleteTrunk(_ name: String) async throws -> Bool {
         try await store.transaction { tables in tables.trunks.removeValue(forKey: name) != nil }
     }
+
+    public func conferenceRooms() async throws -> [ConferenceRoomRecord] {
+        try await store.transaction { tables in
+            tables.conferenceRooms.values.sorted { $0.name.precedesInBinaryCollation($1.name) }
+        }
+    }
+
+    public func create(_ room: ConferenceRoomRecord) async throws {
+        try room.validate()
+        try await store.transaction { tables in
+            guard tables.conferenceRooms[room.name] == nil else {
+                throw StoreError.alreadyExists("conference room \(room.name)")
+            }
+            tables.conferenceRooms[room.name] = room
+        }
+    }
+
+    public func replace(_ room: ConferenceRoomRecord) async throws {
+        try room.validate()
+        try await store.transaction { tables in
+            guard tables.conferenceRooms[room.name] != nil else { throw StoreError.notFound("conference room \(room.name)") }
+            tables.conferenceRooms[room.name] = room
+        }
+    }
+
+    @discardableResult
+    public func deleteConferenceRoom(_ name: String) async throws -> Bool {
+        try await store.transaction { tables in tables.conferenceRooms.removeValue(forKey: name) != nil }
+    }
 }

@@ -23,4 +23,13 @@ public protocol DialPlanRepository: Sendable {
     func replace(_ trunk: TrunkRecord) async throws
     @discardableResult
     func deleteTrunk(_ name: String) async throws -> Bool
+
+    /// Conference rooms with settings (a PIN, a limit), by name.
+    func conferenceRooms() async throws -> [ConferenceRoomRecord]
+    /// Inserts or replaces a room's settings (`create`: `conflict` if the name exists).
+    func create(_ room: ConferenceRoomRecord) async throws
+    /// Replaces a room's settings; `notFound` if it has none.
+    func replace(_ room: ConferenceRoomRecord) async throws
+    @discardableResult
+    func deleteConferenceRoom(_ name: String) async throws -> Bool
 }

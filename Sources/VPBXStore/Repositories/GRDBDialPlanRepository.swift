@@ -79,4 +79,28 @@ public struct GRDBDialPlanRepository: DialPlanRepository {
     public func deleteTrunk(_ name: String) async throws -> Bool {
         try await database.write("trunk \(name)") { db in try TrunkRecord.deleteOne(db, key: name) }
     }
+
+    public func conferenceRooms() async throws -> [ConferenceRoomRecord] {
+        try await database.read("the conference rooms") { db in try ConferenceRoomRecord.order(Column("name")).fetchAll(db) }
+    }
+
+    public func create(_ room: ConferenceRoomRecord) async throws {
+        try room.validate()
+        try await database.write("conference room \(room.name)") { db in try room.insert(db) }
+    }
+
+    public func replace(_ room: ConferenceRoomRecord) async throws {
+        try room.validate()
+        try await database.write("conference room \(room.name)") { db in
+            guard try ConferenceRoomRecord.exists(db, key: room.name) else {
+                throw StoreError.notFound("conference room \(room.name)")
+            }
+            try room.update(db)
+        }
+    }
+
+    @discardableResult
+    public func deleteConferenceRoom(_ name: String) async throws -> Bool {
+        try await database.write("conference room \(name)") { db in try ConferenceRoomRecord.deleteOne(db, key: name) }
+    }
 }

@@ -1,0 +1,47 @@
+/// `conference.create`: settings for a conference room (`conf:NAME`).
+public enum ConferenceCreate: RPCMethod {
+    public static let name = "conference.create"
+    public static let summary = "Give a conference room (conf:NAME) a PIN callers key in and/or a participant limit."
+    public static let allowedRoles: Set<Role> = .adminOnly
+    public typealias Params = ConferenceParams
+    public typealias Result = ConferenceInfo
+}
+
+/// `conference.update`.
+public enum ConferenceUpdate: RPCMethod {
+    public static let name = "conference.update"
+    public static let summary = "Change a conference room's settings; absent fields are kept, \"\" clears the PIN, 0 the limit."
+    public static let allowedRoles: Set<Role> = .adminOnly
+    public typealias Params = ConferenceParams
+    public typealias Result = ConferenceInfo
+}
+
+/// `conference.delete`: the room is open again (no PIN, no limit); callers in it stay.
+public enum ConferenceDelete: RPCMethod {
+    public static let name = "conference.delete"
+    public static let summary = "Remove a conference room's settings: it is open to anyone a route brings again; callers in it stay."
+    public static let allowedRoles: Set<Role> = .adminOnly
+    public typealias Params = ConferenceRef
+    public typealias Result = ConferenceInfo
+}
+
+/// Params naming one conference room.
+public struct ConferenceRef: Codable, Sendable, Hashable {
+    public var name: String
+    public init(name: String) { self.name = name }
+}
+
+/// A conference room's settings as given; nil fields are left as they are.
+public struct ConferenceParams: Codable, Sendable, Hashable {
+    public var name: String
+    /// 4 to 12 digits; "" clears it.
+    public var pin: String?
+    /// 2 to 500; 0 clears it.
+    public var maximumParticipants: Int?
+
+    public init(name: String, pin: String? = nil, maximumParticipants: Int? = nil) {
+        self.name = name
+        self.pin = pin
+        self.maximumParticipants = maximumParticipants
+    }
+}

@@ -1,0 +1,73 @@
+import VPBXControl
+import VPBXPBX
+import VPBXStore
+
+/// `conference.*`: conference rooms and their settings (a PIN, a participant limit). The
+/// settings are part of the dial plan: every change rebuilds it, so the next caller meets
+/// them; callers already in a room stay.
+extension ControlHandlers {
+    func registerConferenceMethods(on router: ControlRouter) {
+        router.register(ConferenceList.self) { _, context in
+            let settings = try await self.storeCall { try await self.dialPlan.conferenceRooms() }
+            let inUse = Dictionary(uniqueKeysWithValues: conferences.list.map { ($0.name, $0.participants) })
+            let names = Set(settings.map(\.name)).union(inUse.keys).sorted()
+            let byName = Dictionary(uniqueKeysWithValues: settings.map { ($0.name, $0) })
+            return names.map { name in
+                Self.conferenceInfo(name, byName[name], participants: inUse[name] ?? [], showingPIN: context.role == .admin)
+            }
+        }
+        router.register(ConferenceCreate.self) { params, _ in
+            var record = ConferenceRoomRecord(name: params.name)
+            Self.apply(params, to: &record)
+            let created = record
+            try await self.storeCall { try await self.dialPlan.create(created) }
+            return try await self.conferenceChanged(record, "conference.created")
+        }
+        router.register(ConferenceUpdate.self) { params, _ in
+            guard var record = try await self.storeCall({ try await self.dialPlan.conferenceRooms() }).first(where: {
+                $0.name == params.name
+            }) else {
+                throw RPCError.notFound("conference room \(params.name) has no settings (see vpbx conf list; vpbx conf add)")
+            }
+            Self.apply(params, to: &record)
+            let changed = record
+            try await self.storeCall { try await self.dialPlan.replace(changed) }
+            return try await self.conferenceChanged(record, "conference.updated")
+        }
+        router.register(ConferenceDelete.self) { params, _ in
+            guard try await self.storeCall({ try await self.dialPlan.deleteConferenceRoom(params.name) }) else {
+                throw RPCError.notFound("conference room \(params.name) has no settings (see vpbx conf list)")
+            }
+            return try await self.conferenceChanged(ConferenceRoomRecord(name: params.name), "conference.deleted")
+        }
+    }
+
+    private func conferenceChanged(_ record: ConferenceRoomRecord, _ event: String) async throws -> ConferenceInfo {
+        try await reloadDialPlan()
+        await publish("dialplan", event, ["name": .string(record.name)])
+        let participants = conferences.list.first { $0.name == record.name }?.participants ?? []
+        return Self.conferenceInfo(record.name, record, participants: participants, showingPIN: true)
+    }
+
+    /// The given fields onto `record`: "" clears the PIN, 0 the limit. The store checks them.
+    private static func apply(_ params: ConferenceParams, to record: inout ConferenceRoomRecord) {
+        if let pin = params.pin { record.pin = pin.isEmpty ? nil : pin }
+        if let limit = params.maximumParticipants { record.maximumParticipants = limit == 0 ? nil : limit }
+    }
+
+    static func conferenceInfo(
+        _ name: String, _ record: ConferenceRoomRecord?, participants: [String], showingPIN: Bool
+    ) -> ConferenceInfo {
+        ConferenceInfo(
+            name: name, participants: participants, hasPIN: record?.pin != nil, pin: showingPIN ? record?.pin : nil,
+            maximumParticipants: record?.maximumParticipants)
+    }
+
+    /// The rooms' settings for the dial plan.
+    func loadConferenceRooms() async throws -> [String: ConferenceRoomSettings] {
+        Dictionary(
+            uniqueKeysWithValues: try await storeCall { try await self.dialPlan.conferenceRooms() }.map {
+                ($0.name, ConferenceRoomSettings(pin: $0.pin, maximumParticipants: $0.maximumParticipants))
+            })
+    }
+}
