@@ -8,6 +8,24 @@ extension Integration {
     /// receiver that fails or is not there at all costs the calls nothing.
     @Suite("Webhooks")
     struct WebhookTests {
+        /// 1001 calls 1002 (a sipp phone answering at once) and hangs up; returns what `crm`
+        /// received once the call's end reached it.
+        static func oneCall(_ pbx: TestPBX, postingTo crm: HTTPReceiver) async throws -> [HTTPReceiver.Request] {
+            let callee = try SippPeer(.answer)
+            try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+            try await pbx.addExtension(
+                Fixture.callee, password: Fixture.password(Fixture.callee),
+                staticContact: pbx.contact(of: callee, number: Fixture.callee))
+            let caller = try pbx.phone(.callHangup).service(Fixture.callee).caller(Fixture.caller)
+                .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+            let results = try await pbx.call(caller: caller, callee: callee)
+            try results.caller.requireSuccess()
+            try results.callee.requireSuccess()
+            return try await eventually("the call's end POSTed") {
+                crm.received.contains { $0.json?["type"] as? String == "call.ended" } ? crm.received : nil
+            }
+        }
+
         @Test("a call's events reach the CRM as JSON POSTs, in order; a failing and an absent receiver do not hold calls up")
         func callEventsArePosted() async throws {
             let crm = try HTTPReceiver()
@@ -21,20 +39,7 @@ extension Integration {
                     "http://127.0.0.1:\(absent)/y",
                 ]
             }) { pbx in
-                let callee = try SippPeer(.answer)
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                try await pbx.addExtension(
-                    Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
-                let caller = try pbx.phone(.callHangup).service(Fixture.callee).caller(Fixture.caller)
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let results = try await pbx.call(caller: caller, callee: callee)
-                try results.caller.requireSuccess()
-                try results.callee.requireSuccess()
-
-                let posts = try await eventually("the call's end POSTed") {
-                    crm.received.contains { $0.json?["type"] as? String == "call.ended" } ? crm.received : nil
-                }
+                let posts = try await Self.oneCall(pbx, postingTo: crm)
                 for post in posts {
                     #expect(post.requestLine == "POST /pbx/events HTTP/1.1", "\(post.head)")
                     #expect(post.header("Content-Type") == "application/json")
@@ -76,19 +81,7 @@ extension Integration {
                 options.webhooks = ["http://127.0.0.1:\(crm.port)/pbx/events"]
                 options.webhookSecret = path
             }) { pbx in
-                let callee = try SippPeer(.answer)
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                try await pbx.addExtension(
-                    Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
-                let caller = try pbx.phone(.callHangup).service(Fixture.callee).caller(Fixture.caller)
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let results = try await pbx.call(caller: caller, callee: callee)
-                try results.caller.requireSuccess()
-                try results.callee.requireSuccess()
-                let posts = try await eventually("the call's end POSTed") {
-                    crm.received.contains { $0.json?["type"] as? String == "call.ended" } ? crm.received : nil
-                }
+                let posts = try await Self.oneCall(pbx, postingTo: crm)
                 #expect(posts.count >= 4)
                 let now = Date().timeIntervalSince1970
                 for post in posts {
