@@ -19,8 +19,9 @@ extension ControlHandlers {
             return await trunkInfo(record)
         }
         router.register(TrunkList.self) { _, _ in
-            let states = await pbx.trunkRegistrationStates()
-            return try await self.storeCall { try await self.dialPlan.trunks() }.map { Self.trunkInfo($0, states[$0.name]) }
+            var list: [TrunkInfo] = []
+            for record in try await self.storeCall({ try await self.dialPlan.trunks() }) { list.append(await trunkInfo(record)) }
+            return list
         }
         router.register(TrunkGet.self) { params, _ in
             await trunkInfo(try await existingTrunk(params.name))
@@ -39,7 +40,7 @@ extension ControlHandlers {
             _ = try await self.storeCall { try await self.dialPlan.deleteTrunk(params.name) }
             try await self.reloadDialPlan()
             await self.publish("dialplan", "trunk.deleted", ["name": .string(record.name)])
-            return Self.trunkInfo(record, nil)
+            return Self.trunkInfo(record, nil, nil)
         }
     }
 
@@ -68,18 +69,28 @@ extension ControlHandlers {
         if let outbound = params.outbound { record.outbound = outbound }
         if let priority = params.priority { record.priority = priority }
         if let register = params.register { record.register = register }
+        if let seconds = params.qualifySeconds { record.qualifySeconds = seconds }
     }
 
     private func trunkInfo(_ record: TrunkRecord) async -> TrunkInfo {
-        Self.trunkInfo(record, await pbx.trunkRegistrationStates()[record.name])
+        Self.trunkInfo(record, await pbx.trunkRegistrationStates()[record.name], await pbx.trunkReachability(of: record.name))
     }
 
-    static func trunkInfo(_ record: TrunkRecord, _ state: TrunkRegistrationState?) -> TrunkInfo {
+    static func trunkInfo(_ record: TrunkRecord, _ state: TrunkRegistrationState?, _ reach: TrunkReachability?) -> TrunkInfo {
         var info = TrunkInfo(
             name: record.name, host: record.host, port: record.port, transport: record.transport,
             username: record.username, hasPassword: record.password != nil, callerID: record.callerID,
             numberFormat: record.numberFormat, inbound: record.inboundDestination, outbound: record.outbound,
             priority: record.priority, register: record.register)
+        info.qualifySeconds = record.qualifySeconds
+        switch reach {
+        case nil: break
+        case .unknown: info.reachability = "unknown"
+        case .reachable(let milliseconds):
+            info.reachability = "reachable"
+            info.roundTripMs = milliseconds
+        case .unreachable: info.reachability = "unreachable"
+        }
         switch state {
         case nil: break
         case .registering: info.registration = "registering"
@@ -107,7 +118,7 @@ extension ControlHandlers {
                 name: record.name, host: record.host, port: record.port, transport: transport, username: record.username,
                 password: record.password, callerID: record.callerID, numberFormat: format,
                 inbound: record.inboundDestination.flatMap { try? Destination(parsing: $0) }, outbound: record.outbound,
-                priority: record.priority, register: record.register)
+                priority: record.priority, register: record.register, qualifySeconds: record.qualifySeconds)
         }
     }
 }

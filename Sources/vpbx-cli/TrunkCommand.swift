@@ -22,11 +22,20 @@ struct TrunkCommand: AsyncParsableCommand {
             ("inbound", info.inbound ?? "refused (404) unless a route matches"),
             ("outbound", info.outbound ? "yes, priority \(info.priority)" : "no"),
             ("register", TrunkCommand.registration(of: info)),
+            ("checks", TrunkCommand.checks(of: info)),
         ])
     }
 }
 
 extension TrunkCommand {
+    /// "no", or the interval and what the last check found.
+    static func checks(of info: TrunkInfo) -> String {
+        guard let seconds = info.qualifySeconds, seconds > 0 else { return "no" }
+        let state = info.reachability == "reachable" ? "reachable" + (info.roundTripMs.map { " (\($0) ms)" } ?? "")
+            : info.reachability == "unreachable" ? "UNREACHABLE (tried after the other trunks)" : (info.reachability ?? "unknown")
+        return "every \(seconds) s: \(state)"
+    }
+
     /// "no", or the registration's state with its expiry or error.
     static func registration(of info: TrunkInfo) -> String {
         guard info.register else { return "no" }
@@ -72,6 +81,9 @@ struct TrunkSettings: ParsableArguments {
     @Option(help: "Register the username at the provider: on or off (default off; needs --username).")
     var register: TrunkSwitch?
 
+    @Option(help: "Check the provider's server with OPTIONS every this many seconds, 10 to 3600; 0: no checks (default). An unreachable trunk is tried last.")
+    var qualify: Int?
+
     /// The host and port of `--host`, or nil when not given.
     func server() throws -> (host: String, port: Int?)? {
         guard let host else { return nil }
@@ -101,6 +113,7 @@ struct TrunkSettings: ParsableArguments {
             throw ValidationError("--caller-id '\(callerID)' is not a phone number; type it like '06 1 234 5600' or '+3612345600'")
         }
         if let priority, !(1...99).contains(priority) { throw ValidationError("--priority must be 1 to 99") }
+        if let qualify, qualify != 0, !(10...3600).contains(qualify) { throw ValidationError("--qualify must be 0 or 10 to 3600 seconds") }
     }
 
     func params(name: String) throws -> TrunkParams {
@@ -108,7 +121,7 @@ struct TrunkSettings: ParsableArguments {
         return TrunkParams(
             name: name, host: server?.host, port: server?.port ?? (host == nil ? nil : 5060), transport: transport?.rawValue,
             username: username, password: password, callerID: callerID, numberFormat: numberFormat?.rawValue,
-            inbound: inbound, outbound: outbound?.isOn, priority: priority, register: register?.isOn)
+            inbound: inbound, outbound: outbound?.isOn, priority: priority, register: register?.isOn, qualifySeconds: qualify)
     }
 }
 
@@ -142,11 +155,12 @@ struct TrunkListCommand: AsyncParsableCommand {
         let list = try await EngineSession.run(global) { try await $0.call(TrunkList.self, .init()) }
         if global.json { return Output.json(list) }
         Output.table(
-            ["NAME", "SERVER", "USERNAME", "CALLER ID", "OUTBOUND", "INBOUND", "REGISTRATION"],
+            ["NAME", "SERVER", "USERNAME", "CALLER ID", "OUTBOUND", "INBOUND", "REGISTRATION", "CHECK"],
             list.map {
                 [
                     $0.name, "\($0.transport):\($0.host):\($0.port)", $0.username ?? "-", $0.callerID ?? "-",
                     $0.outbound ? "priority \($0.priority)" : "no", $0.inbound ?? "-", $0.registration ?? "-",
+                    $0.reachability ?? "-",
                 ]
             })
     }
@@ -177,7 +191,7 @@ struct TrunkSet: AsyncParsableCommand {
     func validate() throws {
         let given = [settings.host, settings.username, settings.password, settings.callerID, settings.inbound]
         guard given.contains(where: { $0 != nil }) || settings.transport != nil || settings.numberFormat != nil
-            || settings.outbound != nil || settings.priority != nil || settings.register != nil
+            || settings.outbound != nil || settings.priority != nil || settings.register != nil || settings.qualify != nil
         else { throw ValidationError("nothing to change: give at least one option (see --help)") }
     }
 

@@ -102,6 +102,35 @@ extension Integration {
             }
         }
 
+        @Test("--qualify: a first trunk whose server does not answer OPTIONS is unreachable, and a call out goes to the next one at once")
+        func deadTrunkIsSkipped() async throws {
+            try await TestPBX.run { pbx in
+                let (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                // Nobody listens there: its OPTIONS go unanswered.
+                let silent = try FreePorts.sipPort()
+                try await pbx.cli.succeed(
+                    ["trunk", "add", "dead", "--host", "127.0.0.3:\(silent)", "--priority", "1", "--qualify", "10"])
+                let bad = try await pbx.cli.run(["trunk", "set", "dead", "--qualify", "5"])
+                #expect(bad.exitCode == 2, "\(bad.summary)")
+                let provider = try await Self.provider(pbx, ear: providerEar, extraTrunkOptions: ["--priority", "2"])
+                let dead = try await eventually("the dead trunk found unreachable", timeout: .seconds(15)) {
+                    try await pbx.cli.json([TrunkInfo].self, ["trunk", "list"]).first {
+                        $0.name == "dead" && $0.reachability == "unreachable"
+                    }
+                }
+                #expect(dead.qualifySeconds == 10)
+                let shown = try await pbx.cli.run(["trunk", "show", "dead"], json: false)
+                #expect(shown.stdout.contains("every 10 s: UNREACHABLE"), "\(shown.stdout)")
+                // Tried first, the dead trunk would hold the call for its INVITE's 32 s timeout.
+                let (_, providerResult) = try await Self.talkingCall(
+                    pbx, dialling: "06301234567", provider: provider, ears: (callerEar, providerEar))
+                #expect(providerResult.receivedMessages().filter { $0.hasPrefix("INVITE ") }.count == 2)
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: "+36301234567")
+                #expect(cdr.disposition == .answered && cdr.path == ["trunk:provider"], "\(cdr)")
+            }
+        }
+
         @Test("a call out over TCP: the engine connects to the provider, the challenge and the call on that connection")
         func callOutOverTCP() async throws {
             try await TestPBX.run { pbx in

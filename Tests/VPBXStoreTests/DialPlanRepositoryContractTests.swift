@@ -45,7 +45,7 @@ struct DialPlanRepositoryContractTests {
             let main = TrunkRecord(
                 name: "telekom", host: "sip.example.hu", username: "office", password: "s3cret",
                 callerID: "+3612345600", numberFormat: "national", inboundDestination: "ivr:main", priority: 2,
-                register: true)
+                register: true, qualifySeconds: 60)
             let backup = TrunkRecord(name: "backup", host: "192.0.2.7", port: 5070, transport: "tcp", priority: 5)
             let gateway = TrunkRecord(name: "gateway", host: "2001:db8::5", outbound: false, priority: 1)
             for trunk in [backup, main, gateway] { try await repos.dialPlan.create(trunk) }
@@ -78,6 +78,7 @@ struct DialPlanRepositoryContractTests {
         TrunkRecord(name: "t", host: "sip.example.hu", register: true),
         TrunkRecord(name: "t", host: "sip.example.hu", callerID: "0612345600"),
         TrunkRecord(name: "t", host: "sip.example.hu", priority: 100),
+        TrunkRecord(name: "t", host: "sip.example.hu", qualifySeconds: 5),
     ])
     func badTrunksAreRefused(trunk: TrunkRecord) async throws {
         try await StoreBackend.sqliteMemory.withRepositories { repos in

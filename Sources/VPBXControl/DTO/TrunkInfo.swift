@@ -24,6 +24,12 @@ public struct TrunkInfo: Codable, Sendable, Hashable {
     public var registeredUntil: Date?
     /// Why the last registration failed; the next attempt follows within 30 s.
     public var registrationError: String?
+    /// Seconds between OPTIONS checks of the provider's server; 0 or absent: none.
+    public var qualifySeconds: Int?
+    /// With checks: `unknown`, `reachable` or `unreachable`.
+    public var reachability: String?
+    /// The last check's round trip, when reachable.
+    public var roundTripMs: Int?
 
     public init(
         name: String, host: String, port: Int, transport: String, username: String?, hasPassword: Bool,
@@ -63,12 +69,15 @@ public struct TrunkParams: Codable, Sendable, Hashable {
     public var outbound: Bool?
     public var priority: Int?
     public var register: Bool?
+    /// Seconds between OPTIONS checks, 10 to 3600; 0 turns them off.
+    public var qualifySeconds: Int?
 
     public init(
         name: String, host: String? = nil, port: Int? = nil, transport: String? = nil, username: String? = nil,
         password: String? = nil, callerID: String? = nil, numberFormat: String? = nil, inbound: String? = nil,
-        outbound: Bool? = nil, priority: Int? = nil, register: Bool? = nil
+        outbound: Bool? = nil, priority: Int? = nil, register: Bool? = nil, qualifySeconds: Int? = nil
     ) {
+        self.qualifySeconds = qualifySeconds
         self.name = name
         self.host = host
         self.port = port

@@ -7,6 +7,7 @@ extension PBXCore {
         dialPlan = plan
         resolveTrunkHosts()
         syncTrunkRegistrations()
+        syncTrunkChecks()
     }
 
     /// Adds or removes one extension's voicemail box in the dial plan: what an extension's

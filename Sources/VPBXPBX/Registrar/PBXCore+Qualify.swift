@@ -32,6 +32,7 @@ extension PBXCore {
     /// A check round of `number` is due (timers of a replaced schedule find another
     /// generation and do nothing).
     func qualifyDue(_ number: String, generation: Int) {
+        if number.hasPrefix(Self.trunkCheckPrefix) { return trunkCheckDue(number, generation: generation) }
         guard qualifyGenerations[number] == generation, let record = directory[number], isChecked(record) else { return }
         schedule(.qualify(number, generation: generation), after: .seconds(record.qualifySeconds))
         let targets = allContacts(of: record, now: Date())
@@ -87,7 +88,7 @@ extension PBXCore {
     /// How long a contact check waits for its answer.
     public nonisolated var contactCheckTimeout: Duration { configuration.contactCheckTimeout }
 
-    private func probe(_ key: ContactReachability.Key, uri: SIPURI, at destination: SIPPeerAddress) {
+    func probe(_ key: ContactReachability.Key, uri: SIPURI, at destination: SIPPeerAddress) {
         guard let probe = reachability.startProbe(key, at: .now) else { return }
         var headers = SIPHeaders()
         headers.add("Via", newVia(for: destination).serialized)
@@ -126,6 +127,7 @@ extension PBXCore {
     }
 
     private func report(_ change: ContactReachability.Change?, of key: ContactReachability.Key) {
+        if key.extensionNumber.hasPrefix(Self.trunkCheckPrefix) { return reportTrunkCheck(change, of: key) }
         // An on-demand check of an extension without regular checks is only shown.
         guard let record = directory[key.extensionNumber], isChecked(record) else { return }
         switch change {

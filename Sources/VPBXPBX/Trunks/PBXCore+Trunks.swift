@@ -44,9 +44,11 @@ extension PBXCore {
         return dialPlan.follow(inbound, path: ["trunk:\(trunk.name)"], at: now)
     }
 
-    /// The trunks an outgoing call may use, in order, with where each is reached.
+    /// The trunks an outgoing call may use, in order, with where each is reached: by
+    /// priority, those whose checks went unanswered last (``isUnreachable(_:)``).
     func outboundTrunks() -> [(trunk: Trunk, peer: SIPPeerAddress)] {
-        dialPlan.trunks.filter(\.outbound).compactMap { trunk in peer(of: trunk).map { (trunk, $0) } }
+        let usable = dialPlan.trunks.filter(\.outbound).compactMap { trunk in peer(of: trunk).map { (trunk, $0) } }
+        return usable.filter { !isUnreachable($0.0) } + usable.filter { isUnreachable($0.0) }
     }
 
     /// What rings `number` through the first outbound trunk; nil when no trunk is usable

@@ -20,13 +20,16 @@ public struct Trunk: Sendable, Equatable {
     public var priority: Int
     /// Whether the exchange registers its username at the provider.
     public var register: Bool
+    /// Seconds between OPTIONS checks of the provider's server; 0: none.
+    public var qualifySeconds: Int
 
     public init(
         name: String, host: String, port: Int = 5060, transport: SIPPeerAddress.Transport = .udp,
         username: String? = nil, password: String? = nil, callerID: String? = nil,
         numberFormat: PublicNumber.Format = .e164, inbound: Destination? = nil, outbound: Bool = true,
-        priority: Int = 1, register: Bool = false
+        priority: Int = 1, register: Bool = false, qualifySeconds: Int = 0
     ) {
+        self.qualifySeconds = qualifySeconds
         self.name = name
         self.host = host
         self.port = port

@@ -38,6 +38,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v17-trunks", migrate: createTrunks)
         migrator.registerMigration("v18-extension-outbound", migrate: addExtensionOutboundClass)
         migrator.registerMigration("v19-conference-rooms", migrate: createConferenceRooms)
+        migrator.registerMigration("v20-trunk-checks", migrate: addTrunkChecks)
         return migrator
     }
 
@@ -347,6 +348,10 @@ extension VPBXDatabase {
             t.add(column: "outbound_class", .text).notNull().defaults(to: OutboundClass.national.rawValue)
             t.add(column: "caller_id", .text)
         }
+    }
+
+    private static func addTrunkChecks(_ db: Database) throws {
+        try db.alter(table: "trunks") { t in t.add(column: "qualify_seconds", .integer).notNull().defaults(to: 0) }
     }
 
     private static func createConferenceRooms(_ db: Database) throws {

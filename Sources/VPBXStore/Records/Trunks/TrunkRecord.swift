@@ -32,6 +32,8 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
     public var priority: Int
     /// Whether the exchange registers to the provider (most providers want it, gateways do not).
     public var register: Bool
+    /// Seconds between OPTIONS checks of the provider's server (10 to 3600); 0: none.
+    public var qualifySeconds: Int
 
     public var id: String { name }
 
@@ -41,8 +43,10 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
     public init(
         name: String, host: String, port: Int = 5060, transport: String = "udp", username: String? = nil,
         password: String? = nil, callerID: String? = nil, numberFormat: String = "e164",
-        inboundDestination: String? = nil, outbound: Bool = true, priority: Int = 1, register: Bool = false
+        inboundDestination: String? = nil, outbound: Bool = true, priority: Int = 1, register: Bool = false,
+        qualifySeconds: Int = 0
     ) {
+        self.qualifySeconds = qualifySeconds
         self.name = name
         self.host = host
         self.port = port
@@ -81,6 +85,9 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
             try Validation.text(inboundDestination, field: "inbound destination of trunk \(name)", maxLength: 100)
         }
         try Validation.range(priority, 1...99, field: "priority of trunk \(name)")
+        if qualifySeconds != 0 {
+            try Validation.range(qualifySeconds, 10...3600, field: "check interval of trunk \(name)", unit: " seconds")
+        }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -89,6 +96,7 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
         case numberFormat = "number_format"
         case inboundDestination = "inbound_destination"
         case outbound, priority, register
+        case qualifySeconds = "qualify_seconds"
     }
 }
 
