@@ -23,7 +23,10 @@ extension ControlHandlers {
                 pickupGroup: params.pickupGroup.flatMap { $0.isEmpty ? nil : $0 },
                 qualifySeconds: params.qualifySeconds ?? 0, recordCalls: params.recordCalls ?? false,
                 outboundClass: params.outboundClass.flatMap { OutboundClass(rawValue: $0.rawValue) } ?? .national,
-                callerID: try Self.normalizedNumber(params.callerID, field: "callerID")
+                callerID: try Self.normalizedNumber(params.callerID, field: "callerID"),
+                forwardAlways: try await self.forwardTarget(params.forwardAlways, field: "forwardAlways"),
+                forwardBusy: try await self.forwardTarget(params.forwardBusy, field: "forwardBusy"),
+                forwardNoAnswer: try await self.forwardTarget(params.forwardNoAnswer, field: "forwardNoAnswer")
             )
             // Checked first, so a refused PIN leaves no extension behind.
             let planned = try await self.plannedMailbox(
@@ -92,6 +95,15 @@ extension ControlHandlers {
                 patch.callerID = callerID.isEmpty ? .clear : .set(try Self.normalizedNumber(callerID, field: "callerID") ?? callerID)
             }
             if let group = params.pickupGroup { patch.pickupGroup = group.isEmpty ? .clear : .set(group) }
+            if let target = params.forwardAlways {
+                patch.forwardAlways = try await self.forwardTarget(target, field: "forwardAlways").map { .set($0) } ?? .clear
+            }
+            if let target = params.forwardBusy {
+                patch.forwardBusy = try await self.forwardTarget(target, field: "forwardBusy").map { .set($0) } ?? .clear
+            }
+            if let target = params.forwardNoAnswer {
+                patch.forwardNoAnswer = try await self.forwardTarget(target, field: "forwardNoAnswer").map { .set($0) } ?? .clear
+            }
             let changes = patch
             guard try await self.storeCall({ try await self.extensions.get(params.number) }) != nil else {
                 throw RPCError.notFound("extension \(params.number) does not exist")
@@ -150,6 +162,23 @@ extension ControlHandlers {
         return e164
     }
 
+    /// A forwarding target as typed: an extension or a short number (up to 5 digits: a route,
+    /// a queue's number) as it is, a public number in E.164; nil for "" (none).
+    func forwardTarget(_ text: String?, field: String) async throws -> String? {
+        guard let text else { return nil }
+        let compact = text.filter { $0 != " " && $0 != "-" && $0 != "/" }
+        guard !compact.isEmpty else { return nil }
+        let digitsOnly = compact.allSatisfy { $0.isASCII && $0.isNumber }
+        if digitsOnly, compact.count <= 5 { return compact }
+        if digitsOnly, try await storeCall({ try await self.extensions.get(compact) }) != nil { return compact }
+        guard let e164 = HungarianNumber.normalize(compact) else {
+            throw RPCError.invalidArgument(
+                "forwarding target '\(text)' is neither an extension nor a phone number (try 202 or 06 30 123 4567)",
+                field: field)
+        }
+        return e164
+    }
+
     static func validContact(_ text: String?) throws(RPCError) -> String? {
         guard let text, !text.isEmpty else { return nil }
         guard let uri = try? VPBXSIPURI.parse(text) else {
@@ -167,7 +196,8 @@ extension ControlHandlers {
             mayMonitor: record.mayMonitor, pickupGroup: record.pickupGroup, qualifySeconds: record.qualifySeconds,
             recordCalls: record.recordCalls,
             outboundClass: OutboundCallClass(rawValue: record.outboundClass.rawValue) ?? .national,
-            callerID: record.callerID)
+            callerID: record.callerID, forwardAlways: record.forwardAlways, forwardBusy: record.forwardBusy,
+            forwardNoAnswer: record.forwardNoAnswer)
     }
 
     /// `extension.get`: the extension with its contacts' state.

@@ -20,13 +20,20 @@ struct ExtensionCommand: AsyncParsableCommand {
 
     static func printTable(_ extensions: [ExtensionInfo]) {
         Output.table(
-            ["NUMBER", "NAME", "TYPE", "LANG", "ENABLED", "MOBILE"],
+            ["NUMBER", "NAME", "TYPE", "LANG", "ENABLED", "MOBILE", "FORWARD"],
             extensions.map {
                 [
                     $0.number, $0.name, $0.kind.rawValue, $0.language.rawValue, $0.enabled ? "yes" : "no",
-                    $0.mobileNumber ?? "-",
+                    $0.mobileNumber ?? "-", forwardSummary($0),
                 ]
             })
+    }
+
+    /// `always 202`, `busy 202, no-answer +3630...`, or `-`.
+    static func forwardSummary(_ info: ExtensionInfo) -> String {
+        let set = [("always", info.forwardAlways), ("busy", info.forwardBusy), ("no-answer", info.forwardNoAnswer)]
+            .compactMap { name, target in target.map { "\(name) \($0)" } }
+        return set.isEmpty ? "-" : set.joined(separator: ", ")
     }
 
     static func printDetails(_ info: ExtensionInfo) {
@@ -42,6 +49,9 @@ struct ExtensionCommand: AsyncParsableCommand {
             ("recording", info.recordCalls ? "every answered call" : "off"),
             ("calls out", info.outboundClass.rawValue),
             ("caller ID", info.callerID ?? "the trunk's"),
+            ("forward always", info.forwardAlways ?? "-"),
+            ("forward on busy", info.forwardBusy ?? "-"),
+            ("forward on no answer", info.forwardNoAnswer ?? "-"),
             ("contact checks", info.qualifySeconds > 0 ? "every \(info.qualifySeconds) s" : "off"),
         ])
         guard let contacts = info.contacts else { return }
@@ -102,6 +112,25 @@ struct ExtensionSettings: ParsableArguments {
     @Option(help: "How far the extension may call out through a trunk: none (emergency numbers only), national (default), premium (also 06-90/91) or international.")
     var outbound: OutboundCallClass?
 
+    @Option(
+        name: .customLong("forward-always"),
+        help: ArgumentHelp(
+            "Send every call to NUMBER instead of ringing: an extension, or a phone number within --outbound (\"\" in 'set': off).",
+            valueName: "NUMBER"))
+    var forwardAlways: String?
+
+    @Option(
+        name: .customLong("forward-busy"),
+        help: ArgumentHelp("Send calls to NUMBER when the phones answer busy, before voicemail (\"\" in 'set': off).", valueName: "NUMBER"))
+    var forwardBusy: String?
+
+    @Option(
+        name: .customLong("forward-no-answer"),
+        help: ArgumentHelp(
+            "Send calls to NUMBER when nobody answers within the no-answer timeout, or no phone is registered, before voicemail (\"\" in 'set': off).",
+            valueName: "NUMBER"))
+    var forwardNoAnswer: String?
+
     @Option(name: .customLong("pickup-group"), help: "Pickup group: *8 answers calls ringing the group (\"\" leaves it in 'set').")
     var pickupGroup: String?
 
@@ -125,6 +154,15 @@ struct ExtensionSettings: ParsableArguments {
         if let callerID, !callerID.isEmpty, HungarianNumber.normalize(callerID) == nil {
             throw ValidationError("--caller-id '\(callerID)' is not a phone number; type it like '06 1 234 5601' or '+3612345601'")
         }
+        for (flag, target) in [("--forward-always", forwardAlways), ("--forward-busy", forwardBusy), ("--forward-no-answer", forwardNoAnswer)] {
+            guard let target, !target.isEmpty else { continue }
+            let digits = target.filter { $0 != " " && $0 != "-" && $0 != "/" }
+            // Digits alone may be an extension (checked by the engine); anything else must be a phone number.
+            let plainDigits = !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+            if !plainDigits, HungarianNumber.normalize(digits) == nil {
+                throw ValidationError("\(flag) '\(target)' is neither an extension nor a phone number; e.g. \(flag) 202 or \(flag) '06 30 123 4567'")
+            }
+        }
         if let noAnswerTimeout, !(0...600).contains(noAnswerTimeout) {
             throw ValidationError("--no-answer-timeout must be between 0 and 600 seconds, e.g. --no-answer-timeout 20")
         }
@@ -147,6 +185,7 @@ struct ExtensionSettings: ParsableArguments {
     var isEmpty: Bool {
         kind == nil && mobile == nil && language == nil && noAnswerTimeout == nil && staticContact == nil
             && voicemail == nil && vmPin == nil && vmMaxSeconds == nil && monitor == nil && pickupGroup == nil
-            && qualify == nil && record == nil && outbound == nil && callerID == nil
+            && qualify == nil && record == nil && outbound == nil && callerID == nil && forwardAlways == nil
+            && forwardBusy == nil && forwardNoAnswer == nil
     }
 }

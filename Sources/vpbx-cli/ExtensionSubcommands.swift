@@ -29,7 +29,8 @@ struct ExtensionAdd: AsyncParsableCommand {
             voicemailMaxSeconds: settings.vmMaxSeconds, mayMonitor: settings.monitor.map { $0 == .allow },
             pickupGroup: settings.pickupGroup, qualifySeconds: settings.qualify,
             recordCalls: settings.record.map { $0 == .on }, outboundClass: settings.outbound,
-            callerID: settings.callerID)
+            callerID: settings.callerID, forwardAlways: settings.forwardAlways, forwardBusy: settings.forwardBusy,
+            forwardNoAnswer: settings.forwardNoAnswer)
         let info = try await EngineSession.run(global) { try await $0.call(ExtensionCreate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("created extension \(info.number) (\(info.name))")
@@ -100,7 +101,8 @@ struct ExtensionSet: AsyncParsableCommand {
             mayMonitor: settings.monitor.map { $0 == .allow },
             pickupGroup: settings.pickupGroup, qualifySeconds: settings.qualify,
             recordCalls: settings.record.map { $0 == .on }, outboundClass: settings.outbound,
-            callerID: settings.callerID)
+            callerID: settings.callerID, forwardAlways: settings.forwardAlways, forwardBusy: settings.forwardBusy,
+            forwardNoAnswer: settings.forwardNoAnswer)
         let info = try await EngineSession.run(global) { try await $0.call(ExtensionUpdate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("updated extension \(info.number)")

@@ -32,7 +32,7 @@ struct RedirectionTests {
             #expect(forwarded.uri.serialized == carol.contact)
             // RFC 5806: the forwarded-to phone can show whom the call was for.
             let diversion = forwarded.headers["Diversion"] ?? ""
-            #expect(diversion.hasPrefix("<sip:\(desk.number)@") && diversion.hasSuffix(">;reason=unknown"), "\(diversion)")
+            #expect(diversion.hasPrefix("<sip:\(desk.number)@") && diversion.hasSuffix(">;reason=unknown;counter=1"), "\(diversion)")
             #expect(ringing.calleeInvites[0].headers["Diversion"] == nil)
             pbx.send(carol.respond(to: forwarded, status: 180, toTag: "carol-tag"), from: carol)
             _ = try await pbx.outbound.response(180, .invite, to: alice.address)

@@ -43,13 +43,20 @@ public enum ExtensionCreate: RPCMethod {
         public var outboundClass: OutboundCallClass?
         /// The number its calls out show (a DID, Hungarian or E.164 form); absent: the trunk's.
         public var callerID: String?
+        /// Call forwarding: where its calls go instead (always), when its phones are busy, and
+        /// when it does not answer or has no phone; an extension, a route number or a public
+        /// number (Hungarian or E.164 form) within its outbound class.
+        public var forwardAlways: String?
+        public var forwardBusy: String?
+        public var forwardNoAnswer: String?
 
         public init(
             number: String, name: String, password: String, kind: ExtensionKind? = nil, mobileNumber: String? = nil,
             language: PromptLanguage? = nil, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
             enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil, voicemailMaxSeconds: Int? = nil,
             mayMonitor: Bool? = nil, pickupGroup: String? = nil, qualifySeconds: Int? = nil, recordCalls: Bool? = nil,
-            outboundClass: OutboundCallClass? = nil, callerID: String? = nil
+            outboundClass: OutboundCallClass? = nil, callerID: String? = nil, forwardAlways: String? = nil,
+            forwardBusy: String? = nil, forwardNoAnswer: String? = nil
         ) {
             self.number = number
             self.name = name
@@ -69,6 +76,9 @@ public enum ExtensionCreate: RPCMethod {
             self.recordCalls = recordCalls
             self.outboundClass = outboundClass
             self.callerID = callerID
+            self.forwardAlways = forwardAlways
+            self.forwardBusy = forwardBusy
+            self.forwardNoAnswer = forwardNoAnswer
         }
     }
 }
@@ -129,6 +139,10 @@ public enum ExtensionUpdate: RPCMethod {
         public var outboundClass: OutboundCallClass?
         /// The number its calls out show; "" goes back to the trunk's.
         public var callerID: String?
+        /// Call forwarding targets (as in `extension.create`); "" switches one off.
+        public var forwardAlways: String?
+        public var forwardBusy: String?
+        public var forwardNoAnswer: String?
 
         public init(
             number: String, name: String? = nil, password: String? = nil, kind: ExtensionKind? = nil,
@@ -136,7 +150,8 @@ public enum ExtensionUpdate: RPCMethod {
             staticContact: String? = nil, enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil,
             voicemailMaxSeconds: Int? = nil, mayMonitor: Bool? = nil, pickupGroup: String? = nil,
             qualifySeconds: Int? = nil, recordCalls: Bool? = nil, outboundClass: OutboundCallClass? = nil,
-            callerID: String? = nil
+            callerID: String? = nil, forwardAlways: String? = nil, forwardBusy: String? = nil,
+            forwardNoAnswer: String? = nil
         ) {
             self.number = number
             self.name = name
@@ -156,6 +171,9 @@ public enum ExtensionUpdate: RPCMethod {
             self.recordCalls = recordCalls
             self.outboundClass = outboundClass
             self.callerID = callerID
+            self.forwardAlways = forwardAlways
+            self.forwardBusy = forwardBusy
+            self.forwardNoAnswer = forwardNoAnswer
         }
     }
 }

@@ -43,6 +43,10 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
     public var outboundClass: OutboundCallClass
     /// The number its calls out show (E.164); nil: the trunk's.
     public var callerID: String?
+    /// Call forwarding: where its calls go always, on busy, on no answer (or no phone); nil: none.
+    public var forwardAlways: String?
+    public var forwardBusy: String?
+    public var forwardNoAnswer: String?
     /// The contacts and their reachability; only in `extension.get` (nil in lists).
     public var contacts: [ContactStatusInfo]?
     /// What the contact checks know of the static contact (lists too); nil without a static
@@ -54,7 +58,8 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         language: PromptLanguage = .hu, noAnswerTimeout: Int? = nil, staticContact: String? = nil,
         enabled: Bool = true, voicemail: Bool = false, voicemailMaxSeconds: Int? = nil,
         mayMonitor: Bool = false, pickupGroup: String? = nil, qualifySeconds: Int = 0, recordCalls: Bool = false,
-        outboundClass: OutboundCallClass = .national, callerID: String? = nil, contacts: [ContactStatusInfo]? = nil
+        outboundClass: OutboundCallClass = .national, callerID: String? = nil, forwardAlways: String? = nil,
+        forwardBusy: String? = nil, forwardNoAnswer: String? = nil, contacts: [ContactStatusInfo]? = nil
     ) {
         self.number = number
         self.name = name
@@ -72,6 +77,9 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         self.recordCalls = recordCalls
         self.outboundClass = outboundClass
         self.callerID = callerID
+        self.forwardAlways = forwardAlways
+        self.forwardBusy = forwardBusy
+        self.forwardNoAnswer = forwardNoAnswer
         self.contacts = contacts
     }
 
@@ -94,6 +102,9 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         recordCalls = try container.decodeIfPresent(Bool.self, forKey: .recordCalls) ?? false
         outboundClass = try container.decodeIfPresent(OutboundCallClass.self, forKey: .outboundClass) ?? .national
         callerID = try container.decodeIfPresent(String.self, forKey: .callerID)
+        forwardAlways = try container.decodeIfPresent(String.self, forKey: .forwardAlways)
+        forwardBusy = try container.decodeIfPresent(String.self, forKey: .forwardBusy)
+        forwardNoAnswer = try container.decodeIfPresent(String.self, forKey: .forwardNoAnswer)
         contacts = try container.decodeIfPresent([ContactStatusInfo].self, forKey: .contacts)
         staticContactReachability = try container.decodeIfPresent(
             ContactReachability.self, forKey: .staticContactReachability)

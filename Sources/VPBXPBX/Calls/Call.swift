@@ -204,6 +204,11 @@ final class Call {
     var engineCalledCaller: Bool { callerAck != nil }
     /// The callee did not answer (or was busy) and the caller went to voicemail: no second time.
     var divertedToVoicemail = false
+    /// How many times the extensions' busy or no-answer forwarding sent the call on.
+    var forwards = 0
+    /// Why the call's first ringing is not at the number it was sent to (forwarding set on
+    /// that extension), for the first legs' Diversion header.
+    var initialDiversion: Diversion?
     /// The steps so far (`route:100`, `ivr:main=1`, `ext:1002`), as the CDR keeps them.
     var path: [String] = []
     /// When the current ringing phase gives up; a no-answer timer of an earlier phase (before

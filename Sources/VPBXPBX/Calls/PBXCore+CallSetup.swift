@@ -19,7 +19,7 @@ extension PBXCore {
         // A provider's call is shown and searched for by the number in E.164.
         let dialled = fromTrunk == nil ? request.uri.user ?? "" : PublicNumber.fromNetwork(request.uri.user ?? "")
         let caller: String
-        let routing: Routing
+        var routing: Routing
         if let fromTrunk {
             // A provider's call: taken by its address, its caller shown in E.164.
             caller = PublicNumber.fromNetwork(claimed)
@@ -58,6 +58,15 @@ extension PBXCore {
             }
             routing = dialPlan.featureCode(dialled, caller: caller) ?? internalRouting(of: dialled, at: now)
         }
+        // Forwarding set on the extension called (always, or no phone to ring).
+        var diversion: Diversion?
+        var forwardedBy: String?
+        if case .extension(let number) = routing.target, let forward = forwardedBeforeRinging(number, at: now),
+            forward.routing.target != .extension(caller)  // the forward's target calling: its call rings through
+        {
+            routing = Routing(target: forward.routing.target, path: routing.path + forward.routing.path)
+            (diversion, forwardedBy) = (forward.diversion, forward.forwardedBy)
+        }
         let callerName = directory[caller]?.displayName ?? from.displayName
         var path = routing.path.isEmpty ? nil : routing.path
         if !routing.path.isEmpty {
@@ -69,6 +78,15 @@ extension PBXCore {
         switch routing.target {
         case .extension(let number):
             guard let calleeRecord = directory[number] else {
+                // A forward to a public number: out as far as the forwarding extension may call
+                // (a provider's caller too: the extension's owner sent it there).
+                if let forwardedBy, let ring = forwardRinging(routing.target, from: forwardedBy, at: now) {
+                    startCall(
+                        request, key: key, source: source, caller: caller, callerName: callerName, callee: ring.callee,
+                        dialled: dialled, destinations: ring.targets, noAnswerTimeout: ring.timeout, path: path, at: now,
+                        diversion: diversion)
+                    return
+                }
                 // Not an extension: a public number goes out through a trunk, if the caller
                 // is one of ours (never a provider's caller back out: toll fraud).
                 if fromTrunk == nil, routing.path.isEmpty, let number = PublicNumber(dialled: number) {
@@ -120,12 +138,12 @@ extension PBXCore {
         }
         startCall(
             request, key: key, source: source, caller: caller, callerName: callerName, callee: callee, dialled: dialled,
-            destinations: destinations, noAnswerTimeout: noAnswerTimeout, path: path, at: now)
+            destinations: destinations, noAnswerTimeout: noAnswerTimeout, path: path, at: now, diversion: diversion)
     }
 
     /// An extension's call: its dial plan, and a public number that is one of the exchange's
     /// own (a DID dialled from inside) routed as if it came in, not out and back.
-    private func internalRouting(of dialled: String, at now: Date) -> Routing {
+    func internalRouting(of dialled: String, at now: Date) -> Routing {
         if !dialPlan.trunks.isEmpty, dialPlan.routes[dialled] == nil, directory[dialled] == nil,
             let number = PublicNumber(dialled: dialled), dialPlan.routes[number.e164] != nil
         {
@@ -137,7 +155,8 @@ extension PBXCore {
     /// Anchors the media of a call that will ring `destinations`, and rings them once it is.
     func startCall(
         _ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress, caller: String, callerName: String?,
-        callee: String, dialled: String, destinations: [RingTarget], noAnswerTimeout: Int, path: [String]?, at now: Date
+        callee: String, dialled: String, destinations: [RingTarget], noAnswerTimeout: Int, path: [String]?, at now: Date,
+        diversion: Diversion? = nil
     ) {
         let offer: SessionDescription
         let lateOffer = request.body.isEmpty
@@ -181,6 +200,7 @@ extension PBXCore {
         )
         calls[id] = call
         call.lateOffer = lateOffer
+        call.initialDiversion = diversion
         call.path = path ?? []
         callByInvite[key] = id
         callByDialog[DialogID(callID: dialog.callID, localTag: localTag)] = id
@@ -299,7 +319,7 @@ extension PBXCore {
         let sdp = call.calleeOrigin.stamp(offer.anchored(at: configuration.mediaAddress, audioPort: session.bPort))
         let body = Array(sdp.serialized().utf8)
         for target in destinations {
-            call.legs.append(ring(target, for: call, maxForwards: maxForwards, body: body))
+            call.legs.append(ring(target, for: call, maxForwards: maxForwards, body: body, diversion: call.initialDiversion))
         }
         noteDialogChange()
         armNoAnswerTimer(of: call, id: id, after: .seconds(call.noAnswerTimeout))
@@ -308,18 +328,18 @@ extension PBXCore {
     /// Sends the INVITE ringing `target` as the call's next leg (through its trunk if it names
     /// one, see PBXCore+Trunks) and returns the leg, for the caller to add.
     func ring(
-        _ target: RingTarget, for call: Call, maxForwards: Int, body: [UInt8], divertedFrom: String? = nil
+        _ target: RingTarget, for call: Call, maxForwards: Int, body: [UInt8], diversion: Diversion? = nil
     ) -> CalleeLeg {
         let trunk = target.trunk.flatMap { name in dialPlan.trunks.first { $0.name == name } }
         let invite =
             if let trunk {
                 trunkInvite(
                     for: call, trunk: trunk, contact: target.contact, destination: target.destination,
-                    maxForwards: maxForwards, body: body)
+                    maxForwards: maxForwards, body: body, diversion: diversion)
             } else {
                 calleeInvite(
                     for: call, contact: target.contact, destination: target.destination, maxForwards: maxForwards,
-                    body: body, divertedFrom: divertedFrom)
+                    body: body, diversion: diversion)
             }
         let key = startClient(invite, to: target.destination, purpose: .calleeInvite(call: call.id, leg: call.legs.count))
         var leg = CalleeLeg(contact: target.contact, destination: target.destination, invite: invite, transactionKey: key)
@@ -330,11 +350,11 @@ extension PBXCore {
         return leg
     }
 
-    /// `divertedFrom`: the extension whose phone redirected the call here, named in a
-    /// Diversion header (RFC 5806) so the phone can show whom the call was for.
+    /// `diversion`: the extension the call was for and why it rings here instead, named in
+    /// a Diversion header (RFC 5806) so the phone can show whom the call was for.
     func calleeInvite(
         for call: Call, contact: SIPURI, destination: SIPPeerAddress, maxForwards: Int, body: [UInt8],
-        divertedFrom: String? = nil
+        diversion: Diversion? = nil
     ) -> SIPRequest {
         var headers = SIPHeaders()
         headers.addVia(newVia(for: destination))
@@ -349,10 +369,9 @@ extension PBXCore {
         headers.add("Contact", ourContact(user: call.caller, transport: destination.transport).serialized)
         headers.add("Allow", PBXCore.allowedMethods)
         headers.add("User-Agent", configuration.userAgent)
-        if let divertedFrom {
-            // The phone's 3xx says nothing of why it forwarded (busy, no answer, always).
-            let diverting = NameAddress(uri: SIPURI(user: divertedFrom, host: configuration.advertisedHost))
-            headers.add("Diversion", "\(diverting.serialized);reason=unknown")
+        if let diversion {
+            let diverting = NameAddress(uri: SIPURI(user: diversion.extensionNumber, host: configuration.advertisedHost))
+            headers.add("Diversion", "\(diverting.serialized);reason=\(diversion.reason.rawValue);counter=1")
         }
         if let referredBy = call.transfer?.referredBy { headers.add("Referred-By", referredBy) }
         headers.add("Content-Type", "application/sdp")

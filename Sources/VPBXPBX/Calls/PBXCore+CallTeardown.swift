@@ -28,6 +28,7 @@ extension PBXCore {
         if let ends = call.ringingEndsAt, ContinuousClock.now < ends - .milliseconds(50) {
             return ringingGoesOn(call, id: id, until: ends)
         }
+        if forwardOnFailure(id, busy: false) { return }
         if divertToVoicemail(id, busy: false) { return }
         if returnToApplication(id, busy: false) { return }
         // A caller handed on by an application was answered already: the call stays answered.

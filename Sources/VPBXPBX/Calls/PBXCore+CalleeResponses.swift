@@ -254,8 +254,10 @@ extension PBXCore {
     /// spirit: busy beats not-found, 6xx beats everything).
     private func calleeFailed(_ call: Call) {
         let status = call.bestFailure?.statusCode ?? 480
-        if divertToVoicemail(call.id, busy: status == 486 || status == 600) { return }
-        if returnToApplication(call.id, busy: status == 486 || status == 600) { return }
+        let busy = status == 486 || status == 600
+        if forwardOnFailure(call.id, busy: busy, unavailable: !busy) { return }
+        if divertToVoicemail(call.id, busy: busy) { return }
+        if returnToApplication(call.id, busy: busy) { return }
         var callerStatus = PBXCore.callerStatus(forCalleeFailure: status)
         var contacts: [String] = []
         if (300...399).contains(callerStatus) {
@@ -264,7 +266,6 @@ extension PBXCore {
             contacts = call.bestFailure?.headers.values("Contact") ?? []
             if contacts.isEmpty { callerStatus = 480 }
         }
-        let busy = status == 486 || status == 600
         let reason = call.bestFailure.map { "\($0.statusCode) \($0.reason)" } ?? "480 Temporarily Unavailable"
         // A caller handed on by an application stays an answered call whatever the new leg did.
         let disposition: CallDisposition? = call.answeredAt != nil ? nil : (busy ? .busy : .failed)

@@ -14,9 +14,18 @@ extension PBXCore {
     /// then hangs up itself.
     public func handOn(callID: String, to destination: Destination, step: String) -> Bool {
         guard let id = handOnCall(callID) else { return false }
-        let routing = dialPlan.follow(destination, path: [step], at: Date())
-        guard let ring = ringing(routing.target, now: Date(), outboundReach: PublicNumber.Reach?.none) else { return false }
-        beginHandOn(id, callee: ring.callee, targets: ring.targets, timeout: ring.timeout, path: routing.path)
+        let now = Date()
+        var routing = dialPlan.follow(destination, path: [step], at: now)
+        var outboundReach = PublicNumber.Reach?.none
+        var diversion: Diversion?
+        if case .extension(let number) = routing.target, let forward = forwardedBeforeRinging(number, at: now) {
+            routing = Routing(target: forward.routing.target, path: routing.path + forward.routing.path)
+            outboundReach = self.outboundReach(of: forward.forwardedBy)
+            diversion = forward.diversion
+        }
+        guard let ring = ringing(routing.target, now: now, outboundReach: outboundReach) else { return false }
+        beginHandOn(
+            id, callee: ring.callee, targets: ring.targets, timeout: ring.timeout, path: routing.path, diversion: diversion)
         return true
     }
 
@@ -68,7 +77,7 @@ extension PBXCore {
         let callee = numbers.count == 1 ? numbers[0] : numbers.joined(separator: ",")
         beginHandOn(
             id, callee: callee, targets: targets, timeout: max(1, timeoutSeconds),
-            path: [step] + numbers.map { "ext:\($0)" })
+            path: [step] + numbers.map { "ext:\($0)" }, offersQueueCall: true)
         return true
     }
 
@@ -141,7 +150,8 @@ extension PBXCore {
     }
 
     func beginHandOn(
-        _ id: UUID, callee: String, targets: [RingTarget], timeout: Int, path: [String]
+        _ id: UUID, callee: String, targets: [RingTarget], timeout: Int, path: [String], offersQueueCall: Bool = false,
+        diversion: Diversion? = nil
     ) {
         guard let call = calls[id], let answered = call.answeredLeg else { return }
         emit(.callRouted(caller: call.caller, dialled: call.callee, path: path))
@@ -153,19 +163,20 @@ extension PBXCore {
         // dialogs never mix with the old one). Requests from the application still find the
         // call by its dialog.
         call.applicationLeg = answered
-        call.handOnOrigin = HandOnOrigin(callID: call.calleeCallID, fromTag: call.calleeFromTag, callee: call.callee)
+        call.handOnOrigin = HandOnOrigin(
+            callID: call.calleeCallID, fromTag: call.calleeFromTag, callee: call.callee, offersQueueCall: offersQueueCall)
         call.answeredLeg = nil
         call.handingOn = true
         call.callee = callee
         startCalleePhase(of: call)
 
-        ringNewPhase(call, id: id, targets: targets, timeout: timeout)
+        ringNewPhase(call, id: id, targets: targets, timeout: timeout, diversion: diversion)
     }
 
     /// Rings `targets` as the call's new B legs, with the relay's B side in the offer
-    /// (`divertedFrom`: see ``calleeInvite(for:contact:destination:maxForwards:body:divertedFrom:)``).
+    /// (`diversion`: why they ring, see ``Diversion``).
     func ringNewPhase(
-        _ call: Call, id: UUID, targets: [RingTarget], timeout: Int, divertedFrom: String? = nil
+        _ call: Call, id: UUID, targets: [RingTarget], timeout: Int, diversion: Diversion? = nil
     ) {
         guard let media = call.media else { return }
         let maxForwards = (call.invite.headers.maxForwards ?? 70) - 1
@@ -173,7 +184,7 @@ extension PBXCore {
         let sdp = call.calleeOrigin.stamp(offer.anchored(at: configuration.mediaAddress, audioPort: media.bPort))
         let body = Array(sdp.serialized().utf8)
         for target in targets {
-            call.legs.append(ring(target, for: call, maxForwards: maxForwards, body: body, divertedFrom: divertedFrom))
+            call.legs.append(ring(target, for: call, maxForwards: maxForwards, body: body, diversion: diversion))
         }
         noteDialogChange()
         cancelNoAnswerTimer(of: call, id: id)  // an earlier phase's, if it is still waiting
@@ -186,7 +197,8 @@ extension PBXCore {
     func divertToVoicemail(_ id: UUID, busy: Bool) -> Bool {
         guard let call = calls[id], (call.answeredAt == nil && !call.finalSentToCaller) || call.handingOn,
             call.state != .ending,
-            !call.divertedToVoicemail, dialPlan.mailboxes.contains(call.callee), call.media != nil
+            !call.divertedToVoicemail, call.handOnOrigin?.offersQueueCall != true,
+            dialPlan.mailboxes.contains(call.callee), call.media != nil
         else { return false }
         for index in call.legs.indices where !call.legs[index].isDone {
             call.legs[index] = cancelLeg(call.legs[index])

@@ -22,6 +22,8 @@ struct HandOnOrigin: Sendable {
     let fromTag: String
     /// What the call's callee was while the application had it (`ivr-main`).
     let callee: String
+    /// A queue's offer to its agents: an agent's own forwarding and voicemail do not take it.
+    var offersQueueCall = false
 }
 
 extension PBXCore {

@@ -14,7 +14,7 @@ import VPBXText
 ///
 /// The answered phone's dialog is one the engine opened (a UAC dialog in the caller's place,
 /// as after a caller's transfer, ``Call/swapParties(callerExtension:)``), and the callee is
-/// rung the way a menu hands its answered caller on (``ringNewPhase(_:id:targets:timeout:divertedFrom:)``):
+/// rung the way a menu hands its answered caller on (``ringNewPhase(_:id:targets:timeout:diversion:)``):
 /// the callee's answer connects the two without another answer to the caller. The call is
 /// answered, for its record and its events, when the callee answers; the caller's phone
 /// refusing or not answering leaves a record of its own (busy, no answer).

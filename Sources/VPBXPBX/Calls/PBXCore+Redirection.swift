@@ -47,7 +47,7 @@ extension PBXCore {
             call.redirections += 1
             ringNewPhase(
                 call, id: call.id, targets: ring.targets, timeout: ring.timeout,
-                divertedFrom: call.legs[index].extensionNumber ?? call.callee)
+                diversion: Diversion(extensionNumber: call.legs[index].extensionNumber ?? call.callee, reason: .unknown))
             return true
         }
         return false

@@ -163,9 +163,11 @@ extension PBXCore {
     /// The INVITE ringing a number through `trunk`: From shows the trunk's number with the
     /// caller's name (providers refuse numbers that are not theirs), To the number dialled.
     /// `cseq` and `authorization` (header name, value) for the INVITE answering a challenge.
+    /// A forwarded call (`diversion`) names the forwarding extension's public number (its
+    /// own DID, else the trunk's) in a Diversion header, as providers expect (RFC 5806).
     func trunkInvite(
         for call: Call, trunk: Trunk, contact: SIPURI, destination: SIPPeerAddress, maxForwards: Int, body: [UInt8],
-        cseq: UInt32 = 1, authorization: (name: String, value: String)? = nil
+        cseq: UInt32 = 1, authorization: (name: String, value: String)? = nil, diversion: Diversion? = nil
     ) -> SIPRequest {
         var headers = SIPHeaders()
         headers.addVia(newVia(for: destination))
@@ -184,6 +186,11 @@ extension PBXCore {
         headers.add("Contact", ourContact(user: shownNumber, transport: destination.transport).serialized)
         headers.add("Allow", PBXCore.allowedMethods)
         headers.add("User-Agent", configuration.userAgent)
+        if let diversion {
+            let number = directory[diversion.extensionNumber]?.callerID ?? trunk.shownNumber
+            let diverting = NameAddress(uri: SIPURI(user: number, host: trunk.host))
+            headers.add("Diversion", "\(diverting.serialized);reason=\(diversion.reason.rawValue);counter=1")
+        }
         if let authorization { headers.add(authorization.name, authorization.value) }
         headers.add("Content-Type", "application/sdp")
         return SIPRequest(method: .invite, uri: contact, headers: headers, body: body)
@@ -199,10 +206,12 @@ extension PBXCore {
             let answer = Self.credentials(of: trunk, answering: response, method: .invite, uri: leg.contact)
         else { return false }
         let cseq = ((try? leg.invite.headers.cseq().number) ?? 1) + 1
-        let invite = trunkInvite(
+        var invite = trunkInvite(
             for: call, trunk: trunk, contact: leg.contact, destination: leg.destination,
             maxForwards: leg.invite.headers.maxForwards ?? 70, body: leg.invite.body, cseq: cseq,
             authorization: answer.header)
+        // A forwarded call's reason goes with the repeated INVITE too.
+        if let diversion = leg.invite.headers["Diversion"] { invite.headers.add("Diversion", diversion) }
         let key = startClient(invite, to: leg.destination, purpose: .calleeInvite(call: call.id, leg: index))
         call.legs[index].resend(invite, key: key)
         return true

@@ -39,6 +39,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v18-extension-outbound", migrate: addExtensionOutboundClass)
         migrator.registerMigration("v19-conference-rooms", migrate: createConferenceRooms)
         migrator.registerMigration("v20-trunk-checks", migrate: addTrunkChecks)
+        migrator.registerMigration("v21-extension-forwarding", migrate: addExtensionForwarding)
         return migrator
     }
 
@@ -347,6 +348,14 @@ extension VPBXDatabase {
         try db.alter(table: "extensions") { t in
             t.add(column: "outbound_class", .text).notNull().defaults(to: OutboundClass.national.rawValue)
             t.add(column: "caller_id", .text)
+        }
+    }
+
+    private static func addExtensionForwarding(_ db: Database) throws {
+        try db.alter(table: "extensions") { t in
+            t.add(column: "forward_always", .text)
+            t.add(column: "forward_busy", .text)
+            t.add(column: "forward_no_answer", .text)
         }
     }
 

@@ -34,6 +34,9 @@ public struct ExtensionPatch: Sendable, Equatable {
     public var recordCalls: Bool?
     public var outboundClass: OutboundClass?
     public var callerID: Nullable<String>?
+    public var forwardAlways: Nullable<String>?
+    public var forwardBusy: Nullable<String>?
+    public var forwardNoAnswer: Nullable<String>?
 
     /// Creates a patch; pass only the fields to change.
     public init(
@@ -51,7 +54,10 @@ public struct ExtensionPatch: Sendable, Equatable {
         qualifySeconds: Int? = nil,
         recordCalls: Bool? = nil,
         outboundClass: OutboundClass? = nil,
-        callerID: Nullable<String>? = nil
+        callerID: Nullable<String>? = nil,
+        forwardAlways: Nullable<String>? = nil,
+        forwardBusy: Nullable<String>? = nil,
+        forwardNoAnswer: Nullable<String>? = nil
     ) {
         self.displayName = displayName
         self.ha1MD5 = ha1MD5
@@ -68,6 +74,9 @@ public struct ExtensionPatch: Sendable, Equatable {
         self.recordCalls = recordCalls
         self.outboundClass = outboundClass
         self.callerID = callerID
+        self.forwardAlways = forwardAlways
+        self.forwardBusy = forwardBusy
+        self.forwardNoAnswer = forwardNoAnswer
     }
 
     /// True when the patch changes nothing.
@@ -93,6 +102,9 @@ public struct ExtensionPatch: Sendable, Equatable {
         if let recordCalls { result.recordCalls = recordCalls }
         if let outboundClass { result.outboundClass = outboundClass }
         if let callerID { result.callerID = callerID.value }
+        if let forwardAlways { result.forwardAlways = forwardAlways.value }
+        if let forwardBusy { result.forwardBusy = forwardBusy.value }
+        if let forwardNoAnswer { result.forwardNoAnswer = forwardNoAnswer.value }
         try result.validate()
         result.updatedAt = now
         return result

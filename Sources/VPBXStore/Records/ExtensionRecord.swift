@@ -44,6 +44,15 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
     public var outboundClass: OutboundClass
     /// The number (E.164, a DID of the exchange's) its calls out show; nil: the trunk's.
     public var callerID: String?
+    /// Where its calls go instead of ringing it (Asterisk's `CFIM`, FreePBX's "Call Forward
+    /// All"): a number as this extension would dial it (an extension, a route, a public
+    /// number within its outbound class). Nil: no forwarding.
+    public var forwardAlways: String?
+    /// Where its calls go when its phones answer busy (`CFB`); before its voicemail.
+    public var forwardBusy: String?
+    /// Where its calls go when it does not answer within ``noAnswerTimeout``, or has no phone
+    /// to ring (`CFNA` with "unavailable"); before its voicemail.
+    public var forwardNoAnswer: String?
     /// Set by the repository on create.
     public var createdAt: Date
     /// Set by the repository on create and on every update.
@@ -76,6 +85,9 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         recordCalls: Bool = false,
         outboundClass: OutboundClass = .national,
         callerID: String? = nil,
+        forwardAlways: String? = nil,
+        forwardBusy: String? = nil,
+        forwardNoAnswer: String? = nil,
         createdAt: Date = Date(timeIntervalSince1970: 0),
         updatedAt: Date = Date(timeIntervalSince1970: 0)
     ) {
@@ -95,6 +107,9 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         self.recordCalls = recordCalls
         self.outboundClass = outboundClass
         self.callerID = callerID
+        self.forwardAlways = forwardAlways
+        self.forwardBusy = forwardBusy
+        self.forwardNoAnswer = forwardNoAnswer
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -108,6 +123,13 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         try Validation.lowercaseHex(ha1MD5, length: 32, field: "MD5 HA1 of \(object)")
         try Validation.lowercaseHex(ha1SHA256, length: 64, field: "SHA-256 HA1 of \(object)")
         if let callerID { try Validation.e164(callerID, field: "caller ID of \(object)") }
+        for (target, condition) in [(forwardAlways, "always"), (forwardBusy, "on busy"), (forwardNoAnswer, "on no answer")] {
+            guard let target else { continue }
+            try Validation.dialledNumber(target, field: "forwarding target (\(condition)) of \(object)")
+            if target == number {
+                throw StoreError.invalid("\(object) cannot forward its calls (\(condition)) to itself")
+            }
+        }
         if let mobileNumber {
             try Validation.e164(mobileNumber, field: "mobile number of \(object)")
         } else if kind == .mobile {
@@ -152,6 +174,9 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         case recordCalls = "record_calls"
         case outboundClass = "outbound_class"
         case callerID = "caller_id"
+        case forwardAlways = "forward_always"
+        case forwardBusy = "forward_busy"
+        case forwardNoAnswer = "forward_no_answer"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }

@@ -10,6 +10,15 @@ enum Validation {
         }
     }
 
+    /// A number as a phone dials it: 2 to 20 digits, or E.164 with its '+'.
+    static func dialledNumber(_ value: String, field: String) throws {
+        let digits = value.utf8.first == UInt8(ascii: "+") ? value.utf8.dropFirst() : value.utf8[...]
+        guard (2...20).contains(digits.count), digits.allSatisfy(isDigit) else {
+            throw StoreError.invalid(
+                "\(field) '\(value)' is invalid: expected a number to dial (2 to 20 digits, or +36...)")
+        }
+    }
+
     /// An E.164 number: '+', a non-zero digit, then up to 14 more digits.
     static func e164(_ value: String, field: String) throws {
         let digits = value.utf8.dropFirst()
