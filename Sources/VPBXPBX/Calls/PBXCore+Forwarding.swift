@@ -94,11 +94,13 @@ extension PBXCore {
     }
 
     /// `target` dialled on behalf of `extensionNumber`, with a first step naming the forward
-    /// (`forward:201=busy`) and, for a plain number, the number rung (`ext:202`).
+    /// (`forward:201=busy`) and, for a plain number, the number rung (`ext:202`, or
+    /// `out:+36301234567` for a public number).
     private func forwardRouting(of target: String, from extensionNumber: String, condition: String, at now: Date) -> Routing {
         let routing = internalRouting(of: target, at: now)
         let step = "forward:\(extensionNumber)=\(condition)"
-        let named = routing.path.isEmpty ? ["ext:\(target)"] : routing.path
+        let plain = directory[target] != nil ? "ext:\(target)" : "out:\(PublicNumber(dialled: target)?.e164 ?? target)"
+        let named = routing.path.isEmpty ? [plain] : routing.path
         return Routing(target: routing.target, path: [step] + named)
     }
 
