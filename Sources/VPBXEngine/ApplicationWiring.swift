@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import VPBXControl
 import VPBXMedia
 import VPBXMediaIO
 import VPBXNetwork
@@ -41,7 +42,7 @@ extension Engine {
     static func makeApplications(
         pbx: PBXCore, relay: RTPRelay, bindHost: String, prompts: PromptLibrary, voicemail: EngineVoicemail,
         queues: QueueCenter, agents: any AgentRepository, music: HoldMusicLibrary, conferences: ConferenceRooms,
-        logger: Logger
+        extensions: any ExtensionRepository, events: EventHub, logger: Logger
     ) -> ApplicationUserAgent {
         // The relay reaches the channels in process: over loopback when they bind everywhere.
         let address = bindHost == "0.0.0.0" || bindHost == "::" ? "127.0.0.1" : bindHost
@@ -57,6 +58,7 @@ extension Engine {
                 voicemail: voicemail,
                 queues: queues,
                 agentLogin: EngineAgentLogin(center: queues, agents: agents, logger: logger),
+                forwarding: EngineForwarding(extensions: extensions, pbx: pbx, events: events, logger: logger),
                 ringExtensions: { callID, extensions, step, timeout in
                     await pbx.handOn(callID: callID, toExtensions: extensions, step: step, timeoutSeconds: timeout)
                 },

@@ -162,21 +162,19 @@ extension ControlHandlers {
         return e164
     }
 
-    /// A forwarding target as typed: an extension or a short number (up to 5 digits: a route,
-    /// a queue's number) as it is, a public number in E.164; nil for "" (none).
+    /// A forwarding target as typed (``ForwardingTargets``); nil for "" (none).
     func forwardTarget(_ text: String?, field: String) async throws -> String? {
-        guard let text else { return nil }
-        let compact = text.filter { $0 != " " && $0 != "-" && $0 != "/" }
-        guard !compact.isEmpty else { return nil }
-        let digitsOnly = compact.allSatisfy { $0.isASCII && $0.isNumber }
-        if digitsOnly, compact.count <= 5 { return compact }
-        if digitsOnly, try await storeCall({ try await self.extensions.get(compact) }) != nil { return compact }
-        guard let e164 = HungarianNumber.normalize(compact) else {
+        guard let text, !text.filter({ $0 != " " }).isEmpty else { return nil }
+        guard
+            let stored = try await ForwardingTargets.normalized(text, isExtension: { number in
+                try await self.storeCall { try await self.extensions.get(number) } != nil
+            })
+        else {
             throw RPCError.invalidArgument(
                 "forwarding target '\(text)' is neither an extension nor a phone number (try 202 or 06 30 123 4567)",
                 field: field)
         }
-        return e164
+        return stored
     }
 
     static func validContact(_ text: String?) throws(RPCError) -> String? {

@@ -162,7 +162,8 @@ public actor Engine {
         let conferences = ConferenceRooms()
         let applications = Engine.makeApplications(
             pbx: pbx, relay: relay, bindHost: rtpBindHost, prompts: prompts, voicemail: voicemail, queues: queueCenter,
-            agents: GRDBAgentRepository(database: database), music: music, conferences: conferences, logger: logger)
+            agents: GRDBAgentRepository(database: database), music: music, conferences: conferences,
+            extensions: extensions, events: events, logger: logger)
         mailbox.set(applications)
         self.applications = applications
         await events.setSnapshotProvider { _ in await EngineSnapshot.make(pbx: pbx) }

@@ -86,5 +86,36 @@ extension Integration {
                 #expect(cleared.forwardNoAnswer == nil)
             }
         }
+
+        @Test("from the phone: *72 with a mobile number sets forward-always (kept in E.164), *73 clears it, *90 with a non-number is refused")
+        func featureCodes() async throws {
+            try await TestPBX.run { pbx in
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                let follower = try EventFollower(pbx.cli, topics: ["extension"])
+                _ = try await follower.snapshotSeq()
+                func dial(_ code: String) async throws -> [String]? {
+                    let phone = try pbx.phone(.callAwaitBye).service(code).caller(Fixture.caller)
+                        .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                    try await pbx.run(phone, name: "dial-\(code)").requireSuccess()
+                    return try await eventually("the record of the call to \(code)") {
+                        try await pbx.cdrs().first { $0.callee == code && $0.disposition == .answered }
+                    }.path
+                }
+                #expect(try await dial("*7206309998877") == ["feature:*7206309998877", "forward-always=on"])
+                let set = try await pbx.cli.json(ExtensionInfo.self, ["ext", "show", Fixture.caller])
+                #expect(set.forwardAlways == "+36309998877")
+                // A console showing the extension hears of the change.
+                _ = try await eventually("the extension.updated event") {
+                    try follower.events().first { $0.type == "extension.updated" }
+                }
+                await follower.stop()
+
+                #expect(try await dial("*73") == ["feature:*73", "forward-always=off"])
+                #expect(try await pbx.cli.json(ExtensionInfo.self, ["ext", "show", Fixture.caller]).forwardAlways == nil)
+
+                #expect(try await dial("*90123456") == ["feature:*90123456", "forward-busy=refused"])
+                #expect(try await pbx.cli.json(ExtensionInfo.self, ["ext", "show", Fixture.caller]).forwardBusy == nil)
+            }
+        }
     }
 }

@@ -15,8 +15,19 @@ struct FeatureCodeTests {
         #expect(
             Feature.all.map(\.name) == [
                 "voicemail-own", "voicemail-any", "agent-login", "listen", "whisper", "barge", "pickup",
+                "forward-always", "forward-always-off", "forward-busy", "forward-busy-off", "forward-no-answer",
+                "forward-no-answer-off",
             ])
-        #expect(Feature.all.filter(\.takesNumber).map(\.name) == ["listen", "whisper", "barge", "pickup"])
+        #expect(
+            Feature.all.filter(\.takesNumber).map(\.name) == [
+                "listen", "whisper", "barge", "pickup", "forward-always", "forward-busy", "forward-no-answer",
+            ])
+        // No code is the start of another's: a number dialled after one could not be told apart.
+        for feature in Feature.all {
+            for other in Feature.all where other != feature {
+                #expect(!other.defaultCode.hasPrefix(feature.defaultCode), "\(feature.name) \(other.name)")
+            }
+        }
         #expect(Feature.all.filter(\.numberOptional).map(\.name) == ["pickup"])
         #expect(Set(Feature.all.map(\.name)).count == Feature.all.count)
         #expect(Set(Feature.all.map(\.defaultCode)).count == Feature.all.count)
@@ -43,6 +54,27 @@ struct FeatureCodeTests {
         // Pickup works alone (group) and with a number (directed).
         #expect(plan.featureCode("*8", caller: "100")?.target == .pickup(extension: nil))
         #expect(plan.featureCode("*8101", caller: "100")?.target == .pickup(extension: "101"))
+    }
+
+    @Test("forwarding codes: *72/*90/*52 with a number set it for the caller's extension, *73/*91/*53 clear it; the bare *72 is an ordinary number")
+    func forwardingCodes() {
+        let plan = DialPlan()
+        #expect(plan.featureCode("*721003", caller: "100")?.target == .application(.forwarding("100", .always, target: "1003")))
+        #expect(plan.featureCode("*73", caller: "100")?.target == .application(.forwarding("100", .always, target: nil)))
+        #expect(plan.featureCode("*9006301234567", caller: "100")?.target == .application(.forwarding("100", .busy, target: "06301234567")))
+        #expect(plan.featureCode("*91", caller: "100")?.target == .application(.forwarding("100", .busy, target: nil)))
+        #expect(plan.featureCode("*521003", caller: "100")?.target == .application(.forwarding("100", .noAnswer, target: "1003")))
+        #expect(plan.featureCode("*53", caller: "100")?.target == .application(.forwarding("100", .noAnswer, target: nil)))
+        #expect(plan.featureCode("*72", caller: "100") == nil)
+        #expect(plan.featureCode("*731003", caller: "100") == nil)
+        #expect(Feature.forwarding(.noAnswer, on: false).defaultCode == "*53")
+        for application in [
+            Application.forwarding("100", .always, target: "1003"), .forwarding("100", .noAnswer, target: nil),
+            .forwarding("1001", .noAnswer, target: "06301234567"), .forwarding("100", .busy, target: nil),
+        ] {
+            #expect(Application(user: application.user) == application, "\(application.user)")
+        }
+        #expect(Application(user: "fwd-no-answer-") == nil && Application(user: "fwd-sometimes-100") == nil)
     }
 
     @Test("defaults route *97 to the caller's own box and *98 to any box")

@@ -19,6 +19,9 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
     case agentLogin(String)
     /// A conference room (``ConferenceApplication``).
     case conference(String)
+    /// Call forwarding set (with a target) or cleared (nil) from the extension's phone
+    /// (`*72`, `*73`...; ``ForwardingApplication``).
+    case forwarding(String, ForwardingCondition, target: String?)
 
     /// The caller's prompt language (`hu`, `en`), on INVITEs to applications.
     public static let languageHeader = "X-VPBX-Language"
@@ -43,6 +46,8 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
         case .queue(let name): "queue-\(name)"
         case .agentLogin(let extensionNumber): "agentlogin-\(extensionNumber)"
         case .conference(let name): "conf-\(name)"
+        case .forwarding(let number, let condition, let target):
+            "fwd-\(condition.rawValue)-\(number)" + (target.map { "-\($0)" } ?? "")
         }
     }
 
@@ -58,6 +63,8 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
             self = .voicemail(mailbox: String(user.dropFirst(15)), busy: false)
         } else if user.hasPrefix("agentlogin-"), user.count > 11 {
             self = .agentLogin(String(user.dropFirst(11)))
+        } else if user.hasPrefix("fwd-"), let forwarding = Self.forwarding(user) {
+            self = forwarding
         } else if user.hasPrefix("conf-"), user.count > 5 {
             self = .conference(String(user.dropFirst(5)))
         } else if user.hasPrefix("queue-"), user.count > 6 {
@@ -69,6 +76,17 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
         } else {
             return nil
         }
+    }
+
+    /// `fwd-busy-1002-1003` (set) or `fwd-busy-1002` (clear).
+    private static func forwarding(_ user: String) -> Application? {
+        // The condition's name contains a dash (`no-answer`): split after it.
+        for condition in ForwardingCondition.allCases where user.hasPrefix("fwd-\(condition.rawValue)-") {
+            let parts = user.dropFirst(5 + condition.rawValue.count).split(separator: "-", omittingEmptySubsequences: false)
+            guard (1...2).contains(parts.count), !parts[0].isEmpty, parts.last?.isEmpty == false else { return nil }
+            return .forwarding(String(parts[0]), condition, target: parts.count == 2 ? String(parts[1]) : nil)
+        }
+        return nil
     }
 
     public var contact: SIPURI {

@@ -35,6 +35,8 @@ public actor ApplicationUserAgent {
         public var queues: (any QueueService)?
         /// Agent login from phones (`*45`); nil: refused.
         public var agentLogin: (any AgentLoginService)?
+        /// Call forwarding set from phones (`*72`...); nil: refused.
+        public var forwarding: (any ForwardingService)?
         /// Rings extensions for a queue caller (`PBXCore.handOn(callID:toExtensions:...)`).
         public var ringExtensions: @Sendable (_ callID: String, _ extensions: [String], _ step: String, _ timeout: Int) async -> Bool
         /// The music on hold, 8 kHz samples, for callers waiting in queues.
@@ -55,6 +57,7 @@ public actor ApplicationUserAgent {
             voicemail: (any VoicemailService)? = nil,
             queues: (any QueueService)? = nil,
             agentLogin: (any AgentLoginService)? = nil,
+            forwarding: (any ForwardingService)? = nil,
             ringExtensions: @escaping @Sendable (String, [String], String, Int) async -> Bool = { _, _, _, _ in false },
             holdMusic: @escaping @Sendable (String?) -> [Int16] = { _ in [] },
             conferences: ConferenceRooms = ConferenceRooms(),
@@ -65,6 +68,7 @@ public actor ApplicationUserAgent {
             self.voicemail = voicemail
             self.queues = queues
             self.agentLogin = agentLogin
+            self.forwarding = forwarding
             self.ringExtensions = ringExtensions
             self.holdMusic = holdMusic
             self.media = media
@@ -266,6 +270,15 @@ public actor ApplicationUserAgent {
             }
             outcome = await AgentLoginApplication(
                 extensionNumber: extensionNumber, service: service, prompts: dependencies.prompts, language: language
+            ).run(on: channel)
+        case .forwarding(let extensionNumber, let condition, let target):
+            guard let service = dependencies.forwarding else {
+                outcome = .hangup(step: "forward-\(condition.rawValue)=unavailable")
+                break
+            }
+            outcome = await ForwardingApplication(
+                extensionNumber: extensionNumber, condition: condition, target: target, service: service,
+                prompts: dependencies.prompts, language: language
             ).run(on: channel)
         case .conference(let name):
             let music = dependencies.holdMusic

@@ -69,6 +69,14 @@ public struct DialPlan: Sendable {
             return Routing(target: .application(.mailbox(nil)), path: path)
         case Feature.agentLogin.name:
             return Routing(target: .application(.agentLogin(caller)), path: path)
+        case let name where name.hasPrefix("forward-"):
+            // `forward-busy` with the number after it, `forward-busy-off` alone.
+            let off = name.hasSuffix("-off")
+            guard let condition = ForwardingCondition(rawValue: String(name.dropFirst(8).dropLast(off ? 4 : 0))) else {
+                return nil
+            }
+            return Routing(
+                target: .application(.forwarding(caller, condition, target: off ? nil : number)), path: path)
         default:
             // In the catalog but not built yet: dialled like any other number.
             return nil

@@ -49,6 +49,19 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
             "answer a call ringing elsewhere: alone, the longest-ringing call in your pickup group; "
                 + "followed by an extension (*8101), the call ringing that extension",
             takesNumber: true, numberOptional: true),
+        Feature(
+            "forward-always", "*72", "forward every call to the number dialled after the code (*721003, *7206301234567)",
+            takesNumber: true),
+        Feature("forward-always-off", "*73", "switch forwarding of every call off"),
+        Feature(
+            "forward-busy", "*90", "forward calls while your phones are busy to the number dialled after the code",
+            takesNumber: true),
+        Feature("forward-busy-off", "*91", "switch forwarding on busy off"),
+        Feature(
+            "forward-no-answer", "*52",
+            "forward calls you do not answer (or while no phone is registered) to the number dialled after the code",
+            takesNumber: true),
+        Feature("forward-no-answer-off", "*53", "switch forwarding on no answer off"),
     ]
 
     /// The feature called `name`, if the catalog has one.
@@ -59,6 +72,11 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
     public static var agentLogin: Feature { named("agent-login")! }
 
     public static var pickup: Feature { named("pickup")! }
+
+    /// The feature that sets (`on`) or clears forwarding on `condition`.
+    public static func forwarding(_ condition: ForwardingCondition, on: Bool) -> Feature {
+        named("forward-\(condition.rawValue)\(on ? "" : "-off")")!
+    }
 
     /// The feature that attaches a supervisor in `mode`.
     public static func monitor(_ mode: MonitorMode) -> Feature { named(mode.rawValue)! }
