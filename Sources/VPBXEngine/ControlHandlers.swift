@@ -108,7 +108,9 @@ struct ControlHandlers: Sendable {
                 WebhookStatus(url: WebhookForwarder.redacted($0.key), delivered: $0.value.delivered, failed: $0.value.failed)
             }.sorted { $0.url < $1.url },
             trunks: trunks, trunksRegistered: registered, trunksFailing: failing,
-            recordingKey: recordings?.keys?.current.fingerprintText)
+            recordingKey: recordings?.keys?.current.fingerprintText,
+            recordingsUnreadable: recordings.map(\.unreadableAtStart).flatMap { $0 > 0 ? $0 : nil },
+            recordingOff: recordings == nil ? true : nil)
     }
 
     /// Runs a store operation, turning `StoreError` into the matching RPC error.

@@ -21,13 +21,19 @@ extension Engine {
             logger.error("call recording is off: \(error)")
             return nil
         }
-        let recordings = EngineRecordings(
+        var recordings = EngineRecordings(
             repository: GRDBRecordingRepository(database: database), dataDirectory: dataDirectory,
             retentionDays: retentionDays, keys: keys, audit: audit, events: events, logger: logger)
         if let keys {
             logger.notice(
                 "call recordings are encrypted at rest",
                 metadata: ["key": "\(keys.current.fingerprintText)", "older keys": "\(keys.all.count - 1)"])
+        } else if let encrypted = try? await recordings.repository.encryptedOnDisk(), encrypted > 0 {
+            // Restarted without its --recording-key: new recordings would be plain without a word.
+            recordings.unreadableAtStart = encrypted
+            logger.warning(
+                "encrypted call recordings exist but no --recording-key was given: new recordings are plain WAV files and the encrypted ones cannot be exported until the key is given back",
+                metadata: ["encrypted recordings": "\(encrypted)"])
         }
         do {
             let recovered = try await recordings.recoverUnfinished()

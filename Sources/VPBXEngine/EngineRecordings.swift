@@ -27,6 +27,9 @@ public struct EngineRecordings: CallRecordingService {
     /// Keys to encrypt new recordings with (the current one) and to read old ones; nil:
     /// recordings are plain WAV files.
     let keys: RecordingKeyring?
+    /// Encrypted recordings found at the start of an engine given no key: they cannot be
+    /// exported until the key is given back (`vpbx status` says so).
+    var unreadableAtStart = 0
     let audit: AuditLog
     let events: EventHub
     let logger: Logger

@@ -31,7 +31,16 @@ struct StatusCommand: AsyncParsableCommand {
             ("active calls", status.maximumCalls.map { "\(status.activeCalls) (limit \($0))" } ?? "\(status.activeCalls)"),
         ] + Self.admission(status) + Self.media(status) + Self.authentication(status) + Self.store(status) + Self.events(status)
             + Self.webhooks(status) + Self.trunks(status)
-            + [("recordings", status.recordingKey.map { "encrypted at rest, key \($0)" } ?? "plain WAV files (no --recording-key)")])
+            + [("recordings", Self.recordings(status))])
+    }
+
+    /// How call recordings are kept: encrypted with which key, or plain (and whether
+    /// encrypted ones cannot be read for want of the key), or off.
+    static func recordings(_ status: EngineStatus.Result) -> String {
+        if status.recordingOff == true { return "OFF: the engine could not start call recording (see its log)" }
+        if let key = status.recordingKey { return "encrypted at rest, key \(key)" }
+        guard let unreadable = status.recordingsUnreadable else { return "plain WAV files (no --recording-key)" }
+        return "plain WAV files (no --recording-key); \(unreadable) ENCRYPTED ones cannot be read without their key"
     }
 
     /// The trunks and their registrations, when there are any.

@@ -178,7 +178,8 @@ extension Integration {
             var fingerprint = ""
             try await TestPBX.run(configure: { fingerprint = try Self.useRecordingKey(&$0) }) { pbx in
                 let status = try await pbx.cli.json(StatusReport.self, ["status"])
-                #expect(status.status.recordingKey == fingerprint)
+                #expect(status.status.recordingKey == fingerprint && status.status.recordingsUnreadable == nil)
+                let keyFiles = pbx.options.recordingKeys
                 let talk = try await TalkingCall.start(pbx, recording: Fixture.caller)
                 try await Task.sleep(for: .seconds(3))
                 try await talk.hangUp(pbx)
@@ -206,6 +207,14 @@ extension Integration {
                 let wav = try WAVReader.read(bytes, name: "exported.wav")
                 #expect(wav.format.channels == 2 && abs(wav.durationMilliseconds - finished.durationMs) <= 1)
                 Self.expectCallerLeftCalleeRight(wav)
+
+                // Restarted without its key, the engine says it cannot read them (and records plain).
+                try await pbx.restart { $0.recordingKeys = [] }
+                let keyless = try await pbx.cli.json(StatusReport.self, ["status"]).status
+                #expect(keyless.recordingKey == nil && keyless.recordingsUnreadable == 1 && keyless.recordingOff == nil)
+                let human = try await pbx.cli.run(["status"], json: false)
+                #expect(human.stdout.contains("1 ENCRYPTED ones cannot be read without their key"), "\(human.stdout)")
+                try await pbx.restart { $0.recordingKeys = keyFiles }
 
                 // Deleting removes the ciphertext like a plain file.
                 try await pbx.cli.succeed(["rec", "delete", finished.id, "--reason", "test"])

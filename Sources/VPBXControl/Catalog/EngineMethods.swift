@@ -98,6 +98,10 @@ public enum EngineStatus: RPCMethod {
         /// The fingerprint of the key new call recordings are encrypted with at rest; nil:
         /// they are plain WAV files (no `--recording-key`).
         public var recordingKey: String?
+        /// Encrypted recordings the engine found at its start without a key to read them.
+        public var recordingsUnreadable: Int?
+        /// True when call recording could not start (its audit log cannot be written).
+        public var recordingOff: Bool?
         public init(
             engineVersion: String, startedAt: Date, uptimeSeconds: Int, sipListen: [String], extensions: Int,
             registrations: Int, activeCalls: Int, maximumCalls: Int? = nil, overloaded: Bool? = nil,
@@ -107,9 +111,12 @@ public enum EngineStatus: RPCMethod {
             rtpPortPairs: Int? = nil, rtpPortPairsInUse: Int? = nil, rtpSocketSetsParked: Int? = nil,
             sipDatagramsDropped: Int? = nil, eventSubscribers: Int? = nil, eventSubscribersDropped: Int? = nil,
             webhooks: [WebhookStatus]? = nil, trunks: Int? = nil, trunksRegistered: Int? = nil,
-            trunksFailing: [String]? = nil, recordingKey: String? = nil
+            trunksFailing: [String]? = nil, recordingKey: String? = nil, recordingsUnreadable: Int? = nil,
+            recordingOff: Bool? = nil
         ) {
             self.recordingKey = recordingKey
+            self.recordingsUnreadable = recordingsUnreadable
+            self.recordingOff = recordingOff
             self.trunks = trunks
             self.trunksRegistered = trunksRegistered
             self.trunksFailing = trunksFailing

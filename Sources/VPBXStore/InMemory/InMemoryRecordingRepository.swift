@@ -46,4 +46,8 @@ public final class InMemoryRecordingRepository: RecordingRepository {
     public func unfinished() async throws -> [RecordingRecord] {
         rows.withLock { $0.values.filter { $0.state == .recording } }
     }
+
+    public func encryptedOnDisk() async throws -> Int {
+        rows.withLock { $0.values.filter { $0.path.hasSuffix(".enc") && $0.state != .deleted }.count }
+    }
 }

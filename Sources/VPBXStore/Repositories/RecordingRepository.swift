@@ -13,6 +13,9 @@ public protocol RecordingRepository: Sendable {
     func expired(before date: Date, limit: Int) async throws -> [RecordingRecord]
     /// Recordings left in state `recording` (by an engine that stopped).
     func unfinished() async throws -> [RecordingRecord]
+    /// How many recordings still on disk are encrypted (`.wav.enc`), for an engine started
+    /// without a key to say that it cannot read them.
+    func encryptedOnDisk() async throws -> Int
 }
 
 /// ``RecordingRepository`` on a ``VPBXDatabase``.
@@ -57,6 +60,14 @@ public struct GRDBRecordingRepository: RecordingRepository {
                 .filter(Column.retainUntil < date && Column.state != RecordingState.deleted.rawValue
                     && Column.state != RecordingState.recording.rawValue)
                 .order(Column.retainUntil).limit(limit).fetchAll(db)
+        }
+    }
+
+    public func encryptedOnDisk() async throws -> Int {
+        try await database.read("the encrypted recordings") { db in
+            typealias Column = RecordingRecord.CodingKeys
+            return try RecordingRecord
+                .filter(Column.path.like("%.enc") && Column.state != RecordingState.deleted.rawValue).fetchCount(db)
         }
     }
 

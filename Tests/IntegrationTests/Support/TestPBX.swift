@@ -6,7 +6,7 @@ import VPBXControl
 /// rethrown with the end of the engine log and the scratch directory is kept for a look.
 final class TestPBX {
     let scratch: ScratchDirectory
-    let options: EngineOptions
+    private(set) var options: EngineOptions
     let cli: VPBXCommand
     private(set) var engine: EngineProcess
     private var generation = 1
@@ -66,6 +66,13 @@ final class TestPBX {
 
     /// Stops the engine with SIGTERM (requiring a clean exit) and starts it again on the
     /// same data dir and ports.
+    /// Stops the engine cleanly and starts it again with `reconfigure`'s changes to its
+    /// options (an operator restarting it with other command-line options).
+    func restart(reconfigure: (inout EngineOptions) -> Void) async throws {
+        reconfigure(&options)
+        try await restart()
+    }
+
     func restart() async throws {
         let status = await engine.stop()
         guard status == 0 else {
