@@ -70,6 +70,7 @@ extension ControlHandlers {
         if let priority = params.priority { record.priority = priority }
         if let register = params.register { record.register = register }
         if let seconds = params.qualifySeconds { record.qualifySeconds = seconds }
+        if let pass = params.passCallerID { record.passCallerID = pass }
     }
 
     private func trunkInfo(_ record: TrunkRecord) async -> TrunkInfo {
@@ -83,6 +84,7 @@ extension ControlHandlers {
             numberFormat: record.numberFormat, inbound: record.inboundDestination, outbound: record.outbound,
             priority: record.priority, register: record.register)
         info.qualifySeconds = record.qualifySeconds
+        info.passCallerID = record.passCallerID
         switch reach {
         case nil: break
         case .unknown: info.reachability = "unknown"
@@ -118,7 +120,8 @@ extension ControlHandlers {
                 name: record.name, host: record.host, port: record.port, transport: transport, username: record.username,
                 password: record.password, callerID: record.callerID, numberFormat: format,
                 inbound: record.inboundDestination.flatMap { try? Destination(parsing: $0) }, outbound: record.outbound,
-                priority: record.priority, register: record.register, qualifySeconds: record.qualifySeconds)
+                priority: record.priority, register: record.register, qualifySeconds: record.qualifySeconds,
+                passCallerID: record.passCallerID)
         }
     }
 }

@@ -76,6 +76,14 @@ public struct PublicNumber: Sendable, Hashable {
         return HungarianNumber.normalize(text) ?? text
     }
 
+    /// Whether `text` is a number in E.164 (`+` and 2 to 15 digits, not starting with 0): a
+    /// caller's number that may be shown on to a network.
+    public static func isE164(_ text: String) -> Bool {
+        let digits = text.utf8.dropFirst()
+        return text.utf8.first == UInt8(ascii: "+") && (2...15).contains(digits.count)
+            && digits.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } && digits.first != UInt8(ascii: "0")
+    }
+
     /// A caller's number as a trunk gives it (`+36301234567`, `36301234567`, `06301234567`,
     /// `0036...`), in E.164 when it can be read as one, else as it came (`anonymous`, a
     /// short number): calls from outside are shown and searched for in one form.

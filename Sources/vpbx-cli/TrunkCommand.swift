@@ -23,6 +23,7 @@ struct TrunkCommand: AsyncParsableCommand {
             ("outbound", info.outbound ? "yes, priority \(info.priority)" : "no"),
             ("register", TrunkCommand.registration(of: info)),
             ("checks", TrunkCommand.checks(of: info)),
+            ("outside callers sent out", info.passCallerID == true ? "shown by their own number" : "shown by your number"),
         ])
     }
 }
@@ -84,6 +85,11 @@ struct TrunkSettings: ParsableArguments {
     @Option(help: "Check the provider's server with OPTIONS every this many seconds, 10 to 3600; 0: no checks (default). An unreachable trunk is tried last.")
     var qualify: Int?
 
+    @Option(
+        name: .customLong("pass-caller-id"),
+        help: "A caller from outside whom the exchange sends out again (forwarded, to a mobile) shows their own number: on, or off (default: your number; most providers refuse numbers not theirs).")
+    var passCallerID: TrunkSwitch?
+
     /// The host and port of `--host`, or nil when not given.
     func server() throws -> (host: String, port: Int?)? {
         guard let host else { return nil }
@@ -121,7 +127,8 @@ struct TrunkSettings: ParsableArguments {
         return TrunkParams(
             name: name, host: server?.host, port: server?.port ?? (host == nil ? nil : 5060), transport: transport?.rawValue,
             username: username, password: password, callerID: callerID, numberFormat: numberFormat?.rawValue,
-            inbound: inbound, outbound: outbound?.isOn, priority: priority, register: register?.isOn, qualifySeconds: qualify)
+            inbound: inbound, outbound: outbound?.isOn, priority: priority, register: register?.isOn, qualifySeconds: qualify,
+            passCallerID: passCallerID?.isOn)
     }
 }
 
@@ -192,6 +199,7 @@ struct TrunkSet: AsyncParsableCommand {
         let given = [settings.host, settings.username, settings.password, settings.callerID, settings.inbound]
         guard given.contains(where: { $0 != nil }) || settings.transport != nil || settings.numberFormat != nil
             || settings.outbound != nil || settings.priority != nil || settings.register != nil || settings.qualify != nil
+            || settings.passCallerID != nil
         else { throw ValidationError("nothing to change: give at least one option (see --help)") }
     }
 

@@ -30,12 +30,17 @@ extension Integration {
                 let shown = try await pbx.cli.json(ExtensionInfo.self, ["ext", "show", Fixture.callee])
                 #expect(shown.forwardBusy == "+36309998877" && shown.forwardAlways == nil)
 
+                // An inside caller is shown by the trunk's number whatever --pass-caller-id says.
+                try await pbx.cli.succeed(["trunk", "set", "provider", "--pass-caller-id", "on"])
+                let trunk = try await pbx.cli.run(["trunk", "show", "provider"], json: false)
+                #expect(trunk.stdout.contains("shown by their own number"), "\(trunk.stdout)")
                 let (_, providerResult) = try await TrunkCallTests.talkingCall(
                     pbx, dialling: Fixture.callee, provider: provider, ears: (callerEar, providerEar))
                 try (await busyProcess.finish()).requireSuccess()  // its 486 was ACKed
                 let invites = providerResult.receivedMessages().filter { $0.hasPrefix("INVITE ") }
                 #expect(!invites.isEmpty)
                 for invite in invites {
+                    #expect(invite.contains("From: \"Test \(Fixture.caller)\" <sip:+3612345600@"), "\(invite)")
                     #expect(
                         invite.contains("Diversion: <sip:+3612345600@\(TrunkCallTests.providerAddress)>;reason=user-busy;counter=1"),
                         "\(invite)")

@@ -138,6 +138,31 @@ struct ForwardingTests {
         }
     }
 
+    @Test("a provider's caller sent out again shows the trunk's number, or with --pass-caller-id its own; a mobile extension's leg says follow-me")
+    func foreignCallerShownOut() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let updated = try await pbx.extensions.update(
+                desk.number, with: ExtensionPatch(kind: .mobile, mobileNumber: .set("+36309998877")))
+            await pbx.core.extensionChanged(updated)
+            let outsider = Phone("06201112222", at: provider.address.host, port: 5099)
+            for pass in [false, true] {
+                var plan = DialPlan(routes: ["+3612345601": .extension(desk.number)])
+                plan.trunks = [
+                    Trunk(
+                        name: "carrier", host: provider.address.host, callerID: "+3612345600", numberFormat: .digits,
+                        passCallerID: pass)
+                ]
+                await pbx.core.setDialPlan(plan)
+                let call = outsider.invite("0612345601", sdp: alice.sdp())
+                pbx.send(call, from: outsider)
+                let out = try await pbx.outbound.request(.invite, to: provider.address)
+                #expect(out.uri.user == "36309998877")
+                #expect(try out.headers.from().uri.user == (pass ? "+36201112222" : "+3612345600"), "pass \(pass)")
+                #expect(diversion(of: out) == "<sip:+3612345600@\(provider.address.host)>;reason=follow-me;counter=1")
+            }
+        }
+    }
+
     @Test("forward always beyond the extension's outbound class: ignored, the extension's own phone rings")
     func beyondTheOutboundClass() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

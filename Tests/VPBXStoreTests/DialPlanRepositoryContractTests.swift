@@ -45,7 +45,7 @@ struct DialPlanRepositoryContractTests {
             let main = TrunkRecord(
                 name: "telekom", host: "sip.example.hu", username: "office", password: "s3cret",
                 callerID: "+3612345600", numberFormat: "national", inboundDestination: "ivr:main", priority: 2,
-                register: true, qualifySeconds: 60)
+                register: true, qualifySeconds: 60, passCallerID: true)
             let backup = TrunkRecord(name: "backup", host: "192.0.2.7", port: 5070, transport: "tcp", priority: 5)
             let gateway = TrunkRecord(name: "gateway", host: "2001:db8::5", outbound: false, priority: 1)
             for trunk in [backup, main, gateway] { try await repos.dialPlan.create(trunk) }

@@ -117,6 +117,25 @@ struct ExtensionRepositoryContractTests {
         }
     }
 
+    @Test("forwarding targets are kept, cleared one at a time, and must be numbers other than the extension's own", arguments: StoreBackend.allCases)
+    func forwardingTargets(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            _ = try await repos.extensions.create(Fixtures.extensionRecord("201"))
+            let set = try await repos.extensions.update(
+                "201", with: ExtensionPatch(forwardAlways: .set("202"), forwardBusy: .set("+36309998877"), forwardNoAnswer: .set("300")))
+            #expect(try await repos.extensions.get("201") == set)
+            #expect(set.forwardAlways == "202" && set.forwardBusy == "+36309998877" && set.forwardNoAnswer == "300")
+            let cleared = try await repos.extensions.update("201", with: ExtensionPatch(forwardBusy: .clear))
+            #expect(cleared.forwardAlways == "202" && cleared.forwardBusy == nil && cleared.forwardNoAnswer == "300")
+            for (bad, why) in [("201", "to itself"), ("20a", "number to dial"), ("1", "number to dial"), ("+", "number to dial")] {
+                let error = await #expect(throws: StoreError.self) {
+                    try await repos.extensions.update("201", with: ExtensionPatch(forwardNoAnswer: .set(bad)))
+                }
+                #expect(error?.kind == .invalidArgument && error?.message.contains(why) == true, "\(bad): \(error?.message ?? "")")
+            }
+        }
+    }
+
     @Test("contact checks are off (0) or every 5 to 3600 s", arguments: StoreBackend.allCases)
     func qualifyIntervalIsBounded(backend: StoreBackend) async throws {
         try await backend.withRepositories { repos in

@@ -19,7 +19,7 @@ struct VPBXDatabaseTests {
                 "v5-voicemail", "v6-feature-codes", "v7-queues", "v8-agent-sessions", "v9-extension-call-center",
                 "v10-agent-unix-user", "v11-queue-music-class", "v12-extension-qualify",
                 "v13-cdr-number-time-indexes", "v14-queue-call-span-index", "v15-registration-routing",
-                "v16-call-recordings", "v17-trunks", "v18-extension-outbound", "v19-conference-rooms", "v20-trunk-checks", "v21-extension-forwarding",
+                "v16-call-recordings", "v17-trunks", "v18-extension-outbound", "v19-conference-rooms", "v20-trunk-checks", "v21-extension-forwarding", "v22-trunk-pass-caller-id",
             ])
         #expect(try await database.appliedMigrations() == VPBXDatabase.migrationNames)
         #expect(database.path == directory.path + "/vpbx.db")

@@ -30,6 +30,8 @@ public struct TrunkInfo: Codable, Sendable, Hashable {
     public var reachability: String?
     /// The last check's round trip, when reachable.
     public var roundTripMs: Int?
+    /// Whether callers from outside sent out again are shown by their own number.
+    public var passCallerID: Bool?
 
     public init(
         name: String, host: String, port: Int, transport: String, username: String?, hasPassword: Bool,
@@ -71,13 +73,17 @@ public struct TrunkParams: Codable, Sendable, Hashable {
     public var register: Bool?
     /// Seconds between OPTIONS checks, 10 to 3600; 0 turns them off.
     public var qualifySeconds: Int?
+    /// Show callers from outside sent out again (forwarded, to a mobile) by their own number.
+    public var passCallerID: Bool?
 
     public init(
         name: String, host: String? = nil, port: Int? = nil, transport: String? = nil, username: String? = nil,
         password: String? = nil, callerID: String? = nil, numberFormat: String? = nil, inbound: String? = nil,
-        outbound: Bool? = nil, priority: Int? = nil, register: Bool? = nil, qualifySeconds: Int? = nil
+        outbound: Bool? = nil, priority: Int? = nil, register: Bool? = nil, qualifySeconds: Int? = nil,
+        passCallerID: Bool? = nil
     ) {
         self.qualifySeconds = qualifySeconds
+        self.passCallerID = passCallerID
         self.name = name
         self.host = host
         self.port = port

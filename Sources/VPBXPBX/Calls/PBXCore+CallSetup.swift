@@ -331,11 +331,13 @@ extension PBXCore {
         _ target: RingTarget, for call: Call, maxForwards: Int, body: [UInt8], diversion: Diversion? = nil
     ) -> CalleeLeg {
         let trunk = target.trunk.flatMap { name in dialPlan.trunks.first { $0.name == name } }
+        // A mobile extension's own number rung through a trunk: the extension "follows" its user.
+        let followMe = target.extensionNumber.map { Diversion(extensionNumber: $0, reason: .followMe) }
         let invite =
             if let trunk {
                 trunkInvite(
                     for: call, trunk: trunk, contact: target.contact, destination: target.destination,
-                    maxForwards: maxForwards, body: body, diversion: diversion)
+                    maxForwards: maxForwards, body: body, diversion: diversion ?? followMe)
             } else {
                 calleeInvite(
                     for: call, contact: target.contact, destination: target.destination, maxForwards: maxForwards,

@@ -9,6 +9,8 @@ struct Diversion: Sendable, Equatable {
     /// RFC 5806 §4's reasons, the ones the exchange has cause to send.
     enum Reason: String, Sendable {
         case unconditional, userBusy = "user-busy", noAnswer = "no-answer", unavailable
+        /// A mobile extension ringing its user's mobile number.
+        case followMe = "follow-me"
         /// A phone's 3xx says nothing of why it forwarded.
         case unknown
     }

@@ -174,8 +174,12 @@ extension PBXCore {
         headers.add("Max-Forwards", String(maxForwards))
         let shownName = call.callerName ?? call.caller
         // An extension's own DID if it has one; a caller from outside (forwarded to a mobile)
-        // is shown by name only: providers refuse numbers that are not theirs.
-        let shownNumber = directory[call.caller]?.callerID ?? trunk.shownNumber
+        // by name only, as most providers refuse numbers that are not theirs, unless the
+        // trunk passes callers' numbers (the Diversion then names the exchange's).
+        let shownNumber =
+            directory[call.caller]?.callerID
+            ?? (trunk.passCallerID && directory[call.caller] == nil && PublicNumber.isE164(call.caller)
+                ? call.caller : trunk.shownNumber)
         let from = NameAddress(
             displayName: shownName, uri: SIPURI(user: shownNumber, host: trunk.host),
             parameters: [SIPParameter(name: "tag", value: call.calleeFromTag)])

@@ -22,14 +22,17 @@ public struct Trunk: Sendable, Equatable {
     public var register: Bool
     /// Seconds between OPTIONS checks of the provider's server; 0: none.
     public var qualifySeconds: Int
+    /// Whether a caller from outside sent out again is shown by their own number.
+    public var passCallerID: Bool
 
     public init(
         name: String, host: String, port: Int = 5060, transport: SIPPeerAddress.Transport = .udp,
         username: String? = nil, password: String? = nil, callerID: String? = nil,
         numberFormat: PublicNumber.Format = .e164, inbound: Destination? = nil, outbound: Bool = true,
-        priority: Int = 1, register: Bool = false, qualifySeconds: Int = 0
+        priority: Int = 1, register: Bool = false, qualifySeconds: Int = 0, passCallerID: Bool = false
     ) {
         self.qualifySeconds = qualifySeconds
+        self.passCallerID = passCallerID
         self.name = name
         self.host = host
         self.port = port

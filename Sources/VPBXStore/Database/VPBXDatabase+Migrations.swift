@@ -40,6 +40,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v19-conference-rooms", migrate: createConferenceRooms)
         migrator.registerMigration("v20-trunk-checks", migrate: addTrunkChecks)
         migrator.registerMigration("v21-extension-forwarding", migrate: addExtensionForwarding)
+        migrator.registerMigration("v22-trunk-pass-caller-id", migrate: addTrunkPassCallerID)
         return migrator
     }
 
@@ -349,6 +350,10 @@ extension VPBXDatabase {
             t.add(column: "outbound_class", .text).notNull().defaults(to: OutboundClass.national.rawValue)
             t.add(column: "caller_id", .text)
         }
+    }
+
+    private static func addTrunkPassCallerID(_ db: Database) throws {
+        try db.alter(table: "trunks") { t in t.add(column: "pass_caller_id", .boolean).notNull().defaults(to: false) }
     }
 
     private static func addExtensionForwarding(_ db: Database) throws {

@@ -34,6 +34,10 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
     public var register: Bool
     /// Seconds between OPTIONS checks of the provider's server (10 to 3600); 0: none.
     public var qualifySeconds: Int
+    /// Whether a caller from outside whom the exchange sends out again through this trunk
+    /// (forwarded, ringing a mobile extension) is shown by their own number (FreePBX's
+    /// "Allow Any CID"); off: by the extension's or the trunk's number ("Block Foreign CIDs").
+    public var passCallerID: Bool
 
     public var id: String { name }
 
@@ -44,9 +48,10 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
         name: String, host: String, port: Int = 5060, transport: String = "udp", username: String? = nil,
         password: String? = nil, callerID: String? = nil, numberFormat: String = "e164",
         inboundDestination: String? = nil, outbound: Bool = true, priority: Int = 1, register: Bool = false,
-        qualifySeconds: Int = 0
+        qualifySeconds: Int = 0, passCallerID: Bool = false
     ) {
         self.qualifySeconds = qualifySeconds
+        self.passCallerID = passCallerID
         self.name = name
         self.host = host
         self.port = port
@@ -97,6 +102,7 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
         case inboundDestination = "inbound_destination"
         case outbound, priority, register
         case qualifySeconds = "qualify_seconds"
+        case passCallerID = "pass_caller_id"
     }
 }
 
