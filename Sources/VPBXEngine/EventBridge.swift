@@ -186,6 +186,11 @@ final class EventBridge: Sendable {
                 data.string("state", "failed")
                 data.string("trunk", trunk)
             }
+        case .trunkReachability(let trunk, let reachable, let roundTrip):
+            (topic, type) = (EventTopic.trunk, "trunk.reachability")
+            if let roundTrip { data.int("rttMs", roundTrip) }
+            data.string("status", reachable ? "reachable" : "unreachable")
+            data.string("trunk", trunk)
         }
         return EncodedEvent(topic: topic, type: type, data: data.finish())
     }

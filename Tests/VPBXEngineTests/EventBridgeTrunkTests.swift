@@ -18,6 +18,14 @@ import VPBXPBX
             ]))
     }
 
+    @Test func aCheckedTrunkTellsWhetherItsServerAnswers() throws {
+        let up = EventBridge.encode(.trunkReachability(trunk: "telekom", reachable: true, roundTripMilliseconds: 12))
+        #expect(up.topic == EventTopic.trunk && up.type == "trunk.reachability")
+        #expect(try up.decodedData() == .object(["trunk": .string("telekom"), "status": .string("reachable"), "rttMs": .int(12)]))
+        let down = EventBridge.encode(.trunkReachability(trunk: "telekom", reachable: false, roundTripMilliseconds: nil))
+        #expect(try down.decodedData() == .object(["trunk": .string("telekom"), "status": .string("unreachable")]))
+    }
+
     @Test func aFailureCarriesItsReason() throws {
         let event = EventBridge.encode(
             .trunkRegistration(trunk: "telekom", state: .failed("403 Forbidden", retryAt: Date())))

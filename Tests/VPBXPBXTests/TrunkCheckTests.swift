@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VPBXPBX
 import VPBXSIP
@@ -24,7 +25,10 @@ struct TrunkCheckTests {
 
     @Test("an unanswered check makes the first trunk unreachable: a call goes to the next one first, and to it only after that one failed")
     func unreachableTrunkIsTriedLast() async throws {
-        try await PBXHarness.run(Cast.everyone, configuration: ContactQualifyTests.quickChecks) { pbx in
+        let events = Mutex<[PBXEvent]>([])
+        try await PBXHarness.run(
+            Cast.everyone, configuration: ContactQualifyTests.quickChecks, events: { event in events.withLock { $0.append(event) } }
+        ) { pbx in
             await pbx.core.setDialPlan(plan(checkingCarrierEvery: 30))
             #expect(await pbx.core.trunkReachability(of: "carrier") == .unknown)
             #expect(await pbx.core.trunkReachability(of: "backup") == nil, "no checks asked for")
@@ -37,6 +41,12 @@ struct TrunkCheckTests {
             }
             #expect(unreachable)
             #expect(pbx.outbound.distinctCount { $0.isRequest(.options, to: backup.address) } == 0)
+            // Consoles and webhooks hear of it.
+            let told = events.withLock { $0 }.contains {
+                if case .trunkReachability("carrier", false, nil) = $0 { return true }
+                return false
+            }
+            #expect(told, "no trunk.reachability event")
 
             _ = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
             let first = try await pbx.outbound.request(.invite, to: backup.address)
@@ -70,6 +80,21 @@ struct TrunkCheckTests {
             _ = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
             _ = try await pbx.outbound.request(.invite, to: carrier.address)
             #expect(pbx.outbound.distinctCount { $0.isRequest(.invite, to: backup.address) } == 0)
+
+            // Another change of the dial plan leaves the checks alone (no OPTIONS a second
+            // later, the state kept); a new interval restarts them.
+            var withRoute = plan(checkingCarrierEvery: 30)
+            withRoute.routes["+3612345601"] = .extension(alice.number)
+            let sentBefore = pbx.outbound.distinctCount { $0.isRequest(.options, to: carrier.address) }
+            await pbx.core.setDialPlan(withRoute)
+            try await Task.sleep(for: .milliseconds(1_500))
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.options, to: carrier.address) } == sentBefore, "checks restarted")
+            if case .reachable = await pbx.core.trunkReachability(of: "carrier") {} else {
+                Issue.record("the state was lost: \(String(describing: await pbx.core.trunkReachability(of: "carrier")))")
+            }
+            await pbx.core.setDialPlan(plan(checkingCarrierEvery: 60))
+            let again = try await pbx.outbound.request(.options, to: carrier.address)
+            pbx.send(carrier.respond(to: again, status: 200, toTag: "up"), from: carrier)
 
             // Checks switched off: nothing known, nothing sent any more.
             await pbx.core.setDialPlan(plan(checkingCarrierEvery: 0))

@@ -45,7 +45,8 @@ public enum EventTopic {
     /// `ban.removed` when its ban ends. Apart from `engine` so a wallboard (which follows
     /// `engine`) is not shown the addresses.
     public static let ban = "ban"
-    /// `trunk.registration` when the registration at a trunk's provider succeeds or fails.
+    /// `trunk.registration` when the registration at a trunk's provider succeeds or fails,
+    /// `trunk.reachability` when a checked trunk's server starts or stops answering.
     public static let trunk = "trunk"
     /// Events about the subscription itself, e.g. `events.overflow`.
     public static let events = "events"

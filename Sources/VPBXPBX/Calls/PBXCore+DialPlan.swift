@@ -4,10 +4,11 @@ import Foundation
 extension PBXCore {
     /// Replaces the dial plan; calls already routed are not affected.
     public func setDialPlan(_ plan: DialPlan) {
+        let previousTrunks = dialPlan.trunks
         dialPlan = plan
         resolveTrunkHosts()
         syncTrunkRegistrations()
-        syncTrunkChecks()
+        syncTrunkChecks(previous: previousTrunks)
     }
 
     /// Adds or removes one extension's voicemail box in the dial plan: what an extension's

@@ -37,6 +37,8 @@ public enum PBXEvent: Sendable, Equatable {
     /// The exchange's registration at a trunk's provider succeeded or failed (refreshes that
     /// keep it registered are not events).
     case trunkRegistration(trunk: String, state: TrunkRegistrationState)
+    /// A checked trunk's server started or stopped answering OPTIONS (PBXCore+TrunkQualify).
+    case trunkReachability(trunk: String, reachable: Bool, roundTripMilliseconds: Int?)
 }
 
 /// A read-only view of a call for the control socket.

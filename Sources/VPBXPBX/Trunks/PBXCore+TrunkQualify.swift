@@ -9,22 +9,35 @@ import VPBXStore
 /// unreachable one only after all the others failed (a check may be wrong; trying costs
 /// only time), so a dead provider is skipped at once instead of after its INVITE's 32 s
 /// timeout. The checks share the extensions' machinery (``ContactReachability``) under the
-/// name `trunk:NAME`, which no extension number can be.
+/// name `trunk:NAME`, which no extension number can be. A change of state is logged and sent
+/// as a `trunk.reachability` event.
 extension PBXCore {
     static let trunkCheckPrefix = "trunk:"
 
-    /// Restarts the checks of every trunk that asks for them (the first a second from now)
-    /// and stops those of trunks that no longer do or are gone; after every dial plan change.
-    func syncTrunkChecks() {
-        let wanted = Set(dialPlan.trunks.filter { $0.qualifySeconds > 0 }.map { Self.trunkCheckPrefix + $0.name })
+    /// After a dial plan change (`previous`: the trunks before it): starts the checks of
+    /// trunks that newly ask for them or whose server or interval changed (the first a second
+    /// from now), and stops those of trunks that no longer do or are gone. A trunk whose
+    /// checks did not change keeps its rhythm and its state: a route added elsewhere must not
+    /// send every provider an OPTIONS at once.
+    func syncTrunkChecks(previous: [Trunk] = []) {
+        let checked = dialPlan.trunks.filter { $0.qualifySeconds > 0 }
+        let wanted = Set(checked.map { Self.trunkCheckPrefix + $0.name })
         for name in qualifyGenerations.keys where name.hasPrefix(Self.trunkCheckPrefix) && !wanted.contains(name) {
             stopQualify(name)
         }
-        for name in wanted {
+        let before = Dictionary(previous.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for trunk in checked {
+            let name = Self.trunkCheckPrefix + trunk.name
+            if qualifyGenerations[name] != nil, let old = before[trunk.name], Self.sameChecks(old, trunk) { continue }
             let generation = (qualifyGenerations[name] ?? 0) + 1
             qualifyGenerations[name] = generation
             schedule(.qualify(name, generation: generation), after: .seconds(1))
         }
+    }
+
+    /// Whether two versions of a trunk are checked alike: the same server, the same interval.
+    private static func sameChecks(_ a: Trunk, _ b: Trunk) -> Bool {
+        a.host == b.host && a.port == b.port && a.transport == b.transport && a.qualifySeconds == b.qualifySeconds
     }
 
     /// A check of trunk `name` (`trunk:NAME`) is due.
@@ -60,13 +73,15 @@ extension PBXCore {
         switch change {
         case nil: return
         case .becameReachable(let roundTrip):
+            let milliseconds = roundTrip.map { Int($0.milliseconds) }
             logger.notice(
-                "trunk reachable",
-                metadata: ["trunk": "\(trunk)", "rtt_ms": "\(roundTrip.map { String(Int($0.milliseconds)) } ?? "late")"])
+                "trunk reachable", metadata: ["trunk": "\(trunk)", "rtt_ms": "\(milliseconds.map(String.init) ?? "late")"])
+            emit(.trunkReachability(trunk: trunk, reachable: true, roundTripMilliseconds: milliseconds))
         case .becameUnreachable:
             logger.warning(
                 "trunk unreachable: its server did not answer OPTIONS; outgoing calls try the other trunks first",
                 metadata: ["trunk": "\(trunk)"])
+            emit(.trunkReachability(trunk: trunk, reachable: false, roundTripMilliseconds: nil))
         }
     }
 
