@@ -39,6 +39,18 @@ struct OverviewRenderingTests {
         #expect(lines.allSatisfy { $0.count <= 80 })
     }
 
+    @Test func anExtensionForwardingEveryCallShowsWhere() throws {
+        var snapshot = Fixtures.snapshot(calls: [])
+        let index = try #require(snapshot.extensions.firstIndex { $0.name == "Szabó Erzsébet" })
+        snapshot.extensions[index].forwardAlways = "+36301234567"
+        var state = ConsoleState()
+        _ = state.apply(.synced(snapshot))
+        let grid = render(state)
+        let row = try #require(grid.row(containing: "Szabó"), "\(grid.text)")
+        #expect(grid.line(row).contains("fwd +36301234567"), "\(grid.line(row))")
+        #expect(!grid.line(try #require(grid.row(containing: "Kovács"))).contains("fwd"))
+    }
+
     @Test func hungarianLettersTakeOneCellEach() throws {
         let grid = render(connectedState())
         let row = try #require(grid.row(containing: "Kovács Ödön"))

@@ -189,6 +189,43 @@ struct ForwardingTests {
         }
     }
 
+    /// 103 forwarding every call to carol.
+    private func daveForwardingToCarol(_ pbx: PBXHarness, _ dave: Phone) async throws {
+        try await pbx.register(carol)
+        var forwarding = PBXHarness.extensionRecord(dave.number, password: dave.password)
+        forwarding.forwardAlways = carol.number
+        await pbx.core.extensionChanged(forwarding)
+    }
+
+    @Test("a blind transfer to an extension that forwards always rings the target, named in Diversion")
+    func transferFollowsForwardAlways() async throws {
+        let dave = Phone("103", at: "192.0.2.40")
+        try await PBXHarness.run(Cast.everyone + [dave]) { pbx in
+            try await daveForwardingToCarol(pbx, dave)
+            var call = try await pbx.establish(from: alice, to: desk)
+            var refer = call.callee.request(.refer)
+            refer.headers.add("Refer-To", "<sip:\(dave.number)@\(PBXHarness.advertisedHost)>")
+            pbx.send(refer, from: desk)
+            _ = try await pbx.outbound.response(202, .refer, to: desk.address)
+            let transferred = try await pbx.outbound.request(.invite, to: carol.address)
+            #expect(diversion(of: transferred).hasPrefix("<sip:\(dave.number)@"), "\(diversion(of: transferred))")
+            #expect(diversion(of: transferred).hasSuffix(";reason=unconditional;counter=1"))
+            #expect(!pbx.outbound.sent.contains { $0.isRequest(.invite, to: dave.address) })
+        }
+    }
+
+    @Test("a menu handing its caller on to an extension that forwards always rings the target, named in Diversion")
+    func menuHandOnFollowsForwardAlways() async throws {
+        let dave = Phone("103", at: "192.0.2.40")
+        try await PBXHarness.run(Cast.everyone + [dave]) { pbx in
+            try await daveForwardingToCarol(pbx, dave)
+            let call = try await pbx.establish(from: alice, to: desk)  // desk stands in for the menu
+            #expect(await pbx.core.handOn(callID: call.callee.callID, to: .extension(dave.number), step: "ivr:main=1"))
+            let handedOn = try await pbx.outbound.request(.invite, to: carol.address)
+            #expect(diversion(of: handedOn).hasPrefix("<sip:\(dave.number)@"), "\(diversion(of: handedOn))")
+        }
+    }
+
     @Test("a queue's offer to a busy agent follows neither the agent's busy forwarding nor its voicemail")
     func queueOfferIsNotForwarded() async throws {
         let dave = Phone("103", at: "192.0.2.40")

@@ -3,7 +3,8 @@ import VPBXControl
 import VPBXTerminal
 
 extension OverviewScreen {
-    /// Number, name, presence and registered phones of every extension.
+    /// Number, name, presence and registered phones of every extension, and where it forwards
+    /// every call if it does (a receptionist transferring to it reaches that number).
     func drawExtensions<C: Canvas>(into canvas: inout C, at area: (row: Int, height: Int), context: ScreenContext) {
         guard area.height >= 2 else { return }
         let model = context.model
@@ -27,7 +28,10 @@ extension OverviewScreen {
             let phones = model.liveRegistrations(of: info.number, now: context.now).count
             let row = area.row + 2 + line
             let isSelected = focus == .extensions && index == selected
-            let text = " " + info.number.fitted(to: 6) + " " + info.name.fitted(to: nameWidth) + " "
+            // The forward target takes the end of the name's column, so the columns stay put.
+            let forward = info.forwardAlways.map { " fwd \($0)" } ?? ""
+            let name = info.name.fitted(to: max(4, nameWidth - forward.count)) + forward
+            let text = " " + info.number.fitted(to: 6) + " " + name.fitted(to: nameWidth) + " "
             canvas.put(text, row: row, column: 0, role: isSelected ? .selection : .normal)
             canvas.put(presence.label.fitted(to: 9), row: row, column: text.count,
                        role: isSelected ? .selection : Self.role(of: presence), attributes: presence == .free ? [] : .bold)

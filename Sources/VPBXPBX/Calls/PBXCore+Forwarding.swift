@@ -106,6 +106,21 @@ extension PBXCore {
         return Routing(target: routing.target, path: [step] + named)
     }
 
+    /// `routing` as a call handed on (by a menu, a transfer) follows it: an extension that
+    /// forwards always (or has no phone and forwards on no answer) sends it to its target,
+    /// out as far as that extension may call; else as it was, out as far as `reachOf` may.
+    func followingForwarding(_ routing: Routing, reachOf: String?, at now: Date)
+        -> (routing: Routing, reach: PublicNumber.Reach?, diversion: Diversion?)
+    {
+        guard case .extension(let number) = routing.target, let forward = forwardedBeforeRinging(number, at: now) else {
+            return (routing, outboundReach(of: reachOf), nil)
+        }
+        return (
+            Routing(target: forward.routing.target, path: routing.path + forward.routing.path),
+            outboundReach(of: forward.forwardedBy), forward.diversion
+        )
+    }
+
     /// What ringing `target` on behalf of forwarding extension `from` rings: an extension's
     /// phones, an application, or a public number through a trunk as far as `from` may call.
     func forwardRinging(_ target: Routing.Target, from extensionNumber: String, at now: Date)

@@ -15,15 +15,10 @@ extension PBXCore {
     public func handOn(callID: String, to destination: Destination, step: String) -> Bool {
         guard let id = handOnCall(callID) else { return false }
         let now = Date()
-        var routing = dialPlan.follow(destination, path: [step], at: now)
-        var outboundReach = PublicNumber.Reach?.none
-        var diversion: Diversion?
-        if case .extension(let number) = routing.target, let forward = forwardedBeforeRinging(number, at: now) {
-            routing = Routing(target: forward.routing.target, path: routing.path + forward.routing.path)
-            outboundReach = self.outboundReach(of: forward.forwardedBy)
-            diversion = forward.diversion
-        }
-        guard let ring = ringing(routing.target, now: now, outboundReach: outboundReach) else { return false }
+        // A menu's caller reaches no public number but through an extension's forwarding.
+        let (routing, reach, diversion) = followingForwarding(
+            dialPlan.follow(destination, path: [step], at: now), reachOf: nil, at: now)
+        guard let ring = ringing(routing.target, now: now, outboundReach: reach) else { return false }
         beginHandOn(
             id, callee: ring.callee, targets: ring.targets, timeout: ring.timeout, path: routing.path, diversion: diversion)
         return true

@@ -139,11 +139,11 @@ extension PBXCore {
         _ call: Call, byCaller: Bool, to number: String, subscription: ReferSubscription, accepted: () -> Void
     ) -> Bool {
         let now = Date()
-        let routing = dialPlan.resolve(number, at: now)
         // Out through a trunk as far as the transferring extension may call (a caller from
-        // outside transfers nowhere outside).
+        // outside transfers nowhere outside), or the forwarding extension transferred to.
         let referring = byCaller ? call.caller : call.answeredLeg.flatMap { call.legs[$0].extensionNumber } ?? call.callee
-        guard let ring = ringing(routing.target, now: now, outboundReach: outboundReach(of: referring)) else {
+        let (routing, reach, diversion) = followingForwarding(dialPlan.resolve(number, at: now), reachOf: referring, at: now)
+        guard let ring = ringing(routing.target, now: now, outboundReach: reach) else {
             return false
         }
         accepted()
@@ -162,7 +162,7 @@ extension PBXCore {
         notifyTransferor(call, sipfrag: "SIP/2.0 100 Trying", final: false)
         beginHandOn(
             call.id, callee: ring.callee, targets: ring.targets, timeout: ring.timeout,
-            path: ["transfer:\(number)"] + routing.path)
+            path: ["transfer:\(number)"] + routing.path, diversion: diversion)
         return true
     }
 
