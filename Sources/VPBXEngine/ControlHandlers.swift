@@ -105,7 +105,9 @@ struct ControlHandlers: Sendable {
             sipDatagramsDropped: sipTransport.udpDatagramsDropped(), eventSubscribers: await events.subscriberCount,
             eventSubscribersDropped: await events.subscribersDropped,
             webhooks: webhooks?.deliveries.map {
-                WebhookStatus(url: WebhookForwarder.redacted($0.key), delivered: $0.value.delivered, failed: $0.value.failed)
+                WebhookStatus(
+                    url: WebhookForwarder.redacted($0.key), delivered: $0.value.delivered, failed: $0.value.failed,
+                    retried: $0.value.retried)
             }.sorted { $0.url < $1.url },
             trunks: trunks, trunksRegistered: registered, trunksFailing: failing,
             recordingKey: recordings?.keys?.current.fingerprintText,

@@ -29,8 +29,11 @@ public struct WebhookTarget: Sendable, Equatable {
 /// what `vpbx events` shows.
 ///
 /// A CRM that is down or slow never holds calls up: requests go one at a time with a 5 s
-/// timeout, failures are logged (the first of a run, then when it recovers) and counted, and
-/// the event is not sent again (a screen pop seconds late is no use). A receiver so slow that
+/// timeout, failures are logged (the first of a run, then when it recovers) and counted. A
+/// failure of a receiver that was answering (a blip: a restart, a dropped connection, a 502
+/// from its proxy) is tried again after 1 s and 3 s, so a CRM that logs calls from the
+/// events misses none for it; once a receiver fails for good, its events are not sent again
+/// (a screen pop seconds late is no use, and waiting would only fill the buffer). A receiver so slow that
 /// the hub's buffer fills is dropped by the hub like any slow subscriber; the forwarder
 /// subscribes again, and the events in between are lost (logged).
 final class WebhookForwarder: Sendable {
@@ -38,7 +41,11 @@ final class WebhookForwarder: Sendable {
     struct Figures: Sendable, Equatable {
         var delivered = 0
         var failed = 0
+        var retried = 0
     }
+
+    /// The waits before sending a failed event again, for a receiver that was answering.
+    static let retryDelays: [Duration] = [.seconds(1), .seconds(3)]
 
     static let requestTimeout = TimeAmount.seconds(5)
     /// The most of a receiver's answer read (and dropped).
@@ -109,7 +116,14 @@ final class WebhookForwarder: Sendable {
                     logger.warning("webhook fell behind; events were lost", metadata: ["url": "\(target.url)"])
                     break
                 }
-                let failure = await post(event, to: target, client: client, userAgent: userAgent)
+                var failure = await post(event, to: target, client: client, userAgent: userAgent)
+                if failure != nil, failing == 0 {
+                    for delay in retryDelays where failure != nil {
+                        guard (try? await Task.sleep(for: delay)) != nil else { break }  // stopping
+                        figures.byURL.withLock { $0[target.url]?.retried += 1 }
+                        failure = await post(event, to: target, client: client, userAgent: userAgent)
+                    }
+                }
                 figures.byURL.withLock {
                     if failure == nil { $0[target.url]?.delivered += 1 } else { $0[target.url]?.failed += 1 }
                 }

@@ -57,7 +57,8 @@ struct StatusCommand: AsyncParsableCommand {
     static func webhooks(_ status: EngineStatus.Result) -> [(String, String)] {
         (status.webhooks ?? []).map { webhook in
             let failed = webhook.failed > 0 ? ", \(webhook.failed) FAILED (see the engine log)" : ""
-            return ("webhook", "\(webhook.url): \(webhook.delivered) delivered\(failed)")
+            let retried = (webhook.retried ?? 0) > 0 ? " (\(webhook.retried ?? 0) sent again after a failure)" : ""
+            return ("webhook", "\(webhook.url): \(webhook.delivered) delivered\(retried)\(failed)")
         }
     }
 

@@ -56,7 +56,12 @@ extension Integration {
                 let ended = try #require(events.last?["data"] as? [String: Any])
                 #expect(ended["disposition"] as? String == "answered")
                 try await eventually("the failing receiver was asked too") { failing.received.count >= 4 }
-                let status = try await pbx.cli.json(StatusReport.self, ["status"]).status
+                // A first failure is sent again twice (1 s and 3 s later) before it counts.
+                let status = try await eventually("the failures counted", timeout: .seconds(20)) {
+                    let status = try await pbx.cli.json(StatusReport.self, ["status"]).status
+                    let failed = (status.webhooks ?? []).filter { $0.failed >= 1 }.count
+                    return failed == 2 ? status : nil
+                }
                 let figures = Dictionary(uniqueKeysWithValues: (status.webhooks ?? []).map { ($0.url, $0) })
                 #expect(figures.count == 3, "\(status.webhooks ?? [])")
                 #expect(figures["http://127.0.0.1:\(crm.port)/pbx/events"]?.delivered ?? 0 >= 4)
@@ -64,8 +69,24 @@ extension Integration {
                 #expect(figures["http://127.0.0.1:\(failing.port)/x"]?.failed ?? 0 >= 4)
                 #expect(figures["http://127.0.0.1:\(failing.port)/x"]?.delivered == 0)
                 #expect(figures["http://127.0.0.1:\(absent)/y"]?.failed ?? 0 >= 1)
+                #expect(figures["http://127.0.0.1:\(failing.port)/x"]?.retried == 2, "only the first failure is sent again")
                 let text = try await pbx.cli.run(["status"], json: false)
-                #expect(text.stdout.contains("/x: 0 delivered,") && text.stdout.contains("FAILED"), "\(text.stdout)")
+                #expect(text.stdout.contains("/x: 0 delivered") && text.stdout.contains("FAILED"), "\(text.stdout)")
+            }
+        }
+
+        @Test("a receiver's blip (one 503) is retried: every event of the call arrives, none counted failed")
+        func aBlipIsRetried() async throws {
+            let crm = try HTTPReceiver(failingFirst: 1)
+            defer { crm.stop() }
+            try await TestPBX.run(configure: { $0.webhooks = ["http://127.0.0.1:\(crm.port)/pbx/events"] }) { pbx in
+                let posts = try await Self.oneCall(pbx, postingTo: crm)
+                let types = posts.compactMap { $0.json?["type"] as? String }.filter { !$0.hasPrefix("call.routed") }
+                // The first event twice (refused, then taken), the rest once, in order.
+                #expect(types == ["call.started", "call.started", "call.ringing", "call.answered", "call.ended"], "\(types)")
+                let status = try await pbx.cli.json(StatusReport.self, ["status"]).status
+                let figures = try #require(status.webhooks?.first)
+                #expect(figures.failed == 0 && figures.retried == 1 && figures.delivered >= 4, "\(figures)")
             }
         }
     

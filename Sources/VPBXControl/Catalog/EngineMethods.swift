@@ -156,11 +156,14 @@ public struct WebhookStatus: Codable, Sendable, Hashable {
     /// Events the receiver took (2xx) and events that failed (no answer in time, not 2xx).
     public var delivered: Int
     public var failed: Int
+    /// Requests sent again after a failure of a receiver that had been answering (a blip).
+    public var retried: Int?
 
-    public init(url: String, delivered: Int, failed: Int) {
+    public init(url: String, delivered: Int, failed: Int, retried: Int? = nil) {
         self.url = url
         self.delivered = delivered
         self.failed = failed
+        self.retried = retried
     }
 }
 

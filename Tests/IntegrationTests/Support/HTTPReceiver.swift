@@ -27,11 +27,14 @@ final class HTTPReceiver: Sendable {
     private let requests = Mutex<[Request]>([])
     private let running = Mutex(true)
     private let status: Int
+    /// Requests still to be answered 503 before `status` (a receiver restarting).
+    private let failuresLeft: Mutex<Int>
 
-    init(status: Int = 200) throws {
+    init(status: Int = 200, failingFirst failures: Int = 0) throws {
         let listener = try TCPListener()
         port = listener.port
         self.status = status
+        failuresLeft = Mutex(failures)
         let receiver = UncheckedBox(listener)
         Thread { [self] in
             while running.withLock({ $0 }) {
@@ -50,7 +53,11 @@ final class HTTPReceiver: Sendable {
         while running.withLock({ $0 }) {
             guard let (head, body) = try? connection.readMessageWithBody(timeout: .seconds(30)) else { return }
             requests.withLock { $0.append(Request(head: head, body: body)) }
-            try? connection.send("HTTP/1.1 \(status) Whatever\r\nContent-Length: 0\r\n\r\n")
+            let failing = failuresLeft.withLock { left in
+                defer { left = max(0, left - 1) }
+                return left > 0
+            }
+            try? connection.send("HTTP/1.1 \(failing ? 503 : status) Whatever\r\nContent-Length: 0\r\n\r\n")
         }
     }
 }
