@@ -79,6 +79,14 @@ public struct MediaDescription: Sendable, Equatable {
     /// True for an RTP audio stream.
     public var isAudio: Bool { media.caseInsensitiveEquals("audio") }
 
+    /// Whether the stream's packets are encrypted end to end (SRTP): a secure profile
+    /// (`RTP/SAVP`, `RTP/SAVPF`, DTLS's `UDP/TLS/RTP/SAVP`) or SDES keys (`a=crypto`, RFC 4568)
+    /// on a plain one, which some phones offer as best-effort encryption. The engine has no
+    /// key: it relays such packets untouched and cannot read, convert or add to them.
+    public var carriesEncryptedMedia: Bool {
+        proto.uppercased().contains("SAVP") || attributes.contains { $0.name.caseInsensitiveEquals("crypto") }
+    }
+
     /// True when the stream is disabled (port 0).
     public var isDisabled: Bool { port == 0 }
 

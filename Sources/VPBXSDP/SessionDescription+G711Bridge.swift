@@ -19,6 +19,8 @@ extension SessionDescription {
     public func passedOnWithBothG711Laws() -> (offer: SessionDescription, bridgeBeforeAnswer: G711Bridge?) {
         guard let index = firstAudioIndex else { return (self, nil) }
         let section = media[index]
+        // SRTP: the relay cannot convert what it cannot decrypt.
+        guard !section.carriesEncryptedMedia else { return (self, nil) }
         let offered = section.codecs
         // Exactly one of the two laws: with neither there is nothing to convert from.
         let pcma = offered.first { $0.hasEncoding("PCMA") }

@@ -17,14 +17,17 @@ extension Integration {
         /// by herself when `belaAnswers`) with a baresip each, registered.
         private func twoRegisteredPhones(
             _ pbx: TestPBX, annaTransport: String = "udp", belaAnswers: Bool = true, annaCodecs: String = "PCMA,PCMU",
-            belaCodecs: String = "PCMA,PCMU"
+            belaCodecs: String = "PCMA,PCMU", belaTransport: String = "udp", mediaEncryption: String? = nil
         ) async throws -> (anna: BaresipPhone, bela: BaresipPhone) {
             for number in [Fixture.caller, Fixture.callee] {
                 try await pbx.addExtension(number, password: Fixture.password(number))
             }
-            let anna = try pbx.softphone(Fixture.caller, transport: annaTransport, tone: Self.annaTone, codecs: annaCodecs)
+            let anna = try pbx.softphone(
+                Fixture.caller, transport: annaTransport, tone: Self.annaTone, codecs: annaCodecs,
+                mediaEncryption: mediaEncryption)
             let bela = try pbx.softphone(
-                Fixture.callee, tone: Self.belaTone, codecs: belaCodecs, answersAutomatically: belaAnswers)
+                Fixture.callee, transport: belaTransport, tone: Self.belaTone, codecs: belaCodecs,
+                answersAutomatically: belaAnswers, mediaEncryption: mediaEncryption)
             try await eventually("both softphones registered") {
                 let registered = try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }
                 return Set(registered.map(\.extension)) == [Fixture.caller, Fixture.callee] ? registered : nil
@@ -197,6 +200,34 @@ extension Integration {
                 #expect(anna.transports(ofReceived: "INVITE ") == [name])
                 #expect(anna.transports(ofReceived: "SIP/2.0 200").allSatisfy { $0 == name })
                 #expect(try await pbx.registrations().first { $0.extension == Fixture.caller }?.transport == transport)
+            }
+        }
+
+        @Test("two softphones on TLS with mandatory SRTP (SDES): RTP/SAVP and each phone's key pass the engine, the relay carries SRTP, both tones heard")
+        func srtpPassesThrough() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-srtp-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let certificate = try await TLSCertificate.make(in: directory)
+            try await TestPBX.run(configure: { try $0.enableTLS(certificate) }) { pbx in
+                let (anna, bela) = try await twoRegisteredPhones(
+                    pbx, annaTransport: "tls", belaTransport: "tls", mediaEncryption: "srtp-mand")
+                _ = try await annaCallsBela(pbx, anna, transport: "tls")
+                try await Task.sleep(for: .seconds(3))
+                try anna.send("/hangup")
+                for phone in [anna, bela] { try await waitForCallEnd(phone) }
+                // Each phone got the other's offer or answer with its SRTP profile and the other
+                // phone's own key, untouched: the engine has no key and relays SRTP as it is.
+                for (phone, other) in [(anna, bela), (bela, anna)] {
+                    let media = phone.sdpLines(received: true, prefix: "m=audio")
+                    #expect(!media.isEmpty && media.allSatisfy { $0.contains(" RTP/SAVP ") }, "\(phone.number): \(media)")
+                    let keys = phone.sdpLines(received: true, prefix: "a=crypto:")
+                    let sent = other.sdpLines(received: false, prefix: "a=crypto:")
+                    #expect(!keys.isEmpty && Set(keys).isSubset(of: Set(sent)), "\(phone.number) got \(keys), \(other.number) sent \(sent)")
+                }
+                try expectHeard(Self.belaTone, by: anna, seconds: 2)
+                try expectHeard(Self.annaTone, by: bela, seconds: 2)
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
             }
         }
 

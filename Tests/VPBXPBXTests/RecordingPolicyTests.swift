@@ -51,6 +51,30 @@ struct RecordingPolicyTests {
         }
     }
 
+    @Test("a call whose phones talk SRTP is not recorded (the engine has no key), and its offer reaches the callee with the key, no law added")
+    func srtpCallIsNotRecorded() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let service = RecordingRequests()
+            await pbx.core.setRecordingService(service)
+            try await recordCalls(of: desk.number, pbx)
+            let key = "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz"
+            func secure(_ sdp: String) -> String {
+                sdp.replacingOccurrences(of: "RTP/AVP 0 8 101", with: "RTP/SAVP 8 101")
+                    .replacingOccurrences(of: "a=rtpmap:0 PCMU/8000\r\n", with: "")
+                    .replacingOccurrences(of: "a=sendrecv", with: "\(key)\r\na=sendrecv")
+            }
+            _ = try await pbx.establish(
+                from: alice, to: desk, callerOffer: secure(alice.sdp()), calleeAnswer: secure(desk.sdp(port: 4002)))
+            let invite = try #require(pbx.outbound.sent.first { $0.isRequest(.invite, to: desk.address) }?.request)
+            let offered = String(decoding: invite.body, as: UTF8.self)
+            #expect(offered.contains("RTP/SAVP 8 101") && offered.contains(key), "\(offered)")
+            #expect(!offered.contains("PCMU"), "a second law offered for an SRTP call")
+            try await pbx.settle(via: alice)
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(service.all.isEmpty, "an SRTP call was given to the recorder")
+        }
+    }
+
     @Test("nobody in the call records its calls: nothing asked")
     func nobodyRecords() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

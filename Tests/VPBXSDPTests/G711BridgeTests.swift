@@ -42,6 +42,31 @@ struct G711BridgeTests {
         }
     }
 
+    @Test("SRTP (RTP/SAVP, or SDES keys on RTP/AVP) is passed on as offered: the relay cannot convert what it cannot decrypt")
+    func encryptedOffersGetNoSecondLaw() throws {
+        let key = "crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz"
+        let secure = Self.aLawOnly.replacingOccurrences(of: "RTP/AVP", with: "RTP/SAVP")
+            .replacingOccurrences(of: "a=sendrecv", with: "a=\(key)\r\na=sendrecv")
+        let bestEffort = Self.aLawOnly.replacingOccurrences(of: "a=sendrecv", with: "a=\(key)\r\na=sendrecv")
+        for text in [secure, bestEffort] {
+            let offer = try SessionDescription(parsing: text)
+            #expect(offer.media[0].carriesEncryptedMedia)
+            #expect(offer.passedOnWithBothG711Laws().offer == offer)
+            #expect(offer.passedOnWithBothG711Laws().bridgeBeforeAnswer == nil)
+            // Anchoring keeps the profile and the key: the callee decrypts what the caller sends.
+            let anchored = offer.anchored(at: "203.0.113.5", audioPort: 12000).serialized()
+            #expect(anchored.contains("a=\(key)"), "\(anchored)")
+            #expect(anchored.contains(text.contains("RTP/SAVP") ? "m=audio 12000 RTP/SAVP" : "m=audio 12000 RTP/AVP"))
+        }
+        #expect(!(try SessionDescription(parsing: Self.aLawOnly)).media[0].carriesEncryptedMedia)
+        // An engine application cannot answer SRTP: the offer is refused (the caller gets 488).
+        #expect(throws: SDPError.self) {
+            _ = try SessionDescription.answer(
+                to: try SessionDescription(parsing: secure), origin: Origin(sessionID: "1", sessionVersion: 1, address: "203.0.113.5"),
+                address: "203.0.113.5", audioPort: 12000)
+        }
+    }
+
     @Test func beforeTheAnswerOnlyTheAddedLawFromTheCalleeIsConverted() throws {
         let early = try #require(try SessionDescription(parsing: Self.aLawOnly).passedOnWithBothG711Laws().bridgeBeforeAnswer)
         #expect(early.awaitsAnswer)

@@ -117,8 +117,10 @@ extension Call {
 extension SessionDescription {
     /// The voice codec of the first audio stream as an answer fixed it: its first format that
     /// is not `telephone-event` or comfort noise.
+    /// Nil for encrypted media (SRTP): the engine can neither play music into it nor record
+    /// it, having no key.
     var voiceCodec: MusicOnHold.Codec? {
-        guard let index = firstAudioIndex else { return nil }
+        guard let index = firstAudioIndex, !media[index].carriesEncryptedMedia else { return nil }
         guard let codec = media[index].codecs.first(where: { !$0.hasEncoding("telephone-event") && !$0.hasEncoding("CN") })
         else { return nil }
         return MusicOnHold.Codec(encoding: codec.encodingName.uppercased(), payloadType: codec.payloadType)

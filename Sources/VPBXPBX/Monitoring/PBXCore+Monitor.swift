@@ -45,7 +45,7 @@ extension PBXCore {
         }
         guard let callCodec = call.codec(of: agentSide), MusicOnHold.encodings.contains(callCodec.encoding.uppercased())
         else {
-            refuse(488, nil, "the call's codec cannot be mixed (G.711 only)")
+            refuse(488, nil, "the call's audio cannot be mixed (G.711 only, not encrypted end to end)")
             return
         }
         guard !call.convertsVoice else {

@@ -36,8 +36,12 @@ extension PBXCore {
         guard let callerCodec = call.callerCodec ?? call.calleeCodec, let calleeCodec = call.calleeCodec ?? call.callerCodec,
             MusicOnHold.encodings.contains(callerCodec.encoding), MusicOnHold.encodings.contains(calleeCodec.encoding)
         else {
-            logger.warning("call not recorded: its codec is not G.711", metadata: ["call": "\(call.id)", "reason": "\(reason)"])
-            throw RecordingControlError(.conflict, "call \(call.id.lowercaseText) cannot be recorded: its codec is not G.711")
+            logger.warning(
+                "call not recorded: its codec is not G.711, or its audio is encrypted end to end (SRTP)",
+                metadata: ["call": "\(call.id)", "reason": "\(reason)"])
+            throw RecordingControlError(
+                .conflict,
+                "call \(call.id.lowercaseText) cannot be recorded: its codec is not G.711, or its audio is encrypted end to end (SRTP)")
         }
         call.recordingStarted = true
         let request = CallRecordingRequest(

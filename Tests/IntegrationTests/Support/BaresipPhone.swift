@@ -38,11 +38,12 @@ final class BaresipPhone {
     /// (baresip's names, in preference order). `sendsInstance`: the phone names itself with
     /// an RFC 5626 `+sip.instance` (and `reg-id`), which baresip sends only in its outbound
     /// mode, its UUID kept in the phone's directory (a second phone for the same number is
-    /// the same device, restarted).
+    /// the same device, restarted). `mediaEncryption`: baresip's `mediaenc` (`srtp-mand`:
+    /// SRTP with SDES keys, RTP/SAVP, nothing else accepted).
     init(
         number: String, password: String, registrar: String, transport: String = "udp", tone: Int,
         codecs: String = "PCMA,PCMU", answersAutomatically: Bool = true, sendsInstance: Bool = false,
-        scratch: ScratchDirectory
+        mediaEncryption: String? = nil, scratch: ScratchDirectory
     ) throws {
         self.number = number
         self.registrar = registrar
@@ -72,13 +73,15 @@ final class BaresipPhone {
             module aubridge.so
             module sndfile.so
             module cons.so
-            \(sendsInstance ? "module_tmp uuid.so\n" : "")module_tmp account.so
+            \(mediaEncryption != nil ? "module srtp.so\n" : "")            \(sendsInstance ? "module_tmp uuid.so\n" : "")module_tmp account.so
             module_app menu.so
 
             """
         try config.write(to: directory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
         let answerMode = answersAutomatically ? ";answermode=auto" : ""
-        let outbound = sendsInstance ? ";sipnat=outbound;outbound=\"sip:\(registrar);transport=\(transport)\"" : ""
+        let outbound =
+            (sendsInstance ? ";sipnat=outbound;outbound=\"sip:\(registrar);transport=\(transport)\"" : "")
+            + (mediaEncryption.map { ";mediaenc=\($0)" } ?? "")
         let account = "<sip:\(number)@\(registrar);transport=\(transport)>;auth_pass=\(password);audio_codecs=\(codecs);regint=600\(answerMode)\(outbound)\n"
         try account.write(to: directory.appendingPathComponent("accounts"), atomically: true, encoding: .utf8)
         try "".write(to: directory.appendingPathComponent("contacts"), atomically: true, encoding: .utf8)
@@ -157,6 +160,17 @@ final class BaresipPhone {
     /// `UDP <from> -> <to>`; what comes from the engine's address was received (over TCP the
     /// phone's own end is its connection's port, not its listening port).
     func directions(received: Bool) -> [String] {
+        sdpLines(received: received) { ["a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive"].contains($0) }
+            .map { String($0.dropFirst(2)) }
+    }
+
+    /// The SDP lines starting with `prefix` (`m=audio`, `a=crypto:`) of the messages the phone
+    /// received or sent, in trace order.
+    func sdpLines(received: Bool, prefix: String) -> [String] {
+        sdpLines(received: received) { $0.hasPrefix(prefix) }
+    }
+
+    private func sdpLines(received: Bool, where wanted: (String) -> Bool) -> [String] {
         var inbound: Bool?
         var found: [String] = []
         for line in log.split(whereSeparator: \.isNewline) {
@@ -164,8 +178,8 @@ final class BaresipPhone {
             let words = text.split(separator: " ")
             if words.count == 4, ["UDP", "TCP", "TLS"].contains(words[0]), words[2] == "->" {
                 inbound = words[1] == registrar
-            } else if inbound == received, ["a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive"].contains(text) {
-                found.append(String(text.dropFirst(2)))
+            } else if inbound == received, wanted(text) {
+                found.append(text)
             }
         }
         return found

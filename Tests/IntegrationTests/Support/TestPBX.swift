@@ -126,13 +126,13 @@ final class TestPBX {
     /// engine over `transport`, offering `codecs`; it is stopped at cleanup.
     func softphone(
         _ number: String, password: String? = nil, transport: String = "udp", tone: Int, codecs: String = "PCMA,PCMU",
-        answersAutomatically: Bool = true, sendsInstance: Bool = false
+        answersAutomatically: Bool = true, sendsInstance: Bool = false, mediaEncryption: String? = nil
     ) throws -> BaresipPhone {
         let registrar = transport == "tls" ? options.sipTLSAddress ?? options.sipAddress : options.sipAddress
         let phone = try BaresipPhone(
             number: number, password: password ?? Fixture.password(number), registrar: registrar,
             transport: transport, tone: tone, codecs: codecs, answersAutomatically: answersAutomatically,
-            sendsInstance: sendsInstance, scratch: scratch)
+            sendsInstance: sendsInstance, mediaEncryption: mediaEncryption, scratch: scratch)
         softphones.append(phone)
         return phone
     }
