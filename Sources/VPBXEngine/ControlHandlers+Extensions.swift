@@ -26,7 +26,8 @@ extension ControlHandlers {
                 callerID: try Self.normalizedNumber(params.callerID, field: "callerID"),
                 forwardAlways: try await self.forwardTarget(params.forwardAlways, field: "forwardAlways"),
                 forwardBusy: try await self.forwardTarget(params.forwardBusy, field: "forwardBusy"),
-                forwardNoAnswer: try await self.forwardTarget(params.forwardNoAnswer, field: "forwardNoAnswer")
+                forwardNoAnswer: try await self.forwardTarget(params.forwardNoAnswer, field: "forwardNoAnswer"),
+                withholdNumber: params.withholdNumber ?? false
             )
             // Checked first, so a refused PIN leaves no extension behind.
             let planned = try await self.plannedMailbox(
@@ -90,6 +91,7 @@ extension ControlHandlers {
             patch.mayMonitor = params.mayMonitor
             patch.qualifySeconds = params.qualifySeconds
             patch.recordCalls = params.recordCalls
+            patch.withholdNumber = params.withholdNumber
             patch.outboundClass = params.outboundClass.flatMap { OutboundClass(rawValue: $0.rawValue) }
             if let callerID = params.callerID {
                 patch.callerID = callerID.isEmpty ? .clear : .set(try Self.normalizedNumber(callerID, field: "callerID") ?? callerID)
@@ -187,7 +189,7 @@ extension ControlHandlers {
     }
 
     static func info(_ record: ExtensionRecord) -> ExtensionInfo {
-        ExtensionInfo(
+        var info = ExtensionInfo(
             number: record.number, name: record.displayName, kind: ExtensionKindMapping.wire(record.kind),
             mobileNumber: record.mobileNumber, language: record.language == .en ? .en : .hu,
             noAnswerTimeout: record.noAnswerTimeout, staticContact: record.staticContact, enabled: record.enabled,
@@ -196,6 +198,8 @@ extension ControlHandlers {
             outboundClass: OutboundCallClass(rawValue: record.outboundClass.rawValue) ?? .national,
             callerID: record.callerID, forwardAlways: record.forwardAlways, forwardBusy: record.forwardBusy,
             forwardNoAnswer: record.forwardNoAnswer)
+        info.withholdNumber = record.withholdNumber
+        return info
     }
 
     /// `extension.get`: the extension with its contacts' state.

@@ -19,6 +19,11 @@ enum VoicemailSwitch: String, ExpressibleByArgument, CaseIterable {
     case on, off
 }
 
+/// `--withhold-number on|off` of `vpbx ext add/set`.
+enum WithholdSwitch: String, ExpressibleByArgument, CaseIterable {
+    case on, off
+}
+
 /// `--record on|off` of `vpbx ext add/set`.
 enum RecordingSwitch: String, ExpressibleByArgument, CaseIterable {
     case on, off

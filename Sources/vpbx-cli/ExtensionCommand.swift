@@ -48,7 +48,7 @@ struct ExtensionCommand: AsyncParsableCommand {
             ("voicemail", info.voicemail ? "on (\(info.voicemailMaxSeconds ?? 0) s per message)" : "off"),
             ("recording", info.recordCalls ? "every answered call" : "off"),
             ("calls out", info.outboundClass.rawValue),
-            ("caller ID", info.callerID ?? "the trunk's"),
+            ("caller ID", (info.callerID ?? "the trunk's") + (info.withholdNumber == true ? ", WITHHELD (CLIR)" : "")),
             ("forward always", info.forwardAlways ?? "-"),
             ("forward on busy", info.forwardBusy ?? "-"),
             ("forward on no answer", info.forwardNoAnswer ?? "-"),
@@ -131,6 +131,11 @@ struct ExtensionSettings: ParsableArguments {
             valueName: "NUMBER"))
     var forwardNoAnswer: String?
 
+    @Option(
+        name: .customLong("withhold-number"),
+        help: "Calls out through a trunk withhold the number (CLIR): on or off (default off); *31 before a number does it for one call.")
+    var withholdNumber: WithholdSwitch?
+
     @Option(name: .customLong("pickup-group"), help: "Pickup group: *8 answers calls ringing the group (\"\" leaves it in 'set').")
     var pickupGroup: String?
 
@@ -186,6 +191,6 @@ struct ExtensionSettings: ParsableArguments {
         kind == nil && mobile == nil && language == nil && noAnswerTimeout == nil && staticContact == nil
             && voicemail == nil && vmPin == nil && vmMaxSeconds == nil && monitor == nil && pickupGroup == nil
             && qualify == nil && record == nil && outbound == nil && callerID == nil && forwardAlways == nil
-            && forwardBusy == nil && forwardNoAnswer == nil
+            && forwardBusy == nil && forwardNoAnswer == nil && withholdNumber == nil
     }
 }

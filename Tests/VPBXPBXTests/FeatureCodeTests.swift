@@ -16,11 +16,12 @@ struct FeatureCodeTests {
             Feature.all.map(\.name) == [
                 "voicemail-own", "voicemail-any", "agent-login", "listen", "whisper", "barge", "pickup",
                 "forward-always", "forward-always-off", "forward-busy", "forward-busy-off", "forward-no-answer",
-                "forward-no-answer-off",
+                "forward-no-answer-off", "withhold-number",
             ])
         #expect(
             Feature.all.filter(\.takesNumber).map(\.name) == [
                 "listen", "whisper", "barge", "pickup", "forward-always", "forward-busy", "forward-no-answer",
+                "withhold-number",
             ])
         // No code is the start of another's: a number dialled after one could not be told apart.
         for feature in Feature.all {
@@ -66,6 +67,10 @@ struct FeatureCodeTests {
         #expect(plan.featureCode("*521003", caller: "100")?.target == .application(.forwarding("100", .noAnswer, target: "1003")))
         #expect(plan.featureCode("*53", caller: "100")?.target == .application(.forwarding("100", .noAnswer, target: nil)))
         #expect(plan.featureCode("*72", caller: "100") == nil)
+        #expect(plan.featureCodes.numberWithheld("*3106301234567") == "06301234567")
+        #expect(plan.featureCodes.numberWithheld("*31+36301234567") == "+36301234567")
+        #expect(plan.featureCodes.numberWithheld("*31") == nil && plan.featureCodes.numberWithheld("*31a") == nil)
+        #expect(plan.featureCodes.numberWithheld("06301234567") == nil)
         #expect(plan.featureCode("*731003", caller: "100") == nil)
         #expect(Feature.forwarding(.noAnswer, on: false).defaultCode == "*53")
         for application in [

@@ -121,6 +121,37 @@ struct TrunkTests {
         }
     }
 
+    @Test("a withheld number (CLIR): *31 before the number, or the extension's setting: From anonymous, the number in P-Asserted-Identity with Privacy: id")
+    func withheldNumber() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(plan())
+            _ = try await pbx.placeCall(from: alice, to: "*3106301234567", sdp: alice.sdp())
+            let withheld = try await pbx.outbound.request(.invite, to: provider.address)
+            #expect(withheld.uri.user == "36301234567")
+            let from = try withheld.headers.from()
+            #expect(from.uri.user == "anonymous" && from.uri.host == "anonymous.invalid" && from.displayName == "Anonymous")
+            #expect(withheld.headers["P-Asserted-Identity"] == "<sip:+3612345600@\(provider.address.host)>")
+            #expect(withheld.headers["Privacy"] == "id")
+            #expect(!(withheld.headers["Contact"] ?? "").contains("+3612345600"), "the Contact gave the number away")
+            let cdr = try await eventually("the call's CDR row") {
+                try await pbx.cdrs.search(CDRQuery(number: "+36301234567")).first
+            }
+            #expect(cdr.callee == "+36301234567" && cdr.path == ["withheld", "trunk:carrier"], "\(cdr)")
+
+            // Without the code: the number shown, no privacy asked.
+            _ = try await pbx.placeCall(from: alice, to: "06301234568", sdp: alice.sdp())
+            let shown = try await pbx.outbound.request(.invite, to: provider.address)
+            #expect(try shown.headers.from().uri.user == "+3612345600" && shown.headers["Privacy"] == nil)
+
+            // The extension's own setting withholds every call out.
+            let clir = try await pbx.extensions.update(alice.number, with: ExtensionPatch(withholdNumber: true))
+            await pbx.core.extensionChanged(clir)
+            _ = try await pbx.placeCall(from: alice, to: "06301234569", sdp: alice.sdp())
+            let always = try await pbx.outbound.request(.invite, to: provider.address)
+            #expect(try always.headers.from().uri.user == "anonymous" && always.headers["Privacy"] == "id")
+        }
+    }
+
     @Test("an extension's outbound class: national refuses abroad and premium-rate (403), none still reaches 112")
     func outboundClassLimitsCallsOut() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

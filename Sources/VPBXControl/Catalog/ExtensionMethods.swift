@@ -49,6 +49,8 @@ public enum ExtensionCreate: RPCMethod {
         public var forwardAlways: String?
         public var forwardBusy: String?
         public var forwardNoAnswer: String?
+        /// Calls out through a trunk withhold the number (CLIR; default false).
+        public var withholdNumber: Bool?
 
         public init(
             number: String, name: String, password: String, kind: ExtensionKind? = nil, mobileNumber: String? = nil,
@@ -56,7 +58,7 @@ public enum ExtensionCreate: RPCMethod {
             enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil, voicemailMaxSeconds: Int? = nil,
             mayMonitor: Bool? = nil, pickupGroup: String? = nil, qualifySeconds: Int? = nil, recordCalls: Bool? = nil,
             outboundClass: OutboundCallClass? = nil, callerID: String? = nil, forwardAlways: String? = nil,
-            forwardBusy: String? = nil, forwardNoAnswer: String? = nil
+            forwardBusy: String? = nil, forwardNoAnswer: String? = nil, withholdNumber: Bool? = nil
         ) {
             self.number = number
             self.name = name
@@ -79,6 +81,7 @@ public enum ExtensionCreate: RPCMethod {
             self.forwardAlways = forwardAlways
             self.forwardBusy = forwardBusy
             self.forwardNoAnswer = forwardNoAnswer
+            self.withholdNumber = withholdNumber
         }
     }
 }
@@ -143,6 +146,8 @@ public enum ExtensionUpdate: RPCMethod {
         public var forwardAlways: String?
         public var forwardBusy: String?
         public var forwardNoAnswer: String?
+        /// Calls out through a trunk withhold the number (CLIR).
+        public var withholdNumber: Bool?
 
         public init(
             number: String, name: String? = nil, password: String? = nil, kind: ExtensionKind? = nil,
@@ -151,7 +156,7 @@ public enum ExtensionUpdate: RPCMethod {
             voicemailMaxSeconds: Int? = nil, mayMonitor: Bool? = nil, pickupGroup: String? = nil,
             qualifySeconds: Int? = nil, recordCalls: Bool? = nil, outboundClass: OutboundCallClass? = nil,
             callerID: String? = nil, forwardAlways: String? = nil, forwardBusy: String? = nil,
-            forwardNoAnswer: String? = nil
+            forwardNoAnswer: String? = nil, withholdNumber: Bool? = nil
         ) {
             self.number = number
             self.name = name
@@ -174,6 +179,7 @@ public enum ExtensionUpdate: RPCMethod {
             self.forwardAlways = forwardAlways
             self.forwardBusy = forwardBusy
             self.forwardNoAnswer = forwardNoAnswer
+            self.withholdNumber = withholdNumber
         }
     }
 }

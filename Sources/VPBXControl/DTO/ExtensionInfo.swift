@@ -47,6 +47,8 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
     public var forwardAlways: String?
     public var forwardBusy: String?
     public var forwardNoAnswer: String?
+    /// Calls out through a trunk withhold the number (CLIR).
+    public var withholdNumber: Bool?
     /// The contacts and their reachability; only in `extension.get` (nil in lists).
     public var contacts: [ContactStatusInfo]?
     /// What the contact checks know of the static contact (lists too); nil without a static
@@ -105,6 +107,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         forwardAlways = try container.decodeIfPresent(String.self, forKey: .forwardAlways)
         forwardBusy = try container.decodeIfPresent(String.self, forKey: .forwardBusy)
         forwardNoAnswer = try container.decodeIfPresent(String.self, forKey: .forwardNoAnswer)
+        withholdNumber = try container.decodeIfPresent(Bool.self, forKey: .withholdNumber)
         contacts = try container.decodeIfPresent([ContactStatusInfo].self, forKey: .contacts)
         staticContactReachability = try container.decodeIfPresent(
             ContactReachability.self, forKey: .staticContactReachability)

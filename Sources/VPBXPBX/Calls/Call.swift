@@ -204,6 +204,9 @@ final class Call {
     var engineCalledCaller: Bool { callerAck != nil }
     /// The callee did not answer (or was busy) and the caller went to voicemail: no second time.
     var divertedToVoicemail = false
+    /// The caller withheld its number for this call (`*31`, or its extension's setting):
+    /// toward a trunk, From says anonymous and the number goes only in P-Asserted-Identity.
+    var withholdsNumber = false
     /// How many times the extensions' busy or no-answer forwarding sent the call on.
     var forwards = 0
     /// Why the call's first ringing is not at the number it was sent to (forwarding set on

@@ -17,7 +17,12 @@ extension PBXCore {
         let now = Date()
         let fromTrunk = trunk(sending: source)
         // A provider's call is shown and searched for by the number in E.164.
-        let dialled = fromTrunk == nil ? request.uri.user ?? "" : PublicNumber.fromNetwork(request.uri.user ?? "")
+        var dialled = fromTrunk == nil ? request.uri.user ?? "" : PublicNumber.fromNetwork(request.uri.user ?? "")
+        // `*31` and a number: that number, the caller's withheld (CLIR) on the public network.
+        var withholdsNumber = false
+        if fromTrunk == nil, let number = dialPlan.featureCodes.numberWithheld(dialled) {
+            (dialled, withholdsNumber) = (number, true)
+        }
         let caller: String
         var routing: Routing
         if let fromTrunk {
@@ -57,6 +62,7 @@ extension PBXCore {
                 return
             }
             routing = dialPlan.featureCode(dialled, caller: caller) ?? internalRouting(of: dialled, at: now)
+            withholdsNumber = withholdsNumber || directory[caller]?.withholdNumber == true
         }
         // Forwarding set on the extension called (always, or no phone to ring).
         var diversion: Diversion?
@@ -84,13 +90,15 @@ extension PBXCore {
                     startCall(
                         request, key: key, source: source, caller: caller, callerName: callerName, callee: ring.callee,
                         dialled: dialled, destinations: ring.targets, noAnswerTimeout: ring.timeout, path: path, at: now,
-                        diversion: diversion)
+                        diversion: diversion, withholdsNumber: withholdsNumber)
                     return
                 }
                 // Not an extension: a public number goes out through a trunk, if the caller
                 // is one of ours (never a provider's caller back out: toll fraud).
                 if fromTrunk == nil, routing.path.isEmpty, let number = PublicNumber(dialled: number) {
-                    callOut(request, key: key, source: source, caller: caller, callerName: callerName, number: number, at: now)
+                    callOut(
+                        request, key: key, source: source, caller: caller, callerName: callerName, number: number, at: now,
+                        withholdsNumber: withholdsNumber)
                     return
                 }
                 rejectAttempt(
@@ -138,7 +146,8 @@ extension PBXCore {
         }
         startCall(
             request, key: key, source: source, caller: caller, callerName: callerName, callee: callee, dialled: dialled,
-            destinations: destinations, noAnswerTimeout: noAnswerTimeout, path: path, at: now, diversion: diversion)
+            destinations: destinations, noAnswerTimeout: noAnswerTimeout, path: path, at: now, diversion: diversion,
+            withholdsNumber: withholdsNumber)
     }
 
     /// An extension's call: its dial plan, and a public number that is one of the exchange's
@@ -156,7 +165,7 @@ extension PBXCore {
     func startCall(
         _ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress, caller: String, callerName: String?,
         callee: String, dialled: String, destinations: [RingTarget], noAnswerTimeout: Int, path: [String]?, at now: Date,
-        diversion: Diversion? = nil
+        diversion: Diversion? = nil, withholdsNumber: Bool = false
     ) {
         let offer: SessionDescription
         let lateOffer = request.body.isEmpty
@@ -201,6 +210,7 @@ extension PBXCore {
         calls[id] = call
         call.lateOffer = lateOffer
         call.initialDiversion = diversion
+        call.withholdsNumber = withholdsNumber
         call.path = path ?? []
         callByInvite[key] = id
         callByDialog[DialogID(callID: dialog.callID, localTag: localTag)] = id

@@ -46,6 +46,16 @@ public struct DialPlan: Sendable {
             return nil
         }
 
+        /// The number dialled after the withhold-number code (`*31` by default), or nil when
+        /// `dialled` does not start with it: that number is called with the caller's withheld.
+        public func numberWithheld(_ dialled: String) -> String? {
+            let code = code(of: .withholdNumber)
+            guard dialled.count > code.count, dialled.hasPrefix(code) else { return nil }
+            let number = String(dialled.dropFirst(code.count))
+            return number.allSatisfy(\.isNumber) || (number.first == "+" && number.dropFirst().allSatisfy(\.isNumber))
+                ? number : nil
+        }
+
         /// The caller's own mailbox (`*97` by default).
         public var ownMailbox: String { code(of: .voicemailOwn) }
         /// Any mailbox, with its PIN (`*98` by default).

@@ -62,6 +62,9 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
             "forward calls you do not answer (or while no phone is registered) to the number dialled after the code",
             takesNumber: true),
         Feature("forward-no-answer-off", "*53", "switch forwarding on no answer off"),
+        Feature(
+            "withhold-number", "*31", "withhold your number on this call out: *31 and the number (*3106301234567)",
+            takesNumber: true),
     ]
 
     /// The feature called `name`, if the catalog has one.
@@ -72,6 +75,7 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
     public static var agentLogin: Feature { named("agent-login")! }
 
     public static var pickup: Feature { named("pickup")! }
+    public static var withholdNumber: Feature { named("withhold-number")! }
 
     /// The feature that sets (`on`) or clears forwarding on `condition`.
     public static func forwarding(_ condition: ForwardingCondition, on: Bool) -> Feature {

@@ -99,7 +99,7 @@ extension PBXCore {
     /// extension may call that far; refused with 403 if not, 503 without a usable trunk.
     func callOut(
         _ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress, caller: String, callerName: String?,
-        number: PublicNumber, at now: Date
+        number: PublicNumber, at now: Date, withholdsNumber: Bool = false
     ) {
         let allowed = Self.farthestReach(of: directory[caller]?.outboundClass ?? .national)
         guard number.reach <= allowed else {
@@ -121,7 +121,8 @@ extension PBXCore {
         startCall(
             request, key: key, source: source, caller: caller, callerName: callerName, callee: number.e164,
             dialled: number.e164, destinations: [target], noAnswerTimeout: Self.outboundNoAnswerTimeout,
-            path: ["trunk:\(target.trunk ?? "")"], at: now)
+            path: (withholdsNumber ? ["withheld"] : []) + ["trunk:\(target.trunk ?? "")"], at: now,
+            withholdsNumber: withholdsNumber)
     }
 
     /// The farthest numbers an outbound class reaches (emergency numbers are in every one).
@@ -180,14 +181,26 @@ extension PBXCore {
             directory[call.caller]?.callerID
             ?? (trunk.passCallerID && directory[call.caller] == nil && PublicNumber.isE164(call.caller)
                 ? call.caller : trunk.shownNumber)
-        let from = NameAddress(
-            displayName: shownName, uri: SIPURI(user: shownNumber, host: trunk.host),
-            parameters: [SIPParameter(name: "tag", value: call.calleeFromTag)])
+        // A withheld number (CLIR, RFC 3325 with RFC 3323's privacy): anonymous to the callee,
+        // the real one only to the provider, which needs it for billing and emergency calls.
+        let from =
+            call.withholdsNumber
+            ? NameAddress(
+                displayName: "Anonymous", uri: SIPURI(user: "anonymous", host: "anonymous.invalid"),
+                parameters: [SIPParameter(name: "tag", value: call.calleeFromTag)])
+            : NameAddress(
+                displayName: shownName, uri: SIPURI(user: shownNumber, host: trunk.host),
+                parameters: [SIPParameter(name: "tag", value: call.calleeFromTag)])
         headers.add("From", from)
+        if call.withholdsNumber {
+            headers.add("P-Asserted-Identity", NameAddress(uri: SIPURI(user: shownNumber, host: trunk.host)).serialized)
+            headers.add("Privacy", "id")
+        }
         headers.add("To", NameAddress(uri: contact))
         headers.add("Call-ID", call.calleeCallID)
         headers.add(CSeq(cseq, .invite))
-        headers.add("Contact", ourContact(user: shownNumber, transport: destination.transport).serialized)
+        headers.add(
+            "Contact", ourContact(user: call.withholdsNumber ? "anonymous" : shownNumber, transport: destination.transport).serialized)
         headers.add("Allow", PBXCore.allowedMethods)
         headers.add("User-Agent", configuration.userAgent)
         if let diversion {

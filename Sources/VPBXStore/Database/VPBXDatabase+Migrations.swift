@@ -41,6 +41,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v20-trunk-checks", migrate: addTrunkChecks)
         migrator.registerMigration("v21-extension-forwarding", migrate: addExtensionForwarding)
         migrator.registerMigration("v22-trunk-pass-caller-id", migrate: addTrunkPassCallerID)
+        migrator.registerMigration("v23-extension-withhold-number", migrate: addExtensionWithholdNumber)
         return migrator
     }
 
@@ -350,6 +351,10 @@ extension VPBXDatabase {
             t.add(column: "outbound_class", .text).notNull().defaults(to: OutboundClass.national.rawValue)
             t.add(column: "caller_id", .text)
         }
+    }
+
+    private static func addExtensionWithholdNumber(_ db: Database) throws {
+        try db.alter(table: "extensions") { t in t.add(column: "withhold_number", .boolean).notNull().defaults(to: false) }
     }
 
     private static func addTrunkPassCallerID(_ db: Database) throws {

@@ -37,6 +37,7 @@ public struct ExtensionPatch: Sendable, Equatable {
     public var forwardAlways: Nullable<String>?
     public var forwardBusy: Nullable<String>?
     public var forwardNoAnswer: Nullable<String>?
+    public var withholdNumber: Bool?
 
     /// Creates a patch; pass only the fields to change.
     public init(
@@ -57,7 +58,8 @@ public struct ExtensionPatch: Sendable, Equatable {
         callerID: Nullable<String>? = nil,
         forwardAlways: Nullable<String>? = nil,
         forwardBusy: Nullable<String>? = nil,
-        forwardNoAnswer: Nullable<String>? = nil
+        forwardNoAnswer: Nullable<String>? = nil,
+        withholdNumber: Bool? = nil
     ) {
         self.displayName = displayName
         self.ha1MD5 = ha1MD5
@@ -77,6 +79,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         self.forwardAlways = forwardAlways
         self.forwardBusy = forwardBusy
         self.forwardNoAnswer = forwardNoAnswer
+        self.withholdNumber = withholdNumber
     }
 
     /// True when the patch changes nothing.
@@ -105,6 +108,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         if let forwardAlways { result.forwardAlways = forwardAlways.value }
         if let forwardBusy { result.forwardBusy = forwardBusy.value }
         if let forwardNoAnswer { result.forwardNoAnswer = forwardNoAnswer.value }
+        if let withholdNumber { result.withholdNumber = withholdNumber }
         try result.validate()
         result.updatedAt = now
         return result

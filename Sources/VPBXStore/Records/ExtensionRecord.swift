@@ -53,6 +53,9 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
     /// Where its calls go when it does not answer within ``noAnswerTimeout``, or has no phone
     /// to ring (`CFNA` with "unavailable"); before its voicemail.
     public var forwardNoAnswer: String?
+    /// Whether its calls out through a trunk withhold its number (CLIR): From anonymous, the
+    /// number only in P-Asserted-Identity with `Privacy: id` (RFC 3325) for the provider.
+    public var withholdNumber: Bool
     /// Set by the repository on create.
     public var createdAt: Date
     /// Set by the repository on create and on every update.
@@ -88,6 +91,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         forwardAlways: String? = nil,
         forwardBusy: String? = nil,
         forwardNoAnswer: String? = nil,
+        withholdNumber: Bool = false,
         createdAt: Date = Date(timeIntervalSince1970: 0),
         updatedAt: Date = Date(timeIntervalSince1970: 0)
     ) {
@@ -110,6 +114,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         self.forwardAlways = forwardAlways
         self.forwardBusy = forwardBusy
         self.forwardNoAnswer = forwardNoAnswer
+        self.withholdNumber = withholdNumber
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -177,6 +182,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         case forwardAlways = "forward_always"
         case forwardBusy = "forward_busy"
         case forwardNoAnswer = "forward_no_answer"
+        case withholdNumber = "withhold_number"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
