@@ -203,8 +203,9 @@ extension Integration {
             }
         }
 
-        @Test("two softphones on TLS with mandatory SRTP (SDES): RTP/SAVP and each phone's key pass the engine, the relay carries SRTP, both tones heard")
-        func srtpPassesThrough() async throws {
+        /// An engine with TLS, Anna and Bela registered over it with mandatory SRTP (SDES), and
+        /// Anna's answered call to Bela; `body` goes on from there.
+        private func withSRTPCall(_ body: (TestPBX, BaresipPhone, BaresipPhone) async throws -> Void) async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-srtp-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
             let certificate = try await TLSCertificate.make(in: directory)
@@ -212,6 +213,13 @@ extension Integration {
                 let (anna, bela) = try await twoRegisteredPhones(
                     pbx, annaTransport: "tls", belaTransport: "tls", mediaEncryption: "srtp-mand")
                 _ = try await annaCallsBela(pbx, anna, transport: "tls")
+                try await body(pbx, anna, bela)
+            }
+        }
+
+        @Test("two softphones on TLS with mandatory SRTP (SDES): RTP/SAVP and each phone's key pass the engine, the relay carries SRTP, both tones heard")
+        func srtpPassesThrough() async throws {
+            try await withSRTPCall { pbx, anna, bela in
                 try await Task.sleep(for: .seconds(3))
                 try anna.send("/hangup")
                 for phone in [anna, bela] { try await waitForCallEnd(phone) }
@@ -233,13 +241,7 @@ extension Integration {
 
         @Test("an SRTP call's hold and resume go to the other phone (no plain music into encrypted audio); tones before and after")
         func srtpHoldIsRelayed() async throws {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-srtp-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let certificate = try await TLSCertificate.make(in: directory)
-            try await TestPBX.run(configure: { try $0.enableTLS(certificate) }) { pbx in
-                let (anna, bela) = try await twoRegisteredPhones(
-                    pbx, annaTransport: "tls", belaTransport: "tls", mediaEncryption: "srtp-mand")
-                _ = try await annaCallsBela(pbx, anna, transport: "tls")
+            try await withSRTPCall { _, anna, bela in
                 try await Task.sleep(for: .seconds(2))
                 try anna.send("/hold")
                 try await eventually("the hold answered") { anna.directions(received: true).contains("recvonly") ? true : nil }
