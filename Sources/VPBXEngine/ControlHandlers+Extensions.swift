@@ -27,7 +27,8 @@ extension ControlHandlers {
                 forwardAlways: try await self.forwardTarget(params.forwardAlways, field: "forwardAlways"),
                 forwardBusy: try await self.forwardTarget(params.forwardBusy, field: "forwardBusy"),
                 forwardNoAnswer: try await self.forwardTarget(params.forwardNoAnswer, field: "forwardNoAnswer"),
-                withholdNumber: params.withholdNumber ?? false
+                withholdNumber: params.withholdNumber ?? false,
+                mobileConfirm: params.mobileConfirm ?? false
             )
             // Checked first, so a refused PIN leaves no extension behind.
             let planned = try await self.plannedMailbox(
@@ -92,6 +93,7 @@ extension ControlHandlers {
             patch.qualifySeconds = params.qualifySeconds
             patch.recordCalls = params.recordCalls
             patch.withholdNumber = params.withholdNumber
+            patch.mobileConfirm = params.mobileConfirm
             patch.outboundClass = params.outboundClass.flatMap { OutboundClass(rawValue: $0.rawValue) }
             if let callerID = params.callerID {
                 patch.callerID = callerID.isEmpty ? .clear : .set(try Self.normalizedNumber(callerID, field: "callerID") ?? callerID)
@@ -199,6 +201,7 @@ extension ControlHandlers {
             callerID: record.callerID, forwardAlways: record.forwardAlways, forwardBusy: record.forwardBusy,
             forwardNoAnswer: record.forwardNoAnswer)
         info.withholdNumber = record.withholdNumber
+        info.mobileConfirm = record.mobileConfirm
         return info
     }
 

@@ -133,9 +133,11 @@ public actor Engine {
         let mailbox = ApplicationMailbox()
         let music = HoldMusicLibrary(dataDirectory: config.dataDirectory, logger: logger)
         let queueLink = QueueCenterLink()
+        let prompts = PromptLibrary(
+            dataDirectory: config.dataDirectory, defaultsDirectory: config.promptsDirectory, logger: logger)
         let pbx = PBXCore(
             configuration: pbxConfiguration, outbound: SIPTransportAdapter(transport: transport, applications: mailbox),
-            media: RelayMediaFactory(relay: relay, bindHost: rtpBindHost, music: music),
+            media: RelayMediaFactory(relay: relay, bindHost: rtpBindHost, music: music, prompts: prompts),
             extensions: extensions, registrations: registrations, cdrs: cdrs, logger: logger,
             events: {
                 bridge.forward($0)
@@ -144,8 +146,6 @@ public actor Engine {
             hosts: HostResolver(logger: logger))
         self.pbx = pbx
         try await pbx.start()
-        let prompts = PromptLibrary(
-            dataDirectory: config.dataDirectory, defaultsDirectory: config.promptsDirectory, logger: logger)
         // Voicemail recovery finishes before SIP listens, so no call reaches a box mid-recovery.
         let voicemail = await Engine.makeVoicemail(
             database: database, dataDirectory: config.dataDirectory, events: events, pbx: pbx, logger: logger)

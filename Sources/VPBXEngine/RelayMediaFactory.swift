@@ -1,3 +1,4 @@
+import Synchronization
 import VPBXMediaIO
 import VPBXNetwork
 import VPBXPBX
@@ -9,19 +10,21 @@ struct RelayMediaFactory: MediaSessionFactory {
     let relay: RTPRelay
     let bindHost: String
     let music: HoldMusicLibrary
+    let prompts: PromptLibrary
 
     func makeSession(
         callerMedia: MediaAddress?, onTimeout: @escaping @Sendable () -> Void,
         completion: @escaping @Sendable (Result<any MediaSession, any Error>) -> Void
     ) {
         let music = self.music
+        let prompts = self.prompts
         let relay = self.relay
         let bindHost = self.bindHost
         relay.makeSession(
             bindHost: bindHost, expectingA: callerMedia.map { ($0.host, $0.port) }, timeoutSuspended: true,
             onTimeout: onTimeout
         ) { result in
-            completion(result.map { RelayMediaSession(session: $0, music: music, relay: relay, bindHost: bindHost) })
+            completion(result.map { RelayMediaSession(session: $0, music: music, prompts: prompts, relay: relay, bindHost: bindHost) })
         }
     }
 
@@ -31,7 +34,7 @@ struct RelayMediaFactory: MediaSessionFactory {
         relay.makeSessionAtOnce(
             bindHost: bindHost, expectingA: callerMedia.map { ($0.host, $0.port) }, timeoutSuspended: true,
             onTimeout: onTimeout
-        ).map { RelayMediaSession(session: $0, music: music, relay: relay, bindHost: bindHost) }
+        ).map { RelayMediaSession(session: $0, music: music, prompts: prompts, relay: relay, bindHost: bindHost) }
     }
 
     var sessionsAvailable: Int? { relay.sessionsAvailable }
@@ -44,12 +47,17 @@ struct RelayMediaFactory: MediaSessionFactory {
 final class RelayMediaSession: MediaSession {
     let session: RelaySession
     let music: HoldMusicLibrary
+    let prompts: PromptLibrary
     let relay: RTPRelay
     let bindHost: String
+    /// Counts what was asked toward each side (plays, stops): a prompt loaded after a later
+    /// stop or play must not start.
+    private let requests = Mutex<[MediaSide: Int]>([:])
 
-    init(session: RelaySession, music: HoldMusicLibrary, relay: RTPRelay, bindHost: String) {
+    init(session: RelaySession, music: HoldMusicLibrary, prompts: PromptLibrary, relay: RTPRelay, bindHost: String) {
         self.session = session
         self.music = music
+        self.prompts = prompts
         self.relay = relay
         self.bindHost = bindHost
     }
@@ -84,10 +92,12 @@ final class RelayMediaSession: MediaSession {
     }
 
     func playMusic(toward side: MediaSide, codec: MusicOnHold.Codec) {
+        nextRequest(toward: side)
         playLoop(music.payload(encoding: codec.encoding), as: codec, toward: side)
     }
 
     func playRingback(toward side: MediaSide, codec: MusicOnHold.Codec) {
+        nextRequest(toward: side)
         playLoop(music.ringbackPayload(encoding: codec.encoding), as: codec, toward: side)
     }
 
@@ -99,7 +109,47 @@ final class RelayMediaSession: MediaSession {
         session.play(loop, toward: side.relaySide)
     }
 
-    func stopMusic(toward side: MediaSide) { session.stopPlaying(toward: side.relaySide) }
+    func stopMusic(toward side: MediaSide) {
+        nextRequest(toward: side)
+        session.stopPlaying(toward: side.relaySide)
+    }
+
+    func playPrompt(_ name: String, language: String, toward side: MediaSide, codec: MusicOnHold.Codec) {
+        guard let law = G711.Law(encodingName: codec.encoding) else { return }
+        let request = nextRequest(toward: side)
+        let prompts = self.prompts
+        let session = self.session
+        Task {
+            guard let samples = await prompts.samples(name, language: language) else { return }
+            let pause = [Int16](repeating: 0, count: Self.pauseAfterPrompt)
+            guard self.isLatest(request, toward: side) else { return }
+            self.playLoop((samples + pause).map { law.encode($0) }, as: codec, toward: side)
+            // A stop asked while the loop was handed over must still win: it went first.
+            if !self.isLatest(request, toward: side) { session.stopPlaying(toward: side.relaySide) }
+        }
+    }
+
+    /// Two seconds of silence between a prompt's repetitions: time to press the key.
+    private static let pauseAfterPrompt = 16_000
+
+    @discardableResult
+    private func nextRequest(toward side: MediaSide) -> Int {
+        requests.withLock { requests in
+            requests[side, default: 0] += 1
+            return requests[side]!
+        }
+    }
+
+    private func isLatest(_ request: Int, toward side: MediaSide) -> Bool {
+        requests.withLock { $0[side] == request }
+    }
+
+    func watchDigits(from side: MediaSide, eventPayloadType: Int, onDigit: @escaping @Sendable (Character) -> Void) {
+        guard let payloadType = UInt8(exactly: eventPayloadType), payloadType < 128 else { return }
+        session.watchDigits(from: side.relaySide, eventPayloadType: payloadType, onDigit: onDigit)
+    }
+
+    func stopWatchingDigits(from side: MediaSide) { session.stopWatchingDigits(from: side.relaySide) }
 
     func bridgeG711(_ bridge: G711Bridge?) {
         // A is the caller's side, B the callee's. Before the answer only B's added law is known.

@@ -24,6 +24,11 @@ enum WithholdSwitch: String, ExpressibleByArgument, CaseIterable {
     case on, off
 }
 
+/// `--mobile-confirm on|off` of `vpbx ext add/set`.
+enum MobileConfirmSwitch: String, ExpressibleByArgument, CaseIterable {
+    case on, off
+}
+
 /// `--record on|off` of `vpbx ext add/set`.
 enum RecordingSwitch: String, ExpressibleByArgument, CaseIterable {
     case on, off

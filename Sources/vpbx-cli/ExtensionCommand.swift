@@ -40,7 +40,7 @@ struct ExtensionCommand: AsyncParsableCommand {
         Output.fields([
             ("number", info.number), ("name", info.name), ("type", info.kind.rawValue),
             ("language", info.language.rawValue), ("enabled", info.enabled ? "yes" : "no"),
-            ("mobile", info.mobileNumber ?? "-"),
+            ("mobile", (info.mobileNumber ?? "-") + (info.mobileConfirm == true ? ", must press 1 to take a call" : "")),
             ("no-answer timeout", info.noAnswerTimeout.map { "\($0)s" } ?? "default"),
             ("static contact", info.staticContact ?? "-"),
             ("monitor", info.mayMonitor ? "allowed" : "denied"),
@@ -132,6 +132,11 @@ struct ExtensionSettings: ParsableArguments {
     var forwardNoAnswer: String?
 
     @Option(
+        name: .customLong("mobile-confirm"),
+        help: "A mobile extension's mobile must press 1 to take a call, so its network's voicemail cannot: on or off (default off).")
+    var mobileConfirm: MobileConfirmSwitch?
+
+    @Option(
         name: .customLong("withhold-number"),
         help: "Calls out through a trunk withhold the number (CLIR): on or off (default off); *31 before a number does it for one call.")
     var withholdNumber: WithholdSwitch?
@@ -191,6 +196,6 @@ struct ExtensionSettings: ParsableArguments {
         kind == nil && mobile == nil && language == nil && noAnswerTimeout == nil && staticContact == nil
             && voicemail == nil && vmPin == nil && vmMaxSeconds == nil && monitor == nil && pickupGroup == nil
             && qualify == nil && record == nil && outbound == nil && callerID == nil && forwardAlways == nil
-            && forwardBusy == nil && forwardNoAnswer == nil && withholdNumber == nil
+            && forwardBusy == nil && forwardNoAnswer == nil && withholdNumber == nil && mobileConfirm == nil
     }
 }

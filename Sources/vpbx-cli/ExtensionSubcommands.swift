@@ -30,7 +30,8 @@ struct ExtensionAdd: AsyncParsableCommand {
             pickupGroup: settings.pickupGroup, qualifySeconds: settings.qualify,
             recordCalls: settings.record.map { $0 == .on }, outboundClass: settings.outbound,
             callerID: settings.callerID, forwardAlways: settings.forwardAlways, forwardBusy: settings.forwardBusy,
-            forwardNoAnswer: settings.forwardNoAnswer, withholdNumber: settings.withholdNumber.map { $0 == .on })
+            forwardNoAnswer: settings.forwardNoAnswer, withholdNumber: settings.withholdNumber.map { $0 == .on },
+            mobileConfirm: settings.mobileConfirm.map { $0 == .on })
         let info = try await EngineSession.run(global) { try await $0.call(ExtensionCreate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("created extension \(info.number) (\(info.name))")
@@ -102,7 +103,8 @@ struct ExtensionSet: AsyncParsableCommand {
             pickupGroup: settings.pickupGroup, qualifySeconds: settings.qualify,
             recordCalls: settings.record.map { $0 == .on }, outboundClass: settings.outbound,
             callerID: settings.callerID, forwardAlways: settings.forwardAlways, forwardBusy: settings.forwardBusy,
-            forwardNoAnswer: settings.forwardNoAnswer, withholdNumber: settings.withholdNumber.map { $0 == .on })
+            forwardNoAnswer: settings.forwardNoAnswer, withholdNumber: settings.withholdNumber.map { $0 == .on },
+            mobileConfirm: settings.mobileConfirm.map { $0 == .on })
         let info = try await EngineSession.run(global) { try await $0.call(ExtensionUpdate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("updated extension \(info.number)")

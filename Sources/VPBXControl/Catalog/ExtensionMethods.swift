@@ -51,6 +51,8 @@ public enum ExtensionCreate: RPCMethod {
         public var forwardNoAnswer: String?
         /// Calls out through a trunk withhold the number (CLIR; default false).
         public var withholdNumber: Bool?
+        /// A mobile extension's mobile must press 1 to take a call (default false).
+        public var mobileConfirm: Bool?
 
         public init(
             number: String, name: String, password: String, kind: ExtensionKind? = nil, mobileNumber: String? = nil,
@@ -58,7 +60,8 @@ public enum ExtensionCreate: RPCMethod {
             enabled: Bool? = nil, voicemail: Bool? = nil, voicemailPin: String? = nil, voicemailMaxSeconds: Int? = nil,
             mayMonitor: Bool? = nil, pickupGroup: String? = nil, qualifySeconds: Int? = nil, recordCalls: Bool? = nil,
             outboundClass: OutboundCallClass? = nil, callerID: String? = nil, forwardAlways: String? = nil,
-            forwardBusy: String? = nil, forwardNoAnswer: String? = nil, withholdNumber: Bool? = nil
+            forwardBusy: String? = nil, forwardNoAnswer: String? = nil, withholdNumber: Bool? = nil,
+            mobileConfirm: Bool? = nil
         ) {
             self.number = number
             self.name = name
@@ -82,6 +85,7 @@ public enum ExtensionCreate: RPCMethod {
             self.forwardBusy = forwardBusy
             self.forwardNoAnswer = forwardNoAnswer
             self.withholdNumber = withholdNumber
+            self.mobileConfirm = mobileConfirm
         }
     }
 }
@@ -148,6 +152,8 @@ public enum ExtensionUpdate: RPCMethod {
         public var forwardNoAnswer: String?
         /// Calls out through a trunk withhold the number (CLIR).
         public var withholdNumber: Bool?
+        /// A mobile extension's mobile must press 1 to take a call.
+        public var mobileConfirm: Bool?
 
         public init(
             number: String, name: String? = nil, password: String? = nil, kind: ExtensionKind? = nil,
@@ -156,7 +162,7 @@ public enum ExtensionUpdate: RPCMethod {
             voicemailMaxSeconds: Int? = nil, mayMonitor: Bool? = nil, pickupGroup: String? = nil,
             qualifySeconds: Int? = nil, recordCalls: Bool? = nil, outboundClass: OutboundCallClass? = nil,
             callerID: String? = nil, forwardAlways: String? = nil, forwardBusy: String? = nil,
-            forwardNoAnswer: String? = nil, withholdNumber: Bool? = nil
+            forwardNoAnswer: String? = nil, withholdNumber: Bool? = nil, mobileConfirm: Bool? = nil
         ) {
             self.number = number
             self.name = name
@@ -180,6 +186,7 @@ public enum ExtensionUpdate: RPCMethod {
             self.forwardBusy = forwardBusy
             self.forwardNoAnswer = forwardNoAnswer
             self.withholdNumber = withholdNumber
+            self.mobileConfirm = mobileConfirm
         }
     }
 }

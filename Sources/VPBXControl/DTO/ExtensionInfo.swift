@@ -49,6 +49,8 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
     public var forwardNoAnswer: String?
     /// Calls out through a trunk withhold the number (CLIR).
     public var withholdNumber: Bool?
+    /// A mobile extension's mobile must press 1 to take a call, so that its voicemail cannot.
+    public var mobileConfirm: Bool?
     /// The contacts and their reachability; only in `extension.get` (nil in lists).
     public var contacts: [ContactStatusInfo]?
     /// What the contact checks know of the static contact (lists too); nil without a static
@@ -108,6 +110,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         forwardBusy = try container.decodeIfPresent(String.self, forKey: .forwardBusy)
         forwardNoAnswer = try container.decodeIfPresent(String.self, forKey: .forwardNoAnswer)
         withholdNumber = try container.decodeIfPresent(Bool.self, forKey: .withholdNumber)
+        mobileConfirm = try container.decodeIfPresent(Bool.self, forKey: .mobileConfirm)
         contacts = try container.decodeIfPresent([ContactStatusInfo].self, forKey: .contacts)
         staticContactReachability = try container.decodeIfPresent(
             ContactReachability.self, forKey: .staticContactReachability)

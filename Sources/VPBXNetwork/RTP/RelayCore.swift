@@ -60,7 +60,8 @@ final class RelayCore {
     /// Whether something on the loop needs this session's packets (so the poller must not
     /// forward them): music on hold, or a supervisor.
     var needsPacketsOnLoop: Bool {
-        self.monitor != nil || self.recorder != nil || self.rtpA.injector != nil || self.rtpB.injector != nil || self.rtpA.mixedByMonitor
+        self.monitor != nil || self.recorder != nil || self.rtpA.digitWatcher != nil || self.rtpB.digitWatcher != nil
+            || self.rtpA.injector != nil || self.rtpB.injector != nil || self.rtpA.mixedByMonitor
             || self.rtpB.mixedByMonitor
     }
 
@@ -96,6 +97,8 @@ final class RelayCore {
         self.recorder = nil
         self.stopPlaying(toward: .a)
         self.stopPlaying(toward: .b)
+        self.rtpA.digitWatcher = nil
+        self.rtpB.digitWatcher = nil
     }
 
     /// Replaces what `side` hears with `audio` until ``stopPlaying(toward:)``; a second call

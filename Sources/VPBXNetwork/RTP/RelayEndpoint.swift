@@ -27,6 +27,8 @@ final class RelayEndpoint {
     var monitor: RelayMonitor?
     /// A recording of the call: it gets a copy of what this side's phone sends (RTP only).
     var recorder: RelayRecorder?
+    /// Reads the keys this side's phone presses, while the core waits for one (RTP only).
+    var digitWatcher: RelayDigitWatcher?
     /// The monitor sends this side's phone a mix (whisper, barge) instead of the forwarding.
     var mixedByMonitor = false
     /// What is changed in packets from this side's phone before they go to the other side,

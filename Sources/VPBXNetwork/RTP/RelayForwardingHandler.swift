@@ -56,6 +56,7 @@ final class RelayForwardingHandler: ChannelInboundHandler {
         // call pays one nil check.
         inbound.monitor?.heard(envelope.data, from: inbound.side)
         inbound.recorder?.heard(envelope.data, from: inbound.side)
+        inbound.digitWatcher?.heard(envelope.data)
 
         // Music on hold, or a supervisor's mix, replaces the other side's media for now.
         guard outbound.injector == nil, !outbound.mixedByMonitor else {

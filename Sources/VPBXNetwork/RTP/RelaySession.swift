@@ -167,6 +167,33 @@ public final class RelaySession: Sendable {
         }
     }
 
+    /// Reports the keys `side`'s phone presses (RFC 4733 events under `eventPayloadType`) to
+    /// `onDigit`, on the session's loop, until ``stopWatchingDigits(from:)``; the packets are
+    /// forwarded as usual besides. Applies in call order with the other non-waiting methods.
+    public func watchDigits(from side: RelaySide, eventPayloadType: UInt8, onDigit: @escaping @Sendable (Character) -> Void) {
+        let core = self.core
+        self.eventLoop.execute {
+            core.withCore { core in
+                core.onEndpoints {
+                    guard !core.isFinished else { return }
+                    core.rtp(side).digitWatcher = RelayDigitWatcher(eventPayloadType: eventPayloadType, onDigit: onDigit)
+                }
+            }
+        }
+    }
+
+    /// Stops what ``watchDigits(from:eventPayloadType:onDigit:)`` started.
+    public func stopWatchingDigits(from side: RelaySide) {
+        let core = self.core
+        self.eventLoop.execute {
+            core.withCore { core in
+                // The poller forwards only while nothing watches: then there is nothing to stop.
+                guard core.owner != .poller else { return }
+                core.onEndpoints { core.rtp(side).digitWatcher = nil }
+            }
+        }
+    }
+
     /// Stops what ``play(_:toward:)`` started; forwarding to `side` resumes with the next packet.
     public func stopPlaying(toward side: RelaySide) {
         let core = self.core

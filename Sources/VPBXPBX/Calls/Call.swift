@@ -72,7 +72,9 @@ struct PendingRenegotiation: Sendable {
 struct CalleeLeg: Sendable {
     /// `early`: some provisional response (100 Trying included) arrived, so a CANCEL may be
     /// sent at once.
-    enum State: Sendable, Equatable { case trying, early, answered, failed, cancelled }
+    /// `confirming`: answered, but the answer waits for the phone to press 1 (a mobile,
+    /// PBXCore+MobileConfirm); ending it takes a BYE.
+    enum State: Sendable, Equatable { case trying, early, confirming, answered, failed, cancelled }
 
     let contact: SIPURI
     let destination: SIPPeerAddress
@@ -86,6 +88,9 @@ struct CalleeLeg: Sendable {
     /// The extension this contact belongs to, when the leg rings an extension (a queue offer
     /// rings several at once and must know which one answered).
     var extensionNumber: String?
+    /// Its answer counts only once its phone pressed 1 (a mobile extension's mobile, with
+    /// `--mobile-confirm on`).
+    var mustConfirm = false
     /// CANCEL must wait for a provisional response (RFC 3261 §9.1).
     var cancelPending = false
     /// Cancelled because the call was answered elsewhere (another contact, a pickup): its
@@ -221,6 +226,8 @@ final class Call {
     /// away: its no-answer timer then waits in steps (``noAnswerAt`` is the next one), each
     /// repeating ``lastProvisional`` to the caller (``PBXConfiguration/provisionalRefreshInterval``).
     var ringingEndsAt: ContinuousClock.Instant?
+    /// A mobile answered and is asked to press 1 (PBXCore+MobileConfirm).
+    var confirmation: MobileConfirmation?
     /// The last provisional response relayed to the caller, while the call rings.
     var lastProvisional: SIPResponse?
     /// The voice codec each phone was answered with, for music on hold in the right encoding.

@@ -359,6 +359,7 @@ extension PBXCore {
         // The extension whose phone or mobile this is (an application's leg, or a number
         // called out, names none): its busy lamp, and which one answered a queue's offer.
         leg.extensionNumber = target.extensionNumber
+        leg.mustConfirm = target.mustConfirm
         return leg
     }
 

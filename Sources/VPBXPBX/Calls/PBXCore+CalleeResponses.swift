@@ -133,6 +133,13 @@ extension PBXCore {
                 return
             }
         }
+        if call.legs[index].state == .confirming, let ack = call.legs[index].ack,
+            (try? response.headers.toTag()) == call.legs[index].dialog?.remoteTag
+        {
+            // The mobile asked to press 1 sends its 2xx again: our ACK was lost.
+            outbound.send(ack, to: destination)
+            return
+        }
         guard var dialog = try? Dialog(uacInvite: call.legs[index].invite, response: response) else { return }
         // Serialized once, to send now and again to each retransmitted 2xx.
         // A trunk's INVITE answering its challenge has CSeq 2: the ACK carries the INVITE's
@@ -147,6 +154,18 @@ extension PBXCore {
             startClient(bye, to: destination, purpose: .fireAndForget)
             return
         }
+        if call.legs[index].mustConfirm, !call.handingOn,
+            awaitConfirmation(response, call: call, leg: index, dialog: dialog, ack: ack)
+        {
+            return
+        }
+        connectAnswer(response, call: call, leg: index, dialog: dialog, ack: ack)
+    }
+
+    /// Makes the 2xx of leg `index` (acknowledged already) the call's answer: the other
+    /// contacts are cancelled and the caller answered (or, handing on, the relay follows).
+    func connectAnswer(_ response: SIPResponse, call: Call, leg index: Int, dialog: Dialog, ack: SerializedSIPMessage) {
+        endConfirmation(of: call, answeredBy: index, answer: sdp(of: response))
         call.legs[index].state = .answered
         call.legs[index].dialog = dialog
         call.legs[index].ack = ack
@@ -252,7 +271,7 @@ extension PBXCore {
 
     /// Every contact failed: the caller hears the most telling failure (RFC 3261 §16.7 step 6
     /// spirit: busy beats not-found, 6xx beats everything).
-    private func calleeFailed(_ call: Call) {
+    func calleeFailed(_ call: Call) {
         let status = call.bestFailure?.statusCode ?? 480
         let busy = status == 486 || status == 600
         if forwardOnFailure(call.id, busy: busy, unavailable: !busy) { return }
@@ -322,6 +341,7 @@ extension PBXCore {
         switch leg.state {
         case .early: sendCancel(for: leg)
         case .trying: leg.cancelPending = true
+        case .confirming: hangUpUnconfirmed(leg)
         default: return leg
         }
         leg.state = .cancelled

@@ -40,6 +40,17 @@ extension PBXCore {
                 return
             }
             call.legs[index].dialog = dialog
+        } else if let confirmation = call.confirmation, call.legs[confirmation.leg].state == .confirming,
+            call.legs[confirmation.leg].dialog?.remoteTag == fromTag
+        {
+            // The mobile asked to press 1 hangs up (its voicemail gave up, its user declined).
+            if request.method == .bye {
+                respond(key, to: request, status: 200)
+                unconfirmedLegHungUp(call: call, leg: confirmation.leg)
+            } else {
+                earlyDialogRequest(request, key: key, from: .callee)
+            }
+            return
         } else if call.transfer != nil, transferorRequest(request, key: key, fromTag: fromTag, call: call) {
             return
         } else if let fromTag, call.answeredLeg == nil,

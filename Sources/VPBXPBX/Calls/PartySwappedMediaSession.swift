@@ -62,6 +62,16 @@ final class PartySwappedMediaSession: MediaSession {
 
     func stopMusic(toward side: MediaSide) { base.stopMusic(toward: Self.turned(side)) }
 
+    func playPrompt(_ name: String, language: String, toward side: MediaSide, codec: MusicOnHold.Codec) {
+        base.playPrompt(name, language: language, toward: Self.turned(side), codec: codec)
+    }
+
+    func watchDigits(from side: MediaSide, eventPayloadType: Int, onDigit: @escaping @Sendable (Character) -> Void) {
+        base.watchDigits(from: Self.turned(side), eventPayloadType: eventPayloadType, onDigit: onDigit)
+    }
+
+    func stopWatchingDigits(from side: MediaSide) { base.stopWatchingDigits(from: Self.turned(side)) }
+
     /// The relay's bridges are oriented from its A side. A bridge that converts both ways is
     /// the same bridge reversed; one set before an answer (converting only what the callee
     /// may send) is never asked of a swapped call (``PBXCore/offerForCallees(_:of:media:)``).

@@ -56,6 +56,10 @@ public struct PBXConfiguration: Sendable {
     /// the caller: RFC 3261 §13.3.1.1 asks for one every minute, since a proxy in front may
     /// cancel a transaction after three minutes without a response.
     public var provisionalRefreshInterval: Duration = .seconds(60)
+    /// How long a mobile asked to press 1 for its call has (PBXCore+MobileConfirm): longer
+    /// than a user needs to hear the prompt and press, shorter than the greeting of a mobile
+    /// network's voicemail, which thus never gets the call.
+    public var mobileConfirmTimeout: Duration = .seconds(20)
     /// Store writes (CDRs, registrations) that may wait in memory while the database refuses
     /// them (a full disk) before new calls are refused with 503; nil: no bound. The writes
     /// already accepted are never dropped: the bound keeps them from growing until the

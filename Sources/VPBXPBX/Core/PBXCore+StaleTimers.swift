@@ -38,6 +38,7 @@ extension PBXCore {
             case .client(_, let name): "client \(name.rawValue)"
             case .noAnswer: "noAnswer"
             case .monitorNoAnswer: "monitorNoAnswer"
+            case .confirmationTimeout: "confirmationTimeout"
             case .originationNoAnswer: "originationNoAnswer"
             case .qualify: "qualify"
             case .qualifyTimeout: "qualifyTimeout"

@@ -18,6 +18,8 @@ public actor PBXCore {
         case mediaTimeout(UUID)
         case monitorReady(UUID, Result<any MonitorMedia, any Error>)
         case monitorKey(UUID, Character)
+        /// A key from a mobile asked to confirm its call (the call's id, its leg).
+        case confirmationKey(UUID, Int, Character)
         /// The media session of a click-to-call is ready: the caller's phone may be rung.
         case originationMediaReady(UUID, Result<any MediaSession, any Error>)
         /// Calls changed while phones watch extensions' calls (busy lamps): tell them, once
@@ -232,6 +234,7 @@ public actor PBXCore {
         case .mediaTimeout(let id): endCall(id, cause: "rtp_timeout", side: .system, disposition: nil)
         case .monitorReady(let id, let result): monitorReady(id, result)
         case .monitorKey(let id, let digit): monitorKey(id, digit)
+        case .confirmationKey(let id, let leg, let digit): confirmationKey(call: id, leg: leg, digit)
         case .originationMediaReady(let id, let result): originationMediaReady(id, result)
         case .publishDialogStates: publishDialogStates()
         case .recordingReady(let id, let recording): recordingReady(id, recording)
@@ -303,6 +306,7 @@ public actor PBXCore {
         case .client(let key, let name): clientTimerFired(key, name)
         case .noAnswer(let id): noAnswerTimeout(call: id)
         case .monitorNoAnswer(let id): monitorNoAnswer(id)
+        case .confirmationTimeout(let id): confirmationTimedOut(call: id)
         case .originationNoAnswer(let id): originationNoAnswer(id)
         case .qualify(let number, let generation): qualifyDue(number, generation: generation)
         case .qualifyTimeout(let key, let probe): qualifyTimedOut(key, probe: probe)

@@ -140,6 +140,15 @@ public protocol MediaSession: AnyObject, Sendable {
     /// ``playMusic(toward:codec:)`` plays music: for a phone the engine called and that now
     /// waits while the other party rings (click-to-call). ``stopMusic(toward:)`` ends it.
     func playRingback(toward side: MediaSide, codec: MusicOnHold.Codec)
+    /// Plays the prompt `name` in `language` to `side`'s phone, again and again with a pause
+    /// after each time, instead of the other side's media, as ``playMusic(toward:codec:)``
+    /// plays music: for a mobile asked to press 1 before it gets the call. Returns at once;
+    /// ``stopMusic(toward:)`` ends it. Nothing is played when the prompt cannot be had.
+    func playPrompt(_ name: String, language: String, toward side: MediaSide, codec: MusicOnHold.Codec)
+    /// Reports the keys `side`'s phone presses (RFC 4733 events under `eventPayloadType`) to
+    /// `onDigit`, on any thread, until ``stopWatchingDigits(from:)``. Returns at once.
+    func watchDigits(from side: MediaSide, eventPayloadType: Int, onDigit: @escaping @Sendable (Character) -> Void)
+    func stopWatchingDigits(from side: MediaSide)
     /// Goes back to relaying the other side's media to `side` (after music or ringback).
     func stopMusic(toward side: MediaSide)
     /// Converts the voice between the two G.711 laws of `bridge` from now on (the caller's

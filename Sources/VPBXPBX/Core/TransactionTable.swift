@@ -137,6 +137,8 @@ enum CoreTimer: Sendable {
     case noAnswer(UUID)
     /// A supervisor's phone rung for monitoring did not answer in time.
     case monitorNoAnswer(UUID)
+    /// An answered mobile asked to press 1 for its call did not in time (PBXCore+MobileConfirm).
+    case confirmationTimeout(UUID)
     /// The phone rung for a click-to-call did not answer in time.
     case originationNoAnswer(UUID)
     /// The next contact checks of an extension are due.

@@ -156,6 +156,7 @@ extension PBXCore {
             var target = trunkTarget(for: mobile)
         {
             target.extensionNumber = record.number
+            target.mustConfirm = record.mobileConfirm
             targets.append(target)
         }
         return targets
@@ -265,6 +266,8 @@ struct RingTarget: Sendable {
     var extensionNumber: String?
     /// The trunk's name when this rings a public number through it.
     var trunk: String?
+    /// Its answer counts only once its phone pressed 1 (``CalleeLeg/mustConfirm``).
+    var mustConfirm = false
 
     init(contact: SIPURI, destination: SIPPeerAddress, extensionNumber: String? = nil, trunk: String? = nil) {
         self.contact = contact

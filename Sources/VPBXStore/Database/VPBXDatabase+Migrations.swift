@@ -42,6 +42,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v21-extension-forwarding", migrate: addExtensionForwarding)
         migrator.registerMigration("v22-trunk-pass-caller-id", migrate: addTrunkPassCallerID)
         migrator.registerMigration("v23-extension-withhold-number", migrate: addExtensionWithholdNumber)
+        migrator.registerMigration("v24-extension-mobile-confirm", migrate: addExtensionMobileConfirm)
         return migrator
     }
 
@@ -351,6 +352,10 @@ extension VPBXDatabase {
             t.add(column: "outbound_class", .text).notNull().defaults(to: OutboundClass.national.rawValue)
             t.add(column: "caller_id", .text)
         }
+    }
+
+    private static func addExtensionMobileConfirm(_ db: Database) throws {
+        try db.alter(table: "extensions") { t in t.add(column: "mobile_confirm", .boolean).notNull().defaults(to: false) }
     }
 
     private static func addExtensionWithholdNumber(_ db: Database) throws {

@@ -38,6 +38,7 @@ public struct ExtensionPatch: Sendable, Equatable {
     public var forwardBusy: Nullable<String>?
     public var forwardNoAnswer: Nullable<String>?
     public var withholdNumber: Bool?
+    public var mobileConfirm: Bool?
 
     /// Creates a patch; pass only the fields to change.
     public init(
@@ -59,7 +60,8 @@ public struct ExtensionPatch: Sendable, Equatable {
         forwardAlways: Nullable<String>? = nil,
         forwardBusy: Nullable<String>? = nil,
         forwardNoAnswer: Nullable<String>? = nil,
-        withholdNumber: Bool? = nil
+        withholdNumber: Bool? = nil,
+        mobileConfirm: Bool? = nil
     ) {
         self.displayName = displayName
         self.ha1MD5 = ha1MD5
@@ -80,6 +82,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         self.forwardBusy = forwardBusy
         self.forwardNoAnswer = forwardNoAnswer
         self.withholdNumber = withholdNumber
+        self.mobileConfirm = mobileConfirm
     }
 
     /// True when the patch changes nothing.
@@ -109,6 +112,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         if let forwardBusy { result.forwardBusy = forwardBusy.value }
         if let forwardNoAnswer { result.forwardNoAnswer = forwardNoAnswer.value }
         if let withholdNumber { result.withholdNumber = withholdNumber }
+        if let mobileConfirm { result.mobileConfirm = mobileConfirm }
         try result.validate()
         result.updatedAt = now
         return result

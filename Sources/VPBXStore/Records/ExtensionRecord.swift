@@ -56,6 +56,10 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
     /// Whether its calls out through a trunk withhold its number (CLIR): From anonymous, the
     /// number only in P-Asserted-Identity with `Privacy: id` (RFC 3325) for the provider.
     public var withholdNumber: Bool
+    /// Whether its mobile (a mobile extension's number rung through a trunk) must press 1
+    /// before it gets a call, as FreePBX's "Confirm Calls": otherwise the mobile network's
+    /// voicemail, answering a mobile that is off or busy, takes the call from the exchange's.
+    public var mobileConfirm: Bool
     /// Set by the repository on create.
     public var createdAt: Date
     /// Set by the repository on create and on every update.
@@ -92,6 +96,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         forwardBusy: String? = nil,
         forwardNoAnswer: String? = nil,
         withholdNumber: Bool = false,
+        mobileConfirm: Bool = false,
         createdAt: Date = Date(timeIntervalSince1970: 0),
         updatedAt: Date = Date(timeIntervalSince1970: 0)
     ) {
@@ -115,6 +120,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         self.forwardBusy = forwardBusy
         self.forwardNoAnswer = forwardNoAnswer
         self.withholdNumber = withholdNumber
+        self.mobileConfirm = mobileConfirm
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -183,6 +189,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         case forwardBusy = "forward_busy"
         case forwardNoAnswer = "forward_no_answer"
         case withholdNumber = "withhold_number"
+        case mobileConfirm = "mobile_confirm"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }

@@ -31,6 +31,8 @@ final class FakeMediaSession: MediaSession {
         var closed = false
         var music: [MediaSide: MusicOnHold.Codec] = [:]
         var ringback: [MediaSide: MusicOnHold.Codec] = [:]
+        var prompts: [MediaSide: String] = [:]
+        var digitWatches: [MediaSide: DigitWatch] = [:]
         /// Every ``bridgeG711(_:)`` the core asked for, in order.
         var bridges: [G711Bridge?] = []
         var monitors: [FakeMonitorMedia] = []
@@ -56,6 +58,23 @@ final class FakeMediaSession: MediaSession {
     var music: [MediaSide: MusicOnHold.Codec] { state.withLock { $0.music } }
     /// Who hears the ringing tone now, in which codec.
     var ringback: [MediaSide: MusicOnHold.Codec] { state.withLock { $0.ringback } }
+    /// The prompt playing to each side, as `name/language/encoding`.
+    var prompts: [MediaSide: String] { state.withLock { $0.prompts } }
+    var digitWatches: [MediaSide: DigitWatch] { state.withLock { $0.digitWatches } }
+
+    /// Who watches a side's keys: ``press(_:from:)`` plays its phone sending one.
+    struct DigitWatch: Sendable {
+        let eventPayloadType: Int
+        let onDigit: @Sendable (Character) -> Void
+    }
+
+    /// `side`'s phone presses `key`; false when nobody watches that side.
+    @discardableResult
+    func press(_ key: Character, from side: MediaSide) -> Bool {
+        guard let watch = digitWatches[side] else { return false }
+        watch.onDigit(key)
+        return true
+    }
 
     /// The G.711 bridges asked for, in order (nil: back to unchanged packets).
     var bridges: [G711Bridge?] { state.withLock { $0.bridges } }
@@ -115,7 +134,20 @@ final class FakeMediaSession: MediaSession {
         state.withLock {
             $0.music[side] = nil
             $0.ringback[side] = nil
+            $0.prompts[side] = nil
         }
+    }
+
+    func playPrompt(_ name: String, language: String, toward side: MediaSide, codec: MusicOnHold.Codec) {
+        state.withLock { $0.prompts[side] = "\(name)/\(language)/\(codec.encoding)" }
+    }
+
+    func watchDigits(from side: MediaSide, eventPayloadType: Int, onDigit: @escaping @Sendable (Character) -> Void) {
+        state.withLock { $0.digitWatches[side] = DigitWatch(eventPayloadType: eventPayloadType, onDigit: onDigit) }
+    }
+
+    func stopWatchingDigits(from side: MediaSide) {
+        state.withLock { $0.digitWatches[side] = nil }
     }
 
     /// Supervisors attached so far, oldest first.

@@ -29,8 +29,8 @@ final class RelayMonitor {
     private var toSupervisor: RelayStreamWriter
     private var toward: [RelaySide: RelayStreamWriter]
     private var pacer: RelayFramePacer?
-    /// RFC 4733 sends an event's end packet three times: report each event once.
-    private var lastEventTimestamp: UInt32?
+    /// The supervisor phone's keys, when its SDP has telephone-event.
+    private var supervisorKeys: RelayKeyReader?
 
     init(
         core: RelayCore, supervisor: RelayEndpoint, format: RelayMonitorFormat,
@@ -41,6 +41,7 @@ final class RelayMonitor {
         self.format = format
         self.mode = mode
         self.onDigit = onDigit
+        self.supervisorKeys = format.supervisorEventPayloadType.map { RelayKeyReader(eventPayloadType: $0) }
         self.fromSide = [.a: SampleFIFO(capacity: Self.fifoCapacity), .b: SampleFIFO(capacity: Self.fifoCapacity)]
         self.toSupervisor = RelayStreamWriter(payloadType: format.supervisorPayloadType)
         self.toward = [
@@ -107,18 +108,7 @@ final class RelayMonitor {
     func heardSupervisor(_ packet: ByteBuffer) {
         let isAudio = Self.decodeAudio(
             packet, payloadType: format.supervisorPayloadType, law: format.supervisorLaw, into: &fromSupervisor)
-        guard !isAudio, let eventType = format.supervisorEventPayloadType else { return }
-        let event: (TelephoneEvent, UInt32)? = packet.withUnsafeReadableBytes { bytes in
-            guard let header = RTPHeader(bytes: bytes), header.payloadType == eventType,
-                header.payloadLength >= TelephoneEvent.size,
-                let event = TelephoneEvent(bytes: UnsafeRawBufferPointer(rebasing: bytes[header.payloadOffset...]))
-            else { return nil }
-            return (event, header.timestamp)
-        }
-        guard let (event, timestamp) = event, event.isEnd, timestamp != lastEventTimestamp,
-            let digit = event.digit
-        else { return }
-        lastEventTimestamp = timestamp
+        guard !isAudio, let digit = supervisorKeys?.key(in: packet) else { return }
         onDigit(digit.rawValue)
     }
 

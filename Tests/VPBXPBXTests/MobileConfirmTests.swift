@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+import VPBXSIP
+import VPBXStore
+
+@testable import VPBXPBX
+
+/// A mobile extension with `--mobile-confirm on`: its mobile's answer is held until the
+/// mobile presses 1, so that a mobile network's voicemail cannot take the call.
+@Suite("Mobile confirms its calls", .timeLimit(.minutes(1)))
+struct MobileConfirmTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+    let provider = Phone("+3612345600", at: "192.0.2.77")
+
+    /// Bob (101) made a mobile extension ringing +36309998877 through the provider's trunk.
+    private func mobileBob(_ pbx: PBXHarness, confirm: Bool = true, voicemail: Bool = false) async throws {
+        var plan = DialPlan()
+        plan.trunks = [Trunk(name: "carrier", host: provider.address.host, callerID: "+3612345600", numberFormat: .digits)]
+        await pbx.core.setDialPlan(plan)
+        let updated = try await pbx.extensions.update(
+            desk.number,
+            with: ExtensionPatch(kind: .mobile, mobileNumber: .set("+36309998877"), mobileConfirm: confirm))
+        await pbx.core.extensionChanged(updated)
+    }
+
+    /// Alice calls Bob; the mobile's INVITE is answered by the provider (200 with G.711 and
+    /// telephone-event) and acknowledged. Returns Alice's INVITE, the mobile's INVITE and its 200.
+    private func mobileAnswers(_ pbx: PBXHarness) async throws -> (SIPRequest, SIPRequest, SIPResponse) {
+        let invite = try await pbx.placeCall(from: alice, to: desk.number, sdp: alice.sdp())
+        let out = try await pbx.outbound.request(.invite, to: provider.address)
+        let ok = provider.respond(to: out, status: 200, toTag: "mobile-tag", sdp: provider.sdp(port: 5004))
+        pbx.send(ok, from: provider)
+        _ = try await pbx.outbound.request(.ack, to: provider.address)
+        return (invite, out, ok)
+    }
+
+    private var callerWasAnswered: (SentMessage) -> Bool {
+        { [alice] in $0.isResponse(200, .invite, to: alice.address) }
+    }
+
+    @Test("the mobile's answer waits: it hears the prompt, the caller ringing; 1 connects them and stops the desk phone")
+    func pressingOneTakesTheCall() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(desk)
+            try await mobileBob(pbx)
+            let (invite, _, _) = try await mobileAnswers(pbx)
+            let deskInvite = try await pbx.outbound.request(.invite, to: desk.address)
+            pbx.send(desk.respond(to: deskInvite, status: 180, toTag: "desk-tag"), from: desk)
+            let media = try await pbx.media.onlySession()
+            try await eventually("the prompt to the mobile") { media.prompts[.b] == "confirm-call/hu/PCMU" }
+            #expect(media.ringback[.a] != nil, "the caller must hear ringing, not the mobile")
+            #expect(media.digitWatches[.b]?.eventPayloadType == 101)
+            #expect(!pbx.outbound.sent.contains(where: callerWasAnswered), "answered before the mobile pressed 1")
+            #expect(!pbx.outbound.sent.contains { $0.isRequest(.cancel, to: desk.address) }, "the desk phone stopped ringing")
+
+            #expect(media.press("1", from: .b))
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            _ = try await pbx.outbound.request(.cancel, to: desk.address)
+            #expect(media.prompts.isEmpty && media.ringback.isEmpty && media.digitWatches.isEmpty)
+            var caller = try PhoneDialog(caller: alice, invite: invite, ok: ok)
+            pbx.send(caller.ack(inviteCSeq: try invite.headers.cseq().number), from: alice)
+            pbx.send(caller.request(.bye), from: alice)
+            _ = try await pbx.outbound.request(.bye, to: provider.address)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.disposition == .answered)
+            #expect(cdr.path?.contains("confirm:\(desk.number)=accepted") == true, "\(cdr.path ?? [])")
+        }
+    }
+
+    @Test("another key hangs the mobile up; the desk phone rings on and its answer takes the call")
+    func anotherKeyRefuses() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(desk)
+            try await mobileBob(pbx)
+            let (invite, _, _) = try await mobileAnswers(pbx)
+            let media = try await pbx.media.onlySession()
+            try await eventually("the mobile asked") { media.digitWatches[.b] != nil }
+            let deskInvite = try await pbx.outbound.request(.invite, to: desk.address)
+            #expect(media.press("2", from: .b))
+            _ = try await pbx.outbound.request(.bye, to: provider.address)
+            #expect(media.prompts.isEmpty && media.digitWatches.isEmpty)
+            #expect(!pbx.outbound.sent.contains(where: callerWasAnswered))
+            pbx.send(desk.respond(to: deskInvite, status: 200, toTag: "desk-tag", sdp: desk.sdp(port: 4020)), from: desk)
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            var caller = try PhoneDialog(caller: alice, invite: invite, ok: ok)
+            pbx.send(caller.ack(inviteCSeq: try invite.headers.cseq().number), from: alice)
+            pbx.send(caller.request(.bye), from: alice)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.path?.contains("confirm:\(desk.number)=refused") == true, "\(cdr.path ?? [])")
+        }
+    }
+
+    @Test("the desk phone answering while the mobile is asked hangs the mobile up and takes the relay back")
+    func deskAnswersFirst() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(desk)
+            try await mobileBob(pbx)
+            _ = try await mobileAnswers(pbx)
+            let media = try await pbx.media.onlySession()
+            try await eventually("the mobile asked") { media.digitWatches[.b] != nil }
+            let deskInvite = try await pbx.outbound.request(.invite, to: desk.address)
+            pbx.send(desk.respond(to: deskInvite, status: 200, toTag: "desk-tag", sdp: desk.sdp(port: 4020)), from: desk)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            _ = try await pbx.outbound.request(.bye, to: provider.address)
+            #expect(media.prompts.isEmpty && media.ringback.isEmpty && media.digitWatches.isEmpty)
+            try await eventually("the relay follows the desk phone") { media.relatchedAway.contains(.b) }
+            #expect(media.remotes.last?.port == 4020)
+            // A late key from the mobile changes nothing.
+            #expect(!media.press("1", from: .b))
+        }
+    }
+
+    @Test("the mobile hanging up before it pressed 1 is a leg that failed: with nothing else ringing the caller gets 480")
+    func mobileHangsUp() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await mobileBob(pbx)
+            // No desk phone registered: the mobile is all that rings.
+            let (_, out, ok) = try await mobileAnswers(pbx)
+            var mobile = try PhoneDialog(callee: provider, invite: out, ok: ok)
+            pbx.send(mobile.request(.bye), from: provider)
+            _ = try await pbx.outbound.response(200, .bye, to: provider.address)
+            _ = try await pbx.outbound.response(480, .invite, to: alice.address)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.path?.contains("confirm:\(desk.number)=hung-up") == true, "\(cdr.path ?? [])")
+            #expect(cdr.disposition == .failed)
+        }
+    }
+
+    @Test("a mobile that presses nothing in time is hung up; with nothing else ringing the caller gets 480")
+    func mobileTimesOut() async throws {
+        var configuration = PBXHarness.configuration
+        configuration.mobileConfirmTimeout = .milliseconds(300)
+        try await PBXHarness.run(Cast.everyone, configuration: configuration) { pbx in
+            try await mobileBob(pbx)
+            _ = try await mobileAnswers(pbx)
+            _ = try await pbx.outbound.request(.bye, to: provider.address)
+            _ = try await pbx.outbound.response(480, .invite, to: alice.address)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.path?.contains("confirm:\(desk.number)=timeout") == true, "\(cdr.path ?? [])")
+        }
+    }
+
+    @Test("without --mobile-confirm the mobile's answer is the call's at once")
+    func withoutConfirmation() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await mobileBob(pbx, confirm: false)
+            _ = try await mobileAnswers(pbx)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let media = try await pbx.media.onlySession()
+            #expect(media.prompts.isEmpty && media.digitWatches.isEmpty)
+        }
+    }
+}
