@@ -55,3 +55,30 @@ extension RTPCapture {
         thread.start()
     }
 }
+
+extension RTPCapture {
+    /// Presses `digit` as a phone does with RFC 4733 (payload type `payloadType`): three
+    /// packets while the key is held, then the end packet three times, 20 ms apart, from the
+    /// ear's socket to `port` on 127.0.0.1. Blocks for the 120 ms it takes.
+    func press(_ digit: DTMFDigit, to port: UInt16, payloadType: UInt8 = 101, timestamp: UInt32 = 80_000) {
+        let ssrc = UInt32.random(in: 1...UInt32.max)
+        for step in 0..<6 {
+            let isEnd = step >= 3
+            let header = RTPHeader(
+                marker: step == 0, payloadType: payloadType, sequenceNumber: UInt16(step), timestamp: timestamp, ssrc: ssrc)
+            var packet = [UInt8](repeating: 0, count: RTPHeader.fixedSize)
+            _ = packet.withUnsafeMutableBytes { header.write(into: $0) }
+            packet += TelephoneEvent(digit: digit, isEnd: isEnd, duration: UInt16(min(step + 1, 4) * 160)).bytes
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = port.bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            _ = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(descriptor, packet, packet.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+    }
+}
