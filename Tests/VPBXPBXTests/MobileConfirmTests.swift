@@ -81,8 +81,13 @@ struct MobileConfirmTests {
             _ = try await pbx.outbound.request(.bye, to: provider.address)
             #expect(media.prompts.isEmpty && media.digitWatches.isEmpty)
             #expect(!pbx.outbound.sent.contains(where: callerWasAnswered))
+            // The caller rings on, hearing the engine's ringing, until the desk answers.
+            #expect(media.ringback[.a] != nil)
             pbx.send(desk.respond(to: deskInvite, status: 200, toTag: "desk-tag", sdp: desk.sdp(port: 4020)), from: desk)
             let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            #expect(media.ringback[.a] == nil)
+            // The mobile may still send: the desk's media must take the latch from it.
+            try await eventually("the relay latches away from the mobile") { media.relatchedAway.contains(.b) }
             var caller = try PhoneDialog(caller: alice, invite: invite, ok: ok)
             pbx.send(caller.ack(inviteCSeq: try invite.headers.cseq().number), from: alice)
             pbx.send(caller.request(.bye), from: alice)
@@ -138,6 +143,62 @@ struct MobileConfirmTests {
             _ = try await pbx.outbound.response(480, .invite, to: alice.address)
             let cdr = try await pbx.finishedCDR(of: alice.number)
             #expect(cdr.path?.contains("confirm:\(desk.number)=timeout") == true, "\(cdr.path ?? [])")
+        }
+    }
+
+    /// A menu (the desk phone stands in for it, answered on port 4002) hands Alice on to
+    /// Carol (102), a mobile extension asked to confirm; the mobile answers.
+    private func handOnToMobileCarol(_ pbx: PBXHarness) async throws -> (PBXHarness.Established, SIPRequest) {
+        let call = try await pbx.establish(from: alice, to: desk)
+        var plan = DialPlan()
+        plan.trunks = [Trunk(name: "carrier", host: provider.address.host, callerID: "+3612345600", numberFormat: .digits)]
+        await pbx.core.setDialPlan(plan)
+        let carol = try await pbx.extensions.update(
+            Cast.carol.number, with: ExtensionPatch(kind: .mobile, mobileNumber: .set("+36309998877"), mobileConfirm: true))
+        await pbx.core.extensionChanged(carol)
+        #expect(await pbx.core.handOn(callID: call.callee.callID, to: .extension(carol.number), step: "ivr:main=1"))
+        let out = try await pbx.outbound.request(.invite, to: provider.address)
+        pbx.send(provider.respond(to: out, status: 200, toTag: "mobile-tag", sdp: provider.sdp(port: 5004)), from: provider)
+        _ = try await pbx.outbound.request(.ack, to: provider.address)
+        let media = call.session
+        try await eventually("the mobile asked") { media.digitWatches[.b] != nil }
+        #expect(media.prompts[.b] == "confirm-call/hu/PCMU")
+        #expect(media.ringback[.a] != nil)
+        // The menu keeps sending: the relay's B side is lent to the mobile, latched away from it.
+        try await eventually("the relay lent to the mobile") {
+            media.remotes.last?.port == 5004 && media.relatchedAway.contains(.b)
+        }
+        return (call, out)
+    }
+
+    @Test("a menu's hand-on asks too: a 2 gives the relay back to the menu and the caller is the menu's again")
+    func handOnRefusedGoesBackToTheMenu() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let (call, _) = try await handOnToMobileCarol(pbx)
+            let media = call.session
+            let awayBefore = media.relatchedAway.count
+            #expect(media.press("2", from: .b))
+            _ = try await pbx.outbound.request(.bye, to: provider.address)
+            try await eventually("the relay given back to the menu") {
+                media.remotes.last?.port == 4002 && media.relatchedAway.count == awayBefore + 1
+            }
+            #expect(media.ringback[.a] == nil && media.prompts.isEmpty && media.digitWatches.isEmpty)
+            #expect(await pbx.core.handOnResult(callID: call.callee.callID) == .failed(busy: false))
+            #expect(!pbx.outbound.sent.contains { $0.isRequest(.bye, to: desk.address) }, "the menu was hung up")
+        }
+    }
+
+    @Test("a menu's hand-on: the mobile's 1 connects the caller and hangs the menu up, with no second answer to the caller")
+    func handOnAccepted() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let (call, _) = try await handOnToMobileCarol(pbx)
+            let media = call.session
+            let answersBefore = pbx.outbound.distinctCount(where: callerWasAnswered)
+            #expect(media.press("1", from: .b))
+            _ = try await pbx.outbound.request(.bye, to: desk.address)
+            #expect(await pbx.core.handOnResult(callID: call.callee.callID) == .connected(answeredBy: Cast.carol.number))
+            #expect(media.ringback[.a] == nil && media.prompts.isEmpty && media.digitWatches.isEmpty)
+            #expect(pbx.outbound.distinctCount(where: callerWasAnswered) == answersBefore)
         }
     }
 

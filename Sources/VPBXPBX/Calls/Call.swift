@@ -91,6 +91,9 @@ struct CalleeLeg: Sendable {
     /// Its answer counts only once its phone pressed 1 (a mobile extension's mobile, with
     /// `--mobile-confirm on`).
     var mustConfirm = false
+    /// Where its answer said it receives RTP: the relay's B side goes back there after a
+    /// mobile's question while this leg (an application's) hands its caller on.
+    var answerMedia: MediaAddress?
     /// CANCEL must wait for a provisional response (RFC 3261 §9.1).
     var cancelPending = false
     /// Cancelled because the call was answered elsewhere (another contact, a pickup): its
@@ -228,6 +231,12 @@ final class Call {
     var ringingEndsAt: ContinuousClock.Instant?
     /// A mobile answered and is asked to press 1 (PBXCore+MobileConfirm).
     var confirmation: MobileConfirmation?
+    /// A question that ended without the mobile left the caller hearing the engine's ringing
+    /// (the call rings on): the next answer stops it.
+    var callerRingbackFromConfirmation = false
+    /// A mobile asked and hung up may still send to the relay's B side, latched to it: the
+    /// next far end must latch away from it.
+    var calleeLatchStale = false
     /// The last provisional response relayed to the caller, while the call rings.
     var lastProvisional: SIPResponse?
     /// The voice codec each phone was answered with, for music on hold in the right encoding.

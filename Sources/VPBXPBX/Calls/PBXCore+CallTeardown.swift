@@ -94,7 +94,7 @@ extension PBXCore {
                 let bye = dialog.makeRequest(.bye, via: newVia(for: destination), contact: nil)
                 startClient(bye, to: destination, purpose: .fireAndForget)
             } else if !call.legs[index].isDone, state != .answered {
-                call.legs[index] = cancelLeg(call.legs[index])
+                cancelLeg(at: index, of: call)
             }
         }
         endMonitors(ofCall: id)

@@ -154,9 +154,7 @@ extension PBXCore {
             startClient(bye, to: destination, purpose: .fireAndForget)
             return
         }
-        if call.legs[index].mustConfirm, !call.handingOn,
-            awaitConfirmation(response, call: call, leg: index, dialog: dialog, ack: ack)
-        {
+        if call.legs[index].mustConfirm, awaitConfirmation(response, call: call, leg: index, dialog: dialog, ack: ack) {
             return
         }
         connectAnswer(response, call: call, leg: index, dialog: dialog, ack: ack)
@@ -165,7 +163,12 @@ extension PBXCore {
     /// Makes the 2xx of leg `index` (acknowledged already) the call's answer: the other
     /// contacts are cancelled and the caller answered (or, handing on, the relay follows).
     func connectAnswer(_ response: SIPResponse, call: Call, leg index: Int, dialog: Dialog, ack: SerializedSIPMessage) {
-        endConfirmation(of: call, answeredBy: index, answer: sdp(of: response))
+        // A mobile that pressed 1 holds the relay's B side already.
+        let confirmed = call.confirmation?.leg == index
+        endConfirmation(of: call, answeredBy: index)
+        let latchAway = clearConfirmationLeftovers(of: call)
+        let answerSDP = sdp(of: response)
+        call.legs[index].answerMedia = (answerSDP ?? call.legs[index].earlyAnswer)?.audioEndpoint.map { MediaAddress(host: $0.address, port: $0.port) }
         call.legs[index].state = .answered
         call.legs[index].dialog = dialog
         call.legs[index].ack = ack
@@ -180,7 +183,7 @@ extension PBXCore {
             relatchCallee(of: call)
         }
         for other in call.legs.indices where other != index && !call.legs[other].isDone {
-            call.legs[other] = cancelLeg(call.legs[other], answeredElsewhere: true)
+            cancelLeg(at: other, of: call, answeredElsewhere: true)
         }
         if call.handingOn {
             // The caller was answered by an application: no new answer, the relay just
@@ -201,7 +204,7 @@ extension PBXCore {
             if call.engineCalledCaller, call.answeredAt == nil { originatedCallAnswered(call) }
             // A phone's silence counts again; another application's (a menu handing on to a
             // queue) does not.
-            let answer = sdp(of: response)
+            let answer = answerSDP
             watchSilence(
                 of: call, callerSDP: call.offer, calleeSDP: answer,
                 calleeIsApplication: call.answeredByApplication)
@@ -213,7 +216,7 @@ extension PBXCore {
                     _ = bridgeLaws(of: call, offer: call.offerForNewLegs, answer: answer, offerer: .caller, media: media)
                     call.callerCodec = callerCodec
                 }
-                if let endpoint = answer.audioEndpoint, let media = call.media {
+                if let endpoint = answer.audioEndpoint, let media = call.media, !confirmed {
                     // The leg handing on (a transferring phone) may still send for a moment:
                     // its packets must not take the latch from the new phone.
                     Task {
@@ -236,7 +239,7 @@ extension PBXCore {
         // A 2xx without SDP after early media with it: that early answer was the answer, and
         // the caller's 2xx must carry it (RFC 3261 §13.2.1: an answer in an unreliable
         // response is repeated in the 2xx). Some gateways leave it out of their own 2xx.
-        let answer = sdp(of: response) ?? call.legs[index].earlyAnswer
+        let answer = answerSDP ?? call.legs[index].earlyAnswer
         watchSilence(
             of: call, callerSDP: call.offer, calleeSDP: answer,
             calleeIsApplication: call.answeredByApplication)
@@ -250,6 +253,8 @@ extension PBXCore {
             let forCaller = bridgeLaws(of: call, offer: call.offer, answer: answer, offerer: .caller, media: media)
             if let endpoint = answer.audioEndpoint {
                 media.updateRemote(side: .b, host: endpoint.address, port: endpoint.port)
+                // A mobile that was asked and hung up may still send: it may not keep the latch.
+                if latchAway { Task { await media.relatch(side: .b, awayFromCurrent: true) } }
             }
             let anchored = call.callerOrigin.stamp(forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort))
             ok.headers.add("Content-Type", "application/sdp")
@@ -333,20 +338,19 @@ extension PBXCore {
         return try? SessionDescription(parsing: String(decoding: response.body, as: UTF8.self))
     }
 
-    /// CANCEL a ringing contact now, or as soon as it sent a provisional response.
-    /// `answeredElsewhere`: the call was answered by another phone.
-    func cancelLeg(_ leg: CalleeLeg, answeredElsewhere: Bool = false) -> CalleeLeg {
-        var leg = leg
-        leg.answeredElsewhere = answeredElsewhere
-        switch leg.state {
-        case .early: sendCancel(for: leg)
-        case .trying: leg.cancelPending = true
-        case .confirming: hangUpUnconfirmed(leg)
-        default: return leg
+    /// CANCEL a ringing contact now, or as soon as it sent a provisional response; a mobile
+    /// asked to press 1 gets BYE instead (PBXCore+MobileConfirm). `answeredElsewhere`: the
+    /// call was answered by another phone.
+    func cancelLeg(at index: Int, of call: Call, answeredElsewhere: Bool = false) {
+        call.legs[index].answeredElsewhere = answeredElsewhere
+        switch call.legs[index].state {
+        case .early: sendCancel(for: call.legs[index])
+        case .trying: call.legs[index].cancelPending = true
+        case .confirming: stopAsking(call, restoringFarEnd: !answeredElsewhere)
+        default: return
         }
-        leg.state = .cancelled
+        call.legs[index].state = .cancelled
         noteDialogChange()
-        return leg
     }
 
     /// RFC 3261 §9.1: same Request-URI, Call-ID, From, To, top Via and CSeq number as the INVITE.

@@ -81,8 +81,9 @@ extension PBXCore {
         }
         let id = call.id
         for index in call.legs.indices where !call.legs[index].isDone {
-            call.legs[index] = cancelLeg(call.legs[index], answeredElsewhere: true)
+            cancelLeg(at: index, of: call, answeredElsewhere: true)
         }
+        let latchAway = clearConfirmationLeftovers(of: call)
         var leg = CalleeLeg(contact: dialog.remoteTarget, destination: source, invite: request, transactionKey: key)
         leg.state = .answered
         leg.dialog = dialog
@@ -106,7 +107,7 @@ extension PBXCore {
         call.calleeCodec = MusicOnHold.Codec(
             encoding: toPicker.codec.encodingName.uppercased(), payloadType: toPicker.codec.payloadType)
         call.pickerLateOffer = lateOffer
-        if let endpoint = offer?.audioEndpoint { pointRelay(of: call, toPickerAt: endpoint) }
+        if let endpoint = offer?.audioEndpoint { pointRelay(of: call, toPickerAt: endpoint, awayFromCurrent: latchAway) }
 
         var pickerOK = SIPResponse(to: request, status: 200, toTag: localTag)
         pickerOK.headers.add("Contact", ourContact(user: call.caller, transport: source.transport).serialized)
@@ -164,11 +165,11 @@ extension PBXCore {
 
     /// Points the B side of the relay at the picker's phone. A phone that rang may have sent
     /// early media, and the relay latched to it: it latches again.
-    func pointRelay(of call: Call, toPickerAt endpoint: (address: String, port: Int)) {
+    func pointRelay(of call: Call, toPickerAt endpoint: (address: String, port: Int), awayFromCurrent: Bool = false) {
         guard let media = call.media else { return }
         Task {
             await media.setRemote(side: .b, host: endpoint.address, port: endpoint.port)
-            await media.relatch(side: .b)
+            await media.relatch(side: .b, awayFromCurrent: awayFromCurrent)
         }
     }
 }

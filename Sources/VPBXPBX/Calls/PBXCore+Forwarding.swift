@@ -155,7 +155,7 @@ extension PBXCore {
             return false
         }
         for index in call.legs.indices where !call.legs[index].isDone && index != call.applicationLeg {
-            call.legs[index] = cancelLeg(call.legs[index])
+            cancelLeg(at: index, of: call)
         }
         emit(.callRouted(caller: call.caller, dialled: call.callee, path: routing.path))
         call.path += routing.path

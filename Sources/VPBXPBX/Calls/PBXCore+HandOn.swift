@@ -99,7 +99,7 @@ extension PBXCore {
         }
         guard !targets.isEmpty else { return false }
         for index in call.legs.indices where !call.legs[index].isDone {
-            call.legs[index] = cancelLeg(call.legs[index])
+            cancelLeg(at: index, of: call)
         }
         let step = "pickup:\(extensionNumber)"
         emit(.callRouted(caller: call.caller, dialled: call.callee, path: [step]))
@@ -121,7 +121,7 @@ extension PBXCore {
         where index != call.applicationLeg && !call.legs[index].isDone
             && call.legs[index].extensionNumber.map(extensions.contains) == true
         {
-            call.legs[index] = cancelLeg(call.legs[index])
+            cancelLeg(at: index, of: call)
         }
         return true
     }
@@ -196,7 +196,7 @@ extension PBXCore {
             dialPlan.mailboxes.contains(call.callee), call.media != nil
         else { return false }
         for index in call.legs.indices where !call.legs[index].isDone {
-            call.legs[index] = cancelLeg(call.legs[index])
+            cancelLeg(at: index, of: call)
         }
         let voicemail = Application.voicemail(mailbox: call.callee, busy: busy)
         emit(

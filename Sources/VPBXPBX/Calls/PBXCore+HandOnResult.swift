@@ -57,7 +57,7 @@ extension PBXCore {
             let origin = call.handOnOrigin, call.legs[application].dialog != nil
         else { return false }
         for index in call.legs.indices where index != application && !call.legs[index].isDone {
-            call.legs[index] = cancelLeg(call.legs[index])
+            cancelLeg(at: index, of: call)
         }
         callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = nil
         call.path.append("\(call.path.last ?? call.callee)=\(busy ? "busy" : "failed")")

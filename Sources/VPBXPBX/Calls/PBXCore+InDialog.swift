@@ -46,7 +46,7 @@ extension PBXCore {
             // The mobile asked to press 1 hangs up (its voicemail gave up, its user declined).
             if request.method == .bye {
                 respond(key, to: request, status: 200)
-                unconfirmedLegHungUp(call: call, leg: confirmation.leg)
+                unconfirmedLegHungUp(call: call)
             } else {
                 earlyDialogRequest(request, key: key, from: .callee)
             }

@@ -17,10 +17,12 @@ import VPBXSignaling
 /// call goes where an unanswered call goes (forwarding, voicemail). A phone answering first
 /// hangs the mobile up.
 ///
-/// Only a call ringing the extension itself asks: while an application hands its caller on
-/// (a menu's choice, a queue's offer) the relay's far side is the application's, and the
-/// mobile's answer passes as before. So does one that cannot be asked: no telephone-event or
-/// no G.711 in its answer (logged), as the engine could not hear the key or play the prompt.
+/// A call handed on by one of the engine's applications (a menu's choice) or a blind
+/// transfer asks too: the relay's B side, which the application (or the transferring phone)
+/// holds while the mobile rings, is lent to the mobile for the question and given back if it
+/// does not take the call. A mobile whose answer has no telephone-event or no G.711 cannot be
+/// asked (the engine could not hear the key or play the prompt): its answer takes the call,
+/// as without the option, and a warning is logged.
 struct MobileConfirmation: Sendable {
     /// The leg asked.
     let leg: Int
@@ -29,6 +31,13 @@ struct MobileConfirmation: Sendable {
     let dialog: Dialog
     let ack: SerializedSIPMessage
     let deadline: ContinuousClock.Instant
+    /// Where the relay's B side goes back to if the mobile does not take the call: the
+    /// application's (or transferring phone's) media; nil when nothing had it (a call still
+    /// ringing, a click-to-call).
+    let farEndBefore: MediaAddress?
+    /// Whether the engine plays the caller ringing for the question (not when the caller
+    /// already hears music on hold or a click-to-call's ringing).
+    let ringsCaller: Bool
 }
 
 extension PBXCore {
@@ -41,19 +50,21 @@ extension PBXCore {
         _ response: SIPResponse, call: Call, leg index: Int, dialog: Dialog, ack: SerializedSIPMessage
     ) -> Bool {
         let extensionNumber = call.legs[index].extensionNumber ?? call.callee
-        if let running = call.confirmation, call.legs[running.leg].state == .confirming {
-            // One prompt at a time on the relay's B side: a second mobile answering meanwhile
-            // (two mobile extensions rung together) is hung up as unanswered.
-            var dialog = dialog
+        if call.confirmation != nil {
+            // One question at a time on the relay's B side: a second mobile answering
+            // meanwhile (two mobile extensions rung together) is hung up as unanswered.
             call.legs[index].dialog = dialog
-            let bye = dialog.makeRequest(.bye, via: newVia(for: call.legs[index].destination), contact: nil)
-            startClient(bye, to: call.legs[index].destination, purpose: .fireAndForget)
+            hangUpUnconfirmed(call.legs[index])
             confirmationFailed(call: call, leg: index, outcome: "busy")
             return true
         }
+        // The far end the relay's B side has now, to give back: the application's leg (or
+        // the transferring phone's) while handing on.
+        let farEndBefore = call.handingOn ? call.applicationLeg.flatMap { call.legs[$0].answerMedia } : nil
         guard let media = call.media, let answer = sdp(of: response) ?? call.legs[index].earlyAnswer,
             let codec = answer.voiceCodec, MusicOnHold.encodings.contains(codec.encoding),
-            let eventType = answer.telephoneEventPayloadType
+            let eventType = answer.telephoneEventPayloadType, let endpoint = answer.audioEndpoint,
+            !call.handingOn || call.applicationLeg == nil || farEndBefore != nil
         else {
             logger.warning(
                 "mobile answered without G.711 and telephone-event: it cannot be asked to press 1, its answer takes the call",
@@ -61,22 +72,32 @@ extension PBXCore {
             return false
         }
         let deadline = schedule(.confirmationTimeout(call.id), after: configuration.mobileConfirmTimeout)
-        call.confirmation = MobileConfirmation(leg: index, response: response, dialog: dialog, ack: ack, deadline: deadline)
+        // A caller on hold hears music already, a click-to-call's the engine's ringing.
+        let ringsCaller = call.heldBy.isEmpty && !(call.engineCalledCaller && call.answeredAt == nil)
+        call.confirmation = MobileConfirmation(
+            leg: index, response: response, dialog: dialog, ack: ack, deadline: deadline, farEndBefore: farEndBefore,
+            ringsCaller: ringsCaller)
         call.legs[index].state = .confirming
         call.legs[index].dialog = dialog
         call.legs[index].ack = ack
-        if let endpoint = answer.audioEndpoint {
+        if farEndBefore != nil {
+            // The application keeps sending: it may not keep the latch.
+            Task {
+                await media.setRemote(side: .b, host: endpoint.address, port: endpoint.port)
+                await media.relatch(side: .b, awayFromCurrent: true)
+            }
+        } else {
             media.updateRemote(side: .b, host: endpoint.address, port: endpoint.port)
-        }
-        // A phone's early media may have latched the relay's B side.
-        if call.legs.indices.contains(where: { $0 != index && call.legs[$0].sentEarlyMedia }) {
-            Task { await media.relatch(side: .b) }
+            // A phone's early media may have latched the relay's B side.
+            if call.legs.indices.contains(where: { $0 != index && call.legs[$0].sentEarlyMedia }) {
+                Task { await media.relatch(side: .b) }
+            }
         }
         let language = directory[extensionNumber]?.language == .en ? "en" : "hu"
         media.playPrompt(Self.confirmationPrompt, language: language, toward: .b, codec: codec)
         // The caller hears ringing, not the mobile (its user's "hello?", a voicemail greeting).
-        if let ringback = call.offer.firstG711Codec(preferring: codec.encoding) {
-            media.playRingback(toward: .a, codec: ringback)
+        if ringsCaller, let ringback = call.offer.firstG711Codec(preferring: call.callerCodec?.encoding ?? codec.encoding) {
+            media.playRingback(toward: .a, codec: call.callerCodec ?? ringback)
         }
         let post = inputSink
         let id = call.id
@@ -91,10 +112,10 @@ extension PBXCore {
             call.legs[index].state == .confirming
         else { return }
         guard digit == "1" else {
-            hangUpUnconfirmed(call: call, leg: index, outcome: "refused")
+            unconfirmed(call: call, outcome: "refused")
             return
         }
-        // The answer's own path (connectAnswer) ends the confirmation: timer, prompt, keys.
+        // The answer's own path (connectAnswer, endConfirmation) ends the question.
         call.path.append("confirm:\(call.legs[index].extensionNumber ?? call.callee)=accepted")
         writes.enqueue(.cdrPath(id: id, path: call.path))
         logger.info("mobile pressed 1: it takes the call", metadata: ["call": "\(id)"])
@@ -102,25 +123,80 @@ extension PBXCore {
     }
 
     func confirmationTimedOut(call id: UUID) {
-        guard let call = calls[id], let confirmation = call.confirmation,
-            call.legs[confirmation.leg].state == .confirming, ContinuousClock.now >= confirmation.deadline
+        guard let call = calls[id], let confirmation = call.confirmation, ContinuousClock.now >= confirmation.deadline
         else { return }
-        hangUpUnconfirmed(call: call, leg: confirmation.leg, outcome: "timeout")
+        unconfirmed(call: call, outcome: "timeout")
     }
 
     /// The mobile asked hung up before pressing 1 (its BYE, answered already).
-    func unconfirmedLegHungUp(call: Call, leg index: Int) {
-        cancelConfirmationTimer(of: call)
-        stopConfirmationMedia(of: call)
-        confirmationFailed(call: call, leg: index, outcome: "hung-up")
+    func unconfirmedLegHungUp(call: Call) {
+        unconfirmed(call: call, outcome: "hung-up", sendBye: false)
     }
 
-    /// Ends the leg asked without its 1: BYE, then as a leg that failed.
-    private func hangUpUnconfirmed(call: Call, leg index: Int, outcome: String) {
-        cancelConfirmationTimer(of: call)
-        stopConfirmationMedia(of: call)
-        hangUpUnconfirmed(call.legs[index])
-        confirmationFailed(call: call, leg: index, outcome: outcome)
+    /// The mobile asked did not take the call: BYE (unless it hung up itself), the relay
+    /// given back, the leg failed.
+    private func unconfirmed(call: Call, outcome: String, sendBye: Bool = true) {
+        guard let confirmation = call.confirmation else { return }
+        if !sendBye { call.legs[confirmation.leg].state = .failed }
+        stopAsking(call, restoringFarEnd: true)
+        confirmationFailed(call: call, leg: confirmation.leg, outcome: outcome)
+    }
+
+    /// Stops the question (timer, prompt, keys), hangs the mobile up if it is still asked,
+    /// and leaves the relay for what comes next: given back to the application or the
+    /// transferring phone (`restoringFarEnd`), or, with nothing to give back to, the caller
+    /// kept ringing and the B side to latch away from the mobile at the next answer. Without
+    /// `restoringFarEnd` another answer takes the relay now.
+    func stopAsking(_ call: Call, restoringFarEnd: Bool) {
+        guard let confirmation = call.confirmation else { return }
+        call.confirmation = nil
+        cancelConfirmationTimer(confirmation, of: call)
+        if call.legs[confirmation.leg].state == .confirming { hangUpUnconfirmed(call.legs[confirmation.leg]) }
+        guard let media = call.media else { return }
+        media.stopWatchingDigits(from: .b)
+        media.stopMusic(toward: .b)
+        if restoringFarEnd, let before = confirmation.farEndBefore {
+            if confirmation.ringsCaller { media.stopMusic(toward: .a) }
+            Task {
+                await media.setRemote(side: .b, host: before.host, port: before.port)
+                await media.relatch(side: .b, awayFromCurrent: true)
+            }
+            return
+        }
+        if confirmation.ringsCaller {
+            if restoringFarEnd { call.callerRingbackFromConfirmation = true } else { media.stopMusic(toward: .a) }
+        }
+        call.calleeLatchStale = true
+    }
+
+    /// Before another far end takes the relay's B side (an answer, a pickup): the ringing a
+    /// question left playing to the caller stops. Returns whether the B side must latch away
+    /// from where it is (a mobile that was asked may still send).
+    func clearConfirmationLeftovers(of call: Call) -> Bool {
+        if call.callerRingbackFromConfirmation {
+            call.callerRingbackFromConfirmation = false
+            call.media?.stopMusic(toward: .a)
+        }
+        defer { call.calleeLatchStale = false }
+        return call.calleeLatchStale
+    }
+
+    /// As a leg's answer becomes the call's (``connectAnswer``): the question ends, the
+    /// mobile asked hung up if it is not the one answering.
+    func endConfirmation(of call: Call, answeredBy index: Int) {
+        guard let confirmation = call.confirmation else { return }
+        guard confirmation.leg == index else {
+            call.legs[confirmation.leg].answeredElsewhere = true
+            stopAsking(call, restoringFarEnd: false)
+            call.legs[confirmation.leg].state = .cancelled
+            return
+        }
+        call.confirmation = nil
+        cancelConfirmationTimer(confirmation, of: call)
+        guard let media = call.media else { return }
+        media.stopWatchingDigits(from: .b)
+        media.stopMusic(toward: .b)
+        if confirmation.ringsCaller { media.stopMusic(toward: .a) }
     }
 
     /// BYE to a leg answered but not confirmed (its dialog is up, so CANCEL will not do).
@@ -148,31 +224,7 @@ extension PBXCore {
         }
     }
 
-    /// Before another leg's answer becomes the call's: a confirmation still running (or left
-    /// behind by a leg cancelled meanwhile) gives the relay back, and the mobile's address
-    /// may not keep the latch of the relay's B side.
-    func endConfirmation(of call: Call, answeredBy index: Int, answer: SessionDescription?) {
-        guard let confirmation = call.confirmation else { return }
-        cancelConfirmationTimer(of: call)
-        stopConfirmationMedia(of: call)
-        guard confirmation.leg != index, let media = call.media else { return }
-        let endpoint = answer?.audioEndpoint
-        Task {
-            if let endpoint { await media.setRemote(side: .b, host: endpoint.address, port: endpoint.port) }
-            await media.relatch(side: .b, awayFromCurrent: true)
-        }
-    }
-
-    private func stopConfirmationMedia(of call: Call) {
-        guard let media = call.media else { return }
-        media.stopWatchingDigits(from: .b)
-        media.stopMusic(toward: .b)
-        media.stopMusic(toward: .a)
-    }
-
-    private func cancelConfirmationTimer(of call: Call) {
-        guard let confirmation = call.confirmation else { return }
-        call.confirmation = nil
+    private func cancelConfirmationTimer(_ confirmation: MobileConfirmation, of call: Call) {
         let id = call.id
         timers.cancel(at: confirmation.deadline) { timer in
             guard case .confirmationTimeout(let timerCall) = timer else { return false }
