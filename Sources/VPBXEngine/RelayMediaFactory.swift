@@ -144,9 +144,18 @@ final class RelayMediaSession: MediaSession {
         requests.withLock { $0[side] == request }
     }
 
-    func watchDigits(from side: MediaSide, eventPayloadType: Int, onDigit: @escaping @Sendable (Character) -> Void) {
-        guard let payloadType = UInt8(exactly: eventPayloadType), payloadType < 128 else { return }
-        session.watchDigits(from: side.relaySide, eventPayloadType: payloadType, onDigit: onDigit)
+    func watchDigits(
+        from side: MediaSide, eventPayloadType: Int?, voice: MusicOnHold.Codec, onDigit: @escaping @Sendable (Character) -> Void
+    ) {
+        let events = eventPayloadType.flatMap { UInt8(exactly: $0) }.flatMap { $0 < 128 ? $0 : nil }
+        var audioKeys: (@Sendable () -> any RelayAudioKeyListener)?
+        if InBandKeyListener(encoding: voice.encoding, payloadType: voice.payloadType) != nil {
+            // Made on the relay's loop, where it lives.
+            audioKeys = { @Sendable () -> any RelayAudioKeyListener in
+                InBandKeyListener(encoding: voice.encoding, payloadType: voice.payloadType)!
+            }
+        }
+        session.watchDigits(from: side.relaySide, eventPayloadType: events, audioKeys: audioKeys, onDigit: onDigit)
     }
 
     func stopWatchingDigits(from side: MediaSide) { session.stopWatchingDigits(from: side.relaySide) }

@@ -38,8 +38,10 @@ extension Integration {
             }
         }
 
-        @Test("the answered mobile hears the prompt while the caller hears ringing; its 1 connects the call, audio both ways")
-        func pressingOne() async throws {
+        @Test(
+            "the answered mobile hears the prompt while the caller hears ringing; its 1 connects the call, audio both ways",
+            arguments: [false, true])
+        func pressingOne(inBand: Bool) async throws {
             try await TestPBX.run { pbx in
                 let (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
                 let provider = try await setUp(pbx, providerEar: providerEar)
@@ -55,7 +57,12 @@ extension Integration {
                 let ringing = try await pbx.liveCalls()
                 #expect(ringing.count == 1 && ringing[0].state != "answered", "\(ringing.map(\.state))")
 
-                providerEar.press(.one, to: enginePort)
+                if inBand {
+                    // A network that sends keys as tones in the audio.
+                    providerEar.pressInBand(.one, to: enginePort, frequencies: DTMFDigit.one.frequencies)
+                } else {
+                    providerEar.press(.one, to: enginePort)
+                }
                 let call = try await TrunkCallTests.talk(pbx, callerEar: callerEar, calleeEar: providerEar)
                 // The prompt stopped with the key: the caller never heard it.
                 #expect(Goertzel.amplitude(of: Double(Self.promptTone), in: callerEar.receivedAudio) < 300)
@@ -71,6 +78,38 @@ extension Integration {
                     return cdr.disposition == .answered ? cdr : nil
                 }
                 #expect(cdr.path?.contains("confirm:\(Fixture.callee)=accepted") == true, "\(cdr)")
+            }
+        }
+
+        @Test("through a menu: the menu's relay is lent to the mobile for the question, and after its 1 caller and mobile hear each other")
+        func throughAMenu() async throws {
+            try await TestPBX.run { pbx in
+                let (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
+                let provider = try await setUp(pbx, providerEar: providerEar)
+                try await Sox.sine(
+                    URL(fileURLWithPath: pbx.options.promptsDirectory).appendingPathComponent("hu/welcome.wav"),
+                    rate: 8000, channels: 1, seconds: 4, frequency: 440, scratch: pbx.scratch)
+                try await pbx.cli.succeed(["ivr", "add", "main", "--greeting", "welcome", "--option", "1=ext:\(Fixture.callee)"])
+                try await pbx.cli.succeed(["route", "add", "200", "--to", "ivr:main"])
+                // Answered by the menu, it presses 1 (SIP INFO) after 1.5 s and listens.
+                let caller = try pbx.phone(.callListenInfo1).service("200").caller(Fixture.caller)
+                    .key("rtp_listen", String(callerEar.port))
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let callerProcess = try pbx.start(caller, name: "caller")
+
+                let enginePort = try await promptHeard(by: providerEar)
+                providerEar.press(.one, to: enginePort)
+                let call = try await TrunkCallTests.talk(pbx, callerEar: callerEar, calleeEar: providerEar)
+                #expect(Goertzel.amplitude(of: Double(Self.promptTone), in: callerEar.receivedAudio) < 300)
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                let callerResult = await callerProcess.finish()
+                let providerResult = await provider.finish()
+                callerEar.stop()
+                providerEar.stop()
+                try callerResult.requireSuccess()
+                try providerResult.requireSuccess()
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: "200")
+                #expect(cdr.path?.suffix(2) == ["ext:\(Fixture.callee)", "confirm:\(Fixture.callee)=accepted"], "\(cdr)")
             }
         }
 

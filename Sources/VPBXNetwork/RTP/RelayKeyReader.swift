@@ -16,34 +16,56 @@ struct RelayKeyReader {
 
     /// The key `packet` ends, if it is the first end packet of a new event.
     mutating func key(in packet: ByteBuffer) -> DTMFDigit? {
-        let eventType = eventPayloadType
-        let event: (TelephoneEvent, UInt32)? = packet.withUnsafeReadableBytes { bytes in
-            guard let header = RTPHeader(bytes: bytes), header.payloadType == eventType,
-                header.payloadLength >= TelephoneEvent.size,
-                let event = TelephoneEvent(bytes: UnsafeRawBufferPointer(rebasing: bytes[header.payloadOffset...]))
-            else { return nil }
-            return (event, header.timestamp)
+        packet.withUnsafeReadableBytes { bytes in
+            guard let header = RTPHeader(bytes: bytes) else { return nil }
+            return key(header: header, bytes: bytes)
         }
-        guard let (event, timestamp) = event, event.isEnd, timestamp != lastEventTimestamp, let digit = event.digit
+    }
+
+    /// The key a packet (`bytes`, its parsed `header`) ends, as ``key(in:)``.
+    mutating func key(header: RTPHeader, bytes: UnsafeRawBufferPointer) -> DTMFDigit? {
+        guard header.payloadType == eventPayloadType, header.payloadLength >= TelephoneEvent.size,
+            let event = TelephoneEvent(bytes: UnsafeRawBufferPointer(rebasing: bytes[header.payloadOffset...])),
+            event.isEnd, header.timestamp != lastEventTimestamp, let digit = event.digit
         else { return nil }
-        lastEventTimestamp = timestamp
+        lastEventTimestamp = header.timestamp
         return digit
     }
 }
 
+/// Hears keys in the audio itself (in-band DTMF), for phones and networks that send no RFC
+/// 4733 events: the relay has no DTMF detector of its own (it is media-agnostic); the layer
+/// above gives it one. Made on the session's loop and used there only.
+public protocol RelayAudioKeyListener: AnyObject {
+    /// The keys that the audio of a packet (its payload type and payload) completes.
+    func keys(payloadType: UInt8, payload: UnsafeRawBufferPointer) -> [Character]
+}
+
 /// Tells the keys one side's phone presses while the call is relayed (an answered mobile
-/// asked to press 1 before it gets the caller). Lives on the session's loop; the forwarding
-/// handler hands it every packet from its side.
+/// asked to press 1 before it gets the caller): RFC 4733 events, and with an audio listener
+/// keys in the audio too. Lives on the session's loop; the forwarding handler hands it every
+/// packet from its side.
 final class RelayDigitWatcher {
-    private var reader: RelayKeyReader
+    private var events: RelayKeyReader?
+    private let audio: (any RelayAudioKeyListener)?
     private let onDigit: @Sendable (Character) -> Void
 
-    init(eventPayloadType: UInt8, onDigit: @escaping @Sendable (Character) -> Void) {
-        self.reader = RelayKeyReader(eventPayloadType: eventPayloadType)
+    init(eventPayloadType: UInt8?, audio: (any RelayAudioKeyListener)?, onDigit: @escaping @Sendable (Character) -> Void) {
+        self.events = eventPayloadType.map { RelayKeyReader(eventPayloadType: $0) }
+        self.audio = audio
         self.onDigit = onDigit
     }
 
     func heard(_ packet: ByteBuffer) {
-        if let digit = reader.key(in: packet) { onDigit(digit.rawValue) }
+        let keys: [Character] = packet.withUnsafeReadableBytes { bytes in
+            guard let header = RTPHeader(bytes: bytes) else { return [] }
+            if let digit = events?.key(header: header, bytes: bytes) { return [digit.rawValue] }
+            if header.payloadType == events?.eventPayloadType { return [] }
+            guard let audio, header.payloadLength > 0 else { return [] }
+            return audio.keys(
+                payloadType: header.payloadType,
+                payload: UnsafeRawBufferPointer(rebasing: bytes[header.payloadOffset..<(header.payloadOffset + header.payloadLength)]))
+        }
+        for key in keys { onDigit(key) }
     }
 }

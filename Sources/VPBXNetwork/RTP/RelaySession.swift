@@ -167,16 +167,21 @@ public final class RelaySession: Sendable {
         }
     }
 
-    /// Reports the keys `side`'s phone presses (RFC 4733 events under `eventPayloadType`) to
-    /// `onDigit`, on the session's loop, until ``stopWatchingDigits(from:)``; the packets are
-    /// forwarded as usual besides. Applies in call order with the other non-waiting methods.
-    public func watchDigits(from side: RelaySide, eventPayloadType: UInt8, onDigit: @escaping @Sendable (Character) -> Void) {
+    /// Reports the keys `side`'s phone presses to `onDigit`, on the session's loop, until
+    /// ``stopWatchingDigits(from:)``: RFC 4733 events under `eventPayloadType`, and keys in
+    /// the audio heard by the listener `audioKeys` makes (on the loop), if any. The packets
+    /// are forwarded as usual besides. Applies in call order with the other non-waiting methods.
+    public func watchDigits(
+        from side: RelaySide, eventPayloadType: UInt8?, audioKeys: (@Sendable () -> any RelayAudioKeyListener)? = nil,
+        onDigit: @escaping @Sendable (Character) -> Void
+    ) {
         let core = self.core
         self.eventLoop.execute {
             core.withCore { core in
                 core.onEndpoints {
                     guard !core.isFinished else { return }
-                    core.rtp(side).digitWatcher = RelayDigitWatcher(eventPayloadType: eventPayloadType, onDigit: onDigit)
+                    core.rtp(side).digitWatcher = RelayDigitWatcher(
+                        eventPayloadType: eventPayloadType, audio: audioKeys?(), onDigit: onDigit)
                 }
             }
         }

@@ -20,9 +20,10 @@ import VPBXSignaling
 /// A call handed on by one of the engine's applications (a menu's choice) or a blind
 /// transfer asks too: the relay's B side, which the application (or the transferring phone)
 /// holds while the mobile rings, is lent to the mobile for the question and given back if it
-/// does not take the call. A mobile whose answer has no telephone-event or no G.711 cannot be
-/// asked (the engine could not hear the key or play the prompt): its answer takes the call,
-/// as without the option, and a warning is logged.
+/// does not take the call. Keys count as RFC 4733 events and as tones in the audio (in-band
+/// DTMF, for networks that send no events). A mobile whose answer has no G.711 cannot be
+/// asked (the engine could neither play the prompt nor hear a tone): its answer takes the
+/// call, as without the option, and a warning is logged.
 struct MobileConfirmation: Sendable {
     /// The leg asked.
     let leg: Int
@@ -63,17 +64,26 @@ extension PBXCore {
         let farEndBefore = call.handingOn ? call.applicationLeg.flatMap { call.legs[$0].answerMedia } : nil
         guard let media = call.media, let answer = sdp(of: response) ?? call.legs[index].earlyAnswer,
             let codec = answer.voiceCodec, MusicOnHold.encodings.contains(codec.encoding),
-            let eventType = answer.telephoneEventPayloadType, let endpoint = answer.audioEndpoint,
-            !call.handingOn || call.applicationLeg == nil || farEndBefore != nil
+            let endpoint = answer.audioEndpoint
         else {
             logger.warning(
-                "mobile answered without G.711 and telephone-event: it cannot be asked to press 1, its answer takes the call",
+                "mobile answered without G.711: it cannot be asked to press 1, its answer takes the call",
+                metadata: ["call": "\(call.id)", "extension": "\(extensionNumber)"])
+            return false
+        }
+        guard !call.handingOn || call.applicationLeg == nil || farEndBefore != nil else {
+            // A caller's own transfer: the transferring phone's media is not known as a leg's
+            // answer, so the relay could not be given back.
+            logger.warning(
+                "mobile answered a call whose far end cannot be given back after a question: its answer takes the call",
                 metadata: ["call": "\(call.id)", "extension": "\(extensionNumber)"])
             return false
         }
         let deadline = schedule(.confirmationTimeout(call.id), after: configuration.mobileConfirmTimeout)
-        // A caller on hold hears music already, a click-to-call's the engine's ringing.
-        let ringsCaller = call.heldBy.isEmpty && !(call.engineCalledCaller && call.answeredAt == nil)
+        // A caller on hold, or being transferred, hears music already, a click-to-call's the
+        // engine's ringing.
+        let ringsCaller =
+            call.heldBy.isEmpty && call.transfer?.startedMusic != true && !(call.engineCalledCaller && call.answeredAt == nil)
         call.confirmation = MobileConfirmation(
             leg: index, response: response, dialog: dialog, ack: ack, deadline: deadline, farEndBefore: farEndBefore,
             ringsCaller: ringsCaller)
@@ -101,7 +111,10 @@ extension PBXCore {
         }
         let post = inputSink
         let id = call.id
-        media.watchDigits(from: .b, eventPayloadType: eventType) { digit in post(.confirmationKey(id, index, digit)) }
+        // Its keys as RFC 4733 events if its SDP has them, and as tones in its audio either way.
+        media.watchDigits(from: .b, eventPayloadType: answer.telephoneEventPayloadType, voice: codec) { digit in
+            post(.confirmationKey(id, index, digit))
+        }
         logger.info("mobile answered; asked to press 1", metadata: ["call": "\(call.id)", "extension": "\(extensionNumber)"])
         return true
     }
@@ -123,7 +136,10 @@ extension PBXCore {
     }
 
     func confirmationTimedOut(call id: UUID) {
-        guard let call = calls[id], let confirmation = call.confirmation, ContinuousClock.now >= confirmation.deadline
+        // A stale timer (an earlier question's) is told by its deadline; timers fire on a
+        // 10 ms tick, so allow for it.
+        guard let call = calls[id], let confirmation = call.confirmation,
+            ContinuousClock.now >= confirmation.deadline - .milliseconds(50)
         else { return }
         unconfirmed(call: call, outcome: "timeout")
     }

@@ -66,8 +66,10 @@ final class PartySwappedMediaSession: MediaSession {
         base.playPrompt(name, language: language, toward: Self.turned(side), codec: codec)
     }
 
-    func watchDigits(from side: MediaSide, eventPayloadType: Int, onDigit: @escaping @Sendable (Character) -> Void) {
-        base.watchDigits(from: Self.turned(side), eventPayloadType: eventPayloadType, onDigit: onDigit)
+    func watchDigits(
+        from side: MediaSide, eventPayloadType: Int?, voice: MusicOnHold.Codec, onDigit: @escaping @Sendable (Character) -> Void
+    ) {
+        base.watchDigits(from: Self.turned(side), eventPayloadType: eventPayloadType, voice: voice, onDigit: onDigit)
     }
 
     func stopWatchingDigits(from side: MediaSide) { base.stopWatchingDigits(from: Self.turned(side)) }

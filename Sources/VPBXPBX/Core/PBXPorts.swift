@@ -145,9 +145,12 @@ public protocol MediaSession: AnyObject, Sendable {
     /// plays music: for a mobile asked to press 1 before it gets the call. Returns at once;
     /// ``stopMusic(toward:)`` ends it. Nothing is played when the prompt cannot be had.
     func playPrompt(_ name: String, language: String, toward side: MediaSide, codec: MusicOnHold.Codec)
-    /// Reports the keys `side`'s phone presses (RFC 4733 events under `eventPayloadType`) to
-    /// `onDigit`, on any thread, until ``stopWatchingDigits(from:)``. Returns at once.
-    func watchDigits(from side: MediaSide, eventPayloadType: Int, onDigit: @escaping @Sendable (Character) -> Void)
+    /// Reports the keys `side`'s phone presses to `onDigit`, on any thread, until
+    /// ``stopWatchingDigits(from:)``: RFC 4733 events under `eventPayloadType` (nil: its SDP
+    /// has none) and, where the media side can, tones in its `voice` stream (in-band DTMF).
+    /// Returns at once.
+    func watchDigits(
+        from side: MediaSide, eventPayloadType: Int?, voice: MusicOnHold.Codec, onDigit: @escaping @Sendable (Character) -> Void)
     func stopWatchingDigits(from side: MediaSide)
     /// Goes back to relaying the other side's media to `side` (after music or ringback).
     func stopMusic(toward side: MediaSide)

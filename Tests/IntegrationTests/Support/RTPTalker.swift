@@ -82,3 +82,33 @@ extension RTPCapture {
         }
     }
 }
+
+extension RTPCapture {
+    /// Presses `digit` as a phone without RFC 4733 does: 100 ms of its two tones (ITU-T
+    /// Q.23) in A-law, then 100 ms of silence, 20 ms packets from the ear's socket to `port`
+    /// on 127.0.0.1. Blocks for the 200 ms it takes.
+    func pressInBand(_ digit: DTMFDigit, to port: UInt16, frequencies: (low: Double, high: Double)) {
+        let ssrc = UInt32.random(in: 1...UInt32.max)
+        for step in 0..<10 {
+            let header = RTPHeader(
+                marker: step == 0, payloadType: 8, sequenceNumber: UInt16(step), timestamp: UInt32(step * 160), ssrc: ssrc)
+            var packet = [UInt8](repeating: 0, count: RTPHeader.fixedSize)
+            _ = packet.withUnsafeMutableBytes { header.write(into: $0) }
+            packet += (step * 160..<(step * 160 + 160)).map { n -> UInt8 in
+                let t = Double(n) / 8000
+                let sample = step < 5 ? 5000 * sin(2 * .pi * frequencies.low * t) + 5000 * sin(2 * .pi * frequencies.high * t) : 0
+                return G711.Law.alaw.encode(Int16(sample))
+            }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = port.bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            _ = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(descriptor, packet, packet.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+    }
+}

@@ -64,7 +64,8 @@ final class FakeMediaSession: MediaSession {
 
     /// Who watches a side's keys: ``press(_:from:)`` plays its phone sending one.
     struct DigitWatch: Sendable {
-        let eventPayloadType: Int
+        let eventPayloadType: Int?
+        let voice: MusicOnHold.Codec
         let onDigit: @Sendable (Character) -> Void
     }
 
@@ -142,8 +143,12 @@ final class FakeMediaSession: MediaSession {
         state.withLock { $0.prompts[side] = "\(name)/\(language)/\(codec.encoding)" }
     }
 
-    func watchDigits(from side: MediaSide, eventPayloadType: Int, onDigit: @escaping @Sendable (Character) -> Void) {
-        state.withLock { $0.digitWatches[side] = DigitWatch(eventPayloadType: eventPayloadType, onDigit: onDigit) }
+    func watchDigits(
+        from side: MediaSide, eventPayloadType: Int?, voice: MusicOnHold.Codec, onDigit: @escaping @Sendable (Character) -> Void
+    ) {
+        state.withLock {
+            $0.digitWatches[side] = DigitWatch(eventPayloadType: eventPayloadType, voice: voice, onDigit: onDigit)
+        }
     }
 
     func stopWatchingDigits(from side: MediaSide) {
