@@ -133,7 +133,10 @@ struct ExtensionSettings: ParsableArguments {
 
     @Option(
         name: .customLong("mobile-confirm"),
-        help: "A mobile extension's mobile must press 1 to take a call, so its network's voicemail cannot: on or off (default off).")
+        help: ArgumentHelp(
+            "A mobile answering for the extension (its own mobile, or a number its forwarding calls out) must press 1 "
+                + "to take the call, so the network's voicemail cannot: on or off (default off).",
+            valueName: "on|off"))
     var mobileConfirm: MobileConfirmSwitch?
 
     @Option(

@@ -75,18 +75,33 @@ struct ForwardingTests {
     func busy() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             try await pbx.register(carol)
-            await pbx.core.setMailbox(desk.number, enabled: true)
             await forward(pbx, busy: carol.number)
             let ringing = try await pbx.dial(from: alice, to: [desk])
             pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 486, toTag: "busy-tag"), from: desk)
             let forwarded = try await pbx.outbound.request(.invite, to: carol.address)
             #expect(diversion(of: forwarded).hasSuffix(">;reason=user-busy;counter=1"), "\(diversion(of: forwarded))")
             pbx.send(carol.respond(to: forwarded, status: 486, toTag: "carol-tag"), from: carol)
-            // The target busy too (and without forwarding or a mailbox): the caller hears busy.
+            // The target busy too, and no mailbox anywhere: the caller hears busy.
             let final = try await pbx.outbound.response(486, .invite, to: alice.address)
             #expect(final.statusCode == 486)
             let cdr = try await pbx.finishedCDR(of: alice.number)
             #expect(cdr.path == ["forward:\(desk.number)=busy", "ext:\(carol.number)"])
+        }
+    }
+
+    @Test("a forward's target without a mailbox that does not take the call leaves it to the forwarding extension's voicemail")
+    func failedForwardGoesToTheForwardingVoicemail() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(carol)
+            await pbx.core.setMailbox(desk.number, enabled: true)
+            await forward(pbx, busy: carol.number)
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 486, toTag: "busy-tag"), from: desk)
+            let forwarded = try await pbx.outbound.request(.invite, to: carol.address)
+            pbx.send(carol.respond(to: forwarded, status: 486, toTag: "carol-tag"), from: carol)
+            let voicemail = try await pbx.outbound.request(.invite, to: Application.peer)
+            #expect(voicemail.uri.user == Application.voicemail(mailbox: desk.number, busy: true).user)
+            #expect(!pbx.outbound.sent.contains { $0.isResponse(486, .invite, to: alice.address) })
         }
     }
 

@@ -202,6 +202,32 @@ struct MobileConfirmTests {
         }
     }
 
+    @Test("a desk forwarding to a mobile with --mobile-confirm on: the mobile is asked for the desk; its refusal leaves the call to the desk's voicemail")
+    func forwardToAMobileIsAsked() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(desk)
+            var plan = DialPlan()
+            plan.trunks = [Trunk(name: "carrier", host: provider.address.host, callerID: "+3612345600", numberFormat: .digits)]
+            await pbx.core.setDialPlan(plan)
+            await pbx.core.setMailbox(desk.number, enabled: true)
+            let updated = try await pbx.extensions.update(
+                desk.number, with: ExtensionPatch(forwardBusy: .set("+36309998877"), mobileConfirm: true))
+            await pbx.core.extensionChanged(updated)
+            let ringing = try await pbx.dial(from: alice, to: [desk])
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 486, toTag: "busy-tag"), from: desk)
+            let out = try await pbx.outbound.request(.invite, to: provider.address)
+            pbx.send(provider.respond(to: out, status: 200, toTag: "mobile-tag", sdp: provider.sdp(port: 5004)), from: provider)
+            _ = try await pbx.outbound.request(.ack, to: provider.address)
+            let media = try await pbx.media.onlySession()
+            try await eventually("the mobile asked") { media.prompts[.b] == "confirm-call/hu/PCMU" }
+            #expect(!pbx.outbound.sent.contains(where: callerWasAnswered))
+            #expect(media.press("2", from: .b))
+            _ = try await pbx.outbound.request(.bye, to: provider.address)
+            let voicemail = try await pbx.outbound.request(.invite, to: Application.peer)
+            #expect(voicemail.uri.user == Application.voicemail(mailbox: desk.number, busy: false).user)
+        }
+    }
+
     @Test("without --mobile-confirm the mobile's answer is the call's at once")
     func withoutConfirmation() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

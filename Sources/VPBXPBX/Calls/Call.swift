@@ -88,9 +88,10 @@ struct CalleeLeg: Sendable {
     /// The extension this contact belongs to, when the leg rings an extension (a queue offer
     /// rings several at once and must know which one answered).
     var extensionNumber: String?
-    /// Its answer counts only once its phone pressed 1 (a mobile extension's mobile, with
-    /// `--mobile-confirm on`).
-    var mustConfirm = false
+    /// The extension whose `--mobile-confirm on` holds this leg's answer until its phone
+    /// presses 1 (its mobile, or a number out through a trunk it forwards to); the prompt
+    /// is in that extension's language and the path's step names it. Nil: answers count.
+    var confirmationFor: String?
     /// Where its answer said it receives RTP: the relay's B side goes back there after a
     /// mobile's question while this leg (an application's) hands its caller on.
     var answerMedia: MediaAddress?
@@ -220,6 +221,9 @@ final class Call {
     /// Why the call's first ringing is not at the number it was sent to (forwarding set on
     /// that extension), for the first legs' Diversion header.
     var initialDiversion: Diversion?
+    /// The first extension whose forwarding sent the call on: its voicemail takes the call
+    /// when the target does not answer and has no mailbox of its own (a mobile).
+    var forwardedFrom: String?
     /// The steps so far (`route:100`, `ivr:main=1`, `ext:1002`), as the CDR keeps them.
     var path: [String] = []
     /// When the current ringing phase gives up; a no-answer timer of an earlier phase (before

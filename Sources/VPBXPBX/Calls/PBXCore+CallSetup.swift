@@ -210,6 +210,7 @@ extension PBXCore {
         calls[id] = call
         call.lateOffer = lateOffer
         call.initialDiversion = diversion
+        call.forwardedFrom = diversion?.extensionNumber
         call.withholdsNumber = withholdsNumber
         call.path = path ?? []
         callByInvite[key] = id
@@ -359,7 +360,11 @@ extension PBXCore {
         // The extension whose phone or mobile this is (an application's leg, or a number
         // called out, names none): its busy lamp, and which one answered a queue's offer.
         leg.extensionNumber = target.extensionNumber
-        leg.mustConfirm = target.mustConfirm
+        // A mobile is asked to press 1 for the extension that wants it: a mobile extension's
+        // own mobile, or a number out through a trunk that an extension forwards to.
+        leg.confirmationFor =
+            target.confirmationFor
+            ?? diversion.flatMap { trunk != nil && directory[$0.extensionNumber]?.mobileConfirm == true ? $0.extensionNumber : nil }
         return leg
     }
 

@@ -154,7 +154,7 @@ extension PBXCore {
             startClient(bye, to: destination, purpose: .fireAndForget)
             return
         }
-        if call.legs[index].mustConfirm, awaitConfirmation(response, call: call, leg: index, dialog: dialog, ack: ack) {
+        if call.legs[index].confirmationFor != nil, awaitConfirmation(response, call: call, leg: index, dialog: dialog, ack: ack) {
             return
         }
         connectAnswer(response, call: call, leg: index, dialog: dialog, ack: ack)

@@ -161,6 +161,7 @@ extension PBXCore {
         call.path += routing.path
         writes.enqueue(.cdrPath(id: id, path: call.path))
         call.forwards += 1
+        if call.forwardedFrom == nil { call.forwardedFrom = record.number }
         call.bestFailure = nil
         call.callee = ring.callee
         startCalleePhase(of: call)

@@ -187,24 +187,31 @@ extension PBXCore {
     }
 
     /// An unanswered or busy extension with a mailbox: the caller goes to its voicemail instead
-    /// of hearing the failure, also when a menu handed the caller on to it. Returns false when
-    /// the callee has no mailbox (or the call was answered, or already diverted).
+    /// of hearing the failure, also when a menu handed the caller on to it. A forward's target
+    /// without a mailbox of its own (a mobile, a colleague without voicemail) that does not
+    /// answer leaves the call to the forwarding extension's voicemail. Returns false when
+    /// there is no mailbox to go to (or the call was answered, or already diverted).
     func divertToVoicemail(_ id: UUID, busy: Bool) -> Bool {
         guard let call = calls[id], (call.answeredAt == nil && !call.finalSentToCaller) || call.handingOn,
             call.state != .ending,
-            !call.divertedToVoicemail, call.handOnOrigin?.offersQueueCall != true,
-            dialPlan.mailboxes.contains(call.callee), call.media != nil
+            !call.divertedToVoicemail, call.handOnOrigin?.offersQueueCall != true, call.media != nil
         else { return false }
+        let mailbox: String
+        if dialPlan.mailboxes.contains(call.callee) {
+            mailbox = call.callee
+        } else if let forwarding = call.forwardedFrom, dialPlan.mailboxes.contains(forwarding) {
+            mailbox = forwarding
+        } else {
+            return false
+        }
         for index in call.legs.indices where !call.legs[index].isDone {
             cancelLeg(at: index, of: call)
         }
-        let voicemail = Application.voicemail(mailbox: call.callee, busy: busy)
-        emit(
-            .callRouted(
-                caller: call.caller, dialled: call.callee, path: ["vm:\(call.callee)=\(busy ? "busy" : "unavailable")"])
-        )
+        let voicemail = Application.voicemail(mailbox: mailbox, busy: busy)
+        let step = "vm:\(mailbox)=\(busy ? "busy" : "unavailable")"
+        emit(.callRouted(caller: call.caller, dialled: call.callee, path: [step]))
         call.divertedToVoicemail = true
-        call.path.append("vm:\(call.callee)=\(busy ? "busy" : "unavailable")")
+        call.path.append(step)
         writes.enqueue(.cdrPath(id: id, path: call.path))
         call.callee = voicemail.user
         startCalleePhase(of: call)

@@ -45,12 +45,12 @@ extension PBXCore {
     /// The prompt the mobile hears, in its extension's language.
     static let confirmationPrompt = "confirm-call"
 
-    /// Holds the answer of leg `index` (acknowledged, `mustConfirm`) until its phone presses
+    /// Holds the answer of leg `index` (acknowledged, `confirmationFor` set) until its phone presses
     /// 1. Returns false when the answer is to go through at once (it cannot be asked).
     func awaitConfirmation(
         _ response: SIPResponse, call: Call, leg index: Int, dialog: Dialog, ack: SerializedSIPMessage
     ) -> Bool {
-        let extensionNumber = call.legs[index].extensionNumber ?? call.callee
+        let extensionNumber = call.legs[index].confirmationFor ?? call.callee
         if call.confirmation != nil {
             // One question at a time on the relay's B side: a second mobile answering
             // meanwhile (two mobile extensions rung together) is hung up as unanswered.
@@ -129,7 +129,7 @@ extension PBXCore {
             return
         }
         // The answer's own path (connectAnswer, endConfirmation) ends the question.
-        call.path.append("confirm:\(call.legs[index].extensionNumber ?? call.callee)=accepted")
+        call.path.append("confirm:\(call.legs[index].confirmationFor ?? call.callee)=accepted")
         writes.enqueue(.cdrPath(id: id, path: call.path))
         logger.info("mobile pressed 1: it takes the call", metadata: ["call": "\(id)"])
         connectAnswer(confirmation.response, call: call, leg: index, dialog: confirmation.dialog, ack: confirmation.ack)
@@ -227,7 +227,7 @@ extension PBXCore {
     private func confirmationFailed(call: Call, leg index: Int, outcome: String) {
         call.legs[index].state = .failed
         noteDialogChange()
-        call.path.append("confirm:\(call.legs[index].extensionNumber ?? call.callee)=\(outcome)")
+        call.path.append("confirm:\(call.legs[index].confirmationFor ?? call.callee)=\(outcome)")
         writes.enqueue(.cdrPath(id: call.id, path: call.path))
         logger.info("mobile did not take the call", metadata: ["call": "\(call.id)", "outcome": "\(outcome)"])
         let failure = SIPResponse(to: call.legs[index].invite, status: 480, reason: "Not Confirmed")

@@ -156,7 +156,7 @@ extension PBXCore {
             var target = trunkTarget(for: mobile)
         {
             target.extensionNumber = record.number
-            target.mustConfirm = record.mobileConfirm
+            target.confirmationFor = record.mobileConfirm ? record.number : nil
             targets.append(target)
         }
         return targets
@@ -266,8 +266,8 @@ struct RingTarget: Sendable {
     var extensionNumber: String?
     /// The trunk's name when this rings a public number through it.
     var trunk: String?
-    /// Its answer counts only once its phone pressed 1 (``CalleeLeg/mustConfirm``).
-    var mustConfirm = false
+    /// Its answer counts only once its phone pressed 1 (``CalleeLeg/confirmationFor``).
+    var confirmationFor: String?
 
     init(contact: SIPURI, destination: SIPPeerAddress, extensionNumber: String? = nil, trunk: String? = nil) {
         self.contact = contact
