@@ -118,6 +118,22 @@ struct ForwardingTests {
         }
     }
 
+    @Test("forward always to a mobile with a mailbox behind: the mobile rings for the extension's ring time, then its voicemail")
+    func mobileRingsForTheRingTimeThenVoicemail() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await withTrunk(pbx)
+            await pbx.core.setMailbox(desk.number, enabled: true)
+            await forward(pbx, always: "+36309998877", noAnswerTimeout: 1)
+            _ = try await pbx.placeCall(from: alice, to: desk.number, sdp: alice.sdp())
+            let out = try await pbx.outbound.request(.invite, to: provider.address)
+            pbx.send(provider.respond(to: out, status: 180, toTag: "mobile-tag"), from: provider)
+            // After 1 s, not the 180 s a number called out may ring.
+            _ = try await pbx.outbound.request(.cancel, to: provider.address, timeout: .seconds(5))
+            let voicemail = try await pbx.outbound.request(.invite, to: Application.peer)
+            #expect(voicemail.uri.user == Application.voicemail(mailbox: desk.number, busy: false).user)
+        }
+    }
+
     @Test("forward on no answer with no phone registered: the target rings at once, reason unavailable")
     func unavailable() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

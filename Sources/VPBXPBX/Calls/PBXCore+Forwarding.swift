@@ -123,10 +123,18 @@ extension PBXCore {
 
     /// What ringing `target` on behalf of forwarding extension `from` rings: an extension's
     /// phones, an application, or a public number through a trunk as far as `from` may call.
+    /// A public number rings for the forwarding extension's own ring time when its voicemail
+    /// waits behind (ring the mobile, then my voicemail), else as long as the network lets it.
     func forwardRinging(_ target: Routing.Target, from extensionNumber: String, at now: Date)
         -> (callee: String, targets: [RingTarget], timeout: Int)?
     {
-        ringing(target, now: now, outboundReach: outboundReach(of: extensionNumber))
+        guard var ring = ringing(target, now: now, outboundReach: outboundReach(of: extensionNumber)) else { return nil }
+        if ring.targets.contains(where: { $0.trunk != nil }), dialPlan.mailboxes.contains(extensionNumber),
+            let record = directory[extensionNumber]
+        {
+            ring.timeout = min(ring.timeout, record.noAnswerTimeout)
+        }
+        return ring
     }
 
     /// An unanswered or busy call to an extension with busy or no-answer forwarding: its
