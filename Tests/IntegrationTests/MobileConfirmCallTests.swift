@@ -24,7 +24,8 @@ extension Integration {
             try await pbx.addExtension(Fixture.callee, password: Fixture.password(Fixture.callee))
             let provider = try await TrunkCallTests.provider(pbx, ear: providerEar)
             try await pbx.cli.succeed([
-                "ext", "set", Fixture.callee, "--type", "mobile", "--mobile", "06 30 999 8877", "--mobile-confirm", "on",
+                "ext", "set", Fixture.callee, "--type", "mobile", "--mobile", "06 30 999 8877", "--mobile-confirm",
+                "on",
             ])
             let shown = try await pbx.cli.json(ExtensionInfo.self, ["ext", "show", Fixture.callee])
             #expect(shown.mobileConfirm == true && shown.mobileNumber == "+36309998877")
@@ -81,7 +82,9 @@ extension Integration {
             }
         }
 
-        @Test("through a menu: the menu's relay is lent to the mobile for the question, and after its 1 caller and mobile hear each other")
+        @Test(
+            "through a menu: the menu's relay is lent to the mobile for the question, and after its 1 caller and mobile hear each other"
+        )
         func throughAMenu() async throws {
             try await TestPBX.run { pbx in
                 let (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
@@ -89,7 +92,9 @@ extension Integration {
                 try await Sox.sine(
                     URL(fileURLWithPath: pbx.options.promptsDirectory).appendingPathComponent("hu/welcome.wav"),
                     rate: 8000, channels: 1, seconds: 4, frequency: 440, scratch: pbx.scratch)
-                try await pbx.cli.succeed(["ivr", "add", "main", "--greeting", "welcome", "--option", "1=ext:\(Fixture.callee)"])
+                try await pbx.cli.succeed([
+                    "ivr", "add", "main", "--greeting", "welcome", "--option", "1=ext:\(Fixture.callee)",
+                ])
                 try await pbx.cli.succeed(["route", "add", "200", "--to", "ivr:main"])
                 // Answered by the menu, it presses 1 (SIP INFO) after 1.5 s and listens.
                 let caller = try pbx.phone(.callListenInfo1).service("200").caller(Fixture.caller)
@@ -109,7 +114,8 @@ extension Integration {
                 try callerResult.requireSuccess()
                 try providerResult.requireSuccess()
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: "200")
-                #expect(cdr.path?.suffix(2) == ["ext:\(Fixture.callee)", "confirm:\(Fixture.callee)=accepted"], "\(cdr)")
+                #expect(
+                    cdr.path?.suffix(2) == ["ext:\(Fixture.callee)", "confirm:\(Fixture.callee)=accepted"], "\(cdr)")
             }
         }
 

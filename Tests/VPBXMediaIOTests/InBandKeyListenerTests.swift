@@ -36,7 +36,8 @@ struct InBandKeyListenerTests {
     func keysInARowAndNoFalseKeys() throws {
         let listener = try #require(InBandKeyListener(encoding: "pcmu", payloadType: 0))
         let gap = packets(nil, milliseconds: 80, law: .ulaw)
-        let presses = packets(.one, milliseconds: 80, law: .ulaw) + gap + packets(.nine, milliseconds: 80, law: .ulaw) + gap
+        let presses =
+            packets(.one, milliseconds: 80, law: .ulaw) + gap + packets(.nine, milliseconds: 80, law: .ulaw) + gap
         #expect(keys(listener, presses, payloadType: 0) == ["1", "9"])
         let hum: [[UInt8]] = stride(from: 0, to: 8000, by: 160).map { first in
             (first..<(first + 160)).map { G711.Law.ulaw.encode(Int16(6000 * sin(2 * .pi * 700 * Double($0) / 8000))) }

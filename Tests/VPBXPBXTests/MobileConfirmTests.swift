@@ -16,7 +16,9 @@ struct MobileConfirmTests {
     /// Bob (101) made a mobile extension ringing +36309998877 through the provider's trunk.
     private func mobileBob(_ pbx: PBXHarness, confirm: Bool = true, voicemail: Bool = false) async throws {
         var plan = DialPlan()
-        plan.trunks = [Trunk(name: "carrier", host: provider.address.host, callerID: "+3612345600", numberFormat: .digits)]
+        plan.trunks = [
+            Trunk(name: "carrier", host: provider.address.host, callerID: "+3612345600", numberFormat: .digits)
+        ]
         await pbx.core.setDialPlan(plan)
         let updated = try await pbx.extensions.update(
             desk.number,
@@ -39,7 +41,8 @@ struct MobileConfirmTests {
         { [alice] in $0.isResponse(200, .invite, to: alice.address) }
     }
 
-    @Test("the mobile's answer waits: it hears the prompt, the caller ringing; 1 connects them and stops the desk phone")
+    @Test(
+        "the mobile's answer waits: it hears the prompt, the caller ringing; 1 connects them and stops the desk phone")
     func pressingOneTakesTheCall() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             try await pbx.register(desk)
@@ -52,7 +55,9 @@ struct MobileConfirmTests {
             #expect(media.ringback[.a] != nil, "the caller must hear ringing, not the mobile")
             #expect(media.digitWatches[.b]?.eventPayloadType == 101)
             #expect(!pbx.outbound.sent.contains(where: callerWasAnswered), "answered before the mobile pressed 1")
-            #expect(!pbx.outbound.sent.contains { $0.isRequest(.cancel, to: desk.address) }, "the desk phone stopped ringing")
+            #expect(
+                !pbx.outbound.sent.contains { $0.isRequest(.cancel, to: desk.address) },
+                "the desk phone stopped ringing")
 
             #expect(media.press("1", from: .b))
             let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
@@ -83,7 +88,8 @@ struct MobileConfirmTests {
             #expect(!pbx.outbound.sent.contains(where: callerWasAnswered))
             // The caller rings on, hearing the engine's ringing, until the desk answers.
             #expect(media.ringback[.a] != nil)
-            pbx.send(desk.respond(to: deskInvite, status: 200, toTag: "desk-tag", sdp: desk.sdp(port: 4020)), from: desk)
+            pbx.send(
+                desk.respond(to: deskInvite, status: 200, toTag: "desk-tag", sdp: desk.sdp(port: 4020)), from: desk)
             let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
             #expect(media.ringback[.a] == nil)
             // The mobile may still send: the desk's media must take the latch from it.
@@ -105,7 +111,8 @@ struct MobileConfirmTests {
             let media = try await pbx.media.onlySession()
             try await eventually("the mobile asked") { media.digitWatches[.b] != nil }
             let deskInvite = try await pbx.outbound.request(.invite, to: desk.address)
-            pbx.send(desk.respond(to: deskInvite, status: 200, toTag: "desk-tag", sdp: desk.sdp(port: 4020)), from: desk)
+            pbx.send(
+                desk.respond(to: deskInvite, status: 200, toTag: "desk-tag", sdp: desk.sdp(port: 4020)), from: desk)
             _ = try await pbx.outbound.response(200, .invite, to: alice.address)
             _ = try await pbx.outbound.request(.bye, to: provider.address)
             #expect(media.prompts.isEmpty && media.ringback.isEmpty && media.digitWatches.isEmpty)
@@ -116,7 +123,8 @@ struct MobileConfirmTests {
         }
     }
 
-    @Test("the mobile hanging up before it pressed 1 is a leg that failed: with nothing else ringing the caller gets 480")
+    @Test(
+        "the mobile hanging up before it pressed 1 is a leg that failed: with nothing else ringing the caller gets 480")
     func mobileHangsUp() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             try await mobileBob(pbx)
@@ -151,14 +159,18 @@ struct MobileConfirmTests {
     private func handOnToMobileCarol(_ pbx: PBXHarness) async throws -> (PBXHarness.Established, SIPRequest) {
         let call = try await pbx.establish(from: alice, to: desk)
         var plan = DialPlan()
-        plan.trunks = [Trunk(name: "carrier", host: provider.address.host, callerID: "+3612345600", numberFormat: .digits)]
+        plan.trunks = [
+            Trunk(name: "carrier", host: provider.address.host, callerID: "+3612345600", numberFormat: .digits)
+        ]
         await pbx.core.setDialPlan(plan)
         let carol = try await pbx.extensions.update(
-            Cast.carol.number, with: ExtensionPatch(kind: .mobile, mobileNumber: .set("+36309998877"), mobileConfirm: true))
+            Cast.carol.number,
+            with: ExtensionPatch(kind: .mobile, mobileNumber: .set("+36309998877"), mobileConfirm: true))
         await pbx.core.extensionChanged(carol)
         #expect(await pbx.core.handOn(callID: call.callee.callID, to: .extension(carol.number), step: "ivr:main=1"))
         let out = try await pbx.outbound.request(.invite, to: provider.address)
-        pbx.send(provider.respond(to: out, status: 200, toTag: "mobile-tag", sdp: provider.sdp(port: 5004)), from: provider)
+        pbx.send(
+            provider.respond(to: out, status: 200, toTag: "mobile-tag", sdp: provider.sdp(port: 5004)), from: provider)
         _ = try await pbx.outbound.request(.ack, to: provider.address)
         let media = call.session
         try await eventually("the mobile asked") { media.digitWatches[.b] != nil }
@@ -188,7 +200,9 @@ struct MobileConfirmTests {
         }
     }
 
-    @Test("a menu's hand-on: the mobile's 1 connects the caller and hangs the menu up, with no second answer to the caller")
+    @Test(
+        "a menu's hand-on: the mobile's 1 connects the caller and hangs the menu up, with no second answer to the caller"
+    )
     func handOnAccepted() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             let (call, _) = try await handOnToMobileCarol(pbx)
@@ -196,18 +210,23 @@ struct MobileConfirmTests {
             let answersBefore = pbx.outbound.distinctCount(where: callerWasAnswered)
             #expect(media.press("1", from: .b))
             _ = try await pbx.outbound.request(.bye, to: desk.address)
-            #expect(await pbx.core.handOnResult(callID: call.callee.callID) == .connected(answeredBy: Cast.carol.number))
+            #expect(
+                await pbx.core.handOnResult(callID: call.callee.callID) == .connected(answeredBy: Cast.carol.number))
             #expect(media.ringback[.a] == nil && media.prompts.isEmpty && media.digitWatches.isEmpty)
             #expect(pbx.outbound.distinctCount(where: callerWasAnswered) == answersBefore)
         }
     }
 
-    @Test("a desk forwarding to a mobile with --mobile-confirm on: the mobile is asked for the desk; its refusal leaves the call to the desk's voicemail")
+    @Test(
+        "a desk forwarding to a mobile with --mobile-confirm on: the mobile is asked for the desk; its refusal leaves the call to the desk's voicemail"
+    )
     func forwardToAMobileIsAsked() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             try await pbx.register(desk)
             var plan = DialPlan()
-            plan.trunks = [Trunk(name: "carrier", host: provider.address.host, callerID: "+3612345600", numberFormat: .digits)]
+            plan.trunks = [
+                Trunk(name: "carrier", host: provider.address.host, callerID: "+3612345600", numberFormat: .digits)
+            ]
             await pbx.core.setDialPlan(plan)
             await pbx.core.setMailbox(desk.number, enabled: true)
             let updated = try await pbx.extensions.update(
@@ -216,7 +235,9 @@ struct MobileConfirmTests {
             let ringing = try await pbx.dial(from: alice, to: [desk])
             pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 486, toTag: "busy-tag"), from: desk)
             let out = try await pbx.outbound.request(.invite, to: provider.address)
-            pbx.send(provider.respond(to: out, status: 200, toTag: "mobile-tag", sdp: provider.sdp(port: 5004)), from: provider)
+            pbx.send(
+                provider.respond(to: out, status: 200, toTag: "mobile-tag", sdp: provider.sdp(port: 5004)),
+                from: provider)
             _ = try await pbx.outbound.request(.ack, to: provider.address)
             let media = try await pbx.media.onlySession()
             try await eventually("the mobile asked") { media.prompts[.b] == "confirm-call/hu/PCMU" }

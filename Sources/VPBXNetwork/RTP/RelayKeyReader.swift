@@ -50,7 +50,9 @@ final class RelayDigitWatcher {
     private let audio: (any RelayAudioKeyListener)?
     private let onDigit: @Sendable (Character) -> Void
 
-    init(eventPayloadType: UInt8?, audio: (any RelayAudioKeyListener)?, onDigit: @escaping @Sendable (Character) -> Void) {
+    init(
+        eventPayloadType: UInt8?, audio: (any RelayAudioKeyListener)?, onDigit: @escaping @Sendable (Character) -> Void
+    ) {
         self.events = eventPayloadType.map { RelayKeyReader(eventPayloadType: $0) }
         self.audio = audio
         self.onDigit = onDigit
@@ -64,7 +66,8 @@ final class RelayDigitWatcher {
             guard let audio, header.payloadLength > 0 else { return [] }
             return audio.keys(
                 payloadType: header.payloadType,
-                payload: UnsafeRawBufferPointer(rebasing: bytes[header.payloadOffset..<(header.payloadOffset + header.payloadLength)]))
+                payload: UnsafeRawBufferPointer(
+                    rebasing: bytes[header.payloadOffset..<(header.payloadOffset + header.payloadLength)]))
         }
         for key in keys { onDigit(key) }
     }

@@ -83,7 +83,8 @@ extension PBXCore {
         // A caller on hold, or being transferred, hears music already, a click-to-call's the
         // engine's ringing.
         let ringsCaller =
-            call.heldBy.isEmpty && call.transfer?.startedMusic != true && !(call.engineCalledCaller && call.answeredAt == nil)
+            call.heldBy.isEmpty && call.transfer?.startedMusic != true
+            && !(call.engineCalledCaller && call.answeredAt == nil)
         call.confirmation = MobileConfirmation(
             leg: index, response: response, dialog: dialog, ack: ack, deadline: deadline, farEndBefore: farEndBefore,
             ringsCaller: ringsCaller)
@@ -106,7 +107,9 @@ extension PBXCore {
         let language = directory[extensionNumber]?.language == .en ? "en" : "hu"
         media.playPrompt(Self.confirmationPrompt, language: language, toward: .b, codec: codec)
         // The caller hears ringing, not the mobile (its user's "hello?", a voicemail greeting).
-        if ringsCaller, let ringback = call.offer.firstG711Codec(preferring: call.callerCodec?.encoding ?? codec.encoding) {
+        if ringsCaller,
+            let ringback = call.offer.firstG711Codec(preferring: call.callerCodec?.encoding ?? codec.encoding)
+        {
             media.playRingback(toward: .a, codec: call.callerCodec ?? ringback)
         }
         let post = inputSink
@@ -115,7 +118,8 @@ extension PBXCore {
         media.watchDigits(from: .b, eventPayloadType: answer.telephoneEventPayloadType, voice: codec) { digit in
             post(.confirmationKey(id, index, digit))
         }
-        logger.info("mobile answered; asked to press 1", metadata: ["call": "\(call.id)", "extension": "\(extensionNumber)"])
+        logger.info(
+            "mobile answered; asked to press 1", metadata: ["call": "\(call.id)", "extension": "\(extensionNumber)"])
         return true
     }
 

@@ -16,7 +16,9 @@ struct RelayDigitWatchTests {
         return bytes + TelephoneEvent(digit: digit, isEnd: true, duration: 800).bytes
     }
 
-    @Test("keys from the watched side are reported once each (end packets repeat), those of the other side and after the stop are not")
+    @Test(
+        "keys from the watched side are reported once each (end packets repeat), those of the other side and after the stop are not"
+    )
     func reportsTheWatchedSidesKeys() async throws {
         let relay = try makeRelay()
         let session = try await relay.makeSession(bindHost: "127.0.0.1")
