@@ -9,12 +9,23 @@ extension ControlHandlers {
     func registerConferenceMethods(on router: ControlRouter) {
         router.register(ConferenceList.self) { _, context in
             let settings = try await self.storeCall { try await self.dialPlan.conferenceRooms() }
-            let inUse = Dictionary(uniqueKeysWithValues: conferences.list.map { ($0.name, $0.participants) })
+            let inUse = Dictionary(uniqueKeysWithValues: conferences.list.map { ($0.name, $0) })
             let names = Set(settings.map(\.name)).union(inUse.keys).sorted()
             let byName = Dictionary(uniqueKeysWithValues: settings.map { ($0.name, $0) })
             return names.map { name in
-                Self.conferenceInfo(name, byName[name], participants: inUse[name] ?? [], showingPIN: context.role == .admin)
+                Self.conferenceInfo(name, byName[name], room: inUse[name], showingPIN: context.role == .admin)
             }
+        }
+        router.register(ConferenceMute.self) { params, context in
+            guard let room = conferences.setMuted(params.muted, caller: params.participant, in: params.name) else {
+                throw RPCError.notFound(
+                    "nobody calling from \(params.participant) is in conference room \(params.name) (see vpbx conf list)")
+            }
+            await self.publish(
+                "conference", params.muted ? "conference.muted" : "conference.unmuted",
+                ["name": .string(params.name), "participant": .string(params.participant)])
+            let record = try await self.storeCall { try await self.dialPlan.conferenceRooms() }.first { $0.name == params.name }
+            return Self.conferenceInfo(params.name, record, room: room, showingPIN: context.role == .admin)
         }
         router.register(ConferenceCreate.self) { params, _ in
             var record = ConferenceRoomRecord(name: params.name)
@@ -45,8 +56,7 @@ extension ControlHandlers {
     private func conferenceChanged(_ record: ConferenceRoomRecord, _ event: String) async throws -> ConferenceInfo {
         try await reloadDialPlan()
         await publish("dialplan", event, ["name": .string(record.name)])
-        let participants = conferences.list.first { $0.name == record.name }?.participants ?? []
-        return Self.conferenceInfo(record.name, record, participants: participants, showingPIN: true)
+        return Self.conferenceInfo(record.name, record, room: conferences.list.first { $0.name == record.name }, showingPIN: true)
     }
 
     /// The given fields onto `record`: "" clears the PIN, 0 the limit. The store checks them.
@@ -55,12 +65,15 @@ extension ControlHandlers {
         if let limit = params.maximumParticipants { record.maximumParticipants = limit == 0 ? nil : limit }
     }
 
+    /// `room`: who is in it now; nil when nobody is.
     static func conferenceInfo(
-        _ name: String, _ record: ConferenceRoomRecord?, participants: [String], showingPIN: Bool
+        _ name: String, _ record: ConferenceRoomRecord?, room: ConferenceRooms.Room?, showingPIN: Bool
     ) -> ConferenceInfo {
-        ConferenceInfo(
-            name: name, participants: participants, hasPIN: record?.pin != nil, pin: showingPIN ? record?.pin : nil,
-            maximumParticipants: record?.maximumParticipants)
+        var info = ConferenceInfo(
+            name: name, participants: room?.participants ?? [], hasPIN: record?.pin != nil,
+            pin: showingPIN ? record?.pin : nil, maximumParticipants: record?.maximumParticipants)
+        info.muted = room?.muted ?? []
+        return info
     }
 
     /// The rooms' settings for the dial plan.

@@ -8,16 +8,26 @@ struct ConferenceCommand: AsyncParsableCommand {
         discussion: """
             A route makes a room: vpbx route add 800 --to conf:team. Without settings the room is open to \
             everyone the route brings; with a PIN callers are asked for it (three tries), with a limit \
-            callers beyond it hear that the room is full.
+            callers beyond it hear that the room is full. A moderator mutes a participant with \
+            vpbx conf mute ROOM NUMBER; vpbx call hangup CALL removes one.
             """,
-        subcommands: [ConferenceAdd.self, ConferenceListCommand.self, ConferenceSet.self, ConferenceRemove.self])
+        subcommands: [
+            ConferenceAdd.self, ConferenceListCommand.self, ConferenceSet.self, ConferenceRemove.self,
+            ConferenceMuteCommand.self, ConferenceUnmuteCommand.self,
+        ])
 
     static func printDetails(_ info: ConferenceInfo) {
         Output.fields([
             ("name", info.name), ("pin", pinText(info)),
             ("limit", info.maximumParticipants.map { "\($0) callers" } ?? "none"),
-            ("in it now", info.participants.isEmpty ? "nobody" : info.participants.joined(separator: " ")),
+            ("in it now", info.participants.isEmpty ? "nobody" : who(info)),
         ])
+    }
+
+    /// The participants, a muted one marked `(muted)`.
+    static func who(_ info: ConferenceInfo) -> String {
+        let muted = Set(info.muted ?? [])
+        return info.participants.map { muted.contains($0) ? "\($0)(muted)" : $0 }.joined(separator: " ")
     }
 
     static func pinText(_ info: ConferenceInfo) -> String {
@@ -82,7 +92,7 @@ struct ConferenceListCommand: AsyncParsableCommand {
             rooms.map {
                 [
                     $0.name, ConferenceCommand.pinText($0), $0.maximumParticipants.map(String.init) ?? "-",
-                    String($0.participants.count), $0.participants.joined(separator: " "),
+                    String($0.participants.count), ConferenceCommand.who($0),
                 ]
             })
     }
@@ -122,5 +132,42 @@ struct ConferenceRemove: AsyncParsableCommand {
         let info = try await EngineSession.run(global) { try await $0.call(ConferenceDelete.self, .init(name: name)) }
         if global.json { return Output.json(info) }
         Output.line("room \(info.name) is open again (no PIN, no limit)")
+    }
+}
+
+/// `vpbx conf mute ROOM NUMBER`.
+struct ConferenceMuteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mute",
+        abstract: "Mute a participant: nobody in the room hears it; it still hears them (its * unmutes it).")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The room's name.") var name: String
+    @Argument(help: "The number the participant calls from, as vpbx conf list shows it.") var participant: String
+
+    func run() async throws {
+        try await ConferenceMuteCommand.change(global, name: name, participant: participant, muted: true)
+    }
+
+    static func change(_ global: GlobalOptions, name: String, participant: String, muted: Bool) async throws {
+        let info = try await EngineSession.run(global) {
+            try await $0.call(ConferenceMute.self, .init(name: name, participant: participant, muted: muted))
+        }
+        if global.json { return Output.json(info) }
+        Output.line("\(participant) in room \(info.name) is \(muted ? "muted" : "heard again")")
+    }
+}
+
+/// `vpbx conf unmute ROOM NUMBER`.
+struct ConferenceUnmuteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unmute", abstract: "Unmute a participant: the room hears it again.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The room's name.") var name: String
+    @Argument(help: "The number the participant calls from.") var participant: String
+
+    func run() async throws {
+        try await ConferenceMuteCommand.change(global, name: name, participant: participant, muted: false)
     }
 }

@@ -74,6 +74,66 @@ extension Integration {
             }
         }
 
+        @Test("vpbx conf mute: the room stops hearing a participant, who still hears the room; unmute brings it back")
+        func moderatorMutes() async throws {
+            try await TestPBX.run { pbx in
+                try await pbx.cli.succeed(["route", "add", "800", "--to", "conf:team"])
+                let members = Array(Self.members.prefix(2))
+                var ears: [RTPCapture] = []
+                var phones: [SippProcess] = []
+                for member in members {
+                    try await pbx.addExtension(member, password: Fixture.password(member))
+                    let ear = try RTPCapture()
+                    let phone = try pbx.phone(.callListen).service("800").caller(member)
+                        .key("rtp_listen", String(ear.port)).credentials(user: member, password: Fixture.password(member))
+                    ears.append(ear)
+                    phones.append(try pbx.start(phone, name: "caller-\(member)"))
+                }
+                let calls = try await eventually("the two calls answered by the room") {
+                    for phone in phones where !phone.isRunning { throw StopWaiting(reason: "a caller's sipp has ended") }
+                    let calls = try await pbx.cli.json([CallInfo].self, ["call", "list"]).filter {
+                        $0.callee == "conf-team" && $0.state == .answered && $0.legs?.first?.mediaPort != nil
+                    }
+                    return calls.count == 2 ? calls : nil
+                }
+                for (index, member) in members.enumerated() {
+                    let call = try #require(calls.first { $0.caller == member })
+                    ears[index].talk(frequency: Self.tones[index], to: UInt16(try #require(call.legs?.first?.mediaPort)))
+                }
+                /// What each ear hears over the next 1.2 s (its first 0.5 s skipped).
+                func listen() async throws -> [MonitorCallTests.Heard] {
+                    let start = ears.map(\.received.count)
+                    try await Task.sleep(for: .milliseconds(1200))
+                    let end = ears.map(\.received.count)
+                    return ears.indices.map { MonitorCallTests.Heard(ears[$0], from: start[$0], to: end[$0]) }
+                }
+                try await Task.sleep(for: .milliseconds(600))  // past the join tones and the jitter buffers' fill
+                let before = try await listen()
+                #expect(before[1].has(Self.tones[0]), "1002 hears 1001: \(before[1])")
+
+                try await pbx.cli.succeed(["conf", "mute", "team", "1001"])
+                let room = try await Self.room("team", pbx)
+                #expect(room?.muted == ["1001"], "\(String(describing: room))")
+                let list = try await pbx.cli.run(["conf", "list"], json: false)
+                #expect(list.stdout.contains("1001(muted) 1002"), "\(list.stdout)")
+                let muted = try await listen()
+                #expect(!muted[1].has(Self.tones[0]), "1002 still hears the muted 1001: \(muted[1])")
+                #expect(muted[0].has(Self.tones[1]), "the muted 1001 no longer hears 1002: \(muted[0])")
+
+                let nobody = try await pbx.cli.run(["conf", "mute", "team", "1009"])
+                #expect(nobody.exitCode == 1 && nobody.stderr.contains("1009"), "\(nobody.summary)")
+
+                try await pbx.cli.succeed(["conf", "unmute", "team", "1001"])
+                let again = try await listen()
+                #expect(again[1].has(Self.tones[0]), "1002 hears 1001 again: \(again[1])")
+                #expect(try await Self.room("team", pbx)?.muted == [])
+
+                for call in calls { try await pbx.cli.succeed(["call", "hangup", call.id]) }
+                for phone in phones { try await phone.finish().requireSuccess() }
+                for ear in ears { ear.stop() }
+            }
+        }
+
         /// `vpbx conf list --json` for one room.
         static func room(_ name: String, _ pbx: TestPBX) async throws -> ConferenceInfo? {
             try await pbx.cli.json([ConferenceInfo].self, ["conf", "list"]).first { $0.name == name }

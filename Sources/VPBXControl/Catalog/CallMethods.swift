@@ -170,6 +170,9 @@ public struct ConferenceInfo: Codable, Sendable, Hashable {
     public var pin: String?
     /// Callers at once beyond which others are told the room is full; nil: no limit.
     public var maximumParticipants: Int?
+    /// The participants nobody hears now (muted by their `*` or `conference.mute`); nil
+    /// from engines before stop 53.
+    public var muted: [String]?
 
     public init(
         name: String, participants: [String], hasPIN: Bool? = nil, pin: String? = nil, maximumParticipants: Int? = nil

@@ -25,6 +25,29 @@ public enum ConferenceDelete: RPCMethod {
     public typealias Result = ConferenceInfo
 }
 
+/// `conference.mute`: a moderator mutes or unmutes a participant of a room in use.
+public enum ConferenceMute: RPCMethod {
+    public static let name = "conference.mute"
+    public static let summary =
+        "Mute (or unmute) a conference participant, by the number it calls from: nobody hears it, it still hears the room."
+    public static let allowedRoles: Set<Role> = .staff
+    public typealias Params = ConferenceMuteParams
+    public typealias Result = ConferenceInfo
+}
+
+/// `conference.mute`'s params: the room, the participant's number, mute or unmute.
+public struct ConferenceMuteParams: Codable, Sendable, Hashable {
+    public var name: String
+    public var participant: String
+    public var muted: Bool
+
+    public init(name: String, participant: String, muted: Bool) {
+        self.name = name
+        self.participant = participant
+        self.muted = muted
+    }
+}
+
 /// Params naming one conference room.
 public struct ConferenceRef: Codable, Sendable, Hashable {
     public var name: String

@@ -91,6 +91,7 @@ public enum RPCCatalog {
         .init(ConferenceCreate.self),
         .init(ConferenceUpdate.self),
         .init(ConferenceDelete.self),
+        .init(ConferenceMute.self),
         .init(QueueMove.self),
         .init(VoicemailList.self),
         .init(VoicemailGet.self),

@@ -95,6 +95,10 @@ public final class ConferenceMixer: Sendable {
         state.withLock { $0.participants[id]?.muted = muted }
     }
 
+    func isMuted(_ id: Int) -> Bool {
+        state.withLock { $0.participants[id]?.muted ?? false }
+    }
+
     func deliver(_ frame: [Int16], from speaker: Int) {
         state.withLock { state in
             guard let participant = state.participants[speaker], !participant.muted else { return }
@@ -151,7 +155,11 @@ public final class ConferencePort: Sendable {
     /// The next 20 ms frame the phone hears: everyone else, added up.
     public func nextFrame() -> [Int16] { mixer.nextFrame(for: id) }
 
+    /// Mutes or unmutes the participant: its own `*`, or a moderator (`vpbx conf mute`).
     public func setMuted(_ muted: Bool) { mixer.setMuted(muted, id) }
+
+    /// Whether nobody hears the participant now, whoever muted it.
+    public var isMuted: Bool { mixer.isMuted(id) }
 
     public func leave() { mixer.leave(id) }
 }

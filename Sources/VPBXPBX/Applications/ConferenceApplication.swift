@@ -8,7 +8,8 @@ import VPBXRTP
 ///
 /// The others hear a rising pair of tones when a caller joins, a falling pair when one leaves
 /// (``ConferenceMixer``); a caller alone in the room hears the hold music. Tones rather than
-/// prompts inside the room: what they say needs no translation. Not yet: a moderator.
+/// prompts inside the room: what they say needs no translation. A moderator (`vpbx conf
+/// mute`) may mute and unmute a caller too; the caller's next `*` goes from that state.
 struct ConferenceApplication {
     let room: String
     let caller: String
@@ -50,11 +51,11 @@ struct ConferenceApplication {
         }
         await channel.connect(to: port)
         _ = await channel.play(Self.joined)
-        var isMuted = false
         // Nil when the channel closes: the caller hung up.
         while let key = await keypad.nextKey() {
             guard key == "*" else { continue }
-            isMuted.toggle()
+            // The mixer's state, not a copy: a moderator may have muted the caller meanwhile.
+            let isMuted = !port.isMuted
             port.setMuted(isMuted)
             _ = await channel.play(isMuted ? Self.muted : Self.unmuted)
         }

@@ -11,11 +11,13 @@ public final class ConferenceRooms: Sendable {
         public var name: String
         /// Who is in it (the callers' numbers), in the order they came.
         public var participants: [String]
+        /// Those of them nobody hears now (muted by themselves or by a moderator).
+        public var muted: [String] = []
     }
 
     private struct Entry {
         let mixer: ConferenceMixer
-        var participants: [(port: Int, caller: String)] = []
+        var participants: [(port: ConferencePort, caller: String)] = []
     }
 
     private let rooms = Mutex<[String: Entry]>([:])
@@ -33,7 +35,7 @@ public final class ConferenceRooms: Sendable {
             if let limit, let entry = rooms[name], entry.participants.count >= limit { return nil }
             var entry = rooms[name] ?? Entry(mixer: ConferenceMixer(waitingMusic: waitingMusic()))
             let port = entry.mixer.join()
-            entry.participants.append((port.id, caller))
+            entry.participants.append((port, caller))
             rooms[name] = entry
             return port
         }
@@ -44,7 +46,7 @@ public final class ConferenceRooms: Sendable {
         port.leave()
         rooms.withLock { rooms in
             guard var entry = rooms[name] else { return }
-            entry.participants.removeAll { $0.port == port.id }
+            entry.participants.removeAll { $0.port.id == port.id }
             rooms[name] = entry.participants.isEmpty ? nil : entry
         }
     }
@@ -52,7 +54,26 @@ public final class ConferenceRooms: Sendable {
     /// The rooms with somebody in them, by name.
     public var list: [Room] {
         rooms.withLock { rooms in
-            rooms.map { Room(name: $0.key, participants: $0.value.participants.map(\.caller)) }.sorted { $0.name < $1.name }
+            rooms.map { name, entry in
+                Room(
+                    name: name, participants: entry.participants.map(\.caller),
+                    muted: entry.participants.filter { $0.port.isMuted }.map(\.caller))
+            }.sorted { $0.name < $1.name }
+        }
+    }
+
+    /// A moderator mutes (or unmutes) the participants of room `name` calling from `caller`
+    /// (one, unless the same number dialled in twice): nobody hears them, they still hear
+    /// the room. Returns the room afterwards; nil when nobody of that number is in it.
+    public func setMuted(_ muted: Bool, caller: String, in name: String) -> Room? {
+        rooms.withLock { rooms in
+            guard let entry = rooms[name] else { return nil }
+            let matching = entry.participants.filter { $0.caller == caller }
+            guard !matching.isEmpty else { return nil }
+            for participant in matching { participant.port.setMuted(muted) }
+            return Room(
+                name: name, participants: entry.participants.map(\.caller),
+                muted: entry.participants.filter { $0.port.isMuted }.map(\.caller))
         }
     }
 }
