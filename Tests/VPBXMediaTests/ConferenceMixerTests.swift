@@ -46,6 +46,27 @@ import Testing
         #expect(mixer.count == 2)
     }
 
+    @Test func aModeratorsMuteIsToldToTheParticipantWithBeeps() {
+        let mixer = ConferenceMixer()
+        let a = mixer.join()
+        let b = mixer.join()
+        for _ in 0..<20 { _ = a.nextFrame() }  // past the join cue
+        b.setMuted(true, telling: true)
+        #expect(b.isMuted)
+        // b hears one 200 ms beep of 600 Hz; a hears nothing of it.
+        let heard = (0..<10).flatMap { _ in b.nextFrame() }
+        #expect(Goertzel.amplitude(of: 600, in: Array(heard.prefix(1600))) > 1000)
+        #expect(a.nextFrame().allSatisfy { $0 == 0 })
+        b.setMuted(false, telling: true)
+        let unmuted = (0..<20).flatMap { _ in b.nextFrame() }  // 320 ms of cue, and more
+        // Two beeps with a gap: the gap's 20 ms frames are silent.
+        #expect(Goertzel.amplitude(of: 600, in: Array(unmuted.prefix(960))) > 1000)
+        #expect(unmuted[1000..<1600].allSatisfy { $0 == 0 })
+        // The participant's own * (not telling) plays nothing from the mixer.
+        b.setMuted(true)
+        #expect(b.nextFrame().allSatisfy { $0 == 0 })
+    }
+
     @Test func joiningAndLeavingAreHeardAsRisingAndFallingTones() {
         let mixer = ConferenceMixer()
         let a = mixer.join()

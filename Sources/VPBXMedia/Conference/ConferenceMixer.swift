@@ -44,6 +44,21 @@ public final class ConferenceMixer: Sendable {
     /// Somebody left: 900 Hz then 600 Hz.
     public static let leaveCue = cue(900, 600)
 
+    /// A moderator muted the participant: one 600 Hz beep of 200 ms, as its own `*` sounds.
+    public static let mutedCue = beeps([200])
+    /// A moderator unmuted it: two 120 ms beeps 80 ms apart.
+    public static let unmutedCue = beeps([120, 120])
+
+    private static func beeps(_ lengths: [Int]) -> [Int16] {
+        var samples: [Int16] = []
+        for (index, milliseconds) in lengths.enumerated() {
+            if index > 0 { samples += [Int16](repeating: 0, count: AudioFormat.samples(milliseconds: 80)) }
+            var generator = ToneGenerator(Tone(frequencies: [600], level: -10, cadence: .once(milliseconds: milliseconds)))
+            samples += generator.next(AudioFormat.samples(milliseconds: milliseconds))
+        }
+        return samples
+    }
+
     private static func cue(_ first: Double, _ second: Double) -> [Int16] {
         [first, second].flatMap { frequency in
             var generator = ToneGenerator(Tone(frequencies: [frequency], level: -12, cadence: .once(milliseconds: 120)))
@@ -90,9 +105,15 @@ public final class ConferenceMixer: Sendable {
         }
     }
 
-    /// A muted participant is heard by nobody (it still hears the others).
-    func setMuted(_ muted: Bool, _ id: Int) {
-        state.withLock { $0.participants[id]?.muted = muted }
+    /// A muted participant is heard by nobody (it still hears the others). `telling`: it
+    /// hears ``mutedCue`` or ``unmutedCue`` (a moderator's doing; its own `*` has its
+    /// application say so).
+    func setMuted(_ muted: Bool, _ id: Int, telling: Bool = false) {
+        state.withLock { state in
+            guard state.participants[id] != nil else { return }
+            state.participants[id]?.muted = muted
+            if telling { state.participants[id]?.hear(muted ? Self.mutedCue : Self.unmutedCue) }
+        }
     }
 
     func isMuted(_ id: Int) -> Bool {
@@ -155,8 +176,9 @@ public final class ConferencePort: Sendable {
     /// The next 20 ms frame the phone hears: everyone else, added up.
     public func nextFrame() -> [Int16] { mixer.nextFrame(for: id) }
 
-    /// Mutes or unmutes the participant: its own `*`, or a moderator (`vpbx conf mute`).
-    public func setMuted(_ muted: Bool) { mixer.setMuted(muted, id) }
+    /// Mutes or unmutes the participant: its own `*`, or a moderator (`vpbx conf mute`),
+    /// whom `telling` has the participant hear a beep for.
+    public func setMuted(_ muted: Bool, telling: Bool = false) { mixer.setMuted(muted, id, telling: telling) }
 
     /// Whether nobody hears the participant now, whoever muted it.
     public var isMuted: Bool { mixer.isMuted(id) }

@@ -70,7 +70,7 @@ public final class ConferenceRooms: Sendable {
             guard let entry = rooms[name] else { return nil }
             let matching = entry.participants.filter { $0.caller == caller }
             guard !matching.isEmpty else { return nil }
-            for participant in matching { participant.port.setMuted(muted) }
+            for participant in matching { participant.port.setMuted(muted, telling: true) }
             return Room(
                 name: name, participants: entry.participants.map(\.caller),
                 muted: entry.participants.filter { $0.port.isMuted }.map(\.caller))
