@@ -117,9 +117,11 @@ extension ControlHandlers {
                 rtpPacketsOut: counters?.packetsToB, mediaPort: call.calleeMediaPort))
         }
         if call.state == .answered, !call.heldBy.isEmpty { state = .held }
-        return CallInfo(
+        var info = CallInfo(
             id: call.id.lowercaseText, caller: call.caller, callerName: call.callerName, callee: call.callee,
             state: state, startedAt: call.startedAt, answeredAt: call.answeredAt, legs: legs, recording: call.recording)
+        info.encrypted = call.encrypted
+        return info
     }
 
     /// Rows still `in_progress` are live calls: `call.list` shows those.

@@ -23,13 +23,13 @@ struct CallListCommand: AsyncParsableCommand {
         if global.json { return Output.json(calls) }
         let now = Date()
         Output.table(
-            ["ID", "STATE", "CALLER", "CALLEE", "STARTED", "DURATION", "RECORDING"],
+            ["ID", "STATE", "CALLER", "CALLEE", "STARTED", "DURATION", "RECORDING", "MEDIA"],
             calls.map { call in
                 let caller = call.callerName.map { "\(call.caller) (\($0))" } ?? call.caller
                 let duration = Output.duration(seconds: max(0, Int(now.timeIntervalSince(call.startedAt))))
                 return [
                     call.id, call.state.rawValue, caller, call.callee, Output.date(call.startedAt), duration,
-                    call.recording ?? "",
+                    call.recording ?? "", call.encrypted == true ? "SRTP" : "",
                 ]
             })
     }

@@ -221,6 +221,11 @@ extension Integration {
         func srtpPassesThrough() async throws {
             try await withSRTPCall { pbx, anna, bela in
                 try await Task.sleep(for: .seconds(3))
+                // `vpbx call list` says the call's media is SRTP.
+                let calls = try await pbx.cli.json([CallInfo].self, ["call", "list"])
+                #expect(calls.count == 1 && calls.first?.encrypted == true, "\(calls)")
+                let table = try await pbx.cli.run(["call", "list"], json: false)
+                #expect(table.stdout.contains("SRTP"), "\(table.stdout)")
                 try anna.send("/hangup")
                 for phone in [anna, bela] { try await waitForCallEnd(phone) }
                 // Each phone got the other's offer or answer with its SRTP profile and the other

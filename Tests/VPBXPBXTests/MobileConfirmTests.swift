@@ -59,6 +59,10 @@ struct MobileConfirmTests {
                 !pbx.outbound.sent.contains { $0.isRequest(.cancel, to: desk.address) },
                 "the desk phone stopped ringing")
 
+            // The desk's early media meanwhile does not take the relay from the mobile asked.
+            pbx.send(desk.respond(to: deskInvite, status: 183, toTag: "desk-tag", sdp: desk.sdp(port: 4020)), from: desk)
+            _ = try await pbx.outbound.response(183, .invite, to: alice.address)
+            #expect(media.remotes.last?.port == 5004, "\(media.remotes)")
             #expect(media.press("1", from: .b))
             let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
             _ = try await pbx.outbound.request(.cancel, to: desk.address)

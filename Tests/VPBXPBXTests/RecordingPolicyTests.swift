@@ -40,6 +40,7 @@ struct RecordingPolicyTests {
             try await recordCalls(of: desk.number, pbx)
             _ = try await pbx.establish(from: alice, to: desk)
             try await pbx.settle(via: alice)
+            #expect(await pbx.core.callSnapshots().map(\.encrypted) == [false])
             try await eventually("the recording asked for") { service.all.count == 1 }
             let request = try #require(service.all.first)
             #expect(request.caller == alice.number && request.callee == desk.number)
@@ -72,6 +73,8 @@ struct RecordingPolicyTests {
             try await pbx.settle(via: alice)
             try await Task.sleep(for: .milliseconds(100))
             #expect(service.all.isEmpty, "an SRTP call was given to the recorder")
+            // call.list says so.
+            #expect(await pbx.core.callSnapshots().map(\.encrypted) == [true])
         }
     }
 

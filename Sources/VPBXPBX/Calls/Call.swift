@@ -332,6 +332,7 @@ final class Call {
     var snapshotWithContacts: CallSnapshot {
         var snapshot = self.snapshot
         snapshot.calleeContacts = legs.compactMap { $0.isDone ? nil : $0.contact.serialized }
+        snapshot.encrypted = offer.firstAudioIndex.map { offer.media[$0].carriesEncryptedMedia } ?? false
         return snapshot
     }
 }

@@ -58,11 +58,16 @@ extension PBXCore {
                 call.legs[index].noteEarlyDialog(tag)
             }
             if let answer = sdp(of: response), let endpoint = answer.audioEndpoint, let media = call.media {
-                media.updateRemote(side: .b, host: endpoint.address, port: endpoint.port)
+                // While a mobile is asked to press 1, the relay's B side is its.
+                if call.confirmation == nil {
+                    media.updateRemote(side: .b, host: endpoint.address, port: endpoint.port)
+                }
                 call.legs[index].earlyAnswer = answer
                 // A click-to-call's caller hears the callee's own early media (a gateway's
                 // announcement) instead of the engine's ringback.
-                if call.engineCalledCaller, call.answeredAt == nil { media.stopMusic(toward: .a) }
+                if call.engineCalledCaller, call.answeredAt == nil, call.confirmation == nil {
+                    media.stopMusic(toward: .a)
+                }
             }
             guard call.state == .routing || call.state == .ringing, !call.finalSentToCaller else {
                 return
