@@ -39,6 +39,32 @@ extension Integration {
             }
         }
 
+        /// The mobile's ear presses 1 (an RFC 4733 event, or `inBand` its tones in the audio);
+        /// caller and mobile must hear each other (``TrunkCallTests/talk``) and the caller
+        /// never the prompt; the console hangs up and both sipps must play their scenarios
+        /// through.
+        private func pressOneAndTalk(
+            _ pbx: TestPBX, at enginePort: UInt16, inBand: Bool = false, ears: (caller: RTPCapture, mobile: RTPCapture),
+            caller: SippProcess, provider: SippProcess
+        ) async throws {
+            if inBand {
+                // A network that sends keys as tones in the audio.
+                ears.mobile.pressInBand(.one, to: enginePort)
+            } else {
+                ears.mobile.press(.one, to: enginePort)
+            }
+            let call = try await TrunkCallTests.talk(pbx, callerEar: ears.caller, calleeEar: ears.mobile)
+            // The prompt stopped with the key: the caller never heard it.
+            #expect(Goertzel.amplitude(of: Double(Self.promptTone), in: ears.caller.receivedAudio) < 300)
+            try await pbx.cli.succeed(["call", "hangup", call.id])
+            let callerResult = await caller.finish()
+            let providerResult = await provider.finish()
+            ears.caller.stop()
+            ears.mobile.stop()
+            try callerResult.requireSuccess()
+            try providerResult.requireSuccess()
+        }
+
         @Test(
             "the answered mobile hears the prompt while the caller hears ringing; its 1 connects the call, audio both ways",
             arguments: [false, true])
@@ -58,22 +84,9 @@ extension Integration {
                 let ringing = try await pbx.liveCalls()
                 #expect(ringing.count == 1 && ringing[0].state != "answered", "\(ringing.map(\.state))")
 
-                if inBand {
-                    // A network that sends keys as tones in the audio.
-                    providerEar.pressInBand(.one, to: enginePort, frequencies: DTMFDigit.one.frequencies)
-                } else {
-                    providerEar.press(.one, to: enginePort)
-                }
-                let call = try await TrunkCallTests.talk(pbx, callerEar: callerEar, calleeEar: providerEar)
-                // The prompt stopped with the key: the caller never heard it.
-                #expect(Goertzel.amplitude(of: Double(Self.promptTone), in: callerEar.receivedAudio) < 300)
-                try await pbx.cli.succeed(["call", "hangup", call.id])
-                let callerResult = await callerProcess.finish()
-                let providerResult = await provider.finish()
-                callerEar.stop()
-                providerEar.stop()
-                try callerResult.requireSuccess()
-                try providerResult.requireSuccess()
+                try await pressOneAndTalk(
+                    pbx, at: enginePort, inBand: inBand, ears: (callerEar, providerEar), caller: callerProcess,
+                    provider: provider)
                 let cdr = try await eventually("the finished record") {
                     let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                     return cdr.disposition == .answered ? cdr : nil
@@ -103,16 +116,8 @@ extension Integration {
                 let callerProcess = try pbx.start(caller, name: "caller")
 
                 let enginePort = try await promptHeard(by: providerEar)
-                providerEar.press(.one, to: enginePort)
-                let call = try await TrunkCallTests.talk(pbx, callerEar: callerEar, calleeEar: providerEar)
-                #expect(Goertzel.amplitude(of: Double(Self.promptTone), in: callerEar.receivedAudio) < 300)
-                try await pbx.cli.succeed(["call", "hangup", call.id])
-                let callerResult = await callerProcess.finish()
-                let providerResult = await provider.finish()
-                callerEar.stop()
-                providerEar.stop()
-                try callerResult.requireSuccess()
-                try providerResult.requireSuccess()
+                try await pressOneAndTalk(
+                    pbx, at: enginePort, ears: (callerEar, providerEar), caller: callerProcess, provider: provider)
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: "200")
                 #expect(
                     cdr.path?.suffix(2) == ["ext:\(Fixture.callee)", "confirm:\(Fixture.callee)=accepted"], "\(cdr)")

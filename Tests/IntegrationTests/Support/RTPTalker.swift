@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import VPBXMedia
 import VPBXRTP
 
 #if canImport(Glibc)
@@ -63,52 +64,50 @@ extension RTPCapture {
     func press(_ digit: DTMFDigit, to port: UInt16, payloadType: UInt8 = 101, timestamp: UInt32 = 80_000) {
         let ssrc = UInt32.random(in: 1...UInt32.max)
         for step in 0..<6 {
-            let isEnd = step >= 3
-            let header = RTPHeader(
-                marker: step == 0, payloadType: payloadType, sequenceNumber: UInt16(step), timestamp: timestamp, ssrc: ssrc)
-            var packet = [UInt8](repeating: 0, count: RTPHeader.fixedSize)
-            _ = packet.withUnsafeMutableBytes { header.write(into: $0) }
-            packet += TelephoneEvent(digit: digit, isEnd: isEnd, duration: UInt16(min(step + 1, 4) * 160)).bytes
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = port.bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            _ = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(descriptor, packet, packet.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            Thread.sleep(forTimeInterval: 0.02)
+            let event = TelephoneEvent(digit: digit, isEnd: step >= 3, duration: UInt16(min(step + 1, 4) * 160))
+            sendPaced(
+                RTPHeader(
+                    marker: step == 0, payloadType: payloadType, sequenceNumber: UInt16(step), timestamp: timestamp,
+                    ssrc: ssrc),
+                event.bytes, to: port)
         }
     }
-}
 
-extension RTPCapture {
     /// Presses `digit` as a phone without RFC 4733 does: 100 ms of its two tones (ITU-T
     /// Q.23) in A-law, then 100 ms of silence, 20 ms packets from the ear's socket to `port`
     /// on 127.0.0.1. Blocks for the 200 ms it takes.
-    func pressInBand(_ digit: DTMFDigit, to port: UInt16, frequencies: (low: Double, high: Double)) {
+    func pressInBand(_ digit: DTMFDigit, to port: UInt16) {
+        let (low, high) = digit.frequencies
         let ssrc = UInt32.random(in: 1...UInt32.max)
         for step in 0..<10 {
-            let header = RTPHeader(
-                marker: step == 0, payloadType: 8, sequenceNumber: UInt16(step), timestamp: UInt32(step * 160), ssrc: ssrc)
-            var packet = [UInt8](repeating: 0, count: RTPHeader.fixedSize)
-            _ = packet.withUnsafeMutableBytes { header.write(into: $0) }
-            packet += (step * 160..<(step * 160 + 160)).map { n -> UInt8 in
+            let samples = (step * 160..<(step * 160 + 160)).map { n -> UInt8 in
                 let t = Double(n) / 8000
-                let sample = step < 5 ? 5000 * sin(2 * .pi * frequencies.low * t) + 5000 * sin(2 * .pi * frequencies.high * t) : 0
+                let sample = step < 5 ? 5000 * sin(2 * .pi * low * t) + 5000 * sin(2 * .pi * high * t) : 0
                 return G711.Law.alaw.encode(Int16(sample))
             }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = port.bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            _ = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(descriptor, packet, packet.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            Thread.sleep(forTimeInterval: 0.02)
+            sendPaced(
+                RTPHeader(
+                    marker: step == 0, payloadType: 8, sequenceNumber: UInt16(step), timestamp: UInt32(step * 160),
+                    ssrc: ssrc),
+                samples, to: port)
         }
+    }
+
+    /// Sends one packet (`header`, `payload`) from the ear's socket to `port` on 127.0.0.1,
+    /// then waits 20 ms, a phone's packet interval.
+    private func sendPaced(_ header: RTPHeader, _ payload: [UInt8], to port: UInt16) {
+        var packet = [UInt8](repeating: 0, count: RTPHeader.fixedSize)
+        _ = packet.withUnsafeMutableBytes { header.write(into: $0) }
+        packet += payload
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(descriptor, packet, packet.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        Thread.sleep(forTimeInterval: 0.02)
     }
 }
