@@ -148,14 +148,10 @@ final class RelayMediaSession: MediaSession {
         from side: MediaSide, eventPayloadType: Int?, voice: MusicOnHold.Codec, onDigit: @escaping @Sendable (Character) -> Void
     ) {
         let events = eventPayloadType.flatMap { UInt8(exactly: $0) }.flatMap { $0 < 128 ? $0 : nil }
-        var audioKeys: (@Sendable () -> any RelayAudioKeyListener)?
-        if InBandKeyListener(encoding: voice.encoding, payloadType: voice.payloadType) != nil {
-            // Made on the relay's loop, where it lives.
-            audioKeys = { @Sendable () -> any RelayAudioKeyListener in
-                InBandKeyListener(encoding: voice.encoding, payloadType: voice.payloadType)!
-            }
-        }
-        session.watchDigits(from: side.relaySide, eventPayloadType: events, audioKeys: audioKeys, onDigit: onDigit)
+        // Made on the relay's loop, where it lives; nil for a codec other than G.711.
+        session.watchDigits(
+            from: side.relaySide, eventPayloadType: events,
+            audioKeys: { InBandKeyListener(encoding: voice.encoding, payloadType: voice.payloadType) }, onDigit: onDigit)
     }
 
     func stopWatchingDigits(from side: MediaSide) { session.stopWatchingDigits(from: side.relaySide) }

@@ -18,12 +18,9 @@ extension Integration {
                 var ears: [RTPCapture] = []
                 var phones: [SippProcess] = []
                 for member in Self.members {
-                    try await pbx.addExtension(member, password: Fixture.password(member))
-                    let ear = try RTPCapture()
-                    let phone = try pbx.phone(.callListen).service("800").caller(member)
-                        .key("rtp_listen", String(ear.port)).credentials(user: member, password: Fixture.password(member))
+                    let (ear, phone) = try await Self.dialIn(member, pbx)
                     ears.append(ear)
-                    phones.append(try pbx.start(phone, name: "caller-\(member)"))
+                    phones.append(phone)
                     if member == Self.members[0] {
                         // Alone in the room, the first caller hears the hold music, not silence.
                         _ = try await eventually("1001 in the room for a second") { ear.received.count >= 75 ? true : nil }
@@ -82,12 +79,9 @@ extension Integration {
                 var ears: [RTPCapture] = []
                 var phones: [SippProcess] = []
                 for member in members {
-                    try await pbx.addExtension(member, password: Fixture.password(member))
-                    let ear = try RTPCapture()
-                    let phone = try pbx.phone(.callListen).service("800").caller(member)
-                        .key("rtp_listen", String(ear.port)).credentials(user: member, password: Fixture.password(member))
+                    let (ear, phone) = try await Self.dialIn(member, pbx)
                     ears.append(ear)
-                    phones.append(try pbx.start(phone, name: "caller-\(member)"))
+                    phones.append(phone)
                 }
                 let calls = try await eventually("the two calls answered by the room") {
                     for phone in phones where !phone.isRunning { throw StopWaiting(reason: "a caller's sipp has ended") }
@@ -132,6 +126,16 @@ extension Integration {
                 for phone in phones { try await phone.finish().requireSuccess() }
                 for ear in ears { ear.stop() }
             }
+        }
+
+        /// `member` (a new extension) dials 800 with a sipp that listens, its ear (the UDP
+        /// socket the test reads and talks from) named in its SDP.
+        static func dialIn(_ member: String, _ pbx: TestPBX) async throws -> (RTPCapture, SippProcess) {
+            try await pbx.addExtension(member, password: Fixture.password(member))
+            let ear = try RTPCapture()
+            let phone = try pbx.phone(.callListen).service("800").caller(member)
+                .key("rtp_listen", String(ear.port)).credentials(user: member, password: Fixture.password(member))
+            return (ear, try pbx.start(phone, name: "caller-\(member)"))
         }
 
         /// `vpbx conf list --json` for one room.

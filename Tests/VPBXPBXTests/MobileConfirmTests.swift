@@ -13,13 +13,16 @@ struct MobileConfirmTests {
     let desk = Cast.bobDesk
     let provider = Phone("+3612345600", at: "192.0.2.77")
 
-    /// Bob (101) made a mobile extension ringing +36309998877 through the provider's trunk.
-    private func mobileBob(_ pbx: PBXHarness, confirm: Bool = true, voicemail: Bool = false) async throws {
+    /// The provider's trunk, for calls out.
+    private func withTrunk(_ pbx: PBXHarness) async {
         var plan = DialPlan()
-        plan.trunks = [
-            Trunk(name: "carrier", host: provider.address.host, callerID: "+3612345600", numberFormat: .digits)
-        ]
+        plan.trunks = [Trunk(name: "carrier", host: provider.address.host, callerID: "+3612345600", numberFormat: .digits)]
         await pbx.core.setDialPlan(plan)
+    }
+
+    /// Bob (101) made a mobile extension ringing +36309998877 through the provider's trunk.
+    private func mobileBob(_ pbx: PBXHarness, confirm: Bool = true) async throws {
+        await withTrunk(pbx)
         let updated = try await pbx.extensions.update(
             desk.number,
             with: ExtensionPatch(kind: .mobile, mobileNumber: .set("+36309998877"), mobileConfirm: confirm))
@@ -162,11 +165,7 @@ struct MobileConfirmTests {
     /// Carol (102), a mobile extension asked to confirm; the mobile answers.
     private func handOnToMobileCarol(_ pbx: PBXHarness) async throws -> (PBXHarness.Established, SIPRequest) {
         let call = try await pbx.establish(from: alice, to: desk)
-        var plan = DialPlan()
-        plan.trunks = [
-            Trunk(name: "carrier", host: provider.address.host, callerID: "+3612345600", numberFormat: .digits)
-        ]
-        await pbx.core.setDialPlan(plan)
+        await withTrunk(pbx)
         let carol = try await pbx.extensions.update(
             Cast.carol.number,
             with: ExtensionPatch(kind: .mobile, mobileNumber: .set("+36309998877"), mobileConfirm: true))
@@ -227,11 +226,7 @@ struct MobileConfirmTests {
     func forwardToAMobileIsAsked() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             try await pbx.register(desk)
-            var plan = DialPlan()
-            plan.trunks = [
-                Trunk(name: "carrier", host: provider.address.host, callerID: "+3612345600", numberFormat: .digits)
-            ]
-            await pbx.core.setDialPlan(plan)
+            await withTrunk(pbx)
             await pbx.core.setMailbox(desk.number, enabled: true)
             let updated = try await pbx.extensions.update(
                 desk.number, with: ExtensionPatch(forwardBusy: .set("+36309998877"), mobileConfirm: true))

@@ -169,10 +169,11 @@ public final class RelaySession: Sendable {
 
     /// Reports the keys `side`'s phone presses to `onDigit`, on the session's loop, until
     /// ``stopWatchingDigits(from:)``: RFC 4733 events under `eventPayloadType`, and keys in
-    /// the audio heard by the listener `audioKeys` makes (on the loop), if any. The packets
+    /// the audio heard by the listener `audioKeys` makes (on the loop; nil: none for this
+    /// stream). The packets
     /// are forwarded as usual besides. Applies in call order with the other non-waiting methods.
     public func watchDigits(
-        from side: RelaySide, eventPayloadType: UInt8?, audioKeys: (@Sendable () -> any RelayAudioKeyListener)? = nil,
+        from side: RelaySide, eventPayloadType: UInt8?, audioKeys: (@Sendable () -> (any RelayAudioKeyListener)?)? = nil,
         onDigit: @escaping @Sendable (Character) -> Void
     ) {
         let core = self.core
@@ -181,7 +182,7 @@ public final class RelaySession: Sendable {
                 core.onEndpoints {
                     guard !core.isFinished else { return }
                     core.rtp(side).digitWatcher = RelayDigitWatcher(
-                        eventPayloadType: eventPayloadType, audio: audioKeys?(), onDigit: onDigit)
+                        eventPayloadType: eventPayloadType, audio: audioKeys?() ?? nil, onDigit: onDigit)
                 }
             }
         }

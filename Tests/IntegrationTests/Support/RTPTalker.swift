@@ -20,7 +20,6 @@ extension RTPCapture {
     /// ear its first packet. Runs until ``stop()``.
     func talk(frequency: Double, to port: UInt16? = nil, law: G711.Law = .alaw) {
         let payloadType: UInt8 = law == .alaw ? 8 : 0
-        let fd = descriptor
         let capture = self
         let thread = Thread {
             var target = port
@@ -33,18 +32,7 @@ extension RTPCapture {
                 if let target {
                     let header = RTPHeader(
                         marker: sequence == 0, payloadType: payloadType, sequenceNumber: sequence, timestamp: UInt32(sample), ssrc: ssrc)
-                    var packet = [UInt8](repeating: 0, count: RTPHeader.fixedSize)
-                    _ = packet.withUnsafeMutableBytes { header.write(into: $0) }
-                    packet += RTPCapture.tone(frequency: frequency, from: sample).map(law.encode)
-                    var address = sockaddr_in()
-                    address.sin_family = sa_family_t(AF_INET)
-                    address.sin_port = target.bigEndian
-                    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-                    _ = withUnsafePointer(to: &address) { pointer in
-                        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                            sendto(fd, packet, packet.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                        }
-                    }
+                    capture.send(header, RTPCapture.tone(frequency: frequency, from: sample).map(law.encode), to: target)
                     sequence &+= 1
                     sample += 160
                 }
@@ -93,9 +81,14 @@ extension RTPCapture {
         }
     }
 
-    /// Sends one packet (`header`, `payload`) from the ear's socket to `port` on 127.0.0.1,
-    /// then waits 20 ms, a phone's packet interval.
+    /// ``send(_:_:to:)``, then 20 ms of waiting, a phone's packet interval.
     private func sendPaced(_ header: RTPHeader, _ payload: [UInt8], to port: UInt16) {
+        send(header, payload, to: port)
+        Thread.sleep(forTimeInterval: 0.02)
+    }
+
+    /// Sends one packet (`header`, `payload`) from the ear's socket to `port` on 127.0.0.1.
+    func send(_ header: RTPHeader, _ payload: [UInt8], to port: UInt16) {
         var packet = [UInt8](repeating: 0, count: RTPHeader.fixedSize)
         _ = packet.withUnsafeMutableBytes { header.write(into: $0) }
         packet += payload
@@ -108,6 +101,5 @@ extension RTPCapture {
                 sendto(descriptor, packet, packet.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        Thread.sleep(forTimeInterval: 0.02)
     }
 }
