@@ -45,6 +45,12 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        // SRTP (RFC 3711) with SDES keys (RFC 4568): AES counter mode and HMAC-SHA1 from swift-crypto.
+        .target(
+            name: "VPBXSRTP",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]),
         // Media: signal processing and RTP/DTMF state machines under the players and recorders; pure.
         .target(name: "VPBXMedia", dependencies: ["VPBXRTP"]),
         // I/O layers.
@@ -52,7 +58,7 @@ let package = Package(
         .target(
             name: "VPBXNetwork",
             dependencies: [
-                "VPBXText", "VPBXSIP", "VPBXRTP", "CLinuxEpoll", nio, nioPosix, nioConcurrency, logging,
+                "VPBXText", "VPBXSIP", "VPBXRTP", "VPBXSRTP", "CLinuxEpoll", nio, nioPosix, nioConcurrency, logging,
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         // epoll and eventfd headers for the RTP relay's poller thread (Linux only).
@@ -107,6 +113,7 @@ let package = Package(
         .testTarget(name: "VPBXSIPTests", dependencies: ["VPBXSIP", "VPBXText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VPBXSDPTests", dependencies: ["VPBXSDP", "VPBXTestSupport"]),
         .testTarget(name: "VPBXRTPTests", dependencies: ["VPBXRTP"]),
+        .testTarget(name: "VPBXSRTPTests", dependencies: ["VPBXSRTP"], exclude: ["make-libsrtp-vectors.py"]),
         .testTarget(name: "VPBXScheduleTests", dependencies: ["VPBXSchedule"]),
         .testTarget(name: "VPBXACDTests", dependencies: ["VPBXACD", "VPBXTestSupport"]),
         .testTarget(name: "VPBXSignalingTests", dependencies: ["VPBXSignaling", "VPBXSIP"]),
