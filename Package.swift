@@ -122,7 +122,7 @@ let package = Package(
         .testTarget(
             name: "VPBXNetworkTests",
             dependencies: [
-                "VPBXNetwork", "VPBXSIP", "VPBXRTP", "VPBXMedia", nio, nioPosix, nioConcurrency,
+                "VPBXNetwork", "VPBXSIP", "VPBXRTP", "VPBXSRTP", "VPBXMedia", nio, nioPosix, nioConcurrency,
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             exclude: ["SIP/Scenarios"]),

@@ -62,7 +62,15 @@ final class RelayCore {
     var needsPacketsOnLoop: Bool {
         self.monitor != nil || self.recorder != nil || self.rtpA.digitWatcher != nil || self.rtpB.digitWatcher != nil
             || self.rtpA.injector != nil || self.rtpB.injector != nil || self.rtpA.mixedByMonitor
-            || self.rtpB.mixedByMonitor
+            || self.rtpB.mixedByMonitor || self.rtpA.srtp != nil || self.rtpB.srtp != nil
+    }
+
+    /// Terminates SRTP for `side`'s phone with `keys` from its next packet on (nil: its
+    /// packets pass as they are again).
+    func setSRTP(_ keys: RelaySRTPKeys?, on side: RelaySide) {
+        let srtp = keys.map(RelaySRTP.init)
+        self.rtp(side).srtp = srtp
+        self.rtcp(side).srtp = srtp
     }
 
     /// Unhooks the session from its sockets so they can serve another session: stops the
@@ -145,6 +153,7 @@ final class RelayCore {
             sideStatistics.rtpRemote = self.rtp(side).target
             sideStatistics.isLatched = self.rtp(side).isLatched
             sideStatistics.isPlaying = self.rtp(side).injector != nil
+            sideStatistics.terminatesSRTP = self.rtp(side).srtp != nil
             statistics[side] = sideStatistics
         }
         return statistics

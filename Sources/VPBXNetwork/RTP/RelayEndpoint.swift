@@ -36,6 +36,11 @@ final class RelayEndpoint {
     var translation: RelayVoiceTranslation?
     /// Where ``translation`` writes converted packets; made at the first one, then reused.
     var translationBuffer = ByteBuffer()
+    /// SRTP the engine terminates for this side's phone (RTP and RTCP endpoints alike).
+    var srtp: RelaySRTP?
+    /// Where ``srtp`` writes decrypted packets from the phone, and encrypted ones to it.
+    var decryptedBuffer = ByteBuffer()
+    var encryptedBuffer = ByteBuffer()
 
     /// Sends on ``channel``'s socket without NIO's write path, when the socket has one.
     let sender: LoopDirectSender?

@@ -46,6 +46,16 @@ final class RelayForwardingHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let inbound = self.inbound, let outbound = self.outbound else { return }
         let envelope = self.unwrapInboundIn(data)
+        var data = envelope.data
+        // An SRTP phone's packet is checked before it may latch the side, and everything
+        // after this works on the plain packet.
+        if let srtp = inbound.srtp {
+            guard let plain = srtp.unprotect(data, control: self.isControl, into: &inbound.decryptedBuffer) else {
+                inbound.counters.droppedUnprotectable &+= 1
+                return
+            }
+            data = plain
+        }
         guard inbound.admit(from: envelope.remoteAddress) else { return }
         let size = UInt64(envelope.data.readableBytes)
         inbound.counters.packetsIn &+= 1
@@ -54,9 +64,9 @@ final class RelayForwardingHandler: ChannelInboundHandler {
 
         // Features that need the audio (listen, whisper, barge, recording) get a copy; a plain bridged
         // call pays one nil check.
-        inbound.monitor?.heard(envelope.data, from: inbound.side)
-        inbound.recorder?.heard(envelope.data, from: inbound.side)
-        inbound.digitWatcher?.heard(envelope.data)
+        inbound.monitor?.heard(data, from: inbound.side)
+        inbound.recorder?.heard(data, from: inbound.side)
+        inbound.digitWatcher?.heard(data)
 
         // Music on hold, or a supervisor's mix, replaces the other side's media for now.
         guard outbound.injector == nil, !outbound.mixedByMonitor else {
@@ -68,15 +78,22 @@ final class RelayForwardingHandler: ChannelInboundHandler {
             return
         }
         // Phones in different G.711 laws: the packet as the other phone expects it.
-        var data = envelope.data
         if let translation = inbound.translation, let converted = translation.translated(data, into: &inbound.translationBuffer) {
             data = converted
         }
+        if let srtp = outbound.srtp {
+            guard let protected = srtp.protect(data, control: self.isControl, into: &outbound.encryptedBuffer) else {
+                outbound.counters.droppedUnprotectable &+= 1
+                return
+            }
+            data = protected
+        }
+        let sizeOut = UInt64(data.readableBytes)
         // One sendto right here. What does not go out at once (a full socket buffer) takes
         // NIO's write path, which queues it until the queue is full.
         if let sender = outbound.sender, sender.send(data, to: target) {
             outbound.counters.packetsOut &+= 1
-            outbound.counters.bytesOut &+= size
+            outbound.counters.bytesOut &+= sizeOut
             return
         }
         // A full send queue means the peer cannot keep up; late media is useless, so drop
@@ -87,7 +104,7 @@ final class RelayForwardingHandler: ChannelInboundHandler {
         }
         outbound.channel.write(AddressedEnvelope(remoteAddress: target, data: data), promise: nil)
         outbound.counters.packetsOut &+= 1
-        outbound.counters.bytesOut &+= size
+        outbound.counters.bytesOut &+= sizeOut
         outbound.needsFlush = true
     }
 

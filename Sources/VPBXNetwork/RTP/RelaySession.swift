@@ -167,6 +167,23 @@ public final class RelaySession: Sendable {
         }
     }
 
+    /// Decrypts what `side`'s phone sends and encrypts what it gets (SRTP with SDES keys, RFC
+    /// 3711) from now on, so the rest of the relay (the other side, music, recording,
+    /// listening, keys) works on plain RTP; nil: its packets pass as they are again. A
+    /// session with SRTP to terminate is forwarded on its loop, never by the poller. Applies
+    /// in call order with the other non-waiting methods.
+    public func terminateSRTP(_ keys: RelaySRTPKeys?, on side: RelaySide) {
+        let core = self.core
+        self.eventLoop.execute {
+            core.withCore { core in
+                core.onEndpoints {
+                    guard !core.isFinished else { return }
+                    core.setSRTP(keys, on: side)
+                }
+            }
+        }
+    }
+
     /// Reports the keys `side`'s phone presses to `onDigit`, on the session's loop, until
     /// ``stopWatchingDigits(from:)``: RFC 4733 events under `eventPayloadType`, and keys in
     /// the audio heard by the listener `audioKeys` makes (on the loop; nil: none for this

@@ -25,10 +25,16 @@ public struct RelayStreamCounters: Sendable, Equatable {
     /// audio of its own meanwhile (music on hold). Not a loss, so not part of ``dropped``.
     public var droppedWhilePlaying: UInt64 = 0
 
+    /// SRTP packets from this side's phone that failed their check (a wrong key, changed on
+    /// the way, replayed), and packets for it that could not be encrypted; dropped.
+    public var droppedUnprotectable: UInt64 = 0
+
     public init() {}
 
     /// All packets dropped on their way into or out of this socket.
-    public var dropped: UInt64 { self.droppedForeignSource + self.droppedNoRemote + self.droppedCongested }
+    public var dropped: UInt64 {
+        self.droppedForeignSource + self.droppedNoRemote + self.droppedCongested + self.droppedUnprotectable
+    }
 }
 
 /// What one side of a relay session has seen.
@@ -46,6 +52,8 @@ public struct RelaySideStatistics: Sendable, Equatable {
     public var isLatched = false
     /// Whether the relay plays this side audio of its own (music on hold) instead of forwarding.
     public var isPlaying = false
+    /// Whether the relay decrypts and encrypts this side's SRTP (``RelaySession/terminateSRTP(_:on:)``).
+    public var terminatesSRTP = false
 
     public init() {}
 }
