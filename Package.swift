@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "VPBXPBX",
             dependencies: [
-                "VPBXText", "VPBXSIP", "VPBXSDP", "VPBXRTP", "VPBXSignaling", "VPBXSchedule", "VPBXMedia", "VPBXNetwork",
+                "VPBXText", "VPBXSIP", "VPBXSDP", "VPBXRTP", "VPBXSRTP", "VPBXSignaling", "VPBXSchedule", "VPBXMedia", "VPBXNetwork",
                 "VPBXStore", "VPBXACD", nio, logging,
             ]
         ),
@@ -137,7 +137,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VPBXPBXTests",
-            dependencies: ["VPBXPBX", "VPBXStore", "VPBXSIP", "VPBXSDP", "VPBXSchedule", "VPBXACD", "VPBXTestSupport"]),
+            dependencies: ["VPBXPBX", "VPBXStore", "VPBXSIP", "VPBXSDP", "VPBXSRTP", "VPBXNetwork", "VPBXSchedule", "VPBXACD", "VPBXTestSupport"]),
         .testTarget(
             name: "VPBXEngineTests", dependencies: ["VPBXEngine", "VPBXPBX", "VPBXStore", "VPBXMediaIO", "VPBXACD", logging]),
         .testTarget(name: "VPBXConsoleTests", dependencies: ["VPBXConsole", "VPBXTestSupport"]),

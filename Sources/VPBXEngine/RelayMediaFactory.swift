@@ -164,6 +164,10 @@ final class RelayMediaSession: MediaSession {
             fromB: bridge.map { RelayVoiceTranslation(from: $0.callee, events: $0.calleeEvents, to: $0.caller, events: $0.callerEvents) })
     }
 
+    func terminateSRTP(_ keys: RelaySRTPKeys?, on side: MediaSide) {
+        session.terminateSRTP(keys, on: side.relaySide)
+    }
+
     var aPort: Int { session.aPort }
     var bPort: Int { session.bPort }
 

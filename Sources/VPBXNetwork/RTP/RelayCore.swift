@@ -68,6 +68,10 @@ final class RelayCore {
     /// Terminates SRTP for `side`'s phone with `keys` from its next packet on (nil: its
     /// packets pass as they are again).
     func setSRTP(_ keys: RelaySRTPKeys?, on side: RelaySide) {
+        if let keys, let current = self.rtp(side).srtp {
+            current.update(to: keys)
+            return
+        }
         let srtp = keys.map(RelaySRTP.init)
         self.rtp(side).srtp = srtp
         self.rtcp(side).srtp = srtp

@@ -19,14 +19,23 @@ public struct RelaySRTPKeys: Sendable, Equatable {
 ///
 /// Shared by the side's RTP and RTCP endpoints; confined to the session's event loop.
 final class RelaySRTP {
-    private let receiver: SRTPReceiver
-    private let sender: SRTPSender
-    let keys: RelaySRTPKeys
+    private var receiver: SRTPReceiver
+    private var sender: SRTPSender
+    private(set) var keys: RelaySRTPKeys
 
     init(_ keys: RelaySRTPKeys) {
         self.keys = keys
         self.receiver = SRTPReceiver(keys.fromPhone)
         self.sender = SRTPSender(keys.toPhone)
+    }
+
+    /// New keys after a renegotiation: a direction whose key is unchanged keeps its state
+    /// (rollover counters, replay lists), as RFC 4568 §7.1.4 asks of a re-offer that keeps
+    /// its key; a changed one starts afresh.
+    func update(to keys: RelaySRTPKeys) {
+        if keys.fromPhone != self.keys.fromPhone { self.receiver = SRTPReceiver(keys.fromPhone) }
+        if keys.toPhone != self.keys.toPhone { self.sender = SRTPSender(keys.toPhone) }
+        self.keys = keys
     }
 
     /// The plain packet in `packet`, written into `scratch`; nil when it fails its check

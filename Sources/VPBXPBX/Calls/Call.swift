@@ -158,7 +158,8 @@ final class Call {
     /// Where requests to the caller go.
     var callerSource: SIPPeerAddress
     var callerDialog: Dialog
-    let offer: SessionDescription
+    /// The caller's offer; without its SDES keys once the engine terminates its SRTP (``callerSRTP``).
+    var offer: SessionDescription
     var callerOrigin: OriginTracker
     var calleeOrigin: OriginTracker
     var media: (any MediaSession)?
@@ -260,6 +261,9 @@ final class Call {
     /// The relay converts between the two phones' voice (not only, as before an answer, what
     /// the callee might send in the law the caller lacks).
     var convertsVoice: Bool { g711Bridge.map { !$0.awaitsAnswer } ?? false }
+    /// The caller's SRTP, when the engine terminates it (``CallerSRTP``); ``offer`` is then
+    /// the caller's offer without its keys.
+    var callerSRTP: CallerSRTP?
     /// The caller's INVITE carried no offer: the engine offered to the callee, the caller's
     /// 2xx carries the offer, and the caller's ACK the answer (RFC 3261 §13.2.1).
     var lateOffer = false
@@ -332,7 +336,8 @@ final class Call {
     var snapshotWithContacts: CallSnapshot {
         var snapshot = self.snapshot
         snapshot.calleeContacts = legs.compactMap { $0.isDone ? nil : $0.contact.serialized }
-        snapshot.encrypted = offer.firstAudioIndex.map { offer.media[$0].carriesEncryptedMedia } ?? false
+        snapshot.encrypted =
+            callerSRTP != nil || (offer.firstAudioIndex.map { offer.media[$0].carriesEncryptedMedia } ?? false)
         return snapshot
     }
 }

@@ -326,7 +326,8 @@ extension PBXCore {
         // Both G.711 laws for phones: a callee that has only the other one is bridged, not
         // refused. The engine's own applications speak both, so they answer in the caller's.
         let toApplication = destinations.contains { $0.destination.host == Application.host }
-        let offer = toApplication ? call.offer : offerForCallees(call.offer, of: call, media: session)
+        let passedOn = terminateCallerSRTPIfNeeded(call, destinations: destinations, media: session)
+        let offer = toApplication ? passedOn : offerForCallees(passedOn, of: call, media: session)
         let sdp = call.calleeOrigin.stamp(offer.anchored(at: configuration.mediaAddress, audioPort: session.bPort))
         let body = Array(sdp.serialized().utf8)
         for target in destinations {

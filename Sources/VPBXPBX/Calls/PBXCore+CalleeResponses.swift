@@ -81,7 +81,8 @@ extension PBXCore {
             // does not allow (the offer comes in the 2xx).
             if !call.lateOffer, let answer = sdp(of: response), let media = call.media {
                 let forCaller = bridgeLaws(of: call, offer: call.offer, answer: answer, offerer: .caller, media: media)
-                let anchored = call.callerOrigin.stamp(forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort))
+                let anchored = sdpForCaller(
+                    call.callerOrigin.stamp(forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort)), of: call)
                 provisional.headers.add("Content-Type", "application/sdp")
                 provisional.body = Array(anchored.serialized().utf8)
             }
@@ -261,7 +262,8 @@ extension PBXCore {
                 // A mobile that was asked and hung up may still send: it may not keep the latch.
                 if latchAway { Task { await media.relatch(side: .b, awayFromCurrent: true) } }
             }
-            let anchored = call.callerOrigin.stamp(forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort))
+            let anchored = sdpForCaller(
+                    call.callerOrigin.stamp(forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort)), of: call)
             ok.headers.add("Content-Type", "application/sdp")
             ok.body = Array(anchored.serialized().utf8)
         } else if call.lateOffer, let media = call.media {

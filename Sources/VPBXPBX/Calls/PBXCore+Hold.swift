@@ -56,7 +56,7 @@ extension PBXCore {
 
         let body: SessionDescription
         if side == .caller {
-            body = call.callerOrigin.stamp(negotiated.answer)
+            body = sdpForCaller(call.callerOrigin.stamp(negotiated.answer), of: call)
         } else {
             body = call.calleeOrigin.stamp(negotiated.answer)
         }

@@ -74,7 +74,8 @@ extension PBXCore {
             return
         }
         if call.handingOn, side == .caller, request.method == .invite,
-            let offer = sdpBody(request.body, contentType: request.headers.contentType),
+            let received = sdpBody(request.body, contentType: request.headers.contentType),
+            case let offer = sdpFromCaller(received, of: call),
             answerReInviteLocally(request, offer: offer, from: side, call: id, key: key, source: source)
         {
             return
@@ -92,7 +93,9 @@ extension PBXCore {
             respond(key, to: request, status: 491)
             return
         }
-        if request.method == .invite, let offer = sdpBody(request.body, contentType: request.headers.contentType),
+        if request.method == .invite,
+            let received = sdpBody(request.body, contentType: request.headers.contentType),
+            case let offer = sdp(received, from: side, of: call),
             answerReInviteLocally(request, offer: offer, from: side, call: id, key: key, source: source)
         {
             return
@@ -157,7 +160,8 @@ extension PBXCore {
         let target = side.other
         var body = request.body
         let contentType = request.headers.contentType
-        if let offer = sdpBody(request.body, contentType: contentType), let media = call.media {
+        if let received = sdpBody(request.body, contentType: contentType), let media = call.media {
+            let offer = sdp(received, from: side, of: call)
             if let endpoint = offer.audioEndpoint {
                 let mediaSide = side.mediaSide
                 Task {
@@ -168,7 +172,7 @@ extension PBXCore {
             let port = target == .caller ? media.aPort : media.bPort
             // Both G.711 laws, as in the call's first offer: the other phone may keep its own.
             let anchored = offer.offeringBothG711Laws().anchored(at: configuration.mediaAddress, audioPort: port)
-            let stamped = target == .caller ? call.callerOrigin.stamp(anchored) : call.calleeOrigin.stamp(anchored)
+            let stamped = sdp(anchored, stampedFor: target, of: call)
             body = Array(stamped.serialized().utf8)
         }
         let destination: SIPPeerAddress
@@ -225,7 +229,8 @@ extension PBXCore {
         let localTag = target == .callee ? call.callerDialog.localTag : call.calleeFromTag
         var answer = SIPResponse(to: original, status: response.statusCode, reason: response.reason, toTag: localTag)
         if original.method == .invite, response.isSuccess {
-            if original.body.isEmpty, let offer = sdp(of: response) {
+            if original.body.isEmpty, let received = sdp(of: response) {
+                let offer = sdp(received, from: target, of: call)
                 // A re-INVITE without SDP: the far side's 2xx carries an offer, whose answer
                 // comes in the near side's ACK; the far side's ACK waits for it.
                 call.deferredAck = DeferredAck(toward: target, inviteCSeq: ackCSeq, transaction: client, offer: offer)
@@ -237,30 +242,31 @@ extension PBXCore {
             answer.headers.add("Contact", ourContact(user: nearSide == .caller ? call.callee : call.caller, transport: entry.source.transport).serialized)
             call.awaitingAck.expect(key, cseq: (try? original.headers.cseq().number) ?? 0, from: nearSide)
         }
-        if let sdp = sdp(of: response), let media = call.media {
-            var forNearSide = sdp
+        if let received = sdp(of: response), let media = call.media {
+            let farSDP = sdp(received, from: target, of: call)
+            var forNearSide = farSDP
             if original.method == .invite {
                 // An end-to-end renegotiation may change the codec each phone uses.
-                if let offer = sdpBody(original.body, contentType: original.headers.contentType) {
-                    forNearSide = bridgeLaws(of: call, offer: offer, answer: sdp, offerer: target.other, media: media)
-                    if response.isSuccess { followRenegotiation(of: call, offer: offer, answer: sdp, offerer: target.other, media: media) }
+                if let offer = sdpBody(original.body, contentType: original.headers.contentType).map({ sdp($0, from: target.other, of: call) }) {
+                    forNearSide = bridgeLaws(of: call, offer: offer, answer: farSDP, offerer: target.other, media: media)
+                    if response.isSuccess { followRenegotiation(of: call, offer: offer, answer: farSDP, offerer: target.other, media: media) }
                 }
                 // Else the offer came in this 2xx, passed on as it is: the near side's ACK
                 // answers it (completeDeferredAck).
 
             } else if original.method == .update, response.isSuccess,
-                let offer = sdpBody(original.body, contentType: original.headers.contentType)
+                let offer = sdpBody(original.body, contentType: original.headers.contentType).map({ sdp($0, from: target.other, of: call) })
             {
                 // An UPDATE renegotiates as a re-INVITE does (RFC 3311), a hold included.
-                followRenegotiation(of: call, offer: offer, answer: sdp, offerer: target.other, media: media)
+                followRenegotiation(of: call, offer: offer, answer: farSDP, offerer: target.other, media: media)
             }
-            if let endpoint = sdp.audioEndpoint {
+            if let endpoint = farSDP.audioEndpoint {
                 let mediaSide = target.mediaSide
                 Task { await media.setRemote(side: mediaSide, host: endpoint.address, port: endpoint.port) }
             }
             let port = target == .callee ? media.aPort : media.bPort
             let anchored = forNearSide.anchored(at: configuration.mediaAddress, audioPort: port)
-            let stamped = target == .callee ? call.callerOrigin.stamp(anchored) : call.calleeOrigin.stamp(anchored)
+            let stamped = sdp(anchored, stampedFor: target.other, of: call)
             answer.headers.add("Content-Type", "application/sdp")
             answer.body = Array(stamped.serialized().utf8)
         }
@@ -351,7 +357,8 @@ extension PBXCore {
     /// passed on as it is; the far side decides what that means for its session.
     private func completeDeferredAck(_ deferred: DeferredAck, nearAck: SIPRequest, call: Call) {
         var body: [UInt8] = []
-        if let answer = sdpBody(nearAck.body, contentType: nearAck.headers.contentType), let media = call.media {
+        if let received = sdpBody(nearAck.body, contentType: nearAck.headers.contentType), let media = call.media {
+            let answer = sdp(received, from: deferred.toward.other, of: call)
             if let endpoint = answer.audioEndpoint {
                 media.updateRemote(side: deferred.toward.other.mediaSide, host: endpoint.address, port: endpoint.port)
             }
@@ -361,7 +368,7 @@ extension PBXCore {
             followRenegotiation(of: call, offer: deferred.offer, answer: answer, offerer: deferred.toward, media: media)
             let port = deferred.toward == .callee ? media.bPort : media.aPort
             let anchored = forFarSide.anchored(at: configuration.mediaAddress, audioPort: port)
-            let stamped = deferred.toward == .callee ? call.calleeOrigin.stamp(anchored) : call.callerOrigin.stamp(anchored)
+            let stamped = sdp(anchored, stampedFor: deferred.toward, of: call)
             body = Array(stamped.serialized().utf8)
         }
         // The far side gives its 2xx up after 64·T1, and its transaction with it.

@@ -79,6 +79,8 @@ final class PartySwappedMediaSession: MediaSession {
     /// may send) is never asked of a swapped call (``PBXCore/offerForCallees(_:of:media:)``).
     func bridgeG711(_ bridge: G711Bridge?) { base.bridgeG711(bridge?.reversed) }
 
+    func terminateSRTP(_ keys: RelaySRTPKeys?, on side: MediaSide) { base.terminateSRTP(keys, on: Self.turned(side)) }
+
     func attachMonitor(_ request: MonitorMediaRequest, onDigit: @escaping @Sendable (Character) -> Void) async throws
         -> any MonitorMedia
     {

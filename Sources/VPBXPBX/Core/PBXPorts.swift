@@ -158,6 +158,10 @@ public protocol MediaSession: AnyObject, Sendable {
     /// packets into the callee's codec and payload types, and back); nil relays packets
     /// unchanged again. Returns at once; applies in call order.
     func bridgeG711(_ bridge: G711Bridge?)
+    /// Decrypts what `side`'s phone sends and encrypts what it gets (SRTP with SDES keys)
+    /// from now on; nil passes its packets as they are again. Returns at once; applies in
+    /// call order.
+    func terminateSRTP(_ keys: RelaySRTPKeys?, on side: MediaSide)
     /// Attaches a supervisor's leg (listen, whisper, barge). `onDigit` gets the keys the
     /// supervisor's phone sends (RFC 4733), on any thread.
     func attachMonitor(_ request: MonitorMediaRequest, onDigit: @escaping @Sendable (Character) -> Void) async throws

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import VPBXNetwork
 import VPBXPBX
 import VPBXSDP
 
@@ -35,6 +36,7 @@ final class FakeMediaSession: MediaSession {
         var digitWatches: [MediaSide: DigitWatch] = [:]
         /// Every ``bridgeG711(_:)`` the core asked for, in order.
         var bridges: [G711Bridge?] = []
+        var srtp: [(keys: RelaySRTPKeys?, side: MediaSide)] = []
         var monitors: [FakeMonitorMedia] = []
     }
 
@@ -121,6 +123,13 @@ final class FakeMediaSession: MediaSession {
 
     func playMusic(toward side: MediaSide, codec: MusicOnHold.Codec) {
         state.withLock { $0.music[side] = codec }
+    }
+
+    /// The SRTP terminations asked for, in order (nil keys: packets pass as they are again).
+    var srtpTerminations: [(keys: RelaySRTPKeys?, side: MediaSide)] { state.withLock { $0.srtp } }
+
+    func terminateSRTP(_ keys: RelaySRTPKeys?, on side: MediaSide) {
+        state.withLock { $0.srtp.append((keys, side)) }
     }
 
     func bridgeG711(_ bridge: G711Bridge?) {
