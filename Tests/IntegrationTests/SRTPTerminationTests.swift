@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import VPBXControl
+import VPBXMedia
+
+extension Integration {
+    /// SRTP the engine terminates itself, against baresip (a real SRTP stack, libsrtp's
+    /// keys in SDES) over TLS with mandatory SRTP: the engine's own applications answer an
+    /// encrypted caller with a key of their own.
+    @Suite("SRTP termination")
+    struct SRTPTerminationTests {
+        static let annaTone = 1000
+        static let promptTone = 500
+
+        @Test(
+            "an SRTP-only softphone hears an announcement (500 Hz) under the engine's key and leaves a voicemail its 1 kHz tone is heard in"
+        )
+        func srtpCallerReachesApplications() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "vpbx-srtp-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let certificate = try await TLSCertificate.make(in: directory)
+            try await TestPBX.run(configure: { try $0.enableTLS(certificate) }) { pbx in
+                try await Sox.sine(
+                    URL(fileURLWithPath: pbx.options.promptsDirectory).appendingPathComponent("hu/closed.wav"),
+                    rate: 8000,
+                    channels: 1, seconds: 2, frequency: Self.promptTone, scratch: pbx.scratch)
+                for number in [Fixture.caller, Fixture.callee] {
+                    try await pbx.addExtension(number, password: Fixture.password(number))
+                }
+                try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--voicemail", "on", "--vm-pin", "4711"])
+                try await pbx.cli.succeed(["route", "add", "100", "--to", "play:closed"])
+                try await pbx.cli.succeed(["route", "add", "101", "--to", "vm:\(Fixture.callee)"])
+                let anna = try pbx.softphone(
+                    Fixture.caller, transport: "tls", tone: Self.annaTone, mediaEncryption: "srtp-mand")
+                try await eventually("Anna registered") {
+                    try await pbx.registrations().first { $0.extension == Fixture.caller }
+                }
+
+                // The announcement: answered, played, hung up by the engine.
+                try anna.send("/dial sip:100@\(anna.registrar);transport=tls")
+                try await eventually("the announcement over", timeout: .seconds(20)) {
+                    anna.log.components(separatedBy: "terminated (duration:").count == 2 ? true : nil
+                }
+                let tones = SoftphoneTests.frameTones(try anna.heardAudio())
+                let heard = tones.filter { SoftphoneTests.isTone($0, Self.promptTone) }.count
+                #expect(heard >= 15, "Anna heard the prompt in \(heard) of \(tones.count) frames: \(tones)")
+                // Her key went nowhere: the engine answered RTP/SAVP with a key of its own.
+                let media = anna.sdpLines(received: true, prefix: "m=audio")
+                #expect(!media.isEmpty && media.allSatisfy { $0.contains(" RTP/SAVP ") }, "\(media)")
+                let keys = anna.sdpLines(received: true, prefix: "a=crypto:")
+                let sent = anna.sdpLines(received: false, prefix: "a=crypto:")
+                #expect(keys.count == 1 && Set(keys).isDisjoint(with: Set(sent)), "got \(keys), sent \(sent)")
+                let announcement = try await pbx.cdr(from: Fixture.caller, to: "100")
+                #expect(announcement.disposition == .answered && announcement.hangupSide == .callee)
+
+                // The voicemail: what she says (her tone) is decrypted and kept.
+                try anna.send("/dial sip:101@\(anna.registrar);transport=tls")
+                try await eventually("the voicemail answered") {
+                    try await pbx.liveCalls().first { $0.state == "answered" }
+                }
+                try await Task.sleep(for: .seconds(5))
+                try anna.send("/hangup")
+                let message = try await eventually("the message kept", timeout: .seconds(20)) {
+                    try await pbx.cli.json(VoicemailMailboxInfo.self, ["vm", "list", Fixture.callee]).messages.first
+                }
+                let exported = pbx.scratch.file("message.wav")
+                try await pbx.cli.succeed(["vm", "export", message.id, exported.path])
+                let audio = try WAVReader.read(Array(try Data(contentsOf: exported)), name: "message.wav")
+                    .telephoneAudio()
+                let messageTones = SoftphoneTests.frameTones(audio)
+                let spoken = messageTones.filter { SoftphoneTests.isTone($0, Self.annaTone) }.count
+                #expect(
+                    spoken >= 20,
+                    "her tone in \(spoken) of \(messageTones.count) frames of the message: \(messageTones)")
+                #expect(spoken >= messageTones.compactMap { $0 }.count * 9 / 10, "\(messageTones)")
+            }
+        }
+    }
+}
