@@ -62,7 +62,8 @@ public struct CallSnapshot: Sendable, Equatable {
     public var calleeMediaPort: Int? = nil
     /// `on` or `paused` while the call is recorded; nil when it is not.
     public var recording: String? = nil
-    /// Whether the caller's media is SRTP (passed through end to end); listed by
-    /// `PBXCore.callSnapshots()` only, nil in events (the SDP is not looked at per event).
+    /// Whether the caller's media is SRTP (passed through end to end, or terminated by the
+    /// engine); listed by `PBXCore.callSnapshots()` only, nil in events (the SDP is not
+    /// looked at per event).
     public var encrypted: Bool? = nil
 }
