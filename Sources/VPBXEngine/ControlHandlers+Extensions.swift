@@ -28,7 +28,8 @@ extension ControlHandlers {
                 forwardBusy: try await self.forwardTarget(params.forwardBusy, field: "forwardBusy"),
                 forwardNoAnswer: try await self.forwardTarget(params.forwardNoAnswer, field: "forwardNoAnswer"),
                 withholdNumber: params.withholdNumber ?? false,
-                mobileConfirm: params.mobileConfirm ?? false
+                mobileConfirm: params.mobileConfirm ?? false,
+                srtp: params.srtp.flatMap { SRTPPolicy(rawValue: $0.rawValue) } ?? .off
             )
             // Checked first, so a refused PIN leaves no extension behind.
             let planned = try await self.plannedMailbox(
@@ -94,6 +95,7 @@ extension ControlHandlers {
             patch.recordCalls = params.recordCalls
             patch.withholdNumber = params.withholdNumber
             patch.mobileConfirm = params.mobileConfirm
+            patch.srtp = params.srtp.flatMap { SRTPPolicy(rawValue: $0.rawValue) }
             patch.outboundClass = params.outboundClass.flatMap { OutboundClass(rawValue: $0.rawValue) }
             if let callerID = params.callerID {
                 patch.callerID = callerID.isEmpty ? .clear : .set(try Self.normalizedNumber(callerID, field: "callerID") ?? callerID)
@@ -202,6 +204,7 @@ extension ControlHandlers {
             forwardNoAnswer: record.forwardNoAnswer)
         info.withholdNumber = record.withholdNumber
         info.mobileConfirm = record.mobileConfirm
+        info.srtp = SRTPOffer(rawValue: record.srtp.rawValue)
         return info
     }
 

@@ -24,6 +24,8 @@ enum WithholdSwitch: String, ExpressibleByArgument, CaseIterable {
     case on, off
 }
 
+extension SRTPOffer: ExpressibleByArgument {}
+
 /// `--mobile-confirm on|off` of `vpbx ext add/set`.
 enum MobileConfirmSwitch: String, ExpressibleByArgument, CaseIterable {
     case on, off

@@ -36,6 +36,14 @@ struct ExtensionCommand: AsyncParsableCommand {
         return set.isEmpty ? "-" : set.joined(separator: ", ")
     }
 
+    static func srtpText(_ offer: SRTPOffer?) -> String {
+        switch offer ?? .off {
+        case .off: "off"
+        case .optional: "optional (RTP/AVP with the engine's key)"
+        case .mandatory: "mandatory (RTP/SAVP with the engine's key)"
+        }
+    }
+
     static func printDetails(_ info: ExtensionInfo) {
         Output.fields([
             ("number", info.number), ("name", info.name), ("type", info.kind.rawValue),
@@ -53,6 +61,7 @@ struct ExtensionCommand: AsyncParsableCommand {
             ("forward on busy", info.forwardBusy ?? "-"),
             ("forward on no answer", info.forwardNoAnswer ?? "-"),
             ("contact checks", info.qualifySeconds > 0 ? "every \(info.qualifySeconds) s" : "off"),
+            ("SRTP offered", Self.srtpText(info.srtp)),
         ])
         guard let contacts = info.contacts else { return }
         Output.line("")
@@ -140,6 +149,12 @@ struct ExtensionSettings: ParsableArguments {
     var mobileConfirm: MobileConfirmSwitch?
 
     @Option(
+        help: ArgumentHelp(
+            "SRTP offered to its phones with the engine's key when the call's audio would reach them plain (from a trunk, the engine's applications, a plain phone): off, optional (RTP/AVP with a key: phones without SRTP answer plain) or mandatory (RTP/SAVP: for phones set to 'SRTP mandatory'). Default off.",
+            valueName: "off|optional|mandatory"))
+    var srtp: SRTPOffer?
+
+    @Option(
         name: .customLong("withhold-number"),
         help: "Calls out through a trunk withhold the number (CLIR): on or off (default off); *31 before a number does it for one call.")
     var withholdNumber: WithholdSwitch?
@@ -200,5 +215,6 @@ struct ExtensionSettings: ParsableArguments {
             && voicemail == nil && vmPin == nil && vmMaxSeconds == nil && monitor == nil && pickupGroup == nil
             && qualify == nil && record == nil && outbound == nil && callerID == nil && forwardAlways == nil
             && forwardBusy == nil && forwardNoAnswer == nil && withholdNumber == nil && mobileConfirm == nil
+            && srtp == nil
     }
 }

@@ -53,6 +53,8 @@ public enum ExtensionCreate: RPCMethod {
         public var withholdNumber: Bool?
         /// A mobile extension's mobile must press 1 to take a call (default false).
         public var mobileConfirm: Bool?
+        /// SRTP offered to its phones with the engine's key (default off).
+        public var srtp: SRTPOffer?
 
         public init(
             number: String, name: String, password: String, kind: ExtensionKind? = nil, mobileNumber: String? = nil,
@@ -61,7 +63,7 @@ public enum ExtensionCreate: RPCMethod {
             mayMonitor: Bool? = nil, pickupGroup: String? = nil, qualifySeconds: Int? = nil, recordCalls: Bool? = nil,
             outboundClass: OutboundCallClass? = nil, callerID: String? = nil, forwardAlways: String? = nil,
             forwardBusy: String? = nil, forwardNoAnswer: String? = nil, withholdNumber: Bool? = nil,
-            mobileConfirm: Bool? = nil
+            mobileConfirm: Bool? = nil, srtp: SRTPOffer? = nil
         ) {
             self.number = number
             self.name = name
@@ -86,6 +88,7 @@ public enum ExtensionCreate: RPCMethod {
             self.forwardNoAnswer = forwardNoAnswer
             self.withholdNumber = withholdNumber
             self.mobileConfirm = mobileConfirm
+            self.srtp = srtp
         }
     }
 }
@@ -154,6 +157,8 @@ public enum ExtensionUpdate: RPCMethod {
         public var withholdNumber: Bool?
         /// A mobile extension's mobile must press 1 to take a call.
         public var mobileConfirm: Bool?
+        /// SRTP offered to its phones with the engine's key.
+        public var srtp: SRTPOffer?
 
         public init(
             number: String, name: String? = nil, password: String? = nil, kind: ExtensionKind? = nil,
@@ -162,7 +167,8 @@ public enum ExtensionUpdate: RPCMethod {
             voicemailMaxSeconds: Int? = nil, mayMonitor: Bool? = nil, pickupGroup: String? = nil,
             qualifySeconds: Int? = nil, recordCalls: Bool? = nil, outboundClass: OutboundCallClass? = nil,
             callerID: String? = nil, forwardAlways: String? = nil, forwardBusy: String? = nil,
-            forwardNoAnswer: String? = nil, withholdNumber: Bool? = nil, mobileConfirm: Bool? = nil
+            forwardNoAnswer: String? = nil, withholdNumber: Bool? = nil, mobileConfirm: Bool? = nil,
+            srtp: SRTPOffer? = nil
         ) {
             self.number = number
             self.name = name
@@ -187,6 +193,7 @@ public enum ExtensionUpdate: RPCMethod {
             self.forwardNoAnswer = forwardNoAnswer
             self.withholdNumber = withholdNumber
             self.mobileConfirm = mobileConfirm
+            self.srtp = srtp
         }
     }
 }

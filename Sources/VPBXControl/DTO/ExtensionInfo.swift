@@ -8,6 +8,11 @@ public enum ExtensionKind: String, WireEnum {
     case mobile
 }
 
+/// Whether an extension's phones are offered SRTP with the engine's key (SDES).
+public enum SRTPOffer: String, WireEnum {
+    case off, optional, mandatory
+}
+
 /// Language of prompts played to this extension.
 public enum PromptLanguage: String, WireEnum {
     case hu, en
@@ -51,6 +56,9 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
     public var withholdNumber: Bool?
     /// A mobile extension's mobile must press 1 to take a call, so that its voicemail cannot.
     public var mobileConfirm: Bool?
+    /// Whether its phones are offered SRTP with the engine's key: `off`, `optional`
+    /// (`RTP/AVP` with a key), `mandatory` (`RTP/SAVP`); nil from engines before stop 54.
+    public var srtp: SRTPOffer?
     /// The contacts and their reachability; only in `extension.get` (nil in lists).
     public var contacts: [ContactStatusInfo]?
     /// What the contact checks know of the static contact (lists too); nil without a static
@@ -111,6 +119,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         forwardNoAnswer = try container.decodeIfPresent(String.self, forKey: .forwardNoAnswer)
         withholdNumber = try container.decodeIfPresent(Bool.self, forKey: .withholdNumber)
         mobileConfirm = try container.decodeIfPresent(Bool.self, forKey: .mobileConfirm)
+        srtp = try container.decodeIfPresent(SRTPOffer.self, forKey: .srtp)
         contacts = try container.decodeIfPresent([ContactStatusInfo].self, forKey: .contacts)
         staticContactReachability = try container.decodeIfPresent(
             ContactReachability.self, forKey: .staticContactReachability)

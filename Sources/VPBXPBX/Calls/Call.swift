@@ -1,6 +1,7 @@
 import Foundation
 import VPBXSDP
 import VPBXSIP
+import VPBXSRTP
 import VPBXSignaling
 
 /// Which party of a call: the caller is the A leg (we are its UAS), the callee the B leg (we
@@ -95,6 +96,9 @@ struct CalleeLeg: Sendable {
     /// Where its answer said it receives RTP: the relay's B side goes back there after a
     /// mobile's question while this leg (an application's) hands its caller on.
     var answerMedia: MediaAddress?
+    /// The engine's key offered to this phone (its extension wants SRTP and the call's offer
+    /// was plain): its answer's key line is read against it.
+    var offeredSRTPKey: SRTPKeyMaterial?
     /// CANCEL must wait for a provisional response (RFC 3261 §9.1).
     var cancelPending = false
     /// Cancelled because the call was answered elsewhere (another contact, a pickup): its
@@ -263,7 +267,9 @@ final class Call {
     var convertsVoice: Bool { g711Bridge.map { !$0.awaitsAnswer } ?? false }
     /// The caller's SRTP, when the engine terminates it (``CallerSRTP``); ``offer`` is then
     /// the caller's offer without its keys.
-    var callerSRTP: CallerSRTP?
+    var callerSRTP: SRTPTermination?
+    /// The answering phone's SRTP, when the engine offered it its own key and terminates it.
+    var calleeSRTP: SRTPTermination?
     /// The caller's INVITE carried no offer: the engine offered to the callee, the caller's
     /// 2xx carries the offer, and the caller's ACK the answer (RFC 3261 §13.2.1).
     var lateOffer = false

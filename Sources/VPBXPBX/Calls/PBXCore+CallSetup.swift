@@ -342,6 +342,8 @@ extension PBXCore {
     func ring(
         _ target: RingTarget, for call: Call, maxForwards: Int, body: [UInt8], diversion: Diversion? = nil
     ) -> CalleeLeg {
+        // A phone of an extension that wants SRTP is offered the engine's key.
+        let (body, offeredSRTPKey) = calleeBody(body, for: target)
         let trunk = target.trunk.flatMap { name in dialPlan.trunks.first { $0.name == name } }
         // A mobile extension's own number rung through a trunk: the extension "follows" its user.
         let followMe = target.extensionNumber.map { Diversion(extensionNumber: $0, reason: .followMe) }
@@ -358,6 +360,7 @@ extension PBXCore {
         let key = startClient(invite, to: target.destination, purpose: .calleeInvite(call: call.id, leg: call.legs.count))
         var leg = CalleeLeg(contact: target.contact, destination: target.destination, invite: invite, transactionKey: key)
         leg.trunk = trunk?.name
+        leg.offeredSRTPKey = offeredSRTPKey
         // The extension whose phone or mobile this is (an application's leg, or a number
         // called out, names none): its busy lamp, and which one answered a queue's offer.
         leg.extensionNumber = target.extensionNumber

@@ -57,7 +57,8 @@ extension PBXCore {
                 if call.legs[index].earlyTag == nil { noteDialogChange() }
                 call.legs[index].noteEarlyDialog(tag)
             }
-            if let answer = sdp(of: response), let endpoint = answer.audioEndpoint, let media = call.media {
+            let earlySDP = sdp(of: response).map { sdpFromCalleeLeg($0, leg: index, of: call) }
+            if let answer = earlySDP, let endpoint = answer.audioEndpoint, let media = call.media {
                 // While a mobile is asked to press 1, the relay's B side is its.
                 if call.confirmation == nil {
                     media.updateRemote(side: .b, host: endpoint.address, port: endpoint.port)
@@ -79,7 +80,7 @@ extension PBXCore {
             // Early media goes on as the answer it is, except to a caller that made no offer:
             // there it would be an offer in an unreliable response, which RFC 3261 §13.2.1
             // does not allow (the offer comes in the 2xx).
-            if !call.lateOffer, let answer = sdp(of: response), let media = call.media {
+            if !call.lateOffer, let answer = earlySDP, let media = call.media {
                 let forCaller = bridgeLaws(of: call, offer: call.offer, answer: answer, offerer: .caller, media: media)
                 let anchored = sdpForCaller(
                     call.callerOrigin.stamp(forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort)), of: call)
@@ -173,7 +174,12 @@ extension PBXCore {
         let confirmed = call.confirmation?.leg == index
         endConfirmation(of: call, answeredBy: index)
         let latchAway = clearConfirmationLeftovers(of: call)
-        let answerSDP = sdp(of: response)
+        let answerSDP = sdp(of: response).map { sdpFromCalleeLeg($0, leg: index, of: call) }
+        if answerSDP == nil, call.legs[index].earlyAnswer == nil, call.calleeSRTP != nil {
+            // No SDP at all from this phone: another phone's early media left its keys.
+            call.calleeSRTP = nil
+            call.media?.terminateSRTP(nil, on: .b)
+        }
         call.legs[index].answerMedia = (answerSDP ?? call.legs[index].earlyAnswer)?.audioEndpoint.map { MediaAddress(host: $0.address, port: $0.port) }
         call.legs[index].state = .answered
         call.legs[index].dialog = dialog

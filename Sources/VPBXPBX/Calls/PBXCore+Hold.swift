@@ -54,12 +54,7 @@ extension PBXCore {
             offer.media.indices.allSatisfy({ $0 == negotiated.mediaIndex || offer.media[$0].isDisabled })
         else { return false }
 
-        let body: SessionDescription
-        if side == .caller {
-            body = sdpForCaller(call.callerOrigin.stamp(negotiated.answer), of: call)
-        } else {
-            body = call.calleeOrigin.stamp(negotiated.answer)
-        }
+        let body = sdp(negotiated.answer, stampedFor: side, of: call)
         let localTag = side == .caller ? call.callerDialog.localTag : call.calleeFromTag
         var ok = SIPResponse(to: request, status: 200, toTag: localTag)
         ok.headers.add("Contact", ourContact(user: side == .caller ? call.callee : call.caller, transport: source.transport).serialized)

@@ -118,7 +118,7 @@ extension PBXCore {
         if call.convertsVoice {
             return (501, "Transfer Between A-law And mu-law Phones Not Supported")
         }
-        if call.callerSRTP != nil {
+        if call.callerSRTP != nil || call.calleeSRTP != nil {
             // The relay decrypts the caller's side with the caller's key; a transfer would
             // give that side to another phone.
             return (501, "Transfer Of An SRTP Call By The Caller Not Supported")

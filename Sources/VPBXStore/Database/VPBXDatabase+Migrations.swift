@@ -43,6 +43,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v22-trunk-pass-caller-id", migrate: addTrunkPassCallerID)
         migrator.registerMigration("v23-extension-withhold-number", migrate: addExtensionWithholdNumber)
         migrator.registerMigration("v24-extension-mobile-confirm", migrate: addExtensionMobileConfirm)
+        migrator.registerMigration("v25-extension-srtp", migrate: addExtensionSRTP)
         return migrator
     }
 
@@ -356,6 +357,10 @@ extension VPBXDatabase {
 
     private static func addExtensionMobileConfirm(_ db: Database) throws {
         try db.alter(table: "extensions") { t in t.add(column: "mobile_confirm", .boolean).notNull().defaults(to: false) }
+    }
+
+    private static func addExtensionSRTP(_ db: Database) throws {
+        try db.alter(table: "extensions") { t in t.add(column: "srtp", .text).notNull().defaults(to: "off") }
     }
 
     private static func addExtensionWithholdNumber(_ db: Database) throws {

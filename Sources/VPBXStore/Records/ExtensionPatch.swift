@@ -39,6 +39,7 @@ public struct ExtensionPatch: Sendable, Equatable {
     public var forwardNoAnswer: Nullable<String>?
     public var withholdNumber: Bool?
     public var mobileConfirm: Bool?
+    public var srtp: SRTPPolicy?
 
     /// Creates a patch; pass only the fields to change.
     public init(
@@ -61,7 +62,8 @@ public struct ExtensionPatch: Sendable, Equatable {
         forwardBusy: Nullable<String>? = nil,
         forwardNoAnswer: Nullable<String>? = nil,
         withholdNumber: Bool? = nil,
-        mobileConfirm: Bool? = nil
+        mobileConfirm: Bool? = nil,
+        srtp: SRTPPolicy? = nil
     ) {
         self.displayName = displayName
         self.ha1MD5 = ha1MD5
@@ -83,6 +85,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         self.forwardNoAnswer = forwardNoAnswer
         self.withholdNumber = withholdNumber
         self.mobileConfirm = mobileConfirm
+        self.srtp = srtp
     }
 
     /// True when the patch changes nothing.
@@ -113,6 +116,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         if let forwardNoAnswer { result.forwardNoAnswer = forwardNoAnswer.value }
         if let withholdNumber { result.withholdNumber = withholdNumber }
         if let mobileConfirm { result.mobileConfirm = mobileConfirm }
+        if let srtp { result.srtp = srtp }
         try result.validate()
         result.updatedAt = now
         return result

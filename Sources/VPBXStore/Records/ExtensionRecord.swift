@@ -60,6 +60,8 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
     /// before it gets a call, as FreePBX's "Confirm Calls": otherwise the mobile network's
     /// voicemail, answering a mobile that is off or busy, takes the call from the exchange's.
     public var mobileConfirm: Bool
+    /// Whether its phones are offered SRTP with the engine's key (``SRTPPolicy``).
+    public var srtp: SRTPPolicy
     /// Set by the repository on create.
     public var createdAt: Date
     /// Set by the repository on create and on every update.
@@ -97,6 +99,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         forwardNoAnswer: String? = nil,
         withholdNumber: Bool = false,
         mobileConfirm: Bool = false,
+        srtp: SRTPPolicy = .off,
         createdAt: Date = Date(timeIntervalSince1970: 0),
         updatedAt: Date = Date(timeIntervalSince1970: 0)
     ) {
@@ -121,6 +124,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         self.forwardNoAnswer = forwardNoAnswer
         self.withholdNumber = withholdNumber
         self.mobileConfirm = mobileConfirm
+        self.srtp = srtp
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -190,6 +194,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         case forwardNoAnswer = "forward_no_answer"
         case withholdNumber = "withhold_number"
         case mobileConfirm = "mobile_confirm"
+        case srtp
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }

@@ -1,0 +1,86 @@
+import VPBXSDP
+import VPBXSRTP
+import VPBXStore
+
+/// Where SRTP is terminated (``SRTPTermination``): every SDP a phone of the call sends is
+/// read through ``sdp(_:from:of:)`` (its keys followed, then seen plain by the rest of the
+/// core), every SDP it is sent goes through ``sdp(_:stampedFor:of:)``, and the callee legs'
+/// answers through ``sdpFromCalleeLeg(_:leg:of:)``.
+extension PBXCore {
+    /// Starts terminating the caller's SRTP when its offer carries SDES keys the engine can
+    /// take, and `call`'s first destinations are all the engine's own or trunks (no phone
+    /// that could take the caller's key). Returns the offer the far side gets: plain when
+    /// terminated, the caller's as it is otherwise.
+    func terminateCallerSRTPIfNeeded(_ call: Call, destinations: [RingTarget], media: any MediaSession)
+        -> SessionDescription
+    {
+        guard call.callerSRTP == nil, !destinations.isEmpty,
+            destinations.allSatisfy({ $0.destination.host == Application.host || $0.trunk != nil }),
+            let srtp = SRTPTermination(sdp: call.offer)
+        else { return call.offer }
+        call.callerSRTP = srtp
+        // The caller's offer, as everything from here on reads it, is plain.
+        call.offer = call.offer.withoutSDES()
+        media.terminateSRTP(srtp.relayKeys, on: .a)
+        logger.debug("caller's SRTP terminated", metadata: ["call": "\(call.id)", "suite": "\(srtp.suite.rawValue)"])
+        return call.offer
+    }
+
+    /// The INVITE body for `target`: `body` as it is, or, for a phone of an extension that
+    /// wants SRTP while the offer is plain, the offer with the engine's key for it (which the
+    /// leg keeps, to read the phone's answer with).
+    func calleeBody(_ body: [UInt8], for target: RingTarget) -> (body: [UInt8], engineKey: SRTPKeyMaterial?) {
+        guard target.trunk == nil, target.destination.host != Application.host,
+            let policy = target.extensionNumber.flatMap({ directory[$0] })?.srtp, policy != .off,
+            let offer = sdpBody(body, contentType: "application/sdp"), let index = offer.firstAudioIndex,
+            !offer.media[index].carriesEncryptedMedia
+        else { return (body, nil) }
+        let key = SRTPKeyMaterial.random()
+        return (Array(SRTPTermination.offer(offer, policy: policy, engineKey: key).serialized().utf8), key)
+    }
+
+    /// The SDP of leg `index`'s 18x or 2xx as the rest of the core reads it. A leg offered
+    /// the engine's key whose phone answered with its own has its SRTP terminated on the
+    /// relay's B side from now on; any other leg's answer ends a termination another phone
+    /// left there.
+    func sdpFromCalleeLeg(_ sdp: SessionDescription, leg index: Int, of call: Call) -> SessionDescription {
+        let next = call.legs[index].offeredSRTPKey.flatMap { SRTPTermination(sdp: sdp, engineKey: $0) }
+        if next != call.calleeSRTP {
+            call.calleeSRTP = next
+            call.media?.terminateSRTP(next?.relayKeys, on: .b)
+        }
+        return next == nil ? sdp : sdp.withoutSDES()
+    }
+
+    /// `sdp` from `side`'s phone as the rest of the core reads it: plain, after the relay
+    /// follows any new key of a phone whose SRTP is terminated (or stops terminating when its
+    /// media is plain from now on).
+    func sdp(_ sdp: SessionDescription, from side: CallSide, of call: Call) -> SessionDescription {
+        guard let current = side == .caller ? call.callerSRTP : call.calleeSRTP else { return sdp }
+        let next = current.following(sdp)
+        if next != current {
+            if side == .caller { call.callerSRTP = next } else { call.calleeSRTP = next }
+            call.media?.terminateSRTP(next?.relayKeys, on: side.mediaSide)
+        }
+        return sdp.withoutSDES()
+    }
+
+    /// `sdp` from the caller's phone as the rest of the core reads it.
+    func sdpFromCaller(_ sdp: SessionDescription, of call: Call) -> SessionDescription {
+        self.sdp(sdp, from: .caller, of: call)
+    }
+
+    /// `sdp` (anchored) as `side`'s phone is sent it: with that side's origin line, and the
+    /// engine's key for a phone whose SRTP it terminates.
+    func sdp(_ sdp: SessionDescription, stampedFor side: CallSide, of call: Call) -> SessionDescription {
+        if side == .caller { return sdpForCaller(call.callerOrigin.stamp(sdp), of: call) }
+        let stamped = call.calleeOrigin.stamp(sdp)
+        return call.calleeSRTP.map { $0.secured(stamped) } ?? stamped
+    }
+
+    /// `sdp` (plain) as the caller's phone is sent it: with the engine's key while its SRTP
+    /// is terminated.
+    func sdpForCaller(_ sdp: SessionDescription, of call: Call) -> SessionDescription {
+        call.callerSRTP.map { $0.secured(sdp) } ?? sdp
+    }
+}
