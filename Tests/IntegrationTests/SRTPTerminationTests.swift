@@ -11,6 +11,7 @@ extension Integration {
     struct SRTPTerminationTests {
         static let annaTone = 1000
         static let promptTone = 500
+        static let belaTone = 600
 
         @Test(
             "an SRTP-only softphone hears an announcement (500 Hz) under the engine's key and leaves a voicemail its 1 kHz tone is heard in"
@@ -74,6 +75,55 @@ extension Integration {
                     spoken >= 20,
                     "her tone in \(spoken) of \(messageTones.count) frames of the message: \(messageTones)")
                 #expect(spoken >= messageTones.compactMap { $0 }.count * 9 / 10, "\(messageTones)")
+            }
+        }
+
+        @Test(
+            "a plain softphone calls one set to mandatory SRTP: with --srtp mandatory the engine offers it its own key, both tones cross"
+        )
+        func plainCallerReachesAnSRTPPhone() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "vpbx-srtp-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let certificate = try await TLSCertificate.make(in: directory)
+            try await TestPBX.run(configure: { try $0.enableTLS(certificate) }) { pbx in
+                for number in [Fixture.caller, Fixture.callee] {
+                    try await pbx.addExtension(number, password: Fixture.password(number))
+                }
+                try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--srtp", "mandatory"])
+                let shown = try await pbx.cli.run(["ext", "show", Fixture.callee], json: false)
+                #expect(shown.stdout.contains("mandatory (RTP/SAVP"), "\(shown.stdout)")
+                let anna = try pbx.softphone(Fixture.caller, tone: Self.annaTone)
+                let bela = try pbx.softphone(
+                    Fixture.callee, transport: "tls", tone: Self.belaTone, mediaEncryption: "srtp-mand")
+                try await eventually("both registered") {
+                    let registered = try await pbx.registrations().map(\.extension)
+                    return Set(registered) == [Fixture.caller, Fixture.callee] ? true : nil
+                }
+                try anna.send("/dial sip:\(Fixture.callee)@\(anna.registrar)")
+                try await eventually("the call answered") { try await pbx.liveCalls().first { $0.state == "answered" } }
+                try await Task.sleep(for: .seconds(3))
+                try anna.send("/hangup")
+                for phone in [anna, bela] {
+                    try await eventually("\(phone.number) saw its call end") {
+                        phone.log.contains("terminated (duration:") ? true : nil
+                    }
+                }
+                // Bela got RTP/SAVP and a key (Anna sent none); Anna plain RTP.
+                #expect(bela.sdpLines(received: true, prefix: "m=audio").allSatisfy { $0.contains(" RTP/SAVP ") })
+                #expect(bela.sdpLines(received: true, prefix: "a=crypto:").count == 1)
+                #expect(anna.sdpLines(received: false, prefix: "a=crypto:").isEmpty)
+                #expect(anna.sdpLines(received: true, prefix: "a=crypto:").isEmpty)
+                #expect(anna.sdpLines(received: true, prefix: "m=audio").allSatisfy { $0.contains(" RTP/AVP ") })
+                for (listener, tone) in [(anna, Self.belaTone), (bela, Self.annaTone)] {
+                    let tones = SoftphoneTests.frameTones(try listener.heardAudio())
+                    let heard = tones.filter { SoftphoneTests.isTone($0, tone) }.count
+                    #expect(
+                        heard >= 20,
+                        "\(listener.number) heard \(tone) Hz in \(heard) of \(tones.count) frames: \(tones)")
+                }
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
             }
         }
     }
