@@ -99,4 +99,37 @@ struct CalleeSRTPTests {
             #expect(call.session.srtpTerminations.isEmpty)
         }
     }
+
+    @Test(
+        "click-to-call from an extension that wants SRTP: its phone is offered the engine's key, its answer's key terminates the relay's A side, the number rung is offered plain RTP"
+    )
+    func clickToCall() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let updated = try await pbx.extensions.update(alice.number, with: ExtensionPatch(srtp: .mandatory))
+            await pbx.core.extensionChanged(updated)
+            try await pbx.register(alice)
+            try await pbx.register(desk)
+            _ = try await pbx.core.originate(from: alice.number, to: desk.number)
+            let invite = try await pbx.outbound.request(.invite, to: alice.address)
+            #expect(String(decoding: invite.body, as: UTF8.self).contains("RTP/SAVP"))
+            let offered = try #require(
+                try cryptoLines(invite.body).first?.simpleInlineKey.flatMap { SRTPKeyMaterial(base64: $0) })
+            let aliceKey = SRTPKeyMaterial.random()
+            let answer = alice.sdp(port: 4000).replacingOccurrences(of: "RTP/AVP ", with: "RTP/SAVP ")
+                .replacingOccurrences(
+                    of: "a=sendrecv", with: "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(aliceKey.base64)\r\na=sendrecv"
+                )
+            pbx.send(alice.respond(to: invite, status: 200, toTag: "alice", sdp: answer), from: alice)
+            let deskInvite = try await pbx.outbound.request(.invite, to: desk.address)
+            #expect(try cryptoLines(deskInvite.body).isEmpty)
+            #expect(String(decoding: deskInvite.body, as: UTF8.self).contains("RTP/AVP"))
+            let session = try await pbx.media.onlySession()
+            let terminations = session.srtpTerminations
+            #expect(terminations.count == 1 && terminations.first?.side == .a)
+            #expect(
+                terminations.first?.keys?.fromPhone.master == aliceKey
+                    && terminations.first?.keys?.toPhone.master == offered)
+            #expect(session.ringback[.a] != nil, "alice hears ringback (encrypted by the relay)")
+        }
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import VPBXSDP
 import VPBXSIP
 import VPBXSignaling
+import VPBXSRTP
 
 /// Click-to-call before the asking phone answers: the engine rings the extension that asked
 /// for the call (an agent clicking a number in the CRM), and only once its phone answers is
@@ -28,6 +29,9 @@ struct Origination: Sendable {
     var inviteKey: TransactionKey?
     var origin: OriginTracker
     var media: (any MediaSession)?
+    /// The engine's key offered to the phone (its extension wants SRTP): its answer's key
+    /// line is read against it.
+    var offeredSRTPKey: SRTPKeyMaterial?
     /// A provisional response arrived, so a CANCEL may go out at once (RFC 3261 §9.1).
     var provisional = false
     /// Given up before any provisional response: CANCEL once one arrives.

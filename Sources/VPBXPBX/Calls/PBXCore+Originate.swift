@@ -1,6 +1,7 @@
 import Foundation
 import VPBXSDP
 import VPBXSIP
+import VPBXSRTP
 import VPBXSignaling
 import VPBXStore
 import VPBXText
@@ -31,7 +32,8 @@ extension PBXCore {
         // A customer's number as the CRM holds it (`06 30 123 4567`) is called, listed and
         // recorded in E.164.
         let number =
-            directory[typed] == nil && dialPlan.routes[typed] == nil ? PublicNumber(dialled: typed)?.e164 ?? typed : typed
+            directory[typed] == nil && dialPlan.routes[typed] == nil
+            ? PublicNumber(dialled: typed)?.e164 ?? typed : typed
         guard let record = directory[caller] else {
             throw OriginateError(kind: .notFound, description: "extension \(caller) does not exist")
         }
@@ -61,7 +63,8 @@ extension PBXCore {
         let id = candidate
         let origination = Origination(
             id: id, caller: caller, callerName: record.displayName, number: number, autoAnswer: autoAnswer,
-            contact: contact, destination: destination, callID: SIPIdentifiers.callID(host: configuration.advertisedHost),
+            contact: contact, destination: destination,
+            callID: SIPIdentifiers.callID(host: configuration.advertisedHost),
             origin: OriginTracker(sessionID: OriginTracker.newSessionID(), address: configuration.mediaAddress),
             startedAt: now, noAnswerTimeout: record.noAnswerTimeout)
         originations[id] = origination
@@ -72,7 +75,9 @@ extension PBXCore {
                     id: id, sipCallID: origination.callID, caller: caller, callerName: record.displayName,
                     callee: number, startedAt: now, path: ["originate:\(caller)"])))
         emit(.callStarted(origination.snapshot))
-        logger.info("click-to-call: ringing the caller's phone", metadata: ["call": "\(id)", "from": "\(caller)", "to": "\(number)"])
+        logger.info(
+            "click-to-call: ringing the caller's phone",
+            metadata: ["call": "\(id)", "from": "\(caller)", "to": "\(number)"])
         let post = inputSink
         mediaFactory.makeSession(callerMedia: nil, onTimeout: { post(.mediaTimeout(id)) }) { result in
             post(.originationMediaReady(id, result))
@@ -113,9 +118,15 @@ extension PBXCore {
             return
         }
         origination.media = media
-        let offer = SessionDescription.engineOffer(
+        var offer = SessionDescription.engineOffer(
             origin: Origin(sessionID: "0", sessionVersion: 0, address: configuration.mediaAddress),
             address: configuration.mediaAddress, audioPort: media.aPort)
+        // A phone of an extension that wants SRTP is offered the engine's key, as when a call rings it.
+        if let policy = directory[origination.caller]?.srtp, policy != .off {
+            let key = SRTPKeyMaterial.random()
+            offer = SRTPTermination.offer(offer, policy: policy, engineKey: key)
+            origination.offeredSRTPKey = key
+        }
         let body = Array(origination.origin.stamp(offer).serialized().utf8)
         // The phone shows whom it is about to call. Phones differ in which auto-answer header
         // they honour; none minds the other.
@@ -160,12 +171,18 @@ extension PBXCore {
         guard let invite = origination.invite, let inviteKey = origination.inviteKey, let media = origination.media,
             var dialog = try? Dialog(uacInvite: invite, response: response)
         else { return }
-        let ack = SerializedSIPMessage(.request(dialog.makeAck(inviteCSeq: 1, via: newVia(for: origination.destination))))
+        let ack = SerializedSIPMessage(
+            .request(dialog.makeAck(inviteCSeq: 1, via: newVia(for: origination.destination))))
         outbound.send(ack, to: origination.destination)
         originations[id] = nil
         cancelOriginationTimer(of: origination)
         let now = Date()
-        let answer = sdp(of: response)
+        // A phone that took the engine's key has its SRTP terminated; the rest reads its answer plain.
+        let received = sdp(of: response)
+        let srtp = received.flatMap { sdp in
+            origination.offeredSRTPKey.flatMap { SRTPTermination(sdp: sdp, engineKey: $0) }
+        }
+        let answer = srtp == nil ? received : received?.withoutSDES()
         guard let answer, let codec = answer.voiceCodec, MusicOnHold.encodings.contains(codec.encoding),
             let target = originationTarget(origination.number, for: origination.caller, now: now)
         else {
@@ -184,8 +201,11 @@ extension PBXCore {
             offer: callerOffer, callerOrigin: origination.origin,
             calleeOrigin: OriginTracker(sessionID: OriginTracker.newSessionID(), address: configuration.mediaAddress),
             startedAt: origination.startedAt, noAnswerTimeout: target.timeout,
-            calleeCallID: SIPIdentifiers.callID(host: configuration.advertisedHost), calleeFromTag: SIPIdentifiers.tag())
+            calleeCallID: SIPIdentifiers.callID(host: configuration.advertisedHost), calleeFromTag: SIPIdentifiers.tag()
+        )
         call.media = media
+        call.callerSRTP = srtp
+        if let srtp { media.terminateSRTP(srtp.relayKeys, on: .a) }
         call.callerAck = ack
         call.callerCodec = codec
         call.finalSentToCaller = true
@@ -196,10 +216,14 @@ extension PBXCore {
         callByDialog[DialogID(callID: dialog.callID, localTag: dialog.localTag)] = id
         callByDialog[DialogID(callID: call.calleeCallID, localTag: call.calleeFromTag)] = id
         writes.enqueue(.cdrPath(id: id, path: call.path))
-        if let endpoint = answer.audioEndpoint { media.updateRemote(side: .a, host: endpoint.address, port: endpoint.port) }
+        if let endpoint = answer.audioEndpoint {
+            media.updateRemote(side: .a, host: endpoint.address, port: endpoint.port)
+        }
         media.playRingback(toward: .a, codec: codec)
         emit(.callRouted(caller: call.caller, dialled: origination.number, path: call.path))
-        logger.info("click-to-call: the caller answered, ringing the number", metadata: ["call": "\(id)", "to": "\(call.callee)"])
+        logger.info(
+            "click-to-call: the caller answered, ringing the number",
+            metadata: ["call": "\(id)", "to": "\(call.callee)"])
         ringNewPhase(call, id: id, targets: target.targets, timeout: target.timeout)
         emit(.callRinging(call.snapshot))
     }
@@ -231,7 +255,8 @@ extension PBXCore {
     /// the engine stops): CANCEL if it still rings, the record finished, the media freed.
     /// `inviteFinished`: a final response ended the INVITE, so there is nothing to cancel.
     func endOrigination(
-        _ id: UUID, cause: String, disposition: CallDisposition, side: HangupSide = .system, inviteFinished: Bool = false
+        _ id: UUID, cause: String, disposition: CallDisposition, side: HangupSide = .system,
+        inviteFinished: Bool = false
     ) {
         guard var origination = originations.removeValue(forKey: id) else { return }
         cancelOriginationTimer(of: origination)
@@ -274,7 +299,9 @@ extension PBXCore {
         case 200..<300:
             // Answered as it was given up: acknowledge and hang up at once.
             if var dialog = try? Dialog(uacInvite: invite, response: response) {
-                outbound.send(.request(dialog.makeAck(inviteCSeq: 1, via: newVia(for: origination.destination))), to: origination.destination)
+                outbound.send(
+                    .request(dialog.makeAck(inviteCSeq: 1, via: newVia(for: origination.destination))),
+                    to: origination.destination)
                 let bye = dialog.makeRequest(.bye, via: newVia(for: origination.destination), contact: nil)
                 startClient(bye, to: origination.destination, purpose: .fireAndForget)
             }
