@@ -14,7 +14,8 @@ struct RecordingPolicyTests {
     final class RecordingRequests: CallRecordingService {
         let requests = Mutex<[CallRecordingRequest]>([])
         let recording = FakeRecording()
-        func startRecording(_ request: CallRecordingRequest, media: any MediaSession) async throws -> any MediaRecording {
+        func startRecording(_ request: CallRecordingRequest, media: any MediaSession) async throws -> any MediaRecording
+        {
             requests.withLock { $0.append(request) }
             return recording
         }
@@ -44,7 +45,9 @@ struct RecordingPolicyTests {
             try await eventually("the recording asked for") { service.all.count == 1 }
             let request = try #require(service.all.first)
             #expect(request.caller == alice.number && request.callee == desk.number)
-            #expect(request.callerCodec == request.calleeCodec && MusicOnHold.encodings.contains(request.callerCodec.encoding))
+            #expect(
+                request.callerCodec == request.calleeCodec
+                    && MusicOnHold.encodings.contains(request.callerCodec.encoding))
             #expect(request.reason == "extension \(desk.number) records its calls")
             #expect(await pbx.core.callSnapshots().first?.id == request.callID)
             try await Task.sleep(for: .milliseconds(100))
@@ -52,7 +55,9 @@ struct RecordingPolicyTests {
         }
     }
 
-    @Test("a call whose phones talk SRTP is not recorded (the engine has no key), and its offer reaches the callee with the key, no law added")
+    @Test(
+        "a call whose phones talk SRTP is not recorded (the engine has no key), and its offer reaches the callee with the key, no law added"
+    )
     func srtpCallIsNotRecorded() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             let service = RecordingRequests()
@@ -74,6 +79,31 @@ struct RecordingPolicyTests {
             try await Task.sleep(for: .milliseconds(100))
             #expect(service.all.isEmpty, "an SRTP call was given to the recorder")
             // call.list says so.
+            #expect(await pbx.core.callSnapshots().map(\.encrypted) == [true])
+        }
+    }
+
+    @Test(
+        "an SRTP phone whose SRTP the engine terminates (--srtp mandatory) is recorded: the relay has the plain audio; call.list says SRTP"
+    )
+    func terminatedSRTPIsRecorded() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let service = RecordingRequests()
+            await pbx.core.setRecordingService(service)
+            let record = try await pbx.extensions.update(
+                desk.number, with: ExtensionPatch(recordCalls: true, srtp: .mandatory))
+            await pbx.core.extensionChanged(record)
+            let answer = desk.sdp(port: 4002).replacingOccurrences(of: "RTP/AVP ", with: "RTP/SAVP ")
+                .replacingOccurrences(
+                    of: "a=sendrecv",
+                    with:
+                        "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\na=sendrecv"
+                )
+            let call = try await pbx.establish(from: alice, to: desk, calleeAnswer: answer)
+            try await pbx.settle(via: alice)
+            #expect(call.session.srtpTerminations.count == 1)
+            try await eventually("the recording asked for") { service.all.count == 1 }
+            #expect(service.all.first.map { MusicOnHold.encodings.contains($0.calleeCodec.encoding) } == true)
             #expect(await pbx.core.callSnapshots().map(\.encrypted) == [true])
         }
     }
@@ -119,7 +149,8 @@ struct RecordingPolicyTests {
             #expect(await pbx.core.handOn(callID: call.callee.callID, to: .extension(Cast.carol.number), step: "test"))
             let invite = try await pbx.outbound.request(.invite, to: Cast.carol.address)
             pbx.send(
-                Cast.carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: Cast.carol.sdp(port: 4030)), from: Cast.carol)
+                Cast.carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: Cast.carol.sdp(port: 4030)),
+                from: Cast.carol)
             try await eventually("the recording asked for at carol's answer") { service.all.count == 1 }
             #expect(service.all.first?.callee == Cast.carol.number && service.all.first?.caller == alice.number)
         }
@@ -134,8 +165,12 @@ struct RecordingPolicyTests {
             try await pbx.settle(via: alice)
             let id = try #require(await pbx.core.callSnapshots().first?.id)
             #expect(service.all.isEmpty)
-            await #expect(throws: RecordingControlError.self) { try await pbx.core.controlRecording(callID: id, .pause, reason: "x") }
-            await #expect(throws: RecordingControlError.self) { try await pbx.core.controlRecording(callID: UUID(), .start, reason: "x") }
+            await #expect(throws: RecordingControlError.self) {
+                try await pbx.core.controlRecording(callID: id, .pause, reason: "x")
+            }
+            await #expect(throws: RecordingControlError.self) {
+                try await pbx.core.controlRecording(callID: UUID(), .start, reason: "x")
+            }
 
             // Paused before the relay's tap is back: applied once it is.
             try await pbx.core.controlRecording(callID: id, .start, reason: "asked for by uid 0 (admin)")
@@ -147,7 +182,9 @@ struct RecordingPolicyTests {
             #expect(try await pbx.core.controlRecording(callID: id, .resume, reason: "x") == false)
             #expect(service.recording.all == [true, false])
             #expect(await pbx.core.callSnapshots().first?.recording == "on")
-            await #expect(throws: RecordingControlError.self) { try await pbx.core.controlRecording(callID: id, .start, reason: "x") }
+            await #expect(throws: RecordingControlError.self) {
+                try await pbx.core.controlRecording(callID: id, .start, reason: "x")
+            }
             #expect(service.all.count == 1)
         }
     }

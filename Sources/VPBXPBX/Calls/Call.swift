@@ -343,7 +343,8 @@ final class Call {
         var snapshot = self.snapshot
         snapshot.calleeContacts = legs.compactMap { $0.isDone ? nil : $0.contact.serialized }
         snapshot.encrypted =
-            callerSRTP != nil || (offer.firstAudioIndex.map { offer.media[$0].carriesEncryptedMedia } ?? false)
+            callerSRTP != nil || calleeSRTP != nil
+            || (offer.firstAudioIndex.map { offer.media[$0].carriesEncryptedMedia } ?? false)
         return snapshot
     }
 }
