@@ -13,15 +13,51 @@ extension Integration {
         static let promptTone = 500
         static let belaTone = 600
 
-        @Test(
-            "an SRTP-only softphone hears an announcement (500 Hz) under the engine's key and leaves a voicemail its 1 kHz tone is heard in"
-        )
-        func srtpCallerReachesApplications() async throws {
+        /// An engine with SIP over TLS (the keys travel in its SDP), for `body`.
+        private func withTLSEngine(_ body: (TestPBX) async throws -> Void) async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "vpbx-srtp-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
             let certificate = try await TLSCertificate.make(in: directory)
-            try await TestPBX.run(configure: { try $0.enableTLS(certificate) }) { pbx in
+            try await TestPBX.run(configure: { try $0.enableTLS(certificate) }, body)
+        }
+
+        /// Anna (1001, plain RTP over UDP, 1 kHz) and Bela (1002, TLS with mandatory SRTP, 600
+        /// Hz, `--srtp mandatory`), registered; Anna's call to Bela answered.
+        private func annaCallsSRTPBela(_ pbx: TestPBX) async throws -> (
+            anna: BaresipPhone, bela: BaresipPhone, call: LiveCall
+        ) {
+            for number in [Fixture.caller, Fixture.callee] {
+                try await pbx.addExtension(number, password: Fixture.password(number))
+            }
+            try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--srtp", "mandatory"])
+            let anna = try pbx.softphone(Fixture.caller, tone: Self.annaTone)
+            let bela = try pbx.softphone(
+                Fixture.callee, transport: "tls", tone: Self.belaTone, mediaEncryption: "srtp-mand")
+            try await eventually("both registered") {
+                let registered = try await pbx.registrations().map(\.extension)
+                return Set(registered) == [Fixture.caller, Fixture.callee] ? true : nil
+            }
+            try anna.send("/dial sip:\(Fixture.callee)@\(anna.registrar)")
+            let call = try await eventually("the call answered") {
+                try await pbx.liveCalls().first { $0.state == "answered" }
+            }
+            return (anna, bela, call)
+        }
+
+        private func waitForCallEnd(_ phones: [BaresipPhone]) async throws {
+            for phone in phones {
+                try await eventually("\(phone.number) saw its call end") {
+                    phone.log.contains("terminated (duration:") ? true : nil
+                }
+            }
+        }
+
+        @Test(
+            "an SRTP-only softphone hears an announcement (500 Hz) under the engine's key and leaves a voicemail its 1 kHz tone is heard in"
+        )
+        func srtpCallerReachesApplications() async throws {
+            try await withTLSEngine { pbx in
                 try await Sox.sine(
                     URL(fileURLWithPath: pbx.options.promptsDirectory).appendingPathComponent("hu/closed.wav"),
                     rate: 8000,
@@ -82,33 +118,13 @@ extension Integration {
             "a plain softphone calls one set to mandatory SRTP: with --srtp mandatory the engine offers it its own key, both tones cross"
         )
         func plainCallerReachesAnSRTPPhone() async throws {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "vpbx-srtp-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let certificate = try await TLSCertificate.make(in: directory)
-            try await TestPBX.run(configure: { try $0.enableTLS(certificate) }) { pbx in
-                for number in [Fixture.caller, Fixture.callee] {
-                    try await pbx.addExtension(number, password: Fixture.password(number))
-                }
-                try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--srtp", "mandatory"])
+            try await withTLSEngine { pbx in
+                let (anna, bela, _) = try await annaCallsSRTPBela(pbx)
                 let shown = try await pbx.cli.run(["ext", "show", Fixture.callee], json: false)
                 #expect(shown.stdout.contains("mandatory (RTP/SAVP"), "\(shown.stdout)")
-                let anna = try pbx.softphone(Fixture.caller, tone: Self.annaTone)
-                let bela = try pbx.softphone(
-                    Fixture.callee, transport: "tls", tone: Self.belaTone, mediaEncryption: "srtp-mand")
-                try await eventually("both registered") {
-                    let registered = try await pbx.registrations().map(\.extension)
-                    return Set(registered) == [Fixture.caller, Fixture.callee] ? true : nil
-                }
-                try anna.send("/dial sip:\(Fixture.callee)@\(anna.registrar)")
-                try await eventually("the call answered") { try await pbx.liveCalls().first { $0.state == "answered" } }
                 try await Task.sleep(for: .seconds(3))
                 try anna.send("/hangup")
-                for phone in [anna, bela] {
-                    try await eventually("\(phone.number) saw its call end") {
-                        phone.log.contains("terminated (duration:") ? true : nil
-                    }
-                }
+                try await waitForCallEnd([anna, bela])
                 // Bela got RTP/SAVP and a key (Anna sent none); Anna plain RTP.
                 #expect(bela.sdpLines(received: true, prefix: "m=audio").allSatisfy { $0.contains(" RTP/SAVP ") })
                 #expect(bela.sdpLines(received: true, prefix: "a=crypto:").count == 1)
@@ -122,8 +138,43 @@ extension Integration {
                         heard >= 20,
                         "\(listener.number) heard \(tone) Hz in \(heard) of \(tones.count) frames: \(tones)")
                 }
-                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
-                #expect(cdr.disposition == .answered)
+                let calls = try await pbx.cdrs()
+                #expect(calls.count == 1 && calls.first?.disposition == .answered)
+            }
+        }
+
+        @Test(
+            "the plain phone holds: the SRTP phone hears the engine's music, encrypted by the relay, then the plain phone's tone again"
+        )
+        func musicReachesAnSRTPPhone() async throws {
+            try await withTLSEngine { pbx in
+                let (anna, bela, call) = try await annaCallsSRTPBela(pbx)
+                try await Task.sleep(for: .seconds(2))
+                try anna.send("/hold")
+                try await eventually("the hold answered") {
+                    anna.directions(received: true).contains("recvonly") ? true : nil
+                }
+                try await Task.sleep(for: .seconds(3))
+                try anna.send("/resume")
+                try await eventually("the resume answered") {
+                    anna.directions(received: true).last == "sendrecv" && anna.directions(received: true).count >= 3
+                        ? true : nil
+                }
+                try await Task.sleep(for: .seconds(2))
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                try await waitForCallEnd([anna, bela])
+                // Bela's one SRTP stream carried Anna's tone, the music (its own SSRC), Anna's tone.
+                #expect(bela.directions(received: true) == ["sendrecv"])
+                let tones = SoftphoneTests.frameTones(try bela.heardAudio())
+                let isMusic = { (tone: Double?) in tone != nil && !SoftphoneTests.isTone(tone, Self.annaTone) }
+                let firstMusic = tones.firstIndex(where: isMusic)
+                let lastMusic = tones.lastIndex(where: isMusic)
+                #expect(firstMusic != nil, "Bela heard no music: \(tones.compactMap { $0 })")
+                if let firstMusic, let lastMusic {
+                    #expect(tones[..<firstMusic].filter { SoftphoneTests.isTone($0, Self.annaTone) }.count >= 15)
+                    #expect(tones[(lastMusic + 1)...].filter { SoftphoneTests.isTone($0, Self.annaTone) }.count >= 10)
+                    #expect(tones.filter(isMusic).count >= 15, "music frames: \(tones.filter(isMusic).count)")
+                }
             }
         }
     }
