@@ -150,7 +150,7 @@ struct ExtensionSettings: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "SRTP offered to its phones with the engine's key when the call's audio would reach them plain (from a trunk, the engine's applications, a plain phone): off, optional (RTP/AVP with a key: phones without SRTP answer plain) or mandatory (RTP/SAVP: for phones set to 'SRTP mandatory'). Default off.",
+            "Whether its phones speak SRTP (SDES keys): off, optional (offered RTP/AVP with a key, which phones without SRTP ignore) or mandatory (offered RTP/SAVP, for phones set to 'SRTP mandatory'). The engine terminates SRTP with a key of its own wherever the other party is plain; an SRTP caller's keys pass end to end to mandatory phones. Default off.",
             valueName: "off|optional|mandatory"))
     var srtp: SRTPOffer?
 

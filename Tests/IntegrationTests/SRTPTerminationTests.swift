@@ -177,5 +177,42 @@ extension Integration {
                 }
             }
         }
+
+        @Test(
+            "an SRTP-only softphone calls a plain one (its extension without --srtp): the engine terminates the caller's SRTP, both tones cross"
+        )
+        func srtpCallerReachesAPlainPhone() async throws {
+            try await withTLSEngine { pbx in
+                for number in [Fixture.caller, Fixture.callee] {
+                    try await pbx.addExtension(number, password: Fixture.password(number))
+                }
+                let anna = try pbx.softphone(
+                    Fixture.caller, transport: "tls", tone: Self.annaTone, mediaEncryption: "srtp-mand")
+                let bela = try pbx.softphone(Fixture.callee, tone: Self.belaTone)
+                try await eventually("both registered") {
+                    let registered = try await pbx.registrations().map(\.extension)
+                    return Set(registered) == [Fixture.caller, Fixture.callee] ? true : nil
+                }
+                try anna.send("/dial sip:\(Fixture.callee)@\(anna.registrar);transport=tls")
+                _ = try await eventually("the call answered") {
+                    try await pbx.liveCalls().first { $0.state == "answered" }
+                }
+                try await Task.sleep(for: .seconds(3))
+                try anna.send("/hangup")
+                try await waitForCallEnd([anna, bela])
+                #expect(bela.sdpLines(received: true, prefix: "a=crypto:").isEmpty)
+                #expect(bela.sdpLines(received: true, prefix: "m=audio").allSatisfy { $0.contains(" RTP/AVP ") })
+                let keys = anna.sdpLines(received: true, prefix: "a=crypto:")
+                let sent = anna.sdpLines(received: false, prefix: "a=crypto:")
+                #expect(keys.count == 1 && Set(keys).isDisjoint(with: Set(sent)), "got \(keys), sent \(sent)")
+                for (listener, tone) in [(anna, Self.belaTone), (bela, Self.annaTone)] {
+                    let tones = SoftphoneTests.frameTones(try listener.heardAudio())
+                    let heard = tones.filter { SoftphoneTests.isTone($0, tone) }.count
+                    #expect(
+                        heard >= 20,
+                        "\(listener.number) heard \(tone) Hz in \(heard) of \(tones.count) frames: \(tones)")
+                }
+            }
+        }
     }
 }

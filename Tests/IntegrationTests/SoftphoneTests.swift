@@ -203,8 +203,9 @@ extension Integration {
             }
         }
 
-        /// An engine with TLS, Anna and Bela registered over it with mandatory SRTP (SDES), and
-        /// Anna's answered call to Bela; `body` goes on from there.
+        /// An engine with TLS, Anna and Bela registered over it with mandatory SRTP (SDES, and
+        /// `--srtp mandatory` on both extensions, so their keys pass end to end), and Anna's
+        /// answered call to Bela; `body` goes on from there.
         private func withSRTPCall(_ body: (TestPBX, BaresipPhone, BaresipPhone) async throws -> Void) async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-srtp-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
@@ -212,6 +213,9 @@ extension Integration {
             try await TestPBX.run(configure: { try $0.enableTLS(certificate) }) { pbx in
                 let (anna, bela) = try await twoRegisteredPhones(
                     pbx, annaTransport: "tls", belaTransport: "tls", mediaEncryption: "srtp-mand")
+                for number in [Fixture.caller, Fixture.callee] {
+                    try await pbx.cli.succeed(["ext", "set", number, "--srtp", "mandatory"])
+                }
                 _ = try await annaCallsBela(pbx, anna, transport: "tls")
                 try await body(pbx, anna, bela)
             }

@@ -5,6 +5,7 @@ import VPBXPBX
 import VPBXSDP
 import VPBXSIP
 import VPBXSRTP
+import VPBXStore
 
 /// SRTP the engine terminates (SDES): a caller whose call ends at the engine's own
 /// applications or goes out through a trunk gets the engine's key; the far side plain RTP.
@@ -136,15 +137,58 @@ struct CallerSRTPTests {
         }
     }
 
+    private func deskSpeaksSRTP(_ policy: SRTPPolicy, _ pbx: PBXHarness) async throws {
+        let updated = try await pbx.extensions.update(desk.number, with: ExtensionPatch(srtp: policy))
+        await pbx.core.extensionChanged(updated)
+    }
+
     @Test(
-        "between two phones SRTP still passes end to end: the desk is offered the caller's key, nothing is terminated")
+        "to a phone whose extension speaks SRTP (--srtp mandatory) SRTP passes end to end: the desk is offered the caller's key, nothing is terminated"
+    )
     func phonesPassThrough() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
+            try await deskSpeaksSRTP(.mandatory, pbx)
             let call = try await pbx.establish(
                 from: alice, to: desk, callerOffer: secure(alice.sdp()), calleeAnswer: secure(desk.sdp(port: 4002)))
             let invite = try #require(pbx.outbound.sent.first { $0.isRequest(.invite, to: desk.address) }?.request)
             #expect(String(decoding: invite.body, as: UTF8.self).contains(Self.aliceKey.base64))
             #expect(call.session.srtpTerminations.isEmpty)
+        }
+    }
+
+    @Test(
+        "to a phone of an extension without SRTP (the default) the caller's SRTP is terminated: the desk gets plain RTP, the caller the engine's key"
+    )
+    func phoneWithoutSRTP() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let call = try await pbx.establish(from: alice, to: desk, callerOffer: secure(alice.sdp()))
+            let invite = try #require(pbx.outbound.sent.first { $0.isRequest(.invite, to: desk.address) }?.request)
+            let offered = String(decoding: invite.body, as: UTF8.self)
+            #expect(!offered.contains("crypto") && offered.contains("RTP/AVP"), "\(offered)")
+            let callerOK = try #require(
+                pbx.outbound.sent.last { $0.isResponse(200, .invite, to: alice.address) }?.response)
+            let line = try crypto(of: callerOK.body)
+            #expect(line.tag == 3 && line.simpleInlineKey != Self.aliceKey.base64[...])
+            #expect(call.session.srtpTerminations.map(\.side) == [.a])
+        }
+    }
+
+    @Test(
+        "to a phone whose SRTP is optional, a mandatory caller's SRTP is terminated and the desk offered RTP/AVP with the engine's key; both sides terminated once it answers with its own"
+    )
+    func optionalPhoneMandatoryCaller() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await deskSpeaksSRTP(.optional, pbx)
+            let deskKey = SRTPKeyMaterial.random()
+            let answer = desk.sdp(port: 4002).replacingOccurrences(
+                of: "a=sendrecv", with: "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(deskKey.base64)\r\na=sendrecv")
+            let call = try await pbx.establish(
+                from: alice, to: desk, callerOffer: secure(alice.sdp()), calleeAnswer: answer)
+            let invite = try #require(pbx.outbound.sent.first { $0.isRequest(.invite, to: desk.address) }?.request)
+            #expect(String(decoding: invite.body, as: UTF8.self).contains("RTP/AVP"))
+            #expect(try crypto(of: invite.body).simpleInlineKey != Self.aliceKey.base64[...])
+            #expect(call.session.srtpTerminations.map(\.side) == [.a, .b])
+            #expect(call.session.srtpTerminations.last?.keys?.fromPhone.master == deskKey)
         }
     }
 }

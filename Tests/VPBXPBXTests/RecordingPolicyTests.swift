@@ -63,6 +63,9 @@ struct RecordingPolicyTests {
             let service = RecordingRequests()
             await pbx.core.setRecordingService(service)
             try await recordCalls(of: desk.number, pbx)
+            // The desk's phones speak SRTP: the caller's keys pass to them end to end.
+            let srtp = try await pbx.extensions.update(desk.number, with: ExtensionPatch(srtp: .mandatory))
+            await pbx.core.extensionChanged(srtp)
             let key = "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz"
             func secure(_ sdp: String) -> String {
                 sdp.replacingOccurrences(of: "RTP/AVP 0 8 101", with: "RTP/SAVP 8 101")

@@ -58,9 +58,9 @@ public struct CallInfo: Codable, Sendable, Hashable {
     public var legs: [CallLegInfo]?
     /// `on` or `paused` while the call is recorded (`call.record`); absent when it is not.
     public var recording: String?
-    /// Whether the caller's media is SRTP: keys exchanged by the phones (SDES) and the audio
-    /// passed through encrypted, or terminated by the engine (its applications, trunks,
-    /// since stop 54); in `call.list` since stop 53.
+    /// Whether a phone of the call speaks SRTP: keys exchanged by the phones (SDES) and the
+    /// audio passed through encrypted, or SRTP the engine terminates on a phone's leg (since
+    /// stop 54); in `call.list` since stop 53.
     public var encrypted: Bool?
 
     public init(

@@ -8,15 +8,15 @@ import VPBXStore
 /// answers through ``sdpFromCalleeLeg(_:leg:of:)``.
 extension PBXCore {
     /// Starts terminating the caller's SRTP when its offer carries SDES keys the engine can
-    /// take, and `call`'s first destinations are all the engine's own or trunks (no phone
-    /// that could take the caller's key). Returns the offer the far side gets: plain when
-    /// terminated, the caller's as it is otherwise.
+    /// take and not every one of `call`'s first destinations takes them as they are (see
+    /// ``passesSRTPThrough(to:callerProfile:)``). Returns the offer the far side gets: plain
+    /// when terminated (phones that want SRTP then get the engine's key, ``calleeBody``),
+    /// the caller's as it is otherwise.
     func terminateCallerSRTPIfNeeded(_ call: Call, destinations: [RingTarget], media: any MediaSession)
         -> SessionDescription
     {
-        guard call.callerSRTP == nil, !destinations.isEmpty,
-            destinations.allSatisfy({ $0.destination.host == Application.host || $0.trunk != nil }),
-            let srtp = SRTPTermination(sdp: call.offer)
+        guard call.callerSRTP == nil, !destinations.isEmpty, let srtp = SRTPTermination(sdp: call.offer),
+            !destinations.allSatisfy({ passesSRTPThrough(to: $0, callerProfile: srtp.profile) })
         else { return call.offer }
         call.callerSRTP = srtp
         // The caller's offer, as everything from here on reads it, is plain.
@@ -24,6 +24,22 @@ extension PBXCore {
         media.terminateSRTP(srtp.relayKeys, on: .a)
         logger.debug("caller's SRTP terminated", metadata: ["call": "\(call.id)", "suite": "\(srtp.suite.rawValue)"])
         return call.offer
+    }
+
+    /// Whether a caller's SRTP offer under `callerProfile` may go to `target` as it is, keys
+    /// and all (encrypted end to end): a phone of an extension whose phones speak SRTP
+    /// (`--srtp mandatory`, or `optional` for a best-effort `RTP/AVP` offer, which a phone
+    /// without SRTP answers plain). The engine's applications, trunks and phones of
+    /// extensions without SRTP get plain RTP instead, the caller's SRTP terminated.
+    func passesSRTPThrough(to target: RingTarget, callerProfile: String) -> Bool {
+        guard target.trunk == nil, target.destination.host != Application.host,
+            let policy = target.extensionNumber.flatMap({ directory[$0] })?.srtp
+        else { return false }
+        switch policy {
+        case .off: return false
+        case .mandatory: return true
+        case .optional: return !callerProfile.uppercased().contains("SAVP")
+        }
     }
 
     /// The INVITE body for `target`: `body` as it is, or, for a phone of an extension that
