@@ -45,6 +45,16 @@ extension Integration {
             return (anna, bela, call)
         }
 
+        /// Requires that Anna heard Bela's tone, and Bela Anna's, for at least 2 s.
+        private func expectEachHeardTheOther(_ anna: BaresipPhone, _ bela: BaresipPhone) throws {
+            for (listener, tone) in [(anna, Self.belaTone), (bela, Self.annaTone)] {
+                let tones = SoftphoneTests.frameTones(try listener.heardAudio())
+                let heard = tones.filter { SoftphoneTests.isTone($0, tone) }.count
+                #expect(
+                    heard >= 20, "\(listener.number) heard \(tone) Hz in \(heard) of \(tones.count) frames: \(tones)")
+            }
+        }
+
         private func waitForCallEnd(_ phones: [BaresipPhone]) async throws {
             for phone in phones {
                 try await eventually("\(phone.number) saw its call end") {
@@ -131,13 +141,7 @@ extension Integration {
                 #expect(anna.sdpLines(received: false, prefix: "a=crypto:").isEmpty)
                 #expect(anna.sdpLines(received: true, prefix: "a=crypto:").isEmpty)
                 #expect(anna.sdpLines(received: true, prefix: "m=audio").allSatisfy { $0.contains(" RTP/AVP ") })
-                for (listener, tone) in [(anna, Self.belaTone), (bela, Self.annaTone)] {
-                    let tones = SoftphoneTests.frameTones(try listener.heardAudio())
-                    let heard = tones.filter { SoftphoneTests.isTone($0, tone) }.count
-                    #expect(
-                        heard >= 20,
-                        "\(listener.number) heard \(tone) Hz in \(heard) of \(tones.count) frames: \(tones)")
-                }
+                try expectEachHeardTheOther(anna, bela)
                 let calls = try await pbx.cdrs()
                 #expect(calls.count == 1 && calls.first?.disposition == .answered)
             }
@@ -150,16 +154,7 @@ extension Integration {
             try await withTLSEngine { pbx in
                 let (anna, bela, call) = try await annaCallsSRTPBela(pbx)
                 try await Task.sleep(for: .seconds(2))
-                try anna.send("/hold")
-                try await eventually("the hold answered") {
-                    anna.directions(received: true).contains("recvonly") ? true : nil
-                }
-                try await Task.sleep(for: .seconds(3))
-                try anna.send("/resume")
-                try await eventually("the resume answered") {
-                    anna.directions(received: true).last == "sendrecv" && anna.directions(received: true).count >= 3
-                        ? true : nil
-                }
+                try await anna.holdThenResume(holding: .seconds(3))
                 try await Task.sleep(for: .seconds(2))
                 try await pbx.cli.succeed(["call", "hangup", call.id])
                 try await waitForCallEnd([anna, bela])
@@ -205,13 +200,7 @@ extension Integration {
                 let keys = anna.sdpLines(received: true, prefix: "a=crypto:")
                 let sent = anna.sdpLines(received: false, prefix: "a=crypto:")
                 #expect(keys.count == 1 && Set(keys).isDisjoint(with: Set(sent)), "got \(keys), sent \(sent)")
-                for (listener, tone) in [(anna, Self.belaTone), (bela, Self.annaTone)] {
-                    let tones = SoftphoneTests.frameTones(try listener.heardAudio())
-                    let heard = tones.filter { SoftphoneTests.isTone($0, tone) }.count
-                    #expect(
-                        heard >= 20,
-                        "\(listener.number) heard \(tone) Hz in \(heard) of \(tones.count) frames: \(tones)")
-                }
+                try expectEachHeardTheOther(anna, bela)
             }
         }
     }

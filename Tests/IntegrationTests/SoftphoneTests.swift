@@ -252,13 +252,7 @@ extension Integration {
         func srtpHoldIsRelayed() async throws {
             try await withSRTPCall { _, anna, bela in
                 try await Task.sleep(for: .seconds(2))
-                try anna.send("/hold")
-                try await eventually("the hold answered") { anna.directions(received: true).contains("recvonly") ? true : nil }
-                try await Task.sleep(for: .seconds(2))
-                try anna.send("/resume")
-                try await eventually("the resume answered") {
-                    anna.directions(received: true).last == "sendrecv" && anna.directions(received: true).count >= 3 ? true : nil
-                }
+                try await anna.holdThenResume(holding: .seconds(2))
                 try await Task.sleep(for: .seconds(2))
                 try anna.send("/hangup")
                 for phone in [anna, bela] { try await waitForCallEnd(phone) }
@@ -434,15 +428,7 @@ extension Integration {
                 let (anna, bela) = try await twoRegisteredPhones(pbx)
                 let call = try await annaCallsBela(pbx, anna)
                 try await Task.sleep(for: .seconds(2))
-                try anna.send("/hold")
-                try await eventually("the hold answered") {
-                    anna.directions(received: true).contains("recvonly") ? true : nil
-                }
-                try await Task.sleep(for: .seconds(3))
-                try anna.send("/resume")
-                try await eventually("the resume answered") {
-                    anna.directions(received: true).last == "sendrecv" && anna.directions(received: true).count >= 3 ? true : nil
-                }
+                try await anna.holdThenResume(holding: .seconds(3))
                 try await Task.sleep(for: .seconds(2))
                 try await pbx.cli.succeed(["call", "hangup", call.id])
                 for phone in [anna, bela] { try await waitForCallEnd(phone) }

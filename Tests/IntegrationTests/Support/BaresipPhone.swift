@@ -164,6 +164,19 @@ final class BaresipPhone {
             .map { String($0.dropFirst(2)) }
     }
 
+    /// Puts the call on hold, waits until the hold is answered (`a=recvonly`), holds for
+    /// `holding`, resumes, and waits until the resume is answered (`a=sendrecv` again).
+    func holdThenResume(holding: Duration) async throws {
+        try send("/hold")
+        try await eventually("the hold answered") { self.directions(received: true).contains("recvonly") ? true : nil }
+        try await Task.sleep(for: holding)
+        try send("/resume")
+        try await eventually("the resume answered") {
+            let directions = self.directions(received: true)
+            return directions.last == "sendrecv" && directions.count >= 3 ? true : nil
+        }
+    }
+
     /// The SDP lines starting with `prefix` (`m=audio`, `a=crypto:`) of the messages the phone
     /// received or sent, in trace order.
     func sdpLines(received: Bool, prefix: String) -> [String] {
