@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "VPBXSIPTests", dependencies: ["VPBXSIP", "VPBXText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VPBXSDPTests", dependencies: ["VPBXSDP", "VPBXTestSupport"]),
         .testTarget(name: "VPBXRTPTests", dependencies: ["VPBXRTP"]),
-        .testTarget(name: "VPBXSRTPTests", dependencies: ["VPBXSRTP"], exclude: ["make-libsrtp-vectors.py"]),
+        .testTarget(name: "VPBXSRTPTests", dependencies: ["VPBXSRTP", "VPBXTestSupport"], exclude: ["make-libsrtp-vectors.py"]),
         .testTarget(name: "VPBXScheduleTests", dependencies: ["VPBXSchedule"]),
         .testTarget(name: "VPBXACDTests", dependencies: ["VPBXACD", "VPBXTestSupport"]),
         .testTarget(name: "VPBXSignalingTests", dependencies: ["VPBXSignaling", "VPBXSIP"]),
