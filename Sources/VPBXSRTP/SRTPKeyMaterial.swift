@@ -29,9 +29,12 @@ public struct SRTPKeyMaterial: Sendable, Equatable {
     /// Fresh material from the system's secure random source, for the engine's own sending
     /// direction of one call leg (never reused across calls).
     public static func random() -> SRTPKeyMaterial {
+        // Four words, not 30 bytes one by one: on Linux each draw is a `getrandom` call.
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<(keyLength + saltLength)).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return SRTPKeyMaterial(key: Array(bytes[..<keyLength]), salt: Array(bytes[keyLength...]))!
+        let words = (0..<4).map { _ in generator.next() as UInt64 }
+        let bytes = words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) } }
+        return SRTPKeyMaterial(
+            key: Array(bytes[..<keyLength]), salt: Array(bytes[keyLength..<(keyLength + saltLength)]))!
     }
 
     /// The `inline:` value for SDP: base64 of key then salt.

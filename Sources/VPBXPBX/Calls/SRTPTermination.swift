@@ -27,18 +27,20 @@ struct SRTPTermination: Equatable {
     /// The first of the phone's key lines in `sdp` (its offer, or its answer to the engine's
     /// offer) the engine can take: a suite it has, one inline key without an MKI, no session
     /// parameters. Nil without one, or when keys come by DTLS.
-    init?(sdp: SessionDescription, engineKey: SRTPKeyMaterial = .random()) {
-        guard let index = sdp.firstAudioIndex, !sdp.media[index].usesDTLS else { return nil }
-        let section = sdp.media[index]
-        for crypto in section.sdesCryptos {
+    init?(sdp: SessionDescription, engineKey: SRTPKeyMaterial? = nil) {
+        // Most calls carry no key line: they leave here without a look at the lines or a
+        // random key drawn.
+        guard let index = sdp.firstAudioIndex, sdp.media[index].hasAttribute("crypto"), !sdp.media[index].usesDTLS
+        else { return nil }
+        for crypto in sdp.media[index].sdesCryptos {
             guard let suite = SRTPSuite(sdpName: crypto.suite), let inline = crypto.simpleInlineKey,
                 let key = SRTPKeyMaterial(base64: inline)
             else { continue }
-            self.profile = section.proto
+            self.profile = sdp.media[index].proto
             self.tag = crypto.tag
             self.suite = suite
             self.phoneKey = key
-            self.engineKey = engineKey
+            self.engineKey = engineKey ?? .random()
             return
         }
         return nil
