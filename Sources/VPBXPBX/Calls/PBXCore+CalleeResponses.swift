@@ -82,8 +82,8 @@ extension PBXCore {
             // does not allow (the offer comes in the 2xx).
             if !call.lateOffer, let answer = earlySDP, let media = call.media {
                 let forCaller = bridgeLaws(of: call, offer: call.offer, answer: answer, offerer: .caller, media: media)
-                let anchored = sdpForCaller(
-                    call.callerOrigin.stamp(forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort)), of: call)
+                let anchored = sdp(
+                    forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort), stampedFor: .caller, of: call)
                 provisional.headers.add("Content-Type", "application/sdp")
                 provisional.body = Array(anchored.serialized().utf8)
             }
@@ -268,8 +268,8 @@ extension PBXCore {
                 // A mobile that was asked and hung up may still send: it may not keep the latch.
                 if latchAway { Task { await media.relatch(side: .b, awayFromCurrent: true) } }
             }
-            let anchored = sdpForCaller(
-                    call.callerOrigin.stamp(forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort)), of: call)
+            let anchored = sdp(
+                forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort), stampedFor: .caller, of: call)
             ok.headers.add("Content-Type", "application/sdp")
             ok.body = Array(anchored.serialized().utf8)
         } else if call.lateOffer, let media = call.media {

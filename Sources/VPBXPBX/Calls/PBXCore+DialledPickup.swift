@@ -118,7 +118,7 @@ extension PBXCore {
         callerOK.headers.add("Contact", ourContact(user: picker, transport: call.callerSource.transport).serialized)
         callerOK.headers.add("Allow", PBXCore.allowedMethods)
         callerOK.headers.add("Content-Type", "application/sdp")
-        callerOK.body = Array(sdpForCaller(call.callerOrigin.stamp(toCaller.answer), of: call).serialized().utf8)
+        callerOK.body = Array(sdp(toCaller.answer, stampedFor: .caller, of: call).serialized().utf8)
         call.finalSentToCaller = true
         call.awaitingAck.expect(call.inviteKey, cseq: call.inviteCSeq, from: .caller)
         call.pickerAwaitingAck = key

@@ -75,7 +75,7 @@ extension PBXCore {
         }
         if call.handingOn, side == .caller, request.method == .invite,
             let received = sdpBody(request.body, contentType: request.headers.contentType),
-            case let offer = sdpFromCaller(received, of: call),
+            case let offer = sdp(received, from: .caller, of: call),
             answerReInviteLocally(request, offer: offer, from: side, call: id, key: key, source: source)
         {
             return

@@ -81,22 +81,11 @@ extension PBXCore {
         return sdp.withoutSDES()
     }
 
-    /// `sdp` from the caller's phone as the rest of the core reads it.
-    func sdpFromCaller(_ sdp: SessionDescription, of call: Call) -> SessionDescription {
-        self.sdp(sdp, from: .caller, of: call)
-    }
-
     /// `sdp` (anchored) as `side`'s phone is sent it: with that side's origin line, and the
     /// engine's key for a phone whose SRTP it terminates.
     func sdp(_ sdp: SessionDescription, stampedFor side: CallSide, of call: Call) -> SessionDescription {
-        if side == .caller { return sdpForCaller(call.callerOrigin.stamp(sdp), of: call) }
-        let stamped = call.calleeOrigin.stamp(sdp)
-        return call.calleeSRTP.map { $0.secured(stamped) } ?? stamped
-    }
-
-    /// `sdp` (plain) as the caller's phone is sent it: with the engine's key while its SRTP
-    /// is terminated.
-    func sdpForCaller(_ sdp: SessionDescription, of call: Call) -> SessionDescription {
-        call.callerSRTP.map { $0.secured(sdp) } ?? sdp
+        let stamped = side == .caller ? call.callerOrigin.stamp(sdp) : call.calleeOrigin.stamp(sdp)
+        let termination = side == .caller ? call.callerSRTP : call.calleeSRTP
+        return termination.map { $0.secured(stamped) } ?? stamped
     }
 }
