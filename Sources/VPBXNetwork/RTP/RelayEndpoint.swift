@@ -38,9 +38,6 @@ final class RelayEndpoint {
     var translationBuffer = ByteBuffer()
     /// SRTP the engine terminates for this side's phone (RTP and RTCP endpoints alike).
     var srtp: RelaySRTP?
-    /// Where ``srtp`` writes decrypted packets from the phone, and encrypted ones to it.
-    var decryptedBuffer = ByteBuffer()
-    var encryptedBuffer = ByteBuffer()
 
     /// Sends on ``channel``'s socket without NIO's write path, when the socket has one.
     let sender: LoopDirectSender?

@@ -50,7 +50,7 @@ final class RelayForwardingHandler: ChannelInboundHandler {
         // An SRTP phone's packet is checked before it may latch the side, and everything
         // after this works on the plain packet.
         if let srtp = inbound.srtp {
-            guard let plain = srtp.unprotect(data, control: self.isControl, into: &inbound.decryptedBuffer) else {
+            guard let plain = srtp.unprotect(data, control: self.isControl) else {
                 inbound.counters.droppedUnprotectable &+= 1
                 return
             }
@@ -82,7 +82,7 @@ final class RelayForwardingHandler: ChannelInboundHandler {
             data = converted
         }
         if let srtp = outbound.srtp {
-            guard let protected = srtp.protect(data, control: self.isControl, into: &outbound.encryptedBuffer) else {
+            guard let protected = srtp.protect(data, control: self.isControl) else {
                 outbound.counters.droppedUnprotectable &+= 1
                 return
             }

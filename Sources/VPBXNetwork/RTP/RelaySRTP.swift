@@ -22,6 +22,11 @@ final class RelaySRTP {
     private var receiver: SRTPReceiver
     private var sender: SRTPSender
     private(set) var keys: RelaySRTPKeys
+    /// Where decrypted packets from the phone, and encrypted ones to it, are written; kept
+    /// here rather than on every endpoint, which plain calls make four of per call. A write
+    /// NIO still holds makes the next use copy (a buffer's storage is shared, not reused).
+    private var decrypted = ByteBuffer()
+    private var encrypted = ByteBuffer()
 
     init(_ keys: RelaySRTPKeys) {
         self.keys = keys
@@ -38,19 +43,19 @@ final class RelaySRTP {
         self.keys = keys
     }
 
-    /// The plain packet in `packet`, written into `scratch`; nil when it fails its check
-    /// (wrong key, changed on the way, replayed, not SRTP).
-    func unprotect(_ packet: ByteBuffer, control: Bool, into scratch: inout ByteBuffer) -> ByteBuffer? {
+    /// The plain packet in `packet`; nil when it fails its check (wrong key, changed on the
+    /// way, replayed, not SRTP).
+    func unprotect(_ packet: ByteBuffer, control: Bool) -> ByteBuffer? {
         let result = packet.withUnsafeReadableBytes { control ? receiver.unprotectRTCP($0) : receiver.unprotectRTP($0) }
         guard case .success(let plain) = result else { return nil }
-        return Self.write(plain, into: &scratch)
+        return Self.write(plain, into: &decrypted)
     }
 
-    /// `packet` as the phone expects it, written into `scratch`; nil when it cannot be sent
-    /// protected (not RTP, or an index this stream already used).
-    func protect(_ packet: ByteBuffer, control: Bool, into scratch: inout ByteBuffer) -> ByteBuffer? {
+    /// `packet` as the phone expects it; nil when it cannot be sent protected (not RTP, or
+    /// an index this stream already used).
+    func protect(_ packet: ByteBuffer, control: Bool) -> ByteBuffer? {
         let result = packet.withUnsafeReadableBytes { control ? sender.protectRTCP($0) : sender.protectRTP($0) }
-        return result.map { Self.write($0, into: &scratch) }
+        return result.map { Self.write($0, into: &encrypted) }
     }
 
     private static func write(_ bytes: [UInt8], into scratch: inout ByteBuffer) -> ByteBuffer {

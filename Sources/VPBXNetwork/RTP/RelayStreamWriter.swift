@@ -42,11 +42,10 @@ struct RelayStreamWriter {
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: RTPHeader.fixedSize) { header.write(into: $0) }
         fill(&buffer)
         if let srtp = endpoint.srtp {
-            guard let protected = srtp.protect(buffer, control: false, into: &endpoint.encryptedBuffer) else {
+            guard let protected = srtp.protect(buffer, control: false) else {
                 endpoint.counters.droppedUnprotectable &+= 1
                 return
             }
-            // The endpoint's scratch buffer: a write NIO still holds makes its next use copy.
             buffer = protected
         }
         let bytes = UInt64(buffer.readableBytes)
