@@ -265,7 +265,7 @@ final class Call {
     /// The relay converts between the two phones' voice (not only, as before an answer, what
     /// the callee might send in the law the caller lacks).
     var convertsVoice: Bool { g711Bridge.map { !$0.awaitsAnswer } ?? false }
-    /// The caller's SRTP, when the engine terminates it (``CallerSRTP``); ``offer`` is then
+    /// The caller's SRTP, when the engine terminates it (``SRTPTermination``); ``offer`` is then
     /// the caller's offer without its keys.
     var callerSRTP: SRTPTermination?
     /// The answering phone's SRTP, when the engine offered it its own key and terminates it.

@@ -7,11 +7,11 @@ import VPBXStore
 /// key for what it hears and the engine the phone's for what it sends; the relay decrypts
 /// and encrypts that phone's side, and the other side gets plain RTP.
 ///
-/// The caller's side is terminated when its call goes where no phone could take its key
-/// (the engine's own applications, a trunk; ``PBXCore/terminateCallerSRTPIfNeeded``); the
-/// callee's side when the engine offered its phone SRTP (an extension's ``SRTPPolicy``) and
-/// it answered with a key. Calls between two SRTP phones keep passing SRTP end to end,
-/// keys and all (stop 52).
+/// The caller's side is terminated when not every phone its call rings takes its keys as
+/// they are (an application, a trunk, a phone of an extension without SRTP;
+/// ``PBXCore/terminateCallerSRTPIfNeeded``); the callee's side when the engine offered its
+/// phone SRTP (an extension's ``SRTPPolicy``) and it answered with a key. An SRTP caller's
+/// keys still pass end to end to phones of `mandatory` extensions (stop 52's pass-through).
 struct SRTPTermination: Equatable {
     /// The phone's profile (`RTP/SAVP`, or `RTP/AVP` for best-effort SDES): SDP it is sent
     /// uses it.
