@@ -157,6 +157,31 @@ struct CallerSRTPTests {
     }
 
     @Test(
+        "an SRTP call passed end to end to a busy phone goes on to voicemail: the caller's SRTP is terminated there, the application offered plain RTP and the caller answered with the engine's key"
+    )
+    func passedThroughThenVoicemail() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await deskSpeaksSRTP(.mandatory, pbx)
+            await pbx.core.setMailbox(desk.number, enabled: true)
+            let ringing = try await pbx.dial(from: alice, to: [desk], callerOffer: secure(alice.sdp()))
+            #expect(String(decoding: ringing.calleeInvites[0].body, as: UTF8.self).contains(Self.aliceKey.base64))
+            let session = try await pbx.media.onlySession()
+            #expect(session.srtpTerminations.isEmpty)
+            pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 486, toTag: "busy-tag"), from: desk)
+            let voicemail = try await pbx.outbound.request(.invite, to: Application.peer)
+            let offered = String(decoding: voicemail.body, as: UTF8.self)
+            #expect(offered.contains("RTP/AVP ") && !offered.contains("crypto"), "\(offered)")
+            answer(voicemail, from: Application.peer, pbx: pbx)
+            let callerOK = try await pbx.outbound.response(200, .invite, to: alice.address)
+            #expect(String(decoding: callerOK.body, as: UTF8.self).contains("RTP/SAVP "))
+            let line = try crypto(of: callerOK.body)
+            #expect(line.tag == 3 && line.simpleInlineKey != Self.aliceKey.base64[...])
+            #expect(session.srtpTerminations.map(\.side) == [.a])
+            #expect(session.srtpTerminations.first?.keys?.fromPhone.master == Self.aliceKey)
+        }
+    }
+
+    @Test(
         "to a phone of an extension without SRTP (the default) the caller's SRTP is terminated: the desk gets plain RTP, the caller the engine's key"
     )
     func phoneWithoutSRTP() async throws {

@@ -175,6 +175,7 @@ extension PBXCore {
     ) {
         guard let media = call.media else { return }
         let maxForwards = (call.invite.headers.maxForwards ?? 70) - 1
+        _ = terminateCallerSRTPIfNeeded(call, destinations: targets, media: media)
         let offer = offerForCallees(call.offerForNewLegs, of: call, media: media)
         let sdp = call.calleeOrigin.stamp(offer.anchored(at: configuration.mediaAddress, audioPort: media.bPort))
         let body = Array(sdp.serialized().utf8)

@@ -8,22 +8,31 @@ import VPBXStore
 /// answers through ``sdpFromCalleeLeg(_:leg:of:)``.
 extension PBXCore {
     /// Starts terminating the caller's SRTP when its offer carries SDES keys the engine can
-    /// take and not every one of `call`'s first destinations takes them as they are (see
+    /// take and not every one of `destinations` takes them as they are (see
     /// ``passesSRTPThrough(to:callerProfile:)``). Returns the offer the far side gets: plain
     /// when terminated (phones that want SRTP then get the engine's key, ``calleeBody``),
     /// the caller's as it is otherwise.
+    ///
+    /// Called for a call's first destinations and again for every later ringing phase
+    /// (forwarding, voicemail, a console's pickup): keys that passed end to end to the first
+    /// phones must not reach an application or a plain phone rung later.
     func terminateCallerSRTPIfNeeded(_ call: Call, destinations: [RingTarget], media: any MediaSession)
         -> SessionDescription
     {
         guard call.callerSRTP == nil, !destinations.isEmpty, let srtp = SRTPTermination(sdp: call.offer),
             !destinations.allSatisfy({ passesSRTPThrough(to: $0, callerProfile: srtp.profile) })
         else { return call.offer }
+        terminateCallerSRTP(call, srtp, media: media)
+        return call.offer
+    }
+
+    /// Terminates the caller's SRTP under `srtp` from now on: the caller's offer, as
+    /// everything from here on reads it, is plain.
+    func terminateCallerSRTP(_ call: Call, _ srtp: SRTPTermination, media: any MediaSession) {
         call.callerSRTP = srtp
-        // The caller's offer, as everything from here on reads it, is plain.
         call.offer = call.offer.withoutSDES()
         media.terminateSRTP(srtp.relayKeys, on: .a)
         logger.debug("caller's SRTP terminated", metadata: ["call": "\(call.id)", "suite": "\(srtp.suite.rawValue)"])
-        return call.offer
     }
 
     /// Whether a caller's SRTP offer under `callerProfile` may go to `target` as it is, keys
