@@ -175,10 +175,9 @@ extension PBXCore {
         endConfirmation(of: call, answeredBy: index)
         let latchAway = clearConfirmationLeftovers(of: call)
         let answerSDP = sdp(of: response).map { sdpFromCalleeLeg($0, leg: index, of: call) }
-        if answerSDP == nil, call.legs[index].earlyAnswer == nil, call.calleeSRTP != nil {
-            // No SDP at all from this phone: another phone's early media left its keys.
-            call.calleeSRTP = nil
-            call.media?.terminateSRTP(nil, on: .b)
+        if answerSDP == nil, call.legs[index].earlyAnswer == nil {
+            // No SDP at all from this phone: another phone's early media may have left its keys.
+            terminateCalleeSRTP(of: call, nil)
         }
         call.legs[index].answerMedia = (answerSDP ?? call.legs[index].earlyAnswer)?.audioEndpoint.map { MediaAddress(host: $0.address, port: $0.port) }
         call.legs[index].state = .answered

@@ -70,10 +70,21 @@ extension PBXCore {
             refuse(488, "SDP Required")
             return
         }
-        guard let (toCaller, toPicker) = pickupAnswers(call: call, pickerOffer: offer, media: media) else {
+        // The engine answers both phones itself, so keys never pass between them: a caller
+        // whose keys passed end to end to the phones that rang, and a picker offering its own,
+        // get the engine's key, their SRTP terminated on the relay.
+        let callerSRTP = call.callerSRTP == nil ? SRTPTermination(sdp: call.offer) : nil
+        let pickerSRTP = offer.flatMap { SRTPTermination(sdp: $0) }
+        guard
+            let (toCaller, toPicker) = pickupAnswers(
+                callerOffer: callerSRTP == nil ? call.offer : call.offer.withoutSDES(),
+                pickerOffer: pickerSRTP == nil ? offer : offer?.withoutSDES(), media: media)
+        else {
             refuse(488, nil)
             return
         }
+        if let callerSRTP { terminateCallerSRTP(call, callerSRTP, media: media) }
+        terminateCalleeSRTP(of: call, pickerSRTP)
         let localTag = SIPIdentifiers.tag()
         guard let dialog = try? Dialog(uasInvite: request, localTag: localTag), let callID = request.headers.callID else {
             respond(key, to: request, status: 400)
@@ -113,7 +124,7 @@ extension PBXCore {
         pickerOK.headers.add("Contact", ourContact(user: call.caller, transport: source.transport).serialized)
         pickerOK.headers.add("Allow", PBXCore.allowedMethods)
         pickerOK.headers.add("Content-Type", "application/sdp")
-        pickerOK.body = Array(call.calleeOrigin.stamp(toPicker.sdp).serialized().utf8)
+        pickerOK.body = Array(sdp(toPicker.sdp, stampedFor: .callee, of: call).serialized().utf8)
         var callerOK = SIPResponse(to: call.invite, status: 200, toTag: call.callerDialog.localTag)
         callerOK.headers.add("Contact", ourContact(user: picker, transport: call.callerSource.transport).serialized)
         callerOK.headers.add("Allow", PBXCore.allowedMethods)
@@ -139,15 +150,15 @@ extension PBXCore {
     /// one when it offered any (every phone has it), with the caller's telephone-event payload type, so
     /// the relay forwards keys between them unchanged.
     private func pickupAnswers(
-        call: Call, pickerOffer: SessionDescription?, media: any MediaSession
+        callerOffer: SessionDescription, pickerOffer: SessionDescription?, media: any MediaSession
     ) -> (toCaller: NegotiatedAudio, toPicker: (sdp: SessionDescription, codec: RTPMap))? {
-        let callerCodecs = call.offer.firstAudioIndex.map { call.offer.media[$0].codecs.map { $0.encodingName.uppercased() } } ?? []
+        let callerCodecs = callerOffer.firstAudioIndex.map { callerOffer.media[$0].codecs.map { $0.encodingName.uppercased() } } ?? []
         let voiceCodecs = callerCodecs.filter { $0 != "TELEPHONE-EVENT" && $0 != "CN" }
         let placeholder = Origin(sessionID: "0", sessionVersion: 0, address: configuration.mediaAddress)
         guard let pickerOffer else {
             guard
                 let toCaller = try? SessionDescription.answer(
-                    to: call.offer, origin: placeholder, address: configuration.mediaAddress, audioPort: media.aPort,
+                    to: callerOffer, origin: placeholder, address: configuration.mediaAddress, audioPort: media.aPort,
                     localCodecs: voiceCodecs.filter { $0 == "PCMA" || $0 == "PCMU" } + voiceCodecs)
             else { return nil }
             return (toCaller, (toCaller.answer.anchored(at: configuration.mediaAddress, audioPort: media.bPort), toCaller.codec))
@@ -157,7 +168,7 @@ extension PBXCore {
                 to: pickerOffer, origin: placeholder, address: configuration.mediaAddress, audioPort: media.bPort,
                 localCodecs: voiceCodecs),
             let toCaller = try? SessionDescription.answer(
-                to: call.offer, origin: placeholder, address: configuration.mediaAddress, audioPort: media.aPort,
+                to: callerOffer, origin: placeholder, address: configuration.mediaAddress, audioPort: media.aPort,
                 localCodecs: [toPicker.codec.encodingName.uppercased()])
         else { return nil }
         return (toCaller, (toPicker.answer, toPicker.codec))

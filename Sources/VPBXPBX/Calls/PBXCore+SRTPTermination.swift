@@ -70,11 +70,16 @@ extension PBXCore {
     /// left there.
     func sdpFromCalleeLeg(_ sdp: SessionDescription, leg index: Int, of call: Call) -> SessionDescription {
         let next = call.legs[index].offeredSRTPKey.flatMap { SRTPTermination(sdp: sdp, engineKey: $0) }
-        if next != call.calleeSRTP {
-            call.calleeSRTP = next
-            call.media?.terminateSRTP(next?.relayKeys, on: .b)
-        }
+        terminateCalleeSRTP(of: call, next)
         return next == nil ? sdp : sdp.withoutSDES()
+    }
+
+    /// The relay's B side terminates `next` from now on (nothing when nil); a no-op when that
+    /// is what it does already.
+    func terminateCalleeSRTP(of call: Call, _ next: SRTPTermination?) {
+        guard next != call.calleeSRTP else { return }
+        call.calleeSRTP = next
+        call.media?.terminateSRTP(next?.relayKeys, on: .b)
     }
 
     /// `sdp` from `side`'s phone as the rest of the core reads it: plain, after the relay
