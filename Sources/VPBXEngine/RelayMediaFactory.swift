@@ -212,6 +212,7 @@ final class RelayMonitorMedia: MonitorMedia {
     var port: Int { handle.port }
     func setRemote(host: String, port: Int) { handle.setExpectedRemote(host: host, port: port) }
     func setMode(_ mode: MonitorMode) { handle.setMode(mode.relayMode) }
+    func terminateSRTP(_ keys: RelaySRTPKeys?) { handle.terminateSRTP(keys) }
     func close() async { await handle.close() }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import VPBXSDP
 import VPBXSIP
+import VPBXSRTP
 import VPBXSignaling
 
 /// A supervisor's phone attached to another extension's call (listen, whisper, barge).
@@ -25,8 +26,14 @@ struct MonitorLeg: Sendable {
     let source: SIPPeerAddress
     /// Known from the start when the supervisor dialled; from the 2xx when we rang.
     var dialog: Dialog?
-    /// The supervisor's offer (dialled); nil when we made the offer.
+    /// The supervisor's offer (dialled), without its SDES keys (``srtp``); nil when we made
+    /// the offer.
     let offer: SessionDescription?
+    /// The supervisor phone's SRTP, which the relay terminates: its keys from its offer, or
+    /// from its answer to the engine's (``offeredSRTPKey``).
+    var srtp: SRTPTermination?
+    /// The engine's key in its offer to a supervisor's phone whose extension speaks SRTP.
+    var offeredSRTPKey: SRTPKeyMaterial?
     /// Set when the engine rings the supervisor's phone (`monitor.start`).
     var ring: MonitorRing?
     var origin: OriginTracker

@@ -1,3 +1,5 @@
+import VPBXNetwork
+
 /// What a supervisor attached to a call does (docs/call-center.md, "Listen, whisper, barge").
 /// The supervisor always hears both parties; the mode decides who hears the supervisor.
 public enum MonitorMode: String, Sendable, CaseIterable, Codable {
@@ -32,6 +34,9 @@ public protocol MonitorMedia: AnyObject, Sendable {
     /// Where the supervisor's phone wants media, until its first packet latches.
     func setRemote(host: String, port: Int)
     func setMode(_ mode: MonitorMode)
+    /// Decrypts what the supervisor's phone sends and encrypts what it gets (SRTP with SDES
+    /// keys) from now on; nil: plain RTP.
+    func terminateSRTP(_ keys: RelaySRTPKeys?)
     /// Unhooks from the call and frees the port; safe twice.
     func close() async
 }

@@ -58,7 +58,10 @@ extension PBXCore {
         }
         // A supervisor's INVITE without a body is a late offer: the 2xx offers the call's codec
         // and the ACK answers.
-        let offer = sdpBody(request.body, contentType: request.headers.contentType)
+        // An SRTP phone's keys: the core reads its offer plain, the relay terminates its SRTP.
+        let received = sdpBody(request.body, contentType: request.headers.contentType)
+        let srtp = received.flatMap { SRTPTermination(sdp: $0) }
+        let offer = srtp == nil ? received : received?.withoutSDES()
         let supervisorCodec: MusicOnHold.Codec
         let supervisorEvent: Int?
         if request.body.isEmpty {
@@ -86,11 +89,12 @@ extension PBXCore {
         var candidate = RandomUUID.make(at: now)
         while monitors[candidate] != nil || calls[candidate] != nil { candidate = RandomUUID.make(at: now) }
         let id = candidate
-        let leg = MonitorLeg(
+        var leg = MonitorLeg(
             id: id, supervisor: supervisor, target: target, callID: call.id, agentSide: agentSide, mode: mode,
             inviteKey: key, invite: request, source: source, dialog: dialog, offer: offer,
             origin: OriginTracker(sessionID: OriginTracker.newSessionID(), address: configuration.mediaAddress),
             request: mediaRequest, startedAt: now)
+        leg.srtp = srtp
         monitors[id] = leg
         monitorByDialog[DialogID(callID: dialog.callID, localTag: dialog.localTag)] = id
         monitorByInvite[key] = id
@@ -148,6 +152,8 @@ extension PBXCore {
             endMonitor(id, cause: "media_failed", status: 500)
             return
         }
+        leg.media = media
+        if let srtp = leg.srtp { media.terminateSRTP(srtp.relayKeys) }
         let sdp: SessionDescription
         if let offer = leg.offer {
             guard
@@ -160,13 +166,12 @@ extension PBXCore {
                 return
             }
             if let endpoint = offer.audioEndpoint { media.setRemote(host: endpoint.address, port: endpoint.port) }
-            sdp = negotiated.answer
+            sdp = leg.srtp.map { $0.secured(negotiated.answer) } ?? negotiated.answer
         } else {
             // A late offer: the supervisor's phone answers ours in its ACK.
-            sdp = monitorOffer(codec: leg.request.callCodec, port: media.port)
+            sdp = monitorOffer(for: &leg, port: media.port)
             leg.awaitingAnswer = true
         }
-        leg.media = media
         let body = Array(leg.origin.stamp(sdp).serialized().utf8)
         leg.answerBody = body
         leg.answeredAt = Date()
@@ -247,6 +252,8 @@ extension PBXCore {
             // the supervisor's phone to a new address (it moved its media: a network change).
             if let offer = sdpBody(request.body, contentType: request.headers.contentType) {
                 if let endpoint = offer.audioEndpoint { leg.media?.setRemote(host: endpoint.address, port: endpoint.port) }
+                // A new key of its own is followed; the engine's, in the answer sent again, stays.
+                if let next = leg.srtp?.following(offer) { terminateMonitorSRTP(next, of: &leg) }
             } else {
                 leg.awaitingRefreshAnswer = true
             }
@@ -291,7 +298,11 @@ extension PBXCore {
             monitors[id] = leg
             runServer(key) { txn in txn.acknowledged() }
             if wanted {
-                guard let lateAnswer, lateAnswer.voiceCodec != nil, let endpoint = lateAnswer.audioEndpoint else {
+                // Keys first: an answer the relay decrypts is read plain.
+                if let lateAnswer { readMonitorAnswer(lateAnswer, of: &leg) }
+                monitors[id] = leg
+                let plain = leg.srtp == nil ? lateAnswer : lateAnswer?.withoutSDES()
+                guard let plain, plain.voiceCodec != nil, let endpoint = plain.audioEndpoint else {
                     logger.notice(
                         "the supervisor's ACK brought no usable answer to the offer in our 2xx",
                         metadata: ["monitor": "\(id)", "body": "\(request.body.count) bytes"])

@@ -98,7 +98,7 @@ extension PBXCore {
     /// The monitor's port is bound: send the INVITE.
     func ringSupervisor(_ id: UUID) {
         guard var leg = monitors[id], let media = leg.media, var ring = leg.ring else { return }
-        let offer = monitorOffer(codec: leg.request.callCodec, port: media.port)
+        let offer = monitorOffer(for: &leg, port: media.port)
         let body = Array(leg.origin.stamp(offer).serialized().utf8)
         // The phone shows whom the supervisor is about to hear.
         let invite = engineInvite(
@@ -133,8 +133,9 @@ extension PBXCore {
             leg.ring = ring
             leg.dialog = dialog
             leg.answeredAt = Date()
-            if let answer = sdp(of: response), let endpoint = answer.audioEndpoint {
-                leg.media?.setRemote(host: endpoint.address, port: endpoint.port)
+            if let answer = sdp(of: response) {
+                readMonitorAnswer(answer, of: &leg)
+                if let endpoint = answer.audioEndpoint { leg.media?.setRemote(host: endpoint.address, port: endpoint.port) }
             }
             monitors[id] = leg
             monitorByDialog[DialogID(callID: dialog.callID, localTag: dialog.localTag)] = id

@@ -86,4 +86,40 @@ struct RelaySRTPTests {
             await session.close()
         }
     }
+
+    @Test(
+        "a supervisor's SRTP phone: the mix it hears is encrypted under the engine's key, its keys are heard only when protected with its own"
+    )
+    func supervisorLeg() async throws {
+        let rig = try await MonitorRig.start(mode: .listen)
+        let phoneSends = SRTPSender(keys.fromPhone)
+        rig.monitor.terminateSRTP(keys)
+        // The mix runs from the start, plain until the keys apply: wait for an encrypted frame.
+        let deadline = ContinuousClock.now + .seconds(10)
+        var encryptedFrames = 0
+        while encryptedFrames == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            let phoneHears = SRTPReceiver(keys.toPhone)
+            encryptedFrames = rig.supervisor.received.filter { packet in
+                guard case .success(let plain) = packet.bytes.withUnsafeBytes({ phoneHears.unprotectRTP($0) })
+                else { return false }
+                return plain.count == 172 && plain[1] & 0x7F == 0
+            }.count
+        }
+        #expect(encryptedFrames > 0, "no mix frame decrypted under the engine's key")
+        func key(_ digit: DTMFDigit, timestamp: UInt32) -> [UInt8] {
+            let header = RTPHeader(marker: false, payloadType: 101, sequenceNumber: UInt16(timestamp / 160), timestamp: timestamp, ssrc: 7)
+            var bytes = [UInt8](repeating: 0, count: RTPHeader.fixedSize)
+            _ = bytes.withUnsafeMutableBytes { header.write(into: $0) }
+            return bytes + TelephoneEvent(digit: digit, isEnd: true, duration: 800).bytes
+        }
+        // A plain key first (dropped: the phone must encrypt), then an encrypted one.
+        try await rig.supervisor.send(key(.six, timestamp: 8000), to: rig.monitor.port)
+        try await rig.supervisor.send(
+            try #require(key(.five, timestamp: 9600).withUnsafeBytes { phoneSends.protectRTP($0) }), to: rig.monitor.port)
+        try await eventually("the encrypted key heard") { rig.digits.value.count == 1 }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(rig.digits.value == ["5"])
+        await rig.stop()
+    }
 }

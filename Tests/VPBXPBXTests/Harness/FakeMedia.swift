@@ -183,7 +183,8 @@ final class FakeMonitorMedia: MonitorMedia {
 
     let request: MonitorMediaRequest
     let onDigit: @Sendable (Character) -> Void
-    private let state = Mutex<(modes: [MonitorMode], remote: String?, closed: Bool)>(([], nil, false))
+    private let state = Mutex<(modes: [MonitorMode], remote: String?, closed: Bool, srtp: [RelaySRTPKeys?])>(
+        ([], nil, false, []))
 
     init(request: MonitorMediaRequest, onDigit: @escaping @Sendable (Character) -> Void) {
         self.request = request
@@ -194,10 +195,13 @@ final class FakeMonitorMedia: MonitorMedia {
     var modes: [MonitorMode] { state.withLock { $0.modes } }
     var remote: String? { state.withLock { $0.remote } }
     var isClosed: Bool { state.withLock { $0.closed } }
+    /// Every ``terminateSRTP(_:)`` the core asked for, in order.
+    var srtpTerminations: [RelaySRTPKeys?] { state.withLock { $0.srtp } }
 
     func press(_ key: Character) { onDigit(key) }
     func setRemote(host: String, port: Int) { state.withLock { $0.remote = "\(host):\(port)" } }
     func setMode(_ mode: MonitorMode) { state.withLock { $0.modes.append(mode) } }
+    func terminateSRTP(_ keys: RelaySRTPKeys?) { state.withLock { $0.srtp.append(keys) } }
     func close() async { state.withLock { $0.closed = true } }
 }
 

@@ -29,6 +29,21 @@ public final class RelayMonitorHandle: Sendable {
         self.session.eventLoop.execute { monitor.value.supervisor.setExpected(address) }
     }
 
+    /// Decrypts what the supervisor's phone sends and encrypts the mix it gets (SRTP with
+    /// SDES keys) from now on; nil: plain RTP again. Applies in call order with the other
+    /// non-waiting methods.
+    public func terminateSRTP(_ keys: RelaySRTPKeys?) {
+        let monitor = self.monitor
+        self.session.eventLoop.execute {
+            let supervisor = monitor.value.supervisor
+            if let keys, let current = supervisor.srtp {
+                current.update(to: keys)
+            } else {
+                supervisor.srtp = keys.map(RelaySRTP.init)
+            }
+        }
+    }
+
     /// Switches between listen, whisper and barge.
     public func setMode(_ mode: RelayMonitorMode) {
         let monitor = self.monitor

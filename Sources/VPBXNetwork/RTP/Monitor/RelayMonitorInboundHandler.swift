@@ -16,10 +16,19 @@ final class RelayMonitorInboundHandler: ChannelInboundHandler, RemovableChannelH
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = self.unwrapInboundIn(data)
+        var packet = envelope.data
+        // As on the call's own sides: an SRTP phone's packet is checked before it may latch.
+        if let srtp = self.endpoint.srtp {
+            guard let plain = srtp.unprotect(packet, control: false) else {
+                self.endpoint.counters.droppedUnprotectable &+= 1
+                return
+            }
+            packet = plain
+        }
         guard self.endpoint.admit(from: envelope.remoteAddress) else { return }
         self.endpoint.counters.packetsIn &+= 1
         self.endpoint.counters.bytesIn &+= UInt64(envelope.data.readableBytes)
-        self.monitor?.heardSupervisor(envelope.data)
+        self.monitor?.heardSupervisor(packet)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
