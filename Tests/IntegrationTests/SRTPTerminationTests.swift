@@ -12,6 +12,7 @@ extension Integration {
         static let annaTone = 1000
         static let promptTone = 500
         static let belaTone = 600
+        static let supervisorTone = 1500
 
         /// An engine with SIP over TLS (the keys travel in its SDP), for `body`.
         private func withTLSEngine(_ body: (TestPBX) async throws -> Void) async throws {
@@ -201,6 +202,41 @@ extension Integration {
                 let sent = anna.sdpLines(received: false, prefix: "a=crypto:")
                 #expect(keys.count == 1 && Set(keys).isDisjoint(with: Set(sent)), "got \(keys), sent \(sent)")
                 try expectEachHeardTheOther(anna, bela)
+            }
+        }
+        @Test(
+            "a supervisor's SRTP-only softphone, rung from the console, listens in on a call whose SRTP the engine terminates: it hears both parties' tones"
+        )
+        func srtpSupervisorListensToATerminatedCall() async throws {
+            try await withTLSEngine { pbx in
+                let supervisor = "1005"
+                try await pbx.addExtension(supervisor, password: Fixture.password(supervisor))
+                try await pbx.cli.succeed(["ext", "set", supervisor, "--monitor", "allow", "--srtp", "mandatory"])
+                let (anna, bela, call) = try await annaCallsSRTPBela(pbx)
+                let cili = try pbx.softphone(
+                    supervisor, transport: "tls", tone: Self.supervisorTone, mediaEncryption: "srtp-mand")
+                try await eventually("the supervisor registered") {
+                    try await pbx.registrations().contains { $0.extension == supervisor } ? true : nil
+                }
+                try await pbx.cli.succeed(["monitor", "start", Fixture.callee, "--from", supervisor])
+                _ = try await eventually("the supervisor's phone answered") {
+                    try await pbx.cli.json([MonitorInfo].self, ["monitor", "list"]).first { $0.state == "active" }
+                }
+                try await Task.sleep(for: .seconds(3))
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                try await waitForCallEnd([anna, bela, cili])
+                #expect(cili.sdpLines(received: true, prefix: "m=audio").allSatisfy { $0.contains(" RTP/SAVP ") })
+                #expect(cili.sdpLines(received: true, prefix: "a=crypto:").count == 1)
+                // Past the first second (the phone answering, the mix filling): both parties'
+                // tones, well above the supervisor's own (listening: nobody mixes it back).
+                let heard = Array(try cili.heardAudio().dropFirst(8000))
+                let levels = [Self.annaTone, Self.belaTone, Self.supervisorTone].map {
+                    Goertzel.amplitude(of: Double($0), in: heard)
+                }
+                #expect(heard.count >= 8000, "\(heard.count) samples")
+                #expect(
+                    levels[0] > 4 * levels[2] && levels[1] > 4 * levels[2] && levels[0] > 300 && levels[1] > 300,
+                    "1000 Hz: \(levels[0]), 600 Hz: \(levels[1]), 1500 Hz: \(levels[2])")
             }
         }
     }
