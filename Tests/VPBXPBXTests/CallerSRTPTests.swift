@@ -182,6 +182,23 @@ struct CallerSRTPTests {
     }
 
     @Test(
+        "an answered SRTP call passed end to end and transferred to a plain phone: the caller's side is not terminated (its phone decrypts with the first callee's key), the target offered the keys as before"
+    )
+    func answeredPassedThroughThenTransferred() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await deskSpeaksSRTP(.mandatory, pbx)
+            try await pbx.register(Cast.carol)
+            let call = try await pbx.establish(
+                from: alice, to: desk, callerOffer: secure(alice.sdp()), calleeAnswer: secure(desk.sdp(port: 4002)))
+            let id = try #require(await pbx.core.callSnapshots().first?.id)
+            #expect(await pbx.core.transfer(callID: id, to: Cast.carol.number) == .started)
+            let invite = try await pbx.outbound.request(.invite, to: Cast.carol.address)
+            #expect(String(decoding: invite.body, as: UTF8.self).contains(Self.aliceKey.base64))
+            #expect(call.session.srtpTerminations.isEmpty)
+        }
+    }
+
+    @Test(
         "to a phone of an extension without SRTP (the default) the caller's SRTP is terminated: the desk gets plain RTP, the caller the engine's key"
     )
     func phoneWithoutSRTP() async throws {

@@ -15,11 +15,15 @@ extension PBXCore {
     ///
     /// Called for a call's first destinations and again for every later ringing phase
     /// (forwarding, voicemail, a console's pickup): keys that passed end to end to the first
-    /// phones must not reach an application or a plain phone rung later.
+    /// phones must not reach an application or a plain phone rung later. Only while the
+    /// caller waits for its answer, which then carries the engine's key: an answered caller
+    /// decrypts with the key its callee answered, which the engine does not have (such a
+    /// call transferred to a plain phone is refused there, and goes back).
     func terminateCallerSRTPIfNeeded(_ call: Call, destinations: [RingTarget], media: any MediaSession)
         -> SessionDescription
     {
-        guard call.callerSRTP == nil, !destinations.isEmpty, let srtp = SRTPTermination(sdp: call.offer),
+        guard call.callerSRTP == nil, !call.finalSentToCaller, !destinations.isEmpty,
+            let srtp = SRTPTermination(sdp: call.offer),
             !destinations.allSatisfy({ passesSRTPThrough(to: $0, callerProfile: srtp.profile) })
         else { return call.offer }
         terminateCallerSRTP(call, srtp, media: media)
