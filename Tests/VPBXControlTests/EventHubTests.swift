@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import VPBXControl
@@ -133,13 +134,22 @@ import Testing
     @Test func unsubscribeAndCancellationEndTheStream() async throws {
         let hub = EventHub()
         let first = try await hub.subscribe()
+        let read = Mutex(0)
         let waiting = Task { () -> Int in
             var count = 0
-            for await _ in first.events { count += 1 }
+            for await _ in first.events {
+                count += 1
+                read.withLock { $0 = count }
+            }
             return count
         }
         await hub.publish(topic: "call", type: "one", data: nil)
-        try await Task.sleep(for: .milliseconds(20))
+        // An unsubscribe drops what the subscriber has not read yet: wait until it has read
+        // the event (on a loaded machine the reading task may start late), 10 s at most.
+        let readBy = ContinuousClock.now + .seconds(10)
+        while read.withLock({ $0 }) == 0, ContinuousClock.now < readBy {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         await hub.unsubscribe(first.id)
         #expect(await waiting.value == 1)
 
@@ -148,7 +158,12 @@ import Testing
         try await Task.sleep(for: .milliseconds(20))
         cancelled.cancel()
         await cancelled.value
-        try await Task.sleep(for: .milliseconds(20))
+        // The stream's end unsubscribes in a task of its own: on a loaded machine that can
+        // take longer than any fixed pause, so wait for it (10 s at most).
+        let deadline = ContinuousClock.now + .seconds(10)
+        while await hub.subscriberCount != 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         #expect(await hub.subscriberCount == 0)
     }
 

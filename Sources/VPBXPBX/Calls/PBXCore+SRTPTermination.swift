@@ -9,7 +9,8 @@ import VPBXStore
 extension PBXCore {
     /// Starts terminating the caller's SRTP when its offer carries SDES keys the engine can
     /// take and not every one of `destinations` takes them as they are (see
-    /// ``passesSRTPThrough(to:callerProfile:)``). Returns the offer the far side gets: plain
+    /// ``passesSRTPThrough(to:callerProfile:)``), or when the call is to be recorded: keys
+    /// passed end to end would leave the engine nothing to record. Returns the offer the far side gets: plain
     /// when terminated (phones that want SRTP then get the engine's key, ``calleeBody``),
     /// the caller's as it is otherwise.
     ///
@@ -24,7 +25,7 @@ extension PBXCore {
     {
         guard call.callerSRTP == nil, !call.finalSentToCaller, !destinations.isEmpty,
             let srtp = SRTPTermination(sdp: call.offer),
-            !destinations.allSatisfy({ passesSRTPThrough(to: $0, callerProfile: srtp.profile) })
+            recordsCalls(call.caller) || !destinations.allSatisfy({ passesSRTPThrough(to: $0, callerProfile: srtp.profile) })
         else { return call.offer }
         terminateCallerSRTP(call, srtp, media: media)
         return call.offer
@@ -46,7 +47,7 @@ extension PBXCore {
     /// extensions without SRTP get plain RTP instead, the caller's SRTP terminated.
     func passesSRTPThrough(to target: RingTarget, callerProfile: String) -> Bool {
         guard target.trunk == nil, target.destination.host != Application.host,
-            let policy = target.extensionNumber.flatMap({ directory[$0] })?.srtp
+            let policy = target.extensionNumber.flatMap({ directory[$0] })?.srtp, !recordsCalls(target.extensionNumber)
         else { return false }
         switch policy {
         case .off: return false

@@ -17,11 +17,17 @@ extension PBXCore {
     func recordIfWanted(_ call: Call) {
         guard recordingService != nil, !call.recordingStarted, isRecordable(call) else { return }
         let answeredBy = call.answered?.extensionNumber ?? call.callee
-        if directory[call.caller]?.recordCalls == true {
+        if recordsCalls(call.caller) {
             try? startRecording(call, reason: "extension \(call.caller) records its calls")
-        } else if directory[answeredBy]?.recordCalls == true {
+        } else if recordsCalls(answeredBy) {
             try? startRecording(call, reason: "extension \(answeredBy) records its calls")
         }
+    }
+
+    /// Whether the calls of extension `number` are recorded (`--record on`, with recording
+    /// on in the engine).
+    func recordsCalls(_ number: String?) -> Bool {
+        recordingService != nil && number.flatMap { directory[$0] }?.recordCalls == true
     }
 
     private func isRecordable(_ call: Call) -> Bool {
