@@ -150,7 +150,7 @@ struct ExtensionSettings: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Whether its phones speak SRTP (SDES keys): off, optional (offered RTP/AVP with a key, which phones without SRTP ignore) or mandatory (offered RTP/SAVP, for phones set to 'SRTP mandatory'). The engine terminates SRTP with a key of its own wherever the other party is plain; an SRTP caller's keys pass end to end to mandatory phones. Default off.",
+            "Whether its phones speak SRTP (SDES keys): off, optional (offered RTP/AVP with a key, which phones without SRTP ignore) or mandatory (offered RTP/SAVP, for phones set to 'SRTP mandatory'). The engine terminates SRTP on each encrypted phone's leg with a key of its own. Default off.",
             valueName: "off|optional|mandatory"))
     var srtp: SRTPOffer?
 

@@ -83,8 +83,8 @@ struct CalleeSRTPTests {
         }
     }
 
-    @Test("an SRTP caller to an extension that wants SRTP still passes its own key end to end")
-    func encryptedCallerPassesThrough() async throws {
+    @Test("an SRTP caller to an extension that wants SRTP: the desk gets the engine's key under the engine's tag, not the caller's")
+    func encryptedCallerIsTerminatedToo() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             try await wantSRTP(.mandatory, pbx)
             let callerKey = SRTPKeyMaterial.random()
@@ -95,8 +95,9 @@ struct CalleeSRTPTests {
             let call = try await pbx.establish(
                 from: alice, to: desk, callerOffer: offer, calleeAnswer: secured(desk.sdp(port: 4002)))
             let invite = try #require(pbx.outbound.sent.first { $0.isRequest(.invite, to: desk.address) }?.request)
-            #expect(try cryptoLines(invite.body).map(\.tag) == [7])
-            #expect(call.session.srtpTerminations.isEmpty)
+            let lines = try cryptoLines(invite.body)
+            #expect(lines.map(\.tag) == [1] && lines.first?.simpleInlineKey != callerKey.base64[...])
+            #expect(call.session.srtpTerminations.map(\.side) == [.a, .b])
         }
     }
 

@@ -143,30 +143,37 @@ struct CallerSRTPTests {
     }
 
     @Test(
-        "to a phone whose extension speaks SRTP (--srtp mandatory) SRTP passes end to end: the desk is offered the caller's key, nothing is terminated"
+        "between two SRTP phones (the desk's extension --srtp mandatory) the engine terminates both sides: the desk is offered the engine's key, not the caller's"
     )
-    func phonesPassThrough() async throws {
+    func bothSidesTerminated() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             try await deskSpeaksSRTP(.mandatory, pbx)
+            let deskKey = SRTPKeyMaterial.random()
             let call = try await pbx.establish(
-                from: alice, to: desk, callerOffer: secure(alice.sdp()), calleeAnswer: secure(desk.sdp(port: 4002)))
+                from: alice, to: desk, callerOffer: secure(alice.sdp()),
+                calleeAnswer: secure(desk.sdp(port: 4002), crypto: ["a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(deskKey.base64)"]))
             let invite = try #require(pbx.outbound.sent.first { $0.isRequest(.invite, to: desk.address) }?.request)
-            #expect(String(decoding: invite.body, as: UTF8.self).contains(Self.aliceKey.base64))
-            #expect(call.session.srtpTerminations.isEmpty)
+            #expect(String(decoding: invite.body, as: UTF8.self).contains("RTP/SAVP "))
+            let offered = try crypto(of: invite.body)
+            #expect(offered.simpleInlineKey != Self.aliceKey.base64[...])
+            let callerOK = try #require(
+                pbx.outbound.sent.last { $0.isResponse(200, .invite, to: alice.address) }?.response)
+            #expect(try crypto(of: callerOK.body).simpleInlineKey != deskKey.base64[...])
+            #expect(call.session.srtpTerminations.map(\.side) == [.a, .b])
+            #expect(call.session.srtpTerminations.last?.keys?.fromPhone.master == deskKey)
         }
     }
 
     @Test(
-        "an SRTP call passed end to end to a busy phone goes on to voicemail: the caller's SRTP is terminated there, the application offered plain RTP and the caller answered with the engine's key"
+        "an SRTP call to a busy SRTP phone goes on to voicemail: the application is offered plain RTP, the caller answered with the engine's key"
     )
-    func passedThroughThenVoicemail() async throws {
+    func busyThenVoicemail() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             try await deskSpeaksSRTP(.mandatory, pbx)
             await pbx.core.setMailbox(desk.number, enabled: true)
             let ringing = try await pbx.dial(from: alice, to: [desk], callerOffer: secure(alice.sdp()))
-            #expect(String(decoding: ringing.calleeInvites[0].body, as: UTF8.self).contains(Self.aliceKey.base64))
+            #expect(!String(decoding: ringing.calleeInvites[0].body, as: UTF8.self).contains(Self.aliceKey.base64))
             let session = try await pbx.media.onlySession()
-            #expect(session.srtpTerminations.isEmpty)
             pbx.send(desk.respond(to: ringing.calleeInvites[0], status: 486, toTag: "busy-tag"), from: desk)
             let voicemail = try await pbx.outbound.request(.invite, to: Application.peer)
             let offered = String(decoding: voicemail.body, as: UTF8.self)
@@ -182,19 +189,34 @@ struct CallerSRTPTests {
     }
 
     @Test(
-        "an answered SRTP call passed end to end and transferred to a plain phone: the caller's side is not terminated (its phone decrypts with the first callee's key), the target offered the keys as before"
-    )
-    func answeredPassedThroughThenTransferred() async throws {
+        "an SRTP call between SRTP phones transferred to another SRTP phone: the target is offered a new engine key, its own key terminates side B; the caller's side is untouched",
+        arguments: [SRTPPolicy.mandatory, .off])
+    func transferredOn(targetPolicy: SRTPPolicy) async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             try await deskSpeaksSRTP(.mandatory, pbx)
-            try await pbx.register(Cast.carol)
+            let carol = Cast.carol
+            let updated = try await pbx.extensions.update(carol.number, with: ExtensionPatch(srtp: targetPolicy))
+            await pbx.core.extensionChanged(updated)
+            try await pbx.register(carol)
             let call = try await pbx.establish(
                 from: alice, to: desk, callerOffer: secure(alice.sdp()), calleeAnswer: secure(desk.sdp(port: 4002)))
             let id = try #require(await pbx.core.callSnapshots().first?.id)
-            #expect(await pbx.core.transfer(callID: id, to: Cast.carol.number) == .started)
-            let invite = try await pbx.outbound.request(.invite, to: Cast.carol.address)
-            #expect(String(decoding: invite.body, as: UTF8.self).contains(Self.aliceKey.base64))
-            #expect(call.session.srtpTerminations.isEmpty)
+            #expect(await pbx.core.transfer(callID: id, to: carol.number) == .started)
+            let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            let carolKey = SRTPKeyMaterial.random()
+            var carolAnswer = carol.sdp(port: 4030)
+            if targetPolicy == .mandatory {
+                #expect(try crypto(of: invite.body).simpleInlineKey != Self.aliceKey.base64[...])
+                carolAnswer = secure(carolAnswer, crypto: ["a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(carolKey.base64)"])
+            } else {
+                #expect(!String(decoding: invite.body, as: UTF8.self).contains("crypto"))
+            }
+            pbx.send(carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: carolAnswer), from: carol)
+            _ = try await pbx.outbound.request(.bye, to: desk.address)
+            let terminations = call.session.srtpTerminations
+            #expect(terminations.filter { $0.side == .a }.count == 1, "the caller's side set once: \(terminations)")
+            #expect(terminations.last?.side == .b)
+            #expect(terminations.last?.keys?.fromPhone.master == (targetPolicy == .mandatory ? carolKey : nil))
         }
     }
 

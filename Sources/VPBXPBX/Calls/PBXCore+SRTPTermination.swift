@@ -8,24 +8,22 @@ import VPBXStore
 /// answers through ``sdpFromCalleeLeg(_:leg:of:)``.
 extension PBXCore {
     /// Starts terminating the caller's SRTP when its offer carries SDES keys the engine can
-    /// take and not every one of `destinations` takes them as they are (see
-    /// ``passesSRTPThrough(to:callerProfile:)``), or when the call is to be recorded: keys
-    /// passed end to end would leave the engine nothing to record. Returns the offer the far side gets: plain
-    /// when terminated (phones that want SRTP then get the engine's key, ``calleeBody``),
-    /// the caller's as it is otherwise.
+    /// take. Returns the offer the far side gets: plain when terminated (phones that want
+    /// SRTP then get the engine's key, ``calleeBody``), the caller's as it is otherwise
+    /// (keys the engine cannot take pass on, and the far side may refuse them).
     ///
-    /// Called for a call's first destinations and again for every later ringing phase
-    /// (forwarding, voicemail, a console's pickup): keys that passed end to end to the first
-    /// phones must not reach an application or a plain phone rung later. Only while the
-    /// caller waits for its answer, which then carries the engine's key: an answered caller
-    /// decrypts with the key its callee answered, which the engine does not have (such a
-    /// call transferred to a plain phone is refused there, and goes back).
+    /// Always, as Asterisk does, even between two SRTP phones: keys passed end to end
+    /// (stops 52-54 did that between phones of `--srtp mandatory` extensions) leave the
+    /// engine blind to the call, and a call's later course needs its audio: a transfer (the
+    /// new phone's key would have to reach the caller, which the engine does not re-INVITE),
+    /// music on hold, listening in, recording on demand. Called again for every later
+    /// ringing phase (forwarding, voicemail, a console's pickup), which matters for keys
+    /// the caller re-offered before its answer.
     func terminateCallerSRTPIfNeeded(_ call: Call, destinations: [RingTarget], media: any MediaSession)
         -> SessionDescription
     {
         guard call.callerSRTP == nil, !call.finalSentToCaller, !destinations.isEmpty,
-            let srtp = SRTPTermination(sdp: call.offer),
-            recordsCalls(call.caller) || !destinations.allSatisfy({ passesSRTPThrough(to: $0, callerProfile: srtp.profile) })
+            let srtp = SRTPTermination(sdp: call.offer)
         else { return call.offer }
         terminateCallerSRTP(call, srtp, media: media)
         return call.offer
@@ -38,22 +36,6 @@ extension PBXCore {
         call.offer = call.offer.withoutSDES()
         media.terminateSRTP(srtp.relayKeys, on: .a)
         logger.debug("caller's SRTP terminated", metadata: ["call": "\(call.id)", "suite": "\(srtp.suite.rawValue)"])
-    }
-
-    /// Whether a caller's SRTP offer under `callerProfile` may go to `target` as it is, keys
-    /// and all (encrypted end to end): a phone of an extension whose phones speak SRTP
-    /// (`--srtp mandatory`, or `optional` for a best-effort `RTP/AVP` offer, which a phone
-    /// without SRTP answers plain). The engine's applications, trunks and phones of
-    /// extensions without SRTP get plain RTP instead, the caller's SRTP terminated.
-    func passesSRTPThrough(to target: RingTarget, callerProfile: String) -> Bool {
-        guard target.trunk == nil, target.destination.host != Application.host,
-            let policy = target.extensionNumber.flatMap({ directory[$0] })?.srtp, !recordsCalls(target.extensionNumber)
-        else { return false }
-        switch policy {
-        case .off: return false
-        case .mandatory: return true
-        case .optional: return !callerProfile.uppercased().contains("SAVP")
-        }
     }
 
     /// The INVITE body for `target`: `body` as it is, or, for a phone of an extension that

@@ -7,11 +7,10 @@ import VPBXStore
 /// key for what it hears and the engine the phone's for what it sends; the relay decrypts
 /// and encrypts that phone's side, and the other side gets plain RTP.
 ///
-/// The caller's side is terminated when not every phone its call rings takes its keys as
-/// they are (an application, a trunk, a phone of an extension without SRTP;
-/// ``PBXCore/terminateCallerSRTPIfNeeded``); the callee's side when the engine offered its
-/// phone SRTP (an extension's ``SRTPPolicy``) and it answered with a key. An SRTP caller's
-/// keys still pass end to end to phones of `mandatory` extensions (stop 52's pass-through).
+/// The caller's side is terminated whenever its offer has keys the engine can take
+/// (``PBXCore/terminateCallerSRTPIfNeeded``); the callee's side when the engine offered its
+/// phone SRTP (an extension's ``SRTPPolicy``) and it answered with a key. Keys the engine
+/// cannot take (another suite, an MKI, DTLS) still pass on as they are.
 struct SRTPTermination: Equatable {
     /// The phone's profile (`RTP/SAVP`, or `RTP/AVP` for best-effort SDES): SDP it is sent
     /// uses it.
