@@ -151,7 +151,8 @@ struct CallerSRTPTests {
             let deskKey = SRTPKeyMaterial.random()
             let call = try await pbx.establish(
                 from: alice, to: desk, callerOffer: secure(alice.sdp()),
-                calleeAnswer: secure(desk.sdp(port: 4002), crypto: ["a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(deskKey.base64)"]))
+                calleeAnswer: secure(
+                    desk.sdp(port: 4002), crypto: ["a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(deskKey.base64)"]))
             let invite = try #require(pbx.outbound.sent.first { $0.isRequest(.invite, to: desk.address) }?.request)
             #expect(String(decoding: invite.body, as: UTF8.self).contains("RTP/SAVP "))
             let offered = try crypto(of: invite.body)
@@ -207,7 +208,8 @@ struct CallerSRTPTests {
             var carolAnswer = carol.sdp(port: 4030)
             if targetPolicy == .mandatory {
                 #expect(try crypto(of: invite.body).simpleInlineKey != Self.aliceKey.base64[...])
-                carolAnswer = secure(carolAnswer, crypto: ["a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(carolKey.base64)"])
+                carolAnswer = secure(
+                    carolAnswer, crypto: ["a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(carolKey.base64)"])
             } else {
                 #expect(!String(decoding: invite.body, as: UTF8.self).contains("crypto"))
             }
@@ -217,6 +219,60 @@ struct CallerSRTPTests {
             #expect(terminations.filter { $0.side == .a }.count == 1, "the caller's side set once: \(terminations)")
             #expect(terminations.last?.side == .b)
             #expect(terminations.last?.keys?.fromPhone.master == (targetPolicy == .mandatory ? carolKey : nil))
+        }
+    }
+
+    @Test(
+        "the caller of an SRTP call transfers it (the parties change places): the kept phone's keys stay on its side, the transferor's side takes the target's"
+    )
+    func callerTransfers() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await deskSpeaksSRTP(.mandatory, pbx)
+            let carol = Cast.carol
+            try await pbx.register(carol)
+            let deskKey = SRTPKeyMaterial.random()
+            let call = try await pbx.establish(
+                from: alice, to: desk, callerOffer: secure(alice.sdp()),
+                calleeAnswer: secure(
+                    desk.sdp(port: 4002), crypto: ["a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(deskKey.base64)"]))
+            try await pbx.settle(via: alice)
+            let id = try #require(await pbx.core.callSnapshots().first?.id)
+            #expect(await pbx.core.transfer(callID: id, to: carol.number, keepingCallee: true) == .started)
+            let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            #expect(!String(decoding: invite.body, as: UTF8.self).contains("crypto"))
+            pbx.send(
+                carol.respond(to: invite, status: 200, toTag: "carol-tag", sdp: carol.sdp(port: 4030)), from: carol)
+            _ = try await pbx.outbound.request(.bye, to: alice.address)
+            // The relay's sides are physical: A was Alice's (now Carol's, plain), B the desk's.
+            let terminations = call.session.srtpTerminations
+            #expect(terminations.last?.side == .a && terminations.last?.keys == nil, "\(terminations)")
+            #expect(terminations.filter { $0.side == .b }.map { $0.keys?.fromPhone.master } == [deskKey])
+        }
+    }
+
+    @Test(
+        "a transfer of an SRTP call whose target sent early media and then refused: the transferor's keys are given back to its side"
+    )
+    func failedTransferRestoresKeys() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await deskSpeaksSRTP(.mandatory, pbx)
+            let carol = Cast.carol
+            try await pbx.register(carol)
+            let deskKey = SRTPKeyMaterial.random()
+            let call = try await pbx.establish(
+                from: alice, to: desk, callerOffer: secure(alice.sdp()),
+                calleeAnswer: secure(
+                    desk.sdp(port: 4002), crypto: ["a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(deskKey.base64)"]))
+            let id = try #require(await pbx.core.callSnapshots().first?.id)
+            #expect(await pbx.core.transfer(callID: id, to: carol.number) == .started)
+            let invite = try await pbx.outbound.request(.invite, to: carol.address)
+            pbx.send(
+                carol.respond(to: invite, status: 183, toTag: "carol-tag", sdp: carol.sdp(port: 4030)), from: carol)
+            try await eventually("the early answer read") { call.session.srtpTerminations.last?.keys == nil }
+            pbx.send(carol.respond(to: invite, status: 486, toTag: "carol-tag"), from: carol)
+            try await eventually("the desk's keys back on side B") {
+                call.session.srtpTerminations.last.map { $0.side == .b && $0.keys?.fromPhone.master == deskKey } == true
+            }
         }
     }
 

@@ -391,6 +391,9 @@ extension Call {
         (callerName, otherPartyName) = (otherPartyName, callerName)
         swap(&callerOrigin, &calleeOrigin)
         swap(&callerCodec, &calleeCodec)
+        // Each phone's SRTP stays on its side of the relay, which the turned session names
+        // the other way from now on.
+        swap(&callerSRTP, &calleeSRTP)
         heldBy = Set(heldBy.map(\.other))
         silenceWatch = SilenceWatch(caller: silenceWatch.callee, callee: silenceWatch.caller)
         // What the relay was told before the answer converts only the callee's packets in a

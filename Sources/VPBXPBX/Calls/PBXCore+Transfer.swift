@@ -35,6 +35,9 @@ struct TransferInProgress: Sendable {
     /// The transferring extension, which the target's INVITE names in Referred-By (RFC 3892)
     /// so that its phone can show who put the call through.
     let referredBy: String
+    /// The transferor's SRTP, which the relay terminates on its side: a target's early or
+    /// failed answer may change that side's keys, and a failed transfer gives the side back.
+    let transferorSRTP: SRTPTermination?
 }
 
 extension PBXCore {
@@ -118,11 +121,6 @@ extension PBXCore {
         if call.convertsVoice {
             return (501, "Transfer Between A-law And mu-law Phones Not Supported")
         }
-        if call.callerSRTP != nil || call.calleeSRTP != nil {
-            // The relay decrypts the caller's side with the caller's key; a transfer would
-            // give that side to another phone.
-            return (501, "Transfer Of An SRTP Call By The Caller Not Supported")
-        }
         if monitors.values.contains(where: { $0.callID == call.id }) {
             return (491, "Call Is Being Monitored")
         }
@@ -163,7 +161,8 @@ extension PBXCore {
         call.transfer = TransferInProgress(
             transferorLeg: transferor, byCaller: byCaller, subscription: subscription,
             startedMusic: playMusicForTransfer(call),
-            referredBy: NameAddress(uri: SIPURI(user: transferring, host: configuration.advertisedHost)).serialized)
+            referredBy: NameAddress(uri: SIPURI(user: transferring, host: configuration.advertisedHost)).serialized,
+            transferorSRTP: call.calleeSRTP)
         notifyTransferor(call, sipfrag: "SIP/2.0 100 Trying", final: false)
         beginHandOn(
             call.id, callee: ring.callee, targets: ring.targets, timeout: ring.timeout,
@@ -216,8 +215,10 @@ extension PBXCore {
             if wasHeld, call.heldBy.isEmpty { call.media?.updateTimeoutSuspended(false) }
         case .failed(let busy):
             notifyTransferor(call, sipfrag: busy ? "SIP/2.0 486 Busy Here" : "SIP/2.0 480 Temporarily Unavailable", final: true)
-            // The transferor has the caller back: still held (music on) if it held, else talking.
+            // The transferor has the caller back: still held (music on) if it held, else talking,
+            // under its own keys again.
             if transfer.startedMusic { call.media?.stopMusic(toward: .a) }
+            terminateCalleeSRTP(of: call, transfer.transferorSRTP)
             if transfer.byCaller, call.answeredLeg == transfer.transferorLeg {
                 // The transferor is the caller again, as the call began.
                 call.swapParties(callerExtension: nil)
