@@ -1,7 +1,9 @@
 import Foundation
 import VPBXSDP
 import VPBXSIP
+import VPBXSRTP
 import VPBXSignaling
+import VPBXStore
 
 /// Attended transfer (RFC 5589 §7): the receptionist talks to the caller (call X, the
 /// receptionist's phone its callee), puts them on hold, calls the colleague (call Y, the
@@ -32,6 +34,9 @@ struct PendingJoin: Sendable {
     let subscription: ReferSubscription
     /// The call whose parties changed places for the join, if one did.
     let swapped: UUID?
+    /// The engine's key in the re-INVITE to the moving phone, when its SRTP is terminated:
+    /// its answer's key then terminates the keeper's B side.
+    let movingSRTPKey: SRTPKeyMaterial?
 }
 
 /// A `Replaces` (RFC 3891): a dialog the sender names at the engine, as a Refer-To's header
@@ -107,19 +112,25 @@ extension PBXCore {
             respond(key, to: request, status: 500)
             return
         }
+        // The moving phone is offered what the keeper's caller agreed (its codec and
+        // telephone-event, under the caller's payload types: the relay passes packets as they
+        // are) at the keeper's B side, in its own SDP session; an SRTP phone (its SRTP
+        // terminated in the donor) with a fresh key of the engine's, under its profile.
+        var offer = keeper.offerForNewLegs.anchored(at: configuration.mediaAddress, audioPort: keeperMedia.bPort)
+        let movingSRTPKey = donor.calleeSRTP.map { _ in SRTPKeyMaterial.random() }
+        if let srtp = donor.calleeSRTP, let movingSRTPKey {
+            let policy: SRTPPolicy = srtp.profile.uppercased().contains("SAVP") ? .mandatory : .optional
+            offer = SRTPTermination.offer(offer, policy: policy, engineKey: movingSRTPKey)
+        }
         let subscription = ReferSubscription(request)
         acceptRefer(request, key: key, subscription: subscription)
         let join = PendingJoin(
             keeper: keeper.id, donor: donor.id, referCall: call.id, referSide: side,
-            subscription: subscription, swapped: side == otherSide ? other.id : nil)
+            subscription: subscription, swapped: side == otherSide ? other.id : nil, movingSRTPKey: movingSRTPKey)
         keeper.join = join
         donor.join = join
         sendReferNotify(join, sipfrag: "SIP/2.0 100 Trying", final: false)
 
-        // The moving phone is offered what the keeper's caller agreed (its codec and
-        // telephone-event, under the caller's payload types: the relay passes packets as they
-        // are) at the keeper's B side, in its own SDP session.
-        let offer = keeper.offerForNewLegs.anchored(at: configuration.mediaAddress, audioPort: keeperMedia.bPort)
         let body = Array(donor.calleeOrigin.stamp(offer).serialized().utf8)
         let destination = donor.legs[moving].destination
         let reInvite = dialog.makeRequest(
@@ -211,7 +222,10 @@ extension PBXCore {
         keeper.callee = donor.callee
         keeper.path.append("transfer:\(donor.callee)")
         writes.enqueue(.cdrPath(id: keeper.id, path: keeper.path))
-        if let answer {
+        // The keeper's B side takes the moving phone's keys, or none: the transferor's go.
+        let movingSRTP = join.movingSRTPKey.flatMap { key in answer.flatMap { SRTPTermination(sdp: $0, engineKey: key) } }
+        terminateCalleeSRTP(of: keeper, movingSRTP)
+        if let answer = answer.map({ movingSRTP == nil ? $0 : $0.withoutSDES() }) {
             keeper.calleeCodec = answer.voiceCodec
             watchSilence(of: keeper, callerSDP: keeper.offer, calleeSDP: answer, calleeIsApplication: false)
             if let endpoint = answer.audioEndpoint, let media = keeper.media {
