@@ -36,7 +36,9 @@ extension Integration {
         }
 
         /// Anna dials Bela, who answers by herself; returns once the engine has the call answered.
-        private func annaCallsBela(_ pbx: TestPBX, _ anna: BaresipPhone, transport: String = "udp") async throws -> LiveCall {
+        private func annaCallsBela(_ pbx: TestPBX, _ anna: BaresipPhone, transport: String = "udp") async throws
+            -> LiveCall
+        {
             try anna.send("/dial sip:\(Fixture.callee)@\(anna.registrar);transport=\(transport)")
             return try await eventually("the call answered") {
                 try await pbx.liveCalls().first { $0.state == "answered" }
@@ -63,7 +65,8 @@ extension Integration {
         static func frameTones(_ samples: [Int16]) -> [Double?] {
             stride(from: 0, to: samples.count - 799, by: 800).map { start in
                 let frame = Array(samples[start..<(start + 800)])
-                return SignalLevel.rms(frame) > 500 ? FrequencyEstimator.dominantFrequency(in: frame, range: 100...3000) : nil
+                return SignalLevel.rms(frame) > 500
+                    ? FrequencyEstimator.dominantFrequency(in: frame, range: 100...3000) : nil
             }
         }
 
@@ -78,7 +81,9 @@ extension Integration {
             tone.map { abs($0 - Double(frequency)) < 15 } ?? false
         }
 
-        @Test("two baresip phones register with digest, call through the engine, hear each other's tone; the callee hangs up, then unregisters")
+        @Test(
+            "two baresip phones register with digest, call through the engine, hear each other's tone; the callee hangs up, then unregisters"
+        )
         func twoSoftphonesTalk() async throws {
             try await TestPBX.run { pbx in
                 let (anna, bela) = try await twoRegisteredPhones(pbx)
@@ -100,9 +105,15 @@ extension Integration {
                 try expectHeard(Self.annaTone, by: bela, seconds: 2)
                 // The media was anchored: each phone's RTP came from the engine's port range.
                 for phone in [anna, bela] {
-                    let source = phone.log.split(separator: "\n").first { $0.contains("incoming rtp for 'audio' established") }
-                    let port = source.flatMap { $0.split(separator: ":").last }.flatMap { UInt16($0.trimmingCharacters(in: .whitespaces)) }
-                    #expect(port.map { pbx.options.rtpPorts.contains($0) } == true, "\(phone.number): \(source ?? "no RTP")")
+                    let source = phone.log.split(separator: "\n").first {
+                        $0.contains("incoming rtp for 'audio' established")
+                    }
+                    let port = source.flatMap { $0.split(separator: ":").last }.flatMap {
+                        UInt16($0.trimmingCharacters(in: .whitespaces))
+                    }
+                    #expect(
+                        port.map { pbx.options.rtpPorts.contains($0) } == true, "\(phone.number): \(source ?? "no RTP")"
+                    )
                 }
                 // A phone that quits unregisters (Expires: 0), and its binding goes at once.
                 await bela.stop()
@@ -116,7 +127,9 @@ extension Integration {
         /// without unregistering (a crash, a power cut) and came back used to leave its old
         /// binding to be rung, unanswered, until it expired. Under its RFC 5626 instance the
         /// new Contact replaces it.
-        @Test("a softphone killed without unregistering comes back under its +sip.instance: one binding, the new one, and it is rung")
+        @Test(
+            "a softphone killed without unregistering comes back under its +sip.instance: one binding, the new one, and it is rung"
+        )
         func restartedSoftphoneReplacesItsBinding() async throws {
             try await TestPBX.run { pbx in
                 for number in [Fixture.caller, Fixture.callee] {
@@ -169,7 +182,8 @@ extension Integration {
             "a softphone on TCP (or TLS) calls one on UDP and is called back on its connection: both registered on their transport, both tones heard",
             arguments: ["tcp", "tls"])
         func streamPhoneCallsUDP(transport: String) async throws {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-tls-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "vpbx-tls-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
             let certificate = transport == "tls" ? try await TLSCertificate.make(in: directory) : nil
             let name = transport.uppercased()
@@ -214,7 +228,8 @@ extension Integration {
         /// `--srtp mandatory` on both extensions), and Anna's answered call to Bela; `body`
         /// goes on from there.
         private func withSRTPCall(_ body: (TestPBX, BaresipPhone, BaresipPhone) async throws -> Void) async throws {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-srtp-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "vpbx-srtp-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
             let certificate = try await TLSCertificate.make(in: directory)
             try await TestPBX.run(configure: { try $0.enableTLS(certificate) }) { pbx in
@@ -228,7 +243,9 @@ extension Integration {
             }
         }
 
-        @Test("two softphones on TLS with mandatory SRTP (SDES): each gets RTP/SAVP with the engine's key, never the other's; the relay terminates both; both tones heard")
+        @Test(
+            "two softphones on TLS with mandatory SRTP (SDES): each gets RTP/SAVP with the engine's key, never the other's; the relay terminates both; both tones heard"
+        )
         func srtpBetweenTwoSRTPPhones() async throws {
             try await withSRTPCall { pbx, anna, bela in
                 try await Task.sleep(for: .seconds(3))
@@ -243,10 +260,13 @@ extension Integration {
                 // as it terminates SRTP on both legs.
                 for (phone, other) in [(anna, bela), (bela, anna)] {
                     let media = phone.sdpLines(received: true, prefix: "m=audio")
-                    #expect(!media.isEmpty && media.allSatisfy { $0.contains(" RTP/SAVP ") }, "\(phone.number): \(media)")
+                    #expect(
+                        !media.isEmpty && media.allSatisfy { $0.contains(" RTP/SAVP ") }, "\(phone.number): \(media)")
                     let keys = phone.sdpLines(received: true, prefix: "a=crypto:").map(Self.inlineKey)
                     let sent = other.sdpLines(received: false, prefix: "a=crypto:").map(Self.inlineKey)
-                    #expect(!keys.isEmpty && Set(keys).isDisjoint(with: Set(sent)), "\(phone.number) got \(keys), \(other.number) sent \(sent)")
+                    #expect(
+                        !keys.isEmpty && Set(keys).isDisjoint(with: Set(sent)),
+                        "\(phone.number) got \(keys), \(other.number) sent \(sent)")
                 }
                 try expectHeard(Self.belaTone, by: anna, seconds: 2)
                 try expectHeard(Self.annaTone, by: bela, seconds: 2)
@@ -255,7 +275,9 @@ extension Integration {
             }
         }
 
-        @Test("an SRTP call between two SRTP phones on hold: the held phone hears the engine's music, encrypted under its key, then the tone again")
+        @Test(
+            "an SRTP call between two SRTP phones on hold: the held phone hears the engine's music, encrypted under its key, then the tone again"
+        )
         func srtpHoldPlaysMusic() async throws {
             try await withSRTPCall { _, anna, bela in
                 try await Task.sleep(for: .seconds(2))
@@ -359,7 +381,8 @@ extension Integration {
             }
         }
 
-        @Test("the administrator removes an extension in a call: both phones get a BYE, its binding goes, the CDR stays")
+        @Test(
+            "the administrator removes an extension in a call: both phones get a BYE, its binding goes, the CDR stays")
         func removedMidCall() async throws {
             try await TestPBX.run { pbx in
                 let (anna, bela) = try await twoRegisteredPhones(pbx)
@@ -376,7 +399,9 @@ extension Integration {
             }
         }
 
-        @Test("a softphone's failed calls: an unknown number (404), no answer in time (the ringing phone cancelled), a phone that is gone (480)")
+        @Test(
+            "a softphone's failed calls: an unknown number (404), no answer in time (the ringing phone cancelled), a phone that is gone (480)"
+        )
         func failedCalls() async throws {
             try await TestPBX.run { pbx in
                 let (anna, bela) = try await twoRegisteredPhones(pbx, belaAnswers: false)
@@ -429,7 +454,9 @@ extension Integration {
             }
         }
 
-        @Test("a softphone holds and resumes: the other one hears music instead of its tone meanwhile; the administrator hangs up")
+        @Test(
+            "a softphone holds and resumes: the other one hears music instead of its tone meanwhile; the administrator hangs up"
+        )
         func holdAndResume() async throws {
             try await TestPBX.run { pbx in
                 let (anna, bela) = try await twoRegisteredPhones(pbx)
@@ -455,7 +482,9 @@ extension Integration {
                     // Anna's tone before and after the hold, music in between (about 3 s).
                     #expect(tones[..<firstMusic].filter { Self.isTone($0, Self.annaTone) }.count >= 15)
                     #expect(tones[(lastMusic + 1)...].filter { Self.isTone($0, Self.annaTone) }.count >= 10)
-                    #expect((20...45).contains(lastMusic - firstMusic + 1), "music from frame \(firstMusic) to \(lastMusic)")
+                    #expect(
+                        (20...45).contains(lastMusic - firstMusic + 1), "music from frame \(firstMusic) to \(lastMusic)"
+                    )
                     #expect(music >= 15, "loud music frames: \(music)")
                 }
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
@@ -469,39 +498,67 @@ extension Integration {
             arguments: [false, true])
         func blindTransfer(byCaller: Bool) async throws {
             try await TestPBX.run { pbx in
-                let target = "1003"
-                let targetTone = 1500
-                let (anna, bela) = try await twoRegisteredPhones(pbx)
-                try await pbx.addExtension(target, password: Fixture.password(target))
-                let cecil = try pbx.softphone(target, tone: targetTone)
-                try await eventually("1003's softphone registered") {
-                    try await pbx.registrations().contains { $0.extension == target } ? true : nil
-                }
-                _ = try await annaCallsBela(pbx, anna)
-                try await Task.sleep(for: .seconds(2))
-                let (transferor, kept) = byCaller ? (anna, bela) : (bela, anna)
-                let (transferorTone, keptTone) = byCaller ? (Self.annaTone, Self.belaTone) : (Self.belaTone, Self.annaTone)
-                try transferor.send("/transfer sip:\(target)@\(pbx.options.sipAddress)")
-                let call = try await eventually("the call transferred to 1003 and answered there") {
-                    try await pbx.liveCalls().first { $0.callee == target && $0.state == "answered" }
-                }
-                try await waitForCallEnd(transferor)
-                try await Task.sleep(for: .seconds(3))
-                try await pbx.cli.succeed(["call", "hangup", call.id])
-                for phone in [kept, cecil] { try await waitForCallEnd(phone) }
-
-                #expect(transferor.log.contains("202 Accepted"), "\(transferor.logTail)")
-                try expectHeard(keptTone, by: cecil, seconds: 2)
-                // The phone kept heard the transferor, then (after a moment of music while 1003
-                // rang) 1003, and never the transferor again.
-                let tones = Self.frameTones(try kept.heardAudio())
-                let firstTarget = try #require(tones.firstIndex { Self.isTone($0, targetTone) }, "\(tones.compactMap { $0 })")
-                #expect(tones[..<firstTarget].filter { Self.isTone($0, transferorTone) }.count >= 15)
-                #expect(tones[firstTarget...].filter { Self.isTone($0, targetTone) }.count >= 25)
-                #expect(!tones[firstTarget...].contains { Self.isTone($0, transferorTone) })
-                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
-                #expect(cdr.path == ["transfer:\(target)"])
+                try await transfer(pbx, byCaller: byCaller, transport: "udp", mediaEncryption: nil)
             }
+        }
+
+        @Test(
+            "three SRTP-only softphones over TLS: a blind transfer by the callee or the caller; the kept phone then hears the target (its keys follow each phone's side of the relay)",
+            arguments: [false, true])
+        func srtpBlindTransfer(byCaller: Bool) async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "vpbx-srtp-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let certificate = try await TLSCertificate.make(in: directory)
+            try await TestPBX.run(configure: { try $0.enableTLS(certificate) }) { pbx in
+                try await transfer(pbx, byCaller: byCaller, transport: "tls", mediaEncryption: "srtp-mand")
+            }
+        }
+
+        /// Anna calls Bela; the callee (or, `byCaller`, the caller) transfers the other to 1003,
+        /// a third softphone; checks what each phone heard.
+        private func transfer(_ pbx: TestPBX, byCaller: Bool, transport: String, mediaEncryption: String?) async throws
+        {
+            let target = "1003"
+            let targetTone = 1500
+            let (anna, bela) = try await twoRegisteredPhones(
+                pbx, annaTransport: transport, belaTransport: transport, mediaEncryption: mediaEncryption)
+            try await pbx.addExtension(target, password: Fixture.password(target))
+            if mediaEncryption != nil {
+                for number in [Fixture.caller, Fixture.callee, target] {
+                    try await pbx.cli.succeed(["ext", "set", number, "--srtp", "mandatory"])
+                }
+            }
+            let cecil = try pbx.softphone(
+                target, transport: transport, tone: targetTone, mediaEncryption: mediaEncryption)
+            try await eventually("1003's softphone registered") {
+                try await pbx.registrations().contains { $0.extension == target } ? true : nil
+            }
+            _ = try await annaCallsBela(pbx, anna, transport: transport)
+            try await Task.sleep(for: .seconds(2))
+            let (transferor, kept) = byCaller ? (anna, bela) : (bela, anna)
+            let (transferorTone, keptTone) = byCaller ? (Self.annaTone, Self.belaTone) : (Self.belaTone, Self.annaTone)
+            try transferor.send("/transfer sip:\(target)@\(transferor.registrar);transport=\(transport)")
+            let call = try await eventually("the call transferred to 1003 and answered there") {
+                try await pbx.liveCalls().first { $0.callee == target && $0.state == "answered" }
+            }
+            try await waitForCallEnd(transferor)
+            try await Task.sleep(for: .seconds(3))
+            try await pbx.cli.succeed(["call", "hangup", call.id])
+            for phone in [kept, cecil] { try await waitForCallEnd(phone) }
+
+            #expect(transferor.log.contains("202 Accepted"), "\(transferor.logTail)")
+            try expectHeard(keptTone, by: cecil, seconds: 2)
+            // The phone kept heard the transferor, then (after a moment of music while 1003
+            // rang) 1003, and never the transferor again.
+            let tones = Self.frameTones(try kept.heardAudio())
+            let firstTarget = try #require(
+                tones.firstIndex { Self.isTone($0, targetTone) }, "\(tones.compactMap { $0 })")
+            #expect(tones[..<firstTarget].filter { Self.isTone($0, transferorTone) }.count >= 15)
+            #expect(tones[firstTarget...].filter { Self.isTone($0, targetTone) }.count >= 25)
+            #expect(!tones[firstTarget...].contains { Self.isTone($0, transferorTone) })
+            let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+            #expect(cdr.path == ["transfer:\(target)"])
         }
     }
 }
