@@ -70,20 +70,17 @@ extension PBXCore {
             refuse(488, "SDP Required")
             return
         }
-        // The engine answers both phones itself, so keys never pass between them: a caller
-        // whose keys passed end to end to the phones that rang, and a picker offering its own,
-        // get the engine's key, their SRTP terminated on the relay.
-        let callerSRTP = call.callerSRTP == nil ? SRTPTermination(sdp: call.offer) : nil
+        // The engine answers both phones itself: a picker offering SDES keys gets the
+        // engine's, its SRTP terminated on the relay's B side (the caller's, if it has any,
+        // is terminated since its call began).
         let pickerSRTP = offer.flatMap { SRTPTermination(sdp: $0) }
         guard
             let (toCaller, toPicker) = pickupAnswers(
-                callerOffer: callerSRTP == nil ? call.offer : call.offer.withoutSDES(),
-                pickerOffer: pickerSRTP == nil ? offer : offer?.withoutSDES(), media: media)
+                callerOffer: call.offer, pickerOffer: pickerSRTP == nil ? offer : offer?.withoutSDES(), media: media)
         else {
             refuse(488, nil)
             return
         }
-        if let callerSRTP { terminateCallerSRTP(call, callerSRTP, media: media) }
         terminateCalleeSRTP(of: call, pickerSRTP)
         let localTag = SIPIdentifiers.tag()
         guard let dialog = try? Dialog(uasInvite: request, localTag: localTag), let callID = request.headers.callID else {

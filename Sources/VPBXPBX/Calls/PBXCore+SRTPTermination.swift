@@ -17,8 +17,8 @@ extension PBXCore {
     /// engine blind to the call, and a call's later course needs its audio: a transfer (the
     /// new phone's key would have to reach the caller, which the engine does not re-INVITE),
     /// music on hold, listening in, recording on demand. Called again for every later
-    /// ringing phase (forwarding, voicemail, a console's pickup), which matters for keys
-    /// the caller re-offered before its answer.
+    /// ringing phase (forwarding, voicemail, a console's pickup): a no-op once terminated,
+    /// it covers a call whose first phase rang nothing.
     func terminateCallerSRTPIfNeeded(_ call: Call, destinations: [RingTarget], media: any MediaSession)
         -> SessionDescription
     {
