@@ -85,7 +85,8 @@ extension ControlHandlers {
             let query = CDRQuery(
                 since: params.since, until: params.until, number: params.number,
                 disposition: params.disposition.flatMap { VPBXStore.CallDisposition(rawValue: $0.rawValue) },
-                limit: params.limit ?? CDRQuery.defaultLimit, before: before, finishedOnly: true)
+                encrypted: params.encrypted, limit: params.limit ?? CDRQuery.defaultLimit, before: before,
+                finishedOnly: true)
             let rows = try await storeCall { try await cdrs.search(query) }
             return rows.compactMap(Self.info)
         }
@@ -133,6 +134,7 @@ extension ControlHandlers {
             id: row.id.lowercaseText, caller: row.caller, callerName: row.callerName, callee: row.callee,
             startedAt: row.startedAt, answeredAt: row.answeredAt, endedAt: endedAt, durationSeconds: row.durationSeconds,
             billableSeconds: row.billableSeconds, disposition: disposition, cause: row.cause,
-            hangupSide: row.hangupSide.flatMap { VPBXControl.HangupSide(rawValue: $0.rawValue) }, path: row.path)
+            hangupSide: row.hangupSide.flatMap { VPBXControl.HangupSide(rawValue: $0.rawValue) }, path: row.path,
+            encrypted: row.encrypted)
     }
 }

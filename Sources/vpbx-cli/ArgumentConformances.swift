@@ -31,6 +31,11 @@ enum MobileConfirmSwitch: String, ExpressibleByArgument, CaseIterable {
     case on, off
 }
 
+/// `--encrypted yes|no` of `vpbx cdr search`.
+enum EncryptedFilter: String, ExpressibleByArgument, CaseIterable {
+    case yes, no
+}
+
 /// `--record on|off` of `vpbx ext add/set`.
 enum RecordingSwitch: String, ExpressibleByArgument, CaseIterable {
     case on, off

@@ -8,7 +8,7 @@ struct CDRCommand: AsyncParsableCommand {
         commandName: "cdr", abstract: "Search call detail records.", subcommands: [CDRSearchCommand.self])
 }
 
-/// `vpbx cdr search [--since] [--until] [--number] [--disposition] [--limit N | --all] [--csv]`.
+/// `vpbx cdr search [--since] [--until] [--number] [--disposition] [--encrypted] [--limit N | --all] [--csv]`.
 struct CDRSearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search", abstract: "Search call detail records, newest first.",
@@ -19,7 +19,8 @@ struct CDRSearchCommand: AsyncParsableCommand {
             --csv each page is written as it arrives, so an export of a month or a year needs no \
             more memory than one page; so are --json and the table (whose columns are as wide as \
             the first page needs). \
-            Calls still in progress are not listed.
+            Calls still in progress are not listed. The MEDIA column says SRTP for a call whose \
+            audio was encrypted while it was answered (JSON: encrypted).
             """)
 
     /// Records asked for per answer when more are wanted than one answer may carry.
@@ -30,11 +31,17 @@ struct CDRSearchCommand: AsyncParsableCommand {
     @Option(help: "Calls started before this time (ISO-8601, or YYYY-MM-DD: to the end of that day).") var until: DateArgument?
     @Option(help: "Calls from or to this number.") var number: String?
     @Option(help: "Only calls that ended this way.") var disposition: CallDisposition?
+    @Option(help: "Only calls whose audio was (yes) or was not (no) encrypted with SRTP.")
+    var encrypted: EncryptedFilter?
     @Option(help: "At most this many records (default 100).") var limit: Int?
     @Flag(help: "Every matching record, however many (an export).") var all = false
     @Flag(help: "Print CSV (with a header row) instead of a table.") var csv = false
 
-    static let headers = ["ID", "STARTED", "CALLER", "CALLEE", "DISPOSITION", "DURATION", "BILLABLE", "CAUSE", "HANGUP", "PATH"]
+    /// MEDIA last, after the columns exports had before it, so that a script reading the CSV
+    /// by position still finds them where they were.
+    static let headers = [
+        "ID", "STARTED", "CALLER", "CALLEE", "DISPOSITION", "DURATION", "BILLABLE", "CAUSE", "HANGUP", "PATH", "MEDIA",
+    ]
 
     func validate() throws {
         if csv, global.json { throw ValidationError("choose one output format: --csv or --json") }
@@ -48,7 +55,7 @@ struct CDRSearchCommand: AsyncParsableCommand {
     func run() async throws {
         var filter = CDRSearch.Params(
             since: since?.date, until: until?.endInclusive, number: number.map { HungarianNumber.normalize($0) ?? $0 },
-            disposition: disposition)
+            disposition: disposition, encrypted: encrypted.map { $0 == .yes })
         let wanted = all ? Int.max : (limit ?? 100)
         var table = Output.TableStream(headers: Self.headers)
         var jsonArray = Output.JSONArrayStream()
@@ -59,6 +66,14 @@ struct CDRSearchCommand: AsyncParsableCommand {
             while true {
                 filter.limit = remaining < Self.pageSize ? remaining + 1 : Self.pageSize
                 let page = try await client.call(CDRSearch.self, filter)
+                if let asked = filter.encrypted, page.contains(where: { $0.encrypted != asked }) {
+                    // An engine from before stop 54 ignores the filter: its answer must not
+                    // pass for the calls asked for.
+                    throw RPCError(
+                        code: RPCError.Code.internalError,
+                        message: "the engine does not filter call records by encryption (an older engine?)",
+                        reason: .internal)
+                }
                 let shown = Array(page.prefix(remaining))
                 if csv {
                     // The header with the first answer: nothing on stdout when the engine
@@ -95,7 +110,7 @@ struct CDRSearchCommand: AsyncParsableCommand {
         [
             cdr.id, Output.date(cdr.startedAt), cdr.caller, cdr.callee, cdr.disposition.rawValue,
             "\(cdr.durationSeconds)", "\(cdr.billableSeconds)", cdr.cause ?? "", cdr.hangupSide?.rawValue ?? "",
-            cdr.path?.joined(separator: " > ") ?? "",
+            cdr.path?.joined(separator: " > ") ?? "", cdr.encrypted == true ? "SRTP" : "",
         ]
     }
 }

@@ -184,6 +184,52 @@ import Testing
         await engine.stop()
     }
 
+    /// The MEDIA column, last in the table and the CSV, says SRTP for a call whose audio was
+    /// encrypted; JSON carries `encrypted`; `--encrypted yes|no` filters on it.
+    @Test func cdrSearchShowsAndFiltersEncryptedCalls() async throws {
+        let engine = try await StubEngine()
+        let socket = ["--socket", engine.socketPath]
+        let table = try await Self.vpbx(["cdr", "search", "--limit", "3"] + socket)
+        #expect(table.status == 0, "\(table.stderr)")
+        let rows = table.stdout.split(separator: "\n")
+        #expect(rows.first?.hasSuffix("PATH  MEDIA") == true, "\(table.stdout)")
+        #expect(rows.dropFirst().map { $0.hasSuffix("  SRTP") } == [false, true, false], "\(table.stdout)")
+
+        let csv = try await Self.vpbx(["cdr", "search", "--limit", "2", "--csv"] + socket)
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(lines.first?.hasSuffix(",HANGUP,PATH,MEDIA") == true, "\(csv.stdout)")
+        #expect(lines.dropFirst().map { $0.hasSuffix(",,SRTP") } == [false, true], "\(csv.stdout)")
+
+        let json = try await Self.vpbx(["cdr", "search", "--limit", "2", "--json"] + socket)
+        let records = try RPCCoding.makeDecoder().decode([CDRInfo].self, from: Data(json.stdout.utf8))
+        #expect(records.map(\.encrypted) == [false, true])
+        #expect(json.stdout.contains("\"encrypted\" : true"))
+
+        for (value, expected) in [("yes", true), ("no", false)] {
+            let filtered = try await Self.vpbx(
+                ["cdr", "search", "--encrypted", value, "--limit", "5", "--json"] + socket)
+            #expect(filtered.status == 0, "\(filtered.stderr)")
+            let found = try RPCCoding.makeDecoder().decode([CDRInfo].self, from: Data(filtered.stdout.utf8))
+            #expect(found.count == 5 && found.allSatisfy { $0.encrypted == expected }, "\(value)")
+        }
+        await engine.stop()
+    }
+
+    /// An engine from before stop 54 ignores the filter: its answer (every call) must not pass
+    /// for the encrypted ones. Without the filter its records list as before, MEDIA empty.
+    @Test func cdrSearchByEncryptionRefusesAnEngineThatDoesNotFilter() async throws {
+        let engine = try await StubEngine(knowsEncryption: false)
+        let socket = ["--socket", engine.socketPath]
+        let filtered = try await Self.vpbx(["cdr", "search", "--encrypted", "yes"] + socket)
+        #expect(filtered.status == 1)
+        #expect(filtered.stderr.contains("does not filter call records by encryption"), "\(filtered.stderr)")
+        #expect(filtered.stdout.isEmpty, "\(filtered.stdout)")
+        let csv = try await Self.vpbx(["cdr", "search", "--limit", "2", "--csv"] + socket)
+        #expect(csv.status == 0, "\(csv.stderr)")
+        #expect(csv.stdout.split(separator: "\n").dropFirst().allSatisfy { $0.hasSuffix(",,") }, "\(csv.stdout)")
+        await engine.stop()
+    }
+
     @Test func aReportMayTakeLongerThanOtherAnswersUnlessTimedOtherwise() async throws {
         let engine = try await StubEngine()
         let report = ["report", "queue", "--since", "2026-01-01", "--until", "2026-01-02", "--json", "--socket", engine.socketPath]
@@ -206,6 +252,7 @@ import Testing
         ["ext", "set", "101"],
         ["cdr", "search", "--since", "yesterday"],
         ["cdr", "search", "--csv", "--json"],
+        ["cdr", "search", "--encrypted", "maybe"],
         ["rpc", "no.such"],
         ["rpc", "extension.get", "{\"numbr\":\"1\"}"],
         ["rpc", "extension.get", "[1]"],

@@ -47,16 +47,18 @@ final class StubEngine: Sendable {
 
     static let started = Date(timeIntervalSince1970: 1_738_324_800)
 
-    init(bufferLimit: Int = 1000, maximumLineLength: Int = 1 << 20) async throws {
+    /// `knowsEncryption: false` answers `cdr.search` as an engine from before stop 54 does:
+    /// records without `encrypted`, the filter on it ignored.
+    init(bufferLimit: Int = 1000, maximumLineLength: Int = 1 << 20, knowsEncryption: Bool = true) async throws {
         socketPath = "/tmp/vpbx-t-\(UUID().uuidString.prefix(8)).sock"
         hub = EventHub(bufferLimit: bufferLimit)
         server = ControlServer(
             configuration: .init(socketPath: socketPath, maximumLineLength: maximumLineLength), router: router, events: hub)
-        registerHandlers()
+        registerHandlers(knowsEncryption: knowsEncryption)
         try await server.start()
     }
 
-    private func registerHandlers() {
+    private func registerHandlers(knowsEncryption: Bool) {
         let store = self.store
         router.register(EngineHello.self) { _, context in
             EngineHello.Result(engineVersion: "test", capabilities: ["events"], role: context.role)
@@ -87,21 +89,30 @@ final class StubEngine: Sendable {
             }
             var found = Self.records[...]
             if let number = params.number { found = found.filter { $0.caller == number || $0.callee == number }[...] }
+            if knowsEncryption, let encrypted = params.encrypted {
+                found = found.filter { $0.encrypted == encrypted }[...]
+            }
             if let cursor = params.olderThan {
                 found = found.drop { ($0.startedAt, $0.id) >= (cursor.startedAt, cursor.id) }
             }
-            return Array(found.prefix(limit))
+            return Array(found.prefix(limit)).map { record in
+                var record = record
+                if !knowsEncryption { record.encrypted = nil }
+                return record
+            }
         }
     }
 
     /// 12,345 finished calls, newest first, two at each instant (ordered by id, as the
     /// engine orders them), so that a search pages over more than the 10,000 one answer carries.
+    /// Every fourth (the second newest first) was encrypted.
     static let records: [CDRInfo] = (0..<12_345).map { index in
         let number = 12_345 - index
         return CDRInfo(
             id: "r" + String(100_000 + number).dropFirst(), caller: "101", callee: "+3612345678",
             startedAt: started.addingTimeInterval(Double(number / 2)), endedAt: started.addingTimeInterval(Double(number / 2)),
-            durationSeconds: 0, billableSeconds: 0, disposition: .busy, cause: "486 Busy Here, \"really\"")
+            durationSeconds: 0, billableSeconds: 0, disposition: .busy, cause: "486 Busy Here, \"really\"",
+            encrypted: number % 4 == 0)
     }
 
     func stop() async {

@@ -123,6 +123,25 @@ struct WriteBehindQueueTests {
         #expect(writer.batches == [[.cdrBegin(call), .cdrAnswered(id: call.id, at: Self.start), Self.finish(call.id)]])
     }
 
+    /// The mark of an encrypted call is a later step like an answer: held with its begin,
+    /// never sent ahead of it (the row would not exist yet), and before its finish.
+    @Test func anEncryptedMarkStaysBetweenItsHeldBeginAndItsFinish() async throws {
+        let writer = RecordingWriter()
+        let queue = WriteBehindQueue(
+            writer: writer, logger: Self.logger, linger: .milliseconds(5), holdBack: .seconds(5))
+        let call = Self.call(1)
+        let other = Self.call(2)
+        queue.enqueue(.cdrBegin(call))
+        try await Task.sleep(for: .milliseconds(30))
+        queue.enqueue(.cdrEncrypted(id: call.id))
+        try await Task.sleep(for: .milliseconds(30))
+        #expect(writer.batches.isEmpty)
+        queue.enqueue(.cdrBegin(other))
+        queue.enqueue(Self.finish(call.id))
+        try await waitUntil { !writer.batches.isEmpty }
+        #expect(writer.batches == [[.cdrBegin(call), .cdrEncrypted(id: call.id), Self.finish(call.id)]])
+    }
+
     @Test func aCallStillGoingHasItsBeginWrittenAfterTheHoldBackWithNothingElseArriving() async throws {
         let writer = RecordingWriter()
         let queue = WriteBehindQueue(writer: writer, logger: Self.logger, linger: .milliseconds(5), holdBack: .milliseconds(50))

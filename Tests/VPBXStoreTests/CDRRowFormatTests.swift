@@ -18,7 +18,9 @@ struct CDRRowFormatTests {
         let record = try await database.writer.write { db -> CDRRecord? in
             try db.execute(
                 sql: """
-                    INSERT INTO cdr VALUES ('6f1c2a52-8e9d-4c3b-a1f0-0123456789ab', 'abc@host', '1001', 'Kovács Éva',
+                    INSERT INTO cdr (id, sip_call_id, caller, caller_name, callee, started_at, answered_at, ended_at,
+                      duration_seconds, billable_seconds, disposition, cause, hangup_side, path)
+                    VALUES ('6f1c2a52-8e9d-4c3b-a1f0-0123456789ab', 'abc@host', '1001', 'Kovács Éva',
                       '1002', '2026-11-30 12:00:00.125', '2026-11-30 12:00:02.500', '2026-11-30 12:00:12.750',
                       13, 10, 'answered', 'BYE', 'callee', '["queue:sales","ivr:main\\/1"]')
                     """)
@@ -34,6 +36,7 @@ struct CDRRowFormatTests {
         #expect(row.durationSeconds == 13 && row.billableSeconds == 10)
         #expect(row.disposition == .answered && row.cause == "BYE" && row.hangupSide == .callee)
         #expect(row.path == ["queue:sales", "ivr:main/1"])
+        #expect(row.encrypted == false)  // a row without the column's value: its default
     }
 
     /// Written through the store writer's statements, every column holds the text above.

@@ -34,6 +34,7 @@ struct CDRSearchPlanTests {
         CDRQuery(number: "201"),
         CDRQuery(number: "201", disposition: .busy, limit: 10),
         CDRQuery(since: TestClock.start, number: "+3612345678"),
+        CDRQuery(number: "201", encrypted: true),
     ])
     func aNumberIsSearchedOnBothIndexesWithoutAScan(query: CDRQuery) async throws {
         let database = try VPBXDatabase.inMemory()
@@ -79,7 +80,18 @@ struct CDRSearchPlanTests {
         do {
             let queue = try DatabaseQueue(path: path)
             try VPBXDatabase.migrator.migrate(queue, upTo: "v12-extension-qualify")
-            try await queue.write { db in try call.insert(db) }
+            // The columns of that version: the record's own mapping writes today's.
+            try await queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO cdr (id, sip_call_id, caller, callee, started_at, disposition)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        CDRRecord.key(call.id), call.sipCallID, call.caller, call.callee,
+                        StorageDateText.text(call.startedAt), call.disposition.rawValue,
+                    ])
+            }
             let old = try await queue.read { db in try db.indexes(on: "cdr").map(\.name) }
             #expect(old.contains("cdr_on_caller"))
             try queue.close()
@@ -87,7 +99,7 @@ struct CDRSearchPlanTests {
         var announced: [String] = []
         let database = try VPBXDatabase.open(dataDirectory: directory.path) { announced += $0 }
         defer { try? database.close() }
-        #expect(announced == ["v13-cdr-number-time-indexes", "v14-queue-call-span-index", "v15-registration-routing", "v16-call-recordings", "v17-trunks", "v18-extension-outbound", "v19-conference-rooms", "v20-trunk-checks", "v21-extension-forwarding", "v22-trunk-pass-caller-id", "v23-extension-withhold-number", "v24-extension-mobile-confirm", "v25-extension-srtp"])
+        #expect(announced == ["v13-cdr-number-time-indexes", "v14-queue-call-span-index", "v15-registration-routing", "v16-call-recordings", "v17-trunks", "v18-extension-outbound", "v19-conference-rooms", "v20-trunk-checks", "v21-extension-forwarding", "v22-trunk-pass-caller-id", "v23-extension-withhold-number", "v24-extension-mobile-confirm", "v25-extension-srtp", "v26-cdr-encrypted"])
         #expect(try await database.appliedMigrations() == VPBXDatabase.migrationNames)
         let names = try await database.writer.read { db in Set(try db.indexes(on: "cdr").map(\.name)) }
         #expect(names.isSuperset(of: ["cdr_by_caller", "cdr_by_callee"]))

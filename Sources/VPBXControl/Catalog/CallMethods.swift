@@ -115,7 +115,7 @@ public enum CallOriginate: RPCMethod {
 public enum CDRSearch: RPCMethod {
     public static let name = "cdr.search"
     public static let summary =
-        "Call detail records, newest first, filtered by time, number and disposition; page on with olderThan."
+        "Call detail records, newest first, filtered by time, number, disposition, encryption; page on with olderThan."
     /// The most records one answer carries.
     public static let maximumLimit = 10_000
     public static let allowedRoles: Set<Role> = [.admin, .supervisor]
@@ -129,6 +129,9 @@ public enum CDRSearch: RPCMethod {
         /// Caller or callee equals this number.
         public var number: String?
         public var disposition: CallDisposition?
+        /// Only calls whose audio was (true) or was not (false) encrypted (`CDRInfo.encrypted`).
+        /// Since stop 54: an older engine ignores it and answers records without `encrypted`.
+        public var encrypted: Bool?
         /// At most this many records (1-10000).
         public var limit: Int?
         /// Only records older than this one (the last of the previous page): an export of
@@ -137,12 +140,13 @@ public enum CDRSearch: RPCMethod {
 
         public init(
             since: Date? = nil, until: Date? = nil, number: String? = nil, disposition: CallDisposition? = nil,
-            limit: Int? = nil, olderThan: CDRCursor? = nil
+            encrypted: Bool? = nil, limit: Int? = nil, olderThan: CDRCursor? = nil
         ) {
             self.since = since
             self.until = until
             self.number = number
             self.disposition = disposition
+            self.encrypted = encrypted
             self.limit = limit
             self.olderThan = olderThan
         }

@@ -34,11 +34,18 @@ public struct CDRInfo: Codable, Sendable, Hashable {
     /// The steps before ringing: `route:100`, `time:office=closed`, `ext:1002`; absent for a
     /// plain extension call.
     public var path: [String]?
+    /// Whether the call's audio was encrypted (SRTP) on some leg while it was answered: SRTP
+    /// the engine terminated on a phone's leg, or SDES keys passed end to end between the
+    /// phones (as `CallInfo.encrypted` says of a live call). Since stop 54; absent from an
+    /// older engine, which does not know. False for unanswered calls and for calls recorded
+    /// before the engine kept it.
+    public var encrypted: Bool?
 
     public init(
         id: String, caller: String, callerName: String? = nil, callee: String, startedAt: Date,
         answeredAt: Date? = nil, endedAt: Date, durationSeconds: Int, billableSeconds: Int,
-        disposition: CallDisposition, cause: String? = nil, hangupSide: HangupSide? = nil, path: [String]? = nil
+        disposition: CallDisposition, cause: String? = nil, hangupSide: HangupSide? = nil, path: [String]? = nil,
+        encrypted: Bool? = nil
     ) {
         self.path = path
         self.id = id
@@ -53,6 +60,7 @@ public struct CDRInfo: Codable, Sendable, Hashable {
         self.disposition = disposition
         self.cause = cause
         self.hangupSide = hangupSide
+        self.encrypted = encrypted
     }
 }
 

@@ -171,7 +171,7 @@ final class Call {
     var legs: [CalleeLeg] = []
     var answeredLeg: Int?
     let startedAt: Date
-    var answeredAt: Date?
+    var answeredAt: Date? { didSet { noteEncryption() } }
     var bestFailure: SIPResponse?
     /// How many of its phones' redirections (3xx) the call followed (``PBXCore/followRedirection(_:call:leg:)``).
     var redirections = 0
@@ -267,9 +267,18 @@ final class Call {
     var convertsVoice: Bool { g711Bridge.map { !$0.awaitsAnswer } ?? false }
     /// The caller's SRTP, when the engine terminates it (``SRTPTermination``); ``offer`` is then
     /// the caller's offer without its keys.
-    var callerSRTP: SRTPTermination?
+    var callerSRTP: SRTPTermination? { didSet { noteEncryption() } }
     /// The answering phone's SRTP, when the engine offered it its own key and terminates it.
-    var calleeSRTP: SRTPTermination?
+    var calleeSRTP: SRTPTermination? { didSet { noteEncryption() } }
+    /// The caller's and the answering phone's SRTP pass between them as it is, keys and all
+    /// (the relay forwards packets it cannot read): set from the offer and the answer at each
+    /// answer of a leg (``PBXCore/connectAnswer(_:call:leg:dialog:ack:)``).
+    var srtpEndToEnd = false { didSet { noteEncryption() } }
+    /// The audio was encrypted on some leg at some time while the call was answered, for its
+    /// CDR (``PBXCore/endCall(_:cause:side:disposition:callerStatus:callerContacts:)``).
+    /// Latched, never cleared: a call that was encrypted for part of its conversation (then
+    /// handed on to a plain phone, say) was encrypted in that part, which is what an audit asks.
+    private(set) var encryptedWhileAnswered = false
     /// The caller's INVITE carried no offer: the engine offered to the callee, the caller's
     /// 2xx carries the offer, and the caller's ACK the answer (RFC 3261 §13.2.1).
     var lateOffer = false
@@ -313,6 +322,15 @@ final class Call {
     }
 
     var answered: CalleeLeg? { answeredLeg.map { legs[$0] } }
+
+    /// Latches ``encryptedWhileAnswered``. Called whenever the answer or a side's SRTP
+    /// changes, so the order in which a step sets them does not matter: SRTP terminated
+    /// before the answer counts at the answer, SRTP terminated after it (a handed-on
+    /// caller's new phone) counts then.
+    private func noteEncryption() {
+        guard !encryptedWhileAnswered, answeredAt != nil else { return }
+        encryptedWhileAnswered = callerSRTP != nil || calleeSRTP != nil || srtpEndToEnd
+    }
 
     /// What a new B leg is offered. Before the caller is answered, the caller's offer; after
     /// (an application answered and hands the caller on), only the codec the caller agreed
@@ -392,8 +410,11 @@ extension Call {
         swap(&callerOrigin, &calleeOrigin)
         swap(&callerCodec, &calleeCodec)
         // Each phone's SRTP stays on its side of the relay, which the turned session names
-        // the other way from now on.
-        swap(&callerSRTP, &calleeSRTP)
+        // the other way from now on. Not `swap`: the two properties' observers read both,
+        // which an in-place swap of the pair forbids (an exclusivity violation).
+        let callerSide = callerSRTP
+        callerSRTP = calleeSRTP
+        calleeSRTP = callerSide
         heldBy = Set(heldBy.map(\.other))
         silenceWatch = SilenceWatch(caller: silenceWatch.callee, callee: silenceWatch.caller)
         // What the relay was told before the answer converts only the callee's packets in a

@@ -105,6 +105,11 @@ extension PBXCore {
         if let join = call.join, join.donor == id { calls[join.keeper]?.join = nil }
         let now = Date()
         let final: CallDisposition = disposition ?? (call.answeredAt != nil ? .answered : .failed)
+        // Written once, here, rather than when it became true: encryption can start at several
+        // steps (the answer, a pickup, a phone that takes over a handed-on caller), and here
+        // it follows them all, in the finish's batch, costing a plain call nothing. The price:
+        // a call cut off by a crash is recovered unencrypted (not confirmed).
+        if call.encryptedWhileAnswered { writes.enqueue(.cdrEncrypted(id: id)) }
         writes.enqueue(
             .cdrFinish(id: id, answeredAt: call.answeredAt, endedAt: now, disposition: final, cause: cause, hangupSide: side))
         emit(.callEnded(call.snapshot, disposition: final.rawValue, cause: cause))

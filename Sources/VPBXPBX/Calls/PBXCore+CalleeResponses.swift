@@ -179,6 +179,8 @@ extension PBXCore {
             // No SDP at all from this phone: another phone's early media may have left its keys.
             terminateCalleeSRTP(of: call, nil)
         }
+        call.srtpEndToEnd = Self.srtpPassesEndToEnd(
+            offer: call.offer, answer: answerSDP ?? call.legs[index].earlyAnswer)
         call.legs[index].answerMedia = (answerSDP ?? call.legs[index].earlyAnswer)?.audioEndpoint.map { MediaAddress(host: $0.address, port: $0.port) }
         call.legs[index].state = .answered
         call.legs[index].dialog = dialog

@@ -38,6 +38,18 @@ extension PBXCore {
         logger.debug("caller's SRTP terminated", metadata: ["call": "\(call.id)", "suite": "\(srtp.suite.rawValue)"])
     }
 
+    /// Whether SRTP passes between the phones as it is (keys the engine cannot take): the
+    /// caller's offer and the answering phone's answer, both as the core reads them (plain on
+    /// a side whose SRTP the engine terminates), carry encrypted media. Both, not the offer alone: a best-effort offer
+    /// (keys under `RTP/AVP`) passed to an `optional` phone may be answered plain, and then
+    /// the audio is plain.
+    static func srtpPassesEndToEnd(offer: SessionDescription, answer: SessionDescription?) -> Bool {
+        guard let answer, let offered = offer.firstAudioIndex, let answered = answer.firstAudioIndex else {
+            return false
+        }
+        return offer.media[offered].carriesEncryptedMedia && answer.media[answered].carriesEncryptedMedia
+    }
+
     /// The INVITE body for `target`: `body` as it is, or, for a phone of an extension that
     /// wants SRTP while the offer is plain, the offer with the engine's key for it (which the
     /// leg keeps, to read the phone's answer with).

@@ -36,7 +36,7 @@ struct HeldCDRBegins {
                 held[record.id] = [write]
                 order.append((record.id, now))
             }
-        case .cdrAnswered(let id, _), .cdrPath(let id, _):
+        case .cdrAnswered(let id, _), .cdrPath(let id, _), .cdrEncrypted(let id):
             if held[id] != nil { held[id]!.append(write) } else { ready.append(write) }
         case .cdrFinish(let id, _, _, _, _, _):
             if let writes = held.removeValue(forKey: id) {

@@ -44,6 +44,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v23-extension-withhold-number", migrate: addExtensionWithholdNumber)
         migrator.registerMigration("v24-extension-mobile-confirm", migrate: addExtensionMobileConfirm)
         migrator.registerMigration("v25-extension-srtp", migrate: addExtensionSRTP)
+        migrator.registerMigration("v26-cdr-encrypted", migrate: addCDREncrypted)
         return migrator
     }
 
@@ -361,6 +362,13 @@ extension VPBXDatabase {
 
     private static func addExtensionSRTP(_ db: Database) throws {
         try db.alter(table: "extensions") { t in t.add(column: "srtp", .text).notNull().defaults(to: "off") }
+    }
+
+    /// Whether the call's audio was encrypted (SRTP) on some leg while it was answered. Rows
+    /// of earlier calls read false: nobody confirmed it for them. A constant default, so
+    /// SQLite adds the column without rewriting the table's rows.
+    private static func addCDREncrypted(_ db: Database) throws {
+        try db.alter(table: "cdr") { t in t.add(column: "encrypted", .boolean).notNull().defaults(to: false) }
     }
 
     private static func addExtensionWithholdNumber(_ db: Database) throws {

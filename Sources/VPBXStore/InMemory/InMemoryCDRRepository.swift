@@ -17,6 +17,10 @@ public struct InMemoryCDRRepository: CDRRepository {
         _ = try await change(id) { record in try record.markAnswered(at: time) }
     }
 
+    public func markEncrypted(id: UUID) async throws {
+        _ = try await change(id) { record in try record.markEncrypted() }
+    }
+
     public func replacePath(id: UUID, path: [String]) async throws {
         _ = try await change(id) { record in try record.replacePath(path) }
     }

@@ -32,6 +32,8 @@ public struct InMemoryStoreWriter: StoreWriter {
             }
         case .cdrPath(let id, let path):
             _ = try InMemoryCDRRepository.change(id, &tables) { record in try record.replacePath(path) }
+        case .cdrEncrypted(let id):
+            _ = try InMemoryCDRRepository.change(id, &tables) { record in try record.markEncrypted() }
         case .registrationUpsert(let binding):
             _ = try InMemoryRegistrationRepository.upsert(binding, &tables)
         case .registrationRemove(let number, let contact):

@@ -9,6 +9,8 @@ public struct CDRQuery: Sendable, Equatable {
     /// Calls where this number is the caller or the callee.
     public var number: String?
     public var disposition: CallDisposition?
+    /// Calls whose audio was (true) or was not (false) encrypted while answered.
+    public var encrypted: Bool?
     /// At most this many rows (1–10000).
     public var limit: Int
     /// Only records after this one in the newest-first order: the next page of a search
@@ -27,6 +29,7 @@ public struct CDRQuery: Sendable, Equatable {
         until: Date? = nil,
         number: String? = nil,
         disposition: CallDisposition? = nil,
+        encrypted: Bool? = nil,
         limit: Int = CDRQuery.defaultLimit,
         before: CDRPosition? = nil,
         finishedOnly: Bool = false
@@ -35,6 +38,7 @@ public struct CDRQuery: Sendable, Equatable {
         self.until = until
         self.number = number
         self.disposition = disposition
+        self.encrypted = encrypted
         self.limit = limit
         self.before = before
         self.finishedOnly = finishedOnly
@@ -53,6 +57,7 @@ public struct CDRQuery: Sendable, Equatable {
         if let until, record.startedAt >= until { return false }
         if let number, record.caller != number && record.callee != number { return false }
         if let disposition, record.disposition != disposition { return false }
+        if let encrypted, record.encrypted != encrypted { return false }
         if let before, !before.precedes(record) { return false }
         if finishedOnly, record.disposition == .inProgress { return false }
         return true

@@ -27,6 +27,13 @@ extension CDRRecord {
         answeredAt = time
     }
 
+    /// Records that a running call's audio was encrypted. Only ever set: a call encrypted
+    /// for part of its conversation stays so in its record.
+    mutating func markEncrypted() throws {
+        try requireInProgress()
+        encrypted = true
+    }
+
     /// Replaces the path of a running call (it only grows while the call is routed on).
     mutating func replacePath(_ steps: [String]) throws {
         try requireInProgress()

@@ -28,6 +28,7 @@ extension CDRRecord {
         hangupSide = try row.decode(forColumn: "hangup_side")
         let pathText: String? = try row.decode(forColumn: "path")
         path = try pathText.map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+        encrypted = try row.decode(forColumn: "encrypted")
     }
 
     /// Inserts the row with one cached statement; a row with the same id fails as a
@@ -37,8 +38,8 @@ extension CDRRecord {
         try statement.execute(arguments: Self.arguments(try databaseValues()))
     }
 
-    /// Writes what a call's later steps change (answer, finish, and the path when
-    /// `includingPath`) to the row with this id.
+    /// Writes what a call's later steps change (answer, encryption, finish, and the path
+    /// when `includingPath`) to the row with this id.
     ///
     /// Only those columns: caller, callee and start are written once, by the INSERT, and an
     /// UPDATE that names an indexed column rewrites that index's entry even when the value is
@@ -50,7 +51,7 @@ extension CDRRecord {
         var values: [DatabaseValue] = [
             StorageDateText.databaseValue(answeredAt), StorageDateText.databaseValue(endedAt),
             durationSeconds.databaseValue, billableSeconds.databaseValue, disposition.databaseValue,
-            cause.databaseValue, hangupSide.databaseValue,
+            cause.databaseValue, hangupSide.databaseValue, encrypted.databaseValue,
         ]
         if includingPath { values.append(try path.map(Self.pathJSON).databaseValue) }
         values.append(Self.key(id).databaseValue)  // the WHERE clause
@@ -69,15 +70,18 @@ extension CDRRecord {
     /// The table's columns in ``databaseValues()`` order; the id first.
     static let columns = [
         "id", "sip_call_id", "caller", "caller_name", "callee", "started_at", "answered_at", "ended_at",
-        "duration_seconds", "billable_seconds", "disposition", "cause", "hangup_side", "path",
+        "duration_seconds", "billable_seconds", "disposition", "cause", "hangup_side", "path", "encrypted",
     ]
 
     static let insertSQL =
         "INSERT INTO cdr (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
 
     /// The columns a call's later steps change, in ``updateLifecycle(_:includingPath:)`` order.
+    /// `encrypted` is written with the rest rather than only when it changed: it is in no
+    /// index, so naming it costs one bound value, and one statement serves every step.
     static let lifecycleColumns = [
         "answered_at", "ended_at", "duration_seconds", "billable_seconds", "disposition", "cause", "hangup_side",
+        "encrypted",
     ]
 
     static let updateSQL =
@@ -93,6 +97,7 @@ extension CDRRecord {
             StorageDateText.databaseValue(endedAt),
             durationSeconds.databaseValue, billableSeconds.databaseValue, disposition.databaseValue,
             cause.databaseValue, hangupSide.databaseValue, try path.map(Self.pathJSON).databaseValue,
+            encrypted.databaseValue,
         ]
     }
 

@@ -27,6 +27,10 @@ public struct CDRRecord: Codable, Sendable, Equatable, Identifiable {
     public var hangupSide: HangupSide?
     /// The steps the call went through (queue, IVR, transfer, ...), stored as JSON.
     public var path: [String]?
+    /// The call's audio was encrypted (SRTP) on some leg at some time while it was answered:
+    /// SRTP the engine terminated on a phone's leg, or keys passed end to end between the
+    /// phones. False for an unanswered call, and for calls recorded before this was kept.
+    public var encrypted: Bool
 
     /// Creates the record of a call that has just started (disposition `in_progress`).
     public init(
@@ -52,6 +56,7 @@ public struct CDRRecord: Codable, Sendable, Equatable, Identifiable {
         self.cause = nil
         self.hangupSide = nil
         self.path = path
+        self.encrypted = false
     }
 
     /// "call 6f1c...", for messages.
@@ -72,6 +77,7 @@ public struct CDRRecord: Codable, Sendable, Equatable, Identifiable {
         case cause
         case hangupSide = "hangup_side"
         case path
+        case encrypted
     }
 }
 

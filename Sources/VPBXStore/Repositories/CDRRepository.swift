@@ -12,6 +12,10 @@ public protocol CDRRepository: Sendable {
     /// Records the answer time of a running call, so that billing survives a crash.
     func markAnswered(id: UUID, at time: Date) async throws
 
+    /// Records that a running call's audio was encrypted (SRTP) while it was answered; it
+    /// stays so. Throws `notFound`, or `conflict` once the call is finished.
+    func markEncrypted(id: UUID) async throws
+
     /// Replaces the path of a running call (an application handed the caller on).
     func replacePath(id: UUID, path: [String]) async throws
 

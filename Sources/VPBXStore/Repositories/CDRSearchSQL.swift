@@ -29,6 +29,12 @@ enum CDRSearchSQL {
             conditions.append("disposition = ?")
             arguments += [disposition.rawValue]
         }
+        // Like the disposition, a filter on the rows the time or number index walks, with no
+        // index of its own: a two-valued column, and every CDR write would pay for one.
+        if let encrypted = query.encrypted {
+            conditions.append("encrypted = ?")
+            arguments += [encrypted]
+        }
         if query.finishedOnly {
             conditions.append("disposition <> ?")
             arguments += [CallDisposition.inProgress.rawValue]

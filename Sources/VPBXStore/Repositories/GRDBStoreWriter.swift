@@ -11,7 +11,8 @@ import Synchronization
 /// (begin, answer, finish) are applied to the row in memory, with the same checks as the
 /// repository applies, and the result is inserted or updated at the end. Under load, when a
 /// short call's steps share a batch, that is one INSERT instead of an INSERT and two
-/// read-modify-writes. The end state is the one the writes applied one by one would leave.
+/// read-modify-writes (three for an encrypted call). The end state is the one the writes
+/// applied one by one would leave.
 ///
 /// Rows still in progress after a batch are also kept in memory (``openRows``), so the later
 /// batch that answers or finishes the call starts from them instead of reading the row back:
@@ -70,6 +71,8 @@ public final class GRDBStoreWriter: StoreWriter {
             }
         case .cdrPath(let id, let path):
             try rows.change(id, db, changingPath: true) { record in try record.replacePath(path) }
+        case .cdrEncrypted(let id):
+            try rows.change(id, db) { record in try record.markEncrypted() }
         case .registrationUpsert(let binding):
             _ = try GRDBRegistrationRepository.upsert(binding, db)
         case .registrationRemove(let number, let contact):

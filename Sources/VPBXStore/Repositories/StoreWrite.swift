@@ -15,6 +15,9 @@ public enum StoreWrite: Sendable, Equatable, CustomStringConvertible {
     /// The steps a running call has gone through so far (a menu choice, a diversion to
     /// voicemail), replacing the path it began with.
     case cdrPath(id: UUID, path: [String])
+    /// ``CDRRepository/markEncrypted(id:)``: the running call's audio was encrypted while it
+    /// was answered. The core sends it just before the call's finish.
+    case cdrEncrypted(id: UUID)
     /// ``RegistrationRepository/upsert(_:)``.
     case registrationUpsert(RegistrationRecord)
     /// ``RegistrationRepository/remove(extensionNumber:contactURI:)``.
@@ -27,6 +30,7 @@ public enum StoreWrite: Sendable, Equatable, CustomStringConvertible {
         case .cdrAnswered(let id, _): "cdr answered \(CDRRecord.key(id))"
         case .cdrFinish(let id, _, _, _, _, _): "cdr finish \(CDRRecord.key(id))"
         case .cdrPath(let id, _): "cdr path \(CDRRecord.key(id))"
+        case .cdrEncrypted(let id): "cdr encrypted \(CDRRecord.key(id))"
         case .registrationUpsert(let record): "registration \(record.extensionNumber) \(record.contactURI)"
         case .registrationRemove(let number, let contact): "unregister \(number) \(contact)"
         }
@@ -89,6 +93,7 @@ public struct RepositoryStoreWriter: StoreWriter {
                 id: id, answeredAt: answeredAt, endedAt: endedAt, disposition: disposition, cause: cause,
                 hangupSide: side)
         case .cdrPath(let id, let path): try await cdrs.replacePath(id: id, path: path)
+        case .cdrEncrypted(let id): try await cdrs.markEncrypted(id: id)
         case .registrationUpsert(let record): _ = try await registrations.upsert(record)
         case .registrationRemove(let number, let contact):
             _ = try await registrations.remove(extensionNumber: number, contactURI: contact)
@@ -102,7 +107,7 @@ extension StoreWrite {
         switch self {
         case .cdrBegin(let record): try record.validateBegin()
         case .registrationUpsert(let binding): try binding.validate()
-        case .cdrAnswered, .cdrFinish, .cdrPath, .registrationRemove: break
+        case .cdrAnswered, .cdrFinish, .cdrPath, .cdrEncrypted, .registrationRemove: break
         }
     }
 
@@ -110,7 +115,7 @@ extension StoreWrite {
     var objectName: String {
         switch self {
         case .cdrBegin(let record): record.objectName
-        case .cdrAnswered(let id, _), .cdrFinish(let id, _, _, _, _, _), .cdrPath(let id, _):
+        case .cdrAnswered(let id, _), .cdrFinish(let id, _, _, _, _, _), .cdrPath(let id, _), .cdrEncrypted(let id):
             "call \(CDRRecord.key(id))"
         case .registrationUpsert(let binding): binding.objectName
         case .registrationRemove(let number, let contact): "binding \(contact) of extension \(number)"
