@@ -9,6 +9,7 @@
  *   rtp_blast gen --direct N              [--duration S] [--warmup S] [--drain S] [--label L]
  *                                         [--tick-us T] [--poll-us P] [--shared-sockets]
  *   rtp_blast gen --pairs FILE [--streams N] [--host H] [--duration S] [--warmup S] ...
+ *                 [--srtp KEY_X,KEY_Y]    (built with -DRTP_BLAST_SRTP -lsrtp2)
  *
  *   Streams come two per call, as in a real call: FILE holds one "A B" port pair per call
  *   (the relay's caller-leg and callee-leg ports); phone X's socket talks to A and phone Y's
@@ -25,7 +26,12 @@
  *   sockets for all phones (X, Y) with sendmmsg/recvmmsg; otherwise a socket per phone,
  *   connected to its relay port. --streams N (even)
  *   uses the first N/2 pairs (default: all). With --direct N, X and Y send straight to each
- *   other: the floor. Prints one line of key=value pairs (times in microseconds):
+ *   other: the floor. --srtp: phone X protects what it sends with KEY_X, phone Y with KEY_Y
+ *   (SDES inline keys, base64 of 30 bytes, AES_CM_128_HMAC_SHA1_80, one libsrtp session per
+ *   stream); the packets that arrive are not decrypted (a relay that terminates SRTP sends
+ *   them under keys of its own): their stream and index come from the RTP header (SSRC,
+ *   sequence number) and their send time from a table the sender fills. Prints one line of
+ *   key=value pairs (times in microseconds):
  *     label streams sent received loss_pct duplicates truncated send_errors
  *     p50_us p90_us p99_us p999_us max_us lag_p99_us lag_max_us gen_cpu_pct
  *
@@ -59,12 +65,16 @@
 
 #define PROGRAM "rtp_blast"
 #include "relay_common.h"
+#ifdef RTP_BLAST_SRTP
+#include <srtp2/srtp.h>
+#endif
 
 #define PAYLOAD 160
 #define HEADER 12
 #define PACKET_SIZE (HEADER + PAYLOAD)
 #define PTIME_NS 20000000LL
 #define PRIMING_PACKETS 3
+#define SRTP_TAG 10 /* AES_CM_128_HMAC_SHA1_80's authentication tag */
 
 static int64_t now_ns(void) {
     struct timespec ts;
@@ -174,6 +184,10 @@ struct gen {
     int64_t tick_ns; /* > 0: the sender wakes at most once per tick and sends what is due */
     int64_t poll_ns; /* > 0: the receiver sleeps this long when nothing is ready, no epoll wake-ups */
     long max_index; /* packets per stream over warm-up + duration, plus slack */
+    /* --srtp: one libsrtp session per stream (NULL without), and each packet's send time by
+       stream * max_index + index, since the payload that carries it arrives encrypted. */
+    void **srtp;
+    int64_t *sent_at;
     /* sender thread */
     uint64_t *sent; /* per stream, in the measured window */
     uint32_t *lag;  /* ns late against schedule, measured window */
@@ -193,9 +207,68 @@ struct gen {
 
 enum { BATCH = 256 };
 
+#ifdef RTP_BLAST_SRTP
+/* The 30 bytes of an SDES inline key (base64, 40 characters); exits on anything else. */
+static void decode_key(const char *text, size_t length, unsigned char out[30]) {
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    if (length != 40) {
+        fprintf(stderr, "rtp_blast gen: an SRTP key is 40 base64 characters (30 bytes), got %zu\n", length);
+        exit(2);
+    }
+    uint32_t bits = 0;
+    int have = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < length; i++) {
+        const char *at = strchr(alphabet, text[i]);
+        if (!at || !text[i]) {
+            fprintf(stderr, "rtp_blast gen: '%c' in an SRTP key is not base64\n", text[i]);
+            exit(2);
+        }
+        bits = (bits << 6) | (uint32_t)(at - alphabet);
+        have += 6;
+        if (have >= 8) {
+            have -= 8;
+            out[n++] = (unsigned char)(bits >> have);
+        }
+    }
+}
+
+/* A libsrtp session protecting one stream under `key`. */
+static void *srtp_session(unsigned char key[30]) {
+    srtp_policy_t policy;
+    memset(&policy, 0, sizeof policy);
+    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtp);
+    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtcp);
+    policy.ssrc.type = ssrc_any_outbound;
+    policy.key = key;
+    policy.allow_repeat_tx = 1; /* the priming packets share their sequence numbers */
+    srtp_t session;
+    if (srtp_create(&session, &policy) != srtp_err_status_ok) {
+        fprintf(stderr, "rtp_blast gen: srtp_create failed\n");
+        exit(1);
+    }
+    return session;
+}
+
+/* Protects the plain packet `pkt` of stream `i` in place; its new length. */
+static int protect(struct gen *g, long i, unsigned char *pkt) {
+    int length = PACKET_SIZE;
+    if (srtp_protect((srtp_t)g->srtp[i], pkt, &length) != srtp_err_status_ok) {
+        fprintf(stderr, "rtp_blast gen: srtp_protect failed\n");
+        exit(1);
+    }
+    return length;
+}
+#else
+static int protect(struct gen *g, long i, unsigned char *pkt) {
+    (void)g, (void)i, (void)pkt;
+    return PACKET_SIZE;
+}
+#endif
+
 static void *sender_thread(void *arg) {
     struct gen *g = arg;
-    static unsigned char pkts[BATCH][PACKET_SIZE];
+    static unsigned char pkts[BATCH][PACKET_SIZE + 16];
     static struct mmsghdr msgs[2][BATCH];
     static struct iovec iovs[BATCH];
     static long batch_stream[2][BATCH];
@@ -239,6 +312,12 @@ static void *sender_thread(void *arg) {
             memcpy(pkt + 8, &ssrc, 4);
             memcpy(pkt + HEADER, &stamp, 8); /* host byte order: same machine */
             memcpy(pkt + HEADER + 8, &index, 4);
+            iovs[total].iov_len = PACKET_SIZE;
+            if (g->srtp) {
+                memset(pkt + HEADER, 0xff, PAYLOAD); /* PCMU silence, as without: stamps go in the table */
+                __atomic_store_n(&g->sent_at[i * g->max_index + index], stamp, __ATOMIC_RELEASE);
+                iovs[total].iov_len = (size_t)protect(g, i, pkt);
+            }
             /* Shared sockets: queue per socket (X = even streams, Y = odd) for sendmmsg. */
             int q = g->shared ? (int)(i & 1) : 0;
             msgs[q][count[q]].msg_hdr = (struct msghdr){.msg_name = &g->targets[i],
@@ -265,9 +344,16 @@ static void *sender_thread(void *arg) {
                     /* Stamped as it leaves: a tick's batch takes a while to send, and the
                        latency must not count the packets queued ahead of it here. */
                     unsigned char *pkt = msgs[q][k].msg_hdr.msg_iov->iov_base;
+                    size_t len = msgs[q][k].msg_hdr.msg_iov->iov_len;
                     int64_t sent_at = now_ns();
-                    memcpy(pkt + HEADER, &sent_at, 8);
-                    ok = send(g->senders[i], pkt, PACKET_SIZE, 0) == PACKET_SIZE; /* connected to its target */
+                    if (g->srtp) {
+                        uint16_t seq;
+                        memcpy(&seq, pkt + 2, 2);
+                        __atomic_store_n(&g->sent_at[i * g->max_index + ntohs(seq)], sent_at, __ATOMIC_RELEASE);
+                    } else {
+                        memcpy(pkt + HEADER, &sent_at, 8);
+                    }
+                    ok = send(g->senders[i], pkt, len, 0) == (ssize_t)len; /* connected to its target */
                 }
                 if (batch_due[q][k] < g->measure_from) continue;
                 if (!ok) {
@@ -286,7 +372,7 @@ static void *sender_thread(void *arg) {
 }
 
 static void take_packet(struct gen *g, const unsigned char *buf, ssize_t size, int64_t arrival) {
-    if (size != PACKET_SIZE) {
+    if (size != (g->srtp ? PACKET_SIZE + SRTP_TAG : PACKET_SIZE)) {
         g->truncated++;
         return;
     }
@@ -294,8 +380,19 @@ static void take_packet(struct gen *g, const unsigned char *buf, ssize_t size, i
     int64_t sent_at;
     memcpy(&ssrc, buf + 8, 4);
     ssrc = ntohl(ssrc);
-    memcpy(&sent_at, buf + HEADER, 8);
-    memcpy(&index, buf + HEADER + 8, 4);
+    if (g->srtp) {
+        uint16_t seq;
+        memcpy(&seq, buf + 2, 2);
+        index = ntohs(seq);
+        if (ssrc >= (uint32_t)g->streams || (long)index >= g->max_index) {
+            g->late_or_foreign++;
+            return;
+        }
+        sent_at = __atomic_load_n(&g->sent_at[(long)ssrc * g->max_index + index], __ATOMIC_ACQUIRE);
+    } else {
+        memcpy(&sent_at, buf + HEADER, 8);
+        memcpy(&index, buf + HEADER + 8, 4);
+    }
     /* In the measured window when its due time is (as the sender counts it). */
     if (ssrc >= (uint32_t)g->streams || (long)index >= g->max_index ||
         g->start + (int64_t)index * PTIME_NS + (int64_t)ssrc * g->step < g->measure_from) {
@@ -393,7 +490,7 @@ static int gen_main(int argc, char **argv) {
     long streams = 0, direct = 0;
     int shared = 0;
     double duration = 10, warmup = 1, drain = 0.5, tick_us = 0, poll_us = 0;
-    const char *pairs_file = NULL, *host = "127.0.0.1", *label = NULL;
+    const char *pairs_file = NULL, *host = "127.0.0.1", *label = NULL, *srtp_keys = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--shared-sockets")) {
@@ -414,6 +511,7 @@ static int gen_main(int argc, char **argv) {
         else if (!strcmp(a, "--duration")) duration = arg_double(a, argv[++i]);
         else if (!strcmp(a, "--warmup")) warmup = arg_double(a, argv[++i]);
         else if (!strcmp(a, "--drain")) drain = arg_double(a, argv[++i]);
+        else if (!strcmp(a, "--srtp")) srtp_keys = argv[++i];
         else {
             fprintf(stderr, "rtp_blast gen: unknown argument '%s'\n", a);
             return 2;
@@ -493,6 +591,27 @@ static int gen_main(int argc, char **argv) {
     if (!g.bucket_max || !g.endpoints || !g.senders || !g.targets || !g.sent || !g.received || !g.seen || !g.lag || !g.lat)
         die("malloc");
 
+    if (srtp_keys) {
+#ifdef RTP_BLAST_SRTP
+        const char *comma = strchr(srtp_keys, ',');
+        if (!comma) {
+            fprintf(stderr, "rtp_blast gen: --srtp wants KEY_X,KEY_Y\n");
+            return 2;
+        }
+        unsigned char key_x[30], key_y[30];
+        decode_key(srtp_keys, (size_t)(comma - srtp_keys), key_x);
+        decode_key(comma + 1, strlen(comma + 1), key_y);
+        if (srtp_init() != srtp_err_status_ok) die("srtp_init");
+        g.srtp = calloc(streams, sizeof(void *));
+        g.sent_at = calloc((size_t)(streams * g.max_index), sizeof(int64_t));
+        if (!g.srtp || !g.sent_at) die("malloc");
+        for (long i = 0; i < streams; i++) g.srtp[i] = srtp_session(i % 2 ? key_y : key_x);
+#else
+        fprintf(stderr, "rtp_blast gen: --srtp needs a build with -DRTP_BLAST_SRTP -lsrtp2\n");
+        return 2;
+#endif
+    }
+
     /* Call k: phone X = endpoints[2k] talks to the relay's A port (pa[k]), phone Y =
        endpoints[2k+1] to its B port (pb[k]). Stream 2k: X -> A ... B -> Y; stream 2k+1:
        Y -> B ... A -> X. Direct: X and Y send to each other. */
@@ -521,8 +640,16 @@ static int gen_main(int argc, char **argv) {
             to_b.sin_port = htons(pb[k]);
             /* Prime both legs, so a latching relay knows both phones before the measurement. */
             for (int p = 0; p < PRIMING_PACKETS; p++) {
-                sendto(x, prime, sizeof prime, 0, (struct sockaddr *)&to_a, sizeof to_a);
-                sendto(y, prime, sizeof prime, 0, (struct sockaddr *)&to_b, sizeof to_b);
+                /* Under SRTP each priming packet is protected as its phone's first stream's
+                   (an SRTP relay drops what does not authenticate, and latches only on what does). */
+                unsigned char px[PACKET_SIZE + 16], py[PACKET_SIZE + 16];
+                memcpy(px, prime, PACKET_SIZE);
+                memcpy(py, prime, PACKET_SIZE);
+                px[3] = py[3] = (unsigned char)p; /* sequence numbers 0, 1, 2 */
+                int lx = g.srtp ? protect(&g, 2 * k, px) : PACKET_SIZE;
+                int ly = g.srtp ? protect(&g, 2 * k + 1, py) : PACKET_SIZE;
+                sendto(x, px, (size_t)lx, 0, (struct sockaddr *)&to_a, sizeof to_a);
+                sendto(y, py, (size_t)ly, 0, (struct sockaddr *)&to_b, sizeof to_b);
             }
         }
         /* A phone's socket talks to one address: connected, the kernel keeps its route

@@ -9,6 +9,8 @@
 #          [--nice N] [--no-engine] [--engine-args "--relay-threads 2"] [--bin-dir .build/release]
 #          [--uring-echo]   (also the C relay on io_uring, uring_relay.c: needs liburing-dev)
 #          [--record]       (the engine records every call: extension 2000 --record on)
+#          [--srtp]         (every phone speaks SRTP with SDES keys: the engine terminates
+#                            both legs of every call; needs libsrtp2-dev for the generator)
 #   bash bench/rtp-relay/run.sh --report bench/results/rtp-relay-DATE.csv   (the tables again)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,6 +31,7 @@ repeat=1
 no_engine=0
 uring_echo=0
 record_calls=0
+srtp=0
 engine_args=()
 bin_dir="$root/.build/release"
 while [ $# -gt 0 ]; do
@@ -46,9 +49,10 @@ while [ $# -gt 0 ]; do
         --no-engine) no_engine=1; shift ;;
         --uring-echo) uring_echo=1; shift ;;
         --record) record_calls=1; shift ;;
+        --srtp) srtp=1; shift ;;
         --engine-args) read -r -a engine_args <<< "$2"; shift 2 ;;
         --bin-dir) bin_dir=$2; shift 2 ;;
-        -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "rtp-relay: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -154,7 +158,32 @@ echo "run,path,streams,sent,received,loss_pct,duplicates,send_errors,p50_us,p90_
 cc=${CC:-cc}
 command -v "$cc" >/dev/null || cc=clang
 blast="$work/rtp_blast"
-"$cc" -O2 -pthread -o "$blast" "$root/bench/rtp-relay/rtp_blast.c" || { echo "rtp-relay: cannot compile rtp_blast.c with $cc" >&2; exit 1; }
+if [ "$srtp" -eq 1 ]; then
+    "$cc" -O2 -pthread -DRTP_BLAST_SRTP -o "$blast" "$root/bench/rtp-relay/rtp_blast.c" -lsrtp2 ||
+        { echo "rtp-relay: cannot compile rtp_blast.c with SRTP (apt-get install libsrtp2-dev)" >&2; exit 1; }
+else
+    "$cc" -O2 -pthread -o "$blast" "$root/bench/rtp-relay/rtp_blast.c" || { echo "rtp-relay: cannot compile rtp_blast.c with $cc" >&2; exit 1; }
+fi
+# --srtp: the caller's (sipp UAC's) key and the callee's (sipp UAS's), SDES inline keys both
+# sides of every call use; the generator's phone X (caller side) sends under the first,
+# phone Y under the second. sipp's own scenarios with RTP/SAVP and the key line added.
+srtp_args=()
+uac_scenario=(-sn uac)
+uas_scenario=(-sn uas)
+if [ "$srtp" -eq 1 ]; then
+    key_x=$(head -c 30 /dev/urandom | base64)
+    key_y=$(head -c 30 /dev/urandom | base64)
+    srtp_args=(--srtp "$key_x,$key_y")
+    for side in uac uas; do
+        key=$([ "$side" = uac ] && echo "$key_x" || echo "$key_y")
+        # sipp exits non-zero after dumping a scenario: the grep below checks what came out.
+        { sipp -sd "$side" || true; } | sed -e 's#RTP/AVP 0#RTP/SAVP 0#' \
+            -e "s#^\( *\)a=rtpmap:0 PCMU/8000#&\n\1a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$key#" > "$work/$side-srtp.xml"
+        grep -q "inline:$key" "$work/$side-srtp.xml" || { echo "rtp-relay: could not add the SRTP key to sipp's $side scenario" >&2; exit 1; }
+    done
+    uac_scenario=(-sf "$work/uac-srtp.xml")
+    uas_scenario=(-sf "$work/uas-srtp.xml")
+fi
 uring_relay="$work/uring_relay"
 if [ "$uring_echo" -eq 1 ]; then
     "$cc" -O2 -o "$uring_relay" "$root/bench/rtp-relay/uring_relay.c" -luring ||
@@ -244,7 +273,8 @@ gen() {
     local shared=""
     [ "$gen_sockets" = shared ] && shared=--shared-sockets
     timeout "$(awk -v w="$warmup" -v d="$duration" 'BEGIN { printf "%d", w + d + 60 }')" "${run_nice[@]}" "$blast" gen \
-        --duration "$duration" --warmup "$warmup" --tick-us "$gen_tick_us" --poll-us "$gen_poll_us" $shared "$@" \
+        --duration "$duration" --warmup "$warmup" --tick-us "$gen_tick_us" --poll-us "$gen_poll_us" $shared \
+        "${srtp_args[@]}" "$@" \
         2>> "$work/gen.err" || echo "label=failed"
 }
 # CPU percent of one core over an interval: ticks_before ticks_after t_before t_after
@@ -287,9 +317,12 @@ start_engine() {
     wait_for_engine rtp-relay "$engine_pid" "$cli" "$work/control.sock" "$work/engine.log"
     "$cli" ext add 2000 --name Bench --password "bench-$$" --static-contact "sip:2000@127.0.0.1:$uas_port" \
         --record "$([ "$record_calls" = 1 ] && echo on || echo off)" --socket "$work/control.sock" >/dev/null
+    if [ "$srtp" -eq 1 ]; then
+        "$cli" ext set 2000 --srtp mandatory --socket "$work/control.sock" >/dev/null
+    fi
     # The callee: sipp's embedded 'uas' (180, 200 with SDP, then waits for ACK and BYE; sends
     # no RTP). -l: no cap on simultaneous calls in its seat.
-    "${run_nice[@]}" sipp -sn uas -i 127.0.0.1 -bind_local -p "$uas_port" -mi 127.0.0.1 -mp "$uas_media" -cp "$uas_control" \
+    "${run_nice[@]}" sipp "${uas_scenario[@]}" -i 127.0.0.1 -bind_local -p "$uas_port" -mi 127.0.0.1 -mp "$uas_media" -cp "$uas_control" \
         -l 5000 -nostdin -trace_err -error_file "$work/uas.errors" > "$work/uas.screen" 2>&1 &
     uas_pid=$!
     sleep 0.5
@@ -326,7 +359,7 @@ measure_engine() {
     local run=$1 n=$2 direct_p99=$3 calls_n=$(( $2 / 2 ))
     # The caller: sipp's embedded 'uac' holding each call for an hour (-d), calls_n calls at
     # $rate calls/s, at most calls_n at once (-l). It sends no RTP either.
-    "${run_nice[@]}" sipp -sn uac -s 2000 -i 127.0.0.1 -bind_local -p "$uac_port" -mi 127.0.0.1 -mp "$uac_media" \
+    "${run_nice[@]}" sipp "${uac_scenario[@]}" -s 2000 -i 127.0.0.1 -bind_local -p "$uac_port" -mi 127.0.0.1 -mp "$uac_media" \
         -cp "$uac_control" -r "$rate" -m "$calls_n" -l "$calls_n" -d 3600000 -recv_timeout 20000 \
         -max_retrans 5 -nostdin -trace_err -error_file "$work/uac-$run-$n.errors" \
         "127.0.0.1:$engine_port" > "$work/uac-$run-$n.screen" 2>&1 &
