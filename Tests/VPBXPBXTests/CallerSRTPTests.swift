@@ -222,20 +222,27 @@ struct CallerSRTPTests {
         }
     }
 
+    /// Alice's SRTP call to the desk (an SRTP phone, its key returned), answered and settled,
+    /// with carol registered to transfer it to.
+    private func srtpCallForTransfer(_ pbx: PBXHarness) async throws -> (PBXHarness.Established, SRTPKeyMaterial) {
+        try await deskSpeaksSRTP(.mandatory, pbx)
+        try await pbx.register(Cast.carol)
+        let deskKey = SRTPKeyMaterial.random()
+        let call = try await pbx.establish(
+            from: alice, to: desk, callerOffer: secure(alice.sdp()),
+            calleeAnswer: secure(
+                desk.sdp(port: 4002), crypto: ["a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(deskKey.base64)"]))
+        try await pbx.settle(via: alice)
+        return (call, deskKey)
+    }
+
     @Test(
         "the caller of an SRTP call transfers it (the parties change places): the kept phone's keys stay on its side, the transferor's side takes the target's"
     )
     func callerTransfers() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            try await deskSpeaksSRTP(.mandatory, pbx)
             let carol = Cast.carol
-            try await pbx.register(carol)
-            let deskKey = SRTPKeyMaterial.random()
-            let call = try await pbx.establish(
-                from: alice, to: desk, callerOffer: secure(alice.sdp()),
-                calleeAnswer: secure(
-                    desk.sdp(port: 4002), crypto: ["a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(deskKey.base64)"]))
-            try await pbx.settle(via: alice)
+            let (call, deskKey) = try await srtpCallForTransfer(pbx)
             let id = try #require(await pbx.core.callSnapshots().first?.id)
             #expect(await pbx.core.transfer(callID: id, to: carol.number, keepingCallee: true) == .started)
             let invite = try await pbx.outbound.request(.invite, to: carol.address)
@@ -255,14 +262,8 @@ struct CallerSRTPTests {
     )
     func failedTransferRestoresKeys() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            try await deskSpeaksSRTP(.mandatory, pbx)
             let carol = Cast.carol
-            try await pbx.register(carol)
-            let deskKey = SRTPKeyMaterial.random()
-            let call = try await pbx.establish(
-                from: alice, to: desk, callerOffer: secure(alice.sdp()),
-                calleeAnswer: secure(
-                    desk.sdp(port: 4002), crypto: ["a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(deskKey.base64)"]))
+            let (call, deskKey) = try await srtpCallForTransfer(pbx)
             let id = try #require(await pbx.core.callSnapshots().first?.id)
             #expect(await pbx.core.transfer(callID: id, to: carol.number) == .started)
             let invite = try await pbx.outbound.request(.invite, to: carol.address)
