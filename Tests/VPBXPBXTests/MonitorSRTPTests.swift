@@ -64,6 +64,14 @@ struct MonitorSRTPTests {
                 ])
             // The call's own sides are plain: nothing terminated there.
             #expect(call.session.srtpTerminations.isEmpty)
+            // The supervisor hangs up: its leg's record says it was encrypted.
+            var leg = try PhoneDialog(caller: supervisor, invite: invite, ok: ok)
+            pbx.send(leg.ack(inviteCSeq: try invite.headers.cseq().number), from: supervisor)
+            pbx.send(leg.request(.bye), from: supervisor)
+            let record = try await eventually("the supervisor's leg's record") {
+                try await pbx.cdrs.search(CDRQuery(number: supervisor.number)).first { $0.disposition == .answered }
+            }
+            #expect(record.encrypted)
         }
     }
 

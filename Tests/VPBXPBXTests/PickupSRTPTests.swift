@@ -79,4 +79,37 @@ struct PickupSRTPTests {
             #expect(session.srtpTerminations.first?.keys?.fromPhone.master == aliceKey)
         }
     }
+
+    @Test(
+        "a picker of an extension that speaks SRTP dials *8101 without an offer: the engine's offer carries its key, the ACK's answer terminates side B"
+    )
+    func lateOfferPicker() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let updated = try await pbx.extensions.update(carol.number, with: ExtensionPatch(srtp: .mandatory))
+            await pbx.core.extensionChanged(updated)
+            _ = try await pbx.dial(from: alice, to: [desk])
+            let session = try await pbx.media.onlySession()
+            let invite = try await pbx.placeCall(from: carol, to: "*8101", sdp: nil)
+            let ok = try await pbx.outbound.next("the picker's 200") {
+                $0.destination == carol.address && $0.response?.statusCode == 200
+                    && $0.response?.headers.callID == invite.headers.callID
+            }.response!
+            #expect(String(decoding: ok.body, as: UTF8.self).contains("RTP/SAVP "))
+            let offered = try #require(try cryptos(ok.body).first)
+            let carolKey = SRTPKeyMaterial.random()
+            let dialog = try PhoneDialog(caller: carol, invite: invite, ok: ok)
+            pbx.send(
+                dialog.ack(
+                    inviteCSeq: try invite.headers.cseq().number, sdp: secured(carol.sdp(port: 4050), key: carolKey)),
+                from: carol)
+            try await eventually("the picker's key terminated") { session.srtpTerminations.count == 1 }
+            #expect(session.srtpTerminations.first?.side == .b)
+            #expect(session.srtpTerminations.first?.keys?.fromPhone.master == carolKey)
+            #expect(
+                session.srtpTerminations.first?.keys?.toPhone.master.base64 == offered.simpleInlineKey.map(String.init))
+            try await eventually("the relay pointed at the picker") {
+                session.remotes.contains(.init(side: .b, host: carol.address.host, port: 4050))
+            }
+        }
+    }
 }

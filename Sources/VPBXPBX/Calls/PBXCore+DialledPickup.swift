@@ -1,6 +1,7 @@
 import Foundation
 import VPBXSDP
 import VPBXSIP
+import VPBXSRTP
 import VPBXSignaling
 import VPBXText
 
@@ -121,7 +122,15 @@ extension PBXCore {
         pickerOK.headers.add("Contact", ourContact(user: call.caller, transport: source.transport).serialized)
         pickerOK.headers.add("Allow", PBXCore.allowedMethods)
         pickerOK.headers.add("Content-Type", "application/sdp")
-        pickerOK.body = Array(sdp(toPicker.sdp, stampedFor: .callee, of: call).serialized().utf8)
+        var toPickerSDP = sdp(toPicker.sdp, stampedFor: .callee, of: call)
+        if lateOffer, let policy = directory[picker]?.srtp, policy != .off, let answered = call.answeredLeg {
+            // The engine offers here: a phone of an extension that speaks SRTP gets its key,
+            // and its ACK's answer is read with it (acceptLateAnswer).
+            let key = SRTPKeyMaterial.random()
+            call.legs[answered].offeredSRTPKey = key
+            toPickerSDP = SRTPTermination.offer(toPickerSDP, policy: policy, engineKey: key)
+        }
+        pickerOK.body = Array(toPickerSDP.serialized().utf8)
         var callerOK = SIPResponse(to: call.invite, status: 200, toTag: call.callerDialog.localTag)
         callerOK.headers.add("Contact", ourContact(user: picker, transport: call.callerSource.transport).serialized)
         callerOK.headers.add("Allow", PBXCore.allowedMethods)

@@ -411,9 +411,14 @@ extension PBXCore {
     /// answers the one in our 2xx. Without a usable answer there is no audio to relay, and
     /// RFC 3261 §13.3.1.4 has the UAS end the session with BYE: both legs are hung up.
     private func acceptLateAnswer(_ ack: SIPRequest, call: Call, side: CallSide) {
-        guard let answer = sdpBody(ack.body, contentType: ack.headers.contentType), let codec = answer.voiceCodec,
-            let endpoint = answer.audioEndpoint
-        else {
+        var answer = sdpBody(ack.body, contentType: ack.headers.contentType)
+        if side == .callee, let key = call.answered?.offeredSRTPKey, let received = answer {
+            // A picker offered the engine's key: its answer's key terminates side B.
+            let srtp = SRTPTermination(sdp: received, engineKey: key)
+            terminateCalleeSRTP(of: call, srtp)
+            if srtp != nil { answer = received.withoutSDES() }
+        }
+        guard let answer, let codec = answer.voiceCodec, let endpoint = answer.audioEndpoint else {
             logger.notice(
                 "an ACK brought no usable answer to the offer in our 2xx; ending the call",
                 metadata: ["call": "\(call.id)", "side": "\(side)", "body": "\(ack.body.count) bytes"])

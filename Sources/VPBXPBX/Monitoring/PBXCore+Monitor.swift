@@ -352,6 +352,8 @@ extension PBXCore {
         }
         if let media = leg.media { Task { await media.close() } }
         let now = Date()
+        // The supervisor's own leg is what this record is of: encrypted when its SRTP was.
+        if leg.answeredAt != nil, leg.srtp != nil { writes.enqueue(.cdrEncrypted(id: id)) }
         writes.enqueue(
             .cdrFinish(
                 id: id, answeredAt: leg.answeredAt, endedAt: now, disposition: leg.answeredAt == nil ? .failed : .answered,
