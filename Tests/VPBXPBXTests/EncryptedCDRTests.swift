@@ -105,6 +105,7 @@ struct EncryptedCDRTests {
             let invite = try #require(pbx.outbound.sent.first { $0.isRequest(.invite, to: desk.address) }?.request)
             #expect(String(decoding: invite.body, as: UTF8.self).contains("a=crypto"), "the offer passed as it was")
             #expect(call.session.srtpTerminations.isEmpty)
+            #expect(await pbx.core.callSnapshots().map(\.encrypted) == [false], "call.list agrees with the record")
             #expect(try await aliceHangsUp(call, pbx).encrypted == false)
         }
     }

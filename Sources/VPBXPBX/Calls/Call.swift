@@ -360,9 +360,12 @@ final class Call {
     var snapshotWithContacts: CallSnapshot {
         var snapshot = self.snapshot
         snapshot.calleeContacts = legs.compactMap { $0.isDone ? nil : $0.contact.serialized }
+        // As the CDR's flag once answered: keys passed end to end count when the answer had
+        // keys too (a best-effort offer answered plain is a plain call); while it rings, the
+        // offer is all there is.
         snapshot.encrypted =
-            callerSRTP != nil || calleeSRTP != nil
-            || (offer.firstAudioIndex.map { offer.media[$0].carriesEncryptedMedia } ?? false)
+            callerSRTP != nil || calleeSRTP != nil || srtpEndToEnd
+            || (answeredAt == nil && (offer.firstAudioIndex.map { offer.media[$0].carriesEncryptedMedia } ?? false))
         return snapshot
     }
 }
