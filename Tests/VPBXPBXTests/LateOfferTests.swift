@@ -3,6 +3,7 @@ import Testing
 import VPBXPBX
 import VPBXSDP
 import VPBXSIP
+import VPBXSRTP
 import VPBXSignaling
 import VPBXStore
 
@@ -21,7 +22,9 @@ struct LateOfferTests {
         return (invite, try await pbx.outbound.request(.invite, to: desk.address))
     }
 
-    @Test("the callee gets the engine's G.711 offer, the caller's 2xx the callee's answer as an offer, and the ACK's answer points the relay")
+    @Test(
+        "the callee gets the engine's G.711 offer, the caller's 2xx the callee's answer as an offer, and the ACK's answer points the relay"
+    )
     func lateOfferCall() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             let (invite, calleeInvite) = try await dialWithoutOffer(pbx)
@@ -48,7 +51,8 @@ struct LateOfferTests {
             try await eventually("the callee's answer address given to the relay") {
                 session.remotes.contains { $0.side == .b && $0.port == 4002 }
             }
-            #expect(!session.remotes.contains { $0.side == .a }, "no caller address before its answer: \(session.remotes)")
+            #expect(
+                !session.remotes.contains { $0.side == .a }, "no caller address before its answer: \(session.remotes)")
 
             let caller = try PhoneDialog(caller: alice, invite: invite, ok: ok)
             pbx.send(
@@ -85,6 +89,40 @@ struct LateOfferTests {
             let cdr = try await pbx.finishedCDR(of: alice.number)
             #expect(cdr.cause == "no_answer_in_ack")
             #expect(cdr.disposition == .answered)
+        }
+    }
+
+    @Test(
+        "a late-offer caller whose extension speaks SRTP: its 2xx offers RTP/SAVP with the engine's key, and the ACK's key terminates side A"
+    )
+    func lateOfferCallerWithSRTP() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let updated = try await pbx.extensions.update(alice.number, with: ExtensionPatch(srtp: .mandatory))
+            await pbx.core.extensionChanged(updated)
+            let (invite, calleeInvite) = try await dialWithoutOffer(pbx)
+            let calleeAnswer = SampleSDP.body(host: desk.address.host, port: 4002)
+            pbx.send(desk.respond(to: calleeInvite, status: 200, toTag: "callee-tag", sdp: calleeAnswer), from: desk)
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            let offer = try #require(SampleSDP.parse(ok.body))
+            let audio = try #require(offer.firstAudioIndex.map { offer.media[$0] })
+            #expect(audio.proto == "RTP/SAVP")
+            let engineKey = try #require(
+                audio.sdesCryptos.first?.simpleInlineKey.flatMap { SRTPKeyMaterial(base64: $0) })
+            let aliceKey = SRTPKeyMaterial.random()
+            let answer = alice.sdp(port: 4010).replacingOccurrences(of: "RTP/AVP ", with: "RTP/SAVP ")
+                .replacingOccurrences(
+                    of: "a=sendrecv", with: "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(aliceKey.base64)\r\na=sendrecv"
+                )
+            let caller = try PhoneDialog(caller: alice, invite: invite, ok: ok)
+            pbx.send(caller.ack(inviteCSeq: try invite.headers.cseq().number, sdp: answer), from: alice)
+            let session = try await pbx.media.onlySession()
+            try await eventually("the caller's key terminated and its address given to the relay") {
+                session.srtpTerminations.count == 1
+                    && session.remotes.contains(.init(side: .a, host: alice.address.host, port: 4010))
+            }
+            #expect(session.srtpTerminations.first?.side == .a)
+            #expect(session.srtpTerminations.first?.keys?.fromPhone.master == aliceKey)
+            #expect(session.srtpTerminations.first?.keys?.toPhone.master == engineKey)
         }
     }
 
@@ -134,7 +172,9 @@ struct LateOfferTests {
         }
     }
 
-    @Test("a re-INVITE without SDP whose 2xx offers a hold: the answer in the caller's ACK suspends the RTP timeout and fixes the codec")
+    @Test(
+        "a re-INVITE without SDP whose 2xx offers a hold: the answer in the caller's ACK suspends the RTP timeout and fixes the codec"
+    )
     func reInviteWithoutOfferAnsweredInTheAck() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             var call = try await pbx.establish(from: alice, to: desk)
@@ -143,7 +183,8 @@ struct LateOfferTests {
             let relayed = try await pbx.outbound.request(.invite, to: desk.address)
             // The desk phone's 2xx offers PCMU and PCMA, and a hold.
             pbx.send(
-                desk.respond(to: relayed, status: 200, toTag: "callee-tag", sdp: desk.sdp(port: 4004, direction: "sendonly")),
+                desk.respond(
+                    to: relayed, status: 200, toTag: "callee-tag", sdp: desk.sdp(port: 4004, direction: "sendonly")),
                 from: desk)
             _ = try await pbx.outbound.response(200, .invite, to: alice.address)
             // The caller answers with the second of them.
@@ -163,7 +204,9 @@ struct LateOfferTests {
         }
     }
 
-    @Test("a re-INVITE without SDP whose caller never ACKs the relayed offer: both sides get BYE when the transaction gives up")
+    @Test(
+        "a re-INVITE without SDP whose caller never ACKs the relayed offer: both sides get BYE when the transaction gives up"
+    )
     func reInviteWithoutOfferNeverAcknowledged() async throws {
         // The harness's T1 (50 ms): 64·T1 is 3.2 s, which the call's own ACK, sent at once,
         // beats on a loaded machine (with 10 ms a parallel run once ended the call before
@@ -199,7 +242,9 @@ struct LateOfferTests {
         }
     }
 
-    @Test("a callee that answers the engine's offer without SDP: the caller's 2xx still carries an offer (the engine's, at the A port)")
+    @Test(
+        "a callee that answers the engine's offer without SDP: the caller's 2xx still carries an offer (the engine's, at the A port)"
+    )
     func calleeAnswersWithoutSDP() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             let (_, calleeInvite) = try await dialWithoutOffer(pbx)
@@ -208,7 +253,10 @@ struct LateOfferTests {
             let offer = try #require(SampleSDP.parse(ok.body), "the 2xx to a late-offer caller has no offer")
             #expect(offer.audioEndpoint?.address == PBXHarness.mediaAddress)
             #expect(offer.audioEndpoint?.port == FakeMediaFactory.aPort)
-            #expect(offer.firstAudioIndex.map { offer.media[$0].codecs.map(\.encodingName) } == ["PCMA", "PCMU", "telephone-event"])
+            #expect(
+                offer.firstAudioIndex.map { offer.media[$0].codecs.map(\.encodingName) } == [
+                    "PCMA", "PCMU", "telephone-event",
+                ])
         }
     }
 }

@@ -282,6 +282,8 @@ final class Call {
     /// The caller's INVITE carried no offer: the engine offered to the callee, the caller's
     /// 2xx carries the offer, and the caller's ACK the answer (RFC 3261 §13.2.1).
     var lateOffer = false
+    /// The engine's key in that 2xx's offer, when the caller's extension speaks SRTP.
+    var lateOfferSRTPKey: SRTPKeyMaterial?
     /// A relayed re-INVITE without SDP was answered with an offer: its ACK waits for the
     /// answer in the other side's ACK.
     var deferredAck: DeferredAck?

@@ -272,13 +272,13 @@ extension PBXCore {
             let anchored = sdp(
                 forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort), stampedFor: .caller, of: call)
             ok.headers.add("Content-Type", "application/sdp")
-            ok.body = Array(anchored.serialized().utf8)
+            ok.body = Array(lateOfferSecured(anchored, for: call).serialized().utf8)
         } else if call.lateOffer, let media = call.media {
             // The callee answered our offer without SDP (against RFC 3264); the caller still
             // needs an offer in this 2xx, so it gets the engine's.
             let offer = call.callerOrigin.stamp(lateOfferStandIn().anchored(at: configuration.mediaAddress, audioPort: media.aPort))
             ok.headers.add("Content-Type", "application/sdp")
-            ok.body = Array(offer.serialized().utf8)
+            ok.body = Array(lateOfferSecured(offer, for: call).serialized().utf8)
         }
         call.finalSentToCaller = true
         call.awaitingAck.expect(call.inviteKey, cseq: call.inviteCSeq, from: .caller)

@@ -418,6 +418,13 @@ extension PBXCore {
             terminateCalleeSRTP(of: call, srtp)
             if srtp != nil { answer = received.withoutSDES() }
         }
+        if side == .caller, let key = call.lateOfferSRTPKey, let received = answer, let media = call.media,
+            let srtp = SRTPTermination(sdp: received, engineKey: key)
+        {
+            // The caller was offered the engine's key in its 2xx (lateOfferSecured).
+            terminateCallerSRTP(call, srtp, media: media)
+            answer = received.withoutSDES()
+        }
         guard let answer, let codec = answer.voiceCodec, let endpoint = answer.audioEndpoint else {
             logger.notice(
                 "an ACK brought no usable answer to the offer in our 2xx; ending the call",

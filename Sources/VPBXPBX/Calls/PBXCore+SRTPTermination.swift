@@ -73,6 +73,18 @@ extension PBXCore {
         return next == nil ? sdp : sdp.withoutSDES()
     }
 
+    /// `sdp` as the 2xx to a caller that sent no offer carries it: the engine's offer, with
+    /// the engine's key (kept in the call, to read the ACK's answer with) when the caller's
+    /// extension speaks SRTP; as it is otherwise.
+    func lateOfferSecured(_ sdp: SessionDescription, for call: Call) -> SessionDescription {
+        guard call.lateOffer, call.callerSRTP == nil, let policy = directory[call.caller]?.srtp, policy != .off else {
+            return sdp
+        }
+        let key = call.lateOfferSRTPKey ?? SRTPKeyMaterial.random()
+        call.lateOfferSRTPKey = key
+        return SRTPTermination.offer(sdp, policy: policy, engineKey: key)
+    }
+
     /// The relay's B side terminates `next` from now on (nothing when nil); a no-op when that
     /// is what it does already.
     func terminateCalleeSRTP(of call: Call, _ next: SRTPTermination?) {
