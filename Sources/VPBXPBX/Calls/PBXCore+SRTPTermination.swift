@@ -40,9 +40,9 @@ extension PBXCore {
 
     /// Whether SRTP passes between the phones as it is (keys the engine cannot take): the
     /// caller's offer and the answering phone's answer, both as the core reads them (plain on
-    /// a side whose SRTP the engine terminates), carry encrypted media. Both, not the offer alone: a best-effort offer
-    /// (keys under `RTP/AVP`) passed to an `optional` phone may be answered plain, and then
-    /// the audio is plain.
+    /// a side whose SRTP the engine terminates), carry encrypted media. Both, not the offer
+    /// alone: a best-effort offer (keys under `RTP/AVP`) may be answered plain, and then the
+    /// audio is plain.
     static func srtpPassesEndToEnd(offer: SessionDescription, answer: SessionDescription?) -> Bool {
         guard let answer, let offered = offer.firstAudioIndex, let answered = answer.firstAudioIndex else {
             return false
