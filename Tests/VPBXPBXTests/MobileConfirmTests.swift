@@ -16,7 +16,9 @@ struct MobileConfirmTests {
     /// The provider's trunk, for calls out.
     private func withTrunk(_ pbx: PBXHarness) async {
         var plan = DialPlan()
-        plan.trunks = [Trunk(name: "carrier", host: provider.address.host, callerID: "+3612345600", numberFormat: .digits)]
+        plan.trunks = [
+            Trunk(name: "carrier", host: provider.address.host, callerID: "+3612345600", numberFormat: .digits)
+        ]
         await pbx.core.setDialPlan(plan)
     }
 
@@ -63,7 +65,8 @@ struct MobileConfirmTests {
                 "the desk phone stopped ringing")
 
             // The desk's early media meanwhile does not take the relay from the mobile asked.
-            pbx.send(desk.respond(to: deskInvite, status: 183, toTag: "desk-tag", sdp: desk.sdp(port: 4020)), from: desk)
+            pbx.send(
+                desk.respond(to: deskInvite, status: 183, toTag: "desk-tag", sdp: desk.sdp(port: 4020)), from: desk)
             _ = try await pbx.outbound.response(183, .invite, to: alice.address)
             #expect(media.remotes.last?.port == 5004, "\(media.remotes)")
             #expect(media.press("1", from: .b))
@@ -127,6 +130,26 @@ struct MobileConfirmTests {
             #expect(media.remotes.last?.port == 4020)
             // A late key from the mobile changes nothing.
             #expect(!media.press("1", from: .b))
+        }
+    }
+
+    @Test(
+        "a network that sends keys as SIP INFO only: the mobile's INFO with 1 (application/dtmf-relay) is answered 200 and takes the call"
+    )
+    func keyAsSIPInfo() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await mobileBob(pbx)
+            let (_, out, ok) = try await mobileAnswers(pbx)
+            let media = try await pbx.media.onlySession()
+            try await eventually("the mobile asked") { media.digitWatches[.b] != nil }
+            var mobile = try PhoneDialog(callee: provider, invite: out, ok: ok)
+            var info = mobile.request(.info)
+            info.headers.add("Content-Type", "application/dtmf-relay")
+            info.body = Array("Signal=1\r\nDuration=160\r\n".utf8)
+            pbx.send(info, from: provider)
+            _ = try await pbx.outbound.response(200, .info, to: provider.address)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            #expect(media.prompts.isEmpty && media.digitWatches.isEmpty)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import VPBXMedia
 import VPBXSDP
 import VPBXSIP
 import VPBXSignaling
@@ -47,6 +48,12 @@ extension PBXCore {
             if request.method == .bye {
                 respond(key, to: request, status: 200)
                 unconfirmedLegHungUp(call: call)
+            } else if request.method == .info, let type = request.headers.contentType,
+                let relay = DTMFRelayBody(contentType: type, body: String(decoding: request.body, as: UTF8.self))
+            {
+                // A network that sends its keys as SIP INFO only (dtmf-relay), not in the media.
+                respond(key, to: request, status: 200)
+                confirmationKey(call: id, leg: confirmation.leg, relay.digit.rawValue)
             } else {
                 earlyDialogRequest(request, key: key, from: .callee)
             }
