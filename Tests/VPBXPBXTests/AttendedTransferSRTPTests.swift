@@ -16,13 +16,8 @@ struct AttendedTransferSRTPTests {
     let desk = Cast.bobDesk
     let carol = Cast.carol
 
-    /// `sdp` under RTP/SAVP with `key` (the line right after the media line).
     private func secured(_ sdp: String, key: SRTPKeyMaterial) -> String {
-        var lines = sdp.components(separatedBy: "\r\n")
-        guard let media = lines.firstIndex(where: { $0.hasPrefix("m=audio") }) else { return sdp }
-        lines[media] = lines[media].replacingOccurrences(of: "RTP/AVP ", with: "RTP/SAVP ")
-        lines.insert("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(key.base64)", at: media + 1)
-        return lines.joined(separator: "\r\n")
+        SampleSDP.secured(sdp, key: key)
     }
 
     private func speaksSRTP(_ number: String, _ pbx: PBXHarness) async throws {

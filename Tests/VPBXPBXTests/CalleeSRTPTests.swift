@@ -22,10 +22,7 @@ struct CalleeSRTPTests {
 
     /// `sdp` under `profile` with the desk's key line answering tag 1.
     private func secured(_ sdp: String, profile: String = "RTP/SAVP") -> String {
-        sdp.replacingOccurrences(of: "RTP/AVP ", with: "\(profile) ")
-            .replacingOccurrences(
-                of: "a=sendrecv", with: "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(Self.deskKey.base64)\r\na=sendrecv"
-            )
+        SampleSDP.secured(sdp, key: Self.deskKey, profile: profile)
     }
 
     private func cryptoLines(_ body: [UInt8]) throws -> [SDESCrypto] {

@@ -16,10 +16,7 @@ struct EncryptedCDRTests {
 
     /// `sdp` under `profile` with one key line (a fresh key).
     private func secured(_ sdp: String, profile: String = "RTP/SAVP") -> String {
-        sdp.replacingOccurrences(of: "RTP/AVP ", with: "\(profile) ")
-            .replacingOccurrences(
-                of: "a=sendrecv",
-                with: "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(SRTPKeyMaterial.random().base64)\r\na=sendrecv")
+        SampleSDP.secured(sdp, key: .random(), profile: profile)
     }
 
     private func deskSpeaksSRTP(_ policy: SRTPPolicy, _ pbx: PBXHarness) async throws {

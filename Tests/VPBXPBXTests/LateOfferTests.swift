@@ -109,10 +109,7 @@ struct LateOfferTests {
             let engineKey = try #require(
                 audio.sdesCryptos.first?.simpleInlineKey.flatMap { SRTPKeyMaterial(base64: $0) })
             let aliceKey = SRTPKeyMaterial.random()
-            let answer = alice.sdp(port: 4010).replacingOccurrences(of: "RTP/AVP ", with: "RTP/SAVP ")
-                .replacingOccurrences(
-                    of: "a=sendrecv", with: "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(aliceKey.base64)\r\na=sendrecv"
-                )
+            let answer = SampleSDP.secured(alice.sdp(port: 4010), key: aliceKey)
             let caller = try PhoneDialog(caller: alice, invite: invite, ok: ok)
             pbx.send(caller.ack(inviteCSeq: try invite.headers.cseq().number, sdp: answer), from: alice)
             let session = try await pbx.media.onlySession()

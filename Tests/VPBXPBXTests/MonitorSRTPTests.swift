@@ -24,10 +24,7 @@ struct MonitorSRTPTests {
 
     /// `sdp` under RTP/SAVP with the supervisor's key.
     private func secured(_ sdp: String, tag: Int = 4) -> String {
-        sdp.replacingOccurrences(of: "RTP/AVP ", with: "RTP/SAVP ")
-            .replacingOccurrences(
-                of: "a=sendrecv",
-                with: "a=crypto:\(tag) AES_CM_128_HMAC_SHA1_80 inline:\(supervisorKey.base64)\r\na=sendrecv")
+        SampleSDP.secured(sdp, key: supervisorKey, tag: tag)
     }
 
     /// The one crypto line of `body`'s audio, and its key.

@@ -15,9 +15,7 @@ struct PickupSRTPTests {
     let carol = Cast.carol
 
     private func secured(_ sdp: String, key: SRTPKeyMaterial) -> String {
-        sdp.replacingOccurrences(of: "RTP/AVP ", with: "RTP/SAVP ")
-            .replacingOccurrences(
-                of: "a=sendrecv", with: "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:\(key.base64)\r\na=sendrecv")
+        SampleSDP.secured(sdp, key: key, tag: 2)
     }
 
     /// The crypto lines of `body`'s first audio stream.

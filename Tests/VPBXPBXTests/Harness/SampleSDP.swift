@@ -1,5 +1,6 @@
 import VPBXSDP
 import VPBXSIP
+import VPBXSRTP
 
 /// SDP bodies phones send, and reading the engine's.
 enum SampleSDP {
@@ -18,6 +19,19 @@ enum SampleSDP {
             "m=audio \(port) RTP/AVP 9 101", "a=rtpmap:9 G722/8000", "a=rtpmap:101 telephone-event/8000",
             "a=fmtp:101 0-16", "a=\(direction)", "",
         ].joined(separator: "\r\n")
+    }
+
+    /// `sdp` as an SRTP phone sends it (SDES, RFC 4568): under `profile` (`RTP/AVP` for a
+    /// best-effort offer) with one key line right after the media line, whatever its direction.
+    static func secured(
+        _ sdp: String, key: SRTPKeyMaterial, tag: Int = 1, suite: String = "AES_CM_128_HMAC_SHA1_80",
+        profile: String = "RTP/SAVP"
+    ) -> String {
+        var lines = sdp.components(separatedBy: "\r\n")
+        guard let media = lines.firstIndex(where: { $0.hasPrefix("m=audio") }) else { return sdp }
+        lines[media] = lines[media].replacingOccurrences(of: "RTP/AVP ", with: "\(profile) ")
+        lines.insert("a=crypto:\(tag) \(suite) inline:\(key.base64)", at: media + 1)
+        return lines.joined(separator: "\r\n")
     }
 
     /// The session description a message carries, if any.
