@@ -32,22 +32,28 @@ struct SRTPSessionKeys {
     static func derive(_ master: SRTPKeyMaterial, label: UInt8, length: Int) -> [UInt8] {
         var block = master.salt + [0, 0]
         block[7] ^= label
-        return AESCounterMode.keystream(key: SymmetricKey(data: master.key), counterBlock: block, length: length)
+        // Sixteen bytes: the full-block form the initialiser accepts, so it cannot throw.
+        let nonce = try! AES._CTR.Nonce(nonceBytes: block)
+        return AESCounterMode.keystream(key: SymmetricKey(data: master.key), nonce: nonce, length: length)
     }
 }
 
 /// AES in counter mode over the whole 128-bit block (RFC 3711 §4.1.1), through swift-crypto.
 enum AESCounterMode {
-    static func keystream(key: SymmetricKey, counterBlock: [UInt8], length: Int) -> [UInt8] {
-        xor(into: [UInt8](repeating: 0, count: length), key: key, counterBlock: counterBlock)
+    static func keystream(key: SymmetricKey, nonce: AES._CTR.Nonce, length: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: length)
+        bytes.withUnsafeMutableBytes { apply(to: $0, key: key, nonce: nonce) }
+        return bytes
     }
 
-    /// `bytes` XORed with the keystream starting at `counterBlock` (encryption and decryption
-    /// are the same). The nonce is 16 bytes, so the counter is the whole block, as SRTP's IV.
-    static func xor(into bytes: [UInt8], key: SymmetricKey, counterBlock: [UInt8]) -> [UInt8] {
-        guard !bytes.isEmpty else { return bytes }
+    /// XORs `bytes` with the keystream starting at `nonce`, where they lie (encryption and
+    /// decryption are the same). swift-crypto returns the result as new `Data`: one
+    /// allocation a packet, and the AES key schedule is set up again each time (its `_CTR`
+    /// API takes a key, not a prepared cipher).
+    static func apply(to bytes: UnsafeMutableRawBufferPointer, key: SymmetricKey, nonce: AES._CTR.Nonce) {
+        guard !bytes.isEmpty else { return }
         // The key and nonce sizes are fixed here (16 and 16 bytes): it cannot throw.
-        let nonce = try! AES._CTR.Nonce(nonceBytes: counterBlock)
-        return [UInt8](try! AES._CTR.encrypt(bytes, using: key, nonce: nonce))
+        let result = try! AES._CTR.encrypt(UnsafeRawBufferPointer(bytes), using: key, nonce: nonce)
+        result.withUnsafeBytes { bytes.copyMemory(from: $0) }
     }
 }

@@ -32,8 +32,8 @@ struct SRTPKeyDerivationTests {
     func keystream() {
         let key = bytes("2B7E151628AED2A6ABF7158809CF4F3C")
         let block = SRTPPacketLayout.counterBlock(salt: bytes("F0F1F2F3F4F5F6F7F8F9FAFBFCFD"), ssrc: 0, index: 0)
-        #expect(block == bytes("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000"))
-        let stream = AESCounterMode.keystream(key: .init(data: key), counterBlock: block, length: 48)
+        #expect(block.bytes == bytes("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000"))
+        let stream = AESCounterMode.keystream(key: .init(data: key), nonce: block.nonce, length: 48)
         #expect(
             stream
                 == bytes(
@@ -90,6 +90,49 @@ struct SRTPPacketTests {
                 bytes(packet.protected).withUnsafeBytes { receiver.unprotectRTCP($0) } == .success(bytes(packet.plain)))
         }
         #expect(bytes(rtcp[0].protected).withUnsafeBytes { receiver.unprotectRTCP($0) } == .failure(.replayed))
+    }
+
+    @Test(
+        "in place: libsrtp's bytes within a buffer with room for the tag; no room or a forgery leaves the bytes as they were",
+        arguments: [0, 1])
+    func inPlace(_ which: Int) {
+        let (suite, rtp, rtcp) = Self.cases[which]
+        let parameters = SRTPParameters(suite: suite, master: libsrtpMaster)
+        let sender = SRTPSender(parameters)
+        let receiver = SRTPReceiver(parameters)
+        for (packet, isControl) in rtp.map({ ($0, false) }) + rtcp.map({ ($0, true) }) {
+            let plain = bytes(packet.plain)
+            let protected = bytes(packet.protected)
+            // Exactly one byte short of the room the tag needs: refused, unchanged.
+            var tight = plain + [UInt8](repeating: 0, count: protected.count - plain.count - 1)
+            let refused = tight.withUnsafeMutableBytes {
+                isControl ? sender.protectRTCP(inPlace: $0, length: plain.count) : sender.protectRTP(inPlace: $0, length: plain.count)
+            }
+            #expect(refused == nil)
+            #expect(Array(tight.prefix(plain.count)) == plain)
+
+            var buffer = plain + [UInt8](repeating: 0xEE, count: SRTPSender.maximumExpansion + 3)
+            let length = buffer.withUnsafeMutableBytes {
+                isControl ? sender.protectRTCP(inPlace: $0, length: plain.count) : sender.protectRTP(inPlace: $0, length: plain.count)
+            }
+            #expect(length == protected.count)
+            #expect(Array(buffer.prefix(protected.count)) == protected, "\(suite) \(isControl ? "RTCP" : "RTP")")
+
+            var forged = protected
+            forged[forged.count - 1] ^= 0x01
+            let rejected = forged.withUnsafeMutableBytes {
+                isControl ? receiver.unprotectRTCP(inPlace: $0) : receiver.unprotectRTP(inPlace: $0)
+            }
+            #expect(rejected == .failure(.authenticationFailed))
+            #expect(Array(forged.dropLast()) == Array(protected.dropLast()))
+
+            var received = protected
+            let plainLength = received.withUnsafeMutableBytes {
+                isControl ? receiver.unprotectRTCP(inPlace: $0) : receiver.unprotectRTP(inPlace: $0)
+            }
+            #expect(plainLength == .success(plain.count))
+            #expect(Array(received.prefix(plain.count)) == plain)
+        }
     }
 
     @Test("a changed byte, another key or a cut packet is refused and moves nothing")
