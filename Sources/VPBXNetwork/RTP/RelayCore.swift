@@ -58,11 +58,12 @@ final class RelayCore {
     var endpoints: [RelayEndpoint] { [self.rtpA, self.rtcpA, self.rtpB, self.rtcpB] }
 
     /// Whether something on the loop needs this session's packets (so the poller must not
-    /// forward them): music on hold, or a supervisor.
+    /// forward them): music on hold, a supervisor, a recording, keys watched. SRTP does not:
+    /// the poller decrypts and encrypts with the same termination.
     var needsPacketsOnLoop: Bool {
         self.monitor != nil || self.recorder != nil || self.rtpA.digitWatcher != nil || self.rtpB.digitWatcher != nil
             || self.rtpA.injector != nil || self.rtpB.injector != nil || self.rtpA.mixedByMonitor
-            || self.rtpB.mixedByMonitor || self.rtpA.srtp != nil || self.rtpB.srtp != nil
+            || self.rtpB.mixedByMonitor
     }
 
     /// Terminates SRTP for `side`'s phone with `keys` from its next packet on (nil: its

@@ -31,6 +31,8 @@ final class RelaySRTP: @unchecked Sendable {
     /// call. A write NIO still holds makes the next use copy (a buffer's storage is shared,
     /// not reused). The poller works in its own read buffer instead.
     private var decrypted = ByteBuffer()
+    /// The most a packet grows when protected: room a buffer keeps after what it reads.
+    static let maximumExpansion = SRTPSender.maximumExpansion
     private var encrypted = ByteBuffer()
 
     init(_ keys: RelaySRTPKeys) {

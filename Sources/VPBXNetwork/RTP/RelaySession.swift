@@ -169,9 +169,10 @@ public final class RelaySession: Sendable {
 
     /// Decrypts what `side`'s phone sends and encrypts what it gets (SRTP with SDES keys, RFC
     /// 3711) from now on, so the rest of the relay (the other side, music, recording,
-    /// listening, keys) works on plain RTP; nil: its packets pass as they are again. A
-    /// session with SRTP to terminate is forwarded on its loop, never by the poller. Applies
-    /// in call order with the other non-waiting methods.
+    /// listening, keys) works on plain RTP; nil: its packets pass as they are again. Where
+    /// the poller forwards the session, the keys change on the loop while it has handed the
+    /// packets back, and go to the poller with them. Applies in call order with the other
+    /// non-waiting methods.
     public func terminateSRTP(_ keys: RelaySRTPKeys?, on side: RelaySide) {
         let core = self.core
         self.eventLoop.execute {

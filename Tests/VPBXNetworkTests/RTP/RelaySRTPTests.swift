@@ -12,7 +12,7 @@ struct RelaySRTPTests {
         toPhone: SRTPParameters(suite: .aesCM128HmacSHA1_80, master: .random()))
 
     @Test(
-        "side A's SRTP reaches B decrypted, B's plain RTP and RTCP reach A encrypted under the engine's key; forgeries are dropped and counted",
+        "side A's SRTP reaches B decrypted, B's plain RTP reaches A encrypted under the engine's key; forgeries are dropped and counted",
         arguments: [0, 1])
     func terminatesOneSide(pollerThreads: Int) async throws {
         let relay = try makeRelay(pollerThreads: pollerThreads)
@@ -54,6 +54,77 @@ struct RelaySRTPTests {
             #expect(stats.b.rtp.packetsOut == 5 && stats.a.rtp.packetsOut == 1)
             await session.close()
         }
+    }
+
+    @Test(
+        "the poller forwards a terminated session itself, RTCP as SRTCP; replay state survives music on the loop; new keys apply"
+    )
+    func forwardedByThePoller() async throws {
+        let relay = try makeRelay(pollerThreads: 1)
+        let session = try await relay.makeSession(bindHost: "127.0.0.1")
+        let phoneSends = SRTPSender(keys.fromPhone)
+        let phoneHears = SRTPReceiver(keys.toPhone)
+        let controlA = try await UDPPhone.bind()
+        let controlB = try await UDPPhone.bind()
+        try await withTwoPhones { phoneA, phoneB in
+            try await session.setExpectedRemote(side: .a, host: "127.0.0.1", port: phoneA.port)
+            try await session.setExpectedRemote(side: .b, host: "127.0.0.1", port: phoneB.port)
+            session.terminateSRTP(keys, on: .a)
+            #expect(try await session.statistics().a.terminatesSRTP)
+            try await eventually("the poller has the session") { try await session.onLoop { $0.owner == .poller } }
+
+            let protected = (1...3).map { sequence in
+                rtpPacket(sequence: UInt16(sequence)).withUnsafeBytes { phoneSends.protectRTP($0)! }
+            }
+            for packet in protected { try await phoneA.send(packet, to: session.aPort) }
+            #expect(try await phoneB.waitForPackets(3).map(\.bytes) == (1...3).map { rtpPacket(sequence: UInt16($0)) })
+            try await phoneB.send(rtpPacket(sequence: 50), to: session.bPort)
+            let atA = try await phoneA.waitForPackets(1)
+            #expect(atA.first.map { $0.bytes.withUnsafeBytes { phoneHears.unprotectRTP($0) } } == .success(rtpPacket(sequence: 50)))
+            // A replayed packet is refused on the poller.
+            try await phoneA.send(protected[1], to: session.aPort)
+            try await eventually("the replay counted") { try await session.statistics().a.rtp.droppedUnprotectable == 1 }
+
+            // RTCP: A's SRTCP latches its RTCP socket and reaches B plain; B's plain report
+            // reaches A as SRTCP.
+            let report: [UInt8] = [0x80, 201, 0x00, 0x01, 0x00, 0x00, 0x00, 0x07]
+            try await controlA.send(report.withUnsafeBytes { phoneSends.protectRTCP($0)! }, to: session.aPort + 1)
+            try await controlB.send(report, to: session.bPort + 1)
+            try await eventually("B's report reaches A's latched RTCP") { !controlA.received.isEmpty }
+            #expect(controlA.received.first.map { $0.bytes.withUnsafeBytes { phoneHears.unprotectRTCP($0) } } == .success(report))
+
+            // Music toward B takes the session to the loop: the same termination, its replay
+            // list included, works there, and the session goes back to the poller after.
+            session.play(try RelayAudioLoop(payloadType: 0, payload: [UInt8](repeating: 0xFF, count: 160)), toward: .b)
+            try await eventually { try await session.statistics().b.isPlaying }
+            #expect(try await session.onLoop { $0.owner == .loop })
+            try await phoneA.send(protected[2], to: session.aPort)
+            try await eventually("the replay counted on the loop") {
+                try await session.statistics().a.rtp.droppedUnprotectable == 2
+            }
+            session.stopPlaying(toward: .b)
+            try await eventually("the poller has the session again") { try await session.onLoop { $0.owner == .poller } }
+            let fourth = rtpPacket(sequence: 4)
+            try await phoneA.send(fourth.withUnsafeBytes { phoneSends.protectRTP($0)! }, to: session.aPort)
+            try await eventually("the fourth packet at B") { phoneB.received.contains { $0.bytes == fourth } }
+
+            // New keys toward A (a re-INVITE): B's next packet is under them only.
+            let renewed = RelaySRTPKeys(
+                fromPhone: keys.fromPhone, toPhone: SRTPParameters(suite: .aesCM128HmacSHA1_80, master: .random()))
+            session.terminateSRTP(renewed, on: .a)
+            try await eventually("the poller has the session after the new keys") {
+                try await session.onLoop { $0.owner == .poller && $0.rtpA.srtp?.keys == renewed }
+            }
+            let heardBefore = phoneA.received.count
+            try await phoneB.send(rtpPacket(sequence: 51), to: session.bPort)
+            let later = try await phoneA.waitForPackets(heardBefore + 1)
+            let renewedHears = SRTPReceiver(renewed.toPhone)
+            #expect(
+                later.last.map { $0.bytes.withUnsafeBytes { renewedHears.unprotectRTP($0) } } == .success(rtpPacket(sequence: 51)))
+            await session.close()
+        }
+        await controlA.close()
+        await controlB.close()
     }
 
     @Test("music played toward an SRTP side is encrypted; stopping the termination passes packets as they are")

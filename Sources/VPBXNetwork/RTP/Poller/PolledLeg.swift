@@ -43,6 +43,11 @@ struct PolledLeg {
     var lastReceived: NIODeadline?
     /// Two G.711 laws: how this socket's packets are changed before they go out of the peer's.
     var translation: RelayVoiceTranslation?
+    /// The SRTP termination of this socket's side, if its phone speaks SRTP (shared with the
+    /// side's other socket).
+    var srtp: RelaySRTP?
+    /// An RTCP socket: SRTP protects its packets as SRTCP.
+    var isControl = false
 
     /// Takes `state` over from the event loop.
     mutating func adopt(_ state: RelayLegState) {
@@ -59,6 +64,7 @@ struct PolledLeg {
         self.counters = state.counters
         self.lastReceived = state.lastReceived
         self.translation = state.translation
+        self.srtp = state.srtp
     }
 
     /// The state to hand back to the event loop.
@@ -67,7 +73,7 @@ struct PolledLeg {
             target: self.hasTarget ? self.target.socketAddress : nil,
             expected: self.hasExpected ? self.expected.socketAddress : nil,
             isLatched: self.isLatched, shunned: self.hasShunned ? self.shunned.socketAddress : nil, counters: self.counters, lastReceived: self.lastReceived,
-            translation: self.translation)
+            translation: self.translation, srtp: self.srtp)
     }
 
     /// As ``RelayEndpoint/setExpected(_:)``: a latched address stays.

@@ -19,6 +19,10 @@ struct RelayLegState: Sendable {
     /// How packets from this socket's phone are changed for the other side (two G.711 laws;
     /// RTP sockets only). The loop decides it; the poller applies it.
     var translation: RelayVoiceTranslation?
+    /// The side's SRTP termination (the same object for its RTP and RTCP sockets): packets
+    /// from the phone are decrypted as they arrive, packets to it encrypted as they leave.
+    /// The loop decides it; whoever forwards uses it.
+    var srtp: RelaySRTP?
 }
 
 extension RelayEndpoint {
@@ -27,9 +31,10 @@ extension RelayEndpoint {
         get {
             RelayLegState(
                 target: self.target, expected: self.expected, isLatched: self.isLatched, shunned: self.shunned,
-                counters: self.counters, translation: self.translation)
+                counters: self.counters, translation: self.translation, srtp: self.srtp)
         }
-        // The translation is not taken back: the loop decides it (and tells the poller).
+        // The translation and SRTP termination are not taken back: the loop decides them
+        // (the poller is told of a translation; SRTP keys change only on the loop).
         set {
             self.restore(
                 target: newValue.target, expected: newValue.expected, isLatched: newValue.isLatched,

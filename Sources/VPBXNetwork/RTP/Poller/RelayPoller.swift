@@ -9,9 +9,10 @@ import NIOCore
     import Musl
 #endif
 
-/// The relay's packet path for plain bridged calls: one thread with its own epoll set over the
+/// The relay's packet path for bridged calls: one thread with its own epoll set over the
 /// sessions' sockets, reading each datagram with `recvfrom` into one reused buffer and sending
-/// it on with `sendto` from the other side's socket.
+/// it on with `sendto` from the other side's socket. A side whose phone speaks SRTP has its
+/// packets decrypted and encrypted in that buffer on the way.
 ///
 /// Why not SwiftNIO here (DESIGN.md says the relay runs on NIO event loops): per datagram NIO
 /// allocates a `SocketAddress` (a box plus a host string formatted by `inet_ntop`), wraps an
@@ -129,7 +130,8 @@ final class RelayPoller: @unchecked Sendable {
         self.legs = .allocate(capacity: 256)
         self.legs.initialize(repeating: PolledLeg(), count: 256)
         self.bufferSize = max(64, maxDatagramSize)
-        self.buffer = .allocate(byteCount: self.bufferSize, alignment: 16)
+        // Room after the largest datagram read for what SRTP adds when a packet goes out.
+        self.buffer = .allocate(byteCount: self.bufferSize + RelaySRTP.maximumExpansion, alignment: 16)
         try self.startThread()
     }
 
@@ -293,6 +295,16 @@ final class RelayPoller: @unchecked Sendable {
         }
         // EAGAIN (another reader was first) or an ICMP error from an earlier send: nothing to do.
         guard size >= 0, leg.pointee.mode == .forwarding else { return }
+        // An SRTP phone's packet is checked (and decrypted) before it may latch the side.
+        var length = size
+        if let srtp = leg.pointee.srtp {
+            let packet = UnsafeMutableRawBufferPointer(start: self.buffer, count: size)
+            guard let plain = srtp.unprotect(inPlace: packet, control: leg.pointee.isControl) else {
+                leg.pointee.counters.droppedUnprotectable &+= 1
+                return
+            }
+            length = plain
+        }
 
         // Symmetric RTP, as RelayEndpoint.admit: the first source latches.
         if leg.pointee.isLatched {
@@ -327,16 +339,24 @@ final class RelayPoller: @unchecked Sendable {
         }
         // Two G.711 laws: converted in the read buffer, right before it goes out.
         if let translation = leg.pointee.translation {
-            translation.translate(inPlace: UnsafeMutableRawBufferPointer(start: self.buffer, count: size))
+            translation.translate(inPlace: UnsafeMutableRawBufferPointer(start: self.buffer, count: length))
+        }
+        if let srtp = out.pointee.srtp {
+            let room = UnsafeMutableRawBufferPointer(start: self.buffer, count: length + RelaySRTP.maximumExpansion)
+            guard let protected = srtp.protect(inPlace: room, length: length, control: out.pointee.isControl) else {
+                out.pointee.counters.droppedUnprotectable &+= 1
+                return
+            }
+            length = protected
         }
         let sent = withUnsafePointer(to: &out.pointee.target.storage) { storage in
             storage.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                sendto(out.pointee.descriptor, self.buffer, size, CInt(MSG_DONTWAIT), $0, out.pointee.target.length)
+                sendto(out.pointee.descriptor, self.buffer, length, CInt(MSG_DONTWAIT), $0, out.pointee.target.length)
             }
         }
-        if sent == size {
+        if sent == length {
             out.pointee.counters.packetsOut &+= 1
-            out.pointee.counters.bytesOut &+= UInt64(size)
+            out.pointee.counters.bytesOut &+= UInt64(length)
         } else {
             // A full send buffer: late media is useless, drop it (as the NIO path does).
             out.pointee.counters.droppedCongested &+= 1
@@ -379,7 +399,11 @@ final class RelayPoller: @unchecked Sendable {
             reply(states)
         case .discard(let group, let reply):
             let states = self.states(of: group)
-            for slot in group.slots { self.setMode(.discarding, slot: slot) }
+            for slot in group.slots {
+                self.setMode(.discarding, slot: slot)
+                // The ended call's keys go with its state; a parked set keeps none.
+                self.legs[slot].srtp = nil
+            }
             reply?(states)
         case .claim(let group):
             for slot in group.slots where self.legs[slot].mode == .discarding {
@@ -421,6 +445,7 @@ final class RelayPoller: @unchecked Sendable {
             let slot = self.allocateSlot()
             self.legs[slot] = PolledLeg()
             self.legs[slot].descriptor = descriptor
+            self.legs[slot].isControl = slots.count % 2 == 1
             self.legs[slot].mode = .held
             slots.append(slot)
         }
