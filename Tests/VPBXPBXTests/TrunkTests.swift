@@ -321,4 +321,74 @@ struct TrunkTests {
             _ = try await pbx.outbound.response(487, .invite, to: alice.address)
         }
     }
+    @Test(
+        "a provider challenging the BYE gets it again once, with the trunk's credentials for BYE (CSeq one higher, a new branch); a second challenge is not answered"
+    )
+    func challengedByeIsAnswered() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(plan())
+            let invite = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
+            let out = try await pbx.outbound.request(.invite, to: provider.address)
+            pbx.send(provider.respond(to: out, status: 200, toTag: "p2", sdp: provider.sdp(port: 4100)), from: provider)
+            _ = try await pbx.outbound.request(.ack, to: provider.address)
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            var aliceDialog = try PhoneDialog(caller: alice, invite: invite, ok: ok)
+            pbx.send(aliceDialog.ack(inviteCSeq: try invite.headers.cseq().number), from: alice)
+            pbx.send(aliceDialog.request(.bye), from: alice)
+            _ = try await pbx.outbound.response(200, .bye, to: alice.address)
+
+            let bye = try await pbx.outbound.request(.bye, to: provider.address)
+            #expect(bye.headers["Authorization"] == nil)
+            var challenge = provider.respond(to: bye, status: 401, toTag: "p2")
+            challenge.headers.add("WWW-Authenticate", "Digest realm=\"carrier.example\", nonce=\"n-bye\", qop=\"auth\"")
+            pbx.send(challenge, from: provider)
+            let again = try await pbx.outbound.request(.bye, to: provider.address)
+            #expect(try again.headers.cseq().number == bye.headers.cseq().number + 1)
+            #expect(try again.headers.topVia().branch != bye.headers.topVia().branch)
+            #expect(again.headers.callID == bye.headers.callID && again.uri == bye.uri)
+            #expect(try again.headers.to().tag == "p2" && again.headers.from().tag == bye.headers.from().tag)
+            let credentials = try DigestCredentials(parsing: try #require(again.headers["Authorization"]))
+            #expect(credentials.username == "office" && credentials.nonce == "n-bye" && credentials.uri == bye.uri.serialized)
+            let ha1 = DigestHash.ha1(username: "office", realm: "carrier.example", password: "tr-secret", algorithm: .md5)
+            #expect(credentials.response == DigestHash.response(ha1: ha1, method: "BYE", credentials: credentials))
+
+            // The same challenge again: the credentials are wrong, no third BYE.
+            var second = provider.respond(to: again, status: 401, toTag: "p2")
+            second.headers.add("WWW-Authenticate", "Digest realm=\"carrier.example\", nonce=\"n-bye\", qop=\"auth\"")
+            pbx.send(second, from: provider)
+            try await pbx.settle(via: alice)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.bye, to: provider.address) } == 2)
+        }
+    }
+
+    @Test("an answered call from the provider: the extension's hang-up reaches the provider through its 407 on the BYE")
+    func challengedByeOfAnIncomingCall() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(desk)
+            await pbx.core.setDialPlan(plan(routes: ["+3612345601": .extension(desk.number)]))
+            let caller = Phone("06301234567", at: provider.address.host, port: 5099)
+            let invite = caller.invite("0612345601", sdp: alice.sdp())
+            pbx.send(invite, from: caller)
+            let rung = try await pbx.outbound.request(.invite, to: desk.address)
+            let deskOK = desk.respond(to: rung, status: 200, toTag: "d1", sdp: desk.sdp(port: 4200))
+            pbx.send(deskOK, from: desk)
+            let ok = try await pbx.outbound.response(200, .invite, to: caller.address)
+            var callerDialog = try PhoneDialog(caller: caller, invite: invite, ok: ok)
+            pbx.send(callerDialog.ack(inviteCSeq: try invite.headers.cseq().number), from: caller)
+            var deskDialog = try PhoneDialog(callee: desk, invite: rung, ok: deskOK)
+            pbx.send(deskDialog.request(.bye), from: desk)
+
+            let bye = try await pbx.outbound.request(.bye, to: caller.address)
+            var challenge = caller.respond(to: bye, status: 407, toTag: "unused")
+            challenge.headers.add("Proxy-Authenticate", "Digest realm=\"carrier.example\", nonce=\"n-in\", algorithm=SHA-256")
+            pbx.send(challenge, from: caller)
+            let again = try await pbx.outbound.request(.bye, to: caller.address)
+            let credentials = try DigestCredentials(parsing: try #require(again.headers["Proxy-Authorization"]))
+            #expect(credentials.algorithm == .sha256 && credentials.nonce == "n-in")
+            let ha1 = DigestHash.ha1(username: "office", realm: "carrier.example", password: "tr-secret", algorithm: .sha256)
+            #expect(credentials.response == DigestHash.response(ha1: ha1, method: "BYE", credentials: credentials))
+            #expect(try again.headers.cseq().number == bye.headers.cseq().number + 1)
+            _ = callerDialog
+        }
+    }
 }

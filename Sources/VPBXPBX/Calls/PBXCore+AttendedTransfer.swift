@@ -207,7 +207,7 @@ extension PBXCore {
         if var dialog = keeper.legs[transferorLeg].dialog {
             let destination = keeper.legs[transferorLeg].destination
             let bye = dialog.makeRequest(.bye, via: newVia(for: destination), contact: nil)
-            startClient(bye, to: destination, purpose: .fireAndForget)
+            sendBye(bye, to: destination)
         }
         keeper.legs[transferorLeg].state = .failed
         keeper.earlierCalleeDialogs.append(DialogID(callID: keeper.calleeCallID, localTag: keeper.calleeFromTag))

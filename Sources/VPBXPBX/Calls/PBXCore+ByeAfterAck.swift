@@ -22,7 +22,7 @@ extension PBXCore {
     func sendCallerBye(_ bye: SIPRequest, of call: Call) {
         let key = call.inviteKey
         guard call.awaitingAck.contains(key) else {
-            startClient(bye, to: call.callerSource, purpose: .fireAndForget)
+            sendBye(bye, to: call.callerSource)
             return
         }
         let dialog = DialogID(callID: call.callerDialog.callID, localTag: call.callerDialog.localTag)
@@ -38,13 +38,13 @@ extension PBXCore {
             let waiting = byesAwaitingAck.removeValue(forKey: dialog)
         else { return false }
         runServer(waiting.serverKey) { txn in txn.acknowledged() }
-        startClient(waiting.bye, to: waiting.destination, purpose: .fireAndForget)
+        sendBye(waiting.bye, to: waiting.destination)
         return true
     }
 
     /// The engine stops: every BYE still waiting goes now.
     func sendByesAwaitingAck() {
-        for waiting in byesAwaitingAck.values { startClient(waiting.bye, to: waiting.destination, purpose: .fireAndForget) }
+        for waiting in byesAwaitingAck.values { sendBye(waiting.bye, to: waiting.destination) }
         byesAwaitingAck.removeAll()
     }
 
@@ -54,7 +54,7 @@ extension PBXCore {
         guard let dialog = byesAwaitingAck.first(where: { $0.value.serverKey == serverKey })?.key,
             let waiting = byesAwaitingAck.removeValue(forKey: dialog)
         else { return false }
-        startClient(waiting.bye, to: waiting.destination, purpose: .fireAndForget)
+        sendBye(waiting.bye, to: waiting.destination)
         return true
     }
 }

@@ -23,6 +23,8 @@ extension PBXCore {
             } else {
                 trunkRegisterResponse(response, trunk: name, generation: generation)
             }
+        case .trunkBye(let bye, let destination):
+            if response.statusCode >= 200 { trunkByeResponse(response, bye: bye, destination: destination) }
         case .fireAndForget: break
         }
     }
@@ -158,7 +160,7 @@ extension PBXCore {
             // Another contact (or dialog) answered first, or the caller gave up: this one
             // hangs up at once.
             let bye = dialog.makeRequest(.bye, via: newVia(for: destination), contact: nil)
-            startClient(bye, to: destination, purpose: .fireAndForget)
+            sendBye(bye, to: destination)
             return
         }
         if call.legs[index].confirmationFor != nil, awaitConfirmation(response, call: call, leg: index, dialog: dialog, ack: ack) {
@@ -207,7 +209,7 @@ extension PBXCore {
             if let application = call.applicationLeg, var dialog = call.legs[application].dialog {
                 let destination = call.legs[application].destination
                 let bye = dialog.makeRequest(.bye, via: newVia(for: destination), contact: nil)
-                startClient(bye, to: destination, purpose: .fireAndForget)
+                sendBye(bye, to: destination)
                 call.legs[application].state = .failed
             }
             call.applicationLeg = nil
@@ -409,7 +411,7 @@ extension PBXCore {
             leg.pending = .ack(ack)
             outbound.send(ack, to: leg.destination)
             let bye = dialog.makeRequest(.bye, via: newVia(for: leg.destination), contact: nil)
-            startClient(bye, to: leg.destination, purpose: .fireAndForget)
+            sendBye(bye, to: leg.destination)
         default:
             break
         }

@@ -187,7 +187,7 @@ extension PBXCore {
             let target = originationTarget(origination.number, for: origination.caller, now: now)
         else {
             let bye = dialog.makeRequest(.bye, via: newVia(for: origination.destination), contact: nil)
-            startClient(bye, to: origination.destination, purpose: .fireAndForget)
+            sendBye(bye, to: origination.destination)
             media.closeWithoutWaiting()
             let why = answer == nil ? "488 no SDP in the caller's answer" : "target_unreachable"
             finishOriginationRecord(origination, cause: why, disposition: .failed, side: .system)
@@ -303,7 +303,7 @@ extension PBXCore {
                     .request(dialog.makeAck(inviteCSeq: 1, via: newVia(for: origination.destination))),
                     to: origination.destination)
                 let bye = dialog.makeRequest(.bye, via: newVia(for: origination.destination), contact: nil)
-                startClient(bye, to: origination.destination, purpose: .fireAndForget)
+                sendBye(bye, to: origination.destination)
             }
             endedOriginations[id] = nil
         default:

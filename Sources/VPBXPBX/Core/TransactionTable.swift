@@ -8,6 +8,9 @@ enum ClientPurpose: Sendable, Equatable {
     case calleeInvite(call: UUID, leg: Int)
     /// A request whose answer nobody waits for (CANCEL, BYE after the call ended).
     case fireAndForget
+    /// A BYE to a trunk's provider, kept to answer a challenge of it once
+    /// (PBXCore+TrunkByeChallenge). Boxed, as `relayed`.
+    indirect case trunkBye(SIPRequest, to: SIPPeerAddress)
     /// An in-dialog request relayed from the other leg; its final answer is relayed back to
     /// the server transaction `answering`. Boxed (`indirect`): inline, its key made every
     /// client entry 32 bytes larger, for a case only re-INVITEs and the like use.

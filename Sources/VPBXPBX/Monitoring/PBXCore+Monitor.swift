@@ -348,7 +348,7 @@ extension PBXCore {
             }
         } else if !bySupervisor, var dialog = leg.dialog {
             let bye = dialog.makeRequest(.bye, via: newVia(for: leg.source), contact: nil)
-            startClient(bye, to: leg.source, purpose: .fireAndForget)
+            sendBye(bye, to: leg.source)
         }
         if let media = leg.media { Task { await media.close() } }
         let now = Date()

@@ -183,7 +183,7 @@ extension PBXCore {
             if var dialog = try? Dialog(uacInvite: leg.invite, response: response) {
                 outbound.send(.request(dialog.makeAck(inviteCSeq: 1, via: newVia(for: leg.source))), to: leg.source)
                 let bye = dialog.makeRequest(.bye, via: newVia(for: leg.source), contact: nil)
-                startClient(bye, to: leg.source, purpose: .fireAndForget)
+                sendBye(bye, to: leg.source)
             }
             endedMonitorRings[id] = nil
             return

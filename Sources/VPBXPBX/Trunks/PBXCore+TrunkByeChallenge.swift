@@ -1,0 +1,37 @@
+import VPBXSIP
+
+/// Providers that challenge every request, BYE included (some do, to stop forged hang-ups):
+/// an unanswered challenge leaves the provider's side of the call up (and billed) until its
+/// own timers end it. A BYE to a trunk's address keeps its request, so that a 401 or 407
+/// can be answered once with the trunk's credentials in a new BYE (RFC 3261 §22.2, §8.1.3.5:
+/// the same dialog, CSeq one higher, a new branch).
+extension PBXCore {
+    /// Sends `bye` in a new client transaction: toward a trunk's provider one whose challenge
+    /// is answered, anywhere else one whose answer nobody waits for.
+    func sendBye(_ bye: SIPRequest, to destination: SIPPeerAddress) {
+        let purpose: ClientPurpose = trunk(sending: destination) == nil ? .fireAndForget : .trunkBye(bye, to: destination)
+        startClient(bye, to: destination, purpose: purpose)
+    }
+
+    /// A trunk's final response to a BYE: a challenge gets the BYE again with credentials,
+    /// once (the repeated BYE's own answer is not waited for: a second challenge means the
+    /// credentials are wrong).
+    func trunkByeResponse(_ response: SIPResponse, bye: SIPRequest, destination: SIPPeerAddress) {
+        guard response.statusCode == 401 || response.statusCode == 407 else { return }
+        guard let trunk = trunk(sending: destination),
+            let answer = Self.credentials(of: trunk, answering: response, method: .bye, uri: bye.uri),
+            let cseq = try? bye.headers.cseq().number
+        else {
+            logger.warning(
+                "a trunk challenged a BYE the engine cannot answer (no credentials for it): the provider may keep the call up",
+                metadata: ["to": "\(destination.host):\(destination.port)", "status": "\(response.statusCode)"])
+            return
+        }
+        var again = bye
+        again.headers.replaceTopVia(newVia(for: destination))
+        again.headers.remove("CSeq")
+        again.headers.add(CSeq(cseq + 1, .bye))
+        again.headers.add(answer.header.name, answer.header.value)
+        startClient(again, to: destination, purpose: .fireAndForget)
+    }
+}
