@@ -12,6 +12,7 @@ import VPBXText
 struct TrunkTests {
     let alice = Cast.alice
     let desk = Cast.bobDesk
+    let carol = Cast.carol
     /// The provider's server, as a "phone" that sends and answers what a provider would.
     let provider = Phone("+3612345600", at: "192.0.2.77")
 
@@ -389,6 +390,84 @@ struct TrunkTests {
             #expect(credentials.response == DigestHash.response(ha1: ha1, method: "BYE", credentials: credentials))
             #expect(try again.headers.cseq().number == bye.headers.cseq().number + 1)
             _ = callerDialog
+        }
+    }
+    /// Two accounts at one provider: the same server address for both.
+    private func twoAccounts() -> DialPlan {
+        var plan = plan(inbound: .extension(desk.number))
+        plan.trunks.append(
+            Trunk(
+                name: "second", host: provider.address.host, username: "office2", password: "tr-secret-2",
+                callerID: "+3612345700", numberFormat: .digits, inbound: .extension(carol.number)))
+        return plan
+    }
+
+    @Test(
+        "two trunks at one address: a call is the trunk its Request-URI's line names, else the account it is sent to, else the number it is for, else the first"
+    )
+    func twoTrunksAtOneAddressAreToldApart() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(desk)
+            try await pbx.register(carol)
+            await pbx.core.setDialPlan(twoAccounts())
+            let caller = Phone("06301234567", at: provider.address.host, port: 5099)
+            func call(_ uri: String, to: String? = nil) -> SIPRequest {
+                var invite = caller.invite("3612340000", sdp: alice.sdp())
+                invite.uri = try! SIPURI(parsing: uri)
+                if let to {
+                    invite.headers.remove("To")
+                    invite.headers.add("To", "<sip:\(to)@\(PBXHarness.advertisedHost)>")
+                }
+                return invite
+            }
+            // The registration's line parameter names the second trunk.
+            pbx.send(call("sip:office@\(PBXHarness.advertisedHost);line=second"), from: caller)
+            _ = try await pbx.outbound.request(.invite, to: carol.address)
+            // No parameter: the second's account in the Request-URI.
+            pbx.send(call("sip:office2@\(PBXHarness.advertisedHost)"), from: caller)
+            _ = try await pbx.outbound.request(.invite, to: carol.address)
+            // Neither: the second's own number in To.
+            pbx.send(call("sip:unknown@\(PBXHarness.advertisedHost)", to: "+3612345700"), from: caller)
+            _ = try await pbx.outbound.request(.invite, to: carol.address)
+            // Nothing tells: the first trunk, as before.
+            pbx.send(call("sip:unknown@\(PBXHarness.advertisedHost)"), from: caller)
+            _ = try await pbx.outbound.request(.invite, to: desk.address)
+        }
+    }
+
+    @Test("the registration's Contact names its trunk (line), and a BYE of the second account's call is answered with its own credentials")
+    func secondAccountAnswersItsOwnChallenge() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(carol)
+            var plan = twoAccounts()
+            plan.trunks[1].register = true
+            await pbx.core.setDialPlan(plan)
+            let register = try await pbx.outbound.request(.register, to: provider.address)
+            let contact = try #require(try register.headers.contacts().addresses.first)
+            #expect(contact.uri.user == "office2")
+            #expect(contact.uri.parameters.first { $0.name == "line" }?.value == "second")
+
+            let caller = Phone("06301234567", at: provider.address.host, port: 5099)
+            var invite = caller.invite("3612340000", sdp: alice.sdp())
+            invite.uri = contact.uri
+            pbx.send(invite, from: caller)
+            let rung = try await pbx.outbound.request(.invite, to: carol.address)
+            let carolOK = carol.respond(to: rung, status: 200, toTag: "c1", sdp: carol.sdp(port: 4300))
+            pbx.send(carolOK, from: carol)
+            let ok = try await pbx.outbound.response(200, .invite, to: caller.address)
+            let callerDialog = try PhoneDialog(caller: caller, invite: invite, ok: ok)
+            pbx.send(callerDialog.ack(inviteCSeq: try invite.headers.cseq().number), from: caller)
+            var carolDialog = try PhoneDialog(callee: carol, invite: rung, ok: carolOK)
+            pbx.send(carolDialog.request(.bye), from: carol)
+            let bye = try await pbx.outbound.request(.bye, to: caller.address)
+            var challenge = caller.respond(to: bye, status: 401, toTag: "unused")
+            challenge.headers.add("WWW-Authenticate", "Digest realm=\"carrier.example\", nonce=\"n-2\"")
+            pbx.send(challenge, from: caller)
+            let again = try await pbx.outbound.request(.bye, to: caller.address)
+            let credentials = try DigestCredentials(parsing: try #require(again.headers["Authorization"]))
+            #expect(credentials.username == "office2")
+            let ha1 = DigestHash.ha1(username: "office2", realm: "carrier.example", password: "tr-secret-2", algorithm: .md5)
+            #expect(credentials.response == DigestHash.response(ha1: ha1, method: "BYE", credentials: credentials))
         }
     }
 }

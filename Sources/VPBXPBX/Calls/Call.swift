@@ -221,6 +221,9 @@ final class Call {
     /// The caller withheld its number for this call (`*31`, or its extension's setting):
     /// toward a trunk, From says anonymous and the number goes only in P-Asserted-Identity.
     var withholdsNumber = false
+    /// The trunk the caller's call came in through (its credentials answer a challenge of
+    /// the engine's BYE toward it); nil for a call from a phone.
+    var callerTrunk: String?
     /// How many times the extensions' busy or no-answer forwarding sent the call on.
     var forwards = 0
     /// Why the call's first ringing is not at the number it was sent to (forwarding set on
@@ -401,6 +404,7 @@ extension Call {
             leaving.state = .answered
             leaving.dialog = callerDialog
             leaving.extensionNumber = callerExtension
+            leaving.trunk = callerTrunk
         }
         swappedOutLeg = kept
         legs[index] = leaving
@@ -410,6 +414,7 @@ extension Call {
         calleeFromTag = callerDialog.localTag
         callerDialog = keptDialog
         callerSource = kept.destination
+        callerTrunk = kept.trunk
         (caller, callee) = (kept.extensionNumber ?? callee, caller)
         (callerName, otherPartyName) = (otherPartyName, callerName)
         swap(&callerOrigin, &calleeOrigin)

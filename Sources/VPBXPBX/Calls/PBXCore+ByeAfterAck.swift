@@ -5,6 +5,8 @@ import VPBXSignaling
 struct ByeAwaitingAck {
     let bye: SIPRequest
     let destination: SIPPeerAddress
+    /// The trunk the caller came through, whose credentials answer a challenge of the BYE.
+    let trunk: String?
     /// The caller's INVITE transaction, whose 2xx waits for the ACK.
     let serverKey: TransactionKey
     /// That INVITE's CSeq number, which its ACK carries (RFC 3261 §13.2.2.4).
@@ -22,12 +24,12 @@ extension PBXCore {
     func sendCallerBye(_ bye: SIPRequest, of call: Call) {
         let key = call.inviteKey
         guard call.awaitingAck.contains(key) else {
-            sendBye(bye, to: call.callerSource)
+            sendBye(bye, to: call.callerSource, trunk: call.callerTrunk)
             return
         }
         let dialog = DialogID(callID: call.callerDialog.callID, localTag: call.callerDialog.localTag)
         byesAwaitingAck[dialog] = ByeAwaitingAck(
-            bye: bye, destination: call.callerSource, serverKey: key, inviteCSeq: call.inviteCSeq)
+            bye: bye, destination: call.callerSource, trunk: call.callerTrunk, serverKey: key, inviteCSeq: call.inviteCSeq)
     }
 
     /// An ACK for a call that has ended: if its BYE waited for it, the 2xx is acknowledged
@@ -38,13 +40,13 @@ extension PBXCore {
             let waiting = byesAwaitingAck.removeValue(forKey: dialog)
         else { return false }
         runServer(waiting.serverKey) { txn in txn.acknowledged() }
-        sendBye(waiting.bye, to: waiting.destination)
+        sendBye(waiting.bye, to: waiting.destination, trunk: waiting.trunk)
         return true
     }
 
     /// The engine stops: every BYE still waiting goes now.
     func sendByesAwaitingAck() {
-        for waiting in byesAwaitingAck.values { sendBye(waiting.bye, to: waiting.destination) }
+        for waiting in byesAwaitingAck.values { sendBye(waiting.bye, to: waiting.destination, trunk: waiting.trunk) }
         byesAwaitingAck.removeAll()
     }
 
@@ -54,7 +56,7 @@ extension PBXCore {
         guard let dialog = byesAwaitingAck.first(where: { $0.value.serverKey == serverKey })?.key,
             let waiting = byesAwaitingAck.removeValue(forKey: dialog)
         else { return false }
-        sendBye(waiting.bye, to: waiting.destination)
+        sendBye(waiting.bye, to: waiting.destination, trunk: waiting.trunk)
         return true
     }
 }

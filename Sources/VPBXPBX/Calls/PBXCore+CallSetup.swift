@@ -15,7 +15,7 @@ extension PBXCore {
             return
         }
         let now = Date()
-        let fromTrunk = trunk(sending: source)
+        let fromTrunk = trunk(sending: source, of: request)
         // A provider's call is shown and searched for by the number in E.164.
         var dialled = fromTrunk == nil ? request.uri.user ?? "" : PublicNumber.fromNetwork(request.uri.user ?? "")
         // `*31` and a number: that number, the caller's withheld (CLIR) on the public network.
@@ -147,7 +147,7 @@ extension PBXCore {
         startCall(
             request, key: key, source: source, caller: caller, callerName: callerName, callee: callee, dialled: dialled,
             destinations: destinations, noAnswerTimeout: noAnswerTimeout, path: path, at: now, diversion: diversion,
-            withholdsNumber: withholdsNumber)
+            withholdsNumber: withholdsNumber, callerTrunk: fromTrunk?.name)
     }
 
     /// An extension's call: its dial plan, and a public number that is one of the exchange's
@@ -165,7 +165,7 @@ extension PBXCore {
     func startCall(
         _ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress, caller: String, callerName: String?,
         callee: String, dialled: String, destinations: [RingTarget], noAnswerTimeout: Int, path: [String]?, at now: Date,
-        diversion: Diversion? = nil, withholdsNumber: Bool = false
+        diversion: Diversion? = nil, withholdsNumber: Bool = false, callerTrunk: String? = nil
     ) {
         let offer: SessionDescription
         let lateOffer = request.body.isEmpty
@@ -212,6 +212,7 @@ extension PBXCore {
         call.initialDiversion = diversion
         call.forwardedFrom = diversion?.extensionNumber
         call.withholdsNumber = withholdsNumber
+        call.callerTrunk = callerTrunk
         call.path = path ?? []
         callByInvite[key] = id
         callByDialog[DialogID(callID: dialog.callID, localTag: localTag)] = id

@@ -92,7 +92,7 @@ extension PBXCore {
             if state == .answered, side != .callee, var dialog = call.legs[index].dialog {
                 let destination = call.legs[index].destination
                 let bye = dialog.makeRequest(.bye, via: newVia(for: destination), contact: nil)
-                sendBye(bye, to: destination)
+                sendBye(bye, to: destination, trunk: call.legs[index].trunk)
             } else if !call.legs[index].isDone, state != .answered {
                 cancelLeg(at: index, of: call)
             }

@@ -23,8 +23,8 @@ extension PBXCore {
             } else {
                 trunkRegisterResponse(response, trunk: name, generation: generation)
             }
-        case .trunkBye(let bye, let destination):
-            if response.statusCode >= 200 { trunkByeResponse(response, bye: bye, destination: destination) }
+        case .trunkBye(let bye, let destination, let trunk):
+            if response.statusCode >= 200 { trunkByeResponse(response, bye: bye, destination: destination, trunk: trunk) }
         case .fireAndForget: break
         }
     }
@@ -160,7 +160,7 @@ extension PBXCore {
             // Another contact (or dialog) answered first, or the caller gave up: this one
             // hangs up at once.
             let bye = dialog.makeRequest(.bye, via: newVia(for: destination), contact: nil)
-            sendBye(bye, to: destination)
+            sendBye(bye, to: destination, trunk: call.legs[index].trunk)
             return
         }
         if call.legs[index].confirmationFor != nil, awaitConfirmation(response, call: call, leg: index, dialog: dialog, ack: ack) {
@@ -209,7 +209,7 @@ extension PBXCore {
             if let application = call.applicationLeg, var dialog = call.legs[application].dialog {
                 let destination = call.legs[application].destination
                 let bye = dialog.makeRequest(.bye, via: newVia(for: destination), contact: nil)
-                sendBye(bye, to: destination)
+                sendBye(bye, to: destination, trunk: call.legs[application].trunk)
                 call.legs[application].state = .failed
             }
             call.applicationLeg = nil

@@ -223,7 +223,7 @@ extension PBXCore {
     func hangUpUnconfirmed(_ leg: CalleeLeg) {
         guard var dialog = leg.dialog else { return }
         let bye = dialog.makeRequest(.bye, via: newVia(for: leg.destination), contact: nil)
-        sendBye(bye, to: leg.destination)
+        sendBye(bye, to: leg.destination, trunk: leg.trunk)
     }
 
     /// The leg counts as failed (480, as a mobile out of reach would): the other contacts

@@ -10,7 +10,7 @@ enum ClientPurpose: Sendable, Equatable {
     case fireAndForget
     /// A BYE to a trunk's provider, kept to answer a challenge of it once
     /// (PBXCore+TrunkByeChallenge). Boxed, as `relayed`.
-    indirect case trunkBye(SIPRequest, to: SIPPeerAddress)
+    indirect case trunkBye(SIPRequest, to: SIPPeerAddress, trunk: String)
     /// An in-dialog request relayed from the other leg; its final answer is relayed back to
     /// the server transaction `answering`. Boxed (`indirect`): inline, its key made every
     /// client entry 32 bytes larger, for a case only re-INVITEs and the like use.

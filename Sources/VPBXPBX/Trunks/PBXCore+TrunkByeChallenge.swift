@@ -7,24 +7,29 @@ import VPBXSIP
 /// the same dialog, CSeq one higher, a new branch).
 extension PBXCore {
     /// Sends `bye` in a new client transaction: toward a trunk's provider one whose challenge
-    /// is answered, anywhere else one whose answer nobody waits for.
-    func sendBye(_ bye: SIPRequest, to destination: SIPPeerAddress) {
-        let purpose: ClientPurpose = trunk(sending: destination) == nil ? .fireAndForget : .trunkBye(bye, to: destination)
-        startClient(bye, to: destination, purpose: purpose)
+    /// is answered, anywhere else one whose answer nobody waits for. `trunk`: the trunk the
+    /// dialog runs through, when the call knows it (several trunks may share an address);
+    /// else the one at `destination`'s address.
+    func sendBye(_ bye: SIPRequest, to destination: SIPPeerAddress, trunk name: String? = nil) {
+        guard let trunk = name.flatMap(trunk(named:)) ?? trunk(sending: destination) else {
+            startClient(bye, to: destination, purpose: .fireAndForget)
+            return
+        }
+        startClient(bye, to: destination, purpose: .trunkBye(bye, to: destination, trunk: trunk.name))
     }
 
     /// A trunk's final response to a BYE: a challenge gets the BYE again with credentials,
     /// once (the repeated BYE's own answer is not waited for: a second challenge means the
     /// credentials are wrong).
-    func trunkByeResponse(_ response: SIPResponse, bye: SIPRequest, destination: SIPPeerAddress) {
+    func trunkByeResponse(_ response: SIPResponse, bye: SIPRequest, destination: SIPPeerAddress, trunk name: String) {
         guard response.statusCode == 401 || response.statusCode == 407 else { return }
-        guard let trunk = trunk(sending: destination),
+        guard let trunk = trunk(named: name),
             let answer = Self.credentials(of: trunk, answering: response, method: .bye, uri: bye.uri),
             let cseq = try? bye.headers.cseq().number
         else {
             logger.warning(
                 "a trunk challenged a BYE the engine cannot answer (no credentials for it): the provider may keep the call up",
-                metadata: ["to": "\(destination.host):\(destination.port)", "status": "\(response.statusCode)"])
+                metadata: ["trunk": "\(name)", "status": "\(response.statusCode)"])
             return
         }
         var again = bye

@@ -10,10 +10,39 @@ import VPBXText
 extension PBXCore {
     /// The trunk `source` is, by address: providers send from their server's address, often
     /// from another port than 5060, and do not answer challenges, as Asterisk's `identify`
-    /// and FreeSWITCH's gateway ACLs match them.
+    /// and FreeSWITCH's gateway ACLs match them. Several trunks at one address (two accounts
+    /// at one provider): the first; ``trunk(sending:of:)`` tells them apart by the request.
     func trunk(sending source: SIPPeerAddress) -> Trunk? {
         guard !dialPlan.trunks.isEmpty else { return nil }
         return dialPlan.trunks.first { peer(of: $0)?.host == source.host }
+    }
+
+    /// The trunk a request from `source` comes through. Only trunks at that address can be
+    /// it (the address is what lets it in unchallenged); of several, the one the request
+    /// names: the `line` parameter of its Request-URI (the registration's Contact carries
+    /// the trunk's name there, as Asterisk's `line` option does, and providers send calls to
+    /// the registered Contact), else its Request-URI user being the trunk's account (a
+    /// provider that drops the parameter), else the number it is sent to (Request-URI or
+    /// To) being the trunk's own caller ID, else a trunk at that exact port, else the first.
+    func trunk(sending source: SIPPeerAddress, of request: SIPRequest) -> Trunk? {
+        guard !dialPlan.trunks.isEmpty else { return nil }
+        let candidates = dialPlan.trunks.filter { peer(of: $0)?.host == source.host }
+        guard candidates.count > 1 else { return candidates.first }
+        if let line = request.uri.parameters.first(where: { $0.name.lowercased() == Trunk.lineParameter })?.value,
+            let named = candidates.first(where: { $0.name == line })
+        {
+            return named
+        }
+        let user = request.uri.user
+        if let user, let account = candidates.first(where: { $0.username == user }) { return account }
+        let numbers = [user, (try? request.headers.to())?.uri.user].compactMap { $0.map(PublicNumber.fromNetwork) }
+        if let own = candidates.first(where: { trunk in trunk.callerID.map(numbers.contains) ?? false }) { return own }
+        return candidates.first { peer(of: $0)?.port == source.port } ?? candidates.first
+    }
+
+    /// A trunk by name.
+    func trunk(named name: String) -> Trunk? {
+        dialPlan.trunks.first { $0.name == name }
     }
 
     /// Where a trunk's requests go; nil while its host name has not resolved.

@@ -47,6 +47,11 @@ public struct Trunk: Sendable, Equatable {
         self.register = register
     }
 
+    /// The Contact URI parameter naming the trunk in its registration (its value: the
+    /// trunk's name), by which a provider's calls to that Contact are told from another
+    /// trunk's at the same address.
+    static let lineParameter = "line"
+
     /// The From user of calls sent through it: the number it shows.
     var shownNumber: String { callerID ?? username ?? "anonymous" }
 }
