@@ -470,4 +470,57 @@ struct TrunkTests {
             #expect(credentials.response == DigestHash.response(ha1: ha1, method: "BYE", credentials: credentials))
         }
     }
+    @Test(
+        "a provider challenging a relayed re-INVITE (a phone's new address) gets it again with the trunk's credentials, CSeq one higher; its 200 is ACKed and reaches the phone"
+    )
+    func challengedReInviteIsAnswered() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(plan())
+            let invite = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
+            let out = try await pbx.outbound.request(.invite, to: provider.address)
+            pbx.send(provider.respond(to: out, status: 200, toTag: "p2", sdp: provider.sdp(port: 4100)), from: provider)
+            _ = try await pbx.outbound.request(.ack, to: provider.address)
+            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+            // The INVITE the engine answered is the one with alice's credentials: CSeq 2.
+            var answered = invite
+            answered.headers.remove("CSeq")
+            answered.headers.add("CSeq", "2 INVITE")
+            var aliceDialog = try PhoneDialog(caller: alice, invite: answered, ok: ok)
+            pbx.send(aliceDialog.ack(inviteCSeq: 2), from: alice)
+
+            // A new address (the engine answers a hold itself; this it relays).
+            let moved = aliceDialog.request(.invite, sdp: alice.sdp(port: 4010))
+            pbx.send(moved, from: alice)
+            let relayed = try await pbx.outbound.request(.invite, to: provider.address)
+            #expect(relayed.headers["Proxy-Authorization"] == nil)
+            var challenge = provider.respond(to: relayed, status: 407, toTag: "p2")
+            challenge.headers.add("Proxy-Authenticate", "Digest realm=\"carrier.example\", nonce=\"n-hold\"")
+            pbx.send(challenge, from: provider)
+            _ = try await pbx.outbound.request(.ack, to: provider.address)  // the 407's, in its transaction
+            let again = try await pbx.outbound.request(.invite, to: provider.address)
+            #expect(try again.headers.cseq().number == relayed.headers.cseq().number + 1)
+            #expect(again.headers.callID == relayed.headers.callID && again.body == relayed.body)
+            let credentials = try DigestCredentials(parsing: try #require(again.headers["Proxy-Authorization"]))
+            let ha1 = DigestHash.ha1(username: "office", realm: "carrier.example", password: "tr-secret", algorithm: .md5)
+            #expect(credentials.response == DigestHash.response(ha1: ha1, method: "INVITE", credentials: credentials))
+            // The phone never sees the provider's challenge (the engine's own 407 to its first
+            // INVITE, CSeq 1, is another matter).
+            let movedCSeq = try moved.headers.cseq().number
+            #expect(
+                !pbx.outbound.sent.contains {
+                    $0.isResponse(407, .invite, to: alice.address) && (try? $0.response?.headers.cseq().number) == movedCSeq
+                })
+
+            pbx.send(provider.respond(to: again, status: 200, toTag: "p2", sdp: provider.sdp(port: 4100)), from: provider)
+            let ack = try await pbx.outbound.request(.ack, to: provider.address)
+            #expect(try ack.headers.cseq().number == again.headers.cseq().number)
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            pbx.send(aliceDialog.ack(inviteCSeq: try moved.headers.cseq().number), from: alice)
+
+            // The dialog's numbering went on from the repeated re-INVITE.
+            pbx.send(aliceDialog.request(.bye), from: alice)
+            let bye = try await pbx.outbound.request(.bye, to: provider.address)
+            #expect(try bye.headers.cseq().number > again.headers.cseq().number)
+        }
+    }
 }

@@ -200,6 +200,7 @@ extension PBXCore {
             farDialog = dialog
         }
         let client = startClient(outgoing, to: destination, purpose: .relayed(call: call.id, answering: key, toward: target))
+        if let trunk = trunkOfSide(target, of: call) { keepForTrunkChallenge(outgoing, client: client, trunk: trunk) }
         if request.startsRenegotiation {
             call.pendingRenegotiation = PendingRenegotiation(offerer: side, server: key)
         }
@@ -215,6 +216,7 @@ extension PBXCore {
         client: TransactionKey
     ) {
         guard response.statusCode >= 200 else { return }
+        if answerRelayedTrunkChallenge(response, call: id, answering: key, toward: target, client: client) { return }
         if transactions.relayedInviteByServer[key] == client { transactions.relayedInviteByServer[key] = nil }
         if let call = calls[id], call.pendingRenegotiation?.server == key { call.pendingRenegotiation = nil }
         let relayedInvite = transactions.clients[client]?.relayedInvite

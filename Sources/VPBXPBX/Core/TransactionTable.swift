@@ -89,6 +89,8 @@ struct TransactionTable {
         var timeoutDeadline: ContinuousClock.Instant?
         /// For a relayed re-INVITE: what its 2xx needs to be ACKed.
         var relayedInvite: RelayedInvite?
+        /// For a request relayed to a trunk's provider: itself, to answer a challenge.
+        var trunkChallenge: TrunkChallengeable?
 
         init(transaction: Client, destination: SIPPeerAddress, purpose: ClientPurpose) {
             self.transaction = transaction
