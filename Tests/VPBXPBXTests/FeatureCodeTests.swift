@@ -16,12 +16,12 @@ struct FeatureCodeTests {
             Feature.all.map(\.name) == [
                 "voicemail-own", "voicemail-any", "agent-login", "listen", "whisper", "barge", "pickup",
                 "forward-always", "forward-always-off", "forward-busy", "forward-busy-off", "forward-no-answer",
-                "forward-no-answer-off", "withhold-number",
+                "forward-no-answer-off", "withhold-number", "show-number",
             ])
         #expect(
             Feature.all.filter(\.takesNumber).map(\.name) == [
                 "listen", "whisper", "barge", "pickup", "forward-always", "forward-busy", "forward-no-answer",
-                "withhold-number",
+                "withhold-number", "show-number",
             ])
         // No code is the start of another's: a number dialled after one could not be told apart.
         for feature in Feature.all {

@@ -122,7 +122,7 @@ struct TrunkTests {
         }
     }
 
-    @Test("a withheld number (CLIR): *31 before the number, or the extension's setting: From anonymous, the number in P-Asserted-Identity with Privacy: id")
+    @Test("a withheld number (CLIR): *31 before the number, or the extension's setting: From anonymous, the number in P-Asserted-Identity with Privacy: id; *32 shows it on one call")
     func withheldNumber() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             await pbx.core.setDialPlan(plan())
@@ -150,6 +150,17 @@ struct TrunkTests {
             _ = try await pbx.placeCall(from: alice, to: "06301234569", sdp: alice.sdp())
             let always = try await pbx.outbound.request(.invite, to: provider.address)
             #expect(try always.headers.from().uri.user == "anonymous" && always.headers["Privacy"] == "id")
+
+            // `*32` shows it on one call all the same, the number dialled after it.
+            _ = try await pbx.placeCall(from: alice, to: "*3206301234570", sdp: alice.sdp())
+            let once = try await pbx.outbound.request(.invite, to: provider.address)
+            #expect(once.uri.user == "36301234570")
+            #expect(try once.headers.from().uri.user == "+3612345600" && once.headers["Privacy"] == nil)
+            #expect(once.headers["P-Asserted-Identity"] == nil)
+            // And the next call is withheld again.
+            _ = try await pbx.placeCall(from: alice, to: "06301234571", sdp: alice.sdp())
+            let again = try await pbx.outbound.request(.invite, to: provider.address)
+            #expect(try again.headers.from().uri.user == "anonymous")
         }
     }
 

@@ -18,10 +18,14 @@ extension PBXCore {
         let fromTrunk = trunk(sending: source, of: request)
         // A provider's call is shown and searched for by the number in E.164.
         var dialled = fromTrunk == nil ? request.uri.user ?? "" : PublicNumber.fromNetwork(request.uri.user ?? "")
-        // `*31` and a number: that number, the caller's withheld (CLIR) on the public network.
+        // `*31` and a number: that number, the caller's withheld (CLIR) on the public network;
+        // `*32` and a number: that number, the caller's shown though its extension withholds it.
         var withholdsNumber = false
+        var showsNumber = false
         if fromTrunk == nil, let number = dialPlan.featureCodes.numberWithheld(dialled) {
             (dialled, withholdsNumber) = (number, true)
+        } else if fromTrunk == nil, let number = dialPlan.featureCodes.numberShown(dialled) {
+            (dialled, showsNumber) = (number, true)
         }
         let caller: String
         var routing: Routing
@@ -62,7 +66,7 @@ extension PBXCore {
                 return
             }
             routing = dialPlan.featureCode(dialled, caller: caller) ?? internalRouting(of: dialled, at: now)
-            withholdsNumber = withholdsNumber || directory[caller]?.withholdNumber == true
+            withholdsNumber = withholdsNumber || (!showsNumber && directory[caller]?.withholdNumber == true)
         }
         // Forwarding set on the extension called (always, or no phone to ring).
         var diversion: Diversion?

@@ -49,7 +49,19 @@ public struct DialPlan: Sendable {
         /// The number dialled after the withhold-number code (`*31` by default), or nil when
         /// `dialled` does not start with it: that number is called with the caller's withheld.
         public func numberWithheld(_ dialled: String) -> String? {
-            let code = code(of: .withholdNumber)
+            number(after: .withholdNumber, in: dialled)
+        }
+
+        /// The number dialled after the show-number code (`*32` by default), or nil when
+        /// `dialled` does not start with it: that number is called with the caller's number
+        /// shown, whatever its extension's `withhold-number` setting.
+        public func numberShown(_ dialled: String) -> String? {
+            number(after: .showNumber, in: dialled)
+        }
+
+        /// The number (digits, or `+` and digits) dialled after `feature`'s code.
+        private func number(after feature: Feature, in dialled: String) -> String? {
+            let code = code(of: feature)
             guard dialled.count > code.count, dialled.hasPrefix(code) else { return nil }
             let number = String(dialled.dropFirst(code.count))
             return number.allSatisfy(\.isNumber) || (number.first == "+" && number.dropFirst().allSatisfy(\.isNumber))

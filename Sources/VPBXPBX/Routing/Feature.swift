@@ -65,6 +65,10 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
         Feature(
             "withhold-number", "*31", "withhold your number on this call out: *31 and the number (*3106301234567)",
             takesNumber: true),
+        Feature(
+            "show-number", "*32",
+            "show your number on this call out though your extension withholds it: *32 and the number (*3206301234567)",
+            takesNumber: true),
     ]
 
     /// The feature called `name`, if the catalog has one.
@@ -76,6 +80,7 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
 
     public static var pickup: Feature { named("pickup")! }
     public static var withholdNumber: Feature { named("withhold-number")! }
+    public static var showNumber: Feature { named("show-number")! }
 
     /// The feature that sets (`on`) or clears forwarding on `condition`.
     public static func forwarding(_ condition: ForwardingCondition, on: Bool) -> Feature {
