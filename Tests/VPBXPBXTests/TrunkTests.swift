@@ -333,19 +333,27 @@ struct TrunkTests {
             _ = try await pbx.outbound.response(487, .invite, to: alice.address)
         }
     }
+
+    /// Alice's call out through the trunk, answered by the provider (tag `p2`) and ACKed:
+    /// alice's side of it.
+    private func callOutAnswered(in pbx: PBXHarness) async throws -> PhoneDialog {
+        let invite = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
+        let out = try await pbx.outbound.request(.invite, to: provider.address)
+        pbx.send(provider.respond(to: out, status: 200, toTag: "p2", sdp: provider.sdp(port: 4100)), from: provider)
+        _ = try await pbx.outbound.request(.ack, to: provider.address)
+        let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
+        let aliceDialog = try PhoneDialog(caller: alice, invite: invite, ok: ok)
+        pbx.send(aliceDialog.ack(inviteCSeq: try invite.headers.cseq().number), from: alice)
+        return aliceDialog
+    }
+
     @Test(
         "a provider challenging the BYE gets it again once, with the trunk's credentials for BYE (CSeq one higher, a new branch); a second challenge is not answered"
     )
     func challengedByeIsAnswered() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             await pbx.core.setDialPlan(plan())
-            let invite = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
-            let out = try await pbx.outbound.request(.invite, to: provider.address)
-            pbx.send(provider.respond(to: out, status: 200, toTag: "p2", sdp: provider.sdp(port: 4100)), from: provider)
-            _ = try await pbx.outbound.request(.ack, to: provider.address)
-            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
-            var aliceDialog = try PhoneDialog(caller: alice, invite: invite, ok: ok)
-            pbx.send(aliceDialog.ack(inviteCSeq: try invite.headers.cseq().number), from: alice)
+            var aliceDialog = try await callOutAnswered(in: pbx)
             pbx.send(aliceDialog.request(.bye), from: alice)
             _ = try await pbx.outbound.response(200, .bye, to: alice.address)
 
@@ -373,24 +381,31 @@ struct TrunkTests {
         }
     }
 
+    /// A call from the provider's `caller` that `phone` answers and then hangs up: the
+    /// engine's BYE to the provider.
+    private func answeredThenHungUp(_ invite: SIPRequest, from caller: Phone, by phone: Phone, in pbx: PBXHarness)
+        async throws -> SIPRequest
+    {
+        pbx.send(invite, from: caller)
+        let rung = try await pbx.outbound.request(.invite, to: phone.address)
+        let answer = phone.respond(to: rung, status: 200, toTag: "answered", sdp: phone.sdp(port: 4200))
+        pbx.send(answer, from: phone)
+        let ok = try await pbx.outbound.response(200, .invite, to: caller.address)
+        let callerDialog = try PhoneDialog(caller: caller, invite: invite, ok: ok)
+        pbx.send(callerDialog.ack(inviteCSeq: try invite.headers.cseq().number), from: caller)
+        var phoneDialog = try PhoneDialog(callee: phone, invite: rung, ok: answer)
+        pbx.send(phoneDialog.request(.bye), from: phone)
+        return try await pbx.outbound.request(.bye, to: caller.address)
+    }
+
     @Test("an answered call from the provider: the extension's hang-up reaches the provider through its 407 on the BYE")
     func challengedByeOfAnIncomingCall() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             try await pbx.register(desk)
             await pbx.core.setDialPlan(plan(routes: ["+3612345601": .extension(desk.number)]))
             let caller = Phone("06301234567", at: provider.address.host, port: 5099)
-            let invite = caller.invite("0612345601", sdp: alice.sdp())
-            pbx.send(invite, from: caller)
-            let rung = try await pbx.outbound.request(.invite, to: desk.address)
-            let deskOK = desk.respond(to: rung, status: 200, toTag: "d1", sdp: desk.sdp(port: 4200))
-            pbx.send(deskOK, from: desk)
-            let ok = try await pbx.outbound.response(200, .invite, to: caller.address)
-            var callerDialog = try PhoneDialog(caller: caller, invite: invite, ok: ok)
-            pbx.send(callerDialog.ack(inviteCSeq: try invite.headers.cseq().number), from: caller)
-            var deskDialog = try PhoneDialog(callee: desk, invite: rung, ok: deskOK)
-            pbx.send(deskDialog.request(.bye), from: desk)
-
-            let bye = try await pbx.outbound.request(.bye, to: caller.address)
+            let bye = try await answeredThenHungUp(
+                caller.invite("0612345601", sdp: alice.sdp()), from: caller, by: desk, in: pbx)
             var challenge = caller.respond(to: bye, status: 407, toTag: "unused")
             challenge.headers.add("Proxy-Authenticate", "Digest realm=\"carrier.example\", nonce=\"n-in\", algorithm=SHA-256")
             pbx.send(challenge, from: caller)
@@ -400,7 +415,6 @@ struct TrunkTests {
             let ha1 = DigestHash.ha1(username: "office", realm: "carrier.example", password: "tr-secret", algorithm: .sha256)
             #expect(credentials.response == DigestHash.response(ha1: ha1, method: "BYE", credentials: credentials))
             #expect(try again.headers.cseq().number == bye.headers.cseq().number + 1)
-            _ = callerDialog
         }
     }
     /// Two accounts at one provider: the same server address for both.
@@ -461,16 +475,7 @@ struct TrunkTests {
             let caller = Phone("06301234567", at: provider.address.host, port: 5099)
             var invite = caller.invite("3612340000", sdp: alice.sdp())
             invite.uri = contact.uri
-            pbx.send(invite, from: caller)
-            let rung = try await pbx.outbound.request(.invite, to: carol.address)
-            let carolOK = carol.respond(to: rung, status: 200, toTag: "c1", sdp: carol.sdp(port: 4300))
-            pbx.send(carolOK, from: carol)
-            let ok = try await pbx.outbound.response(200, .invite, to: caller.address)
-            let callerDialog = try PhoneDialog(caller: caller, invite: invite, ok: ok)
-            pbx.send(callerDialog.ack(inviteCSeq: try invite.headers.cseq().number), from: caller)
-            var carolDialog = try PhoneDialog(callee: carol, invite: rung, ok: carolOK)
-            pbx.send(carolDialog.request(.bye), from: carol)
-            let bye = try await pbx.outbound.request(.bye, to: caller.address)
+            let bye = try await answeredThenHungUp(invite, from: caller, by: carol, in: pbx)
             var challenge = caller.respond(to: bye, status: 401, toTag: "unused")
             challenge.headers.add("WWW-Authenticate", "Digest realm=\"carrier.example\", nonce=\"n-2\"")
             pbx.send(challenge, from: caller)
@@ -481,23 +486,14 @@ struct TrunkTests {
             #expect(credentials.response == DigestHash.response(ha1: ha1, method: "BYE", credentials: credentials))
         }
     }
+
     @Test(
         "a provider challenging a relayed re-INVITE (a phone's new address) gets it again with the trunk's credentials, CSeq one higher; its 200 is ACKed and reaches the phone"
     )
     func challengedReInviteIsAnswered() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             await pbx.core.setDialPlan(plan())
-            let invite = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
-            let out = try await pbx.outbound.request(.invite, to: provider.address)
-            pbx.send(provider.respond(to: out, status: 200, toTag: "p2", sdp: provider.sdp(port: 4100)), from: provider)
-            _ = try await pbx.outbound.request(.ack, to: provider.address)
-            let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
-            // The INVITE the engine answered is the one with alice's credentials: CSeq 2.
-            var answered = invite
-            answered.headers.remove("CSeq")
-            answered.headers.add("CSeq", "2 INVITE")
-            var aliceDialog = try PhoneDialog(caller: alice, invite: answered, ok: ok)
-            pbx.send(aliceDialog.ack(inviteCSeq: 2), from: alice)
+            var aliceDialog = try await callOutAnswered(in: pbx)
 
             // A new address (the engine answers a hold itself; this it relays).
             let moved = aliceDialog.request(.invite, sdp: alice.sdp(port: 4010))
