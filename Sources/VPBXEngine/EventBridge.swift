@@ -137,6 +137,9 @@ final class EventBridge: Sendable {
         case .callAnswered(let call):
             (topic, type) = (EventTopic.call, "call.answered")
             writeCall(call, to: &data)
+        case .callConfirming(let call, let extensionNumber):
+            (topic, type) = (EventTopic.call, "call.confirming")
+            writeCall(call, confirming: extensionNumber, to: &data)
         case .callHeld(let call, let party):
             (topic, type) = (EventTopic.call, "call.held")
             writeCall(call, by: party, to: &data)
@@ -208,10 +211,11 @@ final class EventBridge: Sendable {
     }
 
     /// A call's fields (those of ``CallInfo`` in snapshots), with the party of a hold or
-    /// resume, or the disposition and cause of an ended call.
+    /// resume, the disposition and cause of an ended call, or the extension whose mobile is
+    /// asked to confirm it.
     static func writeCall(
         _ call: CallSnapshot, by party: String? = nil, ending: (disposition: String, cause: String)? = nil,
-        to data: inout JSONObjectWriter
+        confirming extensionNumber: String? = nil, to data: inout JSONObjectWriter
     ) {
         data.date("answeredAt", ifPresent: call.answeredAt)
         data.string("by", ifPresent: party)
@@ -220,6 +224,7 @@ final class EventBridge: Sendable {
         data.string("callerName", ifPresent: call.callerName)
         data.string("cause", ifPresent: ending?.cause)
         data.string("disposition", ifPresent: ending?.disposition)
+        data.string("extension", ifPresent: extensionNumber)
         data.strings("heldBy", call.heldBy)
         data.string("id", call.id.lowercaseText)
         data.date("startedAt", call.startedAt)

@@ -46,6 +46,7 @@ import VPBXControl
             (.callStarted(call), "call.started", [:]),
             (.callRinging(call), "call.ringing", [:]),
             (.callAnswered(call), "call.answered", [:]),
+            (.callConfirming(call, extensionNumber: "1003"), "call.confirming", ["extension": "1003"]),
             (.callHeld(call, by: "caller"), "call.held", ["by": "caller"]),
             (.callResumed(call, by: "callee"), "call.resumed", ["by": "callee"]),
             (.callTransferred(call, by: "callee"), "call.transferred", ["by": "callee"]),

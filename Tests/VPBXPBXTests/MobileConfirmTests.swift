@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VPBXSIP
 import VPBXStore
@@ -49,7 +50,8 @@ struct MobileConfirmTests {
     @Test(
         "the mobile's answer waits: it hears the prompt, the caller ringing; 1 connects them and stops the desk phone")
     func pressingOneTakesTheCall() async throws {
-        try await PBXHarness.run(Cast.everyone) { pbx in
+        let events = Mutex<[PBXEvent]>([])
+        try await PBXHarness.run(Cast.everyone, events: { event in events.withLock { $0.append(event) } }) { pbx in
             try await pbx.register(desk)
             try await mobileBob(pbx)
             let (invite, _, _) = try await mobileAnswers(pbx)
@@ -69,6 +71,11 @@ struct MobileConfirmTests {
                 desk.respond(to: deskInvite, status: 183, toTag: "desk-tag", sdp: desk.sdp(port: 4020)), from: desk)
             _ = try await pbx.outbound.response(183, .invite, to: alice.address)
             #expect(media.remotes.last?.port == 5004, "\(media.remotes)")
+            // A console sees the question: the call is being confirmed by Bob's mobile.
+            try await eventually("the confirming event") {
+                events.withLock { $0.contains { if case .callConfirming(_, "101") = $0 { true } else { false } } }
+            }
+            #expect(!events.withLock { $0.contains { if case .callAnswered = $0 { true } else { false } } })
             #expect(media.press("1", from: .b))
             let ok = try await pbx.outbound.response(200, .invite, to: alice.address)
             _ = try await pbx.outbound.request(.cancel, to: desk.address)

@@ -120,6 +120,7 @@ extension PBXCore {
         }
         logger.info(
             "mobile answered; asked to press 1", metadata: ["call": "\(call.id)", "extension": "\(extensionNumber)"])
+        emit(.callConfirming(call.snapshot, extensionNumber: extensionNumber))
         return true
     }
 

@@ -13,6 +13,11 @@ public enum PBXEvent: Sendable, Equatable {
     case callStarted(CallSnapshot)
     case callRinging(CallSnapshot)
     case callAnswered(CallSnapshot)
+    /// The mobile of `extensionNumber` (or a public number it forwards to) answered and is
+    /// asked to press 1 before it takes the call (`--mobile-confirm on`); the caller still
+    /// hears ringing. `call.answered` follows its 1; another key or silence leaves the call
+    /// ringing elsewhere or ends it as the other phones decide.
+    case callConfirming(CallSnapshot, extensionNumber: String)
     /// A party (`caller` or `callee`) put the call on hold; the other one hears music.
     case callHeld(CallSnapshot, by: String)
     /// A party took the call off hold.
