@@ -19,10 +19,15 @@ extension PBXCore {
     }
 
     /// A trunk's final response to a BYE: a challenge gets the BYE again with credentials,
-    /// once (the repeated BYE's own answer is not waited for: a second challenge means the
-    /// credentials are wrong).
+    /// once (a challenge of the BYE that carried them means they are wrong: logged).
     func trunkByeResponse(_ response: SIPResponse, bye: SIPRequest, destination: SIPPeerAddress, trunk name: String) {
         guard response.statusCode == 401 || response.statusCode == 407 else { return }
+        guard bye.headers["Authorization"] == nil, bye.headers["Proxy-Authorization"] == nil else {
+            logger.warning(
+                "a trunk refused its credentials on a BYE: the provider may keep the call up",
+                metadata: ["trunk": "\(name)", "status": "\(response.statusCode)"])
+            return
+        }
         guard let trunk = trunk(named: name),
             let answer = Self.credentials(of: trunk, answering: response, method: .bye, uri: bye.uri),
             let cseq = try? bye.headers.cseq().number
@@ -37,6 +42,6 @@ extension PBXCore {
         again.headers.remove("CSeq")
         again.headers.add(CSeq(cseq + 1, .bye))
         again.headers.add(answer.header.name, answer.header.value)
-        startClient(again, to: destination, purpose: .fireAndForget)
+        startClient(again, to: destination, purpose: .trunkBye(again, to: destination, trunk: name))
     }
 }
