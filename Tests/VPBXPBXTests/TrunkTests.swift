@@ -530,4 +530,29 @@ struct TrunkTests {
             #expect(try bye.headers.cseq().number > again.headers.cseq().number)
         }
     }
+    @Test("an INFO (a key as SIP INFO) relayed to the provider and challenged there is sent again with credentials; its 200 reaches the phone")
+    func challengedInfoIsAnswered() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(plan())
+            var aliceDialog = try await callOutAnswered(in: pbx)
+            var info = aliceDialog.request(.info)
+            info.headers.add("Content-Type", "application/dtmf-relay")
+            info.body = Array("Signal=5\r\nDuration=160\r\n".utf8)
+            pbx.send(info, from: alice)
+            let relayed = try await pbx.outbound.request(.info, to: provider.address)
+            var challenge = provider.respond(to: relayed, status: 401, toTag: "p2")
+            challenge.headers.add("WWW-Authenticate", "Digest realm=\"carrier.example\", nonce=\"n-info\"")
+            pbx.send(challenge, from: provider)
+            let again = try await pbx.outbound.request(.info, to: provider.address)
+            #expect(try again.headers.cseq().number == relayed.headers.cseq().number + 1)
+            #expect(again.body == relayed.body && again.headers.contentType == relayed.headers.contentType)
+            let credentials = try DigestCredentials(parsing: try #require(again.headers["Authorization"]))
+            let ha1 = DigestHash.ha1(username: "office", realm: "carrier.example", password: "tr-secret", algorithm: .md5)
+            #expect(credentials.response == DigestHash.response(ha1: ha1, method: "INFO", credentials: credentials))
+            pbx.send(provider.respond(to: again, status: 200, toTag: "p2"), from: provider)
+            let answered = try await pbx.outbound.response(200, .info, to: alice.address)
+            #expect(try answered.headers.cseq().number == info.headers.cseq().number)
+            #expect(!pbx.outbound.sent.contains { $0.isResponse(401, .info, to: alice.address) })
+        }
+    }
 }
