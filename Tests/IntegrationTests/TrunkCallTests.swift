@@ -19,11 +19,11 @@ extension Integration {
         /// The provider (sipp UAS on 127.0.0.2) and the trunk pointing at it.
         static func provider(
             _ pbx: TestPBX, ear: RTPCapture, challenges: Int = 1, password: String = trunkPassword,
-            extraTrunkOptions: [String] = [], overTCP: Bool = false
+            extraTrunkOptions: [String] = [], overTCP: Bool = false, challengesBye: Bool = false
         ) async throws -> SippProcess {
             var peer = try SippPeer(.trunkAnswerChallenged).signalling(from: providerAddress)
                 .key("rtp_listen", String(ear.port)).key("trunk_user", trunkUser).key("trunk_password", trunkPassword)
-                .key("challenges", String(challenges))
+                .key("challenges", String(challenges)).key("bye_challenge", challengesBye ? "1" : "0")
             if overTCP { peer = peer.overTCP() }
             try await pbx.cli.succeed(
                 [
@@ -99,6 +99,20 @@ extension Integration {
                 #expect(answered.contains("CSeq: 2 INVITE"), "\(answered)")
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: "+36301234567")
                 #expect(cdr.disposition == .answered && cdr.path == ["trunk:provider"], "\(cdr)")
+            }
+        }
+
+        @Test("a provider that challenges the BYE too: the engine's BYE is sent again with the trunk's credentials, which sipp verifies")
+        func challengedBye() async throws {
+            try await TestPBX.run { pbx in
+                let (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                let provider = try await Self.provider(pbx, ear: providerEar, challengesBye: true)
+                let (_, providerResult) = try await Self.talkingCall(
+                    pbx, dialling: "06301234567", provider: provider, ears: (callerEar, providerEar))
+                let byes = providerResult.receivedMessages().filter { $0.hasPrefix("BYE ") }
+                #expect(byes.count == 2, "\(byes)")
+                #expect(byes.last?.contains("username=\"\(Self.trunkUser)\"") == true, "\(byes)")
             }
         }
 
