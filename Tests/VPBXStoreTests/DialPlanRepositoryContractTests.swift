@@ -88,6 +88,54 @@ struct DialPlanRepositoryContractTests {
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func outboundRoutesByNameWithTheirLists(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            let mobiles = OutboundRouteRecord(
+                name: "mobiles", prefixes: ["+3620", "+3630", "+3670"], trunks: ["mobilgw", "telekom"])
+            let agents = OutboundRouteRecord(
+                name: "agents", prefixes: ["+"], trunks: ["callcenter"], callers: ["2000-2099", "1005"])
+            for route in [mobiles, agents] { try await repos.dialPlan.create(route) }
+            // The lists come back in the order written: trunks are tried in it.
+            #expect(try await repos.dialPlan.outboundRoutes() == [agents, mobiles])
+            let twice = await #expect(throws: StoreError.self) { try await repos.dialPlan.create(agents) }
+            #expect(twice?.kind == .conflict)
+            var changed = mobiles
+            changed.trunks = ["telekom", "mobilgw"]
+            changed.callers = ["1001"]
+            try await repos.dialPlan.replace(changed)
+            #expect(try await repos.dialPlan.outboundRoutes().last == changed)
+            let missing = await #expect(throws: StoreError.self) {
+                try await repos.dialPlan.replace(OutboundRouteRecord(name: "nobody", prefixes: ["+"], trunks: ["t"]))
+            }
+            #expect(missing?.kind == .notFound)
+            #expect(try await repos.dialPlan.deleteOutboundRoute("agents"))
+            #expect(try await repos.dialPlan.deleteOutboundRoute("agents") == false)
+            #expect(try await repos.dialPlan.outboundRoutes() == [changed])
+        }
+    }
+
+    @Test(arguments: [
+        OutboundRouteRecord(name: "Mobiles", prefixes: ["+3630"], trunks: ["t"]),
+        OutboundRouteRecord(name: "m", prefixes: [], trunks: ["t"]),
+        OutboundRouteRecord(name: "m", prefixes: ["06 30"], trunks: ["t"]),
+        OutboundRouteRecord(name: "m", prefixes: [""], trunks: ["t"]),
+        OutboundRouteRecord(name: "m", prefixes: ["+1234567890123456"], trunks: ["t"]),
+        OutboundRouteRecord(name: "m", prefixes: ["+3630"], trunks: []),
+        OutboundRouteRecord(name: "m", prefixes: ["+3630"], trunks: ["t", "t"]),
+        OutboundRouteRecord(name: "m", prefixes: ["+3630"], trunks: ["Telekom"]),
+        OutboundRouteRecord(name: "m", prefixes: ["+3630"], trunks: ["t"], callers: ["1"]),
+        OutboundRouteRecord(name: "m", prefixes: ["+3630"], trunks: ["t"], callers: ["2099-2000"]),
+        OutboundRouteRecord(name: "m", prefixes: ["+3630"], trunks: ["t"], callers: ["200-2099"]),
+        OutboundRouteRecord(name: "m", prefixes: ["+3630"], trunks: ["t"], callers: ["20-30-40"]),
+    ])
+    func badOutboundRoutesAreRefused(route: OutboundRouteRecord) async throws {
+        try await StoreBackend.sqliteMemory.withRepositories { repos in
+            let error = await #expect(throws: StoreError.self) { try await repos.dialPlan.create(route) }
+            #expect(error?.kind == .invalidArgument, "\(route)")
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func conferenceRoomsWithTheirPINAndLimit(backend: StoreBackend) async throws {
         try await backend.withRepositories { repos in
             let board = ConferenceRoomRecord(name: "board", pin: "4711", maximumParticipants: 8)

@@ -45,6 +45,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v24-extension-mobile-confirm", migrate: addExtensionMobileConfirm)
         migrator.registerMigration("v25-extension-srtp", migrate: addExtensionSRTP)
         migrator.registerMigration("v26-cdr-encrypted", migrate: addCDREncrypted)
+        migrator.registerMigration("v27-outbound-routes", migrate: createOutboundRoutes)
         return migrator
     }
 
@@ -369,6 +370,17 @@ extension VPBXDatabase {
     /// SQLite adds the column without rewriting the table's rows.
     private static func addCDREncrypted(_ db: Database) throws {
         try db.alter(table: "cdr") { t in t.add(column: "encrypted", .boolean).notNull().defaults(to: false) }
+    }
+
+    /// Outbound routes name trunks in a JSON list, which a foreign key cannot cover: the
+    /// control layer checks the names and refuses to remove a trunk a route names.
+    private static func createOutboundRoutes(_ db: Database) throws {
+        try db.create(table: "outbound_routes") { t in
+            t.primaryKey("name", .text)
+            t.column("prefixes", .text).notNull()
+            t.column("trunks", .text).notNull()
+            t.column("callers", .text).notNull().defaults(to: "[]")
+        }
     }
 
     private static func addExtensionWithholdNumber(_ db: Database) throws {

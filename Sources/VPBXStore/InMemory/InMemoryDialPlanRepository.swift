@@ -1,6 +1,6 @@
 /// ``DialPlanRepository`` in memory, on an ``InMemoryStore``.
 public struct InMemoryDialPlanRepository: DialPlanRepository {
-    private let store: InMemoryStore
+    let store: InMemoryStore
 
     public init(store: InMemoryStore) { self.store = store }
 

@@ -18,6 +18,7 @@ public actor InMemoryStore {
         var swaps: [String: WorkdaySwapRecord] = [:]
         var routes: [String: RouteRecord] = [:]
         var trunks: [String: TrunkRecord] = [:]
+        var outboundRoutes: [String: OutboundRouteRecord] = [:]
         var conferenceRooms: [String: ConferenceRoomRecord] = [:]
         var timeConditions: [String: TimeConditionRecord] = [:]
         var menus: [String: MenuRecord] = [:]

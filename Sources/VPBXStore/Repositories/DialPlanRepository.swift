@@ -24,6 +24,15 @@ public protocol DialPlanRepository: Sendable {
     @discardableResult
     func deleteTrunk(_ name: String) async throws -> Bool
 
+    /// Outbound routes (which trunks carry which numbers), by name.
+    func outboundRoutes() async throws -> [OutboundRouteRecord]
+    /// Inserts an outbound route; `conflict` if the name exists.
+    func create(_ route: OutboundRouteRecord) async throws
+    /// Replaces an outbound route; `notFound` if it does not exist.
+    func replace(_ route: OutboundRouteRecord) async throws
+    @discardableResult
+    func deleteOutboundRoute(_ name: String) async throws -> Bool
+
     /// Conference rooms with settings (a PIN, a limit), by name.
     func conferenceRooms() async throws -> [ConferenceRoomRecord]
     /// Inserts or replaces a room's settings (`create`: `conflict` if the name exists).

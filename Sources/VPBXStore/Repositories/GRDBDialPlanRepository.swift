@@ -2,7 +2,7 @@ import GRDB
 
 /// ``DialPlanRepository`` on a ``VPBXDatabase``.
 public struct GRDBDialPlanRepository: DialPlanRepository {
-    private let database: VPBXDatabase
+    let database: VPBXDatabase
 
     public init(database: VPBXDatabase) { self.database = database }
 
