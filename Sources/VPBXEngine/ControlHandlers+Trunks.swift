@@ -37,6 +37,12 @@ extension ControlHandlers {
         }
         router.register(TrunkDelete.self) { params, _ in
             let record = try await existingTrunk(params.name)
+            let routes = try await outboundRoutes(naming: record.name)
+            guard routes.isEmpty else {
+                throw RPCError.conflict(
+                    "trunk \(record.name) is named by outbound route \(routes.joined(separator: ", ")): "
+                        + "give the route other trunks (vpbx outroute set \(routes[0]) --trunk ...) or remove it first")
+            }
             _ = try await self.storeCall { try await self.dialPlan.deleteTrunk(params.name) }
             try await self.reloadDialPlan()
             await self.publish("dialplan", "trunk.deleted", ["name": .string(record.name)])

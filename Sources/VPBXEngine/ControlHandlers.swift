@@ -49,6 +49,7 @@ struct ControlHandlers: Sendable {
         registerHolidayMethods(on: router)
         registerRouteMethods(on: router)
         registerTrunkMethods(on: router)
+        registerOutboundRouteMethods(on: router)
         registerFeatureCodeMethods(on: router)
         registerMenuMethods(on: router)
         registerQueueMethods(on: router)

@@ -16,7 +16,7 @@ struct VPBX: AsyncParsableCommand {
             CDRCommand.self, ScheduleCommand.self, HolidayCommand.self, RouteCommand.self,
             TimeConditionCommand.self, FeatureCodeCommand.self, MenuCommand.self, QueueCommand.self, AgentCommand.self,
             ReportCommand.self, PromptCommand.self, MusicCommand.self, VoicemailCommand.self, MonitorCommand.self,
-            RecordingCommand.self, TrunkCommand.self, ConferenceCommand.self, EventsCommand.self,
+            RecordingCommand.self, TrunkCommand.self, OutboundRouteCommand.self, ConferenceCommand.self, EventsCommand.self,
             RPCCommand.self,
         ])
 

@@ -85,6 +85,8 @@ struct CalleeLeg: Sendable {
     /// The trunk this leg rings a public number through (PBXCore+Trunks), and whether its
     /// challenge was answered already (only once: a second means the credentials are wrong).
     var trunk: String?
+    /// The trunks that ring the number next, in order, when ``trunk`` cannot carry the call.
+    var nextTrunks: [String] = []
     private(set) var challengesAnswered = 0
     /// The extension this contact belongs to, when the leg rings an extension (a queue offer
     /// rings several at once and must know which one answered).

@@ -365,6 +365,7 @@ extension PBXCore {
         let key = startClient(invite, to: target.destination, purpose: .calleeInvite(call: call.id, leg: call.legs.count))
         var leg = CalleeLeg(contact: target.contact, destination: target.destination, invite: invite, transactionKey: key)
         leg.trunk = trunk?.name
+        leg.nextTrunks = target.nextTrunks
         leg.offeredSRTPKey = offeredSRTPKey
         // The extension whose phone or mobile this is (an application's leg, or a number
         // called out, names none): its busy lamp, and which one answered a queue's offer.

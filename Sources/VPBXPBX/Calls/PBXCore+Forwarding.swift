@@ -108,16 +108,16 @@ extension PBXCore {
 
     /// `routing` as a call handed on (by a menu, a transfer) follows it: an extension that
     /// forwards always (or has no phone and forwards on no answer) sends it to its target,
-    /// out as far as that extension may call; else as it was, out as far as `reachOf` may.
-    func followingForwarding(_ routing: Routing, reachOf: String?, at now: Date)
-        -> (routing: Routing, reach: PublicNumber.Reach?, diversion: Diversion?)
+    /// out as far as (and through the trunks of) that extension; else as it was, out as `caller` may.
+    func followingForwarding(_ routing: Routing, outboundFor caller: String?, at now: Date)
+        -> (routing: Routing, outbound: OutboundPermission?, diversion: Diversion?)
     {
         guard case .extension(let number) = routing.target, let forward = forwardedBeforeRinging(number, at: now) else {
-            return (routing, outboundReach(of: reachOf), nil)
+            return (routing, outboundPermission(of: caller), nil)
         }
         return (
             Routing(target: forward.routing.target, path: routing.path + forward.routing.path),
-            outboundReach(of: forward.forwardedBy), forward.diversion
+            outboundPermission(of: forward.forwardedBy), forward.diversion
         )
     }
 
@@ -128,7 +128,7 @@ extension PBXCore {
     func forwardRinging(_ target: Routing.Target, from extensionNumber: String, at now: Date)
         -> (callee: String, targets: [RingTarget], timeout: Int)?
     {
-        guard var ring = ringing(target, now: now, outboundReach: outboundReach(of: extensionNumber)) else { return nil }
+        guard var ring = ringing(target, now: now, outbound: outboundPermission(of: extensionNumber)) else { return nil }
         if ring.targets.contains(where: { $0.trunk != nil }), dialPlan.mailboxes.contains(extensionNumber),
             let record = directory[extensionNumber]
         {

@@ -16,9 +16,9 @@ extension PBXCore {
         guard let id = handOnCall(callID) else { return false }
         let now = Date()
         // A menu's caller reaches no public number but through an extension's forwarding.
-        let (routing, reach, diversion) = followingForwarding(
-            dialPlan.follow(destination, path: [step], at: now), reachOf: nil, at: now)
-        guard let ring = ringing(routing.target, now: now, outboundReach: reach) else { return false }
+        let (routing, outbound, diversion) = followingForwarding(
+            dialPlan.follow(destination, path: [step], at: now), outboundFor: nil, at: now)
+        guard let ring = ringing(routing.target, now: now, outbound: outbound) else { return false }
         beginHandOn(
             id, callee: ring.callee, targets: ring.targets, timeout: ring.timeout, path: routing.path, diversion: diversion)
         return true
@@ -26,17 +26,18 @@ extension PBXCore {
 
     /// What a call handed to `target` rings: an enabled extension's contacts and its mobile
     /// (with its no-answer timeout), one of the engine's applications, or a public number
-    /// through a trunk when `outboundReach` allows it that far (a transfer or forward to a
-    /// mobile). Nil when there is nothing to ring (an unknown or disabled extension, one
+    /// through a trunk when `outbound` allows it that far (a transfer or forward to a mobile;
+    /// its extension's outbound route chooses the trunk). Nil when there is nothing to ring (an unknown or disabled extension, one
     /// without a phone, a hang-up, a number beyond the reach).
-    func ringing(_ target: Routing.Target, now: Date, outboundReach: PublicNumber.Reach?)
+    func ringing(_ target: Routing.Target, now: Date, outbound: OutboundPermission?)
         -> (callee: String, targets: [RingTarget], timeout: Int)?
     {
         switch target {
         case .extension(let number):
             guard let record = directory[number] else {
-                guard let reach = outboundReach, let publicNumber = PublicNumber(dialled: number),
-                    publicNumber.reach <= reach, let out = trunkTarget(for: publicNumber)
+                guard let outbound, let publicNumber = PublicNumber(dialled: number),
+                    publicNumber.reach <= outbound.reach,
+                    let out = trunkTarget(for: publicNumber, caller: outbound.extensionNumber)
                 else { return nil }
                 return (publicNumber.e164, [out], Self.outboundNoAnswerTimeout)
             }

@@ -92,7 +92,7 @@ extension PBXCore {
     {
         let routing = dialPlan.resolve(number, at: now)
         // A CRM's click-to-call to a customer: out through a trunk as far as the caller may call.
-        if let ring = ringing(routing.target, now: now, outboundReach: outboundReach(of: caller)) {
+        if let ring = ringing(routing.target, now: now, outbound: outboundPermission(of: caller)) {
             return (ring.callee, ring.targets, ring.timeout, routing.path)
         }
         guard case .extension(let extensionNumber) = routing.target, directory[extensionNumber]?.enabled == true,

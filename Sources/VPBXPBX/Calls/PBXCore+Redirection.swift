@@ -34,7 +34,7 @@ extension PBXCore {
             }
             // A phone forwarding to a mobile: out as far as its extension may call.
             let redirecting = call.legs[index].extensionNumber ?? call.callee
-            guard let ring = ringing(routing.target, now: now, outboundReach: outboundReach(of: redirecting)) else {
+            guard let ring = ringing(routing.target, now: now, outbound: outboundPermission(of: redirecting)) else {
                 continue
             }
             let steps = ["redirect:\(number)"] + routing.path

@@ -11,6 +11,8 @@ public struct DialPlan: Sendable {
     public var menus: [String: MenuDefinition]
     /// SIP trunks, in the order outgoing calls try them (priority, then name).
     public var trunks: [Trunk] = []
+    /// Outbound routes (which trunks carry which numbers, for whom), by name.
+    public var outboundRoutes: [OutboundRoute] = []
     /// Conference rooms with settings (a PIN, a limit), by name; a room without any is open.
     public var conferenceRooms: [String: ConferenceRoomSettings] = [:]
     /// Extensions whose unanswered and busy calls go to voicemail.

@@ -73,18 +73,35 @@ extension PBXCore {
         return dialPlan.follow(inbound, path: ["trunk:\(trunk.name)"], at: now)
     }
 
-    /// The trunks an outgoing call may use, in order, with where each is reached: by
-    /// priority, those whose checks went unanswered last (``isUnreachable(_:)``).
-    func outboundTrunks() -> [(trunk: Trunk, peer: SIPPeerAddress)] {
-        let usable = dialPlan.trunks.filter(\.outbound).compactMap { trunk in peer(of: trunk).map { (trunk, $0) } }
+    /// The trunks a call to `number` on behalf of extension `caller` may use, in order, with
+    /// where each is reached: its outbound route's trunks in the route's order (a route
+    /// is the administrator's choice: no other trunk stands in), else every trunk by
+    /// priority; of those, the ones that carry calls out and whose host resolved, the ones
+    /// whose checks went unanswered last (``isUnreachable(_:)``).
+    func outboundTrunks(for number: PublicNumber, caller: String?) -> [(trunk: Trunk, peer: SIPPeerAddress)] {
+        let candidates =
+            dialPlan.outboundRoute(for: number.e164, caller: caller).map { route in
+                route.trunks.compactMap { name in dialPlan.trunks.first { $0.name == name } }
+            } ?? dialPlan.trunks
+        let usable = candidates.filter(\.outbound).compactMap { trunk in peer(of: trunk).map { (trunk, $0) } }
         return usable.filter { !isUnreachable($0.0) } + usable.filter { isUnreachable($0.0) }
     }
 
-    /// What rings `number` through the first outbound trunk; nil when no trunk is usable
-    /// (none configured, or its host has not resolved).
-    func trunkTarget(for number: PublicNumber) -> RingTarget? {
-        guard let (trunk, peer) = outboundTrunks().first else { return nil }
-        return ringTarget(for: number, through: trunk, at: peer)
+    /// The names of the trunks a call to `number` on behalf of `caller` would try, in order
+    /// (`vpbx outroute test`), and the outbound route that chose them (nil: none matched).
+    public func outboundChoice(for number: PublicNumber, caller: String?) -> (route: String?, trunks: [String]) {
+        (dialPlan.outboundRoute(for: number.e164, caller: caller)?.name, outboundTrunks(for: number, caller: caller).map(\.trunk.name))
+    }
+
+    /// What rings `number` through the first of its trunks (``outboundTrunks(for:caller:)``),
+    /// the others kept for failover; nil when none is usable (none configured or named, or
+    /// its host has not resolved).
+    func trunkTarget(for number: PublicNumber, caller: String?) -> RingTarget? {
+        let trunks = outboundTrunks(for: number, caller: caller)
+        guard let (trunk, peer) = trunks.first else { return nil }
+        var target = ringTarget(for: number, through: trunk, at: peer)
+        target.nextTrunks = trunks.dropFirst().map(\.trunk.name)
+        return target
     }
 
     /// `number` written as `trunk` wants it, at its server.
@@ -95,8 +112,9 @@ extension PBXCore {
     }
 
     /// A trunk that could not carry the call (408, a 5xx, refused credentials): the number
-    /// goes to the next outbound trunk, as Asterisk's trunk sequence does. The callee's own
-    /// answers (busy, declined, no such number) are not retried. True when a trunk was rung.
+    /// goes to the leg's next trunk (its route's, or by priority), as Asterisk's trunk
+    /// sequence does. The callee's own answers (busy, declined, no such number) are not
+    /// retried. True when a trunk was rung.
     func failOver(_ response: SIPResponse, call: Call, leg index: Int) -> Bool {
         let leg = call.legs[index]
         guard let name = leg.trunk, response.statusCode == 408 || response.statusCode >= 500,
@@ -104,19 +122,21 @@ extension PBXCore {
             !call.finalSentToCaller || call.handingOn, let user = leg.contact.user,
             let number = PublicNumber(dialled: PublicNumber.fromNetwork(user))
         else { return false }
-        let trunks = outboundTrunks()
-        guard let position = trunks.firstIndex(where: { $0.trunk.name == name }), position + 1 < trunks.count else {
-            return false
+        // The sequence was chosen when the call went out; a trunk removed or turned off since
+        // is passed over.
+        let trunks = leg.nextTrunks.compactMap { name in
+            dialPlan.trunks.first { $0.name == name && $0.outbound }.flatMap { trunk in peer(of: trunk).map { (trunk, $0) } }
         }
-        let (next, peer) = trunks[position + 1]
+        guard let (next, peer) = trunks.first else { return false }
         logger.warning(
             "trunk failed; trying the next one",
             metadata: [
                 "call": "\(call.id)", "trunk": "\(name)", "status": "\(response.statusCode)", "next": "\(next.name)",
             ])
+        var target = ringTarget(for: number, through: next, at: peer)
+        target.nextTrunks = trunks.dropFirst().map(\.0.name)
         var replacement = ring(
-            ringTarget(for: number, through: next, at: peer), for: call,
-            maxForwards: leg.invite.headers.maxForwards ?? 70, body: leg.invite.body)
+            target, for: call, maxForwards: leg.invite.headers.maxForwards ?? 70, body: leg.invite.body)
         replacement.extensionNumber = leg.extensionNumber
         call.legs.append(replacement)
         call.path.append("trunk:\(next.name)")
@@ -124,8 +144,9 @@ extension PBXCore {
         return true
     }
 
-    /// An extension's call to a public number: out through the first outbound trunk, if the
-    /// extension may call that far; refused with 403 if not, 503 without a usable trunk.
+    /// An extension's call to a public number: out through the first of its trunks (its
+    /// outbound route's, else by priority), if the extension may call that far; refused
+    /// with 403 if not, 503 without a usable trunk.
     func callOut(
         _ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress, caller: String, callerName: String?,
         number: PublicNumber, at now: Date, withholdsNumber: Bool = false
@@ -140,7 +161,7 @@ extension PBXCore {
                 callerName: callerName, callee: number.e164, at: now)
             return
         }
-        guard let target = trunkTarget(for: number) else {
+        guard let target = trunkTarget(for: number, caller: caller) else {
             logger.warning("no trunk for a call to a public number", metadata: ["caller": "\(caller)", "number": "\(number.e164)"])
             rejectAttempt(
                 request, key: key, status: 503, reason: "No Trunk Available", caller: caller, callerName: callerName,
@@ -168,21 +189,24 @@ extension PBXCore {
     /// minutes), as it does for a phone dialling it directly.
     static let outboundNoAnswerTimeout = 180
 
-    /// How far calls on behalf of `number` may go out (a transfer, a forward, a click-to-call);
-    /// nil for a party that is no extension (a caller from outside never sends a call out).
-    func outboundReach(of number: String?) -> PublicNumber.Reach? {
-        number.flatMap { directory[$0] }.map { Self.farthestReach(of: $0.outboundClass) }
+    /// How far, and on whose behalf (whose outbound route), calls for `number` may go out (a
+    /// transfer, a forward, a click-to-call); nil for a party that is no extension (a caller
+    /// from outside never sends a call out).
+    func outboundPermission(of number: String?) -> OutboundPermission? {
+        number.flatMap { directory[$0] }.map {
+            OutboundPermission(reach: Self.farthestReach(of: $0.outboundClass), extensionNumber: $0.number)
+        }
     }
 
     /// What ringing extension `record` rings: its phones (``contacts(of:now:)``) and, for a
-    /// mobile extension, its mobile number through the outbound trunk; each names the
-    /// extension (its busy lamp, and which extension answered).
+    /// mobile extension, its mobile number through its trunk (its outbound route's, as for
+    /// its own calls); each names the extension (its busy lamp, and which one answered).
     func ringTargets(of record: ExtensionRecord, now: Date) -> [RingTarget] {
         var targets = contacts(of: record, now: now).map {
             RingTarget(contact: $0.0, destination: $0.1, extensionNumber: record.number)
         }
         if record.kind == .mobile, let mobile = record.mobileNumber.flatMap({ PublicNumber(dialled: $0) }),
-            var target = trunkTarget(for: mobile)
+            var target = trunkTarget(for: mobile, caller: record.number)
         {
             target.extensionNumber = record.number
             target.confirmationFor = record.mobileConfirm ? record.number : nil
@@ -297,6 +321,8 @@ struct RingTarget: Sendable {
     var trunk: String?
     /// Its answer counts only once its phone pressed 1 (``CalleeLeg/confirmationFor``).
     var confirmationFor: String?
+    /// The trunks after ``trunk``, in order, that ring the number when it cannot carry the call.
+    var nextTrunks: [String] = []
 
     init(contact: SIPURI, destination: SIPPeerAddress, extensionNumber: String? = nil, trunk: String? = nil) {
         self.contact = contact

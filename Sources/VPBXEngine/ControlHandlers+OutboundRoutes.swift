@@ -1,0 +1,109 @@
+import Foundation
+import VPBXControl
+import VPBXPBX
+import VPBXStore
+import VPBXText
+
+/// `outroute.*`: outbound routes (least-cost routing) are part of the dial plan
+/// (docs/trunks.md); every change rebuilds it, so the next call out uses it.
+extension ControlHandlers {
+    func registerOutboundRouteMethods(on router: ControlRouter) {
+        router.register(OutboundRouteCreate.self) { params, _ in
+            guard params.prefixes != nil else {
+                throw RPCError.invalidArgument("an outbound route needs at least one prefix", field: "prefixes")
+            }
+            guard params.trunks != nil else {
+                throw RPCError.invalidArgument("an outbound route needs at least one trunk", field: "trunks")
+            }
+            var record = OutboundRouteRecord(name: params.name, prefixes: [], trunks: [])
+            try await apply(params, to: &record)
+            let created = record
+            try await self.storeCall { try await self.dialPlan.create(created) }
+            try await self.reloadDialPlan()
+            await self.publish("dialplan", "outroute.created", ["name": .string(record.name)])
+            return Self.outboundRouteInfo(record)
+        }
+        router.register(OutboundRouteList.self) { _, _ in
+            try await self.storeCall { try await self.dialPlan.outboundRoutes() }.map(Self.outboundRouteInfo)
+        }
+        router.register(OutboundRouteGet.self) { params, _ in
+            Self.outboundRouteInfo(try await existingOutboundRoute(params.name))
+        }
+        router.register(OutboundRouteUpdate.self) { params, _ in
+            var record = try await existingOutboundRoute(params.name)
+            try await apply(params, to: &record)
+            let changed = record
+            try await self.storeCall { try await self.dialPlan.replace(changed) }
+            try await self.reloadDialPlan()
+            await self.publish("dialplan", "outroute.updated", ["name": .string(record.name)])
+            return Self.outboundRouteInfo(record)
+        }
+        router.register(OutboundRouteDelete.self) { params, _ in
+            let record = try await existingOutboundRoute(params.name)
+            _ = try await self.storeCall { try await self.dialPlan.deleteOutboundRoute(params.name) }
+            try await self.reloadDialPlan()
+            await self.publish("dialplan", "outroute.deleted", ["name": .string(record.name)])
+            return Self.outboundRouteInfo(record)
+        }
+        router.register(OutboundRouteTest.self) { params, _ in
+            guard let number = PublicNumber(dialled: params.number) else {
+                throw RPCError.invalidArgument(
+                    "'\(params.number)' is no public number (06 30 123 4567, +49..., 112)", field: "number")
+            }
+            let choice = await self.pbx.outboundChoice(for: number, caller: params.caller)
+            return OutboundRouteTestResult(
+                number: number.e164, reach: "\(number.reach)", route: choice.route, trunks: choice.trunks)
+        }
+    }
+
+    private func existingOutboundRoute(_ name: String) async throws -> OutboundRouteRecord {
+        guard let record = try await storeCall({ try await self.dialPlan.outboundRoutes() }).first(where: { $0.name == name })
+        else { throw RPCError.notFound("no outbound route \(name) (see vpbx outroute list)") }
+        return record
+    }
+
+    /// The given lists onto `record`: prefixes as typed become E.164, trunks must exist (a
+    /// typo would otherwise leave the route's numbers without a trunk: 503). The store checks
+    /// the rest.
+    private func apply(_ params: OutboundRouteParams, to record: inout OutboundRouteRecord) async throws {
+        if let prefixes = params.prefixes {
+            record.prefixes = []
+            for typed in prefixes {
+                do {
+                    record.prefixes.append(try NumberPrefix.normalize(typed).get())
+                } catch {
+                    throw RPCError.invalidArgument("prefix '\(typed)': \(error)", field: "prefixes")
+                }
+            }
+        }
+        if let trunks = params.trunks {
+            let known = Set(try await storeCall { try await self.dialPlan.trunks() }.map(\.name))
+            for name in trunks where !known.contains(name) {
+                throw RPCError.notFound("no trunk \(name) (see vpbx trunk list)")
+            }
+            record.trunks = trunks
+        }
+        if let callers = params.callers { record.callers = callers }
+    }
+
+    static func outboundRouteInfo(_ record: OutboundRouteRecord) -> OutboundRouteInfo {
+        OutboundRouteInfo(name: record.name, prefixes: record.prefixes, trunks: record.trunks, callers: record.callers)
+    }
+
+    /// The dial plan's outbound routes from the store's rows; callers that cannot be read
+    /// (written by a newer engine) are left out and logged.
+    func loadOutboundRoutes() async throws -> [OutboundRoute] {
+        try await storeCall { try await self.dialPlan.outboundRoutes() }.map { record in
+            let callers = record.callers.compactMap(OutboundRoute.CallerRange.init)
+            if callers.count != record.callers.count {
+                logger.error("outbound route callers left out: not extension numbers", metadata: ["route": "\(record.name)"])
+            }
+            return OutboundRoute(name: record.name, prefixes: record.prefixes, trunks: record.trunks, callers: callers)
+        }
+    }
+
+    /// The outbound routes naming trunk `name`: it cannot be removed while they do.
+    func outboundRoutes(naming trunk: String) async throws -> [String] {
+        try await storeCall { try await self.dialPlan.outboundRoutes() }.filter { $0.trunks.contains(trunk) }.map(\.name)
+    }
+}

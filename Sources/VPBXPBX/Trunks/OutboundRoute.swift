@@ -1,0 +1,88 @@
+import VPBXText
+
+/// An outbound route as the core chooses trunks with it (the store's ``OutboundRouteRecord``):
+/// calls to numbers starting with one of its prefixes, from the extensions it names (or from
+/// every extension), go out through its trunks in its order. Least-cost routing: mobile
+/// numbers through a mobile gateway, international calls through a cheaper provider, a call
+/// center's agents through the trunk that shows its number.
+public struct OutboundRoute: Sendable, Equatable {
+    public var name: String
+    /// Beginnings of the numbers it carries, in E.164 (`+3630`; `+` alone: every public
+    /// number) or of short numbers (`112`).
+    public var prefixes: [String]
+    /// Trunk names, tried in this order.
+    public var trunks: [String]
+    /// The extensions whose calls it carries; empty: everyone's.
+    public var callers: [CallerRange]
+
+    public init(name: String, prefixes: [String], trunks: [String], callers: [CallerRange] = []) {
+        self.name = name
+        self.prefixes = prefixes
+        self.trunks = trunks
+        self.callers = callers
+    }
+
+    /// Extension numbers from `lower` to `upper`, both of one length (`2000-2099`); a single
+    /// extension is a range of one.
+    public struct CallerRange: Sendable, Equatable {
+        public let lower: String
+        public let upper: String
+
+        /// `1001` or `2000-2099`; nil for anything else (the store refuses those).
+        public init?(_ text: String) {
+            let ends = text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+            guard (1...2).contains(ends.count), ends.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }),
+                ends[0].count == ends[ends.count - 1].count, ends[0] <= ends[ends.count - 1]
+            else { return nil }
+            (lower, upper) = (ends[0], ends[ends.count - 1])
+        }
+
+        /// Digits of one length compare as numbers when compared as text.
+        public func contains(_ number: String) -> Bool {
+            number.count == lower.count && lower <= number && number <= upper
+        }
+    }
+
+    /// How many characters of `number` (E.164, or a short number) its longest matching prefix
+    /// covers; nil when no prefix matches.
+    func matchLength(of number: String) -> Int? {
+        prefixes.filter { number.hasPrefix($0) }.map(\.count).max()
+    }
+
+    /// Whether it carries calls on behalf of `caller` (nil: no extension's call).
+    func carries(callsOf caller: String?) -> Bool {
+        guard !callers.isEmpty else { return true }
+        guard let caller else { return false }
+        return callers.contains { $0.contains(caller) }
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}
+
+extension DialPlan {
+    /// The outbound route a call to `number` on behalf of `caller` takes: of the routes that
+    /// carry the caller's calls, the one whose prefix matches the most of the number, a
+    /// route naming its callers before one for everyone at the same length (so the call
+    /// center's route wins over the office's), then by name. Nil: none matches, and the call
+    /// goes through every outbound trunk by priority.
+    public func outboundRoute(for number: String, caller: String?) -> OutboundRoute? {
+        var best: (route: OutboundRoute, rank: (Int, Int))?
+        for route in outboundRoutes where route.carries(callsOf: caller) {
+            guard let length = route.matchLength(of: number) else { continue }
+            let rank = (length, route.callers.isEmpty ? 0 : 1)
+            // Routes are in name order: a later one wins only by ranking higher.
+            if let current = best, rank <= current.rank { continue }
+            best = (route, rank)
+        }
+        return best?.route
+    }
+}
+
+/// How far calls on behalf of an extension may go out (its outbound class), and which
+/// extension that is: its outbound route chooses their trunks.
+struct OutboundPermission: Sendable {
+    let reach: PublicNumber.Reach
+    let extensionNumber: String
+}

@@ -1,0 +1,187 @@
+import ArgumentParser
+import VPBXControl
+
+/// `vpbx outroute ...`: which trunks carry which numbers, for whom (least-cost routing).
+struct OutboundRouteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outroute", abstract: "Manage outbound routes (which trunks carry calls to which numbers).",
+        discussion: """
+            A call out takes the route whose prefix matches the most of the number, among the routes for its \
+            extension (--caller) and those for everyone; at the same length a route naming its callers wins. Its \
+            trunks are tried in the order given, and no other trunk stands in. A number no route matches goes \
+            through every outbound trunk by --priority (vpbx trunk). The + prefix matches every number but the \
+            emergency ones (112, 104, 105, 107), which only a route with their own prefix takes. \
+            Example: vpbx outroute add mobiles --prefix '06 20' --prefix '06 30' --prefix '06 70' --trunk mobilgw \
+            --trunk telekom
+            """,
+        subcommands: [
+            OutboundRouteAdd.self, OutboundRouteListCommand.self, OutboundRouteShow.self, OutboundRouteSet.self,
+            OutboundRouteRemove.self, OutboundRouteTestCommand.self,
+        ])
+
+    static func printDetails(_ info: OutboundRouteInfo) {
+        Output.fields([
+            ("name", info.name), ("prefixes", info.prefixes.joined(separator: " ")),
+            ("trunks", info.trunks.joined(separator: ", then ")), ("callers", callers(of: info)),
+        ])
+    }
+
+    static func callers(of info: OutboundRouteInfo) -> String {
+        info.callers.isEmpty ? "every extension" : info.callers.joined(separator: " ")
+    }
+}
+
+/// The lists shared by `outroute add` and `outroute set`; each option repeats or takes a
+/// comma-separated list.
+struct OutboundRouteSettings: ParsableArguments {
+    @Option(
+        name: .customLong("prefix"),
+        help: ArgumentHelp(
+            "The start of numbers the route carries, as dialled ('06 30', '00 49', '+36 1') or + for every number; repeat it for several.",
+            valueName: "PREFIX"))
+    var prefixes: [String] = []
+
+    @Option(
+        name: .customLong("trunk"),
+        help: ArgumentHelp("A trunk the route uses; repeat it in the order they are tried.", valueName: "NAME"))
+    var trunks: [String] = []
+
+    @Option(
+        name: .customLong("caller"),
+        help: ArgumentHelp(
+            "An extension (1001) or range (2000-2099) whose calls take the route; repeat it for several (default: every extension).",
+            valueName: "EXT"))
+    var callers: [String] = []
+
+    /// Each value split at commas, spaces inside kept (`06 30`).
+    static func list(_ values: [String]) -> [String] {
+        values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+/// `vpbx outroute add NAME --prefix P --trunk T [--caller EXT]`.
+struct OutboundRouteAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add an outbound route.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The route's name, e.g. mobiles.") var name: String
+    @OptionGroup var settings: OutboundRouteSettings
+
+    func validate() throws {
+        guard !OutboundRouteSettings.list(settings.prefixes).isEmpty else {
+            throw ValidationError("a route needs --prefix, e.g. --prefix '06 30' (or + for every number)")
+        }
+        guard !OutboundRouteSettings.list(settings.trunks).isEmpty else {
+            throw ValidationError("a route needs --trunk, e.g. --trunk telekom")
+        }
+    }
+
+    func run() async throws {
+        let params = OutboundRouteParams(
+            name: name, prefixes: OutboundRouteSettings.list(settings.prefixes),
+            trunks: OutboundRouteSettings.list(settings.trunks), callers: OutboundRouteSettings.list(settings.callers))
+        let info = try await EngineSession.run(global) { try await $0.call(OutboundRouteCreate.self, params) }
+        if global.json { return Output.json(info) }
+        Output.line("added outbound route \(info.name): \(info.prefixes.joined(separator: " ")) through \(info.trunks.joined(separator: ", "))")
+    }
+}
+
+/// `vpbx outroute list`.
+struct OutboundRouteListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List outbound routes.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let list = try await EngineSession.run(global) { try await $0.call(OutboundRouteList.self, .init()) }
+        if global.json { return Output.json(list) }
+        Output.table(
+            ["NAME", "PREFIXES", "TRUNKS", "CALLERS"],
+            list.map {
+                [$0.name, $0.prefixes.joined(separator: " "), $0.trunks.joined(separator: ","), OutboundRouteCommand.callers(of: $0)]
+            })
+    }
+}
+
+/// `vpbx outroute show NAME`.
+struct OutboundRouteShow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one outbound route.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The route's name.") var name: String
+
+    func run() async throws {
+        let info = try await EngineSession.run(global) { try await $0.call(OutboundRouteGet.self, .init(name: name)) }
+        if global.json { return Output.json(info) }
+        OutboundRouteCommand.printDetails(info)
+    }
+}
+
+/// `vpbx outroute set NAME ...`: a list given replaces the route's.
+struct OutboundRouteSet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set", abstract: "Change an outbound route: each list given replaces the route's.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The route's name.") var name: String
+    @OptionGroup var settings: OutboundRouteSettings
+
+    @Flag(name: .customLong("every-caller"), help: "Make the route every extension's (clears its --caller list).")
+    var everyCaller = false
+
+    func validate() throws {
+        guard !everyCaller || settings.callers.isEmpty else {
+            throw ValidationError("give --caller or --every-caller, not both")
+        }
+        guard !settings.prefixes.isEmpty || !settings.trunks.isEmpty || !settings.callers.isEmpty || everyCaller else {
+            throw ValidationError("nothing to change: give --prefix, --trunk, --caller or --every-caller (see --help)")
+        }
+    }
+
+    func run() async throws {
+        let given = { (values: [String]) in values.isEmpty ? nil : OutboundRouteSettings.list(values) }
+        let params = OutboundRouteParams(
+            name: name, prefixes: given(settings.prefixes), trunks: given(settings.trunks),
+            callers: everyCaller ? [] : given(settings.callers))
+        let info = try await EngineSession.run(global) { try await $0.call(OutboundRouteUpdate.self, params) }
+        if global.json { return Output.json(info) }
+        OutboundRouteCommand.printDetails(info)
+    }
+}
+
+/// `vpbx outroute remove NAME`.
+struct OutboundRouteRemove: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove an outbound route.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The route's name.") var name: String
+
+    func run() async throws {
+        let info = try await EngineSession.run(global) { try await $0.call(OutboundRouteDelete.self, .init(name: name)) }
+        if global.json { return Output.json(info) }
+        Output.line("removed outbound route \(info.name)")
+    }
+}
+
+/// `vpbx outroute test NUMBER [--caller EXT]`: what a call would do, before anyone dials.
+struct OutboundRouteTestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test", abstract: "Show which route and trunks a call to a number would take now.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "A number as dialled: '06 30 123 4567', +49..., 112.") var number: String
+    @Option(help: ArgumentHelp("The calling extension (routes for named callers apply to it).", valueName: "EXT"))
+    var caller: String?
+
+    func run() async throws {
+        let result = try await EngineSession.run(global) {
+            try await $0.call(OutboundRouteTest.self, .init(number: number, caller: caller))
+        }
+        if global.json { return Output.json(result) }
+        Output.fields([
+            ("number", "\(result.number) (\(result.reach))"),
+            ("route", result.route ?? "none matches: every outbound trunk by priority"),
+            ("trunks", result.trunks.isEmpty ? "none usable: the call would get 503" : result.trunks.joined(separator: ", then ")),
+        ])
+    }
+}
