@@ -6,9 +6,9 @@ struct OutboundRouteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outroute", abstract: "Manage outbound routes (which trunks carry calls to which numbers).",
         discussion: """
-            A call out takes the route whose prefix matches the most of the number, among the routes for its \
-            extension (--caller) and those for everyone; at the same length a route naming its callers wins. Its \
-            trunks are tried in the order given, and no other trunk stands in. A number no route matches goes \
+            A call out takes a route naming its extension (--caller) before any route for everyone, and of \
+            those the one whose prefix matches the most of the number. Its trunks are tried in the order given, \
+            and no other trunk stands in. A number no route matches goes \
             through every outbound trunk by --priority (vpbx trunk). The + prefix matches every number but the \
             emergency ones (112, 104, 105, 107), which only a route with their own prefix takes. \
             Example: vpbx outroute add mobiles --prefix '06 20' --prefix '06 30' --prefix '06 70' --trunk mobilgw \

@@ -62,16 +62,17 @@ extension Character {
 }
 
 extension DialPlan {
-    /// The outbound route a call to `number` on behalf of `caller` takes: of the routes that
-    /// carry the caller's calls, the one whose prefix matches the most of the number, a
-    /// route naming its callers before one for everyone at the same length (so the call
-    /// center's route wins over the office's), then by name. Nil: none matches, and the call
-    /// goes through every outbound trunk by priority.
+    /// The outbound route a call to `number` on behalf of `caller` takes: a matching route
+    /// naming the caller before any route for everyone (the call center's agents go out
+    /// through its trunk whatever the office's routes say: as an extension's own setting
+    /// would), then the one whose prefix matches the most of the number (mobiles through the
+    /// mobile gateway, the rest through the provider), then by name. Nil: none matches, and
+    /// the call goes through every outbound trunk by priority.
     public func outboundRoute(for number: String, caller: String?) -> OutboundRoute? {
         var best: (route: OutboundRoute, rank: (Int, Int))?
         for route in outboundRoutes where route.carries(callsOf: caller) {
             guard let length = route.matchLength(of: number) else { continue }
-            let rank = (length, route.callers.isEmpty ? 0 : 1)
+            let rank = (route.callers.isEmpty ? 0 : 1, length)
             // Routes are in name order: a later one wins only by ranking higher.
             if let current = best, rank <= current.rank { continue }
             best = (route, rank)

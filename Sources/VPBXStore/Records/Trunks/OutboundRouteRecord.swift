@@ -2,8 +2,9 @@ import GRDB
 
 /// An outbound route (least-cost routing): which trunks carry calls to numbers starting with
 /// its prefixes, for the extensions it names or for everyone. Of the routes that match a
-/// call, the one whose prefix matches the most digits wins (the core's ``OutboundRoute``);
-/// numbers no route matches go through all outbound trunks by priority.
+/// call, one naming its caller wins, then the one whose prefix matches the most digits (the
+/// core's ``OutboundRoute``); numbers no route matches go through all outbound trunks by
+/// priority.
 public struct OutboundRouteRecord: Codable, Sendable, Equatable, Identifiable {
     /// `mobiles`, `callcenter`: an object name.
     public var name: String

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+import VPBXPBX
+import VPBXSIP
+import VPBXStore
+import VPBXText
+
+/// Outbound routes (least-cost routing): which trunks carry a call out, by the number's
+/// prefix and the calling extension, tried in the route's order.
+@Suite("Outbound routes", .timeLimit(.minutes(1)))
+struct OutboundRouteTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+    /// Three providers: the office's main one (priority 1), a mobile gateway and a backup.
+    let carrier = Phone("+3612345600", at: "192.0.2.77")
+    let mobileGateway = Phone("+3612345600", at: "192.0.2.79")
+    let backup = Phone("+3612345600", at: "192.0.2.78")
+
+    private func plan(_ routes: [OutboundRoute]) -> DialPlan {
+        var plan = DialPlan()
+        plan.trunks = [
+            Trunk(name: "carrier", host: carrier.address.host, numberFormat: .digits, priority: 1),
+            Trunk(name: "mobilgw", host: mobileGateway.address.host, numberFormat: .national, priority: 2),
+            Trunk(name: "backup", host: backup.address.host, numberFormat: .e164, priority: 3),
+        ]
+        plan.outboundRoutes = routes
+        return plan
+    }
+
+    /// Where `caller`'s call to `number` is sent first (which provider), and the INVITE.
+    private func firstTrunk(of caller: Phone, calling number: String, in pbx: PBXHarness) async throws
+        -> (address: SIPPeerAddress, invite: SIPRequest)
+    {
+        let sentBefore = pbx.outbound.sent.count
+        let providers = [carrier, mobileGateway, backup].map(\.address)
+        // Earlier calls' INVITEs are retransmitted meanwhile: this call's ends in its digits.
+        let ending = String(number.filter(\.isNumber).suffix(7))
+        _ = try await pbx.placeCall(from: caller, to: number, sdp: caller.sdp())
+        return try await eventually("the call's INVITE out") {
+            pbx.outbound.sent.dropFirst(sentBefore).first {
+                $0.request?.method == .invite && providers.contains($0.destination)
+                    && $0.request?.uri.user?.hasSuffix(ending) == true
+            }.flatMap { sent in sent.request.map { (sent.destination, $0) } }
+        }
+    }
+
+    private func allowAbroad(_ phone: Phone, in pbx: PBXHarness) async throws {
+        let updated = try await pbx.extensions.update(phone.number, with: ExtensionPatch(outboundClass: .international))
+        await pbx.core.extensionChanged(updated)
+    }
+
+    @Test("the route whose prefix matches the most of the number chooses the trunk; a number no route matches goes by priority")
+    func longestPrefixChoosesTheTrunk() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(
+                plan([
+                    // First by name, but shorter: it takes only what the mobiles route does not.
+                    OutboundRoute(name: "a-hungary", prefixes: ["+36"], trunks: ["backup"]),
+                    OutboundRoute(name: "mobiles", prefixes: ["+3620", "+3630", "+3670"], trunks: ["mobilgw"]),
+                ]))
+            try await allowAbroad(alice, in: pbx)
+            let mobile = try await firstTrunk(of: alice, calling: "06 30 123 4567", in: pbx)
+            #expect(mobile.address == mobileGateway.address)
+            #expect(mobile.invite.uri.user == "06301234567", "in the mobile gateway's own number format (national)")
+            #expect(try await firstTrunk(of: alice, calling: "06 1 234 5678", in: pbx).address == backup.address)
+            #expect(try await firstTrunk(of: alice, calling: "0049301234567", in: pbx).address == carrier.address)
+        }
+    }
+
+    @Test("a route naming the caller wins over routes for everyone, even with a shorter prefix; others' calls do not take it")
+    func routeForNamedCallers() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(
+                plan([
+                    OutboundRoute(
+                        name: "desk", prefixes: ["+"], trunks: ["backup"], callers: [try #require(.init("100-100"))]),
+                    OutboundRoute(name: "mobiles", prefixes: ["+3630"], trunks: ["mobilgw"]),
+                ]))
+            #expect(try await firstTrunk(of: alice, calling: "06 30 123 4567", in: pbx).address == backup.address)
+            #expect(try await firstTrunk(of: desk, calling: "06 30 123 4567", in: pbx).address == mobileGateway.address)
+            #expect(try await firstTrunk(of: desk, calling: "06 1 234 5678", in: pbx).address == carrier.address)
+        }
+    }
+
+    @Test("a failing trunk hands the number to the route's next trunk, never to one the route does not name")
+    func failoverStaysInTheRoute() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(plan([OutboundRoute(name: "mobiles", prefixes: ["+3630"], trunks: ["mobilgw", "backup"])]))
+            _ = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
+            let first = try await pbx.outbound.request(.invite, to: mobileGateway.address)
+            pbx.send(mobileGateway.respond(to: first, status: 503, toTag: "down"), from: mobileGateway)
+            let second = try await pbx.outbound.request(.invite, to: backup.address)
+            #expect(second.uri.user == "+36301234567")
+            pbx.send(backup.respond(to: second, status: 503, toTag: "down2"), from: backup)
+            let cdr = try await eventually("the call's CDR row") {
+                try await pbx.cdrs.search(CDRQuery(number: "+36301234567")).first { $0.disposition != .inProgress }
+            }
+            #expect(cdr.path == ["trunk:mobilgw", "trunk:backup"], "\(cdr)")
+            #expect(!pbx.outbound.sent.contains { $0.isRequest(.invite, to: carrier.address) })
+        }
+    }
+
+    @Test("a route whose trunks cannot carry calls out refuses the call (503), though other trunks could")
+    func routeWithoutUsableTrunk() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var closed = plan([OutboundRoute(name: "abroad", prefixes: ["+49"], trunks: ["backup"])])
+            closed.trunks[2].outbound = false
+            await pbx.core.setDialPlan(closed)
+            try await allowAbroad(alice, in: pbx)
+            let choice = await pbx.core.outboundChoice(for: try #require(PublicNumber(dialled: "0049301234567")), caller: "100")
+            #expect(choice.route == "abroad" && choice.trunks.isEmpty)
+            _ = try await pbx.placeCall(from: alice, to: "0049301234567", sdp: alice.sdp())
+            let refused = try await pbx.outbound.response(503, .invite, to: alice.address)
+            #expect(refused.reason == "No Trunk Available")
+            #expect(!pbx.outbound.sent.contains { $0.isRequest(.invite, to: carrier.address) })
+        }
+    }
+
+    @Test("a mobile extension's own mobile, and a click-to-call, go out through the extension's route")
+    func callsOnBehalfOfAnExtensionTakeItsRoute() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let deskRange = try #require(OutboundRoute.CallerRange("101"))
+            let aliceRange = try #require(OutboundRoute.CallerRange("100"))
+            await pbx.core.setDialPlan(
+                plan([
+                    OutboundRoute(name: "desk", prefixes: ["+36"], trunks: ["mobilgw"], callers: [deskRange]),
+                    OutboundRoute(name: "alice", prefixes: ["+36"], trunks: ["backup"], callers: [aliceRange]),
+                ]))
+            try await pbx.register(desk)
+            let updated = try await pbx.extensions.update(
+                desk.number, with: ExtensionPatch(kind: .mobile, mobileNumber: .set("+36309998877")))
+            await pbx.core.extensionChanged(updated)
+            _ = try await pbx.placeCall(from: Cast.bobSoft, to: desk.number, sdp: Cast.bobSoft.sdp())
+            let mobile = try await pbx.outbound.request(.invite, to: mobileGateway.address)
+            #expect(mobile.uri.user == "06309998877")
+
+            try await pbx.register(alice)
+            _ = try await pbx.core.originate(from: alice.number, to: "06 30 123 4567")
+            let invite = try await pbx.outbound.request(.invite, to: alice.address)
+            pbx.send(alice.respond(to: invite, status: 200, toTag: "alice", sdp: alice.sdp(port: 4000)), from: alice)
+            let out = try await pbx.outbound.request(.invite, to: backup.address)
+            #expect(out.uri.user == "+36301234567")
+        }
+    }
+
+    @Test("caller ranges hold extension numbers of their own length only")
+    func callerRanges() throws {
+        let agents = try #require(OutboundRoute.CallerRange("2000-2099"))
+        #expect(agents.contains("2000") && agents.contains("2042") && agents.contains("2099"))
+        #expect(!agents.contains("1999") && !agents.contains("2100") && !agents.contains("20000") && !agents.contains("210"))
+        for bad in ["2099-2000", "200-2099", "20a0", "", "1-2-3", "-2000"] {
+            #expect(OutboundRoute.CallerRange(bad) == nil, "\(bad)")
+        }
+    }
+}
