@@ -35,7 +35,8 @@ import Testing
             ["vm", "export"], ["vm", "delete"], ["featurecode", "list"], ["featurecode", "set"],
             ["featurecode", "reset"], ["queue", "add"], ["queue", "set"], ["queue", "member", "add"], ["agent", "add"],
             ["agent", "set"], ["report", "queue"], ["rec", "list"], ["rec", "export"], ["rec", "retain"], ["rec", "delete"], ["rec", "audit"],
-            ["trunk", "add"], ["trunk", "set"], ["conf", "add"], ["conf", "set"],
+            ["trunk", "add"], ["trunk", "set"], ["outroute", "add"], ["outroute", "set"], ["outroute", "test"],
+            ["conf", "add"], ["conf", "set"],
         ] {
             let help = try await Self.help(command)
             let options = Set(help.matches(of: /--([a-z][a-z-]+)/).map { String($0.output.1) })
