@@ -9,8 +9,8 @@ struct TrunkCommand: AsyncParsableCommand {
         discussion: """
             Calls from a trunk's address are taken without a challenge and go where a route of the number \
             they were sent to says (vpbx route add +3612345600 --to ivr:main), else to the trunk's --inbound \
-            destination. Extensions reach public numbers (06..., +36..., 00..., 112) through the outbound \
-            trunk of the lowest --priority.
+            destination. Extensions reach public numbers (06..., +36..., 00..., 112) through the trunks \
+            of their outbound route (vpbx outroute), else through the outbound trunk of the lowest --priority.
             """,
         subcommands: [TrunkAdd.self, TrunkListCommand.self, TrunkShow.self, TrunkSet.self, TrunkRemove.self])
 
@@ -76,7 +76,7 @@ struct TrunkSettings: ParsableArguments {
     @Option(help: "Use the trunk for outgoing calls: on (default) or off.")
     var outbound: TrunkSwitch?
 
-    @Option(help: "Order among outbound trunks, 1 to 99: the lowest is tried first (default 1).")
+    @Option(help: "Order among outbound trunks for numbers no outbound route matches, 1 to 99: the lowest is tried first (default 1).")
     var priority: Int?
 
     @Option(help: "Register the username at the provider: on or off (default off; needs --username).")
