@@ -139,6 +139,7 @@ extension PBXCore {
         donor.legs[moving].dialog = dialog
         let client = startClient(reInvite, to: destination, purpose: .joinReInvite(donor: donor.id))
         transactions.clients[client]?.relayedInvite = RelayedInvite(dialog: dialog, destination: destination)
+        keepJoinForTrunkChallenge(reInvite, client: client, trunk: donor.legs[moving].trunk)
         logger.info(
             "attended transfer: joining two calls",
             metadata: ["keeper": "\(keeper.id)", "donor": "\(donor.id)", "to": "\(donor.callee)"])
@@ -174,6 +175,7 @@ extension PBXCore {
             if response.isSuccess { sendAck(relayedInvite, cseq: (try? response.headers.cseq().number) ?? 1) }
         }
         guard let donor = calls[donorID], let join = donor.join else { return }
+        if answerJoinTrunkChallenge(response, donor: donor, client: client) { return }
         let keeper = calls[join.keeper]
         guard response.isSuccess, let keeper, keeper.join?.donor == donorID else {
             donor.join = nil
