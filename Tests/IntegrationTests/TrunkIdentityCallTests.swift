@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import VPBXControl
+
+extension Integration {
+    /// Who a provider's call belongs to and what the provider is shown, against sipp: two
+    /// accounts at one provider's address told apart by the account the call is sent to; a
+    /// withheld number sent as anonymous with the number in P-Asserted-Identity, and `*32`
+    /// showing it on one call.
+    @Suite("Trunks: identity")
+    struct TrunkIdentityCallTests {
+        typealias Trunks = TrunkCallTests
+
+        @Test("two accounts at one provider address: a call sent to the second account goes to the second trunk's destination")
+        func twoAccountsAtOneAddress() async throws {
+            try await TestPBX.run { pbx in
+                let (providerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
+                let callee = try SippPeer(.answerListen).key("rtp_listen", String(calleeEar.port))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
+                // The first account's calls would go to 1001, which has no phone (480).
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                let providerPort = try FreePorts.udpPort()
+                let server = "\(Trunks.providerAddress):\(providerPort)"
+                try await pbx.cli.succeed([
+                    "trunk", "add", "first", "--host", server, "--username", "office1", "--inbound", "ext:\(Fixture.caller)",
+                ])
+                try await pbx.cli.succeed([
+                    "trunk", "add", "second", "--host", server, "--username", "office2", "--inbound", "ext:\(Fixture.callee)",
+                    "--priority", "2",
+                ])
+                let calleeProcess = try pbx.start(callee, name: "callee")
+                try await Task.sleep(for: .milliseconds(300))
+                try await calleeProcess.requireListening()
+                // As a provider sends a call to the account it was registered under.
+                let incoming = try pbx.phone(.callListen, port: providerPort).signalling(from: Trunks.providerAddress)
+                    .service("office2").caller("06301234567").key("rtp_listen", String(providerEar.port))
+                let incomingProcess = try pbx.start(incoming, name: "incoming")
+                let call = try await Trunks.talk(pbx, callerEar: providerEar, calleeEar: calleeEar)
+                #expect(call.caller == "+36301234567", "\(call)")
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                let incomingResult = await incomingProcess.finish()
+                let calleeResult = await calleeProcess.finish()
+                providerEar.stop()
+                calleeEar.stop()
+                try incomingResult.requireSuccess()
+                try calleeResult.requireSuccess()
+                let cdr = try await pbx.cdr(from: "+36301234567", to: "office2")
+                #expect(cdr.disposition == .answered && cdr.path == ["trunk:second", "ext:\(Fixture.callee)"], "\(cdr)")
+            }
+        }
+
+        @Test("a withheld number: From anonymous, the number in P-Asserted-Identity with Privacy: id; *32 shows it on the next call")
+        func withheldNumber() async throws {
+            try await TestPBX.run { pbx in
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.cli.succeed(["ext", "set", Fixture.caller, "--withhold-number", "on"])
+                var (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
+                var provider = try await Trunks.provider(pbx, ear: providerEar)
+                let (_, withheld) = try await Trunks.talkingCall(
+                    pbx, dialling: "06301234567", provider: provider, ears: (callerEar, providerEar))
+                let hidden = try #require(withheld.receivedMessages().last { $0.hasPrefix("INVITE ") })
+                #expect(hidden.contains("From: \"Anonymous\" <sip:anonymous@anonymous.invalid>"), "\(hidden)")
+                #expect(hidden.contains("P-Asserted-Identity: <sip:+3612345600@"), "\(hidden)")
+                #expect(hidden.contains("Privacy: id"), "\(hidden)")
+
+                // The same trunk at a new provider process, for the call with *32.
+                (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
+                try await pbx.cli.succeed(["trunk", "remove", "provider"])
+                provider = try await Trunks.provider(pbx, ear: providerEar)
+                let (call, shown) = try await Trunks.talkingCall(
+                    pbx, dialling: "*3206301234570", provider: provider, ears: (callerEar, providerEar))
+                #expect(call.callee == "+36301234570")
+                let visible = try #require(shown.receivedMessages().last { $0.hasPrefix("INVITE ") })
+                #expect(visible.contains("<sip:+3612345600@\(Trunks.providerAddress)>;tag="), "\(visible)")
+                #expect(!visible.contains("anonymous") && !visible.contains("Privacy:"), "\(visible)")
+            }
+        }
+    }
+}
