@@ -59,10 +59,13 @@ extension ControlHandlers {
         return Self.conferenceInfo(record.name, record, room: conferences.list.first { $0.name == record.name }, showingPIN: true)
     }
 
-    /// The given fields onto `record`: "" clears the PIN, 0 the limit. The store checks them.
+    /// The given fields onto `record`: "" clears a PIN, 0 the limit. The store checks them.
     private static func apply(_ params: ConferenceParams, to record: inout ConferenceRoomRecord) {
         if let pin = params.pin { record.pin = pin.isEmpty ? nil : pin }
         if let limit = params.maximumParticipants { record.maximumParticipants = limit == 0 ? nil : limit }
+        if let pin = params.leaderPIN { record.leaderPIN = pin.isEmpty ? nil : pin }
+        if let wait = params.waitForLeader { record.waitForLeader = wait }
+        if let end = params.endWithLeader { record.endWithLeader = end }
     }
 
     /// `room`: who is in it now; nil when nobody is.
@@ -73,6 +76,13 @@ extension ControlHandlers {
             name: name, participants: room?.participants ?? [], hasPIN: record?.pin != nil,
             pin: showingPIN ? record?.pin : nil, maximumParticipants: record?.maximumParticipants)
         info.muted = room?.muted ?? []
+        info.hasLeaderPIN = record?.leaderPIN != nil
+        info.leaderPIN = showingPIN ? record?.leaderPIN : nil
+        info.waitForLeader = record?.waitForLeader ?? false
+        info.endWithLeader = record?.endWithLeader ?? false
+        info.leaders = room?.leaders ?? []
+        info.waiting = room?.waiting ?? []
+        info.locked = room?.locked ?? false
         return info
     }
 
@@ -80,7 +90,12 @@ extension ControlHandlers {
     func loadConferenceRooms() async throws -> [String: ConferenceRoomSettings] {
         Dictionary(
             uniqueKeysWithValues: try await storeCall { try await self.dialPlan.conferenceRooms() }.map {
-                ($0.name, ConferenceRoomSettings(pin: $0.pin, maximumParticipants: $0.maximumParticipants))
+                (
+                    $0.name,
+                    ConferenceRoomSettings(
+                        pin: $0.pin, maximumParticipants: $0.maximumParticipants, leaderPIN: $0.leaderPIN,
+                        waitForLeader: $0.waitForLeader, endWithLeader: $0.endWithLeader)
+                )
             })
     }
 }

@@ -4,12 +4,15 @@ import VPBXControl
 /// `vpbx conf ...`: conference rooms and their settings.
 struct ConferenceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "conf", abstract: "Manage conference rooms: a PIN callers key in, a participant limit.",
+        commandName: "conf", abstract: "Manage conference rooms: a PIN callers key in, a participant limit, a leader.",
         discussion: """
             A route makes a room: vpbx route add 800 --to conf:team. Without settings the room is open to \
             everyone the route brings; with a PIN callers are asked for it (three tries), with a limit \
-            callers beyond it hear that the room is full. A moderator mutes a participant with \
-            vpbx conf mute ROOM NUMBER; vpbx call hangup CALL removes one.
+            callers beyond it hear that the room is full. With a leader PIN, whoever keys it leads the room: \
+            the leader's 1 mutes the others (or unmutes them all), 2 locks the room (or unlocks it); the room \
+            can wait for its leader (--wait-for-leader on: music until one comes) and end with it \
+            (--end-with-leader on). A moderator mutes a participant with vpbx conf mute ROOM NUMBER; \
+            vpbx call hangup CALL removes one.
             """,
         subcommands: [
             ConferenceAdd.self, ConferenceListCommand.self, ConferenceSet.self, ConferenceRemove.self,
@@ -20,14 +23,30 @@ struct ConferenceCommand: AsyncParsableCommand {
         Output.fields([
             ("name", info.name), ("pin", pinText(info)),
             ("limit", info.maximumParticipants.map { "\($0) callers" } ?? "none"),
-            ("in it now", info.participants.isEmpty ? "nobody" : who(info)),
+            ("leader", leaderText(info)),
+            ("in it now", info.participants.isEmpty ? "nobody" : who(info) + (info.locked == true ? " (locked)" : "")),
         ])
     }
 
-    /// The participants, a muted one marked `(muted)`.
+    /// The participants, each marked `(leader)`, `(waiting)` or `(muted)` as it is.
     static func who(_ info: ConferenceInfo) -> String {
         let muted = Set(info.muted ?? [])
-        return info.participants.map { muted.contains($0) ? "\($0)(muted)" : $0 }.joined(separator: " ")
+        let leaders = Set(info.leaders ?? [])
+        let waiting = Set(info.waiting ?? [])
+        return info.participants.map { number in
+            number + (leaders.contains(number) ? "(leader)" : "") + (waiting.contains(number) ? "(waiting)" : "")
+                + (muted.contains(number) ? "(muted)" : "")
+        }.joined(separator: " ")
+    }
+
+    /// "none", or the leader PIN (or "set") and what the room does about its leader.
+    static func leaderText(_ info: ConferenceInfo) -> String {
+        guard let pin = info.leaderPIN ?? (info.hasLeaderPIN == true ? "set" : nil) else { return "none" }
+        let rules = [
+            info.waitForLeader == true ? "callers wait for the leader" : nil,
+            info.endWithLeader == true ? "ends when the last leader leaves" : nil,
+        ].compactMap { $0 }
+        return "PIN \(pin)" + (rules.isEmpty ? "" : "; " + rules.joined(separator: ", "))
     }
 
     static func pinText(_ info: ConferenceInfo) -> String {
@@ -43,15 +62,39 @@ struct ConferenceSettings: ParsableArguments {
     @Option(help: "Callers in the room at once, 2 to 500 (0 clears it in 'set').")
     var max: Int?
 
+    @Option(
+        name: .customLong("leader-pin"),
+        help: "A PIN, 4 to 12 digits, that makes the caller keying it the room's leader (\"\" clears it in 'set'). Without --pin, others press # alone.")
+    var leaderPIN: String?
+
+    @Option(
+        name: .customLong("wait-for-leader"),
+        help: "Callers wait with music, unheard, until a leader is in the room: on or off (default off; needs a leader PIN).")
+    var waitForLeader: TrunkSwitch?
+
+    @Option(
+        name: .customLong("end-with-leader"),
+        help: "When the last leader leaves, the others hear that the conference ended and are hung up: on or off (default off).")
+    var endWithLeader: TrunkSwitch?
+
+    /// Whether any option was given.
+    var changesSomething: Bool {
+        pin != nil || max != nil || leaderPIN != nil || waitForLeader != nil || endWithLeader != nil
+    }
+
     func validate() throws {
-        if let pin, !pin.isEmpty, !((4...12).contains(pin.count) && pin.allSatisfy { $0.isASCII && $0.isNumber }) {
-            throw ValidationError("--pin must be 4 to 12 digits")
+        for (value, option) in [(pin, "--pin"), (leaderPIN, "--leader-pin")] {
+            if let value, !value.isEmpty, !((4...12).contains(value.count) && value.allSatisfy { $0.isASCII && $0.isNumber }) {
+                throw ValidationError("\(option) must be 4 to 12 digits")
+            }
         }
         if let max, max != 0, !(2...500).contains(max) { throw ValidationError("--max must be 2 to 500") }
     }
 
     func params(name: String) -> ConferenceParams {
-        ConferenceParams(name: name, pin: pin, maximumParticipants: max)
+        ConferenceParams(
+            name: name, pin: pin, maximumParticipants: max, leaderPIN: leaderPIN, waitForLeader: waitForLeader?.isOn,
+            endWithLeader: endWithLeader?.isOn)
     }
 }
 
@@ -64,8 +107,9 @@ struct ConferenceAdd: AsyncParsableCommand {
     @OptionGroup var settings: ConferenceSettings
 
     func validate() throws {
-        guard settings.pin?.isEmpty == false || (settings.max ?? 0) != 0 else {
-            throw ValidationError("give the room a --pin or a --max (a room without either needs no settings)")
+        guard settings.pin?.isEmpty == false || (settings.max ?? 0) != 0 || settings.leaderPIN?.isEmpty == false else {
+            throw ValidationError(
+                "give the room a --pin, a --max or a --leader-pin (a room without any needs no settings)")
         }
     }
 
@@ -88,10 +132,11 @@ struct ConferenceListCommand: AsyncParsableCommand {
         let rooms = try await EngineSession.run(global) { try await $0.call(ConferenceList.self, .init()) }
         if global.json { return Output.json(rooms) }
         Output.table(
-            ["ROOM", "PIN", "LIMIT", "PARTICIPANTS", "WHO"],
+            ["ROOM", "PIN", "LIMIT", "LEADER", "PARTICIPANTS", "WHO"],
             rooms.map {
                 [
                     $0.name, ConferenceCommand.pinText($0), $0.maximumParticipants.map(String.init) ?? "-",
+                    $0.hasLeaderPIN == true ? ($0.locked == true ? "pin, locked" : "pin") : "-",
                     String($0.participants.count), ConferenceCommand.who($0),
                 ]
             })
@@ -107,8 +152,8 @@ struct ConferenceSet: AsyncParsableCommand {
     @OptionGroup var settings: ConferenceSettings
 
     func validate() throws {
-        guard settings.pin != nil || settings.max != nil else {
-            throw ValidationError("nothing to change: give --pin or --max (see --help)")
+        guard settings.changesSomething else {
+            throw ValidationError("nothing to change: give --pin, --max, --leader-pin, --wait-for-leader or --end-with-leader (see --help)")
         }
     }
 

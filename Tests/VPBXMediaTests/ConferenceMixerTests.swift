@@ -112,4 +112,25 @@ import Testing
         b.deliver(Self.frame(-30_000))
         #expect(c.nextFrame() == Self.frame(Int16.min))
     }
+
+    @Test func aWaitingParticipantHearsMusicAndNobodyUntilLetIn() {
+        let music = [Int16](repeating: 7, count: 400)
+        let mixer = ConferenceMixer(waitingMusic: music)
+        let (a, b, c) = (mixer.join(), mixer.join(), mixer.join())
+        for port in [a, b, c] { for _ in 0..<12 { _ = port.nextFrame() } }
+        b.setWaiting(true)
+        #expect(b.isWaiting && !a.isWaiting)
+        a.deliver(Self.frame(100))
+        b.deliver(Self.frame(20))
+        c.deliver(Self.frame(3))
+        #expect(b.nextFrame() == Self.frame(7), "the music only, though two others spoke")
+        #expect(a.nextFrame() == Self.frame(3), "b is not heard")
+        #expect(c.nextFrame() == Self.frame(100))
+        b.setWaiting(false)
+        a.deliver(Self.frame(100))
+        b.deliver(Self.frame(20))
+        let letIn = b.nextFrame()
+        #expect(letIn == zip(Self.frame(100), ConferenceMixer.startCue.prefix(160)).map { Int16(clamping: Int32($0) + Int32($1)) })
+        #expect(a.nextFrame() == Self.frame(20), "heard again")
+    }
 }

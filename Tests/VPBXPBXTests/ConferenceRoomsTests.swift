@@ -1,10 +1,11 @@
+import Synchronization
 import Testing
 import VPBXMedia
 
 @testable import VPBXPBX
 
 /// A moderator muting a participant (`conference.mute`), as the rooms keep it.
-@Suite("Conference rooms: a moderator mutes")
+@Suite("Conference rooms: a moderator mutes; leaders")
 struct ConferenceRoomsTests {
     @Test("muting by number: the list says so, the participant's own * unmutes from that state; unknown numbers and rooms are nil")
     func moderatorMutes() throws {
@@ -32,5 +33,85 @@ struct ConferenceRoomsTests {
         rooms.leave("team", first)
         rooms.leave("team", second)
         #expect(rooms.list.isEmpty)
+    }
+
+    /// A port from an admission that must have let the caller in.
+    private func joined(_ admission: ConferenceRooms.Admission) throws -> ConferencePort {
+        guard case .joined(let port) = admission else { throw NotAdmitted(admission: "\(admission)") }
+        return port
+    }
+
+    private struct NotAdmitted: Error {
+        let admission: String
+    }
+
+    @Test("a room that waits for its leader: callers wait until a leader comes, wait again when the last leaves; the list says who")
+    func callersWaitForTheLeader() throws {
+        let rooms = ConferenceRooms()
+        let settings = ConferenceRoomSettings(leaderPIN: "90210", waitForLeader: true)
+        let anna = try joined(rooms.admit("board", caller: "1001", settings: settings))
+        let bela = try joined(rooms.admit("board", caller: "1002", settings: settings))
+        #expect(anna.isWaiting && bela.isWaiting)
+        #expect(rooms.list.first?.waiting == ["1001", "1002"] && rooms.list.first?.leaders == [])
+        let boss = try joined(rooms.admit("board", caller: "1009", asLeader: true, settings: settings))
+        #expect(!anna.isWaiting && !bela.isWaiting && !boss.isWaiting)
+        #expect(rooms.list.first?.leaders == ["1009"] && rooms.list.first?.waiting == [])
+        let late = try joined(rooms.admit("board", caller: "1003", settings: settings))
+        #expect(!late.isWaiting, "a leader is in: no waiting")
+        rooms.leave("board", boss)
+        #expect(anna.isWaiting && bela.isWaiting && late.isWaiting, "the last leader gone: waiting again")
+        // An open room (no such setting) never holds anybody apart.
+        let open = try joined(rooms.admit("open", caller: "1001"))
+        #expect(!open.isWaiting)
+    }
+
+    @Test("a room that ends with its leader tells the others once the last leader leaves, not before")
+    func theRoomEndsWithItsLastLeader() throws {
+        let rooms = ConferenceRooms()
+        let settings = ConferenceRoomSettings(leaderPIN: "90210", endWithLeader: true)
+        let told = Mutex<[String]>([])
+        let member = try joined(
+            rooms.admit("board", caller: "1002", settings: settings, ended: { told.withLock { $0.append("1002") } }))
+        let first = try joined(
+            rooms.admit("board", caller: "1001", asLeader: true, settings: settings, ended: { told.withLock { $0.append("1001") } }))
+        let second = try joined(
+            rooms.admit("board", caller: "1009", asLeader: true, settings: settings, ended: { told.withLock { $0.append("1009") } }))
+        #expect(!member.isWaiting)
+        rooms.leave("board", first)
+        #expect(told.withLock { $0 } == [], "another leader is still in")
+        rooms.leave("board", second)
+        #expect(told.withLock { $0 } == ["1002"], "only those who are no leaders are told")
+        rooms.leave("board", member)
+        #expect(rooms.list.isEmpty)
+    }
+
+    @Test("a leader locks the room (others refused, leaders still in) and mutes the others, or unmutes them all; a member cannot")
+    func leaderLocksAndMutes() throws {
+        let rooms = ConferenceRooms()
+        let settings = ConferenceRoomSettings(leaderPIN: "90210")
+        let boss = try joined(rooms.admit("board", caller: "1009", asLeader: true, settings: settings))
+        let anna = try joined(rooms.admit("board", caller: "1001", settings: settings))
+        let bela = try joined(rooms.admit("board", caller: "1002", settings: settings))
+        #expect(rooms.toggleLocked(by: anna, in: "board") == nil, "a member's 2 does nothing")
+        #expect(rooms.toggleLocked(by: boss, in: "board") == true)
+        #expect(rooms.list.first?.locked == true)
+        guard case .locked = rooms.admit("board", caller: "1003", settings: settings) else {
+            Issue.record("a locked room let a member in")
+            return
+        }
+        let deputy = try joined(rooms.admit("board", caller: "1008", asLeader: true, settings: settings))
+
+        bela.setMuted(true)
+        #expect(rooms.toggleOthersMuted(by: boss, in: "board") == true, "not all muted yet: mute them all")
+        #expect(anna.isMuted && bela.isMuted && !boss.isMuted && !deputy.isMuted, "leaders are not muted")
+        #expect(rooms.toggleOthersMuted(by: boss, in: "board") == false, "all muted: unmute them all")
+        #expect(!anna.isMuted && !bela.isMuted)
+        #expect(rooms.toggleOthersMuted(by: anna, in: "board") == nil)
+
+        rooms.leave("board", boss)
+        #expect(rooms.list.first?.locked == true, "a leader is still in")
+        rooms.leave("board", deputy)
+        #expect(rooms.list.first?.locked == false, "the last leader gone: unlocked")
+        _ = try joined(rooms.admit("board", caller: "1003", settings: settings))
     }
 }

@@ -138,7 +138,9 @@ struct DialPlanRepositoryContractTests {
     @Test(arguments: StoreBackend.allCases)
     func conferenceRoomsWithTheirPINAndLimit(backend: StoreBackend) async throws {
         try await backend.withRepositories { repos in
-            let board = ConferenceRoomRecord(name: "board", pin: "4711", maximumParticipants: 8)
+            let board = ConferenceRoomRecord(
+                name: "board", pin: "4711", maximumParticipants: 8, leaderPIN: "90210", waitForLeader: true,
+                endWithLeader: true)
             let team = ConferenceRoomRecord(name: "team", maximumParticipants: 20)
             for room in [team, board] { try await repos.dialPlan.create(room) }
             #expect(try await repos.dialPlan.conferenceRooms() == [board, team])
@@ -161,6 +163,8 @@ struct DialPlanRepositoryContractTests {
         ConferenceRoomRecord(name: "Board Room"), ConferenceRoomRecord(name: "b", pin: "123"),
         ConferenceRoomRecord(name: "b", pin: "12a4"), ConferenceRoomRecord(name: "b", pin: "1234567890123"),
         ConferenceRoomRecord(name: "b", maximumParticipants: 1), ConferenceRoomRecord(name: "b", maximumParticipants: 501),
+        ConferenceRoomRecord(name: "b", leaderPIN: "12"), ConferenceRoomRecord(name: "b", pin: "4711", leaderPIN: "4711"),
+        ConferenceRoomRecord(name: "b", waitForLeader: true), ConferenceRoomRecord(name: "b", endWithLeader: true),
     ])
     func badConferenceRoomsAreRefused(room: ConferenceRoomRecord) async throws {
         try await StoreBackend.sqliteMemory.withRepositories { repos in

@@ -177,6 +177,16 @@ public struct ConferenceInfo: Codable, Sendable, Hashable {
     /// The participants nobody hears now (muted by their `*` or `conference.mute`); nil
     /// from engines before stop 53.
     public var muted: [String]?
+    /// Whether the room has a leader PIN; its leaders, those waiting for one, and whether a
+    /// leader locked it. Nil from engines before stop 57.
+    public var hasLeaderPIN: Bool?
+    /// The leader PIN itself, shown to admins only.
+    public var leaderPIN: String?
+    public var waitForLeader: Bool?
+    public var endWithLeader: Bool?
+    public var leaders: [String]?
+    public var waiting: [String]?
+    public var locked: Bool?
 
     public init(
         name: String, participants: [String], hasPIN: Bool? = nil, pin: String? = nil, maximumParticipants: Int? = nil

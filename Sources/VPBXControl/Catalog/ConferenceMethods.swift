@@ -61,10 +61,22 @@ public struct ConferenceParams: Codable, Sendable, Hashable {
     public var pin: String?
     /// 2 to 500; 0 clears it.
     public var maximumParticipants: Int?
+    /// 4 to 12 digits making the caller a leader (since stop 57); "" clears it.
+    public var leaderPIN: String?
+    /// Callers wait for a leader (music, unheard); needs a leader PIN.
+    public var waitForLeader: Bool?
+    /// The last leader leaving ends the conference for the others; needs a leader PIN.
+    public var endWithLeader: Bool?
 
-    public init(name: String, pin: String? = nil, maximumParticipants: Int? = nil) {
+    public init(
+        name: String, pin: String? = nil, maximumParticipants: Int? = nil, leaderPIN: String? = nil,
+        waitForLeader: Bool? = nil, endWithLeader: Bool? = nil
+    ) {
         self.name = name
         self.pin = pin
         self.maximumParticipants = maximumParticipants
+        self.leaderPIN = leaderPIN
+        self.waitForLeader = waitForLeader
+        self.endWithLeader = endWithLeader
     }
 }

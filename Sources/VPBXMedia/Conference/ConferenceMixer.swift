@@ -12,7 +12,8 @@ import Synchronization
 /// loses its oldest frame, which bounds the delay a participant can add to 60 ms.
 ///
 /// A participant alone in the room hears the room's waiting music (the hold music), so that it
-/// knows the line is alive while it waits for the others.
+/// knows the line is alive while it waits for the others; so does a waiting one (a room that
+/// waits for its leader), which nobody hears and which hears nobody until it is let in.
 ///
 /// The others hear a rising pair of tones when somebody joins and a falling pair when somebody
 /// leaves (``joinCue``, ``leaveCue``), mixed in with the voices.
@@ -27,6 +28,8 @@ public final class ConferenceMixer: Sendable {
         /// What each other participant said and this one has not heard yet, by speaker.
         var heard: [Int: [[Int16]]] = [:]
         var muted = false
+        /// Waiting for the room's leader: hears the music, is heard by nobody.
+        var waiting = false
         /// A cue still to be heard (samples, from `cueOffset` on).
         var cue: [Int16] = []
         var cueOffset = 0
@@ -116,14 +119,36 @@ public final class ConferenceMixer: Sendable {
         }
     }
 
+    /// A waiting participant hears the waiting music and nothing of the others, who do not
+    /// hear it; let in (`false`), it hears ``startCue`` and the room from the next frame.
+    func setWaiting(_ waiting: Bool, _ id: Int) {
+        state.withLock { state in
+            guard let participant = state.participants[id], participant.waiting != waiting else { return }
+            state.participants[id]?.waiting = waiting
+            state.participants[id]?.heard = [:]
+            if !waiting { state.participants[id]?.hear(Self.startCue) }
+        }
+    }
+
+    func isWaiting(_ id: Int) -> Bool {
+        state.withLock { $0.participants[id]?.waiting ?? false }
+    }
+
+    /// A waiting participant is let in (its leader came): 1 kHz for 200 ms, as a caller
+    /// joining a room hears.
+    public static let startCue: [Int16] = {
+        var generator = ToneGenerator(Tone(frequencies: [1000], level: -10, cadence: .once(milliseconds: 200)))
+        return generator.next(AudioFormat.samples(milliseconds: 200))
+    }()
+
     func isMuted(_ id: Int) -> Bool {
         state.withLock { $0.participants[id]?.muted ?? false }
     }
 
     func deliver(_ frame: [Int16], from speaker: Int) {
         state.withLock { state in
-            guard let participant = state.participants[speaker], !participant.muted else { return }
-            for listener in state.participants.keys where listener != speaker {
+            guard let participant = state.participants[speaker], !participant.muted, !participant.waiting else { return }
+            for (listener, other) in state.participants where listener != speaker && !other.waiting {
                 var queue = state.participants[listener]!.heard[speaker] ?? []
                 if queue.count >= Self.maximumQueuedFrames { queue.removeFirst() }
                 queue.append(frame)
@@ -136,7 +161,7 @@ public final class ConferenceMixer: Sendable {
         var sum = [Int32](repeating: 0, count: AudioFormat.frameSamples)
         state.withLock { state in
             guard var participant = state.participants[listener] else { return }
-            if state.participants.count == 1, !waitingMusic.isEmpty {
+            if state.participants.count == 1 || participant.waiting, !waitingMusic.isEmpty {
                 for index in sum.indices {
                     sum[index] = Int32(waitingMusic[(participant.musicOffset + index) % waitingMusic.count])
                 }
@@ -182,6 +207,12 @@ public final class ConferencePort: Sendable {
 
     /// Whether nobody hears the participant now, whoever muted it.
     public var isMuted: Bool { mixer.isMuted(id) }
+
+    /// Holds the participant apart from the room (its leader is not there yet) or lets it in.
+    public func setWaiting(_ waiting: Bool) { mixer.setWaiting(waiting, id) }
+
+    /// Whether the participant waits for the room's leader.
+    public var isWaiting: Bool { mixer.isWaiting(id) }
 
     public func leave() { mixer.leave(id) }
 }

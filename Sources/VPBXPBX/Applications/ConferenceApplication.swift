@@ -3,8 +3,14 @@ import VPBXRTP
 
 /// A conference room (`conf:NAME`): the caller is answered, keys in the room's PIN if it has
 /// one (three tries, as a voicemail PIN), joins the room (a short tone says so) unless it is
-/// full, and hears everyone else in it; `*` mutes and unmutes the caller (one tone muted,
-/// two unmuted). The caller leaves by hanging up.
+/// full or locked, and hears everyone else in it; `*` mutes and unmutes the caller (one tone
+/// muted, two unmuted). The caller leaves by hanging up.
+///
+/// A room with a leader PIN: the caller keying it is a leader, whose `1` mutes every other
+/// participant (or unmutes them all, when all are muted) and `2` locks or unlocks the room
+/// (one tone locked, two unlocked). A room that waits for its leader has the others wait
+/// with music (`conf-wait-leader`), unheard; one that ends with its leader says
+/// `conf-ended` to the others when the last leader leaves and hangs up on them.
 ///
 /// The others hear a rising pair of tones when a caller joins, a falling pair when one leaves
 /// (``ConferenceMixer``); a caller alone in the room hears the hold music. Tones rather than
@@ -35,32 +41,64 @@ struct ConferenceApplication {
     func run(on channel: any MediaChannel) async -> ApplicationOutcome {
         var keypad = KeypadReader(channel: channel, prompts: prompts, language: language)
         defer { keypad.stop() }
-        if let pin = settings?.pin {
-            var admitted = false
-            for _ in 0..<Self.pinAttempts where !admitted {
-                guard let keyed = await keypad.ask("conf-enter-pin") else { return .callerLeft }
-                admitted = keyed == pin
-                if !admitted {
-                    _ = await channel.play(await prompts.items(["vm-wrong-pin"], language: language, bargeIn: false))
-                }
-            }
-            guard admitted else { return await keypad.say(["goodbye"], then: "conf:\(room)=pin-refused") }
+        guard let asLeader = await admitted(&keypad, channel: channel) else {
+            return await keypad.say(["goodbye"], then: "conf:\(room)=pin-refused")
         }
-        guard let port = rooms.join(room, caller: caller, limit: settings?.maximumParticipants, waitingMusic: music()) else {
-            return await keypad.say(["conf-full", "goodbye"], then: "conf:\(room)=full")
+        let port: ConferencePort
+        switch rooms.admit(
+            room, caller: caller, asLeader: asLeader, settings: settings, waitingMusic: music(), ended: keypad.signal)
+        {
+        case .joined(let joined): port = joined
+        case .full: return await keypad.say(["conf-full", "goodbye"], then: "conf:\(room)=full")
+        case .locked: return await keypad.say(["conf-locked", "goodbye"], then: "conf:\(room)=locked")
         }
         await channel.connect(to: port)
         _ = await channel.play(Self.joined)
+        if port.isWaiting {
+            _ = await channel.play(await prompts.items(["conf-wait-leader"], language: language, bargeIn: false))
+        }
         // Nil when the channel closes: the caller hung up.
-        while let key = await keypad.nextKey() {
-            guard key == "*" else { continue }
-            // The mixer's state, not a copy: a moderator may have muted the caller meanwhile.
-            let isMuted = !port.isMuted
-            port.setMuted(isMuted)
-            _ = await channel.play(isMuted ? Self.muted : Self.unmuted)
+        while let awaited = await keypad.nextKeyOrSignal() {
+            switch awaited {
+            case .signal:
+                // The room's last leader left a room that ends with it.
+                await channel.connect(to: nil)
+                rooms.leave(room, port)
+                return await keypad.say(["conf-ended", "goodbye"], then: "conf:\(room)=ended")
+            case .key("*"):
+                // The mixer's state, not a copy: a moderator may have muted the caller meanwhile.
+                let isMuted = !port.isMuted
+                port.setMuted(isMuted)
+                _ = await channel.play(isMuted ? Self.muted : Self.unmuted)
+            case .key("1") where asLeader:
+                if let othersMuted = rooms.toggleOthersMuted(by: port, in: room) {
+                    _ = await channel.play(othersMuted ? Self.muted : Self.unmuted)
+                }
+            case .key("2") where asLeader:
+                if let locked = rooms.toggleLocked(by: port, in: room) {
+                    _ = await channel.play(locked ? Self.muted : Self.unmuted)
+                }
+            case .key: continue
+            }
         }
         await channel.connect(to: nil)
         rooms.leave(room, port)
         return .callerLeft
+    }
+
+    /// Asks for the room's PIN (or its leader PIN) when it has one: whether the caller is a
+    /// leader, or nil when three tries failed or the caller hung up. Without a PIN but with a
+    /// leader PIN, `#` alone lets a caller in who leads nothing.
+    private func admitted(_ keypad: inout KeypadReader, channel: any MediaChannel) async -> Bool? {
+        let pin = settings?.pin
+        let leaderPIN = settings?.leaderPIN
+        guard pin != nil || leaderPIN != nil else { return false }
+        for _ in 0..<Self.pinAttempts {
+            guard let keyed = await keypad.ask(pin == nil ? "conf-enter-leader-pin" : "conf-enter-pin") else { return nil }
+            if let leaderPIN, keyed == leaderPIN { return true }
+            if keyed == (pin ?? "") { return false }
+            _ = await channel.play(await prompts.items(["vm-wrong-pin"], language: language, bargeIn: false))
+        }
+        return nil
     }
 }

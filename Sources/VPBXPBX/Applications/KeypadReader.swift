@@ -9,7 +9,15 @@ struct KeypadReader {
     private enum Event: Sendable {
         case key(Character)
         case timeout(Int)
+        /// Something outside the keypad that the application waits for too (``signal``).
+        case signal
         case gone
+    }
+
+    /// What ``nextKeyOrSignal()`` brought.
+    enum Awaited: Equatable {
+        case key(Character)
+        case signal
     }
 
     private let channel: any MediaChannel
@@ -37,6 +45,9 @@ struct KeypadReader {
 
     func stop() { keys.cancel() }
 
+    /// Wakes ``nextKeyOrSignal()`` with `.signal`, from anywhere (a conference room ending).
+    var signal: @Sendable () -> Void { { [input] in input.yield(.signal) } }
+
     /// Plays `prompt`, then collects up to 16 digits until `#` or a pause of
     /// `keyTimeoutSeconds`. Empty when the caller keyed nothing; nil when the caller hung up.
     mutating func ask(_ prompt: String) async -> String? {
@@ -60,7 +71,7 @@ struct KeypadReader {
             switch event {
             case .gone, nil: return nil
             case .timeout(let fired) where fired == current: return digits
-            case .timeout: continue
+            case .timeout, .signal: continue
             case .key("#"): return digits
             case .key(let key) where key.isNumber && digits.count < 16: digits.append(key)
             case .key: continue
@@ -71,10 +82,22 @@ struct KeypadReader {
     /// The next key pressed, whenever that is; nil when the caller hung up.
     mutating func nextKey() async -> Character? {
         while true {
+            switch await nextKeyOrSignal() {
+            case nil: return nil
+            case .signal: continue
+            case .key(let key): return key
+            }
+        }
+    }
+
+    /// The next key pressed or ``signal``, whichever comes first; nil when the caller hung up.
+    mutating func nextKeyOrSignal() async -> Awaited? {
+        while true {
             switch await events.next() {
             case .gone, nil: return nil
             case .timeout: continue  // a pause timer of an earlier question
-            case .key(let key): return key
+            case .signal: return .signal
+            case .key(let key): return .key(key)
             }
         }
     }

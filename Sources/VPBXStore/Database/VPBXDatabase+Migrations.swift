@@ -46,6 +46,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v25-extension-srtp", migrate: addExtensionSRTP)
         migrator.registerMigration("v26-cdr-encrypted", migrate: addCDREncrypted)
         migrator.registerMigration("v27-outbound-routes", migrate: createOutboundRoutes)
+        migrator.registerMigration("v28-conference-leader", migrate: addConferenceLeader)
         return migrator
     }
 
@@ -370,6 +371,14 @@ extension VPBXDatabase {
     /// SQLite adds the column without rewriting the table's rows.
     private static func addCDREncrypted(_ db: Database) throws {
         try db.alter(table: "cdr") { t in t.add(column: "encrypted", .boolean).notNull().defaults(to: false) }
+    }
+
+    private static func addConferenceLeader(_ db: Database) throws {
+        try db.alter(table: "conference_rooms") { t in
+            t.add(column: "leader_pin", .text)
+            t.add(column: "wait_for_leader", .boolean).notNull().defaults(to: false)
+            t.add(column: "end_with_leader", .boolean).notNull().defaults(to: false)
+        }
     }
 
     /// Outbound routes name trunks in a JSON list, which a foreign key cannot cover: the
