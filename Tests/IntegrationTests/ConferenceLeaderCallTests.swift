@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import VPBXControl
+
+extension Integration {
+    /// A conference room with a leader, with baresip softphones keying RFC 4733 digits: a
+    /// member waits for the leader, the leader's keys lock the room and mute the others, and
+    /// the room ends with its leader.
+    @Suite("Conference rooms: leaders")
+    struct ConferenceLeaderCallTests {
+        typealias Rooms = ConferenceCallTests
+
+        @Test("--leader-pin with --wait-for-leader and --end-with-leader: 1002 waits, 1001 leads, locks and mutes; 1002 hung up when 1001 leaves")
+        func roomWithALeader() async throws {
+            try await TestPBX.run { pbx in
+                try await pbx.cli.succeed(["route", "add", "800", "--to", "conf:board"])
+                let noLeader = try await pbx.cli.run(["conf", "add", "other", "--max", "5", "--wait-for-leader", "on"])
+                #expect(noLeader.exitCode != 0 && noLeader.stderr.contains("without a leader PIN"), "\(noLeader.summary)")
+                try await pbx.cli.succeed([
+                    "conf", "add", "board", "--leader-pin", "90210", "--wait-for-leader", "on", "--end-with-leader", "on",
+                ])
+                let settings = try #require(try await Rooms.room("board", pbx))
+                #expect(settings.leaderPIN == "90210" && settings.waitForLeader == true && settings.endWithLeader == true)
+                for number in [Fixture.caller, Fixture.callee] {
+                    try await pbx.addExtension(number, password: Fixture.password(number))
+                }
+                let anna = try pbx.softphone(Fixture.caller, tone: 1000)
+                let bela = try pbx.softphone(Fixture.callee, tone: 600)
+                try await eventually("both softphones registered") {
+                    try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }.count == 2 ? true : nil
+                }
+                func key(_ phone: BaresipPhone, _ keys: String) async throws {
+                    for key in keys {
+                        try phone.press(key)
+                        try await Task.sleep(for: .milliseconds(250))
+                    }
+                }
+                func dial(_ phone: BaresipPhone, keying keys: String) async throws {
+                    try phone.send("/dial sip:800@\(pbx.options.sipAddress)")
+                    try await eventually("the room answered") { phone.log.contains("Call established") ? true : nil }
+                    try await Task.sleep(for: .milliseconds(500))
+                    try await key(phone, keys)
+                }
+
+                // Bela leads nothing: # alone lets him in, to wait for the leader.
+                try await dial(bela, keying: "#")
+                _ = try await eventually("Bela waiting in the room") {
+                    try await Rooms.room("board", pbx)?.waiting == [Fixture.callee] ? true : nil
+                }
+                try await dial(anna, keying: "90210#")
+                let led = try await eventually("Anna leading, nobody waiting") {
+                    try await Rooms.room("board", pbx).flatMap { $0.leaders == [Fixture.caller] ? $0 : nil }
+                }
+                #expect(led.waiting == [] && led.participants == [Fixture.callee, Fixture.caller], "\(led)")
+                let shown = try await pbx.cli.run(["conf", "list"], json: false)
+                #expect(shown.stdout.contains("\(Fixture.caller)(leader)"), "\(shown.stdout)")
+
+                try await key(anna, "2")
+                _ = try await eventually("the room locked") { try await Rooms.room("board", pbx)?.locked == true ? true : nil }
+                try await key(anna, "1")
+                _ = try await eventually("Bela muted by the leader") {
+                    try await Rooms.room("board", pbx)?.muted == [Fixture.callee] ? true : nil
+                }
+
+                try anna.send("/hangup")
+                try await eventually("the engine hung Bela up") { bela.log.contains("terminated (duration:") ? true : nil }
+                let ended = try await eventually("Bela's record finished") {
+                    try await pbx.cdrs().first {
+                        $0.caller == Fixture.callee && $0.callee == "800" && $0.path?.contains("conf:board=ended") == true
+                    }
+                }
+                #expect(ended.path?.contains("conf:board=ended") == true, "\(ended.path ?? [])")
+                _ = try await eventually("the room empty") { try await Rooms.room("board", pbx)?.participants == [] ? true : nil }
+            }
+        }
+    }
+}
