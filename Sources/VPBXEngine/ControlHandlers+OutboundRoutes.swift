@@ -57,8 +57,10 @@ extension ControlHandlers {
     }
 
     private func existingOutboundRoute(_ name: String) async throws -> OutboundRouteRecord {
-        guard let record = try await storeCall({ try await self.dialPlan.outboundRoutes() }).first(where: { $0.name == name })
-        else { throw RPCError.notFound("no outbound route \(name) (see vpbx outroute list)") }
+        let routes = try await storeCall { try await self.dialPlan.outboundRoutes() }
+        guard let record = routes.first(where: { $0.name == name }) else {
+            throw RPCError.notFound("no outbound route \(name) (see vpbx outroute list)")
+        }
         return record
     }
 
@@ -96,7 +98,8 @@ extension ControlHandlers {
         try await storeCall { try await self.dialPlan.outboundRoutes() }.map { record in
             let callers = record.callers.compactMap(OutboundRoute.CallerRange.init)
             if callers.count != record.callers.count {
-                logger.error("outbound route callers left out: not extension numbers", metadata: ["route": "\(record.name)"])
+                logger.error(
+                    "outbound route callers left out: not extension numbers", metadata: ["route": "\(record.name)"])
             }
             return OutboundRoute(name: record.name, prefixes: record.prefixes, trunks: record.trunks, callers: callers)
         }

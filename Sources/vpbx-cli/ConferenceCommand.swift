@@ -84,7 +84,8 @@ struct ConferenceSettings: ParsableArguments {
 
     func validate() throws {
         for (value, option) in [(pin, "--pin"), (leaderPIN, "--leader-pin")] {
-            if let value, !value.isEmpty, !((4...12).contains(value.count) && value.allSatisfy { $0.isASCII && $0.isNumber }) {
+            guard let value, !value.isEmpty else { continue }
+            guard (4...12).contains(value.count), value.allSatisfy({ $0.isASCII && $0.isNumber }) else {
                 throw ValidationError("\(option) must be 4 to 12 digits")
             }
         }
@@ -153,7 +154,8 @@ struct ConferenceSet: AsyncParsableCommand {
 
     func validate() throws {
         guard settings.changesSomething else {
-            throw ValidationError("nothing to change: give --pin, --max, --leader-pin, --wait-for-leader or --end-with-leader (see --help)")
+            throw ValidationError(
+                "nothing to change: give --pin, --max, --leader-pin, --wait-for-leader or --end-with-leader (see --help)")
         }
     }
 

@@ -55,7 +55,8 @@ struct OutboundRouteSettings: ParsableArguments {
 
     /// Each value split at commas, spaces inside kept (`06 30`).
     static func list(_ values: [String]) -> [String] {
-        values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
     }
 }
 

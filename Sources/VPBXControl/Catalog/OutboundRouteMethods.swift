@@ -1,7 +1,8 @@
 /// `outroute.create`.
 public enum OutboundRouteCreate: RPCMethod {
     public static let name = "outroute.create"
-    public static let summary = "Add an outbound route: calls to numbers with its prefixes (from its callers) go through its trunks."
+    public static let summary =
+        "Add an outbound route: calls to numbers with its prefixes (from its callers) go through its trunks."
     public static let allowedRoles: Set<Role> = .adminOnly
     public typealias Params = OutboundRouteParams
     public typealias Result = OutboundRouteInfo
@@ -43,7 +44,8 @@ public enum OutboundRouteUpdate: RPCMethod {
 /// `outroute.delete`.
 public enum OutboundRouteDelete: RPCMethod {
     public static let name = "outroute.delete"
-    public static let summary = "Remove an outbound route (its numbers go through every outbound trunk by priority again)."
+    public static let summary =
+        "Remove an outbound route (its numbers go through every outbound trunk by priority again)."
     public static let allowedRoles: Set<Role> = .adminOnly
     public typealias Params = OutboundRouteRef
     public typealias Result = OutboundRouteInfo

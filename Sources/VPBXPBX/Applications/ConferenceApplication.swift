@@ -94,7 +94,8 @@ struct ConferenceApplication {
         let leaderPIN = settings?.leaderPIN
         guard pin != nil || leaderPIN != nil else { return false }
         for _ in 0..<Self.pinAttempts {
-            guard let keyed = await keypad.ask(pin == nil ? "conf-enter-leader-pin" : "conf-enter-pin") else { return nil }
+            let prompt = pin == nil ? "conf-enter-leader-pin" : "conf-enter-pin"
+            guard let keyed = await keypad.ask(prompt) else { return nil }
             if let leaderPIN, keyed == leaderPIN { return true }
             if keyed == (pin ?? "") { return false }
             _ = await channel.play(await prompts.items(["vm-wrong-pin"], language: language, bargeIn: false))

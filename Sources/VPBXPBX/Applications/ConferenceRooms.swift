@@ -107,8 +107,8 @@ public final class ConferenceRooms: Sendable {
     public func join(
         _ name: String, caller: String, limit: Int? = nil, waitingMusic: @autoclosure () -> [Int16] = []
     ) -> ConferencePort? {
-        guard case .joined(let port) = admit(
-            name, caller: caller, settings: ConferenceRoomSettings(maximumParticipants: limit), waitingMusic: waitingMusic())
+        let settings = ConferenceRoomSettings(maximumParticipants: limit)
+        guard case .joined(let port) = admit(name, caller: caller, settings: settings, waitingMusic: waitingMusic())
         else { return nil }
         return port
     }

@@ -27,8 +27,9 @@ extension PBXCore {
     /// What a call handed to `target` rings: an enabled extension's contacts and its mobile
     /// (with its no-answer timeout), one of the engine's applications, or a public number
     /// through a trunk when `outbound` allows it that far (a transfer or forward to a mobile;
-    /// its extension's outbound route chooses the trunk). Nil when there is nothing to ring (an unknown or disabled extension, one
-    /// without a phone, a hang-up, a number beyond the reach).
+    /// its extension's outbound route chooses the trunk). Nil when there is nothing to ring
+    /// (an unknown or disabled extension, one without a phone, a hang-up, a number beyond
+    /// the reach).
     func ringing(_ target: Routing.Target, now: Date, outbound: OutboundPermission?)
         -> (callee: String, targets: [RingTarget], timeout: Int)?
     {

@@ -27,7 +27,8 @@ extension PBXCore {
         else { return false }
         let destination = donor.legs[moving].destination
         var again = dialog.makeRequest(
-            .invite, via: newVia(for: destination), contact: nil, body: kept.request.body, contentType: "application/sdp")
+            .invite, via: newVia(for: destination), contact: nil, body: kept.request.body,
+            contentType: "application/sdp")
         if let contact = kept.request.headers["Contact"] { again.headers.add("Contact", contact) }
         again.headers.add(answer.header.name, answer.header.value)
         donor.legs[moving].dialog = dialog

@@ -90,7 +90,8 @@ extension PBXCore {
     /// The names of the trunks a call to `number` on behalf of `caller` would try, in order
     /// (`vpbx outroute test`), and the outbound route that chose them (nil: none matched).
     public func outboundChoice(for number: PublicNumber, caller: String?) -> (route: String?, trunks: [String]) {
-        (dialPlan.outboundRoute(for: number.e164, caller: caller)?.name, outboundTrunks(for: number, caller: caller).map(\.trunk.name))
+        let route = dialPlan.outboundRoute(for: number.e164, caller: caller)
+        return (route?.name, outboundTrunks(for: number, caller: caller).map(\.trunk.name))
     }
 
     /// What rings `number` through the first of its trunks (``outboundTrunks(for:caller:)``),
@@ -124,8 +125,10 @@ extension PBXCore {
         else { return false }
         // The sequence was chosen when the call went out; a trunk removed or turned off since
         // is passed over.
-        let trunks = leg.nextTrunks.compactMap { name in
-            dialPlan.trunks.first { $0.name == name && $0.outbound }.flatMap { trunk in peer(of: trunk).map { (trunk, $0) } }
+        let trunks = leg.nextTrunks.compactMap { nextName in
+            dialPlan.trunks.first { $0.name == nextName && $0.outbound }.flatMap { trunk in
+                peer(of: trunk).map { (trunk, $0) }
+            }
         }
         guard let (next, peer) = trunks.first else { return false }
         logger.warning(

@@ -18,7 +18,9 @@ extension InMemoryDialPlanRepository {
     public func replace(_ route: OutboundRouteRecord) async throws {
         try route.validate()
         try await store.transaction { tables in
-            guard tables.outboundRoutes[route.name] != nil else { throw StoreError.notFound("outbound route \(route.name)") }
+            guard tables.outboundRoutes[route.name] != nil else {
+                throw StoreError.notFound("outbound route \(route.name)")
+            }
             tables.outboundRoutes[route.name] = route
         }
     }

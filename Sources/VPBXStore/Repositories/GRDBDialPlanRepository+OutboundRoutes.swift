@@ -2,7 +2,9 @@ import GRDB
 
 extension GRDBDialPlanRepository {
     public func outboundRoutes() async throws -> [OutboundRouteRecord] {
-        try await database.read("the outbound routes") { db in try OutboundRouteRecord.order(Column("name")).fetchAll(db) }
+        try await database.read("the outbound routes") { db in
+            try OutboundRouteRecord.order(Column("name")).fetchAll(db)
+        }
     }
 
     public func create(_ route: OutboundRouteRecord) async throws {
