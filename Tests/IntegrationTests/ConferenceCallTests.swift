@@ -160,20 +160,14 @@ extension Integration {
                 try await eventually("both softphones registered") {
                     try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }.count == 2 ? true : nil
                 }
-                func key(_ phone: BaresipPhone, _ keys: String) async throws {
-                    for key in keys {
-                        try phone.press(key)
-                        try await Task.sleep(for: .milliseconds(250))
-                    }
-                }
 
                 try anna.send("/dial sip:800@\(pbx.options.sipAddress)")
                 try await eventually("the room answered Anna") { anna.log.contains("Call established") ? true : nil }
                 try await Task.sleep(for: .milliseconds(500))
-                try await key(anna, "1234#")
+                try await anna.press(keys: "1234#")
                 try await Task.sleep(for: .seconds(1))
                 #expect(try await Self.room("board", pbx)?.participants == [], "not in with a wrong PIN")
-                try await key(anna, "4711#")
+                try await anna.press(keys: "4711#")
                 _ = try await eventually("Anna in the room") {
                     try await Self.room("board", pbx)?.participants == [Fixture.caller] ? true : nil
                 }
@@ -182,7 +176,7 @@ extension Integration {
                 try await eventually("the room answered Bela") { bela.log.contains("Call established") ? true : nil }
                 try await Task.sleep(for: .milliseconds(500))
                 for _ in 0..<3 {
-                    try await key(bela, "0000#")
+                    try await bela.press(keys: "0000#")
                     try await Task.sleep(for: .milliseconds(500))
                 }
                 try await eventually("the engine hung Bela up") { bela.log.contains("terminated (duration:") ? true : nil }

@@ -29,17 +29,11 @@ extension Integration {
                 try await eventually("both softphones registered") {
                     try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }.count == 2 ? true : nil
                 }
-                func key(_ phone: BaresipPhone, _ keys: String) async throws {
-                    for key in keys {
-                        try phone.press(key)
-                        try await Task.sleep(for: .milliseconds(250))
-                    }
-                }
                 func dial(_ phone: BaresipPhone, keying keys: String) async throws {
                     try phone.send("/dial sip:800@\(pbx.options.sipAddress)")
                     try await eventually("the room answered") { phone.log.contains("Call established") ? true : nil }
                     try await Task.sleep(for: .milliseconds(500))
-                    try await key(phone, keys)
+                    try await phone.press(keys: keys)
                 }
 
                 // Bela leads nothing: # alone lets him in, to wait for the leader.
@@ -55,9 +49,9 @@ extension Integration {
                 let shown = try await pbx.cli.run(["conf", "list"], json: false)
                 #expect(shown.stdout.contains("\(Fixture.caller)(leader)"), "\(shown.stdout)")
 
-                try await key(anna, "2")
+                try await anna.press(keys: "2")
                 _ = try await eventually("the room locked") { try await Rooms.room("board", pbx)?.locked == true ? true : nil }
-                try await key(anna, "1")
+                try await anna.press(keys: "1")
                 _ = try await eventually("Bela muted by the leader") {
                     try await Rooms.room("board", pbx)?.muted == [Fixture.callee] ? true : nil
                 }

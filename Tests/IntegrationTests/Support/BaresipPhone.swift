@@ -112,6 +112,14 @@ final class BaresipPhone {
         try UDPDatagram.send(String(key), toPort: consolePort)
     }
 
+    /// Presses `keys` one after another, 250 ms apart, as a person keys a PIN.
+    func press(keys: String) async throws {
+        for key in keys {
+            try press(key)
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
     /// Types `command` at the phone's console (`/dial sip:1002@...`, `/hangup`, ...).
     func send(_ command: String) throws {
         try UDPDatagram.send(command + "\n", toPort: consolePort)
