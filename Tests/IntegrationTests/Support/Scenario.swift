@@ -51,6 +51,7 @@ enum Scenario: String, CaseIterable, Sendable {
     /// A provider behind a trunk: challenges the INVITE, checks the digest (-key trunk_user,
     /// -key trunk_password, -key challenges 1|2), answers listening on [rtp_listen].
     case trunkAnswerChallenged = "trunk-answer-challenged"
+    case trunkAnswerReInviteChallenged = "trunk-answer-reinvite-challenged"
     /// A provider's registrar: 401, verified credentials, a 3 s registration to refresh, an
     /// hour's, then the unregistration (-key trunk_user, -key trunk_password).
     case trunkRegistrar = "trunk-registrar"
