@@ -128,19 +128,7 @@ extension Integration {
                 let call = try await ThreeParties.start(pbx, callee: desk, target: .answerListenReInvite)
                 let (deskProcess, callerProcess) = (call.calleeProcess, call.callerProcess)
 
-                // 1001's call's dialog as the desk's phone has it: the engine's INVITE (its
-                // Call-ID and tag) and ACK (the desk's tag).
-                let (callID, engineTag, deskTag) = try await eventually("1001's call answered by the desk") {
-                    () -> (String, String, String)? in
-                    guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
-                    let received = deskProcess.receivedSoFar()
-                    guard let invite = received.first(where: { $0.hasPrefix("INVITE") }),
-                        let ack = received.first(where: { $0.hasPrefix("ACK") }),
-                        let callID = Self.header("Call-ID", in: invite), let from = Self.header("From", in: invite),
-                        let to = Self.header("To", in: ack), let engineTag = Self.tag(from), let deskTag = Self.tag(to)
-                    else { return nil }
-                    return (callID, engineTag, deskTag)
-                }
+                let (callID, engineTag, deskTag) = try await Self.deskDialog(deskProcess, callerProcess: callerProcess)
                 let consultProcess = try Self.consultAndTransfer(
                     pbx, naming: (callID, engineTag, deskTag), name: "consult")
 
@@ -149,6 +137,23 @@ extension Integration {
                 try await deskProcess.finish().requireSuccess()  // hung up by the engine
                 #expect(try await pbx.cli.json([CallInfo].self, ["call", "list"]).count == 1, "the consultation ended")
                 try await call.expectCallerAndTargetTalk(pbx, joined)  // the target: answered, re-INVITEd, hung up
+            }
+        }
+
+        /// 1001's call's dialog as the desk's phone (`deskProcess`) has it: the engine's INVITE
+        /// (its Call-ID and tag) and ACK (the desk's tag).
+        static func deskDialog(_ deskProcess: SippProcess, callerProcess: SippProcess) async throws
+            -> (callID: String, engineTag: String, deskTag: String)
+        {
+            try await eventually("1001's call answered by the desk") { () -> (String, String, String)? in
+                guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
+                let received = deskProcess.receivedSoFar()
+                guard let invite = received.first(where: { $0.hasPrefix("INVITE") }),
+                    let ack = received.first(where: { $0.hasPrefix("ACK") }),
+                    let callID = header("Call-ID", in: invite), let from = header("From", in: invite),
+                    let to = header("To", in: ack), let engineTag = tag(from), let deskTag = tag(to)
+                else { return nil }
+                return (callID, engineTag, deskTag)
             }
         }
 
@@ -202,11 +207,12 @@ extension Integration {
         /// 1002's second line: calls 1003, then transfers with a Replaces naming the desk's
         /// dialog of its other call (`callID`, the engine's tag, the desk's), escaped.
         static func consultAndTransfer(
-            _ pbx: TestPBX, naming dialog: (callID: String, engineTag: String, deskTag: String), name: String
+            _ pbx: TestPBX, naming dialog: (callID: String, engineTag: String, deskTag: String), name: String,
+            calling number: String = target
         ) throws -> SippProcess {
             let replaces = "\(dialog.callID);to-tag=\(dialog.engineTag);from-tag=\(dialog.deskTag)"
                 .addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
-            let consult = try pbx.phone(.callConsultTransfer).service(target).caller(Fixture.callee)
+            let consult = try pbx.phone(.callConsultTransfer).service(number).caller(Fixture.callee)
                 .key("party", Fixture.caller).key("replaces", replaces)
                 .credentials(user: Fixture.callee, password: Fixture.password(Fixture.callee))
             return try pbx.start(consult, name: name)
