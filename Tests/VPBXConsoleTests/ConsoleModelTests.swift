@@ -20,6 +20,24 @@ struct ConsoleModelTests {
         #expect(model.seq == 13)
     }
 
+    @Test func aMobileAskedToPressOneShowsUntilTheCallsNextEvent() {
+        var model = Fixtures.model(calls: [])
+        let ringing = Fixtures.call("c3", from: "+36301234567", to: "1003", state: .ringing, answeredSecondsAgo: nil)
+        #expect(model.apply(Fixtures.callEvent(11, "call.ringing", ringing)) == .changed)
+        #expect(model.confirmingCalls.isEmpty)
+        let confirming = Fixtures.confirmingEvent(12, ringing, extension: "1003")
+        #expect(model.apply(confirming) == .changed, "the same call, now waiting for the 1")
+        #expect(model.confirmingCalls == ["c3": "1003"] && model.calls["c3"]?.state == .ringing)
+        var answered = ringing
+        answered.state = .answered
+        answered.answeredAt = Fixtures.now
+        #expect(model.apply(Fixtures.callEvent(13, "call.answered", answered)) == .changed)
+        #expect(model.confirmingCalls.isEmpty)
+        #expect(model.apply(Fixtures.confirmingEvent(14, answered, extension: "1003")) == .changed)
+        #expect(model.apply(Fixtures.callEvent(15, "call.ended", answered)) == .changed)
+        #expect(model.confirmingCalls.isEmpty, "an ended call leaves nothing behind")
+    }
+
     @Test func applyingTheSameEventTwiceChangesNothing() {
         var model = Fixtures.model(calls: [])
         let event = Fixtures.callEvent(11, "call.started", Fixtures.call("c9"))

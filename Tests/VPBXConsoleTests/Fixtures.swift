@@ -43,6 +43,13 @@ enum Fixtures {
         RPCEvent(seq: seq, topic: "call", type: type, data: try! RPCCoding.jsonValue(call))
     }
 
+    /// `call.confirming`: the call's fields and the extension whose mobile is asked to press 1.
+    static func confirmingEvent(_ seq: UInt64, _ call: CallInfo, extension number: String) -> RPCEvent {
+        guard case .object(var fields) = try! RPCCoding.jsonValue(call) else { fatalError("a call is an object") }
+        fields["extension"] = .string(number)
+        return RPCEvent(seq: seq, topic: "call", type: "call.confirming", data: .object(fields))
+    }
+
     static func registrationEvent(_ seq: UInt64, _ type: String, _ number: String, contact: String) -> RPCEvent {
         RPCEvent(
             seq: seq, topic: "registration", type: type,

@@ -39,6 +39,16 @@ struct OverviewRenderingTests {
         #expect(lines.allSatisfy { $0.count <= 80 })
     }
 
+    @Test func aCallWaitingForAMobilesOneShowsConfirm() throws {
+        var state = connectedState(calls: [])
+        let ringing = Fixtures.call("c3", from: "1001", to: "1002", state: .ringing, answeredSecondsAgo: nil)
+        let confirming = Fixtures.confirmingEvent(11, ringing, extension: "1002")
+        _ = state.apply(.event(confirming))
+        let grid = render(state)
+        let call = try #require(grid.row(containing: "→"), "\(grid.text)")
+        #expect(grid.lines[call].contains("confirm") && !grid.lines[call].contains("ringing"), "\(grid.lines[call])")
+    }
+
     @Test func anExtensionForwardingEveryCallShowsWhere() throws {
         var snapshot = Fixtures.snapshot(calls: [])
         let index = try #require(snapshot.extensions.firstIndex { $0.name == "Szabó Erzsébet" })

@@ -27,12 +27,17 @@ extension ConsoleModel {
         case "call.ended":
             guard let id = event.data["id"]?.stringValue else { return .unchanged }
             endedCalls.insert(id)
+            confirmingCalls[id] = nil
             return calls.removeValue(forKey: id) == nil ? .unchanged : .changed
         case _ where event.topic == EventTopic.call:
-            guard let call = try? RPCCoding.decode(CallInfo.self, from: event.data),
-                !endedCalls.contains(call.id), calls[call.id] != call
+            guard let call = try? RPCCoding.decode(CallInfo.self, from: event.data), !endedCalls.contains(call.id)
             else { return .unchanged }
+            // A mobile asked to press 1 shows as such until the call's next event (its answer,
+            // the desk phone's answer, the question's refusal...).
+            let confirming = event.type == "call.confirming" ? event.data["extension"]?.stringValue : nil
+            guard calls[call.id] != call || confirmingCalls[call.id] != confirming else { return .unchanged }
             calls[call.id] = call
+            confirmingCalls[call.id] = confirming
             return .changed
         case "registration.added":
             guard let payload = try? RPCCoding.decode(RegistrationPayload.self, from: event.data),

@@ -20,6 +20,9 @@ public struct ConsoleModel: Sendable, Equatable {
     /// The keys of each number's registrations: a row's phones without a pass over all.
     private var registrationKeys: [String: Set<Registration.Key>] = [:]
     public internal(set) var calls: [String: CallInfo] = [:]
+    /// Calls whose answer waits for a mobile to press 1 (`call.confirming`), with the
+    /// extension whose mobile it is; gone with any later event of the call.
+    public internal(set) var confirmingCalls: [String: String] = [:]
     /// The caller's role from `engine.hello`; nil until known.
     public internal(set) var role: Role?
     /// Call-center queues by name (`queue.stats`).
@@ -55,6 +58,9 @@ public struct ConsoleModel: Sendable, Equatable {
         calls = Dictionary(
             snapshot.calls.filter { !endedCalls.contains($0.id) }.map { ($0.id, $0) },
             uniquingKeysWith: { _, last in last })
+        // A snapshot's calls say nothing of a mobile's question: a mark kept only while its
+        // call is still ringing in it.
+        confirmingCalls = confirmingCalls.filter { calls[$0.key]?.state == .ringing }
         role = snapshot.role
         hasCallCenter = snapshot.queues != nil
         queues = Dictionary((snapshot.queues ?? []).map { ($0.queue, $0) }, uniquingKeysWith: { _, last in last })

@@ -64,8 +64,10 @@ extension OverviewScreen {
             let caller = Format.party(call.caller, name: call.callerName ?? model.name(of: call.caller))
             let callee = Format.party(call.callee, name: model.name(of: call.callee))
             let seconds = Int(context.now.timeIntervalSince(call.answeredAt ?? call.startedAt))
+            // "confirm": the answering mobile is being asked to press 1, not yet talking.
+            let state = model.confirmingCalls[call.id] == nil ? call.state.rawValue : "confirm"
             let text = " " + caller.fitted(to: partyWidth) + " → " + callee.fitted(to: partyWidth) + " "
-                + call.state.rawValue.fitted(to: 9) + " " + Format.duration(seconds: seconds).fitted(to: 8, alignment: .right)
+                + state.fitted(to: 9) + " " + Format.duration(seconds: seconds).fitted(to: 8, alignment: .right)
             let isSelected = focus == .calls && index == selected
             canvas.put(text.fitted(to: width), row: area.row + 2 + line, column: 0,
                        role: isSelected ? .selection : Self.role(of: call.state))
