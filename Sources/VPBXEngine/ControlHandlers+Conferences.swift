@@ -27,6 +27,15 @@ extension ControlHandlers {
             let record = try await self.storeCall { try await self.dialPlan.conferenceRooms() }.first { $0.name == params.name }
             return Self.conferenceInfo(params.name, record, room: room, showingPIN: context.role == .admin)
         }
+        router.register(ConferenceLock.self) { params, context in
+            guard let room = conferences.setLocked(params.locked, in: params.name) else {
+                throw RPCError.notFound("nobody is in conference room \(params.name) (see vpbx conf list)")
+            }
+            await self.publish(
+                "conference", params.locked ? "conference.locked" : "conference.unlocked", ["name": .string(params.name)])
+            let record = try await self.storeCall { try await self.dialPlan.conferenceRooms() }.first { $0.name == params.name }
+            return Self.conferenceInfo(params.name, record, room: room, showingPIN: context.role == .admin)
+        }
         router.register(ConferenceCreate.self) { params, _ in
             var record = ConferenceRoomRecord(name: params.name)
             Self.apply(params, to: &record)

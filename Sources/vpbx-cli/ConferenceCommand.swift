@@ -16,7 +16,8 @@ struct ConferenceCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ConferenceAdd.self, ConferenceListCommand.self, ConferenceSet.self, ConferenceRemove.self,
-            ConferenceMuteCommand.self, ConferenceUnmuteCommand.self,
+            ConferenceMuteCommand.self, ConferenceUnmuteCommand.self, ConferenceLockCommand.self,
+            ConferenceUnlockCommand.self,
         ])
 
     static func printDetails(_ info: ConferenceInfo) {
@@ -217,4 +218,34 @@ struct ConferenceUnmuteCommand: AsyncParsableCommand {
     func run() async throws {
         try await ConferenceMuteCommand.change(global, name: name, participant: participant, muted: false)
     }
+}
+
+/// `vpbx conf lock ROOM` and `vpbx conf unlock ROOM`.
+struct ConferenceLockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lock",
+        abstract: "Lock a room in use: callers who are no leaders are told it is locked and hung up.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The room's name.") var name: String
+
+    func run() async throws { try await Self.change(global, name: name, locked: true) }
+
+    static func change(_ global: GlobalOptions, name: String, locked: Bool) async throws {
+        let info = try await EngineSession.run(global) {
+            try await $0.call(ConferenceLock.self, .init(name: name, locked: locked))
+        }
+        if global.json { return Output.json(info) }
+        Output.line("room \(info.name) is \(locked ? "locked" : "open to callers again")")
+    }
+}
+
+/// `vpbx conf unlock ROOM`.
+struct ConferenceUnlockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unlock", abstract: "Unlock a room: callers come in again.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The room's name.") var name: String
+
+    func run() async throws { try await ConferenceLockCommand.change(global, name: name, locked: false) }
 }

@@ -51,6 +51,13 @@ extension Integration {
 
                 try await anna.press(keys: "2")
                 _ = try await eventually("the room locked") { try await Rooms.room("board", pbx)?.locked == true ? true : nil }
+                // A supervisor unlocks it and locks it again from the CLI.
+                let unlocked = try await pbx.cli.json(ConferenceInfo.self, ["conf", "unlock", "board"])
+                #expect(unlocked.locked == false, "\(unlocked)")
+                try await pbx.cli.succeed(["conf", "lock", "board"])
+                #expect(try await Rooms.room("board", pbx)?.locked == true)
+                let empty = try await pbx.cli.run(["conf", "lock", "nobody"])
+                #expect(empty.exitCode == 1 && empty.stderr.contains("nobody is in conference room nobody"), "\(empty.summary)")
                 try await anna.press(keys: "1")
                 _ = try await eventually("Bela muted by the leader") {
                     try await Rooms.room("board", pbx)?.muted == [Fixture.callee] ? true : nil

@@ -113,5 +113,15 @@ struct ConferenceRoomsTests {
         rooms.leave("board", deputy)
         #expect(rooms.list.first?.locked == false, "the last leader gone: unlocked")
         _ = try joined(rooms.admit("board", caller: "1003", settings: settings))
+
+        // A supervisor's lock from outside the room, in a room without leaders.
+        #expect(rooms.setLocked(true, in: "board")?.locked == true)
+        guard case .locked = rooms.admit("board", caller: "1004", settings: settings) else {
+            Issue.record("a room locked by a supervisor let a caller in")
+            return
+        }
+        #expect(rooms.setLocked(false, in: "board")?.locked == false)
+        _ = try joined(rooms.admit("board", caller: "1004", settings: settings))
+        #expect(rooms.setLocked(true, in: "nobody-here") == nil)
     }
 }

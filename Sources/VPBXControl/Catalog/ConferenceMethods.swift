@@ -48,6 +48,28 @@ public struct ConferenceMuteParams: Codable, Sendable, Hashable {
     }
 }
 
+/// `conference.lock`: a supervisor locks a room in use (nobody but a leader comes in) or
+/// unlocks it, as a leader's `2` does.
+public enum ConferenceLock: RPCMethod {
+    public static let name = "conference.lock"
+    public static let summary =
+        "Lock (or unlock) a conference room in use: callers who are no leaders are told it is locked and hung up."
+    public static let allowedRoles: Set<Role> = .staff
+    public typealias Params = ConferenceLockParams
+    public typealias Result = ConferenceInfo
+}
+
+/// `conference.lock`'s params: the room, and lock or unlock.
+public struct ConferenceLockParams: Codable, Sendable, Hashable {
+    public var name: String
+    public var locked: Bool
+
+    public init(name: String, locked: Bool) {
+        self.name = name
+        self.locked = locked
+    }
+}
+
 /// Params naming one conference room.
 public struct ConferenceRef: Codable, Sendable, Hashable {
     public var name: String

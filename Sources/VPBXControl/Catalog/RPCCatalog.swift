@@ -98,6 +98,7 @@ public enum RPCCatalog {
         .init(ConferenceUpdate.self),
         .init(ConferenceDelete.self),
         .init(ConferenceMute.self),
+        .init(ConferenceLock.self),
         .init(QueueMove.self),
         .init(VoicemailList.self),
         .init(VoicemailGet.self),

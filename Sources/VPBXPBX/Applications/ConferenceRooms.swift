@@ -154,6 +154,17 @@ public final class ConferenceRooms: Sendable {
         }
     }
 
+    /// A supervisor locks (or unlocks) room `name` from outside it (`conference.lock`): the
+    /// room afterwards, nil when nobody is in it (an empty room is gone, and so is its lock).
+    public func setLocked(_ locked: Bool, in name: String) -> Room? {
+        rooms.withLock { rooms in
+            guard var entry = rooms[name] else { return nil }
+            entry.locked = locked
+            rooms[name] = entry
+            return entry.snapshot(name)
+        }
+    }
+
     /// A leader's key: mutes every participant who is no leader, or, when all of them are
     /// muted already, unmutes them all (each hears its beeps). The new state: true when
     /// muted; nil when `port` is no leader of room `name`.
