@@ -54,8 +54,9 @@ struct ConferenceApplication {
         }
         await channel.connect(to: port)
         _ = await channel.play(Self.joined)
-        if port.isWaiting {
-            _ = await channel.play(await prompts.items(["conf-wait-leader"], language: language, bargeIn: false))
+        let announcement = Self.announcement(waiting: port.isWaiting, others: rooms.participantCount(of: room) - 1)
+        if !announcement.isEmpty {
+            _ = await channel.play(await prompts.items(announcement, language: language, bargeIn: false))
         }
         // Nil when the channel closes: the caller hung up.
         while let awaited = await keypad.nextKeyOrSignal() {
@@ -84,6 +85,15 @@ struct ConferenceApplication {
         await channel.connect(to: nil)
         rooms.leave(room, port)
         return .callerLeft
+    }
+
+    /// What a caller hears on coming in, as ConfBridge says it: that it waits for the leader;
+    /// that it is alone (it hears music next); or how many others are there (up to 20, the
+    /// numbers the catalog speaks; a bigger room is announced by nothing).
+    static func announcement(waiting: Bool, others: Int) -> [String] {
+        if waiting { return ["conf-wait-leader"] }
+        if others <= 0 { return ["conf-only-person"] }
+        return others <= 20 ? ["conf-participants", "num-\(others)"] : []
     }
 
     /// Asks for the room's PIN (or its leader PIN) when it has one: whether the caller is a

@@ -136,6 +136,11 @@ public final class ConferenceRooms: Sendable {
         }
     }
 
+    /// How many are in room `name` now (0: nobody, the room does not exist).
+    public func participantCount(of name: String) -> Int {
+        rooms.withLock { $0[name]?.participants.count ?? 0 }
+    }
+
     /// The rooms with somebody in them, by name.
     public var list: [Room] {
         rooms.withLock { rooms in rooms.map { name, entry in entry.snapshot(name) }.sorted { $0.name < $1.name } }
