@@ -36,6 +36,19 @@ extension Integration {
             return process
         }
 
+        /// Extension 1002 as a sipp phone at a static contact that answers and listens on
+        /// `ear`, started and listening.
+        static func answeringExtension(_ pbx: TestPBX, ear: RTPCapture) async throws -> SippProcess {
+            let callee = try SippPeer(.answerListen).key("rtp_listen", String(ear.port))
+            try await pbx.addExtension(
+                Fixture.callee, password: Fixture.password(Fixture.callee),
+                staticContact: pbx.contact(of: callee, number: Fixture.callee))
+            let process = try pbx.start(callee, name: "callee")
+            try await Task.sleep(for: .milliseconds(300))
+            try await process.requireListening()
+            return process
+        }
+
         /// Once the call is answered with both legs' media anchored, each ear talks to its leg's
         /// engine port for 1.5 s; then each must have heard the other's tone.
         static func talk(_ pbx: TestPBX, callerEar: RTPCapture, calleeEar: RTPCapture) async throws -> LiveCall {
@@ -184,18 +197,12 @@ extension Integration {
         func callIn() async throws {
             try await TestPBX.run { pbx in
                 let (providerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
-                let callee = try SippPeer(.answerListen).key("rtp_listen", String(calleeEar.port))
-                try await pbx.addExtension(
-                    Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
+                let calleeProcess = try await Self.answeringExtension(pbx, ear: calleeEar)
                 let providerPort = try FreePorts.udpPort()
                 try await pbx.cli.succeed(["trunk", "add", "provider", "--host", "\(Self.providerAddress):\(providerPort)"])
                 try await pbx.cli.succeed(["route", "add", "06 1 234 5600", "--to", "ext:\(Fixture.callee)"])
                 let routes = try await pbx.cli.json([RouteInfo].self, ["route", "list"])
                 #expect(routes.map(\.number) == ["+3612345600"])
-                let calleeProcess = try pbx.start(callee, name: "callee")
-                try await Task.sleep(for: .milliseconds(300))
-                try await calleeProcess.requireListening()
                 // The provider sends the DID without the plus, the caller in national form.
                 let incoming = try pbx.phone(.callListen, port: providerPort).signalling(from: Self.providerAddress)
                     .service("3612345600").caller("06301234567").key("rtp_listen", String(providerEar.port))

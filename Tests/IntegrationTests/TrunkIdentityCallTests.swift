@@ -15,10 +15,7 @@ extension Integration {
         func twoAccountsAtOneAddress() async throws {
             try await TestPBX.run { pbx in
                 let (providerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
-                let callee = try SippPeer(.answerListen).key("rtp_listen", String(calleeEar.port))
-                try await pbx.addExtension(
-                    Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: callee, number: Fixture.callee))
+                let calleeProcess = try await Trunks.answeringExtension(pbx, ear: calleeEar)
                 // The first account's calls would go to 1001, which has no phone (480).
                 try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
                 let providerPort = try FreePorts.udpPort()
@@ -30,9 +27,6 @@ extension Integration {
                     "trunk", "add", "second", "--host", server, "--username", "office2", "--inbound", "ext:\(Fixture.callee)",
                     "--priority", "2",
                 ])
-                let calleeProcess = try pbx.start(callee, name: "callee")
-                try await Task.sleep(for: .milliseconds(300))
-                try await calleeProcess.requireListening()
                 // As a provider sends a call to the account it was registered under.
                 let incoming = try pbx.phone(.callListen, port: providerPort).signalling(from: Trunks.providerAddress)
                     .service("office2").caller("06301234567").key("rtp_listen", String(providerEar.port))
