@@ -45,6 +45,36 @@ extension Integration {
             }
         }
 
+        @Test("two trunks at one provider address: a call to the Contact of the second trunk's registration (line=second) goes to its destination")
+        func lineOfTheRegistration() async throws {
+            try await TestPBX.run { pbx in
+                let (providerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
+                let calleeProcess = try await Trunks.answeringExtension(pbx, ear: calleeEar)
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                let providerPort = try FreePorts.udpPort()
+                let server = "\(Trunks.providerAddress):\(providerPort)"
+                try await pbx.cli.succeed(["trunk", "add", "first", "--host", server, "--inbound", "ext:\(Fixture.caller)"])
+                try await pbx.cli.succeed([
+                    "trunk", "add", "second", "--host", server, "--inbound", "ext:\(Fixture.callee)", "--priority", "2",
+                ])
+                // Neither the number called nor the caller names a trunk: only the line does.
+                let incoming = try pbx.phone(.trunkCallInLine, port: providerPort).signalling(from: Trunks.providerAddress)
+                    .service("3612345699").caller("06301234567").key("line", "second")
+                    .key("rtp_listen", String(providerEar.port))
+                let incomingProcess = try pbx.start(incoming, name: "incoming")
+                let call = try await Trunks.talk(pbx, callerEar: providerEar, calleeEar: calleeEar)
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                let incomingResult = await incomingProcess.finish()
+                let calleeResult = await calleeProcess.finish()
+                providerEar.stop()
+                calleeEar.stop()
+                try incomingResult.requireSuccess()
+                try calleeResult.requireSuccess()
+                let cdr = try await pbx.cdr(from: "+36301234567", to: "3612345699")
+                #expect(cdr.disposition == .answered && cdr.path == ["trunk:second", "ext:\(Fixture.callee)"], "\(cdr)")
+            }
+        }
+
         @Test("a withheld number: From anonymous, the number in P-Asserted-Identity with Privacy: id; *32 shows it on the next call")
         func withheldNumber() async throws {
             try await TestPBX.run { pbx in

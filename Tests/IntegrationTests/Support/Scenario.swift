@@ -52,6 +52,7 @@ enum Scenario: String, CaseIterable, Sendable {
     /// -key trunk_password, -key challenges 1|2), answers listening on [rtp_listen].
     case trunkAnswerChallenged = "trunk-answer-challenged"
     case trunkAnswerReInviteChallenged = "trunk-answer-reinvite-challenged"
+    case trunkCallInLine = "trunk-call-in-line"
     /// A provider's registrar: 401, verified credentials, a 3 s registration to refresh, an
     /// hour's, then the unregistration (-key trunk_user, -key trunk_password).
     case trunkRegistrar = "trunk-registrar"
