@@ -49,6 +49,24 @@ extension Integration {
             return process
         }
 
+        /// The provider's call `incoming` (a sipp caller listening on `providerEar`) to the
+        /// answering extension `callee`: both talk (``talk``), the console hangs up, both sipps
+        /// must have played their scenarios through. The call, and the provider's sipp result.
+        static func callIn(
+            _ pbx: TestPBX, from incoming: SippPeer, providerEar: RTPCapture, to callee: SippProcess, calleeEar: RTPCapture
+        ) async throws -> (call: LiveCall, provider: SippResult) {
+            let incomingProcess = try pbx.start(incoming, name: "incoming")
+            let call = try await talk(pbx, callerEar: providerEar, calleeEar: calleeEar)
+            try await pbx.cli.succeed(["call", "hangup", call.id])
+            let incomingResult = await incomingProcess.finish()
+            let calleeResult = await callee.finish()
+            providerEar.stop()
+            calleeEar.stop()
+            try incomingResult.requireSuccess()
+            try calleeResult.requireSuccess()
+            return (call, incomingResult)
+        }
+
         /// Once the call is answered with both legs' media anchored, each ear talks to its leg's
         /// engine port for 1.5 s; then each must have heard the other's tone.
         static func talk(_ pbx: TestPBX, callerEar: RTPCapture, calleeEar: RTPCapture) async throws -> LiveCall {
@@ -206,16 +224,9 @@ extension Integration {
                 // The provider sends the DID without the plus, the caller in national form.
                 let incoming = try pbx.phone(.callListen, port: providerPort).signalling(from: Self.providerAddress)
                     .service("3612345600").caller("06301234567").key("rtp_listen", String(providerEar.port))
-                let incomingProcess = try pbx.start(incoming, name: "incoming")
-                let call = try await Self.talk(pbx, callerEar: providerEar, calleeEar: calleeEar)
+                let (call, incomingResult) = try await Self.callIn(
+                    pbx, from: incoming, providerEar: providerEar, to: calleeProcess, calleeEar: calleeEar)
                 #expect(call.caller == "+36301234567" && call.callee == Fixture.callee, "\(call)")
-                try await pbx.cli.succeed(["call", "hangup", call.id])
-                let incomingResult = await incomingProcess.finish()
-                let calleeResult = await calleeProcess.finish()
-                providerEar.stop()
-                calleeEar.stop()
-                try incomingResult.requireSuccess()
-                try calleeResult.requireSuccess()
                 #expect(!incomingResult.receivedMessages().contains { $0.hasPrefix("SIP/2.0 407") })
                 let cdr = try await pbx.cdr(from: "+36301234567", to: "+3612345600")
                 #expect(cdr.disposition == .answered, "\(cdr)")

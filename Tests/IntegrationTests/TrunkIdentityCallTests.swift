@@ -30,16 +30,9 @@ extension Integration {
                 // As a provider sends a call to the account it was registered under.
                 let incoming = try pbx.phone(.callListen, port: providerPort).signalling(from: Trunks.providerAddress)
                     .service("office2").caller("06301234567").key("rtp_listen", String(providerEar.port))
-                let incomingProcess = try pbx.start(incoming, name: "incoming")
-                let call = try await Trunks.talk(pbx, callerEar: providerEar, calleeEar: calleeEar)
+                let (call, _) = try await Trunks.callIn(
+                    pbx, from: incoming, providerEar: providerEar, to: calleeProcess, calleeEar: calleeEar)
                 #expect(call.caller == "+36301234567", "\(call)")
-                try await pbx.cli.succeed(["call", "hangup", call.id])
-                let incomingResult = await incomingProcess.finish()
-                let calleeResult = await calleeProcess.finish()
-                providerEar.stop()
-                calleeEar.stop()
-                try incomingResult.requireSuccess()
-                try calleeResult.requireSuccess()
                 let cdr = try await pbx.cdr(from: "+36301234567", to: "office2")
                 #expect(cdr.disposition == .answered && cdr.path == ["trunk:second", "ext:\(Fixture.callee)"], "\(cdr)")
             }
@@ -61,15 +54,8 @@ extension Integration {
                 let incoming = try pbx.phone(.trunkCallInLine, port: providerPort).signalling(from: Trunks.providerAddress)
                     .service("3612345699").caller("06301234567").key("line", "second")
                     .key("rtp_listen", String(providerEar.port))
-                let incomingProcess = try pbx.start(incoming, name: "incoming")
-                let call = try await Trunks.talk(pbx, callerEar: providerEar, calleeEar: calleeEar)
-                try await pbx.cli.succeed(["call", "hangup", call.id])
-                let incomingResult = await incomingProcess.finish()
-                let calleeResult = await calleeProcess.finish()
-                providerEar.stop()
-                calleeEar.stop()
-                try incomingResult.requireSuccess()
-                try calleeResult.requireSuccess()
+                _ = try await Trunks.callIn(
+                    pbx, from: incoming, providerEar: providerEar, to: calleeProcess, calleeEar: calleeEar)
                 let cdr = try await pbx.cdr(from: "+36301234567", to: "3612345699")
                 #expect(cdr.disposition == .answered && cdr.path == ["trunk:second", "ext:\(Fixture.callee)"], "\(cdr)")
             }
