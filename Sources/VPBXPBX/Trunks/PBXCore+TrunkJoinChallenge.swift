@@ -20,23 +20,19 @@ extension PBXCore {
     /// refusing the join as the first one's would have. True when it was sent. Not kept
     /// again: a second challenge means the credentials are wrong, and refuses the join.
     func answerJoinTrunkChallenge(_ response: SIPResponse, donor: Call, client: TransactionKey) -> Bool {
-        guard response.statusCode == 401 || response.statusCode == 407,
-            let kept = transactions.clients[client]?.trunkChallenge, let trunk = trunk(named: kept.trunk),
-            let answer = Self.credentials(of: trunk, answering: response, method: .invite, uri: kept.request.uri),
-            let moving = donor.answeredLeg, var dialog = donor.legs[moving].dialog
+        guard let kept = transactions.clients[client]?.trunkChallenge, let moving = donor.answeredLeg,
+            var dialog = donor.legs[moving].dialog
         else { return false }
         let destination = donor.legs[moving].destination
-        var again = dialog.makeRequest(
-            .invite, via: newVia(for: destination), contact: nil, body: kept.request.body,
-            contentType: "application/sdp")
-        if let contact = kept.request.headers["Contact"] { again.headers.add("Contact", contact) }
-        again.headers.add(answer.header.name, answer.header.value)
+        guard let again = requestAgain(kept, answering: response, in: &dialog, to: destination) else {
+            return false
+        }
         donor.legs[moving].dialog = dialog
         let retry = startClient(again, to: destination, purpose: .joinReInvite(donor: donor.id))
         transactions.clients[retry]?.relayedInvite = RelayedInvite(dialog: dialog, destination: destination)
         logger.info(
             "attended transfer: the provider's challenge of the join answered",
-            metadata: ["donor": "\(donor.id)", "trunk": "\(trunk.name)", "status": "\(response.statusCode)"])
+            metadata: ["donor": "\(donor.id)", "trunk": "\(kept.trunk)", "status": "\(response.statusCode)"])
         return true
     }
 }

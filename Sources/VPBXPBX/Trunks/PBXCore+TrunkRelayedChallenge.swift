@@ -28,12 +28,8 @@ extension PBXCore {
         _ response: SIPResponse, call id: UUID, answering key: TransactionKey, toward target: CallSide,
         client: TransactionKey
     ) -> Bool {
-        guard response.statusCode == 401 || response.statusCode == 407,
-            let kept = transactions.clients[client]?.trunkChallenge, let call = calls[id], call.state != .ending,
-            let trunk = trunk(named: kept.trunk),
-            let answer = Self.credentials(of: trunk, answering: response, method: kept.request.method, uri: kept.request.uri)
+        guard let kept = transactions.clients[client]?.trunkChallenge, let call = calls[id], call.state != .ending
         else { return false }
-        let original = kept.request
         let destination: SIPPeerAddress
         var dialog: Dialog
         if target == .caller {
@@ -44,11 +40,9 @@ extension PBXCore {
             destination = call.legs[index].destination
             dialog = legDialog
         }
-        var again = dialog.makeRequest(
-            original.method, via: newVia(for: destination), contact: nil, body: original.body,
-            contentType: original.body.isEmpty ? nil : original.headers.contentType)
-        if let contact = original.headers["Contact"] { again.headers.add("Contact", contact) }
-        again.headers.add(answer.header.name, answer.header.value)
+        guard let again = requestAgain(kept, answering: response, in: &dialog, to: destination) else {
+            return false
+        }
         if target == .caller {
             call.callerDialog = dialog
         } else if let index = call.answeredLeg {
@@ -56,11 +50,31 @@ extension PBXCore {
         }
         // Not kept again: a second challenge means the credentials are wrong, and goes to the phone.
         let retry = startClient(again, to: destination, purpose: .relayed(call: id, answering: key, toward: target))
-        if original.method == .invite, let entry = transactions.clients[retry] {
+        if again.method == .invite, let entry = transactions.clients[retry] {
             entry.relayedInvite = RelayedInvite(dialog: dialog, destination: destination)
             transactions.relayedInviteByServer[key] = retry
         }
         return true
+    }
+
+    /// `kept`'s request again in `dialog` (its next CSeq, a new Via toward `destination`),
+    /// with the same body and Contact and the trunk's answer to `response`'s challenge; nil
+    /// when `response` is no 401 or 407 or the trunk has no credentials for it. Shared by a
+    /// relayed request and the engine's own (an attended transfer's join).
+    func requestAgain(
+        _ kept: TrunkChallengeable, answering response: SIPResponse, in dialog: inout Dialog,
+        to destination: SIPPeerAddress
+    ) -> SIPRequest? {
+        let request = kept.request
+        guard response.statusCode == 401 || response.statusCode == 407, let trunk = trunk(named: kept.trunk),
+            let answer = Self.credentials(of: trunk, answering: response, method: request.method, uri: request.uri)
+        else { return nil }
+        var again = dialog.makeRequest(
+            request.method, via: newVia(for: destination), contact: nil, body: request.body,
+            contentType: request.body.isEmpty ? nil : request.headers.contentType)
+        if let contact = request.headers["Contact"] { again.headers.add("Contact", contact) }
+        again.headers.add(answer.header.name, answer.header.value)
+        return again
     }
 }
 
