@@ -1,7 +1,8 @@
 /// `conference.create`: settings for a conference room (`conf:NAME`).
 public enum ConferenceCreate: RPCMethod {
     public static let name = "conference.create"
-    public static let summary = "Give a conference room (conf:NAME) a PIN callers key in and/or a participant limit."
+    public static let summary =
+        "Give a conference room (conf:NAME) a PIN callers key in, a participant limit and/or a leader PIN (waiting for and ending with the leader)."
     public static let allowedRoles: Set<Role> = .adminOnly
     public typealias Params = ConferenceParams
     public typealias Result = ConferenceInfo
@@ -10,7 +11,8 @@ public enum ConferenceCreate: RPCMethod {
 /// `conference.update`.
 public enum ConferenceUpdate: RPCMethod {
     public static let name = "conference.update"
-    public static let summary = "Change a conference room's settings; absent fields are kept, \"\" clears the PIN, 0 the limit."
+    public static let summary =
+        "Change a conference room's settings; absent fields are kept, \"\" clears a PIN, 0 the limit."
     public static let allowedRoles: Set<Role> = .adminOnly
     public typealias Params = ConferenceParams
     public typealias Result = ConferenceInfo
