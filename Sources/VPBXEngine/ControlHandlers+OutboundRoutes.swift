@@ -52,7 +52,8 @@ extension ControlHandlers {
             }
             let choice = await self.pbx.outboundChoice(for: number, caller: params.caller)
             return OutboundRouteTestResult(
-                number: number.e164, reach: "\(number.reach)", route: choice.route, trunks: choice.trunks)
+                number: number.e164, reach: "\(number.reach)", route: choice.route,
+                attempts: choice.trunks.map { OutboundAttempt(trunk: $0.name, dialled: $0.dialled, shown: $0.shown) })
         }
     }
 
@@ -86,23 +87,75 @@ extension ControlHandlers {
             record.trunks = trunks
         }
         if let callers = params.callers { record.callers = callers }
+        try await applySchedule(params, to: &record)
+        if let callerID = params.callerID { record.callerID = try Self.normalizedNumber(callerID, field: "callerID") }
+        if let prepend = params.prepend { record.prepend = prepend }
+    }
+
+    /// A schedule must exist (a typo would leave the route never holding); a state alone
+    /// applies to the schedule the route has.
+    private func applySchedule(_ params: OutboundRouteParams, to record: inout OutboundRouteRecord) async throws {
+        if let state = params.scheduleState {
+            guard let parsed = OutboundRouteRecord.ScheduleState(rawValue: state) else {
+                throw RPCError.invalidArgument("schedule state '\(state)' is neither open nor closed", field: "scheduleState")
+            }
+            record.scheduleState = parsed
+        }
+        guard let schedule = params.schedule else {
+            guard params.scheduleState == nil || record.schedule != nil else {
+                throw RPCError.invalidArgument(
+                    "outbound route \(record.name) has no schedule for a state to apply to", field: "scheduleState")
+            }
+            return
+        }
+        if schedule.isEmpty {
+            (record.schedule, record.scheduleState) = (nil, .open)
+            return
+        }
+        _ = try await existingSchedule(schedule)
+        record.schedule = schedule
+        if params.scheduleState == nil { record.scheduleState = .open }
     }
 
     static func outboundRouteInfo(_ record: OutboundRouteRecord) -> OutboundRouteInfo {
-        OutboundRouteInfo(name: record.name, prefixes: record.prefixes, trunks: record.trunks, callers: record.callers)
+        OutboundRouteInfo(
+            name: record.name, prefixes: record.prefixes, trunks: record.trunks, callers: record.callers,
+            schedule: record.schedule, scheduleState: record.schedule.map { _ in record.scheduleState.rawValue },
+            callerID: record.callerID, prepend: record.prepend.isEmpty ? nil : record.prepend)
     }
 
     /// The dial plan's outbound routes from the store's rows; callers that cannot be read
-    /// (written by a newer engine) are left out and logged.
-    func loadOutboundRoutes() async throws -> [OutboundRoute] {
-        try await storeCall { try await self.dialPlan.outboundRoutes() }.map { record in
+    /// (written by a newer engine) are left out and logged. A route whose schedule is gone
+    /// never holds (logged): carrying calls at all hours would be the opposite of its intent.
+    func loadOutboundRoutes(schedules: [String: ScheduleRecord]) async throws -> [OutboundRoute] {
+        var routes: [OutboundRoute] = []
+        for record in try await storeCall({ try await self.dialPlan.outboundRoutes() }) {
             let callers = record.callers.compactMap(OutboundRoute.CallerRange.init)
             if callers.count != record.callers.count {
                 logger.error(
                     "outbound route callers left out: not extension numbers", metadata: ["route": "\(record.name)"])
             }
-            return OutboundRoute(name: record.name, prefixes: record.prefixes, trunks: record.trunks, callers: callers)
+            var condition: OutboundRoute.Condition?
+            if let name = record.schedule {
+                guard let schedule = schedules[name] else {
+                    logger.error("outbound route left out: its schedule is gone", metadata: ["route": "\(record.name)"])
+                    continue
+                }
+                condition = OutboundRoute.Condition(
+                    scheduleName: name, hours: try await openingHours(schedule), override: Self.override(of: schedule),
+                    whileOpen: record.scheduleState == .open)
+            }
+            routes.append(
+                OutboundRoute(
+                    name: record.name, prefixes: record.prefixes, trunks: record.trunks, callers: callers,
+                    schedule: condition, callerID: record.callerID, prepend: record.prepend))
         }
+        return routes
+    }
+
+    /// The outbound routes following schedule `name`: it cannot be removed while they do.
+    func outboundRoutes(following schedule: String) async throws -> [String] {
+        try await storeCall { try await self.dialPlan.outboundRoutes() }.filter { $0.schedule == schedule }.map(\.name)
     }
 
     /// The outbound routes naming trunk `name`: it cannot be removed while they do.

@@ -144,7 +144,7 @@ extension ControlHandlers {
             try await storeCall { try await self.voicemailStore.enabledMailboxNumbers() })
         plan.featureCodes = try await currentFeatureCodes()
         plan.trunks = try await loadTrunks()
-        plan.outboundRoutes = try await loadOutboundRoutes()
+        plan.outboundRoutes = try await loadOutboundRoutes(schedules: schedules)
         plan.conferenceRooms = try await loadConferenceRooms()
         await pbx.setDialPlan(plan)
     }

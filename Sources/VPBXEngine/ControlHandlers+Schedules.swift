@@ -50,6 +50,11 @@ extension ControlHandlers {
                     "schedule \(params.name) is used by time condition \(users.map(\.name).joined(separator: ", ")); change those first"
                 )
             }
+            let routes = try await self.outboundRoutes(following: params.name)
+            guard routes.isEmpty else {
+                throw RPCError.conflict(
+                    "schedule \(params.name) is followed by outbound route \(routes.joined(separator: ", ")); change those first")
+            }
             let info = try await self.scheduleInfo(record, at: Date())
             _ = try await self.storeCall { try await self.schedules.delete(params.name) }
             try await self.reloadDialPlan()
@@ -85,7 +90,7 @@ extension ControlHandlers {
         }
     }
 
-    private func existingSchedule(_ name: String) async throws -> ScheduleRecord {
+    func existingSchedule(_ name: String) async throws -> ScheduleRecord {
         guard let record = try await storeCall({ try await self.schedules.get(name) }) else {
             throw RPCError.notFound("schedule \(name) does not exist (see vpbx schedule list)")
         }

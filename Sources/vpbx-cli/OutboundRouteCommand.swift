@@ -7,12 +7,14 @@ struct OutboundRouteCommand: AsyncParsableCommand {
         commandName: "outroute", abstract: "Manage outbound routes (which trunks carry calls to which numbers).",
         discussion: """
             A call out takes a route naming its extension (--caller) before any route for everyone, and of \
-            those the one whose prefix matches the most of the number. Its trunks are tried in the order given, \
+            those the one whose prefix matches the most of the number, then one following a schedule (--open or \
+            --closed, while it holds) before one that always holds. Its trunks are tried in the order given, \
             and no other trunk stands in. A number no route matches goes \
             through every outbound trunk by --priority (vpbx trunk). The + prefix matches every number but the \
             emergency ones (112, 104, 105, 107), which only a route with their own prefix takes. \
             Example: vpbx outroute add mobiles --prefix '06 20' --prefix '06 30' --prefix '06 70' --trunk mobilgw \
-            --trunk telekom
+            --trunk telekom. After hours through a cheaper provider, showing the main number: vpbx outroute add \
+            night --prefix + --trunk cheap --closed office --caller-id '06 1 234 5600'
             """,
         subcommands: [
             OutboundRouteAdd.self, OutboundRouteListCommand.self, OutboundRouteShow.self, OutboundRouteSet.self,
@@ -23,6 +25,8 @@ struct OutboundRouteCommand: AsyncParsableCommand {
         Output.fields([
             ("name", info.name), ("prefixes", info.prefixes.joined(separator: " ")),
             ("trunks", info.trunks.joined(separator: ", then ")), ("callers", callers(of: info)),
+            ("holds", info.schedule.map { "while schedule \($0) is \(info.scheduleState ?? "open")" } ?? "always"),
+            ("caller ID", info.callerID ?? "the trunk's"), ("prepend", info.prepend ?? "-"),
         ])
     }
 
@@ -53,6 +57,40 @@ struct OutboundRouteSettings: ParsableArguments {
             valueName: "EXT"))
     var callers: [String] = []
 
+    @Option(
+        name: .customLong("open"),
+        help: ArgumentHelp("Hold only while this schedule is open (vpbx schedule).", valueName: "SCHEDULE"))
+    var openSchedule: String?
+
+    @Option(
+        name: .customLong("closed"),
+        help: ArgumentHelp("Hold only while this schedule is closed: after hours, holidays.", valueName: "SCHEDULE"))
+    var closedSchedule: String?
+
+    @Option(
+        name: .customLong("caller-id"),
+        help: "The number its calls show instead of the trunk's, e.g. '06 1 234 5600' (an extension's own DID still wins; \"\" clears it in 'set').")
+    var callerID: String?
+
+    @Option(
+        help: "Digits, * or # put before the number as each trunk writes it, e.g. a carrier code (\"\" clears it in 'set').")
+    var prepend: String?
+
+    /// The schedule and the state the route holds in, as given.
+    var schedule: (name: String, state: String)? {
+        openSchedule.map { ($0, "open") } ?? closedSchedule.map { ($0, "closed") }
+    }
+
+    /// Checks shared by `add` and `set`, before the engine is asked.
+    func validate() throws {
+        guard openSchedule == nil || closedSchedule == nil else {
+            throw ValidationError("give --open or --closed, not both: a route follows one schedule")
+        }
+        if let prepend, prepend.count > 10 || !prepend.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "*" || $0 == "#") }) {
+            throw ValidationError("--prepend '\(prepend)' is invalid: up to 10 digits, * or #, e.g. 1088")
+        }
+    }
+
     /// Each value split at commas, spaces inside kept (`06 30`).
     static func list(_ values: [String]) -> [String] {
         values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
@@ -69,6 +107,7 @@ struct OutboundRouteAdd: AsyncParsableCommand {
     @OptionGroup var settings: OutboundRouteSettings
 
     func validate() throws {
+        try settings.validate()
         guard !OutboundRouteSettings.list(settings.prefixes).isEmpty else {
             throw ValidationError("a route needs --prefix, e.g. --prefix '06 30' (or + for every number)")
         }
@@ -80,7 +119,9 @@ struct OutboundRouteAdd: AsyncParsableCommand {
     func run() async throws {
         let params = OutboundRouteParams(
             name: name, prefixes: OutboundRouteSettings.list(settings.prefixes),
-            trunks: OutboundRouteSettings.list(settings.trunks), callers: OutboundRouteSettings.list(settings.callers))
+            trunks: OutboundRouteSettings.list(settings.trunks), callers: OutboundRouteSettings.list(settings.callers),
+            schedule: settings.schedule?.name, scheduleState: settings.schedule?.state, callerID: settings.callerID,
+            prepend: settings.prepend)
         let info = try await EngineSession.run(global) { try await $0.call(OutboundRouteCreate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("added outbound route \(info.name): \(info.prefixes.joined(separator: " ")) through \(info.trunks.joined(separator: ", "))")
@@ -97,9 +138,13 @@ struct OutboundRouteListCommand: AsyncParsableCommand {
         let list = try await EngineSession.run(global) { try await $0.call(OutboundRouteList.self, .init()) }
         if global.json { return Output.json(list) }
         Output.table(
-            ["NAME", "PREFIXES", "TRUNKS", "CALLERS"],
-            list.map {
-                [$0.name, $0.prefixes.joined(separator: " "), $0.trunks.joined(separator: ","), OutboundRouteCommand.callers(of: $0)]
+            ["NAME", "PREFIXES", "TRUNKS", "CALLERS", "HOLDS"],
+            list.map { route in
+                [
+                    route.name, route.prefixes.joined(separator: " "), route.trunks.joined(separator: ","),
+                    OutboundRouteCommand.callers(of: route),
+                    route.schedule.map { "\($0) \(route.scheduleState ?? "open")" } ?? "always",
+                ]
             })
     }
 }
@@ -130,12 +175,24 @@ struct OutboundRouteSet: AsyncParsableCommand {
     @Flag(name: .customLong("every-caller"), help: "Make the route every extension's (clears its --caller list).")
     var everyCaller = false
 
+    @Flag(name: .customLong("any-time"), help: "Make the route hold at all hours (clears --open or --closed).")
+    var anyTime = false
+
     func validate() throws {
+        try settings.validate()
         guard !everyCaller || settings.callers.isEmpty else {
             throw ValidationError("give --caller or --every-caller, not both")
         }
-        guard !settings.prefixes.isEmpty || !settings.trunks.isEmpty || !settings.callers.isEmpty || everyCaller else {
-            throw ValidationError("nothing to change: give --prefix, --trunk, --caller or --every-caller (see --help)")
+        guard !anyTime || settings.schedule == nil else {
+            throw ValidationError("give --open, --closed or --any-time, one of them")
+        }
+        let changes: [Bool] = [
+            !settings.prefixes.isEmpty, !settings.trunks.isEmpty, !settings.callers.isEmpty, everyCaller, anyTime,
+            settings.schedule != nil, settings.callerID != nil, settings.prepend != nil,
+        ]
+        guard changes.contains(true) else {
+            throw ValidationError(
+                "nothing to change: give --prefix, --trunk, --caller, --every-caller, --open, --closed, --any-time, --caller-id or --prepend (see --help)")
         }
     }
 
@@ -143,7 +200,8 @@ struct OutboundRouteSet: AsyncParsableCommand {
         let given = { (values: [String]) in values.isEmpty ? nil : OutboundRouteSettings.list(values) }
         let params = OutboundRouteParams(
             name: name, prefixes: given(settings.prefixes), trunks: given(settings.trunks),
-            callers: everyCaller ? [] : given(settings.callers))
+            callers: everyCaller ? [] : given(settings.callers), schedule: anyTime ? "" : settings.schedule?.name,
+            scheduleState: settings.schedule?.state, callerID: settings.callerID, prepend: settings.prepend)
         let info = try await EngineSession.run(global) { try await $0.call(OutboundRouteUpdate.self, params) }
         if global.json { return Output.json(info) }
         OutboundRouteCommand.printDetails(info)
@@ -182,7 +240,12 @@ struct OutboundRouteTestCommand: AsyncParsableCommand {
         Output.fields([
             ("number", "\(result.number) (\(result.reach))"),
             ("route", result.route ?? "none matches: every outbound trunk by priority"),
-            ("trunks", result.trunks.isEmpty ? "none usable: the call would get 503" : result.trunks.joined(separator: ", then ")),
+            (
+                "trunks",
+                result.attempts.isEmpty
+                    ? "none usable: the call would get 503"
+                    : result.attempts.map { "\($0.trunk) (sends \($0.dialled), shows \($0.shown))" }.joined(separator: ", then ")
+            ),
         ])
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VPBXPBX
 import VPBXSIP
+import VPBXSchedule
 import VPBXStore
 import VPBXText
 
@@ -142,6 +143,90 @@ struct OutboundRouteTests {
             pbx.send(alice.respond(to: invite, status: 200, toTag: "alice", sdp: alice.sdp(port: 4000)), from: alice)
             let out = try await pbx.outbound.request(.invite, to: backup.address)
             #expect(out.uri.user == "+36301234567")
+        }
+    }
+
+    /// Office hours in Budapest, weekdays 8 to 17; `mode` forces them open or closed.
+    private func office(_ mode: ScheduleOverride.Mode? = nil, whileOpen: Bool) throws -> OutboundRoute.Condition {
+        OutboundRoute.Condition(
+            scheduleName: "office",
+            hours: try OpeningHours(
+                weekly: try WeeklySchedule(parsing: "mon-fri 08:00-17:00"), timeZoneNamed: "Europe/Budapest"),
+            override: mode.map { ScheduleOverride(mode: $0) }, whileOpen: whileOpen)
+    }
+
+    @Test("a route following a schedule holds only in the state it names, and then beats a route that always holds")
+    func scheduledRoutes() throws {
+        var dialPlan = plan([
+            OutboundRoute(name: "day", prefixes: ["+"], trunks: ["carrier"]),
+            OutboundRoute(name: "night", prefixes: ["+"], trunks: ["backup"], schedule: try office(whileOpen: false)),
+            OutboundRoute(name: "mobiles", prefixes: ["+3630"], trunks: ["mobilgw"]),
+        ])
+        // 2026-11-30 is a Monday; Budapest is UTC+1 in winter.
+        let mondayNoon = Date(timeIntervalSince1970: 1_796_036_400)
+        let mondayNight = mondayNoon.addingTimeInterval(10 * 3600)
+        let saturdayNoon = mondayNoon.addingTimeInterval(5 * 86400)
+        #expect(dialPlan.outboundRoute(for: "+3612345678", caller: "100", at: mondayNoon)?.name == "day")
+        #expect(dialPlan.outboundRoute(for: "+3612345678", caller: "100", at: mondayNight)?.name == "night")
+        #expect(dialPlan.outboundRoute(for: "+3612345678", caller: "100", at: saturdayNoon)?.name == "night")
+        // A longer prefix still wins: the night route is no more particular than mobiles.
+        #expect(dialPlan.outboundRoute(for: "+36301234567", caller: "100", at: mondayNight)?.name == "mobiles")
+        // The schedule's override (a snow day: closed) counts, as it does for time conditions.
+        dialPlan.outboundRoutes[1].schedule = try office(.closed, whileOpen: false)
+        #expect(dialPlan.outboundRoute(for: "+3612345678", caller: "100", at: mondayNoon)?.name == "night")
+        dialPlan.outboundRoutes[1].schedule = try office(.open, whileOpen: false)
+        #expect(dialPlan.outboundRoute(for: "+3612345678", caller: "100", at: mondayNight)?.name == "day")
+        // A route while open, alone: outside the hours no route holds (every trunk by priority).
+        let daytimeOnly = plan([
+            OutboundRoute(name: "day", prefixes: ["+"], trunks: ["backup"], schedule: try office(whileOpen: true))
+        ])
+        #expect(daytimeOnly.outboundRoute(for: "+3612345678", caller: nil, at: mondayNoon)?.name == "day")
+        #expect(daytimeOnly.outboundRoute(for: "+3612345678", caller: nil, at: mondayNight) == nil)
+    }
+
+    @Test("a call out through a route shows the route's number and sends its prepend, in each trunk's format, after a failover too")
+    func routeCallerIDAndPrepend() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(
+                plan([
+                    OutboundRoute(
+                        name: "mobiles", prefixes: ["+3630"], trunks: ["mobilgw", "backup"], callerID: "+3612345699",
+                        prepend: "1088")
+                ]))
+            let (_, first) = try await firstTrunk(of: desk, calling: "06 30 123 4567", in: pbx)
+            #expect(first.uri.user == "108806301234567", "the prepend, then the mobile gateway's national format")
+            #expect(try first.headers.from().uri.user == "+3612345699", "the route's number, not the trunk's")
+            pbx.send(mobileGateway.respond(to: first, status: 503, toTag: "down"), from: mobileGateway)
+            let second = try await pbx.outbound.request(.invite, to: backup.address)
+            #expect(second.uri.user == "1088+36301234567", "the backup's E.164 after the same prepend")
+            #expect(try second.headers.from().uri.user == "+3612345699")
+            let choice = await pbx.core.outboundChoice(
+                for: try #require(PublicNumber(dialled: "06 30 765 4321")), caller: desk.number)
+            #expect(choice.route == "mobiles")
+            #expect(choice.trunks.map(\.dialled) == ["108806307654321", "1088+36307654321"])
+            #expect(choice.trunks.map(\.shown) == ["+3612345699", "+3612345699"])
+
+            // An extension's own DID still wins over the route's number.
+            let own = try await pbx.extensions.update(alice.number, with: ExtensionPatch(callerID: .set("+3612345601")))
+            await pbx.core.extensionChanged(own)
+            let (_, fromAlice) = try await firstTrunk(of: alice, calling: "06 30 222 3333", in: pbx)
+            #expect(try fromAlice.headers.from().uri.user == "+3612345601")
+        }
+    }
+
+    @Test("a schedule forced closed sends calls through the after-hours route at once")
+    func overrideSwitchesTheRoute() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var dialPlan = plan([
+                OutboundRoute(name: "day", prefixes: ["+36"], trunks: ["carrier"]),
+                OutboundRoute(
+                    name: "night", prefixes: ["+36"], trunks: ["backup"], schedule: try office(.open, whileOpen: false)),
+            ])
+            await pbx.core.setDialPlan(dialPlan)
+            #expect(try await firstTrunk(of: alice, calling: "06 1 234 5678", in: pbx).address == carrier.address)
+            dialPlan.outboundRoutes[1].schedule = try office(.closed, whileOpen: false)
+            await pbx.core.setDialPlan(dialPlan)
+            #expect(try await firstTrunk(of: alice, calling: "06 1 876 5432", in: pbx).address == backup.address)
         }
     }
 

@@ -93,7 +93,8 @@ struct DialPlanRepositoryContractTests {
             let mobiles = OutboundRouteRecord(
                 name: "mobiles", prefixes: ["+3620", "+3630", "+3670"], trunks: ["mobilgw", "telekom"])
             let agents = OutboundRouteRecord(
-                name: "agents", prefixes: ["+"], trunks: ["callcenter"], callers: ["2000-2099", "1005"])
+                name: "agents", prefixes: ["+"], trunks: ["callcenter"], callers: ["2000-2099", "1005"],
+                schedule: "office", scheduleState: .closed, callerID: "+3612345699", prepend: "#1088")
             for route in [mobiles, agents] { try await repos.dialPlan.create(route) }
             // The lists come back in the order written: trunks are tried in it.
             #expect(try await repos.dialPlan.outboundRoutes() == [agents, mobiles])
@@ -102,6 +103,8 @@ struct DialPlanRepositoryContractTests {
             var changed = mobiles
             changed.trunks = ["telekom", "mobilgw"]
             changed.callers = ["1001"]
+            changed.schedule = "office"
+            changed.prepend = "*9"
             try await repos.dialPlan.replace(changed)
             #expect(try await repos.dialPlan.outboundRoutes().last == changed)
             let missing = await #expect(throws: StoreError.self) {
@@ -127,6 +130,11 @@ struct DialPlanRepositoryContractTests {
         OutboundRouteRecord(name: "m", prefixes: ["+3630"], trunks: ["t"], callers: ["2099-2000"]),
         OutboundRouteRecord(name: "m", prefixes: ["+3630"], trunks: ["t"], callers: ["200-2099"]),
         OutboundRouteRecord(name: "m", prefixes: ["+3630"], trunks: ["t"], callers: ["20-30-40"]),
+        OutboundRouteRecord(name: "m", prefixes: ["+3630"], trunks: ["t"], schedule: "Office"),
+        OutboundRouteRecord(name: "m", prefixes: ["+3630"], trunks: ["t"], callerID: "06 1 234 5678"),
+        OutboundRouteRecord(name: "m", prefixes: ["+3630"], trunks: ["t"], prepend: "10a"),
+        OutboundRouteRecord(name: "m", prefixes: ["+3630"], trunks: ["t"], prepend: "+36"),
+        OutboundRouteRecord(name: "m", prefixes: ["+3630"], trunks: ["t"], prepend: "12345678901"),
     ])
     func badOutboundRoutesAreRefused(route: OutboundRouteRecord) async throws {
         try await StoreBackend.sqliteMemory.withRepositories { repos in

@@ -87,6 +87,8 @@ struct CalleeLeg: Sendable {
     var trunk: String?
     /// The trunks that ring the number next, in order, when ``trunk`` cannot carry the call.
     var nextTrunks: [String] = []
+    /// The public number ``trunk`` rings, as its outbound route writes and shows it.
+    var dialling: OutboundDialling?
     private(set) var challengesAnswered = 0
     /// The extension this contact belongs to, when the leg rings an extension (a queue offer
     /// rings several at once and must know which one answered).

@@ -355,7 +355,8 @@ extension PBXCore {
         let invite =
             if let trunk {
                 trunkInvite(
-                    for: call, trunk: trunk, contact: target.contact, destination: target.destination,
+                    for: call, trunk: trunk, dialling: target.dialling, contact: target.contact,
+                    destination: target.destination,
                     maxForwards: maxForwards, body: body, diversion: diversion ?? followMe)
             } else {
                 calleeInvite(
@@ -366,6 +367,7 @@ extension PBXCore {
         var leg = CalleeLeg(contact: target.contact, destination: target.destination, invite: invite, transactionKey: key)
         leg.trunk = trunk?.name
         leg.nextTrunks = target.nextTrunks
+        leg.dialling = target.dialling
         leg.offeredSRTPKey = offeredSRTPKey
         // The extension whose phone or mobile this is (an application's leg, or a number
         // called out, names none): its busy lamp, and which one answered a queue's offer.

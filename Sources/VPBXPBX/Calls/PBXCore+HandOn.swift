@@ -38,7 +38,7 @@ extension PBXCore {
             guard let record = directory[number] else {
                 guard let outbound, let publicNumber = PublicNumber(dialled: number),
                     publicNumber.reach <= outbound.reach,
-                    let out = trunkTarget(for: publicNumber, caller: outbound.extensionNumber)
+                    let out = trunkTarget(for: publicNumber, caller: outbound.extensionNumber, at: now)
                 else { return nil }
                 return (publicNumber.e164, [out], Self.outboundNoAnswerTimeout)
             }

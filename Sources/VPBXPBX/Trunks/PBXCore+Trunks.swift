@@ -73,43 +73,55 @@ extension PBXCore {
         return dialPlan.follow(inbound, path: ["trunk:\(trunk.name)"], at: now)
     }
 
-    /// The trunks a call to `number` on behalf of extension `caller` may use, in order, with
-    /// where each is reached: its outbound route's trunks in the route's order (a route
-    /// is the administrator's choice: no other trunk stands in), else every trunk by
+    /// The trunks a call to `number` on behalf of extension `caller` may use at `now`, in
+    /// order, with where each is reached: its outbound route's trunks in the route's order (a
+    /// route is the administrator's choice: no other trunk stands in), else every trunk by
     /// priority; of those, the ones that carry calls out and whose host resolved, the ones
     /// whose checks went unanswered last (``isUnreachable(_:)``).
-    func outboundTrunks(for number: PublicNumber, caller: String?) -> [(trunk: Trunk, peer: SIPPeerAddress)] {
+    func outboundTrunks(for number: PublicNumber, caller: String?, at now: Date)
+        -> (route: OutboundRoute?, trunks: [(trunk: Trunk, peer: SIPPeerAddress)])
+    {
+        let route = dialPlan.outboundRoute(for: number.e164, caller: caller, at: now)
         let candidates =
-            dialPlan.outboundRoute(for: number.e164, caller: caller).map { route in
-                route.trunks.compactMap { name in dialPlan.trunks.first { $0.name == name } }
-            } ?? dialPlan.trunks
+            route.map { route in route.trunks.compactMap { name in dialPlan.trunks.first { $0.name == name } } }
+            ?? dialPlan.trunks
         let usable = candidates.filter(\.outbound).compactMap { trunk in peer(of: trunk).map { (trunk, $0) } }
-        return usable.filter { !isUnreachable($0.0) } + usable.filter { isUnreachable($0.0) }
+        return (route, usable.filter { !isUnreachable($0.0) } + usable.filter { isUnreachable($0.0) })
     }
 
-    /// The names of the trunks a call to `number` on behalf of `caller` would try, in order
-    /// (`vpbx outroute test`), and the outbound route that chose them (nil: none matched).
-    public func outboundChoice(for number: PublicNumber, caller: String?) -> (route: String?, trunks: [String]) {
-        let route = dialPlan.outboundRoute(for: number.e164, caller: caller)
-        return (route?.name, outboundTrunks(for: number, caller: caller).map(\.trunk.name))
+    /// What a call to `number` on behalf of `caller` would do now (`vpbx outroute test`): the
+    /// outbound route that chose its trunks (nil: none matched), and the trunks it would try
+    /// in order, each with the number as sent to it and the number shown.
+    public func outboundChoice(for number: PublicNumber, caller: String?, at now: Date = Date())
+        -> (route: String?, trunks: [(name: String, dialled: String, shown: String)])
+    {
+        let (route, trunks) = outboundTrunks(for: number, caller: caller, at: now)
+        let dialling = OutboundDialling(number: number, route: route)
+        let shown = caller.flatMap { directory[$0]?.callerID }
+        return (
+            route?.name,
+            trunks.map { ($0.trunk.name, dialling.written(for: $0.trunk), shown ?? dialling.shownNumber(by: $0.trunk)) }
+        )
     }
 
-    /// What rings `number` through the first of its trunks (``outboundTrunks(for:caller:)``),
+    /// What rings `number` through the first of its trunks (``outboundTrunks(for:caller:at:)``),
     /// the others kept for failover; nil when none is usable (none configured or named, or
     /// its host has not resolved).
-    func trunkTarget(for number: PublicNumber, caller: String?) -> RingTarget? {
-        let trunks = outboundTrunks(for: number, caller: caller)
+    func trunkTarget(for number: PublicNumber, caller: String?, at now: Date) -> RingTarget? {
+        let (route, trunks) = outboundTrunks(for: number, caller: caller, at: now)
         guard let (trunk, peer) = trunks.first else { return nil }
-        var target = ringTarget(for: number, through: trunk, at: peer)
+        var target = ringTarget(for: OutboundDialling(number: number, route: route), through: trunk, at: peer)
         target.nextTrunks = trunks.dropFirst().map(\.trunk.name)
         return target
     }
 
-    /// `number` written as `trunk` wants it, at its server.
-    func ringTarget(for number: PublicNumber, through trunk: Trunk, at peer: SIPPeerAddress) -> RingTarget {
-        var uri = SIPURI(user: number.written(trunk.numberFormat), host: trunk.host, port: trunk.port == 5060 ? nil : trunk.port)
+    /// The number `dialling` calls, written as `trunk` wants it, at its server.
+    func ringTarget(for dialling: OutboundDialling, through trunk: Trunk, at peer: SIPPeerAddress) -> RingTarget {
+        var uri = SIPURI(user: dialling.written(for: trunk), host: trunk.host, port: trunk.port == 5060 ? nil : trunk.port)
         if trunk.transport == .tcp { uri.parameters.append(SIPParameter(name: "transport", value: "tcp")) }
-        return RingTarget(contact: uri, destination: peer, trunk: trunk.name)
+        var target = RingTarget(contact: uri, destination: peer, trunk: trunk.name)
+        target.dialling = dialling
+        return target
     }
 
     /// A trunk that could not carry the call (408, a 5xx, refused credentials): the number
@@ -118,10 +130,9 @@ extension PBXCore {
     /// retried. True when a trunk was rung.
     func failOver(_ response: SIPResponse, call: Call, leg index: Int) -> Bool {
         let leg = call.legs[index]
-        guard let name = leg.trunk, response.statusCode == 408 || response.statusCode >= 500,
+        guard let name = leg.trunk, let dialling = leg.dialling, response.statusCode == 408 || response.statusCode >= 500,
             response.statusCode < 600, call.answeredLeg == nil, call.state != .ending,
-            !call.finalSentToCaller || call.handingOn, let user = leg.contact.user,
-            let number = PublicNumber(dialled: PublicNumber.fromNetwork(user))
+            !call.finalSentToCaller || call.handingOn
         else { return false }
         // The sequence was chosen when the call went out; a trunk removed or turned off since
         // is passed over.
@@ -136,7 +147,7 @@ extension PBXCore {
             metadata: [
                 "call": "\(call.id)", "trunk": "\(name)", "status": "\(response.statusCode)", "next": "\(next.name)",
             ])
-        var target = ringTarget(for: number, through: next, at: peer)
+        var target = ringTarget(for: dialling, through: next, at: peer)
         target.nextTrunks = trunks.dropFirst().map(\.0.name)
         var replacement = ring(
             target, for: call, maxForwards: leg.invite.headers.maxForwards ?? 70, body: leg.invite.body)
@@ -164,7 +175,7 @@ extension PBXCore {
                 callerName: callerName, callee: number.e164, at: now)
             return
         }
-        guard let target = trunkTarget(for: number, caller: caller) else {
+        guard let target = trunkTarget(for: number, caller: caller, at: now) else {
             logger.warning("no trunk for a call to a public number", metadata: ["caller": "\(caller)", "number": "\(number.e164)"])
             rejectAttempt(
                 request, key: key, status: 503, reason: "No Trunk Available", caller: caller, callerName: callerName,
@@ -209,7 +220,7 @@ extension PBXCore {
             RingTarget(contact: $0.0, destination: $0.1, extensionNumber: record.number)
         }
         if record.kind == .mobile, let mobile = record.mobileNumber.flatMap({ PublicNumber(dialled: $0) }),
-            var target = trunkTarget(for: mobile, caller: record.number)
+            var target = trunkTarget(for: mobile, caller: record.number, at: now)
         {
             target.extensionNumber = record.number
             target.confirmationFor = record.mobileConfirm ? record.number : nil
@@ -224,8 +235,9 @@ extension PBXCore {
     /// A forwarded call (`diversion`) names the forwarding extension's public number (its
     /// own DID, else the trunk's) in a Diversion header, as providers expect (RFC 5806).
     func trunkInvite(
-        for call: Call, trunk: Trunk, contact: SIPURI, destination: SIPPeerAddress, maxForwards: Int, body: [UInt8],
-        cseq: UInt32 = 1, authorization: (name: String, value: String)? = nil, diversion: Diversion? = nil
+        for call: Call, trunk: Trunk, dialling: OutboundDialling?, contact: SIPURI, destination: SIPPeerAddress,
+        maxForwards: Int, body: [UInt8], cseq: UInt32 = 1, authorization: (name: String, value: String)? = nil,
+        diversion: Diversion? = nil
     ) -> SIPRequest {
         var headers = SIPHeaders()
         headers.addVia(newVia(for: destination))
@@ -233,11 +245,13 @@ extension PBXCore {
         let shownName = call.callerName ?? call.caller
         // An extension's own DID if it has one; a caller from outside (forwarded to a mobile)
         // by name only, as most providers refuse numbers that are not theirs, unless the
-        // trunk passes callers' numbers (the Diversion then names the exchange's).
+        // trunk passes callers' numbers (the Diversion then names the exchange's); else the
+        // route's number, else the trunk's.
+        let exchangeNumber = dialling?.shownNumber(by: trunk) ?? trunk.shownNumber
         let shownNumber =
             directory[call.caller]?.callerID
             ?? (trunk.passCallerID && directory[call.caller] == nil && PublicNumber.isE164(call.caller)
-                ? call.caller : trunk.shownNumber)
+                ? call.caller : exchangeNumber)
         // A withheld number (CLIR, RFC 3325 with RFC 3323's privacy): anonymous to the callee,
         // the real one only to the provider, which needs it for billing and emergency calls.
         let from =
@@ -261,7 +275,7 @@ extension PBXCore {
         headers.add("Allow", PBXCore.allowedMethods)
         headers.add("User-Agent", configuration.userAgent)
         if let diversion {
-            let number = directory[diversion.extensionNumber]?.callerID ?? trunk.shownNumber
+            let number = directory[diversion.extensionNumber]?.callerID ?? exchangeNumber
             let diverting = NameAddress(uri: SIPURI(user: number, host: trunk.host))
             headers.add("Diversion", "\(diverting.serialized);reason=\(diversion.reason.rawValue);counter=1")
         }
@@ -281,7 +295,7 @@ extension PBXCore {
         else { return false }
         let cseq = ((try? leg.invite.headers.cseq().number) ?? 1) + 1
         var invite = trunkInvite(
-            for: call, trunk: trunk, contact: leg.contact, destination: leg.destination,
+            for: call, trunk: trunk, dialling: leg.dialling, contact: leg.contact, destination: leg.destination,
             maxForwards: leg.invite.headers.maxForwards ?? 70, body: leg.invite.body, cseq: cseq,
             authorization: answer.header)
         // A forwarded call's reason goes with the repeated INVITE too.
@@ -326,6 +340,8 @@ struct RingTarget: Sendable {
     var confirmationFor: String?
     /// The trunks after ``trunk``, in order, that ring the number when it cannot carry the call.
     var nextTrunks: [String] = []
+    /// The public number it rings through ``trunk`` and the route that chose it.
+    var dialling: OutboundDialling?
 
     init(contact: SIPURI, destination: SIPPeerAddress, extensionNumber: String? = nil, trunk: String? = nil) {
         self.contact = contact
@@ -333,4 +349,28 @@ struct RingTarget: Sendable {
         self.extensionNumber = extensionNumber
         self.trunk = trunk
     }
+}
+
+/// A public number called out, and what the outbound route that chose its trunks adds: its
+/// number shown and its digits before the number. Kept with the leg, so a failover or a
+/// repeated INVITE writes the number the same way for the next trunk.
+struct OutboundDialling: Sendable, Equatable {
+    let number: PublicNumber
+    /// The route's name; nil: no route matched (every trunk by priority).
+    let routeName: String?
+    let routeCallerID: String?
+    let prepend: String
+
+    init(number: PublicNumber, route: OutboundRoute?) {
+        self.number = number
+        routeName = route?.name
+        routeCallerID = route?.callerID
+        prepend = route?.prepend ?? ""
+    }
+
+    /// The Request-URI's user for `trunk`: the prepend, then the number in its format.
+    func written(for trunk: Trunk) -> String { prepend + number.written(trunk.numberFormat) }
+
+    /// The number calls through `trunk` show when the caller has no DID of its own.
+    func shownNumber(by trunk: Trunk) -> String { routeCallerID ?? trunk.shownNumber }
 }

@@ -47,6 +47,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v26-cdr-encrypted", migrate: addCDREncrypted)
         migrator.registerMigration("v27-outbound-routes", migrate: createOutboundRoutes)
         migrator.registerMigration("v28-conference-leader", migrate: addConferenceLeader)
+        migrator.registerMigration("v29-outbound-route-options", migrate: addOutboundRouteOptions)
         return migrator
     }
 
@@ -371,6 +372,17 @@ extension VPBXDatabase {
     /// SQLite adds the column without rewriting the table's rows.
     private static func addCDREncrypted(_ db: Database) throws {
         try db.alter(table: "cdr") { t in t.add(column: "encrypted", .boolean).notNull().defaults(to: false) }
+    }
+
+    /// A schedule a route follows is checked by the control layer (and a schedule in use
+    /// cannot be removed), as for trunks: no foreign key, like the trunks' JSON list.
+    private static func addOutboundRouteOptions(_ db: Database) throws {
+        try db.alter(table: "outbound_routes") { t in
+            t.add(column: "schedule", .text)
+            t.add(column: "schedule_state", .text).notNull().defaults(to: "open")
+            t.add(column: "caller_id", .text)
+            t.add(column: "prepend", .text).notNull().defaults(to: "")
+        }
     }
 
     private static func addConferenceLeader(_ db: Database) throws {

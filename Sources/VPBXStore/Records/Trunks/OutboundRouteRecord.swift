@@ -4,7 +4,8 @@ import GRDB
 /// its prefixes, for the extensions it names or for everyone. Of the routes that match a
 /// call, one naming its caller wins, then the one whose prefix matches the most digits (the
 /// core's ``OutboundRoute``); numbers no route matches go through all outbound trunks by
-/// priority.
+/// priority. A route may hold only while a schedule is open or closed, show its own number
+/// and put digits before the number it sends.
 public struct OutboundRouteRecord: Codable, Sendable, Equatable, Identifiable {
     /// `mobiles`, `callcenter`: an object name.
     public var name: String
@@ -17,14 +18,40 @@ public struct OutboundRouteRecord: Codable, Sendable, Equatable, Identifiable {
     /// Extension numbers (`1001`) or ranges (`2000-2099`) whose calls take the route; empty:
     /// every extension's.
     public var callers: [String]
+    /// A ``ScheduleRecord``'s name: the route holds only while it is in ``scheduleState``;
+    /// nil: always.
+    public var schedule: String?
+    public var scheduleState: ScheduleState
+    /// The E.164 number its calls show (instead of the trunk's); nil: the trunk's.
+    public var callerID: String?
+    /// Digits, `*` and `#` put before the number as each trunk writes it; empty: none.
+    public var prepend: String
+
+    /// Which of a schedule's states a route holds in.
+    public enum ScheduleState: String, Codable, Sendable, CaseIterable {
+        case open, closed
+    }
 
     public var id: String { name }
 
-    public init(name: String, prefixes: [String], trunks: [String], callers: [String] = []) {
+    public init(
+        name: String, prefixes: [String], trunks: [String], callers: [String] = [], schedule: String? = nil,
+        scheduleState: ScheduleState = .open, callerID: String? = nil, prepend: String = ""
+    ) {
         self.name = name
         self.prefixes = prefixes
         self.trunks = trunks
         self.callers = callers
+        self.schedule = schedule
+        self.scheduleState = scheduleState
+        self.callerID = callerID
+        self.prepend = prepend
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, prefixes, trunks, callers, schedule, prepend
+        case scheduleState = "schedule_state"
+        case callerID = "caller_id"
     }
 
     public func validate() throws {
@@ -39,6 +66,12 @@ public struct OutboundRouteRecord: Codable, Sendable, Equatable, Identifiable {
         for trunk in trunks { try Validation.objectName(trunk, field: "trunk of \(object)") }
         guard Set(trunks).count == trunks.count else { throw StoreError.invalid("\(object) names a trunk twice") }
         for caller in callers { try Self.validateCaller(caller, of: object) }
+        if let schedule { try Validation.objectName(schedule, field: "schedule of \(object)") }
+        if let callerID { try Validation.e164(callerID, field: "caller ID of \(object)") }
+        guard prepend.count <= 10, prepend.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "*" || $0 == "#") }) else {
+            throw StoreError.invalid(
+                "prepend '\(prepend)' of \(object) is invalid: up to 10 digits, * or #, e.g. 1088 or #123")
+        }
     }
 
     /// `+` and up to 15 digits, or 1 to 15 digits without it (short numbers).
