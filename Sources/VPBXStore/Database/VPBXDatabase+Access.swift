@@ -39,7 +39,7 @@ extension VPBXDatabase {
         }
     }
 
-    private func checkOpen(_ object: String) throws {
+    func checkOpen(_ object: String) throws {
         if isClosed {
             throw StoreError(.io, "cannot access \(object): the database is closed")
         }
