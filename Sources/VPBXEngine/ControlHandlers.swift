@@ -39,6 +39,9 @@ struct ControlHandlers: Sendable {
     let startedAt: Date
     let sipListen: [String]
     let logger: Logger
+    /// For `engine.backup`; the repositories above are what everything else uses.
+    let database: VPBXDatabase
+    let dataDirectory: String
 
     func register(on router: ControlRouter) {
         registerEngineMethods(on: router)
@@ -60,6 +63,7 @@ struct ControlHandlers: Sendable {
         registerCallCenterMethods(on: router)
         registerVoicemailMethods(on: router)
         registerRecordingMethods(on: router)
+        registerBackupMethods(on: router)
     }
 
     private func registerEngineMethods(on router: ControlRouter) {

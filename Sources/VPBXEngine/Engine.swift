@@ -191,7 +191,7 @@ public actor Engine {
             startedAt: Date(),
             sipListen: ["udp:\(config.sipHost):\(boundPort)", "tcp:\(config.sipHost):\(boundPort)"]
                 + (transport.localTLSPort.map { ["tls:\(config.sipHost):\($0)"] } ?? []),
-            logger: logger)
+            logger: logger, database: database, dataDirectory: config.dataDirectory)
         handlers.register(on: router)
         try await handlers.reloadDialPlan()
         try await handlers.reloadQueues()

@@ -111,6 +111,13 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level"))
     var logLevel: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Put a backup made by 'vpbx backup' into the data directory, which must have no database yet, and exit.",
+            valueName: "file"))
+    var restore: String?
+
     /// Bad usage exits 2 (DESIGN.md), not ArgumentParser's default 64.
     static func main() async {
         do {
@@ -189,6 +196,7 @@ struct EngineCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try makeConfiguration()
+        if let restore { return try Self.restore(restore, into: configuration.dataDirectory) }
         let level = configuration.logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -212,5 +220,15 @@ struct EngineCommand: AsyncParsableCommand {
         let signal = await ShutdownSignal.wait()
         logger.notice("received \(signal), shutting down")
         await engine.stop()
+    }
+
+    /// `--restore`: the engine is not started.
+    private static func restore(_ file: String, into dataDirectory: String) throws {
+        do {
+            print(try EngineRestore.run(file: file, dataDirectory: dataDirectory))
+        } catch {
+            FileHandle.standardError.write(Data("vpbx-engine: cannot restore: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
     }
 }

@@ -3,6 +3,7 @@ public enum RPCCatalog {
     public static let methods: [RPCMethodDescriptor] = [
         .init(EngineHello.self),
         .init(EngineStatus.self),
+        .init(EngineBackup.self),
         .init(SystemListMethods.self),
         .init(ExtensionCreate.self),
         .init(ExtensionList.self),

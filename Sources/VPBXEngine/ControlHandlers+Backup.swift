@@ -1,0 +1,44 @@
+import Foundation
+import VPBXControl
+import VPBXStore
+
+/// `engine.backup`: a consistent copy of the database while calls go on (docs/backup.md).
+extension ControlHandlers {
+    /// How long a backup waits for queued call records to reach the database first.
+    static let backupSettleLimit: Duration = .seconds(10)
+
+    func registerBackupMethods(on router: ControlRouter) {
+        router.register(EngineBackup.self) { params, context in
+            let path = params.path
+            guard path.hasPrefix("/") else {
+                throw RPCError.invalidArgument(
+                    "'\(path)' is relative: give an absolute path (the engine runs in a directory of its own)",
+                    field: "path")
+            }
+            var isDirectory: ObjCBool = false
+            let directory = (path as NSString).deletingLastPathComponent
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
+                throw RPCError.invalidArgument("no directory \(directory) on the engine's machine", field: "path")
+            }
+            let started = ContinuousClock.now
+            // Calls that ended before the request belong in the copy: their records may still
+            // be in the write-behind queue for a few milliseconds.
+            _ = await self.pbx.settleStoreWrites(within: Self.backupSettleLimit)
+            let pending = self.pbx.storeWrites.pending
+            let summary = try await self.storeCall { try await self.database.backup(to: path) }
+            let seconds = (ContinuousClock.now - started) / .milliseconds(1) / 1000
+            self.logger.notice(
+                "database backed up",
+                metadata: [
+                    "path": "\(path)", "bytes": "\(summary.bytes)", "by": "\(Self.actor(context))",
+                    "pending": "\(pending)",
+                ])
+            return EngineBackup.Result(
+                path: summary.path, bytes: summary.bytes, schema: summary.schema, extensions: summary.extensions,
+                callRecords: summary.callRecords, voicemailMessages: summary.voicemailMessages,
+                recordings: summary.recordings, writesPending: pending, seconds: seconds,
+                dataDirectory: URL(fileURLWithPath: self.dataDirectory).standardizedFileURL.path)
+        }
+    }
+}
