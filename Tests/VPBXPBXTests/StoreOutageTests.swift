@@ -49,6 +49,19 @@ struct StoreOutageTests {
         #expect(healed.failingFor == nil)
     }
 
+    @Test("a bounded wait for the writes (before a backup) says false while the store refuses them, keeping them, and true once they land")
+    func boundedDrain() async throws {
+        let writer = OutageWriter()
+        let queue = WriteBehindQueue(writer: writer, logger: WriteBehindQueueTests.logger, linger: .zero, holdBack: .zero)
+        for number in 0..<3 { queue.enqueue(.cdrBegin(WriteBehindQueueTests.call(number))) }
+        try await waitUntil { writer.refusals >= 1 }
+        #expect(await queue.drain(within: .milliseconds(200)) == false)
+        #expect(queue.state.pending == 3 && writer.applied.isEmpty, "nothing given up")
+        writer.heal()
+        #expect(await queue.drain(within: .seconds(20)))
+        #expect(queue.state.pending == 0 && writer.applied.count == 3)
+    }
+
     @Test("at shutdown, writes still refused after the grace are given up so that the engine can exit")
     func shutdownGivesUp() async throws {
         let writer = OutageWriter()

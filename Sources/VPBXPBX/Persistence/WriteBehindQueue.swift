@@ -93,6 +93,31 @@ final class WriteBehindQueue: Sendable {
         await withCheckedContinuation { done in inbox.push(.barrier(done)) }
     }
 
+    /// ``drain()`` for at most `limit`: true once everything enqueued before the call has
+    /// been applied, false at the limit (the store still refusing it; nothing is given up).
+    func drain(within limit: Duration) async -> Bool {
+        await withCheckedContinuation { (settled: CheckedContinuation<Bool, Never>) in
+            // Whichever comes first answers; a barrier's wait cannot be cancelled, so the
+            // later one is ignored.
+            let answered = Mutex(false)
+            let answer: @Sendable (Bool) -> Void = { value in
+                let first = answered.withLock { done in
+                    defer { done = true }
+                    return !done
+                }
+                if first { settled.resume(returning: value) }
+            }
+            Task {
+                await self.drain()
+                answer(true)
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                answer(false)
+            }
+        }
+    }
+
     /// ``drain()`` for a shutdown: writes the store still refuses after `grace` are given up
     /// (each logged whole at error level, so it can be recovered from the log) rather than
     /// keeping the process from exiting.
