@@ -1,13 +1,29 @@
 import Foundation
 import VPBXControl
+import VPBXPBX
 import VPBXStore
 
-/// `engine.backup`: a consistent copy of the database while calls go on (docs/backup.md).
+/// `engine.backup`: a consistent copy of the database while calls go on (docs/backup.md);
+/// `engine.drain`: stopping once no call is left (docs/operations.md).
 extension ControlHandlers {
     /// How long a backup waits for queued call records to reach the database first.
     static let backupSettleLimit: Duration = .seconds(10)
 
     func registerBackupMethods(on router: ControlRouter) {
+        router.register(EngineDrain.self) { params, context in
+            if params.mode == "cancel" {
+                await self.pbx.cancelDrain()
+            } else if let mode = DrainMode(rawValue: params.mode) {
+                await self.pbx.startDrain(mode)
+            } else {
+                throw RPCError.invalidArgument(
+                    "mode '\(params.mode)' is none of when-idle, refuse-new, cancel", field: "mode")
+            }
+            self.logger.notice("drain requested", metadata: ["mode": "\(params.mode)", "by": "\(Self.actor(context))"])
+            let drain = await self.pbx.drainStatus
+            return EngineDrain.Result(
+                draining: drain?.mode.rawValue, since: drain?.since, activeCalls: await self.pbx.counts().calls)
+        }
         router.register(EngineBackup.self) { params, context in
             let path = params.path
             guard path.hasPrefix("/") else {

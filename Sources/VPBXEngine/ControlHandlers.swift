@@ -93,7 +93,7 @@ struct ControlHandlers: Sendable {
         let failing = registrations.compactMap { name, state in
             if case .failed = state { name } else { nil }
         }.sorted()
-        return EngineStatus.Result(
+        var result = EngineStatus.Result(
             engineVersion: engineVersion, startedAt: startedAt,
             uptimeSeconds: Int(Date().timeIntervalSince(startedAt)),
             sipListen: sipListen, extensions: counts.extensions, registrations: counts.registrations,
@@ -118,6 +118,11 @@ struct ControlHandlers: Sendable {
             recordingKey: recordings?.keys?.current.fingerprintText,
             recordingsUnreadable: recordings.map(\.unreadableAtStart).flatMap { $0 > 0 ? $0 : nil },
             recordingOff: recordings == nil ? true : nil)
+        let drain = await pbx.drainStatus
+        result.draining = drain?.mode.rawValue
+        result.drainingSince = drain?.since
+        result.callsRefusedDraining = statistics.callsRefusedDraining
+        return result
     }
 
     /// Runs a store operation, turning `StoreError` into the matching RPC error.

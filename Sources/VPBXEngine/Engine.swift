@@ -237,6 +237,12 @@ public actor Engine {
         }
     }
 
+    /// Returns once a drain (`engine.drain`, `vpbx stop --when-idle`) found no call left;
+    /// the process's main then stops the engine as for SIGTERM, with nothing to cut.
+    public func drained() async {
+        await pbx?.drained()
+    }
+
     /// Ends calls with BYE, flushes every CDR, then closes sockets and the store.
     public func stop() async {
         logger.notice("vpbx-engine stopping")

@@ -29,7 +29,7 @@ struct StatusCommand: AsyncParsableCommand {
             ("extensions", "\(status.extensions)"),
             ("registrations", "\(status.registrations)"),
             ("active calls", status.maximumCalls.map { "\(status.activeCalls) (limit \($0))" } ?? "\(status.activeCalls)"),
-        ] + Self.admission(status) + Self.media(status) + Self.authentication(status) + Self.store(status) + Self.events(status)
+        ] + Self.drain(status) + Self.admission(status) + Self.media(status) + Self.authentication(status) + Self.store(status) + Self.events(status)
             + Self.webhooks(status) + Self.trunks(status)
             + [("recordings", Self.recordings(status))])
     }
@@ -41,6 +41,20 @@ struct StatusCommand: AsyncParsableCommand {
         if let key = status.recordingKey { return "encrypted at rest, key \(key)" }
         guard let unreadable = status.recordingsUnreadable else { return "plain WAV files (no --recording-key)" }
         return "plain WAV files (no --recording-key); \(unreadable) ENCRYPTED ones cannot be read without their key"
+    }
+
+    /// A drain under way (`vpbx stop --when-idle/--refuse-new`), and the calls it refused.
+    static func drain(_ status: EngineStatus.Result) -> [(String, String)] {
+        var lines: [(String, String)] = []
+        if let mode = status.draining {
+            let since = status.drainingSince.map { " since \(Output.date($0))" } ?? ""
+            let how = mode == "refuse-new" ? "refusing new calls (503), " : "taking new calls, "
+            lines.append(("STOPPING", "\(how)exits when no call is left\(since) (vpbx stop --cancel)"))
+        }
+        if let refused = status.callsRefusedDraining, refused > 0 {
+            lines.append(("refused", "\(refused) new calls while stopping"))
+        }
+        return lines
     }
 
     /// The trunks and their registrations, when there are any.

@@ -17,7 +17,7 @@ struct VPBX: AsyncParsableCommand {
             TimeConditionCommand.self, FeatureCodeCommand.self, MenuCommand.self, QueueCommand.self, AgentCommand.self,
             ReportCommand.self, PromptCommand.self, MusicCommand.self, VoicemailCommand.self, MonitorCommand.self,
             RecordingCommand.self, TrunkCommand.self, OutboundRouteCommand.self, ConferenceCommand.self, EventsCommand.self,
-            BackupCommand.self, RPCCommand.self,
+            BackupCommand.self, StopCommand.self, RPCCommand.self,
         ])
 
     /// Like ArgumentParser's `main`, but bad usage exits 2 (scripts rely on

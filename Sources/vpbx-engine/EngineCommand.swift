@@ -217,8 +217,8 @@ struct EngineCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         ReloadSignal.install { Task { await engine.reloadTLSCertificate() } }
-        let signal = await ShutdownSignal.wait()
-        logger.notice("received \(signal), shutting down")
+        let reason = await ShutdownSignal.wait(orUntil: { await engine.drained() })
+        logger.notice("\(reason), shutting down")
         await engine.stop()
     }
 

@@ -1,10 +1,11 @@
 import Dispatch
 import Foundation
 
-/// Waits for SIGINT or SIGTERM. The default handlers are replaced so the engine can end calls
-/// and flush CDRs before exiting.
+/// Waits for SIGINT or SIGTERM, or for `drained` (a drain that found no call left). The
+/// default handlers are replaced so the engine can end calls and flush CDRs before exiting.
 enum ShutdownSignal {
-    static func wait() async -> String {
+    /// Why the engine stops: `received SIGTERM`, or `drained: no call left`.
+    static func wait(orUntil drained: @escaping @Sendable () async -> Void) async -> String {
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         return await withCheckedContinuation { continuation in
@@ -14,12 +15,17 @@ enum ShutdownSignal {
             for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
                 let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
                 source.setEventHandler {
-                    if once.claim() { continuation.resume(returning: name) }
+                    if once.claim() { continuation.resume(returning: "received \(name)") }
                 }
                 source.resume()
                 sources.append(source)
             }
             SignalSources.keep(sources)
+            // The drain's wait cannot be cancelled: after a signal it is merely ignored.
+            Task {
+                await drained()
+                if once.claim() { continuation.resume(returning: "drained: no call left") }
+            }
         }
     }
 }

@@ -102,6 +102,12 @@ public enum EngineStatus: RPCMethod {
         public var recordingsUnreadable: Int?
         /// True when call recording could not start (its audit log cannot be written).
         public var recordingOff: Bool?
+        /// `when-idle` or `refuse-new` while the engine drains (`engine.drain`), with since
+        /// when; absent otherwise.
+        public var draining: String?
+        public var drainingSince: Date?
+        /// New calls refused with 503 since the start while draining with `refuse-new`.
+        public var callsRefusedDraining: Int?
         public init(
             engineVersion: String, startedAt: Date, uptimeSeconds: Int, sipListen: [String], extensions: Int,
             registrations: Int, activeCalls: Int, maximumCalls: Int? = nil, overloaded: Bool? = nil,

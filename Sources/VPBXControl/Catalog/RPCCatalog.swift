@@ -4,6 +4,7 @@ public enum RPCCatalog {
         .init(EngineHello.self),
         .init(EngineStatus.self),
         .init(EngineBackup.self),
+        .init(EngineDrain.self),
         .init(SystemListMethods.self),
         .init(ExtensionCreate.self),
         .init(ExtensionList.self),

@@ -7,6 +7,11 @@ extension PBXCore {
     /// Answers a new INVITE `503` when it may not start; true when it may. Checked before
     /// authentication, so a refused call costs only its transaction.
     func admitNewCall(_ request: SIPRequest, key: TransactionKey) -> Bool {
+        if let refusal = drainingRefusal(to: request) {
+            statistics.callsRefusedDraining += 1
+            respond(key, with: refusal)
+            return false
+        }
         // Calls still waiting for their media session have not taken their ports yet.
         let mediaLeft = mediaFactory.sessionsAvailable.map { $0 - pendingDestinations.count }
         guard

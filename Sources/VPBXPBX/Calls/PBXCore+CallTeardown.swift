@@ -114,6 +114,7 @@ extension PBXCore {
             .cdrFinish(id: id, answeredAt: call.answeredAt, endedAt: now, disposition: final, cause: cause, hangupSide: side))
         emit(.callEnded(call.snapshot, disposition: final.rawValue, cause: cause))
         forget(call)
+        checkDrained()
         // Legs still waiting for a CANCEL to be sent keep the call reachable through their
         // transactions; the call record itself is gone, so late answers are hung up as strays.
     }

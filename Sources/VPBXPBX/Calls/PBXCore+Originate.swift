@@ -260,6 +260,7 @@ extension PBXCore {
     ) {
         guard var origination = originations.removeValue(forKey: id) else { return }
         cancelOriginationTimer(of: origination)
+        defer { checkDrained() }
         origination.media?.closeWithoutWaiting()
         if let invite = origination.invite, !inviteFinished {
             if origination.provisional {

@@ -86,6 +86,8 @@ extension PBXCore {
         case .register: register(request, key: key, source: source)
         case .invite: newCall(request, key: key, source: source)
         case .options:
+            // A dispatcher probing with OPTIONS takes a draining engine out of its rotation.
+            if let refusal = drainingRefusal(to: request) { return respond(key, with: refusal) }
             var response = SIPResponse(to: request, status: 200, toTag: SIPIdentifiers.tag())
             response.headers.add("Allow", PBXCore.allowedMethods)
             response.headers.add("Accept", "application/sdp")

@@ -89,6 +89,9 @@ public actor PBXCore {
     /// When the last call refused by the admission check was logged (they are logged at most
     /// every ten seconds: under overload a line per refusal would be load of its own).
     var lastRefusalLog: ContinuousClock.Instant?
+    /// A drain under way (PBXCore+Drain), and who waits for it to find no call left.
+    var drain: DrainState?
+    var drainWaiters: [CheckedContinuation<Void, Never>] = []
     /// Applications waiting for their hand-on to settle, and results nobody waited for yet,
     /// by the application leg's Call-ID.
     var handOnWaiters: [String: CheckedContinuation<HandOnResult, Never>] = [:]
@@ -336,4 +339,6 @@ public struct PBXStatistics: Sendable, Equatable {
     public var callsRefusedStoreBacklog = 0
     /// New calls refused with 503 while the core was overloaded.
     public var callsRefusedOverloaded = 0
+    /// New calls refused with 503 while draining (``DrainMode/refuseNewCalls``).
+    public var callsRefusedDraining = 0
 }
