@@ -8,6 +8,7 @@ extension ControlHandlers {
     func reloadQueues() async throws {
         let configuration = try await loadQueueConfiguration()
         await queueCenter.apply(queues: configuration.queues, agents: configuration.agents)
+        await pbx.setRecordedQueues(configuration.recorded)
         logger.debug(
             "queue configuration applied",
             metadata: ["queues": "\(configuration.queues.count)", "agents": "\(configuration.agents.count)"])

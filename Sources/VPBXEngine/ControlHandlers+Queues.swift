@@ -133,7 +133,7 @@ extension ControlHandlers {
 
     /// Every stored queue as the ACD core's settings, and every agent as its profile. A queue
     /// the core cannot read is left out and logged (the store's checks make that a bug).
-    func loadQueueConfiguration() async throws -> (queues: [QueueSettings], agents: [AgentProfile]) {
+    func loadQueueConfiguration() async throws -> (queues: [QueueSettings], agents: [AgentProfile], recorded: Set<String>) {
         let records = try await storeCall { try await self.queues.list() }
         let members = Dictionary(grouping: try await storeCall { try await self.queues.allMembers() }, by: \.queue)
         var settings: [QueueSettings] = []
@@ -145,7 +145,7 @@ extension ControlHandlers {
             }
         }
         let agents = try await storeCall { try await self.agents.list() }.map(QueueConfiguration.profile)
-        return (settings, agents)
+        return (settings, agents, Set(records.filter(\.recordCalls).map(\.name)))
     }
 
     /// A queue may name only a music class that exists (`moh.list`), so a typo is caught at

@@ -54,6 +54,7 @@ enum QueueConfiguration {
         if let value = params.exitDigit { record.exitDigit = value.isEmpty ? nil : value }
         if let value = params.pauseOnNoAnswer { record.pauseOnNoAnswer = value }
         if let value = params.music { record.musicClass = value.isEmpty || value == "default" ? nil : value }
+        if let value = params.recordCalls { record.recordCalls = value }
     }
 
     /// Runs the ACD core's `validate()` on the queue as it would be stored, turning its
@@ -94,6 +95,7 @@ enum QueueConfiguration {
             serviceLevel: record.serviceLevelSeconds, shortAbandon: record.shortAbandonSeconds,
             wrapUp: record.wrapUpSeconds, announceEvery: record.announcementIntervalSeconds,
             exitDigit: record.exitDigit, pauseOnNoAnswer: record.pauseOnNoAnswer, music: record.musicClass,
+            recordCalls: record.recordCalls,
             members: members.sorted { $0.position < $1.position }.map {
                 QueueMemberInfo(
                     agent: $0.agent, name: agents[$0.agent]?.name ?? "", penalty: $0.penalty, position: $0.position + 1)

@@ -86,7 +86,8 @@ struct OutboundRouteSettings: ParsableArguments {
         guard openSchedule == nil || closedSchedule == nil else {
             throw ValidationError("give --open or --closed, not both: a route follows one schedule")
         }
-        if let prepend, prepend.count > 10 || !prepend.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "*" || $0 == "#") }) {
+        let dialKey = { (character: Character) in character.isASCII && (character.isNumber || "*#".contains(character)) }
+        if let prepend, prepend.count > 10 || !prepend.allSatisfy(dialKey) {
             throw ValidationError("--prepend '\(prepend)' is invalid: up to 10 digits, * or #, e.g. 1088")
         }
     }

@@ -27,6 +27,7 @@ struct QueueCommand: AsyncParsableCommand {
             ("wrap-up", "\(queue.wrapUp)s"), ("announce every", seconds(queue.announceEvery, none: "never")),
             ("exit digit", queue.exitDigit ?? "none"), ("pause on no answer", queue.pauseOnNoAnswer ? "yes" : "no"),
             ("music", queue.music ?? "default"),
+            ("recording", queue.recordCalls == true ? "every call an agent answers" : "off (the agents' own setting)"),
         ])
         Output.line("")
         Output.table(
@@ -84,12 +85,14 @@ struct QueueSettingsOptions: ParsableArguments {
     var pauseOnNoAnswer: Bool?
     @Option(help: "Music-on-hold class callers hear (see 'vpbx moh list'); 'default' or '': the default class.")
     var music: String?
+    @Option(help: "on: record every call an agent answers from the queue; off (default): the agents' own --record decides.")
+    var record: RecordingSwitch?
 
     var isEmpty: Bool {
         strategy == nil && ringTimeout == nil && retryDelay == nil && maxWait == nil && overflow == nil
             && maxLength == nil && joinWhenEmpty == nil && leaveWhenEmpty == nil && serviceLevel == nil
             && shortAbandon == nil && wrapUp == nil && announceEvery == nil && exitDigit == nil
-            && pauseOnNoAnswer == nil && music == nil
+            && pauseOnNoAnswer == nil && music == nil && record == nil
     }
 
     func params(name: String) -> QueueParams {
@@ -97,7 +100,7 @@ struct QueueSettingsOptions: ParsableArguments {
             name: name, strategy: strategy, ringTimeout: ringTimeout, retryDelay: retryDelay, maxWait: maxWait,
             overflow: overflow, maxLength: maxLength, joinWhenEmpty: joinWhenEmpty, leaveWhenEmpty: leaveWhenEmpty,
             serviceLevel: serviceLevel, shortAbandon: shortAbandon, wrapUp: wrapUp, announceEvery: announceEvery,
-            exitDigit: exitDigit, pauseOnNoAnswer: pauseOnNoAnswer, music: music)
+            exitDigit: exitDigit, pauseOnNoAnswer: pauseOnNoAnswer, music: music, recordCalls: record.map { $0 == .on })
     }
 }
 

@@ -29,7 +29,8 @@ struct StatusCommand: AsyncParsableCommand {
             ("extensions", "\(status.extensions)"),
             ("registrations", "\(status.registrations)"),
             ("active calls", status.maximumCalls.map { "\(status.activeCalls) (limit \($0))" } ?? "\(status.activeCalls)"),
-        ] + Self.drain(status) + Self.admission(status) + Self.media(status) + Self.authentication(status) + Self.store(status) + Self.events(status)
+        ] + Self.drain(status) + Self.admission(status) + Self.media(status) + Self.authentication(status)
+            + Self.store(status) + Self.events(status)
             + Self.webhooks(status) + Self.trunks(status)
             + [("recordings", Self.recordings(status))])
     }

@@ -88,6 +88,45 @@ extension Integration {
             }
         }
 
+        @Test("a queue that records its calls: the call an agent answers is recorded, for that reason; a direct call to the agent is not")
+        func queueRecordsItsCalls() async throws {
+            try await TestPBX.run { pbx in
+                let desk = try SippPeer(.answerHangup).echoingRTP()  // rings 0.5 s, answers, hangs up after 5 s
+                try await setUp(pbx, agents: [("2001", "1002", desk)], options: ["--strategy", "ring-all", "--record", "on"])
+                let queue = try await pbx.cli.json(QueueInfo.self, ["queue", "show", "sales"])
+                #expect(queue.recordCalls == true)
+                let ear = try RTPCapture()
+                defer { ear.stop() }
+                let caller = try pbx.phone(.callListen).service("300").caller(Fixture.caller)
+                    .key("rtp_listen", String(ear.port))
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let (callerResult, deskResult) = try await pbx.call(caller: caller, callee: desk)
+                try callerResult.requireSuccess()
+                try deskResult.requireSuccess()
+                let recording = try await eventually("the queue call's recording finished") {
+                    try await pbx.cli.json([RecordingInfo].self, ["rec", "list"]).first { $0.state == "complete" }
+                }
+                #expect(recording.caller == Fixture.caller && recording.callee == "1002", "\(recording)")
+                let audit = try await pbx.cli.json(AuditLogInfo.self, ["rec", "audit"])
+                let started = audit.entries.first { $0.action == "recording.started" }
+                #expect(started?.detail?.hasSuffix("queue sales records its calls") == true, "\(String(describing: started))")
+
+                // The same agent called directly (not through the queue): its extension does not record.
+                let direct = try SippPeer(.answerHangup).echoingRTP()
+                try await pbx.cli.succeed(["ext", "set", "1002", "--static-contact", pbx.contact(of: direct, number: "1002")])
+                let directCaller = try pbx.phone(.callListen).service("1002").caller(Fixture.caller)
+                    .key("rtp_listen", String(ear.port))
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let (directResult, directDesk) = try await pbx.call(caller: directCaller, callee: direct)
+                try directResult.requireSuccess()
+                try directDesk.requireSuccess()
+                _ = try await eventually("the direct call's record") {
+                    try await pbx.cdrs().first { $0.callee == "1002" && $0.disposition == .answered }
+                }
+                #expect(try await pbx.cli.json([RecordingInfo].self, ["rec", "list"]).count == 1)
+            }
+        }
+
         @Test("an agent who does not answer is skipped after the ring timeout; the next agent gets the caller")
         func unansweredAgentIsSkipped() async throws {
             try await TestPBX.run { pbx in

@@ -10,7 +10,7 @@ struct QueueRepositoryContractTests {
             name: "Sales.EU-1", strategy: "round-robin", ringTimeoutSeconds: 15, retryDelaySeconds: 3,
             maxWaitSeconds: 300, overflowDestination: "vm:1001", maxLength: 12, rejectJoinWhen: "no-agents-logged-in",
             leaveWhen: "no-agents-unpaused", serviceLevelSeconds: 30, shortAbandonSeconds: 4, wrapUpSeconds: 10,
-            announcementIntervalSeconds: 60, exitDigit: "#", pauseOnNoAnswer: true)
+            announcementIntervalSeconds: 60, exitDigit: "#", pauseOnNoAnswer: true, recordCalls: true)
     }
 
     @Test(

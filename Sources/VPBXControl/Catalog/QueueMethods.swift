@@ -33,14 +33,18 @@ public struct QueueParams: Codable, Sendable, Hashable {
     public var pauseOnNoAnswer: Bool?
     /// The music-on-hold class callers hear (`moh.list`); "" or `default`: the default class.
     public var music: String?
+    /// Record every call an agent answers from the queue.
+    public var recordCalls: Bool?
 
     public init(
         name: String, strategy: QueueStrategy? = nil, ringTimeout: Int? = nil, retryDelay: Int? = nil,
         maxWait: Int? = nil, overflow: String? = nil, maxLength: Int? = nil, joinWhenEmpty: QueueEmptyRule? = nil,
         leaveWhenEmpty: QueueEmptyRule? = nil, serviceLevel: Int? = nil, shortAbandon: Int? = nil, wrapUp: Int? = nil,
-        announceEvery: Int? = nil, exitDigit: String? = nil, pauseOnNoAnswer: Bool? = nil, music: String? = nil
+        announceEvery: Int? = nil, exitDigit: String? = nil, pauseOnNoAnswer: Bool? = nil, music: String? = nil,
+        recordCalls: Bool? = nil
     ) {
         self.music = music
+        self.recordCalls = recordCalls
         self.name = name
         self.strategy = strategy
         self.ringTimeout = ringTimeout

@@ -68,15 +68,19 @@ public struct QueueInfo: Codable, Sendable, Hashable {
     public var pauseOnNoAnswer: Bool
     /// The music-on-hold class; absent: the default class.
     public var music: String?
+    /// Whether every call an agent answers from the queue is recorded (absent from engines
+    /// before stop 58: no).
+    public var recordCalls: Bool?
     public var members: [QueueMemberInfo]
 
     public init(
         name: String, strategy: QueueStrategy, ringTimeout: Int, retryDelay: Int, maxWait: Int?, overflow: String?,
         maxLength: Int?, joinWhenEmpty: QueueEmptyRule, leaveWhenEmpty: QueueEmptyRule, serviceLevel: Int,
         shortAbandon: Int, wrapUp: Int, announceEvery: Int?, exitDigit: String?, pauseOnNoAnswer: Bool,
-        music: String? = nil, members: [QueueMemberInfo]
+        music: String? = nil, recordCalls: Bool = false, members: [QueueMemberInfo]
     ) {
         self.music = music
+        self.recordCalls = recordCalls
         self.name = name
         self.strategy = strategy
         self.ringTimeout = ringTimeout

@@ -91,6 +91,8 @@ public actor PBXCore {
     var lastRefusalLog: ContinuousClock.Instant?
     /// A drain under way (PBXCore+Drain), and who waits for it to find no call left.
     var drain: DrainState?
+    /// Queues whose answered calls are recorded (PBXCore+Recording).
+    var recordedQueues: Set<String> = []
     var drainWaiters: [CheckedContinuation<Void, Never>] = []
     /// Applications waiting for their hand-on to settle, and results nobody waited for yet,
     /// by the application leg's Call-ID.

@@ -2,14 +2,29 @@ import Foundation
 
 /// Which calls are recorded: every answered call between phones in which an extension that
 /// records its calls (`vpbx ext set N --record on`) takes part, as caller or as the phone
-/// that answered (an agent answering a queue call included), and any answered call someone
-/// asks to record (`call.record`). A call answered by one of the engine's own applications
+/// that answered (an agent answering a queue call included), every call an agent answers
+/// from a queue that records its calls (`vpbx queue set Q --record on`), and any answered
+/// call someone asks to record (`call.record`). A call answered by one of the engine's own applications
 /// (voicemail, a menu, a queue's waiting) is not recorded until a phone takes it over. The
 /// recording runs until the call's media closes, and may be paused meanwhile (a card number
 /// read out); the service keeps the file and its record.
 extension PBXCore {
     public func setRecordingService(_ service: (any CallRecordingService)?) {
         recordingService = service
+    }
+
+    /// The queues whose answered calls are recorded (the engine sets them with every queue
+    /// change).
+    public func setRecordedQueues(_ names: Set<String>) {
+        recordedQueues = names
+    }
+
+    /// The queue whose offer an agent answered, from the call's path: its last queue step is
+    /// the offer (`queue:sales=offer`); a caller who left the queue for another destination
+    /// (`queue:sales=timeout`) was not answered from it.
+    static func answeringQueue(in path: [String]) -> String? {
+        guard let step = path.last(where: { $0.hasPrefix("queue:") }), step.hasSuffix("=offer") else { return nil }
+        return String(step.dropFirst("queue:".count).dropLast("=offer".count))
     }
 
     /// Starts recording `call` if it is answered by a phone and its policy asks for it; once
@@ -21,6 +36,8 @@ extension PBXCore {
             try? startRecording(call, reason: "extension \(call.caller) records its calls")
         } else if recordsCalls(answeredBy) {
             try? startRecording(call, reason: "extension \(answeredBy) records its calls")
+        } else if let queue = Self.answeringQueue(in: call.path), recordedQueues.contains(queue) {
+            try? startRecording(call, reason: "queue \(queue) records its calls")
         }
     }
 

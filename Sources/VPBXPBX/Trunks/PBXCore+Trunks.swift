@@ -130,8 +130,8 @@ extension PBXCore {
     /// retried. True when a trunk was rung.
     func failOver(_ response: SIPResponse, call: Call, leg index: Int) -> Bool {
         let leg = call.legs[index]
-        guard let name = leg.trunk, let dialling = leg.dialling, response.statusCode == 408 || response.statusCode >= 500,
-            response.statusCode < 600, call.answeredLeg == nil, call.state != .ending,
+        guard let name = leg.trunk, let dialling = leg.dialling,
+            response.statusCode == 408 || response.statusCode >= 500, response.statusCode < 600, call.answeredLeg == nil, call.state != .ending,
             !call.finalSentToCaller || call.handingOn
         else { return false }
         // The sequence was chosen when the call went out; a trunk removed or turned off since

@@ -48,6 +48,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v27-outbound-routes", migrate: createOutboundRoutes)
         migrator.registerMigration("v28-conference-leader", migrate: addConferenceLeader)
         migrator.registerMigration("v29-outbound-route-options", migrate: addOutboundRouteOptions)
+        migrator.registerMigration("v30-queue-record-calls", migrate: addQueueRecordCalls)
         return migrator
     }
 
@@ -372,6 +373,10 @@ extension VPBXDatabase {
     /// SQLite adds the column without rewriting the table's rows.
     private static func addCDREncrypted(_ db: Database) throws {
         try db.alter(table: "cdr") { t in t.add(column: "encrypted", .boolean).notNull().defaults(to: false) }
+    }
+
+    private static func addQueueRecordCalls(_ db: Database) throws {
+        try db.alter(table: "queues") { t in t.add(column: "record_calls", .boolean).notNull().defaults(to: false) }
     }
 
     /// A schedule a route follows is checked by the control layer (and a schedule in use

@@ -31,6 +31,9 @@ public struct QueueRecord: Codable, Sendable, Equatable, Identifiable {
     public var pauseOnNoAnswer: Bool
     /// The music-on-hold class; nil: the default.
     public var musicClass: String?
+    /// Whether every call an agent answers from this queue is recorded (as an extension's
+    /// `recordCalls` does for its own calls).
+    public var recordCalls: Bool
 
     public var id: String { name }
 
@@ -46,9 +49,10 @@ public struct QueueRecord: Codable, Sendable, Equatable, Identifiable {
         maxWaitSeconds: Int? = nil, overflowDestination: String? = nil, maxLength: Int? = nil,
         rejectJoinWhen: String = "never", leaveWhen: String = "never", serviceLevelSeconds: Int = 20,
         shortAbandonSeconds: Int = 5, wrapUpSeconds: Int = 0, announcementIntervalSeconds: Int? = nil,
-        exitDigit: String? = nil, pauseOnNoAnswer: Bool = false, musicClass: String? = nil
+        exitDigit: String? = nil, pauseOnNoAnswer: Bool = false, musicClass: String? = nil, recordCalls: Bool = false
     ) {
         self.musicClass = musicClass
+        self.recordCalls = recordCalls
         self.name = name
         self.strategy = strategy
         self.ringTimeoutSeconds = ringTimeoutSeconds
@@ -117,6 +121,7 @@ public struct QueueRecord: Codable, Sendable, Equatable, Identifiable {
         case exitDigit = "exit_digit"
         case pauseOnNoAnswer = "pause_on_no_answer"
         case musicClass = "music_class"
+        case recordCalls = "record_calls"
     }
 }
 
