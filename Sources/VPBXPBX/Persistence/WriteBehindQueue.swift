@@ -97,23 +97,28 @@ final class WriteBehindQueue: Sendable {
     /// been applied, false at the limit (the store still refusing it; nothing is given up).
     func drain(within limit: Duration) async -> Bool {
         await withCheckedContinuation { (settled: CheckedContinuation<Bool, Never>) in
-            // Whichever comes first answers; a barrier's wait cannot be cancelled, so the
-            // later one is ignored.
-            let answered = Mutex(false)
-            let answer: @Sendable (Bool) -> Void = { value in
-                let first = answered.withLock { done in
-                    defer { done = true }
-                    return !done
-                }
-                if first { settled.resume(returning: value) }
-            }
+            // Whichever comes first answers; a barrier's wait cannot be cancelled, so the later
+            // one is ignored. The flag lives on the heap: both tasks outlive this frame.
+            let first = FirstAnswer()
             Task {
                 await self.drain()
-                answer(true)
+                if first.claim() { settled.resume(returning: true) }
             }
             Task {
                 try? await Task.sleep(for: limit)
-                answer(false)
+                if first.claim() { settled.resume(returning: false) }
+            }
+        }
+    }
+
+    /// True for the first caller of ``claim()`` only.
+    private final class FirstAnswer: Sendable {
+        private let claimed = Mutex(false)
+
+        func claim() -> Bool {
+            claimed.withLock { done in
+                defer { done = true }
+                return !done
             }
         }
     }
