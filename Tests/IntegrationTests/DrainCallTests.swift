@@ -48,5 +48,39 @@ extension Integration {
                 #expect(cdr.disposition == .answered && cdr.cause != "engine_shutdown", "\(cdr)")
             }
         }
+
+        @Test("stop --when-idle, then --cancel: the call ends and the engine runs on; --when-idle without calls exits at once")
+        func whenIdleAndCancel() async throws {
+            try await TestPBX.run { pbx in
+                let (callerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                let callee = try await TrunkCallTests.answeringExtension(pbx, ear: calleeEar)
+                let caller = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
+                    .key("rtp_listen", String(callerEar.port))
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let callerProcess = try pbx.start(caller, name: "caller")
+                let call = try await TrunkCallTests.talk(pbx, callerEar: callerEar, calleeEar: calleeEar)
+
+                let idle = try await pbx.cli.json(EngineDrain.Result.self, ["stop", "--when-idle"])
+                #expect(idle.draining == "when-idle" && idle.activeCalls == 1, "\(idle)")
+                let status = try await pbx.cli.json(StatusReport.self, ["status"]).status
+                #expect(status.draining == "when-idle" && status.drainingSince != nil, "\(status)")
+                let cancelled = try await pbx.cli.json(EngineDrain.Result.self, ["stop", "--cancel"])
+                #expect(cancelled.draining == nil, "\(cancelled)")
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                try (await callerProcess.finish()).requireSuccess()
+                try (await callee.finish()).requireSuccess()
+                _ = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                try await Task.sleep(for: .seconds(1))
+                #expect(pbx.engine.isRunning, "cancelled: the ended call does not stop the engine")
+                #expect(try await pbx.cli.json(StatusReport.self, ["status"]).status.draining == nil)
+
+                try await pbx.cli.succeed(["stop", "--when-idle"])
+                _ = try await eventually("the idle engine to exit", timeout: .seconds(15)) {
+                    pbx.engine.isRunning ? nil : true
+                }
+                try await pbx.restart()  // requires exit status 0
+            }
+        }
     }
 }
