@@ -12,17 +12,11 @@ extension Integration {
         func backupDuringACallRestores() async throws {
             try await TestPBX.run { pbx in
                 let (callerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                let callee = try await TrunkCallTests.answeringExtension(pbx, ear: calleeEar)
                 try await pbx.cli.succeed([
                     "trunk", "add", "telekom", "--host", "127.0.0.2:5099", "--username", "3612345600", "--password",
                     "trunk-secret",
                 ])
-                let caller = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
-                    .key("rtp_listen", String(callerEar.port))
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let callerProcess = try pbx.start(caller, name: "caller")
-                let call = try await TrunkCallTests.talk(pbx, callerEar: callerEar, calleeEar: calleeEar)
+                let (callerProcess, callee, call) = try await DrainCallTests.talkingCall(pbx, ears: (callerEar, calleeEar))
 
                 let backups = pbx.scratch.file("backups").path
                 try FileManager.default.createDirectory(atPath: backups, withIntermediateDirectories: true)

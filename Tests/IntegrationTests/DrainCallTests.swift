@@ -8,17 +8,25 @@ extension Integration {
     /// 503 from sipp's point of view, and the engine exits 0 by itself when the call ends.
     @Suite("Stopping without cutting calls")
     struct DrainCallTests {
+        /// 1001 calls 1002 (a sipp phone at a static contact); both talk (``TrunkCallTests/talk``).
+        static func talkingCall(_ pbx: TestPBX, ears: (caller: RTPCapture, callee: RTPCapture)) async throws
+            -> (caller: SippProcess, callee: SippProcess, call: LiveCall)
+        {
+            try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+            let callee = try await TrunkCallTests.answeringExtension(pbx, ear: ears.callee)
+            let caller = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
+                .key("rtp_listen", String(ears.caller.port))
+                .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+            let callerProcess = try pbx.start(caller, name: "caller")
+            let call = try await TrunkCallTests.talk(pbx, callerEar: ears.caller, calleeEar: ears.callee)
+            return (callerProcess, callee, call)
+        }
+
         @Test("stop --refuse-new: the call up talks on, a new call gets 503, the engine exits 0 after the hang-up")
         func refuseNewThenExit() async throws {
             try await TestPBX.run { pbx in
                 let (callerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                let callee = try await TrunkCallTests.answeringExtension(pbx, ear: calleeEar)
-                let caller = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
-                    .key("rtp_listen", String(callerEar.port))
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let callerProcess = try pbx.start(caller, name: "caller")
-                let call = try await TrunkCallTests.talk(pbx, callerEar: callerEar, calleeEar: calleeEar)
+                let (callerProcess, callee, call) = try await Self.talkingCall(pbx, ears: (callerEar, calleeEar))
 
                 let bad = try await pbx.cli.run(["stop"])
                 #expect(bad.exitCode == 2 && bad.stderr.contains("--when-idle"), "\(bad.summary)")
@@ -53,13 +61,7 @@ extension Integration {
         func whenIdleAndCancel() async throws {
             try await TestPBX.run { pbx in
                 let (callerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                let callee = try await TrunkCallTests.answeringExtension(pbx, ear: calleeEar)
-                let caller = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
-                    .key("rtp_listen", String(callerEar.port))
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let callerProcess = try pbx.start(caller, name: "caller")
-                let call = try await TrunkCallTests.talk(pbx, callerEar: callerEar, calleeEar: calleeEar)
+                let (callerProcess, callee, call) = try await Self.talkingCall(pbx, ears: (callerEar, calleeEar))
 
                 let idle = try await pbx.cli.json(EngineDrain.Result.self, ["stop", "--when-idle"])
                 #expect(idle.draining == "when-idle" && idle.activeCalls == 1, "\(idle)")

@@ -8,15 +8,20 @@ extension Integration {
     /// priority, and explains the choice before anyone dials.
     @Suite("Outbound routes")
     struct OutboundRouteCallTests {
+        /// Extension 1001, trunk `dead` of priority 1 at an address where nobody listens (a call
+        /// sent to it would wait for its INVITE's 32 s timeout) and the sipp provider of priority 2.
+        static func deadTrunkThenProvider(_ pbx: TestPBX, providerEar: RTPCapture) async throws -> SippProcess {
+            try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+            let silent = try FreePorts.sipPort()
+            try await pbx.cli.succeed(["trunk", "add", "dead", "--host", "127.0.0.3:\(silent)", "--priority", "1"])
+            return try await TrunkCallTests.provider(pbx, ear: providerEar, extraTrunkOptions: ["--priority", "2"])
+        }
+
         @Test("mobiles of 1001 through the provider's trunk, though a dead trunk has the lowest priority; outroute test and its errors")
         func routeChoosesTheTrunk() async throws {
             try await TestPBX.run { pbx in
                 let (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                // Nobody listens there: a call sent to it would wait for its INVITE's 32 s timeout.
-                let silent = try FreePorts.sipPort()
-                try await pbx.cli.succeed(["trunk", "add", "dead", "--host", "127.0.0.3:\(silent)", "--priority", "1"])
-                let provider = try await TrunkCallTests.provider(pbx, ear: providerEar, extraTrunkOptions: ["--priority", "2"])
+                let provider = try await Self.deadTrunkThenProvider(pbx, providerEar: providerEar)
 
                 let noTrunk = try await pbx.cli.run(["outroute", "add", "mobiles", "--prefix", "06 30", "--trunk", "nosuch"])
                 #expect(noTrunk.exitCode == 1 && noTrunk.stderr.contains("no trunk nosuch"), "\(noTrunk.summary)")
@@ -53,10 +58,7 @@ extension Integration {
         func nightRoute() async throws {
             try await TestPBX.run { pbx in
                 let (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                let silent = try FreePorts.sipPort()
-                try await pbx.cli.succeed(["trunk", "add", "dead", "--host", "127.0.0.3:\(silent)", "--priority", "1"])
-                let provider = try await TrunkCallTests.provider(pbx, ear: providerEar, extraTrunkOptions: ["--priority", "2"])
+                let provider = try await Self.deadTrunkThenProvider(pbx, providerEar: providerEar)
                 try await pbx.cli.succeed(["schedule", "add", "office", "--hours", "mon-fri 08:00-17:00"])
                 try await pbx.cli.succeed(["schedule", "override", "office", "open"])
                 try await pbx.cli.succeed(["outroute", "add", "day", "--prefix", "+", "--trunk", "dead"])
