@@ -15,7 +15,7 @@ public enum DrainMode: String, Sendable, Codable, CaseIterable {
     case refuseNewCalls = "refuse-new"
 }
 
-/// A drain under way: how, since when, and who waits for its end.
+/// A drain under way: how, and since when (its waiters are the core's ``drainWaiters``).
 struct DrainState {
     var mode: DrainMode
     let since: Date
