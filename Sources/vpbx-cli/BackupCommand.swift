@@ -17,6 +17,9 @@ struct BackupCommand: AsyncParsableCommand {
             --timeout says otherwise.
             """)
 
+    /// `1 extension`, `2 extensions`.
+    static func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+
     /// Seconds the answer may take unless `--timeout` says otherwise: years of call records.
     static let defaultTimeout: Double = 300
 
@@ -37,8 +40,10 @@ struct BackupCommand: AsyncParsableCommand {
             ("schema", result.schema),
             (
                 "holds",
-                "\(result.extensions) extensions, \(result.callRecords) call records, "
-                    + "\(result.voicemailMessages) voicemail messages, \(result.recordings) recordings"
+                [
+                    Self.count(result.extensions, "extension"), Self.count(result.callRecords, "call record"),
+                    Self.count(result.voicemailMessages, "voicemail message"), Self.count(result.recordings, "recording"),
+                ].joined(separator: ", ")
             ),
             (
                 "not in it",

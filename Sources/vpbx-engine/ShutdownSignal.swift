@@ -24,6 +24,9 @@ enum ShutdownSignal {
             // The drain's wait cannot be cancelled: after a signal it is merely ignored.
             Task {
                 await drained()
+                // A drain asked for with no call up ends at once: its answer must reach the
+                // client (vpbx stop) before the control socket closes.
+                try? await Task.sleep(for: .milliseconds(300))
                 if once.claim() { continuation.resume(returning: "drained: no call left") }
             }
         }
