@@ -11,22 +11,30 @@ extension Integration {
     struct TrunkIdentityCallTests {
         typealias Trunks = TrunkCallTests
 
+        /// Trunks `first` (to 1001, which has no phone: its calls would get 480) and `second`
+        /// (to 1002, a sipp phone answering on `calleeEar`) at one provider address and port;
+        /// `first` and `second` add options to each. Returns 1002's sipp and the port.
+        static func twoTrunksAtOneAddress(
+            _ pbx: TestPBX, calleeEar: RTPCapture, first: [String], second: [String]
+        ) async throws -> (callee: SippProcess, providerPort: UInt16) {
+            let calleeProcess = try await Trunks.answeringExtension(pbx, ear: calleeEar)
+            try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+            let providerPort = try FreePorts.udpPort()
+            let server = "\(Trunks.providerAddress):\(providerPort)"
+            try await pbx.cli.succeed(
+                ["trunk", "add", "first", "--host", server, "--inbound", "ext:\(Fixture.caller)"] + first)
+            try await pbx.cli.succeed(
+                ["trunk", "add", "second", "--host", server, "--inbound", "ext:\(Fixture.callee)", "--priority", "2"]
+                    + second)
+            return (calleeProcess, providerPort)
+        }
+
         @Test("two accounts at one provider address: a call sent to the second account goes to the second trunk's destination")
         func twoAccountsAtOneAddress() async throws {
             try await TestPBX.run { pbx in
                 let (providerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
-                let calleeProcess = try await Trunks.answeringExtension(pbx, ear: calleeEar)
-                // The first account's calls would go to 1001, which has no phone (480).
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                let providerPort = try FreePorts.udpPort()
-                let server = "\(Trunks.providerAddress):\(providerPort)"
-                try await pbx.cli.succeed([
-                    "trunk", "add", "first", "--host", server, "--username", "office1", "--inbound", "ext:\(Fixture.caller)",
-                ])
-                try await pbx.cli.succeed([
-                    "trunk", "add", "second", "--host", server, "--username", "office2", "--inbound", "ext:\(Fixture.callee)",
-                    "--priority", "2",
-                ])
+                let (calleeProcess, providerPort) = try await Self.twoTrunksAtOneAddress(
+                    pbx, calleeEar: calleeEar, first: ["--username", "office1"], second: ["--username", "office2"])
                 // As a provider sends a call to the account it was registered under.
                 let incoming = try pbx.phone(.callListen, port: providerPort).signalling(from: Trunks.providerAddress)
                     .service("office2").caller("06301234567").key("rtp_listen", String(providerEar.port))
@@ -42,14 +50,8 @@ extension Integration {
         func lineOfTheRegistration() async throws {
             try await TestPBX.run { pbx in
                 let (providerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
-                let calleeProcess = try await Trunks.answeringExtension(pbx, ear: calleeEar)
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                let providerPort = try FreePorts.udpPort()
-                let server = "\(Trunks.providerAddress):\(providerPort)"
-                try await pbx.cli.succeed(["trunk", "add", "first", "--host", server, "--inbound", "ext:\(Fixture.caller)"])
-                try await pbx.cli.succeed([
-                    "trunk", "add", "second", "--host", server, "--inbound", "ext:\(Fixture.callee)", "--priority", "2",
-                ])
+                let (calleeProcess, providerPort) = try await Self.twoTrunksAtOneAddress(
+                    pbx, calleeEar: calleeEar, first: [], second: [])
                 // Neither the number called nor the caller names a trunk: only the line does.
                 let incoming = try pbx.phone(.trunkCallInLine, port: providerPort).signalling(from: Trunks.providerAddress)
                     .service("3612345699").caller("06301234567").key("line", "second")
