@@ -142,7 +142,7 @@ extension ControlHandlers {
                     continue
                 }
                 condition = OutboundRoute.Condition(
-                    scheduleName: name, hours: try await openingHours(schedule), override: Self.override(of: schedule),
+                    hours: try await openingHours(schedule), override: Self.override(of: schedule),
                     whileOpen: record.scheduleState == .open)
             }
             routes.append(

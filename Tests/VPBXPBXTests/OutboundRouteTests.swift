@@ -149,7 +149,6 @@ struct OutboundRouteTests {
     /// Office hours in Budapest, weekdays 8 to 17; `mode` forces them open or closed.
     private func office(_ mode: ScheduleOverride.Mode? = nil, whileOpen: Bool) throws -> OutboundRoute.Condition {
         OutboundRoute.Condition(
-            scheduleName: "office",
             hours: try OpeningHours(
                 weekly: try WeeklySchedule(parsing: "mon-fri 08:00-17:00"), timeZoneNamed: "Europe/Budapest"),
             override: mode.map { ScheduleOverride(mode: $0) }, whileOpen: whileOpen)

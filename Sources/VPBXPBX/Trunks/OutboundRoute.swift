@@ -43,13 +43,11 @@ public struct OutboundRoute: Sendable, Equatable {
     /// A schedule the route follows: it holds while the schedule is open (`whileOpen`), or
     /// while it is closed. The schedule's override (a snow day) counts, as for time conditions.
     public struct Condition: Sendable, Equatable {
-        public let scheduleName: String
         public let hours: OpeningHours
         public let override: ScheduleOverride?
         public let whileOpen: Bool
 
-        public init(scheduleName: String, hours: OpeningHours, override: ScheduleOverride?, whileOpen: Bool) {
-            self.scheduleName = scheduleName
+        public init(hours: OpeningHours, override: ScheduleOverride?, whileOpen: Bool) {
             self.hours = hours
             self.override = override
             self.whileOpen = whileOpen

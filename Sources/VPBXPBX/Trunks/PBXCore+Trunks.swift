@@ -356,14 +356,11 @@ struct RingTarget: Sendable {
 /// repeated INVITE writes the number the same way for the next trunk.
 struct OutboundDialling: Sendable, Equatable {
     let number: PublicNumber
-    /// The route's name; nil: no route matched (every trunk by priority).
-    let routeName: String?
     let routeCallerID: String?
     let prepend: String
 
     init(number: PublicNumber, route: OutboundRoute?) {
         self.number = number
-        routeName = route?.name
         routeCallerID = route?.callerID
         prepend = route?.prepend ?? ""
     }
