@@ -46,8 +46,10 @@ extension Integration {
                 supervisorEar.talk(frequency: Self.supervisorTone)
 
                 let whisperStart = Marks(customerEar, agentEar, supervisorEar)
+                let countedAtStart = await Self.relayCounters(pbx)
                 try await Task.sleep(for: .seconds(2))
                 let whisperEnd = Marks(customerEar, agentEar, supervisorEar)
+                let countedAtEnd = await Self.relayCounters(pbx)
                 let barged = try await pbx.cli.json(MonitorInfo.self, ["monitor", "mode", monitor.id, "barge"])
                 #expect(barged.mode == .barge)
                 let bargeStart = Marks(customerEar, agentEar, supervisorEar)
@@ -75,6 +77,17 @@ extension Integration {
                 #expect(customerWhisper.has(Self.agentTone), "\(customerWhisper)")
                 #expect(!customerWhisper.has(Self.supervisorTone), "the customer heard the whisper: \(customerWhisper)")
                 // Barge: the customer hears the supervisor too.
+                // A silent ear once failed this test in CI (stop 58) and never again: say whether the
+                // engine sent nothing or what it sent went astray.
+                let silent = agentWhisper.samples.isEmpty || customerWhisper.samples.isEmpty
+                let diagnosis = silent
+                    ? """
+                    relay during the whisper: \(countedAtStart) -> \(countedAtEnd); first sources: customer \
+                    \(customerEar.firstSource.map(String.init) ?? "-"), agent \(agentEar.firstSource.map(String.init) ?? "-"), \
+                    supervisor \(supervisorEar.firstSource.map(String.init) ?? "-")
+                    \(pbx.engine.logTail(lines: 40))
+                    """ : ""
+                #expect(!silent, "\(diagnosis)")
                 let customerBarge = Heard(customerEar, from: bargeStart.customer, to: bargeEnd.customer)
                 #expect(customerBarge.has(Self.agentTone) && customerBarge.has(Self.supervisorTone), "\(customerBarge)")
                 let agentBarge = Heard(agentEar, from: bargeStart.agent, to: bargeEnd.agent)
@@ -86,6 +99,14 @@ extension Integration {
                 }
                 #expect(legs.callee == "*2231002" && legs.path?.last == "monitor:whisper:1002")
             }
+        }
+
+        /// Each leg's port and the relay's packet counters, as `call list` shows them.
+        static func relayCounters(_ pbx: TestPBX) async -> String {
+            guard let calls = try? await pbx.cli.json([CallInfo].self, ["call", "list"]) else { return "(no call list)" }
+            return calls.flatMap { $0.legs ?? [] }.map { leg in
+                "\(leg.party)@\(leg.mediaPort.map(String.init) ?? "-") in \(leg.rtpPacketsIn ?? 0) out \(leg.rtpPacketsOut ?? 0)"
+            }.joined(separator: ", ")
         }
 
         @Test("vpbx monitor start rings the supervisor's phone; answered, it listens; monitor stop hangs it up and the call goes on")
