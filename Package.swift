@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
+        // X.509 chain and name checks of TLS trunks' certificates (SIPTLSServerCheck).
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
         // Webhooks to CRM systems (HTTP POST of call events).
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
     ],
@@ -59,7 +61,7 @@ let package = Package(
             name: "VPBXNetwork",
             dependencies: [
                 "VPBXText", "VPBXSIP", "VPBXRTP", "VPBXSRTP", "CLinuxEpoll", nio, nioPosix, nioConcurrency, logging,
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "X509", package: "swift-certificates"),
             ]),
         // epoll and eventfd headers for the RTP relay's poller thread (Linux only).
         .systemLibrary(name: "CLinuxEpoll"),

@@ -59,9 +59,13 @@ extension ControlHandlers {
     /// The given fields onto `record`; "" clears an optional one. The store checks the rest.
     private func apply(_ params: TrunkParams, to record: inout TrunkRecord) async throws {
         let cleared = { (text: String?) -> String?? in text.map { $0.isEmpty ? nil : $0 } }
-        if let host = params.host { record.host = host }
-        if let port = params.port { record.port = port }
         if let transport = params.transport { record.transport = transport }
+        if let host = params.host {
+            record.host = host
+            // A host without a port: the transport's own (5061 over TLS), as in a SIP URI.
+            if params.port == nil { record.port = record.transport == "tls" ? 5061 : 5060 }
+        }
+        if let port = params.port { record.port = port }
         if let username = cleared(params.username) { record.username = username }
         if let password = cleared(params.password) { record.password = password }
         if let callerID = params.callerID {

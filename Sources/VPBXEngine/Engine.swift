@@ -114,7 +114,7 @@ public actor Engine {
                 tls: try config.sipTLS().map {
                     SIPTLSConfiguration(port: $0.port, certificateFile: $0.certificate, privateKeyFile: $0.key)
                 },
-                logger: logger))
+                tlsTrustRoots: config.tlsCAFile, logger: logger))
         self.transport = transport
 
         let events = EventHub(logger: logger)

@@ -16,6 +16,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var sipTLSPort: Int = 5061
     public var tlsCertificateFile: String?
     public var tlsKeyFile: String?
+    /// PEM file of the CAs trusted to sign TLS trunks' certificates; nil: the system's.
+    public var tlsCAFile: String?
     public var rtpPorts: ClosedRange<Int> = 10_000...20_000
     /// Address written into SDP; defaults to the SIP host, or 127.0.0.1 when that is a wildcard.
     public var rtpAddress: String?
@@ -111,6 +113,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         var sipTlsPort: Int?
         var tlsCertificate: String?
         var tlsKey: String?
+        var tlsCaFile: String?
         var rtpPorts: String?
         var rtpAddress: String?
         var socket: String?
@@ -161,6 +164,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.sipTlsPort { try setSIPTLSPort(value) }
         if let value = file.tlsCertificate { tlsCertificateFile = value }
         if let value = file.tlsKey { tlsKeyFile = value }
+        if let value = file.tlsCaFile { tlsCAFile = value }
         if let value = file.rtpPorts { try setRTPPorts(value) }
         if let value = file.rtpAddress { rtpAddress = value }
         if let value = file.socket { socketPath = value }

@@ -36,7 +36,10 @@ struct SIPTransportAdapter: SIPOutbound {
         switch destination.transport {
         case .udp: return .udp(address)
         case .tcp: return .tcp(address, connection: destination.connectionID.map { SIPConnectionID(rawValue: $0) })
-        case .tls: return .tls(address, connection: destination.connectionID.map { SIPConnectionID(rawValue: $0) })
+        case .tls:
+            return SIPEndpoint(
+                transport: .tls, address: address, connection: destination.connectionID.map { SIPConnectionID(rawValue: $0) },
+                serverName: destination.serverName)
         }
     }
 

@@ -55,7 +55,7 @@ enum TrunkSwitch: String, ExpressibleByArgument, CaseIterable {
 
 /// `--transport udp|tcp` of `vpbx trunk add/set`.
 enum TrunkTransport: String, ExpressibleByArgument, CaseIterable {
-    case udp, tcp
+    case udp, tcp, tls
 }
 
 /// `--number-format` of `vpbx trunk add/set`: how the provider wants dialled numbers.

@@ -50,10 +50,10 @@ extension TrunkCommand {
 
 /// Settings shared by `trunk add` and `trunk set`.
 struct TrunkSettings: ParsableArguments {
-    @Option(help: ArgumentHelp("The provider's SIP server, with its port if not 5060.", valueName: "HOST[:PORT]"))
+    @Option(help: ArgumentHelp("The provider's SIP server, with its port if not 5060 (5061 over TLS).", valueName: "HOST[:PORT]"))
     var host: String?
 
-    @Option(help: "udp (default) or tcp.")
+    @Option(help: "udp (default), tcp or tls (the provider's certificate is checked against the system's CAs, or vpbx-engine --tls-ca-file, for HOST).")
     var transport: TrunkTransport?
 
     @Option(help: "The account name the provider's challenges are answered with (\"\" clears it in 'set').")
@@ -125,7 +125,7 @@ struct TrunkSettings: ParsableArguments {
     func params(name: String) throws -> TrunkParams {
         let server = try server()
         return TrunkParams(
-            name: name, host: server?.host, port: server?.port ?? (host == nil ? nil : 5060), transport: transport?.rawValue,
+            name: name, host: server?.host, port: server?.port, transport: transport?.rawValue,
             username: username, password: password, callerID: callerID, numberFormat: numberFormat?.rawValue,
             inbound: inbound, outbound: outbound?.isOn, priority: priority, register: register?.isOn, qualifySeconds: qualify,
             passCallerID: passCallerID?.isOn)

@@ -34,6 +34,11 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("PEM file of the TLS certificate's private key.", valueName: "file"))
     var tlsKey: String?
 
+    @Option(
+        name: .customLong("tls-ca-file"),
+        help: ArgumentHelp("PEM file of the CA certificates that sign TLS trunks' certificates (default: the system's CAs).", valueName: "file"))
+    var tlsCAFile: String?
+
     @Option(name: .long, help: ArgumentHelp("URL to POST call events to, as JSON (a CRM's screen pop); repeatable.", valueName: "url"))
     var webhook: [String] = []
 
@@ -148,6 +153,7 @@ struct EngineCommand: AsyncParsableCommand {
         if let sipTlsPort { try configuration.setSIPTLSPort(sipTlsPort) }
         if let tlsCertificate { configuration.tlsCertificateFile = tlsCertificate }
         if let tlsKey { configuration.tlsKeyFile = tlsKey }
+        if let tlsCAFile { configuration.tlsCAFile = tlsCAFile }
         if let rtpPorts { try configuration.setRTPPorts(rtpPorts) }
         if webhookSecret != nil, webhook.isEmpty {
             throw EngineConfigurationError("--webhook-secret signs the --webhook URLs: give at least one --webhook")

@@ -3,7 +3,7 @@ import Testing
 
 @testable import VPBXEngine
 
-/// `--sip-tls-port`, `--tls-certificate`, `--tls-key` and their configuration-file keys.
+/// `--sip-tls-port`, `--tls-certificate`, `--tls-key`, `--tls-ca-file` and their configuration-file keys.
 @Suite struct TLSConfigurationTests {
     @Test func offWithoutACertificate() throws {
         #expect(try EngineConfiguration().sipTLS() == nil)
@@ -36,11 +36,13 @@ import Testing
 
     @Test func theFileSetsThem() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-config-\(UUID().uuidString).json")
-        try Data(#"{"sipTlsPort": 5071, "tlsCertificate": "/c.pem", "tlsKey": "/k.pem"}"#.utf8).write(to: file)
+        try Data(#"{"sipTlsPort": 5071, "tlsCertificate": "/c.pem", "tlsKey": "/k.pem", "tlsCaFile": "/ca.pem"}"#.utf8)
+            .write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         var configuration = EngineConfiguration()
         try configuration.load(file: file.path)
         let tls = try #require(try configuration.sipTLS())
         #expect(tls.port == 5071 && tls.certificate == "/c.pem" && tls.key == "/k.pem")
+        #expect(configuration.tlsCAFile == "/ca.pem")
     }
 }

@@ -236,6 +236,30 @@ struct TrunkTests {
         }
     }
 
+    @Test("a TLS trunk: REGISTER and INVITE go over TLS to its port, to be checked for the host it names; the Request-URIs, Via and Contact say TLS")
+    func tlsTrunk() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            pbx.hosts.set("sip.carrier.example", to: provider.address.host)
+            var secure = plan()
+            secure.trunks[0].host = "sip.carrier.example"
+            secure.trunks[0].port = 5061
+            secure.trunks[0].transport = .tls
+            secure.trunks[0].register = true
+            await pbx.core.setDialPlan(secure)
+            // The transport checks the certificate for the name, not for the address it resolved to.
+            let server = SIPPeerAddress(transport: .tls, host: provider.address.host, port: 5061, serverName: "sip.carrier.example")
+            let register = try await pbx.outbound.request(.register, to: server)
+            #expect(register.uri.serialized == "sip:sip.carrier.example;transport=tls")
+            #expect(try register.headers.contacts().addresses.first?.uri.transportParameter == "tls")
+            #expect(try register.headers.topVia().transport == "TLS")
+
+            _ = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
+            let invite = try await pbx.outbound.request(.invite, to: server)
+            #expect(invite.uri.serialized == "sip:36301234567@sip.carrier.example;transport=tls")
+            #expect(try invite.headers.topVia().transport == "TLS")
+        }
+    }
+
     @Test("a blind transfer to a mobile number goes out through the trunk, as far as the transferring extension may call")
     func transferToAMobile() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

@@ -22,11 +22,17 @@ public struct SIPEndpoint: Hashable, Sendable, CustomStringConvertible {
     /// For TCP, the connection a message arrived on; `nil` for UDP and for outbound targets that
     /// have no connection yet (the transport then reuses one to `address` or opens one).
     public var connection: SIPConnectionID?
+    /// For an outbound TLS target whose certificate is checked (a trunk's provider): the host
+    /// name it must carry (also sent as SNI), or the IP address connected to. The certificate
+    /// must chain to a trusted CA (``SIPTransportConfiguration/tlsTrustRoots``). Nil: not
+    /// checked (a phone's, self-signed on nearly every desk phone; see ``SIPTLSConfiguration``).
+    public var serverName: String?
 
-    public init(transport: Transport, address: SocketAddress, connection: SIPConnectionID? = nil) {
+    public init(transport: Transport, address: SocketAddress, connection: SIPConnectionID? = nil, serverName: String? = nil) {
         self.transport = transport
         self.address = address
         self.connection = transport.isStream ? connection : nil
+        self.serverName = transport == .tls ? serverName : nil
     }
 
     /// A UDP peer.

@@ -13,11 +13,14 @@ final class SIPStreamHandler: ChannelInboundHandler {
     private let transport: SIPEndpoint.Transport
     private var remote: SocketAddress?
     private var batch: SIPReadBatch?
+    /// The name an outbound TLS connection's server certificate is checked for (a trunk's host).
+    private let checkedServer: String?
 
-    init(core: SIPTransportCore, id: SIPConnectionID, transport: SIPEndpoint.Transport) {
+    init(core: SIPTransportCore, id: SIPConnectionID, transport: SIPEndpoint.Transport, checkedServer: String? = nil) {
         self.core = core
         self.id = id
         self.transport = transport
+        self.checkedServer = checkedServer
     }
 
     private func peer(_ address: SocketAddress) -> SIPConnectionTable.Peer {
@@ -84,7 +87,14 @@ final class SIPStreamHandler: ChannelInboundHandler {
         if let parseError = error as? SIPParseError, parseError.kind == .tooLarge {
             core.counters.update { $0.tooLarge += 1 }
         }
-        core.logger.debug("closing SIP connection to \(remote.map(String.init(describing:)) ?? "?"): \(error)")
+        if let checkedServer {
+            // A provider whose certificate does not check out (or whose connection broke): the
+            // administrator must see why its calls fail, not find it in a debug log.
+            core.countSendFailure(
+                "closing the TLS connection to \(checkedServer) at \(remote.map(String.init(describing:)) ?? "?"): \(error)")
+        } else {
+            core.logger.debug("closing SIP connection to \(remote.map(String.init(describing:)) ?? "?"): \(error)")
+        }
         context.close(promise: nil)
     }
 }

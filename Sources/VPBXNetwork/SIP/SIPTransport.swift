@@ -91,8 +91,10 @@ public final class SIPTransport: Sendable {
         }
         do {
             let tlsContexts = try configuration.tls?.makeContexts()
+            let serverCheck = try SIPTLSServerCheck(trustRoots: configuration.tlsTrustRoots)
             let core = SIPTransportCore(
-                configuration: configuration, group: group, counters: counters, tls: tlsContexts, onMessage: onMessage)
+                configuration: configuration, group: group, counters: counters, tls: tlsContexts,
+                serverCheck: serverCheck, onMessage: onMessage)
             let (udp, tcp) = try await bindListeners(core: core)
             var tls: (any Channel)?
             do {

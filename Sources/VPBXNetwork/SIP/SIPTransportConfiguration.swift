@@ -27,6 +27,9 @@ public struct SIPTransportConfiguration: Sendable {
     public var socketBufferBytes: Int
     /// SIP over TLS on a port of its own (5061 by convention), if set.
     public var tls: SIPTLSConfiguration?
+    /// A PEM file of the CA certificates that sign the certificates of TLS servers the engine
+    /// checks (trunks, ``SIPEndpoint/serverName``); nil: the system's CAs.
+    public var tlsTrustRoots: String?
     public var logger: Logger
 
     public init(
@@ -39,9 +42,11 @@ public struct SIPTransportConfiguration: Sendable {
         maximumTCPConnections: Int = 4096,
         socketBufferBytes: Int = 4 << 20,
         tls: SIPTLSConfiguration? = nil,
+        tlsTrustRoots: String? = nil,
         logger: Logger = Logger(label: "vpbx.sip.transport")
     ) {
         self.tls = tls
+        self.tlsTrustRoots = tlsTrustRoots
         self.host = host
         self.port = port
         self.limits = limits

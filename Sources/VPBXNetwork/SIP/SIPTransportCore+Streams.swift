@@ -31,21 +31,30 @@ extension SIPTransportCore {
     }
 
     /// The pipeline of every TCP or TLS connection, accepted or outbound: for TLS the
-    /// handshake and encryption first, then the same framing as TCP.
-    func configureStream(_ channel: any Channel, transport: SIPEndpoint.Transport, accepted: Bool) throws {
+    /// handshake and encryption first, then the same framing as TCP. `serverName`: an
+    /// outbound TLS connection whose server's certificate is checked (``SIPEndpoint/serverName``).
+    func configureStream(
+        _ channel: any Channel, transport: SIPEndpoint.Transport, accepted: Bool, serverName: String? = nil
+    ) throws {
         try Self.enableKeepAliveProbes(channel)
         let handlers = channel.pipeline.syncOperations
         if transport == .tls {
-            guard let tls else { throw SIPTransportError.tlsNotConfigured }
-            if accepted {
-                try handlers.addHandler(NIOSSLServerHandler(context: tls.server))
+            if let serverName, !accepted {
+                // Needs no TLS listener: a trunk may use TLS on an engine whose phones do not.
+                try handlers.addHandler(try serverCheck.handler(serverName: serverName))
             } else {
-                try handlers.addHandler(try NIOSSLClientHandler(context: tls.client, serverHostname: nil))
+                guard let tls else { throw SIPTransportError.tlsNotConfigured }
+                if accepted {
+                    try handlers.addHandler(NIOSSLServerHandler(context: tls.server))
+                } else {
+                    try handlers.addHandler(try NIOSSLClientHandler(context: tls.client, serverHostname: nil))
+                }
             }
         }
         try handlers.addHandler(IdleStateHandler(allTimeout: configuration.tcpIdleTimeout))
         try handlers.addHandler(ByteToMessageHandler(SIPStreamDecoder(limits: configuration.limits)))
-        try handlers.addHandler(SIPStreamHandler(core: self, id: connections.makeID(), transport: transport))
+        try handlers.addHandler(
+            SIPStreamHandler(core: self, id: connections.makeID(), transport: transport, checkedServer: serverName))
     }
 
     /// The kernel's keep-alive probes on a SIP connection: after ``keepAliveIdleSeconds``
@@ -84,7 +93,9 @@ extension SIPTransportCore {
         // writes directly: requests to a phone leave in the order they were sent.
         let loop = group.next()
         let peer = SIPConnectionTable.Peer(address: address, secure: transport == .tls)
-        connections.connection(to: peer, on: loop) { connect(to: address, transport: transport, on: loop) }
+        connections.connection(to: peer, on: loop) {
+            connect(to: address, transport: transport, serverName: endpoint.serverName, on: loop)
+        }
             .whenComplete { [self] result in
                 switch result {
                 case .success(let channel):
@@ -96,13 +107,15 @@ extension SIPTransportCore {
     }
 
     private func connect(
-        to address: SocketAddress, transport: SIPEndpoint.Transport, on loop: any EventLoop
+        to address: SocketAddress, transport: SIPEndpoint.Transport, serverName: String?, on loop: any EventLoop
     ) -> EventLoopFuture<any Channel> {
         ClientBootstrap(group: loop)
             .connectTimeout(configuration.tcpConnectTimeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
-                channel.eventLoop.makeCompletedFuture { try configureStream(channel, transport: transport, accepted: false) }
+                channel.eventLoop.makeCompletedFuture {
+                    try configureStream(channel, transport: transport, accepted: false, serverName: serverName)
+                }
             }
             .connect(to: address)
     }

@@ -20,6 +20,8 @@ final class SIPTransportCore: Sendable {
     /// reloaded certificate replaces them for the connections made afterwards.
     private let tlsContexts: NIOLockedValueBox<(server: NIOSSLContext, client: NIOSSLContext)?>
     var tls: (server: NIOSSLContext, client: NIOSSLContext)? { tlsContexts.withLockedValue { $0 } }
+    /// For TLS connections to servers whose certificate is checked (trunks).
+    let serverCheck: SIPTLSServerCheck
 
     func replaceTLS(_ contexts: (server: NIOSSLContext, client: NIOSSLContext)) {
         tlsContexts.withLockedValue { $0 = contexts }
@@ -29,10 +31,11 @@ final class SIPTransportCore: Sendable {
 
     init(
         configuration: SIPTransportConfiguration, group: any EventLoopGroup, counters: SIPTransportCounters,
-        tls: (server: NIOSSLContext, client: NIOSSLContext)? = nil,
+        tls: (server: NIOSSLContext, client: NIOSSLContext)? = nil, serverCheck: SIPTLSServerCheck,
         onMessage: @escaping @Sendable (InboundSIPMessage) -> Void
     ) {
         self.configuration = configuration
+        self.serverCheck = serverCheck
         self.tlsContexts = NIOLockedValueBox(tls)
         self.group = group
         self.ingress = SIPIngress(limits: configuration.limits)

@@ -31,12 +31,17 @@ public struct SIPPeerAddress: Hashable, Sendable, CustomStringConvertible {
     public var host: String
     public var port: Int
     public var connectionID: UInt64?
+    /// For TLS: the name the server's certificate must carry (a trunk's host as configured,
+    /// a host name or an IP address), checked against the trusted CAs; nil: not checked
+    /// (a phone's certificate is self-signed on nearly every desk phone).
+    public var serverName: String?
 
-    public init(transport: Transport, host: String, port: Int, connectionID: UInt64? = nil) {
+    public init(transport: Transport, host: String, port: Int, connectionID: UInt64? = nil, serverName: String? = nil) {
         self.transport = transport
         self.host = host
         self.port = port
         self.connectionID = connectionID
+        self.serverName = transport == .tls ? serverName : nil
     }
 
     public var description: String { "\(transport.rawValue):\(host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host):\(port)" }

@@ -86,9 +86,7 @@ extension PBXCore {
     }
 
     private func checkURI(of trunk: Trunk) -> SIPURI {
-        var uri = SIPURI(host: trunk.host, port: trunk.port == 5060 ? nil : trunk.port)
-        if trunk.transport == .tcp { uri.parameters.append(SIPParameter(name: "transport", value: "tcp")) }
-        return uri
+        trunk.serverURI()
     }
 
     private func checkKey(of trunk: Trunk) -> ContactReachability.Key {

@@ -154,9 +154,7 @@ extension PBXCore {
 
     /// The Request-URI of a trunk's REGISTER: its server (RFC 3261 §10.2).
     static func registrarURI(of trunk: Trunk) -> SIPURI {
-        var registrar = SIPURI(host: trunk.host, port: trunk.port == 5060 ? nil : trunk.port)
-        if trunk.transport == .tcp { registrar.parameters.append(SIPParameter(name: "transport", value: "tcp")) }
-        return registrar
+        trunk.serverURI()
     }
 
     /// The registration's length the provider granted: our Contact's `expires` (the account's

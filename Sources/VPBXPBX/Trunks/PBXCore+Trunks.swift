@@ -49,7 +49,8 @@ extension PBXCore {
     func peer(of trunk: Trunk) -> SIPPeerAddress? {
         let isAddress = IPv4Text.value(of: trunk.host) != nil || trunk.host.contains(":")
         guard let host = isAddress ? trunk.host : hosts.address(of: trunk.host) else { return nil }
-        return SIPPeerAddress(transport: trunk.transport, host: host, port: trunk.port)
+        // Over TLS the provider's certificate is checked for the host the trunk names.
+        return SIPPeerAddress(transport: trunk.transport, host: host, port: trunk.port, serverName: trunk.host)
     }
 
     /// Asks for the addresses of trunks named by host name, so their first call finds them.
@@ -117,9 +118,7 @@ extension PBXCore {
 
     /// The number `dialling` calls, written as `trunk` wants it, at its server.
     func ringTarget(for dialling: OutboundDialling, through trunk: Trunk, at peer: SIPPeerAddress) -> RingTarget {
-        var uri = SIPURI(user: dialling.written(for: trunk), host: trunk.host, port: trunk.port == 5060 ? nil : trunk.port)
-        if trunk.transport == .tcp { uri.parameters.append(SIPParameter(name: "transport", value: "tcp")) }
-        var target = RingTarget(contact: uri, destination: peer, trunk: trunk.name)
+        var target = RingTarget(contact: trunk.serverURI(user: dialling.written(for: trunk)), destination: peer, trunk: trunk.name)
         target.dialling = dialling
         return target
     }

@@ -1,3 +1,4 @@
+import VPBXSIP
 import VPBXText
 
 /// A SIP trunk as the core routes with it (the store's ``TrunkRecord``, parsed): where it is,
@@ -51,6 +52,16 @@ public struct Trunk: Sendable, Equatable {
     /// trunk's name), by which a provider's calls to that Contact are told from another
     /// trunk's at the same address.
     static let lineParameter = "line"
+
+    /// The provider's server as a URI (a Request-URI; `user` for a call): the port only when
+    /// not the transport's default, and over TCP or TLS a `transport` parameter. TLS is named
+    /// as `sip:...;transport=tls`, as providers list it, not as `sips:` (RFC 5630: `sips:`
+    /// would ask for TLS on every hop up to the callee, which no telephone network gives).
+    func serverURI(user: String? = nil) -> SIPURI {
+        var uri = SIPURI(user: user, host: host, port: port == transport.defaultPort ? nil : port)
+        if transport.isStream { uri.parameters.append(SIPParameter(name: "transport", value: transport.rawValue)) }
+        return uri
+    }
 
     /// The From user of calls sent through it: the number it shows.
     var shownNumber: String { callerID ?? username ?? "anonymous" }

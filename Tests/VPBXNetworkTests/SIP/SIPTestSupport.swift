@@ -22,13 +22,13 @@ final class TransportHarness: Sendable {
     ///   request.
     static func start(
         limits: SIPParserLimits = .default, idleTimeout: TimeAmount = .minutes(1), maximumTCPConnections: Int = 4096,
-        tls: SIPTLSConfiguration? = nil,
+        tls: SIPTLSConfiguration? = nil, tlsTrustRoots: String? = nil,
         answer: Bool = true, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         responder: (@Sendable (SIPTransport, InboundSIPMessage) -> Void)? = nil
     ) async throws -> TransportHarness {
         var configuration = SIPTransportConfiguration(
             host: "127.0.0.1", port: 0, limits: limits, udpSocketCount: 2, tcpIdleTimeout: idleTimeout,
-            maximumTCPConnections: maximumTCPConnections, tls: tls)
+            maximumTCPConnections: maximumTCPConnections, tls: tls, tlsTrustRoots: tlsTrustRoots)
         configuration.logger.logLevel = .error  // failures are asserted, not read from logs
         let harness = TransportHarness(
             transport: SIPTransport(group: group, configuration: configuration))

@@ -41,7 +41,7 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
 
     public var id: String { name }
 
-    public static let transports = ["udp", "tcp"]
+    public static let transports = ["udp", "tcp", "tls"]
     public static let numberFormats = ["e164", "digits", "national"]
 
     public init(
@@ -71,7 +71,7 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
         try Validation.hostName(host, field: "host of trunk \(name)")
         try Validation.range(port, 1...65535, field: "port of trunk \(name)")
         guard Self.transports.contains(transport) else {
-            throw StoreError.invalid("transport '\(transport)' of trunk \(name) is invalid: expected udp or tcp")
+            throw StoreError.invalid("transport '\(transport)' of trunk \(name) is invalid: expected udp, tcp or tls")
         }
         guard Self.numberFormats.contains(numberFormat) else {
             throw StoreError.invalid(

@@ -1,0 +1,80 @@
+import Foundation
+import NIOCore
+import NIOSSL
+import X509
+
+/// TLS connections the engine opens to servers it must be sure of: a trunk's provider. Unlike
+/// a phone (whose certificate is not checked, see ``SIPTLSConfiguration``), a provider's
+/// certificate must chain to a trusted CA and name the host the trunk was set up with: the
+/// calls and the account's password go over the connection, and a provider's address is
+/// looked up in DNS, which an attacker may answer.
+///
+/// The chain and the name are checked with swift-certificates (RFC 5280 path validation,
+/// RFC 6125 names) rather than by swift-nio-ssl alone: its check also takes a certificate
+/// naming the IP address connected to, which would let whoever answers the DNS query (and
+/// holds any CA-signed certificate for an address of their own) pass for the provider.
+struct SIPTLSServerCheck: Sendable {
+    /// The CAs trusted to sign providers' certificates.
+    let trustRoots: CertificateStore
+    /// Where they came from, for messages.
+    let trustRootsSource: String
+    /// The TLS context of such connections: verification on (the callback below decides),
+    /// TLS 1.2 at least, no client certificate (providers authenticate the account by digest).
+    let context: NIOSSLContext
+
+    /// `trustRoots`: a PEM file of CA certificates, or nil for the system's (Debian's
+    /// `ca-certificates`, read when the first provider is checked).
+    init(trustRoots file: String?) throws {
+        if let file {
+            let certificates: [Certificate]
+            do {
+                certificates = try NIOSSLCertificate.fromPEMFile(file).map { try Certificate(derEncoded: try $0.toDERBytes()) }
+            } catch {
+                throw SIPTransportError.badTLSFile(file, "\(error)")
+            }
+            guard !certificates.isEmpty else { throw SIPTransportError.badTLSFile(file, "no certificate in it") }
+            self.trustRoots = CertificateStore(certificates)
+            self.trustRootsSource = file
+        } else {
+            self.trustRoots = CertificateStore.systemTrustRoots
+            self.trustRootsSource = "the system's CA certificates"
+        }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.minimumTLSVersion = .tlsv12
+        configuration.certificateVerification = .fullVerification
+        do {
+            self.context = try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw SIPTransportError.badTLSFile(trustRootsSource, "\(error)")
+        }
+    }
+
+    /// The handler of a connection to `serverName` (a host name, also sent as SNI, or an IP
+    /// address): the handshake fails unless the server's chain and name check out.
+    func handler(serverName: String) throws -> NIOSSLClientHandler {
+        let isAddress = (try? SocketAddress(ipAddress: serverName, port: 0)) != nil
+        let roots = self.trustRoots
+        return try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : serverName) { presented, promise in
+            promise.completeWithTask {
+                await Self.verdict(on: presented, serverName: serverName, isAddress: isAddress, roots: roots, at: Date())
+            }
+        }
+    }
+
+    /// Whether `presented` (leaf first, as the server sent it) chains to `roots` and its leaf
+    /// names `serverName`, valid at `time`.
+    static func verdict(
+        on presented: [NIOSSLCertificate], serverName: String, isAddress: Bool, roots: CertificateStore, at time: Date
+    ) async -> NIOSSLVerificationResult {
+        guard let chain = try? presented.map({ try Certificate(derEncoded: try $0.toDERBytes()) }), let leaf = chain.first
+        else { return .failed }
+        var verifier = Verifier(rootCertificates: roots) {
+            RFC5280Policy(validationTime: time)
+            ServerIdentityPolicy(serverHostname: isAddress ? nil : serverName, serverIP: isAddress ? serverName : nil)
+        }
+        switch await verifier.validate(leaf: leaf, intermediates: CertificateStore(chain.dropFirst())) {
+        case .validCertificate: return .certificateVerified
+        case .couldNotValidate: return .failed
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import NIOCore
+import NIOSSL
+import Testing
+import VPBXSIP
+
+@testable import VPBXNetwork
+
+/// TLS connections to a server whose certificate the engine checks (a trunk's provider,
+/// ``SIPEndpoint/serverName``): sent only once the certificate chains to a trusted CA and
+/// names the server; otherwise nothing leaves in any form and the failure is counted.
+@Suite("SIPTransport over TLS: checking a provider's certificate")
+struct SIPTransportTLSServerCheckTests {
+    typealias Certificates = SIPTransportTLSTests
+
+    /// A provider's TLS server presenting the test certificate (for IP 127.0.0.1, no name).
+    static func provider() async throws -> TCPTestServer {
+        try await TCPTestServer.start(tls: try NIOSSLContext(configuration: .makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(Certificates.certificatePEM.utf8)).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(Certificates.keyPEM.utf8), format: .pem)))))
+    }
+
+    /// A file holding `pem`, as an administrator's `--tls-ca-file`.
+    static func trustFile(_ pem: String) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("vpbx-ca-\(UUID().uuidString).pem")
+        try pem.write(to: file, atomically: true, encoding: .utf8)
+        return file.path
+    }
+
+    static func options(callID: String) throws -> SIPMessage {
+        guard case .request(let request) = try SIPParser().parse(optionsBytes(viaPort: 5061, transport: "TLS", callID: callID))
+        else { throw TimedOut(description: "the OPTIONS did not parse as a request") }
+        return .request(request)
+    }
+
+    @Test func aCertificateSignedByATrustedCAForTheAddressIsAccepted() async throws {
+        let trust = try Self.trustFile(Certificates.certificatePEM)
+        defer { try? FileManager.default.removeItem(atPath: trust) }
+        // No TLS listener of its own: a trunk may use TLS on an engine whose phones do not.
+        let harness = try await TransportHarness.start(tlsTrustRoots: trust)
+        let provider = try await Self.provider()
+        defer { Task { await provider.close(); await harness.stop() } }
+
+        let endpoint = SIPEndpoint(transport: .tls, address: try localhost(provider.port), serverName: "127.0.0.1")
+        harness.transport.send(try Self.options(callID: "checked"), to: endpoint)
+        try await eventually("the OPTIONS decrypted at the provider") {
+            String(decoding: provider.log.bytes, as: UTF8.self).contains("Call-ID: checked")
+        }
+        #expect(harness.transport.statistics.sendFailures == 0)
+    }
+
+    @Test(
+        "a certificate of an untrusted CA, or not naming the server, gets nothing sent and is counted",
+        arguments: [
+            (trusted: SIPTransportTLSTests.renewedCertificatePEM, serverName: "127.0.0.1"),
+            (trusted: SIPTransportTLSTests.certificatePEM, serverName: "sip.provider.example"),
+        ])
+    func aCertificateThatDoesNotCheckOutIsRefused(trusted: String, serverName: String) async throws {
+        let trust = try Self.trustFile(trusted)
+        defer { try? FileManager.default.removeItem(atPath: trust) }
+        let harness = try await TransportHarness.start(tlsTrustRoots: trust)
+        let provider = try await Self.provider()
+        defer { Task { await provider.close(); await harness.stop() } }
+
+        let endpoint = SIPEndpoint(transport: .tls, address: try localhost(provider.port), serverName: serverName)
+        harness.transport.send(try Self.options(callID: "refused"), to: endpoint)
+        try await eventually("the failure counted") { harness.transport.statistics.sendFailures >= 1 }
+        try await eventually("the connection closed") { harness.transport.connectionCount == 0 }
+        #expect(!String(decoding: provider.log.bytes, as: UTF8.self).contains("refused"), "nothing readable arrived")
+    }
+
+    @Test func aPhonesTLSContactIsStillNotChecked() async throws {
+        // The same untrusted server as a phone's contact (no server name): reached as before.
+        let files = try Certificates.files()
+        defer { Certificates.remove(files) }
+        let trust = try Self.trustFile(Certificates.renewedCertificatePEM)
+        defer { try? FileManager.default.removeItem(atPath: trust) }
+        let harness = try await TransportHarness.start(tls: files, tlsTrustRoots: trust)
+        let phone = try await Self.provider()
+        defer { Task { await phone.close(); await harness.stop() } }
+
+        harness.transport.send(try Self.options(callID: "phone"), to: .tls(try localhost(phone.port)))
+        try await eventually("the OPTIONS at the phone") {
+            String(decoding: phone.log.bytes, as: UTF8.self).contains("Call-ID: phone")
+        }
+    }
+
+    @Test func anUnreadableCAFileStopsTheStartNamingTheFile() async throws {
+        do {
+            _ = try await TransportHarness.start(tlsTrustRoots: "/nonexistent/ca.pem")
+            Issue.record("started with a CA file that is not there")
+        } catch {
+            #expect("\(error)".contains("/nonexistent/ca.pem"), "\(error)")
+        }
+        let notPEM = try Self.trustFile("not a certificate")
+        defer { try? FileManager.default.removeItem(atPath: notPEM) }
+        do {
+            _ = try await TransportHarness.start(tlsTrustRoots: notPEM)
+            Issue.record("started with a CA file holding no certificate")
+        } catch {
+            #expect("\(error)".contains(notPEM), "\(error)")
+        }
+    }
+}
