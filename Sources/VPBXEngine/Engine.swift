@@ -168,9 +168,11 @@ public actor Engine {
         self.applications = applications
         await events.setSnapshotProvider { _ in await EngineSnapshot.make(pbx: pbx) }
 
-        try await transport.start { inbound in
-            pbx.receive(IncomingSIP(message: inbound.message, source: SIPTransportAdapter.peer(of: inbound)))
-        }
+        try await transport.start(
+            onMessage: { inbound in
+                pbx.receive(IncomingSIP(message: inbound.message, source: SIPTransportAdapter.peer(of: inbound)))
+            },
+            onUndeliverable: { _, bytes in SIPTransportAdapter.reportUndeliverable(bytes, to: pbx) })
         if !config.webhooks.isEmpty {
             webhooks = WebhookForwarder(
                 targets: config.webhooks, hub: events, group: group, userAgent: "vpbx/\(Engine.version)", logger: logger)

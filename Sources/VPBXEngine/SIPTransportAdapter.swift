@@ -28,6 +28,12 @@ struct SIPTransportAdapter: SIPOutbound {
         transport.send(serialized: message.bytes, to: endpoint)
     }
 
+    /// A message of ours the transport could not send: if a request, its client transaction
+    /// fails now rather than timing out.
+    static func reportUndeliverable(_ bytes: [UInt8], to pbx: PBXCore) {
+        if case .request(let request)? = try? SIPParser().parse(bytes) { pbx.undeliverable(request) }
+    }
+
     private static func endpoint(of destination: SIPPeerAddress) -> SIPEndpoint? {
         guard let address = try? SocketAddress.numeric(host: destination.host, port: destination.port) else {
             // The core resolves host names before sending (HostResolving); nothing else reaches here.

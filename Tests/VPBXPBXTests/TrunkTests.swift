@@ -325,6 +325,27 @@ struct TrunkTests {
         }
     }
 
+    @Test("a trunk the transport cannot reach (connection or certificate refused): the next trunk at once; with none left, the caller's answer at once")
+    func unreachableTrunkFailsAtOnce() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let backup = Phone("+3612345600", at: "192.0.2.78")
+            var twoTrunks = plan()
+            twoTrunks.trunks.append(Trunk(name: "backup", host: backup.address.host, numberFormat: .national, priority: 2))
+            await pbx.core.setDialPlan(twoTrunks)
+            _ = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
+            let first = try await pbx.outbound.request(.invite, to: provider.address)
+            pbx.core.undeliverable(first)
+            // Timer B (32 s) is far beyond these waits: only the transport's report explains them.
+            let second = try await pbx.outbound.request(.invite, to: backup.address, timeout: .seconds(5))
+            pbx.core.undeliverable(second)
+            _ = try await pbx.outbound.response(480, .invite, to: alice.address, timeout: .seconds(5))
+            let cdr = try await eventually("the call's CDR row") {
+                try await pbx.cdrs.search(CDRQuery(number: "+36301234567")).first { $0.disposition != .inProgress }
+            }
+            #expect(cdr.path == ["trunk:carrier", "trunk:backup"] && cdr.disposition == .failed, "\(cdr)")
+        }
+    }
+
     @Test("an extension with a caller ID of its own (its DID) shows it on calls out; others show the trunk's")
     func extensionCallerID() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

@@ -83,8 +83,14 @@ public final class SIPTransport: Sendable {
     public var statistics: SIPTransportStatistics { counters.snapshot }
 
     /// Binds the UDP sockets and the TCP listener; every message received afterwards goes to
-    /// `onMessage`, called on the event loop that read it.
-    public func start(onMessage: @escaping @Sendable (InboundSIPMessage) -> Void) async throws {
+    /// `onMessage`, called on the event loop that read it. `onUndeliverable` gets the bytes of
+    /// a message sent over TCP or TLS that never went out: no connection to its destination
+    /// could be opened (refused, timed out, a TLS server's certificate refused) or the
+    /// connection failed under it; the failure is counted and logged besides.
+    public func start(
+        onMessage: @escaping @Sendable (InboundSIPMessage) -> Void,
+        onUndeliverable: @escaping @Sendable (SIPEndpoint, [UInt8]) -> Void = { _, _ in }
+    ) async throws {
         try state.withLockedValue { state in
             guard case .idle = state else { throw SIPTransportError.alreadyStarted }
             state = .starting
@@ -94,7 +100,7 @@ public final class SIPTransport: Sendable {
             let serverCheck = try SIPTLSServerCheck(trustRoots: configuration.tlsTrustRoots)
             let core = SIPTransportCore(
                 configuration: configuration, group: group, counters: counters, tls: tlsContexts,
-                serverCheck: serverCheck, onMessage: onMessage)
+                serverCheck: serverCheck, onMessage: onMessage, onUndeliverable: onUndeliverable)
             let (udp, tcp) = try await bindListeners(core: core)
             var tls: (any Channel)?
             do {

@@ -102,6 +102,7 @@ extension SIPTransportCore {
                     write(bytes, on: channel, to: SIPEndpoint(transport: transport, address: address), batch: nil)
                 case .failure(let error):
                     countSendFailure("cannot open a SIP connection to \(address): \(error)")
+                    onUndeliverable(endpoint, bytes)
                 }
             }
     }

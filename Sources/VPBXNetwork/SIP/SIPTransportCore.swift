@@ -16,6 +16,8 @@ final class SIPTransportCore: Sendable {
     let outbox: SIPSendCoalescer
     let gatherer = SIPDatagramGatherer()
     let onMessage: @Sendable (InboundSIPMessage) -> Void
+    /// A stream message that never went out (``SIPTransport/start(onMessage:onUndeliverable:)``).
+    let onUndeliverable: @Sendable (SIPEndpoint, [UInt8]) -> Void
     /// For SIP over TLS, when configured: accepted connections' and outbound ones'. A
     /// reloaded certificate replaces them for the connections made afterwards.
     private let tlsContexts: NIOLockedValueBox<(server: NIOSSLContext, client: NIOSSLContext)?>
@@ -32,8 +34,10 @@ final class SIPTransportCore: Sendable {
     init(
         configuration: SIPTransportConfiguration, group: any EventLoopGroup, counters: SIPTransportCounters,
         tls: (server: NIOSSLContext, client: NIOSSLContext)? = nil, serverCheck: SIPTLSServerCheck,
-        onMessage: @escaping @Sendable (InboundSIPMessage) -> Void
+        onMessage: @escaping @Sendable (InboundSIPMessage) -> Void,
+        onUndeliverable: @escaping @Sendable (SIPEndpoint, [UInt8]) -> Void = { _, _ in }
     ) {
+        self.onUndeliverable = onUndeliverable
         self.configuration = configuration
         self.serverCheck = serverCheck
         self.tlsContexts = NIOLockedValueBox(tls)
@@ -112,9 +116,10 @@ final class SIPTransportCore: Sendable {
         }
         let buffer = channel.allocator.buffer(bytes: bytes)
         let promise = channel.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.whenFailure { [counters, logger] error in
+        promise.futureResult.whenFailure { [counters, logger, onUndeliverable] error in
             counters.update { $0.sendFailures += 1 }
             logger.warning("sending \(bytes.count) bytes to \(endpoint) failed: \(error)")
+            if endpoint.transport.isStream { onUndeliverable(endpoint, bytes) }
         }
         let flushNow = !(batch?.isOpenHere ?? false)
         if !channel.eventLoop.inEventLoop {

@@ -349,6 +349,18 @@ extension TransactionTable.Client {
         }
     }
 
+    /// The transport could not send the request (RFC 3261 §17.1.4).
+    mutating func transportFailed() -> [TransactionAction] {
+        switch consume self {
+        case .invite(var txn):
+            defer { self = .invite(txn) }
+            return txn.transportFailed()
+        case .nonInvite(var txn):
+            defer { self = .nonInvite(txn) }
+            return txn.transportFailed()
+        }
+    }
+
     /// An INVITE's CANCEL went out (nothing for other methods).
     mutating func cancelSent() -> [TransactionAction] {
         switch consume self {

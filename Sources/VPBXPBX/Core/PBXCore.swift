@@ -27,6 +27,8 @@ public actor PBXCore {
         case publishDialogStates
         /// The relay taps a recorded call: the recording's control.
         case recordingReady(UUID, any MediaRecording)
+        /// The transport could not send a request of this client transaction.
+        case undeliverable(TransactionKey)
     }
 
     let configuration: PBXConfiguration
@@ -190,6 +192,16 @@ public actor PBXCore {
         inbox.push(.sip(incoming))
     }
 
+    /// Called by the transport when it could not send `request` at all: no connection to its
+    /// destination could be opened, a TLS server's certificate did not check out, the
+    /// connection broke under it. Its client transaction fails at once (RFC 3261 §17.1.4,
+    /// taken as a timeout) instead of waiting out timer B or F: a trunk's call goes to the
+    /// next trunk now, not after 32 seconds.
+    public nonisolated func undeliverable(_ request: SIPRequest) {
+        guard let key = TransactionKey.client(for: request) else { return }
+        inbox.push(.undeliverable(key))
+    }
+
     nonisolated var inputSink: @Sendable (Input) -> Void {
         let inbox = self.inbox
         return { inbox.push($0) }
@@ -234,6 +246,7 @@ public actor PBXCore {
     private func handle(_ input: Input) {
         switch input {
         case .sip(let incoming): handle(incoming)
+        case .undeliverable(let key): runClient(key) { $0.transportFailed() }
         case .tick: tick()
         case .mediaReady(let id, let result): mediaReady(call: id, result)
         case .mediaTimeout(let id): endCall(id, cause: "rtp_timeout", side: .system, disposition: nil)

@@ -53,6 +53,13 @@ public struct TransactionKey: Hashable, Sendable, CustomStringConvertible {
         return TransactionKey(branch: via.branch ?? "", sentBy: "", method: cseq.method)
     }
 
+    /// The key of the client transaction that sent `request` (our own branch in its top Via,
+    /// as the core files it); nil for a request without one.
+    public static func client(for request: SIPRequest) -> TransactionKey? {
+        guard let via = try? request.headers.topVia(), let branch = via.branch else { return nil }
+        return TransactionKey(branch: branch, sentBy: "", method: request.method)
+    }
+
     /// The INVITE server transaction a CANCEL targets (same branch, RFC 3261 §9.2).
     public func cancelTarget() -> TransactionKey {
         TransactionKey(branch: branch, sentBy: sentBy, method: .invite)

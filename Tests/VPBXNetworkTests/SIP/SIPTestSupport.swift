@@ -10,9 +10,12 @@ import VPBXSIP
 final class TransportHarness: Sendable {
     let transport: SIPTransport
     private let inbox = NIOLockedValueBox<[InboundSIPMessage]>([])
+    private let undelivered = NIOLockedValueBox<[(SIPEndpoint, [UInt8])]>([])
 
     var port: Int { transport.localPort ?? 0 }
     var received: [InboundSIPMessage] { inbox.withLockedValue { $0 } }
+    /// What the transport reported it could not send (`onUndeliverable`), in order.
+    var undeliverable: [(endpoint: SIPEndpoint, bytes: [UInt8])] { undelivered.withLockedValue { $0 } }
 
     private init(transport: SIPTransport) {
         self.transport = transport
@@ -32,15 +35,17 @@ final class TransportHarness: Sendable {
         configuration.logger.logLevel = .error  // failures are asserted, not read from logs
         let harness = TransportHarness(
             transport: SIPTransport(group: group, configuration: configuration))
-        try await harness.transport.start { [harness] inbound in
-            harness.inbox.withLockedValue { $0.append(inbound) }
-            if let responder {
-                responder(harness.transport, inbound)
-                return
-            }
-            guard answer, let request = inbound.request, request.method != .ack else { return }
-            harness.transport.sendResponse(SIPResponse(to: request, status: 200, toTag: "t1"), for: inbound)
-        }
+        try await harness.transport.start(
+            onMessage: { [harness] inbound in
+                harness.inbox.withLockedValue { $0.append(inbound) }
+                if let responder {
+                    responder(harness.transport, inbound)
+                    return
+                }
+                guard answer, let request = inbound.request, request.method != .ack else { return }
+                harness.transport.sendResponse(SIPResponse(to: request, status: 200, toTag: "t1"), for: inbound)
+            },
+            onUndeliverable: { [harness] endpoint, bytes in harness.undelivered.withLockedValue { $0.append((endpoint, bytes)) } })
         return harness
     }
 

@@ -67,6 +67,24 @@ struct SIPTransportTLSServerCheckTests {
         try await eventually("the failure counted") { harness.transport.statistics.sendFailures >= 1 }
         try await eventually("the connection closed") { harness.transport.connectionCount == 0 }
         #expect(!String(decoding: provider.log.bytes, as: UTF8.self).contains("refused"), "nothing readable arrived")
+        // Reported back, so that the request's transaction fails now instead of timing out.
+        try await eventually("the OPTIONS reported undeliverable") {
+            harness.undeliverable.contains { String(decoding: $0.bytes, as: UTF8.self).contains("Call-ID: refused") }
+        }
+    }
+
+    @Test func aRefusedConnectionIsReportedUndeliverable() async throws {
+        let harness = try await TransportHarness.start()
+        defer { Task { await harness.stop() } }
+        // A port nobody listens on: the connect is refused at once.
+        let closed = try await TCPTestServer.start()
+        let port = closed.port
+        await closed.close()
+        harness.transport.send(try Self.options(callID: "nobody"), to: .tcp(try localhost(port)))
+        try await eventually("the OPTIONS reported undeliverable") {
+            harness.undeliverable.contains { String(decoding: $0.bytes, as: UTF8.self).contains("Call-ID: nobody") }
+        }
+        #expect(harness.transport.statistics.sendFailures >= 1)
     }
 
     @Test func aPhonesTLSContactIsStillNotChecked() async throws {
