@@ -15,11 +15,12 @@
 # (a real softphone, the second independent peer: registers, calls, holds, talks a tone and
 # records what it hears), tmux (drives the real vpbx-tui in a terminal), sqlite3 (writes
 # finished queue calls for the report tests, as only the queue runtime would), openssl (makes
-# the certificate of the SIP over TLS tests).
+# the certificates of the SIP over TLS tests), stunnel4 (the TLS server of a test provider
+# in front of a TCP sipp, which has no TLS in Debian).
 set -euo pipefail
 
 build_packages=(libsqlite3-dev libncurses-dev libjemalloc-dev tzdata espeak-ng sox)
-test_packages=(sip-tester baresip-core tmux sqlite3 openssl)
+test_packages=(sip-tester baresip-core tmux sqlite3 openssl stunnel4)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in

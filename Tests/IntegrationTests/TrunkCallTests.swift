@@ -16,20 +16,26 @@ extension Integration {
         static let callerTone = 500.0
         static let calleeTone = 1000.0
 
-        /// The provider (sipp UAS on 127.0.0.2) and the trunk pointing at it.
+        /// The provider (sipp UAS on 127.0.0.2) and the trunk pointing at it: over UDP, TCP
+        /// (`overTCP`), or TLS with `tlsCertificate` (stunnel in front of a TCP sipp).
         static func provider(
             _ pbx: TestPBX, ear: RTPCapture, challenges: Int = 1, password: String = trunkPassword,
-            extraTrunkOptions: [String] = [], overTCP: Bool = false, challengesBye: Bool = false
+            extraTrunkOptions: [String] = [], overTCP: Bool = false, challengesBye: Bool = false,
+            tlsCertificate: TLSCertificate? = nil
         ) async throws -> SippProcess {
             var peer = try SippPeer(.trunkAnswerChallenged).signalling(from: providerAddress)
                 .key("rtp_listen", String(ear.port)).key("trunk_user", trunkUser).key("trunk_password", trunkPassword)
                 .key("challenges", String(challenges)).key("bye_challenge", challengesBye ? "1" : "0")
-            if overTCP { peer = peer.overTCP() }
+            if overTCP || tlsCertificate != nil { peer = peer.overTCP() }
+            var server = ["--host", "\(providerAddress):\(peer.port)"] + (overTCP ? ["--transport", "tcp"] : [])
+            if let tlsCertificate {
+                let terminator = try await pbx.tlsTerminator(
+                    address: providerAddress, forwardingTo: "\(providerAddress):\(peer.port)", certificate: tlsCertificate)
+                server = ["--host", "\(providerAddress):\(terminator.port)", "--transport", "tls"]
+            }
             try await pbx.cli.succeed(
-                [
-                    "trunk", "add", "provider", "--host", "\(providerAddress):\(peer.port)", "--username", trunkUser,
-                    "--password", password, "--caller-id", "06 1 234 5600",
-                ] + extraTrunkOptions + (overTCP ? ["--transport", "tcp"] : []))
+                ["trunk", "add", "provider"] + server
+                    + ["--username", trunkUser, "--password", password, "--caller-id", "06 1 234 5600"] + extraTrunkOptions)
             let process = try pbx.start(peer, name: "provider")
             try await Task.sleep(for: .milliseconds(300))
             try await process.requireListening()

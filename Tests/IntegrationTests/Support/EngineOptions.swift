@@ -28,6 +28,8 @@ struct EngineOptions: Sendable {
     /// SIP over TLS on `sipTLSPort` with `tlsCertificate`, when set.
     var sipTLSPort: UInt16?
     var tlsCertificate: TLSCertificate?
+    /// The CAs trusted for TLS trunks' certificates (`--tls-ca-file`); nil: the system's.
+    var tlsCAFile: String?
     var logLevel = "debug"
     /// The default prompts: empty at first; tests put the files they need there.
     var promptsDirectory: String
@@ -82,6 +84,7 @@ struct EngineOptions: Sendable {
                 tlsCertificate.keyFile,
             ]
         }
+        if let tlsCAFile { arguments += ["--tls-ca-file", tlsCAFile] }
         return arguments
     }
 }

@@ -12,6 +12,7 @@ final class TestPBX {
     private var generation = 1
     private var sipps: [SippProcess] = []
     private var softphones: [BaresipPhone] = []
+    private var terminators: [TLSTerminator] = []
 
     /// Starts an engine with the default options, runs `body`, cleans up.
     static func run<T>(_ body: (TestPBX) async throws -> T) async throws -> T {
@@ -59,6 +60,7 @@ final class TestPBX {
     private func shutdown() async {
         for sipp in sipps { await sipp.kill() }
         for phone in softphones { await phone.stop() }
+        for terminator in terminators { await terminator.stop() }
         await engine.stop()
     }
 
@@ -135,6 +137,14 @@ final class TestPBX {
             sendsInstance: sendsInstance, mediaEncryption: mediaEncryption, scratch: scratch)
         softphones.append(phone)
         return phone
+    }
+
+    /// Starts stunnel as a provider's TLS server on `address` in front of the TCP sipp at
+    /// `target` (`host:port`), presenting `certificate`; it is stopped at cleanup.
+    func tlsTerminator(address: String, forwardingTo target: String, certificate: TLSCertificate) async throws -> TLSTerminator {
+        let terminator = try await TLSTerminator(address: address, forwardingTo: target, certificate: certificate, scratch: scratch)
+        terminators.append(terminator)
+        return terminator
     }
 
     /// Runs `peer` to its end.
