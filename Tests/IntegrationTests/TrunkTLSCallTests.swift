@@ -35,6 +35,13 @@ extension Integration {
                 #expect(invite.contains("username=\"\(TrunkCallTests.trunkUser)\""), "\(invite)")
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: "+36301234567")
                 #expect(cdr.disposition == .answered && cdr.path == ["trunk:provider"], "\(cdr)")
+
+                // A host given without a port means the transport's own: 5061 over TLS.
+                let spare = try await pbx.cli.json(
+                    TrunkInfo.self, ["trunk", "add", "spare", "--host", "127.0.0.9", "--transport", "tls", "--outbound", "off"])
+                #expect(spare.port == 5061 && spare.transport == "tls")
+                let moved = try await pbx.cli.json(TrunkInfo.self, ["trunk", "set", "spare", "--host", "127.0.0.8", "--transport", "udp"])
+                #expect(moved.port == 5060 && moved.transport == "udp")
             }
         }
 
