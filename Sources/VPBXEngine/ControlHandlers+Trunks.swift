@@ -81,6 +81,7 @@ extension ControlHandlers {
         if let register = params.register { record.register = register }
         if let seconds = params.qualifySeconds { record.qualifySeconds = seconds }
         if let pass = params.passCallerID { record.passCallerID = pass }
+        if let srtp = params.srtp, let policy = SRTPPolicy(rawValue: srtp.rawValue) { record.srtp = policy }
     }
 
     private func trunkInfo(_ record: TrunkRecord) async -> TrunkInfo {
@@ -95,6 +96,7 @@ extension ControlHandlers {
             priority: record.priority, register: record.register)
         info.qualifySeconds = record.qualifySeconds
         info.passCallerID = record.passCallerID
+        info.srtp = SRTPOffer(rawValue: record.srtp.rawValue)
         switch reach {
         case nil: break
         case .unknown: info.reachability = "unknown"
@@ -131,7 +133,7 @@ extension ControlHandlers {
                 password: record.password, callerID: record.callerID, numberFormat: format,
                 inbound: record.inboundDestination.flatMap { try? Destination(parsing: $0) }, outbound: record.outbound,
                 priority: record.priority, register: record.register, qualifySeconds: record.qualifySeconds,
-                passCallerID: record.passCallerID)
+                passCallerID: record.passCallerID, srtp: record.srtp)
         }
     }
 }

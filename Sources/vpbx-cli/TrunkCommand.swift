@@ -24,6 +24,7 @@ struct TrunkCommand: AsyncParsableCommand {
             ("register", TrunkCommand.registration(of: info)),
             ("checks", TrunkCommand.checks(of: info)),
             ("outside callers sent out", info.passCallerID == true ? "shown by their own number" : "shown by your number"),
+            ("SRTP offered", ExtensionCommand.srtpText(info.srtp)),
         ])
     }
 }
@@ -90,6 +91,12 @@ struct TrunkSettings: ParsableArguments {
         help: "A caller from outside whom the exchange sends out again (forwarded, to a mobile) shows their own number: on, or off (default: your number; most providers refuse numbers not theirs).")
     var passCallerID: TrunkSwitch?
 
+    @Option(
+        help: ArgumentHelp(
+            "Whether calls out offer the provider SRTP (SDES keys; use it over --transport tls, which hides the keys): off (default), optional (RTP/AVP with the engine's key) or mandatory (RTP/SAVP). Calls from a provider that offers keys are answered with the engine's whatever this says.",
+            valueName: "off|optional|mandatory"))
+    var srtp: SRTPOffer?
+
     /// The host and port of `--host`, or nil when not given.
     func server() throws -> (host: String, port: Int?)? {
         guard let host else { return nil }
@@ -128,7 +135,7 @@ struct TrunkSettings: ParsableArguments {
             name: name, host: server?.host, port: server?.port, transport: transport?.rawValue,
             username: username, password: password, callerID: callerID, numberFormat: numberFormat?.rawValue,
             inbound: inbound, outbound: outbound?.isOn, priority: priority, register: register?.isOn, qualifySeconds: qualify,
-            passCallerID: passCallerID?.isOn)
+            passCallerID: passCallerID?.isOn, srtp: srtp)
     }
 }
 
@@ -199,7 +206,7 @@ struct TrunkSet: AsyncParsableCommand {
         let given = [settings.host, settings.username, settings.password, settings.callerID, settings.inbound]
         guard given.contains(where: { $0 != nil }) || settings.transport != nil || settings.numberFormat != nil
             || settings.outbound != nil || settings.priority != nil || settings.register != nil || settings.qualify != nil
-            || settings.passCallerID != nil
+            || settings.passCallerID != nil || settings.srtp != nil
         else { throw ValidationError("nothing to change: give at least one option (see --help)") }
     }
 

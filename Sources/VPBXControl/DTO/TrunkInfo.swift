@@ -32,6 +32,8 @@ public struct TrunkInfo: Codable, Sendable, Hashable {
     public var roundTripMs: Int?
     /// Whether callers from outside sent out again are shown by their own number.
     public var passCallerID: Bool?
+    /// SRTP offered to the provider on calls out: `off`, `optional` or `mandatory`.
+    public var srtp: SRTPOffer?
 
     public init(
         name: String, host: String, port: Int, transport: String, username: String?, hasPassword: Bool,
@@ -75,13 +77,16 @@ public struct TrunkParams: Codable, Sendable, Hashable {
     public var qualifySeconds: Int?
     /// Show callers from outside sent out again (forwarded, to a mobile) by their own number.
     public var passCallerID: Bool?
+    /// SRTP offered to the provider on calls out: `off`, `optional` or `mandatory`.
+    public var srtp: SRTPOffer?
 
     public init(
         name: String, host: String? = nil, port: Int? = nil, transport: String? = nil, username: String? = nil,
         password: String? = nil, callerID: String? = nil, numberFormat: String? = nil, inbound: String? = nil,
         outbound: Bool? = nil, priority: Int? = nil, register: Bool? = nil, qualifySeconds: Int? = nil,
-        passCallerID: Bool? = nil
+        passCallerID: Bool? = nil, srtp: SRTPOffer? = nil
     ) {
+        self.srtp = srtp
         self.qualifySeconds = qualifySeconds
         self.passCallerID = passCallerID
         self.name = name

@@ -51,16 +51,21 @@ extension PBXCore {
     }
 
     /// The INVITE body for `target`: `body` as it is, or, for a phone of an extension that
-    /// wants SRTP while the offer is plain, the offer with the engine's key for it (which the
-    /// leg keeps, to read the phone's answer with).
+    /// wants SRTP (or a trunk whose provider does) while the offer is plain, the offer with
+    /// the engine's key for it (which the leg keeps, to read the answer with).
     func calleeBody(_ body: [UInt8], for target: RingTarget) -> (body: [UInt8], engineKey: SRTPKeyMaterial?) {
-        guard target.trunk == nil, target.destination.host != Application.host,
-            let policy = target.extensionNumber.flatMap({ directory[$0] })?.srtp, policy != .off,
+        guard target.destination.host != Application.host, let policy = srtpPolicy(of: target), policy != .off,
             let offer = sdpBody(body, contentType: "application/sdp"), let index = offer.firstAudioIndex,
             !offer.media[index].carriesEncryptedMedia
         else { return (body, nil) }
         let key = SRTPKeyMaterial.random()
         return (Array(SRTPTermination.offer(offer, policy: policy, engineKey: key).serialized().utf8), key)
+    }
+
+    /// What `target` speaks: its trunk's setting for a provider, else its extension's.
+    private func srtpPolicy(of target: RingTarget) -> SRTPPolicy? {
+        if let name = target.trunk { return trunk(named: name)?.srtp }
+        return target.extensionNumber.flatMap { directory[$0] }?.srtp
     }
 
     /// The SDP of leg `index`'s 18x or 2xx as the rest of the core reads it. A leg offered

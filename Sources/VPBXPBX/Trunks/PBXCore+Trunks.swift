@@ -148,8 +148,13 @@ extension PBXCore {
             ])
         var target = ringTarget(for: dialling, through: next, at: peer)
         target.nextTrunks = trunks.dropFirst().map(\.0.name)
-        var replacement = ring(
-            target, for: call, maxForwards: leg.invite.headers.maxForwards ?? 70, body: leg.invite.body)
+        // The offer as the call made it: without the key the failed trunk was offered (the
+        // next trunk gets its own, if it speaks SRTP).
+        var body = leg.invite.body
+        if leg.offeredSRTPKey != nil, let offer = sdpBody(body, contentType: "application/sdp") {
+            body = Array(offer.withoutSDES().serialized().utf8)
+        }
+        var replacement = ring(target, for: call, maxForwards: leg.invite.headers.maxForwards ?? 70, body: body)
         replacement.extensionNumber = leg.extensionNumber
         call.legs.append(replacement)
         call.path.append("trunk:\(next.name)")

@@ -1,4 +1,5 @@
 import VPBXSIP
+import VPBXStore
 import VPBXText
 
 /// A SIP trunk as the core routes with it (the store's ``TrunkRecord``, parsed): where it is,
@@ -25,13 +26,18 @@ public struct Trunk: Sendable, Equatable {
     public var qualifySeconds: Int
     /// Whether a caller from outside sent out again is shown by their own number.
     public var passCallerID: Bool
+    /// SRTP offered to the provider on calls out, with the engine's key (the media of the
+    /// provider's leg is then terminated by the relay, as an SRTP phone's is).
+    public var srtp: SRTPPolicy
 
     public init(
         name: String, host: String, port: Int = 5060, transport: SIPPeerAddress.Transport = .udp,
         username: String? = nil, password: String? = nil, callerID: String? = nil,
         numberFormat: PublicNumber.Format = .e164, inbound: Destination? = nil, outbound: Bool = true,
-        priority: Int = 1, register: Bool = false, qualifySeconds: Int = 0, passCallerID: Bool = false
+        priority: Int = 1, register: Bool = false, qualifySeconds: Int = 0, passCallerID: Bool = false,
+        srtp: SRTPPolicy = .off
     ) {
+        self.srtp = srtp
         self.qualifySeconds = qualifySeconds
         self.passCallerID = passCallerID
         self.name = name

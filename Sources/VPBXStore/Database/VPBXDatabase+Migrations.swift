@@ -49,6 +49,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v28-conference-leader", migrate: addConferenceLeader)
         migrator.registerMigration("v29-outbound-route-options", migrate: addOutboundRouteOptions)
         migrator.registerMigration("v30-queue-record-calls", migrate: addQueueRecordCalls)
+        migrator.registerMigration("v31-trunk-srtp", migrate: addTrunkSRTP)
         return migrator
     }
 
@@ -373,6 +374,11 @@ extension VPBXDatabase {
     /// SQLite adds the column without rewriting the table's rows.
     private static func addCDREncrypted(_ db: Database) throws {
         try db.alter(table: "cdr") { t in t.add(column: "encrypted", .boolean).notNull().defaults(to: false) }
+    }
+
+    /// Existing trunks keep plain RTP toward their provider.
+    private static func addTrunkSRTP(_ db: Database) throws {
+        try db.alter(table: "trunks") { t in t.add(column: "srtp", .text).notNull().defaults(to: "off") }
     }
 
     private static func addQueueRecordCalls(_ db: Database) throws {

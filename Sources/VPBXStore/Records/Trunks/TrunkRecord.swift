@@ -9,7 +9,7 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
     /// The provider's SIP server: a host name or an IP address.
     public var host: String
     public var port: Int
-    /// `udp` or `tcp`.
+    /// `udp`, `tcp` or `tls`.
     public var transport: String
     /// The account name the provider's challenges are answered with (and registered as);
     /// nil for a trunk that authenticates by address only.
@@ -38,6 +38,9 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
     /// (forwarded, ringing a mobile extension) is shown by their own number (FreePBX's
     /// "Allow Any CID"); off: by the extension's or the trunk's number ("Block Foreign CIDs").
     public var passCallerID: Bool
+    /// Whether calls out through the trunk offer the provider SRTP with the engine's key
+    /// (the media of calls from it is terminated whenever the provider offers keys).
+    public var srtp: SRTPPolicy
 
     public var id: String { name }
 
@@ -48,8 +51,9 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
         name: String, host: String, port: Int = 5060, transport: String = "udp", username: String? = nil,
         password: String? = nil, callerID: String? = nil, numberFormat: String = "e164",
         inboundDestination: String? = nil, outbound: Bool = true, priority: Int = 1, register: Bool = false,
-        qualifySeconds: Int = 0, passCallerID: Bool = false
+        qualifySeconds: Int = 0, passCallerID: Bool = false, srtp: SRTPPolicy = .off
     ) {
+        self.srtp = srtp
         self.qualifySeconds = qualifySeconds
         self.passCallerID = passCallerID
         self.name = name
@@ -103,6 +107,7 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
         case outbound, priority, register
         case qualifySeconds = "qualify_seconds"
         case passCallerID = "pass_caller_id"
+        case srtp
     }
 }
 
