@@ -145,7 +145,9 @@ let package = Package(
         .testTarget(name: "VPBXConsoleTests", dependencies: ["VPBXConsole", "VPBXTestSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["VPBXControl", "VPBXRTP", "VPBXMedia", "VPBXTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "VPBXControl", "VPBXRTP", "VPBXMedia", "VPBXSRTP", "VPBXTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             resources: [.copy("Scenarios")]),
     ]
 )

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VPBXControl
 import VPBXMedia
+import VPBXSRTP
 
 extension Integration {
     /// SIP trunks against a sipp "provider" on its own loopback address (127.0.0.2): calls out
@@ -17,15 +18,19 @@ extension Integration {
         static let calleeTone = 1000.0
 
         /// The provider (sipp UAS on 127.0.0.2) and the trunk pointing at it: over UDP, TCP
-        /// (`overTCP`), or TLS with `tlsCertificate` (stunnel in front of a TCP sipp).
+        /// (`overTCP`), or TLS with `tlsCertificate` (stunnel in front of a TCP sipp); its
+        /// answer offers SRTP under `answerKey` when given.
         static func provider(
             _ pbx: TestPBX, ear: RTPCapture, challenges: Int = 1, password: String = trunkPassword,
             extraTrunkOptions: [String] = [], overTCP: Bool = false, challengesBye: Bool = false,
-            tlsCertificate: TLSCertificate? = nil
+            tlsCertificate: TLSCertificate? = nil, answerKey: SRTPKeyMaterial? = nil
         ) async throws -> SippProcess {
             var peer = try SippPeer(.trunkAnswerChallenged).signalling(from: providerAddress)
                 .key("rtp_listen", String(ear.port)).key("trunk_user", trunkUser).key("trunk_password", trunkPassword)
                 .key("challenges", String(challenges)).key("bye_challenge", challengesBye ? "1" : "0")
+                // An SRTP provider answers RTP/SAVP with its key (`answerKey`); a plain one RTP/AVP.
+                .key("media_profile", answerKey == nil ? "RTP/AVP" : "RTP/SAVP")
+                .key("media_key_line", answerKey.map { "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\($0.base64)" } ?? "a=ptime:20")
             if overTCP || tlsCertificate != nil { peer = peer.overTCP() }
             var server = ["--host", "\(providerAddress):\(peer.port)"] + (overTCP ? ["--transport", "tcp"] : [])
             if let tlsCertificate {

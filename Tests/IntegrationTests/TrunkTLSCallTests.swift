@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import VPBXControl
+import VPBXMedia
+import VPBXSRTP
 
 extension Integration {
     /// A trunk over TLS: the provider is the sipp of ``TrunkCallTests`` over TCP behind stunnel
@@ -42,6 +44,61 @@ extension Integration {
                 #expect(spare.port == 5061 && spare.transport == "tls")
                 let moved = try await pbx.cli.json(TrunkInfo.self, ["trunk", "set", "spare", "--host", "127.0.0.8", "--transport", "udp"])
                 #expect(moved.port == 5060 && moved.transport == "udp")
+            }
+        }
+
+        @Test("SRTP over TLS: the provider offered RTP/SAVP with the engine's key; its encrypted audio reaches the caller plain, the caller's reaches it encrypted")
+        func srtpOverTLS() async throws {
+            let certificates = try ScratchDirectory()
+            defer { certificates.remove() }
+            let certificate = try await Self.providerCertificate(in: certificates)
+            try await TestPBX.run(configure: { $0.tlsCAFile = certificate.certificateFile }) { pbx in
+                let (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
+                let providerKey = SRTPKeyMaterial.random()
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                let provider = try await TrunkCallTests.provider(
+                    pbx, ear: providerEar, extraTrunkOptions: ["--srtp", "mandatory"], tlsCertificate: certificate,
+                    answerKey: providerKey)
+                let caller = try pbx.phone(.callListen).service("06301234567").caller(Fixture.caller)
+                    .key("rtp_listen", String(callerEar.port))
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let callerProcess = try pbx.start(caller, name: "caller")
+                let call = try await eventually("the call answered, its media anchored") {
+                    try await pbx.liveCalls().first { call in
+                        call.state == "answered" && (call.legs ?? []).count == 2 && call.legs!.allSatisfy { $0.mediaPort != nil }
+                    }
+                }
+                // The engine's key for the provider, from the INVITE it answered.
+                let invite = try #require(provider.receivedSoFar().last { $0.hasPrefix("INVITE ") })
+                #expect(invite.contains("RTP/SAVP 8"), "\(invite)")
+                let keyLine = try #require(
+                    invite.split(whereSeparator: \.isNewline).first { $0.hasPrefix("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:") })
+                let engineKey = try #require(
+                    SRTPKeyMaterial(base64: keyLine.split(separator: ":").last!.trimmingCharacters(in: .whitespacesAndNewlines)))
+
+                callerEar.talk(frequency: TrunkCallTests.callerTone, to: UInt16(call.legs![0].mediaPort!))
+                providerEar.talk(frequency: TrunkCallTests.calleeTone, to: UInt16(call.legs![1].mediaPort!), srtpKey: providerKey)
+                try await Task.sleep(for: .milliseconds(1500))
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                let callerResult = await callerProcess.finish()
+                let providerResult = await provider.finish()
+                callerEar.stop()
+                providerEar.stop()
+                try callerResult.requireSuccess()
+                try providerResult.requireSuccess()
+
+                let heardByCaller = callerEar.receivedAudio
+                let heardByProvider = providerEar.receivedAudio(decryptingWith: engineKey)
+                let levels =
+                    "caller heard 1000 Hz: \(Goertzel.amplitude(of: TrunkCallTests.calleeTone, in: heardByCaller)) "
+                    + "of \(heardByCaller.count) samples; provider heard 500 Hz: "
+                    + "\(Goertzel.amplitude(of: TrunkCallTests.callerTone, in: heardByProvider.samples)) of "
+                    + "\(heardByProvider.samples.count), \(heardByProvider.rejected) packets not under the engine's key"
+                #expect(Goertzel.amplitude(of: TrunkCallTests.calleeTone, in: heardByCaller) > 1000, "\(levels)")
+                #expect(Goertzel.amplitude(of: TrunkCallTests.callerTone, in: heardByProvider.samples) > 1000, "\(levels)")
+                #expect(heardByProvider.rejected == 0, "everything to the provider encrypted: \(levels)")
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: "+36301234567")
+                #expect(cdr.disposition == .answered && cdr.path == ["trunk:provider"], "\(cdr)")
             }
         }
 

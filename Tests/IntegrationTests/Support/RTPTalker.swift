@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import VPBXMedia
 import VPBXRTP
+import VPBXSRTP
 
 #if canImport(Glibc)
     import Glibc
@@ -18,10 +19,13 @@ extension RTPCapture {
     /// or µ-law (0), 20 ms packets, sent from the ear's own socket (so the engine latches to
     /// the port it listens on) to `port` on 127.0.0.1, or, with no port, to whoever sent the
     /// ear its first packet. Runs until ``stop()``.
-    func talk(frequency: Double, to port: UInt16? = nil, law: G711.Law = .alaw) {
+    /// With `srtpKey`, each packet goes out as SRTP under that key (`AES_CM_128_HMAC_SHA1_80`),
+    /// as an SRTP phone's (a provider's) would.
+    func talk(frequency: Double, to port: UInt16? = nil, law: G711.Law = .alaw, srtpKey: SRTPKeyMaterial? = nil) {
         let payloadType: UInt8 = law == .alaw ? 8 : 0
         let capture = self
         let thread = Thread {
+            let sender = srtpKey.map { SRTPSender(SRTPParameters(suite: .aesCM128HmacSHA1_80, master: $0)) }
             var target = port
             var sequence: UInt16 = 0
             var sample = 0
@@ -32,7 +36,9 @@ extension RTPCapture {
                 if let target {
                     let header = RTPHeader(
                         marker: sequence == 0, payloadType: payloadType, sequenceNumber: sequence, timestamp: UInt32(sample), ssrc: ssrc)
-                    capture.send(header, RTPCapture.tone(frequency: frequency, from: sample).map(law.encode), to: target)
+                    capture.send(
+                        header, RTPCapture.tone(frequency: frequency, from: sample).map(law.encode), to: target,
+                        protect: sender.map { sender in { sender.protectRTP($0) } })
                     sequence &+= 1
                     sample += 160
                 }
@@ -88,10 +94,18 @@ extension RTPCapture {
     }
 
     /// Sends one packet (`header`, `payload`) from the ear's socket to `port` on 127.0.0.1.
-    func send(_ header: RTPHeader, _ payload: [UInt8], to port: UInt16) {
+    /// `protect`: what the packet becomes on the wire (SRTP), nil to send nothing.
+    func send(
+        _ header: RTPHeader, _ payload: [UInt8], to port: UInt16,
+        protect: ((UnsafeRawBufferPointer) -> [UInt8]?)? = nil
+    ) {
         var packet = [UInt8](repeating: 0, count: RTPHeader.fixedSize)
         _ = packet.withUnsafeMutableBytes { header.write(into: $0) }
         packet += payload
+        if let protect {
+            guard let protected = packet.withUnsafeBytes(protect) else { return }
+            packet = protected
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
