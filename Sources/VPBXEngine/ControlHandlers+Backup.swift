@@ -21,8 +21,16 @@ extension ControlHandlers {
             }
             self.logger.notice("drain requested", metadata: ["mode": "\(params.mode)", "by": "\(Self.actor(context))"])
             let drain = await self.pbx.drainStatus
-            return EngineDrain.Result(
-                draining: drain?.mode.rawValue, since: drain?.since, activeCalls: await self.pbx.counts().calls)
+            let activeCalls = await self.pbx.counts().calls
+            // Consoles show that the exchange is going down (or no longer is).
+            await self.publish(
+                EventTopic.engine, "engine.draining",
+                [
+                    "draining": drain.map { .string($0.mode.rawValue) } ?? .null,
+                    "since": drain.map { .string(RPCCoding.formatDate($0.since)) } ?? .null,
+                    "activeCalls": .int(Int64(activeCalls)),
+                ])
+            return EngineDrain.Result(draining: drain?.mode.rawValue, since: drain?.since, activeCalls: activeCalls)
         }
         router.register(EngineBackup.self) { params, context in
             let path = params.path

@@ -62,6 +62,8 @@ extension Integration {
             try await TestPBX.run { pbx in
                 let (callerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
                 let (callerProcess, callee, call) = try await Self.talkingCall(pbx, ears: (callerEar, calleeEar))
+                let console = try EventFollower(pbx.cli, topics: ["engine"])
+                _ = try await console.snapshotSeq()
 
                 let idle = try await pbx.cli.json(EngineDrain.Result.self, ["stop", "--when-idle"])
                 #expect(idle.draining == "when-idle" && idle.activeCalls == 1, "\(idle)")
@@ -69,6 +71,14 @@ extension Integration {
                 #expect(status.draining == "when-idle" && status.drainingSince != nil, "\(status)")
                 let cancelled = try await pbx.cli.json(EngineDrain.Result.self, ["stop", "--cancel"])
                 #expect(cancelled.draining == nil, "\(cancelled)")
+                // A console following the engine heard both, in order (the TUI's title bar).
+                let heard = try await eventually("both drain events at the console") {
+                    let events = try console.events().filter { $0.type == "engine.draining" }
+                    return events.count >= 2 ? events : nil
+                }
+                #expect(heard.map { $0.data["draining"]?.stringValue } == ["when-idle", nil], "\(heard)")
+                #expect(heard[0].data["activeCalls"]?.intValue == 1 && heard[0].data["since"]?.stringValue != nil)
+                await console.stop()
                 try await pbx.cli.succeed(["call", "hangup", call.id])
                 try (await callerProcess.finish()).requireSuccess()
                 try (await callee.finish()).requireSuccess()

@@ -63,6 +63,30 @@ struct KeysAndScreensTests {
         #expect(!grid.line(0).contains("OVERLOADED"), "\(grid.text)")
     }
 
+    /// Everyone on the console sees that the exchange is going down for maintenance.
+    @Test func theTitleBarSaysWhileTheEngineStops() {
+        var state = connected()
+        let refusing = RPCEvent(
+            seq: 11, topic: EventTopic.engine, type: "engine.draining",
+            data: [
+                "draining": .string("refuse-new"), "since": .string(RPCCoding.formatDate(Fixtures.now)),
+                "activeCalls": .int(3),
+            ])
+        #expect(state.apply(.event(refusing), now: Fixtures.now).redraw)
+        #expect(state.model.status?.draining == "refuse-new" && state.model.status?.drainingSince == Fixtures.now)
+        var grid = GridCanvas(rows: 24, columns: 140)
+        state.render(into: &grid, now: Fixtures.now)
+        #expect(grid.line(0).contains("STOPPING: new calls refused"), "\(grid.text)")
+        let cancelled = RPCEvent(
+            seq: 12, topic: EventTopic.engine, type: "engine.draining",
+            data: ["draining": .null, "since": .null, "activeCalls": .int(3)])
+        #expect(state.apply(.event(cancelled), now: Fixtures.now).redraw)
+        #expect(!state.apply(.event(RPCEvent(seq: 13, topic: cancelled.topic, type: cancelled.type, data: cancelled.data)), now: Fixtures.now).redraw)
+        grid = GridCanvas(rows: 24, columns: 140)
+        state.render(into: &grid, now: Fixtures.now)
+        #expect(!grid.line(0).contains("STOPPING"), "\(grid.text)")
+    }
+
     @Test func hangUpAsksAndYesRunsTheCommand() {
         var state = connected()
         _ = state.press(.tab, now: Fixtures.now)  // focus the calls panel

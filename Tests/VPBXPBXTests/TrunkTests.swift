@@ -304,15 +304,21 @@ struct TrunkTests {
         }
     }
 
+    /// A backup trunk (national numbers) after the carrier; alice dials a mobile through them.
+    /// The backup's server, and the INVITE the carrier got.
+    private func callOutWithABackupTrunk(_ pbx: PBXHarness) async throws -> (backup: Phone, first: SIPRequest) {
+        let backup = Phone("+3612345600", at: "192.0.2.78")
+        var twoTrunks = plan()
+        twoTrunks.trunks.append(Trunk(name: "backup", host: backup.address.host, numberFormat: .national, priority: 2))
+        await pbx.core.setDialPlan(twoTrunks)
+        _ = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
+        return (backup, try await pbx.outbound.request(.invite, to: provider.address))
+    }
+
     @Test("a trunk that fails (503) hands the number to the next outbound trunk; a busy callee is not retried")
     func failOverToTheNextTrunk() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            let backup = Phone("+3612345600", at: "192.0.2.78")
-            var twoTrunks = plan()
-            twoTrunks.trunks.append(Trunk(name: "backup", host: backup.address.host, numberFormat: .national, priority: 2))
-            await pbx.core.setDialPlan(twoTrunks)
-            _ = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
-            let first = try await pbx.outbound.request(.invite, to: provider.address)
+            let (backup, first) = try await callOutWithABackupTrunk(pbx)
             pbx.send(provider.respond(to: first, status: 503, toTag: "down"), from: provider)
             let second = try await pbx.outbound.request(.invite, to: backup.address)
             #expect(second.uri.user == "06301234567")
@@ -328,12 +334,7 @@ struct TrunkTests {
     @Test("a trunk the transport cannot reach (connection or certificate refused): the next trunk at once; with none left, the caller's answer at once")
     func unreachableTrunkFailsAtOnce() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            let backup = Phone("+3612345600", at: "192.0.2.78")
-            var twoTrunks = plan()
-            twoTrunks.trunks.append(Trunk(name: "backup", host: backup.address.host, numberFormat: .national, priority: 2))
-            await pbx.core.setDialPlan(twoTrunks)
-            _ = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
-            let first = try await pbx.outbound.request(.invite, to: provider.address)
+            let (backup, first) = try await callOutWithABackupTrunk(pbx)
             pbx.core.undeliverable(first)
             // Timer B (32 s) is far beyond these waits: only the transport's report explains them.
             let second = try await pbx.outbound.request(.invite, to: backup.address, timeout: .seconds(5))

@@ -66,6 +66,15 @@ extension ConsoleModel {
             guard let payload = try? RPCCoding.decode(RegistrationPayload.self, from: event.data) else { return .unchanged }
             let key = Registration.Key(number: payload.extension, contact: payload.contact)
             return removeRegistration(key) ? .changed : .unchanged
+        case "engine.draining":
+            guard var status else { return .unchanged }
+            let draining = event.data["draining"]?.stringValue
+            let since = event.data["since"]?.stringValue.flatMap(RPCCoding.parseDate)
+            guard status.draining != draining || status.drainingSince != since else { return .unchanged }
+            status.draining = draining
+            status.drainingSince = since
+            self.status = status
+            return .changed
         case "engine.overload":
             guard case .bool(let overloaded)? = event.data["overloaded"], var status else { return .unchanged }
             let refused = event.data["callsRefusedOverloaded"]?.intValue.map(Int.init)

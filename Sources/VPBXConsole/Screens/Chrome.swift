@@ -14,7 +14,8 @@ enum Chrome {
     }
 
     /// ` │ engine 0.9.1 │ connected │ up 1h02m`: what the title bar says after the name, and
-    /// ` │ ⚠ OVERLOADED: new calls refused` while the engine sheds load (callers get 503).
+    /// ` │ ⚠ OVERLOADED: new calls refused` while the engine sheds load (callers get 503), and
+    /// ` │ ⚠ STOPPING ...` while it drains (`vpbx stop --when-idle` or `--refuse-new`).
     static func engineLine(_ context: ScreenContext) -> String {
         let model = context.model
         var text = ""
@@ -22,6 +23,11 @@ enum Chrome {
         text += " │ \(model.connection.label)"
         if let status = model.status, model.connection.isConnected {
             if status.overloaded == true { text += " │ ⚠ OVERLOADED: new calls refused" }
+            switch status.draining {
+            case "refuse-new": text += " │ ⚠ STOPPING: new calls refused, calls up go on"
+            case "when-idle": text += " │ ⚠ STOPPING once the last call ends"
+            default: break
+            }
             text += " │ up " + Format.uptime(seconds: Int(context.now.timeIntervalSince(status.startedAt)))
         }
         return text

@@ -16,8 +16,6 @@ import X509
 struct SIPTLSServerCheck: Sendable {
     /// The CAs trusted to sign providers' certificates.
     let trustRoots: CertificateStore
-    /// Where they came from, for messages.
-    let trustRootsSource: String
     /// The TLS context of such connections: verification on (the callback below decides),
     /// TLS 1.2 at least, no client certificate (providers authenticate the account by digest).
     let context: NIOSSLContext
@@ -34,10 +32,8 @@ struct SIPTLSServerCheck: Sendable {
             }
             guard !certificates.isEmpty else { throw SIPTransportError.badTLSFile(file, "no certificate in it") }
             self.trustRoots = CertificateStore(certificates)
-            self.trustRootsSource = file
         } else {
             self.trustRoots = CertificateStore.systemTrustRoots
-            self.trustRootsSource = "the system's CA certificates"
         }
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12
@@ -45,7 +41,7 @@ struct SIPTLSServerCheck: Sendable {
         do {
             self.context = try NIOSSLContext(configuration: configuration)
         } catch {
-            throw SIPTransportError.badTLSFile(trustRootsSource, "\(error)")
+            throw SIPTransportError.badTLSFile(file ?? "the system's CA certificates", "\(error)")
         }
     }
 

@@ -23,13 +23,7 @@ final class BaresipPhone {
 
     /// The baresip executable from PATH, or an error saying how to install it.
     static func executable() throws -> URL {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        guard let found = path.split(separator: ":").map({ "\($0)/baresip" }).first(where: {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }) else {
-            throw HarnessError("baresip is not installed (not found in PATH); run 'bash scripts/setup-deps.sh' (package baresip-core)")
-        }
-        return URL(fileURLWithPath: found)
+        try ToolPath.require("baresip", package: "baresip-core")
     }
 
     /// Starts a phone for extension `number` registering at `registrar` (`host:port`) with

@@ -20,10 +20,5 @@ enum IntegrationGate {
         "needs sipp (bash scripts/setup-deps.sh) and the built executables (swift build); always runs when CI is set"
 
     /// sipp's absolute path, from PATH.
-    static var sippPath: String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/sipp" }.first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
-    }
+    static var sippPath: String? { ToolPath.find("sipp") }
 }

@@ -3,12 +3,7 @@ import Foundation
 /// The sqlite3 shell, for putting rows into an engine's database that no CLI command writes
 /// (finished queue calls come only from the queue runtime).
 enum SQLiteShell {
-    static var path: String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/sqlite3" }.first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
-    }
+    static var path: String? { ToolPath.find("sqlite3") }
 
     /// Runs `sql` on the database file, with a busy timeout (the engine has it open).
     static func execute(_ sql: String, database: String, scratch: ScratchDirectory) async throws {

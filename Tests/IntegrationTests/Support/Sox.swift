@@ -3,10 +3,7 @@ import Foundation
 /// sox, for making WAV files the way an administrator's tools would (sample rate and channel
 /// count chosen, not written by our own WAVWriter).
 enum Sox {
-    static var path: String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/sox" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static var path: String? { ToolPath.find("sox") }
 
     /// A 16-bit PCM WAV of a sine: `sox -n -r RATE -c CHANNELS -b 16 FILE synth SECONDS sine HZ`.
     static func sine(

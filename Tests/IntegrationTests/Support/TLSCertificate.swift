@@ -14,18 +14,13 @@ struct TLSCertificate: Sendable {
     static func make(
         in directory: URL, commonName: String = "127.0.0.1", address: String = "127.0.0.1"
     ) async throws -> TLSCertificate {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        guard let openssl = path.split(separator: ":").map({ "\($0)/openssl" }).first(where: {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }) else {
-            throw HarnessError("openssl is not installed (not found in PATH); run 'bash scripts/setup-deps.sh' (package openssl)")
-        }
+        let openssl = try ToolPath.require("openssl", package: "openssl")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let certificate = directory.appendingPathComponent("engine-cert.pem").path
         let key = directory.appendingPathComponent("engine-key.pem").path
         let log = directory.appendingPathComponent("openssl.log")
         let status = try await ChildProcess.run(
-            URL(fileURLWithPath: openssl),
+            openssl,
             [
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
                 "-subj", "/CN=\(commonName)", "-addext", "subjectAltName=IP:\(address)", "-keyout", key, "-out", certificate,

@@ -11,12 +11,7 @@ final class TLSTerminator {
 
     /// The stunnel executable from PATH, or an error saying how to install it.
     static func executable() throws -> URL {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        let candidates = path.split(separator: ":").flatMap { ["\($0)/stunnel4", "\($0)/stunnel"] }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw HarnessError("stunnel is not installed (not found in PATH); run 'bash scripts/setup-deps.sh' (package stunnel4)")
-        }
-        return URL(fileURLWithPath: found)
+        try ToolPath.require("stunnel4", "stunnel", package: "stunnel4")
     }
 
     /// Starts it in the foreground, listening on `address` at a free port and passing each
