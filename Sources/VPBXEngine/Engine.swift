@@ -172,7 +172,8 @@ public actor Engine {
             onMessage: { inbound in
                 pbx.receive(IncomingSIP(message: inbound.message, source: SIPTransportAdapter.peer(of: inbound)))
             },
-            onUndeliverable: { _, bytes in SIPTransportAdapter.reportUndeliverable(bytes, to: pbx) })
+            onUndeliverable: { _, bytes in SIPTransportAdapter.reportUndeliverable(bytes, to: pbx) },
+            onConnectionFailed: { endpoint in pbx.connectionFailed(to: SIPTransportAdapter.peer(of: endpoint)) })
         if !config.webhooks.isEmpty {
             webhooks = WebhookForwarder(
                 targets: config.webhooks, hub: events, group: group, userAgent: "vpbx/\(Engine.version)", logger: logger)

@@ -73,7 +73,10 @@ struct SIPTransportAdapter: SIPOutbound {
     }
 
     static func peer(of inbound: InboundSIPMessage) -> SIPPeerAddress {
-        let source = inbound.source
+        peer(of: inbound.source)
+    }
+
+    static func peer(of source: SIPEndpoint) -> SIPPeerAddress {
         let transport: SIPPeerAddress.Transport =
             switch source.transport {
             case .udp: .udp

@@ -18,12 +18,13 @@ extension Integration {
         static let calleeTone = 1000.0
 
         /// The provider (sipp UAS on 127.0.0.2) and the trunk pointing at it: over UDP, TCP
-        /// (`overTCP`), or TLS with `tlsCertificate` (stunnel in front of a TCP sipp); its
-        /// answer offers SRTP under `answerKey` when given.
+        /// (`overTCP`), or TLS with `tlsCertificate` (stunnel in front of a TCP sipp, asking
+        /// for a client certificate of `clientCA` when given); its answer offers SRTP under
+        /// `answerKey` when given.
         static func provider(
             _ pbx: TestPBX, ear: RTPCapture, challenges: Int = 1, password: String = trunkPassword,
             extraTrunkOptions: [String] = [], overTCP: Bool = false, challengesBye: Bool = false,
-            tlsCertificate: TLSCertificate? = nil, answerKey: SRTPKeyMaterial? = nil
+            tlsCertificate: TLSCertificate? = nil, clientCA: TLSCertificate? = nil, answerKey: SRTPKeyMaterial? = nil
         ) async throws -> SippProcess {
             var peer = try SippPeer(.trunkAnswerChallenged).signalling(from: providerAddress)
                 .key("rtp_listen", String(ear.port)).key("trunk_user", trunkUser).key("trunk_password", trunkPassword)
@@ -35,7 +36,8 @@ extension Integration {
             var server = ["--host", "\(providerAddress):\(peer.port)"] + (overTCP ? ["--transport", "tcp"] : [])
             if let tlsCertificate {
                 let terminator = try await pbx.tlsTerminator(
-                    address: providerAddress, forwardingTo: "\(providerAddress):\(peer.port)", certificate: tlsCertificate)
+                    address: providerAddress, forwardingTo: "\(providerAddress):\(peer.port)", certificate: tlsCertificate,
+                    clientCA: clientCA)
                 server = ["--host", "\(providerAddress):\(terminator.port)", "--transport", "tls"]
             }
             try await pbx.cli.succeed(

@@ -102,6 +102,37 @@ extension Integration {
             }
         }
 
+        @Test("mutual TLS: a provider that asks for the exchange's certificate gets the engine's own (--tls-certificate); without one it refuses, and the caller gets 480 at once")
+        func mutualTLS() async throws {
+            let certificates = try ScratchDirectory()
+            defer { certificates.remove() }
+            let certificate = try await Self.providerCertificate(in: certificates)
+            let engineCertificate = try await TLSCertificate.make(in: certificates.file("engine"), commonName: "vpbx")
+            try await TestPBX.run(configure: { options in
+                options.tlsCAFile = certificate.certificateFile
+                try options.enableTLS(engineCertificate)
+            }) { pbx in
+                let (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                let provider = try await TrunkCallTests.provider(
+                    pbx, ear: providerEar, tlsCertificate: certificate, clientCA: engineCertificate)
+                let (_, providerResult) = try await TrunkCallTests.talkingCall(
+                    pbx, dialling: "06301234567", provider: provider, ears: (callerEar, providerEar))
+                #expect(providerResult.receivedMessages().contains { $0.hasPrefix("INVITE ") })
+
+                // The same engine without a certificate of its own: the provider refuses it.
+                try await pbx.restart { options in
+                    options.sipTLSPort = nil
+                    options.tlsCertificate = nil
+                }
+                let caller = try pbx.phone(.callExpectUnavailable).service("06301234567").caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.run(caller, name: "refused-caller").requireSuccess()
+                let cdrs = try await pbx.cdrs().filter { $0.callee == "+36301234567" }
+                #expect(cdrs.map(\.disposition).sorted { $0.rawValue < $1.rawValue } == [.answered, .failed], "\(cdrs)")
+            }
+        }
+
         @Test("a provider whose certificate no trusted CA signed: nothing reaches it, the caller gets 480 at once, the log says why")
         func untrustedProvider() async throws {
             let certificates = try ScratchDirectory()

@@ -23,9 +23,9 @@ public struct SIPTLSConfiguration: Sendable {
         self.privateKeyFile = privateKeyFile
     }
 
-    /// The contexts for accepted and for outbound connections, from the PEM files; throws
-    /// with the file named when one cannot be read or does not hold what it should.
-    func makeContexts() throws -> (server: NIOSSLContext, client: NIOSSLContext) {
+    /// The engine's certificate chain and key from the PEM files; throws with the file named
+    /// when one cannot be read or does not hold what it should.
+    func loadIdentity() throws -> (chain: [NIOSSLCertificate], key: NIOSSLPrivateKey) {
         let chain: [NIOSSLCertificate]
         do {
             chain = try NIOSSLCertificate.fromPEMFile(certificateFile)
@@ -33,12 +33,16 @@ public struct SIPTLSConfiguration: Sendable {
             throw SIPTransportError.badTLSFile(certificateFile, "\(error)")
         }
         guard !chain.isEmpty else { throw SIPTransportError.badTLSFile(certificateFile, "no certificate in it") }
-        let key: NIOSSLPrivateKey
         do {
-            key = try NIOSSLPrivateKey(file: privateKeyFile, format: .pem)
+            return (chain, try NIOSSLPrivateKey(file: privateKeyFile, format: .pem))
         } catch {
             throw SIPTransportError.badTLSFile(privateKeyFile, "\(error)")
         }
+    }
+
+    /// The contexts for accepted and for outbound connections, from the PEM files.
+    func makeContexts() throws -> (server: NIOSSLContext, client: NIOSSLContext) {
+        let (chain, key) = try loadIdentity()
         var server = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         server.minimumTLSVersion = .tlsv12

@@ -17,12 +17,16 @@ struct SIPTLSServerCheck: Sendable {
     /// The CAs trusted to sign providers' certificates.
     let trustRoots: CertificateStore
     /// The TLS context of such connections: verification on (the callback below decides),
-    /// TLS 1.2 at least, no client certificate (providers authenticate the account by digest).
+    /// TLS 1.2 at least, and the engine's own certificate when it has one, for providers that
+    /// authenticate the exchange by it (mutual TLS, as Microsoft Teams Direct Routing asks
+    /// of an SBC); most authenticate the account by digest and ignore it.
     let context: NIOSSLContext
 
     /// `trustRoots`: a PEM file of CA certificates, or nil for the system's (Debian's
-    /// `ca-certificates`, read when the first provider is checked).
-    init(trustRoots file: String?) throws {
+    /// `ca-certificates`, read when the first provider is checked). `identity`: the engine's
+    /// certificate chain and key (``SIPTLSConfiguration/loadIdentity()``), presented when a
+    /// provider asks for one.
+    init(trustRoots file: String?, identity: (chain: [NIOSSLCertificate], key: NIOSSLPrivateKey)? = nil) throws {
         if let file {
             let certificates: [Certificate]
             do {
@@ -38,6 +42,10 @@ struct SIPTLSServerCheck: Sendable {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12
         configuration.certificateVerification = .fullVerification
+        if let identity {
+            configuration.certificateChain = identity.chain.map { .certificate($0) }
+            configuration.privateKey = .privateKey(identity.key)
+        }
         do {
             self.context = try NIOSSLContext(configuration: configuration)
         } catch {

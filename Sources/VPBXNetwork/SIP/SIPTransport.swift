@@ -87,9 +87,14 @@ public final class SIPTransport: Sendable {
     /// a message sent over TCP or TLS that never went out: no connection to its destination
     /// could be opened (refused, timed out, a TLS server's certificate refused) or the
     /// connection failed under it; the failure is counted and logged besides.
+    /// `onConnectionFailed` names a checked TLS connection (a trunk's, ``SIPEndpoint/serverName``)
+    /// that ended in an error after its requests went out: a provider refusing the engine's
+    /// certificate (TLS 1.3 says so only after the client's handshake is done) or breaking
+    /// the connection; nothing will answer what was sent on it.
     public func start(
         onMessage: @escaping @Sendable (InboundSIPMessage) -> Void,
-        onUndeliverable: @escaping @Sendable (SIPEndpoint, [UInt8]) -> Void = { _, _ in }
+        onUndeliverable: @escaping @Sendable (SIPEndpoint, [UInt8]) -> Void = { _, _ in },
+        onConnectionFailed: @escaping @Sendable (SIPEndpoint) -> Void = { _ in }
     ) async throws {
         try state.withLockedValue { state in
             guard case .idle = state else { throw SIPTransportError.alreadyStarted }
@@ -97,10 +102,12 @@ public final class SIPTransport: Sendable {
         }
         do {
             let tlsContexts = try configuration.tls?.makeContexts()
-            let serverCheck = try SIPTLSServerCheck(trustRoots: configuration.tlsTrustRoots)
+            let serverCheck = try SIPTLSServerCheck(
+                trustRoots: configuration.tlsTrustRoots, identity: try configuration.tls?.loadIdentity())
             let core = SIPTransportCore(
                 configuration: configuration, group: group, counters: counters, tls: tlsContexts,
-                serverCheck: serverCheck, onMessage: onMessage, onUndeliverable: onUndeliverable)
+                serverCheck: serverCheck, onMessage: onMessage, onUndeliverable: onUndeliverable,
+                onConnectionFailed: onConnectionFailed)
             let (udp, tcp) = try await bindListeners(core: core)
             var tls: (any Channel)?
             do {
@@ -146,7 +153,9 @@ public final class SIPTransport: Sendable {
         guard let settings = configuration.tls, let running = runningState() else {
             throw SIPTransportError.tlsNotConfigured
         }
-        running.core.replaceTLS(try settings.makeContexts())
+        let contexts = try settings.makeContexts()
+        let serverCheck = try SIPTLSServerCheck(trustRoots: configuration.tlsTrustRoots, identity: try settings.loadIdentity())
+        running.core.replaceTLS(contexts, serverCheck: serverCheck)
         configuration.logger.notice("SIP over TLS: certificate reloaded from \(settings.certificateFile)")
     }
 

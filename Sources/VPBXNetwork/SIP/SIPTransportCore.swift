@@ -18,15 +18,20 @@ final class SIPTransportCore: Sendable {
     let onMessage: @Sendable (InboundSIPMessage) -> Void
     /// A stream message that never went out (``SIPTransport/start(onMessage:onUndeliverable:)``).
     let onUndeliverable: @Sendable (SIPEndpoint, [UInt8]) -> Void
+    /// A checked TLS connection ended in an error (``SIPTransport/start(onMessage:onUndeliverable:onConnectionFailed:)``).
+    let onConnectionFailed: @Sendable (SIPEndpoint) -> Void
     /// For SIP over TLS, when configured: accepted connections' and outbound ones'. A
     /// reloaded certificate replaces them for the connections made afterwards.
     private let tlsContexts: NIOLockedValueBox<(server: NIOSSLContext, client: NIOSSLContext)?>
     var tls: (server: NIOSSLContext, client: NIOSSLContext)? { tlsContexts.withLockedValue { $0 } }
-    /// For TLS connections to servers whose certificate is checked (trunks).
-    let serverCheck: SIPTLSServerCheck
+    /// For TLS connections to servers whose certificate is checked (trunks); replaced with a
+    /// reloaded certificate, which it presents to providers that ask for one.
+    private let serverCheckBox: NIOLockedValueBox<SIPTLSServerCheck>
+    var serverCheck: SIPTLSServerCheck { serverCheckBox.withLockedValue { $0 } }
 
-    func replaceTLS(_ contexts: (server: NIOSSLContext, client: NIOSSLContext)) {
+    func replaceTLS(_ contexts: (server: NIOSSLContext, client: NIOSSLContext), serverCheck: SIPTLSServerCheck) {
         tlsContexts.withLockedValue { $0 = contexts }
+        serverCheckBox.withLockedValue { $0 = serverCheck }
     }
 
     var logger: Logger { configuration.logger }
@@ -35,11 +40,13 @@ final class SIPTransportCore: Sendable {
         configuration: SIPTransportConfiguration, group: any EventLoopGroup, counters: SIPTransportCounters,
         tls: (server: NIOSSLContext, client: NIOSSLContext)? = nil, serverCheck: SIPTLSServerCheck,
         onMessage: @escaping @Sendable (InboundSIPMessage) -> Void,
-        onUndeliverable: @escaping @Sendable (SIPEndpoint, [UInt8]) -> Void = { _, _ in }
+        onUndeliverable: @escaping @Sendable (SIPEndpoint, [UInt8]) -> Void = { _, _ in },
+        onConnectionFailed: @escaping @Sendable (SIPEndpoint) -> Void = { _ in }
     ) {
         self.onUndeliverable = onUndeliverable
+        self.onConnectionFailed = onConnectionFailed
         self.configuration = configuration
-        self.serverCheck = serverCheck
+        self.serverCheckBox = NIOLockedValueBox(serverCheck)
         self.tlsContexts = NIOLockedValueBox(tls)
         self.group = group
         self.ingress = SIPIngress(limits: configuration.limits)

@@ -217,6 +217,16 @@ extension PBXCore {
         perform(actions, server: key, entry: entry)
     }
 
+    /// Every client transaction to `peer` (its transport, address and port) still waiting
+    /// for its answer fails as by a transport error (``connectionFailed(to:)``).
+    func failClientTransactions(to peer: SIPPeerAddress) {
+        let keys = transactions.clients.filter { _, entry in
+            entry.destination.transport == peer.transport && entry.destination.host == peer.host
+                && entry.destination.port == peer.port
+        }.keys
+        for key in keys { runClient(key) { $0.transportFailed() } }
+    }
+
     func runClient(_ key: TransactionKey, _ event: (inout TransactionTable.Client) -> [TransactionAction]) {
         guard let entry = transactions.clients[key] else { return }
         let actions = event(&entry.transaction)

@@ -29,6 +29,8 @@ public actor PBXCore {
         case recordingReady(UUID, any MediaRecording)
         /// The transport could not send a request of this client transaction.
         case undeliverable(TransactionKey)
+        /// A connection to this peer failed: what was sent on it will not be answered.
+        case connectionFailed(SIPPeerAddress)
     }
 
     let configuration: PBXConfiguration
@@ -202,6 +204,14 @@ public actor PBXCore {
         inbox.push(.undeliverable(key))
     }
 
+    /// Called by the transport when a connection to `peer` (a trunk's TLS connection) ended in
+    /// an error after requests went out on it, as when a provider refuses the engine's
+    /// certificate once the handshake looked done (TLS 1.3): every client transaction to
+    /// `peer` still waiting fails at once, as ``undeliverable(_:)`` fails one.
+    public nonisolated func connectionFailed(to peer: SIPPeerAddress) {
+        inbox.push(.connectionFailed(peer))
+    }
+
     nonisolated var inputSink: @Sendable (Input) -> Void {
         let inbox = self.inbox
         return { inbox.push($0) }
@@ -247,6 +257,7 @@ public actor PBXCore {
         switch input {
         case .sip(let incoming): handle(incoming)
         case .undeliverable(let key): runClient(key) { $0.transportFailed() }
+        case .connectionFailed(let peer): failClientTransactions(to: peer)
         case .tick: tick()
         case .mediaReady(let id, let result): mediaReady(call: id, result)
         case .mediaTimeout(let id): endCall(id, cause: "rtp_timeout", side: .system, disposition: nil)

@@ -16,13 +16,17 @@ final class TLSTerminator {
 
     /// Starts it in the foreground, listening on `address` at a free port and passing each
     /// connection on to `target` (`host:port` of a TCP sipp); waits (at most 10 s) until it
-    /// has bound its port.
-    init(address: String, forwardingTo target: String, certificate: TLSCertificate, scratch: ScratchDirectory) async throws {
+    /// has bound its port. `clientCA`: it takes only clients presenting a certificate that
+    /// chains to this one (mutual TLS).
+    init(
+        address: String, forwardingTo target: String, certificate: TLSCertificate, clientCA: TLSCertificate? = nil,
+        scratch: ScratchDirectory
+    ) async throws {
         self.address = address
         port = try FreePorts.sipPort()
         let configuration = scratch.file("stunnel-\(port).conf")
         logFile = scratch.file("stunnel-\(port).log")
-        try """
+        var settings = """
             foreground = yes
             pid =
             debug = info
@@ -32,7 +36,10 @@ final class TLSTerminator {
             cert = \(certificate.certificateFile)
             key = \(certificate.keyFile)
             sslVersionMin = TLSv1.2
-            """.write(to: configuration, atomically: true, encoding: .utf8)
+
+            """
+        if let clientCA { settings += "requireCert = yes\nverifyChain = yes\nCAfile = \(clientCA.certificateFile)\n" }
+        try settings.write(to: configuration, atomically: true, encoding: .utf8)
         child = try ChildProcess(try Self.executable(), [configuration.path], stdout: logFile, stderr: logFile)
         let deadline = ContinuousClock.now + .seconds(10)
         while !log.contains("Configuration successful") {

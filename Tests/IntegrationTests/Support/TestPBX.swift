@@ -140,9 +140,13 @@ final class TestPBX {
     }
 
     /// Starts stunnel as a provider's TLS server on `address` in front of the TCP sipp at
-    /// `target` (`host:port`), presenting `certificate`; it is stopped at cleanup.
-    func tlsTerminator(address: String, forwardingTo target: String, certificate: TLSCertificate) async throws -> TLSTerminator {
-        let terminator = try await TLSTerminator(address: address, forwardingTo: target, certificate: certificate, scratch: scratch)
+    /// `target` (`host:port`), presenting `certificate` (and requiring a client certificate
+    /// signed by `clientCA`, if given); it is stopped at cleanup.
+    func tlsTerminator(
+        address: String, forwardingTo target: String, certificate: TLSCertificate, clientCA: TLSCertificate? = nil
+    ) async throws -> TLSTerminator {
+        let terminator = try await TLSTerminator(
+            address: address, forwardingTo: target, certificate: certificate, clientCA: clientCA, scratch: scratch)
         terminators.append(terminator)
         return terminator
     }
