@@ -18,8 +18,19 @@ final class RTPCapture: Sendable {
     private final class State: Sendable {
         let packets = Mutex<[[UInt8]]>([])
         let running = Mutex(true)
+        /// Whether the socket is closed: by ``stop()``, or by the reader thread once the
+        /// capture was released without one (a test that threw), never twice.
+        let closed = Mutex(false)
         /// The source port of the first packet received.
         let firstSource = Mutex<UInt16?>(nil)
+
+        func close(_ descriptor: Int32) {
+            closed.withLock { closed in
+                guard !closed else { return }
+                closed = true
+                _ = Glibc.close(descriptor)
+            }
+        }
     }
 
     var isRunning: Bool { state.running.withLock { $0 } }
@@ -73,8 +84,17 @@ final class RTPCapture: Sendable {
                     state.firstSource.withLock { if $0 == nil { $0 = port } }
                 }
             }
+            state.close(fd)
         }
         reader.start()
+    }
+
+    /// A capture released without ``stop()`` (its test threw) stops too: its port must not
+    /// stay bound, nor its talker keep sending into another test's engine, whose RTP range
+    /// may take the same ports later in the run (that engine latches to the stray talker and
+    /// its own phones go unheard: two CI failures of stop 59).
+    deinit {
+        state.running.withLock { $0 = false }
     }
 
     /// Everything received so far.
@@ -112,6 +132,6 @@ final class RTPCapture: Sendable {
     func stop() {
         state.running.withLock { $0 = false }
         Thread.sleep(forTimeInterval: 0.2)  // the reader wakes within its 100 ms receive timeout
-        close(descriptor)
+        state.close(descriptor)
     }
 }

@@ -23,7 +23,8 @@ extension RTPCapture {
     /// as an SRTP phone's (a provider's) would.
     func talk(frequency: Double, to port: UInt16? = nil, law: G711.Law = .alaw, srtpKey: SRTPKeyMaterial? = nil) {
         let payloadType: UInt8 = law == .alaw ? 8 : 0
-        let capture = self
+        // Weak: a capture its test dropped without stop() (the test threw) ends its talker.
+        weak let weakCapture = self
         let thread = Thread {
             let sender = srtpKey.map { SRTPSender(SRTPParameters(suite: .aesCM128HmacSHA1_80, master: $0)) }
             var target = port
@@ -31,7 +32,7 @@ extension RTPCapture {
             var sample = 0
             let ssrc = UInt32.random(in: 1...UInt32.max)
             let start = Date()
-            while capture.isRunning {
+            while let capture = weakCapture, capture.isRunning {
                 if target == nil { target = capture.firstSource }
                 if let target {
                     let header = RTPHeader(
