@@ -44,8 +44,8 @@ struct SIPTransportAdapter: SIPOutbound {
         case .tcp: return .tcp(address, connection: destination.connectionID.map { SIPConnectionID(rawValue: $0) })
         case .tls:
             return SIPEndpoint(
-                transport: .tls, address: address, connection: destination.connectionID.map { SIPConnectionID(rawValue: $0) },
-                serverName: destination.serverName)
+                transport: .tls, address: address,
+                connection: destination.connectionID.map { SIPConnectionID(rawValue: $0) }, serverName: destination.serverName)
         }
     }
 

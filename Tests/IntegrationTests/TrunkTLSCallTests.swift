@@ -77,7 +77,8 @@ extension Integration {
                     SRTPKeyMaterial(base64: keyLine.split(separator: ":").last!.trimmingCharacters(in: .whitespacesAndNewlines)))
 
                 callerEar.talk(frequency: TrunkCallTests.callerTone, to: UInt16(call.legs![0].mediaPort!))
-                providerEar.talk(frequency: TrunkCallTests.calleeTone, to: UInt16(call.legs![1].mediaPort!), srtpKey: providerKey)
+                providerEar.talk(
+                    frequency: TrunkCallTests.calleeTone, to: UInt16(call.legs![1].mediaPort!), srtpKey: providerKey)
                 try await Task.sleep(for: .milliseconds(1500))
                 try await pbx.cli.succeed(["call", "hangup", call.id])
                 let callerResult = await callerProcess.finish()
@@ -152,7 +153,8 @@ extension Integration {
                 try await pbx.run(caller, name: "caller").requireSuccess()
                 let waited = ContinuousClock.now - started
                 #expect(provider.receivedSoFar().isEmpty, "the provider got: \(provider.receivedSoFar())")
-                let log = String(decoding: FileManager.default.contents(atPath: pbx.engine.logFile.path) ?? Data(), as: UTF8.self)
+                let logBytes = FileManager.default.contents(atPath: pbx.engine.logFile.path) ?? Data()
+                let log = String(decoding: logBytes, as: UTF8.self)
                 #expect(log.contains("closing the TLS connection to \(TrunkCallTests.providerAddress)"), "\(pbx.engine.logTail())")
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: "+36301234567")
                 #expect(cdr.disposition == .failed && cdr.path == ["trunk:provider"], "\(cdr)")

@@ -81,7 +81,8 @@ struct KeysAndScreensTests {
             seq: 12, topic: EventTopic.engine, type: "engine.draining",
             data: ["draining": .null, "since": .null, "activeCalls": .int(3)])
         #expect(state.apply(.event(cancelled), now: Fixtures.now).redraw)
-        #expect(!state.apply(.event(RPCEvent(seq: 13, topic: cancelled.topic, type: cancelled.type, data: cancelled.data)), now: Fixtures.now).redraw)
+        let again = RPCEvent(seq: 13, topic: cancelled.topic, type: cancelled.type, data: cancelled.data)
+        #expect(!state.apply(.event(again), now: Fixtures.now).redraw)
         grid = GridCanvas(rows: 24, columns: 140)
         state.render(into: &grid, now: Fixtures.now)
         #expect(!grid.line(0).contains("STOPPING"), "\(grid.text)")

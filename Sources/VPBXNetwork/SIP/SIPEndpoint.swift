@@ -28,7 +28,9 @@ public struct SIPEndpoint: Hashable, Sendable, CustomStringConvertible {
     /// checked (a phone's, self-signed on nearly every desk phone; see ``SIPTLSConfiguration``).
     public var serverName: String?
 
-    public init(transport: Transport, address: SocketAddress, connection: SIPConnectionID? = nil, serverName: String? = nil) {
+    public init(
+        transport: Transport, address: SocketAddress, connection: SIPConnectionID? = nil, serverName: String? = nil
+    ) {
         self.transport = transport
         self.address = address
         self.connection = transport.isStream ? connection : nil

@@ -92,7 +92,9 @@ final class SIPStreamHandler: ChannelInboundHandler {
             // administrator must see why its calls fail, not find it in a debug log.
             core.countSendFailure(
                 "closing the TLS connection to \(checkedServer) at \(remote.map(String.init(describing:)) ?? "?"): \(error)")
-            if let remote { core.onConnectionFailed(SIPEndpoint(transport: .tls, address: remote, serverName: checkedServer)) }
+            if let remote {
+                core.onConnectionFailed(SIPEndpoint(transport: .tls, address: remote, serverName: checkedServer))
+            }
         } else {
             core.logger.debug("closing SIP connection to \(remote.map(String.init(describing:)) ?? "?"): \(error)")
         }

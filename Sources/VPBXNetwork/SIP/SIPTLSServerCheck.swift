@@ -30,7 +30,7 @@ struct SIPTLSServerCheck: Sendable {
         if let file {
             let certificates: [Certificate]
             do {
-                certificates = try NIOSSLCertificate.fromPEMFile(file).map { try Certificate(derEncoded: try $0.toDERBytes()) }
+                certificates = try NIOSSLCertificate.fromPEMFile(file).map(Self.parsed)
             } catch {
                 throw SIPTransportError.badTLSFile(file, "\(error)")
             }
@@ -58,11 +58,18 @@ struct SIPTLSServerCheck: Sendable {
     func handler(serverName: String) throws -> NIOSSLClientHandler {
         let isAddress = (try? SocketAddress(ipAddress: serverName, port: 0)) != nil
         let roots = self.trustRoots
-        return try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : serverName) { presented, promise in
+        let hostname = isAddress ? nil : serverName
+        return try NIOSSLClientHandler(context: context, serverHostname: hostname) { presented, promise in
             promise.completeWithTask {
-                await Self.verdict(on: presented, serverName: serverName, isAddress: isAddress, roots: roots, at: Date())
+                await Self.verdict(
+                    on: presented, serverName: serverName, isAddress: isAddress, roots: roots, at: Date())
             }
         }
+    }
+
+    /// swift-nio-ssl's certificate as swift-certificates reads it.
+    private static func parsed(_ certificate: NIOSSLCertificate) throws -> Certificate {
+        try Certificate(derEncoded: try certificate.toDERBytes())
     }
 
     /// Whether `presented` (leaf first, as the server sent it) chains to `roots` and its leaf
@@ -70,8 +77,7 @@ struct SIPTLSServerCheck: Sendable {
     static func verdict(
         on presented: [NIOSSLCertificate], serverName: String, isAddress: Bool, roots: CertificateStore, at time: Date
     ) async -> NIOSSLVerificationResult {
-        guard let chain = try? presented.map({ try Certificate(derEncoded: try $0.toDERBytes()) }), let leaf = chain.first
-        else { return .failed }
+        guard let chain = try? presented.map(parsed), let leaf = chain.first else { return .failed }
         var verifier = Verifier(rootCertificates: roots) {
             RFC5280Policy(validationTime: time)
             ServerIdentityPolicy(serverHostname: isAddress ? nil : serverName, serverIP: isAddress ? serverName : nil)

@@ -154,7 +154,8 @@ public final class SIPTransport: Sendable {
             throw SIPTransportError.tlsNotConfigured
         }
         let contexts = try settings.makeContexts()
-        let serverCheck = try SIPTLSServerCheck(trustRoots: configuration.tlsTrustRoots, identity: try settings.loadIdentity())
+        let serverCheck = try SIPTLSServerCheck(
+            trustRoots: configuration.tlsTrustRoots, identity: try settings.loadIdentity())
         running.core.replaceTLS(contexts, serverCheck: serverCheck)
         configuration.logger.notice("SIP over TLS: certificate reloaded from \(settings.certificateFile)")
     }

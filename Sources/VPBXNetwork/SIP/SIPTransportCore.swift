@@ -18,7 +18,8 @@ final class SIPTransportCore: Sendable {
     let onMessage: @Sendable (InboundSIPMessage) -> Void
     /// A stream message that never went out (``SIPTransport/start(onMessage:onUndeliverable:)``).
     let onUndeliverable: @Sendable (SIPEndpoint, [UInt8]) -> Void
-    /// A checked TLS connection ended in an error (``SIPTransport/start(onMessage:onUndeliverable:onConnectionFailed:)``).
+    /// A checked TLS connection ended in an error
+    /// (``SIPTransport/start(onMessage:onUndeliverable:onConnectionFailed:)``).
     let onConnectionFailed: @Sendable (SIPEndpoint) -> Void
     /// For SIP over TLS, when configured: accepted connections' and outbound ones'. A
     /// reloaded certificate replaces them for the connections made afterwards.

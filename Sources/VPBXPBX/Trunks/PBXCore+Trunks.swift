@@ -118,7 +118,8 @@ extension PBXCore {
 
     /// The number `dialling` calls, written as `trunk` wants it, at its server.
     func ringTarget(for dialling: OutboundDialling, through trunk: Trunk, at peer: SIPPeerAddress) -> RingTarget {
-        var target = RingTarget(contact: trunk.serverURI(user: dialling.written(for: trunk)), destination: peer, trunk: trunk.name)
+        let contact = trunk.serverURI(user: dialling.written(for: trunk))
+        var target = RingTarget(contact: contact, destination: peer, trunk: trunk.name)
         target.dialling = dialling
         return target
     }

@@ -23,7 +23,8 @@ extension RTPCapture {
             case 0: law = .ulaw
             default: continue
             }
-            samples += plain[header.payloadOffset..<(header.payloadOffset + header.payloadLength)].map { law.decode($0) }
+            let payload = plain[header.payloadOffset..<(header.payloadOffset + header.payloadLength)]
+            samples += payload.map { law.decode($0) }
         }
         return (samples, rejected)
     }

@@ -45,7 +45,9 @@ final class TransportHarness: Sendable {
                 guard answer, let request = inbound.request, request.method != .ack else { return }
                 harness.transport.sendResponse(SIPResponse(to: request, status: 200, toTag: "t1"), for: inbound)
             },
-            onUndeliverable: { [harness] endpoint, bytes in harness.undelivered.withLockedValue { $0.append((endpoint, bytes)) } })
+            onUndeliverable: { [harness] endpoint, bytes in
+                harness.undelivered.withLockedValue { $0.append((endpoint, bytes)) }
+            })
         return harness
     }
 

@@ -15,9 +15,10 @@ struct SIPTransportTLSServerCheckTests {
 
     /// A provider's TLS server presenting the test certificate (for IP 127.0.0.1, no name).
     static func provider() async throws -> TCPTestServer {
-        try await TCPTestServer.start(tls: try NIOSSLContext(configuration: .makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(Certificates.certificatePEM.utf8)).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(Certificates.keyPEM.utf8), format: .pem)))))
+        let chain = try NIOSSLCertificate.fromPEMBytes(Array(Certificates.certificatePEM.utf8))
+        let key = try NIOSSLPrivateKey(bytes: Array(Certificates.keyPEM.utf8), format: .pem)
+        return try await TCPTestServer.start(tls: try NIOSSLContext(configuration: .makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))))
     }
 
     /// A file holding `pem`, as an administrator's `--tls-ca-file`.
