@@ -40,9 +40,12 @@ public struct SIPTLSConfiguration: Sendable {
         }
     }
 
-    /// The contexts for accepted and for outbound connections, from the PEM files.
-    func makeContexts() throws -> (server: NIOSSLContext, client: NIOSSLContext) {
-        let (chain, key) = try loadIdentity()
+    /// The contexts for accepted and for outbound connections, with `identity` (from
+    /// ``loadIdentity()``).
+    func makeContexts(
+        _ identity: (chain: [NIOSSLCertificate], key: NIOSSLPrivateKey)
+    ) throws -> (server: NIOSSLContext, client: NIOSSLContext) {
+        let (chain, key) = identity
         var server = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         server.minimumTLSVersion = .tlsv12

@@ -101,9 +101,11 @@ public final class SIPTransport: Sendable {
             state = .starting
         }
         do {
-            let tlsContexts = try configuration.tls?.makeContexts()
-            let serverCheck = try SIPTLSServerCheck(
-                trustRoots: configuration.tlsTrustRoots, identity: try configuration.tls?.loadIdentity())
+            // The engine's certificate, read once: for phones' connections and providers'.
+            let settings = configuration.tls
+            let identity = try settings?.loadIdentity()
+            let tlsContexts = try identity.flatMap { identity in try settings?.makeContexts(identity) }
+            let serverCheck = try SIPTLSServerCheck(trustRoots: configuration.tlsTrustRoots, identity: identity)
             let core = SIPTransportCore(
                 configuration: configuration, group: group, counters: counters, tls: tlsContexts,
                 serverCheck: serverCheck, onMessage: onMessage, onUndeliverable: onUndeliverable,
@@ -153,9 +155,9 @@ public final class SIPTransport: Sendable {
         guard let settings = configuration.tls, let running = runningState() else {
             throw SIPTransportError.tlsNotConfigured
         }
-        let contexts = try settings.makeContexts()
-        let serverCheck = try SIPTLSServerCheck(
-            trustRoots: configuration.tlsTrustRoots, identity: try settings.loadIdentity())
+        let identity = try settings.loadIdentity()
+        let contexts = try settings.makeContexts(identity)
+        let serverCheck = try SIPTLSServerCheck(trustRoots: configuration.tlsTrustRoots, identity: identity)
         running.core.replaceTLS(contexts, serverCheck: serverCheck)
         configuration.logger.notice("SIP over TLS: certificate reloaded from \(settings.certificateFile)")
     }
