@@ -48,7 +48,7 @@ extension PBXCore {
         schedule(.qualify(name, generation: generation), after: .seconds(trunk.qualifySeconds))
         // A host name not resolved yet is checked at the next round.
         guard let peer = peer(of: trunk) else { return }
-        let uri = checkURI(of: trunk)
+        let uri = trunk.serverURI()
         probe(ContactReachability.Key(extensionNumber: name, contact: uri.serialized), uri: uri, at: peer)
     }
 
@@ -85,12 +85,8 @@ extension PBXCore {
         }
     }
 
-    private func checkURI(of trunk: Trunk) -> SIPURI {
-        trunk.serverURI()
-    }
-
     private func checkKey(of trunk: Trunk) -> ContactReachability.Key {
-        ContactReachability.Key(extensionNumber: Self.trunkCheckPrefix + trunk.name, contact: checkURI(of: trunk).serialized)
+        ContactReachability.Key(extensionNumber: Self.trunkCheckPrefix + trunk.name, contact: trunk.serverURI().serialized)
     }
 }
 
