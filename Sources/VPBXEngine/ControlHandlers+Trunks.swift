@@ -59,13 +59,18 @@ extension ControlHandlers {
     /// The given fields onto `record`; "" clears an optional one. The store checks the rest.
     private func apply(_ params: TrunkParams, to record: inout TrunkRecord) async throws {
         let cleared = { (text: String?) -> String?? in text.map { $0.isEmpty ? nil : $0 } }
+        let previousTransport = record.transport
         if let transport = params.transport { record.transport = transport }
-        if let host = params.host {
-            record.host = host
-            // A host without a port: the transport's own (5061 over TLS), as in a SIP URI.
-            if params.port == nil { record.port = record.transport == "tls" ? 5061 : 5060 }
+        if let host = params.host { record.host = host }
+        if let port = params.port {
+            record.port = port
+        } else if params.host != nil
+            || (record.transport != previousTransport && record.port == Self.defaultPort(of: previousTransport))
+        {
+            // A host without a port, or a trunk moved to another transport on the old one's
+            // default: the new transport's own (5061 over TLS), as in a SIP URI.
+            record.port = Self.defaultPort(of: record.transport)
         }
-        if let port = params.port { record.port = port }
         if let username = cleared(params.username) { record.username = username }
         if let password = cleared(params.password) { record.password = password }
         if let callerID = params.callerID {
@@ -82,6 +87,11 @@ extension ControlHandlers {
         if let seconds = params.qualifySeconds { record.qualifySeconds = seconds }
         if let pass = params.passCallerID { record.passCallerID = pass }
         if let srtp = params.srtp, let policy = SRTPPolicy(rawValue: srtp.rawValue) { record.srtp = policy }
+    }
+
+    /// The port a SIP URI over `transport` means without one (RFC 3261 §19.1.2).
+    private static func defaultPort(of transport: String) -> Int {
+        SIPPeerAddress.Transport(rawValue: transport)?.defaultPort ?? 5060
     }
 
     private func trunkInfo(_ record: TrunkRecord) async -> TrunkInfo {

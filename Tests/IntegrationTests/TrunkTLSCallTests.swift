@@ -44,6 +44,12 @@ extension Integration {
                 #expect(spare.port == 5061 && spare.transport == "tls")
                 let moved = try await pbx.cli.json(TrunkInfo.self, ["trunk", "set", "spare", "--host", "127.0.0.8", "--transport", "udp"])
                 #expect(moved.port == 5060 && moved.transport == "udp")
+                // Moved to TLS on the old transport's default port: TLS's own; a port of its own stays.
+                let secured = try await pbx.cli.json(TrunkInfo.self, ["trunk", "set", "spare", "--transport", "tls"])
+                #expect(secured.port == 5061, "\(secured)")
+                _ = try await pbx.cli.json(TrunkInfo.self, ["trunk", "set", "spare", "--host", "127.0.0.8:5070"])
+                let ownPort = try await pbx.cli.json(TrunkInfo.self, ["trunk", "set", "spare", "--transport", "tcp"])
+                #expect(ownPort.port == 5070 && ownPort.transport == "tcp", "\(ownPort)")
             }
         }
 
