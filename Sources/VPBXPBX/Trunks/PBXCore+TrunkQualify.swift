@@ -86,7 +86,8 @@ extension PBXCore {
     }
 
     private func checkKey(of trunk: Trunk) -> ContactReachability.Key {
-        ContactReachability.Key(extensionNumber: Self.trunkCheckPrefix + trunk.name, contact: trunk.serverURI().serialized)
+        ContactReachability.Key(
+            extensionNumber: Self.trunkCheckPrefix + trunk.name, contact: trunk.serverURI().serialized)
     }
 }
 
