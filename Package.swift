@@ -60,11 +60,13 @@ let package = Package(
         .target(
             name: "VPBXNetwork",
             dependencies: [
-                "VPBXText", "VPBXSIP", "VPBXRTP", "VPBXSRTP", "CLinuxEpoll", nio, nioPosix, nioConcurrency, logging,
+                "VPBXText", "VPBXSIP", "VPBXRTP", "VPBXSRTP", "CLinuxEpoll", "CResolv", nio, nioPosix, nioConcurrency, logging,
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "X509", package: "swift-certificates"),
             ]),
         // epoll and eventfd headers for the RTP relay's poller thread (Linux only).
         .systemLibrary(name: "CLinuxEpoll"),
+        // glibc's resolver library (libresolv, in libc6-dev) for SRV lookups of trunks' servers.
+        .systemLibrary(name: "CResolv"),
         .target(
             name: "VPBXStore",
             dependencies: [

@@ -16,11 +16,12 @@
 # records what it hears), tmux (drives the real vpbx-tui in a terminal), sqlite3 (writes
 # finished queue calls for the report tests, as only the queue runtime would), openssl (makes
 # the certificates of the SIP over TLS tests), stunnel4 (the TLS server of a test provider
-# in front of a TCP sipp, which has no TLS in Debian).
+# in front of a TCP sipp, which has no TLS in Debian), dnsmasq-base (the DNS server of a test
+# provider's domain, its SRV records naming the trunk's servers).
 set -euo pipefail
 
 build_packages=(libsqlite3-dev libncurses-dev libjemalloc-dev tzdata espeak-ng sox)
-test_packages=(sip-tester baresip-core tmux sqlite3 openssl stunnel4)
+test_packages=(sip-tester baresip-core tmux sqlite3 openssl stunnel4 dnsmasq-base)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in

@@ -1,6 +1,7 @@
 import Foundation
 import VPBXControl
 import VPBXPBX
+import VPBXSIP
 import VPBXStore
 import VPBXText
 
@@ -87,6 +88,18 @@ extension ControlHandlers {
         if let seconds = params.qualifySeconds { record.qualifySeconds = seconds }
         if let pass = params.passCallerID { record.passCallerID = pass }
         if let srtp = params.srtp, let policy = SRTPPolicy(rawValue: srtp.rawValue) { record.srtp = policy }
+        if let srv = params.srv {
+            record.srv = srv
+        } else if params.port != nil {
+            record.srv = false
+        } else if let host = params.host {
+            // A host name without a port, as in a SIP URI (RFC 3263 §4.2): its SRV records.
+            record.srv = !Self.isIPAddress(host)
+        }
+    }
+
+    private static func isIPAddress(_ host: String) -> Bool {
+        IPv4Text.value(of: host) != nil || host.contains(":")
     }
 
     /// The port a SIP URI over `transport` means without one (RFC 3261 §19.1.2).
@@ -95,7 +108,10 @@ extension ControlHandlers {
     }
 
     private func trunkInfo(_ record: TrunkRecord) async -> TrunkInfo {
-        Self.trunkInfo(record, await pbx.trunkRegistrationStates()[record.name], await pbx.trunkReachability(of: record.name))
+        var info = Self.trunkInfo(
+            record, await pbx.trunkRegistrationStates()[record.name], await pbx.trunkReachability(of: record.name))
+        info.servers = await pbx.trunkServers(of: record.name)
+        return info
     }
 
     static func trunkInfo(_ record: TrunkRecord, _ state: TrunkRegistrationState?, _ reach: TrunkReachability?) -> TrunkInfo {
@@ -107,6 +123,7 @@ extension ControlHandlers {
         info.qualifySeconds = record.qualifySeconds
         info.passCallerID = record.passCallerID
         info.srtp = SRTPOffer(rawValue: record.srtp.rawValue)
+        info.srv = record.srv
         switch reach {
         case nil: break
         case .unknown: info.reachability = "unknown"
@@ -143,7 +160,7 @@ extension ControlHandlers {
                 password: record.password, callerID: record.callerID, numberFormat: format,
                 inbound: record.inboundDestination.flatMap { try? Destination(parsing: $0) }, outbound: record.outbound,
                 priority: record.priority, register: record.register, qualifySeconds: record.qualifySeconds,
-                passCallerID: record.passCallerID, srtp: record.srtp)
+                passCallerID: record.passCallerID, srtp: record.srtp, srv: record.srv)
         }
     }
 }

@@ -143,7 +143,7 @@ public actor Engine {
                 bridge.forward($0)
                 queueLink.observe($0)
             }, wantsEvents: { bridge.isWanted || queueLink.isWanted }, writer: GRDBStoreWriter(database: database),
-            hosts: HostResolver(logger: logger))
+            hosts: HostResolver(logger: logger, dnsServer: config.dnsServer.map { ($0.address, $0.port) }))
         self.pbx = pbx
         try await pbx.start()
         // Voicemail recovery finishes before SIP listens, so no call reaches a box mid-recovery.

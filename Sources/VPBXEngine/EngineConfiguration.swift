@@ -4,6 +4,7 @@ import Logging
 import VPBXControl
 import VPBXMediaIO
 import VPBXPBX
+import VPBXSIP
 
 /// The engine process's own settings: where it listens and keeps its data. Everything an
 /// administrator manages day to day lives in the store instead. Read from an optional JSON file
@@ -18,6 +19,9 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var tlsKeyFile: String?
     /// PEM file of the CAs trusted to sign TLS trunks' certificates; nil: the system's.
     public var tlsCAFile: String?
+    /// The DNS server asked every question about trunks' and contacts' host names instead of
+    /// the system's (a split-horizon server for the providers' names; the tests' own); IPv4.
+    public var dnsServer: DNSServer?
     public var rtpPorts: ClosedRange<Int> = 10_000...20_000
     /// Address written into SDP; defaults to the SIP host, or 127.0.0.1 when that is a wildcard.
     public var rtpAddress: String?
@@ -114,6 +118,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         var tlsCertificate: String?
         var tlsKey: String?
         var tlsCaFile: String?
+        var dnsServer: String?
         var rtpPorts: String?
         var rtpAddress: String?
         var socket: String?
@@ -165,6 +170,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.tlsCertificate { tlsCertificateFile = value }
         if let value = file.tlsKey { tlsKeyFile = value }
         if let value = file.tlsCaFile { tlsCAFile = value }
+        if let value = file.dnsServer { try setDNSServer(value) }
         if let value = file.rtpPorts { try setRTPPorts(value) }
         if let value = file.rtpAddress { rtpAddress = value }
         if let value = file.socket { socketPath = value }
@@ -220,6 +226,16 @@ public struct EngineConfiguration: Sendable, Equatable {
                 "webhook topic '\(unknown)' is unknown (\(Self.webhookTopics.sorted().joined(separator: ", ")))")
         }
         webhooks.append(target)
+    }
+
+    /// `ADDR` or `ADDR:PORT` (default 53), an IPv4 address.
+    public mutating func setDNSServer(_ text: String) throws {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let port = parts.count == 2 ? Int(parts[1]) : 53
+        guard parts.count <= 2, IPv4Text.value(of: parts[0]) != nil, let port, (1...65_535).contains(port) else {
+            throw EngineConfigurationError("DNS server '\(text)' is invalid: expected an IPv4 address and maybe a port, e.g. 192.0.2.53 or 127.0.0.1:5353")
+        }
+        dnsServer = DNSServer(address: parts[0], port: port)
     }
 
     /// `ADDR:PORT`, `[v6]:PORT` or just `ADDR`.
@@ -347,4 +363,10 @@ public struct EngineConfiguration: Sendable, Equatable {
 public struct EngineConfigurationError: Error, CustomStringConvertible, Sendable {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// A DNS server the engine asks instead of the system's.
+public struct DNSServer: Sendable, Equatable {
+    public var address: String
+    public var port: Int
 }

@@ -16,7 +16,8 @@ struct TrunkCommand: AsyncParsableCommand {
 
     static func printDetails(_ info: TrunkInfo) {
         Output.fields([
-            ("name", info.name), ("server", "\(info.transport):\(info.host):\(info.port)"),
+            ("name", info.name), ("server", TrunkCommand.server(of: info)),
+            ("servers now", info.servers.map { $0.isEmpty ? "none yet (resolving)" : $0.joined(separator: ", ") } ?? "-"),
             ("username", info.username ?? "-"), ("password", info.hasPassword ? "set" : "-"),
             ("caller ID", info.callerID ?? "-"), ("number format", info.numberFormat),
             ("inbound", info.inbound ?? "refused (404) unless a route matches"),
@@ -38,6 +39,13 @@ extension TrunkCommand {
         return "every \(seconds) s: \(state)"
     }
 
+    /// Where the trunk is configured to be: `udp:sip.provider.hu:5060`, or its SRV name.
+    static func server(of info: TrunkInfo) -> String {
+        guard info.srv == true else { return "\(info.transport):\(info.host):\(info.port)" }
+        let service = info.transport == "tls" ? "_sips._tcp" : "_sip._\(info.transport)"
+        return "\(info.transport): \(service).\(info.host) (DNS SRV; without records \(info.host):\(info.port))"
+    }
+
     /// "no", or the registration's state with its expiry or error.
     static func registration(of info: TrunkInfo) -> String {
         guard info.register else { return "no" }
@@ -51,8 +59,11 @@ extension TrunkCommand {
 
 /// Settings shared by `trunk add` and `trunk set`.
 struct TrunkSettings: ParsableArguments {
-    @Option(help: ArgumentHelp("The provider's SIP server, with its port if not 5060 (5061 over TLS).", valueName: "HOST[:PORT]"))
+    @Option(help: ArgumentHelp("The provider's SIP server, with its port if not 5060 (5061 over TLS). A host name without a port is looked up as a SIP URI's is (RFC 3263): its SRV records (_sip._udp.HOST, _sip._tcp.HOST, _sips._tcp.HOST over TLS) name the servers, tried in their order; without records, HOST itself.", valueName: "HOST[:PORT]"))
     var host: String?
+
+    @Option(help: "Find the servers by the host's SRV records: on or off (default: on for a host name given without a port, off with a port or an IP address).")
+    var srv: TrunkSwitch?
 
     @Option(help: "udp (default), tcp or tls (the provider's certificate is checked against the system's CAs, or vpbx-engine --tls-ca-file, for HOST).")
     var transport: TrunkTransport?
@@ -135,7 +146,7 @@ struct TrunkSettings: ParsableArguments {
             name: name, host: server?.host, port: server?.port, transport: transport?.rawValue,
             username: username, password: password, callerID: callerID, numberFormat: numberFormat?.rawValue,
             inbound: inbound, outbound: outbound?.isOn, priority: priority, register: register?.isOn, qualifySeconds: qualify,
-            passCallerID: passCallerID?.isOn, srtp: srtp)
+            passCallerID: passCallerID?.isOn, srtp: srtp, srv: srv?.isOn)
     }
 }
 
@@ -172,7 +183,8 @@ struct TrunkListCommand: AsyncParsableCommand {
             ["NAME", "SERVER", "USERNAME", "CALLER ID", "OUTBOUND", "INBOUND", "REGISTRATION", "CHECK"],
             list.map {
                 [
-                    $0.name, "\($0.transport):\($0.host):\($0.port)", $0.username ?? "-", $0.callerID ?? "-",
+                    $0.name, $0.srv == true ? "\($0.transport):\($0.host) (SRV)" : "\($0.transport):\($0.host):\($0.port)",
+                    $0.username ?? "-", $0.callerID ?? "-",
                     $0.outbound ? "priority \($0.priority)" : "no", $0.inbound ?? "-", $0.registration ?? "-",
                     $0.reachability ?? "-",
                 ]
@@ -206,7 +218,7 @@ struct TrunkSet: AsyncParsableCommand {
         let given = [settings.host, settings.username, settings.password, settings.callerID, settings.inbound]
         guard given.contains(where: { $0 != nil }) || settings.transport != nil || settings.numberFormat != nil
             || settings.outbound != nil || settings.priority != nil || settings.register != nil || settings.qualify != nil
-            || settings.passCallerID != nil || settings.srtp != nil
+            || settings.passCallerID != nil || settings.srtp != nil || settings.srv != nil
         else { throw ValidationError("nothing to change: give at least one option (see --help)") }
     }
 

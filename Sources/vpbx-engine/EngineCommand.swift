@@ -39,6 +39,13 @@ struct EngineCommand: AsyncParsableCommand {
         help: ArgumentHelp("PEM file of the CA certificates that sign TLS trunks' certificates (default: the system's CAs).", valueName: "file"))
     var tlsCAFile: String?
 
+    @Option(
+        name: .customLong("dns-server"),
+        help: ArgumentHelp(
+            "Ask this DNS server (IPv4, port 53 unless given) about trunks' and contacts' host names instead of the system's resolvers; its A and SRV records only (no /etc/hosts).",
+            valueName: "addr[:port]"))
+    var dnsServer: String?
+
     @Option(name: .long, help: ArgumentHelp("URL to POST call events to, as JSON (a CRM's screen pop); repeatable.", valueName: "url"))
     var webhook: [String] = []
 
@@ -154,6 +161,7 @@ struct EngineCommand: AsyncParsableCommand {
         if let tlsCertificate { configuration.tlsCertificateFile = tlsCertificate }
         if let tlsKey { configuration.tlsKeyFile = tlsKey }
         if let tlsCAFile { configuration.tlsCAFile = tlsCAFile }
+        if let dnsServer { try configuration.setDNSServer(dnsServer) }
         if let rtpPorts { try configuration.setRTPPorts(rtpPorts) }
         if webhookSecret != nil, webhook.isEmpty {
             throw EngineConfigurationError("--webhook-secret signs the --webhook URLs: give at least one --webhook")

@@ -5,7 +5,7 @@ public struct TrunkInfo: Codable, Sendable, Hashable {
     public var name: String
     public var host: String
     public var port: Int
-    /// `udp` or `tcp`.
+    /// `udp`, `tcp` or `tls`.
     public var transport: String
     public var username: String?
     public var hasPassword: Bool
@@ -34,6 +34,12 @@ public struct TrunkInfo: Codable, Sendable, Hashable {
     public var passCallerID: Bool?
     /// SRTP offered to the provider on calls out: `off`, `optional` or `mandatory`.
     public var srtp: SRTPOffer?
+    /// Whether its servers are found by the host's SRV records (RFC 3263), `port` on the
+    /// host's own address when it has none.
+    public var srv: Bool?
+    /// The servers calls go to now, in the order tried (`192.0.2.10:5060`): the SRV
+    /// records' found, else the host's address; empty while its names have not resolved.
+    public var servers: [String]?
 
     public init(
         name: String, host: String, port: Int, transport: String, username: String?, hasPassword: Bool,
@@ -79,13 +85,17 @@ public struct TrunkParams: Codable, Sendable, Hashable {
     public var passCallerID: Bool?
     /// SRTP offered to the provider on calls out: `off`, `optional` or `mandatory`.
     public var srtp: SRTPOffer?
+    /// Find the servers by the host's SRV records. Absent: on when a host name is given
+    /// without a port, off when a port is given, else unchanged.
+    public var srv: Bool?
 
     public init(
         name: String, host: String? = nil, port: Int? = nil, transport: String? = nil, username: String? = nil,
         password: String? = nil, callerID: String? = nil, numberFormat: String? = nil, inbound: String? = nil,
         outbound: Bool? = nil, priority: Int? = nil, register: Bool? = nil, qualifySeconds: Int? = nil,
-        passCallerID: Bool? = nil, srtp: SRTPOffer? = nil
+        passCallerID: Bool? = nil, srtp: SRTPOffer? = nil, srv: Bool? = nil
     ) {
+        self.srv = srv
         self.srtp = srtp
         self.qualifySeconds = qualifySeconds
         self.passCallerID = passCallerID

@@ -86,7 +86,7 @@ struct CalleeLeg: Sendable {
     /// challenge was answered already (only once: a second means the credentials are wrong).
     var trunk: String?
     /// The trunks that ring the number next, in order, when ``trunk`` cannot carry the call.
-    var nextTrunks: [String] = []
+    var nextTrunks: [TrunkHop] = []
     /// The public number ``trunk`` rings, as its outbound route writes and shows it.
     var dialling: OutboundDialling?
     private(set) var challengesAnswered = 0

@@ -8,12 +8,18 @@ public protocol HostResolving: Sendable {
     /// for a resolution in the background when there is none yet or the last one is due for
     /// a refresh; never blocks.
     func address(of host: String) -> String?
+
+    /// The servers of an SRV name (`_sip._udp.provider.hu`) most recently found, each an
+    /// address and a port, in the order to try them; empty when the domain has none; nil
+    /// while it was never looked up. Asks in the background as ``address(of:)`` does.
+    func sipServers(of serviceName: String) -> [(host: String, port: Int)]?
 }
 
 /// No resolver: only IP addresses reach anyone (unit tests, and the default).
 public struct NoHostResolution: HostResolving {
     public init() {}
     public func address(of host: String) -> String? { nil }
+    public func sipServers(of serviceName: String) -> [(host: String, port: Int)]? { nil }
 }
 
 extension SIPURI {

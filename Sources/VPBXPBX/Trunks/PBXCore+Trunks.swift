@@ -14,7 +14,7 @@ extension PBXCore {
     /// at one provider): the first; ``trunk(sending:of:)`` tells them apart by the request.
     func trunk(sending source: SIPPeerAddress) -> Trunk? {
         guard !dialPlan.trunks.isEmpty else { return nil }
-        return dialPlan.trunks.first { peer(of: $0)?.host == source.host }
+        return dialPlan.trunks.first { trunk in peers(of: trunk).contains { $0.host == source.host } }
     }
 
     /// The trunk a request from `source` comes through. Only trunks at that address can be
@@ -26,7 +26,7 @@ extension PBXCore {
     /// To) being the trunk's own caller ID, else a trunk at that exact port, else the first.
     func trunk(sending source: SIPPeerAddress, of request: SIPRequest) -> Trunk? {
         guard !dialPlan.trunks.isEmpty else { return nil }
-        let candidates = dialPlan.trunks.filter { peer(of: $0)?.host == source.host }
+        let candidates = dialPlan.trunks.filter { trunk in peers(of: trunk).contains { $0.host == source.host } }
         guard candidates.count > 1 else { return candidates.first }
         if let line = request.uri.parameters.first(where: { $0.name.lowercased() == Trunk.lineParameter })?.value,
             let named = candidates.first(where: { $0.name == line })
@@ -37,7 +37,7 @@ extension PBXCore {
         if let user, let account = candidates.first(where: { $0.username == user }) { return account }
         let numbers = [user, (try? request.headers.to())?.uri.user].compactMap { $0.map(PublicNumber.fromNetwork) }
         if let own = candidates.first(where: { trunk in trunk.callerID.map(numbers.contains) ?? false }) { return own }
-        return candidates.first { peer(of: $0)?.port == source.port } ?? candidates.first
+        return candidates.first { trunk in peers(of: trunk).contains { $0.port == source.port } } ?? candidates.first
     }
 
     /// A trunk by name.
@@ -45,17 +45,45 @@ extension PBXCore {
         dialPlan.trunks.first { $0.name == name }
     }
 
-    /// Where a trunk's requests go; nil while its host name has not resolved.
+    /// Where a trunk's requests go first (registration and checks); nil while its host name
+    /// has not resolved.
     func peer(of trunk: Trunk) -> SIPPeerAddress? {
+        peers(of: trunk).first
+    }
+
+    /// Every server of a trunk in the order to try them: its SRV records' (RFC 3263 §4.2),
+    /// else the host at its port; empty while its names have not resolved. Over TLS the
+    /// provider's certificate is checked for the host the trunk names, whichever server
+    /// answers (RFC 5922 §4: the domain, not the SRV target).
+    func peers(of trunk: Trunk) -> [SIPPeerAddress] {
         let isAddress = IPv4Text.value(of: trunk.host) != nil || trunk.host.contains(":")
-        guard let host = isAddress ? trunk.host : hosts.address(of: trunk.host) else { return nil }
-        // Over TLS the provider's certificate is checked for the host the trunk names.
-        return SIPPeerAddress(transport: trunk.transport, host: host, port: trunk.port, serverName: trunk.host)
+        if trunk.srv, !isAddress {
+            let servers = hosts.sipServers(of: trunk.serviceName)
+            if let servers, !servers.isEmpty {
+                return servers.map {
+                    SIPPeerAddress(transport: trunk.transport, host: $0.host, port: $0.port, serverName: trunk.host)
+                }
+            }
+            // Never looked up yet: the host's own address is asked for too, so a domain
+            // without SRV records is reachable as soon as its SRV answer comes.
+            guard servers != nil else {
+                _ = hosts.address(of: trunk.host)
+                return []
+            }
+        }
+        guard let host = isAddress ? trunk.host : hosts.address(of: trunk.host) else { return [] }
+        return [SIPPeerAddress(transport: trunk.transport, host: host, port: trunk.port, serverName: trunk.host)]
+    }
+
+    /// The servers of trunk `name` as `vpbx trunk show` lists them (`192.0.2.10:5060`), in the
+    /// order calls try them; nil when there is no such trunk.
+    public func trunkServers(of name: String) -> [String]? {
+        trunk(named: name).map { peers(of: $0).map { "\($0.host):\($0.port)" } }
     }
 
     /// Asks for the addresses of trunks named by host name, so their first call finds them.
     func resolveTrunkHosts() {
-        for trunk in dialPlan.trunks { _ = peer(of: trunk) }
+        for trunk in dialPlan.trunks { _ = peers(of: trunk) }
     }
 
     /// Where a call from `trunk` to `dialled` (its Request-URI's user) goes: the route of the
@@ -78,7 +106,8 @@ extension PBXCore {
     /// order, with where each is reached: its outbound route's trunks in the route's order (a
     /// route is the administrator's choice: no other trunk stands in), else every trunk by
     /// priority; of those, the ones that carry calls out and whose host resolved, the ones
-    /// whose checks went unanswered last (``isUnreachable(_:)``).
+    /// whose checks went unanswered last (``isUnreachable(_:)``). A trunk with several servers
+    /// (SRV) comes once for each, in their order.
     func outboundTrunks(for number: PublicNumber, caller: String?, at now: Date)
         -> (route: OutboundRoute?, trunks: [(trunk: Trunk, peer: SIPPeerAddress)])
     {
@@ -86,7 +115,7 @@ extension PBXCore {
         let candidates =
             route.map { route in route.trunks.compactMap { name in dialPlan.trunks.first { $0.name == name } } }
             ?? dialPlan.trunks
-        let usable = candidates.filter(\.outbound).compactMap { trunk in peer(of: trunk).map { (trunk, $0) } }
+        let usable = candidates.filter(\.outbound).flatMap { trunk in peers(of: trunk).map { (trunk, $0) } }
         return (route, usable.filter { !isUnreachable($0.0) } + usable.filter { isUnreachable($0.0) })
     }
 
@@ -101,7 +130,9 @@ extension PBXCore {
         let shown = caller.flatMap { directory[$0]?.callerID }
         return (
             route?.name,
-            trunks.map { ($0.trunk.name, dialling.written(for: $0.trunk), shown ?? dialling.shownNumber(by: $0.trunk)) }
+            trunks.enumerated().filter { $0.offset == 0 || trunks[$0.offset - 1].trunk.name != $0.element.trunk.name }
+                .map(\.element)
+                .map { ($0.trunk.name, dialling.written(for: $0.trunk), shown ?? dialling.shownNumber(by: $0.trunk)) }
         )
     }
 
@@ -112,7 +143,7 @@ extension PBXCore {
         let (route, trunks) = outboundTrunks(for: number, caller: caller, at: now)
         guard let (trunk, peer) = trunks.first else { return nil }
         var target = ringTarget(for: OutboundDialling(number: number, route: route), through: trunk, at: peer)
-        target.nextTrunks = trunks.dropFirst().map(\.trunk.name)
+        target.nextTrunks = trunks.dropFirst().map { TrunkHop(name: $0.trunk.name, peer: $0.peer) }
         return target
     }
 
@@ -126,8 +157,9 @@ extension PBXCore {
 
     /// A trunk that could not carry the call (408, a 5xx, refused credentials): the number
     /// goes to the leg's next trunk (its route's, or by priority), as Asterisk's trunk
-    /// sequence does. The callee's own answers (busy, declined, no such number) are not
-    /// retried. True when a trunk was rung.
+    /// sequence does, or first to the trunk's next server when it has several (RFC 3263 §4.3).
+    /// The callee's own answers (busy, declined, no such number) are not retried. True when
+    /// a trunk was rung.
     func failOver(_ response: SIPResponse, call: Call, leg index: Int) -> Bool {
         let leg = call.legs[index]
         guard let name = leg.trunk, let dialling = leg.dialling,
@@ -136,19 +168,18 @@ extension PBXCore {
         else { return false }
         // The sequence was chosen when the call went out; a trunk removed or turned off since
         // is passed over.
-        let trunks = leg.nextTrunks.compactMap { nextName in
-            dialPlan.trunks.first { $0.name == nextName && $0.outbound }.flatMap { trunk in
-                peer(of: trunk).map { (trunk, $0) }
-            }
+        let trunks = leg.nextTrunks.compactMap { hop in
+            dialPlan.trunks.first { $0.name == hop.name && $0.outbound }.map { ($0, hop.peer) }
         }
         guard let (next, peer) = trunks.first else { return false }
         logger.warning(
             "trunk failed; trying the next one",
             metadata: [
                 "call": "\(call.id)", "trunk": "\(name)", "status": "\(response.statusCode)", "next": "\(next.name)",
+                "server": "\(peer.host):\(peer.port)",
             ])
         var target = ringTarget(for: dialling, through: next, at: peer)
-        target.nextTrunks = trunks.dropFirst().map(\.0.name)
+        target.nextTrunks = trunks.dropFirst().map { TrunkHop(name: $0.0.name, peer: $0.1) }
         // The offer as the call made it: without the key the failed trunk was offered (the
         // next trunk gets its own, if it speaks SRTP).
         var body = leg.invite.body
@@ -343,8 +374,9 @@ struct RingTarget: Sendable {
     var trunk: String?
     /// Its answer counts only once its phone pressed 1 (``CalleeLeg/confirmationFor``).
     var confirmationFor: String?
-    /// The trunks after ``trunk``, in order, that ring the number when it cannot carry the call.
-    var nextTrunks: [String] = []
+    /// The trunks (or the trunk's other servers) after ``trunk``, in order, that ring the
+    /// number when it cannot carry the call.
+    var nextTrunks: [TrunkHop] = []
     /// The public number it rings through ``trunk`` and the route that chose it.
     var dialling: OutboundDialling?
 
@@ -354,6 +386,12 @@ struct RingTarget: Sendable {
         self.extensionNumber = extensionNumber
         self.trunk = trunk
     }
+}
+
+/// A trunk and the server of it to send to: a failover's next step.
+struct TrunkHop: Sendable, Equatable {
+    let name: String
+    let peer: SIPPeerAddress
 }
 
 /// A public number called out, and what the outbound route that chose its trunks adds: its

@@ -29,14 +29,18 @@ public struct Trunk: Sendable, Equatable {
     /// SRTP offered to the provider on calls out, with the engine's key (the media of the
     /// provider's leg is then terminated by the relay, as an SRTP phone's is).
     public var srtp: SRTPPolicy
+    /// Whether its servers are the host's SRV records (RFC 3263 §4.2), ``port`` on the host's
+    /// own address when it has none.
+    public var srv: Bool
 
     public init(
         name: String, host: String, port: Int = 5060, transport: SIPPeerAddress.Transport = .udp,
         username: String? = nil, password: String? = nil, callerID: String? = nil,
         numberFormat: PublicNumber.Format = .e164, inbound: Destination? = nil, outbound: Bool = true,
         priority: Int = 1, register: Bool = false, qualifySeconds: Int = 0, passCallerID: Bool = false,
-        srtp: SRTPPolicy = .off
+        srtp: SRTPPolicy = .off, srv: Bool = false
     ) {
+        self.srv = srv
         self.srtp = srtp
         self.qualifySeconds = qualifySeconds
         self.passCallerID = passCallerID
@@ -67,6 +71,15 @@ public struct Trunk: Sendable, Equatable {
         var uri = SIPURI(user: user, host: host, port: port == transport.defaultPort ? nil : port)
         if transport.isStream { uri.parameters.append(SIPParameter(name: "transport", value: transport.rawValue)) }
         return uri
+    }
+
+    /// The name of its servers' SRV records (RFC 3263 §4.1: `_sips._tcp` for TLS).
+    var serviceName: String {
+        switch transport {
+        case .udp: "_sip._udp.\(host)"
+        case .tcp: "_sip._tcp.\(host)"
+        case .tls: "_sips._tcp.\(host)"
+        }
     }
 
     /// The From user of calls sent through it: the number it shows.

@@ -50,6 +50,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v29-outbound-route-options", migrate: addOutboundRouteOptions)
         migrator.registerMigration("v30-queue-record-calls", migrate: addQueueRecordCalls)
         migrator.registerMigration("v31-trunk-srtp", migrate: addTrunkSRTP)
+        migrator.registerMigration("v32-trunk-srv", migrate: addTrunkSRV)
         return migrator
     }
 
@@ -379,6 +380,11 @@ extension VPBXDatabase {
     /// Existing trunks keep plain RTP toward their provider.
     private static func addTrunkSRTP(_ db: Database) throws {
         try db.alter(table: "trunks") { t in t.add(column: "srtp", .text).notNull().defaults(to: "off") }
+    }
+
+    /// Off for the trunks there are: whether their port was given is not known any more.
+    private static func addTrunkSRV(_ db: Database) throws {
+        try db.alter(table: "trunks") { t in t.add(column: "srv", .boolean).notNull().defaults(to: false) }
     }
 
     private static func addQueueRecordCalls(_ db: Database) throws {

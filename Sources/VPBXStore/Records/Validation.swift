@@ -118,4 +118,10 @@ extension Validation {
                 "\(field) '\(value)' is invalid: expected a host name or an address such as sip.example.hu or 192.0.2.7")
         }
     }
+
+    /// Whether a host (valid by ``hostName(_:field:)``) is an IP address rather than a name:
+    /// IPv6 alone has colons, and no top-level domain is all digits (RFC 3696 §2).
+    static func isIPAddress(_ host: String) -> Bool {
+        host.contains(":") || host.split(separator: ".").last.map { $0.allSatisfy(\.isNumber) } ?? false
+    }
 }

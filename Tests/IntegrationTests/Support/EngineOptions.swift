@@ -30,6 +30,9 @@ struct EngineOptions: Sendable {
     var tlsCertificate: TLSCertificate?
     /// The CAs trusted for TLS trunks' certificates (`--tls-ca-file`); nil: the system's.
     var tlsCAFile: String?
+    /// `--dns-server 127.0.0.1:PORT`: the test's own DNS server (``TestDNSServer``); nil:
+    /// the system's.
+    var dnsServerPort: UInt16?
     var logLevel = "debug"
     /// The default prompts: empty at first; tests put the files they need there.
     var promptsDirectory: String
@@ -85,6 +88,7 @@ struct EngineOptions: Sendable {
             ]
         }
         if let tlsCAFile { arguments += ["--tls-ca-file", tlsCAFile] }
+        if let dnsServerPort { arguments += ["--dns-server", "127.0.0.1:\(dnsServerPort)"] }
         return arguments
     }
 }

@@ -13,6 +13,7 @@ final class TestPBX {
     private var sipps: [SippProcess] = []
     private var softphones: [BaresipPhone] = []
     private var terminators: [TLSTerminator] = []
+    private var dnsServers: [TestDNSServer] = []
 
     /// Starts an engine with the default options, runs `body`, cleans up.
     static func run<T>(_ body: (TestPBX) async throws -> T) async throws -> T {
@@ -61,6 +62,7 @@ final class TestPBX {
         for sipp in sipps { await sipp.kill() }
         for phone in softphones { await phone.stop() }
         for terminator in terminators { await terminator.stop() }
+        for server in dnsServers { await server.stop() }
         await engine.stop()
     }
 
@@ -149,6 +151,17 @@ final class TestPBX {
             address: address, forwardingTo: target, certificate: certificate, clientCA: clientCA, scratch: scratch)
         terminators.append(terminator)
         return terminator
+    }
+
+    /// The engine's DNS server (started with ``EngineOptions/dnsServerPort`` set), knowing
+    /// `hosts` and `services`; stopped with the engine.
+    func dnsServer(hosts: [(name: String, address: String)], services: [TestDNSServer.Service]) async throws
+        -> TestDNSServer
+    {
+        guard let port = options.dnsServerPort else { throw HarnessError("the engine was started without a DNS server port") }
+        let server = try await TestDNSServer(port: port, hosts: hosts, services: services, scratch: scratch)
+        dnsServers.append(server)
+        return server
     }
 
     /// Runs `peer` to its end.

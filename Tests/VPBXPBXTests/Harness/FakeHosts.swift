@@ -1,9 +1,15 @@
 import Synchronization
 import VPBXPBX
 
-/// Host names the test has "resolved", and the names the core asked for.
+/// Host names and SRV names the test has "resolved", and the names the core asked for.
 final class FakeHosts: HostResolving {
-    private let state = Mutex<(addresses: [String: String], asked: [String])>(([:], []))
+    private struct State {
+        var addresses: [String: String] = [:]
+        var services: [String: [(host: String, port: Int)]] = [:]
+        var asked: [String] = []
+    }
+
+    private let state = Mutex(State())
 
     func address(of host: String) -> String? {
         state.withLock { state in
@@ -12,6 +18,17 @@ final class FakeHosts: HostResolving {
         }
     }
 
+    func sipServers(of serviceName: String) -> [(host: String, port: Int)]? {
+        state.withLock { state in
+            state.asked.append(serviceName)
+            return state.services[serviceName]
+        }
+    }
+
     func set(_ host: String, to address: String) { state.withLock { $0.addresses[host] = address } }
+    /// The servers of an SRV name; an empty list: the name has no records.
+    func set(service name: String, to servers: [(host: String, port: Int)]) {
+        state.withLock { $0.services[name] = servers }
+    }
     var asked: [String] { state.withLock { $0.asked } }
 }

@@ -41,6 +41,10 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
     /// Whether calls out through the trunk offer the provider SRTP with the engine's key
     /// (the media of calls from it is terminated whenever the provider offers keys).
     public var srtp: SRTPPolicy
+    /// Whether the server is found by the host's SRV records (RFC 3263: `_sip._udp.HOST`,
+    /// `_sip._tcp.`, `_sips._tcp.` over TLS), tried in their order, with `port` on the host's
+    /// own address when it has none; off: the host at `port`. A host given without a port.
+    public var srv: Bool
 
     public var id: String { name }
 
@@ -51,8 +55,10 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
         name: String, host: String, port: Int = 5060, transport: String = "udp", username: String? = nil,
         password: String? = nil, callerID: String? = nil, numberFormat: String = "e164",
         inboundDestination: String? = nil, outbound: Bool = true, priority: Int = 1, register: Bool = false,
-        qualifySeconds: Int = 0, passCallerID: Bool = false, srtp: SRTPPolicy = .off
+        qualifySeconds: Int = 0, passCallerID: Bool = false, srtp: SRTPPolicy = .off,
+        srv: Bool = false
     ) {
+        self.srv = srv
         self.srtp = srtp
         self.qualifySeconds = qualifySeconds
         self.passCallerID = passCallerID
@@ -97,6 +103,9 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
         if qualifySeconds != 0 {
             try Validation.range(qualifySeconds, 10...3600, field: "check interval of trunk \(name)", unit: " seconds")
         }
+        if srv, Validation.isIPAddress(host) {
+            throw StoreError.invalid("trunk \(name) cannot look up SRV records of an IP address (\(host)): give a host name")
+        }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -107,7 +116,7 @@ public struct TrunkRecord: Codable, Sendable, Equatable, Identifiable {
         case outbound, priority, register
         case qualifySeconds = "qualify_seconds"
         case passCallerID = "pass_caller_id"
-        case srtp
+        case srtp, srv
     }
 }
 

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import VPBXPBX
+import VPBXSIP
+import VPBXStore
+
+/// A trunk whose servers are its domain's SRV records (RFC 3263): calls go to them in the
+/// records' order with the domain in the Request-URI, a failing server hands the call to the
+/// next, calls from any of them are the trunk's, and a domain without records is reached at
+/// its own address.
+@Suite("Trunks found by SRV", .timeLimit(.minutes(1)))
+struct TrunkSRVTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+    let primary = Phone("+3612345600", at: "192.0.2.77", port: 5070)
+    let secondary = Phone("+3612345600", at: "192.0.2.79")
+
+    private func plan(_ pbx: PBXHarness) -> DialPlan {
+        pbx.hosts.set(service: "_sip._udp.carrier.example", to: [("192.0.2.77", 5070), ("192.0.2.79", 5060)])
+        var plan = DialPlan()
+        plan.trunks = [
+            Trunk(
+                name: "carrier", host: "carrier.example", username: "office", password: "tr-secret",
+                numberFormat: .digits, inbound: .extension(desk.number), srv: true)
+        ]
+        return plan
+    }
+
+    @Test("the first server by SRV gets the call, sent to the domain; its 503 sends the call to the second server")
+    func nextServerOnFailure() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(plan(pbx))
+            #expect(await pbx.core.trunkServers(of: "carrier") == ["192.0.2.77:5070", "192.0.2.79:5060"])
+            _ = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
+            let first = try await pbx.outbound.request(.invite, to: primary.address)
+            #expect(first.uri.serialized == "sip:36301234567@carrier.example")
+            pbx.send(primary.respond(to: first, status: 503, toTag: "down"), from: primary)
+            let second = try await pbx.outbound.request(.invite, to: secondary.address)
+            #expect(second.uri.serialized == "sip:36301234567@carrier.example")
+            pbx.send(secondary.respond(to: second, status: 486, toTag: "busy"), from: secondary)
+            _ = try await pbx.outbound.response(486, .invite, to: alice.address)
+            let cdr = try await eventually("the call's CDR row") {
+                try await pbx.cdrs.search(CDRQuery(number: "+36301234567")).first { $0.disposition != .inProgress }
+            }
+            #expect(cdr.path == ["trunk:carrier", "trunk:carrier"] && cdr.disposition == .busy, "\(cdr)")
+        }
+    }
+
+    @Test("a call from the second server is the trunk's: taken unchallenged, to its inbound destination")
+    func callsFromAnyServer() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(desk)
+            await pbx.core.setDialPlan(plan(pbx))
+            let caller = Phone("+36301234567", at: secondary.address.host)
+            pbx.send(caller.invite("3612345699", sdp: alice.sdp()), from: caller)
+            _ = try await pbx.outbound.request(.invite, to: desk.address)
+            #expect(!pbx.outbound.sent.contains { $0.isResponse(407, .invite, to: caller.address) })
+        }
+    }
+
+    @Test("no SRV records: the domain's own address at the trunk's port; not looked up yet: no trunk, both names asked")
+    func withoutRecords() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var unresolved = plan(pbx)
+            unresolved.trunks[0].host = "other.example"
+            unresolved.trunks[0].port = 5080
+            await pbx.core.setDialPlan(unresolved)
+            _ = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
+            _ = try await pbx.outbound.response(503, .invite, to: alice.address)
+            #expect(pbx.hosts.asked.contains("_sip._udp.other.example") && pbx.hosts.asked.contains("other.example"))
+
+            pbx.hosts.set(service: "_sip._udp.other.example", to: [])
+            pbx.hosts.set("other.example", to: "192.0.2.80")
+            #expect(await pbx.core.trunkServers(of: "carrier") == ["192.0.2.80:5080"])
+            _ = try await pbx.placeCall(from: alice, to: "06301234568", sdp: alice.sdp())
+            let invite = try await pbx.outbound.request(
+                .invite, to: SIPPeerAddress(transport: .udp, host: "192.0.2.80", port: 5080))
+            #expect(invite.uri.serialized == "sip:36301234568@other.example:5080")
+        }
+    }
+}
