@@ -78,4 +78,38 @@ struct TrunkSRVTests {
             #expect(invite.uri.serialized == "sip:36301234568@other.example:5080")
         }
     }
+
+    @Test("registration: a 503 from the first server sends the REGISTER to the second at once; both failing, it waits")
+    func registrationMovesOn() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var registering = plan(pbx)
+            registering.trunks[0].register = true
+            await pbx.core.setDialPlan(registering)
+            let first = try await pbx.outbound.request(.register, to: primary.address)
+            #expect(first.uri.serialized == "sip:carrier.example")
+            pbx.send(primary.respond(to: first, status: 503, toTag: "r1"), from: primary)
+            let second = try await pbx.outbound.request(.register, to: secondary.address, timeout: .seconds(5))
+            #expect(second.headers.callID == first.headers.callID && second.uri.serialized == "sip:carrier.example")
+            pbx.send(secondary.respond(to: second, status: 200, toTag: "r2"), from: secondary)
+            _ = try await eventually("registered at the second server") {
+                if case .registered = await pbx.core.trunkRegistrationStates()["carrier"] { return true }
+                return nil
+            }
+        }
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            var registering = plan(pbx)
+            registering.trunks[0].register = true
+            await pbx.core.setDialPlan(registering)
+            let first = try await pbx.outbound.request(.register, to: primary.address)
+            pbx.send(primary.respond(to: first, status: 500, toTag: "r1"), from: primary)
+            let second = try await pbx.outbound.request(.register, to: secondary.address, timeout: .seconds(5))
+            pbx.send(secondary.respond(to: second, status: 503, toTag: "r2"), from: secondary)
+            let failed = try await eventually("the registration failed at both") {
+                if case .failed(let reason, _) = await pbx.core.trunkRegistrationStates()["carrier"] { return reason }
+                return nil
+            }
+            #expect(failed.hasPrefix("503"), "\(failed)")
+            #expect(pbx.outbound.sent.filter { $0.isRequest(.register, to: primary.address) }.count == 1)
+        }
+    }
 }

@@ -5,7 +5,9 @@ import VPBXSignaling
 /// Registering to trunks' providers (docs/trunks.md): a trunk with `register` sends REGISTER
 /// for its username to its server, answers the challenge with its credentials, refreshes
 /// before the registration lapses, and retries every 30 s after a failure; a trunk removed or
-/// no longer registering is unregistered (Expires: 0).
+/// no longer registering is unregistered (Expires: 0). A trunk with several servers (SRV)
+/// registers at one; when it fails (no answer, a 5xx) the next is tried at once (RFC 3263
+/// §4.3), and only when all have failed does the registration wait.
 extension PBXCore {
     /// Brings the registrations in line with the dial plan's trunks: new ones start, changed
     /// ones start over, removed ones are unregistered.
@@ -37,12 +39,14 @@ extension PBXCore {
         let registrations = leaving ? leavingTrunkRegistrations : trunkRegistrations
         guard var registration = registrations[name], let username = registration.trunk.username else { return }
         let trunk = registration.trunk
-        guard let peer = peer(of: trunk) else {
+        let servers = peers(of: trunk)
+        guard !servers.isEmpty else {
             if leaving { leavingTrunkRegistrations[name] = nil } else {
                 failTrunkRegistration(name, "its host \(trunk.host) has not resolved (yet)")
             }
             return
         }
+        let peer = servers[registration.server % servers.count]
         let expires = leaving ? 0 : TrunkRegistration.requestedExpiry
         registration.cseq += 1
         if authorization == nil { registration.generation += 1 }
@@ -88,6 +92,7 @@ extension PBXCore {
                 emit(.trunkRegistration(trunk: name, state: registration.state))
             }
             registration.answeredNonce = nil
+            registration.serversFailed = 0
             trunkRegistrations[name] = registration
             schedule(.trunkRegistration(name, generation: generation), after: TrunkRegistration.refreshDelay(forExpiry: granted))
         case 401, 407:
@@ -97,6 +102,21 @@ extension PBXCore {
             }
             trunkRegistrations[name] = registration
             sendTrunkRegister(name, leaving: false, authorization: credentials)
+        case 408, 500..<600:
+            // The server's failure, not the account's: the next server, if one is left.
+            let servers = peers(of: registration.trunk).count
+            registration.server += 1
+            registration.serversFailed += 1
+            registration.answeredNonce = nil
+            trunkRegistrations[name] = registration
+            guard registration.serversFailed < servers else {
+                failTrunkRegistration(name, "\(response.statusCode) \(response.reason)")
+                return
+            }
+            logger.warning(
+                "the trunk's server failed the registration; trying its next server",
+                metadata: ["trunk": "\(name)", "status": "\(response.statusCode)"])
+            sendTrunkRegister(name, leaving: false, authorization: nil)
         default:
             failTrunkRegistration(name, "\(response.statusCode) \(response.reason)")
         }
@@ -148,6 +168,7 @@ extension PBXCore {
             emit(.trunkRegistration(trunk: name, state: registration.state))
         }
         registration.answeredNonce = nil
+        registration.serversFailed = 0
         trunkRegistrations[name] = registration
         schedule(.trunkRegistration(name, generation: registration.generation), after: TrunkRegistration.retryDelay)
     }

@@ -14,6 +14,11 @@ struct TrunkRegistration: Sendable {
     /// The nonce last answered: the same challenge again means the credentials are wrong (a
     /// new nonce, or `stale=true`, is answered again).
     var answeredNonce: String?
+    /// Which of the trunk's servers (SRV) the registration is at: the first, until one fails.
+    var server = 0
+    /// Servers that failed one after the other since the last success: once all have, the
+    /// registration waits ``retryDelay``.
+    var serversFailed = 0
 
     init(trunk: Trunk, callID: String, fromTag: String) {
         self.trunk = trunk
