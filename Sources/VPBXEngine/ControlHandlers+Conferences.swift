@@ -75,6 +75,7 @@ extension ControlHandlers {
         if let pin = params.leaderPIN { record.leaderPIN = pin.isEmpty ? nil : pin }
         if let wait = params.waitForLeader { record.waitForLeader = wait }
         if let end = params.endWithLeader { record.endWithLeader = end }
+        if let recorded = params.recordCalls { record.recordCalls = recorded }
     }
 
     /// `room`: who is in it now; nil when nobody is.
@@ -92,6 +93,7 @@ extension ControlHandlers {
         info.leaders = room?.leaders ?? []
         info.waiting = room?.waiting ?? []
         info.locked = room?.locked ?? false
+        info.recordCalls = record?.recordCalls ?? false
         return info
     }
 
@@ -103,7 +105,7 @@ extension ControlHandlers {
                     $0.name,
                     ConferenceRoomSettings(
                         pin: $0.pin, maximumParticipants: $0.maximumParticipants, leaderPIN: $0.leaderPIN,
-                        waitForLeader: $0.waitForLeader, endWithLeader: $0.endWithLeader)
+                        waitForLeader: $0.waitForLeader, endWithLeader: $0.endWithLeader, recordCalls: $0.recordCalls)
                 )
             })
     }

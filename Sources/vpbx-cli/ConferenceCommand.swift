@@ -11,7 +11,8 @@ struct ConferenceCommand: AsyncParsableCommand {
             callers beyond it hear that the room is full. With a leader PIN, whoever keys it leads the room: \
             the leader's 1 mutes the others (or unmutes them all), 2 locks the room (or unlocks it); the room \
             can wait for its leader (--wait-for-leader on: music until one comes) and end with it \
-            (--end-with-leader on). A moderator mutes a participant with vpbx conf mute ROOM NUMBER; \
+            (--end-with-leader on). With --record on every caller's call in the room is recorded, as \
+            calls of an extension that records its calls are (vpbx rec list). A moderator mutes a participant with vpbx conf mute ROOM NUMBER; \
             vpbx call hangup CALL removes one.
             """,
         subcommands: [
@@ -25,6 +26,7 @@ struct ConferenceCommand: AsyncParsableCommand {
             ("name", info.name), ("pin", pinText(info)),
             ("limit", info.maximumParticipants.map { "\($0) callers" } ?? "none"),
             ("leader", leaderText(info)),
+            ("recorded", info.recordCalls == true ? "every caller's call" : "no"),
             ("in it now", info.participants.isEmpty ? "nobody" : who(info) + (info.locked == true ? " (locked)" : "")),
         ])
     }
@@ -78,9 +80,13 @@ struct ConferenceSettings: ParsableArguments {
         help: "When the last leader leaves, the others hear that the conference ended and are hung up: on or off (default off).")
     var endWithLeader: TrunkSwitch?
 
+    @Option(
+        help: "Record every caller's call in the room, each its own recording (what the caller said, and the room as the caller heard it): on or off (default off; needs vpbx-engine's recording on).")
+    var record: TrunkSwitch?
+
     /// Whether any option was given.
     var changesSomething: Bool {
-        pin != nil || max != nil || leaderPIN != nil || waitForLeader != nil || endWithLeader != nil
+        pin != nil || max != nil || leaderPIN != nil || waitForLeader != nil || endWithLeader != nil || record != nil
     }
 
     func validate() throws {
@@ -96,7 +102,7 @@ struct ConferenceSettings: ParsableArguments {
     func params(name: String) -> ConferenceParams {
         ConferenceParams(
             name: name, pin: pin, maximumParticipants: max, leaderPIN: leaderPIN, waitForLeader: waitForLeader?.isOn,
-            endWithLeader: endWithLeader?.isOn)
+            endWithLeader: endWithLeader?.isOn, recordCalls: record?.isOn)
     }
 }
 
@@ -109,9 +115,12 @@ struct ConferenceAdd: AsyncParsableCommand {
     @OptionGroup var settings: ConferenceSettings
 
     func validate() throws {
-        guard settings.pin?.isEmpty == false || (settings.max ?? 0) != 0 || settings.leaderPIN?.isEmpty == false else {
+        guard
+            settings.pin?.isEmpty == false || (settings.max ?? 0) != 0 || settings.leaderPIN?.isEmpty == false
+                || settings.record?.isOn == true
+        else {
             throw ValidationError(
-                "give the room a --pin, a --max or a --leader-pin (a room without any needs no settings)")
+                "give the room a --pin, a --max, a --leader-pin or --record on (a room without any needs no settings)")
         }
     }
 
@@ -134,12 +143,12 @@ struct ConferenceListCommand: AsyncParsableCommand {
         let rooms = try await EngineSession.run(global) { try await $0.call(ConferenceList.self, .init()) }
         if global.json { return Output.json(rooms) }
         Output.table(
-            ["ROOM", "PIN", "LIMIT", "LEADER", "PARTICIPANTS", "WHO"],
+            ["ROOM", "PIN", "LIMIT", "LEADER", "RECORDED", "PARTICIPANTS", "WHO"],
             rooms.map {
                 [
                     $0.name, ConferenceCommand.pinText($0), $0.maximumParticipants.map(String.init) ?? "-",
                     $0.hasLeaderPIN == true ? ($0.locked == true ? "pin, locked" : "pin") : "-",
-                    String($0.participants.count), ConferenceCommand.who($0),
+                    $0.recordCalls == true ? "yes" : "-", String($0.participants.count), ConferenceCommand.who($0),
                 ]
             })
     }

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import VPBXPBX
+import VPBXSIP
 import VPBXStore
 
 /// Which calls the core asks to be recorded (`vpbx ext set N --record on`), and with what.
@@ -189,6 +190,76 @@ struct RecordingPolicyTests {
                 try await pbx.core.controlRecording(callID: id, .start, reason: "x")
             }
             #expect(service.all.count == 1)
+        }
+    }
+
+    /// Alice dials 800, routed to room `team` with `settings`; the conference application
+    /// answers (as the engine's would); her call is answered.
+    private func callIntoTheRoom(_ pbx: PBXHarness, settings: ConferenceRoomSettings) async throws {
+        var plan = DialPlan(routes: ["800": .conference("team")])
+        plan.conferenceRooms = ["team": settings]
+        await pbx.core.setDialPlan(plan)
+        let callerInvite = try await pbx.placeCall(from: alice, to: "800", sdp: alice.sdp())
+        let invite = try await pbx.outbound.request(.invite, to: Application.peer)
+        #expect(invite.uri.user == "conf-team")
+        var ok = SIPResponse(to: invite, status: 200, toTag: "room")
+        ok.headers.add("Contact", "<sip:conf-team@\(Application.peer.host):5060;transport=tcp>")
+        ok.headers.add("Content-Type", "application/sdp")
+        ok.body = Array(desk.sdp(port: 4060).utf8)
+        pbx.core.receive(IncomingSIP(message: .response(ok), source: Application.peer))
+        let callerOK = try await pbx.outbound.response(200, .invite, to: alice.address)
+        let dialog = try PhoneDialog(caller: alice, invite: callerInvite, ok: callerOK)
+        pbx.send(dialog.ack(inviteCSeq: try callerInvite.headers.cseq().number), from: alice)
+        try await pbx.settle(via: alice)
+    }
+
+    @Test("a room that records its calls: a caller's call in it is recorded once the room answers; a plain room's is not")
+    func recordedConferenceRoom() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let service = RecordingRequests()
+            await pbx.core.setRecordingService(service)
+            try await callIntoTheRoom(pbx, settings: ConferenceRoomSettings(recordCalls: true))
+            try await eventually("the recording asked for") { service.all.count == 1 }
+            let request = try #require(service.all.first)
+            #expect(request.caller == alice.number && request.reason == "conference room team records its calls", "\(request)")
+        }
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let service = RecordingRequests()
+            await pbx.core.setRecordingService(service)
+            try await callIntoTheRoom(pbx, settings: ConferenceRoomSettings())
+            let id = try #require(await pbx.core.callSnapshots().first?.id)
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(service.all.isEmpty)
+            // On request it is, as any answered call.
+            try await pbx.core.controlRecording(callID: id, .start, reason: "asked")
+            try await eventually("the recording asked for") { service.all.count == 1 }
+        }
+    }
+
+    @Test("an extension that records its calls is recorded in a room too; other applications (voicemail) still are not")
+    func recordingExtensionInARoom() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let service = RecordingRequests()
+            await pbx.core.setRecordingService(service)
+            try await recordCalls(of: alice.number, pbx)
+            try await callIntoTheRoom(pbx, settings: ConferenceRoomSettings())
+            try await eventually("the recording asked for") { service.all.count == 1 }
+            #expect(service.all.first?.reason == "extension \(alice.number) records its calls")
+        }
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let service = RecordingRequests()
+            await pbx.core.setRecordingService(service)
+            try await recordCalls(of: alice.number, pbx)
+            _ = try await pbx.placeCall(from: alice, to: "*97", sdp: alice.sdp())
+            let invite = try await pbx.outbound.request(.invite, to: Application.peer)
+            var ok = SIPResponse(to: invite, status: 200, toTag: "app-tag")
+            ok.headers.add("Contact", "<sip:app@\(Application.peer.host):5060;transport=tcp>")
+            ok.headers.add("Content-Type", "application/sdp")
+            ok.body = Array(desk.sdp(port: 4060).utf8)
+            pbx.core.receive(IncomingSIP(message: .response(ok), source: Application.peer))
+            _ = try await pbx.outbound.response(200, .invite, to: alice.address)
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(service.all.isEmpty)
         }
     }
 }

@@ -187,6 +187,8 @@ public struct ConferenceInfo: Codable, Sendable, Hashable {
     public var leaders: [String]?
     public var waiting: [String]?
     public var locked: Bool?
+    /// Whether every caller's call in the room is recorded; nil from engines before stop 60.
+    public var recordCalls: Bool?
 
     public init(
         name: String, participants: [String], hasPIN: Bool? = nil, pin: String? = nil, maximumParticipants: Int? = nil

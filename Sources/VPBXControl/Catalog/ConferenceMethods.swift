@@ -91,11 +91,14 @@ public struct ConferenceParams: Codable, Sendable, Hashable {
     public var waitForLeader: Bool?
     /// The last leader leaving ends the conference for the others; needs a leader PIN.
     public var endWithLeader: Bool?
+    /// Record every caller's call in the room (since stop 60).
+    public var recordCalls: Bool?
 
     public init(
         name: String, pin: String? = nil, maximumParticipants: Int? = nil, leaderPIN: String? = nil,
-        waitForLeader: Bool? = nil, endWithLeader: Bool? = nil
+        waitForLeader: Bool? = nil, endWithLeader: Bool? = nil, recordCalls: Bool? = nil
     ) {
+        self.recordCalls = recordCalls
         self.name = name
         self.pin = pin
         self.maximumParticipants = maximumParticipants

@@ -213,11 +213,14 @@ public struct ConferenceRoomSettings: Sendable, Equatable {
     public var waitForLeader: Bool
     /// The last leader leaving ends the conference for the others.
     public var endWithLeader: Bool
+    /// Every caller's call in the room is recorded.
+    public var recordCalls: Bool
 
     public init(
         pin: String? = nil, maximumParticipants: Int? = nil, leaderPIN: String? = nil, waitForLeader: Bool = false,
-        endWithLeader: Bool = false
+        endWithLeader: Bool = false, recordCalls: Bool = false
     ) {
+        self.recordCalls = recordCalls
         self.pin = pin
         self.maximumParticipants = maximumParticipants
         self.leaderPIN = leaderPIN

@@ -306,6 +306,13 @@ final class Call {
     var inviteCSeq: UInt32 { (try? invite.headers.cseq().number) ?? 0 }
     /// Whether the answered B leg is one of the engine's applications (a menu, a queue).
     var answeredByApplication: Bool { answeredLeg.map { legs[$0].destination == Application.peer } ?? false }
+    /// The conference room whose application answered the call, if one did.
+    var answeringConference: String? {
+        guard answeredByApplication, let index = answeredLeg, let user = legs[index].contact.user,
+            case .conference(let room) = Application(user: user)
+        else { return nil }
+        return room
+    }
 
     init(
         id: UUID, caller: String, callerName: String?, callee: String, inviteKey: TransactionKey, invite: SIPRequest,

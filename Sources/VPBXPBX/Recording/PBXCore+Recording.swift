@@ -5,7 +5,10 @@ import Foundation
 /// that answered (an agent answering a queue call included), every call an agent answers
 /// from a queue that records its calls (`vpbx queue set Q --record on`), and any answered
 /// call someone asks to record (`call.record`). A call answered by one of the engine's own applications
-/// (voicemail, a menu, a queue's waiting) is not recorded until a phone takes it over. The
+/// (voicemail, a menu, a queue's waiting) is not recorded until a phone takes it over, except
+/// a conference room's: a caller's call in a room is recorded when its extension records its
+/// calls, when the room records its callers' calls (`vpbx conf set ROOM --record on`), or on
+/// request (the caller's voice on one side, the room as the caller hears it on the other). The
 /// recording runs until the call's media closes, and may be paused meanwhile (a card number
 /// read out); the service keeps the file and its record.
 extension PBXCore {
@@ -38,6 +41,8 @@ extension PBXCore {
             try? startRecording(call, reason: "extension \(answeredBy) records its calls")
         } else if let queue = Self.answeringQueue(in: call.path), recordedQueues.contains(queue) {
             try? startRecording(call, reason: "queue \(queue) records its calls")
+        } else if let room = call.answeringConference, dialPlan.conferenceRooms[room]?.recordCalls == true {
+            try? startRecording(call, reason: "conference room \(room) records its calls")
         }
     }
 
@@ -48,7 +53,8 @@ extension PBXCore {
     }
 
     private func isRecordable(_ call: Call) -> Bool {
-        call.answeredAt != nil && !call.answeredByApplication && call.media != nil && !call.handingOn
+        call.answeredAt != nil && (!call.answeredByApplication || call.answeringConference != nil) && call.media != nil
+            && !call.handingOn
     }
 
     /// Asks the service to record `call`; the control comes back as `.recordingReady`.

@@ -51,6 +51,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v30-queue-record-calls", migrate: addQueueRecordCalls)
         migrator.registerMigration("v31-trunk-srtp", migrate: addTrunkSRTP)
         migrator.registerMigration("v32-trunk-srv", migrate: addTrunkSRV)
+        migrator.registerMigration("v33-conference-record-calls", migrate: addConferenceRecordCalls)
         return migrator
     }
 
@@ -385,6 +386,10 @@ extension VPBXDatabase {
     /// Off for the trunks there are: whether their port was given is not known any more.
     private static func addTrunkSRV(_ db: Database) throws {
         try db.alter(table: "trunks") { t in t.add(column: "srv", .boolean).notNull().defaults(to: false) }
+    }
+
+    private static func addConferenceRecordCalls(_ db: Database) throws {
+        try db.alter(table: "conference_rooms") { t in t.add(column: "record_calls", .boolean).notNull().defaults(to: false) }
     }
 
     private static func addQueueRecordCalls(_ db: Database) throws {

@@ -18,13 +18,17 @@ public struct ConferenceRoomRecord: Codable, Sendable, Equatable, Identifiable {
     public var waitForLeader: Bool
     /// When the last leader leaves, the others are told the conference ended and hung up.
     public var endWithLeader: Bool
+    /// Every caller's call in the room is recorded (each its own recording: what the caller
+    /// said, and the room as the caller heard it), under the engine's retention and audit.
+    public var recordCalls: Bool
 
     public var id: String { name }
 
     public init(
         name: String, pin: String? = nil, maximumParticipants: Int? = nil, leaderPIN: String? = nil,
-        waitForLeader: Bool = false, endWithLeader: Bool = false
+        waitForLeader: Bool = false, endWithLeader: Bool = false, recordCalls: Bool = false
     ) {
+        self.recordCalls = recordCalls
         self.name = name
         self.pin = pin
         self.maximumParticipants = maximumParticipants
@@ -60,6 +64,7 @@ public struct ConferenceRoomRecord: Codable, Sendable, Equatable, Identifiable {
         case leaderPIN = "leader_pin"
         case waitForLeader = "wait_for_leader"
         case endWithLeader = "end_with_leader"
+        case recordCalls = "record_calls"
     }
 }
 
