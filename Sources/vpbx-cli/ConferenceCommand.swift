@@ -12,8 +12,8 @@ struct ConferenceCommand: AsyncParsableCommand {
             the leader's 1 mutes the others (or unmutes them all), 2 locks the room (or unlocks it); the room \
             can wait for its leader (--wait-for-leader on: music until one comes) and end with it \
             (--end-with-leader on). With --record on every caller's call in the room is recorded, as \
-            calls of an extension that records its calls are (vpbx rec list). A moderator mutes a participant with vpbx conf mute ROOM NUMBER; \
-            vpbx call hangup CALL removes one.
+            calls of an extension that records its calls are (vpbx rec list). A moderator mutes a \
+            participant with vpbx conf mute ROOM NUMBER; vpbx call hangup CALL removes one.
             """,
         subcommands: [
             ConferenceAdd.self, ConferenceListCommand.self, ConferenceSet.self, ConferenceRemove.self,
