@@ -9,7 +9,8 @@ struct ConferenceCommand: AsyncParsableCommand {
             A route makes a room: vpbx route add 800 --to conf:team. Without settings the room is open to \
             everyone the route brings; with a PIN callers are asked for it (three tries), with a limit \
             callers beyond it hear that the room is full. With a leader PIN, whoever keys it leads the room: \
-            the leader's 1 mutes the others (or unmutes them all), 2 locks the room (or unlocks it); the room \
+            the leader's 1 mutes the others (or unmutes them all), 2 locks the room (or unlocks it), 3 \
+            removes the caller who came in last; the room \
             can wait for its leader (--wait-for-leader on: music until one comes) and end with it \
             (--end-with-leader on). With --record on every caller's call in the room is recorded, as \
             calls of an extension that records its calls are (vpbx rec list). A moderator mutes a \

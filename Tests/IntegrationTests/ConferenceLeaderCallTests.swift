@@ -10,24 +10,30 @@ extension Integration {
     struct ConferenceLeaderCallTests {
         typealias Rooms = ConferenceCallTests
 
-        @Test("--leader-pin with --wait-for-leader and --end-with-leader: 1002 waits, 1001 leads, locks and mutes; 1002 hung up when 1001 leaves")
+        @Test(
+            "--leader-pin with --wait-for-leader and --end-with-leader: 1002 waits, 1001 leads, locks and mutes; 1002 hung up when 1001 leaves"
+        )
         func roomWithALeader() async throws {
             try await TestPBX.run { pbx in
                 try await pbx.cli.succeed(["route", "add", "800", "--to", "conf:board"])
                 let noLeader = try await pbx.cli.run(["conf", "add", "other", "--max", "5", "--wait-for-leader", "on"])
-                #expect(noLeader.exitCode != 0 && noLeader.stderr.contains("without a leader PIN"), "\(noLeader.summary)")
+                #expect(
+                    noLeader.exitCode != 0 && noLeader.stderr.contains("without a leader PIN"), "\(noLeader.summary)")
                 try await pbx.cli.succeed([
-                    "conf", "add", "board", "--leader-pin", "90210", "--wait-for-leader", "on", "--end-with-leader", "on",
+                    "conf", "add", "board", "--leader-pin", "90210", "--wait-for-leader", "on", "--end-with-leader",
+                    "on",
                 ])
                 let settings = try #require(try await Rooms.room("board", pbx))
-                #expect(settings.leaderPIN == "90210" && settings.waitForLeader == true && settings.endWithLeader == true)
+                #expect(
+                    settings.leaderPIN == "90210" && settings.waitForLeader == true && settings.endWithLeader == true)
                 for number in [Fixture.caller, Fixture.callee] {
                     try await pbx.addExtension(number, password: Fixture.password(number))
                 }
                 let anna = try pbx.softphone(Fixture.caller, tone: 1000)
                 let bela = try pbx.softphone(Fixture.callee, tone: 600)
                 try await eventually("both softphones registered") {
-                    try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }.count == 2 ? true : nil
+                    try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }.count == 2
+                        ? true : nil
                 }
                 func dial(_ phone: BaresipPhone, keying keys: String) async throws {
                     try phone.send("/dial sip:800@\(pbx.options.sipAddress)")
@@ -50,28 +56,85 @@ extension Integration {
                 #expect(shown.stdout.contains("\(Fixture.caller)(leader)"), "\(shown.stdout)")
 
                 try await anna.press(keys: "2")
-                _ = try await eventually("the room locked") { try await Rooms.room("board", pbx)?.locked == true ? true : nil }
+                _ = try await eventually("the room locked") {
+                    try await Rooms.room("board", pbx)?.locked == true ? true : nil
+                }
                 // A supervisor unlocks it and locks it again from the CLI.
                 let unlocked = try await pbx.cli.json(ConferenceInfo.self, ["conf", "unlock", "board"])
                 #expect(unlocked.locked == false, "\(unlocked)")
                 try await pbx.cli.succeed(["conf", "lock", "board"])
                 #expect(try await Rooms.room("board", pbx)?.locked == true)
                 let empty = try await pbx.cli.run(["conf", "lock", "nobody"])
-                #expect(empty.exitCode == 1 && empty.stderr.contains("nobody is in conference room nobody"), "\(empty.summary)")
+                #expect(
+                    empty.exitCode == 1 && empty.stderr.contains("nobody is in conference room nobody"),
+                    "\(empty.summary)")
                 try await anna.press(keys: "1")
                 _ = try await eventually("Bela muted by the leader") {
                     try await Rooms.room("board", pbx)?.muted == [Fixture.callee] ? true : nil
                 }
 
                 try anna.send("/hangup")
-                try await eventually("the engine hung Bela up") { bela.log.contains("terminated (duration:") ? true : nil }
+                try await eventually("the engine hung Bela up") {
+                    bela.log.contains("terminated (duration:") ? true : nil
+                }
                 let ended = try await eventually("Bela's record finished") {
                     try await pbx.cdrs().first {
-                        $0.caller == Fixture.callee && $0.callee == "800" && $0.path?.contains("conf:board=ended") == true
+                        $0.caller == Fixture.callee && $0.callee == "800"
+                            && $0.path?.contains("conf:board=ended") == true
                     }
                 }
                 #expect(ended.path?.contains("conf:board=ended") == true, "\(ended.path ?? [])")
-                _ = try await eventually("the room empty") { try await Rooms.room("board", pbx)?.participants == [] ? true : nil }
+                _ = try await eventually("the room empty") {
+                    try await Rooms.room("board", pbx)?.participants == [] ? true : nil
+                }
+            }
+        }
+
+        @Test("the leader's 3 removes the caller who came in last: told conf-removed and hung up; the leader stays")
+        func leaderRemovesTheLastCaller() async throws {
+            try await TestPBX.run { pbx in
+                try await pbx.cli.succeed(["route", "add", "800", "--to", "conf:board"])
+                try await pbx.cli.succeed(["conf", "add", "board", "--leader-pin", "90210"])
+                for number in [Fixture.caller, Fixture.callee] {
+                    try await pbx.addExtension(number, password: Fixture.password(number))
+                }
+                let anna = try pbx.softphone(Fixture.caller, tone: 1000)
+                let bela = try pbx.softphone(Fixture.callee, tone: 600)
+                try await eventually("both softphones registered") {
+                    try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }.count == 2
+                        ? true : nil
+                }
+                for (phone, keys) in [(anna, "90210#"), (bela, "#")] {
+                    try phone.send("/dial sip:800@\(pbx.options.sipAddress)")
+                    try await eventually("the room answered") { phone.log.contains("Call established") ? true : nil }
+                    try await Task.sleep(for: .milliseconds(500))
+                    try await phone.press(keys: keys)
+                    _ = try await eventually("in the room") {
+                        try await Rooms.room("board", pbx)?.participants.contains(
+                            phone === anna ? Fixture.caller : Fixture.callee)
+                            == true ? true : nil
+                    }
+                }
+                try await bela.press(keys: "3")
+                try await Task.sleep(for: .seconds(1))
+                #expect(try await Rooms.room("board", pbx)?.participants.count == 2, "a member's 3 removes nobody")
+
+                try await anna.press(keys: "3")
+                try await eventually("the engine hung Bela up") {
+                    bela.log.contains("terminated (duration:") ? true : nil
+                }
+                let removed = try await eventually("Bela's record saying he was removed") {
+                    try await pbx.cdrs().first {
+                        $0.caller == Fixture.callee && $0.callee == "800"
+                            && $0.path?.contains("conf:board=removed") == true
+                    }
+                }
+                #expect(removed.disposition == .answered, "\(removed)")
+                #expect(try await Rooms.room("board", pbx)?.participants == [Fixture.caller])
+                try anna.send("/hangup")
+                _ = try await eventually("the room empty") {
+                    try await Rooms.room("board", pbx)?.participants == [] ? true : nil
+                }
             }
         }
     }

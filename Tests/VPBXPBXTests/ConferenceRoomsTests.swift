@@ -7,7 +7,9 @@ import VPBXMedia
 /// A moderator muting a participant (`conference.mute`), as the rooms keep it.
 @Suite("Conference rooms: a moderator mutes; leaders")
 struct ConferenceRoomsTests {
-    @Test("muting by number: the list says so, the participant's own * unmutes from that state; unknown numbers and rooms are nil")
+    @Test(
+        "muting by number: the list says so, the participant's own * unmutes from that state; unknown numbers and rooms are nil"
+    )
     func moderatorMutes() throws {
         let rooms = ConferenceRooms()
         let first = try #require(rooms.join("team", caller: "1001"))
@@ -45,7 +47,9 @@ struct ConferenceRoomsTests {
         let admission: String
     }
 
-    @Test("a room that waits for its leader: callers wait until a leader comes, wait again when the last leaves; the list says who")
+    @Test(
+        "a room that waits for its leader: callers wait until a leader comes, wait again when the last leaves; the list says who"
+    )
     func callersWaitForTheLeader() throws {
         let rooms = ConferenceRooms()
         let settings = ConferenceRoomSettings(leaderPIN: "90210", waitForLeader: true)
@@ -73,9 +77,13 @@ struct ConferenceRoomsTests {
         let member = try joined(
             rooms.admit("board", caller: "1002", settings: settings, ended: { told.withLock { $0.append("1002") } }))
         let first = try joined(
-            rooms.admit("board", caller: "1001", asLeader: true, settings: settings, ended: { told.withLock { $0.append("1001") } }))
+            rooms.admit(
+                "board", caller: "1001", asLeader: true, settings: settings,
+                ended: { told.withLock { $0.append("1001") } }))
         let second = try joined(
-            rooms.admit("board", caller: "1009", asLeader: true, settings: settings, ended: { told.withLock { $0.append("1009") } }))
+            rooms.admit(
+                "board", caller: "1009", asLeader: true, settings: settings,
+                ended: { told.withLock { $0.append("1009") } }))
         #expect(!member.isWaiting)
         rooms.leave("board", first)
         #expect(told.withLock { $0 } == [], "another leader is still in")
@@ -85,7 +93,9 @@ struct ConferenceRoomsTests {
         #expect(rooms.list.isEmpty)
     }
 
-    @Test("a leader locks the room (others refused, leaders still in) and mutes the others, or unmutes them all; a member cannot")
+    @Test(
+        "a leader locks the room (others refused, leaders still in) and mutes the others, or unmutes them all; a member cannot"
+    )
     func leaderLocksAndMutes() throws {
         let rooms = ConferenceRooms()
         let settings = ConferenceRoomSettings(leaderPIN: "90210")
@@ -123,5 +133,35 @@ struct ConferenceRoomsTests {
         #expect(rooms.setLocked(false, in: "board")?.locked == false)
         _ = try joined(rooms.admit("board", caller: "1004", settings: settings))
         #expect(rooms.setLocked(true, in: "nobody-here") == nil)
+    }
+
+    @Test(
+        "a leader's 3 removes the member who came in last (told once), then the one before; never a leader; a member's 3 does nothing"
+    )
+    func leaderRemovesTheLastMember() throws {
+        let rooms = ConferenceRooms()
+        let settings = ConferenceRoomSettings(leaderPIN: "90210")
+        let told = Mutex<[String]>([])
+        func admit(_ caller: String, leader: Bool = false) throws -> ConferencePort {
+            try joined(
+                rooms.admit(
+                    "board", caller: caller, asLeader: leader, settings: settings,
+                    ended: { told.withLock { $0.append(caller) } }))
+        }
+        let anna = try admit("1001")
+        let boss = try admit("1009", leader: true)
+        let bela = try admit("1002")
+        let deputy = try admit("1008", leader: true)
+        #expect(rooms.removeLast(by: anna, in: "board") == nil, "a member's 3 does nothing")
+        #expect(rooms.removeLast(by: boss, in: "board") == "1002", "the last member, not the deputy who came after")
+        #expect(told.withLock { $0 } == ["1002"])
+        #expect(rooms.wasRemoved(bela, from: "board") && !rooms.wasRemoved(anna, from: "board"))
+        // Until its application leaves, the removed member is not removed again.
+        #expect(rooms.removeLast(by: deputy, in: "board") == "1001")
+        rooms.leave("board", bela)
+        rooms.leave("board", anna)
+        #expect(rooms.removeLast(by: boss, in: "board") == nil, "only leaders left")
+        #expect(told.withLock { $0 } == ["1002", "1001"])
+        #expect(rooms.list.first?.participants == ["1009", "1008"])
     }
 }

@@ -16,7 +16,7 @@ public enum PromptCatalog {
             "vm-record-greeting", "vm-options-menu", "vm-greeting-saved",
             "queue-important", "queue-you-are-number", "queue-in-queue", "queue-expected-wait", "queue-minute",
             "queue-minutes", "agent-enter-number", "agent-logged-in", "agent-logged-out", "conf-enter-pin", "conf-full",
-            "conf-enter-leader-pin", "conf-wait-leader", "conf-locked", "conf-ended", "conf-only-person",
+            "conf-enter-leader-pin", "conf-wait-leader", "conf-locked", "conf-ended", "conf-removed", "conf-only-person",
             "conf-participants", "forward-on", "forward-off",
             "confirm-call",
         ] + (0...20).map(number)

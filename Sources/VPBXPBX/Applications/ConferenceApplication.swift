@@ -7,8 +7,9 @@ import VPBXRTP
 /// muted, two unmuted). The caller leaves by hanging up.
 ///
 /// A room with a leader PIN: the caller keying it is a leader, whose `1` mutes every other
-/// participant (or unmutes them all, when all are muted) and `2` locks or unlocks the room
-/// (one tone locked, two unlocked). A room that waits for its leader has the others wait
+/// participant (or unmutes them all, when all are muted), `2` locks or unlocks the room
+/// (one tone locked, two unlocked) and `3` removes the participant who came in last
+/// (`conf-removed`, then goodbye; one tone for the leader). A room that waits for its leader has the others wait
 /// with music (`conf-wait-leader`), unheard; one that ends with its leader says
 /// `conf-ended` to the others when the last leader leaves and hangs up on them.
 ///
@@ -62,10 +63,14 @@ struct ConferenceApplication {
         while let awaited = await keypad.nextKeyOrSignal() {
             switch awaited {
             case .signal:
-                // The room's last leader left a room that ends with it.
+                // A leader removed the caller, or the room's last leader left a room that
+                // ends with it.
+                let removed = rooms.wasRemoved(port, from: room)
                 await channel.connect(to: nil)
                 rooms.leave(room, port)
-                return await keypad.say(["conf-ended", "goodbye"], then: "conf:\(room)=ended")
+                return removed
+                    ? await keypad.say(["conf-removed", "goodbye"], then: "conf:\(room)=removed")
+                    : await keypad.say(["conf-ended", "goodbye"], then: "conf:\(room)=ended")
             case .key("*"):
                 // The mixer's state, not a copy: a moderator may have muted the caller meanwhile.
                 let isMuted = !port.isMuted
@@ -79,6 +84,8 @@ struct ConferenceApplication {
                 if let locked = rooms.toggleLocked(by: port, in: room) {
                     _ = await channel.play(locked ? Self.muted : Self.unmuted)
                 }
+            case .key("3") where asLeader:
+                if rooms.removeLast(by: port, in: room) != nil { _ = await channel.play(Self.muted) }
             case .key: continue
             }
         }

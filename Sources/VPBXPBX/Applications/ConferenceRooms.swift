@@ -59,6 +59,8 @@ public final class ConferenceRooms: Sendable {
         let mixer: ConferenceMixer
         var participants: [Participant] = []
         var locked = false
+        /// Participants a leader removed, told to leave (their application asks, and says so).
+        var removed: Set<Int> = []
         /// The settings the last caller came in under (the dial plan's, which may change).
         var settings = ConferenceRoomSettings()
 
@@ -122,6 +124,7 @@ public final class ConferenceRooms: Sendable {
             guard var entry = rooms[name] else { return }
             let wasLeader = entry.participants.contains { $0.port.id == port.id && $0.isLeader }
             entry.participants.removeAll { $0.port.id == port.id }
+            entry.removed.remove(port.id)
             if wasLeader, !entry.hasLeader {
                 entry.locked = false
                 for participant in entry.participants {
@@ -184,6 +187,28 @@ public final class ConferenceRooms: Sendable {
             }
             return mute
         }
+    }
+
+    /// A leader's key: the participant who came in last, of those who lead nothing, is told
+    /// to leave (ConfBridge's `admin_kick_last`): its application says `conf-removed` and
+    /// hangs up. Its number; nil when `port` is no leader of room `name` or nobody else is in
+    /// it who leads nothing.
+    public func removeLast(by port: ConferencePort, in name: String) -> String? {
+        rooms.withLock { rooms in
+            guard var entry = rooms[name], entry.participants.contains(where: { $0.port.id == port.id && $0.isLeader }),
+                let last = entry.participants.last(where: { !$0.isLeader && !entry.removed.contains($0.port.id) })
+            else { return nil }
+            entry.removed.insert(last.port.id)
+            rooms[name] = entry
+            last.ended()
+            return last.caller
+        }
+    }
+
+    /// Whether the participant on `port` was removed by a leader (rather than the room
+    /// ending with its leader).
+    public func wasRemoved(_ port: ConferencePort, from name: String) -> Bool {
+        rooms.withLock { $0[name]?.removed.contains(port.id) ?? false }
     }
 
     /// A leader's key: locks room `name` (nobody but a leader comes in) or unlocks it. The
