@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VPBXPBX
 import VPBXSIP
@@ -110,6 +111,43 @@ struct TrunkSRVTests {
             }
             #expect(failed.hasPrefix("503"), "\(failed)")
             #expect(pbx.outbound.sent.filter { $0.isRequest(.register, to: primary.address) }.count == 1)
+        }
+    }
+
+    @Test(
+        "checks ask every server: the first silent, the second answering; the trunk is reachable and calls go to the second first"
+    )
+    func checksOfEachServer() async throws {
+        let events = Mutex<[PBXEvent]>([])
+        try await PBXHarness.run(
+            Cast.everyone, configuration: ContactQualifyTests.quickChecks,
+            events: { event in events.withLock { $0.append(event) } }
+        ) { pbx in
+            var checked = plan(pbx)
+            checked.trunks[0].qualifySeconds = 30
+            await pbx.core.setDialPlan(checked)
+            _ = try await pbx.outbound.request(.options, to: primary.address)
+            let options = try await pbx.outbound.request(.options, to: secondary.address)
+            pbx.send(secondary.respond(to: options, status: 200, toTag: "up"), from: secondary)
+            // The first server's check times out (300 ms here); the trunk stays reachable.
+            try await Task.sleep(for: .milliseconds(800))
+            guard case .reachable = await pbx.core.trunkReachability(of: "carrier") else {
+                Issue.record(
+                    "one server answering keeps the trunk reachable: \(String(describing: await pbx.core.trunkReachability(of: "carrier")))"
+                )
+                return
+            }
+            let told = events.withLock { $0 }.compactMap { event -> Bool? in
+                if case .trunkReachability("carrier", let reachable, _) = event { return reachable }
+                return nil
+            }
+            #expect(told == [true], "the trunk's state changed once, whatever its servers did: \(told)")
+
+            _ = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
+            let first = try await pbx.outbound.request(.invite, to: secondary.address)
+            #expect(pbx.outbound.distinctCount { $0.isRequest(.invite, to: primary.address) } == 0)
+            pbx.send(secondary.respond(to: first, status: 503, toTag: "down"), from: secondary)
+            _ = try await pbx.outbound.request(.invite, to: primary.address)
         }
     }
 }

@@ -66,6 +66,10 @@ public actor PBXCore {
     /// schedule (a timer of an older schedule finds another generation).
     var reachability = ContactReachability()
     var qualifyGenerations: [String: Int] = [:]
+    /// Each checked trunk's state as last reported (reachable or not), by name: a trunk with
+    /// several servers changes state only when the first of them answers again or the last
+    /// stops answering.
+    var trunkReachabilityReported: [String: Bool] = [:]
     var transactions = TransactionTable()
     var timers = TimerQueue<CoreTimer>()
     var authenticator: RequestAuthenticator

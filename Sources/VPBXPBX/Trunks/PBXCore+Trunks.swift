@@ -116,7 +116,7 @@ extension PBXCore {
             route.map { route in route.trunks.compactMap { name in dialPlan.trunks.first { $0.name == name } } }
             ?? dialPlan.trunks
         let usable = candidates.filter(\.outbound).flatMap { trunk in peers(of: trunk).map { (trunk, $0) } }
-        return (route, usable.filter { !isUnreachable($0.0) } + usable.filter { isUnreachable($0.0) })
+        return (route, usable.filter { !isUnreachable($0.0, at: $0.1) } + usable.filter { isUnreachable($0.0, at: $0.1) })
     }
 
     /// What a call to `number` on behalf of `caller` would do now (`vpbx outroute test`): the
