@@ -90,6 +90,7 @@ extension ControlHandlers {
         try await applySchedule(params, to: &record)
         if let callerID = params.callerID { record.callerID = try Self.normalizedNumber(callerID, field: "callerID") }
         if let prepend = params.prepend { record.prepend = prepend }
+        if let overrides = params.overridesExtensionCallerID { record.overridesExtensionCallerID = overrides }
     }
 
     /// A schedule must exist (a typo would leave the route never holding); a state alone
@@ -118,10 +119,12 @@ extension ControlHandlers {
     }
 
     static func outboundRouteInfo(_ record: OutboundRouteRecord) -> OutboundRouteInfo {
-        OutboundRouteInfo(
+        var info = OutboundRouteInfo(
             name: record.name, prefixes: record.prefixes, trunks: record.trunks, callers: record.callers,
             schedule: record.schedule, scheduleState: record.schedule.map { _ in record.scheduleState.rawValue },
             callerID: record.callerID, prepend: record.prepend.isEmpty ? nil : record.prepend)
+        info.overridesExtensionCallerID = record.overridesExtensionCallerID
+        return info
     }
 
     /// The dial plan's outbound routes from the store's rows; callers that cannot be read
@@ -148,7 +151,8 @@ extension ControlHandlers {
             routes.append(
                 OutboundRoute(
                     name: record.name, prefixes: record.prefixes, trunks: record.trunks, callers: callers,
-                    schedule: condition, callerID: record.callerID, prepend: record.prepend))
+                    schedule: condition, callerID: record.callerID, prepend: record.prepend,
+                    overridesExtensionCallerID: record.overridesExtensionCallerID))
         }
         return routes
     }

@@ -26,8 +26,15 @@ struct OutboundRouteCommand: AsyncParsableCommand {
             ("name", info.name), ("prefixes", info.prefixes.joined(separator: " ")),
             ("trunks", info.trunks.joined(separator: ", then ")), ("callers", callers(of: info)),
             ("holds", info.schedule.map { "while schedule \($0) is \(info.scheduleState ?? "open")" } ?? "always"),
-            ("caller ID", info.callerID ?? "the trunk's"), ("prepend", info.prepend ?? "-"),
+            ("caller ID", callerIDText(of: info)), ("prepend", info.prepend ?? "-"),
         ])
+    }
+
+    /// The route's number, and whether extensions' own numbers still win over it.
+    static func callerIDText(of info: OutboundRouteInfo) -> String {
+        guard let number = info.callerID else { return "the trunk's" }
+        return number + (info.overridesExtensionCallerID == true
+            ? " (for every caller, extensions' own numbers too)" : " (extensions with a number of their own show theirs)")
     }
 
     static func callers(of info: OutboundRouteInfo) -> String {
@@ -76,6 +83,11 @@ struct OutboundRouteSettings: ParsableArguments {
         help: "Digits, * or # put before the number as each trunk writes it, e.g. a carrier code (\"\" clears it in 'set').")
     var prepend: String?
 
+    @Option(
+        name: .customLong("override-extension-cid"),
+        help: "Show --caller-id even on calls of extensions with a number of their own (FreePBX's Override Extension): on or off (default off).")
+    var overrideExtensionCID: TrunkSwitch?
+
     /// The schedule and the state the route holds in, as given.
     var schedule: (name: String, state: String)? {
         openSchedule.map { ($0, "open") } ?? closedSchedule.map { ($0, "closed") }
@@ -122,7 +134,7 @@ struct OutboundRouteAdd: AsyncParsableCommand {
             name: name, prefixes: OutboundRouteSettings.list(settings.prefixes),
             trunks: OutboundRouteSettings.list(settings.trunks), callers: OutboundRouteSettings.list(settings.callers),
             schedule: settings.schedule?.name, scheduleState: settings.schedule?.state, callerID: settings.callerID,
-            prepend: settings.prepend)
+            prepend: settings.prepend, overridesExtensionCallerID: settings.overrideExtensionCID?.isOn)
         let info = try await EngineSession.run(global) { try await $0.call(OutboundRouteCreate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("added outbound route \(info.name): \(info.prefixes.joined(separator: " ")) through \(info.trunks.joined(separator: ", "))")
@@ -190,10 +202,11 @@ struct OutboundRouteSet: AsyncParsableCommand {
         let changes: [Bool] = [
             !settings.prefixes.isEmpty, !settings.trunks.isEmpty, !settings.callers.isEmpty, everyCaller, anyTime,
             settings.schedule != nil, settings.callerID != nil, settings.prepend != nil,
+            settings.overrideExtensionCID != nil,
         ]
         guard changes.contains(true) else {
             throw ValidationError(
-                "nothing to change: give --prefix, --trunk, --caller, --every-caller, --open, --closed, --any-time, --caller-id or --prepend (see --help)")
+                "nothing to change: give --prefix, --trunk, --caller, --every-caller, --open, --closed, --any-time, --caller-id, --prepend or --override-extension-cid (see --help)")
         }
     }
 
@@ -202,7 +215,8 @@ struct OutboundRouteSet: AsyncParsableCommand {
         let params = OutboundRouteParams(
             name: name, prefixes: given(settings.prefixes), trunks: given(settings.trunks),
             callers: everyCaller ? [] : given(settings.callers), schedule: anyTime ? "" : settings.schedule?.name,
-            scheduleState: settings.schedule?.state, callerID: settings.callerID, prepend: settings.prepend)
+            scheduleState: settings.schedule?.state, callerID: settings.callerID, prepend: settings.prepend,
+            overridesExtensionCallerID: settings.overrideExtensionCID?.isOn)
         let info = try await EngineSession.run(global) { try await $0.call(OutboundRouteUpdate.self, params) }
         if global.json { return Output.json(info) }
         OutboundRouteCommand.printDetails(info)

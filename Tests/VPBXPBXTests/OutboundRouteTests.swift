@@ -52,7 +52,9 @@ struct OutboundRouteTests {
         await pbx.core.extensionChanged(updated)
     }
 
-    @Test("the route whose prefix matches the most of the number chooses the trunk; a number no route matches goes by priority")
+    @Test(
+        "the route whose prefix matches the most of the number chooses the trunk; a number no route matches goes by priority"
+    )
     func longestPrefixChoosesTheTrunk() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             await pbx.core.setDialPlan(
@@ -70,7 +72,9 @@ struct OutboundRouteTests {
         }
     }
 
-    @Test("a route naming the caller wins over routes for everyone, even with a shorter prefix; others' calls do not take it")
+    @Test(
+        "a route naming the caller wins over routes for everyone, even with a shorter prefix; others' calls do not take it"
+    )
     func routeForNamedCallers() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             await pbx.core.setDialPlan(
@@ -88,7 +92,8 @@ struct OutboundRouteTests {
     @Test("a failing trunk hands the number to the route's next trunk, never to one the route does not name")
     func failoverStaysInTheRoute() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
-            await pbx.core.setDialPlan(plan([OutboundRoute(name: "mobiles", prefixes: ["+3630"], trunks: ["mobilgw", "backup"])]))
+            await pbx.core.setDialPlan(
+                plan([OutboundRoute(name: "mobiles", prefixes: ["+3630"], trunks: ["mobilgw", "backup"])]))
             _ = try await pbx.placeCall(from: alice, to: "06301234567", sdp: alice.sdp())
             let first = try await pbx.outbound.request(.invite, to: mobileGateway.address)
             pbx.send(mobileGateway.respond(to: first, status: 503, toTag: "down"), from: mobileGateway)
@@ -110,7 +115,8 @@ struct OutboundRouteTests {
             closed.trunks[2].outbound = false
             await pbx.core.setDialPlan(closed)
             try await allowAbroad(alice, in: pbx)
-            let choice = await pbx.core.outboundChoice(for: try #require(PublicNumber(dialled: "0049301234567")), caller: "100")
+            let choice = await pbx.core.outboundChoice(
+                for: try #require(PublicNumber(dialled: "0049301234567")), caller: "100")
             #expect(choice.route == "abroad" && choice.trunks.isEmpty)
             _ = try await pbx.placeCall(from: alice, to: "0049301234567", sdp: alice.sdp())
             let refused = try await pbx.outbound.response(503, .invite, to: alice.address)
@@ -183,7 +189,9 @@ struct OutboundRouteTests {
         #expect(daytimeOnly.outboundRoute(for: "+3612345678", caller: nil, at: mondayNight) == nil)
     }
 
-    @Test("a call out through a route shows the route's number and sends its prepend, in each trunk's format, after a failover too")
+    @Test(
+        "a call out through a route shows the route's number and sends its prepend, in each trunk's format, after a failover too"
+    )
     func routeCallerIDAndPrepend() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
             await pbx.core.setDialPlan(
@@ -213,6 +221,27 @@ struct OutboundRouteTests {
         }
     }
 
+    @Test(
+        "a route that overrides extensions' numbers shows its own even for an extension with a DID; outroute test says so"
+    )
+    func routeOverridesExtensionCallerID() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            await pbx.core.setDialPlan(
+                plan([
+                    OutboundRoute(
+                        name: "callcenter", prefixes: ["+"], trunks: ["carrier"], callerID: "+3612345699",
+                        overridesExtensionCallerID: true)
+                ]))
+            let own = try await pbx.extensions.update(alice.number, with: ExtensionPatch(callerID: .set("+3612345601")))
+            await pbx.core.extensionChanged(own)
+            let (_, fromAlice) = try await firstTrunk(of: alice, calling: "06 30 222 3333", in: pbx)
+            #expect(try fromAlice.headers.from().uri.user == "+3612345699", "the route's number, not alice's DID")
+            let choice = await pbx.core.outboundChoice(
+                for: try #require(PublicNumber(dialled: "06 30 765 4321")), caller: alice.number)
+            #expect(choice.trunks.map(\.shown) == ["+3612345699"])
+        }
+    }
+
     @Test("a schedule forced closed sends calls through the after-hours route at once")
     func overrideSwitchesTheRoute() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
@@ -233,7 +262,9 @@ struct OutboundRouteTests {
     func callerRanges() throws {
         let agents = try #require(OutboundRoute.CallerRange("2000-2099"))
         #expect(agents.contains("2000") && agents.contains("2042") && agents.contains("2099"))
-        #expect(!agents.contains("1999") && !agents.contains("2100") && !agents.contains("20000") && !agents.contains("210"))
+        #expect(
+            !agents.contains("1999") && !agents.contains("2100") && !agents.contains("20000") && !agents.contains("210")
+        )
         for bad in ["2099-2000", "200-2099", "20a0", "", "1-2-3", "-2000"] {
             #expect(OutboundRoute.CallerRange(bad) == nil, "\(bad)")
         }

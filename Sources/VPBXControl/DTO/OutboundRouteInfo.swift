@@ -16,6 +16,9 @@ public struct OutboundRouteInfo: Codable, Sendable, Hashable {
     public var callerID: String?
     /// Digits put before the number as each trunk writes it; absent: none.
     public var prepend: String?
+    /// Whether ``callerID`` is shown even by extensions with a number of their own (since
+    /// stop 60; absent from older engines: no).
+    public var overridesExtensionCallerID: Bool?
 
     public init(
         name: String, prefixes: [String], trunks: [String], callers: [String], schedule: String? = nil,
@@ -50,11 +53,15 @@ public struct OutboundRouteParams: Codable, Sendable, Hashable {
     public var callerID: String?
     /// Up to 10 digits, `*` or `#`.
     public var prepend: String?
+    /// Show ``callerID`` even on calls of extensions with a number of their own; needs one.
+    public var overridesExtensionCallerID: Bool?
 
     public init(
         name: String, prefixes: [String]? = nil, trunks: [String]? = nil, callers: [String]? = nil,
-        schedule: String? = nil, scheduleState: String? = nil, callerID: String? = nil, prepend: String? = nil
+        schedule: String? = nil, scheduleState: String? = nil, callerID: String? = nil, prepend: String? = nil,
+        overridesExtensionCallerID: Bool? = nil
     ) {
+        self.overridesExtensionCallerID = overridesExtensionCallerID
         self.name = name
         self.prefixes = prefixes
         self.trunks = trunks
@@ -109,7 +116,8 @@ public struct OutboundAttempt: Codable, Sendable, Hashable {
     public var trunk: String
     /// The Request-URI's user: `06301234567`, `1088+36301234567`.
     public var dialled: String
-    /// The number shown (From): the caller's own DID, else the route's, else the trunk's.
+    /// The number shown (From): the caller's own DID, else the route's, else the trunk's (the
+    /// route's first when it overrides extensions' numbers).
     public var shown: String
 
     public init(trunk: String, dialled: String, shown: String) {

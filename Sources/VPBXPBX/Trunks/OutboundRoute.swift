@@ -21,16 +21,21 @@ public struct OutboundRoute: Sendable, Equatable {
     /// When it holds; nil: always.
     public var schedule: Condition?
     /// The E.164 number calls through it show (instead of the trunk's); an extension's own
-    /// DID still wins, as FreePBX's route caller ID does unless told to override.
+    /// DID still wins, as FreePBX's route caller ID does unless told to override
+    /// (``overridesExtensionCallerID``).
     public var callerID: String?
+    /// ``callerID`` wins over an extension's own number (FreePBX's "Override Extension": a
+    /// call center's agents show the center's number whatever their DIDs).
+    public var overridesExtensionCallerID: Bool
     /// Digits (`*`, `#` too) put before the number as each trunk writes it: a carrier
     /// selection code or a provider's technical prefix.
     public var prepend: String
 
     public init(
         name: String, prefixes: [String], trunks: [String], callers: [CallerRange] = [], schedule: Condition? = nil,
-        callerID: String? = nil, prepend: String = ""
+        callerID: String? = nil, prepend: String = "", overridesExtensionCallerID: Bool = false
     ) {
+        self.overridesExtensionCallerID = overridesExtensionCallerID
         self.name = name
         self.prefixes = prefixes
         self.trunks = trunks

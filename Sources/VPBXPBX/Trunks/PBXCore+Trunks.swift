@@ -127,12 +127,12 @@ extension PBXCore {
     {
         let (route, trunks) = outboundTrunks(for: number, caller: caller, at: now)
         let dialling = OutboundDialling(number: number, route: route)
-        let shown = caller.flatMap { directory[$0]?.callerID }
+        let own = caller.flatMap { directory[$0]?.callerID }
         return (
             route?.name,
             trunks.enumerated().filter { $0.offset == 0 || trunks[$0.offset - 1].trunk.name != $0.element.trunk.name }
                 .map(\.element)
-                .map { ($0.trunk.name, dialling.written(for: $0.trunk), shown ?? dialling.shownNumber(by: $0.trunk)) }
+                .map { ($0.trunk.name, dialling.written(for: $0.trunk), dialling.shownNumber(for: own, by: $0.trunk)) }
         )
     }
 
@@ -279,13 +279,16 @@ extension PBXCore {
         headers.addVia(newVia(for: destination))
         headers.add("Max-Forwards", String(maxForwards))
         let shownName = call.callerName ?? call.caller
-        // An extension's own DID if it has one; a caller from outside (forwarded to a mobile)
-        // by name only, as most providers refuse numbers that are not theirs, unless the
-        // trunk passes callers' numbers (the Diversion then names the exchange's); else the
-        // route's number, else the trunk's.
+        // The route's number when it overrides extensions' own (whoever calls); else an
+        // extension's own DID if it has one; a caller from outside (forwarded to a mobile) by
+        // name only, as most providers refuse numbers that are not theirs, unless the trunk
+        // passes callers' numbers (the Diversion then names the exchange's); else the route's
+        // number, else the trunk's.
         let exchangeNumber = dialling?.shownNumber(by: trunk) ?? trunk.shownNumber
+        let overriding = dialling?.overridesExtensionCallerID == true ? dialling?.routeCallerID : nil
         let shownNumber =
-            directory[call.caller]?.callerID
+            overriding
+            ?? directory[call.caller]?.callerID
             ?? (trunk.passCallerID && directory[call.caller] == nil && PublicNumber.isE164(call.caller)
                 ? call.caller : exchangeNumber)
         // A withheld number (CLIR, RFC 3325 with RFC 3323's privacy): anonymous to the callee,
@@ -401,11 +404,21 @@ struct OutboundDialling: Sendable, Equatable {
     let number: PublicNumber
     let routeCallerID: String?
     let prepend: String
+    /// The route's number wins over the caller's own.
+    let overridesExtensionCallerID: Bool
 
     init(number: PublicNumber, route: OutboundRoute?) {
         self.number = number
         routeCallerID = route?.callerID
         prepend = route?.prepend ?? ""
+        overridesExtensionCallerID = route?.overridesExtensionCallerID == true && route?.callerID != nil
+    }
+
+    /// The number a call of an extension whose own number is `own` (nil: none) shows
+    /// through `trunk` (`outroute test`): the route's when it overrides extensions' numbers,
+    /// else the extension's own, else the route's or the trunk's.
+    func shownNumber(for own: String?, by trunk: Trunk) -> String {
+        (overridesExtensionCallerID ? routeCallerID : nil) ?? own ?? shownNumber(by: trunk)
     }
 
     /// The Request-URI's user for `trunk`: the prepend, then the number in its format.

@@ -52,6 +52,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v31-trunk-srtp", migrate: addTrunkSRTP)
         migrator.registerMigration("v32-trunk-srv", migrate: addTrunkSRV)
         migrator.registerMigration("v33-conference-record-calls", migrate: addConferenceRecordCalls)
+        migrator.registerMigration("v34-outbound-route-override-caller-id", migrate: addOutboundRouteOverride)
         return migrator
     }
 
@@ -386,6 +387,12 @@ extension VPBXDatabase {
     /// Off for the trunks there are: whether their port was given is not known any more.
     private static func addTrunkSRV(_ db: Database) throws {
         try db.alter(table: "trunks") { t in t.add(column: "srv", .boolean).notNull().defaults(to: false) }
+    }
+
+    private static func addOutboundRouteOverride(_ db: Database) throws {
+        try db.alter(table: "outbound_routes") { t in
+            t.add(column: "overrides_extension_caller_id", .boolean).notNull().defaults(to: false)
+        }
     }
 
     private static func addConferenceRecordCalls(_ db: Database) throws {

@@ -26,6 +26,9 @@ public struct OutboundRouteRecord: Codable, Sendable, Equatable, Identifiable {
     public var callerID: String?
     /// Digits, `*` and `#` put before the number as each trunk writes it; empty: none.
     public var prepend: String
+    /// Whether ``callerID`` is shown even on calls of extensions with a number of their own
+    /// (FreePBX's "Override Extension"); off: an extension's own number wins.
+    public var overridesExtensionCallerID: Bool
 
     /// Which of a schedule's states a route holds in.
     public enum ScheduleState: String, Codable, Sendable, CaseIterable {
@@ -36,8 +39,10 @@ public struct OutboundRouteRecord: Codable, Sendable, Equatable, Identifiable {
 
     public init(
         name: String, prefixes: [String], trunks: [String], callers: [String] = [], schedule: String? = nil,
-        scheduleState: ScheduleState = .open, callerID: String? = nil, prepend: String = ""
+        scheduleState: ScheduleState = .open, callerID: String? = nil, prepend: String = "",
+        overridesExtensionCallerID: Bool = false
     ) {
+        self.overridesExtensionCallerID = overridesExtensionCallerID
         self.name = name
         self.prefixes = prefixes
         self.trunks = trunks
@@ -52,6 +57,7 @@ public struct OutboundRouteRecord: Codable, Sendable, Equatable, Identifiable {
         case name, prefixes, trunks, callers, schedule, prepend
         case scheduleState = "schedule_state"
         case callerID = "caller_id"
+        case overridesExtensionCallerID = "overrides_extension_caller_id"
     }
 
     public func validate() throws {
@@ -68,6 +74,9 @@ public struct OutboundRouteRecord: Codable, Sendable, Equatable, Identifiable {
         for caller in callers { try Self.validateCaller(caller, of: object) }
         if let schedule { try Validation.objectName(schedule, field: "schedule of \(object)") }
         if let callerID { try Validation.e164(callerID, field: "caller ID of \(object)") }
+        if overridesExtensionCallerID, callerID == nil {
+            throw StoreError.invalid("\(object) cannot override extensions' numbers without a caller ID of its own")
+        }
         guard prepend.count <= 10, prepend.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "*" || $0 == "#") }) else {
             throw StoreError.invalid(
                 "prepend '\(prepend)' of \(object) is invalid: up to 10 digits, * or #, e.g. 1088 or #123")
