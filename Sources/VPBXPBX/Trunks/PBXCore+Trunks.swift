@@ -76,9 +76,13 @@ extension PBXCore {
     }
 
     /// The servers of trunk `name` as `vpbx trunk show` lists them (`192.0.2.10:5060`), in the
-    /// order calls try them; nil when there is no such trunk.
+    /// order calls try them (those whose checks went unanswered last); nil when there is no
+    /// such trunk.
     public func trunkServers(of name: String) -> [String]? {
-        trunk(named: name).map { peers(of: $0).map { "\($0.host):\($0.port)" } }
+        guard let trunk = trunk(named: name) else { return nil }
+        let servers = peers(of: trunk)
+        return (servers.filter { !isUnreachable(trunk, at: $0) } + servers.filter { isUnreachable(trunk, at: $0) })
+            .map { "\($0.host):\($0.port)" }
     }
 
     /// Asks for the addresses of trunks named by host name, so their first call finds them.
