@@ -39,13 +39,11 @@ struct SIPTransportAdapter: SIPOutbound {
             // The core resolves host names before sending (HostResolving); nothing else reaches here.
             return nil
         }
+        let connection = destination.connectionID.map { SIPConnectionID(rawValue: $0) }
         switch destination.transport {
         case .udp: return .udp(address)
-        case .tcp: return .tcp(address, connection: destination.connectionID.map { SIPConnectionID(rawValue: $0) })
-        case .tls:
-            return SIPEndpoint(
-                transport: .tls, address: address,
-                connection: destination.connectionID.map { SIPConnectionID(rawValue: $0) }, serverName: destination.serverName)
+        case .tcp: return SIPEndpoint(transport: .tcp, address: address, connection: connection, serverName: destination.serverName)
+        case .tls: return SIPEndpoint(transport: .tls, address: address, connection: connection, serverName: destination.serverName)
         }
     }
 

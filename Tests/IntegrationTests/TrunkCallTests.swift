@@ -31,18 +31,22 @@ extension Integration {
                 .key("challenges", String(challenges)).key("bye_challenge", challengesBye ? "1" : "0")
                 // An SRTP provider answers RTP/SAVP with its key (`answerKey`); a plain one RTP/AVP.
                 .key("media_profile", answerKey == nil ? "RTP/AVP" : "RTP/SAVP")
-                .key("media_key_line", answerKey.map { "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\($0.base64)" } ?? "a=ptime:20")
+                .key(
+                    "media_key_line",
+                    answerKey.map { "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\($0.base64)" } ?? "a=ptime:20")
             if overTCP || tlsCertificate != nil { peer = peer.overTCP() }
             var server = ["--host", "\(providerAddress):\(peer.port)"] + (overTCP ? ["--transport", "tcp"] : [])
             if let tlsCertificate {
                 let terminator = try await pbx.tlsTerminator(
-                    address: providerAddress, forwardingTo: "\(providerAddress):\(peer.port)", certificate: tlsCertificate,
+                    address: providerAddress, forwardingTo: "\(providerAddress):\(peer.port)",
+                    certificate: tlsCertificate,
                     clientCA: clientCA)
                 server = ["--host", "\(providerAddress):\(terminator.port)", "--transport", "tls"]
             }
             try await pbx.cli.succeed(
                 ["trunk", "add", "provider"] + server
-                    + ["--username", trunkUser, "--password", password, "--caller-id", "06 1 234 5600"] + extraTrunkOptions)
+                    + ["--username", trunkUser, "--password", password, "--caller-id", "06 1 234 5600"]
+                    + extraTrunkOptions)
             let process = try pbx.start(peer, name: "provider")
             try await Task.sleep(for: .milliseconds(300))
             try await process.requireListening()
@@ -66,7 +70,8 @@ extension Integration {
         /// answering extension `callee`: both talk (``talk``), the console hangs up, both sipps
         /// must have played their scenarios through. The call, and the provider's sipp result.
         static func callIn(
-            _ pbx: TestPBX, from incoming: SippPeer, providerEar: RTPCapture, to callee: SippProcess, calleeEar: RTPCapture
+            _ pbx: TestPBX, from incoming: SippPeer, providerEar: RTPCapture, to callee: SippProcess,
+            calleeEar: RTPCapture
         ) async throws -> (call: LiveCall, provider: SippResult) {
             let incomingProcess = try pbx.start(incoming, name: "incoming")
             let call = try await talk(pbx, callerEar: providerEar, calleeEar: calleeEar)
@@ -85,7 +90,8 @@ extension Integration {
         static func talk(_ pbx: TestPBX, callerEar: RTPCapture, calleeEar: RTPCapture) async throws -> LiveCall {
             let call = try await eventually("the call answered, its media anchored") {
                 try await pbx.liveCalls().first { call in
-                    call.state == "answered" && (call.legs ?? []).count == 2 && call.legs!.allSatisfy { $0.mediaPort != nil }
+                    call.state == "answered" && (call.legs ?? []).count == 2
+                        && call.legs!.allSatisfy { $0.mediaPort != nil }
                 }
             }
             callerEar.talk(frequency: callerTone, to: UInt16(call.legs![0].mediaPort!))
@@ -104,7 +110,8 @@ extension Integration {
         /// 1001 dials `number`, which the provider answers; both talk (``talk``), the console
         /// hangs up, and both sipps must have played their scenarios through.
         static func talkingCall(
-            _ pbx: TestPBX, dialling number: String, provider: SippProcess, ears: (caller: RTPCapture, provider: RTPCapture),
+            _ pbx: TestPBX, dialling number: String, provider: SippProcess,
+            ears: (caller: RTPCapture, provider: RTPCapture),
             callerClass: String? = nil
         ) async throws -> (call: LiveCall, provider: SippResult) {
             if let callerClass { try await pbx.cli.succeed(["ext", "set", Fixture.caller, "--outbound", callerClass]) }
@@ -123,14 +130,17 @@ extension Integration {
             return (call, providerResult)
         }
 
-        @Test("a call out: 06 dialled, the provider's 401 answered with the trunk's credentials, E.164 sent, audio both ways")
+        @Test(
+            "a call out: 06 dialled, the provider's 401 answered with the trunk's credentials, E.164 sent, audio both ways"
+        )
         func callOut() async throws {
             try await TestPBX.run { pbx in
                 let (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
                 try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
                 let provider = try await Self.provider(pbx, ear: providerEar)
                 let trunks = try await pbx.cli.json([TrunkInfo].self, ["trunk", "list"])
-                #expect(trunks.map(\.name) == ["provider"] && trunks[0].hasPassword && trunks[0].callerID == "+3612345600")
+                #expect(
+                    trunks.map(\.name) == ["provider"] && trunks[0].hasPassword && trunks[0].callerID == "+3612345600")
                 let (call, providerResult) = try await Self.talkingCall(
                     pbx, dialling: "06301234567", provider: provider, ears: (callerEar, providerEar))
                 #expect(call.callee == "+36301234567")
@@ -138,7 +148,9 @@ extension Integration {
                 #expect(invites.count == 2, "\(invites)")
                 let answered = try #require(invites.last)
                 #expect(answered.hasPrefix("INVITE sip:+36301234567@\(Self.providerAddress):"), "\(answered)")
-                #expect(answered.contains("<sip:+3612345600@\(Self.providerAddress)>;tag="), "From shows the trunk's number")
+                #expect(
+                    answered.contains("<sip:+3612345600@\(Self.providerAddress)>;tag="), "From shows the trunk's number"
+                )
                 #expect(answered.contains("username=\"\(Self.trunkUser)\""), "\(answered)")
                 #expect(answered.contains("CSeq: 2 INVITE"), "\(answered)")
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: "+36301234567")
@@ -146,7 +158,9 @@ extension Integration {
             }
         }
 
-        @Test("a provider that challenges the BYE too: the engine's BYE is sent again with the trunk's credentials, which sipp verifies")
+        @Test(
+            "a provider that challenges the BYE too: the engine's BYE is sent again with the trunk's credentials, which sipp verifies"
+        )
         func challengedBye() async throws {
             try await TestPBX.run { pbx in
                 let (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
@@ -160,7 +174,9 @@ extension Integration {
             }
         }
 
-        @Test("--qualify: a first trunk whose server does not answer OPTIONS is unreachable, and a call out goes to the next one at once")
+        @Test(
+            "--qualify: a first trunk whose server does not answer OPTIONS is unreachable, and a call out goes to the next one at once"
+        )
         func deadTrunkIsSkipped() async throws {
             try await TestPBX.run { pbx in
                 let (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
@@ -205,7 +221,48 @@ extension Integration {
             }
         }
 
-        @Test("a provider that refuses the trunk's credentials: one answer to its challenge, the caller gets 480, not its 401")
+        @Test(
+            "a TCP provider that takes the INVITE and resets the connection: the caller's 480 at once, not after timer B"
+        )
+        func providerResetsTheConnection() async throws {
+            try await TestPBX.run { pbx in
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                let server = try TCPListener(address: Self.providerAddress)
+                try await pbx.cli.succeed(
+                    [
+                        "trunk", "add", "provider", "--host", "\(Self.providerAddress):\(server.port)", "--transport",
+                        "tcp",
+                    ])
+                let caller = try pbx.phone(.callExpectUnavailable).service("06301234567").caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let started = ContinuousClock.now
+                let process = try pbx.start(caller, name: "caller")
+                // The provider's server: takes the connection and the INVITE, then dies.
+                let invite = try await Task.detached { () throws -> String in
+                    guard let connection = server.accept(timeout: .seconds(10)) else {
+                        throw HarnessError("the engine never connected to the provider")
+                    }
+                    let invite = try connection.readMessageWithBody(timeout: .seconds(10)).head
+                    connection.resetConnection()
+                    return invite
+                }.value
+                #expect(invite.hasPrefix("INVITE sip:+36301234567@\(Self.providerAddress)"), "\(invite)")
+                // The scenario waits at most 25 s for its 480, less than timer B (32 s).
+                try await process.finish().requireSuccess()
+                let waited = ContinuousClock.now - started
+                #expect(waited < .seconds(20), "\(waited)")
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: "+36301234567")
+                #expect(cdr.disposition == .failed && cdr.path == ["trunk:provider"], "\(cdr)")
+                let log = String(
+                    decoding: FileManager.default.contents(atPath: pbx.engine.logFile.path) ?? Data(), as: UTF8.self)
+                #expect(
+                    log.contains("closing the TCP connection to \(Self.providerAddress)"), "\(pbx.engine.logTail())")
+            }
+        }
+
+        @Test(
+            "a provider that refuses the trunk's credentials: one answer to its challenge, the caller gets 480, not its 401"
+        )
         func wrongTrunkPassword() async throws {
             try await TestPBX.run { pbx in
                 let providerEar = try RTPCapture()
@@ -230,7 +287,9 @@ extension Integration {
                 let (providerEar, calleeEar) = (try RTPCapture(), try RTPCapture())
                 let calleeProcess = try await Self.answeringExtension(pbx, ear: calleeEar)
                 let providerPort = try FreePorts.udpPort()
-                try await pbx.cli.succeed(["trunk", "add", "provider", "--host", "\(Self.providerAddress):\(providerPort)"])
+                try await pbx.cli.succeed([
+                    "trunk", "add", "provider", "--host", "\(Self.providerAddress):\(providerPort)",
+                ])
                 try await pbx.cli.succeed(["route", "add", "06 1 234 5600", "--to", "ext:\(Fixture.callee)"])
                 let routes = try await pbx.cli.json([RouteInfo].self, ["route", "list"])
                 #expect(routes.map(\.number) == ["+3612345600"])
@@ -247,14 +306,17 @@ extension Integration {
 
                 // A number without a route, and an extension's number, are not ways in.
                 for number in ["3612345699", Fixture.callee] {
-                    let refused = try pbx.phone(.callExpectNotFound, port: providerPort).signalling(from: Self.providerAddress)
-                        .service(number).caller("06301234567")
+                    let refused = try pbx.phone(.callExpectNotFound, port: providerPort).signalling(
+                        from: Self.providerAddress
+                    )
+                    .service(number).caller("06301234567")
                     try await pbx.run(refused, name: "refused-\(number)").requireSuccess()
                 }
             }
         }
 
-        @Test("a mobile extension without a phone rings its mobile number through the trunk; the CDR names the extension")
+        @Test(
+            "a mobile extension without a phone rings its mobile number through the trunk; the CDR names the extension")
         func mobileExtension() async throws {
             try await TestPBX.run { pbx in
                 let (callerEar, providerEar) = (try RTPCapture(), try RTPCapture())
@@ -263,7 +325,8 @@ extension Integration {
                     "ext", "add", "1003", "--name", "Mobile Mari", "--password", "pw-1003-secret", "--type", "mobile",
                     "--mobile", "06 30 999 8877",
                 ])
-                let provider = try await Self.provider(pbx, ear: providerEar, extraTrunkOptions: ["--number-format", "national"])
+                let provider = try await Self.provider(
+                    pbx, ear: providerEar, extraTrunkOptions: ["--number-format", "national"])
                 let (call, providerResult) = try await Self.talkingCall(
                     pbx, dialling: "1003", provider: provider, ears: (callerEar, providerEar))
                 #expect(call.callee == "1003")
@@ -273,8 +336,10 @@ extension Integration {
                 #expect(cdr.disposition == .answered, "\(cdr)")
             }
         }
-    
-        @Test("registering at the provider: challenged, refreshed before its 3 s lapse, unregistered when the trunk is removed")
+
+        @Test(
+            "registering at the provider: challenged, refreshed before its 3 s lapse, unregistered when the trunk is removed"
+        )
         func registration() async throws {
             try await TestPBX.run { pbx in
                 let registrar = try SippPeer(.trunkRegistrar).signalling(from: Self.providerAddress)

@@ -22,10 +22,13 @@ public struct SIPEndpoint: Hashable, Sendable, CustomStringConvertible {
     /// For TCP, the connection a message arrived on; `nil` for UDP and for outbound targets that
     /// have no connection yet (the transport then reuses one to `address` or opens one).
     public var connection: SIPConnectionID?
-    /// For an outbound TLS target whose certificate is checked (a trunk's provider): the host
-    /// name it must carry (also sent as SNI), or the IP address connected to. The certificate
-    /// must chain to a trusted CA (``SIPTransportConfiguration/tlsTrustRoots``). Nil: not
-    /// checked (a phone's, self-signed on nearly every desk phone; see ``SIPTLSConfiguration``).
+    /// For an outbound TCP or TLS target that is a trunk's provider: its host as configured.
+    /// Over TLS the name the certificate must carry (also sent as SNI), or the IP address
+    /// connected to; the certificate must chain to a trusted CA
+    /// (``SIPTransportConfiguration/tlsTrustRoots``). Over TCP and TLS, a connection opened
+    /// for it that fails is reported (``SIPTransport/start(onMessage:onUndeliverable:onConnectionFailed:)``).
+    /// Nil: a phone's (its TLS certificate not checked: self-signed on nearly every desk
+    /// phone; see ``SIPTLSConfiguration``).
     public var serverName: String?
 
     public init(
@@ -34,7 +37,7 @@ public struct SIPEndpoint: Hashable, Sendable, CustomStringConvertible {
         self.transport = transport
         self.address = address
         self.connection = transport.isStream ? connection : nil
-        self.serverName = transport == .tls ? serverName : nil
+        self.serverName = transport.isStream ? serverName : nil
     }
 
     /// A UDP peer.

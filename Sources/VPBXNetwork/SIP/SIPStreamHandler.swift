@@ -13,7 +13,9 @@ final class SIPStreamHandler: ChannelInboundHandler {
     private let transport: SIPEndpoint.Transport
     private var remote: SocketAddress?
     private var batch: SIPReadBatch?
-    /// The name an outbound TLS connection's server certificate is checked for (a trunk's host).
+    /// The trunk host an outbound connection was opened for: over TLS the name its server's
+    /// certificate is checked for; over TCP and TLS, a connection whose failure fails what
+    /// was sent on it.
     private let checkedServer: String?
 
     init(core: SIPTransportCore, id: SIPConnectionID, transport: SIPEndpoint.Transport, checkedServer: String? = nil) {
@@ -88,12 +90,14 @@ final class SIPStreamHandler: ChannelInboundHandler {
             core.counters.update { $0.tooLarge += 1 }
         }
         if let checkedServer {
-            // A provider whose certificate does not check out (or whose connection broke): the
-            // administrator must see why its calls fail, not find it in a debug log.
+            // A provider whose certificate does not check out, or whose connection broke (reset
+            // by a server that went down): the administrator must see why its calls fail, not
+            // find it in a debug log, and nothing will answer what was sent on it.
             core.countSendFailure(
-                "closing the TLS connection to \(checkedServer) at \(remote.map(String.init(describing:)) ?? "?"): \(error)")
+                "closing the \(transport == .tls ? "TLS" : "TCP") connection to \(checkedServer) at "
+                    + "\(remote.map(String.init(describing:)) ?? "?"): \(error)")
             if let remote {
-                core.onConnectionFailed(SIPEndpoint(transport: .tls, address: remote, serverName: checkedServer))
+                core.onConnectionFailed(SIPEndpoint(transport: transport, address: remote, serverName: checkedServer))
             }
         } else {
             core.logger.debug("closing SIP connection to \(remote.map(String.init(describing:)) ?? "?"): \(error)")

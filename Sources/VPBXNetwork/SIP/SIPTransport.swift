@@ -87,10 +87,12 @@ public final class SIPTransport: Sendable {
     /// a message sent over TCP or TLS that never went out: no connection to its destination
     /// could be opened (refused, timed out, a TLS server's certificate refused) or the
     /// connection failed under it; the failure is counted and logged besides.
-    /// `onConnectionFailed` names a checked TLS connection (a trunk's, ``SIPEndpoint/serverName``)
-    /// that ended in an error after its requests went out: a provider refusing the engine's
-    /// certificate (TLS 1.3 says so only after the client's handshake is done) or breaking
-    /// the connection; nothing will answer what was sent on it.
+    /// `onConnectionFailed` names a TCP or TLS connection opened to a trunk
+    /// (``SIPEndpoint/serverName``) that ended in an error after its requests went out: a
+    /// provider refusing the engine's certificate (TLS 1.3 says so only after the client's
+    /// handshake is done) or resetting the connection; nothing will answer what was sent on
+    /// it. A connection closed in order (FIN) is not reported: RFC 3261 §18.2.2 lets a server
+    /// answer over a new connection.
     public func start(
         onMessage: @escaping @Sendable (InboundSIPMessage) -> Void,
         onUndeliverable: @escaping @Sendable (SIPEndpoint, [UInt8]) -> Void = { _, _ in },

@@ -31,9 +31,10 @@ public struct SIPPeerAddress: Hashable, Sendable, CustomStringConvertible {
     public var host: String
     public var port: Int
     public var connectionID: UInt64?
-    /// For TLS: the name the server's certificate must carry (a trunk's host as configured,
-    /// a host name or an IP address), checked against the trusted CAs; nil: not checked
-    /// (a phone's certificate is self-signed on nearly every desk phone).
+    /// A trunk's host as configured, for TCP and TLS: over TLS the name the server's
+    /// certificate must carry (a host name or an IP address), checked against the trusted
+    /// CAs; over both, a connection opened for it that breaks fails what was sent on it.
+    /// Nil: a phone (its certificate is self-signed on nearly every desk phone).
     public var serverName: String?
 
     public init(transport: Transport, host: String, port: Int, connectionID: UInt64? = nil, serverName: String? = nil) {
@@ -41,7 +42,7 @@ public struct SIPPeerAddress: Hashable, Sendable, CustomStringConvertible {
         self.host = host
         self.port = port
         self.connectionID = connectionID
-        self.serverName = transport == .tls ? serverName : nil
+        self.serverName = transport.isStream ? serverName : nil
     }
 
     public var description: String { "\(transport.rawValue):\(host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host):\(port)" }

@@ -47,6 +47,14 @@ final class TCPClient {
         close(fd)
     }
 
+    /// Resets the connection (RST, SO_LINGER 0), as a server whose process died does.
+    func resetConnection() {
+        guard !isClosed else { return }
+        var option = linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+        closeConnection()
+    }
+
     /// The local port, for the Via header.
     var localPort: UInt16 {
         var address = sockaddr_in()

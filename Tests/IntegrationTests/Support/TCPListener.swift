@@ -8,19 +8,20 @@ import Foundation
     private let streamType = SOCK_STREAM
 #endif
 
-/// A TCP port on 127.0.0.1 that accepts connections, for a phone's listening side: where the
-/// engine connects to reach a Contact. Every wait is bounded by `poll`.
+/// A TCP port on a loopback address (127.0.0.1 unless told) that accepts connections, for a
+/// phone's listening side or a provider's server: where the engine connects to reach a
+/// Contact or a trunk. Every wait is bounded by `poll`.
 final class TCPListener {
     private let fd: Int32
     let port: UInt16
 
-    init() throws {
+    init(address host: String = "127.0.0.1") throws {
         let fd = socket(AF_INET, streamType, 0)
         guard fd >= 0 else { throw HarnessError("socket() failed: \(String(cString: strerror(errno)))") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
@@ -30,7 +31,7 @@ final class TCPListener {
         guard bound else {
             let reason = String(cString: strerror(errno))
             close(fd)
-            throw HarnessError("cannot listen on 127.0.0.1: \(reason)")
+            throw HarnessError("cannot listen on \(host): \(reason)")
         }
         self.fd = fd
         port = UInt16(bigEndian: address.sin_port)
