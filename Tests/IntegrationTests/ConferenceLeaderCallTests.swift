@@ -10,6 +10,27 @@ extension Integration {
     struct ConferenceLeaderCallTests {
         typealias Rooms = ConferenceCallTests
 
+        /// Extensions 1001 (Anna, 1000 Hz) and 1002 (Bela, 600 Hz) as registered baresip phones.
+        static func softphones(_ pbx: TestPBX) async throws -> (anna: BaresipPhone, bela: BaresipPhone) {
+            for number in [Fixture.caller, Fixture.callee] {
+                try await pbx.addExtension(number, password: Fixture.password(number))
+            }
+            let anna = try pbx.softphone(Fixture.caller, tone: 1000)
+            let bela = try pbx.softphone(Fixture.callee, tone: 600)
+            try await eventually("both softphones registered") {
+                try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }.count == 2 ? true : nil
+            }
+            return (anna, bela)
+        }
+
+        /// `phone` dials the room's number, 800, and once answered keys `keys` (a PIN and #).
+        static func dial(_ phone: BaresipPhone, keying keys: String, _ pbx: TestPBX) async throws {
+            try phone.send("/dial sip:800@\(pbx.options.sipAddress)")
+            try await eventually("the room answered") { phone.log.contains("Call established") ? true : nil }
+            try await Task.sleep(for: .milliseconds(500))
+            try await phone.press(keys: keys)
+        }
+
         @Test(
             "--leader-pin with --wait-for-leader and --end-with-leader: 1002 waits, 1001 leads, locks and mutes; 1002 hung up when 1001 leaves"
         )
@@ -26,20 +47,9 @@ extension Integration {
                 let settings = try #require(try await Rooms.room("board", pbx))
                 #expect(
                     settings.leaderPIN == "90210" && settings.waitForLeader == true && settings.endWithLeader == true)
-                for number in [Fixture.caller, Fixture.callee] {
-                    try await pbx.addExtension(number, password: Fixture.password(number))
-                }
-                let anna = try pbx.softphone(Fixture.caller, tone: 1000)
-                let bela = try pbx.softphone(Fixture.callee, tone: 600)
-                try await eventually("both softphones registered") {
-                    try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }.count == 2
-                        ? true : nil
-                }
+                let (anna, bela) = try await Self.softphones(pbx)
                 func dial(_ phone: BaresipPhone, keying keys: String) async throws {
-                    try phone.send("/dial sip:800@\(pbx.options.sipAddress)")
-                    try await eventually("the room answered") { phone.log.contains("Call established") ? true : nil }
-                    try await Task.sleep(for: .milliseconds(500))
-                    try await phone.press(keys: keys)
+                    try await Self.dial(phone, keying: keys, pbx)
                 }
 
                 // Bela leads nothing: # alone lets him in, to wait for the leader.
@@ -95,20 +105,9 @@ extension Integration {
             try await TestPBX.run { pbx in
                 try await pbx.cli.succeed(["route", "add", "800", "--to", "conf:board"])
                 try await pbx.cli.succeed(["conf", "add", "board", "--leader-pin", "90210"])
-                for number in [Fixture.caller, Fixture.callee] {
-                    try await pbx.addExtension(number, password: Fixture.password(number))
-                }
-                let anna = try pbx.softphone(Fixture.caller, tone: 1000)
-                let bela = try pbx.softphone(Fixture.callee, tone: 600)
-                try await eventually("both softphones registered") {
-                    try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }.count == 2
-                        ? true : nil
-                }
+                let (anna, bela) = try await Self.softphones(pbx)
                 for (phone, keys) in [(anna, "90210#"), (bela, "#")] {
-                    try phone.send("/dial sip:800@\(pbx.options.sipAddress)")
-                    try await eventually("the room answered") { phone.log.contains("Call established") ? true : nil }
-                    try await Task.sleep(for: .milliseconds(500))
-                    try await phone.press(keys: keys)
+                    try await Self.dial(phone, keying: keys, pbx)
                     _ = try await eventually("in the room") {
                         try await Rooms.room("board", pbx)?.participants.contains(
                             phone === anna ? Fixture.caller : Fixture.callee)

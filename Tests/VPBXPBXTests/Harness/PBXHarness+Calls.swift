@@ -42,4 +42,14 @@ extension PBXHarness {
             caller: callerDialog, callee: try PhoneDialog(callee: callee, invite: invite, ok: ok),
             session: try await media.onlySession())
     }
+
+    /// Answers the core's INVITE to one of the engine's applications as the application's
+    /// user agent would: 200 with `sdp`, its Contact at the application host.
+    func answerAsApplication(_ invite: SIPRequest, sdp: String, tag: String = "app-tag") {
+        var ok = SIPResponse(to: invite, status: 200, toTag: tag)
+        ok.headers.add("Contact", "<sip:\(invite.uri.user ?? "app")@\(Application.peer.host):5060;transport=tcp>")
+        ok.headers.add("Content-Type", "application/sdp")
+        ok.body = Array(sdp.utf8)
+        core.receive(IncomingSIP(message: .response(ok), source: Application.peer))
+    }
 }
