@@ -4,12 +4,16 @@ import NIOCore
 /// The open TCP and TLS connections of a transport, by identity (to answer on the connection a
 /// request came on) and by remote address and transport (to reuse one for outbound requests:
 /// a request for TLS never goes on a plain TCP connection to the same address, nor the other
-/// way round). Entries go away when their connection closes.
+/// way round, and a request to a trunk over TLS only on a connection whose certificate was
+/// checked for that trunk's host). Entries go away when their connection closes.
 final class SIPConnectionTable: Sendable {
-    /// A remote address and whether its connection is TLS.
+    /// A remote address, whether its connection is TLS, and for a TLS connection opened to a
+    /// trunk the host its certificate was checked for (nil: unchecked, a phone's or one the
+    /// peer opened).
     struct Peer: Hashable {
         let address: SocketAddress
         let secure: Bool
+        var checkedFor: String? = nil
     }
 
     private enum Entry {

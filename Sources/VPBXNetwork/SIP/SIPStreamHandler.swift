@@ -26,7 +26,8 @@ final class SIPStreamHandler: ChannelInboundHandler {
     }
 
     private func peer(_ address: SocketAddress) -> SIPConnectionTable.Peer {
-        SIPConnectionTable.Peer(address: address, secure: transport == .tls)
+        SIPConnectionTable.Peer(
+            address: address, secure: transport == .tls, checkedFor: transport == .tls ? checkedServer : nil)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {

@@ -92,7 +92,8 @@ extension SIPTransportCore {
         // on the promise run, in order, before any later send finds the connection open and
         // writes directly: requests to a phone leave in the order they were sent.
         let loop = group.next()
-        let peer = SIPConnectionTable.Peer(address: address, secure: transport == .tls)
+        let peer = SIPConnectionTable.Peer(
+            address: address, secure: transport == .tls, checkedFor: transport == .tls ? endpoint.serverName : nil)
         connections.connection(to: peer, on: loop) {
             connect(to: address, transport: transport, serverName: endpoint.serverName, on: loop)
         }

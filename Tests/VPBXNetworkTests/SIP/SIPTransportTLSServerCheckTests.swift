@@ -17,8 +17,10 @@ struct SIPTransportTLSServerCheckTests {
     static func provider() async throws -> TCPTestServer {
         let chain = try NIOSSLCertificate.fromPEMBytes(Array(Certificates.certificatePEM.utf8))
         let key = try NIOSSLPrivateKey(bytes: Array(Certificates.keyPEM.utf8), format: .pem)
-        return try await TCPTestServer.start(tls: try NIOSSLContext(configuration: .makeServerConfiguration(
-            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))))
+        return try await TCPTestServer.start(
+            tls: try NIOSSLContext(
+                configuration: .makeServerConfiguration(
+                    certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))))
     }
 
     /// A file holding `pem`, as an administrator's `--tls-ca-file`.
@@ -29,7 +31,9 @@ struct SIPTransportTLSServerCheckTests {
     }
 
     static func options(callID: String) throws -> SIPMessage {
-        guard case .request(let request) = try SIPParser().parse(optionsBytes(viaPort: 5061, transport: "TLS", callID: callID))
+        guard
+            case .request(let request) = try SIPParser().parse(
+                optionsBytes(viaPort: 5061, transport: "TLS", callID: callID))
         else { throw TimedOut(description: "the OPTIONS did not parse as a request") }
         return .request(request)
     }
@@ -40,7 +44,12 @@ struct SIPTransportTLSServerCheckTests {
         // No TLS listener of its own: a trunk may use TLS on an engine whose phones do not.
         let harness = try await TransportHarness.start(tlsTrustRoots: trust)
         let provider = try await Self.provider()
-        defer { Task { await provider.close(); await harness.stop() } }
+        defer {
+            Task {
+                await provider.close()
+                await harness.stop()
+            }
+        }
 
         let endpoint = SIPEndpoint(transport: .tls, address: try localhost(provider.port), serverName: "127.0.0.1")
         harness.transport.send(try Self.options(callID: "checked"), to: endpoint)
@@ -61,14 +70,21 @@ struct SIPTransportTLSServerCheckTests {
         defer { try? FileManager.default.removeItem(atPath: trust) }
         let harness = try await TransportHarness.start(tlsTrustRoots: trust)
         let provider = try await Self.provider()
-        defer { Task { await provider.close(); await harness.stop() } }
+        defer {
+            Task {
+                await provider.close()
+                await harness.stop()
+            }
+        }
 
         let endpoint = SIPEndpoint(transport: .tls, address: try localhost(provider.port), serverName: serverName)
         harness.transport.send(try Self.options(callID: "refused"), to: endpoint)
         // The verdict runs as a task on Swift's cooperative pool, which the unit suite's
         // parallel tests keep busy on a loaded 2-core machine (once it took more than 10 s):
         // a wider bound here; the engine's own timing is `TrunkTLSCallTests.untrustedProvider`'s.
-        try await eventually(timeout: .seconds(60), "the failure counted") { harness.transport.statistics.sendFailures >= 1 }
+        try await eventually(timeout: .seconds(60), "the failure counted") {
+            harness.transport.statistics.sendFailures >= 1
+        }
         try await eventually("the connection closed") { harness.transport.connectionCount == 0 }
         #expect(!String(decoding: provider.log.bytes, as: UTF8.self).contains("refused"), "nothing readable arrived")
         // Reported back, so that the request's transaction fails now instead of timing out.
@@ -99,12 +115,47 @@ struct SIPTransportTLSServerCheckTests {
         defer { try? FileManager.default.removeItem(atPath: trust) }
         let harness = try await TransportHarness.start(tls: files, tlsTrustRoots: trust)
         let phone = try await Self.provider()
-        defer { Task { await phone.close(); await harness.stop() } }
+        defer {
+            Task {
+                await phone.close()
+                await harness.stop()
+            }
+        }
 
         harness.transport.send(try Self.options(callID: "phone"), to: .tls(try localhost(phone.port)))
         try await eventually("the OPTIONS at the phone") {
             String(decoding: phone.log.bytes, as: UTF8.self).contains("Call-ID: phone")
         }
+    }
+
+    @Test func aTrunkNeverUsesAConnectionNotCheckedForIt() async throws {
+        // A phone's unchecked connection to the address is open; a trunk's request to the same
+        // address opens its own, checked, connection: the certificate fails the check there,
+        // and nothing of the trunk's request reaches the server on the open connection.
+        let files = try Certificates.files()
+        defer { Certificates.remove(files) }
+        let trust = try Self.trustFile(Certificates.renewedCertificatePEM)
+        defer { try? FileManager.default.removeItem(atPath: trust) }
+        let harness = try await TransportHarness.start(tls: files, tlsTrustRoots: trust)
+        let server = try await Self.provider()
+        defer {
+            Task {
+                await server.close()
+                await harness.stop()
+            }
+        }
+
+        harness.transport.send(try Self.options(callID: "phone"), to: .tls(try localhost(server.port)))
+        try await eventually("the phone's OPTIONS at the server") {
+            String(decoding: server.log.bytes, as: UTF8.self).contains("Call-ID: phone")
+        }
+        let trunk = SIPEndpoint(transport: .tls, address: try localhost(server.port), serverName: "127.0.0.1")
+        harness.transport.send(try Self.options(callID: "trunk"), to: trunk)
+        try await eventually("the trunk's connection refused by the check") {
+            harness.transport.statistics.sendFailures >= 1
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!String(decoding: server.log.bytes, as: UTF8.self).contains("Call-ID: trunk"))
     }
 
     @Test func anUnreadableCAFileStopsTheStartNamingTheFile() async throws {
