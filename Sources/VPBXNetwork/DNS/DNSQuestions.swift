@@ -21,7 +21,7 @@ public struct DNSQuestions: Sendable {
         /// The domain's records (some may decline the service: target ".").
         case records([ServiceRecord])
         /// The name or the record type does not exist there: no SRV, use the domain's address.
-        case none
+        case noRecords
         /// No server answered, or it failed (SERVFAIL, a broken answer).
         case failed
     }
@@ -31,7 +31,7 @@ public struct DNSQuestions: Sendable {
         let (message, count): ([UInt8], Int32)
         switch ask(name, type: Int32(ns_t_srv.rawValue)) {
         case .answer(let bytes, let records): (message, count) = (bytes, records)
-        case .nothing: return .none
+        case .nothing: return .noRecords
         case .failed: return .failed
         }
         var records: [ServiceRecord] = []
@@ -49,7 +49,7 @@ public struct DNSQuestions: Sendable {
             records.append(
                 ServiceRecord(priority: priority, weight: weight, port: port, target: name.isEmpty ? "." : name))
         }
-        return records.isEmpty ? .none : .records(records)
+        return records.isEmpty ? .noRecords : .records(records)
     }
 
     /// The IPv4 addresses of `host` asked of ``server`` as A records; empty when it has none

@@ -71,7 +71,7 @@ public final class HostResolver: Sendable {
     private static func servers(_ answer: DNSQuestions.ServiceAnswer, lookup: Lookup) -> [ServiceServer]? {
         switch answer {
         case .failed: return nil
-        case .none: return []
+        case .noRecords: return []
         case .records(let records):
             var random = SystemRandomNumberGenerator()
             return ServiceRecord.ordered(records, using: &random).compactMap { record in

@@ -115,7 +115,7 @@ struct ServiceRecordTests {
     func noneAndFailed() {
         let script = Script()
         let clock = HostResolverTests.HandClock()
-        script.answer("_sip._udp.none.example", DNSQuestions.ServiceAnswer.none)
+        script.answer("_sip._udp.none.example", .noRecords)
         let resolver = resolver(script, clock)
         _ = resolver.servers(of: "_sip._udp.none.example")
         _ = resolver.servers(of: "_sip._udp.broken.example")
