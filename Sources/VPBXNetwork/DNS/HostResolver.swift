@@ -107,9 +107,14 @@ public final class HostResolver: Sendable {
             return
         }
         guard found != previous else { return }
+        guard !found.isEmpty else {
+            logger.info(
+                "no SRV records (or none whose target resolves): the domain's own address is used",
+                metadata: ["name": "\(name)"])
+            return
+        }
         let servers = found.map { "\($0.address):\($0.port)" }.joined(separator: ", ")
-        logger.info(
-            "SRV records resolved", metadata: ["name": "\(name)", "servers": "\(found.isEmpty ? "none" : servers)"])
+        logger.info("SRV records resolved", metadata: ["name": "\(name)", "servers": "\(servers)"])
     }
 
     /// The system resolver (`getaddrinfo`: `/etc/hosts`, then DNS A and AAAA records). IPv4
