@@ -94,12 +94,8 @@ extension ControlHandlers {
             record.srv = false
         } else if let host = params.host {
             // A host name without a port, as in a SIP URI (RFC 3263 §4.2): its SRV records.
-            record.srv = !Self.isIPAddress(host)
+            record.srv = !isIPAddressText(host)
         }
-    }
-
-    private static func isIPAddress(_ host: String) -> Bool {
-        IPv4Text.value(of: host) != nil || host.contains(":")
     }
 
     /// The port a SIP URI over `transport` means without one (RFC 3261 §19.1.2).

@@ -23,9 +23,6 @@ public struct NoHostResolution: HostResolving {
 }
 
 extension SIPURI {
-    /// True when the host is an IP address rather than a name: IPv4 dotted quad, or IPv6
-    /// (which alone has colons in a host).
-    var hostIsIPAddress: Bool {
-        IPv4Text.value(of: host) != nil || host.utf8.contains(UInt8(ascii: ":"))
-    }
+    /// True when the host is an IP address rather than a name.
+    var hostIsIPAddress: Bool { isIPAddressText(host) }
 }

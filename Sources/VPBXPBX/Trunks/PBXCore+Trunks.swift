@@ -56,7 +56,7 @@ extension PBXCore {
     /// provider's certificate is checked for the host the trunk names, whichever server
     /// answers (RFC 5922 §4: the domain, not the SRV target).
     func peers(of trunk: Trunk) -> [SIPPeerAddress] {
-        let isAddress = IPv4Text.value(of: trunk.host) != nil || trunk.host.contains(":")
+        let isAddress = isIPAddressText(trunk.host)
         if trunk.srv, !isAddress {
             let servers = hosts.sipServers(of: trunk.serviceName)
             if let servers, !servers.isEmpty {

@@ -2,6 +2,13 @@
 /// strings. Every SIP message crosses between the socket's binary address and the text the SIP
 /// layers use (Via `received`, peer addresses, trusted networks), and the general conversions
 /// (`inet_pton`/`inet_ntop` through NIO) cost several allocations each time.
+/// Whether a URI's host is an IP address rather than a name: an IPv4 dotted quad, or IPv6
+/// (which alone has colons in a host). Names are resolved (and trunks' looked up by SRV);
+/// addresses are used as they are.
+public func isIPAddressText(_ host: String) -> Bool {
+    IPv4Text.value(of: host) != nil || host.utf8.contains(UInt8(ascii: ":"))
+}
+
 public enum IPv4Text {
     /// The address as one number (first octet highest), or nil for anything that is not exactly
     /// four dot-separated decimal octets (IPv6 and host names included).
