@@ -107,6 +107,7 @@ extension ControlHandlers {
         var info = Self.trunkInfo(
             record, await pbx.trunkRegistrationStates()[record.name], await pbx.trunkReachability(of: record.name))
         info.servers = await pbx.trunkServers(of: record.name)
+        info.srvName = await pbx.trunkServiceName(of: record.name)
         return info
     }
 

@@ -42,8 +42,7 @@ extension TrunkCommand {
     /// Where the trunk is configured to be: `udp:sip.provider.hu:5060`, or its SRV name.
     static func server(of info: TrunkInfo) -> String {
         guard info.srv == true else { return "\(info.transport):\(info.host):\(info.port)" }
-        let service = info.transport == "tls" ? "_sips._tcp" : "_sip._\(info.transport)"
-        return "\(info.transport): \(service).\(info.host) (DNS SRV; without records \(info.host):\(info.port))"
+        return "\(info.transport): \(info.srvName ?? info.host) (DNS SRV; without records \(info.host):\(info.port))"
     }
 
     /// "no", or the registration's state with its expiry or error.

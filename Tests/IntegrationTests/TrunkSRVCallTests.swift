@@ -36,7 +36,9 @@ extension Integration {
                     ])
                 // A host name without a port: its SRV records.
                 let trunk = try await pbx.cli.json(TrunkInfo.self, ["trunk", "set", "provider", "--host", Self.domain])
-                #expect(trunk.srv == true && trunk.transport == "tcp", "\(trunk)")
+                #expect(
+                    trunk.srv == true && trunk.srvName == "_sip._tcp.\(Self.domain)" && trunk.transport == "tcp",
+                    "\(trunk)")
                 let expected = ["127.0.0.3:\(deadPort)", "\(TrunkCallTests.providerAddress):\(providerPort)"]
                 let servers = try await eventually("the trunk's servers found by SRV, in priority order") {
                     let info = try await pbx.cli.json(TrunkInfo.self, ["trunk", "show", "provider"])

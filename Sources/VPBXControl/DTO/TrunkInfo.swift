@@ -37,6 +37,8 @@ public struct TrunkInfo: Codable, Sendable, Hashable {
     /// Whether its servers are found by the host's SRV records (RFC 3263), `port` on the
     /// host's own address when it has none.
     public var srv: Bool?
+    /// With `srv`, the name looked up: `_sip._udp.provider.hu` (`_sips._tcp.` over TLS).
+    public var srvName: String?
     /// The servers calls go to now, in the order tried (`192.0.2.10:5060`): the SRV
     /// records' found, else the host's address; empty while its names have not resolved.
     public var servers: [String]?

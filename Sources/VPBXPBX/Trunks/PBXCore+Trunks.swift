@@ -85,6 +85,12 @@ extension PBXCore {
             .map { "\($0.host):\($0.port)" }
     }
 
+    /// The SRV name trunk `name`'s servers are looked up by (`_sip._udp.provider.hu`); nil
+    /// when it has no such trunk or does not look them up.
+    public func trunkServiceName(of name: String) -> String? {
+        trunk(named: name).flatMap { $0.srv ? $0.serviceName : nil }
+    }
+
     /// Asks for the addresses of trunks named by host name, so their first call finds them.
     func resolveTrunkHosts() {
         for trunk in dialPlan.trunks { _ = peers(of: trunk) }
