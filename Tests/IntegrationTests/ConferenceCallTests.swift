@@ -11,7 +11,9 @@ extension Integration {
         static let members = ["1001", "1002", "1003"]
         static let tones = [500.0, 1000.0, 1500.0]
 
-        @Test("three callers in one room: the first, alone, hears music; then each hears the other two, not itself; conference.list shows them; hanging up leaves")
+        @Test(
+            "three callers in one room: the first, alone, hears music; then each hears the other two, not itself; conference.list shows them; hanging up leaves"
+        )
         func threeCallersHearEachOther() async throws {
             try await TestPBX.run { pbx in
                 try await pbx.cli.succeed(["route", "add", "800", "--to", "conf:team"])
@@ -23,27 +25,35 @@ extension Integration {
                     phones.append(phone)
                     if member == Self.members[0] {
                         // Alone in the room, the first caller hears the hold music, not silence.
-                        _ = try await eventually("1001 in the room for a second") { ear.received.count >= 75 ? true : nil }
+                        _ = try await eventually("1001 in the room for a second") {
+                            ear.received.count >= 75 ? true : nil
+                        }
                         let alone = ear.receivedAudio.suffix(4000).map { Double($0) * Double($0) }
                         let rms = (alone.reduce(0, +) / Double(max(alone.count, 1))).squareRoot()
-                        let seen = "RMS \(rms) of \(alone.count) samples, packets \(ear.received.count), sizes \(Set(ear.received.map(\.count)))"
+                        let seen =
+                            "RMS \(rms) of \(alone.count) samples, packets \(ear.received.count), sizes \(Set(ear.received.map(\.count)))"
                         #expect(alone.count == 4000, "\(seen)")
                         #expect(rms > 300, "the last 0.5 s alone: \(seen)")
                     }
                 }
                 let calls = try await eventually("the three calls answered by the room") {
-                    for phone in phones where !phone.isRunning { throw StopWaiting(reason: "a caller's sipp has ended") }
+                    for phone in phones where !phone.isRunning {
+                        throw StopWaiting(reason: "a caller's sipp has ended")
+                    }
                     let calls = try await pbx.cli.json([CallInfo].self, ["call", "list"]).filter {
                         $0.callee == "conf-team" && $0.state == .answered && $0.legs?.first?.mediaPort != nil
                     }
                     return calls.count == 3 ? calls : nil
                 }
                 let rooms = try await pbx.cli.json([ConferenceInfo].self, ["call", "conferences"])
-                #expect(rooms.map(\.name) == ["team"] && Set(rooms.first?.participants ?? []) == Set(Self.members), "\(rooms)")
+                #expect(
+                    rooms.map(\.name) == ["team"] && Set(rooms.first?.participants ?? []) == Set(Self.members),
+                    "\(rooms)")
 
                 for (index, member) in Self.members.enumerated() {
                     let call = try #require(calls.first { $0.caller == member })
-                    ears[index].talk(frequency: Self.tones[index], to: UInt16(try #require(call.legs?.first?.mediaPort)))
+                    ears[index].talk(
+                        frequency: Self.tones[index], to: UInt16(try #require(call.legs?.first?.mediaPort)))
                 }
                 try await Task.sleep(for: .milliseconds(600))  // past the join tones and the jitter buffers' fill
                 let start = ears.map(\.received.count)
@@ -59,7 +69,9 @@ extension Integration {
                         if other == index {
                             #expect(!heard.has(Self.tones[other]), "\(Self.members[index]) hears itself: \(heard)")
                         } else {
-                            #expect(heard.has(Self.tones[other]), "\(Self.members[index]) does not hear \(Self.members[other]): \(heard)")
+                            #expect(
+                                heard.has(Self.tones[other]),
+                                "\(Self.members[index]) does not hear \(Self.members[other]): \(heard)")
                         }
                     }
                 }
@@ -84,7 +96,9 @@ extension Integration {
                     phones.append(phone)
                 }
                 let calls = try await eventually("the two calls answered by the room") {
-                    for phone in phones where !phone.isRunning { throw StopWaiting(reason: "a caller's sipp has ended") }
+                    for phone in phones where !phone.isRunning {
+                        throw StopWaiting(reason: "a caller's sipp has ended")
+                    }
                     let calls = try await pbx.cli.json([CallInfo].self, ["call", "list"]).filter {
                         $0.callee == "conf-team" && $0.state == .answered && $0.legs?.first?.mediaPort != nil
                     }
@@ -92,7 +106,8 @@ extension Integration {
                 }
                 for (index, member) in members.enumerated() {
                     let call = try #require(calls.first { $0.caller == member })
-                    ears[index].talk(frequency: Self.tones[index], to: UInt16(try #require(call.legs?.first?.mediaPort)))
+                    ears[index].talk(
+                        frequency: Self.tones[index], to: UInt16(try #require(call.legs?.first?.mediaPort)))
                 }
                 /// What each ear hears over the next 1.2 s (its first 0.5 s skipped).
                 func listen() async throws -> [MonitorCallTests.Heard] {
@@ -138,12 +153,28 @@ extension Integration {
             return (ear, try pbx.start(phone, name: "caller-\(member)"))
         }
 
+        /// Extensions 1001 (Anna, 1000 Hz) and 1002 (Bela, 600 Hz) as registered baresip phones.
+        static func softphones(_ pbx: TestPBX) async throws -> (anna: BaresipPhone, bela: BaresipPhone) {
+            for number in [Fixture.caller, Fixture.callee] {
+                try await pbx.addExtension(number, password: Fixture.password(number))
+            }
+            let anna = try pbx.softphone(Fixture.caller, tone: 1000)
+            let bela = try pbx.softphone(Fixture.callee, tone: 600)
+            try await eventually("both softphones registered") {
+                try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }.count == 2
+                    ? true : nil
+            }
+            return (anna, bela)
+        }
+
         /// `vpbx conf list --json` for one room.
         static func room(_ name: String, _ pbx: TestPBX) async throws -> ConferenceInfo? {
             try await pbx.cli.json([ConferenceInfo].self, ["conf", "list"]).first { $0.name == name }
         }
 
-        @Test("vpbx conf add --pin: a softphone keys a wrong PIN, then the right one, and is in; one that fails three times is hung up")
+        @Test(
+            "vpbx conf add --pin: a softphone keys a wrong PIN, then the right one, and is in; one that fails three times is hung up"
+        )
         func roomWithAPIN() async throws {
             try await TestPBX.run { pbx in
                 try await pbx.cli.succeed(["route", "add", "800", "--to", "conf:board"])
@@ -152,14 +183,7 @@ extension Integration {
                 #expect(bad.exitCode == 2, "\(bad.summary)")
                 let settings = try #require(try await Self.room("board", pbx))
                 #expect(settings.hasPIN == true && settings.pin == "4711" && settings.participants.isEmpty)
-                for number in [Fixture.caller, Fixture.callee] {
-                    try await pbx.addExtension(number, password: Fixture.password(number))
-                }
-                let anna = try pbx.softphone(Fixture.caller, tone: 1000)
-                let bela = try pbx.softphone(Fixture.callee, tone: 600)
-                try await eventually("both softphones registered") {
-                    try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }.count == 2 ? true : nil
-                }
+                let (anna, bela) = try await Self.softphones(pbx)
 
                 try anna.send("/dial sip:800@\(pbx.options.sipAddress)")
                 try await eventually("the room answered Anna") { anna.log.contains("Call established") ? true : nil }
@@ -179,7 +203,9 @@ extension Integration {
                     try await bela.press(keys: "0000#")
                     try await Task.sleep(for: .milliseconds(500))
                 }
-                try await eventually("the engine hung Bela up") { bela.log.contains("terminated (duration:") ? true : nil }
+                try await eventually("the engine hung Bela up") {
+                    bela.log.contains("terminated (duration:") ? true : nil
+                }
                 #expect(try await Self.room("board", pbx)?.participants == [Fixture.caller])
                 let refused = try await pbx.cdr(from: Fixture.callee, to: "800")
                 #expect(refused.path?.contains("conf:board=pin-refused") == true, "\(refused.path ?? [])")
@@ -206,7 +232,8 @@ extension Integration {
                     let ear = try RTPCapture()
                     ears.append(ear)
                     let phone = try pbx.phone(.callListen).service("801").caller(member)
-                        .key("rtp_listen", String(ear.port)).credentials(user: member, password: Fixture.password(member))
+                        .key("rtp_listen", String(ear.port)).credentials(
+                            user: member, password: Fixture.password(member))
                     phones.append(try pbx.start(phone, name: "caller-\(member)"))
                     if member != Self.members.last {
                         _ = try await eventually("\(member) in the room") {

@@ -10,19 +10,6 @@ extension Integration {
     struct ConferenceLeaderCallTests {
         typealias Rooms = ConferenceCallTests
 
-        /// Extensions 1001 (Anna, 1000 Hz) and 1002 (Bela, 600 Hz) as registered baresip phones.
-        static func softphones(_ pbx: TestPBX) async throws -> (anna: BaresipPhone, bela: BaresipPhone) {
-            for number in [Fixture.caller, Fixture.callee] {
-                try await pbx.addExtension(number, password: Fixture.password(number))
-            }
-            let anna = try pbx.softphone(Fixture.caller, tone: 1000)
-            let bela = try pbx.softphone(Fixture.callee, tone: 600)
-            try await eventually("both softphones registered") {
-                try await pbx.registrations().filter { $0.userAgent?.hasPrefix("baresip") == true }.count == 2 ? true : nil
-            }
-            return (anna, bela)
-        }
-
         /// `phone` dials the room's number, 800, and once answered keys `keys` (a PIN and #).
         static func dial(_ phone: BaresipPhone, keying keys: String, _ pbx: TestPBX) async throws {
             try phone.send("/dial sip:800@\(pbx.options.sipAddress)")
@@ -47,7 +34,7 @@ extension Integration {
                 let settings = try #require(try await Rooms.room("board", pbx))
                 #expect(
                     settings.leaderPIN == "90210" && settings.waitForLeader == true && settings.endWithLeader == true)
-                let (anna, bela) = try await Self.softphones(pbx)
+                let (anna, bela) = try await Rooms.softphones(pbx)
                 func dial(_ phone: BaresipPhone, keying keys: String) async throws {
                     try await Self.dial(phone, keying: keys, pbx)
                 }
@@ -105,7 +92,7 @@ extension Integration {
             try await TestPBX.run { pbx in
                 try await pbx.cli.succeed(["route", "add", "800", "--to", "conf:board"])
                 try await pbx.cli.succeed(["conf", "add", "board", "--leader-pin", "90210"])
-                let (anna, bela) = try await Self.softphones(pbx)
+                let (anna, bela) = try await Rooms.softphones(pbx)
                 for (phone, keys) in [(anna, "90210#"), (bela, "#")] {
                     try await Self.dial(phone, keying: keys, pbx)
                     _ = try await eventually("in the room") {
