@@ -9,8 +9,9 @@ import VPBXRTP
 /// A room with a leader PIN: the caller keying it is a leader, whose `1` mutes every other
 /// participant (or unmutes them all, when all are muted), `2` locks or unlocks the room
 /// (one tone locked, two unlocked) and `3` removes the participant who came in last
-/// (`conf-removed`, then goodbye; one tone for the leader). A room that waits for its leader has the others wait
-/// with music (`conf-wait-leader`), unheard; one that ends with its leader says
+/// (`conf-removed`, then goodbye; one tone for the leader). A room that waits for its
+/// leader has the others wait with music (`conf-wait-leader`), unheard; one that ends with
+/// its leader says
 /// `conf-ended` to the others when the last leader leaves and hangs up on them.
 ///
 /// The others hear a rising pair of tones when a caller joins, a falling pair when one leaves
