@@ -10,8 +10,7 @@ public enum HungarianNumber {
 
     /// The E.164 form (`+36301234567`), or nil when `input` is not a valid number.
     public static func normalize(_ input: String) -> String? {
-        let separators: Set<Character> = [" ", "-", ".", "/", "(", ")", "\t"]
-        let compact = String(input.filter { !separators.contains($0) })
+        let compact = compact(input)
         let national: Substring
         if compact.hasPrefix("+36") {
             national = compact.dropFirst(3)
@@ -26,6 +25,12 @@ public enum HungarianNumber {
         }
         guard isValidNational(national) else { return nil }
         return "+36" + national
+    }
+
+    /// `input` without the separators people type in numbers.
+    static func compact(_ input: String) -> String {
+        let separators: Set<Character> = [" ", "-", ".", "/", "(", ")", "\t"]
+        return String(input.filter { !separators.contains($0) })
     }
 
     /// Whether `number` (after 06 / +36) fits the Hungarian numbering plan's lengths.

@@ -29,15 +29,31 @@ public struct PublicNumber: Sendable, Hashable {
     /// Premium-rate prefixes after 06 (NMHH numbering plan: "emelt díjas" services).
     static let premiumPrefixes: Set<String> = ["90", "91"]
 
-    /// Reads `dialled` (`06 30 123 4567`, `+36...`, `0036...`, `00 49 ...`, `112`); nil when
-    /// it is no public number (an extension number, a typo, a Hungarian number of the wrong
-    /// length).
-    public init?(dialled: String) {
+    /// Reads `dialled` (`06 30 123 4567`, `+36...`, `0036...`, `00 49 ...`, `112`, and with
+    /// `local` a local subscriber number or any of these after the outside-line prefix); nil
+    /// when it is no public number (an extension number, a typo, a Hungarian number of the
+    /// wrong length).
+    public init?(dialled: String, local: LocalDialling = .none) {
+        // After the prefix first: with 0 as the prefix, 0 06 30... is the national number a
+        // user of the prefix dialled, not 00 63... (the Philippines). A number that is none
+        // after it is read whole: 06 30... dialled without the prefix still goes out.
+        if let prefix = local.outsidePrefix, dialled.count > prefix.count, dialled.hasPrefix(prefix),
+            let number = Self(reading: String(dialled.dropFirst(prefix.count)), local: local)
+        {
+            self = number
+        } else if let number = Self(reading: dialled, local: local) {
+            self = number
+        } else {
+            return nil
+        }
+    }
+
+    private init?(reading dialled: String, local: LocalDialling) {
         if Self.emergencyNumbers.contains(dialled) {
             (e164, reach) = (dialled, .emergency)
             return
         }
-        guard let e164 = HungarianNumber.normalize(dialled) else { return nil }
+        guard let e164 = HungarianNumber.normalize(dialled) ?? local.localNumber(dialled) else { return nil }
         self.e164 = e164
         if e164.hasPrefix("+36") {
             let national = e164.dropFirst(3)
@@ -81,7 +97,8 @@ public struct PublicNumber: Sendable, Hashable {
     public static func isE164(_ text: String) -> Bool {
         let digits = text.utf8.dropFirst()
         return text.utf8.first == UInt8(ascii: "+") && (2...15).contains(digits.count)
-            && digits.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } && digits.first != UInt8(ascii: "0")
+            && digits.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+            && digits.first != UInt8(ascii: "0")
     }
 
     /// A caller's number as a trunk gives it (`+36301234567`, `36301234567`, `06301234567`,
