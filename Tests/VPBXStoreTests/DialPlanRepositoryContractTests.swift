@@ -170,8 +170,10 @@ struct DialPlanRepositoryContractTests {
     @Test(arguments: [
         ConferenceRoomRecord(name: "Board Room"), ConferenceRoomRecord(name: "b", pin: "123"),
         ConferenceRoomRecord(name: "b", pin: "12a4"), ConferenceRoomRecord(name: "b", pin: "1234567890123"),
-        ConferenceRoomRecord(name: "b", maximumParticipants: 1), ConferenceRoomRecord(name: "b", maximumParticipants: 501),
-        ConferenceRoomRecord(name: "b", leaderPIN: "12"), ConferenceRoomRecord(name: "b", pin: "4711", leaderPIN: "4711"),
+        ConferenceRoomRecord(name: "b", maximumParticipants: 1),
+        ConferenceRoomRecord(name: "b", maximumParticipants: 501),
+        ConferenceRoomRecord(name: "b", leaderPIN: "12"),
+        ConferenceRoomRecord(name: "b", pin: "4711", leaderPIN: "4711"),
         ConferenceRoomRecord(name: "b", waitForLeader: true), ConferenceRoomRecord(name: "b", endWithLeader: true),
     ])
     func badConferenceRoomsAreRefused(room: ConferenceRoomRecord) async throws {
@@ -207,6 +209,24 @@ struct DialPlanRepositoryContractTests {
             #expect(try await repos.schedules.delete("office"))
             let missing = await #expect(throws: StoreError.self) { try await repos.dialPlan.replace(changed) }
             #expect(missing?.kind == .notFound)
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func numberingIsOneRowForTheExchange(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            #expect(try await repos.dialPlan.numbering() == NumberingRecord())
+            let budapest = NumberingRecord(areaCode: "1", outsidePrefix: "0")
+            try await repos.dialPlan.setNumbering(budapest)
+            #expect(try await repos.dialPlan.numbering() == budapest)
+            let szeged = NumberingRecord(areaCode: "62")
+            try await repos.dialPlan.setNumbering(szeged)
+            #expect(try await repos.dialPlan.numbering() == szeged, "replaced, not added")
+            for bad in [NumberingRecord(areaCode: "30"), NumberingRecord(outsidePrefix: "*9")] {
+                let refused = await #expect(throws: StoreError.self) { try await repos.dialPlan.setNumbering(bad) }
+                #expect(refused?.kind == .invalidArgument)
+            }
+            #expect(try await repos.dialPlan.numbering() == szeged, "a refused change keeps the settings")
         }
     }
 }

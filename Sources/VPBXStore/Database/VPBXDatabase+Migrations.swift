@@ -53,6 +53,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v32-trunk-srv", migrate: addTrunkSRV)
         migrator.registerMigration("v33-conference-record-calls", migrate: addConferenceRecordCalls)
         migrator.registerMigration("v34-outbound-route-override-caller-id", migrate: addOutboundRouteOverride)
+        migrator.registerMigration("v35-numbering", migrate: createNumbering)
         return migrator
     }
 
@@ -387,6 +388,15 @@ extension VPBXDatabase {
     /// Off for the trunks there are: whether their port was given is not known any more.
     private static func addTrunkSRV(_ db: Database) throws {
         try db.alter(table: "trunks") { t in t.add(column: "srv", .boolean).notNull().defaults(to: false) }
+    }
+
+    /// One row at most (the CHECK), for the whole exchange.
+    private static func createNumbering(_ db: Database) throws {
+        try db.create(table: "numbering") { t in
+            t.primaryKey("id", .integer).check { $0 == 1 }
+            t.column("area_code", .text)
+            t.column("outside_prefix", .text)
+        }
     }
 
     private static func addOutboundRouteOverride(_ db: Database) throws {

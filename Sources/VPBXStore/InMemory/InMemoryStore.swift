@@ -20,6 +20,7 @@ public actor InMemoryStore {
         var trunks: [String: TrunkRecord] = [:]
         var outboundRoutes: [String: OutboundRouteRecord] = [:]
         var conferenceRooms: [String: ConferenceRoomRecord] = [:]
+        var numbering = NumberingRecord()
         var timeConditions: [String: TimeConditionRecord] = [:]
         var menus: [String: MenuRecord] = [:]
         var mailboxes: [String: MailboxRecord] = [:]

@@ -41,4 +41,10 @@ public protocol DialPlanRepository: Sendable {
     func replace(_ room: ConferenceRoomRecord) async throws
     @discardableResult
     func deleteConferenceRoom(_ name: String) async throws -> Bool
+
+    /// How phones may dial public numbers (the area, an outside-line prefix); the defaults
+    /// (neither) when never set.
+    func numbering() async throws -> NumberingRecord
+    /// Replaces the numbering settings; `invalidArgument` if an area code or prefix is not one.
+    func setNumbering(_ numbering: NumberingRecord) async throws
 }
