@@ -172,7 +172,7 @@ extension ControlHandlers {
     func forwardTarget(_ text: String?, field: String) async throws -> String? {
         guard let text, !text.filter({ $0 != " " }).isEmpty else { return nil }
         guard
-            let stored = try await ForwardingTargets.normalized(text, isExtension: { number in
+            let stored = try await ForwardingTargets.normalized(text, local: localDialling(), isExtension: { number in
                 try await self.storeCall { try await self.extensions.get(number) } != nil
             })
         else {

@@ -46,7 +46,7 @@ extension ControlHandlers {
             return Self.outboundRouteInfo(record)
         }
         router.register(OutboundRouteTest.self) { params, _ in
-            guard let number = PublicNumber(dialled: params.number) else {
+            guard let number = PublicNumber(dialled: params.number, local: try await self.localDialling()) else {
                 throw RPCError.invalidArgument(
                     "'\(params.number)' is no public number (06 30 123 4567, +49..., 112)", field: "number")
             }

@@ -146,6 +146,7 @@ extension ControlHandlers {
         plan.trunks = try await loadTrunks()
         plan.outboundRoutes = try await loadOutboundRoutes(schedules: schedules)
         plan.conferenceRooms = try await loadConferenceRooms()
+        plan.localDialling = try await storeCall { try await self.dialPlan.numbering() }.localDialling
         await pbx.setDialPlan(plan)
     }
 

@@ -54,6 +54,7 @@ struct ControlHandlers: Sendable {
         registerTrunkMethods(on: router)
         registerOutboundRouteMethods(on: router)
         registerFeatureCodeMethods(on: router)
+        registerNumberingMethods(on: router)
         registerMenuMethods(on: router)
         registerQueueMethods(on: router)
         registerAgentMethods(on: router)

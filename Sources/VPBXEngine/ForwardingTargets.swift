@@ -11,13 +11,17 @@ import VPBXText
 enum ForwardingTargets {
     /// The target as stored, or nil when it is neither (letters, a number the Hungarian
     /// numbering plan does not know). `isExtension` says whether a long digit string is an
-    /// extension's number.
-    static func normalized(_ text: String, isExtension: (String) async throws -> Bool) async rethrows -> String? {
+    /// extension's number; `local` reads the area's local numbers (kept in E.164, so a later
+    /// change of the area does not move the forward) and the outside-line prefix.
+    static func normalized(
+        _ text: String, local: LocalDialling, isExtension: (String) async throws -> Bool
+    ) async rethrows -> String? {
         let compact = text.filter { $0 != " " && $0 != "-" && $0 != "/" }
         let digitsOnly = !compact.isEmpty && compact.allSatisfy { $0.isASCII && $0.isNumber }
         if digitsOnly, compact.count <= 5 { return compact }
         if digitsOnly, try await isExtension(compact) { return compact }
-        return HungarianNumber.normalize(compact)
+        guard let number = PublicNumber(dialled: compact, local: local), number.reach != .emergency else { return nil }
+        return number.e164
     }
 }
 
@@ -34,7 +38,10 @@ struct EngineForwarding: ForwardingService {
     {
         var stored: String?
         if let target {
-            stored = try? await ForwardingTargets.normalized(target) { try await extensions.get($0) != nil }
+            let local = await pbx.localDialling()
+            stored = try? await ForwardingTargets.normalized(target, local: local) {
+                try await extensions.get($0) != nil
+            }
             guard stored != nil else {
                 logger.notice(
                     "forwarding from a phone refused: not a number",
@@ -56,7 +63,10 @@ struct EngineForwarding: ForwardingService {
                 topic: "extension", type: "extension.updated", data: .object(["number": .string(extensionNumber)]))
             logger.notice(
                 "forwarding set from a phone",
-                metadata: ["extension": "\(extensionNumber)", "condition": "\(condition.rawValue)", "target": "\(stored ?? "off")"])
+                metadata: [
+                    "extension": "\(extensionNumber)", "condition": "\(condition.rawValue)",
+                    "target": "\(stored ?? "off")",
+                ])
             return stored.map { .set($0) } ?? .cleared
         } catch {
             logger.notice(

@@ -14,7 +14,7 @@ struct VPBX: AsyncParsableCommand {
         subcommands: [
             StatusCommand.self, ExtensionCommand.self, RegistrationCommand.self, BanCommand.self, CallCommand.self,
             CDRCommand.self, ScheduleCommand.self, HolidayCommand.self, RouteCommand.self,
-            TimeConditionCommand.self, FeatureCodeCommand.self, MenuCommand.self, QueueCommand.self, AgentCommand.self,
+            TimeConditionCommand.self, FeatureCodeCommand.self, NumberingCommand.self, MenuCommand.self, QueueCommand.self, AgentCommand.self,
             ReportCommand.self, PromptCommand.self, MusicCommand.self, VoicemailCommand.self, MonitorCommand.self,
             RecordingCommand.self, TrunkCommand.self, OutboundRouteCommand.self, ConferenceCommand.self, EventsCommand.self,
             BackupCommand.self, StopCommand.self, RPCCommand.self,

@@ -60,6 +60,8 @@ public enum RPCCatalog {
         .init(FeatureCodeList.self),
         .init(FeatureCodeSet.self),
         .init(FeatureCodeReset.self),
+        .init(NumberingGet.self),
+        .init(NumberingSet.self),
         .init(MenuCreate.self),
         .init(MenuList.self),
         .init(MenuGet.self),

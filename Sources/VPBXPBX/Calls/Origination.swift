@@ -1,8 +1,8 @@
 import Foundation
 import VPBXSDP
 import VPBXSIP
-import VPBXSignaling
 import VPBXSRTP
+import VPBXSignaling
 
 /// Click-to-call before the asking phone answers: the engine rings the extension that asked
 /// for the call (an agent clicking a number in the CRM), and only once its phone answers is

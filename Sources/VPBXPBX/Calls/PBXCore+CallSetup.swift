@@ -93,15 +93,17 @@ extension PBXCore {
                 if let forwardedBy, let ring = forwardRinging(routing.target, from: forwardedBy, at: now) {
                     startCall(
                         request, key: key, source: source, caller: caller, callerName: callerName, callee: ring.callee,
-                        dialled: dialled, destinations: ring.targets, noAnswerTimeout: ring.timeout, path: path, at: now,
+                        dialled: dialled, destinations: ring.targets, noAnswerTimeout: ring.timeout, path: path,
+                        at: now,
                         diversion: diversion, withholdsNumber: withholdsNumber)
                     return
                 }
                 // Not an extension: a public number goes out through a trunk, if the caller
                 // is one of ours (never a provider's caller back out: toll fraud).
-                if fromTrunk == nil, routing.path.isEmpty, let number = PublicNumber(dialled: number) {
+                if fromTrunk == nil, routing.path.isEmpty, let number = publicNumber(number) {
                     callOut(
-                        request, key: key, source: source, caller: caller, callerName: callerName, number: number, at: now,
+                        request, key: key, source: source, caller: caller, callerName: callerName, number: number,
+                        at: now,
                         withholdsNumber: withholdsNumber)
                     return
                 }
@@ -116,7 +118,9 @@ extension PBXCore {
             } else if calleeRecord.enabled, dialPlan.mailboxes.contains(number) {
                 // No phone registered: straight to the unavailable greeting.
                 let voicemail = Application.voicemail(mailbox: number, busy: false)
-                (callee, destinations) = (voicemail.user, [RingTarget(contact: voicemail.contact, destination: Application.peer)])
+                (callee, destinations) = (
+                    voicemail.user, [RingTarget(contact: voicemail.contact, destination: Application.peer)]
+                )
                 noAnswerTimeout = ExtensionRecord.defaultNoAnswerTimeout
                 path = (path ?? []) + ["vm:\(number)"]
             } else {
@@ -127,7 +131,9 @@ extension PBXCore {
             }
         case .application(let application):
             // The engine's own applications are rung like a phone (docs/applications.md).
-            (callee, destinations) = (application.user, [RingTarget(contact: application.contact, destination: Application.peer)])
+            (callee, destinations) = (
+                application.user, [RingTarget(contact: application.contact, destination: Application.peer)]
+            )
             noAnswerTimeout = ExtensionRecord.defaultNoAnswerTimeout
         case .pickup(let target):
             pickUpByDialling(request, key: key, source: source, picker: caller, target: target, path: routing.path)
@@ -154,11 +160,18 @@ extension PBXCore {
             withholdsNumber: withholdsNumber, callerTrunk: fromTrunk?.name)
     }
 
+    /// `dialled` read as a public number the way the exchange's phones dial them: complete
+    /// numbers, and with the dial plan's ``LocalDialling`` the area's local numbers and the
+    /// outside-line prefix.
+    func publicNumber(_ dialled: String) -> PublicNumber? {
+        PublicNumber(dialled: dialled, local: dialPlan.localDialling)
+    }
+
     /// An extension's call: its dial plan, and a public number that is one of the exchange's
     /// own (a DID dialled from inside) routed as if it came in, not out and back.
     func internalRouting(of dialled: String, at now: Date) -> Routing {
         if !dialPlan.trunks.isEmpty, dialPlan.routes[dialled] == nil, directory[dialled] == nil,
-            let number = PublicNumber(dialled: dialled), dialPlan.routes[number.e164] != nil
+            let number = publicNumber(dialled), dialPlan.routes[number.e164] != nil
         {
             return dialPlan.resolve(number.e164, at: now)
         }
@@ -168,7 +181,8 @@ extension PBXCore {
     /// Anchors the media of a call that will ring `destinations`, and rings them once it is.
     func startCall(
         _ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress, caller: String, callerName: String?,
-        callee: String, dialled: String, destinations: [RingTarget], noAnswerTimeout: Int, path: [String]?, at now: Date,
+        callee: String, dialled: String, destinations: [RingTarget], noAnswerTimeout: Int, path: [String]?,
+        at now: Date,
         diversion: Diversion? = nil, withholdsNumber: Bool = false, callerTrunk: String? = nil
     ) {
         let offer: SessionDescription
@@ -276,8 +290,12 @@ extension PBXCore {
             // A host name keeps its name in the Request-URI; the datagrams go to its address.
             if let host = uri.hostIsIPAddress ? uri.host : hosts.address(of: uri.host) {
                 result.append(
-                    (uri: uri, text: text, destination: SIPPeerAddress(transport: transport, host: host, port: uri.port ?? transport.defaultPort),
-                     registered: false))
+                    (
+                        uri: uri, text: text,
+                        destination: SIPPeerAddress(
+                            transport: transport, host: host, port: uri.port ?? transport.defaultPort),
+                        registered: false
+                    ))
             } else {
                 logger.warning(
                     "static contact's host has not resolved (yet); not rung",
@@ -290,7 +308,9 @@ extension PBXCore {
     /// Asks for the addresses of static contacts named by host name, so that the first call
     /// to one does not find it unresolved.
     func resolveStaticContactHost(of record: ExtensionRecord) {
-        guard let text = record.staticContact, let uri = try? SIPURI(parsing: text), !uri.hostIsIPAddress else { return }
+        guard let text = record.staticContact, let uri = try? SIPURI(parsing: text), !uri.hostIsIPAddress else {
+            return
+        }
         _ = hosts.address(of: uri.host)
     }
 
@@ -336,7 +356,8 @@ extension PBXCore {
         let sdp = call.calleeOrigin.stamp(offer.anchored(at: configuration.mediaAddress, audioPort: session.bPort))
         let body = Array(sdp.serialized().utf8)
         for target in destinations {
-            call.legs.append(ring(target, for: call, maxForwards: maxForwards, body: body, diversion: call.initialDiversion))
+            call.legs.append(
+                ring(target, for: call, maxForwards: maxForwards, body: body, diversion: call.initialDiversion))
         }
         noteDialogChange()
         armNoAnswerTimer(of: call, id: id, after: .seconds(call.noAnswerTimeout))
@@ -363,8 +384,10 @@ extension PBXCore {
                     for: call, contact: target.contact, destination: target.destination, maxForwards: maxForwards,
                     body: body, diversion: diversion)
             }
-        let key = startClient(invite, to: target.destination, purpose: .calleeInvite(call: call.id, leg: call.legs.count))
-        var leg = CalleeLeg(contact: target.contact, destination: target.destination, invite: invite, transactionKey: key)
+        let key = startClient(
+            invite, to: target.destination, purpose: .calleeInvite(call: call.id, leg: call.legs.count))
+        var leg = CalleeLeg(
+            contact: target.contact, destination: target.destination, invite: invite, transactionKey: key)
         leg.trunk = trunk?.name
         leg.nextTrunks = target.nextTrunks
         leg.dialling = target.dialling
@@ -376,7 +399,9 @@ extension PBXCore {
         // own mobile, or a number out through a trunk that an extension forwards to.
         leg.confirmationFor =
             target.confirmationFor
-            ?? diversion.flatMap { trunk != nil && directory[$0.extensionNumber]?.mobileConfirm == true ? $0.extensionNumber : nil }
+            ?? diversion.flatMap {
+                trunk != nil && directory[$0.extensionNumber]?.mobileConfirm == true ? $0.extensionNumber : nil
+            }
         return leg
     }
 
@@ -400,7 +425,8 @@ extension PBXCore {
         headers.add("Allow", PBXCore.allowedMethods)
         headers.add("User-Agent", configuration.userAgent)
         if let diversion {
-            let diverting = NameAddress(uri: SIPURI(user: diversion.extensionNumber, host: configuration.advertisedHost))
+            let diverting = NameAddress(
+                uri: SIPURI(user: diversion.extensionNumber, host: configuration.advertisedHost))
             headers.add("Diversion", "\(diverting.serialized);reason=\(diversion.reason.rawValue);counter=1")
         }
         if let referredBy = call.transfer?.referredBy { headers.add("Referred-By", referredBy) }
@@ -443,7 +469,8 @@ extension PBXCore {
     }
 
     func ourContact(user: String, transport: SIPPeerAddress.Transport) -> NameAddress {
-        var uri = SIPURI(user: user, host: configuration.advertisedHost, port: configuration.advertisedPort(for: transport))
+        var uri = SIPURI(
+            user: user, host: configuration.advertisedHost, port: configuration.advertisedPort(for: transport))
         if transport.isStream { uri.parameters.append(SIPParameter(name: "transport", value: transport.rawValue)) }
         return NameAddress(uri: uri)
     }

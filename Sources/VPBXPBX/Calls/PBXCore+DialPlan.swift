@@ -1,4 +1,5 @@
 import Foundation
+import VPBXText
 
 /// The dial plan the engine pushes on every configuration change.
 extension PBXCore {
@@ -21,6 +22,10 @@ extension PBXCore {
             dialPlan.mailboxes.remove(number)
         }
     }
+
+    /// How phones may dial public numbers now, for what reads a number as a phone would
+    /// (a forwarding target set from a phone).
+    public func localDialling() -> LocalDialling { dialPlan.localDialling }
 
     /// The dial plan and the extension numbers, for applications (a menu's direct dial).
     public func routingState() -> (DialPlan, Set<String>) {

@@ -8,7 +8,10 @@ import VPBXText
 struct Diversion: Sendable, Equatable {
     /// RFC 5806 §4's reasons, the ones the exchange has cause to send.
     enum Reason: String, Sendable {
-        case unconditional, userBusy = "user-busy", noAnswer = "no-answer", unavailable
+        case unconditional
+        case userBusy = "user-busy"
+        case noAnswer = "no-answer"
+        case unavailable
         /// A mobile extension ringing its user's mobile number.
         case followMe = "follow-me"
         /// A phone's 3xx says nothing of why it forwarded.
@@ -42,7 +45,9 @@ extension PBXCore {
     func forwardedBeforeRinging(_ number: String, at now: Date)
         -> (routing: Routing, diversion: Diversion, forwardedBy: String)?
     {
-        guard let forward = forwardedAlways(number, at: now) ?? forwardedUnavailable(number, at: now) else { return nil }
+        guard let forward = forwardedAlways(number, at: now) ?? forwardedUnavailable(number, at: now) else {
+            return nil
+        }
         if case .extension(let target) = forward.routing.target, directory[target] == nil,
             forwardRinging(forward.routing.target, from: forward.forwardedBy, at: now) == nil
         {
@@ -98,10 +103,12 @@ extension PBXCore {
     /// `target` dialled on behalf of `extensionNumber`, with a first step naming the forward
     /// (`forward:201=busy`) and, for a plain number, the number rung (`ext:202`, or
     /// `out:+36301234567` for a public number).
-    private func forwardRouting(of target: String, from extensionNumber: String, condition: String, at now: Date) -> Routing {
+    private func forwardRouting(of target: String, from extensionNumber: String, condition: String, at now: Date)
+        -> Routing
+    {
         let routing = internalRouting(of: target, at: now)
         let step = "forward:\(extensionNumber)=\(condition)"
-        let plain = directory[target] != nil ? "ext:\(target)" : "out:\(PublicNumber(dialled: target)?.e164 ?? target)"
+        let plain = directory[target] != nil ? "ext:\(target)" : "out:\(publicNumber(target)?.e164 ?? target)"
         let named = routing.path.isEmpty ? [plain] : routing.path
         return Routing(target: routing.target, path: [step] + named)
     }
@@ -128,7 +135,9 @@ extension PBXCore {
     func forwardRinging(_ target: Routing.Target, from extensionNumber: String, at now: Date)
         -> (callee: String, targets: [RingTarget], timeout: Int)?
     {
-        guard var ring = ringing(target, now: now, outbound: outboundPermission(of: extensionNumber)) else { return nil }
+        guard var ring = ringing(target, now: now, outbound: outboundPermission(of: extensionNumber)) else {
+            return nil
+        }
         if ring.targets.contains(where: { $0.trunk != nil }), dialPlan.mailboxes.contains(extensionNumber),
             let record = directory[extensionNumber]
         {
@@ -159,7 +168,8 @@ extension PBXCore {
         }
         guard let ring = forwardRinging(routing.target, from: record.number, at: now) else {
             logger.notice(
-                "forwarding target cannot be rung", metadata: ["call": "\(id)", "extension": "\(record.number)", "to": "\(target)"])
+                "forwarding target cannot be rung",
+                metadata: ["call": "\(id)", "extension": "\(record.number)", "to": "\(target)"])
             return false
         }
         for index in call.legs.indices where !call.legs[index].isDone && index != call.applicationLeg {

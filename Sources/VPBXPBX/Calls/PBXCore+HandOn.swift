@@ -20,7 +20,8 @@ extension PBXCore {
             dialPlan.follow(destination, path: [step], at: now), outboundFor: nil, at: now)
         guard let ring = ringing(routing.target, now: now, outbound: outbound) else { return false }
         beginHandOn(
-            id, callee: ring.callee, targets: ring.targets, timeout: ring.timeout, path: routing.path, diversion: diversion)
+            id, callee: ring.callee, targets: ring.targets, timeout: ring.timeout, path: routing.path,
+            diversion: diversion)
         return true
     }
 
@@ -36,11 +37,10 @@ extension PBXCore {
         switch target {
         case .extension(let number):
             guard let record = directory[number] else {
-                guard let outbound, let publicNumber = PublicNumber(dialled: number),
-                    publicNumber.reach <= outbound.reach,
-                    let out = trunkTarget(for: publicNumber, caller: outbound.extensionNumber, at: now)
+                guard let outbound, let outside = publicNumber(number), outside.reach <= outbound.reach,
+                    let out = trunkTarget(for: outside, caller: outbound.extensionNumber, at: now)
                 else { return nil }
-                return (publicNumber.e164, [out], Self.outboundNoAnswerTimeout)
+                return (outside.e164, [out], Self.outboundNoAnswerTimeout)
             }
             guard record.enabled else { return nil }
             let found = ringTargets(of: record, now: now)
@@ -134,7 +134,9 @@ extension PBXCore {
     /// before the application's BYE ends it.
     public func noteApplicationEnd(callID: String, step: String) {
         // A prompt played to its end (`play:closed`) is in the path already.
-        guard let (id, call) = calls.first(where: { $0.value.calleeCallID == callID }), call.path.last != step else { return }
+        guard let (id, call) = calls.first(where: { $0.value.calleeCallID == callID }), call.path.last != step else {
+            return
+        }
         call.path.append(step)
         writes.enqueue(.cdrPath(id: id, path: call.path))
     }
@@ -161,7 +163,8 @@ extension PBXCore {
         // call by its dialog.
         call.applicationLeg = answered
         call.handOnOrigin = HandOnOrigin(
-            callID: call.calleeCallID, fromTag: call.calleeFromTag, callee: call.callee, offersQueueCall: offersQueueCall)
+            callID: call.calleeCallID, fromTag: call.calleeFromTag, callee: call.callee,
+            offersQueueCall: offersQueueCall)
         call.answeredLeg = nil
         call.handingOn = true
         call.callee = callee
@@ -218,7 +221,8 @@ extension PBXCore {
         writes.enqueue(.cdrPath(id: id, path: call.path))
         call.callee = voicemail.user
         startCalleePhase(of: call)
-        ringNewPhase(call, id: id, targets: [RingTarget(contact: voicemail.contact, destination: Application.peer)], timeout: 30)
+        ringNewPhase(
+            call, id: id, targets: [RingTarget(contact: voicemail.contact, destination: Application.peer)], timeout: 30)
         return true
     }
 

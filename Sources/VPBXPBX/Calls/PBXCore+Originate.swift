@@ -33,7 +33,7 @@ extension PBXCore {
         // recorded in E.164.
         let number =
             directory[typed] == nil && dialPlan.routes[typed] == nil
-            ? PublicNumber(dialled: typed)?.e164 ?? typed : typed
+            ? publicNumber(typed)?.e164 ?? typed : typed
         guard let record = directory[caller] else {
             throw OriginateError(kind: .notFound, description: "extension \(caller) does not exist")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import VPBXText
 
 /// The numbers the exchange answers besides its extensions, and the time conditions they use.
 /// Kept in memory by the core (the engine rebuilds it from the store on every change), so
@@ -15,6 +16,9 @@ public struct DialPlan: Sendable {
     public var outboundRoutes: [OutboundRoute] = []
     /// Conference rooms with settings (a PIN, a limit), by name; a room without any is open.
     public var conferenceRooms: [String: ConferenceRoomSettings] = [:]
+    /// How phones may dial public numbers shorter than the national form (the area's
+    /// subscriber numbers, an outside-line prefix); ``LocalDialling/none``: complete numbers.
+    public var localDialling = LocalDialling.none
     /// Extensions whose unanswered and busy calls go to voicemail.
     public var mailboxes: Set<String> = []
     /// The codes phones dial for features (`*97`: the caller's own mailbox), defaults unless
