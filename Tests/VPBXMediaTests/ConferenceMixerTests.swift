@@ -26,6 +26,32 @@ import Testing
         #expect(mixer.count == 3)
     }
 
+    @Test func theRecorderHearsEveryoneAndIsNoParticipant() {
+        let music = [Int16](repeating: 7, count: 800)
+        let mixer = ConferenceMixer(waitingMusic: music)
+        let a = mixer.join()
+        let recorder = mixer.listen()
+        #expect(mixer.count == 1, "the recorder is not counted")
+        #expect(a.nextFrame() == Self.frame(7), "alone with the recorder: still the waiting music, no join cue")
+        a.deliver(Self.frame(100))
+        #expect(recorder.nextFrame() == Self.frame(100), "a room of one: that one's voice, no music")
+        let b = mixer.join()
+        for _ in 0..<12 {
+            _ = a.nextFrame()
+            _ = recorder.nextFrame()
+        }  // past b's join cue
+        a.deliver(Self.frame(100))
+        b.deliver(Self.frame(20))
+        #expect(recorder.nextFrame() == Self.frame(120))
+        #expect(a.nextFrame() == Self.frame(20) && b.nextFrame() == Self.frame(100), "nobody hears the recorder")
+        // A task's clock may fall behind: the recorder keeps half a second, not 60 ms.
+        for value in 1...10 as ClosedRange<Int16> { a.deliver(Self.frame(value)) }
+        #expect((0..<10).map { _ in recorder.nextFrame() } == (1...10).map(Self.frame))
+        recorder.leave()
+        #expect(!recorder.isPresent && a.isPresent)
+        #expect(a.nextFrame() == Self.frame(0), "no leave cue for the recorder")
+    }
+
     @Test func framesQueueUpToThreeThenTheOldestGoes() {
         let (_, a, b, _) = Self.room()
         for value in [1, 2, 3, 4] as [Int16] { a.deliver(Self.frame(value)) }
@@ -98,7 +124,11 @@ import Testing
         #expect(b.nextFrame() == Self.frame(0))
         b.leave()
         let withCue = a.nextFrame()  // alone again: the music goes on, the leave cue over it
-        #expect(withCue == zip(music[80..<240], ConferenceMixer.leaveCue.prefix(160)).map { Int16(clamping: Int32($0) + Int32($1)) })
+        #expect(
+            withCue
+                == zip(music[80..<240], ConferenceMixer.leaveCue.prefix(160)).map {
+                    Int16(clamping: Int32($0) + Int32($1))
+                })
         for _ in 0..<11 { _ = a.nextFrame() }
         #expect(a.nextFrame() == Array(music[0..<160]), "(80 + 12 × 160) mod 400: the music alone")
     }
@@ -130,7 +160,11 @@ import Testing
         a.deliver(Self.frame(100))
         b.deliver(Self.frame(20))
         let letIn = b.nextFrame()
-        #expect(letIn == zip(Self.frame(100), ConferenceMixer.startCue.prefix(160)).map { Int16(clamping: Int32($0) + Int32($1)) })
+        #expect(
+            letIn
+                == zip(Self.frame(100), ConferenceMixer.startCue.prefix(160)).map {
+                    Int16(clamping: Int32($0) + Int32($1))
+                })
         #expect(a.nextFrame() == Self.frame(20), "heard again")
     }
 }

@@ -23,6 +23,8 @@ import Synchronization
 public final class ConferenceMixer: Sendable {
     /// The most frames one participant's speech waits for another participant's clock.
     public static let maximumQueuedFrames = 3
+    /// The same for the room's recorder (``listen()``): half a second.
+    public static let maximumListenerQueuedFrames = 25
 
     private struct Participant {
         /// What each other participant said and this one has not heard yet, by speaker.
@@ -35,6 +37,15 @@ public final class ConferenceMixer: Sendable {
         var cueOffset = 0
         /// Where in the waiting music this participant is, while it is alone.
         var musicOffset = 0
+        /// The room's recorder (``listen()``): hears everyone, is heard by nobody, is no
+        /// participant (no cue when it comes or goes, no music, not counted).
+        var isListener = false
+
+        /// How many frames of one speaker it keeps unheard: a recorder's clock is a task's
+        /// sleep, which a loaded machine may delay more than a media endpoint's timer.
+        var queueLimit: Int {
+            isListener ? ConferenceMixer.maximumListenerQueuedFrames : ConferenceMixer.maximumQueuedFrames
+        }
 
         mutating func hear(_ samples: [Int16]) {
             cue = samples
@@ -56,7 +67,8 @@ public final class ConferenceMixer: Sendable {
         var samples: [Int16] = []
         for (index, milliseconds) in lengths.enumerated() {
             if index > 0 { samples += [Int16](repeating: 0, count: AudioFormat.samples(milliseconds: 80)) }
-            var generator = ToneGenerator(Tone(frequencies: [600], level: -10, cadence: .once(milliseconds: milliseconds)))
+            var generator = ToneGenerator(
+                Tone(frequencies: [600], level: -10, cadence: .once(milliseconds: milliseconds)))
             samples += generator.next(AudioFormat.samples(milliseconds: milliseconds))
         }
         return samples
@@ -82,8 +94,8 @@ public final class ConferenceMixer: Sendable {
         self.waitingMusic = waitingMusic
     }
 
-    /// How many are in the room.
-    public var count: Int { state.withLock { $0.participants.count } }
+    /// How many are in the room (its recorder is not).
+    public var count: Int { state.withLock { state in state.participants.values.count { !$0.isListener } } }
 
     /// A new participant's port; the others hear it from its first delivered frame.
     public func join() -> ConferencePort {
@@ -97,15 +109,35 @@ public final class ConferenceMixer: Sendable {
         return ConferencePort(mixer: self, id: id)
     }
 
+    /// A port that hears the whole room (everyone's voice, the cues) and is heard by nobody:
+    /// the room's recording. The others hear no cue for it and it is not counted; it hears
+    /// no waiting music, so a room of one records that one's voice.
+    public func listen() -> ConferencePort {
+        let id = state.withLock { state in
+            let id = state.nextID
+            state.nextID += 1
+            var listener = Participant()
+            listener.isListener = true
+            state.participants[id] = listener
+            return id
+        }
+        return ConferencePort(mixer: self, id: id)
+    }
+
     /// The participant leaves: nobody hears it any more, and what it had not heard is dropped.
     func leave(_ id: Int) {
         state.withLock { state in
-            guard state.participants.removeValue(forKey: id) != nil else { return }
+            guard let leaving = state.participants.removeValue(forKey: id) else { return }
             for key in state.participants.keys {
                 state.participants[key]?.heard[id] = nil
-                state.participants[key]?.hear(Self.leaveCue)
+                if !leaving.isListener { state.participants[key]?.hear(Self.leaveCue) }
             }
         }
+    }
+
+    /// Whether the port `id` is still in the room (it has not left).
+    func isPresent(_ id: Int) -> Bool {
+        state.withLock { $0.participants[id] != nil }
     }
 
     /// A muted participant is heard by nobody (it still hears the others). `telling`: it
@@ -147,10 +179,12 @@ public final class ConferenceMixer: Sendable {
 
     func deliver(_ frame: [Int16], from speaker: Int) {
         state.withLock { state in
-            guard let participant = state.participants[speaker], !participant.muted, !participant.waiting else { return }
+            guard let participant = state.participants[speaker], !participant.muted, !participant.waiting else {
+                return
+            }
             for (listener, other) in state.participants where listener != speaker && !other.waiting {
                 var queue = state.participants[listener]!.heard[speaker] ?? []
-                if queue.count >= Self.maximumQueuedFrames { queue.removeFirst() }
+                if queue.count >= other.queueLimit { queue.removeFirst() }
                 queue.append(frame)
                 state.participants[listener]!.heard[speaker] = queue
             }
@@ -161,7 +195,8 @@ public final class ConferenceMixer: Sendable {
         var sum = [Int32](repeating: 0, count: AudioFormat.frameSamples)
         state.withLock { state in
             guard var participant = state.participants[listener] else { return }
-            if state.participants.count == 1 || participant.waiting, !waitingMusic.isEmpty {
+            let alone = !state.participants.contains { $0.key != listener && !$0.value.isListener }
+            if alone || participant.waiting, !participant.isListener, !waitingMusic.isEmpty {
                 for index in sum.indices {
                     sum[index] = Int32(waitingMusic[(participant.musicOffset + index) % waitingMusic.count])
                 }
@@ -175,7 +210,9 @@ public final class ConferenceMixer: Sendable {
             }
             if participant.cueOffset < participant.cue.count {
                 let end = min(participant.cueOffset + sum.count, participant.cue.count)
-                for (index, sample) in participant.cue[participant.cueOffset..<end].enumerated() { sum[index] += Int32(sample) }
+                for (index, sample) in participant.cue[participant.cueOffset..<end].enumerated() {
+                    sum[index] += Int32(sample)
+                }
                 participant.cueOffset = end
             }
             state.participants[listener] = participant
@@ -213,6 +250,10 @@ public final class ConferencePort: Sendable {
 
     /// Whether the participant waits for the room's leader.
     public var isWaiting: Bool { mixer.isWaiting(id) }
+
+    /// Whether the port is still in the room: false once it left (for the recorder's port,
+    /// once the room ended).
+    public var isPresent: Bool { mixer.isPresent(id) }
 
     public func leave() { mixer.leave(id) }
 }
