@@ -160,6 +160,7 @@ public actor Engine {
         let queueCenter = Engine.makeQueueCenter(pbx: pbx, database: database, events: events, logger: logger)
         queueLink.set(queueCenter)
         let conferences = ConferenceRooms()
+        conferences.setRecorder(recordings.map { RoomRecorder(service: $0, logger: logger) })
         let applications = Engine.makeApplications(
             pbx: pbx, relay: relay, bindHost: rtpBindHost, prompts: prompts, voicemail: voicemail, queues: queueCenter,
             agents: GRDBAgentRepository(database: database), music: music, conferences: conferences,

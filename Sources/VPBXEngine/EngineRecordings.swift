@@ -1,16 +1,18 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import Foundation
 import Logging
 import Synchronization
 import VPBXControl
 import VPBXMediaIO
+import VPBXNetwork
 import VPBXPBX
 import VPBXStore
 import VPBXText
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The engine's call recordings: the core decides which calls are recorded; this makes the
 /// file (``CallRecordingFile`` under `<data>/recordings/`), keeps its row in the store, writes
@@ -51,13 +53,51 @@ public struct EngineRecordings: CallRecordingService {
 
     func absolutePath(_ relative: String) -> String { dataDirectory + "/" + relative }
 
-    public func startRecording(_ request: CallRecordingRequest, media: any MediaSession) async throws -> any MediaRecording {
+    public func startRecording(_ request: CallRecordingRequest, media: any MediaSession) async throws
+        -> any MediaRecording
+    {
         let id = request.callID.lowercaseText
-        let relative = RecordingRecord.relativePath(id: id, startedAt: request.startedAt)
+        let file = try await open(
+            id: id, caller: request.caller, callee: request.callee, startedAt: request.startedAt,
+            why: "\(request.caller) to \(request.callee): \(request.reason)")
+        let recording: any MediaRecording
+        do {
+            recording = try await media.startRecording(
+                caller: request.callerCodec, callee: request.calleeCodec, into: file)
+        } catch {
+            file.abandon("the call's media could not be tapped: \(error)")
+            throw error
+        }
+        await announceStart(id: id, caller: request.caller, callee: request.callee)
+        logger.info("call recording started", metadata: ["call": "\(id)", "reason": "\(request.reason)"])
+        return recording
+    }
+
+    /// A conference room's mix: its row names the caller who opened it and the room
+    /// (`conf:NAME`), so `vpbx rec list --number conf:NAME` finds a room's recordings.
+    public func startRoomRecording(_ request: RoomRecordingRequest) async throws -> any RelayRecordingSink {
+        let id = request.id.lowercaseText
+        let room = "conf:\(request.room)"
+        let file = try await open(
+            id: id, caller: request.openedBy, callee: room, startedAt: request.startedAt,
+            why: "conference room \(request.room) records its mix, opened by \(request.openedBy)")
+        await announceStart(id: id, caller: request.openedBy, callee: room)
+        logger.info("conference room recording started", metadata: ["recording": "\(id)", "room": "\(request.room)"])
+        return file
+    }
+
+    /// The file and its row (state `recording`) and the audit entry: what every recording
+    /// has before its first sample. The row is stored before anything is written, so a
+    /// crash leaves a row that ``recoverUnfinished()`` completes.
+    private func open(id: String, caller: String, callee: String, startedAt: Date, why: String) async throws
+        -> CallRecordingFile
+    {
+        let relative =
+            RecordingRecord.relativePath(id: id, startedAt: startedAt)
             + (keys != nil ? SealedRecordingReader.pathSuffix : "")
         let record = RecordingRecord(
-            id: id, callID: id, caller: request.caller, callee: request.callee, startedAt: request.startedAt,
-            path: relative, retainUntil: request.startedAt.addingTimeInterval(Double(retentionDays) * 86_400))
+            id: id, callID: id, caller: caller, callee: callee, startedAt: startedAt,
+            path: relative, retainUntil: startedAt.addingTimeInterval(Double(retentionDays) * 86_400))
         let service = self
         let file = try CallRecordingFile(path: absolutePath(relative), sealingWith: keys) { summary in
             Task {
@@ -72,23 +112,16 @@ public struct EngineRecordings: CallRecordingService {
             file.abandon("its record could not be stored: \(error)")
             throw error
         }
-        try? audit.record(
-            actor: "engine", action: "recording.started", object: "recording \(id)",
-            detail: "\(request.caller) to \(request.callee): \(request.reason)")
-        let recording: any MediaRecording
-        do {
-            recording = try await media.startRecording(caller: request.callerCodec, callee: request.calleeCodec, into: file)
-        } catch {
-            file.abandon("the call's media could not be tapped: \(error)")
-            throw error
-        }
+        try? audit.record(actor: "engine", action: "recording.started", object: "recording \(id)", detail: why)
+        return file
+    }
+
+    private func announceStart(id: String, caller: String, callee: String) async {
         _ = await events.publish(
             topic: "recording", type: "recording.started",
             data: .object([
-                "id": .string(id), "call": .string(id), "caller": .string(request.caller), "callee": .string(request.callee),
+                "id": .string(id), "call": .string(id), "caller": .string(caller), "callee": .string(callee),
             ]))
-        logger.info("call recording started", metadata: ["call": "\(id)", "reason": "\(request.reason)"])
-        return recording
     }
 
     /// The file is finished on disk: the row says how it went.
@@ -126,7 +159,9 @@ public struct EngineRecordings: CallRecordingService {
             // It could not be moved into place: the row points at where it is.
             record.path = String(summary.path.dropFirst(dataDirectory.count + 1))
         }
-        record.state = summary.durationMilliseconds == 0 && summary.error != nil ? .failed
+        record.state =
+            summary.durationMilliseconds == 0 && summary.error != nil
+            ? .failed
             : summary.error != nil ? .incomplete : .complete
     }
 
@@ -137,7 +172,9 @@ public struct EngineRecordings: CallRecordingService {
         var count = 0
         for var record in try await repository.unfinished() {
             if let summary = CallRecordingFile.recover(path: absolutePath(record.path), keys: keys) {
-                apply(summary, to: &record, endedAt: record.startedAt.addingTimeInterval(Double(summary.durationMilliseconds) / 1000))
+                apply(
+                    summary, to: &record,
+                    endedAt: record.startedAt.addingTimeInterval(Double(summary.durationMilliseconds) / 1000))
             } else {
                 record.state = .failed
                 record.error = "the engine stopped before any audio reached the disk"
@@ -201,8 +238,10 @@ public struct EngineRecordings: CallRecordingService {
         updated.deletedAt = now
         updated.deletedReason = reason
         try await repository.update(updated)
-        try audit.record(actor: actor, action: "recording.deleted", object: "recording \(record.id)", detail: reason, at: now)
-        logger.notice("call recording deleted", metadata: ["recording": "\(record.id)", "reason": "\(reason)", "by": "\(actor)"])
+        try audit.record(
+            actor: actor, action: "recording.deleted", object: "recording \(record.id)", detail: reason, at: now)
+        logger.notice(
+            "call recording deleted", metadata: ["recording": "\(record.id)", "reason": "\(reason)", "by": "\(actor)"])
     }
 }
 

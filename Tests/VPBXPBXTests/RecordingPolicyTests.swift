@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import VPBXNetwork
 import VPBXPBX
 import VPBXSIP
 import VPBXStore
@@ -19,6 +20,9 @@ struct RecordingPolicyTests {
         {
             requests.withLock { $0.append(request) }
             return recording
+        }
+        func startRoomRecording(_ request: RoomRecordingRequest) async throws -> any RelayRecordingSink {
+            throw RecordingUnsupported()
         }
         var all: [CallRecordingRequest] { requests.withLock { $0 } }
     }
@@ -209,26 +213,22 @@ struct RecordingPolicyTests {
         try await pbx.settle(via: alice)
     }
 
-    @Test("a room that records its calls: a caller's call in it is recorded once the room answers; a plain room's is not")
+    @Test(
+        "a caller's call in a room is not recorded by itself, whether the room records (one file of the mix: RoomRecorder) or not; on request it is"
+    )
     func recordedConferenceRoom() async throws {
-        try await PBXHarness.run(Cast.everyone) { pbx in
-            let service = RecordingRequests()
-            await pbx.core.setRecordingService(service)
-            try await callIntoTheRoom(pbx, settings: ConferenceRoomSettings(recordCalls: true))
-            try await eventually("the recording asked for") { service.all.count == 1 }
-            let request = try #require(service.all.first)
-            #expect(request.caller == alice.number && request.reason == "conference room team records its calls", "\(request)")
-        }
-        try await PBXHarness.run(Cast.everyone) { pbx in
-            let service = RecordingRequests()
-            await pbx.core.setRecordingService(service)
-            try await callIntoTheRoom(pbx, settings: ConferenceRoomSettings())
-            let id = try #require(await pbx.core.callSnapshots().first?.id)
-            try await Task.sleep(for: .milliseconds(100))
-            #expect(service.all.isEmpty)
-            // On request it is, as any answered call.
-            try await pbx.core.controlRecording(callID: id, .start, reason: "asked")
-            try await eventually("the recording asked for") { service.all.count == 1 }
+        for settings in [ConferenceRoomSettings(recordCalls: true), ConferenceRoomSettings()] {
+            try await PBXHarness.run(Cast.everyone) { pbx in
+                let service = RecordingRequests()
+                await pbx.core.setRecordingService(service)
+                try await callIntoTheRoom(pbx, settings: settings)
+                let id = try #require(await pbx.core.callSnapshots().first?.id)
+                try await Task.sleep(for: .milliseconds(100))
+                #expect(service.all.isEmpty, "\(settings)")
+                // On request it is, as any answered call.
+                try await pbx.core.controlRecording(callID: id, .start, reason: "asked")
+                try await eventually("the recording asked for") { service.all.count == 1 }
+            }
         }
     }
 

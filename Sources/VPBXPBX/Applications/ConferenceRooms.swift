@@ -63,6 +63,9 @@ public final class ConferenceRooms: Sendable {
         var removed: Set<Int> = []
         /// The settings the last caller came in under (the dial plan's, which may change).
         var settings = ConferenceRoomSettings()
+        /// The room's recorder's port while it is recorded (``RoomRecorder``): it leaves with
+        /// the last caller, which ends the recording.
+        var recording: ConferencePort?
 
         var hasLeader: Bool { participants.contains { $0.isLeader } }
 
@@ -76,8 +79,15 @@ public final class ConferenceRooms: Sendable {
     }
 
     private let rooms = Mutex<[String: Entry]>([:])
+    private let recorder = Mutex<RoomRecorder?>(nil)
 
     public init() {}
+
+    /// Who records the rooms whose settings ask for it (``ConferenceRoomSettings/recordCalls``);
+    /// nil (the default): no room is recorded.
+    public func setRecorder(_ recorder: RoomRecorder?) {
+        self.recorder.withLock { $0 = recorder }
+    }
 
     /// Lets `caller` into room `name` under `settings`, making the room if it has nobody in
     /// it (with `waitingMusic` for a caller alone or waiting in it): checked and joined under
@@ -87,11 +97,18 @@ public final class ConferenceRooms: Sendable {
         _ name: String, caller: String, asLeader: Bool = false, settings: ConferenceRoomSettings? = nil,
         waitingMusic: @autoclosure () -> [Int16] = [], ended: @escaping @Sendable () -> Void = {}
     ) -> Admission {
-        rooms.withLock { rooms in
+        let recorder = settings?.recordCalls == true ? self.recorder.withLock { $0 } : nil
+        var startsRecording: ConferencePort?
+        let admission = rooms.withLock { rooms -> Admission in
             var entry = rooms[name] ?? Entry(mixer: ConferenceMixer(waitingMusic: waitingMusic()))
             if entry.locked, !asLeader { return .locked }
             if let limit = settings?.maximumParticipants, entry.participants.count >= limit { return .full }
             entry.settings = settings ?? ConferenceRoomSettings()
+            if recorder != nil, entry.recording == nil {
+                // Before the caller joins: the recording hears the room from its first caller.
+                entry.recording = entry.mixer.listen()
+                startsRecording = entry.recording
+            }
             let port = entry.mixer.join()
             if asLeader {
                 for participant in entry.participants { participant.port.setWaiting(false) }
@@ -102,6 +119,13 @@ public final class ConferenceRooms: Sendable {
             rooms[name] = entry
             return .joined(port)
         }
+        if let recorder, let startsRecording { recorder.start(room: name, listener: startsRecording, openedBy: caller) }
+        return admission
+    }
+
+    /// Whether room `name` is being recorded as one file now.
+    public func isRecorded(_ name: String) -> Bool {
+        rooms.withLock { $0[name]?.recording != nil }
     }
 
     /// An ordinary caller of an open room (no leader, no lock): its port, or nil when the
@@ -135,7 +159,12 @@ public final class ConferenceRooms: Sendable {
                     }
                 }
             }
-            rooms[name] = entry.participants.isEmpty ? nil : entry
+            if entry.participants.isEmpty {
+                entry.recording?.leave()
+                rooms[name] = nil
+            } else {
+                rooms[name] = entry
+            }
         }
     }
 
@@ -238,7 +267,8 @@ public struct ConferenceRoomSettings: Sendable, Equatable {
     public var waitForLeader: Bool
     /// The last leader leaving ends the conference for the others.
     public var endWithLeader: Bool
-    /// Every caller's call in the room is recorded.
+    /// The room is recorded: one file of its mix from the first caller to the last
+    /// (``RoomRecorder``), while the engine records.
     public var recordCalls: Bool
 
     public init(

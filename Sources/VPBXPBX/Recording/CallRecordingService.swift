@@ -8,6 +8,29 @@ public protocol CallRecordingService: Sendable {
     /// Starts recording `media` as `request` says. Returns once the relay taps the call,
     /// with the recording's control.
     func startRecording(_ request: CallRecordingRequest, media: any MediaSession) async throws -> any MediaRecording
+
+    /// Starts the recording of a conference room's mix (``RoomRecorder``): the file and its
+    /// record, under the same retention and audit as a call's. The sink takes the room's
+    /// frames (interleaved, the mix on both channels) until it is finished.
+    func startRoomRecording(_ request: RoomRecordingRequest) async throws -> any RelayRecordingSink
+}
+
+/// A conference room about to be recorded.
+public struct RoomRecordingRequest: Sendable, Equatable {
+    /// The recording's id (a room has no call of its own).
+    public var id: UUID
+    /// The room's name, as in `conf:NAME`.
+    public var room: String
+    /// The caller whose arrival started the recording (the room's first while it records).
+    public var openedBy: String
+    public var startedAt: Date
+
+    public init(id: UUID, room: String, openedBy: String, startedAt: Date) {
+        self.id = id
+        self.room = room
+        self.openedBy = openedBy
+        self.startedAt = startedAt
+    }
 }
 
 /// A call about to be recorded.

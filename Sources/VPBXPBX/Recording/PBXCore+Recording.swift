@@ -7,8 +7,9 @@ import Foundation
 /// call someone asks to record (`call.record`). A call answered by one of the engine's own applications
 /// (voicemail, a menu, a queue's waiting) is not recorded until a phone takes it over, except
 /// a conference room's: a caller's call in a room is recorded when its extension records its
-/// calls, when the room records its callers' calls (`vpbx conf set ROOM --record on`), or on
-/// request (the caller's voice on one side, the room as the caller hears it on the other). The
+/// calls or on request (the caller's voice on one side, the room as the caller hears it on
+/// the other). A room that records (`vpbx conf set ROOM --record on`) is one file of its mix
+/// (``RoomRecorder``), not its callers' calls. The
 /// recording runs until the call's media closes, and may be paused meanwhile (a card number
 /// read out); the service keeps the file and its record.
 extension PBXCore {
@@ -41,8 +42,6 @@ extension PBXCore {
             try? startRecording(call, reason: "extension \(answeredBy) records its calls")
         } else if let queue = Self.answeringQueue(in: call.path), recordedQueues.contains(queue) {
             try? startRecording(call, reason: "queue \(queue) records its calls")
-        } else if let room = call.answeringConference, dialPlan.conferenceRooms[room]?.recordCalls == true {
-            try? startRecording(call, reason: "conference room \(room) records its calls")
         }
     }
 
@@ -62,7 +61,8 @@ extension PBXCore {
         guard let service = recordingService, let media = call.media else {
             throw RecordingControlError(.unavailable, "call recording is off in this engine (see its log)")
         }
-        guard let callerCodec = call.callerCodec ?? call.calleeCodec, let calleeCodec = call.calleeCodec ?? call.callerCodec,
+        guard let callerCodec = call.callerCodec ?? call.calleeCodec,
+            let calleeCodec = call.calleeCodec ?? call.callerCodec,
             MusicOnHold.encodings.contains(callerCodec.encoding), MusicOnHold.encodings.contains(calleeCodec.encoding)
         else {
             logger.warning(
@@ -70,11 +70,13 @@ extension PBXCore {
                 metadata: ["call": "\(call.id)", "reason": "\(reason)"])
             throw RecordingControlError(
                 .conflict,
-                "call \(call.id.lowercaseText) cannot be recorded: its codec is not G.711, or its audio is encrypted end to end (SRTP)")
+                "call \(call.id.lowercaseText) cannot be recorded: its codec is not G.711, or its audio is encrypted end to end (SRTP)"
+            )
         }
         call.recordingStarted = true
         let request = CallRecordingRequest(
-            callID: call.id, caller: call.caller, callee: call.answered?.extensionNumber ?? call.callee, startedAt: Date(),
+            callID: call.id, caller: call.caller, callee: call.answered?.extensionNumber ?? call.callee,
+            startedAt: Date(),
             callerCodec: callerCodec, calleeCodec: calleeCodec, reason: reason)
         let logger = self.logger
         let post = inputSink
@@ -82,7 +84,8 @@ extension PBXCore {
             do {
                 post(.recordingReady(request.callID, try await service.startRecording(request, media: media)))
             } catch {
-                logger.error("call recording did not start", metadata: ["call": "\(request.callID)", "error": "\(error)"])
+                logger.error(
+                    "call recording did not start", metadata: ["call": "\(request.callID)", "error": "\(error)"])
             }
         }
     }
@@ -103,7 +106,8 @@ extension PBXCore {
     /// Starts, pauses or resumes the recording of call `id` (`call.record`); returns whether
     /// it is paused now.
     @discardableResult
-    public func controlRecording(callID id: UUID, _ action: RecordingAction, reason: String) throws(RecordingControlError)
+    public func controlRecording(callID id: UUID, _ action: RecordingAction, reason: String)
+        throws(RecordingControlError)
         -> Bool
     {
         guard let call = calls[id] else {
@@ -115,7 +119,8 @@ extension PBXCore {
                 throw RecordingControlError(.conflict, "call \(id.lowercaseText) is already being recorded")
             }
             guard isRecordable(call) else {
-                throw RecordingControlError(.conflict, "call \(id.lowercaseText) is not answered by a phone yet: nothing to record")
+                throw RecordingControlError(
+                    .conflict, "call \(id.lowercaseText) is not answered by a phone yet: nothing to record")
             }
             try startRecording(call, reason: reason)
             return false
