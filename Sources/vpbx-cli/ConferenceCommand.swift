@@ -12,8 +12,8 @@ struct ConferenceCommand: AsyncParsableCommand {
             the leader's 1 mutes the others (or unmutes them all), 2 locks the room (or unlocks it), 3 \
             removes the caller who came in last; the room \
             can wait for its leader (--wait-for-leader on: music until one comes) and end with it \
-            (--end-with-leader on). With --record on every caller's call in the room is recorded, as \
-            calls of an extension that records its calls are (vpbx rec list). A moderator mutes a \
+            (--end-with-leader on). With --record on the room is recorded: one recording of its mix, \
+            from its first caller to its last (vpbx rec list --number conf:ROOM). A moderator mutes a \
             participant with vpbx conf mute ROOM NUMBER; vpbx call hangup CALL removes one.
             """,
         subcommands: [
@@ -27,7 +27,7 @@ struct ConferenceCommand: AsyncParsableCommand {
             ("name", info.name), ("pin", pinText(info)),
             ("limit", info.maximumParticipants.map { "\($0) callers" } ?? "none"),
             ("leader", leaderText(info)),
-            ("recorded", info.recordCalls == true ? "every caller's call" : "no"),
+            ("recorded", info.recordCalls == true ? "the room's mix, one recording a meeting" : "no"),
             ("in it now", info.participants.isEmpty ? "nobody" : who(info) + (info.locked == true ? " (locked)" : "")),
         ])
     }
@@ -68,21 +68,29 @@ struct ConferenceSettings: ParsableArguments {
 
     @Option(
         name: .customLong("leader-pin"),
-        help: "A PIN, 4 to 12 digits, that makes the caller keying it the room's leader (\"\" clears it in 'set'). Without --pin, others press # alone.")
+        help:
+            "A PIN, 4 to 12 digits, that makes the caller keying it the room's leader (\"\" clears it in 'set'). Without --pin, others press # alone."
+    )
     var leaderPIN: String?
 
     @Option(
         name: .customLong("wait-for-leader"),
-        help: "Callers wait with music, unheard, until a leader is in the room: on or off (default off; needs a leader PIN).")
+        help:
+            "Callers wait with music, unheard, until a leader is in the room: on or off (default off; needs a leader PIN)."
+    )
     var waitForLeader: TrunkSwitch?
 
     @Option(
         name: .customLong("end-with-leader"),
-        help: "When the last leader leaves, the others hear that the conference ended and are hung up: on or off (default off).")
+        help:
+            "When the last leader leaves, the others hear that the conference ended and are hung up: on or off (default off)."
+    )
     var endWithLeader: TrunkSwitch?
 
     @Option(
-        help: "Record every caller's call in the room, each its own recording (what the caller said, and the room as the caller heard it): on or off (default off; needs vpbx-engine's recording on).")
+        help:
+            "Record the room: one recording of its mix from its first caller to its last: on or off (default off; needs vpbx-engine's recording on)."
+    )
     var record: TrunkSwitch?
 
     /// Whether any option was given.
@@ -136,7 +144,8 @@ struct ConferenceAdd: AsyncParsableCommand {
 /// `vpbx conf list`.
 struct ConferenceListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List conference rooms: those with settings and those in use, with who is in each.")
+        commandName: "list",
+        abstract: "List conference rooms: those with settings and those in use, with who is in each.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -157,7 +166,8 @@ struct ConferenceListCommand: AsyncParsableCommand {
 
 /// `vpbx conf set NAME ...`.
 struct ConferenceSet: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "set", abstract: "Change a conference room's settings.")
+    static let configuration = CommandConfiguration(
+        commandName: "set", abstract: "Change a conference room's settings.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The room's name.") var name: String
@@ -166,7 +176,8 @@ struct ConferenceSet: AsyncParsableCommand {
     func validate() throws {
         guard settings.changesSomething else {
             throw ValidationError(
-                "nothing to change: give --pin, --max, --leader-pin, --wait-for-leader or --end-with-leader (see --help)")
+                "nothing to change: give --pin, --max, --leader-pin, --wait-for-leader or --end-with-leader (see --help)"
+            )
         }
     }
 
@@ -252,7 +263,8 @@ struct ConferenceLockCommand: AsyncParsableCommand {
 
 /// `vpbx conf unlock ROOM`.
 struct ConferenceUnlockCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "unlock", abstract: "Unlock a room: callers come in again.")
+    static let configuration = CommandConfiguration(
+        commandName: "unlock", abstract: "Unlock a room: callers come in again.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The room's name.") var name: String

@@ -187,7 +187,8 @@ public struct ConferenceInfo: Codable, Sendable, Hashable {
     public var leaders: [String]?
     public var waiting: [String]?
     public var locked: Bool?
-    /// Whether every caller's call in the room is recorded; nil from engines before stop 60.
+    /// Whether the room is recorded (one recording of its mix since stop 61); nil from
+    /// engines before stop 60.
     public var recordCalls: Bool?
 
     public init(

@@ -91,7 +91,7 @@ public struct ConferenceParams: Codable, Sendable, Hashable {
     public var waitForLeader: Bool?
     /// The last leader leaving ends the conference for the others; needs a leader PIN.
     public var endWithLeader: Bool?
-    /// Record every caller's call in the room (since stop 60).
+    /// Record the room: one recording of its mix (since stop 60; one a caller in stop 60).
     public var recordCalls: Bool?
 
     public init(

@@ -18,8 +18,8 @@ public struct ConferenceRoomRecord: Codable, Sendable, Equatable, Identifiable {
     public var waitForLeader: Bool
     /// When the last leader leaves, the others are told the conference ended and hung up.
     public var endWithLeader: Bool
-    /// Every caller's call in the room is recorded (each its own recording: what the caller
-    /// said, and the room as the caller heard it), under the engine's retention and audit.
+    /// The room is recorded: one recording of its mix from its first caller to its last,
+    /// under the engine's retention and audit (in stop 60 each caller's call was its own).
     public var recordCalls: Bool
 
     public var id: String { name }
