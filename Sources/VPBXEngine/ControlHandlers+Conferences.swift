@@ -17,14 +17,32 @@ extension ControlHandlers {
             }
         }
         router.register(ConferenceMute.self) { params, context in
-            guard let room = conferences.setMuted(params.muted, caller: params.participant, in: params.name) else {
-                throw RPCError.notFound(
-                    "nobody calling from \(params.participant) is in conference room \(params.name) (see vpbx conf list)")
+            let room: ConferenceRooms.Room
+            switch (params.participant, params.everyone == true) {
+            case (nil, true):
+                guard let changed = conferences.setMutedEveryone(params.muted, in: params.name) else {
+                    throw RPCError.notFound("nobody is in conference room \(params.name) (see vpbx conf list)")
+                }
+                room = changed
+            case (let participant?, false):
+                guard let changed = conferences.setMuted(params.muted, caller: participant, in: params.name) else {
+                    throw RPCError.notFound(
+                        "nobody calling from \(participant) is in conference room \(params.name) (see vpbx conf list)")
+                }
+                room = changed
+            default:
+                throw RPCError.invalidArgument(
+                    "give a participant's number or everyone, not both", field: "participant")
             }
             await self.publish(
                 "conference", params.muted ? "conference.muted" : "conference.unmuted",
-                ["name": .string(params.name), "participant": .string(params.participant)])
-            let record = try await self.storeCall { try await self.dialPlan.conferenceRooms() }.first { $0.name == params.name }
+                ["name": .string(params.name)]
+                    .merging(params.participant.map { ["participant": .string($0)] } ?? ["everyone": .bool(true)]) {
+                        a, _ in a
+                    })
+            let record = try await self.storeCall { try await self.dialPlan.conferenceRooms() }.first {
+                $0.name == params.name
+            }
             return Self.conferenceInfo(params.name, record, room: room, showingPIN: context.role == .admin)
         }
         router.register(ConferenceLock.self) { params, context in
@@ -32,8 +50,11 @@ extension ControlHandlers {
                 throw RPCError.notFound("nobody is in conference room \(params.name) (see vpbx conf list)")
             }
             await self.publish(
-                "conference", params.locked ? "conference.locked" : "conference.unlocked", ["name": .string(params.name)])
-            let record = try await self.storeCall { try await self.dialPlan.conferenceRooms() }.first { $0.name == params.name }
+                "conference", params.locked ? "conference.locked" : "conference.unlocked",
+                ["name": .string(params.name)])
+            let record = try await self.storeCall { try await self.dialPlan.conferenceRooms() }.first {
+                $0.name == params.name
+            }
             return Self.conferenceInfo(params.name, record, room: room, showingPIN: context.role == .admin)
         }
         router.register(ConferenceCreate.self) { params, _ in
@@ -44,10 +65,13 @@ extension ControlHandlers {
             return try await self.conferenceChanged(record, "conference.created")
         }
         router.register(ConferenceUpdate.self) { params, _ in
-            guard var record = try await self.storeCall({ try await self.dialPlan.conferenceRooms() }).first(where: {
-                $0.name == params.name
-            }) else {
-                throw RPCError.notFound("conference room \(params.name) has no settings (see vpbx conf list; vpbx conf add)")
+            guard
+                var record = try await self.storeCall({ try await self.dialPlan.conferenceRooms() }).first(where: {
+                    $0.name == params.name
+                })
+            else {
+                throw RPCError.notFound(
+                    "conference room \(params.name) has no settings (see vpbx conf list; vpbx conf add)")
             }
             Self.apply(params, to: &record)
             let changed = record
@@ -65,7 +89,8 @@ extension ControlHandlers {
     private func conferenceChanged(_ record: ConferenceRoomRecord, _ event: String) async throws -> ConferenceInfo {
         try await reloadDialPlan()
         await publish("dialplan", event, ["name": .string(record.name)])
-        return Self.conferenceInfo(record.name, record, room: conferences.list.first { $0.name == record.name }, showingPIN: true)
+        return Self.conferenceInfo(
+            record.name, record, room: conferences.list.first { $0.name == record.name }, showingPIN: true)
     }
 
     /// The given fields onto `record`: "" clears a PIN, 0 the limit. The store checks them.

@@ -208,33 +208,53 @@ struct ConferenceRemove: AsyncParsableCommand {
 struct ConferenceMuteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mute",
-        abstract: "Mute a participant: nobody in the room hears it; it still hears them (its * unmutes it).")
+        abstract:
+            "Mute a participant, or with --all everyone but the leaders: nobody in the room hears them; they still hear it (their * unmutes them)."
+    )
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The room's name.") var name: String
-    @Argument(help: "The number the participant calls from, as vpbx conf list shows it.") var participant: String
+    @Argument(help: "The number the participant calls from, as vpbx conf list shows it.") var participant: String?
+    @Flag(name: .customLong("all"), help: "Every participant who is no leader (as a leader's 1 does).") var everyone =
+        false
+
+    func validate() throws { try Self.checkWho(participant, everyone: everyone) }
 
     func run() async throws {
         try await ConferenceMuteCommand.change(global, name: name, participant: participant, muted: true)
     }
 
-    static func change(_ global: GlobalOptions, name: String, participant: String, muted: Bool) async throws {
+    static func checkWho(_ participant: String?, everyone: Bool) throws {
+        if (participant == nil) != everyone {
+            throw ValidationError("give the participant's number or --all (everyone but the leaders), one of them")
+        }
+    }
+
+    static func change(_ global: GlobalOptions, name: String, participant: String?, muted: Bool) async throws {
         let info = try await EngineSession.run(global) {
-            try await $0.call(ConferenceMute.self, .init(name: name, participant: participant, muted: muted))
+            try await $0.call(
+                ConferenceMute.self,
+                .init(name: name, participant: participant, muted: muted, everyone: participant == nil ? true : nil))
         }
         if global.json { return Output.json(info) }
-        Output.line("\(participant) in room \(info.name) is \(muted ? "muted" : "heard again")")
+        let who = participant ?? "everyone but the leaders"
+        Output.line(
+            "\(who) in room \(info.name) \(participant == nil ? "are" : "is") \(muted ? "muted" : "heard again")")
     }
 }
 
 /// `vpbx conf unmute ROOM NUMBER`.
 struct ConferenceUnmuteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "unmute", abstract: "Unmute a participant: the room hears it again.")
+        commandName: "unmute",
+        abstract: "Unmute a participant, or with --all everyone but the leaders: the room hears them again.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The room's name.") var name: String
-    @Argument(help: "The number the participant calls from.") var participant: String
+    @Argument(help: "The number the participant calls from.") var participant: String?
+    @Flag(name: .customLong("all"), help: "Every participant who is no leader.") var everyone = false
+
+    func validate() throws { try ConferenceMuteCommand.checkWho(participant, everyone: everyone) }
 
     func run() async throws {
         try await ConferenceMuteCommand.change(global, name: name, participant: participant, muted: false)

@@ -137,6 +137,16 @@ extension Integration {
                 #expect(again[1].has(Self.tones[0]), "1002 hears 1001 again: \(again[1])")
                 #expect(try await Self.room("team", pbx)?.muted == [])
 
+                // Everyone at once (no leaders here), as a leader's 1: nobody hears anybody.
+                let both = try await pbx.cli.run(["conf", "mute", "team", "1001", "--all"])
+                #expect(both.exitCode != 0 && both.stderr.contains("one of them"), "\(both.summary)")
+                let allMuted = try await pbx.cli.json(ConferenceInfo.self, ["conf", "mute", "team", "--all"])
+                #expect(Set(allMuted.muted ?? []) == Set(members), "\(allMuted)")
+                let silent = try await listen()
+                #expect(!silent[0].has(Self.tones[1]) && !silent[1].has(Self.tones[0]), "\(silent)")
+                let allHeard = try await pbx.cli.json(ConferenceInfo.self, ["conf", "unmute", "team", "--all"])
+                #expect(allHeard.muted == [], "\(allHeard)")
+
                 for call in calls { try await pbx.cli.succeed(["call", "hangup", call.id]) }
                 for phone in phones { try await phone.finish().requireSuccess() }
                 for ear in ears { ear.stop() }

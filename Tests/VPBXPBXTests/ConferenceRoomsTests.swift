@@ -37,6 +37,22 @@ struct ConferenceRoomsTests {
         #expect(rooms.list.isEmpty)
     }
 
+    @Test(
+        "muting everyone mutes who leads nothing, leaders keep talking; unmuting everyone undoes it; an empty room is nil"
+    )
+    func moderatorMutesEveryone() throws {
+        let rooms = ConferenceRooms()
+        let settings = ConferenceRoomSettings(leaderPIN: "90210")
+        guard case .joined(let boss) = rooms.admit("board", caller: "1009", asLeader: true, settings: settings),
+            case .joined(let anna) = rooms.admit("board", caller: "1001", settings: settings),
+            case .joined(let bela) = rooms.admit("board", caller: "1002", settings: settings)
+        else { throw NotAdmitted(admission: "one of three") }
+        let muted = rooms.setMutedEveryone(true, in: "board")
+        #expect(muted?.muted == ["1001", "1002"] && !boss.isMuted && anna.isMuted && bela.isMuted)
+        #expect(rooms.setMutedEveryone(false, in: "board")?.muted == [] && !anna.isMuted && !bela.isMuted)
+        #expect(rooms.setMutedEveryone(true, in: "sales") == nil)
+    }
+
     /// A port from an admission that must have let the caller in.
     private func joined(_ admission: ConferenceRooms.Admission) throws -> ConferencePort {
         guard case .joined(let port) = admission else { throw NotAdmitted(admission: "\(admission)") }

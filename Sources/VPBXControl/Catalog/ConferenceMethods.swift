@@ -21,7 +21,8 @@ public enum ConferenceUpdate: RPCMethod {
 /// `conference.delete`: the room is open again (no PIN, no limit); callers in it stay.
 public enum ConferenceDelete: RPCMethod {
     public static let name = "conference.delete"
-    public static let summary = "Remove a conference room's settings: it is open to anyone a route brings again; callers in it stay."
+    public static let summary =
+        "Remove a conference room's settings: it is open to anyone a route brings again; callers in it stay."
     public static let allowedRoles: Set<Role> = .adminOnly
     public typealias Params = ConferenceRef
     public typealias Result = ConferenceInfo
@@ -31,22 +32,28 @@ public enum ConferenceDelete: RPCMethod {
 public enum ConferenceMute: RPCMethod {
     public static let name = "conference.mute"
     public static let summary =
-        "Mute (or unmute) a conference participant, by the number it calls from: nobody hears it, it still hears the room."
+        "Mute (or unmute) a conference participant, by the number it calls from, or everyone but the leaders: nobody hears them, they still hear the room."
     public static let allowedRoles: Set<Role> = .staff
     public typealias Params = ConferenceMuteParams
     public typealias Result = ConferenceInfo
 }
 
-/// `conference.mute`'s params: the room, the participant's number, mute or unmute.
+/// `conference.mute`'s params: the room, the participant's number (or `everyone`), mute or
+/// unmute.
 public struct ConferenceMuteParams: Codable, Sendable, Hashable {
     public var name: String
-    public var participant: String
+    /// The number the participant calls from; nil with `everyone`.
+    public var participant: String?
     public var muted: Bool
+    /// Every participant who is no leader (ConfBridge's `admin_toggle_mute_participants`,
+    /// as a leader's `1`; since stop 61).
+    public var everyone: Bool?
 
-    public init(name: String, participant: String, muted: Bool) {
+    public init(name: String, participant: String?, muted: Bool, everyone: Bool? = nil) {
         self.name = name
         self.participant = participant
         self.muted = muted
+        self.everyone = everyone
     }
 }
 

@@ -191,6 +191,18 @@ public final class ConferenceRooms: Sendable {
         }
     }
 
+    /// A moderator mutes (or unmutes) every participant of room `name` who is no leader, as a
+    /// leader's `1` does (each hears its beeps). The room afterwards; nil when nobody is in it.
+    public func setMutedEveryone(_ muted: Bool, in name: String) -> Room? {
+        rooms.withLock { rooms in
+            guard let entry = rooms[name] else { return nil }
+            for participant in entry.participants where !participant.isLeader && participant.port.isMuted != muted {
+                participant.port.setMuted(muted, telling: true)
+            }
+            return entry.snapshot(name)
+        }
+    }
+
     /// A supervisor locks (or unlocks) room `name` from outside it (`conference.lock`): the
     /// room afterwards, nil when nobody is in it (an empty room is gone, and so is its lock).
     public func setLocked(_ locked: Bool, in name: String) -> Room? {
