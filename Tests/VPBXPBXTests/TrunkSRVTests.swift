@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import VPBXNetwork
 import VPBXPBX
 import VPBXSIP
 import VPBXStore
@@ -44,6 +45,33 @@ struct TrunkSRVTests {
                 try await pbx.cdrs.search(CDRQuery(number: "+36301234567")).first { $0.disposition != .inProgress }
             }
             #expect(cdr.path == ["trunk:carrier", "trunk:carrier"] && cdr.disposition == .busy, "\(cdr)")
+        }
+    }
+
+    @Test("two servers of one priority share the calls by weight, each call drawing its own first server")
+    func callsSpreadByWeight() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let shared = plan(pbx)
+            pbx.hosts.set(
+                service: "_sip._udp.carrier.example",
+                servers: [
+                    ServiceServer(address: primary.address.host, port: primary.address.port, priority: 10, weight: 50),
+                    ServiceServer(
+                        address: secondary.address.host, port: secondary.address.port, priority: 10, weight: 50),
+                ])
+            await pbx.core.setDialPlan(shared)
+            // 16 calls: all to one server has a chance of 2 in 65,536 when each draws its own.
+            var firsts: Set<String> = []
+            for index in 0..<16 {
+                let number = "0630123\(String(format: "%04d", index))"
+                _ = try await pbx.placeCall(from: alice, to: number, sdp: alice.sdp())
+                let invite = try await pbx.outbound.next("call \(index)'s first INVITE out") {
+                    $0.request?.method == .invite && [primary.address, secondary.address].contains($0.destination)
+                        && $0.request?.uri.user == "3630123" + String(format: "%04d", index)
+                }
+                firsts.insert(invite.destination.host)
+            }
+            #expect(firsts == [primary.address.host, secondary.address.host], "\(firsts)")
         }
     }
 

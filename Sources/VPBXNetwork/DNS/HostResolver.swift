@@ -75,7 +75,9 @@ public final class HostResolver: Sendable {
         case .records(let records):
             var random = SystemRandomNumberGenerator()
             return ServiceRecord.ordered(records, using: &random).compactMap { record in
-                lookup(record.target).first.map { ServiceServer(address: $0, port: Int(record.port)) }
+                lookup(record.target).first.map {
+                    ServiceServer(address: $0, port: Int(record.port), priority: record.priority, weight: record.weight)
+                }
             }
         }
     }

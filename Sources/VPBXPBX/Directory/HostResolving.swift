@@ -1,3 +1,4 @@
+import VPBXNetwork
 import VPBXSIP
 
 /// Host names in static contacts (`sip:door@door.office.lan`), resolved off the core's
@@ -10,16 +11,17 @@ public protocol HostResolving: Sendable {
     func address(of host: String) -> String?
 
     /// The servers of an SRV name (`_sip._udp.provider.hu`) most recently found, each an
-    /// address and a port, in the order to try them; empty when the domain has none; nil
-    /// while it was never looked up. Asks in the background as ``address(of:)`` does.
-    func sipServers(of serviceName: String) -> [(host: String, port: Int)]?
+    /// address and a port with its record's priority and weight, in the order the lookup drew
+    /// (registrations and checks keep it; each call draws its own); empty when the domain has
+    /// none; nil while it was never looked up. Asks in the background as ``address(of:)`` does.
+    func sipServers(of serviceName: String) -> [ServiceServer]?
 }
 
 /// No resolver: only IP addresses reach anyone (unit tests, and the default).
 public struct NoHostResolution: HostResolving {
     public init() {}
     public func address(of host: String) -> String? { nil }
-    public func sipServers(of serviceName: String) -> [(host: String, port: Int)]? { nil }
+    public func sipServers(of serviceName: String) -> [ServiceServer]? { nil }
 }
 
 extension SIPURI {

@@ -1,4 +1,5 @@
 import Foundation
+import VPBXNetwork
 import VPBXSIP
 import VPBXSignaling
 import VPBXStore
@@ -55,13 +56,17 @@ extension PBXCore {
     /// else the host at its port; empty while its names have not resolved. Over TLS the
     /// provider's certificate is checked for the host the trunk names, whichever server
     /// answers (RFC 5922 §4: the domain, not the SRV target).
-    func peers(of trunk: Trunk) -> [SIPPeerAddress] {
+    func peers(of trunk: Trunk, drawnForACall: Bool = false) -> [SIPPeerAddress] {
         let isAddress = isIPAddressText(trunk.host)
         if trunk.srv, !isAddress {
             let servers = hosts.sipServers(of: trunk.serviceName)
             if let servers, !servers.isEmpty {
-                return servers.map {
-                    SIPPeerAddress(transport: trunk.transport, host: $0.host, port: $0.port, serverName: trunk.host)
+                // RFC 2782 spreads calls over the servers of one priority by weight: each call
+                // draws its order, while a registration keeps to the lookup's until a failure.
+                var random = SystemRandomNumberGenerator()
+                let ordered = drawnForACall && servers.count > 1 ? servers.drawnInOrder(using: &random) : servers
+                return ordered.map {
+                    SIPPeerAddress(transport: trunk.transport, host: $0.address, port: $0.port, serverName: trunk.host)
                 }
             }
             // Never looked up yet: the host's own address is asked for too, so a domain
@@ -125,8 +130,12 @@ extension PBXCore {
         let candidates =
             route.map { route in route.trunks.compactMap { name in dialPlan.trunks.first { $0.name == name } } }
             ?? dialPlan.trunks
-        let usable = candidates.filter(\.outbound).flatMap { trunk in peers(of: trunk).map { (trunk, $0) } }
-        return (route, usable.filter { !isUnreachable($0.0, at: $0.1) } + usable.filter { isUnreachable($0.0, at: $0.1) })
+        let usable = candidates.filter(\.outbound).flatMap { trunk in
+            peers(of: trunk, drawnForACall: true).map { (trunk, $0) }
+        }
+        return (
+            route, usable.filter { !isUnreachable($0.0, at: $0.1) } + usable.filter { isUnreachable($0.0, at: $0.1) }
+        )
     }
 
     /// What a call to `number` on behalf of `caller` would do now (`vpbx outroute test`): the
@@ -173,7 +182,8 @@ extension PBXCore {
     func failOver(_ response: SIPResponse, call: Call, leg index: Int) -> Bool {
         let leg = call.legs[index]
         guard let name = leg.trunk, let dialling = leg.dialling,
-            response.statusCode == 408 || response.statusCode >= 500, response.statusCode < 600, call.answeredLeg == nil, call.state != .ending,
+            response.statusCode == 408 || response.statusCode >= 500, response.statusCode < 600,
+            call.answeredLeg == nil, call.state != .ending,
             !call.finalSentToCaller || call.handingOn
         else { return false }
         // The sequence was chosen when the call went out; a trunk removed or turned off since
@@ -222,7 +232,8 @@ extension PBXCore {
             return
         }
         guard let target = trunkTarget(for: number, caller: caller, at: now) else {
-            logger.warning("no trunk for a call to a public number", metadata: ["caller": "\(caller)", "number": "\(number.e164)"])
+            logger.warning(
+                "no trunk for a call to a public number", metadata: ["caller": "\(caller)", "number": "\(number.e164)"])
             rejectAttempt(
                 request, key: key, status: 503, reason: "No Trunk Available", caller: caller, callerName: callerName,
                 callee: number.e164, at: now)
@@ -320,7 +331,9 @@ extension PBXCore {
         headers.add("Call-ID", call.calleeCallID)
         headers.add(CSeq(cseq, .invite))
         headers.add(
-            "Contact", ourContact(user: call.withholdsNumber ? "anonymous" : shownNumber, transport: destination.transport).serialized)
+            "Contact",
+            ourContact(user: call.withholdsNumber ? "anonymous" : shownNumber, transport: destination.transport)
+                .serialized)
         headers.add("Allow", PBXCore.allowedMethods)
         headers.add("User-Agent", configuration.userAgent)
         if let diversion {

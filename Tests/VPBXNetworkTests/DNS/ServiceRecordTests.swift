@@ -64,6 +64,28 @@ struct ServiceRecordTests {
         #expect(spareFirst < 100, "a draw of 0 in 0...50 is about 2 %: \(spareFirst)")
     }
 
+    @Test(
+        "servers found keep their records' priority and weight, so each call draws again: by weight, each with its port"
+    )
+    func serversDrawnAgain() {
+        var random = SeededGenerator(state: 4242)
+        let servers = [
+            ServiceServer(address: "192.0.2.1", port: 5060, priority: 10, weight: 75),
+            ServiceServer(address: "192.0.2.2", port: 5070, priority: 10, weight: 25),
+            ServiceServer(address: "192.0.2.3", port: 5080, priority: 20, weight: 100),
+        ]
+        var firsts: [String: Int] = [:]
+        for _ in 0..<4_000 {
+            let order = servers.drawnInOrder(using: &random)
+            #expect(Set(order.prefix(2).map(\.port)) == [5060, 5070] && order.last == servers[2], "\(order)")
+            firsts[order[0].address, default: 0] += 1
+        }
+        // Binomial with p = 0.75 over 4,000 draws: the standard deviation is 27.
+        #expect((2_850...3_150).contains(firsts["192.0.2.1"] ?? 0), "\(firsts)")
+        let unweighted = [ServiceServer(address: "a", port: 1), ServiceServer(address: "b", port: 2)]
+        #expect(unweighted.drawnInOrder(using: &random) == unweighted, "all weights 0: the order given")
+    }
+
     /// A resolver answering SRV and host questions from scripts.
     final class Script: Sendable {
         private let state = Mutex<
@@ -106,7 +128,10 @@ struct ServiceRecordTests {
         resolver.waitForLookups()
         #expect(
             resolver.servers(of: "_sip._udp.p.example")
-                == [ServiceServer(address: "192.0.2.1", port: 5060), ServiceServer(address: "192.0.2.2", port: 5060)])
+                == [
+                    ServiceServer(address: "192.0.2.1", port: 5060, priority: 10),
+                    ServiceServer(address: "192.0.2.2", port: 5060, priority: 20),
+                ])
     }
 
     @Test(
@@ -128,12 +153,13 @@ struct ServiceRecordTests {
         clock.advance(.seconds(30))
         _ = resolver.servers(of: "_sip._udp.broken.example")
         resolver.waitForLookups()
-        #expect(resolver.servers(of: "_sip._udp.broken.example") == [ServiceServer(address: "192.0.2.9", port: 5060)])
+        let found = [ServiceServer(address: "192.0.2.9", port: 5060, priority: 10)]
+        #expect(resolver.servers(of: "_sip._udp.broken.example") == found)
         script.answer("_sip._udp.broken.example", .failed)
         clock.advance(.seconds(300))
         _ = resolver.servers(of: "_sip._udp.broken.example")
         resolver.waitForLookups()
-        #expect(resolver.servers(of: "_sip._udp.broken.example") == [ServiceServer(address: "192.0.2.9", port: 5060)])
+        #expect(resolver.servers(of: "_sip._udp.broken.example") == found)
         #expect(script.calls == 4)
     }
 }

@@ -1,11 +1,12 @@
 import Synchronization
+import VPBXNetwork
 import VPBXPBX
 
 /// Host names and SRV names the test has "resolved", and the names the core asked for.
 final class FakeHosts: HostResolving {
     private struct State {
         var addresses: [String: String] = [:]
-        var services: [String: [(host: String, port: Int)]] = [:]
+        var services: [String: [ServiceServer]] = [:]
         var asked: [String] = []
     }
 
@@ -18,7 +19,7 @@ final class FakeHosts: HostResolving {
         }
     }
 
-    func sipServers(of serviceName: String) -> [(host: String, port: Int)]? {
+    func sipServers(of serviceName: String) -> [ServiceServer]? {
         state.withLock { state in
             state.asked.append(serviceName)
             return state.services[serviceName]
@@ -26,8 +27,13 @@ final class FakeHosts: HostResolving {
     }
 
     func set(_ host: String, to address: String) { state.withLock { $0.addresses[host] = address } }
-    /// The servers of an SRV name; an empty list: the name has no records.
+    /// The servers of an SRV name, in order (one priority, no weights); an empty list: the
+    /// name has no records.
     func set(service name: String, to servers: [(host: String, port: Int)]) {
+        set(service: name, servers: servers.map { ServiceServer(address: $0.host, port: $0.port) })
+    }
+
+    func set(service name: String, servers: [ServiceServer]) {
         state.withLock { $0.services[name] = servers }
     }
     var asked: [String] { state.withLock { $0.asked } }
