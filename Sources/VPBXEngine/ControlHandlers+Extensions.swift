@@ -34,7 +34,7 @@ extension ControlHandlers {
             // Checked first, so a refused PIN leaves no extension behind.
             let planned = try await self.plannedMailbox(
                 params.number, voicemail: params.voicemail, pin: params.voicemailPin,
-                maxSeconds: params.voicemailMaxSeconds)
+                maxSeconds: params.voicemailMaxSeconds, email: params.voicemailEmail)
             let created = try await self.storeCall { try await self.extensions.create(record) }
             let mailbox = try await self.saveMailbox(planned)
             await self.pbx.extensionChanged(created)
@@ -116,7 +116,7 @@ extension ControlHandlers {
             }
             let planned = try await self.plannedMailbox(
                 params.number, voicemail: params.voicemail, pin: params.voicemailPin,
-                maxSeconds: params.voicemailMaxSeconds)
+                maxSeconds: params.voicemailMaxSeconds, email: params.voicemailEmail)
             let updated = try await self.storeCall { try await self.extensions.update(params.number, with: changes) }
             let mailbox = try await self.saveMailbox(planned)
             await self.pbx.extensionChanged(updated)

@@ -67,10 +67,13 @@ extension ControlHandlers {
     /// nil when it has none and should have none. A new box needs a PIN; a PIN or length
     /// without a box (and without `voicemail: true`) is refused rather than guessed at.
     func plannedMailbox(
-        _ number: String, voicemail enable: Bool?, pin: String?, maxSeconds: Int?
+        _ number: String, voicemail enable: Bool?, pin: String?, maxSeconds: Int?, email: String? = nil
     ) async throws -> MailboxRecord? {
         if let pin, let problem = VoicemailPIN.problem(pin) {
             throw RPCError.invalidArgument(problem, field: "voicemailPin")
+        }
+        if let email, !email.isEmpty, let problem = MailboxRecord.problem(email: email) {
+            throw RPCError.invalidArgument(problem, field: "voicemailEmail")
         }
         if let maxSeconds, !MailboxRecord.maxMessageSecondsRange.contains(maxSeconds) {
             let range = MailboxRecord.maxMessageSecondsRange
@@ -81,7 +84,7 @@ extension ControlHandlers {
         let existing = try await storeCall { try await voicemailStore.mailbox(number) }
         guard var box = existing else {
             guard enable == true else {
-                if pin == nil && maxSeconds == nil { return nil }
+                if pin == nil && maxSeconds == nil && email == nil { return nil }
                 throw RPCError.invalidArgument(
                     "extension \(number) has no voicemail box: switch it on with voicemail true and a PIN",
                     field: "voicemail")
@@ -92,8 +95,10 @@ extension ControlHandlers {
             }
             return MailboxRecord(
                 extensionNumber: number, pinHash: VoicemailPIN.hash(pin),
-                maxMessageSeconds: maxSeconds ?? MailboxRecord.defaultMaxMessageSeconds)
+                maxMessageSeconds: maxSeconds ?? MailboxRecord.defaultMaxMessageSeconds,
+                email: email.flatMap { $0.isEmpty ? nil : $0 })
         }
+        if let email { box.email = email.isEmpty ? nil : email }
         if let enable { box.enabled = enable }
         if let pin { box.pinHash = VoicemailPIN.hash(pin) }
         if let maxSeconds { box.maxMessageSeconds = maxSeconds }
@@ -110,6 +115,7 @@ extension ControlHandlers {
         var info = info(record)
         info.voicemail = mailbox?.enabled ?? false
         info.voicemailMaxSeconds = mailbox?.maxMessageSeconds
+        info.voicemailEmail = mailbox?.email
         return info
     }
 }

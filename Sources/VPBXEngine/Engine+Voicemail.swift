@@ -10,7 +10,8 @@ extension Engine {
     /// and the files back in step (a crash may have left either behind the other). A failed
     /// recovery is logged, not fatal: calls must still work when voicemail cannot.
     static func makeVoicemail(
-        database: VPBXDatabase, dataDirectory: String, events: EventHub, pbx: PBXCore, logger: Logger
+        database: VPBXDatabase, dataDirectory: String, events: EventHub, pbx: PBXCore, logger: Logger,
+        mail: (command: [String], from: String, extensions: any ExtensionRepository)
     ) async -> EngineVoicemail {
         let repository = GRDBVoicemailRepository(database: database)
         let files = VoicemailFiles(dataDirectory: dataDirectory)
@@ -37,9 +38,13 @@ extension Engine {
                     MessageSummary(newMessages: boxCounts.new, oldMessages: boxCounts.old), mailbox: box, notify: false)
             }
         } catch {
-            logger.error("voicemail message counts unreadable at start: \(error); lamps show them after the next message")
+            logger.error(
+                "voicemail message counts unreadable at start: \(error); lamps show them after the next message")
         }
-        return EngineVoicemail(repository: repository, files: files, logger: logger) { mailbox, counts in
+        let mailer = VoicemailMailer(
+            command: mail.command, from: mail.from, extensions: mail.extensions, files: files, logger: logger)
+        return EngineVoicemail(repository: repository, files: files, logger: logger, mailer: mailer) {
+            mailbox, counts in
             await pbx.setMessageSummary(
                 MessageSummary(newMessages: counts.new, oldMessages: counts.old), mailbox: mailbox)
             _ = await events.publish(

@@ -148,7 +148,8 @@ public actor Engine {
         try await pbx.start()
         // Voicemail recovery finishes before SIP listens, so no call reaches a box mid-recovery.
         let voicemail = await Engine.makeVoicemail(
-            database: database, dataDirectory: config.dataDirectory, events: events, pbx: pbx, logger: logger)
+            database: database, dataDirectory: config.dataDirectory, events: events, pbx: pbx, logger: logger,
+            mail: (config.mailCommand, config.mailFrom ?? VoicemailMailer.defaultFrom, extensions))
         let recordings = await Engine.makeRecordings(
             database: database, dataDirectory: config.dataDirectory, retentionDays: config.recordingRetentionDays,
             keys: recordingKeys, events: events, logger: logger)

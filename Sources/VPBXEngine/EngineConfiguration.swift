@@ -1,10 +1,10 @@
 import Foundation
-import VPBXStore
 import Logging
 import VPBXControl
 import VPBXMediaIO
 import VPBXPBX
 import VPBXSIP
+import VPBXStore
 
 /// The engine process's own settings: where it listens and keeps its data. Everything an
 /// administrator manages day to day lives in the store instead. Read from an optional JSON file
@@ -71,13 +71,37 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// Files holding the keys call recordings are encrypted with at rest: new recordings
     /// use the first, all of them open older ones (docs/recording.md); empty: plain WAV.
     public var recordingKeyFiles: [String] = []
+    /// The command that sends voicemail emails, the message on its standard input
+    /// (Asterisk's `mailcmd`); by default the system's sendmail.
+    public private(set) var mailCommand: [String] = VoicemailMailer.defaultCommand
+    /// The address voicemail emails come from; nil: `vpbx@` and the machine's name.
+    public private(set) var mailFrom: String?
 
     public init() {}
+
+    /// `--mail-command '/usr/bin/msmtp -t'`: the program and its arguments, split at spaces.
+    public mutating func setMailCommand(_ text: String) throws {
+        let words = text.split(separator: " ").map(String.init)
+        guard let program = words.first, program.hasPrefix("/") else {
+            throw EngineConfigurationError(
+                "--mail-command needs a program's full path and its arguments, e.g. '/usr/sbin/sendmail -t -i', not '\(text)'"
+            )
+        }
+        mailCommand = words
+    }
+
+    public mutating func setMailFrom(_ address: String) throws {
+        if let problem = MailboxRecord.problem(email: address) {
+            throw EngineConfigurationError("--mail-from: \(problem)")
+        }
+        mailFrom = address
+    }
 
     public mutating func setRecordingRetentionDays(_ days: Int) throws {
         guard (1...RecordingRecord.maximumRetentionDays).contains(days) else {
             throw EngineConfigurationError(
-                "recording retention must be 1 to \(RecordingRecord.maximumRetentionDays) days (ten years), not \(days)")
+                "recording retention must be 1 to \(RecordingRecord.maximumRetentionDays) days (ten years), not \(days)"
+            )
         }
         recordingRetentionDays = days
     }
@@ -87,13 +111,16 @@ public struct EngineConfiguration: Sendable, Equatable {
     public func recordingKeyring() throws -> RecordingKeyring? {
         guard !recordingKeyFiles.isEmpty else { return nil }
         do {
-            return try RecordingKeyring(recordingKeyFiles.map { path throws(RecordingKeyError) in try RecordingKey.load(path: path) })
+            return try RecordingKeyring(
+                recordingKeyFiles.map { path throws(RecordingKeyError) in try RecordingKey.load(path: path) })
         } catch {
             throw EngineConfigurationError("--recording-key: \(error)")
         }
     }
 
-    public var resolvedSocketPath: String { socketPath ?? (dataDirectory as NSString).appendingPathComponent("control.sock") }
+    public var resolvedSocketPath: String {
+        socketPath ?? (dataDirectory as NSString).appendingPathComponent("control.sock")
+    }
 
     public var advertisedHost: String {
         if let rtpAddress, sipHost == "0.0.0.0" || sipHost == "::" { return rtpAddress }
@@ -142,6 +169,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         var webhooks: [Webhook]?
         var recordingRetentionDays: Int?
         var recordingKeys: [String]?
+        var mailCommand: String?
+        var mailFrom: String?
 
         struct Webhook: Decodable {
             var url: String
@@ -192,6 +221,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.promptsDir { promptsDirectory = value }
         if let value = file.recordingRetentionDays { try setRecordingRetentionDays(value) }
         if let value = file.recordingKeys { recordingKeyFiles = value }
+        if let value = file.mailCommand { try setMailCommand(value) }
+        if let value = file.mailFrom { try setMailFrom(value) }
         for webhook in file.webhooks ?? [] {
             try addWebhook(
                 WebhookTarget(
@@ -201,7 +232,9 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.roles {
             for (group, roleName) in value {
                 guard let role = Role(rawValue: roleName) else {
-                    throw EngineConfigurationError("role '\(roleName)' for group '\(group)' is unknown (admin, supervisor, receptionist, agent, wallboard)")
+                    throw EngineConfigurationError(
+                        "role '\(roleName)' for group '\(group)' is unknown (admin, supervisor, receptionist, agent, wallboard)"
+                    )
                 }
                 roles[group] = role
             }
@@ -219,7 +252,8 @@ public struct EngineConfiguration: Sendable, Equatable {
             let host = url.host, !host.isEmpty
         else {
             throw EngineConfigurationError(
-                "webhook URL '\(target.url)' is invalid: expected http:// or https:// and a host, e.g. http://127.0.0.1:8080/pbx")
+                "webhook URL '\(target.url)' is invalid: expected http:// or https:// and a host, e.g. http://127.0.0.1:8080/pbx"
+            )
         }
         if let unknown = target.topics.first(where: { !Self.webhookTopics.contains($0) }) {
             throw EngineConfigurationError(
@@ -233,7 +267,9 @@ public struct EngineConfiguration: Sendable, Equatable {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         let port = parts.count == 2 ? Int(parts[1]) : 53
         guard parts.count <= 2, IPv4Text.value(of: parts[0]) != nil, let port, (1...65_535).contains(port) else {
-            throw EngineConfigurationError("DNS server '\(text)' is invalid: expected an IPv4 address and maybe a port, e.g. 192.0.2.53 or 127.0.0.1:5353")
+            throw EngineConfigurationError(
+                "DNS server '\(text)' is invalid: expected an IPv4 address and maybe a port, e.g. 192.0.2.53 or 127.0.0.1:5353"
+            )
         }
         dnsServer = DNSServer(address: parts[0], port: port)
     }
@@ -251,7 +287,8 @@ public struct EngineConfiguration: Sendable, Equatable {
             port = Int(text[text.index(after: colon)...]) ?? -1
         }
         guard !host.isEmpty, (1...65_535).contains(port) else {
-            throw EngineConfigurationError("SIP listen address '\(text)' is invalid: expected ADDR:PORT, e.g. 0.0.0.0:5060")
+            throw EngineConfigurationError(
+                "SIP listen address '\(text)' is invalid: expected ADDR:PORT, e.g. 0.0.0.0:5060")
         }
         sipHost = host
         sipPort = port
@@ -267,7 +304,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         case (nil, nil): return nil
         case (let certificate?, let key?):
             guard sipTLSPort != sipPort else {
-                throw EngineConfigurationError("the SIP TLS port \(sipTLSPort) is the UDP and TCP port too: choose another (5061 by convention)")
+                throw EngineConfigurationError(
+                    "the SIP TLS port \(sipTLSPort) is the UDP and TCP port too: choose another (5061 by convention)")
             }
             return (sipTLSPort, certificate, key)
         default:
@@ -278,8 +316,11 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// `LO-HI`, even and odd bounds allowed (the pool uses even RTP ports).
     public mutating func setRTPPorts(_ text: String) throws {
         let parts = text.split(separator: "-")
-        guard parts.count == 2, let low = Int(parts[0]), let high = Int(parts[1]), low >= 1024, high <= 65_535, high - low >= 3 else {
-            throw EngineConfigurationError("RTP port range '\(text)' is invalid: expected LO-HI between 1024 and 65535, e.g. 10000-20000")
+        guard parts.count == 2, let low = Int(parts[0]), let high = Int(parts[1]), low >= 1024, high <= 65_535,
+            high - low >= 3
+        else {
+            throw EngineConfigurationError(
+                "RTP port range '\(text)' is invalid: expected LO-HI between 1024 and 65535, e.g. 10000-20000")
         }
         rtpPorts = low...high
     }
@@ -294,11 +335,13 @@ public struct EngineConfiguration: Sendable, Equatable {
     }
 
     public mutating func setMaximumTCPConnections(_ value: Int) throws {
-        maximumTCPConnections = try Self.checked(value, in: 1...1_000_000, "maximum TCP connections", expected: "1 to 1000000")
+        maximumTCPConnections = try Self.checked(
+            value, in: 1...1_000_000, "maximum TCP connections", expected: "1 to 1000000")
     }
 
     public mutating func setTCPIdleTimeout(seconds value: Int) throws {
-        tcpIdleTimeoutSeconds = try Self.checked(value, in: 1...86_400, "TCP idle timeout", expected: "seconds from 1 to 86400")
+        tcpIdleTimeoutSeconds = try Self.checked(
+            value, in: 1...86_400, "TCP idle timeout", expected: "seconds from 1 to 86400")
     }
 
     public mutating func setAuthFailureLimit(_ value: Int) throws {
@@ -308,7 +351,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     }
 
     public mutating func setAuthBanTime(seconds value: Int) throws {
-        authBanSeconds = try Self.checked(value, in: 1...604_800, "ban time", expected: "seconds from 1 to 604800 (a week)")
+        authBanSeconds = try Self.checked(
+            value, in: 1...604_800, "ban time", expected: "seconds from 1 to 604800 (a week)")
     }
 
     public mutating func setMaximumContacts(_ value: Int) throws {
@@ -318,7 +362,8 @@ public struct EngineConfiguration: Sendable, Equatable {
 
     public mutating func setSourceRateLimit(_ value: Int) throws {
         sourceRateLimit = try Self.checked(
-            value, in: 0...1_000_000, "source rate limit", expected: "requests per second from 1 to 1000000, or 0 for no limit")
+            value, in: 0...1_000_000, "source rate limit",
+            expected: "requests per second from 1 to 1000000, or 0 for no limit")
     }
 
     public mutating func setRelayThreads(_ value: Int) throws {
@@ -340,7 +385,9 @@ public struct EngineConfiguration: Sendable, Equatable {
 
     /// `value` when it lies in `range`, else the error every numeric setting gives:
     /// "<what> '<value>' is invalid: expected <expected>".
-    private static func checked(_ value: Int, in range: ClosedRange<Int>, _ what: String, expected: String) throws -> Int {
+    private static func checked(_ value: Int, in range: ClosedRange<Int>, _ what: String, expected: String) throws
+        -> Int
+    {
         guard range.contains(value) else {
             throw EngineConfigurationError("\(what) '\(value)' is invalid: expected \(expected)")
         }
@@ -354,7 +401,8 @@ public struct EngineConfiguration: Sendable, Equatable {
 
     public mutating func setLogLevel(_ text: String) throws {
         guard let level = Logger.Level(rawValue: text.lowercased()) else {
-            throw EngineConfigurationError("log level '\(text)' is invalid: trace, debug, info, notice, warning, error or critical")
+            throw EngineConfigurationError(
+                "log level '\(text)' is invalid: trace, debug, info, notice, warning, error or critical")
         }
         logLevel = level
     }

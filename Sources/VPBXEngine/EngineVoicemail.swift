@@ -16,11 +16,14 @@ public struct EngineVoicemail: VoicemailService {
     let logger: Logger
     /// Called after every change of a box's messages with its new counts.
     let changed: @Sendable (String, VoicemailCounts) async -> Void
+    /// Emails new messages of boxes with an address; nil: none are.
+    let mailer: VoicemailMailer?
 
-    public init(
-        repository: any VoicemailRepository, files: VoicemailFiles, logger: Logger,
+    init(
+        repository: any VoicemailRepository, files: VoicemailFiles, logger: Logger, mailer: VoicemailMailer? = nil,
         changed: @escaping @Sendable (String, VoicemailCounts) async -> Void = { _, _ in }
     ) {
+        self.mailer = mailer
         self.repository = repository
         self.files = files
         self.logger = logger
@@ -88,6 +91,7 @@ public struct EngineVoicemail: VoicemailService {
                 "mailbox": "\(mailbox)", "id": "\(VoicemailIDs.text(id))", "ms": "\(record.durationMilliseconds)",
             ])
         await notify(mailbox)
+        if let address = box.email, let mailer { mailer.mailInBackground(record, to: address) }
     }
 
     public func markHeard(messageID: String) async throws {

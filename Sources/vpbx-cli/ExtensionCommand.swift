@@ -48,12 +48,16 @@ struct ExtensionCommand: AsyncParsableCommand {
         Output.fields([
             ("number", info.number), ("name", info.name), ("type", info.kind.rawValue),
             ("language", info.language.rawValue), ("enabled", info.enabled ? "yes" : "no"),
-            ("mobile", (info.mobileNumber ?? "-") + (info.mobileConfirm == true ? ", must press 1 to take a call" : "")),
+            (
+                "mobile",
+                (info.mobileNumber ?? "-") + (info.mobileConfirm == true ? ", must press 1 to take a call" : "")
+            ),
             ("no-answer timeout", info.noAnswerTimeout.map { "\($0)s" } ?? "default"),
             ("static contact", info.staticContact ?? "-"),
             ("monitor", info.mayMonitor ? "allowed" : "denied"),
             ("pickup group", info.pickupGroup ?? "-"),
             ("voicemail", info.voicemail ? "on (\(info.voicemailMaxSeconds ?? 0) s per message)" : "off"),
+            ("voicemail email", info.voicemailEmail ?? "-"),
             ("recording", info.recordCalls ? "every answered call" : "off"),
             ("calls out", info.outboundClass.rawValue),
             ("caller ID", (info.callerID ?? "the trunk's") + (info.withholdNumber == true ? ", WITHHELD (CLIR)" : "")),
@@ -95,7 +99,9 @@ struct ExtensionSettings: ParsableArguments {
 
     @Option(
         name: .customLong("static-contact"),
-        help: "Fixed SIP contact URI for a phone that does not register (an IP address or a host name the engine resolves).")
+        help:
+            "Fixed SIP contact URI for a phone that does not register (an IP address or a host name the engine resolves)."
+    )
     var staticContact: String?
 
     @Option(help: "Switch the extension's voicemail box on or off (a new box needs --vm-pin; off keeps the messages).")
@@ -107,7 +113,15 @@ struct ExtensionSettings: ParsableArguments {
     @Option(name: .customLong("vm-max-seconds"), help: "Longest voicemail message in seconds, 10 to 600 (default 180).")
     var vmMaxSeconds: Int?
 
-    @Option(help: "Allow or deny this extension's user to listen in on, whisper to and barge into calls (default deny).")
+    @Option(
+        name: .customLong("vm-email"),
+        help:
+            "Email each new voicemail message to this address, the audio attached, through vpbx-engine's --mail-command ('' stops it; the message stays in the box)."
+    )
+    var vmEmail: String?
+
+    @Option(
+        help: "Allow or deny this extension's user to listen in on, whisper to and barge into calls (default deny).")
     var monitor: MonitorPermission?
 
     @Option(help: "Record every answered call this extension makes or takes: on or off (default off; see 'vpbx rec').")
@@ -115,10 +129,15 @@ struct ExtensionSettings: ParsableArguments {
 
     @Option(
         name: .customLong("caller-id"),
-        help: "The number its calls out through a trunk show, a DID such as '06 1 234 5601' (\"\" in 'set': the trunk's).")
+        help:
+            "The number its calls out through a trunk show, a DID such as '06 1 234 5601' (\"\" in 'set': the trunk's)."
+    )
     var callerID: String?
 
-    @Option(help: "How far the extension may call out through a trunk: none (emergency numbers only), national (default), premium (also 06-90/91) or international.")
+    @Option(
+        help:
+            "How far the extension may call out through a trunk: none (emergency numbers only), national (default), premium (also 06-90/91) or international."
+    )
     var outbound: OutboundCallClass?
 
     @Option(
@@ -130,7 +149,9 @@ struct ExtensionSettings: ParsableArguments {
 
     @Option(
         name: .customLong("forward-busy"),
-        help: ArgumentHelp("Send calls to NUMBER when the phones answer busy, before voicemail (\"\" in 'set': off).", valueName: "NUMBER"))
+        help: ArgumentHelp(
+            "Send calls to NUMBER when the phones answer busy, before voicemail (\"\" in 'set': off).",
+            valueName: "NUMBER"))
     var forwardBusy: String?
 
     @Option(
@@ -156,10 +177,14 @@ struct ExtensionSettings: ParsableArguments {
 
     @Option(
         name: .customLong("withhold-number"),
-        help: "Calls out through a trunk withhold the number (CLIR): on or off (default off); *31 before a number does it for one call.")
+        help:
+            "Calls out through a trunk withhold the number (CLIR): on or off (default off); *31 before a number does it for one call."
+    )
     var withholdNumber: WithholdSwitch?
 
-    @Option(name: .customLong("pickup-group"), help: "Pickup group: *8 answers calls ringing the group (\"\" leaves it in 'set').")
+    @Option(
+        name: .customLong("pickup-group"),
+        help: "Pickup group: *8 answers calls ringing the group (\"\" leaves it in 'set').")
     var pickupGroup: String?
 
     @Option(
@@ -180,15 +205,21 @@ struct ExtensionSettings: ParsableArguments {
                 "--mobile '\(mobile)' is not a valid phone number; type it like '06 30 123 4567' or '+36301234567'")
         }
         if let callerID, !callerID.isEmpty, HungarianNumber.normalize(callerID) == nil {
-            throw ValidationError("--caller-id '\(callerID)' is not a phone number; type it like '06 1 234 5601' or '+3612345601'")
+            throw ValidationError(
+                "--caller-id '\(callerID)' is not a phone number; type it like '06 1 234 5601' or '+3612345601'")
         }
-        for (flag, target) in [("--forward-always", forwardAlways), ("--forward-busy", forwardBusy), ("--forward-no-answer", forwardNoAnswer)] {
+        for (flag, target) in [
+            ("--forward-always", forwardAlways), ("--forward-busy", forwardBusy),
+            ("--forward-no-answer", forwardNoAnswer),
+        ] {
             guard let target, !target.isEmpty else { continue }
             let digits = target.filter { $0 != " " && $0 != "-" && $0 != "/" }
             // Digits alone may be an extension (checked by the engine); anything else must be a phone number.
             let plainDigits = !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
             if !plainDigits, HungarianNumber.normalize(digits) == nil {
-                throw ValidationError("\(flag) '\(target)' is neither an extension nor a phone number; e.g. \(flag) 202 or \(flag) '06 30 123 4567'")
+                throw ValidationError(
+                    "\(flag) '\(target)' is neither an extension nor a phone number; e.g. \(flag) 202 or \(flag) '06 30 123 4567'"
+                )
             }
         }
         if let noAnswerTimeout, !(0...600).contains(noAnswerTimeout) {
@@ -212,7 +243,8 @@ struct ExtensionSettings: ParsableArguments {
 
     var isEmpty: Bool {
         kind == nil && mobile == nil && language == nil && noAnswerTimeout == nil && staticContact == nil
-            && voicemail == nil && vmPin == nil && vmMaxSeconds == nil && monitor == nil && pickupGroup == nil
+            && voicemail == nil && vmPin == nil && vmMaxSeconds == nil && vmEmail == nil && monitor == nil
+            && pickupGroup == nil
             && qualify == nil && record == nil && outbound == nil && callerID == nil && forwardAlways == nil
             && forwardBusy == nil && forwardNoAnswer == nil && withholdNumber == nil && mobileConfirm == nil
             && srtp == nil

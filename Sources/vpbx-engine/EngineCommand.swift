@@ -8,7 +8,8 @@ import VPBXEngine
 struct EngineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vpbx-engine",
-        abstract: "Run the vpbx SIP/RTP engine: registrar, B2BUA calls with anchored RTP, CDRs, and the control socket.",
+        abstract:
+            "Run the vpbx SIP/RTP engine: registrar, B2BUA calls with anchored RTP, CDRs, and the control socket.",
         discussion: """
             Extensions, registrations and call records live in DATA-DIR/vpbx.db (SQLite, WAL). Administer it \
             with vpbx(1) over the control socket. SIGINT or SIGTERM ends calls with BYE, writes the \
@@ -16,19 +17,30 @@ struct EngineCommand: AsyncParsableCommand {
             """,
         version: Engine.version)
 
-    @Option(name: .long, help: ArgumentHelp("JSON configuration file; command-line options override it.", valueName: "file"))
+    @Option(
+        name: .long, help: ArgumentHelp("JSON configuration file; command-line options override it.", valueName: "file")
+    )
     var config: String?
 
     @Option(name: .long, help: ArgumentHelp("Data directory (default ./vpbx-data).", valueName: "dir"))
     var dataDir: String?
 
-    @Option(name: .long, help: ArgumentHelp("SIP listen address for UDP and TCP (default 0.0.0.0:5060).", valueName: "addr:port"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("SIP listen address for UDP and TCP (default 0.0.0.0:5060).", valueName: "addr:port"))
     var sipListen: String?
 
-    @Option(name: .long, help: ArgumentHelp("SIP over TLS port on the SIP address, with --tls-certificate and --tls-key (default 5061).", valueName: "port"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "SIP over TLS port on the SIP address, with --tls-certificate and --tls-key (default 5061).",
+            valueName: "port"))
     var sipTlsPort: Int?
 
-    @Option(name: .long, help: ArgumentHelp("PEM file of the engine's TLS certificate (chain, leaf first): turns SIP over TLS on.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "PEM file of the engine's TLS certificate (chain, leaf first): turns SIP over TLS on.", valueName: "file"))
     var tlsCertificate: String?
 
     @Option(name: .long, help: ArgumentHelp("PEM file of the TLS certificate's private key.", valueName: "file"))
@@ -36,7 +48,9 @@ struct EngineCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("tls-ca-file"),
-        help: ArgumentHelp("PEM file of the CA certificates that sign TLS trunks' certificates (default: the system's CAs).", valueName: "file"))
+        help: ArgumentHelp(
+            "PEM file of the CA certificates that sign TLS trunks' certificates (default: the system's CAs).",
+            valueName: "file"))
     var tlsCAFile: String?
 
     @Option(
@@ -46,7 +60,22 @@ struct EngineCommand: AsyncParsableCommand {
             valueName: "addr[:port]"))
     var dnsServer: String?
 
-    @Option(name: .long, help: ArgumentHelp("URL to POST call events to, as JSON (a CRM's screen pop); repeatable.", valueName: "url"))
+    @Option(
+        name: .customLong("mail-command"),
+        help: ArgumentHelp(
+            "The command that sends voicemail emails, the message on its standard input (default '/usr/sbin/sendmail -t -i': the machine's mail transfer agent).",
+            valueName: "command"))
+    var mailCommand: String?
+
+    @Option(
+        name: .customLong("mail-from"),
+        help: ArgumentHelp(
+            "The address voicemail emails come from (default vpbx@ and the machine's name).", valueName: "address"))
+    var mailFrom: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("URL to POST call events to, as JSON (a CRM's screen pop); repeatable.", valueName: "url"))
     var webhook: [String] = []
 
     @Option(
@@ -56,7 +85,10 @@ struct EngineCommand: AsyncParsableCommand {
             valueName: "file"))
     var webhookSecret: String?
 
-    @Option(name: .long, help: ArgumentHelp("Days call recordings are kept before their files are deleted (1-3653, default 365).", valueName: "days"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Days call recordings are kept before their files are deleted (1-3653, default 365).", valueName: "days"))
     var recordingRetention: Int?
 
     @Option(
@@ -69,58 +101,111 @@ struct EngineCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("RTP port range (default 10000-20000).", valueName: "lo-hi"))
     var rtpPorts: String?
 
-    @Option(name: .long, help: ArgumentHelp("Address announced in SDP for RTP (default: the SIP address, or 127.0.0.1 for a wildcard).", valueName: "addr"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Address announced in SDP for RTP (default: the SIP address, or 127.0.0.1 for a wildcard).",
+            valueName: "addr"))
     var rtpAddress: String?
 
     @Option(name: .long, help: ArgumentHelp("Control socket path (default DATA-DIR/control.sock).", valueName: "path"))
     var socket: String?
 
-    @Option(name: .long, help: ArgumentHelp("Source network accepted without digest challenge; repeatable.", valueName: "cidr"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Source network accepted without digest challenge; repeatable.", valueName: "cidr"))
     var trusted: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Seconds without RTP or RTCP from either phone before an answered call is ended (default 60; not while ringing or on hold).", valueName: "seconds"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Seconds without RTP or RTCP from either phone before an answered call is ended (default 60; not while ringing or on hold).",
+            valueName: "seconds"))
     var rtpTimeout: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Refuse new calls with 503 beyond this many at once (default: no limit).", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Refuse new calls with 503 beyond this many at once (default: no limit).", valueName: "n"))
     var maxCalls: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Refuse new calls with 503 while SIP input waits this long for the core; 0 never sheds load (default 300).", valueName: "ms"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Refuse new calls with 503 while SIP input waits this long for the core; 0 never sheds load (default 300).",
+            valueName: "ms"))
     var overloadDelay: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Close new incoming SIP TCP connections while this many are open (default 4096).", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Close new incoming SIP TCP connections while this many are open (default 4096).", valueName: "n"))
     var maxTcpConnections: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Close a SIP TCP connection idle this long, unless a phone is registered on it (default 600).", valueName: "seconds"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Close a SIP TCP connection idle this long, unless a phone is registered on it (default 600).",
+            valueName: "seconds"))
     var tcpIdleTimeout: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Ban a source after this many failed authentications within a minute; 0 never bans (default 10).", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Ban a source after this many failed authentications within a minute; 0 never bans (default 10).",
+            valueName: "n"))
     var authFailLimit: Int?
 
-    @Option(name: .long, help: ArgumentHelp("How long a banned source's new requests are dropped (default 900).", valueName: "seconds"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("How long a banned source's new requests are dropped (default 900).", valueName: "seconds"))
     var authBanTime: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Source network never banned (still challenged); repeatable.", valueName: "cidr"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Source network never banned (still challenged); repeatable.", valueName: "cidr"))
     var authBanExempt: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Contacts one extension may register at once; more replace those expiring soonest (default 10).", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Contacts one extension may register at once; more replace those expiring soonest (default 10).",
+            valueName: "n"))
     var maxContacts: Int?
 
-    @Option(name: .long, help: ArgumentHelp("New requests per second one untrusted source may send; the rest are dropped; 0 no limit (default 200).", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "New requests per second one untrusted source may send; the rest are dropped; 0 no limit (default 200).",
+            valueName: "n"))
     var sourceRateLimit: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Call records and registration changes that may wait in memory while the database refuses them (a full disk) before new calls get 503; 0 no bound (default 100000).", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Call records and registration changes that may wait in memory while the database refuses them (a full disk) before new calls get 503; 0 no bound (default 100000).",
+            valueName: "n"))
     var maxPendingWrites: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Threads that forward the RTP of plain bridged calls, 1 to 64 (default: half the cores, at least 1).", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Threads that forward the RTP of plain bridged calls, 1 to 64 (default: half the cores, at least 1).",
+            valueName: "n"))
     var relayThreads: Int?
 
     @Option(name: .long, help: ArgumentHelp("Digest authentication realm (default vpbx).", valueName: "name"))
     var realm: String?
 
-    @Option(name: .long, help: ArgumentHelp("Directory of the default prompts, <dir>/<lang>/<name>.wav (default $VPBX_PROMPTS_DIR).", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Directory of the default prompts, <dir>/<lang>/<name>.wav (default $VPBX_PROMPTS_DIR).", valueName: "dir"))
     var promptsDir: String?
 
-    @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level")
+    )
     var logLevel: String?
 
     @Option(
@@ -162,6 +247,8 @@ struct EngineCommand: AsyncParsableCommand {
         if let tlsKey { configuration.tlsKeyFile = tlsKey }
         if let tlsCAFile { configuration.tlsCAFile = tlsCAFile }
         if let dnsServer { try configuration.setDNSServer(dnsServer) }
+        if let mailCommand { try configuration.setMailCommand(mailCommand) }
+        if let mailFrom { try configuration.setMailFrom(mailFrom) }
         if let rtpPorts { try configuration.setRTPPorts(rtpPorts) }
         if webhookSecret != nil, webhook.isEmpty {
             throw EngineConfigurationError("--webhook-secret signs the --webhook URLs: give at least one --webhook")
@@ -174,7 +261,9 @@ struct EngineCommand: AsyncParsableCommand {
         if let socket { configuration.socketPath = socket }
         if !trusted.isEmpty { configuration.trusted = trusted }
         if let rtpTimeout {
-            guard rtpTimeout > 0 else { throw EngineConfigurationError("--rtp-timeout must be a positive number of seconds") }
+            guard rtpTimeout > 0 else {
+                throw EngineConfigurationError("--rtp-timeout must be a positive number of seconds")
+            }
             configuration.rtpTimeoutSeconds = rtpTimeout
         }
         if let maxCalls { try configuration.setMaximumCalls(maxCalls) }

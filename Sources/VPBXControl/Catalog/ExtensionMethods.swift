@@ -55,6 +55,9 @@ public enum ExtensionCreate: RPCMethod {
         public var mobileConfirm: Bool?
         /// SRTP offered to its phones with the engine's key (default off).
         public var srtp: SRTPOffer?
+        /// Where the box's new messages are emailed, the audio attached (since stop 61); ""
+        /// in `extension.update` stops it.
+        public var voicemailEmail: String?
 
         public init(
             number: String, name: String, password: String, kind: ExtensionKind? = nil, mobileNumber: String? = nil,
@@ -63,7 +66,7 @@ public enum ExtensionCreate: RPCMethod {
             mayMonitor: Bool? = nil, pickupGroup: String? = nil, qualifySeconds: Int? = nil, recordCalls: Bool? = nil,
             outboundClass: OutboundCallClass? = nil, callerID: String? = nil, forwardAlways: String? = nil,
             forwardBusy: String? = nil, forwardNoAnswer: String? = nil, withholdNumber: Bool? = nil,
-            mobileConfirm: Bool? = nil, srtp: SRTPOffer? = nil
+            mobileConfirm: Bool? = nil, srtp: SRTPOffer? = nil, voicemailEmail: String? = nil
         ) {
             self.number = number
             self.name = name
@@ -89,6 +92,7 @@ public enum ExtensionCreate: RPCMethod {
             self.withholdNumber = withholdNumber
             self.mobileConfirm = mobileConfirm
             self.srtp = srtp
+            self.voicemailEmail = voicemailEmail
         }
     }
 }
@@ -159,6 +163,9 @@ public enum ExtensionUpdate: RPCMethod {
         public var mobileConfirm: Bool?
         /// SRTP offered to its phones with the engine's key.
         public var srtp: SRTPOffer?
+        /// Where the box's new messages are emailed, the audio attached (since stop 61); ""
+        /// in `extension.update` stops it.
+        public var voicemailEmail: String?
 
         public init(
             number: String, name: String? = nil, password: String? = nil, kind: ExtensionKind? = nil,
@@ -168,7 +175,7 @@ public enum ExtensionUpdate: RPCMethod {
             qualifySeconds: Int? = nil, recordCalls: Bool? = nil, outboundClass: OutboundCallClass? = nil,
             callerID: String? = nil, forwardAlways: String? = nil, forwardBusy: String? = nil,
             forwardNoAnswer: String? = nil, withholdNumber: Bool? = nil, mobileConfirm: Bool? = nil,
-            srtp: SRTPOffer? = nil
+            srtp: SRTPOffer? = nil, voicemailEmail: String? = nil
         ) {
             self.number = number
             self.name = name
@@ -194,6 +201,7 @@ public enum ExtensionUpdate: RPCMethod {
             self.withholdNumber = withholdNumber
             self.mobileConfirm = mobileConfirm
             self.srtp = srtp
+            self.voicemailEmail = voicemailEmail
         }
     }
 }

@@ -36,6 +36,8 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
     public var voicemail: Bool
     /// The box's longest message in seconds; nil without a box.
     public var voicemailMaxSeconds: Int?
+    /// Where the box's new messages are emailed; nil: not emailed, or no box (since stop 61).
+    public var voicemailEmail: String?
     /// May listen in on, whisper to and barge into calls.
     public var mayMonitor: Bool
     /// `*8` from this extension answers calls ringing others of the group.
@@ -108,6 +110,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         enabled = try container.decode(Bool.self, forKey: .enabled)
         voicemail = try container.decodeIfPresent(Bool.self, forKey: .voicemail) ?? false
         voicemailMaxSeconds = try container.decodeIfPresent(Int.self, forKey: .voicemailMaxSeconds)
+        voicemailEmail = try container.decodeIfPresent(String.self, forKey: .voicemailEmail)
         mayMonitor = try container.decodeIfPresent(Bool.self, forKey: .mayMonitor) ?? false
         pickupGroup = try container.decodeIfPresent(String.self, forKey: .pickupGroup)
         qualifySeconds = try container.decodeIfPresent(Int.self, forKey: .qualifySeconds) ?? 0

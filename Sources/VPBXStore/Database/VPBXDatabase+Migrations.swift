@@ -54,6 +54,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v33-conference-record-calls", migrate: addConferenceRecordCalls)
         migrator.registerMigration("v34-outbound-route-override-caller-id", migrate: addOutboundRouteOverride)
         migrator.registerMigration("v35-numbering", migrate: createNumbering)
+        migrator.registerMigration("v36-mailbox-email", migrate: addMailboxEmail)
         return migrator
     }
 
@@ -388,6 +389,10 @@ extension VPBXDatabase {
     /// Off for the trunks there are: whether their port was given is not known any more.
     private static func addTrunkSRV(_ db: Database) throws {
         try db.alter(table: "trunks") { t in t.add(column: "srv", .boolean).notNull().defaults(to: false) }
+    }
+
+    private static func addMailboxEmail(_ db: Database) throws {
+        try db.alter(table: "mailboxes") { t in t.add(column: "email", .text) }
     }
 
     /// One row at most (the CHECK), for the whole exchange.

@@ -14,6 +14,9 @@ public struct MailboxRecord: Codable, Sendable, Equatable, Identifiable {
     public var pinHash: String
     /// The longest message a caller may leave, in seconds.
     public var maxMessageSeconds: Int
+    /// Where each new message is emailed, its audio attached (Asterisk's `attach=yes`);
+    /// nil: not emailed. The message stays in the box either way.
+    public var email: String?
     /// Set by the repository when the box is first stored.
     public var createdAt: Date
     /// Set by the repository on every upsert.
@@ -29,9 +32,10 @@ public struct MailboxRecord: Codable, Sendable, Equatable, Identifiable {
     /// Creates a mailbox record; the timestamps are set by the repository.
     public init(
         extensionNumber: String, enabled: Bool = true, pinHash: String,
-        maxMessageSeconds: Int = MailboxRecord.defaultMaxMessageSeconds,
+        maxMessageSeconds: Int = MailboxRecord.defaultMaxMessageSeconds, email: String? = nil,
         createdAt: Date = Date(timeIntervalSince1970: 0), updatedAt: Date = Date(timeIntervalSince1970: 0)
     ) {
+        self.email = email
         self.extensionNumber = extensionNumber
         self.enabled = enabled
         self.pinHash = pinHash
@@ -47,6 +51,24 @@ public struct MailboxRecord: Codable, Sendable, Equatable, Identifiable {
         try Validation.text(pinHash, field: "PIN hash of \(object)", maxLength: 200)
         try Validation.range(
             maxMessageSeconds, Self.maxMessageSecondsRange, field: "maximum message length of \(object)", unit: "s")
+        if let email, let problem = Self.problem(email: email) {
+            throw StoreError.invalid("the email address of \(object): \(problem)")
+        }
+    }
+
+    /// Why `email` cannot be a mailbox's address, or nil when it can: one `@` between a
+    /// local part and a domain with a dot, printable ASCII without spaces or the characters
+    /// that would break a mail header (`<>,;"` and line breaks), at most 254 characters.
+    /// (Not RFC 5322's whole grammar: quoted local parts are refused.)
+    public static func problem(email: String) -> String? {
+        let forbidden = Set("<>,;\"()[]\\ ")
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+            email.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 }),
+            !email.contains(where: forbidden.contains)
+        else { return "\(email) is not an email address like anna.kovacs@example.hu" }
+        return nil
     }
 
     enum CodingKeys: String, CodingKey {
@@ -54,6 +76,7 @@ public struct MailboxRecord: Codable, Sendable, Equatable, Identifiable {
         case enabled
         case pinHash = "pin_hash"
         case maxMessageSeconds = "max_message_seconds"
+        case email
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }

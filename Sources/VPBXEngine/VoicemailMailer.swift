@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import Synchronization
+import VPBXMediaIO
+import VPBXStore
+
+/// Emails each new voicemail message of a box that has an address (`vpbx ext set 1001
+/// --vm-email anna@example.hu`) through the system's mail command, as Asterisk's
+/// `mailcmd` (`/usr/sbin/sendmail -t`): the engine speaks no SMTP itself, the machine's mail
+/// transfer agent (Postfix, exim, msmtp, nullmailer) queues and delivers. A failure (no
+/// such command, its non-zero exit, no end within the time limit) is logged and counted;
+/// the message stays in the box either way, so nothing a caller left is lost.
+struct VoicemailMailer: Sendable {
+    /// The command and its arguments, the message on its standard input.
+    let command: [String]
+    /// The sender's address (From).
+    let from: String
+    let extensions: any ExtensionRepository
+    let files: VoicemailFiles
+    let logger: Logger
+    /// The longest the command may take before it is stopped (a relay that hangs).
+    var timeout: Duration = .seconds(30)
+
+    /// `/usr/sbin/sendmail -t -i`: addresses from the headers, a lone `.` not the end.
+    static let defaultCommand = ["/usr/sbin/sendmail", "-t", "-i"]
+
+    /// `vpbx@HOST`: the machine's name, as mail from a daemon usually is.
+    static var defaultFrom: String {
+        "vpbx@" + (ProcessInfo.processInfo.hostName.isEmpty ? "localhost" : ProcessInfo.processInfo.hostName)
+    }
+
+    /// Sends `message` of `box` to `address` in the background.
+    func mailInBackground(_ message: VoicemailMessageRecord, to address: String) {
+        Task { await mail(message, to: address) }
+    }
+
+    /// Builds and sends the email; returns whether the command took it.
+    @discardableResult
+    func mail(_ message: VoicemailMessageRecord, to address: String) async -> Bool {
+        let id = message.id.uuidString.lowercased()
+        let metadata: Logger.Metadata = ["mailbox": "\(message.mailbox)", "id": "\(id)", "to": "\(address)"]
+        let owner = try? await extensions.get(message.mailbox)
+        let wav: [UInt8]
+        do {
+            wav = try files.bytes(message.audioPath)
+        } catch {
+            logger.error("voicemail not emailed: its audio is unreadable: \(error)", metadata: metadata)
+            return false
+        }
+        let email = VoicemailEmail(
+            from: from, to: address, mailbox: message.mailbox, caller: message.caller, callerName: message.callerName,
+            receivedAt: message.receivedAt, durationMilliseconds: message.durationMilliseconds,
+            language: owner?.language.rawValue ?? "hu", messageID: id, wav: wav)
+        switch await MailCommand.run(command, input: Array(email.rendered().utf8), timeout: timeout) {
+        case .sent:
+            logger.notice("voicemail emailed", metadata: metadata)
+            return true
+        case .failed(let why):
+            logger.error(
+                "voicemail not emailed (the message stays in the box): \(why)",
+                metadata: metadata.merging(["command": "\(command.joined(separator: " "))"]) { $1 })
+            return false
+        }
+    }
+}
+
+/// Runs a command with bytes on its standard input and waits, within a time limit, for its
+/// end (Foundation's `Process`: the waiting is a termination handler, no thread blocks).
+enum MailCommand {
+    enum Outcome: Equatable {
+        case sent
+        case failed(String)
+    }
+
+    static func run(_ command: [String], input: [UInt8], timeout: Duration) async -> Outcome {
+        guard let executable = command.first else { return .failed("no mail command") }
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            return .failed(
+                "\(executable) is not there: install a mail transfer agent (postfix, msmtp-mta) or give --mail-command")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = Array(command.dropFirst())
+        let stdin = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = stderr
+        // What it says on stderr is gathered as it comes: reading it to its end afterwards
+        // would wait for every process holding the pipe (a child of a stopped command).
+        let complaints = Mutex<[UInt8]>([])
+        stderr.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            complaints.withLock { $0 += data.prefix(max(0, 4096 - $0.count)) }
+        }
+        let ended = AsyncStream<Int32>.makeStream()
+        process.terminationHandler = { finished in
+            ended.continuation.yield(finished.terminationStatus)
+            ended.continuation.finish()
+        }
+        do {
+            try process.run()
+        } catch {
+            return .failed("\(executable) did not start: \(error)")
+        }
+        // The message is written on a thread of its own: a command that reads nothing would
+        // otherwise block the writer once the pipe's buffer is full. (A command stopped for
+        // its time while a child of it holds the pipe leaves that thread blocked until the
+        // child ends: rare, and only a thread.)
+        let writer = Thread {
+            try? stdin.fileHandleForWriting.write(contentsOf: Data(input))
+            try? stdin.fileHandleForWriting.close()
+        }
+        writer.start()
+        let deadline = Task {
+            try await Task.sleep(for: timeout)
+            guard process.isRunning else { return }
+            process.terminate()
+            // A command may ignore SIGTERM. (A child it started that goes on running keeps
+            // Foundation from seeing the end until the child's: `Process` watches them all.)
+            try await Task.sleep(for: .seconds(1))
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        var status: Int32 = -1
+        for await code in ended.stream { status = code }
+        deadline.cancel()
+        // The handler may still be handing over the last of it.
+        try? await Task.sleep(for: .milliseconds(20))
+        stderr.fileHandleForReading.readabilityHandler = nil
+        let complaint = String(decoding: complaints.withLock { $0 }, as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        if process.terminationReason == .uncaughtSignal {
+            return .failed("\(executable) was stopped after \(timeout) (or killed)")
+        }
+        return status == 0
+            ? .sent
+            : .failed("\(executable) exited with \(status)" + (complaint.isEmpty ? "" : ": \(complaint.prefix(300))"))
+    }
+}
