@@ -73,7 +73,9 @@ extension Integration {
 
         /// The core answers a re-INVITE to one of its applications itself, and the
         /// application answers an UPDATE without an offer: before, both got 488.
-        @Test("a menu: the caller's session refreshes (a re-INVITE with its offer, an UPDATE without) get 200; then it presses 1 by INFO")
+        @Test(
+            "a menu: the caller's session refreshes (a re-INVITE with its offer, an UPDATE without) get 200; then it presses 1 by INFO"
+        )
         func menuAfterSessionRefreshes() async throws {
             try await TestPBX.run { pbx in try await pressOneInMenu(pbx, caller: .callRefreshInfo1) }
         }
@@ -117,7 +119,8 @@ extension Integration {
                 let samples = ear.receivedAudio
                 let frames = stride(from: 0, to: samples.count - 159, by: 160).map { Array(samples[$0..<($0 + 160)]) }
                 let tones = frames.map { frame -> Double? in
-                    SignalLevel.rms(frame) > 300 ? FrequencyEstimator.dominantFrequency(in: frame, range: 200...1500) : nil
+                    SignalLevel.rms(frame) > 300
+                        ? FrequencyEstimator.dominantFrequency(in: frame, range: 200...1500) : nil
                 }
                 let greeting = tones.firstIndex { $0.map { abs($0 - 1000) < 30 } ?? false }
                 let ringback = tones.lastIndex { $0.map { abs($0 - 425) < 30 } ?? false }
@@ -141,7 +144,8 @@ extension Integration {
                 try await pbx.addExtension(
                     Fixture.callee, password: Fixture.password(Fixture.callee),
                     staticContact: pbx.contact(of: busy, number: Fixture.callee))
-                try await pbx.addExtension("1003", password: Fixture.password("1003"), staticContact: pbx.contact(of: sales, number: "1003"))
+                try await pbx.addExtension(
+                    "1003", password: Fixture.password("1003"), staticContact: pbx.contact(of: sales, number: "1003"))
                 try await pbx.cli.succeed([
                     "ivr", "add", "main", "--greeting", "welcome", "--option", "1=ext:1002", "--option", "2=ext:1003",
                     "--key-timeout", "5",
@@ -166,7 +170,10 @@ extension Integration {
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: "200")
                 #expect(cdr.disposition == .answered)
                 #expect(cdr.hangupSide == .callee)
-                #expect(cdr.path == ["route:200", "ivr:main", "ivr:main=1", "ext:1002", "ext:1002=busy", "ivr:main=2", "ext:1003"])
+                #expect(
+                    cdr.path == [
+                        "route:200", "ivr:main", "ivr:main=1", "ext:1002", "ext:1002=busy", "ivr:main=2", "ext:1003",
+                    ])
             }
         }
     }
@@ -179,7 +186,9 @@ extension Integration {
     struct VoicemailCallTests {
         /// 1002 (a mailbox, a sipp phone that says busy) is called by 1001, which talks a 1 kHz
         /// tone for `seconds` and hangs up; returns the box once the message is in it.
-        private func leaveMessage(_ pbx: TestPBX, seconds: Double = 2) async throws -> VoicemailMailboxInfo {
+        private func leaveMessage(_ pbx: TestPBX, seconds: Double = 2, email: String? = nil) async throws
+            -> VoicemailMailboxInfo
+        {
             let tone = pbx.scratch.file("tone-1khz.pcap")
             try TonePCAP.write(to: tone, frequency: 1000, seconds: seconds)
             let callee = try SippPeer(.busy)
@@ -188,6 +197,7 @@ extension Integration {
                 Fixture.callee, password: Fixture.password(Fixture.callee),
                 staticContact: pbx.contact(of: callee, number: Fixture.callee))
             try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--voicemail", "on", "--vm-pin", "4711"])
+            if let email { try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--vm-email", email]) }
 
             let caller = try pbx.phone(.callSayHangUp).service(Fixture.callee).caller(Fixture.caller)
                 .key("pcap", tone.path)
@@ -229,7 +239,55 @@ extension Integration {
             }
         }
 
-        @Test("the owner's phone watches its mailbox: NOTIFY 1/0 when a message is left, *97 plays it, NOTIFY 0/1 once heard")
+        @Test(
+            "a box with an email address: the new message is mailed through the mail command, its WAV attached (the tone); it stays in the box"
+        )
+        func messageIsEmailed() async throws {
+            let outbox = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "vpbx-outbox-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: outbox, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: outbox) }
+            let script = outbox.appendingPathComponent("sendmail.sh")
+            try
+                "#!/bin/sh\n[ \"$1\" = -t ] || exit 64\ncat > \"$2/mail.eml.part\" && mv \"$2/mail.eml.part\" \"$2/mail.eml\"\n"
+                .write(to: script, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+            try await TestPBX.run(configure: { $0.mailCommand = "\(script.path) -t \(outbox.path)" }) { pbx in
+                let added = try await pbx.cli.run(["ext", "add", "1003", "--name", "X", "--password", "pw-1003-x"])
+                #expect(added.exitCode == 0, "\(added.summary)")
+                let refused = try await pbx.cli.run(
+                    ["ext", "set", "1003", "--voicemail", "on", "--vm-pin", "4711", "--vm-email", "not an address"])
+                #expect(refused.exitCode == 1 && refused.stderr.contains("not an email address"), "\(refused.summary)")
+
+                let box = try await leaveMessage(pbx, email: "bela@example.hu")
+                let message = try #require(box.messages.first)
+                let shown = try await pbx.cli.json(ExtensionInfo.self, ["ext", "show", Fixture.callee])
+                #expect(shown.voicemailEmail == "bela@example.hu", "\(shown)")
+                let mail = outbox.appendingPathComponent("mail.eml")
+                let text = try await eventually("the email handed to the mail command") {
+                    try? String(contentsOf: mail, encoding: .utf8)
+                }
+                #expect(text.contains("To: <bela@example.hu>\r\n") && text.contains("From: vpbx <pbx@vpbx.test>\r\n"))
+                #expect(text.contains("X-VPBX-Mailbox: \(Fixture.callee)\r\n"), "\(text.prefix(600))")
+                // The attachment: the base64 lines after the audio part's headers, up to the end.
+                let audioPart = try #require(text.components(separatedBy: "Content-Type: audio/wav").last)
+                let encoded = audioPart.components(separatedBy: "\r\n\r\n")[1].components(separatedBy: "\r\n--")[0]
+                let wavBytes = try #require(Data(base64Encoded: encoded.replacingOccurrences(of: "\r\n", with: "")))
+                let wav = try WAVReader.read([UInt8](wavBytes), name: "attached.wav")
+                let samples = wav.telephoneAudio()
+                let frames = stride(from: 0, to: samples.count - 159, by: 160).map { samples[$0..<($0 + 160)] }
+                let loud = frames.filter { SignalLevel.rms($0) > 1000 }
+                let frequency = FrequencyEstimator.dominantFrequency(in: Array(loud.joined()))
+                #expect(loud.count > 80 && abs(frequency - 1000) < 10, "\(loud.count) loud frames at \(frequency) Hz")
+                let exported = pbx.scratch.file("kept.wav")
+                try await pbx.cli.succeed(["vm", "export", message.id, exported.path])
+                #expect(try Data(contentsOf: exported) == wavBytes, "the same audio stays in the box")
+            }
+        }
+
+        @Test(
+            "the owner's phone watches its mailbox: NOTIFY 1/0 when a message is left, *97 plays it, NOTIFY 0/1 once heard"
+        )
         func messageWaitingFollowsDepositAndListening() async throws {
             try await TestPBX.run { pbx in
                 let tone = pbx.scratch.file("tone-1khz.pcap")

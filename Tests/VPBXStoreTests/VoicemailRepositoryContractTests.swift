@@ -41,6 +41,30 @@ struct VoicemailRepositoryContractTests {
     /// What the engine's start reads at once: every message, every box's counts (the same
     /// as asked box by box; a box without messages is absent).
     @Test(arguments: StoreBackend.allCases)
+    func mailboxEmailIsKeptAndChecked(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            _ = try await repos.extensions.create(Fixtures.extensionRecord("201"))
+            let box = try await repos.voicemail.upsertMailbox(
+                MailboxRecord(extensionNumber: "201", pinHash: Self.hash, email: "toth.gyozo@example.hu"))
+            #expect(try await repos.voicemail.mailbox("201")?.email == "toth.gyozo@example.hu")
+            for bad in [
+                "toth", "a@b", "a b@example.hu", "a@example.hu\r\nBcc: x@y.hu", "<a@example.hu>", "tóth@example.hu",
+            ] {
+                var changed = box
+                changed.email = bad
+                let refused = await #expect(throws: StoreError.self) {
+                    try await repos.voicemail.upsertMailbox(changed)
+                }
+                #expect(refused?.kind == .invalidArgument, "\(bad)")
+            }
+            var cleared = box
+            cleared.email = nil
+            _ = try await repos.voicemail.upsertMailbox(cleared)
+            #expect(try await repos.voicemail.mailbox("201")?.email == nil)
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func allMessagesAndCountsInOneRead(backend: StoreBackend) async throws {
         try await backend.withRepositories { repos in
             #expect(try await repos.voicemail.allMessages().isEmpty)

@@ -33,6 +33,8 @@ struct EngineOptions: Sendable {
     /// `--dns-server 127.0.0.1:PORT`: the test's own DNS server (``TestDNSServer``); nil:
     /// the system's.
     var dnsServerPort: UInt16?
+    /// `--mail-command`: what sends voicemail emails (a test's script that keeps them).
+    var mailCommand: String?
     var logLevel = "debug"
     /// The default prompts: empty at first; tests put the files they need there.
     var promptsDirectory: String
@@ -89,6 +91,7 @@ struct EngineOptions: Sendable {
         }
         if let tlsCAFile { arguments += ["--tls-ca-file", tlsCAFile] }
         if let dnsServerPort { arguments += ["--dns-server", "127.0.0.1:\(dnsServerPort)"] }
+        if let mailCommand { arguments += ["--mail-command", mailCommand, "--mail-from", "pbx@vpbx.test"] }
         return arguments
     }
 }
