@@ -125,19 +125,19 @@ struct VoicemailEmail: Sendable {
 
     /// `Mon, 07 Dec 2026 16:20:00 +0000` (RFC 5322 §3.3), in English whatever the locale.
     static func rfc5322Date(_ date: Date, _ timeZone: TimeZone) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
-        return formatter.string(from: date)
+        formatted(date, "EEE, dd MMM yyyy HH:mm:ss Z", timeZone)
     }
 
     /// `2026-12-07 16:20` in the engine's time zone: what the body says.
     static func localTime(_ date: Date, _ timeZone: TimeZone) -> String {
+        formatted(date, "yyyy-MM-dd HH:mm", timeZone)
+    }
+
+    private static func formatted(_ date: Date, _ format: String, _ timeZone: TimeZone) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = timeZone
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        formatter.dateFormat = format
         return formatter.string(from: date)
     }
 }

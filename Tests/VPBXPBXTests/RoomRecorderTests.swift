@@ -23,12 +23,20 @@ struct RoomRecorderTests {
     final class Service: CallRecordingService {
         let requests = Mutex<[RoomRecordingRequest]>([])
         let sink = Sink()
+        /// Refuses the first this many room recordings (a store that refused the row).
+        let refusals = Mutex(0)
         func startRecording(_ request: CallRecordingRequest, media: any MediaSession) async throws -> any MediaRecording
         {
             throw RecordingUnsupported()
         }
         func startRoomRecording(_ request: RoomRecordingRequest) async throws -> any RelayRecordingSink {
             requests.withLock { $0.append(request) }
+            if refusals.withLock({ count in
+                defer { count = max(0, count - 1) }
+                return count > 0
+            }) {
+                throw RecordingUnsupported()
+            }
             return sink
         }
         var all: [RoomRecordingRequest] { requests.withLock { $0 } }
@@ -84,5 +92,19 @@ struct RoomRecorderTests {
         #expect(!rooms.isRecorded("plain"))
         try await Task.sleep(for: .milliseconds(100))
         #expect(service.all.isEmpty)
+    }
+
+    @Test("a recording that could not start is tried again by the next caller to come in")
+    func failedStartIsRetried() async throws {
+        let rooms = ConferenceRooms()
+        let service = Service()
+        service.refusals.withLock { $0 = 1 }
+        rooms.setRecorder(RoomRecorder(service: service, logger: Logger(label: "test")))
+        let settings = ConferenceRoomSettings(recordCalls: true)
+        _ = rooms.admit("board", caller: "1001", settings: settings)
+        try await eventually("the refused start forgotten") { service.all.count == 1 && !rooms.isRecorded("board") }
+        _ = rooms.admit("board", caller: "1002", settings: settings)
+        try await eventually("a second start") { service.all.count == 2 }
+        #expect(service.all.last?.openedBy == "1002" && rooms.isRecorded("board"))
     }
 }

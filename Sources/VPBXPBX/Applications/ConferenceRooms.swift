@@ -119,8 +119,20 @@ public final class ConferenceRooms: Sendable {
             rooms[name] = entry
             return .joined(port)
         }
-        if let recorder, let startsRecording { recorder.start(room: name, listener: startsRecording, openedBy: caller) }
+        if let recorder, let startsRecording {
+            recorder.start(room: name, listener: startsRecording, openedBy: caller) { [weak self] in
+                self?.forgetRecording(startsRecording, of: name)
+            }
+        }
         return admission
+    }
+
+    /// A recording that could not start is no longer the room's, so the next caller's
+    /// admission starts another.
+    private func forgetRecording(_ listener: ConferencePort, of name: String) {
+        rooms.withLock { rooms in
+            if rooms[name]?.recording?.id == listener.id { rooms[name]?.recording = nil }
+        }
     }
 
     /// Whether room `name` is being recorded as one file now.

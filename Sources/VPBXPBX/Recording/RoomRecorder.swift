@@ -20,19 +20,27 @@ public struct RoomRecorder: Sendable {
     }
 
     /// Starts recording room `room` through `listener` in the background; the recording ends
-    /// when the listener leaves the room.
-    func start(room: String, listener: ConferencePort, openedBy caller: String) {
-        Task { await record(room: room, listener: listener, openedBy: caller) }
+    /// when the listener leaves the room. `failed` is told when the recording could not start
+    /// (the store refused its row, the disk its file), so the room can try again.
+    func start(
+        room: String, listener: ConferencePort, openedBy caller: String, failed: @escaping @Sendable () -> Void
+    ) {
+        Task { await record(room: room, listener: listener, openedBy: caller, failed: failed) }
     }
 
-    func record(room: String, listener: ConferencePort, openedBy caller: String) async {
+    func record(
+        room: String, listener: ConferencePort, openedBy caller: String, failed: @Sendable () -> Void = {}
+    ) async {
         let request = RoomRecordingRequest(id: UUID(), room: room, openedBy: caller, startedAt: Date())
         let sink: any RelayRecordingSink
         do {
             sink = try await service.startRoomRecording(request)
         } catch {
-            logger.error("conference room not recorded", metadata: ["room": "\(room)", "error": "\(error)"])
+            logger.error(
+                "conference room not recorded; the next caller to come in tries again",
+                metadata: ["room": "\(room)", "error": "\(error)"])
             listener.leave()
+            failed()
             return
         }
         let clock = ContinuousClock()
