@@ -33,6 +33,8 @@ public enum ConsoleAction: String, Sendable, Hashable, CaseIterable {
     case dialNumber
     /// Pause or resume the recording of the agent's call (a card number read out).
     case recording
+    /// Find an extension by number or name as it is typed (the overview's extensions).
+    case find
 }
 
 /// Work a screen asks the controller to do against the engine.

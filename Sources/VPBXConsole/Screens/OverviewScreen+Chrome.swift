@@ -24,8 +24,16 @@ extension OverviewScreen {
         Chrome.banner(into: &canvas, row: row, model: model)
     }
 
-    /// The notice when there is one, else the most used keys from the key table.
+    /// The notice when there is one, else the most used keys from the key table; while
+    /// finding, what is typed and how many extensions it finds.
     func drawFooter<C: Canvas>(into canvas: inout C, row: Int, context: ScreenContext) {
+        if let finder {
+            let found = finder.matches(in: context.model.extensionNumbers) { context.model.name(of: $0) }.count
+            let count = finder.text.isEmpty ? "type a number or a name" : found == 1 ? "1 found" : "\(found) found"
+            let line = " Find: \(finder.text)_  (\(count); ↓↑ next/previous, Enter: done, Esc: back)"
+            canvas.put(line.fitted(to: canvas.size.columns), row: row, column: 0, role: .overlay, attributes: .bold)
+            return
+        }
         var hints: [(ConsoleAction, String)] = [(.help, "help")]
         if context.model.mayUseQueuesScreen { hints.append((.showQueues, "queues")) }
         hints += [(.nextPanel, "panel"), (.hangUp, "hang up"), (.refresh, "refresh"), (.quit, "quit")]
@@ -35,7 +43,8 @@ extension OverviewScreen {
     /// A panel title; the focused panel is marked.
     func drawPanelTitle<C: Canvas>(into canvas: inout C, row: Int, title: String, panel: Panel) {
         let focused = focus == panel
-        canvas.put((focused ? "▸ " : "  ") + title, row: row, column: 0, role: .heading,
-                   attributes: focused ? [.bold, .underline] : [])
+        canvas.put(
+            (focused ? "▸ " : "  ") + title, row: row, column: 0, role: .heading,
+            attributes: focused ? [.bold, .underline] : [])
     }
 }

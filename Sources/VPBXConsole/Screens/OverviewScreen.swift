@@ -12,10 +12,49 @@ public struct OverviewScreen: Screen {
     public internal(set) var focus: Panel = .extensions
     public internal(set) var extensionSelection = Selection()
     public internal(set) var callSelection = Selection()
+    /// While `f` finds an extension: what is typed; nil otherwise.
+    public internal(set) var finder: ExtensionFinder?
 
     public init() {}
 
     public var isOverlay: Bool { false }
+
+    public var takesText: Bool { finder != nil }
+
+    /// While finding, keys are the text: each one moves the selection to the first extension
+    /// found; ↓ and ↑ go to the next and the previous one found, Enter keeps the selection,
+    /// Esc goes back to where it was.
+    public mutating func type(_ key: Key, context: ScreenContext) -> ScreenOutcome {
+        guard var finding = finder else { return .ignored }
+        let numbers = context.model.extensionNumbers
+        let found = { (finder: ExtensionFinder) in finder.matches(in: numbers) { context.model.name(of: $0) } }
+        switch key {
+        case .character(let character):
+            finding.append(character)
+            finder = finding
+            if let first = found(finding).first { extensionSelection.select(first, in: numbers) }
+        case .backspace, .delete:
+            finding.removeLast()
+            finder = finding
+            if let first = found(finding).first { extensionSelection.select(first, in: numbers) }
+        case .down, .up:
+            let matches = found(finding)
+            guard !matches.isEmpty else { return .handled }
+            let current = extensionSelection.selectedID(numbers).flatMap { matches.firstIndex(of: $0) } ?? -1
+            let next = (current + (key == .down ? 1 : -1) + matches.count) % matches.count
+            extensionSelection.select(matches[next], in: numbers)
+        case .enter:
+            finder = nil
+        case .escape:
+            extensionSelection = finding.selectionBefore
+            finder = nil
+        case .control:
+            return .ignored  // Ctrl-L still repaints
+        default:
+            break
+        }
+        return .handled
+    }
 
     public mutating func handle(_ action: ConsoleAction, context: ScreenContext) -> ScreenOutcome {
         let model = context.model
@@ -32,6 +71,10 @@ public struct OverviewScreen: Screen {
         case .transfer: return askToTransfer(context: context)
         case .dial: return askToCall(context: context)
         case .dialNumber: return NumberEntry.open(from: context.ownExtension, context: context)
+        case .find:
+            focus = .extensions
+            finder = ExtensionFinder(selectionBefore: extensionSelection)
+            return .handled
         default: return .ignored
         }
     }

@@ -18,6 +18,13 @@ public struct Selection: Sendable, Hashable {
         resolve(ids).map { ids[$0] }
     }
 
+    /// Selects `id`, which is in `ids`.
+    public mutating func select(_ id: String, in ids: [String]) {
+        guard let found = ids.firstIndex(of: id) else { return }
+        index = found
+        self.id = id
+    }
+
     /// Moves by `delta` rows, stopping at the ends.
     public mutating func move(by delta: Int, in ids: [String]) {
         guard let current = resolve(ids) else { return }

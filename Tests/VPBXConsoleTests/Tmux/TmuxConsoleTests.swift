@@ -24,6 +24,13 @@ struct TmuxConsoleTests {
         try session.send("?")
         try await session.waitFor("Hang up the selected call")
         try session.send("Escape")
+        // f finds as it is typed, accents through the real terminal; q is text meanwhile.
+        try session.send("f")
+        try session.send("-l", "győq")
+        try await session.waitFor("Find: győq_", "0 found")
+        try session.send("BSpace")
+        try await session.waitFor("Find: győ_", "1 found")
+        try session.send("Escape")
         try session.send("q")
         try await session.waitUntilEnded()
     }
@@ -36,11 +43,11 @@ struct TmuxConsoleTests {
         // After the console exits, the script prints its exit status and the tty modes.
         let script = engine.directory.appendingPathComponent("console.sh")
         try """
-            LANG=C.UTF-8 '\(tui)' --socket '\(engine.socketPath)'
-            echo "exit=$?"
-            echo "modes: $(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' ')"
-            sleep 30
-            """.write(to: script, atomically: true, encoding: .utf8)
+        LANG=C.UTF-8 '\(tui)' --socket '\(engine.socketPath)'
+        echo "exit=$?"
+        echo "modes: $(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' ')"
+        sleep 30
+        """.write(to: script, atomically: true, encoding: .utf8)
         let session = try TmuxSession(command: "bash \(script.path)")
         defer { session.close() }
         try await session.waitFor("connected", "Kovács Ödön")
