@@ -50,6 +50,12 @@ extension Integration {
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: "+3612345678")
                 #expect(cdr.disposition == .answered && cdr.path == ["trunk:provider"], "\(cdr)")
 
+                // The records are searched for as the number was dialled.
+                for typed in ["234 5678", "02345678"] {
+                    let found = try await pbx.cli.json([CDRInfo].self, ["cdr", "search", "--number", typed])
+                    #expect(found.map(\.id) == [cdr.id], "\(typed): \(found)")
+                }
+
                 let cleared = try await pbx.cli.json(
                     NumberingInfo.self, ["numbering", "set", "--area-code", "none", "--outside-prefix", "none"])
                 #expect(cleared == before, "\(cleared)")
