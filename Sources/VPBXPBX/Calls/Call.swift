@@ -411,8 +411,7 @@ extension Call {
             leaving = original
         } else {
             leaving = CalleeLeg(
-                contact: callerDialog.remoteTarget, destination: callerSource, invite: invite, transactionKey: inviteKey
-            )
+                contact: callerDialog.remoteTarget, destination: callerSource, invite: invite, transactionKey: inviteKey)
             leaving.state = .answered
             leaving.dialog = callerDialog
             leaving.extensionNumber = callerExtension

@@ -1,8 +1,8 @@
 import Foundation
 import VPBXSDP
 import VPBXSIP
-import VPBXSRTP
 import VPBXSignaling
+import VPBXSRTP
 
 /// Click-to-call before the asking phone answers: the engine rings the extension that asked
 /// for the call (an agent clicking a number in the CRM), and only once its phone answers is

@@ -72,8 +72,7 @@ extension PBXCore {
         case .overload: reason = "overloaded"
         case .noMediaPorts: reason = "no RTP port pairs left (widen --rtp-ports or raise the descriptor limit)"
         case .storeBacklog(let limit):
-            reason =
-                "\(limit) call records and registrations wait for the database (a full disk?); see --max-pending-writes"
+            reason = "\(limit) call records and registrations wait for the database (a full disk?); see --max-pending-writes"
         }
         logger.notice(
             "new call refused with 503 (further refusals within 10 s are only counted)",

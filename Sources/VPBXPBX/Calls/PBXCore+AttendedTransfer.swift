@@ -134,8 +134,7 @@ extension PBXCore {
         let body = Array(donor.calleeOrigin.stamp(offer).serialized().utf8)
         let destination = donor.legs[moving].destination
         let reInvite = dialog.makeRequest(
-            .invite, via: newVia(for: destination),
-            contact: ourContact(user: keeper.caller, transport: destination.transport),
+            .invite, via: newVia(for: destination), contact: ourContact(user: keeper.caller, transport: destination.transport),
             body: body, contentType: "application/sdp")
         donor.legs[moving].dialog = dialog
         let client = startClient(reInvite, to: destination, purpose: .joinReInvite(donor: donor.id))
@@ -226,8 +225,7 @@ extension PBXCore {
         keeper.path.append("transfer:\(donor.callee)")
         writes.enqueue(.cdrPath(id: keeper.id, path: keeper.path))
         // The keeper's B side takes the moving phone's keys, or none: the transferor's go.
-        let movingSRTP = join.movingSRTPKey.flatMap { key in answer.flatMap { SRTPTermination(sdp: $0, engineKey: key) }
-        }
+        let movingSRTP = join.movingSRTPKey.flatMap { key in answer.flatMap { SRTPTermination(sdp: $0, engineKey: key) } }
         terminateCalleeSRTP(of: keeper, movingSRTP)
         if let answer = answer.map({ movingSRTP == nil ? $0 : $0.withoutSDES() }) {
             keeper.calleeCodec = answer.voiceCodec
@@ -260,16 +258,12 @@ extension PBXCore {
         guard join.subscription.notifies, let call = calls[join.referCall] else { return }
         if join.referSide == .caller {
             var dialog = call.callerDialog
-            let notify = referNotify(
-                in: &dialog, to: call.callerSource, user: call.callee, eventID: join.subscription.eventID,
-                sipfrag: sipfrag, final: final)
+            let notify = referNotify(in: &dialog, to: call.callerSource, user: call.callee, eventID: join.subscription.eventID, sipfrag: sipfrag, final: final)
             call.callerDialog = dialog
             startClient(notify, to: call.callerSource, purpose: .fireAndForget)
         } else if let index = call.answeredLeg, var dialog = call.legs[index].dialog {
             let destination = call.legs[index].destination
-            let notify = referNotify(
-                in: &dialog, to: destination, user: call.caller, eventID: join.subscription.eventID, sipfrag: sipfrag,
-                final: final)
+            let notify = referNotify(in: &dialog, to: destination, user: call.caller, eventID: join.subscription.eventID, sipfrag: sipfrag, final: final)
             call.legs[index].dialog = dialog
             startClient(notify, to: destination, purpose: .fireAndForget)
         }

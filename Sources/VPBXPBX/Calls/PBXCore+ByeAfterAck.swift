@@ -29,8 +29,7 @@ extension PBXCore {
         }
         let dialog = DialogID(callID: call.callerDialog.callID, localTag: call.callerDialog.localTag)
         byesAwaitingAck[dialog] = ByeAwaitingAck(
-            bye: bye, destination: call.callerSource, trunk: call.callerTrunk, serverKey: key,
-            inviteCSeq: call.inviteCSeq)
+            bye: bye, destination: call.callerSource, trunk: call.callerTrunk, serverKey: key, inviteCSeq: call.inviteCSeq)
     }
 
     /// An ACK for a call that has ended: if its BYE waited for it, the 2xx is acknowledged

@@ -111,8 +111,7 @@ extension PBXCore {
         // a call cut off by a crash is recovered unencrypted (not confirmed).
         if call.encryptedWhileAnswered { writes.enqueue(.cdrEncrypted(id: id)) }
         writes.enqueue(
-            .cdrFinish(
-                id: id, answeredAt: call.answeredAt, endedAt: now, disposition: final, cause: cause, hangupSide: side))
+            .cdrFinish(id: id, answeredAt: call.answeredAt, endedAt: now, disposition: final, cause: cause, hangupSide: side))
         emit(.callEnded(call.snapshot, disposition: final.rawValue, cause: cause))
         forget(call)
         checkDrained()

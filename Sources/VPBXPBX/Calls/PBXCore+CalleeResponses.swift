@@ -24,9 +24,7 @@ extension PBXCore {
                 trunkRegisterResponse(response, trunk: name, generation: generation)
             }
         case .trunkBye(let bye, let destination, let trunk):
-            if response.statusCode >= 200 {
-                trunkByeResponse(response, bye: bye, destination: destination, trunk: trunk)
-            }
+            if response.statusCode >= 200 { trunkByeResponse(response, bye: bye, destination: destination, trunk: trunk) }
         case .fireAndForget: break
         }
     }
@@ -79,19 +77,15 @@ extension PBXCore {
             }
             let firstRinging = call.state == .routing
             call.state = .ringing
-            var provisional = SIPResponse(
-                to: call.invite, status: response.statusCode, reason: response.reason, toTag: call.callerDialog.localTag
-            )
-            provisional.headers.add(
-                "Contact", ourContact(user: call.callee, transport: call.callerSource.transport).serialized)
+            var provisional = SIPResponse(to: call.invite, status: response.statusCode, reason: response.reason, toTag: call.callerDialog.localTag)
+            provisional.headers.add("Contact", ourContact(user: call.callee, transport: call.callerSource.transport).serialized)
             // Early media goes on as the answer it is, except to a caller that made no offer:
             // there it would be an offer in an unreliable response, which RFC 3261 §13.2.1
             // does not allow (the offer comes in the 2xx).
             if !call.lateOffer, let answer = earlySDP, let media = call.media {
                 let forCaller = bridgeLaws(of: call, offer: call.offer, answer: answer, offerer: .caller, media: media)
                 let anchored = sdp(
-                    forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort), stampedFor: .caller,
-                    of: call)
+                    forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort), stampedFor: .caller, of: call)
                 provisional.headers.add("Content-Type", "application/sdp")
                 provisional.body = Array(anchored.serialized().utf8)
             }
@@ -111,8 +105,7 @@ extension PBXCore {
                 // The provider refused the trunk's credentials (or asked for some it has not):
                 // the CDR's cause says so rather than show a challenge (the caller gets 480).
                 logger.error(
-                    "trunk refused our credentials",
-                    metadata: ["trunk": "\(call.legs[index].trunk ?? "")", "call": "\(call.id)"])
+                    "trunk refused our credentials", metadata: ["trunk": "\(call.legs[index].trunk ?? "")", "call": "\(call.id)"])
                 response.statusCode = 503
                 response.reason = "Trunk Authentication Failed"
             }
@@ -122,12 +115,9 @@ extension PBXCore {
                 if failOver(response, call: call, leg: index) { return }
                 // Followed, the redirection is no failure: the caller must not be sent it
                 // (its phone would dial the target again) if the new target fails too.
-                if (300...399).contains(response.statusCode), followRedirection(response, call: call, leg: index) {
-                    return
-                }
+                if (300...399).contains(response.statusCode), followRedirection(response, call: call, leg: index) { return }
             }
-            if PBXCore.failurePriority(response.statusCode) > PBXCore.failurePriority(call.bestFailure?.statusCode ?? 0)
-            {
+            if PBXCore.failurePriority(response.statusCode) > PBXCore.failurePriority(call.bestFailure?.statusCode ?? 0) {
                 call.bestFailure = response
             }
             // While handing on, the application's leg is still up: it does not count.
@@ -173,9 +163,7 @@ extension PBXCore {
             sendBye(bye, to: destination, trunk: call.legs[index].trunk)
             return
         }
-        if call.legs[index].confirmationFor != nil,
-            awaitConfirmation(response, call: call, leg: index, dialog: dialog, ack: ack)
-        {
+        if call.legs[index].confirmationFor != nil, awaitConfirmation(response, call: call, leg: index, dialog: dialog, ack: ack) {
             return
         }
         connectAnswer(response, call: call, leg: index, dialog: dialog, ack: ack)
@@ -195,9 +183,7 @@ extension PBXCore {
         }
         call.srtpEndToEnd = Self.srtpPassesEndToEnd(
             offer: call.offer, answer: answerSDP ?? call.legs[index].earlyAnswer)
-        call.legs[index].answerMedia = (answerSDP ?? call.legs[index].earlyAnswer)?.audioEndpoint.map {
-            MediaAddress(host: $0.address, port: $0.port)
-        }
+        call.legs[index].answerMedia = (answerSDP ?? call.legs[index].earlyAnswer)?.audioEndpoint.map { MediaAddress(host: $0.address, port: $0.port) }
         call.legs[index].state = .answered
         call.legs[index].dialog = dialog
         call.legs[index].ack = ack
@@ -208,9 +194,7 @@ extension PBXCore {
         // for the whole call. A contact that already ended has stopped sending: latch anew
         // now; one still ringing does so once its CANCEL has ended it (above), or its last
         // packets could latch the relay again.
-        if call.legs.indices.contains(where: {
-            $0 != index && call.legs[$0].sentEarlyMedia && call.legs[$0].state == .failed
-        }) {
+        if call.legs.indices.contains(where: { $0 != index && call.legs[$0].sentEarlyMedia && call.legs[$0].state == .failed }) {
             relatchCallee(of: call)
         }
         for other in call.legs.indices where other != index && !call.legs[other].isDone {
@@ -244,8 +228,7 @@ extension PBXCore {
                 if let media = call.media {
                     // The caller keeps the codec the application agreed with it.
                     let callerCodec = call.callerCodec
-                    _ = bridgeLaws(
-                        of: call, offer: call.offerForNewLegs, answer: answer, offerer: .caller, media: media)
+                    _ = bridgeLaws(of: call, offer: call.offerForNewLegs, answer: answer, offerer: .caller, media: media)
                     call.callerCodec = callerCodec
                 }
                 if let endpoint = answer.audioEndpoint, let media = call.media, !confirmed {
@@ -289,15 +272,13 @@ extension PBXCore {
                 if latchAway { Task { await media.relatch(side: .b, awayFromCurrent: true) } }
             }
             let anchored = sdp(
-                forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort), stampedFor: .caller,
-                of: call)
+                forCaller.anchored(at: configuration.mediaAddress, audioPort: media.aPort), stampedFor: .caller, of: call)
             ok.headers.add("Content-Type", "application/sdp")
             ok.body = Array(lateOfferSecured(anchored, for: call).serialized().utf8)
         } else if call.lateOffer, let media = call.media {
             // The callee answered our offer without SDP (against RFC 3264); the caller still
             // needs an offer in this 2xx, so it gets the engine's.
-            let offer = call.callerOrigin.stamp(
-                lateOfferStandIn().anchored(at: configuration.mediaAddress, audioPort: media.aPort))
+            let offer = call.callerOrigin.stamp(lateOfferStandIn().anchored(at: configuration.mediaAddress, audioPort: media.aPort))
             ok.headers.add("Content-Type", "application/sdp")
             ok.body = Array(lateOfferSecured(offer, for: call).serialized().utf8)
         }
@@ -367,8 +348,7 @@ extension PBXCore {
     }
 
     func sdp(of response: SIPResponse) -> SessionDescription? {
-        guard !response.body.isEmpty, response.headers.contentType?.lowercased().hasPrefix("application/sdp") == true
-        else {
+        guard !response.body.isEmpty, response.headers.contentType?.lowercased().hasPrefix("application/sdp") == true else {
             return nil
         }
         return try? SessionDescription(parsing: String(decoding: response.body, as: UTF8.self))
@@ -391,8 +371,7 @@ extension PBXCore {
 
     /// RFC 3261 §9.1: same Request-URI, Call-ID, From, To, top Via and CSeq number as the INVITE.
     func sendCancel(for leg: CalleeLeg) {
-        sendCancel(
-            of: leg.invite, to: leg.destination, reason: leg.answeredElsewhere ? Self.answeredElsewhereReason : nil)
+        sendCancel(of: leg.invite, to: leg.destination, reason: leg.answeredElsewhere ? Self.answeredElsewhereReason : nil)
     }
 
     /// RFC 3326's own example: with it, phones (and ring-all queues' agents) do not list a
@@ -411,8 +390,7 @@ extension PBXCore {
         headers.add("CSeq", CSeq((try? invite.headers.cseq().number) ?? 1, .cancel).description)
         for route in invite.headers.lines("Route") { headers.add("Route", route) }
         if let reason { headers.add("Reason", reason) }
-        startClient(
-            SIPRequest(method: .cancel, uri: invite.uri, headers: headers), to: destination, purpose: .fireAndForget)
+        startClient(SIPRequest(method: .cancel, uri: invite.uri, headers: headers), to: destination, purpose: .fireAndForget)
         inviteCancelled(invite)
     }
 
@@ -423,16 +401,13 @@ extension PBXCore {
         switch (response.statusCode, leg.pending) {
         case (100..<200, .invite(let invite, let cancel)) where cancel != .none:  // 100 Trying counts (RFC 3261 §9.1)
             leg.pending = .invite(invite, cancel: .none)
-            sendCancel(
-                of: invite, to: leg.destination,
-                reason: cancel == .answeredElsewhere ? Self.answeredElsewhereReason : nil)
+            sendCancel(of: invite, to: leg.destination, reason: cancel == .answeredElsewhere ? Self.answeredElsewhereReason : nil)
         case (200..<300, .ack(let ack)):
             outbound.send(ack, to: leg.destination)
         case (200..<300, .invite(let invite, _)):
             guard var dialog = try? Dialog(uacInvite: invite, response: response) else { break }
             let inviteCSeq = (try? invite.headers.cseq().number) ?? 1
-            let ack = SerializedSIPMessage(
-                .request(dialog.makeAck(inviteCSeq: inviteCSeq, via: newVia(for: leg.destination))))
+            let ack = SerializedSIPMessage(.request(dialog.makeAck(inviteCSeq: inviteCSeq, via: newVia(for: leg.destination))))
             leg.pending = .ack(ack)
             outbound.send(ack, to: leg.destination)
             let bye = dialog.makeRequest(.bye, via: newVia(for: leg.destination), contact: nil)

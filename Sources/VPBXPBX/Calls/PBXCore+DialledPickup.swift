@@ -54,8 +54,7 @@ extension PBXCore {
     /// Answers `call`, still ringing, with the picker's INVITE in place of the phones that
     /// ring; `refuse` answers the INVITE when that cannot be done.
     func connectPicker(
-        _ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress, picker: String, to call: Call,
-        path: [String],
+        _ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress, picker: String, to call: Call, path: [String],
         refuse: (Int, String?) -> Void
     ) {
         let now = Date()
@@ -85,8 +84,7 @@ extension PBXCore {
         }
         terminateCalleeSRTP(of: call, pickerSRTP)
         let localTag = SIPIdentifiers.tag()
-        guard let dialog = try? Dialog(uasInvite: request, localTag: localTag), let callID = request.headers.callID
-        else {
+        guard let dialog = try? Dialog(uasInvite: request, localTag: localTag), let callID = request.headers.callID else {
             respond(key, to: request, status: 400)
             return
         }
@@ -118,9 +116,7 @@ extension PBXCore {
         call.calleeCodec = MusicOnHold.Codec(
             encoding: toPicker.codec.encodingName.uppercased(), payloadType: toPicker.codec.payloadType)
         call.pickerLateOffer = lateOffer
-        if let endpoint = offer?.audioEndpoint {
-            pointRelay(of: call, toPickerAt: endpoint, awayFromCurrent: latchAway)
-        }
+        if let endpoint = offer?.audioEndpoint { pointRelay(of: call, toPickerAt: endpoint, awayFromCurrent: latchAway) }
 
         var pickerOK = SIPResponse(to: request, status: 200, toTag: localTag)
         pickerOK.headers.add("Contact", ourContact(user: call.caller, transport: source.transport).serialized)
@@ -162,8 +158,7 @@ extension PBXCore {
     private func pickupAnswers(
         callerOffer: SessionDescription, pickerOffer: SessionDescription?, media: any MediaSession
     ) -> (toCaller: NegotiatedAudio, toPicker: (sdp: SessionDescription, codec: RTPMap))? {
-        let callerCodecs =
-            callerOffer.firstAudioIndex.map { callerOffer.media[$0].codecs.map { $0.encodingName.uppercased() } } ?? []
+        let callerCodecs = callerOffer.firstAudioIndex.map { callerOffer.media[$0].codecs.map { $0.encodingName.uppercased() } } ?? []
         let voiceCodecs = callerCodecs.filter { $0 != "TELEPHONE-EVENT" && $0 != "CN" }
         let placeholder = Origin(sessionID: "0", sessionVersion: 0, address: configuration.mediaAddress)
         guard let pickerOffer else {
@@ -172,10 +167,7 @@ extension PBXCore {
                     to: callerOffer, origin: placeholder, address: configuration.mediaAddress, audioPort: media.aPort,
                     localCodecs: voiceCodecs.filter { $0 == "PCMA" || $0 == "PCMU" } + voiceCodecs)
             else { return nil }
-            return (
-                toCaller,
-                (toCaller.answer.anchored(at: configuration.mediaAddress, audioPort: media.bPort), toCaller.codec)
-            )
+            return (toCaller, (toCaller.answer.anchored(at: configuration.mediaAddress, audioPort: media.bPort), toCaller.codec))
         }
         guard
             let toPicker = try? SessionDescription.answer(

@@ -22,8 +22,7 @@ extension PBXCore {
         let oriented = offerer == .caller ? bridge : bridge?.reversed
         let callersSide = offerer == .caller ? offer : answer
         if oriented == nil, let early = call.g711Bridge, early.awaitsAnswer,
-            callersSide.firstAudioIndex.flatMap({ callersSide.media[$0].codec(named: early.callee.encodingName) })
-                == nil
+            callersSide.firstAudioIndex.flatMap({ callersSide.media[$0].codec(named: early.callee.encodingName) }) == nil
         {
             // What was set before the answer converts only the callee's packets in the law
             // the caller lacks, and the caller still lacks it: it changes nothing unless such

@@ -57,9 +57,7 @@ extension PBXCore {
         let body = sdp(negotiated.answer, stampedFor: side, of: call)
         let localTag = side == .caller ? call.callerDialog.localTag : call.calleeFromTag
         var ok = SIPResponse(to: request, status: 200, toTag: localTag)
-        ok.headers.add(
-            "Contact",
-            ourContact(user: side == .caller ? call.callee : call.caller, transport: source.transport).serialized)
+        ok.headers.add("Contact", ourContact(user: side == .caller ? call.callee : call.caller, transport: source.transport).serialized)
         ok.headers.add("Allow", PBXCore.allowedMethods)
         ok.headers.add("Content-Type", "application/sdp")
         ok.body = Array(body.serialized().utf8)
@@ -78,9 +76,7 @@ extension PBXCore {
         let wasHeld = !call.heldBy.isEmpty
         if holding {
             call.heldBy.insert(side)
-            if let listenerCodec = call.codec(of: listener),
-                MusicOnHold.encodings.contains(listenerCodec.encoding.uppercased())
-            {
+            if let listenerCodec = call.codec(of: listener), MusicOnHold.encodings.contains(listenerCodec.encoding.uppercased()) {
                 media.playMusic(toward: listener.mediaSide, codec: listenerCodec)
             }
         } else if wasHolding {
@@ -120,9 +116,7 @@ extension SessionDescription {
     /// it, having no key.
     var voiceCodec: MusicOnHold.Codec? {
         guard let index = firstAudioIndex, !media[index].carriesEncryptedMedia else { return nil }
-        guard
-            let codec = media[index].codecs.first(where: { !$0.hasEncoding("telephone-event") && !$0.hasEncoding("CN") }
-            )
+        guard let codec = media[index].codecs.first(where: { !$0.hasEncoding("telephone-event") && !$0.hasEncoding("CN") })
         else { return nil }
         return MusicOnHold.Codec(encoding: codec.encodingName.uppercased(), payloadType: codec.payloadType)
     }

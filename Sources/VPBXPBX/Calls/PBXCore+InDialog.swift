@@ -16,8 +16,7 @@ extension PBXCore {
             respond(key, to: request, status: 481)
             return
         }
-        let side: CallSide =
-            callID == call.callerDialog.callID && toTag == call.callerDialog.localTag ? .caller : .callee
+        let side: CallSide = callID == call.callerDialog.callID && toTag == call.callerDialog.localTag ? .caller : .callee
         // A dialog is its Call-ID and both tags (RFC 3261 §12.2.2). The callee's contacts share
         // the Call-ID and the engine's tag: a second one that answered (and got ACK and BYE)
         // is told apart by its own tag, and its requests must not reach the call.
@@ -189,27 +188,18 @@ extension PBXCore {
         let farDialog: Dialog
         if target == .caller {
             destination = call.callerSource
-            contact =
-                request.method == .invite || request.method == .update
-                ? ourContact(user: call.callee, transport: destination.transport) : nil
-            outgoing = call.callerDialog.makeRequest(
-                request.method, via: newVia(for: destination), contact: contact, body: body,
-                contentType: body.isEmpty ? nil : contentType)
+            contact = request.method == .invite || request.method == .update ? ourContact(user: call.callee, transport: destination.transport) : nil
+            outgoing = call.callerDialog.makeRequest(request.method, via: newVia(for: destination), contact: contact, body: body, contentType: body.isEmpty ? nil : contentType)
             farDialog = call.callerDialog
         } else {
             guard let index = call.answeredLeg, var dialog = call.legs[index].dialog else { return }
             destination = call.legs[index].destination
-            contact =
-                request.method == .invite || request.method == .update
-                ? ourContact(user: call.caller, transport: destination.transport) : nil
-            outgoing = dialog.makeRequest(
-                request.method, via: newVia(for: destination), contact: contact, body: body,
-                contentType: body.isEmpty ? nil : contentType)
+            contact = request.method == .invite || request.method == .update ? ourContact(user: call.caller, transport: destination.transport) : nil
+            outgoing = dialog.makeRequest(request.method, via: newVia(for: destination), contact: contact, body: body, contentType: body.isEmpty ? nil : contentType)
             call.legs[index].dialog = dialog
             farDialog = dialog
         }
-        let client = startClient(
-            outgoing, to: destination, purpose: .relayed(call: call.id, answering: key, toward: target))
+        let client = startClient(outgoing, to: destination, purpose: .relayed(call: call.id, answering: key, toward: target))
         if let trunk = trunkOfSide(target, of: call) { keepForTrunkChallenge(outgoing, client: client, trunk: trunk) }
         if request.startsRenegotiation {
             call.pendingRenegotiation = PendingRenegotiation(offerer: side, server: key)
@@ -258,10 +248,7 @@ extension PBXCore {
                 sendAck(relayedInvite, cseq: ackCSeq)
             }
             let nearSide = target.other
-            answer.headers.add(
-                "Contact",
-                ourContact(user: nearSide == .caller ? call.callee : call.caller, transport: entry.source.transport)
-                    .serialized)
+            answer.headers.add("Contact", ourContact(user: nearSide == .caller ? call.callee : call.caller, transport: entry.source.transport).serialized)
             call.awaitingAck.expect(key, cseq: (try? original.headers.cseq().number) ?? 0, from: nearSide)
         }
         if let received = sdp(of: response), let media = call.media {
@@ -269,22 +256,15 @@ extension PBXCore {
             var forNearSide = farSDP
             if original.method == .invite {
                 // An end-to-end renegotiation may change the codec each phone uses.
-                if let offer = sdpBody(original.body, contentType: original.headers.contentType).map({
-                    sdp($0, from: target.other, of: call)
-                }) {
-                    forNearSide = bridgeLaws(
-                        of: call, offer: offer, answer: farSDP, offerer: target.other, media: media)
-                    if response.isSuccess {
-                        followRenegotiation(of: call, offer: offer, answer: farSDP, offerer: target.other, media: media)
-                    }
+                if let offer = sdpBody(original.body, contentType: original.headers.contentType).map({ sdp($0, from: target.other, of: call) }) {
+                    forNearSide = bridgeLaws(of: call, offer: offer, answer: farSDP, offerer: target.other, media: media)
+                    if response.isSuccess { followRenegotiation(of: call, offer: offer, answer: farSDP, offerer: target.other, media: media) }
                 }
                 // Else the offer came in this 2xx, passed on as it is: the near side's ACK
                 // answers it (completeDeferredAck).
 
             } else if original.method == .update, response.isSuccess,
-                let offer = sdpBody(original.body, contentType: original.headers.contentType).map({
-                    sdp($0, from: target.other, of: call)
-                })
+                let offer = sdpBody(original.body, contentType: original.headers.contentType).map({ sdp($0, from: target.other, of: call) })
             {
                 // An UPDATE renegotiates as a re-INVITE does (RFC 3311), a hold included.
                 followRenegotiation(of: call, offer: offer, answer: farSDP, offerer: target.other, media: media)
@@ -310,8 +290,7 @@ extension PBXCore {
         of call: Call, offer: SessionDescription, answer: SessionDescription, offerer: CallSide, media: any MediaSession
     ) {
         let (callerSDP, calleeSDP) = offerer == .caller ? (offer, answer) : (answer, offer)
-        watchSilence(
-            of: call, callerSDP: callerSDP, calleeSDP: calleeSDP, calleeIsApplication: call.answeredByApplication)
+        watchSilence(of: call, callerSDP: callerSDP, calleeSDP: calleeSDP, calleeIsApplication: call.answeredByApplication)
         media.updateTimeoutSuspended(offer.isHold || !call.heldBy.isEmpty)
     }
 
@@ -354,9 +333,7 @@ extension PBXCore {
     func isRetransmitted2xx(_ response: SIPResponse, of relayedInvite: RelayedInvite) -> Bool {
         guard response.isSuccess else { return false }
         if relayedInvite.answered {
-            if let ack = relayedInvite.ack {
-                outbound.send(.request(ack), to: reachable(relayedInvite.destination, for: ack))
-            }
+            if let ack = relayedInvite.ack { outbound.send(.request(ack), to: reachable(relayedInvite.destination, for: ack)) }
             return true
         }
         relayedInvite.answered = true
@@ -396,8 +373,7 @@ extension PBXCore {
             }
             // The codec both phones use now, the bridge between laws with it, and whom the
             // RTP timeout watches (a hold offered in the 2xx suspends it) follow this answer.
-            let forFarSide = bridgeLaws(
-                of: call, offer: deferred.offer, answer: answer, offerer: deferred.toward, media: media)
+            let forFarSide = bridgeLaws(of: call, offer: deferred.offer, answer: answer, offerer: deferred.toward, media: media)
             followRenegotiation(of: call, offer: deferred.offer, answer: answer, offerer: deferred.toward, media: media)
             let port = deferred.toward == .callee ? media.bPort : media.aPort
             let anchored = forFarSide.anchored(at: configuration.mediaAddress, audioPort: port)
@@ -427,10 +403,8 @@ extension PBXCore {
             }
             return
         }
-        let side: CallSide =
-            callID == call.callerDialog.callID && toTag == call.callerDialog.localTag ? .caller : .callee
-        guard let cseq = try? request.headers.cseq().number, let key = call.awaitingAck.take(from: side, cseq: cseq)
-        else { return }
+        let side: CallSide = callID == call.callerDialog.callID && toTag == call.callerDialog.localTag ? .caller : .callee
+        guard let cseq = try? request.headers.cseq().number, let key = call.awaitingAck.take(from: side, cseq: cseq) else { return }
         runServer(key) { txn in txn.acknowledged() }
         if call.lateOffer, key == call.inviteKey {
             call.lateOffer = false  // answered (or ended) once; a retransmitted ACK changes nothing

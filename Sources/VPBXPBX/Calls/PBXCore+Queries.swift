@@ -3,9 +3,7 @@ import Foundation
 /// Read-only views for the control socket.
 extension PBXCore {
     public func callSnapshots() -> [CallSnapshot] {
-        (calls.values.map(\.snapshotWithContacts) + originations.values.map(\.snapshot)).sorted {
-            $0.startedAt < $1.startedAt
-        }
+        (calls.values.map(\.snapshotWithContacts) + originations.values.map(\.snapshot)).sorted { $0.startedAt < $1.startedAt }
     }
 
     /// Relay counters of a call (nil when it has no media session yet).

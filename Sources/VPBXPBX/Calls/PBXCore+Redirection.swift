@@ -47,8 +47,7 @@ extension PBXCore {
             call.redirections += 1
             ringNewPhase(
                 call, id: call.id, targets: ring.targets, timeout: ring.timeout,
-                diversion: Diversion(extensionNumber: call.legs[index].extensionNumber ?? call.callee, reason: .unknown)
-            )
+                diversion: Diversion(extensionNumber: call.legs[index].extensionNumber ?? call.callee, reason: .unknown))
             return true
         }
         return false
@@ -60,9 +59,7 @@ extension PBXCore {
         func preference(_ contact: NameAddress) -> Double {
             contact.parameters.value(named: "q").flatMap { $0 }.flatMap(Double.init) ?? 1
         }
-        return contacts.enumerated().sorted {
-            (preference($0.element), -$0.offset) > (preference($1.element), -$1.offset)
-        }
-        .map(\.element)
+        return contacts.enumerated().sorted { (preference($0.element), -$0.offset) > (preference($1.element), -$1.offset) }
+            .map(\.element)
     }
 }

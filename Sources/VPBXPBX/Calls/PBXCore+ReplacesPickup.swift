@@ -30,9 +30,7 @@ extension PBXCore {
         }
         let named = calls.values.first { call in
             call.calleeCallID == replaces.callID && call.calleeFromTag == replaces.toTag
-                && call.legs.contains {
-                    $0.hasEarlyDialog(replaces.fromTag) || $0.dialog?.remoteTag == replaces.fromTag
-                }
+                && call.legs.contains { $0.hasEarlyDialog(replaces.fromTag) || $0.dialog?.remoteTag == replaces.fromTag }
         }
         guard let call = named else {
             refuse(481, "Replaced Dialog Not Found")
@@ -49,7 +47,6 @@ extension PBXCore {
             refuse(403, "Own Call")
             return
         }
-        connectPicker(
-            request, key: key, source: source, picker: picker, to: call, path: ["pickup:replaces"], refuse: refuse)
+        connectPicker(request, key: key, source: source, picker: picker, to: call, path: ["pickup:replaces"], refuse: refuse)
     }
 }

@@ -144,8 +144,7 @@ extension PBXCore {
         let now = Date()
         // Out through a trunk as far as the transferring extension may call (a caller from
         // outside transfers nowhere outside), or the forwarding extension transferred to.
-        let referring =
-            byCaller ? call.caller : call.answeredLeg.flatMap { call.legs[$0].extensionNumber } ?? call.callee
+        let referring = byCaller ? call.caller : call.answeredLeg.flatMap { call.legs[$0].extensionNumber } ?? call.callee
         let (routing, outbound, diversion) = followingForwarding(
             dialPlan.resolve(number, at: now), outboundFor: referring, at: now)
         guard let ring = ringing(routing.target, now: now, outbound: outbound) else {
@@ -216,8 +215,7 @@ extension PBXCore {
             if transfer.startedMusic || !call.heldBy.contains(.caller) { call.media?.stopMusic(toward: .a) }
             if wasHeld, call.heldBy.isEmpty { call.media?.updateTimeoutSuspended(false) }
         case .failed(let busy):
-            notifyTransferor(
-                call, sipfrag: busy ? "SIP/2.0 486 Busy Here" : "SIP/2.0 480 Temporarily Unavailable", final: true)
+            notifyTransferor(call, sipfrag: busy ? "SIP/2.0 486 Busy Here" : "SIP/2.0 480 Temporarily Unavailable", final: true)
             // The transferor has the caller back: still held (music on) if it held, else talking,
             // under its own keys again.
             if transfer.startedMusic { call.media?.stopMusic(toward: .a) }

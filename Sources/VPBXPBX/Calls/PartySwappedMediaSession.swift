@@ -67,8 +67,7 @@ final class PartySwappedMediaSession: MediaSession {
     }
 
     func watchDigits(
-        from side: MediaSide, eventPayloadType: Int?, voice: MusicOnHold.Codec,
-        onDigit: @escaping @Sendable (Character) -> Void
+        from side: MediaSide, eventPayloadType: Int?, voice: MusicOnHold.Codec, onDigit: @escaping @Sendable (Character) -> Void
     ) {
         base.watchDigits(from: Self.turned(side), eventPayloadType: eventPayloadType, voice: voice, onDigit: onDigit)
     }
