@@ -62,7 +62,7 @@ extension Engine {
                 ringExtensions: { callID, extensions, step, timeout in
                     await pbx.handOn(callID: callID, toExtensions: extensions, step: step, timeoutSeconds: timeout)
                 },
-                holdMusic: { music.samples(of: $0) }, conferences: conferences,
+                holdMusic: { music.samples(of: $0) }, conferences: conferences, parking: pbx.parking,
                 noteEnd: { callID, step in await pbx.noteApplicationEnd(callID: callID, step: step) }),
             logger: logger)
     }

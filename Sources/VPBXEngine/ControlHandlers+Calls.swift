@@ -77,6 +77,17 @@ extension ControlHandlers {
                 }
             }
         }
+        router.register(CallParked.self) { _, _ in
+            let now = Date()
+            let lot = pbx.parking
+            return lot.list.map { parked in
+                let waited = Int(now.timeIntervalSince(parked.since))
+                return ParkedCallInfo(
+                    slot: parked.slot, id: parked.callID.lowercaseText, caller: parked.caller,
+                    callerName: parked.callerName, parkedBy: parked.parker, since: parked.since,
+                    secondsLeft: max(0, lot.timeoutSeconds - waited))
+            }
+        }
         registerConferenceMethods(on: router)
         registerMonitorMethods(on: router)
         router.register(CDRSearch.self) { params, _ in

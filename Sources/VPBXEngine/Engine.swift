@@ -129,6 +129,8 @@ public actor Engine {
             maximumContactsPerExtension: config.maximumContacts, sourceRateLimit: config.sourceRateLimit)
         pbxConfiguration.maximumPendingWrites = config.maximumPendingWrites > 0 ? config.maximumPendingWrites : nil
         pbxConfiguration.advertisedTLSPort = try config.sipTLS()?.port
+        pbxConfiguration.parkingSlots = config.parkSlots
+        pbxConfiguration.parkingTimeoutSeconds = config.parkTimeoutSeconds
         let rtpBindHost = config.sipHost == "::" ? "0.0.0.0" : config.sipHost
         let mailbox = ApplicationMailbox()
         let music = HoldMusicLibrary(dataDirectory: config.dataDirectory, logger: logger)

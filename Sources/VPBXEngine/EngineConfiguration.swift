@@ -76,8 +76,26 @@ public struct EngineConfiguration: Sendable, Equatable {
     public private(set) var mailCommand: [String] = VoicemailMailer.defaultCommand
     /// The address voicemail emails come from; nil: `vpbx@` and the machine's name.
     public private(set) var mailFrom: String?
+    /// The parking lot: slots `*701`...`*70N` and the seconds a call waits there before it
+    /// rings whoever parked it.
+    public private(set) var parkSlots = ParkingLot.defaultSlotCount
+    public private(set) var parkTimeoutSeconds = ParkingLot.defaultTimeoutSeconds
 
     public init() {}
+
+    public mutating func setParkSlots(_ count: Int) throws {
+        guard (1...99).contains(count) else {
+            throw EngineConfigurationError("--park-slots must be 1 to 99 slots, not \(count)")
+        }
+        parkSlots = count
+    }
+
+    public mutating func setParkTimeout(seconds: Int) throws {
+        guard (5...3600).contains(seconds) else {
+            throw EngineConfigurationError("--park-timeout must be 5 to 3600 seconds, not \(seconds)")
+        }
+        parkTimeoutSeconds = seconds
+    }
 
     /// `--mail-command '/usr/bin/msmtp -t'`: the program and its arguments, split at spaces.
     public mutating func setMailCommand(_ text: String) throws {
@@ -171,6 +189,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         var recordingKeys: [String]?
         var mailCommand: String?
         var mailFrom: String?
+        var parkSlots: Int?
+        var parkTimeout: Int?
 
         struct Webhook: Decodable {
             var url: String
@@ -223,6 +243,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         if let value = file.recordingKeys { recordingKeyFiles = value }
         if let value = file.mailCommand { try setMailCommand(value) }
         if let value = file.mailFrom { try setMailFrom(value) }
+        if let value = file.parkSlots { try setParkSlots(value) }
+        if let value = file.parkTimeout { try setParkTimeout(seconds: value) }
         for webhook in file.webhooks ?? [] {
             try addWebhook(
                 WebhookTarget(

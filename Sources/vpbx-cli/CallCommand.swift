@@ -8,7 +8,7 @@ struct CallCommand: AsyncParsableCommand {
         commandName: "call", abstract: "Show, place (click-to-call), end, pick up, transfer and record calls.",
         subcommands: [
             CallListCommand.self, CallOriginateCommand.self, CallHangupCommand.self, CallPickupCommand.self,
-            CallTransferCommand.self, CallRecordCommand.self, CallConferencesCommand.self,
+            CallTransferCommand.self, CallRecordCommand.self, CallConferencesCommand.self, CallParkedCommand.self,
         ])
 }
 
@@ -143,6 +143,32 @@ struct CallConferencesCommand: AsyncParsableCommand {
         if global.json { return Output.json(rooms) }
         Output.table(
             ["ROOM", "PARTICIPANTS", "WHO"], rooms.map { [$0.name, String($0.participants.count), $0.participants.joined(separator: " ")] })
+    }
+}
+
+/// `vpbx call parked`.
+struct CallParkedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parked",
+        abstract: "List the parked calls: their slots, who waits, who parked them.",
+        discussion: """
+            A phone parks the other party by transferring it to the park code (*70: the first \
+            free slot; *703: slot 3), and any phone takes it by dialling the park pickup code \
+            and the slot (*713). Not picked up in time, the call rings whoever parked it.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let parked = try await EngineSession.run(global) { try await $0.call(CallParked.self, .init()) }
+        if global.json { return Output.json(parked) }
+        Output.table(
+            ["SLOT", "CALLER", "PARKED BY", "WAITING", "RINGS BACK IN", "ID"],
+            parked.map { call in
+                let caller = call.callerName.map { "\($0) <\(call.caller)>" } ?? call.caller
+                let waited = max(0, Int(Date().timeIntervalSince(call.since)))
+                return [String(call.slot), caller, call.parkedBy, "\(waited)s", "\(call.secondsLeft)s", call.id]
+            })
     }
 }
 

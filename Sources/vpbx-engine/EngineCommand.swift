@@ -74,6 +74,17 @@ struct EngineCommand: AsyncParsableCommand {
     var mailFrom: String?
 
     @Option(
+        name: .customLong("park-slots"),
+        help: ArgumentHelp("Slots of the parking lot, 1-99 (default 20: *701 to *7020 park there).", valueName: "count"))
+    var parkSlots: Int?
+
+    @Option(
+        name: .customLong("park-timeout"),
+        help: ArgumentHelp(
+            "Seconds a parked call waits before it rings whoever parked it, 5-3600 (default 45).", valueName: "seconds"))
+    var parkTimeout: Int?
+
+    @Option(
         name: .long,
         help: ArgumentHelp("URL to POST call events to, as JSON (a CRM's screen pop); repeatable.", valueName: "url"))
     var webhook: [String] = []
@@ -249,6 +260,8 @@ struct EngineCommand: AsyncParsableCommand {
         if let dnsServer { try configuration.setDNSServer(dnsServer) }
         if let mailCommand { try configuration.setMailCommand(mailCommand) }
         if let mailFrom { try configuration.setMailFrom(mailFrom) }
+        if let parkSlots { try configuration.setParkSlots(parkSlots) }
+        if let parkTimeout { try configuration.setParkTimeout(seconds: parkTimeout) }
         if let rtpPorts { try configuration.setRTPPorts(rtpPorts) }
         if webhookSecret != nil, webhook.isEmpty {
             throw EngineConfigurationError("--webhook-secret signs the --webhook URLs: give at least one --webhook")

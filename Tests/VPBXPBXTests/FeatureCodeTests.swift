@@ -16,12 +16,12 @@ struct FeatureCodeTests {
             Feature.all.map(\.name) == [
                 "voicemail-own", "voicemail-any", "agent-login", "listen", "whisper", "barge", "pickup",
                 "forward-always", "forward-always-off", "forward-busy", "forward-busy-off", "forward-no-answer",
-                "forward-no-answer-off", "withhold-number", "show-number",
+                "forward-no-answer-off", "withhold-number", "show-number", "park", "park-pickup",
             ])
         #expect(
             Feature.all.filter(\.takesNumber).map(\.name) == [
                 "listen", "whisper", "barge", "pickup", "forward-always", "forward-busy", "forward-no-answer",
-                "withhold-number", "show-number",
+                "withhold-number", "show-number", "park", "park-pickup",
             ])
         // No code is the start of another's: a number dialled after one could not be told apart.
         for feature in Feature.all {
@@ -29,7 +29,7 @@ struct FeatureCodeTests {
                 #expect(!other.defaultCode.hasPrefix(feature.defaultCode), "\(feature.name) \(other.name)")
             }
         }
-        #expect(Feature.all.filter(\.numberOptional).map(\.name) == ["pickup"])
+        #expect(Feature.all.filter(\.numberOptional).map(\.name) == ["pickup", "park", "park-pickup"])
         #expect(Set(Feature.all.map(\.name)).count == Feature.all.count)
         #expect(Set(Feature.all.map(\.defaultCode)).count == Feature.all.count)
         #expect(Feature.voicemailOwn.defaultCode == "*97" && Feature.voicemailAny.defaultCode == "*98")
@@ -80,6 +80,23 @@ struct FeatureCodeTests {
             #expect(Application(user: application.user) == application, "\(application.user)")
         }
         #expect(Application(user: "fwd-no-answer-") == nil && Application(user: "fwd-sometimes-100") == nil)
+    }
+
+    @Test("parking: *71 and a slot picks up, alone the longest parked; *70 is a transfer's target only (the transferor parks), dialled it hangs up")
+    func parkingCodes() {
+        let plan = DialPlan()
+        #expect(plan.featureCode("*713", caller: "100")?.target == .parkPickup(slot: 3))
+        #expect(plan.featureCode("*71", caller: "100")?.target == .parkPickup(slot: nil))
+        #expect(plan.featureCode("*7199999", caller: "100")?.target == .parkPickup(slot: 9999), "no slot that far")
+        #expect(plan.featureCode("*70", caller: "100")?.target == .hangup)
+        #expect(plan.parking("*70", parker: "101")?.target == .application(.park(parker: "101", slot: nil)))
+        #expect(plan.parking("*7012", parker: "101")?.target == .application(.park(parker: "101", slot: 12)))
+        #expect(plan.parking("*7012", parker: "101")?.path == ["park:12"])
+        #expect(plan.parking("*713", parker: "101") == nil && plan.parking("1002", parker: "101") == nil)
+        for application in [Application.park(parker: "101", slot: nil), .park(parker: "1001", slot: 20)] {
+            #expect(Application(user: application.user) == application, "\(application.user)")
+        }
+        #expect(Application(user: "park-") == nil && Application(user: "park-101-x") == nil)
     }
 
     @Test("defaults route *97 to the caller's own box and *98 to any box")

@@ -201,3 +201,40 @@ public struct ConferenceInfo: Codable, Sendable, Hashable {
         self.maximumParticipants = maximumParticipants
     }
 }
+
+/// `call.parked`: the calls parked on the parking lot's slots.
+public enum CallParked: RPCMethod {
+    public static let name = "call.parked"
+    public static let summary =
+        "Parked calls: each one's slot (a phone dials the park pickup code and the slot, *713, to take it), who is parked, who parked it and since when."
+    public static let allowedRoles: Set<Role> = .staff
+    public typealias Params = NoParams
+    public typealias Result = [ParkedCallInfo]
+}
+
+/// A call waiting on a slot of the parking lot.
+public struct ParkedCallInfo: Codable, Sendable, Hashable {
+    public var slot: Int
+    /// The call's id, as `call.list` shows it.
+    public var id: String
+    /// Who waits: the caller's number and name.
+    public var caller: String
+    public var callerName: String?
+    /// The extension that parked the call; its phone rings when the call is not picked up in time.
+    public var parkedBy: String
+    public var since: Date
+    /// Seconds left before the parker's phone rings.
+    public var secondsLeft: Int
+
+    public init(
+        slot: Int, id: String, caller: String, callerName: String?, parkedBy: String, since: Date, secondsLeft: Int
+    ) {
+        self.slot = slot
+        self.id = id
+        self.caller = caller
+        self.callerName = callerName
+        self.parkedBy = parkedBy
+        self.since = since
+        self.secondsLeft = secondsLeft
+    }
+}

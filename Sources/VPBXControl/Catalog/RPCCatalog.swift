@@ -97,6 +97,7 @@ public enum RPCCatalog {
         .init(CallPickup.self),
         .init(CallTransfer.self),
         .init(CallOriginate.self),
+        .init(CallParked.self),
         .init(ConferenceList.self),
         .init(ConferenceCreate.self),
         .init(ConferenceUpdate.self),

@@ -22,6 +22,9 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
     /// Call forwarding set (with a target) or cleared (nil) from the extension's phone
     /// (`*72`, `*73`...; ``ForwardingApplication``).
     case forwarding(String, ForwardingCondition, target: String?)
+    /// Parks the caller on a slot of the parking lot (nil: the first free one) for `parker`,
+    /// who transferred it there (``ParkApplication``).
+    case park(parker: String, slot: Int?)
 
     /// The caller's prompt language (`hu`, `en`), on INVITEs to applications.
     public static let languageHeader = "X-VPBX-Language"
@@ -48,6 +51,7 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
         case .conference(let name): "conf-\(name)"
         case .forwarding(let number, let condition, let target):
             "fwd-\(condition.rawValue)-\(number)" + (target.map { "-\($0)" } ?? "")
+        case .park(let parker, let slot): "park-\(parker)" + (slot.map { "-\($0)" } ?? "")
         }
     }
 
@@ -69,6 +73,8 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
             self = .conference(String(user.dropFirst(5)))
         } else if user.hasPrefix("queue-"), user.count > 6 {
             self = .queue(String(user.dropFirst(6)))
+        } else if user.hasPrefix("park-"), let park = Self.park(user) {
+            self = park
         } else if user == "vmbox" {
             self = .mailbox(nil)
         } else if user.hasPrefix("vmbox-"), user.count > 6 {
@@ -87,6 +93,15 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
             return .forwarding(String(parts[0]), condition, target: parts.count == 2 ? String(parts[1]) : nil)
         }
         return nil
+    }
+
+    /// `park-1001` (the first free slot) or `park-1001-3` (slot 3).
+    private static func park(_ user: String) -> Application? {
+        let parts = user.dropFirst(5).split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty else { return nil }
+        guard parts.count == 2 else { return .park(parker: String(parts[0]), slot: nil) }
+        guard let slot = Int(parts[1]) else { return nil }
+        return .park(parker: String(parts[0]), slot: slot)
     }
 
     public var contact: SIPURI {

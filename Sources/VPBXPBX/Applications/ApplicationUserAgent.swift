@@ -44,6 +44,8 @@ public actor ApplicationUserAgent {
         public var holdMusic: @Sendable (String?) -> [Int16]
         /// The conference rooms.
         public var conferences: ConferenceRooms
+        /// The parking lot (the core's, ``PBXCore/parking``, which takes calls off it).
+        public var parking: ParkingLot
         /// Puts the step an application ended its caller's call at into the call's path
         /// (`PBXCore.noteApplicationEnd(callID:step:)`).
         public var noteEnd: @Sendable (_ callID: String, _ step: String) async -> Void
@@ -61,9 +63,11 @@ public actor ApplicationUserAgent {
             ringExtensions: @escaping @Sendable (String, [String], String, Int) async -> Bool = { _, _, _, _ in false },
             holdMusic: @escaping @Sendable (String?) -> [Int16] = { _ in [] },
             conferences: ConferenceRooms = ConferenceRooms(),
+            parking: ParkingLot = ParkingLot(),
             noteEnd: @escaping @Sendable (String, String) async -> Void = { _, _ in }
         ) {
             self.conferences = conferences
+            self.parking = parking
             self.noteEnd = noteEnd
             self.voicemail = voicemail
             self.queues = queues
@@ -287,6 +291,13 @@ public actor ApplicationUserAgent {
                 room: name, caller: caller.number, rooms: dependencies.conferences, settings: settings,
                 prompts: dependencies.prompts, language: language, music: { music(nil) }
             ).run(on: channel)
+        case .park(let parker, let slot):
+            outcome = await ParkApplication(
+                parker: parker, requestedSlot: slot, caller: caller, lot: dependencies.parking,
+                music: dependencies.holdMusic(nil)
+            ).run(on: channel) { destination, step in
+                await self.handOn(callID, channel: channel, to: destination, step: step)
+            }
         case .queue(let name):
             guard let service = dependencies.queues else {
                 outcome = .hangup(step: "queue:\(name)=unavailable")

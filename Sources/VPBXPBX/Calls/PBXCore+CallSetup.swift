@@ -138,6 +138,9 @@ extension PBXCore {
         case .pickup(let target):
             pickUpByDialling(request, key: key, source: source, picker: caller, target: target, path: routing.path)
             return
+        case .parkPickup(let slot):
+            pickUpParked(request, key: key, source: source, picker: caller, slot: slot, path: routing.path)
+            return
         case .monitor(let mode, let target):
             startMonitor(
                 request, key: key, source: source, supervisor: caller, mode: mode, target: target, path: routing.path)

@@ -50,7 +50,7 @@ extension PBXCore {
                 application.user, [RingTarget(contact: application.contact, destination: Application.peer)],
                 ExtensionRecord.defaultNoAnswerTimeout
             )
-        case .hangup, .unroutable, .monitor, .pickup:
+        case .hangup, .unroutable, .monitor, .pickup, .parkPickup:
             return nil
         }
     }

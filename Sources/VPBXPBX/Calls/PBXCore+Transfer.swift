@@ -145,8 +145,10 @@ extension PBXCore {
         // Out through a trunk as far as the transferring extension may call (a caller from
         // outside transfers nowhere outside), or the forwarding extension transferred to.
         let referring = byCaller ? call.caller : call.answeredLeg.flatMap { call.legs[$0].extensionNumber } ?? call.callee
+        // The park code parks the other party, for the transferring extension.
+        let parking = dialPlan.parking(number, parker: referring)
         let (routing, outbound, diversion) = followingForwarding(
-            dialPlan.resolve(number, at: now), outboundFor: referring, at: now)
+            parking ?? dialPlan.resolve(number, at: now), outboundFor: referring, at: now)
         guard let ring = ringing(routing.target, now: now, outbound: outbound) else {
             return false
         }

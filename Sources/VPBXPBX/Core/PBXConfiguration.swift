@@ -65,6 +65,10 @@ public struct PBXConfiguration: Sendable {
     /// already accepted are never dropped: the bound keeps them from growing until the
     /// process runs out of memory and loses them all.
     public var maximumPendingWrites: Int? = 100_000
+    /// The parking lot's slots (1...count) and how long a call stays parked before the
+    /// parker's phone rings with it (``ParkingLot``).
+    public var parkingSlots = ParkingLot.defaultSlotCount
+    public var parkingTimeoutSeconds = ParkingLot.defaultTimeoutSeconds
 
     public init(
         realm: String = "vpbx", advertisedHost: String = "127.0.0.1", advertisedPort: Int = 5060,

@@ -38,6 +38,9 @@ public actor PBXCore {
     let mediaFactory: any MediaSessionFactory
     /// Addresses of the host names in static contacts (DNS, off this thread).
     let hosts: any HostResolving
+    /// The parking lot: the park application parks calls on it, and a phone dialling a slot
+    /// takes them off (PBXCore+ParkedPickup).
+    public nonisolated let parking: ParkingLot
     let extensionStore: any ExtensionRepository
     let registrationStore: any RegistrationRepository
     let cdrStore: any CDRRepository
@@ -140,6 +143,8 @@ public actor PBXCore {
         self.configuration = configuration
         self.ticker = CoreTicker(interval: configuration.tickInterval, idleLimit: configuration.idleTickLimit)
         self.hosts = hosts
+        self.parking = ParkingLot(
+            slotCount: configuration.parkingSlots, timeoutSeconds: configuration.parkingTimeoutSeconds)
         self.outbound = outbound
         self.mediaFactory = media
         self.extensionStore = extensions

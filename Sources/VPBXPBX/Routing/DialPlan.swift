@@ -90,6 +90,14 @@ public struct DialPlan: Sendable {
         if feature == .pickup {
             return Routing(target: .pickup(extension: number.isEmpty ? nil : number), path: path)
         }
+        if feature == .parkPickup {
+            return Routing(target: .parkPickup(slot: number.isEmpty ? nil : Int(number.prefix(4)) ?? 0), path: path)
+        }
+        if feature == .park {
+            // A call is parked by transferring it here (``parking(_:parker:)``); dialled, there
+            // is nobody to park.
+            return Routing(target: .hangup, path: path + ["park=dialled"])
+        }
         switch feature.name {
         case Feature.voicemailOwn.name:
             return Routing(target: .application(.mailbox(caller)), path: path)
@@ -109,6 +117,14 @@ public struct DialPlan: Sendable {
             // In the catalog but not built yet: dialled like any other number.
             return nil
         }
+    }
+
+    /// A transfer to the park code (`*70`, or `*703` for slot 3) by `parker`: the transferred
+    /// party is parked by the park application; nil when `dialled` is not the park code.
+    public func parking(_ dialled: String, parker: String) -> Routing? {
+        guard let (feature, number) = featureCodes.feature(dialled: dialled), feature == .park else { return nil }
+        let slot = number.isEmpty ? nil : Int(number.prefix(4)) ?? 0
+        return Routing(target: .application(.park(parker: parker, slot: slot)), path: ["park:\(slot.map(String.init) ?? "any")"])
     }
 
     /// How many destinations one call may pass through before it is refused as a loop
@@ -187,6 +203,8 @@ public struct Routing: Sendable, Equatable {
         /// Answering a call that rings elsewhere: the one ringing `extension`, or with nil the
         /// longest-ringing one in the caller's pickup group.
         case pickup(extension: String?)
+        /// Answering the call parked on `slot` (nil: the one parked longest).
+        case parkPickup(slot: Int?)
     }
 
     public let target: Target

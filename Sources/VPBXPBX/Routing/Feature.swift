@@ -69,6 +69,14 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
             "show-number", "*32",
             "show your number on this call out though your extension withholds it: *32 and the number (*3206301234567)",
             takesNumber: true),
+        Feature(
+            "park", "*70",
+            "park a call: transfer it to this code (the first free slot) or to the code and a slot (*703); "
+                + "it waits with music until picked up, then rings back whoever parked it",
+            takesNumber: true, numberOptional: true),
+        Feature(
+            "park-pickup", "*71", "pick up a parked call: the code and its slot (*713); alone, the call parked longest",
+            takesNumber: true, numberOptional: true),
     ]
 
     /// The feature called `name`, if the catalog has one.
@@ -81,6 +89,8 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
     public static var pickup: Feature { named("pickup")! }
     public static var withholdNumber: Feature { named("withhold-number")! }
     public static var showNumber: Feature { named("show-number")! }
+    public static var park: Feature { named("park")! }
+    public static var parkPickup: Feature { named("park-pickup")! }
 
     /// The feature that sets (`on`) or clears forwarding on `condition`.
     public static func forwarding(_ condition: ForwardingCondition, on: Bool) -> Feature {

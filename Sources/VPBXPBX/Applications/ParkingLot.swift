@@ -1,0 +1,104 @@
+import Foundation
+import Synchronization
+
+/// The exchange's parking lot: numbered slots a call is parked on (a phone transfers it to
+/// the park code, `*70`, or to the code and a slot, `*703`) and picked up from by any phone
+/// dialling the pickup code and the slot (`*713`), as Asterisk's parking lot 701-720 is.
+///
+/// The lot is the one arbiter between the pickup and the parked caller's timeout: an entry
+/// leaves it exactly once (``claim(applicationCallID:)``), so a call cannot be both picked up
+/// and rung back to whoever parked it.
+public final class ParkingLot: Sendable {
+    /// A call parked on a slot, as `park.list` shows it.
+    public struct ParkedCall: Sendable, Equatable {
+        public let slot: Int
+        /// The core's id of the parked call (its CDR row's).
+        public let callID: UUID
+        /// The Call-ID of the park application's leg of that call.
+        public let applicationCallID: String
+        /// Who is parked: the caller's number, and its name when it sent one.
+        public let caller: String
+        public let callerName: String?
+        /// The extension that parked it, rung again when nobody picks the call up in time.
+        public let parker: String
+        public let since: Date
+
+        public init(
+            slot: Int, callID: UUID, applicationCallID: String, caller: String, callerName: String?, parker: String,
+            since: Date
+        ) {
+            self.slot = slot
+            self.callID = callID
+            self.applicationCallID = applicationCallID
+            self.caller = caller
+            self.callerName = callerName
+            self.parker = parker
+            self.since = since
+        }
+    }
+
+    /// The slots, numbered from 1: `*701`...`*7020` with the default codes.
+    public let slots: ClosedRange<Int>
+    /// How long a call stays parked before the parker's phone rings with it (Asterisk's
+    /// `parkingtime`, 45 s by default there too).
+    public let timeoutSeconds: Int
+
+    private let parked = Mutex<[Int: ParkedCall]>([:])
+
+    public static let defaultSlotCount = 20
+    public static let defaultTimeoutSeconds = 45
+
+    public init(slotCount: Int = ParkingLot.defaultSlotCount, timeoutSeconds: Int = ParkingLot.defaultTimeoutSeconds) {
+        slots = 1...max(1, slotCount)
+        self.timeoutSeconds = max(1, timeoutSeconds)
+    }
+
+    /// Parks a call on `requested`, or with nil on the lowest free slot: the slot it took, or
+    /// nil when that slot is taken or not in the lot (or, with nil, the lot is full).
+    public func park(
+        requested: Int?, callID: UUID, applicationCallID: String, caller: String, callerName: String?,
+        parker: String, at now: Date = Date()
+    ) -> Int? {
+        parked.withLock { parked in
+            let slot: Int
+            if let requested {
+                guard slots.contains(requested), parked[requested] == nil else { return nil }
+                slot = requested
+            } else {
+                guard let free = slots.first(where: { parked[$0] == nil }) else { return nil }
+                slot = free
+            }
+            parked[slot] = ParkedCall(
+                slot: slot, callID: callID, applicationCallID: applicationCallID, caller: caller,
+                callerName: callerName, parker: parker, since: now)
+            return slot
+        }
+    }
+
+    /// The call parked on `slot`, or with nil the one parked longest; nil when there is none.
+    /// It stays parked: ``claim(applicationCallID:)`` takes it.
+    public func call(on slot: Int?) -> ParkedCall? {
+        parked.withLock { parked in
+            if let slot { return parked[slot] }
+            return parked.values.min { ($0.since, $0.slot) < ($1.since, $1.slot) }
+        }
+    }
+
+    /// Takes the call whose park application leg is `applicationCallID` off its slot: the
+    /// entry, or nil when it was taken already (picked up, timed out, or its caller left).
+    @discardableResult
+    public func claim(applicationCallID: String) -> ParkedCall? {
+        parked.withLock { parked in
+            guard let entry = parked.values.first(where: { $0.applicationCallID == applicationCallID }) else {
+                return nil
+            }
+            parked[entry.slot] = nil
+            return entry
+        }
+    }
+
+    /// Every parked call, by slot.
+    public var list: [ParkedCall] {
+        parked.withLock { $0.values.sorted { $0.slot < $1.slot } }
+    }
+}

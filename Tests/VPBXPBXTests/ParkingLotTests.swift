@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+import VPBXPBX
+
+/// The parking lot on its own: slots, the first free one, and one claim per parked call.
+@Suite("Parking lot")
+struct ParkingLotTests {
+    private func park(_ lot: ParkingLot, _ slot: Int?, _ leg: String, at seconds: TimeInterval = 0) -> Int? {
+        lot.park(
+            requested: slot, callID: UUID(), applicationCallID: leg, caller: "100", callerName: nil, parker: "101",
+            at: Date(timeIntervalSince1970: 1_000 + seconds))
+    }
+
+    @Test("the first free slot, a chosen slot only when free and in the lot, nothing when full")
+    func slots() {
+        let lot = ParkingLot(slotCount: 3, timeoutSeconds: 30)
+        #expect(park(lot, 2, "a") == 2)
+        #expect(park(lot, 2, "b") == nil, "taken")
+        #expect(park(lot, 4, "b") == nil && park(lot, 0, "b") == nil, "not in the lot")
+        #expect(park(lot, nil, "b") == 1)
+        #expect(park(lot, nil, "c") == 3)
+        #expect(park(lot, nil, "d") == nil, "full")
+        #expect(lot.list.map(\.slot) == [1, 2, 3])
+        #expect(lot.list.map(\.applicationCallID) == ["b", "a", "c"])
+    }
+
+    @Test("a parked call leaves the lot once: the pickup or the timeout claims it, not both")
+    func claimedOnce() {
+        let lot = ParkingLot()
+        #expect(park(lot, nil, "a") == 1)
+        #expect(lot.call(on: 1)?.applicationCallID == "a")
+        #expect(lot.claim(applicationCallID: "a")?.slot == 1)
+        #expect(lot.claim(applicationCallID: "a") == nil)
+        #expect(lot.call(on: 1) == nil && lot.list.isEmpty)
+        #expect(park(lot, nil, "b") == 1, "the slot is free again")
+    }
+
+    @Test("no slot asked: the call parked longest, whatever its slot")
+    func longestParked() {
+        let lot = ParkingLot()
+        #expect(park(lot, 5, "late", at: 20) == 5)
+        #expect(park(lot, 9, "early", at: 10) == 9)
+        #expect(lot.call(on: nil)?.applicationCallID == "early")
+        #expect(ParkingLot(slotCount: 0, timeoutSeconds: 0).slots == 1...1, "at least one slot")
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import VPBXPBX
+import VPBXSIP
+import VPBXStore
+
+/// Call parking in the core: a blind transfer to the park code hands the caller to the park
+/// application (`park-<parker>[-slot]`), and the park pickup code with the slot connects the
+/// dialling phone to the parked caller in place of the application.
+@Suite("Calls: parking", .timeLimit(.minutes(1)))
+struct ParkingTests {
+    let alice = Cast.alice
+    let desk = Cast.bobDesk
+    /// Picks the parked call up (extension 102).
+    let carol = Cast.carol
+
+    struct Parked {
+        var call: PBXHarness.Established
+        let applicationInvite: SIPRequest
+        let slot: Int
+    }
+
+    /// Alice's call to the desk, which transfers it to `code`; the park application answers
+    /// and (as ``ParkApplication`` does) puts the call on the lot.
+    private func park(_ pbx: PBXHarness, code: String = "*70") async throws -> Parked {
+        var call = try await pbx.establish(from: alice, to: desk)
+        var refer = call.callee.request(.refer)
+        refer.headers.add("Refer-To", "<sip:\(code)@\(Phone.domain)>")
+        pbx.send(refer, from: desk)
+        _ = try await pbx.outbound.response(202, .refer, to: desk.address)
+        let invite = try await pbx.outbound.request(.invite, to: Application.peer)
+        pbx.answerAsApplication(invite, sdp: desk.sdp(port: 4060), tag: "park")
+        _ = try await pbx.outbound.request(.ack, to: Application.peer)
+        guard let user = invite.uri.user, case .park(let parker, let wanted) = Application(user: user) else {
+            throw ParkingTestError.notParked(invite.uri.user)
+        }
+        let callID = try #require(invite.headers[Application.callHeader].flatMap(UUID.init(uuidString:)))
+        let leg = try #require(invite.headers.callID)
+        let slot = try #require(
+            pbx.core.parking.park(
+                requested: wanted, callID: callID, applicationCallID: leg, caller: alice.number, callerName: nil,
+                parker: parker))
+        return Parked(call: call, applicationInvite: invite, slot: slot)
+    }
+
+    enum ParkingTestError: Error { case notParked(String?) }
+
+    /// Carol dials `code` offering `sdp`; returns her INVITE and the final answer to it.
+    private func dial(_ pbx: PBXHarness, _ code: String, sdp: String? = nil) async throws -> (SIPRequest, SIPResponse) {
+        let invite = try await pbx.placeCall(from: carol, to: code, sdp: sdp ?? carol.sdp(port: 4050))
+        let answer = try await pbx.outbound.next("final answer to Carol") {
+            $0.destination == carol.address && $0.cseqMethod == .invite && ($0.response?.statusCode ?? 0) >= 200
+                && $0.response?.headers.callID == invite.headers.callID
+        }.response!
+        return (invite, answer)
+    }
+
+    @Test(
+        "a transfer to *703 parks the other party on slot 3 for the transferring extension; *70 alone on the first free slot"
+    )
+    func transferToTheParkCode() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let parked = try await park(pbx, code: "*703")
+            #expect(parked.applicationInvite.uri.user == "park-101-3")
+            #expect(parked.slot == 3)
+            let snapshot = try #require(await pbx.core.callSnapshots().first)
+            #expect(snapshot.callee == "park-101-3" && snapshot.state == .answered)
+        }
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let parked = try await park(pbx)
+            #expect(parked.applicationInvite.uri.user == "park-101")
+            #expect(parked.slot == 1)
+        }
+    }
+
+    @Test(
+        "*71 and the slot: the picker is answered at the relay's B side in the caller's codec, the application gets BYE, the call is the picker's"
+    )
+    func pickUpTheParkedCall() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let parked = try await park(pbx)
+            let session = parked.call.session
+            let (invite, ok) = try await dial(pbx, "*71\(parked.slot)")
+            #expect(ok.statusCode == 200)
+            let answer = try #require(SampleSDP.parse(ok.body))
+            #expect(answer.audioEndpoint?.port == FakeMediaFactory.bPort)
+            let codecs = try #require(answer.firstAudioIndex.map { answer.media[$0].codecs.map(\.encodingName) })
+            #expect(codecs.first == "PCMU", "the codec Alice talks in: \(codecs)")
+            let bye = try await pbx.outbound.request(.bye, to: Application.peer)
+            #expect(bye.headers.callID == parked.applicationInvite.headers.callID)
+            try await eventually("the relay sends the call's B side to Carol's phone") {
+                session.remotes.contains(.init(side: .b, host: carol.address.host, port: 4050))
+            }
+            #expect(session.relatchedAway.contains(.b), "the application's last packets may not keep the latch")
+            #expect(pbx.core.parking.list.isEmpty)
+            let snapshot = try #require(await pbx.core.callSnapshots().first)
+            #expect(snapshot.callee == carol.number && snapshot.state == .answered && snapshot.caller == alice.number)
+
+            var picker = try PhoneDialog(caller: carol, invite: invite, ok: ok)
+            pbx.send(picker.ack(inviteCSeq: try invite.headers.cseq().number), from: carol)
+            try await pbx.settle(via: carol)
+            pbx.send(picker.request(.bye), from: carol)
+            _ = try await pbx.outbound.response(200, .bye, to: carol.address)
+            let toAlice = try await pbx.outbound.request(.bye, to: alice.address)
+            #expect(toAlice.headers.callID == parked.call.caller.callID)
+            let cdr = try await pbx.finishedCDR(of: alice.number)
+            #expect(cdr.disposition == .answered)
+            #expect(cdr.path?.suffix(2) == ["park:any", "park:1=102"], "path: \(cdr.path ?? [])")
+        }
+    }
+
+    @Test("*71 alone takes the call parked longest")
+    func pickUpTheLongestParked() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let parked = try await park(pbx, code: "*705")
+            let (_, ok) = try await dial(pbx, "*71")
+            #expect(ok.statusCode == 200)
+            let bye = try await pbx.outbound.request(.bye, to: Application.peer)
+            #expect(bye.headers.callID == parked.applicationInvite.headers.callID)
+        }
+    }
+
+    @Test(
+        "nothing parked on the slot: 480; a picker without the caller's codec: 488 and the call stays parked; the park code dialled: 480"
+    )
+    func refusals() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let parked = try await park(pbx)
+            let (_, empty) = try await dial(pbx, "*712")
+            #expect(empty.statusCode == 480 && empty.reason == "Nothing Parked There")
+            // Carol offers A-law only; Alice talks µ-law.
+            let alawOnly = carol.sdp(port: 4050).replacingOccurrences(of: "RTP/AVP 0 8 101", with: "RTP/AVP 8 101")
+                .replacingOccurrences(of: "a=rtpmap:0 PCMU/8000\r\n", with: "")
+            let (_, refused) = try await dial(pbx, "*71\(parked.slot)", sdp: alawOnly)
+            #expect(refused.statusCode == 488)
+            #expect(pbx.core.parking.list.map(\.slot) == [parked.slot], "still parked")
+            #expect(!pbx.outbound.sent.contains { $0.isRequest(.bye, to: Application.peer) })
+            let (_, dialled) = try await dial(pbx, "*70")
+            #expect(dialled.statusCode == 480)
+        }
+    }
+}
