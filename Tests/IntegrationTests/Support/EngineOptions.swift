@@ -35,6 +35,8 @@ struct EngineOptions: Sendable {
     var dnsServerPort: UInt16?
     /// `--mail-command`: what sends voicemail emails (a test's script that keeps them).
     var mailCommand: String?
+    /// `--park-timeout`: seconds a parked call waits before it rings its parker.
+    var parkTimeout: Int?
     var logLevel = "debug"
     /// The default prompts: empty at first; tests put the files they need there.
     var promptsDirectory: String
@@ -80,6 +82,7 @@ struct EngineOptions: Sendable {
         if let sourceRateLimit { arguments += ["--source-rate-limit", String(sourceRateLimit)] }
         if let relayThreads { arguments += ["--relay-threads", String(relayThreads)] }
         if let tcpIdleTimeout { arguments += ["--tcp-idle-timeout", String(tcpIdleTimeout)] }
+        if let parkTimeout { arguments += ["--park-timeout", String(parkTimeout)] }
         for url in webhooks { arguments += ["--webhook", url] }
         if let webhookSecret { arguments += ["--webhook-secret", webhookSecret] }
         for key in recordingKeys { arguments += ["--recording-key", key] }

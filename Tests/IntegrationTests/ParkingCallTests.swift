@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+import VPBXControl
+
+extension Integration {
+    /// Call parking with real phones: 1001 calls 1002 (a sipp phone), which parks 1001 by
+    /// transferring it to the park code (REFER to `*70`, or `vpbx call transfer --to *70` from
+    /// the console); 1003 (another sipp phone) takes the call by dialling `*71` and the slot,
+    /// or nobody does and 1002 rings again when the lot's time is up.
+    @Suite("Parking")
+    struct ParkingCallTests {
+        static let picker = "1003"
+        static let callerTone = 500.0
+        static let pickerTone = 1000.0
+
+        @Test(
+            "a phone's blind transfer to *70 parks the caller on slot 1 with music; 1003 dials *711 and caller and picker hear each other"
+        )
+        func parkAndPickUp() async throws {
+            try await TestPBX.run { pbx in
+                let callerEar = try RTPCapture()
+                let pickerEar = try RTPCapture()
+                let parker = try SippPeer(.answerTransferAwaitBye).key("target", "*70")
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: parker, number: Fixture.callee))
+                try await pbx.addExtension(Self.picker, password: Fixture.password(Self.picker))
+                let parkerProcess = try pbx.start(parker, name: "parker")
+                try await Task.sleep(for: .milliseconds(300))
+                try await parkerProcess.requireListening()
+                let caller = try pbx.phone(.callListen).service(Fixture.callee).caller(Fixture.caller)
+                    .key("rtp_listen", String(callerEar.port))
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let callerProcess = try pbx.start(caller, name: "caller")
+
+                let parked = try await eventually("the caller parked") {
+                    guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
+                    return try await pbx.cli.json([ParkedCallInfo].self, ["call", "parked"]).first
+                }
+                #expect(parked.slot == 1 && parked.caller == Fixture.caller && parked.parkedBy == Fixture.callee)
+                #expect((30...45).contains(parked.secondsLeft), "\(parked.secondsLeft) s left of the default 45")
+                let table = try await pbx.cli.run(["call", "parked"], json: false)
+                #expect(
+                    table.succeeded && table.stdout.contains("SLOT") && table.stdout.contains(parked.id),
+                    "\(table.summary)")
+                try await parkerProcess.finish().requireSuccess()  // 202, NOTIFY, its BYE answered
+
+                // Parked, the caller hears the hold music, not silence.
+                let before = callerEar.received.count
+                _ = try await eventually("a second of the parked caller's audio") {
+                    callerEar.received.count >= before + 50 ? true : nil
+                }
+                let parkedAudio = callerEar.receivedAudio.suffix(4000).map { Double($0) * Double($0) }
+                let rms = (parkedAudio.reduce(0, +) / Double(max(parkedAudio.count, 1))).squareRoot()
+                #expect(parkedAudio.count == 4000 && rms > 300, "the last 0.5 s parked: RMS \(rms)")
+
+                let picker = try pbx.phone(.callListen).service("*71\(parked.slot)").caller(Self.picker)
+                    .key("rtp_listen", String(pickerEar.port))
+                    .credentials(user: Self.picker, password: Fixture.password(Self.picker))
+                let pickerProcess = try pbx.start(picker, name: "picker")
+                let call = try await eventually("the parked call answered by \(Self.picker)") {
+                    guard pickerProcess.isRunning else { throw StopWaiting(reason: "the picker's sipp has ended") }
+                    return try await pbx.cli.json([CallInfo].self, ["call", "list"]).first {
+                        $0.id == parked.id && $0.callee == Self.picker && $0.state == .answered
+                            && ($0.legs ?? []).filter { $0.mediaPort != nil }.count == 2
+                    }
+                }
+                #expect(try await pbx.cli.json([ParkedCallInfo].self, ["call", "parked"]).isEmpty)
+
+                let ports = try #require(call.legs).compactMap(\.mediaPort)
+                callerEar.talk(frequency: Self.callerTone, to: UInt16(ports[0]))
+                pickerEar.talk(frequency: Self.pickerTone, to: UInt16(ports[1]))
+                let start = (caller: callerEar.received.count, picker: pickerEar.received.count)
+                try await Task.sleep(for: .seconds(2))
+                let end = (caller: callerEar.received.count, picker: pickerEar.received.count)
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                let callerResult = await callerProcess.finish()
+                let pickerResult = await pickerProcess.finish()
+                callerEar.stop()
+                pickerEar.stop()
+                try callerResult.requireSuccess()
+                try pickerResult.requireSuccess()
+                let heardByCaller = MonitorCallTests.Heard(callerEar, from: start.caller, to: end.caller)
+                #expect(heardByCaller.has(Self.pickerTone), "\(heardByCaller)")
+                let heardByPicker = MonitorCallTests.Heard(pickerEar, from: start.picker, to: end.picker)
+                #expect(heardByPicker.has(Self.callerTone), "\(heardByPicker)")
+
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.disposition == .answered)
+                #expect(cdr.path?.suffix(2) == ["park:any", "park:1=\(Self.picker)"], "path: \(cdr.path ?? [])")
+            }
+        }
+
+        @Test(
+            "parked from the console and not picked up: after --park-timeout the parking extension's phone rings with the call"
+        )
+        func timeoutRingsTheParker() async throws {
+            try await TestPBX.run(configure: { $0.parkTimeout = 5 }) { pbx in
+                let parkerEar = try RTPCapture()
+                // Two calls: the one it parks, and the same caller back when the time is up.
+                var parker = try SippPeer(.answerListen).key("rtp_listen", String(parkerEar.port))
+                parker.calls = 2
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: parker, number: Fixture.callee))
+                let parkerProcess = try pbx.start(parker, name: "parker")
+                try await Task.sleep(for: .milliseconds(300))
+                try await parkerProcess.requireListening()
+                let caller = try pbx.phone(.callAwaitBye).service(Fixture.callee).caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let callerProcess = try pbx.start(caller, name: "caller")
+                let answered = try await eventually("the call answered by \(Fixture.callee)") {
+                    guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
+                    return try await pbx.cli.json([CallInfo].self, ["call", "list"]).first { $0.state == .answered }
+                }
+                try await pbx.cli.succeed(["call", "transfer", answered.id, "--to", "*702"])
+                let parked = try await eventually("the caller parked on slot 2") {
+                    try await pbx.cli.json([ParkedCallInfo].self, ["call", "parked"]).first
+                }
+                #expect(parked.slot == 2 && parked.parkedBy == Fixture.callee && parked.secondsLeft <= 5)
+
+                let back = try await eventually("the call back at \(Fixture.callee) after 5 s", timeout: .seconds(15)) {
+                    guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
+                    return try await pbx.cli.json([CallInfo].self, ["call", "list"]).first {
+                        // Both media ports known: 1002's phone answered (while it rings, the
+                        // call is still the park application's).
+                        $0.id == answered.id && $0.callee == Fixture.callee && $0.state == .answered
+                            && ($0.legs ?? []).filter { $0.mediaPort != nil }.count == 2
+                    }
+                }
+                #expect(try await pbx.cli.json([ParkedCallInfo].self, ["call", "parked"]).isEmpty)
+                try await pbx.cli.succeed(["call", "hangup", back.id])
+                let callerResult = await callerProcess.finish()
+                let parkerResult = await parkerProcess.finish()
+                parkerEar.stop()
+                try callerResult.requireSuccess()
+                try parkerResult.requireSuccess()  // both calls answered, both ended by the engine's BYE
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.path?.contains("park:2=timeout") == true, "path: \(cdr.path ?? [])")
+            }
+        }
+    }
+}
