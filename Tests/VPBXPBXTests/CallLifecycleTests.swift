@@ -345,6 +345,19 @@ struct CallLifecycleTests {
         }
     }
 
+    @Test("the caller's BYE reaches the application in process: nobody asks DNS about the applications' .invalid host")
+    func byeToAnApplicationAsksNoDNS() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            // The engine's transport knows no connection 0: in-process delivery has none.
+            pbx.outbound.closeConnection(Application.peer.connectionID ?? 0)
+            var (caller, _) = try await applicationCall(pbx)
+            pbx.send(caller.request(.bye), from: alice)
+            let bye = try await pbx.outbound.request(.bye, to: Application.peer)
+            #expect(bye.uri.host == Application.host)
+            #expect(!pbx.hosts.asked.contains(Application.host), "asked: \(pbx.hosts.asked)")
+        }
+    }
+
     @Test("a caller's re-INVITE to one of the engine's applications (a refresh, a new address) is answered by the core, and the new address followed")
     func reInviteToAnApplicationIsAnsweredByTheCore() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

@@ -29,7 +29,10 @@ extension PBXCore {
     /// where its INVITE went, so it keeps its destination; the ACK of an error is the
     /// transaction layer's and does not come here.
     func reachable(_ destination: SIPPeerAddress, for request: SIPRequest) -> SIPPeerAddress {
-        guard destination.transport.isStream, destination.connectionID != nil, request.method != .cancel,
+        // The applications are reached in process, over no connection the transport knows:
+        // their `.invalid` host would only be asked of DNS (and logged as not resolving).
+        guard destination.host != Application.host, destination.transport.isStream, destination.connectionID != nil,
+            request.method != .cancel,
             (try? request.headers.toTag()).flatMap({ $0 }) != nil, request.headers["Route"] == nil,
             !outbound.isConnectionOpen(destination)
         else { return destination }
