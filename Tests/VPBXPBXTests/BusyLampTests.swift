@@ -10,39 +10,18 @@ struct BusyLampTests {
     let desk = Cast.bobDesk
     let carol = Cast.carol
 
-    /// A SUBSCRIBE from `phone` to `watched`'s calls.
     private func subscribe(_ phone: Phone, to watched: String, expires: Int, callID: String, cseq: Int = 1, toTag: String? = nil)
         -> SIPRequest
     {
-        SIPRequest(
-            method: .subscribe, uri: SIPURI(user: watched, host: Phone.domain),
-            headers: SIPHeaders([
-                ("Via", phone.via()), ("Max-Forwards", "70"), ("From", "<\(phone.aor)>;tag=blf-\(callID)"),
-                ("To", "<sip:\(watched)@\(Phone.domain)>" + (toTag.map { ";tag=\($0)" } ?? "")), ("Call-ID", callID),
-                ("CSeq", "\(cseq) SUBSCRIBE"), ("Contact", "<\(phone.contact)>"), ("Event", "dialog"),
-                ("Accept", "application/dialog-info+xml"), ("Expires", String(expires)),
-            ]))
+        PBXHarness.dialogSubscription(phone, to: watched, expires: expires, callID: callID, cseq: cseq, toTag: toTag)
     }
 
-    /// Carol's phone subscribed to `watched`, after the digest challenge; returns the 200.
     private func carolWatches(_ watched: String, in pbx: PBXHarness, callID: String = "blf-1") async throws -> SIPResponse {
-        let request = subscribe(carol, to: watched, expires: 600, callID: callID)
-        pbx.send(request, from: carol)
-        let challenge = try await pbx.outbound.response(401, .subscribe, to: carol.address)
-        pbx.send(try carol.authorized(request, answering: challenge), from: carol)
-        return try await pbx.outbound.response(200, .subscribe, to: carol.address)
+        try await pbx.watch(watched, from: carol, callID: callID)
     }
 
-    /// The NOTIFY to carol whose document has `version`, answered 200; returns its body.
     private func document(_ version: Int, in pbx: PBXHarness) async throws -> String {
-        let notify = try await pbx.outbound.next("dialog-info version \(version) to carol") {
-            $0.isRequest(.notify, to: carol.address)
-                && $0.request.map { String(decoding: $0.body, as: UTF8.self) }?.contains("version=\"\(version)\"") == true
-        }.request!
-        #expect(notify.headers["Event"] == "dialog")
-        #expect(notify.headers.contentType == "application/dialog-info+xml")
-        pbx.send(SIPResponse(to: notify, status: 200, toTag: nil), from: carol)
-        return String(decoding: notify.body, as: UTF8.self)
+        try await pbx.dialogDocument(version, to: carol)
     }
 
     @Test("a phone watching 101 sees it idle, then ringing (who calls), then talking, then idle again")

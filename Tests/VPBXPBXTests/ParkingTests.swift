@@ -109,6 +109,30 @@ struct ParkingTests {
         }
     }
 
+    @Test("a busy lamp on *711 (what its key dials): idle, then the parked caller while slot 1 holds it, idle once picked up")
+    func slotBusyLamp() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            try await pbx.register(desk)
+            _ = try await pbx.watch("*711", from: desk, callID: "blf-slot")
+            let idle = try await pbx.dialogDocument(0, to: desk)
+            #expect(idle.contains("entity=\"sip:*711@\(PBXHarness.advertisedHost)\"") && !idle.contains("<dialog "))
+            let parked = try await park(pbx)
+            let busy = try await pbx.dialogDocument(1, to: desk)
+            #expect(busy.contains("<state>confirmed</state>"), "\(busy)")
+            #expect(busy.contains("sip:100@\(PBXHarness.advertisedHost)</identity>"), "the parked caller: \(busy)")
+            let (_, ok) = try await dial(pbx, "*71\(parked.slot)")
+            #expect(ok.statusCode == 200)
+            let taken = try await pbx.dialogDocument(2, to: desk)
+            #expect(!taken.contains("<dialog "), "\(taken)")
+            // A slot beyond the lot, and a code that is no slot's, have no lamp.
+            let beyond = PBXHarness.dialogSubscription(desk, to: "*7121", expires: 600, callID: "blf-beyond")
+            pbx.send(beyond, from: desk)
+            let challenge = try await pbx.outbound.response(401, .subscribe, to: desk.address)
+            pbx.send(try desk.authorized(beyond, answering: challenge), from: desk)
+            _ = try await pbx.outbound.response(404, .subscribe, to: desk.address)
+        }
+    }
+
     @Test("*71 alone takes the call parked longest")
     func pickUpTheLongestParked() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in

@@ -44,6 +44,8 @@ public final class ParkingLot: Sendable {
     public let timeoutSeconds: Int
 
     private let parked = Mutex<[Int: ParkedCall]>([:])
+    /// Told after every change (the core's busy lamps for slots).
+    private let observer = Mutex<(@Sendable () -> Void)?>(nil)
 
     public static let defaultSlotCount = 20
     public static let defaultTimeoutSeconds = 45
@@ -53,13 +55,22 @@ public final class ParkingLot: Sendable {
         self.timeoutSeconds = max(1, timeoutSeconds)
     }
 
+    /// `observer` runs after each call parked or taken off, outside the lot's lock.
+    public func setObserver(_ observer: (@Sendable () -> Void)?) {
+        self.observer.withLock { $0 = observer }
+    }
+
+    private func changed() {
+        observer.withLock { $0 }?()
+    }
+
     /// Parks a call on `requested`, or with nil on the lowest free slot: the slot it took, or
     /// nil when that slot is taken or not in the lot (or, with nil, the lot is full).
     public func park(
         requested: Int?, callID: UUID, applicationCallID: String, caller: String, callerName: String?,
         parker: String, at now: Date = Date()
     ) -> Int? {
-        parked.withLock { parked in
+        let slot = parked.withLock { parked -> Int? in
             let slot: Int
             if let requested {
                 guard slots.contains(requested), parked[requested] == nil else { return nil }
@@ -73,6 +84,8 @@ public final class ParkingLot: Sendable {
                 callerName: callerName, parker: parker, since: now)
             return slot
         }
+        if slot != nil { changed() }
+        return slot
     }
 
     /// The call parked on `slot`, or with nil the one parked longest; nil when there is none.
@@ -88,13 +101,15 @@ public final class ParkingLot: Sendable {
     /// entry, or nil when it was taken already (picked up, timed out, or its caller left).
     @discardableResult
     public func claim(applicationCallID: String) -> ParkedCall? {
-        parked.withLock { parked in
+        let claimed = parked.withLock { parked -> ParkedCall? in
             guard let entry = parked.values.first(where: { $0.applicationCallID == applicationCallID }) else {
                 return nil
             }
             parked[entry.slot] = nil
             return entry
         }
+        if claimed != nil { changed() }
+        return claimed
     }
 
     /// Every parked call, by slot.

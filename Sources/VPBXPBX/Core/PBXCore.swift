@@ -186,6 +186,8 @@ public actor PBXCore {
         let recovered = try await cdrStore.recoverUnfinished(now: now)
         if recovered > 0 { logger.notice("closed CDRs left open by an earlier run", metadata: ["count": "\(recovered)"]) }
         let inbox = self.inbox
+        // A call parked or taken off a slot changes what the slots' busy lamps show.
+        parking.setObserver { inbox.push(.publishDialogStates) }
         loopTask = Task { await self.run(inbox) }
         let ticker = self.ticker
         tickTask = Task { await ticker.run { inbox.push(.tick) } }

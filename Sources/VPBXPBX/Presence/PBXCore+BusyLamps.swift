@@ -80,6 +80,26 @@ extension PBXCore {
                 add(entry, to: number)
             }
         }
+        // Park slots' lamps: a call parked on the slot is a call in progress there (a
+        // phone's lamp shows it busy; pressing the key dials the code, which takes it).
+        for number in watched {
+            guard let slot = parkSlot(watchedAs: number), let parked = parking.call(on: slot),
+                let call = calls[parked.callID], call.state != .ending
+            else { continue }
+            add(
+                .init(
+                    id: "\(parked.callID.lowercaseText)-park-\(slot)", direction: .recipient, state: .confirmed,
+                    remote: parked.caller, remoteName: parked.callerName), to: number)
+        }
         return infos
+    }
+
+    /// The park slot whose call dialling `number` takes (`*713`: slot 3), if it is one of
+    /// the lot's.
+    func parkSlot(watchedAs number: String) -> Int? {
+        guard let (feature, digits) = dialPlan.featureCodes.feature(dialled: number), feature == .parkPickup,
+            let slot = Int(digits), parking.slots.contains(slot)
+        else { return nil }
+        return slot
     }
 }

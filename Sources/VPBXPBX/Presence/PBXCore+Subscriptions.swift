@@ -29,8 +29,9 @@ extension PBXCore {
         }
         // An unknown number is challenged like a known one: a 404 before authentication
         // would tell a scanner which numbers exist (as REGISTER's, ``register(_:key:source:)``).
-        let record = directory[watched]
-        guard record != nil || !authenticator.isTrusted(source) else {
+        // A park slot's busy lamp watches the code that takes its call (`*713`).
+        let watchable = directory[watched] != nil || (event == "dialog" && parkSlot(watchedAs: watched) != nil)
+        guard watchable || !authenticator.isTrusted(source) else {
             respond(key, to: request, status: 404)
             return
         }
@@ -55,7 +56,7 @@ extension PBXCore {
         case .accepted:
             break
         }
-        guard record != nil else {
+        guard watchable else {
             respond(key, to: request, status: 404)  // authenticated: nothing left to hide
             return
         }
