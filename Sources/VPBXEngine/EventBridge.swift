@@ -152,6 +152,12 @@ final class EventBridge: Sendable {
         case .callEnded(let call, let disposition, let cause):
             (topic, type) = (EventTopic.call, "call.ended")
             writeCall(call, ending: (disposition, cause), to: &data)
+        case .callParked(let parked):
+            (topic, type) = (EventTopic.call, "call.parked")
+            writeParked(parked, to: &data)
+        case .callUnparked(let parked, let reason):
+            (topic, type) = (EventTopic.call, "call.unparked")
+            writeParked(parked, reason: reason, to: &data)
         case .monitorStarted(let monitor):
             (topic, type) = (EventTopic.call, "monitor.started")
             writeMonitor(monitor, to: &data)
@@ -196,6 +202,19 @@ final class EventBridge: Sendable {
             data.string("trunk", trunk)
         }
         return EncodedEvent(topic: topic, type: type, data: data.finish())
+    }
+
+    /// A parked call as `call.parked` lists it (``ParkedCallInfo``), and why it left.
+    private static func writeParked(
+        _ parked: ParkingLot.ParkedCall, reason: ParkingLot.Departure? = nil, to data: inout JSONObjectWriter
+    ) {
+        data.string("caller", parked.caller)
+        if let name = parked.callerName { data.string("callerName", name) }
+        data.string("id", parked.callID.lowercaseText)
+        data.string("parkedBy", parked.parker)
+        if let reason { data.string("reason", reason.rawValue) }
+        data.date("since", parked.since)
+        data.int("slot", parked.slot)
     }
 
     /// The fields of ``MonitorInfo``, and the cause of an ended monitor.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VPBXPBX
 
@@ -24,15 +25,26 @@ struct ParkingLotTests {
         #expect(lot.list.map(\.applicationCallID) == ["b", "a", "c"])
     }
 
-    @Test("a parked call leaves the lot once: the pickup or the timeout claims it, not both")
+    @Test("a parked call leaves the lot once: the pickup or the timeout claims it, not both; the observer hears each change")
     func claimedOnce() {
         let lot = ParkingLot()
+        let changes = Mutex<[ParkingLot.Change]>([])
+        lot.setObserver { change in changes.withLock { $0.append(change) } }
         #expect(park(lot, nil, "a") == 1)
+        #expect(park(lot, 1, "x") == nil, "taken: no change")
         #expect(lot.call(on: 1)?.applicationCallID == "a")
-        #expect(lot.claim(applicationCallID: "a")?.slot == 1)
-        #expect(lot.claim(applicationCallID: "a") == nil)
+        #expect(lot.claim(applicationCallID: "a", because: .pickedUp)?.slot == 1)
+        #expect(lot.claim(applicationCallID: "a", because: .timeout) == nil)
         #expect(lot.call(on: 1) == nil && lot.list.isEmpty)
         #expect(park(lot, nil, "b") == 1, "the slot is free again")
+        let seen = changes.withLock { $0 }
+        guard seen.count == 3, case .parked(let first) = seen[0], case .left(let left, let why) = seen[1],
+            case .parked(let second) = seen[2]
+        else {
+            Issue.record("changes: \(seen)")
+            return
+        }
+        #expect(first.applicationCallID == "a" && left == first && why == .pickedUp && second.applicationCallID == "b")
     }
 
     @Test("no slot asked: the call parked longest, whatever its slot")

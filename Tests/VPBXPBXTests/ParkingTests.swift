@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VPBXPBX
 import VPBXSIP
@@ -77,7 +78,8 @@ struct ParkingTests {
         "*71 and the slot: the picker is answered at the relay's B side in the caller's codec, the application gets BYE, the call is the picker's"
     )
     func pickUpTheParkedCall() async throws {
-        try await PBXHarness.run(Cast.everyone) { pbx in
+        let events = Mutex<[PBXEvent]>([])
+        try await PBXHarness.run(Cast.everyone, events: { event in events.withLock { $0.append(event) } }) { pbx in
             let parked = try await park(pbx)
             let session = parked.call.session
             let (invite, ok) = try await dial(pbx, "*71\(parked.slot)")
@@ -106,6 +108,14 @@ struct ParkingTests {
             let cdr = try await pbx.finishedCDR(of: alice.number)
             #expect(cdr.disposition == .answered)
             #expect(cdr.path?.suffix(2) == ["park:any", "park:1=102"], "path: \(cdr.path ?? [])")
+            let parking = events.withLock { $0 }.compactMap { event -> String? in
+                switch event {
+                case .callParked(let parked): "parked \(parked.slot) \(parked.caller) by \(parked.parker)"
+                case .callUnparked(let parked, let reason): "left \(parked.slot) \(reason.rawValue)"
+                default: nil
+                }
+            }
+            #expect(parking == ["parked 1 100 by 101", "left 1 picked-up"])
         }
     }
 

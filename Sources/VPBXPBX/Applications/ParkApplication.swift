@@ -50,11 +50,12 @@ struct ParkApplication: Sendable {
         for await event in events {
             switch event {
             case .callerGone:
-                lot.claim(applicationCallID: caller.applicationCallID)
+                // Picked up, the core claimed it already: this finds nothing.
+                lot.claim(applicationCallID: caller.applicationCallID, because: .callerLeft)
                 return .callerLeft
             case .timeUp:
                 // A phone picking the call up right now has claimed it: its BYE comes next.
-                guard lot.claim(applicationCallID: caller.applicationCallID) != nil else { continue }
+                guard lot.claim(applicationCallID: caller.applicationCallID, because: .timeout) != nil else { continue }
                 await channel.stopPlayback()
                 playing.cancel()
                 _ = await playing.value

@@ -37,6 +37,22 @@ public final class ParkingLot: Sendable {
         }
     }
 
+    /// Why a call left its slot.
+    public enum Departure: String, Sendable {
+        /// A phone dialled the slot and took it.
+        case pickedUp = "picked-up"
+        /// Nobody did in time: it rings its parker.
+        case timeout
+        /// The caller hung up while parked.
+        case callerLeft = "caller-left"
+    }
+
+    /// What the lot tells its observer.
+    public enum Change: Sendable, Equatable {
+        case parked(ParkedCall)
+        case left(ParkedCall, Departure)
+    }
+
     /// The slots, numbered from 1: `*701`...`*7020` with the default codes.
     public let slots: ClosedRange<Int>
     /// How long a call stays parked before the parker's phone rings with it (Asterisk's
@@ -44,8 +60,8 @@ public final class ParkingLot: Sendable {
     public let timeoutSeconds: Int
 
     private let parked = Mutex<[Int: ParkedCall]>([:])
-    /// Told after every change (the core's busy lamps for slots).
-    private let observer = Mutex<(@Sendable () -> Void)?>(nil)
+    /// Told after every change (the core: events, and busy lamps for slots).
+    private let observer = Mutex<(@Sendable (Change) -> Void)?>(nil)
 
     public static let defaultSlotCount = 20
     public static let defaultTimeoutSeconds = 45
@@ -56,12 +72,12 @@ public final class ParkingLot: Sendable {
     }
 
     /// `observer` runs after each call parked or taken off, outside the lot's lock.
-    public func setObserver(_ observer: (@Sendable () -> Void)?) {
+    public func setObserver(_ observer: (@Sendable (Change) -> Void)?) {
         self.observer.withLock { $0 = observer }
     }
 
-    private func changed() {
-        observer.withLock { $0 }?()
+    private func changed(_ change: Change) {
+        observer.withLock { $0 }?(change)
     }
 
     /// Parks a call on `requested`, or with nil on the lowest free slot: the slot it took, or
@@ -70,7 +86,7 @@ public final class ParkingLot: Sendable {
         requested: Int?, callID: UUID, applicationCallID: String, caller: String, callerName: String?,
         parker: String, at now: Date = Date()
     ) -> Int? {
-        let slot = parked.withLock { parked -> Int? in
+        let entry = parked.withLock { parked -> ParkedCall? in
             let slot: Int
             if let requested {
                 guard slots.contains(requested), parked[requested] == nil else { return nil }
@@ -79,13 +95,14 @@ public final class ParkingLot: Sendable {
                 guard let free = slots.first(where: { parked[$0] == nil }) else { return nil }
                 slot = free
             }
-            parked[slot] = ParkedCall(
+            let entry = ParkedCall(
                 slot: slot, callID: callID, applicationCallID: applicationCallID, caller: caller,
                 callerName: callerName, parker: parker, since: now)
-            return slot
+            parked[slot] = entry
+            return entry
         }
-        if slot != nil { changed() }
-        return slot
+        if let entry { changed(.parked(entry)) }
+        return entry?.slot
     }
 
     /// The call parked on `slot`, or with nil the one parked longest; nil when there is none.
@@ -97,10 +114,11 @@ public final class ParkingLot: Sendable {
         }
     }
 
-    /// Takes the call whose park application leg is `applicationCallID` off its slot: the
-    /// entry, or nil when it was taken already (picked up, timed out, or its caller left).
+    /// Takes the call whose park application leg is `applicationCallID` off its slot,
+    /// `because` of what: the entry, or nil when it was taken already (picked up, timed out,
+    /// or its caller left).
     @discardableResult
-    public func claim(applicationCallID: String) -> ParkedCall? {
+    public func claim(applicationCallID: String, because departure: Departure) -> ParkedCall? {
         let claimed = parked.withLock { parked -> ParkedCall? in
             guard let entry = parked.values.first(where: { $0.applicationCallID == applicationCallID }) else {
                 return nil
@@ -108,7 +126,7 @@ public final class ParkingLot: Sendable {
             parked[entry.slot] = nil
             return entry
         }
-        if claimed != nil { changed() }
+        if let claimed { changed(.left(claimed, departure)) }
         return claimed
     }
 

@@ -57,7 +57,7 @@ extension PBXCore {
             return
         }
         // The lot decides between this pickup and the parked caller's timeout.
-        guard parking.claim(applicationCallID: parked.applicationCallID) != nil else {
+        guard parking.claim(applicationCallID: parked.applicationCallID, because: .pickedUp) != nil else {
             refuse(480, "Nothing Parked There")
             return
         }
@@ -108,5 +108,13 @@ extension PBXCore {
         logger.info(
             "parked call picked up",
             metadata: ["call": "\(call.id)", "slot": "\(parked.slot)", "picker": "\(picker)"])
+    }
+
+    /// The lot changed: the event (which also refreshes the slots' busy lamps).
+    func parkingChanged(_ change: ParkingLot.Change) {
+        switch change {
+        case .parked(let parked): emit(.callParked(parked))
+        case .left(let parked, let departure): emit(.callUnparked(parked, reason: departure))
+        }
     }
 }

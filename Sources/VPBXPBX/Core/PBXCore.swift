@@ -25,6 +25,8 @@ public actor PBXCore {
         /// Calls changed while phones watch extensions' calls (busy lamps): tell them, once
         /// for all the changes queued before.
         case publishDialogStates
+        /// A call was parked or left its slot (``ParkingLot``).
+        case parkingChanged(ParkingLot.Change)
         /// The relay taps a recorded call: the recording's control.
         case recordingReady(UUID, any MediaRecording)
         /// The transport could not send a request of this client transaction.
@@ -187,7 +189,7 @@ public actor PBXCore {
         if recovered > 0 { logger.notice("closed CDRs left open by an earlier run", metadata: ["count": "\(recovered)"]) }
         let inbox = self.inbox
         // A call parked or taken off a slot changes what the slots' busy lamps show.
-        parking.setObserver { inbox.push(.publishDialogStates) }
+        parking.setObserver { inbox.push(.parkingChanged($0)) }
         loopTask = Task { await self.run(inbox) }
         let ticker = self.ticker
         tickTask = Task { await ticker.run { inbox.push(.tick) } }
@@ -277,6 +279,7 @@ public actor PBXCore {
         case .confirmationKey(let id, let leg, let digit): confirmationKey(call: id, leg: leg, digit)
         case .originationMediaReady(let id, let result): originationMediaReady(id, result)
         case .publishDialogStates: publishDialogStates()
+        case .parkingChanged(let change): parkingChanged(change)
         case .recordingReady(let id, let recording): recordingReady(id, recording)
         }
     }

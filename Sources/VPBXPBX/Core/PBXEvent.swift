@@ -27,6 +27,9 @@ public enum PBXEvent: Sendable, Equatable {
     /// target answered: the snapshot's caller (the party kept) talks to its callee now, and
     /// the phone (an agent's) that transferred it is free.
     case callTransferred(CallSnapshot, by: String)
+    /// A call was parked on a slot of the lot, or left it (picked up, timed out, hung up).
+    case callParked(ParkingLot.ParkedCall)
+    case callUnparked(ParkingLot.ParkedCall, reason: ParkingLot.Departure)
     /// A supervisor attached to a call (listen, whisper, barge), switched mode, or left.
     case monitorStarted(MonitorSnapshot)
     case monitorChanged(MonitorSnapshot)

@@ -32,7 +32,8 @@ extension PBXHarness {
     func dialogDocument(_ version: Int, to phone: Phone) async throws -> String {
         let notify = try await outbound.next("dialog-info version \(version) to \(phone.number)") {
             $0.isRequest(.notify, to: phone.address)
-                && $0.request.map { String(decoding: $0.body, as: UTF8.self) }?.contains("version=\"\(version)\"") == true
+                && $0.request.map { String(decoding: $0.body, as: UTF8.self) }?.contains("version=\"\(version)\"")
+                    == true
         }.request!
         #expect(notify.headers["Event"] == "dialog")
         #expect(notify.headers.contentType == "application/dialog-info+xml")
