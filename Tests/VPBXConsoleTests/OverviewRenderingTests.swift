@@ -49,6 +49,37 @@ struct OverviewRenderingTests {
         #expect(grid.lines[call].contains("confirm") && !grid.lines[call].contains("ringing"), "\(grid.lines[call])")
     }
 
+    @Test func aParkedCallShowsItsSlotAndWhoParkedItUntilItLeaves() throws {
+        let waiting = Fixtures.call("c4", from: "1001", to: "park-1002", state: .answered)
+        var snapshot = Fixtures.snapshot(calls: [waiting])
+        snapshot.parked = [
+            ParkedCallInfo(
+                slot: 3, id: "c4", caller: "1001", callerName: nil, parkedBy: "1002", since: Fixtures.now - 20,
+                secondsLeft: 25)
+        ]
+        var state = ConsoleState()
+        _ = state.apply(.synced(snapshot))
+        var grid = render(state)
+        var row = try #require(grid.row(containing: "→"), "\(grid.text)")
+        #expect(grid.lines[row].contains("parked by 1002 Szabó") && grid.lines[row].contains("slot 3"), "\(grid.lines[row])")
+
+        let left = RPCEvent(
+            seq: 11, topic: "call", type: "call.unparked",
+            data: .object(["id": .string("c4"), "slot": .int(3), "parkedBy": .string("1002"), "reason": .string("timeout")]))
+        _ = state.apply(.event(left))
+        grid = render(state)
+        row = try #require(grid.row(containing: "→"), "\(grid.text)")
+        #expect(!grid.lines[row].contains("slot 3") && grid.lines[row].contains("answered"), "\(grid.lines[row])")
+
+        let parkedAgain = RPCEvent(
+            seq: 12, topic: "call", type: "call.parked",
+            data: .object(["id": .string("c4"), "slot": .int(5), "parkedBy": .string("1001"), "caller": .string("1001")]))
+        _ = state.apply(.event(parkedAgain))
+        grid = render(state)
+        row = try #require(grid.row(containing: "→"), "\(grid.text)")
+        #expect(grid.lines[row].contains("slot 5"), "\(grid.lines[row])")
+    }
+
     @Test func anExtensionForwardingEveryCallShowsWhere() throws {
         var snapshot = Fixtures.snapshot(calls: [])
         let index = try #require(snapshot.extensions.firstIndex { $0.name == "Szabó Erzsébet" })

@@ -327,6 +327,8 @@ public actor EngineSession {
             async let extensions = lists ? client.call(ExtensionList.self, .init()) : []
             async let registrations = lists ? client.call(RegistrationList.self, .init()) : []
             async let calls = lists ? client.call(CallList.self, .init()) : []
+            // An engine without parking (before stop 62) answers method_not_found: none parked.
+            async let parked = lists ? Self.callCenter { try await client.call(CallParked.self, .init()) } : []
             async let queues = Self.callCenter { try await client.call(QueueStats.self, .init()) }
             async let agents = Self.callCenter { try await client.call(AgentStatus.self, .init()) }
             async let own = hello.role == .agent && scope == .console ? Self.ownAgent(client) : (nil, nil)
@@ -335,7 +337,7 @@ public actor EngineSession {
                 seq: subscription.seq, status: try await status, extensions: try await extensions,
                 registrations: try await registrations.map(Registration.init), calls: try await calls,
                 role: hello.role, queues: try await queues, agents: try await agents, ownAgent: ownAgent,
-                ownAgentProblem: ownAgentProblem)
+                ownAgentProblem: ownAgentProblem, parked: try await parked ?? [])
             return (client, snapshot, events)
         } catch {
             await client.close()

@@ -28,7 +28,17 @@ extension ConsoleModel {
             guard let id = event.data["id"]?.stringValue else { return .unchanged }
             endedCalls.insert(id)
             confirmingCalls[id] = nil
+            parkedCalls[id] = nil
             return calls.removeValue(forKey: id) == nil ? .unchanged : .changed
+        case "call.parked":
+            guard let id = event.data["id"]?.stringValue, !endedCalls.contains(id),
+                let slot = event.data["slot"]?.intValue, let parker = event.data["parkedBy"]?.stringValue
+            else { return .unchanged }
+            parkedCalls[id] = ParkedSlot(slot: Int(slot), parkedBy: parker)
+            return .changed
+        case "call.unparked":
+            guard let id = event.data["id"]?.stringValue else { return .unchanged }
+            return parkedCalls.removeValue(forKey: id) == nil ? .unchanged : .changed
         case _ where event.topic == EventTopic.call:
             guard let call = try? RPCCoding.decode(CallInfo.self, from: event.data), !endedCalls.contains(call.id)
             else { return .unchanged }

@@ -23,6 +23,8 @@ public struct ConsoleModel: Sendable, Equatable {
     /// Calls whose answer waits for a mobile to press 1 (`call.confirming`), with the
     /// extension whose mobile it is; gone with any later event of the call.
     public internal(set) var confirmingCalls: [String: String] = [:]
+    /// Calls parked on a slot of the lot, by call id (`call.parked`, until `call.unparked`).
+    public internal(set) var parkedCalls: [String: ParkedSlot] = [:]
     /// The caller's role from `engine.hello`; nil until known.
     public internal(set) var role: Role?
     /// Call-center queues by name (`queue.stats`).
@@ -61,6 +63,9 @@ public struct ConsoleModel: Sendable, Equatable {
         // A snapshot's calls say nothing of a mobile's question: a mark kept only while its
         // call is still ringing in it.
         confirmingCalls = confirmingCalls.filter { calls[$0.key]?.state == .ringing }
+        parkedCalls = Dictionary(
+            snapshot.parked.filter { calls[$0.id] != nil }.map { ($0.id, ParkedSlot(slot: $0.slot, parkedBy: $0.parkedBy)) },
+            uniquingKeysWith: { _, last in last })
         role = snapshot.role
         hasCallCenter = snapshot.queues != nil
         queues = Dictionary((snapshot.queues ?? []).map { ($0.queue, $0) }, uniquingKeysWith: { _, last in last })
@@ -186,5 +191,17 @@ struct Tombstones: Sendable, Equatable {
         guard members.insert(id).inserted else { return }
         order.append(id)
         if order.count > capacity { members.remove(order.removeFirst()) }
+    }
+}
+
+/// Where a call is parked, as the console shows it.
+public struct ParkedSlot: Sendable, Hashable {
+    public var slot: Int
+    /// The extension that parked it.
+    public var parkedBy: String
+
+    public init(slot: Int, parkedBy: String) {
+        self.slot = slot
+        self.parkedBy = parkedBy
     }
 }

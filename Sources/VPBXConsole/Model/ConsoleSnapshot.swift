@@ -8,6 +8,8 @@ public struct ConsoleSnapshot: Sendable, Hashable {
     public var extensions: [ExtensionInfo]
     public var registrations: [Registration]
     public var calls: [CallInfo]
+    /// `call.parked`: the calls waiting on park slots (empty from engines without parking).
+    public var parked: [ParkedCallInfo]
     /// The caller's role as `engine.hello` told it; nil from engines that do not say.
     public var role: Role?
     /// `queue.stats` of every queue; nil when the engine has no call center (an older
@@ -23,8 +25,9 @@ public struct ConsoleSnapshot: Sendable, Hashable {
     public init(
         seq: UInt64, status: EngineStatus.Result, extensions: [ExtensionInfo], registrations: [Registration],
         calls: [CallInfo], role: Role? = nil, queues: [QueueStatsInfo]? = nil, agents: [AgentStatusInfo]? = nil,
-        ownAgent: AgentStatusInfo? = nil, ownAgentProblem: String? = nil
+        ownAgent: AgentStatusInfo? = nil, ownAgentProblem: String? = nil, parked: [ParkedCallInfo] = []
     ) {
+        self.parked = parked
         self.seq = seq
         self.status = status
         self.extensions = extensions

@@ -62,10 +62,15 @@ extension OverviewScreen {
         for (line, index) in (offset..<min(calls.count, offset + visible)).enumerated() {
             let call = calls[index]
             let caller = Format.party(call.caller, name: call.callerName ?? model.name(of: call.caller))
-            let callee = Format.party(call.callee, name: model.name(of: call.callee))
+            let parked = model.parkedCalls[call.id]
+            // A parked call waits for whoever dials its slot: who parked it, and where.
+            let callee = parked.map { "parked by " + Format.party($0.parkedBy, name: model.name(of: $0.parkedBy)) }
+                ?? Format.party(call.callee, name: model.name(of: call.callee))
             let seconds = Int(context.now.timeIntervalSince(call.answeredAt ?? call.startedAt))
             // "confirm": the answering mobile is being asked to press 1, not yet talking.
-            let state = model.confirmingCalls[call.id] == nil ? call.state.rawValue : "confirm"
+            let state =
+                parked.map { "slot \($0.slot)" }
+                ?? (model.confirmingCalls[call.id] == nil ? call.state.rawValue : "confirm")
             let text = " " + caller.fitted(to: partyWidth) + " → " + callee.fitted(to: partyWidth) + " "
                 + state.fitted(to: 9) + " " + Format.duration(seconds: seconds).fitted(to: 8, alignment: .right)
             let isSelected = focus == .calls && index == selected
