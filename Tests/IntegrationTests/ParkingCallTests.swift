@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VPBXControl
+import VPBXMedia
 
 extension Integration {
     /// Call parking with real phones: 1001 calls 1002 (a sipp phone), which parks 1001 by
@@ -89,6 +90,93 @@ extension Integration {
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .answered)
                 #expect(cdr.path?.suffix(2) == ["park:any", "park:1=\(Self.picker)"], "path: \(cdr.path ?? [])")
+            }
+        }
+
+        @Test("dialled, *703 reserves slot 3 and says it (the prompts replaced by tones); nothing is listed as parked")
+        func dialledParkCodeSaysTheSlot() async throws {
+            try await TestPBX.run { pbx in
+                let hungarian = URL(fileURLWithPath: pbx.options.promptsDirectory).appendingPathComponent("hu")
+                try FileManager.default.createDirectory(at: hungarian, withIntermediateDirectories: true)
+                for (name, frequency) in [("park-slot", 750), ("num-3", 1750)] {
+                    try await Sox.sine(
+                        hungarian.appendingPathComponent("\(name).wav"), rate: 8000, channels: 1, seconds: 0.6,
+                        frequency: frequency, scratch: pbx.scratch)
+                }
+                try await pbx.addExtension(Fixture.callee, password: Fixture.password(Fixture.callee))
+                let ear = try RTPCapture()
+                let parker = try pbx.phone(.callListen).service("*703").caller(Fixture.callee)
+                    .key("rtp_listen", String(ear.port))
+                    .credentials(user: Fixture.callee, password: Fixture.password(Fixture.callee))
+                let process = try pbx.start(parker, name: "parker")
+                _ = try await eventually("1.5 s of the announcement") {
+                    guard process.isRunning else { throw StopWaiting(reason: "the parker's sipp has ended") }
+                    return ear.received.count >= 75 ? true : nil
+                }
+                let heard = ear.receivedAudio
+                let slot = Goertzel.amplitude(of: 750, in: heard)
+                let three = Goertzel.amplitude(of: 1750, in: heard)
+                #expect(slot > 1000 && three > 1000, "park-slot (750 Hz) \(Int(slot)), num-3 (1750 Hz) \(Int(three))")
+                #expect(try await pbx.cli.json([ParkedCallInfo].self, ["call", "parked"]).isEmpty)
+                let call = try #require(try await pbx.cli.json([CallInfo].self, ["call", "list"]).first)
+                try await pbx.cli.succeed(["call", "hangup", call.id])
+                let result = await process.finish()
+                ear.stop()
+                try result.requireSuccess()
+            }
+        }
+
+        @Test(
+            "attended: 1002 calls 1001, dials *70 on its second line (a slot reserved for it) and transfers with Replaces; 1001 is parked on that slot for 1002"
+        )
+        func attendedParking() async throws {
+            try await TestPBX.run { pbx in
+                let aliceEar = try RTPCapture()
+                let alice = try SippPeer(.answerListen).key("rtp_listen", String(aliceEar.port))
+                try await pbx.addExtension(
+                    Fixture.caller, password: Fixture.password(Fixture.caller),
+                    staticContact: pbx.contact(of: alice, number: Fixture.caller))
+                try await pbx.addExtension(Fixture.callee, password: Fixture.password(Fixture.callee))
+                let aliceProcess = try pbx.start(alice, name: "alice")
+                try await Task.sleep(for: .milliseconds(300))
+                try await aliceProcess.requireListening()
+
+                // The desk's first line calls 1001, which answers.
+                let firstLine = try pbx.phone(.callAwaitBye).service(Fixture.caller).caller(Fixture.callee)
+                    .credentials(user: Fixture.callee, password: Fixture.password(Fixture.callee))
+                let firstProcess = try pbx.start(firstLine, name: "desk-line-1")
+                let (callID, engineTag, deskTag) = try await eventually("1002's call to 1001 answered") {
+                    () -> (String, String, String)? in
+                    guard firstProcess.isRunning else { throw StopWaiting(reason: "the desk's first line has ended") }
+                    guard
+                        let ok = firstProcess.receivedSoFar().first(where: {
+                            $0.hasPrefix("SIP/2.0 200") && $0.contains("INVITE")
+                        }),
+                        let callID = TransferCallTests.header("Call-ID", in: ok),
+                        let from = TransferCallTests.header("From", in: ok),
+                        let to = TransferCallTests.header("To", in: ok), let deskTag = TransferCallTests.tag(from),
+                        let engineTag = TransferCallTests.tag(to)
+                    else { return nil }
+                    return (callID, engineTag, deskTag)
+                }
+                // Its second line dials *70 and transfers with Replaces naming the first call.
+                let consultProcess = try TransferCallTests.consultAndTransfer(
+                    pbx, naming: (callID, engineTag, deskTag), name: "desk-line-2", calling: "*70")
+                let parked = try await eventually("1001 parked") {
+                    guard aliceProcess.isRunning else { throw StopWaiting(reason: "1001's sipp has ended") }
+                    return try await pbx.cli.json([ParkedCallInfo].self, ["call", "parked"]).first
+                }
+                #expect(parked.slot == 1 && parked.caller == Fixture.caller && parked.parkedBy == Fixture.callee)
+                try await consultProcess.finish().requireSuccess()  // 202, NOTIFY 100 and 200, the BYE
+                try await firstProcess.finish().requireSuccess()  // the engine hung up the desk's first line
+                let calls = try await pbx.cli.json([CallInfo].self, ["call", "list"])
+                #expect(calls.map(\.id) == [parked.id], "the consultation ended: \(calls)")
+                try await pbx.cli.succeed(["call", "hangup", parked.id])
+                let aliceResult = await aliceProcess.finish()
+                aliceEar.stop()
+                try aliceResult.requireSuccess()
+                let consultation = try await pbx.cdr(from: Fixture.callee, to: "*70")
+                #expect(consultation.disposition == .answered && consultation.cause == "parked", "\(consultation)")
             }
         }
 

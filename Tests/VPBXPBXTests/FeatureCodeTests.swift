@@ -82,13 +82,14 @@ struct FeatureCodeTests {
         #expect(Application(user: "fwd-no-answer-") == nil && Application(user: "fwd-sometimes-100") == nil)
     }
 
-    @Test("parking: *71 and a slot picks up, alone the longest parked; *70 is a transfer's target only (the transferor parks), dialled it hangs up")
+    @Test("parking: *71 and a slot picks up, alone the longest parked; *70 transferred to parks for the transferor, dialled it is the parker's own call (a reservation)")
     func parkingCodes() {
         let plan = DialPlan()
         #expect(plan.featureCode("*713", caller: "100")?.target == .parkPickup(slot: 3))
         #expect(plan.featureCode("*71", caller: "100")?.target == .parkPickup(slot: nil))
         #expect(plan.featureCode("*7199999", caller: "100")?.target == .parkPickup(slot: 9999), "no slot that far")
-        #expect(plan.featureCode("*70", caller: "100")?.target == .hangup)
+        #expect(plan.featureCode("*70", caller: "100")?.target == .application(.park(parker: "100", slot: nil)))
+        #expect(plan.featureCode("*704", caller: "100")?.target == .application(.park(parker: "100", slot: 4)))
         #expect(plan.parking("*70", parker: "101")?.target == .application(.park(parker: "101", slot: nil)))
         #expect(plan.parking("*7012", parker: "101")?.target == .application(.park(parker: "101", slot: 12)))
         #expect(plan.parking("*7012", parker: "101")?.path == ["park:12"])

@@ -47,6 +47,25 @@ struct ParkingLotTests {
         #expect(first.applicationCallID == "a" && left == first && why == .pickedUp && second.applicationCallID == "b")
     }
 
+    @Test("a reservation holds its slot for its parker only, is nothing to pick up, and ends when filled or cancelled")
+    func reservations() {
+        let lot = ParkingLot(slotCount: 3, timeoutSeconds: 30)
+        #expect(lot.reserve(requested: nil, parker: "101", applicationCallID: "consult") == 1)
+        #expect(lot.reservedSlot(applicationCallID: "consult") == 1)
+        #expect(lot.call(on: 1) == nil && lot.call(on: nil) == nil && lot.list.isEmpty)
+        #expect(lot.reserve(requested: 1, parker: "102", applicationCallID: "other") == nil, "held for 101")
+        #expect(park(lot, nil, "someone") == 2, "the first free slot skips the reserved one")
+        #expect(
+            lot.park(
+                requested: 1, callID: UUID(), applicationCallID: "x", caller: "100", callerName: nil, parker: "102")
+                == nil, "not 102's reservation")
+        #expect(park(lot, 1, "held") == 1, "101's reservation is 101's to fill")
+        #expect(lot.reservedSlot(applicationCallID: "consult") == nil)
+        #expect(lot.reserve(requested: nil, parker: "101", applicationCallID: "again") == 3)
+        lot.cancelReservation(applicationCallID: "again")
+        #expect(lot.reserve(requested: 3, parker: "102", applicationCallID: "other") == 3, "free again")
+    }
+
     @Test("no slot asked: the call parked longest, whatever its slot")
     func longestParked() {
         let lot = ParkingLot()

@@ -143,6 +143,54 @@ struct ParkingTests {
         }
     }
 
+    @Test("attended: the desk dials *70 (the application reserves a slot and says it) and transfers its caller with Replaces; the caller is parked there for the desk and the consultation ends")
+    func attendedTransferToTheParkCode() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let call = try await pbx.establish(from: alice, to: desk)
+            let heldInvite = try #require(pbx.outbound.sent.first { $0.isRequest(.invite, to: desk.address) }?.request)
+            let consultInvite = try await pbx.placeCall(from: desk, to: "*70", sdp: desk.sdp(port: 4006))
+            let toApplication = try await pbx.outbound.request(.invite, to: Application.peer)
+            #expect(toApplication.uri.user == "park-101", "the desk's own call: a reservation")
+            pbx.answerAsApplication(toApplication, sdp: desk.sdp(port: 4060), tag: "consult")
+            let consultOK = try await pbx.outbound.response(200, .invite, to: desk.address)
+            var consult = try PhoneDialog(caller: desk, invite: consultInvite, ok: consultOK)
+            pbx.send(consult.ack(inviteCSeq: try consultInvite.headers.cseq().number), from: desk)
+            let consultLeg = try #require(toApplication.headers.callID)
+            #expect(pbx.core.parking.reserve(requested: nil, parker: "101", applicationCallID: consultLeg) == 1)
+            #expect(pbx.core.parking.list.isEmpty, "a reservation is nothing to pick up")
+
+            // Transfer: REFER in the consultation, Replaces naming the held call as the desk has it.
+            let replaces = "\(call.callee.callID);to-tag=\(try #require(try heldInvite.headers.fromTag()));from-tag=callee-tag"
+                .addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+            var refer = consult.request(.refer)
+            refer.headers.add("Refer-To", "<sip:100@\(Phone.domain)?Replaces=\(replaces)>")
+            pbx.send(refer, from: desk)
+            _ = try await pbx.outbound.response(202, .refer, to: desk.address)
+            let parkInvite = try await pbx.outbound.next("the park application rung for alice") {
+                $0.isRequest(.invite, to: Application.peer) && $0.request?.uri.user == "park-101-1"
+            }.request!
+            #expect(parkInvite.headers[Application.callHeader] == (await pbx.core.callSnapshots().first { $0.caller == alice.number })?.id.lowercaseText)
+            let done = try await pbx.notify(to: desk, saying: "SIP/2.0 200 OK")
+            #expect(done.headers.callID == consult.callID && done.headers["Subscription-State"]?.hasPrefix("terminated") == true)
+            try await eventually("the consultation ended: BYE to the desk and to the application") {
+                pbx.outbound.sent.contains { $0.isRequest(.bye, to: desk.address) && $0.request?.headers.callID == consult.callID }
+                    && pbx.outbound.sent.contains { $0.isRequest(.bye, to: Application.peer) && $0.request?.headers.callID == consultLeg }
+            }
+
+            // The park application answers alice and parks her on the slot the desk reserved.
+            pbx.answerAsApplication(parkInvite, sdp: desk.sdp(port: 4062), tag: "park")
+            let callID = try #require(parkInvite.headers[Application.callHeader].flatMap(UUID.init(uuidString:)))
+            let parked = pbx.core.parking.park(
+                requested: 1, callID: callID, applicationCallID: try #require(parkInvite.headers.callID), caller: "100",
+                callerName: nil, parker: "101")
+            #expect(parked == 1, "the desk's reservation is its own to fill")
+            try await eventually("the desk hung up in the held call once alice was parked") {
+                pbx.outbound.sent.contains { $0.isRequest(.bye, to: desk.address) && $0.request?.headers.callID == call.callee.callID }
+            }
+            _ = consult
+        }
+    }
+
     @Test("*71 alone takes the call parked longest")
     func pickUpTheLongestParked() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
@@ -169,8 +217,6 @@ struct ParkingTests {
             #expect(refused.statusCode == 488)
             #expect(pbx.core.parking.list.map(\.slot) == [parked.slot], "still parked")
             #expect(!pbx.outbound.sent.contains { $0.isRequest(.bye, to: Application.peer) })
-            let (_, dialled) = try await dial(pbx, "*70")
-            #expect(dialled.statusCode == 480)
         }
     }
 }

@@ -18,7 +18,7 @@ public enum PromptCatalog {
             "queue-minutes", "agent-enter-number", "agent-logged-in", "agent-logged-out", "conf-enter-pin", "conf-full",
             "conf-enter-leader-pin", "conf-wait-leader", "conf-locked", "conf-ended", "conf-removed", "conf-only-person",
             "conf-participants", "forward-on", "forward-off",
-            "confirm-call",
+            "confirm-call", "park-slot", "parking-full",
         ] + (0...20).map(number)
 
     /// The name of the prompt that says `value`, e.g. "num-7" (the catalog has 0 to 20).

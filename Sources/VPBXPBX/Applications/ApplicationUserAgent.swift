@@ -294,7 +294,7 @@ public actor ApplicationUserAgent {
         case .park(let parker, let slot):
             outcome = await ParkApplication(
                 parker: parker, requestedSlot: slot, caller: caller, lot: dependencies.parking,
-                music: dependencies.holdMusic(nil)
+                music: dependencies.holdMusic(nil), prompts: dependencies.prompts, language: language
             ).run(on: channel) { destination, step in
                 await self.handOn(callID, channel: channel, to: destination, step: step)
             }

@@ -8,6 +8,11 @@ import VPBXMedia
 /// `comebacktoorigin` does, and its voicemail takes the call if it has one and nobody
 /// answers. A slot already taken, or a full lot, rings the parker back at once: a parked
 /// caller is never dropped for want of a slot.
+///
+/// Called by the parker itself (the phone dials `*70` with its caller on hold, the way
+/// attended transfer to Asterisk's 700 goes), it reserves a slot and says it ("parking slot
+/// three"), again every few seconds, until the phone transfers its held caller here (the
+/// core parks that call on the reserved slot, PBXCore+AttendedTransfer) or hangs up.
 struct ParkApplication: Sendable {
     let parker: String
     let requestedSlot: Int?
@@ -15,6 +20,11 @@ struct ParkApplication: Sendable {
     let lot: ParkingLot
     /// The music on hold, 8 kHz samples, looped.
     let music: [Int16]
+    let prompts: any PromptProvider
+    let language: String
+
+    /// How long the parker's own call holds its slot without a transfer.
+    static let reservationSeconds = 60
 
     private enum Event: Sendable {
         case timeUp
@@ -24,6 +34,7 @@ struct ParkApplication: Sendable {
     func run(
         on channel: any MediaChannel, handOn: @Sendable (Destination, String) async -> HandOnResult?
     ) async -> ApplicationOutcome {
+        if caller.number == parker { return await holdSlot(on: channel) }
         guard let callID = UUID(uuidString: caller.callID),
             let slot = lot.park(
                 requested: requestedSlot, callID: callID, applicationCallID: caller.applicationCallID,
@@ -63,6 +74,32 @@ struct ParkApplication: Sendable {
             }
         }
         return .callerLeft
+    }
+
+    /// The parker's own call: reserve a slot and say it until the transfer comes (the core
+    /// then ends this call) or the phone hangs up; after ``reservationSeconds`` the slot
+    /// goes back to the lot and the call ends.
+    private func holdSlot(on channel: any MediaChannel) async -> ApplicationOutcome {
+        guard
+            let slot = lot.reserve(
+                requested: requestedSlot, parker: parker, applicationCallID: caller.applicationCallID)
+        else {
+            _ = await channel.play(await prompts.items(["parking-full"], language: language, bargeIn: false))
+            return .hangup(step: "park=" + (requestedSlot.map { "slot-\($0)-taken" } ?? "lot-full"))
+        }
+        defer { lot.cancelReservation(applicationCallID: caller.applicationCallID) }
+        let announcement = await prompts.items(["park-slot"] + Self.slotPrompts(slot), language: language, bargeIn: false)
+        let deadline = ContinuousClock.now + .seconds(Self.reservationSeconds)
+        while ContinuousClock.now < deadline {
+            if await channel.play(announcement) == .closed { return .callerLeft }
+            if await channel.play([.silence(milliseconds: 3000, bargeIn: false)]) == .closed { return .callerLeft }
+        }
+        return .hangup(step: "park:\(slot)=not-transferred")
+    }
+
+    /// A slot's number as the catalog says it: up to 20 as one number, beyond digit by digit.
+    static func slotPrompts(_ slot: Int) -> [String] {
+        slot <= 20 ? ["num-\(slot)"] : String(slot).compactMap(\.wholeNumberValue).map { "num-\($0)" }
     }
 
     /// Rings the extension that parked the call; when that does not work out (no phone, and

@@ -59,7 +59,23 @@ public final class ParkingLot: Sendable {
     /// `parkingtime`, 45 s by default there too).
     public let timeoutSeconds: Int
 
-    private let parked = Mutex<[Int: ParkedCall]>([:])
+    /// A slot held for the parker calling the park code itself (the attended-transfer way):
+    /// it heard the slot, and its transfer brings the call there next.
+    private struct Reservation {
+        let parker: String
+        let applicationCallID: String
+    }
+
+    private struct State {
+        var parked: [Int: ParkedCall] = [:]
+        var reserved: [Int: Reservation] = [:]
+
+        func isFree(_ slot: Int, for parker: String? = nil) -> Bool {
+            parked[slot] == nil && (reserved[slot] == nil || reserved[slot]?.parker == parker)
+        }
+    }
+
+    private let state = Mutex(State())
     /// Told after every change (the core: events, and busy lamps for slots).
     private let observer = Mutex<(@Sendable (Change) -> Void)?>(nil)
 
@@ -81,36 +97,72 @@ public final class ParkingLot: Sendable {
     }
 
     /// Parks a call on `requested`, or with nil on the lowest free slot: the slot it took, or
-    /// nil when that slot is taken or not in the lot (or, with nil, the lot is full).
+    /// nil when that slot is taken or not in the lot (or, with nil, the lot is full). A slot
+    /// `parker` reserved is free for it (the reservation ends).
     public func park(
         requested: Int?, callID: UUID, applicationCallID: String, caller: String, callerName: String?,
         parker: String, at now: Date = Date()
     ) -> Int? {
-        let entry = parked.withLock { parked -> ParkedCall? in
+        let entry = state.withLock { state -> ParkedCall? in
             let slot: Int
             if let requested {
-                guard slots.contains(requested), parked[requested] == nil else { return nil }
+                guard slots.contains(requested), state.isFree(requested, for: parker) else { return nil }
                 slot = requested
             } else {
-                guard let free = slots.first(where: { parked[$0] == nil }) else { return nil }
+                guard let free = slots.first(where: { state.isFree($0) }) else { return nil }
                 slot = free
             }
             let entry = ParkedCall(
                 slot: slot, callID: callID, applicationCallID: applicationCallID, caller: caller,
                 callerName: callerName, parker: parker, since: now)
-            parked[slot] = entry
+            state.reserved[slot] = nil
+            state.parked[slot] = entry
             return entry
         }
         if let entry { changed(.parked(entry)) }
         return entry?.slot
     }
 
+    /// Holds `requested` (or with nil the lowest free slot) for `parker`, whose own call to
+    /// the park code has application leg `applicationCallID`: the slot, or nil as for
+    /// ``park(requested:callID:applicationCallID:caller:callerName:parker:at:)``. Nothing
+    /// is parked: no pickup finds it, and no event says so.
+    public func reserve(requested: Int?, parker: String, applicationCallID: String) -> Int? {
+        state.withLock { state -> Int? in
+            let slot: Int
+            if let requested {
+                guard slots.contains(requested), state.isFree(requested) else { return nil }
+                slot = requested
+            } else {
+                guard let free = slots.first(where: { state.isFree($0) }) else { return nil }
+                slot = free
+            }
+            state.reserved[slot] = Reservation(parker: parker, applicationCallID: applicationCallID)
+            return slot
+        }
+    }
+
+    /// The slot `applicationCallID`'s call reserved, while it holds it.
+    public func reservedSlot(applicationCallID: String) -> Int? {
+        state.withLock { $0.reserved.first { $0.value.applicationCallID == applicationCallID }?.key }
+    }
+
+    /// Ends the reservation of `applicationCallID`'s call, if it still has one (its parker
+    /// hung up without transferring).
+    public func cancelReservation(applicationCallID: String) {
+        state.withLock { state in
+            for (slot, reservation) in state.reserved where reservation.applicationCallID == applicationCallID {
+                state.reserved[slot] = nil
+            }
+        }
+    }
+
     /// The call parked on `slot`, or with nil the one parked longest; nil when there is none.
-    /// It stays parked: ``claim(applicationCallID:)`` takes it.
+    /// It stays parked: ``claim(applicationCallID:because:)`` takes it.
     public func call(on slot: Int?) -> ParkedCall? {
-        parked.withLock { parked in
-            if let slot { return parked[slot] }
-            return parked.values.min { ($0.since, $0.slot) < ($1.since, $1.slot) }
+        state.withLock { state in
+            if let slot { return state.parked[slot] }
+            return state.parked.values.min { ($0.since, $0.slot) < ($1.since, $1.slot) }
         }
     }
 
@@ -119,11 +171,11 @@ public final class ParkingLot: Sendable {
     /// or its caller left).
     @discardableResult
     public func claim(applicationCallID: String, because departure: Departure) -> ParkedCall? {
-        let claimed = parked.withLock { parked -> ParkedCall? in
-            guard let entry = parked.values.first(where: { $0.applicationCallID == applicationCallID }) else {
+        let claimed = state.withLock { state -> ParkedCall? in
+            guard let entry = state.parked.values.first(where: { $0.applicationCallID == applicationCallID }) else {
                 return nil
             }
-            parked[entry.slot] = nil
+            state.parked[entry.slot] = nil
             return entry
         }
         if let claimed { changed(.left(claimed, departure)) }
@@ -132,6 +184,6 @@ public final class ParkingLot: Sendable {
 
     /// Every parked call, by slot.
     public var list: [ParkedCall] {
-        parked.withLock { $0.values.sorted { $0.slot < $1.slot } }
+        state.withLock { $0.parked.values.sorted { $0.slot < $1.slot } }
     }
 }

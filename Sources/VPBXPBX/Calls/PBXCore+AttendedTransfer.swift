@@ -93,6 +93,10 @@ extension PBXCore {
             respond(key, to: request, status: 404, reason: "Replaced Call Not Found")
             return
         }
+        if let consultation = parkingConsultation(call, side, other, otherSide) {
+            parkByAttendedTransfer(request, key: key, referCall: call, consultation: consultation)
+            return
+        }
         guard isJoinable(call), isJoinable(other) else {
             respond(key, to: request, status: 491)
             return

@@ -138,7 +138,7 @@ extension PBXCore {
     /// Hands the caller on to what `number` routes to, for the transfer by the callee's phone
     /// (or, `byCaller`, by the caller's, whose parties change places first); `accepted` runs
     /// first, once the number is known to lead somewhere. False when it does not.
-    private func startTransfer(
+    func startTransfer(
         _ call: Call, byCaller: Bool, to number: String, subscription: ReferSubscription, accepted: () -> Void
     ) -> Bool {
         let now = Date()

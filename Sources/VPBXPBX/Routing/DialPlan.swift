@@ -94,9 +94,11 @@ public struct DialPlan: Sendable {
             return Routing(target: .parkPickup(slot: number.isEmpty ? nil : Int(number.prefix(4)) ?? 0), path: path)
         }
         if feature == .park {
-            // A call is parked by transferring it here (``parking(_:parker:)``); dialled, there
-            // is nobody to park.
-            return Routing(target: .hangup, path: path + ["park=dialled"])
+            // Dialled, the parker's own call holds a slot and says it, for an attended
+            // transfer of its held caller (``ParkApplication``); a blind transfer here parks
+            // at once (``parking(_:parker:)``).
+            let slot = number.isEmpty ? nil : Int(number.prefix(4)) ?? 0
+            return Routing(target: .application(.park(parker: caller, slot: slot)), path: path)
         }
         switch feature.name {
         case Feature.voicemailOwn.name:
