@@ -40,9 +40,12 @@ extension ControlHandlers {
             guard try await storeCall({ try await self.extensions.get(params.extension) }) != nil else {
                 throw RPCError.notFound("extension \(params.extension) does not exist")
             }
+            // A parked call: its park application rings the extension (and parks it again
+            // when nobody answers there).
+            if pbx.parking.requestPickup(callID: id, by: params.extension) { return Acknowledged() }
             guard await pbx.pickUpRinging(callID: id, to: params.extension) else {
                 throw RPCError.conflict(
-                    "call \(params.id) is not ringing, or extension \(params.extension) has no phone to ring (see 'vpbx call list')"
+                    "call \(params.id) is neither ringing nor parked, or extension \(params.extension) has no phone to ring (see 'vpbx call list')"
                 )
             }
             return Acknowledged()

@@ -52,7 +52,12 @@ struct CallHangupCommand: AsyncParsableCommand {
 /// `vpbx call pickup ID --to EXT`.
 struct CallPickupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pickup", abstract: "Pick up a ringing call to an extension (it rings there instead).")
+        commandName: "pickup",
+        abstract: "Pick up a ringing or parked call to an extension (it rings there instead).",
+        discussion: """
+            A parked call (see 'vpbx call parked') rings the extension while its caller hears \
+            ringback; when nobody answers there it goes back to its slot.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Call id, as shown by 'vpbx call list'.") var id: String

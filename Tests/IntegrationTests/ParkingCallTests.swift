@@ -180,6 +180,69 @@ extension Integration {
             }
         }
 
+        @Test("the console takes a parked call to 1003's phone (vpbx call pickup): it rings there and is answered; to a phoneless 1004 it goes back to its slot")
+        func consoleTakesTheParkedCall() async throws {
+            try await TestPBX.run { pbx in
+                let parkerEar = try RTPCapture()
+                let pickerEar = try RTPCapture()
+                let parker = try SippPeer(.answerListen).key("rtp_listen", String(parkerEar.port))
+                let picker = try SippPeer(.answerListen).key("rtp_listen", String(pickerEar.port))
+                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+                try await pbx.addExtension(
+                    Fixture.callee, password: Fixture.password(Fixture.callee),
+                    staticContact: pbx.contact(of: parker, number: Fixture.callee))
+                try await pbx.addExtension(
+                    Self.picker, password: Fixture.password(Self.picker),
+                    staticContact: pbx.contact(of: picker, number: Self.picker))
+                let parkerProcess = try pbx.start(parker, name: "parker")
+                let pickerProcess = try pbx.start(picker, name: "picker")
+                try await Task.sleep(for: .milliseconds(300))
+                try await parkerProcess.requireListening()
+                try await pickerProcess.requireListening()
+                let caller = try pbx.phone(.callAwaitBye).service(Fixture.callee).caller(Fixture.caller)
+                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+                let callerProcess = try pbx.start(caller, name: "caller")
+                let answered = try await eventually("the call answered by \(Fixture.callee)") {
+                    guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
+                    return try await pbx.cli.json([CallInfo].self, ["call", "list"]).first { $0.state == .answered }
+                }
+                try await pbx.cli.succeed(["call", "transfer", answered.id, "--to", "*70"])
+                let parked = try await eventually("the caller parked") {
+                    try await pbx.cli.json([ParkedCallInfo].self, ["call", "parked"]).first
+                }
+                try await parkerProcess.finish().requireSuccess()  // its leg ended when the call was parked
+                // An extension without a phone cannot take it: the call goes back to its slot.
+                try await pbx.addExtension("1004", password: Fixture.password("1004"))
+                try await pbx.cli.succeed(["call", "pickup", parked.id, "--to", "1004"])
+                let back = try await eventually("the call parked again on slot \(parked.slot)") {
+                    try await pbx.cli.json([ParkedCallInfo].self, ["call", "parked"]).first {
+                        $0.id == parked.id && $0.since > parked.since
+                    }
+                }
+                #expect(back.slot == parked.slot && back.parkedBy == Fixture.callee)
+                try await pbx.cli.succeed(["call", "pickup", parked.id, "--to", Self.picker])
+                let taken = try await eventually("the parked call answered at \(Self.picker)") {
+                    guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
+                    return try await pbx.cli.json([CallInfo].self, ["call", "list"]).first {
+                        $0.id == parked.id && $0.callee == Self.picker && $0.state == .answered
+                            && ($0.legs ?? []).filter { $0.mediaPort != nil }.count == 2
+                    }
+                }
+                #expect(try await pbx.cli.json([ParkedCallInfo].self, ["call", "parked"]).isEmpty)
+                let again = try await pbx.cli.run(["call", "pickup", parked.id, "--to", Fixture.callee])
+                #expect(again.exitCode == 1, "no longer ringing nor parked: \(again.summary)")
+                try await pbx.cli.succeed(["call", "hangup", taken.id])
+                let callerResult = await callerProcess.finish()
+                let pickerResult = await pickerProcess.finish()
+                parkerEar.stop()
+                pickerEar.stop()
+                try callerResult.requireSuccess()
+                try pickerResult.requireSuccess()
+                let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
+                #expect(cdr.path?.contains("park:1=\(Self.picker)") == true, "path: \(cdr.path ?? [])")
+            }
+        }
+
         @Test(
             "parked from the console and not picked up: after --park-timeout the parking extension's phone rings with the call"
         )

@@ -100,7 +100,7 @@ struct KeysAndScreensTests {
         #expect(state.stack.screens.count == 1)
     }
 
-    @Test("g picks the selected ringing call up to the user's own phone; an answered call is not picked up")
+    @Test("g picks the selected ringing or parked call up to the user's own phone; an answered call is not picked up")
     func pickUpARingingCall() {
         var state = ConsoleState(ownExtension: "1005")
         _ = state.apply(
@@ -112,7 +112,18 @@ struct KeysAndScreensTests {
         _ = answered.apply(.synced(Fixtures.snapshot(calls: [Fixtures.call()])))
         _ = answered.press(.tab, now: Fixtures.now)
         #expect(answered.press(.character("g"), now: Fixtures.now).commands.isEmpty)
-        #expect(answered.model.notice == "that call is not ringing")
+        #expect(answered.model.notice == "that call is neither ringing nor parked")
+
+        // A parked call (answered by the park application) is taken to the user's phone too.
+        var parked = ConsoleState(ownExtension: "1005")
+        var snapshot = Fixtures.snapshot(calls: [Fixtures.call("c2", to: "park-1002")])
+        snapshot.parked = [
+            ParkedCallInfo(
+                slot: 1, id: "c2", caller: "1001", callerName: nil, parkedBy: "1002", since: Fixtures.now, secondsLeft: 45)
+        ]
+        _ = parked.apply(.synced(snapshot))
+        _ = parked.press(.tab, now: Fixtures.now)
+        #expect(parked.press(.character("g"), now: Fixtures.now).commands == [.pickUpCall(callID: "c2", extensionNumber: "1005")])
     }
 
     @Test("t transfers the other party of the user's own answered call (its caller, or its callee when the user called) to the selected extension, after asking; refused without one")

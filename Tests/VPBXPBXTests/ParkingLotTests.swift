@@ -66,6 +66,27 @@ struct ParkingLotTests {
         #expect(lot.reserve(requested: 3, parker: "102", applicationCallID: "other") == 3, "free again")
     }
 
+    @Test("a console's pickup reaches the application listening for its parked call, until the call leaves the slot")
+    func pickupRequests() async {
+        let lot = ParkingLot()
+        let callID = UUID()
+        #expect(
+            lot.park(
+                requested: nil, callID: callID, applicationCallID: "a", caller: "100", callerName: nil, parker: "101")
+                == 1)
+        #expect(!lot.requestPickup(callID: callID, by: "1005"), "nobody listens yet")
+        let requests = lot.pickupRequests(applicationCallID: "a")
+        #expect(lot.requestPickup(callID: callID, by: "1005"))
+        #expect(!lot.requestPickup(callID: UUID(), by: "1005"), "no such parked call")
+        var iterator = requests.makeAsyncIterator()
+        #expect(await iterator.next() == "1005")
+        lot.claim(applicationCallID: "a", because: .pickedUp)
+        #expect(await iterator.next() == nil, "the stream ends with the call's time on the slot")
+        #expect(!lot.requestPickup(callID: callID, by: "1005"))
+        var unparked = lot.pickupRequests(applicationCallID: "gone").makeAsyncIterator()
+        #expect(await unparked.next() == nil, "nothing parked: nothing to listen for")
+    }
+
     @Test("no slot asked: the call parked longest, whatever its slot")
     func longestParked() {
         let lot = ParkingLot()

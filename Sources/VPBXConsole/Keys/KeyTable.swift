@@ -51,7 +51,7 @@ public struct KeyTable: Sendable {
         Binding([.character("u")], .unpause, "Unpause the selected agent, or you"),
         Binding([.character("o")], .logout, "Log the selected agent, or you, out (asks y/n)"),
         Binding([.character("a")], .loginAll, "Agent screen: log in to all my queues (--extension)"),
-        Binding([.character("g")], .pickUp, "Pick up the ringing call or next queue caller (--extension)"),
+        Binding([.character("g")], .pickUp, "Pick up ringing/parked call or next queue caller (--extension)"),
         Binding([.character("t")], .transfer, "Transfer your call to the selected extension (--extension)"),
         // One line for both: the help must fit 80x24.
         Binding([.character("c")], .dial, "Your phone calls: c the selected extension, d a number you type"),

@@ -100,7 +100,7 @@ public struct OverviewScreen: Screen {
         return .handled
     }
 
-    /// `g`: the selected call, if it still rings, rings the user's own phone instead.
+    /// `g`: the selected call, if it still rings (or is parked), rings the user's own phone instead.
     private func pickUp(context: ScreenContext) -> ScreenOutcome {
         let model = context.model
         guard model.connection.isConnected else { return .notice("not connected to the engine") }
@@ -110,7 +110,10 @@ public struct OverviewScreen: Screen {
         guard let call = callToHangUp(model: model) else {
             return .notice(focus == .calls ? "no call selected" : "the selected extension is not in a call")
         }
-        guard call.state == .ringing || call.state == .dialing else { return .notice("that call is not ringing") }
+        // A parked call is taken to the phone the same way: the engine rings it there.
+        guard call.state == .ringing || call.state == .dialing || model.parkedCalls[call.id] != nil else {
+            return .notice("that call is neither ringing nor parked")
+        }
         return .run(.pickUpCall(callID: call.id, extensionNumber: own))
     }
 

@@ -39,7 +39,8 @@ public enum CallHangup: RPCMethod {
 /// `call.pickup`: a ringing call rings another extension instead (directed pickup).
 public enum CallPickup: RPCMethod {
     public static let name = "call.pickup"
-    public static let summary = "Pick up a ringing call to an extension: it stops ringing where it rings and rings there."
+    public static let summary =
+        "Pick up a ringing call to an extension: it stops ringing where it rings and rings there; a parked call rings there too (parked again if nobody answers)."
     public static let allowedRoles: Set<Role> = .staff
     public typealias Result = Acknowledged
 

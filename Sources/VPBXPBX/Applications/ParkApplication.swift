@@ -29,6 +29,8 @@ struct ParkApplication: Sendable {
     private enum Event: Sendable {
         case timeUp
         case callerGone
+        /// A console asked for the call at this extension (``ParkingLot/requestPickup(callID:by:)``).
+        case pickupRequested(String)
     }
 
     func run(
@@ -52,10 +54,12 @@ struct ParkApplication: Sendable {
             try? await Task.sleep(for: .seconds(lot.timeoutSeconds))
             if !Task.isCancelled { input.yield(.timeUp) }
         }
-        let playing = playMusic(on: channel)
+        var requests = listen(input)
+        var playing = playMusic(on: channel)
         defer {
             gone.cancel()
             timer.cancel()
+            requests.cancel()
             playing.cancel()
         }
         for await event in events {
@@ -67,13 +71,41 @@ struct ParkApplication: Sendable {
             case .timeUp:
                 // A phone picking the call up right now has claimed it: its BYE comes next.
                 guard lot.claim(applicationCallID: caller.applicationCallID, because: .timeout) != nil else { continue }
-                await channel.stopPlayback()
-                playing.cancel()
-                _ = await playing.value
+                await stop(playing, on: channel)
                 return await ringParker(handOn, step: "park:\(slot)=timeout")
+            case .pickupRequested(let extensionNumber):
+                guard lot.claim(applicationCallID: caller.applicationCallID, because: .pickedUp) != nil else { continue }
+                await stop(playing, on: channel)
+                switch await handOn(.extension(extensionNumber), "park:\(slot)=\(extensionNumber)") {
+                case .connected, .callEnded: return .handedOn
+                case .failed, nil: break
+                }
+                // Nobody answered there: back on the slot (or, taken meanwhile, to the parker).
+                guard
+                    lot.park(
+                        requested: slot, callID: callID, applicationCallID: caller.applicationCallID,
+                        caller: caller.number, callerName: caller.name, parker: parker) != nil
+                else { return await ringParker(handOn, step: "park:\(slot)=taken") }
+                requests.cancel()
+                requests = listen(input)
+                playing = playMusic(on: channel)
             }
         }
         return .callerLeft
+    }
+
+    /// Pickups asked for from the console, into the application's events.
+    private func listen(_ input: AsyncStream<Event>.Continuation) -> Task<Void, Never> {
+        let requests = lot.pickupRequests(applicationCallID: caller.applicationCallID)
+        return Task {
+            for await extensionNumber in requests { input.yield(.pickupRequested(extensionNumber)) }
+        }
+    }
+
+    private func stop(_ playing: Task<Void, Never>, on channel: any MediaChannel) async {
+        playing.cancel()
+        await channel.stopPlayback()
+        _ = await playing.value
     }
 
     /// The parker's own call: reserve a slot and say it until the transfer comes (the core

@@ -69,6 +69,8 @@ public final class ParkingLot: Sendable {
     private struct State {
         var parked: [Int: ParkedCall] = [:]
         var reserved: [Int: Reservation] = [:]
+        /// The park applications listening for pickups from the console, by their leg's Call-ID.
+        var listeners: [String: AsyncStream<String>.Continuation] = [:]
 
         func isFree(_ slot: Int, for parker: String? = nil) -> Bool {
             parked[slot] == nil && (reserved[slot] == nil || reserved[slot]?.parker == parker)
@@ -176,10 +178,38 @@ public final class ParkingLot: Sendable {
                 return nil
             }
             state.parked[entry.slot] = nil
+            state.listeners.removeValue(forKey: applicationCallID)?.finish()
             return entry
         }
         if let claimed { changed(.left(claimed, departure)) }
         return claimed
+    }
+
+    /// The extensions asked to take the call parked by `applicationCallID`'s application
+    /// (``requestPickup(callID:by:)``), until it leaves its slot.
+    public func pickupRequests(applicationCallID: String) -> AsyncStream<String> {
+        let (stream, continuation) = AsyncStream<String>.makeStream()
+        state.withLock { state in
+            state.listeners.removeValue(forKey: applicationCallID)?.finish()
+            if state.parked.values.contains(where: { $0.applicationCallID == applicationCallID }) {
+                state.listeners[applicationCallID] = continuation
+            } else {
+                continuation.finish()
+            }
+        }
+        return stream
+    }
+
+    /// Asks the application holding parked call `callID` to ring `extensionNumber` with it
+    /// (a console taking the call to its user's phone); false when the call is not parked.
+    public func requestPickup(callID: UUID, by extensionNumber: String) -> Bool {
+        state.withLock { state in
+            guard let entry = state.parked.values.first(where: { $0.callID == callID }),
+                let listener = state.listeners[entry.applicationCallID]
+            else { return false }
+            listener.yield(extensionNumber)
+            return true
+        }
     }
 
     /// Every parked call, by slot.
