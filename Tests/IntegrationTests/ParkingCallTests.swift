@@ -69,23 +69,10 @@ extension Integration {
                 }
                 #expect(try await pbx.cli.json([ParkedCallInfo].self, ["call", "parked"]).isEmpty)
 
-                let ports = try #require(call.legs).compactMap(\.mediaPort)
-                callerEar.talk(frequency: Self.callerTone, to: UInt16(ports[0]))
-                pickerEar.talk(frequency: Self.pickerTone, to: UInt16(ports[1]))
-                let start = (caller: callerEar.received.count, picker: pickerEar.received.count)
-                try await Task.sleep(for: .seconds(2))
-                let end = (caller: callerEar.received.count, picker: pickerEar.received.count)
-                try await pbx.cli.succeed(["call", "hangup", call.id])
-                let callerResult = await callerProcess.finish()
-                let pickerResult = await pickerProcess.finish()
-                callerEar.stop()
-                pickerEar.stop()
-                try callerResult.requireSuccess()
-                try pickerResult.requireSuccess()
-                let heardByCaller = MonitorCallTests.Heard(callerEar, from: start.caller, to: end.caller)
-                #expect(heardByCaller.has(Self.pickerTone), "\(heardByCaller)")
-                let heardByPicker = MonitorCallTests.Heard(pickerEar, from: start.picker, to: end.picker)
-                #expect(heardByPicker.has(Self.callerTone), "\(heardByPicker)")
+                try await CallWithEars(
+                    callerEar: callerEar, calleeEar: pickerEar, callerProcess: callerProcess,
+                    calleeProcess: pickerProcess
+                ).expectBothHearEachOther(pbx, call, callerTone: Self.callerTone, calleeTone: Self.pickerTone)
 
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.disposition == .answered)
@@ -180,33 +167,22 @@ extension Integration {
             }
         }
 
-        @Test("the console takes a parked call to 1003's phone (vpbx call pickup): it rings there and is answered; to a phoneless 1004 it goes back to its slot")
+        @Test(
+            "the console takes a parked call to 1003's phone (vpbx call pickup): it rings there and is answered; to a phoneless 1004 it goes back to its slot"
+        )
         func consoleTakesTheParkedCall() async throws {
             try await TestPBX.run { pbx in
                 let parkerEar = try RTPCapture()
                 let pickerEar = try RTPCapture()
                 let parker = try SippPeer(.answerListen).key("rtp_listen", String(parkerEar.port))
                 let picker = try SippPeer(.answerListen).key("rtp_listen", String(pickerEar.port))
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                try await pbx.addExtension(
-                    Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: parker, number: Fixture.callee))
                 try await pbx.addExtension(
                     Self.picker, password: Fixture.password(Self.picker),
                     staticContact: pbx.contact(of: picker, number: Self.picker))
-                let parkerProcess = try pbx.start(parker, name: "parker")
                 let pickerProcess = try pbx.start(picker, name: "picker")
-                try await Task.sleep(for: .milliseconds(300))
-                try await parkerProcess.requireListening()
+                let (callerProcess, parkerProcess, _) = try await Self.parkFromTheConsole(
+                    pbx, parker: parker, code: "*70")
                 try await pickerProcess.requireListening()
-                let caller = try pbx.phone(.callAwaitBye).service(Fixture.callee).caller(Fixture.caller)
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let callerProcess = try pbx.start(caller, name: "caller")
-                let answered = try await eventually("the call answered by \(Fixture.callee)") {
-                    guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
-                    return try await pbx.cli.json([CallInfo].self, ["call", "list"]).first { $0.state == .answered }
-                }
-                try await pbx.cli.succeed(["call", "transfer", answered.id, "--to", "*70"])
                 let parked = try await eventually("the caller parked") {
                     try await pbx.cli.json([ParkedCallInfo].self, ["call", "parked"]).first
                 }
@@ -252,21 +228,8 @@ extension Integration {
                 // Two calls: the one it parks, and the same caller back when the time is up.
                 var parker = try SippPeer(.answerListen).key("rtp_listen", String(parkerEar.port))
                 parker.calls = 2
-                try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
-                try await pbx.addExtension(
-                    Fixture.callee, password: Fixture.password(Fixture.callee),
-                    staticContact: pbx.contact(of: parker, number: Fixture.callee))
-                let parkerProcess = try pbx.start(parker, name: "parker")
-                try await Task.sleep(for: .milliseconds(300))
-                try await parkerProcess.requireListening()
-                let caller = try pbx.phone(.callAwaitBye).service(Fixture.callee).caller(Fixture.caller)
-                    .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
-                let callerProcess = try pbx.start(caller, name: "caller")
-                let answered = try await eventually("the call answered by \(Fixture.callee)") {
-                    guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
-                    return try await pbx.cli.json([CallInfo].self, ["call", "list"]).first { $0.state == .answered }
-                }
-                try await pbx.cli.succeed(["call", "transfer", answered.id, "--to", "*702"])
+                let (callerProcess, parkerProcess, answered) = try await Self.parkFromTheConsole(
+                    pbx, parker: parker, code: "*702")
                 let parked = try await eventually("the caller parked on slot 2") {
                     try await pbx.cli.json([ParkedCallInfo].self, ["call", "parked"]).first
                 }
@@ -291,6 +254,30 @@ extension Integration {
                 let cdr = try await pbx.cdr(from: Fixture.caller, to: Fixture.callee)
                 #expect(cdr.path?.contains("park:2=timeout") == true, "path: \(cdr.path ?? [])")
             }
+        }
+
+        /// 1001 calls 1002 (`parker`, a sipp phone at 1002's static contact), which answers;
+        /// the console transfers the caller to the park `code`. Returns the two phones'
+        /// processes and the call.
+        static func parkFromTheConsole(_ pbx: TestPBX, parker: SippPeer, code: String) async throws -> (
+            caller: SippProcess, parker: SippProcess, call: CallInfo
+        ) {
+            try await pbx.addExtension(Fixture.caller, password: Fixture.password(Fixture.caller))
+            try await pbx.addExtension(
+                Fixture.callee, password: Fixture.password(Fixture.callee),
+                staticContact: pbx.contact(of: parker, number: Fixture.callee))
+            let parkerProcess = try pbx.start(parker, name: "parker")
+            try await Task.sleep(for: .milliseconds(300))
+            try await parkerProcess.requireListening()
+            let caller = try pbx.phone(.callAwaitBye).service(Fixture.callee).caller(Fixture.caller)
+                .credentials(user: Fixture.caller, password: Fixture.password(Fixture.caller))
+            let callerProcess = try pbx.start(caller, name: "caller")
+            let answered = try await eventually("the call answered by \(Fixture.callee)") {
+                guard callerProcess.isRunning else { throw StopWaiting(reason: "the caller's sipp has ended") }
+                return try await pbx.cli.json([CallInfo].self, ["call", "list"]).first { $0.state == .answered }
+            }
+            try await pbx.cli.succeed(["call", "transfer", answered.id, "--to", code])
+            return (callerProcess, parkerProcess, answered)
         }
     }
 }

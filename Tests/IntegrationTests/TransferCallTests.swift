@@ -296,24 +296,10 @@ extension Integration {
             func expectCallerAndTargetTalk(
                 _ pbx: TestPBX, _ call: CallInfo, recordedFrom caller: String = Fixture.caller, to callee: String = Fixture.callee
             ) async throws {
-                let ports = try #require(call.legs).compactMap(\.mediaPort)
-                callerEar.talk(frequency: TransferCallTests.callerTone, to: UInt16(ports[0]))
-                targetEar.talk(frequency: TransferCallTests.targetTone, to: UInt16(ports[1]))
-                let start = (caller: callerEar.received.count, target: targetEar.received.count)
-                try await Task.sleep(for: .seconds(2))
-                let end = (caller: callerEar.received.count, target: targetEar.received.count)
-                try await pbx.cli.succeed(["call", "hangup", call.id])
-                let callerResult = await callerProcess.finish()
-                let targetResult = await targetProcess.finish()
-                callerEar.stop()
-                targetEar.stop()
-                try callerResult.requireSuccess()
-                try targetResult.requireSuccess()
-
-                let heardByCaller = MonitorCallTests.Heard(callerEar, from: start.caller, to: end.caller)
-                #expect(heardByCaller.has(TransferCallTests.targetTone), "\(heardByCaller)")
-                let heardByTarget = MonitorCallTests.Heard(targetEar, from: start.target, to: end.target)
-                #expect(heardByTarget.has(TransferCallTests.callerTone), "\(heardByTarget)")
+                try await CallWithEars(
+                    callerEar: callerEar, calleeEar: targetEar, callerProcess: callerProcess, calleeProcess: targetProcess
+                ).expectBothHearEachOther(
+                    pbx, call, callerTone: TransferCallTests.callerTone, calleeTone: TransferCallTests.targetTone)
                 let cdr = try await eventually("the call's finished record") {
                     let cdr = try await pbx.cdr(from: caller, to: callee)
                     return cdr.disposition == .answered ? cdr : nil
