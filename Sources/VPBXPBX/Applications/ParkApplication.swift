@@ -12,7 +12,7 @@ import VPBXMedia
 /// Called by the parker itself (the phone dials `*70` with its caller on hold, the way
 /// attended transfer to Asterisk's 700 goes), it reserves a slot and says it ("parking slot
 /// three"), again every few seconds, until the phone transfers its held caller here (the
-/// core parks that call on the reserved slot, PBXCore+AttendedTransfer) or hangs up.
+/// core parks that call on the reserved slot, PBXCore+AttendedParking) or hangs up.
 struct ParkApplication: Sendable {
     let parker: String
     let requestedSlot: Int?

@@ -11,9 +11,9 @@ import VPBXSignaling
 /// code and that slot, for the transferring extension) and ends the consultation.
 extension PBXCore {
     /// The parker's consultation of the park code, its reserved slot (nil: none yet, and none
-    /// asked for), and the held call with
-    /// the parker's side in it, when `call` and `other` (the two calls an attended transfer
-    /// names, the parker on `side` and `otherSide` of them) are that.
+    /// asked for), and the held call with the parker's side in it, when `call` and `other`
+    /// (the two calls an attended transfer names, the parker on `side` and `otherSide` of
+    /// them) are that.
     func parkingConsultation(_ call: Call, _ side: CallSide, _ other: Call, _ otherSide: CallSide)
         -> (consult: Call, slot: Int?, held: Call, heldSide: CallSide)?
     {
