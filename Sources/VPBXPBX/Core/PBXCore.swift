@@ -188,7 +188,7 @@ public actor PBXCore {
         let recovered = try await cdrStore.recoverUnfinished(now: now)
         if recovered > 0 { logger.notice("closed CDRs left open by an earlier run", metadata: ["count": "\(recovered)"]) }
         let inbox = self.inbox
-        // A call parked or taken off a slot changes what the slots' busy lamps show.
+        // A call parked or taken off a slot: its event, and what the slots' busy lamps show.
         parking.setObserver { inbox.push(.parkingChanged($0)) }
         loopTask = Task { await self.run(inbox) }
         let ticker = self.ticker

@@ -82,7 +82,8 @@ extension PBXCore {
         }
         // Park slots' lamps: a call parked on the slot is a call in progress there (a
         // phone's lamp shows it busy; pressing the key dials the code, which takes it).
-        for number in watched {
+        // (An extension's number is no slot: skipped before the feature codes are read.)
+        for number in watched where directory[number] == nil {
             guard let slot = parkSlot(watchedAs: number), let parked = parking.call(on: slot),
                 let call = calls[parked.callID], call.state != .ending
             else { continue }
