@@ -20,13 +20,7 @@ extension PBXCore {
         _ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress, picker: String, target: String?,
         path: [String]
     ) {
-        let now = Date()
-        let dialled = request.uri.user ?? ""
-        let refuse = { (status: Int, reason: String?) in
-            self.rejectAttempt(
-                request, key: key, status: status, reason: reason, caller: picker,
-                callerName: self.directory[picker]?.displayName, callee: dialled, at: now, path: path)
-        }
+        let refuse = pickerRefusal(request, key: key, picker: picker, path: path)
         let ringing = calls.values.filter { call in
             // Routing with legs: the phones were sent the INVITE and may ring before their 180.
             call.answeredLeg == nil && !call.finalSentToCaller && (call.state == .ringing || call.state == .routing)
@@ -49,6 +43,20 @@ extension PBXCore {
             return
         }
         connectPicker(request, key: key, source: source, picker: picker, to: call, path: path, refuse: refuse)
+    }
+
+    /// Refuses a picker's INVITE (`*8`, `*713`, an INVITE with Replaces) with a status and
+    /// reason, leaving the attempt's record (the number it dialled, `path`).
+    func pickerRefusal(_ request: SIPRequest, key: TransactionKey, picker: String, path: [String])
+        -> (Int, String?) -> Void
+    {
+        let now = Date()
+        let dialled = request.uri.user ?? ""
+        return { status, reason in
+            self.rejectAttempt(
+                request, key: key, status: status, reason: reason, caller: picker,
+                callerName: self.directory[picker]?.displayName, callee: dialled, at: now, path: path)
+        }
     }
 
     /// Answers `call`, still ringing, with the picker's INVITE in place of the phones that

@@ -18,13 +18,8 @@ extension PBXCore {
     func pickUpParked(
         _ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress, picker: String, slot: Int?, path: [String]
     ) {
-        let now = Date()
         let dialled = request.uri.user ?? ""
-        let refuse = { (status: Int, reason: String?) in
-            self.rejectAttempt(
-                request, key: key, status: status, reason: reason, caller: picker,
-                callerName: self.directory[picker]?.displayName, callee: dialled, at: now, path: path)
-        }
+        let refuse = pickerRefusal(request, key: key, picker: picker, path: path)
         guard let parked = parking.call(on: slot), let call = calls[parked.callID], let media = call.media,
             call.state == .answered, !call.handingOn, call.answeredByApplication,
             call.calleeCallID == parked.applicationCallID, let parkLeg = call.answeredLeg

@@ -15,13 +15,7 @@ import VPBXSignaling
 /// 481 (§3).
 extension PBXCore {
     func pickUpByReplacing(_ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress, picker: String) {
-        let now = Date()
-        let dialled = request.uri.user ?? ""
-        let refuse = { (status: Int, reason: String?) in
-            self.rejectAttempt(
-                request, key: key, status: status, reason: reason, caller: picker,
-                callerName: self.directory[picker]?.displayName, callee: dialled, at: now, path: ["pickup:replaces"])
-        }
+        let refuse = pickerRefusal(request, key: key, picker: picker, path: ["pickup:replaces"])
         guard request.headers.values("Replaces").count == 1, let value = request.headers["Replaces"],
             let replaces = ReplacesDialog(headerValue: value)
         else {

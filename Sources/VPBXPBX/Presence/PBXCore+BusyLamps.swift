@@ -99,7 +99,7 @@ extension PBXCore {
     /// the lot's.
     func parkSlot(watchedAs number: String) -> Int? {
         guard let (feature, digits) = dialPlan.featureCodes.feature(dialled: number), feature == .parkPickup,
-            let slot = Int(digits), parking.slots.contains(slot)
+            let slot = DialPlan.parkSlot(digits), parking.slots.contains(slot)
         else { return nil }
         return slot
     }

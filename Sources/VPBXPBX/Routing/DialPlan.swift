@@ -91,14 +91,13 @@ public struct DialPlan: Sendable {
             return Routing(target: .pickup(extension: number.isEmpty ? nil : number), path: path)
         }
         if feature == .parkPickup {
-            return Routing(target: .parkPickup(slot: number.isEmpty ? nil : Int(number.prefix(4)) ?? 0), path: path)
+            return Routing(target: .parkPickup(slot: Self.parkSlot(number)), path: path)
         }
         if feature == .park {
             // Dialled, the parker's own call holds a slot and says it, for an attended
             // transfer of its held caller (``ParkApplication``); a blind transfer here parks
             // at once (``parking(_:parker:)``).
-            let slot = number.isEmpty ? nil : Int(number.prefix(4)) ?? 0
-            return Routing(target: .application(.park(parker: caller, slot: slot)), path: path)
+            return Routing(target: .application(.park(parker: caller, slot: Self.parkSlot(number))), path: path)
         }
         switch feature.name {
         case Feature.voicemailOwn.name:
@@ -125,8 +124,14 @@ public struct DialPlan: Sendable {
     /// party is parked by the park application; nil when `dialled` is not the park code.
     public func parking(_ dialled: String, parker: String) -> Routing? {
         guard let (feature, number) = featureCodes.feature(dialled: dialled), feature == .park else { return nil }
-        let slot = number.isEmpty ? nil : Int(number.prefix(4)) ?? 0
+        let slot = Self.parkSlot(number)
         return Routing(target: .application(.park(parker: parker, slot: slot)), path: ["park:\(slot.map(String.init) ?? "any")"])
+    }
+
+    /// The slot the digits after a park code name (`3` of `*713`); nil when there are none.
+    /// Digits beyond four name slot 9999 or less, which no lot has (it is refused as empty).
+    static func parkSlot(_ digits: String) -> Int? {
+        digits.isEmpty ? nil : Int(digits.prefix(4)) ?? 0
     }
 
     /// How many destinations one call may pass through before it is refused as a loop
