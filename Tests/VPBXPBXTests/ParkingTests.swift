@@ -46,9 +46,12 @@ struct ParkingTests {
 
     enum ParkingTestError: Error { case notParked(String?) }
 
-    /// Carol dials `code` offering `sdp`; returns her INVITE and the final answer to it.
-    private func dial(_ pbx: PBXHarness, _ code: String, sdp: String? = nil) async throws -> (SIPRequest, SIPResponse) {
-        let invite = try await pbx.placeCall(from: carol, to: code, sdp: sdp ?? carol.sdp(port: 4050))
+    /// Carol dials `code` offering `sdp` (or no offer at all); returns her INVITE and the
+    /// final answer to it.
+    private func dial(
+        _ pbx: PBXHarness, _ code: String, sdp: String? = nil, withOffer: Bool = true
+    ) async throws -> (SIPRequest, SIPResponse) {
+        let invite = try await pbx.placeCall(from: carol, to: code, sdp: withOffer ? sdp ?? carol.sdp(port: 4050) : nil)
         let answer = try await pbx.outbound.next("final answer to Carol") {
             $0.destination == carol.address && $0.cseqMethod == .invite && ($0.response?.statusCode ?? 0) >= 200
                 && $0.response?.headers.callID == invite.headers.callID
@@ -116,6 +119,39 @@ struct ParkingTests {
                 }
             }
             #expect(parking == ["parked 1 100 by 101", "left 1 picked-up"])
+        }
+    }
+
+    @Test(
+        "*711 without an offer: the picker is offered the parked caller's codec at the relay's B side, and its ACK's answer points the relay there"
+    )
+    func lateOfferPicker() async throws {
+        try await PBXHarness.run(Cast.everyone) { pbx in
+            let parked = try await park(pbx)
+            let session = parked.call.session
+            let (invite, ok) = try await dial(pbx, "*71\(parked.slot)", withOffer: false)
+            #expect(ok.statusCode == 200)
+            let offer = try #require(SampleSDP.parse(ok.body))
+            #expect(offer.audioEndpoint?.port == FakeMediaFactory.bPort)
+            let offered = try #require(offer.firstAudioIndex.map { offer.media[$0].codecs })
+            // Alice talks µ-law (payload type 0) and sends keys as 101.
+            #expect(offered.map(\.encodingName) == ["PCMU", "telephone-event"])
+            #expect(offered.map(\.payloadType) == [0, 101])
+            let bye = try await pbx.outbound.request(.bye, to: Application.peer)
+            #expect(bye.headers.callID == parked.applicationInvite.headers.callID)
+            #expect(!session.remotes.contains { $0.side == .b && $0.host == carol.address.host }, "no picker address yet")
+
+            let latchedAwayBefore = session.relatchedAway.count
+            let picker = try PhoneDialog(caller: carol, invite: invite, ok: ok)
+            pbx.send(picker.ack(inviteCSeq: try invite.headers.cseq().number, sdp: carol.sdp(port: 4052)), from: carol)
+            try await eventually("the relay sends the call's B side to Carol's answer") {
+                session.remotes.contains(.init(side: .b, host: carol.address.host, port: 4052))
+            }
+            try await eventually("the application's last packets may not keep the latch") {
+                session.relatchedAway.dropFirst(latchedAwayBefore) == [.b]
+            }
+            let snapshot = try #require(await pbx.core.callSnapshots().first)
+            #expect(snapshot.callee == carol.number && snapshot.state == .answered)
         }
     }
 

@@ -189,6 +189,9 @@ final class Call {
     var pickerAwaitingAck: TransactionKey?
     /// The picker's INVITE carried no offer: its 2xx carried the engine's, its ACK answers.
     var pickerLateOffer = false
+    /// When the ACK of such a picker points the relay at it, the relay may not stay latched
+    /// to whoever sent last (a phone's early media, a park application's music).
+    var pickerLatchAway = false
     /// Call-ID and From tag of the B legs; new ones when an application hands the caller on.
     var calleeCallID: String
     var calleeFromTag: String

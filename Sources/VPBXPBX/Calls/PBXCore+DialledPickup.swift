@@ -124,21 +124,15 @@ extension PBXCore {
         call.calleeCodec = MusicOnHold.Codec(
             encoding: toPicker.codec.encodingName.uppercased(), payloadType: toPicker.codec.payloadType)
         call.pickerLateOffer = lateOffer
+        call.pickerLatchAway = latchAway
         if let endpoint = offer?.audioEndpoint { pointRelay(of: call, toPickerAt: endpoint, awayFromCurrent: latchAway) }
 
         var pickerOK = SIPResponse(to: request, status: 200, toTag: localTag)
         pickerOK.headers.add("Contact", ourContact(user: call.caller, transport: source.transport).serialized)
         pickerOK.headers.add("Allow", PBXCore.allowedMethods)
         pickerOK.headers.add("Content-Type", "application/sdp")
-        var toPickerSDP = sdp(toPicker.sdp, stampedFor: .callee, of: call)
-        if lateOffer, let policy = directory[picker]?.srtp, policy != .off, let answered = call.answeredLeg {
-            // The engine offers here: a phone of an extension that speaks SRTP gets its key,
-            // and its ACK's answer is read with it (acceptLateAnswer).
-            let key = SRTPKeyMaterial.random()
-            call.legs[answered].offeredSRTPKey = key
-            toPickerSDP = SRTPTermination.offer(toPickerSDP, policy: policy, engineKey: key)
-        }
-        pickerOK.body = Array(toPickerSDP.serialized().utf8)
+        let toPickerSDP = sdp(toPicker.sdp, stampedFor: .callee, of: call)
+        pickerOK.body = Array((lateOffer ? securedOffer(toPickerSDP, toPicker: picker, of: call) : toPickerSDP).serialized().utf8)
         var callerOK = SIPResponse(to: call.invite, status: 200, toTag: call.callerDialog.localTag)
         callerOK.headers.add("Contact", ourContact(user: picker, transport: call.callerSource.transport).serialized)
         callerOK.headers.add("Allow", PBXCore.allowedMethods)
@@ -186,6 +180,16 @@ extension PBXCore {
                 localCodecs: [toPicker.codec.encodingName.uppercased()])
         else { return nil }
         return (toCaller, (toPicker.answer, toPicker.codec))
+    }
+
+    /// The engine's offer in the 2xx to a picker that sent none: a phone of an extension that
+    /// speaks SRTP gets the engine's key, and its ACK's answer is read with it
+    /// (acceptLateAnswer).
+    func securedOffer(_ offer: SessionDescription, toPicker picker: String, of call: Call) -> SessionDescription {
+        guard let policy = directory[picker]?.srtp, policy != .off, let answered = call.answeredLeg else { return offer }
+        let key = SRTPKeyMaterial.random()
+        call.legs[answered].offeredSRTPKey = key
+        return SRTPTermination.offer(offer, policy: policy, engineKey: key)
     }
 
     /// Points the B side of the relay at the picker's phone. A phone that rang may have sent

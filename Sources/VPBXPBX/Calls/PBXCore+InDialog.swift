@@ -447,7 +447,7 @@ extension PBXCore {
             call.media?.updateRemote(side: .a, host: endpoint.address, port: endpoint.port)
         case .callee:
             call.calleeCodec = codec
-            pointRelay(of: call, toPickerAt: endpoint)
+            pointRelay(of: call, toPickerAt: endpoint, awayFromCurrent: call.pickerLatchAway)
         }
     }
 

@@ -13,14 +13,14 @@ import VPBXSignaling
 /// caller keeps the codec it agreed with the application: the picker is answered in it, at
 /// the call's relay B side, so the relay forwards as for any call and the parked caller's
 /// phone sees nothing change. Only a picker offering that codec is taken (488 otherwise);
-/// a picker without an offer (late offer) is refused as well (488 SDP Required).
+/// a picker without an offer (late offer) is offered that codec alone, and its ACK answers.
 extension PBXCore {
     func pickUpParked(
         _ request: SIPRequest, key: TransactionKey, source: SIPPeerAddress, picker: String, slot: Int?, path: [String]
     ) {
         let dialled = request.uri.user ?? ""
         let refuse = pickerRefusal(request, key: key, picker: picker, path: path)
-        guard let parked = parking.call(on: slot), let call = calls[parked.callID], let media = call.media,
+        guard let parked = parking.call(on: slot), let call = calls[parked.callID], call.media != nil,
             call.state == .answered, !call.handingOn, call.answeredByApplication,
             call.calleeCallID == parked.applicationCallID, let parkLeg = call.answeredLeg
         else {
@@ -31,16 +31,14 @@ extension PBXCore {
             refuse(486, "Parked Call Busy")
             return
         }
-        guard let offer = sdpBody(request.body, contentType: request.headers.contentType) else {
+        let lateOffer = request.body.isEmpty
+        let offer = sdpBody(request.body, contentType: request.headers.contentType)
+        guard lateOffer || offer != nil else {
             refuse(488, "SDP Required")
             return
         }
-        let pickerSRTP = SRTPTermination(sdp: offer)
-        let placeholder = Origin(sessionID: "0", sessionVersion: 0, address: configuration.mediaAddress)
-        guard let callerCodec = call.callerCodec,
-            let toPicker = try? SessionDescription.answer(
-                to: pickerSRTP == nil ? offer : offer.withoutSDES(), origin: placeholder,
-                address: configuration.mediaAddress, audioPort: media.bPort, localCodecs: [callerCodec.encoding])
+        let pickerSRTP = offer.flatMap { SRTPTermination(sdp: $0) }
+        guard let toPicker = parkedCallerCodec(of: call, toward: pickerSRTP == nil ? offer : offer?.withoutSDES())
         else {
             refuse(488, nil)
             return
@@ -71,7 +69,7 @@ extension PBXCore {
         leg.state = .answered
         leg.dialog = dialog
         leg.extensionNumber = picker
-        leg.answerMedia = offer.audioEndpoint.map { MediaAddress(host: $0.address, port: $0.port) }
+        leg.answerMedia = offer?.audioEndpoint.map { MediaAddress(host: $0.address, port: $0.port) }
         call.legs.append(leg)
         call.answeredLeg = call.legs.count - 1
         // The picker's dialog is the callee side from now on.
@@ -88,13 +86,16 @@ extension PBXCore {
         watchSilence(of: call, callerSDP: call.offer, calleeSDP: offer, calleeIsApplication: false)
         call.calleeCodec = MusicOnHold.Codec(
             encoding: toPicker.codec.encodingName.uppercased(), payloadType: toPicker.codec.payloadType)
-        if let endpoint = offer.audioEndpoint { pointRelay(of: call, toPickerAt: endpoint, awayFromCurrent: true) }
+        call.pickerLateOffer = lateOffer
+        call.pickerLatchAway = true  // the application's last packets may not keep the latch
+        if let endpoint = offer?.audioEndpoint { pointRelay(of: call, toPickerAt: endpoint, awayFromCurrent: true) }
 
         var pickerOK = SIPResponse(to: request, status: 200, toTag: localTag)
         pickerOK.headers.add("Contact", ourContact(user: call.caller, transport: source.transport).serialized)
         pickerOK.headers.add("Allow", PBXCore.allowedMethods)
         pickerOK.headers.add("Content-Type", "application/sdp")
-        pickerOK.body = Array(sdp(toPicker.answer, stampedFor: .callee, of: call).serialized().utf8)
+        let toPickerSDP = sdp(toPicker.sdp, stampedFor: .callee, of: call)
+        pickerOK.body = Array((lateOffer ? securedOffer(toPickerSDP, toPicker: picker, of: call) : toPickerSDP).serialized().utf8)
         call.pickerAwaitingAck = key
         respond(key, with: pickerOK)
         emit(.callRouted(caller: picker, dialled: dialled, path: path + [step]))
@@ -103,6 +104,31 @@ extension PBXCore {
         logger.info(
             "parked call picked up",
             metadata: ["call": "\(call.id)", "slot": "\(parked.slot)", "picker": "\(picker)"])
+    }
+
+    /// What the picker is sent: the answer to its offer in the codec the parked caller talks,
+    /// or, when it sent none, an offer of that codec alone (with the caller's telephone-event
+    /// payload type, so the relay forwards keys unchanged). Nil when the picker's offer lacks
+    /// the codec: no transcoding on pickup.
+    private func parkedCallerCodec(
+        of call: Call, toward pickerOffer: SessionDescription?
+    ) -> (sdp: SessionDescription, codec: RTPMap)? {
+        guard let callerCodec = call.callerCodec, let media = call.media else { return nil }
+        let placeholder = Origin(sessionID: "0", sessionVersion: 0, address: configuration.mediaAddress)
+        guard let pickerOffer else {
+            guard
+                let callerSide = try? SessionDescription.answer(
+                    to: call.offer, origin: placeholder, address: configuration.mediaAddress, audioPort: media.bPort,
+                    localCodecs: [callerCodec.encoding])
+            else { return nil }
+            return (callerSide.answer, callerSide.codec)
+        }
+        guard
+            let toPicker = try? SessionDescription.answer(
+                to: pickerOffer, origin: placeholder, address: configuration.mediaAddress, audioPort: media.bPort,
+                localCodecs: [callerCodec.encoding])
+        else { return nil }
+        return (toPicker.answer, toPicker.codec)
     }
 
     /// The lot changed: the event (which also refreshes the slots' busy lamps).
