@@ -6,8 +6,9 @@ import VPBXMedia
 /// then takes the call from this application, whose leg gets BYE) or the lot's time runs
 /// out: then the extension that parked it rings, with ringback, as Asterisk's
 /// `comebacktoorigin` does, and its voicemail takes the call if it has one and nobody
-/// answers. A slot already taken, or a full lot, rings the parker back at once: a parked
-/// caller is never dropped for want of a slot.
+/// answers. When that fails too (no phone, no mailbox) the call goes back on the lot for
+/// another round, up to ``ringBacks`` rings of the parker. A slot already taken, or a full
+/// lot, rings the parker back at once: a parked caller is never dropped for want of a slot.
 ///
 /// Called by the parker itself (the phone dials `*70` with its caller on hold, the way
 /// attended transfer to Asterisk's 700 goes), it reserves a slot and says it ("parking slot
@@ -26,8 +27,15 @@ struct ParkApplication: Sendable {
     /// How long the parker's own call holds its slot without a transfer.
     static let reservationSeconds = 60
 
+    /// How many times a call nobody takes rings its parker: each ring nobody answers (no phone,
+    /// busy, no answer, no mailbox behind it) puts the call back on the lot for another
+    /// `--park-timeout`; after the last the caller is hung up.
+    static let ringBacks = 3
+
     private enum Event: Sendable {
-        case timeUp
+        /// The time of the call's `round`th stay on the lot is up (an earlier round's timer
+        /// that fired while the call rang somewhere is stale).
+        case timeUp(round: Int)
         case callerGone
         /// A console asked for the call at this extension (``ParkingLot/requestPickup(callID:by:)``).
         case pickupRequested(String)
@@ -37,11 +45,7 @@ struct ParkApplication: Sendable {
         on channel: any MediaChannel, handOn: @Sendable (Destination, String) async -> HandOnResult?
     ) async -> ApplicationOutcome {
         if caller.number == parker { return await holdSlot(on: channel) }
-        guard let callID = UUID(uuidString: caller.callID),
-            let slot = lot.park(
-                requested: requestedSlot, callID: callID, applicationCallID: caller.applicationCallID,
-                caller: caller.number, callerName: caller.name, parker: parker)
-        else {
+        guard let callID = UUID(uuidString: caller.callID), var slot = park(on: requestedSlot, callID: callID) else {
             let wanted = requestedSlot.map { "slot-\($0)-taken" } ?? "lot-full"
             return await ringParker(handOn, step: "park=\(wanted)")
         }
@@ -50,12 +54,11 @@ struct ParkApplication: Sendable {
             for await _ in channel.digits {}
             input.yield(.callerGone)  // the channel closed: picked up (the core's BYE) or the caller hung up
         }
-        let timer = Task {
-            try? await Task.sleep(for: .seconds(lot.timeoutSeconds))
-            if !Task.isCancelled { input.yield(.timeUp) }
-        }
+        var round = 1
+        var timer = startTimer(round: round, input)
         var requests = listen(input)
         var playing = playMusic(on: channel)
+        var ringBacks = 0
         defer {
             gone.cancel()
             timer.cancel()
@@ -63,35 +66,63 @@ struct ParkApplication: Sendable {
             playing.cancel()
         }
         for await event in events {
+            let destination: String
+            let step: String
+            let timedOut: Bool
             switch event {
             case .callerGone:
                 // Picked up, the core claimed it already: this finds nothing.
                 lot.claim(applicationCallID: caller.applicationCallID, because: .callerLeft)
                 return .callerLeft
-            case .timeUp:
+            case .timeUp(let timerRound):
                 // A phone picking the call up right now has claimed it: its BYE comes next.
-                guard lot.claim(applicationCallID: caller.applicationCallID, because: .timeout) != nil else { continue }
-                await stop(playing, on: channel)
-                return await ringParker(handOn, step: "park:\(slot)=timeout")
+                guard timerRound == round, claim(because: .timeout) else { continue }
+                ringBacks += 1
+                (destination, step, timedOut) = (parker, "park:\(slot)=timeout", true)
             case .pickupRequested(let extensionNumber):
-                guard lot.claim(applicationCallID: caller.applicationCallID, because: .pickedUp) != nil else { continue }
-                await stop(playing, on: channel)
-                switch await handOn(.extension(extensionNumber), "park:\(slot)=\(extensionNumber)") {
-                case .connected, .callEnded: return .handedOn
-                case .failed, nil: break
-                }
-                // Nobody answered there: back on the slot (or, taken meanwhile, to the parker).
-                guard
-                    lot.park(
-                        requested: slot, callID: callID, applicationCallID: caller.applicationCallID,
-                        caller: caller.number, callerName: caller.name, parker: parker) != nil
-                else { return await ringParker(handOn, step: "park:\(slot)=taken") }
-                requests.cancel()
-                requests = listen(input)
-                playing = playMusic(on: channel)
+                guard claim(because: .pickedUp) else { continue }
+                (destination, step, timedOut) = (extensionNumber, "park:\(slot)=\(extensionNumber)", false)
             }
+            await stop(playing, on: channel)
+            switch await handOn(.extension(destination), step) {
+            case .connected, .callEnded: return .handedOn
+            case .failed, nil: break
+            }
+            // Nobody answered there: back on the lot for another round, on its slot while free.
+            if timedOut, ringBacks >= Self.ringBacks { return .hangup(step: step + "-unanswered") }
+            guard let again = park(on: slot, callID: callID) ?? park(on: nil, callID: callID) else {
+                if timedOut { return .hangup(step: step + "-unanswered") }
+                return await ringParker(handOn, step: "park:\(slot)=lot-full")
+            }
+            slot = again
+            round += 1
+            timer.cancel()
+            timer = startTimer(round: round, input)
+            requests.cancel()
+            requests = listen(input)
+            playing = playMusic(on: channel)
         }
         return .callerLeft
+    }
+
+    /// Takes the call off the lot; false when a pickup or the time-out took it first.
+    private func claim(because departure: ParkingLot.Departure) -> Bool {
+        lot.claim(applicationCallID: caller.applicationCallID, because: departure) != nil
+    }
+
+    /// Puts the caller on `requested` (nil: the first free slot); the slot, or nil.
+    private func park(on requested: Int?, callID: UUID) -> Int? {
+        lot.park(
+            requested: requested, callID: callID, applicationCallID: caller.applicationCallID, caller: caller.number,
+            callerName: caller.name, parker: parker)
+    }
+
+    /// The lot's time for one stay, then `.timeUp(round)`.
+    private func startTimer(round: Int, _ input: AsyncStream<Event>.Continuation) -> Task<Void, Never> {
+        Task {
+            try? await Task.sleep(for: .seconds(lot.timeoutSeconds))
+            if !Task.isCancelled { input.yield(.timeUp(round: round)) }
+        }
     }
 
     /// Pickups asked for from the console, into the application's events.

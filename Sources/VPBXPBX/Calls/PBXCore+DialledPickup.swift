@@ -132,7 +132,8 @@ extension PBXCore {
         pickerOK.headers.add("Allow", PBXCore.allowedMethods)
         pickerOK.headers.add("Content-Type", "application/sdp")
         let toPickerSDP = sdp(toPicker.sdp, stampedFor: .callee, of: call)
-        pickerOK.body = Array((lateOffer ? securedOffer(toPickerSDP, toPicker: picker, of: call) : toPickerSDP).serialized().utf8)
+        let offerOrAnswer = lateOffer ? securedOffer(toPickerSDP, toPicker: picker, of: call) : toPickerSDP
+        pickerOK.body = Array(offerOrAnswer.serialized().utf8)
         var callerOK = SIPResponse(to: call.invite, status: 200, toTag: call.callerDialog.localTag)
         callerOK.headers.add("Contact", ourContact(user: picker, transport: call.callerSource.transport).serialized)
         callerOK.headers.add("Allow", PBXCore.allowedMethods)

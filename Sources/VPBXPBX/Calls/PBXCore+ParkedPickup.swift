@@ -95,7 +95,8 @@ extension PBXCore {
         pickerOK.headers.add("Allow", PBXCore.allowedMethods)
         pickerOK.headers.add("Content-Type", "application/sdp")
         let toPickerSDP = sdp(toPicker.sdp, stampedFor: .callee, of: call)
-        pickerOK.body = Array((lateOffer ? securedOffer(toPickerSDP, toPicker: picker, of: call) : toPickerSDP).serialized().utf8)
+        let offerOrAnswer = lateOffer ? securedOffer(toPickerSDP, toPicker: picker, of: call) : toPickerSDP
+        pickerOK.body = Array(offerOrAnswer.serialized().utf8)
         call.pickerAwaitingAck = key
         respond(key, with: pickerOK)
         emit(.callRouted(caller: picker, dialled: dialled, path: path + [step]))
