@@ -21,6 +21,11 @@ extension AgentScreen {
             canvas.put(("  " + why).fitted(to: canvas.size.columns), row: layout.me, column: 0, role: .warning)
         }
         drawRecent(model.desk.recent, into: &canvas, at: layout.recent, context: context)
+        if let finder {
+            let found = finder.matches(in: agent.map(Self.queues(of:)) ?? [], name: { $0 }).count
+            finder.drawFooter(into: &canvas, row: layout.footerRow, found: found, typing: "a queue's name")
+            return
+        }
         Chrome.footer(
             into: &canvas, row: layout.footerRow, context: context,
             hints: [

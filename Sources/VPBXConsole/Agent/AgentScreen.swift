@@ -10,10 +10,26 @@ import VPBXTerminal
 /// staff who also take calls open it with `3` when started with `--agent`.
 public struct AgentScreen: Screen {
     public internal(set) var queueSelection = Selection()
+    /// While `f` finds one of the agent's queues: what is typed; nil otherwise.
+    public internal(set) var finder: RowFinder?
 
     public init() {}
 
     public var isOverlay: Bool { false }
+
+    public var takesText: Bool { finder != nil }
+
+    /// While finding, keys are the text (``RowFinder``): a queue by its name.
+    public mutating func type(_ key: Key, context: ScreenContext) -> ScreenOutcome {
+        guard var finding = finder else { return .ignored }
+        let queues = agent(context).map(Self.queues(of:)) ?? []
+        switch finding.type(key, selection: &queueSelection, ids: queues, name: { $0 }) {
+        case .finding: finder = finding
+        case .done: finder = nil
+        case .ignored: return .ignored
+        }
+        return .handled
+    }
 
     /// The agent shown and acted on.
     public func agent(_ context: ScreenContext) -> AgentStatusInfo? {
@@ -39,6 +55,9 @@ public struct AgentScreen: Screen {
             return .handled
         case .loginAll, .choose, .pause, .unpause, .logout:
             return act(action, context: context)
+        case .find:
+            finder = RowFinder(selectionBefore: queueSelection)
+            return .handled
         case .dialNumber:
             // An agent calls a customer back from the phone it takes queue calls at.
             return NumberEntry.open(from: context.ownExtension ?? agent(context)?.extensionNumber, context: context)

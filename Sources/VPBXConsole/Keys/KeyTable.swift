@@ -41,9 +41,9 @@ public struct KeyTable: Sendable {
         Binding([.tab], .nextPanel, "Switch panel (extensions/calls, queues/agents)"),
         Binding([.backTab], .previousPanel, "Switch panel backwards"),
         // One summary, one line of help: every binding must fit an 80x24 terminal.
-        Binding([.up, .character("k")], .up, "Select a row; f: find an extension by number or name"),
-        Binding([.down, .character("j")], .down, "Select a row; f: find an extension by number or name"),
-        Binding([.character("f")], .find, "Select a row; f: find an extension by number or name"),
+        Binding([.up, .character("k")], .up, "Select a row; f: find one by typing its number or name"),
+        Binding([.down, .character("j")], .down, "Select a row; f: find one by typing its number or name"),
+        Binding([.character("f")], .find, "Select a row; f: find one by typing its number or name"),
         Binding([.pageUp], .pageUp, "Page up, page down"),
         Binding([.pageDown], .pageDown, "Page up, page down"),
         Binding([.character("h")], .hangUp, "Hang up the selected call (asks y/n)"),

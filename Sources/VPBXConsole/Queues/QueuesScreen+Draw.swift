@@ -14,6 +14,12 @@ extension QueuesScreen {
         drawQueues(into: &canvas, at: layout.queues, context: context)
         drawAgents(into: &canvas, at: layout.agents, queue: queue, context: context)
         drawWaiting(waiting, into: &canvas, at: layout.waiting, queue: queue, context: context)
+        if let finder {
+            let typing = focus == .queues ? "a queue's name" : "an agent's number or name"
+            finder.drawFooter(
+                into: &canvas, row: layout.footerRow, found: found(by: finder, model: model), typing: typing)
+            return
+        }
         Chrome.footer(
             into: &canvas, row: layout.footerRow, context: context,
             hints: [

@@ -19,9 +19,54 @@ public struct QueuesScreen: Screen {
     /// Pause reasons offered by `p`, in this order.
     public static let pauseReasons = ["lunch", "training", "admin", "break"]
 
+    /// While `f` finds a queue or an agent (the focused panel's): what is typed; nil otherwise.
+    public internal(set) var finder: RowFinder?
+
     public init() {}
 
     public var isOverlay: Bool { false }
+
+    public var takesText: Bool { finder != nil }
+
+    /// While finding, keys are the text (``RowFinder``): a queue by its name, or an agent of
+    /// the selected queue by number or name.
+    public mutating func type(_ key: Key, context: ScreenContext) -> ScreenOutcome {
+        guard var finding = finder else { return .ignored }
+        let step: RowFinder.Step
+        switch focus {
+        case .queues:
+            let before = queueSelection
+            step = finding.type(key, selection: &queueSelection, ids: queueNames(context.model)) { $0 }
+            if queueSelection != before { agentSelection = Selection() }
+        case .agents:
+            let (ids, name) = agentRows(context.model)
+            step = finding.type(key, selection: &agentSelection, ids: ids, name: name)
+        }
+        switch step {
+        case .finding: finder = finding
+        case .done: finder = nil
+        case .ignored: return .ignored
+        }
+        return .handled
+    }
+
+    /// How many rows the finder's text finds in the focused panel.
+    func found(by finder: RowFinder, model: ConsoleModel) -> Int {
+        switch focus {
+        case .queues: return finder.matches(in: queueNames(model)) { $0 }.count
+        case .agents:
+            let (ids, name) = agentRows(model)
+            return finder.matches(in: ids, name: name).count
+        }
+    }
+
+    private func queueNames(_ model: ConsoleModel) -> [String] { model.sortedQueues.map(\.queue) }
+
+    /// The selected queue's agents' numbers, and their names.
+    private func agentRows(_ model: ConsoleModel) -> (ids: [String], name: (String) -> String?) {
+        let agents = selectedQueue(model: model).map { model.agents(in: $0.queue) } ?? []
+        return (agents.map(\.number), { number in model.agents[number]?.name })
+    }
 
     /// The queue whose agents and callers are shown.
     public func selectedQueue(model: ConsoleModel) -> QueueStatsInfo? {
@@ -48,6 +93,10 @@ public struct QueuesScreen: Screen {
         case .pickUp: return pickUpNextCaller(context: context)
         case .monitor: return monitorSelectedAgent(context: context)
         case .dialNumber: return NumberEntry.open(from: context.ownExtension, context: context)
+        case .find:
+            if focus == .agents, selectedQueue(model: model) == nil { return .notice("no queue selected") }
+            finder = RowFinder(selectionBefore: focus == .queues ? queueSelection : agentSelection)
+            return .handled
         default: return .ignored
         }
     }

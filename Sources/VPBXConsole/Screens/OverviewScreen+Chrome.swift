@@ -28,10 +28,8 @@ extension OverviewScreen {
     /// finding, what is typed and how many extensions it finds.
     func drawFooter<C: Canvas>(into canvas: inout C, row: Int, context: ScreenContext) {
         if let finder {
-            let found = finder.matches(in: context.model.extensionNumbers) { context.model.name(of: $0) }.count
-            let count = finder.text.isEmpty ? "type a number or a name" : found == 1 ? "1 found" : "\(found) found"
-            let line = " Find: \(finder.text)_  (\(count); ↓↑ next/previous, Enter: done, Esc: back)"
-            canvas.put(line.fitted(to: canvas.size.columns), row: row, column: 0, role: .overlay, attributes: .bold)
+            let found = finder.matches(in: context.model.extensionNumbers, name: context.model.name(of:)).count
+            finder.drawFooter(into: &canvas, row: row, found: found, typing: "a number or a name")
             return
         }
         var hints: [(ConsoleAction, String)] = [(.help, "help")]

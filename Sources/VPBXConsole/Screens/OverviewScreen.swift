@@ -13,7 +13,7 @@ public struct OverviewScreen: Screen {
     public internal(set) var extensionSelection = Selection()
     public internal(set) var callSelection = Selection()
     /// While `f` finds an extension: what is typed; nil otherwise.
-    public internal(set) var finder: ExtensionFinder?
+    public internal(set) var finder: RowFinder?
 
     public init() {}
 
@@ -21,37 +21,14 @@ public struct OverviewScreen: Screen {
 
     public var takesText: Bool { finder != nil }
 
-    /// While finding, keys are the text: each one moves the selection to the first extension
-    /// found; ↓ and ↑ go to the next and the previous one found, Enter keeps the selection,
-    /// Esc goes back to where it was.
+    /// While finding, keys are the text (``RowFinder``).
     public mutating func type(_ key: Key, context: ScreenContext) -> ScreenOutcome {
         guard var finding = finder else { return .ignored }
-        let numbers = context.model.extensionNumbers
-        let found = { (finder: ExtensionFinder) in finder.matches(in: numbers) { context.model.name(of: $0) } }
-        switch key {
-        case .character(let character):
-            finding.append(character)
-            finder = finding
-            if let first = found(finding).first { extensionSelection.select(first, in: numbers) }
-        case .backspace, .delete:
-            finding.removeLast()
-            finder = finding
-            if let first = found(finding).first { extensionSelection.select(first, in: numbers) }
-        case .down, .up:
-            let matches = found(finding)
-            guard !matches.isEmpty else { return .handled }
-            let current = extensionSelection.selectedID(numbers).flatMap { matches.firstIndex(of: $0) } ?? -1
-            let next = (current + (key == .down ? 1 : -1) + matches.count) % matches.count
-            extensionSelection.select(matches[next], in: numbers)
-        case .enter:
-            finder = nil
-        case .escape:
-            extensionSelection = finding.selectionBefore
-            finder = nil
-        case .control:
-            return .ignored  // Ctrl-L still repaints
-        default:
-            break
+        let model = context.model
+        switch finding.type(key, selection: &extensionSelection, ids: model.extensionNumbers, name: model.name(of:)) {
+        case .finding: finder = finding
+        case .done: finder = nil
+        case .ignored: return .ignored
         }
         return .handled
     }
@@ -73,7 +50,7 @@ public struct OverviewScreen: Screen {
         case .dialNumber: return NumberEntry.open(from: context.ownExtension, context: context)
         case .find:
             focus = .extensions
-            finder = ExtensionFinder(selectionBefore: extensionSelection)
+            finder = RowFinder(selectionBefore: extensionSelection)
             return .handled
         default: return .ignored
         }
