@@ -58,7 +58,7 @@ extension ControlHandlers {
             id: VoicemailIDs.text(record.id), mailbox: record.mailbox, caller: record.caller,
             callerName: record.callerName, receivedAt: record.receivedAt,
             durationMilliseconds: record.durationMilliseconds, folder: record.folder == .new ? .new : .old,
-            callID: record.callID)
+            callID: record.callID, emailTo: record.emailTo, emailedAt: record.emailedAt)
     }
 
     // MARK: Mailbox settings on extension.create / extension.update

@@ -42,7 +42,9 @@ extension Engine {
                 "voicemail message counts unreadable at start: \(error); lamps show them after the next message")
         }
         let mailer = VoicemailMailer(
-            command: mail.command, from: mail.from, extensions: mail.extensions, files: files, logger: logger)
+            command: mail.command, from: mail.from, extensions: mail.extensions, voicemail: repository, files: files,
+            logger: logger)
+        Task { await mailer.resumeAwaiting() }
         return EngineVoicemail(repository: repository, files: files, logger: logger, mailer: mailer) {
             mailbox, counts in
             await pbx.setMessageSummary(

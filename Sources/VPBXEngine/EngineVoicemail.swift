@@ -73,7 +73,7 @@ public struct EngineVoicemail: VoicemailService {
         let record = VoicemailMessageRecord(
             id: id, mailbox: mailbox, caller: caller.isEmpty ? "anonymous" : caller, callerName: callerName,
             receivedAt: receivedAt, durationMilliseconds: samples.count / 8, folder: .new, audioPath: path,
-            callID: callID)
+            callID: callID, emailTo: mailer == nil ? nil : box.email)
         do {
             try await repository.addMessage(record)
         } catch let error as StoreError where error.kind == .io {
@@ -91,7 +91,7 @@ public struct EngineVoicemail: VoicemailService {
                 "mailbox": "\(mailbox)", "id": "\(VoicemailIDs.text(id))", "ms": "\(record.durationMilliseconds)",
             ])
         await notify(mailbox)
-        if let address = box.email, let mailer { mailer.mailInBackground(record, to: address) }
+        if record.emailTo != nil, let mailer { mailer.deliverInBackground(record) }
     }
 
     public func markHeard(messageID: String) async throws {

@@ -8,18 +8,28 @@ import VPBXStore
 /// --vm-email anna@example.hu`) through the system's mail command, as Asterisk's
 /// `mailcmd` (`/usr/sbin/sendmail -t`): the engine speaks no SMTP itself, the machine's mail
 /// transfer agent (Postfix, exim, msmtp, nullmailer) queues and delivers. A failure (no
-/// such command, its non-zero exit, no end within the time limit) is logged and counted;
-/// the message stays in the box either way, so nothing a caller left is lost.
+/// such command, its non-zero exit, no end within the time limit) is logged and tried again
+/// later, as an MTA's queue does: the message's row says where it is to be mailed until the
+/// command took it (`email_to`, `emailed_at`), so a message left while the command failed,
+/// or while the engine stopped, is mailed once it works again. The message stays in the box
+/// either way, so nothing a caller left is lost.
 struct VoicemailMailer: Sendable {
     /// The command and its arguments, the message on its standard input.
     let command: [String]
     /// The sender's address (From).
     let from: String
     let extensions: any ExtensionRepository
+    let voicemail: any VoicemailRepository
     let files: VoicemailFiles
     let logger: Logger
     /// The longest the command may take before it is stopped (a relay that hangs).
     var timeout: Duration = .seconds(30)
+    /// The waits between tries of one message in seconds, the last repeated: 1, 5 and 15
+    /// minutes, then hourly.
+    var retryDelays: [TimeInterval] = [60, 300, 900, 3600]
+    /// How long after a message was left its email is still tried: Postfix's
+    /// `maximal_queue_lifetime`. A message older than this is left unmailed (it is in the box).
+    var givingUpAfter: TimeInterval = 5 * 86_400
 
     /// `/usr/sbin/sendmail -t -i`: addresses from the headers, a lone `.` not the end.
     static let defaultCommand = ["/usr/sbin/sendmail", "-t", "-i"]
@@ -29,12 +39,64 @@ struct VoicemailMailer: Sendable {
         "vpbx@" + (ProcessInfo.processInfo.hostName.isEmpty ? "localhost" : ProcessInfo.processInfo.hostName)
     }
 
-    /// Sends `message` of `box` to `address` in the background.
-    func mailInBackground(_ message: VoicemailMessageRecord, to address: String) {
-        Task { await mail(message, to: address) }
+    /// Emails `message` to its ``VoicemailMessageRecord/emailTo`` in the background, trying
+    /// again after a failure.
+    func deliverInBackground(_ message: VoicemailMessageRecord) {
+        Task { await deliver(message) }
     }
 
-    /// Builds and sends the email; returns whether the command took it.
+    /// At the engine's start: every message still to be emailed (its tries failed, or the
+    /// engine stopped first) is tried again; those left too long ago are given up.
+    func resumeAwaiting(now: Date = Date()) async {
+        let awaiting: [VoicemailMessageRecord]
+        do {
+            awaiting = try await voicemail.messagesAwaitingEmail()
+        } catch {
+            logger.error("voicemail emails still to send are unreadable at start: \(error)")
+            return
+        }
+        let stale = awaiting.filter { now.timeIntervalSince($0.receivedAt) > givingUpAfter }
+        if !stale.isEmpty {
+            logger.warning(
+                "\(stale.count) voicemail message(s) left more than \(Int(givingUpAfter / 86_400)) days ago were never emailed; they stay in their boxes"
+            )
+        }
+        for message in awaiting where now.timeIntervalSince(message.receivedAt) <= givingUpAfter {
+            deliverInBackground(message)
+        }
+    }
+
+    /// Tries until the command takes the email (then records it), the message is deleted or
+    /// mailed otherwise, or it is older than ``givingUpAfter``.
+    func deliver(_ message: VoicemailMessageRecord) async {
+        guard let address = message.emailTo else { return }
+        var tries = 0
+        while true {
+            if await mail(message, to: address) {
+                do {
+                    try await voicemail.markEmailed(id: message.id, at: Date())
+                } catch {
+                    logger.error(
+                        "voicemail emailed, but that is not recorded (it may be mailed again at the next start): \(error)",
+                        metadata: ["id": "\(message.id.uuidString.lowercased())"])
+                }
+                return
+            }
+            let delay = retryDelays[min(tries, retryDelays.count - 1)]
+            tries += 1
+            guard Date().addingTimeInterval(delay).timeIntervalSince(message.receivedAt) <= givingUpAfter else {
+                logger.error(
+                    "voicemail not emailed after \(tries) tries; given up (the message stays in the box)",
+                    metadata: ["mailbox": "\(message.mailbox)", "id": "\(message.id.uuidString.lowercased())"])
+                return
+            }
+            try? await Task.sleep(for: .seconds(delay))
+            // Deleted from the box meanwhile, or mailed by another try: nothing to do.
+            guard let current = try? await voicemail.message(id: message.id), current.awaitsEmail else { return }
+        }
+    }
+
+    /// Builds and sends the email once; returns whether the command took it.
     @discardableResult
     func mail(_ message: VoicemailMessageRecord, to address: String) async -> Bool {
         let id = message.id.uuidString.lowercased()
@@ -57,7 +119,7 @@ struct VoicemailMailer: Sendable {
             return true
         case .failed(let why):
             logger.error(
-                "voicemail not emailed (the message stays in the box): \(why)",
+                "voicemail not emailed (the message stays in the box; tried again later): \(why)",
                 metadata: metadata.merging(["command": "\(command.joined(separator: " "))"]) { $1 })
             return false
         }

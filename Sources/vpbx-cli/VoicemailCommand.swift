@@ -28,6 +28,12 @@ struct VoicemailCommand: AsyncParsableCommand {
     static func seconds(_ milliseconds: Int) -> String {
         String(format: "%.1f", Double(milliseconds) / 1000)
     }
+
+    /// `sent`, `pending` (the mail command has not taken it yet: tried again later) or `-`.
+    static func email(_ message: VoicemailMessageInfo) -> String {
+        guard message.emailTo != nil else { return "-" }
+        return message.emailedAt == nil ? "pending" : "sent"
+    }
 }
 
 /// `vpbx vm list EXT`.
@@ -47,11 +53,11 @@ struct VoicemailListCommand: AsyncParsableCommand {
             "mailbox \(box.mailbox) (\(box.enabled ? "on" : "off")): \(box.newCount) new, \(box.oldCount) old")
         guard !box.messages.isEmpty else { return }
         Output.table(
-            ["ID", "FROM", "RECEIVED", "SECONDS", "FOLDER"],
+            ["ID", "FROM", "RECEIVED", "SECONDS", "FOLDER", "EMAIL"],
             box.messages.map {
                 [
                     $0.id, VoicemailCommand.from($0), Output.date($0.receivedAt),
-                    VoicemailCommand.seconds($0.durationMilliseconds), $0.folder.rawValue,
+                    VoicemailCommand.seconds($0.durationMilliseconds), $0.folder.rawValue, VoicemailCommand.email($0),
                 ]
             })
     }

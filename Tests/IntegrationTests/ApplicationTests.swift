@@ -282,6 +282,12 @@ extension Integration {
                 let exported = pbx.scratch.file("kept.wav")
                 try await pbx.cli.succeed(["vm", "export", message.id, exported.path])
                 #expect(try Data(contentsOf: exported) == wavBytes, "the same audio stays in the box")
+                let listed = try await eventually("the email recorded as sent") {
+                    try await pbx.cli.json(VoicemailMailboxInfo.self, ["vm", "list", Fixture.callee]).messages.first {
+                        $0.id == message.id && $0.emailedAt != nil
+                    }
+                }
+                #expect(listed.emailTo == "bela@example.hu")
             }
         }
 

@@ -89,6 +89,31 @@ struct VoicemailRepositoryContractTests {
         }
     }
 
+    @Test(
+        "the messages awaiting email are those with an address and no time, oldest first; marking one records the time and leaves the others",
+        arguments: StoreBackend.allCases)
+    func messagesAwaitingEmail(backend: StoreBackend) async throws {
+        try await backend.withRepositories { repos in
+            _ = try await repos.extensions.create(Fixtures.extensionRecord("201"))
+            try await repos.voicemail.upsertMailbox(MailboxRecord(extensionNumber: "201", pinHash: Self.hash))
+            var later = Self.message(at: 20)
+            later.emailTo = "eva@example.hu"
+            var earlier = Self.message(at: 10)
+            earlier.emailTo = "eva@example.hu"
+            let unaddressed = Self.message(at: 5)
+            for message in [later, earlier, unaddressed] { try await repos.voicemail.addMessage(message) }
+            #expect(try await repos.voicemail.messagesAwaitingEmail().map(\.id) == [earlier.id, later.id])
+
+            let sent = TestClock.start.addingTimeInterval(30)
+            #expect(try await repos.voicemail.markEmailed(id: earlier.id, at: sent))
+            #expect(try await repos.voicemail.messagesAwaitingEmail().map(\.id) == [later.id])
+            let marked = try #require(try await repos.voicemail.message(id: earlier.id))
+            #expect(marked.emailTo == "eva@example.hu" && marked.emailedAt == sent && !marked.awaitsEmail)
+            #expect(try await !repos.voicemail.markEmailed(id: UUID(), at: sent), "no such message")
+            #expect(try await repos.voicemail.message(id: unaddressed.id)?.emailTo == nil)
+        }
+    }
+
     /// What the dial plan reads on every extension change: only the enabled boxes' numbers.
     @Test(arguments: StoreBackend.allCases)
     func enabledMailboxNumbersLeaveOutDisabledBoxes(backend: StoreBackend) async throws {

@@ -19,10 +19,16 @@ public struct VoicemailMessageInfo: Codable, Sendable, Hashable {
     public var folder: VoicemailFolderKind
     /// The CDR id of the call that left it, when known.
     public var callID: String?
+    /// Where it is to be emailed (its box's address when it was left); nil: it is not.
+    public var emailTo: String?
+    /// When the mail command took its email; nil while it is still to be sent (tried again
+    /// after a failure) or when it is not to be mailed.
+    public var emailedAt: Date?
 
     public init(
         id: String, mailbox: String, caller: String, callerName: String? = nil, receivedAt: Date,
-        durationMilliseconds: Int, folder: VoicemailFolderKind, callID: String? = nil
+        durationMilliseconds: Int, folder: VoicemailFolderKind, callID: String? = nil, emailTo: String? = nil,
+        emailedAt: Date? = nil
     ) {
         self.id = id
         self.mailbox = mailbox
@@ -32,6 +38,8 @@ public struct VoicemailMessageInfo: Codable, Sendable, Hashable {
         self.durationMilliseconds = durationMilliseconds
         self.folder = folder
         self.callID = callID
+        self.emailTo = emailTo
+        self.emailedAt = emailedAt
     }
 }
 

@@ -55,6 +55,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v34-outbound-route-override-caller-id", migrate: addOutboundRouteOverride)
         migrator.registerMigration("v35-numbering", migrate: createNumbering)
         migrator.registerMigration("v36-mailbox-email", migrate: addMailboxEmail)
+        migrator.registerMigration("v37-voicemail-email-outbox", migrate: addVoicemailEmailOutbox)
         return migrator
     }
 
@@ -393,6 +394,20 @@ extension VPBXDatabase {
 
     private static func addMailboxEmail(_ db: Database) throws {
         try db.alter(table: "mailboxes") { t in t.add(column: "email", .text) }
+    }
+
+    /// Where a message is to be emailed and when that was done: a message with an address and
+    /// no time is still to be mailed (after a failed try, or an engine that stopped first).
+    private static func addVoicemailEmailOutbox(_ db: Database) throws {
+        try db.alter(table: "voicemail_messages") { t in
+            t.add(column: "email_to", .text)
+            t.add(column: "emailed_at", .datetime)
+        }
+        try db.execute(
+            sql: """
+                CREATE INDEX voicemail_messages_unmailed ON voicemail_messages(received_at)
+                WHERE email_to IS NOT NULL AND emailed_at IS NULL
+                """)
     }
 
     /// One row at most (the CHECK), for the whole exchange.

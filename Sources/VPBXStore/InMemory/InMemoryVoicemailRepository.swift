@@ -95,6 +95,21 @@ public struct InMemoryVoicemailRepository: VoicemailRepository {
         try await store.transaction { tables in Array(tables.voicemailMessages.values) }
     }
 
+    public func messagesAwaitingEmail() async throws -> [VoicemailMessageRecord] {
+        try await store.transaction { tables in
+            tables.voicemailMessages.values.filter(\.awaitsEmail).sorted { $0.receivedAt < $1.receivedAt }
+        }
+    }
+
+    @discardableResult
+    public func markEmailed(id: UUID, at time: Date) async throws -> Bool {
+        try await store.transaction { tables in
+            guard tables.voicemailMessages[id] != nil else { return false }
+            tables.voicemailMessages[id]?.emailedAt = time
+            return true
+        }
+    }
+
     public func allCounts() async throws -> [String: VoicemailCounts] {
         try await store.transaction { tables in
             var counts: [String: VoicemailCounts] = [:]

@@ -40,6 +40,12 @@ public protocol VoicemailRepository: Sendable {
     /// 12,600 boxes took 5 s before SIP listened.
     func allMessages() async throws -> [VoicemailMessageRecord]
     func allCounts() async throws -> [String: VoicemailCounts]
+
+    /// The messages still to be emailed (``VoicemailMessageRecord/awaitsEmail``), oldest first.
+    func messagesAwaitingEmail() async throws -> [VoicemailMessageRecord]
+    /// Records that the mail command took the message's email; false when the message is gone.
+    @discardableResult
+    func markEmailed(id: UUID, at time: Date) async throws -> Bool
 }
 
 /// ``VoicemailRepository`` on a ``VPBXDatabase``.
@@ -129,6 +135,24 @@ public struct GRDBVoicemailRepository: VoicemailRepository {
 
     public func allMessages() async throws -> [VoicemailMessageRecord] {
         try await database.read("every voicemail message") { db in try VoicemailMessageRecord.fetchAll(db) }
+    }
+
+    public func messagesAwaitingEmail() async throws -> [VoicemailMessageRecord] {
+        try await database.read("the voicemail messages to email") { db in
+            try VoicemailMessageRecord.filter(
+                VoicemailMessageRecord.Columns.emailTo != nil && VoicemailMessageRecord.Columns.emailedAt == nil
+            )
+            .order(VoicemailMessageRecord.Columns.receivedAt)
+            .fetchAll(db)
+        }
+    }
+
+    @discardableResult
+    public func markEmailed(id: UUID, at time: Date) async throws -> Bool {
+        try await database.write("voicemail message \(VoicemailMessageRecord.key(id))") { db in
+            try VoicemailMessageRecord.filter(VoicemailMessageRecord.Columns.id == VoicemailMessageRecord.key(id))
+                .updateAll(db, VoicemailMessageRecord.Columns.emailedAt.set(to: time)) > 0
+        }
     }
 
     public func allCounts() async throws -> [String: VoicemailCounts] {

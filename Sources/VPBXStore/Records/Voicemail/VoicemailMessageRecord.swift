@@ -36,10 +36,15 @@ public struct VoicemailMessageRecord: Codable, Sendable, Equatable, Identifiable
     public var audioPath: String
     /// The call (CDR id) that left it; nil for messages re-indexed after a crash.
     public var callID: String?
+    /// The address the message is to be emailed to (the box's when it was left); nil: none.
+    public var emailTo: String?
+    /// When the mail command took the email; nil while it is still to be sent.
+    public var emailedAt: Date?
 
     public init(
         id: UUID, mailbox: String, caller: String, callerName: String? = nil, receivedAt: Date,
-        durationMilliseconds: Int, folder: VoicemailFolder = .new, audioPath: String, callID: String? = nil
+        durationMilliseconds: Int, folder: VoicemailFolder = .new, audioPath: String, callID: String? = nil,
+        emailTo: String? = nil, emailedAt: Date? = nil
     ) {
         self.id = id
         self.mailbox = mailbox
@@ -50,7 +55,12 @@ public struct VoicemailMessageRecord: Codable, Sendable, Equatable, Identifiable
         self.folder = folder
         self.audioPath = audioPath
         self.callID = callID
+        self.emailTo = emailTo
+        self.emailedAt = emailedAt
     }
+
+    /// To be emailed and not yet taken by the mail command.
+    public var awaitsEmail: Bool { emailTo != nil && emailedAt == nil }
 
     var objectName: String { "voicemail message \(Self.key(id))" }
 
@@ -71,6 +81,7 @@ public struct VoicemailMessageRecord: Codable, Sendable, Equatable, Identifiable
                 "audio path '\(audioPath)' of \(objectName) must be relative to the data directory, without '..'")
         }
         if let callID { try Validation.text(callID, field: "call id of \(objectName)", maxLength: 100) }
+        if let emailTo { try Validation.text(emailTo, field: "email address of \(objectName)", maxLength: 254) }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -83,6 +94,8 @@ public struct VoicemailMessageRecord: Codable, Sendable, Equatable, Identifiable
         case folder
         case audioPath = "audio_path"
         case callID = "call_id"
+        case emailTo = "email_to"
+        case emailedAt = "emailed_at"
     }
 }
 
@@ -100,6 +113,8 @@ extension VoicemailMessageRecord: FetchableRecord, PersistableRecord {
         public static let mailbox = Column(CodingKeys.mailbox)
         public static let receivedAt = Column(CodingKeys.receivedAt)
         public static let folder = Column(CodingKeys.folder)
+        public static let emailTo = Column(CodingKeys.emailTo)
+        public static let emailedAt = Column(CodingKeys.emailedAt)
     }
 
     /// The value of the `id` column for a UUID (lowercase text, as stored).
