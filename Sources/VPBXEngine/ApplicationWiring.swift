@@ -59,6 +59,8 @@ extension Engine {
                 queues: queues,
                 agentLogin: EngineAgentLogin(center: queues, agents: agents, logger: logger),
                 forwarding: EngineForwarding(extensions: extensions, pbx: pbx, events: events, logger: logger),
+                doNotDisturb: EngineDoNotDisturb(
+                    change: ExtensionChangeFromPhone(extensions: extensions, pbx: pbx, events: events), logger: logger),
                 ringExtensions: { callID, extensions, step, timeout in
                     await pbx.handOn(callID: callID, toExtensions: extensions, step: step, timeoutSeconds: timeout)
                 },

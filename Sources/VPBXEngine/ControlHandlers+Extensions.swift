@@ -29,7 +29,8 @@ extension ControlHandlers {
                 forwardNoAnswer: try await self.forwardTarget(params.forwardNoAnswer, field: "forwardNoAnswer"),
                 withholdNumber: params.withholdNumber ?? false,
                 mobileConfirm: params.mobileConfirm ?? false,
-                srtp: params.srtp.flatMap { SRTPPolicy(rawValue: $0.rawValue) } ?? .off
+                srtp: params.srtp.flatMap { SRTPPolicy(rawValue: $0.rawValue) } ?? .off,
+                doNotDisturb: params.doNotDisturb ?? false
             )
             // Checked first, so a refused PIN leaves no extension behind.
             let planned = try await self.plannedMailbox(
@@ -95,6 +96,7 @@ extension ControlHandlers {
             patch.recordCalls = params.recordCalls
             patch.withholdNumber = params.withholdNumber
             patch.mobileConfirm = params.mobileConfirm
+            patch.doNotDisturb = params.doNotDisturb
             patch.srtp = params.srtp.flatMap { SRTPPolicy(rawValue: $0.rawValue) }
             patch.outboundClass = params.outboundClass.flatMap { OutboundClass(rawValue: $0.rawValue) }
             if let callerID = params.callerID {
@@ -205,6 +207,7 @@ extension ControlHandlers {
         info.withholdNumber = record.withholdNumber
         info.mobileConfirm = record.mobileConfirm
         info.srtp = SRTPOffer(rawValue: record.srtp.rawValue)
+        info.doNotDisturb = record.doNotDisturb
         return info
     }
 

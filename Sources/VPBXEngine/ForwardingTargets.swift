@@ -57,10 +57,8 @@ struct EngineForwarding: ForwardingService {
         case .noAnswer: patch.forwardNoAnswer = value
         }
         do {
-            let updated = try await extensions.update(extensionNumber, with: patch)
-            await pbx.extensionChanged(updated)
-            _ = await events.publish(
-                topic: "extension", type: "extension.updated", data: .object(["number": .string(extensionNumber)]))
+            try await ExtensionChangeFromPhone(extensions: extensions, pbx: pbx, events: events)
+                .apply(patch, to: extensionNumber)
             logger.notice(
                 "forwarding set from a phone",
                 metadata: [

@@ -26,6 +26,11 @@ enum WithholdSwitch: String, ExpressibleByArgument, CaseIterable {
 
 extension SRTPOffer: ExpressibleByArgument {}
 
+/// `--dnd on|off` of `vpbx ext add/set`.
+enum DoNotDisturbSwitch: String, ExpressibleByArgument, CaseIterable {
+    case on, off
+}
+
 /// `--mobile-confirm on|off` of `vpbx ext add/set`.
 enum MobileConfirmSwitch: String, ExpressibleByArgument, CaseIterable {
     case on, off

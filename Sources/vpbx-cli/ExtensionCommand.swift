@@ -64,6 +64,7 @@ struct ExtensionCommand: AsyncParsableCommand {
             ("forward always", info.forwardAlways ?? "-"),
             ("forward on busy", info.forwardBusy ?? "-"),
             ("forward on no answer", info.forwardNoAnswer ?? "-"),
+            ("do not disturb", info.doNotDisturb == true ? "ON (no call rings its phones)" : "off"),
             ("contact checks", info.qualifySeconds > 0 ? "every \(info.qualifySeconds) s" : "off"),
             ("SRTP offered", Self.srtpText(info.srtp)),
         ])
@@ -183,6 +184,14 @@ struct ExtensionSettings: ParsableArguments {
     var withholdNumber: WithholdSwitch?
 
     @Option(
+        name: .customLong("dnd"),
+        help: ArgumentHelp(
+            "Do not disturb: no call rings the phones (nor the mobile); callers go to the forward on no answer, "
+                + "else voicemail, else are refused. The phone's *78 and *79 switch it too. Default off.",
+            valueName: "on|off"))
+    var doNotDisturb: DoNotDisturbSwitch?
+
+    @Option(
         name: .customLong("pickup-group"),
         help: "Pickup group: *8 answers calls ringing the group (\"\" leaves it in 'set').")
     var pickupGroup: String?
@@ -247,6 +256,6 @@ struct ExtensionSettings: ParsableArguments {
             && pickupGroup == nil
             && qualify == nil && record == nil && outbound == nil && callerID == nil && forwardAlways == nil
             && forwardBusy == nil && forwardNoAnswer == nil && withholdNumber == nil && mobileConfirm == nil
-            && srtp == nil
+            && srtp == nil && doNotDisturb == nil
     }
 }

@@ -32,7 +32,7 @@ struct ExtensionAdd: AsyncParsableCommand {
             callerID: settings.callerID, forwardAlways: settings.forwardAlways, forwardBusy: settings.forwardBusy,
             forwardNoAnswer: settings.forwardNoAnswer, withholdNumber: settings.withholdNumber.map { $0 == .on },
             mobileConfirm: settings.mobileConfirm.map { $0 == .on }, srtp: settings.srtp,
-            voicemailEmail: settings.vmEmail)
+            voicemailEmail: settings.vmEmail, doNotDisturb: settings.doNotDisturb.map { $0 == .on })
         let info = try await EngineSession.run(global) { try await $0.call(ExtensionCreate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("created extension \(info.number) (\(info.name))")
@@ -106,7 +106,7 @@ struct ExtensionSet: AsyncParsableCommand {
             callerID: settings.callerID, forwardAlways: settings.forwardAlways, forwardBusy: settings.forwardBusy,
             forwardNoAnswer: settings.forwardNoAnswer, withholdNumber: settings.withholdNumber.map { $0 == .on },
             mobileConfirm: settings.mobileConfirm.map { $0 == .on }, srtp: settings.srtp,
-            voicemailEmail: settings.vmEmail)
+            voicemailEmail: settings.vmEmail, doNotDisturb: settings.doNotDisturb.map { $0 == .on })
         let info = try await EngineSession.run(global) { try await $0.call(ExtensionUpdate.self, params) }
         if global.json { return Output.json(info) }
         Output.line("updated extension \(info.number)")

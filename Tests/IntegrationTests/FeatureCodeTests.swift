@@ -57,10 +57,10 @@ extension Integration {
                     defaults.map(\.name) == [
                         "voicemail-own", "voicemail-any", "agent-login", "listen", "whisper", "barge", "pickup", "forward-always",
                         "forward-always-off", "forward-busy", "forward-busy-off", "forward-no-answer", "forward-no-answer-off",
-                        "withhold-number", "show-number", "park", "park-pickup",
+                        "withhold-number", "show-number", "park", "park-pickup", "dnd-on", "dnd-off",
                     ])
                 #expect(
-                    defaults.map(\.code) == ["*97", "*98", "*45", "*222", "*223", "*224", "*8", "*72", "*73", "*90", "*91", "*52", "*53", "*31", "*32", "*70", "*71"]
+                    defaults.map(\.code) == ["*97", "*98", "*45", "*222", "*223", "*224", "*8", "*72", "*73", "*90", "*91", "*52", "*53", "*31", "*32", "*70", "*71", "*78", "*79"]
                         && defaults.allSatisfy { !$0.custom })
                 #expect(defaults.allSatisfy { !$0.summary.isEmpty && $0.code == $0.defaultCode })
 
@@ -108,7 +108,7 @@ extension Integration {
 
                 try await pbx.restart()
                 let afterRestart = try await pbx.cli.json([FeatureCodeInfo].self, ["featurecode", "list"])
-                #expect(afterRestart.map(\.code) == ["*97", "#31", "*45", "*222", "*223", "*224", "*8", "*72", "*73", "*90", "*91", "*52", "*53", "*31", "*32", "*70", "*71"])
+                #expect(afterRestart.map(\.code) == ["*97", "#31", "*45", "*222", "*223", "*224", "*8", "*72", "*73", "*90", "*91", "*52", "*53", "*31", "*32", "*70", "*71", "*78", "*79"])
                 let human = try await pbx.cli.run(["featurecode", "reset", "voicemail-any"], json: false)
                 #expect(human.succeeded && human.stdout.contains("*98"), "\(human.summary)")
                 let methods = try await pbx.cli.run(["rpc", "system.listMethods"])

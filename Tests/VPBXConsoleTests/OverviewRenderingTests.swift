@@ -92,6 +92,18 @@ struct OverviewRenderingTests {
         #expect(!grid.line(try #require(grid.row(containing: "Kovács"))).contains("fwd"))
     }
 
+    @Test("an extension in do not disturb is marked DND beside its name")
+    func doNotDisturbIsMarked() throws {
+        var snapshot = Fixtures.snapshot(calls: [])
+        let index = try #require(snapshot.extensions.firstIndex { $0.name == "Szabó Erzsébet" })
+        snapshot.extensions[index].doNotDisturb = true
+        var state = ConsoleState()
+        _ = state.apply(.synced(snapshot))
+        let grid = render(state)
+        #expect(grid.line(try #require(grid.row(containing: "Szabó"))).contains(" DND free"), "\(grid.text)")
+        #expect(!grid.line(try #require(grid.row(containing: "Kovács"))).contains("DND"))
+    }
+
     @Test func hungarianLettersTakeOneCellEach() throws {
         let grid = render(connectedState())
         let row = try #require(grid.row(containing: "Kovács Ödön"))

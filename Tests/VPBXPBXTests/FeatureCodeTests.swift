@@ -16,7 +16,7 @@ struct FeatureCodeTests {
             Feature.all.map(\.name) == [
                 "voicemail-own", "voicemail-any", "agent-login", "listen", "whisper", "barge", "pickup",
                 "forward-always", "forward-always-off", "forward-busy", "forward-busy-off", "forward-no-answer",
-                "forward-no-answer-off", "withhold-number", "show-number", "park", "park-pickup",
+                "forward-no-answer-off", "withhold-number", "show-number", "park", "park-pickup", "dnd-on", "dnd-off",
             ])
         #expect(
             Feature.all.filter(\.takesNumber).map(\.name) == [

@@ -45,7 +45,7 @@ struct CDREncryptedTests {
         var announced: [String] = []
         let database = try VPBXDatabase.open(dataDirectory: directory.path) { announced += $0 }
         defer { try? database.close() }
-        #expect(announced == ["v26-cdr-encrypted", "v27-outbound-routes", "v28-conference-leader", "v29-outbound-route-options", "v30-queue-record-calls", "v31-trunk-srtp", "v32-trunk-srv", "v33-conference-record-calls", "v34-outbound-route-override-caller-id", "v35-numbering", "v36-mailbox-email", "v37-voicemail-email-outbox"])
+        #expect(announced == ["v26-cdr-encrypted", "v27-outbound-routes", "v28-conference-leader", "v29-outbound-route-options", "v30-queue-record-calls", "v31-trunk-srtp", "v32-trunk-srv", "v33-conference-record-calls", "v34-outbound-route-override-caller-id", "v35-numbering", "v36-mailbox-email", "v37-voicemail-email-outbox", "v38-extension-do-not-disturb"])
         let column = try await database.writer.read { db in
             try db.columns(in: "cdr").first { $0.name == "encrypted" }
         }

@@ -87,7 +87,7 @@ struct QueueCallPlanTests {
         var announced: [String] = []
         let database = try VPBXDatabase.open(dataDirectory: directory.path) { announced += $0 }
         defer { try? database.close() }
-        #expect(announced == ["v14-queue-call-span-index", "v15-registration-routing", "v16-call-recordings", "v17-trunks", "v18-extension-outbound", "v19-conference-rooms", "v20-trunk-checks", "v21-extension-forwarding", "v22-trunk-pass-caller-id", "v23-extension-withhold-number", "v24-extension-mobile-confirm", "v25-extension-srtp", "v26-cdr-encrypted", "v27-outbound-routes", "v28-conference-leader", "v29-outbound-route-options", "v30-queue-record-calls", "v31-trunk-srtp", "v32-trunk-srv", "v33-conference-record-calls", "v34-outbound-route-override-caller-id", "v35-numbering", "v36-mailbox-email", "v37-voicemail-email-outbox"])
+        #expect(announced == ["v14-queue-call-span-index", "v15-registration-routing", "v16-call-recordings", "v17-trunks", "v18-extension-outbound", "v19-conference-rooms", "v20-trunk-checks", "v21-extension-forwarding", "v22-trunk-pass-caller-id", "v23-extension-withhold-number", "v24-extension-mobile-confirm", "v25-extension-srtp", "v26-cdr-encrypted", "v27-outbound-routes", "v28-conference-leader", "v29-outbound-route-options", "v30-queue-record-calls", "v31-trunk-srtp", "v32-trunk-srv", "v33-conference-record-calls", "v34-outbound-route-override-caller-id", "v35-numbering", "v36-mailbox-email", "v37-voicemail-email-outbox", "v38-extension-do-not-disturb"])
         // GRDB's `indexes(on:)` leaves out indexes on expressions.
         let names = try await database.writer.read { db in
             Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'queue_calls'"))

@@ -20,7 +20,7 @@ struct VPBXDatabaseTests {
                 "v10-agent-unix-user", "v11-queue-music-class", "v12-extension-qualify",
                 "v13-cdr-number-time-indexes", "v14-queue-call-span-index", "v15-registration-routing",
                 "v16-call-recordings", "v17-trunks", "v18-extension-outbound", "v19-conference-rooms", "v20-trunk-checks", "v21-extension-forwarding", "v22-trunk-pass-caller-id", "v23-extension-withhold-number", "v24-extension-mobile-confirm", "v25-extension-srtp",
-                "v26-cdr-encrypted", "v27-outbound-routes", "v28-conference-leader", "v29-outbound-route-options", "v30-queue-record-calls", "v31-trunk-srtp", "v32-trunk-srv", "v33-conference-record-calls", "v34-outbound-route-override-caller-id", "v35-numbering", "v36-mailbox-email", "v37-voicemail-email-outbox",
+                "v26-cdr-encrypted", "v27-outbound-routes", "v28-conference-leader", "v29-outbound-route-options", "v30-queue-record-calls", "v31-trunk-srtp", "v32-trunk-srv", "v33-conference-record-calls", "v34-outbound-route-override-caller-id", "v35-numbering", "v36-mailbox-email", "v37-voicemail-email-outbox", "v38-extension-do-not-disturb",
             ])
         #expect(try await database.appliedMigrations() == VPBXDatabase.migrationNames)
         #expect(database.path == directory.path + "/vpbx.db")
@@ -98,7 +98,7 @@ struct VPBXDatabaseTests {
             columns[0] == [
                 "number", "display_name", "ha1_md5", "ha1_sha256", "kind", "mobile_number",
                 "enabled", "no_answer_timeout", "language", "static_contact", "created_at",
-                "updated_at", "may_monitor", "pickup_group", "qualify_seconds", "record_calls", "outbound_class", "caller_id", "forward_always", "forward_busy", "forward_no_answer", "withhold_number", "mobile_confirm", "srtp",
+                "updated_at", "may_monitor", "pickup_group", "qualify_seconds", "record_calls", "outbound_class", "caller_id", "forward_always", "forward_busy", "forward_no_answer", "withhold_number", "mobile_confirm", "srtp", "do_not_disturb",
             ])
         #expect(
             columns[1] == [

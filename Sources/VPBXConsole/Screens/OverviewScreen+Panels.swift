@@ -3,8 +3,9 @@ import VPBXControl
 import VPBXTerminal
 
 extension OverviewScreen {
-    /// Number, name, presence and registered phones of every extension, and where it forwards
-    /// every call if it does (a receptionist transferring to it reaches that number).
+    /// Number, name, presence and registered phones of every extension, whether it is in do
+    /// not disturb and where it forwards every call if it does (a receptionist transferring
+    /// to it reaches that number, or its voicemail).
     func drawExtensions<C: Canvas>(into canvas: inout C, at area: (row: Int, height: Int), context: ScreenContext) {
         guard area.height >= 2 else { return }
         let model = context.model
@@ -28,8 +29,9 @@ extension OverviewScreen {
             let phones = model.liveRegistrations(of: info.number, now: context.now).count
             let row = area.row + 2 + line
             let isSelected = focus == .extensions && index == selected
-            // The forward target takes the end of the name's column, so the columns stay put.
-            let forward = info.forwardAlways.map { " fwd \($0)" } ?? ""
+            // Do not disturb and the forward target take the end of the name's column, so the
+            // columns stay put.
+            let forward = (info.doNotDisturb == true ? " DND" : "") + (info.forwardAlways.map { " fwd \($0)" } ?? "")
             let name = info.name.fitted(to: max(4, nameWidth - forward.count)) + forward
             let text = " " + info.number.fitted(to: 6) + " " + name.fitted(to: nameWidth) + " "
             canvas.put(text, row: row, column: 0, role: isSelected ? .selection : .normal)

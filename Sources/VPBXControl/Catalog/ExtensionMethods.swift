@@ -55,6 +55,8 @@ public enum ExtensionCreate: RPCMethod {
         public var mobileConfirm: Bool?
         /// SRTP offered to its phones with the engine's key (default off).
         public var srtp: SRTPOffer?
+        /// Do not disturb from the start (default off).
+        public var doNotDisturb: Bool?
         /// Where the box's new messages are emailed, the audio attached (since stop 61); ""
         /// in `extension.update` stops it.
         public var voicemailEmail: String?
@@ -66,7 +68,8 @@ public enum ExtensionCreate: RPCMethod {
             mayMonitor: Bool? = nil, pickupGroup: String? = nil, qualifySeconds: Int? = nil, recordCalls: Bool? = nil,
             outboundClass: OutboundCallClass? = nil, callerID: String? = nil, forwardAlways: String? = nil,
             forwardBusy: String? = nil, forwardNoAnswer: String? = nil, withholdNumber: Bool? = nil,
-            mobileConfirm: Bool? = nil, srtp: SRTPOffer? = nil, voicemailEmail: String? = nil
+            mobileConfirm: Bool? = nil, srtp: SRTPOffer? = nil, voicemailEmail: String? = nil,
+            doNotDisturb: Bool? = nil
         ) {
             self.number = number
             self.name = name
@@ -92,6 +95,7 @@ public enum ExtensionCreate: RPCMethod {
             self.withholdNumber = withholdNumber
             self.mobileConfirm = mobileConfirm
             self.srtp = srtp
+            self.doNotDisturb = doNotDisturb
             self.voicemailEmail = voicemailEmail
         }
     }
@@ -163,6 +167,8 @@ public enum ExtensionUpdate: RPCMethod {
         public var mobileConfirm: Bool?
         /// SRTP offered to its phones with the engine's key.
         public var srtp: SRTPOffer?
+        /// Do not disturb: no call rings its phones (as `*78`; false as `*79`).
+        public var doNotDisturb: Bool?
         /// Where the box's new messages are emailed, the audio attached (since stop 61); ""
         /// in `extension.update` stops it.
         public var voicemailEmail: String?
@@ -175,7 +181,8 @@ public enum ExtensionUpdate: RPCMethod {
             qualifySeconds: Int? = nil, recordCalls: Bool? = nil, outboundClass: OutboundCallClass? = nil,
             callerID: String? = nil, forwardAlways: String? = nil, forwardBusy: String? = nil,
             forwardNoAnswer: String? = nil, withholdNumber: Bool? = nil, mobileConfirm: Bool? = nil,
-            srtp: SRTPOffer? = nil, voicemailEmail: String? = nil
+            srtp: SRTPOffer? = nil, voicemailEmail: String? = nil,
+            doNotDisturb: Bool? = nil
         ) {
             self.number = number
             self.name = name
@@ -201,6 +208,7 @@ public enum ExtensionUpdate: RPCMethod {
             self.withholdNumber = withholdNumber
             self.mobileConfirm = mobileConfirm
             self.srtp = srtp
+            self.doNotDisturb = doNotDisturb
             self.voicemailEmail = voicemailEmail
         }
     }

@@ -61,6 +61,9 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
     /// Whether its phones are offered SRTP with the engine's key: `off`, `optional`
     /// (`RTP/AVP` with a key), `mandatory` (`RTP/SAVP`); nil from engines before stop 54.
     public var srtp: SRTPOffer?
+    /// Do not disturb: no call rings its phones (`*78`/`*79`, `extension.update`); nil from
+    /// engines before stop 63.
+    public var doNotDisturb: Bool?
     /// The contacts and their reachability; only in `extension.get` (nil in lists).
     public var contacts: [ContactStatusInfo]?
     /// What the contact checks know of the static contact (lists too); nil without a static
@@ -123,6 +126,7 @@ public struct ExtensionInfo: Codable, Sendable, Hashable {
         withholdNumber = try container.decodeIfPresent(Bool.self, forKey: .withholdNumber)
         mobileConfirm = try container.decodeIfPresent(Bool.self, forKey: .mobileConfirm)
         srtp = try container.decodeIfPresent(SRTPOffer.self, forKey: .srtp)
+        doNotDisturb = try container.decodeIfPresent(Bool.self, forKey: .doNotDisturb)
         contacts = try container.decodeIfPresent([ContactStatusInfo].self, forKey: .contacts)
         staticContactReachability = try container.decodeIfPresent(
             ContactReachability.self, forKey: .staticContactReachability)

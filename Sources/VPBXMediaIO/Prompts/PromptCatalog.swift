@@ -17,7 +17,7 @@ public enum PromptCatalog {
             "queue-important", "queue-you-are-number", "queue-in-queue", "queue-expected-wait", "queue-minute",
             "queue-minutes", "agent-enter-number", "agent-logged-in", "agent-logged-out", "conf-enter-pin", "conf-full",
             "conf-enter-leader-pin", "conf-wait-leader", "conf-locked", "conf-ended", "conf-removed", "conf-only-person",
-            "conf-participants", "forward-on", "forward-off",
+            "conf-participants", "forward-on", "forward-off", "dnd-on", "dnd-off",
             "confirm-call", "park-slot", "parking-full",
         ] + (0...20).map(number)
 

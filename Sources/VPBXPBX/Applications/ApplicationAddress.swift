@@ -25,6 +25,9 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
     /// Parks the caller on a slot of the parking lot (nil: the first free one) for `parker`,
     /// who transferred it there (``ParkApplication``).
     case park(parker: String, slot: Int?)
+    /// Do not disturb switched on or off from the extension's phone (`*78`, `*79`;
+    /// ``DoNotDisturbApplication``).
+    case doNotDisturb(String, on: Bool)
 
     /// The caller's prompt language (`hu`, `en`), on INVITEs to applications.
     public static let languageHeader = "X-VPBX-Language"
@@ -52,6 +55,7 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
         case .forwarding(let number, let condition, let target):
             "fwd-\(condition.rawValue)-\(number)" + (target.map { "-\($0)" } ?? "")
         case .park(let parker, let slot): "park-\(parker)" + (slot.map { "-\($0)" } ?? "")
+        case .doNotDisturb(let number, let on): "dnd-\(on ? "on" : "off")-\(number)"
         }
     }
 
@@ -75,6 +79,10 @@ public enum Application: Sendable, Hashable, CustomStringConvertible {
             self = .queue(String(user.dropFirst(6)))
         } else if user.hasPrefix("park-"), let park = Self.park(user) {
             self = park
+        } else if user.hasPrefix("dnd-on-"), user.count > 7 {
+            self = .doNotDisturb(String(user.dropFirst(7)), on: true)
+        } else if user.hasPrefix("dnd-off-"), user.count > 8 {
+            self = .doNotDisturb(String(user.dropFirst(8)), on: false)
         } else if user == "vmbox" {
             self = .mailbox(nil)
         } else if user.hasPrefix("vmbox-"), user.count > 6 {

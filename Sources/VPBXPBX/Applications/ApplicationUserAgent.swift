@@ -37,6 +37,8 @@ public actor ApplicationUserAgent {
         public var agentLogin: (any AgentLoginService)?
         /// Call forwarding set from phones (`*72`...); nil: refused.
         public var forwarding: (any ForwardingService)?
+        /// Do not disturb switched from phones (`*78`, `*79`); nil: refused.
+        public var doNotDisturb: (any DoNotDisturbService)?
         /// Rings extensions for a queue caller (`PBXCore.handOn(callID:toExtensions:...)`).
         public var ringExtensions: @Sendable (_ callID: String, _ extensions: [String], _ step: String, _ timeout: Int) async -> Bool
         /// The music on hold, 8 kHz samples, for callers waiting in queues.
@@ -60,6 +62,7 @@ public actor ApplicationUserAgent {
             queues: (any QueueService)? = nil,
             agentLogin: (any AgentLoginService)? = nil,
             forwarding: (any ForwardingService)? = nil,
+            doNotDisturb: (any DoNotDisturbService)? = nil,
             ringExtensions: @escaping @Sendable (String, [String], String, Int) async -> Bool = { _, _, _, _ in false },
             holdMusic: @escaping @Sendable (String?) -> [Int16] = { _ in [] },
             conferences: ConferenceRooms = ConferenceRooms(),
@@ -73,6 +76,7 @@ public actor ApplicationUserAgent {
             self.queues = queues
             self.agentLogin = agentLogin
             self.forwarding = forwarding
+            self.doNotDisturb = doNotDisturb
             self.ringExtensions = ringExtensions
             self.holdMusic = holdMusic
             self.media = media
@@ -283,6 +287,15 @@ public actor ApplicationUserAgent {
             outcome = await ForwardingApplication(
                 extensionNumber: extensionNumber, condition: condition, target: target, service: service,
                 prompts: dependencies.prompts, language: language
+            ).run(on: channel)
+        case .doNotDisturb(let extensionNumber, let on):
+            guard let service = dependencies.doNotDisturb else {
+                outcome = .hangup(step: "dnd=unavailable")
+                break
+            }
+            outcome = await DoNotDisturbApplication(
+                extensionNumber: extensionNumber, on: on, service: service, prompts: dependencies.prompts,
+                language: language
             ).run(on: channel)
         case .conference(let name):
             let music = dependencies.holdMusic

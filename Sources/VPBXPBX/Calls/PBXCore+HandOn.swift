@@ -65,7 +65,8 @@ extension PBXCore {
         let now = Date()
         var targets: [RingTarget] = []
         for number in numbers {
-            guard let record = directory[number], record.enabled else { continue }
+            // An agent in do not disturb is skipped as one without a phone is.
+            guard let record = directory[number], record.enabled, !record.doNotDisturb else { continue }
             targets += contacts(of: record, now: now).map {
                 RingTarget(contact: $0.0, destination: $0.1, extensionNumber: number)
             }

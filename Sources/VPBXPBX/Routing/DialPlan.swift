@@ -106,6 +106,8 @@ public struct DialPlan: Sendable {
             return Routing(target: .application(.mailbox(nil)), path: path)
         case Feature.agentLogin.name:
             return Routing(target: .application(.agentLogin(caller)), path: path)
+        case "dnd-on", "dnd-off":
+            return Routing(target: .application(.doNotDisturb(caller, on: feature.name == "dnd-on")), path: path)
         case let name where name.hasPrefix("forward-"):
             // `forward-busy` with the number after it, `forward-busy-off` alone.
             let off = name.hasSuffix("-off")

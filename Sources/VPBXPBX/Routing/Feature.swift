@@ -77,6 +77,8 @@ public struct Feature: Sendable, Hashable, Identifiable, CustomStringConvertible
         Feature(
             "park-pickup", "*71", "pick up a parked call: the code and its slot (*713); alone, the call parked longest",
             takesNumber: true, numberOptional: true),
+        Feature("dnd-on", "*78", "do not disturb: no call rings your phones (callers go to your voicemail)"),
+        Feature("dnd-off", "*79", "switch do not disturb off"),
     ]
 
     /// The feature called `name`, if the catalog has one.

@@ -273,6 +273,9 @@ extension PBXCore {
     /// mobile extension, its mobile number through its trunk (its outbound route's, as for
     /// its own calls); each names the extension (its busy lamp, and which one answered).
     func ringTargets(of record: ExtensionRecord, now: Date) -> [RingTarget] {
+        // Do not disturb: nothing rings, as if it had no phone, so its forward on no answer or
+        // its voicemail (the unavailable greeting) takes the call at once, else 480.
+        guard !record.doNotDisturb else { return [] }
         var targets = contacts(of: record, now: now).map {
             RingTarget(contact: $0.0, destination: $0.1, extensionNumber: record.number)
         }

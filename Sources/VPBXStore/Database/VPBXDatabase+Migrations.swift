@@ -56,6 +56,7 @@ extension VPBXDatabase {
         migrator.registerMigration("v35-numbering", migrate: createNumbering)
         migrator.registerMigration("v36-mailbox-email", migrate: addMailboxEmail)
         migrator.registerMigration("v37-voicemail-email-outbox", migrate: addVoicemailEmailOutbox)
+        migrator.registerMigration("v38-extension-do-not-disturb", migrate: addExtensionDoNotDisturb)
         return migrator
     }
 
@@ -461,6 +462,10 @@ extension VPBXDatabase {
             t.column("trunks", .text).notNull()
             t.column("callers", .text).notNull().defaults(to: "[]")
         }
+    }
+
+    private static func addExtensionDoNotDisturb(_ db: Database) throws {
+        try db.alter(table: "extensions") { t in t.add(column: "do_not_disturb", .boolean).notNull().defaults(to: false) }
     }
 
     private static func addExtensionWithholdNumber(_ db: Database) throws {

@@ -40,6 +40,7 @@ public struct ExtensionPatch: Sendable, Equatable {
     public var withholdNumber: Bool?
     public var mobileConfirm: Bool?
     public var srtp: SRTPPolicy?
+    public var doNotDisturb: Bool?
 
     /// Creates a patch; pass only the fields to change.
     public init(
@@ -63,7 +64,8 @@ public struct ExtensionPatch: Sendable, Equatable {
         forwardNoAnswer: Nullable<String>? = nil,
         withholdNumber: Bool? = nil,
         mobileConfirm: Bool? = nil,
-        srtp: SRTPPolicy? = nil
+        srtp: SRTPPolicy? = nil,
+        doNotDisturb: Bool? = nil
     ) {
         self.displayName = displayName
         self.ha1MD5 = ha1MD5
@@ -86,6 +88,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         self.withholdNumber = withholdNumber
         self.mobileConfirm = mobileConfirm
         self.srtp = srtp
+        self.doNotDisturb = doNotDisturb
     }
 
     /// True when the patch changes nothing.
@@ -117,6 +120,7 @@ public struct ExtensionPatch: Sendable, Equatable {
         if let withholdNumber { result.withholdNumber = withholdNumber }
         if let mobileConfirm { result.mobileConfirm = mobileConfirm }
         if let srtp { result.srtp = srtp }
+        if let doNotDisturb { result.doNotDisturb = doNotDisturb }
         try result.validate()
         result.updatedAt = now
         return result

@@ -62,6 +62,9 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
     public var mobileConfirm: Bool
     /// Whether its phones are offered SRTP with the engine's key (``SRTPPolicy``).
     public var srtp: SRTPPolicy
+    /// Do not disturb (`*78`/`*79`): no call rings its phones (nor its mobile); its callers
+    /// are treated as when it has no phone (`PBXCore.ringTargets(of:now:)`).
+    public var doNotDisturb: Bool
     /// Set by the repository on create.
     public var createdAt: Date
     /// Set by the repository on create and on every update.
@@ -100,6 +103,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         withholdNumber: Bool = false,
         mobileConfirm: Bool = false,
         srtp: SRTPPolicy = .off,
+        doNotDisturb: Bool = false,
         createdAt: Date = Date(timeIntervalSince1970: 0),
         updatedAt: Date = Date(timeIntervalSince1970: 0)
     ) {
@@ -125,6 +129,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         self.withholdNumber = withholdNumber
         self.mobileConfirm = mobileConfirm
         self.srtp = srtp
+        self.doNotDisturb = doNotDisturb
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -195,6 +200,7 @@ public struct ExtensionRecord: Codable, Sendable, Equatable, Identifiable {
         case withholdNumber = "withhold_number"
         case mobileConfirm = "mobile_confirm"
         case srtp
+        case doNotDisturb = "do_not_disturb"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
