@@ -91,8 +91,15 @@ struct VoicemailMailer: Sendable {
                 return
             }
             try? await Task.sleep(for: .seconds(delay))
-            // Deleted from the box meanwhile, or mailed by another try: nothing to do.
-            guard let current = try? await voicemail.message(id: message.id), current.awaitsEmail else { return }
+            // Deleted from the box meanwhile, or mailed by another try: nothing to do. A store
+            // that cannot be read now is no reason to stop trying.
+            do {
+                guard let current = try await voicemail.message(id: message.id), current.awaitsEmail else { return }
+            } catch {
+                logger.warning(
+                    "voicemail message unreadable before its next email try: \(error)",
+                    metadata: ["id": "\(message.id.uuidString.lowercased())"])
+            }
         }
     }
 

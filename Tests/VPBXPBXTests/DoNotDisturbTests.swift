@@ -72,6 +72,24 @@ struct DoNotDisturbTests {
         }
     }
 
+    @Test("a queue's offer skips an agent in do not disturb and rings the others; with none left it is not made")
+    func queueOffersSkipIt() async throws {
+        let dave = Phone("103", at: "192.0.2.40")
+        try await PBXHarness.run(Cast.everyone + [dave]) { pbx in
+            try await pbx.register(carol)
+            try await pbx.register(dave)
+            var agent = PBXHarness.extensionRecord(carol.number, password: carol.password)
+            agent.doNotDisturb = true
+            await pbx.core.extensionChanged(agent)
+            let call = try await pbx.establish(from: alice, to: desk)  // desk stands in for the queue application
+            let callID = call.callee.callID
+            #expect(!(await pbx.core.handOn(callID: callID, toExtensions: [carol.number], step: "queue:q", timeoutSeconds: 20)))
+            #expect(await pbx.core.handOn(callID: callID, toExtensions: [carol.number, dave.number], step: "queue:q", timeoutSeconds: 20))
+            _ = try await pbx.outbound.request(.invite, to: dave.address)
+            #expect(!pbx.outbound.sent.contains { $0.isRequest(.invite, to: carol.address) }, "the agent in DND rang")
+        }
+    }
+
     @Test("*78 and *79 are the caller's own do-not-disturb application, on and off")
     func featureCodes() async throws {
         try await PBXHarness.run(Cast.everyone) { pbx in
