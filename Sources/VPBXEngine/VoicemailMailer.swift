@@ -46,7 +46,8 @@ struct VoicemailMailer: Sendable {
     }
 
     /// At the engine's start: every message still to be emailed (its tries failed, or the
-    /// engine stopped first) is tried again; those left too long ago are given up.
+    /// engine stopped first) is tried again, to its box's address of now (none: not mailed);
+    /// those left too long ago are given up.
     func resumeAwaiting(now: Date = Date()) async {
         let awaiting: [VoicemailMessageRecord]
         do {
@@ -61,15 +62,25 @@ struct VoicemailMailer: Sendable {
                 "\(stale.count) voicemail message(s) left more than \(Int(givingUpAfter / 86_400)) days ago were never emailed; they stay in their boxes"
             )
         }
-        for message in awaiting where now.timeIntervalSince(message.receivedAt) <= givingUpAfter {
+        // The boxes' addresses now; unreadable, the addresses the messages were left with.
+        let boxes = (try? await voicemail.mailboxes()).map { boxes in
+            Dictionary(uniqueKeysWithValues: boxes.map { ($0.extensionNumber, $0.email) })
+        }
+        for var message in awaiting where now.timeIntervalSince(message.receivedAt) <= givingUpAfter {
+            if let boxes {
+                guard let address = boxes[message.mailbox] ?? nil else { continue }
+                message.emailTo = address
+            }
             deliverInBackground(message)
         }
     }
 
     /// Tries until the command takes the email (then records it), the message is deleted or
-    /// mailed otherwise, or it is older than ``givingUpAfter``.
+    /// mailed otherwise, its box no longer has an address, or it is older than
+    /// ``givingUpAfter``. Each try after the first goes to the box's address of the moment:
+    /// an administrator who corrects it while the command fails has the pending ones follow.
     func deliver(_ message: VoicemailMessageRecord) async {
-        guard let address = message.emailTo else { return }
+        guard var address = message.emailTo else { return }
         var tries = 0
         while true {
             if await mail(message, to: address) {
@@ -94,7 +105,10 @@ struct VoicemailMailer: Sendable {
             // Deleted from the box meanwhile, or mailed by another try: nothing to do. A store
             // that cannot be read now is no reason to stop trying.
             do {
-                guard let current = try await voicemail.message(id: message.id), current.awaitsEmail else { return }
+                guard let current = try await voicemail.message(id: message.id), current.awaitsEmail,
+                    let boxAddress = try await voicemail.mailbox(message.mailbox)?.email
+                else { return }
+                address = boxAddress
             } catch {
                 logger.warning(
                     "voicemail message unreadable before its next email try: \(error)",

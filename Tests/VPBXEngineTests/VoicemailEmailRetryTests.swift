@@ -80,7 +80,7 @@ struct VoicemailEmailRetryTests {
             MailboxRecord(extensionNumber: "1001", pinHash: VoicemailPIN.hash("4711"), email: "eva@example.hu"))
     }
 
-    @Test("a message left while the mail command fails is mailed once it works, once, and its row says so")
+    @Test("a message left while the mail command fails is mailed once it works, once, to the box's address of then, and its row says so")
     func triesAgainUntilTheCommandTakesIt() async throws {
         let fixture = try await EngineVoicemailTests.Fixture()
         let script = try MailCommandScript()
@@ -100,6 +100,9 @@ struct VoicemailEmailRetryTests {
         #expect(left.emailTo == "eva@example.hu" && left.emailedAt == nil)
         try await Self.waitFor("two failed tries") { script.runs >= 2 }
         #expect(script.emails.isEmpty)
+        // The administrator corrects the address meanwhile: the pending email follows it.
+        try await fixture.repository.upsertMailbox(
+            MailboxRecord(extensionNumber: "1001", pinHash: VoicemailPIN.hash("4711"), email: "eva.kovacs@example.hu"))
         try script.mendIt()
         let mailed = try await Self.waitFor("the email taken and recorded") {
             try await fixture.repository.message(id: left.id).flatMap(\.emailedAt)
@@ -111,9 +114,10 @@ struct VoicemailEmailRetryTests {
         #expect(script.runs == runs, "no try after the command took it")
         #expect(script.emails.count == 1)
         #expect(script.emails.first?.contains("Message-ID: <\(left.id.uuidString.lowercased())@vpbx>") == true)
+        #expect(script.emails.first?.contains("To: <eva.kovacs@example.hu>") == true)
     }
 
-    @Test("at start the messages still to be mailed are sent; one left more than five days ago, or deleted, is not")
+    @Test("at start the messages still to be mailed are sent; one left more than five days ago, deleted, or of a box without an address now, is not")
     func aStartSendsWhatIsLeft() async throws {
         let fixture = try await EngineVoicemailTests.Fixture()
         let script = try MailCommandScript()
@@ -140,6 +144,7 @@ struct VoicemailEmailRetryTests {
             .delete(messageID: deleted.id.uuidString)
         #expect(try await fixture.repository.messagesAwaitingEmail().map(\.id) == [stale.id, yesterday.id])
 
+        try await withEmail(fixture)
         await mailer(fixture, script, retryAfter: 60).resumeAwaiting(now: now)
         try await Self.waitFor("yesterday's message mailed") {
             try await fixture.repository.message(id: yesterday.id)?.emailedAt != nil
@@ -147,5 +152,14 @@ struct VoicemailEmailRetryTests {
         #expect(try await fixture.repository.messagesAwaitingEmail().map(\.id) == [stale.id])
         #expect(script.emails.count == 1 && script.runs == 1)
         #expect(script.emails.first?.contains(yesterday.id.uuidString.lowercased()) == true)
+
+        // A box whose address was removed since: its messages wait, unmailed.
+        let today = try await message(leftDaysAgo: 0.01)
+        try await fixture.repository.upsertMailbox(
+            MailboxRecord(extensionNumber: "1001", pinHash: VoicemailPIN.hash("4711"), email: nil))
+        await mailer(fixture, script, retryAfter: 60).resumeAwaiting(now: now)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(script.runs == 1, "mailed to a box without an address")
+        #expect(try await fixture.repository.messagesAwaitingEmail().map(\.id) == [stale.id, today.id])
     }
 }
