@@ -23,7 +23,9 @@ struct ExtensionCommand: AsyncParsableCommand {
             ["NUMBER", "NAME", "TYPE", "LANG", "ENABLED", "MOBILE", "FORWARD"],
             extensions.map {
                 [
-                    $0.number, $0.name, $0.kind.rawValue, $0.language.rawValue, $0.enabled ? "yes" : "no",
+                    // An extension in do not disturb is enabled, but nothing rings it.
+                    $0.number, $0.name, $0.kind.rawValue, $0.language.rawValue,
+                    $0.enabled ? ($0.doNotDisturb == true ? "yes, dnd" : "yes") : "no",
                     $0.mobileNumber ?? "-", forwardSummary($0),
                 ]
             })

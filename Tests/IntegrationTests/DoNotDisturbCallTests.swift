@@ -51,12 +51,16 @@ extension Integration {
             }
         }
 
-        @Test("vpbx ext set --dnd on and off; ext show says so; a bad value is refused")
+        @Test("vpbx ext set --dnd on and off; ext show and ext list say so; a bad value is refused")
         func fromTheCLI() async throws {
             try await TestPBX.run { pbx in
                 try await pbx.addExtension(Fixture.callee, password: Fixture.password(Fixture.callee))
                 try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--dnd", "on"])
                 #expect(try await pbx.cli.json(ExtensionInfo.self, ["ext", "show", Fixture.callee]).doNotDisturb == true)
+                let shown = try await pbx.cli.run(["ext", "show", Fixture.callee], json: false)
+                #expect(shown.stdout.contains("do not disturb") && shown.stdout.contains("ON"), "\(shown.summary)")
+                let listed = try await pbx.cli.run(["ext", "list"], json: false)
+                #expect(listed.stdout.contains("yes, dnd"), "\(listed.summary)")
                 try await pbx.cli.succeed(["ext", "set", Fixture.callee, "--dnd", "off"])
                 #expect(try await pbx.cli.json(ExtensionInfo.self, ["ext", "show", Fixture.callee]).doNotDisturb == false)
                 let refused = try await pbx.cli.run(["ext", "set", Fixture.callee, "--dnd", "maybe"])
