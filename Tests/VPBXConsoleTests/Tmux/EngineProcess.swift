@@ -82,6 +82,24 @@ final class EngineProcess {
         return machine
     }
 
+    /// sipp calls `number` from 127.0.0.1 (trusted: `--trusted 127.0.0.1/32`) and holds the
+    /// call for 30 s (sipp's built-in `uac`); the caller stops it.
+    func callFromSipp(to number: String) throws -> SippProcess {
+        try SippProcess(
+            scenario: "uac", port: try Self.freePort(),
+            arguments: ["-s", number, "-d", "30000", "127.0.0.1:\(sipPort)"], logDirectory: directory)
+    }
+
+    /// `vpbx-tui` on this engine in a tmux session (`--extension` when given), connected and
+    /// showing no call yet.
+    func console(extension own: String? = nil) async throws -> TmuxSession {
+        let session = try TmuxSession(
+            command: "env LANG=C.UTF-8 \(Self.binary("vpbx-tui")) --socket \(socketPath)"
+                + (own.map { " --extension \($0)" } ?? ""))
+        try await session.waitFor("connected", "no calls in progress")
+        return session
+    }
+
     func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGTERM)

@@ -15,13 +15,9 @@ struct TmuxParkingTests {
         try await engine.waitUntilReady()
         let answering = try await engine.addAnsweringExtension("1002", name: "Szabó Erzsébet")
         defer { answering.stop() }
-        let session = try TmuxSession(
-            command: "env LANG=C.UTF-8 \(EngineProcess.binary("vpbx-tui")) --socket \(engine.socketPath)")
+        let session = try await engine.console()
         defer { session.close() }
-        try await session.waitFor("connected", "no calls in progress")
-        let caller = try SippProcess(
-            scenario: "uac", port: try EngineProcess.freePort(),
-            arguments: ["-s", "1002", "-d", "30000", "127.0.0.1:\(engine.sipPort)"], logDirectory: engine.directory)
+        let caller = try engine.callFromSipp(to: "1002")
         defer { caller.stop() }
         try await session.waitFor("→ 1002 Szabó Erzsébet", "answered")
 

@@ -17,13 +17,9 @@ struct TmuxTransferTests {
         defer { desk.stop() }
         let target = try await engine.addAnsweringExtension("1003", name: "Tóth Győző")
         defer { target.stop() }
-        let session = try TmuxSession(
-            command: "env LANG=C.UTF-8 \(EngineProcess.binary("vpbx-tui")) --socket \(engine.socketPath) --extension 1002")
+        let session = try await engine.console(extension: "1002")
         defer { session.close() }
-        try await session.waitFor("connected", "no calls in progress")
-        let caller = try SippProcess(
-            scenario: "uac", port: try EngineProcess.freePort(),
-            arguments: ["-s", "1002", "-d", "30000", "127.0.0.1:\(engine.sipPort)"], logDirectory: engine.directory)
+        let caller = try engine.callFromSipp(to: "1002")
         defer { caller.stop() }
         try await session.waitFor("→ 1002 Szabó Erzsébet", "answered")
         try session.send("Down")  // 1003 in the extensions panel
